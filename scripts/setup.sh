@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up sqdocs on a Debian machine: Chinese fonts (and, with --test, the tools the tests use),
+# then a virtual environment in .venv with sqdocs installed. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# 全字庫正楷體 (TW-Kai) is the default Kai face; AR PL UKai/UMing and cwTeX Kai are alternatives;
+# TW-Kai Ext-B and HanaMinA/B draw rare characters the main font lacks.
+packages=(fonts-cns11643-kai fonts-arphic-ukai fonts-arphic-uming fonts-cwtex-kai fonts-hanazono python3-venv)
+if [[ "${1:-}" == "--test" ]]; then
+  # pdftotext/pdffonts/pdftoppm check PDFs; LibreOffice checks that the .docx opens and lays out.
+  packages+=(poppler-utils libreoffice-writer-nogui)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# LibreOffice and other fontconfig users: 標楷體 → the Taiwan face of a Kai font.
+conf=scripts/fontconfig/99-sqdocs-kai.conf
+if [[ $(id -u) -eq 0 ]]; then target=/etc/fonts/conf.d/99-sqdocs-kai.conf; else target="$HOME/.config/fontconfig/conf.d/99-sqdocs-kai.conf"; fi
+if ! cmp -s "$conf" "$target" 2>/dev/null; then
+  mkdir -p "$(dirname "$target")" && cp "$conf" "$target" && fc-cache -f >/dev/null 2>&1 || true
+fi
+
+python=${PYTHON:-python3}
+[[ -x .venv/bin/python ]] || "$python" -m venv .venv
+extras=""; [[ "${1:-}" == "--test" ]] && extras="[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"

@@ -1,0 +1,118 @@
+"""The ``sqdocs`` command: parse arguments, call the library, print, set the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from sqdocs import __version__
+from sqdocs.build import FORMATS, KINDS, BuildOptions, plan_jobs, run_jobs
+from sqdocs.errors import UserError
+from sqdocs.load import LoadError, load_plan
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _csv(choices: tuple[str, ...]):
+    def parse(text: str) -> list[str]:
+        values = [v.strip() for v in text.split(",") if v.strip()]
+        bad = [v for v in values if v not in choices]
+        if bad or not values:
+            raise argparse.ArgumentTypeError(f"「{text}」不是可用的值；可用：{','.join(choices)}")
+        return values
+
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sqdocs", description="由 YAML 資料產生提升服務品質執行計畫、細部執行計畫與績效報告（Word、PDF）。"
+    )
+    parser.add_argument("--version", action="version", version=f"sqdocs {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="檢查資料夾內的 YAML 是否正確")
+    p.add_argument("data", type=Path, metavar="DATA_DIR")
+
+    p = sub.add_parser("build", help="產生文件")
+    p.add_argument("data", type=Path, metavar="DATA_DIR")
+    p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
+    p.add_argument("--only", type=_csv(KINDS), default=list(KINDS), metavar="|".join(KINDS), help="只產生這些文件")
+    p.add_argument("--format", type=_csv(FORMATS), default=list(FORMATS), metavar=",".join(FORMATS), help="輸出格式")
+    p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
+    p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
+    return parser
+
+
+def _print_diagnostics(exc: LoadError) -> None:
+    for d in exc.diagnostics:
+        print(str(d), file=sys.stderr)
+    errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+    print(f"共 {errors} 個錯誤，請修正後再執行。", file=sys.stderr)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    plan = load_plan(args.data)
+    practices = sum(len(ref.point.practices) for ref in plan.points())
+    print(
+        f"✓ {args.data}：資料正確（{len(plan.annex1.dimensions)} 個構面、{len(plan.points())} 個評核重點、"
+        f"{practices} 項具體作法、{len(plan.roster.members)} 位考核小組成員）"
+    )
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    if args.templates is not None and not args.templates.is_dir():
+        raise UserError(f"{args.templates}：找不到範本資料夾")
+    if args.font is not None and not args.font.is_file():
+        raise UserError(f"{args.font}：找不到字型檔")
+    plan = load_plan(args.data)
+    options = BuildOptions(templates=args.templates, font=args.font)
+    jobs = plan_jobs(plan, args.only, args.format, options)
+    if not jobs:
+        print("沒有要產生的文件。", file=sys.stderr)
+        return EXIT_OK
+
+    def report(outcome) -> None:
+        if outcome.ok:
+            print(f"✓ {outcome.path}")
+        else:
+            print(f"✗ {outcome.path}: {outcome.error}", file=sys.stderr)
+
+    outcomes = run_jobs(jobs, args.output, report)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``sqdocs`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except LoadError as exc:
+        _print_diagnostics(exc)
+        return EXIT_BAD_INPUT
+    except UserError as exc:
+        print(f"錯誤：{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("已中斷；未完成的檔案沒有寫入。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 — a bug must still end in a readable message
+        if os.environ.get("SQDOCS_DEBUG"):
+            traceback.print_exc()
+        print(f"內部錯誤：{type(exc).__name__}: {exc}\n請將此訊息與資料檔回報給維護者（設 SQDOCS_DEBUG=1 可看詳細資訊）。", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

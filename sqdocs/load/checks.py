@@ -1,0 +1,113 @@
+"""Checks that span fields or files: unit references, unique names, dates inside the period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from sqdocs.load.diagnostics import Diagnostic, Loc
+from sqdocs.load.validate import suggest
+from sqdocs.load.yamlfile import YamlDoc
+from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
+from sqdocs.text.roc import format_roc, roc_year
+
+
+def unique_names(doc: YamlDoc, named: Iterable[tuple[Loc, str]], what: str) -> Iterator[Diagnostic]:
+    """Report every name that was already used by an earlier entry."""
+    first: dict[str, Loc] = {}
+    for loc, name in named:
+        if name in first:
+            line = doc.where(first[name])[0]
+            yield doc.diagnostic(loc, f"{what}「{name}」重複（第 {line} 行已有同名項目）；名稱必須唯一")
+        else:
+            first[name] = loc
+
+
+def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
+    if roc_year(body.period.start) != body.year:
+        yield doc.diagnostic(
+            ("period", "start"),
+            f"期程起日 {format_roc(body.period.start)} 不在 year 所寫的民國 {body.year} 年",
+        )
+
+
+def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
+    named = [(("units", i, "name"), u.name) for i, u in enumerate(units.units)]
+    for gi, group in enumerate(units.groups):
+        named.append((("groups", gi, "name"), group.name))
+        named += [(("groups", gi, "aliases", ai), a) for ai, a in enumerate(group.aliases)]
+    yield from unique_names(doc, named, "單位或群組名稱")
+    known = [u.name for u in units.units] + [g.name for g in units.groups]
+    for gi, group in enumerate(units.groups):
+        if group.all and group.members:
+            yield doc.diagnostic(("groups", gi, "members"), "all: true 的群組已包含全部單位，不必再列 members")
+        if not group.all and not group.members:
+            yield doc.diagnostic(("groups", gi), f"群組「{group.name}」沒有 members，也沒有 all: true")
+        for mi, member in enumerate(group.members):
+            if not units.expand(member):
+                yield doc.diagnostic(
+                    ("groups", gi, "members", mi), f"未知的單位「{member}」{suggest(member, known)}"
+                )
+
+
+def check_unit_refs(
+    doc: YamlDoc, refs: Iterable[tuple[Loc, str]], units: UnitRegistry, what: str = "單位"
+) -> Iterator[Diagnostic]:
+    """Every name must be a unit or group of the registry."""
+    known = units.known_names()
+    for loc, name in refs:
+        if not units.expand(name):
+            yield doc.diagnostic(loc, f"未知的{what}「{name}」{suggest(name, known)}；單位須先登錄於 units.yaml")
+
+
+def check_date_in_period(doc: YamlDoc, loc: Loc, day: date, body: PlanBody, what: str) -> Iterator[Diagnostic]:
+    if day not in body.period:
+        side = "早於" if day < body.period.start else "晚於"
+        yield doc.diagnostic(
+            loc,
+            f"{what} {format_roc(day)} {side}計畫期程（{format_roc(body.period.start)}至{format_roc(body.period.end)}）",
+        )
+
+
+def check_annex1(doc: YamlDoc, annex: Annex1, units: UnitRegistry, body: PlanBody) -> Iterator[Diagnostic]:
+    dims = annex.dimensions
+    yield from unique_names(doc, ((("dimensions", di, "name"), d.name) for di, d in enumerate(dims)), "評核構面")
+    for di, dim in enumerate(dims):
+        base: Loc = ("dimensions", di)
+        yield from unique_names(
+            doc, (((*base, "items", ii, "name"), it.name) for ii, it in enumerate(dim.items)), "評核項目"
+        )
+        yield from unique_names(
+            doc, (((*base, "points", pi, "name"), p.name) for pi, p in enumerate(dim.points)), "評核重點"
+        )
+        for ii, item in enumerate(dim.items):
+            iloc = (*base, "items", ii)
+            yield from unique_names(
+                doc, (((*iloc, "points", pi, "name"), p.name) for pi, p in enumerate(item.points)), "評核重點"
+            )
+            for pi, point in enumerate(item.points):
+                ploc = (*iloc, "points", pi)
+                yield from check_unit_refs(
+                    doc, (((*ploc, "units", ui), u) for ui, u in enumerate(point.units)), units, "承辦單位"
+                )
+                if isinstance(point.deadline, date):
+                    yield from check_date_in_period(doc, (*ploc, "deadline"), point.deadline, body, "完成期限")
+
+
+def check_annex2(doc: YamlDoc, annex: Annex2) -> Iterator[Diagnostic]:
+    dims = annex.dimensions
+    yield from unique_names(doc, ((("dimensions", di, "name"), d.name) for di, d in enumerate(dims)), "評核構面")
+    for di, dim in enumerate(dims):
+        base: Loc = ("dimensions", di)
+        yield from unique_names(
+            doc, (((*base, "items", ii, "name"), it.name) for ii, it in enumerate(dim.items)), "評核項目"
+        )
+        yield from unique_names(
+            doc, (((*base, "points", pi, "name"), p.name) for pi, p in enumerate(dim.points)), "評核重點"
+        )
+        for ii, item in enumerate(dim.items):
+            yield from unique_names(
+                doc,
+                ((((*base, "items", ii, "points", pi, "name")), p.name) for pi, p in enumerate(item.points)),
+                "評核重點",
+            )

@@ -1,0 +1,53 @@
+"""Problems found in input, as values: where (file:line:col, field path), what, how to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Loc = tuple[str | int, ...]
+
+
+def format_path(loc: Loc) -> str:
+    """``('dimensions', 0, 'items', 2)`` → ``dimensions[0].items[2]``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one file. ``line`` and ``column`` are 1-based."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        kind = "" if self.severity == "error" else "警告："
+        return f"{where}: {self.path}: {kind}{self.message}" if self.path else f"{where}: {kind}{self.message}"
+
+
+class LoadError(Exception):
+    """Input that cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+def display_name(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

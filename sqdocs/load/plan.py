@@ -1,0 +1,66 @@
+"""Load a plan folder (plan.yaml, units.yaml, annex1–3.yaml) into a :class:`Plan`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from sqdocs.load import checks
+from sqdocs.load.diagnostics import Diagnostic, LoadError, display_name
+from sqdocs.load.validate import validate
+from sqdocs.load.yamlfile import YamlDoc, read_yaml
+from sqdocs.model import Annex1, Annex2, Plan, PlanBody, Roster, UnitRegistry
+
+PLAN_FILES: dict[str, type[BaseModel]] = {
+    "plan.yaml": PlanBody,
+    "units.yaml": UnitRegistry,
+    "annex1.yaml": Annex1,
+    "annex2.yaml": Annex2,
+    "annex3.yaml": Roster,
+}
+
+
+def load_plan(folder: Path | str) -> Plan:
+    """Read a plan folder. Raises :class:`LoadError` listing every problem in every file."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise LoadError([Diagnostic(display_name(folder), 1, 1, "", "找不到資料夾（應含 plan.yaml 等檔案）")])
+    problems: list[Diagnostic] = []
+    docs: dict[str, YamlDoc] = {}
+    models: dict[str, BaseModel] = {}
+    for name, model in PLAN_FILES.items():
+        try:
+            doc = read_yaml(folder / name)
+        except LoadError as exc:
+            problems += exc.diagnostics
+            continue
+        docs[name] = doc
+        value, found = validate(doc, model)
+        problems += found
+        if value is not None:
+            models[name] = value
+
+    body = models.get("plan.yaml")
+    units = models.get("units.yaml")
+    annex1 = models.get("annex1.yaml")
+    annex2 = models.get("annex2.yaml")
+    if isinstance(body, PlanBody):
+        problems += checks.check_body(docs["plan.yaml"], body)
+    if isinstance(units, UnitRegistry):
+        problems += checks.check_units(docs["units.yaml"], units)
+        if isinstance(annex1, Annex1) and isinstance(body, PlanBody):
+            problems += checks.check_annex1(docs["annex1.yaml"], annex1, units, body)
+    if isinstance(annex2, Annex2):
+        problems += checks.check_annex2(docs["annex2.yaml"], annex2)
+
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or len(models) < len(PLAN_FILES):
+        raise LoadError(problems)
+    return Plan(
+        body=models["plan.yaml"],  # type: ignore[arg-type]
+        units=models["units.yaml"],  # type: ignore[arg-type]
+        annex1=models["annex1.yaml"],  # type: ignore[arg-type]
+        annex2=models["annex2.yaml"],  # type: ignore[arg-type]
+        roster=models["annex3.yaml"],  # type: ignore[arg-type]
+    )

@@ -1,0 +1,113 @@
+"""Validate plain YAML data against a model class; turn pydantic's errors into diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from sqdocs.load.diagnostics import Diagnostic, Loc
+from sqdocs.load.yamlfile import YamlDoc
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_NAMES = {
+    str: "文字", int: "整數", float: "數字", bool: "是/否（true/false）",
+    list: "清單", dict: "欄位對照", type(None): "空值",
+}
+
+
+def _describe(value: Any) -> str:
+    for kind, name in _TYPE_NAMES.items():
+        if type(value) is kind:
+            return name
+    return type(value).__name__
+
+
+def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class that holds the field at ``loc`` (for suggesting field names)."""
+    current: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _unwrap(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``list[Item]`` → Item, ``Clause | None`` → Clause."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (list, tuple, set):
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        elif origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """「，是不是「X」？」 when a close match exists, else empty."""
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"，是不是「{match[0]}」？" if match else ""
+
+
+def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
+    """A Chinese message for one pydantic error; the flag says it points at a key, not a value."""
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    value = error.get("input")
+    ctx = error.get("ctx", {})
+    if kind == "missing":
+        return f"缺少必填欄位「{loc[-1]}」", False
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc[:-1])
+        fields = list(holder.model_fields) if holder else []
+        hint = suggest(str(loc[-1]), fields) or (f"；可用的欄位：{'、'.join(fields)}" if fields else "")
+        return f"未知的欄位「{loc[-1]}」{hint}", True
+    if kind in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "bool_type",
+                "bool_parsing", "list_type", "dict_type", "model_type", "model_attributes_type", "date_type"):
+        want = {
+            "string_type": "文字", "int_type": "整數", "int_parsing": "整數", "float_type": "數字",
+            "float_parsing": "數字", "bool_type": "true 或 false", "bool_parsing": "true 或 false",
+            "list_type": "清單（每項以「- 」開頭）", "dict_type": "欄位對照（欄位: 值）",
+            "model_type": "欄位對照（欄位: 值）", "model_attributes_type": "欄位對照（欄位: 值）",
+            "date_type": "民國日期（如 107 年 1 月 15 日）",
+        }[kind]
+        hint = "；若文字以數字開頭或含特殊符號，請加雙引號" if kind == "string_type" and value is not None else ""
+        return f"應為{want}，實際是{_describe(value)}{hint}", False
+    if kind == "too_short":
+        return "不可為空清單，至少要有一項", False
+    if kind == "literal_error":
+        return f"「{value}」不是可用的值；應為 {ctx.get('expected', '')}", False
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"數值 {value} 超出範圍（{error['msg']}）", False
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"])), False
+    return str(error["msg"]), False
+
+
+def validate(doc: YamlDoc, model: type[M], prefix: Loc = ()) -> tuple[M | None, list[Diagnostic]]:
+    """Validate ``doc.data`` (or the part at ``prefix``) as ``model``; every problem is reported."""
+    data = doc.data
+    for part in prefix:
+        data = data[part]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        found = []
+        for error in exc.errors(include_url=False):
+            message, at_key = _message(error, model)  # type: ignore[arg-type]
+            found.append(doc.diagnostic((*prefix, *error["loc"]), message, key=at_key))
+        return None, found

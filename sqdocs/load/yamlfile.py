@@ -1,0 +1,182 @@
+"""Read YAML safely while remembering where every value came from (line and column)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name, format_path
+
+# Only the plain data types of YAML: anything else (!!python/object …) is refused.
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+# Aliases may repeat a few lists; beyond this many repeated nodes it is an expansion attack.
+MAX_ALIAS_EXPANSION = 10_000
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+_YAML_HINTS = (
+    ("found character '\\t'", "用了 Tab 字元；YAML 只能用空白縮排，請把 Tab 換成空白"),
+    ("mapping values are not allowed", "此處不能出現「: 」；文字中含有「: 」時請用雙引號把整段文字括起來"),
+    ("could not find expected ':'", "找不到「:」；每一行應為「欄位: 值」或以「- 」開頭的清單項目"),
+    ("expected <block end>", "縮排不一致；同一層的欄位要對齊在同一欄"),
+    ("found undefined alias", "用了未定義的錨點（*名稱）"),
+    ("while scanning a quoted scalar", "引號沒有成對結束"),
+    ("expected a single document", "一個檔案只能有一份文件（不要用「---」分隔多份）"),
+)
+
+
+@dataclass
+class YamlDoc:
+    """Plain Python data read from one YAML file, with the position of every node."""
+
+    file: str
+    data: Any
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``loc``, or of its nearest enclosing node that exists."""
+        loc = tuple(loc)
+        if key and loc in self.keys:
+            return self.keys[loc]
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def diagnostic(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Diagnostic:
+        line, col = self.where(loc, key=key)
+        return Diagnostic(self.file, line, col, format_path(loc), message, severity)  # type: ignore[arg-type]
+
+
+class _Refused(Exception):
+    def __init__(self, node: Node, message: str):
+        self.node = node
+        self.message = message
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError([Diagnostic(name, 1, 1, "", "檔案是 UTF-16 編碼；請用編輯器另存為 UTF-8")])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(
+            [Diagnostic(name, line, col, "", "檔案不是 UTF-8 編碼（可能是 Big5）；請用編輯器另存為 UTF-8")]
+        ) from None
+
+
+def _syntax_message(problem: str) -> str:
+    for needle, hint in _YAML_HINTS:
+        if needle in problem:
+            return f"YAML 語法錯誤：{hint}"
+    return f"YAML 語法錯誤：{problem}"
+
+
+def read_yaml(path: Path) -> YamlDoc:
+    """Read ``path`` as safe YAML. Raises :class:`LoadError` with file:line:col on any problem."""
+    name = display_name(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError([Diagnostic(name, 1, 1, "", "找不到檔案")]) from None
+    except OSError as exc:
+        raise LoadError([Diagnostic(name, 1, 1, "", f"無法讀取檔案：{exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadError([Diagnostic(name, 1, 1, "", f"檔案超過 {MAX_FILE_BYTES // 1024 // 1024} MB，不像是計畫資料")])
+    text = _decode(raw, name)
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise LoadError([Diagnostic(name, line, col, "", _syntax_message(str(exc.problem or exc)))]) from None
+    except yaml.YAMLError as exc:
+        raise LoadError([Diagnostic(name, 1, 1, "", _syntax_message(str(exc)))]) from None
+    except RecursionError:
+        raise LoadError([Diagnostic(name, 1, 1, "", "巢狀層次太深，無法讀取")]) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise LoadError([Diagnostic(name, 1, 1, "", "檔案是空的")])
+    doc = YamlDoc(name, None)
+    builder = _Builder(loader, doc)
+    try:
+        doc.data = builder.build(root, ())
+    except _Refused as exc:
+        line, col = _mark(exc.node)
+        raise LoadError([Diagnostic(name, line, col, "", exc.message)]) from None
+    except RecursionError:
+        raise LoadError([Diagnostic(name, 1, 1, "", "巢狀層次太深，無法讀取")]) from None
+    if builder.duplicates:
+        raise LoadError(builder.duplicates)
+    return doc
+
+
+class _Builder:
+    """Turns composed nodes into plain data, refusing tags, alias bombs and duplicate keys."""
+
+    def __init__(self, loader: yaml.SafeLoader, doc: YamlDoc):
+        self.loader = loader
+        self.doc = doc
+        self.seen: set[int] = set()
+        self.repeated = 0
+        self.active: set[int] = set()
+        self.duplicates: list[Diagnostic] = []
+
+    def build(self, node: Node, loc: Loc) -> Any:
+        if node.tag not in _ALLOWED_TAGS:
+            raise _Refused(node, f"不允許的 YAML 標籤 {node.tag}；資料檔只能寫文字、數字、清單與欄位")
+        if id(node) in self.active:
+            raise _Refused(node, "錨點別名參照了自己（無限遞迴）")
+        if id(node) in self.seen:
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_EXPANSION:
+                raise _Refused(
+                    node,
+                    f"錨點別名（&/*）展開超過 {MAX_ALIAS_EXPANSION} 個節點，疑似惡意檔案（billion laughs）；請直接寫出內容",
+                )
+        self.seen.add(id(node))
+        self.doc.values.setdefault(loc, _mark(node))
+        if isinstance(node, ScalarNode):
+            return self.loader.construct_object(node, deep=True)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
+            assert isinstance(node, MappingNode)
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Refused(key_node, "不支援「<<」合併語法；請直接寫出欄位")
+                if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
+                    raise _Refused(key_node, "欄位名稱必須是一般文字")
+                key = self.loader.construct_object(key_node)
+                child = (*loc, key)
+                if key in result:
+                    line, col = _mark(key_node)
+                    first = self.doc.keys.get(child, (0, 0))[0]
+                    self.duplicates.append(
+                        Diagnostic(self.doc.file, line, col, "", f"欄位「{key}」重複（第 {first} 行已出現）；請刪除其中一個")
+                    )
+                    continue
+                self.doc.keys[child] = _mark(key_node)
+                result[key] = self.build(value_node, child)
+            return result
+        finally:
+            self.active.discard(id(node))

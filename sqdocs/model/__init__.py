@@ -1,0 +1,26 @@
+"""The document model: typed, immutable, and ignorant of Word, PDF and files."""
+
+from sqdocs.model.annexes import (
+    Annex1,
+    Annex2,
+    CheckDimension,
+    CheckItem,
+    CheckPoint,
+    Dimension,
+    Item,
+    Member,
+    OverallPoint,
+    Point,
+    Roster,
+    dimension_caption,
+)
+from sqdocs.model.common import CONTINUOUS, Deadline, RocDate, Text
+from sqdocs.model.plan import Basis, Clause, Objectives, Period, Plan, PlanBody, PointRef
+from sqdocs.model.units import Unit, UnitGroup, UnitRegistry
+
+__all__ = [
+    "Annex1", "Annex2", "Basis", "CONTINUOUS", "CheckDimension", "CheckItem", "CheckPoint",
+    "Clause", "Deadline", "Dimension", "Item", "Member", "Objectives", "OverallPoint", "Period",
+    "Plan", "PlanBody", "Point", "PointRef", "RocDate", "Roster", "Text", "Unit", "UnitGroup",
+    "UnitRegistry", "dimension_caption",
+]

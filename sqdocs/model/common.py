@@ -1,0 +1,86 @@
+"""Value types shared by every part of the model: text, ROC dates, deadlines."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+
+from sqdocs.text.roc import format_roc, parse_roc
+
+# Characters XML 1.0 forbids: a .docx holding one is refused by Word.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _check_text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("不可為空白")
+    bad = _XML_FORBIDDEN.search(value)
+    if bad:
+        raise ValueError(
+            f"含有不可見的控制字元 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 個字），"
+            "Word 無法開啟含此字元的文件，請刪除後重打"
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_check_text)]
+"""Non-empty text a reader sees; surrounding whitespace is dropped."""
+
+
+def _optional_text(value: str) -> str:
+    return _check_text(value) if value.strip() else ""
+
+
+OptionalText = Annotated[str, AfterValidator(_optional_text)]
+"""Text that may be left empty (e.g. 備考)."""
+
+
+def _to_date(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_roc(value)
+    return value
+
+
+RocDate = Annotated[date, BeforeValidator(_to_date), PlainSerializer(format_roc, return_type=str)]
+"""A date written in the data as ``107 年 1 月 15 日``."""
+
+CONTINUOUS = "賡續辦理"
+"""The deadline of work that goes on all year."""
+
+_CONTINUOUS_WORDS = (CONTINUOUS, "持續辦理")
+
+
+def _to_deadline(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text in _CONTINUOUS_WORDS:
+            return text
+        try:
+            return parse_roc(text)
+        except ValueError:
+            raise ValueError(
+                f"完成期限「{text}」應為「{CONTINUOUS}」或民國日期（如 107 年 6 月 30 日）"
+            ) from None
+    raise ValueError(f"完成期限應為「{CONTINUOUS}」或民國日期（如 107 年 6 月 30 日）")
+
+
+def _deadline_out(value: date | str) -> str:
+    return format_roc(value) if isinstance(value, date) else value
+
+
+Deadline = Annotated[
+    date | str, BeforeValidator(_to_deadline), PlainSerializer(_deadline_out, return_type=str)
+]
+"""完成期限: a date, or 賡續辦理 for continuous work."""
+
+
+class Record(BaseModel):
+    """Base of every model object: unknown fields are errors, objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

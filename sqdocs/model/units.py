@@ -1,0 +1,77 @@
+"""The unit registry: the bureau's units and the groups the plan names (各分局, 各單位 …)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from sqdocs.model.common import Record, Text
+
+UnitKind = Literal["科", "室", "中心", "大隊", "隊", "分局"]
+
+
+class Unit(Record):
+    """One unit of the bureau."""
+
+    name: Text = Field(description="單位簡稱，計畫內一律使用此名稱（如 刑警大隊）")
+    full_name: Text | None = Field(None, description="單位全銜（如 刑事警察大隊）")
+    kind: UnitKind = Field(description="單位類別：科、室、中心、大隊、隊、分局")
+
+
+class UnitGroup(Record):
+    """A name that stands for several units (各分局 = the four 分局)."""
+
+    name: Text = Field(description="群組名稱（如 各分局）")
+    aliases: list[Text] = Field(default_factory=list, description="同義的其他寫法（如 各直屬隊）")
+    members: list[Text] = Field(default_factory=list, description="所含單位的簡稱")
+    all: bool = Field(False, description="為 true 時代表全部單位（如 各單位）")
+
+
+class UnitRegistry(Record):
+    """Every unit of the bureau and every group name the plan may use."""
+
+    units: list[Unit] = Field(min_length=1, description="本局所有單位")
+    groups: list[UnitGroup] = Field(default_factory=list, description="單位群組")
+
+    def unit(self, name: str) -> Unit | None:
+        """The unit called ``name`` (short or full name), or None."""
+        for unit in self.units:
+            if name in (unit.name, unit.full_name):
+                return unit
+        return None
+
+    def group(self, name: str) -> UnitGroup | None:
+        """The group called ``name`` or one of its aliases, or None."""
+        for group in self.groups:
+            if name == group.name or name in group.aliases:
+                return group
+        return None
+
+    def known_names(self) -> list[str]:
+        """Every name a plan may use for a unit or group."""
+        names = [u.name for u in self.units] + [u.full_name for u in self.units if u.full_name]
+        for group in self.groups:
+            names += [group.name, *group.aliases]
+        return names
+
+    def expand(self, name: str, _seen: frozenset[str] = frozenset()) -> list[str]:
+        """The units (short names, registry order) that ``name`` stands for; [] if unknown."""
+        group = self.group(name)
+        if group is None:
+            unit = self.unit(name)
+            return [unit.name] if unit else []
+        if group.all:
+            return [u.name for u in self.units]
+        if group.name in _seen:  # a group that contains itself adds nothing more
+            return []
+        seen = _seen | {group.name}
+        wanted = {m for member in group.members for m in self.expand(member, seen)}
+        return [u.name for u in self.units if u.name in wanted]
+
+    def covers(self, names: list[str], unit: str) -> bool:
+        """Whether a 承辦單位 list (units and groups) includes ``unit``."""
+        target = self.unit(unit)
+        if target is None:
+            return False
+        return any(target.name in self.expand(name) for name in names)

@@ -1,0 +1,45 @@
+"""ROC (民國) calendar dates: ``107 年 1 月 1 日`` ⇄ :class:`datetime.date`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+ROC_OFFSET = 1911
+
+_ROC_RE = re.compile(
+    r"^\s*(?:民國\s*)?(?P<y>\d{1,3})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"|[/.\-](?P<m2>\d{1,2})[/.\-](?P<d2>\d{1,2}))\s*$"
+)
+
+
+def roc_year(d: date) -> int:
+    """The ROC year of a Gregorian date (2018 → 107)."""
+    return d.year - ROC_OFFSET
+
+
+def parse_roc(text: str) -> date:
+    """Parse an ROC date such as ``107 年 1 月 15 日``, ``107年1月15日`` or ``107/1/15``.
+
+    Raises ValueError with a message in Chinese when the text is not a real date.
+    """
+    m = _ROC_RE.match(text)
+    if not m:
+        raise ValueError(f"「{text}」不是民國日期，請寫成「107 年 1 月 15 日」")
+    year = int(m["y"])
+    month = int(m["m"] or m["m2"])
+    day = int(m["d"] or m["d2"])
+    if year < 1:
+        raise ValueError(f"「{text}」的民國年必須大於 0")
+    try:
+        return date(year + ROC_OFFSET, month, day)
+    except ValueError:
+        raise ValueError(f"「{text}」不是存在的日期（民國 {year} 年 {month} 月沒有 {day} 日）") from None
+
+
+def format_roc(d: date, *, compact: bool = False) -> str:
+    """Format a date the way the plan writes it: ``107 年 1 月 15 日`` (or ``107年1月15日``)."""
+    if d.year <= ROC_OFFSET:
+        raise ValueError(f"{d.isoformat()} 早於民國元年")
+    sep = "" if compact else " "
+    return f"{roc_year(d)}{sep}年{sep}{d.month}{sep}月{sep}{d.day}{sep}日"
