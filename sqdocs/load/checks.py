@@ -57,7 +57,8 @@ def check_unit_refs(
     known = units.known_names()
     for loc, name in refs:
         if not units.expand(name):
-            yield doc.diagnostic(loc, f"未知的{what}「{name}」{suggest(name, known)}；單位須先登錄於 units.yaml")
+            hint = suggest(name, known) or "；單位須先登錄於 units.yaml"
+            yield doc.diagnostic(loc, f"未知的{what}「{name}」{hint}")
 
 
 def check_date_in_period(doc: YamlDoc, loc: Loc, day: date, body: PlanBody, what: str) -> Iterator[Diagnostic]:
@@ -65,7 +66,7 @@ def check_date_in_period(doc: YamlDoc, loc: Loc, day: date, body: PlanBody, what
         side = "早於" if day < body.period.start else "晚於"
         yield doc.diagnostic(
             loc,
-            f"{what} {format_roc(day)} {side}計畫期程（{format_roc(body.period.start)}至{format_roc(body.period.end)}）",
+            f"{what} {format_roc(day)} {side}計畫期程（{format_roc(body.period.start)}至 {format_roc(body.period.end)}）",
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -90,12 +91,22 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
     if kind == "too_short":
         return "不可為空清單，至少要有一項", False
     if kind == "literal_error":
-        return f"「{value}」不是可用的值；應為 {ctx.get('expected', '')}", False
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"「{value}」不是可用的值；應為{'或'.join(f'「{c}」' for c in choices)}", False
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"數值 {value} 超出範圍（{error['msg']}）", False
     if kind == "value_error":
         return str(ctx.get("error", error["msg"])), False
     return str(error["msg"]), False
+
+
+def _is_misspelt(error: dict[str, Any], errors: list[Any]) -> bool:
+    """A missing field that sits beside an unknown one spelt like it: the unknown one explains both."""
+    if error["type"] != "missing":
+        return False
+    parent, wanted = tuple(error["loc"][:-1]), str(error["loc"][-1])
+    unknown = [str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent]
+    return bool(difflib.get_close_matches(wanted, unknown, n=1, cutoff=0.5))
 
 
 def validate(doc: YamlDoc, model: type[M], prefix: Loc = ()) -> tuple[M | None, list[Diagnostic]]:
@@ -106,8 +117,11 @@ def validate(doc: YamlDoc, model: type[M], prefix: Loc = ()) -> tuple[M | None, 
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
+        errors = exc.errors(include_url=False)
         found = []
-        for error in exc.errors(include_url=False):
+        for error in errors:
+            if _is_misspelt(error, errors):
+                continue
             message, at_key = _message(error, model)  # type: ignore[arg-type]
             found.append(doc.diagnostic((*prefix, *error["loc"]), message, key=at_key))
         return None, found

@@ -25,7 +25,7 @@ _YAML_HINTS = (
     ("could not find expected ':'", "找不到「:」；每一行應為「欄位: 值」或以「- 」開頭的清單項目"),
     ("expected <block end>", "縮排不一致；同一層的欄位要對齊在同一欄"),
     ("found undefined alias", "用了未定義的錨點（*名稱）"),
-    ("while scanning a quoted scalar", "引號沒有成對結束"),
+    ("while scanning a quoted scalar", "引號沒有成對結束；請補上結尾的引號"),
     ("expected a single document", "一個檔案只能有一份文件（不要用「---」分隔多份）"),
 )
 
@@ -87,6 +87,10 @@ def _syntax_message(problem: str) -> str:
     return f"YAML 語法錯誤：{problem}"
 
 
+def _tag_name(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
 def read_yaml(path: Path) -> YamlDoc:
     """Read ``path`` as safe YAML. Raises :class:`LoadError` with file:line:col on any problem."""
     name = display_name(path)
@@ -103,9 +107,12 @@ def read_yaml(path: Path) -> YamlDoc:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote is reported at the end of the file; the opening quote is where to look.
+        quoted = "quoted scalar" in (exc.context or "")
+        mark = (exc.context_mark if quoted else None) or exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise LoadError([Diagnostic(name, line, col, "", _syntax_message(str(exc.problem or exc)))]) from None
+        problem = f"{exc.context or ''} {exc.problem or ''}".strip() or str(exc)
+        raise LoadError([Diagnostic(name, line, col, "", _syntax_message(problem))]) from None
     except yaml.YAMLError as exc:
         raise LoadError([Diagnostic(name, 1, 1, "", _syntax_message(str(exc)))]) from None
     except RecursionError:
@@ -141,7 +148,7 @@ class _Builder:
 
     def build(self, node: Node, loc: Loc) -> Any:
         if node.tag not in _ALLOWED_TAGS:
-            raise _Refused(node, f"不允許的 YAML 標籤 {node.tag}；資料檔只能寫文字、數字、清單與欄位")
+            raise _Refused(node, f"不允許的 YAML 標籤 {_tag_name(node.tag)}；資料檔只能寫文字、數字、清單與欄位")
         if id(node) in self.active:
             raise _Refused(node, "錨點別名參照了自己（無限遞迴）")
         if id(node) in self.seen:

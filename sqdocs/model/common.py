@@ -63,7 +63,9 @@ def _to_deadline(value: Any) -> Any:
             return text
         try:
             return parse_roc(text)
-        except ValueError:
+        except ValueError as exc:
+            if "不是存在的日期" in str(exc):  # written as a date, but no such day
+                raise
             raise ValueError(
                 f"完成期限「{text}」應為「{CONTINUOUS}」或民國日期（如 107 年 6 月 30 日）"
             ) from None

@@ -1,0 +1,138 @@
+"""The sample plan: everything in the source is in the loaded model, and the registry answers who does what."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SOURCE
+
+from sqdocs.load import load_plan
+from sqdocs.outline import plan_sections
+
+# Counted by hand from the source document; the source-reading tests below recount them.
+PRACTICES = {"基礎服務": 41, "服務遞送": 29, "服務量能": 6, "服務評價": 15}
+OVERALL_ACTIONS = 13
+CHECKLIST_ENTRIES = 48
+ROSTER = 31  # 1 召集人, 2 副召集人, 主任委員, 副主任委員, 24 委員, 執行秘書, 執行幹事
+
+
+def _norm(text: str) -> str:
+    """Only letters and CJK characters: conversion spacing and punctuation fixes drop out."""
+    return re.sub(r"[^\w]|_", "", text)
+
+
+def test_counts(plan):
+    for dim in plan.annex1.dimensions:
+        if dim.scope == "個別":
+            assert sum(len(p.practices) for it in dim.items for p in it.points) == PRACTICES[dim.name]
+    overall = [d for d in plan.annex1.dimensions if d.scope == "整體"]
+    assert sum(len(p.actions) for d in overall for p in d.points) == OVERALL_ACTIONS
+    entries = [
+        e for d in plan.annex2.dimensions for p in [*d.points, *(p for it in d.items for p in it.points)] for e in p.entries
+    ]
+    assert len(entries) == CHECKLIST_ENTRIES
+    assert len(plan.roster.members) == ROSTER
+    assert plan.roster.members[0].name == "黃明昭"
+    assert plan.roster.members[-1].name == "張以欣"
+
+
+def test_body(plan):
+    sections = plan_sections(plan.body)
+    assert [s.heading for s in sections] == [
+        "壹、計畫依據", "貳、計畫目標", "參、執行對象", "肆、執行期程", "伍、計畫內容", "陸、執行步驟", "柒、考核獎懲",
+    ]
+    assert sections[0].paras[0].line == (
+        "一、國家發展委員會 107 年 1 月 15 日發社字第 1071300028 號函頒「第 2 屆政府服務獎評獎實施計畫」。"
+    )
+    assert sections[3].intro == "溯自民國 107 年 1 月 1 日起至 107 年 12 月 31 日止，計 1 年。"
+    assert len(sections[5].paras) == 7
+    assert sections[5].paras[0].line.startswith("一、進行組織診斷：本局依據")
+    assessment = sections[6].paras
+    assert [p.line for p in assessment] == ["一、考核作業：", "二、獎懲作業："]
+    assert assessment[0].children[0].line.startswith("(一)不定期查訪：")
+
+
+source_only = pytest.mark.skipif(not SOURCE.exists(), reason="the source document is not beside the repository")
+
+
+# The conversion typos data/keelung-107/README.md lists, where they would hide a fragment.
+FIXES = {"&amp;": "&", "警警雲": "警馨雲", "RRS": "RSS", "刑事記錄": "刑事紀錄"}
+
+
+def _source_fragments() -> list[str]:
+    text = SOURCE.read_text(encoding="utf-8")
+    for wrong, right in FIXES.items():
+        text = text.replace(wrong, right)
+    pieces = re.findall(r"<li>(.*?)</li>", text) + re.findall(r"<p>\s*\d+\.\s*(.*?)</p>", text)
+    return [re.sub(r"^\d+\.\s*", "", p) for p in pieces]
+
+
+@source_only
+def test_every_source_practice_is_in_the_data(plan):
+    """Each numbered practice of the source (first 12 letters, to survive page-break joins) is in the data."""
+    data = {_norm(t) for d in plan.annex1.dimensions for it in d.items for p in it.points for t in p.practices}
+    data |= {_norm(t) for d in plan.annex1.dimensions for p in d.points for t in p.actions}
+    joined = "|".join(data)
+    fragments = _source_fragments()
+    assert len(fragments) == 99  # of the 104 texts, 5 are bare cell text or a continuation
+    missing = [f for f in fragments if _norm(f)[:12] not in joined]
+    assert missing == []
+
+
+@source_only
+def test_every_checklist_entry_and_roster_member_is_in_the_data(plan):
+    text = SOURCE.read_text(encoding="utf-8")
+    assert text.count('<input type="checkbox"/>') == CHECKLIST_ENTRIES
+    roster_rows = [
+        line.split("\t") for line in text.splitlines()
+        if line.count("\t") >= 3 and re.match(r"^(召集人|副召集人|主任委員|副主任委員|委\s*員|執行秘書|執行幹事)\t", line)
+    ]
+    assert len(roster_rows) == ROSTER
+    assert [_norm(r[2]) for r in roster_rows] == [m.name for m in plan.roster.members]
+
+
+def test_groups(plan):
+    units = plan.units
+    assert units.expand("各分局") == ["第一分局", "第二分局", "第三分局", "第四分局"]
+    assert units.expand("各直屬（大）隊") == units.expand("各直屬隊") == ["刑警大隊", "保安隊", "交通隊", "少年隊", "婦幼隊"]
+    assert len(units.expand("各單位")) == len(units.units)
+    assert units.expand("刑事警察大隊") == ["刑警大隊"]
+    assert units.expand("不存在") == []
+
+
+def _points_by_hand(plan, unit: str) -> list[str]:
+    groups = {"各分局": {"第一分局", "第二分局", "第三分局", "第四分局"},
+              "各直屬隊": {"刑警大隊", "保安隊", "交通隊", "少年隊", "婦幼隊"},
+              "各單位": {u.name for u in plan.units.units}}
+    names = []
+    for d in plan.annex1.dimensions:
+        for it in d.items:
+            for p in it.points:
+                covered = set().union(*(groups.get(u, {u}) for u in p.units))
+                if unit in covered:
+                    names.append(p.name)
+    return names
+
+
+@pytest.mark.parametrize("unit", ["第一分局", "交通隊", "秘書科", "會計室", "保安隊"])
+def test_points_for(plan, unit):
+    assert [ref.point.name for ref in plan.points_for(unit)] == _points_by_hand(plan, unit)
+
+
+def test_points_for_a_sub_bureau(plan):
+    names = [ref.point.name for ref in plan.points_for("第一分局")]
+    assert "申辦業務標準作業流程訂定情形" in names  # listed directly as 各分局
+    assert "優質服務" in names                      # through 各單位
+    assert "主動服務" not in names                  # 交通隊 only
+
+
+def test_loading_reports_every_file(data_copy):
+    (data_copy / "annex3.yaml").write_text("members: []\n", encoding="utf-8")
+    (data_copy / "plan.yaml").write_text("agency: [\n", encoding="utf-8")
+    from sqdocs.load import LoadError
+
+    with pytest.raises(LoadError) as info:
+        load_plan(data_copy)
+    files = {d.file.rsplit("/", 1)[-1] for d in info.value.diagnostics}
+    assert files == {"annex3.yaml", "plan.yaml"}
