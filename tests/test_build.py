@@ -1,0 +1,86 @@
+"""Building: official file names, atomic writes, one failing document does not stop the others."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sqdocs.build import Job, file_stem, run_jobs
+from sqdocs.cli import main
+from sqdocs.fsutil import write_atomic
+
+
+def test_file_stem():
+    assert file_stem("基隆市警察局 107 年度提升服務品質執行計畫") == "基隆市警察局107年度提升服務品質執行計畫"
+    assert file_stem('a/b:c*?"<>|') == "a_b_c______"
+
+
+def test_write_atomic_replaces_whole_file(tmp_path):
+    target = tmp_path / "out" / "doc.pdf"
+    write_atomic(target, b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert os.listdir(target.parent) == ["doc.pdf"]
+
+
+def test_failing_writer_keeps_previous_outputs(tmp_path):
+    (tmp_path / "a.docx").write_bytes(b"previous a")
+    (tmp_path / "b.pdf").write_bytes(b"previous b")
+
+    def crash() -> bytes:
+        raise RuntimeError("writer crashed midway")
+
+    outcomes = run_jobs(
+        [Job("plan", "docx", "a.docx", crash), Job("plan", "pdf", "b.pdf", lambda: b"fresh b")], tmp_path
+    )
+    assert [o.ok for o in outcomes] == [False, True]
+    assert "writer crashed midway" in outcomes[0].error
+    assert (tmp_path / "a.docx").read_bytes() == b"previous a"
+    assert (tmp_path / "b.pdf").read_bytes() == b"fresh b"
+    assert sorted(os.listdir(tmp_path)) == ["a.docx", "b.pdf"]
+
+
+def test_interrupt_leaves_no_temporary_file(tmp_path):
+    (tmp_path / "a.docx").write_bytes(b"previous")
+
+    def interrupted() -> bytes:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_jobs([Job("plan", "docx", "a.docx", interrupted)], tmp_path)
+    assert os.listdir(tmp_path) == ["a.docx"]
+    assert (tmp_path / "a.docx").read_bytes() == b"previous"
+
+
+def test_failure_while_writing_leaves_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "a.pdf"
+    target.write_bytes(b"previous")
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    outcomes = run_jobs([Job("plan", "pdf", "a.pdf", lambda: b"new")], tmp_path)
+    assert not outcomes[0].ok and "No space left" in outcomes[0].error
+    assert os.listdir(tmp_path) == ["a.pdf"]
+    assert target.read_bytes() == b"previous"
+
+
+def test_validate_sample(capsys):
+    from conftest import SAMPLE
+
+    assert main(["validate", str(SAMPLE)]) == 0
+    assert "資料正確" in capsys.readouterr().out
+
+
+def test_cli_rejects_unknown_format(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["build", "data/keelung-107", "--format", "doc"])
+    assert info.value.code == 2
+    assert "不是可用的值" in capsys.readouterr().err
+
+
+def test_cli_missing_folder(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nowhere")]) == 2
+    assert "找不到資料夾" in capsys.readouterr().err
