@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", type=_csv(FORMATS), default=list(FORMATS), metavar=",".join(FORMATS), help="輸出格式")
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
     p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
+    p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾")
+    p.add_argument("data", type=Path, metavar="DATA_DIR")
+    p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
+    p.add_argument("-o", "--output", type=Path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
     return parser
 
 
@@ -90,7 +94,15 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build}
+def _rollover(args: argparse.Namespace) -> int:
+    from sqdocs.rollover import rollover
+
+    target = rollover(args.data, args.to, args.output)
+    print(f"✓ 已建立 {target}；請依 {target / 'README.md'} 補填標有「【待填】」的欄位，再執行 sqdocs validate {target}")
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build, "rollover": _rollover}
 
 
 def main(argv: list[str] | None = None) -> int:

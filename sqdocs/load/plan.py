@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from sqdocs.load import checks
 from sqdocs.load.diagnostics import Diagnostic, LoadError, display_name
+from sqdocs.load.unfilled import unfilled
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
 from sqdocs.model import Annex1, Annex2, Plan, PlanBody, Roster, UnitRegistry
@@ -36,6 +37,7 @@ def load_plan(folder: Path | str) -> Plan:
             problems += exc.diagnostics
             continue
         docs[name] = doc
+        problems += unfilled(doc)
         value, found = validate(doc, model)
         problems += found
         if value is not None:

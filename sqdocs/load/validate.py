@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
+from sqdocs.load.unfilled import is_unfilled
 from sqdocs.load.yamlfile import YamlDoc
 
 M = TypeVar("M", bound=BaseModel)
@@ -120,7 +121,8 @@ def validate(doc: YamlDoc, model: type[M], prefix: Loc = ()) -> tuple[M | None, 
         errors = exc.errors(include_url=False)
         found = []
         for error in errors:
-            if _is_misspelt(error, errors):
+            # A fill-in marker is reported once, by load.unfilled, not as a wrong value too.
+            if _is_misspelt(error, errors) or is_unfilled(error.get("input")):
                 continue
             message, at_key = _message(error, model)  # type: ignore[arg-type]
             found.append(doc.diagnostic((*prefix, *error["loc"]), message, key=at_key))

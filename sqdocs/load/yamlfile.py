@@ -38,6 +38,9 @@ class YamlDoc:
     data: Any
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    """Character offsets [start, end) of each scalar in ``text``, for edits that keep the rest."""
+    text: str = ""
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of ``loc``, or of its nearest enclosing node that exists."""
@@ -121,7 +124,7 @@ def read_yaml(path: Path) -> YamlDoc:
         loader.dispose()
     if root is None:
         raise LoadError([Diagnostic(name, 1, 1, "", "檔案是空的")])
-    doc = YamlDoc(name, None)
+    doc = YamlDoc(name, None, text=text)
     builder = _Builder(loader, doc)
     try:
         doc.data = builder.build(root, ())
@@ -161,6 +164,7 @@ class _Builder:
         self.seen.add(id(node))
         self.doc.values.setdefault(loc, _mark(node))
         if isinstance(node, ScalarNode):
+            self.doc.spans.setdefault(loc, (node.start_mark.index, node.end_mark.index))
             return self.loader.construct_object(node, deep=True)
         self.active.add(id(node))
         try:

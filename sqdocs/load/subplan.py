@@ -1,0 +1,92 @@
+"""Load detailed plans (``subplans/<unit>.yaml``) into :class:`Subplan`, with file:line:col diagnostics.
+
+Only what makes a file unusable is reported here (YAML, field types, unknown unit, names
+used twice). Whether a subplan is *complete* is a separate question: :mod:`sqdocs.check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqdocs.load.checks import unique_names
+from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
+from sqdocs.load.validate import suggest, validate
+from sqdocs.load.yamlfile import YamlDoc, read_yaml
+from sqdocs.model import Plan
+from sqdocs.model.subplan import Subplan
+
+SUBPLAN_DIR = "subplans"
+
+
+def subplan_path(folder: Path | str, unit: str) -> Path:
+    """Where the detailed plan of ``unit`` lives: ``DATA_DIR/subplans/<unit>.yaml``."""
+    return Path(folder) / SUBPLAN_DIR / f"{unit}.yaml"
+
+
+def subplan_files(folder: Path | str) -> list[Path]:
+    """Every subplan file of a data folder, sorted by name (backups ``*.bak*`` are not files of it)."""
+    directory = Path(folder) / SUBPLAN_DIR
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file() and not p.name.startswith("."))
+
+
+@dataclass(frozen=True)
+class SubplanFile:
+    """A loaded subplan and the document it came from (for line numbers)."""
+
+    path: Path
+    doc: YamlDoc
+    subplan: Subplan
+
+
+def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[Diagnostic]:
+    unit = plan.units.unit(subplan.unit)
+    if unit is None:
+        known = [u.name for u in plan.units.units]
+        yield doc.diagnostic(
+            ("unit",), f"未知的單位「{subplan.unit}」{suggest(subplan.unit, known) or '；單位須先登錄於 units.yaml'}"
+        )
+    elif path.stem != unit.name:
+        yield doc.diagnostic(
+            ("unit",), f"unit 寫「{subplan.unit}」，但檔名是 {path.name}；檔名應為 {unit.name}.yaml"
+        )
+    names: list[tuple[Loc, str]] = [(("sub_units", i), n) for i, n in enumerate(subplan.sub_units)]
+    names += [(("sub_groups", i, "name"), g.name) for i, g in enumerate(subplan.sub_groups)]
+    yield from unique_names(doc, names, "承辦單位或群組名稱")
+    for gi, group in enumerate(subplan.sub_groups):
+        for mi, member in enumerate(group.members):
+            if member not in subplan.sub_units:
+                hint = suggest(member, subplan.sub_units) or "；群組成員須先列於 sub_units"
+                yield doc.diagnostic(("sub_groups", gi, "members", mi), f"未知的承辦單位「{member}」{hint}")
+    keys = [(("points", i, "point"), "／".join(p.key)) for i, p in enumerate(subplan.points)]
+    yield from unique_names(doc, keys, "評核重點")
+
+
+def read_subplan(path: Path, plan: Plan) -> SubplanFile:
+    """Read one subplan file. Raises :class:`LoadError` with every problem found."""
+    doc = read_yaml(path)
+    subplan, problems = validate(doc, Subplan)
+    if subplan is not None:
+        problems += _check(doc, subplan, plan, path)
+    if subplan is None or any(p.severity == "error" for p in problems):
+        raise LoadError(problems)
+    return SubplanFile(path, doc, subplan)
+
+
+def load_subplans(folder: Path | str, plan: Plan) -> dict[str, SubplanFile]:
+    """Every subplan of a data folder, by unit name. Raises :class:`LoadError` for all files at once."""
+    found: dict[str, SubplanFile] = {}
+    problems: list[Diagnostic] = []
+    for path in subplan_files(folder):
+        try:
+            loaded = read_subplan(path, plan)
+        except LoadError as exc:
+            problems += exc.diagnostics
+            continue
+        found[path.stem] = loaded  # the file name is the unit's short name (checked above)
+    if problems:
+        raise LoadError(problems)
+    return found

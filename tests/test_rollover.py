@@ -1,0 +1,80 @@
+"""Next year's data folder: moved on, re-entry fields marked, the old year untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from sqdocs.cli import main
+from sqdocs.load import load_plan
+from sqdocs.load.unfilled import MARKER
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _fill(folder: Path) -> None:
+    """What a clerk does: replace every marker with a real value."""
+    for path in folder.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r'date: "【待填】[^"]*"', "date: 108 年 1 月 20 日", text)
+        text = re.sub(r'number: "【待填】[^"]*"', "number: 發社字第 1081300001 號", text)
+        text = re.sub(r'deadline: "【待填】[^"]*"', "deadline: 108 年 6 月 30 日", text)
+        text = re.sub(r'name: "【待填】[^"]*"', "name: 王小明", text)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_rollover_marks_what_must_be_re_entered(data_copy, capsys):
+    annex1 = data_copy / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace("deadline: 賡續辦理", "deadline: 107 年 6 月 30 日", 1), encoding="utf-8")
+    before = _digest(data_copy)
+
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    assert _digest(data_copy) == before
+
+    assert main(["validate", str(target)]) == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if "尚未填寫" in line]
+    fields = sorted(re.search(r": ([\w\[\].]+): 尚未填寫", line).group(1) for line in lines)
+    expected = sorted(
+        [f"basis[{i}].{f}" for i in range(3) for f in ("date", "number")]
+        + [f"members[{i}].name" for i in range(31)]
+        + ["dimensions[0].items[0].points[0].deadline"]
+    )
+    assert fields == expected
+
+    _fill(target)
+    plan = load_plan(target)
+    assert plan.year == 108
+    assert plan.title == "基隆市警察局 108 年度提升服務品質執行計畫"
+    assert plan.body.period.start.year == 2019
+    assert plan.roster.title == "基隆市警察局 108 年度「推動提升服務品質」考核小組編組表"
+    assert MARKER in (target / "README.md").read_text(encoding="utf-8")
+
+
+def test_rollover_keeps_comments_and_layout(data_copy):
+    main(["rollover", str(data_copy), "--to", "108"])
+    old = (data_copy / "units.yaml").read_text(encoding="utf-8")
+    new = (data_copy.parent / "keelung-108" / "units.yaml").read_text(encoding="utf-8")
+    assert old == new
+    assert (data_copy.parent / "keelung-108" / "annex2.yaml").read_text(encoding="utf-8").startswith("#")
+
+
+def test_rollover_never_overwrites(data_copy, capsys):
+    (data_copy.parent / "keelung-108").mkdir()
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 2
+    assert "已存在" in capsys.readouterr().err
+    assert list((data_copy.parent / "keelung-108").iterdir()) == []
+
+
+def test_rollover_refuses_going_back(data_copy, capsys):
+    assert main(["rollover", str(data_copy), "--to", "106"]) == 2
+
+
+def test_rollover_of_invalid_data_reports_it(data_copy, capsys):
+    (data_copy / "annex3.yaml").write_text("members: []\n", encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 2
+    assert "annex3.yaml" in capsys.readouterr().err
+    assert not (data_copy.parent / "keelung-108").exists()
