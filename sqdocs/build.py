@@ -1,14 +1,22 @@
-"""Which documents a data folder yields, their official file names, and building them."""
+"""Which documents a data folder yields, their official file names, and building them.
+
+A :class:`Job` is a small, picklable description of one output file; :func:`render`
+turns it into bytes in whichever process runs it, so a batch can use a process pool
+while each worker loads a folder (and parses its fonts) once.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqdocs.errors import UserError
 from sqdocs.fsutil import write_atomic
+from sqdocs.load import LoadError, load_plan
 from sqdocs.model import Plan
 
 FORMATS = ("docx", "pdf")
@@ -25,23 +33,32 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class Job:
-    """One output file: its name and how to make its bytes."""
+    """One output file: which folder and document it comes from and where it goes."""
 
+    folder: Path
     kind: str
     fmt: str
-    filename: str
-    render: Callable[[], bytes] = field(compare=False)
+    path: Path
+    unit: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.path.name
 
 
 @dataclass(frozen=True)
 class Outcome:
     job: Job
-    path: Path
     error: str | None = None
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def path(self) -> Path:
+        return self.job.path
 
 
 def file_stem(title: str) -> str:
@@ -49,45 +66,88 @@ def file_stem(title: str) -> str:
     return re.sub(r'[\\/:*?"<>|]', "_", re.sub(r"\s+", "", title))
 
 
-def _renderer(kind: str, fmt: str) -> Callable[..., bytes]:
-    if fmt == "docx":
-        from sqdocs.writers.docx import render_plan as render_docx
+def find_folders(paths: Iterable[Path]) -> list[Path]:
+    """Data folders named directly, or the folders with a plan.yaml inside a folder of bureaus."""
+    found: list[Path] = []
+    for path in paths:
+        if (path / "plan.yaml").is_file() or not path.is_dir():
+            found.append(path)  # a missing plan.yaml is reported by the loader
+            continue
+        inner = sorted(p for p in path.iterdir() if (p / "plan.yaml").is_file())
+        found.extend(inner or [path])
+    return found
 
-        return render_docx
-    if fmt == "pdf":
-        from sqdocs.writers.pdf import render_plan as render_pdf
 
-        return render_pdf
-    raise UserError(f"不支援的格式「{fmt}」；可用：{'、'.join(FORMATS)}")
-
-
-def plan_jobs(plan: Plan, kinds: list[str], formats: list[str], options: BuildOptions) -> list[Job]:
-    """The jobs that build the requested documents of ``plan``."""
+def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out_dir: Path) -> list[Job]:
+    """The jobs that build the requested documents of one plan folder into ``out_dir``."""
     jobs: list[Job] = []
     if "plan" in kinds:
-        for fmt in formats:
-            render = _renderer("plan", fmt)
-            jobs.append(
-                Job("plan", fmt, f"{file_stem(plan.title)}.{fmt}", lambda r=render: r(plan, options))
-            )
+        jobs += [Job(folder, "plan", fmt, out_dir / f"{file_stem(plan.title)}.{fmt}") for fmt in formats]
     return jobs
 
 
-def run_jobs(jobs: list[Job], out_dir: Path, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Build every job; one failing job is reported and the others still build."""
-    outcomes = []
-    for job in jobs:
-        path = out_dir / job.filename
-        try:
-            write_atomic(path, job.render())
-            outcome = Outcome(job, path)
-        except UserError as exc:
-            outcome = Outcome(job, path, str(exc))
-        except OSError as exc:
-            outcome = Outcome(job, path, f"無法寫入 {path}：{exc.strerror or exc}")
-        except Exception as exc:  # noqa: BLE001 — one broken writer must not stop the other documents
-            outcome = Outcome(job, path, f"內部錯誤（{type(exc).__name__}: {exc}）；請回報此訊息與資料檔")
-        outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
-    return outcomes
+@functools.lru_cache(maxsize=8)
+def _plan(folder: Path) -> Plan:
+    return load_plan(folder)
+
+
+def _writer(kind: str, fmt: str) -> Callable[..., bytes]:
+    if (kind, fmt) == ("plan", "docx"):
+        from sqdocs.writers.docx import render_plan as render_plan_docx
+
+        return render_plan_docx
+    if (kind, fmt) == ("plan", "pdf"):
+        from sqdocs.writers.pdf import render_plan as render_plan_pdf
+
+        return render_plan_pdf
+    raise UserError(f"不支援的文件或格式：{kind} / {fmt}")
+
+
+def render(job: Job, options: BuildOptions) -> bytes:
+    """The bytes of one job's file (the folder is loaded once per process)."""
+    plan = _plan(job.folder)
+    return _writer(job.kind, job.fmt)(plan, options)
+
+
+def build_one(job: Job, options: BuildOptions) -> Outcome:
+    """Render and atomically write one job; failures come back as values, never half files."""
+    import time
+
+    start = time.perf_counter()
+    try:
+        write_atomic(job.path, render(job, options))
+    except (UserError, LoadError) as exc:
+        return Outcome(job, str(exc))
+    except OSError as exc:
+        return Outcome(job, f"無法寫入 {job.path}：{exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 — one broken writer must not stop the other documents
+        return Outcome(job, f"內部錯誤（{type(exc).__name__}: {exc}）；請回報此訊息與資料檔")
+    return Outcome(job, None, time.perf_counter() - start)
+
+
+def run_jobs(
+    jobs: list[Job],
+    options: BuildOptions,
+    workers: int = 1,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Build every job, in this process or in a pool of ``workers``; one failure never stops the rest."""
+    outcomes: list[Outcome] = []
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            outcomes.append(build_one(job, options))
+            if on_done:
+                on_done(outcomes[-1])
+        return outcomes
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(build_one, job, options): job for job in jobs}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 — a dead worker fails its job, not the batch
+                outcome = Outcome(futures[future], f"工作程序異常結束：{exc}")
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    order = {job: i for i, job in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order[o.job])

@@ -9,9 +9,10 @@ import traceback
 from pathlib import Path
 
 from sqdocs import __version__
-from sqdocs.build import FORMATS, KINDS, BuildOptions, plan_jobs, run_jobs
+from sqdocs.build import FORMATS, KINDS, BuildOptions, find_folders, jobs_for, run_jobs
 from sqdocs.errors import UserError
 from sqdocs.load import LoadError, load_plan
+from sqdocs.progress import progress
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -38,11 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data", type=Path, metavar="DATA_DIR")
 
     p = sub.add_parser("build", help="產生文件")
-    p.add_argument("data", type=Path, metavar="DATA_DIR")
+    p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
     p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
     p.add_argument("--only", type=_csv(KINDS), default=list(KINDS), metavar="|".join(KINDS), help="只產生這些文件")
     p.add_argument("--format", type=_csv(FORMATS), default=list(FORMATS), metavar=",".join(FORMATS), help="輸出格式")
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="同時使用的程序數（預設 1）")
     p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
     p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾")
     p.add_argument("data", type=Path, metavar="DATA_DIR")
@@ -73,25 +75,31 @@ def _build(args: argparse.Namespace) -> int:
         raise UserError(f"{args.templates}：找不到範本資料夾")
     if args.font is not None and not args.font.is_file():
         raise UserError(f"{args.font}：找不到字型檔")
-    plan = load_plan(args.data)
+    if args.jobs < 1:
+        raise UserError("-j 必須是 1 以上的整數")
+    folders = find_folders(args.data)
+    jobs, bad = [], 0
+    for folder in folders:
+        try:
+            plan = load_plan(folder)
+        except LoadError as exc:
+            if len(folders) == 1:
+                raise
+            _print_diagnostics(exc)
+            bad += 1
+            continue
+        out = args.output if len(folders) == 1 else args.output / folder.name
+        jobs += jobs_for(folder, plan, args.only, args.format, out)
     options = BuildOptions(templates=args.templates, font=args.font)
-    jobs = plan_jobs(plan, args.only, args.format, options)
-    if not jobs:
-        print("沒有要產生的文件。", file=sys.stderr)
-        return EXIT_OK
-
-    def report(outcome) -> None:
-        if outcome.ok:
-            print(f"✓ {outcome.path}")
-        else:
-            print(f"✗ {outcome.path}: {outcome.error}", file=sys.stderr)
-
-    outcomes = run_jobs(jobs, args.output, report)
+    with progress(len(jobs)) as report:
+        outcomes = run_jobs(jobs, options, args.jobs, report)
     failed = [o for o in outcomes if not o.ok]
     if failed:
         print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
+    if bad:
+        print(f"{bad} 個資料夾有錯誤，未產生其文件。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _rollover(args: argparse.Namespace) -> int:

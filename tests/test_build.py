@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import SAMPLE
 
-from sqdocs.build import Job, file_stem, run_jobs
+from sqdocs import build
+from sqdocs.build import BuildOptions, Job, file_stem, find_folders, run_jobs
 from sqdocs.cli import main
 from sqdocs.fsutil import write_atomic
 
@@ -24,16 +26,23 @@ def test_write_atomic_replaces_whole_file(tmp_path):
     assert os.listdir(target.parent) == ["doc.pdf"]
 
 
-def test_failing_writer_keeps_previous_outputs(tmp_path):
+def _jobs(tmp_path, *names):
+    return [Job(SAMPLE, "plan", name.rsplit(".", 1)[1], tmp_path / name) for name in names]
+
+
+def _writers(monkeypatch, **by_format):
+    monkeypatch.setattr(build, "_writer", lambda kind, fmt: by_format[fmt])
+
+
+def test_failing_writer_keeps_previous_outputs(tmp_path, monkeypatch):
     (tmp_path / "a.docx").write_bytes(b"previous a")
     (tmp_path / "b.pdf").write_bytes(b"previous b")
 
-    def crash() -> bytes:
+    def crash(plan, options) -> bytes:
         raise RuntimeError("writer crashed midway")
 
-    outcomes = run_jobs(
-        [Job("plan", "docx", "a.docx", crash), Job("plan", "pdf", "b.pdf", lambda: b"fresh b")], tmp_path
-    )
+    _writers(monkeypatch, docx=crash, pdf=lambda plan, options: b"fresh b")
+    outcomes = run_jobs(_jobs(tmp_path, "a.docx", "b.pdf"), BuildOptions())
     assert [o.ok for o in outcomes] == [False, True]
     assert "writer crashed midway" in outcomes[0].error
     assert (tmp_path / "a.docx").read_bytes() == b"previous a"
@@ -41,14 +50,15 @@ def test_failing_writer_keeps_previous_outputs(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["a.docx", "b.pdf"]
 
 
-def test_interrupt_leaves_no_temporary_file(tmp_path):
+def test_interrupt_leaves_no_temporary_file(tmp_path, monkeypatch):
     (tmp_path / "a.docx").write_bytes(b"previous")
 
-    def interrupted() -> bytes:
+    def interrupted(plan, options) -> bytes:
         raise KeyboardInterrupt
 
+    _writers(monkeypatch, docx=interrupted)
     with pytest.raises(KeyboardInterrupt):
-        run_jobs([Job("plan", "docx", "a.docx", interrupted)], tmp_path)
+        run_jobs(_jobs(tmp_path, "a.docx"), BuildOptions())
     assert os.listdir(tmp_path) == ["a.docx"]
     assert (tmp_path / "a.docx").read_bytes() == b"previous"
 
@@ -60,16 +70,23 @@ def test_failure_while_writing_leaves_no_temporary_file(tmp_path, monkeypatch):
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
+    _writers(monkeypatch, pdf=lambda plan, options: b"new")
     monkeypatch.setattr(os, "fsync", disk_full)
-    outcomes = run_jobs([Job("plan", "pdf", "a.pdf", lambda: b"new")], tmp_path)
+    outcomes = run_jobs(_jobs(tmp_path, "a.pdf"), BuildOptions())
     assert not outcomes[0].ok and "No space left" in outcomes[0].error
     assert os.listdir(tmp_path) == ["a.pdf"]
     assert target.read_bytes() == b"previous"
 
 
-def test_validate_sample(capsys):
-    from conftest import SAMPLE
+def test_find_folders(tmp_path):
+    for name in ("keelung-107", "taipei-107"):
+        (tmp_path / "bureaus" / name).mkdir(parents=True)
+        (tmp_path / "bureaus" / name / "plan.yaml").write_text("x")
+    assert [p.name for p in find_folders([tmp_path / "bureaus"])] == ["keelung-107", "taipei-107"]
+    assert find_folders([SAMPLE]) == [SAMPLE]
 
+
+def test_validate_sample(capsys):
     assert main(["validate", str(SAMPLE)]) == 0
     assert "資料正確" in capsys.readouterr().out
 
