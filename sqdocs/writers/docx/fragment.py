@@ -1,0 +1,32 @@
+"""Generated content for a ``{{p … }}`` tag of the template, styled by the template."""
+
+from __future__ import annotations
+
+import re
+
+from docx.blkcntnr import BlockItemContainer
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.shared import Twips
+from docx.table import Table
+from lxml import etree
+
+
+class Fragment(BlockItemContainer):
+    """Paragraphs and tables to splice into a template in place of a ``{{p name }}`` tag.
+
+    Its parent is the template document, so style names resolve against the template's
+    styles. This is what docxtpl's ``Subdoc`` does, without its docxcompose dependency.
+    """
+
+    def __init__(self, document: Document):
+        super().__init__(OxmlElement("w:body"), document)
+
+    def add_table(self, rows: int, cols: int) -> Table:  # type: ignore[override]
+        # Columns are sized once the table is complete (oxml.set_column_widths).
+        return super().add_table(rows, cols, Twips(0))
+
+    def __html__(self) -> str:
+        # Jinja (with autoescape) inserts an object's __html__ as markup, unescaped.
+        xml = etree.tostring(self._element, encoding="unicode")
+        return re.sub(r"</?w:body[^>]*>", "", xml)

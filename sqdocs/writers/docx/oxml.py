@@ -1,0 +1,260 @@
+"""The raw WordprocessingML the docx writer needs and python-docx has no API for.
+
+Every XML detail of the writer lives here, under a name that says what it does in Word,
+so ``tables.py`` and ``plan.py`` read as document structure. Helpers take python-docx
+objects (styles, paragraphs, tables, rows, cells) and change their underlying elements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def mm_to_twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+# ---- element order -----------------------------------------------------------
+
+# Word refuses a file whose child elements are out of schema order (ECMA-376 part 1),
+# so each parent the writer touches lists its children in that order.
+_ORDER = {
+    "w:rPr": (
+        "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+        "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+        "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+    ),
+    "w:pPr": (
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+        "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+        "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+        "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+        "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ),
+    "w:tblPr": (
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+        "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+        "tblDescription tblPrChange"
+    ),
+    "w:trPr": "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader",
+    "w:tcPr": (
+        "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
+        "tcFitText vAlign hideMark"
+    ),
+    "w:style": (
+        "name aliases basedOn next link autoRedefine uiPriority semiHidden unhideWhenUsed "
+        "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr "
+        "tblStylePr"
+    ),
+}
+
+
+def _put(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+    """Set ``parent``'s ``tag`` child to a new element carrying ``attrs`` (``w:`` names).
+
+    An existing child is replaced where it stands; a new one goes before the first
+    sibling the schema puts after it.
+    """
+    child = OxmlElement(tag)
+    for name, value in attrs.items():
+        child.set(qn(f"w:{name}"), value)
+    old = parent.find(qn(tag))
+    if old is not None:
+        parent.replace(old, child)
+        return child
+    order = [f"w:{name}" for name in _ORDER.get(_prefixed(parent), "").split()]
+    if tag in order:
+        later = {qn(t) for t in order[order.index(tag) + 1 :]}
+        for n, sibling in enumerate(parent):
+            if sibling.tag in later:
+                parent.insert(n, child)
+                return child
+    parent.append(child)
+    return child
+
+
+def _prefixed(element: etree._Element) -> str:
+    return "w:" + etree.QName(element).localname
+
+
+def _child(parent: etree._Element, tag: str) -> etree._Element:
+    """``parent``'s ``tag`` child, created in schema order if missing."""
+    found = parent.find(qn(tag))
+    return found if found is not None else _put(parent, tag)
+
+
+def _ppr(style: BaseStyle) -> etree._Element:
+    return _child(style.element, "w:pPr")
+
+
+def _rpr(style: BaseStyle) -> etree._Element:
+    return _child(style.element, "w:rPr")
+
+
+# ---- fonts and languages ----------------------------------------------------------
+
+
+def set_fonts(rpr: etree._Element, latin: str, east_asian: str) -> None:
+    """Name the font for Latin letters and digits and, separately, for CJK characters.
+
+    python-docx's ``Font.name`` writes only the Latin slots, so Chinese text would fall
+    back to the theme font. Theme attributes are dropped because Word lets them win over
+    explicit names.
+    """
+    _put(rpr, "w:rFonts", ascii=latin, hAnsi=latin, cs=latin, eastAsia=east_asian)
+
+
+def set_languages(rpr: etree._Element, latin: str = "en-US", east_asian: str = "zh-TW") -> None:
+    """Mark text as Traditional Chinese so Word picks the East Asian font for shared marks."""
+    _put(rpr, "w:lang", val=latin, eastAsia=east_asian, bidi="ar-SA")
+
+
+def set_style_fonts(style: BaseStyle, latin: str, east_asian: str) -> None:
+    set_fonts(_rpr(style), latin, east_asian)
+    set_languages(_rpr(style))
+
+
+def reset_formatting(style: BaseStyle) -> None:
+    """Forget a built-in style's paragraph and character formatting (theme fonts, colours,
+    borders) so it starts again from Normal."""
+    for tag in ("w:pPr", "w:rPr"):
+        for old in style.element.findall(qn(tag)):
+            style.element.remove(old)
+
+
+def set_document_defaults(styles_element: etree._Element, latin: str, east_asian: str, size_pt: float) -> None:
+    """The fonts, size and languages every style starts from (``w:docDefaults``)."""
+    rpr = styles_element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    set_fonts(rpr, latin, east_asian)
+    _put(rpr, "w:sz", val=str(round(size_pt * 2)))
+    _put(rpr, "w:szCs", val=str(round(size_pt * 2)))
+    set_languages(rpr)
+    ppr = styles_element.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    _put(ppr, "w:spacing", after="0", line="240", lineRule="auto")
+
+
+# ---- paragraphs -------------------------------------------------------------------
+
+
+def set_outline_level(target: BaseStyle | Paragraph, level: int) -> None:
+    """Show the paragraph in Word's navigation pane at ``level`` (0 = top)."""
+    ppr = _ppr(target) if isinstance(target, BaseStyle) else target._p.get_or_add_pPr()
+    _put(ppr, "w:outlineLvl", val=str(level))
+
+
+def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
+    """Append a field such as PAGE or NUMPAGES that Word and LibreOffice fill in."""
+
+    def run(*children: etree._Element) -> None:
+        r = OxmlElement("w:r")
+        for child in children:
+            r.append(child)
+        paragraph._p.append(r)
+
+    def char(kind: str) -> etree._Element:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    instr = OxmlElement("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = f" {instruction} "
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run(char("begin"))
+    run(instr)
+    run(char("separate"))
+    run(text)
+    run(char("end"))
+
+
+# ---- table style ------------------------------------------------------------------
+
+
+def set_table_style_grid(style: BaseStyle, line_eighths_pt: int, cell_margin_twips: int) -> None:
+    """Single lines on every cell edge and left/right cell padding, for a table style."""
+    tblpr = _child(style.element, "w:tblPr")
+    borders = _put(tblpr, "w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _put(borders, f"w:{edge}", val="single", sz=str(line_eighths_pt), space="0", color="auto")
+    margins = _put(tblpr, "w:tblCellMar")
+    for edge, width in (("top", 0), ("left", cell_margin_twips), ("bottom", 0), ("right", cell_margin_twips)):
+        _put(margins, f"w:{edge}", w=str(width), type="dxa")
+
+
+# ---- tables -----------------------------------------------------------------------
+
+
+def set_column_widths(table: Table, widths_twips: Sequence[int]) -> None:
+    """Fix the table's columns to ``widths_twips`` in the grid, on every cell and overall.
+
+    The grid (``w:gridCol``) is what LibreOffice lays out from: with cell widths alone it
+    made every column equal. ``w:tblLayout type=fixed`` stops Word resizing to content.
+    """
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    for col in grid.findall(qn("w:gridCol")):
+        grid.remove(col)
+    for width in widths_twips:
+        col = OxmlElement("w:gridCol")
+        col.set(qn("w:w"), str(width))
+        grid.append(col)
+    _put(tbl.tblPr, "w:tblW", w=str(sum(widths_twips)), type="dxa")
+    table.autofit = False  # w:tblLayout w:type="fixed"
+    for row in table.rows:
+        for tc, width in zip(row._tr.tc_lst, widths_twips, strict=True):
+            tc.width = Twips(width)
+
+
+def repeat_as_header(row: _Row) -> None:
+    """Repeat this row at the top of every page the table runs onto (``w:tblHeader``)."""
+    _put(row._tr.get_or_add_trPr(), "w:tblHeader")
+
+
+def keep_row_together(row: _Row) -> None:
+    """Never break this row across pages (``w:cantSplit``)."""
+    _put(row._tr.get_or_add_trPr(), "w:cantSplit")
+
+
+def merge_down(cells: Sequence[_Cell]) -> None:
+    """Merge a column of cells vertically; the first keeps the content (``w:vMerge``)."""
+    if len(cells) < 2:
+        return
+    for n, cell in enumerate(cells):
+        tcpr = cell._tc.get_or_add_tcPr()
+        if n == 0:
+            _put(tcpr, "w:vMerge", val="restart")
+        else:
+            _put(tcpr, "w:vMerge")
+
+
+# ---- package tidying --------------------------------------------------------------
+
+_RSID_ATTRS = ("rsidR", "rsidRPr", "rsidRDefault", "rsidP", "rsidDel", "rsidSect", "rsidTr")
+
+
+def strip_revision_ids(*roots: etree._Element) -> None:
+    """Remove Word's editing-session ids (rsids): noise that differs between saves."""
+    names = {qn(f"w:{a}") for a in _RSID_ATTRS}
+    for root in roots:
+        for element in root.iter():
+            for name in names & set(element.attrib):
+                del element.attrib[name]
+        for tag in ("w:rsid", "w:rsids"):
+            for element in root.findall(f".//{qn(tag)}"):
+                element.getparent().remove(element)
+
+
+def set_theme_languages(settings_element: etree._Element) -> None:
+    """Tell Word the document's East Asian language is Traditional Chinese."""
+    _put(settings_element, "w:themeFontLang", val="en-US", eastAsia="zh-TW")

@@ -1,0 +1,42 @@
+"""Rewriting a .docx zip so the same content always gives the same bytes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+_FIRST = ("[Content_Types].xml", "_rels/.rels")
+
+
+def _order(name: str) -> tuple[int, str]:
+    # Content types first, as Word writes them; then a plain sort, never insertion order.
+    return (_FIRST.index(name) if name in _FIRST else len(_FIRST), name)
+
+
+def normalise(docx: bytes, stamp: date) -> bytes:
+    """The same package with entries sorted and every entry dated ``stamp`` at midnight.
+
+    python-docx stamps each zip entry with the current time, so two builds of the same
+    data would differ; system and permission bits are fixed for the same reason.
+    """
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in sorted(src.namelist(), key=_order):
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, src.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def drop_relationships(source, *reltypes: str) -> None:
+    """Unlink parts (thumbnail, custom XML …) from a python-docx package or part.
+
+    A part nothing points to is not written when the document is saved.
+    """
+    for rid, rel in list(source.rels.items()):
+        if rel.reltype in reltypes:
+            del source.rels[rid]

@@ -1,0 +1,26 @@
+"""Names of the Word styles the plan template defines and the writer applies.
+
+The template (templates/plan.docx) owns how each style looks; the writer only names
+them, so restyling the template restyles the generated document. See docs/templates.md.
+"""
+
+from __future__ import annotations
+
+LATIN_FONT = "Times New Roman"
+"""Latin letters and digits (政府文書格式參考規範)."""
+EAST_ASIAN_FONT = "標楷體"
+"""Chinese text; Word on Windows has it as DFKai-SB, LibreOffice maps it via fontconfig."""
+
+TITLE = "Title"
+HEADING_1 = "Heading 1"  # 壹、… and annex titles
+HEADING_2 = "Heading 2"  # 一、 as a heading, and dimension captions in the annexes
+BODY = "Body Text"  # a section's own paragraph (參、執行對象 …)
+OUTLINE = ("Outline 1", "Outline 2", "Outline 3", "Outline 4")  # 一、 (一) 1. (1), label hanging
+ANNEX_LABEL = "Annex Label"  # 「附件 1」 at the top right of a new page
+TABLE = "Annex Table"  # table style: borders and cell padding of every annex table
+TABLE_HEADER = "Table Header"  # column headers
+TABLE_TEXT = "Table Text"  # ordinary cell text
+TABLE_LIST = "Table List"  # numbered practices and ☐ entries: one paragraph each, label hanging
+
+GENERATED = (HEADING_2, TABLE, TABLE_HEADER, TABLE_TEXT, TABLE_LIST)
+"""Styles the writer applies to content it builds itself; a template must define them."""

@@ -1,0 +1,139 @@
+"""The annex tables (附件 1–3), built with python-docx into template fragments.
+
+Column headers and proportions come from ``sqdocs.writers.layout``; fonts, sizes,
+borders and indents from the template's styles (``styles.py`` names them), so a
+restyled template restyles the tables too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.table import Table, _Cell
+
+from sqdocs.model import Annex1, Annex2, Roster
+from sqdocs.outline import numbered
+from sqdocs.text.numbering import outline_label
+from sqdocs.text.roc import format_roc
+from sqdocs.writers import layout
+from sqdocs.writers.docx import oxml
+from sqdocs.writers.docx import styles as S
+from sqdocs.writers.docx.fragment import Fragment
+
+Block = tuple[str, str]
+"""One paragraph of a cell: (style name, text)."""
+
+
+def column_widths(columns: Sequence[layout.Column], text_width_twips: int) -> list[int]:
+    """The layout's widths scaled to the template's text width (a template may change margins)."""
+    total = sum(c.width_mm for c in columns)
+    widths = [round(c.width_mm / total * text_width_twips) for c in columns]
+    widths[-1] += text_width_twips - sum(widths)
+    return widths
+
+
+def _text(*texts: str) -> list[Block]:
+    return [(S.TABLE_TEXT, t) for t in texts]
+
+
+def _listed(labelled: Sequence[str]) -> list[Block]:
+    """Entries of ``numbered``: the label is followed by a tab so wrapped lines hang under the text."""
+    return [(S.TABLE_LIST, "\t".join(entry.split(" ", 1))) for entry in labelled]
+
+
+def _checklist(entries: Sequence[str]) -> list[Block]:
+    return [(S.TABLE_LIST, f"{layout.CHECKBOX}\t{entry}") for entry in entries]
+
+
+def _deadline(value: date | str) -> str:
+    return format_roc(value) if isinstance(value, date) else value
+
+
+class _AnnexTable:
+    """A table with a repeated header row, built row by row, sized when finished."""
+
+    def __init__(self, doc: Fragment, columns: Sequence[layout.Column], text_width_twips: int):
+        self.widths = column_widths(columns, text_width_twips)
+        self.table: Table = doc.add_table(rows=1, cols=len(columns))
+        self.table.style = S.TABLE
+        header = self.table.rows[0]
+        for cell, column in zip(header.cells, columns, strict=True):
+            _fill(cell, [(S.TABLE_HEADER, column.header)])
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+        oxml.repeat_as_header(header)
+
+    def row(self, *cells: list[Block], keep_together: bool = False) -> tuple[_Cell, ...]:
+        row = self.table.add_row()
+        if keep_together:
+            oxml.keep_row_together(row)
+        created = row.cells
+        for cell, blocks in zip(created, cells, strict=True):
+            _fill(cell, blocks)
+        return created
+
+    def finish(self) -> Table:
+        oxml.set_column_widths(self.table, self.widths)
+        return self.table
+
+
+def _fill(cell: _Cell, blocks: list[Block]) -> None:
+    """Put one paragraph per block in ``cell`` (an empty cell keeps one empty paragraph)."""
+    paragraphs = [cell.paragraphs[0]] + [cell.add_paragraph() for _ in blocks[1:]]
+    for paragraph, (style, text) in zip(paragraphs, blocks or [(S.TABLE_TEXT, "")], strict=True):
+        paragraph.style = style
+        if text:
+            paragraph.add_run(text)
+
+
+def _caption(doc: Fragment, n: int, caption: str) -> None:
+    """一、個別評核構面-基礎服務 above a dimension's table."""
+    doc.add_paragraph(f"{outline_label(1, n)}{caption}", S.HEADING_2)
+
+
+def _items_with_points(table: _AnnexTable, items, point_cells) -> None:
+    """Rows of an individual dimension: the 評核項目 cell merged down over its points."""
+    for item in items:
+        first = [table.row(_text(item.name) if n == 0 else [], *point_cells(point))[0]
+                 for n, point in enumerate(item.points)]
+        oxml.merge_down(first)
+
+
+def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
+    """附件 1: a captioned table per dimension."""
+    for n, dim in enumerate(annex.dimensions, 1):
+        _caption(doc, n, dim.caption)
+        if dim.items:
+            table = _AnnexTable(doc, layout.ANNEX1_COLUMNS, text_width_twips)
+            _items_with_points(table, dim.items, lambda p: (
+                _text(p.name), _listed(numbered(p.practices)), _text(_deadline(p.deadline)), _text(*p.units)
+            ))
+        else:
+            table = _AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS, text_width_twips)
+            for point in dim.points:
+                table.row(_text(point.name), _listed(numbered(point.actions)))
+        table.finish()
+
+
+def annex2(doc: Fragment, annex: Annex2, text_width_twips: int) -> None:
+    """附件 2: the diagnosis checklist, a ☐ before every entry."""
+    for n, dim in enumerate(annex.dimensions, 1):
+        _caption(doc, n, dim.caption)
+        if dim.items:
+            table = _AnnexTable(doc, layout.ANNEX2_COLUMNS, text_width_twips)
+            _items_with_points(table, dim.items, lambda p: (_text(p.name), _checklist(p.entries)))
+        else:
+            table = _AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS, text_width_twips)
+            for point in dim.points:
+                table.row(_text(point.name), _checklist(point.entries))
+        table.finish()
+
+
+def roster(doc: Fragment, annex: Roster, text_width_twips: int) -> None:
+    """附件 3: the assessment team, one row per member in the data's order."""
+    table = _AnnexTable(doc, layout.ROSTER_COLUMNS, text_width_twips)
+    for m in annex.members:
+        note = _text(m.note) if m.note else []
+        table.row(_text(m.role), _text(m.position), _text(m.name), _text(m.duty), note, keep_together=True)
+    table.finish()

@@ -1,0 +1,213 @@
+"""Regenerate the default Word template templates/plan.docx.
+
+    .venv/bin/python templates/make_templates.py
+
+The template holds the fixed parts of the execution plan: page set-up, styles, footer,
+the title and the docxtpl (Jinja) tags that lay out sections 壹–柒 and the annexes.
+Users restyle a copy in Word or LibreOffice (docs/templates.md); this script is only
+for changing the default. Its output is byte-identical on every run.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Mm, Pt, Twips
+
+from sqdocs.writers import layout
+from sqdocs.writers.docx import oxml, package
+from sqdocs.writers.docx import styles as S
+
+HERE = Path(__file__).resolve().parent
+STAMP = date(1980, 1, 1)
+
+EM = layout.BODY_PT * 20  # one Chinese character of body text, in twips
+TABLE_EM = layout.TABLE_PT * 20
+HEADING_1_PT = 16
+LINE_SPACING = 1.25  # body text; tables are single-spaced
+
+
+def paragraph_style(doc, name: str, base: str = "Normal"):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[base]
+    style.quick_style = True
+    return style
+
+
+def hang(style, label_at: int, text_at: int) -> None:
+    """Label at ``label_at``, wrapped lines and the text after the tab at ``text_at`` (twips)."""
+    fmt = style.paragraph_format
+    fmt.left_indent = Twips(text_at)
+    fmt.first_line_indent = Twips(label_at - text_at)
+    fmt.tab_stops.add_tab_stop(Twips(text_at))
+
+
+def define_styles(doc) -> None:
+    oxml.set_document_defaults(doc.styles.element, S.LATIN_FONT, S.EAST_ASIAN_FONT, layout.BODY_PT)
+
+    normal = doc.styles["Normal"]
+    oxml.reset_formatting(normal)
+    oxml.set_style_fonts(normal, S.LATIN_FONT, S.EAST_ASIAN_FONT)
+    normal.font.size = Pt(layout.BODY_PT)
+    fmt = normal.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = LINE_SPACING
+
+    title = doc.styles[S.TITLE]
+    oxml.reset_formatting(title)
+    title.font.size = Pt(layout.TITLE_PT)
+    title.font.bold = True
+    fmt = title.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt.space_after = Pt(18)
+    fmt.keep_with_next = True
+
+    for name, size, level, before, after in ((S.HEADING_1, HEADING_1_PT, 0, 12, 6), (S.HEADING_2, layout.BODY_PT, 1, 6, 3)):
+        heading = doc.styles[name]
+        oxml.reset_formatting(heading)
+        heading.font.size = Pt(size)
+        heading.font.bold = True
+        fmt = heading.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+        fmt.keep_with_next = True
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        oxml.set_outline_level(heading, level)
+    hang(doc.styles[S.HEADING_2], 0, 2 * EM)
+
+    body = doc.styles[S.BODY]
+    oxml.reset_formatting(body)
+    body.paragraph_format.first_line_indent = Twips(2 * EM)
+
+    # 一、 flush left, each deeper label under the text of the level above it.
+    for name, label_at, text_at in zip(
+        S.OUTLINE, (0, 2 * EM, 4 * EM, 5 * EM + EM // 2), (2 * EM, 4 * EM, 5 * EM + EM // 2, 7 * EM), strict=True
+    ):
+        hang(paragraph_style(doc, name), label_at, text_at)
+
+    label = paragraph_style(doc, S.ANNEX_LABEL)
+    fmt = label.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    fmt.page_break_before = True
+    fmt.keep_with_next = True
+    fmt.space_after = Pt(6)
+
+    table_text = paragraph_style(doc, S.TABLE_TEXT)
+    table_text.font.size = Pt(layout.TABLE_PT)
+    fmt = table_text.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    table_header = paragraph_style(doc, S.TABLE_HEADER, S.TABLE_TEXT)
+    table_header.font.bold = True
+    table_header.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table_list = paragraph_style(doc, S.TABLE_LIST, S.TABLE_TEXT)
+    hang(table_list, 0, TABLE_EM + TABLE_EM // 2)
+
+    table = doc.styles.add_style(S.TABLE, WD_STYLE_TYPE.TABLE)
+    table.base_style = doc.styles["Normal Table"]
+    oxml.set_table_style_grid(table, line_eighths_pt=6, cell_margin_twips=57)
+
+    footer = doc.styles["Footer"]
+    oxml.reset_formatting(footer)
+    footer.font.size = Pt(layout.TABLE_PT)
+    footer.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def set_up_page(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(layout.PAGE_WIDTH_MM), Mm(layout.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(layout.MARGIN_TOP_MM), Mm(layout.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(layout.MARGIN_LEFT_MM), Mm(layout.MARGIN_RIGHT_MM)
+    section.header_distance, section.footer_distance = Mm(12), Mm(10)
+
+    page = section.footer.paragraphs[0]
+    page.style = doc.styles["Footer"]
+    page.add_run("第 ")
+    oxml.add_field(page, "PAGE")
+    page.add_run(" 頁，共 ")
+    oxml.add_field(page, "NUMPAGES")
+    page.add_run(" 頁")
+
+
+def write_body(doc) -> None:
+    """The tags docxtpl fills in; ``{%p … %}`` paragraphs disappear when rendered."""
+
+    def tag(text: str) -> None:
+        doc.add_paragraph(text)
+
+    doc.add_paragraph("{{ title }}", S.TITLE)
+    tag("{%p for section in sections %}")
+    doc.add_paragraph("{{ section.heading }}", S.HEADING_1)
+    tag("{%p if section.intro %}")
+    doc.add_paragraph("{{ section.intro }}", S.BODY)
+    tag("{%p endif %}")
+    tag("{%p for para in section.paras %}")
+    tag("{%p if para.heading %}")
+    doc.add_paragraph("{{ para.line }}", S.HEADING_2)
+    for depth, style in enumerate(S.OUTLINE, 1):
+        tag(f"{{%p elif para.depth == {depth} %}}" if depth < len(S.OUTLINE) else "{%p else %}")
+        # 一、 is exactly two characters wide, the hanging indent: a tab there would jump to
+        # the next tab stop. Narrower labels ((一) 1. (1)) reach the text through a tab.
+        text = "{{ para.line }}" if depth == 1 else "{{ para.label }}\t{{ para.text }}"
+        doc.add_paragraph(text, style)
+    tag("{%p endif %}")
+    tag("{%p endfor %}")
+    tag("{%p endfor %}")
+
+    tag("{%p for annex in annexes %}")
+    tag("{%p if annex.title %}")
+    doc.add_paragraph("{{ annex.label }}", S.ANNEX_LABEL)
+    doc.add_paragraph("{{ annex.title }}", S.HEADING_1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    tag("{%p else %}")
+    # Without a title the label itself is the annex's entry in the navigation pane.
+    oxml.set_outline_level(doc.add_paragraph("{{ annex.label }}", S.ANNEX_LABEL), 0)
+    tag("{%p endif %}")
+    tag("{{p annex.body }}")
+    tag("{%p endfor %}")
+
+
+def tidy_package(doc) -> None:
+    """Drop what python-docx's own template carries and a plan template does not need."""
+    package.drop_relationships(doc.part.package, RT.THUMBNAIL)
+    package.drop_relationships(
+        doc.part, RT.CUSTOM_XML, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+    )
+    oxml.strip_revision_ids(doc.element, doc.styles.element, doc.settings.element)
+    oxml.set_theme_languages(doc.settings.element)
+    props = doc.core_properties
+    props.title = "提升服務品質執行計畫（範本）"
+    props.subject = "提升服務品質"
+    props.author = props.last_modified_by = "sqdocs"
+    props.comments = "sqdocs 的 Word 範本；修改方式見 docs/templates.md"
+    props.keywords = ""
+    props.revision = 1
+    props.created = props.modified = datetime(STAMP.year, STAMP.month, STAMP.day)
+
+
+def make_plan_template() -> bytes:
+    doc = Document()
+    define_styles(doc)
+    set_up_page(doc)
+    write_body(doc)
+    tidy_package(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return package.normalise(buffer.getvalue(), STAMP)
+
+
+def main() -> None:
+    target = HERE / "plan.docx"
+    target.write_bytes(make_plan_template())
+    print(f"wrote {target.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
