@@ -1,0 +1,411 @@
+"""Load indicators.yaml and results/<unit>.yaml into a :class:`ResultSet`, checking every figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from sqdocs.load.checks import unique_names
+from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
+from sqdocs.load.validate import suggest, validate
+from sqdocs.load.yamlfile import YamlDoc, read_yaml
+from sqdocs.model import Plan, PointRef
+from sqdocs.model.results import (
+    ChecklistPath,
+    CheckRef,
+    Indicator,
+    IndicatorSet,
+    Measure,
+    PointResult,
+    ResultSet,
+    Submission,
+    counterpart,
+    find_point,
+)
+from sqdocs.text.roc import format_roc
+
+INDICATORS_FILE = "indicators.yaml"
+RESULTS_DIR = "results"
+
+
+def has_results(folder: Path | str) -> bool:
+    """Whether a data folder holds year-end results (indicators.yaml or results/)."""
+    folder = Path(folder)
+    return (folder / INDICATORS_FILE).is_file() or (folder / RESULTS_DIR).is_dir()
+
+
+def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagnostic]]:
+    """Read ``indicators.yaml`` and ``results/*.yaml`` of a data folder.
+
+    Returns the results and the warnings (分母為 0, a percentage that looks like a fraction …).
+    Raises :class:`LoadError` listing every problem, warnings included, when any is an error.
+    """
+    folder = Path(folder)
+    problems: list[Diagnostic] = []
+    indicators = IndicatorSet.model_construct(indicators=[], charts=[])
+    path = folder / INDICATORS_FILE
+    if path.is_file():
+        loaded, found = _load_indicators(path, plan)
+        problems += found
+        if loaded is not None:
+            indicators = loaded
+    submissions: dict[str, tuple[Submission, YamlDoc]] = {}
+    results_dir = folder / RESULTS_DIR
+    files = sorted(results_dir.glob("*.yaml")) + sorted(results_dir.glob("*.yml")) if results_dir.is_dir() else []
+    if files and not path.is_file():
+        problems.append(Diagnostic(display_name(path), 1, 1, "", "找不到檔案；填報了成果就須有指標定義 indicators.yaml"))
+    for file in files:
+        try:
+            doc = read_yaml(file)
+        except LoadError as exc:
+            problems += exc.diagnostics
+            continue
+        submission, found = validate(doc, Submission)
+        problems += found
+        if submission is None:
+            continue
+        problems += _check_submission(doc, file, submission, plan, indicators, submissions)
+    if any(p.severity == "error" for p in problems):
+        raise LoadError(problems)
+    order = [u.name for u in plan.units.units]
+    ordered = {name: submissions[name][0] for name in order if name in submissions}
+    return ResultSet(indicators=indicators, submissions=ordered, evidence_dir=results_dir), sorted(problems)
+
+
+# ---- indicators.yaml -------------------------------------------------------
+
+
+def _load_indicators(path: Path, plan: Plan) -> tuple[IndicatorSet | None, list[Diagnostic]]:
+    try:
+        doc = read_yaml(path)
+    except LoadError as exc:
+        return None, exc.diagnostics
+    value, problems = validate(doc, IndicatorSet)
+    if value is None:
+        return None, problems
+    problems += _check_indicators(doc, value, plan)
+    return value, problems
+
+
+def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Iterator[Diagnostic]:
+    items = indicators.indicators
+    yield from unique_names(doc, ((("indicators", i, "id"), ind.id) for i, ind in enumerate(items)), "指標代號")
+    yield from unique_names(doc, ((("indicators", i, "name"), ind.name) for i, ind in enumerate(items)), "指標名稱")
+    ids = [ind.id for ind in items]
+    for i, ind in enumerate(items):
+        loc: Loc = ("indicators", i)
+        if ind.checklist.dimension is None:
+            yield doc.diagnostic((*loc, "checklist"), "指標的 checklist 須寫 dimension（評核構面）")
+        else:
+            check, found = _resolve_check(doc, (*loc, "checklist"), ind.checklist, None, plan)
+            yield from found
+            if check is not None:
+                yield from _check_entries(doc, (*loc, "supports"), ind.supports, check)
+        if ind.kind == "growth":
+            base = indicators.get(ind.of or "")
+            if base is None:
+                yield doc.diagnostic((*loc, "of"), f"未知的指標代號「{ind.of}」{suggest(ind.of or '', ids)}")
+            elif base.kind == "growth":
+                yield doc.diagnostic((*loc, "of"), f"成長率不可依據另一個成長率指標「{ind.of}」")
+        for year, value in ind.history.items():
+            hloc = (*loc, "history", year)
+            if year >= plan.year:
+                yield doc.diagnostic(
+                    hloc, f"歷年數據只能寫 {plan.year} 年以前；{plan.year} 年由各單位填報的成果計算", key=True
+                )
+            yield from _percent_warnings(doc, hloc, ind, value)
+    charts = indicators.charts
+    yield from unique_names(doc, ((("charts", c, "id"), ch.id) for c, ch in enumerate(charts)), "圖表代號")
+    for c, chart in enumerate(charts):
+        units = set()
+        for k, ref in enumerate(chart.indicators):
+            ind = indicators.get(ref)
+            if ind is None:
+                yield doc.diagnostic(("charts", c, "indicators", k), f"未知的指標代號「{ref}」{suggest(ref, ids)}")
+                continue
+            units.add(ind.unit)
+            if chart.kind == "units" and not ind.entered:
+                yield doc.diagnostic(
+                    ("charts", c, "indicators", k), f"成長率指標「{ref}」沒有各單位數據，不能畫各單位長條圖"
+                )
+        if len(units) > 1:
+            yield doc.diagnostic(
+                ("charts", c, "indicators"), f"同一張圖的指標單位須相同，實際有 {'、'.join(sorted(units))}"
+            )
+
+
+def _percent_warnings(doc: YamlDoc, loc: Loc, ind: Indicator, value: float) -> Iterator[Diagnostic]:
+    """% figures are typed on the 0–100 scale: 0.85 is almost certainly 85 % written as a fraction."""
+    if ind.unit != "%" or ind.kind == "growth":
+        return
+    if value > 100:
+        yield doc.diagnostic(loc, f"百分比 {_num(value)} 超過 100；% 以 0–100 填寫（85 代表 85%）")
+    elif 0 < value <= 1:
+        yield doc.diagnostic(
+            loc,
+            f"「{ind.name}」填 {_num(value)}，看起來是小數比例；% 一律以 0–100 填寫（85 代表 85%），"
+            f"若是 {_num(value * 100)}% 請改為 {_num(value * 100)}；若確為 {_num(value)}% 可忽略此警告",
+            severity="warning",
+        )
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+# ---- 附件 2 references -------------------------------------------------------
+
+
+def _resolve_check(
+    doc: YamlDoc, loc: Loc, path: ChecklistPath, default: tuple[str, str | None] | None, plan: Plan
+) -> tuple[CheckRef | None, list[Diagnostic]]:
+    """Find the 附件 2 point ``path`` names; omitted names are those of ``default`` (構面, 評核項目)."""
+    if path.dimension is None:
+        if default is None:
+            return None, [doc.diagnostic(loc, "須寫 dimension（附件 2 的評核構面）")]
+        dim_name, item_name = default[0], path.item if path.item is not None else default[1]
+    else:
+        dim_name, item_name = path.dimension, path.item
+    dims = plan.annex2.dimensions
+    dim = next((d for d in dims if d.name == dim_name), None)
+    if dim is None:
+        names = [d.name for d in dims]
+        return None, [doc.diagnostic((*loc, "dimension"), f"附件 2 沒有評核構面「{dim_name}」{suggest(dim_name, names)}")]
+    if dim.scope == "整體":
+        if item_name is not None and path.item is not None:
+            return None, [doc.diagnostic((*loc, "item"), f"「{dim.name}」是整體評核構面，沒有評核項目；請刪除 item")]
+        points, item_name = dim.points, None
+    else:
+        if item_name is None:
+            return None, [doc.diagnostic(loc, f"「{dim.name}」須寫 item（評核項目）")]
+        item = next((i for i in dim.items if i.name == item_name), None)
+        if item is None:
+            names = [i.name for i in dim.items]
+            return None, [
+                doc.diagnostic((*loc, "item"), f"附件 2「{dim.name}」沒有評核項目「{item_name}」{suggest(item_name, names)}")
+            ]
+        points = item.points
+    point = next((p for p in points if p.name == path.point), None)
+    if point is None:
+        names = [p.name for p in points]
+        where = f"{dim.name}／{item_name}" if item_name else dim.name
+        return None, [
+            doc.diagnostic((*loc, "point"), f"附件 2「{where}」沒有評核重點「{path.point}」{suggest(path.point, names)}")
+        ]
+    return CheckRef(dim.name, item_name, point), []
+
+
+def _check_entries(doc: YamlDoc, loc: Loc, entries: list[int], check: CheckRef) -> Iterator[Diagnostic]:
+    count = len(check.point.entries)
+    seen: set[int] = set()
+    for k, number in enumerate(entries):
+        if not 1 <= number <= count:
+            yield doc.diagnostic(
+                (*loc, k), f"附件 2「{check.point.name}」只有 {count} 項檢核事項（1–{count}），沒有第 {number} 項"
+            )
+        elif number in seen:
+            yield doc.diagnostic((*loc, k), f"檢核事項第 {number} 項重複", severity="warning")
+        seen.add(number)
+
+
+# ---- results/<unit>.yaml ---------------------------------------------------
+
+
+def _check_submission(
+    doc: YamlDoc,
+    file: Path,
+    sub: Submission,
+    plan: Plan,
+    indicators: IndicatorSet,
+    seen: dict[str, tuple[Submission, YamlDoc]],
+) -> Iterator[Diagnostic]:
+    unit = plan.units.unit(sub.unit)
+    if unit is None:
+        known = [u.name for u in plan.units.units] + [u.full_name for u in plan.units.units if u.full_name]
+        hint = "；填報單位須為單一單位，不可寫群組，每個單位各交一份" if plan.units.group(sub.unit) else suggest(sub.unit, known)
+        yield doc.diagnostic(("unit",), f"未知的單位「{sub.unit}」{hint}")
+        return
+    if unit.name in seen:
+        yield doc.diagnostic(
+            ("unit",), f"「{unit.name}」已由 {seen[unit.name][1].file} 填報；每個單位只能有一個成果檔，請合併為一份"
+        )
+        return
+    seen[unit.name] = (sub, doc)
+    if file.stem not in (unit.name, unit.full_name):
+        yield doc.diagnostic(
+            ("unit",), f"檔名「{file.name}」與填報單位「{unit.name}」不同；建議命名為 {unit.name}.yaml", severity="warning"
+        )
+    if sub.year != plan.year:
+        yield doc.diagnostic(("year",), f"年度 {sub.year} 與計畫年度 {plan.year} 不同；是否沿用了舊年度的檔案？")
+    points: dict[tuple[str, str, str], int] = {}
+    reported: dict[str, Loc] = {}
+    for r, result in enumerate(sub.results):
+        loc: Loc = ("results", r)
+        ref, found = _resolve_point(doc, loc, result, plan)
+        yield from found
+        if ref is None:
+            continue
+        if ref.key in points:
+            line = doc.where(("results", points[ref.key]))[0]
+            yield doc.diagnostic(
+                (*loc, "point"), f"評核重點「{ref.point.name}」重複填報（第 {line} 行已有）；請合併為一筆"
+            )
+            continue
+        points[ref.key] = r
+        if not plan.units.covers(list(ref.point.units), unit.name):
+            yield doc.diagnostic(
+                (*loc, "point"),
+                f"「{unit.name}」不是評核重點「{ref.point.name}」的承辦單位（承辦單位：{'、'.join(ref.point.units)}）",
+            )
+            continue
+        default = counterpart(plan, ref)
+        for e, evidence in enumerate(result.evidence):
+            eloc = (*loc, "evidence", e)
+            if evidence.checklist is None and default is None:
+                if evidence.supports:
+                    yield doc.diagnostic(
+                        (*eloc, "supports"),
+                        f"附件 2 沒有與「{ref.point.name}」對應的評核重點；請以 checklist 指明佐證的是附件 2 哪一個評核重點",
+                    )
+            else:
+                check, problems = (
+                    (default, []) if evidence.checklist is None
+                    else _resolve_check(
+                        doc, (*eloc, "checklist"), evidence.checklist, (ref.dimension.name, ref.item.name), plan
+                    )
+                )
+                yield from problems
+                if check is not None:
+                    yield from _check_entries(doc, (*eloc, "supports"), evidence.supports, check)
+            if evidence.date is not None and evidence.date not in plan.body.period:
+                yield doc.diagnostic(
+                    (*eloc, "date"),
+                    f"日期 {format_roc(evidence.date)} 不在 {plan.year} 年度計畫期程內；請確認是否為本年度的佐證資料",
+                    severity="warning",
+                )
+            if evidence.file is not None:
+                yield from _check_file(doc, (*eloc, "file"), evidence.file, file.parent)
+        for indicator_id, measure in result.indicators.items():
+            iloc = (*loc, "indicators", indicator_id)
+            yield from _check_measure(doc, iloc, indicator_id, measure, indicators, ref, default, plan, unit.name)
+            if indicator_id in reported:
+                line = doc.where(reported[indicator_id], key=True)[0]
+                yield doc.diagnostic(
+                    iloc, f"指標「{indicator_id}」已於第 {line} 行填報；同一單位每項指標只填一次，以免重複計算", key=True
+                )
+            else:
+                reported[indicator_id] = iloc
+
+
+def _resolve_point(
+    doc: YamlDoc, loc: Loc, result: PointResult, plan: Plan
+) -> tuple[PointRef | None, list[Diagnostic]]:
+    ref = find_point(plan, *result.key)
+    if ref is not None:
+        return ref, []
+    dims = plan.annex1.dimensions
+    dim = next((d for d in dims if d.name == result.dimension), None)
+    if dim is None:
+        names = [d.name for d in dims]
+        return None, [doc.diagnostic((*loc, "dimension"), f"附件 1 沒有評核構面「{result.dimension}」{suggest(result.dimension, names)}")]
+    if dim.scope == "整體":
+        return None, [
+            doc.diagnostic(
+                (*loc, "dimension"),
+                f"「{dim.name}」是整體評核構面，沒有承辦單位；成果請寫在個別評核構面的評核重點下，"
+                f"佐證資料可用 checklist 指向附件 2 的「{dim.name}」",
+            )
+        ]
+    item = next((i for i in dim.items if i.name == result.item), None)
+    if item is None:
+        names = [i.name for i in dim.items]
+        return None, [
+            doc.diagnostic((*loc, "item"), f"附件 1「{dim.name}」沒有評核項目「{result.item}」{suggest(result.item, names)}")
+        ]
+    names = [p.name for p in item.points]
+    return None, [
+        doc.diagnostic(
+            (*loc, "point"), f"附件 1「{dim.name}／{item.name}」沒有評核重點「{result.point}」{suggest(result.point, names)}"
+        )
+    ]
+
+
+def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Diagnostic]:
+    if file.startswith(("http://", "https://")):
+        return
+    pure = PurePosixPath(file.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
+        yield doc.diagnostic(loc, f"檔案路徑「{file}」須為 results 資料夾內的相對路徑（如 evidence/照片.jpg）")
+    elif not (folder / pure).is_file():
+        yield doc.diagnostic(loc, f"找不到檔案「{file}」（相對於 {display_name(folder)}）", severity="warning")
+
+
+def _check_measure(
+    doc: YamlDoc,
+    loc: Loc,
+    indicator_id: str,
+    m: Measure,
+    indicators: IndicatorSet,
+    ref: PointRef,
+    default: CheckRef | None,
+    plan: Plan,
+    unit: str,
+) -> Iterator[Diagnostic]:
+    ind = indicators.get(indicator_id)
+    if ind is None:
+        choices = [i.id for i in indicators.indicators]
+        by_name = next((i for i in indicators.indicators if i.name == indicator_id), None)
+        hint = f"，「{by_name.name}」的代號是「{by_name.id}」" if by_name else suggest(indicator_id, choices)
+        yield doc.diagnostic(loc, f"未知的指標「{indicator_id}」{hint}；指標須先定義於 indicators.yaml", key=True)
+        return
+    if not ind.entered:
+        yield doc.diagnostic(loc, f"「{ind.name}」是成長率，由「{ind.of}」的歷年數據計算，不必填報", key=True)
+        return
+    if ind.kind == "ratio":
+        if m.value is not None or m.base is not None:
+            yield doc.diagnostic(loc, f"「{ind.name}」是比率指標，請填 numerator（{ind.numerator}）與 denominator（{ind.denominator}），不填 value")
+            return
+        if m.numerator is None or m.denominator is None:
+            missing = "numerator" if m.numerator is None else "denominator"
+            yield doc.diagnostic(loc, f"「{ind.name}」缺少 {missing}（分子：{ind.numerator}；分母：{ind.denominator}）")
+            return
+        if m.denominator == 0:
+            yield doc.diagnostic(
+                (*loc, "denominator"),
+                f"「{ind.name}」分母為 0，比率無法計算；「{unit}」的此項數據不列入全局比率",
+                severity="warning",
+            )
+        elif m.numerator > m.denominator:
+            yield doc.diagnostic(
+                (*loc, "numerator"),
+                f"「{ind.name}」分子 {_num(m.numerator)}（{ind.numerator}）大於分母 {_num(m.denominator)}（{ind.denominator}）",
+            )
+    else:
+        if m.numerator is not None or m.denominator is not None:
+            yield doc.diagnostic(loc, f"「{ind.name}」是數值指標，請填 value，不填 numerator／denominator")
+            return
+        if m.value is None:
+            yield doc.diagnostic(loc, f"「{ind.name}」缺少 value")
+            return
+        if ind.aggregate == "mean":
+            if m.base is None:
+                yield doc.diagnostic(loc, f"「{ind.name}」以加權平均彙整，須填 base（{ind.base}）")
+                return
+            if m.base == 0:
+                yield doc.diagnostic(
+                    (*loc, "base"),
+                    f"「{ind.name}」的 base（{ind.base}）為 0，無法加權；「{unit}」的此項數據不列入全局平均",
+                    severity="warning",
+                )
+        elif m.base is not None:
+            yield doc.diagnostic((*loc, "base"), f"「{ind.name}」以加總彙整，不需要 base")
+        yield from _percent_warnings(doc, (*loc, "value"), ind, m.value)
+    target = (ind.checklist.dimension, ind.checklist.item, ind.checklist.point)
+    if default is None or default.key != target:
+        yield doc.diagnostic(
+            loc,
+            f"指標「{ind.name}」佐證附件 2「{ind.checklist.point}」，卻填在「{ref.point.name}」之下；"
+            "數據仍列入全局計算，但建議移到對應的評核重點",
+            key=True,
+            severity="warning",
+        )

@@ -1,0 +1,257 @@
+"""Year-end results: indicator definitions (indicators.yaml) and unit submissions (results/*.yaml).
+
+Conventions (docs/data-format.md, 「年度成果」):
+
+- A ratio indicator is entered as counts (``numerator``/``denominator``); the bureau figure is
+  Σ numerators ÷ Σ denominators, never an average of the units' ratios.
+- A value indicator is entered as ``value``; ``sum`` adds the units' values, ``mean`` weights each
+  value by its ``base`` (受測人數, 案件數 …).
+- Every percentage a person types (a ``%`` value, the history of a ``%`` indicator) is written
+  on the 0–100 scale: 85 means 85 %.
+- A growth indicator (成長率) is never entered: it is computed from the indicator named in ``of``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from sqdocs.model.annexes import CheckPoint
+from sqdocs.model.common import OptionalText, Record, RocDate, Text
+from sqdocs.model.plan import Plan, PointRef
+
+IndicatorUnit = Literal["%", "件", "分", "日", "小時", "張", "人", "次", "項"]
+IndicatorKind = Literal["ratio", "value", "growth"]
+Aggregate = Literal["sum", "mean"]
+EvidenceKind = Literal["文件", "照片", "網頁", "影音", "其他"]
+ChartKind = Literal["trend", "units"]
+
+INDICATOR_ID = r"^[a-z][a-z0-9_]*$"
+
+
+# ---- indicators.yaml -------------------------------------------------------
+
+
+class ChecklistPath(Record):
+    """A point of 附件 2 (組織診斷檢核表) named by dimension, item and point."""
+
+    dimension: Text | None = Field(None, description="評核構面（省略時與所屬評核重點相同）")
+    item: Text | None = Field(None, description="評核項目（整體評核構面沒有評核項目）")
+    point: Text = Field(description="附件 2 的評核重點")
+
+
+class Indicator(Record):
+    """One quantitative indicator, defined once for every unit and every year."""
+
+    id: str = Field(pattern=INDICATOR_ID, description="代號，英文小寫與底線（如 on_time_rate）")
+    name: Text = Field(description="指標名稱（如 處理時限內完成比率）")
+    definition: Text = Field(description="定義與計算方式")
+    unit: IndicatorUnit = Field(description="單位：%、件、分、日、小時、張、人、次、項")
+    kind: IndicatorKind = Field(description="ratio（比率：分子／分母）、value（數值）或 growth（成長率，由系統計算）")
+    numerator: Text | None = Field(None, description="比率指標的分子說明（如 時限內完成件數）")
+    denominator: Text | None = Field(None, description="比率指標的分母說明（如 申辦案件總數）")
+    aggregate: Aggregate | None = Field(None, description="數值指標的全局彙整方式：sum（加總）或 mean（依 base 加權平均）")
+    base: Text | None = Field(None, description="加權平均的權數說明（如 受測人數）")
+    of: str | None = Field(None, pattern=INDICATOR_ID, description="成長率指標所依據的指標代號")
+    higher_is_better: bool | None = Field(True, description="數值越高越好為 true，越低越好為 false，無好壞之分為 null")
+    decimals: int | None = Field(None, ge=0, le=3, description="顯示的小數位數（省略時依單位決定）")
+    checklist: ChecklistPath = Field(description="此指標佐證的附件 2 評核重點")
+    supports: list[int] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
+    history: dict[int, float] = Field(default_factory=dict, description="歷年全局數據（民國年: 數值；% 以 0–100 填寫）")
+
+    @model_validator(mode="after")
+    def _fields_match_kind(self) -> Indicator:
+        if self.kind == "ratio":
+            if self.numerator is None or self.denominator is None:
+                raise ValueError("比率指標（kind: ratio）須寫 numerator 與 denominator 的說明")
+            if self.unit != "%":
+                raise ValueError("比率指標（kind: ratio）的 unit 應為 %")
+            if self.aggregate is not None or self.of is not None:
+                raise ValueError("比率指標以分子分母加總計算，不可寫 aggregate 或 of")
+        elif self.kind == "value":
+            if self.aggregate is None:
+                raise ValueError("數值指標（kind: value）須寫 aggregate：sum（加總）或 mean（加權平均）")
+            if self.aggregate == "mean" and self.base is None:
+                raise ValueError("加權平均（aggregate: mean）須寫 base，說明權數（如 受測人數）")
+            if self.aggregate == "sum" and self.base is not None:
+                raise ValueError("加總（aggregate: sum）不需要 base")
+            if self.numerator is not None or self.denominator is not None or self.of is not None:
+                raise ValueError("數值指標不可寫 numerator、denominator 或 of")
+        else:
+            if self.of is None:
+                raise ValueError("成長率指標（kind: growth）須以 of 指明依據的指標代號")
+            if self.unit != "%":
+                raise ValueError("成長率指標（kind: growth）的 unit 應為 %")
+            if self.numerator is not None or self.denominator is not None or self.aggregate is not None:
+                raise ValueError("成長率指標由系統計算，不可寫 numerator、denominator 或 aggregate")
+        return self
+
+    @property
+    def places(self) -> int:
+        """Decimal places shown: ``decimals`` or the usual for the unit."""
+        if self.decimals is not None:
+            return self.decimals
+        return 1 if self.unit in ("%", "分", "日", "小時") else 0
+
+    @property
+    def entered(self) -> bool:
+        """Whether units enter this indicator (growth rates are computed)."""
+        return self.kind != "growth"
+
+
+class ChartDef(Record):
+    """A chart the report shows: a trend over the years, or one bar per unit."""
+
+    id: str = Field(pattern=INDICATOR_ID, description="圖表代號")
+    title: Text = Field(description="圖表標題")
+    kind: ChartKind = Field(description="trend（歷年趨勢折線圖）或 units（各單位長條圖）")
+    indicators: list[str] = Field(min_length=1, description="圖中的指標代號")
+
+
+class IndicatorSet(Record):
+    """indicators.yaml: every indicator and the charts of the report."""
+
+    indicators: list[Indicator] = Field(min_length=1, description="量化指標")
+    charts: list[ChartDef] = Field(default_factory=list, description="績效報告的圖表")
+
+    def get(self, indicator_id: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.id == indicator_id), None)
+
+
+# ---- results/<unit>.yaml ---------------------------------------------------
+
+
+class Evidence(Record):
+    """One piece of evidence (佐證資料) and the checklist entries it supports."""
+
+    title: Text = Field(description="佐證資料名稱（如 第一分局申辦業務標準作業流程彙編）")
+    kind: EvidenceKind = Field("文件", description="類別：文件、照片、網頁、影音、其他")
+    file: Text | None = Field(None, description="檔案路徑（相對於 results 資料夾）或網址")
+    date: RocDate | None = Field(None, description="日期（民國）")
+    checklist: ChecklistPath | None = Field(
+        None, description="佐證的附件 2 評核重點（省略時為本評核重點在附件 2 的對應項目）"
+    )
+    supports: list[int] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
+
+
+class Measure(Record):
+    """A unit's figure for one indicator: counts for a ratio, or a value (with its base)."""
+
+    numerator: float | None = Field(None, ge=0, description="分子（比率指標）")
+    denominator: float | None = Field(None, ge=0, description="分母（比率指標）")
+    value: float | None = Field(None, ge=0, description="數值（數值指標；% 以 0–100 填寫）")
+    base: float | None = Field(None, ge=0, description="權數（加權平均指標，如 受測人數）")
+    note: OptionalText = Field("", description="說明（可省略）")
+
+
+class PointResult(Record):
+    """What a unit did for one point of 附件 1 it is responsible for."""
+
+    dimension: Text = Field(description="評核構面（如 基礎服務）")
+    item: Text = Field(description="評核項目（如 服務一致及正確）")
+    point: Text = Field(description="附件 1 的評核重點")
+    outcome: Text = Field(description="執行成果（文字敘述）")
+    evidence: list[Evidence] = Field(default_factory=list, description="佐證資料")
+    indicators: dict[str, Measure] = Field(default_factory=dict, description="量化指標數據（指標代號: 數據）")
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.dimension, self.item, self.point)
+
+
+class Submission(Record):
+    """One unit's year-end results: one file per unit."""
+
+    unit: Text = Field(description="填報單位（單位簡稱或全銜）")
+    year: int = Field(ge=1, le=999, description="民國年度，須與計畫年度相同")
+    results: list[PointResult] = Field(min_length=1, description="各評核重點的執行成果")
+
+
+@dataclass(frozen=True)
+class ResultSet:
+    """Everything loaded for the report: indicator definitions and each unit's submission.
+
+    ``submissions`` maps the unit's short name to its submission, in registry order;
+    ``evidence_dir`` is the folder evidence file paths are relative to (``results/``).
+    """
+
+    indicators: IndicatorSet
+    submissions: dict[str, Submission]
+    evidence_dir: Path
+
+    def submission(self, unit: str) -> Submission | None:
+        return self.submissions.get(unit)
+
+
+# ---- 附件 1 ⇄ 附件 2 ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckRef:
+    """Where a point of 附件 2 sits: names and the point itself."""
+
+    dimension: str
+    item: str | None
+    point: CheckPoint
+
+    @property
+    def key(self) -> tuple[str, str | None, str]:
+        return (self.dimension, self.item, self.point.name)
+
+
+def check_points(plan: Plan) -> list[CheckRef]:
+    """Every point of 附件 2, in order."""
+    refs = []
+    for dim in plan.annex2.dimensions:
+        refs += [CheckRef(dim.name, None, p) for p in dim.points]
+        for item in dim.items:
+            refs += [CheckRef(dim.name, item.name, p) for p in item.points]
+    return refs
+
+
+def find_check_point(plan: Plan, dimension: str, item: str | None, point: str) -> CheckRef | None:
+    """The 附件 2 point with these names, or None."""
+    return next((r for r in check_points(plan) if r.key == (dimension, item, point)), None)
+
+
+def counterpart(plan: Plan, ref: PointRef) -> CheckRef | None:
+    """The 附件 2 point that corresponds to a 附件 1 point.
+
+    The same dimension, item and point names; failing that, the point at the same position in
+    the same item of 附件 2 when neither annex uses the other's name there (附件 1 writes
+    「在地化服務」 where 附件 2 writes 「客製化服務」).
+    """
+    found = find_check_point(plan, ref.dimension.name, ref.item.name, ref.point.name)
+    if found is not None:
+        return found
+    dim = next((d for d in plan.annex2.dimensions if d.name == ref.dimension.name), None)
+    item = next((i for i in dim.items if i.name == ref.item.name), None) if dim else None
+    if item is None or ref.point_index >= len(item.points):
+        return None
+    candidate = item.points[ref.point_index]
+    annex1_names = {p.name for p in ref.item.points}
+    if candidate.name in annex1_names:
+        return None
+    return CheckRef(ref.dimension.name, ref.item.name, candidate)
+
+
+def find_point(plan: Plan, dimension: str, item: str, point: str) -> PointRef | None:
+    """The 附件 1 point with these names, or None."""
+    return next((r for r in plan.points() if r.key == (dimension, item, point)), None)
+
+
+def resolve_checklist(plan: Plan, path: ChecklistPath | None, ref: PointRef) -> CheckRef | None:
+    """The 附件 2 point a piece of evidence under ``ref`` supports.
+
+    No ``checklist``: the counterpart of ``ref``. Otherwise the names given, the omitted leading
+    ones (dimension, then item) taken from ``ref``.
+    """
+    if path is None:
+        return counterpart(plan, ref)
+    if path.dimension is None:
+        item = path.item if path.item is not None else ref.item.name
+        return find_check_point(plan, ref.dimension.name, item, path.point)
+    return find_check_point(plan, path.dimension, path.item, path.point)

@@ -1,0 +1,279 @@
+"""Loading indicators.yaml and results/*.yaml: the sample loads clean; each mistake gets file:line:col."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+from sqdocs.load import LoadError, load_plan
+from sqdocs.load.results import load_results
+from sqdocs.model import Plan
+
+PLAN_FILES = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml")
+
+GOOD = """\
+unit: 第一分局
+year: 107
+results:
+  - dimension: 基礎服務
+    item: 服務一致及正確
+    point: 服務及時性
+    outcome: 全年受理申辦案件 100 件，時限內完成 95 件。
+    indicators:
+      on_time_rate: {numerator: 95, denominator: 100}
+"""
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    """The sample plan and indicators, with an empty results/ folder."""
+    target = tmp_path / "data"
+    target.mkdir()
+    for name in (*PLAN_FILES, "indicators.yaml"):
+        shutil.copy(SAMPLE / name, target / name)
+    (target / "results").mkdir()
+    return target
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / "results" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(folder: Path, plan: Plan) -> list[str]:
+    """Every diagnostic as printed, errors and warnings alike."""
+    try:
+        _, warnings = load_results(folder, plan)
+    except LoadError as exc:
+        return [str(d) for d in exc.diagnostics]
+    return [str(d) for d in warnings]
+
+
+def only(found: list[str], needle: str) -> str:
+    hits = [p for p in found if needle in p]
+    assert len(hits) == 1, found
+    return hits[0]
+
+
+def test_sample_loads_without_errors_or_warnings(plan: Plan) -> None:
+    results, warnings = load_results(SAMPLE, plan)
+    assert warnings == []
+    assert list(results.submissions) == [u.name for u in plan.units.units if plan.points_for(u.name)]
+    assert len(results.indicators.indicators) >= 20
+
+
+def test_good_submission(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD)
+    results, warnings = load_results(folder, plan)
+    assert warnings == []
+    assert results.submission("第一分局").results[0].indicators["on_time_rate"].numerator == 95
+
+
+def test_zero_denominator_is_a_warning(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 0, denominator: 0}"))
+    results, warnings = load_results(folder, plan)  # loads: a warning only
+    assert len(warnings) == 1
+    w = warnings[0]
+    assert (w.line, w.column, w.path, w.severity) == (9, 49, "results[0].indicators.on_time_rate.denominator", "warning")
+    assert str(w).endswith("警告：「處理時限內完成比率」分母為 0，比率無法計算；「第一分局」的此項數據不列入全局比率")
+    assert results.submission("第一分局") is not None
+
+
+def test_numerator_above_denominator(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("numerator: 95", "numerator: 105"))
+    found = only(problems(folder, plan), "大於分母")
+    assert "第一分局.yaml:9:" in found
+    assert "results[0].indicators.on_time_rate.numerator" in found
+    assert "分子 105（處理時限內完成件數）大於分母 100（申辦案件總件數）" in found
+
+
+def test_unknown_indicator_suggests(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("on_time_rate:", "on_time_rat:"))
+    found = only(problems(folder, plan), "未知的指標")
+    assert "第一分局.yaml:9:7:" in found
+    assert "是不是「on_time_rate」" in found
+
+
+def test_indicator_written_by_its_chinese_name(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("on_time_rate:", "處理時限內完成比率:"))
+    found = only(problems(folder, plan), "未知的指標")
+    assert "「處理時限內完成比率」的代號是「on_time_rate」" in found
+
+
+def test_point_not_assigned_to_unit(folder: Path, plan: Plan) -> None:
+    text = GOOD.replace("unit: 第一分局", "unit: 會計室")
+    write(folder, "會計室.yaml", text)
+    found = only(problems(folder, plan), "不是評核重點")
+    assert "會計室.yaml:6:12: results[0].point:" in found
+    assert "「會計室」不是評核重點「服務及時性」的承辦單位" in found
+
+
+def test_unknown_point_suggests(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("point: 服務及時性", "point: 服務即時性"))
+    found = only(problems(folder, plan), "沒有評核重點")
+    assert "第一分局.yaml:6:12:" in found and "是不是「服務及時性」" in found
+
+
+def test_two_files_for_one_unit(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD)
+    write(folder, "第一分局-補充.yaml", GOOD)
+    found = only(problems(folder, plan), "只能有一個成果檔")
+    assert "第一分局.yaml:1:7: unit:" in found  # sorted: 第一分局-補充.yaml is read first
+    assert "已由" in found and "第一分局-補充.yaml 填報" in found
+
+
+def test_full_name_and_short_name_are_the_same_unit(folder: Path, plan: Plan) -> None:
+    one = GOOD.replace("unit: 第一分局", "unit: 交通隊").replace("第一分局", "交通隊")
+    write(folder, "交通隊.yaml", one)
+    write(folder, "交通警察隊.yaml", one.replace("unit: 交通隊", "unit: 交通警察隊"))
+    assert any("只能有一個成果檔" in p for p in problems(folder, plan))
+
+
+def test_two_results_for_one_point(folder: Path, plan: Plan) -> None:
+    extra = GOOD.split("results:\n")[1].replace("on_time_rate", "documents_waived").replace(
+        "{numerator: 95, denominator: 100}", "{value: 3}"
+    )
+    write(folder, "第一分局.yaml", GOOD + extra)
+    found = only(problems(folder, plan), "重複填報")
+    assert "第一分局.yaml:12:12: results[1].point:" in found and "第 4 行已有" in found
+
+
+def test_one_indicator_under_two_points(folder: Path, plan: Plan) -> None:
+    extra = """\
+  - dimension: 基礎服務
+    item: 服務一致及正確
+    point: 申辦業務標準作業流程訂定情形
+    outcome: 訂定標準作業流程。
+    indicators:
+      on_time_rate: {numerator: 1, denominator: 1}
+"""
+    write(folder, "第一分局.yaml", GOOD + extra)
+    found = only(problems(folder, plan), "只填一次")
+    assert "第一分局.yaml:15:7:" in found and "第 9 行" in found
+
+
+def test_percentage_written_as_fraction_warns(folder: Path, plan: Plan) -> None:
+    text = GOOD.replace("point: 服務及時性", "point: 定期進行滿意度調查").replace("服務一致及正確", "服務滿意情形").replace(
+        "dimension: 基礎服務", "dimension: 服務評價"
+    ).replace("on_time_rate: {numerator: 95, denominator: 100}", "staff_satisfaction: {value: 0.85, base: 40}")
+    write(folder, "第一分局.yaml", text)
+    _, warnings = load_results(folder, plan)
+    assert len(warnings) == 1
+    message = str(warnings[0])
+    assert "第一分局.yaml:9:35: results[0].indicators.staff_satisfaction.value: 警告：" in message
+    assert "看起來是小數比例" in message and "請改為 85" in message
+
+
+def test_percentage_over_100_is_an_error(folder: Path, plan: Plan) -> None:
+    text = GOOD.replace("point: 服務及時性", "point: 定期進行滿意度調查").replace("服務一致及正確", "服務滿意情形").replace(
+        "dimension: 基礎服務", "dimension: 服務評價"
+    ).replace("on_time_rate: {numerator: 95, denominator: 100}", "staff_satisfaction: {value: 8500, base: 40}")
+    write(folder, "第一分局.yaml", text)
+    assert "超過 100" in only(problems(folder, plan), "百分比")
+
+
+def test_history_as_fraction_warns(folder: Path, plan: Plan) -> None:
+    path = folder / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{105: 98.2, 106: 98.8}", "{105: 0.982, 106: 98.8}"), encoding="utf-8")
+    _, warnings = load_results(folder, plan)
+    assert len(warnings) == 1 and "indicators[1].history[105]" in str(warnings[0])
+
+
+def test_ratio_entered_as_value(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{value: 95}"))
+    assert "請填 numerator" in only(problems(folder, plan), "比率指標")
+
+
+def test_mean_without_base(folder: Path, plan: Plan) -> None:
+    text = GOOD.replace("point: 服務及時性", "point: 服務行為的友善性").replace("服務一致及正確", "服務友善").replace(
+        "on_time_rate: {numerator: 95, denominator: 100}", "phone_courtesy_score: {value: 88}"
+    )
+    write(folder, "第一分局.yaml", text)
+    assert "須填 base（受測電話通數）" in only(problems(folder, plan), "加權平均")
+
+
+def test_growth_is_not_entered(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("on_time_rate:", "online_growth:").replace(
+        "{numerator: 95, denominator: 100}", "{value: 12}"))
+    assert "不必填報" in only(problems(folder, plan), "成長率")
+
+
+def test_wrong_year(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("year: 107", "year: 106"))
+    assert "第一分局.yaml:2:7: year:" in only(problems(folder, plan), "沿用了舊年度")
+
+
+def test_unknown_unit_and_group(folder: Path, plan: Plan) -> None:
+    write(folder, "第五分局.yaml", GOOD.replace("unit: 第一分局", "unit: 第五分局"))
+    write(folder, "各分局.yaml", GOOD.replace("unit: 第一分局", "unit: 各分局"))
+    found = problems(folder, plan)
+    assert "是不是「第四分局」" in only(found, "第五分局")
+    group = only(found, "各分局.yaml")
+    assert "填報單位須為單一單位，不可寫群組" in group and "是不是" not in group
+
+
+def test_file_name_differs_from_unit_warns(folder: Path, plan: Plan) -> None:
+    write(folder, "first.yaml", GOOD)
+    _, warnings = load_results(folder, plan)
+    assert "建議命名為 第一分局.yaml" in str(warnings[0])
+
+
+def test_evidence_entry_out_of_range(folder: Path, plan: Plan) -> None:
+    text = GOOD + "    evidence:\n      - title: 時效統計表\n        supports: [2, 3]\n"
+    write(folder, "第一分局.yaml", text)
+    found = only(problems(folder, plan), "沒有第 3 項")
+    assert "第一分局.yaml:12:23: results[0].evidence[0].supports[1]:" in found
+    assert "只有 2 項檢核事項" in found
+
+
+def test_evidence_checklist_point_suggests(folder: Path, plan: Plan) -> None:
+    text = GOOD + "    evidence:\n      - title: 抽查紀錄\n        checklist: {point: 其它服務作法}\n        supports: [1]\n"
+    write(folder, "第一分局.yaml", text)
+    assert "是不是「其他服務作法」" in only(problems(folder, plan), "沒有評核重點「其它服務作法」")
+
+
+def test_evidence_file_outside_folder_and_missing(folder: Path, plan: Plan) -> None:
+    text = GOOD + (
+        "    evidence:\n      - title: 照片\n        kind: 照片\n        file: ../../secret.png\n"
+        "      - title: 照片二\n        kind: 照片\n        file: evidence/none.png\n"
+    )
+    write(folder, "第一分局.yaml", text)
+    found = problems(folder, plan)
+    assert "第一分局.yaml:13:15:" in only(found, "須為 results 資料夾內的相對路徑")
+    assert "警告：找不到檔案「evidence/none.png」" in only(found, "none.png")
+
+
+def test_overall_dimension_is_refused(folder: Path, plan: Plan) -> None:
+    text = GOOD.replace("dimension: 基礎服務", "dimension: 開放創新")
+    write(folder, "第一分局.yaml", text)
+    assert "整體評核構面" in only(problems(folder, plan), "沒有承辦單位")
+
+
+def test_yaml_and_schema_errors_keep_positions(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("outcome:", "outcom:"))
+    found = problems(folder, plan)
+    assert any("第一分局.yaml:7:5:" in p and "是不是「outcome」" in p for p in found), found
+
+
+def test_indicator_definition_checks(folder: Path, plan: Plan) -> None:
+    path = folder / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("point: 服務及時性}", "point: 服務即時性}").replace("of: online_cases", "of: online_case")
+    path.write_text(text, encoding="utf-8")
+    found = problems(folder, plan)
+    assert "是不是「服務及時性」" in only(found, "服務即時性")
+    assert "是不是「online_cases」" in only(found, "online_case」")
+
+
+def test_results_without_indicators_file(folder: Path, plan: Plan) -> None:
+    (folder / "indicators.yaml").unlink()
+    write(folder, "第一分局.yaml", GOOD)
+    assert any("indicators.yaml:1:1:" in p and "找不到檔案" in p for p in problems(folder, plan))
+
+
+def test_plan_is_still_loadable(folder: Path) -> None:
+    assert load_plan(folder).year == 107
