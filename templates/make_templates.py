@@ -50,6 +50,7 @@ def hang(style, label_at: int, text_at: int) -> None:
 
 
 def define_styles(doc) -> None:
+    oxml.drop_theme_fonts(doc.styles.element)
     oxml.set_document_defaults(doc.styles.element, S.LATIN_FONT, S.EAST_ASIAN_FONT, layout.BODY_PT)
 
     normal = doc.styles["Normal"]

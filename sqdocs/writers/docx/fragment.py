@@ -8,6 +8,7 @@ from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.shared import Twips
+from docx.styles.style import BaseStyle
 from docx.table import Table
 from lxml import etree
 
@@ -19,8 +20,13 @@ class Fragment(BlockItemContainer):
     styles. This is what docxtpl's ``Subdoc`` does, without its docxcompose dependency.
     """
 
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, styles: dict[str, BaseStyle]):
         super().__init__(OxmlElement("w:body"), document)
+        self._styles = styles
+
+    def style(self, name: str) -> BaseStyle:
+        """The template's style ``name`` (see ``styles.find``)."""
+        return self._styles[name]
 
     def add_table(self, rows: int, cols: int) -> Table:  # type: ignore[override]
         # Columns are sized once the table is complete (oxml.set_column_widths).

@@ -132,6 +132,20 @@ def reset_formatting(style: BaseStyle) -> None:
             style.element.remove(old)
 
 
+def drop_theme_fonts(styles_element: etree._Element) -> None:
+    """Make every style (Heading 3, Quote …) inherit the document's fonts, not the theme's.
+
+    A theme font attribute wins over an explicit font name, and the theme's East Asian
+    faces are not 標楷體.
+    """
+    theme = {qn(f"w:{a}") for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")}
+    for fonts in styles_element.iter(qn("w:rFonts")):
+        for name in theme & set(fonts.attrib):
+            del fonts.attrib[name]
+        if not len(fonts.attrib):
+            fonts.getparent().remove(fonts)
+
+
 def set_document_defaults(styles_element: etree._Element, latin: str, east_asian: str, size_pt: float) -> None:
     """The fonts, size and languages every style starts from (``w:docDefaults``)."""
     rpr = styles_element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")

@@ -8,6 +8,12 @@ from datetime import date
 
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
 
+# LibreOffice links docProps/core.xml under this non-standard type. python-docx does not
+# recognise it, adds a second core.xml and the zip would hold the name twice.
+LIBREOFFICE_CORE_PROPERTIES = (
+    "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
+
 
 def _order(name: str) -> tuple[int, str]:
     # Content types first, as Word writes them; then a plain sort, never insertion order.
@@ -23,7 +29,7 @@ def normalise(docx: bytes, stamp: date) -> bytes:
     when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
-        for name in sorted(src.namelist(), key=_order):
+        for name in sorted(set(src.namelist()), key=_order):
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Emu
+from docx.styles.style import BaseStyle
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -41,27 +42,21 @@ def template_path(templates: Path | None) -> Path:
     return path
 
 
-def _open(path: Path) -> DocxTemplate:
+def _open(path: Path) -> tuple[DocxTemplate, dict[str, BaseStyle]]:
+    """The template and the styles the writer applies to what it builds itself."""
     template = DocxTemplate(path)
     try:
         doc = template.get_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
         raise UserError(f"{path}：不是可讀取的 Word 文件（.docx）：{exc}") from None
-    missing = [name for name in S.GENERATED if not _has_style(doc, name)]
+    styles = {name: S.find(doc, name) for name in S.GENERATED}
+    missing = [name for name, style in styles.items() if style is None]
     if missing:
         raise UserError(
             f"{path}：範本缺少樣式 {'、'.join(missing)}（附件表格會用到）。"
             "請勿刪除或改名這些樣式；可從預設範本 templates/plan.docx 複製。"
         )
-    return template
-
-
-def _has_style(doc, name: str) -> bool:
-    try:
-        doc.styles[name]
-    except KeyError:
-        return False
-    return True
+    return template, styles
 
 
 def _text_width_twips(template: DocxTemplate) -> int:
@@ -91,11 +86,11 @@ def _section(section: Section) -> dict:
     }
 
 
-def _context(plan: Plan, template: DocxTemplate) -> dict:
+def _context(plan: Plan, template: DocxTemplate, styles: dict[str, BaseStyle]) -> dict:
     width = _text_width_twips(template)
 
     def annex(n: int, title: str | None, build: Callable, data) -> dict:
-        body = Fragment(template.get_docx())
+        body = Fragment(template.get_docx(), styles)
         build(body, data, width)
         return {"label": annex_label(n), "title": title or "", "body": body}
 
@@ -114,7 +109,9 @@ def _context(plan: Plan, template: DocxTemplate) -> dict:
 
 def _set_properties(template: DocxTemplate, plan: Plan) -> None:
     """Title, author, subject, keywords and dates from the data, never from the clock."""
-    props = template.docx.core_properties  # get_docx() would reload the unrendered file
+    doc = template.docx  # get_docx() would reload the unrendered file
+    package.drop_relationships(doc.part.package, package.LIBREOFFICE_CORE_PROPERTIES)
+    props = doc.core_properties
     day = plan.body.document_date
     props.title = plan.title
     props.author = props.last_modified_by = plan.agency
@@ -130,12 +127,12 @@ def _set_properties(template: DocxTemplate, plan: Plan) -> None:
 def render_plan(plan: Plan, options: BuildOptions) -> bytes:
     """The execution plan as .docx bytes; identical data gives identical bytes."""
     path = template_path(options.templates)
-    template = _open(path)
+    template, styles = _open(path)
     # Data reaches the template only as context values: autoescape keeps & < > intact,
     # and text such as {{ x }} in the data is printed, never evaluated.
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     try:
-        template.render(_context(plan, template), jinja_env=env, autoescape=True)
+        template.render(_context(plan, template, styles), jinja_env=env, autoescape=True)
     except TemplateError as exc:
         where = "\n".join(getattr(exc, "docx_context", []) or [])
         raise UserError(f"{path}：範本中的標籤有誤：{exc}" + (f"\n{where}" if where else "")) from None

@@ -24,3 +24,13 @@ TABLE_LIST = "Table List"  # numbered practices and ☐ entries: one paragraph e
 
 GENERATED = (HEADING_2, TABLE, TABLE_HEADER, TABLE_TEXT, TABLE_LIST)
 """Styles the writer applies to content it builds itself; a template must define them."""
+
+
+def find(document, name: str):
+    """The template's style called ``name``, or None.
+
+    Case is ignored: Word names built-in styles "heading 2", LibreOffice saves them as
+    "Heading 2", and python-docx's own lookup is exact.
+    """
+    wanted = name.casefold()
+    return next((s for s in document.styles if s.name and s.name.casefold() == wanted), None)

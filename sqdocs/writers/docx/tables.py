@@ -55,12 +55,13 @@ class _AnnexTable:
     """A table with a repeated header row, built row by row, sized when finished."""
 
     def __init__(self, doc: Fragment, columns: Sequence[layout.Column], text_width_twips: int):
+        self.doc = doc
         self.widths = column_widths(columns, text_width_twips)
         self.table: Table = doc.add_table(rows=1, cols=len(columns))
-        self.table.style = S.TABLE
+        self.table.style = doc.style(S.TABLE)
         header = self.table.rows[0]
         for cell, column in zip(header.cells, columns, strict=True):
-            _fill(cell, [(S.TABLE_HEADER, column.header)])
+            self._fill(cell, [(S.TABLE_HEADER, column.header)])
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
         oxml.repeat_as_header(header)
 
@@ -70,26 +71,25 @@ class _AnnexTable:
             oxml.keep_row_together(row)
         created = row.cells
         for cell, blocks in zip(created, cells, strict=True):
-            _fill(cell, blocks)
+            self._fill(cell, blocks)
         return created
 
     def finish(self) -> Table:
         oxml.set_column_widths(self.table, self.widths)
         return self.table
 
-
-def _fill(cell: _Cell, blocks: list[Block]) -> None:
-    """Put one paragraph per block in ``cell`` (an empty cell keeps one empty paragraph)."""
-    paragraphs = [cell.paragraphs[0]] + [cell.add_paragraph() for _ in blocks[1:]]
-    for paragraph, (style, text) in zip(paragraphs, blocks or [(S.TABLE_TEXT, "")], strict=True):
-        paragraph.style = style
-        if text:
-            paragraph.add_run(text)
+    def _fill(self, cell: _Cell, blocks: list[Block]) -> None:
+        """One paragraph per block in ``cell``; an empty cell keeps one empty paragraph."""
+        paragraphs = [cell.paragraphs[0]] + [cell.add_paragraph() for _ in blocks[1:]]
+        for paragraph, (style, text) in zip(paragraphs, blocks or [(S.TABLE_TEXT, "")], strict=True):
+            paragraph.style = self.doc.style(style)
+            if text:
+                paragraph.add_run(text)
 
 
 def _caption(doc: Fragment, n: int, caption: str) -> None:
     """一、個別評核構面-基礎服務 above a dimension's table."""
-    doc.add_paragraph(f"{outline_label(1, n)}{caption}", S.HEADING_2)
+    doc.add_paragraph(f"{outline_label(1, n)}{caption}", doc.style(S.HEADING_2))
 
 
 def _items_with_points(table: _AnnexTable, items, point_cells) -> None:

@@ -1,0 +1,381 @@
+"""The Word writer: the plan's text, annex tables, styles, page set-up and reproducibility."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from sqdocs.build import BuildOptions
+from sqdocs.errors import UserError
+from sqdocs.model import Plan
+from sqdocs.outline import numbered, plan_sections
+from sqdocs.writers import layout
+from sqdocs.writers.docx import oxml, render_plan
+from sqdocs.writers.docx import styles as S
+
+TEMPLATE = ROOT / "templates" / "plan.docx"
+SOFFICE = shutil.which("soffice")
+needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+
+@pytest.fixture(scope="module")
+def docx_bytes(plan: Plan) -> bytes:
+    return render_plan(plan, BuildOptions())
+
+
+@pytest.fixture(scope="module")
+def doc(docx_bytes):
+    return Document(io.BytesIO(docx_bytes))
+
+
+@pytest.fixture(scope="module")
+def annex_tables(plan, doc):
+    """The tables by annex: (附件 1 per dimension, 附件 2 per dimension, roster)."""
+    tables = doc.tables
+    n1, n2 = len(plan.annex1.dimensions), len(plan.annex2.dimensions)
+    return tables[:n1], tables[n1 : n1 + n2], tables[n1 + n2]
+
+
+def _cell_lines(cell) -> list[str]:
+    """A cell's paragraphs, with the tab after a list label read as a space."""
+    return [p.text.replace("\t", " ") for p in cell.paragraphs]
+
+
+def _body(table):
+    return table.rows[1:]
+
+
+def _headers(table) -> list[str]:
+    return [c.text for c in table.rows[0].cells]
+
+
+def _soffice(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    # A profile of its own: other LibreOffice runs on the machine must not block this one.
+    profile = (cwd / "lo-profile").as_uri()
+    return subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=180,
+    )
+
+
+# ---- body -------------------------------------------------------------------------
+
+
+def test_title_sections_and_cross_references(plan, doc):
+    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert paragraphs[0] == ("Title", plan.title)
+    headings = [text for style, text in paragraphs if style == "Heading 1"]
+    sections = plan_sections(plan.body)
+    assert headings[: len(sections)] == [s.heading for s in sections]
+    assert [h[:2] for h in headings[:7]] == ["壹、", "貳、", "參、", "肆、", "伍、", "陸、", "柒、"]
+    text = "\n".join(t for _, t in paragraphs)
+    for n in (1, 2, 3):
+        assert f"（如附件 {n}）" in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_outline_levels_use_their_styles(plan, doc):
+    by_style = {}
+    for p in doc.paragraphs:
+        by_style.setdefault(p.style.name, []).append(p.text)
+    assert "一、考核作業：" in by_style["Heading 2"]
+    assert any(t.startswith("(一)\t不定期查訪") for t in by_style["Outline 2"])
+    assert any(t.startswith("一、進行組織診斷：") for t in by_style["Outline 1"])
+    assert by_style["Body Text"][0] == plan.body.objectives.intro
+
+
+def test_annex_labels_start_new_pages_top_right(plan, doc):
+    labels = [p for p in doc.paragraphs if p.style.name == S.ANNEX_LABEL]
+    assert [p.text for p in labels] == ["附件 1", "附件 2", "附件 3"]
+    style = doc.styles[S.ANNEX_LABEL]
+    assert style.paragraph_format.page_break_before
+    assert style.paragraph_format.alignment == 2  # right
+    # 附件 1 has no title in the data, so its label is its entry in the navigation pane.
+    assert labels[0]._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}").get(qn("w:val")) == "0"
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert plan.annex2.title in headings and plan.roster.title in headings
+
+
+# ---- annex tables -----------------------------------------------------------------
+
+
+def test_number_of_tables_and_rows(plan, annex_tables):
+    annex1, annex2, roster = annex_tables
+    assert len(annex1) == 5 and len(annex2) == 5
+    for table, dim in zip(annex1, plan.annex1.dimensions, strict=True):
+        points = [p for item in dim.items for p in item.points] if dim.items else dim.points
+        assert len(table.rows) == 1 + len(points)
+    for table, dim in zip(annex2, plan.annex2.dimensions, strict=True):
+        points = [p for item in dim.items for p in item.points] if dim.items else dim.points
+        assert len(table.rows) == 1 + len(points)
+    assert len(roster.rows) == 1 + len(plan.roster.members) == 32
+
+
+def test_column_headers_come_from_layout(plan, annex_tables):
+    annex1, annex2, roster = annex_tables
+    for table, dim in zip(annex1, plan.annex1.dimensions, strict=True):
+        columns = layout.ANNEX1_COLUMNS if dim.items else layout.ANNEX1_OVERALL_COLUMNS
+        assert _headers(table) == [c.header for c in columns]
+    assert _headers(annex1[-1]) == ["評核重點", "辦理事項"]
+    for table, dim in zip(annex2, plan.annex2.dimensions, strict=True):
+        columns = layout.ANNEX2_COLUMNS if dim.items else layout.ANNEX2_OVERALL_COLUMNS
+        assert _headers(table) == [c.header for c in columns]
+    assert _headers(roster) == ["職稱", "現職", "姓名", "職掌", "備考"]
+
+
+def test_captions_number_the_dimensions(plan, doc):
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Heading 2" and "評核構面" in p.text]
+    expected = [f"{n}、{d.caption}" for n, d in zip("一二三四五", plan.annex1.dimensions, strict=True)]
+    assert captions[:5] == expected
+    assert captions[0] == "一、個別評核構面-基礎服務"
+    assert captions[4] == "五、整體評核構面-開放創新"
+
+
+def test_every_practice_in_its_row_and_column(plan, annex_tables):
+    for table, dim in zip(annex_tables[0], plan.annex1.dimensions, strict=True):
+        rows = _body(table)
+        if dim.items:
+            points = [p for item in dim.items for p in item.points]
+            for row, point in zip(rows, points, strict=True):
+                cells = row.cells
+                assert cells[1].text == point.name
+                assert _cell_lines(cells[2]) == numbered(point.practices)
+                assert cells[4].text.split("\n") == list(point.units)  # one unit per line
+            assert sum(len(_cell_lines(r.cells[2])) for r in rows) == sum(len(p.practices) for p in points)
+        else:
+            for row, point in zip(rows, dim.points, strict=True):
+                assert row.cells[0].text == point.name
+                assert _cell_lines(row.cells[1]) == numbered(point.actions)
+
+
+def test_every_checklist_entry_has_a_box(plan, annex_tables):
+    for table, dim in zip(annex_tables[1], plan.annex2.dimensions, strict=True):
+        rows = _body(table)
+        points = [p for item in dim.items for p in item.points] if dim.items else dim.points
+        column = 2 if dim.items else 1
+        for row, point in zip(rows, points, strict=True):
+            assert row.cells[column - 1].text == point.name
+            assert _cell_lines(row.cells[column]) == [f"{layout.CHECKBOX} {e}" for e in point.entries]
+
+
+def test_roster_members_in_order(plan, annex_tables):
+    rows = [[c.text for c in r.cells] for r in _body(annex_tables[2])]
+    assert rows == [[m.role, m.position, m.name, m.duty, m.note] for m in plan.roster.members]
+
+
+def test_item_cells_merge_down_over_their_points(plan, annex_tables):
+    for tables, dims in ((annex_tables[0], plan.annex1.dimensions), (annex_tables[1], plan.annex2.dimensions)):
+        for table, dim in zip(tables, dims, strict=True):
+            if not dim.items:
+                continue
+            tcs = [r._tr.tc_lst[0] for r in _body(table)]
+            marks = [tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None for tc in tcs]
+            n = 0
+            for item in dim.items:
+                span, n = marks[n : n + len(item.points)], n + len(item.points)
+                if len(span) == 1:
+                    assert span[0] is None
+                    continue
+                assert span[0].get(qn("w:val")) == "restart"
+                assert all(m is not None and m.get(qn("w:val")) in (None, "continue") for m in span[1:])
+            names = [tc.xpath("string(.)") for tc in tcs]
+            assert [x for x in names if x] == [item.name for item in dim.items]
+
+
+def test_header_rows_repeat_on_every_page(doc):
+    for table in doc.tables:
+        trs = [r._tr for r in table.rows]
+        assert trs[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(tr.trPr is None or tr.trPr.find(qn("w:tblHeader")) is None for tr in trs[1:])
+
+
+def test_fixed_column_grid_fits_a4(doc, annex_tables):
+    text_width = oxml.mm_to_twips(layout.TEXT_WIDTH_MM)
+    expected = [layout.ANNEX1_COLUMNS] * 4 + [layout.ANNEX1_OVERALL_COLUMNS]
+    expected += [layout.ANNEX2_COLUMNS] * 4 + [layout.ANNEX2_OVERALL_COLUMNS] + [layout.ROSTER_COLUMNS]
+    for table, columns in zip(doc.tables, expected, strict=True):
+        tbl = table._tbl
+        grid = [int(c.get(qn("w:w"))) for c in tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(grid) - text_width) <= 1
+        for width, column in zip(grid, columns, strict=True):
+            assert abs(width - oxml.mm_to_twips(column.width_mm)) <= 2
+        assert tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        for tr in tbl.tr_lst:
+            assert [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in tr.tc_lst] == grid
+        assert table.style.name == S.TABLE
+
+
+def test_table_paragraphs_use_template_styles(annex_tables):
+    table = annex_tables[0][0]
+    assert {p.style.name for c in table.rows[0].cells for p in c.paragraphs} == {S.TABLE_HEADER}
+    row = table.rows[1].cells
+    assert {p.style.name for p in row[2].paragraphs} == {S.TABLE_LIST}
+    assert {p.style.name for p in row[4].paragraphs} == {S.TABLE_TEXT}
+
+
+# ---- fonts, page, properties ------------------------------------------------------
+
+
+def test_fonts_east_asian_kai_latin_times(doc):
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "標楷體"
+    assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Times New Roman"
+    assert fonts.get(qn("w:eastAsiaTheme")) is None
+    defaults = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "標楷體"
+    # No style or run brings back a theme font or another East Asian face.
+    for element in (doc.styles.element, doc.element.body):
+        for rfonts in element.iter(qn("w:rFonts")):
+            assert rfonts.get(qn("w:eastAsiaTheme")) is None
+            assert rfonts.get(qn("w:eastAsia")) in (None, "標楷體")
+    assert doc.styles["Normal"].font.size.pt == layout.BODY_PT
+    assert doc.styles[S.TABLE_TEXT].font.size.pt == layout.TABLE_PT
+
+
+def test_a4_page_and_footer_page_numbers(doc):
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert round(section.left_margin.mm) == layout.MARGIN_LEFT_MM
+    footer = section.footer.paragraphs[0]
+    xml = footer._p.xml
+    assert footer.text.startswith("第 ") and "頁，共" in footer.text and footer.text.endswith(" 頁")
+    instructions = [i.text.strip() for i in footer._p.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert xml.count('w:fldCharType="begin"') == 2
+
+
+def test_document_properties_from_data(plan, doc):
+    props = doc.core_properties
+    day = plan.body.document_date
+    assert props.title == plan.title
+    assert props.author == plan.agency
+    assert props.subject and plan.agency in props.keywords
+    assert props.created.date() == day and props.modified.date() == day
+
+
+def test_same_data_same_bytes(plan, docx_bytes):
+    assert render_plan(plan, BuildOptions()) == docx_bytes
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        names = z.namelist()
+        assert names[0] == "[Content_Types].xml"
+        assert len(names) == len(set(names))
+        day = plan.body.document_date
+        assert {i.date_time for i in z.infolist()} == {(day.year, day.month, day.day, 0, 0, 0)}
+        body = z.read("word/document.xml").decode()
+    assert "w:rsid" not in body
+
+
+def test_default_template_is_what_the_script_makes():
+    spec = importlib.util.spec_from_file_location("make_templates", ROOT / "templates" / "make_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    made = zipfile.ZipFile(io.BytesIO(module.make_plan_template()))
+    stored = zipfile.ZipFile(TEMPLATE)
+    assert made.namelist() == stored.namelist()
+    for name in made.namelist():
+        assert made.read(name) == stored.read(name), f"{name}: run templates/make_templates.py"
+
+
+# ---- data is text, never template -------------------------------------------------
+
+TRICKY = "A & B <c> \"q\" 'r' {{ 7 * 7 }} {% if true %}X{% endif %} {# c #}"
+
+
+def _tricky_plan(plan: Plan) -> Plan:
+    dim = plan.annex1.dimensions[0]
+    item = dim.items[0]
+    point = item.points[0]
+    point = point.model_copy(update={"practices": [TRICKY, *point.practices[1:]]})
+    item = item.model_copy(update={"points": [point, *item.points[1:]]})
+    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
+    annex1 = plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]})
+    member = plan.roster.members[0].model_copy(update={"name": TRICKY})
+    roster = plan.roster.model_copy(update={"members": [member, *plan.roster.members[1:]]})
+    body = plan.body.model_copy(update={"title": f"{plan.title} {TRICKY}", "targets": TRICKY})
+    return dataclasses.replace(plan, body=body, annex1=annex1, roster=roster)
+
+
+def test_special_characters_and_tags_in_data_come_out_literally(plan):
+    doc = Document(io.BytesIO(render_plan(_tricky_plan(plan), BuildOptions())))
+    assert doc.paragraphs[0].text == f"{plan.title} {TRICKY}"
+    assert TRICKY in [p.text for p in doc.paragraphs if p.style.name == "Body Text"]
+    assert _cell_lines(doc.tables[0].rows[1].cells[2])[0] == f"1. {TRICKY}"
+    assert doc.tables[-1].rows[1].cells[2].text == TRICKY
+    assert doc.core_properties.title == f"{plan.title} {TRICKY}"
+    assert "49" not in doc.paragraphs[0].text
+
+
+# ---- templates --------------------------------------------------------------------
+
+
+def test_templates_dir_without_plan_docx_is_a_user_error(plan, tmp_path):
+    with pytest.raises(UserError, match="plan.docx"):
+        render_plan(plan, BuildOptions(templates=tmp_path))
+
+
+def test_template_missing_a_table_style_is_a_user_error(plan, tmp_path):
+    custom = Document(TEMPLATE)
+    style = custom.styles[S.TABLE_LIST]
+    style.element.getparent().remove(style.element)
+    custom.save(tmp_path / "plan.docx")
+    with pytest.raises(UserError, match=S.TABLE_LIST):
+        render_plan(plan, BuildOptions(templates=tmp_path))
+
+
+def test_customised_template_restyles_the_document(plan, tmp_path):
+    custom = Document(TEMPLATE)
+    oxml.set_fonts(custom.styles["Normal"].element.rPr, "Arial", "新細明體")
+    custom.styles[S.TABLE_TEXT].font.size = Pt(layout.TABLE_PT - 1)
+    section = custom.sections[0]
+    section.left_margin = section.right_margin = Mm(30)
+    custom.save(tmp_path / "plan.docx")
+
+    doc = Document(io.BytesIO(render_plan(plan, BuildOptions(templates=tmp_path))))
+    assert doc.styles["Normal"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "新細明體"
+    assert doc.styles[S.TABLE_TEXT].font.size.pt == layout.TABLE_PT - 1
+    assert round(doc.sections[0].left_margin.mm) == 30
+    # The tables shrink to the narrower text width, in the layout's proportions.
+    grid = [int(c.get(qn("w:w"))) for c in doc.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert abs(sum(grid) - oxml.mm_to_twips(150)) <= 1
+    assert len(doc.tables) == 11 and doc.tables[-1].rows[1].cells[2].text == plan.roster.members[0].name
+
+
+@needs_soffice
+def test_template_saved_by_libreoffice_still_renders(plan, tmp_path):
+    shutil.copy(TEMPLATE, tmp_path / "in.docx")
+    out = tmp_path / "saved"
+    result = _soffice("--convert-to", "docx", "--outdir", str(out), "in.docx", cwd=tmp_path)
+    assert (out / "in.docx").is_file(), result.stderr
+    (out / "in.docx").rename(out / "plan.docx")
+    data = render_plan(plan, BuildOptions(templates=out))
+    doc = Document(io.BytesIO(data))
+    assert doc.paragraphs[0].text == plan.title
+    assert len(doc.tables) == 11
+    assert doc.tables[0].rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert len(z.namelist()) == len(set(z.namelist()))
+
+
+@needs_soffice
+def test_libreoffice_converts_the_document_to_pdf(docx_bytes, tmp_path):
+    (tmp_path / "plan.docx").write_bytes(docx_bytes)
+    result = _soffice("--convert-to", "pdf", "plan.docx", cwd=tmp_path)
+    pdf = tmp_path / "plan.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pypdf = pytest.importorskip("pypdf")
+    pages = pypdf.PdfReader(pdf).pages
+    # 13 pages on this machine; a squeezed column (cell widths without a grid) made ~3× as many.
+    assert 8 <= len(pages) <= 20
+    assert "附件 3" in pages[-1].extract_text() or "附件 3" in pages[-2].extract_text()
