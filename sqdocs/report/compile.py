@@ -1,0 +1,453 @@
+"""Compile unit submissions into the annual performance report: a pure function plan + results → report."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from sqdocs.model import Plan, PointRef, dimension_caption
+from sqdocs.model.results import (
+    ChartDef,
+    Indicator,
+    PointResult,
+    ResultSet,
+    counterpart,
+    find_check_point,
+    resolve_checklist,
+)
+from sqdocs.report.figures import (
+    Share,
+    aggregate,
+    delta_text,
+    exact,
+    growth,
+    number_text,
+    rounded,
+    unit_share,
+    value_text,
+)
+from sqdocs.report.model import (
+    Change,
+    ChartData,
+    ChartSeries,
+    CheckDimensionMarks,
+    CheckItemMarks,
+    CheckPointMarks,
+    CompiledReport,
+    Contribution,
+    DimensionReport,
+    EntryMark,
+    EntrySource,
+    EvidenceItem,
+    Exclusion,
+    IndicatorFigure,
+    ItemReport,
+    MissingResult,
+    PointReport,
+    UncheckedEntry,
+    UnitFigure,
+    YearFigure,
+)
+from sqdocs.text.roc import format_roc
+
+Key = tuple[str, str | None, str]
+
+
+def report_title(plan: Plan) -> str:
+    return f"{plan.agency} {plan.year} 年度提升服務品質績效報告"
+
+
+def compile_report(plan: Plan, results: ResultSet) -> CompiledReport:
+    """Every figure, mark and list of the annual performance report of ``plan.year``."""
+    figures = _indicator_figures(plan, results)
+    by_id = {f.id: f for f in figures}
+    marks = _checklist_marks(plan, results, figures)
+    dimensions, missing = _dimensions(plan, results, figures, marks)
+    responsible = [u.name for u in plan.units.units if plan.points_for(u.name)]
+    unchecked = [
+        UncheckedEntry(dimension=p.dimension, item=p.item, point=p.name, number=e.number, text=e.text)
+        for p in marks.values()
+        for e in p.entries
+        if not e.checked
+    ]
+    exclusions = [
+        Exclusion(indicator=f.id, name=f.name, unit=u.unit, reason=u.excluded)
+        for f in figures
+        for u in f.units
+        if u.excluded
+    ]
+    return CompiledReport(
+        agency=plan.agency,
+        year=plan.year,
+        title=report_title(plan),
+        indicators=figures,
+        dimensions=dimensions,
+        checklist=_checklist_tree(plan, marks),
+        charts=[_chart(chart, by_id, results) for chart in results.indicators.charts],
+        units=responsible,
+        submitted=list(results.submissions),
+        missing=sorted(missing, key=lambda m: responsible.index(m.unit) if m.unit in responsible else len(responsible)),
+        unchecked=unchecked,
+        exclusions=exclusions,
+    )
+
+
+# ---- indicators ------------------------------------------------------------
+
+
+def _measures(results: ResultSet, indicator_id: str) -> list[tuple[str, PointResult]]:
+    """(unit, result) of every unit that entered ``indicator_id``, in registry order."""
+    found = []
+    for unit, sub in results.submissions.items():
+        result = next((r for r in sub.results if indicator_id in r.indicators), None)
+        if result is not None:
+            found.append((unit, result))
+    return found
+
+
+def _indicator_figures(plan: Plan, results: ResultSet) -> list[IndicatorFigure]:
+    indicators = results.indicators.indicators
+    yearly: dict[str, dict[int, Fraction]] = {}
+    built: dict[str, IndicatorFigure] = {}
+    for ind in indicators:  # entered indicators first: growth rates need their base's years
+        if ind.entered:
+            built[ind.id] = _entered_figure(plan, results, ind, yearly)
+    for ind in indicators:
+        if not ind.entered:
+            built[ind.id] = _growth_figure(plan, ind, yearly)
+    return [built[ind.id] for ind in indicators]
+
+
+def _entered_figure(
+    plan: Plan, results: ResultSet, ind: Indicator, yearly: dict[str, dict[int, Fraction]]
+) -> IndicatorFigure:
+    shares: list[tuple[Share, str]] = []
+    for unit, result in _measures(results, ind.id):
+        measure = result.indicators[ind.id]
+        shares.append((unit_share(ind, unit, measure), measure.note))
+    total = aggregate(ind, [s for s, _ in shares])
+    years = {year: exact(value) for year, value in ind.history.items() if year < plan.year}
+    computed = {plan.year} if total.value is not None else set()
+    if total.value is not None:
+        years[plan.year] = total.value
+    yearly[ind.id] = years
+    units = [_unit_figure(ind, share, note) for share, note in shares]
+    return _figure(plan, ind, years, computed, total.value, units,
+                   numerator=total.numerator, denominator=total.denominator, base=total.base, counted=total.counted)
+
+
+def _growth_figure(plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fraction]]) -> IndicatorFigure:
+    base = yearly.get(ind.of or "", {})
+    years: dict[int, Fraction] = {}
+    computed: set[int] = set()
+    for year in sorted(base):
+        rate = growth(base.get(year), base.get(year - 1))
+        if rate is not None:
+            years[year] = rate
+            computed.add(year)
+    for year, value in ind.history.items():  # figures reported in earlier years stand as reported
+        if year < plan.year:
+            years[year] = exact(value)
+            computed.discard(year)
+    return _figure(plan, ind, years, computed, years.get(plan.year), [], None, None, None, 0)
+
+
+def _unit_figure(ind: Indicator, share: Share, note: str) -> UnitFigure:
+    text = value_text(share.value, ind.unit, ind.places) if share.value is not None else "—"
+    return UnitFigure(
+        indicator=ind.id,
+        unit=share.unit,
+        value=None if share.value is None else float(share.value),
+        text=text,
+        numerator=_float(share.numerator),
+        denominator=_float(share.denominator),
+        base=_float(share.base),
+        excluded=share.excluded,
+        note=note,
+    )
+
+
+def _float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _figure(
+    plan: Plan,
+    ind: Indicator,
+    years: dict[int, Fraction],
+    computed: set[int],
+    value: Fraction | None,
+    units: list[UnitFigure],
+    numerator: Fraction | None,
+    denominator: Fraction | None,
+    base: Fraction | None,
+    counted: int,
+) -> IndicatorFigure:
+    places = ind.places
+    series = [
+        YearFigure(year=y, value=float(years[y]), text=value_text(years[y], ind.unit, places), computed=y in computed)
+        for y in sorted(years)
+    ]
+    change = _change(ind, years, plan.year)
+    return IndicatorFigure(
+        id=ind.id,
+        name=ind.name,
+        definition=ind.definition,
+        unit=ind.unit,
+        kind=ind.kind,
+        aggregate=ind.aggregate,
+        numerator_label=ind.numerator,
+        denominator_label=ind.denominator,
+        base_label=ind.base,
+        higher_is_better=ind.higher_is_better,
+        year=plan.year,
+        value=_float(value),
+        text=value_text(value, ind.unit, places),
+        numerator=_float(numerator),
+        denominator=_float(denominator),
+        base=_float(base),
+        counted_units=counted,
+        change=change,
+        series=series,
+        trend=_trend_text(ind, years, plan.year),
+        units=units,
+        checklist=(ind.checklist.dimension or "", ind.checklist.item, ind.checklist.point),
+        supports=list(ind.supports),
+    )
+
+
+def _change(ind: Indicator, years: dict[int, Fraction], year: int) -> Change | None:
+    earlier = [y for y in years if y < year]
+    if year not in years or not earlier:
+        return None
+    prev_year = max(earlier)
+    places = ind.places
+    current, previous = years[year], years[prev_year]
+    # The change of the figures as printed, so 98.6% → 99.1% always reads +0.5.
+    delta = Fraction(rounded(current, places)) - Fraction(rounded(previous, places))
+    direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
+    relative = None if ind.unit == "%" or previous == 0 else (current - previous) / previous * 100
+    if direction == "flat" or ind.higher_is_better is None:
+        assessment = "neutral"
+    else:
+        assessment = "good" if (direction == "up") == ind.higher_is_better else "bad"
+    return Change(
+        previous_year=prev_year,
+        previous=float(previous),
+        previous_text=value_text(previous, ind.unit, places),
+        delta=float(delta),
+        delta_text=delta_text(delta, ind.unit, places),
+        relative=_float(relative),
+        relative_text="" if relative is None else _signed_percent(relative),
+        direction=direction,
+        assessment=assessment,
+    )
+
+
+def _signed_percent(value: Fraction) -> str:
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
+    return f"{sign}{number_text(abs(value), 1)}%"
+
+
+def _words(unit: str) -> dict[int, str]:
+    """Rates and scores 上升/下降; amounts (件, 張, 小時, 日 …) 增加/減少."""
+    if unit in ("%", "分"):
+        return {1: "上升", -1: "下降", 0: "持平"}
+    return {1: "增加", -1: "減少", 0: "持平"}
+
+
+def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int) -> str:
+    """趨勢分析: the figures of every year, the latest change and how long the run has lasted."""
+    places = ind.places
+    if year not in years:
+        listing = "、".join(f"{y} 年 {value_text(years[y], ind.unit, places)}" for y in sorted(years))
+        return f"{listing}；{year} 年無填報數據。" if listing else f"{year} 年無填報數據。"
+    ordered = sorted(years)
+    listing = "、".join(f"{y} 年 {value_text(years[y], ind.unit, places)}" for y in ordered)
+    if len(ordered) == 1:
+        return f"{listing}；無歷年數據可供比較。"
+    shown = [Fraction(rounded(years[y], places)) for y in ordered]
+    steps = [(b > a) - (b < a) for a, b in zip(shown, shown[1:], strict=False)]
+    last, prev_year = steps[-1], ordered[-2]
+    word = _words(ind.unit)
+    if last == 0:
+        text = f"{listing}；{year} 年與 {prev_year} 年持平"
+    else:
+        amount = number_text(abs(shown[-1] - shown[-2]), places)
+        unit = " 個百分點" if ind.unit == "%" else f" {ind.unit}"
+        text = f"{listing}；{year} 年較 {prev_year} 年{word[last]} {amount}{unit}"
+        run = 0
+        for i in reversed(range(len(steps))):
+            if steps[i] != last or ordered[i + 1] - ordered[i] != 1:
+                break
+            run += 1
+        if run >= 2:
+            text += f"，已連續 {run} 年{word[last]}"
+        if ind.higher_is_better is not None:
+            text += "，呈進步趨勢" if (last > 0) == ind.higher_is_better else "，呈退步趨勢，宜檢討原因"
+    return text + "。"
+
+
+# ---- 附件 1 points ------------------------------------------------------------
+
+
+def _dimensions(
+    plan: Plan, results: ResultSet, figures: list[IndicatorFigure], marks: dict[Key, CheckPointMarks]
+) -> tuple[list[DimensionReport], list[MissingResult]]:
+    missing: list[MissingResult] = []
+    reports: dict[str, DimensionReport] = {}
+    by_point: dict[tuple[str, str], list[PointReport]] = {}
+    for ref in plan.points():
+        report = _point_report(plan, results, ref, figures, marks)
+        missing += [MissingResult(unit=u, dimension=report.dimension, item=report.item, point=report.name)
+                    for u in report.missing]
+        by_point.setdefault((ref.dimension.name, ref.item.name), []).append(report)
+    for dim in plan.annex1.dimensions:
+        if not dim.items:
+            continue
+        items = [ItemReport(name=item.name, points=by_point[(dim.name, item.name)]) for item in dim.items]
+        reports[dim.name] = DimensionReport(
+            scope=dim.scope, name=dim.name, caption=dimension_caption(dim.scope, dim.name), items=items
+        )
+    return list(reports.values()), missing
+
+
+def _point_report(
+    plan: Plan, results: ResultSet, ref: PointRef, figures: list[IndicatorFigure], marks: dict[Key, CheckPointMarks]
+) -> PointReport:
+    responsible = [u.name for u in plan.units.units if plan.units.covers(list(ref.point.units), u.name)]
+    contributions = []
+    for unit in responsible:
+        sub = results.submission(unit)
+        result = next((r for r in sub.results if r.key == ref.key), None) if sub else None
+        if result is None:
+            continue
+        unit_figures = [
+            u for f in figures for u in f.units if u.unit == unit and f.id in result.indicators
+        ]
+        contributions.append(
+            Contribution(unit=unit, outcome=result.outcome, evidence=_evidence(results, unit, result), figures=unit_figures)
+        )
+    done = {c.unit for c in contributions}
+    check = counterpart(plan, ref)
+    return PointReport(
+        dimension=ref.dimension.name,
+        item=ref.item.name,
+        name=ref.point.name,
+        units=responsible,
+        contributions=contributions,
+        missing=[u for u in responsible if u not in done],
+        indicators=[f for f in figures if check is not None and f.checklist == check.key],
+        checklist=marks.get(check.key) if check is not None else None,
+    )
+
+
+def _evidence(results: ResultSet, unit: str, result: PointResult) -> list[EvidenceItem]:
+    items = []
+    for ev in result.evidence:
+        is_url = ev.file is not None and ev.file.startswith(("http://", "https://"))
+        path = results.evidence_dir / ev.file.replace("\\", "/") if ev.file is not None and not is_url else None
+        items.append(
+            EvidenceItem(
+                unit=unit,
+                title=ev.title,
+                kind=ev.kind,
+                file=ev.file,
+                path=path,
+                date=ev.date,
+                date_text=format_roc(ev.date) if ev.date else "",
+            )
+        )
+    return items
+
+
+# ---- 附件 2 checklist ----------------------------------------------------------
+
+
+def _checklist_marks(plan: Plan, results: ResultSet, figures: list[IndicatorFigure]) -> dict[Key, CheckPointMarks]:
+    sources: dict[tuple[Key, int], list[EntrySource]] = {}
+    for unit, sub in results.submissions.items():
+        for result in sub.results:
+            ref = next((r for r in plan.points() if r.key == result.key), None)
+            if ref is None:
+                continue
+            for ev in result.evidence:
+                check = resolve_checklist(plan, ev.checklist, ref)
+                if check is None:
+                    continue
+                for number in dict.fromkeys(ev.supports):
+                    sources.setdefault((check.key, number), []).append(
+                        EntrySource(unit=unit, title=ev.title, kind="evidence")
+                    )
+    for figure in figures:
+        if figure.value is None:
+            continue
+        check = find_check_point(plan, *figure.checklist)
+        if check is None:
+            continue
+        for number in dict.fromkeys(figure.supports):
+            sources.setdefault((check.key, number), []).append(
+                EntrySource(unit=None, title=f"{figure.name} {figure.text}", kind="indicator")
+            )
+    marks: dict[Key, CheckPointMarks] = {}
+    for dim in plan.annex2.dimensions:
+        pairs = [(None, p) for p in dim.points] + [(item.name, p) for item in dim.items for p in item.points]
+        for item_name, point in pairs:
+            key = (dim.name, item_name, point.name)
+            entries = [
+                EntryMark(number=n, text=text, checked=bool(sources.get((key, n))), sources=sources.get((key, n), []))
+                for n, text in enumerate(point.entries, start=1)
+            ]
+            marks[key] = CheckPointMarks(dimension=dim.name, item=item_name, name=point.name, entries=entries)
+    return marks
+
+
+def _checklist_tree(plan: Plan, marks: dict[Key, CheckPointMarks]) -> list[CheckDimensionMarks]:
+    tree = []
+    for dim in plan.annex2.dimensions:
+        tree.append(
+            CheckDimensionMarks(
+                scope=dim.scope,
+                name=dim.name,
+                caption=dimension_caption(dim.scope, dim.name),
+                items=[
+                    CheckItemMarks(name=item.name, points=[marks[(dim.name, item.name, p.name)] for p in item.points])
+                    for item in dim.items
+                ],
+                points=[marks[(dim.name, None, p.name)] for p in dim.points],
+            )
+        )
+    return tree
+
+
+# ---- charts ------------------------------------------------------------------
+
+
+def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: ResultSet) -> ChartData:
+    shown = [figures[i] for i in chart.indicators if i in figures]
+    first = shown[0]
+    places = next(ind.places for ind in results.indicators.indicators if ind.id == first.id)
+    if chart.kind == "trend":
+        years = sorted({y.year for f in shown for y in f.series})
+        series = [
+            ChartSeries(label=f.name, values=[next((y.value for y in f.series if y.year == year), None) for year in years])
+            for f in shown
+        ]
+        return ChartData(
+            id=chart.id, title=chart.title, kind="trend", unit=first.unit, places=places,
+            categories=[f"{y} 年" for y in years], series=series,
+        )
+    units = list(dict.fromkeys(u.unit for f in shown for u in f.units if u.excluded is None and u.value is not None))
+    series = [
+        ChartSeries(
+            label=f.name,
+            values=[next((u.value for u in f.units if u.unit == unit and u.excluded is None), None) for unit in units],
+        )
+        for f in shown
+    ]
+    single = len(shown) == 1 and first.value is not None
+    return ChartData(
+        id=chart.id, title=chart.title, kind="units", unit=first.unit, places=places,
+        categories=units, series=series,
+        reference=first.value if single else None,
+        reference_label=f"全局 {first.text}" if single else "",
+    )

@@ -1,0 +1,310 @@
+"""Compiling results into the annual report: figures against hand-computed values, missing lists, ☑/☐."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+from sqdocs.load.results import load_results
+from sqdocs.model import Plan
+from sqdocs.report import CompiledReport, MissingResult, compile_report
+
+PLAN_FILES = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml")
+
+INDICATORS = """\
+indicators:
+  - id: on_time_rate
+    name: 處理時限內完成比率
+    definition: 時限內完成件數 ÷ 申辦案件總件數 × 100%
+    unit: "%"
+    kind: ratio
+    numerator: 時限內完成件數
+    denominator: 申辦案件總件數
+    checklist: {dimension: 基礎服務, item: 服務一致及正確, point: 服務及時性}
+    supports: [2]
+    history: {105: 90.0, 106: 92.5}
+  - id: phone_score
+    name: 電話禮貌測試平均成績
+    definition: 依受測通數加權平均
+    unit: 分
+    kind: value
+    aggregate: mean
+    base: 受測電話通數
+    checklist: {dimension: 基礎服務, item: 服務友善, point: 服務行為的友善性}
+    supports: [1]
+    history: {106: 88.0}
+  - id: cases
+    name: 線上申辦件數
+    definition: 線上申辦之件數
+    unit: 件
+    kind: value
+    aggregate: sum
+    checklist: {dimension: 服務遞送, item: 服務便捷, point: 開發線上申辦或跨平臺通用服務}
+    supports: [2]
+    history: {105: 150, 106: 160}
+  - id: growth
+    name: 線上申辦使用成長率
+    definition: 線上申辦件數較前一年度之成長率
+    unit: "%"
+    kind: growth
+    of: cases
+    checklist: {dimension: 服務遞送, item: 服務便捷, point: 開發線上申辦或跨平臺通用服務}
+    supports: [2]
+  - id: days
+    name: 陳情案件平均處理日數
+    definition: 依結案件數加權平均
+    unit: 日
+    kind: value
+    aggregate: mean
+    base: 結案件數
+    higher_is_better: false
+    checklist: {dimension: 服務評價, item: 意見回應處理情形, point: 針對民眾意見、抱怨及陳情積極回應}
+    supports: [1]
+    history: {106: 5.0}
+charts:
+  - id: trend
+    title: 處理時限內完成比率趨勢
+    kind: trend
+    indicators: [on_time_rate]
+  - id: by_unit
+    title: 各單位處理時限內完成比率
+    kind: units
+    indicators: [on_time_rate]
+"""
+
+FIRST = """\
+unit: 第一分局
+year: 107
+results:
+  - dimension: 基礎服務
+    item: 服務一致及正確
+    point: 服務及時性
+    outcome: 受理 100 件，時限內完成 95 件。
+    evidence:
+      - title: 第一分局時效統計表
+        date: 107 年 12 月 20 日
+        file: evidence/stat.pdf
+        supports: [1]
+    indicators:
+      on_time_rate: {numerator: 95, denominator: 100}
+  - dimension: 基礎服務
+    item: 服務友善
+    point: 服務行為的友善性
+    outcome: 電話禮貌測試 10 通，平均 90 分。
+    indicators:
+      phone_score: {value: 90, base: 10}
+  - dimension: 服務遞送
+    item: 服務便捷
+    point: 開發線上申辦或跨平臺通用服務
+    outcome: 線上申辦 120 件。
+    indicators:
+      cases: {value: 120}
+"""
+
+SECOND = """\
+unit: 第二分局
+year: 107
+results:
+  - dimension: 基礎服務
+    item: 服務一致及正確
+    point: 服務及時性
+    outcome: 本年度無申辦案件。
+    indicators:
+      on_time_rate: {numerator: 0, denominator: 0}
+  - dimension: 基礎服務
+    item: 服務一致及正確
+    point: 申辦業務標準作業流程訂定情形
+    outcome: 訂定標準作業流程。
+    evidence:
+      - title: 第二分局標準作業流程彙編
+        supports: [1]
+"""
+
+TRAFFIC = """\
+unit: 交通隊
+year: 107
+results:
+  - dimension: 基礎服務
+    item: 服務一致及正確
+    point: 服務及時性
+    outcome: 受理 200 件，時限內完成 180 件。
+    indicators:
+      on_time_rate: {numerator: 180, denominator: 200}
+  - dimension: 基礎服務
+    item: 服務友善
+    point: 服務行為的友善性
+    outcome: 電話禮貌測試 30 通，平均 80 分。
+    indicators:
+      phone_score: {value: 80, base: 30}
+  - dimension: 服務遞送
+    item: 服務便捷
+    point: 開發線上申辦或跨平臺通用服務
+    outcome: 線上申辦 80 件。
+    indicators:
+      cases: {value: 80}
+"""
+
+
+def make_folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "data"
+    (folder / "results").mkdir(parents=True)
+    for name in PLAN_FILES:
+        shutil.copy(SAMPLE / name, folder / name)
+    (folder / "indicators.yaml").write_text(INDICATORS, encoding="utf-8")
+    for name, text in files.items():
+        (folder / "results" / name).write_text(text, encoding="utf-8")
+    (folder / "results" / "evidence").mkdir()
+    (folder / "results" / "evidence" / "stat.pdf").write_bytes(b"%PDF-1.4\n")
+    return folder
+
+
+@pytest.fixture()
+def small(tmp_path: Path, plan: Plan) -> tuple[CompiledReport, list, Path]:
+    folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "第二分局.yaml": SECOND, "交通隊.yaml": TRAFFIC})
+    results, warnings = load_results(folder, plan)
+    return compile_report(plan, results), warnings, folder
+
+
+def test_ratio_is_summed_counts_not_average_of_ratios(small) -> None:
+    report, warnings, _ = small
+    f = report.indicator("on_time_rate")
+    # (95 + 180) / (100 + 200) = 91.67 %; the average of 95 % and 90 % would be 92.5 %.
+    assert f.value == pytest.approx(275 / 300 * 100)
+    assert f.text == "91.7%"
+    assert (f.numerator, f.denominator, f.counted_units) == (275, 300, 2)
+    assert [(u.unit, u.text, u.excluded is None) for u in f.units] == [
+        ("交通隊", "90.0%", True), ("第一分局", "95.0%", True), ("第二分局", "—", False),
+    ]
+
+
+def test_zero_denominator_is_warned_and_excluded(small) -> None:
+    report, warnings, _ = small
+    assert [w.severity for w in warnings] == ["warning"]
+    assert "分母為 0" in warnings[0].message and warnings[0].file.endswith("第二分局.yaml")
+    assert [(e.indicator, e.unit) for e in report.exclusions] == [("on_time_rate", "第二分局")]
+    assert "分母為 0" in report.exclusions[0].reason
+
+
+def test_year_over_year_change_of_a_ratio(small) -> None:
+    f = small[0].indicator("on_time_rate")
+    assert [(y.year, y.text, y.computed) for y in f.series] == [
+        (105, "90.0%", False), (106, "92.5%", False), (107, "91.7%", True),
+    ]
+    c = f.change
+    assert (c.previous_year, c.previous_text, c.delta_text) == (106, "92.5%", "-0.8 個百分點")
+    assert c.delta == pytest.approx(-0.8)
+    assert (c.direction, c.assessment, c.relative) == ("down", "bad", None)
+    assert f.trend == "105 年 90.0%、106 年 92.5%、107 年 91.7%；107 年較 106 年下降 0.8 個百分點，呈退步趨勢，宜檢討原因。"
+
+
+def test_mean_is_weighted_by_base(small) -> None:
+    f = small[0].indicator("phone_score")
+    # (90 × 10 + 80 × 30) / 40 = 82.5; the plain average would be 85.
+    assert f.value == pytest.approx(82.5)
+    assert (f.text, f.base) == ("82.5 分", 40)
+    c = f.change
+    assert (c.delta_text, c.relative_text, c.assessment) == ("-5.5 分", "-6.3%", "bad")  # -6.25 % rounds half up
+
+
+def test_sum_and_growth(small) -> None:
+    report = small[0]
+    cases = report.indicator("cases")
+    assert (cases.text, cases.change.delta_text, cases.change.relative_text) == ("200 件", "+40 件", "+25.0%")
+    assert cases.change.assessment == "good"
+    assert cases.trend.endswith("107 年較 106 年增加 40 件，已連續 2 年增加，呈進步趨勢。")
+    growth = report.indicator("growth")
+    assert [(y.year, y.text) for y in growth.series] == [(106, "6.7%"), (107, "25.0%")]
+    assert growth.units == [] and growth.change.delta_text == "+18.3 個百分點"
+
+
+def test_lower_is_better_and_no_data(small) -> None:
+    days = small[0].indicator("days")
+    assert (days.value, days.text, days.change) == (None, "—", None)
+    assert days.trend == "106 年 5.0 日；107 年無填報數據。"
+
+
+def test_missing_submissions(small, plan: Plan) -> None:
+    report = small[0]
+    total = sum(len(plan.points_for(u.name)) for u in plan.units.units)
+    assert len(report.missing) == total - 8
+    second = [m.point for m in report.missing_by_unit()["第二分局"]]
+    assert "服務及時性" not in second and "申辦業務標準作業流程訂定情形" not in second
+    assert "服務行為的友善性" in second
+    assert MissingResult(unit="第三分局", dimension="基礎服務", item="服務一致及正確", point="服務及時性") in report.missing
+    assert report.submitted == ["交通隊", "第一分局", "第二分局"]
+    assert "第三分局" in report.unsubmitted and "交通隊" not in report.unsubmitted
+    units = [m.unit for m in report.missing]
+    assert units == sorted(units, key=report.units.index)  # grouped by unit, registry order
+
+
+def test_point_report(small) -> None:
+    report, _, folder = small
+    point = next(p for p in report.points() if p.name == "服務及時性")
+    assert point.units == ["外事科", "資訊科", "勤指中心", "交通隊", "婦幼隊", "第一分局", "第二分局", "第三分局", "第四分局"]
+    assert [c.unit for c in point.contributions] == ["交通隊", "第一分局", "第二分局"]
+    assert point.missing == ["外事科", "資訊科", "勤指中心", "婦幼隊", "第三分局", "第四分局"]
+    assert [f.id for f in point.indicators] == ["on_time_rate"]
+    first = point.contributions[1]
+    assert first.outcome == "受理 100 件，時限內完成 95 件。"
+    assert [(f.indicator, f.text) for f in first.figures] == [("on_time_rate", "95.0%")]
+    ev = first.evidence[0]
+    assert (ev.title, ev.date_text, ev.path) == ("第一分局時效統計表", "107 年 12 月 20 日", folder / "results" / "evidence/stat.pdf")
+    assert [e.mark for e in point.checklist.entries] == ["☑", "☑"]
+
+
+def test_checklist_marks(small) -> None:
+    report = small[0]
+    marks = {p.key: p for d in report.checklist for p in [*d.points, *(q for i in d.items for q in i.points)]}
+    timely = marks[("基礎服務", "服務一致及正確", "服務及時性")]
+    assert [e.checked for e in timely.entries] == [True, True]
+    assert [(s.unit, s.kind) for s in timely.entries[0].sources] == [("第一分局", "evidence")]
+    assert timely.entries[1].sources[0].title == "處理時限內完成比率 91.7%"
+    sop = marks[("基礎服務", "服務一致及正確", "申辦業務標準作業流程訂定情形")]
+    assert [e.mark for e in sop.entries] == ["☑", "☐"]
+    open_part = marks[("開放創新", None, "開放參與")]
+    assert not any(e.checked for e in open_part.entries)
+    unchecked = {(u.point, u.number) for u in report.unchecked}
+    assert ("申辦業務標準作業流程訂定情形", 2) in unchecked and ("服務及時性", 1) not in unchecked
+    assert len(report.unchecked) == sum(len(p.entries) for p in marks.values()) - 5
+
+
+def test_indicator_without_data_does_not_check_its_entry(tmp_path: Path, plan: Plan) -> None:
+    results, _ = load_results(make_folder(tmp_path, {"第二分局.yaml": SECOND}), plan)
+    report = compile_report(plan, results)
+    assert report.indicator("on_time_rate").text == "—"
+    assert ("服務及時性", 2) in {(u.point, u.number) for u in report.unchecked}
+
+
+def test_charts_data(small) -> None:
+    report = small[0]
+    trend = report.chart("trend")
+    assert trend.categories == ["105 年", "106 年", "107 年"]
+    assert trend.series[0].values == pytest.approx([90.0, 92.5, 275 / 3])
+    bars = report.chart("by_unit")
+    assert bars.categories == ["交通隊", "第一分局"]  # 第二分局 (分母為 0) has no bar
+    assert bars.series[0].values == pytest.approx([90.0, 95.0])
+    assert bars.reference_label == "全局 91.7%"
+
+
+def test_checklist_counterpart_when_annexes_name_a_point_differently(plan: Plan) -> None:
+    from sqdocs.model.results import counterpart
+
+    names = {ref.point.name: counterpart(plan, ref) for ref in plan.points()}
+    assert names["在地化服務"].point.name == "客製化服務"
+    assert names["消除申辦案件需檢附之書表謄本"].point.name == "減除申辦案件需檢附之書表謄本"
+    assert names["服務及時性"].point.name == "服務及時性"
+
+
+def test_sample_compiles_complete(plan: Plan) -> None:
+    results, warnings = load_results(SAMPLE, plan)
+    report = compile_report(plan, results)
+    assert warnings == [] and report.missing == [] and report.unsubmitted == []
+    assert report.unchecked == []
+    assert report.exclusions == []
+    assert all(f.value is not None and f.change is not None for f in report.indicators)
+    assert {c.id for c in report.charts} == {"satisfaction_trend", "online_trend", "on_time_by_unit"}
+    assert len(report.chart("satisfaction_trend").series) == 4
+    assert CompiledReport.model_validate_json(report.model_dump_json()) == report
