@@ -12,6 +12,7 @@ from sqdocs import __version__
 from sqdocs.build import FORMATS, KINDS, BuildOptions, find_folders, jobs_for, run_jobs
 from sqdocs.errors import UserError
 from sqdocs.load import LoadError, load_plan
+from sqdocs.load.diagnostics import display_name
 from sqdocs.progress import progress
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -50,6 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data", type=Path, metavar="DATA_DIR")
     p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
     p.add_argument("-o", "--output", type=Path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
+
+    p = sub.add_parser("subplan", help="各分局細部執行計畫：由本局計畫產生範本（init）或更新（update）")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text in (("init", "產生單位的細部執行計畫範本（不會覆蓋已有的檔案）"),
+                         ("update", "加入本局計畫新增的評核重點、標記已刪除的，保留已填寫內容")):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("data", type=Path, metavar="DATA_DIR")
+        a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
+
+    p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
+    p.add_argument("data", type=Path, metavar="DATA_DIR")
     return parser
 
 
@@ -110,7 +122,44 @@ def _rollover(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "rollover": _rollover}
+def _subplan(args: argparse.Namespace) -> int:
+    from sqdocs.derive import init_subplan, update_subplan
+
+    plan = load_plan(args.data)
+    if args.action == "init":
+        path, count = init_subplan(args.data, plan, args.unit)
+        print(f"✓ 已建立 {display_name(path)}：{count} 個評核重點；請依檔案開頭的說明填寫，填完執行 sqdocs check {args.data}")
+        return EXIT_OK
+    result = update_subplan(args.data, plan, args.unit)
+    if result.backup is None:
+        print(f"✓ {display_name(result.path)} 已與本局計畫一致，未修改。")
+        return EXIT_OK
+    print(f"✓ 已更新 {display_name(result.path)}（原檔另存為 {display_name(result.backup)}）")
+    for line in result.lines():
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sqdocs.check import check_subplans, report
+    from sqdocs.load import load_subplans
+
+    plan = load_plan(args.data)
+    files = load_subplans(args.data, plan)
+    subplans = {unit: f.subplan for unit, f in files.items()}
+    problems = check_subplans(plan, subplans)
+
+    def where(problem) -> str:
+        if problem.unit not in files:
+            return ""
+        doc = files[problem.unit].doc
+        return f"{doc.file}:{doc.where(problem.loc)[0]}" if problem.loc else doc.file
+
+    print(report(plan, subplans, problems, where))
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,235 @@
+"""Is every unit's detailed plan complete? Problems as values, and a plain-text table of them.
+
+A subplan is complete when it lists every point the bureau plan assigns to its unit, lists
+nothing else, and each entry has practices, a deadline inside the plan period and known
+承辦單位. Which units must have a subplan: every 分局 (陸、執行步驟七); other units that
+wrote one are checked too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqdocs.load.diagnostics import Loc
+from sqdocs.load.validate import suggest
+from sqdocs.model import Plan
+from sqdocs.model.subplan import PointKey, Subplan
+from sqdocs.text.roc import format_roc
+
+REQUIRED_KIND = "分局"
+
+# Problem kinds and the short label the table shows for each.
+KINDS = {
+    "no_subplan": "尚未建立細部計畫",
+    "missing": "缺少評核重點",
+    "deleted": "本局計畫已無此重點",
+    "not_assigned": "非本單位負責",
+    "marked_removed": "誤標 removed",
+    "no_practices": "未填具體作法",
+    "no_deadline": "未填完成期限",
+    "deadline_outside": "期限超出期程",
+    "no_units": "未填承辦單位",
+    "unknown_unit": "未知的承辦單位",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that keeps a unit's subplan from being complete."""
+
+    unit: str
+    kind: str  # a key of KINDS
+    message: str  # what and how to fix, in Chinese
+    point: PointKey | None = None
+    loc: Loc = field(default=())  # field path in the unit's subplan file, () when not in a file
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+
+def _name(key: PointKey) -> str:
+    return "／".join(key)
+
+
+def _deadline_problem(unit: str, key: PointKey, loc: Loc, deadline: date, plan: Plan) -> Problem | None:
+    period = plan.body.period
+    if deadline in period:
+        return None
+    side = "早於" if deadline < period.start else "晚於"
+    return Problem(
+        unit, "deadline_outside",
+        f"{_name(key)}：完成期限 {format_roc(deadline)} {side}計畫期程（{format_roc(period.start)}至 {format_roc(period.end)}）",
+        key, loc,
+    )
+
+
+def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
+    """Every problem of one unit's subplan, in file order, then the points it is missing."""
+    unit = subplan.unit
+    assigned = plan.points_for(unit)
+    assigned_keys = {ref.key for ref in assigned}
+    existing = {ref.key: ref for ref in plan.points()}
+    problems: list[Problem] = []
+    for i, entry in enumerate(subplan.points):
+        key, loc = entry.key, ("points", i)
+        if key not in existing:
+            if entry.removed:
+                message = f"{_name(key)}：本局計畫已刪除此評核重點（已標記 removed）；確認後請整項刪除"
+            else:
+                names = [_name(k) for k in existing]
+                hint = suggest(_name(key), names) or "；構面、評核項目、評核重點的名稱須與本局計畫附件 1 相同"
+                message = f"{_name(key)}：本局計畫附件 1 沒有此評核重點{hint}"
+            problems.append(Problem(unit, "deleted", message, key, (*loc, "point")))
+            continue
+        if key not in assigned_keys:
+            units = "、".join(existing[key].point.units)
+            problems.append(Problem(
+                unit, "not_assigned",
+                f"{_name(key)}：本局計畫未指派{unit}辦理（承辦單位：{units}）；確認後請整項刪除",
+                key, (*loc, "point"),
+            ))
+            continue
+        if entry.removed:
+            problems.append(Problem(
+                unit, "marked_removed",
+                f"{_name(key)}：本局計畫仍指派本單位辦理，但標記了 removed: true；請刪除 removed 一行",
+                key, (*loc, "removed"),
+            ))
+        if not entry.practices:
+            problems.append(Problem(unit, "no_practices", f"{_name(key)}：未填具體作法（practices）", key, (*loc, "practices")))
+        if entry.deadline is None:
+            problems.append(Problem(unit, "no_deadline", f"{_name(key)}：未填完成期限（deadline）", key, (*loc, "deadline")))
+        elif isinstance(entry.deadline, date):
+            found = _deadline_problem(unit, key, (*loc, "deadline"), entry.deadline, plan)
+            if found:
+                problems.append(found)
+        if not entry.units:
+            problems.append(Problem(unit, "no_units", f"{_name(key)}：未填承辦單位（units）", key, (*loc, "units")))
+        for ui, name in enumerate(entry.units):
+            if not subplan.expand(name):
+                known = subplan.known_names()
+                hint = suggest(name, known) or "；請先列於 sub_units（或 sub_groups）"
+                problems.append(Problem(
+                    unit, "unknown_unit", f"{_name(key)}：未知的承辦單位「{name}」{hint}", key, (*loc, "units", ui)
+                ))
+    listed = {entry.key for entry in subplan.points}
+    for ref in assigned:
+        if ref.key not in listed:
+            problems.append(Problem(
+                unit, "missing",
+                f"{_name(ref.key)}：本局計畫指派{unit}辦理，細部計畫未列（執行 sqdocs subplan update 可補上）",
+                ref.key, ("points",),
+            ))
+    return problems
+
+
+def required_units(plan: Plan) -> list[str]:
+    """The units that must write a detailed plan: every 分局 of the registry."""
+    return [u.name for u in plan.units.units if u.kind == REQUIRED_KIND]
+
+
+def check_subplans(plan: Plan, subplans: Mapping[str, Subplan]) -> list[Problem]:
+    """Problems of every subplan, and a problem for each 分局 that has none; by unit, registry order."""
+    problems: list[Problem] = []
+    for unit in unit_order(plan, subplans):
+        subplan = subplans.get(unit)
+        if subplan is None:
+            problems.append(Problem(
+                unit, "no_subplan",
+                f"{unit}尚未建立細部執行計畫（執行 sqdocs subplan init 資料夾 --unit {unit} 產生範本）",
+            ))
+        else:
+            problems += check_subplan(plan, subplan)
+    return problems
+
+
+def unit_order(plan: Plan, subplans: Mapping[str, Subplan]) -> list[str]:
+    """The units a check covers: required ones and those with a subplan, in registry order."""
+    wanted = set(required_units(plan)) | set(subplans)
+    return [u.name for u in plan.units.units if u.name in wanted]
+
+
+# ---- the report ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    unit: str
+    assigned: int  # points the bureau plan assigns to the unit
+    listed: int | None  # entries of its subplan, None when it has none
+    problems: int
+
+    @property
+    def status(self) -> str:
+        if self.listed is None:
+            return "尚未建立"
+        return "完成" if self.problems == 0 else "未完成"
+
+
+def summarize(plan: Plan, subplans: Mapping[str, Subplan], problems: Sequence[Problem]) -> list[UnitSummary]:
+    return [
+        UnitSummary(
+            unit,
+            len(plan.points_for(unit)),
+            len(subplans[unit].points) if unit in subplans else None,
+            sum(1 for p in problems if p.unit == unit),
+        )
+        for unit in unit_order(plan, subplans)
+    ]
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[int] = ()) -> str:
+    """Rows as aligned plain-text columns (the last column is not padded)."""
+    widths = [max(text_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            fill = " " * (widths[i] - text_width(cell))
+            if i == len(cells) - 1:
+                out.append(cell)
+            else:
+                out.append(fill + cell if i in right else cell + fill)
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def report(
+    plan: Plan,
+    subplans: Mapping[str, Subplan],
+    problems: Sequence[Problem],
+    where: Callable[[Problem], str] = lambda p: "",
+) -> str:
+    """The check as text: one summary row per unit, then one row per problem.
+
+    ``where`` names a problem's place (file:line) for the table; the caller knows the files.
+    """
+    summary = summarize(plan, subplans, problems)
+    rows = [
+        [s.unit, str(s.assigned), "—" if s.listed is None else str(s.listed), str(s.problems), s.status]
+        for s in summary
+    ]
+    parts = [
+        f"細部執行計畫檢查：{plan.title}",
+        "",
+        format_table(["單位", "應辦評核重點", "已列", "問題", "狀態"], rows, right=(1, 2, 3)),
+    ]
+    if problems:
+        detail = [[p.unit, where(p) or "—", p.label, p.message] for p in problems]
+        parts += ["", "問題明細", "", format_table(["單位", "位置", "問題", "說明"], detail)]
+        done = sum(1 for s in summary if s.status == "完成")
+        parts += ["", f"共 {len(problems)} 個問題；{done}/{len(summary)} 個單位的細部執行計畫完整。"]
+    else:
+        parts += ["", f"✓ {len(summary)} 個單位的細部執行計畫都完整。"]
+    return "\n".join(parts)

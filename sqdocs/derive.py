@@ -1,0 +1,472 @@
+"""Bureau plan → a unit's detailed plan (細部執行計畫): skeleton, update, annex view.
+
+The bureau plan is the template. ``init`` writes a YAML skeleton listing every point the
+unit is responsible for (the bureau's practices shown as comments, empty slots for the
+unit's own); ``update`` merges later changes of the bureau plan into a file the unit has
+already filled in, by inserting lines only, so every byte the unit wrote is kept.
+
+Pure functions work on the model and on text; :func:`init_subplan` and
+:func:`update_subplan` at the end do the file work (refuse to overwrite, backups, atomic writes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sqdocs.errors import UserError
+from sqdocs.fsutil import write_atomic
+from sqdocs.load.diagnostics import display_name
+from sqdocs.load.subplan import read_subplan, subplan_path
+from sqdocs.load.validate import suggest
+from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef
+from sqdocs.model.common import CONTINUOUS
+from sqdocs.model.subplan import PointKey, Subplan
+from sqdocs.text.numbering import chinese_number
+from sqdocs.text.roc import format_roc
+
+# The sections a 分局 usually has; a skeleton starts from them and the unit edits the list.
+PRECINCT_SUB_UNITS = ("行政組", "保安組", "偵查隊", "防治組", "交通組", "勤務指揮中心", "各派出所")
+
+
+# ---- which unit, which points ------------------------------------------------
+
+
+def resolve_unit(plan: Plan, name: str) -> str:
+    """The registry's short name for ``name``; a :class:`UserError` if it is no single unit."""
+    if plan.units.group(name) is not None:
+        raise UserError(f"「{name}」是單位群組，不是單一單位；請指定一個單位，如 --unit 第一分局")
+    unit = plan.units.unit(name)
+    if unit is None:
+        known = [u.name for u in plan.units.units]
+        hint = suggest(name, known) or f"；可用的單位：{'、'.join(known)}"
+        raise UserError(f"units.yaml 沒有單位「{name}」{hint}")
+    return unit.name
+
+
+def subplan_title(plan: Plan, unit: str) -> str:
+    """基隆市警察局第一分局 107 年度提升服務品質細部執行計畫."""
+    return f"{plan.agency}{unit} {plan.year} 年度提升服務品質細部執行計畫"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """An entry of the subplan to mark ``removed: true``, and why."""
+
+    index: int
+    key: PointKey
+    deleted: bool  # True: the bureau plan no longer has the point; False: no longer assigned to the unit
+
+    @property
+    def reason(self) -> str:
+        return "本局計畫已刪除此評核重點" if self.deleted else "本局計畫已不再指派本單位辦理此評核重點"
+
+
+@dataclass(frozen=True)
+class SubplanChanges:
+    """What ``update`` does to a subplan so it matches the bureau plan again."""
+
+    added: tuple[PointRef, ...] = ()
+    removed: tuple[Removal, ...] = ()
+    restored: tuple[int, ...] = ()  # entries marked removed whose point is assigned again
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.restored)
+
+
+def subplan_changes(plan: Plan, subplan: Subplan) -> SubplanChanges:
+    """Points assigned to the unit but missing from ``subplan``, and entries to mark or unmark."""
+    assigned = {ref.key for ref in plan.points_for(subplan.unit)}
+    existing = {ref.key for ref in plan.points()}
+    listed = {p.key for p in subplan.points}
+    added = tuple(ref for ref in plan.points_for(subplan.unit) if ref.key not in listed)
+    removed = tuple(
+        Removal(i, p.key, p.key not in existing)
+        for i, p in enumerate(subplan.points)
+        if p.key not in assigned and not p.removed
+    )
+    restored = tuple(i for i, p in enumerate(subplan.points) if p.key in assigned and p.removed)
+    return SubplanChanges(added, removed, restored)
+
+
+# ---- the rendered view -------------------------------------------------------
+
+
+def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
+    """The subplan as an 附件 1 table: the bureau's dimensions, items and points, in the
+    bureau's order, each point carrying the unit's practices, deadline and units.
+
+    Entries the bureau plan no longer assigns to the unit are left out. Raises
+    :class:`UserError` when an assigned entry is still incomplete (see ``sqdocs check``).
+    """
+    entries = {p.key: p for p in subplan.points if not p.removed}
+    incomplete: list[str] = []
+    dimensions: list[Dimension] = []
+    for dim in plan.annex1.dimensions:
+        items: list[Item] = []
+        for item in dim.items:
+            points: list[Point] = []
+            for point in item.points:
+                entry = entries.get((dim.name, item.name, point.name))
+                if entry is None or not plan.units.covers(list(point.units), subplan.unit):
+                    continue
+                if not entry.practices or entry.deadline is None or not entry.units:
+                    incomplete.append(f"{dim.name}／{item.name}／{point.name}")
+                    continue
+                points.append(
+                    Point(name=point.name, practices=entry.practices, deadline=entry.deadline, units=entry.units)
+                )
+            if points:
+                items.append(Item(name=item.name, points=points))
+        if items:
+            dimensions.append(Dimension(scope=dim.scope, name=dim.name, items=items))
+    if incomplete:
+        raise UserError(
+            f"{subplan.unit}的細部執行計畫尚未填完（{'、'.join(incomplete)}）；請執行 sqdocs check 查看缺漏"
+        )
+    if not dimensions:
+        raise UserError(f"{subplan.unit}的細部執行計畫沒有任何本局計畫指派的評核重點")
+    return Annex1(title=subplan.title or subplan_title(plan, subplan.unit), dimensions=dimensions)
+
+
+# ---- YAML text ---------------------------------------------------------------
+
+
+def _scalar(text: str) -> str:
+    """``text`` as a YAML scalar: plain when that reads back unchanged, else double-quoted."""
+    text = " ".join(text.split())
+    try:
+        plain = yaml.safe_load(f"k: {text}")
+    except yaml.YAMLError:
+        plain = None
+    if plain == {"k": text}:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _deadline_text(deadline: object) -> str:
+    return deadline if isinstance(deadline, str) else format_roc(deadline)  # type: ignore[arg-type]
+
+
+def _entry_lines(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[str]:
+    """One point of the skeleton: names, the bureau's work as comments, empty slots."""
+    pad, key = " " * dash_col, " " * key_col
+    point = ref.point
+    lines = [
+        f"{pad}-{' ' * (key_col - dash_col - 1)}dimension: {_scalar(ref.dimension.name)}",
+        f"{key}item: {_scalar(ref.item.name)}",
+        f"{key}point: {_scalar(point.name)}",
+        f"{key}# 本局具體作法（僅供參考，不是資料，可刪除）：",
+    ]
+    lines += [f"{key}#   {n}. {_comment(text)}" for n, text in enumerate(point.practices, 1)]
+    lines += [
+        f"{key}# 本局完成期限：{_deadline_text(point.deadline)}；本局承辦單位：{'、'.join(point.units)}",
+        f"{key}practices:      # ← 本單位具體作法：每項一行，以「- 」開頭，寫清楚誰、做什麼、多久一次",
+        f"{key}  -",
+        f"{key}deadline:       # ← 完成期限：{CONTINUOUS} 或民國日期，如 107 年 6 月 30 日",
+        f"{key}units: []       # ← 承辦單位：sub_units／sub_groups 的名稱，如 [偵查隊, 各派出所]",
+    ]
+    return lines
+
+
+def _step_label(plan: Plan) -> str:
+    """陸、執行步驟七: the step of the bureau plan that asks for detailed plans."""
+    for n, step in enumerate(plan.body.steps, 1):
+        if "細部執行計畫" in f"{step.title or ''}{step.text or ''}":
+            return f"陸、執行步驟{chinese_number(n)}"
+    return "陸、執行步驟"
+
+
+def _header(plan: Plan, unit: str, count: int) -> list[str]:
+    start, end = format_roc(plan.body.period.start), format_roc(plan.body.period.end)
+    return [
+        f"# {subplan_title(plan, unit)}",
+        "#",
+        f"# 依「{plan.title}」{_step_label(plan)}：各分局依據本執行計畫訂定細部執行計畫，",
+        "# 以實務性、方法性為執行內容，依各評核構面項目、重點表列具體推動作法、完成期限、承辦單位。",
+        f"# 本檔由 sqdocs subplan init 依本局計畫附件 1 產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點。",
+        "#",
+        "# 填寫說明：",
+        "#   1. 每個評核重點下以「#」開頭的是本局的具體作法、完成期限、承辦單位，僅供參考，不是資料，可刪除。",
+        "#   2. practices（具體作法）：寫本單位實際的作法，每項一行，以「- 」開頭；寫到由哪個單位、做什麼、",
+        "#      多久一次（如：各派出所每月辦理……）。",
+        f"#   3. deadline（完成期限）：寫「{CONTINUOUS}」或民國日期（如 107 年 6 月 30 日），須在計畫期程",
+        f"#      {start}至 {end}之內。",
+        "#   4. units（承辦單位）：寫下方 sub_units 的組、隊、派出所或 sub_groups 的群組名稱，如 [偵查隊, 各派出所]。",
+        "#   5. dimension、item、point 是本局計畫附件 1 的構面、評核項目、評核重點，用來對應本局計畫，請勿修改。",
+        "#   6. 文字含「: 」「 #」或以「[」「{」「*」「&」「!」「|」「>」「'」「\"」「%」「@」開頭時，請用雙引號括起整段文字。",
+        f"#   7. 本局計畫修訂後，執行 sqdocs subplan update 資料夾 --unit {unit}：會加入本局新增的評核重點，",
+        "#      在本局刪除的評核重點加上 removed: true；已填寫的內容一字不改，舊檔另存為 .bak 備份。",
+        "#   8. 填完後執行 sqdocs check 資料夾，檢查是否有遺漏或錯誤。",
+        "",
+        f"unit: {_scalar(unit)}",
+        f"title: {_scalar(subplan_title(plan, unit))}",
+        "",
+    ]
+
+
+def _sub_unit_lines(plan: Plan, unit: str) -> list[str]:
+    kind = plan.units.unit(unit).kind  # type: ignore[union-attr]
+    lines = ["# 本單位所屬的承辦單位（組、隊、派出所）；請依實際編制增刪"]
+    if kind == "分局":
+        lines += ["sub_units:"] + [f"  - {name}" for name in PRECINCT_SUB_UNITS]
+        lines += [
+            "# 需要列出個別派出所時：把上面的「各派出所」換成各派出所名稱，再取消下面幾行的「#」，",
+            "# 讓「各派出所」代表這些派出所：",
+            "# sub_groups:",
+            "#   - name: 各派出所",
+            "#     members: [甲派出所, 乙派出所]",
+        ]
+    else:
+        lines += ["sub_units: []   # 如 [第一股, 第二股]", "# sub_groups:  # 一個名稱代表多個承辦單位時使用", "#   - name: 各股", "#     members: [第一股, 第二股]"]
+    return [*lines, ""]
+
+
+def subplan_skeleton(plan: Plan, unit: str) -> str:
+    """The YAML text ``sqdocs subplan init`` writes for ``unit`` (a registry short name)."""
+    refs = plan.points_for(unit)
+    lines = _header(plan, unit, len(refs)) + _sub_unit_lines(plan, unit)
+    lines.append("# 評核重點：依本局計畫附件 1 的順序")
+    lines.append("points:")
+    dimension = item = None
+    for ref in refs:
+        lines.append("")
+        if ref.dimension.name != dimension:
+            dimension, item = ref.dimension.name, None
+            lines += [f"  # ══ {ref.dimension.caption} ══", ""]
+        if ref.item.name != item:
+            item = ref.item.name
+            lines.append(f"  # ── 評核項目：{item} ──")
+        lines += _entry_lines(ref)
+    return "\n".join(lines) + "\n"
+
+
+# ---- update: insert lines, never rewrite the unit's text -------------------------------
+
+
+# Line breaks as YAML counts them (str.splitlines also splits at \f, \v …, which YAML does not).
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029]|$)")
+
+
+def _split_lines(text: str) -> list[str]:
+    """``text`` as lines with their breaks, numbered the way PyYAML numbers marks."""
+    return [m.group() for m in _LINE.finditer(text) if m.group()]
+
+
+def _end_line(node: Node) -> int:
+    """The 0-based index of the first line after ``node``'s content (comments after it excluded)."""
+    if isinstance(node, ScalarNode) or node.flow_style or not node.value:
+        mark = node.end_mark
+        return mark.line if mark.column == 0 and mark.line > node.start_mark.line else mark.line + 1
+    children: list[Node] = []
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            children += [key, value]
+    else:
+        children = list(node.value)
+    return max(_end_line(child) for child in children)
+
+
+def _dash_line(lines: Sequence[str], node: Node) -> tuple[int, int]:
+    """Line index and column of the ``-`` that starts a sequence entry."""
+    line = node.start_mark.line
+    while line >= 0:
+        text = lines[line] if line != node.start_mark.line else lines[line][: node.start_mark.column]
+        stripped = text.lstrip()
+        if stripped.startswith("-"):
+            return line, len(text) - len(stripped)
+        line -= 1
+    raise UserError("無法辨識 points 清單的格式；請確認每個評核重點以「- 」開頭")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    node: MappingNode
+    dash: int  # line index of its "-"
+    dash_col: int
+    end: int  # first line after its content
+
+
+def _points_node(root: Node) -> tuple[ScalarNode | None, Node | None]:
+    if not isinstance(root, MappingNode):
+        return None, None
+    for key, value in root.value:
+        if isinstance(key, ScalarNode) and key.value == "points":
+            return key, value
+    return None, None
+
+
+def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges) -> str:
+    """``text`` (the subplan file ``subplan`` was read from) with ``changes`` made.
+
+    Only whole lines are inserted (new entries, ``removed: true`` with a comment) and, for an
+    entry that already has a ``removed`` field, its value replaced. Nothing else changes.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = _split_lines(text)
+    if lines and not _LINE_BREAK.search(lines[-1]):
+        lines[-1] += newline
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    points_key, seq = _points_node(root)
+    if points_key is None:
+        raise UserError("找不到 points 欄位；無法自動更新，請先補上「points:」一行")
+    if not isinstance(seq, SequenceNode) and not (isinstance(seq, ScalarNode) and seq.value == ""):
+        raise UserError("points 應為清單（每個評核重點以「- 」開頭）；無法自動更新")
+    if isinstance(seq, SequenceNode) and seq.flow_style and seq.value:
+        raise UserError("points 以 [ … ] 寫在同一行，無法自動更新；請改為每個評核重點以「- 」開頭的寫法")
+    nodes = list(seq.value) if isinstance(seq, SequenceNode) else []
+    if any(not isinstance(n, MappingNode) or n.flow_style for n in nodes):
+        raise UserError("points 的每一項都應是「- dimension: …」開頭的欄位；無法自動更新")
+    entries = [_Entry(n, *_dash_line(lines, n), _end_line(n)) for n in nodes]
+
+    replace: dict[int, tuple[int, int, str]] = {}  # line → (start col, end col, new text)
+    inserts: list[tuple[int, int, int, list[str]]] = []  # (line index, kind, sequence, lines)
+
+    def set_removed(index: int, value: str, comment: str) -> None:
+        node = entries[index].node
+        for key, val in node.value:
+            if isinstance(key, ScalarNode) and key.value == "removed":
+                if val.start_mark.line != val.end_mark.line:
+                    raise UserError("removed 欄位應寫在同一行（removed: true）；無法自動更新")
+                replace[val.start_mark.line] = (val.start_mark.column, val.end_mark.column, value)
+                return
+        pad = " " * node.start_mark.column
+        inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {comment}", f"{pad}removed: {value}"]))
+
+    stamp = "（sqdocs subplan update 標記）"
+    for removal in changes.removed:
+        set_removed(removal.index, "true", f"{removal.reason}{stamp}；本項內容保留供參考，確認後可整項刪除")
+    for index in changes.restored:
+        set_removed(index, "false", f"本局計畫又指派本單位辦理此評核重點{stamp}，已取消 removed")
+
+    order = {ref.key: n for n, ref in enumerate(plan.points())}
+    dash_col = entries[0].dash_col if entries else 2
+    key_col = entries[0].node.start_mark.column if entries else dash_col + 2
+    for ref in changes.added:
+        rank = order[ref.key]
+        before = [i for i, p in enumerate(subplan.points) if order.get(p.key, rank) < rank]
+        if before:  # right after the last entry that comes earlier in the bureau plan
+            at = entries[max(before, key=lambda i: order[subplan.points[i].key])].end
+        elif isinstance(seq, SequenceNode) and seq.flow_style:  # "points: []": drop the brackets
+            replace[seq.start_mark.line] = (seq.start_mark.column, seq.end_mark.column, "")
+            at = seq.start_mark.line + 1
+        elif entries:  # first in the bureau's order: before the first entry and its heading comments
+            at = entries[0].dash
+            while at - 1 > points_key.start_mark.line and lines[at - 1].lstrip().startswith("#"):
+                at -= 1
+        else:
+            at = points_key.start_mark.line + 1
+        block = [f"{' ' * dash_col}# ── 本局計畫新增的評核重點（sqdocs subplan update 加入），請填寫 ──"]
+        inserts.append((at, 1, len(inserts), block + _entry_lines(ref, dash_col, key_col)))
+
+    for line, (start, end, value) in replace.items():
+        old = lines[line]
+        lines[line] = old[:start] + value + old[end:]
+    # Bottom up, so earlier line indexes stay valid; at one line, flags before new entries, in order.
+    for at, kind, _, block in sorted(inserts, key=lambda x: x[:3], reverse=True):
+        chunk = list(block)
+        if kind == 1:  # a new entry: set off by blank lines
+            if at > 0 and lines[at - 1].strip():
+                chunk.insert(0, "")
+            if at < len(lines) and lines[at].strip():
+                chunk.append("")
+        lines[at:at] = [f"{c}{newline}" for c in chunk]
+    return "".join(lines)
+
+
+# ---- files -------------------------------------------------------------------
+
+
+def init_subplan(folder: Path | str, plan: Plan, unit: str) -> tuple[Path, int]:
+    """Write the skeleton of ``unit``'s subplan; refuses to overwrite. Returns (path, points)."""
+    name = resolve_unit(plan, unit)
+    path = subplan_path(folder, name)
+    if path.exists():
+        raise UserError(
+            f"{display_name(path)} 已存在；為避免蓋掉已填寫的內容，init 不會重寫。"
+            f"要加入本局計畫新增的評核重點，請執行：sqdocs subplan update {display_name(Path(folder))} --unit {name}"
+        )
+    refs = plan.points_for(name)
+    if not refs:
+        raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，不需要細部執行計畫")
+    write_atomic(path, subplan_skeleton(plan, name).encode("utf-8"))
+    return path, len(refs)
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    path: Path
+    backup: Path | None  # None when nothing changed (and nothing was written)
+    changes: SubplanChanges
+    subplan: Subplan  # before the update, for naming the entries in a report
+
+    def lines(self) -> list[str]:
+        """What changed, one line each, for the user."""
+        out = [f"新增：{'／'.join(ref.key)}" for ref in self.changes.added]
+        out += [f"標記 removed：{'／'.join(r.key)}（{r.reason}）" for r in self.changes.removed]
+        out += [f"取消 removed：{'／'.join(self.subplan.points[i].key)}（本局計畫又指派本單位辦理）" for i in self.changes.restored]
+        return out
+
+
+def backup_path(path: Path) -> Path:
+    """The next free numbered backup beside ``path``: 第一分局.yaml.bak.1, .bak.2, …"""
+    n = 1
+    while (candidate := path.with_name(f"{path.name}.bak.{n}")).exists():
+        n += 1
+    return candidate
+
+
+def _verify(new_text: str, old: Subplan, plan: Plan, changes: SubplanChanges) -> None:
+    """Refuse to write an update that does not read back as intended (a bug, never the user's fault)."""
+    try:
+        new = Subplan.model_validate(yaml.safe_load(new_text))
+    except Exception as exc:  # noqa: BLE001
+        raise RuntimeError(f"更新後的檔案無法讀回（{exc}）；未寫入任何檔案") from exc
+    flagged = {r.index for r in changes.removed}
+    expected_old = [
+        p.model_copy(update={"removed": i in flagged or (p.removed and i not in changes.restored)})
+        for i, p in enumerate(old.points)
+    ]
+    kept = [p for p in new.points if p.key in {q.key for q in old.points}]
+    added = [p.key for p in new.points if p.key not in {q.key for q in old.points}]
+    if kept != expected_old or sorted(added) != sorted(r.key for r in changes.added):
+        raise RuntimeError("更新後的評核重點與預期不符；未寫入任何檔案")
+    if new.model_dump(exclude={"points"}) != old.model_dump(exclude={"points"}):
+        raise RuntimeError("更新改動了評核重點以外的欄位；未寫入任何檔案")
+
+
+def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
+    """Merge the bureau plan's changes into ``unit``'s subplan, keeping every byte the unit wrote.
+
+    The previous file is kept as a numbered backup; nothing is written when nothing changed.
+    """
+    name = resolve_unit(plan, unit)
+    path = subplan_path(folder, name)
+    if not path.exists():
+        raise UserError(
+            f"找不到 {display_name(path)}；請先執行：sqdocs subplan init {display_name(Path(folder))} --unit {name}"
+        )
+    loaded = read_subplan(path, plan)  # LoadError (file:line:col) if the unit's file cannot be read
+    changes = subplan_changes(plan, loaded.subplan)
+    if not changes:
+        return UpdateResult(path, None, changes, loaded.subplan)
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig")
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    new_text = apply_changes(text, plan, loaded.subplan, changes)
+    _verify(new_text, loaded.subplan, plan, changes)
+    backup = backup_path(path)
+    write_atomic(backup, raw)
+    write_atomic(path, bom + new_text.encode("utf-8"))
+    return UpdateResult(path, backup, changes, loaded.subplan)

@@ -1,0 +1,370 @@
+"""Detailed plans (細部執行計畫): init from the bureau plan, update without losing work, check."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sqdocs.check import check_subplan, check_subplans
+from sqdocs.cli import main
+from sqdocs.derive import apply_changes, subplan_annex, subplan_changes, subplan_skeleton
+from sqdocs.load import LoadError, load_plan, load_subplans, read_subplan, subplan_path
+
+PRECINCTS = ["第一分局", "第二分局", "第三分局", "第四分局"]
+
+
+# ---- helpers -------------------------------------------------------------------
+
+
+def assigned_by_hand(folder: Path, unit: str) -> list[tuple[str, str, str]]:
+    """The points of annex1.yaml whose 承辦單位 name ``unit`` or a group holding it, read raw."""
+    registry = yaml.safe_load((folder / "units.yaml").read_text(encoding="utf-8"))
+    everyone = [u["name"] for u in registry["units"]]
+    holds: dict[str, list[str]] = {name: [name] for name in everyone}
+    for group in registry["groups"]:
+        members = everyone if group.get("all") else group["members"]
+        for name in [group["name"], *group.get("aliases", [])]:
+            holds[name] = members
+    annex = yaml.safe_load((folder / "annex1.yaml").read_text(encoding="utf-8"))
+    found = []
+    for dim in annex["dimensions"]:
+        for item in dim.get("items", []):
+            for point in item["points"]:
+                if any(unit in holds[name] for name in point["units"]):
+                    found.append((dim["name"], item["name"], point["name"]))
+    return found
+
+
+SLOT = re.compile(r"( +)practices: .*\n +-\n +deadline: .*\n +units: \[\] .*\n")
+
+
+def fill(text: str, unit: str) -> str:
+    """A skeleton with every slot filled, as a clerk would (distinct text per point)."""
+    count = iter(range(1, 1000))
+
+    def filled(match: re.Match[str]) -> str:
+        pad, n = match.group(1), next(count)
+        return (
+            f"{pad}practices:\n{pad}  - {unit}第 {n} 項作法：各派出所每月辦理一次。\n"
+            f"{pad}  - 行政組每季檢討第 {n} 項。\n"
+            f"{pad}deadline: 107 年 6 月 30 日   # 本分局自訂\n{pad}units: [行政組, 各派出所]\n"
+        )
+
+    return SLOT.sub(filled, text)
+
+
+@pytest.fixture()
+def fresh(data_copy: Path) -> Path:
+    """A copy of the sample data without subplans."""
+    shutil.rmtree(data_copy / "subplans", ignore_errors=True)
+    return data_copy
+
+
+def filled_subplan(folder: Path, unit: str = "第一分局") -> Path:
+    assert main(["subplan", "init", str(folder), "--unit", unit]) == 0
+    path = subplan_path(folder, unit)
+    path.write_text(fill(path.read_text(encoding="utf-8"), unit), encoding="utf-8")
+    return path
+
+
+def edit_annex1(folder: Path, old: str, new: str) -> None:
+    path = folder / "annex1.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+NEW_POINT = """          - name: 洽公場所指引標示
+            practices:
+              - 各分局洽公場所設置明顯指引標示及雙語說明。
+            deadline: 107 年 9 月 30 日
+            units: [各分局]
+"""
+BEFORE_TRANSPARENCY = "          - name: 服務資訊透明度\n"
+
+
+def only_insertions(old: str, new: str) -> list[str]:
+    """The lines ``new`` adds to ``old``; fails if any line of ``old`` changed or went away."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    added = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        assert tag in ("equal", "insert"), f"{tag}: {a[i1:i2]!r} → {b[j1:j2]!r}"
+        if tag == "insert":
+            added += b[j1:j2]
+    return added
+
+
+# ---- init ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", [*PRECINCTS, "行政科", "勤指中心"])
+def test_init_lists_exactly_the_points_assigned_through_the_registry(fresh: Path, capsys, unit: str):
+    assert main(["subplan", "init", str(fresh), "--unit", unit]) == 0
+    assert "✓ 已建立" in capsys.readouterr().out
+    loaded = read_subplan(subplan_path(fresh, unit), load_plan(fresh))
+    expected = assigned_by_hand(fresh, unit)
+    assert [p.key for p in loaded.subplan.points] == expected
+    if unit in PRECINCTS:
+        assert len(expected) == 14  # every point of 各分局 and 各單位; none names a 分局 alone
+
+
+def test_init_shows_bureau_practices_as_comments_not_data(fresh: Path, plan):
+    text = subplan_skeleton(plan, "第二分局")
+    data = yaml.safe_load(text)
+    for ref in plan.points_for("第二分局"):
+        for n, practice in enumerate(ref.point.practices, 1):
+            assert f"#   {n}. {practice}" in text
+    assert all(p["practices"] == [None] and p["deadline"] is None and p["units"] == [] for p in data["points"])
+    assert "請勿修改" in text and "完成期限" in text  # instructions for the clerk
+    assert data["unit"] == "第二分局" and "各派出所" in data["sub_units"]
+
+
+def test_init_twice_refuses_and_keeps_the_file(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    before = path.read_bytes()
+    capsys.readouterr()
+    assert main(["subplan", "init", str(fresh), "--unit", "第一分局"]) == 2
+    err = capsys.readouterr().err
+    assert "已存在" in err and "subplan update" in err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("unit,message", [("第五分局", "是不是「第四分局」"), ("各分局", "群組")])
+def test_init_unknown_unit_or_group_exits_2(fresh: Path, capsys, unit: str, message: str):
+    assert main(["subplan", "init", str(fresh), "--unit", unit]) == 2
+    assert message in capsys.readouterr().err
+    assert not (fresh / "subplans").exists()
+
+
+# ---- update --------------------------------------------------------------------
+
+
+def test_update_adds_a_new_point_and_keeps_the_units_text_byte_for_byte(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    old = path.read_text(encoding="utf-8")
+    edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    capsys.readouterr()
+
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    out = capsys.readouterr().out
+    assert "新增：基礎服務／服務友善／洽公場所指引標示" in out
+
+    new = path.read_text(encoding="utf-8")
+    added = "".join(only_insertions(old, new))
+    assert "point: 洽公場所指引標示" in added
+    # every block of the unit's own text is still there, unchanged
+    for block in old.split("\n\n"):
+        assert block in new
+    backup = path.with_name("第一分局.yaml.bak.1")
+    assert backup.read_text(encoding="utf-8") == old
+
+    # placed in the bureau's order, between 服務行為的友善性 and 服務資訊透明度
+    loaded = read_subplan(path, load_plan(fresh))
+    names = [p.point for p in loaded.subplan.points]
+    assert names.index("洽公場所指引標示") == names.index("服務行為的友善性") + 1
+    assert [p.key for p in loaded.subplan.points] == assigned_by_hand(fresh, "第一分局")
+
+
+def test_update_marks_a_removed_point_and_keeps_its_text(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    old = path.read_text(encoding="utf-8")
+    annex = (fresh / "annex1.yaml").read_text(encoding="utf-8")
+    start = annex.index("          - name: 服務及時性\n")
+    end = annex.index("          - name: 服務人員專業度\n")
+    (fresh / "annex1.yaml").write_text(annex[:start] + annex[end:], encoding="utf-8")
+
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    assert "標記 removed：基礎服務／服務一致及正確／服務及時性" in capsys.readouterr().out
+    new = path.read_text(encoding="utf-8")
+    added = only_insertions(old, new)
+    assert [line.strip() for line in added][-1] == "removed: true"
+    assert any("本局計畫已刪除此評核重點" in line for line in added)
+
+    loaded = read_subplan(path, load_plan(fresh))
+    entry = next(p for p in loaded.subplan.points if p.point == "服務及時性")
+    assert entry.removed and entry.practices  # the unit's practices are still there
+
+
+def test_update_marks_a_point_no_longer_assigned_and_restores_it_later(fresh: Path):
+    path = filled_subplan(fresh)
+    plan_text = (fresh / "annex1.yaml").read_text(encoding="utf-8")
+    edit_annex1(fresh, "units: [秘書科, 交通隊, 各分局]", "units: [秘書科, 交通隊]")
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    marked = path.read_text(encoding="utf-8")
+    assert "本局計畫已不再指派本單位辦理此評核重點" in marked
+
+    (fresh / "annex1.yaml").write_text(plan_text, encoding="utf-8")  # the bureau assigns it again
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    loaded = read_subplan(path, load_plan(fresh))
+    assert not any(p.removed for p in loaded.subplan.points)
+    assert path.with_name("第一分局.yaml.bak.2").read_text(encoding="utf-8") == marked
+    assert check_subplan(load_plan(fresh), loaded.subplan) == []
+
+
+def test_update_without_changes_writes_nothing(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    before = path.read_bytes()
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    assert "未修改" in capsys.readouterr().out
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["第一分局.yaml"]
+
+
+def test_update_of_a_missing_subplan_exits_2(fresh: Path, capsys):
+    assert main(["subplan", "update", str(fresh), "--unit", "第三分局"]) == 2
+    assert "subplan init" in capsys.readouterr().err
+
+
+def test_update_keeps_crlf_and_handles_existing_removed_field(plan):
+    from sqdocs.model import Subplan
+
+    # the clerk's file has Windows line ends and an extra entry of its own with "removed: false"
+    text = fill(subplan_skeleton(plan, "第四分局"), "第四分局") + (
+        "  - dimension: 基礎服務\n    item: 服務一致及正確\n    point: 服務人員專業度\n"
+        "    practices: [自行加列的作法。]\n    removed: false\n"
+    )
+    crlf = text.replace("\n", "\r\n")
+    subplan = Subplan.model_validate(yaml.safe_load(crlf))
+    changes = subplan_changes(plan, subplan)
+    assert [(r.index, r.deleted) for r in changes.removed] == [(14, False)] and not changes.added
+    new = apply_changes(crlf, plan, subplan, changes)
+    assert "\n" not in new.replace("\r\n", "")
+    assert new == crlf.replace("removed: false", "removed: true")
+
+
+def test_update_into_an_empty_points_list(plan):
+    from sqdocs.model import Subplan
+
+    text = "unit: 第三分局\nsub_units: [行政組]\npoints: []   # 尚未列出\n"
+    subplan = Subplan.model_validate(yaml.safe_load(text))
+    new = apply_changes(text, plan, subplan, subplan_changes(plan, subplan))
+    assert new.startswith("unit: 第三分局\nsub_units: [行政組]\npoints:    # 尚未列出\n")  # only "[]" went
+    assert [tuple(p[k] for k in ("dimension", "item", "point")) for p in yaml.safe_load(new)["points"]] == [
+        ref.key for ref in plan.points_for("第三分局")
+    ]
+
+
+# ---- check ---------------------------------------------------------------------
+
+
+def test_check_reports_removed_point_empty_practices_and_late_deadline(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    annex = (fresh / "annex1.yaml").read_text(encoding="utf-8")
+    start = annex.index("          - name: 服務及時性\n")
+    end = annex.index("          - name: 服務人員專業度\n")
+    (fresh / "annex1.yaml").write_text(annex[:start] + annex[end:], encoding="utf-8")
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  - 第一分局第 3 項作法：各派出所每月辦理一次。\n      - 行政組每季檢討第 3 項。\n", "  -\n")
+    at = text.index("deadline:", text.index("point: 服務資訊透明度\n"))
+    text = text[:at] + text[at:].replace("107 年 6 月 30 日", "108 年 3 月 31 日", 1)
+    path.write_text(text, encoding="utf-8")
+    for unit in PRECINCTS[1:]:
+        filled_subplan(fresh, unit)
+    capsys.readouterr()
+
+    assert main(["check", str(fresh)]) == 1
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("第一分局  ")]
+    assert any("本局計畫已無此重點" in r and "服務及時性" in r for r in rows)
+    assert any("未填具體作法" in r and "網站使用便利性" in r for r in rows)
+    assert any("期限超出期程" in r and "108 年 3 月 31 日" in r and "服務資訊透明度" in r for r in rows)
+    assert len(rows) == 1 + 3  # the summary row and the three problems
+    assert re.search(r"subplans/第一分局\.yaml:\d+", out)
+    assert re.search(r"第二分局\s+13\s+13\s+0\s+完成", out)  # written after the bureau dropped a point
+
+
+def test_check_reports_missing_points_units_and_subplans(fresh: Path, capsys):
+    path = filled_subplan(fresh, "第二分局")
+    text = path.read_text(encoding="utf-8")
+    first = text.index("  - dimension: 基礎服務")
+    second = text.index("  - dimension: 基礎服務", first + 1)
+    text = text[:first] + text[second:]  # the clerk deleted the first point
+    text = text.replace("units: [行政組, 各派出所]", "units: [行政組, 偵察隊]", 1)
+    path.write_text(text, encoding="utf-8")
+    plan = load_plan(fresh)
+    subplans = {u: f.subplan for u, f in load_subplans(fresh, plan).items()}
+    problems = check_subplans(plan, subplans)
+    kinds = {(p.unit, p.kind) for p in problems}
+    assert ("第二分局", "missing") in kinds
+    assert ("第二分局", "unknown_unit") in kinds
+    assert {("第一分局", "no_subplan"), ("第三分局", "no_subplan"), ("第四分局", "no_subplan")} <= kinds
+    unknown = next(p for p in problems if p.kind == "unknown_unit")
+    assert "偵察隊" in unknown.message and "是不是「偵查隊」" in unknown.message
+    assert main(["check", str(fresh)]) == 1
+
+
+def test_check_of_a_complete_set_exits_0(fresh: Path, capsys):
+    for unit in PRECINCTS:
+        filled_subplan(fresh, unit)
+    capsys.readouterr()
+    assert main(["check", str(fresh)]) == 0
+    assert "4 個單位的細部執行計畫都完整" in capsys.readouterr().out
+
+
+def test_check_structure_errors_give_file_line_col_and_exit_2(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines) if line.strip() == "deadline: 107 年 6 月 30 日   # 本分局自訂")
+    lines[n] = "    deadline: 107 年 6 月\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(fresh)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(rf"subplans/第一分局\.yaml:{n + 1}:\d+: points\[0\]\.deadline: 完成期限「107 年 6 月」", err)
+
+    path.write_text(text.replace("unit: 第一分局", "unit: 第二分局"), encoding="utf-8")
+    assert main(["check", str(fresh)]) == 2
+    assert "檔名應為 第二分局.yaml" in capsys.readouterr().err
+
+    path.write_text(text + "  - dimension: 基礎服務\n    item: 服務一致及正確\n    point: 服務及時性\n", encoding="utf-8")
+    assert main(["check", str(fresh)]) == 2
+    assert "評核重點「基礎服務／服務一致及正確／服務及時性」重複" in capsys.readouterr().err
+
+    path.write_text(text.replace("sub_units:\n", "sub_groups:\n  - name: 各所\n    members: [甲派出所]\nsub_units:\n"), encoding="utf-8")
+    assert main(["check", str(fresh)]) == 2
+    assert re.search(r"sub_groups\[0\]\.members\[0\]: 未知的承辦單位「甲派出所」", capsys.readouterr().err)
+
+    path.write_text("unit: [第一分局\n", encoding="utf-8")
+    assert main(["check", str(fresh)]) == 2
+    assert re.search(r"subplans/第一分局\.yaml:\d+:\d+: YAML 語法錯誤", capsys.readouterr().err)
+
+
+def test_subplan_annex_follows_the_bureau_order_with_the_units_work(fresh: Path):
+    path = filled_subplan(fresh, "第三分局")
+    plan = load_plan(fresh)
+    subplan = read_subplan(path, plan).subplan
+    annex = subplan_annex(plan, subplan)
+    keys = [(d.name, i.name, p.name) for d in annex.dimensions for i in d.items for p in i.points]
+    assert keys == [ref.key for ref in plan.points_for("第三分局")]
+    first = annex.dimensions[0].items[0].points[0]
+    assert first.practices[0] == "第三分局第 1 項作法：各派出所每月辦理一次。"
+    assert first.units == ["行政組", "各派出所"]
+    assert annex.title == "基隆市警察局第三分局 107 年度提升服務品質細部執行計畫"
+
+
+def test_subplan_annex_refuses_an_incomplete_subplan(fresh: Path, plan):
+    from sqdocs.errors import UserError
+    from sqdocs.model import Subplan
+
+    subplan = Subplan.model_validate(yaml.safe_load(subplan_skeleton(plan, "第一分局")))
+    with pytest.raises(UserError, match="尚未填完"):
+        subplan_annex(plan, subplan)
+
+
+def test_loading_broken_subplans_collects_every_problem(fresh: Path):
+    first = filled_subplan(fresh)
+    first.write_text(first.read_text(encoding="utf-8").replace("    units: [行政組, 各派出所]", "    units: 行政組", 1), encoding="utf-8")
+    second = filled_subplan(fresh, "第二分局")
+    second.write_text(second.read_text(encoding="utf-8").replace("  - 交通組\n", "  - 交通組\n  - 行政組\n"), encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        load_subplans(fresh, load_plan(fresh))
+    found = [(Path(d.file).name, d.message) for d in info.value.diagnostics]
+    assert any(f == "第一分局.yaml" and "應為清單" in m for f, m in found)
+    assert any(f == "第二分局.yaml" and "「行政組」重複" in m for f, m in found)
