@@ -8,6 +8,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -296,7 +297,7 @@ def _tricky_plan(plan: Plan) -> Plan:
     dim = plan.annex1.dimensions[0]
     item = dim.items[0]
     point = item.points[0]
-    point = point.model_copy(update={"practices": [TRICKY, *point.practices[1:]]})
+    point = point.model_copy(update={"practices": [TRICKY, *point.practices[1:]], "deadline": date(2018, 6, 30)})
     item = item.model_copy(update={"points": [point, *item.points[1:]]})
     dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
     annex1 = plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]})
@@ -306,11 +307,13 @@ def _tricky_plan(plan: Plan) -> Plan:
     return dataclasses.replace(plan, body=body, annex1=annex1, roster=roster)
 
 
-def test_special_characters_and_tags_in_data_come_out_literally(plan):
+def test_data_comes_out_literally(plan):
+    """& < > quotes and Jinja syntax in data are text; a date deadline is written in ROC form."""
     doc = Document(io.BytesIO(render_plan(_tricky_plan(plan), BuildOptions())))
     assert doc.paragraphs[0].text == f"{plan.title} {TRICKY}"
     assert TRICKY in [p.text for p in doc.paragraphs if p.style.name == "Body Text"]
     assert _cell_lines(doc.tables[0].rows[1].cells[2])[0] == f"1. {TRICKY}"
+    assert doc.tables[0].rows[1].cells[3].text == "107 年 6 月 30 日"
     assert doc.tables[-1].rows[1].cells[2].text == TRICKY
     assert doc.core_properties.title == f"{plan.title} {TRICKY}"
     assert "49" not in doc.paragraphs[0].text
