@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SAMPLE
 
 from sqdocs.check import check_subplan, check_subplans
 from sqdocs.cli import main
@@ -368,3 +369,32 @@ def test_loading_broken_subplans_collects_every_problem(fresh: Path):
     found = [(Path(d.file).name, d.message) for d in info.value.diagnostics]
     assert any(f == "第一分局.yaml" and "應為清單" in m for f, m in found)
     assert any(f == "第二分局.yaml" and "「行政組」重複" in m for f, m in found)
+
+
+# ---- the sample data -------------------------------------------------------------
+
+
+def test_sample_subplans_pass_check(capsys):
+    assert main(["check", str(SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    for unit in PRECINCTS:
+        assert re.search(rf"{unit}\s+14\s+14\s+0\s+完成", out)
+
+
+@pytest.mark.parametrize("unit", PRECINCTS)
+def test_sample_subplan_covers_exactly_its_points_and_is_marked_as_sample(plan, unit: str):
+    path = subplan_path(SAMPLE, unit)
+    loaded = read_subplan(path, plan)
+    assert [p.key for p in loaded.subplan.points] == assigned_by_hand(SAMPLE, unit)
+    assert path.read_text(encoding="utf-8").startswith("# 【範例資料】本檔是為 sqdocs 撰寫的示範資料")
+    stations = loaded.subplan.group("各派出所")
+    assert stations is not None and all(m.endswith("派出所") for m in stations.members)
+    for entry in loaded.subplan.points:
+        assert len(entry.practices) >= 2 and all(p.endswith("。") for p in entry.practices)
+
+
+def test_update_of_a_sample_subplan_changes_nothing(data_copy: Path):
+    before = {p.name: p.read_bytes() for p in (data_copy / "subplans").iterdir()}
+    for unit in PRECINCTS:
+        assert main(["subplan", "update", str(data_copy), "--unit", unit]) == 0
+    assert {p.name: p.read_bytes() for p in (data_copy / "subplans").iterdir()} == before
