@@ -1,0 +1,119 @@
+"""Page furniture: the page template, the footer 「第 X 頁，共 Y 頁」, bookmarks and metadata."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from sqdocs.writers import layout
+
+PAGE_SIZE = (layout.PAGE_WIDTH_MM * mm, layout.PAGE_HEIGHT_MM * mm)
+FOOTER_PT = layout.TABLE_PT
+FOOTER_Y = layout.MARGIN_BOTTOM_MM * mm / 2
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A bookmark: set as ``flowable.outline`` and it is added when the flowable is placed."""
+
+    key: str
+    title: str
+    level: int = 0
+
+
+def mark(flowable: Flowable, key: str, title: str, level: int = 0) -> Flowable:
+    flowable.outline = Outline(key, title, level)
+    return flowable
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    created: date
+    lang: str = "zh-TW"
+
+
+def _numbered_canvas(font: str):
+    """A Canvas that holds pages back until the end, so each footer can give the page total.
+
+    Bookmarks are held with their page and set when it is really written: reportlab binds a
+    bookmark to the page being written, which is only the right one at that time.
+    """
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict] = []
+            self._held_marks: list[tuple[str, tuple, dict]] = []
+
+        def bookmarkPage(self, key, *args, **kwargs):  # reportlab's name
+            self._held_marks.append((key, args, kwargs))
+
+        def showPage(self):
+            self._held_pages.append(dict(self.__dict__, _marks=self._held_marks))
+            self._held_marks = []
+            self._startPage()
+
+        def save(self):
+            total = len(self._held_pages)
+            for number, state in enumerate(self._held_pages, 1):
+                marks = state.pop("_marks")
+                self.__dict__.update(state)
+                for key, args, kwargs in marks:
+                    Canvas.bookmarkPage(self, key, *args, **kwargs)
+                self.setFont(font, FOOTER_PT)
+                self.drawCentredString(PAGE_SIZE[0] / 2, FOOTER_Y, f"第 {number} 頁，共 {total} 頁")
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+class _DocTemplate(BaseDocTemplate):
+    def __init__(self, buffer, meta: Metadata, font: str):
+        self._created = meta.created
+        frame = Frame(
+            layout.MARGIN_LEFT_MM * mm, layout.MARGIN_BOTTOM_MM * mm,
+            layout.TEXT_WIDTH_MM * mm,
+            (layout.PAGE_HEIGHT_MM - layout.MARGIN_TOP_MM - layout.MARGIN_BOTTOM_MM) * mm,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
+        )
+        super().__init__(
+            buffer, pagesize=PAGE_SIZE, pageTemplates=[PageTemplate("page", [frame])],
+            title=meta.title, author=meta.author, subject=meta.subject,
+            keywords=list(meta.keywords), creator="sqdocs", lang=meta.lang,
+            displayDocTitle=True, pageCompression=1,
+            invariant=1,  # no time stamp or random file ID: same data, same bytes
+            initialFontName=font,  # else the canvas sets Helvetica, a font not embedded
+        )
+
+    def _makeCanvas(self, filename=None, canvasmaker=Canvas):
+        canvas = super()._makeCanvas(filename, canvasmaker)
+        day = self._created
+        stamp = f"D:{day.year:04d}{day.month:02d}{day.day:02d}000000+08'00'"
+        canvas._doc.info._dateFormatter = lambda *_: stamp  # the document's own date, Taipei time
+        canvas.showOutline()
+        return canvas
+
+    def afterFlowable(self, flowable):
+        outline = getattr(flowable, "outline", None)
+        if isinstance(outline, Outline):
+            top = self.frame._y + flowable.height
+            self.canv.bookmarkPage(outline.key, fit="XYZ", left=0, top=top)
+            self.canv.addOutlineEntry(outline.title, outline.key, outline.level, closed=outline.level > 0)
+
+
+def render(story: list[Flowable], meta: Metadata, font: str) -> bytes:
+    """Lay out ``story`` on A4 pages with footers, bookmarks and metadata; the PDF's bytes."""
+    buffer = io.BytesIO()
+    doc = _DocTemplate(buffer, meta, font)
+    doc.build(story, canvasmaker=_numbered_canvas(font))
+    return buffer.getvalue()

@@ -1,0 +1,131 @@
+"""Chinese line breaking: where a line may end, and greedy filling of lines.
+
+Rules (the usual ones of Traditional Chinese typesetting):
+
+* a line may break between any two CJK characters;
+* never before closing punctuation (，。、；：！？」』） …) and never after opening
+  punctuation (「『（ …);
+* Latin words and numbers (``m-police``, ``A1``, ``ODF``) are not split, except when a
+  single word is wider than the whole line;
+* spaces end a line (they hang in the margin) and never start one.
+
+Pure functions of text and widths, so they can be tested without reportlab.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+# May not start a line (行首禁則).
+CLOSING = frozenset(
+    "，。、；：！？」』）〉》】〕〗］｝〞’”…‥·・％‰．｡､﹐﹑﹒﹔﹕﹖﹗﹚﹜﹞"
+    ",.;:!?)]}%"
+)
+# May not end a line (行尾禁則).
+OPENING = frozenset("「『（〈《【〔〖［｛〝‘“﹙﹛﹝([{")
+
+_FUZZ = 1e-6
+
+
+def _is_wide(ch: str) -> bool:
+    """Ideographs, kana, fullwidth forms and the CJK symbols set in them: breakable on both sides."""
+    width = unicodedata.east_asian_width(ch)
+    # 'A' (ambiguous) covers Latin-1 letters too; from U+2000 on it is dashes, ☐, … set full width.
+    return width in ("W", "F") or (width == "A" and ord(ch) >= 0x2000)
+
+
+def may_break(before: str, after: str) -> bool:
+    """Whether a line may end between the characters ``before`` and ``after``."""
+    if after.isspace() or after in CLOSING or before in OPENING:
+        return False
+    if before.isspace():
+        return True
+    if _is_wide(before) or _is_wide(after):
+        return True
+    # Half-width brackets hug the Latin word they enclose: 「(GIS)」, 「e)」.
+    return (before in CLOSING and not after.isalnum()) or (after in OPENING and not before.isalnum())
+
+
+def break_points(text: str) -> list[bool]:
+    """``result[i]`` is True when a line may start at ``text[i]`` (index 0 is always False)."""
+    return [False] + [may_break(text[i - 1], text[i]) for i in range(1, len(text))]
+
+
+def clusters(text: str) -> list[str]:
+    """The text cut into pieces that must stay on one line."""
+    points = break_points(text)
+    cuts = [i for i, ok in enumerate(points) if ok] + [len(text)]
+    out, start = [], 0
+    for cut in cuts:
+        if cut > start:
+            out.append(text[start:cut])
+        start = cut
+    return out
+
+
+@dataclass(frozen=True)
+class Line:
+    """Characters ``start``–``end`` (end exclusive, trailing spaces included) of width ``width``.
+
+    ``width`` leaves out the trailing spaces: they hang past the line end.
+    """
+
+    start: int
+    end: int
+    width: float
+
+
+def fit_lines(text: str, widths: Sequence[float], max_widths: Sequence[float]) -> list[Line]:
+    """Fill lines greedily; ``max_widths[i]`` is the width of line i (the last one repeats)."""
+    if len(widths) != len(text):
+        raise ValueError("one width per character is needed")
+    points = break_points(text)
+    lines: list[Line] = []
+    start, n = 0, len(text)
+    while start < n:
+        limit = max_widths[min(len(lines), len(max_widths) - 1)]
+        used = 0.0  # width up to i, trailing spaces included
+        ink = 0.0  # width up to the last non-space character
+        last_break = None
+        i = start
+        end = n
+        while i < n:
+            if i > start and points[i]:
+                last_break = i
+            used += widths[i]
+            if not text[i].isspace():
+                if used > limit + _FUZZ and i > start:
+                    # Too wide: end at the last allowed break, or mid-word if there is none
+                    # (a word longer than the line must still make progress).
+                    end = last_break if last_break is not None else _cut_word(text, start, i)
+                    break
+                ink = used
+            i += 1
+        if end < n:
+            ink = _ink_width(text, widths, start, end)
+        lines.append(Line(start, end, ink))
+        start = end
+    return lines
+
+
+def _cut_word(text: str, start: int, i: int) -> int:
+    """Where to cut a word wider than the line: as late as possible, but still never before
+    closing or after opening punctuation (only the keep-words-whole rule gives way)."""
+    for j in range(i, start, -1):
+        if not (text[j] in CLOSING or text[j].isspace() or text[j - 1] in OPENING):
+            return j
+    return i
+
+
+def _ink_width(text: str, widths: Sequence[float], start: int, end: int) -> float:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return sum(widths[start:end])
+
+
+def wrap(text: str, measure: Callable[[str], float], max_width: float) -> list[str]:
+    """``text`` as lines no wider than ``max_width`` (trailing spaces dropped)."""
+    widths = [measure(ch) for ch in text]
+    return [text[ln.start : ln.end].rstrip() for ln in fit_lines(text, widths, [max_width])]

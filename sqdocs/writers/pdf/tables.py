@@ -1,0 +1,224 @@
+"""The annex tables: 附件 1 implementation items, 附件 2 checklist, 附件 3 roster.
+
+Headers and column widths come from :mod:`sqdocs.writers.layout`; numbering from
+:mod:`sqdocs.outline`.
+
+An item (評核項目) spans the rows of its points. It is not a reportlab SPAN: a span cannot
+split when its rows are taller than a page. Instead the label sits in the group's first row
+and the horizontal lines of that column are left out inside the group, so it looks merged
+while every row can still split across pages. Where a page starts inside a group (or inside
+a split row) the item and point names are repeated with 「（續）」, so no page is anonymous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Table
+
+from sqdocs.model import CheckDimension, Dimension, Roster
+from sqdocs.outline import numbered
+from sqdocs.text.roc import format_roc
+from sqdocs.writers import layout
+from sqdocs.writers.layout import Column
+from sqdocs.writers.pdf.text import Typesetter
+
+OUTER_LINE = 0.9
+INNER_LINE = 0.5
+HEADER_SHADE = colors.Color(0.9, 0.9, 0.9)
+PADDING = (3, 2.5, 3, 3.5)  # left, top, right, bottom (pt)
+
+Cell = list[Flowable]
+
+
+CONTINUED = "（續）"
+
+
+@dataclass
+class Row:
+    """A table row; ``carry`` are the labels (column → text) repeated when a page starts in it."""
+
+    cells: list[Cell]
+    continues_group: bool = False  # the first column belongs to the previous row's group
+    carry: dict[int, str] = field(default_factory=dict)
+
+    def carried(self, split_inside: bool) -> dict[int, str]:
+        """Labels to repeat at the top of a page that starts with this row (or its rest)."""
+        if split_inside:
+            return self.carry
+        return {0: self.carry[0]} if self.continues_group and 0 in self.carry else {}
+
+
+class GroupedTable(Table):
+    """A Table that repeats the item / point labels on the page where their rows continue."""
+
+    sq_rows: list[Row | None] = []  # one per table row, None for the header
+    sq_label = None  # text → cell content
+
+    def split(self, availWidth, availHeight):  # reportlab's names
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2 or not self.sq_rows:
+            return parts
+        top, rest = parts
+        head = self.repeatRows
+        # A row split in two appears in both parts: one row more than before.
+        split_inside = top._nrows + rest._nrows - head == self._nrows + 1
+        first = top._nrows - 1 if split_inside else top._nrows
+        if split_inside and not any(rest._cellvalues[head]):
+            # The row fitted but for its bottom padding: drop its empty rest, which would
+            # otherwise open the next page as a blank row.
+            rest = _drop_first_row(rest, availWidth, head)
+            if rest is None:
+                return [top]
+            split_inside, first = False, first + 1
+        top.sq_rows, top.sq_label = self.sq_rows[: top._nrows], self.sq_label
+        rest.sq_rows, rest.sq_label = [None] * head + self.sq_rows[first:], self.sq_label
+        row = self.sq_rows[first]
+        labels = row.carried(split_inside) if row else {}
+        if labels:
+            cells = list(rest._cellvalues[head])  # a new row list: the old one may be shared
+            for col, text in labels.items():
+                cells[col] = self.sq_label(text + CONTINUED)
+            rest._cellvalues = [*rest._cellvalues[:head], cells, *rest._cellvalues[head + 1 :]]
+            # The row's height was measured without the label: measure it again.
+            rest._argH = rest._rowHeights = [*rest._argH[:head], None, *rest._argH[head + 1 :]]
+        return [top, rest]
+
+
+def _drop_first_row(table: Table, width: float, head: int) -> Table | None:
+    """``table`` without its first row below the header (None if no row is left).
+
+    Done by splitting just below that row, so reportlab keeps the line and cell styles right.
+    """
+    table._calc(width, 1e9)
+    below = sum(table._rowHeights[: head + 1]) + 0.01
+    parts = table._splitRows(below, doInRowSplit=False)
+    return parts[1] if len(parts) == 2 else None
+
+
+def grid(columns: Sequence[Column], rows: list[Row], ts: Typesetter) -> Table:
+    """A table with a header row repeated on every page; rows may split across pages."""
+    header = [[ts.para(c.header, ts.styles.header, f"表頭「{c.header}」")] for c in columns]
+    data = [header, *[row.cells for row in rows]]
+    left, top, right, bottom = PADDING
+    style = [
+        ("FONT", (0, 0), (-1, -1), ts.fonts.main, layout.TABLE_PT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), left),
+        ("TOPPADDING", (0, 0), (-1, -1), top),
+        ("RIGHTPADDING", (0, 0), (-1, -1), right),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
+        ("BOX", (0, 0), (-1, -1), OUTER_LINE, colors.black),
+        ("LINEAFTER", (0, 0), (-2, -1), INNER_LINE, colors.black),
+        ("LINEBELOW", (0, 0), (-1, 0), OUTER_LINE, colors.black),
+        # Close the table at a page break (BOX alone leaves a split row open at the bottom).
+        ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), OUTER_LINE, colors.black),
+    ]
+    for r in range(1, len(rows)):  # the line below data row r (table row r) …
+        first = 1 if rows[r].continues_group else 0  # … left out under a merged-looking label
+        style.append(("LINEBELOW", (first, r), (-1, r), INNER_LINE, colors.black))
+    # splitByRow=0: fill the page and split the row that does not fit (as Word does), rather
+    # than leave the rest of the page empty; a row taller than a page must split anyway.
+    table = GroupedTable(
+        data, colWidths=[c.width_mm * mm for c in columns], repeatRows=1,
+        splitByRow=0, splitInRow=1, style=style, hAlign="LEFT",
+    )
+    table.sq_rows = [None, *rows]
+    table.sq_label = lambda text: [ts.para(text, ts.styles.cell, text)]
+    return table
+
+
+def _deadline(value: date | str) -> str:
+    return format_roc(value) if isinstance(value, date) else value
+
+
+def _numbered(texts: Sequence[str], ts: Typesetter, where: str) -> Cell:
+    """Numbered entries (1. 2. …), each with its number hanging."""
+    cell = []
+    for n, line in enumerate(numbered(list(texts)), 1):
+        label, text = line.split(" ", 1)  # outline.numbered writes 「1. text」
+        cell.append(ts.hanging(label + " ", text, ts.styles.cell, f"{where}第 {n} 項"))
+    return cell
+
+
+def _checked(texts: Sequence[str], ts: Typesetter, where: str) -> Cell:
+    """Checklist entries, each after a ☐ that hangs."""
+    return [
+        ts.hanging(layout.CHECKBOX + " ", text, ts.styles.cell, f"{where}第 {n} 項")
+        for n, text in enumerate(texts, 1)
+    ]
+
+
+def _cell(text: str, ts: Typesetter, where: str, center: bool = False) -> Cell:
+    return [ts.para(text, ts.styles.cell_center if center else ts.styles.cell, where)] if text else []
+
+
+def annex1_table(dim: Dimension, ts: Typesetter, where: str) -> Table:
+    """附件 1, one dimension: 評核項目 | 評核重點 | 具體作法 | 完成期限 | 承辦單位 (整體: 評核重點 | 辦理事項)."""
+    if dim.scope == "整體":
+        point_h, action_h = (c.header for c in layout.ANNEX1_OVERALL_COLUMNS)
+        rows = [
+            Row([
+                _cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+                _numbered(p.actions, ts, f"{where}「{p.name}」{action_h}"),
+            ], carry={0: p.name})
+            for p in dim.points
+        ]
+        return grid(layout.ANNEX1_OVERALL_COLUMNS, rows, ts)
+    item_h, point_h, practice_h, deadline_h, units_h = (c.header for c in layout.ANNEX1_COLUMNS)
+    rows = []
+    for item in dim.items:
+        for i, p in enumerate(item.points):
+            at = f"{where}「{p.name}」"
+            rows.append(Row([
+                _cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
+                _cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+                _numbered(p.practices, ts, f"{at}{practice_h}"),
+                _cell(_deadline(p.deadline), ts, f"{at}{deadline_h}", center=True),
+                [ts.para(u, ts.styles.cell_center, f"{at}{units_h}") for u in p.units],
+            ], continues_group=i > 0, carry={0: item.name, 1: p.name}))
+    return grid(layout.ANNEX1_COLUMNS, rows, ts)
+
+
+def annex2_table(dim: CheckDimension, ts: Typesetter, where: str) -> Table:
+    """附件 2, one dimension: 評核項目 | 評核重點 | 辦理事項 with ☐ (整體: 評核重點 | 辦理事項)."""
+    if dim.scope == "整體":
+        point_h, entry_h = (c.header for c in layout.ANNEX2_OVERALL_COLUMNS)
+        rows = [
+            Row([
+                _cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+                _checked(p.entries, ts, f"{where}「{p.name}」{entry_h}"),
+            ], carry={0: p.name})
+            for p in dim.points
+        ]
+        return grid(layout.ANNEX2_OVERALL_COLUMNS, rows, ts)
+    item_h, point_h, entry_h = (c.header for c in layout.ANNEX2_COLUMNS)
+    rows = []
+    for item in dim.items:
+        for i, p in enumerate(item.points):
+            rows.append(Row([
+                _cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
+                _cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+                _checked(p.entries, ts, f"{where}「{p.name}」{entry_h}"),
+            ], continues_group=i > 0, carry={0: item.name, 1: p.name}))
+    return grid(layout.ANNEX2_COLUMNS, rows, ts)
+
+
+def roster_table(roster: Roster, ts: Typesetter, where: str) -> Table:
+    """附件 3: 職稱 | 現職 | 姓名 | 職掌 | 備考, one row per member in the data's order."""
+    heads = [c.header for c in layout.ROSTER_COLUMNS]
+    duty_h = heads[3]  # the one long-text column, set flush left
+    rows = []
+    for n, m in enumerate(roster.members, 1):
+        values = (m.role, m.position, m.name, m.duty, m.note)
+        rows.append(Row([
+            _cell(value, ts, f"{where}第 {n} 列 {head}", center=head != duty_h)
+            for value, head in zip(values, heads, strict=True)
+        ]))
+    return grid(layout.ROSTER_COLUMNS, rows, ts)

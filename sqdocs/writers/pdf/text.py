@@ -1,0 +1,169 @@
+"""Paragraphs: styles, Chinese line breaking inside reportlab, and fallback-font runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+
+from sqdocs.writers import layout
+from sqdocs.writers.pdf.fonts import FontSet
+from sqdocs.writers.pdf.linebreak import fit_lines
+
+# Line spacing is the PDF's own choice (Word has its paragraph settings in the template).
+BODY_LEADING = 1.5
+TABLE_LEADING = 1.3
+
+
+class MissingGlyphWarning(UserWarning):
+    """A character no available font can draw: it shows as an empty box in the PDF."""
+
+
+class CJKParagraph(Paragraph):
+    """A Paragraph broken by sqdocs's Chinese rules (linebreak.py) instead of reportlab's.
+
+    reportlab's own CJK wrap lets 「，」「；」 start a line and splits Latin words; here every
+    line break is one that :func:`linebreak.fit_lines` allows.
+    """
+
+    def breakLinesCJK(self, maxWidths):  # reportlab's name
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara  # the first half of a split keeps the lines it was cut with
+        widths = maxWidths if isinstance(maxWidths, list | tuple) else [maxWidths]
+        style = self.style
+        units = [cjkU(ch, f, "utf8") for f in self.frags for ch in getattr(f, "text", "")]
+        if not units:
+            return ParaLines(
+                kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
+                lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize,
+            )
+        auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        bounds = auto not in ("", "off")
+        lines = []
+        for k, ln in enumerate(fit_lines("".join(units), [u.width for u in units], widths)):
+            limit = widths[min(k, len(widths) - 1)]
+            lines.append(
+                makeCJKParaLine(units[ln.start : ln.end], limit, ln.width, limit - ln.width, False, bounds)
+            )
+        return ParaLines(kind=1, lines=lines)
+
+    def _get_split_blParaFunc(self):
+        # reportlab's joiner adds a space at every line end (right for Latin, wrong for Chinese).
+        return _frags_of_lines
+
+
+def _frags_of_lines(bl_para, start: int, stop: int) -> list:
+    return [word for line in bl_para.lines[start:stop] for word in line.words]
+
+
+def _style(name: str, font: str, size: float, leading: float, **kw) -> ParagraphStyle:
+    return ParagraphStyle(
+        name, fontName=font, bulletFontName=font, fontSize=size, leading=size * leading,
+        wordWrap="CJK", allowWidows=0, **kw,  # no lone last line at the top of a page
+    )
+
+
+@dataclass
+class Styles:
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    annex_label: ParagraphStyle
+    annex_title: ParagraphStyle
+    caption: ParagraphStyle
+    header: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+
+    @classmethod
+    def for_font(cls, font: str) -> Styles:
+        body, table = layout.BODY_PT, layout.TABLE_PT
+        return cls(
+            title=_style("title", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body),
+            heading=_style("heading", font, body, BODY_LEADING, spaceBefore=body * 0.5),
+            body=_style("body", font, body, BODY_LEADING),
+            annex_label=_style("annex_label", font, body, BODY_LEADING, alignment=TA_RIGHT),
+            annex_title=_style("annex_title", font, body, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5),
+            caption=_style("caption", font, body, BODY_LEADING, spaceBefore=body * 0.5, spaceAfter=table * 0.3),
+            header=_style("header", font, table, TABLE_LEADING, alignment=TA_CENTER),
+            cell=_style("cell", font, table, TABLE_LEADING, alignment=TA_LEFT),
+            cell_center=_style("cell_center", font, table, TABLE_LEADING, alignment=TA_CENTER),
+        )
+
+
+@dataclass
+class Typesetter:
+    """Turns text into paragraphs, drawing each character from a font that has it.
+
+    Characters no font has are collected in ``missing`` (character → where it occurs).
+    """
+
+    fonts: FontSet
+    styles: Styles = field(init=False)
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    _derived: dict[tuple, ParagraphStyle] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.styles = Styles.for_font(self.fonts.main)
+
+    def markup(self, text: str, where: str) -> str:
+        """Paragraph markup of ``text``: runs the main face lacks wrapped in <font name=…>."""
+        main = self.fonts.main
+        parts: list[str] = []
+        run: list[str] = []
+        run_font = main
+
+        def flush() -> None:
+            if run:
+                chunk = escape("".join(run))
+                parts.append(chunk if run_font == main else f'<font name="{run_font}">{chunk}</font>')
+                run.clear()
+
+        for ch in text:
+            font = self.fonts.font_for(ch)
+            if font is None:
+                places = self.missing.setdefault(ch, [])
+                if where not in places:
+                    places.append(where)
+                font = main
+            if font != run_font:
+                flush()
+                run_font = font
+            run.append(ch)
+        flush()
+        return "".join(parts)
+
+    def para(self, text: str, style: ParagraphStyle, where: str) -> CJKParagraph:
+        return CJKParagraph(self.markup(text, where), style)
+
+    def hanging(self, label: str, text: str, style: ParagraphStyle, where: str, indent: float = 0.0) -> CJKParagraph:
+        """``label`` + ``text`` with the label hanging: wrapped lines align after the label.
+
+        ``indent`` is where the label starts, from the left edge of the frame or cell.
+        """
+        hang = self.width(label, style)
+        key = (style.name, indent, hang)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = ParagraphStyle(
+                f"{style.name}-{len(self._derived)}", parent=style,
+                leftIndent=indent + hang, firstLineIndent=-hang,
+            )
+            self._derived[key] = derived
+        return self.para(label + text, derived, where)
+
+    def width(self, text: str, style: ParagraphStyle) -> float:
+        return stringWidth(text, style.fontName, style.fontSize)
+
+    def missing_messages(self) -> list[str]:
+        """One message per character no font has, naming it and where it occurs."""
+        return [
+            f"PDF 缺字：U+{ord(ch):04X}「{ch}」沒有任何可用字型含此字，在 PDF 中會顯示為空白方框"
+            f"（出現於：{'、'.join(places)}）。請安裝含此字的字型（如 fonts-hanazono）或以 --font 指定字型。"
+            for ch, places in self.missing.items()
+        ]

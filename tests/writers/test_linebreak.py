@@ -1,0 +1,107 @@
+"""Chinese line breaking (sqdocs.writers.pdf.linebreak), without reportlab."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqdocs.writers.pdf.linebreak import CLOSING, OPENING, break_points, clusters, fit_lines, wrap
+
+
+def width(ch: str) -> float:
+    """Full-width characters 1, others ½, like a CJK font."""
+    return 1.0 if ord(ch) >= 0x2E80 else 0.5
+
+
+def lines(text: str, max_width: float) -> list[str]:
+    return wrap(text, width, max_width)
+
+
+def assert_rules(text: str, result: list[str]) -> None:
+    assert "".join(result).replace(" ", "") == text.replace(" ", ""), "text lost or reordered"
+    for prev, line in zip(result, result[1:], strict=False):
+        assert line, "empty line"
+        assert line[0] not in CLOSING, f"line starts with closing punctuation: {line!r}"
+        assert not line[0].isspace(), f"line starts with a space: {line!r}"
+        assert prev[-1] not in OPENING, f"line ends with opening punctuation: {prev!r}"
+
+
+@pytest.mark.parametrize("punct", "，。、；：！？」』）")
+def test_never_before_closing_punctuation(punct: str) -> None:
+    # The comma falls exactly where the line is full: the character before it moves down with it.
+    text = f"一二三四五{punct}六七八"
+    assert lines(text, 5) == ["一二三四", f"五{punct}六七八"]
+
+
+@pytest.mark.parametrize("punct", "「『（")
+def test_never_after_opening_punctuation(punct: str) -> None:
+    text = f"一二三四{punct}五六七"
+    assert lines(text, 5) == ["一二三四", f"{punct}五六七"]
+
+
+def test_breaks_between_any_two_cjk_characters() -> None:
+    assert lines("一二三四五六七八九十", 4) == ["一二三四", "五六七八", "九十"]
+
+
+@pytest.mark.parametrize("word", ["m-police", "A1", "ODF", "1071300028", "Q&A", "(GIS)", "RSS"])
+def test_latin_words_and_numbers_are_not_split(word: str) -> None:
+    text = f"透過一二{word}三四五六七八九十"
+    for max_width in (3, 4, 5, 6, 7):
+        result = lines(text, max(max_width, len(word) * 0.5))
+        assert any(word in line for line in result), (max_width, result)
+
+
+def test_spaces_are_break_points_and_never_start_a_line() -> None:
+    result = lines("民眾 24 小時上網查閱", 3)
+    assert result == ["民眾", "24 小", "時上網", "查閱"]
+
+
+def test_a_word_longer_than_the_line_is_cut_but_progresses() -> None:
+    result = lines("https://www.klpd.gov.tw/index.php", 4)
+    assert "".join(result) == "https://www.klpd.gov.tw/index.php"
+    assert all(sum(width(c) for c in line) <= 4 for line in result)
+
+
+def test_a_character_wider_than_the_line_stands_alone() -> None:
+    assert lines("一二", 0.5) == ["一", "二"]
+
+
+def test_first_line_may_be_narrower() -> None:
+    widths = [1.0] * 10
+    got = [(ln.start, ln.end) for ln in fit_lines("一二三四五六七八九十", widths, [2, 4])]
+    assert got == [(0, 2), (2, 6), (6, 10)]
+
+
+def test_trailing_spaces_hang_and_do_not_count() -> None:
+    (first, second) = fit_lines("ab cd", [1, 1, 1, 1, 1], [2])
+    assert (first.start, first.end, first.width) == (0, 3, 2)
+    assert (second.start, second.end, second.width) == (3, 5, 2)
+
+
+def test_clusters() -> None:
+    assert clusters("採 ODF 文書格式；A1、A2") == ["採 ", "ODF ", "文", "書", "格", "式；", "A1、", "A2"]
+    assert clusters("「回報」。") == ["「回", "報」。"]
+    assert break_points("") == [False]
+
+
+def test_half_width_brackets_stay_with_their_word() -> None:
+    assert "(m-police)" in clusters("透過(m-police)行動載具")
+    assert clusters("訂閱服務(RSS)。") == ["訂", "閱", "服", "務", "(RSS)。"]
+
+
+def test_ellipsis_and_ideographic_space() -> None:
+    assert clusters("新住民...等") == ["新", "住", "民...", "等"]
+    assert clusters("甲……乙") == ["甲……", "乙"]
+
+
+def test_widths_must_match_text() -> None:
+    with pytest.raises(ValueError):
+        fit_lines("一二", [1.0], [4])
+
+
+@pytest.mark.parametrize("max_width", [3, 4.5, 5, 7, 9.5, 13, 18])
+def test_rules_hold_on_every_text_of_the_sample(plan, max_width: float) -> None:
+    texts = [p for ref in plan.points() for p in ref.point.practices]
+    texts += [e for d in plan.annex2.dimensions for i in d.items for p in i.points for e in p.entries]
+    texts += [plan.body.objectives.intro, *plan.body.objectives.goals]
+    for text in texts:
+        assert_rules(text, lines(text, max_width))
