@@ -69,7 +69,8 @@ def _deadline_problem(unit: str, key: PointKey, loc: Loc, deadline: date, plan: 
 
 def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
     """Every problem of one unit's subplan, in file order, then the points it is missing."""
-    unit = subplan.unit
+    registered = plan.units.unit(subplan.unit)
+    unit = registered.name if registered else subplan.unit  # the short name, also when written in full
     assigned = plan.points_for(unit)
     assigned_keys = {ref.key for ref in assigned}
     existing = {ref.key: ref for ref in plan.points()}

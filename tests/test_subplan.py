@@ -308,6 +308,19 @@ def test_check_of_a_complete_set_exits_0(fresh: Path, capsys):
     assert "4 個單位的細部執行計畫都完整" in capsys.readouterr().out
 
 
+def test_check_counts_a_unit_written_by_its_full_name_under_its_short_name(fresh: Path, capsys):
+    path = filled_subplan(fresh, "勤指中心")
+    text = path.read_text(encoding="utf-8").replace("unit: 勤指中心", "unit: 勤務指揮中心")
+    text = text.replace("sub_units: []", "sub_units: [行政組, 各派出所]")  # a 中心's skeleton has none
+    at = text.index("deadline:")
+    path.write_text(text[:at] + text[at:].replace("107 年 6 月 30 日", "106 年 12 月 31 日", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(fresh)]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"勤指中心\s+6\s+6\s+1\s+未完成", out)
+    assert re.search(r"勤指中心\s+subplans/勤指中心\.yaml:\d+\s+期限超出期程.*早於計畫期程", out)
+
+
 def test_check_structure_errors_give_file_line_col_and_exit_2(fresh: Path, capsys):
     path = filled_subplan(fresh)
     text = path.read_text(encoding="utf-8")
