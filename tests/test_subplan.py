@@ -318,7 +318,7 @@ def test_check_counts_a_unit_written_by_its_full_name_under_its_short_name(fresh
     assert main(["check", str(fresh)]) == 1
     out = capsys.readouterr().out
     assert re.search(r"勤指中心\s+6\s+6\s+1\s+未完成", out)
-    assert re.search(r"勤指中心\s+subplans/勤指中心\.yaml:\d+\s+期限超出期程.*早於計畫期程", out)
+    assert re.search(r"勤指中心\s+\S*subplans/勤指中心\.yaml:\d+\s+期限超出期程.*早於計畫期程", out)
 
 
 def test_check_structure_errors_give_file_line_col_and_exit_2(fresh: Path, capsys):
