@@ -336,6 +336,15 @@ def test_template_missing_a_table_style_is_a_user_error(plan, tmp_path):
         render_plan(plan, BuildOptions(templates=tmp_path))
 
 
+@pytest.mark.parametrize("tag", ["{{ titel }}", "{{ title ", "{{ title.__class__ }}"])
+def test_broken_template_tag_is_a_user_error(plan, tmp_path, tag):
+    custom = Document(TEMPLATE)
+    custom.paragraphs[0].runs[0].text = tag
+    custom.save(tmp_path / "plan.docx")
+    with pytest.raises(UserError, match="範本"):
+        render_plan(plan, BuildOptions(templates=tmp_path))
+
+
 def test_customised_template_restyles_the_document(plan, tmp_path):
     custom = Document(TEMPLATE)
     oxml.set_fonts(custom.styles["Normal"].element.rPr, "Arial", "新細明體")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.shared import Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table
-from lxml import etree
+
+from sqdocs.writers.docx import oxml
 
 
 class Fragment(BlockItemContainer):
@@ -34,5 +33,4 @@ class Fragment(BlockItemContainer):
 
     def __html__(self) -> str:
         # Jinja (with autoescape) inserts an object's __html__ as markup, unescaped.
-        xml = etree.tostring(self._element, encoding="unicode")
-        return re.sub(r"</?w:body[^>]*>", "", xml)
+        return oxml.inner_xml(self._element)

@@ -252,6 +252,27 @@ def merge_down(cells: Sequence[_Cell]) -> None:
             _put(tcpr, "w:vMerge")
 
 
+# ---- reading ----------------------------------------------------------------------
+
+
+def paragraph_texts(root: etree._Element):
+    """The text of every paragraph under ``root`` (including table cells), in order."""
+    for p in root.iter(qn("w:p")):
+        yield "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+# ---- fragments --------------------------------------------------------------------
+
+
+def inner_xml(element: etree._Element) -> str:
+    """The children of ``element`` as XML text, to splice into the template's body."""
+    if len(element) == 0:
+        return ""
+    # Serialising the parent declares the namespaces once, not on every child.
+    xml = etree.tostring(element, encoding="unicode")
+    return xml[xml.index(">") + 1 : xml.rindex("</")]
+
+
 # ---- package tidying --------------------------------------------------------------
 
 _RSID_ATTRS = ("rsidR", "rsidRPr", "rsidRDefault", "rsidP", "rsidDel", "rsidSect", "rsidTr")

@@ -20,10 +20,9 @@ from sqdocs.errors import UserError
 from sqdocs.model import Plan
 from sqdocs.outline import Para, Section, annex_label, plan_sections
 from sqdocs.writers import layout
-from sqdocs.writers.docx import package, tables
+from sqdocs.writers.docx import oxml, package, tables
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
-from sqdocs.writers.docx.oxml import mm_to_twips
 
 TEMPLATE_NAME = "plan.docx"
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -49,6 +48,7 @@ def _open(path: Path) -> tuple[DocxTemplate, dict[str, BaseStyle]]:
         doc = template.get_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
         raise UserError(f"{path}：不是可讀取的 Word 文件（.docx）：{exc}") from None
+    _check_tags(doc, path)
     styles = {name: S.find(doc, name) for name in S.GENERATED}
     missing = [name for name, style in styles.items() if style is None]
     if missing:
@@ -59,12 +59,26 @@ def _open(path: Path) -> tuple[DocxTemplate, dict[str, BaseStyle]]:
     return template, styles
 
 
+def _check_tags(doc, path: Path) -> None:
+    """Every tag opens and closes in one paragraph.
+
+    docxtpl looks for a tag's end across paragraphs, so one unclosed ``{{`` would
+    silently swallow the template up to the next ``}}``.
+    """
+    for n, text in enumerate(oxml.paragraph_texts(doc.element.body), 1):
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            raise UserError(
+                f"{path}：範本第 {n} 段「{text.strip()[:40]}」的標籤不完整，"
+                "{{ 與 }}、{% 與 %} 須成對出現在同一段落內。"
+            )
+
+
 def _text_width_twips(template: DocxTemplate) -> int:
     """Width between the margins of the template's last section (where the annexes go)."""
     section = template.get_docx().sections[-1]
     if section.page_width and section.left_margin is not None and section.right_margin is not None:
         return Emu(section.page_width - section.left_margin - section.right_margin).twips
-    return mm_to_twips(layout.TEXT_WIDTH_MM)
+    return oxml.mm_to_twips(layout.TEXT_WIDTH_MM)
 
 
 def _para(para: Para) -> dict:
