@@ -428,22 +428,27 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
     places = next(ind.places for ind in results.indicators.indicators if ind.id == first.id)
     if chart.kind == "trend":
         years = sorted({y.year for f in shown for y in f.series})
-        series = [
-            ChartSeries(label=f.name, values=[next((y.value for y in f.series if y.year == year), None) for year in years])
-            for f in shown
-        ]
+        series = []
+        for f in shown:
+            points = [next((y for y in f.series if y.year == year), None) for year in years]
+            series.append(ChartSeries(
+                label=f.name,
+                values=[p.value if p else None for p in points],
+                texts=[p.text if p else "" for p in points],
+            ))
         return ChartData(
             id=chart.id, title=chart.title, kind="trend", unit=first.unit, places=places,
             categories=[f"{y} 年" for y in years], series=series,
         )
     units = list(dict.fromkeys(u.unit for f in shown for u in f.units if u.excluded is None and u.value is not None))
-    series = [
-        ChartSeries(
+    series = []
+    for f in shown:
+        bars = [next((u for u in f.units if u.unit == unit and u.excluded is None), None) for unit in units]
+        series.append(ChartSeries(
             label=f.name,
-            values=[next((u.value for u in f.units if u.unit == unit and u.excluded is None), None) for unit in units],
-        )
-        for f in shown
-    ]
+            values=[b.value if b else None for b in bars],
+            texts=[b.text if b else "" for b in bars],
+        ))
     single = len(shown) == 1 and first.value is not None
     return ChartData(
         id=chart.id, title=chart.title, kind="units", unit=first.unit, places=places,

@@ -216,6 +216,7 @@ class Exclusion(Record):
 class ChartSeries(Record):
     label: str = Field(description="圖例（指標名稱）")
     values: list[float | None] = Field(description="對應 categories 的數值；null 為無數據")
+    texts: list[str] = Field(description="數值標籤（與報告文字相同的四捨五入），無數據為空字串")
 
 
 class ChartData(Record):
