@@ -336,6 +336,18 @@ def test_template_missing_a_table_style_is_a_user_error(plan, tmp_path):
         render_plan(plan, BuildOptions(templates=tmp_path))
 
 
+def test_word_paragraph_ids_are_not_repeated_by_loops(plan, tmp_path):
+    custom = Document(TEMPLATE)
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    for n, p in enumerate(custom.paragraphs):  # as Word saves them
+        p._p.set(f"{{{w14}}}paraId", f"{n:08X}")
+        p._p.set(qn("w:rsidR"), "00A1B2C3")
+    custom.save(tmp_path / "plan.docx")
+    data = render_plan(plan, BuildOptions(templates=tmp_path))
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "paraId" not in body and "rsidR" not in body
+
+
 @pytest.mark.parametrize("tag", ["{{ titel }}", "{{ title ", "{{ title.__class__ }}"])
 def test_broken_template_tag_is_a_user_error(plan, tmp_path, tag):
     custom = Document(TEMPLATE)

@@ -275,15 +275,20 @@ def inner_xml(element: etree._Element) -> str:
 
 # ---- package tidying --------------------------------------------------------------
 
-_RSID_ATTRS = ("rsidR", "rsidRPr", "rsidRDefault", "rsidP", "rsidDel", "rsidSect", "rsidTr")
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_SESSION_ATTRS = {qn(f"w:{a}") for a in ("rsidR", "rsidRPr", "rsidRDefault", "rsidP", "rsidDel", "rsidSect", "rsidTr")}
+_SESSION_ATTRS |= {f"{{{_W14}}}paraId", f"{{{_W14}}}textId"}
 
 
 def strip_revision_ids(*roots: etree._Element) -> None:
-    """Remove Word's editing-session ids (rsids): noise that differs between saves."""
-    names = {qn(f"w:{a}") for a in _RSID_ATTRS}
+    """Remove Word's editing-session ids (rsids) and paragraph ids (w14:paraId).
+
+    They are optional noise, and a template paragraph repeated by a loop would repeat its
+    paragraph id, which must be unique.
+    """
     for root in roots:
         for element in root.iter():
-            for name in names & set(element.attrib):
+            for name in _SESSION_ATTRS & set(element.attrib):
                 del element.attrib[name]
         for tag in ("w:rsid", "w:rsids"):
             for element in root.findall(f".//{qn(tag)}"):

@@ -150,6 +150,7 @@ def render_plan(plan: Plan, options: BuildOptions) -> bytes:
     except TemplateError as exc:
         where = "\n".join(getattr(exc, "docx_context", []) or [])
         raise UserError(f"{path}：範本中的標籤有誤：{exc}" + (f"\n{where}" if where else "")) from None
+    oxml.strip_revision_ids(template.docx.element.body)
     _set_properties(template, plan)
     buffer = io.BytesIO()
     template.save(buffer)

@@ -7,13 +7,13 @@ restyled template restyles the tables too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.table import Table, _Cell
 
-from sqdocs.model import Annex1, Annex2, Roster
+from sqdocs.model import Annex1, Annex2, CheckPoint, Point, Roster
 from sqdocs.outline import numbered
 from sqdocs.text.numbering import outline_label
 from sqdocs.text.roc import format_roc
@@ -92,12 +92,24 @@ def _caption(doc: Fragment, n: int, caption: str) -> None:
     doc.add_paragraph(f"{outline_label(1, n)}{caption}", doc.style(S.HEADING_2))
 
 
-def _items_with_points(table: _AnnexTable, items, point_cells) -> None:
+def _items_with_points(table: _AnnexTable, items, point_cells: Callable) -> None:
     """Rows of an individual dimension: the 評核項目 cell merged down over its points."""
     for item in items:
-        first = [table.row(_text(item.name) if n == 0 else [], *point_cells(point))[0]
-                 for n, point in enumerate(item.points)]
-        oxml.merge_down(first)
+        item_cells = []
+        for n, point in enumerate(item.points):
+            cells = table.row(_text(item.name) if n == 0 else [], *point_cells(point))
+            item_cells.append(cells[0])
+        oxml.merge_down(item_cells)
+
+
+def _practice_cells(point: Point) -> tuple[list[Block], ...]:
+    """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
+    return _text(point.name), _listed(numbered(point.practices)), _text(_deadline(point.deadline)), _text(*point.units)
+
+
+def _checklist_cells(point: CheckPoint) -> tuple[list[Block], ...]:
+    """評核重點 | 辦理事項 (☐ before each)."""
+    return _text(point.name), _checklist(point.entries)
 
 
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
@@ -106,10 +118,8 @@ def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
         _caption(doc, n, dim.caption)
         if dim.items:
             table = _AnnexTable(doc, layout.ANNEX1_COLUMNS, text_width_twips)
-            _items_with_points(table, dim.items, lambda p: (
-                _text(p.name), _listed(numbered(p.practices)), _text(_deadline(p.deadline)), _text(*p.units)
-            ))
-        else:
+            _items_with_points(table, dim.items, _practice_cells)
+        else:  # 整體評核構面: 評核重點 | 辦理事項
             table = _AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS, text_width_twips)
             for point in dim.points:
                 table.row(_text(point.name), _listed(numbered(point.actions)))
@@ -122,11 +132,11 @@ def annex2(doc: Fragment, annex: Annex2, text_width_twips: int) -> None:
         _caption(doc, n, dim.caption)
         if dim.items:
             table = _AnnexTable(doc, layout.ANNEX2_COLUMNS, text_width_twips)
-            _items_with_points(table, dim.items, lambda p: (_text(p.name), _checklist(p.entries)))
+            _items_with_points(table, dim.items, _checklist_cells)
         else:
             table = _AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS, text_width_twips)
             for point in dim.points:
-                table.row(_text(point.name), _checklist(point.entries))
+                table.row(*_checklist_cells(point))
         table.finish()
 
 
