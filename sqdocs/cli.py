@@ -11,8 +11,9 @@ from pathlib import Path
 from sqdocs import __version__
 from sqdocs.build import FORMATS, KINDS, BuildOptions, find_folders, jobs_for, run_jobs
 from sqdocs.errors import UserError
-from sqdocs.load import LoadError, load_plan
+from sqdocs.load import LoadError, has_results, load_plan, load_results
 from sqdocs.load.diagnostics import display_name
+from sqdocs.model import Plan
 from sqdocs.progress import progress
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -79,7 +80,28 @@ def _validate(args: argparse.Namespace) -> int:
         f"✓ {args.data}：資料正確（{len(plan.annex1.dimensions)} 個構面、{len(plan.points())} 個評核重點、"
         f"{practices} 項具體作法、{len(plan.roster.members)} 位考核小組成員）"
     )
+    if has_results(args.data):
+        _validate_results(args.data, plan)
     return EXIT_OK
+
+
+def _validate_results(folder: Path, plan: Plan) -> None:
+    """indicators.yaml and results/: print warnings, then what the report would lack."""
+    from sqdocs.report import compile_report
+
+    results, warnings = load_results(folder, plan)
+    for warning in warnings:
+        print(str(warning), file=sys.stderr)
+    report = compile_report(plan, results)
+    print(
+        f"✓ 年度成果：{len(report.submitted)}／{len(report.units)} 個單位已填報、"
+        f"{len(results.indicators.indicators)} 項指標、{len(warnings)} 個警告"
+    )
+    for unit, missing in report.missing_by_unit().items():
+        points = "、".join(m.point for m in missing[:3]) + ("等" if len(missing) > 3 else "")
+        print(f"  尚未填報：{unit} {len(missing)} 個評核重點（{points}）")
+    if report.unchecked:
+        print(f"  檢核表尚無佐證（☐）：{len(report.unchecked)} 項")
 
 
 def _build(args: argparse.Namespace) -> int:

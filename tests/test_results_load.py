@@ -277,3 +277,16 @@ def test_results_without_indicators_file(folder: Path, plan: Plan) -> None:
 
 def test_plan_is_still_loadable(folder: Path) -> None:
     assert load_plan(folder).year == 107
+
+
+def test_cli_validate_reports_results(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqdocs.cli import main
+
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 0, denominator: 0}"))
+    assert main(["validate", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert "✓ 年度成果：1／25 個單位已填報" in out and "尚未填報：第二分局 14 個評核重點" in out
+    assert "第一分局.yaml:9:49:" in err and "警告：" in err
+    write(folder, "第一分局.yaml", GOOD.replace("numerator: 95", "numerator: 105"))
+    assert main(["validate", str(folder)]) == 2
+    assert "大於分母" in capsys.readouterr().err
