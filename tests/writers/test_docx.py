@@ -12,12 +12,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SAMPLE
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from sqdocs.build import BuildOptions
+from sqdocs.build import BuildOptions, file_stem
+from sqdocs.cli import main
 from sqdocs.errors import UserError
 from sqdocs.model import Plan
 from sqdocs.outline import numbered, plan_sections
@@ -325,6 +326,19 @@ def test_data_comes_out_literally(plan):
 def test_templates_dir_without_plan_docx_is_a_user_error(plan, tmp_path):
     with pytest.raises(UserError, match="plan.docx"):
         render_plan(plan, BuildOptions(templates=tmp_path))
+
+
+def test_cli_builds_with_a_templates_folder(plan, tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(TEMPLATE, folder / "plan.docx")
+    args = ["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "docx"]
+    assert main([*args, "--templates", str(folder)]) == 0
+    built = tmp_path / "out" / f"{file_stem(plan.title)}.docx"
+    assert built.read_bytes() == render_plan(plan, BuildOptions())
+    (folder / "plan.docx").unlink()
+    assert main([*args, "--templates", str(folder)]) != 0
+    assert "plan.docx" in capsys.readouterr().err
 
 
 def test_template_missing_a_table_style_is_a_user_error(plan, tmp_path):
