@@ -247,6 +247,15 @@ def test_evidence_file_outside_folder_and_missing(folder: Path, plan: Plan) -> N
     assert "警告：找不到檔案「evidence/none.png」" in only(found, "none.png")
 
 
+def test_photo_that_a_report_cannot_hold_warns(folder: Path, plan: Plan) -> None:
+    (folder / "results" / "evidence").mkdir()
+    (folder / "results" / "evidence" / "櫃檯.heic").write_bytes(b"heic")
+    text = GOOD + "    evidence:\n      - title: 櫃檯照片\n        kind: 照片\n        file: evidence/櫃檯.heic\n"
+    write(folder, "第一分局.yaml", text)
+    _, warnings = load_results(folder, plan)
+    assert [w.line for w in warnings] == [13] and "不是 PNG 或 JPEG" in warnings[0].message
+
+
 def test_overall_dimension_is_refused(folder: Path, plan: Plan) -> None:
     text = GOOD.replace("dimension: 基礎服務", "dimension: 開放創新")
     write(folder, "第一分局.yaml", text)

@@ -26,6 +26,7 @@ from sqdocs.text.roc import format_roc
 
 INDICATORS_FILE = "indicators.yaml"
 RESULTS_DIR = "results"
+PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 def has_results(folder: Path | str) -> bool:
@@ -285,6 +286,14 @@ def _check_submission(
                 )
             if evidence.file is not None:
                 yield from _check_file(doc, (*eloc, "file"), evidence.file, file.parent)
+                if evidence.kind == "照片" and not evidence.file.startswith(("http://", "https://")) and (
+                    PurePosixPath(evidence.file).suffix.lower() not in PHOTO_SUFFIXES
+                ):
+                    yield doc.diagnostic(
+                        (*eloc, "file"),
+                        f"照片「{evidence.file}」不是 PNG 或 JPEG，報告無法放入；請轉存為 .jpg 或 .png",
+                        severity="warning",
+                    )
         for indicator_id, measure in result.indicators.items():
             iloc = (*loc, "indicators", indicator_id)
             yield from _check_measure(doc, iloc, indicator_id, measure, indicators, ref, default, plan, unit.name)
