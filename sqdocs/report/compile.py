@@ -294,7 +294,7 @@ def _dimensions(
     plan: Plan, results: ResultSet, figures: list[IndicatorFigure], marks: dict[Key, CheckPointMarks]
 ) -> tuple[list[DimensionReport], list[MissingResult]]:
     missing: list[MissingResult] = []
-    reports: dict[str, DimensionReport] = {}
+    reports: list[DimensionReport] = []
     by_point: dict[tuple[str, str], list[PointReport]] = {}
     for ref in plan.points():
         report = _point_report(plan, results, ref, figures, marks)
@@ -302,13 +302,13 @@ def _dimensions(
                     for u in report.missing]
         by_point.setdefault((ref.dimension.name, ref.item.name), []).append(report)
     for dim in plan.annex1.dimensions:
-        if not dim.items:
+        if not dim.items:  # 開放創新 has no units, so no results: its entries are in the checklist
             continue
         items = [ItemReport(name=item.name, points=by_point[(dim.name, item.name)]) for item in dim.items]
-        reports[dim.name] = DimensionReport(
-            scope=dim.scope, name=dim.name, caption=dimension_caption(dim.scope, dim.name), items=items
+        reports.append(
+            DimensionReport(scope=dim.scope, name=dim.name, caption=dimension_caption(dim.scope, dim.name), items=items)
         )
-    return list(reports.values()), missing
+    return reports, missing
 
 
 def _point_report(
