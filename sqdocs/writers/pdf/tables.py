@@ -64,6 +64,9 @@ class GroupedTable(Table):
         if len(parts) != 2 or not self.sq_rows:
             return parts
         top, rest = parts
+        # Close the part left on this page: reportlab's BOX (and 'splitlast') is lost once a
+        # row has been split twice, leaving a page that ends in open columns.
+        top.setStyle([("LINEBELOW", (0, -1), (-1, -1), OUTER_LINE, colors.black)])
         head = self.repeatRows
         # A row split in two appears in both parts: one row more than before.
         split_inside = top._nrows + rest._nrows - head == self._nrows + 1
@@ -117,8 +120,6 @@ def grid(columns: Sequence[Column], rows: list[Row], ts: Typesetter) -> Table:
         ("BOX", (0, 0), (-1, -1), OUTER_LINE, colors.black),
         ("LINEAFTER", (0, 0), (-2, -1), INNER_LINE, colors.black),
         ("LINEBELOW", (0, 0), (-1, 0), OUTER_LINE, colors.black),
-        # Close the table at a page break (BOX alone leaves a split row open at the bottom).
-        ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), OUTER_LINE, colors.black),
     ]
     for r in range(1, len(rows)):  # the line below data row r (table row r) …
         first = 1 if rows[r].continues_group else 0  # … left out under a merged-looking label

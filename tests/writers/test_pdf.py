@@ -1,0 +1,403 @@
+"""The PDF writer, checked on its output: text, fonts, fallback glyphs, line breaks, pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import warnings
+from collections import defaultdict
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+
+from sqdocs.build import file_stem
+from sqdocs.cli import main
+from sqdocs.errors import UserError
+from sqdocs.model import Plan
+from sqdocs.outline import annex_label, numbered, plan_sections
+from sqdocs.text.numbering import outline_label
+from sqdocs.writers import layout
+from sqdocs.writers.pdf import MissingGlyphWarning, render_plan
+from sqdocs.writers.pdf import fonts as pdf_fonts
+from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "keelung-107"
+EXT_B = "\U00021619"  # 𡘙, CJK Extension B: outside the BMP and outside TW-Kai's main file
+NO_FONT = "\U0010fffd"  # private use: no font has it
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdffonts")), reason="poppler-utils is not installed"
+)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: line breaks and spaces differ between PDF and data."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kai_font() -> None:
+    try:
+        pdf_fonts.resolve_main()
+    except UserError:
+        pytest.skip("no Kai font installed (sudo apt-get install fonts-cns11643-kai)")
+
+
+@pytest.fixture(scope="session")
+def built(plan: Plan, tmp_path_factory) -> tuple[Path, list[warnings.WarningMessage]]:
+    """The sample plan built once through the CLI, and the warnings it gave."""
+    out = tmp_path_factory.mktemp("pdf")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["build", str(SAMPLE), "--only", "plan", "--format", "pdf", "-o", str(out)]) == 0
+    return out / f"{file_stem(plan.title)}.pdf", caught
+
+
+@pytest.fixture(scope="session")
+def plan_pdf(built) -> Path:
+    return built[0]
+
+
+TABLES = {  # the squashed header row → the table's columns
+    "".join(c.header for c in cols): cols
+    for cols in (layout.ANNEX1_COLUMNS, layout.ANNEX1_OVERALL_COLUMNS, layout.ANNEX2_COLUMNS,
+                 layout.ANNEX2_OVERALL_COLUMNS, layout.ROSTER_COLUMNS)
+}
+MM = 72 / 25.4
+
+
+@dataclasses.dataclass
+class Extract:
+    """What a reader gets out of the PDF: page texts, body text, each table column across pages."""
+
+    pages: list[str]
+    body: str  # text outside tables without page footers, squashed
+    columns: dict[tuple[str, int], str]  # (squashed header row, column) → squashed text of all pages
+    cell_lines: list[str]  # every line drawn in a table cell
+    body_lines: list[str]  # every line drawn outside tables
+    tables: list[list[str]]  # per page: the first line of each table part on it
+
+    def has(self, text: str) -> bool:
+        wanted = squash(text)
+        return wanted in self.body or any(wanted in col for col in self.columns.values())
+
+    def column(self, columns: tuple[layout.Column, ...], index: int) -> str:
+        return self.columns.get(("".join(c.header for c in columns), index), "")
+
+
+def _lines(chars: list[dict]) -> list[str]:
+    """Characters as drawn lines: grouped by baseline, top to bottom, left to right."""
+    rows: dict[float, list[dict]] = defaultdict(list)
+    for c in chars:
+        rows[round(c["matrix"][5] * 2) / 2].append(c)  # the baseline, whatever the font
+    return ["".join(c["text"] for c in sorted(rows[y], key=lambda c: c["x0"])) for y in sorted(rows, reverse=True)]
+
+
+def extract(path: Path) -> Extract:
+    pages, body, cell_lines, body_lines, tables = [], [], [], [], []
+    columns: dict[tuple[str, int], list[str]] = defaultdict(list)
+    left = layout.MARGIN_LEFT_MM * MM
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            pages.append(page.extract_text())
+            outside = [c for c in page.chars if c["text"].strip()]
+            tables.append([])
+            for table in page.find_tables():
+                x0, top, x1, bottom = table.bbox
+                inside = [c for c in outside if x0 <= c["x0"] < x1 and top <= c["top"] < bottom]
+                outside = [c for c in outside if c not in inside]
+                lines = _lines(inside)
+                key = squash(lines[0])  # the header row, repeated on every page
+                tables[-1].append(key)
+                cols = TABLES.get(key, ())
+                header_y = max(c["matrix"][5] for c in inside if c["top"] < top + 30)
+                edges = [left]
+                for col in cols:
+                    edges.append(edges[-1] + col.width_mm * MM)
+                for i in range(len(cols)):
+                    mine = [
+                        c for c in inside
+                        if edges[i] <= (c["x0"] + c["x1"]) / 2 < edges[i + 1] and c["matrix"][5] < header_y - 1
+                    ]
+                    col_lines = _lines(mine)
+                    cell_lines += col_lines
+                    columns[(key, i)].append("".join(col_lines))
+            lines = _lines(outside)
+            body_lines += lines
+            body.append(re.sub(r"第\d+頁，共\d+頁", "", squash("".join(lines))))
+    return Extract(
+        pages, "".join(body), {k: squash("".join(v)) for k, v in columns.items()}, cell_lines, body_lines, tables
+    )
+
+
+@pytest.fixture(scope="session")
+def out(plan_pdf: Path) -> Extract:
+    return extract(plan_pdf)
+
+
+def _odd_plan(plan: Plan) -> Plan:
+    """The sample with rare names in the roster, a 40-practice point and one practice longer than a page."""
+    dim = plan.annex1.dimensions[0]
+    item = dim.items[0]
+    practice = "民眾申辦之各相關業務(如人民或團體持有刀械申請書、受理護照遺失案件)訂定標準作業流程，供承辦人員依循。"
+    forty = item.points[0].model_copy(
+        update={"name": "四十項作法", "practices": [f"第 {n} 項：{practice}" for n in range(1, 41)]}
+    )
+    endless = item.points[0].model_copy(update={"name": "超長作法", "practices": [practice * 60]})
+    item = item.model_copy(update={"points": [*item.points, forty, endless]})
+    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
+    members = list(plan.roster.members)
+    members[0] = members[0].model_copy(update={"name": f"黃{EXT_B}昭"})
+    members[4] = members[4].model_copy(update={"name": f"林{NO_FONT}峰"})
+    members[5] = members[5].model_copy(update={"name": "王堃喆"})
+    return dataclasses.replace(
+        plan,
+        annex1=plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]}),
+        roster=plan.roster.model_copy(update={"members": members}),
+    )
+
+
+@pytest.fixture(scope="session")
+def odd(plan: Plan, tmp_path_factory) -> tuple[Plan, Path, list[warnings.WarningMessage]]:
+    odd_plan = _odd_plan(plan)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = render_plan(odd_plan)
+    path = tmp_path_factory.mktemp("odd") / "odd.pdf"
+    path.write_bytes(data)
+    return odd_plan, path, caught
+
+
+# ---- content -------------------------------------------------------------------
+
+
+def test_cli_writes_the_official_file_name(plan_pdf: Path) -> None:
+    assert plan_pdf.name == "基隆市警察局107年度提升服務品質執行計畫.pdf"
+    assert plan_pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_body_has_title_and_every_section(plan: Plan, out: Extract) -> None:
+    assert out.has(plan.title)
+    for section in plan_sections(plan.body):
+        assert out.has(section.heading)
+        if section.intro:
+            assert out.has(section.intro)
+        for top in section.paras:
+            for para in top.walk():
+                assert out.has(para.line), para.line
+
+
+def test_every_practice_and_action_numbered(plan: Plan, out: Extract) -> None:
+    for dim in plan.annex1.dimensions:
+        for item in dim.items:
+            for point in item.points:
+                for line in numbered(point.practices):
+                    assert out.has(line), line
+                assert out.has(point.name)
+        for point in dim.points:
+            for line in numbered(point.actions):
+                assert out.has(line), line
+
+
+def test_annex_labels_titles_and_captions(plan: Plan, out: Extract) -> None:
+    for n in (1, 2, 3):
+        assert out.has(annex_label(n))
+    assert out.has(plan.annex2.title) and out.has(plan.roster.title)
+    for annex in (plan.annex1, plan.annex2):
+        for n, dim in enumerate(annex.dimensions, 1):
+            assert out.has(f"{outline_label(1, n)}{dim.caption}")
+
+
+def test_every_checklist_entry_has_a_box(plan: Plan, out: Extract) -> None:
+    count = 0
+    for dim in plan.annex2.dimensions:
+        points = [p for item in dim.items for p in item.points] + list(dim.points)
+        for point in points:
+            for entry in point.entries:
+                assert out.has(f"{layout.CHECKBOX} {entry}"), entry
+                count += 1
+    text = "".join(out.columns.values())
+    assert text.count(layout.CHECKBOX) == count
+
+
+def test_roster_columns_in_order(plan: Plan, out: Extract) -> None:
+    members = plan.roster.members
+    for index, field in enumerate(("role", "position", "name", "duty")):
+        got = out.column(layout.ROSTER_COLUMNS, index)
+        assert got == "".join(squash(getattr(m, field)) for m in members), field
+
+
+def test_item_label_once_per_group_and_units_one_per_line(plan: Plan, out: Extract) -> None:
+    items = [i.name for d in plan.annex1.dimensions for i in d.items]
+    first_column = out.column(layout.ANNEX1_COLUMNS, 0)
+    for name in items:  # what is left without the (續) labels of continued pages: each item once
+        first_column = first_column.replace(f"{squash(name)}（續）", "")
+    assert first_column == squash("".join(items))
+    units = {u for ref in plan.points() for u in ref.point.units}
+    point = plan.annex1.dimensions[0].items[0].points[0]
+    unit_lines = [ln for ln in out.cell_lines if ln in units]
+    assert set(point.units) <= set(unit_lines)
+
+
+def test_header_row_on_every_table_page(out: Extract) -> None:
+    first = next(n for n, keys in enumerate(out.tables) if keys)
+    assert all(out.tables[first:]), "an annex page without a table"
+    parts = [key for keys in out.tables for key in keys]
+    assert set(parts) <= set(TABLES), "a table part that does not start with its header row"
+    assert len(parts) >= 15  # 10 tables, several of them over two or more pages
+
+
+# ---- pages, outline, metadata, reproducibility -----------------------------------
+
+
+def test_footer_page_x_of_y(out: Extract) -> None:
+    total = len(out.pages)
+    for n, text in enumerate(out.pages, 1):
+        assert text.strip().splitlines()[-1] == f"第 {n} 頁，共 {total} 頁"
+
+
+def test_bookmarks_for_every_section_and_annex(plan: Plan, plan_pdf: Path, out: Extract) -> None:
+    reader = pypdf.PdfReader(plan_pdf)
+    top = [entry for entry in reader.outline if not isinstance(entry, list)]
+    titles = [entry.title for entry in top]
+    expected = [s.heading for s in plan_sections(plan.body)]
+    expected += [annex_label(1), f"{annex_label(2)} {plan.annex2.title}", f"{annex_label(3)} {plan.roster.title}"]
+    assert titles == expected
+    for entry in top:  # each bookmark opens the page its heading is on
+        page = reader.get_destination_page_number(entry)
+        assert squash(entry.title.split(" ")[0]) in squash(out.pages[page])
+    annex_pages = [reader.get_destination_page_number(e) for e in top[-3:]]
+    for page in annex_pages:  # each annex starts a page, its label first (top right)
+        assert out.pages[page].strip().startswith("附件")
+
+
+def test_metadata(plan: Plan, plan_pdf: Path) -> None:
+    reader = pypdf.PdfReader(plan_pdf)
+    meta = reader.metadata
+    assert meta.title == plan.title
+    assert meta.author == plan.agency
+    assert meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "zh-TW"
+    day = plan.body.document_date
+    assert meta["/CreationDate"].startswith(f"D:{day:%Y%m%d}")
+
+
+def test_same_data_same_bytes(plan: Plan, plan_pdf: Path) -> None:
+    assert render_plan(plan) == plan_pdf.read_bytes()
+
+
+def test_size_under_limit(plan_pdf: Path) -> None:
+    assert plan_pdf.stat().st_size < 1.5 * 1024 * 1024
+
+
+# ---- fonts ---------------------------------------------------------------------
+
+
+def _pdffonts(path: Path) -> list[list[str]]:
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in lines.splitlines()[2:]]
+
+
+def test_only_embedded_subset_fonts(plan_pdf: Path, odd) -> None:
+    for path in (plan_pdf, odd[1]):
+        fonts = _pdffonts(path)
+        assert fonts
+        for row in fonts:
+            name, emb, sub, uni = row[0], row[-5], row[-4], row[-3]
+            assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+            assert re.match(r"^[A-Z]{6}\+", name), row
+            assert "Helvetica" not in name and "Times" not in name
+
+
+def test_kai_face_by_default(plan_pdf: Path) -> None:
+    names = {row[0].split("+", 1)[1] for row in _pdffonts(plan_pdf)}
+    assert any(re.search(r"Kai|kaiu|BiauKai", n, re.I) for n in names), names
+
+
+def test_ext_b_name_drawn_from_fallback_and_extracts_right(odd) -> None:
+    _plan, path, _ = odd
+    with pdfplumber.open(path) as pdf:
+        chars = [c for page in pdf.pages[-3:] for c in page.chars]
+    ext_b = [c for c in chars if c["text"] == EXT_B]
+    main_font = {c["fontname"] for c in chars if c["text"] == "黃"}
+    assert ext_b, "𡘙 is missing from the text layer (wrong ToUnicode?)"
+    assert {c["fontname"] for c in ext_b}.isdisjoint(main_font)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"黃{EXT_B}昭" in text
+    assert "王堃喆" in text
+
+
+def test_character_no_font_has_is_reported(odd) -> None:
+    _plan, _path, caught = odd
+    messages = [str(w.message) for w in caught if issubclass(w.category, MissingGlyphWarning)]
+    assert len(messages) == 1
+    assert "U+10FFFD" in messages[0] and NO_FONT in messages[0]
+    assert "附件 3 第 5 列 姓名" in messages[0]
+
+
+def test_no_warning_for_the_sample(built) -> None:
+    assert not [w for w in built[1] if issubclass(w.category, MissingGlyphWarning)]
+
+
+def test_cff_font_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    fake = tmp_path / "NotoSansCJK-Regular.otf"
+    fake.write_bytes(b"OTTO" + bytes(64))
+    with pytest.raises(UserError, match="TrueType"):
+        pdf_fonts.load(pdf_fonts.resolve_main(fake))
+
+
+def test_missing_font_file_and_no_font_at_all(tmp_path: Path, monkeypatch) -> None:
+    with pytest.raises(UserError, match="找不到字型檔"):
+        pdf_fonts.resolve_main(tmp_path / "nothing.ttf")
+    monkeypatch.delenv(pdf_fonts.ENV_FONT, raising=False)
+    monkeypatch.setattr(pdf_fonts, "kai_candidates", list)
+    monkeypatch.setattr(pdf_fonts, "_fontconfig_kai", list)
+    with pytest.raises(UserError, match="fonts-cns11643-kai"):
+        pdf_fonts.resolve_main()
+
+
+def test_env_font_and_taiwan_face_of_a_collection(monkeypatch) -> None:
+    ukai = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
+    if not ukai.is_file():
+        pytest.skip("fonts-arphic-ukai is not installed")
+    monkeypatch.setenv(pdf_fonts.ENV_FONT, str(ukai))
+    assert pdf_fonts.resolve_main() == pdf_fonts.FontRef(ukai, 2)  # AR PL UKai TW, not CN
+
+
+def test_to_unicode_cmap_uses_surrogate_pairs() -> None:
+    cmap = pdf_fonts.to_unicode_cmap("AAAAAA+X", [0, 0x5803, 0x21619])
+    assert "<01> <5803>" in cmap
+    assert "<02> <D845DE19>" in cmap
+
+
+# ---- line breaking and long rows ------------------------------------------------
+
+
+def test_no_line_starts_with_closing_punctuation(out: Extract) -> None:
+    assert len(out.cell_lines) > 500
+    bad = [ln for ln in out.cell_lines + out.body_lines if ln.strip()[0] in CLOSING]
+    assert not bad
+    bad = [ln for ln in out.cell_lines + out.body_lines if ln.strip()[-1] in OPENING]
+    assert not bad
+
+
+def test_latin_words_are_not_split(out: Extract) -> None:
+    text = "\n".join(out.cell_lines)
+    for word in ("m-police", "ODF", "PDF", "Facebook", "RSS"):
+        assert word in text
+
+
+def test_forty_practices_and_a_practice_longer_than_a_page(odd) -> None:
+    odd_plan, path, _ = odd
+    got = extract(path)
+    point = odd_plan.annex1.dimensions[0].items[0].points
+    for line in numbered(point[-2].practices):
+        assert got.has(line), line
+    assert got.has(numbered(point[-1].practices)[0])
+    assert len(got.pages) > 20
+    # every page the long row continues on names its point
+    assert got.column(layout.ANNEX1_COLUMNS, 1).count("超長作法（續）") >= 2
