@@ -14,10 +14,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqdocs.derive import subplan_title
 from sqdocs.errors import UserError
 from sqdocs.fsutil import write_atomic
 from sqdocs.load import LoadError, load_plan
+from sqdocs.load.results import has_results, load_results
+from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan
+from sqdocs.model.subplan import Subplan
+from sqdocs.report import CompiledReport, compile_report, report_title
 
 FORMATS = ("docx", "pdf")
 KINDS = ("plan", "subplans", "report")
@@ -79,34 +84,60 @@ def find_folders(paths: Iterable[Path]) -> list[Path]:
 
 
 def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out_dir: Path) -> list[Job]:
-    """The jobs that build the requested documents of one plan folder into ``out_dir``."""
+    """The jobs that build the requested documents of one plan folder into ``out_dir``.
+
+    Subplans and the report are loaded here too, so bad input is reported before anything is built.
+    """
     jobs: list[Job] = []
     if "plan" in kinds:
         jobs += [Job(folder, "plan", fmt, out_dir / f"{file_stem(plan.title)}.{fmt}") for fmt in formats]
+    if "subplans" in kinds:
+        for unit in _subplans(folder):
+            stem = file_stem(subplan_title(plan, unit))
+            jobs += [Job(folder, "subplan", fmt, out_dir / f"{stem}.{fmt}", unit) for fmt in formats]
+    if "report" in kinds and has_results(folder):
+        _report(folder)
+        jobs += [Job(folder, "report", fmt, out_dir / f"{file_stem(report_title(plan))}.{fmt}") for fmt in formats]
     return jobs
 
 
+# Each process loads a folder once, however many documents it builds from it.
 @functools.lru_cache(maxsize=8)
 def _plan(folder: Path) -> Plan:
     return load_plan(folder)
 
 
+@functools.lru_cache(maxsize=8)
+def _subplans(folder: Path) -> dict[str, Subplan]:
+    return {unit: loaded.subplan for unit, loaded in load_subplans(folder, _plan(folder)).items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _report(folder: Path) -> CompiledReport:
+    plan = _plan(folder)
+    results, _warnings = load_results(folder, plan)
+    return compile_report(plan, results)
+
+
 def _writer(kind: str, fmt: str) -> Callable[..., bytes]:
-    if (kind, fmt) == ("plan", "docx"):
-        from sqdocs.writers.docx import render_plan as render_plan_docx
+    """The writer function for a document kind and format (imported only when used)."""
+    import importlib
 
-        return render_plan_docx
-    if (kind, fmt) == ("plan", "pdf"):
-        from sqdocs.writers.pdf import render_plan as render_plan_pdf
-
-        return render_plan_pdf
-    raise UserError(f"不支援的文件或格式：{kind} / {fmt}")
+    if fmt not in FORMATS or kind not in ("plan", "subplan", "report"):
+        raise UserError(f"不支援的文件或格式：{kind} / {fmt}")
+    return getattr(importlib.import_module(f"sqdocs.writers.{fmt}"), f"render_{kind}")
 
 
 def render(job: Job, options: BuildOptions) -> bytes:
-    """The bytes of one job's file (the folder is loaded once per process)."""
+    """The bytes of one job's file."""
     plan = _plan(job.folder)
-    return _writer(job.kind, job.fmt)(plan, options)
+    write = _writer(job.kind, job.fmt)
+    if job.kind == "subplan":
+        assert job.unit is not None
+        return write(plan, _subplans(job.folder)[job.unit], options)
+    if job.kind == "report":
+        return write(plan, _report(job.folder), options)
+    return write(plan, options)
 
 
 def build_one(job: Job, options: BuildOptions) -> Outcome:
