@@ -63,13 +63,20 @@ class GroupedTable(Table):
         parts = super().split(availWidth, availHeight)
         if len(parts) != 2 or not self.sq_rows:
             return parts
+        head = self.repeatRows
+        # A row split in two appears in both parts: one row more than before.
+        split_inside = parts[0]._nrows + parts[1]._nrows - head == self._nrows + 1
+        if split_inside and not any(parts[0]._cellvalues[-1]):
+            # Nothing of the row fitted here (a centred cell gives way where a top-aligned one
+            # refuses): move the whole row on rather than leave an empty strip.
+            parts = self._splitRows(availHeight, doInRowSplit=False)
+            if len(parts) != 2:
+                return parts
+            split_inside = False
         top, rest = parts
         # Close the part left on this page: reportlab's BOX (and 'splitlast') is lost once a
         # row has been split twice, leaving a page that ends in open columns.
         top.setStyle([("LINEBELOW", (0, -1), (-1, -1), OUTER_LINE, colors.black)])
-        head = self.repeatRows
-        # A row split in two appears in both parts: one row more than before.
-        split_inside = top._nrows + rest._nrows - head == self._nrows + 1
         first = top._nrows - 1 if split_inside else top._nrows
         if split_inside and not any(rest._cellvalues[head]):
             # The row fitted but for its bottom padding: drop its empty rest, which would
@@ -103,14 +110,14 @@ def _drop_first_row(table: Table, width: float, head: int) -> Table | None:
     return parts[1] if len(parts) == 2 else None
 
 
-def grid(columns: Sequence[Column], rows: list[Row], ts: Typesetter) -> Table:
+def grid(columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str = "TOP") -> Table:
     """A table with a header row repeated on every page; rows may split across pages."""
     header = [[ts.para(c.header, ts.styles.header, f"表頭「{c.header}」")] for c in columns]
     data = [header, *[row.cells for row in rows]]
     left, top, right, bottom = PADDING
     style = [
         ("FONT", (0, 0), (-1, -1), ts.fonts.main, layout.TABLE_PT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, -1), valign),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), left),
         ("TOPPADDING", (0, 0), (-1, -1), top),
@@ -222,4 +229,4 @@ def roster_table(roster: Roster, ts: Typesetter, where: str) -> Table:
             _cell(value, ts, f"{where}第 {n} 列 {head}", center=head != duty_h)
             for value, head in zip(values, heads, strict=True)
         ]))
-    return grid(layout.ROSTER_COLUMNS, rows, ts)
+    return grid(layout.ROSTER_COLUMNS, rows, ts, valign="MIDDLE")  # short rows: centred reads best
