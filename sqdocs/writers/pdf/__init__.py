@@ -6,15 +6,18 @@ is reported with :class:`MissingGlyphWarning` (``warnings.warn``), naming it and
 
 from __future__ import annotations
 
+import warnings
+
+from sqdocs.model import Plan
+from sqdocs.writers.pdf import plan as _plan
 from sqdocs.writers.pdf.text import MissingGlyphWarning
 
 __all__ = ["MissingGlyphWarning", "render_plan"]
 
 
-def render_plan(plan, options=None) -> bytes:
+def render_plan(plan: Plan, options=None) -> bytes:
     """The execution plan as PDF bytes; ``options.font`` (BuildOptions) picks the main font."""
-    from sqdocs.writers.pdf import plan as pdf_plan
-
-    data, missing = pdf_plan.render_plan(plan, getattr(options, "font", None))
-    pdf_plan.warn_missing(missing)
+    data, missing = _plan.render_plan(plan, getattr(options, "font", None))
+    for message in missing:
+        warnings.warn(message, MissingGlyphWarning, stacklevel=2)
     return data

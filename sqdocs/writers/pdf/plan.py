@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -15,7 +15,7 @@ from sqdocs.writers import layout
 from sqdocs.writers.pdf import furniture
 from sqdocs.writers.pdf.fonts import font_set
 from sqdocs.writers.pdf.tables import annex1_table, annex2_table, roster_table
-from sqdocs.writers.pdf.text import MissingGlyphWarning, Typesetter
+from sqdocs.writers.pdf.text import Typesetter
 
 # A dimension caption is only set where its table can start below it (caption, header, a few lines).
 CAPTION_ROOM = 40 * mm
@@ -64,14 +64,22 @@ def _annex_start(number: int, title: str | None, ts: Typesetter) -> list[Flowabl
     return flows
 
 
-def _dimension(number: int, caption: str, annex: int, table, ts: Typesetter) -> list[Flowable]:
-    text = f"{outline_label(1, number)}{caption}"
-    return [
-        CondPageBreak(CAPTION_ROOM),
-        furniture.mark(ts.para(text, ts.styles.caption, f"{annex_label(annex)} {text}"),
-                       f"annex-{annex}-{number}", text, level=1),
-        table,
-    ]
+def _dimensions(number: int, dimensions, make_table: Callable, ts: Typesetter) -> list[Flowable]:
+    """一、個別評核構面-基礎服務 and its table, for each dimension of an annex."""
+    flows: list[Flowable] = []
+    for n, dim in enumerate(dimensions, 1):
+        caption = f"{outline_label(1, n)}{dim.caption}"
+        where = f"{annex_label(number)} {dim.caption} "
+        flows += [
+            CondPageBreak(CAPTION_ROOM),
+            furniture.mark(
+                ts.para(caption, ts.styles.caption, f"{annex_label(number)} {caption}"),
+                f"annex-{number}-{n}", caption, level=1,
+            ),
+            make_table(dim, ts, where),
+            Spacer(0, layout.TABLE_PT),
+        ]
+    return flows
 
 
 def story(plan: Plan, ts: Typesetter) -> list[Flowable]:
@@ -79,26 +87,17 @@ def story(plan: Plan, ts: Typesetter) -> list[Flowable]:
     flows: list[Flowable] = [ts.para(plan.title, ts.styles.title, "標題")]
     for number, sec in enumerate(plan_sections(plan.body), 1):
         flows += section(sec, number, ts)
-
     flows += _annex_start(1, plan.annex1.title, ts)
-    for n, dim in enumerate(plan.annex1.dimensions, 1):
-        where = f"{annex_label(1)} {dim.caption} "
-        flows += _dimension(n, dim.caption, 1, annex1_table(dim, ts, where), ts)
-        flows.append(Spacer(0, layout.TABLE_PT))
-
+    flows += _dimensions(1, plan.annex1.dimensions, annex1_table, ts)
     flows += _annex_start(2, plan.annex2.title, ts)
-    for n, dim in enumerate(plan.annex2.dimensions, 1):
-        where = f"{annex_label(2)} {dim.caption} "
-        flows += _dimension(n, dim.caption, 2, annex2_table(dim, ts, where), ts)
-        flows.append(Spacer(0, layout.TABLE_PT))
-
+    flows += _dimensions(2, plan.annex2.dimensions, annex2_table, ts)
     flows += _annex_start(3, plan.roster.title, ts)
     flows.append(roster_table(plan.roster, ts, f"{annex_label(3)} "))
     return flows
 
 
 def render_plan(plan: Plan, font: Path | None = None) -> tuple[bytes, list[str]]:
-    """The plan's PDF and a message per character no font could draw."""
+    """The plan's PDF, and a message per character no font could draw."""
     fonts = font_set(font)
     ts = Typesetter(fonts)
     flows = story(plan, ts)
@@ -110,8 +109,3 @@ def render_plan(plan: Plan, font: Path | None = None) -> tuple[bytes, list[str]]
         created=plan.body.document_date,
     )
     return furniture.render(flows, meta, fonts.main), ts.missing_messages()
-
-
-def warn_missing(messages: list[str]) -> None:
-    for message in messages:
-        warnings.warn(message, MissingGlyphWarning, stacklevel=3)
