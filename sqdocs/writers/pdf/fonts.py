@@ -208,6 +208,7 @@ def load(ref: FontRef) -> str:
 def _user_ref(path: Path) -> FontRef:
     if not path.is_file():
         raise UserError(f"{path}：找不到字型檔。{INSTALL_HINT}")
+    path = path.resolve()  # one file, one registration, however the user spelled it
     return FontRef(path, _taiwan_index(path))
 
 
