@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+import time
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -56,6 +58,7 @@ class Outcome:
     job: Job
     error: str | None = None
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -103,18 +106,19 @@ def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out
 
 # Each process loads a folder once, however many documents it builds from it.
 @functools.lru_cache(maxsize=8)
-def _plan(folder: Path) -> Plan:
+def cached_plan(folder: Path) -> Plan:
+    """The plan of ``folder``, loaded once per process (a build does not expect its data to change)."""
     return load_plan(folder)
 
 
 @functools.lru_cache(maxsize=8)
 def _subplans(folder: Path) -> dict[str, Subplan]:
-    return {unit: loaded.subplan for unit, loaded in load_subplans(folder, _plan(folder)).items()}
+    return {unit: loaded.subplan for unit, loaded in load_subplans(folder, cached_plan(folder)).items()}
 
 
 @functools.lru_cache(maxsize=8)
 def _report(folder: Path) -> CompiledReport:
-    plan = _plan(folder)
+    plan = cached_plan(folder)
     results, _warnings = load_results(folder, plan)
     return compile_report(plan, results)
 
@@ -130,7 +134,7 @@ def _writer(kind: str, fmt: str) -> Callable[..., bytes]:
 
 def render(job: Job, options: BuildOptions) -> bytes:
     """The bytes of one job's file."""
-    plan = _plan(job.folder)
+    plan = cached_plan(job.folder)
     write = _writer(job.kind, job.fmt)
     if job.kind == "subplan":
         assert job.unit is not None
@@ -142,18 +146,22 @@ def render(job: Job, options: BuildOptions) -> bytes:
 
 def build_one(job: Job, options: BuildOptions) -> Outcome:
     """Render and atomically write one job; failures come back as values, never half files."""
-    import time
-
     start = time.perf_counter()
     try:
-        write_atomic(job.path, render(job, options))
+        # Writers warn about what they could render only imperfectly (a glyph no font has);
+        # those travel with the outcome so the CLI prints them plainly, even from a worker process.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            data = render(job, options)
+        write_atomic(job.path, data)
     except (UserError, LoadError) as exc:
         return Outcome(job, str(exc))
     except OSError as exc:
         return Outcome(job, f"無法寫入 {job.path}：{exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 — one broken writer must not stop the other documents
         return Outcome(job, f"內部錯誤（{type(exc).__name__}: {exc}）；請回報此訊息與資料檔")
-    return Outcome(job, None, time.perf_counter() - start)
+    notes = tuple(dict.fromkeys(str(w.message) for w in caught))
+    return Outcome(job, None, time.perf_counter() - start, notes)
 
 
 def run_jobs(

@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from sqdocs import __version__
-from sqdocs.build import FORMATS, KINDS, BuildOptions, find_folders, jobs_for, run_jobs
+from sqdocs.build import FORMATS, KINDS, BuildOptions, cached_plan, find_folders, jobs_for, run_jobs
 from sqdocs.errors import UserError
 from sqdocs.load import LoadError, has_results, load_plan, load_results
 from sqdocs.load.diagnostics import display_name
@@ -115,15 +115,14 @@ def _build(args: argparse.Namespace) -> int:
     jobs, bad = [], 0
     for folder in folders:
         try:
-            plan = load_plan(folder)
+            plan = cached_plan(folder)
+            out = args.output if len(folders) == 1 else args.output / folder.name
+            jobs += jobs_for(folder, plan, args.only, args.format, out)
         except LoadError as exc:
             if len(folders) == 1:
                 raise
             _print_diagnostics(exc)
             bad += 1
-            continue
-        out = args.output if len(folders) == 1 else args.output / folder.name
-        jobs += jobs_for(folder, plan, args.only, args.format, out)
     options = BuildOptions(templates=args.templates, font=args.font)
     with progress(len(jobs)) as report:
         outcomes = run_jobs(jobs, options, args.jobs, report)

@@ -22,6 +22,8 @@ class _Lines:
         mark = "✓" if outcome.ok else "✗"
         tail = f"（{outcome.seconds:.2f} 秒）" if outcome.ok else f"：{outcome.error}"
         print(f"[{self.done}/{self.total}] {mark} {outcome.path}{tail}", file=self.stream, flush=True)
+        for note in outcome.warnings:
+            print(f"    警告：{note}", file=self.stream, flush=True)
 
 
 @contextmanager
@@ -51,7 +53,9 @@ def progress(total: int, stream: TextIO | None = None):
 
         def advance(outcome: Outcome) -> None:
             if not outcome.ok:
-                console.print(f"✗ {outcome.path}：{outcome.error}")
+                console.print(f"✗ {outcome.path}：{outcome.error}", markup=False)
+            for note in outcome.warnings:
+                console.print(f"警告：{outcome.path.name}：{note}", markup=False)
             bar.update(task, advance=1, description=outcome.path.name)
 
         yield advance

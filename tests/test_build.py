@@ -101,3 +101,21 @@ def test_cli_rejects_unknown_format(capsys):
 def test_cli_missing_folder(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nowhere")]) == 2
     assert "找不到資料夾" in capsys.readouterr().err
+
+
+def test_writer_warnings_travel_with_the_outcome(tmp_path, monkeypatch, capsys):
+    import warnings as w
+
+    def warns(plan, options) -> bytes:
+        w.warn("字型缺少「𠀀」(U+20000)，位於 附件 3 第 1 列 姓名", stacklevel=1)
+        return b"pdf"
+
+    _writers(monkeypatch, pdf=warns)
+    outcomes = run_jobs(_jobs(tmp_path, "a.pdf"), BuildOptions())
+    assert outcomes[0].ok
+    assert outcomes[0].warnings == ("字型缺少「𠀀」(U+20000)，位於 附件 3 第 1 列 姓名",)
+    from sqdocs.progress import progress
+
+    with progress(1) as report:
+        report(outcomes[0])
+    assert "警告：字型缺少「𠀀」" in capsys.readouterr().err
