@@ -1,0 +1,169 @@
+"""Benchmark: sqdocs against LibreOffice, and nationwide batch builds.
+
+    python bench/run.py                      # everything, results also in build/bench.json
+    python bench/run.py --bureaus 1,5 --no-soffice --json /tmp/b.json
+
+Measures, on this machine and in one run:
+  * the sample set (plan + 4 subplans + report, .docx and .pdf) from one cold ``sqdocs build``:
+    wall time, per-document time, peak RSS, output sizes;
+  * LibreOffice converting the six generated .docx to PDF in one invocation (warm profile),
+    and the plan .docx alone; the ratios against sqdocs;
+  * the plan PDF rendered inside one process after imports and font loading;
+  * synthetic bureaus (bench/generate.py) built with ``-j``: time per document at 1, 5, 22
+    bureaus and the peak RSS of the largest process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "keelung-107"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import generate  # noqa: E402
+
+_DONE = re.compile(r"\[\d+/\d+\] ✓ (?P<path>.+)（(?P<sec>[\d.]+) 秒）")
+
+
+def _peak_children_mb() -> float:
+    # ru_maxrss is in KiB on Linux: the largest single descendant process waited for so far.
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _sqdocs(*args: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "sqdocs.cli", "build", *args], capture_output=True, text=True, cwd=ROOT
+    )
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"sqdocs build failed ({proc.returncode}):\n{proc.stderr}")
+    return wall, proc.stderr
+
+
+def sample_set(out: Path) -> dict:
+    """The six sample documents in both formats from one cold command."""
+    wall, log = _sqdocs(str(SAMPLE), "-o", str(out))
+    docs = [
+        {"file": Path(m["path"]).name, "seconds": float(m["sec"]), "bytes": Path(m["path"]).stat().st_size}
+        for m in _DONE.finditer(log)
+    ]
+    return {"wall_seconds": wall, "documents": docs, "peak_rss_mb": _peak_children_mb()}
+
+
+def in_process_plan_pdf() -> dict:
+    """Plan PDF render time in one process once imports are done and fonts are loaded."""
+    code = """
+import json, sys, time
+t0 = time.perf_counter()
+from sqdocs.build import BuildOptions
+from sqdocs.load import load_plan
+from sqdocs.writers.pdf import render_plan
+t1 = time.perf_counter()
+plan = load_plan(sys.argv[1])
+t2 = time.perf_counter()
+render_plan(plan, BuildOptions())          # first render parses the fonts
+t3 = time.perf_counter()
+runs = []
+for _ in range(3):
+    s = time.perf_counter(); render_plan(plan, BuildOptions()); runs.append(time.perf_counter() - s)
+print(json.dumps({"imports": t1 - t0, "load": t2 - t1, "first_render": t3 - t2, "render": min(runs)}))
+"""
+    proc = subprocess.run([sys.executable, "-c", code, str(SAMPLE)], capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(proc.stdout)
+
+
+def soffice(docx: list[Path], out: Path, profile: Path) -> float:
+    """Seconds LibreOffice takes to convert ``docx`` to PDF in one invocation."""
+    cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out)]
+    start = time.perf_counter()
+    subprocess.run([*cmd, *map(str, docx)], capture_output=True, check=True, timeout=600)
+    return time.perf_counter() - start
+
+
+def libreoffice(built: Path, work: Path) -> dict | None:
+    if not shutil.which("soffice"):
+        return None
+    docx = sorted(built.glob("*.docx"))
+    plan = next(p for p in docx if p.name.endswith("執行計畫.docx"))
+    profile = work / "lo-profile"
+    soffice([plan], work / "warm-up", profile)  # first start creates the profile; not timed
+    return {
+        "six_docx_seconds": soffice(docx, work / "lo-all", profile),
+        "plan_docx_seconds": soffice([plan], work / "lo-plan", profile),
+        "documents": len(docx),
+    }
+
+
+def batches(counts: list[int], jobs: int, work: Path) -> list[dict]:
+    folders = generate(work / "bureaus", max(counts))
+    rows = []
+    for n in counts:
+        out = work / f"batch-{n}"
+        before = _peak_children_mb()
+        wall, log = _sqdocs(*map(str, folders[:n]), "-o", str(out), "-j", str(jobs))
+        files = len(_DONE.findall(log))
+        rows.append({
+            "bureaus": n, "documents": files, "jobs": jobs, "wall_seconds": wall,
+            "seconds_per_document": wall / files, "peak_rss_mb": max(before, _peak_children_mb()),
+        })
+        shutil.rmtree(out)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bureaus", default="1,5,22", help="batch sizes to time (default 1,5,22)")
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--no-soffice", action="store_true", help="skip the LibreOffice comparison")
+    parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.bureaus.split(",") if n]
+
+    with tempfile.TemporaryDirectory(prefix="sqdocs-bench-") as tmp:
+        work = Path(tmp)
+        result: dict = {
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+            "sample": sample_set(work / "sample"),
+            "plan_pdf_in_process": in_process_plan_pdf(),
+        }
+        result["libreoffice"] = None if args.no_soffice else libreoffice(work / "sample", work)
+        result["batches"] = batches(counts, args.jobs, work) if counts else []
+
+    sample, inproc, lo = result["sample"], result["plan_pdf_in_process"], result["libreoffice"]
+    print(f"Sample set: {len(sample['documents'])} files in {sample['wall_seconds']:.2f} s (one cold command), "
+          f"peak RSS {sample['peak_rss_mb']:.0f} MB")
+    for doc in sample["documents"]:
+        print(f"  {doc['seconds']:6.2f} s  {doc['bytes'] / 1024:8.0f} KB  {doc['file']}")
+    print(f"Plan PDF in process: {inproc['render']:.3f} s "
+          f"(imports {inproc['imports']:.2f} s, load {inproc['load']:.2f} s, first render with fonts {inproc['first_render']:.2f} s)")
+    if lo:
+        result["ratios"] = {
+            "sample_set_vs_libreoffice_six_docx": sample["wall_seconds"] / lo["six_docx_seconds"],
+            "libreoffice_plan_vs_in_process_plan_pdf": lo["plan_docx_seconds"] / inproc["render"],
+        }
+        print(f"LibreOffice: six .docx → PDF {lo['six_docx_seconds']:.2f} s; plan .docx → PDF {lo['plan_docx_seconds']:.2f} s")
+        print(f"  sqdocs sample set / LibreOffice six docx = {result['ratios']['sample_set_vs_libreoffice_six_docx']:.2f} (target ≤ 0.25)")
+        print(f"  LibreOffice plan / sqdocs plan PDF in process = {result['ratios']['libreoffice_plan_vs_in_process_plan_pdf']:.1f}× (target ≥ 10×)")
+    for row in result["batches"]:
+        print(f"Batch {row['bureaus']:3d} bureaus: {row['documents']:4d} files in {row['wall_seconds']:6.1f} s "
+              f"with -j {row['jobs']} = {row['seconds_per_document']:.3f} s/file, peak RSS {row['peak_rss_mb']:.0f} MB")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"Results: {args.json}")
+
+
+if __name__ == "__main__":
+    main()
