@@ -1,4 +1,4 @@
-"""The annex tables (附件 1–3), built with python-docx into template fragments.
+"""The annex tables (附件 1–3) and the table builder every generated table uses.
 
 Column headers and proportions come from ``sqdocs.writers.layout``; fonts, sizes,
 borders and indents from the template's styles (``styles.py`` names them), so a
@@ -13,7 +13,7 @@ from datetime import date
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.table import Table, _Cell
 
-from sqdocs.model import Annex1, Annex2, CheckPoint, Point, Roster
+from sqdocs.model import Annex1, Annex2, Point, Roster
 from sqdocs.outline import numbered
 from sqdocs.text.numbering import outline_label
 from sqdocs.text.roc import format_roc
@@ -34,24 +34,29 @@ def column_widths(columns: Sequence[layout.Column], text_width_twips: int) -> li
     return widths
 
 
-def _text(*texts: str) -> list[Block]:
+def text(*texts: str) -> list[Block]:
+    """Plain cell text, one paragraph each."""
     return [(S.TABLE_TEXT, t) for t in texts]
 
 
-def _listed(labelled: Sequence[str]) -> list[Block]:
+def listed(labelled: Sequence[str]) -> list[Block]:
     """Entries of ``numbered``: the label is followed by a tab so wrapped lines hang under the text."""
     return [(S.TABLE_LIST, "\t".join(entry.split(" ", 1))) for entry in labelled]
 
 
-def _checklist(entries: Sequence[str]) -> list[Block]:
-    return [(S.TABLE_LIST, f"{layout.CHECKBOX}\t{entry}") for entry in entries]
+Marked = tuple[str, str]
+"""A checklist entry: (☐ or ☑, text)."""
+
+
+def _checklist(entries: Sequence[Marked]) -> list[Block]:
+    return [(S.TABLE_LIST, f"{mark}\t{entry}") for mark, entry in entries]
 
 
 def _deadline(value: date | str) -> str:
     return format_roc(value) if isinstance(value, date) else value
 
 
-class _AnnexTable:
+class AnnexTable:
     """A table with a repeated header row, built row by row, sized when finished."""
 
     def __init__(self, doc: Fragment, columns: Sequence[layout.Column], text_width_twips: int):
@@ -81,10 +86,10 @@ class _AnnexTable:
     def _fill(self, cell: _Cell, blocks: list[Block]) -> None:
         """One paragraph per block in ``cell``; an empty cell keeps one empty paragraph."""
         paragraphs = [cell.paragraphs[0]] + [cell.add_paragraph() for _ in blocks[1:]]
-        for paragraph, (style, text) in zip(paragraphs, blocks or [(S.TABLE_TEXT, "")], strict=True):
+        for paragraph, (style, content) in zip(paragraphs, blocks or [(S.TABLE_TEXT, "")], strict=True):
             paragraph.style = self.doc.style(style)
-            if text:
-                paragraph.add_run(text)
+            if content:
+                paragraph.add_run(content)
 
 
 def _caption(doc: Fragment, n: int, caption: str) -> None:
@@ -92,24 +97,19 @@ def _caption(doc: Fragment, n: int, caption: str) -> None:
     doc.add_paragraph(f"{outline_label(1, n)}{caption}", doc.style(S.HEADING_2))
 
 
-def _items_with_points(table: _AnnexTable, items, point_cells: Callable) -> None:
+def _items_with_points(table: AnnexTable, items, point_cells: Callable) -> None:
     """Rows of an individual dimension: the 評核項目 cell merged down over its points."""
     for item in items:
         item_cells = []
         for n, point in enumerate(item.points):
-            cells = table.row(_text(item.name) if n == 0 else [], *point_cells(point))
+            cells = table.row(text(item.name) if n == 0 else [], *point_cells(point))
             item_cells.append(cells[0])
         oxml.merge_down(item_cells)
 
 
 def _practice_cells(point: Point) -> tuple[list[Block], ...]:
     """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
-    return _text(point.name), _listed(numbered(point.practices)), _text(_deadline(point.deadline)), _text(*point.units)
-
-
-def _checklist_cells(point: CheckPoint) -> tuple[list[Block], ...]:
-    """評核重點 | 辦理事項 (☐ before each)."""
-    return _text(point.name), _checklist(point.entries)
+    return text(point.name), listed(numbered(point.practices)), text(_deadline(point.deadline)), text(*point.units)
 
 
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
@@ -117,33 +117,48 @@ def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
     for n, dim in enumerate(annex.dimensions, 1):
         _caption(doc, n, dim.caption)
         if dim.items:
-            table = _AnnexTable(doc, layout.ANNEX1_COLUMNS, text_width_twips)
+            table = AnnexTable(doc, layout.ANNEX1_COLUMNS, text_width_twips)
             _items_with_points(table, dim.items, _practice_cells)
         else:  # 整體評核構面: 評核重點 | 辦理事項
-            table = _AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS, text_width_twips)
+            table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS, text_width_twips)
             for point in dim.points:
-                table.row(_text(point.name), _listed(numbered(point.actions)))
+                table.row(text(point.name), listed(numbered(point.actions)))
+        table.finish()
+
+
+def checklist(
+    doc: Fragment, dimensions: Sequence, text_width_twips: int, marks: Callable[[object], Sequence[Marked]]
+) -> None:
+    """A captioned checklist table per dimension: 評核項目 | 評核重點 | 辦理事項, a mark before every entry.
+
+    ``dimensions`` are those of 附件 2 or of a compiled report (same shape); ``marks`` gives a
+    point's entries with their marks.
+    """
+
+    def cells(point) -> tuple[list[Block], ...]:  # type: ignore[no-untyped-def]
+        return text(point.name), _checklist(marks(point))
+
+    for n, dim in enumerate(dimensions, 1):
+        _caption(doc, n, dim.caption)
+        if dim.items:
+            table = AnnexTable(doc, layout.ANNEX2_COLUMNS, text_width_twips)
+            _items_with_points(table, dim.items, cells)
+        else:
+            table = AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS, text_width_twips)
+            for point in dim.points:
+                table.row(*cells(point))
         table.finish()
 
 
 def annex2(doc: Fragment, annex: Annex2, text_width_twips: int) -> None:
     """附件 2: the diagnosis checklist, a ☐ before every entry."""
-    for n, dim in enumerate(annex.dimensions, 1):
-        _caption(doc, n, dim.caption)
-        if dim.items:
-            table = _AnnexTable(doc, layout.ANNEX2_COLUMNS, text_width_twips)
-            _items_with_points(table, dim.items, _checklist_cells)
-        else:
-            table = _AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS, text_width_twips)
-            for point in dim.points:
-                table.row(*_checklist_cells(point))
-        table.finish()
+    checklist(doc, annex.dimensions, text_width_twips, lambda point: [(layout.CHECKBOX, e) for e in point.entries])
 
 
 def roster(doc: Fragment, annex: Roster, text_width_twips: int) -> None:
     """附件 3: the assessment team, one row per member in the data's order."""
-    table = _AnnexTable(doc, layout.ROSTER_COLUMNS, text_width_twips)
+    table = AnnexTable(doc, layout.ROSTER_COLUMNS, text_width_twips)
     for m in annex.members:
-        note = _text(m.note) if m.note else []
-        table.row(_text(m.role), _text(m.position), _text(m.name), _text(m.duty), note, keep_together=True)
+        note = text(m.note) if m.note else []
+        table.row(text(m.role), text(m.position), text(m.name), text(m.duty), note, keep_together=True)
     table.finish()

@@ -1,0 +1,133 @@
+"""A Word template of sqdocs: found, checked, filled in a sandbox and saved reproducibly.
+
+Every document kind (plan, subplan, report) goes through :class:`WordTemplate`: the
+writer builds a context of plain values and :class:`Fragment` bodies, and this module
+does the rest the same way for all of them.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from docx.opc.exceptions import PackageNotFoundError
+from docx.shared import Emu
+from docx.styles.style import BaseStyle
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from sqdocs.errors import UserError
+from sqdocs.writers import layout
+from sqdocs.writers.docx import oxml, package
+from sqdocs.writers.docx import styles as S
+from sqdocs.writers.docx.fragment import Fragment
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+
+
+def template_path(templates: Path | None, name: str) -> Path:
+    """The user's ``DIR/<name>`` when ``--templates DIR`` is given, else the default."""
+    if templates is None:
+        return DEFAULT_TEMPLATES / name
+    path = templates / name
+    if not path.is_file():
+        raise UserError(
+            f"{templates}：範本資料夾中沒有 {name}。請將 {DEFAULT_TEMPLATES / name} "
+            "複製到該資料夾再修改，或不加 --templates 以使用預設範本。"
+        )
+    return path
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Document properties, all from the data; ``day`` dates the document and its zip entries."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    category: str
+    day: date
+
+
+class WordTemplate:
+    """One opened template: the styles the writer needs, fragments to fill, rendering to bytes."""
+
+    def __init__(self, templates: Path | None, name: str, required: Sequence[str] = S.GENERATED):
+        self.path = template_path(templates, name)
+        self._template = DocxTemplate(self.path)
+        try:
+            doc = self._template.get_docx()
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
+            raise UserError(f"{self.path}：不是可讀取的 Word 文件（.docx）：{exc}") from None
+        self._check_tags(doc)
+        self.styles: dict[str, BaseStyle] = {style: S.find(doc, style) for style in required}
+        missing = [style for style, found in self.styles.items() if found is None]
+        if missing:
+            raise UserError(
+                f"{self.path}：範本缺少樣式 {'、'.join(missing)}（產生的段落與表格會用到）。"
+                f"請勿刪除或改名這些樣式；可從預設範本 templates/{name} 複製。"
+            )
+
+    def _check_tags(self, doc) -> None:
+        """Every tag opens and closes in one paragraph.
+
+        docxtpl looks for a tag's end across paragraphs, so one unclosed ``{{`` would
+        silently swallow the template up to the next ``}}``.
+        """
+        for n, text in enumerate(oxml.paragraph_texts(doc.element.body), 1):
+            if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+                raise UserError(
+                    f"{self.path}：範本第 {n} 段「{text.strip()[:40]}」的標籤不完整，"
+                    "{{ 與 }}、{% 與 %} 須成對出現在同一段落內。"
+                )
+
+    @property
+    def text_width_twips(self) -> int:
+        """Width between the margins of the template's last section (where tables go)."""
+        section = self._template.get_docx().sections[-1]
+        if section.page_width and section.left_margin is not None and section.right_margin is not None:
+            return Emu(section.page_width - section.left_margin - section.right_margin).twips
+        return oxml.mm_to_twips(layout.TEXT_WIDTH_MM)
+
+    def fragment(self) -> Fragment:
+        """An empty body for a ``{{p … }}`` tag, styled by this template."""
+        return Fragment(self._template.get_docx(), self.styles)
+
+    def render(self, context: dict, properties: Properties) -> bytes:
+        """The filled-in document as .docx bytes; the same context gives the same bytes."""
+        # Data reaches the template only as context values: autoescape keeps & < > intact,
+        # and text such as {{ x }} in the data is printed, never evaluated.
+        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        try:
+            self._template.render(context, jinja_env=env, autoescape=True)
+        except TemplateError as exc:
+            where = "\n".join(getattr(exc, "docx_context", []) or [])
+            raise UserError(f"{self.path}：範本中的標籤有誤：{exc}" + (f"\n{where}" if where else "")) from None
+        doc = self._template.docx  # get_docx() would reload the unrendered file
+        oxml.strip_revision_ids(doc.element.body)
+        _set_properties(doc, properties)
+        buffer = io.BytesIO()
+        self._template.save(buffer)
+        return package.normalise(buffer.getvalue(), properties.day)
+
+
+def _set_properties(doc, properties: Properties) -> None:
+    """Title, author, subject, keywords and dates from the data, never from the clock."""
+    package.drop_relationships(doc.part.package, package.LIBREOFFICE_CORE_PROPERTIES)
+    props = doc.core_properties
+    day = properties.day
+    props.title = properties.title
+    props.author = props.last_modified_by = properties.author
+    props.subject = properties.subject
+    props.keywords = properties.keywords
+    props.category = properties.category
+    props.comments = ""
+    props.language = "zh-TW"
+    props.revision = 1
+    props.created = props.modified = datetime(day.year, day.month, day.day)
