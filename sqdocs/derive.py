@@ -28,7 +28,7 @@ from sqdocs.load.validate import suggest
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import PointKey, Subplan
-from sqdocs.text.numbering import chinese_number
+from sqdocs.outline import detail_step_label
 from sqdocs.text.roc import format_roc
 
 # The sections a 分局 usually has; a skeleton starts from them and the unit edits the list.
@@ -179,20 +179,12 @@ def _entry_lines(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[str
     return lines
 
 
-def _step_label(plan: Plan) -> str:
-    """陸、執行步驟七: the step of the bureau plan that asks for detailed plans."""
-    for n, step in enumerate(plan.body.steps, 1):
-        if "細部執行計畫" in f"{step.title or ''}{step.text or ''}":
-            return f"陸、執行步驟{chinese_number(n)}"
-    return "陸、執行步驟"
-
-
 def _header(plan: Plan, unit: str, count: int) -> list[str]:
     start, end = format_roc(plan.body.period.start), format_roc(plan.body.period.end)
     return [
         f"# {subplan_title(plan, unit)}",
         "#",
-        f"# 依「{plan.title}」{_step_label(plan)}：各分局依據本執行計畫訂定細部執行計畫，",
+        f"# 依「{plan.title}」{detail_step_label(plan.body)}：各分局依據本執行計畫訂定細部執行計畫，",
         "# 以實務性、方法性為執行內容，依各評核構面項目、重點表列具體推動作法、完成期限、承辦單位。",
         f"# 本檔由 sqdocs subplan init 依本局計畫附件 1 產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點。",
         "#",

@@ -1,4 +1,4 @@
-"""The plan as numbered text: labels, section titles and sentences every writer shares.
+"""The documents as numbered text: labels, section titles and sentences every writer shares.
 
 This is a filter in Pandoc's sense: model in, format-neutral structure out. Writers
 decide fonts and layout; they never number or phrase anything themselves.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqdocs.model import Basis, Clause, PlanBody
-from sqdocs.text.numbering import outline_label
+from sqdocs.model import Basis, Clause, Plan, PlanBody, Subplan
+from sqdocs.text.numbering import chinese_number, outline_label
 from sqdocs.text.roc import format_roc
 
 SECTION_TITLES = ("計畫依據", "計畫目標", "執行對象", "執行期程", "計畫內容", "執行步驟", "考核獎懲")
@@ -99,3 +99,58 @@ def numbered(texts: list[str] | tuple[str, ...]) -> list[str]:
 def annex_label(n: int) -> str:
     """附件 1."""
     return f"附件 {n}"
+
+
+# ---- sub-bureau detailed plan (細部執行計畫) ---------------------------------
+
+SUBPLAN_SECTION_TITLES = ("依據", "目標", "執行對象", "執行期程", "執行內容", "考核")
+
+
+def detail_step_label(body: PlanBody) -> str:
+    """陸、執行步驟七: the step of the bureau plan that asks for detailed plans."""
+    section = f"{outline_label(0, 6)}{SECTION_TITLES[5]}"
+    for n, step in enumerate(body.steps, 1):
+        if "細部執行計畫" in f"{step.title or ''}{step.text or ''}":
+            return f"{section}{chinese_number(n)}"
+    return section
+
+
+def _self_name(plan: Plan, unit: str) -> str:
+    """How the unit calls itself: 本分局, 本大隊 …"""
+    found = plan.units.unit(unit)
+    return f"本{found.kind}" if found else "本單位"
+
+
+def subplan_sections(plan: Plan, subplan: Subplan) -> list[Section]:
+    """Sections 壹–陸 of a unit's detailed plan; its table is the annex (``subplan_annex``)."""
+    me = _self_name(plan, subplan.unit)
+    bureau = f"「{plan.title}」"
+    targets = "、".join(subplan.sub_units) or "各單位"
+    contents = [
+        (f"依據{bureau}{detail_step_label(plan.body)}辦理。", ()),
+        (
+            f"配合{bureau}之計畫目標，{me}以實務性、方法性為執行內容，"
+            "依各評核構面項目、重點訂定具體推動作法，期能達成下列目標：",
+            _texts(list(plan.body.objectives.goals)),
+        ),
+        (f"{me}所屬{targets}。", ()),
+        (plan.body.schedule, ()),
+        ("各評核構面之評核項目、評核重點、具體作法、完成期限及承辦單位（如附件）。", ()),
+        (
+            f"本局推動提升服務品質考核小組不定期查訪、輔導{me}執行情形，並於年度結束前辦理年度考核；"
+            f"執行成效依{bureau}{outline_label(0, 7)}{SECTION_TITLES[6]}辦理獎懲。",
+            (),
+        ),
+    ]
+    return [
+        Section(outline_label(0, n), title, intro, paras)
+        for n, (title, (intro, paras)) in enumerate(zip(SUBPLAN_SECTION_TITLES, contents, strict=True), 1)
+    ]
+
+
+SUBPLAN_ANNEX_LABEL = "附件"
+
+
+def subplan_annex_title(plan: Plan, subplan: Subplan) -> str:
+    """第一分局 107 年度提升服務品質細部執行項目表."""
+    return f"{subplan.unit} {plan.year} 年度提升服務品質細部執行項目表"

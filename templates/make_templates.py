@@ -1,16 +1,18 @@
-"""Regenerate the default Word template templates/plan.docx.
+"""Regenerate the default Word templates templates/plan.docx, subplan.docx and report.docx.
 
     .venv/bin/python templates/make_templates.py
 
-The template holds the fixed parts of the execution plan: page set-up, styles, footer,
-the title and the docxtpl (Jinja) tags that lay out sections 壹–柒 and the annexes.
+A template holds the fixed parts of a document: page set-up, styles, footer, the title
+and the docxtpl (Jinja) tags that lay out the sections and annexes. The execution plan
+and the detailed plans share one layout; the report adds heading levels and chart styles.
 Users restyle a copy in Word or LibreOffice (docs/templates.md); this script is only
-for changing the default. Its output is byte-identical on every run.
+for changing the defaults. Its output is byte-identical on every run.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -121,6 +123,35 @@ def define_styles(doc) -> None:
     footer.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+def define_report_styles(doc) -> None:
+    """Heading levels (一) and 1. for the results, and the chart paragraph with its caption."""
+    for name, level, label_at, text_at in ((S.HEADING_3, 2, EM, 3 * EM), (S.HEADING_4, 3, 2 * EM, 3 * EM + EM // 2)):
+        heading = doc.styles[name]
+        oxml.reset_formatting(heading)
+        heading.font.size = Pt(layout.BODY_PT)
+        heading.font.bold = True
+        fmt = heading.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(6), Pt(3)
+        fmt.keep_with_next = True
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        oxml.set_outline_level(heading, level)
+        hang(heading, label_at, text_at)
+
+    figure = paragraph_style(doc, S.FIGURE)
+    fmt = figure.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt.keep_with_next = True
+    fmt.space_before = Pt(12)
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    caption = doc.styles[S.CAPTION]
+    oxml.reset_formatting(caption)
+    caption.font.size = Pt(layout.TABLE_PT)
+    fmt = caption.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt.space_before, fmt.space_after = Pt(3), Pt(12)
+
+
 def set_up_page(doc) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -139,7 +170,10 @@ def set_up_page(doc) -> None:
 
 
 def write_body(doc) -> None:
-    """The tags docxtpl fills in; ``{%p … %}`` paragraphs disappear when rendered."""
+    """The plan's and a detailed plan's tags: sections, then annexes each on a new page.
+
+    docxtpl fills them in; ``{%p … %}`` paragraphs disappear when rendered.
+    """
 
     def tag(text: str) -> None:
         doc.add_paragraph(text)
@@ -175,8 +209,20 @@ def write_body(doc) -> None:
     tag("{%p endfor %}")
 
 
-def tidy_package(doc) -> None:
-    """Drop what python-docx's own template carries and a plan template does not need."""
+def write_report_body(doc) -> None:
+    """The report's tags: each section is a heading, an optional sentence and a generated body."""
+    doc.add_paragraph("{{ title }}", S.TITLE)
+    doc.add_paragraph("{%p for section in sections %}")
+    doc.add_paragraph("{{ section.heading }}", S.HEADING_1)
+    doc.add_paragraph("{%p if section.intro %}")
+    doc.add_paragraph("{{ section.intro }}", S.BODY)
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{{p section.body }}")
+    doc.add_paragraph("{%p endfor %}")
+
+
+def tidy_package(doc, title: str) -> None:
+    """Drop what python-docx's own template carries and a sqdocs template does not need."""
     package.drop_relationships(doc.part.package, RT.THUMBNAIL)
     package.drop_relationships(
         doc.part, RT.CUSTOM_XML, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
@@ -184,7 +230,7 @@ def tidy_package(doc) -> None:
     oxml.strip_revision_ids(doc.element, doc.styles.element, doc.settings.element)
     oxml.set_theme_languages(doc.settings.element)
     props = doc.core_properties
-    props.title = "提升服務品質執行計畫（範本）"
+    props.title = title
     props.subject = "提升服務品質"
     props.author = props.last_modified_by = "sqdocs"
     props.comments = "sqdocs 的 Word 範本；修改方式見 docs/templates.md"
@@ -193,21 +239,43 @@ def tidy_package(doc) -> None:
     props.created = props.modified = datetime(STAMP.year, STAMP.month, STAMP.day)
 
 
-def make_plan_template() -> bytes:
+def make_template(write: Callable, title: str, *extra_styles: Callable) -> bytes:
     doc = Document()
     define_styles(doc)
+    for define in extra_styles:
+        define(doc)
     set_up_page(doc)
-    write_body(doc)
-    tidy_package(doc)
+    write(doc)
+    tidy_package(doc, title)
     buffer = io.BytesIO()
     doc.save(buffer)
     return package.normalise(buffer.getvalue(), STAMP)
 
 
+def make_plan_template() -> bytes:
+    return make_template(write_body, "提升服務品質執行計畫（範本）")
+
+
+def make_subplan_template() -> bytes:
+    return make_template(write_body, "提升服務品質細部執行計畫（範本）")
+
+
+def make_report_template() -> bytes:
+    return make_template(write_report_body, "提升服務品質績效報告（範本）", define_report_styles)
+
+
+TEMPLATES = {
+    "plan.docx": make_plan_template,
+    "subplan.docx": make_subplan_template,
+    "report.docx": make_report_template,
+}
+
+
 def main() -> None:
-    target = HERE / "plan.docx"
-    target.write_bytes(make_plan_template())
-    print(f"wrote {target.relative_to(HERE.parent)}")
+    for name, make in TEMPLATES.items():
+        target = HERE / name
+        target.write_bytes(make())
+        print(f"wrote {target.relative_to(HERE.parent)}")
 
 
 if __name__ == "__main__":

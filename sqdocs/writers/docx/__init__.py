@@ -1,5 +1,6 @@
-"""Word writer: fills the docxtpl template (templates/plan.docx) with the plan."""
+"""Word writer: fills the docxtpl templates (templates/*.docx) with a plan, detailed plan or report."""
 
 from sqdocs.writers.docx.plan import render_plan
+from sqdocs.writers.docx.subplan import render_subplan
 
-__all__ = ["render_plan"]
+__all__ = ["render_plan", "render_subplan"]

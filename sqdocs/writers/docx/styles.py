@@ -1,6 +1,6 @@
-"""Names of the Word styles the plan template defines and the writer applies.
+"""Names of the Word styles the templates define and the writer applies.
 
-The template (templates/plan.docx) owns how each style looks; the writer only names
+The templates (templates/*.docx) own how each style looks; the writer only names
 them, so restyling the template restyles the generated document. See docs/templates.md.
 """
 
@@ -14,6 +14,8 @@ EAST_ASIAN_FONT = "標楷體"
 TITLE = "Title"
 HEADING_1 = "Heading 1"  # 壹、… and annex titles
 HEADING_2 = "Heading 2"  # 一、 as a heading, and dimension captions in the annexes
+HEADING_3 = "Heading 3"  # report: (一) 評核項目
+HEADING_4 = "Heading 4"  # report: 1. 評核重點
 BODY = "Body Text"  # a section's own paragraph (參、執行對象 …)
 OUTLINE = ("Outline 1", "Outline 2", "Outline 3", "Outline 4")  # 一、 (一) 1. (1), label hanging
 ANNEX_LABEL = "Annex Label"  # 「附件 1」 at the top right of a new page
@@ -21,9 +23,14 @@ TABLE = "Annex Table"  # table style: borders and cell padding of every annex ta
 TABLE_HEADER = "Table Header"  # column headers
 TABLE_TEXT = "Table Text"  # ordinary cell text
 TABLE_LIST = "Table List"  # numbered practices and ☐ entries: one paragraph each, label hanging
+FIGURE = "Figure"  # report: the paragraph holding a chart, centred
+CAPTION = "Caption"  # report: 圖 1 … under a chart
 
 GENERATED = (HEADING_2, TABLE, TABLE_HEADER, TABLE_TEXT, TABLE_LIST)
 """Styles the writer applies to content it builds itself; a template must define them."""
+
+REPORT_GENERATED = (*GENERATED, HEADING_3, HEADING_4, BODY, FIGURE, CAPTION)
+"""The report builds most of its body itself, so its template needs these as well."""
 
 
 def find(document, name: str):

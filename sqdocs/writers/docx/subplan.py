@@ -1,0 +1,55 @@
+"""A unit's detailed plan (細部執行計畫) as Word: sections 壹–陸 and the 附件 1-style table."""
+
+from __future__ import annotations
+
+from sqdocs.build import BuildOptions
+from sqdocs.derive import subplan_annex, subplan_title
+from sqdocs.model import Plan, Subplan
+from sqdocs.outline import SUBPLAN_ANNEX_LABEL, subplan_annex_title, subplan_sections
+from sqdocs.writers.docx import context, tables
+from sqdocs.writers.docx.template import Properties, WordTemplate
+
+TEMPLATE_NAME = "subplan.docx"
+
+
+def _title(plan: Plan, subplan: Subplan) -> str:
+    return subplan.title or subplan_title(plan, subplan.unit)
+
+
+def _broken(title: str, lead: str) -> str:
+    """The title broken after the unit's full name (基隆市警察局第一分局 / 107 年度…), where a
+    typesetter would break it; a 20 pt title of this length never fits one line."""
+    if title.startswith(lead) and title[len(lead) :].strip():
+        return f"{lead}\n{title[len(lead) :].strip()}"  # docxtpl writes \n as a line break
+    return title
+
+
+def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
+    annex = subplan_annex(plan, subplan)  # the bureau's order, the unit's practices; removed points left out
+    body = template.fragment()
+    tables.annex1(body, annex, template.text_width_twips)
+    return {
+        "title": _broken(_title(plan, subplan), f"{plan.agency}{subplan.unit}"),
+        "agency": plan.agency,
+        "unit": subplan.unit,
+        "year": plan.year,
+        "sections": [context.section(s) for s in subplan_sections(plan, subplan)],
+        "annexes": [context.annex(SUBPLAN_ANNEX_LABEL, subplan_annex_title(plan, subplan), body)],
+    }
+
+
+def properties(plan: Plan, subplan: Subplan) -> Properties:
+    return Properties(
+        title=_title(plan, subplan),
+        author=f"{plan.agency}{subplan.unit}",
+        subject="提升服務品質細部執行計畫",
+        keywords=f"提升服務品質, 細部執行計畫, {plan.agency}, {subplan.unit}, {plan.year} 年度",
+        category="細部執行計畫",
+        day=plan.body.document_date,
+    )
+
+
+def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions) -> bytes:
+    """A unit's detailed plan as .docx bytes; identical data gives identical bytes."""
+    template = WordTemplate(options.templates, TEMPLATE_NAME)
+    return template.render(_context(plan, subplan, template), properties(plan, subplan))
