@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="同時使用的程序數（預設 1）")
     p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
+    p = sub.add_parser("schema", help="輸出資料檔的 JSON Schema，供編輯器自動完成與即時檢查")
+    p.add_argument("-o", "--output", type=Path, default=Path("sqdocs.schema.json"), metavar="FILE",
+                   help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
+
     p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾")
     p.add_argument("data", type=Path, metavar="DATA_DIR")
     p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
@@ -180,7 +184,15 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if problems else EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}
+def _schema(args: argparse.Namespace) -> int:
+    from sqdocs.schema import write_schemas
+
+    for path in write_schemas(args.output):
+        print(f"✓ {path}")
+    return EXIT_OK
+
+
+COMMANDS = {"schema": _schema, "validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -399,7 +399,7 @@ def test_sample_subplan_covers_exactly_its_points_and_is_marked_as_sample(plan, 
     path = subplan_path(SAMPLE, unit)
     loaded = read_subplan(path, plan)
     assert [p.key for p in loaded.subplan.points] == assigned_by_hand(SAMPLE, unit)
-    assert path.read_text(encoding="utf-8").startswith("# 【範例資料】本檔是為 sqdocs 撰寫的示範資料")
+    assert "\n# 【範例資料】本檔是為 sqdocs 撰寫的示範資料" in path.read_text(encoding="utf-8")
     stations = loaded.subplan.group("各派出所")
     assert stations is not None and all(m.endswith("派出所") for m in stations.members)
     for entry in loaded.subplan.points:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from sqdocs.model.common import Deadline, OptionalText, Record, Text
 
@@ -17,8 +17,18 @@ def dimension_caption(scope: str, name: str) -> str:
     return f"{scope}評核構面-{name}"
 
 
+# The same rule as _items_or_points, for editors that check the JSON Schema.
+_ITEMS_OR_POINTS = {
+    "if": {"properties": {"scope": {"const": "個別"}}},
+    "then": {"required": ["items"], "properties": {"items": {"minItems": 1}}},
+    "else": {"required": ["points"], "properties": {"points": {"minItems": 1}}},
+}
+
+
 class _Dimension(Record):
     """A dimension holds items (個別) or, for the overall dimension, points directly (整體)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_ITEMS_OR_POINTS)
 
     @model_validator(mode="after")
     def _items_or_points(self):  # type: ignore[no-untyped-def]

@@ -6,7 +6,14 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 from sqdocs.text.roc import format_roc, parse_roc
 
@@ -27,7 +34,9 @@ def _check_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_check_text)]
+# Not blank, and none of the control characters XML forbids.
+_TEXT_PATTERN = "^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]*$"
+Text = Annotated[str, AfterValidator(_check_text), WithJsonSchema({"type": "string", "pattern": _TEXT_PATTERN})]
 """Non-empty text a reader sees; surrounding whitespace is dropped."""
 
 
@@ -45,7 +54,16 @@ def _to_date(value: Any) -> Any:
     return value
 
 
-RocDate = Annotated[date, BeforeValidator(_to_date), PlainSerializer(format_roc, return_type=str)]
+# What an editor checks as the clerk types (the loader checks that the day exists).
+ROC_DATE_PATTERN = r"^\s*(民國\s*)?\d{1,3}\s*(年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[/.-]\d{1,2}[/.-]\d{1,2})\s*$"
+_ROC_DATE_SCHEMA = {"type": "string", "pattern": ROC_DATE_PATTERN, "description": "民國日期，如 107 年 1 月 15 日"}
+
+RocDate = Annotated[
+    date,
+    BeforeValidator(_to_date),
+    PlainSerializer(format_roc, return_type=str),
+    WithJsonSchema(_ROC_DATE_SCHEMA),
+]
 """A date written in the data as ``107 年 1 月 15 日``."""
 
 CONTINUOUS = "賡續辦理"
@@ -77,7 +95,10 @@ def _deadline_out(value: date | str) -> str:
 
 
 Deadline = Annotated[
-    date | str, BeforeValidator(_to_deadline), PlainSerializer(_deadline_out, return_type=str)
+    date | str,
+    BeforeValidator(_to_deadline),
+    PlainSerializer(_deadline_out, return_type=str),
+    WithJsonSchema({"anyOf": [{"enum": list(_CONTINUOUS_WORDS)}, _ROC_DATE_SCHEMA], "description": "「賡續辦理」或民國日期"}),
 ]
 """完成期限: a date, or 賡續辦理 for continuous work."""
 

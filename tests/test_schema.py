@@ -1,0 +1,77 @@
+"""The JSON Schemas editors use: up to date, valid for every sample file, and strict on broken ones."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from conftest import ROOT, SAMPLE
+
+from sqdocs.cli import main
+from sqdocs.schema import FILE_KINDS, combined_schema, file_schema
+
+SCHEMAS = ROOT / "schemas"
+BAD = ROOT / "tests" / "bad"
+KIND_OF = {"plan.yaml": "plan", "units.yaml": "units", "annex1.yaml": "annex1", "annex2.yaml": "annex2",
+           "annex3.yaml": "annex3", "indicators.yaml": "indicators"}
+
+
+def _kind(path: Path) -> str:
+    return {"subplans": "subplan", "results": "results"}.get(path.parent.name) or KIND_OF[path.name]
+
+
+SAMPLE_FILES = sorted(SAMPLE.rglob("*.yaml"))
+
+
+def test_committed_schemas_are_current(tmp_path):
+    assert main(["schema", "-o", str(tmp_path / "sqdocs.schema.json")]) == 0
+    for kind in FILE_KINDS:
+        assert (tmp_path / f"{kind}.schema.json").read_text(encoding="utf-8") == (
+            SCHEMAS / f"{kind}.schema.json"
+        ).read_text(encoding="utf-8"), f"schemas/{kind}.schema.json is stale: run sqdocs schema -o schemas/sqdocs.schema.json"
+    assert json.loads((SCHEMAS / "sqdocs.schema.json").read_text(encoding="utf-8")) == combined_schema()
+
+
+@pytest.mark.parametrize("kind", list(FILE_KINDS))
+def test_schema_is_valid_and_described_in_chinese(kind):
+    schema = file_schema(kind)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    fields = [p for d in [schema, *schema.get("$defs", {}).values()] for p in d.get("properties", {}).values()]
+    assert fields and all(re.search(r"[\u4e00-\u9fff]", f.get("description", "")) for f in fields)
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: str(p.relative_to(SAMPLE)))
+def test_sample_file_matches_its_schema_and_names_it(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    declared = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert declared, "the file's first line tells editors which schema to use"
+    schema_path = (path.parent / declared.group(1)).resolve()
+    assert schema_path == (SCHEMAS / f"{_kind(path)}.schema.json").resolve()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(data, combined_schema(), cls=jsonschema.Draft202012Validator)
+
+
+# What a schema cannot see: whether a day exists, other files (units, period), the order of
+# YAML keys (parsers keep the last duplicate), encodings, and files YAML cannot parse at all.
+NOT_FOR_A_SCHEMA = {
+    "bad-date", "feb29-not-leap", "deadline-outside-period", "period-reversed", "period-year-mismatch",
+    "duplicate-point", "unknown-unit", "unknown-group-member", "duplicate-key", "utf16-encoding",
+    "big5-encoding", "colon-in-text", "deep-nesting", "python-tag", "syntax-unclosed-quote", "tab-indent",
+    "two-documents", "missing-file",
+}
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in BAD.iterdir() if p.is_dir() and not p.name.startswith("_")))
+def test_schema_rejects_broken_fixture(case):
+    if case in NOT_FOR_A_SCHEMA:
+        pytest.skip("needs sqdocs validate, not a schema")
+    (path,) = (BAD / case).glob("*.yaml")
+    data = yaml.safe_load(path.read_bytes())
+    errors = list(jsonschema.Draft202012Validator(file_schema(KIND_OF[path.name])).iter_errors(data))
+    assert errors, f"{case} passed the schema"
