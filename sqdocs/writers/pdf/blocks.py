@@ -1,0 +1,91 @@
+"""Flowable factories every document shares: the title, numbered sections, annex starts and
+the captioned tables of an annex, one per dimension.
+
+Text and numbering come from :mod:`sqdocs.outline`; these functions only decide layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
+
+from sqdocs.outline import Para, Section
+from sqdocs.text.numbering import outline_label
+from sqdocs.writers import layout
+from sqdocs.writers.pdf import furniture
+from sqdocs.writers.pdf.text import Typesetter
+
+# A caption is only set where its table can start below it (caption, header, a few lines).
+CAPTION_ROOM = 40 * mm
+
+
+def title(text: str, ts: Typesetter) -> Flowable:
+    return ts.para(text, ts.styles.title, "標題")
+
+
+def paragraph(para: Para, ts: Typesetter, x: float, where: str) -> list[Flowable]:
+    """A numbered paragraph, its label at ``x``, and its children aligned with its text."""
+    body = ts.styles.body
+    at = f"{where} {para.label}"
+    first = ts.hanging(para.label, para.line[len(para.label) :], body, at, x)
+    if para.children:
+        first.keepWithNext = 1  # 「二、獎懲作業：」 never alone at the foot of a page
+    flows: list[Flowable] = [first]
+    child_x = x + ts.width(para.label, body)
+    for child in para.children:
+        flows += paragraph(child, ts, child_x, at)
+    return flows
+
+
+def heading(text: str, key: str, ts: Typesetter, level: int = 0, bookmark: str | None = None) -> Flowable:
+    """A section heading kept with what follows, with a bookmark (``bookmark`` or the heading)."""
+    flow = ts.para(text, ts.styles.heading, text)
+    flow.keepWithNext = 1
+    return furniture.mark(flow, key, bookmark or text, level)
+
+
+def section(sec: Section, number: int, ts: Typesetter) -> list[Flowable]:
+    """壹、計畫依據 … with its intro and numbered paragraphs; text aligns after 「壹、」."""
+    styles = ts.styles
+    flows: list[Flowable] = [heading(sec.heading, f"section-{number}", ts)]
+    x = ts.width(sec.label, styles.body)
+    if sec.intro:
+        flows.append(ts.hanging("", sec.intro, styles.body, f"{sec.heading} 本文", x))
+    for para in sec.paras:
+        flows += paragraph(para, ts, x, sec.heading)
+    return flows
+
+
+def annex_start(label: str, key: str, title_text: str | None, ts: Typesetter) -> list[Flowable]:
+    """A new page with 「附件 n」 at the top right and the annex title."""
+    flows: list[Flowable] = [
+        PageBreak(),
+        furniture.mark(
+            ts.para(label, ts.styles.annex_label, label), key, f"{label} {title_text}" if title_text else label
+        ),
+    ]
+    if title_text:
+        flows.append(ts.para(title_text, ts.styles.annex_title, f"{label} 標題"))
+    return flows
+
+
+def caption(text: str, key: str, ts: Typesetter, where: str, level: int = 1) -> list[Flowable]:
+    """A caption over a table, on a new page unless the table can start below it."""
+    return [
+        CondPageBreak(CAPTION_ROOM),
+        furniture.mark(ts.para(text, ts.styles.caption, where), key, text, level=level),
+    ]
+
+
+def dimension_tables(
+    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter, level: int = 1
+) -> list[Flowable]:
+    """一、個別評核構面-基礎服務 and its table, for each dimension; ``label`` names the annex in messages."""
+    flows: list[Flowable] = []
+    for n, dim in enumerate(dimensions, 1):
+        text = f"{outline_label(1, n)}{dim.caption}"
+        flows += caption(text, f"{key}-{n}", ts, f"{label} {text}", level)
+        flows += [make_table(dim, ts, f"{label} {dim.caption} "), Spacer(0, layout.TABLE_PT)]
+    return flows
