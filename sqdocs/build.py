@@ -95,11 +95,11 @@ def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out
     if "plan" in kinds:
         jobs += [Job(folder, "plan", fmt, out_dir / f"{file_stem(plan.title)}.{fmt}") for fmt in formats]
     if "subplans" in kinds:
-        for unit in _subplans(folder):
+        for unit in cached_subplans(folder):
             stem = file_stem(subplan_title(plan, unit))
             jobs += [Job(folder, "subplan", fmt, out_dir / f"{stem}.{fmt}", unit) for fmt in formats]
     if "report" in kinds and has_results(folder):
-        _report(folder)
+        cached_report(folder)
         jobs += [Job(folder, "report", fmt, out_dir / f"{file_stem(report_title(plan))}.{fmt}") for fmt in formats]
     return jobs
 
@@ -112,12 +112,12 @@ def cached_plan(folder: Path) -> Plan:
 
 
 @functools.lru_cache(maxsize=8)
-def _subplans(folder: Path) -> dict[str, Subplan]:
+def cached_subplans(folder: Path) -> dict[str, Subplan]:
     return {unit: loaded.subplan for unit, loaded in load_subplans(folder, cached_plan(folder)).items()}
 
 
 @functools.lru_cache(maxsize=8)
-def _report(folder: Path) -> CompiledReport:
+def cached_report(folder: Path) -> CompiledReport:
     plan = cached_plan(folder)
     results, _warnings = load_results(folder, plan)
     return compile_report(plan, results)
@@ -138,9 +138,9 @@ def render(job: Job, options: BuildOptions) -> bytes:
     write = _writer(job.kind, job.fmt)
     if job.kind == "subplan":
         assert job.unit is not None
-        return write(plan, _subplans(job.folder)[job.unit], options)
+        return write(plan, cached_subplans(job.folder)[job.unit], options)
     if job.kind == "report":
-        return write(plan, _report(job.folder), options)
+        return write(plan, cached_report(job.folder), options)
     return write(plan, options)
 
 

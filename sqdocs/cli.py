@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=Path("sqdocs.schema.json"), metavar="FILE",
                    help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
 
+    p = sub.add_parser("export", help="輸出開放資料（CSV、JSON），預設不含個人姓名")
+    p.add_argument("data", type=Path, metavar="DATA_DIR")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    p.add_argument("--format", type=_csv(("csv", "json")), default=["csv", "json"], metavar="csv,json")
+    p.add_argument("--include-names", action="store_true", help="保留考核小組成員姓名（個人資料）")
+
     p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾")
     p.add_argument("data", type=Path, metavar="DATA_DIR")
     p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
@@ -192,7 +198,25 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"schema": _schema, "validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}
+def _export(args: argparse.Namespace) -> int:
+    from sqdocs.build import cached_plan, cached_report, cached_subplans
+    from sqdocs.fsutil import write_atomic
+    from sqdocs.load.results import has_results
+    from sqdocs.opendata import open_data_tables
+    from sqdocs.writers.opendata import WRITERS
+
+    plan = cached_plan(args.data)
+    report = cached_report(args.data) if has_results(args.data) else None
+    tables = open_data_tables(plan, cached_subplans(args.data), report, args.include_names)
+    for table in tables:
+        for fmt in args.format:
+            path = args.output / f"{table.name}.{fmt}"
+            write_atomic(path, WRITERS[fmt](table))
+            print(f"✓ {path}（{len(table.rows)} 列）")
+    return EXIT_OK
+
+
+COMMANDS = {"export": _export, "schema": _schema, "validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,173 @@
+"""The plan, subplans and compiled indicators as tidy tables for open data (one row per fact).
+
+Pure functions over the model: a writer (sqdocs.writers.opendata) turns each :class:`Table`
+into CSV or JSON. Personal data stays out unless asked for: the roster table has no names
+by default (個資去識別化).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqdocs.model import Plan
+from sqdocs.model.subplan import Subplan
+from sqdocs.report import CompiledReport
+from sqdocs.text.roc import format_roc
+
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # 文字 | 整數 | 數值 | 日期
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One tidy table: its file name, what a row is, its columns and rows."""
+
+    name: str
+    title: str
+    row_is: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Value, ...], ...]
+
+    def records(self) -> list[dict[str, Value]]:
+        return [dict(zip((c.name for c in self.columns), row, strict=True)) for row in self.rows]
+
+
+def _number(value: float | None) -> Value:
+    """83.0 → 83: counts read as counts; other values keep their full precision."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _deadline(value: date | str | None) -> str:
+    if value is None:
+        return ""
+    return format_roc(value) if isinstance(value, date) else value
+
+
+_POINT = (
+    Column("構面類別", "文字", "個別評核構面或整體評核構面"),
+    Column("構面", "文字", "評核構面名稱"),
+    Column("評核項目", "文字", "評核項目（整體評核構面無）"),
+    Column("評核重點", "文字", "評核重點"),
+)
+
+
+def annex1_table(plan: Plan) -> Table:
+    rows = []
+    for dim in plan.annex1.dimensions:
+        for item in dim.items:
+            for point in item.points:
+                for n, text in enumerate(point.practices, 1):
+                    rows.append((f"{dim.scope}評核構面", dim.name, item.name, point.name, n, text,
+                                 _deadline(point.deadline), "、".join(point.units)))
+        for point in dim.points:
+            for n, text in enumerate(point.actions, 1):
+                rows.append((f"{dim.scope}評核構面", dim.name, "", point.name, n, text, "", ""))
+    return Table(
+        "annex1_practices", f"{plan.title} 附件 1 具體作法", "一項具體作法（或開放創新的一項辦理事項）",
+        (*_POINT, Column("序號", "整數", "該評核重點下的作法序號，自 1 起"), Column("具體作法", "文字", "具體作法或辦理事項"),
+         Column("完成期限", "文字", "「賡續辦理」或民國日期"), Column("承辦單位", "文字", "承辦單位，多個以「、」分隔")),
+        tuple(rows),
+    )
+
+
+def annex2_table(plan: Plan) -> Table:
+    rows = []
+    for dim in plan.annex2.dimensions:
+        groups = [(item.name, p) for item in dim.items for p in item.points] + [("", p) for p in dim.points]
+        for item_name, point in groups:
+            for n, text in enumerate(point.entries, 1):
+                rows.append((f"{dim.scope}評核構面", dim.name, item_name, point.name, n, text))
+    return Table(
+        "annex2_checklist", f"{plan.annex2.title}", "一項檢核事項",
+        (*_POINT, Column("序號", "整數", "該評核重點下的檢核事項序號，自 1 起"), Column("檢核事項", "文字", "辦理事項")),
+        tuple(rows),
+    )
+
+
+def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
+    rows = []
+    for unit, subplan in subplans.items():
+        for point in subplan.points:
+            if point.removed:
+                continue
+            for n, text in enumerate(point.practices, 1):
+                rows.append((unit, point.dimension, point.item, point.point, n, text,
+                             _deadline(point.deadline), "、".join(point.units)))
+    return Table(
+        "subplan_practices", f"{plan.agency} {plan.year} 年度各單位細部執行計畫", "一個單位的一項具體作法",
+        (Column("單位", "文字", "訂定細部執行計畫的單位"), *_POINT[1:], Column("序號", "整數", "作法序號，自 1 起"),
+         Column("具體作法", "文字", "該單位的具體作法"), Column("完成期限", "文字", "「賡續辦理」或民國日期"),
+         Column("承辦單位", "文字", "該單位所屬承辦單位，多個以「、」分隔")),
+        tuple(rows),
+    )
+
+
+def indicator_table(plan: Plan, report: CompiledReport) -> Table:
+    rows: list[tuple[Value, ...]] = []
+    for ind in report.indicators:
+        for year in ind.series:
+            source = "本年度成果計算" if year.computed else "歷年統計"
+            numerator = ind.numerator if year.computed else None
+            denominator = ind.denominator if year.computed else None
+            base = ind.base if year.computed else None
+            rows.append((ind.id, ind.name, ind.unit, year.year, "全局", _number(year.value), _number(numerator),
+                         _number(denominator), _number(base), source))
+        for fig in ind.units:
+            if fig.value is None:
+                continue
+            rows.append((ind.id, ind.name, ind.unit, ind.year, fig.unit, _number(fig.value), _number(fig.numerator),
+                         _number(fig.denominator), _number(fig.base), fig.excluded or "單位填報"))
+    return Table(
+        "indicator_values", f"{report.title} 量化指標", "一項指標在一個年度、一個範圍（全局或單位）的數值",
+        (Column("指標代號", "文字", "indicators.yaml 的 id"), Column("指標名稱", "文字", "指標名稱"),
+         Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100"), Column("年度", "整數", "民國年"),
+         Column("範圍", "文字", "「全局」或單位簡稱"), Column("數值", "數值", "未經四捨五入的數值"),
+         Column("分子", "數值", "比率指標的分子（全局為各單位合計）"), Column("分母", "數值", "比率指標的分母"),
+         Column("權數", "數值", "加權平均指標的權數"), Column("資料來源", "文字", "本年度成果計算、歷年統計、單位填報，或未列入計算的原因")),
+        tuple(rows),
+    )
+
+
+def roster_table(plan: Plan, include_names: bool) -> Table:
+    columns = [Column("序號", "整數", "編組表順序，自 1 起"), Column("職稱", "文字", "考核小組職稱"), Column("現職", "文字", "現職")]
+    if include_names:
+        columns.append(Column("姓名", "文字", "姓名（個人資料，僅於指定 --include-names 時輸出）"))
+    columns += [Column("職掌", "文字", "職掌"), Column("備考", "文字", "備考")]
+    rows = []
+    for n, m in enumerate(plan.roster.members, 1):
+        rows.append((n, m.role, m.position, *((m.name,) if include_names else ()), m.duty, m.note))
+    return Table("roster", plan.roster.title, "考核小組的一位成員", tuple(columns), tuple(rows))
+
+
+def dictionary_table(tables: list[Table]) -> Table:
+    """The data dictionary: every column of every table, described."""
+    rows = [(t.name, t.title, t.row_is, c.name, c.kind, c.description) for t in tables for c in t.columns]
+    return Table(
+        "data_dictionary", "資料說明", "一個資料表的一個欄位",
+        (Column("檔案", "文字", "資料表檔名（不含副檔名）"), Column("資料表", "文字", "資料表名稱"),
+         Column("每列代表", "文字", "資料表中一列代表什麼"), Column("欄位", "文字", "欄位名稱"),
+         Column("型別", "文字", "文字、整數、數值"), Column("說明", "文字", "欄位說明")),
+        tuple(rows),
+    )
+
+
+def open_data_tables(
+    plan: Plan, subplans: dict[str, Subplan], report: CompiledReport | None, include_names: bool = False
+) -> list[Table]:
+    """Every table of a data folder, the data dictionary last."""
+    tables = [annex1_table(plan), annex2_table(plan)]
+    if subplans:
+        tables.append(subplan_table(plan, subplans))
+    if report is not None:
+        tables.append(indicator_table(plan, report))
+    tables.append(roster_table(plan, include_names))
+    return [*tables, dictionary_table(tables)]

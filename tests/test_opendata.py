@@ -1,0 +1,80 @@
+"""Open data export: tidy CSV/JSON that round-trip to the model, with no personal names by default."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from conftest import SAMPLE
+
+from sqdocs.build import cached_report, cached_subplans
+from sqdocs.cli import main
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("opendata")
+    assert main(["export", str(SAMPLE), "-o", str(out)]) == 0
+    return out
+
+
+def _csv(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
+    return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+
+
+def test_annex1_round_trip(exported, plan):
+    rows = _csv(exported / "annex1_practices.csv")
+    expected = [
+        (d.name, it.name, p.name, text, "、".join(p.units))
+        for d in plan.annex1.dimensions for it in d.items for p in it.points for text in p.practices
+    ] + [(d.name, "", p.name, text, "") for d in plan.annex1.dimensions for p in d.points for text in p.actions]
+    got = [(r["構面"], r["評核項目"], r["評核重點"], r["具體作法"], r["承辦單位"]) for r in rows]
+    assert sorted(got) == sorted(expected)
+    assert {r["序號"] for r in rows if r["評核重點"] == "服務人員專業度"} == {str(n) for n in range(1, 9)}
+
+
+def test_annex2_and_subplans_round_trip(exported, plan):
+    rows = _csv(exported / "annex2_checklist.csv")
+    entries = [e for d in plan.annex2.dimensions for p in [*d.points, *(p for it in d.items for p in it.points)] for e in p.entries]
+    assert sorted(r["檢核事項"] for r in rows) == sorted(entries)
+    subplans = cached_subplans(SAMPLE)
+    rows = _csv(exported / "subplan_practices.csv")
+    for unit, subplan in subplans.items():
+        mine = [r["具體作法"] for r in rows if r["單位"] == unit]
+        assert mine == [t for p in subplan.points for t in p.practices]
+
+
+def test_indicators_json_round_trip(exported):
+    report = cached_report(SAMPLE)
+    doc = json.loads((exported / "indicator_values.json").read_text(encoding="utf-8"))
+    bureau = {(r["指標代號"], r["年度"]): r["數值"] for r in doc["資料"] if r["範圍"] == "全局"}
+    for ind in report.indicators:
+        for year in ind.series:
+            assert bureau[(ind.id, year.year)] == pytest.approx(year.value)
+    units = [r for r in doc["資料"] if r["範圍"] != "全局"]
+    assert len(units) == sum(1 for ind in report.indicators for f in ind.units if f.value is not None)
+
+
+def test_no_names_unless_asked(exported, plan, tmp_path):
+    names = [m.name for m in plan.roster.members]
+    for path in exported.iterdir():
+        text = path.read_bytes().decode("utf-8-sig")
+        assert not [n for n in names if n in text], path.name
+    assert "姓名" not in _csv(exported / "roster.csv")[0]
+    assert main(["export", str(SAMPLE), "-o", str(tmp_path), "--format", "csv", "--include-names"]) == 0
+    assert [r["姓名"] for r in _csv(tmp_path / "roster.csv")] == names
+    assert not list(tmp_path.glob("*.json"))
+
+
+def test_data_dictionary_describes_every_column(exported):
+    dictionary = _csv(exported / "data_dictionary.csv")
+    described = {(r["檔案"], r["欄位"]) for r in dictionary}
+    for path in exported.glob("*.csv"):
+        if path.stem == "data_dictionary":
+            continue
+        header = _csv(path)[0].keys()
+        assert {(path.stem, c) for c in header} <= described
+    assert all(r["說明"] for r in dictionary)
