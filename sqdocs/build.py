@@ -26,7 +26,8 @@ from sqdocs.model import Plan
 from sqdocs.model.subplan import Subplan
 from sqdocs.report import CompiledReport, compile_report, report_title
 
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "pdf", "odt")
+DEFAULT_FORMATS = ("docx", "pdf")
 KINDS = ("plan", "subplans", "report")
 
 

@@ -9,7 +9,16 @@ import traceback
 from pathlib import Path
 
 from sqdocs import __version__
-from sqdocs.build import FORMATS, KINDS, BuildOptions, cached_plan, find_folders, jobs_for, run_jobs
+from sqdocs.build import (
+    DEFAULT_FORMATS,
+    FORMATS,
+    KINDS,
+    BuildOptions,
+    cached_plan,
+    find_folders,
+    jobs_for,
+    run_jobs,
+)
 from sqdocs.errors import UserError
 from sqdocs.load import LoadError, has_results, load_plan, load_results
 from sqdocs.load.diagnostics import display_name
@@ -44,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
     p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
     p.add_argument("--only", type=_csv(KINDS), default=list(KINDS), metavar="|".join(KINDS), help="只產生這些文件")
-    p.add_argument("--format", type=_csv(FORMATS), default=list(FORMATS), metavar=",".join(FORMATS), help="輸出格式")
+    p.add_argument("--format", type=_csv(FORMATS), default=list(DEFAULT_FORMATS), metavar=",".join(FORMATS),
+                   help="輸出格式（預設 docx,pdf；odt 為 OpenDocument）")
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="同時使用的程序數（預設 1）")
     p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
