@@ -9,6 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqdocs.model import Basis, Clause, Plan, PlanBody, Subplan
+from sqdocs.report.model import (
+    CHECKED,
+    UNCHECKED,
+    Change,
+    CheckDimensionMarks,
+    CheckPointMarks,
+    CompiledReport,
+    EvidenceItem,
+    IndicatorFigure,
+    UnitFigure,
+)
 from sqdocs.text.numbering import chinese_number, outline_label
 from sqdocs.text.roc import format_roc
 
@@ -154,3 +165,100 @@ SUBPLAN_ANNEX_LABEL = "附件"
 def subplan_annex_title(plan: Plan, subplan: Subplan) -> str:
     """第一分局 107 年度提升服務品質細部執行項目表."""
     return f"{subplan.unit} {plan.year} 年度提升服務品質細部執行項目表"
+
+
+# ---- annual performance report (績效報告) --------------------------------------
+
+REPORT_SECTION_TITLES = ("績效摘要", "各評核構面執行成果", "圖表", "組織診斷檢核結果")
+REPORT_APPENDIX_HEADING = "附錄、未填報項目"
+REPORT_EXCLUSIONS_HEADING = "未列入全局計算之單位數據"
+NO_FIGURE = "—"
+
+_ASSESSMENT_WORDS = {"good": "進步", "bad": "退步"}
+
+
+def report_headings() -> list[str]:
+    """壹、績效摘要 … 肆、組織診斷檢核結果."""
+    return [f"{outline_label(0, n)}{title}" for n, title in enumerate(REPORT_SECTION_TITLES, 1)]
+
+
+def assessment_word(change: Change | None) -> str:
+    """The 趨勢 column: 進步 / 退步 / 持平, or — where a change is neither better nor worse."""
+    if change is None:
+        return NO_FIGURE
+    if change.direction == "flat":
+        return "持平"
+    return _ASSESSMENT_WORDS.get(change.assessment, NO_FIGURE)
+
+
+def summary_sentence(report: CompiledReport) -> str:
+    """壹's opening: who reported and how the indicators moved."""
+    words = [assessment_word(i.change) for i in report.indicators]
+    submitted = "均已繳交" if not report.unsubmitted else f"已繳交 {len(report.submitted)} 個"
+    moves = "、".join(f"{word} {words.count(word)} 項" for word in ("進步", "退步", "持平") if words.count(word))
+    return (
+        f"本年度應填報執行成果之單位計 {len(report.units)} 個，{submitted}；"
+        f"量化指標 {len(report.indicators)} 項" + (f"，較上年{moves}" if moves else "") + "，彙整如下表。"
+    )
+
+
+RESULTS_SENTENCE = "依附件 1 各評核構面、評核項目及評核重點，彙整各承辦單位填報之執行成果、佐證資料及量化指標如下。"
+
+
+def indicator_line(indicator: IndicatorFigure) -> str:
+    """訂定標準作業流程比率：105 年 90.2%、…；107 年較 106 年上升 1.9 個百分點，…"""
+    return f"{indicator.name}：{indicator.trend}"
+
+
+def unit_figure_line(name: str, figure: UnitFigure) -> str:
+    """A unit's figure under its outcome: 訂定標準作業流程比率：100.0%."""
+    line = f"{name}：{figure.text}"
+    if figure.excluded:
+        line += f"（{figure.excluded}，未列入全局計算）"
+    if figure.note:
+        line += f"；{figure.note}"
+    return line
+
+
+def evidence_line(evidence: EvidenceItem) -> str:
+    """第一分局標準作業流程檢討會議紀錄（107 年 9 月 24 日）; other kinds than 文件 say so."""
+    details = [d for d in ("" if evidence.kind == "文件" else evidence.kind, evidence.date_text) if d]
+    return f"{evidence.title}（{'，'.join(details)}）" if details else evidence.title
+
+
+def missing_units_line(units: list[str]) -> str:
+    return f"未填報：{'、'.join(units)}。"
+
+
+def figure_caption(n: int, title: str) -> str:
+    """圖 1 服務品質滿意度調查趨勢（105–107 年）."""
+    return f"圖 {n} {title}"
+
+
+def checklist_sentence(report: CompiledReport) -> str:
+    """肆's opening: how many entries of 附件 2 have evidence."""
+    entries = [e for d in report.checklist for p in _check_points(d) for e in p.entries]
+    checked = sum(e.checked for e in entries)
+    lead = f"依附件 2 組織診斷檢核表逐項檢視各單位佐證資料及量化指標：檢核事項計 {len(entries)} 項，"
+    if checked == len(entries):
+        return lead + f"均已有佐證（{CHECKED}）。"
+    return lead + f"已有佐證者 {checked} 項（{CHECKED}），尚無佐證者 {len(entries) - checked} 項（{UNCHECKED}）。"
+
+
+def _check_points(dim: CheckDimensionMarks) -> list[CheckPointMarks]:
+    return [p for item in dim.items for p in item.points] + list(dim.points)
+
+
+def missing_sentence(report: CompiledReport) -> str:
+    """附錄's opening: every unit reported, or how many points are missing."""
+    if report.complete:
+        return "各承辦單位均已填報全部評核重點之執行成果，無未填報項目。"
+    units = report.missing_by_unit()
+    sentence = f"下列 {len(units)} 個單位計 {len(report.missing)} 項評核重點未填報執行成果"
+    if report.unsubmitted:
+        sentence += f"，其中{'、'.join(report.unsubmitted)}未繳交成果檔"
+    return sentence + "。"
+
+
+def exclusions_sentence() -> str:
+    return "下列單位數據因分母或權數為 0，未列入全局數值之計算。"

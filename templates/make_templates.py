@@ -137,6 +137,9 @@ def define_report_styles(doc) -> None:
         oxml.set_outline_level(heading, level)
         hang(heading, label_at, text_at)
 
+    table_figure = paragraph_style(doc, S.TABLE_FIGURE, S.TABLE_TEXT)
+    table_figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
     figure = paragraph_style(doc, S.FIGURE)
     fmt = figure.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -41,3 +41,26 @@ ANNEX1_OVERALL_COLUMNS = _fit(Column("評核重點", 40), Column("辦理事項",
 ANNEX2_COLUMNS = _fit(Column("評核項目", 30), Column("評核重點", 36), Column("辦理事項", 104))
 ANNEX2_OVERALL_COLUMNS = _fit(Column("評核重點", 40), Column("辦理事項", 130))
 ROSTER_COLUMNS = _fit(Column("職稱", 24), Column("現職", 34), Column("姓名", 22), Column("職掌", 74), Column("備考", 16))
+
+# ---- annual performance report ------------------------------------------------
+
+REPORT_RESULT_COLUMNS = _fit(Column("承辦單位", 20), Column("執行成果", 88), Column("佐證資料", 62))
+REPORT_MISSING_COLUMNS = _fit(Column("單位", 26), Column("評核構面", 26), Column("評核項目", 44), Column("評核重點", 74))
+REPORT_EXCLUSION_COLUMNS = _fit(Column("指標", 60), Column("單位", 30), Column("原因", 80))
+REPORT_SUMMARY_NAME_MM = 46.0
+REPORT_SUMMARY_CHANGE_MM = 35.0
+REPORT_SUMMARY_TREND_MM = 20.0
+REPORT_SUMMARY_YEARS = 3
+"""The summary table shows the report year and the two before it."""
+
+
+def report_summary_columns(years: list[int]) -> tuple[Column, ...]:
+    """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢: the year columns share the rest of the width."""
+    rest = TEXT_WIDTH_MM - REPORT_SUMMARY_NAME_MM - REPORT_SUMMARY_CHANGE_MM - REPORT_SUMMARY_TREND_MM
+    each = rest / max(len(years), 1)
+    return _fit(
+        Column("指標", REPORT_SUMMARY_NAME_MM),
+        *(Column(f"{year} 年", each) for year in years),
+        Column("較上年", REPORT_SUMMARY_CHANGE_MM),
+        Column("趨勢", REPORT_SUMMARY_TREND_MM),
+    )

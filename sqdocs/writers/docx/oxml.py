@@ -252,6 +252,17 @@ def merge_down(cells: Sequence[_Cell]) -> None:
             _put(tcpr, "w:vMerge")
 
 
+# ---- pictures ---------------------------------------------------------------------
+
+
+def describe_picture(inline, name: str, description: str) -> None:
+    """Name an inline picture and give it alternative text (``wp:docPr``), for screen readers
+    and instead of python-docx's generic file name."""
+    doc_pr = inline._inline.docPr
+    doc_pr.set("name", name)
+    doc_pr.set("descr", description)
+
+
 # ---- reading ----------------------------------------------------------------------
 
 

@@ -23,13 +23,14 @@ TABLE = "Annex Table"  # table style: borders and cell padding of every annex ta
 TABLE_HEADER = "Table Header"  # column headers
 TABLE_TEXT = "Table Text"  # ordinary cell text
 TABLE_LIST = "Table List"  # numbered practices and ☐ entries: one paragraph each, label hanging
+TABLE_FIGURE = "Table Figure"  # report: figures in the summary table, centred
 FIGURE = "Figure"  # report: the paragraph holding a chart, centred
 CAPTION = "Caption"  # report: 圖 1 … under a chart
 
 GENERATED = (HEADING_2, TABLE, TABLE_HEADER, TABLE_TEXT, TABLE_LIST)
 """Styles the writer applies to content it builds itself; a template must define them."""
 
-REPORT_GENERATED = (*GENERATED, HEADING_3, HEADING_4, BODY, FIGURE, CAPTION)
+REPORT_GENERATED = (*GENERATED, HEADING_3, HEADING_4, BODY, TABLE_FIGURE, FIGURE, CAPTION)
 """The report builds most of its body itself, so its template needs these as well."""
 
 

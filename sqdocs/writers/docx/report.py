@@ -1,0 +1,208 @@
+"""The annual performance report (績效報告) as Word: summary, results, charts, checklist, appendix.
+
+Every number and sentence comes ready from the compiled report and ``sqdocs.outline``; this
+module only lays them out as headings, tables and pictures in the template's styles.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from docx.shared import Mm
+
+from sqdocs.build import BuildOptions
+from sqdocs.model import Plan
+from sqdocs.outline import (
+    NO_FIGURE,
+    REPORT_APPENDIX_HEADING,
+    REPORT_EXCLUSIONS_HEADING,
+    RESULTS_SENTENCE,
+    assessment_word,
+    checklist_sentence,
+    evidence_line,
+    exclusions_sentence,
+    figure_caption,
+    indicator_line,
+    missing_sentence,
+    missing_units_line,
+    numbered,
+    report_headings,
+    summary_sentence,
+    unit_figure_line,
+)
+from sqdocs.report.model import CompiledReport
+from sqdocs.text.numbering import outline_label
+from sqdocs.writers import layout
+from sqdocs.writers.charts import chart_size_mm, render_chart
+from sqdocs.writers.docx import oxml, tables
+from sqdocs.writers.docx import styles as S
+from sqdocs.writers.docx.fragment import Fragment
+from sqdocs.writers.docx.tables import AnnexTable, Block, listed, text
+from sqdocs.writers.docx.template import Properties, WordTemplate
+
+TEMPLATE_NAME = "report.docx"
+
+
+def _figures(*texts: str) -> list[Block]:
+    """Numbers in a table: centred (the template's Table Figure style)."""
+    return [(S.TABLE_FIGURE, t) for t in texts]
+
+
+# ---- 壹、績效摘要 ---------------------------------------------------------------------
+
+
+def _summary_years(report: CompiledReport) -> list[int]:
+    """The report year and the years before it that any indicator has, at most three."""
+    years = {f.year for i in report.indicators for f in i.series if f.year <= report.year} | {report.year}
+    return sorted(years)[-layout.REPORT_SUMMARY_YEARS :]
+
+
+def summary(doc: Fragment, report: CompiledReport, width: int) -> None:
+    """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
+    years = _summary_years(report)
+    table = AnnexTable(doc, layout.report_summary_columns(years), width)
+    for indicator in report.indicators:
+        by_year = {f.year: f.text for f in indicator.series}
+        change = indicator.change.delta_text if indicator.change else NO_FIGURE
+        table.row(
+            text(indicator.name),
+            *(_figures(by_year.get(year, NO_FIGURE)) for year in years),
+            _figures(change),
+            _figures(assessment_word(indicator.change)),
+            keep_together=True,
+        )
+    table.finish()
+
+
+# ---- 貳、各評核構面執行成果 -------------------------------------------------------------
+
+
+def results(doc: Fragment, report: CompiledReport, width: int) -> None:
+    """一、dimension → (一) item → 1. point: its indicators' trends, then each unit's results."""
+    names = {i.id: i.name for i in report.indicators}
+    for n, dim in enumerate(report.dimensions, 1):
+        doc.add_paragraph(f"{outline_label(1, n)}{dim.caption}", doc.style(S.HEADING_2))
+        for m, item in enumerate(dim.items, 1):
+            doc.add_paragraph(f"{outline_label(2, m)}\t{item.name}", doc.style(S.HEADING_3))
+            for k, point in enumerate(item.points, 1):
+                doc.add_paragraph(f"{outline_label(3, k)}\t{point.name}", doc.style(S.HEADING_4))
+                for indicator in point.indicators:
+                    line = doc.add_paragraph(indicator_line(indicator), doc.style(S.BODY))
+                    line.paragraph_format.keep_with_next = bool(point.contributions)  # with the table's first row
+                if point.contributions:
+                    table = AnnexTable(doc, layout.REPORT_RESULT_COLUMNS, width)
+                    for c in point.contributions:
+                        outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
+                        evidence = listed(numbered([evidence_line(e) for e in c.evidence]))
+                        table.row(text(c.unit), outcome, evidence, keep_together=True)
+                    table.finish()
+                if point.missing:
+                    doc.add_paragraph(missing_units_line(point.missing), doc.style(S.BODY))
+
+
+# ---- 參、圖表 ---------------------------------------------------------------------------
+
+
+def charts(doc: Fragment, report: CompiledReport, width: int, font: Path | None) -> None:
+    """Each chart as a PNG at the size it was drawn for, captioned 圖 1 …"""
+    for n, chart in enumerate(report.charts, 1):
+        png = render_chart(chart, font=font)
+        w, h = chart_size_mm(chart)
+        scale = min(1.0, width / oxml.mm_to_twips(w))  # a template with wider margins: shrink, keep proportions
+        run = doc.add_paragraph(style=doc.style(S.FIGURE)).add_run()
+        picture = run.add_picture(io.BytesIO(png), width=Mm(w * scale), height=Mm(h * scale))
+        oxml.describe_picture(picture, f"圖 {n}", chart.title)
+        doc.add_paragraph(figure_caption(n, chart.title), doc.style(S.CAPTION))
+
+
+# ---- 肆、組織診斷檢核結果 ---------------------------------------------------------------
+
+
+def checklist(doc: Fragment, report: CompiledReport, width: int) -> None:
+    """附件 2 as in the plan, ☑ where evidence or a figure supports an entry, ☐ where nothing does."""
+    tables.checklist(doc, report.checklist, width, lambda point: [(e.mark, e.text) for e in point.entries])
+
+
+# ---- 附錄、未填報項目 -------------------------------------------------------------------
+
+
+def _merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: int) -> None:
+    """Rows of plain text whose first ``merged_columns`` cells are written once and merged down
+    while they repeat, together with every cell to their left (單位 → 評核構面 → 評核項目)."""
+
+    def repeats(n: int, col: int) -> bool:
+        return n > 0 and rows[n - 1][: col + 1] == rows[n][: col + 1]
+
+    created = [
+        table.row(*([] if col < merged_columns and repeats(n, col) else text(value) for col, value in enumerate(row)))
+        for n, row in enumerate(rows)
+    ]
+    for col in range(merged_columns):
+        span: list = []
+        for n in range(len(rows)):
+            if not repeats(n, col):
+                oxml.merge_down(span)
+                span = []
+            span.append(created[n][col])
+        oxml.merge_down(span)
+
+
+def appendix(doc: Fragment, report: CompiledReport, width: int) -> None:
+    """The points each unit reported nothing on (the unit's cell merged over its rows); then any
+    unit figures left out of a bureau figure."""
+    if report.missing:
+        table = AnnexTable(doc, layout.REPORT_MISSING_COLUMNS, width)
+        _merged_rows(table, [(m.unit, m.dimension, m.item, m.point) for m in report.missing], merged_columns=3)
+        table.finish()
+    if report.exclusions:
+        doc.add_paragraph(REPORT_EXCLUSIONS_HEADING, doc.style(S.HEADING_2))
+        doc.add_paragraph(exclusions_sentence(), doc.style(S.BODY))
+        table = AnnexTable(doc, layout.REPORT_EXCLUSION_COLUMNS, width)
+        for e in report.exclusions:
+            table.row(text(e.name), text(e.unit), text(e.reason))
+        table.finish()
+
+
+# ---- the document -----------------------------------------------------------------------
+
+
+def _context(report: CompiledReport, template: WordTemplate, font: Path | None) -> dict:
+    width = template.text_width_twips
+
+    def section(heading: str, intro: str, build: Callable[[Fragment], None]) -> dict:
+        body = template.fragment()
+        build(body)
+        return {"heading": heading, "intro": intro, "body": body}
+
+    headings = report_headings()
+    return {
+        "title": report.title,
+        "agency": report.agency,
+        "year": report.year,
+        "sections": [
+            section(headings[0], summary_sentence(report), lambda doc: summary(doc, report, width)),
+            section(headings[1], RESULTS_SENTENCE, lambda doc: results(doc, report, width)),
+            section(headings[2], "", lambda doc: charts(doc, report, width, font)),
+            section(headings[3], checklist_sentence(report), lambda doc: checklist(doc, report, width)),
+            section(REPORT_APPENDIX_HEADING, missing_sentence(report), lambda doc: appendix(doc, report, width)),
+        ],
+    }
+
+
+def properties(plan: Plan, report: CompiledReport) -> Properties:
+    return Properties(
+        title=report.title,
+        author=report.agency,
+        subject="提升服務品質績效報告",
+        keywords=f"提升服務品質, 績效報告, {report.agency}, {report.year} 年度",
+        category="績效報告",
+        day=plan.body.period.end,  # the report covers the whole period
+    )
+
+
+def render_report(plan: Plan, report: CompiledReport, options: BuildOptions) -> bytes:
+    """The annual performance report as .docx bytes, charts included; identical data gives identical bytes."""
+    template = WordTemplate(options.templates, TEMPLATE_NAME, S.REPORT_GENERATED)
+    return template.render(_context(report, template, options.font), properties(plan, report))

@@ -1,0 +1,326 @@
+"""The Word writer for the annual performance report: summary, results, charts, ☑/☐, appendix, bytes."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from sqdocs.build import BuildOptions, file_stem
+from sqdocs.cli import main
+from sqdocs.errors import UserError
+from sqdocs.load.results import load_results
+from sqdocs.model import Plan
+from sqdocs.outline import assessment_word, evidence_line, report_headings
+from sqdocs.report import CHECKED, UNCHECKED, CompiledReport, compile_report
+from sqdocs.text.numbering import outline_label
+from sqdocs.writers import layout
+from sqdocs.writers.charts import chart_size_mm
+from sqdocs.writers.docx import render_report
+from sqdocs.writers.docx import styles as S
+
+TEMPLATE = ROOT / "templates" / "report.docx"
+SOFFICE = shutil.which("soffice")
+CHECKLIST_HEADERS = ([c.header for c in layout.ANNEX2_COLUMNS], [c.header for c in layout.ANNEX2_OVERALL_COLUMNS])
+RESULT_HEADERS = [c.header for c in layout.REPORT_RESULT_COLUMNS]
+MISSING_HEADERS = [c.header for c in layout.REPORT_MISSING_COLUMNS]
+
+
+def _compile(folder: Path, plan: Plan) -> CompiledReport:
+    results, _warnings = load_results(folder, plan)
+    return compile_report(plan, results)
+
+
+@pytest.fixture(scope="module")
+def report(plan) -> CompiledReport:
+    return _compile(SAMPLE, plan)
+
+
+@pytest.fixture(scope="module")
+def docx_bytes(plan, report) -> bytes:
+    return render_report(plan, report, BuildOptions())
+
+
+@pytest.fixture(scope="module")
+def doc(docx_bytes):
+    return Document(io.BytesIO(docx_bytes))
+
+
+def _headers(table) -> list[str]:
+    return [c.text for c in table.rows[0].cells]
+
+
+def _tables(doc, headers) -> list:
+    return [t for t in doc.tables if _headers(t) in (headers if isinstance(headers, tuple) else (headers,))]
+
+
+def _marks(doc) -> tuple[int, int]:
+    """☑ and ☐ at the start of checklist entries."""
+    lines = [p.text for t in _tables(doc, CHECKLIST_HEADERS) for row in t.rows[1:] for c in row.cells for p in c.paragraphs]
+    return sum(t.startswith(f"{CHECKED}\t") for t in lines), sum(t.startswith(f"{UNCHECKED}\t") for t in lines)
+
+
+def _styled(doc, style: str) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == style]
+
+
+# ---- structure ------------------------------------------------------------------------
+
+
+def test_title_and_sections(report, doc):
+    assert doc.paragraphs[0].text == report.title == "基隆市警察局 107 年度提升服務品質績效報告"
+    assert _styled(doc, S.HEADING_1) == [*report_headings(), "附錄、未填報項目"]
+    assert report_headings() == ["壹、績效摘要", "貳、各評核構面執行成果", "參、圖表", "肆、組織診斷檢核結果"]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "{{" not in text and "{%" not in text
+
+
+def test_summary_table_shows_the_display_texts(report, doc):
+    table = doc.tables[0]
+    assert _headers(table) == ["指標", "105 年", "106 年", "107 年", "較上年", "趨勢"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(rows) == len(report.indicators)
+    for row, indicator in zip(rows, report.indicators, strict=True):
+        by_year = {f.year: f.text for f in indicator.series}
+        assert row == [
+            indicator.name, by_year[105], by_year[106], indicator.text,
+            indicator.change.delta_text, assessment_word(indicator.change),
+        ]
+    on_time = rows[[i.id for i in report.indicators].index("on_time_rate")]
+    assert on_time == ["處理時限內完成比率", "98.2%", "98.8%", "99.4%", "+0.6 個百分點", "進步"]
+    assert {r[-1] for r in rows} >= {"進步", "退步"}
+    assert all(p.style.name == S.TABLE_FIGURE for row in table.rows[1:] for c in row.cells[1:] for p in c.paragraphs)
+
+
+def test_results_follow_dimension_item_point(report, doc):
+    items = [f"{outline_label(2, n)}\t{i.name}" for d in report.dimensions for n, i in enumerate(d.items, 1)]
+    assert _styled(doc, S.HEADING_3) == items
+    assert items[0] == "(一)\t服務一致及正確"
+    points = [p for d in report.dimensions for i in d.items for p in i.points]
+    assert [t.split("\t", 1)[1] for t in _styled(doc, S.HEADING_4)] == [p.name for p in points]
+    assert _styled(doc, S.HEADING_4)[0] == "1.\t申辦業務標準作業流程訂定情形"
+    captions = [f"{n}、{d.caption}" for n, d in zip("一二三四", report.dimensions, strict=True)]
+    assert _styled(doc, S.HEADING_2)[: len(captions)] == captions  # then 附件 2's captions under 肆
+
+
+def test_every_contribution_outcome_evidence_and_trend(report, doc):
+    tables = _tables(doc, RESULT_HEADERS)
+    points = [p for p in report.points() if p.contributions]
+    assert len(tables) == len(points)
+    for table, point in zip(tables, points, strict=True):
+        rows = table.rows[1:]
+        assert [r.cells[0].text for r in rows] == [c.unit for c in point.contributions]
+        for row, c in zip(rows, point.contributions, strict=True):
+            lines = [p.text for p in row.cells[1].paragraphs]
+            assert lines[0] == c.outcome
+            assert [line.split("：")[1] for line in lines[1:]] == [f.text for f in c.figures]
+            evidence = [p.text for p in row.cells[2].paragraphs if p.text]
+            assert [e.split("\t", 1)[1] for e in evidence] == [evidence_line(e) for e in c.evidence]
+    body = _styled(doc, S.BODY)
+    for indicator in report.indicators:
+        if any(indicator in p.indicators for p in report.points()):
+            assert f"{indicator.name}：{indicator.trend}" in body
+    assert "（107 年 9 月 24 日）" in "\n".join(c.text for t in tables for r in t.rows for c in r.cells)
+
+
+# ---- charts ---------------------------------------------------------------------------
+
+
+def test_charts_are_embedded_at_their_size_with_captions(report, doc, docx_bytes):
+    assert len(report.charts) >= 3
+    shapes = doc.inline_shapes
+    assert len(shapes) == len(report.charts)
+    for shape, chart in zip(shapes, report.charts, strict=True):
+        width, height = chart_size_mm(chart)
+        assert abs(shape.width - Mm(width)) < Mm(0.1) and abs(shape.height - Mm(height)) < Mm(0.1)
+        assert shape._inline.docPr.get("descr") == chart.title
+    assert _styled(doc, S.CAPTION) == [f"圖 {n} {c.title}" for n, c in enumerate(report.charts, 1)]
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        media = sorted(n for n in z.namelist() if n.startswith("word/media/"))
+        assert media == [f"word/media/image{n}.png" for n in range(1, len(report.charts) + 1)]
+        assert all(z.read(n).startswith(b"\x89PNG") for n in media)
+        body = z.read("word/document.xml").decode()
+    ids = [d.get("id") for d in doc.element.body.iter(qn("wp:docPr"))]
+    assert len(ids) == len(set(ids)) == len(report.charts)
+    assert body.count("<pic:pic") == len(report.charts)
+
+
+# ---- checklist ------------------------------------------------------------------------
+
+
+def _with_unchecked(report: CompiledReport, every: int = 3) -> CompiledReport:
+    """The report with every ``every``-th checklist entry unsupported."""
+    n = 0
+
+    def points(points):
+        nonlocal n
+        out = []
+        for p in points:
+            entries = []
+            for e in p.entries:
+                n += 1
+                entries.append(e.model_copy(update={"checked": False, "sources": []}) if n % every == 0 else e)
+            out.append(p.model_copy(update={"entries": entries}))
+        return out
+
+    dims = [
+        d.model_copy(update={
+            "items": [i.model_copy(update={"points": points(i.points)}) for i in d.items],
+            "points": points(d.points),
+        })
+        for d in report.checklist
+    ]
+    return report.model_copy(update={"checklist": dims})
+
+
+def _count(report: CompiledReport) -> tuple[int, int]:
+    entries = [e for d in report.checklist for p in [*(p for i in d.items for p in i.points), *d.points] for e in p.entries]
+    return sum(e.checked for e in entries), sum(not e.checked for e in entries)
+
+
+def test_checklist_marks_match_the_compiled_report(plan, report, doc):
+    assert _marks(doc) == _count(report)
+    assert len(_tables(doc, CHECKLIST_HEADERS)) == len(plan.annex2.dimensions)
+    marked = _with_unchecked(report)
+    checked, unchecked = _count(marked)
+    assert checked and unchecked
+    doc = Document(io.BytesIO(render_report(plan, marked, BuildOptions())))
+    assert _marks(doc) == (checked, unchecked)
+    sentence = next(t for t in _styled(doc, S.BODY) if t.startswith("依附件 2"))
+    assert f"已有佐證者 {checked} 項" in sentence and f"尚無佐證者 {unchecked} 項" in sentence
+
+
+def test_checklist_has_the_plans_structure(plan, doc):
+    tables = _tables(doc, CHECKLIST_HEADERS)
+    for table, dim in zip(tables, plan.annex2.dimensions, strict=True):
+        points = [p for item in dim.items for p in item.points] if dim.items else dim.points
+        column = 2 if dim.items else 1
+        for row, point in zip(table.rows[1:], points, strict=True):
+            assert row.cells[column - 1].text == point.name
+            assert [p.text.split("\t", 1)[1] for p in row.cells[column].paragraphs] == list(point.entries)
+
+
+# ---- appendix -------------------------------------------------------------------------
+
+
+def test_complete_sample_says_every_unit_submitted(report, doc):
+    assert report.complete
+    assert "各承辦單位均已填報全部評核重點之執行成果，無未填報項目。" in _styled(doc, S.BODY)
+    assert not _tables(doc, MISSING_HEADERS)
+
+
+def test_missing_submission_is_listed_in_the_appendix(plan, data_copy):
+    (data_copy / "results" / "第四分局.yaml").unlink()
+    report = _compile(data_copy, plan)
+    missing = [(m.unit, m.dimension, m.item, m.point) for m in report.missing]
+    assert missing and {m[0] for m in missing} == {"第四分局"}
+    doc = Document(io.BytesIO(render_report(plan, report, BuildOptions())))
+    [table] = _tables(doc, MISSING_HEADERS)
+    rows = table.rows[1:]
+    assert [r.cells[3].text for r in rows] == [m[3] for m in missing]
+    assert rows[0].cells[0].text == "第四分局"
+    # The unit's cell is written once and merged down over all its rows.
+    marks = [r._tr.tc_lst[0].tcPr.find(qn("w:vMerge")) for r in rows]
+    assert marks[0].get(qn("w:val")) == "restart" and all(m is not None for m in marks[1:])
+    sentence = next(t for t in _styled(doc, S.BODY) if t.startswith("下列"))
+    assert f"{len(missing)} 項評核重點未填報" in sentence and "第四分局未繳交成果檔" in sentence
+    assert "未填報：第四分局。" in _styled(doc, S.BODY)  # under each point, too
+
+
+# ---- data, bytes, templates -------------------------------------------------------------
+
+TRICKY = "A & B <c> {{ 7 * 7 }} {% if true %}X{% endif %}"
+
+
+def test_data_comes_out_literally(plan, report):
+    point = report.dimensions[0].items[0].points[0]
+    c = point.contributions[0].model_copy(update={"outcome": TRICKY})
+    point = point.model_copy(update={"contributions": [c, *point.contributions[1:]]})
+    item = report.dimensions[0].items[0].model_copy(update={"points": [point, *report.dimensions[0].items[0].points[1:]]})
+    dim = report.dimensions[0].model_copy(update={"items": [item, *report.dimensions[0].items[1:]]})
+    changed = report.model_copy(update={"dimensions": [dim, *report.dimensions[1:]]})
+    doc = Document(io.BytesIO(render_report(plan, changed, BuildOptions())))
+    assert _tables(doc, RESULT_HEADERS)[0].rows[1].cells[1].paragraphs[0].text == TRICKY
+
+
+def test_properties_and_reproducible_bytes(plan, report, docx_bytes, doc):
+    assert render_report(plan, report, BuildOptions()) == docx_bytes
+    props = doc.core_properties
+    assert props.title == report.title and props.author == report.agency
+    assert props.created.date() == plan.body.period.end
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        day = plan.body.period.end
+        assert {i.date_time for i in z.infolist()} == {(day.year, day.month, day.day, 0, 0, 0)}
+        assert len(z.namelist()) == len(set(z.namelist()))
+
+
+def test_fonts_and_header_rows(doc):
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "標楷體" and fonts.get(qn("w:ascii")) == "Times New Roman"
+    for table in doc.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+
+
+def test_default_template_is_what_the_script_makes():
+    spec = importlib.util.spec_from_file_location("make_templates", ROOT / "templates" / "make_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    made = zipfile.ZipFile(io.BytesIO(module.make_report_template()))
+    stored = zipfile.ZipFile(TEMPLATE)
+    assert made.namelist() == stored.namelist()
+    for name in made.namelist():
+        assert made.read(name) == stored.read(name), f"{name}: run templates/make_templates.py"
+
+
+def test_templates_dir_without_report_docx_is_a_user_error(plan, report, tmp_path):
+    shutil.copy(ROOT / "templates" / "plan.docx", tmp_path / "plan.docx")
+    with pytest.raises(UserError, match="report.docx"):
+        render_report(plan, report, BuildOptions(templates=tmp_path))
+
+
+def test_plan_template_lacks_the_report_styles(plan, report, tmp_path):
+    shutil.copy(ROOT / "templates" / "plan.docx", tmp_path / "report.docx")
+    with pytest.raises(UserError, match=S.FIGURE):
+        render_report(plan, report, BuildOptions(templates=tmp_path))
+
+
+def test_cli_builds_the_report_with_a_templates_folder(plan, report, tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(TEMPLATE, folder / "report.docx")
+    out = tmp_path / "out"
+    args = ["build", str(SAMPLE), "-o", str(out), "--only", "report", "--format", "docx", "--templates", str(folder)]
+    assert main(args) == 0
+    built = out / f"{file_stem(report.title)}.docx"
+    assert built.read_bytes() == render_report(plan, report, BuildOptions())
+    (folder / "report.docx").unlink()
+    assert main(args) != 0
+    assert "report.docx" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_the_report_to_pdf(docx_bytes, tmp_path):
+    (tmp_path / "report.docx").write_bytes(docx_bytes)
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to", "pdf", "report.docx"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=180,
+    )
+    pdf = tmp_path / "report.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stderr
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(pdf)
+    assert 12 <= len(reader.pages) <= 40  # 25 on this machine
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "圖 3" in text and "附錄、未填報項目" in text and CHECKED in text
+    images = sum(len(page.images) for page in reader.pages)
+    assert images >= 3
