@@ -82,6 +82,9 @@ def test_title_and_sections(report, doc):
     assert report_headings() == ["壹、績效摘要", "貳、各評核構面執行成果", "參、圖表", "肆、組織診斷檢核結果"]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "{{" not in text and "{%" not in text
+    # The charts start a page of their own; the other sections follow on.
+    breaks = {p.text: bool(p.paragraph_format.page_break_before) for p in doc.paragraphs if p.style.name == S.HEADING_1}
+    assert [h for h, brk in breaks.items() if brk] == ["參、圖表"]
 
 
 def test_summary_table_shows_the_display_texts(report, doc):

@@ -171,10 +171,10 @@ def appendix(doc: Fragment, report: CompiledReport, width: int) -> None:
 def _context(report: CompiledReport, template: WordTemplate, font: Path | None) -> dict:
     width = template.text_width_twips
 
-    def section(heading: str, intro: str, build: Callable[[Fragment], None]) -> dict:
+    def section(heading: str, intro: str, build: Callable[[Fragment], None], new_page: bool = False) -> dict:
         body = template.fragment()
         build(body)
-        return {"heading": heading, "intro": intro, "body": body}
+        return {"heading": heading, "intro": intro, "body": body, "new_page": new_page}
 
     headings = report_headings()
     return {
@@ -184,7 +184,8 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
         "sections": [
             section(headings[0], summary_sentence(report), lambda doc: summary(doc, report, width)),
             section(headings[1], RESULTS_SENTENCE, lambda doc: results(doc, report, width)),
-            section(headings[2], "", lambda doc: charts(doc, report, width, font)),
+            # The charts start a page: two fit on it, rather than one squeezed after the results.
+            section(headings[2], "", lambda doc: charts(doc, report, width, font), new_page=True),
             section(headings[3], checklist_sentence(report), lambda doc: checklist(doc, report, width)),
             section(REPORT_APPENDIX_HEADING, missing_sentence(report), lambda doc: appendix(doc, report, width)),
         ],
