@@ -311,13 +311,30 @@ def test_cli_builds_the_report_with_a_templates_folder(plan, report, tmp_path, c
     assert "report.docx" in capsys.readouterr().err
 
 
+def _soffice(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    # A profile of its own: other LibreOffice runs on the machine must not block this one.
+    return subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(cwd / 'lo').as_uri()}", "--headless", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=180,
+    )
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_template_saved_by_libreoffice_still_renders(plan, report, tmp_path):
+    shutil.copy(TEMPLATE, tmp_path / "report.docx")
+    out = tmp_path / "saved"
+    result = _soffice("--convert-to", "docx", "--outdir", str(out), "report.docx", cwd=tmp_path)
+    assert (out / "report.docx").is_file(), result.stderr
+    doc = Document(io.BytesIO(render_report(plan, report, BuildOptions(templates=out))))
+    assert doc.paragraphs[0].text == report.title
+    assert len(doc.inline_shapes) == len(report.charts)
+    assert _marks(doc) == _count(report)
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_the_report_to_pdf(docx_bytes, tmp_path):
     (tmp_path / "report.docx").write_bytes(docx_bytes)
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to", "pdf", "report.docx"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=180,
-    )
+    result = _soffice("--convert-to", "pdf", "report.docx", cwd=tmp_path)
     pdf = tmp_path / "report.pdf"
     assert result.returncode == 0 and pdf.is_file(), result.stderr
     pypdf = pytest.importorskip("pypdf")

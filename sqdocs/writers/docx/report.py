@@ -90,7 +90,8 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
                 doc.add_paragraph(f"{outline_label(3, k)}\t{point.name}", doc.style(S.HEADING_4))
                 for indicator in point.indicators:
                     line = doc.add_paragraph(indicator_line(indicator), doc.style(S.BODY))
-                    line.paragraph_format.keep_with_next = bool(point.contributions)  # with the table's first row
+                    if point.contributions:
+                        line.paragraph_format.keep_with_next = True  # with the table's first row
                 if point.contributions:
                     table = AnnexTable(doc, layout.REPORT_RESULT_COLUMNS, width)
                     for c in point.contributions:
