@@ -105,3 +105,9 @@ def test_rules_hold_on_every_text_of_the_sample(plan, max_width: float) -> None:
     texts += [plan.body.objectives.intro, *plan.body.objectives.goals]
     for text in texts:
         assert_rules(text, lines(text, max_width))
+
+
+def test_a_number_keeps_its_measure_word() -> None:
+    assert clusters("107 年 3 月 31 日") == ["107 年 ", "3 月 ", "31 日"]
+    assert clusters("計107年") == ["計", "107年"]
+    assert lines("全年受理 8,547 件", 5) == ["全年受理", "8,547 件"]

@@ -7,7 +7,8 @@ Rules (the usual ones of Traditional Chinese typesetting):
   punctuation (「『（ …);
 * Latin words and numbers (``m-police``, ``A1``, ``ODF``) are not split, except when a
   single word is wider than the whole line;
-* spaces end a line (they hang in the margin) and never start one.
+* spaces end a line (they hang in the margin) and never start one;
+* a number stays with the word after it (「3 月」「8,547 件」).
 
 Pure functions of text and widths, so they can be tested without reportlab.
 """
@@ -48,9 +49,26 @@ def may_break(before: str, after: str) -> bool:
     return (before in CLOSING and not after.isalnum()) or (after in OPENING and not before.isalnum())
 
 
+def _is_ideograph(ch: str) -> bool:
+    return _is_wide(ch) and unicodedata.category(ch) == "Lo"
+
+
+def _after_number(text: str, i: int) -> bool:
+    """Whether ``text[i]`` follows a digit, with at most one space between: the 月 of 「3 月」."""
+    j = i - 1 if i >= 1 and text[i - 1] == " " else i
+    return j >= 1 and text[j - 1].isdigit()
+
+
 def break_points(text: str) -> list[bool]:
-    """``result[i]`` is True when a line may start at ``text[i]`` (index 0 is always False)."""
-    return [False] + [may_break(text[i - 1], text[i]) for i in range(1, len(text))]
+    """``result[i]`` is True when a line may start at ``text[i]`` (index 0 is always False).
+
+    Besides :func:`may_break`, a number keeps the word that counts it: 「3 月」「8,547 件」
+    「107年」 never end a line between them.
+    """
+    return [False] + [
+        may_break(text[i - 1], text[i]) and not (_is_ideograph(text[i]) and _after_number(text, i))
+        for i in range(1, len(text))
+    ]
 
 
 def clusters(text: str) -> list[str]:
