@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
 import subprocess
 import warnings
-from collections import defaultdict
 from pathlib import Path
 
 import pdfplumber
 import pypdf
 import pytest
+from pdfcheck import (
+    SAMPLE,
+    TABLES,
+    Extract,
+    assert_embedded_subset_fonts,
+    extract,
+    needs_poppler,
+    pdffonts,
+    require_kai_font,
+    squash,
+)
 
 from sqdocs.build import file_stem
 from sqdocs.cli import main
@@ -25,26 +34,15 @@ from sqdocs.writers.pdf import MissingGlyphWarning, render_plan
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "keelung-107"
 EXT_B = "\U00021619"  # 𡘙, CJK Extension B: outside the BMP and outside TW-Kai's main file
 NO_FONT = "\U0010fffd"  # private use: no font has it
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdffonts")), reason="poppler-utils is not installed"
-)
-
-
-def squash(text: str) -> str:
-    """Text without any whitespace: line breaks and spaces differ between PDF and data."""
-    return re.sub(r"\s+", "", text)
+pytestmark = needs_poppler
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _kai_font() -> None:
-    try:
-        pdf_fonts.resolve_main()
-    except UserError:
-        pytest.skip("no Kai font installed (sudo apt-get install fonts-cns11643-kai)")
+    require_kai_font()
 
 
 @pytest.fixture(scope="session")
@@ -60,78 +58,6 @@ def built(plan: Plan, tmp_path_factory) -> tuple[Path, list[warnings.WarningMess
 @pytest.fixture(scope="session")
 def plan_pdf(built) -> Path:
     return built[0]
-
-
-TABLES = {  # the squashed header row → the table's columns
-    "".join(c.header for c in cols): cols
-    for cols in (layout.ANNEX1_COLUMNS, layout.ANNEX1_OVERALL_COLUMNS, layout.ANNEX2_COLUMNS,
-                 layout.ANNEX2_OVERALL_COLUMNS, layout.ROSTER_COLUMNS)
-}
-MM = 72 / 25.4
-
-
-@dataclasses.dataclass
-class Extract:
-    """What a reader gets out of the PDF: page texts, body text, each table column across pages."""
-
-    pages: list[str]
-    body: str  # text outside tables without page footers, squashed
-    columns: dict[tuple[str, int], str]  # (squashed header row, column) → squashed text of all pages
-    cell_lines: list[str]  # every line drawn in a table cell
-    body_lines: list[str]  # every line drawn outside tables
-    tables: list[list[str]]  # per page: the first line of each table part on it
-
-    def has(self, text: str) -> bool:
-        wanted = squash(text)
-        return wanted in self.body or any(wanted in col for col in self.columns.values())
-
-    def column(self, columns: tuple[layout.Column, ...], index: int) -> str:
-        return self.columns.get(("".join(c.header for c in columns), index), "")
-
-
-def _lines(chars: list[dict]) -> list[str]:
-    """Characters as drawn lines: grouped by baseline, top to bottom, left to right."""
-    rows: dict[float, list[dict]] = defaultdict(list)
-    for c in chars:
-        rows[round(c["matrix"][5] * 2) / 2].append(c)  # the baseline, whatever the font
-    return ["".join(c["text"] for c in sorted(rows[y], key=lambda c: c["x0"])) for y in sorted(rows, reverse=True)]
-
-
-def extract(path: Path) -> Extract:
-    pages, body, cell_lines, body_lines, tables = [], [], [], [], []
-    columns: dict[tuple[str, int], list[str]] = defaultdict(list)
-    left = layout.MARGIN_LEFT_MM * MM
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            pages.append(page.extract_text())
-            outside = [c for c in page.chars if c["text"].strip()]
-            tables.append([])
-            for table in page.find_tables():
-                x0, top, x1, bottom = table.bbox
-                inside = [c for c in outside if x0 <= c["x0"] < x1 and top <= c["top"] < bottom]
-                outside = [c for c in outside if c not in inside]
-                lines = _lines(inside)
-                key = squash(lines[0])  # the header row, repeated on every page
-                tables[-1].append(key)
-                cols = TABLES.get(key, ())
-                header_y = max(c["matrix"][5] for c in inside if c["top"] < top + 30)
-                edges = [left]
-                for col in cols:
-                    edges.append(edges[-1] + col.width_mm * MM)
-                for i in range(len(cols)):
-                    mine = [
-                        c for c in inside
-                        if edges[i] <= (c["x0"] + c["x1"]) / 2 < edges[i + 1] and c["matrix"][5] < header_y - 1
-                    ]
-                    col_lines = _lines(mine)
-                    cell_lines += col_lines
-                    columns[(key, i)].append("".join(col_lines))
-            lines = _lines(outside)
-            body_lines += lines
-            body.append(re.sub(r"第\d+頁，共\d+頁", "", squash("".join(lines))))
-    return Extract(
-        pages, "".join(body), {k: squash("".join(v)) for k, v in columns.items()}, cell_lines, body_lines, tables
-    )
 
 
 @pytest.fixture(scope="session")
@@ -297,24 +223,13 @@ def test_size_under_limit(plan_pdf: Path) -> None:
 # ---- fonts ---------------------------------------------------------------------
 
 
-def _pdffonts(path: Path) -> list[list[str]]:
-    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    return [line.split() for line in lines.splitlines()[2:]]
-
-
 def test_only_embedded_subset_fonts(plan_pdf: Path, odd) -> None:
     for path in (plan_pdf, odd[1]):
-        fonts = _pdffonts(path)
-        assert fonts
-        for row in fonts:
-            name, emb, sub, uni = row[0], row[-5], row[-4], row[-3]
-            assert (emb, sub, uni) == ("yes", "yes", "yes"), row
-            assert re.match(r"^[A-Z]{6}\+", name), row
-            assert "Helvetica" not in name and "Times" not in name
+        assert_embedded_subset_fonts(path)
 
 
 def test_kai_face_by_default(plan_pdf: Path) -> None:
-    names = {row[0].split("+", 1)[1] for row in _pdffonts(plan_pdf)}
+    names = {row[0].split("+", 1)[1] for row in pdffonts(plan_pdf)}
     assert any(re.search(r"Kai|kaiu|BiauKai", n, re.I) for n in names), names
 
 

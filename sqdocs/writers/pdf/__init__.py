@@ -1,23 +1,34 @@
 """The PDF writer (reportlab platypus): fonts, Chinese line breaking, annex tables, page furniture.
 
-``render_plan(plan, options)`` returns the PDF's bytes. A character no installed font can draw
-is reported with :class:`MissingGlyphWarning` (``warnings.warn``), naming it and where it occurs.
+``render_plan(plan, options)`` and ``render_subplan(plan, subplan, options)`` return the PDF's
+bytes. A character no installed font can draw is reported with :class:`MissingGlyphWarning`
+(``warnings.warn``), naming it and where it occurs.
 """
 
 from __future__ import annotations
 
 import warnings
 
-from sqdocs.model import Plan
+from sqdocs.model import Plan, Subplan
 from sqdocs.writers.pdf import plan as _plan
+from sqdocs.writers.pdf import subplan as _subplan
 from sqdocs.writers.pdf.text import MissingGlyphWarning
 
-__all__ = ["MissingGlyphWarning", "render_plan"]
+__all__ = ["MissingGlyphWarning", "render_plan", "render_subplan"]
+
+
+def _warn(rendered: tuple[bytes, list[str]]) -> bytes:
+    data, missing = rendered
+    for message in missing:
+        warnings.warn(message, MissingGlyphWarning, stacklevel=3)
+    return data
 
 
 def render_plan(plan: Plan, options=None) -> bytes:
     """The execution plan as PDF bytes; ``options.font`` (BuildOptions) picks the main font."""
-    data, missing = _plan.render_plan(plan, getattr(options, "font", None))
-    for message in missing:
-        warnings.warn(message, MissingGlyphWarning, stacklevel=2)
-    return data
+    return _warn(_plan.render_plan(plan, getattr(options, "font", None)))
+
+
+def render_subplan(plan: Plan, subplan: Subplan, options=None) -> bytes:
+    """A unit's detailed plan (細部執行計畫) as PDF bytes."""
+    return _warn(_subplan.render_subplan(plan, subplan, getattr(options, "font", None)))

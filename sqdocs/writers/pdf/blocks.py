@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
 from sqdocs.outline import Para, Section
 from sqdocs.text.numbering import outline_label
@@ -21,8 +21,26 @@ from sqdocs.writers.pdf.text import Typesetter
 CAPTION_ROOM = 40 * mm
 
 
-def title(text: str, ts: Typesetter) -> Flowable:
-    return ts.para(text, ts.styles.title, "標題")
+def spaced(flow: Flowable, after: float) -> Flowable:
+    """``flow`` with room below it; unlike a Spacer, the room is dropped at the foot of a page
+    instead of opening the next one (a Spacer there before a page break leaves a blank page)."""
+    flow.spaceAfter = after
+    return flow
+
+
+def title(text: str, ts: Typesetter) -> list[Flowable]:
+    """The centred title; one too long for a line breaks at a space, not inside a word:
+    「基隆市警察局第一分局」 over 「107 年度提升服務品質細部執行計畫」."""
+    style = ts.styles.title
+    width = layout.TEXT_WIDTH_MM * mm
+    if ts.width(text, style) <= width:
+        return [ts.para(text, style, "標題")]
+    for cut in (i for i, ch in enumerate(text) if ch == " "):
+        head, rest = text[:cut], text[cut + 1 :]
+        if ts.width(rest, style) <= width:
+            first = ts.para(head, ts.styles.title_first, "標題")
+            return [first, ts.para(rest, style, "標題")]
+    return [ts.para(text, style, "標題")]
 
 
 def paragraph(para: Para, ts: Typesetter, x: float, where: str) -> list[Flowable]:
@@ -71,21 +89,20 @@ def annex_start(label: str, key: str, title_text: str | None, ts: Typesetter) ->
     return flows
 
 
-def caption(text: str, key: str, ts: Typesetter, where: str, level: int = 1) -> list[Flowable]:
+def caption(text: str, key: str, ts: Typesetter, where: str, level: int = 1, indent: float = 0.0) -> list[Flowable]:
     """A caption over a table, on a new page unless the table can start below it."""
-    return [
-        CondPageBreak(CAPTION_ROOM),
-        furniture.mark(ts.para(text, ts.styles.caption, where), key, text, level=level),
-    ]
+    para = ts.hanging("", text, ts.styles.caption, where, indent) if indent else ts.para(text, ts.styles.caption, where)
+    return [CondPageBreak(CAPTION_ROOM), furniture.mark(para, key, text, level=level)]
 
 
 def dimension_tables(
-    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter, level: int = 1
+    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter,
+    level: int = 1, indent: float = 0.0,
 ) -> list[Flowable]:
     """一、個別評核構面-基礎服務 and its table, for each dimension; ``label`` names the annex in messages."""
     flows: list[Flowable] = []
     for n, dim in enumerate(dimensions, 1):
         text = f"{outline_label(1, n)}{dim.caption}"
-        flows += caption(text, f"{key}-{n}", ts, f"{label} {text}", level)
-        flows += [make_table(dim, ts, f"{label} {dim.caption} "), Spacer(0, layout.TABLE_PT)]
+        flows += caption(text, f"{key}-{n}", ts, f"{label} {text}", level, indent)
+        flows.append(spaced(make_table(dim, ts, f"{label} {dim.caption} "), layout.TABLE_PT))
     return flows

@@ -15,7 +15,7 @@ from sqdocs.writers.pdf.text import Typesetter
 
 def story(plan: Plan, ts: Typesetter) -> list[Flowable]:
     """Every flowable of the plan, in reading order."""
-    flows: list[Flowable] = [blocks.title(plan.title, ts)]
+    flows: list[Flowable] = [*blocks.title(plan.title, ts)]
     for number, sec in enumerate(plan_sections(plan.body), 1):
         flows += blocks.section(sec, number, ts)
     annexes = (

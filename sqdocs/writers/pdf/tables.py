@@ -12,9 +12,10 @@ a split row) the item and point names are repeated with 「（續）」, so no p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -22,6 +23,7 @@ from reportlab.platypus import Flowable, Table
 
 from sqdocs.model import CheckDimension, Dimension, Roster
 from sqdocs.outline import numbered
+from sqdocs.report import CheckDimensionMarks
 from sqdocs.text.roc import format_roc
 from sqdocs.writers import layout
 from sqdocs.writers.layout import Column
@@ -43,14 +45,14 @@ class Row:
     """A table row; ``carry`` are the labels (column → text) repeated when a page starts in it."""
 
     cells: list[Cell]
-    continues_group: bool = False  # the first column belongs to the previous row's group
+    merged: int = 0  # the first ``merged`` columns continue the previous row's (merged-looking) cells
     carry: dict[int, str] = field(default_factory=dict)
 
     def carried(self, split_inside: bool) -> dict[int, str]:
         """Labels to repeat at the top of a page that starts with this row (or its rest)."""
         if split_inside:
             return self.carry
-        return {0: self.carry[0]} if self.continues_group and 0 in self.carry else {}
+        return {col: self.carry[col] for col in range(self.merged) if col in self.carry}
 
 
 class GroupedTable(Table):
@@ -129,7 +131,7 @@ def grid(columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str
         ("LINEBELOW", (0, 0), (-1, 0), OUTER_LINE, colors.black),
     ]
     for r in range(1, len(rows)):  # the line below data row r (table row r) …
-        first = 1 if rows[r].continues_group else 0  # … left out under a merged-looking label
+        first = rows[r].merged  # … left out under merged-looking labels
         style.append(("LINEBELOW", (first, r), (-1, r), INNER_LINE, colors.black))
     # splitByRow=0: fill the page and split the row that does not fit (as Word does), rather
     # than leave the rest of the page empty; a row taller than a page must split anyway.
@@ -146,7 +148,7 @@ def _deadline(value: date | str) -> str:
     return format_roc(value) if isinstance(value, date) else value
 
 
-def _numbered(texts: Sequence[str], ts: Typesetter, where: str) -> Cell:
+def numbered_cell(texts: Sequence[str], ts: Typesetter, where: str) -> Cell:
     """Numbered entries (1. 2. …), each with its number hanging."""
     cell = []
     for n, line in enumerate(numbered(list(texts)), 1):
@@ -155,15 +157,15 @@ def _numbered(texts: Sequence[str], ts: Typesetter, where: str) -> Cell:
     return cell
 
 
-def _checked(texts: Sequence[str], ts: Typesetter, where: str) -> Cell:
-    """Checklist entries, each after a ☐ that hangs."""
+def checked_cell(entries: Sequence[tuple[str, str]], ts: Typesetter, where: str) -> Cell:
+    """Checklist entries, each after its mark (☐ or ☑) that hangs."""
     return [
-        ts.hanging(layout.CHECKBOX + " ", text, ts.styles.cell, f"{where}第 {n} 項")
-        for n, text in enumerate(texts, 1)
+        ts.hanging(mark + " ", text, ts.styles.cell, f"{where}第 {n} 項")
+        for n, (mark, text) in enumerate(entries, 1)
     ]
 
 
-def _cell(text: str, ts: Typesetter, where: str, center: bool = False) -> Cell:
+def text_cell(text: str, ts: Typesetter, where: str, center: bool = False) -> Cell:
     return [ts.para(text, ts.styles.cell_center if center else ts.styles.cell, where)] if text else []
 
 
@@ -173,8 +175,8 @@ def annex1_table(dim: Dimension, ts: Typesetter, where: str) -> Table:
         point_h, action_h = (c.header for c in layout.ANNEX1_OVERALL_COLUMNS)
         rows = [
             Row([
-                _cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
-                _numbered(p.actions, ts, f"{where}「{p.name}」{action_h}"),
+                text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+                numbered_cell(p.actions, ts, f"{where}「{p.name}」{action_h}"),
             ], carry={0: p.name})
             for p in dim.points
         ]
@@ -185,23 +187,33 @@ def annex1_table(dim: Dimension, ts: Typesetter, where: str) -> Table:
         for i, p in enumerate(item.points):
             at = f"{where}「{p.name}」"
             rows.append(Row([
-                _cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
-                _cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
-                _numbered(p.practices, ts, f"{at}{practice_h}"),
-                _cell(_deadline(p.deadline), ts, f"{at}{deadline_h}", center=True),
+                text_cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
+                text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+                numbered_cell(p.practices, ts, f"{at}{practice_h}"),
+                text_cell(_deadline(p.deadline), ts, f"{at}{deadline_h}", center=True),
                 [ts.para(u, ts.styles.cell_center, f"{at}{units_h}") for u in p.units],
-            ], continues_group=i > 0, carry={0: item.name, 1: p.name}))
+            ], merged=int(i > 0), carry={0: item.name, 1: p.name}))
     return grid(layout.ANNEX1_COLUMNS, rows, ts)
 
 
 def annex2_table(dim: CheckDimension, ts: Typesetter, where: str) -> Table:
     """附件 2, one dimension: 評核項目 | 評核重點 | 辦理事項 with ☐ (整體: 評核重點 | 辦理事項)."""
+    return checklist_table(dim, lambda p: [(layout.CHECKBOX, e) for e in p.entries], ts, where)
+
+
+def marked_checklist_table(dim: CheckDimensionMarks, ts: Typesetter, where: str) -> Table:
+    """The 附件 2 table of the report: each entry with ☑ where evidence supports it, else ☐."""
+    return checklist_table(dim, lambda p: [(e.mark, e.text) for e in p.entries], ts, where)
+
+
+def checklist_table(dim, entries: Callable[[Any], list[tuple[str, str]]], ts: Typesetter, where: str) -> Table:
+    """One dimension of 附件 2; ``entries(point)`` gives each entry's mark and text."""
     if dim.scope == "整體":
         point_h, entry_h = (c.header for c in layout.ANNEX2_OVERALL_COLUMNS)
         rows = [
             Row([
-                _cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
-                _checked(p.entries, ts, f"{where}「{p.name}」{entry_h}"),
+                text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+                checked_cell(entries(p), ts, f"{where}「{p.name}」{entry_h}"),
             ], carry={0: p.name})
             for p in dim.points
         ]
@@ -211,10 +223,10 @@ def annex2_table(dim: CheckDimension, ts: Typesetter, where: str) -> Table:
     for item in dim.items:
         for i, p in enumerate(item.points):
             rows.append(Row([
-                _cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
-                _cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
-                _checked(p.entries, ts, f"{where}「{p.name}」{entry_h}"),
-            ], continues_group=i > 0, carry={0: item.name, 1: p.name}))
+                text_cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
+                text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+                checked_cell(entries(p), ts, f"{where}「{p.name}」{entry_h}"),
+            ], merged=int(i > 0), carry={0: item.name, 1: p.name}))
     return grid(layout.ANNEX2_COLUMNS, rows, ts)
 
 
@@ -226,7 +238,7 @@ def roster_table(roster: Roster, ts: Typesetter, where: str) -> Table:
     for n, m in enumerate(roster.members, 1):
         values = (m.role, m.position, m.name, m.duty, m.note)
         rows.append(Row([
-            _cell(value, ts, f"{where}第 {n} 列 {head}", center=head != duty_h)
+            text_cell(value, ts, f"{where}第 {n} 列 {head}", center=head != duty_h)
             for value, head in zip(values, heads, strict=True)
         ]))
     return grid(layout.ROSTER_COLUMNS, rows, ts, valign="MIDDLE")  # short rows: centred reads best

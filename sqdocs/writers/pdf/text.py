@@ -71,11 +71,13 @@ def _style(name: str, font: str, size: float, leading: float, **kw) -> Paragraph
 @dataclass
 class Styles:
     title: ParagraphStyle
+    title_first: ParagraphStyle  # the first line of a title set on two
     heading: ParagraphStyle
     body: ParagraphStyle
     annex_label: ParagraphStyle
     annex_title: ParagraphStyle
     caption: ParagraphStyle
+    figure_caption: ParagraphStyle
     header: ParagraphStyle
     cell: ParagraphStyle
     cell_center: ParagraphStyle
@@ -85,11 +87,15 @@ class Styles:
         body, table = layout.BODY_PT, layout.TABLE_PT
         return cls(
             title=_style("title", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body),
+            title_first=_style("title_first", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER),
             heading=_style("heading", font, body, BODY_LEADING, spaceBefore=body * 0.5),
             body=_style("body", font, body, BODY_LEADING),
             annex_label=_style("annex_label", font, body, BODY_LEADING, alignment=TA_RIGHT),
             annex_title=_style("annex_title", font, body, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5),
             caption=_style("caption", font, body, BODY_LEADING, spaceBefore=body * 0.5, spaceAfter=table * 0.3),
+            figure_caption=_style(
+                "figure_caption", font, body, BODY_LEADING, alignment=TA_CENTER, spaceBefore=table * 0.3, spaceAfter=body
+            ),
             header=_style("header", font, table, TABLE_LEADING, alignment=TA_CENTER),
             cell=_style("cell", font, table, TABLE_LEADING, alignment=TA_LEFT),
             cell_center=_style("cell_center", font, table, TABLE_LEADING, alignment=TA_CENTER),

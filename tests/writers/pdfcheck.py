@@ -1,0 +1,163 @@
+"""Reading the PDFs back as a person would: page texts, table columns, fonts, images.
+
+Shared by the tests of every PDF document (test_pdf*.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+
+from sqdocs.errors import UserError
+from sqdocs.writers import layout
+from sqdocs.writers.pdf import fonts as pdf_fonts
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "keelung-107"
+
+needs_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdffonts")), reason="poppler-utils is not installed"
+)
+
+
+def require_kai_font() -> None:
+    try:
+        pdf_fonts.resolve_main()
+    except UserError:
+        pytest.skip("no Kai font installed (sudo apt-get install fonts-cns11643-kai)")
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: line breaks and spaces differ between PDF and data."""
+    return re.sub(r"\s+", "", text)
+
+
+SUMMARY_COLUMNS = layout.report_summary_columns([105, 106, 107])  # the sample report's years
+TABLES = {  # the squashed header row → the table's columns
+    "".join(c.header for c in cols): cols
+    for cols in (layout.ANNEX1_COLUMNS, layout.ANNEX1_OVERALL_COLUMNS, layout.ANNEX2_COLUMNS,
+                 layout.ANNEX2_OVERALL_COLUMNS, layout.ROSTER_COLUMNS, SUMMARY_COLUMNS,
+                 layout.REPORT_RESULT_COLUMNS, layout.REPORT_MISSING_COLUMNS, layout.REPORT_EXCLUSION_COLUMNS)
+}
+MM = 72 / 25.4
+
+
+@dataclasses.dataclass
+class Extract:
+    """What a reader gets out of the PDF: page texts, body text, each table column across pages."""
+
+    pages: list[str]
+    body: str  # text outside tables without page footers, squashed
+    columns: dict[tuple[str, int], str]  # (squashed header row, column) → squashed text of all pages
+    cell_lines: list[str]  # every line drawn in a table cell
+    body_lines: list[str]  # every line drawn outside tables
+    tables: list[list[str]]  # per page: the first line of each table part on it
+
+    def has(self, text: str) -> bool:
+        wanted = squash(text)
+        return wanted in self.body or any(wanted in col for col in self.columns.values())
+
+    def column(self, columns: tuple[layout.Column, ...], index: int) -> str:
+        return self.columns.get(("".join(c.header for c in columns), index), "")
+
+
+def _lines(chars: list[dict]) -> list[str]:
+    """Characters as drawn lines: grouped by baseline, top to bottom, left to right."""
+    rows: dict[float, list[dict]] = defaultdict(list)
+    for c in chars:
+        rows[round(c["matrix"][5] * 2) / 2].append(c)  # the baseline, whatever the font
+    return ["".join(c["text"] for c in sorted(rows[y], key=lambda c: c["x0"])) for y in sorted(rows, reverse=True)]
+
+
+def extract(path: Path) -> Extract:
+    pages, body, cell_lines, body_lines, tables = [], [], [], [], []
+    columns: dict[tuple[str, int], list[str]] = defaultdict(list)
+    left = layout.MARGIN_LEFT_MM * MM
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            pages.append(page.extract_text())
+            outside = [c for c in page.chars if c["text"].strip()]
+            tables.append([])
+            for table in page.find_tables():
+                x0, top, x1, bottom = table.bbox
+                inside = [c for c in outside if x0 <= c["x0"] < x1 and top <= c["top"] < bottom]
+                outside = [c for c in outside if c not in inside]
+                lines = _lines(inside)
+                key = squash(lines[0])  # the header row, repeated on every page
+                tables[-1].append(key)
+                cols = TABLES.get(key, ())
+                header_y = max(c["matrix"][5] for c in inside if c["top"] < top + 30)
+                edges = [left]
+                for col in cols:
+                    edges.append(edges[-1] + col.width_mm * MM)
+                for i in range(len(cols)):
+                    mine = [
+                        c for c in inside
+                        if edges[i] <= (c["x0"] + c["x1"]) / 2 < edges[i + 1] and c["matrix"][5] < header_y - 1
+                    ]
+                    col_lines = _lines(mine)
+                    cell_lines += col_lines
+                    columns[(key, i)].append("".join(col_lines))
+            lines = _lines(outside)
+            body_lines += lines
+            body.append(re.sub(r"第\d+頁，共\d+頁", "", squash("".join(lines))))
+    return Extract(
+        pages, "".join(body), {k: squash("".join(v)) for k, v in columns.items()}, cell_lines, body_lines, tables
+    )
+
+
+def pdffonts(path: Path) -> list[list[str]]:
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in lines.splitlines()[2:]]
+
+
+
+
+def assert_embedded_subset_fonts(path: Path) -> None:
+    """Every font embedded as a subset with a ToUnicode map; no standard-14 font such as Helvetica."""
+    rows = pdffonts(path)
+    assert rows
+    for row in rows:
+        name, emb, sub, uni = row[0], row[-5], row[-4], row[-3]
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+        assert re.match(r"^[A-Z]{6}\+", name), row
+        assert "Helvetica" not in name and "Times" not in name
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def image_xobjects(path: Path) -> int:
+    """How many distinct images the PDF holds (image XObjects, each counted once however often shown)."""
+    reader = pypdf.PdfReader(path)
+    seen = set()
+    for page in reader.pages:
+        xobjects = page.get("/Resources", {}).get("/XObject", {})
+        for ref in xobjects.values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                seen.add(ref.idnum if hasattr(ref, "idnum") else id(obj))
+    return len(seen)
+
+
+def outline_titles(path: Path) -> list:
+    """The bookmarks as nested lists of titles, as a reader's sidebar shows them."""
+
+    def walk(entries) -> list:
+        out: list = []
+        for entry in entries:
+            if isinstance(entry, list):
+                out.append(walk(entry))
+            else:
+                out.append(entry.title)
+        return out
+
+    return walk(pypdf.PdfReader(path).outline)
