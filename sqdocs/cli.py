@@ -83,6 +83,19 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
     p.add_argument("data", type=Path, metavar="DATA_DIR")
+
+    p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text in (("subplan", "產生單位的細部執行計畫表單"), ("results", "產生單位的年度執行成果表單")):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("data", type=Path, metavar="DATA_DIR")
+        a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
+        a.add_argument("-o", "--output", type=Path, metavar="FILE", help="表單檔名（預設 單位+表單名稱.xlsx）")
+        a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
+    a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤時不寫入任何檔案）")
+    a.add_argument("form", type=Path, metavar="FILE.xlsx")
+    a.add_argument("data", type=Path, metavar="DATA_DIR")
+    a.add_argument("--force", action="store_true", help="YAML 在表單產生後被修改過時，仍以表單內容取代（原檔另存備份）")
     return parser
 
 
@@ -208,6 +221,28 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _form(args: argparse.Namespace) -> int:
+    from sqdocs.forms import FormError, import_form, make_form, summary
+
+    if args.action != "import":
+        made = make_form(args.data, args.action, args.unit, args.output, force=args.force)
+        source = f"，已帶入 {display_name(made.prefilled)} 的內容" if made.prefilled else ""
+        print(f"✓ 已產生 {display_name(made.path)}：{made.unit} {made.points} 個評核重點{source}")
+        return EXIT_OK
+    try:
+        result = import_form(args.form, args.data, force=args.force)
+    except FormError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        print(f"{display_name(args.form)}：共 {errors} 個錯誤，未寫入任何檔案；請修正表單後再匯入。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for warning in result.warnings:
+        print(str(warning), file=sys.stderr)
+    print("\n".join(summary(result)))
+    return EXIT_OK
+
+
 def _export(args: argparse.Namespace) -> int:
     from sqdocs.build import cached_plan, cached_report, cached_subplans
     from sqdocs.fsutil import write_atomic
@@ -226,7 +261,7 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"export": _export, "schema": _schema, "validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}
+COMMANDS = {"export": _export, "form": _form, "schema": _schema, "validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,23 @@
+"""Spreadsheet forms: a unit fills in an .xlsx instead of YAML; sqdocs reads it back.
+
+``make_form`` writes a unit's subplan or results form (its points only, the bureau's side
+locked, data validation on the cells to fill, a hidden fingerprint of what it was made from);
+``import_form`` checks a filled form cell by cell with the YAML loader's rules and writes the
+unit's YAML, or reports ``sheet!cell: message`` problems and writes nothing.
+"""
+
+from sqdocs.forms.common import CellProblem, FormError
+from sqdocs.forms.files import (
+    KINDS,
+    Imported,
+    MadeForm,
+    default_output,
+    import_form,
+    make_form,
+    summary,
+)
+
+__all__ = [
+    "KINDS", "CellProblem", "FormError", "Imported", "MadeForm", "default_output", "import_form", "make_form",
+    "summary",
+]

@@ -1,0 +1,532 @@
+"""What every form shares: cell styles, print setup, the hidden fingerprint, reading cells back,
+and problems addressed as ``sheet!cell``.
+
+A form is a workbook a clerk fills in instead of YAML. Cells the clerk must not change (the
+bureau's dimensions, items, points and practices) are locked and shaded; cells to fill are
+unlocked and carry Excel data validation. Reading a form back turns the cells into the same plain
+data a YAML file holds, so the YAML loader can check it and its problems can be shown at the cell
+they came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+import yaml
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sqdocs.load.diagnostics import Diagnostic, Loc, format_path
+from sqdocs.model.common import CONTINUOUS
+from sqdocs.text.roc import format_roc, parse_roc
+
+# ---- problems addressed by cell ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One problem in a filled form, at one cell; printed as ``細部計畫!G7: message``."""
+
+    sheet: str
+    row: int
+    column: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    @property
+    def cell(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
+
+    def __str__(self) -> str:
+        kind = "" if self.severity == "error" else "警告："
+        return f"{self.sheet}!{self.cell}: {kind}{self.message}"
+
+
+class FormError(Exception):
+    """A form that cannot be imported; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[CellProblem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Where:
+    sheet: str
+    row: int
+    column: int
+
+
+class CellMap:
+    """Which cell each field of the YAML data came from, to show the loader's problems there."""
+
+    def __init__(self, fallback: Where):
+        self.fallback = fallback
+        self._cells: dict[str, Where] = {}
+
+    def put(self, loc: Loc, where: Where) -> None:
+        self._cells[format_path(loc)] = where
+
+    def find(self, path: str) -> Where:
+        """The cell of ``path`` (``points[3].units[1]``) or of the nearest enclosing field."""
+        while path:
+            if path in self._cells:
+                return self._cells[path]
+            cut = re.search(r"(\[\d+\]|\.[^.\[\]]+)$", path)
+            path = path[: cut.start()] if cut else ""
+        return self.fallback
+
+    def problem(self, diagnostic: Diagnostic) -> CellProblem:
+        """A loader diagnostic as a cell problem."""
+        at = self.find(diagnostic.path)
+        return CellProblem(at.sheet, at.row, at.column, diagnostic.message, diagnostic.severity)
+
+
+def merge(found: list[CellProblem], later: Iterable[CellProblem]) -> list[CellProblem]:
+    """``found`` (from reading the cells) and the loader's ``later`` problems, without repeating a
+    cell already reported, nor warning about a row that already has an error."""
+    cells = {(p.sheet, p.row, p.column) for p in found if p.severity == "error"}
+    rows = {(sheet, row) for sheet, row, _ in cells}
+    return found + [
+        p for p in later
+        if (p.sheet, p.row, p.column) not in cells and not (p.severity == "warning" and (p.sheet, p.row) in rows)
+    ]
+
+
+def sort_problems(problems: Iterable[CellProblem], sheets: Sequence[str]) -> list[CellProblem]:
+    """Workbook order: by sheet tab, then row, then column."""
+    rank = {name: i for i, name in enumerate(sheets)}
+    return sorted(problems, key=lambda p: (rank.get(p.sheet, len(rank)), p.row, p.column, p.message))
+
+
+# ---- styles -------------------------------------------------------------------------
+
+FONT_NAME = "新細明體"  # the default face of Traditional Chinese Office
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_FILL = PatternFill("solid", fgColor="D0D0D0")
+FILL_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")  # headers of the columns to fill: light blue
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
+ROC_DATE_FORMAT = '[$-404]e"年"m"月"d"日"'  # shows 107年6月30日 in Excel and LibreOffice
+
+TITLE_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3
+FIRST_ROW = 4
+
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+COUNT_UNITS = ("件", "張", "人", "次", "項")  # indicator units that are counted, hence whole numbers
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a form sheet: header, width (Excel character units) and whether it is filled in."""
+
+    header: str
+    width: float
+    fill: bool = False
+    center: bool = False
+
+
+def text_units(text: str) -> float:
+    """Width of ``text`` in Excel character units: CJK and full-width characters take about two."""
+    return sum(2.1 if unicodedata.east_asian_width(c) in "WFA" else 1.1 for c in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide."""
+    usable = max(width - 1.5, 1.0)
+    return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
+
+
+def put(cell: Cell, value: Any, *, fill: bool, center: bool = False, bold: bool = False) -> Cell:
+    """Write ``value`` and style the cell: locked and shaded, or unlocked for the clerk."""
+    cell.value = value
+    cell.font = Font(name=FONT_NAME, size=11, bold=bold)
+    cell.border = BORDER
+    cell.alignment = CENTER if center else WRAP_TOP
+    cell.protection = Protection(locked=not fill)
+    if not fill:
+        cell.fill = LOCKED_FILL
+    if isinstance(value, (date, datetime)):
+        cell.number_format = ROC_DATE_FORMAT
+    return cell
+
+
+def sheet_heading(ws: Worksheet, columns: Sequence[Column], title: str, note: str) -> None:
+    """Title (row 1), a one-line reminder (row 2), headers (row 3); column widths; frozen headers."""
+    last = len(columns)
+    for row, text, size, bold in ((TITLE_ROW, title, 14, True), (NOTE_ROW, note, 11, False)):
+        cell = ws.cell(row, 1, text)
+        cell.font = Font(name=FONT_NAME, size=size, bold=bold)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if bold else "left")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+    total = sum(c.width for c in columns)
+    ws.row_dimensions[TITLE_ROW].height = 24
+    ws.row_dimensions[NOTE_ROW].height = LINE_HEIGHT * lines_needed(note, total) + 4
+    for i, col in enumerate(columns, 1):
+        cell = put(ws.cell(HEADER_ROW, i), col.header, fill=False, center=True, bold=True)
+        cell.fill = FILL_HEADER_FILL if col.fill else HEADER_FILL
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(lines_needed(c.header, c.width) for c in columns) + 4
+    ws.freeze_panes = ws.cell(FIRST_ROW, 1)
+
+
+def fit_row(ws: Worksheet, row: int, columns: Sequence[Column], minimum: int = 1) -> None:
+    """Set the row tall enough for its wrapped text (at least ``minimum`` lines, room to write)."""
+    lines = minimum
+    for i, col in enumerate(columns, 1):
+        value = ws.cell(row, i).value
+        if value is not None and not (isinstance(value, str) and value.startswith("=")):
+            lines = max(lines, lines_needed(display(value), col.width))
+    ws.row_dimensions[row].height = min(LINE_HEIGHT * lines + 4, 409)  # 409 pt: Excel's tallest row
+
+
+def display(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return format_roc(value if isinstance(value, date) else value.date())
+    return str(value)
+
+
+def print_setup(ws: Worksheet, ncols: int, nrows: int, header: str) -> None:
+    """A4 landscape, one page wide, header row repeated on every page, page X of Y in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{get_column_letter(ncols)}{max(nrows, HEADER_ROW)}"
+    ws.oddHeader.left.text = header
+    ws.oddHeader.left.size = 9
+    ws.oddHeader.right.text = "&A"
+    ws.oddHeader.right.size = 9
+    ws.oddFooter.center.text = "第 &P 頁，共 &N 頁"
+    ws.oddFooter.center.size = 9
+
+
+def protect(ws: Worksheet) -> None:
+    """Lock the sheet (no password: the import checks the locked cells anyway) but let the clerk
+    resize rows and columns, so long text can be made visible."""
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+
+
+def validation(ws: Worksheet, kind: str, cells: str | Iterable[Cell], *, prompt: str, error: str, **kw: Any) -> None:
+    """Add an Excel data validation (a dropdown, a whole number ≥ 0 …) with a prompt and an error text."""
+    refs = cells if isinstance(cells, str) else " ".join(c.coordinate for c in cells)
+    if not refs:
+        return
+    dv = DataValidation(type=kind, allow_blank=True, showErrorMessage=True, showInputMessage=True, **kw)
+    dv.promptTitle, dv.prompt = "填寫說明", prompt[:250]  # Excel refuses prompts over 255 characters
+    dv.errorTitle, dv.error = "輸入不符", error[:250]
+    dv.sqref = refs  # type: ignore[assignment]
+    ws.add_data_validation(dv)
+
+
+def instructions(wb: Workbook, title: str, paragraphs: Sequence[str]) -> Worksheet:
+    """The 說明 sheet: a title and numbered paragraphs, printable on A4 landscape."""
+    ws = wb.active
+    ws.title = "說明"
+    width = 120.0
+    ws.column_dimensions["A"].width = width
+    cell = ws.cell(1, 1, title)
+    cell.font = Font(name=FONT_NAME, size=14, bold=True)
+    ws.row_dimensions[1].height = 24
+    for n, text in enumerate(paragraphs, 2):
+        cell = ws.cell(n, 1, text)
+        cell.font = Font(name=FONT_NAME, size=11)
+        cell.alignment = WRAP_TOP
+        ws.row_dimensions[n].height = LINE_HEIGHT * lines_needed(text, width) + 6
+    print_setup(ws, 1, len(paragraphs) + 1, title)
+    ws.print_title_rows = None  # the title row is the sheet's own first line, not a table header
+    protect(ws)
+    return ws
+
+
+# ---- the fingerprint ---------------------------------------------------------------
+
+FINGERPRINT_SHEET = "_sqdocs"
+FORMAT = "sqdocs-form/1"
+
+
+def digest(data: Any) -> str:
+    """A short stable hash of JSON-able ``data``."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def file_digest(raw: bytes | None) -> str:
+    """The hash of a YAML file's bytes; empty when there was no file."""
+    return hashlib.sha256(raw).hexdigest()[:16] if raw is not None else ""
+
+
+@dataclass
+class Fingerprint:
+    """What a form was made from. Stored in a hidden sheet, checked when the form comes back.
+
+    ``points`` are the bureau's points for the unit and ``layout`` what they were in the form
+    (built from the bureau plan, plus anything the issue-time YAML added): its hash tells a form
+    from an older plan. ``yaml_hash`` is the hash of the unit's YAML when the form was made: if
+    the file changed since, importing would overwrite someone's edits.
+    """
+
+    kind: str  # "subplan" or "results"
+    unit: str
+    year: int
+    agency: str
+    points_hash: str
+    points: list[list[str]]
+    yaml_file: str  # relative to the data folder
+    yaml_hash: str
+    issued: str
+    rows: dict[str, list[list[Any]]] = field(default_factory=dict)  # sheet → [[row, *key], …]
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def keys(self, sheet: str) -> dict[tuple[Any, ...], int]:
+        """The rows of ``sheet`` as issued: key → row number."""
+        return {tuple(entry[1:]): entry[0] for entry in self.rows.get(sheet, [])}
+
+
+_SCALARS = ("kind", "unit", "year", "agency", "points_hash", "yaml_file", "yaml_hash", "issued")
+
+
+def write_fingerprint(wb: Workbook, fp: Fingerprint) -> None:
+    ws = wb.create_sheet(FINGERPRINT_SHEET)
+    ws.sheet_state = "veryHidden"  # not listed under Unhide in Excel: only sqdocs reads it
+    ws.append(["sqdocs 表單識別資料；匯入時用來核對，請勿修改", FORMAT])
+    for name in _SCALARS:
+        ws.append([name, getattr(fp, name)])
+    ws.append(["points", json.dumps(fp.points, ensure_ascii=False)])
+    for sheet, rows in fp.rows.items():
+        ws.append([f"rows:{sheet}", json.dumps(rows, ensure_ascii=False)])
+    for name, value in fp.extra.items():
+        ws.append([f"extra:{name}", value])
+    ws.protection.sheet = True
+
+
+def read_fingerprint(wb: Workbook) -> Fingerprint | None:
+    """The fingerprint of a form, or None when the workbook is no sqdocs form (or it was damaged)."""
+    if FINGERPRINT_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[FINGERPRINT_SHEET]
+    if ws.cell(1, 2).value != FORMAT:
+        return None
+    values: dict[str, Any] = {}
+    rows: dict[str, list[list[Any]]] = {}
+    extra: dict[str, str] = {}
+    try:
+        for name, value, *_ in ws.iter_rows(min_row=2, values_only=True):
+            if not isinstance(name, str):
+                continue
+            if name.startswith("rows:"):
+                rows[name[5:]] = json.loads(value)
+            elif name.startswith("extra:"):
+                extra[name[6:]] = "" if value is None else str(value)
+            elif name == "points":
+                values["points"] = json.loads(value)
+            else:
+                values[name] = "" if value is None else value
+        return Fingerprint(
+            kind=str(values["kind"]), unit=str(values["unit"]), year=int(values["year"]),
+            agency=str(values["agency"]), points_hash=str(values["points_hash"]), points=values["points"],
+            yaml_file=str(values["yaml_file"]), yaml_hash=str(values["yaml_hash"]),
+            issued=str(values["issued"]), rows=rows, extra=extra,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# ---- YAML text -----------------------------------------------------------------------
+
+
+def flow_scalar(text: str) -> str:
+    """``text`` inside a YAML flow list or mapping (``[行政組, 各派出所]``): plain when that reads
+    back unchanged, else double-quoted (a JSON string is a YAML double-quoted scalar)."""
+    text = " ".join(text.split())
+    try:
+        plain = yaml.safe_load(f"[{text}]") == [text]
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+# ---- matching rows ------------------------------------------------------------------
+
+
+@dataclass
+class RowMatch:
+    """Which sheet row holds each issued row, and the problems found while matching."""
+
+    rows: dict[tuple[Any, ...], int]
+    problems: list[CellProblem]
+
+
+def match_rows(
+    ws: Worksheet,
+    issued: dict[tuple[Any, ...], int],
+    key_of: Callable[[int], tuple[Any, ...] | None],
+    content: Callable[[int], int | None],
+    describe: Callable[[tuple[Any, ...]], str],
+    key_column: int,
+) -> RowMatch:
+    """Find every issued row by its locked key cells, wherever it moved.
+
+    ``key_of(row)`` is the key the locked cells show (None when they are empty); ``content(row)``
+    the first filled column of a row without a key (None when the row is blank). A row with
+    content but no key was added; a key nobody issued means locked cells were changed; an issued
+    key not found means its row was deleted.
+    """
+    found: dict[tuple[Any, ...], int] = {}
+    problems: list[CellProblem] = []
+    for row in range(FIRST_ROW, ws.max_row + 1):
+        key = key_of(row)
+        if key is None:
+            column = content(row)
+            if column is not None:
+                problems.append(CellProblem(
+                    ws.title, row, column,
+                    "多出的一列：表單只能填寫原有的列，請勿插入或複製列；同一格要寫多項時，"
+                    "每項一行（Excel 按 Alt+Enter 換行），請把這一列的內容移到所屬評核重點的那一列",
+                ))
+            continue
+        if key in found:
+            problems.append(CellProblem(
+                ws.title, row, key_column,
+                f"{describe(key)}重複出現（第 {found[key]} 列已有）；請勿複製列，把內容合併到第 {found[key]} 列後刪除這一列",
+            ))
+        elif key not in issued:
+            problems.append(CellProblem(
+                ws.title, row, key_column,
+                f"灰底欄位被修改過：{describe(key)}不是這份表單發出時的內容；灰底欄位是本局計畫內容，請改回原文"
+                "（或重新產生表單）",
+            ))
+        else:
+            found[key] = row
+    for key, row in issued.items():
+        if key not in found:
+            problems.append(CellProblem(
+                ws.title, row, key_column,
+                f"找不到{describe(key)}這一列（發出時在第 {row} 列），可能被刪除了；請勿刪除列，"
+                "沒有內容的評核重點留白即可",
+            ))
+    return RowMatch(found, problems)
+
+
+# ---- reading cells ------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a trailing .0, dates as ROC dates, surrounding blanks dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return display(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
+
+
+_NUMBERED = re.compile(r"^\s*[（(]?(\d{1,2})[.、．)）]\s*")
+
+
+def cell_lines(value: Any) -> list[str]:
+    """One entry per line of a cell (Alt+Enter); blank lines dropped.
+
+    The clerk may number the lines 1. 2. 3. by habit; documents number them anyway, so a
+    numbering that runs 1, 2, 3 … over every line is removed (and only then: 「110 報案」 stays).
+    """
+    lines = [line.strip() for line in cell_text(value).split("\n") if line.strip()]
+    numbers = [_NUMBERED.match(line) for line in lines]
+    if lines and all(m and int(m.group(1)) == n for n, m in enumerate(numbers, 1)):
+        lines = [line[m.end():].strip() for line, m in zip(lines, numbers, strict=True) if m]
+    return [line for line in lines if line]
+
+
+_EXCEL_DAY_RANGE = (32874, 73051)  # 1990-01-01 … 2099-12-31 as Excel serial day numbers
+
+
+def cell_date(value: Any) -> date:
+    """A real Excel date, or ROC text 「107 年 6 月 30 日」/「107/6/30」. ValueError in Chinese otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # a date whose cell format was lost (pasted as a value) is a plain serial day number
+        if _EXCEL_DAY_RANGE[0] <= value <= _EXCEL_DAY_RANGE[1]:
+            return from_excel(value).date()
+        raise ValueError(f"「{cell_text(value)}」不是日期；請填民國日期，如 107 年 6 月 30 日")
+    text = cell_text(value)
+    try:
+        return parse_roc(text)
+    except ValueError as exc:
+        if "不是存在的日期" in str(exc):
+            raise
+        raise ValueError(f"「{text}」不是日期；請填民國日期（如 107 年 6 月 30 日 或 107/6/30）或 Excel 日期") from None
+
+
+def cell_deadline(value: Any) -> date | str | None:
+    """完成期限: 賡續辦理, a date (see :func:`cell_date`), or None when blank."""
+    text = cell_text(value)
+    if not text:
+        return None
+    if text in (CONTINUOUS, "持續辦理"):
+        return text
+    try:
+        return cell_date(value)
+    except ValueError as exc:
+        if "不是存在的日期" in str(exc):
+            raise
+        raise ValueError(f"完成期限「{text}」應為「{CONTINUOUS}」或日期（如 107 年 6 月 30 日、107/6/30）") from None
+
+
+def cell_number(value: Any, *, whole: bool) -> float | int | None:
+    """A number ≥ 0 (a whole number when ``whole``), or None when blank. ValueError in Chinese otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (bool, date, datetime)):
+        raise ValueError(f"應填數字，實際是「{cell_text(value)}」")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"應填數字，實際是文字「{value.strip()}」") from None
+        if not math.isfinite(value):
+            raise ValueError(f"應填數字，實際是文字「{text}」")
+    number = float(value)
+    if number < 0:
+        raise ValueError(f"不可為負數（填了 {cell_text(value)}）")
+    if whole and not number.is_integer():
+        raise ValueError(f"應填整數（件數、人數），實際是 {cell_text(value)}")
+    return int(number) if number.is_integer() else number
+
+
+def blank(value: Any) -> bool:
+    return cell_text(value) == ""
+
+
+def first_filled(ws: Worksheet, row: int, columns: Iterable[int]) -> int | None:
+    """The first of ``columns`` that holds something in ``row``, or None."""
+    return next((c for c in columns if not blank(ws.cell(row, c).value)), None)

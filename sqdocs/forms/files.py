@@ -1,0 +1,220 @@
+"""Form files: make a unit's form from its data folder; import a filled form into its YAML.
+
+The import writes nothing unless every cell is right, the form belongs to this folder's plan
+(agency, year, unit, the same points) and the unit's YAML has not been edited since the form was
+made (unless ``force``). It keeps the previous YAML as a numbered backup, like ``subplan update``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook import Workbook
+
+from sqdocs.derive import backup_path, resolve_unit
+from sqdocs.errors import UserError
+from sqdocs.forms import results as results_form
+from sqdocs.forms import subplan as subplan_form
+from sqdocs.forms.common import (
+    CellProblem,
+    Fingerprint,
+    FormError,
+    digest,
+    file_digest,
+    read_fingerprint,
+    sort_problems,
+    write_fingerprint,
+)
+from sqdocs.fsutil import write_atomic
+from sqdocs.load import load_plan
+from sqdocs.load.diagnostics import display_name
+from sqdocs.load.subplan import read_subplan, subplan_path
+from sqdocs.model import Plan
+from sqdocs.text.roc import format_roc
+
+KINDS = {"subplan": "細部計畫", "results": "執行成果"}
+
+
+def default_output(kind: str, unit: str) -> Path:
+    """第一分局細部計畫.xlsx / 第一分局執行成果.xlsx in the working folder."""
+    return Path(f"{unit}{KINDS[kind]}.xlsx")
+
+
+def points_digest(plan: Plan, unit: str) -> tuple[str, list[list[str]]]:
+    """The bureau's points for ``unit`` and their hash: a form's rows are made from them."""
+    points = [list(ref.key) for ref in plan.points_for(unit)]
+    return digest(points), points
+
+
+@dataclass(frozen=True)
+class MadeForm:
+    path: Path
+    unit: str
+    points: int
+    prefilled: Path | None  # the YAML the form was pre-filled from
+
+
+def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None, *, force: bool = False) -> MadeForm:
+    """Write the ``kind`` form ("subplan" or "results") of ``unit``; refuses to overwrite unless ``force``."""
+    folder = Path(folder)
+    plan = load_plan(folder)
+    name = resolve_unit(plan, unit)
+    refs = plan.points_for(name)
+    if not refs:
+        raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，沒有表單可填")
+    out = out or default_output(kind, name)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"{out}：表單須存為 .xlsx 檔")
+    if out.exists() and not force:
+        raise UserError(f"{display_name(out)} 已存在（可能是已填寫的表單）；請另取檔名，或加 --force 覆蓋")
+    yaml_path = unit_yaml(folder, plan, kind, name)
+    raw = yaml_path.read_bytes() if yaml_path.is_file() else None
+    points_hash, points = points_digest(plan, name)
+    fp = Fingerprint(
+        kind=kind, unit=name, year=plan.year, agency=plan.agency, points_hash=points_hash, points=points,
+        yaml_file=yaml_path.relative_to(folder).as_posix(), yaml_hash=file_digest(raw),
+        issued=datetime.now().isoformat(timespec="seconds"),
+    )
+    if kind == "subplan":
+        existing = read_subplan(yaml_path, plan).subplan if raw is not None else None
+        wb = subplan_form.build(plan, name, existing, fp)
+    else:
+        indicators = results_form.load_indicators(folder, plan)
+        existing_sub = results_form.read_existing(yaml_path, plan) if raw is not None else None
+        wb = results_form.build(plan, name, indicators, existing_sub, fp)
+    write_fingerprint(wb, fp)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(out, buffer.getvalue())
+    return MadeForm(out, name, len(refs), yaml_path if raw is not None else None)
+
+
+def unit_yaml(folder: Path, plan: Plan, kind: str, unit: str) -> Path:
+    """The YAML file a form of ``unit`` reads and writes."""
+    if kind == "subplan":
+        return subplan_path(folder, unit)
+    return results_form.results_path(folder, plan, unit)
+
+
+# ---- import -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    kind: str
+    unit: str
+    path: Path  # the YAML written (or found unchanged)
+    backup: Path | None  # the previous YAML, None when there was none or nothing changed
+    changed: bool
+    entries: int  # points written
+    warnings: list[CellProblem] = field(default_factory=list)
+
+
+def open_form(path: Path) -> Workbook:
+    try:
+        return openpyxl.load_workbook(path, data_only=True)
+    except FileNotFoundError:
+        raise UserError(f"{display_name(path)}：找不到檔案") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UserError(
+            f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟（{type(exc).__name__}）；"
+            "請確認是 sqdocs 產生的表單，且以 .xlsx 格式儲存"
+        ) from None
+
+
+def _main_sheet(fp: Fingerprint) -> str:
+    return subplan_form.SHEET if fp.kind == "subplan" else results_form.SHEET
+
+
+def _identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
+    """Why this form does not belong to this folder's plan; empty when it does."""
+    where = display_name(folder)
+    if fp.agency != plan.agency:
+        return [f"此表單是「{fp.agency}」的表單，資料夾 {where} 是「{plan.agency}」的資料；請確認資料夾"]
+    if fp.year != plan.year:
+        return [f"此表單是 {fp.year} 年度的表單，資料夾 {where} 是 {plan.year} 年度的計畫；請改用 {plan.year} 年度產生的表單"]
+    if plan.units.unit(fp.unit) is None:
+        return [f"此表單是「{fp.unit}」的表單，但資料夾 {where} 的 units.yaml 沒有「{fp.unit}」這個單位；"
+                "是否選錯了資料夾，或拿到了別的機關的表單？"]
+    points_hash, points = points_digest(plan, fp.unit)
+    if points_hash != fp.points_hash:
+        old = ["／".join(p) for p in fp.points]
+        new = ["／".join(p) for p in points]
+        changes = [f"新增「{p}」" for p in new if p not in old] + [f"不再指派或已刪除「{p}」" for p in old if p not in new]
+        what = "、".join(changes[:4]) + ("等" if len(changes) > 4 else "") if changes else "評核重點的順序有變動"
+        return [
+            f"此表單是依較舊版本的本局計畫產生的（表單產生於 {_issued(fp)}），本局計畫其後已修訂：{what}。"
+            f"請重新產生表單（sqdocs form {fp.kind} {where} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
+        ]
+    if fp.kind == "results":
+        return results_form.identity(fp, plan, folder)
+    return []
+
+
+def _issued(fp: Fingerprint) -> str:
+    try:
+        return format_roc(datetime.fromisoformat(fp.issued).date())
+    except ValueError:
+        return fp.issued
+
+
+def import_form(path: Path | str, folder: Path | str, *, force: bool = False) -> Imported:
+    """Read a filled form into ``subplans/<unit>.yaml`` or ``results/<unit>.yaml``.
+
+    Raises :class:`FormError` (``sheet!cell: message`` problems) and writes nothing when anything
+    is wrong; :class:`UserError` when the YAML changed since the form was made and not ``force``.
+    """
+    path, folder = Path(path), Path(folder)
+    wb = open_form(path)
+    fp = read_fingerprint(wb)
+    if fp is None or fp.kind not in KINDS:
+        raise FormError([CellProblem(
+            wb.sheetnames[0], 1, 1,
+            "這不是 sqdocs 產生的表單（找不到表單識別資料）；請用 sqdocs form subplan 或 sqdocs form results 產生的表單填寫",
+        )])
+    plan = load_plan(folder)
+    sheet = _main_sheet(fp)
+    reasons = _identity(fp, plan, folder)
+    if reasons:
+        raise FormError([CellProblem(sheet, 1, 1, reason) for reason in reasons])
+
+    target = unit_yaml(folder, plan, fp.kind, fp.unit)
+    form = subplan_form if fp.kind == "subplan" else results_form
+    text, problems, entries = form.import_text(wb, fp, plan, folder, target)
+    problems = sort_problems(problems, form.SHEETS)
+    if any(p.severity == "error" for p in problems):
+        raise FormError(problems)
+    warnings = problems
+    new = text.encode("utf-8")
+    old = target.read_bytes() if target.is_file() else None
+    if old == new:
+        return Imported(fp.kind, fp.unit, target, None, False, entries, warnings)
+    if old is not None and file_digest(old) != fp.yaml_hash and not force:
+        since = "在表單產生後建立" if not fp.yaml_hash else "在表單產生後已被修改"
+        raise UserError(
+            f"{display_name(target)} {since}（表單產生於 {_issued(fp)}）；匯入會蓋掉這些修改，因此未寫入任何檔案。"
+            "請先確認該檔的修改是否要保留；確定要以表單的內容取代，請加 --force（原檔會另存為 .bak 備份）"
+        )
+    backup = None
+    if old is not None:
+        backup = backup_path(target)
+        write_atomic(backup, old)
+    write_atomic(target, new)
+    return Imported(fp.kind, fp.unit, target, backup, True, entries, warnings)
+
+
+def summary(result: Imported) -> list[str]:
+    """Lines telling the user what the import did."""
+    what = "細部執行計畫" if result.kind == "subplan" else "年度執行成果"
+    if not result.changed:
+        return [f"✓ {display_name(result.path)} 與表單內容相同，未修改。"]
+    lines = [f"✓ 已匯入{result.unit}的{what}：{display_name(result.path)}（{result.entries} 個評核重點）"]
+    if result.backup is not None:
+        lines.append(f"  原檔另存為 {display_name(result.backup)}")
+    return lines

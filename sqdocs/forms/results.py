@@ -1,0 +1,680 @@
+"""The year-end results form: 執行成果 per point, 量化指標 figures, 佐證資料 (evidence).
+
+Sheets: 說明, 執行成果 (one row per point the bureau assigns to the unit: the bureau's side and
+the matching 附件 2 checklist entries locked, 執行成果 to fill), 量化指標 (one row per indicator
+that supports one of those points: counts or a value, checked as whole numbers ≥ 0 where they
+are counts), 佐證資料 (free rows: which point, title, kind, date, file, which checklist entries).
+Reading it back gives the plain data of ``results/<unit>.yaml``, checked by the same loader.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any, get_args
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sqdocs.derive import _scalar
+from sqdocs.errors import UserError
+from sqdocs.forms.common import (
+    COUNT_UNITS,
+    FIRST_ROW,
+    ROC_DATE_FORMAT,
+    CellMap,
+    CellProblem,
+    Column,
+    Fingerprint,
+    Where,
+    blank,
+    cell_date,
+    cell_number,
+    cell_text,
+    digest,
+    first_filled,
+    fit_row,
+    flow_scalar,
+    instructions,
+    match_rows,
+    merge,
+    print_setup,
+    protect,
+    put,
+    sheet_heading,
+    validation,
+)
+from sqdocs.load.diagnostics import LoadError, display_name
+
+# The form must be judged exactly as the YAML is: the loader's own indicator and submission checks.
+from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR, _check_submission, _load_indicators
+from sqdocs.load.validate import validate
+from sqdocs.load.yamlfile import read_yaml
+from sqdocs.model import Plan, PointRef
+from sqdocs.model.results import (
+    CheckRef,
+    EvidenceKind,
+    Indicator,
+    IndicatorSet,
+    Submission,
+    check_points,
+    counterpart,
+    resolve_checklist,
+)
+from sqdocs.text.roc import format_roc
+
+SHEET = "執行成果"
+INDICATOR_SHEET = "量化指標"
+EVIDENCE_SHEET = "佐證資料"
+LISTS_SHEET = "選項"
+SHEETS = ("說明", SHEET, INDICATOR_SHEET, EVIDENCE_SHEET)
+
+EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
+EVIDENCE_ROWS = 40  # blank evidence rows offered beyond the existing ones (at least)
+
+# 執行成果
+C_NO, C_DIM, C_ITEM, C_POINT, C_BUREAU, C_CHECK, C_OUTCOME = range(1, 8)
+COLUMNS = [
+    Column("序號", 5, center=True),
+    Column("評核構面", 9),
+    Column("評核項目", 11),
+    Column("評核重點", 16),
+    Column("本局具體作法（參考）", 34),
+    Column("組織診斷檢核事項\n（佐證資料依此編號）", 32),
+    Column("執行成果\n（寫成一段文字）", 52, fill=True),
+]
+# 量化指標
+I_NO, I_POINT, I_NAME, I_HOW, I_UNIT, I_FIRST, I_SECOND, I_NOTE = range(1, 9)
+INDICATOR_COLUMNS = [
+    Column("序號", 5, center=True),
+    Column("評核重點", 16),
+    Column("指標名稱", 18),
+    Column("定義與填寫說明", 44),
+    Column("單位", 6, center=True),
+    Column("數值或分子", 12, fill=True, center=True),
+    Column("分母或權數", 12, fill=True, center=True),
+    Column("備註（可留白）", 28, fill=True),
+]
+# 佐證資料
+E_NO, E_POINT, E_TITLE, E_KIND, E_DATE, E_FILE, E_SUPPORTS, E_CHECK = range(1, 9)
+EVIDENCE_COLUMNS = [
+    Column("序號", 7, fill=True, center=True),
+    Column("評核重點（依序號自動顯示）", 18),
+    Column("佐證資料名稱", 38, fill=True),
+    Column("類別", 8, fill=True, center=True),
+    Column("日期", 15, fill=True, center=True),
+    Column("檔案或網址（可留白）", 24, fill=True),
+    Column("佐證檢核事項編號\n（如 1、2）", 12, fill=True, center=True),
+    Column("佐證的組織診斷評核重點\n（留白＝本評核重點）", 24, fill=True),
+]
+
+
+# ---- the data folder ---------------------------------------------------------------
+
+
+def load_indicators(folder: Path, plan: Plan) -> IndicatorSet:
+    path = folder / INDICATORS_FILE
+    if not path.is_file():
+        raise UserError(f"找不到 {display_name(path)}；執行成果表單要列出量化指標，請先定義 indicators.yaml")
+    indicators, problems = _load_indicators(path, plan)
+    if indicators is None or any(p.severity == "error" for p in problems):
+        raise LoadError(problems)
+    return indicators
+
+
+def results_path(folder: Path, plan: Plan, unit: str) -> Path:
+    """``results/<unit>.yaml``; a file already named by the unit's full name (or .yml) is used as it is."""
+    registered = plan.units.unit(unit)
+    names = [unit] + ([registered.full_name] if registered and registered.full_name else [])
+    for name in names:
+        for suffix in (".yaml", ".yml"):
+            path = folder / RESULTS_DIR / f"{name}{suffix}"
+            if path.is_file():
+                return path
+    return folder / RESULTS_DIR / f"{unit}.yaml"
+
+
+def read_existing(path: Path, plan: Plan) -> Submission:
+    """The unit's current results, to pre-fill the form; LoadError (file:line:col) if unreadable."""
+    doc = read_yaml(path)
+    submission, problems = validate(doc, Submission)
+    if submission is None:
+        raise LoadError(problems)
+    return submission
+
+
+def _supports(indicator: Indicator, check: CheckRef | None) -> bool:
+    path = indicator.checklist
+    return check is not None and check.key == (path.dimension, path.item, path.point)
+
+
+def planned_indicators(plan: Plan, unit: str, indicators: IndicatorSet) -> list[tuple[PointRef, Indicator]]:
+    """The indicators a unit reports, each under the point whose 附件 2 counterpart it supports."""
+    rows = []
+    for ref in plan.points_for(unit):
+        check = counterpart(plan, ref)
+        rows += [(ref, ind) for ind in indicators.indicators if ind.entered and _supports(ind, check)]
+    return rows
+
+
+def indicators_digest(plan: Plan, unit: str, indicators: IndicatorSet) -> str:
+    """What the 量化指標 rows are made from: a form from before indicators.yaml changed is refused."""
+    return digest([
+        [*ref.key, ind.id, ind.name, ind.kind, ind.aggregate, ind.unit]
+        for ref, ind in planned_indicators(plan, unit, indicators)
+    ])
+
+
+def identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
+    indicators = load_indicators(folder, plan)
+    if indicators_digest(plan, fp.unit, indicators) != fp.extra.get("indicators_hash"):
+        return [
+            f"此表單產生後，量化指標的定義（{INDICATORS_FILE}）已修改，表單上的指標與現行定義不同；"
+            f"請重新產生表單（sqdocs form results {display_name(folder)} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
+        ]
+    return []
+
+
+def _check_label(ref: CheckRef) -> str:
+    return "／".join(n for n in (ref.dimension, ref.item, ref.point.name) if n)
+
+
+# ---- building -----------------------------------------------------------------------
+
+
+def _how(ind: Indicator) -> str:
+    """What the two figure columns take for this indicator."""
+    lines = [ind.definition]
+    if ind.kind == "ratio":
+        lines += [f"數值或分子：{ind.numerator}（整數）", f"分母或權數：{ind.denominator}（整數）"]
+    else:
+        kind = "整數" if ind.unit in COUNT_UNITS else ("0–100，85 代表 85%" if ind.unit == "%" else "可有小數")
+        lines.append(f"數值或分子：{ind.name}（{ind.unit}，{kind}）")
+        lines.append(f"分母或權數：{ind.base}（整數，用於全局加權平均）" if ind.aggregate == "mean" else "分母或權數：免填")
+    return "\n".join(lines)
+
+
+def _guide(plan: Plan, unit: str, count: int) -> list[str]:
+    period = f"{format_roc(plan.body.period.start)}至 {format_roc(plan.body.period.end)}"
+    return [
+        f"1. 本表單由 sqdocs 依「{plan.title}」產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點，"
+        f"用來填報{unit} {plan.year} 年度的執行成果、量化指標數據與佐證資料。",
+        "2. 灰底欄位是本局計畫、組織診斷檢核表與指標定義的內容，已鎖定，請勿修改；請填寫藍色標題的欄位。",
+        "3. 「執行成果」工作表：每個評核重點寫一段執行成果（做了什麼、多少件、成效）。沒有辦理的評核重點留白即可，"
+        "不會列入；但已填量化指標或佐證資料的評核重點，執行成果必填。",
+        "4. 「量化指標」工作表：比率指標填分子與分母的件數（整數，由系統加總計算全局比率，不要自行填百分比）；"
+        "數值指標填「數值或分子」欄，加權平均的指標另填權數（如 受測人數）。% 一律以 0–100 填寫（85 代表 85%）。"
+        "沒有數據的指標整列留白。",
+        "5. 「佐證資料」工作表：每列一件佐證資料。「序號」由下拉選單選擇（即「執行成果」工作表的序號），"
+        "評核重點會自動顯示；類別由下拉選單選擇（留白為 文件）；日期填計畫期程"
+        f"（{period}）內的日期，可用 Excel 日期或民國「107 年 6 月 30 日」「107/6/30」；"
+        "「佐證檢核事項編號」填「執行成果」工作表「組織診斷檢核事項」的編號，多個以「、」分隔（如 1、2）；"
+        "佐證的是其他評核重點的檢核事項時，在最後一欄由下拉選單選擇該評核重點。",
+        "6. 一格要寫多行時，Excel 按 Alt+Enter 換行（Mac 為 Control+Option+Return，LibreOffice 為 Ctrl+Enter）；"
+        "執行成果的換行匯入後會併為一段。",
+        "7. 請勿插入、刪除、複製或搬移「執行成果」與「量化指標」的列，也不要修改工作表名稱；列高不夠時，可調整列高。",
+        "8. 填好後交回承辦人，以 sqdocs form import 檔名.xlsx 資料夾 匯入。有錯誤時會列出「工作表!儲存格: 說明」"
+        "（如 量化指標!F5: 應填數字，實際是文字「十四」），且不會寫入任何檔案；請依說明修正後再交回。",
+        "9. 本表單附有隱藏的識別資料（單位、年度、本局計畫與指標定義的版本）。本局計畫或指標定義修訂後，請改用新產生的表單；"
+        "表單發出後若有人直接修改了成果檔，匯入時也會提醒，以免蓋掉別人的修改。",
+        "10. 列印：已設定 A4 橫向、縮放為一頁寬、每頁重複標題列。",
+    ]
+
+
+def _indicator_rows(
+    plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission | None
+) -> list[tuple[int, PointRef, Indicator]]:
+    """(point number, point, indicator) rows: the planned ones, and any the unit's YAML reports
+    under another point (the loader only warns about that), so pre-filling loses nothing."""
+    refs = plan.points_for(unit)
+    number = {ref.key: n for n, ref in enumerate(refs, 1)}
+    planned = planned_indicators(plan, unit, indicators)
+    reported = {r.key: r for r in existing.results} if existing is not None else {}
+    rows = []
+    for ref in refs:
+        ids = [ind.id for r, ind in planned if r.key == ref.key]
+        result = reported.get(ref.key)
+        extra = [i for i in (result.indicators if result else {}) if i not in ids]
+        for ind_id in ids + extra:
+            ind = indicators.get(ind_id)
+            if ind is not None and ind.entered:
+                rows.append((number[ref.key], ref, ind))
+    return rows
+
+
+def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission | None, fp: Fingerprint) -> Workbook:
+    """The results form of ``unit``, pre-filled from its results file when it has one."""
+    refs = plan.points_for(unit)
+    reported = {r.key: r for r in existing.results} if existing is not None else {}
+    title = f"{plan.agency}{unit} {plan.year} 年度提升服務品質執行成果"
+    wb = Workbook()
+    instructions(wb, f"{title}：填寫說明", _guide(plan, unit, len(refs)))
+
+    # 執行成果
+    ws = wb.create_sheet(SHEET)
+    sheet_heading(
+        ws, COLUMNS, title,
+        "灰底欄位已鎖定；請在「執行成果」欄寫每個評核重點的成果（沒有辦理的留白）。量化指標與佐證資料請填在後面兩個工作表；"
+        "佐證資料的「佐證檢核事項編號」即本表「組織診斷檢核事項」的編號。",
+    )
+    layout: list[list[Any]] = []
+    for n, ref in enumerate(refs, 1):
+        row = FIRST_ROW + n - 1
+        check = counterpart(plan, ref)
+        entries = "\n".join(f"{i}. {e}" for i, e in enumerate(check.point.entries, 1)) if check else "（附件 2 無對應的評核重點）"
+        result = reported.get(ref.key)
+        put(ws.cell(row, C_NO), n, fill=False, center=True)
+        put(ws.cell(row, C_DIM), ref.dimension.name, fill=False)
+        put(ws.cell(row, C_ITEM), ref.item.name, fill=False)
+        put(ws.cell(row, C_POINT), ref.point.name, fill=False)
+        put(ws.cell(row, C_BUREAU), "\n".join(f"{i}. {p}" for i, p in enumerate(ref.point.practices, 1)), fill=False)
+        put(ws.cell(row, C_CHECK), entries, fill=False)
+        put(ws.cell(row, C_OUTCOME), result.outcome if result else None, fill=True)
+        fit_row(ws, row, COLUMNS, minimum=4)
+        layout.append([row, *ref.key])
+    last = FIRST_ROW + len(refs) - 1
+    print_setup(ws, len(COLUMNS), last, f"{unit} 執行成果表單")
+    protect(ws)
+
+    # 量化指標
+    iws = wb.create_sheet(INDICATOR_SHEET)
+    sheet_heading(
+        iws, INDICATOR_COLUMNS, f"{unit} {plan.year} 年度量化指標數據",
+        "比率指標填分子、分母的件數（整數，不要填百分比）；數值指標填數值，加權平均的另填權數。% 以 0–100 填寫。沒有數據的指標整列留白。",
+    )
+    indicator_layout: list[list[Any]] = []
+    whole, decimal, percent = [], [], []
+    irows = _indicator_rows(plan, unit, indicators, existing)
+    for k, (n, ref, ind) in enumerate(irows):
+        row = FIRST_ROW + k
+        result = reported.get(ref.key)
+        measure = result.indicators.get(ind.id) if result else None
+        first = second = None
+        if measure is not None:
+            first = measure.numerator if ind.kind == "ratio" else measure.value
+            second = measure.denominator if ind.kind == "ratio" else measure.base
+        put(iws.cell(row, I_NO), n, fill=False, center=True)
+        put(iws.cell(row, I_POINT), ref.point.name, fill=False)
+        put(iws.cell(row, I_NAME), ind.name, fill=False)
+        put(iws.cell(row, I_HOW), _how(ind), fill=False)
+        put(iws.cell(row, I_UNIT), ind.unit, fill=False, center=True)
+        put(iws.cell(row, I_FIRST), _number(first), fill=True, center=True)
+        takes_second = ind.kind == "ratio" or ind.aggregate == "mean"
+        put(iws.cell(row, I_SECOND), _number(second) if takes_second else None, fill=takes_second, center=True)
+        put(iws.cell(row, I_NOTE), (measure.note or None) if measure else None, fill=True)
+        if ind.kind == "ratio" or ind.unit in COUNT_UNITS:
+            whole.append(iws.cell(row, I_FIRST))
+        else:
+            (percent if ind.unit == "%" else decimal).append(iws.cell(row, I_FIRST))
+        if takes_second:
+            whole.append(iws.cell(row, I_SECOND))
+        fit_row(iws, row, INDICATOR_COLUMNS, minimum=2)
+        indicator_layout.append([row, str(n), ind.name])
+    validation(iws, "whole", whole, operator="greaterThanOrEqual", formula1="0",
+               prompt="填 0 以上的整數（件數、人數）。", error="這一格只能填 0 以上的整數。")
+    validation(iws, "decimal", decimal, operator="greaterThanOrEqual", formula1="0",
+               prompt="填 0 以上的數字，可有小數。", error="這一格只能填 0 以上的數字。")
+    validation(iws, "decimal", percent, operator="between", formula1="0", formula2="100",
+               prompt="填 0–100 的數字（85 代表 85%）。", error="百分比以 0–100 填寫（85 代表 85%）。")
+    print_setup(iws, len(INDICATOR_COLUMNS), FIRST_ROW + len(irows) - 1, f"{unit} 量化指標")
+    protect(iws)
+
+    # 選項: the 附件 2 points evidence may support, for a dropdown (hidden: not a sheet to fill)
+    lists = wb.create_sheet(LISTS_SHEET)
+    labels = [_check_label(c) for c in check_points(plan)]
+    for i, label in enumerate(labels, 1):
+        lists.cell(i, 1, label)
+    lists.sheet_state = "hidden"
+    lists.protection.sheet = True
+
+    # 佐證資料
+    ews = wb.create_sheet(EVIDENCE_SHEET)
+    sheet_heading(
+        ews, EVIDENCE_COLUMNS, f"{unit} {plan.year} 年度佐證資料",
+        "每列一件佐證資料；序號選「執行成果」工作表的序號。佐證檢核事項編號即「執行成果」工作表組織診斷檢核事項的編號，多個以「、」分隔。",
+    )
+    rows = []
+    for n, ref in enumerate(refs, 1):
+        result = reported.get(ref.key)
+        for ev in result.evidence if result else []:
+            check = resolve_checklist(plan, ev.checklist, ref) if ev.checklist is not None else None
+            label = _check_label(check) if check is not None and check != counterpart(plan, ref) else None
+            rows.append([n, ev.title, ev.kind, ev.date, ev.file, "、".join(map(str, ev.supports)) or None, label])
+    total = len(rows) + max(EVIDENCE_ROWS, 2 * len(refs))
+    last_evidence = FIRST_ROW + total - 1
+    points_range = f"'{SHEET}'!$A${FIRST_ROW}:$A${last}"
+    names_range = f"'{SHEET}'!$D${FIRST_ROW}:$D${last}"
+    for k in range(total):
+        row = FIRST_ROW + k
+        no, title_, kind, day, file, supports, label = rows[k] if k < len(rows) else [None] * 7
+        put(ews.cell(row, E_NO), no, fill=True, center=True)
+        lookup = f'=IF(A{row}="","",IFERROR(INDEX({names_range},MATCH(A{row},{points_range},0)),"（序號不存在）"))'
+        put(ews.cell(row, E_POINT), lookup, fill=False)
+        put(ews.cell(row, E_TITLE), title_, fill=True)
+        put(ews.cell(row, E_KIND), kind, fill=True, center=True)
+        put(ews.cell(row, E_DATE), day, fill=True, center=True)
+        ews.cell(row, E_DATE).number_format = ROC_DATE_FORMAT
+        put(ews.cell(row, E_FILE), file, fill=True)
+        put(ews.cell(row, E_SUPPORTS), supports, fill=True, center=True)
+        ews.cell(row, E_SUPPORTS).number_format = "@"  # text: 「1、2」 must not turn into a number or a date
+        put(ews.cell(row, E_CHECK), label, fill=True)
+        fit_row(ews, row, EVIDENCE_COLUMNS, minimum=2)
+    col = get_column_letter
+
+    def span(c: int) -> str:
+        return f"{col(c)}{FIRST_ROW}:{col(c)}{last_evidence}"
+
+    validation(ews, "list", span(E_NO), formula1=points_range,
+               prompt="選擇「執行成果」工作表的序號。", error="請由下拉選單選擇「執行成果」工作表的序號。")
+    validation(ews, "list", span(E_KIND), formula1=f'"{",".join(EVIDENCE_KINDS)}"',
+               prompt="由下拉選單選擇類別；留白為 文件。", error=f"類別須為 {'、'.join(EVIDENCE_KINDS)} 之一。")
+    start, end = plan.body.period.start, plan.body.period.end
+    e = f"{col(E_DATE)}{FIRST_ROW}"
+    validation(
+        ews, "custom", span(E_DATE),
+        formula1=(f'OR(AND(ISNUMBER({e}),{e}>=DATE({start.year},{start.month},{start.day}),'
+                  f'{e}<=DATE({end.year},{end.month},{end.day})),ISNUMBER(FIND("年",{e})),ISNUMBER(FIND("/",{e})))'),
+        prompt="填計畫期程內的日期（如 107 年 6 月 30 日、107/6/30 或 Excel 日期）。",
+        error=f"日期須在計畫期程（{format_roc(start)}至 {format_roc(end)}）之內。",
+    )
+    validation(ews, "list", span(E_CHECK), formula1=f"'{LISTS_SHEET}'!$A$1:$A${len(labels)}",
+               prompt="佐證的是其他評核重點的檢核事項時才選；留白表示本評核重點。",
+               error="請由下拉選單選擇組織診斷檢核表的評核重點。")
+    print_setup(ews, len(EVIDENCE_COLUMNS), last_evidence, f"{unit} 佐證資料")
+    protect(ews)
+
+    wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))  # keep the hidden sheet after the visible ones
+    fp.rows = {SHEET: layout, INDICATOR_SHEET: indicator_layout}
+    fp.extra = {
+        "indicators_hash": indicators_digest(plan, unit, indicators),
+        "unit_label": existing.unit if existing is not None else unit,
+    }
+    return wb
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+# ---- reading a filled form ------------------------------------------------------------
+
+
+def _read_indicators(
+    ws: Worksheet, fp: Fingerprint, plan: Plan, indicators: IndicatorSet, problems: list[CellProblem]
+) -> dict[int, list[tuple[str, dict[str, Any], dict[str, Where]]]]:
+    """Figures per point number: (indicator id, measure data, where each field came from)."""
+
+    def key_of(row: int) -> tuple[str, ...] | None:
+        key = (cell_text(ws.cell(row, I_NO).value), cell_text(ws.cell(row, I_NAME).value))
+        return None if not any(key) else key
+
+    match = match_rows(
+        ws, fp.keys(INDICATOR_SHEET), key_of,
+        lambda row: first_filled(ws, row, range(1, len(INDICATOR_COLUMNS) + 1)),
+        lambda key: f"序號 {key[0]} 的指標「{key[1]}」", I_NAME,
+    )
+    problems += match.problems
+    by_name = {ind.name: ind for ind in indicators.indicators}
+    found: dict[int, list[tuple[str, dict[str, Any], dict[str, Where]]]] = {}
+    for (no, name), row in sorted(match.rows.items(), key=lambda kv: kv[1]):
+        ind = by_name.get(name)
+        if ind is None or not ind.entered:
+            problems.append(CellProblem(ws.title, row, I_NAME, f"{INDICATORS_FILE} 已沒有可填報的指標「{name}」；請重新產生表單"))
+            continue
+        first, second, note = (ws.cell(row, c).value for c in (I_FIRST, I_SECOND, I_NOTE))
+        if blank(first) and blank(second) and blank(note):
+            continue
+        where = {f: Where(ws.title, row, c) for f, c in
+                 (("first", I_FIRST), ("second", I_SECOND), ("note", I_NOTE))}
+        ratio = ind.kind == "ratio"
+        takes_second = ratio or ind.aggregate == "mean"
+        values: dict[str, Any] = {}
+        for field, value, whole in (
+            ("first", first, ratio or ind.unit in COUNT_UNITS),
+            ("second", second if takes_second else None, True),
+        ):
+            try:
+                values[field] = cell_number(value, whole=whole)
+            except ValueError as exc:
+                problems.append(CellProblem(ws.title, where[field].row, where[field].column, f"「{ind.name}」{exc}"))
+                values[field] = 0  # keeps looking for other problems; nothing is written anyway
+        if not takes_second and not blank(second):
+            problems.append(CellProblem(ws.title, row, I_SECOND, f"「{ind.name}」不需要分母或權數，請清空這一格"))
+        labels = (
+            ("分子", ind.numerator, "分母", ind.denominator) if ratio
+            else ("數值", ind.name, "權數", ind.base)
+        )
+        if values["first"] is None:
+            problems.append(CellProblem(ws.title, row, I_FIRST, f"未填{labels[0]}（{labels[1]}）；這一列已填了其他欄位，{labels[0]}為必填"))
+        if takes_second and values["second"] is None:
+            problems.append(CellProblem(ws.title, row, I_SECOND, f"未填{labels[2]}（{labels[3]}）；這一列已填了其他欄位，{labels[2]}為必填"))
+        measure: dict[str, Any] = (
+            {"numerator": values["first"], "denominator": values["second"]} if ratio
+            else {"value": values["first"], **({"base": values["second"]} if takes_second else {})}
+        )
+        fields = {"numerator": where["first"], "value": where["first"], "denominator": where["second"],
+                  "base": where["second"], "note": where["note"]}
+        if not blank(note):
+            measure["note"] = cell_text(note)
+        found.setdefault(int(no), []).append((ind.id, measure, fields))
+    return found
+
+
+def _checklist(plan: Plan, ref: PointRef, check: CheckRef) -> dict[str, str] | None:
+    """The shortest ``checklist`` that names ``check`` from ``ref`` (None: the point's own counterpart)."""
+    if check == counterpart(plan, ref):
+        return None
+    if check.item is None:
+        return {"dimension": check.dimension, "point": check.point.name}
+    if check.dimension == ref.dimension.name:
+        if check.item == ref.item.name:
+            return {"point": check.point.name}
+        return {"item": check.item, "point": check.point.name}
+    return {"dimension": check.dimension, "item": check.item, "point": check.point.name}
+
+
+def _read_evidence(
+    ws: Worksheet, plan: Plan, refs: list[PointRef], problems: list[CellProblem]
+) -> dict[int, list[tuple[dict[str, Any], dict[str, Where]]]]:
+    """Evidence per point number: (evidence data, where each field came from), in row order."""
+    labels = {_check_label(c): c for c in check_points(plan)}
+    found: dict[int, list[tuple[dict[str, Any], dict[str, Where]]]] = {}
+    fill = (E_NO, E_TITLE, E_KIND, E_DATE, E_FILE, E_SUPPORTS, E_CHECK)
+    for row in range(FIRST_ROW, ws.max_row + 1):
+        if first_filled(ws, row, fill) is None:
+            continue
+        value = {c: ws.cell(row, c).value for c in fill}
+        at = {c: Where(ws.title, row, c) for c in fill}
+        bad = len(problems)
+
+        def fail(column: int, message: str, row: int = row) -> None:
+            problems.append(CellProblem(ws.title, row, column, message))
+
+        no_text = cell_text(value[E_NO])
+        no = int(no_text) if no_text.isdigit() else None
+        if no is None or not 1 <= no <= len(refs):
+            fail(E_NO, f"序號應為 1–{len(refs)}（「{SHEET}」工作表的序號）" + (f"，不是「{no_text}」" if no_text else "；這一列未填序號"))
+        title = cell_text(value[E_TITLE])
+        if not title:
+            fail(E_TITLE, "未填佐證資料名稱；這一列已填了其他欄位，名稱為必填")
+        kind = cell_text(value[E_KIND]) or "文件"
+        if kind not in EVIDENCE_KINDS:
+            fail(E_KIND, f"類別「{kind}」不是可用的值；應為 {'、'.join(EVIDENCE_KINDS)} 之一")
+        day: date | None = None
+        if not blank(value[E_DATE]):
+            try:
+                day = cell_date(value[E_DATE])
+            except ValueError as exc:
+                fail(E_DATE, str(exc))
+        supports: list[int] = []
+        for part in re.split(r"[、,，;；\s]+", cell_text(value[E_SUPPORTS])):
+            if part.isdigit():
+                supports.append(int(part))
+            elif part:
+                fail(E_SUPPORTS, f"佐證檢核事項編號應為數字，多個以「、」分隔（如 1、2），不是「{cell_text(value[E_SUPPORTS])}」")
+                break
+        label = cell_text(value[E_CHECK])
+        check = labels.get(label) if label else None
+        if label and check is None:
+            fail(E_CHECK, f"「{label}」不是組織診斷檢核表的評核重點；請由下拉選單選擇，或留白")
+        if len(problems) > bad or no is None:
+            continue
+        ref = refs[no - 1]
+        evidence: dict[str, Any] = {"title": title, "kind": kind}
+        if not blank(value[E_FILE]):
+            evidence["file"] = cell_text(value[E_FILE])
+        if day is not None:
+            evidence["date"] = format_roc(day)
+        if check is not None and (checklist := _checklist(plan, ref, check)) is not None:
+            evidence["checklist"] = checklist
+        if supports:
+            evidence["supports"] = supports
+        where = {"": at[E_TITLE], "title": at[E_TITLE], "kind": at[E_KIND], "file": at[E_FILE], "date": at[E_DATE],
+                 "checklist": at[E_CHECK], "supports": at[E_SUPPORTS]}
+        found.setdefault(no, []).append((evidence, where))
+    return found
+
+
+def read(
+    wb: Workbook, fp: Fingerprint, plan: Plan, indicators: IndicatorSet
+) -> tuple[dict[str, Any], CellMap, list[CellProblem]]:
+    """The results data the form holds (as YAML would hold it), where each field came from, problems."""
+    problems = [
+        CellProblem(wb.sheetnames[0], 1, 1, f"找不到工作表「{name}」；請勿刪除或改名工作表")
+        for name in (SHEET, INDICATOR_SHEET, EVIDENCE_SHEET) if name not in wb.sheetnames
+    ]
+    cells = CellMap(Where(SHEET, 1, 1))
+    if problems:
+        return {}, cells, problems
+    ws = wb[SHEET]
+    refs = plan.points_for(fp.unit)
+
+    def key_of(row: int) -> tuple[str, ...] | None:
+        key = tuple(cell_text(ws.cell(row, c).value) for c in (C_DIM, C_ITEM, C_POINT))
+        return None if not any(key) else key
+
+    match = match_rows(
+        ws, fp.keys(SHEET), key_of,
+        lambda row: first_filled(ws, row, range(1, len(COLUMNS) + 1)),
+        lambda key: f"評核重點「{key[-1]}」", C_POINT,
+    )
+    problems += match.problems
+    figures = _read_indicators(wb[INDICATOR_SHEET], fp, plan, indicators, problems)
+    evidence = _read_evidence(wb[EVIDENCE_SHEET], plan, refs, problems)
+    results: list[dict[str, Any]] = []
+    for n, ref in enumerate(refs, 1):
+        row = match.rows.get(ref.key)
+        if row is None:
+            continue
+        outcome = " ".join(cell_text(ws.cell(row, C_OUTCOME).value).split())
+        if not outcome:
+            if figures.get(n) or evidence.get(n):
+                what = "、".join(w for w, has in (("量化指標", figures.get(n)), ("佐證資料", evidence.get(n))) if has)
+                problems.append(CellProblem(
+                    SHEET, row, C_OUTCOME, f"未填執行成果；序號 {n} 已填了{what}，執行成果為必填"
+                ))
+            continue
+        r = len(results)
+        cells.put(("results", r), Where(SHEET, row, C_OUTCOME))
+        cells.put(("results", r, "point"), Where(SHEET, row, C_POINT))
+        cells.put(("results", r, "outcome"), Where(SHEET, row, C_OUTCOME))
+        result: dict[str, Any] = {
+            "dimension": ref.dimension.name, "item": ref.item.name, "point": ref.point.name, "outcome": outcome,
+        }
+        if evidence.get(n):
+            result["evidence"] = []
+            for e, (data, where) in enumerate(evidence[n]):
+                for name, at in where.items():
+                    cells.put(("results", r, "evidence", e, *((name,) if name else ())), at)
+                for k in range(len(data.get("supports", []))):
+                    cells.put(("results", r, "evidence", e, "supports", k), where["supports"])
+                result["evidence"].append(data)
+        if figures.get(n):
+            result["indicators"] = {}
+            for ind_id, measure, where in figures[n]:
+                cells.put(("results", r, "indicators", ind_id), where["value"])
+                for name, at in where.items():
+                    cells.put(("results", r, "indicators", ind_id, name), at)
+                result["indicators"][ind_id] = measure
+        results.append(result)
+    if not results and not any(p.severity == "error" for p in problems):
+        problems.append(CellProblem(SHEET, FIRST_ROW, C_OUTCOME, "沒有填寫任何評核重點的執行成果；至少要填一個"))
+    data = {"unit": fp.extra.get("unit_label") or fp.unit, "year": plan.year, "results": results}
+    return data, cells, problems
+
+
+# ---- the YAML ---------------------------------------------------------------------------
+
+
+def _flow_value(value: Any) -> str:
+    """A value inside a flow mapping ``{…}``: numbers as typed, text quoted when it needs it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = _number(value)
+        return str(number)
+    if isinstance(value, list):
+        return f"[{', '.join(_flow_value(v) for v in value)}]"
+    return flow_scalar(str(value))
+
+
+def _flow_map(data: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {_flow_value(v)}" for k, v in data.items()) + "}"
+
+
+def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
+    """results/<unit>.yaml in the layout of the sample files: one block per point."""
+    lines = [
+        f"# {data['unit']} {data['year']} 年度提升服務品質執行成果",
+        "# 本檔由 sqdocs form import 自試算表表單匯入；可再產生表單（sqdocs form results）修改，或直接編輯本檔。",
+        f"unit: {_scalar(data['unit'])}",
+        f"year: {data['year']}",
+        "results:",
+    ]
+    for result in data["results"]:
+        lines += [
+            f"  - dimension: {_scalar(result['dimension'])}",
+            f"    item: {_scalar(result['item'])}",
+            f"    point: {_scalar(result['point'])}",
+            f"    outcome: {_scalar(result['outcome'])}",
+        ]
+        if result.get("evidence"):
+            lines.append("    evidence:")
+            for ev in result["evidence"]:
+                lines.append(f"      - title: {_scalar(ev['title'])}")
+                lines.append(f"        kind: {_scalar(ev['kind'])}")
+                for name in ("file", "date"):
+                    if name in ev:
+                        lines.append(f"        {name}: {_scalar(ev[name])}")
+                if "checklist" in ev:
+                    lines.append(f"        checklist: {_flow_map(ev['checklist'])}")
+                if "supports" in ev:
+                    lines.append(f"        supports: {_flow_value(ev['supports'])}")
+        if result.get("indicators"):
+            lines.append("    indicators:")
+            lines += [f"      {ind_id}: {_flow_map(m)}" for ind_id, m in result["indicators"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def import_text(
+    wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path
+) -> tuple[str, list[CellProblem], int]:
+    """The YAML text of a filled results form and every problem, judged by the results loader."""
+    indicators = load_indicators(folder, plan)
+    data, cells, problems = read(wb, fp, plan, indicators)
+    if not data.get("results"):  # a sheet is missing, or nothing was filled in
+        return "", problems, 0
+    # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
+    text = to_yaml(plan, data)
+    with tempfile.TemporaryDirectory(prefix="sqdocs-form-") as tmp:
+        trial = Path(tmp) / target.name
+        trial.write_text(text, encoding="utf-8")
+        doc = read_yaml(trial)
+    submission, found = validate(doc, Submission)
+    if submission is not None:
+        # the real path: the loader compares the file name with the unit and finds evidence files beside it
+        found += _check_submission(doc, target, submission, plan, indicators, {})
+    return text, merge(problems, [cells.problem(d) for d in found]), len(data["results"])

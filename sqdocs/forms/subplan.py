@@ -1,0 +1,406 @@
+"""The 細部執行計畫 form: one row per point the bureau assigns to the unit, and its sub-units.
+
+Sheets: 說明 (instructions), 細部計畫 (the points: the bureau's side locked, 具體作法 / 完成期限 /
+承辦單位 to fill), 承辦單位 (the unit's sections and groups, the source of the dropdowns).
+Reading it back gives the plain data of ``subplans/<unit>.yaml``, written in the layout
+``sqdocs subplan init`` gives a clerk, so the loader and ``sqdocs check`` judge it as they judge YAML.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+
+from sqdocs.check import check_subplan
+from sqdocs.derive import PRECINCT_SUB_UNITS, _entry_lines, _header, _scalar, subplan_title
+from sqdocs.forms.common import (
+    FIRST_ROW,
+    ROC_DATE_FORMAT,
+    CellMap,
+    CellProblem,
+    Column,
+    Fingerprint,
+    Where,
+    blank,
+    cell_deadline,
+    cell_lines,
+    cell_text,
+    first_filled,
+    fit_row,
+    flow_scalar,
+    instructions,
+    match_rows,
+    merge,
+    print_setup,
+    protect,
+    put,
+    sheet_heading,
+    validation,
+)
+from sqdocs.load.diagnostics import LoadError, format_path
+from sqdocs.load.subplan import SUBPLAN_DIR, read_subplan
+from sqdocs.model import Plan
+from sqdocs.model.common import CONTINUOUS
+from sqdocs.model.subplan import Subplan
+from sqdocs.text.roc import format_roc
+
+SHEET = "細部計畫"
+UNITS_SHEET = "承辦單位"
+SHEETS = ("說明", SHEET, UNITS_SHEET)
+
+COL_NO, COL_DIM, COL_ITEM, COL_POINT, COL_BUREAU, COL_PRACTICES, COL_DEADLINE, COL_UNITS = range(1, 9)
+MIN_UNIT_COLUMNS = 3
+UNIT_ROWS = 30  # blank rows offered on the 承辦單位 sheet beyond those already listed
+
+_SPLIT = re.compile(r"[、,，;；\n]+")
+
+
+def _columns(unit_columns: int) -> list[Column]:
+    return [
+        Column("序號", 5, center=True),
+        Column("評核構面", 8),
+        Column("評核項目", 10),
+        Column("評核重點", 16),
+        Column("本局具體作法（參考）", 38),
+        Column("本單位具體作法\n（每項一行：Alt+Enter 換行）", 46, fill=True),
+        Column("完成期限", 15, fill=True, center=True),
+        *(Column(f"承辦單位 {n}", 10, fill=True, center=True) for n in range(1, unit_columns + 1)),
+    ]
+
+
+_UNIT_COLUMNS = [
+    Column("承辦單位或群組名稱", 24, fill=True),
+    Column("群組成員（只有群組才填：成員以「、」分隔，且須列於本表）", 70, fill=True),
+]
+
+
+def _period(plan: Plan) -> str:
+    return f"{format_roc(plan.body.period.start)}至 {format_roc(plan.body.period.end)}"
+
+
+def _guide(plan: Plan, unit: str, count: int) -> list[str]:
+    return [
+        f"1. 本表單由 sqdocs 依「{plan.title}」產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點，"
+        f"用來填寫{unit}的細部執行計畫（具體推動作法、完成期限、承辦單位）。",
+        "2. 「細部計畫」工作表：灰底欄位（序號、評核構面、評核項目、評核重點、本局具體作法）是本局計畫的內容，"
+        "已鎖定，請勿修改；請填寫藍色標題的欄位。",
+        "3. 本單位具體作法：寫本單位實際的作法，寫清楚由哪個單位、做什麼、多久一次。一格可寫多項，每項一行："
+        "Excel 按 Alt+Enter 換行（Mac 為 Control+Option+Return，LibreOffice 為 Ctrl+Enter）。"
+        "不必自行編號，產生文件時會自動編為 1. 2. 3.。",
+        f"4. 完成期限：填「{CONTINUOUS}」，或計畫期程（{_period(plan)}）內的日期；"
+        "日期可用 Excel 日期（如 2018/6/30），也可打民國日期「107 年 6 月 30 日」或「107/6/30」。",
+        "5. 承辦單位：由下拉選單選擇，每格一個；一個評核重點可選多個承辦單位（承辦單位 1、2、3 …）。"
+        "下拉選單的名單在「承辦單位」工作表，請先在那裡列出本單位的組、隊、派出所。",
+        "6. 「承辦單位」工作表：每列一個承辦單位。要用一個名稱代表多個單位時（如「各派出所」），"
+        "在「群組成員」欄列出成員，以「、」分隔，成員須另列於本表。",
+        "7. 請勿插入、刪除、複製或搬移「細部計畫」的列，也不要修改工作表名稱；還沒想好的評核重點可先留白"
+        "（匯入後 sqdocs check 會列為尚未完成）。列高不夠時，可調整列高或按兩下列號下緣自動調整。",
+        "8. 填好後交回承辦人，以 sqdocs form import 檔名.xlsx 資料夾 匯入。有錯誤時會列出「工作表!儲存格: 說明」"
+        "（如 細部計畫!G7: 完成期限 108 年 3 月 1 日 晚於計畫期程），且不會寫入任何檔案；請依說明修正後再交回。",
+        "9. 本表單附有隱藏的識別資料（單位、年度、本局計畫版本）。本局計畫修訂後，請改用新產生的表單；"
+        "表單發出後若有人直接修改了細部計畫檔，匯入時也會提醒，以免蓋掉別人的修改。",
+        "10. 列印：已設定 A4 橫向、縮放為一頁寬、每頁重複標題列。",
+    ]
+
+
+def _sub_unit_rows(plan: Plan, unit: str, existing: Subplan | None) -> list[tuple[str, str]]:
+    """(name, members) rows of the 承辦單位 sheet: the existing plan's, else the usual sections of a 分局."""
+    if existing is not None:
+        rows = [(name, "") for name in existing.sub_units]
+        return rows + [(g.name, "、".join(g.members)) for g in existing.sub_groups]
+    registered = plan.units.unit(unit)
+    if registered is not None and registered.kind == "分局":
+        return [(name, "") for name in PRECINCT_SUB_UNITS]
+    return []
+
+
+def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> Workbook:
+    """The subplan form of ``unit``, pre-filled from its subplan when it has one; ``fp`` gets the layout."""
+    refs = plan.points_for(unit)
+    entries = {p.key: p for p in existing.points} if existing is not None else {}
+    unit_columns = max([MIN_UNIT_COLUMNS, *(len(p.units) for p in entries.values())])
+    columns = _columns(unit_columns)
+    title = (existing.title if existing is not None else None) or subplan_title(plan, unit)
+
+    wb = Workbook()
+    instructions(wb, f"{title}：填寫說明", _guide(plan, unit, len(refs)))
+
+    ws = wb.create_sheet(SHEET)
+    note = (
+        "灰底欄位是本局計畫的內容（已鎖定）；請填寫藍色標題的欄位。具體作法一格可寫多項，每項一行（Alt+Enter 換行）；"
+        f"完成期限填「{CONTINUOUS}」或 {_period(plan)}之間的日期；承辦單位由下拉選單選擇（名單在「{UNITS_SHEET}」工作表）。"
+    )
+    sheet_heading(ws, columns, title, note)
+    layout: list[list[Any]] = []
+    for n, ref in enumerate(refs, 1):
+        row = FIRST_ROW + n - 1
+        entry = entries.get(ref.key)
+        bureau = "\n".join(f"{i}. {text}" for i, text in enumerate(ref.point.practices, 1))
+        put(ws.cell(row, COL_NO), n, fill=False, center=True)
+        put(ws.cell(row, COL_DIM), ref.dimension.name, fill=False)
+        put(ws.cell(row, COL_ITEM), ref.item.name, fill=False)
+        put(ws.cell(row, COL_POINT), ref.point.name, fill=False)
+        put(ws.cell(row, COL_BUREAU), bureau, fill=False)
+        put(ws.cell(row, COL_PRACTICES), "\n".join(entry.practices) if entry and entry.practices else None, fill=True)
+        put(ws.cell(row, COL_DEADLINE), entry.deadline if entry else None, fill=True, center=True)
+        ws.cell(row, COL_DEADLINE).number_format = ROC_DATE_FORMAT  # a date typed later shows as 107年6月30日
+        names = list(entry.units) if entry else []
+        for k in range(unit_columns):
+            put(ws.cell(row, COL_UNITS + k), names[k] if k < len(names) else None, fill=True, center=True)
+        fit_row(ws, row, columns, minimum=4)
+        layout.append([row, *ref.key])
+    last = FIRST_ROW + len(refs) - 1
+    start, end = plan.body.period.start, plan.body.period.end
+    g = f"{get_column_letter(COL_DEADLINE)}{FIRST_ROW}"
+    validation(
+        ws, "custom", f"{g}:{get_column_letter(COL_DEADLINE)}{last}",
+        formula1=(
+            f'OR({g}="{CONTINUOUS}",{g}="持續辦理",AND(ISNUMBER({g}),{g}>=DATE({start.year},{start.month},{start.day}),'
+            f'{g}<=DATE({end.year},{end.month},{end.day})),ISNUMBER(FIND("年",{g})),ISNUMBER(FIND("/",{g})))'
+        ),
+        prompt=f"填「{CONTINUOUS}」或 {_period(plan)}之間的日期（如 107 年 6 月 30 日、107/6/30 或 Excel 日期）。",
+        error=f"完成期限須為「{CONTINUOUS}」或計畫期程（{_period(plan)}）內的日期。",
+    )
+    unit_last = FIRST_ROW + len(_sub_unit_rows(plan, unit, existing)) + UNIT_ROWS - 1
+    validation(
+        ws, "list",
+        f"{get_column_letter(COL_UNITS)}{FIRST_ROW}:{get_column_letter(COL_UNITS + unit_columns - 1)}{last}",
+        formula1=f"'{UNITS_SHEET}'!$A${FIRST_ROW}:$A${unit_last}",
+        prompt=f"由下拉選單選擇一個承辦單位；名單在「{UNITS_SHEET}」工作表。",
+        error=f"請由下拉選單選擇；新的承辦單位請先加到「{UNITS_SHEET}」工作表。",
+    )
+    print_setup(ws, len(columns), last, f"{unit} 細部執行計畫表單")
+    protect(ws)
+
+    units_ws = wb.create_sheet(UNITS_SHEET)
+    sheet_heading(
+        units_ws, _UNIT_COLUMNS, f"{unit} 承辦單位（組、隊、派出所）",
+        "每列一個承辦單位；「細部計畫」工作表的承辦單位下拉選單即取自本表第一欄。要用一個名稱代表多個單位時（如 各派出所），"
+        "在「群組成員」欄列出成員，以「、」分隔。",
+    )
+    for row in range(FIRST_ROW, unit_last + 1):
+        put(units_ws.cell(row, 1), None, fill=True)
+        put(units_ws.cell(row, 2), None, fill=True)
+    for row, (name, members) in enumerate(_sub_unit_rows(plan, unit, existing), FIRST_ROW):
+        units_ws.cell(row, 1).value = name
+        units_ws.cell(row, 2).value = members or None
+        fit_row(units_ws, row, _UNIT_COLUMNS)
+    print_setup(units_ws, len(_UNIT_COLUMNS), unit_last, f"{unit} 承辦單位")
+    protect(units_ws)
+
+    fp.rows = {SHEET: layout}
+    fp.extra = {"unit_columns": str(unit_columns)}
+    return wb
+
+
+# ---- reading a filled form ------------------------------------------------------------
+
+
+def _names(value: Any) -> list[str]:
+    return [n.strip() for n in _SPLIT.split(cell_text(value)) if n.strip()]
+
+
+def _read_sub_units(wb: Workbook, cells: CellMap, problems: list[CellProblem]) -> tuple[list[str], list[dict[str, Any]]]:
+    ws = wb[UNITS_SHEET]
+    sub_units: list[str] = []
+    groups: list[dict[str, Any]] = []
+    for row in range(FIRST_ROW, ws.max_row + 1):
+        name, members = cell_text(ws.cell(row, 1).value), _names(ws.cell(row, 2).value)
+        if not name and not members:
+            continue
+        if not name:
+            problems.append(CellProblem(ws.title, row, 1, "已填群組成員，但沒有群組名稱（如 各派出所）"))
+            continue
+        if members:
+            g = len(groups)
+            cells.put(("sub_groups", g), Where(ws.title, row, 1))
+            cells.put(("sub_groups", g, "name"), Where(ws.title, row, 1))
+            for m in range(len(members)):
+                cells.put(("sub_groups", g, "members", m), Where(ws.title, row, 2))
+            groups.append({"name": name, "members": members})
+        else:
+            cells.put(("sub_units", len(sub_units)), Where(ws.title, row, 1))
+            sub_units.append(name)
+    return sub_units, groups
+
+
+def read(wb: Workbook, fp: Fingerprint, plan: Plan) -> tuple[dict[str, Any], CellMap, list[CellProblem]]:
+    """The subplan data the form holds (as YAML would hold it), where each field came from, problems."""
+    problems: list[CellProblem] = []
+    for name in (SHEET, UNITS_SHEET):
+        if name not in wb.sheetnames:
+            problems.append(CellProblem(wb.sheetnames[0], 1, 1, f"找不到工作表「{name}」；請勿刪除或改名工作表"))
+    if problems:
+        return {}, CellMap(Where(wb.sheetnames[0], 1, 1)), problems
+    ws = wb[SHEET]
+    cells = CellMap(Where(SHEET, 1, 1))
+    unit_columns = int(fp.extra.get("unit_columns", MIN_UNIT_COLUMNS))
+    width = COL_UNITS + unit_columns - 1
+
+    def key_of(row: int) -> tuple[str, ...] | None:
+        key = tuple(cell_text(ws.cell(row, c).value) for c in (COL_DIM, COL_ITEM, COL_POINT))
+        return None if not any(key) else key
+
+    match = match_rows(
+        ws, fp.keys(SHEET), key_of,
+        lambda row: first_filled(ws, row, range(1, width + 1)),
+        lambda key: f"評核重點「{key[-1]}」", COL_POINT,
+    )
+    problems += match.problems
+    sub_units, groups = _read_sub_units(wb, cells, problems)
+    points: list[dict[str, Any]] = []
+    for ref in plan.points_for(fp.unit):
+        row = match.rows.get(ref.key)
+        if row is None:
+            continue
+        i = len(points)
+        at = {c: Where(SHEET, row, c) for c in range(1, width + 1)}
+        cells.put(("points", i), at[COL_PRACTICES])
+        cells.put(("points", i, "point"), at[COL_POINT])
+        practices = cell_lines(ws.cell(row, COL_PRACTICES).value)
+        cells.put(("points", i, "practices"), at[COL_PRACTICES])
+        deadline: date | str | None = None
+        try:
+            deadline = cell_deadline(ws.cell(row, COL_DEADLINE).value)
+        except ValueError as exc:
+            problems.append(CellProblem(SHEET, row, COL_DEADLINE, str(exc)))
+        cells.put(("points", i, "deadline"), at[COL_DEADLINE])
+        units: list[str] = []
+        for c in range(COL_UNITS, width + 1):
+            for name in _names(ws.cell(row, c).value):
+                cells.put(("points", i, "units", len(units)), at[c])
+                units.append(name)
+        cells.put(("points", i, "units"), at[COL_UNITS])
+        # A row left blank is allowed (work in progress); a row begun must be complete.
+        dated = not blank(ws.cell(row, COL_DEADLINE).value)  # a deadline that did not parse is reported above
+        if practices or dated or units:
+            for column, empty, what in ((COL_PRACTICES, not practices, "本單位具體作法"),
+                                        (COL_DEADLINE, not dated, "完成期限"), (COL_UNITS, not units, "承辦單位")):
+                if empty:
+                    problems.append(CellProblem(SHEET, row, column, f"未填{what}（這一列已填了其他欄位；{what}為必填）"))
+        points.append({
+            "dimension": ref.dimension.name, "item": ref.item.name, "point": ref.point.name,
+            "practices": practices,
+            "deadline": format_roc(deadline) if isinstance(deadline, date) else deadline,
+            "units": units,
+        })
+    title = cell_text(ws.cell(1, 1).value) or subplan_title(plan, fp.unit)
+    data = {"unit": fp.unit, "title": title, "sub_units": sub_units, "sub_groups": groups, "points": points}
+    return data, cells, problems
+
+
+# The loader and the check speak of YAML fields; a clerk filling the form knows the sheet.
+_FORM_WORDS = (
+    ("請先列於 sub_units（或 sub_groups）", "請先列於「承辦單位」工作表"),
+    ("須先列於 sub_units", "須先列於「承辦單位」工作表"),
+    ("（practices）", ""), ("（deadline）", ""), ("（units）", ""),
+)
+
+
+def form_words(message: str) -> str:
+    for yaml_words, form in _FORM_WORDS:
+        message = message.replace(yaml_words, form)
+    return message
+
+
+def judge(plan: Plan, subplan: Subplan, cells: CellMap, *, missing: bool = False) -> list[CellProblem]:
+    """``sqdocs check`` on the imported plan: wrong deadlines and unknown 承辦單位 are errors,
+    rows left blank are warnings (the unit may import what it has and finish later).
+    ``missing``: rows were deleted, already reported where they were."""
+    found = []
+    for problem in check_subplan(plan, subplan):
+        if missing and problem.kind == "missing":
+            continue
+        where = cells.find(format_path(problem.loc))
+        message = problem.message.removeprefix(f"{'／'.join(problem.point)}：") if problem.point else problem.message
+        blank_row = problem.kind in ("no_practices", "no_deadline", "no_units")
+        if blank_row:
+            if problem.kind != "no_practices":
+                continue  # one warning per blank row is enough
+            message = "這一列尚未填寫；可先匯入，sqdocs check 會列為尚未完成"
+        severity = "warning" if blank_row else "error"
+        found.append(CellProblem(where.sheet, where.row, where.column, form_words(message), severity))
+    return found
+
+
+# ---- the YAML a clerk would write -----------------------------------------------------
+
+
+def _flow(values: list[str]) -> str:
+    return f"[{', '.join(flow_scalar(v) for v in values)}]"
+
+
+def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
+    """The subplan as ``sqdocs subplan init`` lays it out, with the slots filled from the form."""
+    unit = data["unit"]
+    refs = {ref.key: ref for ref in plan.points_for(unit)}
+    lines = [
+        "# 本檔由 sqdocs form import 自試算表表單匯入；可再產生表單（sqdocs form subplan）修改，或直接編輯本檔。",
+        "#",
+        *_header(plan, unit, len(data["points"])),
+    ]
+    if data["title"] != subplan_title(plan, unit):
+        at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
+        lines[at] = f"title: {_scalar(data['title'])}"
+    lines.append("# 本單位所屬的承辦單位（組、隊、派出所）")
+    if data["sub_units"]:
+        lines += ["sub_units:", *(f"  - {_scalar(name)}" for name in data["sub_units"])]
+    else:
+        lines.append("sub_units: []")
+    if data["sub_groups"]:
+        lines.append("sub_groups:")
+        for group in data["sub_groups"]:
+            lines += [f"  - name: {_scalar(group['name'])}", f"    members: {_flow(group['members'])}"]
+    lines += ["", "# 評核重點：依本局計畫附件 1 的順序", "points:"]
+    dimension = item = None
+    for entry in data["points"]:
+        ref = refs[(entry["dimension"], entry["item"], entry["point"])]
+        lines.append("")
+        if ref.dimension.name != dimension:
+            dimension, item = ref.dimension.name, None
+            lines += [f"  # ══ {ref.dimension.caption} ══", ""]
+        if ref.item.name != item:
+            item = ref.item.name
+            lines.append(f"  # ── 評核項目：{item} ──")
+        skeleton = _entry_lines(ref)
+        slot = next(i for i, line in enumerate(skeleton) if line.lstrip().startswith("practices:"))
+        pad = skeleton[slot][: len(skeleton[slot]) - len(skeleton[slot].lstrip())]
+        practices_lines, deadline_line, units_line = skeleton[slot:slot + 2], skeleton[slot + 2], skeleton[slot + 3]
+        lines += skeleton[:slot]
+        if entry["practices"]:
+            lines += [f"{pad}practices:", *(f"{pad}  - {_scalar(text)}" for text in entry["practices"])]
+        else:
+            lines += practices_lines
+        lines.append(f"{pad}deadline: {_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
+        lines.append(f"{pad}units: {_flow(entry['units'])}" if entry["units"] else units_line)
+    return "\n".join(lines) + "\n"
+
+
+def import_text(
+    wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path
+) -> tuple[str, list[CellProblem], int]:
+    """The YAML text of a filled subplan form and every problem, judged by the loader and the check."""
+    data, cells, problems = read(wb, fp, plan)
+    if not data:  # a sheet is missing: nothing to check further
+        return "", problems, 0
+    # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
+    text = to_yaml(plan, data)
+    with tempfile.TemporaryDirectory(prefix="sqdocs-form-") as tmp:
+        # The loader checks a file by its name (subplans/<unit>.yaml): give it one, off to the side.
+        trial = Path(tmp) / SUBPLAN_DIR / target.name
+        trial.parent.mkdir()
+        trial.write_text(text, encoding="utf-8")
+        try:
+            loaded = read_subplan(trial, plan)
+        except LoadError as exc:
+            found = [cells.problem(d) for d in exc.diagnostics]
+            return "", merge(problems, [replace(p, message=form_words(p.message)) for p in found]), 0
+    judged = judge(plan, loaded.subplan, cells, missing=len(data["points"]) < len(fp.points))
+    return text, merge(problems, judged), len(data["points"])

@@ -1,0 +1,612 @@
+"""Spreadsheet forms: make a unit's form, fill it as a clerk would (openpyxl), import it back.
+
+The imported YAML must load to the same model as YAML written by hand; every bad fill must be
+reported as ``sheet!cell: message`` and leave the data folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sqdocs.check import check_subplan
+from sqdocs.cli import main
+from sqdocs.forms.common import FINGERPRINT_SHEET, FIRST_ROW
+from sqdocs.forms.results import load_indicators, planned_indicators
+from sqdocs.load import load_plan, read_subplan, subplan_path
+from sqdocs.load.results import load_results
+from sqdocs.model import Plan
+from sqdocs.model.results import Submission
+
+SOFFICE = shutil.which("soffice")
+PRECINCT = "第一分局"
+SECTION = "秘書科"
+
+
+# ---- helpers -------------------------------------------------------------------------
+
+
+def make(folder: Path, kind: str, unit: str, out: Path) -> Path:
+    assert main(["form", kind, str(folder), "--unit", unit, "-o", str(out)]) == 0
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder`` with its bytes and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def refused(form: Path, folder: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    """Import a bad form: exit code 2, nothing on disk changed; returns what was printed."""
+    before = snapshot(folder)
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(folder), *extra]) == 2
+    assert snapshot(folder) == before
+    return capsys.readouterr().err
+
+
+def imported(form: Path, folder: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    capsys.readouterr()
+    code = main(["form", "import", str(form), str(folder), *extra])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
+
+
+def row_of(ws: Worksheet, column: int, text: str, *, also: tuple[int, str] | None = None) -> int:
+    """The row whose ``column`` reads ``text`` (and, given ``also``, whose other column matches)."""
+    for row in range(FIRST_ROW, ws.max_row + 1):
+        if ws.cell(row, column).value == text and (also is None or ws.cell(row, also[0]).value == also[1]):
+            return row
+    raise AssertionError(f"{ws.title}: no row with {text}")
+
+
+def edit(path: Path, change) -> Path:  # noqa: ANN001 — a callable taking the workbook
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture()
+def folder(data_copy: Path) -> Path:
+    """The sample data without 第一分局's subplan and results, and without 秘書科's results."""
+    subplan_path(data_copy, PRECINCT).unlink()
+    (data_copy / "results" / f"{PRECINCT}.yaml").unlink()
+    (data_copy / "results" / f"{SECTION}.yaml").unlink()
+    return data_copy
+
+
+# ---- the subplan form ------------------------------------------------------------------
+
+SUB_UNITS = ["行政組", "偵查隊", "交通組", "信義派出所", "正濱派出所"]
+DEADLINES = [datetime(2018, 6, 30), "107 年 3 月 31 日", "107/9/30", "賡續辦理"]
+DEADLINE_TEXT = ["107 年 6 月 30 日", "107 年 3 月 31 日", "107 年 9 月 30 日", "賡續辦理"]
+
+
+def fill_subplan(wb: openpyxl.Workbook, plan: Plan) -> None:
+    """What a clerk types: the sub-units, then every row (two practices, a deadline, two units)."""
+    units = wb["承辦單位"]
+    for row in range(FIRST_ROW, units.max_row + 1):
+        units.cell(row, 1).value = units.cell(row, 2).value = None
+    for row, name in enumerate(SUB_UNITS, FIRST_ROW):
+        units.cell(row, 1).value = name
+    units.cell(FIRST_ROW + len(SUB_UNITS), 1).value = "各派出所"
+    units.cell(FIRST_ROW + len(SUB_UNITS), 2).value = "信義派出所、正濱派出所"
+    ws = wb["細部計畫"]
+    for n, ref in enumerate(plan.points_for(PRECINCT)):
+        row = row_of(ws, 4, ref.point.name, also=(3, ref.item.name))
+        ws.cell(row, 6).value = f"1. 行政組每月檢討第 {n + 1} 項作法\n2. 各派出所每週宣導：「{ref.point.name}」"
+        ws.cell(row, 7).value = DEADLINES[n % 4]
+        ws.cell(row, 8).value = "行政組"
+        ws.cell(row, 9).value = "各派出所"
+
+
+def subplan_by_hand(plan: Plan) -> str:
+    """The same subplan, as a clerk would type the YAML."""
+    lines = [f"unit: {PRECINCT}", "sub_units:", *(f"  - {n}" for n in SUB_UNITS),
+             "sub_groups:", "  - name: 各派出所", "    members: [信義派出所, 正濱派出所]", "points:"]
+    for n, ref in enumerate(plan.points_for(PRECINCT)):
+        lines += [
+            f"  - dimension: {ref.dimension.name}", f"    item: {ref.item.name}", f"    point: {ref.point.name}",
+            "    practices:", f"      - 行政組每月檢討第 {n + 1} 項作法", f"      - 各派出所每週宣導：「{ref.point.name}」",
+            f"    deadline: {DEADLINE_TEXT[n % 4]}", "    units: [行政組, 各派出所]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_subplan_form_round_trip(folder: Path, tmp_path: Path, capsys) -> None:
+    plan = load_plan(folder)
+    form = make(folder, "subplan", PRECINCT, tmp_path / "第一分局細部計畫.xlsx")
+    edit(form, lambda wb: fill_subplan(wb, plan))
+    out = imported(form, folder, capsys)
+    assert "已匯入第一分局的細部執行計畫" in out
+    got = read_subplan(subplan_path(folder, PRECINCT), plan).subplan
+
+    by_hand = tmp_path / "hand" / "subplans" / f"{PRECINCT}.yaml"
+    by_hand.parent.mkdir(parents=True)
+    by_hand.write_text(subplan_by_hand(plan), encoding="utf-8")
+    expected = read_subplan(by_hand, plan).subplan
+    assert got.model_dump(exclude={"title"}) == expected.model_dump(exclude={"title"})
+    assert check_subplan(plan, got) == []
+    # the file reads like one `subplan init` wrote: the bureau's practices as comments
+    text = subplan_path(folder, PRECINCT).read_text(encoding="utf-8")
+    assert "# 本局具體作法（僅供參考，不是資料，可刪除）：" in text
+    assert main(["check", str(folder)]) == 0
+
+
+def test_subplan_form_prefilled_from_yaml_imports_unchanged(data_copy: Path, tmp_path: Path, capsys) -> None:
+    plan = load_plan(data_copy)
+    path = subplan_path(data_copy, PRECINCT)
+    original_bytes = path.read_bytes()
+    original = read_subplan(path, plan).subplan
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    ws = openpyxl.load_workbook(form)["細部計畫"]
+    assert ws.cell(FIRST_ROW, 6).value == "\n".join(original.points[0].practices)
+    out = imported(form, data_copy, capsys)
+    assert read_subplan(path, plan).subplan == original
+    assert path.with_name(f"{path.name}.bak.1").read_bytes() == original_bytes
+    assert "原檔另存為" in out
+    # the same form again: the YAML is what the form holds, nothing to do
+    assert "未修改" in imported(form, data_copy, capsys)
+
+
+# ---- the results forms -------------------------------------------------------------------
+
+
+def fill_results_precinct(wb: openpyxl.Workbook) -> None:
+    ws, ind, ev = wb["執行成果"], wb["量化指標"], wb["佐證資料"]
+    ws.cell(row_of(ws, 4, "申辦業務標準作業流程訂定情形"), 7).value = "訂定標準作業流程 14 項，\n公布於服務櫃檯。"
+    ws.cell(row_of(ws, 4, "服務行為的友善性"), 7).value = "電話禮貌測試 23 通，平均 91.4 分。"
+    ws.cell(row_of(ws, 4, "消除申辦案件需檢附之書表謄本"), 7).value = "免附書表謄本 2,235 件。"
+    row = row_of(ind, 3, "訂定標準作業流程比率")
+    ind.cell(row, 6).value, ind.cell(row, 7).value = 14, "15"  # a number typed as text is still a number
+    row = row_of(ind, 3, "電話禮貌測試平均成績")
+    ind.cell(row, 6).value, ind.cell(row, 7).value, ind.cell(row, 8).value = 91.4, 23, "督察科抽測"
+    ind.cell(row_of(ind, 3, "免附書表謄本件數"), 6).value = 2235
+    for r, values in enumerate([
+        (1, "第一分局申辦業務標準作業流程彙編", "文件", datetime(2018, 12, 26), None, "1", None),
+        (1, "標準作業流程檢討會議紀錄", None, "107 年 9 月 24 日", None, "2", None),
+        (1, "刑事紀錄證明抽查紀錄", "文件", "107/7/22", None, 1, "基礎服務／服務一致及正確／其他服務作法"),
+        (4, "電話禮貌測試成績表", "照片", None, "evidence/禮貌測試.jpg", "1、2", None),
+        (7, "跨機關電子查驗統計表", "文件", None, None, None, None),
+    ], FIRST_ROW + 2):  # two blank rows first: blank rows are skipped
+        for c, value in enumerate(values, 1):
+            if c >= 2:
+                c += 1  # column B shows the point by formula
+            ev.cell(r, c).value = value
+
+
+RESULTS_BY_HAND = """\
+unit: 第一分局
+year: 107
+results:
+  - dimension: 基礎服務
+    item: 服務一致及正確
+    point: 申辦業務標準作業流程訂定情形
+    outcome: 訂定標準作業流程 14 項， 公布於服務櫃檯。
+    evidence:
+      - title: 第一分局申辦業務標準作業流程彙編
+        date: 107 年 12 月 26 日
+        supports: [1]
+      - title: 標準作業流程檢討會議紀錄
+        date: 107 年 9 月 24 日
+        supports: [2]
+      - title: 刑事紀錄證明抽查紀錄
+        date: 107 年 7 月 22 日
+        checklist: {point: 其他服務作法}
+        supports: [1]
+    indicators:
+      sop_rate: {numerator: 14, denominator: 15}
+  - dimension: 基礎服務
+    item: 服務友善
+    point: 服務行為的友善性
+    outcome: 電話禮貌測試 23 通，平均 91.4 分。
+    evidence:
+      - title: 電話禮貌測試成績表
+        kind: 照片
+        file: evidence/禮貌測試.jpg
+        supports: [1, 2]
+    indicators:
+      phone_courtesy_score: {value: 91.4, base: 23, note: 督察科抽測}
+  - dimension: 服務遞送
+    item: 服務便捷
+    point: 消除申辦案件需檢附之書表謄本
+    outcome: 免附書表謄本 2,235 件。
+    evidence:
+      - title: 跨機關電子查驗統計表
+    indicators:
+      documents_waived: {value: 2235}
+"""
+
+
+def results_of(folder: Path, unit: str) -> Submission:
+    results, _ = load_results(folder, load_plan(folder))
+    return results.submissions[unit]
+
+
+def by_hand(folder: Path, tmp_path: Path, unit: str, text: str) -> Submission:
+    """``text`` loaded as results/<unit>.yaml of a copy of ``folder``."""
+    copy = tmp_path / "hand"
+    shutil.copytree(folder, copy)
+    (copy / "results" / f"{unit}.yaml").write_text(text, encoding="utf-8")
+    return results_of(copy, unit)
+
+
+def test_results_form_round_trip_precinct(folder: Path, tmp_path: Path, capsys) -> None:
+    form = make(folder, "results", PRECINCT, tmp_path / "第一分局執行成果.xlsx")
+    edit(form, fill_results_precinct)
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(folder)]) == 0
+    # a missing evidence file is only a warning (as in YAML), shown at its cell
+    assert "佐證資料!F9: 警告：找不到檔案「evidence/禮貌測試.jpg」" in capsys.readouterr().err
+    assert results_of(folder, PRECINCT) == by_hand(folder, tmp_path, PRECINCT, RESULTS_BY_HAND)
+    assert main(["validate", str(folder)]) == 0
+
+
+def test_results_form_round_trip_section(folder: Path, tmp_path: Path, capsys) -> None:
+    form = make(folder, "results", SECTION, tmp_path / "秘書科執行成果.xlsx")
+
+    def fill(wb: openpyxl.Workbook) -> None:
+        ws, ind, ev = wb["執行成果"], wb["量化指標"], wb["佐證資料"]
+        ws.cell(row_of(ws, 4, "服務人員專業度"), 7).value = "辦理公文講習 3 場次，計 286 人參加。"
+        ws.cell(row_of(ws, 4, "定期進行滿意度調查"), 7).value = "有效樣本 260 份。"
+        row = row_of(ind, 3, "服務人員專業知識測驗平均成績")
+        ind.cell(row, 6).value, ind.cell(row, 7).value = 86.5, 120
+        row = row_of(ind, 3, "專業知識測驗及格率")
+        ind.cell(row, 6).value, ind.cell(row, 7).value = 115, 120
+        row = row_of(ind, 2, "定期進行滿意度調查")  # the first indicator of that point
+        ind.cell(row, 6).value, ind.cell(row, 7).value = 234, 260
+        ev.cell(FIRST_ROW, 1).value, ev.cell(FIRST_ROW, 3).value = 1, "107 年公文講習簽到表"
+        ev.cell(FIRST_ROW, 5).value, ev.cell(FIRST_ROW, 7).value = datetime(2018, 8, 8), "1"
+        ev.cell(FIRST_ROW + 1, 1).value, ev.cell(FIRST_ROW + 1, 3).value = 10, "滿意度調查分析"
+        ev.cell(FIRST_ROW + 1, 7).value = "1,2"
+        ev.cell(FIRST_ROW + 1, 8).value = "開放創新／開放參與"
+
+    edit(form, fill)
+    imported(form, folder, capsys)
+    expected = f"""\
+unit: 秘書科
+year: 107
+results:
+  - dimension: 基礎服務
+    item: 服務一致及正確
+    point: 服務人員專業度
+    outcome: 辦理公文講習 3 場次，計 286 人參加。
+    evidence:
+      - title: 107 年公文講習簽到表
+        date: 107 年 8 月 8 日
+        supports: [1]
+    indicators:
+      professional_test_score: {{value: 86.5, base: 120}}
+      professional_test_pass_rate: {{numerator: 115, denominator: 120}}
+  - dimension: 服務評價
+    item: 服務滿意情形
+    point: 定期進行滿意度調查
+    outcome: 有效樣本 260 份。
+    evidence:
+      - title: 滿意度調查分析
+        checklist: {{dimension: 開放創新, point: 開放參與}}
+        supports: [1, 2]
+    indicators:
+      {_first_satisfaction_id(folder)}: {{numerator: 234, denominator: 260}}
+"""
+    assert results_of(folder, SECTION) == by_hand(folder, tmp_path, SECTION, expected)
+
+
+def _first_satisfaction_id(folder: Path) -> str:
+    """The first indicator listed under 定期進行滿意度調查 (the row the test filled)."""
+    plan = load_plan(folder)
+    rows = planned_indicators(plan, SECTION, load_indicators(folder, plan))
+    return next(ind.id for ref, ind in rows if ref.point.name == "定期進行滿意度調查")
+
+
+def test_results_form_prefilled_from_yaml_imports_unchanged(data_copy: Path, tmp_path: Path, capsys) -> None:
+    before = {unit: results_of(data_copy, unit) for unit in (PRECINCT, SECTION)}
+    for unit in (PRECINCT, SECTION):
+        form = make(data_copy, "results", unit, tmp_path / f"{unit}.xlsx")
+        imported(form, data_copy, capsys)
+    assert {unit: results_of(data_copy, unit) for unit in (PRECINCT, SECTION)} == before
+
+
+# ---- bad fills: each reported at its cell, nothing written -------------------------------------
+
+
+@pytest.fixture()
+def subplan_form(folder: Path, tmp_path: Path) -> Path:
+    """A subplan form of 第一分局, filled in completely and correctly."""
+    plan = load_plan(folder)
+    return edit(make(folder, "subplan", PRECINCT, tmp_path / "s.xlsx"), lambda wb: fill_subplan(wb, plan))
+
+
+@pytest.fixture()
+def results_form(folder: Path, tmp_path: Path) -> Path:
+    """A results form of 第一分局, partly filled in, correctly."""
+    return edit(make(folder, "results", PRECINCT, tmp_path / "r.xlsx"), fill_results_precinct)
+
+
+def test_bad_date_outside_period(subplan_form: Path, folder: Path, capsys) -> None:
+    def late(wb: openpyxl.Workbook) -> None:
+        wb["細部計畫"]["G5"] = "108 年 3 月 1 日"
+        wb["細部計畫"]["G6"] = datetime(2017, 12, 31)
+
+    err = refused(edit(subplan_form, late), folder, capsys)
+    assert "細部計畫!G5: 完成期限 108 年 3 月 1 日 晚於計畫期程（107 年 1 月 1 日至 107 年 12 月 31 日）" in err
+    assert "細部計畫!G6: 完成期限 106 年 12 月 31 日 早於計畫期程" in err
+
+
+def test_bad_deadline_text(subplan_form: Path, folder: Path, capsys) -> None:
+    err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", "年底前")), folder, capsys)
+    assert "細部計畫!G4: 完成期限「年底前」應為「賡續辦理」或日期" in err
+
+
+def test_bad_text_in_number_cell(results_form: Path, capsys, folder: Path) -> None:
+    def words(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        ind.cell(row_of(ind, 3, "訂定標準作業流程比率"), 6).value = "十四"
+        ind.cell(row_of(ind, 3, "免附書表謄本件數"), 6).value = 2235.5
+
+    err = refused(edit(results_form, words), folder, capsys)
+    assert "量化指標!F4: 「訂定標準作業流程比率」應填數字，實際是文字「十四」" in err
+    assert "「免附書表謄本件數」應填整數（件數、人數），實際是 2235.5" in err
+
+
+def test_bad_unknown_sub_unit(subplan_form: Path, folder: Path, capsys) -> None:
+    err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("I7", "刑事組")), folder, capsys)
+    assert "細部計畫!I7: 未知的承辦單位「刑事組」；請先列於「承辦單位」工作表" in err
+    # a group member that is not a sub-unit is the loader's error, shown on the 承辦單位 sheet
+    err = refused(edit(subplan_form, lambda wb: wb["承辦單位"].__setitem__("B9", "信義派出所、八斗子派出所")), folder, capsys)
+    assert "承辦單位!B9: 未知的承辦單位「八斗子派出所」，是不是「正濱派出所」？" in err
+
+
+def test_bad_wrong_units_form(subplan_form: Path, folder: Path, tmp_path: Path, capsys) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(folder, other)
+    units = other / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace(PRECINCT, "第五分局"), encoding="utf-8")
+    err = refused(subplan_form, other, capsys)
+    assert "細部計畫!A1: 此表單是「第一分局」的表單，但資料夾" in err
+    assert "units.yaml 沒有「第一分局」這個單位" in err
+
+
+def test_bad_form_from_an_older_plan(subplan_form: Path, folder: Path, capsys) -> None:
+    annex = folder / "annex1.yaml"
+    text = annex.read_text(encoding="utf-8")
+    assert text.count("name: 服務及時性") == 1
+    annex.write_text(text.replace("name: 服務及時性", "name: 服務即時性"), encoding="utf-8")
+    err = refused(subplan_form, folder, capsys)
+    assert "細部計畫!A1: 此表單是依較舊版本的本局計畫產生的" in err
+    assert "新增「基礎服務／服務一致及正確／服務即時性」" in err
+    assert "不再指派或已刪除「基礎服務／服務一致及正確／服務及時性」" in err
+
+
+def test_bad_indicators_changed(results_form: Path, folder: Path, capsys) -> None:
+    path = folder / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 訂定標準作業流程比率", "name: 標準作業流程訂定比率"),
+                    encoding="utf-8")
+    err = refused(results_form, folder, capsys)
+    assert "執行成果!A1: 此表單產生後，量化指標的定義（indicators.yaml）已修改" in err
+
+
+def test_bad_deleted_row(subplan_form: Path, folder: Path, capsys) -> None:
+    err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].delete_rows(5)), folder, capsys)
+    assert "細部計畫!D5: 找不到評核重點「服務及時性」這一列（發出時在第 5 列），可能被刪除了" in err
+
+
+def test_bad_extra_row(subplan_form: Path, folder: Path, capsys) -> None:
+    def extra(wb: openpyxl.Workbook) -> None:
+        ws = wb["細部計畫"]
+        ws.insert_rows(6)
+        ws["F6"] = "另一項作法"
+
+    err = refused(edit(subplan_form, extra), folder, capsys)
+    assert "細部計畫!F6: 多出的一列：表單只能填寫原有的列" in err
+
+
+def test_bad_copied_row_and_changed_locked_cell(subplan_form: Path, folder: Path, capsys) -> None:
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["細部計畫"]
+        for c in range(1, 12):
+            ws.cell(ws.max_row + 1 if c == 1 else ws.max_row, c).value = ws.cell(4, c).value
+        ws["D6"] = "網站便利性"
+
+    err = refused(edit(subplan_form, change), folder, capsys)
+    assert "細部計畫!D18: 評核重點「申辦業務標準作業流程訂定情形」重複出現（第 4 列已有）" in err
+    assert "細部計畫!D6: 灰底欄位被修改過：評核重點「網站便利性」不是這份表單發出時的內容" in err
+
+
+def test_bad_empty_required_cells(subplan_form: Path, results_form: Path, folder: Path, capsys) -> None:
+    err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("F8", None)), folder, capsys)
+    assert "細部計畫!F8: 未填本單位具體作法（這一列已填了其他欄位；本單位具體作法為必填）" in err
+
+    def half(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        ind.cell(row_of(ind, 3, "訂定標準作業流程比率"), 7).value = None
+        ws = wb["執行成果"]
+        ws.cell(row_of(ws, 4, "消除申辦案件需檢附之書表謄本"), 7).value = None
+        wb["佐證資料"]["C8"] = None
+
+    err = refused(edit(results_form, half), folder, capsys)
+    assert "量化指標!G4: 未填分母（民眾申辦業務項目總數）" in err
+    assert "執行成果!G10: 未填執行成果；序號 7 已填了量化指標、佐證資料，執行成果為必填" in err
+    assert "佐證資料!C8: 未填佐證資料名稱" in err
+
+
+def test_bad_evidence_cells(results_form: Path, folder: Path, capsys) -> None:
+    def bad(wb: openpyxl.Workbook) -> None:
+        ev = wb["佐證資料"]
+        ev["A6"], ev["E7"], ev["G8"], ev["D9"], ev["H10"] = 99, "去年", "第一項", "錄音", "不存在的重點"
+        ev["G6"] = "5"
+
+    err = refused(edit(results_form, bad), folder, capsys)
+    assert "佐證資料!A6: 序號應為 1–14（「執行成果」工作表的序號），不是「99」" in err
+    assert "佐證資料!E7: 「去年」不是日期" in err
+    assert "佐證資料!G8: 佐證檢核事項編號應為數字" in err
+    assert "佐證資料!D9: 類別「錄音」不是可用的值" in err
+    assert "佐證資料!H10: 「不存在的重點」不是組織診斷檢核表的評核重點" in err
+
+
+def test_bad_percentage_and_ratio(results_form: Path, folder: Path, capsys) -> None:
+    """The loader's own checks of figures, at the cells: numerator above denominator."""
+    def bad(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        ind.cell(row_of(ind, 3, "訂定標準作業流程比率"), 6).value = 16
+
+    err = refused(edit(results_form, bad), folder, capsys)
+    assert "量化指標!F4: 「訂定標準作業流程比率」分子 16（已訂定標準作業流程之業務項目數）大於分母 15" in err
+
+
+def test_not_a_form(folder: Path, tmp_path: Path, capsys) -> None:
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    err = refused(plain, folder, capsys)
+    assert "Sheet!A1: 這不是 sqdocs 產生的表單" in err
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    assert "無法以 Excel 活頁簿（.xlsx）開啟" in refused(text, folder, capsys)
+
+
+def test_yaml_edited_since_the_form_was_made(data_copy: Path, tmp_path: Path, capsys) -> None:
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    edit(form, lambda wb: wb["細部計畫"].__setitem__("F4", "表單上改寫的作法"))
+    path = subplan_path(data_copy, PRECINCT)
+    path.write_text(path.read_text(encoding="utf-8") + "# 承辦人直接加的註記\n", encoding="utf-8")
+    edited = path.read_bytes()
+    err = refused(form, data_copy, capsys)
+    assert "在表單產生後已被修改" in err and "--force" in err
+    imported(form, data_copy, capsys, "--force")
+    assert read_subplan(path, load_plan(data_copy)).subplan.points[0].practices == ["表單上改寫的作法"]
+    assert path.with_name(f"{path.name}.bak.1").read_bytes() == edited
+
+
+def test_make_refuses_to_overwrite_a_form(folder: Path, tmp_path: Path, capsys) -> None:
+    form = make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    assert main(["form", "subplan", str(folder), "--unit", PRECINCT, "-o", str(form)]) == 2
+    assert "已存在" in capsys.readouterr().err
+    assert main(["form", "subplan", str(folder), "--unit", "各分局", "-o", str(tmp_path / "g.xlsx")]) == 2
+    assert "是單位群組" in capsys.readouterr().err
+
+
+# ---- what the workbook holds -------------------------------------------------------------------
+
+
+def _validations(ws: Worksheet) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for dv in ws.data_validations.dataValidation:
+        found.setdefault(dv.type, []).append(dv)
+    return found
+
+
+def test_subplan_form_locks_validations_and_print_setup(folder: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx"))
+    assert wb.sheetnames[:3] == ["說明", "細部計畫", "承辦單位"]
+    assert wb[FINGERPRINT_SHEET].sheet_state == "veryHidden"
+    ws = wb["細部計畫"]
+    assert ws.protection.sheet and wb["承辦單位"].protection.sheet
+    points = load_plan(folder).points_for(PRECINCT)
+    last = FIRST_ROW + len(points) - 1
+    assert ws.max_row == last
+    for row in range(FIRST_ROW, last + 1):
+        assert all(ws.cell(row, c).protection.locked for c in range(1, 6))
+        assert not any(ws.cell(row, c).protection.locked for c in range(6, 10))
+    assert ws.cell(FIRST_ROW, 5).fill.fgColor.rgb.endswith("EDEDED")
+    dvs = _validations(ws)
+    (units,) = dvs["list"]
+    assert units.formula1 == "'承辦單位'!$A$4:$A$40" and str(units.sqref) == f"H4:J{last}"
+    (deadline,) = dvs["custom"]
+    assert "DATE(2018,1,1)" in deadline.formula1 and "DATE(2018,12,31)" in deadline.formula1
+    assert '"賡續辦理"' in deadline.formula1 and str(deadline.sqref) == f"G4:G{last}"
+    assert wb["承辦單位"]["A4"].value == "行政組" and not wb["承辦單位"]["A4"].protection.locked
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$3:$3"
+    assert ws.cell(FIRST_ROW, 5).alignment.wrap_text
+    assert "Alt+Enter" in ws.cell(3, 6).value
+    assert any("Alt+Enter" in str(c.value) for c in wb["說明"]["A"])
+
+
+def test_results_form_validations(folder: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(make(folder, "results", PRECINCT, tmp_path / "f.xlsx"))
+    assert [n for n in wb.sheetnames if wb[n].sheet_state == "visible"] == ["說明", "執行成果", "量化指標", "佐證資料"]
+    ind = wb["量化指標"]
+    dvs = _validations(ind)
+    whole = " ".join(str(dv.sqref) for dv in dvs["whole"])
+    ratio = row_of(ind, 3, "訂定標準作業流程比率")
+    assert f"F{ratio}" in whole and f"G{ratio}" in whole
+    assert all(dv.operator == "greaterThanOrEqual" and dv.formula1 == "0" for dv in dvs["whole"])
+    total = row_of(ind, 3, "免附書表謄本件數")
+    assert ind.cell(total, 7).protection.locked  # a sum has no denominator or weight
+    percent = [dv for dv in dvs["decimal"] if dv.operator == "between"]
+    assert percent and percent[0].formula2 == "100"
+    ev = wb["佐證資料"]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in _validations(ev)["list"]}
+    assert lists["A4"] == "'執行成果'!$A$4:$A$17"
+    assert lists["D4"] == '"文件,照片,網頁,影音,其他"'
+    assert ev["B4"].protection.locked and str(ev["B4"].value).startswith("=IF(")
+    assert all(wb[n].protection.sheet for n in ("執行成果", "量化指標", "佐證資料"))
+
+
+# ---- LibreOffice opens it and prints it on A4 landscape ------------------------------------------
+
+
+def _calc_installed() -> bool:
+    """soffice alone is not enough: spreadsheets need LibreOffice Calc (libreoffice-calc-nogui)."""
+    if SOFFICE is None:
+        return False
+    program = Path(SOFFICE).resolve().parent
+    return any(program.glob("libsclo.so")) or any(program.glob("libsc*.dylib")) or any(program.glob("sc*.dll"))
+
+
+@pytest.mark.skipif(not _calc_installed(), reason="LibreOffice Calc is not installed")
+@pytest.mark.parametrize("kind", ["subplan", "results"])
+def test_libreoffice_prints_the_form(kind: str, data_copy: Path, tmp_path: Path, capsys) -> None:
+    from pypdf import PdfReader
+
+    form = make(data_copy, kind, PRECINCT, tmp_path / "form.xlsx")
+    profile = (tmp_path / "lo-profile").as_uri()  # its own profile: other LibreOffice runs must not block it
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+         str(form)], capture_output=True, text=True, timeout=180, check=True,
+    )
+    reader = PdfReader(tmp_path / "form.pdf")
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape
+    text = "".join("".join(page.extract_text().split()) for page in reader.pages)  # cells wrap lines
+    assert "填寫說明" in text and "申辦業務標準作業流程訂定情形" in text
+    # a form saved by LibreOffice still imports (the fingerprint and the dates survive)
+    resaved = tmp_path / "resaved"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+         "--outdir", str(resaved), str(form)], capture_output=True, text=True, timeout=180, check=True,
+    )
+    before = _unit_model(data_copy, kind)
+    imported(resaved / "form.xlsx", data_copy, capsys)
+    assert _unit_model(data_copy, kind) == before
+
+
+def _unit_model(folder: Path, kind: str):  # noqa: ANN202 — a Subplan or a Submission
+    if kind == "subplan":
+        return read_subplan(subplan_path(folder, PRECINCT), load_plan(folder)).subplan
+    return results_of(folder, PRECINCT)
+
+
+def test_every_problem_in_one_round(subplan_form: Path, folder: Path, capsys) -> None:
+    """Cells the reader rejects and cells the loader rejects are all listed, in sheet order."""
+    def many(wb: openpyxl.Workbook) -> None:
+        ws = wb["細部計畫"]
+        ws["G5"], ws["H6"], ws["F7"], ws["G10"] = "108 年 3 月 1 日", "刑事組", None, "明年"
+
+    lines = refused(edit(subplan_form, many), folder, capsys).splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == ["細部計畫!G5", "細部計畫!H6", "細部計畫!F7", "細部計畫!G10"]
+    assert lines[-1].endswith("共 4 個錯誤，未寫入任何檔案；請修正表單後再匯入。")
