@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # TW-Kai Ext-B and HanaMinA/B draw rare characters the main font lacks.
 packages=(fonts-cns11643-kai fonts-arphic-ukai fonts-arphic-uming fonts-cwtex-kai fonts-hanazono python3-venv)
 if [[ "${1:-}" == "--test" ]]; then
-  # pdftotext/pdffonts/pdftoppm check PDFs; LibreOffice checks that the .docx opens and lays out.
-  packages+=(poppler-utils libreoffice-writer-nogui)
+  # pdftotext/pdffonts/pdftoppm check PDFs; LibreOffice checks that the .docx opens and lays out,
+  # and Calc that the .xlsx forms open and print (Carlito: Calibri's widths, so columns lay out as in Excel).
+  packages+=(poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-crosextra-carlito)
 fi
 
 missing=()
