@@ -79,7 +79,7 @@ EVIDENCE_ROWS = 40  # blank evidence rows offered beyond the existing ones (at l
 C_NO, C_DIM, C_ITEM, C_POINT, C_BUREAU, C_CHECK, C_OUTCOME = range(1, 8)
 COLUMNS = [
     Column("序號", 5, center=True),
-    Column("評核構面", 9),
+    Column("評核構面", 10),
     Column("評核項目", 11),
     Column("評核重點", 16),
     Column("本局具體作法（參考）", 34),

@@ -65,7 +65,7 @@ _SPLIT = re.compile(r"[、,，;；\n]+")
 def _columns(unit_columns: int) -> list[Column]:
     return [
         Column("序號", 5, center=True),
-        Column("評核構面", 8),
+        Column("評核構面", 10),
         Column("評核項目", 10),
         Column("評核重點", 16),
         Column("本局具體作法（參考）", 38),
