@@ -1,0 +1,221 @@
+"""The annex tables (附件 1–3) and the table builder every generated table uses.
+
+Column headers and widths come from :mod:`sqdocs.writers.layout`. A table's header row is
+repeated on every page (``table:table-header-rows``); an item's cell spans the rows of its
+points (``table:number-rows-spanned`` over ``table:covered-table-cell``), as in Word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from lxml import etree
+
+from sqdocs.model import Annex1, Annex2, Point, Roster
+from sqdocs.outline import numbered
+from sqdocs.text.numbering import outline_label
+from sqdocs.text.roc import format_roc
+from sqdocs.writers import layout
+from sqdocs.writers.odt import styles as S
+from sqdocs.writers.odt import xml
+from sqdocs.writers.odt.document import Document
+from sqdocs.writers.odt.xml import mm, sub
+
+Cell = list[etree._Element]
+"""A cell's paragraphs (and pictures in paragraphs)."""
+
+
+class _Merged:
+    """Marks a cell that the cell above continues (merged down into it)."""
+
+    def __repr__(self) -> str:
+        return "MERGED"
+
+
+MERGED = _Merged()
+
+
+def text(*texts: str) -> Cell:
+    """Plain cell text, one paragraph each."""
+    return [xml.paragraph(S.TABLE_TEXT, t) for t in texts]
+
+
+def figures(*texts: str) -> Cell:
+    """Numbers in a table, centred."""
+    return [xml.paragraph(S.TABLE_FIGURE, t) for t in texts]
+
+
+def listed(labelled: Sequence[str]) -> Cell:
+    """Entries of ``outline.numbered``: the label, a tab, the text; wrapped lines hang under the text."""
+    return [xml.paragraph(S.TABLE_LIST, "\t".join(entry.split(" ", 1))) for entry in labelled]
+
+
+Marked = tuple[str, str]
+"""A checklist entry: (☐ or ☑, text)."""
+
+
+def marked(entries: Sequence[Marked]) -> Cell:
+    return [xml.paragraph(S.TABLE_LIST, f"{mark}\t{entry}") for mark, entry in entries]
+
+
+def _deadline(value: date | str) -> str:
+    return format_roc(value) if isinstance(value, date) else value
+
+
+class AnnexTable:
+    """A table of ``columns`` with a repeated header row, filled row by row, written by :meth:`finish`."""
+
+    def __init__(self, doc: Document, columns: Sequence[layout.Column]):
+        self.doc = doc
+        self.columns = tuple(columns)
+        self.rows: list[tuple[tuple[Cell | _Merged, ...], bool]] = []
+
+    def row(self, *cells: Cell | _Merged, keep_together: bool = False) -> None:
+        """A row of ``cells``; ``MERGED`` where the cell above spans down over this row.
+
+        ``keep_together`` keeps the row on one page (short rows such as a roster entry).
+        """
+        if len(cells) != len(self.columns):
+            raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
+        if not self.rows and any(c is MERGED for c in cells):
+            raise ValueError("the first row has no cell above to merge with")
+        self.rows.append((cells, keep_together))
+
+    def _spans(self) -> list[list[int]]:
+        """Rows each cell spans (0 for a covered cell)."""
+        spans = [[0 if c is MERGED else 1 for c in cells] for cells, _ in self.rows]
+        for col in range(len(self.columns)):
+            top = 0
+            for r in range(len(self.rows)):
+                if spans[r][col]:
+                    top = r
+                else:
+                    spans[top][col] += 1
+        return spans
+
+    def finish(self) -> etree._Element:
+        """The ``table:table``, appended to the document."""
+        doc = self.doc
+        width = sum(c.width_mm for c in self.columns)
+        table = xml.el("table:table", {
+            "table:name": doc.next_name("表"),
+            "table:style-name": doc.auto_style("table", {
+                "style:width": mm(width), "table:align": "left", "fo:margin-left": "0mm",
+                # No space below: LibreOffice adds a blank last page after a final table with one.
+                "style:may-break-between-rows": "true", "table:border-model": "collapsing",
+            }),
+        })
+        for column in self.columns:
+            sub(table, "table:table-column", {
+                "table:style-name": doc.auto_style("table-column", {"style:column-width": mm(column.width_mm)}),
+            })
+        header = sub(sub(table, "table:table-header-rows"), "table:table-row")
+        for column in self.columns:
+            self._cell(header, [xml.paragraph(S.TABLE_HEADER, column.header)], 1, "middle")
+        split = doc.auto_style("table-row", {"fo:keep-together": "auto"})
+        keep = doc.auto_style("table-row", {"fo:keep-together": "always"})
+        for (cells, keep_together), spans in zip(self.rows, self._spans(), strict=True):
+            row = sub(table, "table:table-row", {"table:style-name": keep if keep_together else split})
+            for cell, span in zip(cells, spans, strict=True):
+                if cell is MERGED:
+                    sub(row, "table:covered-table-cell")
+                else:
+                    self._cell(row, cell, span, "top")
+        doc.add(table)
+        return table
+
+    def _cell(self, row: etree._Element, content: Cell, span: int, valign: str) -> None:
+        style = self.doc.auto_style("table-cell", {
+            "style:vertical-align": valign, "fo:border": S.BORDER,
+            "fo:padding-left": mm(S.CELL_PADDING_MM), "fo:padding-right": mm(S.CELL_PADDING_MM),
+            "fo:padding-top": "0mm", "fo:padding-bottom": "0mm",
+        })
+        attrs = {"table:style-name": style, "office:value-type": "string"}
+        if span > 1:
+            attrs["table:number-rows-spanned"] = str(span)
+        cell = sub(row, "table:table-cell", attrs)
+        cell.extend(content or [xml.paragraph(S.TABLE_TEXT)])  # a cell holds at least one paragraph
+
+
+# ---- annex tables ------------------------------------------------------------------------
+
+
+def caption(doc: Document, n: int, dimension_caption: str) -> None:
+    """一、個別評核構面-基礎服務 above a dimension's table (a level-2 heading)."""
+    doc.heading(S.HEADINGS[1], 2, f"{outline_label(1, n)}{dimension_caption}")
+
+
+def items_with_points(table: AnnexTable, items, point_cells: Callable, keep_together: bool = False) -> None:
+    """Rows of an individual dimension: the 評核項目 cell spans the rows of its points."""
+    for item in items:
+        for n, point in enumerate(item.points):
+            table.row(text(item.name) if n == 0 else MERGED, *point_cells(point), keep_together=keep_together)
+
+
+def _practice_cells(point: Point) -> tuple[Cell, ...]:
+    """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
+    return text(point.name), listed(numbered(point.practices)), text(_deadline(point.deadline)), text(*point.units)
+
+
+def annex1(doc: Document, annex: Annex1) -> None:
+    """附件 1: a captioned table per dimension."""
+    for n, dim in enumerate(annex.dimensions, 1):
+        caption(doc, n, dim.caption)
+        if dim.items:
+            table = AnnexTable(doc, layout.ANNEX1_COLUMNS)
+            items_with_points(table, dim.items, _practice_cells)
+        else:  # 整體評核構面: 評核重點 | 辦理事項
+            table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS)
+            for point in dim.points:
+                table.row(text(point.name), listed(numbered(point.actions)))
+        table.finish()
+
+
+def checklist(doc: Document, dimensions: Sequence, marks: Callable[[object], Sequence[Marked]]) -> None:
+    """A captioned checklist table per dimension: 評核項目 | 評核重點 | 辦理事項, a mark before every entry.
+
+    ``dimensions`` are those of 附件 2 or of a compiled report (same shape); ``marks`` gives a
+    point's entries with their marks. A point's row is kept on one page: LibreOffice has no
+    widow control inside a table cell, and a split checklist row could leave one line alone
+    under the repeated header.
+    """
+
+    def cells(point) -> tuple[Cell, ...]:  # type: ignore[no-untyped-def]
+        return text(point.name), marked(marks(point))
+
+    for n, dim in enumerate(dimensions, 1):
+        caption(doc, n, dim.caption)
+        if dim.items:
+            table = AnnexTable(doc, layout.ANNEX2_COLUMNS)
+            items_with_points(table, dim.items, cells, keep_together=True)
+        else:
+            table = AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS)
+            for point in dim.points:
+                table.row(*cells(point), keep_together=True)
+        table.finish()
+
+
+def annex2(doc: Document, annex: Annex2) -> None:
+    """附件 2: the diagnosis checklist, a ☐ before every entry."""
+    checklist(doc, annex.dimensions, lambda point: [(layout.CHECKBOX, e) for e in point.entries])
+
+
+def roster(doc: Document, annex: Roster) -> None:
+    """附件 3: the assessment team, one row per member in the data's order."""
+    table = AnnexTable(doc, layout.ROSTER_COLUMNS)
+    for m in annex.members:
+        note = text(m.note) if m.note else []
+        table.row(text(m.role), text(m.position), text(m.name), text(m.duty), note, keep_together=True)
+    table.finish()
+
+
+def merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: int) -> None:
+    """Rows of plain text whose first ``merged_columns`` cells span down while they repeat,
+    together with every cell to their left (單位 → 評核構面 → 評核項目)."""
+
+    def repeats(n: int, col: int) -> bool:
+        return n > 0 and rows[n - 1][: col + 1] == rows[n][: col + 1]
+
+    for n, row in enumerate(rows):
+        table.row(*(MERGED if col < merged_columns and repeats(n, col) else text(value) for col, value in enumerate(row)))

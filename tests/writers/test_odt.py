@@ -1,0 +1,454 @@
+"""The OpenDocument writer: the plan's and detailed plans' text, tables, merged cells, styles, package
+and bytes, read back from content.xml; and LibreOffice converting each file."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import subprocess
+import zipfile
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+from lxml import etree
+
+from sqdocs.build import file_stem
+from sqdocs.cli import main
+from sqdocs.derive import subplan_annex, subplan_title
+from sqdocs.load.subplan import load_subplans
+from sqdocs.model import Plan, Subplan
+from sqdocs.outline import annex_label, numbered, plan_sections, subplan_sections
+from sqdocs.writers import layout
+from sqdocs.writers.odt import render_plan, render_subplan
+from sqdocs.writers.odt import styles as S
+from sqdocs.writers.odt.xml import NS
+
+SOFFICE = shutil.which("soffice")
+UNITS = ("第一分局", "第二分局", "第三分局", "第四分局")
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def q(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def text_of(element) -> str:
+    """An ODF paragraph's text as written: text:s as spaces, text:tab as \\t, line breaks as \\n."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == q("text:s"):
+            parts.append(" " * int(child.get(q("text:c"), "1")))
+        elif child.tag == q("text:tab"):
+            parts.append("\t")
+        elif child.tag == q("text:line-break"):
+            parts.append("\n")
+        elif child.tag == q("text:span"):
+            parts.append(text_of(child))
+        elif child.tag in (q("text:page-number"), q("text:page-count")):
+            parts.append(child.text or "")  # the office suite replaces it
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+class Odt:
+    """An .odt read back: its parts parsed, its body's blocks and tables."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.content = etree.fromstring(self.zip.read("content.xml"))
+        self.styles = etree.fromstring(self.zip.read("styles.xml"))
+        self.meta = etree.fromstring(self.zip.read("meta.xml"))
+        self.body = self.content.find(f"{q('office:body')}/{q('office:text')}")
+
+    def blocks(self) -> list[tuple[str, str, str | None]]:
+        """(tag, text, outline level) of each paragraph and heading directly in the body."""
+        return [
+            (etree.QName(b).localname, text_of(b), b.get(q("text:outline-level")))
+            for b in self.body
+            if b.tag in (q("text:p"), q("text:h"))
+        ]
+
+    def headings(self, level: int) -> list[str]:
+        return [t for tag, t, lvl in self.blocks() if tag == "h" and lvl == str(level)]
+
+    def styled(self, style: str) -> list[str]:
+        return [text_of(b) for b in self.body if b.get(q("text:style-name")) == style]
+
+    def tables(self) -> list:
+        return self.body.findall(q("table:table"))
+
+    def auto_style(self, name: str):
+        return self.content.find(f"{q('office:automatic-styles')}/{q('style:style')}[@{q('style:name')}='{name}']")
+
+    def named_style(self, name: str):
+        return self.styles.find(f"{q('office:styles')}/{q('style:style')}[@{q('style:name')}='{name}']")
+
+
+def header_texts(table) -> list[str]:
+    [row] = table.findall(f"{q('table:table-header-rows')}/{q('table:table-row')}")
+    return [text_of(c.find(q("text:p"))) for c in row]
+
+
+def body_rows(table) -> list[list]:
+    """The rows below the header, each a list of cells (covered cells included), one per column."""
+    return [list(row) for row in table.findall(q("table:table-row"))]
+
+
+def lines(cell) -> list[str]:
+    return [text_of(p) for p in cell.findall(q("text:p"))]
+
+
+def is_covered(cell) -> bool:
+    return cell.tag == q("table:covered-table-cell")
+
+
+def span(cell) -> int:
+    return int(cell.get(q("table:number-rows-spanned"), "1"))
+
+
+def check_spans(table) -> int:
+    """Every spanning cell has exactly the covered cells below it; the number of spans > 1."""
+    rows = body_rows(table)
+    columns = len(table.findall(q("table:table-column")))
+    assert all(len(r) == columns for r in rows)
+    spans = 0
+    for col in range(columns):
+        r = 0
+        while r < len(rows):
+            cell = rows[r][col]
+            assert not is_covered(cell), f"covered cell without a spanning cell above, row {r} col {col}"
+            n = span(cell)
+            assert all(is_covered(rows[r + k][col]) for k in range(1, n))
+            spans += n > 1
+            r += n
+    return spans
+
+
+def _points(dim) -> list:
+    return [p for item in dim.items for p in item.points] if dim.items else list(dim.points)
+
+
+# ---- fixtures --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def subplans(plan: Plan) -> dict[str, Subplan]:
+    return {unit: loaded.subplan for unit, loaded in load_subplans(SAMPLE, plan).items()}
+
+
+@pytest.fixture(scope="module")
+def built(plan, tmp_path_factory) -> Path:
+    """The sample plan and detailed plans built as .odt by the CLI."""
+    out = tmp_path_factory.mktemp("odt")
+    assert main(["build", str(SAMPLE), "-o", str(out), "--format", "odt", "--only", "plan,subplans"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def plan_odt(plan, built) -> Odt:
+    return Odt((built / f"{file_stem(plan.title)}.odt").read_bytes())
+
+
+@pytest.fixture(scope="module")
+def subplan_odts(plan, built) -> dict[str, Odt]:
+    return {u: Odt((built / f"{file_stem(subplan_title(plan, u))}.odt").read_bytes()) for u in UNITS}
+
+
+@pytest.fixture(scope="module")
+def annex_tables(plan, plan_odt):
+    """The plan's tables by annex: (附件 1 per dimension, 附件 2 per dimension, roster)."""
+    tables = plan_odt.tables()
+    n1, n2 = len(plan.annex1.dimensions), len(plan.annex2.dimensions)
+    assert len(tables) == n1 + n2 + 1
+    return tables[:n1], tables[n1 : n1 + n2], tables[n1 + n2]
+
+
+# ---- the build -------------------------------------------------------------------------
+
+
+def test_cli_writes_every_document_by_its_official_name(plan, built):
+    names = {file_stem(plan.title), *(file_stem(subplan_title(plan, u)) for u in UNITS)}
+    assert sorted(p.name for p in built.iterdir()) == sorted(f"{n}.odt" for n in names)
+
+
+# ---- the plan: body --------------------------------------------------------------------
+
+
+def test_title_and_sections_are_outline_headings(plan, plan_odt):
+    blocks = plan_odt.blocks()
+    assert blocks[0] == ("p", plan.title, None)
+    assert plan_odt.styled(S.TITLE) == [plan.title]
+    sections = [s.heading for s in plan_sections(plan.body)]
+    level1 = plan_odt.headings(1)
+    # 附件 1 has no title: its label is its heading; the other annexes are headed by their titles.
+    assert level1 == [*sections, annex_label(1), plan.annex2.title, plan.roster.title]
+    level2 = plan_odt.headings(2)
+    assert "一、考核作業：" in level2
+    assert level2.count(f"一、{plan.annex1.dimensions[0].caption}") == 2  # annexes 1 and 2
+    text = "\n".join(t for _, t, _ in blocks)
+    for n in (1, 2, 3):
+        assert f"（如附件 {n}）" in text
+    assert plan_odt.styled(S.BODY)[0] == plan.body.objectives.intro
+
+
+def test_numbered_paragraphs_hang_their_labels(plan_odt):
+    assert any(t.startswith("一、進行組織診斷：") for t in plan_odt.styled(S.OUTLINE[0]))
+    assert any(t.startswith("(一)\t不定期查訪") for t in plan_odt.styled(S.OUTLINE[1]))
+    style = plan_odt.named_style(S.OUTLINE[1]).find(q("style:paragraph-properties"))
+    assert style.get(q("fo:margin-left")) == "56pt" and style.get(q("fo:text-indent")) == "-28pt"
+    assert style.find(f"{q('style:tab-stops')}/{q('style:tab-stop')}") is not None
+
+
+def test_annex_labels_start_new_pages_top_right(plan_odt):
+    labels = plan_odt.styled(S.ANNEX_LABEL)
+    assert labels == ["附件 1", "附件 2", "附件 3"]
+    props = plan_odt.named_style(S.ANNEX_LABEL).find(q("style:paragraph-properties"))
+    assert props.get(q("fo:break-before")) == "page" and props.get(q("fo:text-align")) == "end"
+    # The annex titles are centred level-1 headings.
+    title = next(b for b in plan_odt.body if text_of(b) == "提升服務品質組織診斷檢核表")
+    style = plan_odt.auto_style(title.get(q("text:style-name")))
+    assert style.get(q("style:parent-style-name")) == S.HEADINGS[0]
+    assert style.find(q("style:paragraph-properties")).get(q("fo:text-align")) == "center"
+
+
+# ---- the plan: annex tables ------------------------------------------------------------
+
+
+def test_tables_have_repeated_headers_from_layout(plan, annex_tables):
+    annex1, annex2, roster = annex_tables
+    for table, dim in zip(annex1, plan.annex1.dimensions, strict=True):
+        columns = layout.ANNEX1_COLUMNS if dim.items else layout.ANNEX1_OVERALL_COLUMNS
+        assert header_texts(table) == [c.header for c in columns]
+        assert len(body_rows(table)) == len(_points(dim))
+    for table, dim in zip(annex2, plan.annex2.dimensions, strict=True):
+        columns = layout.ANNEX2_COLUMNS if dim.items else layout.ANNEX2_OVERALL_COLUMNS
+        assert header_texts(table) == [c.header for c in columns]
+    assert header_texts(roster) == [c.header for c in layout.ROSTER_COLUMNS]
+
+
+def test_column_widths_come_from_layout(plan_odt, annex_tables):
+    table = annex_tables[0][0]
+    widths = []
+    for column in table.findall(q("table:table-column")):
+        style = plan_odt.auto_style(column.get(q("table:style-name")))
+        widths.append(style.find(q("style:table-column-properties")).get(q("style:column-width")))
+    assert widths == [f"{c.width_mm:g}mm" for c in layout.ANNEX1_COLUMNS]
+    table_props = plan_odt.auto_style(table.get(q("table:style-name"))).find(q("style:table-properties"))
+    assert table_props.get(q("style:width")) == f"{layout.TEXT_WIDTH_MM:g}mm"
+
+
+def test_every_practice_in_its_row_and_column(plan, annex_tables):
+    annex1 = annex_tables[0]
+    for table, dim in zip(annex1, plan.annex1.dimensions, strict=True):
+        rows = body_rows(table)
+        if not dim.items:
+            for row, point in zip(rows, dim.points, strict=True):
+                assert lines(row[0]) == [point.name]
+                assert lines(row[1]) == [line.replace(" ", "\t", 1) for line in numbered(point.actions)]
+            continue
+        for row, point in zip(rows, _points(dim), strict=True):
+            assert lines(row[1]) == [point.name]
+            assert lines(row[2]) == [line.replace(" ", "\t", 1) for line in numbered(point.practices)]
+            assert lines(row[4]) == list(point.units)
+
+
+def test_every_checklist_entry_has_a_box(plan, annex_tables):
+    annex2 = annex_tables[1]
+    for table, dim in zip(annex2, plan.annex2.dimensions, strict=True):
+        rows = body_rows(table)
+        for row, point in zip(rows, _points(dim), strict=True):
+            assert lines(row[-1]) == [f"{layout.CHECKBOX}\t{e}" for e in point.entries]
+            assert lines(row[-2]) == [point.name]
+
+
+def test_roster_members_in_order(plan, annex_tables):
+    rows = body_rows(annex_tables[2])
+    assert [[" ".join(lines(c)) for c in row] for row in rows] == [
+        [m.role, m.position, m.name, m.duty, m.note] for m in plan.roster.members
+    ]
+
+
+def test_item_cells_span_the_rows_of_their_points(plan, annex_tables):
+    annex1, annex2, _ = annex_tables
+    for tables, dims in ((annex1, plan.annex1.dimensions), (annex2, plan.annex2.dimensions)):
+        for table, dim in zip(tables, dims, strict=True):
+            check_spans(table)
+            if not dim.items:
+                continue
+            rows = body_rows(table)
+            r = 0
+            for item in dim.items:
+                assert lines(rows[r][0]) == [item.name]
+                assert span(rows[r][0]) == len(item.points)
+                assert all(is_covered(rows[r + k][0]) for k in range(1, len(item.points)))
+                r += len(item.points)
+    assert sum(check_spans(t) for t in annex1) > 5
+
+
+# ---- styles, page, footer --------------------------------------------------------------
+
+
+def test_fonts_kai_for_chinese_times_for_latin(plan_odt):
+    faces = {f.get(q("style:name")) for f in plan_odt.styles.iter(q("style:font-face"))}
+    assert {"標楷體", "Times New Roman"} <= faces
+    default = plan_odt.styles.find(f"{q('office:styles')}/{q('style:default-style')}[@{q('style:family')}='paragraph']")
+    props = default.find(q("style:text-properties"))
+    assert props.get(q("style:font-name-asian")) == "標楷體"
+    assert props.get(q("style:font-name")) == "Times New Roman"
+    assert props.get(q("fo:font-size")) == props.get(q("style:font-size-asian")) == f"{layout.BODY_PT}pt"
+    for name in (S.TABLE_TEXT, S.FOOTER):
+        size = plan_odt.named_style(name).find(q("style:text-properties")).get(q("style:font-size-asian"))
+        assert size == f"{layout.TABLE_PT}pt"
+    # Every table paragraph uses a table style (12 pt), none the 14 pt body.
+    table_styles = {S.TABLE_TEXT, S.TABLE_HEADER, S.TABLE_LIST}
+    for table in plan_odt.tables():
+        assert {p.get(q("text:style-name")) for p in table.iter(q("text:p"))} <= table_styles
+
+
+def test_fonts_are_the_word_writers(plan_odt):
+    from sqdocs.writers.docx import styles as word
+
+    assert (S.EAST_ASIAN_FONT, S.LATIN_FONT) == (word.EAST_ASIAN_FONT, word.LATIN_FONT)
+
+
+def test_a4_portrait_margins_and_page_x_of_y_footer(plan_odt):
+    page = plan_odt.styles.find(f".//{q('style:page-layout')}/{q('style:page-layout-properties')}")
+    assert page.get(q("fo:page-width")) == "210mm" and page.get(q("fo:page-height")) == "297mm"
+    assert page.get(q("style:print-orientation")) == "portrait"
+    assert page.get(q("fo:margin-top")) == f"{layout.MARGIN_TOP_MM:g}mm"
+    assert page.get(q("fo:margin-left")) == f"{layout.MARGIN_LEFT_MM:g}mm"
+    assert page.get(q("fo:margin-right")) == f"{layout.MARGIN_RIGHT_MM:g}mm"
+    # The footer sits in the bottom margin: page margin + footer height + spacing = layout's margin.
+    footer = plan_odt.styles.find(f".//{q('style:footer-style')}/{q('style:header-footer-properties')}")
+    parts = [page.get(q("fo:margin-bottom")), footer.get(q("fo:min-height")), footer.get(q("fo:margin-top"))]
+    assert sum(float(p.removesuffix("mm")) for p in parts) == pytest.approx(layout.MARGIN_BOTTOM_MM)
+    [line] = plan_odt.styles.iter(f"{q('style:footer')}")
+    paragraph = line.find(q("text:p"))
+    assert paragraph.find(q("text:page-number")) is not None
+    assert paragraph.find(q("text:page-count")) is not None
+    assert text_of(paragraph) == "第 1 頁，共 1 頁"
+
+
+# ---- subplans ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_every_sample_subplan(plan, subplans, subplan_odts, unit):
+    subplan, odt = subplans[unit], subplan_odts[unit]
+    # The 20 pt title is broken after the unit's full name.
+    assert odt.styled(S.TITLE) == [subplan_title(plan, unit).replace(f"{plan.agency}{unit} ", f"{plan.agency}{unit}\n")]
+    sections = [s.heading for s in subplan_sections(plan, subplan)]
+    assert odt.headings(1)[: len(sections)] == sections
+    assert odt.styled(S.ANNEX_LABEL) == ["附件"]
+    annex = subplan_annex(plan, subplan)
+    tables = odt.tables()
+    assert len(tables) == len(annex.dimensions)
+    practices = []
+    for table, dim in zip(tables, annex.dimensions, strict=True):
+        assert header_texts(table) == [c.header for c in layout.ANNEX1_COLUMNS]
+        check_spans(table)
+        for row, point in zip(body_rows(table), _points(dim), strict=True):
+            assert lines(row[1]) == [point.name]
+            assert lines(row[4]) == list(point.units)
+            practices += [line.split("\t", 1)[1] for line in lines(row[2])]
+    assert Counter(practices) == Counter(t for p in subplan.points if not p.removed for t in p.practices)
+    assert odt.meta.findtext(f".//{q('dc:title')}") == subplan_title(plan, unit)
+
+
+# ---- text from the data is text ----------------------------------------------------------
+
+TRICKY = "A & B <c> \"q\" 'r' {{ 7 * 7 }} {% if true %}X{% endif %}  two  spaces\tand a tab"
+
+
+def _tricky_plan(plan: Plan) -> Plan:
+    dim = plan.annex1.dimensions[0]
+    item = dim.items[0]
+    point = item.points[0]
+    point = point.model_copy(update={"practices": [TRICKY, *point.practices[1:]], "deadline": date(2018, 6, 30)})
+    item = item.model_copy(update={"points": [point, *item.points[1:]]})
+    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
+    annex1 = plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]})
+    member = plan.roster.members[0].model_copy(update={"name": TRICKY})
+    roster = plan.roster.model_copy(update={"members": [member, *plan.roster.members[1:]]})
+    body = plan.body.model_copy(update={"title": f"{plan.title} {TRICKY}", "targets": TRICKY})
+    return dataclasses.replace(plan, body=body, annex1=annex1, roster=roster)
+
+
+def test_data_comes_out_literally(plan):
+    odt = Odt(render_plan(_tricky_plan(plan)))
+    assert odt.styled(S.TITLE) == [f"{plan.title} {TRICKY}"]
+    assert TRICKY in odt.styled(S.BODY)
+    rows = body_rows(odt.tables()[0])
+    assert lines(rows[0][2])[0] == f"1.\t{TRICKY}"
+    assert lines(rows[0][3]) == ["107 年 6 月 30 日"]
+    assert lines(body_rows(odt.tables()[-1])[0][2]) == [TRICKY]
+    assert odt.meta.findtext(f".//{q('dc:title')}") == f"{plan.title} {TRICKY}"
+    assert b"&amp; B &lt;c&gt;" in odt.zip.read("content.xml")
+
+
+# ---- the package ------------------------------------------------------------------------
+
+
+def test_valid_odf_package(plan, plan_odt, subplan_odts):
+    for odt in [plan_odt, *subplan_odts.values()]:
+        first = odt.zip.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert odt.zip.read("mimetype") == ODT_MIMETYPE
+        # The mimetype's bytes at offset 38, where file(1) and office suites look for them.
+        assert odt.data[30:38] == b"mimetype" and odt.data[38 : 38 + len(ODT_MIMETYPE)] == ODT_MIMETYPE
+        manifest = etree.fromstring(odt.zip.read("META-INF/manifest.xml"))
+        entries = {e.get(q("manifest:full-path")): e.get(q("manifest:media-type")) for e in manifest}
+        assert entries.pop("/") == ODT_MIMETYPE.decode()
+        assert set(entries) == set(odt.zip.namelist()) - {"mimetype", "META-INF/manifest.xml"}
+        assert all(entries[n] == "text/xml" for n in ("content.xml", "styles.xml", "meta.xml"))
+        assert len(odt.zip.namelist()) == len(set(odt.zip.namelist()))
+        assert odt.zip.testzip() is None
+        assert odt.content.get(q("office:version")) == "1.3"
+
+
+def test_dates_from_the_data(plan, plan_odt):
+    day = plan.body.document_date
+    assert plan_odt.meta.findtext(f".//{q('meta:creation-date')}") == f"{day.isoformat()}T00:00:00"
+    assert {i.date_time for i in plan_odt.zip.infolist()} == {(day.year, day.month, day.day, 0, 0, 0)}
+    assert plan_odt.meta.findtext(f".//{q('dc:title')}") == plan.title
+    assert plan_odt.meta.findtext(f".//{q('dc:creator')}") == plan.agency
+
+
+def test_same_data_same_bytes(plan, subplans, plan_odt, subplan_odts):
+    assert render_plan(plan) == plan_odt.data
+    assert render_subplan(plan, subplans["第二分局"]) == subplan_odts["第二分局"].data
+
+
+# ---- LibreOffice --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_every_document_to_pdf(plan, built, tmp_path):
+    files = sorted(built.glob("*.odt"))
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    pypdf = pytest.importorskip("pypdf")
+    for odt in files:
+        pdf = tmp_path / f"{odt.stem}.pdf"
+        assert pdf.is_file(), f"{odt.name}: {result.stderr}"
+        reader = pypdf.PdfReader(pdf)
+        total = len(reader.pages)
+        assert f"第 1 頁，共 {total} 頁" in reader.pages[0].extract_text()
+        assert f"第 {total} 頁，共 {total} 頁" in reader.pages[-1].extract_text()
+    reader = pypdf.PdfReader(tmp_path / f"{file_stem(plan.title)}.pdf")
+    assert 8 <= len(reader.pages) <= 20  # 13 on this machine, as the Word file
+    # The headings are real outline headings: LibreOffice makes them the PDF's bookmarks.
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert titles[:7] == [s.heading for s in plan_sections(plan.body)]
+    assert "附件 1" in titles
+    assert "附件 3" in reader.pages[-1].extract_text() or "附件 3" in reader.pages[-2].extract_text()
