@@ -41,7 +41,7 @@ def squash(text: str) -> str:
 
 SUMMARY_COLUMNS = layout.report_summary_columns([105, 106, 107])  # the sample report's years
 TABLES = {  # the squashed header row → the table's columns
-    "".join(c.header for c in cols): cols
+    squash("".join(c.header for c in cols)): cols
     for cols in (layout.ANNEX1_COLUMNS, layout.ANNEX1_OVERALL_COLUMNS, layout.ANNEX2_COLUMNS,
                  layout.ANNEX2_OVERALL_COLUMNS, layout.ROSTER_COLUMNS, SUMMARY_COLUMNS,
                  layout.REPORT_RESULT_COLUMNS, layout.REPORT_MISSING_COLUMNS, layout.REPORT_EXCLUSION_COLUMNS)
@@ -65,7 +65,7 @@ class Extract:
         return wanted in self.body or any(wanted in col for col in self.columns.values())
 
     def column(self, columns: tuple[layout.Column, ...], index: int) -> str:
-        return self.columns.get(("".join(c.header for c in columns), index), "")
+        return self.columns.get((squash("".join(c.header for c in columns)), index), "")
 
 
 def _lines(chars: list[dict]) -> list[str]:

@@ -1,8 +1,9 @@
 """The PDF writer (reportlab platypus): fonts, Chinese line breaking, annex tables, page furniture.
 
-``render_plan(plan, options)`` and ``render_subplan(plan, subplan, options)`` return the PDF's
-bytes. A character no installed font can draw is reported with :class:`MissingGlyphWarning`
-(``warnings.warn``), naming it and where it occurs.
+``render_plan(plan, options)``, ``render_subplan(plan, subplan, options)`` and
+``render_report(plan, report, options)`` return the PDF's bytes. A character no installed font
+can draw is reported with :class:`MissingGlyphWarning` (``warnings.warn``), naming it and where
+it occurs.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import warnings
 
 from sqdocs.model import Plan, Subplan
+from sqdocs.report import CompiledReport
 from sqdocs.writers.pdf import plan as _plan
+from sqdocs.writers.pdf import report as _report
 from sqdocs.writers.pdf import subplan as _subplan
 from sqdocs.writers.pdf.text import MissingGlyphWarning
 
-__all__ = ["MissingGlyphWarning", "render_plan", "render_subplan"]
+__all__ = ["MissingGlyphWarning", "render_plan", "render_report", "render_subplan"]
 
 
 def _warn(rendered: tuple[bytes, list[str]]) -> bytes:
@@ -32,3 +35,8 @@ def render_plan(plan: Plan, options=None) -> bytes:
 def render_subplan(plan: Plan, subplan: Subplan, options=None) -> bytes:
     """A unit's detailed plan (細部執行計畫) as PDF bytes."""
     return _warn(_subplan.render_subplan(plan, subplan, getattr(options, "font", None)))
+
+
+def render_report(plan: Plan, report: CompiledReport, options=None) -> bytes:
+    """The annual performance report (績效報告) as PDF bytes, its charts drawn in the same font."""
+    return _warn(_report.render_report(plan, report, getattr(options, "font", None)))

@@ -1,0 +1,164 @@
+"""The annual performance report (績效報告) as a PDF.
+
+壹 the summary of indicators, 貳 each dimension → item → point with the units' results,
+參 the charts, 肆 the 附件 2 checklist with ☑/☐, 附錄 the missing submissions. Every text is
+the compiled report's or :mod:`sqdocs.outline`'s; the layout reuses the plan's blocks and tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
+
+from sqdocs import outline
+from sqdocs.model import Plan
+from sqdocs.report import CompiledReport, PointReport
+from sqdocs.text.numbering import outline_label
+from sqdocs.writers import charts, layout
+from sqdocs.writers.pdf import blocks, document, figures, furniture
+from sqdocs.writers.pdf.fonts import resolve_main
+from sqdocs.writers.pdf.report_tables import (
+    exclusions_table,
+    missing_table,
+    results_table,
+    summary_table,
+)
+from sqdocs.writers.pdf.tables import marked_checklist_table
+from sqdocs.writers.pdf.text import Typesetter
+
+
+class _Story:
+    """The flowables of one report, section by section."""
+
+    def __init__(self, report: CompiledReport, ts: Typesetter, chart_font: Path) -> None:
+        self.report, self.ts, self.chart_font = report, ts, chart_font
+        self.headings = outline.report_headings()
+        self.indent = ts.width(outline_label(0, 1), ts.styles.body)  # text aligns after 「壹、」
+
+    def text(self, text: str, where: str, indent: float | None = None) -> Flowable:
+        x = self.indent if indent is None else indent
+        return self.ts.hanging("", text, self.ts.styles.body, where, x)
+
+    def subheading(
+        self, label: str, title: str, key: str, level: int, indent: float, below: int | None = None
+    ) -> list[Flowable]:
+        """一、個別評核構面-基礎服務 / (一)服務一致及正確 / 1. 申辦…, bookmarked.
+
+        Not keepWithNext: that would move a point's whole results table with its heading. The
+        heading goes to the next page instead when the headings below it and the start of a
+        table would not fit under it.
+        """
+        flow = self.ts.hanging(label, title, self.ts.styles.heading, f"{label}{title}", indent)
+        below = 3 - level if below is None else below  # headings that follow: an item and a point …
+        room = blocks.CAPTION_ROOM + below * self.ts.styles.heading.leading * 1.5
+        return [CondPageBreak(room), furniture.mark(flow, key, f"{label}{title}", level)]
+
+    def all(self) -> list[Flowable]:
+        return [
+            *blocks.title(self.report.title, self.ts),
+            *self.summary(),
+            *self.results(),
+            *self.charts(),
+            *self.checklist(),
+            *self.appendix(),
+        ]
+
+    def summary(self) -> list[Flowable]:
+        report, ts = self.report, self.ts
+        heading = self.headings[0]
+        return [
+            blocks.heading(heading, "section-1", ts),
+            self.text(outline.summary_sentence(report), f"{heading} 本文"),
+            blocks.spaced(summary_table(report, ts, f"{heading} "), layout.TABLE_PT),
+        ]
+
+    def results(self) -> list[Flowable]:
+        heading = self.headings[1]
+        flows = [
+            blocks.heading(heading, "section-2", self.ts),
+            self.text(outline.RESULTS_SENTENCE, f"{heading} 本文"),
+        ]
+        x1 = self.indent
+        x2 = x1 + self.ts.width(outline_label(1, 1), self.ts.styles.heading)
+        for d, dim in enumerate(self.report.dimensions, 1):
+            key = f"results-{d}"
+            flows += self.subheading(outline_label(1, d), dim.caption, key, 1, x1)
+            for i, item in enumerate(dim.items, 1):
+                flows += self.subheading(outline_label(2, i), item.name, f"{key}-{i}", 2, x2)
+                x3 = x2 + self.ts.width(outline_label(2, i), self.ts.styles.heading)
+                for p, point in enumerate(item.points, 1):
+                    label = outline_label(3, p) + " "
+                    flows += self.subheading(label, point.name, f"{key}-{i}-{p}", 3, x3)
+                    flows += self.point(point, f"{heading} {dim.caption} {item.name} {point.name} ", x3)
+        return flows
+
+    def point(self, point: PointReport, where: str, x: float) -> list[Flowable]:
+        """The point's indicators and their trends, the units' results as a table, who did not report."""
+        flows: list[Flowable] = [
+            self.text(outline.indicator_line(ind), f"{where}{ind.name}", x) for ind in point.indicators
+        ]
+        if point.contributions:
+            flows.append(blocks.spaced(results_table(point, self.report, self.ts, where), layout.TABLE_PT * 0.5))
+        if point.missing:
+            flows += [
+                self.text(outline.missing_units_line(point.missing), f"{where}未填報", x),
+                Spacer(0, layout.TABLE_PT * 0.5),
+            ]
+        return flows
+
+    def charts(self) -> list[Flowable]:
+        heading = self.headings[2]
+        # A new page, so the charts share pages instead of one squeezed after the results (as in Word).
+        flows: list[Flowable] = [PageBreak(), blocks.heading(heading, "section-3", self.ts)]
+        for n, chart in enumerate(self.report.charts, 1):
+            png = charts.render_chart(chart, font=self.chart_font)
+            caption = outline.figure_caption(n, chart.title)
+            flows.append(figures.chart(png, charts.chart_size_mm(chart), caption, f"chart-{n}", self.ts))
+        return flows
+
+    def checklist(self) -> list[Flowable]:
+        heading = self.headings[3]
+        return [
+            blocks.heading(heading, "section-4", self.ts),
+            self.text(outline.checklist_sentence(self.report), f"{heading} 本文"),
+            *blocks.dimension_tables(
+                heading, "checklist", self.report.checklist, marked_checklist_table, self.ts, indent=self.indent
+            ),
+        ]
+
+    def appendix(self) -> list[Flowable]:
+        """The points each unit reported nothing on; then any unit figures left out of a bureau figure."""
+        report, ts = self.report, self.ts
+        heading = outline.REPORT_APPENDIX_HEADING
+        flows: list[Flowable] = [
+            PageBreak(),
+            blocks.heading(heading, "appendix", ts),
+            self.text(outline.missing_sentence(report), f"{heading} 本文"),
+        ]
+        if report.missing:
+            flows.append(blocks.spaced(missing_table(report, ts, f"{heading} "), layout.TABLE_PT))
+        if report.exclusions:
+            title = outline.REPORT_EXCLUSIONS_HEADING
+            flows += [
+                *self.subheading(outline_label(1, 1), title, "appendix-exclusions", 1, self.indent, below=0),
+                self.text(outline.exclusions_sentence(), f"{heading} {title}"),
+                exclusions_table(report, ts, f"{heading} {title} "),
+            ]
+        return flows
+
+
+def metadata(plan: Plan, report: CompiledReport) -> furniture.Metadata:
+    return furniture.Metadata(
+        title=report.title,
+        author=report.agency,
+        subject="提升服務品質績效報告",
+        keywords=("提升服務品質", "績效報告", report.agency, f"{report.year} 年度"),
+        created=plan.body.period.end,  # the report covers the plan year up to its end
+    )
+
+
+def render_report(plan: Plan, report: CompiledReport, font: Path | None = None) -> tuple[bytes, list[str]]:
+    """The report's PDF, and a message per character no font could draw; charts use the same font."""
+    chart_font = resolve_main(font).path
+    return document.render(lambda ts: _Story(report, ts, chart_font).all(), metadata(plan, report), font)

@@ -1,0 +1,123 @@
+"""The tables of the performance report: the summary of indicators, each point's results,
+the units' figures left out of the bureau figure, and the missing submissions.
+
+Built with the annex machinery of :mod:`sqdocs.writers.pdf.tables` (header repeated on every
+page, rows that split, merged-looking group cells); columns from :mod:`sqdocs.writers.layout`,
+every text from :mod:`sqdocs.outline` or the compiled report as it is.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Table
+
+from sqdocs import outline
+from sqdocs.report import CompiledReport, EvidenceItem, IndicatorFigure, PointReport
+from sqdocs.writers import layout
+from sqdocs.writers.pdf import figures
+from sqdocs.writers.pdf.tables import PADDING, Cell, Row, grid, text_cell
+from sqdocs.writers.pdf.text import Typesetter
+
+MM = 72 / 25.4
+
+
+def summary_years(report: CompiledReport) -> list[int]:
+    """The report year and the years before it that any indicator has, at most three (as in Word)."""
+    years = {f.year for i in report.indicators for f in i.series if f.year <= report.year} | {report.year}
+    return sorted(years)[-layout.REPORT_SUMMARY_YEARS :]
+
+
+def _year_texts(ind: IndicatorFigure, years: list[int]) -> list[str]:
+    texts = {y.year: y.text for y in ind.series}
+    return [texts.get(year, outline.NO_FIGURE) for year in years]
+
+
+def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
+    """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator, as compiled."""
+    years = summary_years(report)
+    columns = layout.report_summary_columns(years)
+    rows = []
+    for ind in report.indicators:
+        at = f"{where}「{ind.name}」"
+        values = [
+            *_year_texts(ind, years),
+            ind.change.delta_text if ind.change else outline.NO_FIGURE,
+            outline.assessment_word(ind.change),
+        ]
+        cells = [text_cell(ind.name, ts, at)]
+        cells += [text_cell(v, ts, f"{at}{c.header}", center=True) for v, c in zip(values, columns[1:], strict=True)]
+        rows.append(Row(cells))
+    return grid(columns, rows, ts, valign="MIDDLE")
+
+
+def _evidence_cell(evidence: list[EvidenceItem], ts: Typesetter, where: str) -> Cell:
+    """Each piece of evidence (numbered when there are several), a photo under its line."""
+    width = layout.REPORT_RESULT_COLUMNS[2].width_mm * MM - PADDING[0] - PADDING[2]
+    lines = [outline.evidence_line(ev) for ev in evidence]
+    cell: Cell = []
+    for n, (ev, line) in enumerate(zip(evidence, outline.numbered(lines), strict=True), 1):
+        at = f"{where}第 {n} 項"
+        if len(lines) > 1:
+            label, text = line.split(" ", 1)  # outline.numbered writes 「1. text」
+            cell.append(ts.hanging(label + " ", text, ts.styles.cell, at))
+        else:
+            cell.append(ts.para(lines[0], ts.styles.cell, at))
+        if ev.kind == "照片":
+            image = figures.photo(ev.path, width)
+            if image is not None:
+                cell.append(image)
+    return cell
+
+
+def results_table(point: PointReport, report: CompiledReport, ts: Typesetter, where: str) -> Table:
+    """承辦單位 | 執行成果 | 佐證資料: each unit that reported on the point, its figures under its outcome."""
+    names = {ind.id: ind.name for ind in report.indicators}
+    unit_h, outcome_h, evidence_h = (c.header for c in layout.REPORT_RESULT_COLUMNS)
+    rows = []
+    for c in point.contributions:
+        at = f"{where}{c.unit} "
+        outcome = text_cell(c.outcome, ts, f"{at}{outcome_h}")
+        outcome += [
+            ts.para(outline.unit_figure_line(names.get(f.indicator, f.indicator), f), ts.styles.cell, f"{at}{outcome_h}")
+            for f in c.figures
+        ]
+        rows.append(Row(
+            [
+                text_cell(c.unit, ts, f"{at}{unit_h}", center=True),
+                outcome,
+                _evidence_cell(c.evidence, ts, f"{at}{evidence_h}"),
+            ],
+            carry={0: c.unit},
+        ))
+    return grid(layout.REPORT_RESULT_COLUMNS, rows, ts)
+
+
+def exclusions_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
+    """指標 | 單位 | 原因 of every unit figure left out of a bureau figure."""
+    heads = [c.header for c in layout.REPORT_EXCLUSION_COLUMNS]
+    rows = [
+        Row([
+            text_cell(value, ts, f"{where}第 {n} 列 {head}", center=head == heads[1])
+            for value, head in zip((e.name, e.unit, e.reason), heads, strict=True)
+        ])
+        for n, e in enumerate(report.exclusions, 1)
+    ]
+    return grid(layout.REPORT_EXCLUSION_COLUMNS, rows, ts, valign="MIDDLE")
+
+
+def missing_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
+    """單位 | 評核構面 | 評核項目 | 評核重點 of every missing submission; a unit, its dimension and its
+    item are written once and look merged over the rows that repeat them (as in the Word report)."""
+    heads = [c.header for c in layout.REPORT_MISSING_COLUMNS]
+    values = [(m.unit, m.dimension, m.item, m.point) for m in report.missing]
+    rows = []
+    for n, row in enumerate(values):
+        merged = 0
+        while n > 0 and merged < 3 and values[n - 1][: merged + 1] == row[: merged + 1]:
+            merged += 1
+        at = f"{where}{row[0]}「{row[3]}」"
+        cells = [
+            [] if col < merged else text_cell(value, ts, f"{at}{heads[col]}", center=col < 2)
+            for col, value in enumerate(row)
+        ]
+        rows.append(Row(cells, merged=merged, carry=dict(enumerate(row[:3]))))
+    return grid(layout.REPORT_MISSING_COLUMNS, rows, ts)

@@ -1,0 +1,341 @@
+"""The annual performance report (績效報告) as PDF, checked on the built file as a reader sees it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from pdfcheck import (
+    SAMPLE,
+    SUMMARY_COLUMNS,
+    Extract,
+    assert_embedded_subset_fonts,
+    extract,
+    image_xobjects,
+    needs_poppler,
+    outline_titles,
+    require_kai_font,
+    squash,
+)
+
+from sqdocs import outline
+from sqdocs.build import file_stem
+from sqdocs.cli import main
+from sqdocs.load.results import load_results
+from sqdocs.model import Plan
+from sqdocs.report import CHECKED, UNCHECKED, CompiledReport, compile_report
+from sqdocs.text.numbering import outline_label
+from sqdocs.writers import charts, layout
+from sqdocs.writers.pdf import MissingGlyphWarning, render_report
+from sqdocs.writers.pdf import fonts as pdf_fonts
+from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
+
+NO_FONT = "\U0010fffd"  # private use: no font has it
+MM = 72 / 25.4
+MAX_BYTES = 2 * 1024 * 1024
+
+pytestmark = needs_poppler
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kai_font() -> None:
+    require_kai_font()
+
+
+def _compile(folder: Path, plan: Plan) -> CompiledReport:
+    results, _ = load_results(folder, plan)
+    return compile_report(plan, results)
+
+
+@pytest.fixture(scope="session")
+def report(plan: Plan) -> CompiledReport:
+    return _compile(SAMPLE, plan)
+
+
+@pytest.fixture(scope="session")
+def built(report: CompiledReport, tmp_path_factory) -> tuple[Path, list[warnings.WarningMessage]]:
+    """The sample report built once through the CLI, and the warnings it gave."""
+    out = tmp_path_factory.mktemp("report")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["build", str(SAMPLE), "--only", "report", "--format", "pdf", "-o", str(out)]) == 0
+    return out / f"{file_stem(report.title)}.pdf", caught
+
+
+@pytest.fixture(scope="session")
+def report_pdf(built) -> Path:
+    return built[0]
+
+
+@pytest.fixture(scope="session")
+def out(report_pdf: Path) -> Extract:
+    return extract(report_pdf)
+
+
+@pytest.fixture(scope="session")
+def gaps(plan: Plan, tmp_path_factory) -> tuple[CompiledReport, Path, Extract]:
+    """The sample without the files of 秘書科 and 第四分局, and 第一分局's on-time counts 0 of 0:
+    missing submissions, entries without evidence (☐) and a figure left out of the bureau's."""
+    folder = tmp_path_factory.mktemp("gaps") / "keelung-107"
+    shutil.copytree(SAMPLE, folder)
+    for unit in ("秘書科", "第四分局"):
+        (folder / "results" / f"{unit}.yaml").unlink()
+    first = folder / "results" / "第一分局.yaml"
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace("{numerator: 8547, denominator: 8591}", "{numerator: 0, denominator: 0}"), "utf-8")
+    compiled = _compile(folder, plan)
+    path = folder.parent / "gaps.pdf"
+    path.write_bytes(render_report(plan, compiled))
+    return compiled, path, extract(path)
+
+
+# ---- content -------------------------------------------------------------------------
+
+
+def test_cli_writes_the_official_file_name(report_pdf: Path) -> None:
+    assert report_pdf.name == "基隆市警察局107年度提升服務品質績效報告.pdf"
+    assert report_pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_title_headings_and_sentences(report: CompiledReport, out: Extract) -> None:
+    assert out.has(report.title)
+    for heading in [*outline.report_headings(), outline.REPORT_APPENDIX_HEADING]:
+        assert out.has(heading)
+    for sentence in (
+        outline.summary_sentence(report), outline.RESULTS_SENTENCE,
+        outline.checklist_sentence(report), outline.missing_sentence(report),
+    ):
+        assert out.has(sentence), sentence
+
+
+def test_summary_table_shows_every_headline_figure_as_compiled(report: CompiledReport, out: Extract) -> None:
+    assert [c.header for c in SUMMARY_COLUMNS[1:4]] == ["105 年", "106 年", "107 年"]
+    inds = report.indicators
+    assert out.column(SUMMARY_COLUMNS, 0) == squash("".join(i.name for i in inds))
+    for col, year in enumerate((105, 106, 107), 1):
+        texts = [next(y.text for y in i.series if y.year == year) for i in inds]
+        assert out.column(SUMMARY_COLUMNS, col) == squash("".join(texts)), year
+    assert out.column(SUMMARY_COLUMNS, 3) == squash("".join(i.text for i in inds))
+    assert out.column(SUMMARY_COLUMNS, 4) == squash("".join(i.change.delta_text for i in inds))
+    assert out.column(SUMMARY_COLUMNS, 5) == squash("".join(outline.assessment_word(i.change) for i in inds))
+
+
+def test_summary_figures_stay_on_one_line(report: CompiledReport, out: Extract) -> None:
+    lines = set(out.cell_lines)
+    for ind in report.indicators:
+        for year in ind.series:
+            assert year.text.replace(" ", "") in lines, year.text
+
+
+def test_results_per_dimension_item_and_point(report: CompiledReport, out: Extract) -> None:
+    names = {i.id: i.name for i in report.indicators}
+    for d, dim in enumerate(report.dimensions, 1):
+        assert out.has(f"{outline_label(1, d)}{dim.caption}")
+        for i, item in enumerate(dim.items, 1):
+            assert out.has(f"{outline_label(2, i)}{item.name}")
+            for p, point in enumerate(item.points, 1):
+                assert out.has(f"{outline_label(3, p)} {point.name}")
+                for ind in point.indicators:
+                    assert out.has(outline.indicator_line(ind)), ind.name
+                for c in point.contributions:
+                    assert out.has(c.outcome), (point.name, c.unit)
+                    for f in c.figures:
+                        assert out.has(outline.unit_figure_line(names[f.indicator], f))
+                    for ev in c.evidence:
+                        assert out.has(outline.evidence_line(ev))
+                        assert ev.date_text and out.has(ev.date_text)
+
+
+def test_results_table_columns(report: CompiledReport, out: Extract) -> None:
+    """Each unit's name, outcome and evidence in their own columns, in reading order."""
+    contributions = [c for p in report.points() for c in p.contributions]
+    columns = [out.column(layout.REPORT_RESULT_COLUMNS, i) for i in range(3)]
+    units = columns[0]
+    for unit in report.units:  # what is left without the (續) labels of continued rows: each unit once
+        units = units.replace(f"{unit}（續）", "")
+    assert units == squash("".join(c.unit for c in contributions))
+    at = [0, 0]
+    for c in contributions:
+        at[0] = columns[1].index(squash(c.outcome), at[0])
+        for ev in c.evidence:
+            at[1] = columns[2].index(squash(outline.evidence_line(ev)), at[1])
+
+
+# ---- charts and photos -------------------------------------------------------------------
+
+
+def test_three_charts_and_the_photos_are_images(report: CompiledReport, report_pdf: Path) -> None:
+    photos = [e for p in report.points() for c in p.contributions for e in c.evidence if e.kind == "照片" and e.path]
+    assert len(report.charts) >= 3
+    assert image_xobjects(report_pdf) == len(report.charts) + len(photos)
+
+
+def test_charts_at_their_drawn_size_with_captions(report: CompiledReport, report_pdf: Path, out: Extract) -> None:
+    with pdfplumber.open(report_pdf) as pdf:
+        placed = [(img["width"], img["height"]) for page in pdf.pages for img in page.images]
+    for n, chart in enumerate(report.charts, 1):
+        width, height = charts.chart_size_mm(chart)
+        assert any(abs(w - width * MM) < 0.5 and abs(h - height * MM) < 0.5 for w, h in placed), chart.id
+        assert out.has(outline.figure_caption(n, chart.title))
+
+
+def test_charts_are_drawn_in_the_pdf_font(plan: Plan, report: CompiledReport, monkeypatch) -> None:
+    used = []
+
+    def fake(chart, *, font=None, dpi=charts.DPI):
+        used.append(font)
+        return charts.render_chart.__wrapped__(chart, font=font, dpi=40)
+
+    fake.__wrapped__ = charts.render_chart
+    monkeypatch.setattr(charts, "render_chart", fake)
+    render_report(plan, report)
+    assert used == [pdf_fonts.resolve_main().path] * len(report.charts)
+
+
+# ---- checklist ---------------------------------------------------------------------------
+
+
+def _marks(extracted: Extract) -> str:
+    return extracted.column(layout.ANNEX2_COLUMNS, 2) + extracted.column(layout.ANNEX2_OVERALL_COLUMNS, 1)
+
+
+def _entries(report: CompiledReport):
+    for dim in report.checklist:
+        for point in [p for i in dim.items for p in i.points] + list(dim.points):
+            yield from point.entries
+
+
+@pytest.mark.parametrize("which", ["sample", "gaps"])
+def test_checklist_marks_match_the_compiled_report(which: str, report, out, gaps) -> None:
+    compiled, got = (report, out) if which == "sample" else (gaps[0], gaps[2])
+    entries = list(_entries(compiled))
+    marks = _marks(got)
+    assert marks.count(CHECKED) == sum(e.checked for e in entries)
+    assert marks.count(UNCHECKED) == sum(not e.checked for e in entries)
+    for entry in entries:
+        assert squash(f"{entry.mark} {entry.text}") in marks, entry.text
+    if which == "gaps":
+        assert marks.count(UNCHECKED) > 0
+
+
+def test_checkboxes_drawn_from_a_font_that_has_them(report_pdf: Path) -> None:
+    with pdfplumber.open(report_pdf) as pdf:
+        boxes = [c for page in pdf.pages for c in page.chars if c["text"] in (CHECKED, UNCHECKED)]
+    assert boxes
+    for c in boxes:
+        assert pdf_fonts.has_glyph(pdf_fonts.font_set().font_for(c["text"]), c["text"])
+
+
+# ---- appendix ----------------------------------------------------------------------------
+
+
+def test_every_unit_submitted_says_so(report: CompiledReport, out: Extract) -> None:
+    assert report.complete
+    assert out.has(outline.missing_sentence(report))
+    assert not out.column(layout.REPORT_MISSING_COLUMNS, 3)
+
+
+def test_missing_submissions_listed_in_the_appendix(gaps) -> None:
+    compiled, _path, got = gaps
+    assert {m.unit for m in compiled.missing} == {"秘書科", "第四分局"}
+    assert got.has(outline.missing_sentence(compiled))
+    points = got.column(layout.REPORT_MISSING_COLUMNS, 3)
+    assert points == squash("".join(m.point for m in compiled.missing))
+    units = got.column(layout.REPORT_MISSING_COLUMNS, 0)
+    assert units.replace("第四分局（續）", "") == "秘書科第四分局"  # once per unit, merged over its rows
+    for point in compiled.points():
+        if point.missing:
+            assert got.has(outline.missing_units_line(point.missing))
+
+
+def test_figures_left_out_of_the_bureau_figure_are_listed(gaps) -> None:
+    compiled, _path, got = gaps
+    assert compiled.exclusions
+    assert got.has(outline.REPORT_EXCLUSIONS_HEADING) and got.has(outline.exclusions_sentence())
+    assert got.column(layout.REPORT_EXCLUSION_COLUMNS, 1) == squash("".join(e.unit for e in compiled.exclusions))
+
+
+# ---- pages, bookmarks, fonts, reproducibility ----------------------------------------------
+
+
+def test_footer_page_x_of_y(out: Extract) -> None:
+    total = len(out.pages)
+    for n, text in enumerate(out.pages, 1):
+        assert text.strip().splitlines()[-1] == f"第 {n} 頁，共 {total} 頁"
+
+
+def test_bookmarks_for_every_section(report: CompiledReport, report_pdf: Path, out: Extract) -> None:
+    titles = outline_titles(report_pdf)
+    top = [t for t in titles if isinstance(t, str)]
+    assert top == [*outline.report_headings(), outline.REPORT_APPENDIX_HEADING]
+    nested = [t for t in titles if isinstance(t, list)]
+    results, chart_marks, checklist = nested
+    assert [t for t in results if isinstance(t, str)] == [
+        f"{outline_label(1, n)}{d.caption}" for n, d in enumerate(report.dimensions, 1)
+    ]
+    assert chart_marks == [outline.figure_caption(n, c.title) for n, c in enumerate(report.charts, 1)]
+    assert checklist == [f"{outline_label(1, n)}{d.caption}" for n, d in enumerate(report.checklist, 1)]
+    reader = pypdf.PdfReader(report_pdf)
+    for entry in reader.outline:
+        if not isinstance(entry, list):  # each bookmark opens the page its heading is on
+            assert squash(entry.title) in squash(out.pages[reader.get_destination_page_number(entry)])
+
+
+def test_metadata(plan: Plan, report: CompiledReport, report_pdf: Path) -> None:
+    reader = pypdf.PdfReader(report_pdf)
+    assert reader.metadata.title == report.title
+    assert reader.metadata.author == report.agency
+    assert reader.trailer["/Root"]["/Lang"] == "zh-TW"
+    assert reader.metadata["/CreationDate"].startswith(f"D:{plan.body.period.end:%Y%m%d}")
+
+
+def test_only_embedded_fonts(report_pdf: Path, gaps) -> None:
+    for path in (report_pdf, gaps[1]):
+        assert_embedded_subset_fonts(path)
+
+
+def test_no_line_starts_with_closing_punctuation(out: Extract) -> None:
+    lines = [ln.strip() for ln in out.cell_lines + out.body_lines if ln.strip()]
+    assert len(lines) > 500
+    assert not [ln for ln in lines if ln[0] in CLOSING]
+    assert not [ln for ln in lines if ln[-1] in OPENING]
+
+
+def test_two_builds_are_byte_identical(plan: Plan, report: CompiledReport, report_pdf: Path, tmp_path: Path) -> None:
+    assert render_report(plan, report) == report_pdf.read_bytes()  # in this process
+    script = (  # and in a fresh one, with its own font registration and chart drawing
+        "import sys; from pathlib import Path; from sqdocs.cli import main; "
+        f"sys.exit(main(['build', {str(SAMPLE)!r}, '--only', 'report', '--format', 'pdf', '-o', {str(tmp_path)!r}]))"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
+    assert (tmp_path / report_pdf.name).read_bytes() == report_pdf.read_bytes()
+
+
+def test_size_under_limit(report_pdf: Path) -> None:
+    assert report_pdf.stat().st_size < MAX_BYTES
+
+
+def test_no_warning_for_the_sample(built) -> None:
+    assert not [w for w in built[1] if issubclass(w.category, MissingGlyphWarning)]
+
+
+def test_a_character_no_font_has_is_reported(plan: Plan, report: CompiledReport) -> None:
+    dims = report.dimensions
+    point = dims[0].items[0].points[0]
+    contribution = point.contributions[0].model_copy(update={"outcome": f"測試{NO_FONT}字"})
+    point = point.model_copy(update={"contributions": [contribution, *point.contributions[1:]]})
+    item = dims[0].items[0].model_copy(update={"points": [point, *dims[0].items[0].points[1:]]})
+    dim = dims[0].model_copy(update={"items": [item, *dims[0].items[1:]]})
+    odd = report.model_copy(update={"dimensions": [dim, *dims[1:]]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        render_report(plan, odd)
+    messages = [str(w.message) for w in caught if issubclass(w.category, MissingGlyphWarning)]
+    assert len(messages) == 1
+    assert "U+10FFFD" in messages[0] and point.name in messages[0] and contribution.unit in messages[0]
