@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
+from pypdf import PdfReader
 
 from sqdocs.check import check_subplan
 from sqdocs.cli import main
-from sqdocs.forms.common import FINGERPRINT_SHEET, FIRST_ROW
+from sqdocs.forms.common import (
+    FINGERPRINT_SHEET,
+    FIRST_ROW,
+    cell_date,
+    cell_deadline,
+    cell_lines,
+    cell_number,
+)
 from sqdocs.forms.results import load_indicators, planned_indicators
 from sqdocs.load import load_plan, read_subplan, subplan_path
 from sqdocs.load.results import load_results
@@ -569,8 +577,6 @@ def _calc_installed() -> bool:
 @pytest.mark.skipif(not _calc_installed(), reason="LibreOffice Calc is not installed")
 @pytest.mark.parametrize("kind", ["subplan", "results"])
 def test_libreoffice_prints_the_form(kind: str, data_copy: Path, tmp_path: Path, capsys) -> None:
-    from pypdf import PdfReader
-
     form = make(data_copy, kind, PRECINCT, tmp_path / "form.xlsx")
     profile = (tmp_path / "lo-profile").as_uri()  # its own profile: other LibreOffice runs must not block it
     subprocess.run(
@@ -610,3 +616,25 @@ def test_every_problem_in_one_round(subplan_form: Path, folder: Path, capsys) ->
     lines = refused(edit(subplan_form, many), folder, capsys).splitlines()
     assert [line.split(":")[0] for line in lines[:-1]] == ["細部計畫!G5", "細部計畫!H6", "細部計畫!F7", "細部計畫!G10"]
     assert lines[-1].endswith("共 4 個錯誤，未寫入任何檔案；請修正表單後再匯入。")
+
+
+# ---- reading cells -------------------------------------------------------------------------
+
+
+def test_cell_readers() -> None:
+    june = date(2018, 6, 30)
+    for value in (datetime(2018, 6, 30, 0, 0), june, 43281, "107 年 6 月 30 日", "107年6月30日", "107/6/30",
+                  " 107.6.30 ", "2018/6/30", "2018-06-30"):
+        assert cell_date(value) == june, value
+    assert cell_deadline("賡續辦理") == "賡續辦理" and cell_deadline(None) is None
+    with pytest.raises(ValueError, match="不是存在的日期"):
+        cell_date("107 年 2 月 30 日")
+    with pytest.raises(ValueError, match="不是日期"):
+        cell_date("下個月")
+    assert cell_lines("1. 甲\n\n2、乙\r\n3) 丙") == ["甲", "乙", "丙"]
+    assert cell_lines("110 報案派遣\n2. 不是從 1 起編號") == ["110 報案派遣", "2. 不是從 1 起編號"]
+    assert cell_number(" 1,234 ", whole=True) == 1234 and cell_number(14.0, whole=True) == 14
+    assert cell_number(91.4, whole=False) == 91.4 and cell_number("", whole=True) is None
+    for bad, message in (("十四", "實際是文字「十四」"), (-1, "不可為負數"), (2.5, "應填整數")):
+        with pytest.raises(ValueError, match=message):
+            cell_number(bad, whole=True)

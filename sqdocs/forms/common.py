@@ -463,6 +463,7 @@ def cell_lines(value: Any) -> list[str]:
     return [line for line in lines if line]
 
 
+_WESTERN = re.compile(r"^\s*(\d{4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?\s*$")
 _EXCEL_DAY_RANGE = (32874, 73051)  # 1990-01-01 … 2099-12-31 as Excel serial day numbers
 
 
@@ -478,6 +479,12 @@ def cell_date(value: Any) -> date:
             return from_excel(value).date()
         raise ValueError(f"「{cell_text(value)}」不是日期；請填民國日期，如 107 年 6 月 30 日")
     text = cell_text(value)
+    western = _WESTERN.match(text)
+    if western:  # 2018/6/30 typed as text (Excel did not take it as a date): a Western year, not ROC 2018
+        try:
+            return date(*(int(g) for g in western.groups()))
+        except ValueError:
+            raise ValueError(f"「{text}」不是存在的日期") from None
     try:
         return parse_roc(text)
     except ValueError as exc:
