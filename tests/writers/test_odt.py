@@ -1,4 +1,4 @@
-"""The OpenDocument writer: the plan's and detailed plans' text, tables, merged cells, styles, package
+"""The OpenDocument writer: every document's text, tables, merged cells, styles, pictures, package
 and bytes, read back from content.xml; and LibreOffice converting each file."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import shutil
+import struct
 import subprocess
 import zipfile
 from collections import Counter
@@ -19,17 +20,21 @@ from lxml import etree
 from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.derive import subplan_annex, subplan_title
+from sqdocs.load.results import load_results
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
-from sqdocs.outline import annex_label, numbered, plan_sections, subplan_sections
+from sqdocs.outline import annex_label, numbered, plan_sections, report_headings, subplan_sections
+from sqdocs.report import CHECKED, UNCHECKED, CompiledReport, compile_report, report_title
 from sqdocs.writers import layout
-from sqdocs.writers.odt import render_plan, render_subplan
+from sqdocs.writers.charts import chart_size_mm
+from sqdocs.writers.odt import render_plan, render_report, render_subplan
 from sqdocs.writers.odt import styles as S
 from sqdocs.writers.odt.xml import NS
 
 SOFFICE = shutil.which("soffice")
 UNITS = ("第一分局", "第二分局", "第三分局", "第四分局")
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+MISSING_HEADERS = [c.header for c in layout.REPORT_MISSING_COLUMNS]
 
 
 def q(name: str) -> str:
@@ -142,11 +147,21 @@ def subplans(plan: Plan) -> dict[str, Subplan]:
     return {unit: loaded.subplan for unit, loaded in load_subplans(SAMPLE, plan).items()}
 
 
+def _compile(folder: Path, plan: Plan) -> CompiledReport:
+    results, _warnings = load_results(folder, plan)
+    return compile_report(plan, results)
+
+
+@pytest.fixture(scope="module")
+def report(plan) -> CompiledReport:
+    return _compile(SAMPLE, plan)
+
+
 @pytest.fixture(scope="module")
 def built(plan, tmp_path_factory) -> Path:
-    """The sample plan and detailed plans built as .odt by the CLI."""
+    """Every sample document built as .odt by the CLI."""
     out = tmp_path_factory.mktemp("odt")
-    assert main(["build", str(SAMPLE), "-o", str(out), "--format", "odt", "--only", "plan,subplans"]) == 0
+    assert main(["build", str(SAMPLE), "-o", str(out), "--format", "odt"]) == 0
     return out
 
 
@@ -158,6 +173,11 @@ def plan_odt(plan, built) -> Odt:
 @pytest.fixture(scope="module")
 def subplan_odts(plan, built) -> dict[str, Odt]:
     return {u: Odt((built / f"{file_stem(subplan_title(plan, u))}.odt").read_bytes()) for u in UNITS}
+
+
+@pytest.fixture(scope="module")
+def report_odt(plan, built) -> Odt:
+    return Odt((built / f"{file_stem(report_title(plan))}.odt").read_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +193,7 @@ def annex_tables(plan, plan_odt):
 
 
 def test_cli_writes_every_document_by_its_official_name(plan, built):
-    names = {file_stem(plan.title), *(file_stem(subplan_title(plan, u)) for u in UNITS)}
+    names = {file_stem(plan.title), file_stem(report_title(plan)), *(file_stem(subplan_title(plan, u)) for u in UNITS)}
     assert sorted(p.name for p in built.iterdir()) == sorted(f"{n}.odt" for n in names)
 
 
@@ -361,6 +381,73 @@ def test_every_sample_subplan(plan, subplans, subplan_odts, unit):
     assert odt.meta.findtext(f".//{q('dc:title')}") == subplan_title(plan, unit)
 
 
+# ---- the report ---------------------------------------------------------------------------
+
+
+def test_report_sections_and_summary(report, report_odt):
+    assert report_odt.styled(S.TITLE) == [report.title]
+    level1 = report_odt.headings(1)
+    assert level1[:4] == report_headings() and level1[4] == "附錄、未填報項目"
+    assert report_odt.headings(2)[0] == f"一、{report.dimensions[0].caption}"
+    assert report_odt.headings(3)[0] == f"(一)\t{report.dimensions[0].items[0].name}"
+    # 參、圖表 starts a page, as in Word.
+    charts = next(b for b in report_odt.body if text_of(b) == report_headings()[2])
+    style = report_odt.auto_style(charts.get(q("text:style-name")))
+    assert style.get(q("style:parent-style-name")) == S.HEADINGS[0]
+    assert style.find(q("style:paragraph-properties")).get(q("fo:break-before")) == "page"
+    summary = report_odt.tables()[0]
+    assert header_texts(summary)[0] == "指標" and header_texts(summary)[-1] == "趨勢"
+    assert [lines(row[0])[0] for row in body_rows(summary)] == [i.name for i in report.indicators]
+
+
+def test_report_results_and_checklist_marks(report, report_odt):
+    tables = report_odt.tables()
+    results = [t for t in tables if header_texts(t) == [c.header for c in layout.REPORT_RESULT_COLUMNS]]
+    assert len(results) == sum(1 for p in report.points() if p.contributions)
+    units = [lines(row[0])[0] for t in results for row in body_rows(t)]
+    assert units == [c.unit for p in report.points() for c in p.contributions]
+    marks = [line.split("\t")[0] for t in tables if header_texts(t)[-1] == "辦理事項" for row in body_rows(t) for line in lines(row[-1])]
+    entries = [e for d in report.checklist for p in [p for i in d.items for p in i.points] + list(d.points) for e in p.entries]
+    assert marks == [e.mark for e in entries]
+    assert set(marks) <= {CHECKED, UNCHECKED}
+    for table in tables:
+        check_spans(table)
+        assert table.find(q("table:table-header-rows")) is not None
+
+
+def test_report_embeds_its_charts_and_photos_as_pictures(report, report_odt):
+    frames = list(report_odt.body.iter(q("draw:frame")))
+    assert len(frames) >= 3
+    names = set(report_odt.zip.namelist())
+    for frame in frames:
+        href = frame.find(q("draw:image")).get(q("xlink:href"))
+        assert href.startswith("Pictures/") and href in names
+        assert frame.get(q("text:anchor-type")) == "as-char"
+    charts = [f for f in frames if f.get(q("draw:name")).startswith("圖 ")]
+    assert len(charts) == len(report.charts)
+    for frame, chart in zip(charts, report.charts, strict=True):
+        width, height = chart_size_mm(chart)
+        assert frame.get(q("svg:width")) == f"{round(width, 3):g}mm"
+        assert frame.get(q("svg:height")) == f"{round(height, 3):g}mm"
+        png = report_odt.zip.read(frame.find(q("draw:image")).get(q("xlink:href")))
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert struct.unpack(">II", png[16:24])[0] > 1000  # drawn for print, not a thumbnail
+    captions = report_odt.styled(S.CAPTION)
+    assert captions == [f"圖 {n} {c.title}" for n, c in enumerate(report.charts, 1)]
+
+
+def test_missing_submissions_span_their_unit_rows(plan, data_copy):
+    (data_copy / "results" / "第四分局.yaml").unlink()
+    report = _compile(data_copy, plan)
+    odt = Odt(render_report(plan, report))
+    [table] = [t for t in odt.tables() if header_texts(t) == MISSING_HEADERS]
+    rows = body_rows(table)
+    assert len(rows) == len(report.missing)
+    assert lines(rows[0][0]) == ["第四分局"] and span(rows[0][0]) == len(report.missing)
+    assert check_spans(table) >= 2  # the unit, and at least one dimension over several points
+    assert [lines(r[3]) for r in rows] == [[m.point] for m in report.missing]
+
+
 # ---- text from the data is text ----------------------------------------------------------
 
 TRICKY = "A & B <c> \"q\" 'r' {{ 7 * 7 }} {% if true %}X{% endif %}  two  spaces\tand a tab"
@@ -395,8 +482,12 @@ def test_data_comes_out_literally(plan):
 # ---- the package ------------------------------------------------------------------------
 
 
-def test_valid_odf_package(plan, plan_odt, subplan_odts):
-    for odt in [plan_odt, *subplan_odts.values()]:
+def _all(plan_odt, subplan_odts, report_odt) -> list[Odt]:
+    return [plan_odt, *subplan_odts.values(), report_odt]
+
+
+def test_valid_odf_package(plan, plan_odt, subplan_odts, report_odt):
+    for odt in _all(plan_odt, subplan_odts, report_odt):
         first = odt.zip.infolist()[0]
         assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
         assert odt.zip.read("mimetype") == ODT_MIMETYPE
@@ -412,17 +503,20 @@ def test_valid_odf_package(plan, plan_odt, subplan_odts):
         assert odt.content.get(q("office:version")) == "1.3"
 
 
-def test_dates_from_the_data(plan, plan_odt):
+def test_dates_from_the_data(plan, plan_odt, report_odt):
     day = plan.body.document_date
     assert plan_odt.meta.findtext(f".//{q('meta:creation-date')}") == f"{day.isoformat()}T00:00:00"
     assert {i.date_time for i in plan_odt.zip.infolist()} == {(day.year, day.month, day.day, 0, 0, 0)}
+    end = plan.body.period.end  # the report covers the whole period
+    assert report_odt.meta.findtext(f".//{q('dc:date')}") == f"{end.isoformat()}T00:00:00"
     assert plan_odt.meta.findtext(f".//{q('dc:title')}") == plan.title
     assert plan_odt.meta.findtext(f".//{q('dc:creator')}") == plan.agency
 
 
-def test_same_data_same_bytes(plan, subplans, plan_odt, subplan_odts):
+def test_same_data_same_bytes(plan, subplans, report, plan_odt, subplan_odts, report_odt):
     assert render_plan(plan) == plan_odt.data
     assert render_subplan(plan, subplans["第二分局"]) == subplan_odts["第二分局"].data
+    assert render_report(plan, report) == report_odt.data
 
 
 # ---- LibreOffice --------------------------------------------------------------------------

@@ -1,0 +1,68 @@
+"""Pictures of the report: the charts (PNG bytes from :mod:`sqdocs.writers.charts`) with their
+captions, and evidence photos inside table cells.
+
+A chart is placed at the size it was drawn at (``chart_size_mm``), so its lettering prints at
+the point sizes charts.py chose. Pictures are stored in the package from bytes, named by
+their order, so the file stays the same for the same data.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from lxml import etree
+from PIL import Image
+
+from sqdocs.outline import figure_caption
+from sqdocs.report.model import ChartData
+from sqdocs.writers import layout
+from sqdocs.writers.charts import chart_size_mm, render_chart
+from sqdocs.writers.odt import styles as S
+from sqdocs.writers.odt import xml
+from sqdocs.writers.odt.document import Document
+
+PHOTO_DPI = 200  # enough for print; a camera's 4000-pixel photo is scaled down to this
+_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+_MM_PER_INCH = 25.4
+
+
+def chart(doc: Document, chart_data: ChartData, n: int, font: Path | None) -> None:
+    """圖 n: the chart at its drawn size (shrunk only to fit the text width), centred, its caption below."""
+    png = render_chart(chart_data, font=font)
+    width, height = chart_size_mm(chart_data)
+    scale = min(1.0, layout.TEXT_WIDTH_MM / width)
+    path = doc.picture(png, "image/png", "chart-")
+    frame = doc.frame(path, width * scale, height * scale, f"圖 {n}", f"圖 {n}", chart_data.title)
+    doc.paragraph(S.FIGURE).append(frame)
+    doc.paragraph(S.CAPTION, figure_caption(n, chart_data.title))
+
+
+def photo(doc: Document, path: Path | None, width_mm: float, name: str) -> etree._Element | None:
+    """A paragraph holding an evidence photo (PNG or JPEG) ``width_mm`` wide; None if it cannot be read."""
+    if path is None or not path.is_file():
+        return None  # the loader has warned about it
+    try:
+        with Image.open(path) as img:
+            media_type = _MEDIA_TYPES.get(img.format or "")
+            if media_type is None:
+                return None
+            data, media_type, (px_w, px_h) = _scaled(img, path, width_mm, media_type)
+    except OSError:
+        return None
+    stored = doc.picture(data, media_type, "photo-")
+    paragraph = xml.paragraph(S.TABLE_TEXT)
+    paragraph.append(doc.frame(stored, width_mm, width_mm * px_h / px_w, name, name))
+    return paragraph
+
+
+def _scaled(img: Image.Image, path: Path, width_mm: float, media_type: str) -> tuple[bytes, str, tuple[int, int]]:
+    """The photo's bytes, downscaled to PHOTO_DPI at ``width_mm`` when it is larger."""
+    limit = round(width_mm / _MM_PER_INCH * PHOTO_DPI)
+    if img.width <= limit:
+        return path.read_bytes(), media_type, img.size
+    size = (limit, max(1, round(img.height * limit / img.width)))
+    small = img.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=85, optimize=False, progressive=False)
+    return out.getvalue(), "image/jpeg", size

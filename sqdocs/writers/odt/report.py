@@ -1,0 +1,179 @@
+"""The annual performance report (績效報告) as OpenDocument Text: summary, results, charts,
+checklist and appendix, laid out as the Word writer lays them out.
+
+Every number and sentence comes ready from the compiled report and :mod:`sqdocs.outline`;
+this module only places them as headings, tables and pictures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqdocs.model import Plan
+from sqdocs.outline import (
+    NO_FIGURE,
+    REPORT_APPENDIX_HEADING,
+    REPORT_EXCLUSIONS_HEADING,
+    RESULTS_SENTENCE,
+    assessment_word,
+    checklist_sentence,
+    evidence_line,
+    exclusions_sentence,
+    indicator_line,
+    missing_sentence,
+    missing_units_line,
+    numbered,
+    report_headings,
+    summary_sentence,
+    unit_figure_line,
+)
+from sqdocs.report.model import CompiledReport, EvidenceItem
+from sqdocs.text.numbering import outline_label
+from sqdocs.writers import layout
+from sqdocs.writers.odt import blocks, figures, package, tables
+from sqdocs.writers.odt import styles as S
+from sqdocs.writers.odt.document import Document
+from sqdocs.writers.odt.tables import AnnexTable, Cell, listed, text
+
+# ---- 壹、績效摘要 ---------------------------------------------------------------------
+
+
+def summary_years(report: CompiledReport) -> list[int]:
+    """The report year and the years before it that any indicator has, at most three."""
+    years = {f.year for i in report.indicators for f in i.series if f.year <= report.year} | {report.year}
+    return sorted(years)[-layout.REPORT_SUMMARY_YEARS :]
+
+
+def summary(doc: Document, report: CompiledReport) -> None:
+    """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
+    years = summary_years(report)
+    table = AnnexTable(doc, layout.report_summary_columns(years))
+    for indicator in report.indicators:
+        by_year = {f.year: f.text for f in indicator.series}
+        change = indicator.change.delta_text if indicator.change else NO_FIGURE
+        table.row(
+            text(indicator.name),
+            *(tables.figures(by_year.get(year, NO_FIGURE)) for year in years),
+            tables.figures(change),
+            tables.figures(assessment_word(indicator.change)),
+            keep_together=True,
+        )
+    table.finish()
+
+
+# ---- 貳、各評核構面執行成果 -------------------------------------------------------------
+
+# Photos fill the 佐證資料 column inside its padding.
+_PHOTO_WIDTH_MM = layout.REPORT_RESULT_COLUMNS[2].width_mm - 2 * S.CELL_PADDING_MM
+
+
+def _evidence(doc: Document, evidence: list[EvidenceItem]) -> Cell:
+    """Each piece of evidence numbered, a photo under its line."""
+    cell: Cell = []
+    for ev, line in zip(evidence, listed(numbered([evidence_line(e) for e in evidence])), strict=True):
+        cell.append(line)
+        if ev.kind == "照片":
+            picture = figures.photo(doc, ev.path, _PHOTO_WIDTH_MM, ev.title)
+            if picture is not None:
+                cell.append(picture)
+    return cell
+
+
+def results(doc: Document, report: CompiledReport) -> None:
+    """一、dimension → (一) item → 1. point: its indicators' trends, then each unit's results."""
+    names = {i.id: i.name for i in report.indicators}
+    keep_with_table = doc.variant(S.BODY, {"fo:keep-with-next": "always"})
+    for n, dim in enumerate(report.dimensions, 1):
+        doc.heading(S.HEADINGS[1], 2, f"{outline_label(1, n)}{dim.caption}")
+        for m, item in enumerate(dim.items, 1):
+            doc.heading(S.HEADINGS[2], 3, f"{outline_label(2, m)}\t{item.name}")
+            for k, point in enumerate(item.points, 1):
+                doc.heading(S.HEADINGS[3], 4, f"{outline_label(3, k)}\t{point.name}")
+                for indicator in point.indicators:
+                    # kept with the table's first row
+                    doc.paragraph(keep_with_table if point.contributions else S.BODY, indicator_line(indicator))
+                if point.contributions:
+                    table = AnnexTable(doc, layout.REPORT_RESULT_COLUMNS)
+                    for c in point.contributions:
+                        outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
+                        table.row(text(c.unit), outcome, _evidence(doc, c.evidence), keep_together=True)
+                    table.finish()
+                if point.missing:
+                    doc.paragraph(S.BODY, missing_units_line(point.missing))
+
+
+# ---- 參、圖表 ---------------------------------------------------------------------------
+
+
+def charts(doc: Document, report: CompiledReport, font: Path | None) -> None:
+    """Each chart as a PNG at the size it was drawn for, captioned 圖 1 …"""
+    for n, chart in enumerate(report.charts, 1):
+        figures.chart(doc, chart, n, font)
+
+
+# ---- 肆、組織診斷檢核結果 ---------------------------------------------------------------
+
+
+def checklist(doc: Document, report: CompiledReport) -> None:
+    """附件 2 as in the plan, ☑ where evidence or a figure supports an entry, ☐ where nothing does."""
+    tables.checklist(doc, report.checklist, lambda point: [(e.mark, e.text) for e in point.entries])
+
+
+# ---- 附錄、未填報項目 -------------------------------------------------------------------
+
+
+def appendix(doc: Document, report: CompiledReport) -> None:
+    """The points each unit reported nothing on (the unit's cell spanning its rows); then any
+    unit figures left out of a bureau figure."""
+    if report.missing:
+        table = AnnexTable(doc, layout.REPORT_MISSING_COLUMNS)
+        tables.merged_rows(table, [(m.unit, m.dimension, m.item, m.point) for m in report.missing], merged_columns=3)
+        table.finish()
+    if report.exclusions:
+        doc.heading(S.HEADINGS[1], 2, REPORT_EXCLUSIONS_HEADING)
+        doc.paragraph(S.BODY, exclusions_sentence())
+        table = AnnexTable(doc, layout.REPORT_EXCLUSION_COLUMNS)
+        for e in report.exclusions:
+            table.row(text(e.name), text(e.unit), text(e.reason))
+        table.finish()
+
+
+# ---- the document -----------------------------------------------------------------------
+
+
+def build(report: CompiledReport, font: Path | None = None) -> Document:
+    doc = Document()
+    blocks.title(doc, report.title)
+    headings = report_headings()
+    new_page = doc.variant(S.HEADINGS[0], {"fo:break-before": "page"})
+    sections: list[tuple[str, str, Callable[[], None], str]] = [
+        (headings[0], summary_sentence(report), lambda: summary(doc, report), S.HEADINGS[0]),
+        (headings[1], RESULTS_SENTENCE, lambda: results(doc, report), S.HEADINGS[0]),
+        # The charts start a page: two fit on it, rather than one squeezed after the results (as in Word).
+        (headings[2], "", lambda: charts(doc, report, font), new_page),
+        (headings[3], checklist_sentence(report), lambda: checklist(doc, report), S.HEADINGS[0]),
+        (REPORT_APPENDIX_HEADING, missing_sentence(report), lambda: appendix(doc, report), S.HEADINGS[0]),
+    ]
+    for heading, intro, body, style in sections:
+        doc.heading(style, 1, heading)
+        if intro:
+            doc.paragraph(S.BODY, intro)
+        body()
+    return doc
+
+
+def properties(plan: Plan, report: CompiledReport) -> package.Properties:
+    return package.Properties(
+        title=report.title,
+        author=report.agency,
+        subject="提升服務品質績效報告",
+        keywords=("提升服務品質", "績效報告", report.agency, f"{report.year} 年度"),
+        category="績效報告",
+        day=plan.body.period.end,  # the report covers the whole period (as the Word writer dates it)
+    )
+
+
+def render_report(plan: Plan, report: CompiledReport, font: Path | None = None) -> bytes:
+    """The annual performance report as .odt bytes, charts included; identical data gives identical bytes."""
+    return package.write(build(report, font), properties(plan, report))
