@@ -8,6 +8,7 @@ does the rest the same way for all of them.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Emu
 from docx.styles.style import BaseStyle
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateNotFound, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from sqdocs.errors import UserError
 from sqdocs.writers import layout
@@ -43,6 +44,28 @@ def template_path(templates: Path | None, name: str) -> Path:
     return path
 
 
+# A real template is well under a megabyte unpacked; the limit only stops zip bombs.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+
+
+def check_package(path: Path) -> None:
+    """Refuse a template that is not a .docx zip, lacks its main part, or unpacks to a bomb."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UserError(f"{path}：不是 Word 文件（.docx 應為 zip 壓縮檔）：{exc}") from None
+    names = {e.filename for e in entries}
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise UserError(f"{path}：不是 Word 文件（缺少 word/document.xml）；請在 Word 或 LibreOffice 另存為 .docx")
+    unpacked = sum(e.file_size for e in entries)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UserError(
+            f"{path}：解壓縮後達 {unpacked // 1024 // 1024} MB，超過範本上限 {MAX_UNPACKED_BYTES // 1024 // 1024} MB"
+            "（疑似壓縮炸彈）；請使用正常的 Word 範本"
+        )
+
+
 @dataclass(frozen=True)
 class Properties:
     """Document properties, all from the data; ``day`` dates the document and its zip entries."""
@@ -60,6 +83,7 @@ class WordTemplate:
 
     def __init__(self, templates: Path | None, name: str, required: Sequence[str] = S.GENERATED):
         self.path = template_path(templates, name)
+        check_package(self.path)
         self._template = DocxTemplate(self.path)
         try:
             doc = self._template.get_docx()
@@ -73,6 +97,35 @@ class WordTemplate:
                 f"{self.path}：範本缺少樣式 {'、'.join(missing)}（產生的段落與表格會用到）。"
                 f"請勿刪除或改名這些樣式；可從預設範本 templates/{name} 複製。"
             )
+
+    def _explain(self, exc: TemplateError) -> str:
+        """What went wrong, in Chinese, naming the tag of the template it happened in."""
+        text = str(exc)
+        if isinstance(exc, SecurityError):
+            name = re.search(r"attribute '([^']+)'", text)
+            what = f"基於安全理由，範本不可存取 Python 內部屬性「{name.group(1) if name else text}」"
+            needle = name.group(1) if name else ""
+        elif isinstance(exc, UndefinedError):
+            name = re.search(r"'([^']+)' is undefined", text)
+            needle = name.group(1) if name else ""
+            what = f"範本用了未定義的名稱「{needle or text}」（可用的名稱見 docs/templates.md）"
+        elif isinstance(exc, TemplateNotFound):
+            needle = "include"
+            what = "範本不可引入其他檔案（include/import）"
+        else:
+            name = re.search(r"No (?:filter|test) named '([^']+)'", text)
+            needle = name.group(1) if name else ""
+            what = f"範本沒有名為「{needle}」的篩選器" if name else f"範本標籤語法錯誤（{text}）"
+        tag = self._tag_with(needle) if needle else _tag_at_error(exc)
+        return f"{what}；標籤：{tag}" if tag else what
+
+    def _tag_with(self, needle: str) -> str | None:
+        """The first tag of the template whose text contains ``needle``."""
+        for text in oxml.paragraph_texts(self._template.get_docx().element.body):
+            for tag in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text):
+                if needle in tag:
+                    return tag
+        return None
 
     def _check_tags(self, doc) -> None:
         """Every tag opens and closes in one paragraph.
@@ -103,18 +156,29 @@ class WordTemplate:
         """The filled-in document as .docx bytes; the same context gives the same bytes."""
         # Data reaches the template only as context values: autoescape keeps & < > intact,
         # and text such as {{ x }} in the data is printed, never evaluated.
-        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        # An empty loader: {% include %} and {% import %} cannot reach the file system.
+        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}))
         try:
             self._template.render(context, jinja_env=env, autoescape=True)
         except TemplateError as exc:
-            where = "\n".join(getattr(exc, "docx_context", []) or [])
-            raise UserError(f"{self.path}：範本中的標籤有誤：{exc}" + (f"\n{where}" if where else "")) from None
+            raise UserError(f"{self.path}：{self._explain(exc)}") from None
         doc = self._template.docx  # get_docx() would reload the unrendered file
         oxml.strip_revision_ids(doc.element.body)
         _set_properties(doc, properties)
         buffer = io.BytesIO()
         self._template.save(buffer)
         return package.normalise(buffer.getvalue(), properties.day)
+
+
+def _tag_at_error(exc: TemplateError) -> str | None:
+    """The first tag on the line docxtpl reports a syntax error on (its context starts 3 lines before)."""
+    lineno = getattr(exc, "lineno", None)
+    context = list(getattr(exc, "docx_context", None) or [])
+    if not lineno or not context:
+        return None
+    line = context[min(lineno - 1, 3)] if len(context) > min(lineno - 1, 3) else ""
+    tag = re.search(r"\{\{.*?\}\}|\{%.*?%\}", line)
+    return tag.group() if tag else None
 
 
 def _set_properties(doc, properties: Properties) -> None:

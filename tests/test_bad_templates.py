@@ -1,0 +1,46 @@
+"""Broken and hostile Word templates (tests/bad/templates): a message naming the template and tag, never a traceback.
+
+Regenerate the cases with ``python tests/bad/templates/make.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sqdocs.cli import main
+
+BAD = Path(__file__).parent / "bad"
+CASES = sorted(p.name for p in (BAD / "templates").iterdir() if p.is_dir())
+
+
+def test_enough_cases():
+    data_cases = [p for p in BAD.iterdir() if p.is_dir() and not p.name.startswith("_") and p.name != "templates"]
+    assert len(CASES) >= 10
+    assert len(data_cases) + len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_template(case, tmp_path, capsys):
+    folder = BAD / "templates" / case
+    out = tmp_path / "out"
+    code = main(["build", str(BAD / "_base"), "-o", str(out), "--only", "plan", "--format", "docx", "--templates", str(folder)])
+    err = capsys.readouterr().err
+    expected = (folder / "expected.txt").read_text(encoding="utf-8").strip()
+    assert code == 1
+    assert f"{folder / 'plan.docx'}：{expected}" in err
+    assert "Traceback" not in err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_sandbox_blocks_code_even_without_the_cli(tmp_path):
+    """The writer itself refuses, whoever calls it."""
+    from sqdocs.build import BuildOptions
+    from sqdocs.errors import UserError
+    from sqdocs.load import load_plan
+    from sqdocs.writers.docx import render_plan
+
+    plan = load_plan(BAD / "_base")
+    with pytest.raises(UserError, match="__class__"):
+        render_plan(plan, BuildOptions(templates=BAD / "templates" / "class-mro"))
