@@ -7,13 +7,16 @@ while each worker loads a folder (and parses its fonts) once.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import os
 import re
 import time
 import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqdocs.derive import subplan_title
@@ -37,6 +40,19 @@ class BuildOptions:
 
     templates: Path | None = None
     font: Path | None = None
+    document_date: date | None = None
+    """Overrides the data's document date (``SOURCE_DATE_EPOCH``), for archives that pin one."""
+
+
+def source_date() -> date | None:
+    """The date of ``SOURCE_DATE_EPOCH`` (UTC), when that variable is set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise UserError(f"SOURCE_DATE_EPOCH「{value}」不是 Unix 時間（秒數）") from None
 
 
 @dataclass(frozen=True)
@@ -136,6 +152,8 @@ def _writer(kind: str, fmt: str) -> Callable[..., bytes]:
 def render(job: Job, options: BuildOptions) -> bytes:
     """The bytes of one job's file."""
     plan = cached_plan(job.folder)
+    if options.document_date is not None:
+        plan = dataclasses.replace(plan, body=plan.body.model_copy(update={"issued": options.document_date}))
     write = _writer(job.kind, job.fmt)
     if job.kind == "subplan":
         assert job.unit is not None
@@ -163,6 +181,17 @@ def build_one(job: Job, options: BuildOptions) -> Outcome:
         return Outcome(job, f"內部錯誤（{type(exc).__name__}: {exc}）；請回報此訊息與資料檔")
     notes = tuple(dict.fromkeys(str(w.message) for w in caught))
     return Outcome(job, None, time.perf_counter() - start, notes)
+
+
+def differing_outputs(jobs: list[Job], options: BuildOptions, scratch: Path) -> list[Path]:
+    """Build ``jobs`` again into ``scratch`` and list the outputs whose bytes differ from the first build."""
+    differ = []
+    for job in jobs:
+        again = dataclasses.replace(job, path=scratch / job.path.name)
+        outcome = build_one(again, options)
+        if not outcome.ok or not job.path.is_file() or again.path.read_bytes() != job.path.read_bytes():
+            differ.append(job.path)
+    return differ
 
 
 def run_jobs(

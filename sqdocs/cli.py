@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from sqdocs.build import (
     KINDS,
     BuildOptions,
     cached_plan,
+    differing_outputs,
     find_folders,
     jobs_for,
     run_jobs,
+    source_date,
 )
 from sqdocs.errors import UserError
 from sqdocs.load import LoadError, has_results, load_plan, load_results
@@ -57,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="輸出格式（預設 docx,pdf；odt 為 OpenDocument）")
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="同時使用的程序數（預設 1）")
+    p.add_argument("--check-reproducible", action="store_true", help="再產生一次並比對，確認每個檔案逐位元組相同")
     p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
     p = sub.add_parser("schema", help="輸出資料檔的 JSON Schema，供編輯器自動完成與即時檢查")
     p.add_argument("-o", "--output", type=Path, default=Path("sqdocs.schema.json"), metavar="FILE",
@@ -156,12 +160,20 @@ def _build(args: argparse.Namespace) -> int:
                 raise
             _print_diagnostics(exc)
             bad += 1
-    options = BuildOptions(templates=args.templates, font=args.font)
+    options = BuildOptions(templates=args.templates, font=args.font, document_date=source_date())
     with progress(len(jobs)) as report:
         outcomes = run_jobs(jobs, options, args.jobs, report)
     failed = [o for o in outcomes if not o.ok]
     if failed:
         print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
+    elif args.check_reproducible:
+        with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
+            differ = differing_outputs(jobs, options, Path(scratch))
+        for path in differ:
+            print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
+        if differ:
+            return EXIT_FAILED
+        print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", file=sys.stderr)
     if bad:
         print(f"{bad} 個資料夾有錯誤，未產生其文件。", file=sys.stderr)
         return EXIT_BAD_INPUT

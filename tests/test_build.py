@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from conftest import SAMPLE
@@ -119,3 +120,41 @@ def test_writer_warnings_travel_with_the_outcome(tmp_path, monkeypatch, capsys):
     with progress(1) as report:
         report(outcomes[0])
     assert "警告：字型缺少「𠀀」" in capsys.readouterr().err
+
+
+def test_check_reproducible(tmp_path, capsys):
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--check-reproducible"]) == 0
+    assert "逐位元組相同" in capsys.readouterr().err
+
+
+def _core_dates(path):
+    import zipfile
+
+    xml = zipfile.ZipFile(path).read("docProps/core.xml").decode()
+    return re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]+)<", xml)
+
+
+def test_source_date_epoch_pins_document_dates(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1546300800")  # 2019-01-01 UTC
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx"]) == 0
+    (docx,) = tmp_path.glob("*.docx")
+    assert all(d.startswith("2019-01-01") for d in _core_dates(docx))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan"]) == 2
+    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
+
+
+def test_same_bytes_in_every_time_zone(tmp_path):
+    import subprocess
+    import sys
+
+    outputs = []
+    for zone in ("UTC", "Asia/Taipei", "America/Los_Angeles"):
+        out = tmp_path / zone.replace("/", "-")
+        env = {**os.environ, "TZ": zone}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        subprocess.run([sys.executable, "-m", "sqdocs.cli", "build", str(SAMPLE), "-o", str(out), "--only", "plan"],
+                       check=True, env=env, capture_output=True)
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert len(outputs[0]) == 2
+    assert outputs[0] == outputs[1] == outputs[2]
