@@ -27,7 +27,7 @@ from sqdocs.forms.common import (
     cell_number,
 )
 from sqdocs.forms.results import load_indicators, planned_indicators
-from sqdocs.load import load_plan, read_subplan, subplan_path
+from sqdocs.load import load_plan, load_subplans, read_subplan, subplan_path
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
 from sqdocs.model.results import Submission
@@ -638,3 +638,17 @@ def test_cell_readers() -> None:
     for bad, message in (("十四", "實際是文字「十四」"), (-1, "不可為負數"), (2.5, "應填整數")):
         with pytest.raises(ValueError, match=message):
             cell_number(bad, whole=True)
+
+
+def test_every_sample_unit_round_trips(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """A form made from each unit's YAML and imported untouched gives back the same model."""
+    plan = load_plan(data_copy)
+    results = load_results(data_copy, plan)[0].submissions
+    subplans = {unit: f.subplan for unit, f in load_subplans(data_copy, plan).items()}
+    forms = [make(data_copy, "results", unit, tmp_path / f"{unit}-results.xlsx") for unit in results]
+    forms += [make(data_copy, "subplan", unit, tmp_path / f"{unit}-subplan.xlsx") for unit in subplans]
+    for form in forms:
+        imported(form, data_copy, capsys)
+    after, warnings = load_results(data_copy, plan)
+    assert after.submissions == results and warnings == []
+    assert {unit: f.subplan for unit, f in load_subplans(data_copy, plan).items()} == subplans
