@@ -104,3 +104,14 @@ def test_font_is_a_cjk_file_on_the_machine() -> None:
 def test_explicit_font_must_exist(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="找不到字型檔"):
         charts.find_font(tmp_path / "none.ttf")
+
+
+def test_end_labels_of_close_values_are_spread_apart() -> None:
+    ends = [(2, 93.5), (2, 93.5), (2, 89.9), None]
+    lift = charts._spread_labels(ends, 80.0, 100.0, charts.TREND_HEIGHT_MM)
+    per_unit = charts.TREND_HEIGHT_MM / 25.4 * 72 * 0.6 / 20.0
+    placed = sorted(v * per_unit + d for (_, v), d in zip(ends[:3], lift[:3], strict=True))
+    assert all(b - a >= charts.TICK_PT * 1.3 - 1e-9 for a, b in zip(placed, placed[1:], strict=False))
+    assert lift[2] == 0.0  # a label clear of the others stays by its point
+    assert lift[0] == -lift[1] != 0  # two equal values: one label above, one below
+    assert lift[3] == 0.0

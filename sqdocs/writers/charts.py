@@ -135,6 +135,9 @@ def _trend(ax, chart: ChartData) -> None:  # type: ignore[no-untyped-def]
     highest = {
         x: max((s.values[x] for s in chart.series if s.values[x] is not None), default=None) for x in positions
     }
+    # Many lines carry only their last value, beside the line end; close values are spread apart.
+    ends = [next(((x, v) for x, v in reversed(list(enumerate(s.values))) if v is not None), None) for s in chart.series]
+    lift = _spread_labels(ends, bottom, top, chart_size_mm(chart)[1])
     for k, series in enumerate(chart.series):
         colour = _COLOURS[k % 6]
         points = [(x, v, t) for x, v, t in zip(positions, series.values, series.texts, strict=True) if v is not None]
@@ -144,7 +147,7 @@ def _trend(ax, chart: ChartData) -> None:  # type: ignore[no-untyped-def]
         )
         for x, y, text in points if label_all else points[-1:]:
             if not label_all:
-                offset, ha, va = (8, 0), "left", "center"
+                offset, ha, va = (8, lift[k]), "left", "center"
             elif y >= (highest[x] or y):
                 offset, ha, va = (0, 7), "center", "bottom"
             else:
@@ -160,6 +163,35 @@ def _trend(ax, chart: ChartData) -> None:  # type: ignore[no-untyped-def]
     if len(chart.series) > 1:
         fig = ax.get_figure()
         fig.legend(loc="outside lower center", ncols=2, frameon=False)
+
+
+def _spread_labels(
+    ends: list[tuple[int, float] | None], bottom: float, top: float, height_mm: float
+) -> list[float]:
+    """Vertical offsets (pt) that keep labels at the same x at least a line apart: labels that
+    would touch are stacked a line apart, centred on their points; the others stay put. The plot
+    area is taken as about 60 % of the chart's height."""
+    points_per_unit = height_mm / _MM_PER_INCH * 72 * 0.6 / (top - bottom)
+    gap = TICK_PT * 1.3
+    lift = [0.0] * len(ends)
+
+    def span(group: list[tuple[float, int]]) -> tuple[float, float]:
+        centre = sum(y for y, _ in group) / len(group)
+        half = (len(group) - 1) / 2 * gap
+        return centre - half, centre + half
+
+    for x in sorted({end[0] for end in ends if end is not None}):
+        groups: list[list[tuple[float, int]]] = []
+        for y, k in sorted((end[1] * points_per_unit, k) for k, end in enumerate(ends) if end and end[0] == x):
+            groups.append([(y, k)])
+            while len(groups) > 1 and span(groups[-2])[1] + gap > span(groups[-1])[0]:
+                last = groups.pop()
+                groups[-1] += last
+        for group in groups:
+            low = span(group)[0]
+            for i, (y, k) in enumerate(group):
+                lift[k] = low + i * gap - y
+    return lift
 
 
 def _bars(ax, chart: ChartData) -> None:  # type: ignore[no-untyped-def]
