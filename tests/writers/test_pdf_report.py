@@ -339,3 +339,17 @@ def test_a_character_no_font_has_is_reported(plan: Plan, report: CompiledReport)
     messages = [str(w.message) for w in caught if issubclass(w.category, MissingGlyphWarning)]
     assert len(messages) == 1
     assert "U+10FFFD" in messages[0] and point.name in messages[0] and contribution.unit in messages[0]
+
+
+def test_checkboxes_come_from_dejavu_when_no_cjk_face_has_them() -> None:
+    ukai = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not (ukai.is_file() and dejavu.is_file()):
+        pytest.skip("fonts-arphic-ukai or fonts-dejavu-core is not installed")
+    main_ref = pdf_fonts.FontRef(ukai, 2)  # AR PL UKai TW has no ☐ ☑
+    refs = [r for r in pdf_fonts.fallback_candidates(main_ref) if r.path.parent == dejavu.parent]
+    fonts = pdf_fonts.FontSet(pdf_fonts.load(main_ref), tuple(refs))
+    for mark in (CHECKED, UNCHECKED):
+        chosen = fonts.font_for(mark)
+        assert chosen is not None and chosen != fonts.main
+        assert pdf_fonts.has_glyph(chosen, mark)

@@ -32,6 +32,7 @@ INSTALL_HINT = (
 _CNS = Path("/usr/share/fonts/truetype/cns11643")
 _ARPHIC = Path("/usr/share/fonts/truetype/arphic")
 _HANAZONO = Path("/usr/share/fonts/truetype/hanazono")
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def kai_candidates() -> list[FontRef]:
 
 
 def fallback_candidates(main: FontRef) -> list[FontRef]:
-    """Fonts asked, in order, for a character the main face lacks: Kai faces first, then Mincho."""
+    """Fonts asked, in order, for a character the main face lacks: Kai faces first, then Mincho,
+    last DejaVu Sans for symbols."""
     tw_kai_dir = main.path.parent if main.path.name.startswith("TW-Kai") else _CNS
     refs = [
         FontRef(tw_kai_dir / "TW-Kai-98_1.ttf"),
@@ -80,6 +82,7 @@ def fallback_candidates(main: FontRef) -> list[FontRef]:
         FontRef(_HANAZONO / "HanaMinA.ttf"),
         FontRef(_HANAZONO / "HanaMinB.ttf"),
         FontRef(_ARPHIC / "uming.ttc", 2),  # AR PL UMing TW
+        FontRef(_DEJAVU / "DejaVuSans.ttf"),  # symbols every Linux has: ☐ ☑ when no CJK face has them
     ]
     return [r for r in refs if r != main]
 
