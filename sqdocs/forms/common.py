@@ -121,6 +121,7 @@ LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
 HEADER_FILL = PatternFill("solid", fgColor="D0D0D0")
 FILL_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")  # headers of the columns to fill: light blue
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+REFERENCE_SIZE = 10  # the bureau's long texts, only read: a point smaller keeps rows (and the printout) short
 CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
 ROC_DATE_FORMAT = '[$-404]e"年"m"月"d"日"'  # shows 107年6月30日 in Excel and LibreOffice
 
@@ -146,16 +147,16 @@ def text_units(text: str) -> float:
     return sum(2.1 if unicodedata.east_asian_width(c) in "WFA" else 1.1 for c in text)
 
 
-def lines_needed(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide."""
-    usable = max(width - 1.5, 1.0)
+def lines_needed(text: str, width: float, size: float = 11) -> int:
+    """How many lines ``text`` in ``size`` pt wraps to in a column ``width`` characters wide."""
+    usable = max(width - 1.5, 1.0) * 11 / size
     return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
 
 
-def put(cell: Cell, value: Any, *, fill: bool, center: bool = False, bold: bool = False) -> Cell:
+def put(cell: Cell, value: Any, *, fill: bool, center: bool = False, bold: bool = False, size: float = 11) -> Cell:
     """Write ``value`` and style the cell: locked and shaded, or unlocked for the clerk."""
     cell.value = value
-    cell.font = Font(name=FONT_NAME, size=11, bold=bold)
+    cell.font = Font(name=FONT_NAME, size=size, bold=bold)
     cell.border = BORDER
     cell.alignment = CENTER if center else WRAP_TOP
     cell.protection = Protection(locked=not fill)
@@ -187,12 +188,13 @@ def sheet_heading(ws: Worksheet, columns: Sequence[Column], title: str, note: st
 
 def fit_row(ws: Worksheet, row: int, columns: Sequence[Column], minimum: int = 1) -> None:
     """Set the row tall enough for its wrapped text (at least ``minimum`` lines, room to write)."""
-    lines = minimum
+    height = LINE_HEIGHT * minimum
     for i, col in enumerate(columns, 1):
-        value = ws.cell(row, i).value
-        if value is not None and not (isinstance(value, str) and value.startswith("=")):
-            lines = max(lines, lines_needed(display(value), col.width))
-    ws.row_dimensions[row].height = min(LINE_HEIGHT * lines + 4, 409)  # 409 pt: Excel's tallest row
+        cell = ws.cell(row, i)
+        if cell.value is not None and not (isinstance(cell.value, str) and cell.value.startswith("=")):
+            size = cell.font.size or 11
+            height = max(height, LINE_HEIGHT * size / 11 * lines_needed(display(cell.value), col.width, size))
+    ws.row_dimensions[row].height = min(height + 4, 409)  # 409 pt: Excel's tallest row
 
 
 def display(value: Any) -> str:

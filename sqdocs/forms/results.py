@@ -24,6 +24,7 @@ from sqdocs.errors import UserError
 from sqdocs.forms.common import (
     COUNT_UNITS,
     FIRST_ROW,
+    REFERENCE_SIZE,
     ROC_DATE_FORMAT,
     CellMap,
     CellProblem,
@@ -270,8 +271,9 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
         put(ws.cell(row, C_DIM), ref.dimension.name, fill=False)
         put(ws.cell(row, C_ITEM), ref.item.name, fill=False)
         put(ws.cell(row, C_POINT), ref.point.name, fill=False)
-        put(ws.cell(row, C_BUREAU), "\n".join(f"{i}. {p}" for i, p in enumerate(ref.point.practices, 1)), fill=False)
-        put(ws.cell(row, C_CHECK), entries, fill=False)
+        bureau = "\n".join(f"{i}. {p}" for i, p in enumerate(ref.point.practices, 1))
+        put(ws.cell(row, C_BUREAU), bureau, fill=False, size=REFERENCE_SIZE)
+        put(ws.cell(row, C_CHECK), entries, fill=False, size=REFERENCE_SIZE)
         put(ws.cell(row, C_OUTCOME), result.outcome if result else None, fill=True)
         fit_row(ws, row, COLUMNS, minimum=4)
         layout.append([row, *ref.key])
@@ -299,7 +301,7 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
         put(iws.cell(row, I_NO), n, fill=False, center=True)
         put(iws.cell(row, I_POINT), ref.point.name, fill=False)
         put(iws.cell(row, I_NAME), ind.name, fill=False)
-        put(iws.cell(row, I_HOW), _how(ind), fill=False)
+        put(iws.cell(row, I_HOW), _how(ind), fill=False, size=REFERENCE_SIZE)
         put(iws.cell(row, I_UNIT), ind.unit, fill=False, center=True)
         put(iws.cell(row, I_FIRST), _number(first), fill=True, center=True)
         takes_second = ind.kind == "ratio" or ind.aggregate == "mean"

@@ -22,6 +22,7 @@ from sqdocs.check import check_subplan
 from sqdocs.derive import PRECINCT_SUB_UNITS, _entry_lines, _header, _scalar, subplan_title
 from sqdocs.forms.common import (
     FIRST_ROW,
+    REFERENCE_SIZE,
     ROC_DATE_FORMAT,
     CellMap,
     CellProblem,
@@ -147,7 +148,7 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
         put(ws.cell(row, COL_DIM), ref.dimension.name, fill=False)
         put(ws.cell(row, COL_ITEM), ref.item.name, fill=False)
         put(ws.cell(row, COL_POINT), ref.point.name, fill=False)
-        put(ws.cell(row, COL_BUREAU), bureau, fill=False)
+        put(ws.cell(row, COL_BUREAU), bureau, fill=False, size=REFERENCE_SIZE)
         put(ws.cell(row, COL_PRACTICES), "\n".join(entry.practices) if entry and entry.practices else None, fill=True)
         put(ws.cell(row, COL_DEADLINE), entry.deadline if entry else None, fill=True, center=True)
         ws.cell(row, COL_DEADLINE).number_format = ROC_DATE_FORMAT  # a date typed later shows as 107年6月30日
