@@ -432,6 +432,11 @@ def test_report_embeds_its_charts_and_photos_as_pictures(report, report_odt):
         png = report_odt.zip.read(frame.find(q("draw:image")).get(q("xlink:href")))
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         assert struct.unpack(">II", png[16:24])[0] > 1000  # drawn for print, not a thumbnail
+    assert len({f.get(q("draw:name")) for f in frames}) == len(frames)  # unique, as office suites want
+    photos = [f for f in frames if f.get(q("draw:name")).startswith("照片 ")]
+    assert [f.findtext(q("svg:title")) for f in photos] == [
+        e.title for p in report.points() for c in p.contributions for e in c.evidence if e.kind == "照片"
+    ]
     captions = report_odt.styled(S.CAPTION)
     assert captions == [f"圖 {n} {c.title}" for n, c in enumerate(report.charts, 1)]
 

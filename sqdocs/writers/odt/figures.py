@@ -38,8 +38,11 @@ def chart(doc: Document, chart_data: ChartData, n: int, font: Path | None) -> No
     doc.paragraph(S.CAPTION, figure_caption(n, chart_data.title))
 
 
-def photo(doc: Document, path: Path | None, width_mm: float, name: str) -> etree._Element | None:
-    """A paragraph holding an evidence photo (PNG or JPEG) ``width_mm`` wide; None if it cannot be read."""
+def photo(doc: Document, path: Path | None, width_mm: float, title: str) -> etree._Element | None:
+    """A paragraph holding an evidence photo (PNG or JPEG) ``width_mm`` wide; None if it cannot be read.
+
+    The frame is named 照片 n (office suites want frame names unique); ``title`` is its alt text.
+    """
     if path is None or not path.is_file():
         return None  # the loader has warned about it
     try:
@@ -52,7 +55,7 @@ def photo(doc: Document, path: Path | None, width_mm: float, name: str) -> etree
         return None
     stored = doc.picture(data, media_type, "photo-")
     paragraph = xml.paragraph(S.TABLE_TEXT)
-    paragraph.append(doc.frame(stored, width_mm, width_mm * px_h / px_w, name, name))
+    paragraph.append(doc.frame(stored, width_mm, width_mm * px_h / px_w, doc.next_name("照片 "), title))
     return paragraph
 
 
