@@ -67,7 +67,7 @@ NOT_FOR_A_SCHEMA = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(p.name for p in BAD.iterdir() if p.is_dir() and not p.name.startswith("_")))
+@pytest.mark.parametrize("case", sorted(p.name for p in BAD.iterdir() if p.is_dir() and p.name[0] != "_" and p.name != "templates"))
 def test_schema_rejects_broken_fixture(case):
     if case in NOT_FOR_A_SCHEMA:
         pytest.skip("needs sqdocs validate, not a schema")
