@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -353,3 +354,23 @@ def test_checkboxes_come_from_dejavu_when_no_cjk_face_has_them() -> None:
         chosen = fonts.font_for(mark)
         assert chosen is not None and chosen != fonts.main
         assert pdf_fonts.has_glyph(chosen, mark)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str) -> None:
+    from PIL import Image
+
+    from sqdocs.writers.pdf import figures
+
+    path = tmp_path / f"photo.{fmt.lower()}"
+    Image.new("RGB", (4000, 3000), (120, 160, 200)).save(path, format=fmt)
+    flow = figures.photo(path, 170.0)
+    assert flow is not None and abs(flow.drawWidth - 170) < 1e-6 and abs(flow.drawHeight - 127.5) < 1e-6
+    with Image.open(path) as img:
+        data, size = figures._scaled(img, path, 170.0)
+    with Image.open(io.BytesIO(data)) as embedded:
+        assert embedded.format == fmt
+        assert embedded.size == size == (round(170 / 72 * figures.PHOTO_DPI), 354)
+    assert figures.photo(tmp_path / "missing.jpg", 170.0) is None
+    (tmp_path / "fake.jpg").write_bytes(b"GIF89a not a photo")
+    assert figures.photo(tmp_path / "fake.jpg", 170.0) is None

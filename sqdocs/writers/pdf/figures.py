@@ -55,7 +55,11 @@ def _scaled(img: PILImage.Image, path: Path, width: float) -> tuple[bytes, tuple
     if img.width <= limit:
         return path.read_bytes(), img.size
     size = (limit, max(1, round(img.height * limit / img.width)))
-    small = img.convert("RGB").resize(size, PILImage.Resampling.LANCZOS)
     out = io.BytesIO()
-    small.save(out, format="JPEG", quality=85, optimize=False, progressive=False)
+    if img.format == "JPEG":  # a camera's photo stays a JPEG …
+        small = img.convert("RGB").resize(size, PILImage.Resampling.LANCZOS)
+        small.save(out, format="JPEG", quality=85, optimize=False, progressive=False)
+    else:  # … and a screenshot a PNG, without JPEG's smudges around text
+        small = img.convert("RGBA" if "A" in img.getbands() else "RGB").resize(size, PILImage.Resampling.LANCZOS)
+        small.save(out, format="PNG", optimize=False)
     return out.getvalue(), size
