@@ -33,4 +33,4 @@ class Fragment(BlockItemContainer):
 
     def __html__(self) -> str:
         # Jinja (with autoescape) inserts an object's __html__ as markup, unescaped.
-        return oxml.inner_xml(self._element)
+        return oxml.protect_braces(oxml.inner_xml(self._element))

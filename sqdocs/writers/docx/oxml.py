@@ -275,6 +275,15 @@ def paragraph_texts(root: etree._Element):
 # ---- fragments --------------------------------------------------------------------
 
 
+def protect_braces(xml: str) -> str:
+    """Braces as character references, so docxtpl's clean-up after rendering cannot touch data.
+
+    docxtpl turns ``{_{`` into ``{{`` (and ``}_}``, ``{_%``, ``%_}`` likewise) in the rendered
+    XML, which would change text such as 「{_{」 in the data; ``&#123;`` reads back as ``{``.
+    """
+    return xml.replace("{", "&#123;").replace("}", "&#125;")
+
+
 def inner_xml(element: etree._Element) -> str:
     """The children of ``element`` as XML text, to splice into the template's body."""
     if len(element) == 0:

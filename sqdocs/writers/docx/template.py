@@ -21,6 +21,7 @@ from docx.styles.style import BaseStyle
 from docxtpl import DocxTemplate
 from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateNotFound, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
 
 from sqdocs.errors import UserError
 from sqdocs.writers import layout
@@ -159,7 +160,7 @@ class WordTemplate:
         # An empty loader: {% include %} and {% import %} cannot reach the file system.
         env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}))
         try:
-            self._template.render(context, jinja_env=env, autoescape=True)
+            self._template.render(_as_markup(context), jinja_env=env, autoescape=True)
         except TemplateError as exc:
             raise UserError(f"{self.path}：{self._explain(exc)}") from None
         doc = self._template.docx  # get_docx() would reload the unrendered file
@@ -168,6 +169,17 @@ class WordTemplate:
         buffer = io.BytesIO()
         self._template.save(buffer)
         return package.normalise(buffer.getvalue(), properties.day)
+
+
+def _as_markup(value):
+    """Every text of the context escaped for XML once, with its braces protected (oxml.protect_braces)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(oxml.protect_braces(str(escape(value))))
+    if isinstance(value, dict):
+        return {k: _as_markup(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_markup(v) for v in value]
+    return value
 
 
 def _tag_at_error(exc: TemplateError) -> str | None:
