@@ -14,13 +14,12 @@ import docx
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from writers.pdfcheck import extract, require_kai_font
 
 from sqdocs.build import BuildOptions
 from sqdocs.load import load_plan
 from sqdocs.writers.docx import render_plan as render_docx
 from sqdocs.writers.pdf import render_plan as render_pdf
-
-from writers.pdfcheck import extract, require_kai_font
 
 EXAMPLES = int(os.environ.get("SQDOCS_HYPOTHESIS_EXAMPLES", "12"))
 
