@@ -23,11 +23,11 @@ from sqdocs.writers.pdf import render_plan as render_pdf
 
 EXAMPLES = int(os.environ.get("SQDOCS_HYPOTHESIS_EXAMPLES", "12"))
 
-# What a clerk may type: ASCII, the CJK block (every character has a glyph in some installed
+# What a clerk may type: ASCII, the original CJK block (every character has a glyph in some installed
 # font), CJK and full-width punctuation, accented Latin, and a few Extension B name characters.
 PIECES = st.one_of(
     st.characters(min_codepoint=0x21, max_codepoint=0x7E),
-    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),  # Unicode 1.1: in every CJK font
     st.sampled_from(list("，。、；：！？「」『』（）《》…—　")),
     st.sampled_from(list("éüñçÅ")),
     st.sampled_from(["𡘙", "𠀀", "𪚥", "𠮷"]),
