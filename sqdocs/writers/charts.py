@@ -8,6 +8,7 @@ timestamp or software name in the PNG, a fixed font file.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable
 from pathlib import Path
@@ -81,8 +82,15 @@ def chart_size_mm(chart: ChartData) -> tuple[float, float]:
 
 
 def render_chart(chart: ChartData, *, font: Path | None = None, dpi: int = DPI) -> bytes:
-    """One chart as PNG bytes."""
-    family = _family(find_font(font))
+    """One chart as PNG bytes (drawn once per process for the same chart, font and resolution)."""
+    return _render_cached(chart.model_dump_json(), find_font(font), dpi)
+
+
+# A report built as .docx, .pdf and .odt shows the same charts: draw each once.
+@functools.lru_cache(maxsize=32)
+def _render_cached(chart_json: str, font: Path, dpi: int) -> bytes:
+    chart = ChartData.model_validate_json(chart_json)
+    family = _family(font)
     width, height = chart_size_mm(chart)
     with matplotlib.rc_context():
         matplotlib.rcdefaults()  # ignore any matplotlibrc of the machine

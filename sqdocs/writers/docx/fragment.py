@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.shared import Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from sqdocs.writers.docx import oxml
 
@@ -22,6 +24,22 @@ class Fragment(BlockItemContainer):
     def __init__(self, document: Document, styles: dict[str, BaseStyle]):
         super().__init__(OxmlElement("w:body"), document)
         self._styles = styles
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self._default_style_id = default.style_id if default is not None else None
+
+    def add_paragraph(self, text: str = "", style: BaseStyle | None = None) -> Paragraph:  # type: ignore[override]
+        paragraph = super().add_paragraph(text)
+        if style is not None:
+            self.set_style(paragraph, style)
+        return paragraph
+
+    def set_style(self, paragraph: Paragraph, style: BaseStyle) -> None:
+        """Give ``paragraph`` a style of the template.
+
+        python-docx's ``paragraph.style = …`` searches every style for the default on each
+        call, which took most of the time of building a large table.
+        """
+        paragraph._p.style = None if style.style_id == self._default_style_id else style.style_id
 
     def style(self, name: str) -> BaseStyle:
         """The template's style ``name`` (see ``styles.find``)."""

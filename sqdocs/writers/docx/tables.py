@@ -87,7 +87,7 @@ class AnnexTable:
         """One paragraph per block in ``cell``; an empty cell keeps one empty paragraph."""
         paragraphs = [cell.paragraphs[0]] + [cell.add_paragraph() for _ in blocks[1:]]
         for paragraph, (style, content) in zip(paragraphs, blocks or [(S.TABLE_TEXT, "")], strict=True):
-            paragraph.style = self.doc.style(style)
+            self.doc.set_style(paragraph, self.doc.style(style))
             if content:
                 paragraph.add_run(content)
 

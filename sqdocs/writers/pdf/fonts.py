@@ -204,8 +204,41 @@ def load(ref: FontRef) -> str:
         raise UserError(f"{path}：無法使用此字型（{exc}）。{INSTALL_HINT}") from None
     except OSError as exc:
         raise UserError(f"{path}：無法讀取字型檔（{exc.strerror or exc}）。") from None
+    _read_glyphs_in_place(font.face)
     pdfmetrics.registerFont(font)
     return name
+
+
+class _GlyphTable:
+    """The 'glyf' table as a view: slicing out one glyph copies only that glyph.
+
+    reportlab copies the whole table (50 MB for TW-Kai) for every subset of every document.
+    """
+
+    __slots__ = ("_view",)
+
+    def __init__(self, view: memoryview):
+        self._view = view
+
+    def __getitem__(self, key):
+        part = self._view[key]
+        return bytes(part) if isinstance(part, memoryview) else part
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+
+def _read_glyphs_in_place(face) -> None:
+    whole = memoryview(face._ttf_data)
+    get_table = face.get_table
+
+    def table(tag: str):
+        if tag == "glyf":
+            pos, length = face.get_table_pos(tag)
+            return _GlyphTable(whole[pos : pos + length])
+        return get_table(tag)
+
+    face.get_table = table
 
 
 def _user_ref(path: Path) -> FontRef:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -35,9 +36,24 @@ class CJKParagraph(Paragraph):
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
             return self.blPara  # the first half of a split keeps the lines it was cut with
         widths = maxWidths if isinstance(maxWidths, list | tuple) else [maxWidths]
+        # Tables measure a cell several times at the same width; the lines do not change.
+        key = tuple(widths)
+        cached = getattr(self, "_sqdocs_lines", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        lines_of = self._break(widths)
+        self._sqdocs_lines = (key, lines_of)
+        return lines_of
+
+    def _break(self, widths):
         style = self.style
-        units = [cjkU(ch, f, "utf8") for f in self.frags for ch in getattr(f, "text", "")]
-        if not units:
+        chars, char_widths, owners = [], [], []
+        for frag in self.frags:
+            for ch in getattr(frag, "text", ""):
+                chars.append(ch)
+                char_widths.append(_char_width(ch, frag))
+                owners.append(frag)
+        if not chars:
             return ParaLines(
                 kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
                 lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize,
@@ -45,16 +61,42 @@ class CJKParagraph(Paragraph):
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         bounds = auto not in ("", "off")
         lines = []
-        for k, ln in enumerate(fit_lines("".join(units), [u.width for u in units], widths)):
+        for k, ln in enumerate(fit_lines("".join(chars), char_widths, widths)):
             limit = widths[min(k, len(widths) - 1)]
-            lines.append(
-                makeCJKParaLine(units[ln.start : ln.end], limit, ln.width, limit - ln.width, False, bounds)
-            )
+            runs = _runs(chars, owners, ln.start, ln.end)
+            lines.append(makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, bounds))
         return ParaLines(kind=1, lines=lines)
 
     def _get_split_blParaFunc(self):
         # reportlab's joiner adds a space at every line end (right for Latin, wrong for Chinese).
         return _frags_of_lines
+
+
+def _char_width(ch: str, frag) -> float:
+    if hasattr(frag, "cbDefn"):
+        return cjkU(ch, frag, "utf8").width
+    return _glyph_width(ch, frag.fontName, frag.fontSize)
+
+
+@functools.lru_cache(maxsize=65536)
+def _glyph_width(ch: str, font: str, size: float) -> float:
+    return stringWidth(ch, font, size)
+
+
+def _runs(chars: list[str], owners: list, start: int, end: int) -> list:
+    """The characters of one line as one unit per run of the same fragment.
+
+    makeCJKParaLine merges units of the same fragment anyway; handing it runs instead of
+    single characters gives the same line without comparing every pair of characters.
+    """
+    runs, i = [], start
+    while i < end:
+        j = i + 1
+        while j < end and owners[j] is owners[i] and not hasattr(owners[i], "cbDefn"):
+            j += 1
+        runs.append(cjkU("".join(chars[i:j]), owners[i], "utf8"))
+        i = j
+    return runs
 
 
 def _frags_of_lines(bl_para, start: int, stop: int) -> list:
