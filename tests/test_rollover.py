@@ -52,6 +52,11 @@ def test_rollover_marks_what_must_be_re_entered(data_copy, capsys):
     assert plan.body.period.start.year == 2019
     assert plan.roster.title == "基隆市警察局 108 年度「推動提升服務品質」考核小組編組表"
     assert MARKER in (target / "README.md").read_text(encoding="utf-8")
+    out = data_copy.parent / "out"
+    assert main(["build", str(target), "-o", str(out), "--only", "plan"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "基隆市警察局108年度提升服務品質執行計畫.docx", "基隆市警察局108年度提升服務品質執行計畫.pdf",
+    ]
 
 
 def test_rollover_keeps_comments_and_layout(data_copy):
