@@ -70,8 +70,8 @@ def check_date_in_period(doc: YamlDoc, loc: Loc, day: date, body: PlanBody, what
         )
 
 
-def check_annex1(doc: YamlDoc, annex: Annex1, units: UnitRegistry, body: PlanBody) -> Iterator[Diagnostic]:
-    dims = annex.dimensions
+def _unique_outline_names(doc: YamlDoc, dims) -> Iterator[Diagnostic]:
+    """Dimension names are unique; item names within a dimension; point names within their parent."""
     yield from unique_names(doc, ((("dimensions", di, "name"), d.name) for di, d in enumerate(dims)), "評核構面")
     for di, dim in enumerate(dims):
         base: Loc = ("dimensions", di)
@@ -82,12 +82,18 @@ def check_annex1(doc: YamlDoc, annex: Annex1, units: UnitRegistry, body: PlanBod
             doc, (((*base, "points", pi, "name"), p.name) for pi, p in enumerate(dim.points)), "評核重點"
         )
         for ii, item in enumerate(dim.items):
-            iloc = (*base, "items", ii)
             yield from unique_names(
-                doc, (((*iloc, "points", pi, "name"), p.name) for pi, p in enumerate(item.points)), "評核重點"
+                doc, (((*base, "items", ii, "points", pi, "name"), p.name) for pi, p in enumerate(item.points)),
+                "評核重點",
             )
+
+
+def check_annex1(doc: YamlDoc, annex: Annex1, units: UnitRegistry, body: PlanBody) -> Iterator[Diagnostic]:
+    yield from _unique_outline_names(doc, annex.dimensions)
+    for di, dim in enumerate(annex.dimensions):
+        for ii, item in enumerate(dim.items):
             for pi, point in enumerate(item.points):
-                ploc = (*iloc, "points", pi)
+                ploc = ("dimensions", di, "items", ii, "points", pi)
                 yield from check_unit_refs(
                     doc, (((*ploc, "units", ui), u) for ui, u in enumerate(point.units)), units, "承辦單位"
                 )
@@ -96,19 +102,4 @@ def check_annex1(doc: YamlDoc, annex: Annex1, units: UnitRegistry, body: PlanBod
 
 
 def check_annex2(doc: YamlDoc, annex: Annex2) -> Iterator[Diagnostic]:
-    dims = annex.dimensions
-    yield from unique_names(doc, ((("dimensions", di, "name"), d.name) for di, d in enumerate(dims)), "評核構面")
-    for di, dim in enumerate(dims):
-        base: Loc = ("dimensions", di)
-        yield from unique_names(
-            doc, (((*base, "items", ii, "name"), it.name) for ii, it in enumerate(dim.items)), "評核項目"
-        )
-        yield from unique_names(
-            doc, (((*base, "points", pi, "name"), p.name) for pi, p in enumerate(dim.points)), "評核重點"
-        )
-        for ii, item in enumerate(dim.items):
-            yield from unique_names(
-                doc,
-                ((((*base, "items", ii, "points", pi, "name")), p.name) for pi, p in enumerate(item.points)),
-                "評核重點",
-            )
+    yield from _unique_outline_names(doc, annex.dimensions)
