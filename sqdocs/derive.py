@@ -230,17 +230,24 @@ def subplan_skeleton(plan: Plan, unit: str) -> str:
     lines = _header(plan, unit, len(refs)) + _sub_unit_lines(plan, unit)
     lines.append("# 評核重點：依本局計畫附件 1 的順序")
     lines.append("points:")
+    for ref, headings in with_headings(refs):
+        lines += headings + _entry_lines(ref)
+    return "\n".join(lines) + "\n"
+
+
+def with_headings(refs: Sequence[PointRef]):
+    """Each point with the comment lines that open it: a blank line, and the dimension's and
+    item's headings where they change (the layout every generated subplan file shares)."""
     dimension = item = None
     for ref in refs:
-        lines.append("")
+        lines = [""]
         if ref.dimension.name != dimension:
             dimension, item = ref.dimension.name, None
             lines += [f"  # ══ {ref.dimension.caption} ══", ""]
         if ref.item.name != item:
             item = ref.item.name
             lines.append(f"  # ── 評核項目：{item} ──")
-        lines += _entry_lines(ref)
-    return "\n".join(lines) + "\n"
+        yield ref, lines
 
 
 # ---- update: insert lines, never rewrite the unit's text -------------------------------

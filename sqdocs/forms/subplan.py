@@ -19,7 +19,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from sqdocs.check import check_subplan
-from sqdocs.derive import PRECINCT_SUB_UNITS, _entry_lines, _header, _scalar, subplan_title
+from sqdocs.derive import (
+    PRECINCT_SUB_UNITS,
+    _entry_lines,
+    _header,
+    _scalar,
+    subplan_title,
+    with_headings,
+)
 from sqdocs.forms.common import (
     FIRST_ROW,
     REFERENCE_SIZE,
@@ -360,16 +367,9 @@ def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
         for group in data["sub_groups"]:
             lines += [f"  - name: {_scalar(group['name'])}", f"    members: {_flow(group['members'])}"]
     lines += ["", "# 評核重點：依本局計畫附件 1 的順序", "points:"]
-    dimension = item = None
-    for entry in data["points"]:
-        ref = refs[(entry["dimension"], entry["item"], entry["point"])]
-        lines.append("")
-        if ref.dimension.name != dimension:
-            dimension, item = ref.dimension.name, None
-            lines += [f"  # ══ {ref.dimension.caption} ══", ""]
-        if ref.item.name != item:
-            item = ref.item.name
-            lines.append(f"  # ── 評核項目：{item} ──")
+    entries = [(refs[(e["dimension"], e["item"], e["point"])], e) for e in data["points"]]
+    for (ref, headings), (_, entry) in zip(with_headings([r for r, _ in entries]), entries, strict=True):
+        lines += headings
         skeleton = _entry_lines(ref)
         slot = next(i for i, line in enumerate(skeleton) if line.lstrip().startswith("practices:"))
         pad = skeleton[slot][: len(skeleton[slot]) - len(skeleton[slot].lstrip())]
