@@ -13,11 +13,6 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from sqdocs.errors import UserError
 from sqdocs.report.model import ChartData, CompiledReport
 
@@ -70,6 +65,8 @@ def find_font(font: Path | None = None) -> Path:
 
 
 def _family(path: Path) -> str:
+    from matplotlib import font_manager
+
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
 
@@ -92,6 +89,11 @@ def _render_cached(chart_json: str, font: Path, dpi: int) -> bytes:
     chart = ChartData.model_validate_json(chart_json)
     family = _family(font)
     width, height = chart_size_mm(chart)
+    # Imported here: matplotlib takes a third of a second to import, and only reports need it.
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context():
         matplotlib.rcdefaults()  # ignore any matplotlibrc of the machine
         matplotlib.rcParams.update(_RC)
