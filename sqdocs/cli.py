@@ -287,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"錯誤：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # a folder that cannot be created, a full disk, no permission
+        where = exc.filename or ""
+        print(f"錯誤：無法寫入或讀取 {where}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("已中斷；未完成的檔案沒有寫入。", file=sys.stderr)
         return 130

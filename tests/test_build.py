@@ -158,3 +158,11 @@ def test_same_bytes_in_every_time_zone(tmp_path):
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert len(outputs[0]) == 2
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["export", str(SAMPLE), "-o", str(blocker / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "無法寫入" in err and "Traceback" not in err
