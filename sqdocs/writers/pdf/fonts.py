@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import zlib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -87,6 +88,20 @@ def fallback_candidates(main: FontRef) -> list[FontRef]:
     return [r for r in refs if r != main]
 
 
+class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
+    """Flate at level 1 for embedded font programs.
+
+    Compressing the glyphs took a third of the time of a plan PDF at zlib's default level;
+    level 1 takes a third of that for files about 10 % larger (the plan: 0.81 → 0.89 MB).
+    """
+
+    def encode(self, text):
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 1)
+
+
+_FAST_FLATE = _FastFlate()
+
+
 class _TTFont(TTFont):
     """TTFont whose ToUnicode map is right for characters outside the BMP.
 
@@ -116,6 +131,9 @@ class _TTFont(TTFont):
                 cmap.filters = [pdfdoc.PDFZCompress]
             pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_font_name)
             pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_font_name, subset)
+            font_file = doc.idToObject.get(f"fontFile:{self.face.filename}({base_font_name})")
+            if font_file is not None and font_file.filters:
+                font_file.filters = [_FAST_FLATE]
             doc.Reference(pdf_font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
         del self.state[doc]
