@@ -171,6 +171,8 @@ def subplan_annex_title(plan: Plan, subplan: Subplan) -> str:
 
 REPORT_SECTION_TITLES = ("績效摘要", "各評核構面執行成果", "圖表", "組織診斷檢核結果")
 REPORT_APPENDIX_HEADING = "附錄、未填報項目"
+SAMPLE_DATA_NOTE = "（本報告數據為範例資料，非真實統計）"
+"""Printed under the title of a report built from data marked ``sample: true``."""
 REPORT_EXCLUSIONS_HEADING = "未列入全局計算之單位數據"
 NO_FIGURE = "—"
 

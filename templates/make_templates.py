@@ -215,6 +215,9 @@ def write_body(doc) -> None:
 def write_report_body(doc) -> None:
     """The report's tags: each section is a heading, an optional sentence and a generated body."""
     doc.add_paragraph("{{ title }}", S.TITLE)
+    doc.add_paragraph("{%p if note %}")
+    doc.add_paragraph("{{ note }}", S.BODY).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for section in sections %}")
     doc.add_paragraph("{%p if section.new_page %}")
     doc.add_paragraph("{{ section.heading }}", S.HEADING_1).paragraph_format.page_break_before = True

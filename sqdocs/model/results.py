@@ -114,6 +114,7 @@ class ChartDef(Record):
 class IndicatorSet(Record):
     """indicators.yaml: every indicator and the charts of the report."""
 
+    sample: bool = Field(False, description="範例資料：true 時績效報告在標題下註明「本報告數據為範例資料，非真實統計」")
     indicators: list[Indicator] = Field(min_length=1, description="量化指標")
     charts: list[ChartDef] = Field(default_factory=list, description="績效報告的圖表")
 

@@ -79,6 +79,7 @@ def compile_report(plan: Plan, results: ResultSet) -> CompiledReport:
         agency=plan.agency,
         year=plan.year,
         title=report_title(plan),
+        sample=results.indicators.sample,
         indicators=figures,
         dimensions=dimensions,
         checklist=_checklist_tree(plan, marks),

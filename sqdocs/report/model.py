@@ -239,6 +239,7 @@ class CompiledReport(Record):
     agency: str
     year: int
     title: str
+    sample: bool = Field(False, description="範例資料（indicators.yaml 的 sample）：報告須註明非真實統計")
     indicators: list[IndicatorFigure] = Field(description="量化指標，依 indicators.yaml 順序")
     dimensions: list[DimensionReport] = Field(description="附件 1 個別評核構面 → 評核項目 → 評核重點")
     checklist: list[CheckDimensionMarks] = Field(description="附件 2 組織診斷檢核表與勾選")

@@ -19,6 +19,7 @@ from sqdocs.outline import (
     REPORT_APPENDIX_HEADING,
     REPORT_EXCLUSIONS_HEADING,
     RESULTS_SENTENCE,
+    SAMPLE_DATA_NOTE,
     assessment_word,
     checklist_sentence,
     evidence_line,
@@ -180,6 +181,7 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
     headings = report_headings()
     return {
         "title": report.title,
+        "note": SAMPLE_DATA_NOTE if report.sample else "",
         "agency": report.agency,
         "year": report.year,
         "sections": [

@@ -16,6 +16,7 @@ from sqdocs.outline import (
     REPORT_APPENDIX_HEADING,
     REPORT_EXCLUSIONS_HEADING,
     RESULTS_SENTENCE,
+    SAMPLE_DATA_NOTE,
     assessment_word,
     checklist_sentence,
     evidence_line,
@@ -145,6 +146,8 @@ def appendix(doc: Document, report: CompiledReport) -> None:
 def build(report: CompiledReport, font: Path | None = None) -> Document:
     doc = Document()
     blocks.title(doc, report.title)
+    if report.sample:
+        doc.paragraph(S.BODY, SAMPLE_DATA_NOTE)
     headings = report_headings()
     new_page = doc.variant(S.HEADINGS[0], {"fo:break-before": "page"})
     sections: list[tuple[str, str, Callable[[], None], str]] = [

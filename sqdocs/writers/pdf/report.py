@@ -36,6 +36,12 @@ class _Story:
         self.headings = outline.report_headings()
         self.indent = ts.width(outline_label(0, 1), ts.styles.body)  # text aligns after 「壹、」
 
+    def sample_note(self) -> list[Flowable]:
+        """「本報告數據為範例資料…」 under the title, when the data says it is sample data."""
+        if not self.report.sample:
+            return []
+        return [self.ts.para(outline.SAMPLE_DATA_NOTE, self.ts.styles.annex_title, "標題")]
+
     def text(self, text: str, where: str, indent: float | None = None) -> Flowable:
         x = self.indent if indent is None else indent
         return self.ts.hanging("", text, self.ts.styles.body, where, x)
@@ -57,6 +63,7 @@ class _Story:
     def all(self) -> list[Flowable]:
         return [
             *blocks.title(self.report.title, self.ts),
+            *self.sample_note(),
             *self.summary(),
             *self.results(),
             *self.charts(),
