@@ -63,7 +63,7 @@ class CJKParagraph(Paragraph):
         lines = []
         for k, ln in enumerate(fit_lines("".join(chars), char_widths, widths)):
             limit = widths[min(k, len(widths) - 1)]
-            runs = _runs(chars, owners, ln.start, ln.end)
+            runs = _runs(chars, char_widths, owners, ln.start, ln.end)
             lines.append(makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, bounds))
         return ParaLines(kind=1, lines=lines)
 
@@ -83,7 +83,7 @@ def _glyph_width(ch: str, font: str, size: float) -> float:
     return stringWidth(ch, font, size)
 
 
-def _runs(chars: list[str], owners: list, start: int, end: int) -> list:
+def _runs(chars: list[str], widths: list[float], owners: list, start: int, end: int) -> list:
     """The characters of one line as one unit per run of the same fragment.
 
     makeCJKParaLine merges units of the same fragment anyway; handing it runs instead of
@@ -94,9 +94,17 @@ def _runs(chars: list[str], owners: list, start: int, end: int) -> list:
         j = i + 1
         while j < end and owners[j] is owners[i] and not hasattr(owners[i], "cbDefn"):
             j += 1
-        runs.append(cjkU("".join(chars[i:j]), owners[i], "utf8"))
+        runs.append(_unit("".join(chars[i:j]), owners[i], sum(widths[i:j])))
         i = j
     return runs
+
+
+def _unit(text: str, frag, width: float):
+    """A reportlab cjkU whose width is already known (cjkU() would measure the text again)."""
+    unit = str.__new__(cjkU, text)
+    unit._frag = frag
+    unit._width = width
+    return unit
 
 
 def _frags_of_lines(bl_para, start: int, stop: int) -> list:
