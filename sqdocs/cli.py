@@ -25,6 +25,7 @@ from sqdocs.build import (
 from sqdocs.errors import UserError
 from sqdocs.load import LoadError, has_results, load_plan, load_results
 from sqdocs.load.diagnostics import display_name
+from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan
 from sqdocs.progress import progress
 
@@ -117,6 +118,9 @@ def _validate(args: argparse.Namespace) -> int:
         f"✓ {args.data}：資料正確（{len(plan.annex1.dimensions)} 個構面、{len(plan.points())} 個評核重點、"
         f"{practices} 項具體作法、{len(plan.roster.members)} 位考核小組成員）"
     )
+    subplans = load_subplans(args.data, plan)
+    if subplans:
+        print(f"✓ 細部執行計畫：{len(subplans)} 個單位（{'、'.join(subplans)}）；是否涵蓋所有指派的評核重點請用 sqdocs check")
     if has_results(args.data):
         _validate_results(args.data, plan)
     return EXIT_OK

@@ -411,3 +411,17 @@ def test_update_of_a_sample_subplan_changes_nothing(data_copy: Path):
     for unit in PRECINCTS:
         assert main(["subplan", "update", str(data_copy), "--unit", unit]) == 0
     assert {p.name: p.read_bytes() for p in (data_copy / "subplans").iterdir()} == before
+
+
+def test_validate_reads_the_subplans_too(tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "k"
+    shutil.copytree(SAMPLE, folder)
+    path = folder / "subplans" / "第二分局.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    practices:", "    practises:", 1), encoding="utf-8")
+    assert main(["validate", str(folder)]) == 2
+    assert "第二分局.yaml" in capsys.readouterr().err
+    shutil.copytree(SAMPLE / "subplans", folder / "subplans", dirs_exist_ok=True)
+    assert main(["validate", str(folder)]) == 0
+    assert "4 個單位（第一分局、第二分局、第三分局、第四分局）" in capsys.readouterr().out
