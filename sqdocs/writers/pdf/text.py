@@ -47,12 +47,18 @@ class CJKParagraph(Paragraph):
 
     def _break(self, widths):
         style = self.style
-        chars, char_widths, owners = [], [], []
+        chars: list[str] = []
+        char_widths: list[float] = []
+        owners: list = []
         for frag in self.frags:
-            for ch in getattr(frag, "text", ""):
-                chars.append(ch)
-                char_widths.append(_char_width(ch, frag))
-                owners.append(frag)
+            text = getattr(frag, "text", "")
+            chars += text
+            if hasattr(frag, "cbDefn"):
+                char_widths += [cjkU(ch, frag, "utf8").width for ch in text]
+            else:
+                font, size = frag.fontName, frag.fontSize
+                char_widths += [_glyph_width(ch, font, size) for ch in text]
+            owners += [frag] * len(text)
         if not chars:
             return ParaLines(
                 kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
@@ -70,12 +76,6 @@ class CJKParagraph(Paragraph):
     def _get_split_blParaFunc(self):
         # reportlab's joiner adds a space at every line end (right for Latin, wrong for Chinese).
         return _frags_of_lines
-
-
-def _char_width(ch: str, frag) -> float:
-    if hasattr(frag, "cbDefn"):
-        return cjkU(ch, frag, "utf8").width
-    return _glyph_width(ch, frag.fontName, frag.fontSize)
 
 
 @functools.lru_cache(maxsize=65536)
