@@ -15,6 +15,12 @@ MARGIN_LEFT_MM = 20.0
 MARGIN_RIGHT_MM = 20.0
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
 
+LATIN_FONT = "Times New Roman"
+"""Latin letters and digits (政府文書格式參考規範)."""
+EAST_ASIAN_FONT = "標楷體"
+"""Chinese text in Word and ODF documents; Word on Windows has it as DFKai-SB, LibreOffice
+maps it through fontconfig (scripts/fontconfig). The PDF embeds a Kai face found on the machine."""
+
 BODY_PT = 14
 TABLE_PT = 12
 TITLE_PT = 20

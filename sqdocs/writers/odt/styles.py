@@ -13,10 +13,8 @@ from sqdocs.writers import layout
 from sqdocs.writers.odt import xml
 from sqdocs.writers.odt.xml import mm, pt, sub
 
-LATIN_FONT = "Times New Roman"
-"""Latin letters and digits (as the Word writer: 政府文書格式參考規範)."""
-EAST_ASIAN_FONT = "標楷體"
-"""Chinese text; LibreOffice finds a Kai face for it through fontconfig (TW-Kai here)."""
+LATIN_FONT = layout.LATIN_FONT
+EAST_ASIAN_FONT = layout.EAST_ASIAN_FONT
 
 EM = layout.BODY_PT  # one Chinese character of body text, in points
 TABLE_EM = layout.TABLE_PT
