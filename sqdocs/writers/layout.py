@@ -6,6 +6,10 @@ Widths are in millimetres on A4 portrait with the margins below (text width 170 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqdocs.report.model import CompiledReport
 
 PAGE_WIDTH_MM = 210.0
 PAGE_HEIGHT_MM = 297.0
@@ -58,6 +62,12 @@ REPORT_SUMMARY_CHANGE_MM = 35.0
 REPORT_SUMMARY_TREND_MM = 14.0  # 進步／退步: room for the year columns to hold 「214,000 張」 on one line
 REPORT_SUMMARY_YEARS = 3
 """The summary table shows the report year and the two before it."""
+
+
+def report_summary_years(report: CompiledReport) -> list[int]:
+    """The report year and the years before it that any indicator has, at most REPORT_SUMMARY_YEARS."""
+    years = {f.year for i in report.indicators for f in i.series if f.year <= report.year} | {report.year}
+    return sorted(years)[-REPORT_SUMMARY_YEARS:]
 
 
 def report_summary_columns(years: list[int]) -> tuple[Column, ...]:

@@ -40,15 +40,10 @@ from sqdocs.writers.odt.tables import AnnexTable, Cell, listed, text
 # ---- 壹、績效摘要 ---------------------------------------------------------------------
 
 
-def summary_years(report: CompiledReport) -> list[int]:
-    """The report year and the years before it that any indicator has, at most three."""
-    years = {f.year for i in report.indicators for f in i.series if f.year <= report.year} | {report.year}
-    return sorted(years)[-layout.REPORT_SUMMARY_YEARS :]
-
 
 def summary(doc: Document, report: CompiledReport) -> None:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
-    years = summary_years(report)
+    years = layout.report_summary_years(report)
     table = AnnexTable(doc, layout.report_summary_columns(years))
     for indicator in report.indicators:
         by_year = {f.year: f.text for f in indicator.series}

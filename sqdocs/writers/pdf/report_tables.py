@@ -20,11 +20,6 @@ from sqdocs.writers.pdf.text import Typesetter
 MM = 72 / 25.4
 
 
-def summary_years(report: CompiledReport) -> list[int]:
-    """The report year and the years before it that any indicator has, at most three (as in Word)."""
-    years = {f.year for i in report.indicators for f in i.series if f.year <= report.year} | {report.year}
-    return sorted(years)[-layout.REPORT_SUMMARY_YEARS :]
-
 
 def _year_texts(ind: IndicatorFigure, years: list[int]) -> list[str]:
     texts = {y.year: y.text for y in ind.series}
@@ -33,7 +28,7 @@ def _year_texts(ind: IndicatorFigure, years: list[int]) -> list[str]:
 
 def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator, as compiled."""
-    years = summary_years(report)
+    years = layout.report_summary_years(report)
     columns = layout.report_summary_columns(years)
     rows = []
     for ind in report.indicators:
