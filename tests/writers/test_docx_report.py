@@ -138,23 +138,39 @@ def test_every_contribution_outcome_evidence_and_trend(report, doc):
 # ---- charts ---------------------------------------------------------------------------
 
 
+def _photos(report: CompiledReport) -> list:
+    return [e for p in report.points() for c in p.contributions for e in c.evidence if e.kind == "照片" and e.path]
+
+
 def test_charts_are_embedded_at_their_size_with_captions(report, doc, docx_bytes):
     assert len(report.charts) >= 3
     shapes = doc.inline_shapes
-    assert len(shapes) == len(report.charts)
-    for shape, chart in zip(shapes, report.charts, strict=True):
+    charts = [s for s in shapes if s._inline.docPr.get("name").startswith("圖 ")]
+    assert len(charts) == len(report.charts)
+    for shape, chart in zip(charts, report.charts, strict=True):
         width, height = chart_size_mm(chart)
         assert abs(shape.width - Mm(width)) < Mm(0.1) and abs(shape.height - Mm(height)) < Mm(0.1)
         assert shape._inline.docPr.get("descr") == chart.title
     assert _styled(doc, S.CAPTION) == [f"圖 {n} {c.title}" for n, c in enumerate(report.charts, 1)]
+    pictures = len(report.charts) + len(_photos(report))
+    assert len(shapes) == pictures
     with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
         media = sorted(n for n in z.namelist() if n.startswith("word/media/"))
-        assert media == [f"word/media/image{n}.png" for n in range(1, len(report.charts) + 1)]
+        assert len(media) == pictures
         assert all(z.read(n).startswith(b"\x89PNG") for n in media)
         body = z.read("word/document.xml").decode()
     ids = [d.get("id") for d in doc.element.body.iter(qn("wp:docPr"))]
-    assert len(ids) == len(set(ids)) == len(report.charts)
-    assert body.count("<pic:pic") == len(report.charts)
+    assert len(ids) == len(set(ids)) == pictures
+    assert body.count("<pic:pic") == pictures
+
+
+def test_evidence_photos_sit_in_the_evidence_column(report, doc):
+    photos = _photos(report)
+    assert photos, "the sample has evidence photos"
+    shapes = [s for s in doc.inline_shapes if s._inline.docPr.get("name").startswith("照片 ")]
+    assert [s._inline.docPr.get("descr") for s in shapes] == [e.title for e in photos]
+    column = layout.REPORT_RESULT_COLUMNS[2].width_mm
+    assert all(Mm(column - 5) < s.width < Mm(column) for s in shapes)
 
 
 # ---- checklist ------------------------------------------------------------------------
@@ -327,7 +343,7 @@ def test_template_saved_by_libreoffice_still_renders(plan, report, tmp_path):
     assert (out / "report.docx").is_file(), result.stderr
     doc = Document(io.BytesIO(render_report(plan, report, BuildOptions(templates=out))))
     assert doc.paragraphs[0].text == report.title
-    assert len(doc.inline_shapes) == len(report.charts)
+    assert len(doc.inline_shapes) == len(report.charts) + len(_photos(report))
     assert _marks(doc) == _count(report)
 
 

@@ -359,18 +359,19 @@ def test_checkboxes_come_from_dejavu_when_no_cjk_face_has_them() -> None:
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
 def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str) -> None:
     from PIL import Image
+    from reportlab.lib.units import mm
 
     from sqdocs.writers.pdf import figures
+    from sqdocs.writers.photos import PHOTO_DPI, load_photo
 
     path = tmp_path / f"photo.{fmt.lower()}"
     Image.new("RGB", (4000, 3000), (120, 160, 200)).save(path, format=fmt)
     flow = figures.photo(path, 170.0)
     assert flow is not None and abs(flow.drawWidth - 170) < 1e-6 and abs(flow.drawHeight - 127.5) < 1e-6
-    with Image.open(path) as img:
-        data, size = figures._scaled(img, path, 170.0)
-    with Image.open(io.BytesIO(data)) as embedded:
+    picture = load_photo(path, 170.0 / mm)
+    with Image.open(io.BytesIO(picture.data)) as embedded:
         assert embedded.format == fmt
-        assert embedded.size == size == (round(170 / 72 * figures.PHOTO_DPI), 354)
+        assert embedded.size == (picture.width_px, picture.height_px) == (round(170 / 72 * PHOTO_DPI), 354)
     assert figures.photo(tmp_path / "missing.jpg", 170.0) is None
     (tmp_path / "fake.jpg").write_bytes(b"GIF89a not a photo")
     assert figures.photo(tmp_path / "fake.jpg", 170.0) is None

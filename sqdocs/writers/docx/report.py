@@ -33,15 +33,17 @@ from sqdocs.outline import (
     summary_sentence,
     unit_figure_line,
 )
-from sqdocs.report.model import CompiledReport
+from sqdocs.report.model import CompiledReport, EvidenceItem
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
 from sqdocs.writers.charts import chart_size_mm, render_chart
 from sqdocs.writers.docx import oxml, tables
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
-from sqdocs.writers.docx.tables import AnnexTable, Block, listed, text
+from sqdocs.writers.docx.styles import CELL_PADDING_MM
+from sqdocs.writers.docx.tables import AnnexTable, Block, CellPicture, column_widths, listed, text
 from sqdocs.writers.docx.template import Properties, WordTemplate
+from sqdocs.writers.photos import load_photo
 
 TEMPLATE_NAME = "report.docx"
 
@@ -77,6 +79,8 @@ def summary(doc: Fragment, report: CompiledReport, width: int) -> None:
 
 def results(doc: Fragment, report: CompiledReport, width: int) -> None:
     """一、dimension → (一) item → 1. point: its indicators' trends, then each unit's results."""
+    # Photos fill the 佐證資料 column inside its padding, at the template's own column width.
+    photo_mm = column_widths(layout.REPORT_RESULT_COLUMNS, width)[2] / oxml.mm_to_twips(1) - 2 * CELL_PADDING_MM
     names = {i.id: i.name for i in report.indicators}
     for n, dim in enumerate(report.dimensions, 1):
         doc.add_paragraph(f"{outline_label(1, n)}{dim.caption}", doc.style(S.HEADING_2))
@@ -92,11 +96,23 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
                     table = AnnexTable(doc, layout.REPORT_RESULT_COLUMNS, width)
                     for c in point.contributions:
                         outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
-                        evidence = listed(numbered([evidence_line(e) for e in c.evidence]))
-                        table.row(text(c.unit), outcome, evidence, keep_together=True)
+                        table.row(text(c.unit), outcome, _evidence(c.evidence, photo_mm), keep_together=True)
                     table.finish()
                 if point.missing:
                     doc.add_paragraph(missing_units_line(point.missing), doc.style(S.BODY))
+
+
+def _evidence(evidence: list[EvidenceItem], photo_mm: float) -> list[Block]:
+    """Each piece of evidence numbered, a photo under its line (as in the PDF and ODT)."""
+    blocks: list[Block] = []
+    lines = listed(numbered([evidence_line(e) for e in evidence]))
+    for ev, line in zip(evidence, lines, strict=True):
+        blocks.append(line)
+        if ev.kind == "照片":
+            photo = load_photo(ev.path, photo_mm)
+            if photo is not None:
+                blocks.append((S.TABLE_TEXT, CellPicture(photo, photo_mm, f"照片 {ev.unit} {ev.title}", ev.title)))
+    return blocks
 
 
 # ---- 參、圖表 ---------------------------------------------------------------------------

@@ -7,10 +7,13 @@ restyled template restyles the tables too.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.shared import Mm
 from docx.table import Table, _Cell
 
 from sqdocs.model import Annex1, Annex2, Point, Roster
@@ -21,9 +24,21 @@ from sqdocs.writers import layout
 from sqdocs.writers.docx import oxml
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
+from sqdocs.writers.photos import Photo
 
-Block = tuple[str, str]
-"""One paragraph of a cell: (style name, text)."""
+
+@dataclass(frozen=True)
+class CellPicture:
+    """A picture that fills a paragraph of a cell (an evidence photo)."""
+
+    photo: Photo
+    width_mm: float
+    name: str
+    description: str
+
+
+Block = tuple[str, "str | CellPicture"]
+"""One paragraph of a cell: (style name, text or picture)."""
 
 
 def column_widths(columns: Sequence[layout.Column], text_width_twips: int) -> list[int]:
@@ -88,7 +103,13 @@ class AnnexTable:
         paragraphs = [cell.paragraphs[0]] + [cell.add_paragraph() for _ in blocks[1:]]
         for paragraph, (style, content) in zip(paragraphs, blocks or [(S.TABLE_TEXT, "")], strict=True):
             self.doc.set_style(paragraph, self.doc.style(style))
-            if content:
+            if isinstance(content, CellPicture):
+                width = content.width_mm
+                picture = paragraph.add_run().add_picture(
+                    io.BytesIO(content.photo.data), width=Mm(width), height=Mm(content.photo.height_for(width))
+                )
+                oxml.describe_picture(picture, content.name, content.description)
+            elif content:
                 paragraph.add_run(content)
 
 

@@ -8,11 +8,9 @@ their order, so the file stays the same for the same data.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from lxml import etree
-from PIL import Image
 
 from sqdocs.outline import figure_caption
 from sqdocs.report.model import ChartData
@@ -21,10 +19,7 @@ from sqdocs.writers.charts import chart_size_mm, render_chart
 from sqdocs.writers.odt import styles as S
 from sqdocs.writers.odt import xml
 from sqdocs.writers.odt.document import Document
-
-PHOTO_DPI = 200  # enough for print; a camera's 4000-pixel photo is scaled down to this
-_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
-_MM_PER_INCH = 25.4
+from sqdocs.writers.photos import load_photo
 
 
 def chart(doc: Document, chart_data: ChartData, n: int, font: Path | None) -> None:
@@ -43,29 +38,10 @@ def photo(doc: Document, path: Path | None, width_mm: float, title: str) -> etre
 
     The frame is named 照片 n (office suites want frame names unique); ``title`` is its alt text.
     """
-    if path is None or not path.is_file():
-        return None  # the loader has warned about it
-    try:
-        with Image.open(path) as img:
-            media_type = _MEDIA_TYPES.get(img.format or "")
-            if media_type is None:
-                return None
-            data, media_type, (px_w, px_h) = _scaled(img, path, width_mm, media_type)
-    except OSError:
+    picture = load_photo(path, width_mm)
+    if picture is None:
         return None
-    stored = doc.picture(data, media_type, "photo-")
+    stored = doc.picture(picture.data, picture.media_type, "photo-")
     paragraph = xml.paragraph(S.TABLE_TEXT)
-    paragraph.append(doc.frame(stored, width_mm, width_mm * px_h / px_w, doc.next_name("照片 "), title))
+    paragraph.append(doc.frame(stored, width_mm, picture.height_for(width_mm), doc.next_name("照片 "), title))
     return paragraph
-
-
-def _scaled(img: Image.Image, path: Path, width_mm: float, media_type: str) -> tuple[bytes, str, tuple[int, int]]:
-    """The photo's bytes, downscaled to PHOTO_DPI at ``width_mm`` when it is larger."""
-    limit = round(width_mm / _MM_PER_INCH * PHOTO_DPI)
-    if img.width <= limit:
-        return path.read_bytes(), media_type, img.size
-    size = (limit, max(1, round(img.height * limit / img.width)))
-    small = img.convert("RGB").resize(size, Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    small.save(out, format="JPEG", quality=85, optimize=False, progressive=False)
-    return out.getvalue(), "image/jpeg", size

@@ -1,0 +1,61 @@
+"""Evidence photos for every writer: read once, scaled down to print resolution, never enlarged.
+
+A camera's 4000-pixel photo in a 50 mm table column would add megabytes for nothing; at
+200 dpi it prints sharp. A JPEG stays a JPEG, and a PNG (a screenshot, a scanned form)
+stays a PNG, without JPEG's smudges around text.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+PHOTO_DPI = 200
+_MM_PER_INCH = 25.4
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class Photo:
+    """Image bytes ready to embed, with their media type and pixel size."""
+
+    data: bytes
+    media_type: str
+    width_px: int
+    height_px: int
+
+    def height_for(self, width: float) -> float:
+        """The height at ``width`` (any unit) that keeps the photo's proportions."""
+        return width * self.height_px / self.width_px
+
+
+def load_photo(path: Path | None, width_mm: float) -> Photo | None:
+    """The PNG or JPEG at ``path`` for printing ``width_mm`` wide; None when it cannot be used.
+
+    The loader has already warned about a missing file or another format.
+    """
+    if path is None or not path.is_file():
+        return None
+    try:
+        with Image.open(path) as img:
+            media_type = MEDIA_TYPES.get(img.format or "")
+            if media_type is None:
+                return None
+            limit = round(width_mm / _MM_PER_INCH * PHOTO_DPI)
+            if img.width <= limit:
+                return Photo(path.read_bytes(), media_type, img.width, img.height)
+            size = (limit, max(1, round(img.height * limit / img.width)))
+            out = io.BytesIO()
+            if img.format == "JPEG":
+                img.convert("RGB").resize(size, Image.Resampling.LANCZOS).save(
+                    out, format="JPEG", quality=85, optimize=False, progressive=False
+                )
+            else:
+                mode = "RGBA" if "A" in img.getbands() else "RGB"
+                img.convert(mode).resize(size, Image.Resampling.LANCZOS).save(out, format="PNG", optimize=False)
+            return Photo(out.getvalue(), media_type, *size)
+    except OSError:
+        return None
