@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,20 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "keelung-107"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+def with_text(plan: Plan, text: str) -> Plan:
+    """The plan with ``text`` as the first practice (deadline 107 年 6 月 30 日), the first
+    roster name, 參、執行對象 and the end of the title: where every writer must print
+    data literally."""
+    dim = plan.annex1.dimensions[0]
+    item = dim.items[0]
+    point = item.points[0]
+    point = point.model_copy(update={"practices": [text, *point.practices[1:]], "deadline": date(2018, 6, 30)})
+    item = item.model_copy(update={"points": [point, *item.points[1:]]})
+    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
+    annex1 = plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]})
+    member = plan.roster.members[0].model_copy(update={"name": text})
+    roster = plan.roster.model_copy(update={"members": [member, *plan.roster.members[1:]]})
+    body = plan.body.model_copy(update={"title": f"{plan.title} {text}", "targets": text})
+    return dataclasses.replace(plan, body=body, annex1=annex1, roster=roster)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import io
 import shutil
 import subprocess
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, with_text
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -294,23 +292,10 @@ def test_default_template_is_what_the_script_makes():
 TRICKY = "A & B <c> \"q\" 'r' {{ 7 * 7 }} {% if true %}X{% endif %} {# c #}"
 
 
-def _tricky_plan(plan: Plan) -> Plan:
-    dim = plan.annex1.dimensions[0]
-    item = dim.items[0]
-    point = item.points[0]
-    point = point.model_copy(update={"practices": [TRICKY, *point.practices[1:]], "deadline": date(2018, 6, 30)})
-    item = item.model_copy(update={"points": [point, *item.points[1:]]})
-    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
-    annex1 = plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]})
-    member = plan.roster.members[0].model_copy(update={"name": TRICKY})
-    roster = plan.roster.model_copy(update={"members": [member, *plan.roster.members[1:]]})
-    body = plan.body.model_copy(update={"title": f"{plan.title} {TRICKY}", "targets": TRICKY})
-    return dataclasses.replace(plan, body=body, annex1=annex1, roster=roster)
-
 
 def test_data_comes_out_literally(plan):
     """& < > quotes and Jinja syntax in data are text; a date deadline is written in ROC form."""
-    doc = Document(io.BytesIO(render_plan(_tricky_plan(plan), BuildOptions())))
+    doc = Document(io.BytesIO(render_plan(with_text(plan, TRICKY), BuildOptions())))
     assert doc.paragraphs[0].text == f"{plan.title} {TRICKY}"
     assert TRICKY in [p.text for p in doc.paragraphs if p.style.name == "Body Text"]
     assert _cell_lines(doc.tables[0].rows[1].cells[2])[0] == f"1. {TRICKY}"

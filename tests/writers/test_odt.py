@@ -3,18 +3,16 @@ and bytes, read back from content.xml; and LibreOffice converting each file."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import shutil
 import struct
 import subprocess
 import zipfile
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, with_text
 from lxml import etree
 
 from sqdocs.build import file_stem
@@ -458,22 +456,9 @@ def test_missing_submissions_span_their_unit_rows(plan, data_copy):
 TRICKY = "A & B <c> \"q\" 'r' {{ 7 * 7 }} {% if true %}X{% endif %}  two  spaces\tand a tab"
 
 
-def _tricky_plan(plan: Plan) -> Plan:
-    dim = plan.annex1.dimensions[0]
-    item = dim.items[0]
-    point = item.points[0]
-    point = point.model_copy(update={"practices": [TRICKY, *point.practices[1:]], "deadline": date(2018, 6, 30)})
-    item = item.model_copy(update={"points": [point, *item.points[1:]]})
-    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
-    annex1 = plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]})
-    member = plan.roster.members[0].model_copy(update={"name": TRICKY})
-    roster = plan.roster.model_copy(update={"members": [member, *plan.roster.members[1:]]})
-    body = plan.body.model_copy(update={"title": f"{plan.title} {TRICKY}", "targets": TRICKY})
-    return dataclasses.replace(plan, body=body, annex1=annex1, roster=roster)
-
 
 def test_data_comes_out_literally(plan):
-    odt = Odt(render_plan(_tricky_plan(plan)))
+    odt = Odt(render_plan(with_text(plan, TRICKY)))
     assert odt.styled(S.TITLE) == [f"{plan.title} {TRICKY}"]
     assert TRICKY in odt.styled(S.BODY)
     rows = body_rows(odt.tables()[0])
