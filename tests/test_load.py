@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SOURCE
+from conftest import SAMPLE, SOURCE
 
 from sqdocs.load import load_plan
 from sqdocs.outline import plan_sections
@@ -136,3 +136,18 @@ def test_loading_reports_every_file(data_copy):
         load_plan(data_copy)
     files = {d.file.rsplit("/", 1)[-1] for d in info.value.diagnostics}
     assert files == {"annex3.yaml", "plan.yaml"}
+
+
+def test_libyaml_and_pure_python_read_the_same(monkeypatch):
+    """The fast libyaml path must give the same data and positions as the pure-Python parser."""
+    import yaml
+
+    from sqdocs.load.yamlfile import read_yaml
+
+    files = sorted(SAMPLE.rglob("*.yaml"))
+    assert yaml.__with_libyaml__ and len(files) > 30
+    fast = [read_yaml(f) for f in files]
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    for doc, path in zip(fast, files, strict=True):
+        slow = read_yaml(path)
+        assert (doc.data, doc.values, doc.keys, doc.spans) == (slow.data, slow.values, slow.keys, slow.spans), path

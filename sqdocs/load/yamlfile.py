@@ -94,6 +94,27 @@ def _tag_name(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
+def _compose_fast(text: str) -> tuple[yaml.SafeLoader | None, Node | None]:
+    """Compose with libyaml when PyYAML has it (ten times faster than the pure-Python parser).
+
+    Only a well-formed file takes this path: on any problem the caller parses again in pure
+    Python, whose messages and marks the diagnostics are written for. Both give the same nodes
+    and the same marks (line, column, character index).
+    """
+    if not yaml.__with_libyaml__:
+        return None, None
+    loader = yaml.CSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        loader.dispose()
+        return None, None
+    if root is None:
+        loader.dispose()
+        return None, None
+    return loader, root  # type: ignore[return-value]
+
+
 def read_yaml(path: Path) -> YamlDoc:
     """Read ``path`` as safe YAML. Raises :class:`LoadError` with file:line:col on any problem."""
     name = display_name(path)
@@ -106,9 +127,12 @@ def read_yaml(path: Path) -> YamlDoc:
     if len(raw) > MAX_FILE_BYTES:
         raise LoadError([Diagnostic(name, 1, 1, "", f"檔案超過 {MAX_FILE_BYTES // 1024 // 1024} MB，不像是計畫資料")])
     text = _decode(raw, name)
-    loader = yaml.SafeLoader(text)
+    loader, root = _compose_fast(text)
+    if loader is None:
+        loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
+        if root is None:
+            root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote is reported at the end of the file; the opening quote is where to look.
         quoted = "quoted scalar" in (exc.context or "")
@@ -141,7 +165,7 @@ def read_yaml(path: Path) -> YamlDoc:
 class _Builder:
     """Turns composed nodes into plain data, refusing tags, alias bombs and duplicate keys."""
 
-    def __init__(self, loader: yaml.SafeLoader, doc: YamlDoc):
+    def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, doc: YamlDoc):
         self.loader = loader
         self.doc = doc
         self.seen: set[int] = set()
