@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
-from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+from reportlab.platypus.paragraph import ParaLines, cjkU, cleanBlockQuotedText, makeCJKParaLine
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from sqdocs.writers import layout
 from sqdocs.writers.pdf.fonts import FontSet
@@ -163,23 +163,17 @@ class Typesetter:
     styles: Styles = field(init=False)
     missing: dict[str, list[str]] = field(default_factory=dict)
     _derived: dict[tuple, ParagraphStyle] = field(default_factory=dict)
+    _frags: dict[tuple[ParagraphStyle, str], ParaFrag] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.styles = Styles.for_font(self.fonts.main)
 
-    def markup(self, text: str, where: str) -> str:
-        """Paragraph markup of ``text``: runs the main face lacks wrapped in <font name=…>."""
+    def runs(self, text: str, where: str) -> list[tuple[str, str]]:
+        """``text`` as (font, characters) runs, each run drawn from a font that has its characters."""
         main = self.fonts.main
-        parts: list[str] = []
+        runs: list[tuple[str, str]] = []
         run: list[str] = []
         run_font = main
-
-        def flush() -> None:
-            if run:
-                chunk = escape("".join(run))
-                parts.append(chunk if run_font == main else f'<font name="{run_font}">{chunk}</font>')
-                run.clear()
-
         for ch in text:
             font = self.fonts.font_for(ch)
             if font is None:
@@ -188,14 +182,30 @@ class Typesetter:
                     places.append(where)
                 font = main
             if font != run_font:
-                flush()
+                if run:
+                    runs.append((run_font, "".join(run)))
+                    run.clear()
                 run_font = font
             run.append(ch)
-        flush()
-        return "".join(parts)
+        if run:
+            runs.append((run_font, "".join(run)))
+        return runs
 
     def para(self, text: str, style: ParagraphStyle, where: str) -> CJKParagraph:
-        return CJKParagraph(self.markup(text, where), style)
+        # Fragments are made here rather than parsed from markup: reportlab's markup parser
+        # costs more than the rest of a paragraph's setup, and plain text needs none of it.
+        text = cleanBlockQuotedText(text)
+        frags = [self._frag(style, font).clone(text=chunk, link=[], us_lines=[]) for font, chunk in self.runs(text, where)]
+        return CJKParagraph(text, style, frags=frags)
+
+    def _frag(self, style: ParagraphStyle, font: str) -> ParaFrag:
+        """The fragment reportlab's parser makes for one character of ``font`` in ``style``."""
+        key = (style, font)
+        frag = self._frags.get(key)
+        if frag is None:
+            _, frags, _ = ParaParser().parse(f'<font name="{font}">x</font>', style)
+            frag = self._frags[key] = frags[0]
+        return frag
 
     def hanging(self, label: str, text: str, style: ParagraphStyle, where: str, indent: float = 0.0) -> CJKParagraph:
         """``label`` + ``text`` with the label hanging: wrapped lines align after the label.
