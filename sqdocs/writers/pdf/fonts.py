@@ -240,10 +240,30 @@ class _GlyphTable:
 
     def __getitem__(self, key):
         part = self._view[key]
-        return bytes(part) if isinstance(part, memoryview) else part
+        return _unhinted(part) if isinstance(part, memoryview) else part
 
     def __len__(self) -> int:
         return len(self._view)
+
+
+def _unhinted(glyph: memoryview) -> bytes:
+    """A simple glyph without its hinting program, padded with zeros to its original length.
+
+    Hints steer rasterising at screen sizes and are a third of TW-Kai's glyph bytes; PDF
+    viewers and printers draw the outlines well without them. The record keeps its length
+    because reportlab lays out the subset's 'loca' by the original lengths; bytes after a
+    glyph's data are padding to every TrueType reader.
+    """
+    if len(glyph) < 12 or glyph[0] & 0x80:  # empty, or a composite glyph (kept as is)
+        return bytes(glyph)
+    contours = (glyph[0] << 8) | glyph[1]
+    at = 10 + 2 * contours
+    if at + 2 > len(glyph):
+        return bytes(glyph)
+    hinting = (glyph[at] << 8) | glyph[at + 1]
+    if hinting == 0 or at + 2 + hinting > len(glyph):
+        return bytes(glyph)
+    return b"".join((glyph[:at], b"\0\0", glyph[at + 2 + hinting :], bytes(hinting)))
 
 
 def _read_glyphs_in_place(face) -> None:
