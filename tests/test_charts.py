@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from sqdocs.load.results import load_results
 from sqdocs.model import Plan
 from sqdocs.report import ChartData, ChartSeries, CompiledReport, compile_report
 from sqdocs.writers import charts
+from sqdocs.writers.charts import raster, scene
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -108,10 +110,94 @@ def test_explicit_font_must_exist(tmp_path: Path) -> None:
 
 def test_end_labels_of_close_values_are_spread_apart() -> None:
     ends = [(2, 93.5), (2, 93.5), (2, 89.9), None]
-    lift = charts._spread_labels(ends, 80.0, 100.0, charts.TREND_HEIGHT_MM)
-    per_unit = charts.TREND_HEIGHT_MM / 25.4 * 72 * 0.6 / 20.0
+    per_unit, gap = 9.0, charts.TICK_PT * 1.3
+    lift = scene.spread_labels(ends, per_unit, gap)
     placed = sorted(v * per_unit + d for (_, v), d in zip(ends[:3], lift[:3], strict=True))
-    assert all(b - a >= charts.TICK_PT * 1.3 - 1e-9 for a, b in zip(placed, placed[1:], strict=False))
+    assert all(b - a >= gap - 1e-9 for a, b in itertools.pairwise(placed))
     assert lift[2] == 0.0  # a label clear of the others stays by its point
     assert lift[0] == -lift[1] != 0  # two equal values: one label above, one below
     assert lift[3] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "count", "expected"),
+    [
+        (81.2, 98.0, 9, [82, 84, 86, 88, 90, 92, 94, 96, 98]),
+        (0.0, 100.0, 5, [0, 20, 40, 60, 80, 100]),
+        (0.0, 4.4, 5, [0, 1, 2, 3, 4]),
+        (5.3, 54.1, 9, [10, 20, 30, 40, 50]),
+        (0.0, 1.1, 5, [0, 0.25, 0.5, 0.75, 1.0]),
+    ],
+)
+def test_nice_ticks(low, high, count, expected) -> None:
+    assert scene.nice_ticks(low, high, count) == pytest.approx(expected)
+
+
+def test_tick_texts_have_the_places_of_the_step() -> None:
+    assert [scene.tick_text(t, [0, 2.5, 5]) for t in (0, 2.5, 5)] == ["0.0", "2.5", "5.0"]
+    assert scene.tick_text(90, [85, 90, 95]) == "90"
+
+
+def test_dashes_follow_the_pattern_across_corners() -> None:
+    pieces = raster._dashes([(0, 0), (10, 0), (10, 10)], [4.0, 2.0])
+    assert [p[0] for p in pieces] == [(0, 0), (6.0, 0), (10, 2.0), (10, 8.0)]
+    assert pieces[1] == [(6.0, 0), (10, 0), (10, 0.0)]  # a dash turns the corner
+
+
+def _extent(item, measure) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom of a scene item (a label from its font metrics)."""
+    if isinstance(item, scene.Line):
+        xs, ys = [p[0] for p in item.points], [p[1] for p in item.points]
+        return min(xs), min(ys), max(xs), max(ys)
+    if isinstance(item, scene.Box):
+        return item.x, item.y, item.x + item.width, item.y + item.height
+    if isinstance(item, scene.Marker):
+        r = item.size / 2
+        return item.x - r, item.y - r, item.x + r, item.y + r
+    length = measure(item.text, item.size)
+    start = {"start": 0.0, "middle": -length / 2, "end": -length}[item.anchor]
+    if item.vertical:
+        return item.x - 0.88 * item.size, item.y - start - length, item.x + 0.12 * item.size, item.y - start
+    return item.x + start, item.y - 0.88 * item.size, item.x + start + length, item.y + 0.12 * item.size
+
+
+def _crowded() -> list[ChartData]:
+    units = [f"第{n}分局駐在所派出所" for n in range(1, 26)]
+    return [
+        ChartData(
+            id="many", title="二十五個單位的長條圖", kind="units", unit="件", places=0, categories=units,
+            series=[ChartSeries(label="件數", values=[float(n * 37) for n in range(25)], texts=[str(n * 37) for n in range(25)])],
+        ),
+        ChartData(
+            id="six", title="六條線", kind="trend", unit="分", places=1, categories=["105 年", "106 年", "107 年"],
+            series=[
+                ChartSeries(label=f"指標{k}很長的名稱", values=[80.0 + k, 81.0 + k, 82.0], texts=[f"{80 + k}.0", f"{81 + k}.0", "82.0"])
+                for k in range(6)
+            ],
+        ),
+    ]
+
+
+def test_everything_is_drawn_inside_the_chart(report: CompiledReport) -> None:
+    measure = raster.measure(charts.find_font())
+    for chart in [*report.charts, *_crowded()]:
+        laid = scene.layout(chart, measure)
+        assert (laid.width, laid.height) == pytest.approx(tuple(v * scene.MM for v in charts.chart_size_mm(chart)))
+        for item in laid.items:
+            left, top, right, bottom = _extent(item, measure)
+            assert left >= -0.5 and top >= -0.5 and right <= laid.width + 0.5 and bottom <= laid.height + 0.5, (chart.id, item)
+
+
+def test_crowded_charts_and_a_zero_bar_render() -> None:
+    for chart in _crowded():
+        png = charts.render_chart(chart, dpi=60)
+        assert dict(chunks(png))[b"IHDR"]
+
+
+def test_labels_do_not_overlap(report: CompiledReport) -> None:
+    measure = raster.measure(charts.find_font())
+    for chart in [*report.charts, *_crowded()]:
+        boxes = [(_extent(i, measure), i.text) for i in scene.layout(chart, measure).items if isinstance(i, scene.Label)]
+        for (a, text_a), (b, text_b) in itertools.combinations(boxes, 2):
+            apart = a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5
+            assert apart, (chart.id, text_a, text_b)

@@ -83,7 +83,8 @@ def extract(path: Path) -> Extract:
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
             pages.append(page.extract_text())
-            outside = [c for c in page.chars if c["text"].strip()]
+            # Turned characters are a chart's axis title, not a line of text.
+            outside = [c for c in page.chars if c["text"].strip() and c["upright"]]
             tables.append([])
             for table in page.find_tables():
                 x0, top, x1, bottom = table.bbox

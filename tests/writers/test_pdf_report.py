@@ -171,32 +171,44 @@ def test_results_table_columns(report: CompiledReport, out: Extract) -> None:
 # ---- charts and photos -------------------------------------------------------------------
 
 
-def test_three_charts_and_the_photos_are_images(report: CompiledReport, report_pdf: Path) -> None:
+def test_photos_are_the_only_images(report: CompiledReport, report_pdf: Path) -> None:
     photos = [e for p in report.points() for c in p.contributions for e in c.evidence if e.kind == "照片" and e.path]
-    assert len(report.charts) >= 3
-    assert image_xobjects(report_pdf) == len(report.charts) + len(photos)
+    assert len(report.charts) >= 3 and photos
+    assert image_xobjects(report_pdf) == len(photos)  # the charts are drawn as vectors
 
 
-def test_charts_at_their_drawn_size_with_captions(report: CompiledReport, report_pdf: Path, out: Extract) -> None:
+def _chart_page(pdf, caption: str):
+    """The page with a chart's caption, and the caption's top."""
+    for page in pdf.pages:
+        for line in page.extract_text_lines():
+            if squash(line["text"]) == squash(caption):
+                return page, line["top"]
+    raise AssertionError(f"no caption {caption}")
+
+
+def test_charts_are_vectors_at_their_size_with_their_text(report: CompiledReport, report_pdf: Path) -> None:
+    """Each chart is drawn above its caption at its laid-out size; its labels are text a reader can copy."""
     with pdfplumber.open(report_pdf) as pdf:
-        placed = [(img["width"], img["height"]) for page in pdf.pages for img in page.images]
-    for n, chart in enumerate(report.charts, 1):
-        width, height = charts.chart_size_mm(chart)
-        assert any(abs(w - width * MM) < 0.5 and abs(h - height * MM) < 0.5 for w, h in placed), chart.id
-        assert out.has(outline.figure_caption(n, chart.title))
-
-
-def test_charts_are_drawn_in_the_pdf_font(plan: Plan, report: CompiledReport, monkeypatch) -> None:
-    used = []
-
-    def fake(chart, *, font=None, dpi=charts.DPI):
-        used.append(font)
-        return charts.render_chart.__wrapped__(chart, font=font, dpi=40)
-
-    fake.__wrapped__ = charts.render_chart
-    monkeypatch.setattr(charts, "render_chart", fake)
-    render_report(plan, report)
-    assert used == [pdf_fonts.resolve_main().path] * len(report.charts)
+        for n, chart in enumerate(report.charts, 1):
+            caption = outline.figure_caption(n, chart.title)
+            page, top = _chart_page(pdf, caption)
+            width, height = (v * MM for v in charts.chart_size_mm(chart))
+            inside = [o for o in page.lines + page.rects + page.curves if top - height - 1 <= o["top"] < top]
+            assert inside, chart.id
+            drawn = max(o["x1"] for o in inside) - min(o["x0"] for o in inside)
+            assert 0.8 * width <= drawn <= width + 0.5, (chart.id, drawn, width)
+            chars = [c for c in page.chars if top - height - 1 <= c["top"] < top]
+            text = squash("".join(c["text"] for c in chars))
+            assert squash(chart.title) in text
+            # Two lines or bars carry every value; more lines only their last (and a legend).
+            several = chart.kind == "trend" and len(chart.series) > 2
+            values = [[t for t in s.texts if t][-1:] if several else s.texts for s in chart.series]
+            legend = [s.label for s in chart.series] if len(chart.series) > 1 else []
+            for label in [*chart.categories, *(t for v in values for t in v), *legend]:
+                assert squash(label) in text, (chart.id, label)
+            assert chars and all(("Kai" in c["fontname"]) for c in chars if c["text"].strip())
+            if chart.kind == "trend":
+                assert [c for c in chars if not c["upright"]], "the y axis title reads bottom to top"
 
 
 # ---- checklist ---------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Images of the report: the charts (PNG bytes from :mod:`sqdocs.writers.charts`) with their
-captions, and evidence photos inside table cells.
+"""Figures of the report: the charts, drawn as vectors from their scene
+(:mod:`sqdocs.writers.charts.scene`) with their captions, and evidence photos inside table cells.
 
-A chart is placed at the size it was drawn at (``chart_size_mm``), so its lettering prints at
-the point sizes charts.py chose. Images are embedded from bytes, never from a path or a
-timestamped cache, so the PDF stays the same for the same data.
+A chart is drawn at the size it was laid out for (``chart_size_mm``), in the PDF's own fonts,
+so its lettering prints at the point sizes the scene chose, stays sharp at any zoom and can be
+searched and copied. Photos are embedded from bytes, never from a path or a timestamped cache,
+so the PDF stays the same for the same data.
 """
 
 from __future__ import annotations
@@ -11,21 +12,104 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, KeepTogether
 
+from sqdocs.report.model import ChartData
+from sqdocs.writers.charts import scene_of
+from sqdocs.writers.charts.scene import Box, Label, Line, Marker, Scene, marker_outline
 from sqdocs.writers.pdf import furniture
 from sqdocs.writers.pdf.text import Typesetter
 from sqdocs.writers.photos import load_photo
 
 
-def chart(png: bytes, size_mm: tuple[float, float], caption: str, key: str, ts: Typesetter) -> Flowable:
-    """A chart at its drawn size, centred, with 「圖 n …」 below it; both on one page."""
-    width, height = size_mm
-    image = Image(io.BytesIO(png), width=width * mm, height=height * mm)
-    image.hAlign = "CENTER"
-    furniture.mark(image, key, caption, level=1)
-    return KeepTogether([image, ts.para(caption, ts.styles.figure_caption, caption)])
+def chart(data: ChartData, caption: str, key: str, ts: Typesetter) -> Flowable:
+    """A chart at its laid-out size, centred, with 「圖 n …」 below it; both on one page."""
+    drawing = ChartDrawing(scene_of(data, lambda text, size: _text_width(ts, text, size, caption)), ts, caption)
+    drawing.hAlign = "CENTER"
+    furniture.mark(drawing, key, caption, level=1)
+    return KeepTogether([drawing, ts.para(caption, ts.styles.figure_caption, caption)])
+
+
+def _text_width(ts: Typesetter, text: str, size: float, where: str) -> float:
+    return sum(stringWidth(chunk, font, size) for font, chunk in ts.runs(text, where))
+
+
+class ChartDrawing(Flowable):
+    """A chart scene drawn with the canvas: lines, boxes, markers and text in the PDF's fonts."""
+
+    def __init__(self, scene: Scene, ts: Typesetter, where: str) -> None:
+        super().__init__()
+        self.scene, self.ts, self.where = scene, ts, where
+        self.width, self.height = scene.width, scene.height
+
+    def wrap(self, available_width, available_height):  # reportlab's name
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        # The scene counts y down from the top; the page counts up from the bottom.
+        c.translate(0, self.height)
+        c.scale(1, -1)
+        c.setLineJoin(1)
+        for item in self.scene.items:
+            if isinstance(item, Line):
+                self._line(item)
+            elif isinstance(item, Box):
+                c.setFillColor(HexColor(item.fill))
+                c.rect(item.x, item.y, item.width, item.height, stroke=0, fill=1)
+            elif isinstance(item, Marker):
+                self._marker(item)
+            elif isinstance(item, Label):
+                self._label(item)
+        c.restoreState()
+
+    def _line(self, line: Line) -> None:
+        c, stroke = self.canv, line.stroke
+        c.setStrokeColor(HexColor(stroke.colour))
+        c.setLineWidth(stroke.width)
+        c.setDash([d * stroke.width for d in stroke.dash] if stroke.dash else [])
+        c.setLineCap(0 if stroke.dash else 1)
+        path = c.beginPath()
+        path.moveTo(*line.points[0])
+        for point in line.points[1:]:
+            path.lineTo(*point)
+        c.drawPath(path, stroke=1, fill=0)
+
+    def _marker(self, marker: Marker) -> None:
+        c = self.canv
+        c.setFillColor(HexColor(marker.colour))
+        if marker.shape == "circle":
+            c.circle(marker.x, marker.y, marker.size / 2, stroke=0, fill=1)
+            return
+        path = c.beginPath()
+        first, *rest = marker_outline(marker, 1.0)
+        path.moveTo(*first)
+        for point in rest:
+            path.lineTo(*point)
+        path.close()
+        c.drawPath(path, stroke=0, fill=1)
+
+    def _label(self, label: Label) -> None:
+        c = self.canv
+        runs = self.ts.runs(label.text, self.where)
+        widths = [stringWidth(chunk, font, label.size) for font, chunk in runs]
+        start = {"start": 0.0, "middle": -sum(widths) / 2, "end": -sum(widths)}[label.anchor]
+        c.saveState()
+        c.translate(label.x, label.y)
+        if label.vertical:
+            c.rotate(-90)  # reads bottom to top once the page's y is turned up again
+        c.scale(1, -1)  # text stands upright on the page
+        c.setFillColor(HexColor(label.colour))
+        x = start
+        for (font, chunk), width in zip(runs, widths, strict=True):
+            c.setFont(font, label.size)
+            c.drawString(x, 0, chunk)
+            x += width
+        c.restoreState()
 
 
 def photo(path: Path | None, max_width: float) -> Flowable | None:

@@ -15,9 +15,8 @@ from sqdocs import outline
 from sqdocs.model import Plan
 from sqdocs.report import CompiledReport, PointReport
 from sqdocs.text.numbering import outline_label
-from sqdocs.writers import charts, layout
+from sqdocs.writers import layout
 from sqdocs.writers.pdf import blocks, document, figures, furniture
-from sqdocs.writers.pdf.fonts import resolve_main
 from sqdocs.writers.pdf.report_tables import (
     exclusions_table,
     missing_table,
@@ -31,8 +30,8 @@ from sqdocs.writers.pdf.text import Typesetter
 class _Story:
     """The flowables of one report, section by section."""
 
-    def __init__(self, report: CompiledReport, ts: Typesetter, chart_font: Path) -> None:
-        self.report, self.ts, self.chart_font = report, ts, chart_font
+    def __init__(self, report: CompiledReport, ts: Typesetter) -> None:
+        self.report, self.ts = report, ts
         self.headings = outline.report_headings()
         self.indent = ts.width(outline_label(0, 1), ts.styles.body)  # text aligns after 「壹、」
 
@@ -119,9 +118,8 @@ class _Story:
         # A new page, so the charts share pages instead of one squeezed after the results (as in Word).
         flows: list[Flowable] = [PageBreak(), blocks.heading(heading, "section-3", self.ts)]
         for n, chart in enumerate(self.report.charts, 1):
-            png = charts.render_chart(chart, font=self.chart_font)
             caption = outline.figure_caption(n, chart.title)
-            flows.append(figures.chart(png, charts.chart_size_mm(chart), caption, f"chart-{n}", self.ts))
+            flows.append(figures.chart(chart, caption, f"chart-{n}", self.ts))
         return flows
 
     def checklist(self) -> list[Flowable]:
@@ -167,5 +165,4 @@ def metadata(plan: Plan, report: CompiledReport) -> furniture.Metadata:
 
 def render_report(plan: Plan, report: CompiledReport, font: Path | None = None) -> tuple[bytes, list[str]]:
     """The report's PDF, and a message per character no font could draw; charts use the same font."""
-    chart_font = resolve_main(font).path
-    return document.render(lambda ts: _Story(report, ts, chart_font).all(), metadata(plan, report), font)
+    return document.render(lambda ts: _Story(report, ts).all(), metadata(plan, report), font)

@@ -1,0 +1,383 @@
+"""A chart laid out as a scene: lines, boxes, markers and labels in points, ready to draw.
+
+The layout is decided here once, so the PNG of the Word and ODF reports (:mod:`.raster`)
+and the vector drawing of the PDF report show the same chart. Coordinates are points from the
+top-left corner; a label's ``y`` is its baseline. Text widths come from a ``measure``
+function of the font the chart will be drawn in, so margins fit the longest label.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqdocs.report.model import ChartData
+
+TITLE_PT = 13
+LABEL_PT = 11
+TICK_PT = 10
+MM = 72 / 25.4
+
+# Colours that stay apart in grey when printed, each with its own marker and dash.
+COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#7f6000", "#2e75b6")
+MARKERS = ("circle", "square", "triangle", "diamond", "triangle_down", "plus")
+DASHES: tuple[tuple[float, ...], ...] = ((), (3.7, 1.6), (6.4, 1.6, 1.0, 1.6), (1.0, 1.65), (), (3.7, 1.6))
+GRID = "#d9d9d9"
+INK = "#000000"
+
+# Where a CJK face's ink sits on the em (TW-Kai, UKai, 標楷體 are alike): the baseline is
+# 0.12 em above the bottom of the em box, its middle 0.38 em above the baseline.
+_ASCENT, _DESCENT, _MIDDLE = 0.88, 0.12, 0.38
+_PAD = 6.0
+_TICK_LEN = 3.5
+_GAP = 3.5
+_LINE_PT = 1.8
+_MARKER_PT = 7.0
+
+Measure = Callable[[str, float], float]
+"""Width in points of a text at a size in points."""
+
+
+@dataclass(frozen=True)
+class Stroke:
+    colour: str
+    width: float
+    dash: tuple[float, ...] = ()
+    """On and off lengths in multiples of ``width`` (as matplotlib's dashes); () is solid."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """An open polyline."""
+
+    points: tuple[tuple[float, float], ...]
+    stroke: Stroke
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    shape: str
+    size: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    """Baseline; for a vertical label, the x of its baseline and the y of its middle."""
+    text: str
+    size: float
+    colour: str = INK
+    anchor: str = "start"
+    """start, middle or end of the text at ``x`` (for a vertical label: along the page's y)."""
+    vertical: bool = False
+    """Turned 90° anticlockwise, read from bottom to top."""
+
+
+Item = Line | Box | Marker | Label
+
+
+@dataclass(frozen=True)
+class Scene:
+    width: float
+    height: float
+    items: tuple[Item, ...]
+
+
+def marker_outline(marker: Marker, scale: float) -> list[tuple[float, float]]:
+    """The corners of a marker other than a circle, placed, at ``scale`` pixels per point."""
+    shapes = {
+        "square": [(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)],
+        "triangle": [(0, -1.1), (1.0, 0.75), (-1.0, 0.75)],
+        "triangle_down": [(0, 1.1), (1.0, -0.75), (-1.0, -0.75)],
+        "diamond": [(0, -1.15), (0.85, 0), (0, 1.15), (-0.85, 0)],
+        "plus": [(-0.35, -1), (0.35, -1), (0.35, -0.35), (1, -0.35), (1, 0.35), (0.35, 0.35),
+                 (0.35, 1), (-0.35, 1), (-0.35, 0.35), (-1, 0.35), (-1, -0.35), (-0.35, -0.35)],
+    }
+    half = marker.size / 2 * scale
+    x, y = marker.x * scale, marker.y * scale
+    return [(x + dx * half, y + dy * half) for dx, dy in shapes[marker.shape]]
+
+
+def chart_size_mm(chart: ChartData) -> tuple[float, float]:
+    """Width and height (mm) a chart is drawn at, and should be inserted at."""
+    if chart.kind == "units":
+        return 160.0, max(60.0, 28.0 + 9.0 * len(chart.categories))
+    return 160.0, 95.0
+
+
+def axis_label(unit: str) -> str:
+    return {"%": "百分比（%）", "分": "分數（分）", "日": "日數（日）", "小時": "時數（小時）"}.get(unit, f"數量（{unit}）")
+
+
+def limits(values: Sequence[float], unit: str) -> tuple[float, float]:
+    """A y range that shows the differences without exaggerating them."""
+    low, high = min(values), max(values)
+    span = max(high - low, 1.0)
+    bottom = max(0.0, low - span * 0.8)
+    top = high + span * 0.6
+    if unit == "%":
+        top = min(top, 100.0 + span * 0.3)
+    return bottom, top
+
+
+def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
+    """Round tick values (steps of 1, 2, 2.5 or 5 × 10ⁿ) within [low, high]."""
+    if high <= low:
+        return [low]
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * 0.999)
+    first = math.ceil(low / step - 1e-9)
+    ticks = []
+    k = first
+    while k * step <= high + step * 1e-9:
+        ticks.append(round(k * step, 10))
+        k += 1
+    return ticks
+
+
+def tick_text(value: float, ticks: Sequence[float]) -> str:
+    steps = {round(b - a, 10) for a, b in zip(ticks, ticks[1:], strict=False)} or {1.0}
+    places = max((len(f"{s:.10g}".partition(".")[2]) for s in steps), default=0)
+    return f"{value:.{places}f}"
+
+
+def spread_labels(ends: Sequence[tuple[int, float] | None], points_per_unit: float, gap: float) -> list[float]:
+    """Vertical offsets (pt, up) that keep end labels at the same x at least ``gap`` apart:
+    labels that would touch are stacked ``gap`` apart, centred on their points; the others stay put."""
+    lift = [0.0] * len(ends)
+
+    def span(group: list[tuple[float, int]]) -> tuple[float, float]:
+        centre = sum(y for y, _ in group) / len(group)
+        half = (len(group) - 1) / 2 * gap
+        return centre - half, centre + half
+
+    for x in sorted({end[0] for end in ends if end is not None}):
+        groups: list[list[tuple[float, int]]] = []
+        for y, k in sorted((end[1] * points_per_unit, k) for k, end in enumerate(ends) if end and end[0] == x):
+            groups.append([(y, k)])
+            while len(groups) > 1 and span(groups[-2])[1] + gap > span(groups[-1])[0]:
+                last = groups.pop()
+                groups[-1] += last
+        for group in groups:
+            low = span(group)[0]
+            for i, (y, k) in enumerate(group):
+                lift[k] = low + i * gap - y
+    return lift
+
+
+def layout(chart: ChartData, measure: Measure) -> Scene:
+    """The chart as a scene at :func:`chart_size_mm`."""
+    w_mm, h_mm = chart_size_mm(chart)
+    builder = _Builder(w_mm * MM, h_mm * MM, measure)
+    builder.title(chart.title)
+    if not any(v is not None for s in chart.series for v in s.values):
+        builder.items.append(Label(builder.width / 2, builder.height / 2 + _MIDDLE * LABEL_PT, "無數據", LABEL_PT, anchor="middle"))
+    elif chart.kind == "trend":
+        builder.trend(chart)
+    else:
+        builder.bars(chart)
+    return Scene(builder.width, builder.height, tuple(builder.items))
+
+
+@dataclass
+class _Entry:
+    """One legend entry: a sample of the line or bar, then its text."""
+
+    text: str
+    colour: str
+    kind: str  # line, box
+    dash: tuple[float, ...] = ()
+    marker: str | None = None
+    width: float = _LINE_PT
+
+
+class _Builder:
+    def __init__(self, width: float, height: float, measure: Measure):
+        self.width, self.height, self.measure = width, height, measure
+        self.items: list[Item] = []
+        self.top = _PAD
+
+    def title(self, text: str) -> None:
+        self.items.append(Label(self.width / 2, _PAD + _ASCENT * TITLE_PT, text, TITLE_PT, anchor="middle"))
+        self.top = _PAD + TITLE_PT + 8
+
+    # ---- legend ------------------------------------------------------------------
+
+    _SAMPLE = 22.0
+
+    def legend_height(self, entries: Sequence[_Entry], columns: int) -> float:
+        rows = math.ceil(len(entries) / columns) if entries else 0
+        return rows * TICK_PT * 1.7
+
+    def legend(self, entries: Sequence[_Entry], columns: int) -> None:
+        """Entries in ``columns`` columns, centred under the chart, filled column by column."""
+        if not entries:
+            return
+        rows = math.ceil(len(entries) / columns)
+        cols = [entries[c * rows : (c + 1) * rows] for c in range(columns)]
+        cols = [c for c in cols if c]
+        widths = [max(self._SAMPLE + 6 + self.measure(e.text, TICK_PT) for e in col) for col in cols]
+        spacing = 24.0
+        x = (self.width - sum(widths) - spacing * (len(cols) - 1)) / 2
+        top = self.height - _PAD - self.legend_height(entries, columns)
+        for col, col_width in zip(cols, widths, strict=True):
+            for r, entry in enumerate(col):
+                middle = top + (r + 0.5) * TICK_PT * 1.7
+                if entry.kind == "box":
+                    self.items.append(Box(x + 2, middle - 4, self._SAMPLE - 4, 8, entry.colour))
+                else:
+                    stroke = Stroke(entry.colour, entry.width, entry.dash)
+                    self.items.append(Line(((x, middle), (x + self._SAMPLE, middle)), stroke))
+                    if entry.marker:
+                        self.items.append(Marker(x + self._SAMPLE / 2, middle, entry.marker, _MARKER_PT, entry.colour))
+                self.items.append(Label(x + self._SAMPLE + 6, middle + _MIDDLE * TICK_PT, entry.text, TICK_PT))
+            x += col_width + spacing
+
+    # ---- axes --------------------------------------------------------------------
+
+    def frame(self, left: float, top: float, right: float, bottom: float) -> None:
+        axis = Stroke(INK, 0.8)
+        self.items.append(Line(((left, top), (left, bottom), (right, bottom)), axis))
+
+    def trend(self, chart: ChartData) -> None:
+        n = len(chart.categories)
+        values = [v for s in chart.series for v in s.values if v is not None]
+        low, high = limits(values, chart.unit)
+        label_all = len(chart.series) <= 2
+        entries = [
+            _Entry(s.label, COLOURS[k % 6], "line", DASHES[k % 6], MARKERS[k % 6]) for k, s in enumerate(chart.series)
+        ] if len(chart.series) > 1 else []
+        ticks = nice_ticks(low, high, 9)
+        tick_texts = [tick_text(t, ticks) for t in ticks]
+        left = _PAD + LABEL_PT + 6 + max(self.measure(t, TICK_PT) for t in tick_texts) + _GAP + _TICK_LEN
+        bottom = self.height - _PAD - self.legend_height(entries, 2) - (6 if entries else 0) - TICK_PT - _GAP - _TICK_LEN
+        top = self.top
+        x_low, x_high = -0.4, n - 1 + (0.4 if label_all else 0.9)
+        right = self.width - _PAD
+        if not label_all:  # the end labels must fit beside the last year
+            widest = max((self.measure(t, TICK_PT) for s in chart.series for t in s.texts), default=0.0)
+            for _ in range(2):
+                per_x = (right - left) / (x_high - x_low)
+                room = (x_high - (n - 1)) * per_x
+                right -= max(0.0, 8 + widest + 2 - room)
+        per_x = (right - left) / (x_high - x_low)
+        per_y = (bottom - top) / (high - low)
+
+        def px(x: float) -> float:
+            return left + (x - x_low) * per_x
+
+        def py(y: float) -> float:
+            return bottom - (y - low) * per_y
+
+        grid = Stroke(GRID, 0.6)
+        for t, text in zip(ticks, tick_texts, strict=True):
+            self.items.append(Line(((left, py(t)), (right, py(t))), grid))
+            self.items.append(Line(((left - _TICK_LEN, py(t)), (left, py(t))), Stroke(INK, 0.8)))
+            self.items.append(Label(left - _TICK_LEN - _GAP, py(t) + _MIDDLE * TICK_PT, text, TICK_PT, anchor="end"))
+        for x, text in enumerate(chart.categories):
+            self.items.append(Line(((px(x), bottom), (px(x), bottom + _TICK_LEN)), Stroke(INK, 0.8)))
+            self.items.append(Label(px(x), bottom + _TICK_LEN + _GAP + _ASCENT * TICK_PT, text, TICK_PT, anchor="middle"))
+        self.items.append(
+            Label(_PAD + _ASCENT * LABEL_PT, (top + bottom) / 2, axis_label(chart.unit), LABEL_PT, anchor="middle", vertical=True)
+        )
+        self.frame(left, top, right, bottom)
+
+        highest = {
+            x: max((s.values[x] for s in chart.series if s.values[x] is not None), default=None) for x in range(n)
+        }
+        ends = [next(((x, v) for x, v in reversed(list(enumerate(s.values))) if v is not None), None) for s in chart.series]
+        lift = spread_labels(ends, per_y, TICK_PT * 1.3)
+        for k, series in enumerate(chart.series):
+            colour = COLOURS[k % 6]
+            points = [(x, v, t) for x, (v, t) in enumerate(zip(series.values, series.texts, strict=True)) if v is not None]
+            # A gap (no data for a year) breaks the line, as it would on paper.
+            runs: list[list[tuple[float, float]]] = [[]]
+            for x, v in enumerate(series.values):
+                if v is None:
+                    runs.append([])
+                else:
+                    runs[-1].append((px(x), py(v)))
+            for run in runs:
+                if len(run) > 1:
+                    self.items.append(Line(tuple(run), Stroke(colour, _LINE_PT, DASHES[k % 6])))
+            for x, v, _ in points:
+                self.items.append(Marker(px(x), py(v), MARKERS[k % 6], _MARKER_PT, colour))
+            for x, v, text in points if label_all else points[-1:]:
+                if not label_all:
+                    label = Label(px(x) + 8, py(v) - lift[k] + _MIDDLE * TICK_PT, text, TICK_PT, colour)
+                elif v >= (highest[x] or v):
+                    label = Label(px(x), py(v) - 7 - _DESCENT * TICK_PT, text, TICK_PT, colour, "middle")
+                else:
+                    label = Label(px(x), py(v) + 9 + _ASCENT * TICK_PT, text, TICK_PT, colour, "middle")
+                self.items.append(label)
+        self.legend(entries, 2)
+
+    def bars(self, chart: ChartData) -> None:
+        count, n = len(chart.categories), len(chart.series)
+        values = [v for s in chart.series for v in s.values if v is not None]
+        limit = 100.0 if chart.unit == "%" else max(values) * 1.1
+        entries = []
+        if chart.reference is not None:
+            entries.append(_Entry(chart.reference_label, "#404040", "line", (3.7, 1.6), width=1.2))
+        if n > 1 or chart.reference is not None:
+            entries += [_Entry(s.label, COLOURS[k % 6], "box") for k, s in enumerate(chart.series)]
+        columns = min(n + 1, 4)
+        ticks = nice_ticks(0.0, limit, 5)
+        tick_texts = [tick_text(t, ticks) for t in ticks]
+        left = _PAD + max(self.measure(c, TICK_PT) for c in chart.categories) + _GAP + _TICK_LEN
+        legend = self.legend_height(entries, columns)
+        bottom = self.height - _PAD - legend - (6 if entries else 0) - LABEL_PT - 4 - TICK_PT - _GAP - _TICK_LEN
+        top = self.top
+        right = self.width - _PAD - self.measure(tick_texts[-1], TICK_PT) / 2
+        per_x = (right - left) / limit
+        band = (bottom - top) / count
+
+        def px(x: float) -> float:
+            return left + x * per_x
+
+        grid = Stroke(GRID, 0.6)
+        for t, text in zip(ticks, tick_texts, strict=True):
+            self.items.append(Line(((px(t), top), (px(t), bottom)), grid))
+            self.items.append(Line(((px(t), bottom), (px(t), bottom + _TICK_LEN)), Stroke(INK, 0.8)))
+            self.items.append(Label(px(t), bottom + _TICK_LEN + _GAP + _ASCENT * TICK_PT, text, TICK_PT, anchor="middle"))
+        axis_y = bottom + _TICK_LEN + _GAP + TICK_PT + 4 + _ASCENT * LABEL_PT
+        self.items.append(Label((left + right) / 2, axis_y, axis_label(chart.unit), LABEL_PT, anchor="middle"))
+        height = 0.7 / n
+        for i, category in enumerate(chart.categories):
+            middle = top + (i + 0.5) * band
+            self.items.append(Line(((left - _TICK_LEN, middle), (left, middle)), Stroke(INK, 0.8)))
+            self.items.append(Label(left - _TICK_LEN - _GAP, middle + _MIDDLE * TICK_PT, category, TICK_PT, anchor="end"))
+        for k, series in enumerate(chart.series):
+            colour = COLOURS[k % 6]
+            for i, (value, text) in enumerate(zip(series.values, series.texts, strict=True)):
+                if value is None:
+                    continue
+                middle = top + (i + 0.5 + (k - (n - 1) / 2) * height) * band
+                thick = height * 0.9 * band
+                self.items.append(Box(left, middle - thick / 2, value * per_x, thick, colour))
+                inside = value >= limit * 0.25  # long bars carry their label inside, in white
+                self.items.append(
+                    Label(px(value) - 4, middle + _MIDDLE * TICK_PT, text, TICK_PT, "#ffffff", "end")
+                    if inside
+                    else Label(px(value) + 3, middle + _MIDDLE * TICK_PT, text, TICK_PT)
+                )
+        if chart.reference is not None:
+            x = px(chart.reference)
+            self.items.append(Line(((x, top), (x, bottom)), Stroke("#404040", 1.2, (3.7, 1.6))))
+        self.frame(left, top, right, bottom)
+        self.legend(entries, columns)
