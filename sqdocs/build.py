@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import multiprocessing
 import os
 import re
 import time
@@ -194,22 +195,64 @@ def differing_outputs(jobs: list[Job], options: BuildOptions, scratch: Path) -> 
     return differ
 
 
+def default_workers(jobs: int) -> int:
+    """As many processes as the CPUs this process may use, and no more than there are documents."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, jobs))
+
+
+# Rough relative cost of a document, so the longest start first and the pool ends together.
+_WEIGHT = {"report": 4, "plan": 2, "subplan": 1}
+
+
+def _prepare(jobs: list[Job], options: BuildOptions) -> None:
+    """Import the writers the jobs need and parse their fonts here, once, before workers fork.
+
+    Forked workers then start with all of it in memory instead of each repeating it. A
+    failure here is left for the job itself to report, with its document named.
+    """
+    import importlib
+
+    for fmt in dict.fromkeys(job.fmt for job in jobs if job.fmt in FORMATS):
+        try:
+            prepare = getattr(importlib.import_module(f"sqdocs.writers.{fmt}"), "prepare", None)
+            if prepare is not None:
+                prepare(options)
+        except Exception:  # noqa: BLE001 — reported by the job that needs it
+            pass
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # fork where there is one: workers inherit the loaded data, imported writers and parsed
+    # fonts (spawn, the only choice elsewhere, starts each worker from scratch).
+    if "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=workers)
+
+
 def run_jobs(
     jobs: list[Job],
     options: BuildOptions,
-    workers: int = 1,
+    workers: int | None = 1,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Build every job, in this process or in a pool of ``workers``; one failure never stops the rest."""
+    """Build every job, in this process or in a pool of ``workers`` (None: one per CPU);
+    one failure never stops the rest. Outcomes come back in the order of ``jobs``."""
     outcomes: list[Outcome] = []
+    workers = default_workers(len(jobs)) if workers is None else workers
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             outcomes.append(build_one(job, options))
             if on_done:
                 on_done(outcomes[-1])
         return outcomes
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(build_one, job, options): job for job in jobs}
+    _prepare(jobs, options)
+    longest_first = sorted(jobs, key=lambda job: -_WEIGHT.get(job.kind, 1))
+    with _pool(min(workers, len(jobs))) as pool:
+        futures = {pool.submit(build_one, job, options): job for job in longest_first}
         for future in as_completed(futures):
             try:
                 outcome = future.result()

@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", type=_csv(FORMATS), default=list(DEFAULT_FORMATS), metavar=",".join(FORMATS),
                    help="輸出格式（預設 docx,pdf；odt 為 OpenDocument）")
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
-    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="同時使用的程序數（預設 1）")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同時使用的程序數（預設：CPU 核心數）")
     p.add_argument("--check-reproducible", action="store_true", help="再產生一次並比對，確認每個檔案逐位元組相同")
     p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
     p = sub.add_parser("schema", help="輸出資料檔的 JSON Schema，供編輯器自動完成與即時檢查")
@@ -150,7 +150,7 @@ def _build(args: argparse.Namespace) -> int:
         raise UserError(f"{args.templates}：找不到範本資料夾")
     if args.font is not None and not args.font.is_file():
         raise UserError(f"{args.font}：找不到字型檔")
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise UserError("-j 必須是 1 以上的整數")
     folders = find_folders(args.data)
     jobs, bad = [], 0

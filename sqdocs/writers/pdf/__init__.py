@@ -15,9 +15,15 @@ from sqdocs.report import CompiledReport
 from sqdocs.writers.pdf import plan as _plan
 from sqdocs.writers.pdf import report as _report
 from sqdocs.writers.pdf import subplan as _subplan
+from sqdocs.writers.pdf.fonts import font_set
 from sqdocs.writers.pdf.text import MissingGlyphWarning
 
-__all__ = ["MissingGlyphWarning", "render_plan", "render_report", "render_subplan"]
+__all__ = ["MissingGlyphWarning", "prepare", "render_plan", "render_report", "render_subplan"]
+
+
+def prepare(options=None) -> None:
+    """Find and parse the main font now (a batch does this once before its workers fork)."""
+    font_set(getattr(options, "font", None))
 
 
 def _warn(rendered: tuple[bytes, list[str]]) -> bytes:
