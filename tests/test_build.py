@@ -166,3 +166,29 @@ def test_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["export", str(SAMPLE), "-o", str(blocker / "out")]) == 1
     err = capsys.readouterr().err
     assert "無法寫入" in err and "Traceback" not in err
+
+
+def test_default_workers_one_per_cpu_at_most_one_per_document(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert [build.default_workers(n) for n in (0, 1, 2, 12)] == [1, 1, 2, 3]
+
+
+def test_a_pool_builds_the_same_bytes_and_reports_in_job_order(tmp_path):
+    plan = build.cached_plan(SAMPLE)
+    alone = build.jobs_for(SAMPLE, plan, ["plan", "subplans"], ["docx", "pdf"], tmp_path / "alone")
+    pooled = build.jobs_for(SAMPLE, plan, ["plan", "subplans"], ["docx", "pdf"], tmp_path / "pooled")
+    first = run_jobs(alone, BuildOptions(), 1)
+    second = run_jobs(pooled, BuildOptions(), 2)
+    assert [o.job for o in second] == pooled and all(o.ok for o in first + second)
+    for a, b in zip(alone, pooled, strict=True):
+        assert a.path.read_bytes() == b.path.read_bytes(), a.path.name
+
+
+def test_a_failing_document_in_a_pool_does_not_stop_the_others(tmp_path, monkeypatch):
+    def crash(plan, options) -> bytes:
+        raise RuntimeError("writer crashed midway")
+
+    _writers(monkeypatch, docx=crash, pdf=lambda plan, options: b"fresh")  # forked workers inherit these
+    outcomes = run_jobs(_jobs(tmp_path, "a.docx", "b.pdf", "c.pdf"), BuildOptions(), 2)
+    assert [o.ok for o in outcomes] == [False, True, True]
+    assert sorted(os.listdir(tmp_path)) == ["b.pdf", "c.pdf"]
