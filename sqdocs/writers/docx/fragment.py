@@ -6,7 +6,6 @@ from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
-from docx.shared import Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -41,13 +40,19 @@ class Fragment(BlockItemContainer):
         """
         paragraph._p.style = None if style.style_id == self._default_style_id else style.style_id
 
+    def style_id(self, name: str) -> str | None:
+        """The id to write in ``w:pStyle`` for the template's style ``name``; None for the default style."""
+        style_id = self._styles[name].style_id
+        return None if style_id == self._default_style_id else style_id
+
+    def append_table(self, tbl) -> Table:  # type: ignore[no-untyped-def]
+        """Add a table built as XML (``oxml.new_table``) after what the fragment holds."""
+        self._element.append(tbl)
+        return Table(tbl, self)
+
     def style(self, name: str) -> BaseStyle:
         """The template's style ``name`` (see ``styles.find``)."""
         return self._styles[name]
-
-    def add_table(self, rows: int, cols: int) -> Table:  # type: ignore[override]
-        # Columns are sized once the table is complete (oxml.set_column_widths).
-        return super().add_table(rows, cols, Twips(0))
 
     def __html__(self) -> str:
         # Jinja (with autoescape) inserts an object's __html__ as markup, unescaped.

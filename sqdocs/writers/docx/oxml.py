@@ -7,13 +7,13 @@ objects (styles, paragraphs, tables, rows, cells) and change their underlying el
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
 from docx.styles.style import BaseStyle
-from docx.table import Table, _Cell, _Row
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -209,35 +209,89 @@ def set_table_style_grid(style: BaseStyle, line_eighths_pt: int, cell_margin_twi
 # ---- tables -----------------------------------------------------------------------
 
 
-def set_column_widths(table: Table, widths_twips: Sequence[int]) -> None:
-    """Fix the table's columns to ``widths_twips`` in the grid, on every cell and overall.
+# A generated table is written as elements directly: python-docx's row and cell API
+# (add_row, row.cells, paragraph.style) took most of the time of a report's .docx.
+_TBL_LOOK = (
+    ("firstColumn", "1"), ("firstRow", "1"), ("lastColumn", "0"), ("lastRow", "0"),
+    ("noHBand", "0"), ("noVBand", "1"), ("val", "04A0"),
+)
+_SPLIT = re.compile(r"([\t\r\n])")
 
-    The grid (``w:gridCol``) is what LibreOffice lays out from: with cell widths alone it
-    made every column equal. ``w:tblLayout type=fixed`` stops Word resizing to content.
+
+def new_table(style_id: str, widths_twips: Sequence[int]) -> etree._Element:
+    """An empty ``w:tbl`` of table style ``style_id`` with fixed columns of ``widths_twips``.
+
+    The grid (``w:gridCol``) is what LibreOffice lays out from; ``w:tblLayout type=fixed``
+    stops Word resizing columns to their content.
     """
-    tbl = table._tbl
-    grid = tbl.tblGrid
-    for col in grid.findall(qn("w:gridCol")):
-        grid.remove(col)
-    for width in widths_twips:
-        col = OxmlElement("w:gridCol")
-        col.set(qn("w:w"), str(width))
-        grid.append(col)
-    _put(tbl.tblPr, "w:tblW", w=str(sum(widths_twips)), type="dxa")
-    table.autofit = False  # w:tblLayout w:type="fixed"
-    for row in table.rows:
-        for tc, width in zip(row._tr.tc_lst, widths_twips, strict=True):
-            tc.width = Twips(width)
+    tbl = OxmlElement("w:tbl")
+    pr = etree.SubElement(tbl, qn("w:tblPr"))
+    etree.SubElement(pr, qn("w:tblStyle")).set(qn("w:val"), style_id)
+    width = etree.SubElement(pr, qn("w:tblW"))
+    width.set(qn("w:w"), str(sum(widths_twips)))
+    width.set(qn("w:type"), "dxa")
+    etree.SubElement(pr, qn("w:tblLayout")).set(qn("w:type"), "fixed")
+    look = etree.SubElement(pr, qn("w:tblLook"))
+    for name, value in _TBL_LOOK:
+        look.set(qn(f"w:{name}"), value)
+    grid = etree.SubElement(tbl, qn("w:tblGrid"))
+    for column in widths_twips:
+        etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(column))
+    return tbl
 
 
-def repeat_as_header(row: _Row) -> None:
-    """Repeat this row at the top of every page the table runs onto (``w:tblHeader``)."""
-    _put(row._tr.get_or_add_trPr(), "w:tblHeader")
+def add_row(
+    tbl: etree._Element, widths_twips: Sequence[int], *, header: bool = False, keep_together: bool = False
+) -> list[etree._Element]:
+    """Append a row of empty cells (``w:tc``) to ``tbl``. A header row repeats at the top of
+    every page the table runs onto (``w:tblHeader``); a kept row never breaks across pages
+    (``w:cantSplit``)."""
+    tr = etree.SubElement(tbl, qn("w:tr"))
+    if header or keep_together:
+        pr = etree.SubElement(tr, qn("w:trPr"))
+        if keep_together:
+            etree.SubElement(pr, qn("w:cantSplit"))
+        if header:
+            etree.SubElement(pr, qn("w:tblHeader"))
+    cells = []
+    for column in widths_twips:
+        tc = etree.SubElement(tr, qn("w:tc"))
+        width = etree.SubElement(etree.SubElement(tc, qn("w:tcPr")), qn("w:tcW"))
+        width.set(qn("w:type"), "dxa")
+        width.set(qn("w:w"), str(column))
+        cells.append(tc)
+    return cells
 
 
-def keep_row_together(row: _Row) -> None:
-    """Never break this row across pages (``w:cantSplit``)."""
-    _put(row._tr.get_or_add_trPr(), "w:cantSplit")
+def center_vertically(tc: etree._Element) -> None:
+    """Centre the cell's content between its top and bottom (``w:vAlign``)."""
+    _put(tc.find(qn("w:tcPr")), "w:vAlign", val="center")
+
+
+def add_paragraph(parent: etree._Element, style_id: str | None, text: str) -> etree._Element:
+    """Append a paragraph of ``text`` in style ``style_id`` (None: the default style) to a cell.
+
+    As python-docx writes a run: a tab becomes ``w:tab``, a line break ``w:br``, and text
+    with spaces at either end keeps them (``xml:space="preserve"``).
+    """
+    p = etree.SubElement(parent, qn("w:p"))
+    pr = etree.SubElement(p, qn("w:pPr"))
+    if style_id is not None:
+        etree.SubElement(pr, qn("w:pStyle")).set(qn("w:val"), style_id)
+    if not text:
+        return p
+    r = etree.SubElement(p, qn("w:r"))
+    for part in _SPLIT.split(text):
+        if part == "\t":
+            etree.SubElement(r, qn("w:tab"))
+        elif part in ("\r", "\n"):
+            etree.SubElement(r, qn("w:br"))
+        elif part:
+            t = etree.SubElement(r, qn("w:t"))
+            t.text = part
+            if len(part.strip()) < len(part):
+                t.set(qn("xml:space"), "preserve")
+    return p
 
 
 def merge_down(cells: Sequence[_Cell]) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.shared import Mm
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 from sqdocs.model import Annex1, Annex2, Point, Roster
 from sqdocs.outline import numbered
@@ -72,45 +72,39 @@ def _deadline(value: date | str) -> str:
 
 
 class AnnexTable:
-    """A table with a repeated header row, built row by row, sized when finished."""
+    """A table with a repeated header row, built row by row."""
 
     def __init__(self, doc: Fragment, columns: Sequence[layout.Column], text_width_twips: int):
         self.doc = doc
         self.widths = column_widths(columns, text_width_twips)
-        self.table: Table = doc.add_table(rows=1, cols=len(columns))
-        self.table.style = doc.style(S.TABLE)
-        header = self.table.rows[0]
-        for cell, column in zip(header.cells, columns, strict=True):
-            self._fill(cell, [(S.TABLE_HEADER, column.header)])
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-        oxml.repeat_as_header(header)
+        self.table: Table = doc.append_table(oxml.new_table(doc.style(S.TABLE).style_id, self.widths))
+        header = oxml.add_row(self.table._tbl, self.widths, header=True)
+        for tc, column in zip(header, columns, strict=True):
+            self._fill(tc, [(S.TABLE_HEADER, column.header)])
+            oxml.center_vertically(tc)
 
     def row(self, *cells: list[Block], keep_together: bool = False) -> tuple[_Cell, ...]:
-        row = self.table.add_row()
-        if keep_together:
-            oxml.keep_row_together(row)
-        created = row.cells
-        for cell, blocks in zip(created, cells, strict=True):
-            self._fill(cell, blocks)
-        return created
+        created = oxml.add_row(self.table._tbl, self.widths, keep_together=keep_together)
+        for tc, blocks in zip(created, cells, strict=True):
+            self._fill(tc, blocks)
+        return tuple(_Cell(tc, self.table) for tc in created)
 
     def finish(self) -> Table:
-        oxml.set_column_widths(self.table, self.widths)
         return self.table
 
-    def _fill(self, cell: _Cell, blocks: list[Block]) -> None:
-        """One paragraph per block in ``cell``; an empty cell keeps one empty paragraph."""
-        paragraphs = [cell.paragraphs[0]] + [cell.add_paragraph() for _ in blocks[1:]]
-        for paragraph, (style, content) in zip(paragraphs, blocks or [(S.TABLE_TEXT, "")], strict=True):
-            self.doc.set_style(paragraph, self.doc.style(style))
+    def _fill(self, tc, blocks: list[Block]) -> None:  # type: ignore[no-untyped-def]
+        """One paragraph per block in the cell; an empty cell keeps one empty paragraph."""
+        for style, content in blocks or [(S.TABLE_TEXT, "")]:
+            style_id = self.doc.style_id(style)
             if isinstance(content, CellPicture):
+                p = oxml.add_paragraph(tc, style_id, "")
                 width = content.width_mm
-                picture = paragraph.add_run().add_picture(
+                picture = Paragraph(p, _Cell(tc, self.table)).add_run().add_picture(
                     io.BytesIO(content.photo.data), width=Mm(width), height=Mm(content.photo.height_for(width))
                 )
                 oxml.describe_picture(picture, content.name, content.description)
-            elif content:
-                paragraph.add_run(content)
+            else:
+                oxml.add_paragraph(tc, style_id, content)
 
 
 def _caption(doc: Fragment, n: int, caption: str) -> None:
