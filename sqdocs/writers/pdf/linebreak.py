@@ -39,24 +39,33 @@ def _is_wide(ch: str) -> bool:
 
 def may_break(before: str, after: str) -> bool:
     """Whether a line may end between the characters ``before`` and ``after``."""
-    if after.isspace() or after in CLOSING or before in OPENING:
+    return _may_break(_kind(before), _kind(after))
+
+
+_SPACE, _CLOSE, _OPEN, _WIDE, _IDEO, _DIGIT, _ALNUM = (1 << n for n in range(7))
+_KINDS: dict[str, int] = {}
+
+
+def _kind(ch: str) -> int:
+    """What the rules need to know of a character, as bits (looked up once per character)."""
+    kind = _KINDS.get(ch)
+    if kind is None:
+        wide = _is_wide(ch)
+        kind = (
+            _SPACE * ch.isspace() | _CLOSE * (ch in CLOSING) | _OPEN * (ch in OPENING) | _WIDE * wide
+            | _IDEO * (wide and unicodedata.category(ch) == "Lo") | _DIGIT * ch.isdigit() | _ALNUM * ch.isalnum()
+        )
+        _KINDS[ch] = kind
+    return kind
+
+
+def _may_break(before: int, after: int) -> bool:
+    if after & (_SPACE | _CLOSE) or before & _OPEN:
         return False
-    if before.isspace():
-        return True
-    if _is_wide(before) or _is_wide(after):
+    if before & (_SPACE | _WIDE) or after & _WIDE:
         return True
     # Half-width brackets hug the Latin word they enclose: 「(GIS)」, 「e)」.
-    return (before in CLOSING and not after.isalnum()) or (after in OPENING and not before.isalnum())
-
-
-def _is_ideograph(ch: str) -> bool:
-    return _is_wide(ch) and unicodedata.category(ch) == "Lo"
-
-
-def _after_number(text: str, i: int) -> bool:
-    """Whether ``text[i]`` follows a digit, with at most one space between: the 月 of 「3 月」."""
-    j = i - 1 if i >= 1 and text[i - 1] == " " else i
-    return j >= 1 and text[j - 1].isdigit()
+    return bool(before & _CLOSE and not after & _ALNUM) or bool(after & _OPEN and not before & _ALNUM)
 
 
 def break_points(text: str) -> list[bool]:
@@ -65,10 +74,14 @@ def break_points(text: str) -> list[bool]:
     Besides :func:`may_break`, a number keeps the word that counts it: 「3 月」「8,547 件」
     「107年」 never end a line between them.
     """
-    return [False] + [
-        may_break(text[i - 1], text[i]) and not (_is_ideograph(text[i]) and _after_number(text, i))
-        for i in range(1, len(text))
-    ]
+    kinds = [_kind(ch) for ch in text]
+    points = [False] * max(len(text), 1)
+    for i in range(1, len(text)):
+        if _may_break(kinds[i - 1], kinds[i]):
+            # The 月 of 「3 月」: an ideograph after a digit, with at most one space between.
+            j = i - 1 if text[i - 1] == " " else i
+            points[i] = not (kinds[i] & _IDEO and j >= 1 and kinds[j - 1] & _DIGIT)
+    return points
 
 
 def clusters(text: str) -> list[str]:
