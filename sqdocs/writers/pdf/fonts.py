@@ -14,11 +14,11 @@ import os
 import re
 import shutil
 import subprocess
-import zlib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from isal import isal_zlib
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFError, TTFont, TTFontFile
 
@@ -89,14 +89,15 @@ def fallback_candidates(main: FontRef) -> list[FontRef]:
 
 
 class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
-    """Flate at level 1 for embedded font programs.
+    """Flate for embedded font programs, by ISA-L (isal) rather than zlib.
 
-    Compressing the glyphs took a third of the time of a plan PDF at zlib's default level;
-    level 1 takes a third of that for files about 10 % larger (the plan: 0.81 → 0.89 MB).
+    Compressing the glyphs was the largest single cost of a plan PDF: zlib's level 1 took
+    16 ms of it, ISA-L's level 2 takes 4 ms and gives a smaller file (the fonts of the plan:
+    664 → 636 KB). The output is ordinary zlib data every PDF reader inflates.
     """
 
     def encode(self, text):
-        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 1)
+        return isal_zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 2)
 
 
 _FAST_FLATE = _FastFlate()
