@@ -12,6 +12,7 @@ import functools
 import multiprocessing
 import os
 import re
+import sys
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -226,9 +227,10 @@ def _prepare(jobs: list[Job], options: BuildOptions) -> None:
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    # fork where there is one: workers inherit the loaded data, imported writers and parsed
-    # fonts (spawn, the only choice elsewhere, starts each worker from scratch).
-    if "fork" in multiprocessing.get_all_start_methods():
+    # fork on Linux: workers inherit the loaded data, imported writers and parsed fonts.
+    # Elsewhere the platform's default (spawn) starts each worker from scratch: macOS's system
+    # libraries make fork unsafe there, and Windows has none.
+    if sys.platform.startswith("linux"):
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     return ProcessPoolExecutor(max_workers=workers)
 
