@@ -16,7 +16,15 @@ from pathlib import Path
 from sqdocs.errors import UserError
 from sqdocs.report.model import ChartData, CompiledReport
 from sqdocs.writers.charts import raster
-from sqdocs.writers.charts.scene import LABEL_PT, TICK_PT, TITLE_PT, Scene, chart_size_mm, layout
+from sqdocs.writers.charts.scene import (
+    LABEL_PT,
+    TICK_PT,
+    TITLE_PT,
+    Measure,
+    Scene,
+    chart_size_mm,
+    layout,
+)
 
 __all__ = [
     "DPI", "FONT_CANDIDATES", "LABEL_PT", "TICK_PT", "TITLE_PT",
@@ -45,7 +53,7 @@ def find_font(font: Path | None = None) -> Path:
     raise UserError(f"找不到中文字型（{names}）；請執行 scripts/setup.sh 安裝，或以 --font 指定字型檔")
 
 
-def scene_of(chart: ChartData, measure) -> Scene:  # noqa: ANN001 — a scene.Measure
+def scene_of(chart: ChartData, measure: Measure) -> Scene:
     """The chart laid out with text widths from ``measure`` (width of a text at a size, in points)."""
     return layout(chart, measure)
 

@@ -14,7 +14,16 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from sqdocs.writers.charts.scene import Box, Label, Line, Marker, Scene, Stroke, marker_outline
+from sqdocs.writers.charts.scene import (
+    Box,
+    Label,
+    Line,
+    Marker,
+    Measure,
+    Scene,
+    Stroke,
+    marker_outline,
+)
 
 _SUPERSAMPLE = 3
 
@@ -39,7 +48,7 @@ def font(path: Path, pixels: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), pixels, index=_face_index(path))
 
 
-def measure(path: Path):  # noqa: ANN201 — a scene.Measure
+def measure(path: Path) -> Measure:
     """Text widths in points from the font file's advance widths."""
     big = font(path, 1000)
     return lambda text, size: big.getlength(text) * size / 1000
