@@ -1,6 +1,6 @@
 """A chart scene as a PNG, drawn with Pillow.
 
-Drawn at three times the resolution and reduced, which smooths lines and markers as an
+Drawn at twice the resolution and reduced, which smooths lines and markers as an
 anti-aliasing renderer would. The PNG carries its resolution (pHYs) so Word and LibreOffice
 insert it at the size it was laid out for, and nothing else: no software name, no time.
 """
@@ -25,7 +25,7 @@ from sqdocs.writers.charts.scene import (
     marker_outline,
 )
 
-_SUPERSAMPLE = 3
+_SUPERSAMPLE = 2
 
 
 @functools.lru_cache(maxsize=8)
