@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import generate  # noqa: E402
 
+from sqdocs.build import default_workers  # noqa: E402
+
 _DONE = re.compile(r"\[\d+/\d+\] ✓ (?P<path>.+)（(?P<sec>[\d.]+) 秒）")
 
 
@@ -60,7 +62,8 @@ def sample_set(out: Path) -> dict:
         {"file": Path(m["path"]).name, "seconds": float(m["sec"]), "bytes": Path(m["path"]).stat().st_size}
         for m in _DONE.finditer(log)
     ]
-    return {"wall_seconds": wall, "documents": docs, "peak_rss_mb": _peak_children_mb()}
+    processes = default_workers(len(docs))  # what ``sqdocs build`` chose: one per CPU
+    return {"wall_seconds": wall, "documents": docs, "peak_rss_mb": _peak_children_mb(), "processes": processes}
 
 
 def in_process_plan_pdf() -> dict:
@@ -144,7 +147,8 @@ def main() -> None:
         result["batches"] = batches(counts, args.jobs, work) if counts else []
 
     sample, inproc, lo = result["sample"], result["plan_pdf_in_process"], result["libreoffice"]
-    print(f"Sample set: {len(sample['documents'])} files in {sample['wall_seconds']:.2f} s (one cold command), "
+    print(f"Sample set: {len(sample['documents'])} files in {sample['wall_seconds']:.2f} s "
+          f"(one cold command, {sample['processes']} processes), "
           f"peak RSS {sample['peak_rss_mb']:.0f} MB")
     for doc in sample["documents"]:
         print(f"  {doc['seconds']:6.2f} s  {doc['bytes'] / 1024:8.0f} KB  {doc['file']}")
