@@ -1,0 +1,48 @@
+"""The benchmark's own parts work from a checkout: synthetic bureaus are valid data, and
+bench/run.py runs and writes its results. No timing is asserted here (targets are the
+benchmark's business, not the tests')."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import NEW_UNIT, generate  # noqa: E402
+
+from sqdocs.load import load_plan  # noqa: E402
+from sqdocs.load.results import load_results  # noqa: E402
+from sqdocs.load.subplan import load_subplans  # noqa: E402
+
+
+def test_synthetic_bureaus_are_valid_and_differ(tmp_path):
+    folders = generate(tmp_path, 2)
+    plans = [load_plan(folder) for folder in folders]
+    assert len({p.body.agency for p in plans}) == 2
+    subplans = [load_subplans(folder, plan) for folder, plan in zip(folders, plans, strict=True)]
+    assert [len(s) for s in subplans] == [5, 5] and all(NEW_UNIT in s for s in subplans)
+    # The sub-bureaus' practices are rotated, so bureaus differ in content, not only in name.
+    assert subplans[0]["第一分局"].subplan.points != subplans[1]["第一分局"].subplan.points
+    for folder, plan in zip(folders, plans, strict=True):
+        results, _ = load_results(folder, plan)
+        assert NEW_UNIT in results.submissions
+
+
+def test_benchmark_runs_and_writes_its_results(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, "bench/run.py", "--bureaus", "1", "--no-soffice", "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    sample = result["sample"]
+    assert len(sample["documents"]) == 12
+    assert all(d["seconds"] > 0 and d["bytes"] > 0 for d in sample["documents"])
+    assert result["plan_pdf_in_process"]["render"] > 0
+    assert [b["documents"] for b in result["batches"]] == [14]  # plan + 5 subplans + report, twice
+    assert "Sample set: 12 files" in proc.stdout and "Batch   1 bureaus:   14 files" in proc.stdout
