@@ -357,3 +357,39 @@ def test_forty_practices_and_a_practice_longer_than_a_page(odd) -> None:
     assert len(got.pages) > 20
     # every page the long row continues on names its point
     assert got.column(layout.ANNEX1_COLUMNS, 1).count("超長作法（續）") >= 2
+
+
+# ---- splitting rows across pages -------------------------------------------------------
+
+from sqdocs.writers.pdf.tables import PADDING  # noqa: E402
+
+
+def _two_row_table():
+    """A table whose second row holds six one-line paragraphs (as a unit's results do)."""
+    from sqdocs.writers.pdf.tables import Row, grid
+    from sqdocs.writers.pdf.text import Typesetter
+
+    ts = Typesetter(pdf_fonts.font_set())
+    columns = (layout.Column("甲", 30), layout.Column("乙", 60))
+    body = ts.styles.cell
+    lines = [ts.para(f"第 {n} 項指標：99.{n}%", body, "t") for n in range(1, 7)]
+    rows = [Row([[ts.para("第一列", body, "t")], [ts.para("一行", body, "t")]]), Row([[ts.para("第二列", body, "t")], lines])]
+    table = grid(columns, rows, ts)
+    width = sum(c.width_mm for c in columns) * 72 / 25.4
+    table.wrap(width, 1e9)
+    return table, width, table._rowHeights, body.leading
+
+
+def test_a_row_that_would_leave_one_line_alone_moves_to_the_next_page() -> None:
+    table, width, heights, leading = _two_row_table()
+    # Room for five of the six lines: the sixth would open the next page alone.
+    top, rest = table.split(width, heights[0] + heights[1] + sum(PADDING[1::2]) + leading * 5.3)
+    assert top._nrows == 2 and rest._nrows == 2  # header + row 1 here; header + row 2 there
+    assert rest.sq_next_page and rest.split(width, 1e9) == []  # not squeezed in below row 1
+    assert not rest.sq_next_page  # … and on the next page it is laid out as usual
+
+
+def test_a_row_with_several_lines_on_each_side_still_splits() -> None:
+    table, width, heights, leading = _two_row_table()
+    top, rest = table.split(width, heights[0] + heights[1] + sum(PADDING[1::2]) + leading * 3.3)
+    assert top._nrows == 3 and not rest.sq_next_page  # the second row starts on this page

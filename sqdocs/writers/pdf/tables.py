@@ -27,7 +27,7 @@ from sqdocs.report import CheckDimensionMarks
 from sqdocs.text.roc import format_roc
 from sqdocs.writers import layout
 from sqdocs.writers.layout import Column
-from sqdocs.writers.pdf.text import Typesetter
+from sqdocs.writers.pdf.text import TABLE_LEADING, Typesetter
 
 OUTER_LINE = 0.9
 INNER_LINE = 0.5
@@ -61,7 +61,13 @@ class GroupedTable(Table):
     sq_rows: list[Row | None] = []  # one per table row, None for the header
     sq_label = None  # text → cell content
 
+    sq_next_page = False  # set on the rest of a table whose split row was moved on whole
+
     def split(self, availWidth, availHeight):  # reportlab's names
+        if self.sq_next_page:
+            # Nothing of this rest on the page its first part ends: start the next one with it.
+            self.sq_next_page = False
+            return []
         parts = super().split(availWidth, availHeight)
         if len(parts) != 2 or not self.sq_rows:
             return parts
@@ -75,6 +81,13 @@ class GroupedTable(Table):
             if len(parts) != 2:
                 return parts
             split_inside = False
+        moved = False
+        if split_inside and any(parts[1]._cellvalues[head]) and self._leaves_a_stub(parts, availWidth):
+            # A line or so of a row alone at the foot of a page or the top of the next reads
+            # as a stray: move the whole row to the next page when rows before it fill this one.
+            whole = self._splitRows(availHeight, doInRowSplit=False)
+            if len(whole) == 2:
+                parts, split_inside, moved = whole, False, True
         top, rest = parts
         # Close the part left on this page: reportlab's BOX (and 'splitlast') is lost once a
         # row has been split twice, leaving a page that ends in open columns.
@@ -98,7 +111,20 @@ class GroupedTable(Table):
             rest._cellvalues = [*rest._cellvalues[:head], cells, *rest._cellvalues[head + 1 :]]
             # The row's height was measured without the label: measure it again.
             rest._argH = rest._rowHeights = [*rest._argH[:head], None, *rest._argH[head + 1 :]]
+        rest.sq_next_page = moved
         return [top, rest]
+
+
+    def _leaves_a_stub(self, parts: list[Table], width: float) -> bool:
+        """Whether a row split across ``parts`` keeps fewer than two lines on either side."""
+        least = 2 * layout.TABLE_PT * TABLE_LEADING + PADDING[1] + PADDING[3]
+        top, rest = parts
+        return _row_height(top, top._nrows - 1, width) < least or _row_height(rest, self.repeatRows, width) < least
+
+
+def _row_height(table: Table, row: int, width: float) -> float:
+    table._calc(width, 1e9)
+    return table._rowHeights[row]
 
 
 def _drop_first_row(table: Table, width: float, head: int) -> Table | None:
