@@ -6,6 +6,8 @@ them, so restyling the template restyles the generated document. See docs/templa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqdocs.writers.layout import EAST_ASIAN_FONT, LATIN_FONT  # noqa: F401 — the names templates use
 
 TITLE = "Title"
@@ -34,11 +36,14 @@ REPORT_GENERATED = (*GENERATED, HEADING_3, HEADING_4, BODY, TABLE_FIGURE, FIGURE
 """The report builds most of its body itself, so its template needs these as well."""
 
 
-def find(document, name: str):
-    """The template's style called ``name``, or None.
+def find(document, names: Sequence[str]) -> dict[str, object]:
+    """The template's styles called ``names`` (None for a missing one), looked up in one pass.
 
     Case is ignored: Word names built-in styles "heading 2", LibreOffice saves them as
-    "Heading 2", and python-docx's own lookup is exact.
+    "Heading 2", and python-docx's own lookup is exact. The first style of a name wins.
     """
-    wanted = name.casefold()
-    return next((s for s in document.styles if s.name and s.name.casefold() == wanted), None)
+    by_name: dict[str, object] = {}
+    for style in document.styles:
+        if style.name:
+            by_name.setdefault(style.name.casefold(), style)
+    return {name: by_name.get(name.casefold()) for name in names}

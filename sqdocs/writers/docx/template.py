@@ -91,7 +91,7 @@ class WordTemplate:
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
             raise UserError(f"{self.path}：不是可讀取的 Word 文件（.docx）：{exc}") from None
         self._check_tags(doc)
-        self.styles: dict[str, BaseStyle] = {style: S.find(doc, style) for style in required}
+        self.styles: dict[str, BaseStyle] = S.find(doc, required)  # type: ignore[assignment]
         missing = [style for style, found in self.styles.items() if found is None]
         if missing:
             raise UserError(
