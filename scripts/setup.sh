@@ -35,3 +35,6 @@ python=${PYTHON:-python3}
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
 extras=""; [[ "${1:-}" == "--test" ]] && extras="[test]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+# Bytecode now, as a regular install would write it: where PYTHONDONTWRITEBYTECODE is set, every
+# command would otherwise compile the whole package again before doing anything (0.15 s).
+.venv/bin/python -m compileall -q sqdocs
