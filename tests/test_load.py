@@ -101,6 +101,17 @@ def test_groups(plan):
     assert units.expand("不存在") == []
 
 
+def test_a_copy_with_other_units_expands_afresh(plan):
+    import copy
+
+    units = plan.units
+    assert len(units.expand("各分局")) == 4  # remembered by this registry
+    groups = [g.model_copy(update={"members": ["第一分局"]}) if g.name == "各分局" else g for g in units.groups]
+    for fewer in (units.model_copy(update={"groups": groups}), units.model_copy(update={"groups": groups}, deep=True)):
+        assert fewer.expand("各分局") == ["第一分局"]
+    assert copy.deepcopy(units).expand("各分局") == units.expand("各分局")
+
+
 def _points_by_hand(plan, unit: str) -> list[str]:
     groups = {"各分局": {"第一分局", "第二分局", "第三分局", "第四分局"},
               "各直屬隊": {"刑警大隊", "保安隊", "交通隊", "少年隊", "婦幼隊"},

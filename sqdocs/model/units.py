@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from sqdocs.model.common import Record, Text
 
@@ -33,6 +33,20 @@ class UnitRegistry(Record):
 
     units: list[Unit] = Field(min_length=1, description="本局所有單位")
     groups: list[UnitGroup] = Field(default_factory=list, description="單位群組")
+    # The registry is immutable, so what a name stands for is worked out once per name:
+    # compiling a report asks it for every unit of every point.
+    _expanded: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
+
+    def __copy__(self) -> UnitRegistry:
+        # A copy may get other units (model_copy(update=…)): it starts with a cache of its own.
+        copied = super().__copy__()
+        copied._expanded = {}
+        return copied
+
+    def __deepcopy__(self, memo: dict | None = None) -> UnitRegistry:
+        copied = super().__deepcopy__(memo)
+        copied._expanded = {}
+        return copied
 
     def unit(self, name: str) -> Unit | None:
         """The unit called ``name`` (short or full name), or None."""
@@ -55,8 +69,14 @@ class UnitRegistry(Record):
             names += [group.name, *group.aliases]
         return names
 
-    def expand(self, name: str, _seen: frozenset[str] = frozenset()) -> list[str]:
+    def expand(self, name: str) -> list[str]:
         """The units (short names, registry order) that ``name`` stands for; [] if unknown."""
+        found = self._expanded.get(name)
+        if found is None:
+            found = self._expanded[name] = tuple(self._expand(name, frozenset()))
+        return list(found)
+
+    def _expand(self, name: str, _seen: frozenset[str]) -> list[str]:
         group = self.group(name)
         if group is None:
             unit = self.unit(name)
@@ -66,7 +86,7 @@ class UnitRegistry(Record):
         if group.name in _seen:  # a group that contains itself adds nothing more
             return []
         seen = _seen | {group.name}
-        wanted = {m for member in group.members for m in self.expand(member, seen)}
+        wanted = {m for member in group.members for m in self._expand(member, seen)}
         return [u.name for u in self.units if u.name in wanted]
 
     def covers(self, names: list[str], unit: str) -> bool:
