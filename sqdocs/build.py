@@ -240,22 +240,33 @@ def run_jobs(
     options: BuildOptions,
     workers: int | None = 1,
     on_done: Callable[[Outcome], None] | None = None,
+    on_working: Callable[[list[Job]], None] | None = None,
 ) -> list[Outcome]:
     """Build every job, in this process or in a pool of ``workers`` (None: one per CPU);
-    one failure never stops the rest. Outcomes come back in the order of ``jobs``."""
+    one failure never stops the rest. Outcomes come back in the order of ``jobs``.
+
+    ``on_done`` hears of each outcome as it finishes; ``on_working`` of the jobs being built
+    whenever that changes.
+    """
     outcomes: list[Outcome] = []
     workers = default_workers(len(jobs)) if workers is None else workers
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
+            if on_working:
+                on_working([job])
             outcomes.append(build_one(job, options))
             if on_done:
                 on_done(outcomes[-1])
+        if on_working:
+            on_working([])
         return outcomes
     _prepare(jobs, options)
     longest_first = sorted(jobs, key=lambda job: -_WEIGHT.get(job.kind, 1))
-    with _pool(min(workers, len(jobs))) as pool:
+    workers = min(workers, len(jobs))
+    unfinished = dict.fromkeys(longest_first)
+    with _pool(workers) as pool:
         futures = {pool.submit(build_one, job, options): job for job in longest_first}
-        for future in as_completed(futures):
+        for future in _completed(futures, unfinished, workers, on_working):
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 — a dead worker fails its job, not the batch
@@ -265,3 +276,18 @@ def run_jobs(
                 on_done(outcome)
     order = {job: i for i, job in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.job])
+
+
+def _completed(futures: dict, unfinished: dict, workers: int, on_working: Callable[[list[Job]], None] | None):
+    """The futures as they complete, telling ``on_working`` which jobs are being built.
+
+    The workers take jobs in the order they were submitted, so the jobs being built are the
+    first ``workers`` unfinished ones in that order.
+    """
+    if on_working:
+        on_working(list(unfinished)[:workers])
+    for future in as_completed(futures):
+        del unfinished[futures[future]]
+        if on_working:
+            on_working(list(unfinished)[:workers])
+        yield future

@@ -166,7 +166,7 @@ def _build(args: argparse.Namespace) -> int:
             bad += 1
     options = BuildOptions(templates=args.templates, font=args.font, document_date=source_date())
     with progress(len(jobs)) as report:
-        outcomes = run_jobs(jobs, options, args.jobs, report)
+        outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
     failed = [o for o in outcomes if not o.ok]
     if failed:
         print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)

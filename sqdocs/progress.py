@@ -7,11 +7,14 @@ import time
 from contextlib import contextmanager
 from typing import TextIO
 
-from sqdocs.build import Outcome
+from sqdocs.build import Job, Outcome
 
 
 class _Lines:
     """One line per finished document: what a log file or CI should show."""
+
+    def working(self, jobs: list[Job]) -> None:
+        """Nothing: a log shows what finished, not what is under way."""
 
     def __init__(self, total: int, stream: TextIO):
         self.total, self.done, self.stream = total, 0, stream
@@ -26,9 +29,19 @@ class _Lines:
             print(f"    警告：{note}", file=self.stream, flush=True)
 
 
+_KINDS = {"plan": "執行計畫", "report": "績效報告"}
+
+
+def _short(job: Job) -> str:
+    """A document's name short enough for beside the bar: keelung-107/第一分局細部計畫.docx."""
+    what = f"{job.unit}細部計畫" if job.kind == "subplan" else _KINDS.get(job.kind, job.kind)
+    return f"{job.folder.name}/{what}.{job.fmt}"
+
+
 @contextmanager
 def progress(total: int, stream: TextIO | None = None):
-    """Yield a callback to call with each :class:`Outcome` as it finishes."""
+    """Yield a callback to call with each :class:`Outcome` as it finishes; its ``working``
+    method takes the jobs being built, which a terminal shows beside the bar."""
     stream = stream or sys.stderr
     if not stream.isatty() or total <= 1:
         yield _Lines(total, stream)
@@ -42,20 +55,30 @@ def progress(total: int, stream: TextIO | None = None):
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.table import Column
 
     console = Console(file=stream)
     bar = Progress(
-        TextColumn("產生文件"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("剩餘"),
-        TimeRemainingColumn(), TextColumn("{task.description}"), console=console, transient=False,
+        TextColumn("產生文件"), BarColumn(bar_width=20), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("剩餘"),
+        TimeRemainingColumn(),
+        # The documents being built, cut short rather than wrapped on a narrow terminal.
+        TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
+        console=console, transient=False, expand=True,
     )
     with bar:
         task = bar.add_task("", total=total)
 
-        def advance(outcome: Outcome) -> None:
-            if not outcome.ok:
-                console.print(f"✗ {outcome.path}：{outcome.error}", markup=False)
-            for note in outcome.warnings:
-                console.print(f"警告：{outcome.path.name}：{note}", markup=False)
-            bar.update(task, advance=1, description=outcome.path.name)
+        class Advance:
+            """Called with each outcome; ``working`` names the documents being built."""
 
-        yield advance
+            def __call__(self, outcome: Outcome) -> None:
+                if not outcome.ok:
+                    console.print(f"✗ {outcome.path}：{outcome.error}", markup=False)
+                for note in outcome.warnings:
+                    console.print(f"警告：{outcome.path.name}：{note}", markup=False)
+                bar.update(task, advance=1)
+
+            def working(self, jobs: list[Job]) -> None:
+                bar.update(task, description="、".join(_short(job) for job in jobs))
+
+        yield Advance()

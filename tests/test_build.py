@@ -192,3 +192,29 @@ def test_a_failing_document_in_a_pool_does_not_stop_the_others(tmp_path, monkeyp
     outcomes = run_jobs(_jobs(tmp_path, "a.docx", "b.pdf", "c.pdf"), BuildOptions(), 2)
     assert [o.ok for o in outcomes] == [False, True, True]
     assert sorted(os.listdir(tmp_path)) == ["b.pdf", "c.pdf"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_documents_being_built_are_reported(tmp_path, monkeypatch, workers):
+    _writers(monkeypatch, docx=lambda plan, options: b"d", pdf=lambda plan, options: b"p")
+    jobs = _jobs(tmp_path, "a.docx", "b.pdf", "c.pdf", "d.docx")
+    working: list[list] = []
+    run_jobs(jobs, BuildOptions(), workers, on_working=working.append)
+    assert working[-1] == []  # nothing left once all are done
+    assert all(0 < len(w) <= workers for w in working[:-1])
+    assert {job for w in working for job in w} == set(jobs)  # each was shown while it was built
+
+
+def test_a_terminal_bar_names_the_documents_being_built():
+    import io
+
+    from sqdocs.progress import _short, progress
+
+    job = Job(SAMPLE, "subplan", "docx", SAMPLE / "x.docx", "第一分局")
+    assert _short(job) == "keelung-107/第一分局細部計畫.docx"
+    assert _short(Job(SAMPLE, "plan", "pdf", SAMPLE / "y.pdf")) == "keelung-107/執行計畫.pdf"
+    log = io.StringIO()
+    with progress(2, log) as report:  # not a terminal: a line for what finished, nothing else
+        report.working([job])
+        report(build.Outcome(job, None, 0.1))
+    assert log.getvalue() == f"[1/2] ✓ {job.path}（0.10 秒）\n"
