@@ -385,11 +385,18 @@ def test_a_row_that_would_leave_one_line_alone_moves_to_the_next_page() -> None:
     # Room for five of the six lines: the sixth would open the next page alone.
     top, rest = table.split(width, heights[0] + heights[1] + sum(PADDING[1::2]) + leading * 5.3)
     assert top._nrows == 2 and rest._nrows == 2  # header + row 1 here; header + row 2 there
-    assert rest.sq_next_page and rest.split(width, 1e9) == []  # not squeezed in below row 1
-    assert not rest.sq_next_page  # … and on the next page it is laid out as usual
+    room = rest.sq_room
+    assert room is not None and rest.split(width, room) == []  # not squeezed in below row 1 …
+    assert rest.sq_room is None  # … but laid out as usual on the next page
+
+
+def test_a_moved_row_starting_a_new_page_is_laid_out_there() -> None:
+    table, width, heights, leading = _two_row_table()
+    _, rest = table.split(width, heights[0] + heights[1] + sum(PADDING[1::2]) + leading * 5.3)
+    assert len(rest.split(width, rest.sq_room + 2 * leading)) == 2  # more room than was left: a new page
 
 
 def test_a_row_with_several_lines_on_each_side_still_splits() -> None:
     table, width, heights, leading = _two_row_table()
     top, rest = table.split(width, heights[0] + heights[1] + sum(PADDING[1::2]) + leading * 3.3)
-    assert top._nrows == 3 and not rest.sq_next_page  # the second row starts on this page
+    assert top._nrows == 3 and rest.sq_room is None  # the second row starts on this page

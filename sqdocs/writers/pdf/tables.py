@@ -61,12 +61,14 @@ class GroupedTable(Table):
     sq_rows: list[Row | None] = []  # one per table row, None for the header
     sq_label = None  # text → cell content
 
-    sq_next_page = False  # set on the rest of a table whose split row was moved on whole
+    sq_room: float | None = None
+    """On the rest of a table whose split row was moved on whole: the room left on that page."""
 
     def split(self, availWidth, availHeight):  # reportlab's names
-        if self.sq_next_page:
+        if self.sq_room is not None and availHeight <= self.sq_room + 0.5:
             # Nothing of this rest on the page its first part ends: start the next one with it.
-            self.sq_next_page = False
+            # (On a new page there is more room, and the rest is laid out as usual.)
+            self.sq_room = None
             return []
         parts = super().split(availWidth, availHeight)
         if len(parts) != 2 or not self.sq_rows:
@@ -111,7 +113,7 @@ class GroupedTable(Table):
             rest._cellvalues = [*rest._cellvalues[:head], cells, *rest._cellvalues[head + 1 :]]
             # The row's height was measured without the label: measure it again.
             rest._argH = rest._rowHeights = [*rest._argH[:head], None, *rest._argH[head + 1 :]]
-        rest.sq_next_page = moved
+        rest.sq_room = availHeight - top.wrap(availWidth, availHeight)[1] if moved else None
         return [top, rest]
 
 
