@@ -55,6 +55,11 @@ def subplan_title(plan: Plan, unit: str) -> str:
     return f"{plan.agency}{unit} {plan.year} 年度提升服務品質細部執行計畫"
 
 
+def subplan_document_title(plan: Plan, subplan: Subplan) -> str:
+    """The title a detailed plan carries: its own, or the standard one (:func:`subplan_title`)."""
+    return subplan.title or subplan_title(plan, subplan.unit)
+
+
 @dataclass(frozen=True)
 class Removal:
     """An entry of the subplan to mark ``removed: true``, and why."""
@@ -132,7 +137,7 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
         )
     if not dimensions:
         raise UserError(f"{subplan.unit}的細部執行計畫沒有任何本局計畫指派的評核重點")
-    return Annex1(title=subplan.title or subplan_title(plan, subplan.unit), dimensions=dimensions)
+    return Annex1(title=subplan_document_title(plan, subplan), dimensions=dimensions)
 
 
 # ---- YAML text ---------------------------------------------------------------

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from sqdocs.build import BuildOptions
 from sqdocs.model import Plan
 from sqdocs.outline import annex_label, plan_sections
+from sqdocs.properties import plan_properties
 from sqdocs.writers.docx import context, tables
-from sqdocs.writers.docx.template import Properties, WordTemplate
+from sqdocs.writers.docx.template import WordTemplate
 
 TEMPLATE_NAME = "plan.docx"
 
@@ -32,18 +33,7 @@ def _context(plan: Plan, template: WordTemplate) -> dict:
     }
 
 
-def properties(plan: Plan) -> Properties:
-    return Properties(
-        title=plan.title,
-        author=plan.agency,
-        subject="提升服務品質執行計畫",
-        keywords=f"提升服務品質, 執行計畫, {plan.agency}, {plan.year} 年度",
-        category="執行計畫",
-        day=plan.body.document_date,
-    )
-
-
 def render_plan(plan: Plan, options: BuildOptions) -> bytes:
     """The execution plan as .docx bytes; identical data gives identical bytes."""
     template = WordTemplate(options.templates, TEMPLATE_NAME)
-    return template.render(_context(plan, template), properties(plan))
+    return template.render(_context(plan, template), plan_properties(plan))

@@ -33,6 +33,7 @@ from sqdocs.outline import (
     summary_sentence,
     unit_figure_line,
 )
+from sqdocs.properties import report_properties
 from sqdocs.report.model import CompiledReport, EvidenceItem
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
@@ -42,7 +43,7 @@ from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
 from sqdocs.writers.docx.styles import CELL_PADDING_MM
 from sqdocs.writers.docx.tables import AnnexTable, Block, CellPicture, column_widths, listed, text
-from sqdocs.writers.docx.template import Properties, WordTemplate
+from sqdocs.writers.docx.template import WordTemplate
 from sqdocs.writers.photos import load_photo
 
 TEMPLATE_NAME = "report.docx"
@@ -206,18 +207,7 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
     }
 
 
-def properties(plan: Plan, report: CompiledReport) -> Properties:
-    return Properties(
-        title=report.title,
-        author=report.agency,
-        subject="提升服務品質績效報告",
-        keywords=f"提升服務品質, 績效報告, {report.agency}, {report.year} 年度",
-        category="績效報告",
-        day=plan.body.period.end,  # the report covers the whole period
-    )
-
-
 def render_report(plan: Plan, report: CompiledReport, options: BuildOptions) -> bytes:
     """The annual performance report as .docx bytes, charts included; identical data gives identical bytes."""
     template = WordTemplate(options.templates, TEMPLATE_NAME, S.REPORT_GENERATED)
-    return template.render(_context(report, template, options.font), properties(plan, report))
+    return template.render(_context(report, template, options.font), report_properties(plan, report))

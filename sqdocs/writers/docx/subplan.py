@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from sqdocs.build import BuildOptions
-from sqdocs.derive import subplan_annex, subplan_title
+from sqdocs.derive import subplan_annex, subplan_document_title
 from sqdocs.model import Plan, Subplan
 from sqdocs.outline import SUBPLAN_ANNEX_LABEL, subplan_annex_title, subplan_sections
+from sqdocs.properties import subplan_properties
 from sqdocs.writers.docx import context, tables
-from sqdocs.writers.docx.template import Properties, WordTemplate
+from sqdocs.writers.docx.template import WordTemplate
 
 TEMPLATE_NAME = "subplan.docx"
-
-
-def _title(plan: Plan, subplan: Subplan) -> str:
-    return subplan.title or subplan_title(plan, subplan.unit)
 
 
 def _broken(title: str, lead: str) -> str:
@@ -29,7 +26,7 @@ def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
     body = template.fragment()
     tables.annex1(body, annex, template.text_width_twips)
     return {
-        "title": _broken(_title(plan, subplan), f"{plan.agency}{subplan.unit}"),
+        "title": _broken(subplan_document_title(plan, subplan), f"{plan.agency}{subplan.unit}"),
         "agency": plan.agency,
         "unit": subplan.unit,
         "year": plan.year,
@@ -38,18 +35,7 @@ def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
     }
 
 
-def properties(plan: Plan, subplan: Subplan) -> Properties:
-    return Properties(
-        title=_title(plan, subplan),
-        author=f"{plan.agency}{subplan.unit}",
-        subject="提升服務品質細部執行計畫",
-        keywords=f"提升服務品質, 細部執行計畫, {plan.agency}, {subplan.unit}, {plan.year} 年度",
-        category="細部執行計畫",
-        day=plan.body.document_date,
-    )
-
-
 def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions) -> bytes:
     """A unit's detailed plan as .docx bytes; identical data gives identical bytes."""
     template = WordTemplate(options.templates, TEMPLATE_NAME)
-    return template.render(_context(plan, subplan, template), properties(plan, subplan))
+    return template.render(_context(plan, subplan, template), subplan_properties(plan, subplan))

@@ -11,8 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from docx.opc.exceptions import PackageNotFoundError
@@ -24,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from sqdocs.errors import UserError
+from sqdocs.properties import Properties
 from sqdocs.writers import layout
 from sqdocs.writers.docx import oxml, package
 from sqdocs.writers.docx import styles as S
@@ -65,18 +65,6 @@ def check_package(path: Path) -> None:
             f"{path}：解壓縮後達 {unpacked // 1024 // 1024} MB，超過範本上限 {MAX_UNPACKED_BYTES // 1024 // 1024} MB"
             "（疑似壓縮炸彈）；請使用正常的 Word 範本"
         )
-
-
-@dataclass(frozen=True)
-class Properties:
-    """Document properties, all from the data; ``day`` dates the document and its zip entries."""
-
-    title: str
-    author: str
-    subject: str
-    keywords: str
-    category: str
-    day: date
 
 
 class WordTemplate:
@@ -201,9 +189,9 @@ def _set_properties(doc, properties: Properties) -> None:
     props.title = properties.title
     props.author = props.last_modified_by = properties.author
     props.subject = properties.subject
-    props.keywords = properties.keywords
+    props.keywords = ", ".join(properties.keywords)
     props.category = properties.category
     props.comments = ""
-    props.language = "zh-TW"
+    props.language = properties.language
     props.revision = 1
     props.created = props.modified = datetime(day.year, day.month, day.day)

@@ -6,26 +6,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 from datetime import date
 
 from sqdocs import __version__
+from sqdocs.properties import Properties
 from sqdocs.writers.odt import styles, xml
 from sqdocs.writers.odt.document import Document
 from sqdocs.writers.odt.xml import sub
-
-
-@dataclass(frozen=True)
-class Properties:
-    """Document properties, all from the data; ``day`` dates the document and its zip entries."""
-
-    title: str
-    author: str
-    subject: str
-    keywords: tuple[str, ...]
-    category: str
-    day: date
-    language: str = "zh-TW"
 
 
 def meta_xml(props: Properties) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqdocs.model import Plan
 from sqdocs.outline import annex_label, plan_sections
+from sqdocs.properties import plan_properties
 from sqdocs.writers.odt import blocks, package, tables
 from sqdocs.writers.odt.document import Document
 
@@ -22,17 +23,6 @@ def build(plan: Plan) -> Document:
     return doc
 
 
-def properties(plan: Plan) -> package.Properties:
-    return package.Properties(
-        title=plan.title,
-        author=plan.agency,
-        subject="提升服務品質執行計畫",  # as the Word and PDF writers set them
-        keywords=("提升服務品質", "執行計畫", plan.agency, f"{plan.year} 年度"),
-        category="執行計畫",
-        day=plan.body.document_date,
-    )
-
-
 def render_plan(plan: Plan) -> bytes:
     """The execution plan as .odt bytes; identical data gives identical bytes."""
-    return package.write(build(plan), properties(plan))
+    return package.write(build(plan), plan_properties(plan))

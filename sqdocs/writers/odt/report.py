@@ -29,6 +29,7 @@ from sqdocs.outline import (
     summary_sentence,
     unit_figure_line,
 )
+from sqdocs.properties import report_properties
 from sqdocs.report.model import CompiledReport, EvidenceItem
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
@@ -161,17 +162,6 @@ def build(report: CompiledReport, font: Path | None = None) -> Document:
     return doc
 
 
-def properties(plan: Plan, report: CompiledReport) -> package.Properties:
-    return package.Properties(
-        title=report.title,
-        author=report.agency,
-        subject="提升服務品質績效報告",
-        keywords=("提升服務品質", "績效報告", report.agency, f"{report.year} 年度"),
-        category="績效報告",
-        day=plan.body.period.end,  # the report covers the whole period (as the Word writer dates it)
-    )
-
-
 def render_report(plan: Plan, report: CompiledReport, font: Path | None = None) -> bytes:
     """The annual performance report as .odt bytes, charts included; identical data gives identical bytes."""
-    return package.write(build(report, font), properties(plan, report))
+    return package.write(build(report, font), report_properties(plan, report))

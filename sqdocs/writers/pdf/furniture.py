@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from sqdocs.properties import Properties
 from sqdocs.writers import layout
 
 PAGE_SIZE = (layout.PAGE_WIDTH_MM * mm, layout.PAGE_HEIGHT_MM * mm)
@@ -29,16 +29,6 @@ class Outline:
 def mark(flowable: Flowable, key: str, title: str, level: int = 0) -> Flowable:
     flowable.outline = Outline(key, title, level)
     return flowable
-
-
-@dataclass(frozen=True)
-class Metadata:
-    title: str
-    author: str
-    subject: str
-    keywords: tuple[str, ...]
-    created: date
-    lang: str = "zh-TW"
 
 
 def _numbered_canvas(font: str):
@@ -78,8 +68,8 @@ def _numbered_canvas(font: str):
 
 
 class _DocTemplate(BaseDocTemplate):
-    def __init__(self, buffer, meta: Metadata, font: str):
-        self._created = meta.created
+    def __init__(self, buffer, meta: Properties, font: str):
+        self._created = meta.day
         frame = Frame(
             layout.MARGIN_LEFT_MM * mm, layout.MARGIN_BOTTOM_MM * mm,
             layout.TEXT_WIDTH_MM * mm,
@@ -89,7 +79,7 @@ class _DocTemplate(BaseDocTemplate):
         super().__init__(
             buffer, pagesize=PAGE_SIZE, pageTemplates=[PageTemplate("page", [frame])],
             title=meta.title, author=meta.author, subject=meta.subject,
-            keywords=list(meta.keywords), creator="sqdocs", lang=meta.lang,
+            keywords=list(meta.keywords), creator="sqdocs", lang=meta.language,
             displayDocTitle=True, pageCompression=1,
             invariant=1,  # no time stamp or random file ID: same data, same bytes
             initialFontName=font,  # else the canvas sets Helvetica, a font not embedded
@@ -113,7 +103,7 @@ class _DocTemplate(BaseDocTemplate):
             self.canv.addOutlineEntry(outline.title, outline.key, outline.level, closed=outline.level > 0)
 
 
-def render(story: list[Flowable], meta: Metadata, font: str) -> bytes:
+def render(story: list[Flowable], meta: Properties, font: str) -> bytes:
     """Lay out ``story`` on A4 pages with footers, bookmarks and metadata; the PDF's bytes."""
     buffer = io.BytesIO()
     doc = _DocTemplate(buffer, meta, font)

@@ -8,7 +8,8 @@ from reportlab.platypus import Flowable
 
 from sqdocs.model import Plan
 from sqdocs.outline import annex_label, plan_sections
-from sqdocs.writers.pdf import blocks, document, furniture
+from sqdocs.properties import plan_properties
+from sqdocs.writers.pdf import blocks, document
 from sqdocs.writers.pdf.tables import annex1_table, annex2_table, roster_table
 from sqdocs.writers.pdf.text import Typesetter
 
@@ -30,16 +31,6 @@ def story(plan: Plan, ts: Typesetter) -> list[Flowable]:
     return flows
 
 
-def metadata(plan: Plan) -> furniture.Metadata:
-    return furniture.Metadata(
-        title=plan.title,
-        author=plan.agency,
-        subject="提升服務品質執行計畫",  # as the Word writer sets them
-        keywords=("提升服務品質", "執行計畫", plan.agency, f"{plan.year} 年度"),
-        created=plan.body.document_date,
-    )
-
-
 def render_plan(plan: Plan, font: Path | None = None) -> tuple[bytes, list[str]]:
     """The plan's PDF, and a message per character no font could draw."""
-    return document.render(lambda ts: story(plan, ts), metadata(plan), font)
+    return document.render(lambda ts: story(plan, ts), plan_properties(plan), font)

@@ -13,6 +13,7 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from sqdocs import outline
 from sqdocs.model import Plan
+from sqdocs.properties import report_properties
 from sqdocs.report import CompiledReport, PointReport
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
@@ -153,16 +154,6 @@ class _Story:
         return flows
 
 
-def metadata(plan: Plan, report: CompiledReport) -> furniture.Metadata:
-    return furniture.Metadata(
-        title=report.title,
-        author=report.agency,
-        subject="提升服務品質績效報告",
-        keywords=("提升服務品質", "績效報告", report.agency, f"{report.year} 年度"),
-        created=plan.body.period.end,  # the report covers the plan year up to its end
-    )
-
-
 def render_report(plan: Plan, report: CompiledReport, font: Path | None = None) -> tuple[bytes, list[str]]:
     """The report's PDF, and a message per character no font could draw; charts use the same font."""
-    return document.render(lambda ts: _Story(report, ts).all(), metadata(plan, report), font)
+    return document.render(lambda ts: _Story(report, ts).all(), report_properties(plan, report), font)
