@@ -1,4 +1,4 @@
-"""Shared fixtures: the sample plan and helpers to copy and break it."""
+"""Shared fixtures: the sample plan and report, and helpers to copy and break them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from sqdocs.load import load_plan
+from sqdocs.load.results import load_results
 from sqdocs.model import Plan
+from sqdocs.report import CompiledReport, compile_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "keelung-107"
@@ -21,6 +23,18 @@ SOURCE = ROOT.parent / "shared" / "source" / "keelung-107-service-quality-plan.t
 def plan() -> Plan:
     """The Keelung 107 sample plan, loaded once."""
     return load_plan(SAMPLE)
+
+
+def compiled(folder: Path, plan: Plan) -> CompiledReport:
+    """The report compiled from a data folder's results (its warnings set aside)."""
+    results, _warnings = load_results(folder, plan)
+    return compile_report(plan, results)
+
+
+@pytest.fixture(scope="session")
+def report(plan: Plan) -> CompiledReport:
+    """The sample report, compiled once."""
+    return compiled(SAMPLE, plan)
 
 
 @pytest.fixture()

@@ -10,22 +10,14 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import ROOT
 
 from sqdocs.errors import UserError
-from sqdocs.load.results import load_results
-from sqdocs.model import Plan
-from sqdocs.report import ChartData, ChartSeries, CompiledReport, compile_report
+from sqdocs.report import ChartData, ChartSeries, CompiledReport
 from sqdocs.writers import charts
 from sqdocs.writers.charts import raster, scene
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(scope="module")
-def report(plan: Plan) -> CompiledReport:
-    results, _ = load_results(SAMPLE, plan)
-    return compile_report(plan, results)
 
 
 def chunks(png: bytes) -> list[tuple[bytes, bytes]]:

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, compiled
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -18,10 +18,8 @@ from docx.shared import Mm
 from sqdocs.build import BuildOptions, file_stem
 from sqdocs.cli import main
 from sqdocs.errors import UserError
-from sqdocs.load.results import load_results
-from sqdocs.model import Plan
 from sqdocs.outline import assessment_word, evidence_line, report_headings
-from sqdocs.report import CHECKED, UNCHECKED, CompiledReport, compile_report
+from sqdocs.report import CHECKED, UNCHECKED, CompiledReport
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
 from sqdocs.writers.charts import chart_size_mm
@@ -33,16 +31,6 @@ SOFFICE = shutil.which("soffice")
 CHECKLIST_HEADERS = ([c.header for c in layout.ANNEX2_COLUMNS], [c.header for c in layout.ANNEX2_OVERALL_COLUMNS])
 RESULT_HEADERS = [c.header for c in layout.REPORT_RESULT_COLUMNS]
 MISSING_HEADERS = [c.header for c in layout.REPORT_MISSING_COLUMNS]
-
-
-def _compile(folder: Path, plan: Plan) -> CompiledReport:
-    results, _warnings = load_results(folder, plan)
-    return compile_report(plan, results)
-
-
-@pytest.fixture(scope="module")
-def report(plan) -> CompiledReport:
-    return _compile(SAMPLE, plan)
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +227,7 @@ def test_complete_sample_says_every_unit_submitted(report, doc):
 
 def test_missing_submission_is_listed_in_the_appendix(plan, data_copy):
     (data_copy / "results" / "第四分局.yaml").unlink()
-    report = _compile(data_copy, plan)
+    report = compiled(data_copy, plan)
     missing = [(m.unit, m.dimension, m.item, m.point) for m in report.missing]
     assert missing and {m[0] for m in missing} == {"第四分局"}
     doc = Document(io.BytesIO(render_report(plan, report, BuildOptions())))

@@ -12,17 +12,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, with_text
+from conftest import SAMPLE, compiled, with_text
 from lxml import etree
 
 from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.derive import subplan_annex, subplan_title
-from sqdocs.load.results import load_results
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
 from sqdocs.outline import annex_label, numbered, plan_sections, report_headings, subplan_sections
-from sqdocs.report import CHECKED, UNCHECKED, CompiledReport, compile_report, report_title
+from sqdocs.report import CHECKED, UNCHECKED, report_title
 from sqdocs.writers import layout
 from sqdocs.writers.charts import chart_size_mm
 from sqdocs.writers.odt import render_plan, render_report, render_subplan
@@ -143,16 +142,6 @@ def _points(dim) -> list:
 @pytest.fixture(scope="module")
 def subplans(plan: Plan) -> dict[str, Subplan]:
     return {unit: loaded.subplan for unit, loaded in load_subplans(SAMPLE, plan).items()}
-
-
-def _compile(folder: Path, plan: Plan) -> CompiledReport:
-    results, _warnings = load_results(folder, plan)
-    return compile_report(plan, results)
-
-
-@pytest.fixture(scope="module")
-def report(plan) -> CompiledReport:
-    return _compile(SAMPLE, plan)
 
 
 @pytest.fixture(scope="module")
@@ -441,7 +430,7 @@ def test_report_embeds_its_charts_and_photos_as_pictures(report, report_odt):
 
 def test_missing_submissions_span_their_unit_rows(plan, data_copy):
     (data_copy / "results" / "第四分局.yaml").unlink()
-    report = _compile(data_copy, plan)
+    report = compiled(data_copy, plan)
     odt = Odt(render_report(plan, report))
     [table] = [t for t in odt.tables() if header_texts(t) == MISSING_HEADERS]
     rows = body_rows(table)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from conftest import compiled
 from pdfcheck import (
     SAMPLE,
     SUMMARY_COLUMNS,
@@ -28,9 +29,8 @@ from pdfcheck import (
 from sqdocs import outline
 from sqdocs.build import file_stem
 from sqdocs.cli import main
-from sqdocs.load.results import load_results
 from sqdocs.model import Plan
-from sqdocs.report import CHECKED, UNCHECKED, CompiledReport, compile_report
+from sqdocs.report import CHECKED, UNCHECKED, CompiledReport
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import charts, layout
 from sqdocs.writers.pdf import MissingGlyphWarning, render_report
@@ -47,16 +47,6 @@ pytestmark = needs_poppler
 @pytest.fixture(scope="session", autouse=True)
 def _kai_font() -> None:
     require_kai_font()
-
-
-def _compile(folder: Path, plan: Plan) -> CompiledReport:
-    results, _ = load_results(folder, plan)
-    return compile_report(plan, results)
-
-
-@pytest.fixture(scope="session")
-def report(plan: Plan) -> CompiledReport:
-    return _compile(SAMPLE, plan)
 
 
 @pytest.fixture(scope="session")
@@ -90,10 +80,10 @@ def gaps(plan: Plan, tmp_path_factory) -> tuple[CompiledReport, Path, Extract]:
     first = folder / "results" / "第一分局.yaml"
     text = first.read_text(encoding="utf-8")
     first.write_text(text.replace("{numerator: 8547, denominator: 8591}", "{numerator: 0, denominator: 0}"), "utf-8")
-    compiled = _compile(folder, plan)
+    gaps = compiled(folder, plan)
     path = folder.parent / "gaps.pdf"
-    path.write_bytes(render_report(plan, compiled))
-    return compiled, path, extract(path)
+    path.write_bytes(render_report(plan, gaps))
+    return gaps, path, extract(path)
 
 
 # ---- content -------------------------------------------------------------------------
