@@ -263,10 +263,9 @@ def run_jobs(
     _prepare(jobs, options)
     longest_first = sorted(jobs, key=lambda job: -_WEIGHT.get(job.kind, 1))
     workers = min(workers, len(jobs))
-    unfinished = dict.fromkeys(longest_first)
     with _pool(workers) as pool:
         futures = {pool.submit(build_one, job, options): job for job in longest_first}
-        for future in _completed(futures, unfinished, workers, on_working):
+        for future in _completed(futures, workers, on_working):
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 — a dead worker fails its job, not the batch
@@ -278,12 +277,14 @@ def run_jobs(
     return sorted(outcomes, key=lambda o: order[o.job])
 
 
-def _completed(futures: dict, unfinished: dict, workers: int, on_working: Callable[[list[Job]], None] | None):
-    """The futures as they complete, telling ``on_working`` which jobs are being built.
+def _completed(futures: dict, workers: int, on_working: Callable[[list[Job]], None] | None):
+    """The futures (future → job, in the order submitted) as they complete, telling
+    ``on_working`` which jobs are being built.
 
     The workers take jobs in the order they were submitted, so the jobs being built are the
     first ``workers`` unfinished ones in that order.
     """
+    unfinished = dict.fromkeys(futures.values())
     if on_working:
         on_working(list(unfinished)[:workers])
     for future in as_completed(futures):
