@@ -20,15 +20,13 @@ from sqdocs.writers.charts.scene import (
     LABEL_PT,
     TICK_PT,
     TITLE_PT,
-    Measure,
-    Scene,
     chart_size_mm,
     layout,
 )
 
 __all__ = [
     "DPI", "FONT_CANDIDATES", "LABEL_PT", "TICK_PT", "TITLE_PT",
-    "chart_size_mm", "find_font", "render_chart", "render_charts", "scene_of",
+    "chart_size_mm", "find_font", "render_chart", "render_charts",
 ]
 
 DPI = 180
@@ -51,11 +49,6 @@ def find_font(font: Path | None = None) -> Path:
             return candidate
     names = "、".join(str(c) for c in FONT_CANDIDATES)
     raise UserError(f"找不到中文字型（{names}）；請執行 scripts/setup.sh 安裝，或以 --font 指定字型檔")
-
-
-def scene_of(chart: ChartData, measure: Measure) -> Scene:
-    """The chart laid out with text widths from ``measure`` (width of a text at a size, in points)."""
-    return layout(chart, measure)
 
 
 def render_chart(chart: ChartData, *, font: Path | None = None, dpi: int = DPI) -> bytes:

@@ -18,8 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, KeepTogether
 
 from sqdocs.report.model import ChartData
-from sqdocs.writers.charts import scene_of
-from sqdocs.writers.charts.scene import Box, Label, Line, Marker, Scene, marker_outline
+from sqdocs.writers.charts.scene import Box, Label, Line, Marker, Scene, layout, marker_outline
 from sqdocs.writers.pdf import furniture
 from sqdocs.writers.pdf.text import Typesetter
 from sqdocs.writers.photos import load_photo
@@ -27,7 +26,7 @@ from sqdocs.writers.photos import load_photo
 
 def chart(data: ChartData, caption: str, key: str, ts: Typesetter) -> Flowable:
     """A chart at its laid-out size, centred, with 「圖 n …」 below it; both on one page."""
-    drawing = ChartDrawing(scene_of(data, lambda text, size: _text_width(ts, text, size, caption)), ts, caption)
+    drawing = ChartDrawing(layout(data, lambda text, size: _text_width(ts, text, size, caption)), ts, caption)
     drawing.hAlign = "CENTER"
     furniture.mark(drawing, key, caption, level=1)
     return KeepTogether([drawing, ts.para(caption, ts.styles.figure_caption, caption)])
