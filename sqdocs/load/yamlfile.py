@@ -107,9 +107,8 @@ def _compose_fast(text: str) -> tuple[yaml.SafeLoader | None, Node | None]:
     try:
         root = loader.get_single_node()
     except (yaml.YAMLError, RecursionError):
-        loader.dispose()
-        return None, None
-    if root is None:
+        root = None
+    if root is None:  # a problem, or an empty file: the pure-Python parser says which
         loader.dispose()
         return None, None
     return loader, root  # type: ignore[return-value]
