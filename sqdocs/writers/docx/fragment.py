@@ -38,12 +38,15 @@ class Fragment(BlockItemContainer):
         python-docx's ``paragraph.style = …`` searches every style for the default on each
         call, which took most of the time of building a large table.
         """
-        paragraph._p.style = None if style.style_id == self._default_style_id else style.style_id
+        paragraph._p.style = self._written_id(style)
 
     def style_id(self, name: str) -> str | None:
         """The id to write in ``w:pStyle`` for the template's style ``name``; None for the default style."""
-        style_id = self._styles[name].style_id
-        return None if style_id == self._default_style_id else style_id
+        return self._written_id(self._styles[name])
+
+    def _written_id(self, style: BaseStyle) -> str | None:
+        # The default style is written as no style at all, as Word itself does.
+        return None if style.style_id == self._default_style_id else style.style_id
 
     def append_table(self, tbl) -> Table:  # type: ignore[no-untyped-def]
         """Add a table built as XML (``oxml.new_table``) after what the fragment holds."""
