@@ -116,7 +116,6 @@ class GroupedTable(Table):
         rest.sq_room = availHeight - top.wrap(availWidth, availHeight)[1] if moved else None
         return [top, rest]
 
-
     def _leaves_a_stub(self, parts: list[Table], width: float) -> bool:
         """Whether a row split across ``parts`` keeps fewer than two lines on either side."""
         least = 2 * layout.TABLE_PT * TABLE_LEADING + PADDING[1] + PADDING[3]
