@@ -47,6 +47,11 @@ class Stroke:
     """On and off lengths in multiples of ``width`` (as matplotlib's dashes); () is solid."""
 
 
+_AXIS = Stroke(INK, 0.8)  # the axes and their tick marks
+_GRIDLINE = Stroke(GRID, 0.6)
+_REFERENCE = Stroke("#404040", 1.2, (3.7, 1.6))  # a bar chart's bureau-wide value
+
+
 @dataclass(frozen=True)
 class Line:
     """An open polyline."""
@@ -251,8 +256,7 @@ class _Builder:
     # ---- axes --------------------------------------------------------------------
 
     def frame(self, left: float, top: float, right: float, bottom: float) -> None:
-        axis = Stroke(INK, 0.8)
-        self.items.append(Line(((left, top), (left, bottom), (right, bottom)), axis))
+        self.items.append(Line(((left, top), (left, bottom), (right, bottom)), _AXIS))
 
     def trend(self, chart: ChartData) -> None:
         n = len(chart.categories)
@@ -284,13 +288,12 @@ class _Builder:
         def py(y: float) -> float:
             return bottom - (y - low) * per_y
 
-        grid = Stroke(GRID, 0.6)
         for t, text in zip(ticks, tick_texts, strict=True):
-            self.items.append(Line(((left, py(t)), (right, py(t))), grid))
-            self.items.append(Line(((left - _TICK_LEN, py(t)), (left, py(t))), Stroke(INK, 0.8)))
+            self.items.append(Line(((left, py(t)), (right, py(t))), _GRIDLINE))
+            self.items.append(Line(((left - _TICK_LEN, py(t)), (left, py(t))), _AXIS))
             self.items.append(Label(left - _TICK_LEN - _GAP, py(t) + _MIDDLE * TICK_PT, text, TICK_PT, anchor="end"))
         for x, text in enumerate(chart.categories):
-            self.items.append(Line(((px(x), bottom), (px(x), bottom + _TICK_LEN)), Stroke(INK, 0.8)))
+            self.items.append(Line(((px(x), bottom), (px(x), bottom + _TICK_LEN)), _AXIS))
             self.items.append(Label(px(x), bottom + _TICK_LEN + _GAP + _ASCENT * TICK_PT, text, TICK_PT, anchor="middle"))
         self.items.append(
             Label(_PAD + _ASCENT * LABEL_PT, (top + bottom) / 2, axis_label(chart.unit), LABEL_PT, anchor="middle", vertical=True)
@@ -333,7 +336,7 @@ class _Builder:
         limit = 100.0 if chart.unit == "%" else max(values) * 1.1
         entries = []
         if chart.reference is not None:
-            entries.append(_Entry(chart.reference_label, "#404040", "line", (3.7, 1.6), width=1.2))
+            entries.append(_Entry(chart.reference_label, _REFERENCE.colour, "line", _REFERENCE.dash, width=_REFERENCE.width))
         if n > 1 or chart.reference is not None:
             entries += [_Entry(s.label, COLOURS[k % 6], "box") for k, s in enumerate(chart.series)]
         columns = min(n + 1, 4)
@@ -350,17 +353,16 @@ class _Builder:
         def px(x: float) -> float:
             return left + x * per_x
 
-        grid = Stroke(GRID, 0.6)
         for t, text in zip(ticks, tick_texts, strict=True):
-            self.items.append(Line(((px(t), top), (px(t), bottom)), grid))
-            self.items.append(Line(((px(t), bottom), (px(t), bottom + _TICK_LEN)), Stroke(INK, 0.8)))
+            self.items.append(Line(((px(t), top), (px(t), bottom)), _GRIDLINE))
+            self.items.append(Line(((px(t), bottom), (px(t), bottom + _TICK_LEN)), _AXIS))
             self.items.append(Label(px(t), bottom + _TICK_LEN + _GAP + _ASCENT * TICK_PT, text, TICK_PT, anchor="middle"))
         axis_y = bottom + _TICK_LEN + _GAP + TICK_PT + 4 + _ASCENT * LABEL_PT
         self.items.append(Label((left + right) / 2, axis_y, axis_label(chart.unit), LABEL_PT, anchor="middle"))
         height = 0.7 / n
         for i, category in enumerate(chart.categories):
             middle = top + (i + 0.5) * band
-            self.items.append(Line(((left - _TICK_LEN, middle), (left, middle)), Stroke(INK, 0.8)))
+            self.items.append(Line(((left - _TICK_LEN, middle), (left, middle)), _AXIS))
             self.items.append(Label(left - _TICK_LEN - _GAP, middle + _MIDDLE * TICK_PT, category, TICK_PT, anchor="end"))
         for k, series in enumerate(chart.series):
             colour = COLOURS[k % 6]
@@ -378,6 +380,6 @@ class _Builder:
                 )
         if chart.reference is not None:
             x = px(chart.reference)
-            self.items.append(Line(((x, top), (x, bottom)), Stroke("#404040", 1.2, (3.7, 1.6))))
+            self.items.append(Line(((x, top), (x, bottom)), _REFERENCE))
         self.frame(left, top, right, bottom)
         self.legend(entries, columns)
