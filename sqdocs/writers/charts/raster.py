@@ -24,28 +24,14 @@ from sqdocs.writers.charts.scene import (
     Stroke,
     marker_outline,
 )
+from sqdocs.writers.fontfiles import taiwan_face
 
 _SUPERSAMPLE = 2
 
 
-@functools.lru_cache(maxsize=8)
-def _face_index(path: Path) -> int:
-    """In a collection (.ttc), the Taiwan face (e.g. 「AR PL UKai TW」) rather than index 0."""
-    if path.suffix.lower() != ".ttc":
-        return 0
-    for index in range(16):
-        try:
-            family = ImageFont.truetype(str(path), 10, index=index).getname()[0]
-        except OSError:
-            break
-        if "TW" in family and "MBE" not in family:
-            return index
-    return 0
-
-
 @functools.lru_cache(maxsize=64)
 def font(path: Path, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), pixels, index=_face_index(path))
+    return ImageFont.truetype(str(path), pixels, index=taiwan_face(path))
 
 
 def measure(path: Path) -> Measure:

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from isal import isal_zlib
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFError, TTFont, TTFontFile
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFError, TTFont
 
 from sqdocs.errors import UserError
+from sqdocs.writers.fontfiles import taiwan_face
 
 ENV_FONT = "SQDOCS_FONT"
 INSTALL_HINT = (
@@ -183,24 +184,6 @@ def _is_cff(path: Path) -> bool:
         return fh.read(4) == b"OTTO"
 
 
-def _taiwan_index(path: Path) -> int:
-    """In a collection, the Taiwan face (e.g. 「AR PL UKai TW」) rather than index 0 (often CN)."""
-    with path.open("rb") as fh:
-        if fh.read(4) != b"ttcf":
-            return 0
-    names = []
-    for index in range(64):
-        try:
-            face = TTFontFile(str(path), subfontIndex=index, validate=0)
-        except TTFError:
-            break
-        names.append(face.name.decode("latin-1"))
-    for index, name in enumerate(names):
-        if re.search(r"TW|Taiwan", name) and "MBE" not in name:
-            return index
-    return 0
-
-
 @cache
 def load(ref: FontRef) -> str:
     """Register the face (once per process) and return the name to use in styles and markup."""
@@ -284,7 +267,7 @@ def _user_ref(path: Path) -> FontRef:
     if not path.is_file():
         raise UserError(f"{path}：找不到字型檔。{INSTALL_HINT}")
     path = path.resolve()  # one file, one registration, however the user spelled it
-    return FontRef(path, _taiwan_index(path))
+    return FontRef(path, taiwan_face(path))
 
 
 def _fontconfig_kai() -> list[FontRef]:
