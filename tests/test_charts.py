@@ -14,8 +14,9 @@ from conftest import ROOT
 
 from sqdocs.errors import UserError
 from sqdocs.report import ChartData, ChartSeries, CompiledReport
-from sqdocs.writers import charts
+from sqdocs.writers import charts, fontfiles
 from sqdocs.writers.charts import raster, scene
+from sqdocs.writers.pdf import fonts as pdf_fonts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -90,9 +91,14 @@ def test_a_gap_in_a_trend(report: CompiledReport) -> None:
     assert charts.render_chart(chart.model_copy(update={"series": [gap]})).startswith(PNG_SIGNATURE)
 
 
-def test_font_is_a_cjk_file_on_the_machine() -> None:
+def test_charts_are_drawn_in_the_face_of_the_pdf_text(monkeypatch) -> None:
+    monkeypatch.delenv(fontfiles.ENV_FONT, raising=False)
     font = charts.find_font()
-    assert font in charts.FONT_CANDIDATES and font.is_file()
+    assert font == pdf_fonts.resolve_main() and font.path.is_file()
+    ukai = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
+    if ukai.is_file():  # the user's choice reaches the chart images too, Taiwan face and all
+        monkeypatch.setenv(fontfiles.ENV_FONT, str(ukai))
+        assert charts.find_font() == fontfiles.FontRef(ukai, 2)
 
 
 def test_explicit_font_must_exist(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from sqdocs.errors import UserError
 from sqdocs.model import Plan
 from sqdocs.outline import annex_label, numbered, plan_sections
 from sqdocs.text.numbering import outline_label
-from sqdocs.writers import layout
+from sqdocs.writers import fontfiles, layout
 from sqdocs.writers.pdf import MissingGlyphWarning, render_plan
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
@@ -309,9 +309,9 @@ def test_cff_font_is_refused_with_a_clear_message(tmp_path: Path) -> None:
 def test_missing_font_file_and_no_font_at_all(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(UserError, match="找不到字型檔"):
         pdf_fonts.resolve_main(tmp_path / "nothing.ttf")
-    monkeypatch.delenv(pdf_fonts.ENV_FONT, raising=False)
-    monkeypatch.setattr(pdf_fonts, "kai_candidates", list)
-    monkeypatch.setattr(pdf_fonts, "_fontconfig_kai", list)
+    monkeypatch.delenv(fontfiles.ENV_FONT, raising=False)
+    monkeypatch.setattr(fontfiles, "kai_candidates", list)
+    monkeypatch.setattr(fontfiles, "_fontconfig_kai", list)
     with pytest.raises(UserError, match="fonts-cns11643-kai"):
         pdf_fonts.resolve_main()
 
@@ -320,7 +320,7 @@ def test_env_font_and_taiwan_face_of_a_collection(monkeypatch) -> None:
     ukai = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
     if not ukai.is_file():
         pytest.skip("fonts-arphic-ukai is not installed")
-    monkeypatch.setenv(pdf_fonts.ENV_FONT, str(ukai))
+    monkeypatch.setenv(fontfiles.ENV_FONT, str(ukai))
     assert pdf_fonts.resolve_main() == pdf_fonts.FontRef(ukai, 2)  # AR PL UKai TW, not CN
 
 

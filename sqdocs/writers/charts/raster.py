@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import io
 import math
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -24,23 +23,23 @@ from sqdocs.writers.charts.scene import (
     Stroke,
     marker_outline,
 )
-from sqdocs.writers.fontfiles import taiwan_face
+from sqdocs.writers.fontfiles import FontRef
 
 _SUPERSAMPLE = 2
 
 
 @functools.lru_cache(maxsize=64)
-def font(path: Path, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), pixels, index=taiwan_face(path))
+def font(ref: FontRef, pixels: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(ref.path), pixels, index=ref.index)
 
 
-def measure(path: Path) -> Measure:
+def measure(ref: FontRef) -> Measure:
     """Text widths in points from the font file's advance widths."""
-    big = font(path, 1000)
+    big = font(ref, 1000)
     return lambda text, size: big.getlength(text) * size / 1000
 
 
-def png(scene: Scene, font_path: Path, dpi: int) -> bytes:
+def png(scene: Scene, font_ref: FontRef, dpi: int) -> bytes:
     """``scene`` as PNG bytes at ``dpi``."""
     width = round(scene.width / 72 * dpi)
     height = round(scene.height / 72 * dpi)
@@ -59,7 +58,7 @@ def png(scene: Scene, font_path: Path, dpi: int) -> bytes:
                 _circle(item, scale), fill=item.colour
             )
         elif isinstance(item, Label):
-            _label(image, draw, item, font_path, scale)
+            _label(image, draw, item, font_ref, scale)
     image = image.reduce(_SUPERSAMPLE)
     out = io.BytesIO()
     image.save(out, format="PNG", dpi=(dpi, dpi), optimize=False, compress_level=6)
@@ -112,8 +111,8 @@ def _circle(marker: Marker, scale: float) -> tuple[float, float, float, float]:
 _ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}
 
 
-def _label(image: Image.Image, draw: ImageDraw.ImageDraw, label: Label, font_path: Path, scale: float) -> None:
-    face = font(font_path, max(1, round(label.size * scale)))
+def _label(image: Image.Image, draw: ImageDraw.ImageDraw, label: Label, font_ref: FontRef, scale: float) -> None:
+    face = font(font_ref, max(1, round(label.size * scale)))
     if not label.vertical:
         draw.text((label.x * scale, label.y * scale), label.text, fill=label.colour, font=face, anchor=_ANCHORS[label.anchor])
         return

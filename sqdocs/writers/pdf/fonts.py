@@ -1,19 +1,14 @@
 """Fonts of the PDF: find a Kai (楷書) face, register it once per process, and pick a fallback
 font per character for the rare ones the main face lacks.
 
-Resolution order of the main face: the user's font (``--font`` / BuildOptions.font, then the
-environment variable ``SQDOCS_FONT``) → well-known installed Kai fonts → fontconfig → an error
-that says how to install one. reportlab reads TrueType outlines only, so CFF ``.otf`` fonts
-(Noto CJK, Source Han) are refused with a message saying so.
+The main face is the one every writer draws in (:func:`sqdocs.writers.fontfiles.resolve_main`).
+reportlab reads TrueType outlines only, so CFF ``.otf`` fonts (Noto CJK, Source Han) are
+refused here with a message saying so.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -23,67 +18,31 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFError, TTFont
 
 from sqdocs.errors import UserError
-from sqdocs.writers.fontfiles import taiwan_face
-
-ENV_FONT = "SQDOCS_FONT"
-INSTALL_HINT = (
-    "請安裝楷書字型（Debian/Ubuntu：sudo apt-get install fonts-cns11643-kai），"
-    f"或以 --font 指定 TrueType 字型檔（.ttf/.ttc，如 標楷體 kaiu.ttf），也可設定環境變數 {ENV_FONT}。"
+from sqdocs.writers.fontfiles import (
+    ARPHIC_DIR,
+    CNS_DIR,
+    INSTALL_HINT,
+    FontRef,
+    is_cff,
+    resolve_main,
 )
 
-_CNS = Path("/usr/share/fonts/truetype/cns11643")
-_ARPHIC = Path("/usr/share/fonts/truetype/arphic")
 _HANAZONO = Path("/usr/share/fonts/truetype/hanazono")
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@dataclass(frozen=True)
-class FontRef:
-    """A font file and, for a collection (.ttc), the index of the face in it."""
-
-    path: Path
-    index: int = 0
-
-
-def _windows_kai() -> list[FontRef]:
-    """Where 標楷體 (kaiu.ttf) is found: Windows itself, WSL, or copied into a user's fonts."""
-    home = Path.home()
-    dirs = [
-        Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
-        Path("/mnt/c/Windows/Fonts"),
-        home / ".local/share/fonts",
-        home / ".fonts",
-        Path("/usr/local/share/fonts"),
-        Path("/usr/share/fonts/truetype/kaiu"),
-        Path("/usr/share/fonts/truetype/msttcorefonts"),
-        Path("/Library/Fonts"),
-        home / "Library/Fonts",
-    ]
-    return [FontRef(d / name) for d in dirs for name in ("kaiu.ttf", "KAIU.TTF")]
-
-
-def kai_candidates() -> list[FontRef]:
-    """Well-known Kai faces, best first."""
-    return [
-        *_windows_kai(),
-        FontRef(_CNS / "TW-Kai-98_1.ttf"),  # 全字庫正楷體
-        FontRef(_ARPHIC / "ukai.ttc", 2),  # AR PL UKai TW (index 0 is the CN face)
-        FontRef(Path("/usr/share/fonts/truetype/cwtex/cwkai.ttf")),  # cwTeX 楷書
-    ]
 
 
 def fallback_candidates(main: FontRef) -> list[FontRef]:
     """Fonts asked, in order, for a character the main face lacks: Kai faces first, then Mincho,
     last DejaVu Sans for symbols."""
-    tw_kai_dir = main.path.parent if main.path.name.startswith("TW-Kai") else _CNS
+    tw_kai_dir = main.path.parent if main.path.name.startswith("TW-Kai") else CNS_DIR
     refs = [
         FontRef(tw_kai_dir / "TW-Kai-98_1.ttf"),
         FontRef(tw_kai_dir / "TW-Kai-Plus-98_1.ttf"),
         FontRef(tw_kai_dir / "TW-Kai-Ext-B-98_1.ttf"),
-        FontRef(_ARPHIC / "ukai.ttc", 2),
+        FontRef(ARPHIC_DIR / "ukai.ttc", 2),
         FontRef(_HANAZONO / "HanaMinA.ttf"),
         FontRef(_HANAZONO / "HanaMinB.ttf"),
-        FontRef(_ARPHIC / "uming.ttc", 2),  # AR PL UMing TW
+        FontRef(ARPHIC_DIR / "uming.ttc", 2),  # AR PL UMing TW
         FontRef(_DEJAVU / "DejaVuSans.ttf"),  # symbols every Linux has: ☐ ☑ when no CJK face has them
     ]
     return [r for r in refs if r != main]
@@ -179,16 +138,11 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 # ---- loading and registering ------------------------------------------------
 
 
-def _is_cff(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(4) == b"OTTO"
-
-
 @cache
 def load(ref: FontRef) -> str:
     """Register the face (once per process) and return the name to use in styles and markup."""
     path = ref.path
-    if _is_cff(path):
+    if is_cff(path):
         raise UserError(
             f"{path}：此字型為 CFF（PostScript 外框）的 OpenType 字型，PDF 產生器只能讀取 TrueType 外框；"
             "請改用 .ttf 或 .ttc 字型（如 全字庫正楷體 TW-Kai-98_1.ttf）。"
@@ -261,52 +215,6 @@ def _read_glyphs_in_place(face) -> None:
         return get_table(tag)
 
     face.get_table = table
-
-
-def _user_ref(path: Path) -> FontRef:
-    if not path.is_file():
-        raise UserError(f"{path}：找不到字型檔。{INSTALL_HINT}")
-    path = path.resolve()  # one file, one registration, however the user spelled it
-    return FontRef(path, taiwan_face(path))
-
-
-def _fontconfig_kai() -> list[FontRef]:
-    """Kai faces fontconfig knows of (TrueType only; Taiwan faces first)."""
-    if shutil.which("fc-list") is None:
-        return []
-    try:
-        out = subprocess.run(
-            ["fc-list", "-f", "%{file}\t%{index}\t%{fontformat}\t%{family}\n", ":lang=zh-tw"],
-            capture_output=True, text=True, timeout=20, check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    found = []
-    for line in sorted(set(out.splitlines())):
-        parts = line.split("\t")
-        if len(parts) != 4 or parts[2] != "TrueType" or not re.search(r"Kai|楷", parts[3]):
-            continue
-        if "MBE" in parts[3] or not parts[1].isdigit():
-            continue
-        taiwan = bool(re.search(r"TW|Taiwan|標楷|全字庫", parts[3]))
-        found.append((not taiwan, FontRef(Path(parts[0]), int(parts[1]))))
-    return [ref for _, ref in sorted(found, key=lambda t: (t[0], str(t[1].path), t[1].index))]
-
-
-def resolve_main(user_font: Path | None = None) -> FontRef:
-    """The main face: the user's font, else an installed Kai face; UserError if there is none."""
-    if user_font is not None:
-        return _user_ref(Path(user_font))
-    env = os.environ.get(ENV_FONT, "").strip()
-    if env:
-        return _user_ref(Path(env).expanduser())
-    for ref in kai_candidates():
-        if ref.path.is_file():
-            return ref
-    for ref in _fontconfig_kai():
-        if ref.path.is_file() and not _is_cff(ref.path):
-            return ref
-    raise UserError(f"找不到楷書字型，無法產生 PDF。{INSTALL_HINT}")
 
 
 # ---- choosing a font per character ------------------------------------------
