@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import struct
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from PIL import Image
 
 from sqdocs.errors import UserError
 from sqdocs.report import ChartData, ChartSeries, CompiledReport
@@ -47,6 +49,14 @@ def test_every_sample_chart_is_a_png_at_print_size(report: CompiledReport) -> No
         phys = dict(parts)[b"pHYs"]  # so Word and reportlab insert it at that size
         assert struct.unpack(">IIB", phys) == (round(charts.DPI / 0.0254),) * 2 + (1,)
         assert not [p for p in parts if p[0] in (b"tEXt", b"iTXt", b"zTXt", b"tIME")]  # no software, no date
+
+
+def test_png_encoder_keeps_every_pixel() -> None:
+    image = Image.new("RGB", (37, 5), "white")
+    image.putdata([(x * 7 % 256, y * 50, (x * y) % 256) for y in range(5) for x in range(37)])
+    decoded = Image.open(io.BytesIO(raster.encode_png(image, 180)))
+    assert decoded.mode == "RGB" and decoded.size == (37, 5) and decoded.tobytes() == image.tobytes()
+    assert decoded.info["dpi"] == pytest.approx((180, 180), abs=0.01)
 
 
 def test_labels_are_at_least_10_pt_and_dpi_prints_well() -> None:

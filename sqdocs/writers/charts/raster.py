@@ -8,9 +8,11 @@ insert it at the size it was laid out for, and nothing else: no software name, n
 from __future__ import annotations
 
 import functools
-import io
 import math
+import struct
+import zlib
 
+from isal import isal_zlib
 from PIL import Image, ImageDraw, ImageFont
 
 from sqdocs.writers.charts.scene import (
@@ -59,10 +61,32 @@ def png(scene: Scene, font_ref: FontRef, dpi: int) -> bytes:
             )
         elif isinstance(item, Label):
             _label(image, draw, item, font_ref, scale)
-    image = image.reduce(_SUPERSAMPLE)
-    out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(dpi, dpi), optimize=False, compress_level=6)
-    return out.getvalue()
+    return encode_png(image.reduce(_SUPERSAMPLE), dpi)
+
+
+def encode_png(image: Image.Image, dpi: int) -> bytes:
+    """An RGB image as PNG bytes with its resolution (pHYs) and nothing else.
+
+    Written here rather than by Pillow: Pillow tries every row filter on every row, which
+    was most of the time a chart took (15 ms each); rows left unfiltered and deflated by
+    ISA-L take 1–2 ms, and a chart of flat colours on white grows by less than a tenth.
+    """
+    width, height = image.size
+    raw = image.convert("RGB").tobytes()
+    stride = width * 3
+    rows = b"".join(b"\0" + raw[at : at + stride] for at in range(0, len(raw), stride))  # filter 0: none
+    per_metre = round(dpi / 0.0254)
+    return b"".join((
+        b"\x89PNG\r\n\x1a\n",
+        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
+        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        _chunk(b"IDAT", isal_zlib.compress(rows, 2)),
+        _chunk(b"IEND", b""),
+    ))
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _line(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], stroke: Stroke, scale: float) -> None:
