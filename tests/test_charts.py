@@ -111,6 +111,13 @@ def test_charts_are_drawn_in_the_face_of_the_pdf_text(monkeypatch) -> None:
         assert charts.find_font() == fontfiles.FontRef(ukai, 2)
 
 
+def test_a_broken_font_file_is_a_clear_error(tmp_path: Path, report: CompiledReport) -> None:
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"\0\1\0\0" + bytes(100))
+    with pytest.raises(UserError, match="無法使用此字型"):
+        charts.render_chart(report.chart("online_trend"), font=broken)
+
+
 def test_explicit_font_must_exist(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="找不到字型檔"):
         charts.find_font(tmp_path / "none.ttf")

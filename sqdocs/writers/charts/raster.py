@@ -15,6 +15,7 @@ import zlib
 from isal import isal_zlib
 from PIL import Image, ImageDraw, ImageFont
 
+from sqdocs.errors import UserError
 from sqdocs.writers.charts.scene import (
     Box,
     Label,
@@ -25,14 +26,17 @@ from sqdocs.writers.charts.scene import (
     Stroke,
     marker_outline,
 )
-from sqdocs.writers.fontfiles import FontRef
+from sqdocs.writers.fontfiles import INSTALL_HINT, FontRef
 
 _SUPERSAMPLE = 2
 
 
 @functools.lru_cache(maxsize=64)
 def font(ref: FontRef, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(ref.path), pixels, index=ref.index)
+    try:
+        return ImageFont.truetype(str(ref.path), pixels, index=ref.index)
+    except OSError as exc:  # not a font FreeType reads, or cut short
+        raise UserError(f"{ref.path}：無法使用此字型（{exc}）。{INSTALL_HINT}") from None
 
 
 def measure(ref: FontRef) -> Measure:
