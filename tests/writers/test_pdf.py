@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import mmap
 import re
 import subprocess
 import warnings
@@ -22,6 +23,7 @@ from pdfcheck import (
     require_kai_font,
     squash,
 )
+from reportlab.pdfbase import pdfmetrics
 
 from sqdocs.build import file_stem
 from sqdocs.cli import main
@@ -304,6 +306,21 @@ def test_cff_font_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     fake.write_bytes(b"OTTO" + bytes(64))
     with pytest.raises(UserError, match="TrueType"):
         pdf_fonts.load(pdf_fonts.resolve_main(fake))
+
+
+def test_a_font_file_cut_short_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    whole = pdf_fonts.resolve_main().path.read_bytes()
+    for name, data in (("empty.ttf", b""), ("head.ttf", whole[:5000]), ("half.ttf", whole[: len(whole) // 2])):
+        cut = tmp_path / name
+        cut.write_bytes(data)
+        with pytest.raises(UserError, match="損毀或不完整|無法使用此字型"):
+            pdf_fonts.load(pdf_fonts.FontRef(cut))
+
+
+def test_the_font_file_is_mapped_not_copied() -> None:
+    # Every worker would otherwise hold its own 52 MB copy of TW-Kai (see _MappedFile).
+    name = pdf_fonts.load(pdf_fonts.resolve_main())
+    assert isinstance(pdfmetrics.getFont(name).face._ttf_data, mmap.mmap)
 
 
 def test_missing_font_file_and_no_font_at_all(tmp_path: Path, monkeypatch) -> None:

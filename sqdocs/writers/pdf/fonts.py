@@ -9,6 +9,8 @@ refused here with a message saying so.
 from __future__ import annotations
 
 import hashlib
+import mmap
+import struct
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -150,7 +152,7 @@ def load(ref: FontRef) -> str:
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
     name = f"sqdocs-{path.stem}-{ref.index}-{digest}"
     try:
-        font = _TTFont(name, str(path), subfontIndex=ref.index)
+        font = _TTFont(name, _MappedFile(path), subfontIndex=ref.index)
     except TTFError as exc:
         if "postscript outlines" in str(exc).lower():
             raise UserError(
@@ -158,11 +160,31 @@ def load(ref: FontRef) -> str:
                 "請改用 TrueType 字型（如 全字庫正楷體 TW-Kai-98_1.ttf）。"
             ) from None
         raise UserError(f"{path}：無法使用此字型（{exc}）。{INSTALL_HINT}") from None
+    except (struct.error, ValueError, IndexError):  # a file cut short: reportlab reads past its end
+        raise UserError(f"{path}：字型檔損毀或不完整，無法使用。{INSTALL_HINT}") from None
     except OSError as exc:
         raise UserError(f"{path}：無法讀取字型檔（{exc.strerror or exc}）。") from None
     _read_glyphs_in_place(font.face)
     pdfmetrics.registerFont(font)
     return name
+
+
+class _MappedFile:
+    """A font file for reportlab, mapped into memory rather than read into it.
+
+    reportlab copies the whole file into a bytes object (52 MB for TW-Kai, 65 MB for
+    TW-Kai Ext-B): 35 ms per font, and the memory of every worker process. Mapped, only
+    the tables and glyphs actually read are paged in, and the pages are shared between
+    processes. reportlab slices the data like bytes, which a mapping allows.
+    """
+
+    def __init__(self, path: Path):
+        self.name = str(path)  # reportlab's face.filename
+        with path.open("rb") as fh:
+            self._data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def read(self) -> mmap.mmap:
+        return self._data
 
 
 class _GlyphTable:
