@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -39,32 +38,36 @@ from sqdocs.build import default_workers  # noqa: E402
 _DONE = re.compile(r"\[\d+/\d+\] ✓ (?P<path>.+)（(?P<sec>[\d.]+) 秒）")
 
 
-def _peak_children_mb() -> float:
-    # ru_maxrss is in KiB on Linux: the largest single descendant process waited for so far.
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
-def _sqdocs(*args: str) -> tuple[float, str]:
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "sqdocs.cli", "build", *args], capture_output=True, text=True, cwd=ROOT
-    )
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"sqdocs build failed ({proc.returncode}):\n{proc.stderr}")
-    return wall, proc.stderr
+def _sqdocs(*args: str) -> tuple[float, str, float]:
+    """One cold ``sqdocs build``: wall seconds, its log, and the peak RSS in MB of the largest
+    process it ran (the command or one of its workers), from wait4: that command's alone,
+    not LibreOffice's or an earlier run's."""
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sqdocs.cli", "build", *args], stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        log.seek(0)
+        text = log.read().decode()
+    if (code := os.waitstatus_to_exitcode(status)) != 0:
+        sys.exit(f"sqdocs build failed ({code}):\n{text}")
+    return wall, text, usage.ru_maxrss / 1024  # KiB on Linux
 
 
 def sample_set(out: Path) -> dict:
     """The six sample documents in both formats from one cold command (best of three, as for
     LibreOffice; every run a new process writing every file again)."""
-    wall, log = min(_sqdocs(str(SAMPLE), "-o", str(out)) for _ in range(3))
+    runs = [_sqdocs(str(SAMPLE), "-o", str(out)) for _ in range(3)]
+    wall, log, _ = min(runs)
     docs = [
         {"file": Path(m["path"]).name, "seconds": float(m["sec"]), "bytes": Path(m["path"]).stat().st_size}
         for m in _DONE.finditer(log)
     ]
     processes = default_workers(len(docs))  # what ``sqdocs build`` chose: one per CPU
-    return {"wall_seconds": wall, "documents": docs, "peak_rss_mb": _peak_children_mb(), "processes": processes}
+    peak = max(rss for *_, rss in runs)
+    return {"wall_seconds": wall, "documents": docs, "peak_rss_mb": peak, "processes": processes}
 
 
 def in_process_plan_pdf() -> dict:
@@ -138,12 +141,11 @@ def batches(counts: list[int], jobs: int, work: Path) -> list[dict]:
     rows = []
     for n in counts:
         out = work / f"batch-{n}"
-        before = _peak_children_mb()
-        wall, log = _sqdocs(*map(str, folders[:n]), "-o", str(out), "-j", str(jobs))
+        wall, log, peak = _sqdocs(*map(str, folders[:n]), "-o", str(out), "-j", str(jobs))
         files = len(_DONE.findall(log))
         rows.append({
             "bureaus": n, "documents": files, "jobs": jobs, "wall_seconds": wall,
-            "seconds_per_document": wall / files, "peak_rss_mb": max(before, _peak_children_mb()),
+            "seconds_per_document": wall / files, "peak_rss_mb": peak,
         })
         shutil.rmtree(out)
     return rows
