@@ -101,14 +101,17 @@ def test_a_gap_in_a_trend(report: CompiledReport) -> None:
     assert charts.render_chart(chart.model_copy(update={"series": [gap]})).startswith(PNG_SIGNATURE)
 
 
-def test_charts_are_drawn_in_the_face_of_the_pdf_text(monkeypatch) -> None:
+def test_charts_are_drawn_in_the_face_of_the_pdf_text(monkeypatch, report: CompiledReport) -> None:
+    chart = report.chart("online_trend")
     monkeypatch.delenv(fontfiles.ENV_FONT, raising=False)
-    font = charts.find_font()
-    assert font == pdf_fonts.resolve_main() and font.path.is_file()
+    main = pdf_fonts.resolve_main()
+    assert charts.render_chart(chart) == charts.render_chart(chart, font=main.path)
     ukai = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
-    if ukai.is_file():  # the user's choice reaches the chart images too, Taiwan face and all
+    if ukai.is_file() and main.path != ukai:  # the user's choice reaches the chart images too
         monkeypatch.setenv(fontfiles.ENV_FONT, str(ukai))
-        assert charts.find_font() == fontfiles.FontRef(ukai, 2)
+        by_env = charts.render_chart(chart)
+        assert by_env == charts.render_chart(chart, font=ukai) != charts.render_chart(chart, font=main.path)
+        assert fontfiles.resolve_main() == fontfiles.FontRef(ukai, 2)  # AR PL UKai TW, not CN
 
 
 def test_a_broken_font_file_is_a_clear_error(tmp_path: Path, report: CompiledReport) -> None:
@@ -118,9 +121,9 @@ def test_a_broken_font_file_is_a_clear_error(tmp_path: Path, report: CompiledRep
         charts.render_chart(report.chart("online_trend"), font=broken)
 
 
-def test_explicit_font_must_exist(tmp_path: Path) -> None:
+def test_explicit_font_must_exist(tmp_path: Path, report: CompiledReport) -> None:
     with pytest.raises(UserError, match="找不到字型檔"):
-        charts.find_font(tmp_path / "none.ttf")
+        charts.render_chart(report.chart("online_trend"), font=tmp_path / "none.ttf")
 
 
 def test_end_labels_of_close_values_are_spread_apart() -> None:
@@ -194,7 +197,7 @@ def _crowded() -> list[ChartData]:
 
 
 def test_everything_is_drawn_inside_the_chart(report: CompiledReport) -> None:
-    measure = raster.measure(charts.find_font())
+    measure = raster.measure(fontfiles.resolve_main())
     for chart in [*report.charts, *_crowded()]:
         laid = scene.layout(chart, measure)
         assert (laid.width, laid.height) == pytest.approx(tuple(v * scene.MM for v in charts.chart_size_mm(chart)))
@@ -210,7 +213,7 @@ def test_crowded_charts_and_a_zero_bar_render() -> None:
 
 
 def test_labels_do_not_overlap(report: CompiledReport) -> None:
-    measure = raster.measure(charts.find_font())
+    measure = raster.measure(fontfiles.resolve_main())
     for chart in [*report.charts, *_crowded()]:
         boxes = [(_extent(i, measure), i.text) for i in scene.layout(chart, measure).items if isinstance(i, scene.Label)]
         for (a, text_a), (b, text_b) in itertools.combinations(boxes, 2):

@@ -27,19 +27,15 @@ from sqdocs.writers.fontfiles import FontRef, resolve_main
 
 __all__ = [
     "DPI", "LABEL_PT", "TICK_PT", "TITLE_PT",
-    "chart_size_mm", "find_font", "render_chart", "render_charts",
+    "chart_size_mm", "render_chart", "render_charts",
 ]
 
 DPI = 180
 
-def find_font(font: Path | None = None) -> FontRef:
-    """The face charts are drawn in: ``font`` if given, else the one the PDF's text uses."""
-    return resolve_main(font)
-
-
 def render_chart(chart: ChartData, *, font: Path | None = None, dpi: int = DPI) -> bytes:
-    """One chart as PNG bytes (drawn once per process for the same chart, font and resolution)."""
-    return _render_cached(chart.model_dump_json(), find_font(font), dpi)
+    """One chart as PNG bytes, in ``font`` or else the face the PDF's text uses (drawn once
+    per process for the same chart, font and resolution)."""
+    return _render_cached(chart.model_dump_json(), resolve_main(font), dpi)
 
 
 # A report built as .docx and .odt shows the same charts: draw each once.
