@@ -25,7 +25,6 @@ from sqdocs.writers.fontfiles import (
     CNS_DIR,
     INSTALL_HINT,
     FontRef,
-    is_cff,
     resolve_main,
 )
 
@@ -144,20 +143,15 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 def load(ref: FontRef) -> str:
     """Register the face (once per process) and return the name to use in styles and markup."""
     path = ref.path
-    if is_cff(path):
-        raise UserError(
-            f"{path}：此字型為 CFF（PostScript 外框）的 OpenType 字型，PDF 產生器只能讀取 TrueType 外框；"
-            "請改用 .ttf 或 .ttc 字型（如 全字庫正楷體 TW-Kai-98_1.ttf）。"
-        )
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
     name = f"sqdocs-{path.stem}-{ref.index}-{digest}"
     try:
         font = _TTFont(name, _MappedFile(path), subfontIndex=ref.index)
     except TTFError as exc:
-        if "postscript outlines" in str(exc).lower():
+        if "postscript outlines" in str(exc).lower():  # an .otf, or a face of a .ttc, with CFF outlines
             raise UserError(
-                f"{path}：此字型為 PostScript（CFF）外框，PDF 產生器只能讀取 TrueType 外框；"
-                "請改用 TrueType 字型（如 全字庫正楷體 TW-Kai-98_1.ttf）。"
+                f"{path}：此字型為 CFF（PostScript 外框）的 OpenType 字型，PDF 產生器只能讀取 TrueType 外框；"
+                "請改用 .ttf 或 .ttc 字型（如 全字庫正楷體 TW-Kai-98_1.ttf）。"
             ) from None
         raise UserError(f"{path}：無法使用此字型（{exc}）。{INSTALL_HINT}") from None
     except (struct.error, ValueError, IndexError):  # a file cut short: reportlab reads past its end
