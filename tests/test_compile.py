@@ -308,3 +308,22 @@ def test_sample_compiles_complete(plan: Plan) -> None:
     assert {c.id for c in report.charts} == {"satisfaction_trend", "online_trend", "on_time_by_unit"}
     assert len(report.chart("satisfaction_trend").series) == 4
     assert CompiledReport.model_validate_json(report.model_dump_json()) == report
+
+
+def test_checklist_point_of_an_overall_annex2_dimension_takes_no_item(plan: Plan) -> None:
+    # 附件 2 may make a dimension overall (no items) that 附件 1 splits into items. Evidence under
+    # a 附件 1 point naming only the 附件 2 point must resolve as the loader accepts it, not to nothing.
+    import dataclasses
+
+    from sqdocs.model import CheckDimension
+    from sqdocs.model.results import ChecklistPath, resolve_checklist
+
+    basic = next(d for d in plan.annex2.dimensions if d.name == "基礎服務")
+    overall = CheckDimension(scope="整體", name="基礎服務", points=basic.items[0].points)
+    dims = [overall if d is basic else d for d in plan.annex2.dimensions]
+    odd = dataclasses.replace(plan, annex2=plan.annex2.model_copy(update={"dimensions": dims}))
+    ref = next(r for r in odd.points() if r.dimension.name == "基礎服務")
+    target = overall.points[-1].name
+    check = resolve_checklist(odd, ChecklistPath(point=target), ref)
+    assert check is not None and check.key == ("基礎服務", None, target)
+    assert resolve_checklist(odd, ChecklistPath(item=ref.item.name, point=target), ref) is None  # the loader refuses an item here

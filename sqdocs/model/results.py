@@ -248,11 +248,14 @@ def resolve_checklist(plan: Plan, path: ChecklistPath | None, ref: PointRef) -> 
     """The 附件 2 point a piece of evidence under ``ref`` supports.
 
     No ``checklist``: the counterpart of ``ref``. Otherwise the names given, the omitted leading
-    ones (dimension, then item) taken from ``ref``.
+    ones (dimension, then item) taken from ``ref``; an overall (整體) dimension of 附件 2 takes
+    no item, so none is taken from ``ref`` there (as the loader accepts it).
     """
     if path is None:
         return counterpart(plan, ref)
     if path.dimension is None:
-        item = path.item if path.item is not None else ref.item.name
-        return find_check_point(plan, ref.dimension.name, item, path.point)
+        dim = ref.dimension.name
+        overall = any(d.name == dim and d.scope == "整體" for d in plan.annex2.dimensions)
+        item = path.item if path.item is not None or overall else ref.item.name
+        return find_check_point(plan, dim, item, path.point)
     return find_check_point(plan, path.dimension, path.item, path.point)
