@@ -25,7 +25,7 @@ from sqdocs.fsutil import write_atomic
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import read_subplan, subplan_path
 from sqdocs.load.validate import suggest
-from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef
+from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import PointKey, Subplan
 from sqdocs.outline import detail_step_label
@@ -159,10 +159,6 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def _deadline_text(deadline: object) -> str:
-    return deadline if isinstance(deadline, str) else format_roc(deadline)  # type: ignore[arg-type]
-
-
 def _entry_lines(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[str]:
     """One point of the skeleton: names, the bureau's work as comments, empty slots."""
     pad, key = " " * dash_col, " " * key_col
@@ -175,7 +171,7 @@ def _entry_lines(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[str
     ]
     lines += [f"{key}#   {n}. {_comment(text)}" for n, text in enumerate(point.practices, 1)]
     lines += [
-        f"{key}# 本局完成期限：{_deadline_text(point.deadline)}；本局承辦單位：{'、'.join(point.units)}",
+        f"{key}# 本局完成期限：{deadline_text(point.deadline)}；本局承辦單位：{'、'.join(point.units)}",
         f"{key}practices:      # ← 本單位具體作法：每項一行，以「- 」開頭，寫清楚誰、做什麼、多久一次",
         f"{key}  -",
         f"{key}deadline:       # ← 完成期限：{CONTINUOUS} 或民國日期，如 107 年 6 月 30 日",

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqdocs.model import Plan
+from sqdocs.model import Plan, deadline_text
 from sqdocs.model.subplan import Subplan
 from sqdocs.report import CompiledReport
-from sqdocs.text.roc import format_roc
 
 Value = str | int | float | None
 
@@ -49,7 +48,7 @@ def _number(value: float | None) -> Value:
 def _deadline(value: date | str | None) -> str:
     if value is None:
         return ""
-    return format_roc(value) if isinstance(value, date) else value
+    return deadline_text(value)
 
 
 _POINT = (

@@ -54,7 +54,7 @@ from sqdocs.forms.common import (
 )
 from sqdocs.load.diagnostics import LoadError, format_path
 from sqdocs.load.subplan import SUBPLAN_DIR, read_subplan
-from sqdocs.model import Plan
+from sqdocs.model import Plan, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import Subplan
 from sqdocs.text.roc import format_roc
@@ -296,7 +296,7 @@ def read(wb: Workbook, fp: Fingerprint, plan: Plan) -> tuple[dict[str, Any], Cel
         points.append({
             "dimension": ref.dimension.name, "item": ref.item.name, "point": ref.point.name,
             "practices": practices,
-            "deadline": format_roc(deadline) if isinstance(deadline, date) else deadline,
+            "deadline": deadline if deadline is None else deadline_text(deadline),
             "units": units,
         })
     title = cell_text(ws.cell(1, 1).value) or subplan_title(plan, fp.unit)

@@ -14,7 +14,7 @@ from sqdocs.model.annexes import (
     Roster,
     dimension_caption,
 )
-from sqdocs.model.common import CONTINUOUS, Deadline, RocDate, Text
+from sqdocs.model.common import CONTINUOUS, Deadline, RocDate, Text, deadline_text
 from sqdocs.model.plan import Basis, Clause, Objectives, Period, Plan, PlanBody, PointRef
 from sqdocs.model.results import (
     ChartDef,
@@ -35,5 +35,5 @@ __all__ = [
     "ChecklistPath", "Evidence", "Indicator", "IndicatorSet", "Measure", "PointResult", "ResultSet", "Submission",
     "Clause", "Deadline", "Dimension", "Item", "Member", "Objectives", "OverallPoint", "Period",
     "Plan", "PlanBody", "Point", "PointKey", "PointRef", "RocDate", "Roster", "SubUnitGroup",
-    "Subplan", "SubplanPoint", "Text", "Unit", "UnitGroup", "UnitRegistry", "dimension_caption",
+    "Subplan", "SubplanPoint", "Text", "Unit", "UnitGroup", "UnitRegistry", "deadline_text", "dimension_caption",
 ]

@@ -90,14 +90,15 @@ def _to_deadline(value: Any) -> Any:
     raise ValueError(f"完成期限應為「{CONTINUOUS}」或民國日期（如 107 年 6 月 30 日）")
 
 
-def _deadline_out(value: date | str) -> str:
+def deadline_text(value: date | str) -> str:
+    """A 完成期限 as documents print it: 賡續辦理 as is, a date in ROC form."""
     return format_roc(value) if isinstance(value, date) else value
 
 
 Deadline = Annotated[
     date | str,
     BeforeValidator(_to_deadline),
-    PlainSerializer(_deadline_out, return_type=str),
+    PlainSerializer(deadline_text, return_type=str),
     WithJsonSchema({"anyOf": [{"enum": list(_CONTINUOUS_WORDS)}, _ROC_DATE_SCHEMA], "description": "「賡續辦理」或民國日期"}),
 ]
 """完成期限: a date, or 賡續辦理 for continuous work."""

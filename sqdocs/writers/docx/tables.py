@@ -10,16 +10,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from docx.shared import Mm
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from sqdocs.model import Annex1, Annex2, Point, Roster
+from sqdocs.model import Annex1, Annex2, Point, Roster, deadline_text
 from sqdocs.outline import numbered
 from sqdocs.text.numbering import outline_label
-from sqdocs.text.roc import format_roc
 from sqdocs.writers import layout
 from sqdocs.writers.docx import oxml
 from sqdocs.writers.docx import styles as S
@@ -65,10 +63,6 @@ Marked = tuple[str, str]
 
 def _checklist(entries: Sequence[Marked]) -> list[Block]:
     return [(S.TABLE_LIST, f"{mark}\t{entry}") for mark, entry in entries]
-
-
-def _deadline(value: date | str) -> str:
-    return format_roc(value) if isinstance(value, date) else value
 
 
 class AnnexTable:
@@ -124,7 +118,7 @@ def _items_with_points(table: AnnexTable, items, point_cells: Callable) -> None:
 
 def _practice_cells(point: Point) -> tuple[list[Block], ...]:
     """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
-    return text(point.name), listed(numbered(point.practices)), text(_deadline(point.deadline)), text(*point.units)
+    return text(point.name), listed(numbered(point.practices)), text(deadline_text(point.deadline)), text(*point.units)
 
 
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:

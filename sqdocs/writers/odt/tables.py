@@ -8,14 +8,12 @@ points (``table:number-rows-spanned`` over ``table:covered-table-cell``), as in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 
 from lxml import etree
 
-from sqdocs.model import Annex1, Annex2, Point, Roster
+from sqdocs.model import Annex1, Annex2, Point, Roster, deadline_text
 from sqdocs.outline import numbered
 from sqdocs.text.numbering import outline_label
-from sqdocs.text.roc import format_roc
 from sqdocs.writers import layout
 from sqdocs.writers.odt import styles as S
 from sqdocs.writers.odt import xml
@@ -57,10 +55,6 @@ Marked = tuple[str, str]
 
 def marked(entries: Sequence[Marked]) -> Cell:
     return [xml.paragraph(S.TABLE_LIST, f"{mark}\t{entry}") for mark, entry in entries]
-
-
-def _deadline(value: date | str) -> str:
-    return format_roc(value) if isinstance(value, date) else value
 
 
 class AnnexTable:
@@ -155,7 +149,7 @@ def items_with_points(table: AnnexTable, items, point_cells: Callable, keep_toge
 
 def _practice_cells(point: Point) -> tuple[Cell, ...]:
     """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
-    return text(point.name), listed(numbered(point.practices)), text(_deadline(point.deadline)), text(*point.units)
+    return text(point.name), listed(numbered(point.practices)), text(deadline_text(point.deadline)), text(*point.units)
 
 
 def annex1(doc: Document, annex: Annex1) -> None:

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
-from sqdocs.model import CheckDimension, Dimension, Roster
+from sqdocs.model import CheckDimension, Dimension, Roster, deadline_text
 from sqdocs.outline import numbered
 from sqdocs.report import CheckDimensionMarks
-from sqdocs.text.roc import format_roc
 from sqdocs.writers import layout
 from sqdocs.writers.layout import Column
 from sqdocs.writers.pdf.text import TABLE_LEADING, Typesetter
@@ -171,10 +169,6 @@ def grid(columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str
     return table
 
 
-def _deadline(value: date | str) -> str:
-    return format_roc(value) if isinstance(value, date) else value
-
-
 def numbered_cell(texts: Sequence[str], ts: Typesetter, where: str) -> Cell:
     """Numbered entries (1. 2. …), each with its number hanging."""
     cell = []
@@ -217,7 +211,7 @@ def annex1_table(dim: Dimension, ts: Typesetter, where: str) -> Table:
                 text_cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
                 text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
                 numbered_cell(p.practices, ts, f"{at}{practice_h}"),
-                text_cell(_deadline(p.deadline), ts, f"{at}{deadline_h}", center=True),
+                text_cell(deadline_text(p.deadline), ts, f"{at}{deadline_h}", center=True),
                 [ts.para(u, ts.styles.cell_center, f"{at}{units_h}") for u in p.units],
             ], merged=int(i > 0), carry={0: item.name, 1: p.name}))
     return grid(layout.ANNEX1_COLUMNS, rows, ts)
