@@ -57,11 +57,11 @@ def paragraph(para: Para, ts: Typesetter, x: float, where: str) -> list[Flowable
     return flows
 
 
-def heading(text: str, key: str, ts: Typesetter, level: int = 0, bookmark: str | None = None) -> Flowable:
-    """A section heading kept with what follows, with a bookmark (``bookmark`` or the heading)."""
+def heading(text: str, key: str, ts: Typesetter) -> Flowable:
+    """A section heading kept with what follows, bookmarked at the top level."""
     flow = ts.para(text, ts.styles.heading, text)
     flow.keepWithNext = 1
-    return furniture.mark(flow, key, bookmark or text, level)
+    return furniture.mark(flow, key, text, 0)
 
 
 def section(sec: Section, number: int, ts: Typesetter) -> list[Flowable]:
@@ -89,20 +89,20 @@ def annex_start(label: str, key: str, title_text: str | None, ts: Typesetter) ->
     return flows
 
 
-def caption(text: str, key: str, ts: Typesetter, where: str, level: int = 1, indent: float = 0.0) -> list[Flowable]:
-    """A caption over a table, on a new page unless the table can start below it."""
+def caption(text: str, key: str, ts: Typesetter, where: str, indent: float = 0.0) -> list[Flowable]:
+    """A caption over a table, on a new page unless the table can start below it; bookmarked
+    under the section."""
     para = ts.hanging("", text, ts.styles.caption, where, indent) if indent else ts.para(text, ts.styles.caption, where)
-    return [CondPageBreak(CAPTION_ROOM), furniture.mark(para, key, text, level=level)]
+    return [CondPageBreak(CAPTION_ROOM), furniture.mark(para, key, text, level=1)]
 
 
 def dimension_tables(
-    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter,
-    level: int = 1, indent: float = 0.0,
+    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter, indent: float = 0.0
 ) -> list[Flowable]:
     """一、個別評核構面-基礎服務 and its table, for each dimension; ``label`` names the annex in messages."""
     flows: list[Flowable] = []
     for n, dim in enumerate(dimensions, 1):
         text = f"{outline_label(1, n)}{dim.caption}"
-        flows += caption(text, f"{key}-{n}", ts, f"{label} {text}", level, indent)
+        flows += caption(text, f"{key}-{n}", ts, f"{label} {text}", indent)
         flows.append(spaced(make_table(dim, ts, f"{label} {dim.caption} "), layout.TABLE_PT))
     return flows

@@ -96,9 +96,7 @@ class _DocTemplate(BaseDocTemplate):
     def afterFlowable(self, flowable):
         outline = getattr(flowable, "outline", None)
         if isinstance(outline, Outline):
-            # An Image knows its size as drawHeight; every other flowable as height after wrap.
-            height = getattr(flowable, "drawHeight", None) or flowable.height
-            top = self.frame._y + height
+            top = self.frame._y + flowable.height  # the flowable's top: its height after wrap
             self.canv.bookmarkPage(outline.key, fit="XYZ", left=0, top=top)
             self.canv.addOutlineEntry(outline.title, outline.key, outline.level, closed=outline.level > 0)
 

@@ -37,11 +37,6 @@ def _is_wide(ch: str) -> bool:
     return width in ("W", "F") or (width == "A" and ord(ch) >= 0x2000)
 
 
-def may_break(before: str, after: str) -> bool:
-    """Whether a line may end between the characters ``before`` and ``after``."""
-    return _may_break(_kind(before), _kind(after))
-
-
 _SPACE, _CLOSE, _OPEN, _WIDE, _IDEO, _DIGIT, _ALNUM = (1 << n for n in range(7))
 _KINDS: dict[str, int] = {}
 
@@ -60,6 +55,7 @@ def _kind(ch: str) -> int:
 
 
 def _may_break(before: int, after: int) -> bool:
+    """Whether a line may end between characters of these kinds."""
     if after & (_SPACE | _CLOSE) or before & _OPEN:
         return False
     if before & (_SPACE | _WIDE) or after & _WIDE:
@@ -71,8 +67,8 @@ def _may_break(before: int, after: int) -> bool:
 def break_points(text: str) -> list[bool]:
     """``result[i]`` is True when a line may start at ``text[i]`` (index 0 is always False).
 
-    Besides :func:`may_break`, a number keeps the word that counts it: 「3 月」「8,547 件」
-    「107年」 never end a line between them.
+    Besides the rule between two characters (:func:`_may_break`), a number keeps the word
+    that counts it: 「3 月」「8,547 件」「107年」 never end a line between them.
     """
     kinds = [_kind(ch) for ch in text]
     points = [False] * max(len(text), 1)

@@ -53,24 +53,19 @@ class CJKParagraph(Paragraph):
         for frag in self.frags:
             text = getattr(frag, "text", "")
             chars += text
-            if hasattr(frag, "cbDefn"):
-                char_widths += [cjkU(ch, frag, "utf8").width for ch in text]
-            else:
-                font, size = frag.fontName, frag.fontSize
-                char_widths += [_glyph_width(ch, font, size) for ch in text]
+            font, size = frag.fontName, frag.fontSize
+            char_widths += [_glyph_width(ch, font, size) for ch in text]
             owners += [frag] * len(text)
         if not chars:
             return ParaLines(
                 kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
                 lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize,
             )
-        auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        bounds = auto not in ("", "off")
         lines = []
         for k, ln in enumerate(fit_lines("".join(chars), char_widths, widths)):
             limit = widths[min(k, len(widths) - 1)]
             runs = _runs(chars, char_widths, owners, ln.start, ln.end)
-            lines.append(makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, bounds))
+            lines.append(makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False))
         return ParaLines(kind=1, lines=lines)
 
     def _get_split_blParaFunc(self):
@@ -92,7 +87,7 @@ def _runs(chars: list[str], widths: list[float], owners: list, start: int, end: 
     runs, i = [], start
     while i < end:
         j = i + 1
-        while j < end and owners[j] is owners[i] and not hasattr(owners[i], "cbDefn"):
+        while j < end and owners[j] is owners[i]:
             j += 1
         runs.append(_unit("".join(chars[i:j]), owners[i], sum(widths[i:j])))
         i = j
