@@ -67,10 +67,6 @@ class Job:
     path: Path
     unit: str | None = None
 
-    @property
-    def label(self) -> str:
-        return self.path.name
-
 
 @dataclass(frozen=True)
 class Outcome:

@@ -42,11 +42,6 @@ class Change(Record):
     direction: Direction = Field(description="up 上升、down 下降、flat 持平")
     assessment: Assessment = Field(description="good 進步、bad 退步、neutral 持平或無好壞之分")
 
-    @property
-    def direction_word(self) -> str:
-        """上升／下降／持平 (use the indicator's unit to choose 增加／減少 for amounts)."""
-        return {"up": "上升", "down": "下降", "flat": "持平"}[self.direction]
-
 
 class UnitFigure(Record):
     """One unit's figure for one indicator."""
