@@ -427,7 +427,7 @@ def backup_path(path: Path) -> Path:
     return candidate
 
 
-def _verify(new_text: str, old: Subplan, plan: Plan, changes: SubplanChanges) -> None:
+def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
     """Refuse to write an update that does not read back as intended (a bug, never the user's fault)."""
     try:
         new = Subplan.model_validate(yaml.safe_load(new_text))
@@ -465,7 +465,7 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     text = raw.decode("utf-8-sig")
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     new_text = apply_changes(text, plan, loaded.subplan, changes)
-    _verify(new_text, loaded.subplan, plan, changes)
+    _verify(new_text, loaded.subplan, changes)
     backup = backup_path(path)
     write_atomic(backup, raw)
     write_atomic(path, bom + new_text.encode("utf-8"))

@@ -51,7 +51,7 @@ def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
 
 
 def check_unit_refs(
-    doc: YamlDoc, refs: Iterable[tuple[Loc, str]], units: UnitRegistry, what: str = "單位"
+    doc: YamlDoc, refs: Iterable[tuple[Loc, str]], units: UnitRegistry, what: str
 ) -> Iterator[Diagnostic]:
     """Every name must be a unit or group of the registry."""
     known = units.known_names()

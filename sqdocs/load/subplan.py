@@ -89,5 +89,5 @@ def load_subplans(folder: Path | str, plan: Plan) -> dict[str, SubplanFile]:
         found[path.stem] = loaded  # the file name is the unit's short name (checked above)
     if problems:
         raise LoadError(problems)
-    order = [u.name for u in plan.units.units]  # 第一分局 before 第二分局, as the registry lists them
-    return dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
+    # 第一分局 before 第二分局, as the registry lists them (every file is a registered unit: checked above)
+    return {u.name: found[u.name] for u in plan.units.units if u.name in found}

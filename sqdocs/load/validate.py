@@ -110,13 +110,10 @@ def _is_misspelt(error: dict[str, Any], errors: list[Any]) -> bool:
     return bool(difflib.get_close_matches(wanted, unknown, n=1, cutoff=0.5))
 
 
-def validate(doc: YamlDoc, model: type[M], prefix: Loc = ()) -> tuple[M | None, list[Diagnostic]]:
-    """Validate ``doc.data`` (or the part at ``prefix``) as ``model``; every problem is reported."""
-    data = doc.data
-    for part in prefix:
-        data = data[part]
+def validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
+    """Validate ``doc.data`` as ``model``; every problem is reported."""
     try:
-        return model.model_validate(data), []
+        return model.model_validate(doc.data), []
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         found = []
@@ -125,5 +122,5 @@ def validate(doc: YamlDoc, model: type[M], prefix: Loc = ()) -> tuple[M | None, 
             if _is_misspelt(error, errors) or is_unfilled(error.get("input")):
                 continue
             message, at_key = _message(error, model)  # type: ignore[arg-type]
-            found.append(doc.diagnostic((*prefix, *error["loc"]), message, key=at_key))
+            found.append(doc.diagnostic(tuple(error["loc"]), message, key=at_key))
         return None, found
