@@ -110,7 +110,7 @@ def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
     )
 
 
-def indicator_table(plan: Plan, report: CompiledReport) -> Table:
+def indicator_table(report: CompiledReport) -> Table:
     rows: list[tuple[Value, ...]] = []
     for ind in report.indicators:
         for year in ind.series:
@@ -167,6 +167,6 @@ def open_data_tables(
     if subplans:
         tables.append(subplan_table(plan, subplans))
     if report is not None:
-        tables.append(indicator_table(plan, report))
+        tables.append(indicator_table(report))
     tables.append(roster_table(plan, include_names))
     return [*tables, dictionary_table(tables)]

@@ -86,7 +86,7 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
         wb = subplan_form.build(plan, name, existing, fp)
     else:
         indicators = results_form.load_indicators(folder, plan)
-        existing_sub = results_form.read_existing(yaml_path, plan) if raw is not None else None
+        existing_sub = results_form.read_existing(yaml_path) if raw is not None else None
         wb = results_form.build(plan, name, indicators, existing_sub, fp)
     write_fingerprint(wb, fp)
     buffer = io.BytesIO()

@@ -138,7 +138,7 @@ def results_path(folder: Path, plan: Plan, unit: str) -> Path:
     return folder / RESULTS_DIR / f"{unit}.yaml"
 
 
-def read_existing(path: Path, plan: Plan) -> Submission:
+def read_existing(path: Path) -> Submission:
     """The unit's current results, to pre-fill the form; LoadError (file:line:col) if unreadable."""
     doc = read_yaml(path)
     submission, problems = validate(doc, Submission)
@@ -407,7 +407,7 @@ def _number(value: float | None) -> float | int | None:
 
 
 def _read_indicators(
-    ws: Worksheet, fp: Fingerprint, plan: Plan, indicators: IndicatorSet, problems: list[CellProblem]
+    ws: Worksheet, fp: Fingerprint, indicators: IndicatorSet, problems: list[CellProblem]
 ) -> dict[int, list[tuple[str, dict[str, Any], dict[str, Where]]]]:
     """Figures per point number: (indicator id, measure data, where each field came from)."""
 
@@ -566,7 +566,7 @@ def read(
         lambda key: f"評核重點「{key[-1]}」", C_POINT,
     )
     problems += match.problems
-    figures = _read_indicators(wb[INDICATOR_SHEET], fp, plan, indicators, problems)
+    figures = _read_indicators(wb[INDICATOR_SHEET], fp, indicators, problems)
     evidence = _read_evidence(wb[EVIDENCE_SHEET], plan, refs, problems)
     results: list[dict[str, Any]] = []
     for n, ref in enumerate(refs, 1):
@@ -627,7 +627,7 @@ def _flow_map(data: dict[str, Any]) -> str:
     return "{" + ", ".join(f"{k}: {_flow_value(v)}" for k, v in data.items()) + "}"
 
 
-def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
+def to_yaml(data: dict[str, Any]) -> str:
     """results/<unit>.yaml in the layout of the sample files: one block per point."""
     lines = [
         f"# {data['unit']} {data['year']} 年度提升服務品質執行成果",
@@ -670,7 +670,7 @@ def import_text(
     if not data.get("results"):  # a sheet is missing, or nothing was filled in
         return "", problems, 0
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
-    text = to_yaml(plan, data)
+    text = to_yaml(data)
     with tempfile.TemporaryDirectory(prefix="sqdocs-form-") as tmp:
         trial = Path(tmp) / target.name
         trial.write_text(text, encoding="utf-8")
