@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from sqdocs.model.common import Deadline, OptionalText, Record, Text
 
@@ -28,6 +28,10 @@ def _none_to_list(value: Any) -> Any:
     return [] if value is None else value
 
 
+def _drop_empty(values: list[str]) -> list[str]:
+    return [v for v in values if v]
+
+
 def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -35,7 +39,8 @@ def _blank_to_none(value: Any) -> Any:
 Slot = Annotated[OptionalText, BeforeValidator(_none_to_empty)]
 """One line of a list the unit fills in; an empty ``-`` line is allowed and dropped."""
 
-SlotList = Annotated[list[Slot], BeforeValidator(_none_to_list)]
+SlotList = Annotated[list[Slot], BeforeValidator(_none_to_list), AfterValidator(_drop_empty)]
+"""Lines the unit fills in, without the empty ones."""
 
 
 class SubUnitGroup(Record):
@@ -58,11 +63,6 @@ class SubplanPoint(Record):
     units: SlotList = Field(default_factory=list, description="承辦單位：sub_units 或 sub_groups 的名稱")
     removed: bool = Field(False, description="本局計畫已刪除或不再指派此評核重點（由 subplan update 標記）")
 
-    @field_validator("practices", "units", mode="after")
-    @classmethod
-    def _drop_empty(cls, values: list[str]) -> list[str]:
-        return [v for v in values if v]
-
     @property
     def key(self) -> PointKey:
         return (self.dimension, self.item, self.point)
@@ -76,11 +76,6 @@ class Subplan(Record):
     sub_units: SlotList = Field(default_factory=list, description="本單位所屬承辦單位（組、隊、派出所）")
     sub_groups: list[SubUnitGroup] = Field(default_factory=list, description="承辦單位群組（如 各派出所）")
     points: list[SubplanPoint] = Field(default_factory=list, description="評核重點，依本局計畫附件 1")
-
-    @field_validator("sub_units", mode="after")
-    @classmethod
-    def _drop_empty(cls, values: list[str]) -> list[str]:
-        return [v for v in values if v]
 
     def group(self, name: str) -> SubUnitGroup | None:
         for group in self.sub_groups:
