@@ -56,15 +56,10 @@ def _name(key: PointKey) -> str:
 
 
 def _deadline_problem(unit: str, key: PointKey, loc: Loc, deadline: date, plan: Plan) -> Problem | None:
-    period = plan.body.period
-    if deadline in period:
+    where = plan.body.period.outside(deadline)
+    if where is None:
         return None
-    side = "早於" if deadline < period.start else "晚於"
-    return Problem(
-        unit, "deadline_outside",
-        f"{_name(key)}：完成期限 {format_roc(deadline)} {side}計畫期程（{format_roc(period.start)}至 {format_roc(period.end)}）",
-        key, loc,
-    )
+    return Problem(unit, "deadline_outside", f"{_name(key)}：完成期限 {format_roc(deadline)} {where}", key, loc)
 
 
 def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:

@@ -62,12 +62,9 @@ def check_unit_refs(
 
 
 def check_date_in_period(doc: YamlDoc, loc: Loc, day: date, body: PlanBody, what: str) -> Iterator[Diagnostic]:
-    if day not in body.period:
-        side = "早於" if day < body.period.start else "晚於"
-        yield doc.diagnostic(
-            loc,
-            f"{what} {format_roc(day)} {side}計畫期程（{format_roc(body.period.start)}至 {format_roc(body.period.end)}）",
-        )
+    where = body.period.outside(day)
+    if where is not None:
+        yield doc.diagnostic(loc, f"{what} {format_roc(day)} {where}")
 
 
 def _unique_outline_names(doc: YamlDoc, dims) -> Iterator[Diagnostic]:
