@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,6 +145,11 @@ class Plan:
                 for pi, point in enumerate(item.points):
                     refs.append(PointRef(di, ii, pi, dim, item, point))
         return refs
+
+    @functools.cached_property
+    def points_by_key(self) -> dict[tuple[str, str, str], PointRef]:
+        """:meth:`points` by (構面, 評核項目, 評核重點) names, worked out once per plan."""
+        return {ref.key: ref for ref in self.points()}
 
     def points_for(self, unit: str) -> list[PointRef]:
         """The points ``unit`` is responsible for, directly or through a group (各分局, 各單位 …)."""

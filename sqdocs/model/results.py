@@ -241,7 +241,7 @@ def counterpart(plan: Plan, ref: PointRef) -> CheckRef | None:
 
 def find_point(plan: Plan, dimension: str, item: str, point: str) -> PointRef | None:
     """The 附件 1 point with these names, or None."""
-    return next((r for r in plan.points() if r.key == (dimension, item, point)), None)
+    return plan.points_by_key.get((dimension, item, point))
 
 
 def resolve_checklist(plan: Plan, path: ChecklistPath | None, ref: PointRef) -> CheckRef | None:

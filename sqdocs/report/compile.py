@@ -12,6 +12,7 @@ from sqdocs.model.results import (
     ResultSet,
     counterpart,
     find_check_point,
+    find_point,
     resolve_checklist,
 )
 from sqdocs.report.figures import (
@@ -368,7 +369,7 @@ def _checklist_marks(plan: Plan, results: ResultSet, figures: list[IndicatorFigu
     sources: dict[tuple[Key, int], list[EntrySource]] = {}
     for unit, sub in results.submissions.items():
         for result in sub.results:
-            ref = next((r for r in plan.points() if r.key == result.key), None)
+            ref = find_point(plan, *result.key)
             if ref is None:
                 continue
             for ev in result.evidence:
