@@ -87,10 +87,11 @@ class SubplanChanges:
 
 def subplan_changes(plan: Plan, subplan: Subplan) -> SubplanChanges:
     """Points assigned to the unit but missing from ``subplan``, and entries to mark or unmark."""
-    assigned = {ref.key for ref in plan.points_for(subplan.unit)}
-    existing = {ref.key for ref in plan.points()}
+    refs = plan.points_for(subplan.unit)
+    assigned = {ref.key for ref in refs}
+    existing = plan.points_by_key
     listed = {p.key for p in subplan.points}
-    added = tuple(ref for ref in plan.points_for(subplan.unit) if ref.key not in listed)
+    added = tuple(ref for ref in refs if ref.key not in listed)
     removed = tuple(
         Removal(i, p.key, p.key not in existing)
         for i, p in enumerate(subplan.points)
@@ -438,8 +439,9 @@ def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
         p.model_copy(update={"removed": i in flagged or (p.removed and i not in changes.restored)})
         for i, p in enumerate(old.points)
     ]
-    kept = [p for p in new.points if p.key in {q.key for q in old.points}]
-    added = [p.key for p in new.points if p.key not in {q.key for q in old.points}]
+    old_keys = {q.key for q in old.points}
+    kept = [p for p in new.points if p.key in old_keys]
+    added = [p.key for p in new.points if p.key not in old_keys]
     if kept != expected_old or sorted(added) != sorted(r.key for r in changes.added):
         raise RuntimeError("更新後的評核重點與預期不符；未寫入任何檔案")
     if new.model_dump(exclude={"points"}) != old.model_dump(exclude={"points"}):
