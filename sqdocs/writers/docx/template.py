@@ -147,12 +147,14 @@ class WordTemplate:
         # and text such as {{ x }} in the data is printed, never evaluated.
         # An empty loader: {% include %} and {% import %} cannot reach the file system.
         env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}))
+        # Only the template's own paragraphs can carry revision ids (rendering copies them in
+        # loops; generated content has none): strip them before, not in the rendered body.
+        oxml.strip_revision_ids(self._template.get_docx().element.body)
         try:
             self._template.render(_as_markup(context), jinja_env=env, autoescape=True)
         except TemplateError as exc:
             raise UserError(f"{self.path}：{self._explain(exc)}") from None
         doc = self._template.docx  # get_docx() would reload the unrendered file
-        oxml.strip_revision_ids(doc.element.body)
         _set_properties(doc, properties)
         buffer = io.BytesIO()
         self._template.save(buffer)
