@@ -25,6 +25,7 @@ class Fragment(BlockItemContainer):
         self._styles = styles
         default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         self._default_style_id = default.style_id if default is not None else None
+        self._ids: dict[str, str | None] = {}
 
     def add_paragraph(self, text: str = "", style: BaseStyle | None = None) -> Paragraph:  # type: ignore[override]
         paragraph = super().add_paragraph(text)
@@ -42,7 +43,12 @@ class Fragment(BlockItemContainer):
 
     def style_id(self, name: str) -> str | None:
         """The id to write in ``w:pStyle`` for the template's style ``name``; None for the default style."""
-        return self._written_id(self._styles[name])
+        # Asked for every cell paragraph: each id is read from the style's XML once per fragment.
+        try:
+            return self._ids[name]
+        except KeyError:
+            written = self._ids[name] = self._written_id(self._styles[name])
+            return written
 
     def _written_id(self, style: BaseStyle) -> str | None:
         # The default style is written as no style at all, as Word itself does.
