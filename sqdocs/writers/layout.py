@@ -28,6 +28,9 @@ maps it through fontconfig (scripts/fontconfig). The PDF embeds a Kai face found
 BODY_PT = 14
 TABLE_PT = 12
 TITLE_PT = 20
+CELL_PADDING_MM = 1.0
+"""Left and right padding of table cells in Word and ODF (「副主任委員」 fits on one line);
+the PDF's is its own (pdf/tables.py PADDING)."""
 CHECKBOX = "☐"
 CHECKED = "☑"
 

@@ -41,7 +41,6 @@ from sqdocs.writers.charts import chart_size_mm, render_chart
 from sqdocs.writers.docx import oxml, tables
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
-from sqdocs.writers.docx.styles import CELL_PADDING_MM
 from sqdocs.writers.docx.tables import AnnexTable, Block, CellPicture, column_widths, listed, text
 from sqdocs.writers.docx.template import WordTemplate
 from sqdocs.writers.photos import load_photo
@@ -81,7 +80,7 @@ def summary(doc: Fragment, report: CompiledReport, width: int) -> None:
 def results(doc: Fragment, report: CompiledReport, width: int) -> None:
     """一、dimension → (一) item → 1. point: its indicators' trends, then each unit's results."""
     # Photos fill the 佐證資料 column inside its padding, at the template's own column width.
-    photo_mm = column_widths(layout.REPORT_RESULT_COLUMNS, width)[2] / oxml.mm_to_twips(1) - 2 * CELL_PADDING_MM
+    photo_mm = column_widths(layout.REPORT_RESULT_COLUMNS, width)[2] / oxml.mm_to_twips(1) - 2 * layout.CELL_PADDING_MM
     names = {i.id: i.name for i in report.indicators}
     for n, dim in enumerate(report.dimensions, 1):
         doc.add_paragraph(f"{outline_label(1, n)}{dim.caption}", doc.style(S.HEADING_2))

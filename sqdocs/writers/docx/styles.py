@@ -18,8 +18,6 @@ HEADING_4 = "Heading 4"  # report: 1. 評核重點
 BODY = "Body Text"  # a section's own paragraph (參、執行對象 …)
 OUTLINE = ("Outline 1", "Outline 2", "Outline 3", "Outline 4")  # 一、 (一) 1. (1), label hanging
 ANNEX_LABEL = "Annex Label"  # 「附件 1」 at the top right of a new page
-CELL_PADDING_MM = 1.0
-"""Left and right padding of table cells in the default templates (「副主任委員」 fits on one line)."""
 
 TABLE = "Annex Table"  # table style: borders and cell padding of every annex table
 TABLE_HEADER = "Table Header"  # column headers

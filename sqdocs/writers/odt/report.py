@@ -62,7 +62,7 @@ def summary(doc: Document, report: CompiledReport) -> None:
 # ---- 貳、各評核構面執行成果 -------------------------------------------------------------
 
 # Photos fill the 佐證資料 column inside its padding.
-_PHOTO_WIDTH_MM = layout.REPORT_RESULT_COLUMNS[2].width_mm - 2 * S.CELL_PADDING_MM
+_PHOTO_WIDTH_MM = layout.REPORT_RESULT_COLUMNS[2].width_mm - 2 * layout.CELL_PADDING_MM
 
 
 def _evidence(doc: Document, evidence: list[EvidenceItem]) -> Cell:

@@ -46,9 +46,8 @@ FOOTER = "Footer"
 PAGE_LAYOUT = "A4"
 MASTER_PAGE = "Standard"
 
-# Table look, as the Word template's table style: single 0.75 pt lines, 1 mm side padding.
+# Table look, as the Word template's table style: single 0.75 pt lines (side padding: layout).
 BORDER = "0.75pt solid #000000"
-CELL_PADDING_MM = 1.0
 
 
 def _bold() -> dict[str, str]:

@@ -122,7 +122,7 @@ class AnnexTable:
     def _cell(self, row: etree._Element, content: Cell, span: int, valign: str) -> None:
         style = self.doc.auto_style("table-cell", {
             "style:vertical-align": valign, "fo:border": S.BORDER,
-            "fo:padding-left": mm(S.CELL_PADDING_MM), "fo:padding-right": mm(S.CELL_PADDING_MM),
+            "fo:padding-left": mm(layout.CELL_PADDING_MM), "fo:padding-right": mm(layout.CELL_PADDING_MM),
             "fo:padding-top": "0mm", "fo:padding-bottom": "0mm",
         })
         attrs = {"table:style-name": style, "office:value-type": "string"}
