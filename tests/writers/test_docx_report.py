@@ -159,6 +159,8 @@ def test_evidence_photos_sit_in_the_evidence_column(report, doc):
     assert [s._inline.docPr.get("descr") for s in shapes] == [e.title for e in photos]
     column = layout.REPORT_RESULT_COLUMNS[2].width_mm
     assert all(Mm(column - 5) < s.width < Mm(column) for s in shapes)
+    inside = column - 2 * layout.CELL_PADDING_MM  # the column inside its padding, to a twentieth of a mm
+    assert all(abs(s.width - Mm(inside)) < Mm(0.05) for s in shapes), [s.width.mm for s in shapes]
 
 
 # ---- checklist ------------------------------------------------------------------------

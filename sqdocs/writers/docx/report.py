@@ -80,7 +80,7 @@ def summary(doc: Fragment, report: CompiledReport, width: int) -> None:
 def results(doc: Fragment, report: CompiledReport, width: int) -> None:
     """一、dimension → (一) item → 1. point: its indicators' trends, then each unit's results."""
     # Photos fill the 佐證資料 column inside its padding, at the template's own column width.
-    photo_mm = column_widths(layout.REPORT_RESULT_COLUMNS, width)[2] / oxml.mm_to_twips(1) - 2 * layout.CELL_PADDING_MM
+    photo_mm = column_widths(layout.REPORT_RESULT_COLUMNS, width)[2] / oxml.TWIPS_PER_MM - 2 * layout.CELL_PADDING_MM
     names = {i.id: i.name for i in report.indicators}
     for n, dim in enumerate(report.dimensions, 1):
         doc.add_paragraph(f"{outline_label(1, n)}{dim.caption}", doc.style(S.HEADING_2))
