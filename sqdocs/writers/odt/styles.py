@@ -7,6 +7,8 @@ from :mod:`sqdocs.writers.layout`. The writer only names a style; how it looks i
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from sqdocs.writers import layout
@@ -209,8 +211,9 @@ def _page(automatic: etree._Element, masters: etree._Element) -> None:
     xml.add_text(line, " 頁")
 
 
+@functools.cache
 def styles_xml() -> bytes:
-    """The package's styles.xml; the same for every document."""
+    """The package's styles.xml; the same for every document, so built once per process."""
     root = xml.root("office:document-styles")
     font_faces(root)
     styles = sub(root, "office:styles")
