@@ -8,17 +8,15 @@ every text from :mod:`sqdocs.outline` or the compiled report as it is.
 
 from __future__ import annotations
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
 from sqdocs import outline
 from sqdocs.report import CompiledReport, EvidenceItem, IndicatorFigure, PointReport
 from sqdocs.writers import layout
 from sqdocs.writers.pdf import figures
-from sqdocs.writers.pdf.tables import PADDING, Cell, Row, grid, text_cell
+from sqdocs.writers.pdf.tables import PADDING, Cell, Row, grid, numbered_cell, text_cell
 from sqdocs.writers.pdf.text import Typesetter
-
-MM = 72 / 25.4
-
 
 
 def _year_texts(ind: IndicatorFigure, years: list[int]) -> list[str]:
@@ -46,16 +44,12 @@ def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
 
 def _evidence_cell(evidence: list[EvidenceItem], ts: Typesetter, where: str) -> Cell:
     """Each piece of evidence (numbered when there are several), a photo under its line."""
-    width = layout.REPORT_RESULT_COLUMNS[2].width_mm * MM - PADDING[0] - PADDING[2]
+    width = layout.REPORT_RESULT_COLUMNS[2].width_mm * mm - PADDING[0] - PADDING[2]
     lines = [outline.evidence_line(ev) for ev in evidence]
+    paras = [ts.para(lines[0], ts.styles.cell, f"{where}第 1 項")] if len(lines) == 1 else numbered_cell(lines, ts, where)
     cell: Cell = []
-    for n, (ev, line) in enumerate(zip(evidence, outline.numbered(lines), strict=True), 1):
-        at = f"{where}第 {n} 項"
-        if len(lines) > 1:
-            label, text = line.split(" ", 1)  # outline.numbered writes 「1. text」
-            cell.append(ts.hanging(label + " ", text, ts.styles.cell, at))
-        else:
-            cell.append(ts.para(lines[0], ts.styles.cell, at))
+    for ev, para in zip(evidence, paras, strict=True):
+        cell.append(para)
         if ev.kind == "照片":
             image = figures.photo(ev.path, width)
             if image is not None:
