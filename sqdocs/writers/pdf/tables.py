@@ -203,18 +203,28 @@ def annex1_table(dim: Dimension, ts: Typesetter, where: str) -> Table:
         ]
         return grid(layout.ANNEX1_OVERALL_COLUMNS, rows, ts)
     item_h, point_h, practice_h, deadline_h, units_h = (c.header for c in layout.ANNEX1_COLUMNS)
+
+    def point_cells(p) -> list[Cell]:
+        at = f"{where}「{p.name}」"
+        return [
+            text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+            numbered_cell(p.practices, ts, f"{at}{practice_h}"),
+            text_cell(deadline_text(p.deadline), ts, f"{at}{deadline_h}", center=True),
+            [ts.para(u, ts.styles.cell_center, f"{at}{units_h}") for u in p.units],
+        ]
+
+    return grid(layout.ANNEX1_COLUMNS, _item_rows(dim.items, point_cells, ts, f"{where}{item_h}"), ts)
+
+
+def _item_rows(items, point_cells: Callable[[Any], list[Cell]], ts: Typesetter, where: str) -> list[Row]:
+    """Rows of an individual dimension: 評核項目 | ``point_cells(point)``…, the item's cell
+    merged over its points (``where`` names the item column in messages)."""
     rows = []
-    for item in dim.items:
+    for item in items:
         for i, p in enumerate(item.points):
-            at = f"{where}「{p.name}」"
-            rows.append(Row([
-                text_cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
-                text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
-                numbered_cell(p.practices, ts, f"{at}{practice_h}"),
-                text_cell(deadline_text(p.deadline), ts, f"{at}{deadline_h}", center=True),
-                [ts.para(u, ts.styles.cell_center, f"{at}{units_h}") for u in p.units],
-            ], merged=int(i > 0), carry={0: item.name, 1: p.name}))
-    return grid(layout.ANNEX1_COLUMNS, rows, ts)
+            item_cell = text_cell(item.name, ts, f"{where}「{item.name}」") if i == 0 else []
+            rows.append(Row([item_cell, *point_cells(p)], merged=int(i > 0), carry={0: item.name, 1: p.name}))
+    return rows
 
 
 def annex2_table(dim: CheckDimension, ts: Typesetter, where: str) -> Table:
@@ -240,15 +250,14 @@ def checklist_table(dim, entries: Callable[[Any], list[tuple[str, str]]], ts: Ty
         ]
         return grid(layout.ANNEX2_OVERALL_COLUMNS, rows, ts)
     item_h, point_h, entry_h = (c.header for c in layout.ANNEX2_COLUMNS)
-    rows = []
-    for item in dim.items:
-        for i, p in enumerate(item.points):
-            rows.append(Row([
-                text_cell(item.name, ts, f"{where}{item_h}「{item.name}」") if i == 0 else [],
-                text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
-                checked_cell(entries(p), ts, f"{where}「{p.name}」{entry_h}"),
-            ], merged=int(i > 0), carry={0: item.name, 1: p.name}))
-    return grid(layout.ANNEX2_COLUMNS, rows, ts)
+
+    def point_cells(p) -> list[Cell]:
+        return [
+            text_cell(p.name, ts, f"{where}{point_h}「{p.name}」"),
+            checked_cell(entries(p), ts, f"{where}「{p.name}」{entry_h}"),
+        ]
+
+    return grid(layout.ANNEX2_COLUMNS, _item_rows(dim.items, point_cells, ts, f"{where}{item_h}"), ts)
 
 
 def roster_table(roster: Roster, ts: Typesetter, where: str) -> Table:
