@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,16 @@ from sqdocs.report import CompiledReport, compile_report
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "keelung-107"
 SOURCE = ROOT.parent / "shared" / "source" / "keelung-107-service-quality-plan.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_source_date_epoch() -> Iterator[None]:
+    """Tests compare documents dated from the data; a build machine's SOURCE_DATE_EPOCH would
+    re-date those the command line builds. The tests of that variable set it themselves.
+    Session-wide, so fixtures that build once per module or session do not see it either."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")
