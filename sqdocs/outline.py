@@ -193,6 +193,13 @@ def assessment_word(change: Change | None) -> str:
     return _ASSESSMENT_WORDS.get(change.assessment, NO_FIGURE)
 
 
+def summary_figures(indicator: IndicatorFigure, years: list[int]) -> list[str]:
+    """One indicator's row of the 績效摘要 after its name: each year's figure, 較上年, 趨勢."""
+    by_year = {f.year: f.text for f in indicator.series}
+    change = indicator.change.delta_text if indicator.change else NO_FIGURE
+    return [*(by_year.get(year, NO_FIGURE) for year in years), change, assessment_word(indicator.change)]
+
+
 def summary_sentence(report: CompiledReport) -> str:
     """壹's opening: who reported and how the indicators moved."""
     words = [assessment_word(i.change) for i in report.indicators]

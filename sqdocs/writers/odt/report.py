@@ -12,12 +12,10 @@ from pathlib import Path
 
 from sqdocs.model import Plan
 from sqdocs.outline import (
-    NO_FIGURE,
     REPORT_APPENDIX_HEADING,
     REPORT_EXCLUSIONS_HEADING,
     RESULTS_SENTENCE,
     SAMPLE_DATA_NOTE,
-    assessment_word,
     checklist_sentence,
     evidence_line,
     exclusions_sentence,
@@ -26,6 +24,7 @@ from sqdocs.outline import (
     missing_units_line,
     numbered,
     report_headings,
+    summary_figures,
     summary_sentence,
     unit_figure_line,
 )
@@ -47,15 +46,8 @@ def summary(doc: Document, report: CompiledReport) -> None:
     years = layout.report_summary_years(report)
     table = AnnexTable(doc, layout.report_summary_columns(years))
     for indicator in report.indicators:
-        by_year = {f.year: f.text for f in indicator.series}
-        change = indicator.change.delta_text if indicator.change else NO_FIGURE
-        table.row(
-            text(indicator.name),
-            *(tables.figures(by_year.get(year, NO_FIGURE)) for year in years),
-            tables.figures(change),
-            tables.figures(assessment_word(indicator.change)),
-            keep_together=True,
-        )
+        figures = summary_figures(indicator, years)
+        table.row(text(indicator.name), *(tables.figures(f) for f in figures), keep_together=True)
     table.finish()
 
 

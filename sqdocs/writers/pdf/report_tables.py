@@ -12,16 +12,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
 from sqdocs import outline
-from sqdocs.report import CompiledReport, EvidenceItem, IndicatorFigure, PointReport
+from sqdocs.report import CompiledReport, EvidenceItem, PointReport
 from sqdocs.writers import layout
 from sqdocs.writers.pdf import figures
 from sqdocs.writers.pdf.tables import PADDING, Cell, Row, grid, numbered_cell, text_cell
 from sqdocs.writers.pdf.text import Typesetter
-
-
-def _year_texts(ind: IndicatorFigure, years: list[int]) -> list[str]:
-    texts = {y.year: y.text for y in ind.series}
-    return [texts.get(year, outline.NO_FIGURE) for year in years]
 
 
 def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
@@ -31,11 +26,7 @@ def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     rows = []
     for ind in report.indicators:
         at = f"{where}「{ind.name}」"
-        values = [
-            *_year_texts(ind, years),
-            ind.change.delta_text if ind.change else outline.NO_FIGURE,
-            outline.assessment_word(ind.change),
-        ]
+        values = outline.summary_figures(ind, years)
         cells = [text_cell(ind.name, ts, at)]
         cells += [text_cell(v, ts, f"{at}{c.header}", center=True) for v, c in zip(values, columns[1:], strict=True)]
         rows.append(Row(cells))
