@@ -181,15 +181,17 @@ def build_one(job: Job, options: BuildOptions) -> Outcome:
     return Outcome(job, None, time.perf_counter() - start, notes)
 
 
-def differing_outputs(jobs: list[Job], options: BuildOptions, scratch: Path) -> list[Path]:
-    """Build ``jobs`` again into ``scratch`` and list the outputs whose bytes differ from the first build."""
-    differ = []
-    for job in jobs:
-        again = dataclasses.replace(job, path=scratch / job.path.name)
-        outcome = build_one(again, options)
-        if not outcome.ok or not job.path.is_file() or again.path.read_bytes() != job.path.read_bytes():
-            differ.append(job.path)
-    return differ
+def differing_outputs(jobs: list[Job], options: BuildOptions, scratch: Path, workers: int | None = 1) -> list[Path]:
+    """Build ``jobs`` again into ``scratch``, the way the first build ran (:func:`run_jobs`),
+    and list the outputs whose bytes differ from the first build."""
+    # One folder per job: a batch may build files of the same name for different bureaus.
+    again = [dataclasses.replace(job, path=scratch / str(n) / job.path.name) for n, job in enumerate(jobs)]
+    outcomes = run_jobs(again, options, workers)
+    return [
+        job.path
+        for job, outcome in zip(jobs, outcomes, strict=True)
+        if not outcome.ok or not job.path.is_file() or outcome.job.path.read_bytes() != job.path.read_bytes()
+    ]
 
 
 def default_workers(jobs: int) -> int:

@@ -172,7 +172,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
     elif args.check_reproducible:
         with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
-            differ = differing_outputs(jobs, options, Path(scratch))
+            differ = differing_outputs(jobs, options, Path(scratch), args.jobs)
         for path in differ:
             print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
         if differ:

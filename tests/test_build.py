@@ -127,6 +127,15 @@ def test_check_reproducible(tmp_path, capsys):
     assert "逐位元組相同" in capsys.readouterr().err
 
 
+def test_reproducibility_check_names_a_file_that_differs(tmp_path):
+    # Two bureaus' plans of the same file name, built in a pool, one of them changed afterwards.
+    jobs = [Job(SAMPLE, "plan", "docx", tmp_path / name / "計畫.docx") for name in ("甲", "乙")]
+    assert all(o.ok for o in run_jobs(jobs, BuildOptions(), 2))
+    assert build.differing_outputs(jobs, BuildOptions(), tmp_path / "scratch", 2) == []
+    jobs[1].path.write_bytes(jobs[1].path.read_bytes() + b"\0")
+    assert build.differing_outputs(jobs, BuildOptions(), tmp_path / "scratch2", 2) == [jobs[1].path]
+
+
 def _core_dates(path):
     import zipfile
 
