@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,13 +11,14 @@ from reportlab.platypus import Flowable
 from sqdocs.properties import Properties
 from sqdocs.writers.pdf import furniture
 from sqdocs.writers.pdf.fonts import font_set
-from sqdocs.writers.pdf.text import Typesetter
+from sqdocs.writers.pdf.text import MissingGlyphWarning, Typesetter
 
 
-def render(
-    make_story: Callable[[Typesetter], list[Flowable]], meta: Properties, font: Path | None = None
-) -> tuple[bytes, list[str]]:
-    """The PDF of the story ``make_story`` builds, and a message per character no font could draw."""
+def render(make_story: Callable[[Typesetter], list[Flowable]], meta: Properties, font: Path | None = None) -> bytes:
+    """The PDF of the story ``make_story`` builds; a character no font could draw is warned
+    about (:class:`MissingGlyphWarning`), naming it and where it is."""
     ts = Typesetter(font_set(font))
-    flows = make_story(ts)
-    return furniture.render(flows, meta, ts.fonts.main), ts.missing_messages()
+    data = furniture.render(make_story(ts), meta, ts.fonts.main)
+    for message in ts.missing_messages():
+        warnings.warn(message, MissingGlyphWarning, stacklevel=3)  # at the caller of render_plan …
+    return data

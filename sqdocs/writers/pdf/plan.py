@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from reportlab.platypus import Flowable
 
 from sqdocs.model import Plan
@@ -31,6 +29,6 @@ def story(plan: Plan, ts: Typesetter) -> list[Flowable]:
     return flows
 
 
-def render_plan(plan: Plan, font: Path | None = None) -> tuple[bytes, list[str]]:
-    """The plan's PDF, and a message per character no font could draw."""
-    return document.render(lambda ts: story(plan, ts), plan_properties(plan), font)
+def render_plan(plan: Plan, options=None) -> bytes:
+    """The execution plan as PDF bytes; ``options.font`` (BuildOptions) picks the main font."""
+    return document.render(lambda ts: story(plan, ts), plan_properties(plan), getattr(options, "font", None))

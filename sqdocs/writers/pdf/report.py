@@ -7,8 +7,6 @@ the compiled report's or :mod:`sqdocs.outline`'s; the layout reuses the plan's b
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from sqdocs import outline
@@ -154,6 +152,7 @@ class _Story:
         return flows
 
 
-def render_report(plan: Plan, report: CompiledReport, font: Path | None = None) -> tuple[bytes, list[str]]:
-    """The report's PDF, and a message per character no font could draw; charts use the same font."""
-    return document.render(lambda ts: _Story(report, ts).all(), report_properties(plan, report), font)
+def render_report(plan: Plan, report: CompiledReport, options=None) -> bytes:
+    """The annual performance report (績效報告) as PDF bytes, its charts drawn in the same font."""
+    meta = report_properties(plan, report)
+    return document.render(lambda ts: _Story(report, ts).all(), meta, getattr(options, "font", None))

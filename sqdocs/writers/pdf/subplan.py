@@ -3,8 +3,6 @@ built from the same blocks and the same 附件 1 table as the execution plan."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from reportlab.platypus import Flowable
 
 from sqdocs.derive import subplan_annex, subplan_document_title
@@ -28,6 +26,7 @@ def story(plan: Plan, subplan: Subplan, ts: Typesetter) -> list[Flowable]:
     return flows
 
 
-def render_subplan(plan: Plan, subplan: Subplan, font: Path | None = None) -> tuple[bytes, list[str]]:
-    """The detailed plan's PDF, and a message per character no font could draw."""
-    return document.render(lambda ts: story(plan, subplan, ts), subplan_properties(plan, subplan), font)
+def render_subplan(plan: Plan, subplan: Subplan, options=None) -> bytes:
+    """A unit's detailed plan (細部執行計畫) as PDF bytes."""
+    meta = subplan_properties(plan, subplan)
+    return document.render(lambda ts: story(plan, subplan, ts), meta, getattr(options, "font", None))
