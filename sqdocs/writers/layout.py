@@ -5,6 +5,7 @@ Widths are in millimetres on A4 portrait with the margins below (text width 170 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,28 @@ CHECKED = "☑"
 class Column:
     header: str
     width_mm: float
+
+
+class Merged:
+    """Marks a table cell that the cell above continues (merged down into it)."""
+
+    def __repr__(self) -> str:
+        return "MERGED"
+
+
+MERGED = Merged()
+
+
+def repeated_above(rows: Sequence[Sequence[str]], columns: int) -> list[int]:
+    """For each row, how many of its first ``columns`` cells repeat the row above together with
+    every cell to their left (單位 → 評核構面 → 評核項目): those are written once and merged down."""
+    counts = []
+    for n, row in enumerate(rows):
+        count = 0
+        while n > 0 and count < columns and rows[n - 1][: count + 1] == row[: count + 1]:
+            count += 1
+        counts.append(count)
+    return counts
 
 
 def _fit(*columns: Column) -> tuple[Column, ...]:

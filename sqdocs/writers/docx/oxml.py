@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.styles.style import BaseStyle
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -294,16 +293,11 @@ def add_paragraph(parent: etree._Element, style_id: str | None, text: str) -> et
     return p
 
 
-def merge_down(cells: Sequence[_Cell]) -> None:
-    """Merge a column of cells vertically; the first keeps the content (``w:vMerge``)."""
-    if len(cells) < 2:
-        return
-    for n, cell in enumerate(cells):
-        tcpr = cell._tc.get_or_add_tcPr()
-        if n == 0:
-            _put(tcpr, "w:vMerge", val="restart")
-        else:
-            _put(tcpr, "w:vMerge")
+def merge_into(top: etree._Element, tc: etree._Element) -> None:
+    """Continue the vertical merge of the cell ``top`` (a ``w:tc``, which keeps the content)
+    down into the cell ``tc`` of a row below (``w:vMerge``)."""
+    _put(top.get_or_add_tcPr(), "w:vMerge", val="restart")
+    _put(tc.get_or_add_tcPr(), "w:vMerge")
 
 
 # ---- pictures ---------------------------------------------------------------------

@@ -133,33 +133,12 @@ def checklist(doc: Fragment, report: CompiledReport, width: int) -> None:
 # ---- 附錄、未填報項目 -------------------------------------------------------------------
 
 
-def _merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: int) -> None:
-    """Rows of plain text whose first ``merged_columns`` cells are written once and merged down
-    while they repeat, together with every cell to their left (單位 → 評核構面 → 評核項目)."""
-
-    def repeats(n: int, col: int) -> bool:
-        return n > 0 and rows[n - 1][: col + 1] == rows[n][: col + 1]
-
-    created = [
-        table.row(*([] if col < merged_columns and repeats(n, col) else text(value) for col, value in enumerate(row)))
-        for n, row in enumerate(rows)
-    ]
-    for col in range(merged_columns):
-        span: list = []
-        for n in range(len(rows)):
-            if not repeats(n, col):
-                oxml.merge_down(span)
-                span = []
-            span.append(created[n][col])
-        oxml.merge_down(span)
-
-
 def appendix(doc: Fragment, report: CompiledReport, width: int) -> None:
     """The points each unit reported nothing on (the unit's cell merged over its rows); then any
     unit figures left out of a bureau figure."""
     if report.missing:
         table = AnnexTable(doc, layout.REPORT_MISSING_COLUMNS, width)
-        _merged_rows(table, [(m.unit, m.dimension, m.item, m.point) for m in report.missing], merged_columns=3)
+        tables.merged_rows(table, [(m.unit, m.dimension, m.item, m.point) for m in report.missing], merged_columns=3)
         table.finish()
     if report.exclusions:
         doc.add_paragraph(REPORT_EXCLUSIONS_HEADING, doc.style(S.HEADING_2))

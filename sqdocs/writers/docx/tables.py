@@ -22,6 +22,7 @@ from sqdocs.writers import layout
 from sqdocs.writers.docx import oxml
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
+from sqdocs.writers.layout import MERGED
 from sqdocs.writers.photos import Photo
 
 
@@ -71,17 +72,28 @@ class AnnexTable:
     def __init__(self, doc: Fragment, columns: Sequence[layout.Column], text_width_twips: int):
         self.doc = doc
         self.widths = column_widths(columns, text_width_twips)
+        self._tops: list = [None] * len(columns)  # per column, the last cell not merged into the one above
         self.table: Table = doc.append_table(oxml.new_table(doc.style(S.TABLE).style_id, self.widths))
         header = oxml.add_row(self.table._tbl, self.widths, header=True)
         for tc, column in zip(header, columns, strict=True):
             self._fill(tc, [(S.TABLE_HEADER, column.header)])
             oxml.center_vertically(tc)
 
-    def row(self, *cells: list[Block], keep_together: bool = False) -> tuple[_Cell, ...]:
+    def row(self, *cells: list[Block] | layout.Merged, keep_together: bool = False) -> None:
+        """A row of ``cells``; ``MERGED`` where the cell above continues down over this row.
+
+        ``keep_together`` keeps the row on one page.
+        """
         created = oxml.add_row(self.table._tbl, self.widths, keep_together=keep_together)
-        for tc, blocks in zip(created, cells, strict=True):
-            self._fill(tc, blocks)
-        return tuple(_Cell(tc, self.table) for tc in created)
+        for col, (tc, blocks) in enumerate(zip(created, cells, strict=True)):
+            if blocks is MERGED:
+                if self._tops[col] is None:
+                    raise ValueError("the first row has no cell above to merge with")
+                self._fill(tc, [])
+                oxml.merge_into(self._tops[col], tc)
+            else:
+                self._fill(tc, blocks)  # type: ignore[arg-type]
+                self._tops[col] = tc
 
     def finish(self) -> Table:
         return self.table
@@ -109,11 +121,15 @@ def _caption(doc: Fragment, n: int, caption: str) -> None:
 def _items_with_points(table: AnnexTable, items, point_cells: Callable) -> None:
     """Rows of an individual dimension: the 評核項目 cell merged down over its points."""
     for item in items:
-        item_cells = []
         for n, point in enumerate(item.points):
-            cells = table.row(text(item.name) if n == 0 else [], *point_cells(point))
-            item_cells.append(cells[0])
-        oxml.merge_down(item_cells)
+            table.row(text(item.name) if n == 0 else MERGED, *point_cells(point))
+
+
+def merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: int) -> None:
+    """Rows of plain text whose first ``merged_columns`` cells are written once and merged down
+    while they repeat, together with every cell to their left (單位 → 評核構面 → 評核項目)."""
+    for row, merged in zip(rows, layout.repeated_above(rows, merged_columns), strict=True):
+        table.row(*(MERGED if col < merged else text(value) for col, value in enumerate(row)))
 
 
 def _practice_cells(point: Point) -> tuple[list[Block], ...]:

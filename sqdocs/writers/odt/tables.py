@@ -15,6 +15,7 @@ from sqdocs.model import Annex1, Annex2, Point, Roster, deadline_text
 from sqdocs.outline import numbered
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
+from sqdocs.writers.layout import MERGED
 from sqdocs.writers.odt import styles as S
 from sqdocs.writers.odt import xml
 from sqdocs.writers.odt.document import Document
@@ -22,16 +23,6 @@ from sqdocs.writers.odt.xml import mm, sub
 
 Cell = list[etree._Element]
 """A cell's paragraphs (and pictures in paragraphs)."""
-
-
-class _Merged:
-    """Marks a cell that the cell above continues (merged down into it)."""
-
-    def __repr__(self) -> str:
-        return "MERGED"
-
-
-MERGED = _Merged()
 
 
 def text(*texts: str) -> Cell:
@@ -63,9 +54,9 @@ class AnnexTable:
     def __init__(self, doc: Document, columns: Sequence[layout.Column]):
         self.doc = doc
         self.columns = tuple(columns)
-        self.rows: list[tuple[tuple[Cell | _Merged, ...], bool]] = []
+        self.rows: list[tuple[tuple[Cell | layout.Merged, ...], bool]] = []
 
-    def row(self, *cells: Cell | _Merged, keep_together: bool = False) -> None:
+    def row(self, *cells: Cell | layout.Merged, keep_together: bool = False) -> None:
         """A row of ``cells``; ``MERGED`` where the cell above spans down over this row.
 
         ``keep_together`` keeps the row on one page (short rows such as a roster entry).
@@ -208,8 +199,5 @@ def merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: 
     """Rows of plain text whose first ``merged_columns`` cells span down while they repeat,
     together with every cell to their left (單位 → 評核構面 → 評核項目)."""
 
-    def repeats(n: int, col: int) -> bool:
-        return n > 0 and rows[n - 1][: col + 1] == rows[n][: col + 1]
-
-    for n, row in enumerate(rows):
-        table.row(*(MERGED if col < merged_columns and repeats(n, col) else text(value) for col, value in enumerate(row)))
+    for row, merged in zip(rows, layout.repeated_above(rows, merged_columns), strict=True):
+        table.row(*(MERGED if col < merged else text(value) for col, value in enumerate(row)))

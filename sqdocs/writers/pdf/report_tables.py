@@ -90,10 +90,7 @@ def missing_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     heads = [c.header for c in layout.REPORT_MISSING_COLUMNS]
     values = [(m.unit, m.dimension, m.item, m.point) for m in report.missing]
     rows = []
-    for n, row in enumerate(values):
-        merged = 0
-        while n > 0 and merged < 3 and values[n - 1][: merged + 1] == row[: merged + 1]:
-            merged += 1
+    for row, merged in zip(values, layout.repeated_above(values, 3), strict=True):
         at = f"{where}{row[0]}「{row[3]}」"
         cells = [
             [] if col < merged else text_cell(value, ts, f"{at}{heads[col]}", center=col < 2)
