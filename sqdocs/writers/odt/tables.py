@@ -55,6 +55,7 @@ class AnnexTable:
         self.doc = doc
         self.columns = tuple(columns)
         self.rows: list[tuple[tuple[Cell | layout.Merged, ...], bool]] = []
+        self._cell_styles: dict[str, str] = {}  # by vertical alignment
 
     def row(self, *cells: Cell | layout.Merged, keep_together: bool = False) -> None:
         """A row of ``cells``; ``MERGED`` where the cell above spans down over this row.
@@ -111,11 +112,13 @@ class AnnexTable:
         return table
 
     def _cell(self, row: etree._Element, content: Cell, span: int, valign: str) -> None:
-        style = self.doc.auto_style("table-cell", {
-            "style:vertical-align": valign, "fo:border": S.BORDER,
-            "fo:padding-left": mm(layout.CELL_PADDING_MM), "fo:padding-right": mm(layout.CELL_PADDING_MM),
-            "fo:padding-top": "0mm", "fo:padding-bottom": "0mm",
-        })
+        style = self._cell_styles.get(valign)
+        if style is None:  # asked for every cell: the style's name is looked up once per table
+            style = self._cell_styles[valign] = self.doc.auto_style("table-cell", {
+                "style:vertical-align": valign, "fo:border": S.BORDER,
+                "fo:padding-left": mm(layout.CELL_PADDING_MM), "fo:padding-right": mm(layout.CELL_PADDING_MM),
+                "fo:padding-top": "0mm", "fo:padding-bottom": "0mm",
+            })
         attrs = {"table:style-name": style, "office:value-type": "string"}
         if span > 1:
             attrs["table:number-rows-spanned"] = str(span)
