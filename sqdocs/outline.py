@@ -48,6 +48,11 @@ class Para:
             return f"{self.label}{self.title}：" if self.children else f"{self.label}{self.title}"
         return f"{self.label}{self.text}"
 
+    @property
+    def is_heading(self) -> bool:
+        """A bare 一、 title over sub-clauses, which Word and ODF set as a heading."""
+        return self.depth == 1 and bool(self.title) and not self.text and bool(self.children)
+
     def walk(self):
         """This paragraph and all below it, in reading order."""
         yield self
@@ -157,6 +162,14 @@ def subplan_sections(plan: Plan, subplan: Subplan) -> list[Section]:
         Section(outline_label(0, n), title, intro, paras)
         for n, (title, (intro, paras)) in enumerate(zip(SUBPLAN_SECTION_TITLES, contents, strict=True), 1)
     ]
+
+
+def two_line_title(title: str, lead: str) -> str:
+    """``title`` broken after ``lead``, the unit's full name (基隆市警察局第一分局 / 107 年度…),
+    where a typesetter would break it: a 20 pt title of this length never fits one line.
+    Unchanged when it does not start with ``lead``."""
+    rest = title[len(lead) :].strip() if title.startswith(lead) else ""
+    return f"{lead}\n{rest}" if rest else title
 
 
 SUBPLAN_ANNEX_LABEL = "附件"

@@ -13,7 +13,7 @@ def para(para: Para) -> dict:
         "label": para.label,
         "text": para.line.removeprefix(para.label),
         "line": para.line,
-        "heading": para.depth == 1 and bool(para.title) and not para.text and bool(para.children),
+        "heading": para.is_heading,
     }
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from sqdocs.build import BuildOptions
 from sqdocs.derive import subplan_annex, subplan_document_title
 from sqdocs.model import Plan, Subplan
-from sqdocs.outline import SUBPLAN_ANNEX_LABEL, subplan_annex_title, subplan_sections
+from sqdocs.outline import (
+    SUBPLAN_ANNEX_LABEL,
+    subplan_annex_title,
+    subplan_sections,
+    two_line_title,
+)
 from sqdocs.properties import subplan_properties
 from sqdocs.writers.docx import context, tables
 from sqdocs.writers.docx.template import WordTemplate
@@ -13,20 +18,13 @@ from sqdocs.writers.docx.template import WordTemplate
 TEMPLATE_NAME = "subplan.docx"
 
 
-def _broken(title: str, lead: str) -> str:
-    """The title broken after the unit's full name (基隆市警察局第一分局 / 107 年度…), where a
-    typesetter would break it; a 20 pt title of this length never fits one line."""
-    if title.startswith(lead) and title[len(lead) :].strip():
-        return f"{lead}\n{title[len(lead) :].strip()}"  # docxtpl writes \n as a line break
-    return title
-
-
 def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
     annex = subplan_annex(plan, subplan)  # the bureau's order, the unit's practices; removed points left out
     body = template.fragment()
     tables.annex1(body, annex, template.text_width_twips)
     return {
-        "title": _broken(subplan_document_title(plan, subplan), f"{plan.agency}{subplan.unit}"),
+        # docxtpl writes the \n as a line break
+        "title": two_line_title(subplan_document_title(plan, subplan), f"{plan.agency}{subplan.unit}"),
         "agency": plan.agency,
         "unit": subplan.unit,
         "year": plan.year,

@@ -11,16 +11,14 @@ from sqdocs.writers.odt import styles as S
 from sqdocs.writers.odt.document import Document
 
 
-def title(doc: Document, text: str, break_after: str | None = None) -> None:
-    """The document's title; ``break_after`` (a prefix of it) ends the first of two lines."""
-    if break_after and text.startswith(break_after) and text[len(break_after) :].strip():
-        text = f"{break_after}\n{text[len(break_after) :].strip()}"
+def title(doc: Document, text: str) -> None:
+    """The document's title (a \n in it breaks the line)."""
     doc.paragraph(S.TITLE, text)
 
 
 def _para(doc: Document, para: Para) -> None:
     """A numbered paragraph; a bare 一、 title over sub-clauses is a level-2 heading."""
-    if para.depth == 1 and para.title and not para.text and para.children:
+    if para.is_heading:
         doc.heading(S.HEADINGS[1], 2, para.line)
     elif para.depth == 1:
         # 一、 is exactly the hanging indent wide: a tab there would jump to the next stop.

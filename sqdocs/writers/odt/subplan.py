@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from sqdocs.derive import subplan_annex, subplan_document_title
 from sqdocs.model import Plan, Subplan
-from sqdocs.outline import SUBPLAN_ANNEX_LABEL, subplan_annex_title, subplan_sections
+from sqdocs.outline import (
+    SUBPLAN_ANNEX_LABEL,
+    subplan_annex_title,
+    subplan_sections,
+    two_line_title,
+)
 from sqdocs.properties import subplan_properties
 from sqdocs.writers.odt import blocks, package, tables
 from sqdocs.writers.odt.document import Document
@@ -15,7 +20,7 @@ def build(plan: Plan, subplan: Subplan) -> Document:
     annex = subplan_annex(plan, subplan)  # the bureau's order, the unit's practices; removed points left out
     doc = Document()
     # A 20 pt title of this length never fits one line: break it after the unit's full name.
-    blocks.title(doc, subplan_document_title(plan, subplan), break_after=f"{plan.agency}{subplan.unit}")
+    blocks.title(doc, two_line_title(subplan_document_title(plan, subplan), f"{plan.agency}{subplan.unit}"))
     for sec in subplan_sections(plan, subplan):
         blocks.section(doc, sec)
     blocks.annex_start(doc, SUBPLAN_ANNEX_LABEL, subplan_annex_title(plan, subplan))
