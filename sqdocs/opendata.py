@@ -13,6 +13,7 @@ from datetime import date
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.subplan import Subplan
 from sqdocs.report import CompiledReport
+from sqdocs.report.figures import plain_number
 
 Value = str | int | float | None
 
@@ -36,13 +37,6 @@ class Table:
 
     def records(self) -> list[dict[str, Value]]:
         return [dict(zip((c.name for c in self.columns), row, strict=True)) for row in self.rows]
-
-
-def _number(value: float | None) -> Value:
-    """83.0 → 83: counts read as counts; other values keep their full precision."""
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
 
 
 def _deadline(value: date | str | None) -> str:
@@ -118,13 +112,13 @@ def indicator_table(report: CompiledReport) -> Table:
             numerator = ind.numerator if year.computed else None
             denominator = ind.denominator if year.computed else None
             base = ind.base if year.computed else None
-            rows.append((ind.id, ind.name, ind.unit, year.year, "全局", _number(year.value), _number(numerator),
-                         _number(denominator), _number(base), source))
+            rows.append((ind.id, ind.name, ind.unit, year.year, "全局", plain_number(year.value), plain_number(numerator),
+                         plain_number(denominator), plain_number(base), source))
         for fig in ind.units:
             if fig.value is None:
                 continue
-            rows.append((ind.id, ind.name, ind.unit, ind.year, fig.unit, _number(fig.value), _number(fig.numerator),
-                         _number(fig.denominator), _number(fig.base), fig.excluded or "單位填報"))
+            rows.append((ind.id, ind.name, ind.unit, ind.year, fig.unit, plain_number(fig.value), plain_number(fig.numerator),
+                         plain_number(fig.denominator), plain_number(fig.base), fig.excluded or "單位填報"))
     return Table(
         "indicator_values", f"{report.title} 量化指標", "一項指標在一個年度、一個範圍（全局或單位）的數值",
         (Column("指標代號", "文字", "indicators.yaml 的 id"), Column("指標名稱", "文字", "指標名稱"),

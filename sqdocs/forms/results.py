@@ -65,6 +65,7 @@ from sqdocs.model.results import (
     counterpart,
     resolve_checklist,
 )
+from sqdocs.report.figures import plain_number
 from sqdocs.text.roc import format_roc
 
 SHEET = "執行成果"
@@ -303,9 +304,9 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
         put(iws.cell(row, I_NAME), ind.name, fill=False)
         put(iws.cell(row, I_HOW), _how(ind), fill=False, size=REFERENCE_SIZE)
         put(iws.cell(row, I_UNIT), ind.unit, fill=False, center=True)
-        put(iws.cell(row, I_FIRST), _number(first), fill=True, center=True)
+        put(iws.cell(row, I_FIRST), plain_number(first), fill=True, center=True)
         takes_second = ind.kind == "ratio" or ind.aggregate == "mean"
-        put(iws.cell(row, I_SECOND), _number(second) if takes_second else None, fill=takes_second, center=True)
+        put(iws.cell(row, I_SECOND), plain_number(second) if takes_second else None, fill=takes_second, center=True)
         put(iws.cell(row, I_NOTE), (measure.note or None) if measure else None, fill=True)
         if ind.kind == "ratio" or ind.unit in COUNT_UNITS:
             whole.append(iws.cell(row, I_FIRST))
@@ -395,12 +396,6 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
         "unit_label": existing.unit if existing is not None else unit,
     }
     return wb
-
-
-def _number(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
 
 
 # ---- reading a filled form ------------------------------------------------------------
@@ -616,7 +611,7 @@ def read(
 def _flow_value(value: Any) -> str:
     """A value inside a flow mapping ``{…}``: numbers as typed, text quoted when it needs it."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = _number(value)
+        number = plain_number(value)
         return str(number)
     if isinstance(value, list):
         return f"[{', '.join(_flow_value(v) for v in value)}]"

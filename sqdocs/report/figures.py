@@ -16,6 +16,14 @@ from sqdocs.model.results import Indicator, Measure
 NO_DATA = "—"
 
 
+def plain_number(value: float | None) -> float | int | None:
+    """A number as tables and forms show it: 83.0 → 83, so counts read as counts; other
+    values keep their full precision."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
 def exact(number: float | int) -> Fraction:
     """The number as the person typed it (0.1 stays 1/10, not the nearest binary float)."""
     return Fraction(str(number)) if isinstance(number, float) else Fraction(number)
