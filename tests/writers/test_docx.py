@@ -276,12 +276,13 @@ def test_same_data_same_bytes(plan, docx_bytes):
     assert "w:rsid" not in body
 
 
-def test_default_template_is_what_the_script_makes():
+@pytest.mark.parametrize("name", ["plan", "subplan", "report"])
+def test_default_template_is_what_the_script_makes(name):
     spec = importlib.util.spec_from_file_location("make_templates", ROOT / "templates" / "make_templates.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    made = zipfile.ZipFile(io.BytesIO(module.make_plan_template()))
-    stored = zipfile.ZipFile(TEMPLATE)
+    made = zipfile.ZipFile(io.BytesIO(getattr(module, f"make_{name}_template")()))
+    stored = zipfile.ZipFile(ROOT / "templates" / f"{name}.docx")
     assert made.namelist() == stored.namelist()
     for name in made.namelist():
         assert made.read(name) == stored.read(name), f"{name}: run templates/make_templates.py"
