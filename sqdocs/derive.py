@@ -11,7 +11,6 @@ Pure functions work on the model and on text; :func:`init_subplan` and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import PointKey, Subplan
 from sqdocs.outline import detail_step_label
 from sqdocs.text.roc import format_roc
+from sqdocs.text.yamltext import block_scalar
 
 # The sections a 分局 usually has; a skeleton starts from them and the unit edits the list.
 PRECINCT_SUB_UNITS = ("行政組", "保安組", "偵查隊", "防治組", "交通組", "勤務指揮中心", "各派出所")
@@ -144,30 +144,18 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
 # ---- YAML text ---------------------------------------------------------------
 
 
-def _scalar(text: str) -> str:
-    """``text`` as a YAML scalar: plain when that reads back unchanged, else double-quoted."""
-    text = " ".join(text.split())
-    try:
-        plain = yaml.safe_load(f"k: {text}")
-    except yaml.YAMLError:
-        plain = None
-    if plain == {"k": text}:
-        return text
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
-
-
 def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def _entry_lines(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[str]:
-    """One point of the skeleton: names, the bureau's work as comments, empty slots."""
+def skeleton_entry(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[str]:
+    """One point of a subplan skeleton: names, the bureau's work as comments, empty slots."""
     pad, key = " " * dash_col, " " * key_col
     point = ref.point
     lines = [
-        f"{pad}-{' ' * (key_col - dash_col - 1)}dimension: {_scalar(ref.dimension.name)}",
-        f"{key}item: {_scalar(ref.item.name)}",
-        f"{key}point: {_scalar(point.name)}",
+        f"{pad}-{' ' * (key_col - dash_col - 1)}dimension: {block_scalar(ref.dimension.name)}",
+        f"{key}item: {block_scalar(ref.item.name)}",
+        f"{key}point: {block_scalar(point.name)}",
         f"{key}# 本局具體作法（僅供參考，不是資料，可刪除）：",
     ]
     lines += [f"{key}#   {n}. {_comment(text)}" for n, text in enumerate(point.practices, 1)]
@@ -181,7 +169,8 @@ def _entry_lines(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[str
     return lines
 
 
-def _header(plan: Plan, unit: str, count: int) -> list[str]:
+def skeleton_header(plan: Plan, unit: str, count: int) -> list[str]:
+    """The opening lines of a subplan file of ``count`` points: title, how to fill it, unit and title fields."""
     start, end = format_roc(plan.body.period.start), format_roc(plan.body.period.end)
     return [
         f"# {subplan_title(plan, unit)}",
@@ -203,8 +192,8 @@ def _header(plan: Plan, unit: str, count: int) -> list[str]:
         "#      在本局刪除的評核重點加上 removed: true；已填寫的內容一字不改，舊檔另存為 .bak 備份。",
         "#   8. 填完後執行 sqdocs check 資料夾，檢查是否有遺漏或錯誤。",
         "",
-        f"unit: {_scalar(unit)}",
-        f"title: {_scalar(subplan_title(plan, unit))}",
+        f"unit: {block_scalar(unit)}",
+        f"title: {block_scalar(subplan_title(plan, unit))}",
         "",
     ]
 
@@ -229,11 +218,11 @@ def _sub_unit_lines(plan: Plan, unit: str) -> list[str]:
 def subplan_skeleton(plan: Plan, unit: str) -> str:
     """The YAML text ``sqdocs subplan init`` writes for ``unit`` (a registry short name)."""
     refs = plan.points_for(unit)
-    lines = _header(plan, unit, len(refs)) + _sub_unit_lines(plan, unit)
+    lines = skeleton_header(plan, unit, len(refs)) + _sub_unit_lines(plan, unit)
     lines.append("# 評核重點：依本局計畫附件 1 的順序")
     lines.append("points:")
     for ref, headings in with_headings(refs):
-        lines += headings + _entry_lines(ref)
+        lines += headings + skeleton_entry(ref)
     return "\n".join(lines) + "\n"
 
 
@@ -369,7 +358,7 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
         else:
             at = points_key.start_mark.line + 1
         block = [f"{' ' * dash_col}# ── 本局計畫新增的評核重點（sqdocs subplan update 加入），請填寫 ──"]
-        inserts.append((at, 1, len(inserts), block + _entry_lines(ref, dash_col, key_col)))
+        inserts.append((at, 1, len(inserts), block + skeleton_entry(ref, dash_col, key_col)))
 
     for line, (start, end, value) in replace.items():
         old = lines[line]

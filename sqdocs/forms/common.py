@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-import yaml
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -355,20 +354,6 @@ def read_fingerprint(wb: Workbook) -> Fingerprint | None:
         )
     except (KeyError, TypeError, ValueError):
         return None
-
-
-# ---- YAML text -----------------------------------------------------------------------
-
-
-def flow_scalar(text: str) -> str:
-    """``text`` inside a YAML flow list or mapping (``[行政組, 各派出所]``): plain when that reads
-    back unchanged, else double-quoted (a JSON string is a YAML double-quoted scalar)."""
-    text = " ".join(text.split())
-    try:
-        plain = yaml.safe_load(f"[{text}]") == [text]
-    except yaml.YAMLError:
-        plain = False
-    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
 # ---- matching rows ------------------------------------------------------------------

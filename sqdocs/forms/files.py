@@ -34,7 +34,8 @@ from sqdocs.forms.common import (
 from sqdocs.fsutil import write_atomic
 from sqdocs.load import load_plan
 from sqdocs.load.diagnostics import display_name
-from sqdocs.load.subplan import read_subplan, subplan_path
+from sqdocs.load.subplan import subplan_from, subplan_path
+from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
 from sqdocs.text.roc import format_roc
 
@@ -74,7 +75,9 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
     if out.exists() and not force:
         raise UserError(f"{display_name(out)} 已存在（可能是已填寫的表單）；請另取檔名，或加 --force 覆蓋")
     yaml_path = unit_yaml(folder, plan, kind, name)
+    # Read once: the hash in the fingerprint and the pre-filled rows must come from the same bytes.
     raw = yaml_path.read_bytes() if yaml_path.is_file() else None
+    doc = parse_yaml(raw, display_name(yaml_path)) if raw is not None else None
     points_hash, points = points_digest(plan, name)
     fp = Fingerprint(
         kind=kind, unit=name, year=plan.year, agency=plan.agency, points_hash=points_hash, points=points,
@@ -82,11 +85,11 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
         issued=datetime.now().isoformat(timespec="seconds"),
     )
     if kind == "subplan":
-        existing = read_subplan(yaml_path, plan).subplan if raw is not None else None
+        existing = subplan_from(doc, yaml_path, plan).subplan if doc is not None else None
         wb = subplan_form.build(plan, name, existing, fp)
     else:
         indicators = results_form.load_indicators(folder, plan)
-        existing_sub = results_form.read_existing(yaml_path) if raw is not None else None
+        existing_sub = results_form.read_existing(doc) if doc is not None else None
         wb = results_form.build(plan, name, indicators, existing_sub, fp)
     write_fingerprint(wb, fp)
     buffer = io.BytesIO()
@@ -133,7 +136,10 @@ def _main_sheet(fp: Fingerprint) -> str:
 
 
 def _identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
-    """Why this form does not belong to this folder's plan; empty when it does."""
+    """Why this form does not belong to this folder's plan; empty when it does.
+
+    Whether a results form's 量化指標 still match indicators.yaml is judged on import, which reads that file.
+    """
     where = display_name(folder)
     if fp.agency != plan.agency:
         return [f"此表單是「{fp.agency}」的表單，資料夾 {where} 是「{plan.agency}」的資料；請確認資料夾"]
@@ -152,8 +158,6 @@ def _identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
             f"此表單是依較舊版本的本局計畫產生的（表單產生於 {_issued(fp)}），本局計畫其後已修訂：{what}。"
             f"請重新產生表單（sqdocs form {fp.kind} {where} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
         ]
-    if fp.kind == "results":
-        return results_form.identity(fp, plan, folder)
     return []
 
 

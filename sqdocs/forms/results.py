@@ -10,7 +10,6 @@ Reading it back gives the plain data of ``results/<unit>.yaml``, checked by the 
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any, get_args
@@ -19,7 +18,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sqdocs.derive import _scalar
 from sqdocs.errors import UserError
 from sqdocs.forms.common import (
     COUNT_UNITS,
@@ -38,7 +36,6 @@ from sqdocs.forms.common import (
     digest,
     first_filled,
     fit_row,
-    flow_scalar,
     instructions,
     match_rows,
     merge,
@@ -51,9 +48,9 @@ from sqdocs.forms.common import (
 from sqdocs.load.diagnostics import LoadError, display_name
 
 # The form must be judged exactly as the YAML is: the loader's own indicator and submission checks.
-from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR, _check_submission, _load_indicators
+from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR, check_submission, read_indicators
 from sqdocs.load.validate import validate
-from sqdocs.load.yamlfile import read_yaml
+from sqdocs.load.yamlfile import YamlDoc, parse_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.results import (
     CheckRef,
@@ -67,6 +64,7 @@ from sqdocs.model.results import (
 )
 from sqdocs.report.figures import plain_number
 from sqdocs.text.roc import format_roc
+from sqdocs.text.yamltext import block_scalar, flow_scalar
 
 SHEET = "執行成果"
 INDICATOR_SHEET = "量化指標"
@@ -121,7 +119,7 @@ def load_indicators(folder: Path, plan: Plan) -> IndicatorSet:
     path = folder / INDICATORS_FILE
     if not path.is_file():
         raise UserError(f"找不到 {display_name(path)}；執行成果表單要列出量化指標，請先定義 indicators.yaml")
-    indicators, problems = _load_indicators(path, plan)
+    indicators, problems = read_indicators(path, plan)
     if indicators is None or any(p.severity == "error" for p in problems):
         raise LoadError(problems)
     return indicators
@@ -139,9 +137,8 @@ def results_path(folder: Path, plan: Plan, unit: str) -> Path:
     return folder / RESULTS_DIR / f"{unit}.yaml"
 
 
-def read_existing(path: Path) -> Submission:
-    """The unit's current results, to pre-fill the form; LoadError (file:line:col) if unreadable."""
-    doc = read_yaml(path)
+def read_existing(doc: YamlDoc) -> Submission:
+    """The unit's current results, to pre-fill the form; LoadError (file:line:col) if invalid."""
     submission, problems = validate(doc, Submission)
     if submission is None:
         raise LoadError(problems)
@@ -170,14 +167,14 @@ def indicators_digest(plan: Plan, unit: str, indicators: IndicatorSet) -> str:
     ])
 
 
-def identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
-    indicators = load_indicators(folder, plan)
-    if indicators_digest(plan, fp.unit, indicators) != fp.extra.get("indicators_hash"):
-        return [
-            f"此表單產生後，量化指標的定義（{INDICATORS_FILE}）已修改，表單上的指標與現行定義不同；"
-            f"請重新產生表單（sqdocs form results {display_name(folder)} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
-        ]
-    return []
+def _stale_indicators(fp: Fingerprint, plan: Plan, indicators: IndicatorSet, folder: Path) -> str:
+    """Why the form's 量化指標 rows no longer match indicators.yaml; empty when they do."""
+    if indicators_digest(plan, fp.unit, indicators) == fp.extra.get("indicators_hash"):
+        return ""
+    return (
+        f"此表單產生後，量化指標的定義（{INDICATORS_FILE}）已修改，表單上的指標與現行定義不同；"
+        f"請重新產生表單（sqdocs form results {display_name(folder)} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
+    )
 
 
 def _check_label(ref: CheckRef) -> str:
@@ -627,25 +624,25 @@ def to_yaml(data: dict[str, Any]) -> str:
     lines = [
         f"# {data['unit']} {data['year']} 年度提升服務品質執行成果",
         "# 本檔由 sqdocs form import 自試算表表單匯入；可再產生表單（sqdocs form results）修改，或直接編輯本檔。",
-        f"unit: {_scalar(data['unit'])}",
+        f"unit: {block_scalar(data['unit'])}",
         f"year: {data['year']}",
         "results:",
     ]
     for result in data["results"]:
         lines += [
-            f"  - dimension: {_scalar(result['dimension'])}",
-            f"    item: {_scalar(result['item'])}",
-            f"    point: {_scalar(result['point'])}",
-            f"    outcome: {_scalar(result['outcome'])}",
+            f"  - dimension: {block_scalar(result['dimension'])}",
+            f"    item: {block_scalar(result['item'])}",
+            f"    point: {block_scalar(result['point'])}",
+            f"    outcome: {block_scalar(result['outcome'])}",
         ]
         if result.get("evidence"):
             lines.append("    evidence:")
             for ev in result["evidence"]:
-                lines.append(f"      - title: {_scalar(ev['title'])}")
-                lines.append(f"        kind: {_scalar(ev['kind'])}")
+                lines.append(f"      - title: {block_scalar(ev['title'])}")
+                lines.append(f"        kind: {block_scalar(ev['kind'])}")
                 for name in ("file", "date"):
                     if name in ev:
-                        lines.append(f"        {name}: {_scalar(ev[name])}")
+                        lines.append(f"        {name}: {block_scalar(ev[name])}")
                 if "checklist" in ev:
                     lines.append(f"        checklist: {_flow_map(ev['checklist'])}")
                 if "supports" in ev:
@@ -661,17 +658,17 @@ def import_text(
 ) -> tuple[str, list[CellProblem], int]:
     """The YAML text of a filled results form and every problem, judged by the results loader."""
     indicators = load_indicators(folder, plan)
+    stale = _stale_indicators(fp, plan, indicators, folder)
+    if stale:
+        return "", [CellProblem(SHEET, 1, 1, stale)], 0
     data, cells, problems = read(wb, fp, plan, indicators)
     if not data.get("results"):  # a sheet is missing, or nothing was filled in
         return "", problems, 0
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
     text = to_yaml(data)
-    with tempfile.TemporaryDirectory(prefix="sqdocs-form-") as tmp:
-        trial = Path(tmp) / target.name
-        trial.write_text(text, encoding="utf-8")
-        doc = read_yaml(trial)
+    doc = parse_yaml(text.encode("utf-8"), display_name(target))
     submission, found = validate(doc, Submission)
     if submission is not None:
         # the real path: the loader compares the file name with the unit and finds evidence files beside it
-        found += _check_submission(doc, target, submission, plan, indicators, {})
+        found += check_submission(doc, target, submission, plan, indicators, {})
     return text, merge(problems, [cells.problem(d) for d in found]), len(data["results"])

@@ -9,7 +9,6 @@ Reading it back gives the plain data of ``subplans/<unit>.yaml``, written in the
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,9 +20,8 @@ from openpyxl.workbook import Workbook
 from sqdocs.check import check_subplan
 from sqdocs.derive import (
     PRECINCT_SUB_UNITS,
-    _entry_lines,
-    _header,
-    _scalar,
+    skeleton_entry,
+    skeleton_header,
     subplan_title,
     with_headings,
 )
@@ -42,7 +40,6 @@ from sqdocs.forms.common import (
     cell_text,
     first_filled,
     fit_row,
-    flow_scalar,
     instructions,
     match_rows,
     merge,
@@ -52,12 +49,14 @@ from sqdocs.forms.common import (
     sheet_heading,
     validation,
 )
-from sqdocs.load.diagnostics import LoadError, format_path
-from sqdocs.load.subplan import SUBPLAN_DIR, read_subplan
+from sqdocs.load.diagnostics import LoadError, display_name, format_path
+from sqdocs.load.subplan import subplan_from
+from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import Subplan
 from sqdocs.text.roc import format_roc
+from sqdocs.text.yamltext import block_scalar, flow_scalar
 
 SHEET = "細部計畫"
 UNITS_SHEET = "承辦單位"
@@ -352,34 +351,34 @@ def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
     lines = [
         "# 本檔由 sqdocs form import 自試算表表單匯入；可再產生表單（sqdocs form subplan）修改，或直接編輯本檔。",
         "#",
-        *_header(plan, unit, len(data["points"])),
+        *skeleton_header(plan, unit, len(data["points"])),
     ]
     if data["title"] != subplan_title(plan, unit):
         at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
-        lines[at] = f"title: {_scalar(data['title'])}"
+        lines[at] = f"title: {block_scalar(data['title'])}"
     lines.append("# 本單位所屬的承辦單位（組、隊、派出所）")
     if data["sub_units"]:
-        lines += ["sub_units:", *(f"  - {_scalar(name)}" for name in data["sub_units"])]
+        lines += ["sub_units:", *(f"  - {block_scalar(name)}" for name in data["sub_units"])]
     else:
         lines.append("sub_units: []")
     if data["sub_groups"]:
         lines.append("sub_groups:")
         for group in data["sub_groups"]:
-            lines += [f"  - name: {_scalar(group['name'])}", f"    members: {_flow(group['members'])}"]
+            lines += [f"  - name: {block_scalar(group['name'])}", f"    members: {_flow(group['members'])}"]
     lines += ["", "# 評核重點：依本局計畫附件 1 的順序", "points:"]
     entries = [(refs[(e["dimension"], e["item"], e["point"])], e) for e in data["points"]]
     for (ref, headings), (_, entry) in zip(with_headings([r for r, _ in entries]), entries, strict=True):
         lines += headings
-        skeleton = _entry_lines(ref)
+        skeleton = skeleton_entry(ref)
         slot = next(i for i, line in enumerate(skeleton) if line.lstrip().startswith("practices:"))
         pad = skeleton[slot][: len(skeleton[slot]) - len(skeleton[slot].lstrip())]
         practices_lines, deadline_line, units_line = skeleton[slot:slot + 2], skeleton[slot + 2], skeleton[slot + 3]
         lines += skeleton[:slot]
         if entry["practices"]:
-            lines += [f"{pad}practices:", *(f"{pad}  - {_scalar(text)}" for text in entry["practices"])]
+            lines += [f"{pad}practices:", *(f"{pad}  - {block_scalar(text)}" for text in entry["practices"])]
         else:
             lines += practices_lines
-        lines.append(f"{pad}deadline: {_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
+        lines.append(f"{pad}deadline: {block_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
         lines.append(f"{pad}units: {_flow(entry['units'])}" if entry["units"] else units_line)
     return "\n".join(lines) + "\n"
 
@@ -393,15 +392,10 @@ def import_text(
         return "", problems, 0
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
     text = to_yaml(plan, data)
-    with tempfile.TemporaryDirectory(prefix="sqdocs-form-") as tmp:
-        # The loader checks a file by its name (subplans/<unit>.yaml): give it one, off to the side.
-        trial = Path(tmp) / SUBPLAN_DIR / target.name
-        trial.parent.mkdir()
-        trial.write_text(text, encoding="utf-8")
-        try:
-            loaded = read_subplan(trial, plan)
-        except LoadError as exc:
-            found = [cells.problem(d) for d in exc.diagnostics]
-            return "", merge(problems, [replace(p, message=form_words(p.message)) for p in found]), 0
+    try:
+        loaded = subplan_from(parse_yaml(text.encode("utf-8"), display_name(target)), target, plan)
+    except LoadError as exc:
+        found = [cells.problem(d) for d in exc.diagnostics]
+        return "", merge(problems, [replace(p, message=form_words(p.message)) for p in found]), 0
     judged = judge(plan, loaded.subplan, cells, missing=len(data["points"]) < len(fp.points))
     return text, merge(problems, judged), len(data["points"])

@@ -46,7 +46,7 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
     indicators = IndicatorSet.model_construct(indicators=[], charts=[])
     path = folder / INDICATORS_FILE
     if path.is_file():
-        loaded, found = _load_indicators(path, plan)
+        loaded, found = read_indicators(path, plan)
         problems += found
         if loaded is not None:
             indicators = loaded
@@ -65,7 +65,7 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
         problems += found
         if submission is None:
             continue
-        problems += _check_submission(doc, file, submission, plan, indicators, submissions)
+        problems += check_submission(doc, file, submission, plan, indicators, submissions)
     if any(p.severity == "error" for p in problems):
         raise LoadError(problems)
     order = [u.name for u in plan.units.units]
@@ -76,7 +76,8 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
 # ---- indicators.yaml -------------------------------------------------------
 
 
-def _load_indicators(path: Path, plan: Plan) -> tuple[IndicatorSet | None, list[Diagnostic]]:
+def read_indicators(path: Path, plan: Plan) -> tuple[IndicatorSet | None, list[Diagnostic]]:
+    """``indicators.yaml`` and every problem in it; None when it cannot be used at all."""
     try:
         doc = read_yaml(path)
     except LoadError as exc:
@@ -212,7 +213,7 @@ def _check_entries(doc: YamlDoc, loc: Loc, entries: list[int], check: CheckRef) 
 # ---- results/<unit>.yaml ---------------------------------------------------
 
 
-def _check_submission(
+def check_submission(
     doc: YamlDoc,
     file: Path,
     sub: Submission,
@@ -220,6 +221,8 @@ def _check_submission(
     indicators: IndicatorSet,
     seen: dict[str, tuple[Submission, YamlDoc]],
 ) -> Iterator[Diagnostic]:
+    """What is wrong with one unit's results ``doc``, read as ``file`` (its name and the folder of
+    its evidence files count); ``seen`` collects the units already read, to catch a second file."""
     unit = plan.units.unit(sub.unit)
     if unit is None:
         known = [u.name for u in plan.units.units] + [u.full_name for u in plan.units.units if u.full_name]

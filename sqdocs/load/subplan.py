@@ -67,7 +67,14 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
 
 def read_subplan(path: Path, plan: Plan) -> SubplanFile:
     """Read one subplan file. Raises :class:`LoadError` with every problem found."""
-    doc = read_yaml(path)
+    return subplan_from(read_yaml(path), path, plan)
+
+
+def subplan_from(doc: YamlDoc, path: Path, plan: Plan) -> SubplanFile:
+    """The subplan in ``doc``, judged as the file ``path`` (its name must be the unit's).
+
+    Raises :class:`LoadError` with every problem found.
+    """
     subplan, problems = validate(doc, Subplan)
     if subplan is not None:
         problems += _check(doc, subplan, plan, path)

@@ -123,6 +123,14 @@ def read_yaml(path: Path) -> YamlDoc:
         raise LoadError([Diagnostic(name, 1, 1, "", "找不到檔案")]) from None
     except OSError as exc:
         raise LoadError([Diagnostic(name, 1, 1, "", f"無法讀取檔案：{exc.strerror}")]) from None
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes, name: str) -> YamlDoc:
+    """Parse the bytes of a YAML file as :func:`read_yaml` does; ``name`` is the file messages name.
+
+    For text that is not (yet) a file, such as a filled form about to be imported.
+    """
     if len(raw) > MAX_FILE_BYTES:
         raise LoadError([Diagnostic(name, 1, 1, "", f"檔案超過 {MAX_FILE_BYTES // 1024 // 1024} MB，不像是計畫資料")])
     text = _decode(raw, name)

@@ -1,0 +1,31 @@
+"""Single values written into YAML text that people read and edit (skeletons, imported forms).
+
+A value is written plain when it reads back unchanged, else double-quoted: a JSON string is a
+YAML double-quoted scalar, and it keeps Chinese characters as they are.
+"""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+
+def _written(text: str, wrap: str, expected: object) -> str:
+    try:
+        plain = yaml.safe_load(wrap.format(text)) == expected
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def block_scalar(text: str) -> str:
+    """``text`` as the value of a ``key: value`` line, its whitespace runs made single spaces."""
+    text = " ".join(text.split())
+    return _written(text, "k: {}", {"k": text})
+
+
+def flow_scalar(text: str) -> str:
+    """``text`` inside a YAML flow list or mapping (``[行政組, 各派出所]``), whitespace as above."""
+    text = " ".join(text.split())
+    return _written(text, "[{}]", [text])
