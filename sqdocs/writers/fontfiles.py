@@ -11,9 +11,11 @@ its text on every machine.
 from __future__ import annotations
 
 import functools
+import mmap
 import os
 import re
 import shutil
+import struct
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,13 @@ INSTALL_HINT = (
 
 CNS_DIR = Path("/usr/share/fonts/truetype/cns11643")
 ARPHIC_DIR = Path("/usr/share/fonts/truetype/arphic")
+HANAZONO_DIR = Path("/usr/share/fonts/truetype/hanazono")
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+class MissingGlyphWarning(UserWarning):
+    """A character no available font can draw: it shows as an empty box (in the PDF's text or
+    a chart image)."""
 
 
 @dataclass(frozen=True)
@@ -136,3 +145,114 @@ def resolve_main(user_font: Path | None = None) -> FontRef:
         if ref.path.is_file() and not is_cff(ref.path):
             return ref
     raise UserError(f"找不到楷書字型。{INSTALL_HINT}")
+
+
+def fallback_candidates(main: FontRef) -> list[FontRef]:
+    """Fonts asked, in order, for a character the main face lacks: Kai faces first, then Mincho,
+    last DejaVu Sans for symbols."""
+    tw_kai_dir = main.path.parent if main.path.name.startswith("TW-Kai") else CNS_DIR
+    refs = [
+        FontRef(tw_kai_dir / "TW-Kai-98_1.ttf"),
+        FontRef(tw_kai_dir / "TW-Kai-Plus-98_1.ttf"),
+        FontRef(tw_kai_dir / "TW-Kai-Ext-B-98_1.ttf"),
+        FontRef(ARPHIC_DIR / "ukai.ttc", 2),
+        FontRef(HANAZONO_DIR / "HanaMinA.ttf"),
+        FontRef(HANAZONO_DIR / "HanaMinB.ttf"),
+        FontRef(ARPHIC_DIR / "uming.ttc", 2),  # AR PL UMing TW
+        FontRef(DEJAVU_DIR / "DejaVuSans.ttf"),  # symbols every Linux has: ☐ ☑ when no CJK face has them
+    ]
+    return [r for r in refs if r != main]
+
+
+class Coverage:
+    """Which characters a face maps to a glyph, looked up in its ``cmap`` table.
+
+    Only the Unicode subtable is kept, and a character is found by binary search in it, so
+    asking costs nothing up front (a CJK face's table has tens of thousands of ranges).
+    """
+
+    def __init__(self, table: bytes, fmt: int) -> None:
+        self._table = table
+        self._format = fmt
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, ch: str) -> bool:
+        known = self._known.get(ch)
+        if known is None:
+            known = self._known[ch] = self._glyph(ord(ch)) != 0
+        return known
+
+    def _glyph(self, code: int) -> int:
+        t = self._table
+        if self._format == 12:
+            lo, hi = 0, struct.unpack_from(">I", t, 12)[0]
+            while lo < hi:  # the groups are sorted by start code and do not overlap
+                mid = (lo + hi) // 2
+                start, end, glyph = struct.unpack_from(">III", t, 16 + 12 * mid)
+                if code < start:
+                    hi = mid
+                elif code > end:
+                    lo = mid + 1
+                else:
+                    return glyph + code - start
+            return 0
+        if code > 0xFFFF:  # format 4 maps the Basic Multilingual Plane only
+            return 0
+        segments = struct.unpack_from(">H", t, 6)[0] // 2
+        ends, starts = 14, 16 + 2 * segments
+        deltas, range_offsets = starts + 2 * segments, starts + 4 * segments
+        lo, hi = 0, segments
+        while lo < hi:  # the first segment whose end is ≥ code
+            mid = (lo + hi) // 2
+            if struct.unpack_from(">H", t, ends + 2 * mid)[0] < code:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == segments or struct.unpack_from(">H", t, starts + 2 * lo)[0] > code:
+            return 0
+        start = struct.unpack_from(">H", t, starts + 2 * lo)[0]
+        delta = struct.unpack_from(">h", t, deltas + 2 * lo)[0]
+        offset = struct.unpack_from(">H", t, range_offsets + 2 * lo)[0]
+        if offset == 0:
+            return (code + delta) & 0xFFFF
+        glyph = struct.unpack_from(">H", t, range_offsets + 2 * lo + offset + 2 * (code - start))[0]
+        return (glyph + delta) & 0xFFFF if glyph else 0
+
+
+@functools.lru_cache(maxsize=16)
+def coverage(ref: FontRef) -> Coverage | None:
+    """The characters ``ref`` can draw; None when its file cannot be read as a TrueType face."""
+    try:
+        with open(ref.path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _unicode_cmap(data, ref.index)
+    except (OSError, ValueError, struct.error):
+        return None
+
+
+def _unicode_cmap(data: mmap.mmap, index: int) -> Coverage | None:
+    face = struct.unpack_from(">I", data, 12 + 4 * index)[0] if data[:4] == b"ttcf" else 0
+    tables = struct.unpack_from(">H", data, face + 4)[0]
+    for n in range(tables):
+        tag, _checksum, offset, _length = struct.unpack_from(">4sIII", data, face + 12 + 16 * n)
+        if tag == b"cmap":
+            break
+    else:
+        return None
+    subtables = {}
+    for n in range(struct.unpack_from(">H", data, offset + 2)[0]):
+        platform, encoding, at = struct.unpack_from(">HHI", data, offset + 4 + 8 * n)
+        subtables[(platform, encoding)] = offset + at
+    # A full-repertoire table (format 12) first: Extension B characters are beyond format 4.
+    for key in ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3)):
+        at = subtables.get(key)
+        if at is None:
+            continue
+        fmt = struct.unpack_from(">H", data, at)[0]
+        if fmt == 12:
+            length = struct.unpack_from(">I", data, at + 4)[0]
+        elif fmt == 4:
+            length = struct.unpack_from(">H", data, at + 2)[0]
+        else:
+            continue
+        return Coverage(bytes(data[at : at + length]), fmt)
+    return None

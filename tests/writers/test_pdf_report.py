@@ -32,7 +32,7 @@ from sqdocs.cli import main
 from sqdocs.model import Plan
 from sqdocs.report import CHECKED, UNCHECKED, CompiledReport
 from sqdocs.text.numbering import outline_label
-from sqdocs.writers import charts, layout
+from sqdocs.writers import charts, fontfiles, layout
 from sqdocs.writers.pdf import MissingGlyphWarning, render_report
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
@@ -350,7 +350,7 @@ def test_checkboxes_come_from_dejavu_when_no_cjk_face_has_them() -> None:
     if not (ukai.is_file() and dejavu.is_file()):
         pytest.skip("fonts-arphic-ukai or fonts-dejavu-core is not installed")
     main_ref = pdf_fonts.FontRef(ukai, 2)  # AR PL UKai TW has no ☐ ☑
-    refs = [r for r in pdf_fonts.fallback_candidates(main_ref) if r.path.parent == dejavu.parent]
+    refs = [r for r in fontfiles.fallback_candidates(main_ref) if r.path.parent == dejavu.parent]
     fonts = pdf_fonts.FontSet(pdf_fonts.load(main_ref), tuple(refs))
     for mark in (CHECKED, UNCHECKED):
         chosen = fonts.font_for(mark)

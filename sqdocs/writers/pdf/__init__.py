@@ -8,11 +8,11 @@ it occurs.
 
 from __future__ import annotations
 
+from sqdocs.writers.fontfiles import MissingGlyphWarning
 from sqdocs.writers.pdf.fonts import font_set
 from sqdocs.writers.pdf.plan import render_plan
 from sqdocs.writers.pdf.report import render_report
 from sqdocs.writers.pdf.subplan import render_subplan
-from sqdocs.writers.pdf.text import MissingGlyphWarning
 
 __all__ = ["MissingGlyphWarning", "prepare", "render_plan", "render_report", "render_subplan"]
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from reportlab.platypus import Flowable
 
 from sqdocs.properties import Properties
+from sqdocs.writers.fontfiles import MissingGlyphWarning
 from sqdocs.writers.pdf import furniture
 from sqdocs.writers.pdf.fonts import font_set
-from sqdocs.writers.pdf.text import MissingGlyphWarning, Typesetter
+from sqdocs.writers.pdf.text import Typesetter
 
 
 def render(make_story: Callable[[Typesetter], list[Flowable]], meta: Properties, font: Path | None = None) -> bytes:

@@ -21,32 +21,11 @@ from reportlab.pdfbase.ttfonts import SUBSETN, TTFError, TTFont
 
 from sqdocs.errors import UserError
 from sqdocs.writers.fontfiles import (
-    ARPHIC_DIR,
-    CNS_DIR,
     INSTALL_HINT,
     FontRef,
+    fallback_candidates,
     resolve_main,
 )
-
-_HANAZONO = Path("/usr/share/fonts/truetype/hanazono")
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-
-
-def fallback_candidates(main: FontRef) -> list[FontRef]:
-    """Fonts asked, in order, for a character the main face lacks: Kai faces first, then Mincho,
-    last DejaVu Sans for symbols."""
-    tw_kai_dir = main.path.parent if main.path.name.startswith("TW-Kai") else CNS_DIR
-    refs = [
-        FontRef(tw_kai_dir / "TW-Kai-98_1.ttf"),
-        FontRef(tw_kai_dir / "TW-Kai-Plus-98_1.ttf"),
-        FontRef(tw_kai_dir / "TW-Kai-Ext-B-98_1.ttf"),
-        FontRef(ARPHIC_DIR / "ukai.ttc", 2),
-        FontRef(_HANAZONO / "HanaMinA.ttf"),
-        FontRef(_HANAZONO / "HanaMinB.ttf"),
-        FontRef(ARPHIC_DIR / "uming.ttc", 2),  # AR PL UMing TW
-        FontRef(_DEJAVU / "DejaVuSans.ttf"),  # symbols every Linux has: ☐ ☑ when no CJK face has them
-    ]
-    return [r for r in refs if r != main]
 
 
 class _FastFlate(pdfdoc.PDFStreamFilterZCompress):

@@ -21,10 +21,6 @@ BODY_LEADING = 1.5
 TABLE_LEADING = 1.3
 
 
-class MissingGlyphWarning(UserWarning):
-    """A character no available font can draw: it shows as an empty box in the PDF."""
-
-
 class CJKParagraph(Paragraph):
     """A Paragraph broken by sqdocs's Chinese rules (linebreak.py) instead of reportlab's.
 
