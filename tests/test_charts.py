@@ -7,6 +7,7 @@ import itertools
 import struct
 import subprocess
 import sys
+import warnings
 import zlib
 from pathlib import Path
 
@@ -197,7 +198,7 @@ def _crowded() -> list[ChartData]:
 
 
 def test_everything_is_drawn_inside_the_chart(report: CompiledReport) -> None:
-    measure = raster.measure(fontfiles.resolve_main())
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
     for chart in [*report.charts, *_crowded()]:
         laid = scene.layout(chart, measure)
         assert (laid.width, laid.height) == pytest.approx(tuple(v * scene.MM for v in charts.chart_size_mm(chart)))
@@ -213,9 +214,58 @@ def test_crowded_charts_and_a_zero_bar_render() -> None:
 
 
 def test_labels_do_not_overlap(report: CompiledReport) -> None:
-    measure = raster.measure(fontfiles.resolve_main())
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
     for chart in [*report.charts, *_crowded()]:
         boxes = [(_extent(i, measure), i.text) for i in scene.layout(chart, measure).items if isinstance(i, scene.Label)]
         for (a, text_a), (b, text_b) in itertools.combinations(boxes, 2):
             apart = a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5
             assert apart, (chart.id, text_a, text_b)
+
+
+EXT_B = "\U00020000"  # 𠀀: CJK Extension B, in TW-Kai-Ext-B and HanaMinB but not in the main Kai faces
+NO_FONT = "\U0010FFFD"  # private use: no font has it
+
+
+def _faces_with(ch: str) -> list[fontfiles.FontRef]:
+    main = fontfiles.resolve_main()
+    return [r for r in [main, *fontfiles.fallback_candidates(main)] if r.path.is_file() and ch in fontfiles.coverage(r)]
+
+
+@pytest.mark.parametrize("name", ["TW-Kai-98_1.ttf", "TW-Kai-Ext-B-98_1.ttf"])
+def test_coverage_reads_the_cmap_as_reportlab_does(name: str) -> None:
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    path = fontfiles.CNS_DIR / name
+    if not path.is_file():
+        pytest.skip("fonts-cns11643-kai is not installed")
+    covered = fontfiles.coverage(fontfiles.FontRef(path))
+    assert covered is not None
+    theirs = {code for code, glyph in TTFontFile(str(path)).charToGlyph.items() if glyph and code != 0xA0}
+    ours = {code for code in range(0x20, 0x30000) if code != 0xA0 and chr(code) in covered}  # reportlab aliases NBSP
+    assert ours == {code for code in theirs if 0x20 <= code < 0x30000} and len(ours) > 30000
+
+
+def test_a_character_the_main_face_lacks_is_drawn_from_a_fallback(report: CompiledReport) -> None:
+    main = fontfiles.resolve_main()
+    if EXT_B in fontfiles.coverage(main) or not _faces_with(EXT_B):
+        pytest.skip("needs a main face without Extension B and a fallback with it (fonts-cns11643-kai)")
+    faces = raster.Faces(main)
+    runs = faces.runs(f"第一{EXT_B}分局")
+    assert [text for _, text in runs] == ["第一", EXT_B, "分局"]
+    assert runs[0][0] == runs[2][0] == main and runs[1][0] == _faces_with(EXT_B)[0] and not faces.missing
+    chart = report.chart("on_time_by_unit")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        drawn = charts.render_chart(chart.model_copy(update={"title": f"{chart.title}{EXT_B}"}))
+        boxed = charts.render_chart(chart.model_copy(update={"title": f"{chart.title}{NO_FONT}"}))
+    # Without the fallback both would show the main face's empty box, and be the same image.
+    assert drawn != boxed
+    messages = [str(w.message) for w in caught if issubclass(w.category, fontfiles.MissingGlyphWarning)]
+    assert len(messages) == 1 and "U+10FFFD" in messages[0] and chart.title in messages[0]
+
+
+def test_a_missing_character_is_warned_about_each_time_the_chart_is_used(report: CompiledReport) -> None:
+    chart = report.chart("online_trend").model_copy(update={"categories": ["105 年", f"106{NO_FONT}", "107 年"]})
+    for _ in range(2):  # the image is drawn once per process; the .docx and the .odt both need the warning
+        with pytest.warns(fontfiles.MissingGlyphWarning, match="U\\+10FFFD"):
+            charts.render_chart(chart)

@@ -12,6 +12,7 @@ PNG, a fixed font file.
 from __future__ import annotations
 
 import functools
+import warnings
 from pathlib import Path
 
 from sqdocs.report.model import ChartData, CompiledReport
@@ -23,7 +24,7 @@ from sqdocs.writers.charts.scene import (
     chart_size_mm,
     layout,
 )
-from sqdocs.writers.fontfiles import FontRef, resolve_main
+from sqdocs.writers.fontfiles import FontRef, MissingGlyphWarning, resolve_main
 
 __all__ = [
     "DPI", "LABEL_PT", "TICK_PT", "TITLE_PT",
@@ -34,15 +35,25 @@ DPI = 180
 
 def render_chart(chart: ChartData, *, font: Path | None = None, dpi: int = DPI) -> bytes:
     """One chart as PNG bytes, in ``font`` or else the face the PDF's text uses (drawn once
-    per process for the same chart, font and resolution)."""
-    return _render_cached(chart.model_dump_json(), resolve_main(font), dpi)
+    per process for the same chart, font and resolution). A character no font has is warned
+    about (:class:`MissingGlyphWarning`) every time, like the PDF's."""
+    png, missing = _render_cached(chart.model_dump_json(), resolve_main(font), dpi)
+    for ch in missing:
+        warnings.warn(
+            f"圖表缺字：U+{ord(ch):04X}「{ch}」沒有任何可用字型含此字，在圖表圖片中會顯示為空白方框"
+            f"（出現於：圖表「{chart.title}」）。請安裝含此字的字型（如 fonts-hanazono）或以 --font 指定字型。",
+            MissingGlyphWarning,
+            stacklevel=2,
+        )
+    return png
 
 
 # A report built as .docx and .odt shows the same charts: draw each once.
 @functools.lru_cache(maxsize=32)
-def _render_cached(chart_json: str, font: FontRef, dpi: int) -> bytes:
+def _render_cached(chart_json: str, font: FontRef, dpi: int) -> tuple[bytes, tuple[str, ...]]:
     chart = ChartData.model_validate_json(chart_json)
-    return raster.png(layout(chart, raster.measure(font)), font, dpi)
+    faces = raster.Faces(font)
+    return raster.png(layout(chart, raster.measure(faces)), faces, dpi), tuple(faces.missing)
 
 
 def render_charts(report: CompiledReport, *, font: Path | None = None, dpi: int = DPI) -> dict[str, bytes]:

@@ -26,7 +26,7 @@ from sqdocs.writers.charts.scene import (
     Stroke,
     marker_outline,
 )
-from sqdocs.writers.fontfiles import INSTALL_HINT, FontRef
+from sqdocs.writers.fontfiles import INSTALL_HINT, Coverage, FontRef, coverage, fallback_candidates
 
 _SUPERSAMPLE = 2
 
@@ -39,13 +39,48 @@ def font(ref: FontRef, pixels: int) -> ImageFont.FreeTypeFont:
         raise UserError(f"{ref.path}：無法使用此字型（{exc}）。{INSTALL_HINT}") from None
 
 
-def measure(ref: FontRef) -> Measure:
-    """Text widths in points from the font file's advance widths."""
-    big = font(ref, 1000)
-    return lambda text, size: big.getlength(text) * size / 1000
+class Faces:
+    """The main face and, for a character it lacks, the first fallback face that has it, as
+    the PDF chooses (:func:`sqdocs.writers.fontfiles.fallback_candidates`)."""
+
+    def __init__(self, main: FontRef) -> None:
+        self.main = main
+        self._main_has = coverage(main)
+        self._fallbacks: list[tuple[FontRef, Coverage]] | None = None
+        self.missing: dict[str, None] = {}
+        """Characters no face has, in the order met: drawn as the main face's empty box."""
+
+    def face_for(self, ch: str) -> FontRef:
+        # An unreadable cmap (a font FreeType takes but this reader does not) is trusted whole.
+        if self._main_has is None or ch in self._main_has or ch.isspace():
+            return self.main
+        if self._fallbacks is None:
+            found = ((ref, coverage(ref)) for ref in fallback_candidates(self.main) if ref.path.is_file())
+            self._fallbacks = [(ref, has) for ref, has in found if has is not None]
+        for ref, has in self._fallbacks:
+            if ch in has:
+                return ref
+        self.missing.setdefault(ch)
+        return self.main
+
+    def runs(self, text: str) -> list[tuple[FontRef, str]]:
+        """``text`` as (face, characters) runs, each drawn from a face that has its characters."""
+        runs: list[tuple[FontRef, str]] = []
+        for ch in text:
+            ref = self.face_for(ch)
+            if runs and runs[-1][0] == ref:
+                runs[-1] = (ref, runs[-1][1] + ch)
+            else:
+                runs.append((ref, ch))
+        return runs
 
 
-def png(scene: Scene, font_ref: FontRef, dpi: int) -> bytes:
+def measure(faces: Faces) -> Measure:
+    """Text widths in points from the font files' advance widths."""
+    return lambda text, size: sum(font(ref, 1000).getlength(chunk) for ref, chunk in faces.runs(text)) * size / 1000
+
+
+def png(scene: Scene, faces: Faces, dpi: int) -> bytes:
     """``scene`` as PNG bytes at ``dpi``."""
     width = round(scene.width / 72 * dpi)
     height = round(scene.height / 72 * dpi)
@@ -64,7 +99,7 @@ def png(scene: Scene, font_ref: FontRef, dpi: int) -> bytes:
                 _circle(item, scale), fill=item.colour
             )
         elif isinstance(item, Label):
-            _label(image, draw, item, font_ref, scale)
+            _label(image, draw, item, faces, scale)
     return encode_png(image.reduce(_SUPERSAMPLE), dpi)
 
 
@@ -137,18 +172,31 @@ def _circle(marker: Marker, scale: float) -> tuple[float, float, float, float]:
 
 
 _ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}
+_SHARE_BEFORE = {"start": 0.0, "middle": 0.5, "end": 1.0}  # of the width, left of the anchor
 
 
-def _label(image: Image.Image, draw: ImageDraw.ImageDraw, label: Label, font_ref: FontRef, scale: float) -> None:
-    face = font(font_ref, max(1, round(label.size * scale)))
-    if not label.vertical:
-        draw.text((label.x * scale, label.y * scale), label.text, fill=label.colour, font=face, anchor=_ANCHORS[label.anchor])
+def _label(image: Image.Image, draw: ImageDraw.ImageDraw, label: Label, faces: Faces, scale: float) -> None:
+    pixels = max(1, round(label.size * scale))
+    runs = faces.runs(label.text)
+    if len(runs) == 1 and not label.vertical:
+        draw.text((label.x * scale, label.y * scale), label.text, fill=label.colour, font=font(runs[0][0], pixels),
+                  anchor=_ANCHORS[label.anchor])
+        return
+    widths = [font(ref, pixels).getlength(chunk) for ref, chunk in runs]
+    if not label.vertical:  # runs from several faces, one after another on the label's baseline
+        x = label.x * scale - sum(widths) * _SHARE_BEFORE[label.anchor]
+        for (ref, chunk), width in zip(runs, widths, strict=True):
+            draw.text((x, label.y * scale), chunk, fill=label.colour, font=font(ref, pixels), anchor="ls")
+            x += width
         return
     # Turned text: drawn on its own strip, rotated, and pasted with the strip as its mask.
-    length = math.ceil(face.getlength(label.text)) + 2
+    length = math.ceil(sum(widths)) + 2
     size = math.ceil(label.size * scale * 1.4)
     strip = Image.new("L", (length, size), 0)
-    ImageDraw.Draw(strip).text((1, round(size * 0.8)), label.text, fill=255, font=face, anchor="ls")
+    strip_draw, x = ImageDraw.Draw(strip), 1.0
+    for (ref, chunk), width in zip(runs, widths, strict=True):
+        strip_draw.text((x, round(size * 0.8)), chunk, fill=255, font=font(ref, pixels), anchor="ls")
+        x += width
     turned = strip.rotate(90, expand=True)
     baseline = round(label.x * scale - size * 0.8)
     top = round(label.y * scale - length / 2)
