@@ -417,3 +417,30 @@ def test_a_row_with_several_lines_on_each_side_still_splits() -> None:
     table, width, heights, leading = _two_row_table()
     top, rest = table.split(width, heights[0] + heights[1] + sum(PADDING[1::2]) + leading * 3.3)
     assert top._nrows == 3 and rest.sq_room is None  # the second row starts on this page
+
+
+def test_a_row_whose_rest_would_be_only_its_repeated_label_moves_on_whole() -> None:
+    """A long 評核重點 beside short practices: splitting it would open the next page with
+    the label again （續） beside empty cells, so the whole row goes to the next page."""
+    from sqdocs.writers.pdf.tables import CONTINUED, Row, grid
+    from sqdocs.writers.pdf.text import Typesetter
+
+    ts = Typesetter(pdf_fonts.font_set())
+    columns = (layout.Column("重點", 18), layout.Column("作法", 60))
+    body = ts.styles.cell
+    label = "組織內部建立常態性運作機制，以及在首長領導及成員合作下，投入服務創新及精進"
+    rows = [
+        Row([[ts.para("第一列", body, "t")], [ts.para("一行", body, "t")]]),
+        Row([[ts.para(label, body, "t")], [ts.para("一、成立工作小組。", body, "t"), ts.para("二、推動提案。", body, "t")]],
+            carry={0: label}),
+    ]
+    table = grid(columns, rows, ts)
+    width = sum(c.width_mm for c in columns) * 72 / 25.4
+    table.wrap(width, 1e9)
+    heights, leading = table._rowHeights, body.leading
+    assert heights[2] > 6 * leading  # the label is the tall cell
+    # Room for the practices and four lines of the label.
+    top, rest = table.split(width, heights[0] + heights[1] + sum(PADDING[1::2]) + leading * 4.3)
+    assert top._nrows == 2  # header + row 1: the row was not split here …
+    first_label = "".join(p.text for p in rest._cellvalues[1][0])
+    assert first_label == label and CONTINUED not in first_label  # … it starts the next page whole

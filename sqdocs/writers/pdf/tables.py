@@ -82,9 +82,12 @@ class GroupedTable(Table):
                 return parts
             split_inside = False
         moved = False
-        if split_inside and any(parts[1]._cellvalues[head]) and self._leaves_a_stub(parts, availWidth):
+        if split_inside and any(parts[1]._cellvalues[head]) and (
+            self._leaves_a_stub(parts, availWidth) or self._only_labels_go_on(parts)
+        ):
             # A line or so of a row alone at the foot of a page or the top of the next reads
-            # as a stray: move the whole row to the next page when rows before it fill this one.
+            # as a stray, and so does a rest that would hold nothing but repeated labels:
+            # move the whole row to the next page when rows before it fill this one.
             whole = self._splitRows(availHeight, doInRowSplit=False)
             if len(whole) == 2:
                 parts, split_inside, moved = whole, False, True
@@ -119,6 +122,18 @@ class GroupedTable(Table):
         least = 2 * layout.TABLE_PT * TABLE_LEADING + PADDING[1] + PADDING[3]
         top, rest = parts
         return _row_height(top, top._nrows - 1, width) < least or _row_height(rest, self.repeatRows, width) < least
+
+
+    def _only_labels_go_on(self, parts: list[Table]) -> bool:
+        """Whether the rest of a split row has nothing in the columns that are not repeated
+        anyway: only a label (a long 評核重點) ran over, and the page would show it again
+        with 「（續）」 beside empty cells."""
+        top, rest = parts
+        row = self.sq_rows[top._nrows - 1]
+        if row is None or not row.carry:
+            return False
+        cells = rest._cellvalues[self.repeatRows]
+        return not any(cell for col, cell in enumerate(cells) if col not in row.carry)
 
 
 def _row_height(table: Table, row: int, width: float) -> float:
