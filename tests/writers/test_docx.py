@@ -403,3 +403,8 @@ def test_libreoffice_converts_the_document_to_pdf(docx_bytes, tmp_path):
     # 13 pages on this machine; a squeezed column (cell widths without a grid) made ~3× as many.
     assert 8 <= len(pages) <= 20
     assert "附件 3" in pages[-1].extract_text() or "附件 3" in pages[-2].extract_text()
+    # Every 「，」 is laid out: with hanging punctuation LibreOffice dropped one that fell at the
+    # end of a justified line. The footer 「第 X 頁，共 Y 頁」 adds one per page.
+    body = Document(io.BytesIO(docx_bytes)).element.body
+    commas = "".join(t.text or "" for t in body.iter(qn("w:t"))).count("，")
+    assert sum(page.extract_text().count("，") for page in pages) == commas + len(pages)

@@ -154,6 +154,9 @@ def set_document_defaults(styles_element: etree._Element, latin: str, east_asian
     set_languages(rpr)
     ppr = styles_element.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
     _put(ppr, "w:spacing", after="0", line="240", lineRule="auto")
+    # Word's own default, written out because LibreOffice reads its absence (and "0") as
+    # hanging punctuation, and then drops a 「，」 that falls at the end of a justified line.
+    _put(ppr, "w:overflowPunct", val="1")
 
 
 # ---- paragraphs -------------------------------------------------------------------
