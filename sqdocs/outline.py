@@ -224,7 +224,7 @@ def summary_sentence(report: CompiledReport) -> str:
     )
 
 
-RESULTS_SENTENCE = "依附件 1 各評核構面、評核項目及評核重點，彙整各承辦單位填報之執行成果、佐證資料及量化指標如下。"
+RESULTS_SENTENCE = "依本局執行計畫附件 1 各評核構面、評核項目及評核重點，彙整各承辦單位填報之執行成果、佐證資料及量化指標如下。"
 
 
 def indicator_line(indicator: IndicatorFigure) -> str:
@@ -261,7 +261,7 @@ def checklist_sentence(report: CompiledReport) -> str:
     """肆's opening: how many entries of 附件 2 have evidence."""
     entries = [e for d in report.checklist for p in _check_points(d) for e in p.entries]
     checked = sum(e.checked for e in entries)
-    lead = f"依附件 2 組織診斷檢核表逐項檢視各單位佐證資料及量化指標：檢核事項計 {len(entries)} 項，"
+    lead = f"依本局執行計畫附件 2 組織診斷檢核表逐項檢視各單位佐證資料及量化指標：檢核事項計 {len(entries)} 項，"
     if checked == len(entries):
         return lead + f"均已有佐證（{CHECKED}）。"
     return lead + f"已有佐證者 {checked} 項（{CHECKED}），尚無佐證者 {len(entries) - checked} 項（{UNCHECKED}）。"

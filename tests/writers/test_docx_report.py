@@ -203,7 +203,7 @@ def test_checklist_marks_match_the_compiled_report(plan, report, doc):
     assert checked and unchecked
     doc = Document(io.BytesIO(render_report(plan, marked, BuildOptions())))
     assert _marks(doc) == (checked, unchecked)
-    sentence = next(t for t in _styled(doc, S.BODY) if t.startswith("依附件 2"))
+    sentence = next(t for t in _styled(doc, S.BODY) if t.startswith("依本局執行計畫附件 2"))
     assert f"已有佐證者 {checked} 項" in sentence and f"尚無佐證者 {unchecked} 項" in sentence
 
 
