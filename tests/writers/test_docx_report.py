@@ -160,6 +160,9 @@ def test_evidence_photos_sit_in_the_evidence_column(report, doc):
     assert all(Mm(column - 5) < s.width < Mm(column) for s in shapes)
     inside = column - 2 * layout.CELL_PADDING_MM  # the column inside its padding, to a twentieth of a mm
     assert all(abs(s.width - Mm(inside)) < Mm(0.05) for s in shapes), [s.width.mm for s in shapes]
+    # No spacing around a picture: LibreOffice's default distances pushed a photo out of its cell.
+    for shape in doc.inline_shapes:
+        assert all(shape._inline.get(side) == "0" for side in ("distT", "distB", "distL", "distR"))
 
 
 # ---- checklist ------------------------------------------------------------------------

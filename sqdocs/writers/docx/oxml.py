@@ -308,7 +308,11 @@ def merge_into(top: etree._Element, tc: etree._Element) -> None:
 
 def describe_picture(inline, name: str, description: str) -> None:
     """Name an inline picture and give it alternative text (``wp:docPr``), for screen readers
-    and instead of python-docx's generic file name."""
+    and instead of python-docx's generic file name; no spacing around it."""
+    # python-docx leaves out the distances, which Word reads as 0 but LibreOffice as its own
+    # default: a photo that fills its cell was pushed right by 3 mm and cut off at the border.
+    for side in ("distT", "distB", "distL", "distR"):
+        inline._inline.set(side, "0")
     doc_pr = inline._inline.docPr
     doc_pr.set("name", name)
     doc_pr.set("descr", description)
