@@ -105,6 +105,20 @@ def test_title_headings_and_sentences(report: CompiledReport, out: Extract) -> N
         assert out.has(sentence), sentence
 
 
+
+def test_a_point_heading_shares_its_page_with_the_start_of_its_table(report: CompiledReport, out: Extract) -> None:
+    """No page ends with a point's headings and trend lines while its table starts overleaf."""
+    charts_page = next(n for n, page in enumerate(out.pages) if squash(outline.report_headings()[2]) in squash(page))
+    results = [squash(page) for page in out.pages[:charts_page]]
+    header = squash(layout.REPORT_RESULT_COLUMNS[0].header)
+    for dim in report.dimensions:
+        for item in dim.items:
+            for p, point in enumerate(item.points, 1):
+                heading = squash(f"{outline_label(3, p)} {point.name}")
+                page = next(text for text in results if heading in text)
+                after = page[page.index(heading) + len(heading):]
+                assert header in after or "未填報" in after, point.name
+
 def test_summary_table_shows_every_headline_figure_as_compiled(report: CompiledReport, out: Extract) -> None:
     assert [c.header for c in SUMMARY_COLUMNS[1:4]] == ["105 年", "106 年", "107 年"]
     inds = report.indicators

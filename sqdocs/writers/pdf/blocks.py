@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Table
 
 from sqdocs.outline import Para, Section
 from sqdocs.text.numbering import outline_label
@@ -19,6 +19,34 @@ from sqdocs.writers.pdf.text import Typesetter
 
 # A caption is only set where its table can start below it (caption, header, a few lines).
 CAPTION_ROOM = 40 * mm
+
+
+class RoomForStart(CondPageBreak):
+    """A page break unless what follows fits below it up to the first row of a table: the
+    headings of a point, its indicator lines, the table's header and first row.
+
+    Headings then never end a page apart from what they introduce, while a long table still
+    starts on the page (keepWithNext would carry the whole table to the next one).
+    """
+
+    def __init__(self, flows: Sequence[Flowable]) -> None:
+        super().__init__(0)
+        self.flows = list(flows)
+
+    def wrap(self, availWidth, availHeight):  # reportlab's names
+        needed = 0.0
+        for flow in self.flows:
+            if isinstance(flow, Table):
+                flow._calc(availWidth, 1e9)
+                needed += sum(flow._rowHeights[: flow.repeatRows + 1])
+                break
+            needed += flow.wrap(availWidth, 1e9)[1] + flow.getSpaceBefore() + flow.getSpaceAfter()
+        # Never more than half a page: a first row as tall as a page would break every page.
+        self.height = min(needed, _FRAME_HEIGHT / 2)
+        return super().wrap(availWidth, availHeight)
+
+
+_FRAME_HEIGHT = (layout.PAGE_HEIGHT_MM - layout.MARGIN_TOP_MM - layout.MARGIN_BOTTOM_MM) * mm
 
 
 def spaced(flow: Flowable, after: float) -> Flowable:

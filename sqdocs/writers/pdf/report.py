@@ -44,19 +44,15 @@ class _Story:
         x = self.indent if indent is None else indent
         return self.ts.hanging("", text, self.ts.styles.body, where, x)
 
-    def subheading(
-        self, label: str, title: str, key: str, level: int, indent: float, below: int | None = None
-    ) -> list[Flowable]:
-        """一、個別評核構面-基礎服務 / (一)服務一致及正確 / 1. 申辦…, bookmarked.
+    def subheading(self, label: str, title: str, key: str, level: int, indent: float) -> list[Flowable]:
+        """A bookmarked heading that starts a page rather than end one without room for the
+        start of its table below."""
+        return [CondPageBreak(blocks.CAPTION_ROOM), self.marked_heading(label, title, key, level, indent)]
 
-        Not keepWithNext: that would move a point's whole results table with its heading. The
-        heading goes to the next page instead when the headings below it and the start of a
-        table would not fit under it.
-        """
+    def marked_heading(self, label: str, title: str, key: str, level: int, indent: float) -> Flowable:
+        """A heading at ``indent``, bookmarked at ``level``."""
         flow = self.ts.hanging(label, title, self.ts.styles.heading, f"{label}{title}", indent)
-        below = 3 - level if below is None else below  # headings that follow: an item and a point …
-        room = blocks.CAPTION_ROOM + below * self.ts.styles.heading.leading * 1.5
-        return [CondPageBreak(room), furniture.mark(flow, key, f"{label}{title}", level)]
+        return furniture.mark(flow, key, f"{label}{title}", level)
 
     def all(self) -> list[Flowable]:
         return [
@@ -88,14 +84,17 @@ class _Story:
         x2 = x1 + self.ts.width(outline_label(1, 1), self.ts.styles.heading)
         for d, dim in enumerate(self.report.dimensions, 1):
             key = f"results-{d}"
-            flows += self.subheading(outline_label(1, d), dim.caption, key, 1, x1)
+            # The headings that open a point start a page together with the point's first lines.
+            headings = [self.marked_heading(outline_label(1, d), dim.caption, key, 1, x1)]
             for i, item in enumerate(dim.items, 1):
-                flows += self.subheading(outline_label(2, i), item.name, f"{key}-{i}", 2, x2)
+                headings.append(self.marked_heading(outline_label(2, i), item.name, f"{key}-{i}", 2, x2))
                 x3 = x2 + self.ts.width(outline_label(2, i), self.ts.styles.heading)
                 for p, point in enumerate(item.points, 1):
                     label = outline_label(3, p) + " "
-                    flows += self.subheading(label, point.name, f"{key}-{i}-{p}", 3, x3)
-                    flows += self.point(point, f"{heading} {dim.caption} {item.name} {point.name} ", x3)
+                    headings.append(self.marked_heading(label, point.name, f"{key}-{i}-{p}", 3, x3))
+                    body = self.point(point, f"{heading} {dim.caption} {item.name} {point.name} ", x3)
+                    flows += [blocks.RoomForStart(headings + body), *headings, *body]
+                    headings = []
         return flows
 
     def point(self, point: PointReport, where: str, x: float) -> list[Flowable]:
@@ -145,7 +144,7 @@ class _Story:
         if report.exclusions:
             title = outline.REPORT_EXCLUSIONS_HEADING
             flows += [
-                *self.subheading(outline_label(1, 1), title, "appendix-exclusions", 1, self.indent, below=0),
+                *self.subheading(outline_label(1, 1), title, "appendix-exclusions", 1, self.indent),
                 self.text(outline.exclusions_sentence(), f"{heading} {title}"),
                 exclusions_table(report, ts, f"{heading} {title} "),
             ]
