@@ -444,3 +444,20 @@ def test_a_row_whose_rest_would_be_only_its_repeated_label_moves_on_whole() -> N
     assert top._nrows == 2  # header + row 1: the row was not split here …
     first_label = "".join(p.text for p in rest._cellvalues[1][0])
     assert first_label == label and CONTINUED not in first_label  # … it starts the next page whole
+
+
+def test_a_short_last_row_is_not_left_alone_on_the_next_page() -> None:
+    from sqdocs.writers.pdf.tables import Row, grid
+    from sqdocs.writers.pdf.text import Typesetter
+
+    ts = Typesetter(pdf_fonts.font_set())
+    columns = (layout.Column("指標", 40), layout.Column("數值", 40))
+    body = ts.styles.cell
+    rows = [Row([[ts.para(f"第 {n} 項", body, "t")], [ts.para(f"{n}0%", body, "t")]]) for n in range(1, 7)]
+    table = grid(columns, rows, ts)
+    width = sum(c.width_mm for c in columns) * 72 / 25.4
+    table.wrap(width, 1e9)
+    heights = table._rowHeights
+    top, rest = table.split(width, sum(heights[:6]) + 1)  # room for the header and five of six rows
+    assert (top._nrows, rest._nrows) == (5, 3)  # header + 4 here; header + the last 2 there
+    assert rest.split(width, rest.sq_room) == []  # and the rest is not squeezed in below

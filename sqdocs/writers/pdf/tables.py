@@ -91,6 +91,12 @@ class GroupedTable(Table):
             whole = self._splitRows(availHeight, doInRowSplit=False)
             if len(whole) == 2:
                 parts, split_inside, moved = whole, False, True
+        if not split_inside and parts[1]._nrows - head == 1 and parts[0]._nrows - head >= 3:
+            # One short last row alone under the repeated header reads as a stray too: take
+            # the row before it along, when that row is short (a tall one would leave a gap).
+            widow = self._fewer_rows(parts[0], availWidth)
+            if widow is not None:
+                parts, moved = widow, True
         top, rest = parts
         # Close the part left on this page: reportlab's BOX (and 'splitlast') is lost once a
         # row has been split twice, leaving a page that ends in open columns.
@@ -123,6 +129,15 @@ class GroupedTable(Table):
         top, rest = parts
         return _row_height(top, top._nrows - 1, width) < least or _row_height(rest, self.repeatRows, width) < least
 
+
+    def _fewer_rows(self, top: Table, width: float) -> list[Table] | None:
+        """The split with the last row of ``top`` moved on as well, if that row is short."""
+        short = 3 * layout.TABLE_PT * TABLE_LEADING + PADDING[1] + PADDING[3]
+        if _row_height(top, top._nrows - 1, width) > short:
+            return None
+        self._calc(width, 1e9)
+        parts = self._splitRows(sum(self._rowHeights[: top._nrows - 1]) + 0.01, doInRowSplit=False)
+        return parts if len(parts) == 2 else None
 
     def _only_labels_go_on(self, parts: list[Table]) -> bool:
         """Whether the rest of a split row has nothing in the columns that are not repeated
