@@ -243,7 +243,7 @@ def unit_figure_line(name: str, figure: UnitFigure) -> str:
 
 
 def evidence_line(evidence: EvidenceItem) -> str:
-    """第一分局標準作業流程檢討會議紀錄（107 年 9 月 24 日）; other kinds than 文件 say so."""
+    """第一分局標準作業流程檢討會議紀錄（107 年 10 月 24 日）; other kinds than 文件 say so."""
     details = [d for d in ("" if evidence.kind == "文件" else evidence.kind, evidence.date_text) if d]
     return f"{evidence.title}（{'，'.join(details)}）" if details else evidence.title
 
