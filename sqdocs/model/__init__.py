@@ -12,6 +12,7 @@ from sqdocs.model.annexes import (
     OverallPoint,
     Point,
     Roster,
+    checklist_caption,
     dimension_caption,
 )
 from sqdocs.model.common import CONTINUOUS, Deadline, RocDate, Text, deadline_text
@@ -35,5 +36,6 @@ __all__ = [
     "ChecklistPath", "Evidence", "Indicator", "IndicatorSet", "Measure", "PointResult", "ResultSet", "Submission",
     "Clause", "Deadline", "Dimension", "Item", "Member", "Objectives", "OverallPoint", "Period",
     "Plan", "PlanBody", "Point", "PointKey", "PointRef", "RocDate", "Roster", "SubUnitGroup",
-    "Subplan", "SubplanPoint", "Text", "Unit", "UnitGroup", "UnitRegistry", "deadline_text", "dimension_caption",
+    "Subplan", "SubplanPoint", "Text", "Unit", "UnitGroup", "UnitRegistry", "checklist_caption", "deadline_text",
+    "dimension_caption",
 ]

@@ -17,6 +17,11 @@ def dimension_caption(scope: str, name: str) -> str:
     return f"{scope}評核構面-{name}"
 
 
+def checklist_caption(scope: str, name: str) -> str:
+    """附件 2 quotes its dimension captions, as the official checklist does: 「個別評核構面-服務遞送」."""
+    return f"「{dimension_caption(scope, name)}」"
+
+
 # The same rule as _items_or_points, for editors that check the JSON Schema.
 _ITEMS_OR_POINTS = {
     "if": {"properties": {"scope": {"const": "個別"}}},
@@ -113,6 +118,10 @@ class CheckDimension(_Dimension):
     name: Text = Field(description="構面名稱")
     items: list[CheckItem] = Field(default_factory=list, description="評核項目（個別評核構面）")
     points: list[CheckPoint] = Field(default_factory=list, description="評核重點（整體評核構面）")
+
+    @property
+    def caption(self) -> str:
+        return checklist_caption(self.scope, self.name)
 
 
 class Annex2(Record):

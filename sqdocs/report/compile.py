@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from sqdocs.model import Plan, PointRef, dimension_caption
+from sqdocs.model import Plan, PointRef, checklist_caption, dimension_caption
 from sqdocs.model.results import (
     ChartDef,
     Indicator,
@@ -410,7 +410,7 @@ def _checklist_tree(plan: Plan, marks: dict[Key, CheckPointMarks]) -> list[Check
             CheckDimensionMarks(
                 scope=dim.scope,
                 name=dim.name,
-                caption=dimension_caption(dim.scope, dim.name),
+                caption=checklist_caption(dim.scope, dim.name),
                 items=[
                     CheckItemMarks(name=item.name, points=[marks[(dim.name, item.name, p.name)] for p in item.points])
                     for item in dim.items

@@ -197,7 +197,8 @@ def test_title_and_sections_are_outline_headings(plan, plan_odt):
     assert level1 == [*sections, annex_label(1), plan.annex2.title, plan.roster.title]
     level2 = plan_odt.headings(2)
     assert "一、考核作業：" in level2
-    assert level2.count(f"一、{plan.annex1.dimensions[0].caption}") == 2  # annexes 1 and 2
+    assert level2.count(f"一、{plan.annex1.dimensions[0].caption}") == 1  # 附件 1 …
+    assert level2.count(f"一、「{plan.annex1.dimensions[0].caption}」") == 1  # … and 附件 2 in quotes, as the official form
     text = "\n".join(t for _, t, _ in blocks)
     for n in (1, 2, 3):
         assert f"（如附件 {n}）" in text
