@@ -652,3 +652,42 @@ def test_every_sample_unit_round_trips(data_copy: Path, tmp_path: Path, capsys) 
     after, warnings = load_results(data_copy, plan)
     assert after.submissions == results and warnings == []
     assert {unit: f.subplan for unit, f in load_subplans(data_copy, plan).items()} == subplans
+
+
+# ---- dates before 民國元年 --------------------------------------------------------------------
+
+
+def test_dates_before_the_roc_era(subplan_form: Path, results_form: Path, folder: Path, capsys) -> None:
+    """A number in a date cell (30 → 1900-01-30), a Western year before 1912 or a date in a text
+    cell are reported at their cells, not an internal error."""
+    def early(wb: openpyxl.Workbook) -> None:
+        ws = wb["細部計畫"]
+        ws["G4"] = 30  # the cell keeps its date format: read back as 1900-01-30
+        ws["G5"] = "1911/6/30"
+        ws["F6"] = datetime(1900, 3, 1)
+
+    err = refused(edit(subplan_form, early), folder, capsys)
+    assert "細部計畫!G4: 「1900/1/30」不是計畫期程內的日期" in err and "請填民國日期" in err
+    assert "細部計畫!G5: 「1911/6/30」不是計畫期程內的日期" in err
+    assert "內部錯誤" not in err
+
+    def evidence(wb: openpyxl.Workbook) -> None:
+        wb["佐證資料"]["E6"] = "1900/1/1"
+        ind = wb["量化指標"]
+        ind.cell(row_of(ind, 3, "免附書表謄本件數"), 6).value = datetime(1900, 3, 1)
+
+    err = refused(edit(results_form, evidence), folder, capsys)
+    assert "佐證資料!E6: 「1900/1/1」不是計畫期程內的日期" in err
+    assert "應填數字，實際是「1900/3/1」" in err
+
+
+def test_libreoffice_roc_date_as_year_ad(subplan_form: Path, folder: Path, capsys) -> None:
+    """LibreOffice (zh-TW) stores a typed 107/6/30 as the Julian-calendar 107-06-30 AD: serial -654699."""
+    edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", -654699))  # the cell has a date format
+    assert openpyxl.load_workbook(subplan_form)["細部計畫"]["G4"].value == datetime(107, 6, 29)  # openpyxl: Gregorian
+    imported(subplan_form, folder, capsys)
+    assert read_subplan(subplan_path(folder, PRECINCT), load_plan(folder)).subplan.points[0].deadline == date(2018, 6, 30)
+    with pytest.raises(ValueError, match="民國 104 年 2 月沒有 29 日"):  # Julian 104-02-29: no such ROC date
+        cell_date(datetime(104, 2, 28))
+    with pytest.raises(ValueError, match="不是計畫期程內的日期"):
+        cell_date(datetime(1850, 1, 1))

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sqdocs.load.diagnostics import Diagnostic, Loc, format_path
 from sqdocs.model.common import CONTINUOUS
-from sqdocs.text.roc import format_roc, parse_roc
+from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
 
 # ---- problems addressed by cell ---------------------------------------------------
 
@@ -197,9 +197,17 @@ def fit_row(ws: Worksheet, row: int, columns: Sequence[Column], minimum: int = 1
 
 
 def display(value: Any) -> str:
+    """A value as a cell shows it: dates in ROC form (a date before 民國元年 in Western form)."""
     if isinstance(value, (date, datetime)):
-        return format_roc(value if isinstance(value, date) else value.date())
+        try:
+            return format_roc(cell_day(value))
+        except ValueError:
+            return _western(value)
     return str(value)
+
+
+def _western(day: date) -> str:
+    return f"{day.year}/{day.month}/{day.day}"
 
 
 def print_setup(ws: Worksheet, ncols: int, nrows: int, header: str) -> None:
@@ -450,34 +458,76 @@ def cell_lines(value: Any) -> list[str]:
     return [line for line in lines if line]
 
 
+ROC_YEARS = range(1, 201)  # years a cell date may carry when an ROC date was taken for a year AD
+_GREGORIAN_START = date(1582, 10, 15)
+
+
+def _julian(day: date) -> tuple[int, int, int]:
+    """The Julian-calendar (year, month, day) of a proleptic Gregorian date (the usual JDN algorithm)."""
+    c = day.toordinal() + 1721425 + 32082
+    d = (4 * c + 3) // 1461
+    e = c - 1461 * d // 4
+    m = (5 * e + 2) // 153
+    return d - 4800 + m // 10, m + 3 - 12 * (m // 10), e - (153 * m + 2) // 5 + 1
+
+
+def _not_in_period(text: str) -> ValueError:
+    return ValueError(
+        f"「{text}」不是計畫期程內的日期（早於民國元年：可能是在日期格填了數字）；"
+        "請填民國日期，如 107 年 6 月 30 日 或 107/6/30，或 Excel 日期（如 2018/6/30）"
+    )
+
+
+def cell_day(value: date) -> date:
+    """The date a clerk meant by a cell's date value. ValueError in Chinese for a date before 民國元年.
+
+    LibreOffice in the zh-TW locale takes 107/6/30 for the year 107 AD, which it counts in the
+    Julian calendar (as it does every date before 1582-10-15) while openpyxl counts the same
+    serial number in the Gregorian one: undone, that is the ROC date typed.
+    """
+    day = value.date() if isinstance(value, datetime) else value
+    if day.year > ROC_OFFSET:
+        return day
+    if day < _GREGORIAN_START:
+        year, month, mday = _julian(day)
+        if year in ROC_YEARS:
+            return parse_roc(f"{year}/{month}/{mday}")  # 「…」不是存在的日期 for a Julian-only 2 月 29 日
+    raise _not_in_period(_western(day))
+
+
 _WESTERN = re.compile(r"^\s*(\d{4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?\s*$")
 _EXCEL_DAY_RANGE = (32874, 73051)  # 1990-01-01 … 2099-12-31 as Excel serial day numbers
 
 
+class NotADate(ValueError):
+    """A cell that holds no date at all (rather than a wrong one): a 完成期限 says what else it takes."""
+
+
 def cell_date(value: Any) -> date:
     """A real Excel date, or ROC text 「107 年 6 月 30 日」/「107/6/30」. ValueError in Chinese otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    if isinstance(value, (date, datetime)):
+        return cell_day(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # a date whose cell format was lost (pasted as a value) is a plain serial day number
         if _EXCEL_DAY_RANGE[0] <= value <= _EXCEL_DAY_RANGE[1]:
             return from_excel(value).date()
-        raise ValueError(f"「{cell_text(value)}」不是日期；請填民國日期，如 107 年 6 月 30 日")
+        raise NotADate(f"「{cell_text(value)}」不是日期；請填民國日期，如 107 年 6 月 30 日")
     text = cell_text(value)
     western = _WESTERN.match(text)
     if western:  # 2018/6/30 typed as text (Excel did not take it as a date): a Western year, not ROC 2018
         try:
-            return date(*(int(g) for g in western.groups()))
+            day = date(*(int(g) for g in western.groups()))
         except ValueError:
             raise ValueError(f"「{text}」不是存在的日期") from None
+        if day.year <= ROC_OFFSET:
+            raise _not_in_period(text)
+        return day
     try:
         return parse_roc(text)
     except ValueError as exc:
         if "不是存在的日期" in str(exc):
             raise
-        raise ValueError(f"「{text}」不是日期；請填民國日期（如 107 年 6 月 30 日 或 107/6/30）或 Excel 日期") from None
+        raise NotADate(f"「{text}」不是日期；請填民國日期（如 107 年 6 月 30 日 或 107/6/30）或 Excel 日期") from None
 
 
 def cell_deadline(value: Any) -> date | str | None:
@@ -489,9 +539,7 @@ def cell_deadline(value: Any) -> date | str | None:
         return text
     try:
         return cell_date(value)
-    except ValueError as exc:
-        if "不是存在的日期" in str(exc):
-            raise
+    except NotADate:
         raise ValueError(f"完成期限「{text}」應為「{CONTINUOUS}」或日期（如 107 年 6 月 30 日、107/6/30）") from None
 
 
