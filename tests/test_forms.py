@@ -691,3 +691,29 @@ def test_libreoffice_roc_date_as_year_ad(subplan_form: Path, folder: Path, capsy
         cell_date(datetime(104, 2, 28))
     with pytest.raises(ValueError, match="不是計畫期程內的日期"):
         cell_date(datetime(1850, 1, 1))
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("extra:unit_columns", "x"), ("extra:unit_columns", "0"), ("rows:細部計畫", "5"), ("rows:細部計畫", "[[4]]"),
+    ("rows:細部計畫", '[["4", "a", "b", "c"]]'), ("points", '[["a", 1]]'), ("points", "{}"), ("year", "一〇七"),
+])
+def test_damaged_fingerprint(name: str, value: str, subplan_form: Path, folder: Path, capsys) -> None:
+    def damage(wb: openpyxl.Workbook) -> None:
+        ws = wb[FINGERPRINT_SHEET]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == name)
+        ws.cell(row, 2).value = value
+
+    err = refused(edit(subplan_form, damage), folder, capsys)
+    assert "這不是 sqdocs 產生的表單" in err and "內部錯誤" not in err
+
+
+def test_damaged_fingerprint_indicator_number(results_form: Path, folder: Path, capsys) -> None:
+    """A 序號 that is no number both in the fingerprint and in its locked cell is reported, not int()-ed."""
+    def damage(wb: openpyxl.Workbook) -> None:
+        ws = wb[FINGERPRINT_SHEET]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "rows:量化指標")
+        ws.cell(row, 2).value = ws.cell(row, 2).value.replace('[4, "1"', '[4, "x"', 1)
+        wb["量化指標"]["A4"] = "x"
+
+    err = refused(edit(results_form, damage), folder, capsys)
+    assert "量化指標!A4: 序號「x」不是數字" in err

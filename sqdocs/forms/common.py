@@ -332,8 +332,12 @@ def write_fingerprint(wb: Workbook, fp: Fingerprint) -> None:
     ws.protection.sheet = True
 
 
+INT_EXTRAS = {"unit_columns": range(1, 101)}  # extras read as numbers, and the values they may take
+
+
 def read_fingerprint(wb: Workbook) -> Fingerprint | None:
-    """The fingerprint of a form, or None when the workbook is no sqdocs form (or it was damaged)."""
+    """The fingerprint of a form, or None when the workbook is no sqdocs form (or it was damaged:
+    every value is checked for the type and shape the import relies on)."""
     if FINGERPRINT_SHEET not in wb.sheetnames:
         return None
     ws = wb[FINGERPRINT_SHEET]
@@ -354,7 +358,7 @@ def read_fingerprint(wb: Workbook) -> Fingerprint | None:
                 values["points"] = json.loads(value)
             else:
                 values[name] = "" if value is None else value
-        return Fingerprint(
+        fp = Fingerprint(
             kind=str(values["kind"]), unit=str(values["unit"]), year=int(values["year"]),
             agency=str(values["agency"]), points_hash=str(values["points_hash"]), points=values["points"],
             yaml_file=str(values["yaml_file"]), yaml_hash=str(values["yaml_hash"]),
@@ -362,6 +366,29 @@ def read_fingerprint(wb: Workbook) -> Fingerprint | None:
         )
     except (KeyError, TypeError, ValueError):
         return None
+    return fp if _well_formed(fp) else None
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _well_formed(fp: Fingerprint) -> bool:
+    """Whether the parsed JSON and extras have the shapes the import uses (a damaged sheet may hold anything)."""
+    if not (isinstance(fp.points, list) and all(_strings(p) for p in fp.points)):
+        return False
+    for entries in fp.rows.values():
+        if not isinstance(entries, list):
+            return False
+        for entry in entries:
+            if not (isinstance(entry, list) and len(entry) >= 2 and _strings(entry[1:])):
+                return False
+            if not isinstance(entry[0], int) or isinstance(entry[0], bool) or entry[0] < FIRST_ROW:
+                return False
+    for name, allowed in INT_EXTRAS.items():
+        if name in fp.extra and not (fp.extra[name].isdecimal() and int(fp.extra[name]) in allowed):
+            return False
+    return True
 
 
 # ---- matching rows ------------------------------------------------------------------

@@ -180,7 +180,7 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
     if fp is None or fp.kind not in KINDS:
         raise FormError([CellProblem(
             wb.sheetnames[0], 1, 1,
-            "這不是 sqdocs 產生的表單（找不到表單識別資料）；請用 sqdocs form subplan 或 sqdocs form results 產生的表單填寫",
+            "這不是 sqdocs 產生的表單（找不到表單識別資料，或識別資料已損壞）；請用 sqdocs form subplan 或 sqdocs form results 產生的表單填寫",
         )])
     plan = load_plan(folder)
     sheet = _main_sheet(fp)

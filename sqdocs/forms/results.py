@@ -417,6 +417,9 @@ def _read_indicators(
     found: dict[int, list[tuple[str, dict[str, Any], dict[str, Where]]]] = {}
     for (no, name), row in sorted(match.rows.items(), key=lambda kv: kv[1]):
         ind = by_name.get(name)
+        if not no.isdecimal():  # the issued key said so too: the fingerprint sheet was tampered with
+            problems.append(CellProblem(ws.title, row, I_NO, f"序號「{no}」不是數字；請重新產生表單"))
+            continue
         if ind is None or not ind.entered:
             problems.append(CellProblem(ws.title, row, I_NAME, f"{INDICATORS_FILE} 已沒有可填報的指標「{name}」；請重新產生表單"))
             continue
