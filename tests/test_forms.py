@@ -717,3 +717,14 @@ def test_damaged_fingerprint_indicator_number(results_form: Path, folder: Path, 
 
     err = refused(edit(results_form, damage), folder, capsys)
     assert "量化指標!A4: 序號「x」不是數字" in err
+
+
+def test_superscript_digits_in_evidence_numbers(results_form: Path, folder: Path, capsys) -> None:
+    """「²」 is a digit to str.isdigit() but not to int(): reported as a wrong number, not an internal error."""
+    def sup(wb: openpyxl.Workbook) -> None:
+        ev = wb["佐證資料"]
+        ev["A30"], ev["C30"] = "1²", "甲"
+        ev["A31"], ev["C31"], ev["G31"] = 1, "乙", "1、²"
+
+    err = refused(edit(results_form, sup), folder, capsys)
+    assert "佐證資料!A30: 序號應為 1–14" in err and "佐證資料!G31: 佐證檢核事項編號應為數字" in err

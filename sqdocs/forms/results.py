@@ -493,7 +493,7 @@ def _read_evidence(
             problems.append(CellProblem(ws.title, row, column, message))
 
         no_text = cell_text(value[E_NO])
-        no = int(no_text) if no_text.isdigit() else None
+        no = int(no_text) if no_text.isdecimal() else None
         if no is None or not 1 <= no <= len(refs):
             fail(E_NO, f"序號應為 1–{len(refs)}（「{SHEET}」工作表的序號）" + (f"，不是「{no_text}」" if no_text else "；這一列未填序號"))
         title = cell_text(value[E_TITLE])
@@ -510,7 +510,7 @@ def _read_evidence(
                 fail(E_DATE, str(exc))
         supports: list[int] = []
         for part in re.split(r"[、,，;；\s]+", cell_text(value[E_SUPPORTS])):
-            if part.isdigit():
+            if part.isdecimal():
                 supports.append(int(part))
             elif part:
                 fail(E_SUPPORTS, f"佐證檢核事項編號應為數字，多個以「、」分隔（如 1、2），不是「{cell_text(value[E_SUPPORTS])}」")
