@@ -728,3 +728,22 @@ def test_superscript_digits_in_evidence_numbers(results_form: Path, folder: Path
 
     err = refused(edit(results_form, sup), folder, capsys)
     assert "佐證資料!A30: 序號應為 1–14" in err and "佐證資料!G31: 佐證檢核事項編號應為數字" in err
+
+
+def test_numbers_typed_as_text(results_form: Path, folder: Path, capsys) -> None:
+    """Only proper thousands grouping is a number; a % sign or a unit is named, to be dropped."""
+    assert cell_number("12,345.6", whole=False) == 12345.6 and cell_number("1，000", whole=True) == 1000
+
+    def typed(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        ind.cell(row_of(ind, 3, "免附書表謄本件數"), 6).value = "2,23,5"
+        ind.cell(row_of(ind, 3, "訂定標準作業流程比率"), 7).value = "1_000"
+        ind.cell(row_of(ind, 3, "電話禮貌測試平均成績"), 6).value = "91.4分"
+
+    err = refused(edit(results_form, typed), folder, capsys)
+    assert "「免附書表謄本件數」「2,23,5」的千分位逗號位置不對" in err
+    assert "量化指標!G4: 「訂定標準作業流程比率」應填數字，實際是文字「1_000」" in err
+    assert "「電話禮貌測試平均成績」應只填數字，實際是「91.4分」；請刪除「分」，只填 91.4" in err
+    for text in ("82.9%", "82.9％"):
+        with pytest.raises(ValueError, match="請刪除「.」，只填 82.9（百分比以 0–100 填寫"):
+            cell_number(text, whole=False)

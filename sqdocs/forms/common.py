@@ -570,6 +570,25 @@ def cell_deadline(value: Any) -> date | str | None:
         raise ValueError(f"完成期限「{text}」應為「{CONTINUOUS}」或日期（如 107 年 6 月 30 日、107/6/30）") from None
 
 
+# What float() takes is too much (1_000, 1e3, inf): digits, thousands grouped properly or not at all.
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:，\d{3})+|\d+)?(?:\.\d+)?$")
+_NUMBER_WITH_UNIT = re.compile(r"^([+-]?[\d,，]*\.?\d+)\s*([%％]|[^\d\s.,，]{1,4})$")
+
+
+def _typed_number(text: str) -> float:
+    """A number typed as text: 1234, 1,234, 1，234, 12,345.6. ValueError in Chinese otherwise."""
+    if _NUMBER.match(text) and any(c.isdecimal() for c in text):
+        return float(text.replace(",", "").replace("，", ""))
+    with_unit = _NUMBER_WITH_UNIT.match(text)
+    if with_unit and _NUMBER.match(with_unit[1]):
+        number, unit = with_unit.groups()
+        hint = "（百分比以 0–100 填寫，85% 填 85）" if unit in "%％" else ""
+        raise ValueError(f"應只填數字，實際是「{text}」；請刪除「{unit}」，只填 {number}{hint}")
+    if re.fullmatch(r"[+-]?[\d,，]+(?:\.\d+)?", text):
+        raise ValueError(f"「{text}」的千分位逗號位置不對；請只填數字，如 2235 或 2,235（每三位一個逗號）")
+    raise ValueError(f"應填數字，實際是文字「{text}」")
+
+
 def cell_number(value: Any, *, whole: bool) -> float | int | None:
     """A number ≥ 0 (a whole number when ``whole``), or None when blank. ValueError in Chinese otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -577,13 +596,7 @@ def cell_number(value: Any, *, whole: bool) -> float | int | None:
     if isinstance(value, (bool, date, datetime)):
         raise ValueError(f"應填數字，實際是「{cell_text(value)}」")
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"應填數字，實際是文字「{value.strip()}」") from None
-        if not math.isfinite(value):
-            raise ValueError(f"應填數字，實際是文字「{text}」")
+        value = _typed_number(value.strip())
     number = float(value)
     if number < 0:
         raise ValueError(f"不可為負數（填了 {cell_text(value)}）")
