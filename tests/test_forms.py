@@ -747,3 +747,20 @@ def test_numbers_typed_as_text(results_form: Path, folder: Path, capsys) -> None
     for text in ("82.9%", "82.9％"):
         with pytest.raises(ValueError, match="請刪除「.」，只填 82.9（百分比以 0–100 填寫"):
             cell_number(text, whole=False)
+
+
+def test_own_numbering_of_practices_dropped(subplan_form: Path, folder: Path, capsys) -> None:
+    """一、 (一) and bullets on every line are the clerk's numbering, dropped as 1. 2. is; a line
+    that only starts with a number stays whole."""
+    for text, lines in (("一、甲\n二、乙", ["甲", "乙"]), ("(一)甲\n（二）乙", ["甲", "乙"]), ("• 甲\n• 乙", ["甲", "乙"]),
+                        ("・甲\n●乙\n- 丙", ["甲", "乙", "丙"]), ("十一、甲", ["十一、甲"]), ("1.5 倍", ["1.5 倍"]),
+                        ("一、甲\n三、乙", ["一、甲", "三、乙"]), ("• 甲\n乙", ["• 甲", "乙"]), ("-5 度\n-3 度", ["-5 度", "-3 度"])):
+        assert cell_lines(text) == lines, text
+
+    def own(wb: openpyxl.Workbook) -> None:
+        ws = wb["細部計畫"]
+        ws["F4"], ws["F5"], ws["F6"] = "一、第一項\n二、第二項", "(一) 受理 110 報案\n(二) 加速 1.5 倍", "1.5 倍"
+
+    imported(edit(subplan_form, own), folder, capsys)
+    points = read_subplan(subplan_path(folder, PRECINCT), load_plan(folder)).subplan.points
+    assert [p.practices for p in points[:3]] == [["第一項", "第二項"], ["受理 110 報案", "加速 1.5 倍"], ["1.5 倍"]]

@@ -469,19 +469,49 @@ def cell_text(value: Any) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
 
 
-_NUMBERED = re.compile(r"^\s*[（(]?(\d{1,2})[.、．)）]\s*")
+# A clerk's own numbering of the lines: 1. / 1、 / (1) / 1) — not 1.5 —, 一、, (一); and bullets.
+_NUMBERINGS = (
+    re.compile(r"^[（(]?(\d{1,2})(?:[.．](?!\d)|[、)）])\s*"),
+    re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*"),
+    re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*"),
+)
+_BULLET = re.compile(r"^(?:[•・●‧▪■◆○◦＊*]|[-－](?!\d))\s*")
+_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", 1)}
+
+
+def _numeral(text: str) -> int | None:
+    """1 … 99 written 一 … 九十九 (or 1 … 99), None otherwise."""
+    if text.isdecimal():
+        return int(text)
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _DIGITS.get(text) if len(text) == 1 else None
+    if (tens and tens not in _DIGITS) or (ones and ones not in _DIGITS) or len(text) > 3:
+        return None
+    return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
+
+
+def _numbering(lines: list[str]) -> list[re.Match[str]] | None:
+    """The marks that number every line 1, 2, 3 … in one style, or bullet every line; None otherwise."""
+    for pattern in _NUMBERINGS:
+        marks = [pattern.match(line) for line in lines]
+        if all(m and _numeral(m.group(1)) == n for n, m in enumerate(marks, 1)):
+            return [m for m in marks if m]
+    bullets = [_BULLET.match(line) for line in lines]
+    return [m for m in bullets if m] if all(bullets) else None
 
 
 def cell_lines(value: Any) -> list[str]:
     """One entry per line of a cell (Alt+Enter); blank lines dropped.
 
-    The clerk may number the lines 1. 2. 3. by habit; documents number them anyway, so a
-    numbering that runs 1, 2, 3 … over every line is removed (and only then: 「110 報案」 stays).
+    The clerk may number the lines (1. 2. 3., 一、二、, (一)(二)) or bullet them by habit;
+    documents number them anyway, so a numbering that runs 1, 2, 3 … over every line, or a
+    bullet on every line, is removed (and only then: 「110 報案」 and 「1.5 倍」 stay).
     """
     lines = [line.strip() for line in cell_text(value).split("\n") if line.strip()]
-    numbers = [_NUMBERED.match(line) for line in lines]
-    if lines and all(m and int(m.group(1)) == n for n, m in enumerate(numbers, 1)):
-        lines = [line[m.end():].strip() for line, m in zip(lines, numbers, strict=True) if m]
+    marks = _numbering(lines) if lines else None
+    if marks:
+        lines = [line[m.end():].strip() for line, m in zip(lines, marks, strict=True)]
     return [line for line in lines if line]
 
 
