@@ -764,3 +764,22 @@ def test_own_numbering_of_practices_dropped(subplan_form: Path, folder: Path, ca
     imported(edit(subplan_form, own), folder, capsys)
     points = read_subplan(subplan_path(folder, PRECINCT), load_plan(folder)).subplan.points
     assert [p.practices for p in points[:3]] == [["第一項", "第二項"], ["受理 110 報案", "加速 1.5 倍"], ["1.5 倍"]]
+
+
+def test_percentage_typed_with_a_percent_sign(results_form: Path, folder: Path, capsys) -> None:
+    """Excel stores 82.9% typed in a cell as 0.829 with a % format: a percent indicator reads 82.9."""
+    point = ""
+
+    def percent(wb: openpyxl.Workbook) -> None:
+        nonlocal point
+        ind = wb["量化指標"]
+        cell = ind.cell(row_of(ind, 3, "陳情案件處理滿意度"), 6)
+        cell.value, cell.number_format = 0.829, "0.0%"
+        ind.cell(cell.row, 7).value = 120
+        point = ind.cell(cell.row, 2).value
+        ws = wb["執行成果"]
+        ws.cell(row_of(ws, 4, point), 7).value = "陳情案件處理滿意度 82.9%。"
+
+    imported(edit(results_form, percent), folder, capsys)
+    result = next(r for r in results_of(folder, PRECINCT).results if r.point == point)
+    assert result.indicators["complaint_satisfaction"].value == 82.9

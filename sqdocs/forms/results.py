@@ -398,6 +398,13 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
 # ---- reading a filled form ------------------------------------------------------------
 
 
+def _percent_cell(value: Any, number_format: str) -> Any:
+    """A percentage as the form takes it (0–100): 82.9% typed in Excel is 0.829 in a % formatted cell."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+        return round(value * 100, 10)  # 0.829 * 100 is 82.89999999999999 in binary
+    return value
+
+
 def _read_indicators(
     ws: Worksheet, fp: Fingerprint, indicators: IndicatorSet, problems: list[CellProblem]
 ) -> dict[int, list[tuple[str, dict[str, Any], dict[str, Where]]]]:
@@ -430,6 +437,8 @@ def _read_indicators(
                  (("first", I_FIRST), ("second", I_SECOND), ("note", I_NOTE))}
         ratio = ind.kind == "ratio"
         takes_second = ratio or ind.aggregate == "mean"
+        if not ratio and ind.unit == "%":
+            first = _percent_cell(first, ws.cell(row, I_FIRST).number_format)
         values: dict[str, Any] = {}
         for field, value, whole in (
             ("first", first, ratio or ind.unit in COUNT_UNITS),
