@@ -783,3 +783,15 @@ def test_percentage_typed_with_a_percent_sign(results_form: Path, folder: Path, 
     imported(edit(results_form, percent), folder, capsys)
     result = next(r for r in results_of(folder, PRECINCT).results if r.point == point)
     assert result.indicators["complaint_satisfaction"].value == 82.9
+
+
+def test_duplicate_sub_unit_names_at_their_cells(subplan_form: Path, folder: Path, capsys) -> None:
+    """A name listed twice on the 承辦單位 sheet names the cell of the first, not a line of YAML."""
+    def twice(wb: openpyxl.Workbook) -> None:
+        wb["承辦單位"]["A12"] = "行政組"
+        wb["承辦單位"]["A13"], wb["承辦單位"]["B13"] = "偵查隊", "信義派出所、正濱派出所"
+
+    err = refused(edit(subplan_form, twice), folder, capsys)
+    assert "承辦單位!A12: 承辦單位或群組名稱「行政組」重複（承辦單位!A4 已有同名項目）" in err
+    assert "承辦單位!A13: 承辦單位或群組名稱「偵查隊」重複（承辦單位!A5 已有同名項目）" in err
+    assert "行已有" not in err

@@ -218,6 +218,7 @@ def _read_sub_units(wb: Workbook, cells: CellMap, problems: list[CellProblem]) -
     ws = wb[UNITS_SHEET]
     sub_units: list[str] = []
     groups: list[dict[str, Any]] = []
+    first: dict[str, str] = {}  # name → the cell it was first listed in
     for row in range(FIRST_ROW, ws.max_row + 1):
         name, members = cell_text(ws.cell(row, 1).value), _names(ws.cell(row, 2).value)
         if not name and not members:
@@ -225,6 +226,12 @@ def _read_sub_units(wb: Workbook, cells: CellMap, problems: list[CellProblem]) -
         if not name:
             problems.append(CellProblem(ws.title, row, 1, "已填群組成員，但沒有群組名稱（如 各派出所）"))
             continue
+        if name in first:  # the loader says the same by YAML line, which a clerk never saw
+            problems.append(CellProblem(
+                ws.title, row, 1,
+                f"承辦單位或群組名稱「{name}」重複（{ws.title}!{first[name]} 已有同名項目）；名稱必須唯一，請刪除這一列或改名",
+            ))
+        first.setdefault(name, f"A{row}")
         if members:
             g = len(groups)
             cells.put(("sub_groups", g), Where(ws.title, row, 1))
@@ -314,7 +321,7 @@ _FORM_WORDS = (
 def form_words(message: str) -> str:
     for yaml_words, form in _FORM_WORDS:
         message = message.replace(yaml_words, form)
-    return message
+    return re.sub(r"（第 \d+ 行已有同名項目）", "（已有同名項目）", message)  # lines of a YAML text nobody saw
 
 
 def judge(plan: Plan, subplan: Subplan, cells: CellMap, *, missing: bool = False) -> list[CellProblem]:
