@@ -795,3 +795,23 @@ def test_duplicate_sub_unit_names_at_their_cells(subplan_form: Path, folder: Pat
     assert "承辦單位!A12: 承辦單位或群組名稱「行政組」重複（承辦單位!A4 已有同名項目）" in err
     assert "承辦單位!A13: 承辦單位或群組名稱「偵查隊」重複（承辦單位!A5 已有同名項目）" in err
     assert "行已有" not in err
+
+
+def test_cells_beyond_the_form_columns(subplan_form: Path, results_form: Path, folder: Path, capsys) -> None:
+    """A 4th 承辦單位 typed in K (the sheet unprotected) would be lost: reported with what to do instead."""
+    def fourth(wb: openpyxl.Workbook) -> None:
+        wb["細部計畫"]["K4"] = "交通組"
+        wb["承辦單位"]["C5"] = "備註"
+
+    err = refused(edit(subplan_form, fourth), folder, capsys)
+    assert "細部計畫!K4: 這一格在表單的欄位之外（表單只到 J 欄），內容不會匯入；" in err
+    assert "請在「承辦單位」工作表設一個群組" in err
+    assert "承辦單位!C5: 這一格在表單的欄位之外（表單只到 B 欄）" in err
+
+    def outside(wb: openpyxl.Workbook) -> None:
+        wb["執行成果"]["H5"] = "補充"
+        wb["量化指標"]["I4"] = 3
+        wb["佐證資料"]["I6"] = "另一檔案"
+
+    err = refused(edit(results_form, outside), folder, capsys)
+    assert all(f"{cell}: 這一格在表單的欄位之外" in err for cell in ("執行成果!H5", "量化指標!I4", "佐證資料!I6"))

@@ -639,6 +639,19 @@ def blank(value: Any) -> bool:
     return cell_text(value) == ""
 
 
+def beyond_columns(ws: Worksheet, last: int, advice: str) -> list[CellProblem]:
+    """Cells filled to the right of the form's ``last`` column: the import does not read them."""
+    return [
+        CellProblem(
+            ws.title, row, column,
+            f"這一格在表單的欄位之外（表單只到 {get_column_letter(last)} 欄），內容不會匯入；{advice}",
+        )
+        for row in range(FIRST_ROW, ws.max_row + 1)
+        for column in range(last + 1, ws.max_column + 1)
+        if not blank(ws.cell(row, column).value)
+    ]
+
+
 def first_filled(ws: Worksheet, row: int, columns: Iterable[int]) -> int | None:
     """The first of ``columns`` that holds something in ``row``, or None."""
     return next((c for c in columns if not blank(ws.cell(row, c).value)), None)

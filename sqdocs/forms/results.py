@@ -29,6 +29,7 @@ from sqdocs.forms.common import (
     Column,
     Fingerprint,
     Where,
+    beyond_columns,
     blank,
     cell_date,
     cell_number,
@@ -570,6 +571,12 @@ def read(
         lambda key: f"評核重點「{key[-1]}」", C_POINT,
     )
     problems += match.problems
+    for sheet, columns, advice in (
+        (ws, COLUMNS, "請把內容寫在「執行成果」欄（G 欄）"),
+        (wb[INDICATOR_SHEET], INDICATOR_COLUMNS, "說明請寫在「備註」欄（H 欄）"),
+        (wb[EVIDENCE_SHEET], EVIDENCE_COLUMNS, "每列一件佐證資料，請把內容移到表單的欄位，或另起一列"),
+    ):
+        problems += beyond_columns(sheet, len(columns), advice)
     figures = _read_indicators(wb[INDICATOR_SHEET], fp, indicators, problems)
     evidence = _read_evidence(wb[EVIDENCE_SHEET], plan, refs, problems)
     results: list[dict[str, Any]] = []

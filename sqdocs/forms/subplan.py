@@ -34,6 +34,7 @@ from sqdocs.forms.common import (
     Column,
     Fingerprint,
     Where,
+    beyond_columns,
     blank,
     cell_deadline,
     cell_lines,
@@ -104,7 +105,8 @@ def _guide(plan: Plan, unit: str, count: int) -> list[str]:
         f"4. 完成期限：填「{CONTINUOUS}」，或計畫期程（{_period(plan)}）內的日期；"
         "日期可用 Excel 日期（如 2018/6/30），也可打民國日期「107 年 6 月 30 日」或「107/6/30」。",
         "5. 承辦單位：由下拉選單選擇，每格一個；一個評核重點可選多個承辦單位（承辦單位 1、2、3 …）。"
-        "下拉選單的名單在「承辦單位」工作表，請先在那裡列出本單位的組、隊、派出所。",
+        "下拉選單的名單在「承辦單位」工作表，請先在那裡列出本單位的組、隊、派出所。"
+        "承辦單位欄不夠用時，請在「承辦單位」工作表設一個群組（見第 6 點）再選該群組；表單欄位以外的儲存格不會匯入。",
         "6. 「承辦單位」工作表：每列一個承辦單位。要用一個名稱代表多個單位時（如「各派出所」），"
         "在「群組成員」欄列出成員，以「、」分隔，成員須另列於本表。",
         "7. 請勿插入、刪除、複製或搬移「細部計畫」的列，也不要修改工作表名稱；還沒想好的評核重點可先留白"
@@ -268,6 +270,12 @@ def read(wb: Workbook, fp: Fingerprint, plan: Plan) -> tuple[dict[str, Any], Cel
         lambda key: f"評核重點「{key[-1]}」", COL_POINT,
     )
     problems += match.problems
+    problems += beyond_columns(
+        ws, width,
+        f"一個評核重點的承辦單位超過 {unit_columns} 個時，請在「{UNITS_SHEET}」工作表設一個群組"
+        "（在「群組成員」欄列出成員，以「、」分隔），再選該群組",
+    )
+    problems += beyond_columns(wb[UNITS_SHEET], len(_UNIT_COLUMNS), "每列只填承辦單位名稱（A 欄）與群組成員（B 欄）")
     sub_units, groups = _read_sub_units(wb, cells, problems)
     points: list[dict[str, Any]] = []
     for ref in plan.points_for(fp.unit):
