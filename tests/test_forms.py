@@ -815,3 +815,23 @@ def test_cells_beyond_the_form_columns(subplan_form: Path, results_form: Path, f
 
     err = refused(edit(results_form, outside), folder, capsys)
     assert all(f"{cell}: 這一格在表單的欄位之外" in err for cell in ("執行成果!H5", "量化指標!I4", "佐證資料!I6"))
+
+
+def test_formula_cells(subplan_form: Path, results_form: Path, folder: Path, capsys) -> None:
+    """A formula saved without its result (as openpyxl saves it) would read as blank, an error value
+    as text: both are reported at their cells."""
+    def formulas(wb: openpyxl.Workbook) -> None:
+        wb["細部計畫"]["F4"] = '="每月" & "檢討"'
+        wb["細部計畫"]["F5"] = "#DIV/0!"  # what a workbook saved by Excel holds for =1/0
+
+    err = refused(edit(subplan_form, formulas), folder, capsys)
+    assert '細部計畫!F4: 這一格是公式（="每月" & "檢討"），但檔案裡沒有它的計算結果' in err and "用 Excel 開啟後存檔" in err
+    assert "細部計畫!F5: 這一格的值是錯誤值「#DIV/0!」" in err
+
+    def figure(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        ind.cell(row_of(ind, 3, "免附書表謄本件數"), 6).value = "=2000+235"
+
+    err = refused(edit(results_form, figure), folder, capsys)
+    assert "量化指標!F7: 這一格是公式（=2000+235）" in err
+    assert "佐證資料!B" not in err  # the form's own lookup formulas are not the clerk's

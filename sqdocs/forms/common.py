@@ -639,6 +639,37 @@ def blank(value: Any) -> bool:
     return cell_text(value) == ""
 
 
+def formula_problems(
+    values: Workbook, formulas: Workbook, sheets: Iterable[str], own: dict[str, tuple[int, ...]]
+) -> list[CellProblem]:
+    """Formula cells whose result the import cannot take: an error value (#DIV/0!), or no result
+    saved at all (a file written by a program, not Excel, keeps only the formula: it would read
+    as blank). ``values`` is the workbook as loaded with its results, ``formulas`` with its
+    formulas; ``own`` the columns whose formulas the form itself put there."""
+    problems: list[CellProblem] = []
+    for name in sheets:
+        if name not in values.sheetnames or name not in formulas.sheetnames:
+            continue
+        shown, written = values[name], formulas[name]
+        for row in written.iter_rows(min_row=FIRST_ROW):
+            for cell in row:
+                if cell.column in own.get(name, ()):
+                    continue
+                result = shown.cell(cell.row, cell.column)
+                if result.data_type == "e":
+                    problems.append(CellProblem(
+                        name, cell.row, cell.column,
+                        f"這一格的值是錯誤值「{result.value}」（公式算不出結果）；請修正公式，或直接填入內容",
+                    ))
+                elif cell.data_type == "f" and result.value is None:
+                    problems.append(CellProblem(
+                        name, cell.row, cell.column,
+                        f"這一格是公式（{cell.value}），但檔案裡沒有它的計算結果，匯入會讀成空白；"
+                        "請用 Excel 開啟後存檔再匯入，或直接填入數值或文字",
+                    ))
+    return problems
+
+
 def beyond_columns(ws: Worksheet, last: int, advice: str) -> list[CellProblem]:
     """Cells filled to the right of the form's ``last`` column: the import does not read them."""
     return [

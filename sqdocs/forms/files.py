@@ -27,6 +27,8 @@ from sqdocs.forms.common import (
     FormError,
     digest,
     file_digest,
+    formula_problems,
+    merge,
     read_fingerprint,
     sort_problems,
     write_fingerprint,
@@ -119,9 +121,10 @@ class Imported:
     warnings: list[CellProblem] = field(default_factory=list)
 
 
-def open_form(path: Path) -> Workbook:
+def open_form(path: Path, *, formulas: bool = False) -> Workbook:
+    """The form with each formula's saved result (or, ``formulas``, with the formulas themselves)."""
     try:
-        return openpyxl.load_workbook(path, data_only=True)
+        return openpyxl.load_workbook(path, data_only=not formulas)
     except FileNotFoundError:
         raise UserError(f"{display_name(path)}：找不到檔案") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -191,7 +194,9 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
     target = unit_yaml(folder, plan, fp.kind, fp.unit)
     form = subplan_form if fp.kind == "subplan" else results_form
     text, problems, entries = form.import_text(wb, fp, plan, folder, target)
-    problems = sort_problems(problems, form.SHEETS)
+    # openpyxl reads either formulas or their saved results: a second look finds formulas without one
+    formulas = formula_problems(wb, open_form(path, formulas=True), form.SHEETS, form.OWN_FORMULAS)
+    problems = sort_problems(merge(formulas, problems), form.SHEETS)
     if any(p.severity == "error" for p in problems):
         raise FormError(problems)
     warnings = problems

@@ -101,6 +101,7 @@ INDICATOR_COLUMNS = [
 ]
 # 佐證資料
 E_NO, E_POINT, E_TITLE, E_KIND, E_DATE, E_FILE, E_SUPPORTS, E_CHECK = range(1, 9)
+OWN_FORMULAS = {EVIDENCE_SHEET: (E_POINT,)}  # the point a 序號 stands for, looked up by formula
 EVIDENCE_COLUMNS = [
     Column("序號", 7, fill=True, center=True),
     Column("評核重點（依序號自動顯示）", 18),

@@ -62,6 +62,7 @@ from sqdocs.text.yamltext import block_scalar, flow_scalar
 SHEET = "細部計畫"
 UNITS_SHEET = "承辦單位"
 SHEETS = ("說明", SHEET, UNITS_SHEET)
+OWN_FORMULAS: dict[str, tuple[int, ...]] = {}  # columns whose formulas the form itself writes
 
 COL_NO, COL_DIM, COL_ITEM, COL_POINT, COL_BUREAU, COL_PRACTICES, COL_DEADLINE, COL_UNITS = range(1, 9)
 MIN_UNIT_COLUMNS = 3
