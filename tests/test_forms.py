@@ -835,3 +835,19 @@ def test_formula_cells(subplan_form: Path, results_form: Path, folder: Path, cap
     err = refused(edit(results_form, figure), folder, capsys)
     assert "量化指標!F7: 這一格是公式（=2000+235）" in err
     assert "佐證資料!B" not in err  # the form's own lookup formulas are not the clerk's
+
+
+def test_checklist_changed(results_form: Path, folder: Path, capsys) -> None:
+    """Evidence cites 附件 2 entries by number: a form made before they changed is refused."""
+    path = folder / "annex2.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("- 提供申辦業務標準作業流程訂定比率。\n", "- 新增的檢核事項。\n              - 提供申辦業務標準作業流程訂定比率。\n", 1),
+                    encoding="utf-8")
+    err = refused(results_form, folder, capsys)
+    assert "執行成果!A1: 此表單產生後，組織診斷檢核表（附件 2）的檢核事項已修改" in err
+
+    def older(wb: openpyxl.Workbook) -> None:  # a form from before the hash was kept is not refused for it
+        ws = wb[FINGERPRINT_SHEET]
+        ws.delete_rows(next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "extra:checklist_hash"))
+
+    imported(edit(results_form, older), folder, capsys)

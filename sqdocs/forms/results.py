@@ -179,6 +179,24 @@ def _stale_indicators(fp: Fingerprint, plan: Plan, indicators: IndicatorSet, fol
     )
 
 
+def checklist_digest(plan: Plan, unit: str) -> str:
+    """The 附件 2 checklist entries the 執行成果 sheet numbers: evidence cites them by number."""
+    checks = [counterpart(plan, ref) for ref in plan.points_for(unit)]
+    return digest([[list(c.key), list(c.point.entries)] if c else None for c in checks])
+
+
+def _stale_checklist(fp: Fingerprint, plan: Plan, folder: Path) -> str:
+    """Why the form's numbered checklist entries no longer match annex2.yaml; empty when they do
+    (or the form is from before the hash was kept)."""
+    kept = fp.extra.get("checklist_hash")
+    if kept is None or kept == checklist_digest(plan, fp.unit):
+        return ""
+    return (
+        "此表單產生後，組織診斷檢核表（附件 2）的檢核事項已修改，表單上的檢核事項編號可能已對應到不同的事項；"
+        f"請重新產生表單（sqdocs form results {display_name(folder)} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
+    )
+
+
 def _check_label(ref: CheckRef) -> str:
     return "／".join(n for n in (ref.dimension, ref.item, ref.point.name) if n)
 
@@ -392,6 +410,7 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
     fp.rows = {SHEET: layout, INDICATOR_SHEET: indicator_layout}
     fp.extra = {
         "indicators_hash": indicators_digest(plan, unit, indicators),
+        "checklist_hash": checklist_digest(plan, unit),
         "unit_label": existing.unit if existing is not None else unit,
     }
     return wb
@@ -678,9 +697,9 @@ def import_text(
 ) -> tuple[str, list[CellProblem], int]:
     """The YAML text of a filled results form and every problem, judged by the results loader."""
     indicators = load_indicators(folder, plan)
-    stale = _stale_indicators(fp, plan, indicators, folder)
+    stale = [why for why in (_stale_indicators(fp, plan, indicators, folder), _stale_checklist(fp, plan, folder)) if why]
     if stale:
-        return "", [CellProblem(SHEET, 1, 1, stale)], 0
+        return "", [CellProblem(SHEET, 1, 1, why) for why in stale], 0
     data, cells, problems = read(wb, fp, plan, indicators)
     if not data.get("results"):  # a sheet is missing, or nothing was filled in
         return "", problems, 0
