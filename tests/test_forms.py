@@ -851,3 +851,18 @@ def test_checklist_changed(results_form: Path, folder: Path, capsys) -> None:
         ws.delete_rows(next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "extra:checklist_hash"))
 
     imported(edit(results_form, older), folder, capsys)
+
+
+def test_reimport_of_a_corrected_form(subplan_form: Path, folder: Path, capsys) -> None:
+    """The same form imported again after a fix replaces what its own import wrote, but not a hand edit."""
+    imported(subplan_form, folder, capsys)
+    edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("F4", "改正後的作法"))
+    imported(subplan_form, folder, capsys)
+    path = subplan_path(folder, PRECINCT)
+    assert read_subplan(path, load_plan(folder)).subplan.points[0].practices == ["改正後的作法"]
+    assert "未修改" in imported(subplan_form, folder, capsys)
+
+    path.write_text(path.read_text(encoding="utf-8").replace("改正後的作法", "承辦人直接改的作法"), encoding="utf-8")
+    edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("F4", "再改一次"))
+    err = refused(subplan_form, folder, capsys)
+    assert "在表單產生後建立" in err and "--force" in err  # the folder had no subplan when the form was made

@@ -200,11 +200,12 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
     if any(p.severity == "error" for p in problems):
         raise FormError(problems)
     warnings = problems
-    new = text.encode("utf-8")
+    body = text.encode("utf-8")
+    new = body + _stamp(fp, body)
     old = target.read_bytes() if target.is_file() else None
-    if old == new:
+    if old is not None and _unstamped(old)[0] == body:
         return Imported(fp.kind, fp.unit, target, None, False, entries, warnings)
-    if old is not None and file_digest(old) != fp.yaml_hash and not force:
+    if old is not None and file_digest(old) != fp.yaml_hash and not _own_import(old, fp) and not force:
         since = "在表單產生後建立" if not fp.yaml_hash else "在表單產生後已被修改"
         raise UserError(
             f"{display_name(target)} {since}（表單產生於 {_issued(fp)}）；匯入會蓋掉這些修改，因此未寫入任何檔案。"
@@ -216,6 +217,35 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
         write_atomic(backup, old)
     write_atomic(target, new)
     return Imported(fp.kind, fp.unit, target, backup, True, entries, warnings)
+
+
+# The last line of a YAML a form wrote: which form, and a hash of the text above it. Importing the
+# same form again (a cell corrected) may then replace the file its own import wrote, which has
+# changed since the form was made, but not a file anything else changed since.
+STAMP = "# sqdocs-form-import:"
+
+
+def _form_identity(fp: Fingerprint) -> str:
+    return digest([fp.kind, fp.unit, fp.year, fp.agency, fp.issued, fp.points_hash, fp.yaml_hash])
+
+
+def _stamp(fp: Fingerprint, body: bytes) -> bytes:
+    line = f"{STAMP} form={_form_identity(fp)} content={file_digest(body)}（再次匯入同一表單時用來核對；請勿修改本行）\n"
+    return line.encode("utf-8")
+
+
+def _unstamped(raw: bytes) -> tuple[bytes, bytes | None]:
+    """The text of a YAML file without the import's stamp line, and that line (None without one)."""
+    head, sep, last = raw.rstrip(b"\n").rpartition(b"\n")
+    if last.startswith(STAMP.encode("utf-8")):
+        return head + sep, last
+    return raw, None
+
+
+def _own_import(raw: bytes, fp: Fingerprint) -> bool:
+    """Whether ``raw`` is what an import of this very form wrote, unchanged since."""
+    body, stamp = _unstamped(raw)
+    return stamp is not None and _stamp(fp, body).rstrip(b"\n") == stamp
 
 
 def summary(result: Imported) -> list[str]:
