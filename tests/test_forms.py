@@ -866,3 +866,30 @@ def test_reimport_of_a_corrected_form(subplan_form: Path, folder: Path, capsys) 
     edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("F4", "再改一次"))
     err = refused(subplan_form, folder, capsys)
     assert "在表單產生後建立" in err and "--force" in err  # the folder had no subplan when the form was made
+
+
+def test_points_not_on_the_form_kept_marked_removed(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """A point renamed in the bureau plan: the form made afterwards does not show the unit's old entry;
+    importing it keeps that entry, marked removed as `subplan update` does, with a warning."""
+    path = subplan_path(data_copy, PRECINCT)
+    old = next(p for p in read_subplan(path, load_plan(data_copy)).subplan.points if p.point == "服務及時性")
+    annex = data_copy / "annex1.yaml"
+    annex.write_text(annex.read_text(encoding="utf-8").replace("name: 服務及時性", "name: 服務即時性"), encoding="utf-8")
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert "原有的評核重點「基礎服務／服務一致及正確／服務及時性」不在表單上" in err and "removed: true" in err
+    kept = [p for p in read_subplan(path, load_plan(data_copy)).subplan.points if p.removed]
+    assert kept == [old.model_copy(update={"removed": True})]
+
+
+def test_results_not_on_the_form_warned(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """Results for a point the form does not show are not kept (results have no removed mark): warned."""
+    annex = data_copy / "annex1.yaml"
+    annex.write_text(annex.read_text(encoding="utf-8").replace("name: 服務及時性", "name: 服務即時性"), encoding="utf-8")
+    form = make(data_copy, "results", PRECINCT, tmp_path / "r.xlsx")
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert "原有的評核重點「基礎服務／服務一致及正確／服務及時性」不在表單上" in err and ".bak" in err

@@ -692,6 +692,27 @@ def to_yaml(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _left_out(plan: Plan, unit: str, target: Path) -> list[CellProblem]:
+    """A warning for each point the unit's YAML reports that the form does not show (renamed,
+    deleted or no longer assigned): the import does not keep it; the backup does."""
+    if not target.is_file():
+        return []
+    try:
+        existing = read_existing(parse_yaml(target.read_bytes(), display_name(target)))
+    except LoadError:
+        return []
+    shown = {ref.key for ref in plan.points_for(unit)}
+    return [
+        CellProblem(
+            SHEET, 1, 1,
+            f"{display_name(target)} 原有的評核重點「{'／'.join(r.key)}」不在表單上（本局計畫已刪除、改名或不再指派本單位辦理）；"
+            "其執行成果、佐證資料與量化指標不會匯入，原檔會另存為 .bak 備份，需要時請從備份找回",
+            "warning",
+        )
+        for r in existing.results if r.key not in shown
+    ]
+
+
 def import_text(
     wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path
 ) -> tuple[str, list[CellProblem], int]:
@@ -701,6 +722,7 @@ def import_text(
     if stale:
         return "", [CellProblem(SHEET, 1, 1, why) for why in stale], 0
     data, cells, problems = read(wb, fp, plan, indicators)
+    problems += _left_out(plan, fp.unit, target)
     if not data.get("results"):  # a sheet is missing, or nothing was filled in
         return "", problems, 0
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.

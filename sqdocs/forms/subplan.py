@@ -52,10 +52,11 @@ from sqdocs.forms.common import (
 )
 from sqdocs.load.diagnostics import LoadError, display_name, format_path
 from sqdocs.load.subplan import subplan_from
+from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.common import CONTINUOUS
-from sqdocs.model.subplan import Subplan
+from sqdocs.model.subplan import Subplan, SubplanPoint
 from sqdocs.text.roc import format_roc
 from sqdocs.text.yamltext import block_scalar, flow_scalar
 
@@ -333,6 +334,28 @@ def form_words(message: str) -> str:
     return re.sub(r"（第 \d+ 行已有同名項目）", "（已有同名項目）", message)  # lines of a YAML text nobody saw
 
 
+def left_out(plan: Plan, unit: str, target: Path) -> list[SubplanPoint]:
+    """Entries of the unit's YAML whose point the form does not show (renamed, deleted or no longer
+    assigned in the bureau plan). A file that does not read as a subplan gives none: it goes to the backup."""
+    if not target.is_file():
+        return []
+    try:
+        existing, _ = validate(parse_yaml(target.read_bytes(), display_name(target)), Subplan)
+    except LoadError:
+        return []
+    shown = {ref.key for ref in plan.points_for(unit)}
+    return [p for p in existing.points if p.key not in shown] if existing is not None else []
+
+
+def _kept_warning(entry: SubplanPoint, target: Path) -> CellProblem:
+    return CellProblem(
+        SHEET, 1, 1,
+        f"{display_name(target)} 原有的評核重點「{'／'.join(entry.key)}」不在表單上（本局計畫已刪除、改名或不再指派本單位辦理）；"
+        "其內容照原樣保留在檔案末尾並標記 removed: true，確認不需要後可整項刪除（sqdocs check 會列出）",
+        "warning",
+    )
+
+
 def judge(plan: Plan, subplan: Subplan, cells: CellMap, *, missing: bool = False) -> list[CellProblem]:
     """``sqdocs check`` on the imported plan: wrong deadlines and unknown 承辦單位 are errors,
     rows left blank are warnings (the unit may import what it has and finish later).
@@ -341,6 +364,8 @@ def judge(plan: Plan, subplan: Subplan, cells: CellMap, *, missing: bool = False
     for problem in check_subplan(plan, subplan):
         if missing and problem.kind == "missing":
             continue
+        if problem.kind in ("deleted", "not_assigned"):
+            continue  # only entries kept from the YAML, not on the form: warned about by import_text
         where = cells.find(format_path(problem.loc))
         message = problem.message.removeprefix(f"{'／'.join(problem.point)}：") if problem.point else problem.message
         blank_row = problem.kind in ("no_practices", "no_deadline", "no_units")
@@ -396,7 +421,23 @@ def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
             lines += practices_lines
         lines.append(f"{pad}deadline: {block_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
         lines.append(f"{pad}units: {_flow(entry['units'])}" if entry["units"] else units_line)
+    if data.get("kept"):
+        lines += ["", "  # 以下評核重點不在表單上（本局計畫已刪除、改名或不再指派本單位辦理）：原有內容照原樣保留，確認後可整項刪除"]
+        lines += [line for entry in data["kept"] for line in _kept_entry(entry)]
     return "\n".join(lines) + "\n"
+
+
+def _kept_entry(entry: SubplanPoint) -> list[str]:
+    """An entry of the unit's YAML the form did not show, as it was, marked removed (as ``subplan update`` does)."""
+    lines = [f"  - dimension: {block_scalar(entry.dimension)}", f"    item: {block_scalar(entry.item)}",
+             f"    point: {block_scalar(entry.point)}"]
+    if entry.practices:
+        lines += ["    practices:", *(f"      - {block_scalar(text)}" for text in entry.practices)]
+    if entry.deadline is not None:
+        lines.append(f"    deadline: {block_scalar(deadline_text(entry.deadline))}")
+    if entry.units:
+        lines.append(f"    units: {_flow(entry.units)}")
+    return [*lines, "    removed: true"]
 
 
 def import_text(
@@ -406,6 +447,10 @@ def import_text(
     data, cells, problems = read(wb, fp, plan)
     if not data:  # a sheet is missing: nothing to check further
         return "", problems, 0
+    # Entries the form did not show are kept, marked removed, as `subplan update` keeps them: the
+    # clerk's practices for a renamed point must not vanish on import (the form cannot show them).
+    data["kept"] = left_out(plan, fp.unit, target)
+    problems += [_kept_warning(entry, target) for entry in data["kept"]]
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
     text = to_yaml(plan, data)
     try:
