@@ -90,7 +90,8 @@ def file_stem(title: str) -> str:
 
 
 def find_folders(paths: Iterable[Path]) -> list[Path]:
-    """Data folders named directly, or the folders with a plan.yaml inside a folder of bureaus."""
+    """Data folders named directly, or the folders with a plan.yaml inside a folder of bureaus;
+    each once, however often or however spelled it was named."""
     found: list[Path] = []
     for path in paths:
         if (path / "plan.yaml").is_file() or not path.is_dir():
@@ -98,7 +99,11 @@ def find_folders(paths: Iterable[Path]) -> list[Path]:
             continue
         inner = sorted(p for p in path.iterdir() if (p / "plan.yaml").is_file())
         found.extend(inner or [path])
-    return found
+    # Built twice, a folder's documents would be written twice to the same files.
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
 def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out_dir: Path) -> list[Job]:

@@ -227,3 +227,13 @@ def test_a_terminal_bar_names_the_documents_being_built():
         report.working([job])
         report(build.Outcome(job, None, 0.1))
     assert log.getvalue() == f"[1/2] ✓ {job.path}（0.10 秒）\n"
+
+
+def test_a_folder_named_twice_is_built_once(tmp_path, capsys):
+    (tmp_path / "link").symlink_to(SAMPLE)
+    assert find_folders([SAMPLE, SAMPLE, tmp_path / "link"]) == [SAMPLE]
+    args = ["build", str(SAMPLE), str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "docx", "-j", "2"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert err.count("✓") == 1 and "內部錯誤" not in err
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["基隆市警察局107年度提升服務品質執行計畫.docx"]
