@@ -25,6 +25,7 @@ from sqdocs.derive import subplan_title
 from sqdocs.errors import UserError
 from sqdocs.fsutil import write_atomic
 from sqdocs.load import LoadError, load_plan
+from sqdocs.load.diagnostics import display_name
 from sqdocs.load.results import has_results, load_results
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan
@@ -104,6 +105,29 @@ def find_folders(paths: Iterable[Path]) -> list[Path]:
     for path in found:
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def output_dirs(folders: list[Path], out: Path) -> list[Path]:
+    """Where each folder's documents go: ``out`` itself for one folder, ``out/<folder name>`` for several.
+
+    Two folders of the same name would share a subfolder and the second would replace the
+    first's documents. That is refused rather than resolved with invented names, so a
+    bureau's documents are always found under its folder's name.
+    """
+    if len(folders) == 1:
+        return [out]
+    # The absolute path gives "." and ".." their real names; casefold, since Windows and
+    # macOS file systems take 「Keelung」 and 「keelung」 for one folder.
+    names = [Path(os.path.abspath(folder)).name for folder in folders]
+    first: dict[str, Path] = {}
+    for folder, name in zip(folders, names, strict=True):
+        other = first.setdefault(name.casefold(), folder)
+        if other is not folder:
+            raise UserError(
+                f"資料夾 {display_name(other)} 與 {display_name(folder)} 同名，文件都會寫入 {out / name}，"
+                "後者會覆蓋前者；請將其中一個資料夾改名，或分兩次以不同的 -o 產生。"
+            )
+    return [out / name for name in names]
 
 
 def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out_dir: Path) -> list[Job]:

@@ -19,6 +19,7 @@ from sqdocs.build import (
     differing_outputs,
     find_folders,
     jobs_for,
+    output_dirs,
     run_jobs,
     source_date,
 )
@@ -154,10 +155,9 @@ def _build(args: argparse.Namespace) -> int:
         raise UserError("-j 必須是 1 以上的整數")
     folders = find_folders(args.data)
     jobs, bad = [], 0
-    for folder in folders:
+    for folder, out in zip(folders, output_dirs(folders, args.output), strict=True):
         try:
             plan = cached_plan(folder)
-            out = args.output if len(folders) == 1 else args.output / folder.name
             jobs += jobs_for(folder, plan, args.only, args.format, out)
         except LoadError as exc:
             if len(folders) == 1:

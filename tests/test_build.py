@@ -237,3 +237,15 @@ def test_a_folder_named_twice_is_built_once(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("✓") == 1 and "內部錯誤" not in err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["基隆市警察局107年度提升服務品質執行計畫.docx"]
+
+
+def test_two_folders_of_the_same_name_are_refused_before_building(tmp_path, capsys):
+    import shutil
+
+    for side in ("A", "B"):
+        shutil.copytree(SAMPLE, tmp_path / side / "keelung")
+    out = tmp_path / "out"
+    assert main(["build", str(tmp_path / "A" / "keelung"), str(tmp_path / "B" / "keelung"), "-o", str(out), "--only", "plan"]) == 2
+    err = capsys.readouterr().err
+    assert "A/keelung" in err and "B/keelung" in err and "同名" in err
+    assert not out.exists()
