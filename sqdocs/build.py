@@ -107,6 +107,33 @@ def find_folders(paths: Iterable[Path]) -> list[Path]:
     return list(unique.values())
 
 
+def _holds_yaml(folder: Path) -> bool:
+    return any(p.suffix.lower() in (".yaml", ".yml") for p in folder.iterdir() if p.is_file())
+
+
+def skipped_folders(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """The subfolders of a folder of bureaus that :func:`find_folders` passes over although
+    they hold YAML (a bureau whose plan.yaml is missing or misnamed), each with what to do.
+
+    Subfolders without YAML (photos, notes, .git) are not data and are not listed.
+    """
+    skipped = []
+    for path in paths:
+        # A data folder holds its YAML itself; only a folder of folders is searched.
+        if not path.is_dir() or (path / "plan.yaml").is_file() or _holds_yaml(path):
+            continue
+        for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if (sub / "plan.yaml").is_file() or not _holds_yaml(sub):
+                continue
+            named = sorted(p.name for p in sub.iterdir() if p.stem.lower() == "plan" and p.suffix.lower() in (".yaml", ".yml"))
+            if named:
+                reason = f"沒有 plan.yaml，但有 {'、'.join(named)}；請改名為 plan.yaml"
+            else:
+                reason = "有 YAML 檔但沒有 plan.yaml，不是完整的資料夾；請補上 plan.yaml，或把此資料夾移出"
+            skipped.append((sub, reason))
+    return skipped
+
+
 def output_dirs(folders: list[Path], out: Path) -> list[Path]:
     """Where each folder's documents go: ``out`` itself for one folder, ``out/<folder name>`` for several.
 

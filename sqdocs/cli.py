@@ -21,6 +21,7 @@ from sqdocs.build import (
     jobs_for,
     output_dirs,
     run_jobs,
+    skipped_folders,
     source_date,
 )
 from sqdocs.errors import UserError
@@ -155,6 +156,9 @@ def _build(args: argparse.Namespace) -> int:
         raise UserError("-j 必須是 1 以上的整數")
     folders = find_folders(args.data)
     jobs, bad = [], 0
+    for folder, reason in skipped_folders(args.data):
+        print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
+        bad += 1
     for folder, out in zip(folders, output_dirs(folders, args.output), strict=True):
         try:
             plan = cached_plan(folder)

@@ -249,3 +249,26 @@ def test_two_folders_of_the_same_name_are_refused_before_building(tmp_path, caps
     err = capsys.readouterr().err
     assert "A/keelung" in err and "B/keelung" in err and "同名" in err
     assert not out.exists()
+
+
+def test_a_subfolder_without_plan_yaml_is_named_and_fails_the_build(tmp_path, capsys):
+    import shutil
+
+    bureaus = tmp_path / "bureaus"
+    for name in ("a", "b", "c"):
+        shutil.copytree(SAMPLE, bureaus / name)
+    (bureaus / "b" / "plan.yaml").rename(bureaus / "b" / "plan.yml")
+    (bureaus / "c" / "plan.yaml").unlink()
+    (bureaus / "photos").mkdir()  # no YAML: not data, passed over quietly
+    (bureaus / "photos" / "a.png").write_bytes(b"")
+    assert main(["build", str(bureaus), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "docx"]) == 2
+    err = capsys.readouterr().err
+    assert "bureaus/b：沒有 plan.yaml，但有 plan.yml；請改名為 plan.yaml" in err
+    assert "bureaus/c：有 YAML 檔但沒有 plan.yaml" in err
+    assert "photos" not in err
+    assert (tmp_path / "out" / "基隆市警察局107年度提升服務品質執行計畫.docx").is_file()  # a is still built
+
+
+def test_a_data_folder_without_plan_yaml_is_not_taken_for_a_folder_of_bureaus(data_copy):
+    (data_copy / "plan.yaml").unlink()
+    assert build.skipped_folders([data_copy]) == []  # its subplans/ and results/ are not bureaus
