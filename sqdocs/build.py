@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqdocs.derive import subplan_title
 from sqdocs.errors import UserError
-from sqdocs.fsutil import write_atomic
+from sqdocs.fsutil import os_error_text, write_atomic
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.results import has_results, load_results
@@ -230,7 +230,7 @@ def build_one(job: Job, options: BuildOptions) -> Outcome:
     except (UserError, LoadError) as exc:
         return Outcome(job, str(exc))
     except OSError as exc:
-        return Outcome(job, f"無法寫入 {job.path}：{exc.strerror or exc}")
+        return Outcome(job, os_error_text(exc, job.path))
     except Exception as exc:  # noqa: BLE001 — one broken writer must not stop the other documents
         return Outcome(job, f"內部錯誤（{type(exc).__name__}: {exc}）；請回報此訊息與資料檔")
     notes = tuple(dict.fromkeys(str(w.message) for w in caught))

@@ -25,6 +25,7 @@ from sqdocs.build import (
     source_date,
 )
 from sqdocs.errors import UserError
+from sqdocs.fsutil import os_error_text
 from sqdocs.load import LoadError, has_results, load_plan, load_results
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import load_subplans
@@ -296,8 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"錯誤：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:  # a folder that cannot be created, a full disk, no permission
-        where = exc.filename or ""
-        print(f"錯誤：無法寫入或讀取 {where}：{exc.strerror or exc}", file=sys.stderr)
+        print(f"錯誤：{os_error_text(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("已中斷；未完成的檔案沒有寫入。", file=sys.stderr)

@@ -1,16 +1,61 @@
-"""Writing files so a failure never leaves a half-written or clobbered output."""
+"""Writing files so a failure never leaves a half-written or clobbered output, and saying
+in Chinese why a file could not be written."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
+_CHOOSE_ANOTHER = "請用 -o 指定其他位置"
+_REASONS: dict[int, str] = {
+    errno.ENOSPC: "磁碟空間不足；請清出空間後再執行",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "超過磁碟配額；請清出空間後再執行",
+    errno.EACCES: f"沒有權限；{_CHOOSE_ANOTHER}，或請管理者開放權限",
+    errno.EPERM: f"沒有權限；{_CHOOSE_ANOTHER}，或請管理者開放權限",
+    errno.EROFS: f"位於唯讀的檔案系統；{_CHOOSE_ANOTHER}",
+    errno.EISDIR: "這是一個資料夾，此處須為檔案；請移走或改名該資料夾",
+    errno.ENOTDIR: f"路徑中有一段是檔案而不是資料夾；{_CHOOSE_ANOTHER}",
+    errno.EEXIST: f"已有同名的檔案，無法建立資料夾；{_CHOOSE_ANOTHER}",
+    errno.ENOENT: "找不到此檔案或其所在的資料夾",
+    errno.ENAMETOOLONG: "名稱超過檔案系統的長度上限",
+    errno.EIO: "磁碟（或網路磁碟）讀寫錯誤；請檢查磁碟後再執行",
+    errno.EBUSY: "檔案正被其他程式使用；請關閉該程式後再執行",
+    errno.EMFILE: "同時開啟的檔案過多；請減少 -j 後再執行",
+    errno.ENFILE: "同時開啟的檔案過多；請減少 -j 後再執行",
+}
+
+
+def os_error_text(exc: OSError, path: Path | str | None = None, action: str = "寫入或讀取") -> str:
+    """「無法寫入 <file>：<why, what to do>」 for a failed file operation.
+
+    The file is the one the error names, else ``path``; the reason is the operating
+    system's own (English) words only when there is no translation for it.
+    """
+    where = exc.filename if exc.filename is not None else (path if path is not None else "")
+    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
+    return f"無法{action} {os.fsdecode(where)}：{reason or exc.strerror or exc}"
+
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
+
+    An OSError names ``path`` (or the folder that could not be made), never the temporary file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_and_rename(path, data)
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        # Raised anew with the file the user asked for: the temporary file's name means nothing
+        # to them, and a full disk's write error names no file at all.
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
+
+
+def _write_and_rename(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -74,7 +74,7 @@ def test_failure_while_writing_leaves_no_temporary_file(tmp_path, monkeypatch):
     _writers(monkeypatch, pdf=lambda plan, options: b"new")
     monkeypatch.setattr(os, "fsync", disk_full)
     outcomes = run_jobs(_jobs(tmp_path, "a.pdf"), BuildOptions())
-    assert not outcomes[0].ok and "No space left" in outcomes[0].error
+    assert not outcomes[0].ok and outcomes[0].error == f"無法寫入或讀取 {target}：磁碟空間不足；請清出空間後再執行"
     assert os.listdir(tmp_path) == ["a.pdf"]
     assert target.read_bytes() == b"previous"
 
