@@ -266,7 +266,7 @@ def _form(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from sqdocs.build import cached_plan, cached_report, cached_subplans
-    from sqdocs.fsutil import write_atomic
+    from sqdocs.fsutil import check_targets, write_atomic
     from sqdocs.load.results import has_results
     from sqdocs.opendata import open_data_tables
     from sqdocs.writers.opendata import WRITERS
@@ -274,11 +274,11 @@ def _export(args: argparse.Namespace) -> int:
     plan = cached_plan(args.data)
     report = cached_report(args.data) if has_results(args.data) else None
     tables = open_data_tables(plan, cached_subplans(args.data), report, args.include_names)
-    for table in tables:
-        for fmt in args.format:
-            path = args.output / f"{table.name}.{fmt}"
-            write_atomic(path, WRITERS[fmt](table))
-            print(f"✓ {path}（{len(table.rows)} 列）")
+    files = {args.output / f"{table.name}.{fmt}": (table, fmt) for table in tables for fmt in args.format}
+    check_targets(files)  # all of them, so a set is never left half written
+    for path, (table, fmt) in files.items():
+        write_atomic(path, WRITERS[fmt](table))
+        print(f"✓ {path}（{len(table.rows)} 列）")
     return EXIT_OK
 
 

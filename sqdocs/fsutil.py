@@ -7,7 +7,10 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+from sqdocs.errors import UserError
 
 _CHOOSE_ANOTHER = "請用 -o 指定其他位置"
 _REASONS: dict[int, str] = {
@@ -18,7 +21,7 @@ _REASONS: dict[int, str] = {
     errno.EROFS: f"位於唯讀的檔案系統；{_CHOOSE_ANOTHER}",
     errno.EISDIR: "這是一個資料夾，此處須為檔案；請移走或改名該資料夾",
     errno.ENOTDIR: f"路徑中有一段是檔案而不是資料夾；{_CHOOSE_ANOTHER}",
-    errno.EEXIST: f"已有同名的檔案，無法建立資料夾；{_CHOOSE_ANOTHER}",
+    errno.EEXIST: f"已有同名的檔案，不是資料夾；{_CHOOSE_ANOTHER}",
     errno.ENOENT: "找不到此檔案或其所在的資料夾",
     errno.ENAMETOOLONG: "名稱超過檔案系統的長度上限",
     errno.EIO: "磁碟（或網路磁碟）讀寫錯誤；請檢查磁碟後再執行",
@@ -37,6 +40,30 @@ def os_error_text(exc: OSError, path: Path | str | None = None, action: str = "�
     where = exc.filename if exc.filename is not None else (path if path is not None else "")
     reason = _REASONS.get(exc.errno) if exc.errno is not None else None
     return f"無法{action} {os.fsdecode(where)}：{reason or exc.strerror or exc}"
+
+
+def check_targets(paths: Iterable[Path]) -> None:
+    """Make the folders ``paths`` go into and check that each file can be written there, before
+    any is: UserError naming the first that cannot.
+
+    Caught here, a mistake in where the output goes (``-o`` naming a file, a folder in the
+    place of an output file, a read-only or full disk) stops the command before it has
+    written part of a set.
+    """
+    paths = list(paths)
+    for folder in dict.fromkeys(path.parent for path in paths):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # A file actually made, not os.access: that cannot see a read-only file system
+            # when run as root, nor a disk with no room left for a file.
+            fd, probe = tempfile.mkstemp(dir=folder, prefix=".sqdocs-probe.")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise UserError(os_error_text(OSError(exc.errno, exc.strerror, os.fspath(folder)), action="寫入")) from None
+    for path in paths:
+        if path.is_dir():
+            raise UserError(os_error_text(IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path)), action="寫入"))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

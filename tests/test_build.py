@@ -172,9 +172,9 @@ def test_same_bytes_in_every_time_zone(tmp_path):
 def test_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert main(["export", str(SAMPLE), "-o", str(blocker / "out")]) == 1
+    assert main(["export", str(SAMPLE), "-o", str(blocker / "out")]) == 2  # found before writing
     err = capsys.readouterr().err
-    assert "無法寫入" in err and "Traceback" not in err
+    assert f"無法寫入 {blocker / 'out'}：路徑中有一段是檔案而不是資料夾" in err and "Traceback" not in err
 
 
 def test_default_workers_one_per_cpu_at_most_one_per_document(monkeypatch):

@@ -46,3 +46,23 @@ def test_a_full_disk_names_the_subplan_being_written(tmp_path, monkeypatch, caps
 def test_an_untranslated_error_still_names_the_path():
     exc = OSError(errno.ELOOP, "Too many levels of symbolic links")
     assert os_error_text(exc, "out/a.pdf", "寫入") == "無法寫入 out/a.pdf：Too many levels of symbolic links"
+
+
+def test_export_checks_every_target_before_writing_any(tmp_path, capsys):
+    out = tmp_path / "e"
+    (out / "roster.json").mkdir(parents=True)  # the 12th file of 12
+    assert main(["export", str(SAMPLE), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"無法寫入 {out / 'roster.json'}：這是一個資料夾" in err and ".tmp" not in err
+    assert os.listdir(out) == ["roster.json"]  # nothing else written
+
+
+def test_export_to_a_read_only_place_writes_nothing(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", os.path.join(kwargs["dir"], ".tmp123"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    assert main(["export", str(SAMPLE), "-o", str(tmp_path / "e")]) == 2
+    assert f"無法寫入 {tmp_path / 'e'}：位於唯讀的檔案系統" in capsys.readouterr().err
