@@ -25,7 +25,7 @@ from sqdocs.build import (
     source_date,
 )
 from sqdocs.errors import UserError
-from sqdocs.fsutil import os_error_text
+from sqdocs.fsutil import check_targets, os_error_text
 from sqdocs.load import LoadError, has_results, load_plan, load_results
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import load_subplans
@@ -170,6 +170,7 @@ def _build(args: argparse.Namespace) -> int:
             _print_diagnostics(exc)
             bad += 1
     options = BuildOptions(templates=args.templates, font=args.font, document_date=source_date())
+    check_targets(job.path for job in jobs)  # -o naming a file, or read-only: said once, before building
     with progress(len(jobs)) as report:
         outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
     failed = [o for o in outcomes if not o.ok]

@@ -66,3 +66,35 @@ def test_export_to_a_read_only_place_writes_nothing(tmp_path, monkeypatch, capsy
     monkeypatch.setattr(tempfile, "mkstemp", read_only)
     assert main(["export", str(SAMPLE), "-o", str(tmp_path / "e")]) == 2
     assert f"無法寫入 {tmp_path / 'e'}：位於唯讀的檔案系統" in capsys.readouterr().err
+
+
+def _build(out, *more) -> list[str]:
+    return ["build", str(SAMPLE), "-o", str(out), "--only", "plan", "--format", "docx,pdf", *more]
+
+
+def test_build_into_an_existing_file_stops_before_building(tmp_path, capsys):
+    out = tmp_path / "afile"
+    out.write_text("mine")
+    assert main(_build(out)) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"錯誤：無法寫入 {out}：已有同名的檔案，不是資料夾；請用 -o 指定其他位置"
+    assert out.read_text() == "mine"
+
+
+def test_a_folder_where_a_document_goes_stops_the_build_before_it_starts(tmp_path, capsys):
+    pdf = tmp_path / "基隆市警察局107年度提升服務品質執行計畫.pdf"
+    pdf.mkdir()
+    assert main(_build(tmp_path)) == 2
+    assert f"無法寫入 {pdf}：這是一個資料夾" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == [pdf.name]  # the .docx was not built either
+
+
+def test_build_without_permission_stops_before_building(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", os.path.join(kwargs["dir"], ".tmp123"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    assert main(_build(tmp_path / "out")) == 2
+    assert f"無法寫入 {tmp_path / 'out'}：沒有權限" in capsys.readouterr().err
