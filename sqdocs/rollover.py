@@ -21,6 +21,8 @@ from sqdocs.load.unfilled import MARKER
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
 from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
 
+MAX_ROC_YEAR = 999
+"""The last year a plan may have (its ``year`` field allows no more)."""
 CARRIED = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml")
 
 
@@ -144,12 +146,13 @@ def default_target(source: Path, year: int) -> Path:
 
 def rollover(source: Path, year: int, target: Path | None = None) -> Path:
     """Write next year's data folder from ``source``; returns its path. ``source`` is never changed."""
+    if not 1 <= year <= MAX_ROC_YEAR:  # the plan's year field allows no more; 2019 is a Western year
+        western = f"（西元 {year} 年為民國 {year - ROC_OFFSET} 年）" if year > ROC_OFFSET else ""
+        raise UserError(f"--to {year} 不是民國年{western}；請用民國年，如 108")
     plan = load_plan(source)
     old = plan.year
     if year <= old:
         raise UserError(f"新年度 {year} 必須晚於 {old}")
-    if year - old > 1 and year + ROC_OFFSET > 9999:
-        raise UserError(f"年度 {year} 超出範圍")
     target = target or default_target(source, year)
     if target.exists():
         raise UserError(f"{display_name(target)} 已存在；為避免覆蓋既有資料，請先移走或改用 -o 指定其他資料夾")

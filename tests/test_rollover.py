@@ -83,3 +83,11 @@ def test_rollover_of_invalid_data_reports_it(data_copy, capsys):
     assert main(["rollover", str(data_copy), "--to", "108"]) == 2
     assert "annex3.yaml" in capsys.readouterr().err
     assert not (data_copy.parent / "keelung-108").exists()
+
+
+def test_rollover_refuses_a_western_year(data_copy, capsys):
+    for year, western in (("2019", "（西元 2019 年為民國 108 年）"), ("1000", "")):
+        assert main(["rollover", str(data_copy), "--to", year]) == 2
+        assert capsys.readouterr().err.strip() == f"錯誤：--to {year} 不是民國年{western}；請用民國年，如 108"
+    assert sorted(p.name for p in data_copy.parent.iterdir()) == ["keelung-107"]
+
