@@ -7,6 +7,7 @@ comments and layout of every file are carried over untouched.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -156,13 +157,23 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Path:
     target = target or default_target(source, year)
     if target.exists():
         raise UserError(f"{display_name(target)} 已存在；為避免覆蓋既有資料，請先移走或改用 -o 指定其他資料夾")
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, os.fspath(target)) from exc  # not the temporary name
     try:
         for name in CARRIED:
             doc = read_yaml(source / name)
             (staging / name).write_text(_apply(doc, _EDITS[name](doc, old, year)), encoding="utf-8")
         (staging / "README.md").write_text(_readme(source, old, year), encoding="utf-8")
         staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if exc.errno is not None and str(exc.filename or staging).startswith(str(staging)):
+            # A staged file's name is meaningless to the user; the folder being made is not.
+            raise OSError(exc.errno, exc.strerror, os.fspath(target)) from exc
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -91,3 +91,16 @@ def test_rollover_refuses_a_western_year(data_copy, capsys):
         assert capsys.readouterr().err.strip() == f"錯誤：--to {year} 不是民國年{western}；請用民國年，如 108"
     assert sorted(p.name for p in data_copy.parent.iterdir()) == ["keelung-107"]
 
+
+def test_a_failed_rollover_names_the_new_folder_not_its_staging_copy(data_copy, monkeypatch, capsys):
+    import errno
+    import pathlib
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(pathlib.Path, "write_text", disk_full)
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 1
+    target = data_copy.parent / "keelung-108"
+    assert f"無法寫入或讀取 {target}：磁碟空間不足" in capsys.readouterr().err
+    assert sorted(p.name for p in data_copy.parent.iterdir()) == ["keelung-107"]  # the staging copy is gone
