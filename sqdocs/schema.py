@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sqdocs.errors import UserError
+from sqdocs.fsutil import check_targets, write_atomic
 from sqdocs.model import Annex1, Annex2, PlanBody, Roster, UnitRegistry
 from sqdocs.model.results import IndicatorSet, Submission
 from sqdocs.model.subplan import Subplan
@@ -29,6 +31,8 @@ FILE_KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
     "results": (Submission, "單位年度執行成果（results/*.yaml）", "results/*.yaml"),
 }
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+COMBINED_TITLE = "sqdocs 資料檔"
+DEFAULT_NAME = "sqdocs.schema.json"
 
 
 def file_schema(kind: str) -> dict[str, Any]:
@@ -49,7 +53,7 @@ def combined_schema() -> dict[str, Any]:
         defs[f"file_{kind}"] = schema
     return {
         "$schema": DRAFT,
-        "title": "sqdocs 資料檔",
+        "title": COMBINED_TITLE,
         "description": "提升服務品質執行計畫、細部執行計畫與年度成果的 YAML 資料檔。",
         "anyOf": [{"$ref": f"#/$defs/file_{kind}"} for kind in FILE_KINDS],
         "$defs": defs,
@@ -57,15 +61,37 @@ def combined_schema() -> dict[str, Any]:
 
 
 def write_schemas(out: Path) -> list[Path]:
-    """Write ``out`` (the combined schema) and ``<kind>.schema.json`` beside it for each kind."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    written = [out]
-    out.write_text(_dump(combined_schema()), encoding="utf-8")
-    for kind in FILE_KINDS:
-        path = out.parent / f"{kind}.schema.json"
-        path.write_text(_dump(file_schema(kind)), encoding="utf-8")
-        written.append(path)
-    return written
+    """Write ``out`` (the combined schema; in it, when a folder) and ``<kind>.schema.json``
+    beside it for each kind; returns the files written.
+
+    A file that is not a schema sqdocs wrote is never overwritten: ``-o plan.yaml`` must not
+    replace a data file. Everything is checked before the first file is written.
+    """
+    if out.is_dir():
+        out = out / DEFAULT_NAME
+    kind_files = [out.parent / f"{kind}.schema.json" for kind in FILE_KINDS]
+    if out.suffix.lower() != ".json":
+        raise UserError(f"{out}：schema 檔名須以 .json 結尾（如 {DEFAULT_NAME}），或指定一個資料夾；未寫入任何檔案")
+    if out in kind_files:
+        raise UserError(f"{out}：此名稱留給單一資料檔類別的 schema；請改用其他檔名，如 {DEFAULT_NAME}")
+    for path in (out, *kind_files):
+        if path.is_file() and not _written_by_sqdocs(path):
+            raise UserError(f"{path} 已存在，且不是 sqdocs 產生的 schema；為免覆蓋，請移走該檔或用 -o 指定其他位置；未寫入任何檔案")
+    check_targets([out, *kind_files])
+    write_atomic(out, _dump(combined_schema()).encode("utf-8"))
+    for kind, path in zip(FILE_KINDS, kind_files, strict=True):
+        write_atomic(path, _dump(file_schema(kind)).encode("utf-8"))
+    return [out, *kind_files]
+
+
+def _written_by_sqdocs(path: Path) -> bool:
+    """Whether ``path`` holds a schema this command writes (so replacing it loses nothing)."""
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    titles = {COMBINED_TITLE, *(title for _, title, _ in FILE_KINDS.values())}
+    return isinstance(schema, dict) and schema.get("$schema") == DRAFT and schema.get("title") in titles
 
 
 def _dump(schema: dict[str, Any]) -> str:

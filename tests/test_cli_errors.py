@@ -98,3 +98,26 @@ def test_build_without_permission_stops_before_building(tmp_path, monkeypatch, c
     monkeypatch.setattr(tempfile, "mkstemp", denied)
     assert main(_build(tmp_path / "out")) == 2
     assert f"無法寫入 {tmp_path / 'out'}：沒有權限" in capsys.readouterr().err
+
+
+def test_schema_never_overwrites_a_data_file(tmp_path, capsys):
+    folder = tmp_path / "keelung-107"
+    shutil.copytree(SAMPLE, folder)
+    before = sorted(p.name for p in folder.iterdir())
+    plan = (folder / "plan.yaml").read_bytes()
+    assert main(["schema", "-o", str(folder / "plan.yaml")]) == 2
+    assert "須以 .json 結尾" in capsys.readouterr().err
+    (folder / "notes.json").write_text('{"mine": true}')
+    assert main(["schema", "-o", str(folder / "notes.json")]) == 2
+    assert f"{folder / 'notes.json'} 已存在，且不是 sqdocs 產生的 schema" in capsys.readouterr().err
+    assert (folder / "plan.yaml").read_bytes() == plan
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*before, "notes.json"])  # nothing scattered
+
+
+def test_schema_into_a_folder_and_again_over_its_own_files(tmp_path, capsys):
+    assert main(["schema", "-o", str(tmp_path)]) == 0
+    assert main(["schema", "-o", str(tmp_path)]) == 0  # its own schemas are replaced
+    assert (tmp_path / "sqdocs.schema.json").is_file() and len(list(tmp_path.iterdir())) == 9
+    (tmp_path / "plan.schema.json").write_text("{}")  # not one sqdocs wrote
+    assert main(["schema", "-o", str(tmp_path / "sqdocs.schema.json")]) == 2
+    assert "plan.schema.json 已存在" in capsys.readouterr().err
