@@ -121,3 +121,18 @@ def test_schema_into_a_folder_and_again_over_its_own_files(tmp_path, capsys):
     (tmp_path / "plan.schema.json").write_text("{}")  # not one sqdocs wrote
     assert main(["schema", "-o", str(tmp_path / "sqdocs.schema.json")]) == 2
     assert "plan.schema.json 已存在" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("size", [(10000, 10000), (20000, 10000)])  # over PIL's limit (its warning), over twice it (its error)
+def test_a_photo_of_too_many_pixels_is_left_out_with_a_warning(tmp_path, capsys, size):
+    from PIL import Image
+
+    folder = tmp_path / "keelung-107"
+    shutil.copytree(SAMPLE, folder)
+    photo = folder / "results" / "evidence" / "公關科-史蹟館.png"
+    Image.new("1", size).save(photo, optimize=True)  # a few kB on disk
+    args = ["build", str(folder), "-o", str(tmp_path / "out"), "--only", "report", "--format", "docx,pdf,odt", "-j", "1"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert err.count(f"警告：{photo}：相片像素過多（超過 89,478,485 像素），已略去") == 3
+    assert "DecompressionBomb" not in err and "內部錯誤" not in err

@@ -8,10 +8,13 @@ stays a PNG, without JPEG's smudges around text.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
+
+from sqdocs.load.diagnostics import display_name
 
 PHOTO_DPI = 200
 _MM_PER_INCH = 25.4
@@ -35,27 +38,45 @@ class Photo:
 def load_photo(path: Path | None, width_mm: float) -> Photo | None:
     """The PNG or JPEG at ``path`` for printing ``width_mm`` wide; None when it cannot be used.
 
-    The loader has already warned about a missing file or another format.
+    The loader has already warned about a missing file or another format; an image of more
+    pixels than PIL will safely decode is left out here, with a warning naming it.
     """
     if path is None or not path.is_file():
         return None
     try:
-        with Image.open(path) as img:
-            media_type = MEDIA_TYPES.get(img.format or "")
-            if media_type is None:
-                return None
-            limit = round(width_mm / _MM_PER_INCH * PHOTO_DPI)
-            if img.width <= limit:
-                return Photo(path.read_bytes(), media_type, img.width, img.height)
-            size = (limit, max(1, round(img.height * limit / img.width)))
-            out = io.BytesIO()
-            if img.format == "JPEG":
-                img.convert("RGB").resize(size, Image.Resampling.LANCZOS).save(
-                    out, format="JPEG", quality=85, optimize=False, progressive=False
-                )
-            else:
-                mode = "RGBA" if "A" in img.getbands() else "RGB"
-                img.convert(mode).resize(size, Image.Resampling.LANCZOS).save(out, format="PNG", optimize=False)
-            return Photo(out.getvalue(), media_type, *size)
+        with warnings.catch_warnings():
+            # PIL's own warnings are English and about its internals: not for the user. Its
+            # decompression-bomb warning (over ~89 million pixels) is an error here, like its
+            # error past twice that, since decoding such an image could exhaust memory.
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _scaled(path, width_mm)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        warnings.warn(
+            f"{display_name(path)}：相片像素過多（超過 {Image.MAX_IMAGE_PIXELS or 0:,} 像素），已略去；"
+            "請縮小（如寬 2000 像素）後再放入",
+            stacklevel=2,
+        )
+        return None
     except OSError:
         return None
+
+
+def _scaled(path: Path, width_mm: float) -> Photo | None:
+    with Image.open(path) as img:
+        media_type = MEDIA_TYPES.get(img.format or "")
+        if media_type is None:
+            return None
+        limit = round(width_mm / _MM_PER_INCH * PHOTO_DPI)
+        if img.width <= limit:
+            return Photo(path.read_bytes(), media_type, img.width, img.height)
+        size = (limit, max(1, round(img.height * limit / img.width)))
+        out = io.BytesIO()
+        if img.format == "JPEG":
+            img.convert("RGB").resize(size, Image.Resampling.LANCZOS).save(
+                out, format="JPEG", quality=85, optimize=False, progressive=False
+            )
+        else:
+            mode = "RGBA" if "A" in img.getbands() else "RGB"
+            img.convert(mode).resize(size, Image.Resampling.LANCZOS).save(out, format="PNG", optimize=False)
+        return Photo(out.getvalue(), media_type, *size)
