@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import tempfile
@@ -286,8 +287,20 @@ def _export(args: argparse.Namespace) -> int:
 COMMANDS = {"export": _export, "form": _form, "schema": _schema, "validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}
 
 
+def _tolerate_any_encoding() -> None:
+    """Let stdout and stderr write what their encoding cannot hold as escapes (「\\u2713」).
+
+    Redirected on Windows (cp950) or under a C locale, printing 「✓」 or a rare name
+    character raised UnicodeEncodeError midway through a command.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sqdocs`` console script."""
+    _tolerate_any_encoding()
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

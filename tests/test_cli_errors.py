@@ -136,3 +136,22 @@ def test_a_photo_of_too_many_pixels_is_left_out_with_a_warning(tmp_path, capsys,
     err = capsys.readouterr().err
     assert err.count(f"警告：{photo}：相片像素過多（超過 89,478,485 像素），已略去") == 3
     assert "DecompressionBomb" not in err and "內部錯誤" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "{data}"], ["check", "{data}"], ["export", "{data}", "-o", "{tmp}/e"], ["schema", "-o", "{tmp}"],
+     ["subplan", "update", "{data}", "--unit", "第一分局"]],
+)
+def test_output_in_an_encoding_without_the_characters_printed(tmp_path, args):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "keelung-107"
+    shutil.copytree(SAMPLE, folder)
+    argv = [a.format(data=folder, tmp=tmp_path) for a in args]
+    env = {**os.environ, "PYTHONIOENCODING": "cp950"}  # a redirect on a Traditional Chinese Windows
+    done = subprocess.run([sys.executable, "-m", "sqdocs.cli", *argv], env=env, capture_output=True, check=False)
+    err = done.stderr.decode("cp950")
+    assert done.returncode == 0, err
+    assert "\\u2713" in done.stdout.decode("cp950")  # ✓, which cp950 lacks, as an escape
