@@ -171,6 +171,8 @@ def _build(args: argparse.Namespace) -> int:
             _print_diagnostics(exc)
             bad += 1
     options = BuildOptions(templates=args.templates, font=args.font, document_date=source_date())
+    if args.font is not None or any(job.fmt == "pdf" or job.kind == "report" for job in jobs):
+        _check_font(options, pdf=any(job.fmt == "pdf" for job in jobs))
     check_targets(job.path for job in jobs)  # -o naming a file, or read-only: said once, before building
     with progress(len(jobs)) as report:
         outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
@@ -189,6 +191,18 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{bad} 個資料夾有錯誤，未產生其文件。", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _check_font(options: BuildOptions, pdf: bool) -> None:
+    """The Kai face the PDFs and the report's charts are drawn in, checked once before building:
+    a wrong --font is one message, exit 2, rather than one failure per document."""
+    from sqdocs.writers.fontfiles import check_main
+
+    check_main(options.font)
+    if pdf:
+        from sqdocs.writers.pdf import prepare
+
+        prepare(options)  # what the PDF's own font reader rejects; parsed once, as the build would anyway
 
 
 def _rollover(args: argparse.Namespace) -> int:

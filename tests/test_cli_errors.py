@@ -155,3 +155,26 @@ def test_output_in_an_encoding_without_the_characters_printed(tmp_path, args):
     err = done.stderr.decode("cp950")
     assert done.returncode == 0, err
     assert "\\u2713" in done.stdout.decode("cp950")  # ✓, which cp950 lacks, as an escape
+
+
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [(b"hello, not a font", "不是 TrueType 字型檔"), (b"wOF2" + bytes(60), "為網頁字型（WOFF2）"),
+     (b"OTTO" + bytes(60), "為 CFF（PostScript 外框）的 OpenType 字型"), (b"\x00\x01\x00\x00" + bytes(60), "字型檔損毀或不完整")],
+    ids=["text", "woff2", "cff", "cut-short"],
+)
+def test_a_font_that_cannot_be_used_is_one_message_before_building(tmp_path, capsys, head, what):
+    font = tmp_path / "font.ttf"
+    font.write_bytes(head)
+    out = tmp_path / "out"
+    assert main(["build", str(SAMPLE), "-o", str(out), "--only", "plan,report", "--format", "docx", "--font", str(font)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"錯誤：{font}：{what}") and err.count("\n") == 1, err
+    assert not out.exists()
+
+
+def test_a_missing_font_named_by_the_environment_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SQDOCS_FONT", "/nope.ttf")
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan"]) == 2
+    assert capsys.readouterr().err.startswith("錯誤：環境變數 SQDOCS_FONT 所指的字型：/nope.ttf：找不到字型檔")
+    assert not (tmp_path / "out").exists()

@@ -147,6 +147,51 @@ def resolve_main(user_font: Path | None = None) -> FontRef:
     raise UserError(f"找不到楷書字型。{INSTALL_HINT}")
 
 
+_TRUETYPE = (b"\x00\x01\x00\x00", b"true")
+_NOT_TRUETYPE = {
+    b"OTTO": "為 CFF（PostScript 外框）的 OpenType 字型，PDF 只能嵌入 TrueType 外框",
+    b"wOFF": "為網頁字型（WOFF），不是 TrueType 字型檔",
+    b"wOF2": "為網頁字型（WOFF2），不是 TrueType 字型檔",
+}
+
+
+def check_main(user_font: Path | None = None) -> FontRef:
+    """:func:`resolve_main`, checked to be a TrueType face every writer can draw in.
+
+    A build calls this once before its first document, so a wrong ``--font`` is one
+    message rather than one per PDF and chart, each in the words of a different library.
+    """
+    try:
+        ref = resolve_main(user_font)
+        _check_face(ref)
+    except UserError as exc:
+        if user_font is None and os.environ.get(ENV_FONT, "").strip():
+            raise UserError(f"環境變數 {ENV_FONT} 所指的字型：{exc}") from None
+        raise
+    return ref
+
+
+def _check_face(ref: FontRef) -> None:
+    try:
+        with ref.path.open("rb") as fh:
+            version = fh.read(4)
+            if version == b"ttcf":  # a collection: the face's own header says what it is
+                fh.seek(12 + 4 * ref.index)
+                fh.seek(struct.unpack(">I", fh.read(4))[0])
+                version = fh.read(4)
+    except OSError as exc:
+        raise UserError(f"{ref.path}：無法讀取字型檔（{exc.strerror or exc}）。") from None
+    except struct.error:  # cut short
+        version = b""
+    if version not in _TRUETYPE:
+        what = _NOT_TRUETYPE.get(version, "不是 TrueType 字型檔")
+        raise UserError(f"{ref.path}：{what}。{INSTALL_HINT}")
+    try:
+        ImageFont.truetype(str(ref.path), 12, index=ref.index)
+    except OSError:
+        raise UserError(f"{ref.path}：字型檔損毀或不完整，無法使用。{INSTALL_HINT}") from None
+
+
 def fallback_candidates(main: FontRef) -> list[FontRef]:
     """Fonts asked, in order, for a character the main face lacks: Kai faces first, then Mincho,
     last DejaVu Sans for symbols."""
