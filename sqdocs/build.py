@@ -67,6 +67,8 @@ class Job:
     fmt: str
     path: Path
     unit: str | None = None
+    shortened: bool = False
+    """The title was too long for a file name and the name was cut (:func:`file_stem`)."""
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,24 @@ class Outcome:
         return self.job.path
 
 
+MAX_NAME_BYTES = 255
+"""The longest file name Linux and macOS file systems take, in UTF-8 bytes (a CJK character is 3)."""
+_LONGEST_SUFFIX = ".docx"
+_CUT = "…"
+
+
 def file_stem(title: str) -> str:
-    """An official title as a file name: spaces dropped, characters no file system allows replaced."""
+    """An official title as a file name: spaces dropped, characters no file system allows
+    replaced, and cut (ending in 「…」) where the name with its suffix would pass
+    :data:`MAX_NAME_BYTES`."""
+    stem = _whole_stem(title)
+    budget = MAX_NAME_BYTES - len(_LONGEST_SUFFIX)
+    if len(stem.encode("utf-8")) <= budget:
+        return stem
+    return stem.encode("utf-8")[: budget - len(_CUT.encode("utf-8"))].decode("utf-8", "ignore") + _CUT
+
+
+def _whole_stem(title: str) -> str:
     return re.sub(r'[\\/:*?"<>|]', "_", re.sub(r"\s+", "", title))
 
 
@@ -162,16 +180,20 @@ def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out
 
     Subplans and the report are loaded here too, so bad input is reported before anything is built.
     """
+    def document(kind: str, title: str, unit: str | None = None) -> list[Job]:
+        stem = file_stem(title)
+        shortened = stem != _whole_stem(title)
+        return [Job(folder, kind, fmt, out_dir / f"{stem}.{fmt}", unit, shortened) for fmt in formats]
+
     jobs: list[Job] = []
     if "plan" in kinds:
-        jobs += [Job(folder, "plan", fmt, out_dir / f"{file_stem(plan.title)}.{fmt}") for fmt in formats]
+        jobs += document("plan", plan.title)
     if "subplans" in kinds:
         for unit in cached_subplans(folder):
-            stem = file_stem(subplan_title(plan, unit))
-            jobs += [Job(folder, "subplan", fmt, out_dir / f"{stem}.{fmt}", unit) for fmt in formats]
+            jobs += document("subplan", subplan_title(plan, unit), unit)
     if "report" in kinds and has_results(folder):
         cached_report(folder)
-        jobs += [Job(folder, "report", fmt, out_dir / f"{file_stem(report_title(plan))}.{fmt}") for fmt in formats]
+        jobs += document("report", report_title(plan))
     return jobs
 
 

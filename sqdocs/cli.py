@@ -15,6 +15,7 @@ from sqdocs.build import (
     DEFAULT_FORMATS,
     FORMATS,
     KINDS,
+    MAX_NAME_BYTES,
     BuildOptions,
     cached_plan,
     differing_outputs,
@@ -170,6 +171,9 @@ def _build(args: argparse.Namespace) -> int:
                 raise
             _print_diagnostics(exc)
             bad += 1
+    for job in {job.path.stem: job for job in jobs if job.shortened}.values():
+        print(f"注意：{display_name(job.folder)} 的文件標題作為檔名超過 {MAX_NAME_BYTES} 位元組的上限，"
+              f"檔名縮短為「{job.path.stem}」（文件內的標題不變）", file=sys.stderr)
     options = BuildOptions(templates=args.templates, font=args.font, document_date=source_date())
     if args.font is not None or any(job.fmt == "pdf" or job.kind == "report" for job in jobs):
         _check_font(options, pdf=any(job.fmt == "pdf" for job in jobs))

@@ -83,7 +83,10 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _write_and_rename(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The temporary name adds 14 bytes to the file's: cut, so a name near the file
+    # system's 255-byte limit can still be written.
+    head = path.name.encode("utf-8")[:100].decode("utf-8", "ignore")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{head}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

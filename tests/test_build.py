@@ -272,3 +272,22 @@ def test_a_subfolder_without_plan_yaml_is_named_and_fails_the_build(tmp_path, ca
 def test_a_data_folder_without_plan_yaml_is_not_taken_for_a_folder_of_bureaus(data_copy):
     (data_copy / "plan.yaml").unlink()
     assert build.skipped_folders([data_copy]) == []  # its subplans/ and results/ are not bureaus
+
+
+def test_a_title_too_long_for_a_file_name_is_cut_and_said(tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "keelung-107"
+    shutil.copytree(SAMPLE, folder)
+    long_title = "基隆市警察局 107 年度" + "為民服務品質暨" * 13 + "提升服務品質執行計畫"  # 113 characters, 339 bytes
+    plan = folder / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("title: 基隆市警察局 107 年度提升服務品質執行計畫", f"title: {long_title}", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(folder), "-o", str(out), "--only", "plan", "--format", "docx,pdf,odt"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 3 and all(len(n.encode()) <= 255 for n in names)
+    stem = names[0].rsplit(".", 1)[0]
+    assert stem.startswith("基隆市警察局107年度為民服務品質暨") and stem.endswith("…")
+    assert {n.rsplit(".", 1)[0] for n in names} == {stem}
+    assert f"檔名縮短為「{stem}」" in capsys.readouterr().err
+    assert file_stem("基隆市警察局 107 年度提升服務品質執行計畫") == "基隆市警察局107年度提升服務品質執行計畫"  # short ones whole
