@@ -39,7 +39,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def _csv(choices: tuple[str, ...]):
     def parse(text: str) -> list[str]:
-        values = [v.strip() for v in text.split(",") if v.strip()]
+        values = [v.strip().lower() for v in text.split(",") if v.strip()]  # PDF as well as pdf
         bad = [v for v in values if v not in choices]
         if bad or not values:
             raise argparse.ArgumentTypeError(f"「{text}」不是可用的值；可用：{','.join(choices)}")

@@ -178,3 +178,8 @@ def test_a_missing_font_named_by_the_environment_says_so(tmp_path, monkeypatch, 
     assert main(["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan"]) == 2
     assert capsys.readouterr().err.startswith("錯誤：環境變數 SQDOCS_FONT 所指的字型：/nope.ttf：找不到字型檔")
     assert not (tmp_path / "out").exists()
+
+
+def test_formats_and_documents_in_any_case(tmp_path):
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "PLAN", "--format", "DOCX,Odt"]) == 0
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".odt"]
