@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from sqdocs import __version__
 from sqdocs.build import (
@@ -37,6 +39,49 @@ from sqdocs.progress import progress
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+# argparse's own messages, in Chinese; the last passes on the Chinese of our own value checks.
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.+)", "缺少必要的參數：{0}"),
+    (r"unrecognized arguments: (.+)", "無法辨識的參數：{0}；可用的參數請看 -h"),
+    (r"argument (\S+): invalid int value: '(.*)'", "參數 {0} 須為整數，「{1}」不是整數"),
+    (r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)", "參數 {0} 沒有「{1}」這個選項；可用：{2}"),
+    (r"argument (\S+): expected one argument", "參數 {0} 後面須接一個值"),
+    (r"argument (\S+): expected at least one argument", "參數 {0} 後面至少須接一個值"),
+    (r"ambiguous option: (\S+) could match (.*)", "參數 {0} 不明確，可能是：{1}"),
+    (r"argument (\S+): (.*)", "參數 {0}：{1}"),
+)
+
+
+def _chinese(message: str) -> str:
+    """An argparse error message in Chinese (left as it is when it is not a known one)."""
+    for pattern, text in _ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message, re.DOTALL)
+        if match:
+            return text.format(*(group.replace("'", "").replace(", ", "、") for group in match.groups()))
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage line, help headings and error messages in Chinese."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置參數"
+        self._optionals.title = "選項"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="顯示此說明後結束")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}：錯誤：{_chinese(message)}\n")
+
+
 def _csv(choices: tuple[str, ...]):
     def parse(text: str) -> list[str]:
         values = [v.strip().lower() for v in text.split(",") if v.strip()]  # PDF as well as pdf
@@ -49,10 +94,10 @@ def _csv(choices: tuple[str, ...]):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sqdocs", description="由 YAML 資料產生提升服務品質執行計畫、細部執行計畫與績效報告（Word、PDF）。"
     )
-    parser.add_argument("--version", action="version", version=f"sqdocs {__version__}")
+    parser.add_argument("--version", action="version", version=f"sqdocs {__version__}", help="顯示版本後結束")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="檢查資料夾內的 YAML 是否正確")

@@ -180,6 +180,36 @@ def test_a_missing_font_named_by_the_environment_says_so(tmp_path, monkeypatch, 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "sqdocs：錯誤：缺少必要的參數：COMMAND"),
+        (["bogus"], "sqdocs：錯誤：參數 COMMAND 沒有「bogus」這個選項；可用：validate、build、"),
+        (["build"], "sqdocs build：錯誤：缺少必要的參數：DATA_DIR"),
+        (["build", "x", "-j", "abc"], "sqdocs build：錯誤：參數 -j/--jobs 須為整數，「abc」不是整數"),
+        (["build", "x", "-o"], "sqdocs build：錯誤：參數 -o/--output 後面須接一個值"),
+        (["build", "x", "--bogus"], "sqdocs：錯誤：無法辨識的參數：--bogus"),
+        (["build", "x", "--format", "doc"], "sqdocs build：錯誤：參數 --format：「doc」不是可用的值"),
+        (["subplan", "init", "x"], "sqdocs subplan init：錯誤：缺少必要的參數：--unit"),
+    ],
+)
+def test_command_line_mistakes_are_explained_in_chinese(capsys, argv, message):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：sqdocs") and message in err, err
+    assert "usage:" not in err and "error:" not in err
+
+
+def test_help_still_works(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["build", "-h"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：sqdocs build") and "-h, --help            顯示此說明後結束" in out and "--font FILE" in out
+
+
 def test_formats_and_documents_in_any_case(tmp_path):
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "PLAN", "--format", "DOCX,Odt"]) == 0
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".odt"]
