@@ -83,6 +83,20 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
 
 
+# Characters people type without seeing them, named so they can be found.
+_CHARACTER_NAMES = {0x0B: "Word 的 Shift+Enter 換行", 0x0C: "換頁字元", 0x00: "空字元", 0x7F: "刪除字元"}
+
+
+def _unreadable_character(name: str, text: str, exc: yaml.reader.ReaderError) -> Diagnostic:
+    """A character YAML refuses (U+000B, U+0000 …), at its line and column."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(text[position]) if position < len(text) else 0
+    what = f"U+{code:04X}" + (f"（{_CHARACTER_NAMES[code]}）" if code in _CHARACTER_NAMES else "")
+    return Diagnostic(name, line, col, "", f"此處有看不見的控制字元 {what}，YAML 無法讀取；請刪除此字元")
+
+
 def _syntax_message(problem: str) -> str:
     for needle, hint in _YAML_HINTS:
         if needle in problem:
@@ -136,7 +150,10 @@ def parse_yaml(raw: bytes, name: str) -> YamlDoc:
     text = _decode(raw, name)
     loader, root = _compose_fast(text)
     if loader is None:
-        loader = yaml.SafeLoader(text)
+        try:
+            loader = yaml.SafeLoader(text)  # checks every character before parsing anything
+        except yaml.reader.ReaderError as exc:
+            raise LoadError([_unreadable_character(name, text, exc)]) from None
     try:
         if root is None:
             root = loader.get_single_node()
