@@ -63,7 +63,7 @@ NOT_FOR_A_SCHEMA = {
     "bad-date", "feb29-not-leap", "deadline-outside-period", "period-reversed", "period-year-mismatch",
     "duplicate-point", "unknown-unit", "unknown-group-member", "duplicate-key", "utf16-encoding",
     "big5-encoding", "colon-in-text", "deep-nesting", "python-tag", "syntax-unclosed-quote", "tab-indent",
-    "two-documents", "missing-file", "control-char-raw",
+    "two-documents", "missing-file", "control-char-raw", "iso-date-nonexistent",
 }
 
 

@@ -213,7 +213,13 @@ class _Builder:
         self.doc.values.setdefault(loc, _mark(node))
         if isinstance(node, ScalarNode):
             self.doc.spans.setdefault(loc, (node.start_mark.index, node.end_mark.index))
-            return self.loader.construct_object(node, deep=True)
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except ValueError:
+                if node.tag != "tag:yaml.org,2002:timestamp":
+                    raise
+                # 2018-06-31 looks like a date but is none: the text as written lets the model say so
+                return node.value
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):

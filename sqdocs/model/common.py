@@ -48,9 +48,26 @@ OptionalText = Annotated[str, AfterValidator(_optional_text)]
 """Text that may be left empty (e.g. 備考)."""
 
 
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+_ROC_EXAMPLE = "107 年 6 月 30 日"
+
+
+def _iso_date(text: str) -> date | None:
+    """A date YAML would have read from ``2018-06-30``; ValueError when there is no such day."""
+    m = _ISO_DATE.match(text)
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        why = f"一年沒有 {month} 月" if not 1 <= month <= 12 else f"{year} 年 {month} 月沒有 {day} 日"
+        raise ValueError(f"「{text.strip()}」不是存在的日期（{why}）；日期請寫成民國日期，如 {_ROC_EXAMPLE}") from None
+
+
 def _to_date(value: Any) -> Any:
     if isinstance(value, str):
-        return parse_roc(value)
+        return _iso_date(value) or parse_roc(value)
     return value
 
 
@@ -80,7 +97,7 @@ def _to_deadline(value: Any) -> Any:
         if text in _CONTINUOUS_WORDS:
             return text
         try:
-            return parse_roc(text)
+            return _iso_date(text) or parse_roc(text)
         except ValueError as exc:
             if "不是存在的日期" in str(exc):  # written as a date, but no such day
                 raise
