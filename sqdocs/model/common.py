@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from pydantic import (
@@ -15,7 +15,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from sqdocs.text.roc import format_roc, parse_roc
+from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
 
 # Characters XML 1.0 forbids: a .docx holding one is refused by Word.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -65,9 +65,30 @@ def _iso_date(text: str) -> date | None:
         raise ValueError(f"「{text.strip()}」不是存在的日期（{why}）；日期請寫成民國日期，如 {_ROC_EXAMPLE}") from None
 
 
+def _checked_date(value: date) -> date:
+    """A date YAML read (``2018-06-30``), refused when it has a time or falls before ROC year 1."""
+    if isinstance(value, datetime):
+        if value.time() != time(0) or value.tzinfo is not None:
+            raise ValueError(f"「{value.isoformat(sep=' ')}」含有時間；日期欄只寫日期，如 {_ROC_EXAMPLE}")
+        value = value.date()
+    if value.year <= ROC_OFFSET:
+        if value.year <= 200:  # 0107-06-30: the ROC year written as if it were the Gregorian one
+            raise ValueError(
+                f"「{value.isoformat()}」是西元 {value.year} 年，早於民國元年；若是民國 {value.year} 年，"
+                f"請寫成 {value.year} 年 {value.month} 月 {value.day} 日"
+            )
+        raise ValueError(f"「{value.isoformat()}」早於民國元年（西元 1912 年）；日期請寫成民國日期，如 {_ROC_EXAMPLE}")
+    return value
+
+
 def _to_date(value: Any) -> Any:
     if isinstance(value, str):
         return _iso_date(value) or parse_roc(value)
+    if isinstance(value, date):
+        return _checked_date(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # pydantic would take a number for seconds since 1970
+        raise ValueError(f"應為民國日期（如 {_ROC_EXAMPLE}），實際是數字 {value}")
     return value
 
 
@@ -91,7 +112,7 @@ _CONTINUOUS_WORDS = (CONTINUOUS, "持續辦理")
 
 def _to_deadline(value: Any) -> Any:
     if isinstance(value, date):
-        return value
+        return _checked_date(value)
     if isinstance(value, str):
         text = value.strip()
         if text in _CONTINUOUS_WORDS:
