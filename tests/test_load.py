@@ -162,3 +162,31 @@ def test_libyaml_and_pure_python_read_the_same(monkeypatch):
     for doc, path in zip(fast, files, strict=True):
         slow = read_yaml(path)
         assert (doc.data, doc.values, doc.keys, doc.spans) == (slow.data, slow.values, slow.keys, slow.spans), path
+
+
+
+def test_a_plan_file_that_is_a_symlink_loop_is_named(data_copy):
+    from sqdocs.load import LoadError
+
+    (data_copy / "units.yaml").unlink()
+    (data_copy / "units.yaml").symlink_to("units.yaml")
+    with pytest.raises(LoadError) as info:
+        load_plan(data_copy)
+    [problem] = info.value.diagnostics
+    assert problem.file.endswith("units.yaml") and "形成迴圈的符號連結" in problem.message
+
+
+
+@pytest.mark.parametrize("folder", ["subplans", "results"])
+def test_symlinks_that_lead_nowhere_are_errors_in_subplans_and_results_alike(data_copy, plan, folder):
+    """A looping or dangling link is an error naming the link, wherever it is."""
+    from sqdocs.load import LoadError, load_subplans
+    from sqdocs.load.results import load_results
+
+    (data_copy / folder / "迴圈.yaml").symlink_to("迴圈.yaml")
+    (data_copy / folder / "斷線.yaml").symlink_to("不存在.yaml")
+    with pytest.raises(LoadError) as info:
+        (load_subplans if folder == "subplans" else load_results)(data_copy, plan)
+    found = {d.file.rsplit("/", 1)[-1]: d.message for d in info.value.diagnostics}
+    assert "形成迴圈的符號連結" in found["迴圈.yaml"]
+    assert "指向的「不存在.yaml」不存在" in found["斷線.yaml"]

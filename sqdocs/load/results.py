@@ -32,7 +32,12 @@ PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg")
 def has_results(folder: Path | str) -> bool:
     """Whether a data folder holds year-end results (indicators.yaml or results/)."""
     folder = Path(folder)
-    return (folder / INDICATORS_FILE).is_file() or (folder / RESULTS_DIR).is_dir()
+    return _exists(folder / INDICATORS_FILE) or (folder / RESULTS_DIR).is_dir()
+
+
+def _exists(path: Path) -> bool:
+    """A file, or a symbolic link in its place (whose reading says what is wrong with it)."""
+    return path.is_file() or path.is_symlink()
 
 
 def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagnostic]]:
@@ -45,7 +50,7 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
     problems: list[Diagnostic] = []
     indicators = IndicatorSet.model_construct(indicators=[], charts=[])
     path = folder / INDICATORS_FILE
-    if path.is_file():
+    if _exists(path):
         loaded, found = read_indicators(path, plan)
         problems += found
         if loaded is not None:
@@ -53,7 +58,7 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
     submissions: dict[str, tuple[Submission, YamlDoc]] = {}
     results_dir = folder / RESULTS_DIR
     files = sorted(results_dir.glob("*.yaml")) + sorted(results_dir.glob("*.yml")) if results_dir.is_dir() else []
-    if files and not path.is_file():
+    if files and not _exists(path):
         problems.append(Diagnostic(display_name(path), 1, 1, "", "找不到檔案；填報了成果就須有指標定義 indicators.yaml"))
     for file in files:
         try:

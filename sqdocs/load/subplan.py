@@ -26,11 +26,16 @@ def subplan_path(folder: Path | str, unit: str) -> Path:
 
 
 def subplan_files(folder: Path | str) -> list[Path]:
-    """Every subplan file of a data folder, sorted by name (backups ``*.bak*`` are not files of it)."""
+    """Every subplan file of a data folder, sorted by name (backups ``*.bak*`` are not files of it).
+
+    A broken symbolic link counts, so that reading it reports it as results/ does.
+    """
     directory = Path(folder) / SUBPLAN_DIR
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.glob("*.yaml") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p for p in directory.glob("*.yaml") if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+    )
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,11 +135,22 @@ def read_yaml(path: Path) -> YamlDoc:
     name = display_name(path)
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError([Diagnostic(name, 1, 1, "", "找不到檔案")]) from None
     except OSError as exc:
-        raise LoadError([Diagnostic(name, 1, 1, "", f"無法讀取檔案：{exc.strerror}")]) from None
+        raise LoadError([Diagnostic(name, 1, 1, "", _unreadable_file(path, exc))]) from None
     return parse_yaml(raw, name)
+
+
+def _unreadable_file(path: Path, exc: OSError) -> str:
+    """Why ``path`` could not be read, with what to do."""
+    if exc.errno == errno.ELOOP:
+        return "是形成迴圈的符號連結（捷徑），指不到任何檔案；請刪除此連結，或換成實際的檔案"
+    if isinstance(exc, FileNotFoundError):
+        if path.is_symlink():
+            return f"是符號連結（捷徑），但指向的「{os.readlink(path)}」不存在；請刪除此連結，或換成實際的檔案"
+        return "找不到檔案"
+    if isinstance(exc, IsADirectoryError):
+        return "是資料夾，不是檔案；請改名或移走"
+    return f"無法讀取檔案：{exc.strerror}"
 
 
 def parse_yaml(raw: bytes, name: str) -> YamlDoc:
