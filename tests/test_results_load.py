@@ -183,6 +183,15 @@ def test_history_as_fraction_warns(folder: Path, plan: Plan) -> None:
     assert len(warnings) == 1 and "indicators[1].history[105]" in str(warnings[0])
 
 
+def test_yes_is_not_a_number(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("denominator: 100", "denominator: yes"))
+    found = only(problems(folder, plan), "是非值")
+    assert "第一分局.yaml:9:50: results[0].indicators.on_time_rate.denominator: 應為數字，實際是是非值 true" in found
+    path = folder / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("supports: [1]", "supports: [yes]", 1), encoding="utf-8")
+    assert "indicators[0].supports[0]: 應為整數，實際是是非值 true" in only(problems(folder, plan), "supports")
+
+
 def test_ratio_entered_as_value(folder: Path, plan: Plan) -> None:
     write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{value: 95}"))
     assert "請填 numerator" in only(problems(folder, plan), "比率指標")

@@ -104,6 +104,28 @@ RocDate = Annotated[
 ]
 """A date written in the data as ``107 年 1 月 15 日``."""
 
+def _no_bool(value: Any, want: str = "數字") -> Any:
+    # pydantic takes true for 1, and YAML reads yes, no, on and off as true and false
+    if isinstance(value, bool):
+        raise ValueError(
+            f"應為{want}，實際是是非值 {str(value).lower()}（YAML 把 yes、no、on、off 讀成 true、false）"
+        )
+    return value
+
+
+WHOLE_NUMBER = BeforeValidator(lambda value: _no_bool(value, "整數"))
+"""Refuses true and false where a whole number belongs; bounds (``Field(ge=…)``) go before it
+in ``Annotated`` so that pydantic checks them natively and the JSON Schema shows them."""
+
+Int = Annotated[int, WHOLE_NUMBER]
+"""A whole number; true and false are not 1 and 0."""
+
+FIGURE = BeforeValidator(_no_bool)
+"""Refuses true and false where a figure belongs; bounds go before it, as for WHOLE_NUMBER."""
+
+Figure = Annotated[float, FIGURE]
+"""A figure a person types; true and false are not 1 and 0."""
+
 CONTINUOUS = "賡續辦理"
 """The deadline of work that goes on all year."""
 

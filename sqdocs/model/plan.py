@@ -9,7 +9,7 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from sqdocs.model.annexes import Annex1, Annex2, Dimension, Item, Point, Roster
-from sqdocs.model.common import Record, RocDate, Text
+from sqdocs.model.common import Int, Record, RocDate, Text
 from sqdocs.model.units import UnitRegistry
 from sqdocs.text.roc import format_roc
 
@@ -73,7 +73,7 @@ class PlanBody(Record):
     """Metadata and body sections 壹–柒 of the execution plan."""
 
     agency: Text = Field(description="機關名稱（如 基隆市警察局）")
-    year: int = Field(ge=1, le=999, description="民國年度（如 107）")
+    year: Int = Field(ge=1, le=999, description="民國年度（如 107）")
     title: Text = Field(description="計畫名稱")
     period: Period = Field(description="執行期程")
     issued: RocDate | None = Field(None, description="發布日期（文件日期；省略時用期程起日）")

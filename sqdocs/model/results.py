@@ -15,12 +15,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from sqdocs.model.annexes import CheckPoint
-from sqdocs.model.common import OptionalText, Record, RocDate, Text
+from sqdocs.model.common import (
+    FIGURE,
+    WHOLE_NUMBER,
+    Figure,
+    Int,
+    OptionalText,
+    Record,
+    RocDate,
+    Text,
+)
 from sqdocs.model.plan import Plan, PointRef
 
 IndicatorUnit = Literal["%", "件", "分", "日", "小時", "張", "人", "次", "項"]
@@ -30,6 +39,8 @@ EvidenceKind = Literal["文件", "照片", "網頁", "影音", "其他"]
 ChartKind = Literal["trend", "units"]
 
 INDICATOR_ID = r"^[a-z][a-z0-9_]*$"
+
+NonNegative = Annotated[float, Field(ge=0), FIGURE]
 
 
 # ---- indicators.yaml -------------------------------------------------------
@@ -57,10 +68,10 @@ class Indicator(Record):
     base: Text | None = Field(None, description="加權平均的權數說明（如 受測人數）")
     of: str | None = Field(None, pattern=INDICATOR_ID, description="成長率指標所依據的指標代號")
     higher_is_better: bool | None = Field(True, description="數值越高越好為 true，越低越好為 false，無好壞之分為 null")
-    decimals: int | None = Field(None, ge=0, le=3, description="顯示的小數位數（省略時依單位決定）")
+    decimals: Annotated[int, Field(ge=0, le=3), WHOLE_NUMBER] | None = Field(None, description="顯示的小數位數（省略時依單位決定）")
     checklist: ChecklistPath = Field(description="此指標佐證的附件 2 評核重點")
-    supports: list[int] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
-    history: dict[int, float] = Field(default_factory=dict, description="歷年全局數據（民國年: 數值；% 以 0–100 填寫）")
+    supports: list[Int] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
+    history: dict[Int, Figure] = Field(default_factory=dict, description="歷年全局數據（民國年: 數值；% 以 0–100 填寫）")
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> Indicator:
@@ -135,16 +146,16 @@ class Evidence(Record):
     checklist: ChecklistPath | None = Field(
         None, description="佐證的附件 2 評核重點（省略時為本評核重點在附件 2 的對應項目）"
     )
-    supports: list[int] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
+    supports: list[Int] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
 
 
 class Measure(Record):
     """A unit's figure for one indicator: counts for a ratio, or a value (with its base)."""
 
-    numerator: float | None = Field(None, ge=0, description="分子（比率指標）")
-    denominator: float | None = Field(None, ge=0, description="分母（比率指標）")
-    value: float | None = Field(None, ge=0, description="數值（數值指標；% 以 0–100 填寫）")
-    base: float | None = Field(None, ge=0, description="權數（加權平均指標，如 受測人數）")
+    numerator: NonNegative | None = Field(None, description="分子（比率指標）")
+    denominator: NonNegative | None = Field(None, description="分母（比率指標）")
+    value: NonNegative | None = Field(None, description="數值（數值指標；% 以 0–100 填寫）")
+    base: NonNegative | None = Field(None, description="權數（加權平均指標，如 受測人數）")
     note: OptionalText = Field("", description="說明（可省略）")
 
 
@@ -167,7 +178,7 @@ class Submission(Record):
     """One unit's year-end results: one file per unit."""
 
     unit: Text = Field(description="填報單位（單位簡稱或全銜）")
-    year: int = Field(ge=1, le=999, description="民國年度，須與計畫年度相同")
+    year: Int = Field(ge=1, le=999, description="民國年度，須與計畫年度相同")
     results: list[PointResult] = Field(min_length=1, description="各評核重點的執行成果")
 
 
