@@ -192,6 +192,41 @@ def test_yes_is_not_a_number(folder: Path, plan: Plan) -> None:
     assert "indicators[0].supports[0]: 應為整數，實際是是非值 true" in only(problems(folder, plan), "supports")
 
 
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [
+        (".inf", "「inf」不是有限的數字"),
+        (".nan", "「nan」不是有限的數字"),
+        ("1e300", "數值 1e+300 過大"),  # YAML 1.1 reads this as text, pydantic as a number
+        ("1.0e+300", "數值 1e+300 過大"),
+        ("1e-300", "數值 1e-300 過小"),
+    ],
+)
+def test_figures_that_are_not_real_counts(folder: Path, plan: Plan, figure: str, message: str) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("denominator: 100", f"denominator: {figure}"))
+    assert "第一分局.yaml:9:50: results[0].indicators.on_time_rate.denominator: " in only(problems(folder, plan), message)
+
+
+def test_history_figures_out_of_range(folder: Path, plan: Plan) -> None:
+    path = folder / "indicators.yaml"
+    text = path.read_text(encoding="utf-8").replace("{105: 98.2, 106: 98.8}", "{105: 1e308, 106: 1e-308}")
+    path.write_text(text, encoding="utf-8")
+    found = problems(folder, plan)
+    assert "indicators[1].history[105]: 數值 1e+308 過大" in only(found, "過大")
+    assert "indicators[1].history[106]: 數值 1e-308 過小" in only(found, "過小")
+
+
+def test_figures_at_the_bounds_still_compile(folder: Path, plan: Plan) -> None:
+    """The largest and smallest figures accepted go through the exact arithmetic and rounding."""
+    from conftest import compiled
+
+    path = folder / "indicators.yaml"
+    text = path.read_text(encoding="utf-8").replace("{105: 5230, 106: 6870}", "{105: 0.000001, 106: 1000000000000}")
+    path.write_text(text, encoding="utf-8")
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 0.000001, denominator: 1e12}"))
+    assert compiled(folder, plan).indicators
+
+
 def test_ratio_entered_as_value(folder: Path, plan: Plan) -> None:
     write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{value: 95}"))
     assert "請填 numerator" in only(problems(folder, plan), "比率指標")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time
 from typing import Annotated, Any
@@ -120,11 +121,35 @@ in ``Annotated`` so that pydantic checks them natively and the JSON Schema shows
 Int = Annotated[int, WHOLE_NUMBER]
 """A whole number; true and false are not 1 and 0."""
 
-FIGURE = BeforeValidator(_no_bool)
-"""Refuses true and false where a figure belongs; bounds go before it, as for WHOLE_NUMBER."""
+MAX_FIGURE = 1e12
+MIN_FIGURE = 1e-6
+
+
+def _to_figure(value: Any) -> Any:
+    number = _no_bool(value)
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value  # pydantic says it is not a number
+    if not isinstance(number, int | float):
+        return value
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ValueError(f"「{value}」不是有限的數字（.inf、.nan 是無限大、非數字）；請填實際的數字")
+    # The report computes exactly and rounds to 50 digits; figures beyond these are typos anyway.
+    if abs(number) > MAX_FIGURE:
+        raise ValueError(f"數值 {number:g} 過大（超過 1 兆）；請確認是否多打了位數")
+    if 0 < abs(number) < MIN_FIGURE:
+        raise ValueError(f"數值 {number:g} 過小（不到 0.000001），不像實際的數據；請確認數值")
+    return value
+
+
+FIGURE = BeforeValidator(_to_figure)
+"""Refuses true and false, .inf, .nan and absurd magnitudes where a figure belongs; bounds
+go before it, as for WHOLE_NUMBER."""
 
 Figure = Annotated[float, FIGURE]
-"""A figure a person types; true and false are not 1 and 0."""
+"""A figure a person types: finite, not a yes/no, within what a yearly statistic can be."""
 
 CONTINUOUS = "賡續辦理"
 """The deadline of work that goes on all year."""
