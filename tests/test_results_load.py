@@ -251,6 +251,12 @@ def test_wrong_year(folder: Path, plan: Plan) -> None:
     assert "第一分局.yaml:2:7: year:" in only(problems(folder, plan), "沿用了舊年度")
 
 
+def test_gregorian_year_asks_for_the_roc_year(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("year: 107", "year: 2018"))
+    found = only(problems(folder, plan), "year")
+    assert found.endswith("第一分局.yaml:2:7: year: 數值 2018 超出範圍，應小於或等於 999；year 是民國年度，西元 2018 年請寫 107")
+
+
 def test_unknown_unit_and_group(folder: Path, plan: Plan) -> None:
     write(folder, "第五分局.yaml", GOOD.replace("unit: 第一分局", "unit: 第五分局"))
     write(folder, "各分局.yaml", GOOD.replace("unit: 第一分局", "unit: 各分局"))

@@ -6,6 +6,7 @@ import difflib
 import re
 import types
 import typing
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -13,12 +14,18 @@ from pydantic import BaseModel, ValidationError
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.unfilled import is_unfilled
 from sqdocs.load.yamlfile import YamlDoc
+from sqdocs.model.results import INDICATOR_ID
+from sqdocs.text.roc import ROC_OFFSET
 
 M = TypeVar("M", bound=BaseModel)
 
 _TYPE_NAMES = {
     str: "文字", int: "整數", float: "數字", bool: "是/否（true/false）",
-    list: "清單", dict: "欄位對照", type(None): "空值",
+    list: "清單", dict: "欄位對照", type(None): "空值", date: "日期", datetime: "日期時間",
+}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "大於或等於"), "greater_than": ("gt", "大於"),
+    "less_than_equal": ("le", "小於或等於"), "less_than": ("lt", "小於"),
 }
 
 
@@ -82,7 +89,7 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
                 "bool_parsing", "list_type", "dict_type", "model_type", "model_attributes_type", "date_type"):
         want = {
             "string_type": "文字", "int_type": "整數", "int_parsing": "整數", "float_type": "數字",
-            "float_parsing": "數字", "bool_type": "true 或 false", "bool_parsing": "true 或 false",
+            "float_parsing": "數字", "bool_type": "是/否（true 或 false）", "bool_parsing": "是/否（true 或 false）",
             "list_type": "清單（每項以「- 」開頭）", "dict_type": "欄位對照（欄位: 值）",
             "model_type": "欄位對照（欄位: 值）", "model_attributes_type": "欄位對照（欄位: 值）",
             "date_type": "民國日期（如 107 年 1 月 15 日）",
@@ -94,11 +101,27 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return f"「{value}」不是可用的值；應為{'或'.join(f'「{c}」' for c in choices)}", False
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"數值 {value} 超出範圍（{error['msg']}）", False
+    if kind in _BOUNDS:
+        bound, words = _BOUNDS[kind]
+        hint = ""
+        if loc and loc[-1] == "year" and isinstance(value, int) and value > ROC_OFFSET:
+            hint = f"；year 是民國年度，西元 {value} 年請寫 {value - ROC_OFFSET}"
+        return f"數值 {value} 超出範圍，應{words} {ctx.get(bound)}{hint}", False
+    if kind == "int_from_float":
+        return f"應為整數，實際是有小數的數字 {value}", False
+    if kind == "finite_number":
+        return f"「{value}」不是有限的數字；請填實際的數字", False
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == INDICATOR_ID:
+            lower = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+            fix = f"，是不是「{lower}」？" if re.match(INDICATOR_ID, lower) else ""
+            return f"代號「{value}」只能用小寫英文字母、數字與底線，並以字母開頭（如 sop_rate）{fix}", False
+        return f"「{value}」的格式不正確", False
+    if kind == "invalid_key":
+        return f"欄位名稱應為文字，實際是{_describe(value)}「{value}」", False
     if kind == "value_error":
         return str(ctx.get("error", error["msg"])), False
-    return str(error["msg"]), False
+    return f"此值不正確（{error['msg']}）", False
 
 
 def _is_misspelt(error: dict[str, Any], errors: list[Any]) -> bool:
@@ -122,5 +145,8 @@ def validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
             if _is_misspelt(error, errors) or is_unfilled(error.get("input")):
                 continue
             message, at_key = _message(error, model)  # type: ignore[arg-type]
-            found.append(doc.diagnostic(tuple(error["loc"]), message, key=at_key))
+            loc = tuple(error["loc"])
+            if loc and loc[-1] == "[key]":  # a dict key of the wrong type (history: {yes: 3})
+                loc, at_key = loc[:-1], True
+            found.append(doc.diagnostic(loc, message, key=at_key))
         return None, found
