@@ -334,6 +334,26 @@ def test_results_without_indicators_file(folder: Path, plan: Plan) -> None:
     assert any("indicators.yaml:1:1:" in p and "找不到檔案" in p for p in problems(folder, plan))
 
 
+def test_a_broken_indicators_file_is_not_buried_under_unknown_indicators(folder: Path, plan: Plan) -> None:
+    path = folder / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: on_time_rate", "id: On_time_rate"), encoding="utf-8")
+    write(folder, "第一分局.yaml", GOOD)
+    found = problems(folder, plan)
+    assert not [p for p in found if "未知的指標" in p], found
+    assert "indicators[1].id: 代號「On_time_rate」只能用小寫英文字母" in only(found, "代號")
+    assert "警告：indicators.yaml 有錯誤，各單位成果的量化指標數據尚未檢查" in only(found, "尚未檢查")
+    assert len(found) == 2
+
+
+def test_a_misnamed_indicators_file_is_named(folder: Path, plan: Plan) -> None:
+    (folder / "indicators.yaml").rename(folder / "indicator.yaml")
+    write(folder, "第一分局.yaml", GOOD)
+    found = problems(folder, plan)
+    assert not [p for p in found if "未知的指標" in p], found
+    assert "「indicator.yaml」是不是 indicators.yaml 拼錯了" in only(found, "找不到檔案")
+    assert "警告：indicators.yaml 不存在，各單位成果的量化指標數據尚未檢查" in only(found, "尚未檢查")
+
+
 def test_plan_is_still_loadable(folder: Path) -> None:
     assert load_plan(folder).year == 107
 

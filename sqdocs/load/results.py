@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from sqdocs.load.checks import unique_names
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
+from sqdocs.load.plan import PLAN_FILES
 from sqdocs.load.validate import suggest, validate
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
 from sqdocs.model import Plan, PointRef
@@ -49,17 +51,23 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
     folder = Path(folder)
     problems: list[Diagnostic] = []
     indicators = IndicatorSet.model_construct(indicators=[], charts=[])
+    known = False  # whether the units' figures can be judged against the indicator definitions
     path = folder / INDICATORS_FILE
     if _exists(path):
         loaded, found = read_indicators(path, plan)
         problems += found
         if loaded is not None:
-            indicators = loaded
+            indicators, known = loaded, True
     submissions: dict[str, tuple[Submission, YamlDoc]] = {}
     results_dir = folder / RESULTS_DIR
     files = sorted(results_dir.glob("*.yaml")) + sorted(results_dir.glob("*.yml")) if results_dir.is_dir() else []
     if files and not _exists(path):
-        problems.append(Diagnostic(display_name(path), 1, 1, "", "找不到檔案；填報了成果就須有指標定義 indicators.yaml"))
+        problems.append(
+            Diagnostic(
+                display_name(path), 1, 1, "", f"找不到檔案；填報了成果就須有指標定義 indicators.yaml{_misnamed(folder)}"
+            )
+        )
+    figures = False
     for file in files:
         try:
             doc = read_yaml(file)
@@ -70,7 +78,18 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
         problems += found
         if submission is None:
             continue
-        problems += check_submission(doc, file, submission, plan, indicators, submissions)
+        figures = figures or any(r.indicators for r in submission.results)
+        problems += check_submission(doc, file, submission, plan, indicators, submissions, indicators_known=known)
+    if figures and not known:
+        # Every figure would be an 「未知的指標」 and bury the one mistake in indicators.yaml.
+        problems.append(
+            Diagnostic(
+                display_name(path), 1, 1, "",
+                f"indicators.yaml {'有錯誤' if _exists(path) else '不存在'}，各單位成果的量化指標數據尚未檢查；"
+                "修正後請再執行一次",
+                "warning",
+            )
+        )
     if any(p.severity == "error" for p in problems):
         raise LoadError(problems)
     order = [u.name for u in plan.units.units]
@@ -79,6 +98,13 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
 
 
 # ---- indicators.yaml -------------------------------------------------------
+
+
+def _misnamed(folder: Path) -> str:
+    """「，是不是 indicator.yaml？」 when a file in ``folder`` looks like a misspelt indicators.yaml."""
+    names = [p.name for p in folder.glob("*.y*ml") if p.name not in PLAN_FILES]
+    match = difflib.get_close_matches(INDICATORS_FILE, names, n=1, cutoff=0.7)
+    return f"；「{match[0]}」是不是 indicators.yaml 拼錯了？請改名為 indicators.yaml" if match else ""
 
 
 def read_indicators(path: Path, plan: Plan) -> tuple[IndicatorSet | None, list[Diagnostic]]:
@@ -225,9 +251,12 @@ def check_submission(
     plan: Plan,
     indicators: IndicatorSet,
     seen: dict[str, tuple[Submission, YamlDoc]],
+    *,
+    indicators_known: bool = True,
 ) -> Iterator[Diagnostic]:
     """What is wrong with one unit's results ``doc``, read as ``file`` (its name and the folder of
-    its evidence files count); ``seen`` collects the units already read, to catch a second file."""
+    its evidence files count); ``seen`` collects the units already read, to catch a second file.
+    Without ``indicators_known`` (indicators.yaml missing or broken) the figures are not judged."""
     unit = plan.units.unit(sub.unit)
     if unit is None:
         known = [u.name for u in plan.units.units] + [u.full_name for u in plan.units.units if u.full_name]
@@ -304,7 +333,8 @@ def check_submission(
                     )
         for indicator_id, measure in result.indicators.items():
             iloc = (*loc, "indicators", indicator_id)
-            yield from _check_measure(doc, iloc, indicator_id, measure, indicators, ref, default, plan, unit.name)
+            if indicators_known:
+                yield from _check_measure(doc, iloc, indicator_id, measure, indicators, ref, default, plan, unit.name)
             if indicator_id in reported:
                 line = doc.where(reported[indicator_id], key=True)[0]
                 yield doc.diagnostic(
