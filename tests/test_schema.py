@@ -64,6 +64,8 @@ NOT_FOR_A_SCHEMA = {
     "duplicate-point", "unknown-unit", "unknown-group-member", "duplicate-key", "utf16-encoding",
     "big5-encoding", "colon-in-text", "deep-nesting", "python-tag", "syntax-unclosed-quote", "tab-indent",
     "two-documents", "missing-file", "control-char-raw", "iso-date-nonexistent",
+    "syntax-fullwidth-colon", "syntax-colon-without-space", "syntax-text-starts-with-star",
+    "syntax-text-starts-with-percent", "syntax-unclosed-bracket", "syntax-fullwidth-comma-in-brackets",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,68 @@ def _unreadable_character(name: str, text: str, exc: yaml.reader.ReaderError) ->
     return Diagnostic(name, line, col, "", f"此處有看不見的控制字元 {what}，YAML 無法讀取；請刪除此字元")
 
 
+_QUOTE_IT = "請用雙引號把整段文字括起來（如 \"{c}…\"）"
+# A text that starts with one of these is read as YAML syntax, not as text.
+_INDICATORS = {
+    "while scanning an alias": "*", "while scanning an anchor": "&", "while parsing a tag": "!",
+    "while scanning a block scalar": "|",
+}
+_CANNOT_START = re.compile(r"found character '(.)' that cannot start any token")
+# A key or list item indented with U+3000 (a paragraph of text may well start with it).
+_WIDE_INDENT = re.compile(r"^[ \u3000]*\u3000[ \u3000]*(- |[^\s:#]+:(\s|$))")
+_WIDE_INDENT_HINT = "此行以全形空白「　」縮排；YAML 只能用半形空白縮排，請把全形空白換成半形空白"
+_FLOW = {"while parsing a flow mapping": ("{", "}"), "while parsing a flow sequence": ("[", "]")}
+
+
+def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    """The YAML syntax error ``exc`` in ``text``, placed where its cause is, with a hint in Chinese."""
+    lines = text.split("\n")
+    problem_mark, context_mark = exc.problem_mark, exc.context_mark
+    line, col = (problem_mark.line + 1, problem_mark.column + 1) if problem_mark else (1, 1)
+    context, problem = exc.context or "", exc.problem or ""
+
+    def at(row: int, column: int, message: str) -> Diagnostic:
+        return Diagnostic(name, row, column, "", f"YAML 語法錯誤：{message}")
+
+    # A full-width space before a key is not indentation to YAML: everything after it goes wrong.
+    for row, content in enumerate(lines[:line], 1):
+        if _WIDE_INDENT.match(content):
+            return at(row, content.index("\u3000") + 1, _WIDE_INDENT_HINT)
+    found = _CANNOT_START.search(problem)
+    if found and found.group(1) != "\t":
+        c = found.group(1)
+        return at(line, col, f"「{c}」不能放在文字開頭；{_QUOTE_IT.format(c=c)}")
+    if context in _INDICATORS and context_mark is not None:
+        c = lines[context_mark.line][context_mark.column:context_mark.column + 1] or _INDICATORS[context]
+        where = (context_mark.line + 1, context_mark.column + 1)
+        return at(*where, f"文字開頭的「{c}」在 YAML 有特殊意義；{_QUOTE_IT.format(c=c)}")
+    if context in _FLOW and context_mark is not None:
+        opening, closing = _FLOW[context]
+        start = (context_mark.line + 1, context_mark.column + 1)
+        span = lines[context_mark.line][context_mark.column:] if problem_mark is None or (
+            problem_mark.line != context_mark.line) else lines[context_mark.line][context_mark.column:problem_mark.column]
+        if "，" in span:
+            return at(start[0], context_mark.column + span.index("，") + 1,
+                      f"「{opening} {closing}」中的各項請用半形逗號「,」分隔，不要用全形逗號「，」")
+        if problem_mark is not None and problem_mark.line != context_mark.line:
+            # the mark is wherever YAML gave up, often lines later: the bracket is the cause
+            return at(*start, f"「{opening}」沒有對應的「{closing}」；若這是以「{opening}」開頭的文字，{_QUOTE_IT.format(c=opening)}")
+        return at(line, col, f"「{opening} {closing}」中的各項以半形逗號「,」分隔；項目的文字含「,」或「:」時請加雙引號")
+    if "could not find expected ':'" in problem and context_mark is not None:
+        row = context_mark.line
+        content = lines[row]
+        if "：" in content:
+            return at(row + 1, content.index("：") + 1, "用了全形冒號「：」；欄位與值之間請用半形冒號加空白「: 」")
+        glued = re.match(r"\s*(?:- )?[^\s:#\"']+:(?=\S)", content)
+        if glued:
+            return at(row + 1, glued.end(), "冒號後面少了空白；欄位與值之間請寫成「欄位: 值」（冒號後加一個空白）")
+        return at(row + 1, context_mark.column + 1, _YAML_HINTS[2][1])
+    # An unclosed quote is reported at the end of the file; the opening quote is where to look.
+    if "quoted scalar" in context and context_mark is not None or problem_mark is None and context_mark is not None:
+        line, col = context_mark.line + 1, context_mark.column + 1
+    return Diagnostic(name, line, col, "", _syntax_message(f"{context} {problem}".strip() or str(exc)))
+
+
 def _syntax_message(problem: str) -> str:
     for needle, hint in _YAML_HINTS:
         if needle in problem:
@@ -171,12 +234,7 @@ def parse_yaml(raw: bytes, name: str) -> YamlDoc:
         if root is None:
             root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        # An unclosed quote is reported at the end of the file; the opening quote is where to look.
-        quoted = "quoted scalar" in (exc.context or "")
-        mark = (exc.context_mark if quoted else None) or exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = f"{exc.context or ''} {exc.problem or ''}".strip() or str(exc)
-        raise LoadError([Diagnostic(name, line, col, "", _syntax_message(problem))]) from None
+        raise LoadError([_syntax_diagnostic(name, text, exc)]) from None
     except yaml.YAMLError as exc:
         raise LoadError([Diagnostic(name, 1, 1, "", _syntax_message(str(exc)))]) from None
     except RecursionError:
@@ -245,6 +303,8 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
                     raise _Refused(key_node, "欄位名稱必須是一般文字")
                 key = self.loader.construct_object(key_node)
+                if isinstance(key, str) and key.startswith("\u3000"):  # parsed, but as a key of the wrong level
+                    raise _Refused(key_node, f"YAML 語法錯誤：{_WIDE_INDENT_HINT}")
                 child = (*loc, key)
                 if key in result:
                     line, col = _mark(key_node)
