@@ -227,6 +227,19 @@ def test_figures_at_the_bounds_still_compile(folder: Path, plan: Plan) -> None:
     assert compiled(folder, plan).indicators
 
 
+def test_thousands_separators_are_named(folder: Path, plan: Plan) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 8,547, denominator: 12,345,678}"))
+    found = problems(folder, plan)
+    assert len(found) == 2, found
+    assert found[0].endswith(
+        "第一分局.yaml:9:33: results[0].indicators.on_time_rate.numerator: "
+        "數字請勿加千分位逗號：「8,547」請寫成 8547（逗號在 { } 中是分隔符號）"
+    )
+    assert "denominator: 數字請勿加千分位逗號：「12,345,678」請寫成 12345678" in found[1]
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 95, denominator: '1,000'}"))
+    assert "數字請勿加千分位逗號，請寫成 1000" in only(problems(folder, plan), "denominator")
+
+
 def test_ratio_entered_as_value(folder: Path, plan: Plan) -> None:
     write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{value: 95}"))
     assert "請填 numerator" in only(problems(folder, plan), "比率指標")

@@ -95,6 +95,8 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
             "date_type": "民國日期（如 107 年 1 月 15 日）",
         }[kind]
         hint = "；若文字以數字開頭或含特殊符號，請加雙引號" if kind == "string_type" and value is not None else ""
+        if kind in ("int_parsing", "float_parsing") and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", str(value)):
+            hint = f"；數字請勿加千分位逗號，請寫成 {str(value).replace(',', '')}"
         return f"應為{want}，實際是{_describe(value)}{hint}", False
     if kind == "too_short":
         return "不可為空清單，至少要有一項", False

@@ -252,9 +252,20 @@ def parse_yaml(raw: bytes, name: str) -> YamlDoc:
         raise LoadError([Diagnostic(name, line, col, "", exc.message)]) from None
     except RecursionError:
         raise LoadError([Diagnostic(name, 1, 1, "", "巢狀層次太深，無法讀取")]) from None
-    if builder.duplicates:
-        raise LoadError(builder.duplicates)
+    if builder.problems:
+        raise LoadError(builder.problems)
     return doc
+
+
+def _thousands(previous: Node | None, key: Node, value: Node) -> bool:
+    """``{numerator: 8,547}``: YAML reads 8 and then a key 547 without a value."""
+    plain = [isinstance(n, ScalarNode) and not n.style for n in (previous, key, value)]  # libyaml: "", PyYAML: None
+    return (
+        all(plain)
+        and re.fullmatch(r"\d{1,3}", str(previous.value)) is not None  # type: ignore[union-attr]
+        and re.fullmatch(r"\d{3}(\.\d+)?", str(key.value)) is not None
+        and value.value == ""
+    )
 
 
 class _Builder:
@@ -266,7 +277,17 @@ class _Builder:
         self.seen: set[int] = set()
         self.repeated = 0
         self.active: set[int] = set()
-        self.duplicates: list[Diagnostic] = []
+        self.problems: list[Diagnostic] = []
+
+    def _thousands_problem(self, number: Node | None, loc: Loc, groups: list[str]) -> None:
+        if number is None or not groups:
+            return
+        line, col = _mark(number)
+        written = ",".join([str(number.value), *groups])
+        self.problems.append(Diagnostic(
+            self.doc.file, line, col, format_path(loc),
+            f"數字請勿加千分位逗號：「{written}」請寫成 {written.replace(',', '')}（逗號在 {{ }} 中是分隔符號）",
+        ))
 
     def build(self, node: Node, loc: Loc) -> Any:
         if node.tag not in _ALLOWED_TAGS:
@@ -297,7 +318,16 @@ class _Builder:
                 return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
             assert isinstance(node, MappingNode)
             result: dict[Any, Any] = {}
+            previous: Node | None = None
+            previous_loc: Loc = loc
+            groups: list[str] = []  # the thousands of a number written 12,345,678 in { }
             for key_node, value_node in node.value:
+                if node.flow_style and _thousands(previous, key_node, value_node):
+                    groups.append(key_node.value)
+                    continue
+                self._thousands_problem(previous, previous_loc, groups)
+                groups = []
+                previous = value_node
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise _Refused(key_node, "不支援「<<」合併語法；請直接寫出欄位")
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
@@ -309,12 +339,14 @@ class _Builder:
                 if key in result:
                     line, col = _mark(key_node)
                     first = self.doc.keys.get(child, (0, 0))[0]
-                    self.duplicates.append(
+                    self.problems.append(
                         Diagnostic(self.doc.file, line, col, "", f"欄位「{key}」重複（第 {first} 行已出現）；請刪除其中一個")
                     )
                     continue
                 self.doc.keys[child] = _mark(key_node)
                 result[key] = self.build(value_node, child)
+                previous_loc = child
+            self._thousands_problem(previous, previous_loc, groups)
             return result
         finally:
             self.active.discard(id(node))
