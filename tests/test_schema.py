@@ -66,6 +66,7 @@ NOT_FOR_A_SCHEMA = {
     "two-documents", "missing-file", "control-char-raw", "iso-date-nonexistent",
     "syntax-fullwidth-colon", "syntax-colon-without-space", "syntax-text-starts-with-star",
     "syntax-text-starts-with-percent", "syntax-unclosed-bracket", "syntax-fullwidth-comma-in-brackets",
+    "unit-name-invisible-char", "unit-names-fullwidth-comma", "unit-listed-twice",
 }
 
 

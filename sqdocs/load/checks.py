@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -46,19 +48,42 @@ def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
         for mi, member in enumerate(group.members):
             if not units.expand(member):
                 yield doc.diagnostic(
-                    ("groups", gi, "members", mi), f"未知的單位「{member}」{suggest(member, known)}"
+                    ("groups", gi, "members", mi), f"未知的單位「{member}」{name_hint(member, known)}"
                 )
+
+
+# Characters a name can hold without anyone seeing them: zero-width and direction marks,
+# the soft hyphen, and spaces other than the plain one.
+_INVISIBLE = re.compile("[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]")
+_LIST_SEPARATORS = re.compile("[，、,；;]")
+
+
+def name_hint(name: str, known: list[str]) -> str:
+    """Why ``name`` is not one of ``known``, when it can be told: an invisible character, several
+    names run together with full-width commas, or a close spelling; else empty."""
+    hidden = _INVISIBLE.search(name)
+    if hidden:
+        clean = _INVISIBLE.sub("", name)
+        then = f"，刪除後即為「{clean}」" if clean in known else ""
+        what = "特殊空白" if unicodedata.category(hidden.group()) == "Zs" else "看不見的字元"
+        return f"；名稱中有{what} U+{ord(hidden.group()):04X}，請刪除此字元{then}"
+    parts = [p.strip() for p in _LIST_SEPARATORS.split(name)]
+    if len(parts) > 1 and all(p in known for p in parts if p):
+        return "；多個單位請以半形逗號「,」分隔（如 [刑警大隊, 交通隊]），不要用全形的「，」或「、」"
+    return suggest(name, known)
 
 
 def check_unit_refs(
     doc: YamlDoc, refs: Iterable[tuple[Loc, str]], units: UnitRegistry, what: str
 ) -> Iterator[Diagnostic]:
-    """Every name must be a unit or group of the registry."""
+    """Every name must be a unit or group of the registry, and be named once."""
     known = units.known_names()
+    refs = list(refs)
     for loc, name in refs:
         if not units.expand(name):
-            hint = suggest(name, known) or "；單位須先登錄於 units.yaml"
+            hint = name_hint(name, known) or "；單位須先登錄於 units.yaml"
             yield doc.diagnostic(loc, f"未知的{what}「{name}」{hint}")
+    yield from unique_names(doc, refs, what)
 
 
 def check_date_in_period(doc: YamlDoc, loc: Loc, day: date, body: PlanBody, what: str) -> Iterator[Diagnostic]:
