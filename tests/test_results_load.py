@@ -319,6 +319,42 @@ def test_photo_that_a_report_cannot_hold_warns(folder: Path, plan: Plan) -> None
     assert [w.line for w in warnings] == [13] and "不是 PNG 或 JPEG" in warnings[0].message
 
 
+def _image(path: Path, size: tuple[int, int], fmt: str) -> None:
+    from PIL import Image
+
+    Image.new("1", size).save(path, format=fmt)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b""), "無法開啟（檔案損毀、不完整或不是圖片）"),
+        (lambda p: p.write_text("不是圖片", encoding="utf-8"), "無法開啟（檔案損毀、不完整或不是圖片）"),
+        (lambda p: (_image(p, (400, 300), "PNG"), p.write_bytes(p.read_bytes()[:-40])), "無法開啟（檔案損毀、不完整或不是圖片）"),
+        (lambda p: _image(p, (20000, 10000), "PNG"), "太大"),  # Pillow refuses it outright
+        (lambda p: _image(p, (12000, 8000), "PNG"), "太大（12000×8000 像素）"),  # Pillow warns
+    ],
+)
+def test_photo_that_does_not_open_as_a_sane_image_is_an_error(folder: Path, plan: Plan, make, message: str) -> None:
+    (folder / "results" / "evidence").mkdir()
+    make(folder / "results" / "evidence" / "櫃檯.png")
+    evidence = "    evidence:\n      - {title: 服務櫃檯照片, kind: 照片, file: evidence/櫃檯.png}\n"
+    write(folder, "第一分局.yaml", GOOD.replace("    indicators:\n", evidence + "    indicators:\n"))
+    with pytest.raises(LoadError) as info:
+        load_results(folder, plan)
+    [problem] = [str(d) for d in info.value.diagnostics]
+    assert "第一分局.yaml:9:41: results[0].evidence[0].file: 照片「evidence/櫃檯.png」" + message in problem
+
+
+def test_photo_in_another_format_warns(folder: Path, plan: Plan) -> None:
+    (folder / "results" / "evidence").mkdir()
+    _image(folder / "results" / "evidence" / "櫃檯.png", (40, 30), "GIF")
+    evidence = "    evidence:\n      - {title: 服務櫃檯照片, kind: 照片, file: evidence/櫃檯.png}\n"
+    write(folder, "第一分局.yaml", GOOD.replace("    indicators:\n", evidence + "    indicators:\n"))
+    _, warnings = load_results(folder, plan)
+    assert "警告：照片「evidence/櫃檯.png」的內容不是 PNG 或 JPEG 圖檔（GIF）" in only([str(w) for w in warnings], "照片")
+
+
 def test_overall_dimension_is_refused(folder: Path, plan: Plan) -> None:
     text = GOOD.replace("dimension: 基礎服務", "dimension: 開放創新")
     write(folder, "第一分局.yaml", text)

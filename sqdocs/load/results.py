@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+
+from PIL import Image
 
 from sqdocs.load.checks import unique_names
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
@@ -323,14 +326,20 @@ def check_submission(
                 )
             if evidence.file is not None:
                 yield from _check_file(doc, (*eloc, "file"), evidence.file, file.parent)
-                if evidence.kind == "照片" and not evidence.file.startswith(("http://", "https://")) and (
-                    PurePosixPath(evidence.file).suffix.lower() not in PHOTO_SUFFIXES
-                ):
-                    yield doc.diagnostic(
-                        (*eloc, "file"),
-                        f"照片「{evidence.file}」不是 PNG 或 JPEG，報告無法放入；請轉存為 .jpg 或 .png",
-                        severity="warning",
-                    )
+                if evidence.kind == "照片" and not evidence.file.startswith(("http://", "https://")):
+                    if PurePosixPath(evidence.file).suffix.lower() not in PHOTO_SUFFIXES:
+                        yield doc.diagnostic(
+                            (*eloc, "file"),
+                            f"照片「{evidence.file}」不是 PNG 或 JPEG，報告無法放入；請轉存為 .jpg 或 .png",
+                            severity="warning",
+                        )
+                    else:
+                        inside = _relative(evidence.file)
+                        photo = file.parent / inside if inside is not None else None
+                        problem = _photo_problem(photo) if photo is not None and photo.is_file() else None
+                        if problem:
+                            message, severity = problem
+                            yield doc.diagnostic((*eloc, "file"), f"照片「{evidence.file}」{message}", severity=severity)
         for indicator_id, measure in result.indicators.items():
             iloc = (*loc, "indicators", indicator_id)
             if indicators_known:
@@ -377,14 +386,43 @@ def _resolve_point(
     ]
 
 
+def _relative(file: str) -> PurePosixPath | None:
+    """An evidence ``file`` as a path inside the results folder; None when it would leave it."""
+    pure = PurePosixPath(file.replace("\\", "/"))
+    return None if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0] else pure
+
+
 def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Diagnostic]:
     if file.startswith(("http://", "https://")):
         return
-    pure = PurePosixPath(file.replace("\\", "/"))
-    if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
+    pure = _relative(file)
+    if pure is None:
         yield doc.diagnostic(loc, f"檔案路徑「{file}」須為 results 資料夾內的相對路徑（如 evidence/照片.jpg）")
     elif not (folder / pure).is_file():
         yield doc.diagnostic(loc, f"找不到檔案「{file}」（相對於 {display_name(folder)}）", severity="warning")
+
+
+def _photo_problem(path: Path) -> tuple[str, str] | None:
+    """Why the writers could not put the photo at ``path`` in the report, and how bad it is; or None.
+
+    They open it with Pillow, which refuses an image of more than twice MAX_IMAGE_PIXELS
+    outright (a decompression bomb: the build would fail) and leaves out one that does not
+    decode. Another format is left out too, a warning as for a file not named .png or .jpg.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is judged below
+            with Image.open(path) as img:
+                if img.format not in ("PNG", "JPEG"):
+                    return f"的內容不是 PNG 或 JPEG 圖檔（{img.format}），報告無法放入；請轉存為 .jpg 或 .png", "warning"
+                if img.width * img.height > Image.MAX_IMAGE_PIXELS:
+                    return f"太大（{img.width}×{img.height} 像素），報告無法放入；請縮小到長邊 4000 像素左右再存檔", "error"
+                img.load()  # a truncated file fails only when decoded
+    except Image.DecompressionBombError:
+        return "太大，報告無法放入；請縮小到長邊 4000 像素左右再存檔", "error"
+    except (OSError, SyntaxError, ValueError):
+        return "無法開啟（檔案損毀、不完整或不是圖片），報告無法放入；請重新匯出或另存照片", "error"
+    return None
 
 
 def _check_measure(
