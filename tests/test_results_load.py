@@ -325,12 +325,20 @@ def _image(path: Path, size: tuple[int, int], fmt: str) -> None:
     Image.new("1", size).save(path, format=fmt)
 
 
+def _noise_jpeg(path: Path) -> None:
+    """A photo-like JPEG (noise does not compress away), checked at a reduced decode size."""
+    from PIL import Image
+
+    Image.effect_noise((800, 600), 60).convert("RGB").save(path, format="JPEG")
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (lambda p: p.write_bytes(b""), "無法開啟（檔案損毀、不完整或不是圖片）"),
         (lambda p: p.write_text("不是圖片", encoding="utf-8"), "無法開啟（檔案損毀、不完整或不是圖片）"),
         (lambda p: (_image(p, (400, 300), "PNG"), p.write_bytes(p.read_bytes()[:-40])), "無法開啟（檔案損毀、不完整或不是圖片）"),
+        (lambda p: (_noise_jpeg(p), p.write_bytes(p.read_bytes()[:-2000])), "無法開啟（檔案損毀、不完整或不是圖片）"),
         (lambda p: _image(p, (20000, 10000), "PNG"), "太大"),  # Pillow refuses it outright
         (lambda p: _image(p, (12000, 8000), "PNG"), "太大（12000×8000 像素）"),  # Pillow warns
     ],
