@@ -173,6 +173,10 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"✓ 細部執行計畫：{len(subplans)} 個單位（{'、'.join(subplans)}）；是否涵蓋所有指派的評核重點請用 sqdocs check")
     if has_results(args.data):
         _validate_results(args.data, plan)
+    from sqdocs.load.comments import comment_warnings
+
+    for warning in comment_warnings(Path(args.data)):
+        print(str(warning), file=sys.stderr)
     return EXIT_OK
 
 

@@ -190,3 +190,44 @@ def test_symlinks_that_lead_nowhere_are_errors_in_subplans_and_results_alike(dat
     found = {d.file.rsplit("/", 1)[-1]: d.message for d in info.value.diagnostics}
     assert "形成迴圈的符號連結" in found["迴圈.yaml"]
     assert "指向的「不存在.yaml」不存在" in found["斷線.yaml"]
+
+
+# ---- text a comment cut short ---------------------------------------------------------
+
+
+def test_text_cut_short_by_a_comment_is_warned_about(data_copy, capsys):
+    from sqdocs.cli import main
+
+    annex1 = data_copy / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    assert "定期辦理公文講習，" in text
+    annex1.write_text(text.replace("定期辦理公文講習，", "定期辦理公文講習 #每季一次，", 1), encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0  # legal YAML: a warning, not an error
+    err = capsys.readouterr().err
+    assert re.search(r"annex1\.yaml:\d+:\d+: dimensions\[0\]\.items\[\d+\]\.points\[\d+\]\.practices\[\d+\]: 警告："
+                     r"「定期辦理公文講習」之後的「#每季一次，", err), err
+
+
+def test_only_unquoted_text_followed_by_a_comment_is_cut_short():
+    from sqdocs.load.comments import cut_texts
+    from sqdocs.load.yamlfile import parse_yaml
+
+    doc = parse_yaml(
+        "a: 甲 #乙\n"  # cut
+        "b: \"甲 #乙\"\n"  # quoted: all text
+        "c: 甲   # 說明\n"  # a comment set apart, as the data format guide writes them: meant
+        "d: true  # 範例\n"  # not text
+        "e: 甲#乙\n"  # no space before #: text
+        "f: []  # ←\n".encode(),
+        "x.yaml",
+    )
+    assert [d.path for d in cut_texts(doc)] == ["a"]
+
+def test_the_sample_and_a_fresh_skeleton_have_no_text_cut_short(data_copy, capsys):
+    from sqdocs.cli import main
+    from sqdocs.load.comments import comment_warnings
+
+    assert comment_warnings(SAMPLE) == []
+    (data_copy / "subplans" / "第一分局.yaml").unlink()
+    assert main(["subplan", "init", str(data_copy), "--unit", "第一分局"]) == 0
+    assert comment_warnings(data_copy) == []

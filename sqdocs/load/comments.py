@@ -1,0 +1,69 @@
+"""Text a YAML comment cut short: ``定期辦理公文講習 #每季一次`` reads as 「定期辦理公文講習」.
+
+A ``#`` after a space starts a comment in YAML, so the rest of an unquoted text is silently
+left out. That is legal YAML and often meant, so only a ``#`` that reads as part of the text
+is warned about, by ``sqdocs validate``, in every data file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqdocs.load.diagnostics import Diagnostic, LoadError
+from sqdocs.load.plan import PLAN_FILES
+from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR
+from sqdocs.load.subplan import subplan_files
+from sqdocs.load.yamlfile import YamlDoc, read_yaml
+
+# One space, then # and text at once: 「講習 #每季一次」. A comment meant as one is set apart
+# (「基隆市警察局   # 機關」, as docs/data-format.md writes them) and is left alone.
+_COMMENT = re.compile(r"[ \t]#(\S.*)")
+
+
+def _value(data: Any, loc: tuple) -> Any:
+    for key in loc:
+        data = data[key]
+    return data
+
+
+def cut_texts(doc: YamlDoc) -> Iterator[Diagnostic]:
+    """A warning for each unquoted text followed by a comment on its line."""
+    for loc, (start, end) in doc.spans.items():
+        if doc.text[start : start + 1] in ("'", '"', "|", ">"):
+            continue  # quoted or a block: a # inside is text, and a comment after it is plainly apart
+        try:
+            value = _value(doc.data, loc)
+        except (KeyError, IndexError, TypeError):
+            continue
+        line_end = doc.text.find("\n", end)
+        comment = _COMMENT.match(doc.text[end : line_end if line_end >= 0 else len(doc.text)])
+        if isinstance(value, str) and value and comment:
+            yield doc.diagnostic(
+                loc,
+                f"「{value}」之後的「#{comment.group(1).rstrip()}」被當成註解，沒有讀入；"
+                "若「#」是內容的一部分，請用雙引號把整段文字括起來",
+                severity="warning",
+            )
+
+
+def data_files(folder: Path) -> list[Path]:
+    """Every YAML file of a data folder that exists."""
+    files = [folder / name for name in PLAN_FILES] + subplan_files(folder) + [folder / INDICATORS_FILE]
+    results = folder / RESULTS_DIR
+    if results.is_dir():
+        files += sorted(results.glob("*.yaml")) + sorted(results.glob("*.yml"))
+    return [f for f in files if f.is_file()]
+
+
+def comment_warnings(folder: Path) -> list[Diagnostic]:
+    """:func:`cut_texts` of every data file (a file that does not read is the loader's to report)."""
+    found: list[Diagnostic] = []
+    for path in data_files(folder):
+        try:
+            found += cut_texts(read_yaml(path))
+        except LoadError:
+            continue
+    return found
