@@ -231,3 +231,15 @@ def test_the_sample_and_a_fresh_skeleton_have_no_text_cut_short(data_copy, capsy
     (data_copy / "subplans" / "第一分局.yaml").unlink()
     assert main(["subplan", "init", str(data_copy), "--unit", "第一分局"]) == 0
     assert comment_warnings(data_copy) == []
+
+
+@pytest.mark.parametrize("wrong", ["plan.yml", "Plan.YAML"])
+def test_a_plan_file_under_another_name_is_pointed_out(data_copy, wrong):
+    from sqdocs.load import LoadError
+
+    (data_copy / "plan.yaml").rename(data_copy / wrong)
+    if (data_copy / "plan.yaml").exists():  # a case-insensitive file system: nothing to point out
+        pytest.skip("the file system ignores case")
+    with pytest.raises(LoadError) as info:
+        load_plan(data_copy)
+    assert [d.message for d in info.value.diagnostics] == [f"找不到檔案；資料夾中有 {wrong}，請改名為 plan.yaml"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -34,7 +35,7 @@ def load_plan(folder: Path | str) -> Plan:
         try:
             doc = read_yaml(folder / name)
         except LoadError as exc:
-            problems += exc.diagnostics
+            problems += [_misnamed(folder, name, d) for d in exc.diagnostics]
             continue
         docs[name] = doc
         problems += unfilled(doc)
@@ -66,3 +67,14 @@ def load_plan(folder: Path | str) -> Plan:
         annex2=models["annex2.yaml"],  # type: ignore[arg-type]
         roster=models["annex3.yaml"],  # type: ignore[arg-type]
     )
+
+
+def _misnamed(folder: Path, name: str, problem: Diagnostic) -> Diagnostic:
+    """「找不到檔案」 says so when the file is there under .yml or another case (Plan.yaml)."""
+    if problem.message != "找不到檔案" or not folder.is_dir():
+        return problem
+    stem = Path(name).stem.lower()
+    near = sorted(p.name for p in folder.iterdir() if p.stem.lower() == stem and p.suffix.lower() in (".yaml", ".yml"))
+    if not near:
+        return problem
+    return dataclasses.replace(problem, message=f"找不到檔案；資料夾中有 {near[0]}，請改名為 {name}")
