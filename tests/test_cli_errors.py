@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 
 import pytest
@@ -124,7 +125,7 @@ def test_schema_into_a_folder_and_again_over_its_own_files(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("size", [(10000, 10000), (20000, 10000)])  # over PIL's limit (its warning), over twice it (its error)
-def test_a_photo_of_too_many_pixels_is_left_out_with_a_warning(tmp_path, capsys, size):
+def test_a_photo_of_too_many_pixels_stops_the_build_at_its_evidence_entry(tmp_path, capsys, size):
     from PIL import Image
 
     folder = tmp_path / "keelung-107"
@@ -132,10 +133,25 @@ def test_a_photo_of_too_many_pixels_is_left_out_with_a_warning(tmp_path, capsys,
     photo = folder / "results" / "evidence" / "公關科-史蹟館.png"
     Image.new("1", size).save(photo, optimize=True)  # a few kB on disk
     args = ["build", str(folder), "-o", str(tmp_path / "out"), "--only", "report", "--format", "docx,pdf,odt", "-j", "1"]
-    assert main(args) == 0
+    assert main(args) == 2
     err = capsys.readouterr().err
-    assert err.count(f"警告：{photo}：相片像素過多（超過 89,478,485 像素），已略去") == 3
+    assert re.search(r"公關科\.yaml:\d+:\d+: results\[\d+\]\.evidence\[\d+\]\.file: 照片「evidence/公關科-史蹟館\.png」太大", err), err
     assert "DecompressionBomb" not in err and "內部錯誤" not in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("size", [(10000, 10000), (20000, 10000)])
+def test_the_writers_leave_out_a_photo_of_too_many_pixels_with_a_warning(tmp_path, size):
+    """Should one get past the loader (changed after loading), the writers still do not fail."""
+    from PIL import Image
+
+    from sqdocs.writers.photos import load_photo
+
+    photo = tmp_path / "huge.png"
+    Image.new("1", size).save(photo, optimize=True)
+    with pytest.warns(UserWarning, match="相片像素過多") as caught:
+        assert load_photo(photo, 60.0) is None
+    assert not [w for w in caught if "DecompressionBomb" in str(w.message)]
 
 
 @pytest.mark.parametrize(
