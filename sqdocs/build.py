@@ -24,11 +24,11 @@ from pathlib import Path
 from sqdocs.derive import subplan_title
 from sqdocs.errors import UserError
 from sqdocs.fsutil import os_error_text, write_atomic
-from sqdocs.load import LoadError, load_plan
+from sqdocs.load import Diagnostic, LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.results import has_results, load_results
 from sqdocs.load.subplan import load_subplans
-from sqdocs.model import Plan
+from sqdocs.model import Plan, ResultSet
 from sqdocs.model.subplan import Subplan
 from sqdocs.report import CompiledReport, compile_report, report_title
 
@@ -210,10 +210,15 @@ def cached_subplans(folder: Path) -> dict[str, Subplan]:
 
 
 @functools.lru_cache(maxsize=8)
+def cached_results(folder: Path) -> tuple[ResultSet, tuple[Diagnostic, ...]]:
+    """The year-end results of ``folder`` and the loader's warnings about them (分母為 0, a missing photo …)."""
+    results, warnings_found = load_results(folder, cached_plan(folder))
+    return results, tuple(warnings_found)
+
+
+@functools.lru_cache(maxsize=8)
 def cached_report(folder: Path) -> CompiledReport:
-    plan = cached_plan(folder)
-    results, _warnings = load_results(folder, plan)
-    return compile_report(plan, results)
+    return compile_report(cached_plan(folder), cached_results(folder)[0])
 
 
 def _writer(kind: str, fmt: str) -> Callable[..., bytes]:

@@ -20,6 +20,7 @@ from sqdocs.build import (
     MAX_NAME_BYTES,
     BuildOptions,
     cached_plan,
+    cached_results,
     differing_outputs,
     find_folders,
     jobs_for,
@@ -214,7 +215,11 @@ def _build(args: argparse.Namespace) -> int:
     for folder, out in zip(folders, output_dirs(folders, args.output), strict=True):
         try:
             plan = cached_plan(folder)
-            jobs += jobs_for(folder, plan, args.only, args.format, out)
+            folder_jobs = jobs_for(folder, plan, args.only, args.format, out)
+            jobs += folder_jobs
+            if any(job.kind == "report" for job in folder_jobs):
+                for warning in cached_results(folder)[1]:  # what validate would warn of: the report shows it
+                    print(str(warning), file=sys.stderr)
         except LoadError as exc:
             if len(folders) == 1:
                 raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 
 import pytest
 from conftest import SAMPLE
@@ -291,3 +292,15 @@ def test_a_title_too_long_for_a_file_name_is_cut_and_said(tmp_path, capsys):
     assert {n.rsplit(".", 1)[0] for n in names} == {stem}
     assert f"檔名縮短為「{stem}」" in capsys.readouterr().err
     assert file_stem("基隆市警察局 107 年度提升服務品質執行計畫") == "基隆市警察局107年度提升服務品質執行計畫"  # short ones whole
+
+
+def test_build_repeats_the_results_warnings_validate_gives(tmp_path, capsys):
+    """A missing photo is left out of the report: a clerk who only builds hears of it too."""
+    folder = tmp_path / "keelung-107"
+    shutil.copytree(SAMPLE, folder)
+    (folder / "results" / "evidence" / "公關科-史蹟館.png").unlink()
+    assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--only", "report", "--format", "pdf", "-j", "1"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("警告：找不到檔案「evidence/公關科-史蹟館.png」") == 1
+    assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "pdf", "-j", "1"]) == 0
+    assert "找不到檔案" not in capsys.readouterr().err  # no report built, nothing to warn of
