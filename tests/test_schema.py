@@ -70,10 +70,14 @@ NOT_FOR_A_SCHEMA = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(p.name for p in BAD.iterdir() if p.is_dir() and p.name[0] != "_" and p.name != "templates"))
+def _schema_cases() -> list[str]:
+    cases = {p.name for p in BAD.iterdir() if p.is_dir() and p.name[0] != "_" and p.name != "templates"}
+    assert cases >= NOT_FOR_A_SCHEMA, NOT_FOR_A_SCHEMA - cases  # no stale name hides a case
+    return sorted(cases - NOT_FOR_A_SCHEMA)
+
+
+@pytest.mark.parametrize("case", _schema_cases())
 def test_schema_rejects_broken_fixture(case):
-    if case in NOT_FOR_A_SCHEMA:
-        pytest.skip("needs sqdocs validate, not a schema")
     (path,) = (BAD / case).glob("*.yaml")
     data = yaml.safe_load(path.read_bytes())
     errors = list(jsonschema.Draft202012Validator(file_schema(KIND_OF[path.name])).iter_errors(data))
