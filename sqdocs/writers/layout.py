@@ -5,6 +5,7 @@ Widths are in millimetres on A4 portrait with the margins below (text width 170 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -50,6 +51,17 @@ class Merged:
 
 
 MERGED = Merged()
+
+
+_DATE_PARTS = re.compile(r"(?<=[年月]) ")
+
+
+def deadline_lines(text: str) -> list[str]:
+    """A 完成期限 for Word and LibreOffice, a date's parts one per line: 「107 年」「3 月」「31 日」.
+
+    Their line breaking takes a space or a digit before 月 or 日 as a place to break, so in the
+    narrow column a date came out 「107 年 3／月 31 日」; the PDF's own breaker needs no help."""
+    return _DATE_PARTS.split(text)
 
 
 def repeated_above(rows: Sequence[Sequence[str]], columns: int) -> list[int]:

@@ -134,7 +134,7 @@ def merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: 
 
 def _practice_cells(point: Point) -> tuple[list[Block], ...]:
     """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
-    return text(point.name), listed(numbered(point.practices)), text(deadline_text(point.deadline)), text(*point.units)
+    return text(point.name), listed(numbered(point.practices)), text(*layout.deadline_lines(deadline_text(point.deadline))), text(*point.units)
 
 
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
