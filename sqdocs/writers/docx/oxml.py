@@ -197,14 +197,17 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "1") ->
 # ---- table style ------------------------------------------------------------------
 
 
-def set_table_style_grid(style: BaseStyle, line_eighths_pt: int, cell_margin_twips: int) -> None:
-    """Single lines on every cell edge and left/right cell padding, for a table style."""
+def set_table_style_grid(
+    style: BaseStyle, line_eighths_pt: int, cell_margin_twips: int, cell_margin_v_twips: int = 0
+) -> None:
+    """Single lines on every cell edge and cell padding (left/right, top/bottom), for a table style."""
     tblpr = _child(style.element, "w:tblPr")
     borders = _put(tblpr, "w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         _put(borders, f"w:{edge}", val="single", sz=str(line_eighths_pt), space="0", color="auto")
     margins = _put(tblpr, "w:tblCellMar")
-    for edge, width in (("top", 0), ("left", cell_margin_twips), ("bottom", 0), ("right", cell_margin_twips)):
+    sides = (cell_margin_v_twips, cell_margin_twips, cell_margin_v_twips, cell_margin_twips)
+    for edge, width in zip(("top", "left", "bottom", "right"), sides, strict=True):
         _put(margins, f"w:{edge}", w=str(width), type="dxa")
 
 

@@ -117,7 +117,7 @@ class AnnexTable:
             style = self._cell_styles[valign] = self.doc.auto_style("table-cell", {
                 "style:vertical-align": valign, "fo:border": S.BORDER,
                 "fo:padding-left": mm(layout.CELL_PADDING_MM), "fo:padding-right": mm(layout.CELL_PADDING_MM),
-                "fo:padding-top": "0mm", "fo:padding-bottom": "0mm",
+                "fo:padding-top": mm(layout.CELL_PADDING_V_MM), "fo:padding-bottom": mm(layout.CELL_PADDING_V_MM),
             })
         attrs = {"table:style-name": style, "office:value-type": "string"}
         if span > 1:
