@@ -357,6 +357,15 @@ def test_bad_deadline_text(subplan_form: Path, folder: Path, capsys) -> None:
     assert "細部計畫!G4: 完成期限「年底前」應為「賡續辦理」或日期" in err
 
 
+
+def test_merged_cells_are_one_clear_error(subplan_form: Path, results_form: Path, folder: Path, capsys) -> None:
+    """Merging repeated 構面 or a shared 完成期限 leaves the other cells empty: said as such, not as
+    rows deleted or deadlines missing."""
+    err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].merge_cells("B4:B7")), folder, capsys)
+    assert "細部計畫!B4: B4:B7 被合併成一格" in err and "被刪除" not in err and "共 1 個錯誤" in err
+    err = refused(edit(results_form, lambda wb: wb["佐證資料"].merge_cells("E4:E5")), folder, capsys)
+    assert "佐證資料!E4: E4:E5 被合併成一格" in err
+
 def test_bad_text_in_number_cell(results_form: Path, capsys, folder: Path) -> None:
     def words(wb: openpyxl.Workbook) -> None:
         ind = wb["量化指標"]

@@ -670,6 +670,23 @@ def formula_problems(
     return problems
 
 
+def merged_cells(wb: Workbook, sheets: Iterable[str]) -> list[CellProblem]:
+    """Cells merged below the form's headings (a habit for repeated 構面 or 完成期限): only the
+    first cell of a range keeps its value, so the others would read as left blank."""
+    problems = []
+    for name in sheets:
+        if name not in wb.sheetnames:
+            continue
+        for cells in sorted(wb[name].merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            if cells.max_row >= FIRST_ROW:
+                problems.append(CellProblem(
+                    name, cells.min_row, cells.min_col,
+                    f"{cells.coord} 被合併成一格；表單的每一格要各自填寫（合併後只有左上角那格有內容），"
+                    "請選取後按「跨欄置中」取消合併，把內容填回每一格再匯入",
+                ))
+    return problems
+
+
 def beyond_columns(ws: Worksheet, last: int, advice: str) -> list[CellProblem]:
     """Cells filled to the right of the form's ``last`` column: the import does not read them."""
     return [

@@ -29,6 +29,7 @@ from sqdocs.forms.common import (
     file_digest,
     formula_problems,
     merge,
+    merged_cells,
     read_fingerprint,
     sort_problems,
     write_fingerprint,
@@ -193,6 +194,9 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
 
     target = unit_yaml(folder, plan, fp.kind, fp.unit)
     form = subplan_form if fp.kind == "subplan" else results_form
+    merged = merged_cells(wb, form.SHEETS)
+    if merged:  # every cell is read on its own: a merged range would read as rows left blank or deleted
+        raise FormError(merged)
     text, problems, entries = form.import_text(wb, fp, plan, folder, target)
     # openpyxl reads either formulas or their saved results: a second look finds formulas without one
     formulas = formula_problems(wb, open_form(path, formulas=True), form.SHEETS, form.OWN_FORMULAS)
