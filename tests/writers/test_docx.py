@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import io
 import shutil
@@ -409,3 +410,13 @@ def test_libreoffice_converts_the_document_to_pdf(docx_bytes, tmp_path):
     body = Document(io.BytesIO(docx_bytes)).element.body
     commas = "".join(t.text or "" for t in body.iter(qn("w:t"))).count("，")
     assert sum(page.extract_text().count("，") for page in pages) == commas + len(pages)
+
+
+def test_a_title_longer_than_a_word_property_is_whole_in_the_document(plan):
+    """Word allows 255 characters in a document property: the title is cut there, not refused."""
+    long_title = plan.title + "附錄" * 150
+    body = plan.body.model_copy(update={"title": long_title})
+    doc = Document(io.BytesIO(render_plan(dataclasses.replace(plan, body=body), BuildOptions())))
+    assert doc.paragraphs[0].text == long_title
+    assert len(doc.core_properties.title) == 255 and doc.core_properties.title.endswith("…")
+    assert long_title.startswith(doc.core_properties.title[:-1])

@@ -188,12 +188,21 @@ def _set_properties(doc, properties: Properties) -> None:
     package.drop_relationships(doc.part.package, package.LIBREOFFICE_CORE_PROPERTIES)
     props = doc.core_properties
     day = properties.day
-    props.title = properties.title
-    props.author = props.last_modified_by = properties.author
-    props.subject = properties.subject
-    props.keywords = ", ".join(properties.keywords)
-    props.category = properties.category
+    props.title = _property(properties.title)
+    props.author = props.last_modified_by = _property(properties.author)
+    props.subject = _property(properties.subject)
+    props.keywords = _property(", ".join(properties.keywords))
+    props.category = _property(properties.category)
     props.comments = ""
     props.language = properties.language
     props.revision = 1
     props.created = props.modified = datetime(day.year, day.month, day.day)
+
+
+_PROPERTY_CHARS = 255
+
+
+def _property(text: str) -> str:
+    """``text`` cut to the 255 characters Word allows a document property (python-docx refuses
+    more); the title in the document itself stays whole."""
+    return text if len(text) <= _PROPERTY_CHARS else text[: _PROPERTY_CHARS - 1] + "…"
