@@ -7,6 +7,7 @@ import errno
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
@@ -188,6 +189,17 @@ def test_a_font_that_cannot_be_used_is_one_message_before_building(tmp_path, cap
     assert err.startswith(f"錯誤：{font}：{what}") and err.count("\n") == 1, err
     assert not out.exists()
 
+
+
+def test_a_font_without_chinese_is_refused(tmp_path, capsys):
+    """DejaVu Sans is a real TrueType font, but every character would come from a fallback."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not dejavu.is_file():
+        pytest.skip("fonts-dejavu-core is not installed")
+    out = tmp_path / "out"
+    assert main(["build", str(SAMPLE), "-o", str(out), "--only", "plan", "--format", "pdf", "--font", str(dejavu)]) == 2
+    assert capsys.readouterr().err.startswith(f"錯誤：{dejavu}：此字型沒有中文字")
+    assert not out.exists()
 
 def test_a_missing_font_named_by_the_environment_says_so(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SQDOCS_FONT", "/nope.ttf")

@@ -190,6 +190,13 @@ def _check_face(ref: FontRef) -> None:
         ImageFont.truetype(str(ref.path), 12, index=ref.index)
     except OSError:
         raise UserError(f"{ref.path}：字型檔損毀或不完整，無法使用。{INSTALL_HINT}") from None
+    has = coverage(ref)
+    if has is not None and not any(ch in has for ch in _CHINESE_SAMPLE):
+        # Every character would come from a fallback face: not the font the user asked for.
+        raise UserError(f"{ref.path}：此字型沒有中文字（如「{_CHINESE_SAMPLE}」），不能作為文件的字型。{INSTALL_HINT}")
+
+
+_CHINESE_SAMPLE = "計畫服務品質"
 
 
 def fallback_candidates(main: FontRef) -> list[FontRef]:
