@@ -382,9 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"錯誤：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except OSError as exc:  # a folder that cannot be created, a full disk, no permission
-        print(f"錯誤：{os_error_text(exc)}", file=sys.stderr)
-        return EXIT_FAILED
+    except OSError as exc:  # a folder that cannot be created, a full disk, no permission: where, not what
+        # Commands without -o (subplan, form import) write into the data folder itself.
+        print(f"錯誤：{os_error_text(exc, data_folder=not hasattr(args, 'output'))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("已中斷；未完成的檔案沒有寫入。", file=sys.stderr)
         return 130

@@ -20,7 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sqdocs.errors import UserError
-from sqdocs.fsutil import write_atomic
+from sqdocs.fsutil import write_atomic, writing
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import read_subplan, subplan_path
 from sqdocs.load.validate import suggest
@@ -390,7 +390,8 @@ def init_subplan(folder: Path | str, plan: Plan, unit: str) -> tuple[Path, int]:
     refs = plan.points_for(name)
     if not refs:
         raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，不需要細部執行計畫")
-    write_atomic(path, subplan_skeleton(plan, name).encode("utf-8"))
+    with writing(data_folder=True):
+        write_atomic(path, subplan_skeleton(plan, name).encode("utf-8"))
     return path, len(refs)
 
 
@@ -415,6 +416,18 @@ def backup_path(path: Path) -> Path:
     while (candidate := path.with_name(f"{path.name}.bak.{n}")).exists():
         n += 1
     return candidate
+
+
+def replace_keeping_backup(path: Path, old: bytes, new: bytes) -> Path:
+    """Keep ``old`` as the next numbered backup of ``path``, then write ``new`` there; returns the backup.
+
+    A UserError naming the file when either cannot be written.
+    """
+    backup = backup_path(path)
+    with writing(data_folder=True):
+        write_atomic(backup, old)
+        write_atomic(path, new)
+    return backup
 
 
 def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
@@ -457,7 +470,5 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     new_text = apply_changes(text, plan, loaded.subplan, changes)
     _verify(new_text, loaded.subplan, changes)
-    backup = backup_path(path)
-    write_atomic(backup, raw)
-    write_atomic(path, bom + new_text.encode("utf-8"))
+    backup = replace_keeping_backup(path, raw, bom + new_text.encode("utf-8"))
     return UpdateResult(path, backup, changes, loaded.subplan)

@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sqdocs.errors import UserError
@@ -29,17 +29,45 @@ _REASONS: dict[int, str] = {
     errno.EMFILE: "同時開啟的檔案過多；請減少 -j 後再執行",
     errno.ENFILE: "同時開啟的檔案過多；請減少 -j 後再執行",
 }
+# A file written into the data folder itself (subplan init/update, form import) has no -o to
+# send it elsewhere: the folder must be made writable, or copied to where it can be written.
+_IN_DATA_FOLDER: dict[int, str] = {
+    errno.EACCES: "沒有權限；請管理者開放此資料夾的寫入權限，或把資料夾複製到可寫入的位置後再對該處執行",
+    errno.EPERM: "沒有權限；請管理者開放此資料夾的寫入權限，或把資料夾複製到可寫入的位置後再對該處執行",
+    errno.EROFS: "位於唯讀的檔案系統；請把資料夾複製到可寫入的位置後再對該處執行",
+    errno.ENOTDIR: "路徑中有一段是檔案而不是資料夾；請移走或改名該檔案",
+    errno.EEXIST: "已有同名的檔案，不是資料夾；請移走或改名該檔案",
+}
 
 
-def os_error_text(exc: OSError, path: Path | str | None = None, action: str = "寫入或讀取") -> str:
+def os_error_text(
+    exc: OSError, path: Path | str | None = None, action: str = "寫入或讀取", *, data_folder: bool = False
+) -> str:
     """「無法寫入 <file>：<why, what to do>」 for a failed file operation.
 
     The file is the one the error names, else ``path``; the reason is the operating
-    system's own (English) words only when there is no translation for it.
+    system's own (English) words only when there is no translation for it. ``data_folder``:
+    the file goes into the data folder, which no ``-o`` can move, and the advice says so.
     """
     where = exc.filename if exc.filename is not None else (path if path is not None else "")
-    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
+    reasons = _REASONS | _IN_DATA_FOLDER if data_folder else _REASONS
+    reason = reasons.get(exc.errno) if exc.errno is not None else None
     return f"無法{action} {os.fsdecode(where)}：{reason or exc.strerror or exc}"
+
+
+@contextlib.contextmanager
+def writing(*, data_folder: bool = False) -> Iterator[None]:
+    """Turn an OSError from the writes inside into a UserError: 「無法寫入 <file>：<why, what to do>」.
+
+    A read-only, full or forbidden place to write is a problem with where the user asked for
+    the output (exit code 2), not a failure of the program; ``data_folder`` as for os_error_text.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise UserError(os_error_text(exc, action="寫入", data_folder=data_folder)) from None
 
 
 def check_targets(paths: Iterable[Path]) -> None:

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from sqdocs.errors import UserError
+from sqdocs.fsutil import writing
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.diagnostics import Loc, display_name
 from sqdocs.load.unfilled import MARKER
@@ -157,6 +158,14 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Path:
     target = target or default_target(source, year)
     if target.exists():
         raise UserError(f"{display_name(target)} 已存在；為避免覆蓋既有資料，請先移走或改用 -o 指定其他資料夾")
+    with writing():
+        _write_staged(source, target, old, year)
+    return target
+
+
+def _write_staged(source: Path, target: Path, old: int, year: int) -> None:
+    """Write the new folder beside ``target`` under a temporary name and rename it into place when
+    complete. An OSError names ``target``: the staged files' names mean nothing to the user."""
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -177,7 +186,6 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Path:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
 
 
 __all__ = ["LoadError", "default_target", "rollover"]

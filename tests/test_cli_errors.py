@@ -40,9 +40,69 @@ def test_a_full_disk_names_the_subplan_being_written(tmp_path, monkeypatch, caps
     shutil.copytree(SAMPLE, folder)
     shutil.rmtree(folder / "subplans")
     monkeypatch.setattr(os, "fsync", _disk_full)
-    assert main(["subplan", "init", str(folder), "--unit", "第一分局"]) == 1
+    assert main(["subplan", "init", str(folder), "--unit", "第一分局"]) == 2
     err = capsys.readouterr().err
-    assert f"{folder / 'subplans' / '第一分局.yaml'}：磁碟空間不足" in err, err
+    assert err.strip() == f"錯誤：無法寫入 {folder / 'subplans' / '第一分局.yaml'}：磁碟空間不足；請清出空間後再執行"
+    assert not (folder / "subplans").exists() or not os.listdir(folder / "subplans")
+
+
+def _read_only(*args, **kwargs):
+    raise OSError(errno.EROFS, "Read-only file system", os.path.join(kwargs["dir"], ".tmp123"))
+
+
+def _denied(*args, **kwargs):
+    raise OSError(errno.EACCES, "Permission denied", os.path.join(kwargs["dir"], ".tmp123"))
+
+
+def test_a_form_into_a_read_only_place_is_bad_input_with_the_advice_to_use_o(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    out = tmp_path / "ro" / "f.xlsx"
+    monkeypatch.setattr(tempfile, "mkstemp", _read_only)
+    for kind in ("subplan", "results"):
+        assert main(["form", kind, str(SAMPLE), "--unit", "第一分局", "-o", str(out)]) == 2
+        assert capsys.readouterr().err.strip() == f"錯誤：無法寫入 {out}：位於唯讀的檔案系統；請用 -o 指定其他位置"
+    assert not out.exists()
+
+
+def _edited_form(folder, tmp_path):
+    """A subplan form of 第一分局, and the unit's YAML edited since (so --force writes a backup)."""
+    form = tmp_path / "f.xlsx"
+    assert main(["form", "subplan", str(folder), "--unit", "第一分局", "-o", str(form)]) == 0
+    yaml = folder / "subplans" / "第一分局.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "# 註記\n", encoding="utf-8")
+    return form, yaml
+
+
+def test_a_form_imported_into_a_data_folder_without_permission(data_copy, tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    form, yaml = _edited_form(data_copy, tmp_path)
+    before = sorted(os.listdir(yaml.parent))
+    capsys.readouterr()
+    monkeypatch.setattr(tempfile, "mkstemp", _denied)
+    assert main(["form", "import", str(form), str(data_copy), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"錯誤：無法寫入 {yaml.parent}/第一分局.yaml.bak.1：沒有權限；請管理者開放此資料夾的寫入權限"), err
+    assert "-o 指定" not in err and "Traceback" not in err
+    assert sorted(os.listdir(yaml.parent)) == before
+
+
+def test_subplan_update_in_a_read_only_data_folder(data_copy, monkeypatch, capsys):
+    import tempfile
+
+    annex1 = data_copy / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    yaml = data_copy / "subplans" / "第一分局.yaml"
+    # 第一分局's first point assigned to 第二分局 only: update would mark it removed
+    first = text.index("units: [")
+    annex1.write_text(text[:first] + "units: [第二分局]" + text[text.index("]", first) + 1:], encoding="utf-8")
+    old = yaml.read_bytes()
+    monkeypatch.setattr(tempfile, "mkstemp", _read_only)
+    assert main(["subplan", "update", str(data_copy), "--unit", "第一分局"]) == 2
+    err = capsys.readouterr().err
+    assert "位於唯讀的檔案系統；請把資料夾複製到可寫入的位置後再對該處執行" in err and "-o 指定" not in err, err
+    assert yaml.read_bytes() == old and sorted(os.listdir(yaml.parent)) == sorted(os.listdir(SAMPLE / "subplans"))
 
 
 def test_an_untranslated_error_still_names_the_path():

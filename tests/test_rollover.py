@@ -100,7 +100,7 @@ def test_a_failed_rollover_names_the_new_folder_not_its_staging_copy(data_copy, 
         raise OSError(errno.ENOSPC, "No space left on device", str(self))
 
     monkeypatch.setattr(pathlib.Path, "write_text", disk_full)
-    assert main(["rollover", str(data_copy), "--to", "108"]) == 1
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 2
     target = data_copy.parent / "keelung-108"
-    assert f"無法寫入或讀取 {target}：磁碟空間不足" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip() == f"錯誤：無法寫入 {target}：磁碟空間不足；請清出空間後再執行"
     assert sorted(p.name for p in data_copy.parent.iterdir()) == ["keelung-107"]  # the staging copy is gone

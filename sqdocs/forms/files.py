@@ -17,7 +17,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook import Workbook
 
-from sqdocs.derive import backup_path, resolve_unit
+from sqdocs.derive import replace_keeping_backup, resolve_unit
 from sqdocs.errors import UserError
 from sqdocs.forms import results as results_form
 from sqdocs.forms import subplan as subplan_form
@@ -34,7 +34,7 @@ from sqdocs.forms.common import (
     sort_problems,
     write_fingerprint,
 )
-from sqdocs.fsutil import write_atomic
+from sqdocs.fsutil import write_atomic, writing
 from sqdocs.load import load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import subplan_from, subplan_path
@@ -97,7 +97,8 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
     write_fingerprint(wb, fp)
     buffer = io.BytesIO()
     wb.save(buffer)
-    write_atomic(out, buffer.getvalue())
+    with writing():
+        write_atomic(out, buffer.getvalue())
     return MadeForm(out, name, len(refs), yaml_path if raw is not None else None)
 
 
@@ -215,11 +216,12 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
             f"{display_name(target)} {since}（表單產生於 {_issued(fp)}）；匯入會蓋掉這些修改，因此未寫入任何檔案。"
             "請先確認該檔的修改是否要保留；確定要以表單的內容取代，請加 --force（原檔會另存為 .bak 備份）"
         )
-    backup = None
     if old is not None:
-        backup = backup_path(target)
-        write_atomic(backup, old)
-    write_atomic(target, new)
+        backup = replace_keeping_backup(target, old, new)
+    else:
+        backup = None
+        with writing(data_folder=True):
+            write_atomic(target, new)
     return Imported(fp.kind, fp.unit, target, backup, True, entries, warnings)
 
 
