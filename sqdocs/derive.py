@@ -421,12 +421,17 @@ def backup_path(path: Path) -> Path:
 def replace_keeping_backup(path: Path, old: bytes, new: bytes) -> Path:
     """Keep ``old`` as the next numbered backup of ``path``, then write ``new`` there; returns the backup.
 
-    A UserError naming the file when either cannot be written.
+    A UserError naming the file when either cannot be written; the backup is then removed
+    again, so a failed write leaves the folder as it was.
     """
     backup = backup_path(path)
     with writing(data_folder=True):
         write_atomic(backup, old)
-        write_atomic(path, new)
+        try:
+            write_atomic(path, new)
+        except BaseException:
+            backup.unlink(missing_ok=True)
+            raise
     return backup
 
 

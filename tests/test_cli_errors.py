@@ -88,6 +88,22 @@ def test_a_form_imported_into_a_data_folder_without_permission(data_copy, tmp_pa
     assert sorted(os.listdir(yaml.parent)) == before
 
 
+def test_an_import_that_fails_halfway_leaves_no_backup_behind(data_copy, tmp_path, monkeypatch, capsys):
+    form, yaml = _edited_form(data_copy, tmp_path)
+    edited = yaml.read_bytes()
+    calls = []
+
+    def full_on_the_second_file(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:  # the backup is written; the YAML itself is not
+            _disk_full(fd)
+
+    monkeypatch.setattr(os, "fsync", full_on_the_second_file)
+    assert main(["form", "import", str(form), str(data_copy), "--force"]) == 2
+    assert f"無法寫入 {yaml}：磁碟空間不足" in capsys.readouterr().err
+    assert yaml.read_bytes() == edited and not yaml.with_name("第一分局.yaml.bak.1").exists()
+
+
 def test_subplan_update_in_a_read_only_data_folder(data_copy, monkeypatch, capsys):
     import tempfile
 
