@@ -340,7 +340,7 @@ def _form(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from sqdocs.build import cached_plan, cached_report, cached_subplans
-    from sqdocs.fsutil import check_targets, write_atomic
+    from sqdocs.fsutil import check_targets, write_all, writing
     from sqdocs.load.results import has_results
     from sqdocs.opendata import open_data_tables
     from sqdocs.writers.opendata import WRITERS
@@ -350,8 +350,9 @@ def _export(args: argparse.Namespace) -> int:
     tables = open_data_tables(plan, cached_subplans(args.data), report, args.include_names)
     files = {args.output / f"{table.name}.{fmt}": (table, fmt) for table in tables for fmt in args.format}
     check_targets(files)  # all of them, so a set is never left half written
-    for path, (table, fmt) in files.items():
-        write_atomic(path, WRITERS[fmt](table))
+    with writing():  # and a disk that fills up midway changes none of them
+        write_all({path: WRITERS[fmt](table) for path, (table, fmt) in files.items()})
+    for path, (table, _fmt) in files.items():
         print(f"✓ {path}（{len(table.rows)} 列）")
     return EXIT_OK
 

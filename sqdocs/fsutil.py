@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sqdocs.errors import UserError
@@ -110,7 +110,44 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
 
 
+def write_all(files: Mapping[Path, bytes]) -> None:
+    """Write a set of files so that a failure while writing (a full disk) changes none of them.
+
+    Each is written in full to a temporary file beside it first; only when every one is
+    written are they renamed into place. An OSError names the file meant, and leaves no
+    temporary file behind.
+    """
+    done: dict[Path, str] = {}
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                done[path] = _write_temp(path, data)
+            except OSError as exc:
+                if exc.errno is None:
+                    raise
+                raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc  # as write_atomic
+        for path, tmp in list(done.items()):  # renames need no room on the disk
+            os.replace(tmp, path)
+            del done[path]
+    finally:
+        for tmp in done.values():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
 def _write_and_rename(path: Path, data: bytes) -> None:
+    tmp = _write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """A complete copy of ``data`` in a new temporary file beside ``path``; its name."""
     # The temporary name adds 14 bytes to the file's: cut, so a name near the file
     # system's 255-byte limit can still be written.
     head = path.name.encode("utf-8")[:100].decode("utf-8", "ignore")
@@ -121,8 +158,8 @@ def _write_and_rename(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    return tmp

@@ -146,6 +146,26 @@ def test_export_to_a_read_only_place_writes_nothing(tmp_path, monkeypatch, capsy
     assert f"無法寫入 {tmp_path / 'e'}：位於唯讀的檔案系統" in capsys.readouterr().err
 
 
+def test_export_onto_a_disk_that_fills_up_changes_no_file(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "e"
+    assert main(["export", str(SAMPLE), "-o", str(out), "--format", "csv"]) == 0
+    before = {name: (out / name).read_bytes() for name in os.listdir(out)}
+    calls = []
+
+    def full_on_the_third_file(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 3:
+            _disk_full(fd)
+
+    monkeypatch.setattr(os, "fsync", full_on_the_third_file)
+    capsys.readouterr()
+    assert main(["export", str(SAMPLE), "-o", str(out), "--include-names"]) == 2
+    captured = capsys.readouterr()
+    assert re.fullmatch(rf"錯誤：無法寫入 {re.escape(str(out))}/\S+：磁碟空間不足；請清出空間後再執行\n", captured.err)
+    assert "✓" not in captured.out
+    assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before  # no JSON, no temporary file
+
+
 def _build(out, *more) -> list[str]:
     return ["build", str(SAMPLE), "-o", str(out), "--only", "plan", "--format", "docx,pdf", *more]
 
