@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from sqdocs.errors import UserError
-from sqdocs.fsutil import check_targets, write_atomic, writing
+from sqdocs.fsutil import check_targets, write_all, writing
 from sqdocs.model import Annex1, Annex2, PlanBody, Roster, UnitRegistry
 from sqdocs.model.results import IndicatorSet, Submission
 from sqdocs.model.subplan import Subplan
@@ -78,10 +78,10 @@ def write_schemas(out: Path) -> list[Path]:
         if path.is_file() and not _written_by_sqdocs(path):
             raise UserError(f"{path} 已存在，且不是 sqdocs 產生的 schema；為免覆蓋，請移走該檔或用 -o 指定其他位置；未寫入任何檔案")
     check_targets([out, *kind_files])
-    with writing():  # a disk that fills up after the check
-        write_atomic(out, _dump(combined_schema()).encode("utf-8"))
-        for kind, path in zip(FILE_KINDS, kind_files, strict=True):
-            write_atomic(path, _dump(file_schema(kind)).encode("utf-8"))
+    files = {out: _dump(combined_schema()).encode("utf-8")}
+    files |= {path: _dump(file_schema(kind)).encode("utf-8") for kind, path in zip(FILE_KINDS, kind_files, strict=True)}
+    with writing():  # a disk that fills up after the check changes none of the files
+        write_all(files)
     return [out, *kind_files]
 
 

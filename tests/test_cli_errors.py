@@ -212,6 +212,20 @@ def test_schema_never_overwrites_a_data_file(tmp_path, capsys):
     assert sorted(p.name for p in folder.iterdir()) == sorted([*before, "notes.json"])  # nothing scattered
 
 
+def test_schema_onto_a_disk_that_fills_up_writes_none_of_its_files(tmp_path, monkeypatch, capsys):
+    calls = []
+
+    def full_on_the_second_file(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            _disk_full(fd)
+
+    monkeypatch.setattr(os, "fsync", full_on_the_second_file)
+    assert main(["schema", "-o", str(tmp_path / "s.json")]) == 2
+    assert "磁碟空間不足" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == []
+
+
 def test_schema_into_a_folder_and_again_over_its_own_files(tmp_path, capsys):
     assert main(["schema", "-o", str(tmp_path)]) == 0
     assert main(["schema", "-o", str(tmp_path)]) == 0  # its own schemas are replaced
