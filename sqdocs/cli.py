@@ -10,7 +10,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from sqdocs import __version__
 from sqdocs.build import (
@@ -31,11 +31,13 @@ from sqdocs.build import (
 )
 from sqdocs.errors import UserError
 from sqdocs.fsutil import check_targets, os_error_text
-from sqdocs.load import LoadError, has_results, load_plan, load_results
+from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
 from sqdocs.load.diagnostics import display_name
-from sqdocs.load.subplan import load_subplans
-from sqdocs.model import Plan
+from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.progress import progress
+
+if TYPE_CHECKING:
+    from sqdocs.report import CompiledReport
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -163,35 +165,79 @@ def _print_diagnostics(exc: LoadError) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    plan = load_plan(args.data)
-    practices = sum(len(ref.point.practices) for ref in plan.points())
-    print(
-        f"✓ {args.data}：資料正確（{len(plan.annex1.dimensions)} 個構面、{len(plan.points())} 個評核重點、"
-        f"{practices} 項具體作法、{len(plan.roster.members)} 位考核小組成員）"
-    )
-    subplans = load_subplans(args.data, plan)
-    if subplans:
-        print(f"✓ 細部執行計畫：{len(subplans)} 個單位（{'、'.join(subplans)}）；是否涵蓋所有指派的評核重點請用 sqdocs check")
-    if has_results(args.data):
-        _validate_results(args.data, plan)
+    return _validate_folder(args.data)
+
+
+def _validate_folder(folder: Path) -> int:
+    """Every problem of one data folder: the plan's first, then its subplans' and results' together.
+
+    Subplans and results are read against the plan, so they are checked only once it loads.
+    """
     from sqdocs.load.comments import comment_warnings
 
-    for warning in comment_warnings(Path(args.data)):
+    comments = comment_warnings(Path(folder))
+    try:
+        plan = load_plan(folder)
+    except LoadError as exc:
+        _print_diagnostics(LoadError(exc.diagnostics + comments))
+        if subplan_files(folder) or has_results(folder):
+            print("細部執行計畫與年度成果要依本局計畫核對，待上列錯誤修正後才會檢查。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    problems: list[Diagnostic] = []
+    try:
+        subplans = load_subplans(folder, plan)
+    except LoadError as exc:
+        problems += exc.diagnostics
+        subplans = {}
+    report, warnings, indicators = None, [], 0
+    if has_results(folder):
+        from sqdocs.report import compile_report
+
+        try:
+            results, warnings = load_results(folder, plan)
+            report, indicators = compile_report(plan, results), len(results.indicators.indicators)
+        except LoadError as exc:
+            problems += exc.diagnostics
+    if any(p.severity == "error" for p in problems):
+        _print_diagnostics(LoadError(problems + comments))
+        return EXIT_BAD_INPUT
+    # Warnings before the summaries, so 「✓ … 0 個警告」 is never followed by one.
+    for warning in sorted(warnings + comments):
         print(str(warning), file=sys.stderr)
+    counts = _warnings_by_part(folder, comments)
+    practices = sum(len(ref.point.practices) for ref in plan.points())
+    print(
+        f"✓ {folder}：資料正確（{len(plan.annex1.dimensions)} 個構面、{len(plan.points())} 個評核重點、"
+        f"{practices} 項具體作法、{len(plan.roster.members)} 位考核小組成員{_warning_count(counts['plan'])}）"
+    )
+    if subplans:
+        print(f"✓ 細部執行計畫：{len(subplans)} 個單位（{'、'.join(subplans)}）{_warning_count(counts['subplans'])}；"
+              "是否涵蓋所有指派的評核重點請用 sqdocs check")
+    if report is not None:
+        _print_results_summary(report, indicators, len(warnings) + counts["results"])
     return EXIT_OK
 
 
-def _validate_results(folder: Path, plan: Plan) -> None:
-    """indicators.yaml and results/: print warnings, then what the report would lack."""
-    from sqdocs.report import compile_report
+def _warnings_by_part(folder: Path, found: list[Diagnostic]) -> dict[str, int]:
+    """How many of ``found`` are in the plan's files, the subplans and the results, for their summaries."""
+    counts = {"plan": 0, "subplans": 0, "results": 0}
+    subplan_names = {display_name(path) for path in subplan_files(folder)}
+    plan_names = {display_name(Path(folder) / name) for name in PLAN_FILES}
+    for warning in found:
+        part = "plan" if warning.file in plan_names else "subplans" if warning.file in subplan_names else "results"
+        counts[part] += 1
+    return counts
 
-    results, warnings = load_results(folder, plan)
-    for warning in warnings:
-        print(str(warning), file=sys.stderr)
-    report = compile_report(plan, results)
+
+def _warning_count(count: int) -> str:
+    return f"、{count} 個警告" if count else ""
+
+
+def _print_results_summary(report: CompiledReport, indicators: int, warnings: int) -> None:
+    """What the report would hold and what it would still lack."""
     print(
         f"✓ 年度成果：{len(report.submitted)}／{len(report.units)} 個單位已填報、"
-        f"{len(results.indicators.indicators)} 項指標、{len(warnings)} 個警告"
+        f"{indicators} 項指標、{warnings} 個警告"
     )
     for unit, missing in report.missing_by_unit().items():
         points = "、".join(m.point for m in missing[:3]) + ("等" if len(missing) > 3 else "")

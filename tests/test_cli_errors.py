@@ -351,3 +351,47 @@ def test_help_still_works(capsys):
 def test_formats_and_documents_in_any_case(tmp_path):
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "PLAN", "--format", "DOCX,Odt"]) == 0
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".odt"]
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_validate_reports_subplan_and_results_errors_in_one_run(data_copy, capsys):
+    _edit(data_copy / "subplans" / "第一分局.yaml", "deadline: 107 年 3 月 31 日", "deadline: 107 年 2 月 30 日")
+    _edit(data_copy / "results" / "秘書科.yaml", "complaint_satisfaction: {value: 82.5,", "complaint_satisfaction: {value: 192.8,")
+    assert main(["validate", str(data_copy)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in lines[:2]] == [
+        f"{data_copy}/results/秘書科.yaml", f"{data_copy}/subplans/第一分局.yaml"]
+    assert "百分比 192.8 超過 100" in lines[0] and "不是存在的日期" in lines[1]
+    assert lines[2:] == ["共 2 個錯誤，請修正後再執行。"]
+
+
+def test_validate_with_plan_errors_says_when_subplans_and_results_are_checked(data_copy, capsys):
+    _edit(data_copy / "plan.yaml", "year: 107", "year: abc")
+    _edit(data_copy / "subplans" / "第一分局.yaml", "deadline: 107 年 3 月 31 日", "deadline: 107 年 2 月 30 日")
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{data_copy}/plan.yaml:") and len(err) == 3
+    assert err[1:] == ["共 1 個錯誤，請修正後再執行。", "細部執行計畫與年度成果要依本局計畫核對，待上列錯誤修正後才會檢查。"]
+
+
+def test_validate_prints_comment_warnings_before_the_summaries_and_counts_them(data_copy, monkeypatch):
+    import io
+    import sys
+
+    _edit(data_copy / "plan.yaml", "title: 基隆市警察局 107 年度提升服務品質執行計畫\n",
+          "title: 基隆市警察局 107 年度提升服務品質執行計畫 #草案\n")
+    _edit(data_copy / "results" / "秘書科.yaml", "item: 服務一致及正確\n", "item: 服務一致及正確 #第一項\n")
+    both = io.StringIO()  # stdout and stderr as a terminal shows them, in one stream
+    monkeypatch.setattr(sys, "stdout", both)
+    monkeypatch.setattr(sys, "stderr", both)
+    assert main(["validate", str(data_copy)]) == 0
+    lines = both.getvalue().splitlines()
+    assert "「#草案」被當成註解" in lines[0] and "「#第一項」被當成註解" in lines[1]
+    assert lines[2].startswith(f"✓ {data_copy}：資料正確") and lines[2].endswith("位考核小組成員、1 個警告）")
+    assert "、1 個警告；" not in lines[3]  # none in the subplans
+    assert lines[4].startswith("✓ 年度成果：") and lines[4].endswith("、1 個警告")
