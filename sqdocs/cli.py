@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="檢查資料夾內的 YAML 是否正確")
-    p.add_argument("data", type=Path, metavar="DATA_DIR")
+    p.add_argument("data", type=Path, metavar="DATA_DIR", help="資料夾；或內含各機關資料夾的資料夾（逐一檢查）")
 
     p = sub.add_parser("build", help="產生文件")
     p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
@@ -165,7 +165,21 @@ def _print_diagnostics(exc: LoadError) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    return _validate_folder(args.data)
+    """One data folder, or each bureau of a folder of bureaus in turn, as build takes them."""
+    folders = find_folders([args.data])
+    skipped = skipped_folders([args.data])
+    if folders == [args.data] and not skipped:
+        return _validate_folder(args.data)
+    # A folder of bureaus: what build would build is what a user means to check, so each is
+    # validated under its own heading rather than the folder failing for want of a plan.yaml.
+    worst = EXIT_OK
+    for folder, reason in skipped:
+        print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
+        worst = EXIT_BAD_INPUT
+    for folder in folders if folders != [args.data] else []:
+        print(f"── {display_name(folder)}", flush=True)
+        worst = max(worst, _validate_folder(folder))
+    return worst
 
 
 def _validate_folder(folder: Path) -> int:

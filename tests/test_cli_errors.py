@@ -395,3 +395,27 @@ def test_validate_prints_comment_warnings_before_the_summaries_and_counts_them(d
     assert lines[2].startswith(f"✓ {data_copy}：資料正確") and lines[2].endswith("位考核小組成員、1 個警告）")
     assert "、1 個警告；" not in lines[3]  # none in the subplans
     assert lines[4].startswith("✓ 年度成果：") and lines[4].endswith("、1 個警告")
+
+
+def test_validate_checks_each_bureau_of_a_folder_of_bureaus(tmp_path, capsys):
+    bureaus = tmp_path / "bureaus"
+    shutil.copytree(SAMPLE, bureaus / "a-107")
+    shutil.copytree(SAMPLE, bureaus / "b-107")
+    _edit(bureaus / "b-107" / "subplans" / "第一分局.yaml", "deadline: 107 年 3 月 31 日", "deadline: 107 年 2 月 30 日")
+    assert main(["validate", str(bureaus)]) == 2
+    out, err = capsys.readouterr()
+    assert [line for line in out.splitlines() if line.startswith("──")] == [
+        f"── {bureaus / 'a-107'}", f"── {bureaus / 'b-107'}"]
+    assert f"✓ {bureaus / 'a-107'}：資料正確" in out
+    assert "找不到檔案" not in err and "不是存在的日期" in err
+
+    shutil.rmtree(bureaus / "b-107")
+    assert main(["validate", str(bureaus)]) == 0
+
+
+def test_validate_of_a_folder_of_incomplete_bureaus_names_them(tmp_path, capsys):
+    (tmp_path / "c").mkdir()
+    shutil.copy(SAMPLE / "units.yaml", tmp_path / "c")
+    assert main(["validate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"略過 {tmp_path / 'c'}：有 YAML 檔但沒有 plan.yaml") and "找不到檔案" not in err
