@@ -67,6 +67,7 @@ NOT_FOR_A_SCHEMA = {
     "syntax-fullwidth-colon", "syntax-colon-without-space", "syntax-text-starts-with-star",
     "syntax-text-starts-with-percent", "syntax-unclosed-bracket", "syntax-fullwidth-comma-in-brackets",
     "unit-name-invisible-char", "unit-names-fullwidth-comma", "unit-listed-twice",
+    "syntax-text-starts-with-bracket", "syntax-text-starts-with-brace", "syntax-text-starts-with-quote",
 }
 
 

@@ -111,6 +111,10 @@ _CANNOT_START = re.compile(r"found character '(.)' that cannot start any token")
 _WIDE_INDENT = re.compile(r"^[ \u3000]*\u3000[ \u3000]*(- |[^\s:#]+:(\s|$))")
 _WIDE_INDENT_HINT = "此行以全形空白「　」縮排；YAML 只能用半形空白縮排，請把全形空白換成半形空白"
 _FLOW = {"while parsing a flow mapping": ("{", "}"), "while parsing a flow sequence": ("[", "]")}
+# A value that opens with [ { " or ' is a list, a map or quoted text to YAML; text after its end
+# is then 「expected <block end>」, which would wrongly blame the indentation.
+_ENCLOSED = {"[": ("]", "清單"), "{": ("}", "欄位對照"), '"': ('"', "引號括起的文字"), "'": ("'", "引號括起的文字")}
+_VALUE_OPENS = re.compile(r"\s*(?:-\s+)*(?:[^\s\"'\[{#-][^\"'\[{#]*?:\s+)?(?:-\s+)*(?=[\[{\"'])")
 
 
 def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
@@ -156,10 +160,34 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagn
         if glued:
             return at(row + 1, glued.end(), "冒號後面少了空白；欄位與值之間請寫成「欄位: 值」（冒號後加一個空白）")
         return at(row + 1, context_mark.column + 1, _YAML_HINTS[2][1])
+    if "expected <block end>" in problem and problem_mark is not None:
+        found_text = _text_after_enclosed(name, lines[problem_mark.line], problem_mark.line, problem_mark.column)
+        if found_text is not None:
+            return found_text
     # An unclosed quote is reported at the end of the file; the opening quote is where to look.
     if "quoted scalar" in context and context_mark is not None or problem_mark is None and context_mark is not None:
         line, col = context_mark.line + 1, context_mark.column + 1
     return Diagnostic(name, line, col, "", _syntax_message(f"{context} {problem}".strip() or str(exc)))
+
+
+def _text_after_enclosed(name: str, content: str, row: int, column: int) -> Diagnostic | None:
+    """``title: [計畫] 說明``: text goes on after a value YAML read as a list, a map or quoted text."""
+    opens = _VALUE_OPENS.match(content)
+    if opens is None or opens.end() >= column:
+        return None
+    start = opens.end()
+    opening = content[start]
+    closing, reads_as = _ENCLOSED[opening]
+    enclosed = content[start:column].rstrip()
+    if len(enclosed) < 2 or not enclosed.endswith(closing):
+        return None
+    text = content[start:].rstrip()
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    example = f'"{quoted}"' if len(text) <= 30 else f'"{quoted[:20]}…"'
+    return Diagnostic(name, row + 1, start + 1, "", (
+        f"YAML 語法錯誤：文字以「{opening}」開頭，YAML 把「{enclosed}」讀成{reads_as}，後面的文字便接不上；"
+        f"請用雙引號把整段文字括起來（如 {example}），文字中的「\"」要寫成「\\\"」，或改用「」"
+    ))
 
 
 def _syntax_message(problem: str) -> str:
