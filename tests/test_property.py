@@ -36,6 +36,9 @@ PIECES = st.one_of(
 )
 TEXT = st.lists(PIECES, min_size=1, max_size=30).map("".join).filter(lambda s: s.strip()).map(str.strip)
 
+# A unit is registered under one name: list separators and special spaces in it are errors.
+UNIT_NAME = TEXT.map(lambda s: re.sub("[，、,；;\u3000]", "", s).strip()).filter(bool)
+
 
 def _unique(n_min: int, n_max: int):
     return st.lists(TEXT, min_size=n_min, max_size=n_max, unique_by=lambda s: s)
@@ -43,7 +46,7 @@ def _unique(n_min: int, n_max: int):
 
 @st.composite
 def plans(draw) -> dict[str, dict]:
-    unit_names = draw(_unique(1, 4))
+    unit_names = draw(st.lists(UNIT_NAME, min_size=1, max_size=4, unique=True))
     dims = []
     for name in draw(_unique(1, 2)):
         items = []

@@ -38,6 +38,8 @@ def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
     for gi, group in enumerate(units.groups):
         named.append((("groups", gi, "name"), group.name))
         named += [(("groups", gi, "aliases", ai), a) for ai, a in enumerate(group.aliases)]
+    named += [(("units", i, "full_name"), u.full_name) for i, u in enumerate(units.units) if u.full_name]
+    yield from name_flaws(doc, named)
     yield from unique_names(doc, named, "單位或群組名稱")
     known = [u.name for u in units.units] + [g.name for g in units.groups]
     for gi, group in enumerate(units.groups):
@@ -58,15 +60,59 @@ _INVISIBLE = re.compile("[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u20
 _LIST_SEPARATORS = re.compile("[，、,；;]")
 
 
-def name_hint(name: str, known: list[str]) -> str:
+def _invisible(c: str) -> bool:
+    # Cf: every other format character (U+2066 isolates, U+FEFF …) is as unseen as those listed.
+    return _INVISIBLE.match(c) is not None or unicodedata.category(c) == "Cf"
+
+
+def _visible(name: str) -> str:
+    return "".join(c for c in name if not _invisible(c))
+
+
+def _hidden(name: str) -> str:
+    """「看不見的字元 U+200B」 when ``name`` holds one, else empty."""
+    hidden = next((c for c in name if _invisible(c)), None)
+    if hidden is None:
+        return ""
+    what = "特殊空白" if unicodedata.category(hidden) == "Zs" else "看不見的字元"
+    return f"{what} U+{ord(hidden):04X}"
+
+
+def _names_in(name: str) -> list[str]:
+    """The names ``name`` holds when several are run together with commas or 、."""
+    return [p.strip() for p in _LIST_SEPARATORS.split(name) if p.strip()]
+
+
+def name_flaws(doc: YamlDoc, named: Iterable[tuple[Loc, str]]) -> Iterator[Diagnostic]:
+    """A name being defined must hold no invisible character and be one name, not several.
+
+    Else every use of the name, typed as it looks, is 「未知」 elsewhere, beside a suggestion
+    that looks the same.
+    """
+    for loc, name in named:
+        hidden = _hidden(name)
+        if hidden:
+            clean = _visible(name)
+            yield doc.diagnostic(loc, f"名稱「{name}」中有{hidden}，請刪除此字元，刪除後即為「{clean}」")
+        elif (separator := _LIST_SEPARATORS.search(name)) is not None:
+            yield doc.diagnostic(loc, (
+                f"名稱「{name}」中有「{separator.group()}」，像是把幾個名稱寫在一起；"
+                "一項只能寫一個名稱，多個名稱請分成多項"
+            ))
+
+
+def name_hint(name: str, known: list[str], registry: str = "units.yaml") -> str:
     """Why ``name`` is not one of ``known``, when it can be told: an invisible character, several
-    names run together with full-width commas, or a close spelling; else empty."""
-    hidden = _INVISIBLE.search(name)
+    names run together with full-width commas, a flawed registered name (in ``registry``), or a
+    close spelling; else empty."""
+    hidden = _hidden(name)
     if hidden:
-        clean = _INVISIBLE.sub("", name)
+        clean = _visible(name)
         then = f"，刪除後即為「{clean}」" if clean in known else ""
-        what = "特殊空白" if unicodedata.category(hidden.group()) == "Zs" else "看不見的字元"
-        return f"；名稱中有{what} U+{ord(hidden.group()):04X}，請刪除此字元{then}"
+        return f"；名稱中有{hidden}，請刪除此字元{then}"
+    for flawed in known:  # the name as it looks is right: the registered one is not
+        if flawed != name and (_visible(flawed) == name or name in _names_in(flawed)):
+            return f"；{registry} 登錄的名稱寫成了「{flawed}」，請修正 {registry} 中的該名稱"
     parts = [p.strip() for p in _LIST_SEPARATORS.split(name)]
     if len(parts) > 1 and all(p in known for p in parts if p):
         return "；多個單位請以半形逗號「,」分隔（如 [刑警大隊, 交通隊]），不要用全形的「，」或「、」"
