@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqdocs.load.checks import name_hint
 from sqdocs.load.diagnostics import Loc
 from sqdocs.load.validate import suggest
 from sqdocs.model import Plan
@@ -108,7 +109,7 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
         for ui, name in enumerate(entry.units):
             if not subplan.expand(name):
                 known = subplan.known_names()
-                hint = suggest(name, known) or "；請先列於 sub_units（或 sub_groups）"
+                hint = name_hint(name, known, "sub_units") or "；請先列於 sub_units（或 sub_groups）"
                 problems.append(Problem(
                     unit, "unknown_unit", f"{_name(key)}：未知的承辦單位「{name}」{hint}", key, (*loc, "units", ui)
                 ))

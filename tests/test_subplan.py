@@ -384,6 +384,40 @@ def test_loading_broken_subplans_collects_every_problem(fresh: Path):
     assert any(f == "第二分局.yaml" and "「行政組」重複" in m for f, m in found)
 
 
+def problems_of(tmp_path: Path, plan, text: str) -> list[str]:  # noqa: ANN001 — the plan fixture
+    """``path: message`` of every problem the loader finds in a 第一分局 subplan ``text``."""
+    path = tmp_path / "第一分局.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        read_subplan(path, plan)
+    return [f"{d.path}: {d.message}" for d in info.value.diagnostics]
+
+
+def test_an_invisible_character_or_two_names_in_a_sub_unit_name_is_reported_where_it_is_defined(tmp_path, plan):
+    found = problems_of(tmp_path, plan, (
+        "unit: 第一分局\nsub_units: [行政\u200b組, 偵查隊、交通組, 信義派出所]\n"
+        "sub_groups:\n  - name: 各派出所\u2060\n    members: [信義派出所]\n"
+        "  - name: 內勤\n    members: [行政組]\n"
+    ))
+    assert found == [
+        "sub_units[0]: 名稱「行政\u200b組」中有看不見的字元 U+200B，請刪除此字元，刪除後即為「行政組」",
+        "sub_units[1]: 名稱「偵查隊、交通組」中有「、」，像是把幾個名稱寫在一起；一項只能寫一個名稱，多個名稱請分成多項",
+        "sub_groups[0].name: 名稱「各派出所\u2060」中有看不見的字元 U+2060，請刪除此字元，刪除後即為「各派出所」",
+        "sub_groups[1].members[0]: 未知的承辦單位「行政組」；sub_units 登錄的名稱寫成了「行政\u200b組」，"
+        "請修正 sub_units 中的該名稱",
+    ]
+
+
+def test_check_points_at_the_flawed_sub_unit_a_point_cannot_find(plan):
+    from sqdocs.model.subplan import Subplan, SubplanPoint
+
+    subplan = Subplan(unit="第一分局", sub_units=["行政\u200b組"], points=[SubplanPoint(
+        dimension="基礎服務", item="服務一致及正確", point="服務及時性", units=["行政組"],
+    )])
+    (problem,) = [p for p in check_subplan(plan, subplan) if p.kind == "unknown_unit"]
+    assert problem.message.endswith("「行政組」；sub_units 登錄的名稱寫成了「行政\u200b組」，請修正 sub_units 中的該名稱")
+
+
 # ---- the sample data -------------------------------------------------------------
 
 

@@ -324,6 +324,8 @@ def read(wb: Workbook, fp: Fingerprint, plan: Plan) -> tuple[dict[str, Any], Cel
 _FORM_WORDS = (
     ("請先列於 sub_units（或 sub_groups）", "請先列於「承辦單位」工作表"),
     ("須先列於 sub_units", "須先列於「承辦單位」工作表"),
+    ("一項只能寫一個名稱，多個名稱請分成多項", "一格只能寫一個名稱，多個名稱請分列（每列一個）"),
+    ("sub_units 登錄的名稱", "「承辦單位」工作表登錄的名稱"), ("請修正 sub_units 中", "請修正「承辦單位」工作表中"),
     ("（practices）", ""), ("（deadline）", ""), ("（units）", ""),
 )
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqdocs.load.checks import unique_names
+from sqdocs.load.checks import name_flaws, name_hint, unique_names
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
 from sqdocs.load.validate import suggest, validate
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
@@ -60,11 +60,12 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
         )
     names: list[tuple[Loc, str]] = [(("sub_units", i), n) for i, n in enumerate(subplan.sub_units)]
     names += [(("sub_groups", i, "name"), g.name) for i, g in enumerate(subplan.sub_groups)]
+    yield from name_flaws(doc, names)
     yield from unique_names(doc, names, "承辦單位或群組名稱")
     for gi, group in enumerate(subplan.sub_groups):
         for mi, member in enumerate(group.members):
             if member not in subplan.sub_units:
-                hint = suggest(member, subplan.sub_units) or "；群組成員須先列於 sub_units"
+                hint = name_hint(member, subplan.sub_units, "sub_units") or "；群組成員須先列於 sub_units"
                 yield doc.diagnostic(("sub_groups", gi, "members", mi), f"未知的承辦單位「{member}」{hint}")
     keys = [(("points", i, "point"), "／".join(p.key)) for i, p in enumerate(subplan.points)]
     yield from unique_names(doc, keys, "評核重點")
