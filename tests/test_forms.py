@@ -393,6 +393,16 @@ def test_bad_sub_unit_name_on_the_units_sheet(subplan_form: Path, folder: Path, 
     assert "承辦單位!A5: 名稱「偵查隊、交通組」中有「、」，像是把幾個名稱寫在一起；一格只能寫一個名稱，多個名稱請分列（每列一個）" in err
 
 
+def test_a_unit_chosen_twice_for_a_point_or_a_member_listed_twice(subplan_form: Path, folder: Path, capsys) -> None:
+    def twice(wb: openpyxl.Workbook) -> None:
+        wb["細部計畫"]["I7"] = wb["細部計畫"]["H7"].value
+        wb["承辦單位"]["B9"] = "信義派出所、正濱派出所、信義派出所"
+
+    err = refused(edit(subplan_form, twice), folder, capsys)
+    assert "細部計畫!I7: 承辦單位「行政組」重複（已有同名項目）；名稱必須唯一" in err
+    assert "承辦單位!B9: 群組成員「信義派出所」重複（已有同名項目）；名稱必須唯一" in err
+
+
 def test_bad_wrong_units_form(subplan_form: Path, folder: Path, tmp_path: Path, capsys) -> None:
     other = tmp_path / "other"
     shutil.copytree(folder, other)

@@ -408,6 +408,19 @@ def test_an_invisible_character_or_two_names_in_a_sub_unit_name_is_reported_wher
     ]
 
 
+def test_a_unit_listed_twice_for_a_point_or_a_member_listed_twice_is_an_error(tmp_path, plan):
+    found = problems_of(tmp_path, plan, (
+        "unit: 第一分局\nsub_units: [行政組, 信義派出所]\n"
+        "sub_groups:\n  - name: 各派出所\n    members: [信義派出所, 信義派出所]\n"
+        "points:\n  - dimension: 基礎服務\n    item: 服務一致及正確\n    point: 服務及時性\n"
+        "    units: [行政組, 行政組, 各派出所]\n"
+    ))
+    assert found == [
+        "sub_groups[0].members[1]: 群組成員「信義派出所」重複（第 5 行已有同名項目）；名稱必須唯一",
+        "points[0].units[1]: 承辦單位「行政組」重複（第 10 行已有同名項目）；名稱必須唯一",
+    ]
+
+
 def test_check_points_at_the_flawed_sub_unit_a_point_cannot_find(plan):
     from sqdocs.model.subplan import Subplan, SubplanPoint
 

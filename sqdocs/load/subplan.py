@@ -67,6 +67,13 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
             if member not in subplan.sub_units:
                 hint = name_hint(member, subplan.sub_units, "sub_units") or "；群組成員須先列於 sub_units"
                 yield doc.diagnostic(("sub_groups", gi, "members", mi), f"未知的承辦單位「{member}」{hint}")
+        yield from unique_names(
+            doc, ((("sub_groups", gi, "members", mi), m) for mi, m in enumerate(group.members)), "群組成員"
+        )
+    for pi, point in enumerate(subplan.points):  # as annex1 refuses a unit listed twice for a point
+        yield from unique_names(
+            doc, ((("points", pi, "units", ui), u) for ui, u in enumerate(point.units)), "承辦單位"
+        )
     keys = [(("points", i, "point"), "／".join(p.key)) for i, p in enumerate(subplan.points)]
     yield from unique_names(doc, keys, "評核重點")
 
