@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from conftest import SAMPLE, SOURCE
@@ -163,6 +164,26 @@ def test_libyaml_and_pure_python_read_the_same(monkeypatch):
         slow = read_yaml(path)
         assert (doc.data, doc.values, doc.keys, doc.spans) == (slow.data, slow.values, slow.keys, slow.spans), path
 
+
+
+@pytest.mark.parametrize("libyaml", [True, False])
+def test_an_integer_with_leading_zeros_is_decimal_as_in_yaml_1_2(monkeypatch, libyaml):
+    """``year: 0107`` is 107, not octal 71; quoted text, 0o, 0x and dates are read as before."""
+    import yaml
+
+    from sqdocs.load.yamlfile import parse_yaml
+
+    monkeypatch.setattr(yaml, "__with_libyaml__", libyaml)
+    text = "year: 0107\nn: [007, -010, 0, 0x10]\nq: '0107'\no: 0o107\nd: 107-06-30\nw: 2018-06-30\n0107: k\n"
+    data = parse_yaml(text.encode(), "x.yaml").data
+    assert data == {"year": 107, "n": [7, -10, 0, 16], "q": "0107", "o": "0o107", "d": "107-06-30",
+                    "w": date(2018, 6, 30), 107: "k"}
+
+
+def test_year_written_with_a_leading_zero_is_that_year(data_copy):
+    path = data_copy / "plan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\nyear: 107\n", "\nyear: 0107\n"), encoding="utf-8")
+    assert load_plan(data_copy).body.year == 107
 
 
 def test_a_plan_file_that_is_a_symlink_loop_is_named(data_copy):

@@ -296,6 +296,18 @@ def _thousands(previous: Node | None, key: Node, value: Node) -> bool:
     )
 
 
+# YAML 1.1 reads 0107 as octal (71); people mean 107, as YAML 1.2 reads it. 0o107 is left alone.
+_OCTAL_1_1 = re.compile(r"[-+]?0[0-7_]+")
+
+
+def _leading_zeros(node: Node) -> bool:
+    """A plain integer written with leading zeros (``year: 0107``), to be read as decimal."""
+    return (
+        isinstance(node, ScalarNode) and not node.style and node.tag == "tag:yaml.org,2002:int"
+        and _OCTAL_1_1.fullmatch(node.value) is not None
+    )
+
+
 class _Builder:
     """Turns composed nodes into plain data, refusing tags, alias bombs and duplicate keys."""
 
@@ -333,6 +345,8 @@ class _Builder:
         self.doc.values.setdefault(loc, _mark(node))
         if isinstance(node, ScalarNode):
             self.doc.spans.setdefault(loc, (node.start_mark.index, node.end_mark.index))
+            if _leading_zeros(node):
+                return int(node.value.replace("_", ""), 10)
             try:
                 return self.loader.construct_object(node, deep=True)
             except ValueError:
@@ -360,7 +374,8 @@ class _Builder:
                     raise _Refused(key_node, "不支援「<<」合併語法；請直接寫出欄位")
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
                     raise _Refused(key_node, "欄位名稱必須是一般文字")
-                key = self.loader.construct_object(key_node)
+                key = int(key_node.value.replace("_", ""), 10) if _leading_zeros(key_node) else (
+                    self.loader.construct_object(key_node))
                 if isinstance(key, str) and key.startswith("\u3000"):  # parsed, but as a key of the wrong level
                     raise _Refused(key_node, f"YAML 語法錯誤：{_WIDE_INDENT_HINT}")
                 child = (*loc, key)
