@@ -70,6 +70,19 @@ def test_parse_roc_rejects(text):
         parse_roc(text)
 
 
+@pytest.mark.parametrize(("text", "why"), [
+    ("107年13月1日", "一年沒有 13 月；月份須為 1–12"),
+    ("107/0/5", "一年沒有 0 月；月份須為 1–12"),
+    ("107 年 1 月 0 日", "沒有 0 日；日須為 1–31"),
+    ("107 年 1 月 32 日", "沒有 32 日；日須為 1–31"),
+    ("107 年 4 月 31 日", "民國 107 年 4 月沒有 31 日"),
+])
+def test_parse_roc_says_which_part_does_not_exist(text, why):
+    with pytest.raises(ValueError) as info:
+        parse_roc(text)
+    assert str(info.value) == f"「{text}」不是存在的日期（{why}）"
+
+
 @pytest.mark.parametrize("day", [date(2018, 1, 1), date(2020, 2, 29), date(2011, 10, 10), date(1912, 1, 1)])
 def test_roc_round_trip(day):
     assert parse_roc(format_roc(day)) == day

@@ -31,6 +31,11 @@ def parse_roc(text: str) -> date:
     day = int(m["d"] or m["d2"])
     if year < 1:
         raise ValueError(f"「{text}」的民國年必須大於 0")
+    # Out of range in every month: 「13 月沒有 1 日」 would blame the day.
+    if not 1 <= month <= 12:
+        raise ValueError(f"「{text}」不是存在的日期（一年沒有 {month} 月；月份須為 1–12）")
+    if not 1 <= day <= 31:
+        raise ValueError(f"「{text}」不是存在的日期（沒有 {day} 日；日須為 1–31）")
     try:
         return date(year + ROC_OFFSET, month, day)
     except ValueError:
