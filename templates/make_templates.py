@@ -228,7 +228,8 @@ def write_report_body(doc) -> None:
     doc.add_paragraph("{{ section.heading }}", S.HEADING_1)
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if section.intro %}")
-    doc.add_paragraph("{{ section.intro }}", S.BODY)
+    # With what it introduces: a section's heading and lead sentence never end a page alone.
+    doc.add_paragraph("{{ section.intro }}", S.BODY).paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{{p section.body }}")
     doc.add_paragraph("{%p endfor %}")

@@ -72,6 +72,12 @@ def test_title_and_sections(report, doc):
     # The charts start a page of their own; the other sections follow on.
     breaks = {p.text: bool(p.paragraph_format.page_break_before) for p in doc.paragraphs if p.style.name == S.HEADING_1}
     assert [h for h, brk in breaks.items() if brk] == ["參、圖表"]
+    # A section's lead sentence keeps with what it introduces: never 「貳、…」 and its lead alone
+    # at the foot of a page (as LibreOffice laid it out before).
+    paragraphs = doc.paragraphs
+    leads = [paragraphs[n + 1] for n, p in enumerate(paragraphs[:-1]) if p.style.name == S.HEADING_1]
+    leads = [p for p in leads if p.style.name == S.BODY]
+    assert len(leads) == 4 and all(p.paragraph_format.keep_with_next for p in leads)
 
 
 def test_summary_table_shows_the_display_texts(report, doc):
