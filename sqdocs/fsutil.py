@@ -111,29 +111,61 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_all(files: Mapping[Path, bytes]) -> None:
-    """Write a set of files so that a failure while writing (a full disk) changes none of them.
+    """Write a set of files so that a failure (a full disk, a file held open or locked) changes
+    none of them.
 
     Each is written in full to a temporary file beside it first; only when every one is
-    written are they renamed into place. An OSError names the file meant, and leaves no
-    temporary file behind.
+    written are they moved into place, each previous file kept aside until all have moved and
+    put back if one cannot be. An OSError names the file meant, and leaves no temporary file.
     """
     done: dict[Path, str] = {}
+    moved: list[tuple[Path, str | None]] = []  # (file now in place, its previous version set aside)
     try:
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 done[path] = _write_temp(path, data)
             except OSError as exc:
-                if exc.errno is None:
-                    raise
-                raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc  # as write_atomic
-        for path, tmp in list(done.items()):  # renames need no room on the disk
-            os.replace(tmp, path)
+                raise _naming(exc, path) from exc
+        for path, tmp in list(done.items()):
+            aside = None
+            try:
+                if path.exists():
+                    aside = f"{tmp}.previous"
+                    os.replace(path, aside)
+                os.replace(tmp, path)
+            except OSError as exc:
+                if aside is not None and not path.exists():
+                    with contextlib.suppress(OSError):
+                        os.replace(aside, path)
+                _put_back(moved)
+                moved.clear()
+                raise _naming(exc, path) from exc
             del done[path]
+            moved.append((path, aside))
+        for _path, aside in moved:
+            if aside is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(aside)
     finally:
         for tmp in done.values():
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+
+
+def _put_back(moved: list[tuple[Path, str | None]]) -> None:
+    """Undo the moves of :func:`write_all`, last first: each file as it was before."""
+    for path, aside in reversed(moved):
+        with contextlib.suppress(OSError):
+            if aside is None:
+                os.unlink(path)
+            else:
+                os.replace(aside, path)
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming ``path``, the file meant, rather than a temporary file (as write_atomic)."""
+    return OSError(exc.errno, exc.strerror, os.fspath(path)) if exc.errno is not None else exc
 
 
 def _write_and_rename(path: Path, data: bytes) -> None:

@@ -419,3 +419,28 @@ def test_validate_of_a_folder_of_incomplete_bureaus_names_them(tmp_path, capsys)
     assert main(["validate", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"略過 {tmp_path / 'c'}：有 YAML 檔但沒有 plan.yaml") and "找不到檔案" not in err
+
+
+def test_write_all_puts_every_file_back_when_one_cannot_be_moved_into_place(tmp_path, monkeypatch):
+    """A file held open or locked (Excel on Windows) fails its move after others have moved."""
+    import os as os_module
+
+    from sqdocs.fsutil import write_all
+
+    files = {tmp_path / name: f"old {name}".encode() for name in ("a.csv", "b.json", "c.json")}
+    for path, data in files.items():
+        path.write_bytes(data)
+    real_replace = os_module.replace
+
+    def replace(src, dst):  # c.json cannot be moved (or moved aside): it is held
+        if os_module.fspath(tmp_path / "c.json") in (os_module.fspath(src), os_module.fspath(dst)):
+            raise PermissionError(errno.EACCES, "Permission denied", os_module.fspath(src))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os_module, "replace", replace)
+    with pytest.raises(OSError) as info:
+        write_all({path: b"new" for path in files})
+    monkeypatch.undo()
+    assert info.value.filename == os_module.fspath(tmp_path / "c.json")  # the file meant, not a temp file
+    assert {p: p.read_bytes() for p in files} == files  # a.csv and b.json as they were
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.json", "c.json"]  # nothing left over
