@@ -160,12 +160,17 @@ def test_subplan_form_prefilled_from_yaml_imports_unchanged(data_copy: Path, tmp
     form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
     ws = openpyxl.load_workbook(form)["細部計畫"]
     assert ws.cell(FIRST_ROW, 6).value == "\n".join(original.points[0].practices)
-    out = imported(form, data_copy, capsys)
-    assert read_subplan(path, plan).subplan == original
-    assert path.with_name(f"{path.name}.bak.1").read_bytes() == original_bytes
-    assert "原檔另存為" in out
-    # the same form again: the YAML is what the form holds, nothing to do
+    # The form holds what the hand-written file holds: the file, its comments and its schema
+    # line stay as they are, and no backup is made.
     assert "未修改" in imported(form, data_copy, capsys)
+    assert path.read_bytes() == original_bytes and read_subplan(path, plan).subplan == original
+    assert not path.with_name(f"{path.name}.bak.1").exists()
+    # one practice changed: now the file is rewritten from the form, the old one kept
+    wb = openpyxl.load_workbook(form)
+    wb["細部計畫"].cell(FIRST_ROW, 6).value = "表單上改寫的作法"
+    wb.save(form)
+    assert "原檔另存為" in imported(form, data_copy, capsys)
+    assert path.with_name(f"{path.name}.bak.1").read_bytes() == original_bytes
 
 
 # ---- the results forms -------------------------------------------------------------------

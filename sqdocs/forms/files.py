@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook import Workbook
 
@@ -208,7 +209,9 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
     body = text.encode("utf-8")
     new = body + _stamp(fp, body)
     old = target.read_bytes() if target.is_file() else None
-    if old is not None and _unstamped(old)[0] == body:
+    if old is not None and (_unstamped(old)[0] == body or _same_data(old, body)):
+        # The same data, perhaps written differently (a hand-written file's comments and layout):
+        # nothing to change, so the file the unit keeps stays as it is.
         return Imported(fp.kind, fp.unit, target, None, False, entries, warnings)
     if old is not None and file_digest(old) != fp.yaml_hash and not _own_import(old, fp) and not force:
         since = "在表單產生後建立" if not fp.yaml_hash else "在表單產生後已被修改"
@@ -246,6 +249,14 @@ def _unstamped(raw: bytes) -> tuple[bytes, bytes | None]:
     if last.startswith(STAMP.encode("utf-8")):
         return head + sep, last
     return raw, None
+
+
+def _same_data(old: bytes, new: bytes) -> bool:
+    """Whether two YAML texts hold the same data (unreadable old text holds none)."""
+    try:
+        return yaml.safe_load(old.decode("utf-8-sig")) == yaml.safe_load(new.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return False
 
 
 def _own_import(raw: bytes, fp: Fingerprint) -> bool:
