@@ -364,6 +364,10 @@ def _check(args: argparse.Namespace) -> int:
         doc = files[problem.unit].doc
         return f"{doc.file}:{doc.where(problem.loc)[0]}" if problem.loc else doc.file
 
+    from sqdocs.load.comments import comment_warnings
+
+    for warning in comment_warnings(Path(args.data)):  # a practice a 「 #」 cut short is incomplete too
+        print(str(warning), file=sys.stderr)
     print(report(plan, subplans, problems, where))
     return EXIT_FAILED if problems else EXIT_OK
 

@@ -264,3 +264,14 @@ def test_a_plan_file_under_another_name_is_pointed_out(data_copy, wrong):
     with pytest.raises(LoadError) as info:
         load_plan(data_copy)
     assert [d.message for d in info.value.diagnostics] == [f"找不到檔案；資料夾中有 {wrong}，請改名為 plan.yaml"]
+
+
+def test_check_warns_of_text_cut_short_too(data_copy, capsys):
+    from sqdocs.cli import main
+
+    path = data_copy / "subplans" / "第一分局.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith("- ") and "，" in ln)
+    path.write_text(text.replace(line, line.replace("，", " #", 1), 1), encoding="utf-8")
+    main(["check", str(data_copy)])
+    assert "被當成註解，沒有讀入" in capsys.readouterr().err
