@@ -264,7 +264,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.templates is not None and not args.templates.is_dir():
         raise UserError(f"{args.templates}：找不到範本資料夾")
     if args.font is not None and not args.font.is_file():
-        raise UserError(f"{args.font}：找不到字型檔")
+        raise UserError(f"{args.font}：找不到字型檔；請確認路徑，或不加 --font，使用已安裝的楷書字型")
     if args.jobs is not None and args.jobs < 1:
         raise UserError("-j 必須是 1 以上的整數")
     folders = find_folders(args.data)

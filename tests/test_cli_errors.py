@@ -66,11 +66,14 @@ def test_a_form_into_a_read_only_place_is_bad_input_with_the_advice_to_use_o(tmp
 
 
 def _edited_form(folder, tmp_path):
-    """A subplan form of 第一分局, and the unit's YAML edited since (so --force writes a backup)."""
+    """A subplan form of 第一分局, and the unit's YAML edited since (so --force writes a backup):
+    its title changed, so the form's content differs from the file and must be written."""
     form = tmp_path / "f.xlsx"
     assert main(["form", "subplan", str(folder), "--unit", "第一分局", "-o", str(form)]) == 0
     yaml = folder / "subplans" / "第一分局.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8") + "# 註記\n", encoding="utf-8")
+    text = yaml.read_text(encoding="utf-8")
+    assert "\ntitle: " in text
+    yaml.write_text(text.replace("\ntitle: ", "\ntitle: 修訂版", 1), encoding="utf-8")
     return form, yaml
 
 
