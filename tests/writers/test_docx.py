@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLE, with_text
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -420,3 +421,12 @@ def test_a_title_longer_than_a_word_property_is_whole_in_the_document(plan):
     assert doc.paragraphs[0].text == long_title
     assert len(doc.core_properties.title) == 255 and doc.core_properties.title.endswith("…")
     assert long_title.startswith(doc.core_properties.title[:-1])
+
+
+def test_deadline_and_units_are_centred_as_in_the_pdf(doc):
+    """完成期限 and 承辦單位 centred in their cells (direct formatting: a template needs no new style)."""
+    row = doc.tables[0].rows[1]
+    for cell in (row.cells[3], row.cells[4]):
+        assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in cell.paragraphs)
+        assert all(p.style.name == S.TABLE_TEXT for p in cell.paragraphs)
+    assert all(p.alignment is None for p in row.cells[2].paragraphs)  # practices stay as the style sets them

@@ -314,7 +314,7 @@ def test_fonts_kai_for_chinese_times_for_latin(plan_odt):
         size = plan_odt.named_style(name).find(q("style:text-properties")).get(q("style:font-size-asian"))
         assert size == f"{layout.TABLE_PT}pt"
     # Every table paragraph uses a table style (12 pt), none the 14 pt body.
-    table_styles = {S.TABLE_TEXT, S.TABLE_HEADER, S.TABLE_LIST}
+    table_styles = {S.TABLE_TEXT, S.TABLE_HEADER, S.TABLE_LIST, S.TABLE_FIGURE}
     for table in plan_odt.tables():
         assert {p.get(q("text:style-name")) for p in table.iter(q("text:p"))} <= table_styles
 
@@ -454,6 +454,9 @@ def test_data_comes_out_literally(plan):
     rows = body_rows(odt.tables()[0])
     assert lines(rows[0][2])[0] == f"1.\t{TRICKY}"
     assert lines(rows[0][3]) == ["107 年", "6 月", "30 日"]  # one part per line, as in the .docx
+    # 完成期限 and 承辦單位 centred, as in the PDF and the .docx
+    for cell in (rows[0][3], rows[0][4]):
+        assert {p.get(q("text:style-name")) for p in cell.iter(q("text:p"))} == {S.TABLE_FIGURE}
     assert lines(body_rows(odt.tables()[-1])[0][2]) == [TRICKY]
     assert odt.meta.findtext(f".//{q('dc:title')}") == f"{plan.title} {TRICKY}"
     assert b"&amp; B &lt;c&gt;" in odt.zip.read("content.xml")

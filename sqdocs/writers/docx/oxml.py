@@ -273,8 +273,9 @@ def center_vertically(tc: etree._Element) -> None:
     _put(tc.find(qn("w:tcPr")), "w:vAlign", val="center")
 
 
-def add_paragraph(parent: etree._Element, style_id: str | None, text: str) -> etree._Element:
-    """Append a paragraph of ``text`` in style ``style_id`` (None: the default style) to a cell.
+def add_paragraph(parent: etree._Element, style_id: str | None, text: str, *, center: bool = False) -> etree._Element:
+    """Append a paragraph of ``text`` in style ``style_id`` (None: the default style) to a cell,
+    centred when ``center``.
 
     As python-docx writes a run: a tab becomes ``w:tab``, a line break ``w:br``, and text
     with spaces at either end keeps them (``xml:space="preserve"``).
@@ -283,6 +284,8 @@ def add_paragraph(parent: etree._Element, style_id: str | None, text: str) -> et
     pr = etree.SubElement(p, qn("w:pPr"))
     if style_id is not None:
         etree.SubElement(pr, qn("w:pStyle")).set(qn("w:val"), style_id)
+    if center:
+        etree.SubElement(pr, qn("w:jc")).set(qn("w:val"), "center")
     if not text:
         return p
     r = etree.SubElement(p, qn("w:r"))

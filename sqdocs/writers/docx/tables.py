@@ -53,6 +53,16 @@ def text(*texts: str) -> list[Block]:
     return [(S.TABLE_TEXT, t) for t in texts]
 
 
+CENTRED = "Table Text, centred"
+"""Table text centred in its cell (完成期限, 承辦單位), as the PDF sets them: the template's
+Table Text style and a centred paragraph, so a template needs no style more."""
+
+
+def centred(*texts: str) -> list[Block]:
+    """Centred cell text, one paragraph each."""
+    return [(CENTRED, t) for t in texts]
+
+
 def listed(labelled: Sequence[str]) -> list[Block]:
     """Entries of ``numbered``: the label is followed by a tab so wrapped lines hang under the text."""
     return [(S.TABLE_LIST, "\t".join(entry.split(" ", 1))) for entry in labelled]
@@ -101,7 +111,8 @@ class AnnexTable:
     def _fill(self, tc, blocks: list[Block]) -> None:  # type: ignore[no-untyped-def]
         """One paragraph per block in the cell; an empty cell keeps one empty paragraph."""
         for style, content in blocks or [(S.TABLE_TEXT, "")]:
-            style_id = self.doc.style_id(style)
+            center = style == CENTRED
+            style_id = self.doc.style_id(S.TABLE_TEXT if center else style)
             if isinstance(content, CellPicture):
                 p = oxml.add_paragraph(tc, style_id, "")
                 width = content.width_mm
@@ -110,7 +121,7 @@ class AnnexTable:
                 )
                 oxml.describe_picture(picture, content.name, content.description)
             else:
-                oxml.add_paragraph(tc, style_id, content)
+                oxml.add_paragraph(tc, style_id, content, center=center)
 
 
 def _caption(doc: Fragment, n: int, caption: str) -> None:
@@ -134,7 +145,7 @@ def merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: 
 
 def _practice_cells(point: Point) -> tuple[list[Block], ...]:
     """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
-    return text(point.name), listed(numbered(point.practices)), text(*layout.deadline_lines(deadline_text(point.deadline))), text(*point.units)
+    return text(point.name), listed(numbered(point.practices)), centred(*layout.deadline_lines(deadline_text(point.deadline))), centred(*point.units)
 
 
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:

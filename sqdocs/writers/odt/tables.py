@@ -143,7 +143,7 @@ def items_with_points(table: AnnexTable, items, point_cells: Callable, keep_toge
 
 def _practice_cells(point: Point) -> tuple[Cell, ...]:
     """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
-    return text(point.name), listed(numbered(point.practices)), text(*layout.deadline_lines(deadline_text(point.deadline))), text(*point.units)
+    return text(point.name), listed(numbered(point.practices)), figures(*layout.deadline_lines(deadline_text(point.deadline))), figures(*point.units)
 
 
 def annex1(doc: Document, annex: Annex1) -> None:
