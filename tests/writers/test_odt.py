@@ -20,7 +20,14 @@ from sqdocs.cli import main
 from sqdocs.derive import subplan_annex, subplan_title
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
-from sqdocs.outline import annex_label, numbered, plan_sections, report_headings, subplan_sections
+from sqdocs.outline import (
+    annex_label,
+    evidence_line,
+    numbered,
+    plan_sections,
+    report_headings,
+    subplan_sections,
+)
 from sqdocs.report import CHECKED, UNCHECKED, report_title
 from sqdocs.writers import layout
 from sqdocs.writers.charts import chart_size_mm
@@ -428,6 +435,16 @@ def test_report_embeds_its_charts_and_photos_as_pictures(report, report_odt):
     captions = report_odt.styled(S.CAPTION)
     assert captions == [f"圖 {n} {c.title}" for n, c in enumerate(report.charts, 1)]
 
+
+
+def test_evidence_is_numbered_only_when_there_are_several(report, report_odt):
+    """As in the PDF and the .docx: one piece of evidence is a line, several a numbered list."""
+    tables = [t for t in report_odt.tables() if header_texts(t)[-1:] == ["佐證資料"]]
+    cells = [[line for line in lines(row[2]) if line] for t in tables for row in body_rows(t)]
+    expected = [[evidence_line(e) for e in c.evidence] for p in report.points() for c in p.contributions]
+    assert len(cells) == len(expected) and any(len(e) == 1 for e in expected) and any(len(e) > 1 for e in expected)
+    for got, want in zip(cells, expected, strict=True):
+        assert got == (want if len(want) == 1 else [f"{n}.\t{line}" for n, line in enumerate(want, 1)])
 
 def test_missing_submissions_span_their_unit_rows(plan, data_copy):
     (data_copy / "results" / "第四分局.yaml").unlink()

@@ -95,9 +95,11 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
 
 
 def _evidence(evidence: list[EvidenceItem], photo_mm: float) -> list[Block]:
-    """Each piece of evidence numbered, a photo under its line (as in the PDF and ODT)."""
+    """Each piece of evidence (numbered when there are several), a photo under its line, as in
+    the PDF and ODT."""
     blocks: list[Block] = []
-    lines = listed(numbered([evidence_line(e) for e in evidence]))
+    texts = [evidence_line(e) for e in evidence]
+    lines = text(*texts) if len(texts) == 1 else listed(numbered(texts))
     for ev, line in zip(evidence, lines, strict=True):
         blocks.append(line)
         if ev.kind == "照片":

@@ -58,9 +58,10 @@ _PHOTO_WIDTH_MM = layout.REPORT_RESULT_COLUMNS[2].width_mm - 2 * layout.CELL_PAD
 
 
 def _evidence(doc: Document, evidence: list[EvidenceItem]) -> Cell:
-    """Each piece of evidence numbered, a photo under its line."""
+    """Each piece of evidence (numbered when there are several), a photo under its line."""
     cell: Cell = []
-    for ev, line in zip(evidence, listed(numbered([evidence_line(e) for e in evidence])), strict=True):
+    texts = [evidence_line(e) for e in evidence]
+    for ev, line in zip(evidence, text(*texts) if len(texts) == 1 else listed(numbered(texts)), strict=True):
         cell.append(line)
         if ev.kind == "照片":
             picture = figures.photo(doc, ev.path, _PHOTO_WIDTH_MM, ev.title)
