@@ -383,6 +383,14 @@ def test_report_sections_and_summary(report, report_odt):
     assert report_odt.styled(S.TITLE) == [report.title]
     level1 = report_odt.headings(1)
     assert level1[:4] == report_headings() and level1[4] == "附錄、未填報項目"
+    # A section's lead sentence keeps with what follows: never 「貳、…」 and its lead alone at a page's foot.
+    body = list(report_odt.body)
+    leads = [body[n + 1] for n, b in enumerate(body[:-1]) if b.get(q("text:outline-level")) == "1"]
+    leads = [b for b in leads if b.tag == q("text:p") and text_of(b) and not b.findall(f".//{q('draw:frame')}")]
+    assert len(leads) == 4  # 參、圖表 has no lead: a chart follows it
+    for lead in leads:
+        props = report_odt.auto_style(lead.get(q("text:style-name"))).find(q("style:paragraph-properties"))
+        assert props.get(q("fo:keep-with-next")) == "always"
     assert report_odt.headings(2)[0] == f"一、{report.dimensions[0].caption}"
     assert report_odt.headings(3)[0] == f"(一)\t{report.dimensions[0].items[0].name}"
     # 參、圖表 starts a page, as in Word.

@@ -147,10 +147,11 @@ def build(report: CompiledReport, font: Path | None = None) -> Document:
         (headings[3], checklist_sentence(report), lambda: checklist(doc, report), S.HEADINGS[0]),
         (REPORT_APPENDIX_HEADING, missing_sentence(report), lambda: appendix(doc, report), S.HEADINGS[0]),
     ]
+    lead = doc.variant(S.BODY, {"fo:keep-with-next": "always"})  # never alone at a page's foot, as in Word
     for heading, intro, body, style in sections:
         doc.heading(style, 1, heading)
         if intro:
-            doc.paragraph(S.BODY, intro)
+            doc.paragraph(lead, intro)
         body()
     return doc
 
