@@ -65,6 +65,23 @@ def deadline_lines(text: str) -> list[str]:
     return _DATE_PARTS.split(text)
 
 
+KEEP_TOGETHER_LINES = 12
+"""A table row of at most this many lines (about a quarter page) is kept on one page in the
+.docx and .odt: split, such a row left a line or two alone at a page's foot or top. A longer
+row may split, so a page is not left mostly empty."""
+
+
+def row_lines(cells: Sequence[tuple[Sequence[str], float]]) -> int:
+    """About how many lines a row takes: its tallest cell, each cell's ``texts`` (one paragraph
+    each) set full-width at TABLE_PT in a column ``width_mm`` wide."""
+    em_mm = TABLE_PT * 25.4 / 72
+    tallest = 0
+    for texts, width_mm in cells:
+        per_line = max(1, int((width_mm - 2 * CELL_PADDING_MM) / em_mm))
+        tallest = max(tallest, sum(-(-max(1, len(t)) // per_line) for t in texts))
+    return tallest
+
+
 def repeated_above(rows: Sequence[Sequence[str]], columns: int) -> list[int]:
     """For each row, how many of its first ``columns`` cells repeat the row above together with
     every cell to their left (單位 → 評核構面 → 評核項目): those are written once and merged down."""
@@ -119,3 +136,10 @@ def report_summary_columns(years: list[int]) -> tuple[Column, ...]:
         Column("較上年", REPORT_SUMMARY_CHANGE_MM),
         Column("趨勢", REPORT_SUMMARY_TREND_MM),
     )
+
+
+def annex1_row_lines(name: str, practices: Sequence[str], units: Sequence[str]) -> int:
+    """:func:`row_lines` of a 附件 1 (or detailed plan) row: 評核重點, numbered 具體作法, 承辦單位."""
+    _, point, practice, _, unit = ANNEX1_COLUMNS
+    numbered = [f"1. {t}" for t in practices]  # the number takes room on the first line
+    return row_lines([([name], point.width_mm), (numbered, practice.width_mm), (list(units), unit.width_mm)])

@@ -430,3 +430,15 @@ def test_deadline_and_units_are_centred_as_in_the_pdf(doc):
         assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in cell.paragraphs)
         assert all(p.style.name == S.TABLE_TEXT for p in cell.paragraphs)
     assert all(p.alignment is None for p in row.cells[2].paragraphs)  # practices stay as the style sets them
+
+
+def test_short_annex_rows_stay_on_one_page_long_ones_may_split(plan, doc):
+    """A short row split across pages left a line alone at a page's foot or top (LibreOffice);
+    a long one kept whole would leave most of a page empty."""
+    rows = [row for table in doc.tables[:4] for row in table.rows[1:]]  # the individual dimensions of 附件 1
+    points = [ref.point for ref in plan.points()]
+    assert len(rows) == len(points)
+    kept = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows]
+    lines = [layout.annex1_row_lines(p.name, p.practices, p.units) for p in points]
+    assert kept == [n <= layout.KEEP_TOGETHER_LINES for n in lines]
+    assert any(kept) and not all(kept)

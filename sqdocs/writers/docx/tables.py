@@ -129,11 +129,12 @@ def _caption(doc: Fragment, n: int, caption: str) -> None:
     doc.add_paragraph(f"{outline_label(1, n)}{caption}", doc.style(S.HEADING_2))
 
 
-def _items_with_points(table: AnnexTable, items, point_cells: Callable) -> None:
-    """Rows of an individual dimension: the 評核項目 cell merged down over its points."""
+def _items_with_points(table: AnnexTable, items, point_cells: Callable, keep: Callable = lambda point: False) -> None:
+    """Rows of an individual dimension: the 評核項目 cell merged down over its points; a row
+    ``keep`` says is short stays on one page."""
     for item in items:
         for n, point in enumerate(item.points):
-            table.row(text(item.name) if n == 0 else MERGED, *point_cells(point))
+            table.row(text(item.name) if n == 0 else MERGED, *point_cells(point), keep_together=keep(point))
 
 
 def merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: int) -> None:
@@ -148,13 +149,18 @@ def _practice_cells(point: Point) -> tuple[list[Block], ...]:
     return text(point.name), listed(numbered(point.practices)), centred(*layout.deadline_lines(deadline_text(point.deadline))), centred(*point.units)
 
 
+def _short(point: Point) -> bool:
+    """Whether a 附件 1 row is short enough to keep on one page (layout.KEEP_TOGETHER_LINES)."""
+    return layout.annex1_row_lines(point.name, point.practices, point.units) <= layout.KEEP_TOGETHER_LINES
+
+
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
     """附件 1: a captioned table per dimension."""
     for n, dim in enumerate(annex.dimensions, 1):
         _caption(doc, n, dim.caption)
         if dim.items:
             table = AnnexTable(doc, layout.ANNEX1_COLUMNS, text_width_twips)
-            _items_with_points(table, dim.items, _practice_cells)
+            _items_with_points(table, dim.items, _practice_cells, _short)
         else:  # 整體評核構面: 評核重點 | 辦理事項
             table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS, text_width_twips)
             for point in dim.points:

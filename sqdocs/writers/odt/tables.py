@@ -134,16 +134,22 @@ def caption(doc: Document, n: int, dimension_caption: str) -> None:
     doc.heading(S.HEADINGS[1], 2, f"{outline_label(1, n)}{dimension_caption}")
 
 
-def items_with_points(table: AnnexTable, items, point_cells: Callable, keep_together: bool = False) -> None:
-    """Rows of an individual dimension: the 評核項目 cell spans the rows of its points."""
+def items_with_points(table: AnnexTable, items, point_cells: Callable, keep: Callable = lambda point: False) -> None:
+    """Rows of an individual dimension: the 評核項目 cell spans the rows of its points; a row
+    ``keep`` says is short stays on one page."""
     for item in items:
         for n, point in enumerate(item.points):
-            table.row(text(item.name) if n == 0 else MERGED, *point_cells(point), keep_together=keep_together)
+            table.row(text(item.name) if n == 0 else MERGED, *point_cells(point), keep_together=keep(point))
 
 
 def _practice_cells(point: Point) -> tuple[Cell, ...]:
     """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
     return text(point.name), listed(numbered(point.practices)), figures(*layout.deadline_lines(deadline_text(point.deadline))), figures(*point.units)
+
+
+def _short(point: Point) -> bool:
+    """Whether a 附件 1 row is short enough to keep on one page (layout.KEEP_TOGETHER_LINES)."""
+    return layout.annex1_row_lines(point.name, point.practices, point.units) <= layout.KEEP_TOGETHER_LINES
 
 
 def annex1(doc: Document, annex: Annex1) -> None:
@@ -152,7 +158,7 @@ def annex1(doc: Document, annex: Annex1) -> None:
         caption(doc, n, dim.caption)
         if dim.items:
             table = AnnexTable(doc, layout.ANNEX1_COLUMNS)
-            items_with_points(table, dim.items, _practice_cells)
+            items_with_points(table, dim.items, _practice_cells, _short)
         else:  # 整體評核構面: 評核重點 | 辦理事項
             table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS)
             for point in dim.points:
@@ -176,7 +182,7 @@ def checklist(doc: Document, dimensions: Sequence, marks: Callable[[object], Seq
         caption(doc, n, dim.caption)
         if dim.items:
             table = AnnexTable(doc, layout.ANNEX2_COLUMNS)
-            items_with_points(table, dim.items, cells, keep_together=True)
+            items_with_points(table, dim.items, cells, keep=lambda point: True)
         else:
             table = AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS)
             for point in dim.points:
