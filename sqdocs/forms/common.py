@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from openpyxl.cell.cell import Cell
@@ -28,8 +29,13 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sqdocs.load.diagnostics import Diagnostic, Loc, format_path
+from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name, format_path
+from sqdocs.load.validate import validate
+from sqdocs.load.yamlfile import parse_yaml
+from sqdocs.model import Plan
 from sqdocs.model.common import CONTINUOUS
+from sqdocs.model.results import Submission
+from sqdocs.model.subplan import Subplan
 from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
 
 # ---- problems addressed by cell ---------------------------------------------------
@@ -668,6 +674,24 @@ def formula_problems(
                         "請用 Excel 開啟後存檔再匯入，或直接填入數值或文字",
                     ))
     return problems
+
+
+def current_entries(plan: Plan, unit: str, old: bytes | None, target: Path, model: type[Subplan] | type[Submission]) -> list:
+    """The entries (a subplan's points, a submission's results) of the unit's YAML as it is,
+    ``old`` read from ``target``, whose point the form does not show: renamed, deleted or no
+    longer assigned in the bureau plan. A file that does not read as ``model`` gives none: it goes
+    to the backup whole."""
+    if old is None:
+        return []
+    try:
+        existing, _ = validate(parse_yaml(old, display_name(target)), model)
+    except LoadError:
+        return []
+    if existing is None:
+        return []
+    shown = {ref.key for ref in plan.points_for(unit)}
+    entries = existing.points if isinstance(existing, Subplan) else existing.results
+    return [entry for entry in entries if entry.key not in shown]
 
 
 def merged_cells(wb: Workbook, sheets: Iterable[str]) -> list[CellProblem]:

@@ -199,7 +199,8 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
     merged = merged_cells(wb, form.SHEETS)
     if merged:  # every cell is read on its own: a merged range would read as rows left blank or deleted
         raise FormError(merged)
-    text, problems, entries = form.import_text(wb, fp, plan, folder, target)
+    old = target.read_bytes() if target.is_file() else None  # once: judged, compared and backed up alike
+    text, problems, entries = form.import_text(wb, fp, plan, folder, target, old)
     # openpyxl reads either formulas or their saved results: a second look finds formulas without one
     formulas = formula_problems(wb, open_form(path, formulas=True), form.SHEETS, form.OWN_FORMULAS)
     problems = sort_problems(merge(formulas, problems), form.SHEETS)
@@ -208,7 +209,6 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
     warnings = problems
     body = text.encode("utf-8")
     new = body + _stamp(fp, body)
-    old = target.read_bytes() if target.is_file() else None
     if old is not None and (_unstamped(old)[0] == body or _same_data(old, body)):
         # The same data, perhaps written differently (a hand-written file's comments and layout):
         # nothing to change, so the file the unit keeps stays as it is.

@@ -34,6 +34,7 @@ from sqdocs.forms.common import (
     cell_date,
     cell_number,
     cell_text,
+    current_entries,
     digest,
     first_filled,
     fit_row,
@@ -692,16 +693,9 @@ def to_yaml(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _left_out(plan: Plan, unit: str, target: Path) -> list[CellProblem]:
+def _left_out(plan: Plan, unit: str, old: bytes | None, target: Path) -> list[CellProblem]:
     """A warning for each point the unit's YAML reports that the form does not show (renamed,
     deleted or no longer assigned): the import does not keep it; the backup does."""
-    if not target.is_file():
-        return []
-    try:
-        existing = read_existing(parse_yaml(target.read_bytes(), display_name(target)))
-    except LoadError:
-        return []
-    shown = {ref.key for ref in plan.points_for(unit)}
     return [
         CellProblem(
             SHEET, 1, 1,
@@ -709,20 +703,21 @@ def _left_out(plan: Plan, unit: str, target: Path) -> list[CellProblem]:
             "其執行成果、佐證資料與量化指標不會匯入，原檔會另存為 .bak 備份，需要時請從備份找回",
             "warning",
         )
-        for r in existing.results if r.key not in shown
+        for r in current_entries(plan, unit, old, target, Submission)
     ]
 
 
 def import_text(
-    wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path
+    wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path, old: bytes | None
 ) -> tuple[str, list[CellProblem], int]:
-    """The YAML text of a filled results form and every problem, judged by the results loader."""
+    """The YAML text of a filled results form and every problem, judged by the results loader;
+    ``old`` is the unit's YAML as it is at ``target`` (None when there is none)."""
     indicators = load_indicators(folder, plan)
     stale = [why for why in (_stale_indicators(fp, plan, indicators, folder), _stale_checklist(fp, plan, folder)) if why]
     if stale:
         return "", [CellProblem(SHEET, 1, 1, why) for why in stale], 0
     data, cells, problems = read(wb, fp, plan, indicators)
-    problems += _left_out(plan, fp.unit, target)
+    problems += _left_out(plan, fp.unit, old, target)
     if not data.get("results"):  # a sheet is missing, or nothing was filled in
         return "", problems, 0
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.

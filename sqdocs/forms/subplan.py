@@ -39,6 +39,7 @@ from sqdocs.forms.common import (
     cell_deadline,
     cell_lines,
     cell_text,
+    current_entries,
     first_filled,
     fit_row,
     instructions,
@@ -52,7 +53,6 @@ from sqdocs.forms.common import (
 )
 from sqdocs.load.diagnostics import LoadError, display_name, format_path
 from sqdocs.load.subplan import subplan_from
-from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.common import CONTINUOUS
@@ -336,19 +336,6 @@ def form_words(message: str) -> str:
     return re.sub(r"（第 \d+ 行已有同名項目）", "（已有同名項目）", message)  # lines of a YAML text nobody saw
 
 
-def left_out(plan: Plan, unit: str, target: Path) -> list[SubplanPoint]:
-    """Entries of the unit's YAML whose point the form does not show (renamed, deleted or no longer
-    assigned in the bureau plan). A file that does not read as a subplan gives none: it goes to the backup."""
-    if not target.is_file():
-        return []
-    try:
-        existing, _ = validate(parse_yaml(target.read_bytes(), display_name(target)), Subplan)
-    except LoadError:
-        return []
-    shown = {ref.key for ref in plan.points_for(unit)}
-    return [p for p in existing.points if p.key not in shown] if existing is not None else []
-
-
 def _kept_warning(entry: SubplanPoint, target: Path) -> CellProblem:
     return CellProblem(
         SHEET, 1, 1,
@@ -443,15 +430,16 @@ def _kept_entry(entry: SubplanPoint) -> list[str]:
 
 
 def import_text(
-    wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path
+    wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path, old: bytes | None
 ) -> tuple[str, list[CellProblem], int]:
-    """The YAML text of a filled subplan form and every problem, judged by the loader and the check."""
+    """The YAML text of a filled subplan form and every problem, judged by the loader and the check;
+    ``old`` is the unit's YAML as it is at ``target`` (None when there is none)."""
     data, cells, problems = read(wb, fp, plan)
     if not data:  # a sheet is missing: nothing to check further
         return "", problems, 0
     # Entries the form did not show are kept, marked removed, as `subplan update` keeps them: the
     # clerk's practices for a renamed point must not vanish on import (the form cannot show them).
-    data["kept"] = left_out(plan, fp.unit, target)
+    data["kept"] = current_entries(plan, fp.unit, old, target, Subplan)
     problems += [_kept_warning(entry, target) for entry in data["kept"]]
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
     text = to_yaml(plan, data)
