@@ -26,6 +26,7 @@ from sqdocs.errors import UserError
 from sqdocs.fsutil import os_error_text, write_atomic
 from sqdocs.load import Diagnostic, LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
+from sqdocs.load.plan import misnamed
 from sqdocs.load.results import has_results, load_results
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, ResultSet
@@ -143,7 +144,7 @@ def skipped_folders(paths: Iterable[Path]) -> list[tuple[Path, str]]:
         for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
             if (sub / "plan.yaml").is_file() or not _holds_yaml(sub):
                 continue
-            named = sorted(p.name for p in sub.iterdir() if p.stem.lower() == "plan" and p.suffix.lower() in (".yaml", ".yml"))
+            named = misnamed(sub, "plan.yaml")
             if named:
                 reason = f"沒有 plan.yaml，但有 {'、'.join(named)}；請改名為 plan.yaml"
             else:

@@ -35,7 +35,7 @@ def load_plan(folder: Path | str) -> Plan:
         try:
             doc = read_yaml(folder / name)
         except LoadError as exc:
-            problems += [_misnamed(folder, name, d) for d in exc.diagnostics]
+            problems += [_hint_misnamed(folder, name, d) for d in exc.diagnostics]
             continue
         docs[name] = doc
         problems += unfilled(doc)
@@ -69,12 +69,17 @@ def load_plan(folder: Path | str) -> Plan:
     )
 
 
-def _misnamed(folder: Path, name: str, problem: Diagnostic) -> Diagnostic:
+def misnamed(folder: Path, name: str) -> list[str]:
+    """The files in ``folder`` that are ``name`` under another case or as .yml (plan.yml, Plan.YAML)."""
+    stem = Path(name).stem.lower()
+    return sorted(p.name for p in folder.iterdir() if p.stem.lower() == stem and p.suffix.lower() in (".yaml", ".yml"))
+
+
+def _hint_misnamed(folder: Path, name: str, problem: Diagnostic) -> Diagnostic:
     """「找不到檔案」 says so when the file is there under .yml or another case (Plan.yaml)."""
     if problem.message != "找不到檔案" or not folder.is_dir():
         return problem
-    stem = Path(name).stem.lower()
-    near = sorted(p.name for p in folder.iterdir() if p.stem.lower() == stem and p.suffix.lower() in (".yaml", ".yml"))
+    near = misnamed(folder, name)
     if not near:
         return problem
     return dataclasses.replace(problem, message=f"找不到檔案；資料夾中有 {near[0]}，請改名為 {name}")
