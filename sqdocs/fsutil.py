@@ -88,7 +88,7 @@ def check_targets(paths: Iterable[Path]) -> None:
             os.close(fd)
             os.unlink(probe)
         except OSError as exc:
-            raise UserError(os_error_text(OSError(exc.errno, exc.strerror, os.fspath(folder)), action="寫入")) from None
+            raise UserError(os_error_text(naming(exc, folder), action="寫入")) from None
     for path in paths:
         if path.is_dir():
             raise UserError(os_error_text(IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path)), action="寫入"))
@@ -105,9 +105,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         if exc.errno is None:
             raise
-        # Raised anew with the file the user asked for: the temporary file's name means nothing
-        # to them, and a full disk's write error names no file at all.
-        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
+        raise naming(exc, path) from exc
 
 
 def write_all(files: Mapping[Path, bytes]) -> None:
@@ -126,7 +124,7 @@ def write_all(files: Mapping[Path, bytes]) -> None:
             try:
                 done[path] = _write_temp(path, data)
             except OSError as exc:
-                raise _naming(exc, path) from exc
+                raise naming(exc, path) from exc
         for path, tmp in list(done.items()):
             aside = None
             try:
@@ -140,7 +138,7 @@ def write_all(files: Mapping[Path, bytes]) -> None:
                         os.replace(aside, path)
                 _put_back(moved)
                 moved.clear()
-                raise _naming(exc, path) from exc
+                raise naming(exc, path) from exc
             del done[path]
             moved.append((path, aside))
         for _path, aside in moved:
@@ -163,8 +161,9 @@ def _put_back(moved: list[tuple[Path, str | None]]) -> None:
                 os.replace(aside, path)
 
 
-def _naming(exc: OSError, path: Path) -> OSError:
-    """``exc`` naming ``path``, the file meant, rather than a temporary file (as write_atomic)."""
+def naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming ``path``, the file or folder meant, rather than a temporary one: its name
+    means nothing to the user, and a full disk's write error names no file at all."""
     return OSError(exc.errno, exc.strerror, os.fspath(path)) if exc.errno is not None else exc
 
 

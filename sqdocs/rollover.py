@@ -7,7 +7,6 @@ comments and layout of every file are carried over untouched.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -16,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from sqdocs.errors import UserError
-from sqdocs.fsutil import writing
+from sqdocs.fsutil import naming, writing
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.diagnostics import Loc, display_name
 from sqdocs.load.unfilled import MARKER
@@ -170,7 +169,7 @@ def _write_staged(source: Path, target: Path, old: int, year: int) -> None:
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, os.fspath(target)) from exc  # not the temporary name
+        raise naming(exc, target) from exc
     try:
         for name in CARRIED:
             doc = read_yaml(source / name)
@@ -180,8 +179,7 @@ def _write_staged(source: Path, target: Path, old: int, year: int) -> None:
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if exc.errno is not None and str(exc.filename or staging).startswith(str(staging)):
-            # A staged file's name is meaningless to the user; the folder being made is not.
-            raise OSError(exc.errno, exc.strerror, os.fspath(target)) from exc
+            raise naming(exc, target) from exc
         raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
