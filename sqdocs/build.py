@@ -24,6 +24,7 @@ from pathlib import Path
 from sqdocs.derive import subplan_title
 from sqdocs.errors import UserError
 from sqdocs.fsutil import os_error_text, write_atomic
+from sqdocs.gcpause import frozen
 from sqdocs.load import Diagnostic, LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.plan import misnamed
@@ -291,7 +292,7 @@ def default_workers(jobs: int) -> int:
 _WEIGHT = {"report": 4, "plan": 2, "subplan": 1}
 
 
-def _prepare(jobs: list[Job], options: BuildOptions) -> None:
+def prepare_writers(jobs: list[Job], options: BuildOptions) -> None:
     """Import the writers the jobs need and parse their fonts here, once, before workers fork.
 
     Forked workers then start with all of it in memory instead of each repeating it. A
@@ -342,10 +343,10 @@ def run_jobs(
         if on_working:
             on_working([])
         return outcomes
-    _prepare(jobs, options)
+    prepare_writers(jobs, options)
     longest_first = sorted(jobs, key=lambda job: -_WEIGHT.get(job.kind, 1))
     workers = min(workers, len(jobs))
-    with _pool(workers) as pool:
+    with frozen(), _pool(workers) as pool:
         futures = {pool.submit(build_one, job, options): job for job in longest_first}
         for future in _completed(futures, workers, on_working):
             try:

@@ -19,18 +19,21 @@ from sqdocs.build import (
     KINDS,
     MAX_NAME_BYTES,
     BuildOptions,
+    Job,
     cached_plan,
     cached_results,
     differing_outputs,
     find_folders,
     jobs_for,
     output_dirs,
+    prepare_writers,
     run_jobs,
     skipped_folders,
     source_date,
 )
 from sqdocs.errors import UserError
 from sqdocs.fsutil import check_targets, os_error_text
+from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import load_subplans, subplan_files
@@ -267,8 +270,34 @@ def _build(args: argparse.Namespace) -> int:
         raise UserError(f"{args.font}：找不到字型檔；請確認路徑，或不加 --font，使用已安裝的楷書字型")
     if args.jobs is not None and args.jobs < 1:
         raise UserError("-j 必須是 1 以上的整數")
+    with paused():  # what is loaded and imported here lasts the whole build (sqdocs.gcpause)
+        jobs, bad, options = _planned_jobs(args)
+        prepare_writers(jobs, options)
+    with progress(len(jobs)) as report:
+        outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
+    elif args.check_reproducible:
+        with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
+            differ = differing_outputs(jobs, options, Path(scratch), args.jobs)
+        for path in differ:
+            print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
+        if differ:
+            return EXIT_FAILED
+        print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", file=sys.stderr)
+    if bad:
+        print(f"{bad} 個資料夾有錯誤，未產生其文件。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOptions]:
+    """The files ``build`` will write, the number of folders that cannot be built, and the
+    options; the data loaded, the font checked and the output locations tried on the way."""
     folders = find_folders(args.data)
-    jobs, bad = [], 0
+    jobs: list[Job] = []
+    bad = 0
     for folder, reason in skipped_folders(args.data):
         print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
         bad += 1
@@ -292,23 +321,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.font is not None or any(job.fmt == "pdf" or job.kind == "report" for job in jobs):
         _check_font(options, pdf=any(job.fmt == "pdf" for job in jobs))
     check_targets(job.path for job in jobs)  # -o naming a file, or read-only: said once, before building
-    with progress(len(jobs)) as report:
-        outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
-    failed = [o for o in outcomes if not o.ok]
-    if failed:
-        print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
-    elif args.check_reproducible:
-        with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
-            differ = differing_outputs(jobs, options, Path(scratch), args.jobs)
-        for path in differ:
-            print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
-        if differ:
-            return EXIT_FAILED
-        print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", file=sys.stderr)
-    if bad:
-        print(f"{bad} 個資料夾有錯誤，未產生其文件。", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    return EXIT_FAILED if failed else EXIT_OK
+    return jobs, bad, options
 
 
 def _check_font(options: BuildOptions, pdf: bool) -> None:
@@ -436,7 +449,7 @@ def _tolerate_any_encoding() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``sqdocs`` console script."""
+    """Run one ``sqdocs`` command (``argv``, or the command line) and return its exit code."""
     _tolerate_any_encoding()
     args = _parser().parse_args(argv)
     try:
@@ -461,5 +474,12 @@ def main(argv: list[str] | None = None) -> int:
         return 70
 
 
+def run() -> NoReturn:
+    """The ``sqdocs`` console script: :func:`main`, then the process exits with its code."""
+    code = main()
+    skip_exit_collections()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

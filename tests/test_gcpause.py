@@ -1,0 +1,65 @@
+"""The garbage collector around a build: off while loading, loaded data set aside for workers,
+and the state of an in-process caller left as it was."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from conftest import SAMPLE
+
+from sqdocs import build, cli
+from sqdocs.build import BuildOptions, Job, run_jobs
+from sqdocs.gcpause import frozen, paused
+
+
+def test_paused_restores_the_collector_even_after_an_error():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused():
+            pass
+        assert not gc.isenabled()  # a caller who had it off keeps it off
+    finally:
+        gc.enable()
+
+
+def test_frozen_sets_objects_aside_only_inside_the_block():
+    with frozen():
+        assert gc.get_freeze_count() > 1000
+    assert gc.get_freeze_count() == 0
+
+
+def _freeze_count_as_file(plan, options) -> bytes:
+    return str(gc.get_freeze_count()).encode()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pool_workers_start_with_the_loaded_data_set_aside(tmp_path, monkeypatch, workers):
+    monkeypatch.setattr(build, "_writer", lambda kind, fmt: _freeze_count_as_file)  # forked workers inherit it
+    jobs = [Job(SAMPLE, "plan", "pdf", tmp_path / f"{n}.pdf") for n in range(3)]
+    assert all(o.ok for o in run_jobs(jobs, BuildOptions(), workers))
+    counts = [int(job.path.read_bytes()) for job in jobs]
+    if workers == 1:
+        assert counts == [0, 0, 0]  # no fork, nothing to share
+    else:
+        assert min(counts) > 1000
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_build_called_in_process_leaves_the_collector_as_it_found_it(tmp_path, capsys):
+    assert cli.main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx", "-j", "2"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_console_script_exits_with_the_command_code_after_setting_aside(monkeypatch, tmp_path, capsys):
+    calls = []
+    monkeypatch.setattr(cli, "main", lambda: calls.append("main") or 2)
+    monkeypatch.setattr(cli, "skip_exit_collections", lambda: calls.append("skip"))
+    with pytest.raises(SystemExit) as exited:
+        cli.run()
+    assert exited.value.code == 2 and calls == ["main", "skip"]
