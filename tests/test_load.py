@@ -275,3 +275,14 @@ def test_check_warns_of_text_cut_short_too(data_copy, capsys):
     path.write_text(text.replace(line, line.replace("，", " #", 1), 1), encoding="utf-8")
     main(["check", str(data_copy)])
     assert "被當成註解，沒有讀入" in capsys.readouterr().err
+
+
+def test_a_file_is_parsed_again_only_when_its_bytes_change(tmp_path):
+    from sqdocs.load.yamlfile import read_yaml
+
+    path = tmp_path / "a.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    first = read_yaml(path)
+    assert read_yaml(path) is first
+    path.write_text("a: 2\n", encoding="utf-8")
+    assert read_yaml(path).data == {"a": 2}

@@ -221,14 +221,27 @@ def _compose_fast(text: str) -> tuple[yaml.SafeLoader | None, Node | None]:
     return loader, root  # type: ignore[return-value]
 
 
+# Each file parsed once per process while its bytes stay the same: a build loads a folder,
+# then reads every file again for the texts a ``#`` cut short (sqdocs.load.comments).
+_PARSED: dict[tuple[Path, str], tuple[bytes, YamlDoc]] = {}
+
+
 def read_yaml(path: Path) -> YamlDoc:
-    """Read ``path`` as safe YAML. Raises :class:`LoadError` with file:line:col on any problem."""
+    """Read ``path`` as safe YAML. Raises :class:`LoadError` with file:line:col on any problem.
+
+    The document is shared by every reader of the same unchanged file, and not to be modified.
+    """
     name = display_name(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise LoadError([Diagnostic(name, 1, 1, "", _unreadable_file(path, exc))]) from None
-    return parse_yaml(raw, name)
+    key = (path.absolute(), name)
+    if (seen := _PARSED.get(key)) is not None and seen[0] == raw:
+        return seen[1]
+    doc = parse_yaml(raw, name)
+    _PARSED[key] = (raw, doc)
+    return doc
 
 
 def _unreadable_file(path: Path, exc: OSError) -> str:
