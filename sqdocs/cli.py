@@ -35,6 +35,7 @@ from sqdocs.errors import UserError
 from sqdocs.fsutil import check_targets, os_error_text
 from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
+from sqdocs.load.comments import comment_warnings
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.progress import progress
@@ -190,8 +191,6 @@ def _validate_folder(folder: Path) -> int:
 
     Subplans and results are read against the plan, so they are checked only once it loads.
     """
-    from sqdocs.load.comments import comment_warnings
-
     comments = comment_warnings(Path(folder))
     try:
         plan = load_plan(folder)
@@ -306,9 +305,11 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
             plan = cached_plan(folder)
             folder_jobs = jobs_for(folder, plan, args.only, args.format, out)
             jobs += folder_jobs
-            if any(job.kind == "report" for job in folder_jobs):
-                for warning in cached_results(folder)[1]:  # what validate would warn of: the report shows it
-                    print(str(warning), file=sys.stderr)
+            report = any(job.kind == "report" for job in folder_jobs)
+            found = list(cached_results(folder)[1]) if report else []
+            found += comment_warnings(folder, subplans="subplans" in args.only, results=report)
+            for warning in sorted(found):  # what validate would warn of, in what these documents show
+                print(str(warning), file=sys.stderr)
         except LoadError as exc:
             if len(folders) == 1:
                 raise
@@ -376,8 +377,6 @@ def _check(args: argparse.Namespace) -> int:
             return ""
         doc = files[problem.unit].doc
         return f"{doc.file}:{doc.where(problem.loc)[0]}" if problem.loc else doc.file
-
-    from sqdocs.load.comments import comment_warnings
 
     for warning in comment_warnings(Path(args.data)):  # a practice a 「 #」 cut short is incomplete too
         print(str(warning), file=sys.stderr)

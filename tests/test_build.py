@@ -304,3 +304,21 @@ def test_build_repeats_the_results_warnings_validate_gives(tmp_path, capsys):
     assert err.count("警告：找不到檔案「evidence/公關科-史蹟館.png」") == 1
     assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "pdf", "-j", "1"]) == 0
     assert "找不到檔案" not in capsys.readouterr().err  # no report built, nothing to warn of
+
+
+def test_build_warns_of_a_text_a_comment_cut_short_in_the_files_it_reads(data_copy, tmp_path, capsys):
+    """「講習 #每季一次」 would print as 「講習」: a clerk who only builds hears of it too."""
+    plan = data_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "title: 基隆市警察局 107 年度提升服務品質執行計畫\n", "title: 基隆市警察局 107 年度提升服務品質執行計畫 #草案\n", 1),
+        encoding="utf-8")
+    results = data_copy / "results" / "秘書科.yaml"
+    results.write_text(results.read_text(encoding="utf-8").replace(
+        "item: 服務一致及正確\n", "item: 服務一致及正確 #第一項\n", 1), encoding="utf-8")
+    out = str(tmp_path / "out")
+    assert main(["build", str(data_copy), "-o", out, "--only", "plan", "--format", "docx", "-j", "1"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("「#草案」被當成註解") == 1 and "#第一項" not in err  # no report built: its files not read
+    assert main(["build", str(data_copy), "-o", out, "--only", "report", "--format", "docx", "-j", "1"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("「#草案」被當成註解") == 1 and err.count("「#第一項」被當成註解") == 1

@@ -2,7 +2,7 @@
 
 A ``#`` after a space starts a comment in YAML, so the rest of an unquoted text is silently
 left out. That is legal YAML and often meant, so only a ``#`` that reads as part of the text
-is warned about, by ``sqdocs validate``, in every data file.
+is warned about: by ``sqdocs validate`` and ``check``, and by ``build`` for the files it reads.
 """
 
 from __future__ import annotations
@@ -49,19 +49,23 @@ def cut_texts(doc: YamlDoc) -> Iterator[Diagnostic]:
             )
 
 
-def data_files(folder: Path) -> list[Path]:
-    """Every YAML file of a data folder that exists."""
-    files = [folder / name for name in PLAN_FILES] + subplan_files(folder) + [folder / INDICATORS_FILE]
-    results = folder / RESULTS_DIR
-    if results.is_dir():
-        files += sorted(results.glob("*.yaml")) + sorted(results.glob("*.yml"))
+def data_files(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Path]:
+    """The YAML files of a data folder that exist: the plan's, and the subplans' and results' if asked."""
+    files = [folder / name for name in PLAN_FILES]
+    if subplans:
+        files += subplan_files(folder)
+    if results:
+        files.append(folder / INDICATORS_FILE)
+        if (folder / RESULTS_DIR).is_dir():
+            files += sorted((folder / RESULTS_DIR).glob("*.yaml")) + sorted((folder / RESULTS_DIR).glob("*.yml"))
     return [f for f in files if f.is_file()]
 
 
-def comment_warnings(folder: Path) -> list[Diagnostic]:
-    """:func:`cut_texts` of every data file (a file that does not read is the loader's to report)."""
+def comment_warnings(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Diagnostic]:
+    """:func:`cut_texts` of the data files (as :func:`data_files` chooses them); a file that does
+    not read is the loader's to report."""
     found: list[Diagnostic] = []
-    for path in data_files(folder):
+    for path in data_files(folder, subplans=subplans, results=results):
         try:
             found += cut_texts(read_yaml(path))
         except LoadError:
