@@ -286,3 +286,40 @@ def test_a_file_is_parsed_again_only_when_its_bytes_change(tmp_path):
     assert read_yaml(path) is first
     path.write_text("a: 2\n", encoding="utf-8")
     assert read_yaml(path).data == {"a": 2}
+
+
+def _plan_errors(folder) -> list:
+    from sqdocs.load import LoadError
+
+    with pytest.raises(LoadError) as info:
+        load_plan(folder)
+    return [d for d in info.value.diagnostics if d.severity == "error"]
+
+
+def test_a_typo_in_the_registry_is_one_message_at_the_registry(data_copy):
+    """「秘書料」 registered, 「秘書科」 used nine times: not nine errors saying 「是不是秘書料」."""
+    units = data_copy / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("- name: 秘書科\n", "- name: 秘書料\n"), encoding="utf-8")
+    [error] = _plan_errors(data_copy)
+    lines = units.read_text(encoding="utf-8").splitlines()
+    assert error.file.endswith("units.yaml") and lines[error.line - 1].strip() == "- name: 秘書料"
+    assert "沒有一處用到，該檔卻有 9 處寫「秘書科」（第 32、44、63 行等）" in error.message
+    assert error.message.endswith("若是這裡打錯，請改為「秘書科」，否則請把那 9 處改為「秘書料」")
+
+
+def test_a_name_mistyped_once_is_pointed_out_where_it_is_used(data_copy):
+    annex = data_copy / "annex1.yaml"
+    text = annex.read_text(encoding="utf-8")
+    assert text.count("人事室") >= 1
+    annex.write_text(text.replace("人事室", "人是室", 1), encoding="utf-8")
+    [error] = _plan_errors(data_copy)
+    assert error.file.endswith("annex1.yaml") and error.message.startswith("未知的承辦單位「人是室」")
+
+
+def test_a_registered_name_with_a_hidden_character_is_told_as_such_not_as_a_typo(data_copy):
+    units = data_copy / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("- name: 秘書科\n", "- name: 秘書\u200b科\n"),
+                     encoding="utf-8")
+    errors = _plan_errors(data_copy)
+    assert not any("沒有一處用到" in e.message for e in errors)
+    assert any(e.file.endswith("units.yaml") and "看不見的字元 U+200B" in e.message for e in errors)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
@@ -120,13 +121,14 @@ def name_hint(name: str, known: list[str], registry: str = "units.yaml") -> str:
 
 
 def check_unit_refs(
-    doc: YamlDoc, refs: Iterable[tuple[Loc, str]], units: UnitRegistry, what: str
+    doc: YamlDoc, refs: Iterable[tuple[Loc, str]], units: UnitRegistry, what: str, explained: Collection[str] = ()
 ) -> Iterator[Diagnostic]:
-    """Every name must be a unit or group of the registry, and be named once."""
+    """Every name must be a unit or group of the registry, and be named once; an unknown name
+    in ``explained`` has been reported once for all its uses (:func:`registry_typos`)."""
     known = units.known_names()
     refs = list(refs)
     for loc, name in refs:
-        if not units.expand(name):
+        if not units.expand(name) and name not in explained:
             hint = name_hint(name, known) or "；單位須先登錄於 units.yaml"
             yield doc.diagnostic(loc, f"未知的{what}「{name}」{hint}")
     yield from unique_names(doc, refs, what)
@@ -156,14 +158,62 @@ def _unique_outline_names(doc: YamlDoc, dims) -> Iterator[Diagnostic]:
             )
 
 
-def check_annex1(doc: YamlDoc, annex: Annex1, units: UnitRegistry, body: PlanBody) -> Iterator[Diagnostic]:
+def registry_typos(
+    registry: YamlDoc, units: UnitRegistry, doc: YamlDoc, refs: list[tuple[Loc, str]]
+) -> tuple[list[Diagnostic], set[str]]:
+    """A registered name nothing uses, where ``doc`` uses a close spelling of it again and again.
+
+    That is a typo in the registry more often than the same typo made many times: one message
+    at the registered name, instead of one per use pointing at the registry's spelling. Returns
+    the messages and the unknown names they account for.
+    """
+    uses: dict[str, list[Loc]] = {}
+    for loc, name in refs:
+        uses.setdefault(name, []).append(loc)
+    members = {m for group in units.groups for m in group.members}
+    registered = [(("units", i, "name"), u.name) for i, u in enumerate(units.units)]
+    registered += [(("groups", i, "name"), g.name) for i, g in enumerate(units.groups)]
+    unused = {  # a name with a flaw (an invisible character …) is name_flaws' to report
+        name: loc for loc, name in registered
+        if name not in uses and name not in members and not _hidden(name) and not _LIST_SEPARATORS.search(name)
+    }
+    found: list[Diagnostic] = []
+    explained: set[str] = set()
+    for name, locs in uses.items():
+        if len(locs) < 2 or units.expand(name):
+            continue
+        match = difflib.get_close_matches(name, list(unused), n=1, cutoff=0.5)
+        if not match:
+            continue
+        lines = "、".join(str(doc.where(loc)[0]) for loc in locs[:3]) + " 行" + ("等" if len(locs) > 3 else "")
+        found.append(registry.diagnostic(unused.pop(match[0]), (
+            f"登錄的「{match[0]}」在 {doc.file} 沒有一處用到，該檔卻有 {len(locs)} 處寫「{name}」（第 {lines}）；"
+            f"若是這裡打錯，請改為「{name}」，否則請把那 {len(locs)} 處改為「{match[0]}」"
+        )))
+        explained.add(name)
+    return found, explained
+
+
+def check_annex1(
+    doc: YamlDoc, annex: Annex1, units: UnitRegistry, body: PlanBody, registry: YamlDoc
+) -> Iterator[Diagnostic]:
+    """Outline names unique, 承辦單位 registered (in ``registry``), deadlines inside the period."""
     yield from _unique_outline_names(doc, annex.dimensions)
+    refs = [
+        (("dimensions", di, "items", ii, "points", pi, "units", ui), unit)
+        for di, dim in enumerate(annex.dimensions)
+        for ii, item in enumerate(dim.items)
+        for pi, point in enumerate(item.points)
+        for ui, unit in enumerate(point.units)
+    ]
+    typos, explained = registry_typos(registry, units, doc, refs)
+    yield from typos
     for di, dim in enumerate(annex.dimensions):
         for ii, item in enumerate(dim.items):
             for pi, point in enumerate(item.points):
                 ploc = ("dimensions", di, "items", ii, "points", pi)
                 yield from check_unit_refs(
-                    doc, (((*ploc, "units", ui), u) for ui, u in enumerate(point.units)), units, "承辦單位"
+                    doc, (((*ploc, "units", ui), u) for ui, u in enumerate(point.units)), units, "承辦單位", explained
                 )
                 if isinstance(point.deadline, date):
                     yield from check_date_in_period(doc, (*ploc, "deadline"), point.deadline, body, "完成期限")

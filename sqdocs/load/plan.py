@@ -53,7 +53,7 @@ def load_plan(folder: Path | str) -> Plan:
     if isinstance(units, UnitRegistry):
         problems += checks.check_units(docs["units.yaml"], units)
         if isinstance(annex1, Annex1) and isinstance(body, PlanBody):
-            problems += checks.check_annex1(docs["annex1.yaml"], annex1, units, body)
+            problems += checks.check_annex1(docs["annex1.yaml"], annex1, units, body, docs["units.yaml"])
     if isinstance(annex2, Annex2):
         problems += checks.check_annex2(docs["annex2.yaml"], annex2)
 
