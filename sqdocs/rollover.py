@@ -60,6 +60,14 @@ def _text_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     return edits
 
 
+def _comment_years(text: str, old: int, new: int) -> str:
+    """「# 附件 3：107 年度…編組表」 moves on with the data it describes. A line of a block text that
+    starts with # was moved on with its value already; moving it again changes nothing."""
+    return "".join(
+        _year_words(line, old, new) if line.lstrip().startswith("#") else line for line in text.splitlines(keepends=True)
+    )
+
+
 def _scalar(doc: YamlDoc, loc: Loc) -> str:
     value = doc.data
     for part in loc:
@@ -125,7 +133,7 @@ _EDITS = {
 def _readme(source: Path, old: int, new: int) -> str:
     return f"""# 民國 {new} 年度資料（由 {source.name} 轉入）
 
-本資料夾由 `sqdocs rollover` 自 {old} 年度資料產生：年度、期程與標題中的「{old} 年度」已改為 {new} 年度，
+本資料夾由 `sqdocs rollover` 自 {old} 年度資料產生：年度、期程與標題（及註解）中的「{old} 年度」已改為 {new} 年度，
 附件 1、附件 2 與單位名冊照舊帶入。
 
 尚待重新填寫的欄位都標有「{MARKER}」，`sqdocs validate` 會逐一列出，填妥前無法產生文件：
@@ -173,7 +181,8 @@ def _write_staged(source: Path, target: Path, old: int, year: int) -> None:
     try:
         for name in CARRIED:
             doc = read_yaml(source / name)
-            (staging / name).write_text(_apply(doc, _EDITS[name](doc, old, year)), encoding="utf-8")
+            text = _comment_years(_apply(doc, _EDITS[name](doc, old, year)), old, year)
+            (staging / name).write_text(text, encoding="utf-8")
         (staging / "README.md").write_text(_readme(source, old, year), encoding="utf-8")
         staging.rename(target)
     except OSError as exc:

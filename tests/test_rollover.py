@@ -104,3 +104,15 @@ def test_a_failed_rollover_names_the_new_folder_not_its_staging_copy(data_copy, 
     target = data_copy.parent / "keelung-108"
     assert capsys.readouterr().err.strip() == f"錯誤：無法寫入 {target}：磁碟空間不足；請清出空間後再執行"
     assert sorted(p.name for p in data_copy.parent.iterdir()) == ["keelung-107"]  # the staging copy is gone
+
+
+def test_rollover_moves_the_year_on_in_comments_too(data_copy):
+    """「# 附件 3：107 年度…編組表」 above 108's roster would mislead whoever edits the file."""
+    main(["rollover", str(data_copy), "--to", "108"])
+    target = data_copy.parent / "keelung-108"
+    for name in ("plan.yaml", "annex3.yaml"):
+        assert "107 年度" in (data_copy / name).read_text(encoding="utf-8").splitlines()[1]
+        assert "108 年度" in (target / name).read_text(encoding="utf-8").splitlines()[1]
+    comments = [line for path in target.glob("*.yaml") for line in path.read_text(encoding="utf-8").splitlines()
+                if line.lstrip().startswith("#")]
+    assert not any(re.search(r"(?<!\d)107\s*年度", line) for line in comments)
