@@ -28,7 +28,7 @@ from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef, deadlin
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import PointKey, Subplan
 from sqdocs.outline import detail_step_label
-from sqdocs.text.roc import format_roc
+from sqdocs.text.roc import date_examples, format_roc
 from sqdocs.text.yamltext import block_scalar
 
 # The sections a 分局 usually has; a skeleton starts from them and the unit edits the list.
@@ -148,8 +148,8 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def skeleton_entry(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[str]:
-    """One point of a subplan skeleton: names, the bureau's work as comments, empty slots."""
+def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4) -> list[str]:
+    """One point of a subplan skeleton of the ``year`` plan: names, the bureau's work as comments, empty slots."""
     pad, key = " " * dash_col, " " * key_col
     point = ref.point
     lines = [
@@ -163,7 +163,7 @@ def skeleton_entry(ref: PointRef, dash_col: int = 2, key_col: int = 4) -> list[s
         f"{key}# 本局完成期限：{deadline_text(point.deadline)}；本局承辦單位：{'、'.join(point.units)}",
         f"{key}practices:      # ← 本單位具體作法：每項一行，以「- 」開頭，寫清楚誰、做什麼、多久一次",
         f"{key}  -",
-        f"{key}deadline:       # ← 完成期限：{CONTINUOUS} 或民國日期，如 107 年 6 月 30 日",
+        f"{key}deadline:       # ← 完成期限：{CONTINUOUS} 或民國日期，如 {date_examples(year)[0]}",
         f"{key}units: []       # ← 承辦單位：sub_units／sub_groups 的名稱，如 [偵查隊, 各派出所]",
     ]
     return lines
@@ -183,7 +183,7 @@ def skeleton_header(plan: Plan, unit: str, count: int) -> list[str]:
         "#   1. 每個評核重點下以「#」開頭的是本局的具體作法、完成期限、承辦單位，僅供參考，不是資料，可刪除。",
         "#   2. practices（具體作法）：寫本單位實際的作法，每項一行，以「- 」開頭；寫到由哪個單位、做什麼、",
         "#      多久一次（如：各派出所每月辦理……）。",
-        f"#   3. deadline（完成期限）：寫「{CONTINUOUS}」或民國日期（如 107 年 6 月 30 日），須在計畫期程",
+        f"#   3. deadline（完成期限）：寫「{CONTINUOUS}」或民國日期（如 {date_examples(plan.year)[0]}），須在計畫期程",
         f"#      {start}至 {end}之內。",
         "#   4. units（承辦單位）：寫下方 sub_units 的組、隊、派出所或 sub_groups 的群組名稱，如 [偵查隊, 各派出所]。",
         "#   5. dimension、item、point 是本局計畫附件 1 的構面、評核項目、評核重點，用來對應本局計畫，請勿修改。",
@@ -222,7 +222,7 @@ def subplan_skeleton(plan: Plan, unit: str) -> str:
     lines.append("# 評核重點：依本局計畫附件 1 的順序")
     lines.append("points:")
     for ref, headings in with_headings(refs):
-        lines += headings + skeleton_entry(ref)
+        lines += headings + skeleton_entry(ref, plan.year)
     return "\n".join(lines) + "\n"
 
 
@@ -358,7 +358,7 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
         else:
             at = points_key.start_mark.line + 1
         block = [f"{' ' * dash_col}# ── 本局計畫新增的評核重點（sqdocs subplan update 加入），請填寫 ──"]
-        inserts.append((at, 1, len(inserts), block + skeleton_entry(ref, dash_col, key_col)))
+        inserts.append((at, 1, len(inserts), block + skeleton_entry(ref, plan.year, dash_col, key_col)))
 
     for line, (start, end, value) in replace.items():
         old = lines[line]

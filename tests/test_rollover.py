@@ -116,3 +116,24 @@ def test_rollover_moves_the_year_on_in_comments_too(data_copy):
     comments = [line for path in target.glob("*.yaml") for line in path.read_text(encoding="utf-8").splitlines()
                 if line.lstrip().startswith("#")]
     assert not any(re.search(r"(?<!\d)107\s*年度", line) for line in comments)
+
+
+def test_next_years_skeleton_and_form_give_that_years_dates_as_examples(data_copy, tmp_path):
+    """A 108 skeleton asked for a date 「如 107 年 6 月 30 日」 beside 「須在計畫期程 108 年…之內」."""
+    import openpyxl
+
+    main(["rollover", str(data_copy), "--to", "108"])
+    target = data_copy.parent / "keelung-108"
+    _fill(target)
+    assert main(["subplan", "init", str(target), "--unit", "第一分局"]) == 0
+    skeleton = (target / "subplans" / "第一分局.yaml").read_text(encoding="utf-8")
+    assert "107" not in skeleton and "如 108 年 6 月 30 日" in skeleton
+    form = tmp_path / "f.xlsx"
+    assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(form)]) == 0
+    book = openpyxl.load_workbook(form)
+    texts = [str(c) for ws in book.worksheets if ws.title != "_sqdocs" for row in ws.iter_rows(values_only=True)
+             for c in row if c]
+    texts += [dv.prompt for ws in book.worksheets for dv in ws.data_validations.dataValidation if dv.prompt]
+    assert not [t for t in texts if "107" in t]
+    assert any("2019/6/30" in t and "「108 年 6 月 30 日」或「108/6/30」" in t for t in texts)
+    assert any("完成期限 109 年 3 月 1 日 晚於計畫期程" in t for t in texts)

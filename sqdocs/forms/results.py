@@ -65,7 +65,7 @@ from sqdocs.model.results import (
     resolve_checklist,
 )
 from sqdocs.report.figures import plain_number
-from sqdocs.text.roc import format_roc
+from sqdocs.text.roc import date_examples, format_roc
 from sqdocs.text.yamltext import block_scalar, flow_scalar
 
 SHEET = "執行成果"
@@ -219,6 +219,7 @@ def _how(ind: Indicator) -> str:
 
 def _guide(plan: Plan, unit: str, count: int) -> list[str]:
     period = f"{format_roc(plan.body.period.start)}至 {format_roc(plan.body.period.end)}"
+    roc, slash, _ = date_examples(plan.year)
     return [
         f"1. 本表單由 sqdocs 依「{plan.title}」產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點，"
         f"用來填報{unit} {plan.year} 年度的執行成果、量化指標數據與佐證資料。",
@@ -230,7 +231,7 @@ def _guide(plan: Plan, unit: str, count: int) -> list[str]:
         "沒有數據的指標整列留白。",
         "5. 「佐證資料」工作表：每列一件佐證資料。「序號」由下拉選單選擇（即「執行成果」工作表的序號），"
         "評核重點會自動顯示；類別由下拉選單選擇（留白為 文件）；日期填計畫期程"
-        f"（{period}）內的日期，可用 Excel 日期或民國「107 年 6 月 30 日」「107/6/30」；"
+        f"（{period}）內的日期，可用 Excel 日期或民國「{roc}」「{slash}」；"
         "「佐證檢核事項編號」填「執行成果」工作表「組織診斷檢核事項」的編號，多個以「、」分隔（如 1、2）；"
         "佐證的是其他評核重點的檢核事項時，在最後一欄由下拉選單選擇該評核重點。",
         "6. 一格要寫多行時，Excel 按 Alt+Enter 換行（Mac 為 Control+Option+Return，LibreOffice 為 Ctrl+Enter）；"
@@ -393,12 +394,13 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
     validation(ews, "list", span(E_KIND), formula1=f'"{",".join(EVIDENCE_KINDS)}"',
                prompt="由下拉選單選擇類別；留白為 文件。", error=f"類別須為 {'、'.join(EVIDENCE_KINDS)} 之一。")
     start, end = plan.body.period.start, plan.body.period.end
+    roc, slash, _ = date_examples(plan.year)
     e = f"{col(E_DATE)}{FIRST_ROW}"
     validation(
         ews, "custom", span(E_DATE),
         formula1=(f'OR(AND(ISNUMBER({e}),{e}>=DATE({start.year},{start.month},{start.day}),'
                   f'{e}<=DATE({end.year},{end.month},{end.day})),ISNUMBER(FIND("年",{e})),ISNUMBER(FIND("/",{e})))'),
-        prompt="填計畫期程內的日期（如 107 年 6 月 30 日、107/6/30 或 Excel 日期）。",
+        prompt=f"填計畫期程內的日期（如 {roc}、{slash} 或 Excel 日期）。",
         error=f"日期須在計畫期程（{format_roc(start)}至 {format_roc(end)}）之內。",
     )
     validation(ews, "list", span(E_CHECK), formula1=f"'{LISTS_SHEET}'!$A$1:$A${len(labels)}",

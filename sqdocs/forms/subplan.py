@@ -57,7 +57,7 @@ from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import Subplan, SubplanPoint
-from sqdocs.text.roc import format_roc
+from sqdocs.text.roc import date_examples, format_roc
 from sqdocs.text.yamltext import block_scalar, flow_scalar
 
 SHEET = "細部計畫"
@@ -96,6 +96,7 @@ def _period(plan: Plan) -> str:
 
 
 def _guide(plan: Plan, unit: str, count: int) -> list[str]:
+    roc, slash, western = date_examples(plan.year)
     return [
         f"1. 本表單由 sqdocs 依「{plan.title}」產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點，"
         f"用來填寫{unit}的細部執行計畫（具體推動作法、完成期限、承辦單位）。",
@@ -105,7 +106,7 @@ def _guide(plan: Plan, unit: str, count: int) -> list[str]:
         "Excel 按 Alt+Enter 換行（Mac 為 Control+Option+Return，LibreOffice 為 Ctrl+Enter）。"
         "不必自行編號，產生文件時會自動編為 1. 2. 3.。",
         f"4. 完成期限：填「{CONTINUOUS}」，或計畫期程（{_period(plan)}）內的日期；"
-        "日期可用 Excel 日期（如 2018/6/30），也可打民國日期「107 年 6 月 30 日」或「107/6/30」。",
+        f"日期可用 Excel 日期（如 {western}），也可打民國日期「{roc}」或「{slash}」。",
         "5. 承辦單位：由下拉選單選擇，每格一個；一個評核重點可選多個承辦單位（承辦單位 1、2、3 …）。"
         "下拉選單的名單在「承辦單位」工作表，請先在那裡列出本單位的組、隊、派出所。"
         "承辦單位欄不夠用時，請在「承辦單位」工作表設一個群組（見第 6 點）再選該群組；表單欄位以外的儲存格不會匯入。",
@@ -114,7 +115,7 @@ def _guide(plan: Plan, unit: str, count: int) -> list[str]:
         "7. 請勿插入、刪除、複製或搬移「細部計畫」的列，也不要修改工作表名稱；還沒想好的評核重點可先留白"
         "（匯入後 sqdocs check 會列為尚未完成）。列高不夠時，可調整列高或按兩下列號下緣自動調整。",
         "8. 填好後交回承辦人，以 sqdocs form import 檔名.xlsx 資料夾 匯入。有錯誤時會列出「工作表!儲存格: 說明」"
-        "（如 細部計畫!G7: 完成期限 108 年 3 月 1 日 晚於計畫期程），且不會寫入任何檔案；請依說明修正後再交回。",
+        f"（如 細部計畫!G7: 完成期限 {plan.year + 1} 年 3 月 1 日 晚於計畫期程），且不會寫入任何檔案；請依說明修正後再交回。",
         "9. 本表單附有隱藏的識別資料（單位、年度、本局計畫版本）。本局計畫修訂後，請改用新產生的表單；"
         "表單發出後若有人直接修改了細部計畫檔，匯入時也會提醒，以免蓋掉別人的修改。",
         "10. 列印：已設定 A4 橫向、縮放為一頁寬、每頁重複標題列。",
@@ -169,6 +170,7 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
         layout.append([row, *ref.key])
     last = FIRST_ROW + len(refs) - 1
     start, end = plan.body.period.start, plan.body.period.end
+    roc, slash, _ = date_examples(plan.year)
     g = f"{get_column_letter(COL_DEADLINE)}{FIRST_ROW}"
     validation(
         ws, "custom", f"{g}:{get_column_letter(COL_DEADLINE)}{last}",
@@ -176,7 +178,7 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
             f'OR({g}="{CONTINUOUS}",{g}="持續辦理",AND(ISNUMBER({g}),{g}>=DATE({start.year},{start.month},{start.day}),'
             f'{g}<=DATE({end.year},{end.month},{end.day})),ISNUMBER(FIND("年",{g})),ISNUMBER(FIND("/",{g})))'
         ),
-        prompt=f"填「{CONTINUOUS}」或 {_period(plan)}之間的日期（如 107 年 6 月 30 日、107/6/30 或 Excel 日期）。",
+        prompt=f"填「{CONTINUOUS}」或 {_period(plan)}之間的日期（如 {roc}、{slash} 或 Excel 日期）。",
         error=f"完成期限須為「{CONTINUOUS}」或計畫期程（{_period(plan)}）內的日期。",
     )
     unit_last = FIRST_ROW + len(_sub_unit_rows(plan, unit, existing)) + UNIT_ROWS - 1
@@ -399,7 +401,7 @@ def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
     entries = [(refs[(e["dimension"], e["item"], e["point"])], e) for e in data["points"]]
     for (ref, headings), (_, entry) in zip(with_headings([r for r, _ in entries]), entries, strict=True):
         lines += headings
-        skeleton = skeleton_entry(ref)
+        skeleton = skeleton_entry(ref, plan.year)
         slot = next(i for i, line in enumerate(skeleton) if line.lstrip().startswith("practices:"))
         pad = skeleton[slot][: len(skeleton[slot]) - len(skeleton[slot].lstrip())]
         practices_lines, deadline_line, units_line = skeleton[slot:slot + 2], skeleton[slot + 2], skeleton[slot + 3]

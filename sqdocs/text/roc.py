@@ -48,3 +48,11 @@ def format_roc(d: date, *, compact: bool = False) -> str:
         raise ValueError(f"{d.isoformat()} 早於民國元年")
     sep = "" if compact else " "
     return f"{roc_year(d)}{sep}年{sep}{d.month}{sep}月{sep}{d.day}{sep}日"
+
+
+def date_examples(year: int) -> tuple[str, str, str]:
+    """30 June of ROC ``year`` as a clerk may type it: 「108 年 6 月 30 日」「108/6/30」「2019/6/30」.
+
+    A skeleton or form of the 108 plan gives 108 dates as examples: a 107 one lies outside the
+    very period the same sentence asks for."""
+    return f"{year} 年 6 月 30 日", f"{year}/6/30", f"{year + ROC_OFFSET}/6/30"
