@@ -28,7 +28,7 @@ from sqdocs.gcpause import frozen
 from sqdocs.load import Diagnostic, LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.plan import misnamed
-from sqdocs.load.results import has_results, load_results
+from sqdocs.load.results import has_results, load_results, submitted
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, ResultSet
 from sqdocs.model.subplan import Subplan
@@ -193,7 +193,7 @@ def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out
     if "subplans" in kinds:
         for unit in cached_subplans(folder):
             jobs += document("subplan", subplan_title(plan, unit), unit)
-    if "report" in kinds and has_results(folder):
+    if "report" in kinds and has_results(folder) and submitted(folder):  # no report of nothing handed in
         cached_report(folder)
         jobs += document("report", report_title(plan))
     return jobs

@@ -37,6 +37,7 @@ from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
 from sqdocs.load.comments import comment_warnings
 from sqdocs.load.diagnostics import display_name
+from sqdocs.load.results import RESULTS_DIR, submitted
 from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.progress import progress
 
@@ -251,6 +252,9 @@ def _warning_count(count: int) -> str:
 
 def _print_results_summary(report: CompiledReport, indicators: int, warnings: int) -> None:
     """What the report would hold and what it would still lack."""
+    if not report.submitted:  # the year has just begun: 25 lines of 尚未填報 would say no more
+        print(f"✓ 年度成果：尚無單位填報（{len(report.units)} 個單位待填報）、{indicators} 項指標、{warnings} 個警告")
+        return
     print(
         f"✓ 年度成果：{len(report.submitted)}／{len(report.units)} 個單位已填報、"
         f"{indicators} 項指標、{warnings} 個警告"
@@ -305,6 +309,9 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
             plan = cached_plan(folder)
             folder_jobs = jobs_for(folder, plan, args.only, args.format, out)
             jobs += folder_jobs
+            if "report" in args.only and has_results(folder) and not submitted(folder):
+                print(f"略過 {display_name(folder)} 的績效報告：尚無單位填報年度成果（{RESULTS_DIR}/ 中沒有成果檔）",
+                      file=sys.stderr)
             report = any(job.kind == "report" for job in folder_jobs)
             found = list(cached_results(folder)[1]) if report else []
             found += comment_warnings(folder, subplans="subplans" in args.only, results=report)

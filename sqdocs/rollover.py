@@ -1,11 +1,13 @@
-"""Next year's data from this year's: years and dates moved on, what must be re-entered marked 【待填】.
+"""Next year's data from this year's: years and dates moved on, what must be re-entered marked 【待填】,
+this year's indicator figures added to their history.
 
-Edits are made on the YAML text at the exact spans of the values they change, so the
-comments and layout of every file are carried over untouched.
+Edits are made on the YAML text at the exact spans of the values they change (and comment
+lines that name the year), so the comments and layout of every file are carried over.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import shutil
@@ -13,13 +15,18 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqdocs.errors import UserError
 from sqdocs.fsutil import naming, writing
-from sqdocs.load import LoadError, load_plan
+from sqdocs.load import LoadError, load_plan, load_results
 from sqdocs.load.diagnostics import Loc, display_name
+from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR
 from sqdocs.load.unfilled import MARKER
-from sqdocs.load.yamlfile import YamlDoc, read_yaml
+from sqdocs.load.yamlfile import YamlDoc, parse_yaml, read_yaml
+from sqdocs.model import Plan
+from sqdocs.report import compile_report
+from sqdocs.report.model import IndicatorFigure
 from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
 
 MAX_ROC_YEAR = 999
@@ -29,8 +36,19 @@ CARRIED = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml
 
 @dataclass(frozen=True)
 class Edit:
+    """The value at ``loc`` written anew."""
+
     loc: Loc
     new: str
+
+
+@dataclass(frozen=True)
+class Replace:
+    """The characters [start, end) of the file replaced by ``text`` (start == end: put in)."""
+
+    start: int
+    end: int
+    text: str
 
 
 def _quote(text: str) -> str:
@@ -45,8 +63,11 @@ def _shift(day: date, years: int) -> date:
 
 
 def _year_words(text: str, old: int, new: int) -> str:
-    """「107 年度」→「108 年度」 (and 107年度); other numbers are left alone."""
-    return re.sub(rf"(?<!\d){old}(\s*年度)", rf"{new}\1", text)
+    """「107 年度」→「108 年度」 (and 107年度), and a span of years ending this year runs on to the
+    next: 「趨勢（105–107 年）」→「（105–108 年）」, as the trend then holds 108 too. Other numbers are
+    left alone."""
+    text = re.sub(rf"(?<!\d){old}(\s*年度)", rf"{new}\1", text)
+    return re.sub(rf"((?<!\d)\d{{2,3}}\s*[–－~～-]\s*){old}(\s*年)", rf"\g<1>{new}\2", text)
 
 
 def _text_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
@@ -60,28 +81,34 @@ def _text_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     return edits
 
 
-def _comment_years(text: str, old: int, new: int) -> str:
-    """「# 附件 3：107 年度…編組表」 moves on with the data it describes. A line of a block text that
-    starts with # was moved on with its value already; moving it again changes nothing."""
-    return "".join(
-        _year_words(line, old, new) if line.lstrip().startswith("#") else line for line in text.splitlines(keepends=True)
-    )
+def _comment_edits(doc: YamlDoc, old: int, new: int) -> list[Replace]:
+    """「# 附件 3：107 年度…編組表」「（107 年由各單位成果計算）」 move on with the data they describe;
+    a date in a comment (「107 年 6 月」) is left alone, and so is a line of a block text that
+    merely starts with #."""
+    year = re.compile(rf"(?<!\d){old}(\s*年)(?!\s*\d)")
+    inside = sorted(doc.spans.values())
+    edits, at = [], 0
+    for line in doc.text.splitlines(keepends=True):
+        start, at = at, at + len(line)
+        if not line.lstrip().startswith("#"):
+            continue
+        k = bisect.bisect_right(inside, (start, len(doc.text))) - 1
+        if k >= 0 and inside[k][0] <= start < inside[k][1]:
+            continue
+        moved = year.sub(rf"{new}\1", line)
+        if moved != line:
+            edits.append(Replace(start, at, moved))
+    return edits
 
 
-def _scalar(doc: YamlDoc, loc: Loc) -> str:
-    value = doc.data
-    for part in loc:
-        value = value[part]
-    return str(value)
-
-
-def _apply(doc: YamlDoc, edits: list[Edit]) -> str:
-    """The file's text with each edited value replaced in place (last first, so offsets hold)."""
-    by_loc = {e.loc: e for e in edits}  # a later edit of the same value wins
+def _apply(doc: YamlDoc, edits: list[Edit | Replace]) -> str:
+    """The file's text with each edit made in place (last first, so offsets hold)."""
+    by_loc = {e.loc: e for e in edits if isinstance(e, Edit)}  # a later edit of the same value wins
+    changes = [Replace(*doc.spans[loc], edit.new) for loc, edit in by_loc.items()]
+    changes += [e for e in edits if isinstance(e, Replace)]
     text = doc.text
-    for loc, edit in sorted(by_loc.items(), key=lambda kv: doc.spans[kv[0]][0], reverse=True):
-        start, end = doc.spans[loc]
-        text = text[:start] + edit.new + text[end:]
+    for change in sorted(changes, key=lambda c: (c.start, c.end), reverse=True):
+        text = text[: change.start] + change.text + text[change.end :]
     return text
 
 
@@ -105,7 +132,7 @@ def _annex1_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     edits = _text_edits(doc, old, new)
     for loc in doc.spans:
         if loc and loc[-1] == "deadline":
-            value = _scalar(doc, loc)
+            value = str(_value_at(doc.data, loc))
             try:
                 was = parse_roc(value)
             except ValueError:
@@ -130,7 +157,7 @@ _EDITS = {
 }
 
 
-def _readme(source: Path, old: int, new: int) -> str:
+def _readme(source: Path, old: int, new: int, indicators: str = "") -> str:
     return f"""# 民國 {new} 年度資料（由 {source.name} 轉入）
 
 本資料夾由 `sqdocs rollover` 自 {old} 年度資料產生：年度、期程與標題（及註解）中的「{old} 年度」已改為 {new} 年度，
@@ -143,6 +170,17 @@ def _readme(source: Path, old: int, new: int) -> str:
 - 附件 1 中寫成日期的完成期限。
 
 另請檢查：計畫依據的計畫名稱（如「第 2 屆政府服務獎」的屆次）、計畫目標與各項具體作法是否仍適用。
+{_indicators_section(indicators, old)}"""
+
+
+def _indicators_section(note: str, old: int) -> str:
+    if not note:
+        return ""
+    return f"""
+## 量化指標
+
+{note}
+- 各單位的細部執行計畫與 {old} 年的年度成果（subplans/、results/）不帶入：新年度要依新計畫重新訂定與填報。
 """
 
 
@@ -165,12 +203,20 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Path:
     target = target or default_target(source, year)
     if target.exists():
         raise UserError(f"{display_name(target)} 已存在；為避免覆蓋既有資料，請先移走或改用 -o 指定其他資料夾")
+    files = {}
+    for name in CARRIED:
+        doc = read_yaml(source / name)
+        files[name] = _apply(doc, _EDITS[name](doc, old, year) + _comment_edits(doc, old, year))
+    indicators_note = ""
+    if (source / INDICATORS_FILE).is_file():
+        files[INDICATORS_FILE], indicators_note = _indicators(source, plan, year)
+    files["README.md"] = _readme(source, old, year, indicators_note)
     with writing():
-        _write_staged(source, target, old, year)
+        _write_staged(files, target)
     return target
 
 
-def _write_staged(source: Path, target: Path, old: int, year: int) -> None:
+def _write_staged(files: dict[str, str], target: Path) -> None:
     """Write the new folder beside ``target`` under a temporary name and rename it into place when
     complete. An OSError names ``target``: the staged files' names mean nothing to the user."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -179,11 +225,8 @@ def _write_staged(source: Path, target: Path, old: int, year: int) -> None:
     except OSError as exc:
         raise naming(exc, target) from exc
     try:
-        for name in CARRIED:
-            doc = read_yaml(source / name)
-            text = _comment_years(_apply(doc, _EDITS[name](doc, old, year)), old, year)
+        for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
-        (staging / "README.md").write_text(_readme(source, old, year), encoding="utf-8")
         staging.rename(target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -193,6 +236,112 @@ def _write_staged(source: Path, target: Path, old: int, year: int) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+# ---- indicators: this year's bureau figures join their history ----------------------------
+
+
+def _indicators(source: Path, plan: Plan, year: int) -> tuple[str, str]:
+    """indicators.yaml for ``year`` and what the README says of it.
+
+    Next year's report shows each indicator's trend from its history, so this year's bureau
+    figure, as this year's report gives it, is added to the history of every indicator that
+    has one. It is computed from the units' results (which must load without error); a year
+    already in a history was written by hand and stands.
+    """
+    old = plan.year
+    doc = read_yaml(source / INDICATORS_FILE)
+    edits: list[Edit | Replace] = [*_text_edits(doc, old, year), *_comment_edits(doc, old, year)]
+    if not (source / RESULTS_DIR).is_dir():
+        return _apply(doc, edits), (
+            f"- 量化指標定義 indicators.yaml 照舊帶入；{old} 年沒有各單位的年度成果（results/），"
+            f"各指標的 history 未加入 {old} 年的全局數據，請自行補上（如 `history: {{{old - 1}: 93.5, {old}: 95.4}}`）。"
+        )
+    results, _ = load_results(source, plan)
+    figures = {figure.id: figure for figure in compile_report(plan, results).indicators}
+    added: dict[str, IndicatorFigure] = {}
+    for i, entry in enumerate(doc.data["indicators"]):
+        figure = figures.get(entry["id"])
+        if figure is None or figure.reported is None or old in (entry.get("history") or {}):
+            continue
+        if figure.kind == "growth":  # computed again from its base's history, which now holds this year
+            continue
+        edits.append(_history_entry(doc, ("indicators", i), f"{old}: {figure.reported}"))
+        added[figure.id] = figure
+    text = _apply(doc, edits)
+    listed = "、".join(f"{f.name} {f.text}" for f in added.values())
+    if not _holds(doc, text, old, added):  # a layout the edit cannot follow: the figures are listed instead
+        return _apply(doc, edits[: -len(added)] if added else edits), (
+            f"- 量化指標定義 indicators.yaml 照舊帶入，但其寫法無法自動在 history 加入 {old} 年的全局數據；"
+            f"請依 {old} 年度績效報告自行加入：{listed}。"
+        )
+    none = [f.name for f in figures.values() if f.reported is None and f.kind != "growth"]
+    return text, "".join([
+        f"- 量化指標定義 indicators.yaml 照舊帶入；{len(added)} 項指標的 history 已加入 {old} 年的全局數據"
+        f"（由 {old} 年各單位成果計算，與 {old} 年度績效報告相同）：{listed}。"
+        f"{old} 年的成果若之後又有修正，請一併修改 history 中 {old} 年的數值。",
+        f"\n- {old} 年無數據、history 未加入的指標：{'、'.join(none)}。" if none else "",
+    ])
+
+
+def _history_entry(doc: YamlDoc, loc: Loc, entry: str) -> Edit | Replace:
+    """``entry`` (「107: 95.4」) added to the history of the indicator at ``loc``, as it is written:
+    inside ``{…}``, as a line under the last year, or as a new ``history: {…}`` line."""
+    indicator = _value_at(doc.data, loc)
+    history_loc = (*loc, "history")
+    history = indicator.get("history")
+    if history_loc in doc.flows:
+        end = doc.flows[history_loc][1] - 1  # the closing }
+        return Replace(end, end, (", " if history else "") + entry)
+    if isinstance(history, dict) and history:
+        return _line_after(doc, (*history_loc, list(history)[-1]), entry)
+    if history_loc in doc.spans:  # 「history:」 with nothing after it
+        start = doc.spans[history_loc][0]
+        return Edit(history_loc, (" " if doc.text[start - 1 : start] == ":" else "") + "{" + entry + "}")
+    if loc in doc.flows:  # the whole indicator written in { }
+        end = doc.flows[loc][1] - 1
+        return Replace(end, end, f", history: {{{entry}}}")
+    return _line_after(doc, (*loc, list(indicator)[-1]), f"history: {{{entry}}}")
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
+
+
+def _line_after(doc: YamlDoc, key_loc: Loc, text: str) -> Replace:
+    """``text`` on a line of its own after the value of ``key_loc``, at the key's indentation."""
+    col = doc.keys[key_loc][1]
+    ends = [end for loc, (_, end) in [*doc.spans.items(), *doc.flows.items()] if loc[: len(key_loc)] == key_loc]
+    end = max(ends)
+    if doc.text[end - 1 : end] == "\n":  # a block text (|) ends after its last line break
+        end -= 1
+    eol = doc.text.find("\n", end)
+    eol = len(doc.text) if eol < 0 else eol
+    return Replace(eol, eol, "\n" + " " * (col - 1) + text)
+
+
+def _holds(doc: YamlDoc, text: str, year: int, added: dict[str, IndicatorFigure]) -> bool:
+    """Whether ``text`` reads as ``doc`` did with only ``year``'s figures added to the histories."""
+    try:
+        new = parse_yaml(text.encode("utf-8"), doc.file).data
+    except LoadError:
+        return False
+    before, after = doc.data.get("indicators"), new.get("indicators") if isinstance(new, dict) else None
+    if not isinstance(after, list) or len(after) != len(before):
+        return False
+    for was, now in zip(before, after, strict=True):
+        if not isinstance(now, dict) or was.get("id") != now.get("id"):
+            return False
+        history = now.get("history") or {}
+        if not isinstance(history, dict) or any(history.get(y) != v for y, v in (was.get("history") or {}).items()):
+            return False
+        figure = added.get(was["id"])
+        expected = {year: float(figure.reported)} if figure is not None else {}
+        if {y: float(v) for y, v in history.items() if y not in (was.get("history") or {})} != expected:
+            return False
+    return True
 
 
 __all__ = ["LoadError", "default_target", "rollover"]

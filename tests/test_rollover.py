@@ -118,22 +118,120 @@ def test_rollover_moves_the_year_on_in_comments_too(data_copy):
     assert not any(re.search(r"(?<!\d)107\s*年度", line) for line in comments)
 
 
-def test_next_years_skeleton_and_form_give_that_years_dates_as_examples(data_copy, tmp_path):
-    """A 108 skeleton asked for a date 「如 107 年 6 月 30 日」 beside 「須在計畫期程 108 年…之內」."""
+def _form_texts(path: Path) -> list[str]:
+    """Every text a clerk sees in a form: cells and the prompts of its input checks."""
     import openpyxl
 
+    book = openpyxl.load_workbook(path)
+    sheets = [ws for ws in book.worksheets if ws.title != "_sqdocs"]
+    texts = [str(c) for ws in sheets for row in ws.iter_rows(values_only=True) for c in row if c]
+    return texts + [dv.prompt for ws in sheets for dv in ws.data_validations.dataValidation if dv.prompt]
+
+
+def test_next_years_skeleton_and_form_give_that_years_dates_as_examples(data_copy, tmp_path):
+    """A 108 skeleton asked for a date 「如 107 年 6 月 30 日」 beside 「須在計畫期程 108 年…之內」."""
     main(["rollover", str(data_copy), "--to", "108"])
     target = data_copy.parent / "keelung-108"
     _fill(target)
     assert main(["subplan", "init", str(target), "--unit", "第一分局"]) == 0
     skeleton = (target / "subplans" / "第一分局.yaml").read_text(encoding="utf-8")
     assert "107" not in skeleton and "如 108 年 6 月 30 日" in skeleton
-    form = tmp_path / "f.xlsx"
-    assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(form)]) == 0
-    book = openpyxl.load_workbook(form)
-    texts = [str(c) for ws in book.worksheets if ws.title != "_sqdocs" for row in ws.iter_rows(values_only=True)
-             for c in row if c]
-    texts += [dv.prompt for ws in book.worksheets for dv in ws.data_validations.dataValidation if dv.prompt]
+    assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(tmp_path / "f.xlsx")]) == 0
+    texts = _form_texts(tmp_path / "f.xlsx")
     assert not [t for t in texts if "107" in t]
     assert any("2019/6/30" in t and "「108 年 6 月 30 日」或「108/6/30」" in t for t in texts)
     assert any("完成期限 109 年 3 月 1 日 晚於計畫期程" in t for t in texts)
+    assert main(["form", "results", str(target), "--unit", "第二分局", "-o", str(tmp_path / "r.xlsx")]) == 0
+    texts = _form_texts(tmp_path / "r.xlsx")
+    assert not [t for t in texts if "107" in t or "2018" in t]
+    assert any("民國「108 年 6 月 30 日」「108/6/30」" in t for t in texts)
+
+
+def _histories(folder: Path) -> dict[str, dict]:
+    import yaml
+
+    data = yaml.safe_load((folder / "indicators.yaml").read_text(encoding="utf-8"))
+    return {ind["id"]: ind.get("history") or {} for ind in data["indicators"]}
+
+
+def test_rollover_adds_this_years_figures_to_the_indicators_history(data_copy, report):
+    """108's report shows 105–107 as trend: 107 is this year's figure, exactly as 107's report gave it."""
+    before = _histories(data_copy)
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    after = _histories(target)
+    figures = {f.id: f for f in report.indicators}
+    for ind_id, history in after.items():
+        figure = figures[ind_id]
+        if figure.kind == "growth":  # computed again from its base, whose history now has 107
+            assert history == before[ind_id]
+        else:
+            assert history == {**before[ind_id], 107: float(figure.reported)}, ind_id
+    assert after["documents_waived"][107] == 12411 and after["sop_rate"][107] == 95.4
+    text = (target / "indicators.yaml").read_text(encoding="utf-8")
+    assert "history: {105: 90.2, 106: 93.5, 107: 95.4}\n" in text  # written as the rest of the file
+    assert "（108 年由各單位成果計算）" in text
+    assert "title: 服務品質滿意度調查趨勢（105–108 年）\n" in text  # the trend runs on to 108
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert "21 項指標的 history 已加入 107 年的全局數據" in readme and "訂定標準作業流程比率 95.4%" in readme
+    assert not (target / "results").exists() and not (target / "subplans").exists()
+
+    _fill(target)
+    from sqdocs.load import load_results
+    from sqdocs.report import compile_report
+
+    plan = load_plan(target)
+    sop = next(f for f in compile_report(plan, load_results(target, plan)[0]).indicators if f.id == "sop_rate")
+    assert [(y.year, y.text, y.computed) for y in sop.series] == [
+        (105, "90.2%", False), (106, "93.5%", False), (107, "95.4%", False)]
+
+
+def test_history_is_added_however_it_is_written(data_copy):
+    indicators = data_copy / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    text = text.replace("    history: {105: 90.2, 106: 93.5}\n", "    history:\n      105: 90.2\n      106: 93.5  # 年報\n\n")
+    text = text.replace("    history: {105: 98.2, 106: 98.8}\n", "")
+    text = text.replace("    history: {105: 84.2, 106: 85.7}\n", "    history: {}\n")
+    indicators.write_text(text, encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    after = _histories(target)
+    assert after["sop_rate"] == {105: 90.2, 106: 93.5, 107: 95.4}
+    assert after["on_time_rate"] == {107: 99.4}
+    assert after["professional_test_score"] == {107: 87.0}
+    new = (target / "indicators.yaml").read_text(encoding="utf-8")
+    assert "      106: 93.5  # 年報\n      107: 95.4\n" in new
+    assert "    supports: [1, 2]\n    history: {107: 99.4}\n" in new
+
+
+def test_rollover_without_results_carries_the_indicators_and_says_history_is_to_be_added(data_copy):
+    import shutil
+
+    shutil.rmtree(data_copy / "results")
+    before = _histories(data_copy)
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    assert _histories(target) == before
+    assert "未加入 107 年的全局數據，請自行補上" in (target / "README.md").read_text(encoding="utf-8")
+
+
+def test_rollover_with_results_in_error_writes_nothing(data_copy, capsys):
+    results = data_copy / "results" / "秘書科.yaml"
+    results.write_text(results.read_text(encoding="utf-8").replace("item: 服務一致及正確\n", "item: 服務一至及正確\n", 1),
+                       encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 2
+    assert "秘書科.yaml" in capsys.readouterr().err
+    assert not (data_copy.parent / "keelung-108").exists()
+
+
+def test_a_new_year_without_results_builds_no_empty_report_and_says_so(data_copy, tmp_path, capsys):
+    main(["rollover", str(data_copy), "--to", "108"])
+    target = data_copy.parent / "keelung-108"
+    _fill(target)
+    capsys.readouterr()
+    assert main(["validate", str(target)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "✓ 年度成果：尚無單位填報（25 個單位待填報）、22 項指標、0 個警告"
+    assert main(["build", str(target), "-o", str(tmp_path / "out"), "--format", "pdf", "-j", "1"]) == 0
+    assert f"略過 {target} 的績效報告：尚無單位填報年度成果" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["基隆市警察局108年度提升服務品質執行計畫.pdf"]

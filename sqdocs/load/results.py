@@ -40,6 +40,12 @@ def has_results(folder: Path | str) -> bool:
     return _exists(folder / INDICATORS_FILE) or (folder / RESULTS_DIR).is_dir()
 
 
+def submitted(folder: Path | str) -> bool:
+    """Whether any unit has handed in its results (a YAML file in ``results/``)."""
+    results = Path(folder) / RESULTS_DIR
+    return results.is_dir() and any(results.glob("*.y*ml"))
+
+
 def _exists(path: Path) -> bool:
     """A file, or a symbolic link in its place (whose reading says what is wrong with it)."""
     return path.is_file() or path.is_symlink()

@@ -43,6 +43,11 @@ class YamlDoc:
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     """Character offsets [start, end) of each scalar in ``text``, for edits that keep the rest."""
+    flows: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    """Character offsets [start, end) of each mapping or list written in flow style (``{…}``, ``[…]``).
+
+    A block-style one has no such end: its end mark is where the next node starts, past any
+    comments and blank lines between them."""
     text: str = ""
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
@@ -367,6 +372,8 @@ class _Builder:
                     raise
                 # 2018-06-31 looks like a date but is none: the text as written lets the model say so
                 return node.value
+        if node.flow_style:
+            self.doc.flows.setdefault(loc, (node.start_mark.index, node.end_mark.index))
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):

@@ -73,6 +73,9 @@ class IndicatorFigure(Record):
     year: int = Field(description="本年度")
     value: float | None = Field(description="本年度全局數值；無數據時為 null")
     text: str = Field(description="本年度顯示文字")
+    reported: str | None = Field(
+        description="本年度數值依顯示位數四捨五入，不含千分位（如 95.4）：下一年度 indicators.yaml 的 history 所記；無數據時為 null"
+    )
     numerator: float | None = Field(description="全局分子合計（比率指標）")
     denominator: float | None = Field(description="全局分母合計（比率指標）")
     base: float | None = Field(description="全局權數合計（加權平均指標）")
