@@ -200,6 +200,13 @@ def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out
 
 
 # Each process loads a folder once, however many documents it builds from it.
+def forget_loaded() -> None:
+    """Drop the folders loaded so far: the next build reads its data as it is now (a process
+    that builds again after the data changed, such as a test or an editor's preview)."""
+    for cached in (cached_plan, cached_subplans, cached_results, cached_report):
+        cached.cache_clear()
+
+
 @functools.lru_cache(maxsize=8)
 def cached_plan(folder: Path) -> Plan:
     """The plan of ``folder``, loaded once per process (a build does not expect its data to change)."""

@@ -24,6 +24,7 @@ from sqdocs.build import (
     cached_results,
     differing_outputs,
     find_folders,
+    forget_loaded,
     jobs_for,
     output_dirs,
     prepare_writers,
@@ -298,6 +299,7 @@ def _build(args: argparse.Namespace) -> int:
 def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOptions]:
     """The files ``build`` will write, the number of folders that cannot be built, and the
     options; the data loaded, the font checked and the output locations tried on the way."""
+    forget_loaded()
     folders = find_folders(args.data)
     jobs: list[Job] = []
     bad = 0

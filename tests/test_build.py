@@ -322,3 +322,12 @@ def test_build_warns_of_a_text_a_comment_cut_short_in_the_files_it_reads(data_co
     assert main(["build", str(data_copy), "-o", out, "--only", "report", "--format", "docx", "-j", "1"]) == 0
     err = capsys.readouterr().err
     assert err.count("「#草案」被當成註解") == 1 and err.count("「#第一項」被當成註解") == 1
+
+
+def test_a_second_build_in_the_same_process_reads_the_data_as_it_is_now(data_copy, tmp_path, capsys):
+    out = str(tmp_path / "out")
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "--only", "plan", "-j", "1"]) == 0
+    plan = data_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("year: 107", "year: abc", 1), encoding="utf-8")
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "--only", "plan", "-j", "1"]) == 2
+    assert "year" in capsys.readouterr().err
