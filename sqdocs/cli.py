@@ -168,6 +168,8 @@ def _print_diagnostics(exc: LoadError) -> None:
         print(str(d), file=sys.stderr)
     errors = sum(1 for d in exc.diagnostics if d.severity == "error")
     print(f"共 {errors} 個錯誤，請修正後再執行。", file=sys.stderr)
+    if exc.note:
+        print(exc.note, file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -309,7 +311,14 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
     for folder, out in zip(folders, output_dirs(folders, args.output), strict=True):
         try:
             plan = cached_plan(folder)
-            folder_jobs = jobs_for(folder, plan, args.only, args.format, out)
+            try:
+                folder_jobs = jobs_for(folder, plan, args.only, args.format, out)
+            except LoadError as exc:  # in a subplan or the results: the plan itself could be built
+                if "plan" not in args.only or args.only == ["plan"]:
+                    raise
+                raise LoadError(exc.diagnostics, (
+                    f"{display_name(folder)} 的本局計畫資料無誤；修正前要先產生執行計畫，請在同一指令加上 --only plan"
+                )) from None
             jobs += folder_jobs
             if "report" in args.only and has_results(folder) and not submitted(folder):
                 print(f"略過 {display_name(folder)} 的績效報告：尚無單位填報年度成果（{RESULTS_DIR}/ 中沒有成果檔）",

@@ -331,3 +331,19 @@ def test_a_second_build_in_the_same_process_reads_the_data_as_it_is_now(data_cop
     plan.write_text(plan.read_text(encoding="utf-8").replace("year: 107", "year: abc", 1), encoding="utf-8")
     assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "--only", "plan", "-j", "1"]) == 2
     assert "year" in capsys.readouterr().err
+
+
+def test_an_error_in_a_subplan_says_the_plan_can_still_be_built(data_copy, tmp_path, capsys):
+    subplan = data_copy / "subplans" / "第一分局.yaml"
+    subplan.write_text(subplan.read_text(encoding="utf-8").replace(
+        "deadline: 107 年 3 月 31 日", "deadline: 107 年 2 月 30 日", 1), encoding="utf-8")
+    out = str(tmp_path / "out")
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "不是存在的日期" in err[0] and err[1] == "共 1 個錯誤，請修正後再執行。"
+    assert err[2].endswith("的本局計畫資料無誤；修正前要先產生執行計畫，請在同一指令加上 --only plan")
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "--only", "plan", "-j", "1"]) == 0
+    plan = data_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("year: 107", "year: abc", 1), encoding="utf-8")
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 2
+    assert "--only plan" not in capsys.readouterr().err  # the plan itself is wrong: nothing to offer

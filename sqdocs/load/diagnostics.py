@@ -40,8 +40,10 @@ class Diagnostic:
 class LoadError(Exception):
     """Input that cannot be used; carries every problem found, not just the first."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], note: str = ""):
         self.diagnostics = sorted(diagnostics)
+        self.note = note
+        """What the user can still do meanwhile, said after the problems."""
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
