@@ -43,6 +43,8 @@ from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.progress import progress
 
 if TYPE_CHECKING:
+    from sqdocs.model import Plan
+    from sqdocs.model.subplan import Subplan
     from sqdocs.report import CompiledReport
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -144,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
         a = actions.add_parser(action, help=text)
         a.add_argument("data", type=Path, metavar="DATA_DIR")
         a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
+        if action == "init":
+            a.add_argument("--from", dest="previous", type=Path, metavar="DIR",
+                           help="帶入該資料夾（前一年度）此單位細部執行計畫的具體作法與承辦單位，如 data/keelung-107")
 
     p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
     p.add_argument("data", type=Path, metavar="DATA_DIR")
@@ -154,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
         a = actions.add_parser(action, help=text)
         a.add_argument("data", type=Path, metavar="DATA_DIR")
         a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
+        if action == "init":
+            a.add_argument("--from", dest="previous", type=Path, metavar="DIR",
+                           help="帶入該資料夾（前一年度）此單位細部執行計畫的具體作法與承辦單位，如 data/keelung-107")
         a.add_argument("-o", "--output", type=Path, metavar="FILE", help="表單檔名（預設 單位+表單名稱.xlsx）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
     a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤時不寫入任何檔案）")
@@ -368,8 +376,14 @@ def _subplan(args: argparse.Namespace) -> int:
 
     plan = load_plan(args.data)
     if args.action == "init":
-        path, count = init_subplan(args.data, plan, args.unit)
+        previous = _previous_subplan(args.previous, plan, args.unit) if args.previous is not None else None
+        path, count, carried = init_subplan(args.data, plan, args.unit, previous)
         print(f"✓ 已建立 {display_name(path)}：{count} 個評核重點；請依檔案開頭的說明填寫，填完執行 sqdocs check {args.data}")
+        if carried is not None:
+            print(f"  帶入 {carried.year} 年的具體作法與承辦單位：{carried.filled} 個評核重點；"
+                  f"寫成日期的完成期限 {carried.redate} 個待改填（{carried.year} 年的日期寫在該項的註解）")
+            if carried.dropped:
+                print(f"  {carried.year} 年有、今年不再指派的評核重點未帶入：{'、'.join(carried.dropped)}")
         return EXIT_OK
     result = update_subplan(args.data, plan, args.unit)
     if result.backup is None:
@@ -379,6 +393,20 @@ def _subplan(args: argparse.Namespace) -> int:
     for line in result.lines():
         print(f"  {line}")
     return EXIT_OK
+
+
+def _previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]:
+    """``unit``'s subplan in ``folder``, an earlier year's data, and that year."""
+    from sqdocs.derive import resolve_unit
+    from sqdocs.load.subplan import read_subplan, subplan_path
+
+    earlier = load_plan(folder)
+    if earlier.year >= plan.year:
+        raise UserError(f"--from {display_name(folder)} 是 {earlier.year} 年度的資料；請指定 {plan.year} 年以前的資料夾")
+    path = subplan_path(folder, resolve_unit(plan, unit))
+    if not path.is_file():
+        raise UserError(f"{display_name(folder)} 沒有此單位的細部執行計畫（找不到 {display_name(path)}）")
+    return read_subplan(path, earlier).subplan, earlier.year
 
 
 def _check(args: argparse.Namespace) -> int:

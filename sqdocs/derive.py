@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -26,10 +27,10 @@ from sqdocs.load.subplan import read_subplan, subplan_path
 from sqdocs.load.validate import suggest
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
-from sqdocs.model.subplan import PointKey, Subplan
+from sqdocs.model.subplan import PointKey, Subplan, SubplanPoint
 from sqdocs.outline import detail_step_label
 from sqdocs.text.roc import date_examples, format_roc
-from sqdocs.text.yamltext import block_scalar
+from sqdocs.text.yamltext import block_scalar, flow_scalar
 
 # The sections a 分局 usually has; a skeleton starts from them and the unit edits the list.
 PRECINCT_SUB_UNITS = ("行政組", "保安組", "偵查隊", "防治組", "交通組", "勤務指揮中心", "各派出所")
@@ -241,6 +242,66 @@ def with_headings(refs: Sequence[PointRef]):
         yield ref, lines
 
 
+def _flow(values: list[str]) -> str:
+    return f"[{', '.join(flow_scalar(v) for v in values)}]"
+
+
+def filled_subplan_text(plan: Plan, data: dict[str, Any], origin: str) -> str:
+    """A subplan laid out as ``subplan init`` writes it, its slots filled from ``data`` (``unit``,
+    ``title``, ``sub_units``, ``sub_groups`` and ``points``, each point's ``practices``,
+    ``deadline`` text and ``units``; a point's ``note`` goes above its deadline; ``kept``: entries
+    no longer assigned, kept marked removed). ``origin`` is the comment line saying where it came from."""
+    unit = data["unit"]
+    refs = {ref.key: ref for ref in plan.points_for(unit)}
+    lines = [origin, "#", *skeleton_header(plan, unit, len(data["points"]))]
+    if data["title"] != subplan_title(plan, unit):
+        at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
+        lines[at] = f"title: {block_scalar(data['title'])}"
+    lines.append("# 本單位所屬的承辦單位（組、隊、派出所）")
+    if data["sub_units"]:
+        lines += ["sub_units:", *(f"  - {block_scalar(name)}" for name in data["sub_units"])]
+    else:
+        lines.append("sub_units: []")
+    if data["sub_groups"]:
+        lines.append("sub_groups:")
+        for group in data["sub_groups"]:
+            lines += [f"  - name: {block_scalar(group['name'])}", f"    members: {_flow(group['members'])}"]
+    lines += ["", "# 評核重點：依本局計畫附件 1 的順序", "points:"]
+    entries = [(refs[(e["dimension"], e["item"], e["point"])], e) for e in data["points"]]
+    for (ref, headings), (_, entry) in zip(with_headings([r for r, _ in entries]), entries, strict=True):
+        lines += headings
+        skeleton = skeleton_entry(ref, plan.year)
+        slot = next(i for i, line in enumerate(skeleton) if line.lstrip().startswith("practices:"))
+        pad = skeleton[slot][: len(skeleton[slot]) - len(skeleton[slot].lstrip())]
+        practices_lines, deadline_line, units_line = skeleton[slot:slot + 2], skeleton[slot + 2], skeleton[slot + 3]
+        lines += skeleton[:slot]
+        if entry["practices"]:
+            lines += [f"{pad}practices:", *(f"{pad}  - {block_scalar(text)}" for text in entry["practices"])]
+        else:
+            lines += practices_lines
+        if entry.get("note"):
+            lines.append(f"{pad}# {entry['note']}")
+        lines.append(f"{pad}deadline: {block_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
+        lines.append(f"{pad}units: {_flow(entry['units'])}" if entry["units"] else units_line)
+    if data.get("kept"):
+        lines += ["", "  # 以下評核重點不在表單上（本局計畫已刪除、改名或不再指派本單位辦理）：原有內容照原樣保留，確認後可整項刪除"]
+        lines += [line for entry in data["kept"] for line in _kept_entry(entry)]
+    return "\n".join(lines) + "\n"
+
+
+def _kept_entry(entry: SubplanPoint) -> list[str]:
+    """An entry of the unit's YAML the form did not show, as it was, marked removed (as ``subplan update`` does)."""
+    lines = [f"  - dimension: {block_scalar(entry.dimension)}", f"    item: {block_scalar(entry.item)}",
+             f"    point: {block_scalar(entry.point)}"]
+    if entry.practices:
+        lines += ["    practices:", *(f"      - {block_scalar(text)}" for text in entry.practices)]
+    if entry.deadline is not None:
+        lines.append(f"    deadline: {block_scalar(deadline_text(entry.deadline))}")
+    if entry.units:
+        lines.append(f"    units: {_flow(entry.units)}")
+    return [*lines, "    removed: true"]
+
+
 # ---- update: insert lines, never rewrite the unit's text -------------------------------
 
 
@@ -378,8 +439,50 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
 # ---- files -------------------------------------------------------------------
 
 
-def init_subplan(folder: Path | str, plan: Plan, unit: str) -> tuple[Path, int]:
-    """Write the skeleton of ``unit``'s subplan; refuses to overwrite. Returns (path, points)."""
+@dataclass(frozen=True)
+class Carried:
+    """What a new year's subplan took from the unit's subplan of an earlier year."""
+
+    year: int
+    filled: int  # points given that year's practices or units
+    redate: int  # points whose dated deadline is to be set again
+    dropped: list[str]  # that year's points the plan no longer assigns to the unit
+
+
+def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tuple[dict[str, Any], Carried]:
+    """``unit``'s points in ``plan`` filled from its ``year`` subplan, as :func:`filled_subplan_text`
+    data: practices, units, sub-units and 「賡續辦理」 carried; a dated deadline left to be set again,
+    with that year's date in a comment above it."""
+    earlier = {p.key: p for p in previous.points if not p.removed}
+    refs = plan.points_for(unit)
+    points, filled, redate = [], 0, 0
+    for ref in refs:
+        was: SubplanPoint | None = earlier.get(ref.key)
+        entry: dict[str, Any] = {"dimension": ref.dimension.name, "item": ref.item.name, "point": ref.point.name,
+                                 "practices": [], "deadline": "", "units": []}
+        if was is not None:
+            entry.update(practices=list(was.practices), units=list(was.units))
+            filled += bool(was.practices or was.units)
+            if isinstance(was.deadline, str):
+                entry["deadline"] = was.deadline
+            elif was.deadline is not None:
+                entry["note"] = f"{year} 年的完成期限為 {format_roc(was.deadline)}；請改填今年的期限"
+                redate += 1
+        points.append(entry)
+    data = {
+        "unit": unit, "title": subplan_title(plan, unit), "sub_units": list(previous.sub_units),
+        "sub_groups": [{"name": g.name, "members": list(g.members)} for g in previous.sub_groups], "points": points,
+    }
+    assigned = {ref.key for ref in refs}
+    dropped = ["／".join(key) for key in earlier if key not in assigned]
+    return data, Carried(year, filled, redate, dropped)
+
+
+def init_subplan(
+    folder: Path | str, plan: Plan, unit: str, previous: tuple[Subplan, int] | None = None
+) -> tuple[Path, int, Carried | None]:
+    """Write the skeleton of ``unit``'s subplan, filled from ``previous`` (its subplan of an earlier
+    year, and that year) when given; refuses to overwrite. Returns (path, points, what was carried)."""
     name = resolve_unit(plan, unit)
     path = subplan_path(folder, name)
     if path.exists():
@@ -390,9 +493,18 @@ def init_subplan(folder: Path | str, plan: Plan, unit: str) -> tuple[Path, int]:
     refs = plan.points_for(name)
     if not refs:
         raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，不需要細部執行計畫")
+    carried = None
+    if previous is None:
+        text = subplan_skeleton(plan, name)
+    else:
+        data, carried = carried_subplan(plan, name, *previous)
+        text = filled_subplan_text(plan, data, (
+            f"# 本檔由 sqdocs subplan init 產生，帶入 {carried.year} 年細部執行計畫的具體作法、承辦單位與「{CONTINUOUS}」；"
+            "請逐項檢查是否仍適用，寫成日期的完成期限請改填今年的日期。"
+        ))
     with writing(data_folder=True):
-        write_atomic(path, subplan_skeleton(plan, name).encode("utf-8"))
-    return path, len(refs)
+        write_atomic(path, text.encode("utf-8"))
+    return path, len(refs), carried
 
 
 @dataclass(frozen=True)

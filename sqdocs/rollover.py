@@ -157,7 +157,8 @@ _EDITS = {
 }
 
 
-def _readme(source: Path, old: int, new: int, indicators: str = "") -> str:
+def _readme(source: Path, target: Path, old: int, new: int, indicators: str = "") -> str:
+    section = f"\n## 量化指標\n\n{indicators}\n" if indicators else ""
     return f"""# 民國 {new} 年度資料（由 {source.name} 轉入）
 
 本資料夾由 `sqdocs rollover` 自 {old} 年度資料產生：年度、期程與標題（及註解）中的「{old} 年度」已改為 {new} 年度，
@@ -170,17 +171,13 @@ def _readme(source: Path, old: int, new: int, indicators: str = "") -> str:
 - 附件 1 中寫成日期的完成期限。
 
 另請檢查：計畫依據的計畫名稱（如「第 2 屆政府服務獎」的屆次）、計畫目標與各項具體作法是否仍適用。
-{_indicators_section(indicators, old)}"""
+{section}
+## 細部執行計畫與年度成果
 
+各單位的細部執行計畫與 {old} 年的年度成果（subplans/、results/）不帶入：新年度依新計畫重新訂定與填報。
+本局計畫填妥後，各單位的細部執行計畫可由 {old} 年的開始（帶入具體作法與承辦單位，期限重填）：
 
-def _indicators_section(note: str, old: int) -> str:
-    if not note:
-        return ""
-    return f"""
-## 量化指標
-
-{note}
-- 各單位的細部執行計畫與 {old} 年的年度成果（subplans/、results/）不帶入：新年度要依新計畫重新訂定與填報。
+    sqdocs subplan init {display_name(target)} --unit 第一分局 --from {display_name(source)}
 """
 
 
@@ -210,7 +207,7 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Path:
     indicators_note = ""
     if (source / INDICATORS_FILE).is_file():
         files[INDICATORS_FILE], indicators_note = _indicators(source, plan, year)
-    files["README.md"] = _readme(source, old, year, indicators_note)
+    files["README.md"] = _readme(source, target, old, year, indicators_note)
     with writing():
         _write_staged(files, target)
     return target

@@ -235,3 +235,61 @@ def test_a_new_year_without_results_builds_no_empty_report_and_says_so(data_copy
     assert main(["build", str(target), "-o", str(tmp_path / "out"), "--format", "pdf", "-j", "1"]) == 0
     assert f"略過 {target} 的績效報告：尚無單位填報年度成果" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["基隆市警察局108年度提升服務品質執行計畫.pdf"]
+
+
+def _next_year(data_copy: Path) -> Path:
+    main(["rollover", str(data_copy), "--to", "108"])
+    target = data_copy.parent / "keelung-108"
+    _fill(target)
+    return target
+
+
+def test_a_new_years_subplan_can_start_from_last_years(data_copy, capsys):
+    from sqdocs.load.subplan import read_subplan
+
+    target = _next_year(data_copy)
+    capsys.readouterr()
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "帶入 107 年的具體作法與承辦單位：14 個評核重點；寫成日期的完成期限 2 個待改填" in out
+    old = read_subplan(data_copy / "subplans" / "第一分局.yaml", load_plan(data_copy)).subplan
+    path = target / "subplans" / "第一分局.yaml"
+    new = read_subplan(path, load_plan(target)).subplan
+    assert new.title == "基隆市警察局第一分局 108 年度提升服務品質細部執行計畫"
+    assert (new.sub_units, new.sub_groups) == (old.sub_units, old.sub_groups)
+    for was, now in zip(old.points, new.points, strict=True):
+        assert (now.key, now.practices, now.units) == (was.key, was.practices, was.units)
+        assert now.deadline == (was.deadline if isinstance(was.deadline, str) else None)
+    text = path.read_text(encoding="utf-8")
+    assert "    # 107 年的完成期限為 107 年 3 月 31 日；請改填今年的期限\n    deadline:" in text
+    assert main(["check", str(target)]) == 1
+    report = capsys.readouterr().out
+    assert len([line for line in report.splitlines() if "未填完成期限" in line]) == 2
+    assert "未填具體作法" not in report and "未填承辦單位" not in report
+
+
+def test_last_years_subplan_follows_this_years_points(data_copy, capsys):
+    """A point renamed in 108's plan starts empty; 107's point of the old name is named as left out."""
+    target = _next_year(data_copy)
+    annex1 = target / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace("name: 服務及時性\n", "name: 服務即時性\n", 1),
+                      encoding="utf-8")
+    capsys.readouterr()
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "13 個評核重點" in out and "今年不再指派的評核重點未帶入：基礎服務／服務一致及正確／服務及時性" in out
+    from sqdocs.load.subplan import read_subplan
+
+    new = read_subplan(target / "subplans" / "第一分局.yaml", load_plan(target)).subplan
+    renamed = next(p for p in new.points if p.point == "服務即時性")
+    assert (renamed.practices, renamed.units, renamed.deadline) == ([], [], None)
+
+
+def test_subplan_init_from_refuses_what_is_not_an_earlier_year(data_copy, tmp_path, capsys):
+    target = _next_year(data_copy)
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(target)]) == 2
+    assert "是 108 年度的資料；請指定 108 年以前的資料夾" in capsys.readouterr().err
+    (data_copy / "subplans" / "第二分局.yaml").unlink()
+    assert main(["subplan", "init", str(target), "--unit", "第二分局", "--from", str(data_copy)]) == 2
+    assert "沒有此單位的細部執行計畫（找不到" in capsys.readouterr().err
+    assert not (target / "subplans").exists()

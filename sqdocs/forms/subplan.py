@@ -20,10 +20,8 @@ from openpyxl.workbook import Workbook
 from sqdocs.check import check_subplan
 from sqdocs.derive import (
     PRECINCT_SUB_UNITS,
-    skeleton_entry,
-    skeleton_header,
+    filled_subplan_text,
     subplan_title,
-    with_headings,
 )
 from sqdocs.forms.common import (
     FIRST_ROW,
@@ -58,7 +56,6 @@ from sqdocs.model import Plan, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import Subplan, SubplanPoint
 from sqdocs.text.roc import date_examples, format_roc
-from sqdocs.text.yamltext import block_scalar, flow_scalar
 
 SHEET = "細部計畫"
 UNITS_SHEET = "承辦單位"
@@ -372,63 +369,10 @@ def judge(plan: Plan, subplan: Subplan, cells: CellMap, *, missing: bool = False
 # ---- the YAML a clerk would write -----------------------------------------------------
 
 
-def _flow(values: list[str]) -> str:
-    return f"[{', '.join(flow_scalar(v) for v in values)}]"
-
-
 def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
     """The subplan as ``sqdocs subplan init`` lays it out, with the slots filled from the form."""
-    unit = data["unit"]
-    refs = {ref.key: ref for ref in plan.points_for(unit)}
-    lines = [
-        "# 本檔由 sqdocs form import 自試算表表單匯入；可再產生表單（sqdocs form subplan）修改，或直接編輯本檔。",
-        "#",
-        *skeleton_header(plan, unit, len(data["points"])),
-    ]
-    if data["title"] != subplan_title(plan, unit):
-        at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
-        lines[at] = f"title: {block_scalar(data['title'])}"
-    lines.append("# 本單位所屬的承辦單位（組、隊、派出所）")
-    if data["sub_units"]:
-        lines += ["sub_units:", *(f"  - {block_scalar(name)}" for name in data["sub_units"])]
-    else:
-        lines.append("sub_units: []")
-    if data["sub_groups"]:
-        lines.append("sub_groups:")
-        for group in data["sub_groups"]:
-            lines += [f"  - name: {block_scalar(group['name'])}", f"    members: {_flow(group['members'])}"]
-    lines += ["", "# 評核重點：依本局計畫附件 1 的順序", "points:"]
-    entries = [(refs[(e["dimension"], e["item"], e["point"])], e) for e in data["points"]]
-    for (ref, headings), (_, entry) in zip(with_headings([r for r, _ in entries]), entries, strict=True):
-        lines += headings
-        skeleton = skeleton_entry(ref, plan.year)
-        slot = next(i for i, line in enumerate(skeleton) if line.lstrip().startswith("practices:"))
-        pad = skeleton[slot][: len(skeleton[slot]) - len(skeleton[slot].lstrip())]
-        practices_lines, deadline_line, units_line = skeleton[slot:slot + 2], skeleton[slot + 2], skeleton[slot + 3]
-        lines += skeleton[:slot]
-        if entry["practices"]:
-            lines += [f"{pad}practices:", *(f"{pad}  - {block_scalar(text)}" for text in entry["practices"])]
-        else:
-            lines += practices_lines
-        lines.append(f"{pad}deadline: {block_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
-        lines.append(f"{pad}units: {_flow(entry['units'])}" if entry["units"] else units_line)
-    if data.get("kept"):
-        lines += ["", "  # 以下評核重點不在表單上（本局計畫已刪除、改名或不再指派本單位辦理）：原有內容照原樣保留，確認後可整項刪除"]
-        lines += [line for entry in data["kept"] for line in _kept_entry(entry)]
-    return "\n".join(lines) + "\n"
-
-
-def _kept_entry(entry: SubplanPoint) -> list[str]:
-    """An entry of the unit's YAML the form did not show, as it was, marked removed (as ``subplan update`` does)."""
-    lines = [f"  - dimension: {block_scalar(entry.dimension)}", f"    item: {block_scalar(entry.item)}",
-             f"    point: {block_scalar(entry.point)}"]
-    if entry.practices:
-        lines += ["    practices:", *(f"      - {block_scalar(text)}" for text in entry.practices)]
-    if entry.deadline is not None:
-        lines.append(f"    deadline: {block_scalar(deadline_text(entry.deadline))}")
-    if entry.units:
-        lines.append(f"    units: {_flow(entry.units)}")
-    return [*lines, "    removed: true"]
+    origin = "# 本檔由 sqdocs form import 自試算表表單匯入；可再產生表單（sqdocs form subplan）修改，或直接編輯本檔。"
+    return filled_subplan_text(plan, data, origin)
 
 
 def import_text(
