@@ -327,3 +327,23 @@ def test_checklist_point_of_an_overall_annex2_dimension_takes_no_item(plan: Plan
     check = resolve_checklist(odd, ChecklistPath(point=target), ref)
     assert check is not None and check.key == ("基礎服務", None, target)
     assert resolve_checklist(odd, ChecklistPath(item=ref.item.name, point=target), ref) is None  # the loader refuses an item here
+
+
+def test_no_change_against_an_older_year_when_last_years_figure_is_missing(tmp_path: Path, plan: Plan) -> None:
+    """Without 106 in the history, 「較上年」 is —, not the change against 105 under the same heading;
+    the growth rate says which base year is missing, and loading warns of the gap."""
+    indicators = INDICATORS.replace("history: {105: 90.0, 106: 92.5}", "history: {105: 90.0}")
+    indicators = indicators.replace("history: {105: 150, 106: 160}", "history: {105: 150}")
+    folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "第二分局.yaml": SECOND, "交通隊.yaml": TRAFFIC})
+    (folder / "indicators.yaml").write_text(indicators, encoding="utf-8")
+    results, warnings = load_results(folder, plan)
+    report = compile_report(plan, results)
+    on_time = report.indicator("on_time_rate")
+    assert on_time.change is None
+    assert on_time.trend == "105 年 90.0%、107 年 91.7%；107 年較 105 年上升 1.7 個百分點，呈進步趨勢。"
+    growth = report.indicator("growth")
+    assert growth.value is None
+    assert growth.trend == "107 年無法計算（106 年的「線上申辦件數」無數據）。"
+    gaps = [w.path for w in warnings if "history 沒有 106 年的數據" in w.message]
+    assert gaps == ["indicators[0].history", "indicators[2].history"]
+    assert "成長率也無法計算" in next(w.message for w in warnings if w.path == "indicators[2].history")

@@ -149,6 +149,12 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
                 yield doc.diagnostic((*loc, "of"), f"未知的指標代號「{ind.of}」{suggest(ind.of or '', ids)}")
             elif base.kind == "growth":
                 yield doc.diagnostic((*loc, "of"), f"成長率不可依據另一個成長率指標「{ind.of}」")
+        if ind.history and ind.kind != "growth" and plan.year - 1 not in ind.history:
+            yield doc.diagnostic((*loc, "history"), (
+                f"history 沒有 {plan.year - 1} 年的數據，報告的「較上年」無法計算"
+                f"{'、成長率也無法計算' if any(other.of == ind.id for other in indicators.indicators) else ''}；"
+                f"請依 {plan.year - 1} 年度績效報告在 history 加上「{plan.year - 1}: 數值」"
+            ), severity="warning", key=True)
         for year, value in ind.history.items():
             hloc = (*loc, "history", year)
             if year >= plan.year:

@@ -116,7 +116,7 @@ def _indicator_figures(plan: Plan, results: ResultSet) -> list[IndicatorFigure]:
             built[ind.id] = _entered_figure(plan, results, ind, yearly)
     for ind in indicators:
         if not ind.entered:
-            built[ind.id] = _growth_figure(plan, ind, yearly)
+            built[ind.id] = _growth_figure(plan, ind, yearly, built[ind.of or ""].name)
     return [built[ind.id] for ind in indicators]
 
 
@@ -138,7 +138,8 @@ def _entered_figure(
                    numerator=total.numerator, denominator=total.denominator, base=total.base, counted=total.counted)
 
 
-def _growth_figure(plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fraction]]) -> IndicatorFigure:
+def _growth_figure(plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fraction]], of: str) -> IndicatorFigure:
+    """A growth rate from the yearly figures of the indicator named ``of``."""
     base = yearly.get(ind.of or "", {})
     years: dict[int, Fraction] = {}
     computed: set[int] = set()
@@ -151,7 +152,10 @@ def _growth_figure(plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fract
         if year < plan.year:
             years[year] = exact(value)
             computed.discard(year)
-    return _figure(plan, ind, years, computed, years.get(plan.year), [], None, None, None, 0)
+    missing = "無填報數據"
+    if plan.year in base and plan.year - 1 not in base:
+        missing = f"無法計算（{plan.year - 1} 年的「{of}」無數據）"
+    return _figure(plan, ind, years, computed, years.get(plan.year), [], None, None, None, 0, missing)
 
 
 def _unit_figure(ind: Indicator, share: Share, note: str) -> UnitFigure:
@@ -184,6 +188,7 @@ def _figure(
     denominator: Fraction | None,
     base: Fraction | None,
     counted: int,
+    missing: str = "無填報數據",
 ) -> IndicatorFigure:
     places = ind.places
     series = [
@@ -212,7 +217,7 @@ def _figure(
         counted_units=counted,
         change=change,
         series=series,
-        trend=_trend_text(ind, years, plan.year),
+        trend=_trend_text(ind, years, plan.year, missing),
         units=units,
         checklist=(ind.checklist.dimension or "", ind.checklist.item, ind.checklist.point),
         supports=list(ind.supports),
@@ -220,10 +225,11 @@ def _figure(
 
 
 def _change(ind: Indicator, years: dict[int, Fraction], year: int) -> Change | None:
-    earlier = [y for y in years if y < year]
-    if year not in years or not earlier:
+    """The change against the year before (「較上年」); none when either year has no figure,
+    rather than a change against an older year under the same heading."""
+    prev_year = year - 1
+    if year not in years or prev_year not in years:
         return None
-    prev_year = max(earlier)
     places = ind.places
     current, previous = years[year], years[prev_year]
     # The change of the figures as printed, so 98.6% → 99.1% always reads +0.5.
@@ -259,12 +265,13 @@ def _words(unit: str) -> dict[int, str]:
     return {1: "增加", -1: "減少", 0: "持平"}
 
 
-def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int) -> str:
-    """趨勢分析: the figures of every year, the latest change and how long the run has lasted."""
+def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: str = "無填報數據") -> str:
+    """趨勢分析: the figures of every year, the latest change and how long the run has lasted;
+    ``missing`` says why this year has no figure."""
     places = ind.places
     if year not in years:
         listing = "、".join(f"{y} 年 {value_text(years[y], ind.unit, places)}" for y in sorted(years))
-        return f"{listing}；{year} 年無填報數據。" if listing else f"{year} 年無填報數據。"
+        return f"{listing}；{year} 年{missing}。" if listing else f"{year} 年{missing}。"
     ordered = sorted(years)
     listing = "、".join(f"{y} 年 {value_text(years[y], ind.unit, places)}" for y in ordered)
     if len(ordered) == 1:
