@@ -366,8 +366,11 @@ def _check_font(options: BuildOptions, pdf: bool) -> None:
 def _rollover(args: argparse.Namespace) -> int:
     from sqdocs.rollover import rollover
 
-    target = rollover(args.data, args.to, args.output)
+    rolled = rollover(args.data, args.to, args.output)
+    target = rolled.target
     print(f"✓ 已建立 {target}；請依 {target / 'README.md'} 補填標有「【待填】」的欄位，再執行 sqdocs validate {target}")
+    if rolled.indicators:
+        print(f"  {rolled.indicators}")
     return EXIT_OK
 
 

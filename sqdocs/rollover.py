@@ -188,8 +188,15 @@ def default_target(source: Path, year: int) -> Path:
     return source.parent / name
 
 
-def rollover(source: Path, year: int, target: Path | None = None) -> Path:
-    """Write next year's data folder from ``source``; returns its path. ``source`` is never changed."""
+@dataclass(frozen=True)
+class Rolled:
+    target: Path
+    indicators: str
+    """One line on what became of indicators.yaml and this year's figures; empty without one."""
+
+
+def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
+    """Write next year's data folder from ``source``. ``source`` is never changed."""
     if not 1 <= year <= MAX_ROC_YEAR:  # the plan's year field allows no more; 2019 is a Western year
         western = f"（西元 {year} 年為民國 {year - ROC_OFFSET} 年）" if year > ROC_OFFSET else ""
         raise UserError(f"--to {year} 不是民國年{western}；請用民國年，如 108")
@@ -204,13 +211,13 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Path:
     for name in CARRIED:
         doc = read_yaml(source / name)
         files[name] = _apply(doc, _EDITS[name](doc, old, year) + _comment_edits(doc, old, year))
-    indicators_note = ""
-    if (source / INDICATORS_FILE).is_file():
-        files[INDICATORS_FILE], indicators_note = _indicators(source, plan, year)
-    files["README.md"] = _readme(source, target, old, year, indicators_note)
+    carried = _indicators(source, plan, year) if (source / INDICATORS_FILE).is_file() else _Carried("", "", "")
+    if carried.text:
+        files[INDICATORS_FILE] = carried.text
+    files["README.md"] = _readme(source, target, old, year, carried.readme)
     with writing():
         _write_staged(files, target)
-    return target
+    return Rolled(target, carried.summary)
 
 
 def _write_staged(files: dict[str, str], target: Path) -> None:
@@ -238,47 +245,62 @@ def _write_staged(files: dict[str, str], target: Path) -> None:
 # ---- indicators: this year's bureau figures join their history ----------------------------
 
 
-def _indicators(source: Path, plan: Plan, year: int) -> tuple[str, str]:
-    """indicators.yaml for ``year`` and what the README says of it.
+@dataclass(frozen=True)
+class _Carried:
+    text: str  # the new indicators.yaml
+    readme: str  # its section of the README, lines starting 「- 」
+    summary: str  # one line for the screen
+
+
+def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
+    """indicators.yaml for ``year``, and what the README and the screen say of it.
 
     Next year's report shows each indicator's trend from its history, so this year's bureau
     figure, as this year's report gives it, is added to the history of every indicator that
-    has one. It is computed from the units' results (which must load without error); a year
-    already in a history was written by hand and stands.
+    has one. It is computed from the units' results, which must load without error and be
+    all in: a partial sum is no figure to keep (next year's validate asks for it instead).
+    A year already in a history was written by hand and stands.
     """
     old = plan.year
     doc = read_yaml(source / INDICATORS_FILE)
     edits: list[Edit | Replace] = [*_text_edits(doc, old, year), *_comment_edits(doc, old, year)]
+    kept = "量化指標定義 indicators.yaml 照舊帶入；"
+    later = f"{old} 年度績效報告定稿後，請依報告在各指標的 history 加上 {old} 年的數值（`sqdocs validate` 會逐項提醒）。"
     if not (source / RESULTS_DIR).is_dir():
-        return _apply(doc, edits), (
-            f"- 量化指標定義 indicators.yaml 照舊帶入；{old} 年沒有各單位的年度成果（results/），"
-            f"各指標的 history 未加入 {old} 年的全局數據，請自行補上（如 `history: {{{old - 1}: 93.5, {old}: 95.4}}`）。"
-        )
+        why = f"{old} 年沒有各單位的年度成果（results/），history 未加入 {old} 年數據"
+        return _Carried(_apply(doc, edits), f"- {kept}{why}。{later}", f"{kept}{why}。")
     results, _ = load_results(source, plan)
-    figures = {figure.id: figure for figure in compile_report(plan, results).indicators}
+    report = compile_report(plan, results)
+    if report.unsubmitted:
+        waiting = "、".join(report.unsubmitted[:5]) + ("等" if len(report.unsubmitted) > 5 else "")
+        why = f"{old} 年還有 {len(report.unsubmitted)} 個單位未繳交成果（{waiting}），全局數據尚未定案，history 未加入 {old} 年數據"
+        return _Carried(_apply(doc, edits), f"- {kept}{why}。{later}", f"注意：{why}；README.md 說明之後如何補上。")
+    figures = {figure.id: figure for figure in report.indicators}
     added: dict[str, IndicatorFigure] = {}
     for i, entry in enumerate(doc.data["indicators"]):
         figure = figures.get(entry["id"])
-        if figure is None or figure.reported is None or old in (entry.get("history") or {}):
-            continue
-        if figure.kind == "growth":  # computed again from its base's history, which now holds this year
-            continue
+        if figure is None or figure.reported is None or figure.kind == "growth" or old in (entry.get("history") or {}):
+            continue  # a growth rate is computed again from its base's history, which now holds this year
         edits.append(_history_entry(doc, ("indicators", i), f"{old}: {figure.reported}"))
         added[figure.id] = figure
     text = _apply(doc, edits)
     listed = "、".join(f"{f.name} {f.text}" for f in added.values())
     if not _holds(doc, text, old, added):  # a layout the edit cannot follow: the figures are listed instead
-        return _apply(doc, edits[: -len(added)] if added else edits), (
-            f"- 量化指標定義 indicators.yaml 照舊帶入，但其寫法無法自動在 history 加入 {old} 年的全局數據；"
-            f"請依 {old} 年度績效報告自行加入：{listed}。"
+        why = f"但其寫法無法自動在 history 加入 {old} 年數據"
+        return _Carried(
+            _apply(doc, edits[: -len(added)] if added else edits),
+            f"- {kept}{why}；請依 {old} 年度績效報告自行加入：{listed}。",
+            f"注意：{kept}{why}；要加入的數值列在 README.md。",
         )
-    none = [f.name for f in figures.values() if f.reported is None and f.kind != "growth"]
-    return text, "".join([
-        f"- 量化指標定義 indicators.yaml 照舊帶入；{len(added)} 項指標的 history 已加入 {old} 年的全局數據"
-        f"（由 {old} 年各單位成果計算，與 {old} 年度績效報告相同）：{listed}。"
-        f"{old} 年的成果若之後又有修正，請一併修改 history 中 {old} 年的數值。",
-        f"\n- {old} 年無數據、history 未加入的指標：{'、'.join(none)}。" if none else "",
-    ])
+    lines = [
+        f"- {kept}{len(added)} 項指標的 history 已加入 {old} 年的全局數據（由 {old} 年各單位成果計算，與 {old} 年度績效報告相同）："
+        f"{listed}。{old} 年的成果若之後又有修正，請一併修改 history 中 {old} 年的數值。"
+    ]
+    if growth := [f.name for f in figures.values() if f.kind == "growth"]:
+        lines.append(f"- 成長率（{'、'.join(growth)}）由其基礎指標的歷年數據計算，history 不另加入。")
+    if none := [f.name for f in figures.values() if f.reported is None and f.kind != "growth"]:
+        lines.append(f"- {old} 年無數據、history 未加入的指標：{'、'.join(none)}。")
+    return _Carried(text, "\n".join(lines), f"{kept}{len(added)} 項指標的 history 已加入 {old} 年數據（明細見 README.md）。")
 
 
 def _history_entry(doc: YamlDoc, loc: Loc, entry: str) -> Edit | Replace:

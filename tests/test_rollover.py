@@ -212,7 +212,22 @@ def test_rollover_without_results_carries_the_indicators_and_says_history_is_to_
     assert main(["rollover", str(data_copy), "--to", "108"]) == 0
     target = data_copy.parent / "keelung-108"
     assert _histories(target) == before
-    assert "未加入 107 年的全局數據，請自行補上" in (target / "README.md").read_text(encoding="utf-8")
+    assert "history 未加入 107 年數據。107 年度績效報告定稿後" in (target / "README.md").read_text(encoding="utf-8")
+
+
+def test_rollover_before_every_unit_handed_in_adds_no_partial_figures(data_copy, capsys):
+    """Rolled over in January with 秘書科's file still missing: a partial sum would stand as 107's figure."""
+    (data_copy / "results" / "秘書科.yaml").unlink()
+    before = _histories(data_copy)
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    assert "注意：107 年還有 1 個單位未繳交成果（秘書科），全局數據尚未定案，history 未加入 107 年數據" in capsys.readouterr().out
+    target = data_copy.parent / "keelung-108"
+    assert _histories(target) == before
+    _fill(target)
+    assert main(["validate", str(target)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("history 沒有 107 年的數據，報告的「較上年」無法計算") == 21  # every one but the growth rate
+    assert "indicators[8].history: 警告：history 沒有 107 年的數據，報告的「較上年」無法計算、成長率也無法計算" in err
 
 
 def test_rollover_with_results_in_error_writes_nothing(data_copy, capsys):
