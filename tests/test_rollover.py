@@ -308,3 +308,20 @@ def test_subplan_init_from_refuses_what_is_not_an_earlier_year(data_copy, tmp_pa
     assert main(["subplan", "init", str(target), "--unit", "第二分局", "--from", str(data_copy)]) == 2
     assert "沒有此單位的細部執行計畫（找不到" in capsys.readouterr().err
     assert not (target / "subplans").exists()
+
+
+def test_a_title_left_at_last_year_is_an_error(data_copy, capsys):
+    """A 107 file copied into 108's folder printed its cover as 107 and, for the plan, took 107's file name."""
+    target = _next_year(data_copy)
+    plan = target / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("title: 基隆市警察局 108 年度", "title: 基隆市警察局 107 年度"), encoding="utf-8")
+    assert main(["validate", str(target)]) == 2
+    assert ("plan.yaml:5:8: title: 標題寫的是 107 年度，但計畫是 108 年度；應為「基隆市警察局 108 年度提升服務品質執行計畫」"
+            in capsys.readouterr().err)
+    plan.write_text(text, encoding="utf-8")
+    (target / "subplans").mkdir()
+    subplan = (data_copy / "subplans" / "第四分局.yaml").read_text(encoding="utf-8")
+    (target / "subplans" / "第四分局.yaml").write_text(subplan.replace("107 年 ", "108 年 "), encoding="utf-8")
+    assert main(["validate", str(target)]) == 2
+    assert "第四分局.yaml:26:8: title: 標題寫的是 107 年度，但計畫是 108 年度" in capsys.readouterr().err

@@ -27,11 +27,26 @@ def unique_names(doc: YamlDoc, named: Iterable[tuple[Loc, str]], what: str) -> I
 
 
 def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
+    if roc_year(body.period.start) == body.year:  # else which of them is wrong is for the reader to see
+        yield from title_year(doc, ("title",), body.title, body.year)
     if roc_year(body.period.start) != body.year:
         yield doc.diagnostic(
             ("period", "start"),
             f"期程起日 {format_roc(body.period.start)} 不在 year 所寫的民國 {body.year} 年",
         )
+
+
+_TITLE_YEAR = re.compile(r"(?<!\d)(\d{2,3})\s*年度")
+
+
+def title_year(doc: YamlDoc, loc: Loc, title: str | None, year: int) -> Iterator[Diagnostic]:
+    """A document title naming another year than the plan's: a copied 107 file in 108's folder
+    would print its cover as 107 and, for the plan, take 107's file name."""
+    for found in _TITLE_YEAR.finditer(title or ""):
+        if int(found.group(1)) != year:
+            fixed = f"{title[: found.start(1)]}{year}{title[found.end(1):]}"  # type: ignore[index]
+            yield doc.diagnostic(loc, f"標題寫的是 {found.group(1)} 年度，但計畫是 {year} 年度；應為「{fixed}」")
+            return
 
 
 def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:

@@ -13,6 +13,7 @@ from sqdocs.load.unfilled import unfilled
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
 from sqdocs.model import Annex1, Annex2, Plan, PlanBody, Roster, UnitRegistry
+from sqdocs.text.roc import roc_year
 
 PLAN_FILES: dict[str, type[BaseModel]] = {
     "plan.yaml": PlanBody,
@@ -56,6 +57,10 @@ def load_plan(folder: Path | str) -> Plan:
             problems += checks.check_annex1(docs["annex1.yaml"], annex1, units, body, docs["units.yaml"])
     if isinstance(annex2, Annex2):
         problems += checks.check_annex2(docs["annex2.yaml"], annex2)
+    if isinstance(body, PlanBody) and roc_year(body.period.start) == body.year:  # the annexes' titles name it too
+        for name in ("annex1.yaml", "annex2.yaml", "annex3.yaml"):
+            if name in models:
+                problems += checks.title_year(docs[name], ("title",), getattr(models[name], "title", None), body.year)
 
     errors = [p for p in problems if p.severity == "error"]
     if errors or len(models) < len(PLAN_FILES):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqdocs.load.checks import name_flaws, name_hint, unique_names
+from sqdocs.load.checks import name_flaws, name_hint, title_year, unique_names
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
 from sqdocs.load.validate import suggest, validate
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
@@ -58,6 +58,7 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
         yield doc.diagnostic(
             ("unit",), f"unit 寫「{subplan.unit}」，但檔名是 {path.name}；檔名應為 {unit.name}.yaml"
         )
+    yield from title_year(doc, ("title",), subplan.title, plan.year)
     names: list[tuple[Loc, str]] = [(("sub_units", i), n) for i, n in enumerate(subplan.sub_units)]
     names += [(("sub_groups", i, "name"), g.name) for i, g in enumerate(subplan.sub_groups)]
     yield from name_flaws(doc, names)
