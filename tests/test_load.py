@@ -244,6 +244,29 @@ def test_only_unquoted_text_followed_by_a_comment_is_cut_short():
     )
     assert [d.path for d in cut_texts(doc)] == ["a"]
 
+
+def test_a_list_item_a_comment_empties_or_cuts_is_warned_about():
+    """「- #2 各派出所…」 is an empty item (dropped from a subplan without a word); after a
+    list item even a comment set apart cuts a practice short."""
+    from sqdocs.load.comments import cut_texts
+    from sqdocs.load.yamlfile import parse_yaml
+
+    doc = parse_yaml(
+        "practices:\n"
+        "  - #2 各派出所每月辦理\n"  # empty item
+        "  - 防治組訂定流程 # 併入作業\n"  # cut, though set apart
+        "  - 正常的作法\n"
+        "  -\n"  # an empty slot of a skeleton: nothing to say
+        "units: [行政組]   # ← 承辦單位\n"
+        "deadline:   # ← 完成期限\n".encode(),
+        "x.yaml",
+    )
+    found = {d.path: d.message for d in cut_texts(doc)}
+    assert list(found) == ["practices[0]", "practices[1]"]
+    assert found["practices[0]"].startswith("清單的這一項是空的：「#2 各派出所每月辦理」被當成註解")
+    assert found["practices[1]"].startswith("「防治組訂定流程」之後的「# 併入作業」被當成註解")
+
+
 def test_the_sample_and_a_fresh_skeleton_have_no_text_cut_short(data_copy, capsys):
     from sqdocs.cli import main
     from sqdocs.load.comments import comment_warnings

@@ -19,8 +19,10 @@ from sqdocs.load.subplan import subplan_files
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
 
 # One space, then # and text at once: 「講習 #每季一次」. A comment meant as one is set apart
-# (「基隆市警察局   # 機關」, as docs/data-format.md writes them) and is left alone.
+# (「基隆市警察局   # 機關」, as docs/data-format.md writes them) and is left alone, except
+# after an item of a list (a practice, a unit), where no file sqdocs writes puts one.
 _COMMENT = re.compile(r"[ \t]#(\S.*)")
+_ANY_COMMENT = re.compile(r"[ \t]+#(.*)")
 
 
 def _value(data: Any, loc: tuple) -> Any:
@@ -30,7 +32,8 @@ def _value(data: Any, loc: tuple) -> Any:
 
 
 def cut_texts(doc: YamlDoc) -> Iterator[Diagnostic]:
-    """A warning for each unquoted text followed by a comment on its line."""
+    """A warning for each unquoted text followed by a comment on its line, and for each list
+    item left empty by one (「- #2 各派出所…」 reads as an empty item)."""
     for loc, (start, end) in doc.spans.items():
         if doc.text[start : start + 1] in ("'", '"', "|", ">"):
             continue  # quoted or a block: a # inside is text, and a comment after it is plainly apart
@@ -39,14 +42,20 @@ def cut_texts(doc: YamlDoc) -> Iterator[Diagnostic]:
         except (KeyError, IndexError, TypeError):
             continue
         line_end = doc.text.find("\n", end)
-        comment = _COMMENT.match(doc.text[end : line_end if line_end >= 0 else len(doc.text)])
-        if isinstance(value, str) and value and comment:
-            yield doc.diagnostic(
-                loc,
-                f"「{value}」之後的「#{comment.group(1).rstrip()}」被當成註解，沒有讀入；"
-                "若「#」是內容的一部分，請用雙引號把整段文字括起來",
-                severity="warning",
-            )
+        rest = doc.text[end : line_end if line_end >= 0 else len(doc.text)]
+        in_list = bool(loc) and isinstance(loc[-1], int)
+        comment = (_ANY_COMMENT if in_list else _COMMENT).match(rest)
+        if comment is None:
+            continue
+        cut = comment.group(1).rstrip()
+        if value is None and in_list:
+            yield doc.diagnostic(loc, (
+                f"清單的這一項是空的：「#{cut}」被當成註解，沒有讀入；若「#」是內容的一部分，請用雙引號把整段文字括起來"
+            ), severity="warning")
+        elif isinstance(value, str) and value:
+            yield doc.diagnostic(loc, (
+                f"「{value}」之後的「#{cut}」被當成註解，沒有讀入；若「#」是內容的一部分，請用雙引號把整段文字括起來"
+            ), severity="warning")
 
 
 def data_files(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Path]:
