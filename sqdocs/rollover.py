@@ -82,10 +82,9 @@ def _text_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
 
 
 def _comment_edits(doc: YamlDoc, old: int, new: int) -> list[Replace]:
-    """「# 附件 3：107 年度…編組表」「（107 年由各單位成果計算）」 move on with the data they describe;
-    a date in a comment (「107 年 6 月」) is left alone, and so is a line of a block text that
-    merely starts with #."""
-    year = re.compile(rf"(?<!\d){old}(\s*年)(?!\s*\d)")
+    """Comment lines move on as the values do (「# 附件 3：107 年度…編組表」, 「（105–107 年）」);
+    other years in a comment (「107 年起改採新定義」) are history and stay, and so does a line
+    of a block text that merely starts with #."""
     inside = sorted(doc.spans.values())
     edits, at = [], 0
     for line in doc.text.splitlines(keepends=True):
@@ -95,7 +94,7 @@ def _comment_edits(doc: YamlDoc, old: int, new: int) -> list[Replace]:
         k = bisect.bisect_right(inside, (start, len(doc.text))) - 1
         if k >= 0 and inside[k][0] <= start < inside[k][1]:
             continue
-        moved = year.sub(rf"{new}\1", line)
+        moved = _year_words(line, old, new)
         if moved != line:
             edits.append(Replace(start, at, moved))
     return edits
@@ -144,7 +143,8 @@ def _annex1_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
 def _roster_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     edits = _text_edits(doc, old, new)
     for i, member in enumerate(doc.data.get("members", [])):
-        edits.append(Edit(("members", i, "name"), _quote(f"{MARKER}{member.get('position', '')}的姓名")))
+        was = f"（{old} 年為 {member['name']}）" if member.get("name") else ""
+        edits.append(Edit(("members", i, "name"), _quote(f"{MARKER}{member.get('position', '')}的姓名{was}")))
     return edits
 
 
@@ -157,8 +157,9 @@ _EDITS = {
 }
 
 
-def _readme(source: Path, target: Path, old: int, new: int, indicators: str = "") -> str:
+def _readme(source: Path, target: Path, old: int, new: int, indicators: str = "", dated: int = 0) -> str:
     section = f"\n## 量化指標\n\n{indicators}\n" if indicators else ""
+    deadlines = f"\n- 附件 1 中寫成日期的完成期限（{dated} 個）。" if dated else ""
     return f"""# 民國 {new} 年度資料（由 {source.name} 轉入）
 
 本資料夾由 `sqdocs rollover` 自 {old} 年度資料產生：年度、期程與標題（及註解）中的「{old} 年度」已改為 {new} 年度，
@@ -167,10 +168,9 @@ def _readme(source: Path, target: Path, old: int, new: int, indicators: str = ""
 尚待重新填寫的欄位都標有「{MARKER}」，`sqdocs validate` 會逐一列出，填妥前無法產生文件：
 
 - 計畫依據各函的發文日期與文號；
-- 考核小組成員的姓名；
-- 附件 1 中寫成日期的完成期限。
+- 考核小組成員的姓名（括號中是 {old} 年的姓名，留任者照填）{"；" if dated else "。"}{deadlines}
 
-另請檢查：計畫依據的計畫名稱（如「第 2 屆政府服務獎」的屆次）、計畫目標與各項具體作法是否仍適用。
+另請檢查：計畫依據的計畫名稱與本文中提到的屆次、年度（如政府服務獎的屆次），以及計畫目標與各項具體作法是否仍適用。
 {section}
 ## 細部執行計畫與年度成果
 
@@ -203,7 +203,7 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
     plan = load_plan(source)
     old = plan.year
     if year <= old:
-        raise UserError(f"新年度 {year} 必須晚於 {old}")
+        raise UserError(f"{display_name(source)} 是 {old} 年度的資料；--to 須是較晚的年度，如 {old + 1}")
     target = target or default_target(source, year)
     if target.exists():
         raise UserError(f"{display_name(target)} 已存在；為避免覆蓋既有資料，請先移走或改用 -o 指定其他資料夾")
@@ -214,10 +214,12 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
     carried = _indicators(source, plan, year) if (source / INDICATORS_FILE).is_file() else _Carried("", "", "")
     if carried.text:
         files[INDICATORS_FILE] = carried.text
-    files["README.md"] = _readme(source, target, old, year, carried.readme)
+    dated = sum(isinstance(ref.point.deadline, date) for ref in plan.points())
+    files["README.md"] = _readme(source, target, old, year, carried.readme, dated)
     with writing():
         _write_staged(files, target)
-    return Rolled(target, carried.summary)
+    skipped = f"注意：由 {old} 年直接轉入 {year} 年，歷年數據將缺 {old + 1}–{year - 1} 年。" if year > old + 1 else ""
+    return Rolled(target, "\n".join(line for line in (carried.summary, skipped) if line))
 
 
 def _write_staged(files: dict[str, str], target: Path) -> None:
@@ -257,9 +259,10 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
 
     Next year's report shows each indicator's trend from its history, so this year's bureau
     figure, as this year's report gives it, is added to the history of every indicator that
-    has one. It is computed from the units' results, which must load without error and be
-    all in: a partial sum is no figure to keep (next year's validate asks for it instead).
-    A year already in a history was written by hand and stands.
+    has one (a growth rate too: recomputed from its base's rounded figures it could differ in
+    the last digit). It is computed from the units' results, which must load without error
+    and be all in: a partial sum is no figure to keep (next year's validate asks for it
+    instead). A year already in a history was written by hand and stands.
     """
     old = plan.year
     doc = read_yaml(source / INDICATORS_FILE)
@@ -269,41 +272,56 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     if not (source / RESULTS_DIR).is_dir():
         why = f"{old} 年沒有各單位的年度成果（results/），history 未加入 {old} 年數據"
         return _Carried(_apply(doc, edits), f"- {kept}{why}。{later}", f"{kept}{why}。")
-    results, _ = load_results(source, plan)
+    try:
+        results, _ = load_results(source, plan)
+    except LoadError as exc:
+        raise LoadError(exc.diagnostics, (
+            f"rollover 要由 {old} 年各單位的成果計算 {old} 年的全局數據，寫入 indicators.yaml 的 history；"
+            f"請先修正上列錯誤，或暫時移開 results/ 資料夾（history 之後再自行補上）"
+        )) from None
     report = compile_report(plan, results)
     if report.unsubmitted:
         waiting = "、".join(report.unsubmitted[:5]) + ("等" if len(report.unsubmitted) > 5 else "")
         why = f"{old} 年還有 {len(report.unsubmitted)} 個單位未繳交成果（{waiting}），全局數據尚未定案，history 未加入 {old} 年數據"
         return _Carried(_apply(doc, edits), f"- {kept}{why}。{later}", f"注意：{why}；README.md 說明之後如何補上。")
     figures = {figure.id: figure for figure in report.indicators}
-    added: dict[str, IndicatorFigure] = {}
+    text = _apply(doc, edits)
+    added: list[IndicatorFigure] = []
+    by_hand: list[tuple[int, IndicatorFigure]] = []
+    newline = "\r\n" if "\r\n" in doc.text else "\n"
     for i, entry in enumerate(doc.data["indicators"]):
         figure = figures.get(entry["id"])
-        if figure is None or figure.reported is None or figure.kind == "growth" or old in (entry.get("history") or {}):
-            continue  # a growth rate is computed again from its base's history, which now holds this year
-        edits.append(_history_entry(doc, ("indicators", i), f"{old}: {figure.reported}"))
-        added[figure.id] = figure
-    text = _apply(doc, edits)
-    listed = "、".join(f"{f.name} {f.text}" for f in added.values())
-    if not _holds(doc, text, old, added):  # a layout the edit cannot follow: the figures are listed instead
-        why = f"但其寫法無法自動在 history 加入 {old} 年數據"
-        return _Carried(
-            _apply(doc, edits[: -len(added)] if added else edits),
-            f"- {kept}{why}；請依 {old} 年度績效報告自行加入：{listed}。",
-            f"注意：{kept}{why}；要加入的數值列在 README.md。",
+        if figure is None or figure.reported is None or old in (entry.get("history") or {}):
+            continue
+        # Each figure is put in on its own and the file read back: a layout the edit cannot
+        # follow (an alias, a trailing comma …) costs that indicator's figure, not every one.
+        trial = _apply(doc, [*edits, _history_entry(doc, ("indicators", i), f"{old}: {figure.reported}", newline)])
+        if _holds(doc, trial, old, {f.id: f for f in [*added, figure]}):
+            edits.append(_history_entry(doc, ("indicators", i), f"{old}: {figure.reported}", newline))
+            added.append(figure)
+            text = trial
+        else:
+            by_hand.append((doc.where(("indicators", i))[0], figure))
+    lines = []
+    if added:
+        listed = "、".join(f"{f.name} {f.text}" for f in added)
+        lines.append(
+            f"- {kept}{len(added)} 項指標的 history 已加入 {old} 年的全局數據（由 {old} 年各單位成果計算，與 {old} 年度績效報告相同）："
+            f"{listed}。{old} 年的成果若之後又有修正，請一併修改 history 中 {old} 年的數值。"
         )
-    lines = [
-        f"- {kept}{len(added)} 項指標的 history 已加入 {old} 年的全局數據（由 {old} 年各單位成果計算，與 {old} 年度績效報告相同）："
-        f"{listed}。{old} 年的成果若之後又有修正，請一併修改 history 中 {old} 年的數值。"
-    ]
-    if growth := [f.name for f in figures.values() if f.kind == "growth"]:
-        lines.append(f"- 成長率（{'、'.join(growth)}）由其基礎指標的歷年數據計算，history 不另加入。")
-    if none := [f.name for f in figures.values() if f.reported is None and f.kind != "growth"]:
+    if by_hand:
+        paste = "；".join(f"第 {line} 行「{f.name}」：`{old}: {f.reported}`" for line, f in by_hand)
+        lines.append(f"- 下列指標的 history 寫法無法自動加入 {old} 年數據，請自行加上：{paste}。")
+    if none := [f.name for f in figures.values() if f.reported is None]:
         lines.append(f"- {old} 年無數據、history 未加入的指標：{'、'.join(none)}。")
-    return _Carried(text, "\n".join(lines), f"{kept}{len(added)} 項指標的 history 已加入 {old} 年數據（明細見 README.md）。")
+    summary = f"{kept}{len(added)} 項指標的 history 已加入 {old} 年數據（明細見 README.md）。"
+    if by_hand:
+        where = "、".join(f"第 {line} 行" for line, _ in by_hand)
+        summary += f"\n注意：indicators.yaml {where}的 history 寫法無法自動加入，要加上的數值列在 README.md。"
+    return _Carried(text, "\n".join(lines), summary)
 
 
-def _history_entry(doc: YamlDoc, loc: Loc, entry: str) -> Edit | Replace:
+def _history_entry(doc: YamlDoc, loc: Loc, entry: str, newline: str = "\n") -> Edit | Replace:
     """``entry`` (「107: 95.4」) added to the history of the indicator at ``loc``, as it is written:
     inside ``{…}``, as a line under the last year, or as a new ``history: {…}`` line."""
     indicator = _value_at(doc.data, loc)
@@ -311,16 +329,17 @@ def _history_entry(doc: YamlDoc, loc: Loc, entry: str) -> Edit | Replace:
     history = indicator.get("history")
     if history_loc in doc.flows:
         end = doc.flows[history_loc][1] - 1  # the closing }
-        return Replace(end, end, (", " if history else "") + entry)
+        comma = doc.text[doc.flows[history_loc][0] + 1 : end].rstrip().endswith(",")  # {105: 5.1, 106: 4.6,}
+        return Replace(end, end, (", " if history and not comma else " " if comma else "") + entry)
     if isinstance(history, dict) and history:
-        return _line_after(doc, (*history_loc, list(history)[-1]), entry)
+        return _line_after(doc, (*history_loc, list(history)[-1]), entry, newline)
     if history_loc in doc.spans:  # 「history:」 with nothing after it
         start = doc.spans[history_loc][0]
         return Edit(history_loc, (" " if doc.text[start - 1 : start] == ":" else "") + "{" + entry + "}")
     if loc in doc.flows:  # the whole indicator written in { }
         end = doc.flows[loc][1] - 1
         return Replace(end, end, f", history: {{{entry}}}")
-    return _line_after(doc, (*loc, list(indicator)[-1]), f"history: {{{entry}}}")
+    return _line_after(doc, (*loc, list(indicator)[-1]), f"history: {{{entry}}}", newline)
 
 
 def _value_at(data: Any, loc: Loc) -> Any:
@@ -329,7 +348,7 @@ def _value_at(data: Any, loc: Loc) -> Any:
     return data
 
 
-def _line_after(doc: YamlDoc, key_loc: Loc, text: str) -> Replace:
+def _line_after(doc: YamlDoc, key_loc: Loc, text: str, newline: str = "\n") -> Replace:
     """``text`` on a line of its own after the value of ``key_loc``, at the key's indentation."""
     col = doc.keys[key_loc][1]
     ends = [end for loc, (_, end) in [*doc.spans.items(), *doc.flows.items()] if loc[: len(key_loc)] == key_loc]
@@ -337,8 +356,8 @@ def _line_after(doc: YamlDoc, key_loc: Loc, text: str) -> Replace:
     if doc.text[end - 1 : end] == "\n":  # a block text (|) ends after its last line break
         end -= 1
     eol = doc.text.find("\n", end)
-    eol = len(doc.text) if eol < 0 else eol
-    return Replace(eol, eol, "\n" + " " * (col - 1) + text)
+    eol = len(doc.text) if eol < 0 else eol - (doc.text[eol - 1 : eol] == "\r")
+    return Replace(eol, eol, newline + " " * (col - 1) + text)
 
 
 def _holds(doc: YamlDoc, text: str, year: int, added: dict[str, IndicatorFigure]) -> bool:

@@ -156,24 +156,24 @@ def _histories(folder: Path) -> dict[str, dict]:
 
 def test_rollover_adds_this_years_figures_to_the_indicators_history(data_copy, report):
     """108's report shows 105–107 as trend: 107 is this year's figure, exactly as 107's report gave it."""
+    indicators = data_copy / "indicators.yaml"
+    indicators.write_text(indicators.read_text(encoding="utf-8").replace(
+        "indicators:\n", "indicators:\n# 107 年起改採新定義\n", 1), encoding="utf-8")
     before = _histories(data_copy)
     assert main(["rollover", str(data_copy), "--to", "108"]) == 0
     target = data_copy.parent / "keelung-108"
     after = _histories(target)
     figures = {f.id: f for f in report.indicators}
-    for ind_id, history in after.items():
-        figure = figures[ind_id]
-        if figure.kind == "growth":  # computed again from its base, whose history now has 107
-            assert history == before[ind_id]
-        else:
-            assert history == {**before[ind_id], 107: float(figure.reported)}, ind_id
+    for ind_id, history in after.items():  # a growth rate too: recomputed from rounded bases it could differ
+        assert history == {**before[ind_id], 107: float(figures[ind_id].reported)}, ind_id
     assert after["documents_waived"][107] == 12411 and after["sop_rate"][107] == 95.4
+    assert after["online_growth"] == {105: 18.6, 107: 26.1}
     text = (target / "indicators.yaml").read_text(encoding="utf-8")
     assert "history: {105: 90.2, 106: 93.5, 107: 95.4}\n" in text  # written as the rest of the file
-    assert "（108 年由各單位成果計算）" in text
+    assert "# 107 年起改採新定義\n" in text  # a year in a comment that is not 「N 年度」 is history: it stays
     assert "title: 服務品質滿意度調查趨勢（105–108 年）\n" in text  # the trend runs on to 108
     readme = (target / "README.md").read_text(encoding="utf-8")
-    assert "21 項指標的 history 已加入 107 年的全局數據" in readme and "訂定標準作業流程比率 95.4%" in readme
+    assert "22 項指標的 history 已加入 107 年的全局數據" in readme and "訂定標準作業流程比率 95.4%" in readme
     assert not (target / "results").exists() and not (target / "subplans").exists()
 
     _fill(target)
@@ -235,8 +235,16 @@ def test_rollover_with_results_in_error_writes_nothing(data_copy, capsys):
     results.write_text(results.read_text(encoding="utf-8").replace("item: 服務一致及正確\n", "item: 服務一至及正確\n", 1),
                        encoding="utf-8")
     assert main(["rollover", str(data_copy), "--to", "108"]) == 2
-    assert "秘書科.yaml" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "秘書科.yaml" in err and "rollover 要由 107 年各單位的成果計算 107 年的全局數據" in err
     assert not (data_copy.parent / "keelung-108").exists()
+
+
+def test_rollover_over_several_years_says_the_history_has_a_gap_and_names_keep_last_years(data_copy, capsys):
+    assert main(["rollover", str(data_copy), "--to", "110"]) == 0
+    assert "注意：由 107 年直接轉入 110 年，歷年數據將缺 108–109 年。" in capsys.readouterr().out
+    roster = (data_copy.parent / "keelung-110" / "annex3.yaml").read_text(encoding="utf-8")
+    assert '"【待填】局長的姓名（107 年為 ' in roster
 
 
 def test_a_new_year_without_results_builds_no_empty_report_and_says_so(data_copy, tmp_path, capsys):
@@ -325,3 +333,28 @@ def test_a_title_left_at_last_year_is_an_error(data_copy, capsys):
     (target / "subplans" / "第四分局.yaml").write_text(subplan.replace("107 年 ", "108 年 "), encoding="utf-8")
     assert main(["validate", str(target)]) == 2
     assert "第四分局.yaml:26:8: title: 標題寫的是 107 年度，但計畫是 108 年度" in capsys.readouterr().err
+
+
+def test_a_history_layout_the_edit_cannot_follow_costs_only_that_figure(data_copy, capsys):
+    """A trailing comma is followed; a shared (&/*) history is not: those two figures are listed
+    with their lines and ready to paste, and every other indicator still gets its figure."""
+    indicators = data_copy / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    text = text.replace("history: {105: 5.1, 106: 4.6}", "history: {105: 5.1, 106: 4.6,}")
+    text = text.replace("    history: {105: 90.2, 106: 93.5}\n", "    history:\n      105: 90.2\n      106: 93.5\n")
+    text = text.replace("history: {105: 88.1, 106: 89.6}", "history: &same {105: 88.1, 106: 89.6}")
+    text = text.replace("history: {105: 91.2, 106: 92.0}", "history: *same")
+    indicators.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))  # saved on Windows
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    out = capsys.readouterr().out
+    assert "20 項指標的 history 已加入 107 年數據" in out
+    assert re.search(r"注意：indicators.yaml 第 \d+ 行、第 \d+ 行的 history 寫法無法自動加入", out)
+    target = data_copy.parent / "keelung-108"
+    after = _histories(target)
+    assert after["complaint_days"] == {105: 5.1, 106: 4.6, 107: 3.8}
+    assert after["sop_rate"] == {105: 90.2, 106: 93.5, 107: 95.4}
+    assert after["satisfaction_environment"] == after["satisfaction_courtesy"] == {105: 88.1, 106: 89.6}
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert "「洽公環境滿意度」：`107: 89.8`" in readme and "「服務禮儀滿意度」：`107: 93.7`" in readme
+    raw = (target / "indicators.yaml").read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n")  # still CRLF throughout

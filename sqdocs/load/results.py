@@ -159,7 +159,7 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
             hloc = (*loc, "history", year)
             if year >= plan.year:
                 yield doc.diagnostic(
-                    hloc, f"歷年數據只能寫 {plan.year} 年以前；{plan.year} 年由各單位填報的成果計算", key=True
+                    hloc, f"歷年數據只能寫到 {plan.year - 1} 年；{plan.year} 年由各單位填報的成果計算", key=True
                 )
             yield from _percent_warnings(doc, hloc, ind, value)
     charts = indicators.charts
