@@ -207,7 +207,7 @@ def _validate_folder(folder: Path) -> int:
     try:
         plan = load_plan(folder)
     except LoadError as exc:
-        _print_diagnostics(LoadError(exc.diagnostics + comments))
+        _print_diagnostics(LoadError(exc.diagnostics + comments, exc.note))
         if subplan_files(folder) or has_results(folder):
             print("細部執行計畫與年度成果要依本局計畫核對，待上列錯誤修正後才會檢查。", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -385,8 +385,11 @@ def _subplan(args: argparse.Namespace) -> int:
         if carried is not None:
             print(f"  帶入 {carried.year} 年的具體作法與承辦單位：{carried.filled} 個評核重點；"
                   f"寫成日期的完成期限 {carried.redate} 個待改填（{carried.year} 年的日期寫在該項的註解）")
+            if carried.fresh:
+                print(f"  今年新增或改名、由空白開始的評核重點：{'、'.join(carried.fresh)}")
             if carried.dropped:
-                print(f"  {carried.year} 年有、今年不再指派的評核重點未帶入：{'、'.join(carried.dropped)}")
+                print(f"  {carried.year} 年有、今年沒有同名評核重點而未帶入：{'、'.join(carried.dropped)}"
+                      f"（內容仍在 {display_name(args.previous)}，可自行複製）")
         return EXIT_OK
     result = update_subplan(args.data, plan, args.unit)
     if result.backup is None:
@@ -399,16 +402,29 @@ def _subplan(args: argparse.Namespace) -> int:
 
 
 def _previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]:
-    """``unit``'s subplan in ``folder``, an earlier year's data, and that year."""
+    """``unit``'s subplan in ``folder``, an earlier year's data folder of the same agency, and that year."""
     from sqdocs.derive import resolve_unit
     from sqdocs.load.subplan import read_subplan, subplan_path
 
+    where = f"--from {display_name(folder)}"
+    example = f"如 data/keelung-{plan.year - 1}"
+    if folder.is_file():
+        raise UserError(f"{where} 是檔案；--from 要指定前一年度的資料夾（{example}），不是其中的檔案")
+    if not (folder / "plan.yaml").is_file():
+        found = "找不到此資料夾" if not folder.is_dir() else "此資料夾沒有 plan.yaml，不是計畫資料夾"
+        raise UserError(f"{where}：{found}；--from 要指定前一年度的資料夾（{example}）")
     earlier = load_plan(folder)
+    if earlier.agency != plan.agency:
+        raise UserError(f"{where} 是「{earlier.agency}」的資料，本資料夾是「{plan.agency}」的；請指定本機關前一年度的資料夾")
     if earlier.year >= plan.year:
-        raise UserError(f"--from {display_name(folder)} 是 {earlier.year} 年度的資料；請指定 {plan.year} 年以前的資料夾")
-    path = subplan_path(folder, resolve_unit(plan, unit))
+        raise UserError(
+            f"{where} 是 {earlier.year} 年度的資料，要建立的是 {plan.year} 年度的細部計畫；"
+            f"--from 要指定 {plan.year - 1} 年或更早的資料夾（是否把兩個資料夾寫反了？）"
+        )
+    name = resolve_unit(plan, unit)
+    path = subplan_path(folder, name)
     if not path.is_file():
-        raise UserError(f"{display_name(folder)} 沒有此單位的細部執行計畫（找不到 {display_name(path)}）")
+        raise UserError(f"{display_name(folder)} 沒有{name}的細部執行計畫（{display_name(path)}）；不加 --from 即由空白範本開始")
     return read_subplan(path, earlier).subplan, earlier.year
 
 
@@ -448,6 +464,9 @@ def _form(args: argparse.Namespace) -> int:
         made = make_form(args.data, args.action, args.unit, args.output, force=args.force)
         source = f"，已帶入 {display_name(made.prefilled)} 的內容" if made.prefilled else ""
         print(f"✓ 已產生 {display_name(made.path)}：{made.unit} {made.points} 個評核重點{source}")
+        if args.action == "subplan" and made.prefilled is None:
+            print(f"  {made.unit}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
+                  f"sqdocs subplan init {display_name(args.data)} --unit {made.unit} --from 去年的資料夾，再產生表單")
         return EXIT_OK
     try:
         result = import_form(args.form, args.data, force=args.force)

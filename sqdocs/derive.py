@@ -446,21 +446,37 @@ class Carried:
     year: int
     filled: int  # points given that year's practices or units
     redate: int  # points whose dated deadline is to be set again
-    dropped: list[str]  # that year's points the plan no longer assigns to the unit
+    fresh: list[str]  # this year's points nothing was carried to (new, or renamed)
+    dropped: list[str]  # that year's points no point of this year took
 
 
 def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tuple[dict[str, Any], Carried]:
     """``unit``'s points in ``plan`` filled from its ``year`` subplan, as :func:`filled_subplan_text`
     data: practices, units, sub-units and 「賡續辦理」 carried; a dated deadline left to be set again,
-    with that year's date in a comment above it."""
-    earlier = {p.key: p for p in previous.points if not p.removed}
+    with that year's date in a comment above it.
+
+    A point is found by its three names, or else by its own name alone when that is unique
+    both years (a point moved to another item); an entry marked removed that year counts too,
+    as the unit's own words, if the point is assigned again.
+    """
+    earlier: dict[PointKey, SubplanPoint] = {}
+    for entry in sorted(previous.points, key=lambda p: p.removed):  # a live entry before a removed one
+        earlier.setdefault(entry.key, entry)
     refs = plan.points_for(unit)
-    points, filled, redate = [], 0, 0
+    by_name = _unique_by_point(earlier.values())
+    now_by_name = _unique_by_point(refs)
+    points, taken, fresh, filled, redate = [], set(), [], 0, 0
     for ref in refs:
-        was: SubplanPoint | None = earlier.get(ref.key)
+        was = earlier.get(ref.key)
+        if was is None and ref.point.name in by_name and ref.point.name in now_by_name:
+            was = by_name[ref.point.name]
+            was = None if was.key in {r.key for r in refs} else was  # that entry has its own point this year
         entry: dict[str, Any] = {"dimension": ref.dimension.name, "item": ref.item.name, "point": ref.point.name,
                                  "practices": [], "deadline": "", "units": []}
-        if was is not None:
+        if was is None:
+            fresh.append("／".join(ref.key))
+        else:
+            taken.add(was.key)
             entry.update(practices=list(was.practices), units=list(was.units))
             filled += bool(was.practices or was.units)
             if isinstance(was.deadline, str):
@@ -473,9 +489,22 @@ def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tupl
         "unit": unit, "title": subplan_title(plan, unit), "sub_units": list(previous.sub_units),
         "sub_groups": [{"name": g.name, "members": list(g.members)} for g in previous.sub_groups], "points": points,
     }
-    assigned = {ref.key for ref in refs}
-    dropped = ["／".join(key) for key in earlier if key not in assigned]
-    return data, Carried(year, filled, redate, dropped)
+    dropped = ["／".join(key) for key, entry in earlier.items() if key not in taken and not entry.removed]
+    return data, Carried(year, filled, redate, fresh, dropped)
+
+
+def _unique_by_point(entries) -> dict[str, Any]:
+    """Entries (subplan points or point refs) by their point's own name, for names used once only."""
+    found: dict[str, Any] = {}
+    seen: set[str] = set()
+    for entry in entries:
+        name = entry.point if isinstance(entry, SubplanPoint) else entry.point.name
+        if name in seen:
+            found.pop(name, None)
+        else:
+            seen.add(name)
+            found[name] = entry
+    return found
 
 
 def init_subplan(

@@ -36,7 +36,9 @@ def test_rollover_marks_what_must_be_re_entered(data_copy, capsys):
     assert _digest(data_copy) == before
 
     assert main(["validate", str(target)]) == 2
-    lines = [line for line in capsys.readouterr().err.splitlines() if "尚未填寫" in line]
+    err = capsys.readouterr().err
+    assert "共 38 個錯誤，請修正後再執行。\n以上都是 sqdocs rollover 留下、待本局填寫的欄位" in err
+    lines = [line for line in err.splitlines() if "尚未填寫" in line]
     fields = sorted(re.search(r": ([\w\[\].]+): 尚未填寫", line).group(1) for line in lines)
     expected = sorted(
         [f"basis[{i}].{f}" for i in range(3) for f in ("date", "number")]
@@ -292,29 +294,47 @@ def test_a_new_years_subplan_can_start_from_last_years(data_copy, capsys):
 
 
 def test_last_years_subplan_follows_this_years_points(data_copy, capsys):
-    """A point renamed in 108's plan starts empty; 107's point of the old name is named as left out."""
+    """A point renamed in 108's plan starts empty and both names are told; the points of an item
+    renamed keep their content (found by their own names)."""
+    from sqdocs.load.subplan import read_subplan
+
     target = _next_year(data_copy)
     annex1 = target / "annex1.yaml"
-    annex1.write_text(annex1.read_text(encoding="utf-8").replace("name: 服務及時性\n", "name: 服務即時性\n", 1),
-                      encoding="utf-8")
+    text = annex1.read_text(encoding="utf-8").replace("name: 服務及時性\n", "name: 服務即時性\n", 1)
+    annex1.write_text(text.replace("name: 服務友善\n", "name: 服務友善性\n", 1), encoding="utf-8")
     capsys.readouterr()
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 0
     out = capsys.readouterr().out
-    assert "13 個評核重點" in out and "今年不再指派的評核重點未帶入：基礎服務／服務一致及正確／服務及時性" in out
-    from sqdocs.load.subplan import read_subplan
-
+    assert "帶入 107 年的具體作法與承辦單位：13 個評核重點" in out
+    assert "今年新增或改名、由空白開始的評核重點：基礎服務／服務一致及正確／服務即時性" in out
+    assert "107 年有、今年沒有同名評核重點而未帶入：基礎服務／服務一致及正確／服務及時性" in out
     new = read_subplan(target / "subplans" / "第一分局.yaml", load_plan(target)).subplan
     renamed = next(p for p in new.points if p.point == "服務即時性")
     assert (renamed.practices, renamed.units, renamed.deadline) == ([], [], None)
+    old = read_subplan(data_copy / "subplans" / "第一分局.yaml", load_plan(data_copy)).subplan
+    was = next(p for p in old.points if p.point == "網站使用便利性")
+    moved = next(p for p in new.points if p.point == "網站使用便利性")
+    assert moved.item == "服務友善性" and (moved.practices, moved.units) == (was.practices, was.units)
 
 
 def test_subplan_init_from_refuses_what_is_not_an_earlier_year(data_copy, tmp_path, capsys):
     target = _next_year(data_copy)
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(target)]) == 2
-    assert "是 108 年度的資料；請指定 108 年以前的資料夾" in capsys.readouterr().err
+    assert "是 108 年度的資料，要建立的是 108 年度的細部計畫；--from 要指定 107 年或更早的資料夾" in capsys.readouterr().err
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy / "plan.yaml")]) == 2
+    assert "是檔案；--from 要指定前一年度的資料夾（如 data/keelung-107）" in capsys.readouterr().err
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy / "subplans")]) == 2
+    assert "此資料夾沒有 plan.yaml，不是計畫資料夾" in capsys.readouterr().err
+    plan = data_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("agency: 基隆市警察局", "agency: 臺北市政府警察局"),
+                    encoding="utf-8")
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 2
+    assert "是「臺北市政府警察局」的資料，本資料夾是「基隆市警察局」的" in capsys.readouterr().err
+    plan.write_text(plan.read_text(encoding="utf-8").replace("agency: 臺北市政府警察局", "agency: 基隆市警察局"),
+                    encoding="utf-8")
     (data_copy / "subplans" / "第二分局.yaml").unlink()
     assert main(["subplan", "init", str(target), "--unit", "第二分局", "--from", str(data_copy)]) == 2
-    assert "沒有此單位的細部執行計畫（找不到" in capsys.readouterr().err
+    assert "沒有第二分局的細部執行計畫（" in capsys.readouterr().err
     assert not (target / "subplans").exists()
 
 
@@ -358,3 +378,13 @@ def test_a_history_layout_the_edit_cannot_follow_costs_only_that_figure(data_cop
     assert "「洽公環境滿意度」：`107: 89.8`" in readme and "「服務禮儀滿意度」：`107: 93.7`" in readme
     raw = (target / "indicators.yaml").read_bytes()
     assert raw.count(b"\r\n") == raw.count(b"\n")  # still CRLF throughout
+
+
+def test_a_blank_subplan_form_says_how_to_start_from_last_year(data_copy, tmp_path, capsys):
+    target = _next_year(data_copy)
+    capsys.readouterr()
+    assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(tmp_path / "f.xlsx")]) == 0
+    assert "--unit 第二分局 --from 去年的資料夾，再產生表單" in capsys.readouterr().out
+    assert main(["subplan", "init", str(target), "--unit", "第二分局", "--from", str(data_copy)]) == 0
+    assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(tmp_path / "g.xlsx")]) == 0
+    assert "--from" not in capsys.readouterr().out.splitlines()[-1]

@@ -30,6 +30,7 @@ def load_plan(folder: Path | str) -> Plan:
     if not folder.is_dir():
         raise LoadError([Diagnostic(display_name(folder), 1, 1, "", "找不到資料夾（應含 plan.yaml 等檔案）")])
     problems: list[Diagnostic] = []
+    to_fill: list[Diagnostic] = []
     docs: dict[str, YamlDoc] = {}
     models: dict[str, BaseModel] = {}
     for name, model in PLAN_FILES.items():
@@ -39,7 +40,9 @@ def load_plan(folder: Path | str) -> Plan:
             problems += [_hint_misnamed(folder, name, d) for d in exc.diagnostics]
             continue
         docs[name] = doc
-        problems += unfilled(doc)
+        marked = list(unfilled(doc))
+        to_fill += marked
+        problems += marked
         value, found = validate(doc, model)
         problems += found
         if value is not None:
@@ -64,7 +67,11 @@ def load_plan(folder: Path | str) -> Plan:
 
     errors = [p for p in problems if p.severity == "error"]
     if errors or len(models) < len(PLAN_FILES):
-        raise LoadError(problems)
+        only_marks = bool(to_fill) and all(p in to_fill for p in errors)
+        raise LoadError(problems, (
+            "以上都是 sqdocs rollover 留下、待本局填寫的欄位：填妥並通過 sqdocs validate 後，"
+            "才能產生文件、細部計畫範本與表單" if only_marks else ""
+        ))
     return Plan(
         body=models["plan.yaml"],  # type: ignore[arg-type]
         units=models["units.yaml"],  # type: ignore[arg-type]
