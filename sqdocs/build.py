@@ -177,10 +177,20 @@ def output_dirs(folders: list[Path], out: Path) -> list[Path]:
     return [out / name for name in names]
 
 
+class PartlyBad(LoadError):
+    """A folder whose plan loads but whose subplans or results do not: ``parts`` names which
+    (``"subplans"``, ``"report"``), so the documents that could still be built can be said."""
+
+    def __init__(self, diagnostics: list[Diagnostic], parts: list[str]):
+        super().__init__(diagnostics)
+        self.parts = parts
+
+
 def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out_dir: Path) -> list[Job]:
     """The jobs that build the requested documents of one plan folder into ``out_dir``.
 
-    Subplans and the report are loaded here too, so bad input is reported before anything is built.
+    Subplans and the report are loaded here too, so bad input is reported before anything is
+    built: both are read, and :class:`PartlyBad` lists the problems of both at once.
     """
     def document(kind: str, title: str, unit: str | None = None) -> list[Job]:
         stem = file_stem(title)
@@ -188,14 +198,26 @@ def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out
         return [Job(folder, kind, fmt, out_dir / f"{stem}.{fmt}", unit, shortened) for fmt in formats]
 
     jobs: list[Job] = []
+    problems: list[Diagnostic] = []
+    bad: list[str] = []
     if "plan" in kinds:
         jobs += document("plan", plan.title)
     if "subplans" in kinds:
-        for unit in cached_subplans(folder):
-            jobs += document("subplan", subplan_title(plan, unit), unit)
+        try:
+            for unit in cached_subplans(folder):
+                jobs += document("subplan", subplan_title(plan, unit), unit)
+        except LoadError as exc:
+            problems += exc.diagnostics
+            bad.append("subplans")
     if "report" in kinds and has_results(folder) and submitted(folder):  # no report of nothing handed in
-        cached_report(folder)
-        jobs += document("report", report_title(plan))
+        try:
+            cached_report(folder)
+            jobs += document("report", report_title(plan))
+        except LoadError as exc:
+            problems += exc.diagnostics
+            bad.append("report")
+    if problems:
+        raise PartlyBad(problems, bad)
     return jobs
 
 

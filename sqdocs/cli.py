@@ -20,6 +20,7 @@ from sqdocs.build import (
     MAX_NAME_BYTES,
     BuildOptions,
     Job,
+    PartlyBad,
     cached_plan,
     cached_results,
     differing_outputs,
@@ -117,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="產生文件")
     p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
     p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
-    p.add_argument("--only", type=_csv(KINDS), default=list(KINDS), metavar="|".join(KINDS), help="只產生這些文件")
+    p.add_argument("--only", type=_csv(KINDS), default=None, metavar="|".join(KINDS), help="只產生這些文件（預設全部）")
     p.add_argument("--format", type=_csv(FORMATS), default=list(DEFAULT_FORMATS), metavar=",".join(FORMATS),
                    help="輸出格式（預設 docx,pdf；odt 為 OpenDocument）")
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
@@ -287,6 +288,9 @@ def _build(args: argparse.Namespace) -> int:
     with paused():  # what is loaded and imported here lasts the whole build (sqdocs.gcpause)
         jobs, bad, options = _planned_jobs(args)
         prepare_writers(jobs, options)
+    if not jobs and not bad:  # `--only report` before any results: no file is no success
+        print("沒有產生任何文件。", file=sys.stderr)
+        return EXIT_FAILED
     with progress(len(jobs)) as report:
         outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
     failed = [o for o in outcomes if not o.ok]
@@ -306,9 +310,41 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+_PART_NAMES = {"plan": "本局計畫", "subplans": "細部執行計畫", "report": "年度成果"}
+
+
+def _still_buildable(folder: Path, kinds: list[str], bad: list[str], batch: bool) -> str:
+    """What to run meanwhile when only some of a folder's documents have bad data."""
+    good = [kind for kind in kinds if kind not in bad]
+    if not good:
+        return ""
+    names = "、".join(_PART_NAMES[kind] for kind in good)
+    only = ",".join(good)
+    if batch:
+        return f"{display_name(folder)} 的{names}資料無誤；修正前要先產生，可對此資料夾另外執行 build 並加上 --only {only}"
+    return f"{display_name(folder)} 的{names}資料無誤；修正前要先產生，請在同一指令加上 --only {only}"
+
+
+def _no_report(folder: Path, kinds: list[str], explicit: bool) -> str:
+    """Why ``folder`` gets no report though the build asks for one; empty when it gets one, or
+    when nobody asked (a folder without results builds its plans as it always did)."""
+    if "report" not in kinds:
+        return ""
+    results = folder / RESULTS_DIR
+    if has_results(folder) and not submitted(folder):
+        near = sorted(p.name for p in results.glob("*.y*ml.*")) if results.is_dir() else []
+        if near:
+            return f"{RESULTS_DIR}/ 中的 {near[0]} 副檔名不對（多了「{Path(near[0]).suffix}」），請改名為 {Path(near[0]).stem}"
+        return f"尚無單位填報年度成果（{RESULTS_DIR}/ 中沒有成果檔）"
+    if explicit and not has_results(folder):
+        return f"沒有 indicators.yaml 與 {RESULTS_DIR}/，沒有年度成果可編成報告"
+    return ""
+
+
 def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOptions]:
     """The files ``build`` will write, the number of folders that cannot be built, and the
     options; the data loaded, the font checked and the output locations tried on the way."""
+    kinds = args.only or list(KINDS)
     forget_loaded()
     folders = find_folders(args.data)
     jobs: list[Job] = []
@@ -320,20 +356,18 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
         try:
             plan = cached_plan(folder)
             try:
-                folder_jobs = jobs_for(folder, plan, args.only, args.format, out)
-            except LoadError as exc:  # in a subplan or the results: the plan itself could be built
-                if "plan" not in args.only or args.only == ["plan"]:
-                    raise
-                raise LoadError(exc.diagnostics, (
-                    f"{display_name(folder)} 的本局計畫資料無誤；修正前要先產生執行計畫，請在同一指令加上 --only plan"
-                )) from None
+                folder_jobs = jobs_for(folder, plan, kinds, args.format, out)
+            except PartlyBad as exc:  # the plan itself loaded: say what could still be built
+                raise LoadError(exc.diagnostics, _still_buildable(folder, kinds, exc.parts, len(folders) > 1)) from None
             jobs += folder_jobs
-            if "report" in args.only and has_results(folder) and not submitted(folder):
-                print(f"略過 {display_name(folder)} 的績效報告：尚無單位填報年度成果（{RESULTS_DIR}/ 中沒有成果檔）",
+            if why := _no_report(folder, kinds, explicit=args.only is not None):
+                print(f"略過 {display_name(folder)} 的績效報告：{why}", file=sys.stderr)
+            if args.only is not None and "subplans" in kinds and not subplan_files(folder):
+                print(f"略過 {display_name(folder)} 的細部執行計畫：尚無任何單位的細部執行計畫（subplans/ 中沒有檔案）",
                       file=sys.stderr)
             report = any(job.kind == "report" for job in folder_jobs)
             found = list(cached_results(folder)[1]) if report else []
-            found += comment_warnings(folder, subplans="subplans" in args.only, results=report)
+            found += comment_warnings(folder, subplans="subplans" in kinds, results=report)
             for warning in sorted(found):  # what validate would warn of, in what these documents show
                 print(str(warning), file=sys.stderr)
         except LoadError as exc:

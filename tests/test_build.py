@@ -341,9 +341,48 @@ def test_an_error_in_a_subplan_says_the_plan_can_still_be_built(data_copy, tmp_p
     assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert "不是存在的日期" in err[0] and err[1] == "共 1 個錯誤，請修正後再執行。"
-    assert err[2].endswith("的本局計畫資料無誤；修正前要先產生執行計畫，請在同一指令加上 --only plan")
+    assert err[2].endswith("的本局計畫、年度成果資料無誤；修正前要先產生，請在同一指令加上 --only plan,report")
     assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "--only", "plan", "-j", "1"]) == 0
     plan = data_copy / "plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("year: 107", "year: abc", 1), encoding="utf-8")
     assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 2
     assert "--only plan" not in capsys.readouterr().err  # the plan itself is wrong: nothing to offer
+
+
+def test_subplan_and_results_errors_come_together_and_the_hint_names_what_still_builds(data_copy, tmp_path, capsys):
+    results = data_copy / "results" / "秘書科.yaml"
+    results.write_text(results.read_text(encoding="utf-8").replace("item: 服務一致及正確", "item: 服務一至及正確", 1),
+                       encoding="utf-8")
+    out = str(tmp_path / "out")
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "秘書科.yaml" in err and err.endswith("的本局計畫、細部執行計畫資料無誤；修正前要先產生，請在同一指令加上 --only plan,subplans\n")
+    subplan = data_copy / "subplans" / "第一分局.yaml"
+    subplan.write_text(subplan.read_text(encoding="utf-8").replace(
+        "deadline: 107 年 3 月 31 日", "deadline: 107 年 2 月 30 日", 1), encoding="utf-8")
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "秘書科.yaml" in err and "第一分局.yaml" in err and "共 2 個錯誤" in err  # both at once
+    assert err.endswith("的本局計畫資料無誤；修正前要先產生，請在同一指令加上 --only plan\n")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    data_copy.rename(batch / "keelung-107")
+    shutil.copytree(SAMPLE, batch / "keelung-copy")
+    assert main(["build", str(batch), "-o", out, "--format", "pdf", "--only", "plan,subplans", "-j", "1"]) == 2
+    assert "資料無誤；修正前要先產生，可對此資料夾另外執行 build 並加上 --only plan" in capsys.readouterr().err
+
+
+def test_asking_for_a_report_there_is_no_data_for_builds_nothing_and_says_why(data_copy, tmp_path, capsys):
+    out = str(tmp_path / "out")
+    for path in (data_copy / "results").glob("*.yaml"):
+        path.rename(path.with_name(path.name + ".txt"))  # saved by Notepad
+    assert main(["build", str(data_copy), "-o", out, "--only", "report", "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "的績效報告：results/ 中的 " in err and "副檔名不對（多了「.txt」），請改名為 " in err
+    assert err.endswith("沒有產生任何文件。\n") and not (tmp_path / "out").exists()
+    shutil.rmtree(data_copy / "results")
+    (data_copy / "indicators.yaml").unlink()
+    assert main(["build", str(data_copy), "-o", out, "--only", "report", "-j", "1"]) == 1
+    assert "的績效報告：沒有 indicators.yaml 與 results/，沒有年度成果可編成報告" in capsys.readouterr().err
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 0  # plans as ever, no word
+    assert "績效報告" not in capsys.readouterr().err
