@@ -32,6 +32,7 @@ KINDS = {
     "no_practices": "未填具體作法",
     "no_deadline": "未填完成期限",
     "deadline_outside": "期限超出期程",
+    "after_bureau": "期限晚於本局",
     "no_units": "未填承辦單位",
     "unknown_unit": "未知的承辦單位",
 }
@@ -61,6 +62,17 @@ def _deadline_problem(unit: str, key: PointKey, loc: Loc, deadline: date, plan: 
     if where is None:
         return None
     return Problem(unit, "deadline_outside", f"{_name(key)}：完成期限 {format_roc(deadline)} {where}", key, loc)
+
+
+def _after_bureau(own: date | str, bureau: date | str) -> str:
+    """Why a unit's 完成期限 falls after the bureau's, which it serves; empty when it does not."""
+    if not isinstance(bureau, date):
+        return ""
+    if not isinstance(own, date):
+        return f"本局的完成期限是 {format_roc(bureau)}，細部計畫寫「{own}」；請填 {format_roc(bureau)} 或更早的日期"
+    if own > bureau:
+        return f"完成期限 {format_roc(own)} 晚於本局的 {format_roc(bureau)}；細部計畫的期限不可晚於本局"
+    return ""
 
 
 def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
@@ -104,6 +116,8 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
             found = _deadline_problem(unit, key, (*loc, "deadline"), entry.deadline, plan)
             if found:
                 problems.append(found)
+        if entry.deadline is not None and (late := _after_bureau(entry.deadline, existing[key].point.deadline)):
+            problems.append(Problem(unit, "after_bureau", f"{_name(key)}：{late}", key, (*loc, "deadline")))
         if not entry.units:
             problems.append(Problem(unit, "no_units", f"{_name(key)}：未填承辦單位（units）", key, (*loc, "units")))
         for ui, name in enumerate(entry.units):

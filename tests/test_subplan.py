@@ -472,3 +472,30 @@ def test_validate_reads_the_subplans_too(tmp_path, capsys):
     shutil.copytree(SAMPLE / "subplans", folder / "subplans", dirs_exist_ok=True)
     assert main(["validate", str(folder)]) == 0
     assert "4 個單位（第一分局、第二分局、第三分局、第四分局）" in capsys.readouterr().out
+
+
+def test_a_units_deadline_may_not_fall_after_the_bureaus(data_copy, capsys, tmp_path):
+    """The bureau wants 申辦業務標準作業流程 by 4 月 15 日: 第二分局's 4 月 30 日 is told by check,
+    and a form shows the bureau's deadline and refuses 「賡續辦理」 on import."""
+    import openpyxl
+
+    annex1 = data_copy / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace(
+        "deadline: 賡續辦理", "deadline: 107 年 4 月 15 日", 1), encoding="utf-8")
+    plan = load_plan(data_copy)
+    subplans = {unit: f.subplan for unit, f in load_subplans(data_copy, plan).items()}
+    [late] = [p for p in check_subplans(plan, subplans) if p.kind == "after_bureau"]
+    assert late.unit == "第二分局"
+    assert late.message.endswith("完成期限 107 年 4 月 30 日 晚於本局的 107 年 4 月 15 日；細部計畫的期限不可晚於本局")
+    assert main(["check", str(data_copy)]) == 1
+    assert "期限晚於本局" in capsys.readouterr().out
+    form = tmp_path / "f.xlsx"
+    assert main(["form", "subplan", str(data_copy), "--unit", "第一分局", "-o", str(form)]) == 0
+    book = openpyxl.load_workbook(form)
+    sheet = book["細部計畫"]
+    reference = next(c for c in sheet["E"] if c.value and "本局完成期限：107 年 4 月 15 日" in str(c.value))
+    assert "（本局完成期限：107 年 4 月 15 日；本局承辦單位：" in reference.value
+    sheet.cell(reference.row, 7).value = "賡續辦理"
+    book.save(form)
+    assert main(["form", "import", str(form), str(data_copy)]) == 2
+    assert f"細部計畫!G{reference.row}: 本局的完成期限是 107 年 4 月 15 日，細部計畫寫「賡續辦理」" in capsys.readouterr().err

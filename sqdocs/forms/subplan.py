@@ -152,6 +152,8 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
         row = FIRST_ROW + n - 1
         entry = entries.get(ref.key)
         bureau = "\n".join(f"{i}. {text}" for i, text in enumerate(ref.point.practices, 1))
+        # As the YAML skeleton's comments say it: a unit's 完成期限 may not fall after the bureau's.
+        bureau += f"\n（本局完成期限：{deadline_text(ref.point.deadline)}；本局承辦單位：{'、'.join(ref.point.units)}）"
         put(ws.cell(row, COL_NO), n, fill=False, center=True)
         put(ws.cell(row, COL_DIM), ref.dimension.name, fill=False)
         put(ws.cell(row, COL_ITEM), ref.item.name, fill=False)
