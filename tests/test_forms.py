@@ -925,3 +925,14 @@ def test_results_not_on_the_form_warned(data_copy: Path, tmp_path: Path, capsys)
     assert main(["form", "import", str(form), str(data_copy)]) == 0
     err = capsys.readouterr().err
     assert "原有的評核重點「基礎服務／服務一致及正確／服務及時性」不在表單上" in err and ".bak" in err
+
+
+def test_every_problem_of_an_evidence_row_is_told_at_once(results_form: Path, folder: Path, capsys) -> None:
+    """A wrong date no longer hides the same row's wrong 檢核事項 number until the next import."""
+    def bad(wb: openpyxl.Workbook) -> None:
+        ev = wb["佐證資料"]
+        ev["E6"], ev["G6"] = "108/13/5", "9"
+
+    err = refused(edit(results_form, bad), folder, capsys)
+    assert "佐證資料!E6: 「108/13/5」不是存在的日期" in err
+    assert "佐證資料!G6: " in err and "沒有第 9 項" in err

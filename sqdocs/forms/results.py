@@ -520,10 +520,11 @@ def _read_evidence(
             continue
         value = {c: ws.cell(row, c).value for c in fill}
         at = {c: Where(ws.title, row, c) for c in fill}
-        bad = len(problems)
+        failed: set[int] = set()
 
-        def fail(column: int, message: str, row: int = row) -> None:
+        def fail(column: int, message: str, row: int = row, failed: set[int] = failed) -> None:
             problems.append(CellProblem(ws.title, row, column, message))
+            failed.add(column)
 
         no_text = cell_text(value[E_NO])
         no = int(no_text) if no_text.isdecimal() else None
@@ -552,17 +553,20 @@ def _read_evidence(
         check = labels.get(label) if label else None
         if label and check is None:
             fail(E_CHECK, f"「{label}」不是組織診斷檢核表的評核重點；請由下拉選單選擇，或留白")
-        if len(problems) > bad or no is None:
+        if no is None or E_NO in failed or E_TITLE in failed:
             continue
+        # The cells that are right still go on to the loader's checks (a 檢核事項 number that
+        # does not exist), so one round of corrections fixes the whole row; the import writes
+        # nothing while any problem stands.
         ref = refs[no - 1]
-        evidence: dict[str, Any] = {"title": title, "kind": kind}
+        evidence: dict[str, Any] = {"title": title, "kind": kind if E_KIND not in failed else "文件"}
         if not blank(value[E_FILE]):
             evidence["file"] = cell_text(value[E_FILE])
         if day is not None:
             evidence["date"] = format_roc(day)
         if check is not None and (checklist := _checklist(plan, ref, check)) is not None:
             evidence["checklist"] = checklist
-        if supports:
+        if supports and E_SUPPORTS not in failed:
             evidence["supports"] = supports
         where = {"": at[E_TITLE], "title": at[E_TITLE], "kind": at[E_KIND], "file": at[E_FILE], "date": at[E_DATE],
                  "checklist": at[E_CHECK], "supports": at[E_SUPPORTS]}
