@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqdocs.load.checks import name_flaws, name_hint, title_year, unique_names
-from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
+from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
 from sqdocs.load.validate import suggest, validate
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
 from sqdocs.model import Plan
@@ -34,8 +34,24 @@ def subplan_files(folder: Path | str) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(
-        p for p in directory.glob("*.yaml") if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+        p for p in directory.iterdir()
+        if _named_as_subplan(p.name) and (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
     )
+
+
+def _named_as_subplan(name: str) -> bool:
+    # 第一分局.yml or 第一分局.yaml.txt (Notepad) is meant as one too: reading it says to rename it
+    return name.lower().endswith((".yaml", ".yml", ".yaml.txt", ".yml.txt"))
+
+
+def _misnamed(path: Path) -> Diagnostic | None:
+    """Why a subplan file must be renamed to be used; None when its name is right."""
+    if path.suffix == ".yaml":
+        return None
+    right = path.name[: path.name.index(".y")] + ".yaml"
+    return Diagnostic(display_name(path), 1, 1, "", (
+        f"細部執行計畫檔的檔名須為「單位.yaml」；請改名為 {right}（sqdocs 寫入與讀取都用這個名稱）"
+    ))
 
 
 @dataclass(frozen=True)
@@ -102,6 +118,9 @@ def load_subplans(folder: Path | str, plan: Plan) -> dict[str, SubplanFile]:
     found: dict[str, SubplanFile] = {}
     problems: list[Diagnostic] = []
     for path in subplan_files(folder):
+        if (misnamed := _misnamed(path)) is not None:
+            problems.append(misnamed)
+            continue
         try:
             loaded = read_subplan(path, plan)
         except LoadError as exc:
