@@ -508,7 +508,8 @@ def _form(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
         errors = sum(1 for p in exc.problems if p.severity == "error")
-        print(f"{display_name(args.form)}：共 {errors} 個錯誤，未寫入任何檔案；請修正表單後再匯入。", file=sys.stderr)
+        then = "請修正表單後再匯入" if exc.fixable else "請依上列說明改用正確的表單"
+        print(f"{display_name(args.form)}：共 {errors} 個錯誤，未寫入任何檔案；{then}。", file=sys.stderr)
         return EXIT_BAD_INPUT
     for warning in result.warnings:
         print(str(warning), file=sys.stderr)

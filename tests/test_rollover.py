@@ -388,3 +388,14 @@ def test_a_blank_subplan_form_says_how_to_start_from_last_year(data_copy, tmp_pa
     assert main(["subplan", "init", str(target), "--unit", "第二分局", "--from", str(data_copy)]) == 0
     assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(tmp_path / "g.xlsx")]) == 0
     assert "--from" not in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_last_years_form_is_refused_with_no_talk_of_correcting_it(data_copy, tmp_path, capsys):
+    form = tmp_path / "f.xlsx"
+    assert main(["form", "subplan", str(data_copy), "--unit", "第一分局", "-o", str(form)]) == 0
+    target = _next_year(data_copy)
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(target)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "此表單是 107 年度的表單" in err[0]
+    assert err[-1].endswith("共 1 個錯誤，未寫入任何檔案；請依上列說明改用正確的表單。")

@@ -63,8 +63,10 @@ class CellProblem:
 class FormError(Exception):
     """A form that cannot be imported; carries every problem found, not just the first."""
 
-    def __init__(self, problems: Sequence[CellProblem]):
+    def __init__(self, problems: Sequence[CellProblem], *, fixable: bool = True):
         self.problems = list(problems)
+        self.fixable = fixable
+        """False for a form no correction makes importable: another agency's, year's or plan's."""
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -187,12 +187,12 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
         raise FormError([CellProblem(
             wb.sheetnames[0], 1, 1,
             "這不是 sqdocs 產生的表單（找不到表單識別資料，或識別資料已損壞）；請用 sqdocs form subplan 或 sqdocs form results 產生的表單填寫",
-        )])
+        )], fixable=False)
     plan = load_plan(folder)
     sheet = _main_sheet(fp)
     reasons = _identity(fp, plan, folder)
     if reasons:
-        raise FormError([CellProblem(sheet, 1, 1, reason) for reason in reasons])
+        raise FormError([CellProblem(sheet, 1, 1, reason) for reason in reasons], fixable=False)
 
     target = unit_yaml(folder, plan, fp.kind, fp.unit)
     form = subplan_form if fp.kind == "subplan" else results_form
