@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from sqdocs.errors import UserError
 from sqdocs.fsutil import write_atomic, writing
 from sqdocs.load.diagnostics import display_name
-from sqdocs.load.subplan import read_subplan, subplan_path
+from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, read_subplan, subplan_path
 from sqdocs.load.validate import suggest
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
@@ -479,7 +480,11 @@ def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tupl
             taken.add(was.key)
             entry.update(practices=list(was.practices), units=list(was.units))
             filled += bool(was.practices or was.units)
-            if isinstance(was.deadline, str):
+            if isinstance(was.deadline, str) and isinstance(ref.point.deadline, date):
+                entry["note"] = (f"{year} 年為「{was.deadline}」；本局今年的完成期限是 {format_roc(ref.point.deadline)}，"
+                                 "請填這一天或更早的日期")
+                redate += 1
+            elif isinstance(was.deadline, str):
                 entry["deadline"] = was.deadline
             elif was.deadline is not None:
                 entry["note"] = f"{year} 年的完成期限為 {format_roc(was.deadline)}；請改填今年的期限"
@@ -514,6 +519,8 @@ def init_subplan(
     year, and that year) when given; refuses to overwrite. Returns (path, points, what was carried)."""
     name = resolve_unit(plan, unit)
     path = subplan_path(folder, name)
+    if (misnamed := misnamed_subplan(folder, name)) is not None:
+        raise UserError(misnamed_refusal(misnamed))
     if path.exists():
         raise UserError(
             f"{display_name(path)} 已存在；為避免蓋掉已填寫的內容，init 不會重寫。"

@@ -218,7 +218,8 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
     files["README.md"] = _readme(source, target, old, year, carried.readme, dated)
     with writing():
         _write_staged(files, target)
-    skipped = f"注意：由 {old} 年直接轉入 {year} 年，歷年數據將缺 {old + 1}–{year - 1} 年。" if year > old + 1 else ""
+    gap = f"{old + 1} 年" if year == old + 2 else f"{old + 1}–{year - 1} 年"
+    skipped = f"注意：由 {old} 年直接轉入 {year} 年，歷年數據將缺 {gap}。" if year > old + 1 else ""
     return Rolled(target, "\n".join(line for line in (carried.summary, skipped) if line))
 
 
@@ -301,7 +302,7 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
             added.append(figure)
             text = trial
         else:
-            by_hand.append((doc.where(("indicators", i))[0], figure))
+            by_hand.append((doc.where(("indicators", i, "history"))[0], figure))
     lines = []
     if added:
         listed = "、".join(f"{f.name} {f.text}" for f in added)

@@ -276,7 +276,7 @@ def test_a_new_years_subplan_can_start_from_last_years(data_copy, capsys):
     capsys.readouterr()
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 0
     out = capsys.readouterr().out
-    assert "帶入 107 年的具體作法與承辦單位：14 個評核重點；寫成日期的完成期限 2 個待改填" in out
+    assert "帶入 107 年的具體作法與承辦單位：14 個評核重點；完成期限 2 個待改填" in out
     old = read_subplan(data_copy / "subplans" / "第一分局.yaml", load_plan(data_copy)).subplan
     path = target / "subplans" / "第一分局.yaml"
     new = read_subplan(path, load_plan(target)).subplan
@@ -399,3 +399,40 @@ def test_last_years_form_is_refused_with_no_talk_of_correcting_it(data_copy, tmp
     err = capsys.readouterr().err.splitlines()
     assert "此表單是 107 年度的表單" in err[0]
     assert err[-1].endswith("共 1 個錯誤，未寫入任何檔案；請依上列說明改用正確的表單。")
+
+
+def test_from_a_later_years_unfilled_folder_is_the_year_not_its_blanks(data_copy, capsys):
+    target = _next_year(data_copy)
+    assert main(["rollover", str(target), "--to", "109"]) == 0
+    capsys.readouterr()
+    later = data_copy.parent / "keelung-109"
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(later)]) == 2
+    err = capsys.readouterr().err
+    assert "是 109 年度的資料，要建立的是 108 年度的細部計畫" in err and "尚未填寫" not in err
+
+
+def test_last_years_continuing_deadline_against_this_years_date_is_left_to_set(data_copy, capsys):
+    """The bureau gave the first point a date this year: 107's 「賡續辦理」 would fail check at once."""
+    target = _next_year(data_copy)
+    annex1 = target / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace(
+        "deadline: 賡續辦理", "deadline: 108 年 6 月 30 日", 2), encoding="utf-8")  # the second point (服務及時性)
+    text = annex1.read_text(encoding="utf-8")
+    annex1.write_text(text.replace("deadline: 108 年 6 月 30 日", "deadline: 賡續辦理", 1), encoding="utf-8")
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 0
+    assert "完成期限 3 個待改填" in capsys.readouterr().out
+    saved = (target / "subplans" / "第一分局.yaml").read_text(encoding="utf-8")
+    assert "# 107 年為「賡續辦理」；本局今年的完成期限是 108 年 6 月 30 日，請填這一天或更早的日期\n    deadline:" in saved
+
+
+def test_a_misnamed_subplan_is_not_written_beside_or_taken_for_missing(data_copy, tmp_path, capsys):
+    subplans = data_copy / "subplans"
+    (subplans / "第一分局.yaml").rename(subplans / "第一分局.yml")
+    for command in (["subplan", "init", str(data_copy), "--unit", "第一分局"],
+                    ["form", "subplan", str(data_copy), "--unit", "第一分局", "-o", str(tmp_path / "f.xlsx")]):
+        assert main(command) == 2
+        assert "第一分局.yml 是此單位的細部執行計畫，但檔名不對；請先改名為 第一分局.yaml" in capsys.readouterr().err
+    assert not (subplans / "第一分局.yaml").exists() and not (tmp_path / "f.xlsx").exists()
+    (data_copy / "results" / "秘書科.yaml").rename(data_copy / "results" / "秘書科.yaml.txt")
+    assert main(["validate", str(data_copy)]) == 2
+    assert "秘書科.yaml.txt:1:1: 成果檔的檔名須為「單位.yaml」；請改名為 秘書科.yaml" in capsys.readouterr().err

@@ -38,7 +38,7 @@ from sqdocs.forms.common import (
 from sqdocs.fsutil import write_atomic, writing
 from sqdocs.load import load_plan
 from sqdocs.load.diagnostics import display_name
-from sqdocs.load.subplan import subplan_from, subplan_path
+from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, subplan_from, subplan_path
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
 from sqdocs.text.roc import format_roc
@@ -79,6 +79,8 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
     if out.exists() and not force:
         raise UserError(f"{display_name(out)} 已存在（可能是已填寫的表單）；請另取檔名，或加 --force 覆蓋")
     yaml_path = unit_yaml(folder, plan, kind, name)
+    if kind == "subplan" and (misnamed := misnamed_subplan(folder, name)) is not None:
+        raise UserError(misnamed_refusal(misnamed))
     # Read once: the hash in the fingerprint and the pre-filled rows must come from the same bytes.
     raw = yaml_path.read_bytes() if yaml_path.is_file() else None
     doc = parse_yaml(raw, display_name(yaml_path)) if raw is not None else None

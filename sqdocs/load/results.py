@@ -70,6 +70,10 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
     submissions: dict[str, tuple[Submission, YamlDoc]] = {}
     results_dir = folder / RESULTS_DIR
     files = sorted(results_dir.glob("*.yaml")) + sorted(results_dir.glob("*.yml")) if results_dir.is_dir() else []
+    for saved in sorted(results_dir.glob("*.y*ml.txt")) if results_dir.is_dir() else []:  # Notepad's 第一分局.yaml.txt
+        problems.append(Diagnostic(display_name(saved), 1, 1, "", (
+            f"成果檔的檔名須為「單位.yaml」；請改名為 {saved.name.removesuffix('.txt')}（否則此單位算是未填報）"
+        )))
     if files and not _exists(path):
         problems.append(
             Diagnostic(

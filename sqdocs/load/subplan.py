@@ -44,6 +44,17 @@ def _named_as_subplan(name: str) -> bool:
     return name.lower().endswith((".yaml", ".yml", ".yaml.txt", ".yml.txt"))
 
 
+def misnamed_subplan(folder: Path | str, unit: str) -> Path | None:
+    """``unit``'s subplan saved under a name sqdocs does not read (第一分局.yml, 第一分局.yaml.txt)."""
+    return next((p for p in subplan_files(folder) if _misnamed(p) and p.name.split(".")[0] == unit), None)
+
+
+def misnamed_refusal(path: Path) -> str:
+    """Why a command will not write the unit's subplan beside a misnamed one of it."""
+    right = path.name[: path.name.index(".y")] + ".yaml"
+    return f"{display_name(path)} 是此單位的細部執行計畫，但檔名不對；請先改名為 {right}，再執行一次"
+
+
 def _misnamed(path: Path) -> Diagnostic | None:
     """Why a subplan file must be renamed to be used; None when its name is right."""
     if path.suffix == ".yaml":
