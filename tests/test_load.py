@@ -346,3 +346,17 @@ def test_a_registered_name_with_a_hidden_character_is_told_as_such_not_as_a_typo
     errors = _plan_errors(data_copy)
     assert not any("沒有一處用到" in e.message for e in errors)
     assert any(e.file.endswith("units.yaml") and "看不見的字元 U+200B" in e.message for e in errors)
+
+
+def test_parsed_files_kept_are_bounded(tmp_path):
+    """A nationwide batch reads thousands of files: only the most recent stay parsed."""
+    from sqdocs.load import yamlfile
+
+    paths = []
+    for n in range(yamlfile._PARSED_KEPT + 10):
+        paths.append(tmp_path / f"{n}.yaml")
+        paths[-1].write_text(f"a: {n}\n", encoding="utf-8")
+        yamlfile.read_yaml(paths[-1])
+    assert len(yamlfile._PARSED) == yamlfile._PARSED_KEPT
+    last = yamlfile.read_yaml(paths[-1])
+    assert yamlfile.read_yaml(paths[-1]) is last and yamlfile.read_yaml(paths[0]).data == {"a": 0}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,8 +228,11 @@ def _compose_fast(text: str) -> tuple[yaml.SafeLoader | None, Node | None]:
 
 
 # Each file parsed once per process while its bytes stay the same: a build loads a folder,
-# then reads every file again for the texts a ``#`` cut short (sqdocs.load.comments).
-_PARSED: dict[tuple[Path, str], tuple[bytes, YamlDoc]] = {}
+# then reads every file again for the texts a ``#`` cut short (sqdocs.load.comments). The most
+# recent files only: a nationwide batch reads thousands, and holding every parsed one took
+# 70 MB of the 22-bureau batch's memory for nothing (each folder is re-read right after it loads).
+_PARSED: OrderedDict[tuple[Path, str], tuple[bytes, YamlDoc]] = OrderedDict()
+_PARSED_KEPT = 64  # more than a folder holds: its re-read for comments finds them all
 
 
 def read_yaml(path: Path) -> YamlDoc:
@@ -243,9 +247,12 @@ def read_yaml(path: Path) -> YamlDoc:
         raise LoadError([Diagnostic(name, 1, 1, "", _unreadable_file(path, exc))]) from None
     key = (path.absolute(), name)
     if (seen := _PARSED.get(key)) is not None and seen[0] == raw:
+        _PARSED.move_to_end(key)
         return seen[1]
     doc = parse_yaml(raw, name)
     _PARSED[key] = (raw, doc)
+    if len(_PARSED) > _PARSED_KEPT:
+        _PARSED.popitem(last=False)
     return doc
 
 
