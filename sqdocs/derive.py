@@ -82,25 +82,34 @@ class SubplanChanges:
     added: tuple[PointRef, ...] = ()
     removed: tuple[Removal, ...] = ()
     restored: tuple[int, ...] = ()  # entries marked removed whose point is assigned again
+    moved: tuple[tuple[int, PointRef], ...] = ()  # entries whose point now sits under another item
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.restored)
+        return bool(self.added or self.removed or self.restored or self.moved)
 
 
 def subplan_changes(plan: Plan, subplan: Subplan) -> SubplanChanges:
-    """Points assigned to the unit but missing from ``subplan``, and entries to mark or unmark."""
+    """Points assigned to the unit but missing from ``subplan``, entries to mark or unmark, and
+    entries to move: a point the bureau put under another item (or whose item or dimension it
+    renamed) is the same point when its own name is unique both in the plan and in the file."""
     refs = plan.points_for(subplan.unit)
     assigned = {ref.key for ref in refs}
     existing = plan.points_by_key
     listed = {p.key for p in subplan.points}
-    added = tuple(ref for ref in refs if ref.key not in listed)
-    removed = tuple(
-        Removal(i, p.key, p.key not in existing)
-        for i, p in enumerate(subplan.points)
-        if p.key not in assigned and not p.removed
+    added = [ref for ref in refs if ref.key not in listed]
+    gone = [i for i, p in enumerate(subplan.points) if p.key not in assigned and not p.removed]
+    new_by_name = _unique_by_point(added)
+    old_by_name = _unique_by_point([subplan.points[i] for i in gone])
+    plan_names = _unique_by_point(list(plan.points()))
+    moved = tuple(
+        (i, new_by_name[p.point]) for i in gone
+        if (p := subplan.points[i]).point in new_by_name and old_by_name.get(p.point) is p and p.point in plan_names
     )
+    taken = {i for i, _ in moved}
+    added_left = tuple(ref for ref in added if all(ref is not r for _, r in moved))
+    removed = tuple(Removal(i, subplan.points[i].key, subplan.points[i].key not in existing) for i in gone if i not in taken)
     restored = tuple(i for i, p in enumerate(subplan.points) if p.key in assigned and p.removed)
-    return SubplanChanges(added, removed, restored)
+    return SubplanChanges(added_left, removed, restored, moved)
 
 
 # ---- the rendered view -------------------------------------------------------
@@ -397,6 +406,18 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
         inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {comment}", f"{pad}removed: {value}"]))
 
     stamp = "（sqdocs subplan update 標記）"
+    for index, ref in changes.moved:  # the bureau's names, rewritten in place; the unit's text untouched
+        node = entries[index].node
+        for key, val in node.value:
+            if isinstance(key, ScalarNode) and key.value in ("dimension", "item"):
+                if val.start_mark.line != val.end_mark.line:
+                    raise UserError(f"{key.value} 欄位應寫在同一行；無法自動更新")
+                name = ref.dimension.name if key.value == "dimension" else ref.item.name
+                replace[val.start_mark.line] = (val.start_mark.column, val.end_mark.column, block_scalar(name))
+        pad = " " * node.start_mark.column
+        inserts.append((entries[index].end, 0, len(inserts), [
+            f"{pad}# 本局計畫把此評核重點移到「{ref.dimension.name}／{ref.item.name}」{stamp}，已更新 dimension、item"
+        ]))
     for removal in changes.removed:
         set_removed(removal.index, "true", f"{removal.reason}{stamp}；本項內容保留供參考，確認後可整項刪除")
     for index in changes.restored:
@@ -555,6 +576,7 @@ class UpdateResult:
         out = [f"新增：{'／'.join(ref.key)}" for ref in self.changes.added]
         out += [f"標記 removed：{'／'.join(r.key)}（{r.reason}）" for r in self.changes.removed]
         out += [f"取消 removed：{'／'.join(self.subplan.points[i].key)}（本局計畫又指派本單位辦理）" for i in self.changes.restored]
+        out += [f"移動：{'／'.join(self.subplan.points[i].key)} → {'／'.join(ref.key)}（內容照舊）" for i, ref in self.changes.moved]
         return out
 
 
@@ -590,11 +612,15 @@ def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
     except Exception as exc:  # noqa: BLE001
         raise RuntimeError(f"更新後的檔案無法讀回（{exc}）；未寫入任何檔案") from exc
     flagged = {r.index for r in changes.removed}
+    moved = dict(changes.moved)
     expected_old = [
-        p.model_copy(update={"removed": i in flagged or (p.removed and i not in changes.restored)})
+        p.model_copy(update={
+            "removed": i in flagged or (p.removed and i not in changes.restored),
+            **({"dimension": moved[i].dimension.name, "item": moved[i].item.name} if i in moved else {}),
+        })
         for i, p in enumerate(old.points)
     ]
-    old_keys = {q.key for q in old.points}
+    old_keys = {q.key for q in expected_old}
     kept = [p for p in new.points if p.key in old_keys]
     added = [p.key for p in new.points if p.key not in old_keys]
     if kept != expected_old or sorted(added) != sorted(r.key for r in changes.added):

@@ -499,3 +499,25 @@ def test_a_units_deadline_may_not_fall_after_the_bureaus(data_copy, capsys, tmp_
     book.save(form)
     assert main(["form", "import", str(form), str(data_copy)]) == 2
     assert f"細部計畫!G{reference.row}: 本局的完成期限是 107 年 4 月 15 日，細部計畫寫「賡續辦理」" in capsys.readouterr().err
+
+
+def test_update_follows_a_point_whose_item_was_renamed(data_copy, capsys):
+    """The bureau renamed 服務一致及正確 to 服務一致正確: the unit's entries move with their text,
+    rather than being marked removed beside blank new ones."""
+    annex1 = data_copy / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace("name: 服務一致及正確\n", "name: 服務一致正確\n", 1),
+                      encoding="utf-8")
+    path = data_copy / "subplans" / "第一分局.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert main(["subplan", "update", str(data_copy), "--unit", "第一分局"]) == 0
+    out = capsys.readouterr().out
+    assert "移動：基礎服務／服務一致及正確／申辦業務標準作業流程訂定情形 → 基礎服務／服務一致正確／申辦業務標準作業流程訂定情形（內容照舊）" in out
+    assert "新增" not in out and "標記 removed" not in out
+    after = path.read_text(encoding="utf-8")
+    assert after.count("item: 服務一致正確\n") == before.count("item: 服務一致及正確\n") > 0
+    assert "# 本局計畫把此評核重點移到「基礎服務／服務一致正確」" in after
+    moved = ("item: 服務一致及正確", "item: 服務一致正確", "本局計畫把此評核重點移到")
+    assert [line for line in before.splitlines() if not any(m in line for m in moved)] == [
+        line for line in after.splitlines() if not any(m in line for m in moved)]  # every other line as it was
+    plan = load_plan(data_copy)
+    assert check_subplan(plan, read_subplan(path, plan).subplan) == []
