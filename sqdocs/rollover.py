@@ -82,9 +82,9 @@ def _text_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
 
 
 def _comment_edits(doc: YamlDoc, old: int, new: int) -> list[Replace]:
-    """Comment lines move on as the values do (「# 附件 3：107 年度…編組表」, 「（105–107 年）」);
-    other years in a comment (「107 年起改採新定義」) are history and stay, and so does a line
-    of a block text that merely starts with #."""
+    """Comments move on as the values do (「# 附件 3：107 年度…編組表」, 「（105–107 年）」), on
+    their own line or after a value; other years in a comment (「107 年起改採新定義」) are
+    history and stay, and so does a line of a block text that merely starts with #."""
     inside = sorted(doc.spans.values())
     edits, at = [], 0
     for line in doc.text.splitlines(keepends=True):
@@ -97,6 +97,13 @@ def _comment_edits(doc: YamlDoc, old: int, new: int) -> list[Replace]:
         moved = _year_words(line, old, new)
         if moved != line:
             edits.append(Replace(start, at, moved))
+    # A comment after a value on its line: 「agency: 基隆市警察局   # 107 年度承辦：秘書科」
+    ends = {end for _, end in doc.spans.values()} | {end for _, end in doc.flows.values()}
+    for end in sorted(ends):
+        line_end = doc.text.find("\n", end)
+        rest = doc.text[end : len(doc.text) if line_end < 0 else line_end]
+        if re.match(r"[ \t]+#", rest) and (moved := _year_words(rest, old, new)) != rest:
+            edits.append(Replace(end, end + len(rest), moved))
     return edits
 
 

@@ -160,7 +160,9 @@ def test_rollover_adds_this_years_figures_to_the_indicators_history(data_copy, r
     """108's report shows 105–107 as trend: 107 is this year's figure, exactly as 107's report gave it."""
     indicators = data_copy / "indicators.yaml"
     indicators.write_text(indicators.read_text(encoding="utf-8").replace(
-        "indicators:\n", "indicators:\n# 107 年起改採新定義\n", 1), encoding="utf-8")
+        "indicators:\n", "indicators:\n# 107 年起改採新定義\n", 1).replace(
+        "history: {105: 78.6, 106: 81.3}", "history: {105: 78.6, 106: 81.3}   # 本局 107 年度目標（105–107 年）"),
+        encoding="utf-8")
     before = _histories(data_copy)
     assert main(["rollover", str(data_copy), "--to", "108"]) == 0
     target = data_copy.parent / "keelung-108"
@@ -174,6 +176,7 @@ def test_rollover_adds_this_years_figures_to_the_indicators_history(data_copy, r
     assert "history: {105: 90.2, 106: 93.5, 107: 95.4}\n" in text  # written as the rest of the file
     assert "# 107 年起改採新定義\n" in text  # a year in a comment that is not 「N 年度」 is history: it stays
     assert "title: 服務品質滿意度調查趨勢（105–108 年）\n" in text  # the trend runs on to 108
+    assert "history: {105: 78.6, 106: 81.3, 107: 83.3}   # 本局 108 年度目標（105–108 年）\n" in text
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert "22 項指標的 history 已加入 107 年的全局數據" in readme and "訂定標準作業流程比率 95.4%" in readme
     assert not (target / "results").exists() and not (target / "subplans").exists()
