@@ -160,9 +160,6 @@ def _parser() -> argparse.ArgumentParser:
         a = actions.add_parser(action, help=text)
         a.add_argument("data", type=Path, metavar="DATA_DIR")
         a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
-        if action == "init":
-            a.add_argument("--from", dest="previous", type=Path, metavar="DIR",
-                           help="帶入該資料夾（前一年度）此單位細部執行計畫的具體作法與承辦單位，如 data/keelung-107")
         a.add_argument("-o", "--output", type=Path, metavar="FILE", help="表單檔名（預設 單位+表單名稱.xlsx）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
     a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤時不寫入任何檔案）")
