@@ -44,8 +44,6 @@ from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.progress import progress
 
 if TYPE_CHECKING:
-    from sqdocs.model import Plan
-    from sqdocs.model.subplan import Subplan
     from sqdocs.report import CompiledReport
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -406,11 +404,11 @@ def _rollover(args: argparse.Namespace) -> int:
 
 
 def _subplan(args: argparse.Namespace) -> int:
-    from sqdocs.derive import init_subplan, update_subplan
+    from sqdocs.derive import init_subplan, previous_subplan, update_subplan
 
     plan = load_plan(args.data)
     if args.action == "init":
-        previous = _previous_subplan(args.previous, plan, args.unit) if args.previous is not None else None
+        previous = previous_subplan(args.previous, plan, args.unit) if args.previous is not None else None
         path, count, carried = init_subplan(args.data, plan, args.unit, previous)
         print(f"✓ 已建立 {display_name(path)}：{count} 個評核重點；請依檔案開頭的說明填寫，填完執行 sqdocs check {args.data}")
         if carried is not None:
@@ -430,48 +428,6 @@ def _subplan(args: argparse.Namespace) -> int:
     for line in result.lines():
         print(f"  {line}")
     return EXIT_OK
-
-
-def _previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]:
-    """``unit``'s subplan in ``folder``, an earlier year's data folder of the same agency, and that year."""
-    from sqdocs.derive import resolve_unit
-    from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, read_subplan, subplan_path
-
-    where = f"--from {folder}"
-    example = f"如 data/keelung-{plan.year - 1}"
-    if folder.is_file():
-        raise UserError(f"{where} 是檔案；--from 要指定前一年度的資料夾（{example}），不是其中的檔案")
-    if not (folder / "plan.yaml").is_file():
-        found = "找不到此資料夾" if not folder.is_dir() else "此資料夾沒有 plan.yaml，不是計畫資料夾"
-        raise UserError(f"{where}：{found}；--from 要指定前一年度的資料夾（{example}）")
-    year = _written_year(folder)
-    if year is not None and year >= plan.year:  # before loading: a later year's folder may be unfilled yet
-        raise UserError(
-            f"{where} 是 {year} 年度的資料，要建立的是 {plan.year} 年度的細部計畫；"
-            f"--from 要指定 {plan.year - 1} 年或更早的資料夾（是否把兩個資料夾寫反了？）"
-        )
-    earlier = load_plan(folder)
-    if earlier.agency != plan.agency:
-        raise UserError(f"{where} 是「{earlier.agency}」的資料，本資料夾是「{plan.agency}」的；請指定本機關前一年度的資料夾")
-    name = resolve_unit(plan, unit)
-    path = subplan_path(folder, name)
-    if not path.is_file():
-        if (misnamed := misnamed_subplan(folder, name)) is not None:
-            raise UserError(misnamed_refusal(misnamed))
-        raise UserError(f"{display_name(folder)} 沒有{name}的細部執行計畫（{display_name(path)}）；不加 --from 即由空白範本開始")
-    return read_subplan(path, earlier).subplan, earlier.year
-
-
-def _written_year(folder: Path) -> int | None:
-    """The ``year`` a folder's plan.yaml says, read without judging the rest of the file."""
-    from sqdocs.load.yamlfile import read_yaml
-
-    try:
-        data = read_yaml(folder / "plan.yaml").data
-    except LoadError:
-        return None
-    year = data.get("year") if isinstance(data, dict) else None
-    return year if isinstance(year, int) else None
 
 
 def _check(args: argparse.Namespace) -> int:
