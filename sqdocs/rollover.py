@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqdocs.errors import UserError
 from sqdocs.fsutil import naming, writing
@@ -100,8 +99,7 @@ def _comment_edits(doc: YamlDoc, old: int, new: int) -> list[Replace]:
     # A comment after a value on its line: 「agency: 基隆市警察局   # 107 年度承辦：秘書科」
     ends = {end for _, end in doc.spans.values()} | {end for _, end in doc.flows.values()}
     for end in sorted(ends):
-        line_end = doc.text.find("\n", end)
-        rest = doc.text[end : len(doc.text) if line_end < 0 else line_end]
+        rest = doc.line_rest(end)
         if re.match(r"[ \t]+#", rest) and (moved := _year_words(rest, old, new)) != rest:
             edits.append(Replace(end, end + len(rest), moved))
     return edits
@@ -138,7 +136,7 @@ def _annex1_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     edits = _text_edits(doc, old, new)
     for loc in doc.spans:
         if loc and loc[-1] == "deadline":
-            value = str(_value_at(doc.data, loc))
+            value = str(doc.value(loc))
             try:
                 was = parse_roc(value)
             except ValueError:
@@ -332,7 +330,7 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
 def _history_entry(doc: YamlDoc, loc: Loc, entry: str, newline: str = "\n") -> Edit | Replace:
     """``entry`` (「107: 95.4」) added to the history of the indicator at ``loc``, as it is written:
     inside ``{…}``, as a line under the last year, or as a new ``history: {…}`` line."""
-    indicator = _value_at(doc.data, loc)
+    indicator = doc.value(loc)
     history_loc = (*loc, "history")
     history = indicator.get("history")
     if history_loc in doc.flows:
@@ -350,12 +348,6 @@ def _history_entry(doc: YamlDoc, loc: Loc, entry: str, newline: str = "\n") -> E
     return _line_after(doc, (*loc, list(indicator)[-1]), f"history: {{{entry}}}", newline)
 
 
-def _value_at(data: Any, loc: Loc) -> Any:
-    for part in loc:
-        data = data[part]
-    return data
-
-
 def _line_after(doc: YamlDoc, key_loc: Loc, text: str, newline: str = "\n") -> Replace:
     """``text`` on a line of its own after the value of ``key_loc``, at the key's indentation."""
     col = doc.keys[key_loc][1]
@@ -363,8 +355,7 @@ def _line_after(doc: YamlDoc, key_loc: Loc, text: str, newline: str = "\n") -> R
     end = max(ends)
     if doc.text[end - 1 : end] == "\n":  # a block text (|) ends after its last line break
         end -= 1
-    eol = doc.text.find("\n", end)
-    eol = len(doc.text) if eol < 0 else eol - (doc.text[eol - 1 : eol] == "\r")
+    eol = end + len(doc.line_rest(end).removesuffix("\r"))
     return Replace(eol, eol, newline + " " * (col - 1) + text)
 
 

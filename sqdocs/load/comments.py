@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from sqdocs.load.diagnostics import Diagnostic, LoadError
 from sqdocs.load.plan import PLAN_FILES
@@ -25,12 +24,6 @@ _COMMENT = re.compile(r"[ \t]#(\S.*)")
 _ANY_COMMENT = re.compile(r"[ \t]+#(.*)")
 
 
-def _value(data: Any, loc: tuple) -> Any:
-    for key in loc:
-        data = data[key]
-    return data
-
-
 def cut_texts(doc: YamlDoc) -> Iterator[Diagnostic]:
     """A warning for each unquoted text followed by a comment on its line, and for each list
     item left empty by one (「- #2 各派出所…」 reads as an empty item)."""
@@ -38,11 +31,10 @@ def cut_texts(doc: YamlDoc) -> Iterator[Diagnostic]:
         if doc.text[start : start + 1] in ("'", '"', "|", ">"):
             continue  # quoted or a block: a # inside is text, and a comment after it is plainly apart
         try:
-            value = _value(doc.data, loc)
+            value = doc.value(loc)
         except (KeyError, IndexError, TypeError):
             continue
-        line_end = doc.text.find("\n", end)
-        rest = doc.text[end : line_end if line_end >= 0 else len(doc.text)]
+        rest = doc.line_rest(end)
         in_list = bool(loc) and isinstance(loc[-1], int)
         comment = (_ANY_COMMENT if in_list else _COMMENT).match(rest)
         if comment is None:

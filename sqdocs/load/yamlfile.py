@@ -62,6 +62,18 @@ class YamlDoc:
             loc = loc[:-1]
         return self.values.get((), (1, 1))
 
+    def value(self, loc: Loc) -> Any:
+        """The data at ``loc`` (KeyError, IndexError or TypeError when there is none)."""
+        data = self.data
+        for part in loc:
+            data = data[part]
+        return data
+
+    def line_rest(self, index: int) -> str:
+        """The text from ``index`` to the end of its line (a CR before the LF included)."""
+        end = self.text.find("\n", index)
+        return self.text[index : len(self.text) if end < 0 else end]
+
     def diagnostic(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Diagnostic:
         line, col = self.where(loc, key=key)
         return Diagnostic(self.file, line, col, format_path(loc), message, severity)  # type: ignore[arg-type]
