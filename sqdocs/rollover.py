@@ -301,9 +301,10 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
             continue
         # Each figure is put in on its own and the file read back: a layout the edit cannot
         # follow (an alias, a trailing comma …) costs that indicator's figure, not every one.
-        trial = _apply(doc, [*edits, _history_entry(doc, ("indicators", i), f"{old}: {figure.reported}", newline)])
+        entry_edit = _history_entry(doc, ("indicators", i), f"{old}: {figure.reported}", newline)
+        trial = _apply(doc, [*edits, entry_edit])
         if _holds(doc, trial, old, {f.id: f for f in [*added, figure]}):
-            edits.append(_history_entry(doc, ("indicators", i), f"{old}: {figure.reported}", newline))
+            edits.append(entry_edit)
             added.append(figure)
             text = trial
         else:
