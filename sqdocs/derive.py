@@ -487,6 +487,7 @@ def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tupl
     for entry in sorted(previous.points, key=lambda p: p.removed):  # a live entry before a removed one
         earlier.setdefault(entry.key, entry)
     refs = plan.points_for(unit)
+    keys = {ref.key for ref in refs}
     by_name = _unique_by_point(earlier.values())
     now_by_name = _unique_by_point(refs)
     points, taken, fresh, filled, redate = [], set(), [], 0, 0
@@ -494,7 +495,7 @@ def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tupl
         was = earlier.get(ref.key)
         if was is None and ref.point.name in by_name and ref.point.name in now_by_name:
             was = by_name[ref.point.name]
-            was = None if was.key in {r.key for r in refs} else was  # that entry has its own point this year
+            was = None if was.key in keys else was  # that entry has its own point this year
         entry: dict[str, Any] = {"dimension": ref.dimension.name, "item": ref.item.name, "point": ref.point.name,
                                  "practices": [], "deadline": "", "units": []}
         if was is None:

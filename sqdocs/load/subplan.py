@@ -51,17 +51,20 @@ def misnamed_subplan(folder: Path | str, unit: str) -> Path | None:
 
 def misnamed_refusal(path: Path) -> str:
     """Why a command will not write the unit's subplan beside a misnamed one of it."""
-    right = path.name[: path.name.index(".y")] + ".yaml"
-    return f"{display_name(path)} 是此單位的細部執行計畫，但檔名不對；請先改名為 {right}，再執行一次"
+    return f"{display_name(path)} 是此單位的細部執行計畫，但檔名不對；請先改名為 {_right_name(path)}，再執行一次"
+
+
+def _right_name(path: Path) -> str:
+    """第一分局.yml, 第一分局.yaml.txt → 第一分局.yaml."""
+    return path.name[: path.name.index(".y")] + ".yaml"
 
 
 def _misnamed(path: Path) -> Diagnostic | None:
     """Why a subplan file must be renamed to be used; None when its name is right."""
     if path.suffix == ".yaml":
         return None
-    right = path.name[: path.name.index(".y")] + ".yaml"
     return Diagnostic(display_name(path), 1, 1, "", (
-        f"細部執行計畫檔的檔名須為「單位.yaml」；請改名為 {right}（sqdocs 寫入與讀取都用這個名稱）"
+        f"細部執行計畫檔的檔名須為「單位.yaml」；請改名為 {_right_name(path)}（sqdocs 寫入與讀取都用這個名稱）"
     ))
 
 
