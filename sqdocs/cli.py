@@ -39,7 +39,7 @@ from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
 from sqdocs.load.comments import comment_warnings
 from sqdocs.load.diagnostics import display_name
-from sqdocs.load.results import RESULTS_DIR, submitted
+from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
 from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.progress import progress
 
@@ -325,11 +325,9 @@ def _no_report(folder: Path, kinds: list[str], explicit: bool) -> str:
     when nobody asked (a folder without results builds its plans as it always did)."""
     if "report" not in kinds:
         return ""
-    results = folder / RESULTS_DIR
     if has_results(folder) and not submitted(folder):
-        near = sorted(p.name for p in results.glob("*.y*ml.*")) if results.is_dir() else []
-        if near:
-            return f"{RESULTS_DIR}/ 中的 {near[0]} 副檔名不對（多了「{Path(near[0]).suffix}」），請改名為 {Path(near[0]).stem}"
+        if near := saved_as_text(folder):
+            return f"{RESULTS_DIR}/ 中的 {near[0].name} 副檔名不對（多了「.txt」），請改名為 {near[0].stem}"
         return f"尚無單位填報年度成果（{RESULTS_DIR}/ 中沒有成果檔）"
     if explicit and not has_results(folder):
         return f"沒有 indicators.yaml 與 {RESULTS_DIR}/，沒有年度成果可編成報告"

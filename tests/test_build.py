@@ -386,3 +386,14 @@ def test_asking_for_a_report_there_is_no_data_for_builds_nothing_and_says_why(da
     assert "的績效報告：沒有 indicators.yaml 與 results/，沒有年度成果可編成報告" in capsys.readouterr().err
     assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 0  # plans as ever, no word
     assert "績效報告" not in capsys.readouterr().err
+
+
+def test_a_results_backup_alone_is_no_misnamed_file(data_copy, tmp_path, capsys):
+    """A form import's 秘書科.yaml.bak.1 left when the files were moved away: not 「請改名為 秘書科.yaml.bak」."""
+    results = data_copy / "results"
+    (results / "秘書科.yaml").rename(results / "秘書科.yaml.bak.1")
+    for path in results.glob("*.yaml"):
+        path.unlink()
+    assert main(["build", str(data_copy), "-o", str(tmp_path / "out"), "--only", "report", "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "的績效報告：尚無單位填報年度成果（results/ 中沒有成果檔）" in err and "改名" not in err

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqdocs.load.diagnostics import Diagnostic, LoadError
 from sqdocs.load.plan import PLAN_FILES
-from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR
+from sqdocs.load.results import INDICATORS_FILE, result_files
 from sqdocs.load.subplan import subplan_files
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
 
@@ -56,9 +56,7 @@ def data_files(folder: Path, *, subplans: bool = True, results: bool = True) -> 
     if subplans:
         files += subplan_files(folder)
     if results:
-        files.append(folder / INDICATORS_FILE)
-        if (folder / RESULTS_DIR).is_dir():
-            files += sorted((folder / RESULTS_DIR).glob("*.yaml")) + sorted((folder / RESULTS_DIR).glob("*.yml"))
+        files += [folder / INDICATORS_FILE, *result_files(folder)]
     return [f for f in files if f.is_file()]
 
 

@@ -40,10 +40,21 @@ def has_results(folder: Path | str) -> bool:
     return _exists(folder / INDICATORS_FILE) or (folder / RESULTS_DIR).is_dir()
 
 
+def result_files(folder: Path | str) -> list[Path]:
+    """The units' results files of a data folder (``results/*.yaml`` and ``*.yml``)."""
+    results = Path(folder) / RESULTS_DIR
+    return sorted(results.glob("*.yaml")) + sorted(results.glob("*.yml")) if results.is_dir() else []
+
+
+def saved_as_text(folder: Path | str) -> list[Path]:
+    """Results an editor saved with .txt after the name (Notepad's 第一分局.yaml.txt): not read."""
+    results = Path(folder) / RESULTS_DIR
+    return sorted(results.glob("*.y*ml.txt")) if results.is_dir() else []
+
+
 def submitted(folder: Path | str) -> bool:
     """Whether any unit has handed in its results (a YAML file in ``results/``)."""
-    results = Path(folder) / RESULTS_DIR
-    return results.is_dir() and any(results.glob("*.y*ml"))
+    return bool(result_files(folder))
 
 
 def _exists(path: Path) -> bool:
@@ -68,9 +79,8 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
         if loaded is not None:
             indicators, known = loaded, True
     submissions: dict[str, tuple[Submission, YamlDoc]] = {}
-    results_dir = folder / RESULTS_DIR
-    files = sorted(results_dir.glob("*.yaml")) + sorted(results_dir.glob("*.yml")) if results_dir.is_dir() else []
-    for saved in sorted(results_dir.glob("*.y*ml.txt")) if results_dir.is_dir() else []:  # Notepad's 第一分局.yaml.txt
+    files = result_files(folder)
+    for saved in saved_as_text(folder):
         problems.append(Diagnostic(display_name(saved), 1, 1, "", (
             f"成果檔的檔名須為「單位.yaml」；請改名為 {saved.name.removesuffix('.txt')}（否則此單位算是未填報）"
         )))
@@ -107,7 +117,7 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
         raise LoadError(problems)
     order = [u.name for u in plan.units.units]
     ordered = {name: submissions[name][0] for name in order if name in submissions}
-    return ResultSet(indicators=indicators, submissions=ordered, evidence_dir=results_dir), sorted(problems)
+    return ResultSet(indicators=indicators, submissions=ordered, evidence_dir=folder / RESULTS_DIR), sorted(problems)
 
 
 # ---- indicators.yaml -------------------------------------------------------
