@@ -27,9 +27,9 @@ def unique_names(doc: YamlDoc, named: Iterable[tuple[Loc, str]], what: str) -> I
 
 
 def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
-    if roc_year(body.period.start) == body.year:  # else which of them is wrong is for the reader to see
+    if roc_year(body.period.start) == body.year:
         yield from title_year(doc, ("title",), body.title, body.year)
-    if roc_year(body.period.start) != body.year:
+    else:  # which of year and period is wrong is for the reader to see, not for the title to decide
         yield doc.diagnostic(
             ("period", "start"),
             f"期程起日 {format_roc(body.period.start)} 不在 year 所寫的民國 {body.year} 年",

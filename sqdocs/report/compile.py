@@ -53,6 +53,9 @@ from sqdocs.text.roc import format_roc
 
 Key = tuple[str, str | None, str]
 
+NOT_REPORTED = "無填報數據"
+"""Why a year has no figure, in the trend sentence, unless a growth rate names its missing base."""
+
 
 def report_title(plan: Plan) -> str:
     return f"{plan.agency} {plan.year} 年度提升服務品質績效報告"
@@ -152,7 +155,7 @@ def _growth_figure(plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fract
         if year < plan.year:
             years[year] = exact(value)
             computed.discard(year)
-    missing = "無填報數據"
+    missing = NOT_REPORTED
     if plan.year in base and plan.year - 1 not in base:
         missing = f"無法計算（{plan.year - 1} 年的「{of}」無數據）"
     return _figure(plan, ind, years, computed, years.get(plan.year), [], None, None, None, 0, missing)
@@ -188,7 +191,7 @@ def _figure(
     denominator: Fraction | None,
     base: Fraction | None,
     counted: int,
-    missing: str = "無填報數據",
+    missing: str = NOT_REPORTED,
 ) -> IndicatorFigure:
     places = ind.places
     series = [
@@ -265,7 +268,7 @@ def _words(unit: str) -> dict[int, str]:
     return {1: "增加", -1: "減少", 0: "持平"}
 
 
-def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: str = "無填報數據") -> str:
+def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: str) -> str:
     """趨勢分析: the figures of every year, the latest change and how long the run has lasted;
     ``missing`` says why this year has no figure."""
     places = ind.places

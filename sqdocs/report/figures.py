@@ -37,18 +37,20 @@ def rounded(value: Fraction, places: int) -> Decimal:
         return quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def plain_rounded(value: Fraction, places: int) -> str:
-    """``value`` as the report shows it, without grouping: ``12411``, ``95.4`` (never ``-0.0``)."""
+def _shown(value: Fraction, places: int) -> Decimal:
+    """``value`` rounded as the report prints it; negative zero never appears."""
     number = rounded(value, places)
-    return f"{abs(number) if number == 0 else number:.{places}f}"
+    return abs(number) if number == 0 else number
+
+
+def plain_rounded(value: Fraction, places: int) -> str:
+    """``value`` as the report shows it, without grouping: ``12411``, ``95.4``."""
+    return f"{_shown(value, places):.{places}f}"
 
 
 def number_text(value: Fraction, places: int) -> str:
     """``1234.5`` → ``1,234.5``; negative zero never appears."""
-    number = rounded(value, places)
-    if number == 0:
-        number = abs(number)
-    return f"{number:,.{places}f}"
+    return f"{_shown(value, places):,.{places}f}"
 
 
 def value_text(value: Fraction | None, unit: str, places: int) -> str:
