@@ -200,6 +200,10 @@ def test_yes_is_not_a_number(folder: Path, plan: Plan) -> None:
         ("1e300", "數值 1e+300 過大"),  # YAML 1.1 reads this as text, pydantic as a number
         ("1.0e+300", "數值 1e+300 過大"),
         ("1e-300", "數值 1e-300 過小"),
+        # a figure typed with digits too many is shown whole, not as 1.23457e+13
+        ("12345678901234", "數值 12345678901234 過大"),
+        ("12345678901234.5", "數值 12345678901234.5 過大"),
+        ("0.0000001", "數值 0.0000001 過小"),
     ],
 )
 def test_figures_that_are_not_real_counts(folder: Path, plan: Plan, figure: str, message: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -138,10 +139,21 @@ def _to_figure(value: Any) -> Any:
         raise ValueError(f"「{value}」不是有限的數字（.inf、.nan 是無限大、非數字）；請填實際的數字")
     # The report computes exactly and rounds to 50 digits; figures beyond these are typos anyway.
     if abs(number) > MAX_FIGURE:
-        raise ValueError(f"數值 {number:g} 過大（超過 1 兆）；請確認是否多打了位數")
+        raise ValueError(f"數值 {_as_typed(number)} 過大（超過 1 兆）；請確認是否多打了位數")
     if 0 < abs(number) < MIN_FIGURE:
-        raise ValueError(f"數值 {number:g} 過小（不到 0.000001），不像實際的數據；請確認數值")
+        raise ValueError(f"數值 {_as_typed(number)} 過小（不到 0.000001），不像實際的數據；請確認數值")
     return value
+
+
+def _as_typed(number: float) -> str:
+    """Every digit of ``number``, so a user sees the figure they typed: ``123456789012345``,
+    ``0.0000001``; an exponent only for what no one types out (``1e+300``)."""
+    if isinstance(number, int):
+        return str(number)
+    text = repr(number)
+    if "e" in text and abs(int(text.split("e")[1])) <= 20:
+        text = format(Decimal(text), "f")
+    return text.removesuffix(".0")
 
 
 FIGURE = BeforeValidator(_to_figure)
