@@ -3,7 +3,9 @@
 from datetime import date
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
+from sqdocs.model.common import Deadline, RocDate
 from sqdocs.text import chinese_number, formal_number, format_roc, outline_label, parse_roc
 
 
@@ -94,3 +96,26 @@ def test_format_roc():
     assert format_roc(date(2018, 1, 15), compact=True) == "107年1月15日"
     with pytest.raises(ValueError):
         format_roc(date(1911, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("2018-06-30", date(2018, 6, 30)), ("2018/6/30", date(2018, 6, 30)), ("2018年6月30日", date(2018, 6, 30)),
+     (" 2018.6.30 ", date(2018, 6, 30)), ("107/6/30", date(2018, 6, 30))],
+)
+def test_data_dates_take_western_dates_as_the_forms_do(text, day):
+    assert TypeAdapter(RocDate).validate_python(text) == day
+    assert TypeAdapter(Deadline).validate_python(text) == day
+
+
+@pytest.mark.parametrize("text", ["2018-06-305", "2018-06-30前", "2018-06-30 12:00", "2018/6/30/1"])
+def test_a_date_with_more_after_it_is_no_date(text):
+    """Only the whole text is a date: 「2018-06-305」 was taken as 30 June."""
+    for kind in (RocDate, Deadline):
+        with pytest.raises(ValidationError, match=f"「{text}」"):
+            TypeAdapter(kind).validate_python(text)
+
+
+def test_a_western_date_before_roc_year_1_says_so_as_a_deadline_too():
+    with pytest.raises(ValidationError, match="早於民國元年"):
+        TypeAdapter(Deadline).validate_python("1800-01-01")

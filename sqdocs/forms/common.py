@@ -36,7 +36,7 @@ from sqdocs.model import Plan
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.results import Submission
 from sqdocs.model.subplan import Subplan
-from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
+from sqdocs.text.roc import ROC_OFFSET, WESTERN_DATE, format_roc, parse_roc
 
 # ---- problems addressed by cell ---------------------------------------------------
 
@@ -560,7 +560,6 @@ def cell_day(value: date) -> date:
     raise _not_in_period(_western(day))
 
 
-_WESTERN = re.compile(r"^\s*(\d{4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?\s*$")
 _EXCEL_DAY_RANGE = (32874, 73051)  # 1990-01-01 … 2099-12-31 as Excel serial day numbers
 
 
@@ -578,7 +577,7 @@ def cell_date(value: Any) -> date:
             return from_excel(value).date()
         raise NotADate(f"「{cell_text(value)}」不是日期；請填民國日期，如 107 年 6 月 30 日")
     text = cell_text(value)
-    western = _WESTERN.match(text)
+    western = WESTERN_DATE.match(text)
     if western:  # 2018/6/30 typed as text (Excel did not take it as a date): a Western year, not ROC 2018
         try:
             day = date(*(int(g) for g in western.groups()))

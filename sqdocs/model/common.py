@@ -17,7 +17,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
+from sqdocs.text.roc import ROC_OFFSET, WESTERN_DATE, format_roc, parse_roc
 
 # Characters XML 1.0 forbids: a .docx holding one is refused by Word.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -50,21 +50,22 @@ OptionalText = Annotated[str, AfterValidator(_optional_text)]
 """Text that may be left empty (e.g. 備考)."""
 
 
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 _ROC_EXAMPLE = "107 年 6 月 30 日"
 
 
-def _iso_date(text: str) -> date | None:
-    """A date YAML would have read from ``2018-06-30``; ValueError when there is no such day."""
-    m = _ISO_DATE.match(text)
+def _western_date(text: str) -> date | None:
+    """A Western date typed as text (``2018-06-30``, ``2018/6/30``, ``2018年6月30日``), as YAML
+    reads ``2018-06-30`` and the Excel forms take all three; ValueError when there is no such day."""
+    m = WESTERN_DATE.match(text)
     if m is None:
         return None
     year, month, day = (int(g) for g in m.groups())
     try:
-        return date(year, month, day)
+        typed = date(year, month, day)
     except ValueError:
         why = f"一年沒有 {month} 月" if not 1 <= month <= 12 else f"{year} 年 {month} 月沒有 {day} 日"
         raise ValueError(f"「{text.strip()}」不是存在的日期（{why}）；日期請寫成民國日期，如 {_ROC_EXAMPLE}") from None
+    return _checked_date(typed)
 
 
 def _checked_date(value: date) -> date:
@@ -85,7 +86,7 @@ def _checked_date(value: date) -> date:
 
 def _to_date(value: Any) -> Any:
     if isinstance(value, str):
-        return _iso_date(value) or parse_roc(value)
+        return _western_date(value) or parse_roc(value)
     if isinstance(value, date):
         return _checked_date(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -95,7 +96,10 @@ def _to_date(value: Any) -> Any:
 
 
 # What an editor checks as the clerk types (the loader checks that the day exists).
-ROC_DATE_PATTERN = r"^\s*(民國\s*)?\d{1,3}\s*(年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[/.-]\d{1,2}[/.-]\d{1,2})\s*$"
+ROC_DATE_PATTERN = (
+    r"^\s*((民國\s*)?\d{1,3}\s*(年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[/.-]\d{1,2}[/.-]\d{1,2})"
+    r"|\d{4}\s*[/.\-年]\s*\d{1,2}\s*[/.\-月]\s*\d{1,2}\s*日?)\s*$"
+)
 _ROC_DATE_SCHEMA = {"type": "string", "pattern": ROC_DATE_PATTERN, "description": "民國日期，如 107 年 1 月 15 日"}
 
 RocDate = Annotated[
@@ -176,8 +180,11 @@ def _to_deadline(value: Any) -> Any:
         text = value.strip()
         if text in _CONTINUOUS_WORDS:
             return text
+        western = _western_date(text)  # its errors already say what is wrong with the date
+        if western is not None:
+            return western
         try:
-            return _iso_date(text) or parse_roc(text)
+            return parse_roc(text)
         except ValueError as exc:
             if "不是存在的日期" in str(exc):  # written as a date, but no such day
                 raise

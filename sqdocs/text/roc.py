@@ -12,6 +12,10 @@ _ROC_RE = re.compile(
     r"|[/.\-](?P<m2>\d{1,2})[/.\-](?P<d2>\d{1,2}))\s*$"
 )
 
+WESTERN_DATE = re.compile(r"^\s*(\d{4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?\s*$")
+"""A Western (西元) date typed as text: ``2018-06-30``, ``2018/6/30``, ``2018年6月30日``; the whole
+text, so that 「2018-06-305」 or 「2018-06-30前」 is no date at all rather than 30 June."""
+
 
 def roc_year(d: date) -> int:
     """The ROC year of a Gregorian date (2018 → 107)."""
