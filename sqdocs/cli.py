@@ -412,6 +412,8 @@ def _subplan(args: argparse.Namespace) -> int:
         if carried is not None:
             print(f"  帶入 {carried.year} 年的具體作法與承辦單位：{carried.filled} 個評核重點；"
                   f"完成期限 {carried.redate} 個待改填（去年寫成日期，或本局今年改訂了日期；說明寫在該項的註解）")
+            if carried.renamed:
+                print(f"  本局今年改了名稱、依相近名稱帶入的評核重點：{'、'.join(carried.renamed)}（請確認是同一項）")
             if carried.fresh:
                 print(f"  今年新增或改名、由空白開始的評核重點：{'、'.join(carried.fresh)}")
             if carried.dropped:

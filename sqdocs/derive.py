@@ -11,6 +11,8 @@ Pure functions work on the model and on text; :func:`init_subplan` and
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from sqdocs.fsutil import write_atomic, writing
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, read_subplan, subplan_path
-from sqdocs.load.validate import suggest
+from sqdocs.load.validate import SUGGEST_CUTOFF, suggest
 from sqdocs.load.yamlfile import read_yaml
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
@@ -103,10 +105,14 @@ def subplan_changes(plan: Plan, subplan: Subplan) -> SubplanChanges:
     new_by_name = _unique_by_point(added)
     old_by_name = _unique_by_point([subplan.points[i] for i in gone])
     plan_names = _unique_by_point(list(plan.points()))
-    moved = tuple(
+    moved = [
         (i, new_by_name[p.point]) for i in gone
         if (p := subplan.points[i]).point in new_by_name and old_by_name.get(p.point) is p and p.point in plan_names
-    )
+    ]
+    left = [i for i in gone if all(i != j for j, _ in moved)]
+    unmatched = [ref for ref in added if all(ref is not r for _, r in moved)]
+    moved += _renamed([(i, subplan.points[i].key) for i in left if subplan.points[i].key not in existing], unmatched)
+    moved = tuple(sorted(moved, key=lambda pair: pair[0]))
     taken = {i for i, _ in moved}
     added_left = tuple(ref for ref in added if all(ref is not r for _, r in moved))
     removed = tuple(Removal(i, subplan.points[i].key, subplan.points[i].key not in existing) for i in gone if i not in taken)
@@ -410,16 +416,15 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
     stamp = "（sqdocs subplan update 標記）"
     for index, ref in changes.moved:  # the bureau's names, rewritten in place; the unit's text untouched
         node = entries[index].node
+        names = dict(zip(("dimension", "item", "point"), ref.key, strict=True))
+        was = dict(zip(("dimension", "item", "point"), subplan.points[index].key, strict=True))
         for key, val in node.value:
-            if isinstance(key, ScalarNode) and key.value in ("dimension", "item"):
+            if isinstance(key, ScalarNode) and key.value in names and names[key.value] != was[key.value]:
                 if val.start_mark.line != val.end_mark.line:
                     raise UserError(f"{key.value} 欄位應寫在同一行；無法自動更新")
-                name = ref.dimension.name if key.value == "dimension" else ref.item.name
-                replace[val.start_mark.line] = (val.start_mark.column, val.end_mark.column, block_scalar(name))
+                replace[val.start_mark.line] = (val.start_mark.column, val.end_mark.column, block_scalar(names[key.value]))
         pad = " " * node.start_mark.column
-        inserts.append((entries[index].end, 0, len(inserts), [
-            f"{pad}# 本局計畫把此評核重點移到「{ref.dimension.name}／{ref.item.name}」{stamp}，已更新 dimension、item"
-        ]))
+        inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {_move_note(subplan.points[index].key, ref)}{stamp}"]))
     for removal in changes.removed:
         set_removed(removal.index, "true", f"{removal.reason}{stamp}；本項內容保留供參考，確認後可整項刪除")
     for index in changes.restored:
@@ -472,6 +477,7 @@ class Carried:
     redate: int  # points whose dated deadline is to be set again
     fresh: list[str]  # this year's points nothing was carried to (new, or renamed)
     dropped: list[str]  # that year's points no point of this year took
+    renamed: list[str] = dataclasses.field(default_factory=list)  # 「that year's name → this year's」
 
 
 def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tuple[dict[str, Any], Carried]:
@@ -480,8 +486,9 @@ def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tupl
     with that year's date in a comment above it.
 
     A point is found by its three names, or else by its own name alone when that is unique
-    both years (a point moved to another item); an entry marked removed that year counts too,
-    as the unit's own words, if the point is assigned again.
+    both years (a point moved to another item), or else as a corrected name (:func:`_renamed`);
+    an entry marked removed that year counts too, as the unit's own words, if the point is
+    assigned again.
     """
     earlier: dict[PointKey, SubplanPoint] = {}
     for entry in sorted(previous.points, key=lambda p: p.removed):  # a live entry before a removed one
@@ -490,12 +497,20 @@ def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tupl
     keys = {ref.key for ref in refs}
     by_name = _unique_by_point(earlier.values())
     now_by_name = _unique_by_point(refs)
-    points, taken, fresh, filled, redate = [], set(), [], 0, 0
+    found: dict[PointKey, SubplanPoint] = {}
     for ref in refs:
         was = earlier.get(ref.key)
         if was is None and ref.point.name in by_name and ref.point.name in now_by_name:
             was = by_name[ref.point.name]
             was = None if was.key in keys else was  # that entry has its own point this year
+        if was is not None:
+            found[ref.key] = was
+    matched = {id(was) for was in found.values()}
+    left = [(was, key) for key, was in earlier.items() if id(was) not in matched and key not in plan.points_by_key]
+    found.update((ref.key, was) for was, ref in _renamed(left, [ref for ref in refs if ref.key not in found]))
+    points, taken, fresh, filled, redate = [], set(), [], 0, 0
+    for ref in refs:
+        was = found.get(ref.key)
         entry: dict[str, Any] = {"dimension": ref.dimension.name, "item": ref.item.name, "point": ref.point.name,
                                  "practices": [], "deadline": "", "units": []}
         if was is None:
@@ -519,7 +534,27 @@ def carried_subplan(plan: Plan, unit: str, previous: Subplan, year: int) -> tupl
         "sub_groups": [{"name": g.name, "members": list(g.members)} for g in previous.sub_groups], "points": points,
     }
     dropped = ["／".join(key) for key, entry in earlier.items() if key not in taken and not entry.removed]
-    return data, Carried(year, filled, redate, fresh, dropped)
+    renamed = [f"{was.point} → {name}" for (*_, name), was in found.items() if was.point != name]
+    return data, Carried(year, filled, redate, fresh, dropped, renamed)
+
+
+def _renamed(gone: list[tuple[Any, PointKey]], added: list[PointRef]) -> list[tuple[Any, PointRef]]:
+    """Entries (by their handle and old key) paired with the point that took their place: within
+    one 構面／評核項目, the only point that went and the only one that came, when their names are
+    as close as a 「是不是」 suggestion's, is the same point renamed (a typo fixed), so the unit's
+    text goes with it rather than being marked removed."""
+    went: dict[tuple[str, str], list[tuple[Any, PointKey]]] = {}
+    came: dict[tuple[str, str], list[PointRef]] = {}
+    for handle, key in gone:
+        went.setdefault(key[:2], []).append((handle, key))
+    for ref in added:
+        came.setdefault(ref.key[:2], []).append(ref)
+    return [
+        (went[place][0][0], came[place][0])
+        for place in went
+        if len(went[place]) == 1 and len(came.get(place, ())) == 1
+        and difflib.SequenceMatcher(None, went[place][0][1][2], came[place][0].point.name).ratio() >= SUGGEST_CUTOFF
+    ]
 
 
 def _unique_by_point(entries) -> dict[str, Any]:
@@ -617,8 +652,20 @@ class UpdateResult:
         out = [f"新增：{'／'.join(ref.key)}" for ref in self.changes.added]
         out += [f"標記 removed：{'／'.join(r.key)}（{r.reason}）" for r in self.changes.removed]
         out += [f"取消 removed：{'／'.join(self.subplan.points[i].key)}（本局計畫又指派本單位辦理）" for i in self.changes.restored]
-        out += [f"移動：{'／'.join(self.subplan.points[i].key)} → {'／'.join(ref.key)}（內容照舊）" for i, ref in self.changes.moved]
+        out += [
+            f"{'改名' if self.subplan.points[i].key[:2] == ref.key[:2] else '移動'}："
+            f"{'／'.join(self.subplan.points[i].key)} → {'／'.join(ref.key)}（內容照舊）"
+            for i, ref in self.changes.moved
+        ]
         return out
+
+
+def _move_note(was: PointKey, ref: PointRef) -> str:
+    """What the bureau did to an entry's point (moved it, renamed it), for a comment beside it."""
+    if was[:2] == ref.key[:2]:
+        return f"本局計畫把此評核重點「{was[2]}」改名為「{ref.point.name}」，已更新 point"
+    fields = "、".join(f for f, old, new in zip(("dimension", "item", "point"), was, ref.key, strict=True) if old != new)
+    return f"本局計畫把此評核重點移到「{ref.dimension.name}／{ref.item.name}」，已更新 {fields}"
 
 
 def backup_path(path: Path) -> Path:
@@ -657,7 +704,7 @@ def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
     expected_old = [
         p.model_copy(update={
             "removed": i in flagged or (p.removed and i not in changes.restored),
-            **({"dimension": moved[i].dimension.name, "item": moved[i].item.name} if i in moved else {}),
+            **(dict(zip(("dimension", "item", "point"), moved[i].key, strict=True)) if i in moved else {}),
         })
         for i, p in enumerate(old.points)
     ]

@@ -297,8 +297,9 @@ def test_a_new_years_subplan_can_start_from_last_years(data_copy, capsys):
 
 
 def test_last_years_subplan_follows_this_years_points(data_copy, capsys):
-    """A point renamed in 108's plan starts empty and both names are told; the points of an item
-    renamed keep their content (found by their own names)."""
+    """A point whose name 108's plan corrected keeps its content and both names are told; the
+    points of an item renamed keep their content (found by their own names); a point unlike any
+    of 107 starts empty."""
     from sqdocs.load.subplan import read_subplan
 
     target = _next_year(data_copy)
@@ -308,16 +309,25 @@ def test_last_years_subplan_follows_this_years_points(data_copy, capsys):
     capsys.readouterr()
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 0
     out = capsys.readouterr().out
-    assert "帶入 107 年的具體作法與承辦單位：13 個評核重點" in out
-    assert "今年新增或改名、由空白開始的評核重點：基礎服務／服務一致及正確／服務即時性" in out
-    assert "107 年有、今年沒有同名評核重點而未帶入：基礎服務／服務一致及正確／服務及時性" in out
+    assert "帶入 107 年的具體作法與承辦單位：14 個評核重點" in out
+    assert "本局今年改了名稱、依相近名稱帶入的評核重點：服務及時性 → 服務即時性（請確認是同一項）" in out
+    assert "由空白開始" not in out and "未帶入" not in out
     new = read_subplan(target / "subplans" / "第一分局.yaml", load_plan(target)).subplan
-    renamed = next(p for p in new.points if p.point == "服務即時性")
-    assert (renamed.practices, renamed.units, renamed.deadline) == ([], [], None)
     old = read_subplan(data_copy / "subplans" / "第一分局.yaml", load_plan(data_copy)).subplan
+    renamed = next(p for p in new.points if p.point == "服務即時性")
+    was = next(p for p in old.points if p.point == "服務及時性")
+    assert (renamed.practices, renamed.units) == (was.practices, was.units) and renamed.practices
     was = next(p for p in old.points if p.point == "網站使用便利性")
     moved = next(p for p in new.points if p.point == "網站使用便利性")
     assert moved.item == "服務友善性" and (moved.practices, moved.units) == (was.practices, was.units)
+
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace("name: 服務即時性\n", "name: 夜間報案受理\n", 1),
+                      encoding="utf-8")
+    (target / "subplans" / "第一分局.yaml").unlink()
+    assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "今年新增或改名、由空白開始的評核重點：基礎服務／服務一致及正確／夜間報案受理" in out
+    assert "107 年有、今年沒有同名評核重點而未帶入：基礎服務／服務一致及正確／服務及時性" in out
 
 
 def test_subplan_init_from_refuses_what_is_not_an_earlier_year(data_copy, tmp_path, capsys):

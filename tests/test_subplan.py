@@ -501,23 +501,49 @@ def test_a_units_deadline_may_not_fall_after_the_bureaus(data_copy, capsys, tmp_
     assert f"細部計畫!G{reference.row}: 本局的完成期限是 107 年 4 月 15 日，細部計畫寫「賡續辦理」" in capsys.readouterr().err
 
 
-def test_update_follows_a_point_whose_item_was_renamed(data_copy, capsys):
-    """The bureau renamed 服務一致及正確 to 服務一致正確: the unit's entries move with their text,
-    rather than being marked removed beside blank new ones."""
+@pytest.mark.parametrize(
+    ("old", "new", "told", "comment", "field"),
+    [
+        # the bureau renamed an item: its points move with the unit's text
+        ("服務一致及正確", "服務一致正確",
+         "移動：基礎服務／服務一致及正確／申辦業務標準作業流程訂定情形 → 基礎服務／服務一致正確／申辦業務標準作業流程訂定情形",
+         "# 本局計畫把此評核重點移到「基礎服務／服務一致正確」", "item"),
+        # the bureau fixed a typo in a point's name: the entry is renamed with its text
+        ("服務及時性", "服務即時性",
+         "改名：基礎服務／服務一致及正確／服務及時性 → 基礎服務／服務一致及正確／服務即時性",
+         "# 本局計畫把此評核重點「服務及時性」改名為「服務即時性」", "point"),
+    ],
+)
+def test_update_follows_a_renamed_item_or_point(data_copy, capsys, old, new, told, comment, field):
+    """The unit's entries follow the bureau's new names with their text, rather than being
+    marked removed beside blank new ones; every other line of the file stays as it was."""
     annex1 = data_copy / "annex1.yaml"
-    annex1.write_text(annex1.read_text(encoding="utf-8").replace("name: 服務一致及正確\n", "name: 服務一致正確\n", 1),
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace(f"name: {old}\n", f"name: {new}\n", 1),
                       encoding="utf-8")
     path = data_copy / "subplans" / "第一分局.yaml"
     before = path.read_text(encoding="utf-8")
     assert main(["subplan", "update", str(data_copy), "--unit", "第一分局"]) == 0
     out = capsys.readouterr().out
-    assert "移動：基礎服務／服務一致及正確／申辦業務標準作業流程訂定情形 → 基礎服務／服務一致正確／申辦業務標準作業流程訂定情形（內容照舊）" in out
+    assert f"{told}（內容照舊）" in out
     assert "新增" not in out and "標記 removed" not in out
     after = path.read_text(encoding="utf-8")
-    assert after.count("item: 服務一致正確\n") == before.count("item: 服務一致及正確\n") > 0
-    assert "# 本局計畫把此評核重點移到「基礎服務／服務一致正確」" in after
-    moved = ("item: 服務一致及正確", "item: 服務一致正確", "本局計畫把此評核重點移到")
-    assert [line for line in before.splitlines() if not any(m in line for m in moved)] == [
-        line for line in after.splitlines() if not any(m in line for m in moved)]  # every other line as it was
+    assert after.count(f"{field}: {new}\n") == before.count(f"{field}: {old}\n") > 0
+    assert comment in after
+    changed = (f"{field}: {old}", f"{field}: {new}", comment[2:])
+    assert [line for line in before.splitlines() if not any(m in line for m in changed)] == [
+        line for line in after.splitlines() if not any(m in line for m in changed)]  # every other line as it was
     plan = load_plan(data_copy)
     assert check_subplan(plan, read_subplan(path, plan).subplan) == []
+
+
+def test_a_different_point_in_place_of_a_deleted_one_is_not_a_rename(data_copy, capsys):
+    """Only a close name is a corrected one: a new point unlike the deleted one is added blank,
+    and the old entry is marked removed with its text."""
+    annex1 = data_copy / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace("name: 服務及時性\n", "name: 夜間報案受理\n", 1),
+                      encoding="utf-8")
+    assert main(["subplan", "update", str(data_copy), "--unit", "第一分局"]) == 0
+    out = capsys.readouterr().out
+    assert "新增：基礎服務／服務一致及正確／夜間報案受理" in out
+    assert "標記 removed：基礎服務／服務一致及正確／服務及時性（本局計畫已刪除此評核重點）" in out
+    assert "改名" not in out

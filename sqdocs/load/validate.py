@@ -66,9 +66,13 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+SUGGEST_CUTOFF = 0.5
+"""How alike two names must be (difflib's ratio) for one to be taken as a typo of the other."""
+
+
 def suggest(word: str, choices: list[str]) -> str:
     """「，是不是「X」？」 when a close match exists, else empty."""
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=SUGGEST_CUTOFF)
     return f"，是不是「{match[0]}」？" if match else ""
 
 
