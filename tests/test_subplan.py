@@ -253,7 +253,7 @@ def test_update_into_an_empty_points_list(plan):
 # ---- check ---------------------------------------------------------------------
 
 
-def test_check_reports_removed_point_empty_practices_and_late_deadline(fresh: Path, capsys):
+def test_check_reports_removed_point_and_empty_practices(fresh: Path, capsys):
     path = filled_subplan(fresh)
     annex = (fresh / "annex1.yaml").read_text(encoding="utf-8")
     start = annex.index("          - name: 服務及時性\n")
@@ -262,8 +262,6 @@ def test_check_reports_removed_point_empty_practices_and_late_deadline(fresh: Pa
     assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
     text = path.read_text(encoding="utf-8")
     text = text.replace("  - 第一分局第 3 項作法：各派出所每月辦理一次。\n      - 行政組每季檢討第 3 項。\n", "  -\n")
-    at = text.index("deadline:", text.index("point: 服務資訊透明度\n"))
-    text = text[:at] + text[at:].replace("107 年 6 月 30 日", "108 年 3 月 31 日", 1)
     path.write_text(text, encoding="utf-8")
     for unit in PRECINCTS[1:]:
         filled_subplan(fresh, unit)
@@ -274,10 +272,25 @@ def test_check_reports_removed_point_empty_practices_and_late_deadline(fresh: Pa
     rows = [line for line in out.splitlines() if line.startswith("第一分局  ")]
     assert any("本局計畫已無此重點" in r and "服務及時性" in r for r in rows)
     assert any("未填具體作法" in r and "網站使用便利性" in r for r in rows)
-    assert any("期限超出期程" in r and "108 年 3 月 31 日" in r and "服務資訊透明度" in r for r in rows)
-    assert len(rows) == 1 + 3  # the summary row and the three problems
+    assert len(rows) == 1 + 2  # the summary row and the two problems
     assert re.search(r"subplans/第一分局\.yaml:\d+", out)
     assert re.search(r"第二分局\s+13\s+13\s+0\s+完成", out)  # written after the bureau dropped a point
+
+
+def test_a_subplan_deadline_outside_the_period_is_an_error_as_in_annex1(fresh: Path, capsys):
+    """It would be printed in the unit's official plan: validate says where, build refuses it."""
+    path = filled_subplan(fresh)
+    text = path.read_text(encoding="utf-8")
+    at = text.index("deadline:", text.index("point: 服務資訊透明度\n"))
+    path.write_text(text[:at] + text[at:].replace("107 年 6 月 30 日", "108 年 3 月 31 日", 1), encoding="utf-8")
+    line = text[:at].count("\n") + 1
+    capsys.readouterr()
+    assert main(["validate", str(fresh)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(rf"subplans/第一分局\.yaml:{line}:\d+: points\[\d+\]\.deadline: 完成期限 108 年 3 月 31 日 晚於計畫期程", err)
+    out = fresh.parent / "out"
+    assert main(["build", str(fresh), "-o", str(out), "--only", "subplans"]) == 2
+    assert not out.exists()
 
 
 def test_check_reports_missing_points_units_and_subplans(fresh: Path, capsys):
@@ -312,13 +325,14 @@ def test_check_counts_a_unit_written_by_its_full_name_under_its_short_name(fresh
     path = filled_subplan(fresh, "勤指中心")
     text = path.read_text(encoding="utf-8").replace("unit: 勤指中心", "unit: 勤務指揮中心")
     text = text.replace("sub_units: []", "sub_units: [行政組, 各派出所]")  # a 中心's skeleton has none
-    at = text.index("deadline:")
-    path.write_text(text[:at] + text[at:].replace("107 年 6 月 30 日", "106 年 12 月 31 日", 1), encoding="utf-8")
+    emptied = text.replace("  - 勤指中心第 1 項作法：各派出所每月辦理一次。\n      - 行政組每季檢討第 1 項。\n", "  -\n")
+    assert emptied != text
+    path.write_text(emptied, encoding="utf-8")
     capsys.readouterr()
     assert main(["check", str(fresh)]) == 1
     out = capsys.readouterr().out
     assert re.search(r"勤指中心\s+6\s+6\s+1\s+未完成", out)
-    assert re.search(r"勤指中心\s+\S*subplans/勤指中心\.yaml:\d+\s+期限超出期程.*早於計畫期程", out)
+    assert re.search(r"勤指中心\s+\S*subplans/勤指中心\.yaml:\d+\s+未填具體作法", out)
 
 
 def test_check_structure_errors_give_file_line_col_and_exit_2(fresh: Path, capsys):
@@ -547,3 +561,19 @@ def test_a_different_point_in_place_of_a_deleted_one_is_not_a_rename(data_copy, 
     assert "新增：基礎服務／服務一致及正確／夜間報案受理" in out
     assert "標記 removed：基礎服務／服務一致及正確／服務及時性（本局計畫已刪除此評核重點）" in out
     assert "改名" not in out
+
+
+def test_files_of_a_unit_gone_from_the_registry_say_so_and_suggest_no_other_units_file(data_copy, capsys):
+    """第四分局 merged away: its subplan and results name it; 「是不是「第二分局」」 would send the
+    clerk to overwrite 第二分局's own files."""
+    units = data_copy / "units.yaml"
+    text = units.read_text(encoding="utf-8")
+    text = text.replace("  - name: 第四分局\n", "  - name: 第四分局X\n", 1).replace(", 第四分局]", "]")
+    units.write_text(text.replace("  - name: 第四分局X\n", "  - name: 第五分局\n"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    for path in ("subplans/第四分局.yaml", "results/第四分局.yaml"):
+        line = next(line for line in err.splitlines() if f"{path}:" in line and "unit:" in line)
+        assert "未知的單位「第四分局」，是不是「第五分局」？；units.yaml 沒有此單位：若單位已裁併或改名" in line
+        assert f"請刪除或移走 {path.split('/')[1]}" in line and "第二分局" not in line

@@ -296,6 +296,9 @@ def read(wb: Workbook, fp: Fingerprint, plan: Plan) -> tuple[dict[str, Any], Cel
             deadline = cell_deadline(ws.cell(row, COL_DEADLINE).value)
         except ValueError as exc:
             problems.append(CellProblem(SHEET, row, COL_DEADLINE, str(exc)))
+        if isinstance(deadline, date) and (where := plan.body.period.outside(deadline)) is not None:
+            problems.append(CellProblem(SHEET, row, COL_DEADLINE, f"完成期限 {format_roc(deadline)} {where}"))
+            deadline = None  # the loader would refuse the whole file at it; the other cells are still judged
         cells.put(("points", i, "deadline"), at[COL_DEADLINE])
         units: list[str] = []
         for c in range(COL_UNITS, width + 1):

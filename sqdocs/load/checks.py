@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date
+from pathlib import Path
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.validate import suggest
@@ -115,6 +116,16 @@ def name_flaws(doc: YamlDoc, named: Iterable[tuple[Loc, str]]) -> Iterator[Diagn
                 f"名稱「{name}」中有「{separator.group()}」，像是把幾個名稱寫在一起；"
                 "一項只能寫一個名稱，多個名稱請分成多項"
             ))
+
+
+def unregistered_unit(name: str, file: Path, known: list[str]) -> str:
+    """Why a unit's own file (``subplans/第四分局.yaml`` saying unit: 第四分局) names a unit the
+    registry lacks: a typo, or the unit left units.yaml. A near name is suggested only when no
+    file of that name sits beside this one: 「是不是第二分局」 must not send a clerk to
+    overwrite another unit's work."""
+    free = [unit for unit in known if not file.with_name(f"{unit}{file.suffix}").exists()]
+    return (f"未知的單位「{name}」{suggest(name, free)}；units.yaml 沒有此單位：若單位已裁併或改名，"
+            f"請刪除或移走 {file.name}（改名則連同 unit 一併改為新名稱）；若單位仍在，請把它加回 units.yaml")
 
 
 def name_hint(name: str, known: list[str], registry: str = "units.yaml") -> str:

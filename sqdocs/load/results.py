@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from sqdocs.load.checks import unique_names
+from sqdocs.load.checks import unique_names, unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
 from sqdocs.load.plan import PLAN_FILES
 from sqdocs.load.validate import suggest, validate
@@ -289,8 +289,13 @@ def check_submission(
     unit = plan.units.unit(sub.unit)
     if unit is None:
         known = [u.name for u in plan.units.units] + [u.full_name for u in plan.units.units if u.full_name]
-        hint = "；填報單位須為單一單位，不可寫群組，每個單位各交一份" if plan.units.group(sub.unit) else suggest(sub.unit, known)
-        yield doc.diagnostic(("unit",), f"未知的單位「{sub.unit}」{hint}")
+        if plan.units.group(sub.unit):
+            message = f"未知的單位「{sub.unit}」；填報單位須為單一單位，不可寫群組，每個單位各交一份"
+        elif file.stem == sub.unit:
+            message = unregistered_unit(sub.unit, file, known)
+        else:
+            message = f"未知的單位「{sub.unit}」{suggest(sub.unit, known)}"
+        yield doc.diagnostic(("unit",), message)
         return
     if unit.name in seen:
         yield doc.diagnostic(

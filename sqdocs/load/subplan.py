@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from sqdocs.load.checks import name_flaws, name_hint, title_year, unique_names
+from sqdocs.load.checks import (
+    check_date_in_period,
+    name_flaws,
+    name_hint,
+    title_year,
+    unique_names,
+    unregistered_unit,
+)
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
 from sqdocs.load.validate import suggest, validate
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
@@ -81,9 +89,8 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
     unit = plan.units.unit(subplan.unit)
     if unit is None:
         known = [u.name for u in plan.units.units]
-        yield doc.diagnostic(
-            ("unit",), f"未知的單位「{subplan.unit}」{suggest(subplan.unit, known) or '；單位須先登錄於 units.yaml'}"
-        )
+        yield doc.diagnostic(("unit",), unregistered_unit(subplan.unit, path, known) if path.stem == subplan.unit else
+                             f"未知的單位「{subplan.unit}」{suggest(subplan.unit, known) or '；單位須先登錄於 units.yaml'}")
     elif path.stem != unit.name:
         yield doc.diagnostic(
             ("unit",), f"unit 寫「{subplan.unit}」，但檔名是 {path.name}；檔名應為 {unit.name}.yaml"
@@ -105,6 +112,8 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
         yield from unique_names(
             doc, ((("points", pi, "units", ui), u) for ui, u in enumerate(point.units)), "承辦單位"
         )
+        if isinstance(point.deadline, date) and not point.removed:  # printed in the unit's plan, as annex1's is
+            yield from check_date_in_period(doc, ("points", pi, "deadline"), point.deadline, plan.body, "完成期限")
     keys = [(("points", i, "point"), "／".join(p.key)) for i, p in enumerate(subplan.points)]
     yield from unique_names(doc, keys, "評核重點")
 
