@@ -42,21 +42,32 @@ def test_ten_thousand_row_annex(tmp_path):
     assert len(pypdf.PdfReader(next(out.glob("*.pdf"))).pages) > 300
 
 
-def test_very_long_text_and_deep_nesting(tmp_path):
+def test_very_long_text(tmp_path):
     long_text = "民眾申辦案件於處理時限內完成，" * 6_000  # 90,000 characters: many pages in one cell
 
     def edit(name, data):
         if name == "annex1.yaml":
             data["dimensions"][0]["items"][0]["points"][0]["practices"] = [long_text]
-        else:
+
+    out = tmp_path / "out"
+    assert main(["build", str(_plan(tmp_path, edit)), "-o", str(out), "--only", "plan"]) == 0
+    practices = extract(next(out.glob("*.pdf"))).column(layout.ANNEX1_COLUMNS, 2)
+    assert squash(long_text) in practices  # whole, in order, across every page it runs over
+
+
+def test_deep_nesting_is_refused_once_at_the_first_level_too_deep(tmp_path, capsys):
+    """30 levels of clauses: one message, at the clause under (1), not 25 nor a recursion error."""
+
+    def edit(name, data):
+        if name == "plan.yaml":
             clause = {"title": "最深層", "text": "內文。"}
             for depth in range(30):
                 clause = {"title": f"第 {depth} 層", "items": [clause]}
             data["assessment"] = [clause]
 
     out = tmp_path / "out"
-    assert main(["build", str(_plan(tmp_path, edit)), "-o", str(out), "--only", "plan"]) == 0
-    practices = extract(next(out.glob("*.pdf"))).column(layout.ANNEX1_COLUMNS, 2)
-    assert squash(long_text) in practices  # whole, in order, across every page it runs over
-    paragraphs = [p.text for p in docx.Document(str(next(out.glob("*.docx")))).paragraphs]
-    assert any(p.endswith("最深層：內文。") for p in paragraphs)
+    assert main(["build", str(_plan(tmp_path, edit)), "-o", str(out), "--only", "plan"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("層次太深") == 1
+    assert "assessment[0].items[0].items[0].items[0].items: 層次太深：「(1)」之下不能再分層" in err
+    assert not out.exists()

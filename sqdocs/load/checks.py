@@ -13,6 +13,8 @@ from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.validate import suggest
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
+from sqdocs.model.plan import Clause
+from sqdocs.text.numbering import OUTLINE_DEPTH, outline_label
 from sqdocs.text.roc import format_roc, roc_year
 
 
@@ -28,6 +30,8 @@ def unique_names(doc: YamlDoc, named: Iterable[tuple[Loc, str]], what: str) -> I
 
 
 def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
+    for field in ("steps", "assessment"):
+        yield from _too_deep(doc, (field,), getattr(body, field), 1)
     if roc_year(body.period.start) == body.year:
         yield from title_year(doc, ("title",), body.title, body.year)
     else:  # which of year and period is wrong is for the reader to see, not for the title to decide
@@ -35,6 +39,22 @@ def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
             ("period", "start"),
             f"期程起日 {format_roc(body.period.start)} 不在 year 所寫的民國 {body.year} 年",
         )
+
+
+def _too_deep(doc: YamlDoc, loc: Loc, clauses: list[Clause], depth: int) -> Iterator[Diagnostic]:
+    """Clauses below (1): the official hierarchy ends there, and a sixth level would print as
+    (1) again, indistinguishable from its parent."""
+    for i, clause in enumerate(clauses):
+        if not clause.items:
+            continue
+        if depth + 1 >= OUTLINE_DEPTH:
+            yield doc.diagnostic(
+                (*loc, i, "items"),
+                f"層次太深：「{outline_label(depth, i + 1)}」之下不能再分層（公文層次為 壹、一、(一)、1.、(1)，共 {OUTLINE_DEPTH} 層）；"
+                "請把下一層併入本段文字，或改為同一層的條文",
+            )
+        else:
+            yield from _too_deep(doc, (*loc, i, "items"), clause.items, depth + 1)
 
 
 _TITLE_YEAR = re.compile(r"(?<!\d)(\d{2,3})\s*年度")

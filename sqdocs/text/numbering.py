@@ -49,6 +49,8 @@ _LEVELS = (
     lambda n: f"{n}.",
     lambda n: f"({n})",
 )
+OUTLINE_DEPTH = len(_LEVELS)
+"""Levels of the official hierarchy, 壹、 to (1): the plan's clauses may not go deeper."""
 
 
 def outline_label(depth: int, n: int) -> str:
