@@ -324,15 +324,6 @@ def describe_picture(inline, name: str, description: str) -> None:
     doc_pr.set("descr", description)
 
 
-# ---- reading ----------------------------------------------------------------------
-
-
-def paragraph_texts(root: etree._Element):
-    """The text of every paragraph under ``root`` (including table cells), in order."""
-    for p in root.iter(qn("w:p")):
-        yield "".join(t.text or "" for t in p.iter(qn("w:t")))
-
-
 # ---- fragments --------------------------------------------------------------------
 
 
@@ -374,6 +365,15 @@ def strip_revision_ids(*roots: etree._Element) -> None:
         for tag in ("w:rsid", "w:rsids"):
             for element in root.findall(f".//{qn(tag)}"):
                 element.getparent().remove(element)
+
+
+def strip_bookmarks(root: etree._Element) -> None:
+    """Remove the template's bookmarks (Word's _GoBack, a table of contents' _Toc…).
+
+    A bookmark in a looped paragraph would be repeated, and its name must be unique.
+    """
+    for element in list(root.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+        element.getparent().remove(element)
 
 
 def set_theme_languages(settings_element: etree._Element) -> None:

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.shared import Emu
 from docx.styles.style import BaseStyle
 from docxtpl import DocxTemplate
@@ -25,7 +27,7 @@ from markupsafe import Markup, escape
 from sqdocs.errors import UserError
 from sqdocs.properties import Properties
 from sqdocs.writers import layout
-from sqdocs.writers.docx import oxml, package
+from sqdocs.writers.docx import oxml, package, tags
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
 
@@ -78,7 +80,12 @@ class WordTemplate:
             doc = self._template.get_docx()
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
             raise UserError(f"{self.path}：不是可讀取的 Word 文件（.docx）：{exc}") from None
-        self._check_tags(doc)
+        # Every part is read once; the checks and error messages reuse what was read.
+        self._parts = _parts(doc)
+        for part in self._parts:
+            problem = tags.check(part)
+            if problem:
+                raise UserError(f"{self.path}：{problem}")
         self.styles: dict[str, BaseStyle] = S.find(doc, required)  # type: ignore[assignment]
         missing = [style for style, found in self.styles.items() if found is None]
         if missing:
@@ -109,25 +116,12 @@ class WordTemplate:
         return f"{what}；標籤：{tag}" if tag else what
 
     def _tag_with(self, needle: str) -> str | None:
-        """The first tag of the template whose text contains ``needle``."""
-        for text in oxml.paragraph_texts(self._template.get_docx().element.body):
-            for tag in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text):
-                if needle in tag:
-                    return tag
+        """The first tag of the template (body, headers, footers) whose text contains ``needle``."""
+        for part in self._parts:
+            for tag in part.tags:
+                if needle in tag.text:
+                    return tag.text
         return None
-
-    def _check_tags(self, doc) -> None:
-        """Every tag opens and closes in one paragraph.
-
-        docxtpl looks for a tag's end across paragraphs, so one unclosed ``{{`` would
-        silently swallow the template up to the next ``}}``.
-        """
-        for n, text in enumerate(oxml.paragraph_texts(doc.element.body), 1):
-            if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
-                raise UserError(
-                    f"{self.path}：範本第 {n} 段「{text.strip()[:40]}」的標籤不完整，"
-                    "{{ 與 }}、{% 與 %} 須成對出現在同一段落內。"
-                )
 
     @property
     def text_width_twips(self) -> int:
@@ -149,16 +143,44 @@ class WordTemplate:
         env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}))
         # Only the template's own paragraphs can carry revision ids (rendering copies them in
         # loops; generated content has none): strip them before, not in the rendered body.
-        oxml.strip_revision_ids(self._template.get_docx().element.body)
+        problem = tags.fragments(self._parts, tags.fragment_names(context))
+        if problem:
+            raise UserError(f"{self.path}：{problem}")
+        body = self._template.get_docx().element.body
+        oxml.strip_revision_ids(body)
+        oxml.strip_bookmarks(body)
+        tags.move_section_breaks(self._parts[0])
+        had_section = len(body) > 0 and body[-1].tag == qn("w:sectPr")
         try:
             self._template.render(_as_markup(context), jinja_env=env, autoescape=True)
         except TemplateError as exc:
             raise UserError(f"{self.path}：{self._explain(exc)}") from None
         doc = self._template.docx  # get_docx() would reload the unrendered file
+        # docxtpl re-parses its output with a recovering parser: a tag that slipped past
+        # the checks can still have cut the document apart without an error.
+        broken = tags.broken_structure(doc.element.body, had_section)
+        if broken:
+            raise UserError(
+                f"{self.path}：範本的標籤破壞了文件結構（{broken}），無法產生正確的 Word 文件。"
+                "常見原因：獨佔一段的標籤少打了 p（應為 {%p … %}、{{p … }}）、"
+                "同一區塊的開頭與結尾一個有 p 一個沒有、或 {% … %} 標籤跨越表格的儲存格。"
+                f"請對照預設範本 templates/{self.path.name} 修正。"
+            )
         _set_properties(doc, properties)
         buffer = io.BytesIO()
         self._template.save(buffer)
         return package.normalise(buffer.getvalue(), properties.day)
+
+
+def _parts(doc) -> list[tags.Part]:
+    """The body, then every header and footer (docxtpl renders their tags too)."""
+    parts = [tags.read(doc.element.body, "範本")]
+    kinds = {RT.HEADER: "頁首", RT.FOOTER: "頁尾"}
+    related = [rel for rel in doc.part.rels.values() if rel.reltype in kinds and not rel.is_external]
+    for rel in sorted(related, key=lambda rel: str(rel.target_part.partname)):
+        file = str(rel.target_part.partname).rsplit("/", 1)[-1]
+        parts.append(tags.read(rel.target_part.element, f"範本{kinds[rel.reltype]}（{file}）"))
+    return parts
 
 
 def _as_markup(value):

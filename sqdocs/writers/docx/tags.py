@@ -1,0 +1,325 @@
+"""Static checks of a Word template's tags, run before docxtpl renders it.
+
+docxtpl rewrites the XML with regular expressions and repairs what it broke with a
+recovering parser, so a tag typed slightly wrong in Word (``{% for %}`` for ``{%p for %}``,
+an ``{%p endif %}`` for an ``{%p endfor %}``) gives a document with text cut off or its
+page set-up lost, and no error. These checks read each part's paragraphs once and name
+the first problem in Chinese: where it is (範本 / 頁首 / 頁尾, paragraph number), what is
+wrong and how to fix it. Each check returns that message, or None when all is well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+from sqdocs.writers.docx.fragment import Fragment
+
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+# docxtpl's own prefixes: the tag stands for its whole row, cell, paragraph or run. It
+# recognises them only when written right after the brace and followed by a space.
+_MODIFIER = re.compile(r"(tr|tc|p|r) ")
+
+# Statements that open a block ended by ``end<name>``; ``set`` only when it has no ``=``.
+OPENERS = frozenset({"for", "if", "with", "macro", "call", "filter", "block", "raw", "autoescape", "set"})
+MIDDLES = frozenset({"else", "elif"})
+# The other statements Jinja and docxtpl know; anything else is a typo such as ``For``.
+SIMPLE = frozenset(
+    {"include", "import", "from", "extends", "break", "continue", "do", "colspan", "cellbg", "vm", "hm"}
+)
+KNOWN = OPENERS | MIDDLES | SIMPLE | {f"end{name}" for name in OPENERS}
+
+_FULL_WIDTH = re.compile(r"｛\s*[｛％%]|\{\s*％|％\s*[｝}]|[%｝]\s*｝")
+
+_REVISIONS = tuple(
+    qn(f"w:{name}")
+    for name in (
+        "ins", "del", "moveFrom", "moveTo", "moveFromRangeStart", "moveToRangeStart", "cellIns",
+        "cellDel", "cellMerge", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
+        "tblGridChange", "trPrChange", "tcPrChange", "tblPrExChange", "numberingChange",
+    )
+)
+_COMMENTS = tuple(qn(f"w:{name}") for name in ("commentRangeStart", "commentRangeEnd", "commentReference"))
+_P = qn("w:p")
+_T = qn("w:t")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One ``{{ … }}``, ``{% … %}`` or ``{# … #}`` as typed, with what docxtpl and Jinja read in it."""
+
+    text: str
+    paragraph: int  # 1-based, counting every paragraph of the part (table cells included)
+    brace: str  # "{{", "{%" or "{#"
+    modifier: str  # "p", "tr", "tc", "r" or ""
+    statement: str  # what follows the modifier, stripped: "for section in sections", "annex.body"
+
+    @property
+    def keyword(self) -> str:
+        """The statement's first word: ``for``, ``endif`` …; empty for ``{{ }}``."""
+        if self.brace != "{%":
+            return ""
+        words = self.statement.strip("-+ ").split()
+        return words[0] if words else ""
+
+    @property
+    def opens(self) -> bool:
+        return self.keyword in OPENERS and not (self.keyword == "set" and "=" in self.statement)
+
+    def typed(self, keyword: str, rest: str = "") -> str:
+        """This tag's braces and modifier around another statement: ``{%p endfor %}``."""
+        return f"{{%{self.modifier} {f'{keyword} {rest}'.strip()} %}}"
+
+
+@dataclass
+class Part:
+    """One part of the template (the body, a header or a footer), read once."""
+
+    element: etree._Element
+    where: str  # 範本, 範本頁首（header1.xml）…
+    paragraphs: list[etree._Element] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+
+    def at(self, n: int) -> str:
+        return f"{self.where}第 {n} 段"
+
+
+def read(element: etree._Element, where: str) -> Part:
+    """The paragraphs, their text and their tags of one part."""
+    part = Part(element, where)
+    for n, p in enumerate(element.iter(_P), 1):
+        text = "".join(t.text or "" for t in p.iter(_T))
+        part.paragraphs.append(p)
+        part.texts.append(text)
+        if "{" not in text:
+            continue
+        for match in TAG.finditer(text):
+            tag = match.group()
+            inner = tag[2:-2]
+            modifier = _MODIFIER.match(inner)
+            mod = modifier.group(1) if modifier else ""
+            part.tags.append(Tag(tag, n, tag[:2], mod, inner[len(mod):].strip()))
+    return part
+
+
+def check(part: Part) -> str | None:
+    """The first problem of ``part``'s tags and markup, cheapest and most basic first."""
+    return (
+        revisions(part)
+        or full_width(part)
+        or incomplete(part)
+        or shared_paragraphs(part)
+        or unknown_statements(part)
+        or blocks(part)
+    )
+
+
+def revisions(part: Part) -> str | None:
+    """Tracked changes and comments would be copied into every output (and repeated by loops)."""
+    for element in part.element.iter(*_REVISIONS, *_COMMENTS):
+        where = _paragraph_of(part, element)
+        if element.tag in _COMMENTS:
+            return (
+                f"{where}有註解；註解會原樣帶進每份產生的文件。請在 Word 按「校閱 → 刪除 → "
+                "刪除文件中的所有註解」（LibreOffice：刪除全部註解），存檔後再試。"
+            )
+        return (
+            f"{where}有追蹤修訂（插入、刪除或格式變更）；修訂會原樣帶進每份產生的文件，迴圈中還會重複。"
+            "請在 Word 按「校閱 → 接受 → 接受所有變更並停止追蹤」（LibreOffice：編輯 → 追蹤修訂 → "
+            "全部接受，並關閉記錄），存檔後再試。"
+        )
+    return None
+
+
+def _paragraph_of(part: Part, element: etree._Element) -> str:
+    for ancestor in element.iterancestors(_P):
+        return part.at(part.paragraphs.index(ancestor) + 1)
+    if element.tag == _P:
+        return part.at(part.paragraphs.index(element) + 1)
+    return part.where
+
+
+def full_width(part: Part) -> str | None:
+    """``｛｛ title ｝｝`` is printed as typed: Chinese input methods type full-width braces."""
+    for n, text in enumerate(part.texts, 1):
+        if ("｛" in text or "％" in text or "｝" in text) and _FULL_WIDTH.search(text):
+            return (
+                f"{part.at(n)}「{text.strip()[:40]}」的標籤用了全形的 ｛ ｝ 或 ％；"
+                "標籤須用半形 {{ }}、{% %}，請切換到英數（半形）輸入後重打。"
+            )
+    return None
+
+
+def incomplete(part: Part) -> str | None:
+    """Every tag opens and closes in one paragraph.
+
+    docxtpl looks for a tag's end across paragraphs, so one unclosed ``{{`` would
+    silently swallow the template up to the next ``}}``.
+    """
+    for n, text in enumerate(part.texts, 1):
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            return (
+                f"{part.at(n)}「{text.strip()[:40]}」的標籤不完整，"
+                "{{ 與 }}、{% 與 %} 須成對出現在同一段落內。"
+            )
+    return None
+
+
+def shared_paragraphs(part: Part) -> str | None:
+    """docxtpl replaces the whole paragraph of a ``{%p``/``{{p`` tag by the tag: the rest is lost."""
+    seen: set[int] = set()
+    for tag in part.tags:
+        if tag.modifier != "p" or tag.paragraph in seen:
+            continue
+        seen.add(tag.paragraph)
+        rest = part.texts[tag.paragraph - 1].replace(tag.text, "", 1).strip()
+        if rest:
+            return (
+                f"{part.at(tag.paragraph)}的「{rest[:30]}」與標籤「{tag.text}」在同一段，"
+                "產生文件時整段只留下標籤的結果，「" + rest[:30] + "」會消失；"
+                "請把它移到另一段（按 Enter 分段），讓 {%p … %}、{{p … }} 標籤獨佔一段。"
+            )
+    return None
+
+
+def unknown_statements(part: Part) -> str | None:
+    """A statement Jinja does not know (``For``, ``endfro``) would fail with an English message."""
+    for tag in part.tags:
+        keyword = tag.keyword
+        if tag.brace != "{%" or keyword in KNOWN:
+            continue
+        hint = f"應為小寫的「{keyword.lower()}」" if keyword.lower() in KNOWN else "可用的有 for、if、elif、else、endfor、endif 等"
+        return f"{part.at(tag.paragraph)}的「{tag.text}」：不認得的指令「{keyword}」（{hint}）。"
+    return None
+
+
+def blocks(part: Part) -> str | None:
+    """Each ``{% for %}``/``{% if %}`` … has its end tag, in document order, with the same modifier.
+
+    A block typed ``{% for %}`` in a paragraph of its own and ended by ``{%p endfor %}``
+    renders without error but cuts the document apart.
+    """
+    stack: list[Tag] = []
+    for tag in part.tags:
+        keyword = tag.keyword
+        if tag.opens:
+            stack.append(tag)
+        elif keyword in MIDDLES:
+            if not stack:
+                return f"{part.at(tag.paragraph)}的「{tag.text}」不在任何 {{% if … %}} 或 {{% for … %}} 區塊之內。"
+            opener = stack[-1]
+            if tag.modifier != opener.modifier:
+                return (
+                    f"{part.at(tag.paragraph)}的「{tag.text}」與第 {opener.paragraph} 段的「{opener.text}」不一致："
+                    f"以 {{%{opener.modifier} 開始的區塊，{keyword} 也須寫成 {opener.typed(keyword, '…' if keyword == 'elif' else '')}。"
+                )
+        elif keyword.startswith("end") and keyword[3:] in OPENERS:
+            if not stack:
+                return f"{part.at(tag.paragraph)}的「{tag.text}」前面沒有與之成對的 {tag.typed(keyword[3:], '…')}。"
+            opener = stack.pop()
+            problem = _pair(part, opener, tag)
+            if problem:
+                return problem
+    if stack:
+        opener = stack[-1]
+        return (
+            f"{part.at(opener.paragraph)}的「{opener.text}」沒有結尾：須在區塊後加上"
+            f"{'一段 ' if opener.modifier == 'p' else ' '}{opener.typed('end' + opener.keyword)}。"
+        )
+    return None
+
+
+def _pair(part: Part, opener: Tag, end: Tag) -> str | None:
+    head = f"{part.at(end.paragraph)}的「{end.text}」與第 {opener.paragraph} 段的「{opener.text}」不成對："
+    expected = "end" + opener.keyword
+    if end.keyword != expected:
+        return f"{head}「{opener.text}」須以 {opener.typed(expected)} 結尾。"
+    if opener.modifier != end.modifier:
+        if opener.modifier == "" and opener.paragraph != end.paragraph:
+            return f"{head}各佔一段的標籤須都寫成 {{%p … %}}：{{%p {opener.statement} %}} 與 {{%p {expected} %}}。"
+        return f"{head}以 {{%{opener.modifier} 開始的標籤，結尾也須寫成 {opener.typed(expected)}。"
+    if opener.modifier == "" and opener.paragraph != end.paragraph:
+        return (
+            f"{head}不在同一段的標籤須各佔一段並寫成 {{%p … %}}："
+            f"{{%p {opener.statement} %}} 與 {{%p {expected} %}}。"
+        )
+    return None
+
+
+def fragment_names(context: object) -> set[str]:
+    """The keys of ``context`` (at any depth) whose values are whole bodies (:class:`Fragment`)."""
+    names: set[str] = set()
+    todo = [context]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, Fragment):
+                    names.add(str(key))
+                elif isinstance(item, dict | list | tuple):
+                    todo.append(item)
+        elif isinstance(value, list | tuple):
+            todo.extend(v for v in value if isinstance(v, dict | list | tuple))
+    return names
+
+
+def fragments(parts: Iterable[Part], names: set[str]) -> str | None:
+    """A body inserted by ``{{ x }}`` lands inside a run's text (w:t): Word cannot open that."""
+    if not names:
+        return None
+    for part in parts:
+        for tag in part.tags:
+            if tag.brace != "{{" or tag.modifier == "p":
+                continue
+            expression = tag.statement.split("|")[0]
+            words = [w for w in re.split(r"[^\w]+", expression) if w]
+            if words and words[-1] in names:
+                fixed = f"{{{{p {expression.strip()} }}}}"
+                return (
+                    f"{part.at(tag.paragraph)}的「{tag.text}」插入的是整段內容，須寫成 {fixed}"
+                    "（並獨佔一段）。"
+                )
+    return None
+
+
+def move_section_breaks(part: Part) -> None:
+    """Keep a section break that sits on a ``{%p``/``{{p`` tag's paragraph.
+
+    docxtpl replaces that paragraph, and with it the break (``w:sectPr`` in its ``w:pPr``),
+    so a portrait body and landscape annexes would become one section. The break moves
+    to a new empty paragraph beside the tag: after it, or before it when the tag opens a
+    block (after would put the break inside the loop, repeating it).
+    """
+    done: set[int] = set()
+    for tag in part.tags:
+        if tag.modifier != "p" or tag.paragraph in done:
+            continue
+        done.add(tag.paragraph)
+        p = part.paragraphs[tag.paragraph - 1]
+        ppr = p.find(qn("w:pPr"))
+        sect = ppr.find(qn("w:sectPr")) if ppr is not None else None
+        if sect is None:
+            continue
+        carrier = OxmlElement("w:p")
+        carrier.append(OxmlElement("w:pPr"))
+        carrier[0].append(sect)  # lxml moves it: the tag's paragraph no longer has it
+        if tag.opens:
+            p.addprevious(carrier)
+        else:
+            p.addnext(carrier)
+
+
+def broken_structure(body: etree._Element, had_section: bool) -> str | None:
+    """What docxtpl's recovering parser let through: elements inside a text, a lost page set-up."""
+    for t in body.iter(_T):
+        if len(t):
+            return f"文字（w:t）之中出現了 {etree.QName(t[0]).localname} 元素"
+    if had_section and (not len(body) or body[-1].tag != qn("w:sectPr")):
+        return "文件最後的版面設定（w:sectPr）不見了，後段內容可能被截斷"
+    return None

@@ -1,0 +1,214 @@
+"""Templates edited in Word the way the secretariat does: each mistake is refused with a
+Chinese message saying where and how to fix it, and no document is written.
+
+Each case edits the default plan.docx's XML in tmp_path (as tests/bad/templates/make.py does).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+
+from sqdocs.cli import main
+from sqdocs.writers.docx.template import DEFAULT_TEMPLATES
+
+BASE = Path(__file__).parent / "bad" / "_base"
+DOCUMENT = "word/document.xml"
+
+
+def edited(folder: Path, replace: dict[str, str], part: str = DOCUMENT, name: str = "plan.docx", last: bool = False) -> Path:
+    """A copy of the default plan.docx in ``folder`` with ``part``'s first (or ``last``)
+    occurrence of each key replaced."""
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    with zipfile.ZipFile(DEFAULT_TEMPLATES / "plan.docx") as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == part:
+                text = data.decode("utf-8")
+                for old, new in replace.items():
+                    assert old in text, old
+                    head, _, tail = text.rpartition(old) if last else text.partition(old)
+                    text = head + new + tail
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    return path
+
+
+def build(folder: Path, out: Path, capsys) -> tuple[int, str]:
+    code = main(["build", str(BASE), "-o", str(out), "--only", "plan", "--format", "docx", "--templates", str(folder)])
+    return code, capsys.readouterr().err
+
+
+def refused(tmp_path: Path, capsys, replace: dict[str, str], **how) -> str:
+    """Build the plan from the edited template; assert it failed cleanly and return stderr."""
+    folder = tmp_path / "tpl"
+    edited(folder, replace, **how)
+    out = tmp_path / "out"
+    code, err = build(folder, out, capsys)
+    assert code == 1, err
+    assert "Traceback" not in err and "內部錯誤" not in err
+    assert not out.exists() or list(out.iterdir()) == []
+    return err
+
+
+# ---- 1. block tags that do not pair up -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("replace", "last", "expected"),
+    [
+        (
+            {"{%p for section in sections %}": "{% for section in sections %}"},
+            False,
+            "範本第 20 段的「{%p endfor %}」與第 2 段的「{% for section in sections %}」不成對："
+            "各佔一段的標籤須都寫成 {%p … %}：{%p for section in sections %} 與 {%p endfor %}。",
+        ),
+        (
+            {"{%p endfor %}": "{% endfor %}"},
+            False,
+            "範本第 19 段的「{% endfor %}」與第 7 段的「{%p for para in section.paras %}」不成對："
+            "以 {%p 開始的標籤，結尾也須寫成 {%p endfor %}。",
+        ),
+        (
+            {"{%p endif %}": "{%p endfor %}"},
+            False,
+            "範本第 6 段的「{%p endfor %}」與第 4 段的「{%p if section.intro %}」不成對："
+            "「{%p if section.intro %}」須以 {%p endif %} 結尾。",
+        ),
+        (
+            {"{%p for section in sections %}": "{%p For section in sections %}"},
+            False,
+            "範本第 2 段的「{%p For section in sections %}」：不認得的指令「For」（應為小寫的「for」）。",
+        ),
+        (
+            {"<w:t>{%p endfor %}</w:t>": "<w:t></w:t>"},
+            True,
+            "範本第 21 段的「{%p for annex in annexes %}」沒有結尾：須在區塊後加上一段 {%p endfor %}。",
+        ),
+        (
+            {"{%p else %}": "{% else %}"},
+            False,
+            "範本第 16 段的「{% else %}」與第 8 段的「{%p if para.heading %}」不一致："
+            "以 {%p 開始的區塊，else 也須寫成 {%p else %}。",
+        ),
+    ],
+    ids=["for-without-p", "endfor-without-p", "endif-typed-endfor", "capital-For", "unclosed", "else-without-p"],
+)
+def test_block_tags_must_pair(tmp_path, capsys, replace, last, expected):
+    err = refused(tmp_path, capsys, replace, last=last)
+    assert expected in err
+
+
+def test_a_body_needs_the_p_tag(tmp_path, capsys):
+    err = refused(tmp_path, capsys, {"{{p annex.body }}": "{{ annex.body }}"})
+    assert "範本第 28 段的「{{ annex.body }}」插入的是整段內容，須寫成 {{p annex.body }}" in err
+
+
+def test_a_broken_rendering_is_refused():
+    """The backstop after rendering: what docxtpl's recovering parser lets through."""
+    from lxml import etree
+
+    from sqdocs.writers.docx import tags
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = etree.fromstring(f'<w:body xmlns:w="{w}"><w:p><w:r><w:t>x<w:tbl/></w:t></w:r></w:p><w:sectPr/></w:body>')
+    assert "w:t" in tags.broken_structure(body, had_section=True)
+    body = etree.fromstring(f'<w:body xmlns:w="{w}"><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body>')
+    assert "w:sectPr" in tags.broken_structure(body, had_section=True)
+    assert tags.broken_structure(body, had_section=False) is None
+
+
+# ---- 3. tracked changes, comments, bookmarks -----------------------------------------
+
+_INS = '<w:ins w:id="1" w:author="秘書室" w:date="2024-01-01T00:00:00Z"><w:r><w:t>{{ section.heading }}</w:t></w:r></w:ins>'
+
+_DEL = '<w:del w:id="2" w:author="a"><w:r><w:delText>舊標題</w:delText></w:r></w:del><w:r><w:t>{{ section.heading }}</w:t></w:r>'
+
+
+@pytest.mark.parametrize(
+    ("replace", "expected"),
+    [
+        ({"<w:r><w:t>{{ section.heading }}</w:t></w:r>": _INS}, "範本第 3 段有追蹤修訂"),
+        ({"<w:r><w:t>{{ section.heading }}</w:t></w:r>": _DEL}, "範本第 3 段有追蹤修訂"),
+        ({"<w:t>{{ section.heading }}</w:t></w:r>": '<w:t>{{ section.heading }}</w:t></w:r><w:commentRangeStart w:id="0"/>'}, "範本第 3 段有註解"),
+    ],
+    ids=["insertion", "deletion", "comment"],
+)
+def test_revisions_and_comments_are_refused(tmp_path, capsys, replace, expected):
+    err = refused(tmp_path, capsys, replace)
+    assert expected in err
+    assert "接受所有變更並停止追蹤" in err or "刪除文件中的所有註解" in err
+
+
+def test_bookmarks_are_not_repeated(tmp_path, capsys):
+    folder = tmp_path / "tpl"
+    mark = '<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>'
+    edited(folder, {"<w:t>{{ section.heading }}</w:t></w:r>": "<w:t>{{ section.heading }}</w:t></w:r>" + mark})
+    out = tmp_path / "out"
+    code, err = build(folder, out, capsys)
+    assert code == 0, err
+    (produced,) = out.glob("*.docx")
+    assert b"bookmarkStart" not in zipfile.ZipFile(produced).read(DOCUMENT)
+
+
+# ---- 4. full-width braces -----------------------------------------------------------
+
+
+def test_full_width_braces(tmp_path, capsys):
+    err = refused(tmp_path, capsys, {"{{ title }}": "｛｛ title ｝｝"})
+    assert "範本第 1 段「｛｛ title ｝｝」的標籤用了全形的" in err and "標籤須用半形 {{ }}、{% %}" in err
+
+
+# ---- 5. a section break on a tag's paragraph ----------------------------------------
+
+_BREAK = '<w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1417" w:right="1134" w:bottom="1134" w:left="1134" w:header="680" w:footer="567" w:gutter="0"/></w:sectPr></w:pPr>'
+_LANDSCAPE = {'<w:pgSz w:w="11906" w:h="16838"/><w:pgMar': '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar'}
+
+
+@pytest.mark.parametrize(
+    "tag_paragraph",
+    ["<w:p><w:r><w:t>{%p endfor %}</w:t></w:r></w:p><w:p><w:r><w:t>{%p for annex", "<w:p><w:r><w:t>{%p for annex"],
+    ids=["on-endfor", "on-for"],
+)
+def test_a_section_break_on_a_tag_paragraph_is_kept(tmp_path, capsys, tag_paragraph):
+    """A portrait body and landscape annexes stay two sections, whichever tag held the break."""
+    folder = tmp_path / "tpl"
+    path = edited(folder, _LANDSCAPE, last=True)
+    moved = tag_paragraph.replace("<w:p><w:r>", f"<w:p>{_BREAK}<w:r>", 1) if "endfor" in tag_paragraph else tag_paragraph.replace("<w:p>", f"<w:p>{_BREAK}", 1)
+    with zipfile.ZipFile(path) as src:
+        xml = src.read(DOCUMENT).decode()
+    assert tag_paragraph in xml
+    edited(folder, {**_LANDSCAPE, tag_paragraph: moved})
+    out = tmp_path / "out"
+    code, err = build(folder, out, capsys)
+    assert code == 0, err
+    (produced,) = out.glob("*.docx")
+    sections = docx.Document(produced).sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+
+
+# ---- 6. text beside a {%p %} tag -----------------------------------------------------
+
+
+def test_text_beside_a_p_tag(tmp_path, capsys):
+    err = refused(tmp_path, capsys, {"{%p for section in sections %}": "機密等級：普通 {%p for section in sections %}"})
+    assert "範本第 2 段的「機密等級：普通」與標籤「{%p for section in sections %}」在同一段" in err
+    assert "請把它移到另一段" in err
+
+
+# ---- 7. headers and footers ------------------------------------------------------------
+
+
+def test_tags_in_the_footer_are_checked(tmp_path, capsys):
+    err = refused(tmp_path, capsys, {"第 </w:t>": "{% if title %}第 </w:t>"}, part="word/footer1.xml")
+    assert "範本頁尾（footer1.xml）第 1 段的「{% if title %}」沒有結尾" in err
+
+
+def test_an_unknown_name_in_the_footer_names_its_tag(tmp_path, capsys):
+    err = refused(tmp_path, capsys, {"第 </w:t>": "{{ agncy }}第 </w:t>"}, part="word/footer1.xml")
+    assert "範本用了未定義的名稱「agncy」（可用的名稱見 docs/templates.md）；標籤：{{ agncy }}" in err
