@@ -274,6 +274,11 @@ def _print_results_summary(report: CompiledReport, indicators: int, warnings: in
 
 
 def _build(args: argparse.Namespace) -> int:
+    if args.templates is not None and args.templates.is_file():
+        raise UserError(
+            f"{args.templates}：這是一個檔案，不是資料夾；--templates 須指定放範本的資料夾"
+            f"（例如 --templates {args.templates.parent}），其中的範本名為 plan.docx、subplan.docx、report.docx"
+        )
     if args.templates is not None and not args.templates.is_dir():
         raise UserError(f"{args.templates}：找不到範本資料夾")
     if args.font is not None and not args.font.is_file():

@@ -123,6 +123,56 @@ def test_a_broken_rendering_is_refused():
     assert tags.broken_structure(body, had_section=False) is None
 
 
+# ---- 2. files that are not a .docx, or not where expected ---------------------------
+
+
+_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "kind"),
+    [
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml", "Word 範本（.dotx）"),
+        ("application/vnd.ms-word.document.macroEnabled.main+xml", "啟用巨集的 Word 文件（.docm）"),
+    ],
+)
+def test_a_renamed_dotx_or_docm(tmp_path, capsys, content_type, kind):
+    err = refused(tmp_path, capsys, {_MAIN: content_type}, part="[Content_Types].xml")
+    assert f"這是{kind}，只是副檔名改成 .docx" in err
+    assert "存檔類型選「Word 文件 (*.docx)」" in err
+
+
+def test_strict_open_xml(tmp_path, capsys):
+    old = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+    err = refused(tmp_path, capsys, {old: "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"}, part="_rels/.rels")
+    assert "Strict Open XML" in err and "Word 文件 (*.docx)" in err
+
+
+def test_an_old_doc_renamed(tmp_path, capsys):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "plan.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    code, err = build(folder, tmp_path / "out", capsys)
+    assert code == 1
+    assert "舊版 Word 97-2003 格式（.doc）" in err and "Traceback" not in err
+
+
+def test_templates_given_a_file(tmp_path, capsys):
+    code = main(["build", str(BASE), "-o", str(tmp_path / "out"), "--format", "docx", "--templates", str(DEFAULT_TEMPLATES / "plan.docx")])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "這是一個檔案，不是資料夾" in err and f"--templates {DEFAULT_TEMPLATES}" in err
+
+
+@pytest.mark.parametrize("near", ["plan.docx.docx", "Plan.DOCX", "plan (1).docx"])
+def test_a_misnamed_template_is_named(tmp_path, capsys, near):
+    folder = tmp_path / "tpl"
+    edited(folder, {}, name=near)
+    code, err = build(folder, tmp_path / "out", capsys)
+    assert code == 1
+    assert f"範本資料夾中沒有 plan.docx。資料夾中有「{near}」，是不是它？請把它改名為 plan.docx。" in err
+
+
 # ---- 3. tracked changes, comments, bookmarks -----------------------------------------
 
 _INS = '<w:ins w:id="1" w:author="秘書室" w:date="2024-01-01T00:00:00Z"><w:r><w:t>{{ section.heading }}</w:t></w:r></w:ins>'

@@ -40,27 +40,75 @@ def template_path(templates: Path | None, name: str) -> Path:
         return DEFAULT_TEMPLATES / name
     path = templates / name
     if not path.is_file():
+        near = _near_name(templates, name)
+        hint = f"資料夾中有「{near}」，是不是它？請把它改名為 {name}。" if near else ""
         raise UserError(
-            f"{templates}：範本資料夾中沒有 {name}。請將 {DEFAULT_TEMPLATES / name} "
+            f"{templates}：範本資料夾中沒有 {name}。{hint}請將 {DEFAULT_TEMPLATES / name} "
             "複製到該資料夾再修改，或不加 --templates 以使用預設範本。"
         )
     return path
+
+
+def _near_name(folder: Path, name: str) -> str | None:
+    """A file of ``folder`` probably meant as ``name``: Plan.DOCX, plan.docx.docx, plan (1).docx."""
+    stem = name.removesuffix(".docx").casefold()
+    try:
+        files = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return None
+    for file in files:
+        folded = file.casefold()
+        # Windows hides the extension, so a copy saved as "plan.docx" becomes plan.docx.docx.
+        if folded.startswith(stem) and ".docx" in folded and not folded[len(stem) :].startswith(("_", "-")):
+            return file
+    return None
 
 
 # A real template is well under a megabyte unpacked; the limit only stops zip bombs.
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 
 
+# The first bytes of an OLE compound file: Word 97-2003 (.doc), and also an encrypted .docx.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_SAVE_AS = "請在 Word 開啟它，按「檔案 → 另存新檔」，存檔類型選「Word 文件 (*.docx)」，再用存出的檔案。"
+# Main-part content types of the Word formats python-docx cannot open as a document.
+_OTHER_FORMATS = {
+    "wordprocessingml.template.main+xml": "Word 範本（.dotx）",
+    "ms-word.document.macroEnabled.main+xml": "啟用巨集的 Word 文件（.docm）",
+    "ms-word.template.macroEnabledTemplate.main+xml": "啟用巨集的 Word 範本（.dotm）",
+}
+
+
 def check_package(path: Path) -> None:
     """Refuse a template that is not a .docx zip, lacks its main part, or unpacks to a bomb."""
     try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_OLE_MAGIC))
+    except OSError as exc:
+        raise UserError(f"{path}：無法讀取：{exc.strerror}") from None
+    if head == _OLE_MAGIC:
+        raise UserError(
+            f"{path}：這是舊版 Word 97-2003 格式（.doc）的檔案（或設了開啟密碼的文件），只是副檔名改成 .docx；"
+            f"{_SAVE_AS}（若有密碼，請先移除。）"
+        )
+    try:
         with zipfile.ZipFile(path) as package:
             entries = package.infolist()
+            names = {e.filename for e in entries}
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names else ""
+            rels = package.read("_rels/.rels").decode("utf-8", "replace") if "_rels/.rels" in names else ""
     except (zipfile.BadZipFile, OSError) as exc:
         raise UserError(f"{path}：不是 Word 文件（.docx 應為 zip 壓縮檔）：{exc}") from None
-    names = {e.filename for e in entries}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise UserError(f"{path}：不是 Word 文件（缺少 word/document.xml）；請在 Word 或 LibreOffice 另存為 .docx")
+    for content_type, kind in _OTHER_FORMATS.items():
+        if content_type in types:
+            raise UserError(f"{path}：這是{kind}，只是副檔名改成 .docx；{_SAVE_AS}")
+    if "purl.oclc.org/ooxml" in rels:
+        raise UserError(
+            f"{path}：這是以「Strict Open XML 文件」格式存的檔案，sqdocs 讀不了；"
+            f"{_SAVE_AS}（不要選 Strict Open XML 文件。）"
+        )
     unpacked = sum(e.file_size for e in entries)
     if unpacked > MAX_UNPACKED_BYTES:
         raise UserError(
