@@ -262,3 +262,12 @@ def test_tags_in_the_footer_are_checked(tmp_path, capsys):
 def test_an_unknown_name_in_the_footer_names_its_tag(tmp_path, capsys):
     err = refused(tmp_path, capsys, {"第 </w:t>": "{{ agncy }}第 </w:t>"}, part="word/footer1.xml")
     assert "範本用了未定義的名稱「agncy」（可用的名稱見 docs/templates.md）；標籤：{{ agncy }}" in err
+
+
+# ---- 8. Jinja's messages, in Chinese -------------------------------------------------
+
+
+def test_a_misspelt_field(tmp_path, capsys):
+    err = refused(tmp_path, capsys, {"{{ section.heading }}": "{{ section.heding }}"})
+    assert "範本用了不存在的欄位「heding」" in err and "標籤：{{ section.heding }}" in err
+    assert "dict object" not in err

@@ -149,6 +149,10 @@ class WordTemplate:
             name = re.search(r"attribute '([^']+)'", text)
             what = f"基於安全理由，範本不可存取 Python 內部屬性「{name.group(1) if name else text}」"
             needle = name.group(1) if name else ""
+        elif isinstance(exc, UndefinedError) and (field := re.search(r"has no attribute '([^']+)'", text)):
+            # 'dict object' has no attribute 'heding': a misspelt field of a loop variable.
+            what = f"範本用了不存在的欄位「{field.group(1)}」（各標籤可用的欄位見 docs/templates.md）"
+            needle = "." + field.group(1)
         elif isinstance(exc, UndefinedError):
             name = re.search(r"'([^']+)' is undefined", text)
             needle = name.group(1) if name else ""
