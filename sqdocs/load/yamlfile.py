@@ -128,6 +128,14 @@ _CANNOT_START = re.compile(r"found character '(.)' that cannot start any token")
 # A key or list item indented with U+3000 (a paragraph of text may well start with it).
 _WIDE_INDENT = re.compile(r"^[ \u3000]*\u3000[ \u3000]*(- |[^\s:#]+:(\s|$))")
 _WIDE_INDENT_HINT = "此行以全形空白「　」縮排；YAML 只能用半形空白縮排，請把全形空白換成半形空白"
+# Other full-width look-alikes of YAML's marks, which an IME types: a list dash before a key,
+# a full-width space after a key's colon. Both turn the line into plain text to YAML.
+_LOOK_ALIKES = (
+    (re.compile(r"^ *([－—–﹣ー])[ \u3000]*[^\s:#\"'\[{]+:(\s|$)"),
+     "清單項目用了全形或其他的橫線「{c}」；清單項目請用半形減號加空白「- 」"),
+    (re.compile(r"^ *(?:- +)?[^\s:#\"'\[{]+:(\u3000)"),
+     "冒號後面是全形空白「　」；欄位與值之間請用半形冒號加半形空白「: 」"),
+)
 _FLOW = {"while parsing a flow mapping": ("{", "}"), "while parsing a flow sequence": ("[", "]")}
 # A value that opens with [ { " or ' is a list, a map or quoted text to YAML; text after its end
 # is then 「expected <block end>」, which would wrongly blame the indentation.
@@ -149,6 +157,9 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagn
     for row, content in enumerate(lines[:line], 1):
         if _WIDE_INDENT.match(content):
             return at(row, content.index("\u3000") + 1, _WIDE_INDENT_HINT)
+        for pattern, hint in _LOOK_ALIKES:
+            if found := pattern.match(content):
+                return at(row, found.start(1) + 1, hint.format(c=found.group(1)))
     found = _CANNOT_START.search(problem)
     if found and found.group(1) != "\t":
         c = found.group(1)
