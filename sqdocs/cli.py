@@ -38,7 +38,7 @@ from sqdocs.fsutil import check_targets, os_error_text
 from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
 from sqdocs.load.comments import comment_warnings
-from sqdocs.load.diagnostics import display_name
+from sqdocs.load.diagnostics import display_name, folder_words
 from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
 from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.progress import progress
@@ -321,8 +321,8 @@ def _still_buildable(folder: Path, kinds: list[str], bad: list[str], batch: bool
     names = "、".join(_PART_NAMES[kind] for kind in good)
     only = ",".join(good)
     if batch:
-        return f"{display_name(folder)} 的{names}資料無誤；修正前要先產生，可對此資料夾另外執行 build 並加上 --only {only}"
-    return f"{display_name(folder)} 的{names}資料無誤；修正前要先產生，請在同一指令加上 --only {only}"
+        return f"{folder_words(folder)} 的{names}資料無誤；修正前要先產生，可對此資料夾另外執行 build 並加上 --only {only}"
+    return f"{folder_words(folder)} 的{names}資料無誤；修正前要先產生，請在同一指令加上 --only {only}"
 
 
 def _no_report(folder: Path, kinds: list[str], explicit: bool) -> str:
@@ -359,9 +359,9 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
                 raise LoadError(exc.diagnostics, _still_buildable(folder, kinds, exc.parts, len(folders) > 1)) from None
             jobs += folder_jobs
             if why := _no_report(folder, kinds, explicit=args.only is not None):
-                print(f"略過 {display_name(folder)} 的績效報告：{why}", file=sys.stderr)
+                print(f"略過 {folder_words(folder)} 的績效報告：{why}", file=sys.stderr)
             if args.only is not None and "subplans" in kinds and not subplan_files(folder):
-                print(f"略過 {display_name(folder)} 的細部執行計畫：尚無任何單位的細部執行計畫（subplans/ 中沒有檔案）",
+                print(f"略過 {folder_words(folder)} 的細部執行計畫：尚無任何單位的細部執行計畫（subplans/ 中沒有檔案）",
                       file=sys.stderr)
             report = any(job.kind == "report" for job in folder_jobs)
             found = list(cached_results(folder)[1]) if report else []
@@ -374,7 +374,7 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
             _print_diagnostics(exc)
             bad += 1
     for job in {job.path.stem: job for job in jobs if job.shortened}.values():
-        print(f"注意：{display_name(job.folder)} 的文件標題作為檔名超過 {MAX_NAME_BYTES} 位元組的上限，"
+        print(f"注意：{folder_words(job.folder)} 的文件標題作為檔名超過 {MAX_NAME_BYTES} 位元組的上限，"
               f"檔名縮短為「{job.path.stem}」（文件內的標題不變）", file=sys.stderr)
     options = BuildOptions(templates=args.templates, font=args.font, document_date=source_date())
     if args.font is not None or any(job.fmt == "pdf" or job.kind == "report" for job in jobs):

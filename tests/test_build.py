@@ -333,7 +333,7 @@ def test_a_second_build_in_the_same_process_reads_the_data_as_it_is_now(data_cop
     assert "year" in capsys.readouterr().err
 
 
-def test_an_error_in_a_subplan_says_the_plan_can_still_be_built(data_copy, tmp_path, capsys):
+def test_an_error_in_a_subplan_says_the_plan_can_still_be_built(data_copy, tmp_path, capsys, monkeypatch):
     subplan = data_copy / "subplans" / "第一分局.yaml"
     subplan.write_text(subplan.read_text(encoding="utf-8").replace(
         "deadline: 107 年 3 月 31 日", "deadline: 107 年 2 月 30 日", 1), encoding="utf-8")
@@ -343,6 +343,10 @@ def test_an_error_in_a_subplan_says_the_plan_can_still_be_built(data_copy, tmp_p
     assert "不是存在的日期" in err[0] and err[1] == "共 1 個錯誤，請修正後再執行。"
     assert err[2].endswith("的本局計畫、年度成果資料無誤；修正前要先產生，請在同一指令加上 --only plan,report")
     assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "--only", "plan", "-j", "1"]) == 0
+    monkeypatch.chdir(data_copy)  # built from inside the folder: named, not 「. 的本局計畫」
+    capsys.readouterr()
+    assert main(["build", ".", "-o", out, "--format", "pdf", "-j", "1"]) == 2
+    assert capsys.readouterr().err.splitlines()[2].startswith(f"目前資料夾 {data_copy.name} 的本局計畫、年度成果資料無誤")
     plan = data_copy / "plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("year: 107", "year: abc", 1), encoding="utf-8")
     assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "-j", "1"]) == 2

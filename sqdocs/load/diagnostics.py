@@ -47,6 +47,13 @@ class LoadError(Exception):
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
+def folder_words(folder: Path) -> str:
+    """A data folder named in a sentence: :func:`display_name`, except that the working folder
+    is 「目前資料夾 keelung-107」 rather than a bare 「.」."""
+    shown = display_name(folder)
+    return f"目前資料夾 {folder.resolve().name}" if shown == "." else shown
+
+
 def display_name(path: Path) -> str:
     """The path as a user would type it: relative to the working folder when possible.
 
