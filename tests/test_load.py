@@ -360,3 +360,42 @@ def test_parsed_files_kept_are_bounded(tmp_path):
     assert len(yamlfile._PARSED) == yamlfile._PARSED_KEPT
     last = yamlfile.read_yaml(paths[-1])
     assert yamlfile.read_yaml(paths[-1]) is last and yamlfile.read_yaml(paths[0]).data == {"a": 0}
+
+
+def test_an_invisible_character_in_a_point_name_is_one_error_at_annex1_not_many_in_results(data_copy, capsys):
+    """Pasted from Word: a zero-width space in a 評核重點 is named where it is, once."""
+    from sqdocs.cli import main
+
+    annex = data_copy / "annex1.yaml"
+    annex.write_text(annex.read_text(encoding="utf-8").replace(
+        "- name: 服務及時性\n", "- name: 服務\u200b及時性\n", 1), encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": " in line and "yaml:" in line]
+    assert len(errors) == 1, errors
+    assert errors[0].endswith(
+        "annex1.yaml:15:19: dimensions[0].items[0].points[1].name: 文字在「服務」之後（第 3 個字）有看不見的字元 "
+        "U+200B（零寬空格），PDF 會印成方框；這多半是從 Word 貼上時帶入的，請刪除此字元，刪除後即為「服務及時性」"
+    )
+
+
+@pytest.mark.parametrize("c", ["\u200b", "\u00ad", "\u200c", "\u200d", "\u2060", "\ufeff"])
+def test_an_invisible_character_in_a_subplan_practice_or_a_result_is_an_error(data_copy, c):
+    from sqdocs.load import LoadError, load_results, load_subplans
+
+    plan = load_plan(data_copy)
+    subplan = next((data_copy / "subplans").glob("*.yaml"))
+    text = subplan.read_text(encoding="utf-8")
+    start = text.index("practices:\n") + len("practices:\n")
+    start = text.index("- ", start) + 4
+    subplan.write_text(text[:start] + c + text[start:], encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        load_subplans(data_copy, plan)
+    [error] = info.value.diagnostics
+    assert error.path.endswith("practices[0]") and f"U+{ord(c):04X}" in error.message
+    result = next((data_copy / "results").glob("*.yaml"))
+    text = result.read_text(encoding="utf-8")
+    start = text.index("outcome: ") + len("outcome: ") + 2
+    result.write_text(text[:start] + c + text[start:], encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        load_results(data_copy, plan)
+    assert [d.path.rsplit(".", 1)[-1] for d in info.value.diagnostics if d.severity == "error"] == ["outcome"]

@@ -13,6 +13,7 @@ from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.validate import suggest
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
+from sqdocs.model.common import INVISIBLE_CHARACTERS
 from sqdocs.model.plan import Clause
 from sqdocs.text.numbering import OUTLINE_DEPTH, outline_label
 from sqdocs.text.roc import format_roc, roc_year
@@ -91,9 +92,9 @@ def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
                 )
 
 
-# Characters a name can hold without anyone seeing them: zero-width and direction marks,
-# the soft hyphen, and spaces other than the plain one.
-_INVISIBLE = re.compile("[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]")
+# Characters a name can hold without anyone seeing them: those no text may hold (zero-width
+# and direction marks, the soft hyphen …), and in a name also spaces other than the plain one.
+_INVISIBLE = re.compile(f"[\u00a0\u1680\u2000-\u200a\u2028-\u202f\u205f\u3000{INVISIBLE_CHARACTERS}]")
 _LIST_SEPARATORS = re.compile("[，、,；;]")
 
 

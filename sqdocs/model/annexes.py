@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from sqdocs.model.common import Deadline, OptionalText, Record, Text
+from sqdocs.model.common import Deadline, OptionalText, Record, Text, UnitName
 
 Scope = Literal["個別", "整體"]
 """個別評核構面 (individual dimensions) or 整體評核構面 (the overall one, 開放創新)."""
@@ -61,7 +61,7 @@ class Point(Record):
     name: Text = Field(description="評核重點")
     practices: list[Text] = Field(min_length=1, description="具體作法，依序編號 1. 2. …")
     deadline: Deadline = Field(description="完成期限：「賡續辦理」或民國日期")
-    units: list[Text] = Field(min_length=1, description="承辦單位：單位或群組名稱（如 各分局）")
+    units: list[UnitName] = Field(min_length=1, description="承辦單位：單位或群組名稱（如 各分局）")
 
 
 class Item(Record):

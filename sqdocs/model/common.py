@@ -22,8 +22,31 @@ from sqdocs.text.roc import ROC_OFFSET, WESTERN_DATE, format_roc, parse_roc
 # Characters XML 1.0 forbids: a .docx holding one is refused by Word.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+# Characters a text holds without anyone seeing them, often pasted from Word along with it: the
+# format characters of Unicode (category Cf: zero-width space and joiners, the soft hyphen,
+# word joiner, BOM, direction marks). The PDF prints each as a box, and a name holding one
+# matches nothing typed as it looks. Spaces other than the plain one are not among them: a
+# full-width space in a text is typed on purpose (load.checks refuses them in unit names only).
+INVISIBLE_CHARACTERS = r"\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}\\U000e0001\\U000e0020-\\U000e007f]")  # and the tag characters
+_INVISIBLE_NAMES = {
+    0x00AD: "軟連字號", 0x200B: "零寬空格", 0x200C: "零寬不連字", 0x200D: "零寬連字", 0x200E: "由左至右標記",
+    0x200F: "由右至左標記", 0x2060: "字詞連接符", 0xFEFF: "位元組順序記號 BOM",
+}
 
-def _check_text(value: str) -> str:
+
+def invisible_character(text: str) -> re.Match[str] | None:
+    """The first character of ``text`` that prints as nothing (or as a box), or None."""
+    return _INVISIBLE.search(text)
+
+
+def invisible_name(c: str) -> str:
+    """「U+200B（零寬空格）」: an invisible character as a message names it."""
+    name = _INVISIBLE_NAMES.get(ord(c))
+    return f"U+{ord(c):04X}" + (f"（{name}）" if name else "")
+
+
+def _check_text(value: str, *, hidden: bool = True) -> str:
     value = value.strip()
     if not value:
         raise ValueError("不可為空白")
@@ -33,11 +56,24 @@ def _check_text(value: str) -> str:
             f"含有不可見的控制字元 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 個字），"
             "Word 無法開啟含此字元的文件，請刪除後重打"
         )
+    found = invisible_character(value) if hidden else None
+    if found:
+        before = value[max(0, found.start() - 10) : found.start()]
+        where = f"在「{before}」之後（第 {found.start() + 1} 個字）" if before else "開頭"
+        clean = _INVISIBLE.sub("", value)
+        shown = clean if len(clean) <= 30 else clean[:30] + "…"
+        raise ValueError(
+            f"文字{where}有看不見的字元 {invisible_name(found.group())}，"
+            f"PDF 會印成方框；這多半是從 Word 貼上時帶入的，請刪除此字元，刪除後即為「{shown}」"
+        )
     return value
 
 
-# Not blank, and none of the control characters XML forbids.
-_TEXT_PATTERN = "^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]*$"
+# Not blank, and none of the control characters XML forbids nor the invisible characters.
+_TEXT_PATTERN = (
+    "^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff"
+    f"{INVISIBLE_CHARACTERS}]*$"
+)
 Text = Annotated[str, AfterValidator(_check_text), WithJsonSchema({"type": "string", "pattern": _TEXT_PATTERN})]
 """Non-empty text a reader sees; surrounding whitespace is dropped."""
 
@@ -49,6 +85,18 @@ def _optional_text(value: str) -> str:
 OptionalText = Annotated[str, AfterValidator(_optional_text)]
 """Text that may be left empty (e.g. 備考)."""
 
+
+def _check_unit_name(value: str) -> str:
+    return _check_text(value, hidden=False)
+
+
+UnitName = Annotated[str, AfterValidator(_check_unit_name), WithJsonSchema({"type": "string", "pattern": _TEXT_PATTERN})]
+"""A unit or group name where it is defined or referred to. An invisible character in one is
+reported by load.checks once the file loads, naming the unit it stands for, beside the file's
+other name problems; refused here it would hide them."""
+
+OptionalUnitName = Annotated[str, AfterValidator(lambda value: _check_unit_name(value) if value.strip() else "")]
+"""A unit name that may be left empty (a slot of a subplan)."""
 
 _ROC_EXAMPLE = "107 年 6 月 30 日"
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from sqdocs.model.common import Deadline, OptionalText, Record, Text
+from sqdocs.model.common import Deadline, OptionalText, OptionalUnitName, Record, Text, UnitName
 
 PointKey = tuple[str, str, str]
 """(構面, 評核項目, 評核重點) names: how a subplan entry refers to a point of 附件 1."""
@@ -42,12 +42,18 @@ Slot = Annotated[OptionalText, BeforeValidator(_none_to_empty)]
 SlotList = Annotated[list[Slot], BeforeValidator(_none_to_list), AfterValidator(_drop_empty)]
 """Lines the unit fills in, without the empty ones."""
 
+SubUnitList = Annotated[
+    list[Annotated[OptionalUnitName, BeforeValidator(_none_to_empty)]], BeforeValidator(_none_to_list),
+    AfterValidator(_drop_empty),
+]
+"""The unit's own sections, as SlotList; load.checks reports a name's invisible character."""
+
 
 class SubUnitGroup(Record):
     """A name that stands for several of the unit's own sections (各派出所 = the named 派出所)."""
 
-    name: Text = Field(description="群組名稱（如 各派出所）")
-    members: list[Text] = Field(min_length=1, description="所含的組、隊、派出所（須列於 sub_units）")
+    name: UnitName = Field(description="群組名稱（如 各派出所）")
+    members: list[UnitName] = Field(min_length=1, description="所含的組、隊、派出所（須列於 sub_units）")
 
 
 class SubplanPoint(Record):
@@ -73,7 +79,7 @@ class Subplan(Record):
 
     unit: Text = Field(description="單位名稱，須登錄於 units.yaml（如 第一分局）")
     title: Text | None = Field(None, description="計畫名稱（省略時由本局計畫產生）")
-    sub_units: SlotList = Field(default_factory=list, description="本單位所屬承辦單位（組、隊、派出所）")
+    sub_units: SubUnitList = Field(default_factory=list, description="本單位所屬承辦單位（組、隊、派出所）")
     sub_groups: list[SubUnitGroup] = Field(default_factory=list, description="承辦單位群組（如 各派出所）")
     points: list[SubplanPoint] = Field(default_factory=list, description="評核重點，依本局計畫附件 1")
 

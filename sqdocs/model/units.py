@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr
 
-from sqdocs.model.common import Record, Text
+from sqdocs.model.common import Record, UnitName
 
 UnitKind = Literal["科", "室", "中心", "大隊", "隊", "分局"]
 
@@ -14,17 +14,17 @@ UnitKind = Literal["科", "室", "中心", "大隊", "隊", "分局"]
 class Unit(Record):
     """One unit of the bureau."""
 
-    name: Text = Field(description="單位簡稱，計畫內一律使用此名稱（如 刑警大隊）")
-    full_name: Text | None = Field(None, description="單位全銜（如 刑事警察大隊）")
+    name: UnitName = Field(description="單位簡稱，計畫內一律使用此名稱（如 刑警大隊）")
+    full_name: UnitName | None = Field(None, description="單位全銜（如 刑事警察大隊）")
     kind: UnitKind = Field(description="單位類別：科、室、中心、大隊、隊、分局")
 
 
 class UnitGroup(Record):
     """A name that stands for several units (各分局 = the four 分局)."""
 
-    name: Text = Field(description="群組名稱（如 各分局）")
-    aliases: list[Text] = Field(default_factory=list, description="同義的其他寫法（如 各直屬隊）")
-    members: list[Text] = Field(default_factory=list, description="所含單位的簡稱")
+    name: UnitName = Field(description="群組名稱（如 各分局）")
+    aliases: list[UnitName] = Field(default_factory=list, description="同義的其他寫法（如 各直屬隊）")
+    members: list[UnitName] = Field(default_factory=list, description="所含單位的簡稱")
     all: bool = Field(False, description="為 true 時代表全部單位（如 各單位）")
 
 
