@@ -37,7 +37,7 @@ from sqdocs.errors import UserError
 from sqdocs.fsutil import check_targets, os_error_text
 from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
-from sqdocs.load.comments import comment_warnings
+from sqdocs.load.comments import text_warnings
 from sqdocs.load.diagnostics import display_name, folder_words
 from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
 from sqdocs.load.subplan import load_subplans, subplan_files
@@ -199,7 +199,7 @@ def _validate_folder(folder: Path) -> int:
 
     Subplans and results are read against the plan, so they are checked only once it loads.
     """
-    comments = comment_warnings(Path(folder))
+    comments = text_warnings(Path(folder))
     try:
         plan = load_plan(folder)
     except LoadError as exc:
@@ -365,7 +365,7 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
                       file=sys.stderr)
             report = any(job.kind == "report" for job in folder_jobs)
             found = list(cached_results(folder)[1]) if report else []
-            found += comment_warnings(folder, subplans="subplans" in kinds, results=report)
+            found += text_warnings(folder, subplans="subplans" in kinds, results=report)
             for warning in sorted(found):  # what validate would warn of, in what these documents show
                 print(str(warning), file=sys.stderr)
         except LoadError as exc:
@@ -450,7 +450,7 @@ def _check(args: argparse.Namespace) -> int:
         doc = files[problem.unit].doc
         return f"{doc.file}:{doc.where(problem.loc)[0]}" if problem.loc else doc.file
 
-    for warning in comment_warnings(Path(args.data)):  # a practice a 「 #」 cut short is incomplete too
+    for warning in text_warnings(Path(args.data)):  # a practice a 「 #」 cut short is incomplete too
         print(str(warning), file=sys.stderr)
     print(report(plan, subplans, problems, where))
     return EXIT_FAILED if problems else EXIT_OK

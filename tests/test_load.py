@@ -269,12 +269,12 @@ def test_a_list_item_a_comment_empties_or_cuts_is_warned_about():
 
 def test_the_sample_and_a_fresh_skeleton_have_no_text_cut_short(data_copy, capsys):
     from sqdocs.cli import main
-    from sqdocs.load.comments import comment_warnings
+    from sqdocs.load.comments import text_warnings
 
-    assert comment_warnings(SAMPLE) == []
+    assert text_warnings(SAMPLE) == []
     (data_copy / "subplans" / "第一分局.yaml").unlink()
     assert main(["subplan", "init", str(data_copy), "--unit", "第一分局"]) == 0
-    assert comment_warnings(data_copy) == []
+    assert text_warnings(data_copy) == []
 
 
 @pytest.mark.parametrize("wrong", ["plan.yml", "Plan.YAML"])
@@ -399,3 +399,43 @@ def test_an_invisible_character_in_a_subplan_practice_or_a_result_is_an_error(da
     with pytest.raises(LoadError) as info:
         load_results(data_copy, plan)
     assert [d.path.rsplit(".", 1)[-1] for d in info.value.diagnostics if d.severity == "error"] == ["outcome"]
+
+
+def test_numbering_typed_into_a_numbered_text_is_warned_about_by_validate_and_build(data_copy, capsys, tmp_path):
+    """Pasted from Word: 「1.<TAB>定期…」 printed 「1. 1. 定期…」 and 「…：一、利用勤前教育」, with no warning."""
+    from sqdocs.cli import main
+
+    annex1 = data_copy / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace(
+        "- 定期辦理公文講習，", "- 1.\t定期辦理公文講習，", 1), encoding="utf-8")
+    plan_file = data_copy / "plan.yaml"
+    plan_file.write_text(plan_file.read_text(encoding="utf-8").replace(
+        "text: 利用勤前教育", "text: 一、利用勤前教育", 1), encoding="utf-8")
+    subplan = data_copy / "subplans" / "第一分局.yaml"
+    text = subplan.read_text(encoding="utf-8")
+    start = text.index("- ", text.index("practices:\n")) + 2
+    subplan.write_text(text[:start] + "（1）" + text[start:], encoding="utf-8")
+    expected = [
+        (r"annex1\.yaml:23:17: dimensions\[0\]\.items\[0\]\.points\[2\]\.practices\[0\]: 警告：文字開頭的「1\.」"
+         r"像是手打的編號；編號「1\.」會依項目順序自動產生，此項印出為「1\. 1\. 定期辦理公文講習，提升承辦…」，"
+         r"編號重複了；請刪除手打的「1\.」"),
+        r"plan\.yaml:42:11: steps\[1\]\.text: 警告：文字開頭的「一、」像是手打的編號；編號「二、」"
+        r"會依項目順序自動產生，此項印出為「二、針對本局所屬…：一、利用勤前教育、常年訓練等各種…」",
+        r"subplans/第一分局\.yaml:\d+:\d+: points\[0\]\.practices\[0\]: 警告：文字開頭的「（1）」像是手打的編號",
+    ]
+    assert main(["validate", str(data_copy)]) == 0  # a warning, not an error
+    err = capsys.readouterr().err
+    for pattern in expected:
+        assert re.search(pattern, err), (pattern, err)
+    assert main(["build", str(data_copy), "-o", str(tmp_path / "out"), "--only", "plan,subplans",
+                 "--format", "docx"]) == 0
+    err = capsys.readouterr().err
+    for pattern in expected:
+        assert re.search(pattern, err), (pattern, err)
+
+
+@pytest.mark.parametrize("text", ["1999 專線受理民眾反映", "1.5 倍", "一、二級主管參加", "1、2 月份辦理", "（如附件 2）辦理"])
+def test_a_text_that_starts_with_a_number_but_no_label_is_not_warned_about(text):
+    from sqdocs.load.labels import typed_label
+
+    assert typed_label(text) is None

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqdocs.load.diagnostics import Diagnostic, LoadError
+from sqdocs.load.labels import typed_labels
 from sqdocs.load.plan import PLAN_FILES
 from sqdocs.load.results import INDICATORS_FILE, result_files
 from sqdocs.load.subplan import subplan_files
@@ -60,13 +61,16 @@ def data_files(folder: Path, *, subplans: bool = True, results: bool = True) -> 
     return [f for f in files if f.is_file()]
 
 
-def comment_warnings(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Diagnostic]:
-    """:func:`cut_texts` of the data files (as :func:`data_files` chooses them); a file that does
-    not read is the loader's to report."""
+def text_warnings(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Diagnostic]:
+    """:func:`cut_texts` and :func:`~sqdocs.load.labels.typed_labels` of the data files (as
+    :func:`data_files` chooses them): what the model cannot see of a text as it was typed. A
+    file that does not read is the loader's to report."""
     found: list[Diagnostic] = []
     for path in data_files(folder, subplans=subplans, results=results):
         try:
-            found += cut_texts(read_yaml(path))
+            doc = read_yaml(path)
+            found += cut_texts(doc)
+            found += typed_labels(doc)
         except LoadError:
             continue
     return found
