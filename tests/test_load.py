@@ -439,3 +439,25 @@ def test_a_text_that_starts_with_a_number_but_no_label_is_not_warned_about(text)
     from sqdocs.load.labels import typed_label
 
     assert typed_label(text) is None
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("a: 定期辦理公文講習，\n  提升承辦人員公文品質。\n", "定期辦理公文講習，提升承辦人員公文品質。"),
+    ("a: >-\n  定期辦理公文講習，\n  提升承辦人員公文品質。\n", "定期辦理公文講習，提升承辦人員公文品質。"),
+    ("a: >\n  講習，\n  提升。\n\nb: 1\n", "講習，提升。\n"),
+    ("a: 推廣 M-Police\n  定位服務\n", "推廣 M-Police 定位服務"),  # a Latin word on one side keeps the space
+    ("a: 107 年\n  1 月\n", "107 年 1 月"),
+    ("a: 第一段，\n\n  第二段。\n", "第一段，\n第二段。"),  # a blank line is a line break, as in YAML
+    # more-indented lines, which this reading does not follow: YAML's value stays
+    ("a: >\n  第一段，\n  第二段。\n    縮排的一行\n  下一段\n", "第一段， 第二段。\n  縮排的一行\n下一段\n"),
+    ("a: \"講習，\n  提升\"\n", "講習， 提升"),  # quoted: YAML's value, escapes and all
+    ("a: [講習，\n  提升, 乙]\n", ["講習，提升", "乙"]),
+])
+@pytest.mark.parametrize("libyaml", [True, False])
+def test_a_text_wrapped_over_lines_joins_chinese_without_a_space(monkeypatch, source, expected, libyaml):
+    import yaml
+
+    from sqdocs.load import yamlfile
+
+    monkeypatch.setattr(yaml, "__with_libyaml__", libyaml and yaml.__with_libyaml__)
+    assert yamlfile.parse_yaml(source.encode("utf-8"), "x.yaml").data["a"] == expected

@@ -356,6 +356,65 @@ def _leading_zeros(node: Node) -> bool:
     )
 
 
+def _east_asian(c: str) -> bool:
+    """Chinese and Japanese script and punctuation, written without spaces between words."""
+    code = ord(c)
+    return (
+        0x2E80 <= code <= 0x9FFF  # radicals, CJK punctuation 「」，。, kana, bopomofo, ideographs
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0xFE30 <= code <= 0xFE4F  # vertical forms
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms （），：；！？
+        or 0x20000 <= code <= 0x3FFFF  # ideographs beyond the BMP
+    )
+
+
+def _fold(lines: list[str], *, east_asian: bool) -> str:
+    """``lines`` as YAML folds them: one line break between two lines becomes a space (nothing
+    between two East Asian characters when ``east_asian``), each further blank line a line break."""
+    out: list[str] = []
+    breaks = 0
+    for line in lines:
+        if not line:
+            breaks += 1
+            continue
+        if breaks:
+            out.append("\n" * breaks)
+        elif out and not (east_asian and _east_asian(out[-1][-1]) and _east_asian(line[0])):
+            out.append(" ")
+        out.append(line)
+        breaks = 0
+    return "".join(out)
+
+
+def unfolded(source: str, folded: bool, value: str) -> str:
+    """The text of a plain or folded (``>``) scalar written as ``source`` over several lines,
+    joined the way Chinese is written: with no space where a line break falls between two
+    Chinese characters (「講習，」 / 「提升」), with one elsewhere (「M-Police」 / 「定位」), as
+    Pandoc's east_asian_line_breaks does. YAML puts a space at every break, which the
+    documents would print.
+
+    ``value`` is what YAML read. It is returned unchanged unless folding ``source`` with a
+    space at every break gives exactly it: escapes, tabs, more-indented lines of a folded
+    scalar and whatever else this simple reading does not follow keep YAML's own value.
+    """
+    if "\n" not in source.rstrip("\n"):
+        return value
+    if folded:  # the header line (「>」, 「>-」, a comment) holds no text
+        lines = source.split("\n")[1:]
+        indent = next((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), 0)
+        lines = [line[indent:] if line.strip() else "" for line in lines]
+    else:
+        lines = [line.strip(" \t") for line in source.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    spaced = _fold(lines, east_asian=False)
+    # What follows the text of a folded scalar is the line breaks its chomping keeps.
+    kept = value[len(spaced) :]
+    if not value.startswith(spaced) or kept.strip("\n") or (kept and not folded):
+        return value
+    return _fold(lines, east_asian=True) + kept
+
+
 class _Builder:
     """Turns composed nodes into plain data, refusing tags, alias bombs and duplicate keys."""
 
@@ -396,12 +455,15 @@ class _Builder:
             if _leading_zeros(node):
                 return int(node.value.replace("_", ""), 10)
             try:
-                return self.loader.construct_object(node, deep=True)
+                value = self.loader.construct_object(node, deep=True)
             except ValueError:
                 if node.tag != "tag:yaml.org,2002:timestamp":
                     raise
                 # 2018-06-31 looks like a date but is none: the text as written lets the model say so
                 return node.value
+            if isinstance(value, str) and node.style in (None, "", ">"):
+                return unfolded(self.doc.text[node.start_mark.index : node.end_mark.index], node.style == ">", value)
+            return value
         if node.flow_style:
             self.doc.flows.setdefault(loc, (node.start_mark.index, node.end_mark.index))
         self.active.add(id(node))

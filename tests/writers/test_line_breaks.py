@@ -1,0 +1,64 @@
+"""Line breaks in the data as every document prints them: a text wrapped in YAML, a literal block."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+from docx import Document
+from pdfcheck import needs_poppler, pdftotext, require_kai_font
+
+from sqdocs.cli import main
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _docx_texts(path: Path) -> list[str]:
+    """Every paragraph of the body and of every table cell."""
+    doc = Document(io.BytesIO(path.read_bytes()))
+    cells = [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    return [p.text for p in doc.paragraphs] + cells
+
+
+def _build(folder: Path, out: Path) -> dict[str, Path]:
+    assert main(["build", str(folder), "-o", str(out), "--only", "plan", "--format", "docx,pdf,odt"]) == 0
+    [docx] = out.glob("*.docx")
+    return {fmt: docx.with_suffix(f".{fmt}") for fmt in ("docx", "pdf", "odt")}
+
+
+@pytest.fixture
+def wrapped(tmp_path: Path) -> dict[str, Path]:
+    """The plan built from the sample with a practice, a step and a goal wrapped onto two lines."""
+    folder = tmp_path / "keelung-107"
+    shutil.copytree(SAMPLE, folder)
+    # a plain text continued on an indented line, as an editor wraps it
+    _edit(folder / "annex1.yaml", "- 定期辦理公文講習，提升承辦人員公文品質。",
+          "- 定期辦理公文講習，\n                提升承辦人員公文品質。")
+    # a folded block, with a Latin word at one break: there the space stays
+    _edit(folder / "plan.yaml", "text: 利用勤前教育、常年訓練等各種集會機會，安排合適師資，",
+          "text: >\n      利用勤前教育、常年訓練等各種集會機會，\n      安排合適師資（M-Police\n      推廣），")
+    return _build(folder, tmp_path / "out")
+
+
+@needs_poppler
+def test_a_text_wrapped_in_yaml_prints_without_a_space_between_chinese_characters(wrapped):
+    require_kai_font()
+    pdf = pdftotext(wrapped["pdf"])
+    assert re.search(r"講習，\n?提升承辦", pdf) and "講習， 提升" not in pdf
+    assert re.search(r"集會機會，\n?安排合適", pdf) and "機會， 安排" not in pdf
+    assert re.search(r"M-Police[ \n]推廣", pdf)
+    docx = "\n".join(_docx_texts(wrapped["docx"]))
+    assert "定期辦理公文講習，提升承辦人員公文品質。" in docx
+    assert "利用勤前教育、常年訓練等各種集會機會，安排合適師資（M-Police 推廣），講授" in docx
+    with zipfile.ZipFile(wrapped["odt"]) as odt:
+        content = odt.read("content.xml").decode("utf-8")
+    assert "定期辦理公文講習，提升承辦人員公文品質。" in content and "（M-Police 推廣），講授" in content
