@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from conftest import SAMPLE
 from docx import Document
@@ -62,3 +63,22 @@ def test_a_text_wrapped_in_yaml_prints_without_a_space_between_chinese_character
     with zipfile.ZipFile(wrapped["odt"]) as odt:
         content = odt.read("content.xml").decode("utf-8")
     assert "定期辦理公文講習，提升承辦人員公文品質。" in content and "（M-Police 推廣），講授" in content
+
+
+@needs_poppler
+def test_the_line_breaks_of_a_literal_block_are_kept_in_the_pdf_as_in_word_and_odf(tmp_path):
+    require_kai_font()
+    folder = tmp_path / "keelung-107"
+    shutil.copytree(SAMPLE, folder)
+    _edit(folder / "plan.yaml", "text: 利用勤前教育、常年訓練等各種集會機會，安排合適師資，講授提升為民服務品質的技巧與正確觀念，以提升全體同仁之服務素養。",
+          "text: |\n      利用勤前教育、常年訓練等各種集會機會。\n      第二段：安排合適師資。\n\n      - 項目一\n      - 項目二")
+    built = _build(folder, tmp_path / "out")
+    lines = [line.strip() for line in pdftotext(built["pdf"]).splitlines() if line.strip()]  # a blank line has no text
+    at = next(i for i, line in enumerate(lines) if line.endswith("集會機會。"))
+    assert lines[at + 1 : at + 4] == ["第二段：安排合適師資。", "- 項目一", "- 項目二"]
+    with pdfplumber.open(built["pdf"]) as pdf:  # the blank line is where it was written, one line high
+        page = next(p for p in pdf.pages if p.search("第二段"))
+        second, one, two = (page.search(text)[0]["top"] for text in ("第二段", "- 項目一", "- 項目二"))
+    assert one - second == pytest.approx(2 * (two - one))
+    docx = _docx_texts(built["docx"])
+    assert any(p.endswith("利用勤前教育、常年訓練等各種集會機會。\n第二段：安排合適師資。\n\n- 項目一\n- 項目二") for p in docx)

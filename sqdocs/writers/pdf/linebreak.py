@@ -105,7 +105,11 @@ class Line:
 
 
 def fit_lines(text: str, widths: Sequence[float], max_widths: Sequence[float]) -> list[Line]:
-    """Fill lines greedily; ``max_widths[i]`` is the width of line i (the last one repeats)."""
+    """Fill lines greedily; ``max_widths[i]`` is the width of line i (the last one repeats).
+
+    A ``\n`` in ``text`` ends its line (a line break written in the data, as Word and ODF
+    keep it); it belongs to no line.
+    """
     if len(widths) != len(text):
         raise ValueError("one width per character is needed")
     points = break_points(text)
@@ -119,6 +123,9 @@ def fit_lines(text: str, widths: Sequence[float], max_widths: Sequence[float]) -
         i = start
         end = n
         while i < n:
+            if text[i] == "\n":
+                end = i
+                break
             if i > start and points[i]:
                 last_break = i
             used += widths[i]
@@ -133,7 +140,7 @@ def fit_lines(text: str, widths: Sequence[float], max_widths: Sequence[float]) -
         if end < n:
             ink = _ink_width(text, widths, start, end)
         lines.append(Line(start, end, ink))
-        start = end
+        start = end + 1 if end < n and text[end] == "\n" else end
     return lines
 
 

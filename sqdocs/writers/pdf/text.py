@@ -60,7 +60,9 @@ class CJKParagraph(Paragraph):
         lines = []
         for k, ln in enumerate(fit_lines("".join(chars), char_widths, widths)):
             limit = widths[min(k, len(widths) - 1)]
-            runs = _runs(chars, char_widths, owners, ln.start, ln.end)
+            # A blank line of a literal block: reportlab skips a line without words when it
+            # draws, yet counts its height, so it gets a space to draw.
+            runs = _runs(chars, char_widths, owners, ln.start, ln.end) or [_unit(" ", owners[ln.start], 0.0)]
             lines.append(makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False))
         return ParaLines(kind=1, lines=lines)
 
@@ -185,7 +187,9 @@ class Typesetter:
     def para(self, text: str, style: ParagraphStyle, where: str) -> CJKParagraph:
         # Fragments are made here rather than parsed from markup: reportlab's markup parser
         # costs more than the rest of a paragraph's setup, and plain text needs none of it.
-        text = cleanBlockQuotedText(text)
+        # Spaces are collapsed as reportlab does, but a line break stays one, as in Word and ODF
+        # (a literal block, 「text: |」); fit_lines breaks the line there.
+        text = "\n".join(cleanBlockQuotedText(line) for line in text.strip().split("\n"))
         frags = [self._frag(style, font).clone(text=chunk, link=[], us_lines=[]) for font, chunk in self.runs(text, where)]
         return CJKParagraph(text, style, frags=frags)
 
