@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -97,10 +98,15 @@ def check_targets(paths: Iterable[Path]) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place.
 
-    An OSError names ``path`` (or the folder that could not be made), never the temporary file.
+    A file that already holds ``data`` is left alone (its date, its links, whoever has it
+    open), so a rebuild does not wake backups and file watchers for nothing; one made
+    read-only is refused (UserError), as Word refuses to save over it. An OSError names
+    ``path`` (or the folder that could not be made), never the temporary file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if _holds(path, data):
+            return
         _write_and_rename(path, data)
     except OSError as exc:
         if exc.errno is None:
@@ -165,6 +171,23 @@ def naming(exc: OSError, path: Path) -> OSError:
     """``exc`` naming ``path``, the file or folder meant, rather than a temporary one: its name
     means nothing to the user, and a full disk's write error names no file at all."""
     return OSError(exc.errno, exc.strerror, os.fspath(path)) if exc.errno is not None else exc
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a file holding exactly ``data``; UserError when it is a different
+    file its owner made read-only (the approved version of a document, say)."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        if st.st_size == len(data) and path.read_bytes() == data:
+            return True
+    except OSError:
+        return False  # not there, or unreadable: writing it says what is wrong
+    if not st.st_mode & 0o222:
+        raise UserError(f"無法寫入 {path}：此檔案設為唯讀（可能是已定稿的版本），未覆寫；"
+                        "要更新請先取消唯讀，或用 -o 指定其他位置")
+    return False
 
 
 def _write_and_rename(path: Path, data: bytes) -> None:

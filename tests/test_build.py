@@ -401,3 +401,27 @@ def test_a_results_backup_alone_is_no_misnamed_file(data_copy, tmp_path, capsys)
     assert main(["build", str(data_copy), "-o", str(tmp_path / "out"), "--only", "report", "-j", "1"]) == 1
     err = capsys.readouterr().err
     assert "的績效報告：尚無單位填報年度成果（results/ 中沒有成果檔）" in err and "改名" not in err
+
+
+def test_a_rebuild_leaves_unchanged_files_alone_and_never_replaces_a_read_only_one(data_copy, tmp_path, capsys):
+    """Same bytes: the file is not touched (date, inode), so backups and watchers stay quiet. A
+    document its owner made read-only (the approved version) is not replaced when it changed."""
+    out = tmp_path / "out"
+    args = ["build", str(data_copy), "-o", str(out), "--only", "plan,subplans", "--format", "docx", "-j", "1"]
+    assert main(args) == 0
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()}
+    assert main(args) == 0
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()} == before
+
+    plan_doc = out / "基隆市警察局107年度提升服務品質執行計畫.docx"
+    plan_doc.chmod(0o444)
+    assert main(args) == 0  # unchanged: read-only is no obstacle
+    plan = data_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("本局各分局", "本局所屬各分局", 1), encoding="utf-8")
+    old = plan_doc.read_bytes()
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"無法寫入 {plan_doc}：此檔案設為唯讀（可能是已定稿的版本），未覆寫；要更新請先取消唯讀" in err
+    assert "1 份文件未能產生（其餘 4 份已完成）" in err
+    assert plan_doc.read_bytes() == old and not plan_doc.stat().st_mode & 0o222
