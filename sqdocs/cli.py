@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -291,12 +292,16 @@ def _build(args: argparse.Namespace) -> int:
     if not jobs and not bad:  # `--only report` before any results: no file is no success
         print("沒有產生任何文件。", file=sys.stderr)
         return EXIT_FAILED
+    start = time.perf_counter()
     with progress(len(jobs)) as report:
         outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
     failed = [o for o in outcomes if not o.ok]
     if failed:
         print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
-    elif args.check_reproducible:
+    elif outcomes:  # a log or cron mail ends with the result, not with the last document's line
+        print(f"✓ {len(outcomes)} 份文件已產生於 {display_name(args.output)}"
+              f"（{time.perf_counter() - start:.1f} 秒）。", file=sys.stderr)
+    if not failed and args.check_reproducible:
         with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
             differ = differing_outputs(jobs, options, Path(scratch), args.jobs)
         for path in differ:

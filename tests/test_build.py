@@ -236,7 +236,8 @@ def test_a_folder_named_twice_is_built_once(tmp_path, capsys):
     args = ["build", str(SAMPLE), str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "docx", "-j", "2"]
     assert main(args) == 0
     err = capsys.readouterr().err
-    assert err.count("✓") == 1 and "內部錯誤" not in err
+    assert len(re.findall(r"^\[\d+/\d+\] ✓", err, re.M)) == 1 and "內部錯誤" not in err
+    assert err.endswith(f"✓ 1 份文件已產生於 {tmp_path / 'out'}（" + err.rsplit("（", 1)[1])  # the closing summary
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["基隆市警察局107年度提升服務品質執行計畫.docx"]
 
 
