@@ -69,7 +69,7 @@ NOT_FOR_A_SCHEMA = {
     "syntax-text-starts-with-percent", "syntax-unclosed-bracket", "syntax-fullwidth-comma-in-brackets",
     "unit-name-invisible-char", "unit-names-fullwidth-comma", "unit-listed-twice",
     "syntax-text-starts-with-bracket", "syntax-text-starts-with-brace", "syntax-text-starts-with-quote",
-    "registered-unit-name-invisible-char", "registered-unit-names-fullwidth-comma", "clause-too-deep",
+    "registered-unit-name-invisible-char", "registered-unit-names-fullwidth-comma", "clause-too-deep", "utf16-no-bom",
 }
 
 

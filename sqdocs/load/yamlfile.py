@@ -90,7 +90,9 @@ def _mark(node: Node) -> tuple[int, int]:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # Without its BOM, UTF-16 still shows itself: a zero byte beside every ASCII character.
+    head = raw[:400]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 4:
         raise LoadError([Diagnostic(name, 1, 1, "", "檔案是 UTF-16 編碼；請用編輯器另存為 UTF-8")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
