@@ -41,6 +41,16 @@ class MissingGlyphWarning(UserWarning):
     a chart image)."""
 
 
+def missing_glyph_advice(ch: str) -> str:
+    """What to do about a character no font has: install one that has it, or, for a 自造字
+    (a private-use code point, drawn only by the font of the machine it was made on), write a
+    standard character instead, since no font to install has it."""
+    code = ord(ch)
+    if 0xE000 <= code <= 0xF8FF or code >= 0xF0000:
+        return "這是自造字（Unicode 私人使用區），只有造字的電腦上有字形，任何可安裝的字型都沒有；請改用標準字，或改寫為文字說明。"
+    return "請安裝含此字的字型（如 fonts-hanazono）或以 --font 指定字型。"
+
+
 @dataclass(frozen=True)
 class FontRef:
     """A font file and, for a collection (.ttc), the index of the face in it."""

@@ -32,6 +32,7 @@ from sqdocs.model import Plan
 from sqdocs.outline import annex_label, numbered, plan_sections
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import fontfiles, layout
+from sqdocs.writers.fontfiles import missing_glyph_advice
 from sqdocs.writers.pdf import MissingGlyphWarning, render_plan
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
@@ -295,6 +296,13 @@ def test_character_no_font_has_is_reported(odd) -> None:
     assert len(messages) == 1
     assert "U+10FFFD" in messages[0] and NO_FONT in messages[0]
     assert "附件 3 第 5 列 姓名" in messages[0]
+    # U+10FFFD is a private-use code point, a 自造字: no font to install has it
+    assert "這是自造字（Unicode 私人使用區）" in messages[0] and "fonts-hanazono" not in messages[0]
+
+
+@pytest.mark.parametrize(("ch", "advice"), [("\ue000", "自造字"), ("\U000f0001", "自造字"), ("𪚥", "fonts-hanazono")])
+def test_advice_for_a_missing_character_tells_a_private_use_one_apart(ch: str, advice: str) -> None:
+    assert advice in missing_glyph_advice(ch)
 
 
 def test_no_warning_for_the_sample(built) -> None:

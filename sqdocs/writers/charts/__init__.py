@@ -24,7 +24,12 @@ from sqdocs.writers.charts.scene import (
     chart_size_mm,
     layout,
 )
-from sqdocs.writers.fontfiles import FontRef, MissingGlyphWarning, resolve_main
+from sqdocs.writers.fontfiles import (
+    FontRef,
+    MissingGlyphWarning,
+    missing_glyph_advice,
+    resolve_main,
+)
 
 __all__ = [
     "DPI", "LABEL_PT", "TICK_PT", "TITLE_PT",
@@ -41,7 +46,7 @@ def render_chart(chart: ChartData, *, font: Path | None = None, dpi: int = DPI) 
     for ch in missing:
         warnings.warn(
             f"圖表缺字：U+{ord(ch):04X}「{ch}」沒有任何可用字型含此字，在圖表圖片中會顯示為空白方框"
-            f"（出現於：圖表「{chart.title}」）。請安裝含此字的字型（如 fonts-hanazono）或以 --font 指定字型。",
+            f"（出現於：圖表「{chart.title}」）。{missing_glyph_advice(ch)}",
             MissingGlyphWarning,
             stacklevel=2,
         )

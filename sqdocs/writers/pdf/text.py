@@ -13,6 +13,7 @@ from reportlab.platypus.paragraph import ParaLines, cjkU, cleanBlockQuotedText, 
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from sqdocs.writers import layout
+from sqdocs.writers.fontfiles import missing_glyph_advice
 from sqdocs.writers.pdf.fonts import FontSet
 from sqdocs.writers.pdf.linebreak import fit_lines
 
@@ -225,6 +226,6 @@ class Typesetter:
         """One message per character no font has, naming it and where it occurs."""
         return [
             f"PDF 缺字：U+{ord(ch):04X}「{ch}」沒有任何可用字型含此字，在 PDF 中會顯示為空白方框"
-            f"（出現於：{'、'.join(places)}）。請安裝含此字的字型（如 fonts-hanazono）或以 --font 指定字型。"
+            f"（出現於：{'、'.join(places)}）。{missing_glyph_advice(ch)}"
             for ch, places in self.missing.items()
         ]
