@@ -577,3 +577,14 @@ def test_files_of_a_unit_gone_from_the_registry_say_so_and_suggest_no_other_unit
         line = next(line for line in err.splitlines() if f"{path}:" in line and "unit:" in line)
         assert "未知的單位「第四分局」，是不是「第五分局」？；units.yaml 沒有此單位：若單位已裁併或改名" in line
         assert f"請刪除或移走 {path.split('/')[1]}" in line and "第二分局" not in line
+
+
+def test_check_suggests_a_point_only_for_a_name_close_to_it(data_copy):
+    """A typo gets 「是不是」; a point the bureau deleted is not offered a neighbour of the same item."""
+    path = data_copy / "subplans" / "第一分局.yaml"
+    text = path.read_text(encoding="utf-8").replace("point: 服務及時性\n", "point: 服務及時姓\n", 1)
+    path.write_text(text.replace("point: 網站使用便利性\n", "point: 夜間報案受理\n", 1), encoding="utf-8")
+    plan = load_plan(data_copy)
+    found = {p.point[2]: p.message for p in check_subplan(plan, read_subplan(path, plan).subplan) if p.kind == "deleted"}
+    assert "是不是「基礎服務／服務一致及正確／服務及時性」？" in found["服務及時姓"]
+    assert "是不是" not in found["夜間報案受理"] and "（可能已刪除或改名）" in found["夜間報案受理"]
