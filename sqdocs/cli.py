@@ -6,6 +6,7 @@ import argparse
 import io
 import os
 import re
+import shlex
 import sys
 import tempfile
 import time
@@ -28,6 +29,7 @@ from sqdocs.build import (
     find_folders,
     forget_loaded,
     jobs_for,
+    loose_yaml,
     output_dirs,
     prepare_writers,
     run_jobs,
@@ -180,7 +182,7 @@ def _print_diagnostics(exc: LoadError) -> None:
 def _validate(args: argparse.Namespace) -> int:
     """One data folder, or each bureau of a folder of bureaus in turn, as build takes them."""
     folders = find_folders([args.data])
-    skipped = skipped_folders([args.data])
+    skipped = skipped_folders([args.data], "validate")
     if folders == [args.data] and not skipped:
         return _validate_folder(args.data)
     # A folder of bureaus: what build would build is what a user means to check, so each is
@@ -189,10 +191,17 @@ def _validate(args: argparse.Namespace) -> int:
     for folder, reason in skipped:
         print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
         worst = EXIT_BAD_INPUT
+    _print_loose_yaml([args.data])
     for folder in folders if folders != [args.data] else []:
         print(f"── {display_name(folder)}", flush=True)
         worst = max(worst, _validate_folder(folder))
     return worst
+
+
+def _print_loose_yaml(paths: list[Path]) -> None:
+    """Name the YAML files beside the bureaus of a folder of bureaus: not read, and not an error."""
+    for folder, names in loose_yaml(paths):
+        print(f"注意：{display_name(folder)} 中的 {'、'.join(names)} 不在任何機關資料夾內，不會讀取", file=sys.stderr)
 
 
 def _validate_folder(folder: Path) -> int:
@@ -205,7 +214,7 @@ def _validate_folder(folder: Path) -> int:
         plan = load_plan(folder)
     except LoadError as exc:
         _print_diagnostics(LoadError(exc.diagnostics + comments, exc.note))
-        if subplan_files(folder) or has_results(folder):
+        if _holds_more(folder):
             print("細部執行計畫與年度成果要依本局計畫核對，待上列錯誤修正後才會檢查。", file=sys.stderr)
         return EXIT_BAD_INPUT
     problems: list[Diagnostic] = []
@@ -241,6 +250,14 @@ def _validate_folder(folder: Path) -> int:
     if report is not None:
         _print_results_summary(report, indicators, len(warnings) + counts["results"])
     return EXIT_OK
+
+
+def _holds_more(folder: Path) -> bool:
+    """Whether ``folder`` has subplans or results to check once its plan loads."""
+    try:
+        return bool(subplan_files(folder)) or has_results(folder)
+    except (LoadError, OSError):  # a folder that cannot be read: already said
+        return False
 
 
 def _warnings_by_part(folder: Path, found: list[Diagnostic]) -> dict[str, int]:
@@ -318,16 +335,29 @@ def _build(args: argparse.Namespace) -> int:
 _PART_NAMES = {"plan": "本局計畫", "subplans": "細部執行計畫", "report": "年度成果"}
 
 
-def _still_buildable(folder: Path, kinds: list[str], bad: list[str], batch: bool) -> str:
-    """What to run meanwhile when only some of a folder's documents have bad data."""
+def _still_buildable(folder: Path, kinds: list[str], bad: list[str], args: argparse.Namespace, out: Path | None) -> str:
+    """What to run meanwhile when only some of a folder's documents have bad data; ``out`` is
+    where a batch puts this folder's documents (None when it is the only folder)."""
     good = [kind for kind in kinds if kind not in bad]
     if not good:
         return ""
     names = "、".join(_PART_NAMES[kind] for kind in good)
     only = ",".join(good)
-    if batch:
-        return f"{folder_words(folder)} 的{names}資料無誤；修正前要先產生，可對此資料夾另外執行 build 並加上 --only {only}"
+    if out is not None:
+        # Built alone, a folder's documents go into -o itself, not the batch's OUT/<folder>.
+        return f"{folder_words(folder)} 的{names}資料無誤；修正前要先產生，可另外執行 {_rerun(folder, out, only, args)}"
     return f"{folder_words(folder)} 的{names}資料無誤；修正前要先產生，請在同一指令加上 --only {only}"
+
+
+def _rerun(folder: Path, out: Path, only: str, args: argparse.Namespace) -> str:
+    """The command that builds ``only`` of ``folder`` into ``out``, with this build's other choices."""
+    words = ["sqdocs", "build", str(folder), "-o", str(out), "--only", only]
+    if args.format != list(DEFAULT_FORMATS):
+        words += ["--format", ",".join(args.format)]
+    for option, value in (("--templates", args.templates), ("--font", args.font)):
+        if value is not None:
+            words += [option, str(value)]
+    return shlex.join(words)
 
 
 def _no_report(folder: Path, kinds: list[str], explicit: bool) -> str:
@@ -355,13 +385,15 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
     for folder, reason in skipped_folders(args.data):
         print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
         bad += 1
+    _print_loose_yaml(args.data)
     for folder, out in zip(folders, output_dirs(folders, args.output), strict=True):
         try:
             plan = cached_plan(folder)
             try:
                 folder_jobs = jobs_for(folder, plan, kinds, args.format, out)
             except PartlyBad as exc:  # the plan itself loaded: say what could still be built
-                raise LoadError(exc.diagnostics, _still_buildable(folder, kinds, exc.parts, len(folders) > 1)) from None
+                alone = out if len(folders) > 1 else None
+                raise LoadError(exc.diagnostics, _still_buildable(folder, kinds, exc.parts, args, alone)) from None
             jobs += folder_jobs
             if why := _no_report(folder, kinds, explicit=args.only is not None):
                 print(f"略過 {folder_words(folder)} 的績效報告：{why}", file=sys.stderr)

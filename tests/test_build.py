@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 
 import pytest
@@ -374,7 +375,14 @@ def test_subplan_and_results_errors_come_together_and_the_hint_names_what_still_
     data_copy.rename(batch / "keelung-107")
     shutil.copytree(SAMPLE, batch / "keelung-copy")
     assert main(["build", str(batch), "-o", out, "--format", "pdf", "--only", "plan,subplans", "-j", "1"]) == 2
-    assert "資料無誤；修正前要先產生，可對此資料夾另外執行 build 並加上 --only plan" in capsys.readouterr().err
+    # In a batch the advice is the whole command, into the folder the batch gives this bureau.
+    hint = next(line for line in capsys.readouterr().err.splitlines() if "資料無誤" in line)
+    command = (f"sqdocs build {batch / 'keelung-107'} -o {tmp_path / 'out' / 'keelung-107'} "
+               "--only plan --format pdf")
+    assert hint == f"{batch / 'keelung-107'} 的本局計畫資料無誤；修正前要先產生，可另外執行 {command}"
+    assert main(shlex.split(command)[1:]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["keelung-107", "keelung-copy"]
+    assert [p.name for p in (tmp_path / "out" / "keelung-107").iterdir()] == ["基隆市警察局107年度提升服務品質執行計畫.pdf"]
 
 
 def test_asking_for_a_report_there_is_no_data_for_builds_nothing_and_says_why(data_copy, tmp_path, capsys):

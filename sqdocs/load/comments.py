@@ -7,6 +7,7 @@ is warned about: by ``sqdocs validate`` and ``check``, and by ``build`` for the 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,12 +54,22 @@ def cut_texts(doc: YamlDoc) -> Iterator[Diagnostic]:
 
 def data_files(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Path]:
     """The YAML files of a data folder that exist: the plan's, and the subplans' and results' if asked."""
+    # A folder that cannot be read (no permission) is the loader's to report, not this list's.
     files = [folder / name for name in PLAN_FILES]
     if subplans:
-        files += subplan_files(folder)
+        with contextlib.suppress(LoadError, PermissionError):
+            files += subplan_files(folder)
     if results:
-        files += [folder / INDICATORS_FILE, *result_files(folder)]
-    return [f for f in files if f.is_file()]
+        with contextlib.suppress(PermissionError):
+            files += [folder / INDICATORS_FILE, *result_files(folder)]
+    return [f for f in files if _is_file(f)]
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except PermissionError:
+        return False
 
 
 def text_warnings(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Diagnostic]:

@@ -22,7 +22,8 @@ def format_path(loc: Loc) -> str:
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem in one file. ``line`` and ``column`` are 1-based."""
+    """One problem in one file. ``line`` and ``column`` are 1-based; 0 for a problem with a
+    folder, which has no lines to point into."""
 
     file: str
     line: int
@@ -32,7 +33,7 @@ class Diagnostic:
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         kind = "" if self.severity == "error" else "警告："
         return f"{where}: {self.path}: {kind}{self.message}" if self.path else f"{where}: {kind}{self.message}"
 

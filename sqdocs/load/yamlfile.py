@@ -281,6 +281,10 @@ def read_yaml(path: Path) -> YamlDoc:
     return doc
 
 
+UNREADABLE_FILE = "沒有讀取權限；請確認檔案權限"
+UNREADABLE_FOLDER = "沒有讀取權限；請確認資料夾權限"
+
+
 def _unreadable_file(path: Path, exc: OSError) -> str:
     """Why ``path`` could not be read, with what to do."""
     if exc.errno == errno.ELOOP:
@@ -291,7 +295,11 @@ def _unreadable_file(path: Path, exc: OSError) -> str:
         return "找不到檔案"
     if isinstance(exc, IsADirectoryError):
         return "是資料夾，不是檔案；請改名或移走"
-    return f"無法讀取檔案：{exc.strerror}"
+    if isinstance(exc, PermissionError):
+        return UNREADABLE_FILE
+    if exc.errno == errno.EIO:
+        return "磁碟（或網路磁碟）讀取錯誤；請檢查磁碟後再執行"
+    return f"無法讀取檔案（系統訊息：{exc.strerror or exc}）"
 
 
 def parse_yaml(raw: bytes, name: str) -> YamlDoc:

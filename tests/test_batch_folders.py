@@ -1,0 +1,119 @@
+"""Folders of bureaus as they are found: loose files beside the bureaus, bureaus a level too
+deep, a bureau that cannot be read, the advice for building one bureau of a batch alone."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+from sqdocs.cli import main
+
+PLAN_DOCX = "基隆市警察局107年度提升服務品質執行計畫.docx"
+ONLY_PLAN = ["--only", "plan", "--format", "docx", "-j", "1"]
+
+
+def _bureaus(root: Path, *names: str) -> Path:
+    for name in names:
+        shutil.copytree(SAMPLE, root / name)
+    return root
+
+
+def test_loose_yaml_beside_the_bureaus_does_not_hide_a_misnamed_bureau(tmp_path, capsys):
+    bureaus = _bureaus(tmp_path / "bureaus", "a", "b")
+    (bureaus / "oldbureau").mkdir()
+    (bureaus / "oldbureau" / "Plan.yml").write_text("year: 107\n")
+    (bureaus / ".gitlab-ci.yml").write_text("build: {script: [x]}\n")  # a CI repository's own file
+    (bureaus / "stray.yaml").write_text("x: 1\n")
+    out = tmp_path / "out"
+    assert main(["build", str(bureaus), "-o", str(out), *ONLY_PLAN]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[:2] == [
+        f"略過 {bureaus / 'oldbureau'}：沒有 plan.yaml，但有 Plan.yml；請改名為 plan.yaml",
+        f"注意：{bureaus} 中的 stray.yaml 不在任何機關資料夾內，不會讀取",
+    ]
+    assert err[-1] == "1 個資料夾有錯誤，未產生其文件。"
+    assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
+    assert (out / "a" / PLAN_DOCX).is_file() and (out / "b" / PLAN_DOCX).is_file()
+
+    assert main(["validate", str(bureaus)]) == 2
+    out_text, err_text = capsys.readouterr()
+    assert err_text.splitlines()[:2] == err[:2]
+    assert f"✓ {bureaus / 'a'}：資料正確" in out_text and f"✓ {bureaus / 'b'}：資料正確" in out_text
+
+
+def test_bureaus_a_level_too_deep_are_pointed_to(tmp_path, capsys):
+    nest = tmp_path / "nest"
+    _bureaus(nest / "north", "a")
+    _bureaus(nest / "south", "b")
+    out = tmp_path / "out"
+    assert main(["build", str(nest), "-o", str(out), *ONLY_PLAN]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        f"略過 {nest}：其中沒有機關資料夾（含 plan.yaml 的資料夾），但其子資料夾 north、south 中有；"
+        f"請改為指定這些資料夾：sqdocs build {nest / 'north'} {nest / 'south'}（或 {nest}/*），其餘參數不變"
+    )
+    assert not any("找不到檔案" in line for line in err)
+    assert not out.exists()
+    assert main(["build", str(nest / "north"), str(nest / "south"), "-o", str(out), *ONLY_PLAN]) == 0
+    assert (out / "a" / PLAN_DOCX).is_file() and (out / "b" / PLAN_DOCX).is_file()
+
+    capsys.readouterr()
+    assert main(["validate", str(nest)]) == 2
+    assert capsys.readouterr().err.splitlines()[0].endswith(
+        f"請分別執行 sqdocs validate {nest / 'north'}；sqdocs validate {nest / 'south'}")
+
+
+def test_a_folder_that_is_not_there_has_no_line_and_column(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "nope", "-o", "out"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == "nope: 找不到資料夾（應含 plan.yaml 等檔案）"
+
+
+def _forbid(monkeypatch: pytest.MonkeyPatch, place: Path) -> None:
+    """Make ``place`` (a folder and what is in it, or a file) unreadable as chmod 000 makes it
+    for anyone but root, who runs these tests and whom chmod does not stop."""
+    place_is_dir = place.is_dir()
+
+    def forbid(real, *, listing: bool = False):
+        def call(path, *args, **kwargs):
+            absolute = Path(os.path.abspath(path))
+            # Inside a folder nothing can be looked at; the folder itself can, but not listed.
+            if place in absolute.parents or (absolute == place and (listing or not place_is_dir)):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(Path, "stat", forbid(Path.stat))
+    monkeypatch.setattr(Path, "open", forbid(Path.open))
+    monkeypatch.setattr(Path, "iterdir", forbid(Path.iterdir, listing=True))
+    monkeypatch.setattr(os, "listdir", forbid(os.listdir, listing=True))
+
+
+@pytest.mark.parametrize(("unreadable", "kinds", "message"), [
+    ("b", "plan", "{b}: 沒有讀取權限；請確認資料夾權限"),
+    ("b/subplans", "plan,subplans", "{b}/subplans: 沒有讀取權限；請確認資料夾權限"),
+    ("b/annex2.yaml", "plan", "{b}/annex2.yaml:1:1: 沒有讀取權限；請確認檔案權限"),
+])
+def test_an_unreadable_bureau_is_its_input_error_and_the_others_are_built(
+        tmp_path, capsys, monkeypatch, unreadable, kinds, message):
+    bureaus = _bureaus(tmp_path / "bureaus", "a", "b", "c")
+    _forbid(monkeypatch, bureaus / unreadable)
+    out = tmp_path / "out"
+    assert main(["build", str(bureaus), "-o", str(out), "--only", kinds, "--format", "docx", "-j", "1"]) == 2
+    err = capsys.readouterr().err
+    assert message.format(b=bureaus / "b") in err.splitlines()
+    assert "請用 -o" not in err and "錯誤：" not in err and "Permission" not in err
+    assert err.endswith("1 個資料夾有錯誤，未產生其文件。\n")
+    assert (out / "a" / PLAN_DOCX).is_file() and (out / "c" / PLAN_DOCX).is_file()
+    assert not (out / "b").exists()
+
+    capsys.readouterr()
+    assert main(["validate", str(bureaus)]) == 2  # validate goes on to the next bureau too
+    out_text, err_text = capsys.readouterr()
+    assert message.format(b=bureaus / "b") in err_text.splitlines() and "Permission" not in err_text
+    assert f"✓ {bureaus / 'a'}：資料正確" in out_text and f"✓ {bureaus / 'c'}：資料正確" in out_text
