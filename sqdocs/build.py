@@ -303,6 +303,39 @@ def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out
     return jobs
 
 
+def stale_documents(jobs: list[Job]) -> dict[Path, list[Path]]:
+    """Per output folder, the documents there that look like this build's (the bureau's agency
+    first in the name, a kind and format it built) but that it did not write: left from an
+    earlier build, such as the plan of a 分局 whose subplan has since been deleted.
+
+    Kinds and formats not asked for (--only, --format) are not looked at: leaving them as they
+    are is what a partial build means.
+    """
+    written = {job.path for job in jobs}
+    by_folder: dict[Path, list[Job]] = {}
+    for job in jobs:
+        by_folder.setdefault(job.path.parent, []).append(job)
+    stale: dict[Path, list[Path]] = {}
+    for out, built in by_folder.items():
+        prefix = file_stem(cached_plan(built[0].folder).agency)
+        kinds = {job.kind for job in built}
+        suffixes = {f".{job.fmt}" for job in built}
+        try:
+            entries = sorted(out.iterdir())
+        except OSError:
+            continue
+        found = [path for path in entries if path not in written and path.suffix in suffixes
+                 and path.name.startswith(prefix) and _kind_named(path.stem) in kinds and path.is_file()]
+        if found:
+            stale[out] = found
+    return stale
+
+
+def _kind_named(stem: str) -> str:
+    """The kind of document a file name gives (its title's last words, :func:`subplan_title`, report_title)."""
+    return "subplan" if "細部執行計畫" in stem else "report" if "績效報告" in stem else "plan"
+
+
 # Each process loads a folder once, however many documents it builds from it.
 def forget_loaded() -> None:
     """Drop the folders loaded so far: the next build reads its data as it is now (a process

@@ -35,6 +35,7 @@ from sqdocs.build import (
     run_jobs,
     skipped_folders,
     source_date,
+    stale_documents,
 )
 from sqdocs.errors import UserError
 from sqdocs.fsutil import check_targets, os_error_text
@@ -313,6 +314,8 @@ def _build(args: argparse.Namespace) -> int:
     with progress(len(jobs)) as report:
         outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
     failed = [o for o in outcomes if not o.ok]
+    if not failed:  # a failed document's previous version is kept on purpose: no note about it
+        _print_stale(jobs)
     if failed:
         print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
     elif outcomes:  # a log or cron mail ends with the result, not with the last document's line
@@ -330,6 +333,15 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{bad} 個資料夾有錯誤，未產生其文件。", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _print_stale(jobs: list[Job]) -> None:
+    """Note the documents an earlier build left that this one did not write; a script that
+    publishes the folder would publish them too. They are never deleted: they may be wanted."""
+    for out, paths in stale_documents(jobs).items():
+        names = "、".join(path.name for path in paths)
+        print(f"注意：{out} 中有 {len(paths)} 個本次沒有產生的文件（{names}），可能是舊版；確認不需要請刪除",
+              file=sys.stderr)
 
 
 _PART_NAMES = {"plan": "本局計畫", "subplans": "細部執行計畫", "report": "年度成果"}

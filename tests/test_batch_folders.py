@@ -117,3 +117,20 @@ def test_an_unreadable_bureau_is_its_input_error_and_the_others_are_built(
     out_text, err_text = capsys.readouterr()
     assert message.format(b=bureaus / "b") in err_text.splitlines() and "Permission" not in err_text
     assert f"✓ {bureaus / 'a'}：資料正確" in out_text and f"✓ {bureaus / 'c'}：資料正確" in out_text
+
+
+def test_documents_an_earlier_build_left_are_noted_and_kept(data_copy, tmp_path, capsys):
+    out = tmp_path / "out"
+    build = ["build", str(data_copy), "-o", str(out), "--format", "docx,odt", "-j", "1"]
+    assert main(build) == 0
+    assert "注意" not in capsys.readouterr().err
+    (data_copy / "subplans" / "第四分局.yaml").unlink()
+    (out / "其他機關107年度提升服務品質執行計畫.docx").write_bytes(b"")  # another bureau's: not this one's
+    assert main(build) == 0
+    old = "基隆市警察局第四分局107年度提升服務品質細部執行計畫"
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"注意：{out} 中有 2 個本次沒有產生的文件（{old}.docx、{old}.odt），可能是舊版；確認不需要請刪除")
+    assert (out / f"{old}.docx").is_file() and (out / f"{old}.odt").is_file()  # never deleted
+    # Kinds and formats not asked for are left as a partial build leaves them, unremarked.
+    assert main([*build[:-4], "--only", "plan,report", "--format", "docx", "-j", "1"]) == 0
+    assert "注意" not in capsys.readouterr().err
