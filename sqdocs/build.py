@@ -118,10 +118,14 @@ def find_folders(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         inner = _bureaus_in(path)
         found.extend([path] if inner is None else inner)  # a data folder's missing plan.yaml is the loader's to say
-    # Built twice, a folder's documents would be written twice to the same files.
+    # Built twice, a folder's documents would be written twice to the same files. A link
+    # and its folder both found are built once, under the folder's own name (OUT/<folder>),
+    # whichever of them sorts or was named first.
     unique: dict[Path, Path] = {}
     for path in found:
-        unique.setdefault(path.resolve(), path)
+        first = unique.setdefault(path.resolve(), path)
+        if first.is_symlink() and not path.is_symlink():
+            unique[path.resolve()] = path
     return list(unique.values())
 
 

@@ -134,3 +134,15 @@ def test_documents_an_earlier_build_left_are_noted_and_kept(data_copy, tmp_path,
     # Kinds and formats not asked for are left as a partial build leaves them, unremarked.
     assert main([*build[:-4], "--only", "plan,report", "--format", "docx", "-j", "1"]) == 0
     assert "注意" not in capsys.readouterr().err
+
+
+def test_a_link_beside_its_bureau_is_built_once_under_the_bureau_s_name(tmp_path, capsys):
+    bureaus = _bureaus(tmp_path / "bureaus", "keelung", "other")
+    (bureaus / "alias").symlink_to("keelung")  # sorts first
+    out = tmp_path / "out"
+    assert main(["build", str(bureaus), "-o", str(out), *ONLY_PLAN]) == 0
+    assert capsys.readouterr().err.count("✓") == 2
+    assert sorted(p.name for p in out.iterdir()) == ["keelung", "other"]
+    assert main(["build", str(bureaus / "alias"), str(bureaus / "keelung"), str(bureaus / "other"),
+                 "-o", str(tmp_path / "out2"), *ONLY_PLAN]) == 0
+    assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == ["keelung", "other"]
