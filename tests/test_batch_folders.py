@@ -128,7 +128,7 @@ def test_documents_an_earlier_build_left_are_noted_and_kept(data_copy, tmp_path,
     (out / "其他機關107年度提升服務品質執行計畫.docx").write_bytes(b"")  # another bureau's: not this one's
     assert main(build) == 0
     old = "基隆市警察局第四分局107年度提升服務品質細部執行計畫"
-    assert capsys.readouterr().err.splitlines()[-1] == (
+    assert capsys.readouterr().err.splitlines()[-2] == (  # before the closing summary
         f"注意：{out} 中有 2 個本次沒有產生的文件（{old}.docx、{old}.odt），可能是舊版；確認不需要請刪除")
     assert (out / f"{old}.docx").is_file() and (out / f"{old}.odt").is_file()  # never deleted
     # Kinds and formats not asked for are left as a partial build leaves them, unremarked.
@@ -141,7 +141,7 @@ def test_a_link_beside_its_bureau_is_built_once_under_the_bureau_s_name(tmp_path
     (bureaus / "alias").symlink_to("keelung")  # sorts first
     out = tmp_path / "out"
     assert main(["build", str(bureaus), "-o", str(out), *ONLY_PLAN]) == 0
-    assert capsys.readouterr().err.count("✓") == 2
+    assert capsys.readouterr().err.count("] ✓") == 2
     assert sorted(p.name for p in out.iterdir()) == ["keelung", "other"]
     assert main(["build", str(bureaus / "alias"), str(bureaus / "keelung"), str(bureaus / "other"),
                  "-o", str(tmp_path / "out2"), *ONLY_PLAN]) == 0
