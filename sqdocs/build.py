@@ -58,7 +58,8 @@ def source_date() -> date | None:
     try:
         return datetime.fromtimestamp(int(value), tz=UTC).date()
     except (ValueError, OverflowError, OSError):
-        raise UserError(f"SOURCE_DATE_EPOCH「{value}」不是 Unix 時間（秒數）") from None
+        raise UserError(f"SOURCE_DATE_EPOCH「{value}」不是 Unix 時間（秒數）；請設為整數秒數（如 1546300800 即 "
+                        "2019 年 1 月 1 日），或取消此環境變數，文件日期即依 plan.yaml 的 issued（未填則為期程起日）") from None
 
 
 @dataclass(frozen=True)

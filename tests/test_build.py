@@ -152,7 +152,7 @@ def test_source_date_epoch_pins_document_dates(tmp_path, monkeypatch, capsys):
     assert all(d.startswith("2019-01-01") for d in _core_dates(docx))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan"]) == 2
-    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
+    assert "SOURCE_DATE_EPOCH「soon」不是 Unix 時間（秒數）；請設為整數秒數（如 1546300800" in capsys.readouterr().err
 
 
 def test_same_bytes_in_every_time_zone(tmp_path):
