@@ -428,13 +428,17 @@ def differing_outputs(jobs: list[Job], options: BuildOptions, scratch: Path, wor
     ]
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_workers(jobs: int) -> int:
     """As many processes as the CPUs this process may use, and no more than there are documents."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, jobs))
+    return max(1, min(usable_cpus(), jobs))
 
 
 # Rough relative cost of a document, so the longest start first and the pool ends together.

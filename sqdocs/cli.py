@@ -36,6 +36,7 @@ from sqdocs.build import (
     skipped_folders,
     source_date,
     stale_documents,
+    usable_cpus,
 )
 from sqdocs.errors import UserError
 from sqdocs.fsutil import check_targets, os_error_text
@@ -304,6 +305,12 @@ def _build(args: argparse.Namespace) -> int:
         raise UserError(f"{args.font}：找不到字型檔；請確認路徑，或不加 --font，使用已安裝的楷書字型")
     if args.jobs is not None and args.jobs < 1:
         raise UserError("-j 必須是 1 以上的整數")
+    if args.jobs is not None and args.jobs > (cpus := usable_cpus()):
+        # Each process holds its own fonts and documents (~150 MB): more than the CPUs only
+        # adds memory, and -j 200 on a small machine could run it out.
+        print(f"注意：-j {args.jobs} 多於可用的 CPU 數（{cpus}）；多開程序不會更快，只會更耗記憶體，改用 -j {cpus}",
+              file=sys.stderr)
+        args.jobs = cpus
     with paused():  # what is loaded and imported here lasts the whole build (sqdocs.gcpause)
         jobs, bad, options = _planned_jobs(args)
         prepare_writers(jobs, options)

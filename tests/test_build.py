@@ -434,3 +434,14 @@ def test_a_rebuild_leaves_unchanged_files_alone_and_never_replaces_a_read_only_o
     assert f"無法寫入 {plan_doc}：此檔案設為唯讀（可能是已定稿的版本），未覆寫；要更新請先取消唯讀" in err
     assert "1 份文件未能產生（其餘 4 份已完成）" in err
     assert plan_doc.read_bytes() == old and not plan_doc.stat().st_mode & 0o222
+
+
+def test_more_processes_than_cpus_are_not_started(tmp_path, capsys, monkeypatch):
+    """-j 200 on a 2-CPU machine would start one process per document, each with its fonts."""
+    monkeypatch.setattr(build, "usable_cpus", lambda: 2)
+    monkeypatch.setattr("sqdocs.cli.usable_cpus", lambda: 2)
+    started = []
+    monkeypatch.setattr(build, "_pool", lambda workers, _pool=build._pool: started.append(workers) or _pool(workers))
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx,pdf", "-j", "200"]) == 0
+    assert "注意：-j 200 多於可用的 CPU 數（2）；多開程序不會更快，只會更耗記憶體，改用 -j 2" in capsys.readouterr().err
+    assert started == [2]
