@@ -7,8 +7,10 @@ import io
 import os
 import re
 import shlex
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -38,8 +40,8 @@ from sqdocs.build import (
     stale_documents,
     usable_cpus,
 )
-from sqdocs.errors import UserError
-from sqdocs.fsutil import check_targets, os_error_text
+from sqdocs.errors import Interrupted, UserError
+from sqdocs.fsutil import check_targets, os_error_text, remove_stale_temps
 from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
 from sqdocs.load.comments import text_warnings
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from sqdocs.report import CompiledReport
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM: what a shell reports for either
 
 
 # argparse's own messages, in Chinese; the last passes on the Chinese of our own value checks.
@@ -318,6 +321,7 @@ def _build(args: argparse.Namespace) -> int:
         print("沒有產生任何文件。", file=sys.stderr)
         return EXIT_FAILED
     start = time.perf_counter()
+    remove_stale_temps(job.path for job in jobs)
     with progress(len(jobs)) as report:
         outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
     failed = [o for o in outcomes if not o.ok]
@@ -579,10 +583,27 @@ def _tolerate_any_encoding() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``sqdocs`` command (``argv``, or the command line) and return its exit code."""
     _tolerate_any_encoding()
     args = _parser().parse_args(argv)
+    # SIGTERM (a wrapper's proc.terminate(), systemd, docker stop) stops the command as Ctrl-C
+    # does: the temporary files are removed and a build stops its workers, which by default
+    # SIGTERM would kill with none of that.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main_thread else None
+    try:
+        return _command(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _command(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
     except LoadError as exc:
@@ -595,9 +616,13 @@ def main(argv: list[str] | None = None) -> int:
         # Commands without -o (subplan, form import) write into the data folder itself.
         print(f"錯誤：{os_error_text(exc, data_folder=not hasattr(args, 'output'))}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("已中斷；未完成的檔案沒有寫入。", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        written = getattr(exc, "written", None)
+        if written is None:
+            print("已中斷；未完成的檔案沒有寫入。", file=sys.stderr)
+        else:
+            print(f"已中斷：已完成 {written} 份文件，其餘未產生；沒有寫到一半的檔案。", file=sys.stderr)
+        return EXIT_TERMINATED if getattr(exc, "signum", signal.SIGINT) == signal.SIGTERM else EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 — a bug must still end in a readable message
         if os.environ.get("SQDOCS_DEBUG"):
             traceback.print_exc()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -200,12 +202,48 @@ def _write_and_rename(path: Path, data: bytes) -> None:
         raise
 
 
-def _write_temp(path: Path, data: bytes) -> str:
-    """A complete copy of ``data`` in a new temporary file beside ``path``; its name."""
+def _temp_head(path: Path) -> str:
     # The temporary name adds 14 bytes to the file's: cut, so a name near the file
     # system's 255-byte limit can still be written.
-    head = path.name.encode("utf-8")[:100].decode("utf-8", "ignore")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{head}.", suffix=".tmp")
+    return path.name.encode("utf-8")[:100].decode("utf-8", "ignore")
+
+
+# What _write_temp names a file: mkstemp's prefix and suffix around its 8 random characters.
+_TEMP_NAME = re.compile(r"\.(?P<head>.*)\.[a-z0-9_]{8}\.tmp", re.DOTALL)
+
+STALE_AFTER = 30.0
+"""Seconds unchanged after which a temporary file is taken for one left by a killed process:
+one being written now (by another build into the same folder) is never that old."""
+
+
+def remove_stale_temps(paths: Iterable[Path]) -> None:
+    """Remove the temporary files :func:`write_atomic` left beside ``paths`` when its process
+    was killed midway (kill -9, the OOM killer, a power cut): hidden, they would stay forever.
+
+    Only files named as write_atomic names the temporary files of exactly these paths, and
+    not changed for :data:`STALE_AFTER` seconds, are removed; nothing else is touched.
+    """
+    heads: dict[Path, set[str]] = {}
+    for path in paths:
+        heads.setdefault(path.parent, set()).add(_temp_head(path))
+    now = time.time()
+    for folder, names in heads.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # not there yet: nothing left in it
+            continue
+        for entry in entries:
+            match = _TEMP_NAME.fullmatch(entry.name)
+            if not match or match["head"] not in names:
+                continue
+            with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: leave it
+                if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
+                    os.unlink(entry.path)
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """A complete copy of ``data`` in a new temporary file beside ``path``; its name."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{_temp_head(path)}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
