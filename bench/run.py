@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import generate  # noqa: E402
 
-from sqdocs.build import default_workers  # noqa: E402
+from sqdocs.pool import default_workers  # noqa: E402
 
 _DONE = re.compile(r"\[\d+/\d+\] ✓ (?P<path>.+)（(?P<sec>[\d.]+) 秒）")
 

@@ -27,20 +27,13 @@ from sqdocs.build import (
     PartlyBad,
     cached_plan,
     cached_results,
-    differing_outputs,
-    find_folders,
     forget_loaded,
     jobs_for,
-    loose_yaml,
-    output_dirs,
-    prepare_writers,
-    run_jobs,
-    skipped_folders,
     source_date,
     stale_documents,
-    usable_cpus,
 )
 from sqdocs.errors import Interrupted, UserError
+from sqdocs.folders import find_folders, loose_yaml, output_dirs, skipped_folders
 from sqdocs.fsutil import check_targets, os_error_text, remove_stale_temps
 from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
@@ -48,6 +41,7 @@ from sqdocs.load.comments import text_warnings
 from sqdocs.load.diagnostics import display_name, folder_words
 from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
 from sqdocs.load.subplan import load_subplans, subplan_files
+from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpus
 from sqdocs.progress import progress
 
 if TYPE_CHECKING:

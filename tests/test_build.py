@@ -10,10 +10,12 @@ import shutil
 import pytest
 from conftest import SAMPLE
 
-from sqdocs import build
-from sqdocs.build import BuildOptions, Job, file_stem, find_folders, run_jobs
+from sqdocs import build, pool
+from sqdocs.build import BuildOptions, Job, file_stem
 from sqdocs.cli import main
+from sqdocs.folders import find_folders, skipped_folders
 from sqdocs.fsutil import write_atomic
+from sqdocs.pool import run_jobs
 
 
 def test_file_stem():
@@ -133,9 +135,9 @@ def test_reproducibility_check_names_a_file_that_differs(tmp_path):
     # Two bureaus' plans of the same file name, built in a pool, one of them changed afterwards.
     jobs = [Job(SAMPLE, "plan", "docx", tmp_path / name / "計畫.docx") for name in ("甲", "乙")]
     assert all(o.ok for o in run_jobs(jobs, BuildOptions(), 2))
-    assert build.differing_outputs(jobs, BuildOptions(), tmp_path / "scratch", 2) == []
+    assert pool.differing_outputs(jobs, BuildOptions(), tmp_path / "scratch", 2) == []
     jobs[1].path.write_bytes(jobs[1].path.read_bytes() + b"\0")
-    assert build.differing_outputs(jobs, BuildOptions(), tmp_path / "scratch2", 2) == [jobs[1].path]
+    assert pool.differing_outputs(jobs, BuildOptions(), tmp_path / "scratch2", 2) == [jobs[1].path]
 
 
 def _core_dates(path):
@@ -181,7 +183,7 @@ def test_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
 
 def test_default_workers_one_per_cpu_at_most_one_per_document(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
-    assert [build.default_workers(n) for n in (0, 1, 2, 12)] == [1, 1, 2, 3]
+    assert [pool.default_workers(n) for n in (0, 1, 2, 12)] == [1, 1, 2, 3]
 
 
 def test_a_pool_builds_the_same_bytes_and_reports_in_job_order(tmp_path):
@@ -274,7 +276,7 @@ def test_a_subfolder_without_plan_yaml_is_named_and_fails_the_build(tmp_path, ca
 
 def test_a_data_folder_without_plan_yaml_is_not_taken_for_a_folder_of_bureaus(data_copy):
     (data_copy / "plan.yaml").unlink()
-    assert build.skipped_folders([data_copy]) == []  # its subplans/ and results/ are not bureaus
+    assert skipped_folders([data_copy]) == []  # its subplans/ and results/ are not bureaus
 
 
 def test_a_title_too_long_for_a_file_name_is_cut_and_said(tmp_path, capsys):
@@ -438,10 +440,9 @@ def test_a_rebuild_leaves_unchanged_files_alone_and_never_replaces_a_read_only_o
 
 def test_more_processes_than_cpus_are_not_started(tmp_path, capsys, monkeypatch):
     """-j 200 on a 2-CPU machine would start one process per document, each with its fonts."""
-    monkeypatch.setattr(build, "usable_cpus", lambda: 2)
     monkeypatch.setattr("sqdocs.cli.usable_cpus", lambda: 2)
     started = []
-    monkeypatch.setattr(build, "_pool", lambda workers, _pool=build._pool: started.append(workers) or _pool(workers))
+    monkeypatch.setattr(pool, "_pool", lambda workers, _pool=pool._pool: started.append(workers) or _pool(workers))
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx,pdf", "-j", "200"]) == 0
     assert "注意：-j 200 多於可用的 CPU 數（2）；多開程序不會更快，只會更耗記憶體，改用 -j 2" in capsys.readouterr().err
     assert started == [2]

@@ -9,8 +9,9 @@ import pytest
 from conftest import SAMPLE
 
 from sqdocs import build, cli
-from sqdocs.build import BuildOptions, Job, run_jobs
+from sqdocs.build import BuildOptions, Job
 from sqdocs.gcpause import frozen, paused
+from sqdocs.pool import run_jobs
 
 
 def test_paused_restores_the_collector_even_after_an_error():

@@ -1,0 +1,320 @@
+"""Running build jobs side by side: a pool of worker processes that inherit the loaded data and
+fonts, stop at once with the build (Ctrl-C, SIGTERM, a dead parent), and redo the jobs a
+killed worker took down."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqdocs.build import FORMATS, BuildOptions, Job, Outcome, build_one
+from sqdocs.errors import Interrupted
+from sqdocs.gcpause import frozen
+
+
+def differing_outputs(jobs: list[Job], options: BuildOptions, scratch: Path, workers: int | None = 1) -> list[Path]:
+    """Build ``jobs`` again into ``scratch``, the way the first build ran (:func:`run_jobs`),
+    and list the outputs whose bytes differ from the first build."""
+    # One folder per job: a batch may build files of the same name for different bureaus.
+    again = [dataclasses.replace(job, path=scratch / str(n) / job.path.name) for n, job in enumerate(jobs)]
+    outcomes = run_jobs(again, options, workers)
+    return [
+        job.path
+        for job, outcome in zip(jobs, outcomes, strict=True)
+        if not outcome.ok or not job.path.is_file() or outcome.job.path.read_bytes() != job.path.read_bytes()
+    ]
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(jobs: int) -> int:
+    """As many processes as the CPUs this process may use, and no more than there are documents."""
+    return max(1, min(usable_cpus(), jobs))
+
+
+# Rough relative cost of a document, so the longest start first and the pool ends together.
+_WEIGHT = {"report": 4, "plan": 2, "subplan": 1}
+
+
+def prepare_writers(jobs: list[Job], options: BuildOptions) -> None:
+    """Import the writers the jobs need and parse their fonts here, once, before workers fork.
+
+    Forked workers then start with all of it in memory instead of each repeating it. A
+    failure here is left for the job itself to report, with its document named.
+    """
+    import importlib
+
+    for fmt in dict.fromkeys(job.fmt for job in jobs if job.fmt in FORMATS):
+        try:
+            prepare = getattr(importlib.import_module(f"sqdocs.writers.{fmt}"), "prepare", None)
+            if prepare is not None:
+                prepare(options)
+        except Exception:  # noqa: BLE001 — reported by the job that needs it
+            pass
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+_busy = False
+"""In a worker: a job is being built, so SIGTERM must unwind it (removing its temporary file)."""
+_stopping = False
+"""In a worker: SIGTERM came, and the worker ends as soon as its job is unwound."""
+
+
+class _Stop(BaseException):
+    """SIGTERM in a worker, raised through the job so that write_atomic removes its temporary file.
+
+    Not an Exception: build_one and the writers must not take it for a failed document.
+    """
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    global _busy, _stopping
+    _stopping = True
+    if _busy:
+        _busy = False  # a second SIGTERM while unwinding ends the worker at once
+        raise _Stop
+    os._exit(128 + signum)  # idle: nothing to clean up, and no traceback from the pool's loop
+
+
+def _die_with_parent() -> None:
+    """Have Linux send this worker SIGTERM when its parent dies, however it dies (kill -9
+    included): forked workers would otherwise live on, each holding its memory, forever."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the parent still stops its workers when it can
+        pass
+
+
+def _worker_init(parent: int) -> None:
+    """Run first in each worker process."""
+    # Ctrl-C reaches every process of the terminal's job; the parent alone decides what stops
+    # (and stops the workers), so a worker neither stops on its own nor prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(128 + signal.SIGTERM)
+
+
+def _raise_if_stopping() -> None:
+    if _stopping:  # a library's bare except took the worker's _Stop: what it rendered may be wrong
+        raise _Stop
+
+
+def _work(job: Job, options: BuildOptions) -> Outcome:
+    """:func:`build_one` in a worker; SIGTERM ends the worker once the job's temporary file is removed."""
+    global _busy
+    outcome = None
+    try:
+        _busy = True
+        outcome = build_one(job, options, _raise_if_stopping)
+        _busy = False
+    except _Stop:
+        pass
+    if _stopping or outcome is None:  # also when a library's bare except swallowed the _Stop
+        os._exit(128 + signal.SIGTERM)
+    return outcome
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # fork on Linux: workers inherit the loaded data, imported writers and parsed fonts.
+    # Elsewhere the platform's default (spawn) starts each worker from scratch: macOS's system
+    # libraries make fork unsafe there, and Windows has none.
+    init = {"initializer": _worker_init, "initargs": (os.getpid(),)}
+    if sys.platform.startswith("linux"):
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), **init)
+    return ProcessPoolExecutor(max_workers=workers, **init)
+
+
+_GRACE = 0.5
+"""Seconds the documents under way get to finish after Ctrl-C, before their workers are stopped."""
+
+_KILLED = "產生此文件的工作程序被系統終止（可能記憶體不足）；請以較小的 -j 重試"
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What identifies the file at ``path`` now (None: there is none), to tell later whether it was replaced."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def run_jobs(
+    jobs: list[Job],
+    options: BuildOptions,
+    workers: int | None = 1,
+    on_done: Callable[[Outcome], None] | None = None,
+    on_working: Callable[[list[Job]], None] | None = None,
+) -> list[Outcome]:
+    """Build every job, in this process or in a pool of ``workers`` (None: one per CPU);
+    one failure never stops the rest. Outcomes come back in the order of ``jobs``.
+
+    ``on_done`` hears of each outcome as it finishes; ``on_working`` of the jobs being built
+    whenever that changes. Ctrl-C (or SIGTERM turned into :class:`Interrupted`) stops the
+    build within about a second and raises :class:`Interrupted` saying how many files were written.
+    """
+    seen = _Seen(on_done, on_working)
+    outcomes = seen.outcomes
+    workers = default_workers(len(jobs)) if workers is None else workers
+    # Each output as it was, so an interrupted build can count the files it did replace.
+    before = {job: _stamp(job.path) for job in jobs}
+    try:
+        if workers <= 1 or len(jobs) <= 1:
+            _run_here(jobs, options, seen)
+        else:
+            _run_pooled(jobs, options, workers, seen)
+    except KeyboardInterrupt as exc:
+        reported = {outcome.job for outcome in outcomes}
+        # A job can finish its rename just as the interrupt comes, before it is reported.
+        unreported = sum(job not in reported and _stamp(job.path) != before[job] for job in jobs)
+        written = sum(outcome.ok for outcome in outcomes) + unreported
+        raise Interrupted(getattr(exc, "signum", signal.SIGINT), written) from None
+    order = {job: i for i, job in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order[o.job])
+
+
+@dataclass
+class _Seen:
+    """The outcomes so far, and who hears of them (run_jobs's ``on_done`` and ``on_working``)."""
+
+    on_done: Callable[[Outcome], None] | None
+    on_working: Callable[[list[Job]], None] | None
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def done(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+        if self.on_done:
+            self.on_done(outcome)
+
+    def working(self, jobs: list[Job]) -> None:
+        if self.on_working:
+            self.on_working(jobs)
+
+
+def _run_here(jobs: list[Job], options: BuildOptions, seen: _Seen) -> None:
+    for job in jobs:
+        seen.working([job])
+        seen.done(build_one(job, options))
+    seen.working([])
+
+
+def _run_pooled(jobs: list[Job], options: BuildOptions, workers: int, seen: _Seen) -> None:
+    prepare_writers(jobs, options)
+    todo = sorted(jobs, key=lambda job: -_WEIGHT.get(job.kind, 1))
+    with frozen():
+        lost = _run_pool(todo, options, min(workers, len(todo)), seen)
+        if lost:  # a worker was killed (the OOM killer, kill -9): what it took down gets one more try
+            lost = _run_pool(lost, options, min(workers, len(lost)), seen)
+        while lost:
+            # Killed again: one worker at a time, so the job that kills its worker is known (the
+            # first one unfinished) and fails alone, while the jobs it took down are built.
+            lost = _run_pool(lost, options, 1, seen)
+            if lost:
+                seen.done(Outcome(lost.pop(0), _KILLED))
+
+
+def _run_pool(jobs: list[Job], options: BuildOptions, workers: int, seen: _Seen) -> list[Job]:
+    """Build ``jobs`` in a fresh pool, adding to ``outcomes``; return the jobs lost because a
+    worker died, which leaves the pool broken and every job not yet finished failed."""
+    lost: list[Job] = []
+    futures: dict[Future, Job] = {}
+    with _pool(workers) as pool:
+        try:
+            for job in jobs:
+                futures[pool.submit(_work, job, options)] = job
+            for future in _completed(futures, workers, seen.on_working):
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    lost.append(futures[future])
+                    continue
+                except Exception as exc:  # noqa: BLE001 — a failing worker fails its job, not the batch
+                    outcome = Outcome(futures[future], f"工作程序異常結束：{exc}")
+                seen.done(outcome)
+        except KeyboardInterrupt:
+            _stop(pool, futures, seen)
+            raise
+    order = {job: i for i, job in enumerate(jobs)}
+    return sorted(lost, key=order.__getitem__)  # as submitted, which is as one worker takes them
+
+
+def _stop(pool: ProcessPoolExecutor, futures: dict[Future, Job], seen: _Seen) -> None:
+    """After Ctrl-C or SIGTERM: drop the jobs not started, give those under way a moment to
+    finish, then stop the workers (SIGTERM: each removes the temporary file it was writing)."""
+    with _undisturbed():
+        # Leaving the pool waits for every job in it; the executor has no public handle on its
+        # processes, and without them a Ctrl-C took as long as the whole build.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for future in futures:
+            future.cancel()  # now: the executor's own thread would cancel them a moment later
+        wait([future for future in futures if not future.done()], timeout=_GRACE)
+        reported = {outcome.job for outcome in seen.outcomes}
+        for future, job in futures.items():
+            if job not in reported and future.done() and not future.cancelled() and future.exception() is None:
+                seen.done(future.result())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(3)
+            if process.is_alive():  # stuck where a Python signal handler cannot run
+                process.kill()
+                process.join(1)
+        pool.shutdown(wait=True)
+
+
+@contextmanager
+def _undisturbed() -> Iterator[None]:
+    """Ignore a second Ctrl-C or SIGTERM while the workers are being stopped: stopping them
+    halfway would leave them running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+
+
+def _completed(futures: dict, workers: int, on_working: Callable[[list[Job]], None] | None):
+    """The futures (future → job, in the order submitted) as they complete, telling
+    ``on_working`` which jobs are being built.
+
+    The workers take jobs in the order they were submitted, so the jobs being built are the
+    first ``workers`` unfinished ones in that order.
+    """
+    unfinished = dict.fromkeys(futures.values())
+    if on_working:
+        on_working(list(unfinished)[:workers])
+    for future in as_completed(futures):
+        del unfinished[futures[future]]
+        if on_working:
+            on_working(list(unfinished)[:workers])
+        yield future
