@@ -16,6 +16,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from sqdocs.build import BuildOptions, file_stem
 from sqdocs.cli import main
@@ -442,3 +443,12 @@ def test_short_annex_rows_stay_on_one_page_long_ones_may_split(plan, doc):
     lines = [layout.annex1_row_lines(p.name, p.practices, p.units) for p in points]
     assert kept == [n <= layout.KEEP_TOGETHER_LINES for n in lines]
     assert any(kept) and not all(kept)
+
+
+def test_lines_before_a_line_break_are_not_stretched_across_the_page(doc):
+    """A text written on several lines keeps its breaks; justified, Word and LibreOffice would
+    spread each short line edge to edge unless the document says not to."""
+    compat = doc.settings.element.find(qn("w:compat"))
+    names = [etree.QName(child).localname for child in compat]
+    assert "doNotExpandShiftReturn" in names
+    assert names.index("doNotExpandShiftReturn") < names.index("useFELayout")  # schema order

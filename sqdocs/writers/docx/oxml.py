@@ -50,6 +50,29 @@ _ORDER = {
         "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
         "tcFitText vAlign hideMark"
     ),
+    "w:settings": (
+        "compat docVars rsids attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats "
+        "doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary "
+        "shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator"
+    ),
+    "w:compat": (
+        "useSingleBorderforContiguousCells wpJustification noTabHangInd noLeading spaceForUL "
+        "noColumnBalance balanceSingleByteDoubleByteWidth noExtraLineSpacing doNotLeaveBackslashAlone "
+        "ulTrailSpace doNotExpandShiftReturn spacingInWholePoints lineWrapLikeWord6 "
+        "printBodyTextBeforeHeader printColBlack wpSpaceWidth showBreaksInFrames subFontBySize "
+        "suppressBottomSpacing suppressTopSpacing suppressSpacingAtTopOfPage suppressTopSpacingWP "
+        "suppressSpBfAfterPgBrk swapBordersFacingPages convMailMergeEsc truncateFontHeightsLikeWP6 "
+        "mwSmallCaps usePrinterMetrics doNotSuppressParagraphBorders wrapTrailSpaces footnoteLayoutLikeWW8 "
+        "shapeLayoutLikeWW8 alignTablesRowByRow forgetLastTabAlignment adjustLineHeightInTable "
+        "autoSpaceLikeWord95 noSpaceRaiseLower doNotUseHTMLParagraphAutoSpacing layoutRawTableWidth "
+        "layoutTableRowsApart useWord97LineBreakRules doNotBreakWrappedTables doNotSnapToGridInCell "
+        "selectFldWithFirstOrLastChar applyBreakingRules doNotWrapTextWithPunct doNotUseEastAsianBreakRules "
+        "useWord2002TableStyleRules growAutofit useFELayout useNormalStyleForList "
+        "doNotUseIndentAsNumberingTabStop useAltKinsokuLineBreakRules allowSpaceOfSameStyleInTable "
+        "doNotSuppressIndentation doNotAutofitConstrainedTables autofitToFirstFixedWidthCell "
+        "underlineTabInNumList displayHangulFixedWidth splitPgBreakAndParaMark doNotVertAlignCellWithSp "
+        "doNotBreakConstrainedForcedTable doNotVertAlignInTxbx useAnsiKerningPairs cachedColBalance compatSetting"
+    ),
     "w:style": (
         "name aliases basedOn next link autoRedefine uiPriority semiHidden unhideWhenUsed "
         "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr "
@@ -374,6 +397,19 @@ def strip_bookmarks(root: etree._Element) -> None:
     """
     for element in list(root.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
         element.getparent().remove(element)
+
+
+def keep_lines_before_breaks_unstretched(settings_element: etree._Element) -> None:
+    """Don't stretch the line before a line break of a justified paragraph across the page.
+
+    A text written on several lines (``text: |``) keeps its breaks; Word and LibreOffice
+    would otherwise justify each of those short lines edge to edge (「第　　二　　段」).
+    """
+    compat = settings_element.find(qn("w:compat"))
+    if compat is None:
+        compat = _put(settings_element, "w:compat")
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        _put(compat, "w:doNotExpandShiftReturn")
 
 
 def set_theme_languages(settings_element: etree._Element) -> None:
