@@ -98,6 +98,8 @@ def _forbid(monkeypatch: pytest.MonkeyPatch, place: Path) -> None:
     ("b", "plan", "{b}: 沒有讀取權限；請確認資料夾權限"),
     ("b/subplans", "plan,subplans", "{b}/subplans: 沒有讀取權限；請確認資料夾權限"),
     ("b/annex2.yaml", "plan", "{b}/annex2.yaml:1:1: 沒有讀取權限；請確認檔案權限"),
+    # glob took an unlistable results/ for an empty one: 「尚無單位填報年度成果」
+    ("b/results", "plan,report", "{b}/results: 沒有讀取權限；請確認資料夾權限"),
 ])
 def test_an_unreadable_bureau_is_its_input_error_and_the_others_are_built(
         tmp_path, capsys, monkeypatch, unreadable, kinds, message):

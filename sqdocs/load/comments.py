@@ -60,7 +60,7 @@ def data_files(folder: Path, *, subplans: bool = True, results: bool = True) -> 
         with contextlib.suppress(LoadError, PermissionError):
             files += subplan_files(folder)
     if results:
-        with contextlib.suppress(PermissionError):
+        with contextlib.suppress(LoadError, PermissionError):
             files += [folder / INDICATORS_FILE, *result_files(folder)]
     return [f for f in files if _is_file(f)]
 

@@ -13,7 +13,7 @@ from sqdocs.load.checks import unique_names, unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
 from sqdocs.load.plan import PLAN_FILES
 from sqdocs.load.validate import suggest, validate
-from sqdocs.load.yamlfile import YamlDoc, read_yaml
+from sqdocs.load.yamlfile import UNREADABLE_FOLDER, YamlDoc, read_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.results import (
     ChecklistPath,
@@ -41,9 +41,18 @@ def has_results(folder: Path | str) -> bool:
 
 
 def result_files(folder: Path | str) -> list[Path]:
-    """The units' results files of a data folder (``results/*.yaml`` and ``*.yml``)."""
+    """The units' results files of a data folder (``results/*.yaml`` and ``*.yml``).
+
+    A results/ that cannot be listed is a LoadError: glob would take it for an empty folder,
+    and the build would say no unit had handed in its results."""
     results = Path(folder) / RESULTS_DIR
-    return sorted(results.glob("*.yaml")) + sorted(results.glob("*.yml")) if results.is_dir() else []
+    if not results.is_dir():
+        return []
+    try:
+        names = sorted(results.iterdir())
+    except PermissionError:  # the bureau's input to fix, not an -o to change
+        raise LoadError([Diagnostic(display_name(results), 0, 0, "", UNREADABLE_FOLDER)]) from None
+    return [p for p in names if p.suffix == ".yaml"] + [p for p in names if p.suffix == ".yml"]
 
 
 def saved_as_text(folder: Path | str) -> list[Path]:
