@@ -206,9 +206,15 @@ def assessment_word(change: Change | None) -> str:
     return _ASSESSMENT_WORDS.get(change.assessment, NO_FIGURE)
 
 
+PARTIAL_MARK = "*"
+"""After a total that lacks units which have not reported (the summary sentence says so)."""
+
+
 def summary_figures(indicator: IndicatorFigure, years: list[int]) -> list[str]:
     """One indicator's row of the 績效摘要 after its name: each year's figure, 較上年, 趨勢."""
     by_year = {f.year: f.text for f in indicator.series}
+    if indicator.partial_units and indicator.year in by_year:
+        by_year[indicator.year] += PARTIAL_MARK
     change = indicator.change.delta_text if indicator.change else NO_FIGURE
     return [*(by_year.get(year, NO_FIGURE) for year in years), change, assessment_word(indicator.change)]
 
@@ -218,9 +224,11 @@ def summary_sentence(report: CompiledReport) -> str:
     words = [assessment_word(i.change) for i in report.indicators]
     submitted = "均已繳交" if not report.unsubmitted else f"已繳交 {len(report.submitted)} 個"
     moves = "、".join(f"{word} {words.count(word)} 項" for word in ("進步", "退步", "持平") if words.count(word))
+    partial = (f"；標「{PARTIAL_MARK}」之合計不含尚未繳交之單位（{'、'.join(report.unsubmitted)}），未與上年比較"
+               if any(i.partial_units for i in report.indicators) else "")
     return (
         f"本年度應填報執行成果之單位計 {len(report.units)} 個，{submitted}；"
-        f"量化指標 {len(report.indicators)} 項" + (f"，較上年{moves}" if moves else "") + "，彙整如下表。"
+        f"量化指標 {len(report.indicators)} 項" + (f"，較上年{moves}" if moves else "") + partial + "，彙整如下表。"
     )
 
 

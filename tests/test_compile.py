@@ -10,6 +10,7 @@ from conftest import SAMPLE
 
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
+from sqdocs.outline import summary_figures, summary_sentence
 from sqdocs.report import CompiledReport, MissingResult, compile_report
 
 PLAN_FILES = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml")
@@ -209,15 +210,32 @@ def test_mean_is_weighted_by_base(small) -> None:
     assert (c.delta_text, c.relative_text, c.assessment) == ("-5.5 分", "-6.3%", "bad")  # -6.25 % rounds half up
 
 
-def test_sum_and_growth(small) -> None:
+def test_sum_and_growth(plan: Plan) -> None:
+    report = compile_report(plan, load_results(SAMPLE, plan)[0])
+    cases = report.indicator("online_cases")
+    assert (cases.text, cases.change.delta_text, cases.change.relative_text) == ("8,661 件", "+1,791 件", "+26.1%")
+    assert cases.change.assessment == "good" and cases.partial_units == []
+    assert cases.trend.endswith("107 年較 106 年增加 1,791 件，已連續 2 年增加，呈進步趨勢。")
+    growth = report.indicator("online_growth")
+    assert [(y.year, y.text) for y in growth.series] == [(105, "18.6%"), (106, "31.4%"), (107, "26.1%")]
+    assert growth.units == [] and growth.change.delta_text == "-5.3 個百分點"
+
+
+def test_a_sum_some_units_have_not_reported_is_marked_and_not_compared(small) -> None:
+    """Three units of many: the total is a lower bound, and against last year's whole total it
+    would read as 退步 that is only a missing file."""
     report = small[0]
     cases = report.indicator("cases")
-    assert (cases.text, cases.change.delta_text, cases.change.relative_text) == ("200 件", "+40 件", "+25.0%")
-    assert cases.change.assessment == "good"
-    assert cases.trend.endswith("107 年較 106 年增加 40 件，已連續 2 年增加，呈進步趨勢。")
-    growth = report.indicator("growth")
-    assert [(y.year, y.text) for y in growth.series] == [(106, "6.7%"), (107, "25.0%")]
-    assert growth.units == [] and growth.change.delta_text == "+18.3 個百分點"
+    assert cases.text == "200 件" and cases.change is None
+    owing = cases.partial_units
+    assert owing and set(owing) <= set(report.unsubmitted) and "第一分局" not in owing
+    assert cases.trend == (f"105 年 150 件、106 年 160 件、107 年 200 件；107 年的合計不含尚未填報成果的單位（{'、'.join(owing)}），"
+                           "待各單位填報齊全後再與上年比較。")
+    growth = report.indicator("growth")  # no rate from an incomplete total
+    assert growth.value is None and growth.trend.endswith("107 年無法計算（107 年的「線上申辦件數」合計不含未填報單位）。")
+    assert report.indicator("on_time_rate").change is not None  # a ratio of those who reported is still compared
+    assert summary_figures(cases, [105, 106, 107]) == ["150 件", "160 件", "200 件*", "—", "—"]
+    assert "標「*」之合計不含尚未繳交之單位" in summary_sentence(report)
 
 
 def test_lower_is_better_and_no_data(small) -> None:

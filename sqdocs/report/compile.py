@@ -112,19 +112,32 @@ def _measures(results: ResultSet, indicator_id: str) -> list[tuple[str, PointRes
 
 def _indicator_figures(plan: Plan, results: ResultSet) -> list[IndicatorFigure]:
     indicators = results.indicators.indicators
+    absent = [u.name for u in plan.units.units if plan.points_for(u.name) and u.name not in results.submissions]
     yearly: dict[str, dict[int, Fraction]] = {}
     built: dict[str, IndicatorFigure] = {}
     for ind in indicators:  # entered indicators first: growth rates need their base's years
         if ind.entered:
-            built[ind.id] = _entered_figure(plan, results, ind, yearly)
+            built[ind.id] = _entered_figure(plan, results, ind, yearly, _owing(plan, ind, absent))
     for ind in indicators:
         if not ind.entered:
-            built[ind.id] = _growth_figure(plan, ind, yearly, built[ind.of or ""].name)
+            base = built[ind.of or ""]
+            built[ind.id] = _growth_figure(plan, ind, yearly, base.name, bool(base.partial_units))
     return [built[ind.id] for ind in indicators]
 
 
+def _owing(plan: Plan, ind: Indicator, absent: list[str]) -> list[str]:
+    """The units of ``absent`` (no results handed in) that may owe part of ``ind``: those
+    responsible for a point of 附件 1 whose 附件 2 counterpart the indicator belongs to; all of
+    them when no point leads to it."""
+    key = (ind.checklist.dimension or "", ind.checklist.item, ind.checklist.point)
+    points = [ref for ref in plan.points() if (check := counterpart(plan, ref)) is not None and check.key == key]
+    if not points:
+        return absent
+    return [u for u in absent if any(plan.units.covers(list(ref.point.units), u) for ref in points)]
+
+
 def _entered_figure(
-    plan: Plan, results: ResultSet, ind: Indicator, yearly: dict[str, dict[int, Fraction]]
+    plan: Plan, results: ResultSet, ind: Indicator, yearly: dict[str, dict[int, Fraction]], absent: list[str]
 ) -> IndicatorFigure:
     shares: list[tuple[Share, str]] = []
     for unit, result in _measures(results, ind.id):
@@ -132,17 +145,26 @@ def _entered_figure(
         shares.append((unit_share(ind, unit, measure), measure.note))
     total = aggregate(ind, [s for s, _ in shares])
     years = {year: exact(value) for year, value in ind.history.items() if year < plan.year}
+    # A sum without some units is a lower bound: compared with last year's whole total it would
+    # read as a fall (退步) that is only a missing file. It is printed, marked, never compared.
+    partial = absent if ind.aggregate == "sum" and total.value is not None else []
+    yearly[ind.id] = dict(years)
     computed = {plan.year} if total.value is not None else set()
     if total.value is not None:
         years[plan.year] = total.value
-    yearly[ind.id] = years
+        if not partial:
+            yearly[ind.id][plan.year] = total.value
     units = [_unit_figure(ind, share, note) for share, note in shares]
     return _figure(plan, ind, years, computed, total.value, units,
-                   numerator=total.numerator, denominator=total.denominator, base=total.base, counted=total.counted)
+                   numerator=total.numerator, denominator=total.denominator, base=total.base, counted=total.counted,
+                   partial=partial)
 
 
-def _growth_figure(plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fraction]], of: str) -> IndicatorFigure:
-    """A growth rate from the yearly figures of the indicator named ``of``."""
+def _growth_figure(
+    plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fraction]], of: str, of_partial: bool
+) -> IndicatorFigure:
+    """A growth rate from the yearly figures of the indicator named ``of`` (``of_partial``:
+    its total this year lacks units that have not reported, so no rate is taken from it)."""
     base = yearly.get(ind.of or "", {})
     years: dict[int, Fraction] = {}
     computed: set[int] = set()
@@ -156,8 +178,10 @@ def _growth_figure(plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fract
             years[year] = exact(value)
             computed.discard(year)
     missing = NOT_REPORTED
-    if plan.year in base and plan.year - 1 not in base:
+    if (plan.year in base or of_partial) and plan.year - 1 not in base:
         missing = f"無法計算（{plan.year - 1} 年的「{of}」無數據）"
+    elif of_partial:
+        missing = f"無法計算（{plan.year} 年的「{of}」合計不含未填報單位）"
     return _figure(plan, ind, years, computed, years.get(plan.year), [], None, None, None, 0, missing)
 
 
@@ -192,13 +216,15 @@ def _figure(
     base: Fraction | None,
     counted: int,
     missing: str = NOT_REPORTED,
+    partial: list[str] | None = None,
 ) -> IndicatorFigure:
     places = ind.places
     series = [
         YearFigure(year=y, value=float(years[y]), text=value_text(years[y], ind.unit, places), computed=y in computed)
         for y in sorted(years)
     ]
-    change = _change(ind, years, plan.year)
+    change = None if partial else _change(ind, years, plan.year)
+    trend = _partial_text(ind, years, plan.year, partial) if partial else _trend_text(ind, years, plan.year, missing)
     return IndicatorFigure(
         id=ind.id,
         name=ind.name,
@@ -218,9 +244,10 @@ def _figure(
         denominator=_float(denominator),
         base=_float(base),
         counted_units=counted,
+        partial_units=list(partial or []),
         change=change,
         series=series,
-        trend=_trend_text(ind, years, plan.year, missing),
+        trend=trend,
         units=units,
         checklist=(ind.checklist.dimension or "", ind.checklist.item, ind.checklist.point),
         supports=list(ind.supports),
@@ -266,6 +293,14 @@ def _words(unit: str) -> dict[int, str]:
     if unit in ("%", "分"):
         return {1: "上升", -1: "下降", 0: "持平"}
     return {1: "增加", -1: "減少", 0: "持平"}
+
+
+def _partial_text(ind: Indicator, years: dict[int, Fraction], year: int, absent: list[str]) -> str:
+    """The trend sentence of a sum some units are missing from: the figures, what the total
+    lacks, and no comparison."""
+    listing = "、".join(f"{y} 年 {value_text(years[y], ind.unit, ind.places)}" for y in sorted(years))
+    return (f"{listing}；{year} 年的合計不含尚未填報成果的單位（{'、'.join(absent)}），"
+            "待各單位填報齊全後再與上年比較。")
 
 
 def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: str) -> str:

@@ -80,6 +80,10 @@ class IndicatorFigure(Record):
     denominator: float | None = Field(description="全局分母合計（比率指標）")
     base: float | None = Field(description="全局權數合計（加權平均指標）")
     counted_units: int = Field(description="列入計算的單位數")
+    partial_units: list[str] = Field(
+        default_factory=list,
+        description="加總指標：尚未填報成果、合計因而不完整的單位（此時不與上年比較）",
+    )
     change: Change | None = Field(description="與前一年度比較；無歷年數據時為 null")
     series: list[YearFigure] = Field(description="歷年數值（含本年度），依年度排列")
     trend: str = Field(description="趨勢分析文字")
