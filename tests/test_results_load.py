@@ -227,7 +227,7 @@ def test_figures_at_the_bounds_still_compile(folder: Path, plan: Plan) -> None:
     path = folder / "indicators.yaml"
     text = path.read_text(encoding="utf-8").replace("{105: 5230, 106: 6870}", "{105: 0.000001, 106: 1000000000000}")
     path.write_text(text, encoding="utf-8")
-    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 0.000001, denominator: 1e12}"))
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 1, denominator: 1e12}"))
     assert compiled(folder, plan).indicators
 
 
@@ -430,3 +430,15 @@ def test_cli_validate_reports_results(folder: Path, capsys: pytest.CaptureFixtur
     write(folder, "第一分局.yaml", GOOD.replace("numerator: 95", "numerator: 105"))
     assert main(["validate", str(folder)]) == 2
     assert "大於分母" in capsys.readouterr().err
+
+
+def test_counts_are_whole_numbers_and_history_is_not_negative(folder: Path, plan: Plan) -> None:
+    """2.4 件 in three units printed 2 件 each and a total of 7 件; -742 件 printed as history."""
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 95.5, denominator: 100}"))
+    assert "numerator: 「處理時限內完成比率」的 95.5 不是整數；numerator（處理時限內完成件數）是件數，應為整數" in only(
+        problems(folder, plan), "不是整數")
+    path = folder / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{105: 5230, 106: 6870}", "{105: -5230, 106: 6870}"),
+                    encoding="utf-8")
+    write(folder, "第一分局.yaml", GOOD)
+    assert "history[105]: 「線上申辦件數」105 年為負數 -5230；只有成長率可以小於 0" in only(problems(folder, plan), "負數")

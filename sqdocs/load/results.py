@@ -184,6 +184,8 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
                 yield doc.diagnostic(
                     hloc, f"歷年數據只能寫到 {plan.year - 1} 年；{plan.year} 年由各單位填報的成果計算", key=True
                 )
+            if value < 0 and ind.kind != "growth":
+                yield doc.diagnostic(hloc, f"「{ind.name}」{year} 年為負數 {_num(value)}；只有成長率可以小於 0，請確認數值")
             yield from _percent_warnings(doc, hloc, ind, value)
     charts = indicators.charts
     yield from unique_names(doc, ((("charts", c, "id"), ch.id) for c, ch in enumerate(charts)), "圖表代號")
@@ -222,6 +224,17 @@ def _percent_warnings(doc: YamlDoc, loc: Loc, ind: Indicator, value: float) -> I
 
 def _num(value: float) -> str:
     return f"{value:g}"
+
+
+COUNTED_UNITS = frozenset("件張人次項所案份則場個")
+"""Units of things counted one by one: a total of them has no fraction."""
+
+
+def _whole(doc: YamlDoc, loc: Loc, ind: Indicator, value: float | None, why: str) -> Iterator[Diagnostic]:
+    """A count with a fraction (2.4 件): each unit would print 2 and the total 2.4 × n, so the
+    printed figures would not add up."""
+    if value is not None and value != int(value):
+        yield doc.diagnostic(loc, f"「{ind.name}」的 {_num(value)} 不是整數；{why}，應為整數")
 
 
 # ---- 附件 2 references -------------------------------------------------------
@@ -509,6 +522,8 @@ def _check_measure(
                 (*loc, "numerator"),
                 f"「{ind.name}」分子 {_num(m.numerator)}（{ind.numerator}）大於分母 {_num(m.denominator)}（{ind.denominator}）",
             )
+        for field, label in (("numerator", ind.numerator), ("denominator", ind.denominator)):
+            yield from _whole(doc, (*loc, field), ind, getattr(m, field), f"{field}（{label}）是件數")
     else:
         if m.numerator is not None or m.denominator is not None:
             yield doc.diagnostic(loc, f"「{ind.name}」是數值指標，請填 value，不填 numerator／denominator")
@@ -528,6 +543,8 @@ def _check_measure(
                 )
         elif m.base is not None:
             yield doc.diagnostic((*loc, "base"), f"「{ind.name}」以加總彙整，不需要 base")
+        if ind.aggregate == "sum" and ind.unit in COUNTED_UNITS:
+            yield from _whole(doc, (*loc, "value"), ind, m.value, f"單位是「{ind.unit}」")
         yield from _percent_warnings(doc, (*loc, "value"), ind, m.value)
     target = (ind.checklist.dimension, ind.checklist.item, ind.checklist.point)
     if default is None or default.key != target:
