@@ -21,6 +21,7 @@ from sqdocs.derive import subplan_annex, subplan_title
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
 from sqdocs.outline import (
+    SAMPLE_DATA_NOTE,
     annex_label,
     evidence_line,
     numbered,
@@ -554,3 +555,11 @@ def test_libreoffice_converts_every_document_to_pdf(plan, built, tmp_path):
     assert titles[:7] == [s.heading for s in plan_sections(plan.body)]
     assert "附件 1" in titles
     assert "附件 3" in reader.pages[-1].extract_text() or "附件 3" in reader.pages[-2].extract_text()
+
+
+def test_the_sample_data_note_is_centred_under_the_title_as_in_word_and_the_pdf(report, report_odt):
+    assert report.sample
+    note = next(b for b in report_odt.body if text_of(b) == SAMPLE_DATA_NOTE)
+    style = report_odt.auto_style(note.get(q("text:style-name")))
+    assert style.get(q("style:parent-style-name")) == S.BODY
+    assert style.find(q("style:paragraph-properties")).get(q("fo:text-align")) == "center"

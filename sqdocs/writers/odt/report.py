@@ -136,7 +136,7 @@ def build(report: CompiledReport, font: Path | None = None) -> Document:
     doc = Document()
     blocks.title(doc, report.title)
     if report.sample:
-        doc.paragraph(S.BODY, SAMPLE_DATA_NOTE)
+        doc.paragraph(doc.variant(S.BODY, {"fo:text-align": "center"}), SAMPLE_DATA_NOTE)  # centred, as in Word and the PDF
     headings = report_headings()
     new_page = doc.variant(S.HEADINGS[0], {"fo:break-before": "page"})
     sections: list[tuple[str, str, Callable[[], None], str]] = [
