@@ -452,3 +452,11 @@ def test_lines_before_a_line_break_are_not_stretched_across_the_page(doc):
     names = [etree.QName(child).localname for child in compat]
     assert "doNotExpandShiftReturn" in names
     assert names.index("doNotExpandShiftReturn") < names.index("useFELayout")  # schema order
+
+
+def test_the_application_properties_name_sqdocs_not_the_template_s_word(docx_bytes):
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as package:
+        app = etree.fromstring(package.read("docProps/app.xml"))
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert app.findtext(f"{ns}Application").startswith("sqdocs/")
+    assert app.find(f"{ns}Template") is None and app.find(f"{ns}Pages") is None  # Normal.dotm, 1 page: untrue

@@ -6,6 +6,8 @@ import io
 import zipfile
 from datetime import date
 
+from sqdocs import __version__
+
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
 
 # LibreOffice links docProps/core.xml under this non-standard type. python-docx does not
@@ -20,8 +22,23 @@ def _order(name: str) -> tuple[int, str]:
     return (_FIRST.index(name) if name in _FIRST else len(_FIRST), name)
 
 
+APP_PROPERTIES = "docProps/app.xml"
+
+
+def app_xml() -> bytes:
+    """docProps/app.xml naming the program that wrote the file. The one python-docx's default
+    template carries (and a template inherits) says 「Microsoft Macintosh Word」, Normal.dotm and
+    1 page; Word counts pages and words again when it saves."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        f"<Application>sqdocs/{__version__}</Application><DocSecurity>0</DocSecurity></Properties>"
+    ).encode()
+
+
 def normalise(docx: bytes, stamp: date) -> bytes:
-    """The same package with entries sorted and every entry dated ``stamp`` at midnight.
+    """The same package with entries sorted, every entry dated ``stamp`` at midnight, and
+    :func:`app_xml` for the application properties.
 
     python-docx stamps each zip entry with the current time, so two builds of the same
     data would differ; system and permission bits are fixed for the same reason.
@@ -34,7 +51,7 @@ def normalise(docx: bytes, stamp: date) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, src.read(name), compresslevel=6)
+            dst.writestr(info, app_xml() if name == APP_PROPERTIES else src.read(name), compresslevel=6)
     return out.getvalue()
 
 
