@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqdocs.model import Basis, Clause, Plan, PlanBody, Subplan
+from sqdocs.report.figures import PARTIAL_MARK
 from sqdocs.report.model import (
     CHECKED,
     UNCHECKED,
@@ -204,10 +205,6 @@ def assessment_word(change: Change | None) -> str:
     if change.direction == "flat":
         return "持平"
     return _ASSESSMENT_WORDS.get(change.assessment, NO_FIGURE)
-
-
-PARTIAL_MARK = "*"
-"""After a total that lacks units which have not reported (the summary sentence says so)."""
 
 
 def summary_figures(indicator: IndicatorFigure, years: list[int]) -> list[str]:

@@ -238,6 +238,16 @@ def test_a_sum_some_units_have_not_reported_is_marked_and_not_compared(small) ->
     assert "標「*」之合計不含尚未繳交之單位" in summary_sentence(report)
 
 
+def test_a_partial_total_is_marked_on_its_trend_chart_too(tmp_path: Path, plan: Plan) -> None:
+    folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "第二分局.yaml": SECOND, "交通隊.yaml": TRAFFIC})
+    indicators = folder / "indicators.yaml"
+    indicators.write_text(indicators.read_text(encoding="utf-8").replace(
+        "    indicators: [on_time_rate]\n  - id: by_unit", "    indicators: [cases]\n  - id: by_unit", 1), encoding="utf-8")
+    results, _ = load_results(folder, plan)
+    [series] = next(c for c in compile_report(plan, results).charts if c.id == "trend").series
+    assert series.texts == ["150 件", "160 件", "200 件*"]
+
+
 def test_lower_is_better_and_no_data(small) -> None:
     days = small[0].indicator("days")
     assert (days.value, days.text, days.change) == (None, "—", None)

@@ -16,6 +16,7 @@ from sqdocs.model.results import (
     resolve_checklist,
 )
 from sqdocs.report.figures import (
+    PARTIAL_MARK,
     Share,
     aggregate,
     delta_text,
@@ -483,7 +484,9 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
             series.append(ChartSeries(
                 label=f.name,
                 values=[p.value if p else None for p in points],
-                texts=[p.text if p else "" for p in points],
+                # the lower point of a total some units are missing from is marked as in the table
+                texts=[(p.text + PARTIAL_MARK if f.partial_units and p.year == f.year else p.text) if p else ""
+                       for p in points],
             ))
         return ChartData(
             id=chart.id, title=chart.title, kind="trend", unit=first.unit, places=places,

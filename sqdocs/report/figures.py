@@ -15,6 +15,10 @@ from sqdocs.model.results import Indicator, Measure
 
 NO_DATA = "—"
 
+PARTIAL_MARK = "*"
+"""After a total that lacks units which have not reported: in the summary table and on the chart
+(壹's opening sentence says what it means)."""
+
 
 def plain_number(value: float | None) -> float | int | None:
     """A number as tables and forms show it: 83.0 → 83, so counts read as counts; other
