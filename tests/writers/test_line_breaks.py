@@ -82,3 +82,13 @@ def test_the_line_breaks_of_a_literal_block_are_kept_in_the_pdf_as_in_word_and_o
     assert one - second == pytest.approx(2 * (two - one))
     docx = _docx_texts(built["docx"])
     assert any(p.endswith("利用勤前教育、常年訓練等各種集會機會。\n第二段：安排合適師資。\n\n- 項目一\n- 項目二") for p in docx)
+    # Justified, a line ending in a break would be spread edge to edge: Word is told not to, and
+    # the ODF paragraph is set flush left (LibreOffice reads its switch only from a full settings.xml).
+    with zipfile.ZipFile(built["docx"]) as package:
+        assert b"<w:doNotExpandShiftReturn/>" in package.read("word/settings.xml")
+    with zipfile.ZipFile(built["odt"]) as odt:
+        content = odt.read("content.xml").decode("utf-8")
+    paragraph = next(p for p in re.findall(r"<text:p [^>]*>.*?</text:p>", content) if "第二段" in p)
+    style = re.search(r'text:style-name="([^"]+)"', paragraph).group(1)
+    definition = re.search(rf'<style:style style:name="{style}"[^>]*>.*?</style:style>', content).group()
+    assert 'fo:text-align="start"' in definition

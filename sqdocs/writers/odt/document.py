@@ -49,6 +49,11 @@ class Document:
         self.body.extend(elements)
 
     def paragraph(self, style: str, text: str = "") -> etree._Element:
+        if "\n" in text and style in S.JUSTIFIED:
+            # LibreOffice spreads a justified line that ends in a line break edge to edge
+            # (「第　　二　　段」); its switch against it (DoNotJustifyLinesWithManualBreak) is read
+            # only from a complete settings.xml, and a partial one turns on legacy layout.
+            style = self.variant(style, {"fo:text-align": "start"})
         element = xml.paragraph(style, text)
         self.body.append(element)
         return element

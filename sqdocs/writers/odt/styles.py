@@ -43,6 +43,7 @@ TABLE_LIST = name("Table List")  # numbered practices and ☐ entries, label han
 TABLE_FIGURE = name("Table Figure")  # centred: the report's numbers, 附件 1's 完成期限 and 承辦單位
 FIGURE = "Figure"  # the paragraph holding a chart
 CAPTION = "Caption"  # 圖 1 … under a chart
+JUSTIFIED = (STANDARD, BODY, *OUTLINE)  # the styles that justify their lines (the others set their own)
 FOOTER = "Footer"
 
 PAGE_LAYOUT = "A4"
