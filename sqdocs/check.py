@@ -32,7 +32,6 @@ KINDS = {
     "marked_removed": "誤標 removed",
     "no_practices": "未填具體作法",
     "no_deadline": "未填完成期限",
-    "deadline_outside": "期限超出期程",
     "after_bureau": "期限晚於本局",
     "no_units": "未填承辦單位",
     "unknown_unit": "未知的承辦單位",
@@ -56,13 +55,6 @@ class Problem:
 
 def _name(key: PointKey) -> str:
     return "／".join(key)
-
-
-def _deadline_problem(unit: str, key: PointKey, loc: Loc, deadline: date, plan: Plan) -> Problem | None:
-    where = plan.body.period.outside(deadline)
-    if where is None:
-        return None
-    return Problem(unit, "deadline_outside", f"{_name(key)}：完成期限 {format_roc(deadline)} {where}", key, loc)
 
 
 def _after_bureau(own: date | str, bureau: date | str) -> str:
@@ -116,12 +108,9 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
             ))
         if not entry.practices:
             problems.append(Problem(unit, "no_practices", f"{_name(key)}：未填具體作法（practices）", key, (*loc, "practices")))
+        # A deadline outside the period does not load (load.subplan), as in annex1.
         if entry.deadline is None:
             problems.append(Problem(unit, "no_deadline", f"{_name(key)}：未填完成期限（deadline）", key, (*loc, "deadline")))
-        elif isinstance(entry.deadline, date):
-            found = _deadline_problem(unit, key, (*loc, "deadline"), entry.deadline, plan)
-            if found:
-                problems.append(found)
         if entry.deadline is not None and (late := _after_bureau(entry.deadline, existing[key].point.deadline)):
             problems.append(Problem(unit, "after_bureau", f"{_name(key)}：{late}", key, (*loc, "deadline")))
         if not entry.units:
