@@ -8,7 +8,6 @@ wrote one are checked too.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from datetime import date
 
 from sqdocs.load.checks import name_hint
 from sqdocs.load.diagnostics import Loc
-from sqdocs.load.validate import SUGGEST_CUTOFF, suggest
+from sqdocs.load.validate import close, suggest
 from sqdocs.model import Plan
 from sqdocs.model.subplan import PointKey, Subplan
 from sqdocs.text.roc import format_roc
@@ -84,8 +83,7 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
             else:
                 # Only points of a close name: the same 構面 and 項目 alone make any of their
                 # points look like a suggestion for a point the bureau deleted.
-                near = [_name(k) for k in existing
-                        if difflib.SequenceMatcher(None, key[2], k[2]).ratio() >= SUGGEST_CUTOFF]
+                near = [_name(k) for k in existing if close(key[2], k[2])]
                 hint = suggest(_name(key), near) or (
                     "（可能已刪除或改名）；已刪除的請執行 sqdocs subplan update 標記 removed 或整項刪除，"
                     "否則構面、評核項目、評核重點的名稱須與本局計畫附件 1 相同")

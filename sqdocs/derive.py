@@ -12,7 +12,6 @@ Pure functions work on the model and on text; :func:`init_subplan` and
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from sqdocs.fsutil import write_atomic, writing
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, read_subplan, subplan_path
-from sqdocs.load.validate import SUGGEST_CUTOFF, suggest
+from sqdocs.load.validate import close, suggest
 from sqdocs.load.yamlfile import read_yaml
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
@@ -553,7 +552,7 @@ def _renamed(gone: list[tuple[Any, PointKey]], added: list[PointRef]) -> list[tu
         (went[place][0][0], came[place][0])
         for place in went
         if len(went[place]) == 1 and len(came.get(place, ())) == 1
-        and difflib.SequenceMatcher(None, went[place][0][1][2], came[place][0].point.name).ratio() >= SUGGEST_CUTOFF
+        and close(went[place][0][1][2], came[place][0].point.name)
     ]
 
 

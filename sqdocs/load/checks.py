@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
-from sqdocs.load.validate import suggest
+from sqdocs.load.validate import SUGGEST_CUTOFF, suggest
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
 from sqdocs.model.common import INVISIBLE_CHARACTERS
@@ -229,7 +229,7 @@ def registry_typos(
     for name, locs in uses.items():
         if len(locs) < 2 or units.expand(name):
             continue
-        match = difflib.get_close_matches(name, list(unused), n=1, cutoff=0.5)
+        match = difflib.get_close_matches(name, list(unused), n=1, cutoff=SUGGEST_CUTOFF)
         if not match:
             continue
         lines = "、".join(str(doc.where(loc)[0]) for loc in locs[:3]) + " 行" + ("等" if len(locs) > 3 else "")

@@ -70,6 +70,11 @@ SUGGEST_CUTOFF = 0.5
 """How alike two names must be (difflib's ratio) for one to be taken as a typo of the other."""
 
 
+def close(name: str, other: str) -> bool:
+    """Whether ``name`` and ``other`` are alike enough for one to be a typo of the other."""
+    return difflib.SequenceMatcher(None, name, other).ratio() >= SUGGEST_CUTOFF
+
+
 def suggest(word: str, choices: list[str]) -> str:
     """「，是不是「X」？」 when a close match exists, else empty."""
     match = difflib.get_close_matches(word, choices, n=1, cutoff=SUGGEST_CUTOFF)
@@ -136,7 +141,7 @@ def _is_misspelt(error: dict[str, Any], errors: list[Any]) -> bool:
         return False
     parent, wanted = tuple(error["loc"][:-1]), str(error["loc"][-1])
     unknown = [str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent]
-    return bool(difflib.get_close_matches(wanted, unknown, n=1, cutoff=0.5))
+    return bool(difflib.get_close_matches(wanted, unknown, n=1, cutoff=SUGGEST_CUTOFF))
 
 
 def validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
