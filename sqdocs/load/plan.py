@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -12,7 +11,7 @@ from sqdocs.load import checks
 from sqdocs.load.diagnostics import Diagnostic, LoadError, display_name
 from sqdocs.load.unfilled import unfilled
 from sqdocs.load.validate import validate
-from sqdocs.load.yamlfile import UNREADABLE_FOLDER, YamlDoc, read_yaml
+from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Annex1, Annex2, Plan, PlanBody, Roster, UnitRegistry
 from sqdocs.text.roc import roc_year
 
@@ -30,10 +29,7 @@ def load_plan(folder: Path | str) -> Plan:
     folder = Path(folder)
     if not folder.is_dir():
         raise LoadError([Diagnostic(display_name(folder), 0, 0, "", "找不到資料夾（應含 plan.yaml 等檔案）")])
-    try:
-        os.listdir(folder)
-    except PermissionError:  # one message for the folder, not one per file it should hold
-        raise LoadError([Diagnostic(display_name(folder), 0, 0, "", UNREADABLE_FOLDER)]) from None
+    listed(folder)  # unreadable: one message for the folder, not one per file it should hold
     problems: list[Diagnostic] = []
     to_fill: list[Diagnostic] = []
     docs: dict[str, YamlDoc] = {}

@@ -13,7 +13,7 @@ from sqdocs.load.checks import unique_names, unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
 from sqdocs.load.plan import PLAN_FILES
 from sqdocs.load.validate import suggest, validate
-from sqdocs.load.yamlfile import UNREADABLE_FOLDER, YamlDoc, read_yaml
+from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.results import (
     ChecklistPath,
@@ -48,10 +48,7 @@ def result_files(folder: Path | str) -> list[Path]:
     results = Path(folder) / RESULTS_DIR
     if not results.is_dir():
         return []
-    try:
-        names = sorted(results.iterdir())
-    except PermissionError:  # the bureau's input to fix, not an -o to change
-        raise LoadError([Diagnostic(display_name(results), 0, 0, "", UNREADABLE_FOLDER)]) from None
+    names = listed(results)
     return [p for p in names if p.suffix == ".yaml"] + [p for p in names if p.suffix == ".yml"]
 
 

@@ -21,7 +21,7 @@ from sqdocs.load.checks import (
 )
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
 from sqdocs.load.validate import suggest, validate
-from sqdocs.load.yamlfile import UNREADABLE_FOLDER, YamlDoc, read_yaml
+from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan
 from sqdocs.model.subplan import Subplan
 
@@ -41,13 +41,10 @@ def subplan_files(folder: Path | str) -> list[Path]:
     directory = Path(folder) / SUBPLAN_DIR
     if not directory.is_dir():
         return []
-    try:
-        return sorted(
-            p for p in directory.iterdir()
-            if _named_as_subplan(p.name) and (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
-        )
-    except PermissionError:  # the bureau's input to fix, not an -o to change
-        raise LoadError([Diagnostic(display_name(directory), 0, 0, "", UNREADABLE_FOLDER)]) from None
+    return [
+        p for p in listed(directory)
+        if _named_as_subplan(p.name) and (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+    ]
 
 
 def _named_as_subplan(name: str) -> bool:

@@ -282,7 +282,16 @@ def read_yaml(path: Path) -> YamlDoc:
 
 
 UNREADABLE_FILE = "沒有讀取權限；請確認檔案權限"
-UNREADABLE_FOLDER = "沒有讀取權限；請確認資料夾權限"
+_UNREADABLE_FOLDER = "沒有讀取權限；請確認資料夾權限"
+
+
+def listed(folder: Path) -> list[Path]:
+    """What ``folder`` of the data holds, by name; a LoadError naming the folder when it cannot
+    be read: the bureau's input to fix, not an -o to change, and not an empty folder either."""
+    try:
+        return sorted(folder.iterdir())
+    except PermissionError:
+        raise LoadError([Diagnostic(display_name(folder), 0, 0, "", _UNREADABLE_FOLDER)]) from None
 
 
 def _unreadable_file(path: Path, exc: OSError) -> str:
