@@ -31,7 +31,7 @@ from sqdocs.load.validate import close, suggest
 from sqdocs.load.yamlfile import read_yaml
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
-from sqdocs.model.subplan import PointKey, Subplan, SubplanPoint
+from sqdocs.model.subplan import KEY_FIELDS, PointKey, Subplan, SubplanPoint
 from sqdocs.outline import detail_step_label
 from sqdocs.text.roc import date_examples, format_roc
 from sqdocs.text.yamltext import block_scalar, flow_scalar
@@ -104,19 +104,18 @@ def subplan_changes(plan: Plan, subplan: Subplan) -> SubplanChanges:
     new_by_name = _unique_by_point(added)
     old_by_name = _unique_by_point([subplan.points[i] for i in gone])
     plan_names = _unique_by_point(list(plan.points()))
-    moved = [
-        (i, new_by_name[p.point]) for i in gone
+    moved = {  # entry index → the point it now is
+        i: new_by_name[p.point] for i in gone
         if (p := subplan.points[i]).point in new_by_name and old_by_name.get(p.point) is p and p.point in plan_names
-    ]
-    left = [i for i in gone if all(i != j for j, _ in moved)]
-    unmatched = [ref for ref in added if all(ref is not r for _, r in moved)]
-    moved += _renamed([(i, subplan.points[i].key) for i in left if subplan.points[i].key not in existing], unmatched)
-    moved = tuple(sorted(moved, key=lambda pair: pair[0]))
-    taken = {i for i, _ in moved}
-    added_left = tuple(ref for ref in added if all(ref is not r for _, r in moved))
-    removed = tuple(Removal(i, subplan.points[i].key, subplan.points[i].key not in existing) for i in gone if i not in taken)
+    }
+    moved |= dict(_renamed(
+        [(i, subplan.points[i].key) for i in gone if i not in moved and subplan.points[i].key not in existing],
+        [ref for ref in added if ref not in moved.values()],
+    ))
+    added_left = tuple(ref for ref in added if ref not in moved.values())
+    removed = tuple(Removal(i, subplan.points[i].key, subplan.points[i].key not in existing) for i in gone if i not in moved)
     restored = tuple(i for i, p in enumerate(subplan.points) if p.key in assigned and p.removed)
-    return SubplanChanges(added_left, removed, restored, moved)
+    return SubplanChanges(added_left, removed, restored, tuple(sorted(moved.items(), key=lambda pair: pair[0])))
 
 
 # ---- the rendered view -------------------------------------------------------
@@ -415,8 +414,8 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
     stamp = "（sqdocs subplan update 標記）"
     for index, ref in changes.moved:  # the bureau's names, rewritten in place; the unit's text untouched
         node = entries[index].node
-        names = dict(zip(("dimension", "item", "point"), ref.key, strict=True))
-        was = dict(zip(("dimension", "item", "point"), subplan.points[index].key, strict=True))
+        names = dict(zip(KEY_FIELDS, ref.key, strict=True))
+        was = dict(zip(KEY_FIELDS, subplan.points[index].key, strict=True))
         for key, val in node.value:
             if isinstance(key, ScalarNode) and key.value in names and names[key.value] != was[key.value]:
                 if val.start_mark.line != val.end_mark.line:
@@ -663,7 +662,7 @@ def _move_note(was: PointKey, ref: PointRef) -> str:
     """What the bureau did to an entry's point (moved it, renamed it), for a comment beside it."""
     if was[:2] == ref.key[:2]:
         return f"本局計畫把此評核重點「{was[2]}」改名為「{ref.point.name}」，已更新 point"
-    fields = "、".join(f for f, old, new in zip(("dimension", "item", "point"), was, ref.key, strict=True) if old != new)
+    fields = "、".join(f for f, old, new in zip(KEY_FIELDS, was, ref.key, strict=True) if old != new)
     return f"本局計畫把此評核重點移到「{ref.dimension.name}／{ref.item.name}」，已更新 {fields}"
 
 
@@ -703,7 +702,7 @@ def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
     expected_old = [
         p.model_copy(update={
             "removed": i in flagged or (p.removed and i not in changes.restored),
-            **(dict(zip(("dimension", "item", "point"), moved[i].key, strict=True)) if i in moved else {}),
+            **(dict(zip(KEY_FIELDS, moved[i].key, strict=True)) if i in moved else {}),
         })
         for i, p in enumerate(old.points)
     ]

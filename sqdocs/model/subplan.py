@@ -19,6 +19,9 @@ from sqdocs.model.common import Deadline, OptionalText, OptionalUnitName, Record
 PointKey = tuple[str, str, str]
 """(構面, 評核項目, 評核重點) names: how a subplan entry refers to a point of 附件 1."""
 
+KEY_FIELDS = ("dimension", "item", "point")
+"""The fields of a subplan entry that hold its :data:`PointKey`, in order."""
+
 
 def _none_to_empty(value: Any) -> Any:
     return "" if value is None else value
