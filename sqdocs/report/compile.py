@@ -296,11 +296,15 @@ def _words(unit: str) -> dict[int, str]:
     return {1: "增加", -1: "減少", 0: "持平"}
 
 
+def _listing(ind: Indicator, years: dict[int, Fraction]) -> str:
+    """「105 年 90.2%、106 年 93.5%」: every year's figure, the start of a trend sentence."""
+    return "、".join(f"{y} 年 {value_text(years[y], ind.unit, ind.places)}" for y in sorted(years))
+
+
 def _partial_text(ind: Indicator, years: dict[int, Fraction], year: int, absent: list[str]) -> str:
     """The trend sentence of a sum some units are missing from: the figures, what the total
     lacks, and no comparison."""
-    listing = "、".join(f"{y} 年 {value_text(years[y], ind.unit, ind.places)}" for y in sorted(years))
-    return (f"{listing}；{year} 年的合計不含尚未填報成果的單位（{'、'.join(absent)}），"
+    return (f"{_listing(ind, years)}；{year} 年的合計不含尚未填報成果的單位（{'、'.join(absent)}），"
             "待各單位填報齊全後再與上年比較。")
 
 
@@ -308,11 +312,10 @@ def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: 
     """趨勢分析: the figures of every year, the latest change and how long the run has lasted;
     ``missing`` says why this year has no figure."""
     places = ind.places
+    listing = _listing(ind, years)
     if year not in years:
-        listing = "、".join(f"{y} 年 {value_text(years[y], ind.unit, places)}" for y in sorted(years))
         return f"{listing}；{year} 年{missing}。" if listing else f"{year} 年{missing}。"
     ordered = sorted(years)
-    listing = "、".join(f"{y} 年 {value_text(years[y], ind.unit, places)}" for y in ordered)
     if len(ordered) == 1:
         return f"{listing}；無歷年數據可供比較。"
     shown = [Fraction(rounded(years[y], places)) for y in ordered]
