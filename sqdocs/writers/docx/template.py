@@ -193,12 +193,12 @@ class WordTemplate:
         # and text such as {{ x }} in the data is printed, never evaluated.
         # An empty loader: {% include %} and {% import %} cannot reach the file system.
         env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}))
-        # Only the template's own paragraphs can carry revision ids (rendering copies them in
-        # loops; generated content has none): strip them before, not in the rendered body.
         problem = tags.fragments(self._parts, tags.fragment_names(context))
         if problem:
             raise UserError(f"{self.path}：{problem}")
         body = self._template.get_docx().element.body
+        # Only the template's own paragraphs can carry revision ids (rendering copies them in
+        # loops; generated content has none): strip them before, not in the rendered body.
         oxml.strip_revision_ids(body)
         oxml.strip_bookmarks(body)
         tags.move_section_breaks(self._parts[0])
