@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqdocs.model import Point
     from sqdocs.report.model import CompiledReport
 
 PAGE_WIDTH_MM = 210.0
@@ -143,3 +144,8 @@ def annex1_row_lines(name: str, practices: Sequence[str], units: Sequence[str]) 
     _, point, practice, _, unit = ANNEX1_COLUMNS
     numbered = [f"1. {t}" for t in practices]  # the number takes room on the first line
     return row_lines([([name], point.width_mm), (numbered, practice.width_mm), (list(units), unit.width_mm)])
+
+
+def keeps_together(point: Point) -> bool:
+    """Whether the 附件 1 row of ``point`` is short enough to be kept on one page (:data:`KEEP_TOGETHER_LINES`)."""
+    return annex1_row_lines(point.name, point.practices, point.units) <= KEEP_TOGETHER_LINES

@@ -149,18 +149,13 @@ def _practice_cells(point: Point) -> tuple[list[Block], ...]:
     return text(point.name), listed(numbered(point.practices)), centred(*layout.deadline_lines(deadline_text(point.deadline))), centred(*point.units)
 
 
-def _short(point: Point) -> bool:
-    """Whether a 附件 1 row is short enough to keep on one page (layout.KEEP_TOGETHER_LINES)."""
-    return layout.annex1_row_lines(point.name, point.practices, point.units) <= layout.KEEP_TOGETHER_LINES
-
-
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
     """附件 1: a captioned table per dimension."""
     for n, dim in enumerate(annex.dimensions, 1):
         _caption(doc, n, dim.caption)
         if dim.items:
             table = AnnexTable(doc, layout.ANNEX1_COLUMNS, text_width_twips)
-            _items_with_points(table, dim.items, _practice_cells, _short)
+            _items_with_points(table, dim.items, _practice_cells, layout.keeps_together)
         else:  # 整體評核構面: 評核重點 | 辦理事項
             table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS, text_width_twips)
             for point in dim.points:

@@ -147,18 +147,13 @@ def _practice_cells(point: Point) -> tuple[Cell, ...]:
     return text(point.name), listed(numbered(point.practices)), figures(*layout.deadline_lines(deadline_text(point.deadline))), figures(*point.units)
 
 
-def _short(point: Point) -> bool:
-    """Whether a 附件 1 row is short enough to keep on one page (layout.KEEP_TOGETHER_LINES)."""
-    return layout.annex1_row_lines(point.name, point.practices, point.units) <= layout.KEEP_TOGETHER_LINES
-
-
 def annex1(doc: Document, annex: Annex1) -> None:
     """附件 1: a captioned table per dimension."""
     for n, dim in enumerate(annex.dimensions, 1):
         caption(doc, n, dim.caption)
         if dim.items:
             table = AnnexTable(doc, layout.ANNEX1_COLUMNS)
-            items_with_points(table, dim.items, _practice_cells, _short)
+            items_with_points(table, dim.items, _practice_cells, layout.keeps_together)
         else:  # 整體評核構面: 評核重點 | 辦理事項
             table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS)
             for point in dim.points:
