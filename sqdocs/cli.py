@@ -36,7 +36,15 @@ from sqdocs.errors import Interrupted, UserError
 from sqdocs.folders import find_folders, loose_yaml, output_dirs, skipped_folders
 from sqdocs.fsutil import check_targets, os_error_text, remove_stale_temps
 from sqdocs.gcpause import paused, skip_exit_collections
-from sqdocs.load import PLAN_FILES, Diagnostic, LoadError, has_results, load_plan, load_results
+from sqdocs.load import (
+    PLAN_FILES,
+    Diagnostic,
+    LoadError,
+    has_results,
+    load_plan,
+    load_results,
+    plan_warnings,
+)
 from sqdocs.load.comments import text_warnings
 from sqdocs.load.diagnostics import display_name, folder_words
 from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
@@ -216,6 +224,7 @@ def _validate_folder(folder: Path) -> int:
         if _holds_more(folder):
             print("細部執行計畫與年度成果要依本局計畫核對，待上列錯誤修正後才會檢查。", file=sys.stderr)
         return EXIT_BAD_INPUT
+    comments += plan_warnings(folder, plan)
     problems: list[Diagnostic] = []
     try:
         subplans = load_subplans(folder, plan)
@@ -420,6 +429,7 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
             report = any(job.kind == "report" for job in folder_jobs)
             found = list(cached_results(folder)[1]) if report else []
             found += text_warnings(folder, subplans="subplans" in kinds, results=report)
+            found += plan_warnings(folder, plan)
             for warning in sorted(found):  # what validate would warn of, in what these documents show
                 print(str(warning), file=sys.stderr)
         except LoadError as exc:

@@ -42,6 +42,35 @@ def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
         )
 
 
+def date_warnings(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
+    """Dates of plan.yaml that are valid but unlikely for a yearly plan: a slip of the year
+    prints on the cover and in 肆、執行期程 with nothing else to catch it."""
+    year, period = body.year, body.period
+    if roc_year(period.end) != year:
+        yield doc.diagnostic(("period", "end"), (
+            f"期程迄日 {format_roc(period.end)} 不在民國 {year} 年；年度計畫的期程通常在同一年內"
+            f"（{year} 年 1 月 1 日至 {year} 年 12 月 31 日），請確認迄日的年份"
+        ), severity="warning")
+    issued = body.issued
+    if issued is None:
+        return
+    if roc_year(issued) not in (year - 1, year):
+        yield doc.diagnostic(("issued",), (
+            f"發布日期 {format_roc(issued)} 不在民國 {year - 1} 或 {year} 年；{year} 年度計畫於前一年底或當年發布，"
+            "請確認年份"
+        ), severity="warning")
+    elif issued > period.end:
+        yield doc.diagnostic(("issued",), (
+            f"發布日期 {format_roc(issued)} 晚於期程迄日 {format_roc(period.end)}；計畫應在期程結束前發布，請確認日期"
+        ), severity="warning")
+    for i, basis in enumerate(body.basis):
+        if basis.date > issued:  # the plan cites the letter, so the letter came first
+            yield doc.diagnostic(("basis", i, "date"), (
+                f"依據函文日期 {format_roc(basis.date)} 晚於本計畫發布日期 {format_roc(issued)}（issued）；"
+                "計畫引用的函文應早於計畫發布，請確認兩者的日期"
+            ), severity="warning")
+
+
 def _too_deep(doc: YamlDoc, loc: Loc, clauses: list[Clause], depth: int) -> Iterator[Diagnostic]:
     """Clauses below (1): the official hierarchy ends there, and a sixth level would print as
     (1) again, indistinguishable from its parent."""

@@ -82,6 +82,12 @@ def load_plan(folder: Path | str) -> Plan:
     )
 
 
+def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
+    """What is valid in the loaded ``plan`` of ``folder`` but probably a slip: plan.yaml's dates
+    in another year than the plan's (:func:`checks.date_warnings`)."""
+    return list(checks.date_warnings(read_yaml(Path(folder) / "plan.yaml"), plan.body))
+
+
 def misnamed(folder: Path, name: str) -> list[str]:
     """The files in ``folder`` that are ``name`` under another case or as .yml (plan.yml, Plan.YAML)."""
     stem = Path(name).stem.lower()
