@@ -121,14 +121,28 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
                     unit, "unknown_unit", f"{_name(key)}：未知的承辦單位「{name}」{hint}", key, (*loc, "units", ui)
                 ))
     listed = {entry.key for entry in subplan.points}
+    order = {key: n for n, key in enumerate(existing)}
     for ref in assigned:
         if ref.key not in listed:
+            where, loc = _place_of(subplan, order, order[ref.key])
             problems.append(Problem(
                 unit, "missing",
-                f"{_name(ref.key)}：本局計畫指派{unit}辦理，細部計畫未列（執行 sqdocs subplan update 可補上）",
-                ref.key, ("points",),
+                f"{_name(ref.key)}：本局計畫指派{unit}辦理，細部計畫未列{where}（執行 sqdocs subplan update 可補上）",
+                ref.key, loc,
             ))
     return problems
+
+
+def _place_of(subplan: Subplan, order: dict[PointKey, int], position: int) -> tuple[str, Loc]:
+    """Where a missing point belongs in the subplan file, in 附件 1's order: before the first entry
+    that comes after it, or after the last one; said, and pointed at, for a clerk adding it by hand."""
+    later = [(i, e) for i, e in enumerate(subplan.points) if order.get(e.key, -1) > position]
+    if later:
+        i, entry = later[0]
+        return f"，應列在「{entry.point}」之前", ("points", i)
+    if subplan.points:
+        return f"，應列在最後一項「{subplan.points[-1].point}」之後", ("points", len(subplan.points) - 1)
+    return "", ("points",)
 
 
 def required_units(plan: Plan) -> list[str]:

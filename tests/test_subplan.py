@@ -313,6 +313,27 @@ def test_check_reports_missing_points_units_and_subplans(fresh: Path, capsys):
     assert main(["check", str(fresh)]) == 1
 
 
+def test_check_points_a_missing_point_at_where_it_belongs(fresh: Path, capsys):
+    """It pointed at the first entry whichever point was missing; a clerk adding one by hand
+    needs the line it goes before (or that it goes last)."""
+    path = filled_subplan(fresh, "第二分局")
+    text = path.read_text(encoding="utf-8")
+    starts = [i for i in range(len(text)) if text.startswith("  - dimension: ", i)]
+    second, third, last = starts[1], starts[2], starts[-1]
+    following = text[third:].split("point: ", 1)[1].split("\n", 1)[0]
+    before_last = text[starts[-2]:].split("point: ", 1)[1].split("\n", 1)[0]
+    path.write_text(text[:second] + text[third:last], encoding="utf-8")  # the 2nd and the last point gone
+    capsys.readouterr()
+    assert main(["check", str(fresh)]) == 1
+    out = capsys.readouterr().out
+    shortened = text[:second] + text[third:last]
+    line_of_third = shortened[:second].count("\n") + 1
+    line_of_new_last = shortened[:shortened.rindex("  - dimension: ")].count("\n") + 1
+    assert re.search(rf"第二分局\.yaml:{line_of_third} +缺少評核重點 .*細部計畫未列，應列在「{following}」之前（", out), out
+    assert re.search(rf"第二分局\.yaml:{line_of_new_last} +缺少評核重點 .*細部計畫未列，應列在最後一項「{before_last}」之後（",
+                     out), out
+
+
 def test_check_of_a_complete_set_exits_0(fresh: Path, capsys):
     for unit in PRECINCTS:
         filled_subplan(fresh, unit)
