@@ -8,7 +8,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from sqdocs.model.annexes import Annex1, Annex2, Dimension, Item, Point, Roster
+from sqdocs.model.annexes import Annex1, Annex2, CheckPoint, Dimension, Item, Point, Roster
 from sqdocs.model.common import Int, Record, RocDate, Text
 from sqdocs.model.units import UnitRegistry
 from sqdocs.text.roc import format_roc
@@ -116,6 +116,19 @@ class PointRef:
 
 
 @dataclass(frozen=True)
+class CheckRef:
+    """Where a point of 附件 2 sits: names and the point itself."""
+
+    dimension: str
+    item: str | None
+    point: CheckPoint
+
+    @property
+    def key(self) -> tuple[str, str | None, str]:
+        return (self.dimension, self.item, self.point.name)
+
+
+@dataclass(frozen=True)
 class Plan:
     """The whole execution plan: body, unit registry and annexes."""
 
@@ -150,6 +163,25 @@ class Plan:
     def points_by_key(self) -> dict[tuple[str, str, str], PointRef]:
         """:meth:`points` by (構面, 評核項目, 評核重點) names, worked out once per plan."""
         return {ref.key: ref for ref in self.points()}
+
+    @functools.cached_property
+    def check_points(self) -> tuple[CheckRef, ...]:
+        """Every point of 附件 2, in order, worked out once per plan."""
+        refs: list[CheckRef] = []
+        for dim in self.annex2.dimensions:
+            refs += [CheckRef(dim.name, None, p) for p in dim.points]
+            for item in dim.items:
+                refs += [CheckRef(dim.name, item.name, p) for p in item.points]
+        return tuple(refs)
+
+    @functools.cached_property
+    def check_points_by_key(self) -> dict[tuple[str, str | None, str], CheckRef]:
+        """:attr:`check_points` by (構面, 評核項目 or None, 評核重點) names; the first of a name
+        wins, as a search in order would find it."""
+        found: dict[tuple[str, str | None, str], CheckRef] = {}
+        for ref in self.check_points:
+            found.setdefault(ref.key, ref)
+        return found
 
     def points_for(self, unit: str) -> list[PointRef]:
         """The points ``unit`` is responsible for, directly or through a group (各分局, 各單位 …)."""

@@ -19,7 +19,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sqdocs.model.annexes import CheckPoint
 from sqdocs.model.common import (
     FIGURE,
     WHOLE_NUMBER,
@@ -30,7 +29,7 @@ from sqdocs.model.common import (
     RocDate,
     Text,
 )
-from sqdocs.model.plan import Plan, PointRef
+from sqdocs.model.plan import CheckRef, Plan, PointRef
 
 IndicatorUnit = Literal["%", "件", "分", "日", "小時", "張", "人", "次", "項"]
 IndicatorKind = Literal["ratio", "value", "growth"]
@@ -201,32 +200,14 @@ class ResultSet:
 # ---- 附件 1 ⇄ 附件 2 ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CheckRef:
-    """Where a point of 附件 2 sits: names and the point itself."""
-
-    dimension: str
-    item: str | None
-    point: CheckPoint
-
-    @property
-    def key(self) -> tuple[str, str | None, str]:
-        return (self.dimension, self.item, self.point.name)
-
-
 def check_points(plan: Plan) -> list[CheckRef]:
     """Every point of 附件 2, in order."""
-    refs = []
-    for dim in plan.annex2.dimensions:
-        refs += [CheckRef(dim.name, None, p) for p in dim.points]
-        for item in dim.items:
-            refs += [CheckRef(dim.name, item.name, p) for p in item.points]
-    return refs
+    return list(plan.check_points)
 
 
 def find_check_point(plan: Plan, dimension: str, item: str | None, point: str) -> CheckRef | None:
     """The 附件 2 point with these names, or None."""
-    return next((r for r in check_points(plan) if r.key == (dimension, item, point)), None)
+    return plan.check_points_by_key.get((dimension, item, point))
 
 
 def counterpart(plan: Plan, ref: PointRef) -> CheckRef | None:
