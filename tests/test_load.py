@@ -108,9 +108,11 @@ def test_a_copy_with_other_units_expands_afresh(plan):
 
     units = plan.units
     assert len(units.expand("各分局")) == 4  # remembered by this registry
+    assert units.covers(["各分局"], "第二分局")  # and so is this answer
     groups = [g.model_copy(update={"members": ["第一分局"]}) if g.name == "各分局" else g for g in units.groups]
     for fewer in (units.model_copy(update={"groups": groups}), units.model_copy(update={"groups": groups}, deep=True)):
         assert fewer.expand("各分局") == ["第一分局"]
+        assert not fewer.covers(["各分局"], "第二分局")
     assert copy.deepcopy(units).expand("各分局") == units.expand("各分局")
 
 

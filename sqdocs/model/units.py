@@ -36,16 +36,17 @@ class UnitRegistry(Record):
     # The registry is immutable, so what a name stands for is worked out once per name:
     # compiling a report asks it for every unit of every point.
     _expanded: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
+    _covered: dict[tuple[tuple[str, ...], str], bool] = PrivateAttr(default_factory=dict)
 
     def __copy__(self) -> UnitRegistry:
         # A copy may get other units (model_copy(update=…)): it starts with a cache of its own.
         copied = super().__copy__()
-        copied._expanded = {}
+        copied._expanded, copied._covered = {}, {}
         return copied
 
     def __deepcopy__(self, memo: dict | None = None) -> UnitRegistry:
         copied = super().__deepcopy__(memo)
-        copied._expanded = {}
+        copied._expanded, copied._covered = {}, {}
         return copied
 
     def unit(self, name: str) -> Unit | None:
@@ -91,7 +92,9 @@ class UnitRegistry(Record):
 
     def covers(self, names: list[str], unit: str) -> bool:
         """Whether a 承辦單位 list (units and groups) includes ``unit``."""
-        target = self.unit(unit)
-        if target is None:
-            return False
-        return any(target.name in self.expand(name) for name in names)
+        key = (tuple(names), unit)
+        found = self._covered.get(key)
+        if found is None:
+            target = self.unit(unit)
+            found = self._covered[key] = target is not None and any(target.name in self.expand(n) for n in names)
+        return found
