@@ -251,3 +251,78 @@ def resolve_checklist(plan: Plan, path: ChecklistPath | None, ref: PointRef) -> 
         item = path.item if path.item is not None or overall else ref.item.name
         return find_check_point(plan, dim, item, path.point)
     return find_check_point(plan, path.dimension, path.item, path.point)
+
+
+# ---- who enters an indicator -------------------------------------------------
+
+
+def indicator_points(plan: Plan, ind: Indicator) -> list[PointRef]:
+    """The 附件 1 points whose 附件 2 counterpart is the point ``ind`` supports: the units
+    responsible for them are the ones that may enter it."""
+    key = (ind.checklist.dimension or "", ind.checklist.item, ind.checklist.point)
+    return [ref for ref in plan.points() if (check := counterpart(plan, ref)) is not None and check.key == key]
+
+
+def peer_groups(plan: Plan, ref: PointRef) -> dict[str, list[str]]:
+    """The units a point assigns through each group of its 承辦單位 (各分局 → the four 分局, in
+    registry order), by the group's name as the point writes it: units doing the same work, of
+    whom one entering a figure means all should.
+
+    A unit named on its own has no peers (資訊科 beside 各分局 does other work there). A unit a
+    group of all units (各單位) reaches is that group's only when no named group reaches it: in
+    [各直屬隊, 各分局, 各單位], 各單位 stands for the units not named otherwise."""
+    units = plan.units
+    names = list(ref.point.units)
+    taken = {u for name in names if units.group(name) is None for u in units.expand(name)}
+    groups: dict[str, list[str]] = {}
+    for everyone in (False, True):
+        for name in names:
+            group = units.group(name)
+            if group is None or group.all != everyone:
+                continue
+            members = [u for u in units.expand(name) if u not in taken]
+            taken.update(members)
+            if members:
+                groups[name] = members
+    return groups
+
+
+@dataclass(frozen=True)
+class Omission:
+    """A unit that handed in its results without an indicator other units of its group entered."""
+
+    unit: str
+    point: PointRef
+    """The point the unit owes the figure under (the one it has a result for, when it has one)."""
+    group: str
+    """The group of the point's 承辦單位 that assigns it (各分局)."""
+    peers: list[str]
+    """The units of that group that entered the indicator, in registry order."""
+
+
+def omissions(plan: Plan, ind: Indicator, submissions: dict[str, Submission]) -> list[Omission]:
+    """The units of ``submissions`` (short name → submission) that left ``ind`` out although
+    units assigned the same point through the same group entered it (:func:`peer_groups`), in
+    registry order. Entered under any point counts as entered: a misplaced figure is still counted."""
+    if not ind.entered:
+        return []
+    entered = {u for u, sub in submissions.items() if any(ind.id in r.indicators for r in sub.results)}
+    found: dict[str, Omission] = {}
+    for ref in indicator_points(plan, ind):
+        for group, members in peer_groups(plan, ref).items():
+            peers = [u for u in members if u in entered]
+            if not peers:  # nobody of the group entered it: it is not this group's figure
+                continue
+            for unit in members:
+                if unit in entered or unit not in submissions:  # no file at all: _owing's to mark
+                    continue
+                sub = submissions[unit]
+                # one warning per unit, at the point it has a result for when it has one
+                if unit not in found or (_reports(sub, ref) and not _reports(sub, found[unit].point)):
+                    found[unit] = Omission(unit, ref, group, peers)
+    order = [u.name for u in plan.units.units]
+    return sorted(found.values(), key=lambda o: order.index(o.unit))
+
+
+def _reports(sub: Submission, ref: PointRef) -> bool:
+    return any(r.key == ref.key for r in sub.results)

@@ -13,6 +13,7 @@ from sqdocs.model.results import (
     counterpart,
     find_check_point,
     find_point,
+    indicator_points,
     resolve_checklist,
 )
 from sqdocs.report.figures import (
@@ -130,8 +131,7 @@ def _owing(plan: Plan, ind: Indicator, absent: list[str]) -> list[str]:
     """The units of ``absent`` (no results handed in) that may owe part of ``ind``: those
     responsible for a point of 附件 1 whose 附件 2 counterpart the indicator belongs to; all of
     them when no point leads to it."""
-    key = (ind.checklist.dimension or "", ind.checklist.item, ind.checklist.point)
-    points = [ref for ref in plan.points() if (check := counterpart(plan, ref)) is not None and check.key == key]
+    points = indicator_points(plan, ind)
     if not points:
         return absent
     return [u for u in absent if any(plan.units.covers(list(ref.point.units), u) for ref in points)]
