@@ -56,6 +56,24 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+SOP_RATE_OF_FIRST = "    indicators:\n      sop_rate: {numerator: 14, denominator: 15}\n"
+"""第一分局's only figure under 申辦業務標準作業流程訂定情形, with the key that holds it."""
+ONLINE_CASES_OF_FIRST = "      online_cases: {value: 1369}\n"
+"""第一分局's 線上申辦件數, one of three figures under 開發線上申辦或跨平臺通用服務."""
+
+
+def left_out(folder: Path, unit: str, *texts: str) -> Path:
+    """``unit``'s results file in ``folder`` with each of ``texts`` (there exactly once) deleted:
+    a unit that handed in its results and forgot a figure."""
+    path = folder / "results" / f"{unit}.yaml"
+    content = path.read_text(encoding="utf-8")
+    for text in texts:
+        assert content.count(text) == 1, text
+        content = content.replace(text, "")
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
 def with_text(plan: Plan, text: str) -> Plan:
     """The plan with ``text`` as the first practice (deadline 107 年 6 月 30 日), the first
     roster name, 參、執行對象 and the end of the title: where every writer must print

@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import ONLINE_CASES_OF_FIRST, SAMPLE, SOP_RATE_OF_FIRST, left_out
 
 from sqdocs.load import LoadError, load_plan
+from sqdocs.load.diagnostics import display_name
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
 
@@ -442,3 +443,63 @@ def test_counts_are_whole_numbers_and_history_is_not_negative(folder: Path, plan
                     encoding="utf-8")
     write(folder, "第一分局.yaml", GOOD)
     assert "history[105]: 「線上申辦件數」105 年為負數 -5230；只有成長率可以小於 0" in only(problems(folder, plan), "負數")
+
+
+# ---- a figure left out of a file that was handed in ---------------------------------------
+
+
+def test_a_figure_its_group_entered_left_out_warns_at_the_units_result(data_copy: Path, plan: Plan) -> None:
+    """第一分局 forgot sop_rate, which the other 分局 (its 各分局 of the point) entered. The sample's
+    units named on their own that have no such figure (資訊科 reports on 服務及時性 without
+    on_time_rate) are not warned: this is the only warning."""
+    path = left_out(data_copy, "第一分局", SOP_RATE_OF_FIRST)
+    _, warnings = load_results(data_copy, plan)
+    [w] = warnings
+    line = path.read_text(encoding="utf-8").splitlines().index("    point: 申辦業務標準作業流程訂定情形") - 1
+    assert (w.file, w.line, w.column, w.path, w.severity) == (display_name(path), line, 5, "results[0]", "warning")
+    assert w.message == (
+        "「第一分局」未填報指標「訂定標準作業流程比率」（sop_rate）：同屬「各分局」的第二分局、第三分局、第四分局已填報，"
+        "本單位未列入全局比率；請在評核重點「申辦業務標準作業流程訂定情形」的 indicators 下加上 "
+        "sop_rate: {numerator: …, denominator: …}（分子：已訂定標準作業流程之業務項目數；分母：民眾申辦業務項目總數）"
+    )
+
+
+def test_a_point_left_out_warns_of_its_figures_at_the_file(data_copy: Path, plan: Plan) -> None:
+    path = data_copy / "results" / "第一分局.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - dimension: 服務遞送\n    item: 服務便捷\n    point: 開發線上申辦或跨平臺通用服務\n")
+    path.write_text(text[:start] + text[text.index("  - dimension:", start + 1):], encoding="utf-8")
+    _, warnings = load_results(data_copy, plan)
+    assert [(w.line, w.column, w.path) for w in warnings] == [(4, 1, "")] * 3  # the file: its first line of data
+    assert [w.message.split("：")[0] for w in warnings] == [
+        "「第一分局」未填報指標「可線上申辦業務項目比率」（online_service_rate）",
+        "「第一分局」未填報指標「線上申辦件數」（online_cases）",
+        "「第一分局」未填報指標「線上申辦使用率」（online_usage_rate）",
+    ]
+    cases = warnings[1].message
+    assert "全局合計少了本單位，報告中的合計將標「*」、不與上年比較" in cases
+    assert cases.endswith("本檔沒有評核重點「開發線上申辦或跨平臺通用服務」（服務遞送／服務便捷）的成果；"
+                          "請加上這一筆，並在其 indicators 下加上 online_cases: {value: …}（確實為 0 也請填 0）")
+
+
+def test_units_a_group_of_all_units_assigns_are_peers_of_each_other(data_copy: Path, plan: Plan) -> None:
+    """[各分局, 各單位]: 各單位 stands for the 21 units that are not 分局."""
+    left_out(data_copy, "資訊科", "      proposals: {value: 4}\n")
+    _, warnings = load_results(data_copy, plan)
+    [w] = warnings
+    assert w.message.startswith("「資訊科」未填報指標「創新提案件數」（proposals）：同屬「各單位」的行政科、保安科等 20 個單位已填報")
+
+
+def test_cli_validate_and_build_print_a_left_out_figure(
+    data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqdocs.cli import main
+
+    path = left_out(data_copy, "第一分局", ONLINE_CASES_OF_FIRST)
+    line = path.read_text(encoding="utf-8").splitlines().index("    point: 開發線上申辦或跨平臺通用服務") - 1
+    where = f"{display_name(path)}:{line}:5: results[7]: 警告：「第一分局」未填報指標「線上申辦件數」（online_cases）"
+    assert main(["validate", str(data_copy)]) == 0
+    out, err = capsys.readouterr()
+    assert where in err and "✓ 年度成果：25／25 個單位已填報、22 項指標、1 個警告" in out
+    assert main(["build", str(data_copy), "--only", "report", "--format", "docx", "-o", str(tmp_path / "out")]) == 0
+    assert where in capsys.readouterr().err

@@ -21,11 +21,13 @@ from sqdocs.model.results import (
     Indicator,
     IndicatorSet,
     Measure,
+    Omission,
     PointResult,
     ResultSet,
     Submission,
     counterpart,
     find_point,
+    omissions,
 )
 from sqdocs.text.roc import format_roc
 
@@ -109,6 +111,8 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
             continue
         figures = figures or any(r.indicators for r in submission.results)
         problems += check_submission(doc, file, submission, plan, indicators, submissions, indicators_known=known)
+    if known:
+        problems += omission_warnings(plan, indicators, submissions)
     if figures and not known:
         # Every figure would be an 「未知的指標」 and bury the one mistake in indicators.yaml.
         problems.append(
@@ -401,6 +405,44 @@ def check_submission(
                 )
             else:
                 reported[indicator_id] = iloc
+
+
+def omission_warnings(
+    plan: Plan, indicators: IndicatorSet, submissions: dict[str, tuple[Submission, YamlDoc]]
+) -> list[Diagnostic]:
+    """A warning for each unit that left out an indicator the other units of its group entered
+    (:func:`omissions`): the bureau figure would be computed without it and nobody told."""
+    subs = {unit: sub for unit, (sub, _) in submissions.items()}
+    return [
+        _omitted(submissions[o.unit][1], subs[o.unit], o, ind)
+        for ind in indicators.indicators
+        for o in omissions(plan, ind, subs)
+    ]
+
+
+def _omitted(doc: YamlDoc, sub: Submission, omission: Omission, ind: Indicator) -> Diagnostic:
+    """The warning of one :class:`Omission`, at the unit's result for the point, else at the file."""
+    ref = omission.point
+    r = next((i for i, result in enumerate(sub.results) if result.key == ref.key), None)
+    peers = omission.peers
+    named = "、".join(peers) if len(peers) <= 3 else f"{'、'.join(peers[:2])}等 {len(peers)} 個單位"
+    if ind.kind == "ratio":
+        entry = f"{ind.id}: {{numerator: …, denominator: …}}（分子：{ind.numerator}；分母：{ind.denominator}）"
+        effect = "本單位未列入全局比率"
+    elif ind.aggregate == "mean":
+        entry = f"{ind.id}: {{value: …, base: …}}（base：{ind.base}）"
+        effect = "本單位未列入全局平均"
+    else:
+        entry = f"{ind.id}: {{value: …}}（確實為 0 也請填 0）"
+        effect = "全局合計少了本單位，報告中的合計將標「*」、不與上年比較"
+    if r is None:
+        fix = (f"本檔沒有評核重點「{ref.point.name}」（{ref.dimension.name}／{ref.item.name}）的成果；"
+               f"請加上這一筆，並在其 indicators 下加上 {entry}")
+    else:
+        fix = f"請在評核重點「{ref.point.name}」的 indicators 下加上 {entry}"
+    message = (f"「{omission.unit}」未填報指標「{ind.name}」（{ind.id}）：同屬「{omission.group}」的{named}已填報，"
+               f"{effect}；{fix}")
+    return doc.diagnostic(("results", r) if r is not None else (), message, severity="warning")
 
 
 def _resolve_point(
