@@ -221,12 +221,23 @@ def summary_sentence(report: CompiledReport) -> str:
     words = [assessment_word(i.change) for i in report.indicators]
     submitted = "均已繳交" if not report.unsubmitted else f"已繳交 {len(report.submitted)} 個"
     moves = "、".join(f"{word} {words.count(word)} 項" for word in ("進步", "退步", "持平") if words.count(word))
-    partial = (f"；標「{PARTIAL_MARK}」之合計不含尚未繳交之單位（{'、'.join(report.unsubmitted)}），未與上年比較"
-               if any(i.partial_units for i in report.indicators) else "")
     return (
         f"本年度應填報執行成果之單位計 {len(report.units)} 個，{submitted}；"
-        f"量化指標 {len(report.indicators)} 項" + (f"，較上年{moves}" if moves else "") + partial + "，彙整如下表。"
+        f"量化指標 {len(report.indicators)} 項" + (f"，較上年{moves}" if moves else "") + _partial_note(report) + "，彙整如下表。"
     )
+
+
+def _partial_note(report: CompiledReport) -> str:
+    """What the totals marked 「*」 lack: units that sent no file, units whose file lacks the figure."""
+    lacking = {u for i in report.indicators for u in i.partial_units}
+    if not lacking:
+        return ""
+    lacks = []
+    if any(u in report.unsubmitted for u in lacking):
+        lacks.append(f"尚未繳交之單位（{'、'.join(report.unsubmitted)}）")
+    if omitted := [u for u in report.units if u in lacking and u in report.submitted]:
+        lacks.append(f"成果未填該項數據之單位（{'、'.join(omitted)}）")
+    return f"；標「{PARTIAL_MARK}」之合計不含{'及'.join(lacks)}，未與上年比較"
 
 
 RESULTS_SENTENCE = "依本局執行計畫附件 1 各評核構面、評核項目及評核重點，彙整各承辦單位填報之執行成果、佐證資料及量化指標如下。"

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import ONLINE_CASES_OF_FIRST, SAMPLE, SOP_RATE_OF_FIRST, compiled, left_out
 
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
@@ -231,10 +231,12 @@ def test_a_sum_some_units_have_not_reported_is_marked_and_not_compared(small) ->
     report = small[0]
     cases = report.indicator("cases")
     assert cases.text == "200 件" and cases.change is None
-    owing = cases.partial_units
-    assert owing and set(owing) <= set(report.unsubmitted) and "第一分局" not in owing
-    assert cases.trend == (f"105 年 150 件、106 年 160 件、107 年 200 件；107 年的合計不含尚未填報成果的單位（{'、'.join(owing)}），"
-                           "待各單位填報齊全後再與上年比較。")
+    owing = [u for u in cases.partial_units if u in report.unsubmitted]
+    # 第二分局 sent a file without the figure the other 分局 that reported entered
+    assert owing and cases.partial_units == sorted([*owing, "第二分局"], key=report.units.index)
+    assert "第一分局" not in cases.partial_units
+    assert cases.trend == (f"105 年 150 件、106 年 160 件、107 年 200 件；107 年的合計不含尚未填報成果的單位（{'、'.join(owing)}）"
+                           "及成果未填此項數據的單位（第二分局），待各單位填報齊全後再與上年比較。")
     growth = report.indicator("growth")  # no rate from an incomplete total
     assert growth.value is None and growth.trend.endswith("107 年無法計算（107 年的「線上申辦件數」合計不含未填報單位）。")
     assert report.indicator("on_time_rate").change is not None  # a ratio of those who reported is still compared
@@ -250,6 +252,44 @@ def test_a_partial_total_is_marked_on_its_trend_chart_too(tmp_path: Path, plan: 
     results, _ = load_results(folder, plan)
     [series] = next(c for c in compile_report(plan, results).charts if c.id == "trend").series
     assert series.texts == ["150 件", "160 件", "200 件*"]
+
+
+def test_a_sum_a_unit_left_out_of_its_file_is_marked_and_not_compared(data_copy: Path, plan: Plan) -> None:
+    """第一分局 handed in its results without its 線上申辦件數: 8,661 − 1,369 件 compared with
+    106's whole total would read as a fall that is only a forgotten line."""
+    left_out(data_copy, "第一分局", ONLINE_CASES_OF_FIRST)
+    report = compiled(data_copy, plan)
+    cases = report.indicator("online_cases")
+    assert (cases.text, cases.partial_units, cases.change) == ("7,292 件", ["第一分局"], None)
+    assert cases.trend == ("105 年 5,230 件、106 年 6,870 件、107 年 7,292 件；"
+                           "107 年的合計不含成果未填此項數據的單位（第一分局），待各單位填報齊全後再與上年比較。")
+    assert summary_figures(cases, [105, 106, 107]) == ["5,230 件", "6,870 件", "7,292 件*", "—", "—"]
+    assert summary_sentence(report).endswith("；標「*」之合計不含成果未填該項數據之單位（第一分局），未與上年比較，彙整如下表。")
+    growth = report.indicator("online_growth")
+    assert growth.value is None and growth.trend.endswith("107 年無法計算（107 年的「線上申辦件數」合計不含未填報單位）。")
+    assert [f.id for f in report.indicators if f.partial_units] == ["online_cases"]
+
+
+def test_a_sum_lacking_a_file_and_a_figure_names_both(data_copy: Path, plan: Plan) -> None:
+    (data_copy / "results" / "第四分局.yaml").unlink()
+    left_out(data_copy, "第一分局", ONLINE_CASES_OF_FIRST)
+    report = compiled(data_copy, plan)
+    cases = report.indicator("online_cases")
+    assert cases.partial_units == ["第一分局", "第四分局"]
+    assert cases.trend.endswith("107 年的合計不含尚未填報成果的單位（第四分局）及成果未填此項數據的單位（第一分局），"
+                                "待各單位填報齊全後再與上年比較。")
+    assert "；標「*」之合計不含尚未繳交之單位（第四分局）及成果未填該項數據之單位（第一分局），未與上年比較" in summary_sentence(report)
+
+
+def test_a_ratio_a_unit_left_out_is_of_the_units_that_entered_it(data_copy: Path, plan: Plan) -> None:
+    """Σ numerators ÷ Σ denominators of the other units is their ratio, not a lower bound: it is
+    compared, as when a unit sends no file; the loader's warning is what says it lacks 第一分局."""
+    left_out(data_copy, "第一分局", SOP_RATE_OF_FIRST)
+    results, warnings = load_results(data_copy, plan)
+    sop = compile_report(plan, results).indicator("sop_rate")
+    assert [w.message.split("：")[0] for w in warnings] == ["「第一分局」未填報指標「訂定標準作業流程比率」（sop_rate）"]
+    assert sop.partial_units == [] and sop.change is not None and sop.counted_units == 7
+    assert "第一分局" not in [u.unit for u in sop.units]
 
 
 def test_lower_is_better_and_no_data(small) -> None:

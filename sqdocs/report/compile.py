@@ -14,6 +14,7 @@ from sqdocs.model.results import (
     find_check_point,
     find_point,
     indicator_points,
+    omissions,
     resolve_checklist,
 )
 from sqdocs.report.figures import (
@@ -119,7 +120,8 @@ def _indicator_figures(plan: Plan, results: ResultSet) -> list[IndicatorFigure]:
     built: dict[str, IndicatorFigure] = {}
     for ind in indicators:  # entered indicators first: growth rates need their base's years
         if ind.entered:
-            built[ind.id] = _entered_figure(plan, results, ind, yearly, _owing(plan, ind, absent))
+            omitted = [o.unit for o in omissions(plan, ind, results.submissions)]
+            built[ind.id] = _entered_figure(plan, results, ind, yearly, _owing(plan, ind, absent), omitted)
     for ind in indicators:
         if not ind.entered:
             base = built[ind.of or ""]
@@ -138,8 +140,15 @@ def _owing(plan: Plan, ind: Indicator, absent: list[str]) -> list[str]:
 
 
 def _entered_figure(
-    plan: Plan, results: ResultSet, ind: Indicator, yearly: dict[str, dict[int, Fraction]], absent: list[str]
+    plan: Plan,
+    results: ResultSet,
+    ind: Indicator,
+    yearly: dict[str, dict[int, Fraction]],
+    absent: list[str],
+    omitted: list[str],
 ) -> IndicatorFigure:
+    """An entered indicator's figure; ``absent``: units owing it that sent no file, ``omitted``:
+    units whose file leaves it out though others of their group entered it."""
     shares: list[tuple[Share, str]] = []
     for unit, result in _measures(results, ind.id):
         measure = result.indicators[ind.id]
@@ -147,8 +156,11 @@ def _entered_figure(
     total = aggregate(ind, [s for s, _ in shares])
     years = {year: exact(value) for year, value in ind.history.items() if year < plan.year}
     # A sum without some units is a lower bound: compared with last year's whole total it would
-    # read as a fall (退步) that is only a missing file. It is printed, marked, never compared.
-    partial = absent if ind.aggregate == "sum" and total.value is not None else []
+    # read as a fall (退步) that is only a missing file, or a missing line in one. It is printed,
+    # marked, never compared. A ratio or mean of the units that entered is still their figure.
+    sums = ind.aggregate == "sum" and total.value is not None
+    order = [u.name for u in plan.units.units]
+    partial = sorted(absent + omitted, key=order.index) if sums else []
     yearly[ind.id] = dict(years)
     computed = {plan.year} if total.value is not None else set()
     if total.value is not None:
@@ -158,7 +170,7 @@ def _entered_figure(
     units = [_unit_figure(ind, share, note) for share, note in shares]
     return _figure(plan, ind, years, computed, total.value, units,
                    numerator=total.numerator, denominator=total.denominator, base=total.base, counted=total.counted,
-                   partial=partial)
+                   partial=partial, omitted=omitted if sums else [])
 
 
 def _growth_figure(
@@ -218,14 +230,17 @@ def _figure(
     counted: int,
     missing: str = NOT_REPORTED,
     partial: list[str] | None = None,
+    omitted: list[str] | None = None,
 ) -> IndicatorFigure:
+    """``partial``: the units a sum lacks, of which ``omitted`` sent a file without the figure."""
     places = ind.places
     series = [
         YearFigure(year=y, value=float(years[y]), text=value_text(years[y], ind.unit, places), computed=y in computed)
         for y in sorted(years)
     ]
     change = None if partial else _change(ind, years, plan.year)
-    trend = _partial_text(ind, years, plan.year, partial) if partial else _trend_text(ind, years, plan.year, missing)
+    trend = (_partial_text(ind, years, plan.year, partial, omitted or []) if partial
+             else _trend_text(ind, years, plan.year, missing))
     return IndicatorFigure(
         id=ind.id,
         name=ind.name,
@@ -301,11 +316,16 @@ def _listing(ind: Indicator, years: dict[int, Fraction]) -> str:
     return "、".join(f"{y} 年 {value_text(years[y], ind.unit, ind.places)}" for y in sorted(years))
 
 
-def _partial_text(ind: Indicator, years: dict[int, Fraction], year: int, absent: list[str]) -> str:
+def _partial_text(ind: Indicator, years: dict[int, Fraction], year: int, partial: list[str], omitted: list[str]) -> str:
     """The trend sentence of a sum some units are missing from: the figures, what the total
-    lacks, and no comparison."""
-    return (f"{_listing(ind, years)}；{year} 年的合計不含尚未填報成果的單位（{'、'.join(absent)}），"
-            "待各單位填報齊全後再與上年比較。")
+    lacks (units without a file; those of ``omitted``, whose file lacks the figure), and no comparison."""
+    absent = [u for u in partial if u not in omitted]
+    lacks = []
+    if absent:
+        lacks.append(f"尚未填報成果的單位（{'、'.join(absent)}）")
+    if omitted:
+        lacks.append(f"成果未填此項數據的單位（{'、'.join(omitted)}）")
+    return f"{_listing(ind, years)}；{year} 年的合計不含{'及'.join(lacks)}，待各單位填報齊全後再與上年比較。"
 
 
 def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: str) -> str:

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, compiled
+from conftest import ONLINE_CASES_OF_FIRST, ROOT, SAMPLE, compiled, left_out
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -255,6 +255,21 @@ def test_missing_submission_is_listed_in_the_appendix(plan, data_copy):
     sentence = next(t for t in _styled(doc, S.BODY) if t.startswith("下列"))
     assert f"{len(missing)} 項評核重點未填報" in sentence and "第四分局未繳交成果檔" in sentence
     assert "未填報：第四分局。" in _styled(doc, S.BODY)  # under each point, too
+
+
+def test_a_sum_a_unit_left_out_of_its_file_is_marked_in_the_summary(plan, data_copy):
+    left_out(data_copy, "第一分局", ONLINE_CASES_OF_FIRST)
+    doc = Document(io.BytesIO(render_report(plan, compiled(data_copy, plan), BuildOptions())))
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows[1:]]
+    assert [r for r in rows if r[4] == "—"] == [  # 較上年
+        ["線上申辦件數", "5,230 件", "6,870 件", "7,292 件*", "—", "—"],
+        ["線上申辦使用成長率", "18.6%", "31.4%", "—", "—", "—"],
+    ]
+    body = _styled(doc, S.BODY)
+    [opening] = [t for t in body if t.startswith("本年度應填報執行成果之單位")]
+    assert opening.endswith("；標「*」之合計不含成果未填該項數據之單位（第一分局），未與上年比較，彙整如下表。")
+    assert ("線上申辦件數：105 年 5,230 件、106 年 6,870 件、107 年 7,292 件；"
+            "107 年的合計不含成果未填此項數據的單位（第一分局），待各單位填報齊全後再與上年比較。") in body
 
 
 # ---- data, bytes, templates -------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from conftest import compiled
+from conftest import ONLINE_CASES_OF_FIRST, compiled, left_out
 from pdfcheck import (
     SAMPLE,
     SUMMARY_COLUMNS,
@@ -276,6 +276,16 @@ def test_figures_left_out_of_the_bureau_figure_are_listed(gaps) -> None:
     assert compiled.exclusions
     assert got.has(outline.REPORT_EXCLUSIONS_HEADING) and got.has(outline.exclusions_sentence())
     assert got.column(layout.REPORT_EXCLUSION_COLUMNS, 1) == squash("".join(e.unit for e in compiled.exclusions))
+
+
+def test_a_sum_a_unit_left_out_of_its_file_is_marked_and_said(plan: Plan, data_copy: Path) -> None:
+    left_out(data_copy, "第一分局", ONLINE_CASES_OF_FIRST)
+    path = data_copy.parent / "left-out.pdf"
+    path.write_bytes(render_report(plan, compiled(data_copy, plan)))
+    got = extract(path)
+    assert squash("41.9%39.8%7,292 件*—") in got.column(SUMMARY_COLUMNS, 3)  # between its neighbours' figures
+    assert got.has("標「*」之合計不含成果未填該項數據之單位（第一分局），未與上年比較")
+    assert got.has("107 年的合計不含成果未填此項數據的單位（第一分局），待各單位填報齊全後再與上年比較。")
 
 
 # ---- pages, bookmarks, fonts, reproducibility ----------------------------------------------
