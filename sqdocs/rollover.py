@@ -267,8 +267,9 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     figure, as this year's report gives it, is added to the history of every indicator that
     has one (a growth rate too: recomputed from its base's rounded figures it could differ in
     the last digit). It is computed from the units' results, which must load without error
-    and be all in: a partial sum is no figure to keep (next year's validate asks for it
-    instead). A year already in a history was written by hand and stands.
+    and be all in: a partial sum (a file missing, or a figure missing from one) is no figure
+    to keep (next year's validate asks for it instead). A year already in a history was
+    written by hand and stands.
     """
     old = plan.year
     doc = read_yaml(source / INDICATORS_FILE)
@@ -297,7 +298,7 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     newline = "\r\n" if "\r\n" in doc.text else "\n"
     for i, entry in enumerate(doc.data["indicators"]):
         figure = figures.get(entry["id"])
-        if figure is None or figure.reported is None or old in (entry.get("history") or {}):
+        if figure is None or figure.reported is None or figure.partial_units or old in (entry.get("history") or {}):
             continue
         # Each figure is put in on its own and the file read back: a layout the edit cannot
         # follow (an alias, a trailing comma …) costs that indicator's figure, not every one.
@@ -321,10 +322,18 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
         lines.append(f"- 下列指標的 history 寫法無法自動加入 {old} 年數據，請自行加上：{paste}。")
     if none := [f.name for f in figures.values() if f.reported is None]:
         lines.append(f"- {old} 年無數據、history 未加入的指標：{'、'.join(none)}。")
+    if partial := [f for f in figures.values() if f.partial_units]:
+        # every unit handed in a file, but some left these figures out: the sum is not the year's
+        lacking = "；".join(f"{f.name}（不含{'、'.join(f.partial_units)}）" for f in partial)
+        lines.append(f"- {old} 年合計不完整、history 未加入的指標：{lacking}；"
+                     f"待各單位補填、{old} 年度績效報告定稿後，請在 history 加上 {old} 年的數值。")
     summary = f"{kept}{len(added)} 項指標的 history 已加入 {old} 年數據（明細見 README.md）。"
     if by_hand:
         where = "、".join(f"第 {line} 行" for line, _ in by_hand)
         summary += f"\n注意：indicators.yaml {where}的 history 寫法無法自動加入，要加上的數值列在 README.md。"
+    if partial:
+        summary += (f"\n注意：{'、'.join(f.name for f in partial)}的 {old} 年合計不含成果未填該項數據的單位，"
+                    "history 未加入（明細見 README.md）。")
     return _Carried(text, "\n".join(lines), summary)
 
 

@@ -6,6 +6,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from conftest import ONLINE_CASES_OF_FIRST, left_out
+
 from sqdocs.cli import main
 from sqdocs.load import load_plan
 from sqdocs.load.unfilled import MARKER
@@ -233,6 +235,19 @@ def test_rollover_before_every_unit_handed_in_adds_no_partial_figures(data_copy,
     err = capsys.readouterr().err
     assert err.count("history 沒有 107 年的數據，報告的「較上年」無法計算") == 21  # every one but the growth rate
     assert "indicators[8].history: 警告：history 沒有 107 年的數據，報告的「較上年」無法計算、成長率也無法計算" in err
+
+
+def test_rollover_adds_no_sum_a_unit_left_out_of_its_file(data_copy, capsys):
+    """Every file is in, but 第一分局's has no 線上申辦件數: 7,292 件 is not 107's figure."""
+    left_out(data_copy, "第一分局", ONLINE_CASES_OF_FIRST)
+    before = _histories(data_copy)
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    assert "注意：線上申辦件數的 107 年合計不含成果未填該項數據的單位，history 未加入" in capsys.readouterr().out
+    after = _histories(data_copy.parent / "keelung-108")
+    assert after["online_cases"] == before["online_cases"] and after["online_growth"] == before["online_growth"]
+    assert after["sop_rate"] == {**before["sop_rate"], 107: 95.4}
+    readme = (data_copy.parent / "keelung-108" / "README.md").read_text(encoding="utf-8")
+    assert "- 107 年合計不完整、history 未加入的指標：線上申辦件數（不含第一分局）；" in readme
 
 
 def test_rollover_with_results_in_error_writes_nothing(data_copy, capsys):
