@@ -443,6 +443,8 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
     options = BuildOptions(templates=args.templates, font=args.font, document_date=source_date())
     if args.font is not None or any(job.fmt == "pdf" or job.kind == "report" for job in jobs):
         _check_font(options, pdf=any(job.fmt == "pdf" for job in jobs))
+    if any(job.fmt == "docx" for job in jobs):
+        _check_templates(jobs, options)
     check_targets(job.path for job in jobs)  # -o naming a file, or read-only: said once, before building
     return jobs, bad, options
 
@@ -457,6 +459,14 @@ def _check_font(options: BuildOptions, pdf: bool) -> None:
         from sqdocs.writers.pdf import prepare
 
         prepare(options)  # what the PDF's own font reader rejects; parsed once, as the build would anyway
+
+
+def _check_templates(jobs: list[Job], options: BuildOptions) -> None:
+    """The Word templates the .docx files are filled in from, checked once before building: a
+    bad one (--templates) is one message, exit 2, rather than one failure per document."""
+    from sqdocs.writers.docx import check_templates
+
+    check_templates((job.kind for job in jobs if job.fmt == "docx"), options.templates)
 
 
 def _rollover(args: argparse.Namespace) -> int:

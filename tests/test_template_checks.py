@@ -6,11 +6,14 @@ Each case edits the default plan.docx's XML in tmp_path (as tests/bad/templates/
 
 from __future__ import annotations
 
+import io
+import shutil
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import SAMPLE
 from docx.enum.section import WD_ORIENT
 
 from sqdocs.cli import main
@@ -44,15 +47,22 @@ def build(folder: Path, out: Path, capsys) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
-def refused(tmp_path: Path, capsys, replace: dict[str, str], **how) -> str:
-    """Build the plan from the edited template; assert it failed cleanly and return stderr."""
+def refused(tmp_path: Path, capsys, replace: dict[str, str], at_render: bool = False, **how) -> str:
+    """Build the plan from the edited template; assert it failed cleanly and return stderr.
+
+    A mistake found before building is bad input (exit 2) and leaves no output folder; one
+    found only when the tags are evaluated (``at_render``) fails that document (exit 1).
+    """
     folder = tmp_path / "tpl"
     edited(folder, replace, **how)
     out = tmp_path / "out"
     code, err = build(folder, out, capsys)
-    assert code == 1, err
+    assert code == (1 if at_render else 2), err
     assert "Traceback" not in err and "內部錯誤" not in err
-    assert not out.exists() or list(out.iterdir()) == []
+    if at_render:
+        assert not out.exists() or list(out.iterdir()) == []
+    else:
+        assert not out.exists()
     return err
 
 
@@ -153,8 +163,9 @@ def test_an_old_doc_renamed(tmp_path, capsys):
     folder.mkdir()
     (folder / "plan.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     code, err = build(folder, tmp_path / "out", capsys)
-    assert code == 1
+    assert code == 2
     assert "舊版 Word 97-2003 格式（.doc）" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_templates_given_a_file(tmp_path, capsys):
@@ -169,7 +180,7 @@ def test_a_misnamed_template_is_named(tmp_path, capsys, near):
     folder = tmp_path / "tpl"
     edited(folder, {}, name=near)
     code, err = build(folder, tmp_path / "out", capsys)
-    assert code == 1
+    assert code == 2
     assert f"範本資料夾中沒有 plan.docx。資料夾中有「{near}」，是不是它？請把它改名為 plan.docx。" in err
 
 
@@ -260,7 +271,7 @@ def test_tags_in_the_footer_are_checked(tmp_path, capsys):
 
 
 def test_an_unknown_name_in_the_footer_names_its_tag(tmp_path, capsys):
-    err = refused(tmp_path, capsys, {"第 </w:t>": "{{ agncy }}第 </w:t>"}, part="word/footer1.xml")
+    err = refused(tmp_path, capsys, {"第 </w:t>": "{{ agncy }}第 </w:t>"}, at_render=True, part="word/footer1.xml")
     assert "範本用了未定義的名稱「agncy」（可用的名稱見 docs/templates.md）；標籤：{{ agncy }}" in err
 
 
@@ -268,6 +279,106 @@ def test_an_unknown_name_in_the_footer_names_its_tag(tmp_path, capsys):
 
 
 def test_a_misspelt_field(tmp_path, capsys):
-    err = refused(tmp_path, capsys, {"{{ section.heading }}": "{{ section.heding }}"})
+    err = refused(tmp_path, capsys, {"{{ section.heading }}": "{{ section.heding }}"}, at_render=True)
     assert "範本用了不存在的欄位「heding」" in err and "標籤：{{ section.heding }}" in err
     assert "dict object" not in err
+
+
+# ---- 9. checked once, before anything is built -----------------------------------------
+
+_DOTX = {_MAIN: "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"}
+
+
+def test_a_bad_template_stops_every_format(tmp_path, capsys):
+    """The PDF and ODT need no template, but a build with a bad one is refused whole, as for a bad --font."""
+    folder = tmp_path / "tpl"
+    edited(folder, _DOTX, part="[Content_Types].xml")
+    out = tmp_path / "out"
+    code = main(["build", str(BASE), "-o", str(out), "--only", "plan", "--format", "docx,pdf,odt", "--templates", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"錯誤：{folder / 'plan.docx'}：這是Word 範本（.dotx），只是副檔名改成 .docx；")
+    assert len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_batch_hears_of_a_bad_template_once(tmp_path, capsys):
+    bureaus = tmp_path / "bureaus"
+    for name in ("north", "south"):
+        shutil.copytree(BASE, bureaus / name)
+    folder = tmp_path / "tpl"
+    edited(folder, {"{{ title }}": "{{ title "})
+    out = tmp_path / "out"
+    code = main(["build", str(bureaus), "-o", str(out), "--only", "plan", "--format", "docx,pdf", "-j", "2",
+                 "--templates", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == f"錯誤：{folder / 'plan.docx'}：範本第 1 段「{{{{ title」的標籤不完整，{{{{ 與 }}}}、{{% 與 %}} 須成對出現在同一段落內。\n"
+    assert not out.exists()
+
+
+def test_every_bad_template_is_named_and_nothing_is_built(tmp_path, capsys):
+    """A folder with a good plan.docx, a .dotx as report.docx and no subplan.docx: both problems
+    at once, so the user fixes them in one go; the plan is built once they are fixed (or left out)."""
+    folder = tmp_path / "tpl"
+    edited(folder, {})
+    edited(folder, _DOTX, part="[Content_Types].xml", name="report.docx")
+    out = tmp_path / "out"
+    args = ["build", str(SAMPLE), "-o", str(out), "--format", "docx,pdf", "--templates", str(folder)]
+    code = main(args)
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert len(err) == 2
+    assert err[0].startswith(f"錯誤：{folder}：範本資料夾中沒有 subplan.docx。")
+    assert err[1].startswith(f"{folder / 'report.docx'}：這是Word 範本（.dotx）")
+    assert not out.exists()
+    assert main([*args, "--only", "plan"]) == 0
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".pdf"]
+
+
+def test_a_checked_template_is_read_and_compiled_once(tmp_path, monkeypatch, capsys):
+    """The check before building costs the build nothing: its first document of each kind is
+    filled in from the template the check opened, and no tag text is compiled twice."""
+    from jinja2 import Environment
+
+    from sqdocs.writers.docx.template import WordTemplate
+
+    opened: list[str] = []
+    compiled: list[str] = []
+    open_file, parse = WordTemplate.__init__, Environment._parse
+
+    def counted_open(self, templates, name, *args):
+        opened.append(name)
+        open_file(self, templates, name, *args)
+
+    def counted_parse(self, source, *args):
+        compiled.append(source)
+        return parse(self, source, *args)
+
+    monkeypatch.setattr(WordTemplate, "__init__", counted_open)
+    monkeypatch.setattr(Environment, "_parse", counted_parse)
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    for name in ("plan.docx", "subplan.docx", "report.docx"):
+        shutil.copy(DEFAULT_TEMPLATES / name, folder / name)
+    out = tmp_path / "out"
+    assert main(["build", str(SAMPLE), "-o", str(out), "--format", "docx", "-j", "1", "--templates", str(folder)]) == 0
+    built = sorted(p.name for p in out.iterdir())
+    subplans = sum("細部執行計畫" in name for name in built)
+    assert len(built) == subplans + 2 and subplans > 1
+    # Each opened once by the check, then again only for the second subplan on.
+    assert sorted(opened) == sorted(["plan.docx", "report.docx", *["subplan.docx"] * subplans])
+    assert len(compiled) == len(set(compiled))
+
+
+def test_a_template_changed_after_the_check_is_read_again(tmp_path):
+    from sqdocs.build import BuildOptions
+    from sqdocs.load import load_plan
+    from sqdocs.writers.docx import check_templates, render_plan
+
+    folder = tmp_path / "tpl"
+    edited(folder, {})
+    check_templates(["plan"], folder)
+    edited(folder, {"{{ title }}": "{{ title }}（草案）"})
+    document = docx.Document(io.BytesIO(render_plan(load_plan(BASE), BuildOptions(templates=folder))))
+    assert document.paragraphs[0].text.endswith("（草案）")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqdocs.outline import Para, Section
 from sqdocs.writers.docx.fragment import Fragment
 
+BODY = "body"
+"""The key of each generated body (a :class:`Fragment`, for a ``{{p … }}`` tag) in every template's context."""
+
 
 def para(para: Para) -> dict:
     """A numbered paragraph for the template; a bare 一、 title over sub-clauses is a heading."""
@@ -28,4 +31,4 @@ def section(section: Section) -> dict:
 
 def annex(label: str, title: str | None, body: Fragment) -> dict:
     """附件 1 …: its label, title (empty when none) and generated captions and tables."""
-    return {"label": label, "title": title or "", "body": body}
+    return {"label": label, "title": title or "", BODY: body}

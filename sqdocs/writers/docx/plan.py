@@ -9,9 +9,11 @@ from sqdocs.model import Plan
 from sqdocs.outline import annex_label, plan_sections
 from sqdocs.properties import plan_properties
 from sqdocs.writers.docx import context, tables
-from sqdocs.writers.docx.template import WordTemplate
+from sqdocs.writers.docx import styles as S
+from sqdocs.writers.docx.template import WordTemplate, open_template
 
 TEMPLATE_NAME = "plan.docx"
+STYLES = S.GENERATED
 
 
 def _context(plan: Plan, template: WordTemplate) -> dict:
@@ -35,5 +37,5 @@ def _context(plan: Plan, template: WordTemplate) -> dict:
 
 def render_plan(plan: Plan, options: BuildOptions) -> bytes:
     """The execution plan as .docx bytes; identical data gives identical bytes."""
-    template = WordTemplate(options.templates, TEMPLATE_NAME)
+    template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(plan, template), plan_properties(plan))

@@ -37,14 +37,15 @@ from sqdocs.report.model import CompiledReport, EvidenceItem
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
 from sqdocs.writers.charts import chart_size_mm, render_chart
-from sqdocs.writers.docx import oxml, tables
+from sqdocs.writers.docx import context, oxml, tables
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
 from sqdocs.writers.docx.tables import AnnexTable, Block, CellPicture, column_widths, listed, text
-from sqdocs.writers.docx.template import WordTemplate
+from sqdocs.writers.docx.template import WordTemplate, open_template
 from sqdocs.writers.photos import load_photo
 
 TEMPLATE_NAME = "report.docx"
+STYLES = S.REPORT_GENERATED
 
 
 def _figures(*texts: str) -> list[Block]:
@@ -160,7 +161,7 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
     def section(heading: str, intro: str, build: Callable[[Fragment], None], new_page: bool = False) -> dict:
         body = template.fragment()
         build(body)
-        return {"heading": heading, "intro": intro, "body": body, "new_page": new_page}
+        return {"heading": heading, "intro": intro, context.BODY: body, "new_page": new_page}
 
     headings = report_headings()
     return {
@@ -181,5 +182,5 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
 
 def render_report(plan: Plan, report: CompiledReport, options: BuildOptions) -> bytes:
     """The annual performance report as .docx bytes, charts included; identical data gives identical bytes."""
-    template = WordTemplate(options.templates, TEMPLATE_NAME, S.REPORT_GENERATED)
+    template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(report, template, options.font), report_properties(plan, report))

@@ -13,9 +13,11 @@ from sqdocs.outline import (
 )
 from sqdocs.properties import subplan_properties
 from sqdocs.writers.docx import context, tables
-from sqdocs.writers.docx.template import WordTemplate
+from sqdocs.writers.docx import styles as S
+from sqdocs.writers.docx.template import WordTemplate, open_template
 
 TEMPLATE_NAME = "subplan.docx"
+STYLES = S.GENERATED
 
 
 def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
@@ -35,5 +37,5 @@ def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
 
 def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions) -> bytes:
     """A unit's detailed plan as .docx bytes; identical data gives identical bytes."""
-    template = WordTemplate(options.templates, TEMPLATE_NAME)
+    template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(plan, subplan, template), subplan_properties(plan, subplan))

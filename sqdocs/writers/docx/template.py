@@ -2,15 +2,19 @@
 
 Every document kind (plan, subplan, report) goes through :class:`WordTemplate`: the
 writer builds a context of plain values and :class:`Fragment` bodies, and this module
-does the rest the same way for all of them.
+does the rest the same way for all of them. :func:`check_template` opens and checks a
+template before a build, and :func:`open_template` hands that same template to the first
+document filled in from it.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -117,8 +121,73 @@ def check_package(path: Path) -> None:
         )
 
 
+_checked: dict[tuple[Path, tuple[str, ...]], tuple[tuple[int, int, int] | None, WordTemplate]] = {}
+"""The templates :func:`check_template` opened, by file and styles required, with the file's stamp then."""
+
+
+def check_template(templates: Path | None, name: str, required: Sequence[str], bodies: Collection[str]) -> None:
+    """Open and check the template ``name`` (see :class:`WordTemplate` and its ``check``) before
+    any document is built from it; UserError when it is bad.
+
+    The template is kept for :func:`open_template`: its first document (in this process, or in
+    each worker forked after) is filled in from it rather than from the file read again.
+    """
+    stamp = _stamp(template_path(templates, name))  # before reading: an edit meanwhile is not taken for checked
+    template = WordTemplate(templates, name, required)
+    template.check(bodies)
+    _checked[(template.path, tuple(required))] = (stamp, template)
+
+
+def open_template(templates: Path | None, name: str, required: Sequence[str] = S.GENERATED) -> WordTemplate:
+    """The template to fill in one document: the one :func:`check_template` opened, if not yet
+    used and the file is unchanged since, else the file opened now."""
+    path = template_path(templates, name)
+    stamp, template = _checked.pop((path, tuple(required)), (None, None))
+    if template is not None and stamp == _stamp(path):
+        return template
+    return WordTemplate(templates, name, required)
+
+
+def forget_checked() -> None:
+    """Drop the templates checked and not yet used (a build that refused to start leaves some)."""
+    _checked.clear()
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells whether the file at ``path`` was replaced or edited since it was checked."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The environment every template is filled in: sandboxed, strict, with no file system.
+
+    It remembers what it compiled (the template's own text, never data), so a template checked
+    before a build is not compiled again for its first document, nor for each one after it.
+    """
+
+    def __init__(self) -> None:
+        # An empty loader: {% include %} and {% import %} cannot reach the file system.
+        super().__init__(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}))
+        self._compiled = functools.lru_cache(maxsize=32)(super().compile)
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[override]
+        if isinstance(source, str) and name is None and filename is None and not raw and not defer_init:
+            return self._compiled(source)
+        return super().compile(source, name, filename, raw, defer_init)
+
+
+_SANDBOX = _Sandbox()
+
+
 class WordTemplate:
-    """One opened template: the styles the writer needs, fragments to fill, rendering to bytes."""
+    """One opened template: the styles the writer needs, fragments to fill, rendering to bytes.
+
+    Rendering changes the loaded document: a WordTemplate fills in one document only.
+    """
 
     def __init__(self, templates: Path | None, name: str, required: Sequence[str] = S.GENERATED):
         self.path = template_path(templates, name)
@@ -141,8 +210,42 @@ class WordTemplate:
                 f"{self.path}：範本缺少樣式 {'、'.join(missing)}（產生的段落與表格會用到）。"
                 f"請勿刪除或改名這些樣式；可從預設範本 templates/{name} 複製。"
             )
+        body = doc.element.body
+        # Only the template's own paragraphs can carry revision ids (rendering copies them in
+        # loops; generated content has none): strip them before, not in the rendered body.
+        # Done here, not in render(): check() then compiles the very text render() will.
+        oxml.strip_revision_ids(body)
+        oxml.strip_bookmarks(body)
+        tags.move_section_breaks(self._parts[0])
 
-    def _explain(self, exc: TemplateError) -> str:
+    def check(self, bodies: Collection[str]) -> None:
+        """What can be checked before any data is at hand: a generated body (a context key in
+        ``bodies``) inserted with ``{{ }}``, and the tags' Jinja syntax (an unknown filter too).
+
+        What shows only when filled in (a misspelt name or field, what the sandbox forbids)
+        is still found by :meth:`render`, for the document being built.
+        """
+        problem = tags.fragments(self._parts, set(bodies))
+        if problem:
+            raise UserError(f"{self.path}：{problem}")
+        for source in self._sources():
+            try:
+                _SANDBOX.compile(source)
+            except TemplateError as exc:
+                raise UserError(f"{self.path}：{self._explain(exc, source)}") from None
+
+    def _sources(self) -> Iterator[str]:
+        """The body's, headers' and footers' text as DocxTemplate.render compiles it, so that the
+        sandbox's memory of what it compiled serves the render."""
+        template = self._template
+        parts = [template.get_xml()]
+        for uri in (template.HEADER_URI, template.FOOTER_URI):
+            parts += [template.get_part_xml(part) for _key, part in template.get_headers_footers(uri)]
+        for xml in parts:
+            # DocxTemplate.render_xml_part puts each paragraph on a line of its own first.
+            yield re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml))
+
+    def _explain(self, exc: TemplateError, source: str | None = None) -> str:
         """What went wrong, in Chinese, naming the tag of the template it happened in."""
         text = str(exc)
         if isinstance(exc, SecurityError):
@@ -164,7 +267,7 @@ class WordTemplate:
             name = re.search(r"No (?:filter|test) named '([^']+)'", text)
             needle = name.group(1) if name else ""
             what = f"範本沒有名為「{needle}」的篩選器" if name else f"範本標籤語法錯誤（{text}）"
-        tag = self._tag_with(needle) if needle else _tag_at_error(exc)
+        tag = self._tag_with(needle) if needle else _tag_at_error(exc, source)
         return f"{what}；標籤：{tag}" if tag else what
 
     def _tag_with(self, needle: str) -> str | None:
@@ -191,20 +294,13 @@ class WordTemplate:
         """The filled-in document as .docx bytes; the same context gives the same bytes."""
         # Data reaches the template only as context values: autoescape keeps & < > intact,
         # and text such as {{ x }} in the data is printed, never evaluated.
-        # An empty loader: {% include %} and {% import %} cannot reach the file system.
-        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}))
         problem = tags.fragments(self._parts, tags.fragment_names(context))
         if problem:
             raise UserError(f"{self.path}：{problem}")
         body = self._template.get_docx().element.body
-        # Only the template's own paragraphs can carry revision ids (rendering copies them in
-        # loops; generated content has none): strip them before, not in the rendered body.
-        oxml.strip_revision_ids(body)
-        oxml.strip_bookmarks(body)
-        tags.move_section_breaks(self._parts[0])
         had_section = len(body) > 0 and body[-1].tag == qn("w:sectPr")
         try:
-            self._template.render(_as_markup(context), jinja_env=env, autoescape=True)
+            self._template.render(_as_markup(context), jinja_env=_SANDBOX, autoescape=True)
         except TemplateError as exc:
             raise UserError(f"{self.path}：{self._explain(exc)}") from None
         doc = self._template.docx  # get_docx() would reload the unrendered file
@@ -247,13 +343,18 @@ def _as_markup(value):
     return value
 
 
-def _tag_at_error(exc: TemplateError) -> str | None:
-    """The first tag on the line docxtpl reports a syntax error on (its context starts 3 lines before)."""
+def _tag_at_error(exc: TemplateError, source: str | None = None) -> str | None:
+    """The first tag on the line of ``source`` a syntax error is on; without ``source``, on the
+    line docxtpl reports (its context starts 3 lines before)."""
     lineno = getattr(exc, "lineno", None)
-    context = list(getattr(exc, "docx_context", None) or [])
-    if not lineno or not context:
+    if not lineno:
         return None
-    line = context[min(lineno - 1, 3)] if len(context) > min(lineno - 1, 3) else ""
+    if source is not None:
+        lines = source.splitlines()
+        line = re.sub(r"<[^>]+>", "", lines[lineno - 1]) if lineno <= len(lines) else ""  # as docxtpl strips them
+    else:
+        context = list(getattr(exc, "docx_context", None) or [])
+        line = context[min(lineno - 1, 3)] if len(context) > min(lineno - 1, 3) else ""
     tag = re.search(r"\{\{.*?\}\}|\{%.*?%\}", line)
     return tag.group() if tag else None
 
