@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import re
 import stat
@@ -79,22 +80,33 @@ def check_targets(paths: Iterable[Path]) -> None:
 
     Caught here, a mistake in where the output goes (``-o`` naming a file, a folder in the
     place of an output file, a read-only or full disk) stops the command before it has
-    written part of a set.
+    written part of a set, and the folders made for it are removed again.
     """
     paths = list(paths)
-    for folder in dict.fromkeys(path.parent for path in paths):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            # A file actually made, not os.access: that cannot see a read-only file system
-            # when run as root, nor a disk with no room left for a file.
-            fd, probe = tempfile.mkstemp(dir=folder, prefix=".sqdocs-probe.")
-            os.close(fd)
-            os.unlink(probe)
-        except OSError as exc:
-            raise UserError(os_error_text(naming(exc, folder), action="寫入")) from None
-    for path in paths:
-        if path.is_dir():
-            raise UserError(os_error_text(IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path)), action="寫入"))
+    made: list[Path] = []  # parents before their children
+    try:
+        for folder in dict.fromkeys(path.parent for path in paths):
+            try:
+                missing = list(itertools.takewhile(lambda f: not os.path.lexists(f), (folder, *folder.parents)))
+                made += reversed(missing)
+                folder.mkdir(parents=True, exist_ok=True)
+                # A file actually made, not os.access: that cannot see a read-only file system
+                # when run as root, nor a disk with no room left for a file.
+                fd, probe = tempfile.mkstemp(dir=folder, prefix=".sqdocs-probe.")
+                os.close(fd)
+                os.unlink(probe)
+            except OSError as exc:
+                raise UserError(os_error_text(naming(exc, folder), action="寫入")) from None
+        for path in paths:
+            if path.is_dir():
+                raise UserError(os_error_text(IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path)), action="寫入"))
+    except UserError:
+        # A refused command leaves the output as it found it: no empty OUT/<bureau> beside the
+        # one that could not be written. rmdir takes only empty folders, children first.
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -197,8 +197,21 @@ def test_build_without_permission_stops_before_building(tmp_path, monkeypatch, c
         raise PermissionError(errno.EACCES, "Permission denied", os.path.join(kwargs["dir"], ".tmp123"))
 
     monkeypatch.setattr(tempfile, "mkstemp", denied)
-    assert main(_build(tmp_path / "out")) == 2
-    assert f"無法寫入 {tmp_path / 'out'}：沒有權限" in capsys.readouterr().err
+    assert main(_build(tmp_path / "out" / "107")) == 2
+    assert f"無法寫入 {tmp_path / 'out' / '107'}：沒有權限" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == []  # the folders made to try are gone again
+
+
+def test_a_refused_batch_leaves_no_empty_bureau_folder(tmp_path, capsys):
+    bureaus = tmp_path / "bureaus"
+    for name in ("a", "b"):
+        shutil.copytree(SAMPLE, bureaus / name)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "b").write_text("mine")  # where bureau b's documents would go
+    assert main(["build", str(bureaus), "-o", str(out), "--only", "plan", "--format", "docx"]) == 2
+    assert f"無法寫入 {out / 'b'}：已有同名的檔案" in capsys.readouterr().err
+    assert os.listdir(out) == ["b"]  # no empty out/a
 
 
 def test_schema_never_overwrites_a_data_file(tmp_path, capsys):
