@@ -466,7 +466,8 @@ def _check_templates(jobs: list[Job], options: BuildOptions) -> None:
     bad one (--templates) is one message, exit 2, rather than one failure per document."""
     from sqdocs.writers.docx import check_templates
 
-    check_templates((job.kind for job in jobs if job.fmt == "docx"), options.templates)
+    for note in check_templates((job.kind for job in jobs if job.fmt == "docx"), options.templates):
+        print(f"注意：{note}", file=sys.stderr)
 
 
 def _rollover(args: argparse.Namespace) -> int:

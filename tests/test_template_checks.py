@@ -382,3 +382,28 @@ def test_a_template_changed_after_the_check_is_read_again(tmp_path):
     edited(folder, {"{{ title }}": "{{ title }}（草案）"})
     document = docx.Document(io.BytesIO(render_plan(load_plan(BASE), BuildOptions(templates=folder))))
     assert document.paragraphs[0].text.endswith("（草案）")
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ('<w:documentProtection w:edit="readOnly" w:enforcement="1"/>', "設有「限制編輯」（唯讀），產生的 Word 文件也會受此限制"),
+    ('<w:writeProtection w:recommended="1"/>', "設有「建議以唯讀方式開啟」或修改密碼，產生的 Word 文件也會如此"),
+])
+def test_a_locked_template_is_noted_once_and_still_builds(tmp_path, capsys, setting, expected):
+    """A master template locked against edits locked every plan made from it, without a word."""
+    folder = tmp_path / "tpl"
+    edited(folder, {"<w:zoom ": setting + "<w:zoom "}, part="word/settings.xml")
+    code, err = build(folder, tmp_path / "out", capsys)
+    assert code == 0, err
+    assert err.count(expected) == 1, err
+    assert f"注意：{folder / 'plan.docx'} 設有" in err
+    (plan,) = (tmp_path / "out").glob("*.docx")
+    with zipfile.ZipFile(plan) as made:  # kept, as the note says: the choice may be deliberate
+        assert setting.split()[0] in made.read("word/settings.xml").decode("utf-8")
+
+
+def test_an_unenforced_protection_is_not_noted(tmp_path, capsys):
+    folder = tmp_path / "tpl"
+    edited(folder, {"<w:zoom ": '<w:documentProtection w:edit="readOnly" w:enforcement="0"/><w:zoom '},
+           part="word/settings.xml")
+    code, err = build(folder, tmp_path / "out", capsys)
+    assert code == 0 and "注意" not in err, err

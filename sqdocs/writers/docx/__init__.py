@@ -18,20 +18,22 @@ __all__ = ["check_templates", "render_plan", "render_report", "render_subplan"]
 _WRITERS = {"plan": plan, "subplan": subplan, "report": report}
 
 
-def check_templates(kinds: Iterable[str], templates: Path | None) -> None:
+def check_templates(kinds: Iterable[str], templates: Path | None) -> list[str]:
     """Open and check, before any document is built, the template of each kind of document
-    in ``kinds`` ("plan", "subplan", "report"): one UserError naming every bad template.
+    in ``kinds`` ("plan", "subplan", "report"): one UserError naming every bad template, else
+    what is worth a note (:meth:`~sqdocs.writers.docx.template.WordTemplate.notes`).
 
     Each template that passes is kept for the first document filled in from it, so the
     check does not read it a second time.
     """
     forget_checked()
-    problems = []
+    problems, notes = [], []
     for kind in dict.fromkeys(kinds):
         writer = _WRITERS[kind]
         try:
-            check_template(templates, writer.TEMPLATE_NAME, writer.STYLES, {BODY})
+            notes += check_template(templates, writer.TEMPLATE_NAME, writer.STYLES, {BODY})
         except UserError as exc:
             problems.append(str(exc))
     if problems:
         raise UserError("\n".join(problems))
+    return notes

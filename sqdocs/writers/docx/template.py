@@ -121,13 +121,16 @@ def check_package(path: Path) -> None:
         )
 
 
+_RESTRICTIONS = {"readOnly": "唯讀", "comments": "僅允許註解", "trackedChanges": "僅允許追蹤修訂", "forms": "僅允許填寫表單"}
+"""Word's names of the editing restrictions (w:documentProtection w:edit)."""
+
 _checked: dict[tuple[Path, tuple[str, ...]], tuple[tuple[int, int, int] | None, WordTemplate]] = {}
 """The templates :func:`check_template` opened, by file and styles required, with the file's stamp then."""
 
 
-def check_template(templates: Path | None, name: str, required: Sequence[str], bodies: Collection[str]) -> None:
+def check_template(templates: Path | None, name: str, required: Sequence[str], bodies: Collection[str]) -> list[str]:
     """Open and check the template ``name`` (see :class:`WordTemplate` and its ``check``) before
-    any document is built from it; UserError when it is bad.
+    any document is built from it; UserError when it is bad, else its :meth:`~WordTemplate.notes`.
 
     The template is kept for :func:`open_template`: its first document (in this process, or in
     each worker forked after) is filled in from it rather than from the file read again.
@@ -136,6 +139,7 @@ def check_template(templates: Path | None, name: str, required: Sequence[str], b
     template = WordTemplate(templates, name, required)
     template.check(bodies)
     _checked[(template.path, tuple(required))] = (stamp, template)
+    return template.notes()
 
 
 def open_template(templates: Path | None, name: str, required: Sequence[str] = S.GENERATED) -> WordTemplate:
@@ -217,6 +221,25 @@ class WordTemplate:
         oxml.strip_revision_ids(body)
         oxml.strip_bookmarks(body)
         tags.move_section_breaks(self._parts[0])
+
+    def notes(self) -> list[str]:
+        """What of the template, though valid, passes to every document made from it and may
+        not be meant to: Word's editing restrictions (a locked master template locks the plans)."""
+        settings = self._template.get_docx().settings.element
+        found = []
+        protection = settings.find(qn("w:documentProtection"))
+        if protection is not None and protection.get(qn("w:enforcement")) in ("1", "true", "on"):
+            kind = _RESTRICTIONS.get(protection.get(qn("w:edit")) or "", "限制編輯")
+            found.append(
+                f"{self.path} 設有「限制編輯」（{kind}），產生的 Word 文件也會受此限制、無法直接修改；"
+                "若非有意，請以 Word 開啟範本，於「校閱 → 限制編輯」按「停止保護」後存檔"
+            )
+        if settings.find(qn("w:writeProtection")) is not None:
+            found.append(
+                f"{self.path} 設有「建議以唯讀方式開啟」或修改密碼，產生的 Word 文件也會如此；"
+                "若非有意，請以 Word 開啟範本，於「另存新檔 → 工具 → 一般選項」取消後存檔"
+            )
+        return found
 
     def check(self, bodies: Collection[str]) -> None:
         """What can be checked before any data is at hand: a generated body (a context key in
