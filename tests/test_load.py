@@ -270,6 +270,43 @@ def test_a_list_item_a_comment_empties_or_cuts_is_warned_about():
     assert found["practices[1]"].startswith("「防治組訂定流程」之後的「# 併入作業」被當成註解")
 
 
+def test_a_list_item_indented_further_than_the_one_above_is_warned_about():
+    """A practice pasted two spaces further in than the one above is, to YAML, more lines of
+    that practice: two practices print as one, and nothing said so."""
+    from sqdocs.load.comments import merged_items
+    from sqdocs.load.yamlfile import parse_yaml
+
+    doc = parse_yaml(
+        "practices:\n"
+        "- 定期清潔洽公場所；\n"
+        "  - 於服務台放置意見卡。\n"  # joined to the item above
+        "- 第二項\n"
+        "  寫成兩行的同一項\n"  # a text wrapped over two lines: meant
+        "- \"引號中的文字\n"
+        "  - 照寫\"\n"  # quoted: the text as written
+        "units: [行政組]\n".encode(),
+        "x.yaml",
+    )
+    assert doc.data["practices"][0] == "定期清潔洽公場所； - 於服務台放置意見卡。"
+    found = list(merged_items(doc))
+    assert [(d.line, d.column, d.path, d.severity) for d in found] == [(3, 3, "practices[0]", "warning")]
+    assert found[0].message.startswith("此行的「- 」比上一項「定期清潔洽公場所；」多縮排，YAML 把它併入上一項的文字")
+
+
+def test_validate_warns_of_a_practice_joined_to_the_one_above(data_copy, capsys):
+    from sqdocs.cli import main
+
+    annex1 = data_copy / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    line = "              - 定期辦理公文講習，提升承辦人員公文品質。\n"
+    assert line in text
+    annex1.write_text(text.replace(line, line.replace("              - ", "            - "), 1), encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0  # legal YAML: a warning, not an error
+    err = capsys.readouterr().err
+    assert re.search(r"annex1\.yaml:24:15: dimensions\[0\]\.items\[0\]\.points\[2\]\.practices\[0\]: 警告："
+                     r"此行的「- 」比上一項「定期辦理公文講習，提升承辦人員公文品質。」多縮排", err), err
+
+
 def test_the_sample_and_a_fresh_skeleton_have_no_text_cut_short(data_copy, capsys):
     from sqdocs.cli import main
     from sqdocs.load.comments import text_warnings

@@ -3,6 +3,9 @@
 A ``#`` after a space starts a comment in YAML, so the rest of an unquoted text is silently
 left out. That is legal YAML and often meant, so only a ``#`` that reads as part of the text
 is warned about: by ``sqdocs validate`` and ``check``, and by ``build`` for the files it reads.
+
+Also a list item indented deeper than the one above it (「- 甲」, then 「  - 乙」 two spaces
+further in): YAML reads it as more lines of the text above, so two practices print as one.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqdocs.load.diagnostics import Diagnostic, LoadError
+from sqdocs.load.diagnostics import Diagnostic, LoadError, format_path
 from sqdocs.load.labels import typed_labels
 from sqdocs.load.plan import PLAN_FILES
 from sqdocs.load.results import INDICATORS_FILE, result_files
@@ -52,6 +55,36 @@ def cut_texts(doc: YamlDoc) -> Iterator[Diagnostic]:
             ), severity="warning")
 
 
+# A line that goes on an unquoted text and starts like a list item: 「- 乙」, or a lone 「-」.
+_ITEM_LINE = re.compile(r"\n([ \t]*)(-)(?:[ \t]|$)", re.MULTILINE)
+
+
+def merged_items(doc: YamlDoc) -> Iterator[Diagnostic]:
+    """A warning for each unquoted text that goes on over a line starting with 「- 」: a list
+    item indented further than the item above it, which YAML joins to that item's text."""
+    for loc, (start, end) in doc.spans.items():
+        if doc.text[start : start + 1] in ("'", '"', "|", ">"):
+            continue  # quoted or a block: its lines are the text as written
+        found = _ITEM_LINE.search(doc.text, start, end)
+        if found is None:
+            continue
+        try:
+            value = doc.value(loc)
+        except (KeyError, IndexError, TypeError):
+            continue
+        if not isinstance(value, str):
+            continue
+        dash = found.start(2)
+        line = doc.text.count("\n", 0, dash) + 1
+        col = dash - found.start(1) + 1
+        first = doc.text[start:end].split("\n", 1)[0].strip()
+        shown = first if len(first) <= 20 else first[:20] + "…"
+        yield Diagnostic(doc.file, line, col, format_path(loc), (
+            f"此行的「- 」比上一項「{shown}」多縮排，YAML 把它併入上一項的文字（兩項印成一項）；"
+            "若是新的一項，請讓「- 」與上一項的「- 」對齊在同一欄"
+        ), "warning")
+
+
 def data_files(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Path]:
     """The YAML files of a data folder that exist: the plan's, and the subplans' and results' if asked."""
     # A folder that cannot be read (no permission) is the loader's to report, not this list's.
@@ -73,7 +106,7 @@ def _is_file(path: Path) -> bool:
 
 
 def text_warnings(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Diagnostic]:
-    """:func:`cut_texts` and :func:`~sqdocs.load.labels.typed_labels` of the data files (as
+    """:func:`cut_texts`, :func:`merged_items` and :func:`~sqdocs.load.labels.typed_labels` of the data files (as
     :func:`data_files` chooses them): what the model cannot see of a text as it was typed. A
     file that does not read is the loader's to report."""
     found: list[Diagnostic] = []
@@ -81,6 +114,7 @@ def text_warnings(folder: Path, *, subplans: bool = True, results: bool = True) 
         try:
             doc = read_yaml(path)
             found += cut_texts(doc)
+            found += merged_items(doc)
             found += typed_labels(doc)
         except LoadError:
             continue
