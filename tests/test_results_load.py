@@ -304,6 +304,28 @@ def test_evidence_checklist_point_suggests(folder: Path, plan: Plan) -> None:
     assert "是不是「其他服務作法」" in only(problems(folder, plan), "沒有評核重點「其它服務作法」")
 
 
+@pytest.mark.parametrize(("dimension", "item", "fix"), [
+    ("服務遞送", "服務可近性", "請把 item 改為「服務便捷」"),  # moved to another 評核項目
+    ("基礎服務", "服務友善", "請把 dimension 改為「服務遞送」、item 改為「服務便捷」"),  # and 構面
+    ("服務遞送", "線上服務類", "請把 item 改為「服務便捷」"),  # an item the plan does not have
+])
+def test_result_of_a_point_the_plan_moved_says_where_it_is(
+    folder: Path, plan: Plan, dimension: str, item: str, fix: str
+) -> None:
+    """Last year's names of a point the bureau moved: the message says where it went."""
+    text = GOOD.replace("基礎服務", dimension).replace("服務一致及正確", item).replace("服務及時性", "建置單一窗口整合服務")
+    write(folder, "第一分局.yaml", text)
+    found = only(problems(folder, plan), "沒有評核")
+    assert found.endswith(f"本局計畫已把評核重點「建置單一窗口整合服務」移到「服務遞送／服務便捷」，{fix}"), found
+
+
+def test_result_of_a_point_named_in_several_items_names_none(folder: Path, plan: Plan) -> None:
+    """「其他服務作法」 is in two items of 服務遞送: no guess which one was meant."""
+    text = GOOD.replace("基礎服務", "服務遞送").replace("服務一致及正確", "服務成長及優化").replace("服務及時性", "其他服務作法")
+    write(folder, "第一分局.yaml", text)
+    assert only(problems(folder, plan), "其他服務作法").endswith("沒有評核重點「其他服務作法」")
+
+
 def test_evidence_file_outside_folder_and_missing(folder: Path, plan: Plan) -> None:
     text = GOOD + (
         "    evidence:\n      - title: 照片\n        kind: 照片\n        file: ../../secret.png\n"

@@ -467,15 +467,26 @@ def _resolve_point(
     item = next((i for i in dim.items if i.name == result.item), None)
     if item is None:
         names = [i.name for i in dim.items]
-        return None, [
-            doc.diagnostic((*loc, "item"), f"附件 1「{dim.name}」沒有評核項目「{result.item}」{suggest(result.item, names)}")
-        ]
+        hint = suggest(result.item, names) or _moved(result, plan)
+        return None, [doc.diagnostic((*loc, "item"), f"附件 1「{dim.name}」沒有評核項目「{result.item}」{hint}")]
     names = [p.name for p in item.points]
-    return None, [
-        doc.diagnostic(
-            (*loc, "point"), f"附件 1「{dim.name}／{item.name}」沒有評核重點「{result.point}」{suggest(result.point, names)}"
-        )
-    ]
+    hint = suggest(result.point, names) or _moved(result, plan)
+    return None, [doc.diagnostic((*loc, "point"), f"附件 1「{dim.name}／{item.name}」沒有評核重點「{result.point}」{hint}")]
+
+
+def _moved(result: PointResult, plan: Plan) -> str:
+    """「；…」 naming where 附件 1 now has the point of this name, when it has one: the bureau
+    moved it to another 評核項目 (or 構面), and last year's names no longer find it."""
+    found = [ref for ref in plan.points() if ref.point.name == result.point]
+    if len(found) != 1:
+        return ""
+    ref = found[0]
+    fix = "、".join(
+        f"{field} 改為「{new}」"
+        for field, old, new in (("dimension", result.dimension, ref.dimension.name), ("item", result.item, ref.item.name))
+        if old != new
+    )
+    return f"；本局計畫已把評核重點「{ref.point.name}」移到「{ref.dimension.name}／{ref.item.name}」，請把 {fix}"
 
 
 def _relative(file: str) -> PurePosixPath | None:
