@@ -8,6 +8,7 @@ wrote one are checked too.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import date
 
 from sqdocs.load.checks import name_hint
 from sqdocs.load.diagnostics import Loc
-from sqdocs.load.validate import close, suggest
+from sqdocs.load.validate import SUGGEST_CUTOFF, close, suggest
 from sqdocs.model import Plan
 from sqdocs.model.subplan import PointKey, Subplan
 from sqdocs.text.roc import format_roc
@@ -56,6 +57,13 @@ def _name(key: PointKey) -> str:
     return "／".join(key)
 
 
+def _alike(key: PointKey, keys: list[PointKey]) -> PointKey | None:
+    """The one of ``keys`` whose point name is closest to ``key``'s, if any is close."""
+    names = {k[2]: k for k in keys}
+    match = difflib.get_close_matches(key[2], list(names), n=1, cutoff=SUGGEST_CUTOFF)
+    return names[match[0]] if match else None
+
+
 def _after_bureau(own: date | str, bureau: date | str) -> str:
     """Why a unit's 完成期限 falls after the bureau's, which it serves; empty when it does not."""
     if not isinstance(bureau, date):
@@ -75,11 +83,18 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
     assigned_keys = {ref.key for ref in assigned}
     existing = {ref.key: ref for ref in plan.points()}
     problems: list[Problem] = []
+    filled = {entry.key for entry in subplan.points if entry.practices and not entry.removed}
     for i, entry in enumerate(subplan.points):
         key, loc = entry.key, ("points", i)
         if key not in existing:
             if entry.removed:
                 message = f"{_name(key)}：本局計畫已刪除此評核重點（已標記 removed）；確認後請整項刪除"
+                # Renamed and moved at once, the bureau's point reads to update as one deleted and
+                # one new: the unit's work is to be moved over to the new entry, not deleted.
+                if like := _alike(key, [k for k in assigned_keys if k[2] != key[2] and k not in filled]):
+                    message = (f"{_name(key)}：本局計畫已刪除此評核重點（已標記 removed）；本局計畫指派的"
+                               f"「{_name(like)}」名稱相近，若是此評核重點改名或移動，請先把本項的具體作法、"
+                               f"完成期限、承辦單位移到該項，再整項刪除本項")
             else:
                 # Only points of a close name: the same 構面 and 項目 alone make any of their
                 # points look like a suggestion for a point the bureau deleted.

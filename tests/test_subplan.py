@@ -584,6 +584,38 @@ def test_a_different_point_in_place_of_a_deleted_one_is_not_a_rename(data_copy, 
     assert "改名" not in out
 
 
+def test_check_says_where_the_work_of_a_point_renamed_and_moved_at_once_goes(data_copy, capsys):
+    """Renamed and moved to another item in one edit, a point reads to update as one deleted
+    and one new (blank). check used to say only 「確認後請整項刪除」 of the old entry, and the
+    clerk who did so lost the unit's practices; it names the new point to move them to, until
+    the new entry is filled."""
+    annex1 = data_copy / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    start = text.index("          - name: 網站使用便利性\n")
+    end = text.index("          - name: 服務行為的友善性\n")
+    block = text[start:end].replace("網站使用便利性", "網站使用之便利性")
+    text = text[:start] + text[end:]
+    at = text.index("      - name: 服務可近性\n")
+    annex1.write_text(text[:at] + block + text[at:], encoding="utf-8")
+    assert main(["subplan", "update", str(data_copy), "--unit", "第一分局"]) == 0
+    path = data_copy / "subplans" / "第一分局.yaml"
+    plan = load_plan(data_copy)
+    found = {p.point: p.message for p in check_subplan(plan, read_subplan(path, plan).subplan)}
+    assert found[("基礎服務", "服務友善", "網站使用便利性")] == (
+        "基礎服務／服務友善／網站使用便利性：本局計畫已刪除此評核重點（已標記 removed）；本局計畫指派的"
+        "「服務遞送／服務便捷／網站使用之便利性」名稱相近，若是此評核重點改名或移動，請先把本項的具體作法、"
+        "完成期限、承辦單位移到該項，再整項刪除本項")
+
+    # once the new entry has the unit's practices, the old one is only to be deleted
+    text = path.read_text(encoding="utf-8")
+    at = text.index("point: 網站使用之便利性\n")
+    slot = text.index("      -\n", at)
+    path.write_text(text[:slot] + "      - 行政組每月檢查網站連結。\n" + text[slot + len("      -\n"):], encoding="utf-8")
+    found = {p.point: p.message for p in check_subplan(plan, read_subplan(path, plan).subplan)}
+    assert found[("基礎服務", "服務友善", "網站使用便利性")] == (
+        "基礎服務／服務友善／網站使用便利性：本局計畫已刪除此評核重點（已標記 removed）；確認後請整項刪除")
+
+
 def test_files_of_a_unit_gone_from_the_registry_say_so_and_suggest_no_other_units_file(data_copy, capsys):
     """第四分局 merged away: its subplan and results name it; 「是不是「第二分局」」 would send the
     clerk to overwrite 第二分局's own files."""
