@@ -58,8 +58,11 @@ def _name(key: PointKey) -> str:
 
 
 def _alike(key: PointKey, keys: list[PointKey]) -> PointKey | None:
-    """The one of ``keys`` whose point name is closest to ``key``'s, if any is close."""
-    names = {k[2]: k for k in keys}
+    """The one of ``keys`` (in 附件 1's order: the first of a repeated name) whose point name
+    is closest to ``key``'s, if any is close."""
+    names: dict[str, PointKey] = {}
+    for k in keys:
+        names.setdefault(k[2], k)
     match = difflib.get_close_matches(key[2], list(names), n=1, cutoff=SUGGEST_CUTOFF)
     return names[match[0]] if match else None
 
@@ -91,7 +94,7 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
                 message = f"{_name(key)}：本局計畫已刪除此評核重點（已標記 removed）；確認後請整項刪除"
                 # Renamed and moved at once, the bureau's point reads to update as one deleted and
                 # one new: the unit's work is to be moved over to the new entry, not deleted.
-                if like := _alike(key, [k for k in assigned_keys if k[2] != key[2] and k not in filled]):
+                if like := _alike(key, [r.key for r in assigned if r.key[2] != key[2] and r.key not in filled]):
                     message = (f"{_name(key)}：本局計畫已刪除此評核重點（已標記 removed）；本局計畫指派的"
                                f"「{_name(like)}」名稱相近，若是此評核重點改名或移動，請先把本項的具體作法、"
                                f"完成期限、承辦單位移到該項，再整項刪除本項")
