@@ -543,3 +543,18 @@ def test_a_plan_issued_before_the_letters_it_cites_is_warned_about(data_copy, ca
     shutil.rmtree(data_copy / "results")
     assert main(["validate", str(data_copy)]) == 0
     assert "issued: 警告：發布日期 107 年 7 月 1 日 晚於期程迄日 107 年 6 月 30 日" in capsys.readouterr().err
+
+
+def test_a_letter_number_in_full_width_digits_is_warned_about(data_copy, capsys):
+    """「發社字第１０８１３０００３５號」 printed spaced out on page 1, beside half-width numbers."""
+    from sqdocs.cli import main
+
+    plan_file = data_copy / "plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("number: 發社字第 1071300028 號", "number: 發社字第１０７１３０００２８號"),
+                         encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert ("plan.yaml:13:13: basis[0].number: 警告：文號「發社字第１０７１３０００２８號」含全形數字（１０７１３０００２８），"
+            "印出時字距寬鬆、與其他文號不一致；文號通常用半形數字：「發社字第1071300028號」") in err, err
+    assert "basis[1]" not in err

@@ -42,6 +42,23 @@ def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
         )
 
 
+def body_warnings(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
+    """What of plan.yaml is valid but probably a slip: :func:`date_warnings`, and a letter's
+    文號 typed with full-width digits (「發社字第１０７１３０００２８號」 prints spaced out)."""
+    yield from date_warnings(doc, body)
+    for i, basis in enumerate(body.basis):
+        if wide := _FULL_WIDTH_DIGITS.findall(basis.number):
+            half = _FULL_WIDTH_DIGITS.sub(lambda m: m.group().translate(_TO_HALF_WIDTH), basis.number)
+            yield doc.diagnostic(("basis", i, "number"), (
+                f"文號「{basis.number}」含全形數字（{'、'.join(wide)}），印出時字距寬鬆、與其他文號不一致；"
+                f"文號通常用半形數字：「{half}」"
+            ), severity="warning")
+
+
+_FULL_WIDTH_DIGITS = re.compile("[０-９]+")
+_TO_HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def date_warnings(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
     """Dates of plan.yaml that are valid but unlikely for a yearly plan: a slip of the year
     prints on the cover and in 肆、執行期程 with nothing else to catch it."""

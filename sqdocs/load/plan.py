@@ -84,8 +84,8 @@ def load_plan(folder: Path | str) -> Plan:
 
 def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
     """What is valid in the loaded ``plan`` of ``folder`` but probably a slip: plan.yaml's dates
-    in another year than the plan's (:func:`checks.date_warnings`)."""
-    return list(checks.date_warnings(read_yaml(Path(folder) / "plan.yaml"), plan.body))
+    in another year than the plan's, a 文號 in full-width digits (:func:`checks.body_warnings`)."""
+    return list(checks.body_warnings(read_yaml(Path(folder) / "plan.yaml"), plan.body))
 
 
 def misnamed(folder: Path, name: str) -> list[str]:
