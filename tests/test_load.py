@@ -503,22 +503,32 @@ def test_a_text_wrapped_over_lines_joins_chinese_without_a_space(monkeypatch, so
     assert yamlfile.parse_yaml(source.encode("utf-8"), "x.yaml").data["a"] == expected
 
 
+def _validated_with(folder, capsys, old: str, new: str) -> str:
+    """validate of ``folder`` with plan.yaml's ``old`` replaced by ``new``: it passes (warnings
+    are not errors); its stderr."""
+    from sqdocs.cli import main
+
+    plan_file = folder / "plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    assert old in text
+    plan_file.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    return capsys.readouterr().err
+
+
+PERIOD_END = "  end: 107 年 12 月 31 日"
+
+
 def test_plan_dates_in_another_year_are_warned_about_by_validate_and_build(data_copy, capsys, tmp_path):
     """A year typed wrong in issued or period.end printed on the cover and in 肆、執行期程 unnoticed."""
     from sqdocs.cli import main
 
-    plan_file = data_copy / "plan.yaml"
-    text = plan_file.read_text(encoding="utf-8")
-    assert main(["validate", str(data_copy)]) == 0
-    assert "警告" not in capsys.readouterr().err  # the sample: no issued, a period inside 107
-    plan_file.write_text(text.replace("  end: 107 年 12 月 31 日", "  end: 108 年 12 月 31 日\nissued: 170 年 2 月 1 日"),
-                         encoding="utf-8")
+    assert "警告" not in _validated_with(data_copy, capsys, PERIOD_END, PERIOD_END)  # no issued, a period in 107
+    err = _validated_with(data_copy, capsys, PERIOD_END, "  end: 108 年 12 月 31 日\nissued: 170 年 2 月 1 日")
     expected = [
         "plan.yaml:8:8: period.end: 警告：期程迄日 108 年 12 月 31 日 不在民國 107 年；年度計畫的期程通常在同一年內",
         "plan.yaml:9:9: issued: 警告：發布日期 170 年 2 月 1 日 不在民國 106 或 107 年；107 年度計畫於前一年底或當年發布，請確認年份",
     ]
-    assert main(["validate", str(data_copy)]) == 0  # warnings, not errors: such a plan can exist
-    err = capsys.readouterr().err
     assert all(line in err for line in expected), err
     assert main(["build", str(data_copy), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "docx"]) == 0
     err = capsys.readouterr().err
@@ -526,35 +536,20 @@ def test_plan_dates_in_another_year_are_warned_about_by_validate_and_build(data_
 
 
 def test_a_plan_issued_before_the_letters_it_cites_is_warned_about(data_copy, capsys):
-    from sqdocs.cli import main
-
-    plan_file = data_copy / "plan.yaml"
-    text = plan_file.read_text(encoding="utf-8")
-    plan_file.write_text(text.replace("  end: 107 年 12 月 31 日", "  end: 107 年 12 月 31 日\nissued: 107 年 2 月 25 日"),
-                         encoding="utf-8")
-    assert main(["validate", str(data_copy)]) == 0
-    err = capsys.readouterr().err
+    err = _validated_with(data_copy, capsys, PERIOD_END, PERIOD_END + "\nissued: 107 年 2 月 25 日")
     assert ("plan.yaml:23:11: basis[2].date: 警告：依據函文日期 107 年 3 月 1 日 晚於本計畫發布日期 107 年 2 月 25 日（issued）"
             in err), err
     assert "basis[1]" not in err and "basis[0]" not in err  # 2 月 21 日 came before
-    plan_file.write_text(text.replace("  end: 107 年 12 月 31 日", "  end: 107 年 6 月 30 日\nissued: 107 年 7 月 1 日"),
-                         encoding="utf-8")
     shutil.rmtree(data_copy / "subplans")  # their deadlines run to 12 月 31 日, past the shortened period
     shutil.rmtree(data_copy / "results")
-    assert main(["validate", str(data_copy)]) == 0
-    assert "issued: 警告：發布日期 107 年 7 月 1 日 晚於期程迄日 107 年 6 月 30 日" in capsys.readouterr().err
+    err = _validated_with(data_copy, capsys, "  end: 107 年 12 月 31 日\nissued: 107 年 2 月 25 日",
+                          "  end: 107 年 6 月 30 日\nissued: 107 年 7 月 1 日")
+    assert "issued: 警告：發布日期 107 年 7 月 1 日 晚於期程迄日 107 年 6 月 30 日" in err, err
 
 
 def test_a_letter_number_in_full_width_digits_is_warned_about(data_copy, capsys):
     """「發社字第１０８１３０００３５號」 printed spaced out on page 1, beside half-width numbers."""
-    from sqdocs.cli import main
-
-    plan_file = data_copy / "plan.yaml"
-    text = plan_file.read_text(encoding="utf-8")
-    plan_file.write_text(text.replace("number: 發社字第 1071300028 號", "number: 發社字第１０７１３０００２８號"),
-                         encoding="utf-8")
-    assert main(["validate", str(data_copy)]) == 0
-    err = capsys.readouterr().err
+    err = _validated_with(data_copy, capsys, "number: 發社字第 1071300028 號", "number: 發社字第１０７１３０００２８號")
     assert ("plan.yaml:13:13: basis[0].number: 警告：文號「發社字第１０７１３０００２８號」含全形數字（１０７１３０００２８），"
             "印出時字距寬鬆、與其他文號不一致；文號通常用半形數字：「發社字第1071300028號」") in err, err
     assert "basis[1]" not in err
