@@ -525,3 +525,30 @@ def test_cli_validate_and_build_print_a_left_out_figure(
     assert where in err and "✓ 年度成果：25／25 個單位已填報、22 項指標、1 個警告" in out
     assert main(["build", str(data_copy), "--only", "report", "--format", "docx", "-o", str(tmp_path / "out")]) == 0
     assert where in capsys.readouterr().err
+
+
+def test_a_point_moved_to_another_item_keeps_its_checklist_counterpart(data_copy, capsys) -> None:
+    """The bureau moved 專人全程服務 from 服務可近性 to 服務便捷 in its 附件 1; 附件 2, the Agency's
+    form, still has it under 服務可近性. Its evidence had no counterpart: a warning for every
+    result, and the checklist lost the marks it earned."""
+    from sqdocs.cli import main
+    from sqdocs.model.results import counterpart
+
+    annex1 = data_copy / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    start = text.index("          - name: 專人全程服務\n")
+    end = text.index("          - name: 主動服務\n")
+    block, text = text[start:end], text[:start] + text[end:]
+    at = text.index("          - name: 其他服務作法\n")  # the first: 服務便捷's
+    annex1.write_text(text[:at] + block + text[at:], encoding="utf-8")
+    for path in (data_copy / "results").glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "item: 服務可近性\n    point: 專人全程服務", "item: 服務便捷\n    point: 專人全程服務"), encoding="utf-8")
+    shutil.rmtree(data_copy / "subplans")  # theirs is subplan update's to follow
+    plan = load_plan(data_copy)
+    moved = next(ref for ref in plan.points() if ref.point.name == "專人全程服務")
+    assert moved.item.name == "服務便捷"
+    found = counterpart(plan, moved)
+    assert found is not None and found.key == ("服務遞送", "服務可近性", "專人全程服務")
+    assert main(["validate", str(data_copy)]) == 0
+    assert "專人全程服務" not in capsys.readouterr().err

@@ -213,13 +213,18 @@ def find_check_point(plan: Plan, dimension: str, item: str | None, point: str) -
 def counterpart(plan: Plan, ref: PointRef) -> CheckRef | None:
     """The 附件 2 point that corresponds to a 附件 1 point.
 
-    The same dimension, item and point names; failing that, the point at the same position in
+    The same dimension, item and point names; failing that, the only point of that name in the
+    dimension (a bureau that moved a point to another 評核項目 of its 附件 1 still answers the
+    same entry of 附件 2, the Agency's form); failing that, the point at the same position in
     the same item of 附件 2 when neither annex uses the other's name there (附件 1 writes
     「在地化服務」 where 附件 2 writes 「客製化服務」).
     """
     found = find_check_point(plan, ref.dimension.name, ref.item.name, ref.point.name)
     if found is not None:
         return found
+    named = [c for c in plan.check_points if c.dimension == ref.dimension.name and c.point.name == ref.point.name]
+    if len(named) == 1:
+        return named[0]
     dim = next((d for d in plan.annex2.dimensions if d.name == ref.dimension.name), None)
     item = next((i for i in dim.items if i.name == ref.item.name), None) if dim else None
     if item is None or ref.point_index >= len(item.points):
