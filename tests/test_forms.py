@@ -936,3 +936,21 @@ def test_every_problem_of_an_evidence_row_is_told_at_once(results_form: Path, fo
     err = refused(edit(results_form, bad), folder, capsys)
     assert "佐證資料!E6: 「108/13/5」不是存在的日期" in err
     assert "佐證資料!G6: " in err and "沒有第 9 項" in err
+
+
+def test_typed_numbering_kept_is_warned_at_its_cell(subplan_form: Path, folder: Path, capsys) -> None:
+    """Numbering that is not dropped (lines not in sequence, a line pasted from the middle of a
+    list) would print twice, 「1. 1.甲」: the import says so at the cell, as validate does at
+    the YAML line."""
+    def own(wb: openpyxl.Workbook) -> None:
+        ws = wb["細部計畫"]
+        ws["F5"], ws["F6"] = "1.勤務指揮中心即時派遣\n3.各派出所每月檢討", "(3)各派出所每月檢討"
+
+    capsys.readouterr()
+    assert main(["form", "import", str(edit(subplan_form, own)), str(folder)]) == 0
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert "細部計畫!F5: 警告：文字開頭的「1.」像是手打的編號；編號「1.」會依項目順序自動產生" in said
+    assert "細部計畫!F5: 警告：文字開頭的「3.」像是手打的編號；編號「2.」會依項目順序自動產生" in said
+    assert "細部計畫!F6: 警告：文字開頭的「(3)」像是手打的編號；編號「1.」會依項目順序自動產生" in said
+    assert "細部計畫!F4: 警告" not in said

@@ -50,6 +50,7 @@ from sqdocs.forms.common import (
     validation,
 )
 from sqdocs.load.diagnostics import LoadError, display_name, format_path
+from sqdocs.load.labels import typed_labels
 from sqdocs.load.subplan import subplan_from
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, deadline_text
@@ -395,9 +396,13 @@ def import_text(
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
     text = to_yaml(plan, data)
     try:
-        loaded = subplan_from(parse_yaml(text.encode("utf-8"), display_name(target)), target, plan)
+        doc = parse_yaml(text.encode("utf-8"), display_name(target))
+        loaded = subplan_from(doc, target, plan)
     except LoadError as exc:
         found = [cells.problem(d) for d in exc.diagnostics]
         return "", merge(problems, [replace(p, message=form_words(p.message)) for p in found]), 0
     judged = judge(plan, loaded.subplan, cells, missing=len(data["points"]) < len(fp.points))
+    # A typed 「1.」 the form did not drop (one line, or lines not in sequence) prints twice, 「1. 1.…」:
+    # validate and build warn at the YAML line, which a clerk working from the form never sees.
+    judged += [cells.problem(d) for d in typed_labels(doc)]
     return text, merge(problems, judged), len(data["points"])
