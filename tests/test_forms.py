@@ -954,3 +954,17 @@ def test_typed_numbering_kept_is_warned_at_its_cell(subplan_form: Path, folder: 
     assert "細部計畫!F5: 警告：文字開頭的「3.」像是手打的編號；編號「2.」會依項目順序自動產生" in said
     assert "細部計畫!F6: 警告：文字開頭的「(3)」像是手打的編號；編號「1.」會依項目順序自動產生" in said
     assert "細部計畫!F4: 警告" not in said
+
+
+def test_dates_typed_in_full_width(subplan_form: Path, folder: Path, capsys) -> None:
+    """A clerk typing with the input method in full-width mode gets 「１０７／６／３０」: the same
+    date as 107/6/30, not an error asking for 107/6/30."""
+    june = date(2018, 6, 30)
+    for value in ("１０７／６／３０", "１０７．６．３０", "１０７－６－３０", "107／6／30", "２０１８／６／３０",
+                  "２０１８－０６－３０", "１０７/６/３０"):
+        assert cell_date(value) == june, value
+    with pytest.raises(ValueError, match="「１０７／２／３０」不是存在的日期"):
+        cell_date("１０７／２／３０")
+
+    imported(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", "１０７／６／３０")), folder, capsys)
+    assert read_subplan(subplan_path(folder, PRECINCT), load_plan(folder)).subplan.points[0].deadline == june

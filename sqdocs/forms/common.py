@@ -567,8 +567,13 @@ class NotADate(ValueError):
     """A cell that holds no date at all (rather than a wrong one): a 完成期限 says what else it takes."""
 
 
+# An input method in full-width mode types 「１０７／６／３０」: its digits read as digits, its marks do not.
+_FULL_WIDTH_MARKS = str.maketrans("／．－", "/.-")
+
+
 def cell_date(value: Any) -> date:
-    """A real Excel date, or ROC text 「107 年 6 月 30 日」/「107/6/30」. ValueError in Chinese otherwise."""
+    """A real Excel date, or ROC text 「107 年 6 月 30 日」/「107/6/30」 (full-width marks too, 「１０７／６／３０」).
+    ValueError in Chinese otherwise."""
     if isinstance(value, (date, datetime)):
         return cell_day(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -577,7 +582,8 @@ def cell_date(value: Any) -> date:
             return from_excel(value).date()
         raise NotADate(f"「{cell_text(value)}」不是日期；請填民國日期，如 107 年 6 月 30 日")
     text = cell_text(value)
-    western = WESTERN_DATE.match(text)
+    marks = text.translate(_FULL_WIDTH_MARKS)
+    western = WESTERN_DATE.match(marks)
     if western:  # 2018/6/30 typed as text (Excel did not take it as a date): a Western year, not ROC 2018
         try:
             day = date(*(int(g) for g in western.groups()))
@@ -587,10 +593,10 @@ def cell_date(value: Any) -> date:
             raise _not_in_period(text)
         return day
     try:
-        return parse_roc(text)
+        return parse_roc(marks)
     except ValueError as exc:
-        if "不是存在的日期" in str(exc):
-            raise
+        if "不是存在的日期" in str(exc):  # named as typed
+            raise ValueError(str(exc).replace(f"「{marks}」", f"「{text}」", 1)) from None
         raise NotADate(f"「{text}」不是日期；請填民國日期（如 107 年 6 月 30 日 或 107/6/30）或 Excel 日期") from None
 
 
