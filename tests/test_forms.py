@@ -25,6 +25,7 @@ from sqdocs.forms.common import (
     cell_deadline,
     cell_lines,
     cell_number,
+    cell_paragraph,
 )
 from sqdocs.forms.results import load_indicators, planned_indicators
 from sqdocs.load import load_plan, load_subplans, read_subplan, subplan_path
@@ -206,7 +207,7 @@ results:
   - dimension: 基礎服務
     item: 服務一致及正確
     point: 申辦業務標準作業流程訂定情形
-    outcome: 訂定標準作業流程 14 項， 公布於服務櫃檯。
+    outcome: 訂定標準作業流程 14 項，公布於服務櫃檯。
     evidence:
       - title: 第一分局申辦業務標準作業流程彙編
         date: 107 年 12 月 26 日
@@ -968,3 +969,25 @@ def test_dates_typed_in_full_width(subplan_form: Path, folder: Path, capsys) -> 
 
     imported(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", "１０７／６／３０")), folder, capsys)
     assert read_subplan(subplan_path(folder, PRECINCT), load_plan(folder)).subplan.points[0].deadline == june
+
+
+def test_line_breaks_in_one_paragraph_cells(results_form: Path, folder: Path, capsys) -> None:
+    """A line break in 執行成果, a note or an evidence title joins the lines: with a space between
+    Latin words or a number and a word, with nothing between two Chinese characters or marks,
+    which Chinese never separates (「14 項， 尚未」 prints a stray gap)."""
+    for text, one in (("14 項，\n尚未訂定", "14 項，尚未訂定"), ("完成 8,913 件；\r\n逾時 62 件", "完成 8,913 件；逾時 62 件"),
+                      ("刑事紀錄證明\n及遺失物招領", "刑事紀錄證明及遺失物招領"), ("免附 2,235\n件", "免附 2,235 件"),
+                      ("GIS\nm-police", "GIS m-police"), ("甲 \n\n  乙", "甲乙"), ("甲\t 乙", "甲 乙")):
+        assert cell_paragraph(text) == one, text
+
+    def broken(wb: openpyxl.Workbook) -> None:
+        ws, ind, ev = wb["執行成果"], wb["量化指標"], wb["佐證資料"]
+        ws.cell(row_of(ws, 4, "服務行為的友善性"), 7).value = "電話禮貌測試 23 通，\n平均 91.4 分。"
+        ind.cell(row_of(ind, 3, "電話禮貌測試平均成績"), 8).value = "督察科\n抽測"
+        ev.cell(FIRST_ROW + 5, 3).value = "電話禮貌測試\n成績表"
+
+    imported(edit(results_form, broken), folder, capsys)
+    result = next(r for r in results_of(folder, PRECINCT).results if r.point == "服務行為的友善性")
+    assert result.outcome == "電話禮貌測試 23 通，平均 91.4 分。"
+    assert result.indicators["phone_courtesy_score"].note == "督察科抽測"
+    assert result.evidence[0].title == "電話禮貌測試成績表"

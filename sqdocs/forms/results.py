@@ -33,6 +33,7 @@ from sqdocs.forms.common import (
     blank,
     cell_date,
     cell_number,
+    cell_paragraph,
     cell_text,
     current_entries,
     digest,
@@ -491,7 +492,7 @@ def _read_indicators(
         fields = {"numerator": where["first"], "value": where["first"], "denominator": where["second"],
                   "base": where["second"], "note": where["note"]}
         if not blank(note):
-            measure["note"] = cell_text(note)
+            measure["note"] = cell_paragraph(note)
         found.setdefault(int(no), []).append((ind.id, measure, fields))
     return found
 
@@ -531,7 +532,7 @@ def _read_evidence(
         no = int(no_text) if no_text.isdecimal() else None
         if no is None or not 1 <= no <= len(refs):
             fail(E_NO, f"序號應為 1–{len(refs)}（「{SHEET}」工作表的序號）" + (f"，不是「{no_text}」" if no_text else "；這一列未填序號"))
-        title = cell_text(value[E_TITLE])
+        title = cell_paragraph(value[E_TITLE])
         if not title:
             fail(E_TITLE, "未填佐證資料名稱；這一列已填了其他欄位，名稱為必填")
         kind = cell_text(value[E_KIND]) or "文件"
@@ -612,7 +613,7 @@ def read(
         row = match.rows.get(ref.key)
         if row is None:
             continue
-        outcome = " ".join(cell_text(ws.cell(row, C_OUTCOME).value).split())
+        outcome = cell_paragraph(ws.cell(row, C_OUTCOME).value)
         if not outcome:
             if figures.get(n) or evidence.get(n):
                 what = "、".join(w for w, has in (("量化指標", figures.get(n)), ("佐證資料", evidence.get(n))) if has)
