@@ -991,3 +991,26 @@ def test_line_breaks_in_one_paragraph_cells(results_form: Path, folder: Path, ca
     assert result.outcome == "電話禮貌測試 23 通，平均 91.4 分。"
     assert result.indicators["phone_courtesy_score"].note == "督察科抽測"
     assert result.evidence[0].title == "電話禮貌測試成績表"
+
+
+def test_row_prefilled_without_a_deadline_imports_as_work_in_progress(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """`subplan init --from` leaves last year's dated deadlines to set again: a form made from
+    that file, handed back with some of them still empty, imports (the empty ones are warned
+    about, as check lists them); a row the clerk changed must still be complete."""
+    path = subplan_path(data_copy, PRECINCT)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("    deadline: 107 年 3 月 31 日\n") == 1
+    path.write_text(text.replace("    deadline: 107 年 3 月 31 日\n", "    deadline:\n"), encoding="utf-8")
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    ws = openpyxl.load_workbook(form)["細部計畫"]
+    row = next(r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, 7).value is None)
+
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    said = capsys.readouterr()
+    assert "未修改" in said.out
+    assert f"細部計畫!G{row}: 警告：未填完成期限" in said.out + said.err
+
+    edit(form, lambda wb: wb["細部計畫"].cell(row, 6).__setattr__("value", "表單上改寫的作法"))
+    err = refused(form, data_copy, capsys)
+    assert f"細部計畫!G{row}: 未填完成期限（這一列已填了其他欄位；完成期限為必填）" in err

@@ -705,6 +705,13 @@ def current_entries(plan: Plan, unit: str, old: bytes | None, target: Path, mode
     ``old`` read from ``target``, whose point the form does not show: renamed, deleted or no
     longer assigned in the bureau plan. A file that does not read as ``model`` gives none: it goes
     to the backup whole."""
+    shown = {ref.key for ref in plan.points_for(unit)}
+    return [entry for entry in existing_entries(old, target, model) if entry.key not in shown]
+
+
+def existing_entries(old: bytes | None, target: Path, model: type[Subplan] | type[Submission]) -> list:
+    """Every entry of the unit's YAML as it is (``old``, read from ``target``); none when there is
+    no file or it does not read as ``model``."""
     if old is None:
         return []
     try:
@@ -713,9 +720,7 @@ def current_entries(plan: Plan, unit: str, old: bytes | None, target: Path, mode
         return []
     if existing is None:
         return []
-    shown = {ref.key for ref in plan.points_for(unit)}
-    entries = existing.points if isinstance(existing, Subplan) else existing.results
-    return [entry for entry in entries if entry.key not in shown]
+    return existing.points if isinstance(existing, Subplan) else existing.results
 
 
 def merged_cells(wb: Workbook, sheets: Iterable[str]) -> list[CellProblem]:

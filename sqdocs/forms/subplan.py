@@ -38,6 +38,7 @@ from sqdocs.forms.common import (
     cell_lines,
     cell_text,
     current_entries,
+    existing_entries,
     first_filled,
     fit_row,
     instructions,
@@ -251,8 +252,11 @@ def _read_sub_units(wb: Workbook, cells: CellMap, problems: list[CellProblem]) -
     return sub_units, groups
 
 
-def read(wb: Workbook, fp: Fingerprint, plan: Plan) -> tuple[dict[str, Any], CellMap, list[CellProblem]]:
-    """The subplan data the form holds (as YAML would hold it), where each field came from, problems."""
+def read(
+    wb: Workbook, fp: Fingerprint, plan: Plan, filed: dict[tuple[str, ...], SubplanPoint] | None = None
+) -> tuple[dict[str, Any], CellMap, list[CellProblem]]:
+    """The subplan data the form holds (as YAML would hold it), where each field came from, problems.
+    ``filed``: the entries of the unit's YAML as it is, by point."""
     problems: list[CellProblem] = []
     for name in (SHEET, UNITS_SHEET):
         if name not in wb.sheetnames:
@@ -309,10 +313,20 @@ def read(wb: Workbook, fp: Fingerprint, plan: Plan) -> tuple[dict[str, Any], Cel
         cells.put(("points", i, "units"), at[COL_UNITS])
         # A row left blank is allowed (work in progress); a row begun must be complete.
         dated = not blank(ws.cell(row, COL_DEADLINE).value)  # a deadline that did not parse is reported above
+        # A row as the unit's file already has it was not begun on the form: `subplan init --from`
+        # leaves last year's dated deadlines empty, and the form made from that file goes back as
+        # work in progress, as the file itself loads (check lists what is missing).
+        entry = (filed or {}).get(ref.key)
+        as_filed = entry is not None and (entry.practices, entry.deadline, entry.units) == (
+            practices, deadline if dated else None, units)
         if practices or dated or units:
             for column, empty, what in ((COL_PRACTICES, not practices, "本單位具體作法"),
                                         (COL_DEADLINE, not dated, "完成期限"), (COL_UNITS, not units, "承辦單位")):
-                if empty:
+                if empty and as_filed:
+                    problems.append(CellProblem(
+                        SHEET, row, column, f"未填{what}（這一列照原檔內容）；可先匯入，sqdocs check 會列為尚未完成", "warning",
+                    ))
+                elif empty:
                     problems.append(CellProblem(SHEET, row, column, f"未填{what}（這一列已填了其他欄位；{what}為必填）"))
         points.append({
             "dimension": ref.dimension.name, "item": ref.item.name, "point": ref.point.name,
@@ -386,7 +400,8 @@ def import_text(
 ) -> tuple[str, list[CellProblem], int]:
     """The YAML text of a filled subplan form and every problem, judged by the loader and the check;
     ``old`` is the unit's YAML as it is at ``target`` (None when there is none)."""
-    data, cells, problems = read(wb, fp, plan)
+    filed = {entry.key: entry for entry in existing_entries(old, target, Subplan)}
+    data, cells, problems = read(wb, fp, plan, filed)
     if not data:  # a sheet is missing: nothing to check further
         return "", problems, 0
     # Entries the form did not show are kept, marked removed, as `subplan update` keeps them: the
