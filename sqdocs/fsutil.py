@@ -68,6 +68,10 @@ def writing(*, data_folder: bool = False) -> Iterator[None]:
     """
     try:
         yield
+    except ReadOnlyFile as exc:
+        if not data_folder:
+            raise
+        raise UserError(exc.text(another_place=False)) from None
     except OSError as exc:
         if exc.errno is None:
             raise
@@ -199,9 +203,21 @@ def _holds(path: Path, data: bytes) -> bool:
     except OSError:
         return False  # not there, or unreadable: writing it says what is wrong
     if not st.st_mode & 0o222:
-        raise UserError(f"無法寫入 {path}：此檔案設為唯讀（可能是已定稿的版本），未覆寫；"
-                        "要更新請先取消唯讀，或用 -o 指定其他位置")
+        raise ReadOnlyFile(path)
     return False
+
+
+class ReadOnlyFile(UserError):
+    """A file its owner made read-only, not replaced. Outside the data folder another place can
+    be chosen with -o; in it (a form import, a subplan update) no -o can move the file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(self.text(another_place=True))
+
+    def text(self, *, another_place: bool) -> str:
+        return (f"無法寫入 {self.path}：此檔案設為唯讀（可能是已定稿的版本），未覆寫；要更新請先取消唯讀"
+                + ("，或用 -o 指定其他位置" if another_place else ""))
 
 
 def _write_and_rename(path: Path, data: bytes) -> None:

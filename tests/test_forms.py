@@ -1014,3 +1014,18 @@ def test_row_prefilled_without_a_deadline_imports_as_work_in_progress(data_copy:
     edit(form, lambda wb: wb["細部計畫"].cell(row, 6).__setattr__("value", "表單上改寫的作法"))
     err = refused(form, data_copy, capsys)
     assert f"細部計畫!G{row}: 未填完成期限（這一列已填了其他欄位；完成期限為必填）" in err
+
+
+def test_import_over_a_read_only_file_gives_advice_that_applies(subplan_form: Path, folder: Path, capsys) -> None:
+    """A unit's YAML made read-only (a plan signed off) is not replaced; the advice is to lift
+    read-only, not to give `form import` an -o it does not have."""
+    imported(subplan_form, folder, capsys)
+    path = subplan_path(folder, PRECINCT)
+    path.chmod(0o444)
+    try:
+        err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", "賡續辦理")), folder, capsys)
+    finally:
+        path.chmod(0o644)
+    assert "subplans/第一分局.yaml：此檔案設為唯讀（可能是已定稿的版本），未覆寫；要更新請先取消唯讀" in err
+    assert "用 -o" not in err
+    assert not path.with_name(f"{path.name}.bak.1").exists()
