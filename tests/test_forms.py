@@ -1029,3 +1029,34 @@ def test_import_over_a_read_only_file_gives_advice_that_applies(subplan_form: Pa
     assert "subplans/第一分局.yaml：此檔案設為唯讀（可能是已定稿的版本），未覆寫；要更新請先取消唯讀" in err
     assert "用 -o" not in err
     assert not path.with_name(f"{path.name}.bak.1").exists()
+
+
+def test_checklist_point_typed_by_its_own_name(results_form: Path, folder: Path, capsys) -> None:
+    """A clerk who types the 附件 2 point rather than choosing 「構面／評核項目／評核重點」 from the
+    list means that point: a name found once, or once in the item of the row's point; a name
+    found in several items is asked to be chosen, naming them."""
+    def typed(wb: openpyxl.Workbook) -> None:
+        ev = wb["佐證資料"]
+        ev.cell(FIRST_ROW + 4, 8).value = "其他服務作法"  # 序號 1: 基礎服務／服務一致及正確
+        ev.cell(FIRST_ROW + 10, 1).value, ev.cell(FIRST_ROW + 10, 3).value = 4, "志工服務照片"
+        ev.cell(FIRST_ROW + 10, 7).value, ev.cell(FIRST_ROW + 10, 8).value = "1", "服務人員專業度"
+
+    imported(edit(results_form, typed), folder, capsys)
+    evidence = results_of(folder, PRECINCT).results[0].evidence
+    assert evidence[2].checklist is not None and evidence[2].checklist.point == "其他服務作法"
+    result = next(r for r in results_of(folder, PRECINCT).results if r.point == "服務行為的友善性")
+    assert result.evidence[-1].checklist is not None and result.evidence[-1].checklist.item == "服務一致及正確"
+    assert result.evidence[-1].checklist.point == "服務人員專業度"
+
+    def ambiguous(wb: openpyxl.Workbook) -> None:
+        ev = wb["佐證資料"]
+        # 服務量能／內部作業簡化 has no 其他服務作法 of its own
+        ev.cell(FIRST_ROW + 4, 1).value = row_of(wb["執行成果"], 4, "簡化內部作業，並聚焦核心業務，創新精進服務") - FIRST_ROW + 1
+        ev.cell(FIRST_ROW + 4, 7).value = None
+        ev.cell(FIRST_ROW + 10, 8).value = "其他服務"
+
+    err = refused(edit(results_form, ambiguous), folder, capsys)
+    assert (f"佐證資料!H{FIRST_ROW + 4}: 組織診斷檢核表有 4 個「其他服務作法」（基礎服務／服務一致及正確／其他服務作法、"
+            "基礎服務／服務友善／其他服務作法、服務遞送／服務便捷／其他服務作法、服務遞送／服務可近性／其他服務作法）；"
+            "請由下拉選單選擇其中一個") in err
+    assert f"佐證資料!H{FIRST_ROW + 10}: 「其他服務」不是組織診斷檢核表的評核重點" in err

@@ -554,7 +554,17 @@ def _read_evidence(
         label = cell_text(value[E_CHECK])
         check = labels.get(label) if label else None
         if label and check is None:
-            fail(E_CHECK, f"「{label}」不是組織診斷檢核表的評核重點；請由下拉選單選擇，或留白")
+            # Typed rather than chosen: the point's own name, without 構面／評核項目 before it.
+            named = [full for full in labels if full.rsplit("／", 1)[-1] == label]
+            if no is not None and 1 <= no <= len(refs) and len(named) > 1:
+                own = f"{refs[no - 1].dimension.name}／{refs[no - 1].item.name}／"
+                named = [full for full in named if full.startswith(own)] or named
+            if len(named) == 1:
+                check = labels[named[0]]
+            elif named:
+                fail(E_CHECK, f"組織診斷檢核表有 {len(named)} 個「{label}」（{'、'.join(named)}）；請由下拉選單選擇其中一個")
+            else:
+                fail(E_CHECK, f"「{label}」不是組織診斷檢核表的評核重點；請由下拉選單選擇，或留白")
         if no is None or E_NO in failed or E_TITLE in failed:
             continue
         # The cells that are right still go on to the loader's checks (a 檢核事項 number that
