@@ -36,6 +36,7 @@ from sqdocs.model import Plan
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.results import Submission
 from sqdocs.model.subplan import Subplan
+from sqdocs.text.lines import joined
 from sqdocs.text.roc import ROC_OFFSET, WESTERN_DATE, format_roc, parse_roc
 
 # ---- problems addressed by cell ---------------------------------------------------
@@ -477,21 +478,11 @@ def cell_text(value: Any) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
 
 
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
 def cell_paragraph(value: Any) -> str:
-    """A cell that is one paragraph (執行成果, a note, a title), its lines joined: with a space after
-    a Latin word or a number, with nothing between two Chinese characters or marks, which a line
-    break in Chinese text never separated (「14 項，」+「尚未」 is 「14 項，尚未」, not 「14 項， 尚未」).
-    Runs of blanks in a line become one space, as they do in any text the import writes."""
-    joined = ""
-    for line in cell_text(value).split("\n"):
-        line = " ".join(line.split())
-        if line:
-            joined += ("" if not joined or _wide(joined[-1]) and _wide(line[0]) else " ") + line
-    return joined
+    """A cell that is one paragraph (執行成果, a note, a title), its lines joined as Chinese is
+    written (:func:`sqdocs.text.lines.joined`): 「14 項，」+「尚未」 is 「14 項，尚未」, not 「14 項，
+    尚未」. Runs of blanks in a line become one space, as they do in any text the import writes."""
+    return joined(" ".join(line.split()) for line in cell_text(value).split("\n"))
 
 
 # A clerk's own numbering of the lines: 1. / 1、 / (1) / 1) — not 1.5 —, 一、, (一); and bullets.

@@ -14,6 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name, format_path
+from sqdocs.text.lines import east_asian as is_east_asian
 
 # Only the plain data types of YAML: anything else (!!python/object …) is refused.
 _ALLOWED_TAGS = {
@@ -375,18 +376,6 @@ def _leading_zeros(node: Node) -> bool:
     )
 
 
-def _east_asian(c: str) -> bool:
-    """Chinese and Japanese script and punctuation, written without spaces between words."""
-    code = ord(c)
-    return (
-        0x2E80 <= code <= 0x9FFF  # radicals, CJK punctuation 「」，。, kana, bopomofo, ideographs
-        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
-        or 0xFE30 <= code <= 0xFE4F  # vertical forms
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms （），：；！？
-        or 0x20000 <= code <= 0x3FFFF  # ideographs beyond the BMP
-    )
-
-
 def _fold(lines: list[str], *, east_asian: bool) -> str:
     """``lines`` as YAML folds them: one line break between two lines becomes a space (nothing
     between two East Asian characters when ``east_asian``), each further blank line a line break."""
@@ -398,7 +387,7 @@ def _fold(lines: list[str], *, east_asian: bool) -> str:
             continue
         if breaks:
             out.append("\n" * breaks)
-        elif out and not (east_asian and _east_asian(out[-1][-1]) and _east_asian(line[0])):
+        elif out and not (east_asian and is_east_asian(out[-1][-1]) and is_east_asian(line[0])):
             out.append(" ")
         out.append(line)
         breaks = 0
