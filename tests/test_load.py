@@ -329,6 +329,28 @@ def test_a_plan_file_under_another_name_is_pointed_out(data_copy, wrong):
     assert [d.message for d in info.value.diagnostics] == [f"找不到檔案；資料夾中有 {wrong}，請改名為 plan.yaml"]
 
 
+@pytest.mark.parametrize(("inside", "command"), [
+    ("subplans", "validate"), ("results", "check"), ("results/evidence", "build"),
+])
+def test_a_folder_inside_the_data_folder_is_one_message_naming_the_data_folder(data_copy, capsys, inside, command):
+    """`sqdocs check keelung-107/subplans` listed five 「找不到檔案」, one per plan file."""
+    from sqdocs.cli import main
+
+    (data_copy / "results" / "evidence").mkdir(exist_ok=True)
+    assert main([command, str(data_copy / inside)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2, err  # the message and the count
+    assert (f"{data_copy / inside}: 此資料夾沒有計畫資料檔（plan.yaml、units.yaml、annex1.yaml、annex2.yaml、annex3.yaml），"
+            f"不是計畫資料夾；它在計畫資料夾 {data_copy} 之中，請改指定 {data_copy}") in err, err
+
+
+def test_a_folder_with_no_plan_anywhere_near_says_what_a_data_folder_holds(tmp_path, capsys):
+    from sqdocs.cli import main
+
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "不是計畫資料夾；請指定含 plan.yaml 的資料夾（如 data/keelung-107）" in capsys.readouterr().err
+
+
 def test_check_warns_of_text_cut_short_too(data_copy, capsys):
     from sqdocs.cli import main
 

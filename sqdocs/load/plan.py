@@ -30,6 +30,9 @@ def load_plan(folder: Path | str) -> Plan:
     if not folder.is_dir():
         raise LoadError([Diagnostic(display_name(folder), 0, 0, "", "找不到資料夾（應含 plan.yaml 等檔案）")])
     listed(folder)  # unreadable: one message for the folder, not one per file it should hold
+    if not any((folder / name).exists() or misnamed(folder, name) for name in PLAN_FILES):
+        # subplans/ or results/ given for the data folder: one message saying which, not five 找不到檔案
+        raise LoadError([Diagnostic(display_name(folder), 0, 0, "", _not_a_plan_folder(folder))])
     problems: list[Diagnostic] = []
     to_fill: list[Diagnostic] = []
     docs: dict[str, YamlDoc] = {}
@@ -86,6 +89,15 @@ def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
     """What is valid in the loaded ``plan`` of ``folder`` but probably a slip: plan.yaml's dates
     in another year than the plan's, a 文號 in full-width digits (:func:`checks.body_warnings`)."""
     return list(checks.body_warnings(read_yaml(Path(folder) / "plan.yaml"), plan.body))
+
+
+def _not_a_plan_folder(folder: Path) -> str:
+    """Why ``folder``, holding none of the plan's files, is not a data folder, and which is."""
+    what = f"此資料夾沒有計畫資料檔（{'、'.join(PLAN_FILES)}），不是計畫資料夾"
+    for above in folder.resolve().parents[:2]:  # subplans/, results/, results/evidence/
+        if (above / "plan.yaml").is_file():
+            return f"{what}；它在計畫資料夾 {display_name(above)} 之中，請改指定 {display_name(above)}"
+    return f"{what}；請指定含 plan.yaml 的資料夾（如 data/keelung-107）"
 
 
 def misnamed(folder: Path, name: str) -> list[str]:
