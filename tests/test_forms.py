@@ -409,6 +409,12 @@ def test_a_unit_chosen_twice_for_a_point_or_a_member_listed_twice(subplan_form: 
     assert "承辦單位!B9: 群組成員「信義派出所」重複（已有同名項目）；名稱必須唯一" in err
 
 
+def test_members_separated_by_spaces_are_told_how_to_separate(subplan_form: Path, folder: Path, capsys) -> None:
+    """「信義派出所 正濱派出所」 was one unknown name, and the message never said to use 「、」."""
+    err = refused(edit(subplan_form, lambda wb: wb["承辦單位"].__setitem__("B9", "信義派出所 正濱派出所")), folder, capsys)
+    assert "承辦單位!B9: 未知的承辦單位「信義派出所 正濱派出所」；多個名稱請以「、」分隔，不要只用空格隔開" in err, err
+
+
 def test_bad_wrong_units_form(subplan_form: Path, folder: Path, tmp_path: Path, capsys) -> None:
     other = tmp_path / "other"
     shutil.copytree(folder, other)

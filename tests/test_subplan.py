@@ -641,3 +641,13 @@ def test_check_suggests_a_point_only_for_a_name_close_to_it(data_copy):
     found = {p.point[2]: p.message for p in check_subplan(plan, read_subplan(path, plan).subplan) if p.kind == "deleted"}
     assert "是不是「基礎服務／服務一致及正確／服務及時性」？" in found["服務及時姓"]
     assert "是不是" not in found["夜間報案受理"] and "（可能已刪除或改名）" in found["夜間報案受理"]
+
+
+def test_units_separated_by_spaces_are_told_how_to_separate(fresh: Path, capsys):
+    path = filled_subplan(fresh, "第二分局")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("units: [行政組, 各派出所]", "units: [行政組 偵查隊]", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(fresh)]) == 1
+    assert "未知的承辦單位「行政組 偵查隊」；多個單位請以半形逗號「,」分隔（如 [刑警大隊, 交通隊]），不要只用空格隔開" in (
+        capsys.readouterr().out)

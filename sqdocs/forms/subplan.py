@@ -50,6 +50,7 @@ from sqdocs.forms.common import (
     sheet_heading,
     validation,
 )
+from sqdocs.load.checks import SPACED_NAMES
 from sqdocs.load.diagnostics import LoadError, display_name, format_path
 from sqdocs.load.labels import typed_labels
 from sqdocs.load.subplan import subplan_from
@@ -344,6 +345,7 @@ _FORM_WORDS = (
     ("請先列於 sub_units（或 sub_groups）", "請先列於「承辦單位」工作表"),
     ("須先列於 sub_units", "須先列於「承辦單位」工作表"),
     ("一項只能寫一個名稱，多個名稱請分成多項", "一格只能寫一個名稱，多個名稱請分列（每列一個）"),
+    (SPACED_NAMES, "；多個名稱請以「、」分隔，不要只用空格隔開"),
     ("sub_units 登錄的名稱", "「承辦單位」工作表登錄的名稱"), ("請修正 sub_units 中", "請修正「承辦單位」工作表中"),
     ("（practices）", ""), ("（deadline）", ""), ("（units）", ""),
 )

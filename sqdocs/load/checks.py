@@ -210,7 +210,13 @@ def name_hint(name: str, known: list[str], registry: str = "units.yaml") -> str:
     parts = [p.strip() for p in _LIST_SEPARATORS.split(name)]
     if len(parts) > 1 and all(p in known for p in parts if p):
         return "；多個單位請以半形逗號「,」分隔（如 [刑警大隊, 交通隊]），不要用全形的「，」或「、」"
+    words = name.split()
+    if len(words) > 1 and all(w in known for w in words):
+        return SPACED_NAMES
     return suggest(name, known)
+
+
+SPACED_NAMES = "；多個單位請以半形逗號「,」分隔（如 [刑警大隊, 交通隊]），不要只用空格隔開"
 
 
 def check_unit_refs(
