@@ -522,6 +522,19 @@ def test_not_a_form(folder: Path, tmp_path: Path, capsys) -> None:
     assert "無法以 Excel 活頁簿（.xlsx）開啟" in refused(text, folder, capsys)
 
 
+@pytest.mark.parametrize(("name", "expected"), [
+    ("~$第一分局表單.xlsx", "這是 Excel 開啟表單時產生的暫存檔，不是表單；請匯入 第一分局表單.xlsx（並先在 Excel 關閉它）"),
+    ("第一分局表單.xls", ".xls 不是表單的格式；請在 Excel 以「另存新檔 → Excel 活頁簿 (*.xlsx)」存檔後匯入該檔"),
+    ("第一分局表單.csv", ".csv 不是表單的格式；請在 Excel 以「另存新檔 → Excel 活頁簿 (*.xlsx)」存檔後匯入該檔"),
+])
+def test_a_lock_file_or_another_format_is_told_what_it_is(folder: Path, tmp_path: Path, capsys, name, expected) -> None:
+    """They were all 「請確認是 sqdocs 產生的表單，且以 .xlsx 格式儲存」, which a clerk holding an .xls
+    (or Excel's ~$ lock file, picked by mistake) could not act on."""
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
+    assert expected in refused(path, folder, capsys)
+
+
 def test_yaml_edited_since_the_form_was_made(data_copy: Path, tmp_path: Path, capsys) -> None:
     form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
     edit(form, lambda wb: wb["細部計畫"].__setitem__("F4", "表單上改寫的作法"))

@@ -133,10 +133,16 @@ def open_form(path: Path, *, formulas: bool = False) -> Workbook:
     except FileNotFoundError:
         raise UserError(f"{display_name(path)}：找不到檔案") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UserError(
-            f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟（{type(exc).__name__}）；"
-            "請確認是 sqdocs 產生的表單，且以 .xlsx 格式儲存"
-        ) from None
+        raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟（{type(exc).__name__}）；{_why_not_xlsx(path)}") from None
+
+
+def _why_not_xlsx(path: Path) -> str:
+    """What to do with a file that is not an .xlsx workbook, by what it most likely is."""
+    if path.name.startswith("~$"):
+        return f"這是 Excel 開啟表單時產生的暫存檔，不是表單；請匯入 {path.name[2:]}（並先在 Excel 關閉它）"
+    if path.suffix.lower() in (".xls", ".csv", ".ods", ".xlsm", ".xlsb"):
+        return f"{path.suffix} 不是表單的格式；請在 Excel 以「另存新檔 → Excel 活頁簿 (*.xlsx)」存檔後匯入該檔"
+    return "請確認是 sqdocs 產生的表單，且以 .xlsx 格式儲存"
 
 
 def _main_sheet(fp: Fingerprint) -> str:
