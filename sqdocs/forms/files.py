@@ -222,7 +222,8 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
         # nothing to change, so the file the unit keeps stays as it is.
         return Imported(fp.kind, fp.unit, target, None, False, entries, warnings)
     if old is not None and file_digest(old) != fp.yaml_hash and not _own_import(old, fp) and not force:
-        since = "在表單產生後建立" if not fp.yaml_hash else "在表單產生後已被修改"
+        since = ("在匯入此表單後已被修改" if _imported_from(old, fp)
+                 else "在表單產生後建立" if not fp.yaml_hash else "在表單產生後已被修改")
         raise UserError(
             f"{display_name(target)} {since}（表單產生於 {_issued(fp)}）；匯入會蓋掉這些修改，因此未寫入任何檔案。"
             "請先確認該檔的修改是否要保留；確定要以表單的內容取代，請加 --force（原檔會另存為 .bak 備份）"
@@ -271,6 +272,12 @@ def _own_import(raw: bytes, fp: Fingerprint) -> bool:
     """Whether ``raw`` is what an import of this very form wrote, unchanged since."""
     body, stamp = _unstamped(raw)
     return stamp is not None and _stamp(fp, body).rstrip(b"\n") == stamp
+
+
+def _imported_from(raw: bytes, fp: Fingerprint) -> bool:
+    """Whether ``raw`` was written by an import of this form (and perhaps edited since)."""
+    stamp = _unstamped(raw)[1]
+    return stamp is not None and f"form={_form_identity(fp)} ".encode() in stamp
 
 
 def summary(result: Imported) -> list[str]:
