@@ -89,3 +89,17 @@ def with_text(plan: Plan, text: str) -> Plan:
     roster = plan.roster.model_copy(update={"members": [member, *plan.roster.members[1:]]})
     body = plan.body.model_copy(update={"title": f"{plan.title} {text}", "targets": text})
     return dataclasses.replace(plan, body=body, annex1=annex1, roster=roster)
+
+
+LONG_UNITS = ["刑事警察大隊", "交通警察大隊", "婦幼警察隊", "少年警察隊", "各分局", "勤務指揮中心", "公共關係室"]
+"""A large bureau's 承辦單位, by their full names (新北市政府警察局)."""
+
+
+def with_long_units(plan: Plan) -> Plan:
+    """The plan with :data:`LONG_UNITS` as the 承辦單位 of its first point."""
+    dim = plan.annex1.dimensions[0]
+    item = dim.items[0]
+    point = item.points[0].model_copy(update={"units": LONG_UNITS})
+    item = item.model_copy(update={"points": [point, *item.points[1:]]})
+    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
+    return dataclasses.replace(plan, annex1=plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]}))

@@ -5,13 +5,15 @@ Widths are in millimetres on A4 portrait with the margins below (text width 170 
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqdocs.model import Point
+    from sqdocs.model import Annex1, Point
     from sqdocs.report.model import CompiledReport
 
 PAGE_WIDTH_MM = 210.0
@@ -139,13 +141,53 @@ def report_summary_columns(years: list[int]) -> tuple[Column, ...]:
     )
 
 
-def annex1_row_lines(name: str, practices: Sequence[str], units: Sequence[str]) -> int:
+NAME_PADDING_MM = 2 * 3 * 25.4 / 72 + 0.5
+"""Room a name needs beside its characters in a cell: the PDF's padding (3 pt each side, wider
+than Word's and ODF's CELL_PADDING_MM) and half a millimetre for rounding in the office suites."""
+UNIT_NAME_MAX_EMS = 8
+"""The 承辦單位 column grows for names up to this many full-width characters (「勤務指揮中心」 is 6);
+a longer one wraps, so 具體作法 keeps most of the width."""
+
+
+def one_line_mm(text: str) -> float:
+    """The width of a table cell that holds ``text`` on one line at TABLE_PT: a full-width
+    character takes an em, any other half of one."""
+    ems = sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+    return ems * TABLE_PT * 25.4 / 72 + NAME_PADDING_MM
+
+
+def widened(columns: tuple[Column, ...], grow: int, texts: Iterable[str], give: int, max_ems: float) -> tuple[Column, ...]:
+    """``columns`` with column ``grow`` wide enough (in whole millimetres) for the longest of
+    ``texts`` on one line, up to ``max_ems`` characters, taking the width from column ``give``;
+    unchanged when they already fit."""
+    cap = max_ems * TABLE_PT * 25.4 / 72 + NAME_PADDING_MM
+    need = min(max((one_line_mm(t) for t in texts), default=0.0), cap)
+    extra = math.ceil(need) - columns[grow].width_mm
+    if extra <= 0:
+        return columns
+    resized = list(columns)
+    resized[grow] = Column(columns[grow].header, columns[grow].width_mm + extra)
+    resized[give] = Column(columns[give].header, columns[give].width_mm - extra)
+    return _fit(*resized)
+
+
+def annex1_columns(annex: Annex1) -> tuple[Column, ...]:
+    """ANNEX1_COLUMNS for ``annex`` (the bureau's 附件 1 or a detailed plan's table): the
+    承辦單位 column as wide as its longest name, so 「刑事警察大隊」 is not broken into
+    「刑事警察／大隊」; 具體作法 gives the width. The same for every table of the document."""
+    names = {u for d in annex.dimensions for i in d.items for p in i.points for u in p.units}
+    return widened(ANNEX1_COLUMNS, 4, names, give=2, max_ems=UNIT_NAME_MAX_EMS)
+
+
+def annex1_row_lines(
+    name: str, practices: Sequence[str], units: Sequence[str], columns: tuple[Column, ...] = ANNEX1_COLUMNS
+) -> int:
     """:func:`row_lines` of a 附件 1 (or detailed plan) row: 評核重點, numbered 具體作法, 承辦單位."""
-    _, point, practice, _, unit = ANNEX1_COLUMNS
+    _, point, practice, _, unit = columns
     numbered = [f"1. {t}" for t in practices]  # the number takes room on the first line
     return row_lines([([name], point.width_mm), (numbered, practice.width_mm), (list(units), unit.width_mm)])
 
 
-def keeps_together(point: Point) -> bool:
+def keeps_together(point: Point, columns: tuple[Column, ...] = ANNEX1_COLUMNS) -> bool:
     """Whether the 附件 1 row of ``point`` is short enough to be kept on one page (:data:`KEEP_TOGETHER_LINES`)."""
-    return annex1_row_lines(point.name, point.practices, point.units) <= KEEP_TOGETHER_LINES
+    return annex1_row_lines(point.name, point.practices, point.units, columns) <= KEEP_TOGETHER_LINES

@@ -76,7 +76,10 @@ def _lines(chars: list[dict]) -> list[str]:
     return ["".join(c["text"] for c in sorted(rows[y], key=lambda c: c["x0"])) for y in sorted(rows, reverse=True)]
 
 
-def extract(path: Path) -> Extract:
+def extract(path: Path, widths: tuple[tuple[layout.Column, ...], ...] = ()) -> Extract:
+    """``widths``: columns a document has other than the default ones of their header row
+    (a 附件 1 whose 承辦單位 is widened for long names, :func:`layout.annex1_columns`)."""
+    known = TABLES | {squash("".join(c.header for c in cols)): cols for cols in widths}
     pages, body, cell_lines, body_lines, tables = [], [], [], [], []
     columns: dict[tuple[str, int], list[str]] = defaultdict(list)
     left = layout.MARGIN_LEFT_MM * MM
@@ -93,7 +96,7 @@ def extract(path: Path) -> Extract:
                 lines = _lines(inside)
                 key = squash(lines[0])  # the header row, repeated on every page
                 tables[-1].append(key)
-                cols = TABLES.get(key, ())
+                cols = known.get(key, ())
                 header_y = max(c["matrix"][5] for c in inside if c["top"] < top + 30)
                 edges = [left]
                 for col in cols:

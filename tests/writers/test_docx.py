@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, with_text
+from conftest import ROOT, SAMPLE, with_long_units, with_text
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -217,6 +217,18 @@ def test_fixed_column_grid_fits_a4(doc, annex_tables):
         for tr in tbl.tr_lst:
             assert [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in tr.tc_lst] == grid
         assert table.style.name == S.TABLE
+
+
+def test_units_column_holds_the_longest_name_on_one_line(plan):
+    """「勤務指揮中心」 (6 characters at 12 pt) fits its column, taken from 具體作法; every 附件 1 table alike."""
+    doc = Document(io.BytesIO(render_plan(with_long_units(plan), BuildOptions())))
+    need = oxml.mm_to_twips(6 * layout.TABLE_PT * 25.4 / 72 + 2 * layout.CELL_PADDING_MM)
+    tables = [t for t in doc.tables if [c.text for c in t.rows[0].cells][-1] == "承辦單位"]
+    assert len(tables) == 4
+    for table in tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert grid[4] >= need
+        assert abs(sum(grid) - oxml.mm_to_twips(layout.TEXT_WIDTH_MM)) <= 1
 
 
 def test_table_paragraphs_use_template_styles(annex_tables):

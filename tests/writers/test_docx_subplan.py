@@ -144,15 +144,17 @@ def test_item_cells_merge_down(plan, subplan, doc):
     assert merged >= 3
 
 
-def test_header_rows_repeat_and_grid_is_fixed(doc):
+def test_header_rows_repeat_and_grid_is_fixed(plan, subplan, doc):
     text_width = oxml.mm_to_twips(layout.TEXT_WIDTH_MM)
+    columns = layout.annex1_columns(subplan_annex(plan, subplan))
+    assert columns[4].width_mm >= layout.one_line_mm("勤務指揮中心")  # a sub-unit of the sample
     for table in doc.tables:
         trs = [r._tr for r in table.rows]
         assert trs[0].trPr.find(qn("w:tblHeader")) is not None
         assert all(tr.trPr is None or tr.trPr.find(qn("w:tblHeader")) is None for tr in trs[1:])
         grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
         assert abs(sum(grid) - text_width) <= 1
-        for width, column in zip(grid, layout.ANNEX1_COLUMNS, strict=True):
+        for width, column in zip(grid, columns, strict=True):
             assert abs(width - oxml.mm_to_twips(column.width_mm)) <= 2
         assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
         assert table.style.name == S.TABLE

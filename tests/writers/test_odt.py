@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, compiled, with_text
+from conftest import SAMPLE, compiled, with_long_units, with_text
 from lxml import etree
 
 from sqdocs.build import file_stem
@@ -257,6 +257,21 @@ def test_column_widths_come_from_layout(plan_odt, annex_tables):
     assert widths == [f"{c.width_mm:g}mm" for c in layout.ANNEX1_COLUMNS]
     table_props = plan_odt.auto_style(table.get(q("table:style-name"))).find(q("style:table-properties"))
     assert table_props.get(q("style:width")) == f"{layout.TEXT_WIDTH_MM:g}mm"
+
+
+def test_units_column_holds_the_longest_name_on_one_line(plan):
+    """「勤務指揮中心」 (6 characters at 12 pt) fits its column, taken from 具體作法."""
+    doc = Odt(render_plan(with_long_units(plan)))
+    need = 6 * layout.TABLE_PT * 25.4 / 72 + 2 * layout.CELL_PADDING_MM
+    tables = [t for t in doc.tables() if header_texts(t)[-1:] == ["承辦單位"]]
+    assert len(tables) == 4
+    for table in tables:
+        widths = []
+        for column in table.findall(q("table:table-column")):
+            style = doc.auto_style(column.get(q("table:style-name")))
+            widths.append(float(style.find(q("style:table-column-properties")).get(q("style:column-width"))[:-2]))
+        assert widths[4] >= need
+        assert abs(sum(widths) - layout.TEXT_WIDTH_MM) < 0.01
 
 
 def test_every_practice_in_its_row_and_column(plan, annex_tables):

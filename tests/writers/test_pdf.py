@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import mmap
 import re
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from conftest import LONG_UNITS, with_long_units
 from pdfcheck import (
     SAMPLE,
     TABLES,
@@ -170,6 +172,15 @@ def test_item_label_once_per_group_and_units_one_per_line(plan: Plan, out: Extra
     point = plan.annex1.dimensions[0].items[0].points[0]
     unit_lines = [ln for ln in out.cell_lines if ln in units]
     assert set(point.units) <= set(unit_lines)
+
+
+def test_long_unit_names_are_not_broken(plan: Plan) -> None:
+    """「刑事警察大隊」 on one line, not 「刑事警察」 over 「大隊」: the 承辦單位 column is as wide as its longest name."""
+    data = render_plan(with_long_units(plan))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        lines = [squash(line) for page in pdf.pages[:8] for line in page.extract_text().splitlines()]
+    for name in LONG_UNITS:
+        assert any(line.endswith(name) for line in lines), name
 
 
 def test_header_row_on_every_table_page(out: Extract) -> None:

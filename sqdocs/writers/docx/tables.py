@@ -151,11 +151,12 @@ def _practice_cells(point: Point) -> tuple[list[Block], ...]:
 
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
     """附件 1: a captioned table per dimension."""
+    columns = layout.annex1_columns(annex)
     for n, dim in enumerate(annex.dimensions, 1):
         _caption(doc, n, dim.caption)
         if dim.items:
-            table = AnnexTable(doc, layout.ANNEX1_COLUMNS, text_width_twips)
-            _items_with_points(table, dim.items, _practice_cells, layout.keeps_together)
+            table = AnnexTable(doc, columns, text_width_twips)
+            _items_with_points(table, dim.items, _practice_cells, lambda p: layout.keeps_together(p, columns))
         else:  # 整體評核構面: 評核重點 | 辦理事項
             table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS, text_width_twips)
             for point in dim.points:

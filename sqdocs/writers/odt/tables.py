@@ -149,11 +149,12 @@ def _practice_cells(point: Point) -> tuple[Cell, ...]:
 
 def annex1(doc: Document, annex: Annex1) -> None:
     """附件 1: a captioned table per dimension."""
+    columns = layout.annex1_columns(annex)
     for n, dim in enumerate(annex.dimensions, 1):
         caption(doc, n, dim.caption)
         if dim.items:
-            table = AnnexTable(doc, layout.ANNEX1_COLUMNS)
-            items_with_points(table, dim.items, _practice_cells, layout.keeps_together)
+            table = AnnexTable(doc, columns)
+            items_with_points(table, dim.items, _practice_cells, lambda p: layout.keeps_together(p, columns))
         else:  # 整體評核構面: 評核重點 | 辦理事項
             table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS)
             for point in dim.points:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from reportlab.platypus import Flowable
 
 from sqdocs.model import Plan
 from sqdocs.outline import annex_label, plan_sections
 from sqdocs.properties import plan_properties
+from sqdocs.writers import layout
 from sqdocs.writers.pdf import blocks, document
 from sqdocs.writers.pdf.tables import annex1_table, annex2_table, roster_table
 from sqdocs.writers.pdf.text import Typesetter
@@ -18,7 +21,7 @@ def story(plan: Plan, ts: Typesetter) -> list[Flowable]:
     for number, sec in enumerate(plan_sections(plan.body), 1):
         flows += blocks.section(sec, number, ts)
     annexes = (
-        (plan.annex1.title, plan.annex1.dimensions, annex1_table),
+        (plan.annex1.title, plan.annex1.dimensions, partial(annex1_table, columns=layout.annex1_columns(plan.annex1))),
         (plan.annex2.title, plan.annex2.dimensions, annex2_table),
     )
     for number, (title, dimensions, make_table) in enumerate(annexes, 1):

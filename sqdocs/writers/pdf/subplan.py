@@ -3,12 +3,15 @@ built from the same blocks and the same 附件 1 table as the execution plan."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from reportlab.platypus import Flowable
 
 from sqdocs.derive import subplan_annex, subplan_document_title
 from sqdocs.model import Plan, Subplan
 from sqdocs.outline import SUBPLAN_ANNEX_LABEL, subplan_annex_title, subplan_sections
 from sqdocs.properties import subplan_properties
+from sqdocs.writers import layout
 from sqdocs.writers.pdf import blocks, document
 from sqdocs.writers.pdf.tables import annex1_table
 from sqdocs.writers.pdf.text import Typesetter
@@ -22,7 +25,8 @@ def story(plan: Plan, subplan: Subplan, ts: Typesetter) -> list[Flowable]:
         flows += blocks.section(sec, number, ts)
     label = SUBPLAN_ANNEX_LABEL
     flows += blocks.annex_start(label, "annex", subplan_annex_title(plan, subplan), ts)
-    flows += blocks.dimension_tables(label, "annex", annex.dimensions, annex1_table, ts)
+    make_table = partial(annex1_table, columns=layout.annex1_columns(annex))
+    flows += blocks.dimension_tables(label, "annex", annex.dimensions, make_table, ts)
     return flows
 
 

@@ -220,8 +220,11 @@ def text_cell(text: str, ts: Typesetter, where: str, center: bool = False) -> Ce
     return [ts.para(text, ts.styles.cell_center if center else ts.styles.cell, where)] if text else []
 
 
-def annex1_table(dim: Dimension, ts: Typesetter, where: str) -> Table:
-    """附件 1, one dimension: 評核項目 | 評核重點 | 具體作法 | 完成期限 | 承辦單位 (整體: 評核重點 | 辦理事項)."""
+def annex1_table(
+    dim: Dimension, ts: Typesetter, where: str, columns: tuple[Column, ...] = layout.ANNEX1_COLUMNS
+) -> Table:
+    """附件 1, one dimension: 評核項目 | 評核重點 | 具體作法 | 完成期限 | 承辦單位 (整體: 評核重點 | 辦理事項);
+    ``columns`` those of the whole annex (:func:`layout.annex1_columns`)."""
     if dim.scope == "整體":
         point_h, action_h = (c.header for c in layout.ANNEX1_OVERALL_COLUMNS)
         rows = [
@@ -232,7 +235,7 @@ def annex1_table(dim: Dimension, ts: Typesetter, where: str) -> Table:
             for p in dim.points
         ]
         return grid(layout.ANNEX1_OVERALL_COLUMNS, rows, ts)
-    item_h, point_h, practice_h, deadline_h, units_h = (c.header for c in layout.ANNEX1_COLUMNS)
+    item_h, point_h, practice_h, deadline_h, units_h = (c.header for c in columns)
 
     def point_cells(p) -> list[Cell]:
         at = f"{where}「{p.name}」"
@@ -243,7 +246,7 @@ def annex1_table(dim: Dimension, ts: Typesetter, where: str) -> Table:
             [ts.para(u, ts.styles.cell_center, f"{at}{units_h}") for u in p.units],
         ]
 
-    return grid(layout.ANNEX1_COLUMNS, _item_rows(dim.items, point_cells, ts, f"{where}{item_h}"), ts)
+    return grid(columns, _item_rows(dim.items, point_cells, ts, f"{where}{item_h}"), ts)
 
 
 def _item_rows(items, point_cells: Callable[[Any], list[Cell]], ts: Typesetter, where: str) -> list[Row]:
