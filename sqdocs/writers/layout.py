@@ -179,6 +179,23 @@ def annex1_columns(annex: Annex1) -> tuple[Column, ...]:
     return widened(ANNEX1_COLUMNS, 4, names, give=2, max_ems=UNIT_NAME_MAX_EMS)
 
 
+def report_result_columns(report: CompiledReport) -> tuple[Column, ...]:
+    """REPORT_RESULT_COLUMNS with 承辦單位 as wide as the longest unit name that reported
+    (「中和第一分局」 whole, not 「中和第一／分局」), taken from 執行成果: 佐證資料 and its photos keep their width."""
+    names = {c.unit for d in report.dimensions for i in d.items for p in i.points for c in p.contributions}
+    return widened(REPORT_RESULT_COLUMNS, 0, names, give=1, max_ems=UNIT_NAME_MAX_EMS)
+
+
+def report_missing_columns(report: CompiledReport) -> tuple[Column, ...]:
+    """REPORT_MISSING_COLUMNS with 單位 as wide as its longest name, taken from 評核重點."""
+    return widened(REPORT_MISSING_COLUMNS, 0, {m.unit for m in report.missing}, give=3, max_ems=UNIT_NAME_MAX_EMS)
+
+
+def report_exclusion_columns(report: CompiledReport) -> tuple[Column, ...]:
+    """REPORT_EXCLUSION_COLUMNS with 單位 as wide as its longest name, taken from 原因."""
+    return widened(REPORT_EXCLUSION_COLUMNS, 1, {e.unit for e in report.exclusions}, give=2, max_ems=UNIT_NAME_MAX_EMS)
+
+
 def annex1_row_lines(
     name: str, practices: Sequence[str], units: Sequence[str], columns: tuple[Column, ...] = ANNEX1_COLUMNS
 ) -> int:

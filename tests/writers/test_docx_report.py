@@ -24,6 +24,7 @@ from sqdocs.writers import layout
 from sqdocs.writers.charts import chart_size_mm
 from sqdocs.writers.docx import render_report
 from sqdocs.writers.docx import styles as S
+from sqdocs.writers.docx.oxml import mm_to_twips as oxml_twips
 
 TEMPLATE = ROOT / "templates" / "report.docx"
 SOFFICE = shutil.which("soffice")
@@ -173,6 +174,19 @@ def test_evidence_photos_sit_in_the_evidence_column(report, doc):
     # No spacing around a picture: LibreOffice's default distances pushed a photo out of its cell.
     for shape in doc.inline_shapes:
         assert all(shape._inline.get(side) == "0" for side in ("distT", "distB", "distL", "distR"))
+
+
+def test_unit_column_holds_the_longest_name_on_one_line(plan, report):
+    """「中和第一分局」 (6 characters at 12 pt) fits 承辦單位, taken from 執行成果: photos keep their column."""
+    renamed = CompiledReport.model_validate_json(report.model_dump_json().replace("第一分局", "中和第一分局"))
+    doc = Document(io.BytesIO(render_report(plan, renamed, BuildOptions())))
+    need = oxml_twips(6 * layout.TABLE_PT * 25.4 / 72 + 2 * layout.CELL_PADDING_MM)
+    tables = _tables(doc, RESULT_HEADERS)
+    assert tables
+    for table in tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert grid[0] >= need
+        assert abs(grid[2] - oxml_twips(layout.REPORT_RESULT_COLUMNS[2].width_mm)) <= 2
 
 
 # ---- checklist ------------------------------------------------------------------------

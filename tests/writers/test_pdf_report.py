@@ -278,6 +278,17 @@ def test_figures_left_out_of_the_bureau_figure_are_listed(gaps) -> None:
     assert got.column(layout.REPORT_EXCLUSION_COLUMNS, 1) == squash("".join(e.unit for e in compiled.exclusions))
 
 
+def test_long_unit_names_are_not_broken(plan: Plan, gaps) -> None:
+    """「中和第一分局」 whole in 承辦單位 and in the appendix's 單位, not 「中和第一」 over 「分局」."""
+    renamed = gaps[0].model_dump_json().replace("第一分局", "中和第一分局").replace("第四分局", "中和第二分局")
+    data = render_report(plan, CompiledReport.model_validate_json(renamed))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        lines = [squash(line) for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+    assert any(line.startswith("中和第一分局中和第一分局") for line in lines)  # the unit, then its outcome
+    assert any(line.startswith("中和第二分局") for line in lines)  # a missing submission
+    assert not [line for line in lines if line.startswith("中和第一") and not line.startswith("中和第一分局")]
+
+
 def test_a_sum_a_unit_left_out_of_its_file_is_marked_and_said(plan: Plan, data_copy: Path) -> None:
     left_out(data_copy, "第一分局", ONLINE_CASES_OF_FIRST)
     path = data_copy.parent / "left-out.pdf"

@@ -86,7 +86,7 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
                     if point.contributions:
                         line.paragraph_format.keep_with_next = True  # with the table's first row
                 if point.contributions:
-                    table = AnnexTable(doc, layout.REPORT_RESULT_COLUMNS, width)
+                    table = AnnexTable(doc, layout.report_result_columns(report), width)
                     for c in point.contributions:
                         outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
                         table.row(text(c.unit), outcome, _evidence(c.evidence, photo_mm), keep_together=True)
@@ -140,13 +140,13 @@ def appendix(doc: Fragment, report: CompiledReport, width: int) -> None:
     """The points each unit reported nothing on (the unit's cell merged over its rows); then any
     unit figures left out of a bureau figure."""
     if report.missing:
-        table = AnnexTable(doc, layout.REPORT_MISSING_COLUMNS, width)
+        table = AnnexTable(doc, layout.report_missing_columns(report), width)
         tables.merged_rows(table, [(m.unit, m.dimension, m.item, m.point) for m in report.missing], merged_columns=3)
         table.finish()
     if report.exclusions:
         doc.add_paragraph(REPORT_EXCLUSIONS_HEADING, doc.style(S.HEADING_2))
         doc.add_paragraph(exclusions_sentence(), doc.style(S.BODY))
-        table = AnnexTable(doc, layout.REPORT_EXCLUSION_COLUMNS, width)
+        table = AnnexTable(doc, layout.report_exclusion_columns(report), width)
         for e in report.exclusions:
             table.row(text(e.name), text(e.unit), text(e.reason))
         table.finish()

@@ -84,7 +84,7 @@ def results(doc: Document, report: CompiledReport) -> None:
                     # kept with the table's first row
                     doc.paragraph(keep_with_table if point.contributions else S.BODY, indicator_line(indicator))
                 if point.contributions:
-                    table = AnnexTable(doc, layout.REPORT_RESULT_COLUMNS)
+                    table = AnnexTable(doc, layout.report_result_columns(report))
                     for c in point.contributions:
                         outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
                         table.row(text(c.unit), outcome, _evidence(doc, c.evidence), keep_together=True)
@@ -117,13 +117,13 @@ def appendix(doc: Document, report: CompiledReport) -> None:
     """The points each unit reported nothing on (the unit's cell spanning its rows); then any
     unit figures left out of a bureau figure."""
     if report.missing:
-        table = AnnexTable(doc, layout.REPORT_MISSING_COLUMNS)
+        table = AnnexTable(doc, layout.report_missing_columns(report))
         tables.merged_rows(table, [(m.unit, m.dimension, m.item, m.point) for m in report.missing], merged_columns=3)
         table.finish()
     if report.exclusions:
         doc.heading(S.HEADINGS[1], 2, REPORT_EXCLUSIONS_HEADING)
         doc.paragraph(S.BODY, exclusions_sentence())
-        table = AnnexTable(doc, layout.REPORT_EXCLUSION_COLUMNS)
+        table = AnnexTable(doc, layout.report_exclusion_columns(report))
         for e in report.exclusions:
             table.row(text(e.name), text(e.unit), text(e.reason))
         table.finish()

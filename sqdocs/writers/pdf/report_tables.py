@@ -51,7 +51,8 @@ def _evidence_cell(evidence: list[EvidenceItem], ts: Typesetter, where: str) -> 
 def results_table(point: PointReport, report: CompiledReport, ts: Typesetter, where: str) -> Table:
     """承辦單位 | 執行成果 | 佐證資料: each unit that reported on the point, its figures under its outcome."""
     names = {ind.id: ind.name for ind in report.indicators}
-    unit_h, outcome_h, evidence_h = (c.header for c in layout.REPORT_RESULT_COLUMNS)
+    columns = layout.report_result_columns(report)
+    unit_h, outcome_h, evidence_h = (c.header for c in columns)
     rows = []
     for c in point.contributions:
         at = f"{where}{c.unit} "
@@ -68,12 +69,13 @@ def results_table(point: PointReport, report: CompiledReport, ts: Typesetter, wh
             ],
             carry={0: c.unit},
         ))
-    return grid(layout.REPORT_RESULT_COLUMNS, rows, ts)
+    return grid(columns, rows, ts)
 
 
 def exclusions_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     """指標 | 單位 | 原因 of every unit figure left out of a bureau figure."""
-    heads = [c.header for c in layout.REPORT_EXCLUSION_COLUMNS]
+    columns = layout.report_exclusion_columns(report)
+    heads = [c.header for c in columns]
     rows = [
         Row([
             text_cell(value, ts, f"{where}第 {n} 列 {head}", center=head == heads[1])
@@ -81,13 +83,14 @@ def exclusions_table(report: CompiledReport, ts: Typesetter, where: str) -> Tabl
         ])
         for n, e in enumerate(report.exclusions, 1)
     ]
-    return grid(layout.REPORT_EXCLUSION_COLUMNS, rows, ts, valign="MIDDLE")
+    return grid(columns, rows, ts, valign="MIDDLE")
 
 
 def missing_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     """單位 | 評核構面 | 評核項目 | 評核重點 of every missing submission; a unit, its dimension and its
     item are written once and look merged over the rows that repeat them (as in the Word report)."""
-    heads = [c.header for c in layout.REPORT_MISSING_COLUMNS]
+    columns = layout.report_missing_columns(report)
+    heads = [c.header for c in columns]
     values = [(m.unit, m.dimension, m.item, m.point) for m in report.missing]
     rows = []
     for row, merged in zip(values, layout.repeated_above(values, 3), strict=True):
@@ -97,4 +100,4 @@ def missing_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
             for col, value in enumerate(row)
         ]
         rows.append(Row(cells, merged=merged, carry=dict(enumerate(row[:3]))))
-    return grid(layout.REPORT_MISSING_COLUMNS, rows, ts)
+    return grid(columns, rows, ts)
