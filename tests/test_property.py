@@ -132,5 +132,5 @@ def test_any_valid_plan_builds_and_keeps_every_text(files, tmp_path_factory):
 
     pdf = folder / "plan.pdf"
     pdf.write_bytes(render_pdf(plan, BuildOptions()))
-    found = extract(pdf, (layout.annex1_columns(plan.annex1),))  # 承辦單位 as wide as its names
+    found = extract(pdf, (layout.annex1_columns(plan.annex1), layout.roster_columns(plan.roster)))  # widened for long names
     assert [t for t in texts if not found.has(t)] == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqdocs.model import Annex1, Point
+    from sqdocs.model import Annex1, Point, Roster
     from sqdocs.report.model import CompiledReport
 
 PAGE_WIDTH_MM = 210.0
@@ -177,6 +177,16 @@ def annex1_columns(annex: Annex1) -> tuple[Column, ...]:
     「刑事警察／大隊」; 具體作法 gives the width. The same for every table of the document."""
     names = {u for d in annex.dimensions for i in d.items for p in i.points for u in p.units}
     return widened(ANNEX1_COLUMNS, 4, names, give=2, max_ems=UNIT_NAME_MAX_EMS)
+
+
+POSITION_MAX_EMS = 10
+"""The 現職 column of 附件 3 grows for titles up to this many characters (「中和第一分局分局長」 is 9)."""
+
+
+def roster_columns(roster: Roster) -> tuple[Column, ...]:
+    """ROSTER_COLUMNS with 現職 as wide as the longest title, so 「勤務指揮中心主任」 is not printed
+    「勤務指揮中心主／任」; 職掌 gives the width."""
+    return widened(ROSTER_COLUMNS, 1, {m.position for m in roster.members}, give=3, max_ems=POSITION_MAX_EMS)
 
 
 def report_result_columns(report: CompiledReport) -> tuple[Column, ...]:

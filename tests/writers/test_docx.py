@@ -231,6 +231,18 @@ def test_units_column_holds_the_longest_name_on_one_line(plan):
         assert abs(sum(grid) - oxml.mm_to_twips(layout.TEXT_WIDTH_MM)) <= 1
 
 
+def test_position_column_holds_the_longest_title_on_one_line(plan):
+    """「中和第一分局分局長」 (9 characters at 12 pt) fits 現職, taken from 職掌."""
+    member = plan.roster.members[0].model_copy(update={"position": "中和第一分局分局長"})
+    roster = plan.roster.model_copy(update={"members": [member, *plan.roster.members[1:]]})
+    doc = Document(io.BytesIO(render_plan(dataclasses.replace(plan, roster=roster), BuildOptions())))
+    table = doc.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == [c.header for c in layout.ROSTER_COLUMNS]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert grid[1] >= oxml.mm_to_twips(9 * layout.TABLE_PT * 25.4 / 72 + 2 * layout.CELL_PADDING_MM)
+    assert abs(sum(grid) - oxml.mm_to_twips(layout.TEXT_WIDTH_MM)) <= 1
+
+
 def test_table_paragraphs_use_template_styles(annex_tables):
     table = annex_tables[0][0]
     assert {p.style.name for c in table.rows[0].cells for p in c.paragraphs} == {S.TABLE_HEADER}

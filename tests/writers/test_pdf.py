@@ -183,6 +183,18 @@ def test_long_unit_names_are_not_broken(plan: Plan) -> None:
         assert any(line.endswith(name) for line in lines), name
 
 
+def test_long_positions_in_the_roster_are_not_broken(plan: Plan) -> None:
+    """「中和第一分局分局長」 on one line, not 「中和第一分局分／局長」: 現職 is as wide as its longest title."""
+    titles = ["勤務指揮中心主任", "刑事警察大隊大隊長", "中和第一分局分局長"]
+    members = [m.model_copy(update={"position": t}) for m, t in zip(plan.roster.members, titles, strict=False)]
+    roster = plan.roster.model_copy(update={"members": [*members, *plan.roster.members[len(titles):]]})
+    data = render_plan(dataclasses.replace(plan, roster=roster))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        lines = [squash(line) for page in pdf.pages[-3:] for line in page.extract_text().splitlines()]
+    for title in titles:
+        assert any(title in line for line in lines), title
+
+
 def test_header_row_on_every_table_page(out: Extract) -> None:
     first = next(n for n, keys in enumerate(out.tables) if keys)
     assert all(out.tables[first:]), "an annex page without a table"

@@ -193,7 +193,7 @@ def annex2(doc: Document, annex: Annex2) -> None:
 
 def roster(doc: Document, annex: Roster) -> None:
     """附件 3: the assessment team, one row per member in the data's order."""
-    table = AnnexTable(doc, layout.ROSTER_COLUMNS)
+    table = AnnexTable(doc, layout.roster_columns(annex))
     for m in annex.members:
         note = text(m.note) if m.note else []
         table.row(text(m.role), text(m.position), text(m.name), text(m.duty), note, keep_together=True)

@@ -295,7 +295,8 @@ def checklist_table(dim, entries: Callable[[Any], list[tuple[str, str]]], ts: Ty
 
 def roster_table(roster: Roster, ts: Typesetter, where: str) -> Table:
     """附件 3: 職稱 | 現職 | 姓名 | 職掌 | 備考, one row per member in the data's order."""
-    heads = [c.header for c in layout.ROSTER_COLUMNS]
+    columns = layout.roster_columns(roster)
+    heads = [c.header for c in columns]
     duty_h = heads[3]  # the one long-text column, set flush left
     rows = []
     for n, m in enumerate(roster.members, 1):
@@ -304,4 +305,4 @@ def roster_table(roster: Roster, ts: Typesetter, where: str) -> Table:
             text_cell(value, ts, f"{where}第 {n} 列 {head}", center=head != duty_h)
             for value, head in zip(values, heads, strict=True)
         ]))
-    return grid(layout.ROSTER_COLUMNS, rows, ts, valign="MIDDLE")  # short rows: centred reads best
+    return grid(columns, rows, ts, valign="MIDDLE")  # short rows: centred reads best
