@@ -269,3 +269,27 @@ def test_a_missing_character_is_warned_about_each_time_the_chart_is_used(report:
     for _ in range(2):  # the image is drawn once per process; the .docx and the .odt both need the warning
         with pytest.warns(fontfiles.MissingGlyphWarning, match="U\\+10FFFD"):
             charts.render_chart(chart)
+
+
+def test_the_bureau_line_does_not_strike_through_value_labels() -> None:
+    """With many units the values crowd around the bureau figure: the dashed 全局 line ran
+    through 「95.5 分」「92.3 分」. It is broken where a label is, and drawn everywhere else."""
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
+    values = [88.7 + (n % 7 - 3) * 1.9 for n in range(23)]
+    chart = ChartData(
+        id="crowd", title="電話禮貌測試平均成績", kind="units", unit="分", places=1,
+        categories=[f"第{n}分局" for n in range(1, 24)],
+        series=[ChartSeries(label="成績", values=values, texts=[f"{v:.1f} 分" for v in values])],
+        reference=88.7, reference_label="全局 88.7 分",
+    )
+    laid = scene.layout(chart, measure)
+    lines = [i for i in laid.items if isinstance(i, scene.Line) and i.stroke == scene._REFERENCE]
+    labels = [_extent(i, measure) for i in laid.items if isinstance(i, scene.Label) and i.text.endswith(" 分")]
+    crossed = [box for box in labels if box[0] <= lines[0].points[0][0] <= box[2]]
+    assert crossed  # the case: labels the line would cross
+    for line in lines:
+        (x, y0), (_, y1) = line.points
+        for left, top, right, bottom in crossed:
+            assert y1 <= top or y0 >= bottom, (line, (left, top, right, bottom))
+    drawn = sum(line.points[1][1] - line.points[0][1] for line in lines)
+    assert drawn > 0.5 * (lines[-1].points[1][1] - lines[0].points[0][1])  # still a line, not a few dashes

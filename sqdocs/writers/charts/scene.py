@@ -185,6 +185,19 @@ def spread_labels(ends: Sequence[tuple[int, float] | None], points_per_unit: flo
     return lift
 
 
+def _open_spans(top: float, bottom: float, cuts: Sequence[tuple[float, float] | None]) -> list[tuple[float, float]]:
+    """The stretches of ``top``–``bottom`` outside every cut: a bar chart's bureau line, broken
+    where it would strike through a value label (with many units, the values crowd around it)."""
+    spans, y = [], top
+    for y0, y1 in sorted(c for c in cuts if c is not None):
+        if y0 > y:
+            spans.append((y, min(y0, bottom)))
+        y = max(y, y1)
+    if y < bottom:
+        spans.append((y, bottom))
+    return [(a, b) for a, b in spans if b - a > 0.5]
+
+
 def layout(chart: ChartData, measure: Measure) -> Scene:
     """The chart as a scene at :func:`chart_size_mm`."""
     w_mm, h_mm = chart_size_mm(chart)
@@ -254,6 +267,15 @@ class _Builder:
             x += col_width + spacing
 
     # ---- axes --------------------------------------------------------------------
+
+    def _rows_crossed(self, label: Label, x: float) -> tuple[float, float] | None:
+        """The top and bottom of ``label`` (a horizontal one, with a little room around it) when
+        a vertical line at ``x`` would strike through it; else None."""
+        length = self.measure(label.text, label.size)
+        start = label.x - {"start": 0.0, "middle": length / 2, "end": length}[label.anchor]
+        if not start - 1 <= x <= start + length + 1:
+            return None
+        return label.y - _ASCENT * label.size - 1, label.y + _DESCENT * label.size + 1
 
     def frame(self, left: float, top: float, right: float, bottom: float) -> None:
         self.items.append(Line(((left, top), (left, bottom), (right, bottom)), _AXIS))
@@ -360,6 +382,7 @@ class _Builder:
         axis_y = bottom + _TICK_LEN + _GAP + TICK_PT + 4 + _ASCENT * LABEL_PT
         self.items.append(Label((left + right) / 2, axis_y, axis_label(chart.unit), LABEL_PT, anchor="middle"))
         height = 0.7 / n
+        value_labels: list[Label] = []
         for i, category in enumerate(chart.categories):
             middle = top + (i + 0.5) * band
             self.items.append(Line(((left - _TICK_LEN, middle), (left, middle)), _AXIS))
@@ -373,13 +396,15 @@ class _Builder:
                 thick = height * 0.9 * band
                 self.items.append(Box(left, middle - thick / 2, value * per_x, thick, colour))
                 inside = value >= limit * 0.25  # long bars carry their label inside, in white
-                self.items.append(
+                value_labels.append(
                     Label(px(value) - 4, middle + _MIDDLE * TICK_PT, text, TICK_PT, "#ffffff", "end")
                     if inside
                     else Label(px(value) + 3, middle + _MIDDLE * TICK_PT, text, TICK_PT)
                 )
+                self.items.append(value_labels[-1])
         if chart.reference is not None:
             x = px(chart.reference)
-            self.items.append(Line(((x, top), (x, bottom)), _REFERENCE))
+            for y0, y1 in _open_spans(top, bottom, [self._rows_crossed(label, x) for label in value_labels]):
+                self.items.append(Line(((x, y0), (x, y1)), _REFERENCE))
         self.frame(left, top, right, bottom)
         self.legend(entries, columns)
