@@ -129,13 +129,22 @@ def report_summary_years(report: CompiledReport) -> list[int]:
     return sorted(years)[-REPORT_SUMMARY_YEARS:]
 
 
-def report_summary_columns(years: list[int]) -> tuple[Column, ...]:
-    """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢: the year columns share the rest of the width."""
+REPORT_SUMMARY_NAME_MIN_MM = 30.0
+"""The 指標 column gives the year columns no more than this leaves it (names wrap; figures should not)."""
+
+
+def report_summary_columns(years: list[int], figures: Iterable[str] = ()) -> tuple[Column, ...]:
+    """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢: the year columns share the rest of the width,
+    each widened, from 指標, to hold the longest of ``figures`` (the year columns' texts) on one
+    line: a large bureau's 「1,028,164 張」 is not printed 「1,028,164／張」."""
     rest = TEXT_WIDTH_MM - REPORT_SUMMARY_NAME_MM - REPORT_SUMMARY_CHANGE_MM - REPORT_SUMMARY_TREND_MM
-    each = rest / max(len(years), 1)
+    count = max(len(years), 1)
+    each = rest / count
+    need = math.ceil(max((one_line_mm(t) for t in figures), default=0.0))
+    extra = min(max(need - each, 0.0), (REPORT_SUMMARY_NAME_MM - REPORT_SUMMARY_NAME_MIN_MM) / count)
     return _fit(
-        Column("指標", REPORT_SUMMARY_NAME_MM),
-        *(Column(f"{year} 年", each) for year in years),
+        Column("指標", REPORT_SUMMARY_NAME_MM - extra * count),
+        *(Column(f"{year} 年", each + extra) for year in years),
         Column("較上年", REPORT_SUMMARY_CHANGE_MM),
         Column("趨勢", REPORT_SUMMARY_TREND_MM),
     )

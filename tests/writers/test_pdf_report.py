@@ -138,6 +138,18 @@ def test_summary_figures_stay_on_one_line(report: CompiledReport, out: Extract) 
             assert year.text.replace(" ", "") in lines, year.text
 
 
+def test_a_large_bureau_s_seven_digit_figures_stay_on_one_line(plan: Plan, report: CompiledReport) -> None:
+    """A bureau the size of 新北 counts 「1,028,164 張」: its year column printed 「1,028,164」 over
+    「張」. The year columns widen, from 指標, to hold the longest figure on one line."""
+    big = CompiledReport.model_validate_json(report.model_dump_json().replace("214,000 張", "1,028,164 張"))
+    with pdfplumber.open(io.BytesIO(render_report(plan, big))) as pdf:
+        lines = [squash(line) for line in (pdf.pages[0].extract_text() or "").splitlines()]
+    assert any("1,028,164張" in line for line in lines), lines
+    years = layout.report_summary_years(big)
+    widths = [c.width_mm for c in layout.report_summary_columns(years, ["1,028,164 張"])]
+    assert widths[0] < SUMMARY_COLUMNS[0].width_mm and widths[1] > SUMMARY_COLUMNS[1].width_mm
+
+
 def test_results_per_dimension_item_and_point(report: CompiledReport, out: Extract) -> None:
     names = {i.id: i.name for i in report.indicators}
     for d, dim in enumerate(report.dimensions, 1):

@@ -60,9 +60,10 @@ def _figures(*texts: str) -> list[Block]:
 def summary(doc: Fragment, report: CompiledReport, width: int) -> None:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
     years = layout.report_summary_years(report)
-    table = AnnexTable(doc, layout.report_summary_columns(years), width)
-    for indicator in report.indicators:
-        figures = summary_figures(indicator, years)
+    shown = [summary_figures(indicator, years) for indicator in report.indicators]
+    columns = layout.report_summary_columns(years, (f for figures in shown for f in figures[: len(years)]))
+    table = AnnexTable(doc, columns, width)
+    for indicator, figures in zip(report.indicators, shown, strict=True):
         table.row(text(indicator.name), *(_figures(f) for f in figures), keep_together=True)
     table.finish()
 

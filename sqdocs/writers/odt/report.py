@@ -44,10 +44,10 @@ from sqdocs.writers.odt.tables import AnnexTable, Cell, listed, text
 def summary(doc: Document, report: CompiledReport) -> None:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
     years = layout.report_summary_years(report)
-    table = AnnexTable(doc, layout.report_summary_columns(years))
-    for indicator in report.indicators:
-        figures = summary_figures(indicator, years)
-        table.row(text(indicator.name), *(tables.figures(f) for f in figures), keep_together=True)
+    shown = [summary_figures(indicator, years) for indicator in report.indicators]
+    table = AnnexTable(doc, layout.report_summary_columns(years, (t for texts in shown for t in texts[: len(years)])))
+    for indicator, texts in zip(report.indicators, shown, strict=True):
+        table.row(text(indicator.name), *(tables.figures(t) for t in texts), keep_together=True)
     table.finish()
 
 

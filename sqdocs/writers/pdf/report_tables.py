@@ -22,11 +22,11 @@ from sqdocs.writers.pdf.text import Typesetter
 def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator, as compiled."""
     years = layout.report_summary_years(report)
-    columns = layout.report_summary_columns(years)
+    shown = [outline.summary_figures(ind, years) for ind in report.indicators]
+    columns = layout.report_summary_columns(years, (v for values in shown for v in values[: len(years)]))
     rows = []
-    for ind in report.indicators:
+    for ind, values in zip(report.indicators, shown, strict=True):
         at = f"{where}「{ind.name}」"
-        values = outline.summary_figures(ind, years)
         cells = [text_cell(ind.name, ts, at)]
         cells += [text_cell(v, ts, f"{at}{c.header}", center=True) for v, c in zip(values, columns[1:], strict=True)]
         rows.append(Row(cells))
