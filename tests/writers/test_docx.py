@@ -177,6 +177,13 @@ def test_roster_members_in_order(plan, annex_tables):
     assert rows == [[m.role, m.position, m.name, m.duty, m.note] for m in plan.roster.members]
 
 
+def test_roster_short_fields_are_centred_and_duties_flush_left_as_in_the_pdf(annex_tables):
+    for row in _body(annex_tables[2]):
+        for n, cell in enumerate(row.cells):
+            want = None if n == 3 else WD_ALIGN_PARAGRAPH.CENTER  # 職掌 as the style sets it
+            assert all(p.alignment == want for p in cell.paragraphs if p.text), (n, cell.text)
+
+
 def test_item_cells_merge_down_over_their_points(plan, annex_tables):
     for tables, dims in ((annex_tables[0], plan.annex1.dimensions), (annex_tables[1], plan.annex2.dimensions)):
         for table, dim in zip(tables, dims, strict=True):

@@ -305,6 +305,13 @@ def test_roster_members_in_order(plan, annex_tables):
     ]
 
 
+def test_roster_short_fields_are_centred_and_duties_flush_left_as_in_the_pdf(annex_tables):
+    for row in body_rows(annex_tables[2]):
+        for n, cell in enumerate(row):
+            want = S.TABLE_TEXT if n == 3 else S.TABLE_FIGURE
+            assert {p.get(q("text:style-name")) for p in cell.findall(q("text:p")) if text_of(p)} <= {want}, n
+
+
 def test_item_cells_span_the_rows_of_their_points(plan, annex_tables):
     annex1, annex2, _ = annex_tables
     for tables, dims in ((annex1, plan.annex1.dimensions), (annex2, plan.annex2.dimensions)):

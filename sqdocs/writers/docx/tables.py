@@ -196,7 +196,7 @@ def annex2(doc: Fragment, annex: Annex2, text_width_twips: int) -> None:
 def roster(doc: Fragment, annex: Roster, text_width_twips: int) -> None:
     """附件 3: the assessment team, one row per member in the data's order."""
     table = AnnexTable(doc, layout.roster_columns(annex), text_width_twips)
-    for m in annex.members:
-        note = text(m.note) if m.note else []
-        table.row(text(m.role), text(m.position), text(m.name), text(m.duty), note, keep_together=True)
+    for m in annex.members:  # short fields centred, 職掌 flush left, as the PDF sets them
+        note = centred(m.note) if m.note else []
+        table.row(centred(m.role), centred(m.position), centred(m.name), text(m.duty), note, keep_together=True)
     table.finish()

@@ -31,7 +31,7 @@ def text(*texts: str) -> Cell:
 
 
 def figures(*texts: str) -> Cell:
-    """Numbers in a table, centred."""
+    """Centred cell text: numbers, 附件 1's 完成期限 and 承辦單位, the roster's short fields."""
     return [xml.paragraph(S.TABLE_FIGURE, t) for t in texts]
 
 
@@ -194,9 +194,9 @@ def annex2(doc: Document, annex: Annex2) -> None:
 def roster(doc: Document, annex: Roster) -> None:
     """附件 3: the assessment team, one row per member in the data's order."""
     table = AnnexTable(doc, layout.roster_columns(annex))
-    for m in annex.members:
-        note = text(m.note) if m.note else []
-        table.row(text(m.role), text(m.position), text(m.name), text(m.duty), note, keep_together=True)
+    for m in annex.members:  # short fields centred, 職掌 flush left, as the PDF sets them
+        note = figures(m.note) if m.note else []
+        table.row(figures(m.role), figures(m.position), figures(m.name), text(m.duty), note, keep_together=True)
     table.finish()
 
 
