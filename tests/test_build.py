@@ -446,3 +446,21 @@ def test_more_processes_than_cpus_are_not_started(tmp_path, capsys, monkeypatch)
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx,pdf", "-j", "200"]) == 0
     assert "注意：-j 200 多於可用的 CPU 數（2）；多開程序不會更快，只會更耗記憶體，改用 -j 2" in capsys.readouterr().err
     assert started == [2]
+
+
+def test_the_readme_python_example_runs_and_writes_what_it_says(tmp_path, capsys):
+    """The library use README shows: an example that has rotted is worse than none."""
+    import re
+
+    from conftest import ROOT, SAMPLE
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## Using it from Python.*?```python\n(.*?)```", readme, re.S).group(1)
+    assert 'Path("data/keelung-107")' in code and 'Path("build/python")' in code
+    code = code.replace('Path("data/keelung-107")', f"Path({str(SAMPLE)!r})")
+    code = code.replace('Path("build/python")', f"Path({str(tmp_path / 'python')!r})")
+    exec(compile(code, "README.md", "exec"), {})
+    made = sorted(p.name for p in (tmp_path / "python").iterdir())
+    assert made == sorted(["plan.pdf", "plan.docx", "第一分局.odt", "report.pdf"])
+    assert all((tmp_path / "python" / name).stat().st_size > 5000 for name in made)
+    assert "訂定標準作業流程比率 105 年 90.2%" in capsys.readouterr().out

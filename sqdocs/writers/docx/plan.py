@@ -35,7 +35,8 @@ def _context(plan: Plan, template: WordTemplate) -> dict:
     }
 
 
-def render_plan(plan: Plan, options: BuildOptions) -> bytes:
+def render_plan(plan: Plan, options: BuildOptions | None = None) -> bytes:
     """The execution plan as .docx bytes; identical data gives identical bytes."""
+    options = options or BuildOptions()
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(plan, template), plan_properties(plan))

@@ -181,7 +181,8 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
     }
 
 
-def render_report(plan: Plan, report: CompiledReport, options: BuildOptions) -> bytes:
+def render_report(plan: Plan, report: CompiledReport, options: BuildOptions | None = None) -> bytes:
     """The annual performance report as .docx bytes, charts included; identical data gives identical bytes."""
+    options = options or BuildOptions()
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(report, template, options.font), report_properties(plan, report))

@@ -35,7 +35,8 @@ def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
     }
 
 
-def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions) -> bytes:
+def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions | None = None) -> bytes:
     """A unit's detailed plan as .docx bytes; identical data gives identical bytes."""
+    options = options or BuildOptions()
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(plan, subplan, template), subplan_properties(plan, subplan))
