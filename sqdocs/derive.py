@@ -24,11 +24,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sqdocs.errors import UserError
 from sqdocs.fsutil import write_atomic, writing
-from sqdocs.load import LoadError, load_plan
+from sqdocs.load import load_plan
 from sqdocs.load.diagnostics import display_name
+from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, read_subplan, subplan_path
 from sqdocs.load.validate import close, suggest
-from sqdocs.load.yamlfile import read_yaml
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import KEY_FIELDS, PointKey, Subplan, SubplanPoint
@@ -579,7 +579,7 @@ def previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]
     if not (folder / "plan.yaml").is_file():
         found = "找不到此資料夾" if not folder.is_dir() else "此資料夾沒有 plan.yaml，不是計畫資料夾"
         raise UserError(f"{where}：{found}；--from 要指定前一年度的資料夾（{example}）")
-    year = _written_year(folder)
+    year = written_year(folder)
     if year is not None and year >= plan.year:  # before loading: a later year's folder may be unfilled yet
         raise UserError(
             f"{where} 是 {year} 年度的資料，要建立的是 {plan.year} 年度的細部計畫；"
@@ -595,16 +595,6 @@ def previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]
             raise UserError(misnamed_refusal(misnamed))
         raise UserError(f"{display_name(folder)} 沒有{name}的細部執行計畫（{display_name(path)}）；不加 --from 即由空白範本開始")
     return read_subplan(path, earlier).subplan, earlier.year
-
-
-def _written_year(folder: Path) -> int | None:
-    """The ``year`` a folder's plan.yaml says, read without judging the rest of the file."""
-    try:
-        data = read_yaml(folder / "plan.yaml").data
-    except LoadError:
-        return None
-    year = data.get("year") if isinstance(data, dict) else None
-    return year if isinstance(year, int) else None
 
 
 def init_subplan(

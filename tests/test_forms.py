@@ -1081,3 +1081,13 @@ def test_checklist_point_typed_by_its_own_name(results_form: Path, folder: Path,
             "基礎服務／服務友善／其他服務作法、服務遞送／服務便捷／其他服務作法、服務遞送／服務可近性／其他服務作法）；"
             "請由下拉選單選擇其中一個") in err
     assert f"佐證資料!H{FIRST_ROW + 10}: 「其他服務」不是組織診斷檢核表的評核重點" in err
+
+
+def test_last_year_s_form_into_a_rolled_over_folder_is_told_so_first(subplan_form: Path, folder: Path, capsys) -> None:
+    """Into 108's folder before its 【待填】 were filled, 107's form listed 37 of the bureau's markers
+    and only then (once they were filled) that the form was 107's."""
+    target = folder.parent / "keelung-108"
+    assert main(["rollover", str(folder), "--to", "108", "-o", str(target)]) == 0
+    err = refused(subplan_form, target, capsys)
+    assert f"細部計畫!A1: 此表單是 107 年度的表單，資料夾 {target} 是 108 年度的計畫；請改用 108 年度產生的表單" in err, err
+    assert "待填" not in err

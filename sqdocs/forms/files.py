@@ -38,6 +38,7 @@ from sqdocs.forms.common import (
 from sqdocs.fsutil import write_atomic, writing
 from sqdocs.load import load_plan
 from sqdocs.load.diagnostics import display_name
+from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, subplan_from, subplan_path
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
@@ -158,7 +159,7 @@ def _identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
     if fp.agency != plan.agency:
         return [f"此表單是「{fp.agency}」的表單，資料夾 {where} 是「{plan.agency}」的資料；請確認資料夾"]
     if fp.year != plan.year:
-        return [f"此表單是 {fp.year} 年度的表單，資料夾 {where} 是 {plan.year} 年度的計畫；請改用 {plan.year} 年度產生的表單"]
+        return [_other_year(fp, plan.year, folder)]
     if plan.units.unit(fp.unit) is None:
         return [f"此表單是「{fp.unit}」的表單，但資料夾 {where} 的 units.yaml 沒有「{fp.unit}」這個單位；"
                 "是否選錯了資料夾，或拿到了別的機關的表單？"]
@@ -173,6 +174,10 @@ def _identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
             f"請重新產生表單（sqdocs form {fp.kind} {where} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
         ]
     return []
+
+
+def _other_year(fp: Fingerprint, year: int, folder: Path) -> str:
+    return f"此表單是 {fp.year} 年度的表單，資料夾 {display_name(folder)} 是 {year} 年度的計畫；請改用 {year} 年度產生的表單"
 
 
 def _issued(fp: Fingerprint) -> str:
@@ -196,8 +201,11 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
             wb.sheetnames[0], 1, 1,
             "這不是 sqdocs 產生的表單（找不到表單識別資料，或識別資料已損壞）；請用 sqdocs form subplan 或 sqdocs form results 產生的表單填寫",
         )], fixable=False)
-    plan = load_plan(folder)
     sheet = _main_sheet(fp)
+    written = written_year(folder)
+    if written is not None and written != fp.year:  # before the plan loads: a rolled-over folder not yet filled fails to load
+        raise FormError([CellProblem(sheet, 1, 1, _other_year(fp, written, folder))], fixable=False)
+    plan = load_plan(folder)
     reasons = _identity(fp, plan, folder)
     if reasons:
         raise FormError([CellProblem(sheet, 1, 1, reason) for reason in reasons], fixable=False)

@@ -85,6 +85,17 @@ def load_plan(folder: Path | str) -> Plan:
     )
 
 
+def written_year(folder: Path | str) -> int | None:
+    """The ``year`` a folder's plan.yaml says, read without judging the rest of the file (a
+    folder rollover left unfilled still says which year it is for)."""
+    try:
+        data = read_yaml(Path(folder) / "plan.yaml").data
+    except LoadError:
+        return None
+    year = data.get("year") if isinstance(data, dict) else None
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
 def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
     """What is valid in the loaded ``plan`` of ``folder`` but probably a slip: plan.yaml's dates
     in another year than the plan's, a 文號 in full-width digits (:func:`checks.body_warnings`)."""
