@@ -512,6 +512,24 @@ def test_units_a_group_of_all_units_assigns_are_peers_of_each_other(data_copy: P
     assert w.message.startswith("「資訊科」未填報指標「創新提案件數」（proposals）：同屬「各單位」的行政科、保安科等 20 個單位已填報")
 
 
+def test_a_figure_a_few_of_all_units_hold_is_theirs_not_everyone_s(data_copy: Path, plan: Plan) -> None:
+    """各單位 is every unit, not units alike: when only a few of them enter a figure, the others
+    were not asked for it. Before, each of them was warned, and a sum was marked incomplete."""
+    import re
+
+    from sqdocs.report import compile_report
+
+    keep = {"資訊科", "行政科"}
+    for path in (data_copy / "results").glob("*.yaml"):
+        if path.stem not in keep and path.stem not in {"第一分局", "第二分局", "第三分局", "第四分局"}:
+            path.write_text(re.sub(r"\n      proposals: \{value: \d+\}", "", path.read_text(encoding="utf-8")),
+                            encoding="utf-8")
+    results, warnings = load_results(data_copy, plan)
+    assert not [w for w in warnings if "proposals" in w.message], warnings
+    figure = next(f for f in compile_report(plan, results).indicators if f.id == "proposals")
+    assert figure.partial_units == []
+
+
 def test_cli_validate_and_build_print_a_left_out_figure(
     data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

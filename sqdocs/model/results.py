@@ -318,6 +318,11 @@ def omissions(plan: Plan, ind: Indicator, submissions: dict[str, Submission]) ->
             peers = [u for u in members if u in entered]
             if not peers:  # nobody of the group entered it: it is not this group's figure
                 continue
+            everyone = plan.units.group(group)
+            if everyone is not None and everyone.all and 2 * len(peers) < len(members):
+                # 各單位 is every unit, not units alike: a figure a few of them hold (資訊科's) is
+                # theirs; only when most entered it is it everyone's, and the rest forgot it.
+                continue
             for unit in members:
                 if unit in entered or unit not in submissions:  # no file at all: _owing's to mark
                     continue
