@@ -109,6 +109,8 @@ def indicator_table(report: CompiledReport) -> Table:
     for ind in report.indicators:
         for year in ind.series:
             source = "本年度成果計算" if year.computed else "歷年統計"
+            if year.computed and ind.partial_units:  # as the report marks it 「*」: a lower bound
+                source += f"（合計不含 {'、'.join(ind.partial_units)}，不完整）"
             numerator = ind.numerator if year.computed else None
             denominator = ind.denominator if year.computed else None
             base = ind.base if year.computed else None
@@ -125,7 +127,7 @@ def indicator_table(report: CompiledReport) -> Table:
          Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100"), Column("年度", "整數", "民國年"),
          Column("範圍", "文字", "「全局」或單位簡稱"), Column("數值", "數值", "未經四捨五入的數值"),
          Column("分子", "數值", "比率指標的分子（全局為各單位合計）"), Column("分母", "數值", "比率指標的分母"),
-         Column("權數", "數值", "加權平均指標的權數"), Column("資料來源", "文字", "本年度成果計算、歷年統計、單位填報，或未列入計算的原因")),
+         Column("權數", "數值", "加權平均指標的權數"), Column("資料來源", "文字", "本年度成果計算（加總缺單位時註明不含哪些單位）、歷年統計、單位填報，或未列入計算的原因")),
         tuple(rows),
     )
 

@@ -78,3 +78,16 @@ def test_data_dictionary_describes_every_column(exported):
         header = _csv(path)[0].keys()
         assert {(path.stem, c) for c in header} <= described
     assert all(r["說明"] for r in dictionary)
+
+
+def test_a_sum_some_units_are_missing_from_says_so(data_copy, tmp_path):
+    """The report marks such a total 「*」 and compares it with nothing; the export gave it as the
+    bureau's figure with nothing to tell it apart."""
+    (data_copy / "results" / "第四分局.yaml").unlink()
+    assert main(["export", str(data_copy), "-o", str(tmp_path)]) == 0
+    rows = _csv(tmp_path / "indicator_values.csv")
+    partial = [r for r in rows if r["範圍"] == "全局" and "不完整" in r["資料來源"]]
+    assert partial and all(r["資料來源"] == "本年度成果計算（合計不含 第四分局，不完整）" and r["年度"] == "107"
+                           for r in partial)
+    report = cached_report(data_copy)
+    assert {r["指標代號"] for r in partial} == {i.id for i in report.indicators if i.partial_units}
