@@ -74,6 +74,23 @@ def left_out(folder: Path, unit: str, *texts: str) -> Path:
     return path
 
 
+def moved_point(folder: Path) -> None:
+    """The data of ``folder`` after the bureau moved 專人全程服務 from 服務可近性 to 服務便捷 in its
+    附件 1 (附件 2, the Agency's form, unchanged): the point, and every unit's results, moved;
+    the subplans, which are ``subplan update``'s to follow, removed."""
+    annex1 = folder / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    start = text.index("          - name: 專人全程服務\n")
+    end = text.index("          - name: 主動服務\n")
+    block, text = text[start:end], text[:start] + text[end:]
+    at = text.index("          - name: 其他服務作法\n")  # the first: 服務便捷's
+    annex1.write_text(text[:at] + block + text[at:], encoding="utf-8")
+    for path in (folder / "results").glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "item: 服務可近性\n    point: 專人全程服務", "item: 服務便捷\n    point: 專人全程服務"), encoding="utf-8")
+    shutil.rmtree(folder / "subplans")
+
+
 def with_text(plan: Plan, text: str) -> Plan:
     """The plan with ``text`` as the first practice (deadline 107 年 6 月 30 日), the first
     roster name, 參、執行對象 and the end of the title: where every writer must print

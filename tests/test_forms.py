@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import moved_point
 from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
@@ -27,7 +28,7 @@ from sqdocs.forms.common import (
     cell_number,
     cell_paragraph,
 )
-from sqdocs.forms.results import load_indicators, planned_indicators
+from sqdocs.forms.results import C_OUTCOME, C_POINT, load_indicators, planned_indicators
 from sqdocs.load import load_plan, load_subplans, read_subplan, subplan_path
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
@@ -1091,3 +1092,23 @@ def test_last_year_s_form_into_a_rolled_over_folder_is_told_so_first(subplan_for
     err = refused(subplan_form, target, capsys)
     assert f"細部計畫!A1: 此表單是 107 年度的表單，資料夾 {target} 是 108 年度的計畫；請改用 108 年度產生的表單" in err, err
     assert "待填" not in err
+
+
+def test_a_typed_checklist_name_of_a_moved_point_is_read_in_its_own_annex2_item(folder: Path, tmp_path: Path, capsys) -> None:
+    """專人全程服務 moved to 服務便捷 in 附件 1 is still under 服務可近性 in 附件 2: 「其他服務作法」
+    typed for its evidence means 附件 2's 服務可近性 one, beside it, not 服務便捷's."""
+    moved_point(folder)
+    form = make(folder, "results", PRECINCT, tmp_path / "moved.xlsx")
+
+    def typed(wb: openpyxl.Workbook) -> None:
+        ev = wb["佐證資料"]
+        row = row_of(wb["執行成果"], C_POINT, "專人全程服務")
+        wb["執行成果"].cell(row, C_OUTCOME).value = "受理住宅竊盜案件，全程專人服務。"
+        no = row - FIRST_ROW + 1
+        ev.cell(FIRST_ROW, 1).value, ev.cell(FIRST_ROW, 3).value = no, "整合性服務紀錄"
+        ev.cell(FIRST_ROW, 7).value, ev.cell(FIRST_ROW, 8).value = "1", "其他服務作法"
+
+    imported(edit(form, typed), folder, capsys)
+    result = next(r for r in results_of(folder, PRECINCT).results if r.point == "專人全程服務")
+    assert result.evidence[0].checklist is not None
+    assert (result.evidence[0].checklist.item, result.evidence[0].checklist.point) == ("服務可近性", "其他服務作法")

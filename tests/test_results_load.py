@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ONLINE_CASES_OF_FIRST, SAMPLE, SOP_RATE_OF_FIRST, left_out
+from conftest import ONLINE_CASES_OF_FIRST, SAMPLE, SOP_RATE_OF_FIRST, left_out, moved_point
 
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
@@ -552,17 +552,7 @@ def test_a_point_moved_to_another_item_keeps_its_checklist_counterpart(data_copy
     from sqdocs.cli import main
     from sqdocs.model.results import counterpart
 
-    annex1 = data_copy / "annex1.yaml"
-    text = annex1.read_text(encoding="utf-8")
-    start = text.index("          - name: 專人全程服務\n")
-    end = text.index("          - name: 主動服務\n")
-    block, text = text[start:end], text[:start] + text[end:]
-    at = text.index("          - name: 其他服務作法\n")  # the first: 服務便捷's
-    annex1.write_text(text[:at] + block + text[at:], encoding="utf-8")
-    for path in (data_copy / "results").glob("*.yaml"):
-        path.write_text(path.read_text(encoding="utf-8").replace(
-            "item: 服務可近性\n    point: 專人全程服務", "item: 服務便捷\n    point: 專人全程服務"), encoding="utf-8")
-    shutil.rmtree(data_copy / "subplans")  # theirs is subplan update's to follow
+    moved_point(data_copy)
     plan = load_plan(data_copy)
     moved = next(ref for ref in plan.points() if ref.point.name == "專人全程服務")
     assert moved.item.name == "服務便捷"

@@ -557,7 +557,11 @@ def _read_evidence(
             # Typed rather than chosen: the point's own name, without 構面／評核項目 before it.
             named = [full for full in labels if full.rsplit("／", 1)[-1] == label]
             if no is not None and 1 <= no <= len(refs) and len(named) > 1:
-                own = f"{refs[no - 1].dimension.name}／{refs[no - 1].item.name}／"
+                # the row's point's own 附件 2 entry (its counterpart: under its old 評核項目 if
+                # the bureau moved the point in 附件 1), else its 附件 1 names
+                mine = counterpart(plan, refs[no - 1])
+                names = (mine.dimension, mine.item) if mine else (refs[no - 1].dimension.name, refs[no - 1].item.name)
+                own = "".join(f"{n}／" for n in names if n)
                 named = [full for full in named if full.startswith(own)] or named
             if len(named) == 1:
                 check = labels[named[0]]
