@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from sqdocs.load.diagnostics import display_name
 
@@ -62,21 +62,36 @@ def load_photo(path: Path | None, width_mm: float) -> Photo | None:
         return None
 
 
+_ORIENTATION = 0x0112
+"""The EXIF tag a phone sets instead of turning the pixels of a photo taken upright."""
+
+
 def _scaled(path: Path, width_mm: float) -> Photo | None:
     with Image.open(path) as img:
         media_type = MEDIA_TYPES.get(img.format or "")
         if media_type is None:
             return None
+        # A phone's upright photo is stored on its side with an EXIF orientation, which
+        # reportlab ignores and Word and ODF viewers honour or not: the pixels are turned here.
+        orientation = img.getexif().get(_ORIENTATION, 1)
+        sideways = orientation in (5, 6, 7, 8)
+        width, height = (img.height, img.width) if sideways else (img.width, img.height)
         limit = round(width_mm / _MM_PER_INCH * PHOTO_DPI)
-        if img.width <= limit:
-            return Photo(path.read_bytes(), media_type, img.width, img.height)
-        size = (limit, max(1, round(img.height * limit / img.width)))
+        if orientation == 1 and width <= limit:
+            return Photo(path.read_bytes(), media_type, width, height)
+        size = (min(limit, width), max(1, round(height * min(limit, width) / width)))
+        if img.format == "JPEG":
+            # libjpeg decodes at 1/2, 1/4 or 1/8 scale for a fraction of the time; twice the
+            # pixels printed is left for the resampling below, so nothing is lost.
+            stored = (size[1], size[0]) if sideways else size
+            img.draft("RGB", (stored[0] * 2, stored[1] * 2))
+        upright = ImageOps.exif_transpose(img)
         out = io.BytesIO()
         if img.format == "JPEG":
-            img.convert("RGB").resize(size, Image.Resampling.LANCZOS).save(
+            upright.convert("RGB").resize(size, Image.Resampling.LANCZOS).save(
                 out, format="JPEG", quality=85, optimize=False, progressive=False
             )
         else:
-            mode = "RGBA" if "A" in img.getbands() else "RGB"
-            img.convert(mode).resize(size, Image.Resampling.LANCZOS).save(out, format="PNG", optimize=False)
+            mode = "RGBA" if "A" in upright.getbands() else "RGB"
+            upright.convert(mode).resize(size, Image.Resampling.LANCZOS).save(out, format="PNG", optimize=False)
         return Photo(out.getvalue(), media_type, *size)

@@ -405,6 +405,30 @@ def test_checkboxes_come_from_dejavu_when_no_cjk_face_has_them() -> None:
         assert pdf_fonts.has_glyph(chosen, mark)
 
 
+@pytest.mark.parametrize("size", [(4032, 3024), (400, 300)])  # a phone's photo, and one small enough to keep
+def test_a_photo_taken_upright_on_a_phone_is_printed_upright(tmp_path: Path, size: tuple[int, int]) -> None:
+    """A phone stores an upright photo on its side with an EXIF orientation, which reportlab
+    ignores: evidence photos printed sideways. The pixels are turned, and the tag dropped."""
+    from PIL import Image
+
+    from sqdocs.writers.photos import load_photo
+
+    stored = Image.new("RGB", size, "white")
+    stored.paste((255, 0, 0), (0, 0, size[0], size[1] // 8))  # a red band along the stored top
+    exif = stored.getexif()
+    exif[0x0112] = 6  # shown turned 90° clockwise: the stored top is on the right
+    path = tmp_path / "upright.jpg"
+    stored.save(path, exif=exif)
+    picture = load_photo(path, 60.0)
+    assert picture is not None and picture.width_px < picture.height_px
+    with Image.open(io.BytesIO(picture.data)) as embedded:
+        assert embedded.size == (picture.width_px, picture.height_px)
+        assert embedded.getexif().get(0x0112) in (None, 1)
+        rgb = embedded.convert("RGB")
+        right, left = rgb.getpixel((rgb.width - 2, rgb.height // 2)), rgb.getpixel((1, rgb.height // 2))
+        assert right[0] > 200 and right[1] < 80 and left == pytest.approx((255, 255, 255), abs=8)
+
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
 def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str) -> None:
     from PIL import Image
