@@ -390,6 +390,18 @@ def test_photo_in_another_format_warns(folder: Path, plan: Plan) -> None:
     assert "警告：照片「evidence/櫃檯.png」的內容不是 PNG 或 JPEG 圖檔（GIF）" in only([str(w) for w in warnings], "照片")
 
 
+def test_an_iphone_heic_photo_is_told_how_to_get_a_jpeg(folder: Path, plan: Plan) -> None:
+    """An iPhone saves HEIC by default; 「請轉存為 .jpg」 alone left a clerk asking how."""
+    (folder / "results" / "evidence").mkdir()
+    (folder / "results" / "evidence" / "IMG_0412.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    evidence = "    evidence:\n      - {title: 服務櫃檯照片, kind: 照片, file: evidence/IMG_0412.HEIC}\n"
+    write(folder, "第一分局.yaml", GOOD.replace("    indicators:\n", evidence + "    indicators:\n"))
+    _, warnings = load_results(folder, plan)
+    found = only([str(w) for w in warnings], "照片")
+    assert "照片「evidence/IMG_0412.HEIC」不是 PNG 或 JPEG，報告無法放入；iPhone 的 HEIC 照片請轉存為 .jpg" in found
+    assert "「最相容」" in found
+
+
 def test_overall_dimension_is_refused(folder: Path, plan: Plan) -> None:
     text = GOOD.replace("dimension: 基礎服務", "dimension: 開放創新")
     write(folder, "第一分局.yaml", text)

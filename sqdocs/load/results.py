@@ -381,10 +381,12 @@ def check_submission(
             if evidence.file is not None:
                 yield from _check_file(doc, (*eloc, "file"), evidence.file, file.parent)
                 if evidence.kind == "照片" and not evidence.file.startswith(("http://", "https://")):
-                    if PurePosixPath(evidence.file).suffix.lower() not in PHOTO_SUFFIXES:
+                    suffix = PurePosixPath(evidence.file).suffix.lower()
+                    if suffix not in PHOTO_SUFFIXES:
+                        how = HEIC_ADVICE if suffix in (".heic", ".heif") else "請轉存為 .jpg 或 .png"
                         yield doc.diagnostic(
                             (*eloc, "file"),
-                            f"照片「{evidence.file}」不是 PNG 或 JPEG，報告無法放入；請轉存為 .jpg 或 .png",
+                            f"照片「{evidence.file}」不是 PNG 或 JPEG，報告無法放入；{how}",
                             severity="warning",
                         )
                     else:
@@ -503,6 +505,10 @@ def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Dia
         yield doc.diagnostic(loc, f"檔案路徑「{file}」須為 results 資料夾內的相對路徑（如 evidence/照片.jpg）")
     elif not (folder / pure).is_file():
         yield doc.diagnostic(loc, f"找不到檔案「{file}」（相對於 {display_name(folder)}）", severity="warning")
+
+
+HEIC_ADVICE = ("iPhone 的 HEIC 照片請轉存為 .jpg（在電腦以「相片」開啟後另存，或於 iPhone「設定 → 相機 → 格式」"
+               "選「最相容」後拍攝的照片即為 .jpg）")
 
 
 def _photo_problem(path: Path) -> tuple[str, str] | None:
