@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
 from sqdocs.errors import UserError
 from sqdocs.fsutil import naming, writing
 from sqdocs.load import LoadError, load_plan, load_results
@@ -24,6 +26,7 @@ from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR
 from sqdocs.load.unfilled import MARKER
 from sqdocs.load.yamlfile import YamlDoc, parse_yaml, read_yaml
 from sqdocs.model import Plan
+from sqdocs.model.common import RocDate
 from sqdocs.report import compile_report
 from sqdocs.report.model import IndicatorFigure
 from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
@@ -116,6 +119,18 @@ def _apply(doc: YamlDoc, edits: list[Edit | Replace]) -> str:
     return text
 
 
+def _as_printed(value: object) -> str:
+    """A date of the data as the documents print it (「107 年 3 月 1 日」), however it was typed
+    (「107/3/1」, 「１０７年３月１日」, 2018-03-01); anything else as it is."""
+    try:
+        return format_roc(_ROC_DATE.validate_python(value))
+    except ValidationError:
+        return str(value)
+
+
+_ROC_DATE = TypeAdapter(RocDate)
+
+
 def _plan_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     data = doc.data
     years = new - old
@@ -127,7 +142,7 @@ def _plan_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     if "issued" in data:
         edits.append(Edit(("issued",), _quote(f"{MARKER}{new} 年度計畫的發布日期")))
     for i, basis in enumerate(data.get("basis", [])):
-        edits.append(Edit(("basis", i, "date"), _quote(f"{MARKER}發文日期（{old} 年為 {basis.get('date', '')}）")))
+        edits.append(Edit(("basis", i, "date"), _quote(f"{MARKER}發文日期（{old} 年為 {_as_printed(basis.get('date', ''))}）")))
         edits.append(Edit(("basis", i, "number"), _quote(f"{MARKER}文號（{old} 年為 {basis.get('number', '')}）")))
     return edits
 

@@ -464,3 +464,15 @@ def test_a_misnamed_subplan_is_not_written_beside_or_taken_for_missing(data_copy
     (data_copy / "results" / "秘書科.yaml").rename(data_copy / "results" / "秘書科.yaml.txt")
     assert main(["validate", str(data_copy)]) == 2
     assert "秘書科.yaml.txt:1:1: 成果檔的檔名須為「單位.yaml」；請改名為 秘書科.yaml" in capsys.readouterr().err
+
+
+def test_last_year_s_letter_dates_are_quoted_as_the_documents_print_them(data_copy):
+    """「（107 年為 １０７年１月１５日）」 quoted the date as it was typed, full-width digits and all."""
+    plan_file = data_copy / "plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("date: 107 年 1 月 15 日", "date: １０７年１月１５日").replace(
+        "date: 107 年 2 月 21 日", "date: 107/2/21"), encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    rolled = (data_copy.parent / "keelung-108" / "plan.yaml").read_text(encoding="utf-8")
+    assert "發文日期（107 年為 107 年 1 月 15 日）" in rolled
+    assert "發文日期（107 年為 107 年 2 月 21 日）" in rolled
