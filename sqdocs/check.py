@@ -8,7 +8,6 @@ wrote one are checked too.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from datetime import date
 
 from sqdocs.load.checks import name_hint
 from sqdocs.load.diagnostics import Loc
-from sqdocs.load.validate import SUGGEST_CUTOFF, close, suggest
+from sqdocs.load.validate import close, closest, suggest
 from sqdocs.model import Plan
 from sqdocs.model.subplan import PointKey, Subplan
 from sqdocs.text.roc import format_roc
@@ -63,8 +62,8 @@ def _alike(key: PointKey, keys: list[PointKey]) -> PointKey | None:
     names: dict[str, PointKey] = {}
     for k in keys:
         names.setdefault(k[2], k)
-    match = difflib.get_close_matches(key[2], list(names), n=1, cutoff=SUGGEST_CUTOFF)
-    return names[match[0]] if match else None
+    match = closest(key[2], list(names))
+    return names[match] if match else None
 
 
 def _after_bureau(own: date | str, bureau: date | str) -> str:

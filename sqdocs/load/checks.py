@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator
@@ -10,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
-from sqdocs.load.validate import SUGGEST_CUTOFF, suggest
+from sqdocs.load.validate import closest, suggest
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
 from sqdocs.model.common import INVISIBLE_CHARACTERS
@@ -281,13 +280,13 @@ def registry_typos(
     for name, locs in uses.items():
         if len(locs) < 2 or units.expand(name):
             continue
-        match = difflib.get_close_matches(name, list(unused), n=1, cutoff=SUGGEST_CUTOFF)
-        if not match:
+        match = closest(name, list(unused))
+        if match is None:
             continue
         lines = "、".join(str(doc.where(loc)[0]) for loc in locs[:3]) + " 行" + ("等" if len(locs) > 3 else "")
-        found.append(registry.diagnostic(unused.pop(match[0]), (
-            f"登錄的「{match[0]}」在 {doc.file} 沒有一處用到，該檔卻有 {len(locs)} 處寫「{name}」（第 {lines}）；"
-            f"若是這裡打錯，請改為「{name}」，否則請把那 {len(locs)} 處改為「{match[0]}」"
+        found.append(registry.diagnostic(unused.pop(match), (
+            f"登錄的「{match}」在 {doc.file} 沒有一處用到，該檔卻有 {len(locs)} 處寫「{name}」（第 {lines}）；"
+            f"若是這裡打錯，請改為「{name}」，否則請把那 {len(locs)} 處改為「{match}」"
         )))
         explained.add(name)
     return found, explained

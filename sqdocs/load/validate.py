@@ -75,10 +75,16 @@ def close(name: str, other: str) -> bool:
     return difflib.SequenceMatcher(None, name, other).ratio() >= SUGGEST_CUTOFF
 
 
+def closest(word: str, choices: list[str]) -> str | None:
+    """The one of ``choices`` most like ``word``, if any is alike enough to be its typo."""
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=SUGGEST_CUTOFF)
+    return match[0] if match else None
+
+
 def suggest(word: str, choices: list[str]) -> str:
     """「，是不是「X」？」 when a close match exists, else empty."""
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=SUGGEST_CUTOFF)
-    return f"，是不是「{match[0]}」？" if match else ""
+    match = closest(word, choices)
+    return f"，是不是「{match}」？" if match else ""
 
 
 def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
@@ -141,7 +147,7 @@ def _is_misspelt(error: dict[str, Any], errors: list[Any]) -> bool:
         return False
     parent, wanted = tuple(error["loc"][:-1]), str(error["loc"][-1])
     unknown = [str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent]
-    return bool(difflib.get_close_matches(wanted, unknown, n=1, cutoff=SUGGEST_CUTOFF))
+    return closest(wanted, unknown) is not None
 
 
 def validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
