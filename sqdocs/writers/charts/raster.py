@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from sqdocs.errors import UserError
 from sqdocs.writers.charts.scene import (
+    ANCHOR_SHARE,
     Box,
     Label,
     Line,
@@ -172,7 +173,6 @@ def _circle(marker: Marker, scale: float) -> tuple[float, float, float, float]:
 
 
 _ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}
-_SHARE_BEFORE = {"start": 0.0, "middle": 0.5, "end": 1.0}  # of the width, left of the anchor
 
 
 def _label(image: Image.Image, draw: ImageDraw.ImageDraw, label: Label, faces: Faces, scale: float) -> None:
@@ -184,7 +184,7 @@ def _label(image: Image.Image, draw: ImageDraw.ImageDraw, label: Label, faces: F
         return
     widths = [font(ref, pixels).getlength(chunk) for ref, chunk in runs]
     if not label.vertical:  # runs from several faces, one after another on the label's baseline
-        x = label.x * scale - sum(widths) * _SHARE_BEFORE[label.anchor]
+        x = label.x * scale - sum(widths) * ANCHOR_SHARE[label.anchor]
         for (ref, chunk), width in zip(runs, widths, strict=True):
             draw.text((x, label.y * scale), chunk, fill=label.colour, font=font(ref, pixels), anchor="ls")
             x += width

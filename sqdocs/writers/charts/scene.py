@@ -92,6 +92,10 @@ class Label:
     """Turned 90° anticlockwise, read from bottom to top."""
 
 
+ANCHOR_SHARE = {"start": 0.0, "middle": 0.5, "end": 1.0}
+"""How much of a horizontal label's width lies before its ``x``, by its ``anchor``."""
+
+
 Item = Line | Box | Marker | Label
 
 
@@ -272,7 +276,7 @@ class _Builder:
         """The top and bottom of ``label`` (a horizontal one, with a little room around it) when
         a vertical line at ``x`` would strike through it; else None."""
         length = self.measure(label.text, label.size)
-        start = label.x - {"start": 0.0, "middle": length / 2, "end": length}[label.anchor]
+        start = label.x - length * ANCHOR_SHARE[label.anchor]
         if not start - 1 <= x <= start + length + 1:
             return None
         return label.y - _ASCENT * label.size - 1, label.y + _DESCENT * label.size + 1

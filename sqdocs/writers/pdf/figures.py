@@ -18,7 +18,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, KeepTogether
 
 from sqdocs.report.model import ChartData
-from sqdocs.writers.charts.scene import Box, Label, Line, Marker, Scene, layout, marker_outline
+from sqdocs.writers.charts.scene import (
+    ANCHOR_SHARE,
+    Box,
+    Label,
+    Line,
+    Marker,
+    Scene,
+    layout,
+    marker_outline,
+)
 from sqdocs.writers.pdf import furniture
 from sqdocs.writers.pdf.text import Typesetter
 from sqdocs.writers.photos import load_photo
@@ -96,7 +105,7 @@ class ChartDrawing(Flowable):
         c = self.canv
         runs = self.ts.runs(label.text, self.where)
         widths = [stringWidth(chunk, font, label.size) for font, chunk in runs]
-        start = {"start": 0.0, "middle": -sum(widths) / 2, "end": -sum(widths)}[label.anchor]
+        start = -sum(widths) * ANCHOR_SHARE[label.anchor] or 0.0  # never -0.0
         c.saveState()
         c.translate(label.x, label.y)
         if label.vertical:
