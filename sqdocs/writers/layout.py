@@ -161,7 +161,11 @@ a longer one wraps, so 具體作法 keeps most of the width."""
 def one_line_mm(text: str) -> float:
     """The width of a table cell that holds ``text`` on one line at TABLE_PT: a full-width
     character takes an em, any other half of one."""
-    ems = sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+    return _cell_mm(sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text))
+
+
+def _cell_mm(ems: float) -> float:
+    """The width of a cell holding ``ems`` full-width characters at TABLE_PT on one line."""
     return ems * TABLE_PT * 25.4 / 72 + NAME_PADDING_MM
 
 
@@ -169,8 +173,7 @@ def widened(columns: tuple[Column, ...], grow: int, texts: Iterable[str], give: 
     """``columns`` with column ``grow`` wide enough (in whole millimetres) for the longest of
     ``texts`` on one line, up to ``max_ems`` characters, taking the width from column ``give``;
     unchanged when they already fit."""
-    cap = max_ems * TABLE_PT * 25.4 / 72 + NAME_PADDING_MM
-    need = min(max((one_line_mm(t) for t in texts), default=0.0), cap)
+    need = min(max((one_line_mm(t) for t in texts), default=0.0), _cell_mm(max_ems))
     extra = math.ceil(need) - columns[grow].width_mm
     if extra <= 0:
         return columns
