@@ -184,8 +184,7 @@ def check_subplans(plan: Plan, subplans: Mapping[str, Subplan]) -> list[Problem]
 
 def unit_order(plan: Plan, subplans: Mapping[str, Subplan]) -> list[str]:
     """The units a check covers: required ones and those with a subplan, in registry order."""
-    wanted = set(required_units(plan)) | set(subplans)
-    return [u.name for u in plan.units.units if u.name in wanted]
+    return plan.units.in_order(set(required_units(plan)) | set(subplans))
 
 
 # ---- the report ----------------------------------------------------------------

@@ -330,8 +330,7 @@ def omissions(plan: Plan, ind: Indicator, submissions: dict[str, Submission]) ->
                 # one warning per unit, at the point it has a result for when it has one
                 if unit not in found or (_reports(sub, ref) and not _reports(sub, found[unit].point)):
                     found[unit] = Omission(unit, ref, group, peers)
-    order = [u.name for u in plan.units.units]
-    return sorted(found.values(), key=lambda o: order.index(o.unit))
+    return [found[unit] for unit in plan.units.in_order(found)]
 
 
 def _reports(sub: Submission, ref: PointRef) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from pydantic import Field, PrivateAttr
@@ -62,6 +63,10 @@ class UnitRegistry(Record):
             if name == group.name or name in group.aliases:
                 return group
         return None
+
+    def in_order(self, names: Collection[str]) -> list[str]:
+        """The units' short names that are among ``names``, in registry order."""
+        return [u.name for u in self.units if u.name in names]
 
     def known_names(self) -> list[str]:
         """Every name a plan may use for a unit or group."""

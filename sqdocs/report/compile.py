@@ -159,8 +159,7 @@ def _entered_figure(
     # read as a fall (退步) that is only a missing file, or a missing line in one. It is printed,
     # marked, never compared. A ratio or mean of the units that entered is still their figure.
     sums = ind.aggregate == "sum" and total.value is not None
-    order = [u.name for u in plan.units.units]
-    partial = sorted(absent + omitted, key=order.index) if sums else []
+    partial = plan.units.in_order({*absent, *omitted}) if sums else []
     yearly[ind.id] = dict(years)
     computed = {plan.year} if total.value is not None else set()
     if total.value is not None:
