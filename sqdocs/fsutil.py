@@ -113,6 +113,16 @@ def check_targets(paths: Iterable[Path]) -> None:
         raise
 
 
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """What identifies the file at ``path`` now (None: there is none), to tell later whether it
+    was replaced or edited: its inode, modification time and size."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place.
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqdocs.build import FORMATS, BuildOptions, Job, Outcome, build_one
 from sqdocs.errors import Interrupted
+from sqdocs.fsutil import file_stamp
 from sqdocs.gcpause import frozen
 
 
@@ -153,15 +154,6 @@ _GRACE = 0.5
 _KILLED = "產生此文件的工作程序被系統終止（可能記憶體不足）；請以較小的 -j 重試"
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """What identifies the file at ``path`` now (None: there is none), to tell later whether it was replaced."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
-
-
 def run_jobs(
     jobs: list[Job],
     options: BuildOptions,
@@ -180,7 +172,7 @@ def run_jobs(
     outcomes = seen.outcomes
     workers = default_workers(len(jobs)) if workers is None else workers
     # Each output as it was, so an interrupted build can count the files it did replace.
-    before = {job: _stamp(job.path) for job in jobs}
+    before = {job: file_stamp(job.path) for job in jobs}
     try:
         if workers <= 1 or len(jobs) <= 1:
             _run_here(jobs, options, seen)
@@ -189,7 +181,7 @@ def run_jobs(
     except KeyboardInterrupt as exc:
         reported = {outcome.job for outcome in outcomes}
         # A job can finish its rename just as the interrupt comes, before it is reported.
-        unreported = sum(job not in reported and _stamp(job.path) != before[job] for job in jobs)
+        unreported = sum(job not in reported and file_stamp(job.path) != before[job] for job in jobs)
         written = sum(outcome.ok for outcome in outcomes) + unreported
         raise Interrupted(getattr(exc, "signum", signal.SIGINT), written) from None
     order = {job: i for i, job in enumerate(jobs)}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import re
 import zipfile
 from collections.abc import Collection, Iterator, Sequence
@@ -29,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from sqdocs.errors import UserError
+from sqdocs.fsutil import file_stamp
 from sqdocs.properties import Properties
 from sqdocs.writers import layout
 from sqdocs.writers.docx import oxml, package, tags
@@ -135,7 +135,7 @@ def check_template(templates: Path | None, name: str, required: Sequence[str], b
     The template is kept for :func:`open_template`: its first document (in this process, or in
     each worker forked after) is filled in from it rather than from the file read again.
     """
-    stamp = _stamp(template_path(templates, name))  # before reading: an edit meanwhile is not taken for checked
+    stamp = file_stamp(template_path(templates, name))  # before reading: an edit meanwhile is not taken for checked
     template = WordTemplate(templates, name, required)
     template.check(bodies)
     _checked[(template.path, tuple(required))] = (stamp, template)
@@ -147,7 +147,7 @@ def open_template(templates: Path | None, name: str, required: Sequence[str] = S
     used and the file is unchanged since, else the file opened now."""
     path = template_path(templates, name)
     stamp, template = _checked.pop((path, tuple(required)), (None, None))
-    if template is not None and stamp == _stamp(path):
+    if template is not None and stamp == file_stamp(path):
         return template
     return WordTemplate(templates, name, required)
 
@@ -155,15 +155,6 @@ def open_template(templates: Path | None, name: str, required: Sequence[str] = S
 def forget_checked() -> None:
     """Drop the templates checked and not yet used (a build that refused to start leaves some)."""
     _checked.clear()
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """What tells whether the file at ``path`` was replaced or edited since it was checked."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 class _Sandbox(SandboxedEnvironment):
