@@ -137,7 +137,6 @@ TITLE_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3
 FIRST_ROW = 4
 
 LINE_HEIGHT = 15.0  # points per line of 11 pt text
-COUNT_UNITS = ("件", "張", "人", "次", "項")  # indicator units that are counted, hence whole numbers
 
 
 @dataclass(frozen=True)

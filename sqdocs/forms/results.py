@@ -20,7 +20,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sqdocs.errors import UserError
 from sqdocs.forms.common import (
-    COUNT_UNITS,
     FIRST_ROW,
     REFERENCE_SIZE,
     ROC_DATE_FORMAT,
@@ -56,6 +55,7 @@ from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, parse_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.results import (
+    COUNT_UNITS,
     CheckRef,
     EvidenceKind,
     Indicator,

@@ -16,6 +16,7 @@ from sqdocs.load.validate import suggest, validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.results import (
+    COUNT_UNITS,
     ChecklistPath,
     CheckRef,
     Indicator,
@@ -227,8 +228,6 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-COUNTED_UNITS = frozenset("件張人次項所案份則場個")
-"""Units of things counted one by one: a total of them has no fraction."""
 
 
 def _whole(doc: YamlDoc, loc: Loc, ind: Indicator, value: float | None, why: str) -> Iterator[Diagnostic]:
@@ -599,7 +598,7 @@ def _check_measure(
                 )
         elif m.base is not None:
             yield doc.diagnostic((*loc, "base"), f"「{ind.name}」以加總彙整，不需要 base")
-        if ind.aggregate == "sum" and ind.unit in COUNTED_UNITS:
+        if ind.aggregate == "sum" and ind.unit in COUNT_UNITS:
             yield from _whole(doc, (*loc, "value"), ind, m.value, f"單位是「{ind.unit}」")
         yield from _percent_warnings(doc, (*loc, "value"), ind, m.value)
     target = (ind.checklist.dimension, ind.checklist.item, ind.checklist.point)

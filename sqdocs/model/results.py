@@ -32,6 +32,8 @@ from sqdocs.model.common import (
 from sqdocs.model.plan import CheckRef, Plan, PointRef
 
 IndicatorUnit = Literal["%", "件", "分", "日", "小時", "張", "人", "次", "項"]
+COUNT_UNITS = frozenset({"件", "張", "人", "次", "項"})
+"""The indicator units of things counted one by one: a figure in them is a whole number."""
 IndicatorKind = Literal["ratio", "value", "growth"]
 Aggregate = Literal["sum", "mean"]
 EvidenceKind = Literal["文件", "照片", "網頁", "影音", "其他"]
