@@ -121,11 +121,9 @@ def fit_lines(text: str, widths: Sequence[float], max_widths: Sequence[float]) -
         ink = 0.0  # width up to the last non-space character
         last_break = None
         i = start
-        end = n
-        while i < n:
-            if text[i] == "\n":
-                end = i
-                break
+        stop = text.find("\n", start)  # a line break written in the data ends the line
+        end = stop = n if stop < 0 else stop
+        while i < stop:
             if i > start and points[i]:
                 last_break = i
             used += widths[i]
