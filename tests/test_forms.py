@@ -395,7 +395,7 @@ def test_bad_unknown_sub_unit(subplan_form: Path, folder: Path, capsys) -> None:
 def test_bad_sub_unit_name_on_the_units_sheet(subplan_form: Path, folder: Path, capsys) -> None:
     """An invisible character or two names in one cell of the 承辦單位 sheet: said at that cell."""
     err = refused(edit(subplan_form, lambda wb: wb["承辦單位"].__setitem__("A4", "行政\u200b組")), folder, capsys)
-    assert "承辦單位!A4: 名稱「行政\u200b組」中有看不見的字元 U+200B，請刪除此字元，刪除後即為「行政組」" in err
+    assert "承辦單位!A4: 名稱「行政\u200b組」中有看不見的字元 U+200B（零寬空格），請刪除此字元，刪除後即為「行政組」" in err
     err = refused(edit(subplan_form, lambda wb: wb["承辦單位"].__setitem__("A5", "偵查隊、交通組")), folder, capsys)
     assert "承辦單位!A5: 名稱「偵查隊、交通組」中有「、」，像是把幾個名稱寫在一起；一格只能寫一個名稱，多個名稱請分列（每列一個）" in err
 

@@ -407,7 +407,16 @@ def test_a_registered_name_with_a_hidden_character_is_told_as_such_not_as_a_typo
                      encoding="utf-8")
     errors = _plan_errors(data_copy)
     assert not any("沒有一處用到" in e.message for e in errors)
-    assert any(e.file.endswith("units.yaml") and "看不見的字元 U+200B" in e.message for e in errors)
+    assert any(e.file.endswith("units.yaml") and "看不見的字元 U+200B（零寬空格）" in e.message for e in errors)
+
+
+def test_a_registered_name_with_a_full_width_space_names_the_space(data_copy):
+    units = data_copy / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("- name: 秘書科\n", "- name: 秘書\u3000科\n"),
+                     encoding="utf-8")
+    errors = _plan_errors(data_copy)
+    assert any(e.file.endswith("units.yaml") and "名稱「秘書\u3000科」中有特殊空白 U+3000（全形空白），請刪除此字元，"
+               "刪除後即為「秘書科」" in e.message for e in errors)
 
 
 def test_parsed_files_kept_are_bounded(tmp_path):

@@ -435,9 +435,9 @@ def test_an_invisible_character_or_two_names_in_a_sub_unit_name_is_reported_wher
         "  - name: 內勤\n    members: [行政組]\n"
     ))
     assert found == [
-        "sub_units[0]: 名稱「行政\u200b組」中有看不見的字元 U+200B，請刪除此字元，刪除後即為「行政組」",
+        "sub_units[0]: 名稱「行政\u200b組」中有看不見的字元 U+200B（零寬空格），請刪除此字元，刪除後即為「行政組」",
         "sub_units[1]: 名稱「偵查隊、交通組」中有「、」，像是把幾個名稱寫在一起；一項只能寫一個名稱，多個名稱請分成多項",
-        "sub_groups[0].name: 名稱「各派出所\u2060」中有看不見的字元 U+2060，請刪除此字元，刪除後即為「各派出所」",
+        "sub_groups[0].name: 名稱「各派出所\u2060」中有看不見的字元 U+2060（字詞連接符），請刪除此字元，刪除後即為「各派出所」",
         "sub_groups[1].members[0]: 未知的承辦單位「行政組」；sub_units 登錄的名稱寫成了「行政\u200b組」，"
         "請修正 sub_units 中的該名稱",
     ]

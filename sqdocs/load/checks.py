@@ -12,7 +12,7 @@ from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.validate import closest, suggest
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
-from sqdocs.model.common import INVISIBLE_CHARACTERS
+from sqdocs.model.common import INVISIBLE_CHARACTERS, invisible_name
 from sqdocs.model.plan import Clause
 from sqdocs.text.numbering import OUTLINE_DEPTH, outline_label
 from sqdocs.text.roc import format_roc, roc_year
@@ -153,12 +153,12 @@ def _visible(name: str) -> str:
 
 
 def _hidden(name: str) -> str:
-    """「看不見的字元 U+200B」 when ``name`` holds one, else empty."""
+    """「看不見的字元 U+200B（零寬空格）」 when ``name`` holds one, else empty."""
     hidden = next((c for c in name if _invisible(c)), None)
     if hidden is None:
         return ""
     what = "特殊空白" if unicodedata.category(hidden) == "Zs" else "看不見的字元"
-    return f"{what} U+{ord(hidden):04X}"
+    return f"{what} {invisible_name(hidden)}"
 
 
 def _names_in(name: str) -> list[str]:

@@ -32,6 +32,8 @@ _INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}\\U000e0001\\U000e0020-\\U000e0
 _INVISIBLE_NAMES = {
     0x00AD: "軟連字號", 0x200B: "零寬空格", 0x200C: "零寬不連字", 0x200D: "零寬連字", 0x200E: "由左至右標記",
     0x200F: "由右至左標記", 0x2060: "字詞連接符", 0xFEFF: "位元組順序記號 BOM",
+    # Spaces: flagged in names only (load.checks), where they make a name match nothing.
+    0x00A0: "不換行空白", 0x3000: "全形空白",
 }
 
 
@@ -41,7 +43,7 @@ def invisible_character(text: str) -> re.Match[str] | None:
 
 
 def invisible_name(c: str) -> str:
-    """「U+200B（零寬空格）」: an invisible character as a message names it."""
+    """「U+200B（零寬空格）」: an invisible character (or a special space) as a message names it."""
     name = _INVISIBLE_NAMES.get(ord(c))
     return f"U+{ord(c):04X}" + (f"（{name}）" if name else "")
 
