@@ -682,6 +682,8 @@ def test_cell_readers() -> None:
     assert cell_deadline("賡續辦理") == "賡續辦理" and cell_deadline(None) is None
     with pytest.raises(ValueError, match="不是存在的日期"):
         cell_date("107 年 2 月 30 日")
+    with pytest.raises(ValueError, match=r"^「2018/6/31」不是存在的日期（2018 年 6 月沒有 31 日）$"):
+        cell_date("2018/6/31")
     with pytest.raises(ValueError, match="不是日期"):
         cell_date("下個月")
     assert cell_lines("1. 甲\n\n2、乙\r\n3) 丙") == ["甲", "乙", "丙"]

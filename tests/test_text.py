@@ -7,6 +7,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from sqdocs.model.common import Deadline, RocDate
 from sqdocs.text import chinese_number, formal_number, format_roc, outline_label, parse_roc
+from sqdocs.text.roc import western_date
 
 
 @pytest.mark.parametrize(
@@ -82,6 +83,21 @@ def test_parse_roc_rejects(text):
 def test_parse_roc_says_which_part_does_not_exist(text, why):
     with pytest.raises(ValueError) as info:
         parse_roc(text)
+    assert str(info.value) == f"「{text}」不是存在的日期（{why}）"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2018-06-30", date(2018, 6, 30)), (" 2018/6/30 ", date(2018, 6, 30)), ("2018年6月30日", date(2018, 6, 30)),
+    ("107/6/30", None), ("2018-06-30前", None), ("下個月", None),
+])
+def test_western_date(text, expected):
+    assert western_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "why"), [("2018-06-31", "2018 年 6 月沒有 31 日"), ("2018/13/1", "一年沒有 13 月")])
+def test_western_date_says_which_part_does_not_exist(text, why):
+    with pytest.raises(ValueError) as info:
+        western_date(text)
     assert str(info.value) == f"「{text}」不是存在的日期（{why}）"
 
 

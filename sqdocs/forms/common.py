@@ -37,7 +37,7 @@ from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.results import Submission
 from sqdocs.model.subplan import Subplan
 from sqdocs.text.lines import joined
-from sqdocs.text.roc import ROC_OFFSET, WESTERN_DATE, format_roc, parse_roc
+from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc, western_date
 
 # ---- problems addressed by cell ---------------------------------------------------
 
@@ -590,21 +590,18 @@ def cell_date(value: Any) -> date:
         raise NotADate(f"「{cell_text(value)}」不是日期；請填民國日期，如 107 年 6 月 30 日")
     text = cell_text(value)
     marks = text.translate(_FULL_WIDTH_MARKS)
-    western = WESTERN_DATE.match(marks)
-    if western:  # 2018/6/30 typed as text (Excel did not take it as a date): a Western year, not ROC 2018
-        try:
-            day = date(*(int(g) for g in western.groups()))
-        except ValueError:
-            raise ValueError(f"「{text}」不是存在的日期") from None
-        if day.year <= ROC_OFFSET:
-            raise _not_in_period(text)
-        return day
     try:
-        return parse_roc(marks)
+        # 2018/6/30 typed as text (Excel did not take it as a date): a Western year, not ROC 2018
+        day = western_date(marks)
+        if day is None:
+            return parse_roc(marks)
     except ValueError as exc:
         if "不是存在的日期" in str(exc):  # named as typed
-            raise ValueError(str(exc).replace(f"「{marks}」", f"「{text}」", 1)) from None
+            raise ValueError(str(exc).replace(f"「{marks.strip()}」", f"「{text}」", 1)) from None
         raise NotADate(f"「{text}」不是日期；請填民國日期（如 107 年 6 月 30 日 或 107/6/30）或 Excel 日期") from None
+    if day.year <= ROC_OFFSET:
+        raise _not_in_period(text)
+    return day
 
 
 def cell_deadline(value: Any) -> date | str | None:

@@ -17,7 +17,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from sqdocs.text.roc import ROC_OFFSET, WESTERN_DATE, format_roc, parse_roc
+from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc, western_date
 
 # Characters XML 1.0 forbids: a .docx holding one is refused by Word.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -106,16 +106,11 @@ _ROC_EXAMPLE = "107 年 6 月 30 日"
 def _western_date(text: str) -> date | None:
     """A Western date typed as text (``2018-06-30``, ``2018/6/30``, ``2018年6月30日``), as YAML
     reads ``2018-06-30`` and the Excel forms take all three; ValueError when there is no such day."""
-    m = WESTERN_DATE.match(text)
-    if m is None:
-        return None
-    year, month, day = (int(g) for g in m.groups())
     try:
-        typed = date(year, month, day)
-    except ValueError:
-        why = f"一年沒有 {month} 月" if not 1 <= month <= 12 else f"{year} 年 {month} 月沒有 {day} 日"
-        raise ValueError(f"「{text.strip()}」不是存在的日期（{why}）；日期請寫成民國日期，如 {_ROC_EXAMPLE}") from None
-    return _checked_date(typed)
+        typed = western_date(text)
+    except ValueError as exc:
+        raise ValueError(f"{exc}；日期請寫成民國日期，如 {_ROC_EXAMPLE}") from None
+    return None if typed is None else _checked_date(typed)
 
 
 def _checked_date(value: date) -> date:

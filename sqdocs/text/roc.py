@@ -17,6 +17,20 @@ WESTERN_DATE = re.compile(r"^\s*(\d{4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\
 text, so that 「2018-06-305」 or 「2018-06-30前」 is no date at all rather than 30 June."""
 
 
+def western_date(text: str) -> date | None:
+    """The day a Western date typed as text names (:data:`WESTERN_DATE`), or None when the text
+    is not one. ValueError in Chinese when there is no such day (「2018-06-31」)."""
+    m = WESTERN_DATE.match(text)
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        why = f"一年沒有 {month} 月" if not 1 <= month <= 12 else f"{year} 年 {month} 月沒有 {day} 日"
+        raise ValueError(f"「{text.strip()}」不是存在的日期（{why}）") from None
+
+
 def roc_year(d: date) -> int:
     """The ROC year of a Gregorian date (2018 → 107)."""
     return d.year - ROC_OFFSET
