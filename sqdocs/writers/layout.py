@@ -133,19 +133,33 @@ REPORT_SUMMARY_NAME_MIN_MM = 30.0
 """The 指標 column gives the year columns no more than this leaves it (names wrap; figures should not)."""
 
 
-def report_summary_columns(years: list[int], figures: Iterable[str] = ()) -> tuple[Column, ...]:
-    """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢: the year columns share the rest of the width,
-    each widened, from 指標, to hold the longest of ``figures`` (the year columns' texts) on one
-    line: a large bureau's 「1,028,164 張」 is not printed 「1,028,164／張」."""
-    rest = TEXT_WIDTH_MM - REPORT_SUMMARY_NAME_MM - REPORT_SUMMARY_CHANGE_MM - REPORT_SUMMARY_TREND_MM
+def report_summary_columns(
+    years: list[int], names: Iterable[str] = (), rows: Iterable[Sequence[str]] = ()
+) -> tuple[Column, ...]:
+    """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢 for the indicators ``names``, whose ``rows``
+    are the texts after the name (:func:`sqdocs.outline.summary_figures`).
+
+    The year columns share what the others leave, each widened, from 指標, to hold the longest
+    figure on one line: a large bureau's 「1,028,164 張」 is not printed 「1,028,164／張」. 指標 then
+    takes what the figures leave spare, up to its longest name on one line: 「訂定標準作業流程比率」
+    is not printed 「訂定標準作業流程比／率」.
+    """
+    rows = list(rows)
     count = max(len(years), 1)
-    each = rest / count
-    need = math.ceil(max((one_line_mm(t) for t in figures), default=0.0))
-    extra = min(max(need - each, 0.0), (REPORT_SUMMARY_NAME_MM - REPORT_SUMMARY_NAME_MIN_MM) / count)
+    each = (TEXT_WIDTH_MM - REPORT_SUMMARY_NAME_MM - REPORT_SUMMARY_CHANGE_MM - REPORT_SUMMARY_TREND_MM) / count
+    year_need = math.ceil(max((one_line_mm(t) for row in rows for t in row[: len(years)]), default=0.0))
+    extra = min(max(year_need - each, 0.0), (REPORT_SUMMARY_NAME_MM - REPORT_SUMMARY_NAME_MIN_MM) / count)
+    name, year, change = REPORT_SUMMARY_NAME_MM - extra * count, each + extra, REPORT_SUMMARY_CHANGE_MM
+    if rows:
+        change_need = math.ceil(max(one_line_mm(row[len(years)]) for row in rows))
+        name_need = math.ceil(max((one_line_mm(n) for n in names), default=0.0))
+        from_change = min(max(change - change_need, 0.0), max(name_need - name, 0.0))
+        from_years = min(max(year - year_need, 0.0) * count, max(name_need - name - from_change, 0.0))
+        name, year, change = name + from_change + from_years, year - from_years / count, change - from_change
     return _fit(
-        Column("指標", REPORT_SUMMARY_NAME_MM - extra * count),
-        *(Column(f"{year} 年", each + extra) for year in years),
-        Column("較上年", REPORT_SUMMARY_CHANGE_MM),
+        Column("指標", name),
+        *(Column(f"{y} 年", year) for y in years),
+        Column("較上年", change),
         Column("趨勢", REPORT_SUMMARY_TREND_MM),
     )
 

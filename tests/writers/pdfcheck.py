@@ -39,7 +39,18 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-SUMMARY_COLUMNS = layout.report_summary_columns([105, 106, 107])  # the sample report's years
+def _sample_summary_columns() -> tuple[layout.Column, ...]:
+    """The 績效摘要's columns in the sample report: their widths follow its names and figures."""
+    from sqdocs import outline
+    from sqdocs.build import cached_report
+
+    report = cached_report(SAMPLE)
+    years = layout.report_summary_years(report)
+    rows = [outline.summary_figures(i, years) for i in report.indicators]
+    return layout.report_summary_columns(years, [i.name for i in report.indicators], rows)
+
+
+SUMMARY_COLUMNS = _sample_summary_columns()
 TABLES = {  # the squashed header row → the table's columns
     squash("".join(c.header for c in cols)): cols
     for cols in (layout.ANNEX1_COLUMNS, layout.ANNEX1_OVERALL_COLUMNS, layout.ANNEX2_COLUMNS,

@@ -146,8 +146,24 @@ def test_a_large_bureau_s_seven_digit_figures_stay_on_one_line(plan: Plan, repor
         lines = [squash(line) for line in (pdf.pages[0].extract_text() or "").splitlines()]
     assert any("1,028,164張" in line for line in lines), lines
     years = layout.report_summary_years(big)
-    widths = [c.width_mm for c in layout.report_summary_columns(years, ["1,028,164 張"])]
+    rows = [outline.summary_figures(i, years) for i in big.indicators]
+    widths = [c.width_mm for c in layout.report_summary_columns(years, [i.name for i in big.indicators], rows)]
     assert widths[0] < SUMMARY_COLUMNS[0].width_mm and widths[1] > SUMMARY_COLUMNS[1].width_mm
+    assert widths[1] >= layout.one_line_mm("1,028,164 張")
+
+
+def test_indicator_names_of_ten_or_eleven_characters_leave_no_character_alone(report: CompiledReport, out: Extract) -> None:
+    """The 指標 column takes what the figure columns leave spare: 「訂定標準作業流程比率」 was
+    printed 「訂定標準作業流程比」 over a lone 「率」."""
+    lines = set(out.cell_lines)
+    short = [i.name for i in report.indicators if len(i.name) <= 11]
+    assert any(len(name) >= 10 for name in short)
+    for name in short:
+        assert name in lines, name
+    years = layout.report_summary_years(report)
+    for row in (outline.summary_figures(i, years) for i in report.indicators):
+        for text, column in zip(row, SUMMARY_COLUMNS[1:], strict=True):
+            assert layout.one_line_mm(text) <= column.width_mm, (text, column)
 
 
 def test_results_per_dimension_item_and_point(report: CompiledReport, out: Extract) -> None:

@@ -61,7 +61,7 @@ def summary(doc: Fragment, report: CompiledReport, width: int) -> None:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
     years = layout.report_summary_years(report)
     shown = [summary_figures(indicator, years) for indicator in report.indicators]
-    columns = layout.report_summary_columns(years, (f for figures in shown for f in figures[: len(years)]))
+    columns = layout.report_summary_columns(years, [i.name for i in report.indicators], shown)
     table = AnnexTable(doc, columns, width)
     for indicator, figures in zip(report.indicators, shown, strict=True):
         table.row(text(indicator.name), *(_figures(f) for f in figures), keep_together=True)

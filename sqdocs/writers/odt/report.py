@@ -45,7 +45,7 @@ def summary(doc: Document, report: CompiledReport) -> None:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
     years = layout.report_summary_years(report)
     shown = [summary_figures(indicator, years) for indicator in report.indicators]
-    table = AnnexTable(doc, layout.report_summary_columns(years, (t for texts in shown for t in texts[: len(years)])))
+    table = AnnexTable(doc, layout.report_summary_columns(years, [i.name for i in report.indicators], shown))
     for indicator, texts in zip(report.indicators, shown, strict=True):
         table.row(text(indicator.name), *(tables.figures(t) for t in texts), keep_together=True)
     table.finish()

@@ -23,7 +23,7 @@ def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator, as compiled."""
     years = layout.report_summary_years(report)
     shown = [outline.summary_figures(ind, years) for ind in report.indicators]
-    columns = layout.report_summary_columns(years, (v for values in shown for v in values[: len(years)]))
+    columns = layout.report_summary_columns(years, [i.name for i in report.indicators], shown)
     rows = []
     for ind, values in zip(report.indicators, shown, strict=True):
         at = f"{where}「{ind.name}」"
