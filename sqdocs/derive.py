@@ -125,10 +125,12 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
     """The subplan as an 附件 1 table: the bureau's dimensions, items and points, in the
     bureau's order, each point carrying the unit's practices, deadline and units.
 
-    Entries the bureau plan no longer assigns to the unit are left out. Raises
-    :class:`UserError` when an assigned entry is still incomplete (see ``sqdocs check``).
+    Entries the bureau plan no longer assigns to the unit, or marked ``removed``, are left out.
+    Raises :class:`UserError` when an assigned point is not in the file at all (the document
+    would drop it unnoticed) or its entry is still incomplete (see ``sqdocs check``).
     """
-    entries = {p.key: p for p in subplan.points if not p.removed}
+    entries = {p.key: p for p in subplan.points}
+    missing: list[str] = []
     incomplete: list[str] = []
     dimensions: list[Dimension] = []
     for dim in plan.annex1.dimensions:
@@ -136,8 +138,13 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
         for item in dim.items:
             points: list[Point] = []
             for point in item.points:
+                if not plan.units.covers(list(point.units), subplan.unit):
+                    continue
                 entry = entries.get((dim.name, item.name, point.name))
-                if entry is None or not plan.units.covers(list(point.units), subplan.unit):
+                if entry is None:  # assigned after the unit wrote its plan (or deleted from the file)
+                    missing.append(f"{dim.name}／{item.name}／{point.name}")
+                    continue
+                if entry.removed:  # marked by hand: `sqdocs check` lists it
                     continue
                 if not entry.practices or entry.deadline is None or not entry.units:
                     incomplete.append(f"{dim.name}／{item.name}／{point.name}")
@@ -149,6 +156,11 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
                 items.append(Item(name=item.name, points=points))
         if items:
             dimensions.append(Dimension(scope=dim.scope, name=dim.name, items=items))
+    if missing:
+        raise UserError(
+            f"{subplan.unit}的細部執行計畫缺少本局計畫指派的評核重點（{'、'.join(missing)}）；"
+            f"請執行 sqdocs subplan update 資料夾 --unit {subplan.unit} 補上後填寫"
+        )
     if incomplete:
         raise UserError(
             f"{subplan.unit}的細部執行計畫尚未填完（{'、'.join(incomplete)}）；請執行 sqdocs check 查看缺漏"

@@ -407,6 +407,18 @@ def test_subplan_annex_refuses_an_incomplete_subplan(fresh: Path, plan):
         subplan_annex(plan, subplan)
 
 
+def test_a_subplan_without_a_point_the_bureau_added_is_not_built(data_copy: Path, capsys, tmp_path):
+    """A point the bureau assigned after the unit wrote its plan is missing from the file: the
+    document would leave it out unnoticed, so build refuses it as it refuses an empty slot."""
+    edit_annex1(data_copy, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    out = tmp_path / "out"
+    assert main(["build", str(data_copy), "-o", str(out), "--only", "subplans", "--format", "pdf"]) == 1
+    err = capsys.readouterr().err
+    assert "第一分局的細部執行計畫缺少本局計畫指派的評核重點（基礎服務／服務友善／洽公場所指引標示）" in err
+    assert "請執行 sqdocs subplan update 資料夾 --unit 第一分局 補上後填寫" in err
+    assert not list(out.glob("*第一分局*"))
+
+
 def test_loading_broken_subplans_collects_every_problem(fresh: Path):
     first = filled_subplan(fresh)
     first.write_text(first.read_text(encoding="utf-8").replace("    units: [行政組, 各派出所]", "    units: 行政組", 1), encoding="utf-8")
