@@ -89,8 +89,11 @@ def annex2_table(plan: Plan) -> Table:
 def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
     rows = []
     for unit, subplan in subplans.items():
+        # As the 細部執行計畫 shows it: an entry whose point the bureau deleted or no longer
+        # assigns to the unit is not the unit's work, marked `removed` or not yet.
+        assigned = {ref.key for ref in plan.points_for(unit)}
         for point in subplan.points:
-            if point.removed:
+            if point.removed or point.key not in assigned:
                 continue
             for n, text in enumerate(point.practices, 1):
                 rows.append((unit, point.dimension, point.item, point.point, n, text,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 
 import pytest
 from conftest import SAMPLE
@@ -91,3 +92,16 @@ def test_a_sum_some_units_are_missing_from_says_so(data_copy, tmp_path):
                            for r in partial)
     report = cached_report(data_copy)
     assert {r["指標代號"] for r in partial} == {i.id for i in report.indicators if i.partial_units}
+
+
+def test_subplan_entries_for_a_point_the_bureau_deleted_are_not_exported(data_copy, tmp_path):
+    """The 細部執行計畫 leaves out a point the bureau plan no longer has (or no longer assigns to the
+    unit) until the unit runs `subplan update`; its open data said the unit still did that work."""
+    path = data_copy / "annex1.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("          - name: 優質服務\n")
+    path.write_text(text[:start] + text[text.index("  - scope:", start):], encoding="utf-8")
+    shutil.rmtree(data_copy / "results")  # every unit's results name it too
+    assert main(["export", str(data_copy), "-o", str(tmp_path)]) == 0
+    rows = _csv(tmp_path / "subplan_practices.csv")
+    assert rows and not [r for r in rows if r["評核重點"] == "優質服務"]
