@@ -941,6 +941,26 @@ def test_points_not_on_the_form_kept_marked_removed(data_copy: Path, tmp_path: P
     assert kept == [old.model_copy(update={"removed": True})]
 
 
+def test_a_form_made_before_subplan_update_says_which_rows_it_leaves_blank(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """A point the bureau renamed: `subplan update` would carry the unit's text over, but a form made
+    before it shows that row blank, and a clerk working from forms retypes it (the text is only in
+    the YAML); making the form says so and what to run first."""
+    annex = data_copy / "annex1.yaml"
+    annex.write_text(annex.read_text(encoding="utf-8").replace("name: 服務及時性", "name: 服務即時性"), encoding="utf-8")
+    capsys.readouterr()
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    out = capsys.readouterr().out
+    assert "基礎服務／服務一致及正確／服務及時性 → 基礎服務／服務一致及正確／服務即時性" in out
+    assert f"sqdocs subplan update {data_copy} --unit {PRECINCT}" in out and "--force" in out
+
+    assert main(["subplan", "update", str(data_copy), "--unit", PRECINCT]) == 0
+    capsys.readouterr()
+    make(data_copy, "subplan", PRECINCT, form.with_name("g.xlsx"))
+    assert "subplan update" not in capsys.readouterr().out  # followed: the row now holds the text
+    ws = openpyxl.load_workbook(form.with_name("g.xlsx"))["細部計畫"]
+    assert ws.cell(row_of(ws, 4, "服務即時性"), 6).value
+
+
 def test_results_not_on_the_form_warned(data_copy: Path, tmp_path: Path, capsys) -> None:
     """Results for a point the form does not show are not kept (results have no removed mark): warned."""
     annex = data_copy / "annex1.yaml"
