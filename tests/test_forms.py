@@ -972,6 +972,33 @@ def test_results_not_on_the_form_warned(data_copy: Path, tmp_path: Path, capsys)
     assert "原有的評核重點「基礎服務／服務一致及正確／服務及時性」不在表單上" in err and ".bak" in err
 
 
+def test_evidence_for_a_point_without_a_checklist_counterpart_names_the_column_to_fill(folder: Path, tmp_path: Path, capsys) -> None:
+    """A point the bureau added to 附件 1 only has no 附件 2 entries of its own: the loader asks for
+    ``checklist``, a YAML key a clerk filling the form never sees; the form has a column for it."""
+    annex = folder / "annex1.yaml"
+    annex.write_text(annex.read_text(encoding="utf-8").replace("          - name: 服務資訊透明度\n", (
+        "          - name: 公文線上簽核比率\n            practices:\n              - 推動公文線上簽核。\n"
+        "            deadline: 賡續辦理\n            units: [各分局]\n          - name: 服務資訊透明度\n"), 1), encoding="utf-8")
+
+    def filled(wb: openpyxl.Workbook) -> None:
+        ws, ev = wb["執行成果"], wb["佐證資料"]
+        row = row_of(ws, 4, "公文線上簽核比率")
+        ws.cell(row, 7).value = "線上簽核比率達 85%。"
+        ev.cell(FIRST_ROW, 1).value, ev.cell(FIRST_ROW, 3).value = ws.cell(row, 1).value, "線上簽核統計表"
+        ev.cell(FIRST_ROW, 7).value = "1"
+
+    form = edit(make(folder, "results", PRECINCT, tmp_path / "r.xlsx"), filled)
+    err = refused(form, folder, capsys)
+    assert (f"佐證資料!G{FIRST_ROW}: 組織診斷檢核表（附件 2）沒有與「公文線上簽核比率」對應的評核重點；"
+            "請在「佐證的組織診斷評核重點」欄選擇這件佐證資料佐證的評核重點，或清空佐證檢核事項編號") in err, err
+    assert "checklist" not in err
+
+    def chosen(wb: openpyxl.Workbook) -> None:
+        wb["佐證資料"].cell(FIRST_ROW, 8).value = "基礎服務／服務一致及正確／其他服務作法"
+
+    imported(edit(form, chosen), folder, capsys)
+
+
 def test_every_problem_of_an_evidence_row_is_told_at_once(results_form: Path, folder: Path, capsys) -> None:
     """A wrong date no longer hides the same row's wrong 檢核事項 number until the next import."""
     def bad(wb: openpyxl.Workbook) -> None:

@@ -569,6 +569,11 @@ def _read_evidence(
                 fail(E_CHECK, f"組織診斷檢核表有 {len(named)} 個「{label}」（{'、'.join(named)}）；請由下拉選單選擇其中一個")
             else:
                 fail(E_CHECK, f"「{label}」不是組織診斷檢核表的評核重點；請由下拉選單選擇，或留白")
+        if (supports and E_SUPPORTS not in failed and check is None and E_CHECK not in failed
+                and no is not None and 1 <= no <= len(refs) and counterpart(plan, refs[no - 1]) is None):
+            # The loader would ask for `checklist`, a YAML key; on the form it is the column beside.
+            fail(E_SUPPORTS, f"組織診斷檢核表（附件 2）沒有與「{refs[no - 1].point.name}」對應的評核重點；"
+                 "請在「佐證的組織診斷評核重點」欄選擇這件佐證資料佐證的評核重點，或清空佐證檢核事項編號")
         if no is None or E_NO in failed or E_TITLE in failed:
             continue
         # The cells that are right still go on to the loader's checks (a 檢核事項 number that
