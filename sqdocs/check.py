@@ -99,8 +99,9 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
                                f"完成期限、承辦單位移到該項，再整項刪除本項")
             else:
                 # Only points of a close name: the same 構面 and 項目 alone make any of their
-                # points look like a suggestion for a point the bureau deleted.
-                near = [_name(k) for k in existing if close(key[2], k[2])]
+                # points look like a suggestion for a point the bureau deleted. And only the
+                # unit's own: another unit's point there would just be 非本單位負責.
+                near = [_name(r.key) for r in assigned if close(key[2], r.key[2])]
                 hint = suggest(_name(key), near) or (
                     "（可能已刪除或改名）；已刪除的請執行 sqdocs subplan update 標記 removed 或整項刪除，"
                     "否則構面、評核項目、評核重點的名稱須與本局計畫附件 1 相同")

@@ -655,6 +655,19 @@ def test_check_suggests_a_point_only_for_a_name_close_to_it(data_copy):
     assert "是不是" not in found["夜間報案受理"] and "（可能已刪除或改名）" in found["夜間報案受理"]
 
 
+def test_check_suggests_only_a_point_assigned_to_the_unit(data_copy):
+    """優質服務 deleted by the bureau: 主動服務 (交通隊's alone) shares 「服務」 with it, and following
+    that 「是不是」 only turned the entry into one 非本單位負責."""
+    path = data_copy / "annex1.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("          - name: 優質服務\n")
+    path.write_text(text[:start] + text[text.index("  - scope:", start):], encoding="utf-8")
+    plan = load_plan(data_copy)
+    subplan = read_subplan(data_copy / "subplans" / "第一分局.yaml", plan).subplan
+    found = {p.point[2]: p.message for p in check_subplan(plan, subplan) if p.kind == "deleted"}
+    assert "主動服務" not in found["優質服務"] and "（可能已刪除或改名）" in found["優質服務"]
+
+
 def test_units_separated_by_spaces_are_told_how_to_separate(fresh: Path, capsys):
     path = filled_subplan(fresh, "第二分局")
     text = path.read_text(encoding="utf-8")
