@@ -549,10 +549,9 @@ def _form(args: argparse.Namespace) -> int:
         if args.action == "subplan" and made.prefilled is None:
             print(f"  {made.unit}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
                   f"sqdocs subplan init {display_name(args.data)} --unit {made.unit} --from 去年的資料夾，再產生表單")
-        if made.unfollowed:
-            print(f"  注意：本局計畫改了名稱或移動的評核重點（{'、'.join(made.unfollowed)}），"
-                  f"{display_name(made.prefilled)} 還是舊名稱，表單上這幾列是空白的；請先執行 sqdocs subplan update "
-                  f"{display_name(args.data)} --unit {made.unit}，再加 --force 重新產生表單，已填的內容就會帶入")
+        if made.followed:
+            print(f"  注意：本局計畫改了名稱或移動的評核重點（{'、'.join(made.followed)}），表單已依新名稱帶入原填內容；"
+                  f"匯入表單後，{display_name(made.prefilled)} 中也會改用新名稱")
         return EXIT_OK
     try:
         result = import_form(args.form, args.data, force=args.force)

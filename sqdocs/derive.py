@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -93,29 +94,43 @@ class SubplanChanges:
 
 def subplan_changes(plan: Plan, subplan: Subplan) -> SubplanChanges:
     """Points assigned to the unit but missing from ``subplan``, entries to mark or unmark, and
-    entries to move: a point the bureau put under another item (or whose item or dimension it
-    renamed) is the same point when its own name is unique both in the plan and in the file."""
+    entries to move (:func:`moved_entries`)."""
     refs = plan.points_for(subplan.unit)
     assigned = {ref.key for ref in refs}
     existing = plan.points_by_key
     listed = {p.key for p in subplan.points}
     added = [ref for ref in refs if ref.key not in listed]
     gone = [i for i, p in enumerate(subplan.points) if p.key not in assigned and not p.removed]
-    new_by_name = _unique_by_point(added)
-    old_by_name = _unique_by_point([subplan.points[i] for i in gone])
-    plan_names = _unique_by_point(list(plan.points()))
-    moved = {  # entry index → the point it now is
-        i: new_by_name[p.point] for i in gone
-        if (p := subplan.points[i]).point in new_by_name and old_by_name.get(p.point) is p and p.point in plan_names
-    }
-    moved |= dict(_renamed(
-        [(i, subplan.points[i].key) for i in gone if i not in moved and subplan.points[i].key not in existing],
-        [ref for ref in added if ref not in moved.values()],
-    ))
+    moved = moved_entries(plan, subplan.unit, [p.key for p in subplan.points], {i for i, p in enumerate(subplan.points) if p.removed})
     added_left = tuple(ref for ref in added if ref not in moved.values())
     removed = tuple(Removal(i, subplan.points[i].key, subplan.points[i].key not in existing) for i in gone if i not in moved)
     restored = tuple(i for i, p in enumerate(subplan.points) if p.key in assigned and p.removed)
     return SubplanChanges(added_left, removed, restored, tuple(sorted(moved.items(), key=lambda pair: pair[0])))
+
+
+def moved_entries(plan: Plan, unit: str, keys: list[PointKey], skip: Collection[int] = ()) -> dict[int, PointRef]:
+    """Of a unit's entries (its subplan's points or its results, by their keys in file order,
+    those of ``skip`` aside), the ones whose point the bureau moved or renamed: entry index → the
+    point it now is. A point put under another item (or whose item or dimension was renamed) is
+    the same point when its own name is unique both in the plan and among the entries; a point
+    renamed in place is found by :func:`_renamed`."""
+    refs = plan.points_for(unit)
+    assigned = {ref.key for ref in refs}
+    listed = set(keys)
+    added = [ref for ref in refs if ref.key not in listed]
+    gone = [i for i, key in enumerate(keys) if key not in assigned and i not in skip]
+    new_by_name = _unique_by_point(added)
+    old_names = Counter(keys[i][2] for i in gone)
+    plan_names = _unique_by_point(list(plan.points()))
+    moved = {  # entry index → the point it now is
+        i: new_by_name[name] for i in gone
+        if (name := keys[i][2]) in new_by_name and old_names[name] == 1 and name in plan_names
+    }
+    moved |= dict(_renamed(
+        [(i, keys[i]) for i in gone if i not in moved and keys[i] not in plan.points_by_key],
+        [ref for ref in added if ref not in moved.values()],
+    ))
+    return moved
 
 
 # ---- the rendered view -------------------------------------------------------

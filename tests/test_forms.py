@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from conftest import moved_point
 from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
@@ -925,13 +926,16 @@ def test_reimport_of_a_corrected_form(subplan_form: Path, folder: Path, capsys) 
     assert "在匯入此表單後已被修改" in err and "--force" in err, err
 
 
+_RENAMED = ("name: 服務及時性", "name: 案件回應速度")  # a new name, not a typo fixed: not followed
+
+
 def test_points_not_on_the_form_kept_marked_removed(data_copy: Path, tmp_path: Path, capsys) -> None:
-    """A point renamed in the bureau plan: the form made afterwards does not show the unit's old entry;
-    importing it keeps that entry, marked removed as `subplan update` does, with a warning."""
+    """A point replaced in the bureau plan by another: the form made afterwards does not show the
+    unit's old entry; importing it keeps that entry, marked removed as `subplan update` does, with a warning."""
     path = subplan_path(data_copy, PRECINCT)
     old = next(p for p in read_subplan(path, load_plan(data_copy)).subplan.points if p.point == "服務及時性")
     annex = data_copy / "annex1.yaml"
-    annex.write_text(annex.read_text(encoding="utf-8").replace("name: 服務及時性", "name: 服務即時性"), encoding="utf-8")
+    annex.write_text(annex.read_text(encoding="utf-8").replace(*_RENAMED), encoding="utf-8")
     form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
     capsys.readouterr()
     assert main(["form", "import", str(form), str(data_copy)]) == 0
@@ -941,30 +945,58 @@ def test_points_not_on_the_form_kept_marked_removed(data_copy: Path, tmp_path: P
     assert kept == [old.model_copy(update={"removed": True})]
 
 
-def test_a_form_made_before_subplan_update_says_which_rows_it_leaves_blank(data_copy: Path, tmp_path: Path, capsys) -> None:
-    """A point the bureau renamed: `subplan update` would carry the unit's text over, but a form made
-    before it shows that row blank, and a clerk working from forms retypes it (the text is only in
-    the YAML); making the form says so and what to run first."""
-    annex = data_copy / "annex1.yaml"
-    annex.write_text(annex.read_text(encoding="utf-8").replace("name: 服務及時性", "name: 服務即時性"), encoding="utf-8")
+def _rename_a_point(folder: Path) -> None:
+    """The bureau fixes a typo in a point's name: 服務及時性 → 服務即時性."""
+    annex = folder / "annex1.yaml"
+    text = annex.read_text(encoding="utf-8").replace("name: 服務及時性", "name: 服務即時性")
+    annex.write_text(text, encoding="utf-8")
+
+
+def test_a_subplan_form_shows_an_entry_under_its_point_s_new_name(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """A point the bureau renamed after the unit wrote its plan: the form shows the unit's text on
+    the renamed point's row, as `subplan update` would carry it over (a clerk working from forms
+    would otherwise retype it), and importing the form renames the entry in the YAML."""
+    path = subplan_path(data_copy, PRECINCT)
+    old = next(p for p in read_subplan(path, load_plan(data_copy)).subplan.points if p.point == "服務及時性")
+    _rename_a_point(data_copy)
     capsys.readouterr()
     form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
     out = capsys.readouterr().out
-    assert "基礎服務／服務一致及正確／服務及時性 → 基礎服務／服務一致及正確／服務即時性" in out
-    assert f"sqdocs subplan update {data_copy} --unit {PRECINCT}" in out and "--force" in out
+    assert "基礎服務／服務一致及正確／服務及時性 → 基礎服務／服務一致及正確／服務即時性" in out and "表單已依新名稱帶入" in out
+    ws = openpyxl.load_workbook(form)["細部計畫"]
+    assert ws.cell(row_of(ws, 4, "服務即時性"), 6).value == "\n".join(old.practices)
 
-    assert main(["subplan", "update", str(data_copy), "--unit", PRECINCT]) == 0
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    assert "不在表單上" not in capsys.readouterr().err
+    points = read_subplan(path, load_plan(data_copy)).subplan.points
+    assert not any(p.point == "服務及時性" for p in points)
+    now = next(p for p in points if p.point == "服務即時性")
+    assert (now.practices, now.deadline, now.units, now.removed) == (old.practices, old.deadline, old.units, False)
+
+
+def test_a_results_form_shows_results_under_their_point_s_new_name(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """Results have no removed mark: a renamed point's results were left off the form and dropped
+    on import (kept only in the backup). They now show on the renamed point's row and are renamed."""
+    path = data_copy / "results" / f"{PRECINCT}.yaml"
+    old = next(r for r in yaml.safe_load(path.read_text(encoding="utf-8"))["results"] if r["point"] == "服務及時性")
+    _rename_a_point(data_copy)
     capsys.readouterr()
-    make(data_copy, "subplan", PRECINCT, form.with_name("g.xlsx"))
-    assert "subplan update" not in capsys.readouterr().out  # followed: the row now holds the text
-    ws = openpyxl.load_workbook(form.with_name("g.xlsx"))["細部計畫"]
-    assert ws.cell(row_of(ws, 4, "服務即時性"), 6).value
+    form = make(data_copy, "results", PRECINCT, tmp_path / "r.xlsx")
+    assert "服務及時性 → 基礎服務／服務一致及正確／服務即時性" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(form)["執行成果"]
+    assert ws.cell(row_of(ws, 4, "服務即時性"), 7).value == old["outcome"]
+
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    assert "不在表單上" not in capsys.readouterr().err
+    after = yaml.safe_load(path.read_text(encoding="utf-8"))["results"]
+    assert not any(r["point"] == "服務及時性" for r in after)
+    assert [r for r in after if r["point"] == "服務即時性"] == [old | {"point": "服務即時性"}]
 
 
 def test_results_not_on_the_form_warned(data_copy: Path, tmp_path: Path, capsys) -> None:
     """Results for a point the form does not show are not kept (results have no removed mark): warned."""
     annex = data_copy / "annex1.yaml"
-    annex.write_text(annex.read_text(encoding="utf-8").replace("name: 服務及時性", "name: 服務即時性"), encoding="utf-8")
+    annex.write_text(annex.read_text(encoding="utf-8").replace(*_RENAMED), encoding="utf-8")
     form = make(data_copy, "results", PRECINCT, tmp_path / "r.xlsx")
     capsys.readouterr()
     assert main(["form", "import", str(form), str(data_copy)]) == 0

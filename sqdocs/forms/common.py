@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -29,15 +29,18 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sqdocs.derive import moved_entries
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name, format_path
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
-from sqdocs.model import Plan
+from sqdocs.model import Plan, PointRef
 from sqdocs.model.common import CONTINUOUS
-from sqdocs.model.results import Submission
-from sqdocs.model.subplan import Subplan
+from sqdocs.model.results import PointResult, Submission
+from sqdocs.model.subplan import Subplan, SubplanPoint
 from sqdocs.text.lines import joined
 from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc, western_date
+
+E = TypeVar("E", SubplanPoint, PointResult)
 
 # ---- problems addressed by cell ---------------------------------------------------
 
@@ -689,11 +692,30 @@ def formula_problems(
 
 def current_entries(plan: Plan, unit: str, old: bytes | None, target: Path, model: type[Subplan] | type[Submission]) -> list:
     """The entries (a subplan's points, a submission's results) of the unit's YAML as it is,
-    ``old`` read from ``target``, whose point the form does not show: renamed, deleted or no
-    longer assigned in the bureau plan. A file that does not read as ``model`` gives none: it goes
-    to the backup whole."""
+    ``old`` read from ``target``, whose point the form does not show: deleted or no longer
+    assigned in the bureau plan (one it renamed or moved the form shows, :func:`followed`). A file
+    that does not read as ``model`` gives none: it goes to the backup whole."""
     shown = {ref.key for ref in plan.points_for(unit)}
-    return [entry for entry in existing_entries(old, target, model) if entry.key not in shown]
+    entries = existing_entries(old, target, model)
+    moved = _moved(plan, unit, entries)
+    return [entry for i, entry in enumerate(entries) if entry.key not in shown and i not in moved]
+
+
+def followed(plan: Plan, unit: str, entries: list[E]) -> tuple[list[E], list[str]]:
+    """The unit's entries with those whose point the bureau renamed or moved under the point's new
+    names, as ``sqdocs subplan update`` would rename them, so that the form shows them on its row;
+    and 「old → new」 for each."""
+    moved = _moved(plan, unit, entries)
+    renamed = [
+        entry.model_copy(update=dict(zip(("dimension", "item", "point"), moved[i].key, strict=True))) if i in moved else entry
+        for i, entry in enumerate(entries)
+    ]
+    return renamed, [f"{'／'.join(entries[i].key)} → {'／'.join(ref.key)}" for i, ref in sorted(moved.items())]
+
+
+def _moved(plan: Plan, unit: str, entries: list) -> dict[int, PointRef]:
+    skip = {i for i, entry in enumerate(entries) if getattr(entry, "removed", False)}
+    return moved_entries(plan, unit, [entry.key for entry in entries], skip)
 
 
 def existing_entries(old: bytes | None, target: Path, model: type[Subplan] | type[Submission]) -> list:

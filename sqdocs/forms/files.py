@@ -18,7 +18,7 @@ import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook import Workbook
 
-from sqdocs.derive import replace_keeping_backup, resolve_unit, subplan_changes
+from sqdocs.derive import replace_keeping_backup, resolve_unit
 from sqdocs.errors import UserError
 from sqdocs.forms import results as results_form
 from sqdocs.forms import subplan as subplan_form
@@ -28,6 +28,7 @@ from sqdocs.forms.common import (
     FormError,
     digest,
     file_digest,
+    followed,
     formula_problems,
     merge,
     merged_cells,
@@ -64,9 +65,9 @@ class MadeForm:
     unit: str
     points: int
     prefilled: Path | None  # the YAML the form was pre-filled from
-    # 「old → new」 of entries the bureau renamed or moved that `subplan update` has not followed
-    # yet: the form shows their rows blank, since it is made by the points' new names
-    unfollowed: tuple[str, ...] = ()
+    # 「old → new」 of the YAML's entries whose point the bureau renamed or moved since: the form
+    # shows them under the new names, and its import renames them in the YAML
+    followed: tuple[str, ...] = ()
 
 
 def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None, *, force: bool = False) -> MadeForm:
@@ -94,25 +95,26 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
         yaml_file=yaml_path.relative_to(folder).as_posix(), yaml_hash=file_digest(raw),
         issued=datetime.now().isoformat(timespec="seconds"),
     )
-    unfollowed: tuple[str, ...] = ()
+    moves: list[str] = []
     if kind == "subplan":
         existing = subplan_from(doc, yaml_path, plan).subplan if doc is not None else None
-        wb = subplan_form.build(plan, name, existing, fp)
         if existing is not None:
-            unfollowed = tuple(
-                f"{'／'.join(existing.points[i].key)} → {'／'.join(ref.key)}"
-                for i, ref in subplan_changes(plan, existing).moved
-            )
+            points, moves = followed(plan, name, existing.points)
+            existing = existing.model_copy(update={"points": points})
+        wb = subplan_form.build(plan, name, existing, fp)
     else:
         indicators = results_form.load_indicators(folder, plan)
         existing_sub = results_form.read_existing(doc) if doc is not None else None
+        if existing_sub is not None:
+            results, moves = followed(plan, name, existing_sub.results)
+            existing_sub = existing_sub.model_copy(update={"results": results})
         wb = results_form.build(plan, name, indicators, existing_sub, fp)
     write_fingerprint(wb, fp)
     buffer = io.BytesIO()
     wb.save(buffer)
     with writing():
         write_atomic(out, buffer.getvalue())
-    return MadeForm(out, name, len(refs), yaml_path if raw is not None else None, unfollowed)
+    return MadeForm(out, name, len(refs), yaml_path if raw is not None else None, tuple(moves))
 
 
 def unit_yaml(folder: Path, plan: Plan, kind: str, unit: str) -> Path:
