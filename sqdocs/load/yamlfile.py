@@ -128,17 +128,29 @@ _INDICATORS = {
     "while scanning a block scalar": "|",
 }
 _CANNOT_START = re.compile(r"found character '(.)' that cannot start any token")
-# A key or list item indented with U+3000 (a paragraph of text may well start with it).
-_WIDE_INDENT = re.compile(r"^[ \u3000]*\u3000[ \u3000]*(- |[^\s:#]+:(\s|$))")
-_WIDE_INDENT_HINT = "此行以全形空白「　」縮排；YAML 只能用半形空白縮排，請把全形空白換成半形空白"
-# Other full-width look-alikes of YAML's marks, which an IME types: a list dash before a key,
-# a full-width space after a key's colon. Both turn the line into plain text to YAML.
+# Spaces that are not spaces to YAML, each as it is named in full and then for short: the IME's
+# full-width one, and the no-break space text pasted from Word or a web page brings along.
+_ODD_SPACES = {
+    "\u3000": ("全形空白「　」", "全形空白"),
+    "\u00a0": ("不換行空白（U+00A0，從 Word 或網頁貼上的文字常有，看來和半形空白一樣）", "不換行空白"),
+}
+# A key or list item indented with one of them (a paragraph of text may well start with it).
+_WIDE_INDENT = re.compile(r"^[ \u3000\u00a0]*?([\u3000\u00a0])[ \u3000\u00a0]*(- |[^\s:#]+:(\s|$))")
+# Other look-alikes of YAML's marks, which an IME types or a paste brings: a list dash before a
+# key, a full-width or no-break space after a key's colon. Each turns the line into plain text to YAML.
 _LOOK_ALIKES = (
     (re.compile(r"^ *([－—–﹣ー])[ \u3000]*[^\s:#\"'\[{]+:(\s|$)"),
      "清單項目用了全形或其他的橫線「{c}」；清單項目請用半形減號加空白「- 」"),
-    (re.compile(r"^ *(?:- +)?[^\s:#\"'\[{]+:(\u3000)"),
-     "冒號後面是全形空白「　」；欄位與值之間請用半形冒號加半形空白「: 」"),
+    (re.compile(r"^ *(?:- +)?[^\s:#\"'\[{]+:([\u3000\u00a0])"),
+     "冒號後面是{c}；欄位與值之間請用半形冒號加半形空白「: 」"),
 )
+
+
+def _indent_hint(space: str) -> str:
+    named, short = _ODD_SPACES[space]
+    return f"此行以{named}縮排；YAML 只能用半形空白縮排，請把{short}換成半形空白"
+
+
 _FLOW = {"while parsing a flow mapping": ("{", "}"), "while parsing a flow sequence": ("[", "]")}
 # A value that opens with [ { " or ' is a list, a map or quoted text to YAML; text after its end
 # is then 「expected <block end>」, which would wrongly blame the indentation.
@@ -156,13 +168,14 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagn
     def at(row: int, column: int, message: str) -> Diagnostic:
         return Diagnostic(name, row, column, "", f"YAML 語法錯誤：{message}")
 
-    # A full-width space before a key is not indentation to YAML: everything after it goes wrong.
+    # A full-width or no-break space before a key is not indentation to YAML: everything after it goes wrong.
     for row, content in enumerate(lines[:line], 1):
-        if _WIDE_INDENT.match(content):
-            return at(row, content.index("\u3000") + 1, _WIDE_INDENT_HINT)
+        if found := _WIDE_INDENT.match(content):
+            return at(row, found.start(1) + 1, _indent_hint(found.group(1)))
         for pattern, hint in _LOOK_ALIKES:
             if found := pattern.match(content):
-                return at(row, found.start(1) + 1, hint.format(c=found.group(1)))
+                c = found.group(1)
+                return at(row, found.start(1) + 1, hint.format(c=_ODD_SPACES[c][0] if c in _ODD_SPACES else c))
     found = _CANNOT_START.search(problem)
     if found and found.group(1) != "\t":
         c = found.group(1)
@@ -496,8 +509,8 @@ class _Builder:
                     raise _Refused(key_node, "欄位名稱必須是一般文字")
                 key = int(key_node.value.replace("_", ""), 10) if _leading_zeros(key_node) else (
                     self.loader.construct_object(key_node))
-                if isinstance(key, str) and key.startswith("\u3000"):  # parsed, but as a key of the wrong level
-                    raise _Refused(key_node, f"YAML 語法錯誤：{_WIDE_INDENT_HINT}")
+                if isinstance(key, str) and key[:1] in _ODD_SPACES:  # parsed, but as a key of the wrong level
+                    raise _Refused(key_node, f"YAML 語法錯誤：{_indent_hint(key[0])}")
                 child = (*loc, key)
                 if key in result:
                     line, col = _mark(key_node)
