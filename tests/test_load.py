@@ -351,6 +351,27 @@ def test_a_folder_with_no_plan_anywhere_near_says_what_a_data_folder_holds(tmp_p
     assert "不是計畫資料夾；請指定含 plan.yaml 的資料夾（如 data/keelung-107）" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("given", "command"), [
+    ("plan.yaml", "validate"), ("subplans/第一分局.yaml", "check"), ("results/秘書科.yaml", "build"),
+])
+def test_a_file_given_for_the_data_folder_names_the_folder_it_is_in(data_copy, capsys, given, command):
+    """`sqdocs validate keelung-107/plan.yaml` said 「找不到資料夾」 of a file that is there."""
+    from sqdocs.cli import main
+
+    assert main([command, str(data_copy / given), *(["-o", str(data_copy / "out")] if command == "build" else [])]) == 2
+    err = capsys.readouterr().err
+    assert f"{data_copy / given}: 這是檔案，不是資料夾；請改指定它所在的計畫資料夾 {data_copy}" in err, err
+    assert "Traceback" not in err
+
+
+def test_a_zip_given_for_the_data_folder_is_to_be_unzipped_first(tmp_path, capsys):
+    from sqdocs.cli import main
+
+    (tmp_path / "keelung-107.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    assert main(["validate", str(tmp_path / "keelung-107.zip")]) == 2
+    assert "這是壓縮檔，不是資料夾；請先解壓縮，再指定解壓縮後含 plan.yaml 的資料夾" in capsys.readouterr().err
+
+
 def test_check_warns_of_text_cut_short_too(data_copy, capsys):
     from sqdocs.cli import main
 

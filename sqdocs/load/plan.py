@@ -28,7 +28,7 @@ def load_plan(folder: Path | str) -> Plan:
     """Read a plan folder. Raises :class:`LoadError` listing every problem in every file."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise LoadError([Diagnostic(display_name(folder), 0, 0, "", "找不到資料夾（應含 plan.yaml 等檔案）")])
+        raise LoadError([Diagnostic(display_name(folder), 0, 0, "", _not_a_folder(folder))])
     listed(folder)  # unreadable: one message for the folder, not one per file it should hold
     if not any((folder / name).exists() or misnamed(folder, name) for name in PLAN_FILES):
         # subplans/ or results/ given for the data folder: one message saying which, not five 找不到檔案
@@ -100,6 +100,19 @@ def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
     """What is valid in the loaded ``plan`` of ``folder`` but probably a slip: plan.yaml's dates
     in another year than the plan's, a 文號 in full-width digits (:func:`checks.body_warnings`)."""
     return list(checks.body_warnings(read_yaml(Path(folder) / "plan.yaml"), plan.body))
+
+
+def _not_a_folder(path: Path) -> str:
+    """Why ``path`` is no folder at all: missing, or a file (plan.yaml itself, one of the unit's
+    files, the zip the data came in) given for the folder it is in."""
+    if not path.is_file():
+        return "找不到資料夾（應含 plan.yaml 等檔案）"
+    if path.suffix.lower() in (".zip", ".7z", ".rar"):
+        return "這是壓縮檔，不是資料夾；請先解壓縮，再指定解壓縮後含 plan.yaml 的資料夾"
+    for above in path.resolve().parents[:3]:  # plan.yaml, subplans/x.yaml, results/evidence/x.png
+        if (above / "plan.yaml").is_file():
+            return f"這是檔案，不是資料夾；請改指定它所在的計畫資料夾 {display_name(above)}"
+    return "這是檔案，不是資料夾；請指定含 plan.yaml 的資料夾（如 data/keelung-107）"
 
 
 def _not_a_plan_folder(folder: Path) -> str:
