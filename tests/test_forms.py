@@ -374,6 +374,31 @@ def test_merged_cells_are_one_clear_error(subplan_form: Path, results_form: Path
     err = refused(edit(results_form, lambda wb: wb["佐證資料"].merge_cells("E4:E5")), folder, capsys)
     assert "佐證資料!E4: E4:E5 被合併成一格" in err
 
+def test_columns_inserted_deleted_or_moved_are_one_clear_error(
+    subplan_form: Path, results_form: Path, folder: Path, tmp_path: Path, capsys
+) -> None:
+    """The sheets' protection has no password: a column deleted or inserted shifted every cell the
+    import read, and gave a page of 完成期限「行政組」 and rows 「可能被刪除了」 instead of the cause."""
+    def altered(form: Path, change) -> Path:  # noqa: ANN001 — a callable taking the workbook
+        return edit(Path(shutil.copy(form, tmp_path / f"altered-{form.name}")), change)
+
+    err = refused(altered(subplan_form, lambda wb: wb["細部計畫"].delete_cols(5)), folder, capsys)
+    assert "細部計畫!E3: 欄位標題應為「本局具體作法（參考）」，實際是「本單位具體作法」；" in err, err
+    assert "共 1 個錯誤" in err
+    err = refused(altered(results_form, lambda wb: wb["量化指標"].insert_cols(3)), folder, capsys)
+    assert "量化指標!C3: 欄位標題應為「指標名稱」，實際是空白；" in err and "共 1 個錯誤" in err, err
+
+    def swapped(wb: openpyxl.Workbook) -> None:  # 類別 and 日期 exchanged, as by dragging a column
+        ws = wb["佐證資料"]
+        for row in range(3, ws.max_row + 1):
+            ws.cell(row, 4).value, ws.cell(row, 5).value = ws.cell(row, 5).value, ws.cell(row, 4).value
+
+    err = refused(altered(results_form, swapped), folder, capsys)
+    assert "佐證資料!D3: 欄位標題應為「類別」，實際是「日期」；" in err and "共 1 個錯誤" in err, err
+    err = refused(altered(subplan_form, lambda wb: wb["承辦單位"].insert_rows(1)), folder, capsys)
+    assert "承辦單位!A3: 欄位標題應為「承辦單位或群組名稱」，實際是「每列一個承辦單位" in err, err
+
+
 def test_bad_text_in_number_cell(results_form: Path, capsys, folder: Path) -> None:
     def words(wb: openpyxl.Workbook) -> None:
         ind = wb["量化指標"]

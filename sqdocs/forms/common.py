@@ -762,6 +762,24 @@ def beyond_columns(ws: Worksheet, last: int, advice: str) -> list[CellProblem]:
     ]
 
 
+def moved_columns(ws: Worksheet, columns: Sequence[Column]) -> list[CellProblem]:
+    """The first header not where the form put it. The sheets' protection has no password, so a
+    column can be deleted, inserted or dragged elsewhere: every cell would then be read from the
+    wrong column, and judged as a page of wrong dates and missing rows instead of this one cause."""
+    for i, col in enumerate(columns, 1):
+        found = cell_text(ws.cell(HEADER_ROW, i).value)
+        if "".join(found.split()) != "".join(col.header.split()):  # a line break retyped is the same header
+            shown = f"「{found.splitlines()[0]}」" if found else "空白"
+            order = "、".join(c.header.splitlines()[0] for c in columns)
+            return [CellProblem(
+                ws.title, HEADER_ROW, i,
+                f"欄位標題應為「{col.header.splitlines()[0]}」，實際是{shown}；這張工作表的欄被刪除、插入或搬移過"
+                f"（或標題上方多了列），匯入會讀錯欄位。請復原成第 {HEADER_ROW} 列依序為 {order} 的欄位，"
+                "或重新產生表單，把填好的內容貼到新表單後再匯入",
+            )]
+    return []
+
+
 def first_filled(ws: Worksheet, row: int, columns: Iterable[int]) -> int | None:
     """The first of ``columns`` that holds something in ``row``, or None."""
     return next((c for c in columns if not blank(ws.cell(row, c).value)), None)

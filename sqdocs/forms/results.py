@@ -41,6 +41,7 @@ from sqdocs.forms.common import (
     instructions,
     match_rows,
     merge,
+    moved_columns,
     print_setup,
     protect,
     put,
@@ -603,6 +604,9 @@ def read(
         CellProblem(wb.sheetnames[0], 1, 1, f"找不到工作表「{name}」；請勿刪除或改名工作表")
         for name in (SHEET, INDICATOR_SHEET, EVIDENCE_SHEET) if name not in wb.sheetnames
     ]
+    if not problems:  # each sheet is read by column: a column moved would shift everything
+        for name, columns in ((SHEET, COLUMNS), (INDICATOR_SHEET, INDICATOR_COLUMNS), (EVIDENCE_SHEET, EVIDENCE_COLUMNS)):
+            problems += moved_columns(wb[name], columns)
     cells = CellMap(Where(SHEET, 1, 1))
     if problems:
         return {}, cells, problems

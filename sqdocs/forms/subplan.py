@@ -44,6 +44,7 @@ from sqdocs.forms.common import (
     instructions,
     match_rows,
     merge,
+    moved_columns,
     print_setup,
     protect,
     put,
@@ -262,11 +263,13 @@ def read(
     for name in (SHEET, UNITS_SHEET):
         if name not in wb.sheetnames:
             problems.append(CellProblem(wb.sheetnames[0], 1, 1, f"找不到工作表「{name}」；請勿刪除或改名工作表"))
+    unit_columns = int(fp.extra.get("unit_columns", MIN_UNIT_COLUMNS))
+    if not problems:  # each sheet is read by column: a column moved would shift everything
+        problems = moved_columns(wb[SHEET], _columns(unit_columns)) + moved_columns(wb[UNITS_SHEET], _UNIT_COLUMNS)
     if problems:
         return {}, CellMap(Where(wb.sheetnames[0], 1, 1)), problems
     ws = wb[SHEET]
     cells = CellMap(Where(SHEET, 1, 1))
-    unit_columns = int(fp.extra.get("unit_columns", MIN_UNIT_COLUMNS))
     width = COL_UNITS + unit_columns - 1
 
     def key_of(row: int) -> tuple[str, ...] | None:
