@@ -71,6 +71,7 @@ NOT_FOR_A_SCHEMA = {
     "syntax-text-starts-with-bracket", "syntax-text-starts-with-brace", "syntax-text-starts-with-quote",
     "registered-unit-name-invisible-char", "registered-unit-names-fullwidth-comma", "clause-too-deep", "utf16-no-bom",
     "syntax-fullwidth-dash", "syntax-fullwidth-space-after-colon", "syntax-nbsp-after-colon",
+    "syntax-unclosed-bracket-after-comma", "syntax-empty-item-in-brackets",
 }
 
 

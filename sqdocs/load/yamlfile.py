@@ -6,11 +6,13 @@ import errno
 import os
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name, format_path
@@ -158,8 +160,9 @@ _ENCLOSED = {"[": ("]", "清單"), "{": ("}", "欄位對照"), '"': ('"', "引�
 _VALUE_OPENS = re.compile(r"\s*(?:-\s+)*(?:[^\s\"'\[{#-][^\"'\[{#]*?:\s+)?(?:-\s+)*(?=[\[{\"'])")
 
 
-def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
-    """The YAML syntax error ``exc`` in ``text``, placed where its cause is, with a hint in Chinese."""
+def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError, opened: Sequence[Mark] = ()) -> Diagnostic:
+    """The YAML syntax error ``exc`` in ``text``, placed where its cause is, with a hint in Chinese.
+    ``opened``: where the lists and mappings the parser was inside when it stopped begin."""
     lines = text.split("\n")
     problem_mark, context_mark = exc.problem_mark, exc.context_mark
     line, col = (problem_mark.line + 1, problem_mark.column + 1) if problem_mark else (1, 1)
@@ -196,6 +199,15 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError) -> Diagn
             # the mark is wherever YAML gave up, often lines later: the bracket is the cause
             return at(*start, f"「{opening}」沒有對應的「{closing}」；若這是以「{opening}」開頭的文字，{_QUOTE_IT.format(c=opening)}")
         return at(line, col, f"「{opening} {closing}」中的各項以半形逗號「,」分隔；項目的文字含「,」或「:」時請加雙引號")
+    if context == "while parsing a flow node" and problem_mark is not None:
+        start = next((m for m in reversed(opened) if text[m.index:m.index + 1] in "[{"), None)
+        opening = text[start.index] if start is not None else "["
+        closing = "]" if opening == "[" else "}"
+        if "found ','" in problem:
+            return at(line, col, f"「{opening} {closing}」中兩個逗號之間（或括號與逗號之間）沒有內容；請刪除多餘的「,」")
+        if start is not None:  # the last item followed by a comma, no bracket: YAML reads on for one more
+            return at(start.line + 1, start.column + 1,
+                      f"「{opening}」沒有對應的「{closing}」；若這是以「{opening}」開頭的文字，{_QUOTE_IT.format(c=opening)}")
     if "could not find expected ':'" in problem and context_mark is not None:
         row = context_mark.line
         content = lines[row]
@@ -343,7 +355,7 @@ def parse_yaml(raw: bytes, name: str) -> YamlDoc:
         if root is None:
             root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise LoadError([_syntax_diagnostic(name, text, exc)]) from None
+        raise LoadError([_syntax_diagnostic(name, text, exc, getattr(loader, "marks", ()))]) from None
     except yaml.YAMLError as exc:
         raise LoadError([Diagnostic(name, 1, 1, "", _syntax_message(str(exc)))]) from None
     except RecursionError:
