@@ -208,6 +208,14 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError, opened: 
         if start is not None:  # the last item followed by a comma, no bracket: YAML reads on for one more
             return at(start.line + 1, start.column + 1,
                       f"「{opening}」沒有對應的「{closing}」；若這是以「{opening}」開頭的文字，{_QUOTE_IT.format(c=opening)}")
+    if context == "while scanning a double-quoted scalar" and problem_mark is not None:  # "C:\Users"
+        content = lines[problem_mark.line]
+        slash = content.rfind("\\", 0, problem_mark.column + 1)
+        if slash >= 0:
+            return at(problem_mark.line + 1, slash + 1, (
+                f"雙引號中的「\\」是跳脫符號，「{content[slash:slash + 2]}」不是可用的寫法；要寫反斜線請寫成「\\\\」"
+                "（檔案路徑可改用「/」，如 evidence/照片.jpg），或改用單引號括起整段文字"
+            ))
     if "could not find expected ':'" in problem and context_mark is not None:
         row = context_mark.line
         content = lines[row]
