@@ -6,6 +6,7 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -112,6 +113,9 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         hint = "；若文字以數字開頭或含特殊符號，請加雙引號" if kind == "string_type" and value is not None else ""
         if kind in ("int_parsing", "float_parsing") and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", str(value)):
             hint = f"；數字請勿加千分位逗號，請寫成 {str(value).replace(',', '')}"
+        narrow = unicodedata.normalize("NFKC", str(value))  # typed in the IME's full-width mode: １０７
+        if kind in ("int_parsing", "float_parsing") and narrow != value and re.fullmatch(r"-?\d+(\.\d+)?", narrow):
+            hint = f"；數字請用半形（全形數字是文字），請寫成 {narrow}"
         return f"應為{want}，實際是{_describe(value)}{hint}", False
     if kind == "too_short":
         return "不可為空清單，至少要有一項", False
