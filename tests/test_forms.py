@@ -547,6 +547,8 @@ def test_not_a_form(folder: Path, tmp_path: Path, capsys) -> None:
     text = tmp_path / "notes.xlsx"
     text.write_text("not a workbook", encoding="utf-8")
     assert "無法以 Excel 活頁簿（.xlsx）開啟" in refused(text, folder, capsys)
+    err = refused(tmp_path, folder, capsys)
+    assert f"{tmp_path}：這是資料夾，不是表單檔；請指定填好的 .xlsx 表單檔" in err and "Exception" not in err
 
 
 @pytest.mark.parametrize(("name", "expected"), [

@@ -140,12 +140,14 @@ class Imported:
 
 def open_form(path: Path, *, formulas: bool = False) -> Workbook:
     """The form with each formula's saved result (or, ``formulas``, with the formulas themselves)."""
+    if path.is_dir():
+        raise UserError(f"{display_name(path)}：這是資料夾，不是表單檔；請指定填好的 .xlsx 表單檔（如 第一分局執行成果.xlsx）")
     try:
         return openpyxl.load_workbook(path, data_only=not formulas)
     except FileNotFoundError:
         raise UserError(f"{display_name(path)}：找不到檔案") from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟（{type(exc).__name__}）；{_why_not_xlsx(path)}") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟；{_why_not_xlsx(path)}") from None
 
 
 def _why_not_xlsx(path: Path) -> str:
