@@ -137,10 +137,11 @@ def jobs_for(folder: Path, plan: Plan, kinds: list[str], formats: list[str], out
         except LoadError as exc:
             problems += exc.diagnostics
             bad.append("subplans")
-    if "report" in kinds and has_results(folder) and submitted(folder):  # no report of nothing handed in
+    if "report" in kinds and has_results(folder):
         try:
-            cached_report(folder)
-            jobs += document("report", report_title(plan))
+            if submitted(folder):  # no report of nothing handed in
+                cached_report(folder)
+                jobs += document("report", report_title(plan))
         except LoadError as exc:
             problems += exc.diagnostics
             bad.append("report")

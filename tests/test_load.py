@@ -364,6 +364,21 @@ def test_a_file_given_for_the_data_folder_names_the_folder_it_is_in(data_copy, c
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("name", ["results", "subplans"])
+def test_a_file_where_a_folder_of_units_files_belongs_is_an_error(data_copy, capsys, name):
+    """A plain file named results/ or subplans/ read as an empty folder: 「尚無單位填報」, exit 0."""
+    from sqdocs.cli import main
+
+    shutil.rmtree(data_copy / name)
+    (data_copy / name).write_text("", encoding="utf-8")
+    message = f"{data_copy / name}: 應是放各單位 YAML 檔的資料夾，這裡卻是一個檔案；請刪除或改名此檔，建立名為 {name} 的資料夾"
+    for command in (["validate", str(data_copy)], ["build", str(data_copy), "-o", str(data_copy.parent / "out")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert any(line.startswith(message) for line in err.splitlines()), err
+    assert "請在同一指令加上 --only plan" in err and not (data_copy.parent / "out").exists()
+
+
 def test_a_zip_given_for_the_data_folder_is_to_be_unzipped_first(tmp_path, capsys):
     from sqdocs.cli import main
 

@@ -49,9 +49,9 @@ def result_files(folder: Path | str) -> list[Path]:
     A results/ that cannot be listed is a LoadError: glob would take it for an empty folder,
     and the build would say no unit had handed in its results."""
     results = Path(folder) / RESULTS_DIR
-    if not results.is_dir():
+    if not results.exists():
         return []
-    names = listed(results)
+    names = listed(results)  # a file named results is an error, not a folder without results
     return [p for p in names if p.suffix == ".yaml"] + [p for p in names if p.suffix == ".yml"]
 
 

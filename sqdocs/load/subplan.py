@@ -39,8 +39,8 @@ def subplan_files(folder: Path | str) -> list[Path]:
     A broken symbolic link counts, so that reading it reports it as results/ does.
     """
     directory = Path(folder) / SUBPLAN_DIR
-    if not directory.is_dir():
-        return []
+    if not directory.exists():
+        return []  # a file named subplans: listed() says so
     return [
         p for p in listed(directory)
         if _named_as_subplan(p.name) and (p.is_file() or p.is_symlink()) and not p.name.startswith(".")

@@ -326,6 +326,10 @@ def listed(folder: Path) -> list[Path]:
         return sorted(folder.iterdir())
     except PermissionError:
         raise LoadError([Diagnostic(display_name(folder), 0, 0, "", _UNREADABLE_FOLDER)]) from None
+    except NotADirectoryError:
+        raise LoadError([Diagnostic(display_name(folder), 0, 0, "", (
+            f"應是放各單位 YAML 檔的資料夾，這裡卻是一個檔案；請刪除或改名此檔，建立名為 {folder.name} 的資料夾，"
+            "把各單位的檔案放進去"))]) from None
 
 
 def _unreadable_file(path: Path, exc: OSError) -> str:
