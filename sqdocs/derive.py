@@ -140,12 +140,15 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
     """The subplan as an 附件 1 table: the bureau's dimensions, items and points, in the
     bureau's order, each point carrying the unit's practices, deadline and units.
 
-    Entries the bureau plan no longer assigns to the unit, or marked ``removed``, are left out.
-    Raises :class:`UserError` when an assigned point is not in the file at all (the document
-    would drop it unnoticed) or its entry is still incomplete (see ``sqdocs check``).
+    Entries the bureau plan no longer assigns to the unit are left out. Raises
+    :class:`UserError` when an assigned point is not in the file, or only marked ``removed``
+    (the document would drop it unnoticed), or its entry is still incomplete (see ``sqdocs check``).
     """
-    entries = {p.key: p for p in subplan.points}
+    entries: dict[PointKey, SubplanPoint] = {}
+    for entry in sorted(subplan.points, key=lambda p: p.removed):  # a live entry before a removed one
+        entries.setdefault(entry.key, entry)
     missing: list[str] = []
+    marked: list[str] = []
     incomplete: list[str] = []
     dimensions: list[Dimension] = []
     for dim in plan.annex1.dimensions:
@@ -159,7 +162,8 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
                 if entry is None:  # assigned after the unit wrote its plan (or deleted from the file)
                     missing.append(f"{dim.name}／{item.name}／{point.name}")
                     continue
-                if entry.removed:  # marked by hand: `sqdocs check` lists it
+                if entry.removed:  # marked by hand, or assigned again since `subplan update` marked it
+                    marked.append(f"{dim.name}／{item.name}／{point.name}")
                     continue
                 if not entry.practices or entry.deadline is None or not entry.units:
                     incomplete.append(f"{dim.name}／{item.name}／{point.name}")
@@ -175,6 +179,11 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
         raise UserError(
             f"{subplan.unit}的細部執行計畫缺少本局計畫指派的評核重點（{'、'.join(missing)}）；"
             f"請執行 sqdocs subplan update 資料夾 --unit {subplan.unit} 補上後填寫"
+        )
+    if marked:
+        raise UserError(
+            f"{subplan.unit}的細部執行計畫把本局計畫仍指派的評核重點標記為 removed（{'、'.join(marked)}）；"
+            f"請刪除該項的「removed: true」（或執行 sqdocs subplan update 資料夾 --unit {subplan.unit}），確認內容後再產生"
         )
     if incomplete:
         raise UserError(

@@ -174,13 +174,23 @@ def test_kai_and_times_at_table_size(doc):
 def test_removed_points_are_not_rendered(plan, subplan):
     first, *rest = subplan.points
     stale = first.model_copy(update={"point": "已刪除的評核重點", "practices": ["不應出現的作法"], "removed": True})
-    dropped = rest[0].model_copy(update={"removed": True})
-    changed = subplan.model_copy(update={"points": [first, stale, dropped, *rest[1:]]})
+    changed = subplan.model_copy(update={"points": [first, stale, *rest]})
     doc = Document(io.BytesIO(render_subplan(plan, changed, BuildOptions())))
     practices = _practices(doc)
     assert "不應出現的作法" not in practices
-    assert not set(dropped.practices) & set(practices)
-    assert len(practices) == sum(len(p.practices) for p in subplan.points) - len(dropped.practices)
+    assert len(practices) == sum(len(p.practices) for p in subplan.points)
+
+
+def test_a_point_still_assigned_but_marked_removed_is_refused_not_dropped(plan, subplan):
+    """The document must cover every point the bureau assigns: marked removed by hand, one was
+    silently left out (as a point missing from the file was)."""
+    first, *rest = subplan.points
+    dropped = rest[0].model_copy(update={"removed": True})
+    changed = subplan.model_copy(update={"points": [first, dropped, *rest[1:]]})
+    with pytest.raises(UserError) as info:
+        render_subplan(plan, changed, BuildOptions())
+    assert f"標記為 removed（{'／'.join(dropped.key)}）" in str(info.value)
+    assert f"sqdocs subplan update 資料夾 --unit {subplan.unit}" in str(info.value)
 
 
 # ---- every sample, bytes, properties -------------------------------------------------

@@ -184,15 +184,16 @@ def _changed(subplan: Subplan, index: int, **update) -> Subplan:
 
 
 def test_removed_points_are_not_rendered(plan: Plan, subplans, tmp_path: Path) -> None:
+    """An entry for a point the bureau deleted, marked removed by `subplan update`."""
     subplan = subplans["第一分局"]
-    gone = subplan.points[0]
+    gone = subplan.points[0].model_copy(update={"point": "已刪除的評核重點", "practices": ["不應出現的作法"], "removed": True})
     path = tmp_path / "removed.pdf"
-    changed = _changed(subplan, 0, removed=True)
+    changed = subplan.model_copy(update={"points": [gone, *subplan.points]})
     path.write_bytes(render_subplan(plan, changed))
     got = extract(path, (_columns(plan, changed),))
     assert not got.has(gone.practices[0])
     assert not got.has(gone.point)
-    assert got.has(subplan.points[1].practices[0])
+    assert got.has(subplan.points[0].practices[0])
 
 
 def test_a_character_no_font_has_is_reported(plan: Plan, subplans) -> None:
