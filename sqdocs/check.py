@@ -168,15 +168,17 @@ def required_units(plan: Plan) -> list[str]:
     return [u.name for u in plan.units.units if u.kind == REQUIRED_KIND]
 
 
-def check_subplans(plan: Plan, subplans: Mapping[str, Subplan]) -> list[Problem]:
-    """Problems of every subplan, and a problem for each 分局 that has none; by unit, registry order."""
+def check_subplans(plan: Plan, subplans: Mapping[str, Subplan], folder: str = "資料夾") -> list[Problem]:
+    """Problems of every subplan, and a problem for each 分局 that has none; by unit, registry order.
+    ``folder`` is the data folder as the command to run names it."""
     problems: list[Problem] = []
     for unit in unit_order(plan, subplans):
         subplan = subplans.get(unit)
         if subplan is None:
             problems.append(Problem(
                 unit, "no_subplan",
-                f"{unit}尚未建立細部執行計畫（執行 sqdocs subplan init 資料夾 --unit {unit} 產生範本）",
+                f"{unit}尚未建立細部執行計畫（執行 sqdocs subplan init {folder} --unit {unit} 產生範本；"
+                "新年度加上 --from 去年的資料夾，可帶入去年的具體作法與承辦單位）",
             ))
         else:
             problems += check_subplan(plan, subplan)

@@ -517,7 +517,7 @@ def _check(args: argparse.Namespace) -> int:
     plan = load_plan(args.data)
     files = load_subplans(args.data, plan)
     subplans = {unit: f.subplan for unit, f in files.items()}
-    problems = check_subplans(plan, subplans)
+    problems = check_subplans(plan, subplans, display_name(args.data))
 
     def where(problem) -> str:
         if problem.unit not in files:

@@ -310,7 +310,10 @@ def test_check_reports_missing_points_units_and_subplans(fresh: Path, capsys):
     assert {("第一分局", "no_subplan"), ("第三分局", "no_subplan"), ("第四分局", "no_subplan")} <= kinds
     unknown = next(p for p in problems if p.kind == "unknown_unit")
     assert "偵察隊" in unknown.message and "是不是「偵查隊」" in unknown.message
+    capsys.readouterr()
     assert main(["check", str(fresh)]) == 1
+    # the command to run names this folder, and how a new year starts from the last one's
+    assert f"執行 sqdocs subplan init {fresh} --unit 第一分局 產生範本；新年度加上 --from 去年的資料夾" in capsys.readouterr().out
 
 
 def test_check_points_a_missing_point_at_where_it_belongs(fresh: Path, capsys):
