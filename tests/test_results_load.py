@@ -320,10 +320,19 @@ def test_result_of_a_point_the_plan_moved_says_where_it_is(
 
 
 def test_result_of_a_point_named_in_several_items_names_none(folder: Path, plan: Plan) -> None:
-    """「其他服務作法」 is in two items of 服務遞送: no guess which one was meant."""
+    """「其他服務作法」 is in two items of 服務遞送: no guess which one was meant; both are named."""
     text = GOOD.replace("基礎服務", "服務遞送").replace("服務一致及正確", "服務成長及優化").replace("服務及時性", "其他服務作法")
     write(folder, "第一分局.yaml", text)
-    assert only(problems(folder, plan), "其他服務作法").endswith("沒有評核重點「其他服務作法」")
+    assert only(problems(folder, plan), "其他服務作法").endswith(
+        "沒有評核重點「其他服務作法」；附件 1 有 2 個「其他服務作法」（服務遞送／服務便捷、服務遞送／服務可近性），"
+        "請把 dimension、item 改為其中之一")
+
+
+def test_result_of_a_point_the_plan_deleted_says_what_to_do(folder: Path, plan: Plan) -> None:
+    """A point the bureau deleted: the message said only that 附件 1 has no such point."""
+    write(folder, "第一分局.yaml", GOOD.replace("服務及時性", "已停辦的服務措施"))
+    assert only(problems(folder, plan), "已停辦的服務措施").endswith(
+        "沒有評核重點「已停辦的服務措施」；本局計畫可能已刪除此評核重點：請把成果移到本單位仍負責的評核重點下，或刪除此項")
 
 
 def test_evidence_file_outside_folder_and_missing(folder: Path, plan: Plan) -> None:

@@ -468,10 +468,10 @@ def _resolve_point(
     item = next((i for i in dim.items if i.name == result.item), None)
     if item is None:
         names = [i.name for i in dim.items]
-        hint = suggest(result.item, names) or _moved(result, plan)
+        hint = suggest(result.item, names) or _moved(result, plan) or _gone(result, plan)
         return None, [doc.diagnostic((*loc, "item"), f"附件 1「{dim.name}」沒有評核項目「{result.item}」{hint}")]
     names = [p.name for p in item.points]
-    hint = suggest(result.point, names) or _moved(result, plan)
+    hint = suggest(result.point, names) or _moved(result, plan) or _gone(result, plan)
     return None, [doc.diagnostic((*loc, "point"), f"附件 1「{dim.name}／{item.name}」沒有評核重點「{result.point}」{hint}")]
 
 
@@ -488,6 +488,16 @@ def _moved(result: PointResult, plan: Plan) -> str:
         if old != new
     )
     return f"；本局計畫已把評核重點「{ref.point.name}」移到「{ref.dimension.name}／{ref.item.name}」，請把 {fix}"
+
+
+def _gone(result: PointResult, plan: Plan) -> str:
+    """What to do with the result of a point 附件 1 has nowhere by these names: pick one of the
+    points of its name, or, when it has none, move or delete the result (the bureau deleted it)."""
+    found = [ref for ref in plan.points() if ref.point.name == result.point]
+    if found:
+        places = "、".join(f"{ref.dimension.name}／{ref.item.name}" for ref in found)
+        return f"；附件 1 有 {len(found)} 個「{result.point}」（{places}），請把 dimension、item 改為其中之一"
+    return "；本局計畫可能已刪除此評核重點：請把成果移到本單位仍負責的評核重點下，或刪除此項"
 
 
 def _relative(file: str) -> PurePosixPath | None:
