@@ -116,6 +116,9 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         narrow = unicodedata.normalize("NFKC", str(value))  # typed in the IME's full-width mode: １０７
         if kind in ("int_parsing", "float_parsing") and narrow != value and re.fullmatch(r"-?\d+(\.\d+)?", narrow):
             hint = f"；數字請用半形（全形數字是文字），請寫成 {narrow}"
+        if kind == "list_type" and isinstance(value, str) and value.strip()[:1] in "［【〔" and value.strip()[-1:] in "］】〕":
+            items = re.sub(r"\s*[，、,]\s*", ", ", value.strip()[1:-1].strip())  # typed in the IME's full-width mode
+            hint = f"；清單請用半形方括號與逗號，寫成 [{items}]"
         return f"應為{want}，實際是{_describe(value)}{hint}", False
     if kind == "too_short":
         return "不可為空清單，至少要有一項", False
