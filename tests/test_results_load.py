@@ -221,6 +221,16 @@ def test_history_figures_out_of_range(folder: Path, plan: Plan) -> None:
     assert "indicators[1].history[106]: 數值 1e-308 過小" in only(found, "過小")
 
 
+def test_history_in_western_years_says_so(folder: Path, plan: Plan) -> None:
+    """{2016: …, 2017: …} said 「歷年數據只能寫到 106 年」, which a clerk who wrote 2017 cannot act on."""
+    path = folder / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{105: 98.2, 106: 98.8}", "{2016: 98.2, 2017: 98.8}"),
+                    encoding="utf-8")
+    found = problems(folder, plan)
+    assert "indicators[1].history[2017]: 2017 是西元年；history 的年度請寫民國年，西元 2017 年請寫 106" in only(found, "2017")
+    assert not any("只能寫到" in p for p in found)
+
+
 def test_figures_at_the_bounds_still_compile(folder: Path, plan: Plan) -> None:
     """The largest and smallest figures accepted go through the exact arithmetic and rounding."""
     from conftest import compiled

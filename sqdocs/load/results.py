@@ -30,7 +30,7 @@ from sqdocs.model.results import (
     find_point,
     omissions,
 )
-from sqdocs.text.roc import format_roc
+from sqdocs.text.roc import ROC_OFFSET, format_roc
 
 INDICATORS_FILE = "indicators.yaml"
 RESULTS_DIR = "results"
@@ -182,7 +182,11 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
             ), severity="warning", key=True)
         for year, value in ind.history.items():
             hloc = (*loc, "history", year)
-            if year >= plan.year:
+            if year > ROC_OFFSET:  # 2017: a Western year
+                yield doc.diagnostic(hloc, (
+                    f"{year} 是西元年；history 的年度請寫民國年，西元 {year} 年請寫 {year - ROC_OFFSET}"
+                ), key=True)
+            elif year >= plan.year:
                 yield doc.diagnostic(
                     hloc, f"歷年數據只能寫到 {plan.year - 1} 年；{plan.year} 年由各單位填報的成果計算", key=True
                 )
