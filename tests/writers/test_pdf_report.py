@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -104,6 +105,13 @@ def test_title_headings_and_sentences(report: CompiledReport, out: Extract) -> N
     ):
         assert out.has(sentence), sentence
 
+
+
+def test_the_appendix_follows_the_checklist_rather_than_taking_a_page(report: CompiledReport, out: Extract) -> None:
+    """When every unit reported, 附錄 is one sentence: on a page of its own it was the report's last page."""
+    heading = squash(outline.REPORT_APPENDIX_HEADING)
+    page = next(squash(text) for text in out.pages if heading in squash(text))
+    assert squash(report.checklist[-1].points[-1].name) in page[: page.index(heading)]
 
 
 def test_a_point_heading_shares_its_page_with_the_start_of_its_table(report: CompiledReport, out: Extract) -> None:
@@ -293,7 +301,8 @@ def test_missing_submissions_listed_in_the_appendix(gaps) -> None:
     points = got.column(layout.REPORT_MISSING_COLUMNS, 3)
     assert points == squash("".join(m.point for m in compiled.missing))
     units = got.column(layout.REPORT_MISSING_COLUMNS, 0)
-    assert units.replace("第四分局（續）", "") == "秘書科第四分局"  # once per unit, merged over its rows
+    # once per unit (and page: 「（續）」 where the table goes on), merged over its rows
+    assert re.sub("(秘書科|第四分局)（續）", "", units) == "秘書科第四分局"
     for point in compiled.points():
         if point.missing:
             assert got.has(outline.missing_units_line(point.missing))

@@ -135,7 +135,8 @@ class _Story:
         report, ts = self.report, self.ts
         heading = outline.REPORT_APPENDIX_HEADING
         flows: list[Flowable] = [
-            PageBreak(),
+            # Not a page of its own (as in Word): when every unit reported, it is one sentence.
+            CondPageBreak(blocks.CAPTION_ROOM),
             blocks.heading(heading, "appendix", ts),
             self.text(outline.missing_sentence(report), f"{heading} 本文"),
         ]
