@@ -184,6 +184,12 @@ def test_roster_short_fields_are_centred_and_duties_flush_left_as_in_the_pdf(ann
             assert all(p.alignment == want for p in cell.paragraphs if p.text), (n, cell.text)
 
 
+def test_roster_cells_are_centred_between_top_and_bottom_as_in_the_pdf(annex_tables):
+    for row in _body(annex_tables[2]):
+        for tc in row._tr.tc_lst:
+            assert tc.tcPr.find(qn("w:vAlign")).get(qn("w:val")) == "center"
+
+
 def test_item_cells_merge_down_over_their_points(plan, annex_tables):
     for tables, dims in ((annex_tables[0], plan.annex1.dimensions), (annex_tables[1], plan.annex2.dimensions)):
         for table, dim in zip(tables, dims, strict=True):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ONLINE_CASES_OF_FIRST, ROOT, SAMPLE, compiled, left_out
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
@@ -96,6 +97,13 @@ def test_summary_table_shows_the_display_texts(report, doc):
     assert on_time == ["處理時限內完成比率", "98.2%", "98.8%", "99.4%", "+0.6 個百分點", "進步"]
     assert {r[-1] for r in rows} >= {"進步", "退步"}
     assert all(p.style.name == S.TABLE_FIGURE for row in table.rows[1:] for c in row.cells[1:] for p in c.paragraphs)
+    # centred between top and bottom, as in the PDF: a name on two lines beside figures on one
+    assert all(tc.tcPr.find(qn("w:vAlign")).get(qn("w:val")) == "center" for row in table.rows[1:] for tc in row._tr.tc_lst)
+
+
+def test_result_tables_centre_the_unit_as_the_pdf_does(doc):
+    units = [row.cells[0] for t in _tables(doc, RESULT_HEADERS) for row in t.rows[1:]]
+    assert units and all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for cell in units for p in cell.paragraphs if p.text)
 
 
 def test_results_follow_dimension_item_point(report, doc):

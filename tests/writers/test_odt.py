@@ -312,6 +312,20 @@ def test_roster_short_fields_are_centred_and_duties_flush_left_as_in_the_pdf(ann
             assert {p.get(q("text:style-name")) for p in cell.findall(q("text:p")) if text_of(p)} <= {want}, n
 
 
+def _vertical_align(odt: Odt, cell) -> str:
+    props = odt.auto_style(cell.get(q("table:style-name"))).find(q("style:table-cell-properties"))
+    return props.get(q("style:vertical-align"))
+
+
+def test_roster_and_summary_cells_are_centred_between_top_and_bottom_as_in_the_pdf(plan_odt, annex_tables, report_odt):
+    summary = report_odt.tables()[0]
+    for odt, table in ((plan_odt, annex_tables[2]), (report_odt, summary)):
+        assert {_vertical_align(odt, cell) for row in body_rows(table) for cell in row} == {"middle"}
+    results = next(t for t in report_odt.tables() if header_texts(t)[0] == layout.REPORT_RESULT_COLUMNS[0].header)
+    assert {_vertical_align(report_odt, cell) for row in body_rows(results) for cell in row} == {"top"}
+    assert {p.get(q("text:style-name")) for row in body_rows(results) for p in row[0].findall(q("text:p"))} == {S.TABLE_FIGURE}
+
+
 def test_item_cells_span_the_rows_of_their_points(plan, annex_tables):
     annex1, annex2, _ = annex_tables
     for tables, dims in ((annex1, plan.annex1.dimensions), (annex2, plan.annex2.dimensions)):

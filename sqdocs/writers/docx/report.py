@@ -40,7 +40,15 @@ from sqdocs.writers.charts import chart_size_mm, render_chart
 from sqdocs.writers.docx import context, oxml, tables
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
-from sqdocs.writers.docx.tables import AnnexTable, Block, CellPicture, column_widths, listed, text
+from sqdocs.writers.docx.tables import (
+    AnnexTable,
+    Block,
+    CellPicture,
+    centred,
+    column_widths,
+    listed,
+    text,
+)
 from sqdocs.writers.docx.template import WordTemplate, open_template
 from sqdocs.writers.photos import load_photo
 
@@ -62,7 +70,7 @@ def summary(doc: Fragment, report: CompiledReport, width: int) -> None:
     years = layout.report_summary_years(report)
     shown = [summary_figures(indicator, years) for indicator in report.indicators]
     columns = layout.report_summary_columns(years, [i.name for i in report.indicators], shown)
-    table = AnnexTable(doc, columns, width)
+    table = AnnexTable(doc, columns, width, middle=True)
     for indicator, figures in zip(report.indicators, shown, strict=True):
         table.row(text(indicator.name), *(_figures(f) for f in figures), keep_together=True)
     table.finish()
@@ -90,7 +98,7 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
                     table = AnnexTable(doc, layout.report_result_columns(report), width)
                     for c in point.contributions:
                         outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
-                        table.row(text(c.unit), outcome, _evidence(c.evidence, photo_mm), keep_together=True)
+                        table.row(centred(c.unit), outcome, _evidence(c.evidence, photo_mm), keep_together=True)
                     table.finish()
                 if point.missing:
                     doc.add_paragraph(missing_units_line(point.missing), doc.style(S.BODY))
@@ -147,7 +155,7 @@ def appendix(doc: Fragment, report: CompiledReport, width: int) -> None:
     if report.exclusions:
         doc.add_paragraph(REPORT_EXCLUSIONS_HEADING, doc.style(S.HEADING_2))
         doc.add_paragraph(exclusions_sentence(), doc.style(S.BODY))
-        table = AnnexTable(doc, layout.report_exclusion_columns(report), width)
+        table = AnnexTable(doc, layout.report_exclusion_columns(report), width, middle=True)
         for e in report.exclusions:
             table.row(text(e.name), text(e.unit), text(e.reason))
         table.finish()

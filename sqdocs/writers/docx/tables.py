@@ -79,8 +79,11 @@ def _checklist(entries: Sequence[Marked]) -> list[Block]:
 class AnnexTable:
     """A table with a repeated header row, built row by row."""
 
-    def __init__(self, doc: Fragment, columns: Sequence[layout.Column], text_width_twips: int):
+    def __init__(self, doc: Fragment, columns: Sequence[layout.Column], text_width_twips: int, *, middle: bool = False):
+        """``middle``: every cell centred between its top and bottom, as short rows read best
+        (a roster, a table of figures); else text starts at the top, beside long neighbours."""
         self.doc = doc
+        self.middle = middle
         self.widths = column_widths(columns, text_width_twips)
         self._tops: list = [None] * len(columns)  # per column, the last cell not merged into the one above
         self.table: Table = doc.append_table(oxml.new_table(doc.style(S.TABLE).style_id, self.widths))
@@ -104,6 +107,8 @@ class AnnexTable:
             else:
                 self._fill(tc, blocks)  # type: ignore[arg-type]
                 self._tops[col] = tc
+                if self.middle:
+                    oxml.center_vertically(tc)
 
     def finish(self) -> Table:
         return self.table
@@ -195,7 +200,7 @@ def annex2(doc: Fragment, annex: Annex2, text_width_twips: int) -> None:
 
 def roster(doc: Fragment, annex: Roster, text_width_twips: int) -> None:
     """附件 3: the assessment team, one row per member in the data's order."""
-    table = AnnexTable(doc, layout.roster_columns(annex), text_width_twips)
+    table = AnnexTable(doc, layout.roster_columns(annex), text_width_twips, middle=True)
     for m in annex.members:  # short fields centred, 職掌 flush left, as the PDF sets them
         note = centred(m.note) if m.note else []
         table.row(centred(m.role), centred(m.position), centred(m.name), text(m.duty), note, keep_together=True)

@@ -45,7 +45,7 @@ def summary(doc: Document, report: CompiledReport) -> None:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
     years = layout.report_summary_years(report)
     shown = [summary_figures(indicator, years) for indicator in report.indicators]
-    table = AnnexTable(doc, layout.report_summary_columns(years, [i.name for i in report.indicators], shown))
+    table = AnnexTable(doc, layout.report_summary_columns(years, [i.name for i in report.indicators], shown), middle=True)
     for indicator, texts in zip(report.indicators, shown, strict=True):
         table.row(text(indicator.name), *(tables.figures(t) for t in texts), keep_together=True)
     table.finish()
@@ -87,7 +87,7 @@ def results(doc: Document, report: CompiledReport) -> None:
                     table = AnnexTable(doc, layout.report_result_columns(report))
                     for c in point.contributions:
                         outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
-                        table.row(text(c.unit), outcome, _evidence(doc, c.evidence), keep_together=True)
+                        table.row(tables.figures(c.unit), outcome, _evidence(doc, c.evidence), keep_together=True)
                     table.finish()
                 if point.missing:
                     doc.paragraph(S.BODY, missing_units_line(point.missing))
@@ -123,7 +123,7 @@ def appendix(doc: Document, report: CompiledReport) -> None:
     if report.exclusions:
         doc.heading(S.HEADINGS[1], 2, REPORT_EXCLUSIONS_HEADING)
         doc.paragraph(S.BODY, exclusions_sentence())
-        table = AnnexTable(doc, layout.report_exclusion_columns(report))
+        table = AnnexTable(doc, layout.report_exclusion_columns(report), middle=True)
         for e in report.exclusions:
             table.row(text(e.name), text(e.unit), text(e.reason))
         table.finish()

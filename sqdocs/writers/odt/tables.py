@@ -51,8 +51,11 @@ def marked(entries: Sequence[Marked]) -> Cell:
 class AnnexTable:
     """A table of ``columns`` with a repeated header row, filled row by row, written by :meth:`finish`."""
 
-    def __init__(self, doc: Document, columns: Sequence[layout.Column]):
+    def __init__(self, doc: Document, columns: Sequence[layout.Column], *, middle: bool = False):
+        """``middle``: every cell centred between its top and bottom, as short rows read best
+        (a roster, a table of figures); else text starts at the top, beside long neighbours."""
         self.doc = doc
+        self.middle = middle
         self.columns = tuple(columns)
         self.rows: list[tuple[tuple[Cell | layout.Merged, ...], bool]] = []
         self._cell_styles: dict[str, str] = {}  # by vertical alignment
@@ -107,7 +110,7 @@ class AnnexTable:
                 if cell is MERGED:
                     sub(row, "table:covered-table-cell")
                 else:
-                    self._cell(row, cell, span, "top")
+                    self._cell(row, cell, span, "middle" if self.middle else "top")
         doc.add(table)
         return table
 
@@ -193,7 +196,7 @@ def annex2(doc: Document, annex: Annex2) -> None:
 
 def roster(doc: Document, annex: Roster) -> None:
     """附件 3: the assessment team, one row per member in the data's order."""
-    table = AnnexTable(doc, layout.roster_columns(annex))
+    table = AnnexTable(doc, layout.roster_columns(annex), middle=True)
     for m in annex.members:  # short fields centred, 職掌 flush left, as the PDF sets them
         note = figures(m.note) if m.note else []
         table.row(figures(m.role), figures(m.position), figures(m.name), text(m.duty), note, keep_together=True)
