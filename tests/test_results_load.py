@@ -92,6 +92,14 @@ def test_numerator_above_denominator(folder: Path, plan: Plan) -> None:
     assert "分子 105（處理時限內完成件數）大於分母 100（申辦案件總件數）" in found
 
 
+def test_numerator_above_a_zero_denominator_is_an_error(folder: Path, plan: Plan) -> None:
+    """14 of 0 is a typo, not a unit with nothing to count: refused, not left out with a warning."""
+    write(folder, "第一分局.yaml", GOOD.replace("{numerator: 95, denominator: 100}", "{numerator: 14, denominator: 0}"))
+    found = problems(folder, plan)
+    assert "分子 14（處理時限內完成件數）大於分母 0（申辦案件總件數）" in only(found, "大於分母")
+    assert not [p for p in found if "分母為 0" in p]
+
+
 def test_unknown_indicator_suggests(folder: Path, plan: Plan) -> None:
     write(folder, "第一分局.yaml", GOOD.replace("on_time_rate:", "on_time_rat:"))
     found = only(problems(folder, plan), "未知的指標")

@@ -580,16 +580,17 @@ def _check_measure(
             missing = "numerator" if m.numerator is None else "denominator"
             yield doc.diagnostic(loc, f"「{ind.name}」缺少 {missing}（分子：{ind.numerator}；分母：{ind.denominator}）")
             return
-        if m.denominator == 0:
+        # 14 of 0 is a typo as much as 105 of 100: only 0 of 0 is a unit with nothing to count.
+        if m.numerator > m.denominator:
+            yield doc.diagnostic(
+                (*loc, "numerator"),
+                f"「{ind.name}」分子 {_num(m.numerator)}（{ind.numerator}）大於分母 {_num(m.denominator)}（{ind.denominator}）",
+            )
+        elif m.denominator == 0:
             yield doc.diagnostic(
                 (*loc, "denominator"),
                 f"「{ind.name}」分母為 0，比率無法計算；「{unit}」的此項數據不列入全局比率",
                 severity="warning",
-            )
-        elif m.numerator > m.denominator:
-            yield doc.diagnostic(
-                (*loc, "numerator"),
-                f"「{ind.name}」分子 {_num(m.numerator)}（{ind.numerator}）大於分母 {_num(m.denominator)}（{ind.denominator}）",
             )
         for field, label in (("numerator", ind.numerator), ("denominator", ind.denominator)):
             yield from _whole(doc, (*loc, field), ind, getattr(m, field), f"{field}（{label}）是件數")
