@@ -419,3 +419,15 @@ def test_no_change_against_an_older_year_when_last_years_figure_is_missing(tmp_p
     gaps = [w.path for w in warnings if "history 沒有 106 年的數據" in w.message]
     assert gaps == ["indicators[0].history", "indicators[2].history"]
     assert "成長率也無法計算" in next(w.message for w in warnings if w.path == "indicators[2].history")
+
+
+def test_every_denominator_zero_says_why_there_is_no_figure(tmp_path: Path, plan: Plan) -> None:
+    """Units that entered 0 of 0 (or a base of 0) did report: the year cannot be computed, it is not 無填報數據."""
+    first = FIRST.replace("{numerator: 95, denominator: 100}", "{numerator: 0, denominator: 0}")
+    first = first.replace("{value: 90, base: 10}", "{value: 90, base: 0}")
+    folder = make_folder(tmp_path, {"第一分局.yaml": first, "第二分局.yaml": SECOND})
+    report = compile_report(plan, load_results(folder, plan)[0])
+    on_time, phone = report.indicator("on_time_rate"), report.indicator("phone_score")
+    assert (on_time.text, on_time.change) == ("—", None)
+    assert on_time.trend == "105 年 90.0%、106 年 92.5%；107 年無法計算（各填報單位的申辦案件總件數均為 0）。"
+    assert phone.trend == "106 年 88.0 分；107 年無法計算（各填報單位的受測電話通數均為 0）。"

@@ -167,9 +167,16 @@ def _entered_figure(
         if not partial:
             yearly[ind.id][plan.year] = total.value
     units = [_unit_figure(ind, share, note) for share, note in shares]
+    missing = _uncomputable(ind) if shares else NOT_REPORTED
     return _figure(plan, ind, years, computed, total.value, units,
                    numerator=total.numerator, denominator=total.denominator, base=total.base, counted=total.counted,
-                   partial=partial, omitted=omitted if sums else [])
+                   missing=missing, partial=partial, omitted=omitted if sums else [])
+
+
+def _uncomputable(ind: Indicator) -> str:
+    """Why units entered ``ind`` yet it has no figure: every denominator (or base) was 0, which
+    is not 無填報數據."""
+    return f"無法計算（各填報單位的{ind.denominator or ind.base}均為 0）"
 
 
 def _growth_figure(
