@@ -431,3 +431,14 @@ def test_every_denominator_zero_says_why_there_is_no_figure(tmp_path: Path, plan
     assert (on_time.text, on_time.change) == ("—", None)
     assert on_time.trend == "105 年 90.0%、106 年 92.5%；107 年無法計算（各填報單位的申辦案件總件數均為 0）。"
     assert phone.trend == "106 年 88.0 分；107 年無法計算（各填報單位的受測電話通數均為 0）。"
+
+
+def test_growth_from_a_year_of_zero_says_why_there_is_no_rate(data_copy: Path, plan: Plan) -> None:
+    """A rate from 0 has no value; the base year did report, so it is not 無填報數據."""
+    indicators = data_copy / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    indicators.write_text(text.replace("history: {105: 5230, 106: 6870}", "history: {105: 5230, 106: 0}"), encoding="utf-8")
+    growth = compile_report(plan, load_results(data_copy, plan)[0]).indicator("online_growth")
+    assert [(y.year, y.text) for y in growth.series] == [(105, "18.6%"), (106, "-100.0%")]
+    assert (growth.text, growth.change) == ("—", None)
+    assert growth.trend == "105 年 18.6%、106 年 -100.0%；107 年無法計算（106 年的「線上申辦件數」為 0）。"

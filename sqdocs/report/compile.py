@@ -201,6 +201,8 @@ def _growth_figure(
         missing = f"無法計算（{plan.year - 1} 年的「{of}」無數據）"
     elif of_partial:
         missing = f"無法計算（{plan.year} 年的「{of}」合計不含未填報單位）"
+    elif plan.year in base and base[plan.year - 1] == 0:  # a rate from 0 has no value; 0 was reported
+        missing = f"無法計算（{plan.year - 1} 年的「{of}」為 0）"
     return _figure(plan, ind, years, computed, years.get(plan.year), [], None, None, None, 0, missing)
 
 
