@@ -167,7 +167,7 @@ def _entered_figure(
         if not partial:
             yearly[ind.id][plan.year] = total.value
     units = [_unit_figure(ind, share, note) for share, note in shares]
-    missing = _uncomputable(ind) if shares else NOT_REPORTED
+    missing = _uncomputable(ind) if shares and (ind.denominator or ind.base) else NOT_REPORTED
     return _figure(plan, ind, years, computed, total.value, units,
                    numerator=total.numerator, denominator=total.denominator, base=total.base, counted=total.counted,
                    missing=missing, partial=partial, omitted=omitted if sums else [])
