@@ -281,6 +281,24 @@ def test_a_sum_lacking_a_file_and_a_figure_names_both(data_copy: Path, plan: Pla
     assert "；標「*」之合計不含尚未繳交之單位（第四分局）及成果未填該項數據之單位（第一分局），未與上年比較" in summary_sentence(report)
 
 
+def test_a_late_unit_owes_a_sum_only_if_its_group_enters_it(data_copy: Path, plan: Plan) -> None:
+    """第一分局 sent no file, and the other 分局 reported no 陳情案件數: the figure is not the
+    分局' (as when a file leaves it out), so its total lacks nothing and is compared. With no 分局
+    reported at all, nothing shows that: the total is marked as lacking them."""
+    (data_copy / "results" / "第一分局.yaml").unlink()
+    for unit, value in (("第二分局", 66), ("第三分局", 75), ("第四分局", 53)):
+        left_out(data_copy, unit, f"      complaint_cases: {{value: {value}}}\n")
+    report = compiled(data_copy, plan)
+    complaints = report.indicator("complaint_cases")
+    assert complaints.partial_units == [] and complaints.change is not None
+    assert report.indicator("documents_waived").partial_units == ["第一分局"]  # the other 分局 entered it
+
+    for unit in ("第二分局", "第三分局", "第四分局"):
+        (data_copy / "results" / f"{unit}.yaml").unlink()
+    report = compiled(data_copy, plan)
+    assert report.indicator("complaint_cases").partial_units == ["第一分局", "第二分局", "第三分局", "第四分局"]
+
+
 def test_a_ratio_a_unit_left_out_is_of_the_units_that_entered_it(data_copy: Path, plan: Plan) -> None:
     """Σ numerators ÷ Σ denominators of the other units is their ratio, not a lower bound: it is
     compared, as when a unit sends no file; the loader's warning is what says it lacks 第一分局."""

@@ -335,5 +335,29 @@ def omissions(plan: Plan, ind: Indicator, submissions: dict[str, Submission]) ->
     return [found[unit] for unit in plan.units.in_order(found)]
 
 
+def owing(plan: Plan, ind: Indicator, submissions: dict[str, Submission], absent: list[str]) -> list[str]:
+    """The units of ``absent`` (no results handed in) that may owe part of ``ind``: each unit a
+    point leading to it names on its own, and the members of its groups (:func:`peer_groups`)
+    unless the members that did hand in show the figure is not the group's: none of them entered
+    it (of 各單位, fewer than half). All of ``absent`` when no point leads to it."""
+    points = indicator_points(plan, ind)
+    if not points:
+        return absent
+    entered = {u for u, sub in submissions.items() if any(ind.id in r.indicators for r in sub.results)}
+    owed: set[str] = set()
+    for ref in points:
+        groups = peer_groups(plan, ref)
+        grouped = {u for members in groups.values() for u in members}
+        owed.update(u for u in absent if u not in grouped and plan.units.covers(list(ref.point.units), u))
+        for group, members in groups.items():
+            filed = [u for u in members if u in submissions]
+            peers = [u for u in filed if u in entered]
+            everyone = plan.units.group(group)
+            if filed and (not peers or (everyone is not None and everyone.all and 2 * len(peers) < len(filed))):
+                continue  # 各分局 that reported left it out: not a figure of theirs, late or not
+            owed.update(u for u in members if u in absent)
+    return [u for u in absent if u in owed]
+
+
 def _reports(sub: Submission, ref: PointRef) -> bool:
     return any(r.key == ref.key for r in sub.results)

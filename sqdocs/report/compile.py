@@ -13,8 +13,8 @@ from sqdocs.model.results import (
     counterpart,
     find_check_point,
     find_point,
-    indicator_points,
     omissions,
+    owing,
     resolve_checklist,
 )
 from sqdocs.report.figures import (
@@ -121,22 +121,13 @@ def _indicator_figures(plan: Plan, results: ResultSet) -> list[IndicatorFigure]:
     for ind in indicators:  # entered indicators first: growth rates need their base's years
         if ind.entered:
             omitted = [o.unit for o in omissions(plan, ind, results.submissions)]
-            built[ind.id] = _entered_figure(plan, results, ind, yearly, _owing(plan, ind, absent), omitted)
+            owed = owing(plan, ind, results.submissions, absent)
+            built[ind.id] = _entered_figure(plan, results, ind, yearly, owed, omitted)
     for ind in indicators:
         if not ind.entered:
             base = built[ind.of or ""]
             built[ind.id] = _growth_figure(plan, ind, yearly, base.name, bool(base.partial_units))
     return [built[ind.id] for ind in indicators]
-
-
-def _owing(plan: Plan, ind: Indicator, absent: list[str]) -> list[str]:
-    """The units of ``absent`` (no results handed in) that may owe part of ``ind``: those
-    responsible for a point of 附件 1 whose 附件 2 counterpart the indicator belongs to; all of
-    them when no point leads to it."""
-    points = indicator_points(plan, ind)
-    if not points:
-        return absent
-    return [u for u in absent if any(plan.units.covers(list(ref.point.units), u) for ref in points)]
 
 
 def _entered_figure(
