@@ -67,7 +67,7 @@ NOT_FOR_A_SCHEMA = {
     "two-documents", "missing-file", "control-char-raw", "iso-date-nonexistent",
     "syntax-fullwidth-colon", "syntax-colon-without-space", "syntax-text-starts-with-star",
     "syntax-text-starts-with-percent", "syntax-unclosed-bracket", "syntax-fullwidth-comma-in-brackets",
-    "unit-name-invisible-char", "unit-names-fullwidth-comma", "unit-listed-twice",
+    "unit-name-invisible-char", "unit-names-fullwidth-comma", "unit-listed-twice", "group-members-all-unknown",
     "syntax-text-starts-with-bracket", "syntax-text-starts-with-brace", "syntax-text-starts-with-quote",
     "registered-unit-name-invisible-char", "registered-unit-names-fullwidth-comma", "clause-too-deep", "utf16-no-bom",
     "syntax-fullwidth-dash", "syntax-fullwidth-space-after-colon", "syntax-nbsp-after-colon",

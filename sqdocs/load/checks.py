@@ -227,6 +227,12 @@ def check_unit_refs(
     refs = list(refs)
     for loc, name in refs:
         if not units.expand(name) and name not in explained:
+            if (group := units.group(name)) is not None:  # registered, but none of its members is
+                yield doc.diagnostic(loc, (
+                    f"{what}「{name}」是 units.yaml 的群組，但它的 members 沒有一個是已登錄的單位；"
+                    f"請先修正 units.yaml 中「{group.name}」的 members"
+                ))
+                continue
             hint = name_hint(name, known) or "；單位須先登錄於 units.yaml"
             yield doc.diagnostic(loc, f"未知的{what}「{name}」{hint}")
     yield from unique_names(doc, refs, what)
