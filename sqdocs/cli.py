@@ -126,7 +126,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="產生文件")
     p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
     p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
-    p.add_argument("--only", type=_csv(KINDS), default=None, metavar="|".join(KINDS), help="只產生這些文件（預設全部）")
+    p.add_argument("--only", type=_csv(KINDS), default=None, metavar=",".join(KINDS),
+                   help="只產生這些文件，以逗號分隔（預設全部）")
     p.add_argument("--format", type=_csv(FORMATS), default=list(DEFAULT_FORMATS), metavar=",".join(FORMATS),
                    help="輸出格式（預設 docx,pdf；odt 為 OpenDocument）")
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
@@ -138,13 +139,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
 
     p = sub.add_parser("export", help="輸出開放資料（CSV、JSON），預設不含個人姓名")
-    p.add_argument("data", type=Path, metavar="DATA_DIR")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
-    p.add_argument("--format", type=_csv(("csv", "json")), default=["csv", "json"], metavar="csv,json")
+    p.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="輸出資料夾")
+    p.add_argument("--format", type=_csv(("csv", "json")), default=["csv", "json"], metavar="csv,json",
+                   help="輸出格式（預設 csv,json）")
     p.add_argument("--include-names", action="store_true", help="保留考核小組成員姓名（個人資料）")
 
     p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾")
-    p.add_argument("data", type=Path, metavar="DATA_DIR")
+    p.add_argument("data", type=Path, metavar="DATA_DIR", help="今年度的資料夾，如 data/keelung-107")
     p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
     p.add_argument("-o", "--output", type=Path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
 
@@ -153,26 +155,26 @@ def _parser() -> argparse.ArgumentParser:
     for action, text in (("init", "產生單位的細部執行計畫範本（不會覆蓋已有的檔案）"),
                          ("update", "加入本局計畫新增的評核重點、標記已刪除的，保留已填寫內容")):
         a = actions.add_parser(action, help=text)
-        a.add_argument("data", type=Path, metavar="DATA_DIR")
+        a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
         a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
         if action == "init":
             a.add_argument("--from", dest="previous", type=Path, metavar="DIR",
                            help="帶入該資料夾（前一年度）此單位細部執行計畫的具體作法與承辦單位，如 data/keelung-107")
 
     p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
-    p.add_argument("data", type=Path, metavar="DATA_DIR")
+    p.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
 
     p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     for action, text in (("subplan", "產生單位的細部執行計畫表單"), ("results", "產生單位的年度執行成果表單")):
         a = actions.add_parser(action, help=text)
-        a.add_argument("data", type=Path, metavar="DATA_DIR")
+        a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
         a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
-        a.add_argument("-o", "--output", type=Path, metavar="FILE", help="表單檔名（預設 單位+表單名稱.xlsx）")
+        a.add_argument("-o", "--output", type=Path, metavar="FILE", help="表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 第一分局細部計畫.xlsx）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
     a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤時不寫入任何檔案）")
-    a.add_argument("form", type=Path, metavar="FILE.xlsx")
-    a.add_argument("data", type=Path, metavar="DATA_DIR")
+    a.add_argument("form", type=Path, metavar="FILE.xlsx", help="填好的表單")
+    a.add_argument("data", type=Path, metavar="DATA_DIR", help="要寫入的計畫資料夾（含 plan.yaml，如 data/keelung-107）")
     a.add_argument("--force", action="store_true", help="YAML 在表單產生後被修改過時，仍以表單內容取代（原檔另存備份）")
     return parser
 

@@ -364,6 +364,35 @@ def test_help_still_works(capsys):
     assert out.startswith("用法：sqdocs build") and "-h, --help            顯示此說明後結束" in out and "--font FILE" in out
 
 
+
+def test_every_argument_of_every_command_is_explained_in_help():
+    """A clerk reads -h, not the README: no bare DATA_DIR or -o OUT without a word of Chinese."""
+    import argparse
+
+    from sqdocs.cli import _parser
+
+    def parsers(parser, name="sqdocs"):
+        yield name, parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub, child in action.choices.items():
+                    yield from parsers(child, f"{name} {sub}")
+
+    bare = [
+        f"{name} {action.metavar or action.dest}"
+        for name, parser in parsers(_parser())
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction) and not action.help
+    ]
+    assert bare == []
+
+
+def test_only_is_shown_as_a_comma_list_as_it_is_read(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "-h"])
+    out = capsys.readouterr().out
+    assert "[--only plan,subplans,report]" in out and "plan|subplans|report" not in out
+
 def test_formats_and_documents_in_any_case(tmp_path):
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "PLAN", "--format", "DOCX,Odt"]) == 0
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".odt"]
