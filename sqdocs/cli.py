@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import re
@@ -632,6 +633,9 @@ def _command(args: argparse.Namespace) -> int:
     except UserError as exc:
         print(f"錯誤：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `sqdocs check … | head`: the reader has all it wants
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except OSError as exc:  # a folder that cannot be created, a full disk, no permission: where, not what
         # Commands without -o (subplan, form import) write into the data folder itself.
         print(f"錯誤：{os_error_text(exc, data_folder=not hasattr(args, 'output'))}", file=sys.stderr)
@@ -650,9 +654,25 @@ def _command(args: argparse.Namespace) -> int:
         return 70
 
 
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+"""As a command that SIGPIPE ended, the way shells report one whose reader went away."""
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for a reader that left is dropped at
+    exit, instead of Python reporting another BrokenPipeError then."""
+    with contextlib.suppress(OSError, ValueError):  # no real stdout (a test's capture): nothing to drop
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def run() -> NoReturn:
     """The ``sqdocs`` console script: :func:`main`, then the process exits with its code."""
     code = main()
+    try:
+        sys.stdout.flush()  # what is left of a short output goes out now, where a closed pipe is caught
+    except BrokenPipeError:
+        _quiet_stdout()
+        code = code or EXIT_BROKEN_PIPE
     skip_exit_collections()
     sys.exit(code)
 

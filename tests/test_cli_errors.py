@@ -300,6 +300,21 @@ def test_output_in_an_encoding_without_the_characters_printed(tmp_path, args):
     assert "\\u2713" in done.stdout.decode("cp950")  # ✓, which cp950 lacks, as an escape
 
 
+@pytest.mark.parametrize("args", [["check", "{data}"], ["validate", "{data}"]])
+def test_a_reader_that_stops_reading_ends_the_command_quietly(args):
+    """`sqdocs check … | head`: the pipe closed under the command said 「錯誤：無法寫入或讀取 ：Broken
+    pipe」 and exited 2, as if the data were wrong. It ends as SIGPIPE ends a command, saying nothing."""
+    import subprocess
+    import sys
+
+    argv = [a.format(data=SAMPLE) for a in args]
+    with subprocess.Popen([sys.executable, "-m", "sqdocs.cli", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        proc.stdout.close()  # before the command writes: like `| head -0`
+        err = proc.stderr.read().decode()
+        assert proc.wait() == 128 + 13, err
+    assert err == ""
+
+
 @pytest.mark.parametrize(
     ("head", "what"),
     [(b"hello, not a font", "不是 TrueType 字型檔"), (b"wOF2" + bytes(60), "為網頁字型（WOFF2）"),
