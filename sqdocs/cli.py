@@ -654,8 +654,8 @@ def _command(args: argparse.Namespace) -> int:
         return 70
 
 
-EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
-"""As a command that SIGPIPE ended, the way shells report one whose reader went away."""
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE (13): as shells report a command whose reader went away (Windows has no SIGPIPE)."""
 
 
 def _quiet_stdout() -> None:
