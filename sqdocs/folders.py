@@ -118,7 +118,13 @@ def skipped_folders(paths: Iterable[Path], command: str = "build") -> list[tuple
             continue
         subs = _subfolders(path)
         for sub in subs:
-            if _is((sub / "plan.yaml").is_file) is not False or not _holds_yaml(sub):
+            if _is((sub / "plan.yaml").is_file) is not False:
+                continue
+            if not _holds_yaml(sub):
+                # A region's bureaus unpacked beside the others (bureaus/north/keelung): passed
+                # over unnamed, they would be missing from the batch without a word.
+                if bureaus and (deeper := _bureaus_in(sub)):
+                    skipped.append((sub, _too_deep_reason(path, sub, deeper, command)))
                 continue
             named = misnamed(sub, "plan.yaml")
             if named:
@@ -129,6 +135,13 @@ def skipped_folders(paths: Iterable[Path], command: str = "build") -> list[tuple
         if not bureaus and (deeper := [sub for sub in subs if _deeper_bureaus(sub)]):
             skipped.append((path, _deeper_reason(path, deeper, command)))
     return skipped
+
+
+def _too_deep_reason(path: Path, sub: Path, deeper: list[Path], command: str) -> str:
+    """What to do when bureaus lie in ``sub``, one level below the other bureaus of ``path``."""
+    names = "、".join(bureau.name for bureau in deeper)
+    return (f"其中沒有 plan.yaml，但其子資料夾 {names} 是機關資料夾，比 {path} 中的其他機關深一層，不會讀取；"
+            f"請把它們移到 {path} 下，或把此資料夾移出 {path} 後另外執行 sqdocs {command} {shlex.quote(str(sub))}")
 
 
 def _deeper_reason(path: Path, deeper: list[Path], command: str) -> str:

@@ -148,3 +148,20 @@ def test_a_link_beside_its_bureau_is_built_once_under_the_bureau_s_name(tmp_path
     assert main(["build", str(bureaus / "alias"), str(bureaus / "keelung"), str(bureaus / "other"),
                  "-o", str(tmp_path / "out2"), *ONLY_PLAN]) == 0
     assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == ["keelung", "other"]
+
+
+def test_a_bureau_a_level_deeper_beside_the_bureaus_is_named_not_passed_over(tmp_path, capsys):
+    bureaus = _bureaus(tmp_path / "bureaus", "a", "b")
+    _bureaus(bureaus / "north", "c")  # a region's bureaus, unpacked one level down
+    (bureaus / "photos").mkdir()  # no bureau in it: not data, not named
+    out = tmp_path / "out"
+    assert main(["build", str(bureaus), "-o", str(out), *ONLY_PLAN]) == 2
+    err = capsys.readouterr().err.splitlines()
+    named = (f"略過 {bureaus / 'north'}：其中沒有 plan.yaml，但其子資料夾 c 是機關資料夾，比 {bureaus} 中的其他機關深一層，"
+             f"不會讀取；請把它們移到 {bureaus} 下，或把此資料夾移出 {bureaus} 後另外執行 sqdocs {{}} {bureaus / 'north'}")
+    assert err[0] == named.format("build")
+    assert err[-1] == "1 個資料夾有錯誤，未產生其文件。"
+    assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
+
+    assert main(["validate", str(bureaus)]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == named.format("validate")
