@@ -339,8 +339,13 @@ def _build(args: argparse.Namespace) -> int:
         print(f"✓ {len(outcomes)} 份文件已產生於 {display_name(args.output)}"
               f"（{time.perf_counter() - start:.1f} 秒）。", file=sys.stderr)
     if not failed and args.check_reproducible:
-        with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
-            differ = differing_outputs(jobs, options, Path(scratch), args.jobs)
+        try:
+            with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
+                differ = differing_outputs(jobs, options, Path(scratch), args.jobs)
+        except KeyboardInterrupt as exc:
+            # What was stopped wrote only scratch copies, removed again: its count is not the documents'.
+            print(f"已中斷比對：{len(outcomes)} 份文件都已產生，只有再產生一次的逐位元組比對沒有完成。", file=sys.stderr)
+            return _interrupted_code(exc)
         for path in differ:
             print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
         if differ:
@@ -646,12 +651,17 @@ def _command(args: argparse.Namespace) -> int:
             print("已中斷；未完成的檔案沒有寫入。", file=sys.stderr)
         else:
             print(f"已中斷：已完成 {written} 份文件，其餘未產生；沒有寫到一半的檔案。", file=sys.stderr)
-        return EXIT_TERMINATED if getattr(exc, "signum", signal.SIGINT) == signal.SIGTERM else EXIT_INTERRUPTED
+        return _interrupted_code(exc)
     except Exception as exc:  # noqa: BLE001 — a bug must still end in a readable message
         if os.environ.get("SQDOCS_DEBUG"):
             traceback.print_exc()
         print(f"內部錯誤：{type(exc).__name__}: {exc}\n請將此訊息與資料檔回報給維護者（設 SQDOCS_DEBUG=1 可看詳細資訊）。", file=sys.stderr)
         return 70
+
+
+def _interrupted_code(exc: KeyboardInterrupt) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM (:class:`Interrupted` says which)."""
+    return EXIT_TERMINATED if getattr(exc, "signum", signal.SIGINT) == signal.SIGTERM else EXIT_INTERRUPTED
 
 
 EXIT_BROKEN_PIPE = 141

@@ -131,6 +131,23 @@ def test_check_reproducible(tmp_path, capsys):
     assert "逐位元組相同" in capsys.readouterr().err
 
 
+def test_stopping_the_reproducibility_check_does_not_count_its_scratch_copies(tmp_path, capsys, monkeypatch):
+    import signal
+
+    from sqdocs import cli
+    from sqdocs.errors import Interrupted
+
+    def stopped(jobs, *args):
+        raise Interrupted(signal.SIGINT, 1)  # Ctrl-C after one scratch copy was built
+
+    monkeypatch.setattr(cli, "differing_outputs", stopped)
+    args = ["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx,pdf", "--check-reproducible"]
+    assert main(args) == 130
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "已中斷比對：2 份文件都已產生，只有再產生一次的逐位元組比對沒有完成。"
+    assert not any("已完成 1 份文件" in line for line in err)
+
+
 def test_reproducibility_check_names_a_file_that_differs(tmp_path):
     # Two bureaus' plans of the same file name, built in a pool, one of them changed afterwards.
     jobs = [Job(SAMPLE, "plan", "docx", tmp_path / name / "計畫.docx") for name in ("甲", "乙")]
