@@ -10,7 +10,7 @@ from conftest import ONLINE_CASES_OF_FIRST, SAMPLE, SOP_RATE_OF_FIRST, left_out,
 
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
-from sqdocs.load.results import load_results
+from sqdocs.load.results import load_results, submitted
 from sqdocs.model import Plan
 
 PLAN_FILES = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml")
@@ -599,3 +599,15 @@ def test_a_point_moved_to_another_item_keeps_its_checklist_counterpart(data_copy
     assert found is not None and found.key == ("服務遞送", "服務可近性", "專人全程服務")
     assert main(["validate", str(data_copy)]) == 0
     assert "專人全程服務" not in capsys.readouterr().err
+
+
+def test_hidden_files_in_results_are_not_a_unit_s(folder: Path, plan: Plan) -> None:
+    # macOS leaves 「._第一分局.yaml」 beside each file it copies to a shared drive or zips;
+    # an editor's lock file is hidden too. subplans/ passes them over, and so does results/.
+    write(folder, "第一分局.yaml", GOOD)
+    (folder / "results" / "._第一分局.yaml").write_bytes(b"\0\5\26\7\0\2\0\0Mac OS X")
+    (folder / "results" / ".#第二分局.yaml").write_text("unit: 第二分局\n", encoding="utf-8")
+    results, warnings = load_results(folder, plan)
+    assert warnings == [] and list(results.submissions) == ["第一分局"]
+    (folder / "results" / "第一分局.yaml").unlink()
+    assert not submitted(folder)

@@ -47,11 +47,13 @@ def result_files(folder: Path | str) -> list[Path]:
     """The units' results files of a data folder (``results/*.yaml`` and ``*.yml``).
 
     A results/ that cannot be listed is a LoadError: glob would take it for an empty folder,
-    and the build would say no unit had handed in its results."""
+    and the build would say no unit had handed in its results. Hidden files (macOS's
+    ``._第一分局.yaml`` on a shared drive or in a zip, an editor's lock) are no unit's, as in subplans/."""
     results = Path(folder) / RESULTS_DIR
     if not results.exists():
         return []
-    names = listed(results)  # a file named results is an error, not a folder without results
+    # A file named results is an error, not a folder without results.
+    names = [p for p in listed(results) if not p.name.startswith(".")]
     return [p for p in names if p.suffix == ".yaml"] + [p for p in names if p.suffix == ".yml"]
 
 
