@@ -338,7 +338,7 @@ def _build(args: argparse.Namespace) -> int:
     elif outcomes:  # a log or cron mail ends with the result, not with the last document's line
         print(f"✓ {len(outcomes)} 份文件已產生於 {display_name(args.output)}"
               f"（{time.perf_counter() - start:.1f} 秒）。", file=sys.stderr)
-    if not failed and args.check_reproducible:
+    if not failed and args.check_reproducible and jobs:  # nothing built: nothing to call reproducible
         try:
             with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
                 differ = differing_outputs(jobs, options, Path(scratch), args.jobs)

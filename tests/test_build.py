@@ -148,6 +148,18 @@ def test_stopping_the_reproducibility_check_does_not_count_its_scratch_copies(tm
     assert not any("已完成 1 份文件" in line for line in err)
 
 
+def test_no_reproducibility_check_is_claimed_when_nothing_was_built(tmp_path, capsys):
+    bureaus = tmp_path / "bureaus"
+    shutil.copytree(SAMPLE, bureaus / "good")
+    shutil.copytree(SAMPLE, bureaus / "bad")
+    (bureaus / "bad" / "plan.yaml").write_text("agency: [\n", encoding="utf-8")
+    shutil.rmtree(bureaus / "good" / "results")  # no report to build
+    args = ["build", str(bureaus), "-o", str(tmp_path / "out"), "--only", "report", "--check-reproducible"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "逐位元組相同" not in err and err.endswith("1 個資料夾有錯誤，未產生其文件。\n")
+
+
 def test_reproducibility_check_names_a_file_that_differs(tmp_path):
     # Two bureaus' plans of the same file name, built in a pool, one of them changed afterwards.
     jobs = [Job(SAMPLE, "plan", "docx", tmp_path / name / "計畫.docx") for name in ("甲", "乙")]
