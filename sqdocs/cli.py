@@ -338,6 +338,7 @@ def _build(args: argparse.Namespace) -> int:
     elif outcomes:  # a log or cron mail ends with the result, not with the last document's line
         print(f"✓ {len(outcomes)} 份文件已產生於 {display_name(args.output)}"
               f"（{time.perf_counter() - start:.1f} 秒）。", file=sys.stderr)
+    differ: list[Path] = []
     if not failed and args.check_reproducible and jobs:  # nothing built: nothing to call reproducible
         try:
             with tempfile.TemporaryDirectory(prefix=".sqdocs-check-") as scratch:
@@ -348,13 +349,12 @@ def _build(args: argparse.Namespace) -> int:
             return _interrupted_code(exc)
         for path in differ:
             print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
-        if differ:
-            return EXIT_FAILED
-        print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", file=sys.stderr)
-    if bad:
+        if not differ:
+            print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", file=sys.stderr)
+    if bad:  # said last, and the exit code of bad input, whatever else went wrong
         print(f"{bad} 個資料夾有錯誤，未產生其文件。", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if failed or differ else EXIT_OK
 
 
 def _print_stale(jobs: list[Job]) -> None:

@@ -160,6 +160,20 @@ def test_no_reproducibility_check_is_claimed_when_nothing_was_built(tmp_path, ca
     assert "逐位元組相同" not in err and err.endswith("1 個資料夾有錯誤，未產生其文件。\n")
 
 
+def test_a_batch_with_a_bad_bureau_and_a_file_that_differs_ends_saying_both(tmp_path, capsys, monkeypatch):
+    from sqdocs import cli
+
+    bureaus = tmp_path / "bureaus"
+    shutil.copytree(SAMPLE, bureaus / "good")
+    (bureaus / "bad").mkdir()
+    (bureaus / "bad" / "plan.yaml").write_text("agency: [\n", encoding="utf-8")
+    monkeypatch.setattr(cli, "differing_outputs", lambda jobs, *args: [jobs[0].path])
+    args = ["build", str(bureaus), "-o", str(tmp_path / "out"), "--only", "plan", "--check-reproducible"]
+    assert main(args) == 2  # bad input, as without the check
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2].startswith("✗ 再次產生的") and err[-1] == "1 個資料夾有錯誤，未產生其文件。"
+
+
 def test_reproducibility_check_names_a_file_that_differs(tmp_path):
     # Two bureaus' plans of the same file name, built in a pool, one of them changed afterwards.
     jobs = [Job(SAMPLE, "plan", "docx", tmp_path / name / "計畫.docx") for name in ("甲", "乙")]
