@@ -197,15 +197,22 @@ def _validate(args: argparse.Namespace) -> int:
         return _validate_folder(args.data)
     # A folder of bureaus: what build would build is what a user means to check, so each is
     # validated under its own heading rather than the folder failing for want of a plan.yaml.
-    worst = EXIT_OK
+    bad = []
     for folder, reason in skipped:
         print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
-        worst = EXIT_BAD_INPUT
+        bad.append(display_name(folder))
     _print_loose_yaml([args.data])
-    for folder in folders if folders != [args.data] else []:
+    checked = folders if folders != [args.data] else []
+    for folder in checked:
         print(f"── {display_name(folder)}", flush=True)
-        worst = max(worst, _validate_folder(folder))
-    return worst
+        if _validate_folder(folder) != EXIT_OK:
+            bad.append(display_name(folder))
+    if bad:  # the last line of a cron mail: which bureaus to look at
+        good = len(checked) - len(bad) + len(skipped)
+        rest = f"；其餘 {good} 個資料夾資料正確" if good else ""
+        print(f"{len(bad)} 個資料夾有錯誤：{'、'.join(bad)}{rest}。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 def _print_loose_yaml(paths: list[Path]) -> None:
@@ -351,8 +358,8 @@ def _build(args: argparse.Namespace) -> int:
             print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
         if not differ:
             print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", file=sys.stderr)
-    if bad:  # said last, and the exit code of bad input, whatever else went wrong
-        print(f"{bad} 個資料夾有錯誤，未產生其文件。", file=sys.stderr)
+    if bad:  # said last (a cron mail's last line names them), and the exit code of bad input
+        print(f"{len(bad)} 個資料夾有錯誤，未產生其文件：{'、'.join(bad)}。", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_FAILED if failed or differ else EXIT_OK
 
@@ -408,17 +415,17 @@ def _no_report(folder: Path, kinds: list[str], explicit: bool) -> str:
     return ""
 
 
-def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOptions]:
-    """The files ``build`` will write, the number of folders that cannot be built, and the
-    options; the data loaded, the font checked and the output locations tried on the way."""
+def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], BuildOptions]:
+    """The files ``build`` will write, the folders that cannot be built (as named to the user),
+    and the options; the data loaded, the font checked and the output locations tried on the way."""
     kinds = args.only or list(KINDS)
     forget_loaded()
     folders = find_folders(args.data)
     jobs: list[Job] = []
-    bad = 0
+    bad: list[str] = []
     for folder, reason in skipped_folders(args.data):
         print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
-        bad += 1
+        bad.append(display_name(folder))
     _print_loose_yaml(args.data)
     for folder, out in zip(folders, output_dirs(folders, args.output), strict=True):
         try:
@@ -444,7 +451,7 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], int, BuildOption
             if len(folders) == 1:
                 raise
             _print_diagnostics(exc)
-            bad += 1
+            bad.append(display_name(folder))
     for job in {job.path.stem: job for job in jobs if job.shortened}.values():
         print(f"注意：{folder_words(job.folder)} 的文件標題作為檔名超過 {MAX_NAME_BYTES} 位元組的上限，"
               f"檔名縮短為「{job.path.stem}」（文件內的標題不變）", file=sys.stderr)

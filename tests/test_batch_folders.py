@@ -36,7 +36,7 @@ def test_loose_yaml_beside_the_bureaus_does_not_hide_a_misnamed_bureau(tmp_path,
         f"略過 {bureaus / 'oldbureau'}：沒有 plan.yaml，但有 Plan.yml；請改名為 plan.yaml",
         f"注意：{bureaus} 中的 stray.yaml 不在任何機關資料夾內，不會讀取",
     ]
-    assert err[-1] == "1 個資料夾有錯誤，未產生其文件。"
+    assert err[-1] == f"1 個資料夾有錯誤，未產生其文件：{bureaus / 'oldbureau'}。"
     assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
     assert (out / "a" / PLAN_DOCX).is_file() and (out / "b" / PLAN_DOCX).is_file()
 
@@ -110,7 +110,7 @@ def test_an_unreadable_bureau_is_its_input_error_and_the_others_are_built(
     err = capsys.readouterr().err
     assert message.format(b=bureaus / "b") in err.splitlines()
     assert "請用 -o" not in err and "錯誤：" not in err and "Permission" not in err
-    assert err.endswith("1 個資料夾有錯誤，未產生其文件。\n")
+    assert err.endswith(f"1 個資料夾有錯誤，未產生其文件：{bureaus / 'b'}。\n")
     assert (out / "a" / PLAN_DOCX).is_file() and (out / "c" / PLAN_DOCX).is_file()
     assert not (out / "b").exists()
 
@@ -118,6 +118,7 @@ def test_an_unreadable_bureau_is_its_input_error_and_the_others_are_built(
     assert main(["validate", str(bureaus)]) == 2  # validate goes on to the next bureau too
     out_text, err_text = capsys.readouterr()
     assert message.format(b=bureaus / "b") in err_text.splitlines() and "Permission" not in err_text
+    assert err_text.endswith(f"1 個資料夾有錯誤：{bureaus / 'b'}；其餘 2 個資料夾資料正確。\n")  # a cron mail's last line
     assert f"✓ {bureaus / 'a'}：資料正確" in out_text and f"✓ {bureaus / 'c'}：資料正確" in out_text
 
 
@@ -160,7 +161,7 @@ def test_a_bureau_a_level_deeper_beside_the_bureaus_is_named_not_passed_over(tmp
     named = (f"略過 {bureaus / 'north'}：其中沒有 plan.yaml，但其子資料夾 c 是機關資料夾，比 {bureaus} 中的其他機關深一層，"
              f"不會讀取；請把它們移到 {bureaus} 下，或把此資料夾移出 {bureaus} 後另外執行 sqdocs {{}} {bureaus / 'north'}")
     assert err[0] == named.format("build")
-    assert err[-1] == "1 個資料夾有錯誤，未產生其文件。"
+    assert err[-1] == f"1 個資料夾有錯誤，未產生其文件：{bureaus / 'north'}。"
     assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
 
     assert main(["validate", str(bureaus)]) == 2

@@ -157,7 +157,7 @@ def test_no_reproducibility_check_is_claimed_when_nothing_was_built(tmp_path, ca
     args = ["build", str(bureaus), "-o", str(tmp_path / "out"), "--only", "report", "--check-reproducible"]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert "逐位元組相同" not in err and err.endswith("1 個資料夾有錯誤，未產生其文件。\n")
+    assert "逐位元組相同" not in err and err.endswith(f"1 個資料夾有錯誤，未產生其文件：{bureaus / 'bad'}。\n")
 
 
 def test_a_batch_with_a_bad_bureau_and_a_file_that_differs_ends_saying_both(tmp_path, capsys, monkeypatch):
@@ -171,7 +171,7 @@ def test_a_batch_with_a_bad_bureau_and_a_file_that_differs_ends_saying_both(tmp_
     args = ["build", str(bureaus), "-o", str(tmp_path / "out"), "--only", "plan", "--check-reproducible"]
     assert main(args) == 2  # bad input, as without the check
     err = capsys.readouterr().err.splitlines()
-    assert err[-2].startswith("✗ 再次產生的") and err[-1] == "1 個資料夾有錯誤，未產生其文件。"
+    assert err[-2].startswith("✗ 再次產生的") and err[-1] == f"1 個資料夾有錯誤，未產生其文件：{bureaus / 'bad'}。"
 
 
 def test_reproducibility_check_names_a_file_that_differs(tmp_path):
