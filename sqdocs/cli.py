@@ -358,6 +358,8 @@ def _build(args: argparse.Namespace) -> int:
             print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
         if not differ:
             print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", file=sys.stderr)
+    elif failed and args.check_reproducible:
+        print("未比對是否可重現：有文件未能產生；修正後再執行一次。", file=sys.stderr)
     if bad:  # said last (a cron mail's last line names them), and the exit code of bad input
         print(f"{len(bad)} 個資料夾有錯誤，未產生其文件：{'、'.join(bad)}。", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -131,6 +131,18 @@ def test_check_reproducible(tmp_path, capsys):
     assert "逐位元組相同" in capsys.readouterr().err
 
 
+def test_a_failed_document_skips_the_reproducibility_check_and_says_so(tmp_path, capsys, monkeypatch):
+    def crash(plan, options) -> bytes:
+        raise RuntimeError("writer crashed midway")
+
+    _writers(monkeypatch, docx=crash, pdf=lambda plan, options: b"pdf")
+    args = ["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx,pdf", "-j", "1",
+            "--check-reproducible"]
+    assert main(args) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "未比對是否可重現：有文件未能產生；修正後再執行一次。"
+
+
 def test_stopping_the_reproducibility_check_does_not_count_its_scratch_copies(tmp_path, capsys, monkeypatch):
     import signal
 
