@@ -265,6 +265,10 @@ def _validate_folder(folder: Path) -> int:
     if subplans:
         print(f"✓ 細部執行計畫：{len(subplans)} 個單位（{'、'.join(subplans)}）{_warning_count(counts['subplans'])}；"
               "是否涵蓋所有指派的評核重點請用 sqdocs check")
+        from sqdocs.check import required_units
+
+        if without := [unit for unit in required_units(plan) if unit not in subplans]:
+            print(f"  尚未建立細部執行計畫：{'、'.join(without)}")
     if report is not None:
         _print_results_summary(report, indicators, len(warnings) + counts["results"])
     return EXIT_OK

@@ -457,6 +457,13 @@ def test_validate_prints_comment_warnings_before_the_summaries_and_counts_them(d
     assert lines[4].startswith("✓ 年度成果：") and lines[4].endswith("、1 個警告")
 
 
+def test_validate_names_the_sub_bureaus_without_a_subplan(data_copy, capsys):
+    (data_copy / "subplans" / "第二分局.yaml").unlink()
+    assert main(["validate", str(data_copy)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith("✓ 細部執行計畫：3 個單位") and out[2] == "  尚未建立細部執行計畫：第二分局"
+
+
 def test_validate_checks_each_bureau_of_a_folder_of_bureaus(tmp_path, capsys):
     bureaus = tmp_path / "bureaus"
     shutil.copytree(SAMPLE, bureaus / "a-107")
