@@ -184,6 +184,19 @@ def test_a_misnamed_template_is_named(tmp_path, capsys, near):
     assert f"範本資料夾中沒有 plan.docx。資料夾中有「{near}」，是不是它？請把它改名為 plan.docx。" in err
 
 
+@pytest.mark.parametrize("other", ["plan.doc", "plan.dotx", "Plan.docm", "plan.odt"])
+def test_a_template_saved_in_another_format_is_named(tmp_path, capsys, other):
+    """「另存新檔」as .doc, .dotx … leaves plan.doc beside no plan.docx: say so, not 「copy the default」."""
+    folder = tmp_path / "tpl"
+    edited(folder, {}, name=other)
+    code, err = build(folder, tmp_path / "out", capsys)
+    assert code == 2
+    assert f"資料夾中有「{other}」，但範本須存成 Word 文件（.docx）" in err
+    assert "存檔類型選「Word 文件 (*.docx)」" in err
+    assert "複製到該資料夾" not in err  # copying the default would throw the customised template away
+    assert not (tmp_path / "out").exists()
+
+
 # ---- 3. tracked changes, comments, bookmarks -----------------------------------------
 
 _INS = '<w:ins w:id="1" w:author="秘書室" w:date="2024-01-01T00:00:00Z"><w:r><w:t>{{ section.heading }}</w:t></w:r></w:ins>'

@@ -44,6 +44,12 @@ def template_path(templates: Path | None, name: str) -> Path:
         return DEFAULT_TEMPLATES / name
     path = templates / name
     if not path.is_file():
+        other = _other_format(templates, name)
+        if other:
+            raise UserError(
+                f"{templates}：範本資料夾中沒有 {name}。資料夾中有「{other}」，但範本須存成 Word 文件（.docx）；"
+                f"請在 Word 或 LibreOffice 開啟它，按「檔案 → 另存新檔」，存檔類型選「Word 文件 (*.docx)」，檔名 {name}。"
+            )
         near = _near_name(templates, name)
         hint = f"資料夾中有「{near}」，是不是它？請把它改名為 {name}。" if near else ""
         raise UserError(
@@ -51,6 +57,20 @@ def template_path(templates: Path | None, name: str) -> Path:
             "複製到該資料夾再修改，或不加 --templates 以使用預設範本。"
         )
     return path
+
+
+# What 「另存新檔」 offers besides .docx; sqdocs reads none of them.
+_OTHER_SUFFIXES = (".doc", ".dot", ".dotx", ".docm", ".dotm", ".odt", ".ott", ".rtf")
+
+
+def _other_format(folder: Path, name: str) -> str | None:
+    """A file of ``folder`` that is ``name`` saved in another format: plan.doc, Plan.dotx, plan.odt."""
+    stem = name.removesuffix(".docx").casefold()
+    try:
+        files = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return None
+    return next((f for f in files if f.casefold() in {stem + s for s in _OTHER_SUFFIXES}), None)
 
 
 def _near_name(folder: Path, name: str) -> str | None:
