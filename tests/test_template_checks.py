@@ -297,6 +297,31 @@ def test_a_misspelt_field(tmp_path, capsys):
     assert "dict object" not in err
 
 
+@pytest.mark.parametrize(
+    ("replace", "part", "expected"),
+    [
+        # A loop's tag moved out of it, to the footer: the loop's own {%p for section … %} is fine.
+        (
+            {"第 </w:t>": "{{ section.heading }}第 </w:t>"},
+            "word/footer1.xml",
+            "範本用了未定義的名稱「section」（可用的名稱見 docs/templates.md）；"
+            "標籤：{{ section.heading }}（範本頁尾（footer1.xml）第 1 段）",
+        ),
+        # A field of another loop variable: {{ para.line }} earlier in the body is fine.
+        (
+            {"{{ annex.label }}": "{{ annex.line }}"},
+            DOCUMENT,
+            "範本用了不存在的欄位「line」（各標籤可用的欄位見 docs/templates.md）；標籤：{{ annex.line }}（範本第 23 段）",
+        ),
+    ],
+    ids=["name-outside-its-loop", "field-of-another-variable"],
+)
+def test_a_render_error_names_the_tag_that_failed(tmp_path, capsys, replace, part, expected):
+    """Not the first tag that merely contains the name."""
+    err = refused(tmp_path, capsys, replace, at_render=True, part=part)
+    assert expected in err
+
+
 # ---- 9. checked once, before anything is built -----------------------------------------
 
 _DOTX = {_MAIN: "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"}

@@ -10,6 +10,7 @@ wrong and how to fix it. Each check returns that message, or None when all is we
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -106,6 +107,17 @@ def read(element: etree._Element, where: str) -> Part:
             mod = modifier.group(1) if modifier else ""
             part.tags.append(Tag(tag, n, tag[:2], mod, inner[len(mod):].strip()))
     return part
+
+
+_QUOTES = str.maketrans("‘’“”", "''\"\"")
+
+
+def key(text: str) -> str:
+    """A tag as Jinja reads it, so that a tag of the compiled part (docxtpl drops the modifier,
+    escapes the XML and straightens Word's quotes) matches the one typed."""
+    inner = html.unescape(text[2:-2]).translate(_QUOTES)
+    modifier = _MODIFIER.match(inner)
+    return text[:2] + re.sub(r"\s+", "", inner[modifier.end() :] if modifier else inner)
 
 
 def check(part: Part) -> str | None:

@@ -213,7 +213,8 @@ class WordTemplate:
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
             raise UserError(f"{self.path}：不是可讀取的 Word 文件（.docx）：{exc}") from None
         # Every part is read once; the checks and error messages reuse what was read.
-        self._parts = _parts(doc)
+        self._by_name = _parts(doc)
+        self._parts = list(self._by_name.values())
         for part in self._parts:
             problem = tags.check(part)
             if problem:
@@ -276,11 +277,11 @@ class WordTemplate:
         for uri in (template.HEADER_URI, template.FOOTER_URI):
             parts += [template.get_part_xml(part) for _key, part in template.get_headers_footers(uri)]
         for xml in parts:
-            # DocxTemplate.render_xml_part puts each paragraph on a line of its own first.
-            yield re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml))
+            yield _compiled(template, xml)
 
-    def _explain(self, exc: TemplateError, source: str | None = None) -> str:
-        """What went wrong, in Chinese, naming the tag of the template it happened in."""
+    def _explain(self, exc: TemplateError, source: str | None = None, rendering: bool = False) -> str:
+        """What went wrong, in Chinese, naming the tag of the template it happened in (and,
+        when ``rendering``, where that tag is)."""
         text = str(exc)
         if isinstance(exc, SecurityError):
             name = re.search(r"attribute '([^']+)'", text)
@@ -301,8 +302,37 @@ class WordTemplate:
             name = re.search(r"No (?:filter|test) named '([^']+)'", text)
             needle = name.group(1) if name else ""
             what = f"範本沒有名為「{needle}」的篩選器" if name else f"範本標籤語法錯誤（{text}）"
-        tag = self._tag_with(needle) if needle else _tag_at_error(exc, source)
+        tag = (self._failed_tag(exc, needle) if rendering else None) or (
+            self._tag_with(needle) if needle else _tag_at_error(exc, source)
+        )
         return f"{what}；標籤：{tag}" if tag else what
+
+    def _failed_tag(self, exc: TemplateError, needle: str) -> str | None:
+        """The tag whose evaluation raised ``exc``, and where it is: 「{{ x }}（範本第 3 段）」.
+
+        Jinja's traceback holds the line of the part docxtpl was rendering (a paragraph a line).
+        The first tag merely containing ``needle`` may be another one: a loop variable is used
+        rightly inside its loop before it is used, wrongly, outside it or in a footer.
+        """
+        lines = [tb.tb_lineno for tb in _frames(exc) if tb.tb_frame.f_code.co_filename == "<template>"]
+        rendering = self._template.current_rendering_part
+        part = self._by_name.get(str(rendering.partname)) if rendering is not None else None
+        if not lines or part is None:
+            return None
+        template = self._template
+        xml = template.get_xml() if rendering is template.docx.part else template.get_part_xml(rendering)
+        text = [re.sub(r"<[^>]+>", "", line) for line in _compiled(template, xml).splitlines()]
+        lineno = lines[-1]
+        found = list(tags.TAG.finditer(text[lineno - 1])) if lineno <= len(text) else []
+        failed = next((m for m in found if needle and needle in m.group()), found[0] if found else None)
+        if failed is None:
+            return None
+        key = tags.key(failed.group())
+        earlier = [m for line in text[: lineno - 1] for m in tags.TAG.finditer(line)]
+        earlier += [m for m in found if m.start() < failed.start()]
+        same = [tag for tag in part.tags if tags.key(tag.text) == key]
+        n = sum(tags.key(m.group()) == key for m in earlier)
+        return f"{same[n].text}（{part.at(same[n].paragraph)}）" if n < len(same) else None
 
     def _tag_with(self, needle: str) -> str | None:
         """The first tag of the template (body, headers, footers) whose text contains ``needle``."""
@@ -336,7 +366,7 @@ class WordTemplate:
         try:
             self._template.render(_as_markup(context), jinja_env=_SANDBOX, autoescape=True)
         except TemplateError as exc:
-            raise UserError(f"{self.path}：{self._explain(exc)}") from None
+            raise UserError(f"{self.path}：{self._explain(exc, rendering=True)}") from None
         doc = self._template.docx  # get_docx() would reload the unrendered file
         # docxtpl re-parses its output with a recovering parser: a tag that slipped past
         # the checks can still have cut the document apart without an error.
@@ -355,15 +385,28 @@ class WordTemplate:
         return package.normalise(buffer.getvalue(), properties.day)
 
 
-def _parts(doc) -> list[tags.Part]:
-    """The body, then every header and footer (docxtpl renders their tags too)."""
-    parts = [tags.read(doc.element.body, "範本")]
+def _parts(doc) -> dict[str, tags.Part]:
+    """The body, then every header and footer (docxtpl renders their tags too), by part name."""
+    parts = {str(doc.part.partname): tags.read(doc.element.body, "範本")}
     kinds = {RT.HEADER: "頁首", RT.FOOTER: "頁尾"}
     related = [rel for rel in doc.part.rels.values() if rel.reltype in kinds and not rel.is_external]
     for rel in sorted(related, key=lambda rel: str(rel.target_part.partname)):
-        file = str(rel.target_part.partname).rsplit("/", 1)[-1]
-        parts.append(tags.read(rel.target_part.element, f"範本{kinds[rel.reltype]}（{file}）"))
+        name = str(rel.target_part.partname)
+        parts[name] = tags.read(rel.target_part.element, f"範本{kinds[rel.reltype]}（{name.rsplit('/', 1)[-1]}）")
     return parts
+
+
+def _compiled(template: DocxTemplate, xml: str) -> str:
+    """A part's XML as DocxTemplate.render_xml_part compiles it: patched, each paragraph on a line of its own."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml))
+
+
+def _frames(exc: BaseException) -> Iterator:
+    """The traceback entries of ``exc``, outermost first."""
+    tb = exc.__traceback__
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
 
 
 def _as_markup(value):
