@@ -238,6 +238,24 @@ def test_full_width_braces(tmp_path, capsys):
     assert "範本第 1 段「｛｛ title ｝｝」的標籤用了全形的" in err and "標籤須用半形 {{ }}、{% %}" in err
 
 
+@pytest.mark.parametrize(
+    ("typed", "mark"),
+    [("{{ section．heading }}", "．"), ("{{ section。heading }}", "。"), ("{{ section.heading｜upper }}", "｜")],
+)
+def test_full_width_punctuation_in_a_tag(tmp_path, capsys, typed, mark):
+    """A Chinese input method types 。 or ． for the dot; Jinja's 「unexpected char '．' at 1498」 says neither where nor why."""
+    err = refused(tmp_path, capsys, {"{{ section.heading }}": typed})
+    assert f"範本第 3 段的「{typed}」有全形標點「{mark}」" in err and "請切換到英數（半形）輸入後重打" in err
+    assert "unexpected char" not in err
+
+
+def test_full_width_punctuation_inside_quotes_or_a_comment_is_text(tmp_path, capsys):
+    folder = tmp_path / "tpl"
+    edited(folder, {"{{ title }}": "{{ title|replace(\"（草案）\", \"。\") }}{# 秘書科：勿刪。 #}"})
+    code, err = build(folder, tmp_path / "out", capsys)
+    assert code == 0, err
+
+
 # ---- 5. a section break on a tag's paragraph ----------------------------------------
 
 _BREAK = '<w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1417" w:right="1134" w:bottom="1134" w:left="1134" w:header="680" w:footer="567" w:gutter="0"/></w:sectPr></w:pPr>'

@@ -36,6 +36,10 @@ SIMPLE = frozenset(
 KNOWN = OPENERS | MIDDLES | SIMPLE | {f"end{name}" for name in OPENERS}
 
 _FULL_WIDTH = re.compile(r"｛\s*[｛％%]|\{\s*％|％\s*[｝}]|[%｝]\s*｝")
+# An input method's 。 ， ． ｜ （ ）… typed in a tag; the ideographic space is whitespace to Jinja.
+_FULL_WIDTH_MARK = re.compile(r"[\u3001-\u303f\uff01-\uff60]")
+# Quoted text in a tag (Word's curly quotes too: docxtpl straightens them) may hold anything.
+_STRINGS = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’")
 
 _REVISIONS = tuple(
     qn(f"w:{name}")
@@ -158,12 +162,20 @@ def _paragraph_of(part: Part, element: etree._Element) -> str:
 
 
 def full_width(part: Part) -> str | None:
-    """``｛｛ title ｝｝`` is printed as typed: Chinese input methods type full-width braces."""
+    """``｛｛ title ｝｝`` is printed as typed, and ``{{ section．heading }}`` fails in Jinja with an
+    English message: Chinese input methods type full-width braces and punctuation."""
     for n, text in enumerate(part.texts, 1):
         if ("｛" in text or "％" in text or "｝" in text) and _FULL_WIDTH.search(text):
             return (
                 f"{part.at(n)}「{text.strip()[:40]}」的標籤用了全形的 ｛ ｝ 或 ％；"
                 "標籤須用半形 {{ }}、{% %}，請切換到英數（半形）輸入後重打。"
+            )
+    for tag in part.tags:
+        mark = tag.brace != "{#" and _FULL_WIDTH_MARK.search(_STRINGS.sub("", tag.text[2:-2]))
+        if mark:
+            return (
+                f"{part.at(tag.paragraph)}的「{tag.text}」有全形標點「{mark.group()}」；標籤內（引號內的文字除外）"
+                "須用半形的 . , ( ) | = 等，請切換到英數（半形）輸入後重打。"
             )
     return None
 
