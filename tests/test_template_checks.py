@@ -316,6 +316,22 @@ def test_a_misspelt_field(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
+    ("replace", "expected"),
+    [
+        # docxtpl puts a {%p %} tag on the line of the paragraph before it: {{ section.heading }}.
+        ({"{%p if section.intro %}": "{%p if section.intro = 1 %}"}, "標籤：{%p if section.intro = 1 %}（範本第 4 段）"),
+        ({"{%p for para in section.paras %}": "{%p for para section.paras %}"}, "標籤：{%p for para section.paras %}（範本第 7 段）"),
+        # An unclosed quote runs on to the next one, paragraphs later.
+        ({"{{ section.heading }}": '{{ "section.heading }}'}, '標籤：{{ "section.heading }}（範本第 3 段）'),
+    ],
+    ids=["if-assigns", "for-without-in", "unclosed-quote"],
+)
+def test_a_syntax_error_names_its_tag_and_paragraph(tmp_path, capsys, replace, expected):
+    err = refused(tmp_path, capsys, replace)
+    assert "範本標籤語法錯誤" in err and expected in err
+
+
+@pytest.mark.parametrize(
     ("replace", "part", "expected"),
     [
         # A loop's tag moved out of it, to the footer: the loop's own {%p for section … %} is fine.

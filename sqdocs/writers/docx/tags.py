@@ -76,6 +76,12 @@ class Tag:
     def opens(self) -> bool:
         return self.keyword in OPENERS and not (self.keyword == "set" and "=" in self.statement)
 
+    @property
+    def jinja(self) -> str:
+        """The tag as Jinja reads it: without docxtpl's modifier, with Word's curly quotes straightened."""
+        text = f"{self.brace} {self.statement} {self.text[-2:]}" if self.modifier else self.text
+        return text.translate(_QUOTES)
+
     def typed(self, keyword: str, rest: str = "") -> str:
         """This tag's braces and modifier around another statement: ``{%p endfor %}``."""
         return f"{{%{self.modifier} {f'{keyword} {rest}'.strip()} %}}"

@@ -23,7 +23,14 @@ from docx.oxml.ns import qn
 from docx.shared import Emu
 from docx.styles.style import BaseStyle
 from docxtpl import DocxTemplate
-from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateNotFound, UndefinedError
+from jinja2 import (
+    DictLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
@@ -197,6 +204,21 @@ class _Sandbox(SandboxedEnvironment):
 
 _SANDBOX = _Sandbox()
 
+# Jinja's messages for a block tag compiled without its pair.
+_UNPAIRED = ("Unexpected end of template", "Encountered unknown tag")
+
+
+@functools.lru_cache(maxsize=1024)
+def _syntax_error(tag: str) -> TemplateSyntaxError | None:
+    """Why Jinja cannot read ``tag`` on its own; None when it can, or when it lacks only its
+    pair (tags.blocks checks the pairs). Each tag text is compiled once (``{% endif %}`` recurs),
+    and raw, so as not to evict the parts from the sandbox's memory."""
+    try:
+        _SANDBOX.compile(tag, raw=True)
+    except TemplateSyntaxError as exc:
+        return None if (exc.message or "").startswith(_UNPAIRED) else exc
+    return None
+
 
 class WordTemplate:
     """One opened template: the styles the writer needs, fragments to fill, rendering to bytes.
@@ -263,11 +285,22 @@ class WordTemplate:
         problem = tags.fragments(self._parts, set(bodies))
         if problem:
             raise UserError(f"{self.path}：{problem}")
+        self._check_each_tag()
         for source in self._sources():
             try:
                 _SANDBOX.compile(source)
             except TemplateError as exc:
                 raise UserError(f"{self.path}：{self._explain(exc, source)}") from None
+
+    def _check_each_tag(self) -> None:
+        """A tag Jinja cannot read, named with its paragraph. Compiled as a whole part, the error's
+        line would name another tag: docxtpl moves a ``{%p`` tag onto the paragraph before it, and
+        an unclosed quote fails paragraphs later."""
+        for part in self._parts:
+            for tag in part.tags:
+                exc = _syntax_error(tag.jinja)
+                if exc is not None:
+                    raise UserError(f"{self.path}：{self._explain(exc, tag=f'{tag.text}（{part.at(tag.paragraph)}）')}")
 
     def _sources(self) -> Iterator[str]:
         """The body's, headers' and footers' text as DocxTemplate.render compiles it, so that the
@@ -279,9 +312,11 @@ class WordTemplate:
         for xml in parts:
             yield _compiled(template, xml)
 
-    def _explain(self, exc: TemplateError, source: str | None = None, rendering: bool = False) -> str:
-        """What went wrong, in Chinese, naming the tag of the template it happened in (and,
-        when ``rendering``, where that tag is)."""
+    def _explain(
+        self, exc: TemplateError, source: str | None = None, rendering: bool = False, tag: str | None = None
+    ) -> str:
+        """What went wrong, in Chinese, naming the tag of the template it happened in (``tag`` when
+        known; when ``rendering``, with where that tag is)."""
         text = str(exc)
         if isinstance(exc, SecurityError):
             name = re.search(r"attribute '([^']+)'", text)
@@ -302,7 +337,7 @@ class WordTemplate:
             name = re.search(r"No (?:filter|test) named '([^']+)'", text)
             needle = name.group(1) if name else ""
             what = f"範本沒有名為「{needle}」的篩選器" if name else f"範本標籤語法錯誤（{text}）"
-        tag = (self._failed_tag(exc, needle) if rendering else None) or (
+        tag = tag or (self._failed_tag(exc, needle) if rendering else None) or (
             self._tag_with(needle) if needle else _tag_at_error(exc, source)
         )
         return f"{what}；標籤：{tag}" if tag else what
