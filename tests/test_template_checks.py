@@ -356,6 +356,14 @@ def test_a_render_error_names_the_tag_that_failed(tmp_path, capsys, replace, par
     assert expected in err
 
 
+@pytest.mark.parametrize("typed", ["{{ title(1) }}", "{{ title + 1 }}"])
+def test_a_tag_that_fails_when_evaluated_is_a_template_error(tmp_path, capsys, typed):
+    """Not 「內部錯誤（TypeError …）；請回報」: the template's own expression is wrong."""
+    err = refused(tmp_path, capsys, {"{{ title }}": typed}, at_render=True)
+    assert "範本標籤的運算出錯（TypeError：" in err and f"標籤：{typed}（範本第 1 段）" in err
+    assert "內部錯誤" not in err
+
+
 # ---- 9. checked once, before anything is built -----------------------------------------
 
 _DOTX = {_MAIN: "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"}

@@ -342,7 +342,7 @@ class WordTemplate:
         )
         return f"{what}；標籤：{tag}" if tag else what
 
-    def _failed_tag(self, exc: TemplateError, needle: str) -> str | None:
+    def _failed_tag(self, exc: Exception, needle: str) -> str | None:
         """The tag whose evaluation raised ``exc``, and where it is: 「{{ x }}（範本第 3 段）」.
 
         Jinja's traceback holds the line of the part docxtpl was rendering (a paragraph a line).
@@ -402,6 +402,13 @@ class WordTemplate:
             self._template.render(_as_markup(context), jinja_env=_SANDBOX, autoescape=True)
         except TemplateError as exc:
             raise UserError(f"{self.path}：{self._explain(exc, rendering=True)}") from None
+        except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+            if not any(tb.tb_frame.f_code.co_filename == "<template>" for tb in _frames(exc)):
+                raise
+            # The template's own expression ({{ title + 1 }}), not a fault of sqdocs to report.
+            tag = self._failed_tag(exc, "")
+            what = f"範本標籤的運算出錯（{type(exc).__name__}：{exc}）"
+            raise UserError(f"{self.path}：{what}；標籤：{tag}" if tag else f"{self.path}：{what}") from None
         doc = self._template.docx  # get_docx() would reload the unrendered file
         # docxtpl re-parses its output with a recovering parser: a tag that slipped past
         # the checks can still have cut the document apart without an error.
