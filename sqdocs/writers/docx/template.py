@@ -204,17 +204,18 @@ class _Sandbox(SandboxedEnvironment):
 
 _SANDBOX = _Sandbox()
 
-# Jinja's messages for a block tag compiled without its pair.
+# Jinja's messages for a block tag read without its pair.
 _UNPAIRED = ("Unexpected end of template", "Encountered unknown tag")
 
 
 @functools.lru_cache(maxsize=1024)
 def _syntax_error(tag: str) -> TemplateSyntaxError | None:
     """Why Jinja cannot read ``tag`` on its own; None when it can, or when it lacks only its
-    pair (tags.blocks checks the pairs). Each tag text is compiled once (``{% endif %}`` recurs),
-    and raw, so as not to evict the parts from the sandbox's memory."""
+    pair (tags.blocks checks the pairs). Each tag text is parsed once (``{% endif %}`` recurs);
+    parsed, not compiled: compiling every tag cost each build 8 ms, and an unknown filter is
+    named when the whole part compiles."""
     try:
-        _SANDBOX.compile(tag, raw=True)
+        _SANDBOX.parse(tag)
     except TemplateSyntaxError as exc:
         return None if (exc.message or "").startswith(_UNPAIRED) else exc
     return None
