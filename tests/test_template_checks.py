@@ -481,6 +481,16 @@ def test_a_locked_template_is_noted_once_and_still_builds(tmp_path, capsys, sett
         assert setting.split()[0] in made.read("word/settings.xml").decode("utf-8")
 
 
+def test_a_template_without_its_generated_body_is_noted(tmp_path, capsys):
+    """The paragraph of {{p annex.body }} deleted: a plan of headings and text without its annexes' tables, silently."""
+    folder = tmp_path / "tpl"
+    edited(folder, {"{{p annex.body }}": ""})
+    code, err = build(folder, tmp_path / "out", capsys)
+    assert code == 0, err
+    assert err.count(f"注意：{folder / 'plan.docx'} 中沒有插入產生內容的標籤") == 1, err
+    assert f"請從預設範本 {DEFAULT_TEMPLATES / 'plan.docx'} 複製含該標籤的段落" in err
+
+
 def test_an_unenforced_protection_is_not_noted(tmp_path, capsys):
     folder = tmp_path / "tpl"
     edited(folder, {"<w:zoom ": '<w:documentProtection w:edit="readOnly" w:enforcement="0"/><w:zoom '},

@@ -166,7 +166,7 @@ def check_template(templates: Path | None, name: str, required: Sequence[str], b
     template = WordTemplate(templates, name, required)
     template.check(bodies)
     _checked[(template.path, tuple(required))] = (stamp, template)
-    return template.notes()
+    return template.notes(bodies)
 
 
 def open_template(templates: Path | None, name: str, required: Sequence[str] = S.GENERATED) -> WordTemplate:
@@ -257,11 +257,19 @@ class WordTemplate:
         oxml.strip_bookmarks(body)
         tags.move_section_breaks(self._parts[0])
 
-    def notes(self) -> list[str]:
+    def notes(self, bodies: Collection[str] = ()) -> list[str]:
         """What of the template, though valid, passes to every document made from it and may
-        not be meant to: Word's editing restrictions (a locked master template locks the plans)."""
+        not be meant to: Word's editing restrictions (a locked master template locks the plans),
+        no tag inserting a generated body (a context key in ``bodies``: the tables)."""
         settings = self._template.get_docx().settings.element
         found = []
+        words = {w for part in self._parts for tag in part.tags for w in re.findall(r"\w+", tag.statement)}
+        if bodies and not words & set(bodies):
+            found.append(
+                f"{self.path} 中沒有插入產生內容的標籤（預設範本的 {{{{p annex.body }}}} 或 {{{{p section.body }}}}），"
+                f"文件會只有標題與文字、沒有附件表格或報告各節的內容；若非有意，請從預設範本 "
+                f"{DEFAULT_TEMPLATES / self.path.name} 複製含該標籤的段落"
+            )
         protection = settings.find(qn("w:documentProtection"))
         if protection is not None and protection.get(qn("w:enforcement")) in ("1", "true", "on"):
             kind = _RESTRICTIONS.get(protection.get(qn("w:edit")) or "", "限制編輯")
