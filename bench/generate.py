@@ -77,7 +77,9 @@ def generate(out_dir: Path, count: int) -> list[Path]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)
-    parser.add_argument("--count", type=int, default=22)
+    parser.add_argument("--count", type=int, default=22, help="how many bureaus (1 or more; default 22)")
     args = parser.parse_args()
+    if args.count < 1:
+        parser.error("--count must be 1 or more")
     for path in generate(args.out, args.count):
         print(path)
