@@ -599,3 +599,11 @@ def test_the_sample_data_note_is_centred_under_the_title_as_in_word_and_the_pdf(
     style = report_odt.auto_style(note.get(q("text:style-name")))
     assert style.get(q("style:parent-style-name")) == S.BODY
     assert style.find(q("style:paragraph-properties")).get(q("fo:text-align")) == "center"
+
+
+def test_the_sample_data_note_has_no_first_line_indent_so_it_is_truly_centred(report_odt):
+    # Body Text indents its first line two characters; kept on a centred line it would push
+    # the note half that (14 pt) right of the title's centre.
+    note = next(b for b in report_odt.body if text_of(b) == SAMPLE_DATA_NOTE)
+    props = report_odt.auto_style(note.get(q("text:style-name"))).find(q("style:paragraph-properties"))
+    assert props.get(q("fo:text-indent")) == "0pt"

@@ -136,7 +136,10 @@ def build(report: CompiledReport, font: Path | None = None) -> Document:
     doc = Document()
     blocks.title(doc, report.title)
     if report.sample:
-        doc.paragraph(doc.variant(S.BODY, {"fo:text-align": "center"}), SAMPLE_DATA_NOTE)  # centred, as in Word and the PDF
+        # Centred under the title, as in Word and the PDF; without Body Text's first-line indent,
+        # which would push a centred line half of it right.
+        note = doc.variant(S.BODY, {"fo:text-align": "center", "fo:text-indent": "0pt"})
+        doc.paragraph(note, SAMPLE_DATA_NOTE)
     headings = report_headings()
     new_page = doc.variant(S.HEADINGS[0], {"fo:break-before": "page"})
     sections: list[tuple[str, str, Callable[[], None], str]] = [
