@@ -219,7 +219,9 @@ def write_report_body(doc) -> None:
     """The report's tags: each section is a heading, an optional sentence and a generated body."""
     doc.add_paragraph("{{ title }}", S.TITLE)
     doc.add_paragraph("{%p if note %}")
-    doc.add_paragraph("{{ note }}", S.BODY).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    note = doc.add_paragraph("{{ note }}", S.BODY)
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    note.paragraph_format.first_line_indent = 0  # centred under the title, not two characters right of it
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for section in sections %}")
     doc.add_paragraph("{%p if section.new_page %}")

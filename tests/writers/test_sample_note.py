@@ -24,6 +24,8 @@ def test_sample_report_says_it_is_sample_data():
     assert report.sample
     word = docx.Document(io.BytesIO(docx_writer.render_report(plan, report, BuildOptions())))
     assert [p.text for p in word.paragraphs[:2]] == [report.title, SAMPLE_DATA_NOTE]
+    # centred under the title: Body Text's first-line indent would push it two characters right
+    assert word.paragraphs[1].paragraph_format.first_line_indent == 0
     first_page = pypdf.PdfReader(io.BytesIO(pdf_writer.render_report(plan, report, BuildOptions()))).pages[0]
     assert SAMPLE_DATA_NOTE in first_page.extract_text().replace(" ", "")
     content = zipfile.ZipFile(io.BytesIO(odt_writer.render_report(plan, report, BuildOptions()))).read("content.xml")
