@@ -227,6 +227,23 @@ def test_bookmarks_for_every_section_and_annex(plan: Plan, plan_pdf: Path, out: 
         assert out.pages[page].strip().startswith("附件")
 
 
+def test_bookmarks_for_headings_inside_a_section(plan: Plan, plan_pdf: Path, out: Extract) -> None:
+    """A bare 一、 title over sub-clauses (一、考核作業：) is a heading in Word and ODF, so in
+    their navigation; the PDF bookmarks it under its section, at the page it is on."""
+    reader = pypdf.PdfReader(plan_pdf)
+    children = {}
+    for before, entry in zip(reader.outline, reader.outline[1:], strict=False):
+        if isinstance(entry, list) and not isinstance(before, list):
+            children[before.title] = entry
+    wanted = {s.heading: [p.line for p in s.paras if p.is_heading] for s in plan_sections(plan.body)}
+    wanted = {k: v for k, v in wanted.items() if v}
+    assert wanted, "the sample has 一、考核作業： under 柒、考核獎懲"
+    for heading, lines in wanted.items():
+        assert [e.title for e in children.get(heading, [])] == lines
+        for entry in children[heading]:
+            assert squash(entry.title) in squash(out.pages[reader.get_destination_page_number(entry)])
+
+
 def test_metadata(plan: Plan, plan_pdf: Path) -> None:
     reader = pypdf.PdfReader(plan_pdf)
     meta = reader.metadata

@@ -93,14 +93,18 @@ def heading(text: str, key: str, ts: Typesetter) -> Flowable:
 
 
 def section(sec: Section, number: int, ts: Typesetter) -> list[Flowable]:
-    """壹、計畫依據 … with its intro and numbered paragraphs; text aligns after 「壹、」."""
+    """壹、計畫依據 … with its intro and numbered paragraphs; text aligns after 「壹、」. A bare
+    一、 title over sub-clauses is bookmarked under the section."""
     styles = ts.styles
     flows: list[Flowable] = [heading(sec.heading, f"section-{number}", ts)]
     x = ts.width(sec.label, styles.body)
     if sec.intro:
         flows.append(ts.hanging("", sec.intro, styles.body, f"{sec.heading} 本文", x))
-    for para in sec.paras:
-        flows += paragraph(para, ts, x, sec.heading)
+    for n, para in enumerate(sec.paras, 1):
+        para_flows = paragraph(para, ts, x, sec.heading)
+        if para.is_heading:  # a heading in Word and ODF (一、考核作業：), so in their navigation too
+            furniture.mark(para_flows[0], f"section-{number}-{n}", para.line, level=1)
+        flows += para_flows
     return flows
 
 
