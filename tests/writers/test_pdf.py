@@ -8,6 +8,7 @@ import mmap
 import re
 import subprocess
 import warnings
+from datetime import UTC
 from pathlib import Path
 
 import pdfplumber
@@ -253,6 +254,25 @@ def test_metadata(plan: Plan, plan_pdf: Path) -> None:
     assert reader.trailer["/Root"]["/Lang"] == "zh-TW"
     day = plan.body.document_date
     assert meta["/CreationDate"].startswith(f"D:{day:%Y%m%d}")
+
+
+def test_xmp_metadata_says_what_the_info_says(plan: Plan, plan_pdf: Path) -> None:
+    """PDF/UA and PDF/A checkers (and some catalogues) read the title, author and language
+    from the XMP packet, not the info dictionary; it is left uncompressed for non-PDF tools."""
+    reader = pypdf.PdfReader(plan_pdf)
+    meta, xmp = reader.metadata, reader.xmp_metadata
+    assert xmp is not None, "no XMP metadata stream"
+    assert xmp.dc_title == {"x-default": plan.title}
+    assert xmp.dc_creator == [plan.agency]
+    assert xmp.dc_description == {"x-default": meta.subject}
+    assert xmp.pdf_keywords == meta["/Keywords"]
+    assert xmp.dc_subject == [k.strip() for k in meta["/Keywords"].split(",")]
+    assert xmp.dc_language == ["zh-TW"]
+    assert xmp.pdf_producer == meta.producer and xmp.xmp_creator_tool == meta.creator
+    in_utc = meta.creation_date.astimezone(UTC).replace(tzinfo=None)  # pypdf gives XMP dates in UTC
+    assert xmp.xmp_create_date == xmp.xmp_modify_date == in_utc
+    assert f"<xmp:CreateDate>{plan.body.document_date}T00:00:00+08:00<" in xmp.stream.get_data().decode()
+    assert "/Filter" not in reader.trailer["/Root"]["/Metadata"].get_object()
 
 
 def test_same_data_same_bytes(plan: Plan, plan_pdf: Path) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -67,9 +69,50 @@ def _numbered_canvas(font: str):
     return NumberedCanvas
 
 
+def _xmp(info: pdfdoc.PDFInfo, meta: Properties, when: str) -> str:
+    """The info dictionary's title, author, subject and keywords, its tools and date, as XMP."""
+    bag = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in meta.keywords)
+    return "\n".join((
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
+        "<dc:format>application/pdf</dc:format>",
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(info.title)}</rdf:li></rdf:Alt></dc:title>',
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(info.author)}</rdf:li></rdf:Seq></dc:creator>",
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(info.subject)}</rdf:li></rdf:Alt></dc:description>',
+        f"<dc:subject><rdf:Bag>{bag}</rdf:Bag></dc:subject>",
+        f"<dc:language><rdf:Bag><rdf:li>{escape(meta.language)}</rdf:li></rdf:Bag></dc:language>",
+        f"<pdf:Keywords>{escape(info.keywords)}</pdf:Keywords>",
+        f"<pdf:Producer>{escape(info.producer)}</pdf:Producer>",
+        f"<xmp:CreatorTool>{escape(info.creator)}</xmp:CreatorTool>",
+        f"<xmp:CreateDate>{when}</xmp:CreateDate><xmp:ModifyDate>{when}</xmp:ModifyDate>",
+        f"<xmp:MetadataDate>{when}</xmp:MetadataDate>",
+        "</rdf:Description></rdf:RDF></x:xmpmeta>",
+        '<?xpacket end="r"?>',
+    ))
+
+
+class _Metadata(pdfdoc.PDFStream):
+    """The catalog's XMP packet: PDF/UA and PDF/A checkers read the title and language there,
+    not in the info dictionary. Made when the file is written, from the info as it is then;
+    not compressed, so that tools other than PDF readers find it too."""
+
+    def __init__(self, meta: Properties, when: str):
+        super().__init__()
+        self.meta, self.when = meta, when
+
+    def format(self, document):  # reportlab's name
+        packet = _xmp(document.info, self.meta, self.when).encode("utf-8")
+        head = pdfdoc.PDFDictionary(
+            {"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML"), "Length": len(packet)}
+        )
+        return pdfdoc.format(head, document) + b"\nstream\n" + packet + b"\nendstream\n"
+
+
 class _DocTemplate(BaseDocTemplate):
     def __init__(self, buffer, meta: Properties, font: str):
-        self._created = meta.day
+        self._meta = meta
         frame = Frame(
             layout.MARGIN_LEFT_MM * mm, layout.MARGIN_BOTTOM_MM * mm,
             layout.TEXT_WIDTH_MM * mm,
@@ -87,9 +130,10 @@ class _DocTemplate(BaseDocTemplate):
 
     def _makeCanvas(self, filename=None, canvasmaker=Canvas):
         canvas = super()._makeCanvas(filename, canvasmaker)
-        day = self._created
+        day = self._meta.day
         stamp = f"D:{day.year:04d}{day.month:02d}{day.day:02d}000000+08'00'"
         canvas._doc.info._dateFormatter = lambda *_: stamp  # the document's own date, Taipei time
+        canvas._doc.Catalog.Metadata = _Metadata(self._meta, f"{day.isoformat()}T00:00:00+08:00")
         canvas.showOutline()
         return canvas
 
