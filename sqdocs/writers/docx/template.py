@@ -70,24 +70,24 @@ def template_path(templates: Path | None, name: str) -> Path:
 _OTHER_SUFFIXES = (".doc", ".dot", ".dotx", ".docm", ".dotm", ".odt", ".ott", ".rtf")
 
 
+def _files(folder: Path) -> list[str]:
+    """The names of ``folder``'s files, sorted; none when it cannot be listed."""
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return []
+
+
 def _other_format(folder: Path, name: str) -> str | None:
     """A file of ``folder`` that is ``name`` saved in another format: plan.doc, Plan.dotx, plan.odt."""
     stem = name.removesuffix(".docx").casefold()
-    try:
-        files = sorted(p.name for p in folder.iterdir() if p.is_file())
-    except OSError:
-        return None
-    return next((f for f in files if f.casefold() in {stem + s for s in _OTHER_SUFFIXES}), None)
+    return next((f for f in _files(folder) if f.casefold() in {stem + s for s in _OTHER_SUFFIXES}), None)
 
 
 def _near_name(folder: Path, name: str) -> str | None:
     """A file of ``folder`` probably meant as ``name``: Plan.DOCX, plan.docx.docx, plan (1).docx."""
     stem = name.removesuffix(".docx").casefold()
-    try:
-        files = sorted(p.name for p in folder.iterdir() if p.is_file())
-    except OSError:
-        return None
-    for file in files:
+    for file in _files(folder):
         folded = file.casefold()
         # Windows hides the extension, so a copy saved as "plan.docx" becomes plan.docx.docx.
         if folded.startswith(stem) and ".docx" in folded and not folded[len(stem) :].startswith(("_", "-")):
