@@ -301,9 +301,30 @@ def test_tags_in_the_footer_are_checked(tmp_path, capsys):
     assert "範本頁尾（footer1.xml）第 1 段的「{% if title %}」沒有結尾" in err
 
 
-def test_an_unknown_name_in_the_footer_names_its_tag(tmp_path, capsys):
-    err = refused(tmp_path, capsys, {"第 </w:t>": "{{ agncy }}第 </w:t>"}, at_render=True, part="word/footer1.xml")
-    assert "範本用了未定義的名稱「agncy」（可用的名稱見 docs/templates.md）；標籤：{{ agncy }}" in err
+def test_an_unknown_name_in_the_footer_is_refused_before_the_build(tmp_path, capsys):
+    """Found only when filled in, it failed every document, one by one (exit 1)."""
+    err = refused(tmp_path, capsys, {"第 </w:t>": "{{ agncy }}第 </w:t>"}, part="word/footer1.xml")
+    assert ("範本用了未定義的名稱「agncy」（這份範本可用的名稱：agency、annexes、sections、title、year；"
+            "另見 docs/templates.md）；標籤：{{ agncy }}（範本頁尾（footer1.xml）第 1 段）") in err
+
+
+def test_the_names_a_template_may_read_are_those_its_writer_gives(plan, report):
+    """writer.NAMES, checked before the build, and the context each writer fills in must agree."""
+    from conftest import SAMPLE
+
+    from sqdocs.build import cached_subplans
+    from sqdocs.writers.docx import plan as plan_writer
+    from sqdocs.writers.docx import report as report_writer
+    from sqdocs.writers.docx import subplan as subplan_writer
+    from sqdocs.writers.docx.template import open_template
+
+    def template(writer):
+        return open_template(None, writer.TEMPLATE_NAME, writer.STYLES)
+
+    subplan = next(iter(cached_subplans(SAMPLE).values()))
+    assert set(plan_writer._context(plan, template(plan_writer))) == plan_writer.NAMES
+    assert set(subplan_writer._context(plan, subplan, template(subplan_writer))) == subplan_writer.NAMES
+    assert set(report_writer._context(report, template(report_writer), None)) == report_writer.NAMES
 
 
 # ---- 8. Jinja's messages, in Chinese -------------------------------------------------

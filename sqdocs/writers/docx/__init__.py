@@ -31,7 +31,7 @@ def check_templates(kinds: Iterable[str], templates: Path | None) -> list[str]:
     for kind in dict.fromkeys(kinds):
         writer = _WRITERS[kind]
         try:
-            notes += check_template(templates, writer.TEMPLATE_NAME, writer.STYLES, {BODY})
+            notes += check_template(templates, writer.TEMPLATE_NAME, writer.STYLES, {BODY}, writer.NAMES)
         except UserError as exc:
             problems.append(str(exc))
     if problems:

@@ -14,6 +14,8 @@ from sqdocs.writers.docx.template import WordTemplate, open_template
 
 TEMPLATE_NAME = "plan.docx"
 STYLES = S.GENERATED
+NAMES = frozenset({"title", "agency", "year", "sections", "annexes"})
+"""What the template may read: the context :func:`_context` gives it (a test checks they agree)."""
 
 
 def _context(plan: Plan, template: WordTemplate) -> dict:

@@ -54,6 +54,8 @@ from sqdocs.writers.photos import load_photo
 
 TEMPLATE_NAME = "report.docx"
 STYLES = S.REPORT_GENERATED
+NAMES = frozenset({"title", "note", "agency", "year", "sections"})
+"""What the template may read: the context :func:`_context` gives it (a test checks they agree)."""
 
 
 def _figures(*texts: str) -> list[Block]:

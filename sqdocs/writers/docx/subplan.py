@@ -18,6 +18,8 @@ from sqdocs.writers.docx.template import WordTemplate, open_template
 
 TEMPLATE_NAME = "subplan.docx"
 STYLES = S.GENERATED
+NAMES = frozenset({"title", "agency", "unit", "year", "sections", "annexes"})
+"""What the template may read: the context :func:`_context` gives it (a test checks they agree)."""
 
 
 def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:

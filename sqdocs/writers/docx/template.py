@@ -30,6 +30,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     UndefinedError,
+    nodes,
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
@@ -155,7 +156,9 @@ _checked: dict[tuple[Path, tuple[str, ...]], tuple[tuple[int, int, int] | None, 
 """The templates :func:`check_template` opened, by file and styles required, with the file's stamp then."""
 
 
-def check_template(templates: Path | None, name: str, required: Sequence[str], bodies: Collection[str]) -> list[str]:
+def check_template(
+    templates: Path | None, name: str, required: Sequence[str], bodies: Collection[str], names: Collection[str] = ()
+) -> list[str]:
     """Open and check the template ``name`` (see :class:`WordTemplate` and its ``check``) before
     any document is built from it; UserError when it is bad, else its :meth:`~WordTemplate.notes`.
 
@@ -164,7 +167,7 @@ def check_template(templates: Path | None, name: str, required: Sequence[str], b
     """
     stamp = file_stamp(template_path(templates, name))  # before reading: an edit meanwhile is not taken for checked
     template = WordTemplate(templates, name, required)
-    template.check(bodies)
+    template.check(bodies, names)
     _checked[(template.path, tuple(required))] = (stamp, template)
     return template.notes(bodies)
 
@@ -195,14 +198,40 @@ class _Sandbox(SandboxedEnvironment):
         # An empty loader: {% include %} and {% import %} cannot reach the file system.
         super().__init__(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}))
         self._compiled = functools.lru_cache(maxsize=32)(super().compile)
+        self._names: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[override]
         if isinstance(source, str) and name is None and filename is None and not raw and not defer_init:
             return self._compiled(source)
         return super().compile(source, name, filename, raw, defer_init)
 
+    def _parse(self, source, name, filename):  # Jinja's, under parse() and compile() alike
+        tree = super()._parse(source, name, filename)
+        # What the text reads and sets, noted as it is compiled: the check of the names then
+        # costs no second parse.
+        if len(self._names) >= 64:
+            self._names.pop(next(iter(self._names)))
+        self._names[source] = _names(tree)
+        return tree
+
+    def names(self, source: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The names ``source`` reads, and those it sets (a loop's variable)."""
+        if source not in self._names:  # compiled before it was noted (an earlier build)
+            self.parse(source)
+        return self._names[source]
+
+
+def _names(tree: nodes.Template) -> tuple[frozenset[str], frozenset[str]]:
+    read, set_ = set(), set()
+    for node in tree.find_all(nodes.Name):
+        (read if node.ctx == "load" else set_).add(node.name)
+    return frozenset(read), frozenset(set_)
+
 
 _SANDBOX = _Sandbox()
+
+# Names Jinja itself gives a template, never the context: a loop's ``loop``, a macro's own.
+_JINJA_NAMES = frozenset({"loop", "caller", "varargs", "kwargs", "self"})
 
 # Jinja's messages for a block tag read without its pair.
 _UNPAIRED = ("Unexpected end of template", "Encountered unknown tag")
@@ -287,23 +316,53 @@ class WordTemplate:
             )
         return found
 
-    def check(self, bodies: Collection[str]) -> None:
+    def check(self, bodies: Collection[str], names: Collection[str] = ()) -> None:
         """What can be checked before any data is at hand: a generated body (a context key in
-        ``bodies``) inserted with ``{{ }}``, and the tags' Jinja syntax (an unknown filter too).
+        ``bodies``) inserted with ``{{ }}``, the tags' Jinja syntax (an unknown filter too), and,
+        given the ``names`` the writer fills in, a name none of them is (``{{ titel }}``).
 
-        What shows only when filled in (a misspelt name or field, what the sandbox forbids)
-        is still found by :meth:`render`, for the document being built.
+        What shows only when filled in (a misspelt field, what the sandbox forbids) is still
+        found by :meth:`render`, for the document being built.
         """
         problem = tags.fragments(self._parts, set(bodies))
         if problem:
             raise UserError(f"{self.path}：{problem}")
         self._check_each_tag()
-        for source in self._sources():
+        sources = list(self._sources())
+        for source in sources:
             try:
                 _SANDBOX.compile(source)
             except TemplateError as exc:
                 self._check_each_tag(compiled=True)  # an unknown filter, named with its paragraph
                 raise UserError(f"{self.path}：{self._explain(exc, source)}") from None
+        if names:
+            self._check_names(sources, names)
+
+    def _check_names(self, sources: list[str], names: Collection[str]) -> None:
+        """A name the template reads that no document fills in: filled in, it failed every
+        document one by one. A name some tag sets (a loop's ``section``) passes, wherever it
+        is read: a loop variable read outside its loop is still found when filling in."""
+        read: set[str] = set()
+        known = {*names, *_SANDBOX.globals, *_JINJA_NAMES}
+        for source in sources:
+            part_read, part_set = _SANDBOX.names(source)
+            read |= part_read
+            known |= part_set
+        if unknown := sorted(read - known):
+            where = self._where(unknown[0])
+            raise UserError(
+                f"{self.path}：範本用了未定義的名稱「{unknown[0]}」（這份範本可用的名稱：{'、'.join(sorted(names))}；"
+                f"另見 docs/templates.md）" + (f"；標籤：{where}" if where else "")
+            )
+
+    def _where(self, name: str) -> str | None:
+        """The first tag that has ``name`` as a word, and where it is: 「{{ x }}（範本第 3 段）」."""
+        word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+        for part in self._parts:
+            for tag in part.tags:
+                if word.search(tag.statement):
+                    return f"{tag.text}（{part.at(tag.paragraph)}）"
+        return None
 
     def _check_each_tag(self, compiled: bool = False) -> None:
         """A tag Jinja cannot read, named with its paragraph. Compiled as a whole part, the error's
