@@ -142,7 +142,7 @@ _MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document
 @pytest.mark.parametrize(
     ("content_type", "kind"),
     [
-        ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml", "Word 範本（.dotx）"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml", " Word 範本（.dotx）"),
         ("application/vnd.ms-word.document.macroEnabled.main+xml", "啟用巨集的 Word 文件（.docm）"),
     ],
 )
@@ -398,7 +398,7 @@ def test_a_bad_template_stops_every_format(tmp_path, capsys):
     code = main(["build", str(BASE), "-o", str(out), "--only", "plan", "--format", "docx,pdf,odt", "--templates", str(folder)])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith(f"錯誤：{folder / 'plan.docx'}：這是Word 範本（.dotx），只是副檔名改成 .docx；")
+    assert err.startswith(f"錯誤：{folder / 'plan.docx'}：這是 Word 範本（.dotx），只是副檔名改成 .docx；")
     assert len(err.splitlines()) == 1
     assert not out.exists()
 
@@ -431,7 +431,7 @@ def test_every_bad_template_is_named_and_nothing_is_built(tmp_path, capsys):
     assert code == 2
     assert len(err) == 2
     assert err[0].startswith(f"錯誤：{folder}：範本資料夾中沒有 subplan.docx。")
-    assert err[1].startswith(f"{folder / 'report.docx'}：這是Word 範本（.dotx）")
+    assert err[1].startswith(f"{folder / 'report.docx'}：這是 Word 範本（.dotx）")
     assert not out.exists()
     assert main([*args, "--only", "plan"]) == 0
     assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".pdf"]

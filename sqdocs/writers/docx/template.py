@@ -135,7 +135,8 @@ def check_package(path: Path) -> None:
         raise UserError(f"{path}：不是 Word 文件（缺少 word/document.xml）；請在 Word 或 LibreOffice 另存為 .docx")
     for content_type, kind in _OTHER_FORMATS.items():
         if content_type in types:
-            raise UserError(f"{path}：這是{kind}，只是副檔名改成 .docx；{_SAVE_AS}")
+            space = " " if kind[0].isascii() else ""  # 「這是 Word 範本」, 「這是啟用巨集的 Word 文件」
+            raise UserError(f"{path}：這是{space}{kind}，只是副檔名改成 .docx；{_SAVE_AS}")
     if "purl.oclc.org/ooxml" in rels:
         raise UserError(
             f"{path}：這是以「Strict Open XML 文件」格式存的檔案，sqdocs 讀不了；"
