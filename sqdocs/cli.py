@@ -35,7 +35,7 @@ from sqdocs.build import (
 )
 from sqdocs.errors import Interrupted, UserError
 from sqdocs.folders import find_folders, loose_yaml, output_dirs, skipped_folders
-from sqdocs.fsutil import check_targets, os_error_text, remove_stale_temps
+from sqdocs.fsutil import check_targets, os_error_text, remove_empty, remove_stale_temps
 from sqdocs.gcpause import paused, skip_exit_collections
 from sqdocs.load import (
     PLAN_FILES,
@@ -333,14 +333,19 @@ def _build(args: argparse.Namespace) -> int:
         args.jobs = cpus
     with paused():  # what is loaded and imported here lasts the whole build (sqdocs.gcpause)
         jobs, bad, options = _planned_jobs(args)
+        made = check_targets(job.path for job in jobs)  # -o naming a file, or read-only: said once, before building
         prepare_writers(jobs, options)
     if not jobs and not bad:  # `--only report` before any results: no file is no success
         print("沒有產生任何文件。", file=sys.stderr)
         return EXIT_FAILED
     start = time.perf_counter()
     remove_stale_temps(job.path for job in jobs)
-    with progress(len(jobs)) as report:
-        outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
+    try:
+        with progress(len(jobs)) as report:
+            outcomes = run_jobs(jobs, options, args.jobs, report, report.working)
+    except KeyboardInterrupt:
+        remove_empty(made)  # no empty OUT/<bureau> for a bureau the build did not reach
+        raise
     failed = [o for o in outcomes if not o.ok]
     if not failed:  # a failed document's previous version is kept on purpose: no note about it
         _print_stale(jobs)
@@ -423,7 +428,7 @@ def _no_report(folder: Path, kinds: list[str], explicit: bool) -> str:
 
 def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], BuildOptions]:
     """The files ``build`` will write, the folders that cannot be built (as named to the user),
-    and the options; the data loaded, the font checked and the output locations tried on the way."""
+    and the options; the data loaded, the font and templates checked on the way."""
     kinds = args.only or list(KINDS)
     forget_loaded()
     folders = find_folders(args.data)
@@ -466,7 +471,6 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
         _check_font(options, pdf=any(job.fmt == "pdf" for job in jobs))
     if any(job.fmt == "docx" for job in jobs):
         _check_templates(jobs, options)
-    check_targets(job.path for job in jobs)  # -o naming a file, or read-only: said once, before building
     return jobs, bad, options
 
 

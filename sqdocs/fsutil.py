@@ -78,9 +78,9 @@ def writing(*, data_folder: bool = False) -> Iterator[None]:
         raise UserError(os_error_text(exc, action="寫入", data_folder=data_folder)) from None
 
 
-def check_targets(paths: Iterable[Path]) -> None:
+def check_targets(paths: Iterable[Path]) -> list[Path]:
     """Make the folders ``paths`` go into and check that each file can be written there, before
-    any is: UserError naming the first that cannot.
+    any is: UserError naming the first that cannot. Returns the folders made, parents first.
 
     Caught here, a mistake in where the output goes (``-o`` naming a file, a folder in the
     place of an output file, a read-only or full disk) stops the command before it has
@@ -106,11 +106,18 @@ def check_targets(paths: Iterable[Path]) -> None:
                 raise UserError(os_error_text(IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path)), action="寫入"))
     except UserError:
         # A refused command leaves the output as it found it: no empty OUT/<bureau> beside the
-        # one that could not be written. rmdir takes only empty folders, children first.
-        for folder in reversed(made):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        # one that could not be written.
+        remove_empty(made)
         raise
+    return made
+
+
+def remove_empty(made: list[Path]) -> None:
+    """Remove those of the folders ``made`` (parents first) that are empty: rmdir takes only
+    an empty one, so whatever was written into them stays."""
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def file_stamp(path: Path) -> tuple[int, int, int] | None:

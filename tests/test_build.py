@@ -143,6 +143,28 @@ def test_a_failed_document_skips_the_reproducibility_check_and_says_so(tmp_path,
     assert err[-1] == "未比對是否可重現：有文件未能產生；修正後再執行一次。"
 
 
+def test_a_stopped_batch_leaves_no_empty_folder_for_a_bureau_it_did_not_reach(tmp_path, capsys, monkeypatch):
+    import signal
+
+    from sqdocs import cli
+    from sqdocs.errors import Interrupted
+
+    bureaus = tmp_path / "bureaus"
+    for name in ("a", "b"):
+        shutil.copytree(SAMPLE, bureaus / name)
+    out = tmp_path / "out"
+    (out / "old").mkdir(parents=True)  # there before: left as it was, empty or not
+
+    def stopped(jobs, *args, **kwargs):
+        write_atomic(jobs[0].path, b"one document")  # bureau a's first, then Ctrl-C
+        raise Interrupted(signal.SIGINT, 1)
+
+    monkeypatch.setattr(cli, "run_jobs", stopped)
+    assert main(["build", str(bureaus), "-o", str(out), "--only", "plan", "--format", "docx"]) == 130
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "a", f"a/{cli.cached_plan(bureaus / 'a').title.replace(' ', '')}.docx", "old"]
+
+
 def test_stopping_the_reproducibility_check_does_not_count_its_scratch_copies(tmp_path, capsys, monkeypatch):
     import signal
 
