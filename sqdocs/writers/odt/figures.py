@@ -1,8 +1,8 @@
 """Pictures of the report: the charts (PNG bytes from :mod:`sqdocs.writers.charts`) with their
 captions, and evidence photos inside table cells.
 
-A chart is placed at the size it was drawn at (``chart_size_mm``), so its lettering prints at
-the point sizes charts.py chose. Pictures are stored in the package from bytes, named by
+A chart is placed at the size it was laid out for (``chart_size_mm``), so its lettering prints
+at the point sizes :mod:`sqdocs.writers.charts.scene` chose. Pictures are stored in the package from bytes, named by
 their order, so the file stays the same for the same data.
 """
 
