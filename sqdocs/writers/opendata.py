@@ -8,8 +8,6 @@ import json
 
 from sqdocs.opendata import Table
 
-OPEN_DATA_FORMATS = ("csv", "json")
-
 
 def to_csv(table: Table) -> bytes:
     """CSV with a header row; UTF-8 with BOM; CRLF line ends as RFC 4180 asks."""
