@@ -100,10 +100,8 @@ class PlanBody(Record):
 
 @dataclass(frozen=True)
 class PointRef:
-    """Where a point of 附件 1 sits: indexes and the objects themselves."""
+    """Where a point of 附件 1 sits: its position in its item and the objects themselves."""
 
-    dimension_index: int
-    item_index: int
     point_index: int
     dimension: Dimension
     item: Item
@@ -153,10 +151,10 @@ class Plan:
     def points(self) -> list[PointRef]:
         """Every point of 附件 1 that has units (the individual dimensions), in order."""
         refs = []
-        for di, dim in enumerate(self.annex1.dimensions):
-            for ii, item in enumerate(dim.items):
+        for dim in self.annex1.dimensions:
+            for item in dim.items:
                 for pi, point in enumerate(item.points):
-                    refs.append(PointRef(di, ii, pi, dim, item, point))
+                    refs.append(PointRef(pi, dim, item, point))
         return refs
 
     @functools.cached_property
