@@ -229,7 +229,7 @@ def _run_pooled(jobs: list[Job], options: BuildOptions, workers: int, seen: _See
 
 
 def _run_pool(jobs: list[Job], options: BuildOptions, workers: int, seen: _Seen) -> list[Job]:
-    """Build ``jobs`` in a fresh pool, adding to ``outcomes``; return the jobs lost because a
+    """Build ``jobs`` in a fresh pool, each outcome to ``seen``; return the jobs lost because a
     worker died, which leaves the pool broken and every job not yet finished failed."""
     lost: list[Job] = []
     futures: dict[Future, Job] = {}
