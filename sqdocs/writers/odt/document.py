@@ -71,10 +71,9 @@ class Document:
 
     # ---- automatic styles -------------------------------------------------------
 
-    def auto_style(self, family: str, props: dict[str, str], parent: str | None = None,
-                   text: dict[str, str] | None = None) -> str:
+    def auto_style(self, family: str, props: dict[str, str], parent: str | None = None) -> str:
         """The name of an automatic style of ``family`` with ``props``, created on first use."""
-        key = (family, parent, tuple(props.items()), tuple((text or {}).items()))
+        key = (family, parent, tuple(props.items()))
         found = self._styles.get(key)
         if found:
             return found
@@ -84,8 +83,6 @@ class Document:
             attrs["style:parent-style-name"] = parent
         style = sub(self._automatic, "style:style", attrs)
         sub(style, f"style:{_PROPERTIES[family]}", props)
-        if text:
-            sub(style, "style:text-properties", text)
         self._styles[key] = style_name
         return style_name
 
