@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from sqdocs.writers.pdf.linebreak import CLOSING, OPENING, break_points, clusters, fit_lines, wrap
+from sqdocs.writers.pdf.linebreak import CLOSING, OPENING, break_points, fit_lines, wrap
 
 
 def width(ch: str) -> float:
     """Full-width characters 1, others ½, like a CJK font."""
     return 1.0 if ord(ch) >= 0x2E80 else 0.5
+
+
+def clusters(text: str) -> list[str]:
+    """The text cut into pieces that must stay on one line (at its break_points)."""
+    points = break_points(text)
+    cuts = [i for i, ok in enumerate(points) if ok] + [len(text)]
+    out, start = [], 0
+    for cut in cuts:
+        if cut > start:
+            out.append(text[start:cut])
+        start = cut
+    return out
 
 
 def lines(text: str, max_width: float) -> list[str]:

@@ -80,18 +80,6 @@ def break_points(text: str) -> list[bool]:
     return points
 
 
-def clusters(text: str) -> list[str]:
-    """The text cut into pieces that must stay on one line."""
-    points = break_points(text)
-    cuts = [i for i, ok in enumerate(points) if ok] + [len(text)]
-    out, start = [], 0
-    for cut in cuts:
-        if cut > start:
-            out.append(text[start:cut])
-        start = cut
-    return out
-
-
 @dataclass(frozen=True)
 class Line:
     """Characters ``start``–``end`` (end exclusive, trailing spaces included) of width ``width``.
