@@ -15,7 +15,7 @@ import functools
 import warnings
 from pathlib import Path
 
-from sqdocs.report.model import ChartData, CompiledReport
+from sqdocs.report.model import ChartData
 from sqdocs.writers.charts import raster
 from sqdocs.writers.charts.scene import (
     LABEL_PT,
@@ -33,7 +33,7 @@ from sqdocs.writers.fontfiles import (
 
 __all__ = [
     "DPI", "LABEL_PT", "TICK_PT", "TITLE_PT",
-    "chart_size_mm", "render_chart", "render_charts",
+    "chart_size_mm", "render_chart",
 ]
 
 DPI = 180
@@ -59,8 +59,3 @@ def _render_cached(chart_json: str, font: FontRef, dpi: int) -> tuple[bytes, tup
     chart = ChartData.model_validate_json(chart_json)
     faces = raster.Faces(font)
     return raster.png(layout(chart, raster.measure(faces)), faces, dpi), tuple(faces.missing)
-
-
-def render_charts(report: CompiledReport, *, font: Path | None = None, dpi: int = DPI) -> dict[str, bytes]:
-    """Every chart of the report, by chart id."""
-    return {chart.id: render_chart(chart, font=font, dpi=dpi) for chart in report.charts}
