@@ -1,7 +1,8 @@
 """The raw WordprocessingML the docx writer needs and python-docx has no API for.
 
-Every XML detail of the writer lives here, under a name that says what it does in Word,
-so ``tables.py`` and ``plan.py`` read as document structure. Helpers take python-docx
+Every XML detail of what the writer generates lives here, under a name that says what it
+does in Word, so ``tables.py`` and ``report.py`` read as document structure (checking a
+template's own XML, its tags and sections, is ``tags.py``'s). Helpers take python-docx
 objects (styles, paragraphs, tables, rows, cells) and change their underlying elements.
 """
 
