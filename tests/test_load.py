@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from conftest import SAMPLE, SOURCE
 
-from sqdocs.load import load_plan
+from sqdocs.load import LoadError, load_plan
 from sqdocs.outline import plan_sections
 
 # Counted by hand from the source document; the source-reading tests below recount them.
@@ -181,6 +181,30 @@ def test_an_integer_with_leading_zeros_is_decimal_as_in_yaml_1_2(monkeypatch, li
     data = parse_yaml(text.encode(), "x.yaml").data
     assert data == {"year": 107, "n": [7, -10, 0, 16], "q": "0107", "o": "0o107", "d": "107-06-30",
                     "w": date(2018, 6, 30), 107: "k"}
+
+
+@pytest.mark.parametrize("libyaml", [True, False])
+@pytest.mark.parametrize("text", [
+    "year: !!float x", "year: !!int", "year: !!bool x", "year: !!map x", "year: !!seq x", "!!int x: 1",
+])
+def test_a_tag_that_cannot_read_its_value_is_refused_where_it_is(monkeypatch, libyaml, text):
+    """``!!float x`` raised ValueError (and ``!!bool x`` KeyError …) inside PyYAML: 「內部錯誤」, exit 70."""
+    import yaml
+
+    from sqdocs.load.yamlfile import parse_yaml
+
+    monkeypatch.setattr(yaml, "__with_libyaml__", libyaml)
+    with pytest.raises(LoadError) as info:
+        parse_yaml(f"title: x\n{text}\n".encode(), "x.yaml")
+    [d] = info.value.diagnostics
+    assert (d.line, d.column) == (2, 1 + text.index("!!"))
+    assert "標籤" in d.message and "請刪除" in d.message
+
+
+def test_a_date_tag_on_text_that_is_no_date_leaves_the_text_to_the_model():
+    from sqdocs.load.yamlfile import parse_yaml
+
+    assert parse_yaml(b"d: !!timestamp x\n", "x.yaml").data == {"d": "x"}
 
 
 def test_year_written_with_a_leading_zero_is_that_year(data_copy):

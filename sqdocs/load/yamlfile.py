@@ -481,6 +481,19 @@ class _Builder:
             f"數字請勿加千分位逗號：「{written}」請寫成 {written.replace(',', '')}（逗號在 {{ }} 中是分隔符號）",
         ))
 
+    def _construct(self, node: ScalarNode) -> Any:
+        """The value of a scalar; refused when an explicit tag cannot read it (``!!float x``, ``!!int``)."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, LookupError, AttributeError, yaml.YAMLError):
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                # 2018-06-31 looks like a date but is none: the text as written lets the model say so
+                return node.value
+            tag = _tag_name(node.tag)
+            if not node.value:
+                raise _Refused(node, f"「{tag}」標籤後沒有值；請刪除此標籤，直接寫出值") from None
+            raise _Refused(node, f"「{node.value}」不是 {tag} 標籤可讀的值；請刪除「{tag}」標籤，直接寫出值") from None
+
     def build(self, node: Node, loc: Loc) -> Any:
         if node.tag not in _ALLOWED_TAGS:
             raise _Refused(node, f"不允許的 YAML 標籤 {_tag_name(node.tag)}；資料檔只能寫文字、數字、清單與欄位")
@@ -499,13 +512,7 @@ class _Builder:
             self.doc.spans.setdefault(loc, (node.start_mark.index, node.end_mark.index))
             if _leading_zeros(node):
                 return int(node.value.replace("_", ""), 10)
-            try:
-                value = self.loader.construct_object(node, deep=True)
-            except ValueError:
-                if node.tag != "tag:yaml.org,2002:timestamp":
-                    raise
-                # 2018-06-31 looks like a date but is none: the text as written lets the model say so
-                return node.value
+            value = self._construct(node)
             if isinstance(value, str) and node.style in (None, "", ">"):
                 return unfolded(self.doc.text[node.start_mark.index : node.end_mark.index], node.style == ">", value)
             return value
@@ -532,7 +539,7 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
                     raise _Refused(key_node, "欄位名稱必須是一般文字")
                 key = int(key_node.value.replace("_", ""), 10) if _leading_zeros(key_node) else (
-                    self.loader.construct_object(key_node))
+                    self._construct(key_node))
                 if isinstance(key, str) and key[:1] in _ODD_SPACES:  # parsed, but as a key of the wrong level
                     raise _Refused(key_node, f"YAML 語法錯誤：{_indent_hint(key[0])}")
                 child = (*loc, key)
