@@ -72,7 +72,7 @@ NOT_FOR_A_SCHEMA = {
     "registered-unit-name-invisible-char", "registered-unit-names-fullwidth-comma", "clause-too-deep", "utf16-no-bom",
     "syntax-fullwidth-dash", "syntax-fullwidth-space-after-colon", "syntax-nbsp-after-colon",
     "syntax-unclosed-bracket-after-comma", "syntax-empty-item-in-brackets",
-    "syntax-backslash-in-quotes", "yaml-tag-unreadable-value",
+    "syntax-backslash-in-quotes", "yaml-tag-unreadable-value", "surrogate-escape",
 }
 
 

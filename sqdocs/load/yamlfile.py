@@ -82,6 +82,10 @@ class YamlDoc:
         return Diagnostic(self.file, line, col, format_path(loc), message, severity)  # type: ignore[arg-type]
 
 
+# Half of a UTF-16 pair: only a "\ud83d" escape gives one, which no file can hold (PyYAML's pure-Python parser reads it).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class _Refused(Exception):
     def __init__(self, node: Node, message: str):
         self.node = node
@@ -484,7 +488,7 @@ class _Builder:
     def _construct(self, node: ScalarNode) -> Any:
         """The value of a scalar; refused when an explicit tag cannot read it (``!!float x``, ``!!int``)."""
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (ValueError, LookupError, AttributeError, yaml.YAMLError):
             if node.tag == "tag:yaml.org,2002:timestamp":
                 # 2018-06-31 looks like a date but is none: the text as written lets the model say so
@@ -493,6 +497,12 @@ class _Builder:
             if not node.value:
                 raise _Refused(node, f"「{tag}」標籤後沒有值；請刪除此標籤，直接寫出值") from None
             raise _Refused(node, f"「{node.value}」不是 {tag} 標籤可讀的值；請刪除「{tag}」標籤，直接寫出值") from None
+        if isinstance(value, str) and (half := _SURROGATE.search(value)):
+            raise _Refused(node, (
+                f"跳脫碼 \\u{ord(half.group()):04x} 是 UTF-16 的半個字（代理字元），不是任何字；"
+                "請直接打出該字，或寫成 \\U 加 8 位字碼（如 😀 寫成 \\U0001F600）"
+            ))
+        return value
 
     def build(self, node: Node, loc: Loc) -> Any:
         if node.tag not in _ALLOWED_TAGS:
