@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -549,6 +551,28 @@ def test_not_a_form(folder: Path, tmp_path: Path, capsys) -> None:
     assert "無法以 Excel 活頁簿（.xlsx）開啟" in refused(text, folder, capsys)
     err = refused(tmp_path, folder, capsys)
     assert f"{tmp_path}：這是資料夾，不是表單檔；請指定填好的 .xlsx 表單檔" in err and "Exception" not in err
+
+
+def _rezip(form: Path, member: str, change: Callable[[str], str]) -> None:
+    """Rewrite one XML part of a workbook as another program might have left it."""
+    with zipfile.ZipFile(form) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    parts[member] = change(parts[member].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(form, "w") as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+
+
+@pytest.mark.parametrize("change", [
+    lambda xml: xml[: len(xml) // 2],  # cut short: ParseError (a SyntaxError) from the XML parser
+    lambda xml: xml.replace("<sheetView ", '<sheetView bogus="1" ', 1),  # TypeError from openpyxl
+], ids=["xml-cut-short", "unknown-attribute"])
+def test_a_form_whose_xml_is_damaged_is_told_so(folder: Path, tmp_path: Path, capsys, change) -> None:
+    """Both ended in 「內部錯誤」 (exit 70)."""
+    form = make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    _rezip(form, "xl/worksheets/sheet2.xml", change)
+    err = refused(form, folder, capsys)
+    assert "活頁簿的內容已損壞，無法讀取；請以 Excel 開啟此檔" in err and "內部錯誤" not in err
 
 
 @pytest.mark.parametrize(("name", "expected"), [

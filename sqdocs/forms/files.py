@@ -148,6 +148,11 @@ def open_form(path: Path, *, formulas: bool = False) -> Workbook:
         raise UserError(f"{display_name(path)}：找不到檔案") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟；{_why_not_xlsx(path)}") from None
+    except (SyntaxError, TypeError, IndexError):  # the XML in the zip is cut short or holds values openpyxl refuses
+        raise UserError(f"{display_name(path)}：活頁簿的內容已損壞，無法讀取；{_DAMAGED}") from None
+
+
+_DAMAGED = "請以 Excel 開啟此檔，能開啟就另存新檔後匯入該檔；不能開啟請重新產生表單再填寫"
 
 
 def _why_not_xlsx(path: Path) -> str:
