@@ -362,6 +362,20 @@ def test_bad_date_outside_period(subplan_form: Path, folder: Path, capsys) -> No
     assert "細部計畫!G6: 完成期限 106 年 12 月 31 日 早於計畫期程" in err
 
 
+def test_text_yaml_would_read_as_a_bad_date_or_tag_is_written_quoted(subplan_form: Path, folder: Path, capsys) -> None:
+    """A practice 「2018-02-30」 or 「!!float x」, a unit 「2018-13-01」: PyYAML's ValueError while
+    deciding whether to quote them ended in 「內部錯誤」 (exit 70)."""
+    def odd(wb: openpyxl.Workbook) -> None:
+        wb["細部計畫"]["F4"] = "2018-02-30"
+        wb["細部計畫"]["F5"] = "!!float x"
+
+    imported(edit(subplan_form, odd), folder, capsys)
+    points = read_subplan(subplan_path(folder, PRECINCT), load_plan(folder)).subplan.points
+    assert (points[0].practices, points[1].practices) == (["2018-02-30"], ["!!float x"])
+    err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("H4", "2018-13-01")), folder, capsys)
+    assert "細部計畫!H4: 未知的承辦單位「2018-13-01」" in err
+
+
 def test_bad_deadline_text(subplan_form: Path, folder: Path, capsys) -> None:
     err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", "年底前")), folder, capsys)
     assert "細部計畫!G4: 完成期限「年底前」應為「賡續辦理」或日期" in err

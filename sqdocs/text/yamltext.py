@@ -14,7 +14,7 @@ import yaml
 def _written(text: str, wrap: str, expected: object) -> str:
     try:
         plain = yaml.safe_load(wrap.format(text)) == expected
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, LookupError):  # 2018-02-30 is no day, !!float x no number, !!int nothing
         plain = False
     return text if plain else json.dumps(text, ensure_ascii=False)
 
