@@ -615,6 +615,17 @@ def test_yaml_edited_since_the_form_was_made(data_copy: Path, tmp_path: Path, ca
     assert path.with_name(f"{path.name}.bak.1").read_bytes() == edited
 
 
+@pytest.mark.parametrize("value", ["2018-02-30", "!!float x"])
+def test_yaml_edited_since_to_what_yaml_cannot_read_is_still_told_as_edited(data_copy, tmp_path, capsys, value) -> None:
+    """The comparison of the old file's data with the form's raised PyYAML's ValueError: 「內部錯誤」 (exit 70)."""
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    path = subplan_path(data_copy, PRECINCT)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("deadline: 賡續辦理", f"deadline: {value}", 1), encoding="utf-8")
+    err = refused(form, data_copy, capsys)
+    assert "在表單產生後已被修改" in err and "內部錯誤" not in err
+
+
 def test_make_refuses_to_overwrite_a_form(folder: Path, tmp_path: Path, capsys) -> None:
     form = make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx")
     assert main(["form", "subplan", str(folder), "--unit", PRECINCT, "-o", str(form)]) == 2

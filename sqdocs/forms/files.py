@@ -290,7 +290,7 @@ def _same_data(old: bytes, new: bytes) -> bool:
     """Whether two YAML texts hold the same data (unreadable old text holds none)."""
     try:
         return yaml.safe_load(old.decode("utf-8-sig")) == yaml.safe_load(new.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, LookupError, RecursionError):  # 2018-02-30, !!float x …
         return False
 
 
