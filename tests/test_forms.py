@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -624,6 +625,15 @@ def test_yaml_edited_since_to_what_yaml_cannot_read_is_still_told_as_edited(data
     path.write_text(text.replace("deadline: 賡續辦理", f"deadline: {value}", 1), encoding="utf-8")
     err = refused(form, data_copy, capsys)
     assert "在表單產生後已被修改" in err and "內部錯誤" not in err
+
+
+def test_a_cell_typed_far_below_the_form_is_told_in_seconds(results_form: Path, folder: Path, capsys) -> None:
+    """Outside the form's columns at row 20000: openpyxl's max_column, asked once per row, counted
+    every cell again each time (minutes here, hours at row 100000)."""
+    started = time.perf_counter()
+    err = refused(edit(results_form, lambda wb: wb["執行成果"].__setitem__("H20000", "備註")), folder, capsys)
+    assert "執行成果!H20000: 這一格在表單的欄位之外（表單只到 G 欄），內容不會匯入" in err
+    assert time.perf_counter() - started < 30
 
 
 def test_make_refuses_to_overwrite_a_form(folder: Path, tmp_path: Path, capsys) -> None:

@@ -751,13 +751,16 @@ def merged_cells(wb: Workbook, sheets: Iterable[str]) -> list[CellProblem]:
 
 def beyond_columns(ws: Worksheet, last: int, advice: str) -> list[CellProblem]:
     """Cells filled to the right of the form's ``last`` column: the import does not read them."""
+    # openpyxl counts max_column over every cell each time it is asked: once, or a cell typed
+    # at row 100000 took hours (rows × cells).
+    rows, columns = range(FIRST_ROW, ws.max_row + 1), range(last + 1, ws.max_column + 1)
     return [
         CellProblem(
             ws.title, row, column,
             f"這一格在表單的欄位之外（表單只到 {get_column_letter(last)} 欄），內容不會匯入；{advice}",
         )
-        for row in range(FIRST_ROW, ws.max_row + 1)
-        for column in range(last + 1, ws.max_column + 1)
+        for row in rows
+        for column in columns
         if not blank(ws.cell(row, column).value)
     ]
 
