@@ -234,8 +234,6 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-
-
 def _whole(doc: YamlDoc, loc: Loc, ind: Indicator, value: float | None, why: str) -> Iterator[Diagnostic]:
     """A count with a fraction (2.4 件): each unit would print 2 and the total 2.4 × n, so the
     printed figures would not add up."""
@@ -474,32 +472,26 @@ def _resolve_point(
     item = next((i for i in dim.items if i.name == result.item), None)
     if item is None:
         names = [i.name for i in dim.items]
-        hint = suggest(result.item, names) or _moved(result, plan) or _gone(result, plan)
+        hint = suggest(result.item, names) or _elsewhere(result, plan)
         return None, [doc.diagnostic((*loc, "item"), f"附件 1「{dim.name}」沒有評核項目「{result.item}」{hint}")]
     names = [p.name for p in item.points]
-    hint = suggest(result.point, names) or _moved(result, plan) or _gone(result, plan)
+    hint = suggest(result.point, names) or _elsewhere(result, plan)
     return None, [doc.diagnostic((*loc, "point"), f"附件 1「{dim.name}／{item.name}」沒有評核重點「{result.point}」{hint}")]
 
 
-def _moved(result: PointResult, plan: Plan) -> str:
-    """「；…」 naming where 附件 1 now has the point of this name, when it has one: the bureau
-    moved it to another 評核項目 (or 構面), and last year's names no longer find it."""
+def _elsewhere(result: PointResult, plan: Plan) -> str:
+    """「；…」 saying what to do with the result of a point 附件 1 has nowhere by these names: the
+    bureau moved it to another 評核項目 (or 構面), and last year's names no longer find it; several
+    points have its name, to pick one of; or none has (the bureau deleted it), to move or delete it."""
     found = [ref for ref in plan.points() if ref.point.name == result.point]
-    if len(found) != 1:
-        return ""
-    ref = found[0]
-    fix = "、".join(
-        f"{field} 改為「{new}」"
-        for field, old, new in (("dimension", result.dimension, ref.dimension.name), ("item", result.item, ref.item.name))
-        if old != new
-    )
-    return f"；本局計畫已把評核重點「{ref.point.name}」移到「{ref.dimension.name}／{ref.item.name}」，請把 {fix}"
-
-
-def _gone(result: PointResult, plan: Plan) -> str:
-    """What to do with the result of a point 附件 1 has nowhere by these names: pick one of the
-    points of its name, or, when it has none, move or delete the result (the bureau deleted it)."""
-    found = [ref for ref in plan.points() if ref.point.name == result.point]
+    if len(found) == 1:
+        ref = found[0]
+        fix = "、".join(
+            f"{field} 改為「{new}」"
+            for field, old, new in (("dimension", result.dimension, ref.dimension.name), ("item", result.item, ref.item.name))
+            if old != new
+        )
+        return f"；本局計畫已把評核重點「{ref.point.name}」移到「{ref.dimension.name}／{ref.item.name}」，請把 {fix}"
     if found:
         places = "、".join(f"{ref.dimension.name}／{ref.item.name}" for ref in found)
         return f"；附件 1 有 {len(found)} 個「{result.point}」（{places}），請把 dimension、item 改為其中之一"
