@@ -313,20 +313,15 @@ def omissions(plan: Plan, ind: Indicator, submissions: dict[str, Submission]) ->
     registry order. Entered under any point counts as entered: a misplaced figure is still counted."""
     if not ind.entered:
         return []
-    entered = {u for u, sub in submissions.items() if any(ind.id in r.indicators for r in sub.results)}
+    entered = _entered(ind, submissions)
     found: dict[str, Omission] = {}
     for ref in indicator_points(plan, ind):
         for group, members in peer_groups(plan, ref).items():
             peers = [u for u in members if u in entered]
-            if not peers:  # nobody of the group entered it: it is not this group's figure
-                continue
-            everyone = plan.units.group(group)
-            if everyone is not None and everyone.all and 2 * len(peers) < len(members):
-                # 各單位 is every unit, not units alike: a figure a few of them hold (資訊科's) is
-                # theirs; only when most entered it is it everyone's, and the rest forgot it.
+            if not _groups_figure(plan, group, peers, members):
                 continue
             for unit in members:
-                if unit in entered or unit not in submissions:  # no file at all: _owing's to mark
+                if unit in entered or unit not in submissions:  # no file at all: owing's to mark
                     continue
                 sub = submissions[unit]
                 # one warning per unit, at the point it has a result for when it has one
@@ -343,7 +338,7 @@ def owing(plan: Plan, ind: Indicator, submissions: dict[str, Submission], absent
     points = indicator_points(plan, ind)
     if not points:
         return absent
-    entered = {u for u, sub in submissions.items() if any(ind.id in r.indicators for r in sub.results)}
+    entered = _entered(ind, submissions)
     owed: set[str] = set()
     for ref in points:
         groups = peer_groups(plan, ref)
@@ -351,12 +346,25 @@ def owing(plan: Plan, ind: Indicator, submissions: dict[str, Submission], absent
         owed.update(u for u in absent if u not in grouped and plan.units.covers(list(ref.point.units), u))
         for group, members in groups.items():
             filed = [u for u in members if u in submissions]
-            peers = [u for u in filed if u in entered]
-            everyone = plan.units.group(group)
-            if filed and (not peers or (everyone is not None and everyone.all and 2 * len(peers) < len(filed))):
+            if filed and not _groups_figure(plan, group, [u for u in filed if u in entered], filed):
                 continue  # 各分局 that reported left it out: not a figure of theirs, late or not
             owed.update(u for u in members if u in absent)
     return [u for u in absent if u in owed]
+
+
+def _entered(ind: Indicator, submissions: dict[str, Submission]) -> set[str]:
+    """The units whose results enter ``ind``, under any point."""
+    return {u for u, sub in submissions.items() if any(ind.id in r.indicators for r in sub.results)}
+
+
+def _groups_figure(plan: Plan, group: str, peers: list[str], among: list[str]) -> bool:
+    """Whether the indicator is a figure every unit of ``group`` enters, judged by ``among`` of them,
+    ``peers`` of whom entered it: when none did, it is not the group's; nor, of 各單位 (every
+    unit, not units alike), when fewer than half did: a figure a few hold (資訊科's) is theirs."""
+    if not peers:
+        return False
+    everyone = plan.units.group(group)
+    return not (everyone is not None and everyone.all and 2 * len(peers) < len(among))
 
 
 def _reports(sub: Submission, ref: PointRef) -> bool:
