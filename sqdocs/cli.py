@@ -202,13 +202,14 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
         bad.append(display_name(folder))
     _print_loose_yaml([args.data])
-    checked = folders if folders != [args.data] else []
-    for folder in checked:
+    good = 0
+    for folder in folders if folders != [args.data] else []:
         print(f"── {display_name(folder)}", flush=True)
-        if _validate_folder(folder) != EXIT_OK:
+        if _validate_folder(folder) == EXIT_OK:
+            good += 1
+        else:
             bad.append(display_name(folder))
     if bad:  # the last line of a cron mail: which bureaus to look at
-        good = len(checked) - len(bad) + len(skipped)
         rest = f"；其餘 {good} 個資料夾資料正確" if good else ""
         print(f"{len(bad)} 個資料夾有錯誤：{'、'.join(bad)}{rest}。", file=sys.stderr)
         return EXIT_BAD_INPUT
