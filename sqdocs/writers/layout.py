@@ -241,6 +241,6 @@ def annex1_row_lines(
     return row_lines([([name], point.width_mm), (numbered, practice.width_mm), (list(units), unit.width_mm)])
 
 
-def keeps_together(point: Point, columns: tuple[Column, ...] = ANNEX1_COLUMNS) -> bool:
+def keeps_together(point: Point, columns: tuple[Column, ...]) -> bool:
     """Whether the 附件 1 row of ``point`` is short enough to be kept on one page (:data:`KEEP_TOGETHER_LINES`)."""
     return annex1_row_lines(point.name, point.practices, point.units, columns) <= KEEP_TOGETHER_LINES

@@ -220,9 +220,7 @@ def text_cell(text: str, ts: Typesetter, where: str, center: bool = False) -> Ce
     return [ts.para(text, ts.styles.cell_center if center else ts.styles.cell, where)] if text else []
 
 
-def annex1_table(
-    dim: Dimension, ts: Typesetter, where: str, columns: tuple[Column, ...] = layout.ANNEX1_COLUMNS
-) -> Table:
+def annex1_table(dim: Dimension, ts: Typesetter, where: str, *, columns: tuple[Column, ...]) -> Table:
     """附件 1, one dimension: 評核項目 | 評核重點 | 具體作法 | 完成期限 | 承辦單位 (整體: 評核重點 | 辦理事項);
     ``columns`` those of the whole annex (:func:`layout.annex1_columns`)."""
     if dim.scope == "整體":
