@@ -75,7 +75,7 @@ def in_process_plan_pdf() -> dict:
     code = """
 import json, sys, time
 t0 = time.perf_counter()
-from sqdocs.build import BuildOptions
+from sqdocs.options import BuildOptions
 from sqdocs.load import load_plan
 from sqdocs.writers.pdf import render_plan
 t1 = time.perf_counter()

@@ -7,7 +7,6 @@ side), each process loading a folder once.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import re
@@ -26,21 +25,12 @@ from sqdocs.load.results import has_results, load_results, submitted
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, ResultSet
 from sqdocs.model.subplan import Subplan
+from sqdocs.options import BuildOptions
 from sqdocs.report import CompiledReport, compile_report, report_title
 
 FORMATS = ("docx", "pdf", "odt")
 DEFAULT_FORMATS = ("docx", "pdf")
 KINDS = ("plan", "subplans", "report")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Choices that change how documents look, not what they say."""
-
-    templates: Path | None = None
-    font: Path | None = None
-    document_date: date | None = None
-    """Overrides the data's document date (``SOURCE_DATE_EPOCH``), for archives that pin one."""
 
 
 def source_date() -> date | None:
@@ -226,8 +216,6 @@ def _writer(kind: str, fmt: str) -> Callable[..., bytes]:
 def render(job: Job, options: BuildOptions) -> bytes:
     """The bytes of one job's file."""
     plan = cached_plan(job.folder)
-    if options.document_date is not None:
-        plan = dataclasses.replace(plan, body=plan.body.model_copy(update={"issued": options.document_date}))
     write = _writer(job.kind, job.fmt)
     if job.kind == "subplan":
         assert job.unit is not None

@@ -23,7 +23,6 @@ from sqdocs.build import (
     FORMATS,
     KINDS,
     MAX_NAME_BYTES,
-    BuildOptions,
     Job,
     PartlyBad,
     cached_plan,
@@ -50,6 +49,7 @@ from sqdocs.load.comments import text_warnings
 from sqdocs.load.diagnostics import display_name, folder_words
 from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
 from sqdocs.load.subplan import load_subplans, subplan_files
+from sqdocs.options import BuildOptions
 from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpus
 from sqdocs.progress import progress
 

@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqdocs.build import FORMATS, BuildOptions, Job, Outcome, build_one
+from sqdocs.build import FORMATS, Job, Outcome, build_one
 from sqdocs.errors import Interrupted
 from sqdocs.fsutil import file_stamp
 from sqdocs.gcpause import frozen
+from sqdocs.options import BuildOptions
 
 
 def differing_outputs(jobs: list[Job], options: BuildOptions, scratch: Path, workers: int | None = 1) -> list[Path]:

@@ -46,9 +46,9 @@ def test_bad_template(case, tmp_path, capsys):
 
 def test_sandbox_blocks_code_even_without_the_cli(tmp_path):
     """The writer itself refuses, whoever calls it."""
-    from sqdocs.build import BuildOptions
     from sqdocs.errors import UserError
     from sqdocs.load import load_plan
+    from sqdocs.options import BuildOptions
     from sqdocs.writers.docx import render_plan
 
     plan = load_plan(BAD / "_base")

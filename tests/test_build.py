@@ -11,10 +11,11 @@ import pytest
 from conftest import SAMPLE
 
 from sqdocs import build, pool
-from sqdocs.build import BuildOptions, Job, file_stem
+from sqdocs.build import Job, file_stem
 from sqdocs.cli import main
 from sqdocs.folders import find_folders, skipped_folders
 from sqdocs.fsutil import write_atomic
+from sqdocs.options import BuildOptions
 from sqdocs.pool import run_jobs
 
 

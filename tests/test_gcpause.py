@@ -9,8 +9,9 @@ import pytest
 from conftest import SAMPLE
 
 from sqdocs import build, cli
-from sqdocs.build import BuildOptions, Job
+from sqdocs.build import Job
 from sqdocs.gcpause import frozen, paused
+from sqdocs.options import BuildOptions
 from sqdocs.pool import run_jobs
 
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from writers.pdfcheck import extract, require_kai_font
 
-from sqdocs.build import BuildOptions
 from sqdocs.load import load_plan
+from sqdocs.options import BuildOptions
 from sqdocs.writers import layout
 from sqdocs.writers.docx import render_plan as render_docx
 from sqdocs.writers.pdf import render_plan as render_pdf

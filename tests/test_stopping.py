@@ -17,8 +17,9 @@ import pytest
 from conftest import ROOT, SAMPLE
 
 from sqdocs import build
-from sqdocs.build import BuildOptions, Job
+from sqdocs.build import Job
 from sqdocs.fsutil import STALE_AFTER, remove_stale_temps, write_atomic
+from sqdocs.options import BuildOptions
 from sqdocs.pool import run_jobs
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -473,8 +473,8 @@ def test_a_checked_template_is_read_and_compiled_once(tmp_path, monkeypatch, cap
 
 
 def test_a_template_changed_after_the_check_is_read_again(tmp_path):
-    from sqdocs.build import BuildOptions
     from sqdocs.load import load_plan
+    from sqdocs.options import BuildOptions
     from sqdocs.writers.docx import check_templates, render_plan
 
     folder = tmp_path / "tpl"

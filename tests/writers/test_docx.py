@@ -18,10 +18,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from sqdocs.build import BuildOptions, file_stem
+from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.errors import UserError
 from sqdocs.model import Plan
+from sqdocs.options import BuildOptions
 from sqdocs.outline import numbered, plan_sections
 from sqdocs.writers import layout
 from sqdocs.writers.docx import oxml, render_plan

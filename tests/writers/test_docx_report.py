@@ -15,9 +15,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from sqdocs.build import BuildOptions, file_stem
+from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.errors import UserError
+from sqdocs.options import BuildOptions
 from sqdocs.outline import assessment_word, evidence_line, report_headings
 from sqdocs.report import CHECKED, UNCHECKED, CompiledReport
 from sqdocs.text.numbering import outline_label

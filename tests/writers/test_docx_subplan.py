@@ -14,12 +14,13 @@ from conftest import ROOT, SAMPLE
 from docx import Document
 from docx.oxml.ns import qn
 
-from sqdocs.build import BuildOptions, file_stem
+from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.derive import subplan_annex, subplan_title
 from sqdocs.errors import UserError
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
+from sqdocs.options import BuildOptions
 from sqdocs.outline import numbered, subplan_sections
 from sqdocs.text.roc import format_roc
 from sqdocs.writers import layout

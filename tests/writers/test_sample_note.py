@@ -9,9 +9,10 @@ import docx
 import pypdf
 from conftest import SAMPLE
 
-from sqdocs.build import BuildOptions, cached_plan, cached_report
+from sqdocs.build import cached_plan, cached_report
 from sqdocs.load import load_plan
 from sqdocs.load.results import load_results
+from sqdocs.options import BuildOptions
 from sqdocs.outline import SAMPLE_DATA_NOTE
 from sqdocs.report import compile_report
 from sqdocs.writers import docx as docx_writer

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqdocs.build import BuildOptions
 from sqdocs.model import Plan
+from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import annex_label, plan_sections
 from sqdocs.properties import plan_properties
 from sqdocs.writers.docx import context, tables
@@ -39,6 +39,7 @@ def _context(plan: Plan, template: WordTemplate) -> dict:
 
 def render_plan(plan: Plan, options: BuildOptions | None = None) -> bytes:
     """The execution plan as .docx bytes; identical data gives identical bytes."""
-    options = options or BuildOptions()
+    options = chosen(options)
+    plan = options.dated(plan)
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(plan, template), plan_properties(plan))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from docx.shared import Mm
 
-from sqdocs.build import BuildOptions
 from sqdocs.model import Plan
+from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import (
     REPORT_APPENDIX_HEADING,
     REPORT_EXCLUSIONS_HEADING,
@@ -193,6 +193,6 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
 
 def render_report(plan: Plan, report: CompiledReport, options: BuildOptions | None = None) -> bytes:
     """The annual performance report as .docx bytes, charts included; identical data gives identical bytes."""
-    options = options or BuildOptions()
+    options = chosen(options)
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(report, template, options.font), report_properties(plan, report))

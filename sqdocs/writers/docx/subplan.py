@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqdocs.build import BuildOptions
 from sqdocs.derive import subplan_annex, subplan_document_title
 from sqdocs.model import Plan, Subplan
+from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import (
     SUBPLAN_ANNEX_LABEL,
     subplan_annex_title,
@@ -39,6 +39,7 @@ def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
 
 def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions | None = None) -> bytes:
     """A unit's detailed plan as .docx bytes; identical data gives identical bytes."""
-    options = options or BuildOptions()
+    options = chosen(options)
+    plan = options.dated(plan)
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
     return template.render(_context(plan, subplan, template), subplan_properties(plan, subplan))

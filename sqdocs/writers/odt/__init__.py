@@ -3,7 +3,7 @@ no office suite runs. The documents have the Word writer's content, headings and
 
 ``render_plan(plan, options)``, ``render_subplan(plan, subplan, options)`` and
 ``render_report(plan, report, options)`` return the file's bytes; the same data always gives
-the same bytes. ``options.font`` (BuildOptions) is the font the report's charts are drawn in.
+the same bytes. ``options.font`` (:class:`sqdocs.options.BuildOptions`) is the font the report's charts are drawn in.
 
 Modules: ``xml`` (namespaces, elements, text), ``styles`` (styles.xml: fonts, named styles,
 page and footer), ``document`` (content.xml with its automatic styles and pictures),
@@ -14,6 +14,7 @@ page and footer), ``document`` (content.xml with its automatic styles and pictur
 from __future__ import annotations
 
 from sqdocs.model import Plan, Subplan
+from sqdocs.options import BuildOptions, chosen
 from sqdocs.report import CompiledReport
 from sqdocs.writers.odt import plan as _plan
 from sqdocs.writers.odt import report as _report
@@ -22,16 +23,16 @@ from sqdocs.writers.odt import subplan as _subplan
 __all__ = ["render_plan", "render_report", "render_subplan"]
 
 
-def render_plan(plan: Plan, options=None) -> bytes:
+def render_plan(plan: Plan, options: BuildOptions | None = None) -> bytes:
     """The execution plan (執行計畫 with 附件 1–3) as .odt bytes."""
-    return _plan.render_plan(plan)
+    return _plan.render_plan(chosen(options).dated(plan))
 
 
-def render_subplan(plan: Plan, subplan: Subplan, options=None) -> bytes:
+def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions | None = None) -> bytes:
     """A unit's detailed plan (細部執行計畫) as .odt bytes."""
-    return _subplan.render_subplan(plan, subplan)
+    return _subplan.render_subplan(chosen(options).dated(plan), subplan)
 
 
-def render_report(plan: Plan, report: CompiledReport, options=None) -> bytes:
+def render_report(plan: Plan, report: CompiledReport, options: BuildOptions | None = None) -> bytes:
     """The annual performance report (績效報告) as .odt bytes, its charts as PNG pictures."""
-    return _report.render_report(plan, report, getattr(options, "font", None))
+    return _report.render_report(plan, report, chosen(options).font)

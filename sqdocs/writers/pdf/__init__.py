@@ -8,6 +8,7 @@ it occurs.
 
 from __future__ import annotations
 
+from sqdocs.options import BuildOptions, chosen
 from sqdocs.writers.fontfiles import MissingGlyphWarning
 from sqdocs.writers.pdf.fonts import font_set
 from sqdocs.writers.pdf.plan import render_plan
@@ -17,6 +18,6 @@ from sqdocs.writers.pdf.subplan import render_subplan
 __all__ = ["MissingGlyphWarning", "prepare", "render_plan", "render_report", "render_subplan"]
 
 
-def prepare(options=None) -> None:
+def prepare(options: BuildOptions | None = None) -> None:
     """Find and parse the main font now (a batch does this once before its workers fork)."""
-    font_set(getattr(options, "font", None))
+    font_set(chosen(options).font)

@@ -7,6 +7,7 @@ from functools import partial
 from reportlab.platypus import Flowable
 
 from sqdocs.model import Plan
+from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import annex_label, plan_sections
 from sqdocs.properties import plan_properties
 from sqdocs.writers import layout
@@ -32,6 +33,8 @@ def story(plan: Plan, ts: Typesetter) -> list[Flowable]:
     return flows
 
 
-def render_plan(plan: Plan, options=None) -> bytes:
-    """The execution plan as PDF bytes; ``options.font`` (BuildOptions) picks the main font."""
-    return document.render(lambda ts: story(plan, ts), plan_properties(plan), getattr(options, "font", None))
+def render_plan(plan: Plan, options: BuildOptions | None = None) -> bytes:
+    """The execution plan as PDF bytes; ``options.font`` picks the main font."""
+    options = chosen(options)
+    plan = options.dated(plan)
+    return document.render(lambda ts: story(plan, ts), plan_properties(plan), options.font)

@@ -11,6 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from sqdocs import outline
 from sqdocs.model import Plan
+from sqdocs.options import BuildOptions, chosen
 from sqdocs.properties import report_properties
 from sqdocs.report import CompiledReport, PointReport
 from sqdocs.text.numbering import outline_label
@@ -152,7 +153,8 @@ class _Story:
         return flows
 
 
-def render_report(plan: Plan, report: CompiledReport, options=None) -> bytes:
+def render_report(plan: Plan, report: CompiledReport, options: BuildOptions | None = None) -> bytes:
     """The annual performance report (績效報告) as PDF bytes, its charts drawn in the same font."""
+    options = chosen(options)
     meta = report_properties(plan, report)
-    return document.render(lambda ts: _Story(report, ts).all(), meta, getattr(options, "font", None))
+    return document.render(lambda ts: _Story(report, ts).all(), meta, options.font)

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable
 
 from sqdocs.derive import subplan_annex, subplan_document_title
 from sqdocs.model import Plan, Subplan
+from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import SUBPLAN_ANNEX_LABEL, subplan_annex_title, subplan_sections
 from sqdocs.properties import subplan_properties
 from sqdocs.writers import layout
@@ -30,7 +31,9 @@ def story(plan: Plan, subplan: Subplan, ts: Typesetter) -> list[Flowable]:
     return flows
 
 
-def render_subplan(plan: Plan, subplan: Subplan, options=None) -> bytes:
+def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions | None = None) -> bytes:
     """A unit's detailed plan (細部執行計畫) as PDF bytes."""
+    options = chosen(options)
+    plan = options.dated(plan)
     meta = subplan_properties(plan, subplan)
-    return document.render(lambda ts: story(plan, subplan, ts), meta, getattr(options, "font", None))
+    return document.render(lambda ts: story(plan, subplan, ts), meta, options.font)
