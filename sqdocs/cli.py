@@ -508,7 +508,7 @@ def _rollover(args: argparse.Namespace) -> int:
 
 
 def _subplan(args: argparse.Namespace) -> int:
-    from sqdocs.derive import init_subplan, previous_subplan, update_subplan
+    from sqdocs.subplan_yaml import init_subplan, previous_subplan, update_subplan
 
     plan = load_plan(args.data)
     if args.action == "init":

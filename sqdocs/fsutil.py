@@ -300,3 +300,28 @@ def _write_temp(path: Path, data: bytes) -> str:
             os.unlink(tmp)
         raise
     return tmp
+
+
+def backup_path(path: Path) -> Path:
+    """The next free numbered backup beside ``path``: 第一分局.yaml.bak.1, .bak.2, …"""
+    n = 1
+    while (candidate := path.with_name(f"{path.name}.bak.{n}")).exists():
+        n += 1
+    return candidate
+
+
+def replace_keeping_backup(path: Path, old: bytes, new: bytes) -> Path:
+    """Keep ``old`` as the next numbered backup of ``path``, then write ``new`` there; returns the backup.
+
+    A UserError naming the file when either cannot be written; the backup is then removed
+    again, so a failed write leaves the folder as it was.
+    """
+    backup = backup_path(path)
+    with writing(data_folder=True):
+        write_atomic(backup, old)
+        try:
+            write_atomic(path, new)
+        except BaseException:
+            backup.unlink(missing_ok=True)
+            raise
+    return backup

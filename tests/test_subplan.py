@@ -13,8 +13,9 @@ from conftest import SAMPLE
 
 from sqdocs.check import check_subplan, check_subplans
 from sqdocs.cli import main
-from sqdocs.derive import apply_changes, subplan_annex, subplan_changes, subplan_skeleton
+from sqdocs.derive import subplan_annex, subplan_changes
 from sqdocs.load import LoadError, load_plan, load_subplans, read_subplan, subplan_path
+from sqdocs.subplan_yaml import apply_changes, subplan_skeleton
 
 PRECINCTS = ["第一分局", "第二分局", "第三分局", "第四分局"]
 

@@ -18,7 +18,7 @@ import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook import Workbook
 
-from sqdocs.derive import replace_keeping_backup, resolve_unit
+from sqdocs.derive import resolve_unit
 from sqdocs.errors import UserError
 from sqdocs.forms import results as results_form
 from sqdocs.forms import subplan as subplan_form
@@ -36,7 +36,7 @@ from sqdocs.forms.common import (
     sort_problems,
     write_fingerprint,
 )
-from sqdocs.fsutil import write_atomic, writing
+from sqdocs.fsutil import replace_keeping_backup, write_atomic, writing
 from sqdocs.load import load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.plan import written_year

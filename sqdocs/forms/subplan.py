@@ -18,11 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from sqdocs.check import check_subplan
-from sqdocs.derive import (
-    PRECINCT_SUB_UNITS,
-    filled_subplan_text,
-    subplan_title,
-)
+from sqdocs.derive import subplan_title
 from sqdocs.forms.common import (
     FIRST_ROW,
     REFERENCE_SIZE,
@@ -59,6 +55,7 @@ from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import Subplan, SubplanPoint
+from sqdocs.subplan_yaml import PRECINCT_SUB_UNITS, filled_subplan_text
 from sqdocs.text.roc import date_examples, format_roc
 
 SHEET = "細部計畫"

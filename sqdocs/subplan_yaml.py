@@ -1,0 +1,489 @@
+"""A unit's subplan file (subplans/<unit>.yaml) as text, and the file work of
+``sqdocs subplan init`` and ``update``.
+
+``init`` writes a skeleton listing every point the unit is responsible for (the bureau's
+practices shown as comments, empty slots for the unit's own), or one filled from the unit's
+subplan of an earlier year; ``update`` merges later changes of the bureau plan into a file
+the unit has already filled in by inserting lines only, so every byte the unit wrote is kept.
+What to change is decided by :mod:`sqdocs.derive`; the text functions here are pure, and
+:func:`init_subplan` and :func:`update_subplan` at the end refuse to overwrite, keep backups
+and write atomically.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sqdocs.derive import (
+    Carried,
+    SubplanChanges,
+    carried_subplan,
+    resolve_unit,
+    subplan_changes,
+    subplan_title,
+)
+from sqdocs.errors import UserError
+from sqdocs.fsutil import replace_keeping_backup, write_atomic, writing
+from sqdocs.load import load_plan
+from sqdocs.load.diagnostics import display_name
+from sqdocs.load.plan import written_year
+from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, read_subplan, subplan_path
+from sqdocs.model import Plan, PointRef, deadline_text
+from sqdocs.model.common import CONTINUOUS
+from sqdocs.model.subplan import KEY_FIELDS, PointKey, Subplan, SubplanPoint
+from sqdocs.outline import detail_step_label
+from sqdocs.text.roc import date_examples, format_roc
+from sqdocs.text.yamltext import block_scalar, flow_scalar
+
+# The sections a 分局 usually has; a skeleton starts from them and the unit edits the list.
+PRECINCT_SUB_UNITS = ("行政組", "保安組", "偵查隊", "防治組", "交通組", "勤務指揮中心", "各派出所")
+
+
+# ---- YAML text ---------------------------------------------------------------
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())
+
+
+def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4) -> list[str]:
+    """One point of a subplan skeleton of the ``year`` plan: names, the bureau's work as comments, empty slots."""
+    pad, key = " " * dash_col, " " * key_col
+    point = ref.point
+    lines = [
+        f"{pad}-{' ' * (key_col - dash_col - 1)}dimension: {block_scalar(ref.dimension.name)}",
+        f"{key}item: {block_scalar(ref.item.name)}",
+        f"{key}point: {block_scalar(point.name)}",
+        f"{key}# 本局具體作法（僅供參考，不是資料，可刪除）：",
+    ]
+    lines += [f"{key}#   {n}. {_comment(text)}" for n, text in enumerate(point.practices, 1)]
+    lines += [
+        f"{key}# 本局完成期限：{deadline_text(point.deadline)}；本局承辦單位：{'、'.join(point.units)}",
+        f"{key}practices:      # ← 本單位具體作法：每項一行，以「- 」開頭，寫清楚誰、做什麼、多久一次",
+        f"{key}  -",
+        f"{key}deadline:       # ← 完成期限：{CONTINUOUS} 或民國日期，如 {date_examples(year)[0]}",
+        f"{key}units: []       # ← 承辦單位：sub_units／sub_groups 的名稱，如 [偵查隊, 各派出所]",
+    ]
+    return lines
+
+
+def skeleton_header(plan: Plan, unit: str, count: int) -> list[str]:
+    """The opening lines of a subplan file of ``count`` points: title, how to fill it, unit and title fields."""
+    start, end = format_roc(plan.body.period.start), format_roc(plan.body.period.end)
+    return [
+        f"# {subplan_title(plan, unit)}",
+        "#",
+        f"# 依「{plan.title}」{detail_step_label(plan.body)}：各分局依據本執行計畫訂定細部執行計畫，",
+        "# 以實務性、方法性為執行內容，依各評核構面項目、重點表列具體推動作法、完成期限、承辦單位。",
+        f"# 本檔由 sqdocs subplan init 依本局計畫附件 1 產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點。",
+        "#",
+        "# 填寫說明：",
+        "#   1. 每個評核重點下以「#」開頭的是本局的具體作法、完成期限、承辦單位，僅供參考，不是資料，可刪除。",
+        "#   2. practices（具體作法）：寫本單位實際的作法，每項一行，以「- 」開頭；寫到由哪個單位、做什麼、",
+        "#      多久一次（如：各派出所每月辦理……）。",
+        f"#   3. deadline（完成期限）：寫「{CONTINUOUS}」或民國日期（如 {date_examples(plan.year)[0]}），須在計畫期程",
+        f"#      {start}至 {end}之內。",
+        "#   4. units（承辦單位）：寫下方 sub_units 的組、隊、派出所或 sub_groups 的群組名稱，如 [偵查隊, 各派出所]。",
+        "#   5. dimension、item、point 是本局計畫附件 1 的構面、評核項目、評核重點，用來對應本局計畫，請勿修改。",
+        "#   6. 文字含「: 」「 #」或以「[」「{」「*」「&」「!」「|」「>」「'」「\"」「%」「@」開頭時，請用雙引號括起整段文字。",
+        f"#   7. 本局計畫修訂後，執行 sqdocs subplan update 資料夾 --unit {unit}：會加入本局新增的評核重點，",
+        "#      在本局刪除的評核重點加上 removed: true；已填寫的內容一字不改，舊檔另存為 .bak 備份。",
+        "#   8. 填完後執行 sqdocs check 資料夾，檢查是否有遺漏或錯誤。",
+        "",
+        f"unit: {block_scalar(unit)}",
+        f"title: {block_scalar(subplan_title(plan, unit))}",
+        "",
+    ]
+
+
+def _sub_unit_lines(plan: Plan, unit: str) -> list[str]:
+    kind = plan.units.unit(unit).kind  # type: ignore[union-attr]
+    lines = ["# 本單位所屬的承辦單位（組、隊、派出所）；請依實際編制增刪"]
+    if kind == "分局":
+        lines += ["sub_units:"] + [f"  - {name}" for name in PRECINCT_SUB_UNITS]
+        lines += [
+            "# 需要列出個別派出所時：把上面的「各派出所」換成各派出所名稱，再取消下面幾行的「#」，",
+            "# 讓「各派出所」代表這些派出所：",
+            "# sub_groups:",
+            "#   - name: 各派出所",
+            "#     members: [甲派出所, 乙派出所]",
+        ]
+    else:
+        lines += ["sub_units: []   # 如 [第一股, 第二股]", "# sub_groups:  # 一個名稱代表多個承辦單位時使用", "#   - name: 各股", "#     members: [第一股, 第二股]"]
+    return [*lines, ""]
+
+
+def subplan_skeleton(plan: Plan, unit: str) -> str:
+    """The YAML text ``sqdocs subplan init`` writes for ``unit`` (a registry short name)."""
+    refs = plan.points_for(unit)
+    lines = skeleton_header(plan, unit, len(refs)) + _sub_unit_lines(plan, unit)
+    lines.append("# 評核重點：依本局計畫附件 1 的順序")
+    lines.append("points:")
+    for ref, headings in with_headings(refs):
+        lines += headings + skeleton_entry(ref, plan.year)
+    return "\n".join(lines) + "\n"
+
+
+def with_headings(refs: Sequence[PointRef]):
+    """Each point with the comment lines that open it: a blank line, and the dimension's and
+    item's headings where they change (the layout every generated subplan file shares)."""
+    dimension = item = None
+    for ref in refs:
+        lines = [""]
+        if ref.dimension.name != dimension:
+            dimension, item = ref.dimension.name, None
+            lines += [f"  # ══ {ref.dimension.caption} ══", ""]
+        if ref.item.name != item:
+            item = ref.item.name
+            lines.append(f"  # ── 評核項目：{item} ──")
+        yield ref, lines
+
+
+def _flow(values: list[str]) -> str:
+    return f"[{', '.join(flow_scalar(v) for v in values)}]"
+
+
+def filled_subplan_text(plan: Plan, data: dict[str, Any], origin: str) -> str:
+    """A subplan laid out as ``subplan init`` writes it, its slots filled from ``data`` (``unit``,
+    ``title``, ``sub_units``, ``sub_groups`` and ``points``, each point's ``practices``,
+    ``deadline`` text and ``units``; a point's ``note`` goes above its deadline; ``kept``: entries
+    no longer assigned, kept marked removed). ``origin`` is the comment line saying where it came from."""
+    unit = data["unit"]
+    refs = {ref.key: ref for ref in plan.points_for(unit)}
+    lines = [origin, "#", *skeleton_header(plan, unit, len(data["points"]))]
+    if data["title"] != subplan_title(plan, unit):
+        at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
+        lines[at] = f"title: {block_scalar(data['title'])}"
+    lines.append("# 本單位所屬的承辦單位（組、隊、派出所）")
+    if data["sub_units"]:
+        lines += ["sub_units:", *(f"  - {block_scalar(name)}" for name in data["sub_units"])]
+    else:
+        lines.append("sub_units: []")
+    if data["sub_groups"]:
+        lines.append("sub_groups:")
+        for group in data["sub_groups"]:
+            lines += [f"  - name: {block_scalar(group['name'])}", f"    members: {_flow(group['members'])}"]
+    lines += ["", "# 評核重點：依本局計畫附件 1 的順序", "points:"]
+    entries = [(refs[(e["dimension"], e["item"], e["point"])], e) for e in data["points"]]
+    for (ref, headings), (_, entry) in zip(with_headings([r for r, _ in entries]), entries, strict=True):
+        lines += headings
+        skeleton = skeleton_entry(ref, plan.year)
+        slot = next(i for i, line in enumerate(skeleton) if line.lstrip().startswith("practices:"))
+        pad = skeleton[slot][: len(skeleton[slot]) - len(skeleton[slot].lstrip())]
+        practices_lines, deadline_line, units_line = skeleton[slot:slot + 2], skeleton[slot + 2], skeleton[slot + 3]
+        lines += skeleton[:slot]
+        if entry["practices"]:
+            lines += [f"{pad}practices:", *(f"{pad}  - {block_scalar(text)}" for text in entry["practices"])]
+        else:
+            lines += practices_lines
+        if entry.get("note"):
+            lines.append(f"{pad}# {entry['note']}")
+        lines.append(f"{pad}deadline: {block_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
+        lines.append(f"{pad}units: {_flow(entry['units'])}" if entry["units"] else units_line)
+    if data.get("kept"):
+        lines += ["", "  # 以下評核重點不在表單上（本局計畫已刪除、改名或不再指派本單位辦理）：原有內容照原樣保留，確認後可整項刪除"]
+        lines += [line for entry in data["kept"] for line in _kept_entry(entry)]
+    return "\n".join(lines) + "\n"
+
+
+def _kept_entry(entry: SubplanPoint) -> list[str]:
+    """An entry of the unit's YAML the form did not show, as it was, marked removed (as ``subplan update`` does)."""
+    lines = [f"  - dimension: {block_scalar(entry.dimension)}", f"    item: {block_scalar(entry.item)}",
+             f"    point: {block_scalar(entry.point)}"]
+    if entry.practices:
+        lines += ["    practices:", *(f"      - {block_scalar(text)}" for text in entry.practices)]
+    if entry.deadline is not None:
+        lines.append(f"    deadline: {block_scalar(deadline_text(entry.deadline))}")
+    if entry.units:
+        lines.append(f"    units: {_flow(entry.units)}")
+    return [*lines, "    removed: true"]
+
+
+# ---- update: insert lines, never rewrite the unit's text -------------------------------
+
+
+# Line breaks as YAML counts them (str.splitlines also splits at \f, \v …, which YAML does not).
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029]|$)")
+
+
+def _split_lines(text: str) -> list[str]:
+    """``text`` as lines with their breaks, numbered the way PyYAML numbers marks."""
+    return [m.group() for m in _LINE.finditer(text) if m.group()]
+
+
+def _end_line(node: Node) -> int:
+    """The 0-based index of the first line after ``node``'s content (comments after it excluded)."""
+    if isinstance(node, ScalarNode) or node.flow_style or not node.value:
+        mark = node.end_mark
+        return mark.line if mark.column == 0 and mark.line > node.start_mark.line else mark.line + 1
+    children: list[Node] = []
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            children += [key, value]
+    else:
+        children = list(node.value)
+    return max(_end_line(child) for child in children)
+
+
+def _dash_line(lines: Sequence[str], node: Node) -> tuple[int, int]:
+    """Line index and column of the ``-`` that starts a sequence entry."""
+    line = node.start_mark.line
+    while line >= 0:
+        text = lines[line] if line != node.start_mark.line else lines[line][: node.start_mark.column]
+        stripped = text.lstrip()
+        if stripped.startswith("-"):
+            return line, len(text) - len(stripped)
+        line -= 1
+    raise UserError("無法辨識 points 清單的格式；請確認每個評核重點以「- 」開頭")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    node: MappingNode
+    dash: int  # line index of its "-"
+    dash_col: int
+    end: int  # first line after its content
+
+
+def _points_node(root: Node) -> tuple[ScalarNode | None, Node | None]:
+    if not isinstance(root, MappingNode):
+        return None, None
+    for key, value in root.value:
+        if isinstance(key, ScalarNode) and key.value == "points":
+            return key, value
+    return None, None
+
+
+def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges) -> str:
+    """``text`` (the subplan file ``subplan`` was read from) with ``changes`` made.
+
+    Only whole lines are inserted (new entries, ``removed: true`` with a comment) and, for an
+    entry that already has a ``removed`` field, its value replaced. Nothing else changes.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = _split_lines(text)
+    if lines and not _LINE_BREAK.search(lines[-1]):
+        lines[-1] += newline
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    points_key, seq = _points_node(root)
+    if points_key is None:
+        raise UserError("找不到 points 欄位；無法自動更新，請先補上「points:」一行")
+    if not isinstance(seq, SequenceNode) and not (isinstance(seq, ScalarNode) and seq.value == ""):
+        raise UserError("points 應為清單（每個評核重點以「- 」開頭）；無法自動更新")
+    if isinstance(seq, SequenceNode) and seq.flow_style and seq.value:
+        raise UserError("points 以 [ … ] 寫在同一行，無法自動更新；請改為每個評核重點以「- 」開頭的寫法")
+    nodes = list(seq.value) if isinstance(seq, SequenceNode) else []
+    if any(not isinstance(n, MappingNode) or n.flow_style for n in nodes):
+        raise UserError("points 的每一項都應是「- dimension: …」開頭的欄位；無法自動更新")
+    entries = [_Entry(n, *_dash_line(lines, n), _end_line(n)) for n in nodes]
+
+    replace: dict[int, tuple[int, int, str]] = {}  # line → (start col, end col, new text)
+    inserts: list[tuple[int, int, int, list[str]]] = []  # (line index, kind, sequence, lines)
+
+    def set_removed(index: int, value: str, comment: str) -> None:
+        node = entries[index].node
+        for key, val in node.value:
+            if isinstance(key, ScalarNode) and key.value == "removed":
+                if val.start_mark.line != val.end_mark.line:
+                    raise UserError("removed 欄位應寫在同一行（removed: true）；無法自動更新")
+                replace[val.start_mark.line] = (val.start_mark.column, val.end_mark.column, value)
+                return
+        pad = " " * node.start_mark.column
+        inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {comment}", f"{pad}removed: {value}"]))
+
+    stamp = "（sqdocs subplan update 標記）"
+    for index, ref in changes.moved:  # the bureau's names, rewritten in place; the unit's text untouched
+        node = entries[index].node
+        names = dict(zip(KEY_FIELDS, ref.key, strict=True))
+        was = dict(zip(KEY_FIELDS, subplan.points[index].key, strict=True))
+        for key, val in node.value:
+            if isinstance(key, ScalarNode) and key.value in names and names[key.value] != was[key.value]:
+                if val.start_mark.line != val.end_mark.line:
+                    raise UserError(f"{key.value} 欄位應寫在同一行；無法自動更新")
+                replace[val.start_mark.line] = (val.start_mark.column, val.end_mark.column, block_scalar(names[key.value]))
+        pad = " " * node.start_mark.column
+        inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {_move_note(subplan.points[index].key, ref)}{stamp}"]))
+    for removal in changes.removed:
+        set_removed(removal.index, "true", f"{removal.reason}{stamp}；本項內容保留供參考，確認後可整項刪除")
+    for index in changes.restored:
+        set_removed(index, "false", f"本局計畫又指派本單位辦理此評核重點{stamp}，已取消 removed")
+
+    order = {ref.key: n for n, ref in enumerate(plan.points())}
+    dash_col = entries[0].dash_col if entries else 2
+    key_col = entries[0].node.start_mark.column if entries else dash_col + 2
+    for ref in changes.added:
+        rank = order[ref.key]
+        before = [i for i, p in enumerate(subplan.points) if order.get(p.key, rank) < rank]
+        if before:  # right after the last entry that comes earlier in the bureau plan
+            at = entries[max(before, key=lambda i: order[subplan.points[i].key])].end
+        elif isinstance(seq, SequenceNode) and seq.flow_style:  # "points: []": drop the brackets
+            replace[seq.start_mark.line] = (seq.start_mark.column, seq.end_mark.column, "")
+            at = seq.start_mark.line + 1
+        elif entries:  # first in the bureau's order: before the first entry and its heading comments
+            at = entries[0].dash
+            while at - 1 > points_key.start_mark.line and lines[at - 1].lstrip().startswith("#"):
+                at -= 1
+        else:
+            at = points_key.start_mark.line + 1
+        block = [f"{' ' * dash_col}# ── 本局計畫新增的評核重點（sqdocs subplan update 加入），請填寫 ──"]
+        inserts.append((at, 1, len(inserts), block + skeleton_entry(ref, plan.year, dash_col, key_col)))
+
+    for line, (start, end, value) in replace.items():
+        old = lines[line]
+        lines[line] = old[:start] + value + old[end:]
+    # Bottom up, so earlier line indexes stay valid; at one line, flags before new entries, in order.
+    for at, kind, _, block in sorted(inserts, key=lambda x: x[:3], reverse=True):
+        chunk = list(block)
+        if kind == 1:  # a new entry: set off by blank lines
+            if at > 0 and lines[at - 1].strip():
+                chunk.insert(0, "")
+            if at < len(lines) and lines[at].strip():
+                chunk.append("")
+        lines[at:at] = [f"{c}{newline}" for c in chunk]
+    return "".join(lines)
+
+
+# ---- files -------------------------------------------------------------------
+
+
+def previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]:
+    """``unit``'s subplan in ``folder``, an earlier year's data folder of the same agency, and that
+    year: what ``subplan init --from`` starts from. UserError, naming --from, for any other folder."""
+    where = f"--from {folder}"
+    example = f"如 data/keelung-{plan.year - 1}"
+    if folder.is_file():
+        raise UserError(f"{where} 是檔案；--from 要指定前一年度的資料夾（{example}），不是其中的檔案")
+    if not (folder / "plan.yaml").is_file():
+        found = "找不到此資料夾" if not folder.is_dir() else "此資料夾沒有 plan.yaml，不是計畫資料夾"
+        raise UserError(f"{where}：{found}；--from 要指定前一年度的資料夾（{example}）")
+    year = written_year(folder)
+    if year is not None and year >= plan.year:  # before loading: a later year's folder may be unfilled yet
+        raise UserError(
+            f"{where} 是 {year} 年度的資料，要建立的是 {plan.year} 年度的細部計畫；"
+            f"--from 要指定 {plan.year - 1} 年或更早的資料夾（是否把兩個資料夾寫反了？）"
+        )
+    earlier = load_plan(folder)
+    if earlier.agency != plan.agency:
+        raise UserError(f"{where} 是「{earlier.agency}」的資料，本資料夾是「{plan.agency}」的；請指定本機關前一年度的資料夾")
+    name = resolve_unit(plan, unit)
+    path = subplan_path(folder, name)
+    if not path.is_file():
+        if (misnamed := misnamed_subplan(folder, name)) is not None:
+            raise UserError(misnamed_refusal(misnamed))
+        raise UserError(f"{display_name(folder)} 沒有{name}的細部執行計畫（{display_name(path)}）；不加 --from 即由空白範本開始")
+    return read_subplan(path, earlier).subplan, earlier.year
+
+
+def init_subplan(
+    folder: Path | str, plan: Plan, unit: str, previous: tuple[Subplan, int] | None = None
+) -> tuple[Path, int, Carried | None]:
+    """Write the skeleton of ``unit``'s subplan, filled from ``previous`` (its subplan of an earlier
+    year, and that year) when given; refuses to overwrite. Returns (path, points, what was carried)."""
+    name = resolve_unit(plan, unit)
+    path = subplan_path(folder, name)
+    if (misnamed := misnamed_subplan(folder, name)) is not None:
+        raise UserError(misnamed_refusal(misnamed))
+    if path.exists():
+        raise UserError(
+            f"{display_name(path)} 已存在；為避免蓋掉已填寫的內容，init 不會重寫。"
+            f"要加入本局計畫新增的評核重點，請執行：sqdocs subplan update {display_name(Path(folder))} --unit {name}"
+        )
+    refs = plan.points_for(name)
+    if not refs:
+        raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，不需要細部執行計畫")
+    carried = None
+    if previous is None:
+        text = subplan_skeleton(plan, name)
+    else:
+        data, carried = carried_subplan(plan, name, *previous)
+        text = filled_subplan_text(plan, data, (
+            f"# 本檔由 sqdocs subplan init 產生，帶入 {carried.year} 年細部執行計畫的具體作法、承辦單位與「{CONTINUOUS}」；"
+            "請逐項檢查是否仍適用，寫成日期的完成期限請改填今年的日期。"
+        ))
+    with writing(data_folder=True):
+        write_atomic(path, text.encode("utf-8"))
+    return path, len(refs), carried
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    path: Path
+    backup: Path | None  # None when nothing changed (and nothing was written)
+    changes: SubplanChanges
+    subplan: Subplan  # before the update, for naming the entries in a report
+
+    def lines(self) -> list[str]:
+        """What changed, one line each, for the user."""
+        out = [f"新增：{'／'.join(ref.key)}" for ref in self.changes.added]
+        out += [f"標記 removed：{'／'.join(r.key)}（{r.reason}）" for r in self.changes.removed]
+        out += [f"取消 removed：{'／'.join(self.subplan.points[i].key)}（本局計畫又指派本單位辦理）" for i in self.changes.restored]
+        out += [
+            f"{'改名' if self.subplan.points[i].key[:2] == ref.key[:2] else '移動'}："
+            f"{'／'.join(self.subplan.points[i].key)} → {'／'.join(ref.key)}（內容照舊）"
+            for i, ref in self.changes.moved
+        ]
+        return out
+
+
+def _move_note(was: PointKey, ref: PointRef) -> str:
+    """What the bureau did to an entry's point (moved it, renamed it), for a comment beside it."""
+    if was[:2] == ref.key[:2]:
+        return f"本局計畫把此評核重點「{was[2]}」改名為「{ref.point.name}」，已更新 point"
+    fields = "、".join(f for f, old, new in zip(KEY_FIELDS, was, ref.key, strict=True) if old != new)
+    return f"本局計畫把此評核重點移到「{ref.dimension.name}／{ref.item.name}」，已更新 {fields}"
+
+
+def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
+    """Refuse to write an update that does not read back as intended (a bug, never the user's fault)."""
+    try:
+        new = Subplan.model_validate(yaml.safe_load(new_text))
+    except Exception as exc:  # noqa: BLE001
+        raise RuntimeError(f"更新後的檔案無法讀回（{exc}）；未寫入任何檔案") from exc
+    flagged = {r.index for r in changes.removed}
+    moved = dict(changes.moved)
+    expected_old = [
+        p.model_copy(update={
+            "removed": i in flagged or (p.removed and i not in changes.restored),
+            **(dict(zip(KEY_FIELDS, moved[i].key, strict=True)) if i in moved else {}),
+        })
+        for i, p in enumerate(old.points)
+    ]
+    old_keys = {q.key for q in expected_old}
+    kept = [p for p in new.points if p.key in old_keys]
+    added = [p.key for p in new.points if p.key not in old_keys]
+    if kept != expected_old or sorted(added) != sorted(r.key for r in changes.added):
+        raise RuntimeError("更新後的評核重點與預期不符；未寫入任何檔案")
+    if new.model_dump(exclude={"points"}) != old.model_dump(exclude={"points"}):
+        raise RuntimeError("更新改動了評核重點以外的欄位；未寫入任何檔案")
+
+
+def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
+    """Merge the bureau plan's changes into ``unit``'s subplan, keeping every byte the unit wrote.
+
+    The previous file is kept as a numbered backup; nothing is written when nothing changed.
+    """
+    name = resolve_unit(plan, unit)
+    path = subplan_path(folder, name)
+    if not path.exists():
+        raise UserError(
+            f"找不到 {display_name(path)}；請先執行：sqdocs subplan init {display_name(Path(folder))} --unit {name}"
+        )
+    loaded = read_subplan(path, plan)  # LoadError (file:line:col) if the unit's file cannot be read
+    changes = subplan_changes(plan, loaded.subplan)
+    if not changes:
+        return UpdateResult(path, None, changes, loaded.subplan)
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig")
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    new_text = apply_changes(text, plan, loaded.subplan, changes)
+    _verify(new_text, loaded.subplan, changes)
+    backup = replace_keeping_backup(path, raw, bom + new_text.encode("utf-8"))
+    return UpdateResult(path, backup, changes, loaded.subplan)
