@@ -164,6 +164,18 @@ def report_summary_columns(
     )
 
 
+def report_summary(report: CompiledReport) -> tuple[tuple[Column, ...], list[tuple[str, list[str]]]]:
+    """The summary table of ``report``: its columns, and each indicator's name with the texts
+    after it (:func:`sqdocs.outline.summary_figures`), as every writer prints them."""
+    from sqdocs.outline import (
+        summary_figures,  # the texts decide the widths; layout stays importable alone
+    )
+
+    years = report_summary_years(report)
+    rows = [(ind.name, summary_figures(ind, years)) for ind in report.indicators]
+    return report_summary_columns(years, [name for name, _ in rows], [texts for _, texts in rows]), rows
+
+
 NAME_PADDING_MM = 2 * 3 * 25.4 / 72 + 0.5
 """Room a name needs beside its characters in a cell: the PDF's padding (3 pt each side, wider
 than Word's and ODF's CELL_PADDING_MM) and half a millimetre for rounding in the office suites."""

@@ -41,13 +41,9 @@ def squash(text: str) -> str:
 
 def _sample_summary_columns() -> tuple[layout.Column, ...]:
     """The 績效摘要's columns in the sample report: their widths follow its names and figures."""
-    from sqdocs import outline
     from sqdocs.build import cached_report
 
-    report = cached_report(SAMPLE)
-    years = layout.report_summary_years(report)
-    rows = [outline.summary_figures(i, years) for i in report.indicators]
-    return layout.report_summary_columns(years, [i.name for i in report.indicators], rows)
+    return layout.report_summary(cached_report(SAMPLE))[0]
 
 
 SUMMARY_COLUMNS = _sample_summary_columns()

@@ -28,7 +28,6 @@ from sqdocs.outline import (
     missing_units_line,
     numbered,
     report_headings,
-    summary_figures,
     summary_sentence,
     unit_figure_line,
 )
@@ -69,12 +68,10 @@ def _figures(*texts: str) -> list[Block]:
 
 def summary(doc: Fragment, report: CompiledReport, width: int) -> None:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
-    years = layout.report_summary_years(report)
-    shown = [summary_figures(indicator, years) for indicator in report.indicators]
-    columns = layout.report_summary_columns(years, [i.name for i in report.indicators], shown)
+    columns, rows = layout.report_summary(report)
     table = AnnexTable(doc, columns, width, middle=True)
-    for indicator, figures in zip(report.indicators, shown, strict=True):
-        table.row(text(indicator.name), *(_figures(f) for f in figures), keep_together=True)
+    for name, figures in rows:
+        table.row(text(name), *(_figures(f) for f in figures), keep_together=True)
     table.finish()
 
 

@@ -24,7 +24,6 @@ from sqdocs.outline import (
     missing_units_line,
     numbered,
     report_headings,
-    summary_figures,
     summary_sentence,
     unit_figure_line,
 )
@@ -43,11 +42,10 @@ from sqdocs.writers.odt.tables import AnnexTable, Cell, listed, text
 
 def summary(doc: Document, report: CompiledReport) -> None:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator."""
-    years = layout.report_summary_years(report)
-    shown = [summary_figures(indicator, years) for indicator in report.indicators]
-    table = AnnexTable(doc, layout.report_summary_columns(years, [i.name for i in report.indicators], shown), middle=True)
-    for indicator, texts in zip(report.indicators, shown, strict=True):
-        table.row(text(indicator.name), *(tables.figures(t) for t in texts), keep_together=True)
+    columns, rows = layout.report_summary(report)
+    table = AnnexTable(doc, columns, middle=True)
+    for name, texts in rows:
+        table.row(text(name), *(tables.figures(t) for t in texts), keep_together=True)
     table.finish()
 
 

@@ -21,13 +21,11 @@ from sqdocs.writers.pdf.text import Typesetter
 
 def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator, as compiled."""
-    years = layout.report_summary_years(report)
-    shown = [outline.summary_figures(ind, years) for ind in report.indicators]
-    columns = layout.report_summary_columns(years, [i.name for i in report.indicators], shown)
+    columns, shown = layout.report_summary(report)
     rows = []
-    for ind, values in zip(report.indicators, shown, strict=True):
-        at = f"{where}「{ind.name}」"
-        cells = [text_cell(ind.name, ts, at)]
+    for name, values in shown:
+        at = f"{where}「{name}」"
+        cells = [text_cell(name, ts, at)]
         cells += [text_cell(v, ts, f"{at}{c.header}", center=True) for v, c in zip(values, columns[1:], strict=True)]
         rows.append(Row(cells))
     return grid(columns, rows, ts, valign="MIDDLE")
