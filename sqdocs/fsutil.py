@@ -156,7 +156,10 @@ def write_all(files: Mapping[Path, bytes]) -> None:
     Each is written in full to a temporary file beside it first; only when every one is
     written are they moved into place, each previous file kept aside until all have moved and
     put back if one cannot be. An OSError names the file meant, and leaves no temporary file.
+    As :func:`write_atomic`, files already holding their bytes are left alone, and a read-only
+    one that would change is refused (:class:`ReadOnlyFile`) before any is written.
     """
+    files = {path: data for path, data in files.items() if not _holds(path, data)}
     done: dict[Path, str] = {}
     moved: list[tuple[Path, str | None]] = []  # (file now in place, its previous version set aside)
     try:

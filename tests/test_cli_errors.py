@@ -149,6 +149,29 @@ def test_export_to_a_read_only_place_writes_nothing(tmp_path, monkeypatch, capsy
     assert f"無法寫入 {tmp_path / 'e'}：位於唯讀的檔案系統" in capsys.readouterr().err
 
 
+def test_export_and_schema_leave_unchanged_files_alone_and_refuse_read_only_ones(tmp_path, capsys):
+    """As build does: an unchanged file keeps its date; a read-only one (a published
+    version) is not replaced, and then no file of the set is written."""
+    out = tmp_path / "e"
+    assert main(["export", str(SAMPLE), "-o", str(out), "--format", "csv"]) == 0
+    files = sorted(out.iterdir())
+    for path in files:
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert main(["export", str(SAMPLE), "-o", str(out), "--format", "csv"]) == 0
+    assert {p.stat().st_mtime for p in files} == {1_000_000_000}
+    roster = out / "roster.csv"
+    roster.chmod(0o444)
+    capsys.readouterr()
+    assert main(["export", str(SAMPLE), "-o", str(out), "--format", "csv", "--include-names"]) == 2
+    assert f"無法寫入 {roster}：此檔案設為唯讀（可能是已定稿的版本），未覆寫" in capsys.readouterr().err
+    assert "姓名" not in roster.read_text(encoding="utf-8-sig") and sorted(out.iterdir()) == files
+    schema = tmp_path / "sqdocs.schema.json"
+    assert main(["schema", "-o", str(schema)]) == 0
+    os.utime(schema, (1_000_000_000, 1_000_000_000))
+    assert main(["schema", "-o", str(schema)]) == 0
+    assert schema.stat().st_mtime == 1_000_000_000
+
+
 def test_export_onto_a_disk_that_fills_up_changes_no_file(tmp_path, monkeypatch, capsys):
     out = tmp_path / "e"
     assert main(["export", str(SAMPLE), "-o", str(out), "--format", "csv"]) == 0
