@@ -3,6 +3,9 @@
 Pure functions over the model: a writer (sqdocs.writers.opendata) turns each :class:`Table`
 into CSV or JSON. Personal data stays out unless asked for: the roster table has no names
 by default (個資去識別化).
+
+Every row starts with the bureau (機關) and plan year (計畫年度) it belongs to: the National
+Police Agency compiles the tables of every bureau, and a row must say whose it is.
 """
 
 from __future__ import annotations
@@ -39,6 +42,13 @@ class Table:
         return [dict(zip((c.name for c in self.columns), row, strict=True)) for row in self.rows]
 
 
+_BUREAU = (
+    Column("機關", "文字", "機關名稱，如其文件所印（plan.yaml 的 agency）"),
+    Column("計畫年度", "整數", "該機關執行計畫與績效報告的民國年度（plan.yaml 的 year）"),
+)
+"""The leading columns of every table: whose data a row is, so rows of several bureaus can be told apart."""
+
+
 def _deadline(value: date | str | None) -> str:
     if value is None:
         return ""
@@ -54,39 +64,42 @@ _POINT = (
 
 
 def annex1_table(plan: Plan) -> Table:
+    bureau = (plan.agency, plan.year)
     rows = []
     for dim in plan.annex1.dimensions:
         for item in dim.items:
             for point in item.points:
                 for n, text in enumerate(point.practices, 1):
-                    rows.append((f"{dim.scope}評核構面", dim.name, item.name, point.name, n, text,
+                    rows.append((*bureau, f"{dim.scope}評核構面", dim.name, item.name, point.name, n, text,
                                  _deadline(point.deadline), "、".join(point.units)))
         for point in dim.points:
             for n, text in enumerate(point.actions, 1):
-                rows.append((f"{dim.scope}評核構面", dim.name, "", point.name, n, text, "", ""))
+                rows.append((*bureau, f"{dim.scope}評核構面", dim.name, "", point.name, n, text, "", ""))
     return Table(
         "annex1_practices", f"{plan.title} 附件 1 具體作法", "一項具體作法（或開放創新的一項辦理事項）",
-        (*_POINT, Column("序號", "整數", "該評核重點下的作法序號，自 1 起"), Column("具體作法", "文字", "具體作法或辦理事項"),
+        (*_BUREAU, *_POINT, Column("序號", "整數", "該評核重點下的作法序號，自 1 起"), Column("具體作法", "文字", "具體作法或辦理事項"),
          Column("完成期限", "文字", "「賡續辦理」或民國日期"), Column("承辦單位", "文字", "承辦單位，多個以「、」分隔")),
         tuple(rows),
     )
 
 
 def annex2_table(plan: Plan) -> Table:
+    bureau = (plan.agency, plan.year)
     rows = []
     for dim in plan.annex2.dimensions:
         groups = [(item.name, p) for item in dim.items for p in item.points] + [("", p) for p in dim.points]
         for item_name, point in groups:
             for n, text in enumerate(point.entries, 1):
-                rows.append((f"{dim.scope}評核構面", dim.name, item_name, point.name, n, text))
+                rows.append((*bureau, f"{dim.scope}評核構面", dim.name, item_name, point.name, n, text))
     return Table(
         "annex2_checklist", f"{plan.annex2.title}", "一項檢核事項",
-        (*_POINT, Column("序號", "整數", "該評核重點下的檢核事項序號，自 1 起"), Column("檢核事項", "文字", "辦理事項")),
+        (*_BUREAU, *_POINT, Column("序號", "整數", "該評核重點下的檢核事項序號，自 1 起"), Column("檢核事項", "文字", "辦理事項")),
         tuple(rows),
     )
 
 
 def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
+    bureau = (plan.agency, plan.year)
     rows = []
     for unit, subplan in subplans.items():
         # As the 細部執行計畫 shows it: an entry whose point the bureau deleted or no longer
@@ -96,11 +109,11 @@ def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
             if point.removed or point.key not in assigned:
                 continue
             for n, text in enumerate(point.practices, 1):
-                rows.append((unit, point.dimension, point.item, point.point, n, text,
+                rows.append((*bureau, unit, point.dimension, point.item, point.point, n, text,
                              _deadline(point.deadline), "、".join(point.units)))
     return Table(
         "subplan_practices", f"{plan.agency} {plan.year} 年度各單位細部執行計畫", "一個單位的一項具體作法",
-        (Column("單位", "文字", "訂定細部執行計畫的單位"), *_POINT[1:], Column("序號", "整數", "作法序號，自 1 起"),
+        (*_BUREAU, Column("單位", "文字", "訂定細部執行計畫的單位"), *_POINT[1:], Column("序號", "整數", "作法序號，自 1 起"),
          Column("具體作法", "文字", "該單位的具體作法"), Column("完成期限", "文字", "「賡續辦理」或民國日期"),
          Column("承辦單位", "文字", "該單位所屬承辦單位，多個以「、」分隔")),
         tuple(rows),
@@ -108,6 +121,7 @@ def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
 
 
 def indicator_table(report: CompiledReport) -> Table:
+    bureau = (report.agency, report.year)
     rows: list[tuple[Value, ...]] = []
     for ind in report.indicators:
         for year in ind.series:
@@ -117,17 +131,18 @@ def indicator_table(report: CompiledReport) -> Table:
             numerator = ind.numerator if year.computed else None
             denominator = ind.denominator if year.computed else None
             base = ind.base if year.computed else None
-            rows.append((ind.id, ind.name, ind.unit, year.year, "全局", plain_number(year.value), plain_number(numerator),
+            rows.append((*bureau, ind.id, ind.name, ind.unit, year.year, "全局", plain_number(year.value), plain_number(numerator),
                          plain_number(denominator), plain_number(base), source))
         for fig in ind.units:
             if fig.value is None:
                 continue
-            rows.append((ind.id, ind.name, ind.unit, ind.year, fig.unit, plain_number(fig.value), plain_number(fig.numerator),
+            rows.append((*bureau, ind.id, ind.name, ind.unit, ind.year, fig.unit, plain_number(fig.value), plain_number(fig.numerator),
                          plain_number(fig.denominator), plain_number(fig.base), fig.excluded or "單位填報"))
     return Table(
         "indicator_values", f"{report.title} 量化指標", "一項指標在一個年度、一個範圍（全局或單位）的數值",
-        (Column("指標代號", "文字", "indicators.yaml 的 id"), Column("指標名稱", "文字", "指標名稱"),
-         Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100"), Column("年度", "整數", "民國年"),
+        (*_BUREAU, Column("指標代號", "文字", "indicators.yaml 的 id"), Column("指標名稱", "文字", "指標名稱"),
+         Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100"),
+         Column("年度", "整數", "數值所屬的民國年；計畫年度的績效報告也列出此前各年度的數值（歷年統計）"),
          Column("範圍", "文字", "「全局」或單位簡稱"), Column("數值", "數值", "未經四捨五入的數值"),
          Column("分子", "數值", "比率指標的分子（全局為各單位合計）"), Column("分母", "數值", "比率指標的分母"),
          Column("權數", "數值", "加權平均指標的權數"), Column("資料來源", "文字", "本年度成果計算（加總缺單位時註明不含哪些單位）、歷年統計、單位填報，或未列入計算的原因")),
@@ -136,13 +151,14 @@ def indicator_table(report: CompiledReport) -> Table:
 
 
 def roster_table(plan: Plan, include_names: bool) -> Table:
-    columns = [Column("序號", "整數", "編組表順序，自 1 起"), Column("職稱", "文字", "考核小組職稱"), Column("現職", "文字", "現職")]
+    columns = [*_BUREAU, Column("序號", "整數", "編組表順序，自 1 起"), Column("職稱", "文字", "考核小組職稱"), Column("現職", "文字", "現職")]
     if include_names:
         columns.append(Column("姓名", "文字", "姓名（個人資料，僅於指定 --include-names 時輸出）"))
     columns += [Column("職掌", "文字", "職掌"), Column("備考", "文字", "備考")]
+    bureau = (plan.agency, plan.year)
     rows = []
     for n, m in enumerate(plan.roster.members, 1):
-        rows.append((n, m.role, m.position, *((m.name,) if include_names else ()), m.duty, m.note))
+        rows.append((*bureau, n, m.role, m.position, *((m.name,) if include_names else ()), m.duty, m.note))
     return Table("roster", plan.roster.title, "考核小組的一位成員", tuple(columns), tuple(rows))
 
 

@@ -105,3 +105,24 @@ def test_subplan_entries_for_a_point_the_bureau_deleted_are_not_exported(data_co
     assert main(["export", str(data_copy), "-o", str(tmp_path)]) == 0
     rows = _csv(tmp_path / "subplan_practices.csv")
     assert rows and not [r for r in rows if r["評核重點"] == "優質服務"]
+
+
+def test_every_row_says_which_bureau_and_year_it_is(exported, plan):
+    """The National Police Agency puts every bureau's tables together: a row that does not say
+    whose it is cannot be told from another bureau's."""
+    tables = sorted(p.stem for p in exported.glob("*.csv") if p.stem != "data_dictionary")
+    assert tables == ["annex1_practices", "annex2_checklist", "indicator_values", "roster", "subplan_practices"]
+    for name in tables:
+        with (exported / f"{name}.csv").open(encoding="utf-8-sig", newline="") as f:
+            header, *rows = list(csv.reader(f))
+        assert header[:2] == ["機關", "計畫年度"], name
+        assert rows and {tuple(r[:2]) for r in rows} == {("基隆市警察局", "107")}, name
+        records = json.loads((exported / f"{name}.json").read_text(encoding="utf-8"))["資料"]
+        assert list(records[0])[:2] == ["機關", "計畫年度"]
+        assert {(r["機關"], r["計畫年度"]) for r in records} == {(plan.agency, plan.year)}  # the year an integer
+    dictionary = {(r["檔案"], r["欄位"]): r for r in _csv(exported / "data_dictionary.csv")}
+    assert all(dictionary[(name, "機關")]["型別"] == "文字" and dictionary[(name, "計畫年度")]["型別"] == "整數"
+               for name in tables)
+    # The indicators' own 年度 is the year of a figure: the 107 report gives 105's and 106's too.
+    years = {r["年度"] for r in _csv(exported / "indicator_values.csv")}
+    assert years == {"105", "106", "107"}
