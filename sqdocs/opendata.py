@@ -4,8 +4,9 @@ Pure functions over the model: a writer (sqdocs.writers.opendata) turns each :cl
 into CSV or JSON. Personal data stays out unless asked for: the roster table has no names
 by default (個資去識別化).
 
-Every row starts with the bureau (機關) and plan year (計畫年度) it belongs to: the National
-Police Agency compiles the tables of every bureau, and a row must say whose it is.
+Every row starts with the bureau (機關) and plan year (計畫年度) it belongs to, and no title
+names one bureau: the National Police Agency compiles the tables of every bureau, so a row
+must say whose it is, and one bureau's table must fit under another's.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def annex1_table(plan: Plan) -> Table:
             for n, text in enumerate(point.actions, 1):
                 rows.append((*bureau, f"{dim.scope}評核構面", dim.name, "", point.name, n, text, "", ""))
     return Table(
-        "annex1_practices", f"{plan.title} 附件 1 具體作法", "一項具體作法（或開放創新的一項辦理事項）",
+        "annex1_practices", "提升服務品質執行計畫 附件 1 具體作法", "一項具體作法（或開放創新的一項辦理事項）",
         (*_BUREAU, *_POINT, Column("序號", "整數", "該評核重點下的作法序號，自 1 起"), Column("具體作法", "文字", "具體作法或辦理事項"),
          Column("完成期限", "文字", "「賡續辦理」或民國日期"), Column("承辦單位", "文字", "承辦單位，多個以「、」分隔")),
         tuple(rows),
@@ -92,7 +93,7 @@ def annex2_table(plan: Plan) -> Table:
             for n, text in enumerate(point.entries, 1):
                 rows.append((*bureau, f"{dim.scope}評核構面", dim.name, item_name, point.name, n, text))
     return Table(
-        "annex2_checklist", f"{plan.annex2.title}", "一項檢核事項",
+        "annex2_checklist", "提升服務品質執行計畫 附件 2 組織診斷檢核表", "一項檢核事項",
         (*_BUREAU, *_POINT, Column("序號", "整數", "該評核重點下的檢核事項序號，自 1 起"), Column("檢核事項", "文字", "辦理事項")),
         tuple(rows),
     )
@@ -112,7 +113,7 @@ def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
                 rows.append((*bureau, unit, point.dimension, point.item, point.point, n, text,
                              _deadline(point.deadline), "、".join(point.units)))
     return Table(
-        "subplan_practices", f"{plan.agency} {plan.year} 年度各單位細部執行計畫", "一個單位的一項具體作法",
+        "subplan_practices", "提升服務品質細部執行計畫 各單位具體作法", "一個單位的一項具體作法",
         (*_BUREAU, Column("單位", "文字", "訂定細部執行計畫的單位"), *_POINT[1:], Column("序號", "整數", "作法序號，自 1 起"),
          Column("具體作法", "文字", "該單位的具體作法"), Column("完成期限", "文字", "「賡續辦理」或民國日期"),
          Column("承辦單位", "文字", "該單位所屬承辦單位，多個以「、」分隔")),
@@ -139,7 +140,7 @@ def indicator_table(report: CompiledReport) -> Table:
             rows.append((*bureau, ind.id, ind.name, ind.unit, ind.year, fig.unit, plain_number(fig.value), plain_number(fig.numerator),
                          plain_number(fig.denominator), plain_number(fig.base), fig.excluded or "單位填報"))
     return Table(
-        "indicator_values", f"{report.title} 量化指標", "一項指標在一個年度、一個範圍（全局或單位）的數值",
+        "indicator_values", "提升服務品質績效報告 量化指標", "一項指標在一個年度、一個範圍（全局或單位）的數值",
         (*_BUREAU, Column("指標代號", "文字", "indicators.yaml 的 id"), Column("指標名稱", "文字", "指標名稱"),
          Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100"),
          Column("年度", "整數", "數值所屬的民國年；計畫年度的績效報告也列出此前各年度的數值（歷年統計）"),
@@ -159,7 +160,7 @@ def roster_table(plan: Plan, include_names: bool) -> Table:
     rows = []
     for n, m in enumerate(plan.roster.members, 1):
         rows.append((*bureau, n, m.role, m.position, *((m.name,) if include_names else ()), m.duty, m.note))
-    return Table("roster", plan.roster.title, "考核小組的一位成員", tuple(columns), tuple(rows))
+    return Table("roster", "提升服務品質執行計畫 附件 3 考核小組編組表", "考核小組的一位成員", tuple(columns), tuple(rows))
 
 
 def dictionary_table(tables: list[Table]) -> Table:

@@ -126,3 +126,11 @@ def test_every_row_says_which_bureau_and_year_it_is(exported, plan):
     # The indicators' own 年度 is the year of a figure: the 107 report gives 105's and 106's too.
     years = {r["年度"] for r in _csv(exported / "indicator_values.csv")}
     assert years == {"105", "106", "107"}
+
+
+def test_no_title_names_a_bureau(exported, plan):
+    """Each row says its bureau; a title naming one would be wrong over the rows of all bureaus."""
+    for path in exported.glob("*.json"):
+        title = json.loads(path.read_text(encoding="utf-8"))["資料表"]
+        assert plan.agency not in title and str(plan.year) not in title, path.name
+    assert not [r for r in _csv(exported / "data_dictionary.csv") if plan.agency in r["資料表"]]
