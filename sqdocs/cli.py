@@ -216,6 +216,17 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _passed_over(paths: list[Path], command: str) -> list[str]:
+    """Say what the folders of bureaus in ``paths`` hold that is not read: the subfolders
+    skipped, which are bad input and returned by name, and the loose YAML files, which are not."""
+    bad = []
+    for folder, reason in skipped_folders(paths, command):
+        print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
+        bad.append(display_name(folder))
+    _print_loose_yaml(paths)
+    return bad
+
+
 def _print_loose_yaml(paths: list[Path]) -> None:
     """Name the YAML files beside the bureaus of a folder of bureaus: not read, and not an error."""
     for folder, names in loose_yaml(paths):
@@ -434,11 +445,7 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
     forget_loaded()
     folders = find_folders(args.data)
     jobs: list[Job] = []
-    bad: list[str] = []
-    for folder, reason in skipped_folders(args.data):
-        print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
-        bad.append(display_name(folder))
-    _print_loose_yaml(args.data)
+    bad = _passed_over(args.data, "build")
     for folder, out in zip(folders, output_dirs(folders, args.output), strict=True):
         try:
             plan = cached_plan(folder)

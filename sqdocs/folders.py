@@ -152,7 +152,7 @@ def _deeper_reason(path: Path, deeper: list[Path], command: str) -> str:
         return f"其中沒有機關資料夾（含 plan.yaml 的資料夾），但其子資料夾 {names} 中有；請分別執行 {runs}"
     given = " ".join(shlex.quote(str(sub)) for sub in deeper)
     return (f"其中沒有機關資料夾（含 plan.yaml 的資料夾），但其子資料夾 {names} 中有；"
-            f"請改為指定這些資料夾：sqdocs build {given}（或 {shlex.quote(str(path))}/*），其餘參數不變")
+            f"請改為指定這些資料夾：sqdocs {command} {given}（或 {shlex.quote(str(path))}/*），其餘參數不變")
 
 
 def output_dirs(folders: list[Path], out: Path) -> list[Path]:
