@@ -26,7 +26,9 @@ from sqdocs.build import (
     Job,
     PartlyBad,
     cached_plan,
+    cached_report,
     cached_results,
+    cached_subplans,
     forget_loaded,
     jobs_for,
     source_date,
@@ -54,6 +56,7 @@ from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpu
 from sqdocs.progress import progress
 
 if TYPE_CHECKING:
+    from sqdocs.opendata import Bureau
     from sqdocs.report import CompiledReport
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -139,8 +142,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=Path("sqdocs.schema.json"), metavar="FILE",
                    help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
 
-    p = sub.add_parser("export", help="輸出開放資料（CSV、JSON），預設不含個人姓名")
-    p.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+    p = sub.add_parser("export", help="輸出開放資料（CSV、JSON），預設不含個人姓名；多個機關合併為一份資料表")
+    p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR",
+                   help="資料夾；可給多個，或一個內含各機關資料夾的資料夾（各機關的資料依序合併，任一機關有錯誤即不輸出）")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="輸出資料夾")
     p.add_argument("--format", type=_csv(("csv", "json")), default=["csv", "json"], metavar="csv,json",
                    help="輸出格式（預設 csv,json）")
@@ -602,22 +606,81 @@ def _form(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sqdocs.build import cached_plan, cached_report, cached_subplans
-    from sqdocs.fsutil import check_targets, write_all, writing
-    from sqdocs.load.results import has_results
+    """The open data of one bureau, or of several as one table of each kind.
+
+    With bad input in any bureau nothing is written: a national table without one bureau's
+    rows would look complete, and one written over with fewer bureaus would lose the rest.
+    """
+    from sqdocs.fsutil import write_all, writing
     from sqdocs.opendata import open_data_tables
     from sqdocs.writers.opendata import WRITERS
 
-    plan = cached_plan(args.data)
-    report = cached_report(args.data) if has_results(args.data) else None
-    tables = open_data_tables(plan, cached_subplans(args.data), report, args.include_names)
+    forget_loaded()
+    folders = find_folders(args.data)
+    bad = _passed_over(args.data, "export")
+    bureaus: dict[Path, Bureau] = {}
+    for folder in folders:
+        try:
+            bureaus[folder] = _bureau_data(folder)
+        except LoadError as exc:
+            if len(folders) == 1 and not bad:
+                raise
+            _print_diagnostics(exc)
+            bad.append(display_name(folder))
+    bad += _same_bureau(bureaus)
+    if bad:  # the last line names them all, as build's does
+        print(f"{len(bad)} 個資料夾有錯誤：{'、'.join(bad)}；未輸出任何檔案，請修正後再執行。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    tables = open_data_tables(list(bureaus.values()), args.include_names)
     files = {args.output / f"{table.name}.{fmt}": (table, fmt) for table in tables for fmt in args.format}
     check_targets(files)  # all of them, so a set is never left half written
     with writing():  # and a disk that fills up midway changes none of them
         write_all({path: WRITERS[fmt](table) for path, (table, fmt) in files.items()})
     for path, (table, _fmt) in files.items():
         print(f"✓ {path}（{len(table.rows)} 列）")
+    if len(bureaus) > 1:
+        names = "、".join(f"{b.plan.agency} {b.plan.year} 年度" for b in bureaus.values())
+        print(f"✓ 已合併 {len(bureaus)} 個機關的資料：{names}")
     return EXIT_OK
+
+
+def _bureau_data(folder: Path) -> Bureau:
+    """What ``folder`` gives the open data; the problems of its subplans and results together."""
+    from sqdocs.opendata import Bureau
+
+    plan = cached_plan(folder)
+    problems: list[Diagnostic] = []
+    subplans, report = {}, None
+    try:
+        subplans = cached_subplans(folder)
+    except LoadError as exc:
+        problems += exc.diagnostics
+    if has_results(folder):
+        try:
+            report = cached_report(folder)
+        except LoadError as exc:
+            problems += exc.diagnostics
+    if problems:
+        raise LoadError(problems)
+    return Bureau(plan, subplans, report)
+
+
+def _same_bureau(bureaus: dict[Path, Bureau]) -> list[str]:
+    """The folders whose agency and year an earlier folder has too, each said at its plan.yaml:
+    in the combined tables the rows of the two could not be told apart."""
+    from sqdocs.load.yamlfile import read_yaml
+
+    first: dict[tuple[str, int], Path] = {}
+    same = []
+    for folder, bureau in bureaus.items():
+        agency, year = bureau.plan.agency, bureau.plan.year
+        other = first.setdefault((agency, year), folder)
+        if other is not folder:
+            message = (f"與 {display_name(other)} 同為「{agency}」{year} 年度的資料，合併後兩者的資料列無法區分；"
+                       "請改正其中一個 plan.yaml 的 agency 或 year，或只指定其中一個資料夾")
+            _print_diagnostics(LoadError([read_yaml(folder / "plan.yaml").diagnostic(("agency",), message)]))
+            same.append(display_name(folder))
+    return same
 
 
 COMMANDS = {"export": _export, "form": _form, "schema": _schema, "validate": _validate, "build": _build, "rollover": _rollover, "subplan": _subplan, "check": _check}

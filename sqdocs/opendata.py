@@ -11,6 +11,7 @@ must say whose it is, and one bureau's table must fit under another's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -175,14 +176,30 @@ def dictionary_table(tables: list[Table]) -> Table:
     )
 
 
-def open_data_tables(
-    plan: Plan, subplans: dict[str, Subplan], report: CompiledReport | None, include_names: bool = False
-) -> list[Table]:
-    """Every table of a data folder, the data dictionary last."""
-    tables = [annex1_table(plan), annex2_table(plan)]
-    if subplans:
-        tables.append(subplan_table(plan, subplans))
-    if report is not None:
-        tables.append(indicator_table(report))
-    tables.append(roster_table(plan, include_names))
+@dataclass(frozen=True)
+class Bureau:
+    """One bureau's data folder as the open data reads it: ``report`` is None without results."""
+
+    plan: Plan
+    subplans: dict[str, Subplan]
+    report: CompiledReport | None = None
+
+
+def open_data_tables(bureaus: Sequence[Bureau], include_names: bool = False) -> list[Table]:
+    """Every table of ``bureaus``, one of each kind with the rows of every bureau in turn; the
+    data dictionary last. A kind none of them has (no subplans, no results) has no table."""
+    kinds = [
+        [annex1_table(b.plan) for b in bureaus],
+        [annex2_table(b.plan) for b in bureaus],
+        [subplan_table(b.plan, b.subplans) for b in bureaus if b.subplans],
+        [indicator_table(b.report) for b in bureaus if b.report is not None],
+        [roster_table(b.plan, include_names) for b in bureaus],
+    ]
+    tables = [_joined(parts) for parts in kinds if parts]
     return [*tables, dictionary_table(tables)]
+
+
+def _joined(parts: list[Table]) -> Table:
+    """The tables of one kind, of several bureaus, as one: their rows one after another."""
+    first = parts[0]
+    return Table(first.name, first.title, first.row_is, first.columns, tuple(row for part in parts for row in part.rows))
