@@ -612,7 +612,7 @@ def _export(args: argparse.Namespace) -> int:
     rows would look complete, and one written over with fewer bureaus would lose the rest.
     """
     from sqdocs.fsutil import write_all, writing
-    from sqdocs.opendata import open_data_tables
+    from sqdocs.opendata import left_over, open_data_tables
     from sqdocs.writers.opendata import WRITERS
 
     forget_loaded()
@@ -641,6 +641,9 @@ def _export(args: argparse.Namespace) -> int:
     if len(bureaus) > 1:
         names = "、".join(f"{b.plan.agency} {b.plan.year} 年度" for b in bureaus.values())
         print(f"✓ 已合併 {len(bureaus)} 個機關的資料：{names}")
+    if old := left_over(args.output, files, args.format):  # published with the rest, they would not match it
+        print(f"注意：{args.output} 中有 {len(old)} 個本次沒有產生的資料檔（{'、'.join(p.name for p in old)}），"
+              "是先前輸出的舊資料；確認不需要請刪除", file=sys.stderr)
     return EXIT_OK
 
 

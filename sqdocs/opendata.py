@@ -11,9 +11,10 @@ must say whose it is, and one bureau's table must fit under another's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.subplan import Subplan
@@ -49,6 +50,17 @@ _BUREAU = (
     Column("計畫年度", "整數", "該機關執行計畫與績效報告的民國年度（plan.yaml 的 year）"),
 )
 """The leading columns of every table: whose data a row is, so rows of several bureaus can be told apart."""
+
+
+TABLE_NAMES = ("annex1_practices", "annex2_checklist", "subplan_practices", "indicator_values", "roster", "data_dictionary")
+"""Every table an export can write, by file name without extension."""
+
+
+def left_over(out: Path, written: Collection[Path], formats: Iterable[str]) -> list[Path]:
+    """Files in ``out`` named as export's tables (of ``formats``) that this export did not
+    write: an earlier export's subplans or results, say, which no longer match the rest."""
+    candidates = (out / f"{name}.{fmt}" for name in TABLE_NAMES for fmt in formats)
+    return [path for path in candidates if path not in written and path.is_file()]
 
 
 def _deadline(value: date | str | None) -> str:

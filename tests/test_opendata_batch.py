@@ -155,3 +155,27 @@ def test_what_one_bureau_lacks_leaves_the_others_rows(tmp_path):
     assert "全局" in units and "第一分局" not in units and "第二分局" in units
     bureau = next(r for r in sop if r["範圍"] == "全局" and r["年度"] == "107")
     assert (bureau["分子"], bureau["分母"]) == ("69", "72")  # 83 / 87 without 第一分局's 14 / 15
+
+
+def test_tables_an_earlier_export_left_are_noted_not_deleted(tmp_path, capsys):
+    """Subplans exported earlier, then removed: their table would be published beside tables it no longer matches."""
+    data = tmp_path / "keelung-107"
+    shutil.copytree(SAMPLE, data)
+    out = tmp_path / "out"
+    assert main(["export", str(data), "-o", str(out), "--format", "csv"]) == 0
+    assert "本次沒有產生" not in capsys.readouterr().err
+    shutil.rmtree(data / "subplans")
+    assert main(["export", str(data), "-o", str(out), "--format", "csv"]) == 0
+    err = capsys.readouterr().err
+    assert f"注意：{out} 中有 1 個本次沒有產生的資料檔（subplan_practices.csv），是先前輸出的舊資料" in err
+    assert (out / "subplan_practices.csv").is_file()
+
+
+def test_every_table_is_one_export_knows_by_name(plan, report):
+    """What left_over looks for: a table missing from TABLE_NAMES would never be noted as left over."""
+    from sqdocs.load import load_subplans
+    from sqdocs.opendata import TABLE_NAMES, Bureau, open_data_tables
+
+    subplans = {unit: found.subplan for unit, found in load_subplans(SAMPLE, plan).items()}
+    tables = open_data_tables([Bureau(plan, subplans, report)])
+    assert sorted(t.name for t in tables) == sorted(TABLE_NAMES)
