@@ -94,6 +94,16 @@ def test_a_sum_some_units_are_missing_from_says_so(data_copy, tmp_path):
     assert {r["指標代號"] for r in partial} == {i.id for i in report.indicators if i.partial_units}
 
 
+def test_an_earlier_years_growth_is_said_to_come_from_the_history(exported):
+    """online_growth 106 is worked out from online_cases' 105 and 106 history: not from this
+    year's results, and with none of this year's numerator or missing units."""
+    rows = {r["年度"]: r for r in _csv(exported / "indicator_values.csv")
+            if r["指標代號"] == "online_growth" and r["範圍"] == "全局"}
+    assert {y: r["資料來源"] for y, r in rows.items()} == {
+        "105": "歷年統計", "106": "由歷年統計計算", "107": "本年度成果計算"}
+    assert rows["106"]["分子"] == rows["106"]["分母"] == rows["106"]["權數"] == ""
+
+
 def test_subplan_entries_for_a_point_the_bureau_deleted_are_not_exported(data_copy, tmp_path):
     """The 細部執行計畫 leaves out a point the bureau plan no longer has (or no longer assigns to the
     unit) until the unit runs `subplan update`; its open data said the unit still did that work."""

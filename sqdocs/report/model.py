@@ -26,7 +26,7 @@ class YearFigure(Record):
     year: int = Field(description="民國年")
     value: float = Field(description="數值（% 為 0–100）")
     text: str = Field(description="顯示文字，如 98.6%")
-    computed: bool = Field(description="true：由本年度成果計算；false：indicators.yaml 的歷年數據")
+    computed: bool = Field(description="true：由 sqdocs 計算（本年度成果，或成長率由歷年數據算出）；false：indicators.yaml 所列的歷年數據")
 
 
 class Change(Record):
