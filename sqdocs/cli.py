@@ -158,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("subplan", help="各分局細部執行計畫：由本局計畫產生範本（init）或更新（update）")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     for action, text in (("init", "產生單位的細部執行計畫範本（不會覆蓋已有的檔案）"),
-                         ("update", "加入本局計畫新增的評核重點、標記已刪除的，保留已填寫內容")):
+                         ("update", "加入本局計畫新增的評核重點、標記已刪除的、更新本局參考說明，保留已填寫內容")):
         a = actions.add_parser(action, help=text)
         a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
         a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")

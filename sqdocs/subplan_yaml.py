@@ -4,7 +4,8 @@
 ``init`` writes a skeleton listing every point the unit is responsible for (the bureau's
 practices shown as comments, empty slots for the unit's own), or one filled from the unit's
 subplan of an earlier year; ``update`` merges later changes of the bureau plan into a file
-the unit has already filled in by inserting lines only, so every byte the unit wrote is kept.
+the unit has already filled in by inserting lines only, so every byte the unit wrote is kept,
+and rewrites the bureau's reference comments sqdocs wrote where the bureau changed the point.
 What to change is decided by :mod:`sqdocs.derive`; the text functions here are pure, and
 :func:`init_subplan` and :func:`update_subplan` at the end refuse to overwrite, keep backups
 and write atomically.
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sqdocs.derive import (
@@ -35,7 +37,7 @@ from sqdocs.load import load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, read_subplan, subplan_path
-from sqdocs.model import Plan, PointRef, deadline_text
+from sqdocs.model import Deadline, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import KEY_FIELDS, PointKey, Subplan, SubplanPoint
 from sqdocs.outline import detail_step_label
@@ -53,6 +55,20 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
+REFERENCE_HEADER = "# 本局具體作法（僅供參考，不是資料，可刪除）："
+
+
+def reference_comments(point: Point, indent: int) -> list[str]:
+    """The bureau's practices, deadline and units of ``point`` as the comment lines a skeleton
+    entry shows for reference (and ``update`` refreshes), ``indent`` spaces in."""
+    pad = " " * indent
+    return [
+        f"{pad}{REFERENCE_HEADER}",
+        *(f"{pad}#   {n}. {_comment(text)}" for n, text in enumerate(point.practices, 1)),
+        f"{pad}# 本局完成期限：{deadline_text(point.deadline)}；本局承辦單位：{'、'.join(point.units)}",
+    ]
+
+
 def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4) -> list[str]:
     """One point of a subplan skeleton of the ``year`` plan: names, the bureau's work as comments, empty slots."""
     pad, key = " " * dash_col, " " * key_col
@@ -61,11 +77,9 @@ def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4
         f"{pad}-{' ' * (key_col - dash_col - 1)}dimension: {block_scalar(ref.dimension.name)}",
         f"{key}item: {block_scalar(ref.item.name)}",
         f"{key}point: {block_scalar(point.name)}",
-        f"{key}# 本局具體作法（僅供參考，不是資料，可刪除）：",
+        *reference_comments(point, key_col),
     ]
-    lines += [f"{key}#   {n}. {_comment(text)}" for n, text in enumerate(point.practices, 1)]
     lines += [
-        f"{key}# 本局完成期限：{deadline_text(point.deadline)}；本局承辦單位：{'、'.join(point.units)}",
         f"{key}practices:      # ← 本單位具體作法：每項一行，以「- 」開頭，寫清楚誰、做什麼、多久一次",
         f"{key}  -",
         f"{key}deadline:       # ← 完成期限：{CONTINUOUS} 或民國日期，如 {date_examples(year)[0]}",
@@ -94,7 +108,8 @@ def skeleton_header(plan: Plan, unit: str, count: int) -> list[str]:
         "#   5. dimension、item、point 是本局計畫附件 1 的構面、評核項目、評核重點，用來對應本局計畫，請勿修改。",
         "#   6. 文字含「: 」「 #」或以「[」「{」「*」「&」「!」「|」「>」「'」「\"」「%」「@」開頭時，請用雙引號括起整段文字。",
         f"#   7. 本局計畫修訂後，執行 sqdocs subplan update 資料夾 --unit {unit}：會加入本局新增的評核重點，",
-        "#      在本局刪除的評核重點加上 removed: true；已填寫的內容一字不改，舊檔另存為 .bak 備份。",
+        "#      在本局刪除的評核重點加上 removed: true，並把各項以「#」開頭的本局參考說明改為修訂後的內容；",
+        "#      已填寫的內容一字不改，舊檔另存為 .bak 備份。",
         "#   8. 填完後執行 sqdocs check 資料夾，檢查是否有遺漏或錯誤。",
         "",
         f"unit: {block_scalar(unit)}",
@@ -206,7 +221,7 @@ def _kept_entry(entry: SubplanPoint) -> list[str]:
     return [*lines, "    removed: true"]
 
 
-# ---- update: insert lines, never rewrite the unit's text -------------------------------
+# ---- update: where the points list and its entries are ------------------------------
 
 
 # Line breaks as YAML counts them (str.splitlines also splits at \f, \v …, which YAML does not).
@@ -262,19 +277,24 @@ def _points_node(root: Node) -> tuple[ScalarNode | None, Node | None]:
     return None, None
 
 
-def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges) -> str:
-    """``text`` (the subplan file ``subplan`` was read from) with ``changes`` made.
+@dataclass(frozen=True)
+class _Layout:
+    lines: list[str]  # the file's lines, each with its break (the last one given the file's)
+    newline: str
+    points_key: ScalarNode
+    seq: Node  # the points list, or the empty value of a bare "points:"
+    entries: list[_Entry]  # one per item of the points list, in file order
 
-    Only whole lines are inserted (new entries, ``removed: true`` with a comment) and, for an
-    entry that already has a ``removed`` field, its value replaced. Nothing else changes.
-    """
+
+def _layout(text: str) -> _Layout:
+    """Where the points list and its entries are in ``text``; a UserError when update cannot work in it."""
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = _split_lines(text)
     if lines and not _LINE_BREAK.search(lines[-1]):
         lines[-1] += newline
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     points_key, seq = _points_node(root)
-    if points_key is None:
+    if points_key is None or seq is None:
         raise UserError("找不到 points 欄位；無法自動更新，請先補上「points:」一行")
     if not isinstance(seq, SequenceNode) and not (isinstance(seq, ScalarNode) and seq.value == ""):
         raise UserError("points 應為清單（每個評核重點以「- 」開頭）；無法自動更新")
@@ -284,9 +304,120 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
     if any(not isinstance(n, MappingNode) or n.flow_style for n in nodes):
         raise UserError("points 的每一項都應是「- dimension: …」開頭的欄位；無法自動更新")
     entries = [_Entry(n, *_dash_line(lines, n), _end_line(n)) for n in nodes]
+    return _Layout(lines, newline, points_key, seq, entries)
+
+
+# ---- update: the bureau's reference comments ------------------------------------
+
+# A reference line as reference_comments writes it (after the indent): a practice numbered in
+# turn, and the deadline with units that are names (no spaces or brackets a clerk's note would add).
+_PRACTICE_LINE = "#   {}. "
+_TERMS_LINE = re.compile(r"# 本局完成期限：(?P<deadline>[^；]+)；本局承辦單位：(?P<units>[^\s；、（）()]+(?:、[^\s；、（）()]+)*)")
+_DEADLINE = TypeAdapter(Deadline)
+
+
+def _bare(line: str) -> str:
+    return _LINE_BREAK.sub("", line)
+
+
+def _as_written(deadline: str) -> bool:
+    """Whether ``deadline`` reads as :func:`deadline_text` writes a 完成期限."""
+    try:
+        return deadline_text(_DEADLINE.validate_python(deadline)) == deadline
+    except ValidationError:
+        return False
+
+
+def _reference_block(lines: Sequence[str], entry: _Entry) -> tuple[int, int] | None:
+    """The lines (start, stop) of the reference comments sqdocs wrote in ``entry``, at its keys'
+    indent; None unless there is exactly one such block, every line of it as sqdocs writes it
+    (a block the unit edited is the unit's own words)."""
+    pad = " " * entry.node.start_mark.column
+    heads = [i for i in range(entry.dash, entry.end) if _bare(lines[i]).lstrip(" ") == REFERENCE_HEADER]
+    if len(heads) != 1 or _bare(lines[heads[0]]) != pad + REFERENCE_HEADER:
+        return None
+    at, n = heads[0] + 1, 1
+    while at < entry.end and _bare(lines[at]).startswith(pad + _PRACTICE_LINE.format(n)):
+        at, n = at + 1, n + 1
+    if n == 1 or at >= entry.end:  # the bureau lists one practice at least
+        return None
+    last = _bare(lines[at])
+    terms = _TERMS_LINE.fullmatch(last[len(pad):]) if last.startswith(pad + "#") else None
+    if terms is None or not _as_written(terms["deadline"]):
+        return None
+    return heads[0], at + 1
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """An entry's reference comments, rewritten to say what the bureau's point now says."""
+
+    index: int  # the entry
+    ref: PointRef  # its point, after the update
+    start: int  # the block's first line in the file
+    old: tuple[str, ...]  # the block's lines as they are and as they will be (indented, no line breaks)
+    new: tuple[str, ...]
+
+    def summary(self) -> str:
+        """What the bureau changed, in a few words: 「具體作法有修訂；完成期限 A → B」."""
+        was = _TERMS_LINE.fullmatch(self.old[-1].lstrip(" "))
+        assert was is not None  # _reference_block recognised it
+        point = self.ref.point
+        parts = ["具體作法有修訂"] if self.old[1:-1] != self.new[1:-1] else []
+        for label, old, new in (("完成期限", was["deadline"], deadline_text(point.deadline)),
+                                ("承辦單位", was["units"], "、".join(point.units))):
+            if old != new:
+                parts.append(f"{label} {old} → {new}")
+        return "；".join(parts)
+
+
+def stale_references(text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges) -> tuple[Refresh, ...]:
+    """The reference comments in ``text`` (the file ``subplan`` was read from) that no longer say
+    what the bureau's point says, of every entry still live after ``changes``: a moved entry's
+    are its new point's; entries marked removed, and blocks not as sqdocs wrote them, are left
+    as they are. Nothing when ``text`` is laid out so update cannot work in it."""
+    try:
+        layout = _layout(text)
+    except UserError:  # apply_changes says why, if there is anything else to change
+        return ()
+    assigned = {ref.key: ref for ref in plan.points_for(subplan.unit)}
+    moved = dict(changes.moved)
+    flagged = {r.index for r in changes.removed}
+    found = []
+    for index, (entry, point) in enumerate(zip(layout.entries, subplan.points, strict=True)):
+        if index in flagged or (point.removed and index not in changes.restored):
+            continue
+        ref = moved[index] if index in moved else assigned.get(point.key)
+        block = _reference_block(layout.lines, entry) if ref is not None else None
+        if ref is None or block is None:
+            continue
+        old = tuple(_bare(line) for line in layout.lines[block[0]:block[1]])
+        new = tuple(reference_comments(ref.point, entry.node.start_mark.column))
+        if old != new:
+            found.append(Refresh(index, ref, block[0], old, new))
+    return tuple(found)
+
+
+# ---- update: insert lines, never rewrite the unit's text -------------------------------
+
+
+def apply_changes(
+    text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges, refreshed: Sequence[Refresh] = ()
+) -> str:
+    """``text`` (the subplan file ``subplan`` was read from) with ``changes`` made and the
+    reference comments of ``refreshed`` (:func:`stale_references` of the same text) rewritten.
+
+    Only whole lines are inserted (new entries, ``removed: true`` with a comment) and, for an
+    entry that already has a ``removed`` field, its value replaced; reference blocks are
+    replaced whole. Nothing else changes.
+    """
+    layout = _layout(text)
+    lines, newline, points_key, seq, entries = (
+        layout.lines, layout.newline, layout.points_key, layout.seq, layout.entries)
 
     replace: dict[int, tuple[int, int, str]] = {}  # line → (start col, end col, new text)
     inserts: list[tuple[int, int, int, list[str]]] = []  # (line index, kind, sequence, lines)
+    blocks = {r.start: r for r in refreshed}  # reference blocks: whole comment lines, never the unit's data
 
     def set_removed(index: int, value: str, comment: str) -> None:
         node = entries[index].node
@@ -339,7 +470,12 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
     for line, (start, end, value) in replace.items():
         old = lines[line]
         lines[line] = old[:start] + value + old[end:]
-    # Bottom up, so earlier line indexes stay valid; at one line, flags before new entries, in order.
+    for start, refresh in blocks.items():
+        if tuple(_bare(line) for line in lines[start:start + len(refresh.old)]) != refresh.old:
+            raise RuntimeError("本局參考說明的位置與預期不符；未寫入任何檔案")  # a Refresh of another text: a bug
+        inserts.append((start, 2, len(inserts), list(refresh.new)))
+    # Bottom up, so earlier line indexes stay valid; at one line, flags before new entries, in
+    # order. A reference block lies inside its entry, so no insertion falls within it.
     for at, kind, _, block in sorted(inserts, key=lambda x: x[:3], reverse=True):
         chunk = list(block)
         if kind == 1:  # a new entry: set off by blank lines
@@ -347,7 +483,8 @@ def apply_changes(text: str, plan: Plan, subplan: Subplan, changes: SubplanChang
                 chunk.insert(0, "")
             if at < len(lines) and lines[at].strip():
                 chunk.append("")
-        lines[at:at] = [f"{c}{newline}" for c in chunk]
+        stop = at + len(blocks[at].old) if kind == 2 else at
+        lines[at:stop] = [f"{c}{newline}" for c in chunk]
     return "".join(lines)
 
 
@@ -419,6 +556,7 @@ class UpdateResult:
     backup: Path | None  # None when nothing changed (and nothing was written)
     changes: SubplanChanges
     subplan: Subplan  # before the update, for naming the entries in a report
+    refreshed: tuple[Refresh, ...] = ()
 
     def lines(self) -> list[str]:
         """What changed, one line each, for the user."""
@@ -430,6 +568,7 @@ class UpdateResult:
             f"{'／'.join(self.subplan.points[i].key)} → {'／'.join(ref.key)}（內容照舊）"
             for i, ref in self.changes.moved
         ]
+        out += [f"更新本局參考說明：{'／'.join(r.ref.key)}（{r.summary()}）" for r in self.refreshed]
         return out
 
 
@@ -468,6 +607,7 @@ def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
 def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     """Merge the bureau plan's changes into ``unit``'s subplan, keeping every byte the unit wrote.
 
+    The bureau's reference comments of entries whose point the bureau changed are refreshed too.
     The previous file is kept as a numbered backup; nothing is written when nothing changed.
     """
     name = resolve_unit(plan, unit)
@@ -478,12 +618,13 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
         )
     loaded = read_subplan(path, plan)  # LoadError (file:line:col) if the unit's file cannot be read
     changes = subplan_changes(plan, loaded.subplan)
-    if not changes:
-        return UpdateResult(path, None, changes, loaded.subplan)
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig")
+    refreshed = stale_references(text, plan, loaded.subplan, changes)
+    if not changes and not refreshed:
+        return UpdateResult(path, None, changes, loaded.subplan)
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    new_text = apply_changes(text, plan, loaded.subplan, changes)
+    new_text = apply_changes(text, plan, loaded.subplan, changes, refreshed)
     _verify(new_text, loaded.subplan, changes)
     backup = replace_keeping_backup(path, raw, bom + new_text.encode("utf-8"))
-    return UpdateResult(path, backup, changes, loaded.subplan)
+    return UpdateResult(path, backup, changes, loaded.subplan, refreshed)

@@ -251,6 +251,163 @@ def test_update_into_an_empty_points_list(plan):
     ]
 
 
+
+# ---- update: the bureau's reference comments ----------------------------------------
+
+UPDATE_1 = ["subplan", "update", "DATA", "--unit", "第一分局"]
+
+
+def update_first(folder: Path) -> int:
+    return main([str(folder) if arg == "DATA" else arg for arg in UPDATE_1])
+
+
+def edit_point(folder: Path, point: str, old: str, new: str) -> None:
+    """In annex1.yaml, ``old`` → ``new`` once, within the point named ``point``."""
+    path = folder / "annex1.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"          - name: {point}\n")
+    end = re.compile(r"\n *- (?:name|scope): ").search(text, start + 1).start()
+    assert old in text[start:end], (point, old)
+    path.write_text(text[:start] + text[start:end].replace(old, new, 1) + text[end:], encoding="utf-8")
+
+
+def entry_comments(text: str) -> list[str]:
+    """The comment lines inside the entries of a subplan (the header's point count aside)."""
+    return [line for line in text.splitlines() if line.startswith("    #")]
+
+
+def changed_lines(old: bytes, new: bytes, newline: bytes = b"\n") -> list[tuple[bytes, bytes]]:
+    """(old line, new line) of every line that differs; fails if lines were added or removed."""
+    a, b = old.split(newline), new.split(newline)
+    assert len(a) == len(b)
+    return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+
+
+def test_update_refreshes_the_bureaus_deadline_in_the_reference_comments_only(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    old = path.read_bytes()
+    edit_point(fresh, "服務及時性", "deadline: 賡續辦理", "deadline: 107 年 5 月 31 日")
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    out = capsys.readouterr().out
+    assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性（完成期限 賡續辦理 → 107 年 5 月 31 日）" in out
+    assert "新增" not in out and "removed" not in out
+    new = path.read_bytes()
+    terms = "；本局承辦單位：交通隊、婦幼隊、外事科、資訊科、勤指中心、各分局"
+    assert changed_lines(old, new) == [(  # every other line, the unit's and the rest, byte for byte
+        f"    # 本局完成期限：賡續辦理{terms}".encode(), f"    # 本局完成期限：107 年 5 月 31 日{terms}".encode())]
+    # the comments say again what init writes for the bureau's plan as it now is
+    assert entry_comments(new.decode()) == entry_comments(subplan_skeleton(load_plan(fresh), "第一分局"))
+    assert path.with_name("第一分局.yaml.bak.1").read_bytes() == old
+
+
+def test_update_with_nothing_stale_left_writes_nothing(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    edit_point(fresh, "服務及時性", "units: [交通隊, 婦幼隊, ", "units: [督察科, 交通隊, 婦幼隊, ")
+    capsys.readouterr()
+    assert update_first(fresh) == 0
+    assert ("更新本局參考說明：基礎服務／服務一致及正確／服務及時性（承辦單位 交通隊、婦幼隊、外事科、資訊科、勤指中心、各分局 → "
+            "督察科、交通隊、婦幼隊、外事科、資訊科、勤指中心、各分局）") in capsys.readouterr().out
+    refreshed = path.read_bytes()
+
+    assert update_first(fresh) == 0
+    assert "未修改" in capsys.readouterr().out
+    assert path.read_bytes() == refreshed
+    assert sorted(p.name for p in path.parent.iterdir()) == ["第一分局.yaml", "第一分局.yaml.bak.1"]
+
+
+def test_update_refreshes_changed_practices_beside_a_new_point(fresh: Path, capsys):
+    """A practice the bureau writes over several lines is one comment line, as init writes it;
+    the block grows by the practice added, and the new point goes in right after it."""
+    path = filled_subplan(fresh)
+    old = path.read_text(encoding="utf-8")
+    last = "              - 雨天時提供民眾收納警察刑事紀錄證明文件夾。\n"
+    edit_point(fresh, "服務行為的友善性", last, last + "              - |\n                夜間洽公民眾\n                由值班人員  引導。\n")
+    edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    out = capsys.readouterr().out
+    assert "新增：基礎服務／服務友善／洽公場所指引標示" in out
+    assert "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（具體作法有修訂）" in out
+    new = path.read_text(encoding="utf-8")
+    added = only_insertions(old, new)  # no line of the file changed or went away
+    assert added[0] == "    #   4. 夜間洽公民眾 由值班人員 引導。\n"
+    assert "    point: 洽公場所指引標示\n" in added[1:]
+    assert entry_comments(new) == entry_comments(subplan_skeleton(load_plan(fresh), "第一分局"))
+    names = [p.point for p in read_subplan(path, load_plan(fresh)).subplan.points]
+    assert names.index("洽公場所指引標示") == names.index("服務行為的友善性") + 1
+
+
+def test_update_refreshes_a_moved_entry_to_its_new_point_and_leaves_a_removed_one(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    old = path.read_text(encoding="utf-8")
+    edit_point(fresh, "申辦業務標準作業流程訂定情形", "deadline: 賡續辦理", "deadline: 107 年 4 月 30 日")
+    edit_annex1(fresh, "name: 服務一致及正確\n", "name: 服務一致正確\n")  # its points move with the unit's text
+    dropped = "簡化內部作業，並聚焦核心業務，創新精進服務"  # no longer the 分局's: marked removed
+    edit_point(fresh, dropped, "deadline: 賡續辦理\n            units: [秘書科, 交通隊, 各分局]",
+               "deadline: 107 年 3 月 31 日\n            units: [秘書科, 交通隊]")
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    out = capsys.readouterr().out
+    assert "更新本局參考說明：基礎服務／服務一致正確／申辦業務標準作業流程訂定情形（完成期限 賡續辦理 → 107 年 4 月 30 日）" in out
+    assert f"{dropped}（本局計畫已不再指派本單位辦理此評核重點）" in out
+    assert out.count("更新本局參考說明") == 1
+    new = path.read_text(encoding="utf-8")
+    at = new.index(f"point: {dropped}\n")
+    assert "# 本局完成期限：賡續辦理；本局承辦單位：秘書科、交通隊、各分局\n" in new[at:]  # the removed entry's, as it was
+    was, now = (text.split("\n") for text in (old, new))
+    gone = [line for line in was if line not in now]
+    assert sorted(gone) == ["    # 本局完成期限：賡續辦理；本局承辦單位：刑警大隊、交通隊、保安科、外事科、各分局"] + [
+        "    item: 服務一致及正確"] * 2
+
+
+def test_update_leaves_reference_comments_the_unit_edited(fresh: Path, capsys):
+    """Comments not as sqdocs wrote them are the unit's own words: edited, cut into or deleted,
+    they stay as they are though the bureau changed the point; an untouched block is refreshed."""
+    path = filled_subplan(fresh)
+    text = path.read_text(encoding="utf-8")
+    noted = "    # 本局完成期限：賡續辦理（本分局提前至 5 月底）；本局承辦單位：交通隊、婦幼隊、外事科、資訊科、勤指中心、各分局\n"
+    text = text.replace(noted.replace("（本分局提前至 5 月底）", ""), noted, 1)
+    first = text.index("point: 申辦業務標準作業流程訂定情形\n")
+    start = text.index("    # 本局具體作法", first)
+    text = text[:start] + text[text.index("    practices:", start):]  # deleted
+    website = text.index("point: 網站使用便利性\n")
+    second = text.index("    #   2. ", website)
+    text = text[:second] + "    # 本分局：第 2 項由行政組辦理\n" + text[second:]  # cut into
+    path.write_text(text, encoding="utf-8")
+    old = path.read_bytes()
+    for point in ("服務及時性", "申辦業務標準作業流程訂定情形", "網站使用便利性", "服務行為的友善性"):
+        edit_point(fresh, point, "deadline: 賡續辦理", "deadline: 107 年 8 月 31 日")
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    out = capsys.readouterr().out
+    assert [line.strip() for line in out.splitlines()[1:]] == [
+        "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（完成期限 賡續辦理 → 107 年 8 月 31 日）"]
+    terms = "；本局承辦單位：各直屬隊、秘書科、行政科、各分局"
+    assert changed_lines(old, path.read_bytes()) == [
+        (f"    # 本局完成期限：賡續辦理{terms}".encode(), f"    # 本局完成期限：107 年 8 月 31 日{terms}".encode())]
+
+
+def test_update_refreshes_a_crlf_file_with_a_bom_in_its_own_line_ends(fresh: Path, capsys):
+    path = filled_subplan(fresh)
+    old = b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(old)
+    edit_point(fresh, "服務及時性", "deadline: 賡續辦理", "deadline: 107 年 5 月 31 日")
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性" in capsys.readouterr().out
+    new = path.read_bytes()
+    assert new.startswith(b"\xef\xbb\xbf") and b"\n" not in new.replace(b"\r\n", b"")
+    terms = "；本局承辦單位：交通隊、婦幼隊、外事科、資訊科、勤指中心、各分局"
+    assert changed_lines(old, new, b"\r\n") == [
+        (f"    # 本局完成期限：賡續辦理{terms}".encode(), f"    # 本局完成期限：107 年 5 月 31 日{terms}".encode())]
+    assert path.with_name("第一分局.yaml.bak.1").read_bytes() == old
+
 # ---- check ---------------------------------------------------------------------
 
 
