@@ -56,6 +56,7 @@ from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpu
 from sqdocs.progress import progress
 
 if TYPE_CHECKING:
+    from sqdocs.model import Plan
     from sqdocs.opendata import Bureau
     from sqdocs.report import CompiledReport
 
@@ -391,6 +392,16 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed or differ else EXIT_OK
 
 
+def _print_warnings(folder: Path, plan: Plan, *, subplans: bool, results: bool) -> None:
+    """What validate would warn of in ``folder``, in the parts a command uses (分母為 0, a
+    missing photo, a date outside the period …): they explain what the output shows."""
+    found = list(cached_results(folder)[1]) if results else []
+    found += text_warnings(folder, subplans=subplans, results=results)
+    found += plan_warnings(folder, plan)
+    for warning in sorted(found):
+        print(str(warning), file=sys.stderr)
+
+
 def _print_stale(jobs: list[Job]) -> None:
     """Note the documents an earlier build left that this one did not write; a script that
     publishes the folder would publish them too. They are never deleted: they may be wanted."""
@@ -465,11 +476,7 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
                 print(f"略過 {folder_words(folder)} 的細部執行計畫：尚無任何單位的細部執行計畫（subplans/ 中沒有檔案）",
                       file=sys.stderr)
             report = any(job.kind == "report" for job in folder_jobs)
-            found = list(cached_results(folder)[1]) if report else []
-            found += text_warnings(folder, subplans="subplans" in kinds, results=report)
-            found += plan_warnings(folder, plan)
-            for warning in sorted(found):  # what validate would warn of, in what these documents show
-                print(str(warning), file=sys.stderr)
+            _print_warnings(folder, plan, subplans="subplans" in kinds, results=report)
         except LoadError as exc:
             if len(folders) == 1:
                 raise
@@ -665,6 +672,7 @@ def _bureau_data(folder: Path) -> Bureau:
             problems += exc.diagnostics
     if problems:
         raise LoadError(problems)
+    _print_warnings(folder, plan, subplans=bool(subplans), results=report is not None)
     return Bureau(plan, subplans, report)
 
 
