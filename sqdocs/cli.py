@@ -90,6 +90,10 @@ class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
+    def format_help(self) -> str:
+        # argparse ends a section heading with an ASCII colon; Chinese text takes the full-width one.
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", super().format_help(), flags=re.M)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with its usage line, help headings and error messages in Chinese."""

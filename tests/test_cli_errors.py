@@ -400,6 +400,7 @@ def test_help_still_works(capsys):
     assert info.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("用法：sqdocs build") and "-h, --help            顯示此說明後結束" in out and "--font FILE" in out
+    assert "\n位置參數：\n" in out and "\n選項：\n" in out and ":\n" not in out  # full-width, as in Chinese text
 
 
 
