@@ -523,6 +523,8 @@ def _rollover(args: argparse.Namespace) -> int:
 
     rolled = rollover(args.data, args.to, args.output)
     target = rolled.target
+    for warning in sorted(rolled.warnings):  # they may have made a figure now in the history wrong
+        print(str(warning), file=sys.stderr)
     print(f"✓ 已建立 {target}；請依 {target / 'README.md'} 補填標有「【待填】」的欄位，再執行 sqdocs validate {target}")
     if rolled.indicators:
         print(f"  {rolled.indicators}")

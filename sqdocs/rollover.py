@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqdocs.errors import UserError
 from sqdocs.fsutil import naming, writing
 from sqdocs.load import LoadError, load_plan, load_results
-from sqdocs.load.diagnostics import Loc, display_name
+from sqdocs.load.diagnostics import Diagnostic, Loc, display_name
 from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR
 from sqdocs.load.unfilled import MARKER
 from sqdocs.load.yamlfile import YamlDoc, parse_yaml, read_yaml
@@ -213,6 +213,9 @@ class Rolled:
     target: Path
     indicators: str
     """One line on what became of indicators.yaml and this year's figures; empty without one."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """What validate warns of in the results this year's figures were computed from (a % typed
+    as a fraction, a denominator of 0 …): the figures now stand in next year's history."""
 
 
 def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
@@ -240,7 +243,7 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
         _write_staged(files, target)
     gap = f"{old + 1} 年" if year == old + 2 else f"{old + 1}–{year - 1} 年"
     skipped = f"注意：由 {old} 年直接轉入 {year} 年，歷年數據將缺 {gap}。" if year > old + 1 else ""
-    return Rolled(target, "\n".join(line for line in (carried.summary, skipped) if line))
+    return Rolled(target, "\n".join(line for line in (carried.summary, skipped) if line), carried.warnings)
 
 
 def _write_staged(files: dict[str, str], target: Path) -> None:
@@ -273,6 +276,7 @@ class _Carried:
     text: str  # the new indicators.yaml
     readme: str  # its section of the README, lines starting 「- 」
     summary: str  # one line for the screen
+    warnings: tuple[Diagnostic, ...] = ()  # the results' warnings, when figures were computed from them
 
 
 def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
@@ -295,7 +299,7 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
         why = f"{old} 年沒有各單位的年度成果（results/），history 未加入 {old} 年數據"
         return _Carried(_apply(doc, edits), f"- {kept}{why}。{later}", f"{kept}{why}。")
     try:
-        results, _ = load_results(source, plan)
+        results, warned = load_results(source, plan)
     except LoadError as exc:
         raise LoadError(exc.diagnostics, (
             f"rollover 要由 {old} 年各單位的成果計算 {old} 年的全局數據，寫入 indicators.yaml 的 history；"
@@ -349,7 +353,10 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     if partial:
         summary += (f"\n注意：{'、'.join(f.name for f in partial)}的 {old} 年合計不含成果未填該項數據的單位，"
                     "history 未加入（明細見 README.md）。")
-    return _Carried(text, "\n".join(lines), summary)
+    if added and warned:
+        summary += (f"\n注意：{old} 年的成果有 {len(warned)} 個警告（列於上方）；history 的 {old} 年數據是依現有成果計算的，"
+                    f"若因此修正成果，請一併修改新資料夾 indicators.yaml 中 {old} 年的數值。")
+    return _Carried(text, "\n".join(lines), summary, tuple(warned) if added else ())
 
 
 def _history_entry(doc: YamlDoc, loc: Loc, entry: str, newline: str = "\n") -> Edit | Replace:

@@ -250,6 +250,27 @@ def test_rollover_adds_no_sum_a_unit_left_out_of_its_file(data_copy, capsys):
     assert "- 107 年合計不完整、history 未加入的指標：線上申辦件數（不含第一分局）；" in readme
 
 
+def test_rollover_names_the_warnings_of_the_results_its_figures_come_from(data_copy, capsys):
+    """公關科 typed 87.6 % as 0.876: validate warns, and the bureau figure computed from it is what
+    rollover writes into 108's history. Said at the rollover too, not only by a validate run before it."""
+    results = data_copy / "results" / "公關科.yaml"
+    results.write_text(results.read_text(encoding="utf-8").replace(
+        "staff_satisfaction: {value: 87.6, base: 518}", "staff_satisfaction: {value: 0.876, base: 518}"), encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    captured = capsys.readouterr()
+    assert "results/公關科.yaml:85:" in captured.err
+    assert "「內部同仁滿意度」填 0.876，看起來是小數比例" in captured.err
+    assert ("注意：107 年的成果有 1 個警告（列於上方）；history 的 107 年數據是依現有成果計算的，"
+            "若因此修正成果，請一併修改新資料夾 indicators.yaml 中 107 年的數值。") in captured.out
+    assert _histories(data_copy.parent / "keelung-108")["staff_satisfaction"][107] != 87.6
+
+
+def test_rollover_of_results_without_warnings_says_nothing_of_them(data_copy, capsys):
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "警告" not in captured.out
+
+
 def test_rollover_with_results_in_error_writes_nothing(data_copy, capsys):
     results = data_copy / "results" / "秘書科.yaml"
     results.write_text(results.read_text(encoding="utf-8").replace("item: 服務一致及正確\n", "item: 服務一至及正確\n", 1),
