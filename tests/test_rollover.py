@@ -40,6 +40,8 @@ def test_rollover_marks_what_must_be_re_entered(data_copy, capsys):
     assert main(["validate", str(target)]) == 2
     err = capsys.readouterr().err
     assert "共 38 個錯誤，請修正後再執行。\n以上都是 sqdocs rollover 留下、待本局填寫的欄位" in err
+    assert ("annex3.yaml:7:11: members[0].name: 尚未填寫：局長的姓名（107 年為 黃明昭）；"
+            "請把雙引號中的整段提示（含「【待填】」）換成正確內容\n") in err
     lines = [line for line in err.splitlines() if "尚未填寫" in line]
     fields = sorted(re.search(r": ([\w\[\].]+): 尚未填寫", line).group(1) for line in lines)
     expected = sorted(
@@ -61,6 +63,36 @@ def test_rollover_marks_what_must_be_re_entered(data_copy, capsys):
     assert sorted(p.name for p in out.iterdir()) == [
         "基隆市警察局108年度提升服務品質執行計畫.docx", "基隆市警察局108年度提升服務品質執行計畫.pdf",
     ]
+
+
+def test_a_marker_deleted_alone_leaves_the_hint_which_validate_names(data_copy, capsys):
+    """「請填入正確內容並刪除【待填】」 read as 「delete 【待填】」: what was left, 「局長的姓名（107 年為 黃明昭）」,
+    would print in the roster as the name, and a 文號 hint in 壹 as the letter's number."""
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    for name, marked in (("annex3.yaml", "局長的姓名（107 年為 黃明昭）"),
+                         ("plan.yaml", "文號（107 年為 發社字第 1071300028 號）"),
+                         ("plan.yaml", "發文日期（107 年為 107 年 2 月 21 日）")):
+        path = target / name
+        path.write_text(path.read_text(encoding="utf-8").replace(f'"{MARKER}{marked}"', f'"{marked}"', 1), encoding="utf-8")
+    _fill(target)  # every other marker, as it should be
+    capsys.readouterr()
+    assert main(["validate", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert ("annex3.yaml:7:11: members[0].name: 「局長的姓名（107 年為 黃明昭）」是 sqdocs rollover 留下的提示，"
+            "只刪了「【待填】」；請把整段（含括號中的說明）換成局長的姓名") in err
+    assert "plan.yaml:13:13: basis[0].number: 「文號（107 年為 發社字第 1071300028 號）」是 sqdocs rollover 留下的提示" in err
+    assert "plan.yaml:17:11: basis[1].date: 「發文日期（107 年為 107 年 2 月 21 日）」是 sqdocs rollover 留下的提示" in err
+    assert err.count("plan.yaml:17:11:") == 1  # not also 「不是日期」
+    assert "共 3 個錯誤，請修正後再執行。\n以上都是 sqdocs rollover 留下、待本局填寫的欄位" in err
+
+
+def test_a_text_of_the_plan_may_speak_of_last_year_in_brackets(data_copy, capsys):
+    plan = data_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "targets: 本局各分局、直屬（大）隊、科、中心、室。", "targets: 本局各分局、直屬（大）隊、科、中心、室（106 年為 24 個單位）。"),
+        encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0
 
 
 def test_rollover_keeps_comments_and_layout(data_copy):
