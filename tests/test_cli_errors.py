@@ -535,3 +535,27 @@ def test_write_all_puts_every_file_back_when_one_cannot_be_moved_into_place(tmp_
     assert info.value.filename == os_module.fspath(tmp_path / "c.json")  # the file meant, not a temp file
     assert {p: p.read_bytes() for p in files} == files  # a.csv and b.json as they were
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.json", "c.json"]  # nothing left over
+
+
+def test_a_fill_in_marker_in_a_subplan_or_results_file_is_an_error_not_a_file_dropped(data_copy, capsys):
+    """「【待填】」, the marker rollover writes in the bureau's files, typed into a unit's own file: its
+    value was passed over as a marker rollover's check would name, but that check reads the bureau's
+    files only, so the whole file was dropped without a word: validate said 資料正確 and 秘書科
+    尚未填報, check said 第一分局 尚未建立, and build made the report without 秘書科."""
+    subplan = data_copy / "subplans" / "第一分局.yaml"
+    subplan.write_text(subplan.read_text(encoding="utf-8").replace(
+        "deadline: 107 年 3 月 31 日", 'deadline: "【待填】完成期限"', 1), encoding="utf-8")
+    results = data_copy / "results" / "秘書科.yaml"
+    results.write_text(results.read_text(encoding="utf-8").replace(
+        "date: 107 年 8 月 8 日", 'date: "【待填】日期"', 1), encoding="utf-8")
+
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "subplans/第一分局.yaml:63:15: points[0].deadline: 完成期限「【待填】完成期限」應為「賡續辦理」或民國日期" in err
+    assert "results/秘書科.yaml:14:15: results[0].evidence[0].date: 「【待填】日期」不是民國日期" in err
+    assert "共 2 個錯誤" in err
+
+    assert main(["check", str(data_copy)]) == 2
+    assert "subplans/第一分局.yaml:63:15:" in capsys.readouterr().err
+    assert main(["build", str(data_copy), "-o", str(data_copy.parent / "out"), "--only", "report"]) == 2
+    assert "results/秘書科.yaml:14:15:" in capsys.readouterr().err

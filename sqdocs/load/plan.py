@@ -48,7 +48,7 @@ def load_plan(folder: Path | str) -> Plan:
         to_fill += marked
         problems += marked
         value, found = validate(doc, model)
-        told = {(d.line, d.column) for d in marked}  # a hint left in a date: said once, as the hint
+        told = {(d.line, d.column) for d in marked}  # a marker (or hint) in a date: said once, as such
         problems += [d for d in found if (d.line, d.column) not in told]
         if value is not None:
             models[name] = value

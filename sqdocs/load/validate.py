@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
-from sqdocs.load.unfilled import is_unfilled
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model.results import INDICATOR_ID
 from sqdocs.text.roc import ROC_OFFSET
@@ -165,8 +164,7 @@ def validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
         errors = exc.errors(include_url=False)
         found = []
         for error in errors:
-            # A fill-in marker is reported once, by load.unfilled, not as a wrong value too.
-            if _is_misspelt(error, errors) or is_unfilled(error.get("input")):
+            if _is_misspelt(error, errors):
                 continue
             message, at_key = _message(error, model)  # type: ignore[arg-type]
             loc = tuple(error["loc"])
