@@ -559,3 +559,21 @@ def test_a_fill_in_marker_in_a_subplan_or_results_file_is_an_error_not_a_file_dr
     assert "subplans/第一分局.yaml:63:15:" in capsys.readouterr().err
     assert main(["build", str(data_copy), "-o", str(data_copy.parent / "out"), "--only", "report"]) == 2
     assert "results/秘書科.yaml:14:15:" in capsys.readouterr().err
+
+
+def test_a_figure_written_in_words_or_with_its_unit_is_shown_with_what_to_write(data_copy, capsys):
+    """A results file is written by units that type figures as they would in a report."""
+    results = data_copy / "results" / "秘書科.yaml"
+    text = results.read_text(encoding="utf-8")
+    for was, typed in (("satisfaction_courtesy: {numerator: 244,", "satisfaction_courtesy: {numerator: 二百四十四,"),
+                       ("complaint_cases: {value: 312}", "complaint_cases: {value: 312件}"),
+                       ("complaint_satisfaction: {value: 82.5,", "complaint_satisfaction: {value: 82.5%,")):
+        assert text.count(was) == 1, was
+        text = text.replace(was, typed)
+    results.write_text(text, encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "results[9].indicators.satisfaction_courtesy.numerator: 應為數字，實際是文字「二百四十四」\n" in err
+    assert "results[11].indicators.complaint_cases.value: 應為數字，實際是文字「312件」；請刪除「件」，只填 312\n" in err
+    assert ("results[11].indicators.complaint_satisfaction.value: 應為數字，實際是文字「82.5%」；"
+            "請刪除「%」，只填 82.5（百分比以 0–100 填寫，85% 填 85）\n") in err

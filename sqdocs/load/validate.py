@@ -115,10 +115,16 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         narrow = unicodedata.normalize("NFKC", str(value))  # typed in the IME's full-width mode: １０７
         if kind in ("int_parsing", "float_parsing") and narrow != value and re.fullmatch(r"-?\d+(\.\d+)?", narrow):
             hint = f"；數字請用半形（全形數字是文字），請寫成 {narrow}"
+        unit = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*([%％]|[^\d\s.,，]{1,4})", narrow)
+        if kind in ("int_parsing", "float_parsing") and unit:  # 312件, 95%: what a unit would write in a report
+            percent = "（百分比以 0–100 填寫，85% 填 85）" if unit[2] in "%％" else ""
+            hint = f"；請刪除「{unit[2]}」，只填 {unit[1]}{percent}"
         if kind == "list_type" and isinstance(value, str) and value.strip()[:1] in "［【〔" and value.strip()[-1:] in "］】〕":
             items = re.sub(r"\s*[，、,]\s*", ", ", value.strip()[1:-1].strip())  # typed in the IME's full-width mode
             hint = f"；清單請用半形方括號與逗號，寫成 [{items}]"
-        return f"應為{want}，實際是{_describe(value)}{hint}", False
+        # a number written in words or with a unit (九十, 95%, 3 件): the line alone does not show which
+        shown = f"「{value}」" if kind in ("int_parsing", "float_parsing") and isinstance(value, str) else ""
+        return f"應為{want}，實際是{_describe(value)}{shown}{hint}", False
     if kind == "too_short":
         return "不可為空清單，至少要有一項", False
     if kind == "literal_error":
