@@ -14,7 +14,7 @@ and write atomically.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -310,9 +310,10 @@ def _layout(text: str) -> _Layout:
 # ---- update: the bureau's reference comments ------------------------------------
 
 # A reference line as reference_comments writes it (after the indent): a practice numbered in
-# turn, and the deadline with units that are names (no spaces or brackets a clerk's note would add).
+# turn, and the deadline with units that are names (see _names_as_written).
 _PRACTICE_LINE = "#   {}. "
-_TERMS_LINE = re.compile(r"# 本局完成期限：(?P<deadline>[^；]+)；本局承辦單位：(?P<units>[^\s；、（）()]+(?:、[^\s；、（）()]+)*)")
+_TERMS_LINE = re.compile(r"# 本局完成期限：(?P<deadline>[^；]+)；本局承辦單位：(?P<units>[^；]+)")
+_PLAIN_NAME = re.compile(r"[^\s；、（）()]+")
 _DEADLINE = TypeAdapter(Deadline)
 
 
@@ -328,10 +329,17 @@ def _as_written(deadline: str) -> bool:
         return False
 
 
-def _reference_block(lines: Sequence[str], entry: _Entry) -> tuple[int, int] | None:
+def _names_as_written(units: str, known: Collection[str]) -> bool:
+    """Whether ``units`` reads as reference_comments writes a 承辦單位 list: names joined by 「、」,
+    each without the spaces or brackets a clerk's note would add (「刑警大隊（本分局協辦）」), or
+    a name of the bureau's registry as it is, brackets and all (「交通隊(事故處理組)」)."""
+    return all(_PLAIN_NAME.fullmatch(name) or name in known for name in units.split("、"))
+
+
+def _reference_block(lines: Sequence[str], entry: _Entry, known: Collection[str]) -> tuple[int, int] | None:
     """The lines (start, stop) of the reference comments sqdocs wrote in ``entry``, at its keys'
     indent; None unless there is exactly one such block, every line of it as sqdocs writes it
-    (a block the unit edited is the unit's own words)."""
+    (a block the unit edited is the unit's own words). ``known``: the registry's unit names."""
     pad = " " * entry.node.start_mark.column
     heads = [i for i in range(entry.dash, entry.end) if _bare(lines[i]).lstrip(" ") == REFERENCE_HEADER]
     if len(heads) != 1 or _bare(lines[heads[0]]) != pad + REFERENCE_HEADER:
@@ -343,7 +351,7 @@ def _reference_block(lines: Sequence[str], entry: _Entry) -> tuple[int, int] | N
         return None
     last = _bare(lines[at])
     terms = _TERMS_LINE.fullmatch(last[len(pad):]) if last.startswith(pad + "#") else None
-    if terms is None or not _as_written(terms["deadline"]):
+    if terms is None or not _as_written(terms["deadline"]) or not _names_as_written(terms["units"], known):
         return None
     return heads[0], at + 1
 
@@ -383,12 +391,13 @@ def stale_references(text: str, plan: Plan, subplan: Subplan, changes: SubplanCh
     assigned = {ref.key: ref for ref in plan.points_for(subplan.unit)}
     moved = dict(changes.moved)
     flagged = {r.index for r in changes.removed}
+    known = set(plan.units.known_names())
     found = []
     for index, (entry, point) in enumerate(zip(layout.entries, subplan.points, strict=True)):
         if index in flagged or (point.removed and index not in changes.restored):
             continue
         ref = moved[index] if index in moved else assigned.get(point.key)
-        block = _reference_block(layout.lines, entry) if ref is not None else None
+        block = _reference_block(layout.lines, entry, known) if ref is not None else None
         if ref is None or block is None:
             continue
         old = tuple(_bare(line) for line in layout.lines[block[0]:block[1]])

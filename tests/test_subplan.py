@@ -392,6 +392,27 @@ def test_update_leaves_reference_comments_the_unit_edited(fresh: Path, capsys):
         (f"    # 本局完成期限：賡續辦理{terms}".encode(), f"    # 本局完成期限：107 年 8 月 31 日{terms}".encode())]
 
 
+@pytest.mark.parametrize("name", ["交通隊(事故處理組)", "保安警察大隊 第一中隊"])
+def test_update_refreshes_a_block_naming_a_unit_with_brackets_or_a_space(fresh: Path, capsys, name: str):
+    """Such a name is the registry's, not a clerk's note: the block init wrote with it is still
+    sqdocs's, and refreshed when the bureau changes the point."""
+    units = fresh / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "  - name: 人事室\n", f"  - name: {name}\n    kind: 隊\n  - name: 人事室\n", 1), encoding="utf-8")
+    edit_point(fresh, "服務及時性", "units: [交通隊, ", f"units: [{name}, 交通隊, ")
+    path = filled_subplan(fresh)
+    old = path.read_bytes()
+    practice = "俾利掌控案件處置情形。"
+    edit_point(fresh, "服務及時性", practice, "俾利即時掌控案件處置情形。")
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性（具體作法有修訂）" in capsys.readouterr().out
+    [(was, now)] = changed_lines(old, path.read_bytes())
+    assert was.decode().startswith("    #   1. ") and was.decode().endswith(practice)
+    assert now.decode().endswith("俾利即時掌控案件處置情形。")
+
+
 def test_update_refreshes_a_crlf_file_with_a_bom_in_its_own_line_ends(fresh: Path, capsys):
     path = filled_subplan(fresh)
     old = b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n")
