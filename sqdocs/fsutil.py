@@ -317,8 +317,16 @@ def replace_keeping_backup(path: Path, old: bytes, new: bytes) -> Path:
     """Keep ``old`` as the next numbered backup of ``path``, then write ``new`` there; returns the backup.
 
     A UserError naming the file when either cannot be written; the backup is then removed
-    again, so a failed write leaves the folder as it was.
+    again, so a failed write leaves the folder as it was. A UserError too, and nothing
+    written, when ``path`` no longer holds ``old``: saved meanwhile (an editor, a colleague on
+    the shared drive), its new text would be in no backup and lost.
     """
+    try:
+        now = path.read_bytes()
+    except OSError:
+        now = None
+    if now != old:
+        raise UserError(f"{path} 在讀取後又被修改（可能是編輯器剛存檔）；為免蓋掉這些修改，未寫入任何檔案，請確認該檔後再執行一次")
     backup = backup_path(path)
     with writing(data_folder=True):
         write_atomic(backup, old)

@@ -628,7 +628,9 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     loaded = read_subplan(path, plan)  # LoadError (file:line:col) if the unit's file cannot be read
     changes = subplan_changes(plan, loaded.subplan)
     raw = path.read_bytes()
-    text = raw.decode("utf-8-sig")
+    text = raw.decode("utf-8-sig", errors="replace")
+    if text != loaded.doc.text:  # saved meanwhile: the entries read are not those of this text
+        raise UserError(f"{display_name(path)} 在讀取時被修改（可能是編輯器剛存檔）；未寫入任何檔案，請再執行一次")
     refreshed = stale_references(text, plan, loaded.subplan, changes)
     if not changes and not refreshed:
         return UpdateResult(path, None, changes, loaded.subplan)

@@ -429,6 +429,33 @@ def test_update_refreshes_a_crlf_file_with_a_bom_in_its_own_line_ends(fresh: Pat
         (f"    # 本局完成期限：賡續辦理{terms}".encode(), f"    # 本局完成期限：107 年 5 月 31 日{terms}".encode())]
     assert path.with_name("第一分局.yaml.bak.1").read_bytes() == old
 
+@pytest.mark.parametrize("when", ["read_subplan", "apply_changes"])
+def test_update_of_a_file_saved_meanwhile_writes_nothing_and_keeps_the_save(fresh: Path, capsys, monkeypatch, when: str):
+    """The unit saves its file while update works on it (an editor left open, a colleague on the
+    shared drive): read after the entries were, it was an internal error (exit 70); saved after
+    the update was worked out, it was overwritten and its text in no backup."""
+    import sqdocs.subplan_yaml as subplan_yaml
+
+    path = filled_subplan(fresh)
+    edit_point(fresh, "服務及時性", "deadline: 賡續辦理", "deadline: 107 年 5 月 31 日")
+    saved = path.read_bytes().replace("第 2 項作法".encode(), "第 2 項作法（修正）".encode(), 1)
+    real = getattr(subplan_yaml, when)
+
+    def and_save(*args, **kwargs):
+        result = real(*args, **kwargs)
+        path.write_bytes(saved)
+        return result
+
+    monkeypatch.setattr(subplan_yaml, when, and_save)
+    capsys.readouterr()
+    assert update_first(fresh) == 2
+    err = capsys.readouterr().err
+    assert "第一分局.yaml 在讀取" in err and "被修改（可能是編輯器剛存檔）" in err and "未寫入任何檔案" in err
+    assert "內部錯誤" not in err
+    assert path.read_bytes() == saved
+    assert [p.name for p in path.parent.iterdir()] == ["第一分局.yaml"]
+
+
 # ---- check ---------------------------------------------------------------------
 
 
