@@ -176,13 +176,15 @@ def write_all(files: Mapping[Path, bytes]) -> None:
                     aside = f"{tmp}.previous"
                     os.replace(path, aside)
                 os.replace(tmp, path)
-            except OSError as exc:
+            except BaseException as exc:  # a failed move, or Ctrl-C / SIGTERM between two
                 if aside is not None and not path.exists():
                     with contextlib.suppress(OSError):
                         os.replace(aside, path)
                 _put_back(moved)
                 moved.clear()
-                raise naming(exc, path) from exc
+                if isinstance(exc, OSError):
+                    raise naming(exc, path) from exc
+                raise
             del done[path]
             moved.append((path, aside))
         for _path, aside in moved:

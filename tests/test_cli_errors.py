@@ -577,3 +577,29 @@ def test_a_figure_written_in_words_or_with_its_unit_is_shown_with_what_to_write(
     assert "results[11].indicators.complaint_cases.value: 應為數字，實際是文字「312件」；請刪除「件」，只填 312\n" in err
     assert ("results[11].indicators.complaint_satisfaction.value: 應為數字，實際是文字「82.5%」；"
             "請刪除「%」，只填 82.5（百分比以 0–100 填寫，85% 填 85）\n") in err
+
+
+def test_write_all_puts_every_file_back_when_interrupted_while_moving_them(tmp_path, monkeypatch):
+    """Ctrl-C or a SIGTERM (a wrapper's terminate) between two moves: the set is as it was, and
+    no file set aside is left behind, as when a move fails."""
+    import os as os_module
+
+    from sqdocs.fsutil import write_all
+
+    files = {tmp_path / name: f"old {name}".encode() for name in ("a.csv", "b.json", "c.json")}
+    for path, data in files.items():
+        path.write_bytes(data)
+    real_replace = os_module.replace
+    signals = [KeyboardInterrupt()]
+
+    def replace(src, dst):  # the signal comes once, as c.json's new version is about to move in
+        if signals and os_module.fspath(dst) == os_module.fspath(tmp_path / "c.json") and ".tmp" in os_module.fspath(src):
+            raise signals.pop()
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os_module, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_all({path: b"new" for path in files})
+    monkeypatch.undo()
+    assert {p: p.read_bytes() for p in files} == files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.json", "c.json"]
