@@ -492,9 +492,21 @@ def apply_changes(
                 chunk.insert(0, "")
             if at < len(lines) and lines[at].strip():
                 chunk.append("")
-        stop = at + len(blocks[at].old) if kind == 2 else at
-        lines[at:stop] = [f"{c}{newline}" for c in chunk]
+        if kind == 2:
+            stop = at + len(blocks[at].old)
+            lines[at:stop] = _rewritten(lines[at:stop], chunk)
+        else:
+            lines[at:at] = [f"{c}{newline}" for c in chunk]
     return "".join(lines)
+
+
+def _rewritten(old: Sequence[str], new: Sequence[str]) -> list[str]:
+    """The lines ``old`` (with their breaks) rewritten to say ``new``: a line that stays as it was
+    keeps its bytes, and each line takes the break of the line it replaces (the last one's when
+    the block grows), so a file mixing CRLF and LF changes only where the bureau changed."""
+    breaks = [line[len(_bare(line)):] for line in old]
+    return [old[i] if i < len(old) and _bare(old[i]) == text else text + breaks[min(i, len(old) - 1)]
+            for i, text in enumerate(new)]
 
 
 # ---- files -------------------------------------------------------------------

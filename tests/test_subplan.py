@@ -456,6 +456,22 @@ def test_update_of_a_file_saved_meanwhile_writes_nothing_and_keeps_the_save(fres
     assert [p.name for p in path.parent.iterdir()] == ["第一分局.yaml"]
 
 
+def test_update_of_a_file_mixing_crlf_and_lf_changes_only_the_line_the_bureau_changed(fresh: Path, capsys):
+    """Lines edited on Windows and elsewhere: a reference line that stays as it was keeps its own
+    line end, and the one rewritten keeps the end it had, rather than the block taking CRLF."""
+    path = filled_subplan(fresh)
+    lines = path.read_bytes().split(b"\n")
+    old = b"\n".join(line + b"\r" if n % 2 else line for n, line in enumerate(lines[:-1])) + b"\n"
+    path.write_bytes(old)
+    practice = "俾利掌控案件處置情形。"
+    edit_point(fresh, "服務及時性", practice, "俾利即時掌控案件處置情形。")
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性（具體作法有修訂）" in capsys.readouterr().out
+    assert path.read_bytes() == old.replace(practice.encode(), "俾利即時掌控案件處置情形。".encode(), 1)
+
+
 # ---- check ---------------------------------------------------------------------
 
 
