@@ -553,10 +553,12 @@ def _subplan(args: argparse.Namespace) -> int:
     result = update_subplan(args.data, plan, args.unit)
     if result.backup is None:
         print(f"✓ {display_name(result.path)} 已與本局計畫一致，未修改。")
-        return EXIT_OK
-    print(f"✓ 已更新 {display_name(result.path)}（原檔另存為 {display_name(result.backup)}）")
-    for line in result.lines():
-        print(f"  {line}")
+    else:
+        print(f"✓ 已更新 {display_name(result.path)}（原檔另存為 {display_name(result.backup)}）")
+        for line in result.lines():
+            print(f"  {line}")
+    if note := result.edited_note():
+        print(note, file=sys.stderr)
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ and write atomically.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -367,16 +367,33 @@ class Refresh:
     new: tuple[str, ...]
 
     def summary(self) -> str:
-        """What the bureau changed, in a few words: 「具體作法有修訂；完成期限 A → B」."""
+        """What changes in the comments, in a few words: 「具體作法改為本局計畫所列；完成期限 A → B」.
+        Not 「the bureau revised」: the old lines may be the unit's edit of a block as sqdocs writes it."""
         was = _TERMS_LINE.fullmatch(self.old[-1].lstrip(" "))
         assert was is not None  # _reference_block recognised it
         point = self.ref.point
-        parts = ["具體作法有修訂"] if self.old[1:-1] != self.new[1:-1] else []
+        parts = ["具體作法改為本局計畫所列"] if self.old[1:-1] != self.new[1:-1] else []
         for label, old, new in (("完成期限", was["deadline"], deadline_text(point.deadline)),
                                 ("承辦單位", was["units"], "、".join(point.units))):
             if old != new:
                 parts.append(f"{label} {old} → {new}")
         return "；".join(parts)
+
+
+def _live_entries(layout: _Layout, plan: Plan, subplan: Subplan, changes: SubplanChanges
+                  ) -> Iterator[tuple[int, _Entry, PointRef, tuple[int, int] | None]]:
+    """Every entry still live after ``changes`` with the point it is now (a moved entry's new
+    one), and where its reference block is, if sqdocs wrote it (:func:`_reference_block`)."""
+    assigned = {ref.key: ref for ref in plan.points_for(subplan.unit)}
+    moved = dict(changes.moved)
+    flagged = {r.index for r in changes.removed}
+    known = set(plan.units.known_names())
+    for index, (entry, point) in enumerate(zip(layout.entries, subplan.points, strict=True)):
+        if index in flagged or (point.removed and index not in changes.restored):
+            continue
+        ref = moved[index] if index in moved else assigned.get(point.key)
+        if ref is not None:
+            yield index, entry, ref, _reference_block(layout.lines, entry, known)
 
 
 def stale_references(text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges) -> tuple[Refresh, ...]:
@@ -388,23 +405,29 @@ def stale_references(text: str, plan: Plan, subplan: Subplan, changes: SubplanCh
         layout = _layout(text)
     except UserError:  # apply_changes says why, if there is anything else to change
         return ()
-    assigned = {ref.key: ref for ref in plan.points_for(subplan.unit)}
-    moved = dict(changes.moved)
-    flagged = {r.index for r in changes.removed}
-    known = set(plan.units.known_names())
     found = []
-    for index, (entry, point) in enumerate(zip(layout.entries, subplan.points, strict=True)):
-        if index in flagged or (point.removed and index not in changes.restored):
-            continue
-        ref = moved[index] if index in moved else assigned.get(point.key)
-        block = _reference_block(layout.lines, entry, known) if ref is not None else None
-        if ref is None or block is None:
+    for index, entry, ref, block in _live_entries(layout, plan, subplan, changes):
+        if block is None:
             continue
         old = tuple(_bare(line) for line in layout.lines[block[0]:block[1]])
         new = tuple(reference_comments(ref.point, entry.node.start_mark.column))
         if old != new:
             found.append(Refresh(index, ref, block[0], old, new))
     return tuple(found)
+
+
+def edited_references(text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges) -> tuple[PointRef, ...]:
+    """The live entries whose reference comments are there but not as sqdocs writes them (the unit
+    edited them, or laid them out otherwise): update leaves them as they are, so it cannot vouch
+    that they still say what the bureau's point says."""
+    try:
+        layout = _layout(text)
+    except UserError:
+        return ()
+    return tuple(
+        ref for _, entry, ref, block in _live_entries(layout, plan, subplan, changes)
+        if block is None and any(REFERENCE_HEADER in line for line in layout.lines[entry.dash:entry.end])
+    )
 
 
 # ---- update: insert lines, never rewrite the unit's text -------------------------------
@@ -578,6 +601,14 @@ class UpdateResult:
     changes: SubplanChanges
     subplan: Subplan  # before the update, for naming the entries in a report
     refreshed: tuple[Refresh, ...] = ()
+    edited: tuple[PointRef, ...] = ()  # entries whose reference comments the unit changed: left alone
+
+    def edited_note(self) -> str:
+        """What update left alone in the comments and so cannot vouch for; empty when nothing."""
+        if not self.edited:
+            return ""
+        return (f"注意：{len(self.edited)} 個評核重點的本局參考說明（「#」開頭的註解）經過編輯，未自動更新："
+                f"{'、'.join('／'.join(ref.key) for ref in self.edited)}；本局目前的內容見本局計畫附件 1")
 
     def lines(self) -> list[str]:
         """What changed, one line each, for the user."""
@@ -644,10 +675,11 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     if text != loaded.doc.text:  # saved meanwhile: the entries read are not those of this text
         raise UserError(f"{display_name(path)} 在讀取時被修改（可能是編輯器剛存檔）；未寫入任何檔案，請再執行一次")
     refreshed = stale_references(text, plan, loaded.subplan, changes)
+    edited = edited_references(text, plan, loaded.subplan, changes)
     if not changes and not refreshed:
-        return UpdateResult(path, None, changes, loaded.subplan)
+        return UpdateResult(path, None, changes, loaded.subplan, edited=edited)
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     new_text = apply_changes(text, plan, loaded.subplan, changes, refreshed)
     _verify(new_text, loaded.subplan, changes)
     backup = replace_keeping_backup(path, raw, bom + new_text.encode("utf-8"))
-    return UpdateResult(path, backup, changes, loaded.subplan, refreshed)
+    return UpdateResult(path, backup, changes, loaded.subplan, refreshed, edited)

@@ -330,7 +330,7 @@ def test_update_refreshes_changed_practices_beside_a_new_point(fresh: Path, caps
     assert update_first(fresh) == 0
     out = capsys.readouterr().out
     assert "新增：基礎服務／服務友善／洽公場所指引標示" in out
-    assert "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（具體作法有修訂）" in out
+    assert "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（具體作法改為本局計畫所列）" in out
     new = path.read_text(encoding="utf-8")
     added = only_insertions(old, new)  # no line of the file changed or went away
     assert added[0] == "    #   4. 夜間洽公民眾 由值班人員 引導。\n"
@@ -384,9 +384,12 @@ def test_update_leaves_reference_comments_the_unit_edited(fresh: Path, capsys):
     capsys.readouterr()
 
     assert update_first(fresh) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert [line.strip() for line in out.splitlines()[1:]] == [
         "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（完成期限 賡續辦理 → 107 年 8 月 31 日）"]
+    # What it left it says so of: those comments may no longer be what the bureau's point says.
+    assert err.startswith("注意：2 個評核重點的本局參考說明（「#」開頭的註解）經過編輯，未自動更新："
+                          "基礎服務／服務一致及正確／服務及時性、") and "／網站使用便利性；" in err
     terms = "；本局承辦單位：各直屬隊、秘書科、行政科、各分局"
     assert changed_lines(old, path.read_bytes()) == [
         (f"    # 本局完成期限：賡續辦理{terms}".encode(), f"    # 本局完成期限：107 年 8 月 31 日{terms}".encode())]
@@ -407,7 +410,7 @@ def test_update_refreshes_a_block_naming_a_unit_with_brackets_or_a_space(fresh: 
     capsys.readouterr()
 
     assert update_first(fresh) == 0
-    assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性（具體作法有修訂）" in capsys.readouterr().out
+    assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性（具體作法改為本局計畫所列）" in capsys.readouterr().out
     [(was, now)] = changed_lines(old, path.read_bytes())
     assert was.decode().startswith("    #   1. ") and was.decode().endswith(practice)
     assert now.decode().endswith("俾利即時掌控案件處置情形。")
@@ -468,7 +471,7 @@ def test_update_of_a_file_mixing_crlf_and_lf_changes_only_the_line_the_bureau_ch
     capsys.readouterr()
 
     assert update_first(fresh) == 0
-    assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性（具體作法有修訂）" in capsys.readouterr().out
+    assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性（具體作法改為本局計畫所列）" in capsys.readouterr().out
     assert path.read_bytes() == old.replace(practice.encode(), "俾利即時掌控案件處置情形。".encode(), 1)
 
 
