@@ -529,3 +529,25 @@ def test_last_year_s_letter_dates_are_quoted_as_the_documents_print_them(data_co
     rolled = (data_copy.parent / "keelung-108" / "plan.yaml").read_text(encoding="utf-8")
     assert "發文日期（107 年為 107 年 1 月 15 日）" in rolled
     assert "發文日期（107 年為 107 年 2 月 21 日）" in rolled
+
+
+def test_messages_give_example_dates_in_the_plans_year(data_copy, capsys):
+    """A clerk of the 108 plan told 「請寫成 107 年 …」 would copy a date outside the period."""
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    _fill(target)
+    plan_yaml = target / "plan.yaml"
+    filled = plan_yaml.read_text(encoding="utf-8")
+    plan_yaml.write_text(filled.replace("date: 108 年 1 月 20 日", "date: 明年", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(target)]) == 2
+    assert "「明年」不是民國日期，請寫成「108 年 6 月 30 日」" in capsys.readouterr().err
+    plan_yaml.write_text(filled, encoding="utf-8")
+    assert main(["subplan", "init", str(target), "--unit", "第一分局"]) == 0
+    subplan = target / "subplans" / "第一分局.yaml"
+    text = subplan.read_text(encoding="utf-8")
+    subplan.write_text(text.replace("deadline:       #", "deadline: 下個月       #", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "完成期限「下個月」應為「賡續辦理」或民國日期（如 108 年 6 月 30 日）" in err and "107 年" not in err

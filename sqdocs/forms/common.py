@@ -38,7 +38,15 @@ from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.results import PointResult, Submission
 from sqdocs.model.subplan import Subplan, SubplanPoint
 from sqdocs.text.lines import joined
-from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc, western_date
+from sqdocs.text.roc import (
+    ROC_OFFSET,
+    date_examples,
+    example_date,
+    example_year,
+    format_roc,
+    parse_roc,
+    western_date,
+)
 
 E = TypeVar("E", SubplanPoint, PointResult)
 
@@ -549,7 +557,7 @@ def _julian(day: date) -> tuple[int, int, int]:
 def _not_in_period(text: str) -> ValueError:
     return ValueError(
         f"「{text}」不是計畫期程內的日期（早於民國元年：可能是在日期格填了數字）；"
-        "請填民國日期，如 107 年 6 月 30 日 或 107/6/30，或 Excel 日期（如 2018/6/30）"
+        f"請填民國日期，如 {example_date()} 或 {example_date(slash=True)}，或 Excel 日期（如 {date_examples(example_year())[2]}）"
     )
 
 
@@ -590,7 +598,7 @@ def cell_date(value: Any) -> date:
         # a date whose cell format was lost (pasted as a value) is a plain serial day number
         if _EXCEL_DAY_RANGE[0] <= value <= _EXCEL_DAY_RANGE[1]:
             return from_excel(value).date()
-        raise NotADate(f"「{cell_text(value)}」不是日期；請填民國日期，如 107 年 6 月 30 日")
+        raise NotADate(f"「{cell_text(value)}」不是日期；請填民國日期，如 {example_date()}")
     text = cell_text(value)
     marks = text.translate(_FULL_WIDTH_MARKS)
     try:
@@ -601,7 +609,7 @@ def cell_date(value: Any) -> date:
     except ValueError as exc:
         if "不是存在的日期" in str(exc):  # named as typed
             raise ValueError(str(exc).replace(f"「{marks.strip()}」", f"「{text}」", 1)) from None
-        raise NotADate(f"「{text}」不是日期；請填民國日期（如 107 年 6 月 30 日 或 107/6/30）或 Excel 日期") from None
+        raise NotADate(f"「{text}」不是日期；請填民國日期（如 {example_date()} 或 {example_date(slash=True)}）或 Excel 日期") from None
     if day.year <= ROC_OFFSET:
         raise _not_in_period(text)
     return day
@@ -617,7 +625,7 @@ def cell_deadline(value: Any) -> date | str | None:
     try:
         return cell_date(value)
     except NotADate:
-        raise ValueError(f"完成期限「{text}」應為「{CONTINUOUS}」或日期（如 107 年 6 月 30 日、107/6/30）") from None
+        raise ValueError(f"完成期限「{text}」應為「{CONTINUOUS}」或日期（如 {example_date()}、{example_date(slash=True)}）") from None
 
 
 # What float() takes is too much (1_000, 1e3, inf): digits, thousands grouped properly or not at all.

@@ -43,7 +43,7 @@ from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, subplan_from, subplan_path
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
-from sqdocs.text.roc import format_roc
+from sqdocs.text.roc import examples_in, format_roc
 
 KINDS = {"subplan": "細部計畫", "results": "執行成果"}
 
@@ -219,48 +219,49 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
             wb.sheetnames[0], 1, 1,
             "這不是 sqdocs 產生的表單（找不到表單識別資料，或識別資料已損壞）；請用 sqdocs form subplan 或 sqdocs form results 產生的表單填寫",
         )], fixable=False)
-    sheet = _main_sheet(fp)
-    written = written_year(folder)
-    if written is not None and written != fp.year:  # before the plan loads: a rolled-over folder not yet filled fails to load
-        raise FormError([CellProblem(sheet, 1, 1, _other_year(fp, written, folder))], fixable=False)
-    plan = load_plan(folder)
-    reasons = _identity(fp, plan, folder)
-    if reasons:
-        raise FormError([CellProblem(sheet, 1, 1, reason) for reason in reasons], fixable=False)
+    with examples_in(fp.year):
+        sheet = _main_sheet(fp)
+        written = written_year(folder)
+        if written is not None and written != fp.year:  # before the plan loads: a rolled-over folder not yet filled fails to load
+            raise FormError([CellProblem(sheet, 1, 1, _other_year(fp, written, folder))], fixable=False)
+        plan = load_plan(folder)
+        reasons = _identity(fp, plan, folder)
+        if reasons:
+            raise FormError([CellProblem(sheet, 1, 1, reason) for reason in reasons], fixable=False)
 
-    target = unit_yaml(folder, plan, fp.kind, fp.unit)
-    form = subplan_form if fp.kind == "subplan" else results_form
-    merged = merged_cells(wb, form.SHEETS)
-    if merged:  # every cell is read on its own: a merged range would read as rows left blank or deleted
-        raise FormError(merged)
-    old = target.read_bytes() if target.is_file() else None  # once: judged, compared and backed up alike
-    text, problems, entries = form.import_text(wb, fp, plan, folder, target, old)
-    # openpyxl reads either formulas or their saved results: a second look finds formulas without one
-    formulas = formula_problems(wb, open_form(path, formulas=True), form.SHEETS, form.OWN_FORMULAS)
-    problems = sort_problems(merge(formulas, problems), form.SHEETS)
-    if any(p.severity == "error" for p in problems):
-        raise FormError(problems)
-    warnings = problems
-    body = text.encode("utf-8")
-    new = body + _stamp(fp, body)
-    if old is not None and (_unstamped(old)[0] == body or _same_data(old, body)):
-        # The same data, perhaps written differently (a hand-written file's comments and layout):
-        # nothing to change, so the file the unit keeps stays as it is.
-        return Imported(fp.kind, fp.unit, target, None, False, entries, warnings)
-    if old is not None and file_digest(old) != fp.yaml_hash and not _own_import(old, fp) and not force:
-        since = ("在匯入此表單後已被修改" if _imported_from(old, fp)
-                 else "在表單產生後建立" if not fp.yaml_hash else "在表單產生後已被修改")
-        raise UserError(
-            f"{display_name(target)} {since}（表單產生於 {_issued(fp)}）；匯入會蓋掉這些修改，因此未寫入任何檔案。"
-            "請先確認該檔的修改是否要保留；確定要以表單的內容取代，請加 --force（原檔會另存為 .bak 備份）"
-        )
-    if old is not None:
-        backup = replace_keeping_backup(target, old, new)
-    else:
-        backup = None
-        with writing(data_folder=True):
-            write_atomic(target, new)
-    return Imported(fp.kind, fp.unit, target, backup, True, entries, warnings)
+        target = unit_yaml(folder, plan, fp.kind, fp.unit)
+        form = subplan_form if fp.kind == "subplan" else results_form
+        merged = merged_cells(wb, form.SHEETS)
+        if merged:  # every cell is read on its own: a merged range would read as rows left blank or deleted
+            raise FormError(merged)
+        old = target.read_bytes() if target.is_file() else None  # once: judged, compared and backed up alike
+        text, problems, entries = form.import_text(wb, fp, plan, folder, target, old)
+        # openpyxl reads either formulas or their saved results: a second look finds formulas without one
+        formulas = formula_problems(wb, open_form(path, formulas=True), form.SHEETS, form.OWN_FORMULAS)
+        problems = sort_problems(merge(formulas, problems), form.SHEETS)
+        if any(p.severity == "error" for p in problems):
+            raise FormError(problems)
+        warnings = problems
+        body = text.encode("utf-8")
+        new = body + _stamp(fp, body)
+        if old is not None and (_unstamped(old)[0] == body or _same_data(old, body)):
+            # The same data, perhaps written differently (a hand-written file's comments and layout):
+            # nothing to change, so the file the unit keeps stays as it is.
+            return Imported(fp.kind, fp.unit, target, None, False, entries, warnings)
+        if old is not None and file_digest(old) != fp.yaml_hash and not _own_import(old, fp) and not force:
+            since = ("在匯入此表單後已被修改" if _imported_from(old, fp)
+                     else "在表單產生後建立" if not fp.yaml_hash else "在表單產生後已被修改")
+            raise UserError(
+                f"{display_name(target)} {since}（表單產生於 {_issued(fp)}）；匯入會蓋掉這些修改，因此未寫入任何檔案。"
+                "請先確認該檔的修改是否要保留；確定要以表單的內容取代，請加 --force（原檔會另存為 .bak 備份）"
+            )
+        if old is not None:
+            backup = replace_keeping_backup(target, old, new)
+        else:
+            backup = None
+            with writing(data_folder=True):
+                write_atomic(target, new)
+        return Imported(fp.kind, fp.unit, target, backup, True, entries, warnings)
 
 
 # The last line of a YAML a form wrote: which form, and a hash of the text above it. Importing the

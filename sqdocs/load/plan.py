@@ -13,7 +13,7 @@ from sqdocs.load.unfilled import unfilled
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Annex1, Annex2, Plan, PlanBody, Roster, UnitRegistry
-from sqdocs.text.roc import roc_year
+from sqdocs.text.roc import examples_in, roc_year
 
 PLAN_FILES: dict[str, type[BaseModel]] = {
     "plan.yaml": PlanBody,
@@ -26,7 +26,11 @@ PLAN_FILES: dict[str, type[BaseModel]] = {
 
 def load_plan(folder: Path | str) -> Plan:
     """Read a plan folder. Raises :class:`LoadError` listing every problem in every file."""
-    folder = Path(folder)
+    with examples_in(written_year(folder)):  # 「如 108 年 6 月 30 日」 in a 108 plan's messages
+        return _load_plan(Path(folder))
+
+
+def _load_plan(folder: Path) -> Plan:
     if not folder.is_dir():
         raise LoadError([Diagnostic(display_name(folder), 0, 0, "", _not_a_folder(folder))])
     listed(folder)  # unreadable: one message for the folder, not one per file it should hold

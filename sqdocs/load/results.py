@@ -30,7 +30,7 @@ from sqdocs.model.results import (
     find_point,
     omissions,
 )
-from sqdocs.text.roc import ROC_OFFSET, format_roc
+from sqdocs.text.roc import ROC_OFFSET, examples_in, format_roc
 
 INDICATORS_FILE = "indicators.yaml"
 RESULTS_DIR = "results"
@@ -79,58 +79,59 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
     Returns the results and the warnings (分母為 0, a percentage that looks like a fraction …).
     Raises :class:`LoadError` listing every problem, warnings included, when any is an error.
     """
-    folder = Path(folder)
-    problems: list[Diagnostic] = []
-    indicators = IndicatorSet.model_construct(indicators=[], charts=[])
-    known = False  # whether the units' figures can be judged against the indicator definitions
-    path = folder / INDICATORS_FILE
-    if _exists(path):
-        loaded, found = read_indicators(path, plan)
-        problems += found
-        if loaded is not None:
-            indicators, known = loaded, True
-    submissions: dict[str, tuple[Submission, YamlDoc]] = {}
-    files = result_files(folder)
-    for saved in saved_as_text(folder):
-        problems.append(Diagnostic(display_name(saved), 1, 1, "", (
-            f"成果檔的檔名須為「單位.yaml」；請改名為 {saved.name.removesuffix('.txt')}（否則此單位算是未填報）"
-        )))
-    if files and not _exists(path):
-        problems.append(
-            Diagnostic(
-                display_name(path), 1, 1, "", f"找不到檔案；填報了成果就須有指標定義 indicators.yaml{_misnamed(folder)}"
+    with examples_in(plan.year):
+        folder = Path(folder)
+        problems: list[Diagnostic] = []
+        indicators = IndicatorSet.model_construct(indicators=[], charts=[])
+        known = False  # whether the units' figures can be judged against the indicator definitions
+        path = folder / INDICATORS_FILE
+        if _exists(path):
+            loaded, found = read_indicators(path, plan)
+            problems += found
+            if loaded is not None:
+                indicators, known = loaded, True
+        submissions: dict[str, tuple[Submission, YamlDoc]] = {}
+        files = result_files(folder)
+        for saved in saved_as_text(folder):
+            problems.append(Diagnostic(display_name(saved), 1, 1, "", (
+                f"成果檔的檔名須為「單位.yaml」；請改名為 {saved.name.removesuffix('.txt')}（否則此單位算是未填報）"
+            )))
+        if files and not _exists(path):
+            problems.append(
+                Diagnostic(
+                    display_name(path), 1, 1, "", f"找不到檔案；填報了成果就須有指標定義 indicators.yaml{_misnamed(folder)}"
+                )
             )
-        )
-    figures = False
-    for file in files:
-        try:
-            doc = read_yaml(file)
-        except LoadError as exc:
-            problems += exc.diagnostics
-            continue
-        submission, found = validate(doc, Submission)
-        problems += found
-        if submission is None:
-            continue
-        figures = figures or any(r.indicators for r in submission.results)
-        problems += check_submission(doc, file, submission, plan, indicators, submissions, indicators_known=known)
-    if known:
-        problems += omission_warnings(plan, indicators, submissions)
-    if figures and not known:
-        # Every figure would be an 「未知的指標」 and bury the one mistake in indicators.yaml.
-        problems.append(
-            Diagnostic(
-                display_name(path), 1, 1, "",
-                f"indicators.yaml {'有錯誤' if _exists(path) else '不存在'}，各單位成果的量化指標數據尚未檢查；"
-                "修正後請再執行一次",
-                "warning",
+        figures = False
+        for file in files:
+            try:
+                doc = read_yaml(file)
+            except LoadError as exc:
+                problems += exc.diagnostics
+                continue
+            submission, found = validate(doc, Submission)
+            problems += found
+            if submission is None:
+                continue
+            figures = figures or any(r.indicators for r in submission.results)
+            problems += check_submission(doc, file, submission, plan, indicators, submissions, indicators_known=known)
+        if known:
+            problems += omission_warnings(plan, indicators, submissions)
+        if figures and not known:
+            # Every figure would be an 「未知的指標」 and bury the one mistake in indicators.yaml.
+            problems.append(
+                Diagnostic(
+                    display_name(path), 1, 1, "",
+                    f"indicators.yaml {'有錯誤' if _exists(path) else '不存在'}，各單位成果的量化指標數據尚未檢查；"
+                    "修正後請再執行一次",
+                    "warning",
+                )
             )
-        )
-    if any(p.severity == "error" for p in problems):
-        raise LoadError(problems)
-    order = [u.name for u in plan.units.units]
-    ordered = {name: submissions[name][0] for name in order if name in submissions}
-    return ResultSet(indicators=indicators, submissions=ordered, evidence_dir=folder / RESULTS_DIR), sorted(problems)
+        if any(p.severity == "error" for p in problems):
+            raise LoadError(problems)
+        order = [u.name for u in plan.units.units]
+        ordered = {name: submissions[name][0] for name in order if name in submissions}
+        return ResultSet(indicators=indicators, submissions=ordered, evidence_dir=folder / RESULTS_DIR), sorted(problems)
 
 
 # ---- indicators.yaml -------------------------------------------------------
@@ -145,15 +146,16 @@ def _misnamed(folder: Path) -> str:
 
 def read_indicators(path: Path, plan: Plan) -> tuple[IndicatorSet | None, list[Diagnostic]]:
     """``indicators.yaml`` and every problem in it; None when it cannot be used at all."""
-    try:
-        doc = read_yaml(path)
-    except LoadError as exc:
-        return None, exc.diagnostics
-    value, problems = validate(doc, IndicatorSet)
-    if value is None:
-        return None, problems
-    problems += _check_indicators(doc, value, plan)
-    return value, problems
+    with examples_in(plan.year):
+        try:
+            doc = read_yaml(path)
+        except LoadError as exc:
+            return None, exc.diagnostics
+        value, problems = validate(doc, IndicatorSet)
+        if value is None:
+            return None, problems
+        problems += _check_indicators(doc, value, plan)
+        return value, problems
 
 
 def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Iterator[Diagnostic]:

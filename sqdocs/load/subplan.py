@@ -24,6 +24,7 @@ from sqdocs.load.validate import suggest, validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan
 from sqdocs.model.subplan import Subplan
+from sqdocs.text.roc import examples_in
 
 SUBPLAN_DIR = "subplans"
 
@@ -128,12 +129,13 @@ def subplan_from(doc: YamlDoc, path: Path, plan: Plan) -> SubplanFile:
 
     Raises :class:`LoadError` with every problem found.
     """
-    subplan, problems = validate(doc, Subplan)
-    if subplan is not None:
-        problems += _check(doc, subplan, plan, path)
-    if subplan is None or any(p.severity == "error" for p in problems):
-        raise LoadError(problems)
-    return SubplanFile(path, doc, subplan)
+    with examples_in(plan.year):
+        subplan, problems = validate(doc, Subplan)
+        if subplan is not None:
+            problems += _check(doc, subplan, plan, path)
+        if subplan is None or any(p.severity == "error" for p in problems):
+            raise LoadError(problems)
+        return SubplanFile(path, doc, subplan)
 
 
 def load_subplans(folder: Path | str, plan: Plan) -> dict[str, SubplanFile]:

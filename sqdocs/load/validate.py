@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model.results import INDICATOR_ID
-from sqdocs.text.roc import ROC_OFFSET
+from sqdocs.text.roc import ROC_OFFSET, example_date
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -107,7 +107,7 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
             "float_parsing": "數字", "bool_type": "是/否（true 或 false）", "bool_parsing": "是/否（true 或 false）",
             "list_type": "清單（每項以「- 」開頭）", "dict_type": "欄位對照（欄位: 值）",
             "model_type": "欄位對照（欄位: 值）", "model_attributes_type": "欄位對照（欄位: 值）",
-            "date_type": "民國日期（如 107 年 1 月 15 日）",
+            "date_type": f"民國日期（如 {example_date()}）",
         }[kind]
         hint = "；若文字以數字開頭或含特殊符號，請加雙引號" if kind == "string_type" and value is not None else ""
         if kind in ("int_parsing", "float_parsing") and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", str(value)):

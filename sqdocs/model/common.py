@@ -17,7 +17,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc, western_date
+from sqdocs.text.roc import ROC_OFFSET, example_date, format_roc, parse_roc, western_date
 
 # Characters XML 1.0 forbids: a .docx holding one is refused by Word.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -100,16 +100,13 @@ other name problems; refused here it would hide them."""
 OptionalUnitName = Annotated[str, AfterValidator(lambda value: _check_unit_name(value) if value.strip() else "")]
 """A unit name that may be left empty (a slot of a subplan)."""
 
-_ROC_EXAMPLE = "107 年 6 月 30 日"
-
-
 def _western_date(text: str) -> date | None:
     """A Western date typed as text (``2018-06-30``, ``2018/6/30``, ``2018年6月30日``), as YAML
     reads ``2018-06-30`` and the Excel forms take all three; ValueError when there is no such day."""
     try:
         typed = western_date(text)
     except ValueError as exc:
-        raise ValueError(f"{exc}；日期請寫成民國日期，如 {_ROC_EXAMPLE}") from None
+        raise ValueError(f"{exc}；日期請寫成民國日期，如 {example_date()}") from None
     return None if typed is None else _checked_date(typed)
 
 
@@ -117,7 +114,7 @@ def _checked_date(value: date) -> date:
     """A date YAML read (``2018-06-30``), refused when it has a time or falls before ROC year 1."""
     if isinstance(value, datetime):
         if value.time() != time(0) or value.tzinfo is not None:
-            raise ValueError(f"「{value.isoformat(sep=' ')}」含有時間；日期欄只寫日期，如 {_ROC_EXAMPLE}")
+            raise ValueError(f"「{value.isoformat(sep=' ')}」含有時間；日期欄只寫日期，如 {example_date()}")
         value = value.date()
     if value.year <= ROC_OFFSET:
         if value.year <= 200:  # 0107-06-30: the ROC year written as if it were the Gregorian one
@@ -125,7 +122,7 @@ def _checked_date(value: date) -> date:
                 f"「{value.isoformat()}」是西元 {value.year} 年，早於民國元年；若是民國 {value.year} 年，"
                 f"請寫成 {value.year} 年 {value.month} 月 {value.day} 日"
             )
-        raise ValueError(f"「{value.isoformat()}」早於民國元年（西元 1912 年）；日期請寫成民國日期，如 {_ROC_EXAMPLE}")
+        raise ValueError(f"「{value.isoformat()}」早於民國元年（西元 1912 年）；日期請寫成民國日期，如 {example_date()}")
     return value
 
 
@@ -136,7 +133,7 @@ def _to_date(value: Any) -> Any:
         return _checked_date(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         # pydantic would take a number for seconds since 1970
-        raise ValueError(f"應為民國日期（如 {_ROC_EXAMPLE}），實際是數字 {value}")
+        raise ValueError(f"應為民國日期（如 {example_date()}），實際是數字 {value}")
     return value
 
 
@@ -234,9 +231,9 @@ def _to_deadline(value: Any) -> Any:
             if "不是存在的日期" in str(exc):  # written as a date, but no such day
                 raise
             raise ValueError(
-                f"完成期限「{text}」應為「{CONTINUOUS}」或民國日期（如 107 年 6 月 30 日）"
+                f"完成期限「{text}」應為「{CONTINUOUS}」或民國日期（如 {example_date()}）"
             ) from None
-    raise ValueError(f"完成期限應為「{CONTINUOUS}」或民國日期（如 107 年 6 月 30 日）")
+    raise ValueError(f"完成期限應為「{CONTINUOUS}」或民國日期（如 {example_date()}）")
 
 
 def deadline_text(value: date | str) -> str:

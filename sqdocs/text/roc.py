@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 ROC_OFFSET = 1911
@@ -43,7 +46,7 @@ def parse_roc(text: str) -> date:
     """
     m = _ROC_RE.match(text)
     if not m:
-        raise ValueError(f"「{text}」不是民國日期，請寫成「107 年 1 月 15 日」")
+        raise ValueError(f"「{text}」不是民國日期，請寫成「{example_date()}」")
     year = int(m["y"])
     month = int(m["m"] or m["m2"])
     day = int(m["d"] or m["d2"])
@@ -74,3 +77,29 @@ def date_examples(year: int) -> tuple[str, str, str]:
     A skeleton or form of the 108 plan gives 108 dates as examples: a 107 one lies outside the
     very period the same sentence asks for."""
     return f"{year} 年 6 月 30 日", f"{year}/6/30", f"{year + ROC_OFFSET}/6/30"
+
+
+_EXAMPLE_YEAR: ContextVar[int] = ContextVar("sqdocs_example_year", default=107)
+
+
+@contextmanager
+def examples_in(year: int | None) -> Iterator[None]:
+    """While reading one plan year's files, give the dates in messages as examples in that year:
+    a clerk of the 108 plan told to write 「107 年 6 月 30 日」 would copy a date outside the period."""
+    usable = year is not None and 1 <= year <= 999  # a plan.yaml whose year is itself wrong gives none
+    token = _EXAMPLE_YEAR.set(year if usable else _EXAMPLE_YEAR.get())  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        _EXAMPLE_YEAR.reset(token)
+
+
+def example_year() -> int:
+    """The ROC year dates in messages are given in (:func:`examples_in`); 107 outside any."""
+    return _EXAMPLE_YEAR.get()
+
+
+def example_date(*, slash: bool = False) -> str:
+    """30 June of :func:`example_year`: 「107 年 6 月 30 日」 or 「107/6/30」."""
+    roc, typed, _ = date_examples(example_year())
+    return typed if slash else roc
