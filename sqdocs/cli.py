@@ -108,7 +108,25 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}：錯誤：{_chinese(message)}\n")
+        text = _chinese(message).replace("請看 -h", f"請看 {self.prog} -h")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}：錯誤：{text}\n")
+
+    def parse_args(self, args=None, namespace=None):  # argparse's signature
+        # argparse reports an unknown option with the top-level usage; the command's usage is the
+        # one that lists what was meant (「--onyl」 beside build's --only).
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            self._command_parser(parsed).error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
+    def _command_parser(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+        """The parser of the (sub)command ``parsed`` was read by: ``sqdocs subplan init``'s, say."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                child = action.choices.get(getattr(parsed, action.dest, None))
+                if isinstance(child, _Parser):
+                    return child._command_parser(parsed)
+        return self
 
 
 def _csv(choices: tuple[str, ...]):

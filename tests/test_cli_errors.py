@@ -380,7 +380,8 @@ def test_a_missing_font_named_by_the_environment_says_so(tmp_path, monkeypatch, 
         (["build"], "sqdocs build：錯誤：缺少必要的參數：DATA_DIR"),
         (["build", "x", "-j", "abc"], "sqdocs build：錯誤：參數 -j/--jobs 須為整數，「abc」不是整數"),
         (["build", "x", "-o"], "sqdocs build：錯誤：參數 -o/--output 後面須接一個值"),
-        (["build", "x", "--bogus"], "sqdocs：錯誤：無法辨識的參數：--bogus"),
+        (["build", "x", "--bogus"], "sqdocs build：錯誤：無法辨識的參數：--bogus"),
+        (["subplan", "init", "x", "--unit", "U", "--form"], "sqdocs subplan init：錯誤：無法辨識的參數：--form"),
         (["build", "x", "--format", "doc"], "sqdocs build：錯誤：參數 --format：「doc」不是可用的值"),
         (["subplan", "init", "x"], "sqdocs subplan init：錯誤：缺少必要的參數：--unit"),
     ],
@@ -390,7 +391,7 @@ def test_command_line_mistakes_are_explained_in_chinese(capsys, argv, message):
         main(argv)
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("用法：sqdocs") and message in err, err
+    assert err.startswith(f"用法：{message.split('：')[0]}") and message in err, err  # the command's own usage
     assert "usage:" not in err and "error:" not in err
 
 
