@@ -77,8 +77,9 @@ def _after_bureau(own: date | str, bureau: date | str) -> str:
     return ""
 
 
-def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
-    """Every problem of one unit's subplan, in file order, then the points it is missing."""
+def check_subplan(plan: Plan, subplan: Subplan, folder: str = "資料夾") -> list[Problem]:
+    """Every problem of one unit's subplan, in file order, then the points it is missing;
+    ``folder`` is the data folder as the command to run names it."""
     registered = plan.units.unit(subplan.unit)
     unit = registered.name if registered else subplan.unit  # the short name, also when written in full
     assigned = plan.points_for(unit)
@@ -145,7 +146,7 @@ def check_subplan(plan: Plan, subplan: Subplan) -> list[Problem]:
             where, loc = _place_of(subplan, order, order[ref.key])
             problems.append(Problem(
                 unit, "missing",
-                f"{_name(ref.key)}：本局計畫指派{unit}辦理，細部計畫未列{where}（執行 sqdocs subplan update 可補上）",
+                f"{_name(ref.key)}：本局計畫指派{unit}辦理，細部計畫未列{where}（執行 sqdocs subplan update {folder} --unit {unit} 可補上）",
                 ref.key, loc,
             ))
     return problems
@@ -181,7 +182,7 @@ def check_subplans(plan: Plan, subplans: Mapping[str, Subplan], folder: str = "�
                 "新年度加上 --from 去年的資料夾，可帶入去年的具體作法與承辦單位）",
             ))
         else:
-            problems += check_subplan(plan, subplan)
+            problems += check_subplan(plan, subplan, folder)
     return problems
 
 

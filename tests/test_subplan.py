@@ -560,6 +560,7 @@ def test_check_points_a_missing_point_at_where_it_belongs(fresh: Path, capsys):
     assert re.search(rf"第二分局\.yaml:{line_of_third} +缺少評核重點 .*細部計畫未列，應列在「{following}」之前（", out), out
     assert re.search(rf"第二分局\.yaml:{line_of_new_last} +缺少評核重點 .*細部計畫未列，應列在最後一項「{before_last}」之後（",
                      out), out
+    assert f"（執行 sqdocs subplan update {fresh} --unit 第二分局 可補上）" in out  # the whole command, as init's hint
 
 
 def test_check_of_a_complete_set_exits_0(fresh: Path, capsys):
