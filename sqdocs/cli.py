@@ -673,7 +673,8 @@ def _export(args: argparse.Namespace) -> int:
         print(f"✓ {path}（{len(table.rows)} 列）")
     if len(bureaus) > 1:
         names = "、".join(f"{b.plan.agency} {b.plan.year} 年度" for b in bureaus.values())
-        print(f"✓ 已合併 {len(bureaus)} 個機關的資料：{names}")
+        agencies = len({b.plan.agency for b in bureaus.values()})  # one bureau's two years are not two bureaus
+        print(f"✓ 已合併 {agencies} 個機關 {len(bureaus)} 份資料：{names}")
     if old := left_over(args.output, files, args.format):  # published with the rest, they would not match it
         print(f"注意：{args.output} 中有 {len(old)} 個本次沒有產生的資料檔（{'、'.join(p.name for p in old)}），"
               "是先前輸出的舊資料；確認不需要請刪除", file=sys.stderr)

@@ -43,7 +43,7 @@ def test_two_bureaus_give_one_table_of_each_kind_with_the_rows_of_both_in_turn(t
     for folder in (first, second):
         assert main(["export", str(folder), "-o", str(tmp_path / "alone" / folder.name)]) == 0
     assert main(["export", str(bureaus), "-o", str(tmp_path / "all")]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == f"✓ 已合併 2 個機關的資料：基隆市警察局 107 年度、{OTHER} 107 年度"
+    assert capsys.readouterr().out.splitlines()[-1] == f"✓ 已合併 2 個機關 2 份資料：基隆市警察局 107 年度、{OTHER} 107 年度"
     for name in TABLES:
         header, rows = _rows(tmp_path / "all" / f"{name}.csv")
         alone = [_rows(tmp_path / "alone" / folder.name / f"{name}.csv") for folder in (first, second)]
@@ -106,9 +106,11 @@ def test_the_same_bureau_and_year_twice_is_refused(tmp_path, capsys):
     # every 107 in it (year, period, deadlines, dates) made 108.
     for path in second.rglob("*.yaml"):
         path.write_text(path.read_text(encoding="utf-8").replace("107", "108"), encoding="utf-8")
+    capsys.readouterr()
     assert main(["export", str(first), str(second), "-o", str(out), "--format", "csv"]) == 0
     _header, rows = _rows(out / "annex1_practices.csv")
     assert {(r[0], r[1]) for r in rows} == {("基隆市警察局", "107"), ("基隆市警察局", "108")}
+    assert capsys.readouterr().out.splitlines()[-1] == "✓ 已合併 1 個機關 2 份資料：基隆市警察局 107 年度、基隆市警察局 108 年度"
 
 
 def test_a_subfolder_passed_over_in_a_folder_of_bureaus_writes_nothing(tmp_path, capsys):
