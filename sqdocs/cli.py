@@ -49,7 +49,7 @@ from sqdocs.load import (
 )
 from sqdocs.load.comments import text_warnings
 from sqdocs.load.diagnostics import display_name, folder_words
-from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
+from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR, result_files, saved_as_text, submitted
 from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.options import BuildOptions
 from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpus
@@ -270,8 +270,8 @@ def _validate_folder(folder: Path) -> int:
         plan = load_plan(folder)
     except LoadError as exc:
         _print_diagnostics(LoadError(exc.diagnostics + comments, exc.note))
-        if _holds_more(folder):
-            print("細部執行計畫與年度成果要依本局計畫核對，待上列錯誤修正後才會檢查。", file=sys.stderr)
+        if waiting := _held_back(folder):
+            print(f"{'、'.join(waiting)}要依本局計畫核對，待上列錯誤修正後才會檢查。", file=sys.stderr)
         return EXIT_BAD_INPUT
     comments += plan_warnings(folder, plan)
     problems: list[Diagnostic] = []
@@ -313,12 +313,15 @@ def _validate_folder(folder: Path) -> int:
     return EXIT_OK
 
 
-def _holds_more(folder: Path) -> bool:
-    """Whether ``folder`` has subplans or results to check once its plan loads."""
+def _held_back(folder: Path) -> list[str]:
+    """What of ``folder`` is checked only once its plan loads, as a clerk knows the files: a
+    folder rollover just made has no subplans or results yet, only the indicator definitions."""
     try:
-        return bool(subplan_files(folder)) or has_results(folder)
+        parts = [("細部執行計畫", bool(subplan_files(folder))), ("年度成果", bool(result_files(folder))),
+                 (f"量化指標定義（{INDICATORS_FILE}）", (folder / INDICATORS_FILE).is_file())]
     except (LoadError, OSError):  # a folder that cannot be read: already said
-        return False
+        return []
+    return [name for name, there in parts if there]
 
 
 def _warnings_by_part(folder: Path, found: list[Diagnostic]) -> dict[str, int]:

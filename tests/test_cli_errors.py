@@ -461,7 +461,13 @@ def test_validate_with_plan_errors_says_when_subplans_and_results_are_checked(da
     assert main(["validate", str(data_copy)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"{data_copy}/plan.yaml:") and len(err) == 3
-    assert err[1:] == ["共 1 個錯誤，請修正後再執行。", "細部執行計畫與年度成果要依本局計畫核對，待上列錯誤修正後才會檢查。"]
+    assert err[1:] == ["共 1 個錯誤，請修正後再執行。",
+                       "細部執行計畫、年度成果、量化指標定義（indicators.yaml）要依本局計畫核對，待上列錯誤修正後才會檢查。"]
+    # A folder rollover just made: no subplan or results to speak of yet.
+    shutil.rmtree(data_copy / "subplans")
+    shutil.rmtree(data_copy / "results")
+    assert main(["validate", str(data_copy)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "量化指標定義（indicators.yaml）要依本局計畫核對，待上列錯誤修正後才會檢查。"
 
 
 def test_validate_prints_comment_warnings_before_the_summaries_and_counts_them(data_copy, monkeypatch):
