@@ -301,13 +301,17 @@ def _validate_folder(folder: Path) -> int:
         f"✓ {folder}：資料正確（{len(plan.annex1.dimensions)} 個構面、{len(plan.points())} 個評核重點、"
         f"{practices} 項具體作法、{len(plan.roster.members)} 位考核小組成員{_warning_count(counts['plan'])}）"
     )
+    from sqdocs.check import required_units
+
+    without = [unit for unit in required_units(plan) if unit not in subplans]
     if subplans:
         print(f"✓ 細部執行計畫：{len(subplans)} 個單位（{'、'.join(subplans)}）{_warning_count(counts['subplans'])}；"
               "是否涵蓋所有指派的評核重點請用 sqdocs check")
-        from sqdocs.check import required_units
-
-        if without := [unit for unit in required_units(plan) if unit not in subplans]:
+        if without:
             print(f"  尚未建立細部執行計畫：{'、'.join(without)}")
+    elif without:  # a new year's folder: say who is to write one, and how they start
+        print(f"  尚無細部執行計畫；應訂定的單位：{'、'.join(without)}"
+              f"（以 sqdocs subplan init {folder} --unit 單位 或 sqdocs form subplan 開始）")
     if report is not None:
         _print_results_summary(report, indicators, len(warnings) + counts["results"])
     return EXIT_OK

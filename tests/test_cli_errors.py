@@ -493,6 +493,12 @@ def test_validate_names_the_sub_bureaus_without_a_subplan(data_copy, capsys):
     assert main(["validate", str(data_copy)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1].startswith("✓ 細部執行計畫：3 個單位") and out[2] == "  尚未建立細部執行計畫：第二分局"
+    # None at all yet (a new year's folder): still said, with how a 分局 starts one.
+    shutil.rmtree(data_copy / "subplans")
+    assert main(["validate", str(data_copy)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        f"  尚無細部執行計畫；應訂定的單位：第一分局、第二分局、第三分局、第四分局"
+        f"（以 sqdocs subplan init {data_copy} --unit 單位 或 sqdocs form subplan 開始）")
 
 
 def test_validate_checks_each_bureau_of_a_folder_of_bureaus(tmp_path, capsys):
