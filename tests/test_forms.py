@@ -477,6 +477,9 @@ def test_bad_form_from_an_older_plan(subplan_form: Path, folder: Path, capsys) -
     assert "細部計畫!A1: 此表單是依較舊版本的本局計畫產生的" in err
     assert "新增「基礎服務／服務一致及正確／服務即時性」" in err
     assert "不再指派或已刪除「基礎服務／服務一致及正確／服務及時性」" in err
+    # A new form named beside the filled one: at the default name it would be refused (or, with
+    # --force, replace the form the clerk is to copy from).
+    assert f"請重新產生表單（sqdocs form subplan {folder} --unit {PRECINCT} -o {PRECINCT}細部計畫-新.xlsx）" in err
 
 
 def test_bad_indicators_changed(results_form: Path, folder: Path, capsys) -> None:

@@ -50,6 +50,15 @@ from sqdocs.text.roc import (
 
 E = TypeVar("E", SubplanPoint, PointResult)
 
+FORM_NAMES = {"subplan": "細部計畫", "results": "執行成果"}
+"""Each kind of form by the name its file carries: 第一分局細部計畫.xlsx."""
+
+
+def regenerate(kind: str, folder: Path, unit: str) -> str:
+    """The command that makes a form afresh, named beside the filled one rather than over it:
+    the clerk copies what was filled from the old form into the new."""
+    return f"sqdocs form {kind} {display_name(folder)} --unit {unit} -o {unit}{FORM_NAMES[kind]}-新.xlsx"
+
 # ---- problems addressed by cell ---------------------------------------------------
 
 

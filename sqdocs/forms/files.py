@@ -23,6 +23,7 @@ from sqdocs.errors import UserError
 from sqdocs.forms import results as results_form
 from sqdocs.forms import subplan as subplan_form
 from sqdocs.forms.common import (
+    FORM_NAMES,
     CellProblem,
     Fingerprint,
     FormError,
@@ -33,6 +34,7 @@ from sqdocs.forms.common import (
     merge,
     merged_cells,
     read_fingerprint,
+    regenerate,
     sort_problems,
     write_fingerprint,
 )
@@ -45,7 +47,7 @@ from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
 from sqdocs.text.roc import examples_in, format_roc
 
-KINDS = {"subplan": "細部計畫", "results": "執行成果"}
+KINDS = FORM_NAMES
 
 
 def default_output(kind: str, unit: str) -> Path:
@@ -189,7 +191,7 @@ def _identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
         what = "、".join(changes[:4]) + ("等" if len(changes) > 4 else "") if changes else "評核重點的順序有變動"
         return [
             f"此表單是依較舊版本的本局計畫產生的（表單產生於 {_issued(fp)}），本局計畫其後已修訂：{what}。"
-            f"請重新產生表單（sqdocs form {fp.kind} {where} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
+            f"請重新產生表單（{regenerate(fp.kind, folder, fp.unit)}），把已填的內容貼到新表單後再匯入"
         ]
     return []
 

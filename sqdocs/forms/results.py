@@ -45,6 +45,7 @@ from sqdocs.forms.common import (
     print_setup,
     protect,
     put,
+    regenerate,
     sheet_heading,
     validation,
 )
@@ -178,7 +179,7 @@ def _stale_indicators(fp: Fingerprint, plan: Plan, indicators: IndicatorSet, fol
         return ""
     return (
         f"此表單產生後，量化指標的定義（{INDICATORS_FILE}）已修改，表單上的指標與現行定義不同；"
-        f"請重新產生表單（sqdocs form results {display_name(folder)} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
+        f"請重新產生表單（{regenerate('results', folder, fp.unit)}），把已填的內容貼到新表單後再匯入"
     )
 
 
@@ -196,7 +197,7 @@ def _stale_checklist(fp: Fingerprint, plan: Plan, folder: Path) -> str:
         return ""
     return (
         "此表單產生後，組織診斷檢核表（附件 2）的檢核事項已修改，表單上的檢核事項編號可能已對應到不同的事項；"
-        f"請重新產生表單（sqdocs form results {display_name(folder)} --unit {fp.unit}），把已填的內容貼到新表單後再匯入"
+        f"請重新產生表單（{regenerate('results', folder, fp.unit)}），把已填的內容貼到新表單後再匯入"
     )
 
 
