@@ -506,6 +506,9 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
                       file=sys.stderr)
             report = any(job.kind == "report" for job in folder_jobs)
             _print_warnings(folder, plan, subplans="subplans" in kinds, results=report)
+            if report and (compiled := cached_report(folder)).unsubmitted:  # built early in the year, say
+                print(f"注意：{folder_words(folder)} 的績效報告依 {len(compiled.submitted)}／{len(compiled.units)} 個單位的成果編成；"
+                      f"尚未繳交：{'、'.join(compiled.unsubmitted)}（報告中已註明）", file=sys.stderr)
         except LoadError as exc:
             if len(folders) == 1:
                 raise

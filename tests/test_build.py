@@ -542,3 +542,15 @@ def test_the_readme_python_example_runs_and_writes_what_it_says(tmp_path, capsys
     assert made == sorted(["plan.pdf", "plan.docx", "第一分局.odt", "report.pdf"])
     assert all((tmp_path / "python" / name).stat().st_size > 5000 for name in made)
     assert "訂定標準作業流程比率 105 年 90.2%" in capsys.readouterr().out
+
+
+def test_a_report_from_some_units_only_says_who_is_missing(data_copy, tmp_path, capsys):
+    """Built before every unit handed in (early, or to see how it looks): the report says so
+    inside, and the command says so too, where the secretariat sees it before sending it on."""
+    for unit in ("秘書科", "第二分局"):
+        (data_copy / "results" / f"{unit}.yaml").unlink()
+    assert main(["build", str(data_copy), "-o", str(tmp_path), "--only", "report", "--format", "pdf"]) == 0
+    assert f"注意：{data_copy} 的績效報告依 23／25 個單位的成果編成；尚未繳交：秘書科、第二分局（報告中已註明）" in (
+        capsys.readouterr().err)
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path / "all"), "--only", "report", "--format", "pdf"]) == 0
+    assert "尚未繳交" not in capsys.readouterr().err
