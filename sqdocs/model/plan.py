@@ -184,3 +184,8 @@ class Plan:
     def points_for(self, unit: str) -> list[PointRef]:
         """The points ``unit`` is responsible for, directly or through a group (各分局, 各單位 …)."""
         return [ref for ref in self.points() if self.units.covers(list(ref.point.units), unit)]
+
+    def assigned_units(self) -> list[str]:
+        """The units (short names, registry order) assigned at least one point: those whose
+        results the annual report expects."""
+        return [u.name for u in self.units.units if self.points_for(u.name)]

@@ -70,7 +70,7 @@ def compile_report(plan: Plan, results: ResultSet) -> CompiledReport:
     by_id = {f.id: f for f in figures}
     marks = _checklist_marks(plan, results, figures)
     dimensions, missing = _dimensions(plan, results, figures, marks)
-    responsible = [u.name for u in plan.units.units if plan.points_for(u.name)]
+    responsible = plan.assigned_units()
     unchecked = [
         UncheckedEntry(dimension=p.dimension, item=p.item, point=p.name, number=e.number, text=e.text)
         for p in marks.values()
