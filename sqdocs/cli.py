@@ -56,6 +56,7 @@ from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpu
 from sqdocs.progress import progress
 
 if TYPE_CHECKING:
+    from sqdocs.forms import MadeForm
     from sqdocs.model import Plan
     from sqdocs.opendata import Bureau
     from sqdocs.report import CompiledReport
@@ -73,6 +74,8 @@ _ARGPARSE_MESSAGES = (
     (r"argument (\S+): expected one argument", "參數 {0} 後面須接一個值"),
     (r"argument (\S+): expected at least one argument", "參數 {0} 後面至少須接一個值"),
     (r"ambiguous option: (\S+) could match (.*)", "參數 {0} 不明確，可能是：{1}"),
+    (r"argument (\S+): not allowed with argument (\S+)", "參數 {0} 與 {1} 不能同時使用；只能擇一"),
+    (r"one of the arguments (\S+) (\S+) is required", "缺少必要的參數：{0} 或 {1}（擇一）"),
     (r"argument (\S+): (.*)", "參數 {0}：{1}"),
 )
 
@@ -194,11 +197,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    for action, text in (("subplan", "產生單位的細部執行計畫表單"), ("results", "產生單位的年度執行成果表單")):
+    for action, text, everyone in (
+        ("subplan", "產生單位的細部執行計畫表單", "產生每個應訂定細部執行計畫的單位（各分局，及已有細部執行計畫檔的單位）的表單"),
+        ("results", "產生單位的年度執行成果表單", "產生本局計畫指派評核重點的每個單位的表單"),
+    ):
         a = actions.add_parser(action, help=text)
         a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
-        a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
-        a.add_argument("-o", "--output", type=Path, metavar="FILE", help="表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 第一分局細部計畫.xlsx）")
+        who = a.add_mutually_exclusive_group(required=True)
+        who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
+        who.add_argument("--all", action="store_true", help=everyone)
+        a.add_argument("-o", "--output", type=Path, metavar="OUT",
+                       help="表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 第一分局細部計畫.xlsx）；"
+                            "加 --all 時為存放各表單的資料夾（預設為目前資料夾）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
     a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤時不寫入任何檔案）")
     a.add_argument("form", type=Path, metavar="FILE.xlsx", help="填好的表單")
@@ -622,16 +632,14 @@ def _schema(args: argparse.Namespace) -> int:
 def _form(args: argparse.Namespace) -> int:
     from sqdocs.forms import FormError, import_form, make_form, summary
 
+    if args.action != "import" and args.all:
+        return _all_forms(args)
     if args.action != "import":
         made = make_form(args.data, args.action, args.unit, args.output, force=args.force)
-        source = f"，已帶入 {display_name(made.prefilled)} 的內容" if made.prefilled else ""
-        print(f"✓ 已產生 {display_name(made.path)}：{made.unit} {made.points} 個評核重點{source}")
+        _print_made(made)
         if args.action == "subplan" and made.prefilled is None:
             print(f"  {made.unit}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
                   f"sqdocs subplan init {display_name(args.data)} --unit {made.unit} --from 去年的資料夾，再產生表單")
-        if made.followed:
-            print(f"  注意：本局計畫改了名稱或移動的評核重點（{'、'.join(made.followed)}），表單已依新名稱帶入原填內容；"
-                  f"匯入表單後，{display_name(made.prefilled)} 中也會改用新名稱")
         return EXIT_OK
     try:
         result = import_form(args.form, args.data, force=args.force)
@@ -645,6 +653,35 @@ def _form(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(str(warning), file=sys.stderr)
     print("\n".join(summary(result)))
+    return EXIT_OK
+
+
+def _print_made(made: MadeForm) -> None:
+    source = f"，已帶入 {display_name(made.prefilled)} 的內容" if made.prefilled else ""
+    print(f"✓ 已產生 {display_name(made.path)}：{made.unit} {made.points} 個評核重點{source}")
+    if made.followed:
+        print(f"  注意：本局計畫改了名稱或移動的評核重點（{'、'.join(made.followed)}），表單已依新名稱帶入原填內容；"
+              f"匯入表單後，{display_name(made.prefilled)} 中也會改用新名稱")
+
+
+def _all_forms(args: argparse.Namespace) -> int:
+    """``form subplan|results --all``: every unit's form, written as one set or not at all."""
+    from sqdocs.forms import make_forms
+
+    result = make_forms(args.data, args.action, args.output, force=args.force)
+    for made in result.forms:
+        _print_made(made)
+    where = display_name(result.folder)
+    what = "細部執行計畫" if args.action == "subplan" else "年度執行成果"
+    print(f"✓ 已產生 {len(result.forms)} 份{what}表單，存於{'目前的資料夾' if where == '.' else f'資料夾 {where}'}")
+    blank = [made.unit for made in result.forms if args.action == "subplan" and made.prefilled is None]
+    if blank:
+        each, unit = ("", blank[0]) if len(blank) == 1 else ("對每個單位", "單位")
+        print(f"  {'、'.join(blank)}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先{each}執行 "
+              f"sqdocs subplan init {display_name(args.data)} --unit {unit} --from 去年的資料夾，"
+              "再加 --force 重新產生表單")
+    if result.skipped:
+        print(f"  {'、'.join(result.skipped)}：本局計畫附件 1 沒有指派評核重點，沒有表單可填，未產生")
     return EXIT_OK
 
 

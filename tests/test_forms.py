@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import moved_point
+from conftest import SAMPLE, moved_point
 from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
@@ -30,6 +30,7 @@ from sqdocs.forms.common import (
     cell_lines,
     cell_number,
     cell_paragraph,
+    read_fingerprint,
 )
 from sqdocs.forms.results import C_OUTCOME, C_POINT, load_indicators, planned_indicators
 from sqdocs.load import load_plan, load_subplans, read_subplan, subplan_path
@@ -651,6 +652,127 @@ def test_make_refuses_to_overwrite_a_form(folder: Path, tmp_path: Path, capsys) 
     assert "已存在" in capsys.readouterr().err
     assert main(["form", "subplan", str(folder), "--unit", "各分局", "-o", str(tmp_path / "g.xlsx")]) == 2
     assert "是單位群組" in capsys.readouterr().err
+
+
+# ---- every unit's form at once (--all) ------------------------------------------------------------
+
+
+def _forms_in(out: Path) -> dict[str, Path]:
+    return {path.name: path for path in sorted(out.iterdir())}
+
+
+def _unit_of(form: Path, sheet: str) -> str:
+    """The unit a form is for, as its fingerprint has it; its title names the same unit."""
+    wb = openpyxl.load_workbook(form)
+    unit = read_fingerprint(wb).unit
+    assert unit in wb[sheet]["A1"].value
+    return unit
+
+
+def test_all_results_forms_one_per_unit_the_plan_assigns_points(data_copy: Path, tmp_path: Path, capsys) -> None:
+    plan = load_plan(data_copy)
+    expected = [u.name for u in plan.units.units if plan.points_for(u.name)]  # whose results the report expects
+    assert len(expected) == 25
+    out = tmp_path / "表單"
+    capsys.readouterr()
+    assert main(["form", "results", str(data_copy), "--all", "-o", str(out)]) == 0
+    forms = _forms_in(out)
+    assert set(forms) == {f"{unit}執行成果.xlsx" for unit in expected}
+    for unit in (SECTION, PRECINCT, expected[-1]):
+        assert _unit_of(forms[f"{unit}執行成果.xlsx"], "執行成果") == unit
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 26  # a line a form, in registry order, then the count
+    assert [line.split("：")[1].split(" ")[0] for line in lines[:-1]] == expected
+    assert lines[expected.index(SECTION)] == (
+        f"✓ 已產生 {out / '秘書科執行成果.xlsx'}：秘書科 {len(plan.points_for(SECTION))} 個評核重點，"
+        f"已帶入 {data_copy / 'results' / '秘書科.yaml'} 的內容"
+    )
+    assert lines[-1] == f"✓ 已產生 25 份年度執行成果表單，存於資料夾 {out}"
+
+
+def test_all_subplan_forms_for_every_precinct_and_any_unit_with_a_subplan(folder: Path, tmp_path: Path, capsys) -> None:
+    """Every 分局 (as check requires) — 第一分局 without a subplan too, its form blank — and 秘書科,
+    which is no 分局 but has written one; no other unit."""
+    assert main(["subplan", "init", str(folder), "--unit", SECTION]) == 0
+    out = tmp_path / "表單"
+    capsys.readouterr()
+    assert main(["form", "subplan", str(folder), "--all", "-o", str(out)]) == 0
+    expected = [SECTION, "第一分局", "第二分局", "第三分局", "第四分局"]
+    forms = _forms_in(out)
+    assert set(forms) == {f"{unit}細部計畫.xlsx" for unit in expected}
+    assert _unit_of(forms["第一分局細部計畫.xlsx"], "細部計畫") == PRECINCT
+    assert _unit_of(forms["秘書科細部計畫.xlsx"], "細部計畫") == SECTION
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("：")[1].split(" ")[0] for line in lines[:5]] == expected
+    assert "已帶入" not in lines[1] and "已帶入" in lines[2]
+    assert lines[5] == f"✓ 已產生 5 份細部執行計畫表單，存於資料夾 {out}"
+    assert lines[6].startswith(f"  第一分局尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
+                               f"sqdocs subplan init {folder} --unit 第一分局 --from 去年的資料夾")
+
+
+def test_all_forms_written_into_the_working_folder_by_default(data_copy: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    capsys.readouterr()
+    assert main(["form", "subplan", str(data_copy), "--all"]) == 0
+    assert set(_forms_in(work)) == {f"第{n}分局細部計畫.xlsx" for n in "一二三四"}
+    assert capsys.readouterr().out.splitlines()[-1] == "✓ 已產生 4 份細部執行計畫表單，存於目前的資料夾"
+
+
+def test_all_forms_refused_when_any_exists_and_none_written(data_copy: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "表單"
+    out.mkdir()
+    filled = {name: f"已填寫的{name}".encode() for name in ("秘書科執行成果.xlsx", "第四分局執行成果.xlsx")}
+    for name, data in filled.items():
+        (out / name).write_bytes(data)
+    before = snapshot(out)
+    capsys.readouterr()
+    assert main(["form", "results", str(data_copy), "--all", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / '秘書科執行成果.xlsx'}、{out / '第四分局執行成果.xlsx'} 已存在（可能是已填寫的表單），未產生任何表單" in err
+    assert "--force" in err
+    assert snapshot(out) == before  # the other 23 not made, the two left as they were
+    assert main(["form", "results", str(data_copy), "--all", "-o", str(out), "--force"]) == 0
+    assert len(_forms_in(out)) == 25
+    assert _unit_of(out / "秘書科執行成果.xlsx", "執行成果") == SECTION
+
+
+def test_all_forms_with_a_unit_s_yaml_unreadable_writes_none(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """Every unit's YAML is read before any form is written, and all that is wrong is told at once."""
+    for unit in (SECTION, PRECINCT):
+        with (data_copy / "results" / f"{unit}.yaml").open("a", encoding="utf-8") as fh:
+            fh.write("oops: [\n")
+    out = tmp_path / "表單"
+    capsys.readouterr()
+    assert main(["form", "results", str(data_copy), "--all", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "results/秘書科.yaml:" in err and "results/第一分局.yaml:" in err
+    assert err.rstrip().endswith("未產生任何表單。")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--all", "--unit", SECTION], "參數 --unit 與 --all 不能同時使用"),
+    (["--unit", SECTION, "--all"], "參數 --all 與 --unit 不能同時使用"),
+    ([], "缺少必要的參數：--unit 或 --all（擇一）"),
+])
+def test_all_and_unit_are_one_or_the_other(argv: list[str], message: str, tmp_path: Path, capsys) -> None:
+    for kind in ("subplan", "results"):
+        with pytest.raises(SystemExit) as info:
+            main(["form", kind, str(SAMPLE), *argv, "-o", str(tmp_path / "out")])
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"用法：sqdocs form {kind}") and f"sqdocs form {kind}：錯誤：{message}" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_all_with_o_naming_a_file(tmp_path: Path, capsys) -> None:
+    (tmp_path / "f.xlsx").write_bytes(b"a form")
+    for out in (tmp_path / "f.xlsx", tmp_path / "new.xlsx"):
+        assert main(["form", "results", str(SAMPLE), "--all", "-o", str(out)]) == 2
+        assert "加上 --all 時，-o 須指定存放表單的資料夾（如 -o 表單）" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["f.xlsx"]
 
 
 # ---- what the workbook holds -------------------------------------------------------------------

@@ -11,13 +11,15 @@ from sqdocs.forms.files import (
     KINDS,
     Imported,
     MadeForm,
+    MadeForms,
     default_output,
     import_form,
     make_form,
+    make_forms,
     summary,
 )
 
 __all__ = [
-    "KINDS", "CellProblem", "FormError", "Imported", "MadeForm", "default_output", "import_form", "make_form",
-    "summary",
+    "KINDS", "CellProblem", "FormError", "Imported", "MadeForm", "MadeForms", "default_output", "import_form",
+    "make_form", "make_forms", "summary",
 ]
