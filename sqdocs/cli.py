@@ -321,7 +321,7 @@ def _validate_folder(folder: Path) -> int:
             print(f"  尚未建立細部執行計畫：{'、'.join(without)}")
     elif without:  # a new year's folder: say who is to write one, and how they start
         print(f"  尚無細部執行計畫；應訂定的單位：{'、'.join(without)}"
-              f"（以 sqdocs subplan init {folder} --unit 單位 或 sqdocs form subplan 開始）")
+              f"（以 sqdocs subplan init {folder} --unit 單位 或 sqdocs form subplan {folder} --all 開始）")
     if report is not None:
         _print_results_summary(report, indicators, len(warnings) + counts["results"])
     return EXIT_OK
