@@ -7,7 +7,9 @@ made (unless ``force``). It keeps the previous YAML as a numbered backup, like `
 
 from __future__ import annotations
 
+import glob
 import io
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +43,7 @@ from sqdocs.forms.common import (
 )
 from sqdocs.fsutil import (
     check_targets,
+    os_error_text,
     remove_empty,
     replace_keeping_backup,
     write_all,
@@ -317,12 +320,22 @@ def import_form(path: Path | str, folder: Path | str, *, force: bool = False) ->
     """
     path, folder = Path(path), Path(folder)
     wb = open_form(path)
+    return _import(path, wb, _fingerprint(wb), folder, force=force)
+
+
+def _fingerprint(wb: Workbook) -> Fingerprint:
+    """What the form was made from; FormError when it is no sqdocs form."""
     fp = read_fingerprint(wb)
     if fp is None or fp.kind not in KINDS:
         raise FormError([CellProblem(
             wb.sheetnames[0], 1, 1,
             "這不是 sqdocs 產生的表單（找不到表單識別資料，或識別資料已損壞）；請用 sqdocs form subplan 或 sqdocs form results 產生的表單填寫",
         )], fixable=False)
+    return fp
+
+
+def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: bool) -> Imported:
+    """:func:`import_form` of the form at ``path``, already opened as ``wb``."""
     with examples_in(fp.year):
         sheet = _main_sheet(fp)
         written = written_year(folder)
@@ -420,3 +433,150 @@ def summary(result: Imported) -> list[str]:
     if result.backup is not None:
         lines.append(f"  原檔另存為 {display_name(result.backup)}")
     return lines
+
+
+# ---- importing many forms at once --------------------------------------------------------
+
+# Workbook formats a clerk may have saved a form in: taken from a folder as forms, so that a
+# unit's form saved as .xls is refused with how to save it as .xlsx rather than passed over.
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+@dataclass(frozen=True)
+class FormOutcome:
+    """One form of :func:`import_forms`: what its import did, or why it was refused (nothing written for it)."""
+
+    path: Path
+    result: Imported | None = None
+    error: FormError | UserError | LoadError | None = None
+
+
+@dataclass(frozen=True)
+class ImportedForms:
+    """What :func:`import_forms` did, form by form, in the order the forms were given."""
+
+    outcomes: list[FormOutcome]
+    # files in a given folder (or matching a given pattern) not read as forms (a .docx, Excel's ~$ lock file), and why
+    passed_over: list[tuple[Path, str]] = field(default_factory=list)
+    empty: list[Path] = field(default_factory=list)  # given folders and patterns with no form in them
+
+    @property
+    def imported(self) -> list[FormOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.error is None]
+
+    @property
+    def refused(self) -> list[FormOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.error is not None]
+
+
+def form_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]], list[Path]]:
+    """The form files ``paths`` name: a file as it is; a folder's workbooks directly in it, by
+    name; the workbooks a pattern such as ``表單/*執行成果.xlsx`` matches (Windows' cmd.exe passes
+    it on unexpanded), by name.
+
+    Also the files of those folders and patterns not taken as forms, with why, and the folders
+    and patterns without any form. Hidden files are left out unnamed (macOS's ``._`` copies,
+    LibreOffice's ``.~lock`` files); so is the same file named twice.
+    """
+    files: list[Path] = []
+    passed: list[tuple[Path, str]] = []
+    empty: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            entries = list(path.iterdir())
+        elif is_pattern(path):
+            entries = [Path(name) for name in glob.glob(str(path))]
+        else:
+            files.append(path)
+            continue
+        found = []
+        for entry in sorted(entries, key=lambda p: p.name):
+            if entry.is_dir() or _hidden(entry):
+                continue
+            if entry.name.startswith("~$"):
+                passed.append((entry, f"Excel 開啟表單時產生的暫存檔，不是表單（{entry.name[2:]} 可能仍在 Excel 中開啟；"
+                                      "匯入的是它最後一次存檔的內容）"))
+            elif entry.suffix.lower() in WORKBOOKS:
+                found.append(entry)
+            else:
+                passed.append((entry, "不是 .xlsx 表單"))
+        if not found:
+            empty.append(path)
+        files += found
+    seen: set[Path] = set()
+    unique = []
+    for file in files:
+        key = file.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
+    return unique, passed, empty
+
+
+def is_pattern(path: Path) -> bool:
+    """Whether ``path`` is a pattern of file names (表單/*.xlsx) rather than a file's name."""
+    return not path.exists() and any(char in str(path) for char in "*?")
+
+
+def _hidden(path: Path) -> bool:
+    if path.name.startswith("."):
+        return True
+    try:
+        attributes = getattr(path.stat(), "st_file_attributes", 0)  # Windows only
+    except OSError:
+        return False
+    return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0))
+
+
+def import_forms(paths: list[Path | str], folder: Path | str, *, force: bool = False) -> ImportedForms:
+    """Import every form ``paths`` name (files, or folders of them: :func:`form_files`) into ``folder``.
+
+    Each form is its own unit's: each is imported on its own as :func:`import_form` imports it
+    (atomically, with a backup), and one refused leaves the others imported. Two forms of the same
+    unit and kind (a form re-sent with corrections beside the first) are both refused: which one
+    is meant cannot be told, and the later in the folder must not silently overwrite the other.
+    A data folder whose plan does not load is a LoadError before any form is read.
+    """
+    folder = Path(folder)
+    files, passed, empty = form_files([Path(path) for path in paths])
+    if not files:
+        return ImportedForms([], passed, empty)
+    try:
+        load_plan(folder)
+    except LoadError as exc:
+        raise LoadError(exc.diagnostics, note="未匯入任何表單。") from None
+    opened: dict[Path, tuple[Workbook, Fingerprint]] = {}
+    errors: dict[Path, FormError | UserError | LoadError] = {}
+    for path in files:
+        try:
+            wb = open_form(path)
+            opened[path] = wb, _fingerprint(wb)
+        except (FormError, UserError) as exc:
+            errors[path] = exc
+    same: dict[tuple[str, int, str, str], list[Path]] = {}
+    for path, (_, fp) in opened.items():
+        same.setdefault((fp.agency, fp.year, fp.kind, fp.unit), []).append(path)
+    for (_, _, kind, unit), group in same.items():
+        if len(group) > 1:
+            for path in group:
+                errors[path] = UserError(_duplicates(group, kind, unit))
+    outcomes = []
+    for path in files:
+        if path in errors:
+            outcomes.append(FormOutcome(path, error=errors[path]))
+            continue
+        wb, fp = opened.pop(path)
+        try:
+            outcomes.append(FormOutcome(path, _import(path, wb, fp, folder, force=force)))
+        except (FormError, UserError, LoadError) as exc:
+            outcomes.append(FormOutcome(path, error=exc))
+        except OSError as exc:  # reading the unit's YAML: writes are UserErrors already
+            outcomes.append(FormOutcome(path, error=UserError(os_error_text(exc, data_folder=True))))
+    return ImportedForms(outcomes, passed, empty)
+
+
+def _duplicates(group: list[Path], kind: str, unit: str) -> str:
+    what = "細部執行計畫" if kind == "subplan" else "年度執行成果"
+    names = "、".join(display_name(path) for path in group)
+    return (f"{names} 都是{unit}的{what}表單，無法判斷要以哪一份為準，{len(group)} 份都未匯入；"
+            "請只留下要匯入的一份（把其他的移出資料夾）後再匯入")
