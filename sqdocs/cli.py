@@ -210,10 +210,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 第一分局細部計畫.xlsx）；"
                             "加 --all 時為存放各表單的資料夾（預設為目前資料夾）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
-    a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤時不寫入任何檔案）")
-    a.add_argument("form", type=Path, metavar="FILE.xlsx", help="填好的表單")
+    a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤的表單不寫入任何檔案）")
+    a.add_argument("forms", nargs="+", type=Path, metavar="FORM",
+                   help="填好的表單（.xlsx），或存放表單的資料夾（匯入其中每個 .xlsx 檔）；可列多個")
     a.add_argument("data", type=Path, metavar="DATA_DIR", help="要寫入的計畫資料夾（含 plan.yaml，如 data/keelung-107）")
-    a.add_argument("--force", action="store_true", help="YAML 在表單產生後被修改過時，仍以表單內容取代（原檔另存備份）")
+    a.add_argument("--force", action="store_true",
+                   help="YAML 在表單產生後被修改過時，仍以表單內容取代（原檔另存備份）；對所列的每份表單都適用")
     return parser
 
 
@@ -631,6 +633,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _form(args: argparse.Namespace) -> int:
     from sqdocs.forms import FormError, import_form, make_form, summary
+    from sqdocs.forms.files import is_pattern
 
     if args.action != "import" and args.all:
         return _all_forms(args)
@@ -641,19 +644,73 @@ def _form(args: argparse.Namespace) -> int:
             print(f"  {made.unit}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
                   f"sqdocs subplan init {display_name(args.data)} --unit {made.unit} --from 去年的資料夾，再產生表單")
         return EXIT_OK
+    if len(args.forms) > 1 or args.forms[0].is_dir() or is_pattern(args.forms[0]):
+        return _import_forms(args)
+    form = args.forms[0]
     try:
-        result = import_form(args.form, args.data, force=args.force)
+        result = import_form(form, args.data, force=args.force)
     except FormError as exc:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         then = "請修正表單後再匯入" if exc.fixable else "請依上列說明改用正確的表單"
-        print(f"{display_name(args.form)}：共 {errors} 個錯誤，未寫入任何檔案；{then}。", file=sys.stderr)
+        print(f"{display_name(form)}：共 {errors} 個錯誤，未寫入任何檔案；{then}。", file=sys.stderr)
         return EXIT_BAD_INPUT
     for warning in result.warnings:
         print(str(warning), file=sys.stderr)
     print("\n".join(summary(result)))
     return EXIT_OK
+
+
+def _import_forms(args: argparse.Namespace) -> int:
+    """``form import`` of several forms or a folder of them: each imported or refused on its own."""
+    from sqdocs.forms import import_forms, summary
+
+    result = import_forms(args.forms, args.data, force=args.force)
+    for path, why in result.passed_over:
+        print(f"略過 {display_name(path)}：{why}", file=sys.stderr)
+    for path in result.empty:
+        where = f"資料夾 {display_name(path)} 中" if path.is_dir() else f"符合 {display_name(path)} 的檔案中"
+        print(f"錯誤：{where}沒有 .xlsx 表單檔；請確認資料夾或檔名", file=sys.stderr)
+    for outcome in result.outcomes:
+        name = display_name(outcome.path)
+        if outcome.result is not None:
+            if outcome.result.warnings:
+                print(f"{name} 的警告：", file=sys.stderr)
+                for warning in outcome.result.warnings:
+                    print(f"  {warning}", file=sys.stderr)
+            print("\n".join(summary(outcome.result)))
+            continue
+        print(f"✗ {name} 未匯入{_refusal(outcome.error, name)}", file=sys.stderr)
+    if not result.outcomes:
+        return EXIT_BAD_INPUT
+    done = result.imported
+    unchanged = sum(1 for outcome in done if outcome.result is not None and not outcome.result.changed)
+    same = "都" if unchanged == len(done) else f"其中 {unchanged} 份"
+    head = f"已匯入 {len(done)} 份表單" + (f"（{same}與原有的檔案內容相同，未修改）" if unchanged else "")
+    if result.refused:
+        names = "、".join(display_name(outcome.path) for outcome in result.refused)
+        print(f"{head}；{len(result.refused)} 份有錯誤未匯入：{names}。"
+              "請依上列說明處理後，再執行同一指令（已匯入的表單再匯入一次不會改變任何檔案）", file=sys.stderr)
+    elif result.empty:
+        print(f"{head}；{'、'.join(display_name(path) for path in result.empty)} 中沒有表單", file=sys.stderr)
+    else:
+        print(f"✓ {head}")
+    return EXIT_BAD_INPUT if result.refused or result.empty else EXIT_OK
+
+
+def _refusal(error: Exception | None, name: str) -> str:
+    """The rest of a refused form's 「✗ <file> 未匯入」 line, then its problems indented below it."""
+    from sqdocs.forms import FormError
+
+    if isinstance(error, FormError):
+        errors = sum(1 for p in error.problems if p.severity == "error")
+        then = "請修正表單後再匯入" if error.fixable else "請依下列說明改用正確的表單"
+        return f"，共 {errors} 個錯誤；{then}：" + "".join(f"\n  {problem}" for problem in error.problems)
+    if isinstance(error, LoadError):
+        return "：" + "".join(f"\n  {d}" for d in error.diagnostics)
+    message = str(error)
+    return "：\n  " + message.removeprefix(f"{name}：")
 
 
 def _print_made(made: MadeForm) -> None:

@@ -22,6 +22,8 @@ from pypdf import PdfReader
 
 from sqdocs.check import check_subplan
 from sqdocs.cli import main
+from sqdocs.errors import UserError
+from sqdocs.forms import import_form, import_forms
 from sqdocs.forms.common import (
     FINGERPRINT_SHEET,
     FIRST_ROW,
@@ -567,8 +569,10 @@ def test_not_a_form(folder: Path, tmp_path: Path, capsys) -> None:
     text = tmp_path / "notes.xlsx"
     text.write_text("not a workbook", encoding="utf-8")
     assert "無法以 Excel 活頁簿（.xlsx）開啟" in refused(text, folder, capsys)
-    err = refused(tmp_path, folder, capsys)
-    assert f"{tmp_path}：這是資料夾，不是表單檔；請指定填好的 .xlsx 表單檔" in err and "Exception" not in err
+    err = refused(tmp_path, folder, capsys)  # a folder is a folder of forms now: each refused on its own
+    assert f"✗ {plain} 未匯入，共 1 個錯誤" in err and f"✗ {text} 未匯入：" in err and "Exception" not in err
+    with pytest.raises(UserError, match="這是資料夾，不是表單檔；請指定填好的 .xlsx 表單檔"):
+        import_form(tmp_path, folder)  # the library's import of one form
 
 
 def _rezip(form: Path, member: str, change: Callable[[str], str]) -> None:
@@ -773,6 +777,161 @@ def test_all_with_o_naming_a_file(tmp_path: Path, capsys) -> None:
         assert main(["form", "results", str(SAMPLE), "--all", "-o", str(out)]) == 2
         assert "加上 --all 時，-o 須指定存放表單的資料夾（如 -o 表單）" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["f.xlsx"]
+
+
+# ---- many forms at once: form import FORM... DATA_DIR ------------------------------------------
+
+
+def fill_section(wb: openpyxl.Workbook, outcome: str = "辦理公文講習 3 場次，計 286 人參加。") -> None:
+    """秘書科's results form with one point's outcome, as little as imports."""
+    ws = wb["執行成果"]
+    ws.cell(row_of(ws, C_POINT, "服務人員專業度"), C_OUTCOME).value = outcome
+
+
+def import_many(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["form", "import", *map(str, argv)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_folder_of_forms_imports_every_good_one_and_names_the_bad(folder: Path, tmp_path: Path, capsys) -> None:
+    """Every unit's form from `form results --all`: 第一分局's filled in, 第二分局's outcome revised,
+    秘書科's sent back blank. The 24 good ones are imported; 秘書科's is refused under its name."""
+    out = tmp_path / "表單"
+    assert main(["form", "results", str(folder), "--all", "-o", str(out)]) == 0
+    edit(out / "第一分局執行成果.xlsx", fill_results_precinct)
+    second = folder / "results" / "第二分局.yaml"
+    before = second.read_bytes()
+
+    def revise(wb: openpyxl.Workbook) -> None:
+        ws = wb["執行成果"]
+        ws.cell(row_of(ws, C_POINT, "申辦業務標準作業流程訂定情形"), C_OUTCOME).value = "修訂標準作業流程 16 項。"
+
+    edit(out / "第二分局執行成果.xlsx", revise)
+    code, stdout, err = import_many(capsys, out, folder)
+    assert code == 2
+    assert results_of(folder, PRECINCT) == by_hand(folder, tmp_path, PRECINCT, RESULTS_BY_HAND)
+    revised = next(r for r in results_of(folder, "第二分局").results if r.point == "申辦業務標準作業流程訂定情形")
+    assert revised.outcome == "修訂標準作業流程 16 項。"
+    assert second.with_name("第二分局.yaml.bak.1").read_bytes() == before
+    assert not (folder / "results" / f"{SECTION}.yaml").exists()
+    form = out / "秘書科執行成果.xlsx"
+    assert f"✗ {form} 未匯入，共 1 個錯誤；請修正表單後再匯入：\n  執行成果!G4: 沒有填寫任何評核重點的執行成果" in err
+    # a warning is told under its form's name, not as a bare cell
+    assert f"{out / '第一分局執行成果.xlsx'} 的警告：\n  佐證資料!F9: 警告：找不到檔案「evidence/禮貌測試.jpg」" in err
+    assert f"✓ 已匯入第一分局的年度執行成果：{folder / 'results' / '第一分局.yaml'}" in stdout
+    assert stdout.count("與表單內容相同，未修改。") == 22
+    assert err.splitlines()[-1] == (
+        f"已匯入 24 份表單（其中 22 份與原有的檔案內容相同，未修改）；1 份有錯誤未匯入：{form}。"
+        "請依上列說明處理後，再執行同一指令（已匯入的表單再匯入一次不會改變任何檔案）"
+    )
+    # 秘書科 fills its form in; the same command again imports it and leaves the other 24 as they are
+    edit(form, fill_section)
+    imported_files = snapshot(folder / "results")
+    code, stdout, err = import_many(capsys, out, folder)
+    assert code == 0, err
+    assert results_of(folder, SECTION).results[0].outcome == "辦理公文講習 3 場次，計 286 人參加。"
+    after = snapshot(folder / "results")
+    assert {name: after[name] for name in imported_files} == imported_files
+    assert stdout.splitlines()[-1] == "✓ 已匯入 25 份表單（其中 24 份與原有的檔案內容相同，未修改）"
+
+
+def test_two_forms_of_one_unit_are_both_refused_and_the_rest_imported(folder: Path, tmp_path: Path, capsys) -> None:
+    """A form re-sent with corrections beside the first: neither may win by its place in the folder."""
+    out = tmp_path / "表單"
+    out.mkdir()
+    first = edit(make(folder, "results", PRECINCT, out / "第一分局執行成果.xlsx"), fill_results_precinct)
+    again = edit(make(folder, "results", PRECINCT, out / "第一分局執行成果-修正.xlsx"), fill_results_precinct)
+    edit(make(folder, "results", SECTION, out / "秘書科執行成果.xlsx"), fill_section)
+    plan = load_plan(folder)  # 第一分局's subplan form: another kind, another file, imported
+    edit(make(folder, "subplan", PRECINCT, out / "第一分局細部計畫.xlsx"), lambda wb: fill_subplan(wb, plan))
+    code, stdout, err = import_many(capsys, out, folder)
+    assert code == 2
+    assert not (folder / "results" / f"{PRECINCT}.yaml").exists()
+    assert results_of(folder, SECTION).results[0].outcome == "辦理公文講習 3 場次，計 286 人參加。"
+    assert read_subplan(subplan_path(folder, PRECINCT), plan).subplan.sub_units == SUB_UNITS
+    both = f"{again}、{first} 都是第一分局的年度執行成果表單，無法判斷要以哪一份為準，2 份都未匯入"
+    assert f"✗ {again} 未匯入：\n  {both}" in err and f"✗ {first} 未匯入：\n  {both}" in err
+    assert err.splitlines()[-1].startswith(f"已匯入 2 份表單；2 份有錯誤未匯入：{again}、{first}。")
+    # the library says the same, form by form
+    result = import_forms([out], folder)
+    assert [o.path.name for o in result.refused] == [again.name, first.name]
+    assert all(both in str(o.error) for o in result.refused)
+    assert sorted(o.result.unit for o in result.imported) == [SECTION, PRECINCT]
+
+
+def test_lock_files_hidden_files_and_other_files_in_the_folder(folder: Path, tmp_path: Path, capsys) -> None:
+    """Excel's ~$ lock file and a .docx are named as passed over, a hidden file not at all; an
+    .xlsx that is no form is that file's error, and so is a form saved as .xls (a unit's return,
+    not to be passed over). None of them stops the form beside them."""
+    out = tmp_path / "表單"
+    out.mkdir()
+    form = edit(make(folder, "results", SECTION, out / "秘書科執行成果.xlsx"), fill_section)
+    (out / "~$秘書科執行成果.xlsx").write_bytes(b"\x00owner")
+    (out / "._秘書科執行成果.xlsx").write_bytes(b"\x00\x05\x16\x07 AppleDouble")
+    (out / "公文.docx").write_bytes(b"PK\x03\x04 a Word file")
+    openpyxl.Workbook().save(out / "名冊.xlsx")
+    (out / "第一分局執行成果.xls").write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
+    code, stdout, err = import_many(capsys, out, form, folder)  # the form named twice: imported once
+    assert code == 2
+    assert results_of(folder, SECTION).results[0].outcome == "辦理公文講習 3 場次，計 286 人參加。"
+    assert stdout.count("✓ 已匯入秘書科的年度執行成果") == 1
+    assert f"略過 {out / '~$秘書科執行成果.xlsx'}：Excel 開啟表單時產生的暫存檔，不是表單" in err
+    assert f"略過 {out / '公文.docx'}：不是 .xlsx 表單" in err
+    assert "._秘書科" not in err + stdout
+    assert f"✗ {out / '名冊.xlsx'} 未匯入，共 1 個錯誤；請依下列說明改用正確的表單：\n  Sheet!A1: 這不是 sqdocs 產生的表單" in err
+    assert f"✗ {out / '第一分局執行成果.xls'} 未匯入：\n  無法以 Excel 活頁簿（.xlsx）開啟；.xls 不是表單的格式" in err
+    assert err.splitlines()[-1].startswith(
+        f"已匯入 1 份表單；2 份有錯誤未匯入：{out / '名冊.xlsx'}、{out / '第一分局執行成果.xls'}。")
+    (out / "名冊.xlsx").unlink()
+    (out / "第一分局執行成果.xls").unlink()
+    code, stdout, err = import_many(capsys, out, folder)
+    assert code == 0, err
+    assert stdout.splitlines()[-1] == "✓ 已匯入 1 份表單（都與原有的檔案內容相同，未修改）"
+
+
+def test_a_folder_without_forms_or_a_pattern_matching_none(folder: Path, tmp_path: Path, capsys) -> None:
+    empty = tmp_path / "空的"
+    empty.mkdir()
+    (empty / "~$秘書科執行成果.xlsx").write_bytes(b"\x00owner")
+    before = snapshot(folder)
+    code, stdout, err = import_many(capsys, empty, folder)
+    assert code == 2 and stdout == ""
+    assert f"錯誤：資料夾 {empty} 中沒有 .xlsx 表單檔；請確認資料夾或檔名" in err
+    pattern = tmp_path / "*執行成果.xlsx"
+    code, stdout, err = import_many(capsys, pattern, folder)
+    assert code == 2 and f"錯誤：符合 {pattern} 的檔案中沒有 .xlsx 表單檔" in err
+    assert snapshot(folder) == before
+
+
+def test_a_pattern_cmd_exe_left_unexpanded_is_matched(folder: Path, tmp_path: Path, capsys) -> None:
+    """`表單\\*執行成果.xlsx` reaches sqdocs as typed on Windows: the results forms only, not the
+    subplan form beside them (left blank, it would be refused)."""
+    out = tmp_path / "表單"
+    out.mkdir()
+    edit(make(folder, "results", SECTION, out / "秘書科執行成果.xlsx"), fill_section)
+    make(folder, "subplan", PRECINCT, out / "第一分局細部計畫.xlsx")
+    code, stdout, err = import_many(capsys, out / "*執行成果.xlsx", folder)
+    assert code == 0, err
+    assert results_of(folder, SECTION).results[0].outcome == "辦理公文講習 3 場次，計 286 人參加。"
+    assert not subplan_path(folder, PRECINCT).exists()
+    assert stdout.splitlines()[-1] == "✓ 已匯入 1 份表單"
+
+
+def test_many_forms_into_a_folder_whose_plan_does_not_load(folder: Path, tmp_path: Path, capsys) -> None:
+    """The data folder's problem is told once, before any form is read, not once a form."""
+    out = tmp_path / "表單"
+    out.mkdir()
+    edit(make(folder, "results", SECTION, out / "秘書科執行成果.xlsx"), fill_section)
+    edit(make(folder, "results", PRECINCT, out / "第一分局執行成果.xlsx"), fill_results_precinct)
+    with (folder / "plan.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("oops: [\n")
+    before = snapshot(folder)
+    code, _, err = import_many(capsys, out, folder)
+    assert code == 2
+    assert err.count("plan.yaml:") == 1 and err.rstrip().endswith("未匯入任何表單。")
+    assert snapshot(folder) == before
 
 
 # ---- what the workbook holds -------------------------------------------------------------------
