@@ -64,6 +64,7 @@ class Outcome:
     error: str | None = None
     seconds: float = 0.0
     warnings: tuple[str, ...] = ()
+    unchanged: bool = False  # the file already held these bytes and was left as it was
 
     @property
     def ok(self) -> bool:
@@ -239,7 +240,7 @@ def build_one(job: Job, options: BuildOptions, before_write: Callable[[], None] 
             data = render(job, options)
         if before_write is not None:
             before_write()
-        write_atomic(job.path, data)
+        unchanged = not write_atomic(job.path, data)
     except (UserError, LoadError) as exc:
         return Outcome(job, str(exc))
     except OSError as exc:
@@ -247,4 +248,4 @@ def build_one(job: Job, options: BuildOptions, before_write: Callable[[], None] 
     except Exception as exc:  # noqa: BLE001 — one broken writer must not stop the other documents
         return Outcome(job, f"內部錯誤（{type(exc).__name__}: {exc}）；請回報此訊息與資料檔")
     notes = tuple(dict.fromkeys(str(w.message) for w in caught))
-    return Outcome(job, None, time.perf_counter() - start, notes)
+    return Outcome(job, None, time.perf_counter() - start, notes, unchanged)

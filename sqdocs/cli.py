@@ -410,8 +410,10 @@ def _build(args: argparse.Namespace) -> int:
     if failed:
         print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）。", file=sys.stderr)
     elif outcomes:  # a log or cron mail ends with the result, not with the last document's line
+        same = sum(o.unchanged for o in outcomes)  # their dates not touched: say why, so none looks stale
+        kept = "" if not same else "都與原有的檔案相同，未改寫；" if same == len(outcomes) else f"其中 {same} 份與原有的檔案相同，未改寫；"
         print(f"✓ {len(outcomes)} 份文件已產生於 {display_name(args.output)}"
-              f"（{time.perf_counter() - start:.1f} 秒）。", file=sys.stderr)
+              f"（{kept}{time.perf_counter() - start:.1f} 秒）。", file=sys.stderr)
     differ: list[Path] = []
     if not failed and args.check_reproducible and jobs:  # nothing built: nothing to call reproducible
         try:

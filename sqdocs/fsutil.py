@@ -130,8 +130,9 @@ def file_stamp(path: Path) -> tuple[int, int, int] | None:
     return st.st_ino, st.st_mtime_ns, st.st_size
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place; False when
+    ``path`` already held ``data`` and was left as it was.
 
     A file that already holds ``data`` is left alone (its date, its links, whoever has it
     open), so a rebuild does not wake backups and file watchers for nothing; one made
@@ -141,8 +142,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if _holds(path, data):
-            return
+            return False
         _write_and_rename(path, data)
+        return True
     except OSError as exc:
         if exc.errno is None:
             raise

@@ -554,3 +554,18 @@ def test_a_report_from_some_units_only_says_who_is_missing(data_copy, tmp_path, 
         capsys.readouterr().err)
     assert main(["build", str(SAMPLE), "-o", str(tmp_path / "all"), "--only", "report", "--format", "pdf"]) == 0
     assert "尚未繳交" not in capsys.readouterr().err
+
+
+def test_the_summary_says_which_documents_were_left_as_they_were(tmp_path, capsys):
+    """A rebuild leaves a file that would get the same bytes untouched (its date too): the
+    closing line says so, or a clerk looking at the dates thinks the build did nothing."""
+    out = tmp_path / "out"
+    args = ["build", str(SAMPLE), "-o", str(out), "--only", "plan", "-j", "1"]
+    assert main(args) == 0
+    assert "未改寫" not in capsys.readouterr().err
+    assert main(args) == 0
+    assert f"✓ 2 份文件已產生於 {out}（都與原有的檔案相同，未改寫；" in capsys.readouterr().err
+    (pdf,) = out.glob("*.pdf")
+    pdf.write_bytes(b"older")
+    assert main(args) == 0
+    assert f"✓ 2 份文件已產生於 {out}（其中 1 份與原有的檔案相同，未改寫；" in capsys.readouterr().err
