@@ -569,3 +569,14 @@ def test_the_summary_says_which_documents_were_left_as_they_were(tmp_path, capsy
     pdf.write_bytes(b"older")
     assert main(args) == 0
     assert f"✓ 2 份文件已產生於 {out}（其中 1 份與原有的檔案相同，未改寫；" in capsys.readouterr().err
+
+
+def test_the_summary_names_the_font_the_pdfs_were_set_in(tmp_path, capsys):
+    """Official documents are set in 標楷體; where another Kai face stood in, the clerk should
+    not need pdffonts to find out."""
+    from sqdocs.writers.fontfiles import resolve_main
+
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "pdf"]) == 0
+    assert f"  PDF 與圖表的字型：{resolve_main().path}\n" in capsys.readouterr().err
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx"]) == 0
+    assert "字型" not in capsys.readouterr().err
