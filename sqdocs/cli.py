@@ -56,10 +56,12 @@ from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpu
 from sqdocs.progress import progress
 
 if TYPE_CHECKING:
+    from sqdocs.derive import Carried
     from sqdocs.forms import MadeForm
     from sqdocs.model import Plan
     from sqdocs.opendata import Bureau
     from sqdocs.report import CompiledReport
+    from sqdocs.subplan_yaml import UpdateResult
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM: what a shell reports for either
@@ -183,14 +185,21 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("subplan", help="各分局細部執行計畫：由本局計畫產生範本（init）或更新（update）")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    for action, text in (("init", "產生單位的細部執行計畫範本（不會覆蓋已有的檔案）"),
-                         ("update", "加入本局計畫新增的評核重點、標記已刪除的、更新本局參考說明，保留已填寫內容")):
+    for action, text, everyone in (
+        ("init", "產生單位的細部執行計畫範本（不會覆蓋已有的檔案）",
+         "產生每個應訂定細部執行計畫、尚無檔案的單位（各分局）的範本；已有檔案的單位不動，並列出"),
+        ("update", "加入本局計畫新增的評核重點、標記已刪除的、更新本局參考說明，保留已填寫內容",
+         "更新 subplans/ 中每個單位的細部執行計畫；有錯誤的檔案列出後略過，其他照常更新"),
+    ):
         a = actions.add_parser(action, help=text)
         a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
-        a.add_argument("--unit", required=True, metavar="UNIT", help="單位名稱，如 第一分局")
+        who = a.add_mutually_exclusive_group(required=True)
+        who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
+        who.add_argument("--all", action="store_true", help=everyone)
         if action == "init":
             a.add_argument("--from", dest="previous", type=Path, metavar="DIR",
-                           help="帶入該資料夾（前一年度）此單位細部執行計畫的具體作法與承辦單位，如 data/keelung-107")
+                           help="帶入該資料夾（前一年度）此單位（加 --all 時為各單位）細部執行計畫的具體作法與承辦單位，"
+                                "如 data/keelung-107")
 
     p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
     p.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
@@ -582,22 +591,34 @@ def _subplan(args: argparse.Namespace) -> int:
     from sqdocs.subplan_yaml import init_subplan, previous_subplan, update_subplan
 
     plan = load_plan(args.data)
+    if args.all:
+        return _init_all(args, plan) if args.action == "init" else _update_all(args, plan)
     if args.action == "init":
         previous = previous_subplan(args.previous, plan, args.unit) if args.previous is not None else None
         path, count, carried = init_subplan(args.data, plan, args.unit, previous)
         print(f"✓ 已建立 {display_name(path)}：{count} 個評核重點；請依檔案開頭的說明填寫，填完執行 sqdocs check {args.data}")
         if carried is not None:
-            print(f"  帶入 {carried.year} 年的具體作法與承辦單位：{carried.filled} 個評核重點；"
-                  f"完成期限 {carried.redate} 個待改填（去年寫成日期，或本局今年改訂了日期；說明寫在該項的註解）")
-            if carried.renamed:
-                print(f"  本局今年改了名稱、依相近名稱帶入的評核重點：{'、'.join(carried.renamed)}（請確認是同一項）")
-            if carried.fresh:
-                print(f"  今年新增或改名、由空白開始的評核重點：{'、'.join(carried.fresh)}")
-            if carried.dropped:
-                print(f"  {carried.year} 年有、今年沒有同名評核重點而未帶入：{'、'.join(carried.dropped)}"
-                      f"（內容仍在 {display_name(args.previous)}，可自行複製）")
+            _print_carried(carried, args.previous)
         return EXIT_OK
-    result = update_subplan(args.data, plan, args.unit)
+    _print_updated(update_subplan(args.data, plan, args.unit))
+    return EXIT_OK
+
+
+def _print_carried(carried: Carried, previous: Path) -> None:
+    """What ``subplan init --from`` took from last year's subplan, under its 「✓ 已建立」 line."""
+    print(f"  帶入 {carried.year} 年的具體作法與承辦單位：{carried.filled} 個評核重點；"
+          f"完成期限 {carried.redate} 個待改填（去年寫成日期，或本局今年改訂了日期；說明寫在該項的註解）")
+    if carried.renamed:
+        print(f"  本局今年改了名稱、依相近名稱帶入的評核重點：{'、'.join(carried.renamed)}（請確認是同一項）")
+    if carried.fresh:
+        print(f"  今年新增或改名、由空白開始的評核重點：{'、'.join(carried.fresh)}")
+    if carried.dropped:
+        print(f"  {carried.year} 年有、今年沒有同名評核重點而未帶入：{'、'.join(carried.dropped)}"
+              f"（內容仍在 {display_name(previous)}，可自行複製）")
+
+
+def _print_updated(result: UpdateResult) -> None:
+    """What ``subplan update`` did to one unit's file: 「已更新」 and each change, or 「未修改」."""
     if result.backup is None:
         print(f"✓ {display_name(result.path)} 已與本局計畫一致，未修改。")
     else:
@@ -606,6 +627,73 @@ def _subplan(args: argparse.Namespace) -> int:
             print(f"  {line}")
     if note := result.edited_note():
         print(note, file=sys.stderr)
+
+
+def _init_all(args: argparse.Namespace, plan: Plan) -> int:
+    """``subplan init --all``: every unit that must have a subplan and has none gets one, as one set."""
+    from sqdocs.subplan_yaml import init_subplans
+
+    result = init_subplans(args.data, plan, args.previous)
+    data = display_name(args.data)
+    existing = dict(result.existing)
+    for unit in plan.units.in_order({made.unit for made in result.made} | set(existing)):
+        made = next((made for made in result.made if made.unit == unit), None)
+        if made is None:
+            print(f"略過 {unit}：{display_name(existing[unit])} 已存在，init 不會覆蓋")
+            continue
+        print(f"✓ 已建立 {display_name(made.path)}：{made.points} 個評核重點")
+        if made.carried is not None:
+            _print_carried(made.carried, args.previous)
+        elif made.missing is not None:
+            print(f"  {display_name(args.previous)} 沒有{unit}的細部執行計畫（{display_name(made.missing)}），由空白範本開始")
+    if result.unneeded:
+        print(f"略過 {'、'.join(result.unneeded)}：本局計畫附件 1 沒有指派評核重點，不需要細部執行計畫")
+    if result.earlier_only:
+        print(f"注意：{display_name(args.previous)} 另有 {'、'.join(result.earlier_only)} 的細部執行計畫；今年也要訂定時，"
+              f"請執行 sqdocs subplan init {data} --unit 單位 --from {display_name(args.previous)}")
+    update = f"sqdocs subplan update {data} --all"
+    if not result.made:
+        print(f"✓ 每個單位都已有細部執行計畫，未建立任何檔案；本局計畫修訂後，請執行 {update}")
+        return EXIT_OK
+    kept = f"；已有檔案的 {len(existing)} 個單位未修改（本局計畫修訂後，請對它們執行 {update}）" if existing else ""
+    print(f"✓ 已建立 {len(result.made)} 個單位的細部執行計畫{kept}；請依檔案開頭的說明填寫，填完執行 sqdocs check {data}")
+    return EXIT_OK
+
+
+def _update_all(args: argparse.Namespace, plan: Plan) -> int:
+    """``subplan update --all``: every subplan file updated on its own; those that cannot be, named."""
+    from sqdocs.fsutil import os_error_text
+    from sqdocs.subplan_yaml import update_subplans
+
+    outcomes = update_subplans(args.data, plan)
+    for outcome in outcomes:
+        if outcome.result is not None:
+            _print_updated(outcome.result)
+            continue
+        error = outcome.error
+        if isinstance(error, LoadError):
+            why = [str(d) for d in error.diagnostics]
+        elif isinstance(error, OSError):
+            why = [os_error_text(error, outcome.path, data_folder=True)]
+        else:
+            why = str(error).splitlines()
+        print(f"✗ {display_name(outcome.path)} 未更新：" + "".join(f"\n  {line}" for line in why), file=sys.stderr)
+    done = [outcome for outcome in outcomes if outcome.result is not None]
+    changed = [outcome.unit for outcome in done if outcome.result.backup is not None]
+    same = len(done) - len(changed)
+    if changed:
+        head = f"已更新 {len(changed)} 個單位的細部執行計畫（{'、'.join(changed)}）" + (
+            f"，{same} 個已與本局計畫一致、未修改" if same else "")
+    elif same:
+        head = f"{same} 個單位的細部執行計畫{'都' if same > 1 else ''}已與本局計畫一致，未修改"
+    else:
+        head = "沒有更新任何單位的細部執行計畫"
+    failed = [outcome for outcome in outcomes if outcome.result is None]
+    if failed:
+        print(f"{head}；{len(failed)} 個有錯誤未更新：{'、'.join(outcome.unit for outcome in failed)}。"
+              "請依上列說明修正後，再執行同一指令（已更新的檔案不會再被改動）", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"✓ {head}")
     return EXIT_OK
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from sqdocs.check import required_units
 from sqdocs.derive import (
     Carried,
     SubplanChanges,
@@ -32,11 +33,17 @@ from sqdocs.derive import (
     subplan_title,
 )
 from sqdocs.errors import UserError
-from sqdocs.fsutil import replace_keeping_backup, write_atomic, writing
-from sqdocs.load import load_plan
+from sqdocs.fsutil import replace_keeping_backup, write_all, write_atomic, writing
+from sqdocs.load import Diagnostic, LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.plan import written_year
-from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan, read_subplan, subplan_path
+from sqdocs.load.subplan import (
+    misnamed_refusal,
+    misnamed_subplan,
+    read_subplan,
+    subplan_files,
+    subplan_path,
+)
 from sqdocs.model import Deadline, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import KEY_FIELDS, PointKey, Subplan, SubplanPoint
@@ -535,9 +542,9 @@ def _rewritten(old: Sequence[str], new: Sequence[str]) -> list[str]:
 # ---- files -------------------------------------------------------------------
 
 
-def previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]:
-    """``unit``'s subplan in ``folder``, an earlier year's data folder of the same agency, and that
-    year: what ``subplan init --from`` starts from. UserError, naming --from, for any other folder."""
+def previous_plan(folder: Path, plan: Plan) -> Plan:
+    """The plan of ``folder``, an earlier year's data folder of the same agency: where ``subplan
+    init --from`` takes subplans from. UserError, naming --from, for any other folder."""
     where = f"--from {folder}"
     example = f"如 data/keelung-{plan.year - 1}"
     if folder.is_file():
@@ -554,21 +561,34 @@ def previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]
     earlier = load_plan(folder)
     if earlier.agency != plan.agency:
         raise UserError(f"{where} 是「{earlier.agency}」的資料，本資料夾是「{plan.agency}」的；請指定本機關前一年度的資料夾")
-    name = resolve_unit(plan, unit)
+    return earlier
+
+
+def _earlier_subplan(folder: Path, earlier: Plan, name: str) -> tuple[Subplan, int] | None:
+    """``name``'s subplan in ``folder`` (of the plan ``earlier``) and its year; None when it has none.
+    UserError when it is there under a name sqdocs does not read; LoadError when it cannot be read."""
     path = subplan_path(folder, name)
     if not path.is_file():
         if (misnamed := misnamed_subplan(folder, name)) is not None:
             raise UserError(misnamed_refusal(misnamed))
-        raise UserError(f"{display_name(folder)} 沒有{name}的細部執行計畫（{display_name(path)}）；不加 --from 即由空白範本開始")
+        return None
     return read_subplan(path, earlier).subplan, earlier.year
 
 
-def init_subplan(
-    folder: Path | str, plan: Plan, unit: str, previous: tuple[Subplan, int] | None = None
-) -> tuple[Path, int, Carried | None]:
-    """Write the skeleton of ``unit``'s subplan, filled from ``previous`` (its subplan of an earlier
-    year, and that year) when given; refuses to overwrite. Returns (path, points, what was carried)."""
+def previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]:
+    """``unit``'s subplan in ``folder``, an earlier year's data folder of the same agency, and that
+    year: what ``subplan init --from`` starts from. UserError, naming --from, for any other folder."""
+    earlier = previous_plan(folder, plan)
     name = resolve_unit(plan, unit)
+    found = _earlier_subplan(folder, earlier, name)
+    if found is None:
+        path = subplan_path(folder, name)
+        raise UserError(f"{display_name(folder)} 沒有{name}的細部執行計畫（{display_name(path)}）；不加 --from 即由空白範本開始")
+    return found
+
+
+def _refuse_existing(folder: Path | str, name: str) -> Path:
+    """Where ``name``'s subplan goes; UserError when it, or a misnamed copy of it, is already there."""
     path = subplan_path(folder, name)
     if (misnamed := misnamed_subplan(folder, name)) is not None:
         raise UserError(misnamed_refusal(misnamed))
@@ -577,21 +597,115 @@ def init_subplan(
             f"{display_name(path)} 已存在；為避免蓋掉已填寫的內容，init 不會重寫。"
             f"要加入本局計畫新增的評核重點，請執行：sqdocs subplan update {display_name(Path(folder))} --unit {name}"
         )
+    return path
+
+
+def _new_subplan_text(plan: Plan, name: str, previous: tuple[Subplan, int] | None) -> tuple[str, Carried | None]:
+    """The text ``init`` writes for ``name``: the skeleton, or one filled from ``previous``."""
+    if previous is None:
+        return subplan_skeleton(plan, name), None
+    data, carried = carried_subplan(plan, name, *previous)
+    return filled_subplan_text(plan, data, (
+        f"# 本檔由 sqdocs subplan init 產生，帶入 {carried.year} 年細部執行計畫的具體作法、承辦單位與「{CONTINUOUS}」；"
+        "請逐項檢查是否仍適用，寫成日期的完成期限請改填今年的日期。"
+    )), carried
+
+
+def init_subplan(
+    folder: Path | str, plan: Plan, unit: str, previous: tuple[Subplan, int] | None = None
+) -> tuple[Path, int, Carried | None]:
+    """Write the skeleton of ``unit``'s subplan, filled from ``previous`` (its subplan of an earlier
+    year, and that year) when given; refuses to overwrite. Returns (path, points, what was carried)."""
+    name = resolve_unit(plan, unit)
+    path = _refuse_existing(folder, name)
     refs = plan.points_for(name)
     if not refs:
         raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，不需要細部執行計畫")
-    carried = None
-    if previous is None:
-        text = subplan_skeleton(plan, name)
-    else:
-        data, carried = carried_subplan(plan, name, *previous)
-        text = filled_subplan_text(plan, data, (
-            f"# 本檔由 sqdocs subplan init 產生，帶入 {carried.year} 年細部執行計畫的具體作法、承辦單位與「{CONTINUOUS}」；"
-            "請逐項檢查是否仍適用，寫成日期的完成期限請改填今年的日期。"
-        ))
+    text, carried = _new_subplan_text(plan, name, previous)
     with writing(data_folder=True):
         write_atomic(path, text.encode("utf-8"))
     return path, len(refs), carried
+
+
+def subplan_units(folder: Path | str, plan: Plan) -> tuple[list[str], list[str]]:
+    """The units that must have a subplan, in registry order — every 分局, and any other unit that
+    already has a subplan file (第一分局.yml too) — and, apart, those of them the plan assigns no
+    point to: they have nothing to plan."""
+    wrote = {path.name.split(".")[0] for path in subplan_files(folder)}
+    wanted = plan.units.in_order(set(required_units(plan)) | wrote)
+    units = [unit for unit in wanted if plan.points_for(unit)]
+    return units, [unit for unit in wanted if unit not in units]
+
+
+@dataclass(frozen=True)
+class NewSubplan:
+    """A subplan ``init --all`` wrote."""
+
+    unit: str
+    path: Path
+    points: int
+    carried: Carried | None  # None: a blank skeleton
+    missing: Path | None = None  # with --from: the earlier year's file the unit does not have
+
+
+@dataclass(frozen=True)
+class InitResult:
+    made: list[NewSubplan]
+    existing: list[tuple[str, Path]]  # units that have a subplan already: left alone
+    unneeded: list[str]  # 分局 the plan assigns no point to, without a file: none needed
+    earlier_only: list[str] = field(default_factory=list)  # other units with a subplan in the --from folder only
+
+
+def init_subplans(folder: Path | str, plan: Plan, previous: Path | None = None) -> InitResult:
+    """``init`` of every unit :func:`subplan_units` names that has no subplan file yet, each from its
+    own subplan in ``previous`` (an earlier year's folder) when it has one there, else blank.
+
+    Everything is checked before anything is written (the --from folder, a unit's file under a
+    name sqdocs does not read here or there, last year's files that cannot be read), and the
+    files are written as one set: a failure midway leaves none of them.
+    """
+    units, unneeded = subplan_units(folder, plan)
+    if not units:
+        raise UserError("本局計畫附件 1 沒有指派任何單位辦理的評核重點，不需要細部執行計畫")
+    earlier = previous_plan(previous, plan) if previous is not None else None
+    everyone = plan.units.in_order({*units, *unneeded})
+    existing = [(unit, subplan_path(folder, unit)) for unit in everyone if subplan_path(folder, unit).exists()]
+    wanted = [unit for unit in units if not subplan_path(folder, unit).exists()]
+    refusals = [misnamed_refusal(misnamed) for unit in wanted if (misnamed := misnamed_subplan(folder, unit))]
+    found: dict[str, tuple[Subplan, int] | None] = {}
+    problems: list[Diagnostic] = []
+    for unit in wanted:
+        if previous is None or earlier is None:
+            found[unit] = None
+            continue
+        try:
+            found[unit] = _earlier_subplan(previous, earlier, unit)
+        except UserError as exc:
+            refusals.append(str(exc))
+        except LoadError as exc:
+            problems += exc.diagnostics
+    if refusals:
+        raise UserError("\n".join([*refusals, "未建立任何細部執行計畫。"]))
+    if problems:
+        raise LoadError(problems, note=f"以上是 --from {display_name(previous)} 中去年的細部執行計畫；"
+                                       "請修正後再執行，未建立任何細部執行計畫。")
+    made, files = [], {}
+    for unit in wanted:
+        text, carried = _new_subplan_text(plan, unit, found[unit])
+        path = subplan_path(folder, unit)
+        missing = subplan_path(previous, unit) if previous is not None and found[unit] is None else None
+        made.append(NewSubplan(unit, path, len(plan.points_for(unit)), carried, missing))
+        files[path] = text.encode("utf-8")
+    if any(path.exists() for path in files):  # written meanwhile (a colleague's init): not overwritten
+        raise UserError("細部執行計畫檔在檢查後被建立（可能有同事同時執行）；未寫入任何檔案，請再執行一次")
+    with writing(data_folder=True):
+        write_all(files)
+    earlier_only = []
+    if previous is not None:
+        theirs = {path.stem for path in subplan_files(previous)}
+        earlier_only = [unit for unit in plan.units.in_order(theirs) if unit not in units]
+    return InitResult(made, existing, [unit for unit in unneeded if not subplan_path(folder, unit).exists()],
+                      earlier_only)
 
 
 @dataclass(frozen=True)
@@ -683,3 +797,38 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     _verify(new_text, loaded.subplan, changes)
     backup = replace_keeping_backup(path, raw, bom + new_text.encode("utf-8"))
     return UpdateResult(path, backup, changes, loaded.subplan, refreshed, edited)
+
+
+@dataclass(frozen=True)
+class UpdateOutcome:
+    """How ``update --all`` went for one subplan file: updated (or found in line), or why not."""
+
+    unit: str  # the file's name without its extension: the unit's, when it is named right
+    path: Path
+    result: UpdateResult | None
+    error: UserError | LoadError | OSError | None = None
+
+
+def update_subplans(folder: Path | str, plan: Plan) -> list[UpdateOutcome]:
+    """:func:`update_subplan` of every subplan file in ``folder``, in registry order, each on its
+    own: a file that cannot be read or updated (a misnamed one, one of no unit of the registry,
+    one with errors) is reported in its outcome and the others are still updated."""
+    paths = subplan_files(folder)
+    if not paths:
+        where = display_name(Path(folder) / "subplans")
+        raise UserError(f"{where} 中沒有任何細部執行計畫檔；請先執行：sqdocs subplan init {display_name(Path(folder))} --all")
+    rank = {unit.name: n for n, unit in enumerate(plan.units.units)}
+    outcomes = []
+    for path in sorted(paths, key=lambda p: (rank.get(p.name.split(".")[0], len(rank)), p.name)):
+        unit = path.name.split(".")[0]
+        try:
+            if path.suffix != ".yaml":
+                raise UserError(misnamed_refusal(path))
+            registered = plan.units.unit(unit)
+            if registered is None or registered.name != unit:
+                read_subplan(path, plan)  # LoadError: the unit it names is not this file's
+                raise UserError(f"檔名不是 units.yaml 中的單位簡稱；請改名為「單位.yaml」（如 {plan.units.units[0].name}.yaml）")
+            outcomes.append(UpdateOutcome(unit, path, update_subplan(folder, plan, unit)))
+        except (UserError, LoadError, OSError) as exc:
+            outcomes.append(UpdateOutcome(unit, path, None, exc))
+    return outcomes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -120,3 +121,14 @@ def with_long_units(plan: Plan) -> Plan:
     item = item.model_copy(update={"points": [point, *item.points[1:]]})
     dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
     return dataclasses.replace(plan, annex1=plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]}))
+
+
+def fill_markers(folder: Path) -> None:
+    """What a clerk does: replace every marker with a real value."""
+    for path in folder.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r'date: "【待填】[^"]*"', "date: 108 年 1 月 20 日", text)
+        text = re.sub(r'number: "【待填】[^"]*"', "number: 發社字第 1081300001 號", text)
+        text = re.sub(r'deadline: "【待填】[^"]*"', "deadline: 108 年 6 月 30 日", text)
+        text = re.sub(r'name: "【待填】[^"]*"', "name: 王小明", text)
+        path.write_text(text, encoding="utf-8")

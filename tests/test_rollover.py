@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from conftest import ONLINE_CASES_OF_FIRST, left_out
+from conftest import ONLINE_CASES_OF_FIRST, fill_markers, left_out
 
 from sqdocs.cli import main
 from sqdocs.load import load_plan
@@ -15,17 +15,6 @@ from sqdocs.load.unfilled import MARKER
 
 def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-def _fill(folder: Path) -> None:
-    """What a clerk does: replace every marker with a real value."""
-    for path in folder.glob("*.yaml"):
-        text = path.read_text(encoding="utf-8")
-        text = re.sub(r'date: "【待填】[^"]*"', "date: 108 年 1 月 20 日", text)
-        text = re.sub(r'number: "【待填】[^"]*"', "number: 發社字第 1081300001 號", text)
-        text = re.sub(r'deadline: "【待填】[^"]*"', "deadline: 108 年 6 月 30 日", text)
-        text = re.sub(r'name: "【待填】[^"]*"', "name: 王小明", text)
-        path.write_text(text, encoding="utf-8")
 
 
 def test_rollover_marks_what_must_be_re_entered(data_copy, capsys):
@@ -51,7 +40,7 @@ def test_rollover_marks_what_must_be_re_entered(data_copy, capsys):
     )
     assert fields == expected
 
-    _fill(target)
+    fill_markers(target)
     plan = load_plan(target)
     assert plan.year == 108
     assert plan.title == "基隆市警察局 108 年度提升服務品質執行計畫"
@@ -75,7 +64,7 @@ def test_a_marker_deleted_alone_leaves_the_hint_which_validate_names(data_copy, 
                          ("plan.yaml", "發文日期（107 年為 107 年 2 月 21 日）")):
         path = target / name
         path.write_text(path.read_text(encoding="utf-8").replace(f'"{MARKER}{marked}"', f'"{marked}"', 1), encoding="utf-8")
-    _fill(target)  # every other marker, as it should be
+    fill_markers(target)  # every other marker, as it should be
     capsys.readouterr()
     assert main(["validate", str(target)]) == 2
     err = capsys.readouterr().err
@@ -168,7 +157,7 @@ def test_next_years_skeleton_and_form_give_that_years_dates_as_examples(data_cop
     """A 108 skeleton asked for a date 「如 107 年 6 月 30 日」 beside 「須在計畫期程 108 年…之內」."""
     main(["rollover", str(data_copy), "--to", "108"])
     target = data_copy.parent / "keelung-108"
-    _fill(target)
+    fill_markers(target)
     assert main(["subplan", "init", str(target), "--unit", "第一分局"]) == 0
     skeleton = (target / "subplans" / "第一分局.yaml").read_text(encoding="utf-8")
     assert "107" not in skeleton and "如 108 年 6 月 30 日" in skeleton
@@ -215,7 +204,7 @@ def test_rollover_adds_this_years_figures_to_the_indicators_history(data_copy, r
     assert "22 項指標的 history 已加入 107 年的全局數據" in readme and "訂定標準作業流程比率 95.4%" in readme
     assert not (target / "results").exists() and not (target / "subplans").exists()
 
-    _fill(target)
+    fill_markers(target)
     from sqdocs.load import load_results
     from sqdocs.report import compile_report
 
@@ -262,7 +251,7 @@ def test_rollover_before_every_unit_handed_in_adds_no_partial_figures(data_copy,
     assert "注意：107 年還有 1 個單位未繳交成果（秘書科），全局數據尚未定案，history 未加入 107 年數據" in capsys.readouterr().out
     target = data_copy.parent / "keelung-108"
     assert _histories(target) == before
-    _fill(target)
+    fill_markers(target)
     assert main(["validate", str(target)]) == 0
     err = capsys.readouterr().err
     assert err.count("history 沒有 107 年的數據，報告的「較上年」無法計算") == 21  # every one but the growth rate
@@ -323,7 +312,7 @@ def test_rollover_over_several_years_says_the_history_has_a_gap_and_names_keep_l
 def test_a_new_year_without_results_builds_no_empty_report_and_says_so(data_copy, tmp_path, capsys):
     main(["rollover", str(data_copy), "--to", "108"])
     target = data_copy.parent / "keelung-108"
-    _fill(target)
+    fill_markers(target)
     capsys.readouterr()
     assert main(["validate", str(target)]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -336,7 +325,7 @@ def test_a_new_year_without_results_builds_no_empty_report_and_says_so(data_copy
 def _next_year(data_copy: Path) -> Path:
     main(["rollover", str(data_copy), "--to", "108"])
     target = data_copy.parent / "keelung-108"
-    _fill(target)
+    fill_markers(target)
     return target
 
 
@@ -535,7 +524,7 @@ def test_messages_give_example_dates_in_the_plans_year(data_copy, capsys):
     """A clerk of the 108 plan told 「請寫成 107 年 …」 would copy a date outside the period."""
     assert main(["rollover", str(data_copy), "--to", "108"]) == 0
     target = data_copy.parent / "keelung-108"
-    _fill(target)
+    fill_markers(target)
     plan_yaml = target / "plan.yaml"
     filled = plan_yaml.read_text(encoding="utf-8")
     plan_yaml.write_text(filled.replace("date: 108 年 1 月 20 日", "date: 明年", 1), encoding="utf-8")

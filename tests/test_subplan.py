@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SAMPLE
+from conftest import SAMPLE, fill_markers
 
 from sqdocs.check import check_subplan, check_subplans
 from sqdocs.cli import main
@@ -473,6 +473,165 @@ def test_update_of_a_file_mixing_crlf_and_lf_changes_only_the_line_the_bureau_ch
     assert update_first(fresh) == 0
     assert "更新本局參考說明：基礎服務／服務一致及正確／服務及時性（具體作法改為本局計畫所列）" in capsys.readouterr().out
     assert path.read_bytes() == old.replace(practice.encode(), "俾利即時掌控案件處置情形。".encode(), 1)
+
+
+# ---- every unit at once: init --all, update --all ----------------------------------
+
+
+def next_year(folder: Path) -> Path:
+    """108's folder rolled over from the sample, its 【待填】 fields filled as a clerk would."""
+    assert main(["rollover", str(folder), "--to", "108"]) == 0
+    target = folder.parent / "keelung-108"
+    fill_markers(target)
+    return target
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted((folder / "subplans").iterdir())}
+
+
+def test_init_all_writes_the_skeleton_of_every_precinct(fresh: Path, capsys):
+    assert main(["subplan", "init", str(fresh), "--all"]) == 0
+    out = capsys.readouterr().out
+    plan = load_plan(fresh)
+    assert files_of(fresh) == {f"{unit}.yaml": subplan_skeleton(plan, unit).encode("utf-8") for unit in PRECINCTS}
+    for unit in PRECINCTS:
+        assert [p.key for p in read_subplan(subplan_path(fresh, unit), plan).subplan.points] == assigned_by_hand(fresh, unit)
+        assert f"✓ 已建立 {subplan_path(fresh, unit)}：14 個評核重點\n" in out
+    assert out.splitlines()[-1] == f"✓ 已建立 4 個單位的細部執行計畫；請依檔案開頭的說明填寫，填完執行 sqdocs check {fresh}"
+
+
+def test_init_all_leaves_a_unit_that_has_a_subplan_alone_and_names_it(fresh: Path, capsys):
+    path = filled_subplan(fresh, "第二分局")
+    before = path.read_bytes()
+    capsys.readouterr()
+    assert main(["subplan", "init", str(fresh), "--all"]) == 0
+    out = capsys.readouterr().out
+    assert path.read_bytes() == before
+    assert sorted(files_of(fresh)) == sorted(f"{unit}.yaml" for unit in PRECINCTS)  # no backup either
+    assert f"略過 第二分局：{path} 已存在，init 不會覆蓋\n" in out
+    assert "✓ 已建立 3 個單位的細部執行計畫；已有檔案的 1 個單位未修改" in out
+
+    assert main(["subplan", "init", str(fresh), "--all"]) == 0  # again: nothing left to make
+    out = capsys.readouterr().out
+    assert out.count("已存在，init 不會覆蓋") == 4
+    assert f"未建立任何檔案；本局計畫修訂後，請執行 sqdocs subplan update {fresh} --all" in out
+    assert path.read_bytes() == before
+
+
+def test_init_all_from_last_year_writes_what_init_of_each_unit_writes(data_copy: Path, tmp_path: Path, capsys):
+    target = next_year(data_copy)
+    (data_copy / "subplans" / "第三分局.yaml").unlink()  # 第三分局 wrote none last year
+    alone = tmp_path / "alone" / "keelung-108"
+    shutil.copytree(target, alone)
+    capsys.readouterr()
+
+    assert main(["subplan", "init", str(target), "--all", "--from", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    for unit in PRECINCTS:
+        carried = unit != "第三分局"
+        assert main(["subplan", "init", str(alone), "--unit", unit, *(["--from", str(data_copy)] if carried else [])]) == 0
+    assert files_of(target) == files_of(alone)
+    assert out.count("帶入 107 年的具體作法與承辦單位：14 個評核重點") == 3
+    assert (f"✓ 已建立 {subplan_path(target, '第三分局')}：14 個評核重點\n"
+            f"  {data_copy} 沒有第三分局的細部執行計畫（{subplan_path(data_copy, '第三分局')}），由空白範本開始\n") in out
+    first = read_subplan(subplan_path(target, "第一分局"), load_plan(target)).subplan
+    assert all(point.practices for point in first.points)
+
+
+def test_init_all_checks_everything_before_writing_anything(data_copy: Path, capsys):
+    target = next_year(data_copy)
+    shutil.move(data_copy / "subplans" / "第二分局.yaml", data_copy / "subplans" / "第二分局.yml")
+    broken = data_copy / "subplans" / "第四分局.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("points:", "points: [", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["subplan", "init", str(target), "--all", "--from", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "第二分局.yml 是此單位的細部執行計畫，但檔名不對；請先改名為 第二分局.yaml" in err
+    assert "未建立任何細部執行計畫" in err
+    assert not (target / "subplans").exists()
+
+    shutil.move(data_copy / "subplans" / "第二分局.yml", data_copy / "subplans" / "第二分局.yaml")
+    assert main(["subplan", "init", str(target), "--all", "--from", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert f"{broken}:" in err and "YAML 語法錯誤" in err and "未建立任何細部執行計畫" in err
+    assert "Traceback" not in err
+    assert not (target / "subplans").exists()
+
+    (target / "subplans").mkdir()  # this year's, saved as .yml: not written beside
+    (target / "subplans" / "第三分局.yml").write_text("unit: 第三分局\n", encoding="utf-8")
+    assert main(["subplan", "init", str(target), "--all"]) == 2
+    assert "第三分局.yml 是此單位的細部執行計畫，但檔名不對" in capsys.readouterr().err
+    assert [p.name for p in (target / "subplans").iterdir()] == ["第三分局.yml"]
+
+
+def _filled_precincts(folder: Path) -> None:
+    for unit in PRECINCTS:
+        filled_subplan(folder, unit)
+
+
+def test_update_all_updates_each_file_as_update_of_its_unit(fresh: Path, tmp_path: Path, capsys):
+    _filled_precincts(fresh)
+    edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    alone = tmp_path / "alone" / "keelung-107"
+    shutil.copytree(fresh, alone)
+    capsys.readouterr()
+
+    assert main(["subplan", "update", str(fresh), "--all"]) == 0
+    out = capsys.readouterr().out
+    for unit in PRECINCTS:
+        assert main(["subplan", "update", str(alone), "--unit", unit]) == 0
+    assert files_of(fresh) == files_of(alone)
+    assert len(files_of(fresh)) == 8  # each file and its .bak.1
+    for unit in PRECINCTS:
+        path = subplan_path(fresh, unit)
+        assert f"✓ 已更新 {path}（原檔另存為 {path}.bak.1）\n  新增：基礎服務／服務友善／洽公場所指引標示\n" in out
+    assert out.splitlines()[-1] == "✓ 已更新 4 個單位的細部執行計畫（第一分局、第二分局、第三分局、第四分局）"
+
+    assert main(["subplan", "update", str(fresh), "--all"]) == 0  # again: in line now
+    assert capsys.readouterr().out.splitlines()[-1] == "✓ 4 個單位的細部執行計畫都已與本局計畫一致，未修改"
+    assert len(files_of(fresh)) == 8
+
+
+def test_update_all_names_a_file_it_cannot_read_and_updates_the_others(fresh: Path, capsys):
+    _filled_precincts(fresh)
+    broken = subplan_path(fresh, "第三分局")
+    broken.write_text(broken.read_text(encoding="utf-8").replace("points:", "points: [", 1), encoding="utf-8")
+    before = broken.read_bytes()
+    edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    capsys.readouterr()
+
+    assert main(["subplan", "update", str(fresh), "--all"]) == 2
+    captured = capsys.readouterr()
+    assert broken.read_bytes() == before
+    assert sorted(files_of(fresh)) == sorted([f"{u}.yaml" for u in PRECINCTS]
+                                             + [f"{u}.yaml.bak.1" for u in PRECINCTS if u != "第三分局"])
+    for unit in ("第一分局", "第二分局", "第四分局"):
+        assert "洽公場所指引標示" in subplan_path(fresh, unit).read_text(encoding="utf-8")
+        assert f"✓ 已更新 {subplan_path(fresh, unit)}" in captured.out
+    assert f"✗ {broken} 未更新：\n  {broken}:" in captured.err and "YAML 語法錯誤" in captured.err
+    assert captured.err.splitlines()[-1].startswith(
+        "已更新 3 個單位的細部執行計畫（第一分局、第二分局、第四分局）；1 個有錯誤未更新：第三分局。")
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["init"], "缺少必要的參數：--unit 或 --all（擇一）"),
+    (["update"], "缺少必要的參數：--unit 或 --all（擇一）"),
+    (["init", "--all", "--unit", "第一分局"], "參數 --unit 與 --all 不能同時使用；只能擇一"),
+    (["update", "--unit", "第一分局", "--all"], "參數 --all 與 --unit 不能同時使用；只能擇一"),
+])
+def test_subplan_takes_either_unit_or_all(fresh: Path, capsys, argv: list[str], message: str):
+    with pytest.raises(SystemExit) as exc:
+        main(["subplan", argv[0], str(fresh), *argv[1:]])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (fresh / "subplans").exists()
+
+
+def test_update_all_without_subplans_says_to_init_them(fresh: Path, capsys):
+    assert main(["subplan", "update", str(fresh), "--all"]) == 2
+    assert f"請先執行：sqdocs subplan init {fresh} --all" in capsys.readouterr().err
 
 
 # ---- check ---------------------------------------------------------------------

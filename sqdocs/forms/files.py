@@ -20,7 +20,6 @@ import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook import Workbook
 
-from sqdocs.check import required_units
 from sqdocs.derive import resolve_unit
 from sqdocs.errors import UserError
 from sqdocs.forms import results as results_form
@@ -56,13 +55,13 @@ from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import (
     misnamed_refusal,
     misnamed_subplan,
-    subplan_files,
     subplan_from,
     subplan_path,
 )
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
 from sqdocs.model.results import IndicatorSet
+from sqdocs.subplan_yaml import subplan_units
 from sqdocs.text.roc import examples_in, format_roc
 
 KINDS = FORM_NAMES
@@ -130,10 +129,7 @@ def form_units(folder: Path, plan: Plan, kind: str) -> tuple[list[str], list[str
     has no form to fill: such a 分局 or unit with a subplan file is passed over (and named).
     """
     if kind == "subplan":
-        wrote = {path.name.split(".")[0] for path in subplan_files(folder)}  # 第一分局.yml too: refused below
-        wanted = plan.units.in_order(set(required_units(plan)) | wrote)
-        units = [unit for unit in wanted if plan.points_for(unit)]
-        return units, [unit for unit in wanted if unit not in units]
+        return subplan_units(folder, plan)  # 第一分局.yml too: refused below
     return plan.assigned_units(), []
 
 
