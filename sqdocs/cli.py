@@ -332,7 +332,7 @@ def _validate_folder(folder: Path) -> int:
             print(f"  尚未建立細部執行計畫：{'、'.join(without)}")
     elif without:  # a new year's folder: say who is to write one, and how they start
         print(f"  尚無細部執行計畫；應訂定的單位：{'、'.join(without)}"
-              f"（以 sqdocs subplan init {folder} --unit 單位 或 sqdocs form subplan {folder} --all 開始）")
+              f"（以 sqdocs subplan init {folder} --all 或 sqdocs form subplan {folder} --all 開始）")
     if report is not None:
         _print_results_summary(report, indicators, len(warnings) + counts["results"])
     return EXIT_OK
@@ -828,9 +828,9 @@ def _all_forms(args: argparse.Namespace) -> int:
     print(f"✓ 已產生 {len(result.forms)} 份{what}表單，存於{'目前的資料夾' if where == '.' else f'資料夾 {where}'}")
     blank = [made.unit for made in result.forms if args.action == "subplan" and made.prefilled is None]
     if blank:
-        each, unit = ("", blank[0]) if len(blank) == 1 else ("對每個單位", "單位")
-        print(f"  {'、'.join(blank)}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先{each}執行 "
-              f"sqdocs subplan init {display_name(args.data)} --unit {unit} --from 去年的資料夾，"
+        who = f"--unit {blank[0]}" if len(blank) == 1 else "--all"  # --all: just the units without a subplan
+        print(f"  {'、'.join(blank)}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
+              f"sqdocs subplan init {display_name(args.data)} {who} --from 去年的資料夾，"
               "再加 --force 重新產生表單")
     if result.skipped:
         print(f"  {'、'.join(result.skipped)}：本局計畫附件 1 沒有指派評核重點，沒有表單可填，未產生")

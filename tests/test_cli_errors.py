@@ -498,7 +498,7 @@ def test_validate_names_the_sub_bureaus_without_a_subplan(data_copy, capsys):
     assert main(["validate", str(data_copy)]) == 0
     assert capsys.readouterr().out.splitlines()[1] == (
         f"  尚無細部執行計畫；應訂定的單位：第一分局、第二分局、第三分局、第四分局"
-        f"（以 sqdocs subplan init {data_copy} --unit 單位 或 sqdocs form subplan {data_copy} --all 開始）")
+        f"（以 sqdocs subplan init {data_copy} --all 或 sqdocs form subplan {data_copy} --all 開始）")
 
 
 def test_validate_checks_each_bureau_of_a_folder_of_bureaus(tmp_path, capsys):

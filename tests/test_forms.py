@@ -714,6 +714,14 @@ def test_all_subplan_forms_for_every_precinct_and_any_unit_with_a_subplan(folder
                                f"sqdocs subplan init {folder} --unit 第一分局 --from 去年的資料夾")
 
 
+def test_all_blank_subplan_forms_say_to_start_them_with_init_all(data_copy: Path, tmp_path: Path, capsys) -> None:
+    shutil.rmtree(data_copy / "subplans")
+    assert main(["form", "subplan", str(data_copy), "--all", "-o", str(tmp_path / "表單")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"  第一分局、第二分局、第三分局、第四分局尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
+        f"sqdocs subplan init {data_copy} --all --from 去年的資料夾，再加 --force 重新產生表單")
+
+
 def test_all_forms_written_into_the_working_folder_by_default(data_copy: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     work = tmp_path / "work"
     work.mkdir()
