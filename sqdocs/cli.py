@@ -414,6 +414,11 @@ def _build(args: argparse.Namespace) -> int:
         remove_empty(made)  # no empty OUT/<bureau> for a bureau the build did not reach
         raise
     failed = [o for o in outcomes if not o.ok]
+    if any(o.ok and (o.job.fmt == "pdf" or o.job.kind == "report") for o in outcomes):
+        from sqdocs.writers.fontfiles import resolve_main
+
+        # Official documents are set in 標楷體; where it is not installed another Kai face stands in.
+        print(f"PDF 與圖表的字型：{display_name(resolve_main(options.font).path)}", file=sys.stderr)
     if not failed:  # a failed document's previous version is kept on purpose: no note about it
         _print_stale(jobs)
     if failed:
@@ -423,11 +428,6 @@ def _build(args: argparse.Namespace) -> int:
         kept = "" if not same else "都與原有的檔案相同，未改寫；" if same == len(outcomes) else f"其中 {same} 份與原有的檔案相同，未改寫；"
         print(f"✓ {len(outcomes)} 份文件已產生於 {display_name(args.output)}"
               f"（{kept}{time.perf_counter() - start:.1f} 秒）。", file=sys.stderr)
-        if any(o.job.fmt == "pdf" or o.job.kind == "report" for o in outcomes):
-            from sqdocs.writers.fontfiles import resolve_main
-
-            # Official documents are set in 標楷體; where it is not installed another Kai face stands in.
-            print(f"  PDF 與圖表的字型：{display_name(resolve_main(options.font).path)}", file=sys.stderr)
     differ: list[Path] = []
     if not failed and args.check_reproducible and jobs:  # nothing built: nothing to call reproducible
         try:

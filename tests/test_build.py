@@ -577,6 +577,7 @@ def test_the_summary_names_the_font_the_pdfs_were_set_in(tmp_path, capsys):
     from sqdocs.writers.fontfiles import resolve_main
 
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "pdf"]) == 0
-    assert f"  PDF 與圖表的字型：{resolve_main().path}\n" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"\nPDF 與圖表的字型：{resolve_main().path}\n✓ 1 份文件已產生於" in err  # the result stays the last line
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx"]) == 0
     assert "字型" not in capsys.readouterr().err
