@@ -616,3 +616,15 @@ def test_write_all_puts_every_file_back_when_interrupted_while_moving_them(tmp_p
     monkeypatch.undo()
     assert {p: p.read_bytes() for p in files} == files
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.json", "c.json"]
+
+
+def test_a_misspelt_unit_is_found_beside_a_deadline_that_is_no_date(data_copy, capsys):
+    """annex1.yaml not reading as a whole (a deadline that is no date) kept its 承辦單位 from
+    being checked: the misspelt unit came up only on the next run, after the first fix."""
+    _edit(data_copy / "annex1.yaml", "deadline: 賡續辦理", "deadline: 108年6月底前")
+    _edit(data_copy / "annex1.yaml", "units: [刑警大隊, 交通隊,", "units: [刑警大隊, 交通對,")
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("deadline: 完成期限「108年6月底前」應為「賡續辦理」或民國日期（如 107 年 6 月 30 日）")
+    assert err[1].endswith("units[1]: 未知的承辦單位「交通對」，是不是「交通隊」？")
+    assert err[2] == "共 2 個錯誤，請修正後再執行。"  # names repeated across points are no error

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.validate import closest, suggest
@@ -296,6 +297,23 @@ def registry_typos(
         )))
         explained.add(name)
     return found, explained
+
+
+def written_unit_refs(data: Any) -> list[list[tuple[Loc, str]]]:
+    """The 承辦單位 of annex1.yaml's points as written, a list for each point: for judging them
+    while another value keeps the file from reading as a whole, so a misspelt unit is not found
+    only on the run after that value is fixed."""
+    def listed(value: Any, key: str) -> list[Any]:
+        found = value.get(key) if isinstance(value, dict) else None
+        return found if isinstance(found, list) else []
+
+    return [
+        [(("dimensions", di, "items", ii, "points", pi, "units", ui), unit)
+         for ui, unit in enumerate(listed(point, "units")) if isinstance(unit, str)]
+        for di, dim in enumerate(listed(data, "dimensions"))
+        for ii, item in enumerate(listed(dim, "items"))
+        for pi, point in enumerate(listed(item, "points"))
+    ]
 
 
 def check_annex1(

@@ -67,6 +67,12 @@ def _load_plan(folder: Path) -> Plan:
         problems += checks.check_units(docs["units.yaml"], units)
         if isinstance(annex1, Annex1) and isinstance(body, PlanBody):
             problems += checks.check_annex1(docs["annex1.yaml"], annex1, units, body, docs["units.yaml"])
+        elif "annex1.yaml" in docs:  # it did not read (a deadline that is no date): its 承辦單位 are still judged
+            told = {(d.file, d.line, d.column) for d in problems}
+            doc = docs["annex1.yaml"]
+            for refs in checks.written_unit_refs(doc.data):  # one point at a time: a name is unique within its point
+                problems += [d for d in checks.check_unit_refs(doc, refs, units, "承辦單位")
+                             if (d.file, d.line, d.column) not in told]
     if isinstance(annex2, Annex2):
         problems += checks.check_annex2(docs["annex2.yaml"], annex2)
     if isinstance(body, PlanBody) and roc_year(body.period.start) == body.year:  # the annexes' titles name it too
