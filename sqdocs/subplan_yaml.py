@@ -403,38 +403,30 @@ def _live_entries(layout: _Layout, plan: Plan, subplan: Subplan, changes: Subpla
             yield index, entry, ref, _reference_block(layout.lines, entry, known)
 
 
-def stale_references(text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges) -> tuple[Refresh, ...]:
-    """The reference comments in ``text`` (the file ``subplan`` was read from) that no longer say
-    what the bureau's point says, of every entry still live after ``changes``: a moved entry's
-    are its new point's; entries marked removed, and blocks not as sqdocs wrote them, are left
-    as they are. Nothing when ``text`` is laid out so update cannot work in it."""
+def references(
+    text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges
+) -> tuple[tuple[Refresh, ...], tuple[PointRef, ...]]:
+    """The reference comments in ``text`` (the file ``subplan`` was read from) of every entry
+    still live after ``changes`` (a moved entry's are its new point's; entries marked removed are
+    left as they are): those sqdocs wrote that no longer say what the bureau's point says, to
+    refresh; and the points of those there but not as sqdocs writes them (the unit edited them, or
+    laid them out otherwise), left as they are, so update cannot vouch for them. Nothing when
+    ``text`` is laid out so update cannot work in it."""
     try:
         layout = _layout(text)
     except UserError:  # apply_changes says why, if there is anything else to change
-        return ()
-    found = []
+        return (), ()
+    stale, edited = [], []
     for index, entry, ref, block in _live_entries(layout, plan, subplan, changes):
         if block is None:
+            if any(REFERENCE_HEADER in line for line in layout.lines[entry.dash:entry.end]):
+                edited.append(ref)
             continue
         old = tuple(_bare(line) for line in layout.lines[block[0]:block[1]])
         new = tuple(reference_comments(ref.point, entry.node.start_mark.column))
         if old != new:
-            found.append(Refresh(index, ref, block[0], old, new))
-    return tuple(found)
-
-
-def edited_references(text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges) -> tuple[PointRef, ...]:
-    """The live entries whose reference comments are there but not as sqdocs writes them (the unit
-    edited them, or laid them out otherwise): update leaves them as they are, so it cannot vouch
-    that they still say what the bureau's point says."""
-    try:
-        layout = _layout(text)
-    except UserError:
-        return ()
-    return tuple(
-        ref for _, entry, ref, block in _live_entries(layout, plan, subplan, changes)
-        if block is None and any(REFERENCE_HEADER in line for line in layout.lines[entry.dash:entry.end])
-    )
+            stale.append(Refresh(index, ref, block[0], old, new))
+    return tuple(stale), tuple(edited)
 
 
 # ---- update: insert lines, never rewrite the unit's text -------------------------------
@@ -444,7 +436,7 @@ def apply_changes(
     text: str, plan: Plan, subplan: Subplan, changes: SubplanChanges, refreshed: Sequence[Refresh] = ()
 ) -> str:
     """``text`` (the subplan file ``subplan`` was read from) with ``changes`` made and the
-    reference comments of ``refreshed`` (:func:`stale_references` of the same text) rewritten.
+    reference comments of ``refreshed`` (the first of :func:`references` of the same text) rewritten.
 
     Only whole lines are inserted (new entries, ``removed: true`` with a comment) and, for an
     entry that already has a ``removed`` field, its value replaced; reference blocks are
@@ -788,8 +780,7 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     text = raw.decode("utf-8-sig", errors="replace")
     if text != loaded.doc.text:  # saved meanwhile: the entries read are not those of this text
         raise UserError(f"{display_name(path)} 在讀取時被修改（可能是編輯器剛存檔）；未寫入任何檔案，請再執行一次")
-    refreshed = stale_references(text, plan, loaded.subplan, changes)
-    edited = edited_references(text, plan, loaded.subplan, changes)
+    refreshed, edited = references(text, plan, loaded.subplan, changes)
     if not changes and not refreshed:
         return UpdateResult(path, None, changes, loaded.subplan, edited=edited)
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
