@@ -819,13 +819,13 @@ def _print_made(made: MadeForm) -> None:
 def _all_forms(args: argparse.Namespace) -> int:
     """``form subplan|results --all``: every unit's form, written as one set or not at all."""
     from sqdocs.forms import make_forms
+    from sqdocs.forms.common import FORM_CONTENTS
 
     result = make_forms(args.data, args.action, args.output, force=args.force)
     for made in result.forms:
         _print_made(made)
     where = display_name(result.folder)
-    what = "細部執行計畫" if args.action == "subplan" else "年度執行成果"
-    print(f"✓ 已產生 {len(result.forms)} 份{what}表單，存於{'目前的資料夾' if where == '.' else f'資料夾 {where}'}")
+    print(f"✓ 已產生 {len(result.forms)} 份{FORM_CONTENTS[args.action]}表單，存於{'目前的資料夾' if where == '.' else f'資料夾 {where}'}")
     blank = [made.unit for made in result.forms if args.action == "subplan" and made.prefilled is None]
     if blank:
         who = f"--unit {blank[0]}" if len(blank) == 1 else "--all"  # --all: just the units without a subplan

@@ -52,6 +52,8 @@ E = TypeVar("E", SubplanPoint, PointResult)
 
 FORM_NAMES = {"subplan": "細部計畫", "results": "執行成果"}
 """Each kind of form by the name its file carries: 第一分局細部計畫.xlsx."""
+FORM_CONTENTS = {"subplan": "細部執行計畫", "results": "年度執行成果"}
+"""Each kind of form by what it holds, as messages name it: 第一分局的細部執行計畫表單."""
 
 
 def regenerate(kind: str, folder: Path, unit: str) -> str:

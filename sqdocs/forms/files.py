@@ -25,6 +25,7 @@ from sqdocs.errors import UserError
 from sqdocs.forms import results as results_form
 from sqdocs.forms import subplan as subplan_form
 from sqdocs.forms.common import (
+    FORM_CONTENTS,
     FORM_NAMES,
     CellProblem,
     Fingerprint,
@@ -422,7 +423,7 @@ def _imported_from(raw: bytes, fp: Fingerprint) -> bool:
 
 def summary(result: Imported) -> list[str]:
     """Lines telling the user what the import did."""
-    what = "細部執行計畫" if result.kind == "subplan" else "年度執行成果"
+    what = FORM_CONTENTS[result.kind]
     if not result.changed:
         return [f"✓ {display_name(result.path)} 與表單內容相同，未修改。"]
     lines = [f"✓ 已匯入{result.unit}的{what}：{display_name(result.path)}（{result.entries} 個評核重點）"]
@@ -572,7 +573,7 @@ def import_forms(paths: list[Path | str], folder: Path | str, *, force: bool = F
 
 
 def _duplicates(group: list[Path], kind: str, unit: str) -> str:
-    what = "細部執行計畫" if kind == "subplan" else "年度執行成果"
+    what = FORM_CONTENTS[kind]
     names = "、".join(display_name(path) for path in group)
     return (f"{names} 都是{unit}的{what}表單，無法判斷要以哪一份為準，{len(group)} 份都未匯入；"
             "請只留下要匯入的一份（把其他的移出資料夾）後再匯入")
