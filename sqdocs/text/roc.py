@@ -86,8 +86,9 @@ _EXAMPLE_YEAR: ContextVar[int] = ContextVar("sqdocs_example_year", default=107)
 def examples_in(year: int | None) -> Iterator[None]:
     """While reading one plan year's files, give the dates in messages as examples in that year:
     a clerk of the 108 plan told to write 「107 年 6 月 30 日」 would copy a date outside the period."""
-    usable = year is not None and 1 <= year <= 999  # a plan.yaml whose year is itself wrong gives none
-    token = _EXAMPLE_YEAR.set(year if usable else _EXAMPLE_YEAR.get())  # type: ignore[arg-type]
+    if year is None or not 1 <= year <= 999:  # a plan.yaml whose year is itself wrong gives none
+        year = _EXAMPLE_YEAR.get()
+    token = _EXAMPLE_YEAR.set(year)
     try:
         yield
     finally:
