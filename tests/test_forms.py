@@ -1577,3 +1577,30 @@ def test_a_typed_checklist_name_of_a_moved_point_is_read_in_its_own_annex2_item(
     result = next(r for r in results_of(folder, PRECINCT).results if r.point == "專人全程服務")
     assert result.evidence[0].checklist is not None
     assert (result.evidence[0].checklist.item, result.evidence[0].checklist.point) == ("服務可近性", "其他服務作法")
+
+
+def test_text_starting_with_an_equals_sign_is_written_as_text_not_a_formula(
+    data_copy: Path, tmp_path: Path, capsys
+) -> None:
+    """A unit's 「=詳附件」 must reach Excel as the words typed, not as a formula showing #NAME?."""
+    subplan = subplan_path(data_copy, PRECINCT)
+    text = subplan.read_text(encoding="utf-8")
+    subplan.write_text(text.replace("      - 行政組彙整本分局", "      - =行政組彙整本分局", 1), encoding="utf-8")
+    results = data_copy / "results" / f"{PRECINCT}.yaml"
+    text = results.read_text(encoding="utf-8")
+    results.write_text(text.replace("    outcome: 第一分局受理", "    outcome: =第一分局受理", 1), encoding="utf-8")
+    before = {path: path.read_bytes() for path in (subplan, results)}
+
+    sform = make(data_copy, "subplan", PRECINCT, tmp_path / "s.xlsx")
+    rform = make(data_copy, "results", PRECINCT, tmp_path / "r.xlsx")
+    cell = openpyxl.load_workbook(sform)["細部計畫"].cell(FIRST_ROW, 6)
+    assert cell.data_type == "s" and cell.value.startswith("=行政組彙整本分局")
+    ws = openpyxl.load_workbook(rform)["執行成果"]
+    cell = ws.cell(FIRST_ROW, C_OUTCOME)
+    assert cell.data_type == "s" and cell.value.startswith("=第一分局受理")
+    # the form's own lookups stay formulas
+    assert openpyxl.load_workbook(rform)["佐證資料"].cell(FIRST_ROW, 2).data_type == "f"
+
+    for form in (sform, rform):
+        assert "未修改" in imported(form, data_copy, capsys)
+    assert {path: path.read_bytes() for path in (subplan, results)} == before

@@ -182,9 +182,18 @@ def lines_needed(text: str, width: float, size: float = 11) -> int:
     return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
 
 
-def put(cell: Cell, value: Any, *, fill: bool, center: bool = False, bold: bool = False, size: float = 11) -> Cell:
-    """Write ``value`` and style the cell: locked and shaded, or unlocked for the clerk."""
+def put(
+    cell: Cell, value: Any, *, fill: bool, center: bool = False, bold: bool = False, size: float = 11,
+    formula: bool = False,
+) -> Cell:
+    """Write ``value`` and style the cell: locked and shaded, or unlocked for the clerk.
+
+    Text is written as text even when it starts with 「=」 (openpyxl would otherwise store a
+    unit's 「=詳附件」 as a formula, which Excel shows as #NAME?); ``formula`` writes the form's own.
+    """
     cell.value = value
+    if isinstance(value, str) and value.startswith("=") and not formula:
+        cell.data_type = "s"
     cell.font = Font(name=FONT_NAME, size=size, bold=bold)
     cell.border = BORDER
     cell.alignment = CENTER if center else WRAP_TOP
@@ -220,7 +229,7 @@ def fit_row(ws: Worksheet, row: int, columns: Sequence[Column], minimum: int = 1
     height = LINE_HEIGHT * minimum
     for i, col in enumerate(columns, 1):
         cell = ws.cell(row, i)
-        if cell.value is not None and not (isinstance(cell.value, str) and cell.value.startswith("=")):
+        if cell.value is not None and cell.data_type != "f":
             size = cell.font.size or 11
             height = max(height, LINE_HEIGHT * size / 11 * lines_needed(display(cell.value), col.width, size))
     ws.row_dimensions[row].height = min(height + 4, 409)  # 409 pt: Excel's tallest row

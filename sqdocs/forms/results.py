@@ -378,7 +378,7 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
         no, title_, kind, day, file, supports, label = rows[k] if k < len(rows) else [None] * 7
         put(ews.cell(row, E_NO), no, fill=True, center=True)
         lookup = f'=IF(A{row}="","",IFERROR(INDEX({names_range},MATCH(A{row},{points_range},0)),"（序號不存在）"))'
-        put(ews.cell(row, E_POINT), lookup, fill=False)
+        put(ews.cell(row, E_POINT), lookup, fill=False, formula=True)
         put(ews.cell(row, E_TITLE), title_, fill=True)
         put(ews.cell(row, E_KIND), kind, fill=True, center=True)
         put(ews.cell(row, E_DATE), day, fill=True, center=True)
