@@ -54,6 +54,7 @@ from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.options import BuildOptions
 from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpus
 from sqdocs.progress import progress
+from sqdocs.text.names import agency_key
 
 if TYPE_CHECKING:
     from sqdocs.derive import Carried
@@ -872,7 +873,7 @@ def _export(args: argparse.Namespace) -> int:
         print(f"✓ {path}（{len(table.rows)} 列）")
     if len(bureaus) > 1:
         names = "、".join(f"{b.plan.agency} {b.plan.year} 年度" for b in bureaus.values())
-        agencies = len({b.plan.agency for b in bureaus.values()})  # one bureau's two years are not two bureaus
+        agencies = len({agency_key(b.plan.agency) for b in bureaus.values()})  # one bureau's two years are one
         print(f"✓ 已合併 {agencies} 個機關 {len(bureaus)} 份資料：{names}")
     if old := left_over(args.output, files, args.format):  # published with the rest, they would not match it
         print(f"注意：{args.output} 中有 {len(old)} 個本次沒有產生的資料檔（{'、'.join(p.name for p in old)}），"
@@ -911,9 +912,12 @@ def _same_bureau(bureaus: dict[Path, Bureau]) -> list[str]:
     same = []
     for folder, bureau in bureaus.items():
         agency, year = bureau.plan.agency, bureau.plan.year
-        other = first.setdefault((agency, year), folder)
+        other = first.setdefault((agency_key(agency), year), folder)
         if other is not folder:
-            message = (f"與 {display_name(other)} 同為「{agency}」{year} 年度的資料，合併後兩者的資料列無法區分；"
+            spelled = bureaus[other].plan.agency
+            # 台/臺 or a space apart: still one agency, and two spellings of it in one table besides
+            named = f"「{agency}」" if spelled == agency else f"「{agency}」（該資料夾寫作「{spelled}」）"
+            message = (f"與 {display_name(other)} 同為{named}{year} 年度的資料，合併後兩者的資料列無法區分；"
                        "請改正其中一個 plan.yaml 的 agency 或 year，或只指定其中一個資料夾")
             _print_diagnostics(LoadError([read_yaml(folder / "plan.yaml").diagnostic(("agency",), message)]))
             same.append(display_name(folder))

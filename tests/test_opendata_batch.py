@@ -113,6 +113,25 @@ def test_the_same_bureau_and_year_twice_is_refused(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == "✓ 已合併 1 個機關 2 份資料：基隆市警察局 107 年度、基隆市警察局 108 年度"
 
 
+def test_one_agency_spelled_with_tai_or_a_space_is_still_the_same_bureau(tmp_path, capsys):
+    """臺 and 台 (and a stray space) are one agency to the National Police Agency: two folders
+    of one year under the two spellings are refused, and two years of it count as one agency."""
+    first = _bureau(tmp_path / "a", "臺北市政府警察局")
+    second = _bureau(tmp_path / "b", "台北市 政府警察局")
+    out = tmp_path / "out"
+    assert main(["export", str(first), str(second), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(
+        f"{second / 'plan.yaml'}:3:9: agency: 與 {first} 同為「台北市 政府警察局」（該資料夾寫作「臺北市政府警察局」）"
+        "107 年度的資料"), err
+    assert not out.exists()
+    for path in second.rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("107", "108"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["export", str(first), str(second), "-o", str(out), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("✓ 已合併 1 個機關 2 份資料")
+
+
 def test_a_subfolder_passed_over_in_a_folder_of_bureaus_writes_nothing(tmp_path, capsys):
     bureaus = tmp_path / "bureaus"
     _bureau(bureaus / "a")

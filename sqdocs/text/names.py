@@ -1,0 +1,13 @@
+"""Names of agencies as people type them: one agency may be spelled 臺 or 台, with spaces or without."""
+
+from __future__ import annotations
+
+import re
+
+_SPACE = re.compile(r"\s+")  # \s covers the full-width space U+3000 too
+
+
+def agency_key(name: str) -> str:
+    """What two spellings of one agency have in common: 「台北市政府警察局」 and
+    「臺北市 政府警察局」 give the same key. 臺 is the official form (教育部 常用國字標準字體)."""
+    return _SPACE.sub("", name).replace("台", "臺")
