@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM: what a shell reports for either
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in sqdocs, not the user's input
 
 
 # argparse's own messages, in Chinese; the last passes on the Chinese of our own value checks.
@@ -676,8 +677,10 @@ def _update_all(args: argparse.Namespace, plan: Plan) -> int:
             why = [str(d) for d in error.diagnostics]
         elif isinstance(error, OSError):
             why = [os_error_text(error, outcome.path, data_folder=True)]
-        else:
+        elif isinstance(error, UserError):
             why = str(error).splitlines()
+        else:
+            why = [f"內部錯誤：{type(error).__name__}: {error}", "請將此訊息與該檔回報給維護者；其他單位的檔案不受影響"]
         print(f"✗ {display_name(outcome.path)} 未更新：" + "".join(f"\n  {line}" for line in why), file=sys.stderr)
     done = [outcome for outcome in outcomes if outcome.result is not None]
     changed = [outcome.unit for outcome in done if outcome.result.backup is not None]
@@ -693,7 +696,8 @@ def _update_all(args: argparse.Namespace, plan: Plan) -> int:
     if failed:
         print(f"{head}；{len(failed)} 個有錯誤未更新：{'、'.join(outcome.unit for outcome in failed)}。"
               "請依上列說明修正後，再執行同一指令（已更新的檔案不會再被改動）", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        bug = any(not isinstance(o.error, (LoadError, UserError, OSError)) for o in failed)
+        return EXIT_INTERNAL if bug else EXIT_BAD_INPUT
     print(f"✓ {head}")
     return EXIT_OK
 
@@ -985,7 +989,7 @@ def _command(args: argparse.Namespace) -> int:
         if os.environ.get("SQDOCS_DEBUG"):
             traceback.print_exc()
         print(f"內部錯誤：{type(exc).__name__}: {exc}\n請將此訊息與資料檔回報給維護者（設 SQDOCS_DEBUG=1 可看詳細資訊）。", file=sys.stderr)
-        return 70
+        return EXIT_INTERNAL
 
 
 def _interrupted_code(exc: KeyboardInterrupt) -> int:

@@ -797,7 +797,8 @@ class UpdateOutcome:
     unit: str  # the file's name without its extension: the unit's, when it is named right
     path: Path
     result: UpdateResult | None
-    error: UserError | LoadError | OSError | None = None
+    error: Exception | None = None
+    """Bad input (UserError, LoadError), the file system (OSError), or any other: a bug."""
 
 
 def update_subplans(folder: Path | str, plan: Plan) -> list[UpdateOutcome]:
@@ -820,6 +821,6 @@ def update_subplans(folder: Path | str, plan: Plan) -> list[UpdateOutcome]:
                 read_subplan(path, plan)  # LoadError: the unit it names is not this file's
                 raise UserError(f"檔名不是 units.yaml 中的單位簡稱；請改名為「單位.yaml」（如 {plan.units.units[0].name}.yaml）")
             outcomes.append(UpdateOutcome(unit, path, update_subplan(folder, plan, unit)))
-        except (UserError, LoadError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 — a bug met in one file leaves the others updated
             outcomes.append(UpdateOutcome(unit, path, None, exc))
     return outcomes

@@ -629,6 +629,35 @@ def test_subplan_takes_either_unit_or_all(fresh: Path, capsys, argv: list[str], 
     assert not (fresh / "subplans").exists()
 
 
+def test_update_all_a_bug_met_in_one_file_is_named_and_the_others_are_updated(fresh: Path, capsys, monkeypatch):
+    """One file tripping over a bug (a self-check of the update failing) stops neither the
+    others nor reads as the clerk's mistake: 內部錯誤 at that file, exit 70, no traceback."""
+    import sqdocs.subplan_yaml
+
+    _filled_precincts(fresh)
+    edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    bad = subplan_path(fresh, "第二分局")
+    before = bad.read_bytes()
+    real = sqdocs.subplan_yaml.update_subplan
+
+    def update(folder, plan, unit):  # noqa: ANN001, ANN202
+        if unit == "第二分局":
+            raise RuntimeError("更新後的評核重點與預期不符；未寫入任何檔案")
+        return real(folder, plan, unit)
+
+    monkeypatch.setattr(sqdocs.subplan_yaml, "update_subplan", update)
+    capsys.readouterr()
+    assert main(["subplan", "update", str(fresh), "--all"]) == 70
+    captured = capsys.readouterr()
+    assert bad.read_bytes() == before
+    for unit in ("第一分局", "第三分局", "第四分局"):
+        assert f"✓ 已更新 {subplan_path(fresh, unit)}" in captured.out
+    assert (f"✗ {bad} 未更新：\n  內部錯誤：RuntimeError: 更新後的評核重點與預期不符；未寫入任何檔案\n"
+            "  請將此訊息與該檔回報給維護者；其他單位的檔案不受影響") in captured.err
+    assert captured.err.splitlines()[-1].startswith("已更新 3 個單位的細部執行計畫（第一分局、第三分局、第四分局）；1 個有錯誤未更新：第二分局。")
+    assert "Traceback" not in captured.err
+
+
 def test_update_all_without_subplans_says_to_init_them(fresh: Path, capsys):
     assert main(["subplan", "update", str(fresh), "--all"]) == 2
     assert f"請先執行：sqdocs subplan init {fresh} --all" in capsys.readouterr().err
