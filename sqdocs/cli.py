@@ -680,7 +680,7 @@ def _update_all(args: argparse.Namespace, plan: Plan) -> int:
         elif isinstance(error, UserError):
             why = str(error).splitlines()
         else:
-            why = [f"內部錯誤：{type(error).__name__}: {error}", "請將此訊息與該檔回報給維護者；其他單位的檔案不受影響"]
+            why = _bug_lines(error, "其他單位的檔案不受影響")
         print(f"✗ {display_name(outcome.path)} 未更新：" + "".join(f"\n  {line}" for line in why), file=sys.stderr)
     done = [outcome for outcome in outcomes if outcome.result is not None]
     changed = [outcome.unit for outcome in done if outcome.result.backup is not None]
@@ -696,8 +696,7 @@ def _update_all(args: argparse.Namespace, plan: Plan) -> int:
     if failed:
         print(f"{head}；{len(failed)} 個有錯誤未更新：{'、'.join(outcome.unit for outcome in failed)}。"
               "請依上列說明修正後，再執行同一指令（已更新的檔案不會再被改動）", file=sys.stderr)
-        bug = any(not isinstance(o.error, (LoadError, UserError, OSError)) for o in failed)
-        return EXIT_INTERNAL if bug else EXIT_BAD_INPUT
+        return EXIT_INTERNAL if any(_is_bug(outcome.error) for outcome in failed) else EXIT_BAD_INPUT
     print(f"✓ {head}")
     return EXIT_OK
 
@@ -796,13 +795,31 @@ def _import_forms(args: argparse.Namespace) -> int:
         print(f"{head}；{'、'.join(display_name(path) for path in result.empty)} 中沒有表單", file=sys.stderr)
     else:
         print(f"✓ {head}")
+    if any(_is_bug(outcome.error) for outcome in result.refused):
+        return EXIT_INTERNAL
     return EXIT_BAD_INPUT if result.refused or result.empty else EXIT_OK
+
+
+def _is_bug(error: Exception | None) -> bool:
+    """An error that is no fault of the input: neither bad data or forms nor the file system."""
+    if error is None or isinstance(error, (LoadError, UserError, OSError)):
+        return False
+    from sqdocs.forms import FormError  # only now: openpyxl is slow to import
+
+    return not isinstance(error, FormError)
+
+
+def _bug_lines(error: Exception, others: str) -> list[str]:
+    """A bug met in one file of many, as said under that file; ``others`` says the rest are fine."""
+    return [f"內部錯誤：{type(error).__name__}: {error}", f"請將此訊息與該檔回報給維護者；{others}"]
 
 
 def _refusal(error: Exception | None, name: str) -> str:
     """The rest of a refused form's 「✗ <file> 未匯入」 line, then its problems indented below it."""
     from sqdocs.forms import FormError
 
+    if _is_bug(error):
+        return "：" + "".join(f"\n  {line}" for line in _bug_lines(error, "其他表單不受影響"))
     if isinstance(error, FormError):
         errors = sum(1 for p in error.problems if p.severity == "error")
         then = "請修正表單後再匯入" if error.fixable else "請依下列說明改用正確的表單"

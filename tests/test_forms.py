@@ -845,6 +845,35 @@ def test_a_folder_of_forms_imports_every_good_one_and_names_the_bad(folder: Path
     assert stdout.splitlines()[-1] == "✓ 已匯入 25 份表單（其中 24 份與原有的檔案內容相同，未修改）"
 
 
+def test_a_bug_met_in_one_form_of_many_is_named_there_and_the_rest_imported(
+    folder: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A bug tripped over by one unit's form is no fault of the clerk's: 內部錯誤 under that form,
+    the others imported all the same, exit 70, no traceback."""
+    import sqdocs.forms.files
+
+    out = tmp_path / "表單"
+    assert main(["form", "results", str(folder), "--all", "-o", str(out)]) == 0
+    edit(out / "第一分局執行成果.xlsx", fill_results_precinct)
+    edit(out / "秘書科執行成果.xlsx", fill_section)
+    real = sqdocs.forms.files._import
+
+    def failing(path, wb, fp, data, *, force):  # noqa: ANN001, ANN202
+        if fp.unit == "第二分局":
+            raise KeyError("第二分局")
+        return real(path, wb, fp, data, force=force)
+
+    monkeypatch.setattr(sqdocs.forms.files, "_import", failing)
+    code, stdout, err = import_many(capsys, out, folder)
+    assert code == 70
+    form = out / "第二分局執行成果.xlsx"
+    assert (f"✗ {form} 未匯入：\n  內部錯誤：KeyError: '第二分局'\n  請將此訊息與該檔回報給維護者；其他表單不受影響") in err
+    assert results_of(folder, SECTION).results[0].outcome == "辦理公文講習 3 場次，計 286 人參加。"
+    assert f"✓ 已匯入第一分局的年度執行成果：{folder / 'results' / '第一分局.yaml'}" in stdout
+    assert err.splitlines()[-1].startswith(f"已匯入 24 份表單（其中 22 份與原有的檔案內容相同，未修改）；1 份有錯誤未匯入：{form}。")
+    assert "Traceback" not in err
+
+
 def test_two_forms_of_one_unit_are_both_refused_and_the_rest_imported(folder: Path, tmp_path: Path, capsys) -> None:
     """A form re-sent with corrections beside the first: neither may win by its place in the folder."""
     out = tmp_path / "表單"

@@ -445,7 +445,8 @@ class FormOutcome:
 
     path: Path
     result: Imported | None = None
-    error: FormError | UserError | LoadError | None = None
+    error: Exception | None = None
+    """Why it was refused: FormError, UserError or LoadError for the form or data, any other a bug."""
 
 
 @dataclass(frozen=True)
@@ -543,12 +544,12 @@ def import_forms(paths: list[Path | str], folder: Path | str, *, force: bool = F
     except LoadError as exc:
         raise LoadError(exc.diagnostics, note="未匯入任何表單。") from None
     opened: dict[Path, tuple[Workbook, Fingerprint]] = {}
-    errors: dict[Path, FormError | UserError | LoadError] = {}
+    errors: dict[Path, Exception] = {}
     for path in files:
         try:
             wb = open_form(path)
             opened[path] = wb, _fingerprint(wb)
-        except (FormError, UserError) as exc:
+        except Exception as exc:  # noqa: BLE001 — FormError, UserError; a bug met in one form leaves the rest imported
             errors[path] = exc
     same: dict[tuple[str, int, str, str], list[Path]] = {}
     for path, (_, fp) in opened.items():
@@ -569,6 +570,8 @@ def import_forms(paths: list[Path | str], folder: Path | str, *, force: bool = F
             outcomes.append(FormOutcome(path, error=exc))
         except OSError as exc:  # reading the unit's YAML: writes are UserErrors already
             outcomes.append(FormOutcome(path, error=UserError(os_error_text(exc, data_folder=True))))
+        except Exception as exc:  # noqa: BLE001 — a bug met in one form leaves the rest imported
+            outcomes.append(FormOutcome(path, error=exc))
     return ImportedForms(outcomes, passed, empty)
 
 
