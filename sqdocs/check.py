@@ -248,10 +248,12 @@ def report(
     subplans: Mapping[str, Subplan],
     problems: Sequence[Problem],
     where: Callable[[Problem], str] = lambda p: "",
+    folder: str = "資料夾",
 ) -> str:
     """The check as text: one summary row per unit, then one row per problem.
 
     ``where`` names a problem's place (file:line) for the table; the caller knows the files.
+    ``folder`` is the data folder as a command to run names it.
     """
     summary = summarize(plan, subplans, problems)
     rows = [
@@ -268,6 +270,9 @@ def report(
         parts += ["", "問題明細", "", format_table(["單位", "位置", "問題", "說明"], detail)]
         done = sum(1 for s in summary if s.status == "完成")
         parts += ["", f"共 {len(problems)} 個問題；{done}/{len(summary)} 個單位的細部執行計畫完整。"]
+        if (missing := sum(p.kind == "no_subplan" for p in problems)) > 1:  # one command, not one per unit
+            parts.append(f"尚未建立的 {missing} 個單位可一次產生範本：sqdocs subplan init {folder} --all"
+                         "（已有檔案的單位不受影響；新年度加上 --from 去年的資料夾）")
     else:
         parts += ["", f"✓ {len(summary)} 個單位的細部執行計畫都完整。"]
     return "\n".join(parts)

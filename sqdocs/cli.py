@@ -708,7 +708,8 @@ def _check(args: argparse.Namespace) -> int:
     plan = load_plan(args.data)
     files = load_subplans(args.data, plan)
     subplans = {unit: f.subplan for unit, f in files.items()}
-    problems = check_subplans(plan, subplans, display_name(args.data))
+    folder = display_name(args.data)
+    problems = check_subplans(plan, subplans, folder)
 
     def where(problem) -> str:
         if problem.unit not in files:
@@ -718,7 +719,7 @@ def _check(args: argparse.Namespace) -> int:
 
     for warning in text_warnings(Path(args.data)):  # a practice a 「 #」 cut short is incomplete too
         print(str(warning), file=sys.stderr)
-    print(report(plan, subplans, problems, where))
+    print(report(plan, subplans, problems, where, folder))
     return EXIT_FAILED if problems else EXIT_OK
 
 

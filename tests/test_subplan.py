@@ -726,7 +726,11 @@ def test_check_reports_missing_points_units_and_subplans(fresh: Path, capsys):
     capsys.readouterr()
     assert main(["check", str(fresh)]) == 1
     # the command to run names this folder, and how a new year starts from the last one's
-    assert f"執行 sqdocs subplan init {fresh} --unit 第一分局 產生範本；新年度加上 --from 去年的資料夾" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"執行 sqdocs subplan init {fresh} --unit 第一分局 產生範本；新年度加上 --from 去年的資料夾" in out
+    # three without one: the command that makes them all at once ends the report
+    assert out.splitlines()[-1] == (f"尚未建立的 3 個單位可一次產生範本：sqdocs subplan init {fresh} --all"
+                                    "（已有檔案的單位不受影響；新年度加上 --from 去年的資料夾）")
 
 
 def test_check_points_a_missing_point_at_where_it_belongs(fresh: Path, capsys):
