@@ -299,6 +299,39 @@ def test_a_late_unit_owes_a_sum_only_if_its_group_enters_it(data_copy: Path, pla
     assert report.indicator("complaint_cases").partial_units == ["第一分局", "第二分局", "第三分局", "第四分局"]
 
 
+SECRETARIAT_SIMPLIFIED = """\
+  - dimension: 服務量能
+    item: 內部作業簡化
+    point: 簡化內部作業，並聚焦核心業務，創新精進服務
+    outcome: 推動公文線上簽核，線上簽核率 88.6%，節省用紙 186,000 張；簡化財產盤點作業，節省工時 1,850 小時。
+    evidence:
+      - title: 秘書科內部作業簡化成果統計表
+        kind: 文件
+        date: 107 年 12 月 11 日
+        supports: [1, 2]
+    indicators:
+      hours_saved: {value: 1850}
+      paper_saved: {value: 186000}
+"""
+
+
+def test_a_sum_whose_point_a_unit_has_not_reported_yet_is_marked_as_when_its_file_is_missing(
+    data_copy: Path, plan: Plan
+) -> None:
+    """秘書科 (named on its own beside 交通隊 and 各分局) handed in its results without the point
+    節省用紙張數 counts under: that point is not reported yet, as if the file were missing. Its
+    186,000 張 absent, the total read as a fall of 186,000 張 (退步) and went into next year's history."""
+    left_out(data_copy, "秘書科", SECRETARIAT_SIMPLIFIED)
+    report = compiled(data_copy, plan)
+    for name in ("paper_saved", "hours_saved"):
+        figure = report.indicator(name)
+        assert figure.partial_units == ["秘書科"] and figure.change is None, name
+        assert figure.trend.endswith("107 年的合計不含成果未填此項數據的單位（秘書科），待各單位填報齊全後再與上年比較。")
+    assert "；標「*」之合計不含成果未填該項數據之單位（秘書科），未與上年比較" in summary_sentence(report)
+    # a point that has no sum under it, or a sum whose units all reported their part, is as it was
+    assert report.indicator("online_cases").partial_units == [] and report.indicator("online_cases").change is not None
+
+
 def test_a_ratio_a_unit_left_out_is_of_the_units_that_entered_it(data_copy: Path, plan: Plan) -> None:
     """Σ numerators ÷ Σ denominators of the other units is their ratio, not a lower bound: it is
     compared, as when a unit sends no file; the loader's warning is what says it lacks 第一分局."""

@@ -331,25 +331,29 @@ def omissions(plan: Plan, ind: Indicator, submissions: dict[str, Submission]) ->
 
 
 def owing(plan: Plan, ind: Indicator, submissions: dict[str, Submission], absent: list[str]) -> list[str]:
-    """The units of ``absent`` (no results handed in) that may owe part of ``ind``: each unit a
-    point leading to it names on its own, and the members of its groups (:func:`peer_groups`)
-    unless the members that did hand in show the figure is not the group's: none of them entered
-    it (of 各單位, fewer than half). All of ``absent`` when no point leads to it."""
+    """The units that may owe part of ``ind`` and have not reported it, in registry order: of
+    ``absent`` (no results handed in), and of those whose results have none for a point leading
+    to ``ind`` (that point not reported yet, which is no different). Each unit a point names on
+    its own, and the members of its groups (:func:`peer_groups`) unless the members that did
+    report the point show the figure is not the group's: none of them entered it (of 各單位,
+    fewer than half). All of ``absent`` when no point leads to it."""
     points = indicator_points(plan, ind)
     if not points:
         return absent
     entered = _entered(ind, submissions)
     owed: set[str] = set()
     for ref in points:
+        pending = {u for u, sub in submissions.items() if u not in entered and not _reports(sub, ref)}
+        missing = pending | set(absent)
         groups = peer_groups(plan, ref)
         grouped = {u for members in groups.values() for u in members}
-        owed.update(u for u in absent if u not in grouped and plan.units.covers(list(ref.point.units), u))
+        owed.update(u for u in missing if u not in grouped and plan.units.covers(list(ref.point.units), u))
         for group, members in groups.items():
-            filed = [u for u in members if u in submissions]
+            filed = [u for u in members if u in submissions and u not in pending]
             if filed and not _groups_figure(plan, group, [u for u in filed if u in entered], filed):
-                continue  # 各分局 that reported left it out: not a figure of theirs, late or not
-            owed.update(u for u in members if u in absent)
-    return [u for u in absent if u in owed]
+                continue  # 各分局 that reported it left the figure out: not a figure of theirs, late or not
+            owed.update(u for u in members if u in missing)
+    return plan.units.in_order(owed)
 
 
 def _entered(ind: Indicator, submissions: dict[str, Submission]) -> set[str]:

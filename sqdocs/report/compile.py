@@ -120,8 +120,10 @@ def _indicator_figures(plan: Plan, results: ResultSet) -> list[IndicatorFigure]:
     built: dict[str, IndicatorFigure] = {}
     for ind in indicators:  # entered indicators first: growth rates need their base's years
         if ind.entered:
-            omitted = [o.unit for o in omissions(plan, ind, results.submissions)]
             owed = owing(plan, ind, results.submissions, absent)
+            # A unit owing it that did hand in results left the figure out of them, whatever the reason.
+            omitted = plan.units.in_order({o.unit for o in omissions(plan, ind, results.submissions)}
+                                          | {u for u in owed if u in results.submissions})
             built[ind.id] = _entered_figure(plan, results, ind, yearly, owed, omitted)
     for ind in indicators:
         if not ind.entered:
@@ -138,8 +140,8 @@ def _entered_figure(
     absent: list[str],
     omitted: list[str],
 ) -> IndicatorFigure:
-    """An entered indicator's figure; ``absent``: units owing it that sent no file, ``omitted``:
-    units whose file leaves it out though others of their group entered it."""
+    """An entered indicator's figure; ``absent``: units owing it that have not reported it (no
+    file, or no result for its point), ``omitted``: units whose file leaves the figure out."""
     shares: list[tuple[Share, str]] = []
     for unit, result in _measures(results, ind.id):
         measure = result.indicators[ind.id]
