@@ -536,9 +536,8 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
                       file=sys.stderr)
             report = any(job.kind == "report" for job in folder_jobs)
             _print_warnings(folder, plan, subplans="subplans" in kinds, results=report)
-            if report and (compiled := cached_report(folder)).unsubmitted:  # built early in the year, say
-                print(f"注意：{folder_words(folder)} 的績效報告依 {len(compiled.submitted)}／{len(compiled.units)} 個單位的成果編成；"
-                      f"尚未繳交：{'、'.join(compiled.unsubmitted)}（報告中已註明）", file=sys.stderr)
+            if report:
+                _print_report_gaps(folder, cached_report(folder))
         except LoadError as exc:
             if len(folders) == 1:
                 raise
@@ -553,6 +552,19 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
     if any(job.fmt == "docx" for job in jobs):
         _check_templates(jobs, options)
     return jobs, bad, options
+
+
+def _print_report_gaps(folder: Path, compiled: CompiledReport) -> None:
+    """What the report is built without: units that sent no results (built early in the year,
+    say), and points the units that did send theirs have not reported yet."""
+    if compiled.unsubmitted:
+        print(f"注意：{folder_words(folder)} 的績效報告依 {len(compiled.submitted)}／{len(compiled.units)} 個單位的成果編成；"
+              f"尚未繳交：{'、'.join(compiled.unsubmitted)}（報告中已註明）", file=sys.stderr)
+    pending = {unit: len(points) for unit, points in compiled.missing_by_unit().items() if unit in compiled.submitted}
+    if pending:
+        units = "、".join(f"{unit} {count} 個" for unit, count in pending.items())
+        print(f"注意：{folder_words(folder)} 的績效報告中，已繳交的單位尚有評核重點未填報成果：{units}"
+              f"（報告中已列出；用 sqdocs validate {display_name(folder)} 查看是哪些評核重點）", file=sys.stderr)
 
 
 def _check_font(options: BuildOptions, pdf: bool) -> None:

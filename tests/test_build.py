@@ -8,7 +8,7 @@ import shlex
 import shutil
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, SECRETARIAT_SIMPLIFIED, left_out
 
 from sqdocs import build, pool
 from sqdocs.build import Job, file_stem
@@ -553,7 +553,20 @@ def test_a_report_from_some_units_only_says_who_is_missing(data_copy, tmp_path, 
     assert f"注意：{data_copy} 的績效報告依 23／25 個單位的成果編成；尚未繳交：秘書科、第二分局（報告中已註明）" in (
         capsys.readouterr().err)
     assert main(["build", str(SAMPLE), "-o", str(tmp_path / "all"), "--only", "report", "--format", "pdf"]) == 0
-    assert "尚未繳交" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "尚未繳交" not in err and "未填報成果" not in err
+
+
+def test_a_report_whose_units_left_points_unreported_says_so_when_built(data_copy, tmp_path, capsys):
+    """Every file handed in, some of them not whole: the report lists the points, and the command
+    says which units still owe some, so 「25／25」 is not taken for a finished year."""
+    (data_copy / "results" / "第四分局.yaml").unlink()
+    left_out(data_copy, "秘書科", SECRETARIAT_SIMPLIFIED)
+    assert main(["build", str(data_copy), "-o", str(tmp_path), "--only", "report", "--format", "pdf"]) == 0
+    err = capsys.readouterr().err
+    assert f"注意：{data_copy} 的績效報告依 24／25 個單位的成果編成；尚未繳交：第四分局（報告中已註明）" in err
+    assert (f"注意：{data_copy} 的績效報告中，已繳交的單位尚有評核重點未填報成果：秘書科 1 個"
+            f"（報告中已列出；用 sqdocs validate {data_copy} 查看是哪些評核重點）") in err
 
 
 def test_the_summary_says_which_documents_were_left_as_they_were(tmp_path, capsys):

@@ -6,7 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ONLINE_CASES_OF_FIRST, SAMPLE, SOP_RATE_OF_FIRST, compiled, left_out
+from conftest import (
+    ONLINE_CASES_OF_FIRST,
+    SAMPLE,
+    SECRETARIAT_SIMPLIFIED,
+    SOP_RATE_OF_FIRST,
+    compiled,
+    left_out,
+)
 
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
@@ -298,21 +305,6 @@ def test_a_late_unit_owes_a_sum_only_if_its_group_enters_it(data_copy: Path, pla
     report = compiled(data_copy, plan)
     assert report.indicator("complaint_cases").partial_units == ["第一分局", "第二分局", "第三分局", "第四分局"]
 
-
-SECRETARIAT_SIMPLIFIED = """\
-  - dimension: 服務量能
-    item: 內部作業簡化
-    point: 簡化內部作業，並聚焦核心業務，創新精進服務
-    outcome: 推動公文線上簽核，線上簽核率 88.6%，節省用紙 186,000 張；簡化財產盤點作業，節省工時 1,850 小時。
-    evidence:
-      - title: 秘書科內部作業簡化成果統計表
-        kind: 文件
-        date: 107 年 12 月 11 日
-        supports: [1, 2]
-    indicators:
-      hours_saved: {value: 1850}
-      paper_saved: {value: 186000}
-"""
 
 
 def test_a_sum_whose_point_a_unit_has_not_reported_yet_is_marked_as_when_its_file_is_missing(
