@@ -483,6 +483,21 @@ def test_short_annex_rows_stay_on_one_page_long_ones_may_split(plan, doc):
     assert any(kept) and not all(kept)
 
 
+def test_checklist_rows_stay_on_one_page_in_the_plan_and_the_report(plan, report, doc):
+    """附件 2 and the report's checklist: split, a row left one line alone under the repeated
+    header (LibreOffice, 執行計畫 p.11); the .odt kept them whole already."""
+    from sqdocs.writers.docx import render_report
+
+    report_doc = Document(io.BytesIO(render_report(plan, report, BuildOptions())))
+    for document in (doc, report_doc):
+        marks = (layout.CHECKBOX, layout.CHECKED)
+        tables = [t for t in document.tables if any(m in c.text for m in marks for c in t.rows[-1].cells)]
+        assert tables
+        for table in tables:
+            assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+                       for row in table.rows[1:])
+
+
 def test_lines_before_a_line_break_are_not_stretched_across_the_page(doc):
     """A text written on several lines keeps its breaks; justified, Word and LibreOffice would
     spread each short line edge to edge unless the document says not to."""

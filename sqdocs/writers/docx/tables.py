@@ -175,7 +175,8 @@ def checklist(
     """A captioned checklist table per dimension: 評核項目 | 評核重點 | 辦理事項, a mark before every entry.
 
     ``dimensions`` are those of 附件 2 or of a compiled report (same shape); ``marks`` gives a
-    point's entries with their marks.
+    point's entries with their marks. A point's row is kept on one page, as in the .odt: split,
+    a checklist row left one line alone under the repeated header.
     """
 
     def cells(point) -> tuple[list[Block], ...]:  # type: ignore[no-untyped-def]
@@ -185,11 +186,11 @@ def checklist(
         _caption(doc, n, dim.caption)
         if dim.items:
             table = AnnexTable(doc, layout.ANNEX2_COLUMNS, text_width_twips)
-            _items_with_points(table, dim.items, cells)
+            _items_with_points(table, dim.items, cells, keep=lambda point: True)
         else:
             table = AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS, text_width_twips)
             for point in dim.points:
-                table.row(*cells(point))
+                table.row(*cells(point), keep_together=True)
         table.finish()
 
 
