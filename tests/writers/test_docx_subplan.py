@@ -206,6 +206,19 @@ def test_every_sample_subplan_builds(plan, subplans, unit):
     assert doc.core_properties.title == subplan_title(plan, unit)
 
 
+def test_a_document_ending_in_a_table_ends_with_a_paragraph_too_small_for_a_page_of_its_own(plan, subplans):
+    """Word puts a paragraph mark of the default size after a final table; after 第四分局's,
+    which reaches the page's foot, it would take a blank page. The document gives it 1 pt."""
+    doc = Document(io.BytesIO(render_subplan(plan, subplans["第四分局"], BuildOptions())))
+    blocks = [child for child in doc.element.body if child.tag != qn("w:sectPr")]
+    assert blocks[-2].tag == qn("w:tbl") and blocks[-1].tag == qn("w:p")
+    last = doc.paragraphs[-1]
+    assert last.text == ""
+    spacing = last._p.pPr.find(qn("w:spacing"))
+    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("20", "exact")
+    assert last._p.pPr.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "2"
+
+
 def test_properties_and_reproducible_bytes(plan, subplan, docx_bytes, doc):
     assert render_subplan(plan, subplan, BuildOptions()) == docx_bytes
     props = doc.core_properties

@@ -413,6 +413,24 @@ def keep_lines_before_breaks_unstretched(settings_element: etree._Element) -> No
         _put(compat, "w:doNotExpandShiftReturn")
 
 
+def close_after_final_table(body: etree._Element) -> None:
+    """End a body whose last block is a table with an empty paragraph too small to need a page.
+
+    Word gives a document ending in a table a paragraph mark of the default size after it; after
+    a table reaching the page's foot, that mark took a blank last page of its own.
+    """
+    blocks = [child for child in body if child.tag != qn("w:sectPr")]
+    if not blocks or blocks[-1].tag != qn("w:tbl"):
+        return
+    p = OxmlElement("w:p")
+    ppr = _put(p, "w:pPr")
+    _put(ppr, "w:spacing", before="0", after="0", line="20", lineRule="exact")  # 1 pt
+    rpr = _put(ppr, "w:rPr")
+    _put(rpr, "w:sz", val="2")
+    _put(rpr, "w:szCs", val="2")
+    blocks[-1].addnext(p)
+
+
 def set_theme_languages(settings_element: etree._Element) -> None:
     """Tell Word the document's East Asian language is Traditional Chinese."""
     _put(settings_element, "w:themeFontLang", val="en-US", eastAsia="zh-TW")

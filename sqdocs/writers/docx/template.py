@@ -494,6 +494,7 @@ class WordTemplate:
                 f"請對照預設範本 templates/{self.path.name} 修正。"
             )
         _set_properties(doc, properties)
+        oxml.close_after_final_table(doc.element.body)
         oxml.keep_lines_before_breaks_unstretched(doc.settings.element)
         buffer = io.BytesIO()
         self._template.save(buffer)

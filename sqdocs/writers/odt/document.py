@@ -121,4 +121,20 @@ class Document:
         return frame
 
     def content_xml(self) -> bytes:
+        if len(self.body) and self.body[-1].tag == xml.qname("table:table"):
+            self._close_after_table()
         return xml.to_bytes(self.root)
+
+    def _close_after_table(self) -> None:
+        """End the text with a paragraph too small to need a page: LibreOffice gives a text that
+        ends in a table a paragraph of the default size after it, and after a table reaching the
+        page's foot that paragraph took a blank page of its own."""
+        name = self.next_name(_PREFIX["paragraph"])
+        style = sub(self._automatic, "style:style", {"style:name": name, "style:family": "paragraph"})
+        sub(style, "style:paragraph-properties", {
+            "fo:margin-top": "0mm", "fo:margin-bottom": "0mm", "fo:line-height": "0.2mm",
+        })
+        sub(style, "style:text-properties", {
+            "fo:font-size": "1pt", "style:font-size-asian": "1pt", "style:font-size-complex": "1pt",
+        })
+        self.body.append(xml.paragraph(name, ""))
