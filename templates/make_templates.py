@@ -43,6 +43,11 @@ def paragraph_style(doc, name: str, base: str = "Normal"):
     return style
 
 
+def ems(at: tuple[float, float]) -> tuple[int, int]:
+    """(label, text) positions in characters of body text (:data:`layout.OUTLINE_EMS`) as twips."""
+    return round(at[0] * EM), round(at[1] * EM)
+
+
 def hang(style, label_at: int, text_at: int) -> None:
     """Label at ``label_at``, wrapped lines and the text after the tab at ``text_at`` (twips)."""
     fmt = style.paragraph_format
@@ -83,17 +88,14 @@ def define_styles(doc) -> None:
         fmt.keep_with_next = True
         fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
         oxml.set_outline_level(heading, level)
-    hang(doc.styles[S.HEADING_2], 0, 2 * EM)
+    hang(doc.styles[S.HEADING_2], *ems(layout.REPORT_HEADING_EMS[0]))
 
     body = doc.styles[S.BODY]
     oxml.reset_formatting(body)
-    body.paragraph_format.first_line_indent = Twips(2 * EM)
+    body.paragraph_format.first_line_indent = Twips(round(layout.FIRST_LINE_EMS * EM))
 
-    # 一、 flush left, each deeper label under the text of the level above it.
-    for name, label_at, text_at in zip(
-        S.OUTLINE, (0, 2 * EM, 4 * EM, 5 * EM + EM // 2), (2 * EM, 4 * EM, 5 * EM + EM // 2, 7 * EM), strict=True
-    ):
-        hang(paragraph_style(doc, name), label_at, text_at)
+    for name, at in zip(S.OUTLINE, layout.OUTLINE_EMS, strict=True):  # 一、 flush left, (一) under its text …
+        hang(paragraph_style(doc, name), *ems(at))
 
     label = paragraph_style(doc, S.ANNEX_LABEL)
     fmt = label.paragraph_format
@@ -128,7 +130,8 @@ def define_styles(doc) -> None:
 
 def define_report_styles(doc) -> None:
     """Heading levels (一) and 1. for the results, and the chart paragraph with its caption."""
-    for name, level, label_at, text_at in ((S.HEADING_3, 2, EM, 3 * EM), (S.HEADING_4, 3, 2 * EM, 3 * EM + EM // 2)):
+    for name, level, (label_at, text_at) in ((S.HEADING_3, 2, ems(layout.REPORT_HEADING_EMS[1])),
+                                             (S.HEADING_4, 3, ems(layout.REPORT_HEADING_EMS[2]))):
         heading = doc.styles[name]
         oxml.reset_formatting(heading)
         heading.font.size = Pt(layout.BODY_PT)

@@ -40,6 +40,15 @@ CELL_PADDING_V_MM = 0.5  # above and below a cell's text in Word and ODF: text o
 CHECKBOX = "☐"
 CHECKED = "☑"
 
+OUTLINE_EMS = ((0.0, 2.0), (2.0, 4.0), (4.0, 5.5), (5.5, 7.0))
+"""Where the numbered paragraphs 一、 (一) 1. (1) have their label and their text (wrapped lines
+too), in characters of body text from the margin: 一、 flush left, each deeper label under the
+text of the level above. The Word templates, the .odt styles and the PDF all set them so."""
+REPORT_HEADING_EMS = ((0.0, 2.0), (1.0, 3.0), (2.0, 3.5))
+"""The report's headings 一、 (一) 1. (Heading 2–4): label and text, as :data:`OUTLINE_EMS`."""
+FIRST_LINE_EMS = 2.0
+"""A section's own paragraph (Body Text): its first line indented two characters, the rest flush left."""
+
 
 @dataclass(frozen=True)
 class Column:

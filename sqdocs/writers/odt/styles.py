@@ -147,18 +147,15 @@ def _paragraph_styles(styles: etree._Element) -> None:
     _named(styles, "Heading 1", outline=1, next_style=BODY,
            para={**heading, "fo:margin-top": pt(12), "fo:margin-bottom": pt(6)},
            text={**size(HEADING_1_PT), **_bold()})
-    indents = ((0, 2 * EM), (EM, 3 * EM), (2 * EM, 3.5 * EM))  # Heading 2–4: label and text
-    for level, (label_at, text_at) in enumerate(indents, 2):
+    for level, (label_em, text_em) in enumerate(layout.REPORT_HEADING_EMS, 2):
+        label_at, text_at = label_em * EM, text_em * EM
         hang = _hang(label_at, text_at, **heading, **{"fo:margin-top": pt(6), "fo:margin-bottom": pt(3)})
         _named(styles, f"Heading {level}", outline=level, next_style=BODY, **hang,
                text={**size(layout.BODY_PT), **_bold()})
 
-    _named(styles, "Body Text", para={"fo:text-indent": pt(2 * EM)})
-    # 一、 flush left, each deeper label under the text of the level above it.
-    label_at = (0, 2 * EM, 4 * EM, 5.5 * EM)
-    text_at = (2 * EM, 4 * EM, 5.5 * EM, 7 * EM)
-    for n, (left, right) in enumerate(zip(label_at, text_at, strict=True), 1):
-        _named(styles, f"Outline {n}", **_hang(left, right))
+    _named(styles, "Body Text", para={"fo:text-indent": pt(layout.FIRST_LINE_EMS * EM)})
+    for n, (label_em, text_em) in enumerate(layout.OUTLINE_EMS, 1):
+        _named(styles, f"Outline {n}", **_hang(label_em * EM, text_em * EM))
 
     _named(styles, "Annex Label", para={
         "fo:text-align": "end", "fo:break-before": "page", "fo:keep-with-next": "always", "fo:margin-bottom": pt(6),
