@@ -172,3 +172,22 @@ def outline_titles(path: Path) -> list:
         return out
 
     return walk(pypdf.PdfReader(path).outline)
+
+
+def line_starts(pdf_path: Path, page: int, skip: int = 0) -> list[tuple[str, float]]:
+    """Each text line of a page: its first characters and how far its first one is from the
+    left margin, in characters of body text; ``skip`` characters of each line passed over."""
+    em = layout.BODY_PT
+    with pdfplumber.open(pdf_path) as pdf:
+        chars = [c for c in pdf.pages[page].chars if abs(c["size"] - em) < 0.5 and c["text"].strip()]
+    lines: dict[float, list[dict]] = {}
+    for c in chars:
+        lines.setdefault(round(c["top"]), []).append(c)
+    margin = layout.MARGIN_LEFT_MM * 72 / 25.4
+    starts = []
+    for top in sorted(lines):
+        row = sorted(lines[top], key=lambda c: c["x0"])[skip:]
+        if not row:
+            continue
+        starts.append(("".join(c["text"] for c in row[:5]), round((row[0]["x0"] - margin) / em, 2)))
+    return starts

@@ -21,6 +21,7 @@ from pdfcheck import (
     Extract,
     assert_embedded_subset_fonts,
     extract,
+    line_starts,
     needs_poppler,
     pdffonts,
     require_kai_font,
@@ -205,6 +206,24 @@ def test_header_row_on_every_table_page(out: Extract) -> None:
 
 
 # ---- pages, outline, metadata, reproducibility -----------------------------------
+
+
+def test_numbered_paragraphs_and_body_text_are_indented_as_in_word(plan_pdf: Path) -> None:
+    """一、 flush left, (一) under its text, text and wrapped lines where Word's Outline styles
+    put them, a section's own paragraph indented on its first line only (layout.OUTLINE_EMS).
+    The PDF had them all two characters further right, under the text of 「壹、」."""
+    page1, page2 = line_starts(plan_pdf, 0), line_starts(plan_pdf, 1)
+    at = dict(page1 + page2)
+    assert at["壹、計畫依"] == 0
+    assert at["一、國家發"] == layout.OUTLINE_EMS[0][0]
+    intro = next(n for n, (text, _) in enumerate(page1) if text.startswith("本局為呼應"))
+    assert page1[intro][1] == layout.FIRST_LINE_EMS and page1[intro + 1][1] == 0  # wrapped: flush left
+    first = next(n for n, (text, _) in enumerate(page1) if text.startswith("一、發揮專"))
+    assert page1[first + 1][1] == layout.OUTLINE_EMS[0][1]  # the text's wrapped line, after the label
+    sub = next(n for n, (text, _) in enumerate(page2) if text.startswith("(一)"))
+    assert page2[sub][1] == layout.OUTLINE_EMS[1][0] and page2[sub + 1][1] == layout.OUTLINE_EMS[1][1]
+    # the text after 「(一)」 starts where its wrapped lines do, as after Word's tab
+    assert dict(line_starts(plan_pdf, 1, skip=3))["不定期查訪"] == layout.OUTLINE_EMS[1][1]
 
 
 def test_footer_page_x_of_y(out: Extract) -> None:

@@ -21,6 +21,7 @@ from pdfcheck import (
     assert_embedded_subset_fonts,
     extract,
     image_xobjects,
+    line_starts,
     needs_poppler,
     outline_titles,
     require_kai_font,
@@ -93,6 +94,20 @@ def gaps(plan: Plan, tmp_path_factory) -> tuple[CompiledReport, Path, Extract]:
 def test_cli_writes_the_official_file_name(report_pdf: Path) -> None:
     assert report_pdf.name == "基隆市警察局107年度提升服務品質績效報告.pdf"
     assert report_pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_headings_and_text_are_indented_as_in_word(report_pdf: Path) -> None:
+    """一、 (一) 1. where Word's Heading 2–4 put them, the trend sentences indented on their
+    first line only (layout.REPORT_HEADING_EMS, FIRST_LINE_EMS); they were under 「貳、」's text."""
+    page = line_starts(report_pdf, 1)
+    at = dict(page)
+    assert at["貳、各評核"] == 0
+    assert at["一、個別評"] == layout.REPORT_HEADING_EMS[0][0]
+    assert at["(一)服務"] == layout.REPORT_HEADING_EMS[1][0]
+    assert at["1.申辦業"] == layout.REPORT_HEADING_EMS[2][0]
+    assert dict(line_starts(report_pdf, 1, skip=2))["申辦業務標"] == layout.REPORT_HEADING_EMS[2][1]
+    trend = next(n for n, (text, _) in enumerate(page) if text.startswith("訂定標準作"))
+    assert page[trend][1] == layout.FIRST_LINE_EMS and page[trend + 1][1] == 0
 
 
 def test_title_headings_and_sentences(report: CompiledReport, out: Extract) -> None:

@@ -71,17 +71,16 @@ def title(text: str, ts: Typesetter) -> list[Flowable]:
     return [ts.para(text, style, "標題")]
 
 
-def paragraph(para: Para, ts: Typesetter, x: float, where: str) -> list[Flowable]:
-    """A numbered paragraph, its label at ``x``, and its children aligned with its text."""
-    body = ts.styles.body
+def paragraph(para: Para, ts: Typesetter, where: str) -> list[Flowable]:
+    """A numbered paragraph and its children, each at its level's place (layout.OUTLINE_EMS)."""
     at = f"{where} {para.label}"
-    first = ts.hanging(para.label, para.line[len(para.label) :], body, at, x)
+    level = min(para.depth, len(layout.OUTLINE_EMS)) - 1
+    first = ts.outline(para.label, para.line[len(para.label) :], ts.styles.body, at, layout.OUTLINE_EMS[level])
     if para.children:
         first.keepWithNext = 1  # 「二、獎懲作業：」 never alone at the foot of a page
     flows: list[Flowable] = [first]
-    child_x = x + ts.width(para.label, body)
     for child in para.children:
-        flows += paragraph(child, ts, child_x, at)
+        flows += paragraph(child, ts, at)
     return flows
 
 
@@ -93,15 +92,14 @@ def heading(text: str, key: str, ts: Typesetter) -> Flowable:
 
 
 def section(sec: Section, number: int, ts: Typesetter) -> list[Flowable]:
-    """壹、計畫依據 … with its intro and numbered paragraphs; text aligns after 「壹、」. A bare
-    一、 title over sub-clauses is bookmarked under the section."""
+    """壹、計畫依據 … with its intro and numbered paragraphs, indented as in Word (layout.OUTLINE_EMS,
+    FIRST_LINE_EMS). A bare 一、 title over sub-clauses is bookmarked under the section."""
     styles = ts.styles
     flows: list[Flowable] = [heading(sec.heading, f"section-{number}", ts)]
-    x = ts.width(sec.label, styles.body)
     if sec.intro:
-        flows.append(ts.hanging("", sec.intro, styles.body, f"{sec.heading} 本文", x))
+        flows.append(ts.outline("", sec.intro, styles.body, f"{sec.heading} 本文", (layout.FIRST_LINE_EMS, 0.0)))
     for n, para in enumerate(sec.paras, 1):
-        para_flows = paragraph(para, ts, x, sec.heading)
+        para_flows = paragraph(para, ts, sec.heading)
         if para.is_heading:  # a heading in Word and ODF (一、考核作業：), so in their navigation too
             furniture.mark(para_flows[0], f"section-{number}-{n}", para.line, level=1)
         flows += para_flows
@@ -121,20 +119,20 @@ def annex_start(label: str, key: str, title_text: str | None, ts: Typesetter) ->
     return flows
 
 
-def caption(text: str, key: str, ts: Typesetter, where: str, indent: float = 0.0) -> list[Flowable]:
+def caption(text: str, key: str, ts: Typesetter, where: str) -> list[Flowable]:
     """A caption over a table, on a new page unless the table can start below it; bookmarked
     under the section."""
-    para = ts.hanging("", text, ts.styles.caption, where, indent) if indent else ts.para(text, ts.styles.caption, where)
+    para = ts.para(text, ts.styles.caption, where)
     return [CondPageBreak(CAPTION_ROOM), furniture.mark(para, key, text, level=1)]
 
 
 def dimension_tables(
-    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter, indent: float = 0.0
+    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter
 ) -> list[Flowable]:
     """一、個別評核構面-基礎服務 and its table, for each dimension; ``label`` names the annex in messages."""
     flows: list[Flowable] = []
     for n, dim in enumerate(dimensions, 1):
         text = f"{outline_label(1, n)}{dim.caption}"
-        flows += caption(text, f"{key}-{n}", ts, f"{label} {text}", indent)
+        flows += caption(text, f"{key}-{n}", ts, f"{label} {text}")
         flows.append(spaced(make_table(dim, ts, f"{label} {dim.caption} "), layout.TABLE_PT))
     return flows

@@ -33,7 +33,6 @@ class _Story:
     def __init__(self, report: CompiledReport, ts: Typesetter) -> None:
         self.report, self.ts = report, ts
         self.headings = outline.report_headings()
-        self.indent = ts.width(outline_label(0, 1), ts.styles.body)  # text aligns after 「壹、」
 
     def sample_note(self) -> list[Flowable]:
         """「本報告數據為範例資料…」 under the title, when the data says it is sample data."""
@@ -41,18 +40,20 @@ class _Story:
             return []
         return [self.ts.para(outline.SAMPLE_DATA_NOTE, self.ts.styles.annex_title, "標題")]
 
-    def text(self, text: str, where: str, indent: float | None = None) -> Flowable:
-        x = self.indent if indent is None else indent
-        return self.ts.hanging("", text, self.ts.styles.body, where, x)
+    def text(self, text: str, where: str) -> Flowable:
+        """A paragraph of the report's own text, its first line indented as in Word (Body Text)."""
+        return self.ts.outline("", text, self.ts.styles.body, where, (layout.FIRST_LINE_EMS, 0.0))
 
-    def subheading(self, label: str, title: str, key: str, level: int, indent: float) -> list[Flowable]:
+    def subheading(self, label: str, title: str, key: str, level: int) -> list[Flowable]:
         """A bookmarked heading that starts a page rather than end one without room for the
         start of its table below."""
-        return [CondPageBreak(blocks.CAPTION_ROOM), self.marked_heading(label, title, key, level, indent)]
+        return [CondPageBreak(blocks.CAPTION_ROOM), self.marked_heading(label, title, key, level)]
 
-    def marked_heading(self, label: str, title: str, key: str, level: int, indent: float) -> Flowable:
-        """A heading at ``indent``, bookmarked at ``level``."""
-        flow = self.ts.hanging(label, title, self.ts.styles.heading, f"{label}{title}", indent)
+    def marked_heading(self, label: str, title: str, key: str, level: int) -> Flowable:
+        """一、 (一) 1. at ``level`` 1–3, placed as Word's Heading 2–4 (layout.REPORT_HEADING_EMS)
+        and bookmarked at that level."""
+        at = layout.REPORT_HEADING_EMS[level - 1]
+        flow = self.ts.outline(label, title, self.ts.styles.heading, f"{label}{title}", at)
         return furniture.mark(flow, key, f"{label}{title}", level)
 
     def all(self) -> list[Flowable]:
@@ -81,33 +82,27 @@ class _Story:
             blocks.heading(heading, "section-2", self.ts),
             self.text(outline.RESULTS_SENTENCE, f"{heading} 本文"),
         ]
-        x1 = self.indent
-        x2 = x1 + self.ts.width(outline_label(1, 1), self.ts.styles.heading)
         for d, dim in enumerate(self.report.dimensions, 1):
             key = f"results-{d}"
             # The headings that open a point start a page together with the point's first lines.
-            headings = [self.marked_heading(outline_label(1, d), dim.caption, key, 1, x1)]
+            headings = [self.marked_heading(outline_label(1, d), dim.caption, key, 1)]
             for i, item in enumerate(dim.items, 1):
-                headings.append(self.marked_heading(outline_label(2, i), item.name, f"{key}-{i}", 2, x2))
-                x3 = x2 + self.ts.width(outline_label(2, i), self.ts.styles.heading)
+                headings.append(self.marked_heading(outline_label(2, i), item.name, f"{key}-{i}", 2))
                 for p, point in enumerate(item.points, 1):
-                    label = outline_label(3, p) + " "
-                    headings.append(self.marked_heading(label, point.name, f"{key}-{i}-{p}", 3, x3))
-                    body = self.point(point, f"{heading} {dim.caption} {item.name} {point.name} ", x3)
+                    headings.append(self.marked_heading(outline_label(3, p), point.name, f"{key}-{i}-{p}", 3))
+                    body = self.point(point, f"{heading} {dim.caption} {item.name} {point.name} ")
                     flows += [blocks.RoomForStart(headings + body), *headings, *body]
                     headings = []
         return flows
 
-    def point(self, point: PointReport, where: str, x: float) -> list[Flowable]:
+    def point(self, point: PointReport, where: str) -> list[Flowable]:
         """The point's indicators and their trends, the units' results as a table, who did not report."""
-        flows: list[Flowable] = [
-            self.text(outline.indicator_line(ind), f"{where}{ind.name}", x) for ind in point.indicators
-        ]
+        flows: list[Flowable] = [self.text(outline.indicator_line(ind), f"{where}{ind.name}") for ind in point.indicators]
         if point.contributions:
             flows.append(blocks.spaced(results_table(point, self.report, self.ts, where), layout.TABLE_PT * 0.5))
         if point.missing:
             flows += [
-                self.text(outline.missing_units_line(point.missing), f"{where}未填報", x),
+                self.text(outline.missing_units_line(point.missing), f"{where}未填報"),
                 Spacer(0, layout.TABLE_PT * 0.5),
             ]
         return flows
@@ -127,7 +122,7 @@ class _Story:
             blocks.heading(heading, "section-4", self.ts),
             self.text(outline.checklist_sentence(self.report), f"{heading} 本文"),
             *blocks.dimension_tables(
-                heading, "checklist", self.report.checklist, marked_checklist_table, self.ts, indent=self.indent
+                heading, "checklist", self.report.checklist, marked_checklist_table, self.ts
             ),
         ]
 
@@ -146,7 +141,7 @@ class _Story:
         if report.exclusions:
             title = outline.REPORT_EXCLUSIONS_HEADING
             flows += [
-                *self.subheading(outline_label(1, 1), title, "appendix-exclusions", 1, self.indent),
+                *self.subheading(outline_label(1, 1), title, "appendix-exclusions", 1),
                 self.text(outline.exclusions_sentence(), f"{heading} {title}"),
                 exclusions_table(report, ts, f"{heading} {title} "),
             ]

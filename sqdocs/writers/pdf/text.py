@@ -22,6 +22,10 @@ BODY_LEADING = 1.5
 TABLE_LEADING = 1.3
 
 
+def _cleaned(text: str) -> str:
+    return "\n".join(cleanBlockQuotedText(line) for line in text.strip().split("\n"))
+
+
 class CJKParagraph(Paragraph):
     """A Paragraph broken by sqdocs's Chinese rules (linebreak.py) instead of reportlab's.
 
@@ -190,9 +194,11 @@ class Typesetter:
         # costs more than the rest of a paragraph's setup, and plain text needs none of it.
         # Spaces are collapsed as reportlab does, but a line break stays one, as in Word and ODF
         # (a literal block, 「text: |」); fit_lines breaks the line there.
-        text = "\n".join(cleanBlockQuotedText(line) for line in text.strip().split("\n"))
-        frags = [self._frag(style, font).clone(text=chunk, link=[], us_lines=[]) for font, chunk in self.runs(text, where)]
-        return CJKParagraph(text, style, frags=frags)
+        text = _cleaned(text)
+        return CJKParagraph(text, style, frags=self._runs_as_frags(text, style, where))
+
+    def _runs_as_frags(self, text: str, style: ParagraphStyle, where: str) -> list[ParaFrag]:
+        return [self._frag(style, font).clone(text=chunk, link=[], us_lines=[]) for font, chunk in self.runs(text, where)]
 
     def _frag(self, style: ParagraphStyle, font: str) -> ParaFrag:
         """The fragment reportlab's parser makes for one character of ``font`` in ``style``."""
@@ -218,6 +224,32 @@ class Typesetter:
             )
             self._derived[key] = derived
         return self.para(label + text, derived, where)
+
+    def outline(self, label: str, text: str, style: ParagraphStyle, where: str, at: tuple[float, float]) -> CJKParagraph:
+        """``label`` + ``text`` set as Word sets a numbered paragraph: the label at ``at[0]``, the
+        text (wrapped lines too) at ``at[1]``, both in characters of ``style`` from the left edge.
+
+        Word reaches the text through a tab after a label narrower than its room ((一) 1. (1));
+        here a space sized to the gap stands for the tab. A label wider than its room is followed
+        by its text at once, as the tab would jump no further back.
+        """
+        em = style.fontSize
+        label_at, text_at = at[0] * em, at[1] * em
+        key = (style.name, "outline", label_at, text_at)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = ParagraphStyle(
+                f"{style.name}-{len(self._derived)}", parent=style, leftIndent=text_at, firstLineIndent=label_at - text_at,
+            )
+            self._derived[key] = derived
+        gap = text_at - label_at - self.width(label, style)
+        if not label or gap <= 0.5:  # points: less is the rounding of the label's width
+            return self.para(label + text, derived, where)
+        tab = self._frag(derived, style.fontName).clone(
+            text=" ", fontSize=gap / stringWidth(" ", style.fontName, 1), link=[], us_lines=[]
+        )
+        frags = [*self._runs_as_frags(label, derived, where), tab, *self._runs_as_frags(_cleaned(text), derived, where)]
+        return CJKParagraph(f"{label} {text}", derived, frags=frags)
 
     def width(self, text: str, style: ParagraphStyle) -> float:
         return stringWidth(text, style.fontName, style.fontSize)
