@@ -293,3 +293,35 @@ def test_the_bureau_line_does_not_strike_through_value_labels() -> None:
             assert y1 <= top or y0 >= bottom, (line, (left, top, right, bottom))
     drawn = sum(line.points[1][1] - line.points[0][1] for line in lines)
     assert drawn > 0.5 * (lines[-1].points[1][1] - lines[0].points[0][1])  # still a line, not a few dashes
+
+
+@pytest.mark.parametrize(("values", "limit", "first", "last"), [
+    ([99.1, 99.3, 99.8], 100.0, 98.0, 100.0),  # rates near 100%: an axis near them
+    ([1000.0, 1050.0], 1155.0, 900.0, 1150.0),
+])
+def test_values_close_together_get_an_axis_that_starts_near_them(values, limit, first, last) -> None:
+    ticks = scene.dot_axis(values, limit)
+    assert ticks is not None and first <= ticks[0] < min(values) and ticks[-1] == pytest.approx(last)
+    assert ticks == sorted(ticks) and len(ticks) >= 3
+
+
+@pytest.mark.parametrize("values", [[20.0, 90.0], [0.0, 0.5], [60.0, 95.0]])
+def test_values_bars_from_zero_tell_apart_keep_the_bars(values) -> None:
+    assert scene.dot_axis(values, 100.0) is None
+
+
+def test_unit_rates_that_bars_would_draw_alike_are_dots_where_they_differ(report: CompiledReport) -> None:
+    """各單位申辦案件處理時限內完成比率 is 99.1–99.8%: from 0 every bar had one length and the
+    全局 line sat on their ends. As dots on an axis near them, 99.1 and 99.8 lie far apart."""
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
+    chart = report.chart("on_time_by_unit")
+    laid = scene.layout(chart, measure)
+    assert not [i for i in laid.items if isinstance(i, scene.Box)]
+    dots = [i for i in laid.items if isinstance(i, scene.Marker)]
+    values = [v for v in chart.series[0].values if v is not None]
+    assert len(dots) == len(values) + 1  # and the legend's
+    xs = [d.x for d in dots[: len(values)]]
+    assert max(xs) - min(xs) > laid.width / 4  # spread across the chart, not within 3 pt of bar ends
+    assert sorted(range(len(xs)), key=xs.__getitem__) == sorted(range(len(values)), key=values.__getitem__)
+    line = next(i for i in laid.items if isinstance(i, scene.Line) and i.stroke == scene._REFERENCE)
+    assert min(xs) < line.points[0][0] < max(xs)  # the bureau's 99.4% among them

@@ -159,6 +159,21 @@ def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
     return ticks
 
 
+def dot_axis(values: Sequence[float], limit: float) -> list[float] | None:
+    """Ticks of an axis that starts just below ``values`` and ends at ``limit``, when bars from 0
+    would differ by less than a fifth of their length and so tell the values apart no better
+    than a table; None when bars from 0 show them."""
+    low, high = min(values), max(values)
+    if low <= 0 or high - low >= 0.2 * high:
+        return None
+    floor = low - max(high - low, (limit - low) * 0.5, limit * 0.01) * 0.6  # room left of the lowest dot
+    step = nice_ticks(floor, limit, 5)
+    step_size = step[1] - step[0] if len(step) > 1 else limit - floor
+    first = math.floor(floor / step_size + 1e-9) * step_size
+    ticks = [round(first + i * step_size, 10) for i in range(int((limit - first) / step_size + 1e-9) + 1)]
+    return ticks if len(ticks) > 1 and ticks[0] > 0 else None
+
+
 def tick_text(value: float, ticks: Sequence[float]) -> str:
     steps = {round(b - a, 10) for a, b in zip(ticks, ticks[1:], strict=False)} or {1.0}
     places = max((len(f"{s:.10g}".partition(".")[2]) for s in steps), default=0)
@@ -222,7 +237,7 @@ class _Entry:
 
     text: str
     colour: str
-    kind: str  # line, box
+    kind: str  # line, box, marker
     dash: tuple[float, ...] = ()
     marker: str | None = None
     width: float = _LINE_PT
@@ -262,6 +277,8 @@ class _Builder:
                 middle = top + (r + 0.5) * TICK_PT * 1.7
                 if entry.kind == "box":
                     self.items.append(Box(x + 2, middle - 4, self._SAMPLE - 4, 8, entry.colour))
+                elif entry.kind == "marker":  # a dot chart's series: its dot alone
+                    self.items.append(Marker(x + self._SAMPLE / 2, middle, entry.marker or MARKERS[0], _MARKER_PT, entry.colour))
                 else:
                     stroke = Stroke(entry.colour, entry.width, entry.dash)
                     self.items.append(Line(((x, middle), (x + self._SAMPLE, middle)), stroke))
@@ -357,27 +374,35 @@ class _Builder:
         self.legend(entries, 2)
 
     def bars(self, chart: ChartData) -> None:
+        """One row per unit: a bar from 0, or a dot on an axis that starts near the values when
+        bars from 0 would all have one length (各單位 99.1–99.8%); the bureau's value as a line."""
         count, n = len(chart.categories), len(chart.series)
         values = [v for s in chart.series for v in s.values if v is not None]
         limit = 100.0 if chart.unit == "%" else max(values) * 1.1
+        ticks = dot_axis(values, limit)
+        dots = ticks is not None
+        ticks = ticks or nice_ticks(0.0, limit, 5)
+        start = ticks[0]
         entries = []
         if chart.reference is not None:
             entries.append(_Entry(chart.reference_label, _REFERENCE.colour, "line", _REFERENCE.dash, width=_REFERENCE.width))
         if n > 1 or chart.reference is not None:
-            entries += [_Entry(s.label, COLOURS[k % 6], "box") for k, s in enumerate(chart.series)]
+            entries += [
+                _Entry(s.label, COLOURS[k % 6], "marker", marker=MARKERS[k % 6]) if dots else _Entry(s.label, COLOURS[k % 6], "box")
+                for k, s in enumerate(chart.series)
+            ]
         columns = min(n + 1, 4)
-        ticks = nice_ticks(0.0, limit, 5)
         tick_texts = [tick_text(t, ticks) for t in ticks]
         left = _PAD + max(self.measure(c, TICK_PT) for c in chart.categories) + _GAP + _TICK_LEN
         legend = self.legend_height(entries, columns)
         bottom = self.height - _PAD - legend - (6 if entries else 0) - LABEL_PT - 4 - TICK_PT - _GAP - _TICK_LEN
         top = self.top
         right = self.width - _PAD - self.measure(tick_texts[-1], TICK_PT) / 2
-        per_x = (right - left) / limit
+        per_x = (right - left) / (limit - start)
         band = (bottom - top) / count
 
         def px(x: float) -> float:
-            return left + x * per_x
+            return left + (x - start) * per_x
 
         for t, text in zip(ticks, tick_texts, strict=True):
             self.items.append(Line(((px(t), top), (px(t), bottom)), _GRIDLINE))
@@ -397,14 +422,25 @@ class _Builder:
                 if value is None:
                     continue
                 middle = top + (i + 0.5 + (k - (n - 1) / 2) * height) * band
-                thick = height * 0.9 * band
-                self.items.append(Box(left, middle - thick / 2, value * per_x, thick, colour))
-                inside = value >= limit * 0.25  # long bars carry their label inside, in white
-                value_labels.append(
-                    Label(px(value) - 4, middle + _MIDDLE * TICK_PT, text, TICK_PT, "#ffffff", "end")
-                    if inside
-                    else Label(px(value) + 3, middle + _MIDDLE * TICK_PT, text, TICK_PT)
-                )
+                baseline = middle + _MIDDLE * TICK_PT
+                if dots:
+                    self.items.append(Line(((left, middle), (px(value), middle)), _GRIDLINE))
+                    self.items.append(Marker(px(value), middle, MARKERS[k % 6], _MARKER_PT, colour))
+                    room = right - px(value) - _MARKER_PT
+                    value_labels.append(
+                        Label(px(value) + _MARKER_PT, baseline, text, TICK_PT)
+                        if self.measure(text, TICK_PT) <= room
+                        else Label(px(value) - _MARKER_PT, baseline, text, TICK_PT, anchor="end")
+                    )
+                else:
+                    thick = height * 0.9 * band
+                    self.items.append(Box(left, middle - thick / 2, value * per_x, thick, colour))
+                    inside = value >= limit * 0.25  # long bars carry their label inside, in white
+                    value_labels.append(
+                        Label(px(value) - 4, baseline, text, TICK_PT, "#ffffff", "end")
+                        if inside
+                        else Label(px(value) + 3, baseline, text, TICK_PT)
+                    )
                 self.items.append(value_labels[-1])
         if chart.reference is not None:
             x = px(chart.reference)
