@@ -1254,6 +1254,39 @@ def test_percentage_typed_with_a_percent_sign(results_form: Path, folder: Path, 
     assert result.indicators["complaint_satisfaction"].value == 82.9
 
 
+def test_a_percentage_in_a_count_cell_asks_for_the_count(results_form: Path, folder: Path, capsys) -> None:
+    """A ratio's numerator and denominator, a mean's weight and a value in 件 are not rates:
+    dropping the % sign (96% → 96) would import a wrong figure, so the cell is told what it
+    takes. A percentage stored by Excel (1.0 in a % formatted cell, shown 100%) is told the same;
+    a % indicator's value keeps the percent advice."""
+    rows: dict[str, int] = {}
+
+    def percents(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        rows.update({name: row_of(ind, 3, name) for name in
+                     ("訂定標準作業流程比率", "電話禮貌測試平均成績", "免附書表謄本件數", "陳情案件處理滿意度")})
+        ind.cell(rows["訂定標準作業流程比率"], 6).value = "93%"
+        cell = ind.cell(rows["訂定標準作業流程比率"], 7)
+        cell.value, cell.number_format = 1, "0%"
+        ind.cell(rows["電話禮貌測試平均成績"], 7).value = "50％"
+        ind.cell(rows["免附書表謄本件數"], 6).value = "96%"
+        ind.cell(rows["陳情案件處理滿意度"], 6).value = "82.9%"
+        ind.cell(rows["陳情案件處理滿意度"], 7).value = 120
+        ws = wb["執行成果"]
+        ws.cell(row_of(ws, 4, ind.cell(rows["陳情案件處理滿意度"], 2).value), 7).value = "陳情案件處理滿意度 82.9%。"
+
+    err = refused(edit(results_form, percents), folder, capsys)
+    ratio, mean, total, percent = rows.values()
+    assert (f"量化指標!F{ratio}: 「訂定標準作業流程比率」的分子應填已訂定標準作業流程之業務項目數（整數），不是百分比，"
+            "實際是「93%」；比率由系統以 分子（已訂定標準作業流程之業務項目數）÷ 分母（民眾申辦業務項目總數）計算，"
+            "請填已訂定標準作業流程之業務項目數") in err
+    assert f"量化指標!G{ratio}: 「訂定標準作業流程比率」的分母應填民眾申辦業務項目總數（整數），不是百分比，實際是「100%」" in err
+    assert f"量化指標!G{mean}: 「電話禮貌測試平均成績」的權數應填受測電話通數（整數），不是百分比，實際是「50％」；請填受測電話通數" in err
+    assert f"量化指標!F{total}: 「免附書表謄本件數」以「件」計，不是百分比，實際是「96%」；請填件數" in err
+    assert f"量化指標!F{percent}: 「陳情案件處理滿意度」應只填數字，實際是「82.9%」；請刪除「%」，只填 82.9（百分比以 0–100 填寫" in err
+    assert "請刪除「%」，只填 93" not in err and "共 5 個錯誤" in err
+
+
 def test_duplicate_sub_unit_names_at_their_cells(subplan_form: Path, folder: Path, capsys) -> None:
     """A name listed twice on the 承辦單位 sheet names the cell of the first, not a line of YAML."""
     def twice(wb: openpyxl.Workbook) -> None:

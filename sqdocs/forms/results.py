@@ -433,6 +433,35 @@ def _percent_cell(value: Any, number_format: str) -> Any:
     return value
 
 
+_PERCENT_TEXT = re.compile(r"^[+-]?[\d,，]*\.?\d+\s*[%％]$")
+
+
+def _typed_percent(value: Any, number_format: str) -> str | None:
+    """A percentage as the cell shows it (「96%」): text ending in a % sign, or a number in a %
+    formatted cell (Excel stores 96% typed as 0.96 so formatted); None for anything else."""
+    if isinstance(value, str):
+        text = cell_text(value)
+        return text if _PERCENT_TEXT.match(text) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+        return f"{cell_text(round(value * 100, 10))}%"
+    return None
+
+
+def _not_a_percent(ind: Indicator, field: str, shown: str) -> str:
+    """Why a percentage does not go in this cell of ``ind``, and what does: a ratio's numerator
+    and denominator and a mean's weight are counts (the rate is computed from them), and a value
+    in another unit than % is not a rate at all. Dropping the % sign would import a wrong figure."""
+    if ind.kind == "ratio":
+        label, what = ("分子", ind.numerator) if field == "first" else ("分母", ind.denominator)
+        return (
+            f"「{ind.name}」的{label}應填{what}（整數），不是百分比，實際是「{shown}」；"
+            f"比率由系統以 分子（{ind.numerator}）÷ 分母（{ind.denominator}）計算，請填{what}"
+        )
+    if field == "second":
+        return f"「{ind.name}」的權數應填{ind.base}（整數），不是百分比，實際是「{shown}」；請填{ind.base}"
+    return f"「{ind.name}」以「{ind.unit}」計，不是百分比，實際是「{shown}」；請填{ind.unit}數"
+
+
 def _read_indicators(
     ws: Worksheet, fp: Fingerprint, indicators: IndicatorSet, problems: list[CellProblem]
 ) -> dict[int, list[tuple[str, dict[str, Any], dict[str, Where]]]]:
@@ -472,6 +501,13 @@ def _read_indicators(
             ("first", first, ratio or ind.unit in COUNT_UNITS),
             ("second", second if takes_second else None, True),
         ):
+            shown = None if field == "first" and not ratio and ind.unit == "%" else (
+                _typed_percent(value, ws.cell(row, where[field].column).number_format)
+            )
+            if shown is not None:
+                problems.append(CellProblem(ws.title, where[field].row, where[field].column, _not_a_percent(ind, field, shown)))
+                values[field] = 0
+                continue
             try:
                 values[field] = cell_number(value, whole=whole)
             except ValueError as exc:
