@@ -181,6 +181,25 @@ def test_subplan_form_prefilled_from_yaml_imports_unchanged(data_copy: Path, tmp
     assert path.with_name(f"{path.name}.bak.1").read_bytes() == original_bytes
 
 
+@pytest.mark.parametrize(("kind", "where", "spelled", "respelled"), [
+    ("subplan", "subplans", "    deadline: 107 年 3 月 31 日\n", "    deadline: 107年3月31日\n"),
+    ("results", "results", "        date: 107 年 12 月 26 日\n", "        date: 107年12月26日\n"),
+])
+def test_a_date_spelled_without_spaces_in_the_yaml_is_the_same_content(
+    kind: str, where: str, spelled: str, respelled: str, data_copy: Path, tmp_path: Path, capsys,
+) -> None:
+    """「107年3月31日」 is a spelling data-format.md accepts: a form handed back unchanged holds
+    the same date, so the file (with its comments) is left as it is and no backup is made."""
+    path = data_copy / where / f"{PRECINCT}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(spelled) == 1
+    path.write_text(text.replace(spelled, respelled), encoding="utf-8")
+    before = snapshot(data_copy)
+    form = make(data_copy, kind, PRECINCT, tmp_path / "f.xlsx")
+    assert f"✓ {path} 與表單內容相同，未修改。" in imported(form, data_copy, capsys)
+    assert snapshot(data_copy) == before
+
+
 # ---- the results forms -------------------------------------------------------------------
 
 

@@ -59,9 +59,11 @@ from sqdocs.load.subplan import (
     subplan_from,
     subplan_path,
 )
+from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
-from sqdocs.model.results import IndicatorSet
+from sqdocs.model.results import IndicatorSet, Submission
+from sqdocs.model.subplan import Subplan
 from sqdocs.subplan_yaml import subplan_units
 from sqdocs.text.roc import examples_in, format_roc
 
@@ -358,9 +360,10 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
         warnings = problems
         body = text.encode("utf-8")
         new = body + _stamp(fp, body)
-        if old is not None and (_unstamped(old)[0] == body or _same_data(old, body)):
-            # The same data, perhaps written differently (a hand-written file's comments and layout):
-            # nothing to change, so the file the unit keeps stays as it is.
+        model = Subplan if fp.kind == "subplan" else Submission
+        if old is not None and (_unstamped(old)[0] == body or _same_data(old, body, model)):
+            # The same data, perhaps written differently (a hand-written file's comments and layout,
+            # a date spelled 107年6月30日): nothing to change, so the file the unit keeps stays as it is.
             return Imported(fp.kind, fp.unit, target, None, False, entries, warnings)
         if old is not None and file_digest(old) != fp.yaml_hash and not _own_import(old, fp) and not force:
             since = ("在匯入此表單後已被修改" if _imported_from(old, fp)
@@ -401,12 +404,21 @@ def _unstamped(raw: bytes) -> tuple[bytes, bytes | None]:
     return raw, None
 
 
-def _same_data(old: bytes, new: bytes) -> bool:
-    """Whether two YAML texts hold the same data (unreadable old text holds none)."""
+def _same_data(old: bytes, new: bytes, model: type[Subplan] | type[Submission]) -> bool:
+    """Whether two YAML texts hold the same data (unreadable old text holds none): the same YAML
+    values, or the same ``model`` read from them — the meaning, not the spelling: 「107年6月30日」
+    and 「107 年 6 月 30 日」 are one deadline."""
     try:
-        return yaml.safe_load(old.decode("utf-8-sig")) == yaml.safe_load(new.decode("utf-8"))
+        if yaml.safe_load(old.decode("utf-8-sig")) == yaml.safe_load(new.decode("utf-8")):
+            return True
     except (yaml.YAMLError, UnicodeDecodeError, ValueError, LookupError, RecursionError):  # 2018-02-30, !!float x …
         return False
+    try:
+        before, _ = validate(parse_yaml(old, "old"), model)
+        after, _ = validate(parse_yaml(new, "new"), model)
+    except LoadError:
+        return False
+    return before is not None and before == after
 
 
 def _own_import(raw: bytes, fp: Fingerprint) -> bool:
