@@ -1584,6 +1584,24 @@ def test_row_prefilled_without_a_deadline_imports_as_work_in_progress(data_copy:
     assert f"細部計畫!G{row}: 未填完成期限（這一列已填了其他欄位；完成期限為必填）" in err
 
 
+def test_a_row_kept_without_practices_is_warned_about_once(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """A row as the file has it, with a deadline and units but no 具體作法, is one warning at its
+    cell, not that one and the check's 「這一列尚未填寫」 there too."""
+    path = subplan_path(data_copy, PRECINCT)
+    text = path.read_text(encoding="utf-8")
+    first = read_subplan(path, load_plan(data_copy)).subplan.points[0].practices
+    kept = "    practices:\n" + "".join(f"      - {line}\n" for line in first)
+    assert text.count(kept) == 1
+    path.write_text(text.replace(kept, "    practices:\n      -\n"), encoding="utf-8")
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    said = capsys.readouterr()
+    told = [line for line in (said.out + said.err).splitlines() if line.startswith(f"細部計畫!F{FIRST_ROW}:")]
+    assert told == [f"細部計畫!F{FIRST_ROW}: 警告：未填本單位具體作法（這一列照原檔內容）；可先匯入，sqdocs check 會列為尚未完成"]
+
+
 def test_import_over_a_read_only_file_gives_advice_that_applies(subplan_form: Path, folder: Path, capsys) -> None:
     """A unit's YAML made read-only (a plan signed off) is not replaced; the advice is to lift
     read-only, not to give `form import` an -o it does not have."""

@@ -422,4 +422,8 @@ def import_text(
     # A typed 「1.」 the form did not drop (one line, or lines not in sequence) prints twice, 「1. 1.…」:
     # validate and build warn at the YAML line, which a clerk working from the form never sees.
     judged += [cells.problem(d) for d in typed_labels(doc)]
+    # A row kept as the file has it, its 具體作法 empty, is already warned about at that cell
+    # (「未填本單位具體作法（這一列照原檔內容）」): the check's 「這一列尚未填寫」 there is the same news.
+    warned = {(p.sheet, p.row, p.column) for p in problems if p.severity == "warning"}
+    judged = [p for p in judged if p.severity == "error" or (p.sheet, p.row, p.column) not in warned]
     return text, merge(problems, judged), len(data["points"])
