@@ -1169,6 +1169,34 @@ def test_dates_before_the_roc_era(subplan_form: Path, results_form: Path, folder
     assert "應填數字，實際是「1900/3/1」" in err
 
 
+def test_a_compact_roc_date_in_a_date_cell_is_told_how_to_write_it(
+    subplan_form: Path, results_form: Path, folder: Path, capsys,
+) -> None:
+    """1080630 pasted into a date cell reads as the serial day of 4858-08-29 (「2947 年 … 晚於計畫
+    期程」); typed as text or into a cell without a date format it is no date either. Each is
+    told as the ROC date it looks like, never taken for it; six digits name both readings."""
+    def compact(wb: openpyxl.Workbook) -> None:
+        ws = wb["細部計畫"]
+        ws["G4"], ws["G5"], ws["G6"] = 1080630, "1070630", 990630  # G4 and G6 keep their date format
+        ws["G7"].number_format = "General"
+        ws["G7"] = 1071231
+
+    err = refused(edit(subplan_form, compact), folder, capsys)
+    assert "細部計畫!G4: 「1080630」看似民國 108 年 6 月 30 日；請寫成 108 年 6 月 30 日 或 108/6/30\n" in err
+    assert "細部計畫!G5: 「1070630」看似民國 107 年 6 月 30 日；請寫成 107 年 6 月 30 日 或 107/6/30\n" in err
+    assert ("細部計畫!G6: 「990630」看似連寫的日期（民國 99 年或西元 2099 年 6 月 30 日）；"
+            "請寫成民國日期，如 107 年 6 月 30 日 或 107/6/30\n") in err
+    assert "細部計畫!G7: 「1071231」看似民國 107 年 12 月 31 日" in err
+    assert "2947 年" not in err and "共 4 個錯誤" in err
+
+    edit(results_form, lambda wb: wb["佐證資料"].__setitem__("E6", 1071226))
+    err = refused(results_form, folder, capsys)
+    assert "佐證資料!E6: 「1071226」看似民國 107 年 12 月 26 日；請寫成 107 年 12 月 26 日 或 107/12/26\n" in err
+    with pytest.raises(ValueError, match="不是日期"):
+        cell_date(1071332)
+    assert cell_date(43281) == cell_date(datetime(2018, 6, 30)) == date(2018, 6, 30)  # real Excel dates still read
+
+
 def test_libreoffice_roc_date_as_year_ad(subplan_form: Path, folder: Path, capsys) -> None:
     """LibreOffice (zh-TW) stores a typed 107/6/30 as the Julian-calendar 107-06-30 AD: serial -654699."""
     edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", -654699))  # the cell has a date format

@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.datetime import from_excel, to_excel
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -609,17 +609,59 @@ class NotADate(ValueError):
 _FULL_WIDTH_MARKS = str.maketrans("／．－", "/.-")
 
 
+_COMPACT_DATE = re.compile(r"^(\d{2,3})(\d{2})(\d{2})$")
+
+
+def _compact_date(text: str) -> ValueError | None:
+    """「1080630」: an ROC date typed as one number, YYYMMDD, which a date cell takes for a serial
+    day number thousands of years on. Told as the date it looks like, never taken for it. Six
+    digits (「990630」) may be 民國 99 年 or 西元 2099 年: both readings are named."""
+    match = _COMPACT_DATE.match(text)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if year not in ROC_YEARS:
+        return None
+    offsets = {f"民國 {year} 年": ROC_OFFSET, **({} if len(match[1]) == 3 else {f"西元 {2000 + year} 年": 2000})}
+    readings = []
+    for reading, offset in offsets.items():
+        try:
+            date(offset + year, month, day)
+        except ValueError:
+            continue
+        readings.append(reading)
+    if not readings:
+        return None
+    if len(offsets) == 1:  # a three-digit year is no Western one
+        meant = format_roc(date(year + ROC_OFFSET, month, day))
+        return ValueError(f"「{text}」看似民國 {meant}；請寫成 {meant} 或 {year}/{month}/{day}")
+    return ValueError(
+        f"「{text}」看似連寫的日期（{'或'.join(readings)} {month} 月 {day} 日）；"
+        f"請寫成民國日期，如 {example_date()} 或 {example_date(slash=True)}"
+    )
+
+
 def cell_date(value: Any) -> date:
     """A real Excel date, or ROC text 「107 年 6 月 30 日」/「107/6/30」 (full-width marks too, 「１０７／６／３０」).
-    ValueError in Chinese otherwise."""
+    ValueError in Chinese otherwise, naming the date a compact 「1080630」 looks like."""
     if isinstance(value, (date, datetime)):
+        serial = to_excel(value)
+        if serial > _EXCEL_DAY_RANGE[1] and float(serial).is_integer():  # 1080630 typed into a date cell: year 4858
+            compact = _compact_date(str(int(serial)))
+            if compact is not None:
+                raise compact
         return cell_day(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # a date whose cell format was lost (pasted as a value) is a plain serial day number
         if _EXCEL_DAY_RANGE[0] <= value <= _EXCEL_DAY_RANGE[1]:
             return from_excel(value).date()
+        compact = _compact_date(cell_text(value))
+        if compact is not None:
+            raise compact
         raise NotADate(f"「{cell_text(value)}」不是日期；請填民國日期，如 {example_date()}")
     text = cell_text(value)
+    if (compact := _compact_date(text)) is not None:
+        raise compact
     marks = text.translate(_FULL_WIDTH_MARKS)
     try:
         # 2018/6/30 typed as text (Excel did not take it as a date): a Western year, not ROC 2018
