@@ -179,7 +179,8 @@ def line_starts(pdf_path: Path, page: int, skip: int = 0) -> list[tuple[str, flo
     left margin, in characters of body text; ``skip`` characters of each line passed over."""
     em = layout.BODY_PT
     with pdfplumber.open(pdf_path) as pdf:
-        chars = [c for c in pdf.pages[page].chars if abs(c["size"] - em) < 0.5 and c["text"].strip()]
+        # body text and headings (14, 16 pt), not the title (20 pt) or tables (12 pt)
+        chars = [c for c in pdf.pages[page].chars if em - 0.5 < c["size"] < 17 and c["text"].strip()]
     lines: dict[float, list[dict]] = {}
     for c in chars:
         lines.setdefault(round(c["top"]), []).append(c)

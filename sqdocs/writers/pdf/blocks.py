@@ -86,7 +86,7 @@ def paragraph(para: Para, ts: Typesetter, where: str) -> list[Flowable]:
 
 def heading(text: str, key: str, ts: Typesetter) -> Flowable:
     """A section heading kept with what follows, bookmarked at the top level."""
-    flow = ts.para(text, ts.styles.heading, text)
+    flow = ts.para(text, ts.styles.section, text)
     flow.keepWithNext = 1
     return furniture.mark(flow, key, text, 0)
 

@@ -38,7 +38,7 @@ class _Story:
         """「本報告數據為範例資料…」 under the title, when the data says it is sample data."""
         if not self.report.sample:
             return []
-        return [self.ts.para(outline.SAMPLE_DATA_NOTE, self.ts.styles.annex_title, "標題")]
+        return [self.ts.para(outline.SAMPLE_DATA_NOTE, self.ts.styles.note, "標題")]
 
     def text(self, text: str, where: str) -> Flowable:
         """A paragraph of the report's own text, its first line indented as in Word (Body Text)."""

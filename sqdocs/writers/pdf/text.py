@@ -20,6 +20,10 @@ from sqdocs.writers.pdf.linebreak import fit_lines
 # Line spacing is the PDF's own choice (Word has its paragraph settings in the template).
 BODY_LEADING = 1.5
 TABLE_LEADING = 1.3
+SECTION_PT = 16  # 壹、 headings and annex titles, as Word's Heading 1
+BOLD_STROKE = 0.035
+"""Kai faces have no bold: text in a ``bold`` style is stroked as well as filled, this many ems
+wide, as Word thickens 標楷體 it cannot find a bold face of."""
 
 
 def _cleaned(text: str) -> str:
@@ -32,6 +36,24 @@ class CJKParagraph(Paragraph):
     reportlab's own CJK wrap lets 「，」「；」 start a line and splits Latin words; here every
     line break is one that :func:`linebreak.fit_lines` allows.
     """
+
+    def drawPara(self, debug=0):  # reportlab's name
+        if not getattr(self.style, "bold", False):
+            return super().drawPara(debug)
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setLineWidth(self.style.fontSize * BOLD_STROKE)
+        canvas.setStrokeColor(self.style.textColor)
+        try:
+            return super().drawPara(debug)
+        finally:
+            canvas.restoreState()
+
+    def beginText(self, x, y):  # reportlab's name: each line's text object
+        text = super().beginText(x, y)
+        if getattr(self.style, "bold", False):
+            text.setTextRenderMode(2)  # fill, then stroke: see BOLD_STROKE
+        return text
 
     def breakLinesCJK(self, maxWidths):  # reportlab's name
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
@@ -118,10 +140,15 @@ def _style(name: str, font: str, size: float, leading: float, **kw) -> Paragraph
 
 @dataclass
 class Styles:
+    """The PDF's paragraph styles, sized and bold as the Word templates' (templates.md): the
+    title, section headings (Heading 1, 16 pt), the report's headings, captions, table headers."""
+
     title: ParagraphStyle
     title_first: ParagraphStyle  # the first line of a title set on two
-    heading: ParagraphStyle
+    section: ParagraphStyle  # 壹、計畫依據 …
+    heading: ParagraphStyle  # the report's 一、 (一) 1.
     body: ParagraphStyle
+    note: ParagraphStyle  # a line centred under the title (本報告數據為範例資料)
     annex_label: ParagraphStyle
     annex_title: ParagraphStyle
     caption: ParagraphStyle
@@ -134,17 +161,23 @@ class Styles:
     def for_font(cls, font: str) -> Styles:
         body, table = layout.BODY_PT, layout.TABLE_PT
         return cls(
-            title=_style("title", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body),
-            title_first=_style("title_first", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER),
-            heading=_style("heading", font, body, BODY_LEADING, spaceBefore=body * 0.5),
+            title=_style("title", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body, bold=True),
+            title_first=_style("title_first", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, bold=True),
+            section=_style("section", font, SECTION_PT, BODY_LEADING, spaceBefore=body * 0.5, bold=True),
+            heading=_style("heading", font, body, BODY_LEADING, spaceBefore=body * 0.5, bold=True),
             body=_style("body", font, body, BODY_LEADING),
+            note=_style("note", font, body, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5),
             annex_label=_style("annex_label", font, body, BODY_LEADING, alignment=TA_RIGHT),
-            annex_title=_style("annex_title", font, body, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5),
-            caption=_style("caption", font, body, BODY_LEADING, spaceBefore=body * 0.5, spaceAfter=table * 0.3),
+            annex_title=_style(
+                "annex_title", font, SECTION_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5, bold=True
+            ),
+            caption=_style(
+                "caption", font, body, BODY_LEADING, spaceBefore=body * 0.5, spaceAfter=table * 0.3, bold=True
+            ),
             figure_caption=_style(
                 "figure_caption", font, body, BODY_LEADING, alignment=TA_CENTER, spaceBefore=table * 0.3, spaceAfter=body
             ),
-            header=_style("header", font, table, TABLE_LEADING, alignment=TA_CENTER),
+            header=_style("header", font, table, TABLE_LEADING, alignment=TA_CENTER, bold=True),
             cell=_style("cell", font, table, TABLE_LEADING, alignment=TA_LEFT),
             cell_center=_style("cell_center", font, table, TABLE_LEADING, alignment=TA_CENTER),
         )
