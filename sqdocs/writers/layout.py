@@ -39,6 +39,13 @@ the PDF's is its own (pdf/tables.py PADDING)."""
 CELL_PADDING_V_MM = 0.5  # above and below a cell's text in Word and ODF: text off the lines
 CHECKBOX = "☐"
 CHECKED = "☑"
+HEADER_SHADE = (0.9, 0.9, 0.9)
+"""The light grey behind a table's header row (red, green, blue from 0 to 1), in every format."""
+
+
+def hex_colour(rgb: tuple[float, float, float]) -> str:
+    """``(0.9, 0.9, 0.9)`` → ``E6E6E6``."""
+    return "".join(f"{round(c * 255):02X}" for c in rgb)
 
 OUTLINE_EMS = ((0.0, 2.0), (2.0, 4.0), (4.0, 5.5), (5.5, 7.0))
 """Where the numbered paragraphs 一、 (一) 1. (1) have their label and their text (wrapped lines

@@ -498,6 +498,15 @@ def test_checklist_rows_stay_on_one_page_in_the_plan_and_the_report(plan, report
                        for row in table.rows[1:])
 
 
+def test_header_rows_are_shaded_as_in_the_pdf(doc):
+    """The PDF's light grey header row; the Word tables had none."""
+    fill = layout.hex_colour(layout.HEADER_SHADE)
+    for table in doc.tables:
+        shades = [tc.tcPr.find(qn("w:shd")) for tc in table.rows[0]._tr.tc_lst]
+        assert all(s is not None and s.get(qn("w:fill")) == fill for s in shades)
+        assert all(tc.tcPr.find(qn("w:shd")) is None for row in table.rows[1:] for tc in row._tr.tc_lst)
+
+
 def test_lines_before_a_line_break_are_not_stretched_across_the_page(doc):
     """A text written on several lines keeps its breaks; justified, Word and LibreOffice would
     spread each short line edge to edge unless the document says not to."""

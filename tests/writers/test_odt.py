@@ -248,6 +248,20 @@ def test_tables_have_repeated_headers_from_layout(plan, annex_tables):
     assert header_texts(roster) == [c.header for c in layout.ROSTER_COLUMNS]
 
 
+def test_header_rows_are_shaded_as_in_the_pdf(plan_odt, report_odt):
+    fill = f"#{layout.hex_colour(layout.HEADER_SHADE).lower()}"
+    for odt in (plan_odt, report_odt):
+        for table in odt.tables():
+            for cell in table.find(q("table:table-header-rows")).iter(q("table:table-cell")):
+                props = odt.auto_style(cell.get(q("table:style-name"))).find(q("style:table-cell-properties"))
+                assert props.get(q("fo:background-color")) == fill
+            body_cells = [c for r in table.findall(q("table:table-row")) for c in r.findall(q("table:table-cell"))]
+            assert all(
+                odt.auto_style(c.get(q("table:style-name"))).find(q("style:table-cell-properties")).get(q("fo:background-color")) is None
+                for c in body_cells
+            )
+
+
 def test_column_widths_come_from_layout(plan_odt, annex_tables):
     table = annex_tables[0][0]
     widths = []

@@ -292,6 +292,11 @@ def add_row(
     return cells
 
 
+def shade(tc: etree._Element, fill: str) -> None:
+    """Fill the cell's background with ``fill`` (``E6E6E6``)."""
+    _put(tc.find(qn("w:tcPr")), "w:shd", val="clear", color="auto", fill=fill)
+
+
 def center_vertically(tc: etree._Element) -> None:
     """Centre the cell's content between its top and bottom (``w:vAlign``)."""
     _put(tc.find(qn("w:tcPr")), "w:vAlign", val="center")

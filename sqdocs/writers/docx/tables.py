@@ -90,6 +90,7 @@ class AnnexTable:
         header = oxml.add_row(self.table._tbl, self.widths, header=True)
         for tc, column in zip(header, columns, strict=True):
             self._fill(tc, [(S.TABLE_HEADER, column.header)])
+            oxml.shade(tc, layout.hex_colour(layout.HEADER_SHADE))
             oxml.center_vertically(tc)
 
     def row(self, *cells: list[Block] | layout.Merged, keep_together: bool = False) -> None:

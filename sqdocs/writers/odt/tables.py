@@ -58,7 +58,7 @@ class AnnexTable:
         self.middle = middle
         self.columns = tuple(columns)
         self.rows: list[tuple[tuple[Cell | layout.Merged, ...], bool]] = []
-        self._cell_styles: dict[str, str] = {}  # by vertical alignment
+        self._cell_styles: dict[tuple[str, bool], str] = {}  # by vertical alignment and shading
 
     def row(self, *cells: Cell | layout.Merged, keep_together: bool = False) -> None:
         """A row of ``cells``; ``MERGED`` where the cell above spans down over this row.
@@ -101,7 +101,7 @@ class AnnexTable:
             })
         header = sub(sub(table, "table:table-header-rows"), "table:table-row")
         for column in self.columns:
-            self._cell(header, [xml.paragraph(S.TABLE_HEADER, column.header)], 1, "middle")
+            self._cell(header, [xml.paragraph(S.TABLE_HEADER, column.header)], 1, "middle", shaded=True)
         split = doc.auto_style("table-row", {"fo:keep-together": "auto"})
         keep = doc.auto_style("table-row", {"fo:keep-together": "always"})
         for (cells, keep_together), spans in zip(self.rows, self._spans(), strict=True):
@@ -114,14 +114,17 @@ class AnnexTable:
         doc.add(table)
         return table
 
-    def _cell(self, row: etree._Element, content: Cell, span: int, valign: str) -> None:
-        style = self._cell_styles.get(valign)
+    def _cell(self, row: etree._Element, content: Cell, span: int, valign: str, shaded: bool = False) -> None:
+        style = self._cell_styles.get((valign, shaded))
         if style is None:  # asked for every cell: the style's name is looked up once per table
-            style = self._cell_styles[valign] = self.doc.auto_style("table-cell", {
+            props = {
                 "style:vertical-align": valign, "fo:border": S.BORDER,
                 "fo:padding-left": mm(layout.CELL_PADDING_MM), "fo:padding-right": mm(layout.CELL_PADDING_MM),
                 "fo:padding-top": mm(layout.CELL_PADDING_V_MM), "fo:padding-bottom": mm(layout.CELL_PADDING_V_MM),
-            })
+            }
+            if shaded:
+                props["fo:background-color"] = f"#{layout.hex_colour(layout.HEADER_SHADE).lower()}"
+            style = self._cell_styles[(valign, shaded)] = self.doc.auto_style("table-cell", props)
         attrs = {"table:style-name": style, "office:value-type": "string"}
         if span > 1:
             attrs["table:number-rows-spanned"] = str(span)
