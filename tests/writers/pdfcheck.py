@@ -124,6 +124,41 @@ def extract(path: Path, widths: tuple[tuple[layout.Column, ...], ...] = ()) -> E
     )
 
 
+@dataclasses.dataclass
+class SplitRow:
+    """A table row split across a page break: its cells' lines at the foot of ``page`` and at
+    the top of the next page (the repeated labels there end in 「（續）」)."""
+
+    page: int  # 1-based, where the row starts
+    header: list[str]  # the table's column headers
+    top: list[list[str]]
+    rest: list[list[str]]
+    first: bool  # the first row of its table: the table starts at the page's foot with it
+
+
+def split_rows(path: Path) -> list[SplitRow]:
+    """Every table row of the PDF that continues on the next page, as pdfplumber reads the cells.
+
+    A row goes on where the next page's first row repeats its own label with 「（續）」: the
+    評核重點 of a 附件 1 or 附件 2 table, else the first column (a unit, or an overall table's
+    評核重點). A 評核項目 repeated beside a new 評核重點 only means a new row in the same item."""
+    with pdfplumber.open(path) as pdf:
+        tables = [[t.extract() for t in page.find_tables()] for page in pdf.pages]
+    found = []
+    for n in range(len(tables) - 1):
+        if not tables[n] or not tables[n + 1] or len(tables[n + 1][0]) < 2:
+            continue
+        header = [squash(c or "") for c in tables[n + 1][0][0]]
+        first = tables[n + 1][0][1]
+        label = 1 if header[1:2] == ["評核重點"] else 0
+        if first[label] and first[label].endswith("（續）"):
+            cells = lambda row: [(c or "").splitlines() for c in row]  # noqa: E731
+            part = tables[n][-1]
+            starts = len(part) == 2 and not any((c or "").endswith("（續）") for c in part[1])
+            found.append(SplitRow(n + 1, header, cells(part[-1]), cells(first), starts))
+    return found
+
+
 def pdffonts(path: Path) -> list[list[str]]:
     lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     return [line.split() for line in lines.splitlines()[2:]]

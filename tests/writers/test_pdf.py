@@ -25,6 +25,7 @@ from pdfcheck import (
     needs_poppler,
     pdffonts,
     require_kai_font,
+    split_rows,
     squash,
 )
 from reportlab.pdfbase import pdfmetrics
@@ -544,6 +545,11 @@ def test_a_row_whose_rest_would_be_only_its_repeated_label_moves_on_whole() -> N
     assert top._nrows == 2  # header + row 1: the row was not split here …
     first_label = "".join(p.text for p in rest._cellvalues[1][0])
     assert first_label == label and CONTINUED not in first_label  # … it starts the next page whole
+
+
+def test_a_caption_waits_for_a_page_with_its_tables_first_row_whole(plan_pdf: Path) -> None:
+    """開放參與, 五's first row, was split at the foot of page 10 below its caption."""
+    assert not [row for row in split_rows(plan_pdf) if row.first]
 
 
 def test_a_short_last_row_is_not_left_alone_on_the_next_page() -> None:
