@@ -159,6 +159,28 @@ def split_rows(path: Path) -> list[SplitRow]:
     return found
 
 
+TEXT_COLUMNS = ("具體作法", "辦理事項", "執行成果", "佐證資料")
+"""The columns whose lines count when a split row is checked for a stub (not labels or lists)."""
+
+
+LEAST_LINES = 3
+"""Lines of its text a row split across pages keeps on each side: one or two read as strays."""
+
+
+def assert_no_stub_splits(path: Path) -> list[SplitRow]:
+    """Every row split across pages keeps at least LEAST_LINES lines of its text on each side,
+    and a 附件 1 row's 承辦單位 list stays on one page; returns the split rows."""
+    splits = split_rows(path)
+    for row in splits:
+        text = [n for n, head in enumerate(row.header) if head in TEXT_COLUMNS]
+        for side in (row.top, row.rest):
+            assert max(len(side[n]) for n in text) >= LEAST_LINES, (path.name, row)
+        if "具體作法" in row.header:
+            units = row.header.index("承辦單位")
+            assert not (row.top[units] and row.rest[units]), (path.name, row)
+    return splits
+
+
 def pdffonts(path: Path) -> list[list[str]]:
     lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     return [line.split() for line in lines.splitlines()[2:]]

@@ -20,6 +20,7 @@ from pdfcheck import (
     TABLES,
     Extract,
     assert_embedded_subset_fonts,
+    assert_no_stub_splits,
     extract,
     line_starts,
     needs_poppler,
@@ -550,6 +551,16 @@ def test_a_row_whose_rest_would_be_only_its_repeated_label_moves_on_whole() -> N
 def test_a_caption_waits_for_a_page_with_its_tables_first_row_whole(plan_pdf: Path) -> None:
     """開放參與, 五's first row, was split at the foot of page 10 below its caption."""
     assert not [row for row in split_rows(plan_pdf) if row.first]
+
+
+def test_no_split_row_leaves_a_stub_or_cuts_a_unit_list(plan_pdf: Path) -> None:
+    """附件 1's 服務行為的友善性 left only 「1. 辦理機關電話禮貌測試。」 at a page foot beside a
+    3-line 評核重點, and its 承辦單位 list on both pages (各直屬隊/秘書科/行政科 | 各分局)."""
+    splits = assert_no_stub_splits(plan_pdf)
+    assert splits  # long rows still split
+    with pdfplumber.open(plan_pdf) as pdf:
+        pages = [squash(page.extract_text()) for page in pdf.pages]
+    assert any("1.辦理機關電話禮貌測試。" in page and "2.強化服務人員" in page for page in pages)
 
 
 def test_a_short_last_row_is_not_left_alone_on_the_next_page() -> None:

@@ -19,6 +19,7 @@ from pdfcheck import (
     SUMMARY_COLUMNS,
     Extract,
     assert_embedded_subset_fonts,
+    assert_no_stub_splits,
     extract,
     image_xobjects,
     line_starts,
@@ -488,3 +489,8 @@ def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str
     assert figures.photo(tmp_path / "missing.jpg", 170.0) is None
     (tmp_path / "fake.jpg").write_bytes(b"GIF89a not a photo")
     assert figures.photo(tmp_path / "fake.jpg", 170.0) is None
+
+
+def test_no_split_row_leaves_a_stub(report_pdf: Path) -> None:
+    """肆's 附件 2 split 開發線上申辦或跨平臺通用服務 two lines and two across pages 31 and 32."""
+    assert_no_stub_splits(report_pdf)

@@ -11,6 +11,7 @@ from pdfcheck import (
     SAMPLE,
     Extract,
     assert_embedded_subset_fonts,
+    assert_no_stub_splits,
     extract,
     needs_poppler,
     outline_titles,
@@ -206,6 +207,12 @@ def test_a_character_no_font_has_is_reported(plan: Plan, subplans) -> None:
     messages = [str(w.message) for w in caught if issubclass(w.category, MissingGlyphWarning)]
     assert len(messages) == 1
     assert "U+10FFFD" in messages[0] and subplan.points[0].point in messages[0]
+
+
+def test_no_split_row_leaves_a_stub_or_cuts_a_unit_list(pdfs: dict[str, Path]) -> None:
+    """第四分局's 服務精進機制 split its four lines of 具體作法 two and two across pages 3 and 4."""
+    for path in pdfs.values():
+        assert_no_stub_splits(path)
 
 
 def test_a_caption_waits_for_a_page_with_its_tables_first_row_whole(pdfs: dict[str, Path]) -> None:

@@ -59,6 +59,9 @@ class GroupedTable(Table):
     sq_rows: list[Row | None] = []  # one per table row, None for the header
     sq_label = None  # text → cell content
 
+    sq_whole: frozenset[int] = frozenset()
+    """Columns whose cell is never split across pages (a 承辦單位 list): its row moves on whole."""
+
     sq_room: float | None = None
     """On the rest of a table whose split row was moved on whole: the room left on that page."""
 
@@ -82,12 +85,11 @@ class GroupedTable(Table):
                 return parts
             split_inside = False
         moved = False
-        if split_inside and any(parts[1]._cellvalues[head]) and (
-            self._leaves_a_stub(parts, availWidth) or self._only_labels_go_on(parts)
-        ):
+        if split_inside and any(parts[1]._cellvalues[head]) and self._split_is_poor(parts):
             # A line or so of a row alone at the foot of a page or the top of the next reads
-            # as a stray, and so does a rest that would hold nothing but repeated labels:
-            # move the whole row to the next page when rows before it fill this one.
+            # as a stray, and so do a rest that would hold nothing but repeated labels and a
+            # 承辦單位 list cut in two: move the whole row to the next page when rows before
+            # it fill this one.
             whole = self._splitRows(availHeight, doInRowSplit=False)
             if len(whole) == 2:
                 parts, split_inside, moved = whole, False, True
@@ -109,8 +111,9 @@ class GroupedTable(Table):
             if rest is None:
                 return [top]
             split_inside, first = False, first + 1
-        top.sq_rows, top.sq_label = self.sq_rows[: top._nrows], self.sq_label
-        rest.sq_rows, rest.sq_label = [None] * head + self.sq_rows[first:], self.sq_label
+        top.sq_rows, rest.sq_rows = self.sq_rows[: top._nrows], [None] * head + self.sq_rows[first:]
+        for part in (top, rest):
+            part.sq_label, part.sq_whole = self.sq_label, self.sq_whole
         row = self.sq_rows[first]
         labels = row.carried(split_inside) if row else {}
         if labels:
@@ -123,12 +126,24 @@ class GroupedTable(Table):
         rest.sq_room = availHeight - top.wrap(availWidth, availHeight)[1] if moved else None
         return [top, rest]
 
-    def _leaves_a_stub(self, parts: list[Table], width: float) -> bool:
-        """Whether a row split across ``parts`` keeps fewer than two lines on either side."""
-        least = 2 * layout.TABLE_PT * TABLE_LEADING + PADDING[1] + PADDING[3]
-        top, rest = parts
-        return _row_height(top, top._nrows - 1, width) < least or _row_height(rest, self.repeatRows, width) < least
+    def _split_is_poor(self, parts: list[Table]) -> bool:
+        """Whether the row split across ``parts`` leaves a stub: two lines or fewer of its text
+        on either side (as the check by row height did: a 2-line part, 「創新性」's, moved on),
+        a cell of the :attr:`sq_whole` columns cut in two, or only labels to go on.
 
+        Lines are counted in the row's text columns, not in its labels or 承辦單位 list: a
+        3-line 評核重點 beside one line of 具體作法 still leaves that line alone."""
+        top, rest = parts
+        r, head = top._nrows - 1, self.repeatRows
+        if any(top._cellvalues[r][col] and rest._cellvalues[head][col] for col in self.sq_whole):
+            return True
+        row = self.sq_rows[r]
+        text = [col for col in range(self._ncols) if col not in self.sq_whole and not (row and col in row.carry)]
+        return (
+            _text_lines(top, r, text) < _LEAST_LINES
+            or _text_lines(rest, head, text) < _LEAST_LINES
+            or self._only_labels_go_on(parts)
+        )
 
     def _fewer_rows(self, top: Table, width: float) -> list[Table] | None:
         """The split with the last row of ``top`` moved on as well, if that row is short."""
@@ -151,6 +166,22 @@ class GroupedTable(Table):
         return not any(cell for col, cell in enumerate(cells) if col not in row.carry)
 
 
+_LINE = layout.TABLE_PT * TABLE_LEADING
+_LEAST_LINES = 3
+"""Lines of text a split row keeps on each side of a page break."""
+
+
+def _text_lines(table: Table, row: int, columns: Sequence[int]) -> float:
+    """How many lines the tallest of ``columns`` holds in ``row`` of ``table`` (a picture
+    counts by its height)."""
+    tallest = 0.0
+    for col in columns:
+        width = table._colWidths[col] - PADDING[0] - PADDING[2]
+        cell = table._cellvalues[row][col] or ()
+        tallest = max(tallest, sum(f.wrap(width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in cell))
+    return round(tallest / _LINE, 2)
+
+
 def _row_height(table: Table, row: int, width: float) -> float:
     table._calc(width, 1e9)
     return table._rowHeights[row]
@@ -167,8 +198,12 @@ def _drop_first_row(table: Table, width: float, head: int) -> Table | None:
     return parts[1] if len(parts) == 2 else None
 
 
-def grid(columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str = "TOP") -> Table:
-    """A table with a header row repeated on every page; rows may split across pages."""
+def grid(
+    columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str = "TOP", *,
+    whole: Sequence[int] = (),
+) -> Table:
+    """A table with a header row repeated on every page; rows may split across pages, but not
+    the cells of the ``whole`` columns."""
     header = [[ts.para(c.header, ts.styles.header, f"表頭「{c.header}」")] for c in columns]
     data = [header, *[row.cells for row in rows]]
     left, top, right, bottom = PADDING
@@ -195,6 +230,7 @@ def grid(columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str
         splitByRow=0, splitInRow=1, style=style, hAlign="LEFT",
     )
     table.sq_rows = [None, *rows]
+    table.sq_whole = frozenset(whole)
     table.sq_label = lambda text: [ts.para(text, ts.styles.cell, text)]
     return table
 
@@ -244,7 +280,8 @@ def annex1_table(dim: Dimension, ts: Typesetter, where: str, *, columns: tuple[C
             [ts.para(u, ts.styles.cell_center, f"{at}{units_h}") for u in p.units],
         ]
 
-    return grid(columns, _item_rows(dim.items, point_cells, ts, f"{where}{item_h}"), ts)
+    # 完成期限 and the 承辦單位 list are short: split, a unit or two would stray onto the next page.
+    return grid(columns, _item_rows(dim.items, point_cells, ts, f"{where}{item_h}"), ts, whole=(3, 4))
 
 
 def _item_rows(items, point_cells: Callable[[Any], list[Cell]], ts: Typesetter, where: str) -> list[Row]:
