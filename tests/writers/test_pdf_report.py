@@ -26,6 +26,7 @@ from pdfcheck import (
     needs_poppler,
     outline_titles,
     require_kai_font,
+    split_rows,
     squash,
 )
 
@@ -494,3 +495,19 @@ def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str
 def test_no_split_row_leaves_a_stub(report_pdf: Path) -> None:
     """肆's 附件 2 split 開發線上申辦或跨平臺通用服務 two lines and two across pages 31 and 32."""
     assert_no_stub_splits(report_pdf)
+
+
+def test_a_results_row_of_at_most_twelve_lines_is_not_split(report_pdf: Path) -> None:
+    """As the .docx and .odt keep such a row on one page: 第一分局's row broke inside 「作業流|程
+    14 項」 across pages 2 and 3, its 佐證資料 1 and 2–3 apart, and 秘書科's likewise on 25–26."""
+    results = [c.header for c in layout.REPORT_RESULT_COLUMNS]
+    for row in split_rows(report_pdf):
+        if row.header == results:
+            assert max(len(a) + len(b) for a, b in zip(row.top, row.rest, strict=True)) > layout.KEEP_TOGETHER_LINES, row
+    with pdfplumber.open(report_pdf) as pdf:
+        pages = [squash(page.extract_text()) for page in pdf.pages]
+    for unit_lines in (
+        ["第一分局受理之15項", "程14項，尚未訂定", "1.第一分局申辦業務標準作業", "3.第一分局警察刑事紀錄證明"],
+        ["秘書科以「服務品質滿意度調查表」", "服務措施滿意度：86.2%"],
+    ):
+        assert any(all(t in page for t in unit_lines) for page in pages), unit_lines

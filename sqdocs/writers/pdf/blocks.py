@@ -26,7 +26,9 @@ class RoomForStart(CondPageBreak):
     headings of a point, its indicator lines, the table's header and first row.
 
     Headings then never end a page apart from what they introduce, while a long table still
-    starts on the page (keepWithNext would carry the whole table to the next one).
+    starts on the page (keepWithNext would carry the whole table to the next one). The room
+    asked for is at most half a page, unless the first row is one the table keeps whole
+    (:attr:`GroupedTable.sq_keep`): then the headings go on with it, as in Word.
     """
 
     def __init__(self, flows: Sequence[Flowable]) -> None:
@@ -34,15 +36,18 @@ class RoomForStart(CondPageBreak):
         self.flows = list(flows)
 
     def wrap(self, availWidth, availHeight):  # reportlab's names
-        needed = 0.0
+        needed, most = 0.0, _FRAME_HEIGHT / 2
         for flow in self.flows:
             if isinstance(flow, Table):
                 flow._calc(availWidth, 1e9)
                 needed += sum(flow._rowHeights[: flow.repeatRows + 1])
+                keep = getattr(flow, "sq_keep", None)
+                if keep is not None and flow._rowHeights[flow.repeatRows] <= keep:
+                    most = _FRAME_HEIGHT  # a row kept whole: all of it goes to the next page
                 break
             needed += flow.wrap(availWidth, 1e9)[1] + flow.getSpaceBefore() + flow.getSpaceAfter()
-        # Never more than half a page: a first row as tall as a page would break every page.
-        self.height = min(needed, _FRAME_HEIGHT / 2)
+        # Else never more than half a page: a first row as tall as a page would break every page.
+        self.height = min(needed, most)
         return super().wrap(availWidth, availHeight)
 
 

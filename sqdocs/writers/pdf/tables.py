@@ -61,6 +61,8 @@ class GroupedTable(Table):
 
     sq_whole: frozenset[int] = frozenset()
     """Columns whose cell is never split across pages (a 承辦單位 list): its row moves on whole."""
+    sq_keep: float | None = None
+    """Rows no taller than this stay on one page (the report's, as Word and ODF keep them)."""
 
     sq_room: float | None = None
     """On the rest of a table whose split row was moved on whole: the room left on that page."""
@@ -113,7 +115,7 @@ class GroupedTable(Table):
             split_inside, first = False, first + 1
         top.sq_rows, rest.sq_rows = self.sq_rows[: top._nrows], [None] * head + self.sq_rows[first:]
         for part in (top, rest):
-            part.sq_label, part.sq_whole = self.sq_label, self.sq_whole
+            part.sq_label, part.sq_whole, part.sq_keep = self.sq_label, self.sq_whole, self.sq_keep
         row = self.sq_rows[first]
         labels = row.carried(split_inside) if row else {}
         if labels:
@@ -127,14 +129,17 @@ class GroupedTable(Table):
         return [top, rest]
 
     def _split_is_poor(self, parts: list[Table]) -> bool:
-        """Whether the row split across ``parts`` leaves a stub: two lines or fewer of its text
-        on either side (as the check by row height did: a 2-line part, 「創新性」's, moved on),
-        a cell of the :attr:`sq_whole` columns cut in two, or only labels to go on.
+        """Whether the row split across ``parts`` is no taller than :attr:`sq_keep`, or leaves
+        a stub: two lines or fewer of its text on either side (as the check by row height did:
+        a 2-line part, 「創新性」's, moved on), a cell of the :attr:`sq_whole` columns cut in
+        two, or only labels to go on.
 
         Lines are counted in the row's text columns, not in its labels or 承辦單位 list: a
         3-line 評核重點 beside one line of 具體作法 still leaves that line alone."""
         top, rest = parts
         r, head = top._nrows - 1, self.repeatRows
+        if self.sq_keep is not None and self._rowHeights[r] <= self.sq_keep:
+            return True
         if any(top._cellvalues[r][col] and rest._cellvalues[head][col] for col in self.sq_whole):
             return True
         row = self.sq_rows[r]
@@ -200,10 +205,10 @@ def _drop_first_row(table: Table, width: float, head: int) -> Table | None:
 
 def grid(
     columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str = "TOP", *,
-    whole: Sequence[int] = (),
+    whole: Sequence[int] = (), keep_lines: int | None = None,
 ) -> Table:
     """A table with a header row repeated on every page; rows may split across pages, but not
-    the cells of the ``whole`` columns."""
+    the cells of the ``whole`` columns, nor a row of at most ``keep_lines`` lines."""
     header = [[ts.para(c.header, ts.styles.header, f"表頭「{c.header}」")] for c in columns]
     data = [header, *[row.cells for row in rows]]
     left, top, right, bottom = PADDING
@@ -231,6 +236,8 @@ def grid(
     )
     table.sq_rows = [None, *rows]
     table.sq_whole = frozenset(whole)
+    if keep_lines is not None:
+        table.sq_keep = keep_lines * _LINE + top + bottom
     table.sq_label = lambda text: [ts.para(text, ts.styles.cell, text)]
     return table
 
