@@ -29,7 +29,7 @@ from sqdocs.writers.pdf.text import TABLE_LEADING, Typesetter
 
 OUTER_LINE = 0.9
 INNER_LINE = 0.5
-HEADER_SHADE = colors.Color(0.9, 0.9, 0.9)
+HEADER_SHADE = colors.Color(*layout.HEADER_SHADE)
 PADDING = (3, 2.5, 3, 3.5)  # left, top, right, bottom (pt)
 
 Cell = list[Flowable]
