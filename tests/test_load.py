@@ -479,6 +479,25 @@ def test_a_registered_name_with_a_full_width_space_names_the_space(data_copy):
                "刪除後即為「秘書科」" in e.message for e in errors)
 
 
+@pytest.mark.parametrize("name", ["../../x", "a/b", "秘書:科", ".."])
+def test_a_registered_name_that_cannot_name_a_file_is_refused_at_the_registry(data_copy, capsys, name):
+    """A unit's short name names its files (results/秘書科.yaml, 秘書科執行成果.xlsx): 「../../x」
+    put its form two folders up and its results outside the data folder; 「a/b」 was exit 70."""
+    from sqdocs.cli import main
+
+    for file in ("units.yaml", "annex1.yaml", "annex3.yaml"):
+        path = data_copy / file
+        path.write_text(path.read_text(encoding="utf-8").replace("秘書科", name), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "units.yaml:" in err and f"單位簡稱「{name}」" in err and "不能當作檔名" in err, err
+    assert "內部錯誤" not in err
+    out = data_copy.parent / "forms"
+    assert main(["form", "results", str(data_copy), "--all", "-o", str(out)]) == 2
+    assert not out.exists() and not list(data_copy.parent.parent.glob("*.xlsx"))
+
+
 def test_parsed_files_kept_are_bounded(tmp_path):
     """A nationwide batch reads thousands of files: only the most recent stay parsed."""
     from sqdocs.load import yamlfile

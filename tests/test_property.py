@@ -37,8 +37,9 @@ PIECES = st.one_of(
 )
 TEXT = st.lists(PIECES, min_size=1, max_size=30).map("".join).filter(lambda s: s.strip()).map(str.strip)
 
-# A unit is registered under one name: list separators and special spaces in it are errors.
-UNIT_NAME = TEXT.map(lambda s: re.sub("[，、,；;\u3000]", "", s).strip()).filter(bool)
+# A unit is registered under one name: list separators and special spaces in it are errors, and
+# it names the unit's files, so what a file name cannot hold is an error too.
+UNIT_NAME = TEXT.map(lambda s: re.sub('[，、,；;\u3000/\\\\:*?"<>|]', "", s).strip()).filter(lambda s: s.strip(".") != "")
 
 
 def _unique(n_min: int, n_max: int):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr
 
-from sqdocs.model.common import Record, UnitName
+from sqdocs.model.common import Record, RegisteredUnitName, UnitName
 
 UnitKind = Literal["科", "室", "中心", "大隊", "隊", "分局"]
 
@@ -15,7 +15,7 @@ UnitKind = Literal["科", "室", "中心", "大隊", "隊", "分局"]
 class Unit(Record):
     """One unit of the bureau."""
 
-    name: UnitName = Field(description="單位簡稱，計畫內一律使用此名稱（如 刑警大隊）")
+    name: RegisteredUnitName = Field(description="單位簡稱，計畫內一律使用此名稱（如 刑警大隊）；也是該單位檔案的名稱，不可含 / \\ : * ? \" < > |")
     full_name: UnitName | None = Field(None, description="單位全銜（如 刑事警察大隊）")
     kind: UnitKind = Field(description="單位類別：科、室、中心、大隊、隊、分局")
 
