@@ -594,3 +594,16 @@ def test_the_summary_names_the_font_the_pdfs_were_set_in(tmp_path, capsys):
     assert f"\nPDF 與圖表的字型：{resolve_main().path}\n✓ 1 份文件已產生於" in err  # the result stays the last line
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx"]) == 0
     assert "字型" not in capsys.readouterr().err
+
+
+def test_a_document_dated_after_2107_is_still_written(tmp_path, monkeypatch, capsys):
+    """A zip entry's year ends at 2107: a plan issued 民國 197 年 on (or SOURCE_DATE_EPOCH that
+    far on) failed every .docx and .odt with 內部錯誤 「ushort format requires …」."""
+    import zipfile
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "7000000000")  # 2191-10-27
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx,odt"]) == 0
+    assert "內部錯誤" not in capsys.readouterr().err
+    for path in tmp_path.iterdir():
+        with zipfile.ZipFile(path) as package:
+            assert {info.date_time[:3] for info in package.infolist()} == {(2107, 10, 27)}

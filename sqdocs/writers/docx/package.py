@@ -7,6 +7,7 @@ import zipfile
 from datetime import date
 
 from sqdocs import __version__
+from sqdocs.writers.zipdates import zip_time
 
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
 
@@ -43,7 +44,7 @@ def normalise(docx: bytes, stamp: date) -> bytes:
     python-docx stamps each zip entry with the current time, so two builds of the same
     data would differ; system and permission bits are fixed for the same reason.
     """
-    when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    when = zip_time(stamp)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
         for name in sorted(set(src.namelist()), key=_order):

@@ -13,6 +13,7 @@ from sqdocs.properties import Properties
 from sqdocs.writers.odt import styles, xml
 from sqdocs.writers.odt.document import Document
 from sqdocs.writers.odt.xml import sub
+from sqdocs.writers.zipdates import zip_time
 
 
 def meta_xml(props: Properties) -> bytes:
@@ -48,7 +49,7 @@ def manifest_xml(parts: list[tuple[str, str]]) -> bytes:
 
 
 def _entry(name: str, day: date, compress: int) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(max(day.year, 1980), day.month, day.day, 0, 0, 0))
+    info = zipfile.ZipInfo(name, date_time=zip_time(day))
     info.compress_type = compress
     info.create_system = 0  # the same bytes on every system
     info.external_attr = 0
