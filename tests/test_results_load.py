@@ -360,8 +360,15 @@ def test_evidence_file_outside_folder_and_missing(folder: Path, plan: Plan) -> N
     )
     write(folder, "第一分局.yaml", text)
     found = problems(folder, plan)
-    assert "第一分局.yaml:13:15:" in only(found, "須為 results 資料夾內的相對路徑")
+    assert "第一分局.yaml:13:15:" in only(found, "須為 results 資料夾內檔案的相對路徑")
     assert "警告：找不到檔案「evidence/none.png」" in only(found, "none.png")
+
+
+@pytest.mark.parametrize("file", [".", "./", ".\\"])
+def test_evidence_file_naming_the_folder_itself_is_told_where(folder: Path, plan: Plan, file: str) -> None:
+    """「.」 names the results folder, no file in it: an IndexError (exit 70) in every command."""
+    write(folder, "第一分局.yaml", GOOD + f"    evidence:\n      - title: 照片\n        kind: 照片\n        file: '{file}'\n")
+    assert "第一分局.yaml:13:15:" in only(problems(folder, plan), "須為 results 資料夾內檔案的相對路徑")
 
 
 def test_photo_that_a_report_cannot_hold_warns(folder: Path, plan: Plan) -> None:

@@ -501,9 +501,12 @@ def _elsewhere(result: PointResult, plan: Plan) -> str:
 
 
 def _relative(file: str) -> PurePosixPath | None:
-    """An evidence ``file`` as a path inside the results folder; None when it would leave it."""
+    """An evidence ``file`` as a path inside the results folder; None when it would leave it or
+    names no file in it (「.」: the folder itself)."""
     pure = PurePosixPath(file.replace("\\", "/"))
-    return None if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0] else pure
+    if not pure.parts or pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
+        return None
+    return pure
 
 
 def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Diagnostic]:
@@ -511,7 +514,7 @@ def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Dia
         return
     pure = _relative(file)
     if pure is None:
-        yield doc.diagnostic(loc, f"檔案路徑「{file}」須為 results 資料夾內的相對路徑（如 evidence/照片.jpg）")
+        yield doc.diagnostic(loc, f"檔案路徑「{file}」須為 results 資料夾內檔案的相對路徑（如 evidence/照片.jpg）")
     elif not (folder / pure).is_file():
         yield doc.diagnostic(loc, f"找不到檔案「{file}」（相對於 {display_name(folder)}）", severity="warning")
 
