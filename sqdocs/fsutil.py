@@ -56,7 +56,21 @@ def os_error_text(
     where = exc.filename if exc.filename is not None else (path if path is not None else "")
     reasons = _REASONS | _IN_DATA_FOLDER if data_folder else _REASONS
     reason = reasons.get(exc.errno) if exc.errno is not None else None
+    link = _broken_link(where) if exc.errno in (errno.EEXIST, errno.ENOTDIR, errno.ELOOP, errno.ENOENT) else None
+    if link is not None:
+        # mkdir on a link to nowhere says 「exists」: the link, not a file, is what is in the way
+        this = "這" if link == Path(os.fsdecode(where)) else f"{link} "
+        then = "請移走或改正此連結" if data_folder else f"請移走或改正此連結，或{_CHOOSE_ANOTHER[1:]}"
+        reason = f"{this}是符號連結（捷徑），指向的位置不存在或連結形成迴圈；{then}"
     return f"無法{action} {os.fsdecode(where)}：{reason or exc.strerror or exc}"
+
+
+def _broken_link(where: Path | str | bytes) -> Path | None:
+    """``where`` or the folder above it that is a symbolic link leading nowhere, if one is."""
+    if not where:
+        return None
+    path = Path(os.fsdecode(where))
+    return next((p for p in (path, *path.parents) if p.is_symlink() and not p.exists()), None)
 
 
 @contextlib.contextmanager

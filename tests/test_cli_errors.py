@@ -205,6 +205,24 @@ def test_build_into_an_existing_file_stops_before_building(tmp_path, capsys):
     assert out.read_text() == "mine"
 
 
+@pytest.mark.parametrize("command", ["build", "export"])
+def test_output_through_a_link_to_nowhere_names_the_link(tmp_path, capsys, command):
+    """-o naming a symbolic link to a missing place, or a loop of links: 「已有同名的檔案，不是資料夾」
+    sent the user looking for a file that is not there."""
+    (tmp_path / "gone").symlink_to(tmp_path / "missing" / "x")
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    for out, link in ((tmp_path / "gone", None), (tmp_path / "loop1", None), (tmp_path / "gone" / "sub", tmp_path / "gone")):
+        args = _build(out) if command == "build" else ["export", str(SAMPLE), "-o", str(out)]
+        assert main(args) == 2
+        this = "這" if link is None else f"{link} "
+        assert capsys.readouterr().err.strip() == (
+            f"錯誤：無法寫入 {out}：{this}是符號連結（捷徑），指向的位置不存在或連結形成迴圈；"
+            "請移走或改正此連結，或用 -o 指定其他位置"
+        )
+    assert not (tmp_path / "missing").exists()
+
+
 def test_a_folder_where_a_document_goes_stops_the_build_before_it_starts(tmp_path, capsys):
     pdf = tmp_path / "基隆市警察局107年度提升服務品質執行計畫.pdf"
     pdf.mkdir()
