@@ -551,6 +551,22 @@ def test_an_invisible_character_in_a_subplan_practice_or_a_result_is_an_error(da
     assert [d.path.rsplit(".", 1)[-1] for d in info.value.diagnostics if d.severity == "error"] == ["outcome"]
 
 
+def test_a_joiner_inside_an_emoji_is_part_of_it_not_a_character_pasted_in(data_copy):
+    """「🧑‍🚒」 (firefighter) is two pictographs joined by U+200D: it was refused as a zero-width
+    joiner 「多半是從 Word 貼上時帶入的」. The PDF's missing-glyph warning is what concerns an emoji."""
+    from sqdocs.load import LoadError, load_results
+
+    plan = load_plan(data_copy)
+    result = data_copy / "results" / "第一分局.yaml"
+    text = result.read_text(encoding="utf-8")
+    start = text.index("outcome: ") + len("outcome: ")
+    result.write_text(text[:start] + "\U0001f9d1\u200d\U0001f692 " + text[start:], encoding="utf-8")
+    load_results(data_copy, plan)  # no error
+    result.write_text(text[:start] + "第\u200d一" + text[start:], encoding="utf-8")  # between two characters: pasted
+    with pytest.raises(LoadError, match="U\\+200D（零寬連字）"):
+        load_results(data_copy, plan)
+
+
 def test_numbering_typed_into_a_numbered_text_is_warned_about_by_validate_and_build(data_copy, capsys, tmp_path):
     """Pasted from Word: 「1.<TAB>定期…」 printed 「1. 1. 定期…」 and 「…：一、利用勤前教育」, with no warning."""
     from sqdocs.cli import main

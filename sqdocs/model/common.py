@@ -38,8 +38,20 @@ _INVISIBLE_NAMES = {
 
 
 def invisible_character(text: str) -> re.Match[str] | None:
-    """The first character of ``text`` that prints as nothing (or as a box), or None."""
-    return _INVISIBLE.search(text)
+    """The first character of ``text`` that prints as nothing (or as a box), or None. A zero-width
+    joiner between two emoji (🧑‍🚒) is part of the emoji, typed as such, not pasted in unseen."""
+    for found in _INVISIBLE.finditer(text):
+        at = found.start()
+        if found.group() == "\u200d" and 0 < at < len(text) - 1 and _emoji(text[at - 1]) and _emoji(text[at + 1]):
+            continue
+        return found
+    return None
+
+
+def _emoji(c: str) -> bool:
+    # Pictographs (U+1F000 on), the older symbols and dingbats, and the variation selector 16
+    # that asks for an emoji's picture form.
+    return ord(c) >= 0x1F000 or 0x2600 <= ord(c) <= 0x27BF or c == "\ufe0f"
 
 
 def invisible_name(c: str) -> str:
