@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import zipfile
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -446,6 +446,31 @@ def test_bad_text_in_number_cell(results_form: Path, capsys, folder: Path) -> No
     err = refused(edit(results_form, words), folder, capsys)
     assert "量化指標!F4: 「訂定標準作業流程比率」應填數字，實際是文字「十四」" in err
     assert "「免附書表謄本件數」應填整數（件數、人數），實際是 2235.5" in err
+
+
+def test_a_time_or_a_huge_number_in_a_number_cell_is_told_at_its_cell(results_form: Path, folder: Path, capsys) -> None:
+    """1:00 typed into a number cell is stored as a time (in an [h]:mm cell, a duration); a whole
+    number of 400 digits or 1e400, as another program may write them, reads as an int too large
+    for float() or as inf. Each was 「內部錯誤」 (exit 70) or went on to the YAML as 「inf」."""
+    def odd(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        ind["F4"], ind["G4"] = time(1, 0), timedelta(hours=26)
+        ind["F6"], ind["F7"] = 987654, 876543  # rewritten in the XML below
+
+    form = edit(results_form, odd)
+    _rezip(form, "xl/worksheets/sheet3.xml",
+           lambda xml: xml.replace("<v>987654</v>", "<v>1e400</v>").replace("<v>876543</v>", f"<v>{'9' * 400}</v>"))
+    err = refused(form, folder, capsys)
+    assert "量化指標!F4: 「訂定標準作業流程比率」應填數字，實際是時間「1:00」（Excel 把含「:」的輸入當成時間）；請只填數字\n" in err
+    assert "量化指標!G4: 「訂定標準作業流程比率」應填數字，實際是時間「26:00」" in err
+    assert "量化指標!F6: 「電話禮貌測試平均成績」「inf」不是有限的數字；請填實際的數字\n" in err
+    assert (f"量化指標!F7: 「免附書表謄本件數」數值 {'9' * 30}…（共 400 個字元） 過大（超過 1 兆）；"
+            "請確認是否多打了位數\n") in err
+    assert "內部錯誤" not in err
+    with pytest.raises(ValueError, match="過大（超過 1 兆）"):
+        cell_number("1" * 400, whole=False)  # float() of it is inf
+    with pytest.raises(ValueError, match="^「1:00」不是日期"):
+        cell_date(time(1, 0))
 
 
 def test_bad_unknown_sub_unit(subplan_form: Path, folder: Path, capsys) -> None:

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -34,7 +34,7 @@ from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name, fo
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, PointRef
-from sqdocs.model.common import CONTINUOUS
+from sqdocs.model.common import CONTINUOUS, MAX_FIGURE
 from sqdocs.model.results import PointResult, Submission
 from sqdocs.model.subplan import Subplan, SubplanPoint
 from sqdocs.text.lines import joined
@@ -505,7 +505,20 @@ def cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (date, datetime)):
         return display(value)
+    if isinstance(value, (time, timedelta)):
+        return _clock(value)
     return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
+
+
+def _clock(value: time | timedelta) -> str:
+    """A time as Excel shows it: 1:00 typed into a cell is stored as a time of day (or, in an
+    [h]:mm cell, a duration), and read back so by openpyxl."""
+    if isinstance(value, time):
+        hours, minutes, seconds = value.hour, value.minute, value.second
+    else:
+        total = int(value.total_seconds())
+        hours, minutes, seconds = total // 3600, total // 60 % 60, total % 60
+    return f"{hours}:{minutes:02}" + (f":{seconds:02}" if seconds else "")
 
 
 def cell_paragraph(value: Any) -> str:
@@ -713,16 +726,28 @@ def cell_number(value: Any, *, whole: bool) -> float | int | None:
     """A number ≥ 0 (a whole number when ``whole``), or None when blank. ValueError in Chinese otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, (bool, date, datetime)):
-        raise ValueError(f"應填數字，實際是「{cell_text(value)}」")
+    if isinstance(value, (time, timedelta)):
+        raise ValueError(f"應填數字，實際是時間「{cell_text(value)}」（Excel 把含「:」的輸入當成時間）；請只填數字")
+    if isinstance(value, (bool, date, datetime)) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"應填數字，實際是「{_shortened(cell_text(value))}」")
+    typed = _shortened(cell_text(value))
+    if isinstance(value, float) and not math.isfinite(value):  # <v>1e400</v>, written by another program
+        raise ValueError(f"「{typed}」不是有限的數字；請填實際的數字")
     if isinstance(value, str):
-        value = _typed_number(value.strip())
-    number = float(value)
-    if number < 0:
-        raise ValueError(f"不可為負數（填了 {cell_text(value)}）")
-    if whole and not number.is_integer():
-        raise ValueError(f"應填整數（件數、人數），實際是 {cell_text(value)}")
-    return int(number) if number.is_integer() else number
+        value = _typed_number(value.strip())  # inf for 400 digits: too large, below
+    # an int stays exact: float() of one of 309 digits or more fails
+    if value < 0:
+        raise ValueError(f"不可為負數（填了 {typed}）")
+    if value > MAX_FIGURE:  # as the loader says it, before a figure too large for a float fails
+        raise ValueError(f"數值 {typed} 過大（超過 1 兆）；請確認是否多打了位數")
+    if whole and not float(value).is_integer():
+        raise ValueError(f"應填整數（件數、人數），實際是 {typed}")
+    return int(value) if float(value).is_integer() else value
+
+
+def _shortened(text: str, most: int = 30) -> str:
+    """``text`` as a message quotes it: a cell of 400 digits by its first ones and how many there are."""
+    return text if len(text) <= most else f"{text[:most]}…（共 {len(text)} 個字元）"
 
 
 def blank(value: Any) -> bool:
