@@ -694,6 +694,48 @@ def test_a_cell_typed_far_below_the_form_does_not_reread_the_sheet_per_row(
     assert asked.count("執行成果") < 10
 
 
+def test_a_character_in_the_last_row_of_a_sheet_creates_no_cells_down_to_it(
+    subplan_form: Path, results_form: Path, folder: Path, capsys, monkeypatch
+) -> None:
+    """「x」 typed in row 1048576: the readers looped to ws.max_row asking openpyxl for every cell,
+    which creates each one (92 s and 5.7 GB, a MemoryError under a limit). Now they read the
+    cells the file holds: what the import creates does not depend on how far down the cell is."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    created: list[int] = []
+    real = Worksheet._add_cell
+
+    def counted(ws: Worksheet, cell) -> None:  # noqa: ANN001 — an openpyxl Cell
+        created.append(cell.row)
+        if len(created) > 50_000:  # stop the old code long before it fills the memory
+            raise MemoryError
+        real(ws, cell)
+
+    last = 1048576
+    edit(subplan_form, lambda wb: (wb["細部計畫"].__setitem__(f"F{last}", "x"), wb["承辦單位"].__setitem__(f"A{last}", "y")))
+    monkeypatch.setattr(Worksheet, "_add_cell", counted)
+    err = refused(subplan_form, folder, capsys)
+    assert f"細部計畫!F{last}: 多出的一列：表單只能填寫原有的列，請勿插入或複製列" in err
+    assert "內部錯誤" not in err
+    assert len(created) < 1000 and max(created, default=0) < 100
+
+    def stray(wb: openpyxl.Workbook) -> None:
+        wb["執行成果"][f"G{last}"] = "x"
+        wb["量化指標"][f"H{last}"] = "x"
+        wb["佐證資料"][f"C{last}"] = "x"
+        wb["佐證資料"][f"XFD{last}"] = "x"
+
+    monkeypatch.setattr(Worksheet, "_add_cell", real)
+    edit(results_form, stray)
+    monkeypatch.setattr(Worksheet, "_add_cell", counted)
+    created.clear()
+    err = refused(results_form, folder, capsys)
+    assert f"執行成果!G{last}: 多出的一列" in err and f"量化指標!H{last}: 多出的一列" in err
+    assert f"佐證資料!A{last}: 序號應為 1–14（「執行成果」工作表的序號）；這一列未填序號" in err
+    assert f"佐證資料!XFD{last}: 這一格在表單的欄位之外（表單只到 H 欄）" in err
+    assert len(created) < 1000 and max(created, default=0) < 100
+
+
 def test_make_refuses_to_overwrite_a_form(folder: Path, tmp_path: Path, capsys) -> None:
     form = make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx")
     assert main(["form", "subplan", str(folder), "--unit", PRECINCT, "-o", str(form)]) == 2

@@ -380,13 +380,13 @@ def read_fingerprint(wb: Workbook) -> Fingerprint | None:
     if FINGERPRINT_SHEET not in wb.sheetnames:
         return None
     ws = wb[FINGERPRINT_SHEET]
-    if ws.cell(1, 2).value != FORMAT:
+    if value_at(ws, 1, 2) != FORMAT:
         return None
     values: dict[str, Any] = {}
     rows: dict[str, list[list[Any]]] = {}
     extra: dict[str, str] = {}
     try:
-        for name, value, *_ in ws.iter_rows(min_row=2, values_only=True):
+        for name, value in ((value_at(ws, row, 1), value_at(ws, row, 2)) for row in filled_rows(ws, 2)):
             if not isinstance(name, str):
                 continue
             if name.startswith("rows:"):
@@ -430,6 +430,34 @@ def _well_formed(fp: Fingerprint) -> bool:
     return True
 
 
+# ---- the cells a sheet holds ----------------------------------------------------------
+# openpyxl's ws.cell(), ws.iter_rows() and a loop to ws.max_row create every cell they are asked
+# for: one character typed in row 1048576 made the import create a million rows of cells (minutes,
+# gigabytes). Reading goes through the cells the file holds instead, whatever row they are in.
+
+
+def _held(ws: Worksheet) -> dict[tuple[int, int], Cell]:
+    """The cells the file holds, by (row, column): openpyxl's own map, which reading leaves as it is."""
+    return ws._cells
+
+
+def value_at(ws: Worksheet, row: int, column: int) -> Any:
+    """The value of a cell, None for one the file does not hold (and without creating it)."""
+    cell = _held(ws).get((row, column))
+    return None if cell is None else cell.value
+
+
+def held_cells(ws: Worksheet, first: int = FIRST_ROW) -> list[Cell]:
+    """The cells from row ``first`` on that hold a value, in row and column order."""
+    return [cell for (row, _), cell in sorted(_held(ws).items()) if row >= first and cell.value is not None]
+
+
+def filled_rows(ws: Worksheet, first: int = FIRST_ROW) -> list[int]:
+    """The rows from ``first`` on with a cell holding a value, in order: the rows a loop to
+    ``ws.max_row`` would find anything in."""
+    return sorted({row for (row, _), cell in _held(ws).items() if row >= first and cell.value is not None})
+
+
 # ---- matching rows ------------------------------------------------------------------
 
 
@@ -458,7 +486,7 @@ def match_rows(
     """
     found: dict[tuple[Any, ...], int] = {}
     problems: list[CellProblem] = []
-    for row in range(FIRST_ROW, ws.max_row + 1):
+    for row in filled_rows(ws):
         key = key_of(row)
         if key is None:
             column = content(row)
@@ -766,22 +794,21 @@ def formula_problems(
         if name not in values.sheetnames or name not in formulas.sheetnames:
             continue
         shown, written = values[name], formulas[name]
-        for row in written.iter_rows(min_row=FIRST_ROW):
-            for cell in row:
-                if cell.column in own.get(name, ()):
-                    continue
-                result = shown.cell(cell.row, cell.column)
-                if result.data_type == "e":
-                    problems.append(CellProblem(
-                        name, cell.row, cell.column,
-                        f"這一格的值是錯誤值「{result.value}」（公式算不出結果）；請修正公式，或直接填入內容",
-                    ))
-                elif cell.data_type == "f" and result.value is None:
-                    problems.append(CellProblem(
-                        name, cell.row, cell.column,
-                        f"這一格是公式（{cell.value}），但檔案裡沒有它的計算結果，匯入會讀成空白；"
-                        "請用 Excel 開啟後存檔再匯入，或直接填入數值或文字",
-                    ))
+        for cell in held_cells(written):
+            if cell.column in own.get(name, ()):
+                continue
+            result = _held(shown).get((cell.row, cell.column))
+            if result is not None and result.data_type == "e":
+                problems.append(CellProblem(
+                    name, cell.row, cell.column,
+                    f"這一格的值是錯誤值「{result.value}」（公式算不出結果）；請修正公式，或直接填入內容",
+                ))
+            elif cell.data_type == "f" and (result is None or result.value is None):
+                problems.append(CellProblem(
+                    name, cell.row, cell.column,
+                    f"這一格是公式（{cell.value}），但檔案裡沒有它的計算結果，匯入會讀成空白；"
+                    "請用 Excel 開啟後存檔再匯入，或直接填入數值或文字",
+                ))
     return problems
 
 
@@ -846,17 +873,13 @@ def merged_cells(wb: Workbook, sheets: Iterable[str]) -> list[CellProblem]:
 
 def beyond_columns(ws: Worksheet, last: int, advice: str) -> list[CellProblem]:
     """Cells filled to the right of the form's ``last`` column: the import does not read them."""
-    # openpyxl counts max_column over every cell each time it is asked: once, or a cell typed
-    # at row 100000 took hours (rows × cells).
-    rows, columns = range(FIRST_ROW, ws.max_row + 1), range(last + 1, ws.max_column + 1)
     return [
         CellProblem(
-            ws.title, row, column,
+            ws.title, cell.row, cell.column,
             f"這一格在表單的欄位之外（表單只到 {get_column_letter(last)} 欄），內容不會匯入；{advice}",
         )
-        for row in rows
-        for column in columns
-        if not blank(ws.cell(row, column).value)
+        for cell in held_cells(ws)
+        if cell.column > last and not blank(cell.value)
     ]
 
 
@@ -880,4 +903,4 @@ def moved_columns(ws: Worksheet, columns: Sequence[Column]) -> list[CellProblem]
 
 def first_filled(ws: Worksheet, row: int, columns: Iterable[int]) -> int | None:
     """The first of ``columns`` that holds something in ``row``, or None."""
-    return next((c for c in columns if not blank(ws.cell(row, c).value)), None)
+    return next((c for c in columns if not blank(value_at(ws, row, c))), None)

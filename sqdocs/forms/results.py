@@ -36,6 +36,7 @@ from sqdocs.forms.common import (
     cell_text,
     current_entries,
     digest,
+    filled_rows,
     first_filled,
     fit_row,
     instructions,
@@ -48,6 +49,7 @@ from sqdocs.forms.common import (
     regenerate,
     sheet_heading,
     validation,
+    value_at,
 )
 from sqdocs.load.diagnostics import LoadError, display_name
 
@@ -468,7 +470,7 @@ def _read_indicators(
     """Figures per point number: (indicator id, measure data, where each field came from)."""
 
     def key_of(row: int) -> tuple[str, ...] | None:
-        key = (cell_text(ws.cell(row, I_NO).value), cell_text(ws.cell(row, I_NAME).value))
+        key = (cell_text(value_at(ws, row, I_NO)), cell_text(value_at(ws, row, I_NAME)))
         return None if not any(key) else key
 
     match = match_rows(
@@ -555,10 +557,10 @@ def _read_evidence(
     labels = {_check_label(c): c for c in check_points(plan)}
     found: dict[int, list[tuple[dict[str, Any], dict[str, Where]]]] = {}
     fill = (E_NO, E_TITLE, E_KIND, E_DATE, E_FILE, E_SUPPORTS, E_CHECK)
-    for row in range(FIRST_ROW, ws.max_row + 1):
+    for row in filled_rows(ws):
         if first_filled(ws, row, fill) is None:
             continue
-        value = {c: ws.cell(row, c).value for c in fill}
+        value = {c: value_at(ws, row, c) for c in fill}
         at = {c: Where(ws.title, row, c) for c in fill}
         failed: set[int] = set()
 
@@ -651,7 +653,7 @@ def read(
     refs = plan.points_for(fp.unit)
 
     def key_of(row: int) -> tuple[str, ...] | None:
-        key = tuple(cell_text(ws.cell(row, c).value) for c in (C_DIM, C_ITEM, C_POINT))
+        key = tuple(cell_text(value_at(ws, row, c)) for c in (C_DIM, C_ITEM, C_POINT))
         return None if not any(key) else key
 
     match = match_rows(

@@ -35,6 +35,7 @@ from sqdocs.forms.common import (
     cell_text,
     current_entries,
     existing_entries,
+    filled_rows,
     first_filled,
     fit_row,
     instructions,
@@ -46,6 +47,7 @@ from sqdocs.forms.common import (
     put,
     sheet_heading,
     validation,
+    value_at,
 )
 from sqdocs.load.checks import SPACED_NAMES
 from sqdocs.load.diagnostics import LoadError, display_name, format_path
@@ -225,8 +227,8 @@ def _read_sub_units(wb: Workbook, cells: CellMap, problems: list[CellProblem]) -
     sub_units: list[str] = []
     groups: list[dict[str, Any]] = []
     first: dict[str, str] = {}  # name → the cell it was first listed in
-    for row in range(FIRST_ROW, ws.max_row + 1):
-        name, members = cell_text(ws.cell(row, 1).value), _names(ws.cell(row, 2).value)
+    for row in filled_rows(ws):
+        name, members = cell_text(value_at(ws, row, 1)), _names(value_at(ws, row, 2))
         if not name and not members:
             continue
         if not name:
@@ -270,7 +272,7 @@ def read(
     width = COL_UNITS + unit_columns - 1
 
     def key_of(row: int) -> tuple[str, ...] | None:
-        key = tuple(cell_text(ws.cell(row, c).value) for c in (COL_DIM, COL_ITEM, COL_POINT))
+        key = tuple(cell_text(value_at(ws, row, c)) for c in (COL_DIM, COL_ITEM, COL_POINT))
         return None if not any(key) else key
 
     match = match_rows(
