@@ -595,6 +595,21 @@ def test_bad_evidence_cells(results_form: Path, folder: Path, capsys) -> None:
     assert "佐證資料!H10: 「不存在的重點」不是組織診斷檢核表的評核重點" in err
 
 
+def test_an_evidence_number_of_hundreds_of_digits_is_told_at_its_cell(results_form: Path, folder: Path, capsys) -> None:
+    """A 佐證檢核事項編號 of 400 digits (a number cell) was 「內部錯誤」 (OverflowError in float()
+    while writing the YAML); one of 5000 (text) fails int() itself."""
+    def long(wb: openpyxl.Workbook) -> None:
+        wb["佐證資料"]["G6"], wb["佐證資料"]["G7"] = "9" * 5000, 765432  # G7 rewritten in the XML below
+
+    form = edit(results_form, long)
+    _rezip(form, "xl/worksheets/sheet4.xml", lambda xml: xml.replace("<v>765432</v>", f"<v>{'8' * 400}</v>"))
+    err = refused(form, folder, capsys)
+    advice = "請填「執行成果」工作表「組織診斷檢核事項」的編號，多個以「、」分隔（如 1、2）\n"
+    assert f"佐證資料!G6: 佐證檢核事項編號「{'9' * 30}…（共 5000 個字元）」不是檢核事項的編號；{advice}" in err
+    assert f"佐證資料!G7: 佐證檢核事項編號「{'8' * 30}…（共 400 個字元）」不是檢核事項的編號；{advice}" in err
+    assert "內部錯誤" not in err
+
+
 def test_bad_percentage_and_ratio(results_form: Path, folder: Path, capsys) -> None:
     """The loader's own checks of figures, at the cells: numerator above denominator."""
     def bad(wb: openpyxl.Workbook) -> None:

@@ -757,8 +757,8 @@ def cell_number(value: Any, *, whole: bool) -> float | int | None:
     if isinstance(value, (time, timedelta)):
         raise ValueError(f"應填數字，實際是時間「{cell_text(value)}」（Excel 把含「:」的輸入當成時間）；請只填數字")
     if isinstance(value, (bool, date, datetime)) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"應填數字，實際是「{_shortened(cell_text(value))}」")
-    typed = _shortened(cell_text(value))
+        raise ValueError(f"應填數字，實際是「{shortened(cell_text(value))}」")
+    typed = shortened(cell_text(value))
     if isinstance(value, float) and not math.isfinite(value):  # <v>1e400</v>, written by another program
         raise ValueError(f"「{typed}」不是有限的數字；請填實際的數字")
     if isinstance(value, str):
@@ -773,7 +773,7 @@ def cell_number(value: Any, *, whole: bool) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
-def _shortened(text: str, most: int = 30) -> str:
+def shortened(text: str, most: int = 30) -> str:
     """``text`` as a message quotes it: a cell of 400 digits by its first ones and how many there are."""
     return text if len(text) <= most else f"{text[:most]}…（共 {len(text)} 個字元）"
 

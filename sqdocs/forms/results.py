@@ -48,6 +48,7 @@ from sqdocs.forms.common import (
     put,
     regenerate,
     sheet_heading,
+    shortened,
     validation,
     value_at,
 )
@@ -586,6 +587,10 @@ def _read_evidence(
                 fail(E_DATE, str(exc))
         supports: list[int] = []
         for part in re.split(r"[、,，;；\s]+", cell_text(value[E_SUPPORTS])):
+            if part.isdecimal() and len(part) > 6:  # int() of 4301 digits fails; the YAML would not read it back
+                fail(E_SUPPORTS, f"佐證檢核事項編號「{shortened(part)}」不是檢核事項的編號；"
+                     f"請填「{SHEET}」工作表「組織診斷檢核事項」的編號，多個以「、」分隔（如 1、2）")
+                break
             if part.isdecimal():
                 supports.append(int(part))
             elif part:
@@ -717,9 +722,10 @@ def read(
 
 def _flow_value(value: Any) -> str:
     """A value inside a flow mapping ``{…}``: numbers as typed, text quoted when it needs it."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = plain_number(value)
-        return str(number)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # as it is: float() of one of 309 digits fails
+    if isinstance(value, float):
+        return str(plain_number(value))
     if isinstance(value, list):
         return f"[{', '.join(_flow_value(v) for v in value)}]"
     return flow_scalar(str(value))
