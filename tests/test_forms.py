@@ -1294,6 +1294,7 @@ def test_libreoffice_roc_date_as_year_ad(subplan_form: Path, folder: Path, capsy
 @pytest.mark.parametrize(("name", "value"), [
     ("extra:unit_columns", "x"), ("extra:unit_columns", "0"), ("rows:細部計畫", "5"), ("rows:細部計畫", "[[4]]"),
     ("rows:細部計畫", '[["4", "a", "b", "c"]]'), ("points", '[["a", 1]]'), ("points", "{}"), ("year", "一〇七"),
+    ("rows:細部計畫", "[" * 100000 + "]" * 100000),  # RecursionError in json.loads: exit 70
 ])
 def test_damaged_fingerprint(name: str, value: str, subplan_form: Path, folder: Path, capsys) -> None:
     def damage(wb: openpyxl.Workbook) -> None:

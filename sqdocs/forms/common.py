@@ -403,7 +403,7 @@ def read_fingerprint(wb: Workbook) -> Fingerprint | None:
             yaml_file=str(values["yaml_file"]), yaml_hash=str(values["yaml_hash"]),
             issued=str(values["issued"]), rows=rows, extra=extra,
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, RecursionError):  # RecursionError: JSON nested 100000 deep
         return None
     return fp if _well_formed(fp) else None
 
