@@ -595,6 +595,20 @@ def test_bad_evidence_cells(results_form: Path, folder: Path, capsys) -> None:
     assert "佐證資料!H10: 「不存在的重點」不是組織診斷檢核表的評核重點" in err
 
 
+def test_an_evidence_file_that_names_no_file_is_told_at_its_cell(results_form: Path, folder: Path, capsys) -> None:
+    """「.」 or 「./」 is an empty path: the loader's parts[0] of it was an IndexError (exit 70); a
+    name longer than a file system takes stopped the import at an OSError without its cell."""
+    def files(wb: openpyxl.Workbook) -> None:
+        wb["佐證資料"]["F6"], wb["佐證資料"]["F7"], wb["佐證資料"]["F8"] = ".", ".\\", "evidence/" + "照" * 90 + ".jpg"
+
+    err = refused(edit(results_form, files), folder, capsys)
+    empty = "不是檔案名稱；請填佐證資料檔案在 results 資料夾內的路徑（如 evidence/照片.jpg）或網址，沒有檔案請留白\n"
+    assert f"佐證資料!F6: 「.」{empty}" in err and f"佐證資料!F7: 「.\\」{empty}" in err
+    assert (f"佐證資料!F8: 檔案「evidence/{'照' * 21}…（共 103 個字元）」的名稱太長（超過 255 位元組），不是能存在的檔案；"
+            "請填檔案實際的名稱（如 evidence/照片.jpg）或網址\n") in err
+    assert "內部錯誤" not in err and "共 3 個錯誤" in err
+
+
 def test_an_evidence_number_of_hundreds_of_digits_is_told_at_its_cell(results_form: Path, folder: Path, capsys) -> None:
     """A 佐證檢核事項編號 of 400 digits (a number cell) was 「內部錯誤」 (OverflowError in float()
     while writing the YAML); one of 5000 (text) fails int() itself."""

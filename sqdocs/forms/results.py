@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, get_args
 
 from openpyxl.utils import get_column_letter
@@ -551,6 +551,24 @@ def _checklist(plan: Plan, ref: PointRef, check: CheckRef) -> dict[str, str] | N
     return {"dimension": check.dimension, "item": check.item, "point": check.point.name}
 
 
+_FILE_EXAMPLE = "evidence/照片.jpg"
+NAME_BYTES = 255  # the longest file name most file systems take, in bytes (UTF-8: 85 Chinese characters)
+
+
+def _not_a_file(text: str) -> str | None:
+    """Why an evidence cell's file names no file at all (「.」「./」: no name; a name too long for
+    any file system); None for a name or a web address. The loader judges the rest."""
+    if not text or text.startswith(("http://", "https://")):
+        return None
+    parts = PurePosixPath(text.replace("\\", "/")).parts
+    if not parts:
+        return f"「{text}」不是檔案名稱；請填佐證資料檔案在 results 資料夾內的路徑（如 {_FILE_EXAMPLE}）或網址，沒有檔案請留白"
+    if any(len(part.encode("utf-8")) > NAME_BYTES for part in parts):
+        return (f"檔案「{shortened(text)}」的名稱太長（超過 {NAME_BYTES} 位元組），不是能存在的檔案；"
+                f"請填檔案實際的名稱（如 {_FILE_EXAMPLE}）或網址")
+    return None
+
+
 def _read_evidence(
     ws: Worksheet, plan: Plan, refs: list[PointRef], problems: list[CellProblem]
 ) -> dict[int, list[tuple[dict[str, Any], dict[str, Where]]]]:
@@ -579,6 +597,8 @@ def _read_evidence(
         kind = cell_text(value[E_KIND]) or "文件"
         if kind not in EVIDENCE_KINDS:
             fail(E_KIND, f"類別「{kind}」不是可用的值；應為 {'、'.join(EVIDENCE_KINDS)} 之一")
+        if (wrong := _not_a_file(cell_text(value[E_FILE]))) is not None:
+            fail(E_FILE, wrong)
         day: date | None = None
         if not blank(value[E_DATE]):
             try:
@@ -626,7 +646,7 @@ def _read_evidence(
         # nothing while any problem stands.
         ref = refs[no - 1]
         evidence: dict[str, Any] = {"title": title, "kind": kind if E_KIND not in failed else "文件"}
-        if not blank(value[E_FILE]):
+        if not blank(value[E_FILE]) and E_FILE not in failed:
             evidence["file"] = cell_text(value[E_FILE])
         if day is not None:
             evidence["date"] = format_roc(day)
