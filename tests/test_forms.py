@@ -1293,6 +1293,25 @@ def test_a_compact_roc_date_in_a_date_cell_is_told_how_to_write_it(
     assert cell_date(43281) == cell_date(datetime(2018, 6, 30)) == date(2018, 6, 30)  # real Excel dates still read
 
 
+def test_a_date_years_off_is_told_at_its_cell(subplan_form: Path, results_form: Path, folder: Path, capsys) -> None:
+    """An Excel date of 9999-12-31 was written to the YAML as 「8088 年 12 月 31 日」, which reads
+    back as the Western year 8088 (「日期 6177 年 …」): a date past 民國 200 年 is a typo."""
+    def far(wb: openpyxl.Workbook) -> None:
+        ev = wb["佐證資料"]
+        ev["E6"], ev["E7"], ev["E8"] = datetime(9999, 12, 31), "3000/1/1", "999/1/1"
+
+    err = refused(edit(results_form, far), folder, capsys)
+    advice = "不是計畫會用到的日期，可能打錯了年份；請填民國日期，如 107 年 6 月 30 日 或 107/6/30\n"
+    assert f"佐證資料!E6: 「8088 年 12 月 31 日」是西元 9999 年（民國 8088 年），{advice}" in err
+    assert f"佐證資料!E7: 「3000/1/1」是西元 3000 年（民國 1089 年），{advice}" in err
+    assert f"佐證資料!E8: 「999/1/1」是西元 2910 年（民國 999 年），{advice}" in err
+    assert "6177" not in err
+
+    edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", datetime(2112, 1, 1)))
+    assert f"細部計畫!G4: 「201 年 1 月 1 日」是西元 2112 年（民國 201 年），{advice}" in refused(subplan_form, folder, capsys)
+    assert cell_date(datetime(2111, 12, 31)) == date(2111, 12, 31)  # 民國 200 年 still reads
+
+
 def test_libreoffice_roc_date_as_year_ad(subplan_form: Path, folder: Path, capsys) -> None:
     """LibreOffice (zh-TW) stores a typed 107/6/30 as the Julian-calendar 107-06-30 AD: serial -654699."""
     edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("G4", -654699))  # the cell has a date format

@@ -45,6 +45,7 @@ from sqdocs.text.roc import (
     example_year,
     format_roc,
     parse_roc,
+    roc_year,
     western_date,
 )
 
@@ -684,7 +685,20 @@ def _compact_date(text: str) -> ValueError | None:
 
 def cell_date(value: Any) -> date:
     """A real Excel date, or ROC text 「107 年 6 月 30 日」/「107/6/30」 (full-width marks too, 「１０７／６／３０」).
-    ValueError in Chinese otherwise, naming the date a compact 「1080630」 looks like."""
+    ValueError in Chinese otherwise, naming the date a compact 「1080630」 looks like, or a date
+    whose ROC year is not in :data:`ROC_YEARS` (民國 8088 年 would be written to the YAML as
+    「8088 年 …」, which reads back as a Western year: a year that far off is a typo anyway)."""
+    day = _cell_date(value)
+    if roc_year(day) not in ROC_YEARS:
+        shown = cell_text(value) if isinstance(value, str) else format_roc(day)
+        raise ValueError(
+            f"「{shown}」是西元 {day.year} 年（民國 {roc_year(day)} 年），不是計畫會用到的日期，可能打錯了年份；"
+            f"請填民國日期，如 {example_date()} 或 {example_date(slash=True)}"
+        )
+    return day
+
+
+def _cell_date(value: Any) -> date:
     if isinstance(value, (date, datetime)):
         serial = to_excel(value)
         if serial > _EXCEL_DAY_RANGE[1] and float(serial).is_integer():  # 1080630 typed into a date cell: year 4858
