@@ -7,7 +7,9 @@ An item (評核項目) spans the rows of its points. It is not a reportlab SPAN:
 split when its rows are taller than a page. Instead the label sits in the group's first row
 and the horizontal lines of that column are left out inside the group, so it looks merged
 while every row can still split across pages. Where a page starts inside a group (or inside
-a split row) the item and point names are repeated with 「（續）」, so no page is anonymous.
+a split row) the item and point names are repeated with 「（續）」, so no page is anonymous; a
+name too long to repeat (taller than :data:`_REPEAT_LINES`) goes on where it was cut, or is
+repeated cut short with 「……」, so that a name taller than a page cannot come back on every page.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class GroupedTable(Table):
     """A Table that repeats the item / point labels on the page where their rows continue."""
 
     sq_rows: list[Row | None] = []  # one per table row, None for the header
-    sq_label = None  # text → cell content
+    sq_label = None  # (text, where for messages) → cell content
 
     sq_whole: frozenset[int] = frozenset()
     """Columns whose cell is never split across pages (a 承辦單位 list): its row moves on whole."""
@@ -121,12 +123,38 @@ class GroupedTable(Table):
         if labels:
             cells = list(rest._cellvalues[head])  # a new row list: the old one may be shared
             for col, text in labels.items():
-                cells[col] = self.sq_label(text + CONTINUED)
+                # The label's own text ran over: a label too long to repeat reads on as it was cut.
+                ran_over = split_inside and cells[col] and not _repeated(self._cellvalues[first][col])
+                cells[col] = self._repeated_label(text, _inner(self, col), cells[col] if ran_over else None)
             rest._cellvalues = [*rest._cellvalues[:head], cells, *rest._cellvalues[head + 1 :]]
             # The row's height was measured without the label: measure it again.
             rest._argH = rest._rowHeights = [*rest._argH[:head], None, *rest._argH[head + 1 :]]
         rest.sq_room = availHeight - top.wrap(availWidth, availHeight)[1] if moved else None
         return [top, rest]
+
+    def _repeated_label(self, text: str, width: float, rest: Cell | None) -> Cell:
+        """The label ``text`` again with 「（續）」, at most :data:`_REPEAT_LINES` lines tall.
+
+        A longer one is not repeated whole, or a label taller than a page would come back
+        on every page and the row never end: ``rest``, the part of the label that ran over,
+        goes on where there is one, else as many of its first characters as fit, then 「……」."""
+        where = text + CONTINUED  # a character no font has is reported there, however cut
+        cell = self.sq_label(where, where)
+        room = _REPEAT_LINES * _LINE
+        if _height(cell, width) > room:
+            if rest:
+                return rest
+            lo, hi = 0, len(text)  # the longest start that fits, found by halving
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if _height(self.sq_label(text[:mid] + ELLIPSIS + CONTINUED, where), width) <= room:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            cell = self.sq_label(text[:lo] + ELLIPSIS + CONTINUED, where)
+        for flowable in cell:
+            flowable.sq_repeated = True
+        return cell
 
     def _split_is_poor(self, parts: list[Table]) -> bool:
         """Whether the row split across ``parts`` is no taller than :attr:`sq_keep`, or leaves
@@ -174,16 +202,33 @@ class GroupedTable(Table):
 _LINE = layout.TABLE_PT * TABLE_LEADING
 _LEAST_LINES = 3
 """Lines of text a split row keeps on each side of a page break."""
+_REPEAT_LINES = 12
+"""Lines a label repeated where a page starts inside its rows may take (a 評核重點 of some
+sixty characters): a longer one is cut short with 「……」 (:meth:`GroupedTable._repeated_label`)."""
+ELLIPSIS = "……"
+
+
+def _height(cell: Cell | None, width: float) -> float:
+    """The height of the flowables of ``cell`` set ``width`` wide (its padding not counted)."""
+    return sum(f.wrap(width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in cell or ())
+
+
+def _inner(table: Table, col: int) -> float:
+    """The width of the text in column ``col`` of ``table``: the column less its padding."""
+    return table._colWidths[col] - PADDING[0] - PADDING[2]
+
+
+def _repeated(cell: Cell | None) -> bool:
+    """Whether ``cell`` is a label repeated where a page starts (not the data's own text)."""
+    return any(getattr(f, "sq_repeated", False) for f in cell or ())
+
+
 
 
 def _text_lines(table: Table, row: int, columns: Sequence[int]) -> float:
     """How many lines the tallest of ``columns`` holds in ``row`` of ``table`` (a picture
     counts by its height)."""
-    tallest = 0.0
-    for col in columns:
-        width = table._colWidths[col] - PADDING[0] - PADDING[2]
-        cell = table._cellvalues[row][col] or ()
-        tallest = max(tallest, sum(f.wrap(width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in cell))
+    tallest = max((_height(table._cellvalues[row][col], _inner(table, col)) for col in columns), default=0.0)
     return round(tallest / _LINE, 2)
 
 
@@ -238,7 +283,7 @@ def grid(
     table.sq_whole = frozenset(whole)
     if keep_lines is not None:
         table.sq_keep = keep_lines * _LINE + top + bottom
-    table.sq_label = lambda text: [ts.para(text, ts.styles.cell, text)]
+    table.sq_label = lambda text, where: [ts.para(text, ts.styles.cell, where)]
     return table
 
 
