@@ -104,3 +104,42 @@ def test_report_reads_the_long_names_in_full(long_names: tuple[Path, str]) -> No
     got = extract(_pdf(long_names, "績效報告"))
     assert got.has(LONG_ITEM) and got.has(LONG_POINT)
     assert squash(LONG_POINT) in got.column(layout.ANNEX2_COLUMNS, 1)  # the 檢核表 with its marks
+
+
+COLUMNS = (layout.Column("評核重點", 30), layout.Column("具體作法", 130))
+RUNAWAY_LABEL = """
+import sys
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate
+from sqdocs.writers import layout
+from sqdocs.writers.pdf import fonts
+from sqdocs.writers.pdf.tables import Row, grid
+from sqdocs.writers.pdf.text import Typesetter
+
+ts = Typesetter(fonts.font_set())
+cell = ts.styles.cell
+practices = [ts.para(f"第 {n} 項作法" + "說明" * 30 + "。", cell, "t") for n in range(1, 41)]
+rows = [Row([[ts.para("重點甲", cell, "t")], practices], carry={0: "重點甲"})]
+table = grid((layout.Column("評核重點", 30), layout.Column("具體作法", 130)), rows, ts)  # the test's COLUMNS
+# A label taller than a page however it is cut, repeated where each page starts in the row.
+table.sq_label = lambda text, where: [ts.para("重點甲" + "續" * 1200, cell, where)]
+SimpleDocTemplate(sys.argv[1], leftMargin=layout.MARGIN_LEFT_MM * mm).build([table])
+"""
+
+
+def test_a_table_ends_whatever_its_repeated_labels_take(tmp_path: Path) -> None:
+    """The safety net: however the rules for a split row go wrong (here a repeated label is
+    always taller than a page), a table whose rest would hold all it holds is split anyway,
+    so the layout ends and the text is all there."""
+    require_kai_font()
+    path = tmp_path / "runaway.pdf"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}
+    try:
+        done = subprocess.run([sys.executable, "-c", RUNAWAY_LABEL, str(path)],
+                              capture_output=True, text=True, timeout=BUILD_SECONDS, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the layout did not end in {BUILD_SECONDS} s")
+    assert done.returncode == 0, done.stderr
+    practices = extract(path, (COLUMNS,)).column(COLUMNS, 1)
+    for n in range(1, 41):
+        assert squash(f"第 {n} 項作法" + "說明" * 30 + "。") in practices, n

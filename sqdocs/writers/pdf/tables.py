@@ -75,6 +75,15 @@ class GroupedTable(Table):
             # (On a new page there is more room, and the rest is laid out as usual.)
             self.sq_room = None
             return []
+        parts = self._split(availWidth, availHeight)
+        if len(parts) == 2 and not _progresses(self, parts[1]):
+            # A rest holding all that this table holds would come back on every page, for
+            # ever: whatever the rules above did, split so that less is left.
+            parts = self._split_anyhow(availWidth, availHeight)
+        return parts
+
+    def _split(self, availWidth: float, availHeight: float) -> list[Table]:
+        """The split with the keep-together rules and the labels repeated."""
         parts = super().split(availWidth, availHeight)
         if len(parts) != 2 or not self.sq_rows:
             return parts
@@ -156,6 +165,18 @@ class GroupedTable(Table):
             flowable.sq_repeated = True
         return cell
 
+    def _split_anyhow(self, availWidth: float, availHeight: float) -> list[Table]:
+        """reportlab's own split, or else one between rows, if it leaves the rest shorter than
+        this table (none if neither does).
+
+        Its rest is a plain table (no :attr:`sq_rows`): it is cut, never given anything, so
+        each page leaves it shorter until it ends. Its labels are not repeated any more."""
+        for parts in (super().split(availWidth, availHeight), self._splitRows(availHeight, doInRowSplit=False)):
+            if len(parts) == 2 and _shorter(self, parts[1], availWidth):
+                parts[0].setStyle([("LINEBELOW", (0, -1), (-1, -1), OUTER_LINE, colors.black)])
+                return parts
+        return []
+
     def _split_is_poor(self, parts: list[Table]) -> bool:
         """Whether the row split across ``parts`` is no taller than :attr:`sq_keep`, or leaves
         a stub: two lines or fewer of its text on either side (as the check by row height did:
@@ -223,6 +244,34 @@ def _repeated(cell: Cell | None) -> bool:
     return any(getattr(f, "sq_repeated", False) for f in cell or ())
 
 
+def _content(table: Table) -> tuple[int, float]:
+    """How much of the data ``table`` holds: its rows below the header, and the height of the
+    text and pictures in their cells, repeated labels left out."""
+    head = table.repeatRows
+    total = 0.0
+    for row in table._cellvalues[head:]:
+        for col, cell in enumerate(row):
+            if isinstance(cell, list | tuple) and not _repeated(cell):
+                total += _height(cell, _inner(table, col))
+    return table._nrows - head, total
+
+
+def _progresses(table: Table, rest: Table) -> bool:
+    """Whether ``rest``, the part of ``table`` left for the next page, holds less than
+    ``table``: fewer rows, or as many with less in them. (Not whether it is shorter: a row
+    may go on taller than it was, its labels repeated, and still end on the next page.)"""
+    (rows, amount), (rest_rows, rest_amount) = _content(table), _content(rest)
+    return rest_rows < rows or (rest_rows == rows and rest_amount < amount - 0.5)
+
+
+def _shorter(table: Table, rest: Table, width: float) -> bool:
+    """Whether ``rest``, the part of ``table`` left for the next page, has fewer rows than
+    ``table``, or as many and is less tall."""
+    head = table.repeatRows
+    (rows, height), (rest_rows, rest_height) = (
+        (t._nrows - head, sum(_row_heights(t, width)[head:])) for t in (table, rest)
+    )
+    return rest_rows < rows or (rest_rows == rows and rest_height < height - 0.5)
 
 
 def _text_lines(table: Table, row: int, columns: Sequence[int]) -> float:
@@ -232,9 +281,13 @@ def _text_lines(table: Table, row: int, columns: Sequence[int]) -> float:
     return round(tallest / _LINE, 2)
 
 
-def _row_height(table: Table, row: int, width: float) -> float:
+def _row_heights(table: Table, width: float) -> list[float]:
     table._calc(width, 1e9)
-    return table._rowHeights[row]
+    return table._rowHeights
+
+
+def _row_height(table: Table, row: int, width: float) -> float:
+    return _row_heights(table, width)[row]
 
 
 def _drop_first_row(table: Table, width: float, head: int) -> Table | None:
