@@ -511,3 +511,23 @@ def test_a_results_row_of_at_most_twelve_lines_is_not_split(report_pdf: Path) ->
         ["秘書科以「服務品質滿意度調查表」", "服務措施滿意度：86.2%"],
     ):
         assert any(all(t in page for t in unit_lines) for page in pages), unit_lines
+
+
+def test_a_heading_taller_than_a_page_keeps_its_bookmark(data_copy: Path, tmp_path: Path) -> None:
+    """A 評核項目 of thousands of characters: its (一) heading is split across pages, and the part
+    that lost its bookmark left 「1. 申辦業務…」 a level too deep (ValueError, 內部錯誤)."""
+    from sqdocs.load import load_plan
+
+    item = "服務一致及正確"
+    long_item = f"{item}（{'項目' * 1500}）"
+    for path in data_copy.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(item, long_item), encoding="utf-8")
+    plan = load_plan(data_copy)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_report(plan, compiled(data_copy, plan)))
+    titles = outline_titles(pdf)
+    results = titles[titles.index("貳、各評核構面執行成果") + 1]  # its children: 一、 then its (一) (二) …
+    first, items = results[0], results[1]
+    assert first == "一、個別評核構面-基礎服務"
+    assert items[0].startswith(f"(一){item}（項目項目") and items[1][0] == "1.申辦業務標準作業流程訂定情形"

@@ -55,6 +55,14 @@ class CJKParagraph(Paragraph):
             text.setTextRenderMode(2)  # fill, then stroke: see BOLD_STROKE
         return text
 
+    def split(self, availWidth, availHeight):  # reportlab's name
+        parts = super().split(availWidth, availHeight)
+        # A heading taller than what is left of the page (a name of thousands of characters)
+        # is split: its bookmark goes with its first part, or the ones below it would jump a level.
+        if parts and hasattr(self, "outline"):
+            parts[0].outline = self.outline
+        return parts
+
     def breakLinesCJK(self, maxWidths):  # reportlab's name
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
             return self.blPara  # the first half of a split keeps the lines it was cut with
