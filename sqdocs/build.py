@@ -27,6 +27,7 @@ from sqdocs.model import Plan, ResultSet
 from sqdocs.model.subplan import Subplan
 from sqdocs.options import BuildOptions
 from sqdocs.report import CompiledReport, compile_report, report_title
+from sqdocs.text.names import MAX_NAME_BYTES, NOT_IN_FILE_NAMES
 
 FORMATS = ("docx", "pdf", "odt")
 DEFAULT_FORMATS = ("docx", "pdf")
@@ -75,8 +76,6 @@ class Outcome:
         return self.job.path
 
 
-MAX_NAME_BYTES = 255
-"""The longest file name Linux and macOS file systems take, in UTF-8 bytes (a CJK character is 3)."""
 _LONGEST_SUFFIX = ".docx"
 _CUT = "…"
 
@@ -93,7 +92,7 @@ def file_stem(title: str) -> str:
 
 
 def _whole_stem(title: str) -> str:
-    return re.sub(r'[\\/:*?"<>|]', "_", re.sub(r"\s+", "", title))
+    return re.sub(f"[{re.escape(NOT_IN_FILE_NAMES)}]", "_", re.sub(r"\s+", "", title))
 
 
 class PartlyBad(LoadError):

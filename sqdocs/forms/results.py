@@ -71,6 +71,7 @@ from sqdocs.model.results import (
     resolve_checklist,
 )
 from sqdocs.report.figures import plain_number
+from sqdocs.text.names import MAX_NAME_BYTES
 from sqdocs.text.roc import date_examples, format_roc
 from sqdocs.text.yamltext import block_scalar, flow_scalar
 
@@ -552,7 +553,6 @@ def _checklist(plan: Plan, ref: PointRef, check: CheckRef) -> dict[str, str] | N
 
 
 _FILE_EXAMPLE = "evidence/照片.jpg"
-NAME_BYTES = 255  # the longest file name most file systems take, in bytes (UTF-8: 85 Chinese characters)
 
 
 def _not_a_file(text: str) -> str | None:
@@ -563,8 +563,8 @@ def _not_a_file(text: str) -> str | None:
     parts = PurePosixPath(text.replace("\\", "/")).parts
     if not parts:
         return f"「{text}」不是檔案名稱；請填佐證資料檔案在 results 資料夾內的路徑（如 {_FILE_EXAMPLE}）或網址，沒有檔案請留白"
-    if any(len(part.encode("utf-8")) > NAME_BYTES for part in parts):
-        return (f"檔案「{shortened(text)}」的名稱太長（超過 {NAME_BYTES} 位元組），不是能存在的檔案；"
+    if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts):
+        return (f"檔案「{shortened(text)}」的名稱太長（超過 {MAX_NAME_BYTES} 位元組），不是能存在的檔案；"
                 f"請填檔案實際的名稱（如 {_FILE_EXAMPLE}）或網址")
     return None
 

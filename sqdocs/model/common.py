@@ -17,6 +17,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from sqdocs.text.names import NOT_IN_FILE_NAMES
 from sqdocs.text.roc import ROC_OFFSET, example_date, format_roc, parse_roc, western_date
 
 # Characters XML 1.0 forbids: a .docx holding one is refused by Word.
@@ -109,24 +110,23 @@ UnitName = Annotated[str, AfterValidator(_check_unit_name), WithJsonSchema({"typ
 reported by load.checks once the file loads, naming the unit it stands for, beside the file's
 other name problems; refused here it would hide them."""
 
-_NOT_IN_FILE_NAMES = '/\\:*?"<>|'
-
-
 def _check_file_unit_name(value: str) -> str:
     value = _check_unit_name(value)
-    bad = next((ch for ch in value if ch in _NOT_IN_FILE_NAMES), None)
+    bad = next((ch for ch in value if ch in NOT_IN_FILE_NAMES), None)
     if bad is not None or set(value) == {"."}:
         what = f"含有「{bad}」" if bad else "只有「.」"
         raise ValueError(
             f"單位簡稱「{value}」{what}，不能當作檔名（各單位的 results/、subplans/ 檔案與表單以單位簡稱命名）；"
-            f"請改用不含 {' '.join(_NOT_IN_FILE_NAMES)} 的名稱"
+            f"請改用不含 {' '.join(NOT_IN_FILE_NAMES)} 的名稱"
         )
     return value
 
 
 RegisteredUnitName = Annotated[
     str, AfterValidator(_check_file_unit_name),
-    WithJsonSchema({"type": "string", "pattern": "^(?!\\.+$)(?![\\s\\S]*[/\\\\:*?\"<>|])" + _TEXT_PATTERN[1:]}),
+    WithJsonSchema({
+        "type": "string", "pattern": f"^(?!\\.+$)(?![\\s\\S]*[{re.escape(NOT_IN_FILE_NAMES)}])" + _TEXT_PATTERN[1:],
+    }),
 ]
 """A unit's short name in the registry: it names the unit's files (results/第一分局.yaml), so it
 holds nothing a file name cannot (「/」 would put them in another folder)."""

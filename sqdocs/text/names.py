@@ -1,4 +1,5 @@
-"""Names of agencies as people type them: one agency may be spelled 臺 or 台, with spaces or without."""
+"""Names as people type them and as files must have them: one agency may be spelled 臺 or 台,
+with spaces or without; a file name holds none of :data:`NOT_IN_FILE_NAMES`."""
 
 from __future__ import annotations
 
@@ -11,3 +12,9 @@ def agency_key(name: str) -> str:
     """What two spellings of one agency have in common: 「台北市政府警察局」 and
     「臺北市 政府警察局」 give the same key. 臺 is the official form (教育部 常用國字標準字體)."""
     return _SPACE.sub("", name).replace("台", "臺")
+
+
+NOT_IN_FILE_NAMES = '/\\:*?"<>|'
+"""Characters a file name may not hold (Windows refuses them all; 「/」 would name a folder)."""
+MAX_NAME_BYTES = 255
+"""The longest file name Linux and macOS file systems take, in UTF-8 bytes (a CJK character is 3)."""
