@@ -256,15 +256,7 @@ class Typesetter:
         ``indent`` is where the label starts, from the left edge of the frame or cell.
         """
         hang = self.width(label, style)
-        key = (style.name, indent, hang)
-        derived = self._derived.get(key)
-        if derived is None:
-            derived = ParagraphStyle(
-                f"{style.name}-{len(self._derived)}", parent=style,
-                leftIndent=indent + hang, firstLineIndent=-hang,
-            )
-            self._derived[key] = derived
-        return self.para(label + text, derived, where)
+        return self.para(label + text, self._indented(style, indent + hang, -hang), where)
 
     def outline(self, label: str, text: str, style: ParagraphStyle, where: str, at: tuple[float, float]) -> CJKParagraph:
         """``label`` + ``text`` set as Word sets a numbered paragraph: the label at ``at[0]``, the
@@ -276,13 +268,7 @@ class Typesetter:
         """
         em = style.fontSize
         label_at, text_at = at[0] * em, at[1] * em
-        key = (style.name, "outline", label_at, text_at)
-        derived = self._derived.get(key)
-        if derived is None:
-            derived = ParagraphStyle(
-                f"{style.name}-{len(self._derived)}", parent=style, leftIndent=text_at, firstLineIndent=label_at - text_at,
-            )
-            self._derived[key] = derived
+        derived = self._indented(style, text_at, label_at - text_at)
         gap = text_at - label_at - self.width(label, style)
         if not label or gap <= 0.5:  # points: less is the rounding of the label's width
             return self.para(label + text, derived, where)
@@ -291,6 +277,16 @@ class Typesetter:
         )
         frags = [*self._runs_as_frags(label, derived, where), tab, *self._runs_as_frags(_cleaned(text), derived, where)]
         return CJKParagraph(f"{label} {text}", derived, frags=frags)
+
+    def _indented(self, style: ParagraphStyle, left: float, first_line: float) -> ParagraphStyle:
+        """``style`` with these indents (points), made once."""
+        key = (style.name, left, first_line)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = self._derived[key] = ParagraphStyle(
+                f"{style.name}-{len(self._derived)}", parent=style, leftIndent=left, firstLineIndent=first_line,
+            )
+        return derived
 
     def width(self, text: str, style: ParagraphStyle) -> float:
         return stringWidth(text, style.fontName, style.fontSize)
