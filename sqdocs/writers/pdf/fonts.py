@@ -12,12 +12,15 @@ import hashlib
 import mmap
 import struct
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from functools import cache, lru_cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from isal import isal_zlib
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFError, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFError, TTFont
 
 from sqdocs.errors import UserError
 from sqdocs.writers.fontfiles import (
@@ -26,6 +29,7 @@ from sqdocs.writers.fontfiles import (
     fallback_candidates,
     resolve_main,
 )
+from sqdocs.writers.pdf.ttfread import BulkFace
 
 
 class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
@@ -48,7 +52,18 @@ class _TTFont(TTFont):
 
     reportlab writes ``<%04X>`` of the code point, so 𡘙 U+21619 comes out of copy and
     search as U+2161; a CMap must give such a character as a UTF-16 surrogate pair.
+
+    Its face reads the large tables in bulk (:class:`~sqdocs.writers.pdf.ttfread.BulkFace`).
     """
+
+    def __init__(self, name: str, file, subfontIndex: int = 0):
+        # TTFont.__init__ with BulkFace in place of TTFontFace; the rest as reportlab sets it.
+        self.fontName = name
+        self.face = BulkFace(file, subfontIndex=subfontIndex)
+        self.encoding = TTEncoding()
+        self.state = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
 
     def addObjects(self, doc):  # reportlab's name
         # Same as TTFont.addObjects, with our ToUnicode CMap.
