@@ -100,7 +100,7 @@ def startup_floor() -> dict:
     code = """
 import time
 from pathlib import Path
-import sqdocs.cli, sqdocs.writers.docx, sqdocs.writers.pdf
+import sqdocs.cli.build, sqdocs.writers.docx, sqdocs.writers.pdf
 from sqdocs.build import cached_plan, jobs_for
 from sqdocs.gcpause import paused, skip_exit_collections
 folder = Path(__import__("sys").argv[1])

@@ -147,7 +147,7 @@ def test_a_failed_document_skips_the_reproducibility_check_and_says_so(tmp_path,
 def test_a_stopped_batch_leaves_no_empty_folder_for_a_bureau_it_did_not_reach(tmp_path, capsys, monkeypatch):
     import signal
 
-    from sqdocs import cli
+    from sqdocs.cli import build as cli
     from sqdocs.errors import Interrupted
 
     bureaus = tmp_path / "bureaus"
@@ -169,7 +169,7 @@ def test_a_stopped_batch_leaves_no_empty_folder_for_a_bureau_it_did_not_reach(tm
 def test_stopping_the_reproducibility_check_does_not_count_its_scratch_copies(tmp_path, capsys, monkeypatch):
     import signal
 
-    from sqdocs import cli
+    from sqdocs.cli import build as cli
     from sqdocs.errors import Interrupted
 
     def stopped(jobs, *args):
@@ -196,7 +196,7 @@ def test_no_reproducibility_check_is_claimed_when_nothing_was_built(tmp_path, ca
 
 
 def test_a_batch_with_a_bad_bureau_and_a_file_that_differs_ends_saying_both(tmp_path, capsys, monkeypatch):
-    from sqdocs import cli
+    from sqdocs.cli import build as cli
 
     bureaus = tmp_path / "bureaus"
     shutil.copytree(SAMPLE, bureaus / "good")
@@ -518,7 +518,7 @@ def test_a_rebuild_leaves_unchanged_files_alone_and_never_replaces_a_read_only_o
 
 def test_more_processes_than_cpus_are_not_started(tmp_path, capsys, monkeypatch):
     """-j 200 on a 2-CPU machine would start one process per document, each with its fonts."""
-    monkeypatch.setattr("sqdocs.cli.usable_cpus", lambda: 2)
+    monkeypatch.setattr("sqdocs.cli.build.usable_cpus", lambda: 2)
     started = []
     monkeypatch.setattr(pool, "_pool", lambda workers, _pool=pool._pool: started.append(workers) or _pool(workers))
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx,pdf", "-j", "200"]) == 0

@@ -427,7 +427,7 @@ def test_every_argument_of_every_command_is_explained_in_help():
     """A clerk reads -h, not the README: no bare DATA_DIR or -o OUT without a word of Chinese."""
     import argparse
 
-    from sqdocs.cli import _parser
+    from sqdocs.cli.arguments import make_parser
 
     def parsers(parser, name="sqdocs"):
         yield name, parser
@@ -438,7 +438,7 @@ def test_every_argument_of_every_command_is_explained_in_help():
 
     bare = [
         f"{name} {action.metavar or action.dest}"
-        for name, parser in parsers(_parser())
+        for name, parser in parsers(make_parser())
         for action in parser._actions
         if not isinstance(action, argparse._SubParsersAction) and not action.help
     ]

@@ -12,7 +12,7 @@ import shlex
 import pytest
 from conftest import ROOT
 
-from sqdocs.cli import _parser
+from sqdocs.cli.arguments import make_parser
 
 GUIDE = ROOT / "docs" / "使用手冊.md"
 PROGRAMS = ("sqdocs", ".venv/bin/sqdocs")
@@ -36,7 +36,7 @@ def parse_error(line: str) -> str | None:
     """Why ``line`` does not parse with the CLI's argument parser, or None when it does."""
     words = shlex.split(line, comments=True)[1:]
     try:
-        _parser().parse_args(words)
+        make_parser().parse_args(words)
     except SystemExit as exc:  # argparse exits on a bad command line, and after -h
         if exc.code not in (0, None) or "-h" not in words:
             return f"exit {exc.code}"

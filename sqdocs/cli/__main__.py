@@ -1,0 +1,5 @@
+"""``python -m sqdocs.cli``: the ``sqdocs`` command."""
+
+from sqdocs.cli import run
+
+run()

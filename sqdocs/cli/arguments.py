@@ -1,0 +1,173 @@
+"""The command line's arguments: the parser of every command, its help and errors in Chinese."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from sqdocs import __version__
+from sqdocs.build import DEFAULT_FORMATS, FORMATS, KINDS
+from sqdocs.cli.messages import EXIT_BAD_INPUT
+
+# argparse's own messages, in Chinese; the last passes on the Chinese of our own value checks.
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.+)", "缺少必要的參數：{0}"),
+    (r"unrecognized arguments: (.+)", "無法辨識的參數：{0}；可用的參數請看 -h"),
+    (r"argument (\S+): invalid int value: '(.*)'", "參數 {0} 須為整數，「{1}」不是整數"),
+    (r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)", "參數 {0} 沒有「{1}」這個選項；可用：{2}"),
+    (r"argument (\S+): expected one argument", "參數 {0} 後面須接一個值"),
+    (r"argument (\S+): expected at least one argument", "參數 {0} 後面至少須接一個值"),
+    (r"ambiguous option: (\S+) could match (.*)", "參數 {0} 不明確，可能是：{1}"),
+    (r"argument (\S+): not allowed with argument (\S+)", "參數 {0} 與 {1} 不能同時使用；只能擇一"),
+    (r"one of the arguments (\S+) (\S+) is required", "缺少必要的參數：{0} 或 {1}（擇一）"),
+    (r"argument (\S+): (.*)", "參數 {0}：{1}"),
+)
+
+
+def _chinese(message: str) -> str:
+    """An argparse error message in Chinese (left as it is when it is not a known one)."""
+    for pattern, text in _ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message, re.DOTALL)
+        if match:
+            return text.format(*(group.replace("'", "").replace(", ", "、") for group in match.groups()))
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def format_help(self) -> str:
+        # argparse ends a section heading with an ASCII colon; Chinese text takes the full-width one.
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", super().format_help(), flags=re.M)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage line, help headings and error messages in Chinese."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置參數"
+        self._optionals.title = "選項"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="顯示此說明後結束")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        text = _chinese(message).replace("請看 -h", f"請看 {self.prog} -h")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}：錯誤：{text}\n")
+
+    def parse_args(self, args=None, namespace=None):  # argparse's signature
+        # argparse reports an unknown option with the top-level usage; the command's usage is the
+        # one that lists what was meant (「--onyl」 beside build's --only).
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            self._command_parser(parsed).error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
+    def _command_parser(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+        """The parser of the (sub)command ``parsed`` was read by: ``sqdocs subplan init``'s, say."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                child = action.choices.get(getattr(parsed, action.dest, None))
+                if isinstance(child, _Parser):
+                    return child._command_parser(parsed)
+        return self
+
+
+def _csv(choices: tuple[str, ...]):
+    def parse(text: str) -> list[str]:
+        values = [v.strip().lower() for v in text.split(",") if v.strip()]  # PDF as well as pdf
+        bad = [v for v in values if v not in choices]
+        if bad or not values:
+            raise argparse.ArgumentTypeError(f"「{text}」不是可用的值；可用：{','.join(choices)}")
+        return values
+
+    return parse
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="sqdocs", description="由 YAML 資料產生提升服務品質執行計畫、細部執行計畫與績效報告（Word、PDF）。"
+    )
+    parser.add_argument("--version", action="version", version=f"sqdocs {__version__}", help="顯示版本後結束")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="檢查資料夾內的 YAML 是否正確")
+    p.add_argument("data", type=Path, metavar="DATA_DIR", help="資料夾；或內含各機關資料夾的資料夾（逐一檢查）")
+
+    p = sub.add_parser("build", help="產生文件")
+    p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
+    p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
+    p.add_argument("--only", type=_csv(KINDS), default=None, metavar=",".join(KINDS),
+                   help="只產生這些文件，以逗號分隔（預設全部）")
+    p.add_argument("--format", type=_csv(FORMATS), default=list(DEFAULT_FORMATS), metavar=",".join(FORMATS),
+                   help="輸出格式（預設 docx,pdf；odt 為 OpenDocument）")
+    p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同時使用的程序數（預設：CPU 核心數）")
+    p.add_argument("--check-reproducible", action="store_true", help="再產生一次並比對，確認每個檔案逐位元組相同")
+    p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
+    p = sub.add_parser("schema", help="輸出資料檔的 JSON Schema，供編輯器自動完成與即時檢查")
+    p.add_argument("-o", "--output", type=Path, default=Path("sqdocs.schema.json"), metavar="FILE",
+                   help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
+
+    p = sub.add_parser("export", help="輸出開放資料（CSV、JSON），預設不含個人姓名；多個機關合併為一份資料表")
+    p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR",
+                   help="資料夾；可給多個，或一個內含各機關資料夾的資料夾（各機關的資料依序合併，任一機關有錯誤即不輸出）")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="輸出資料夾")
+    p.add_argument("--format", type=_csv(("csv", "json")), default=["csv", "json"], metavar="csv,json",
+                   help="輸出格式（預設 csv,json）")
+    p.add_argument("--include-names", action="store_true", help="保留考核小組成員姓名（個人資料）")
+
+    p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾")
+    p.add_argument("data", type=Path, metavar="DATA_DIR", help="今年度的資料夾，如 data/keelung-107")
+    p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
+    p.add_argument("-o", "--output", type=Path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
+
+    p = sub.add_parser("subplan", help="各分局細部執行計畫：由本局計畫產生範本（init）或更新（update）")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text, everyone in (
+        ("init", "產生單位的細部執行計畫範本（不會覆蓋已有的檔案）",
+         "產生每個應訂定細部執行計畫、尚無檔案的單位（各分局）的範本；已有檔案的單位不動，並列出"),
+        ("update", "加入本局計畫新增的評核重點、標記已刪除的、更新本局參考說明，保留已填寫內容",
+         "更新 subplans/ 中每個單位的細部執行計畫；有錯誤的檔案列出後略過，其他照常更新"),
+    ):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+        who = a.add_mutually_exclusive_group(required=True)
+        who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
+        who.add_argument("--all", action="store_true", help=everyone)
+        if action == "init":
+            a.add_argument("--from", dest="previous", type=Path, metavar="DIR",
+                           help="帶入該資料夾（前一年度）此單位（加 --all 時為各單位）細部執行計畫的具體作法與承辦單位，"
+                                "如 data/keelung-107")
+
+    p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
+    p.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+
+    p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text, everyone in (
+        ("subplan", "產生單位的細部執行計畫表單", "產生每個應訂定細部執行計畫的單位（各分局，及已有細部執行計畫檔的單位）的表單"),
+        ("results", "產生單位的年度執行成果表單", "產生本局計畫指派評核重點的每個單位的表單"),
+    ):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+        who = a.add_mutually_exclusive_group(required=True)
+        who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
+        who.add_argument("--all", action="store_true", help=everyone)
+        a.add_argument("-o", "--output", type=Path, metavar="OUT",
+                       help="表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 第一分局細部計畫.xlsx）；"
+                            "加 --all 時為存放各表單的資料夾（預設為目前資料夾）")
+        a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
+    a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤的表單不寫入任何檔案）")
+    a.add_argument("forms", nargs="+", type=Path, metavar="FORM",
+                   help="填好的表單（.xlsx），或存放表單的資料夾（匯入其中每個 .xlsx 檔）；可列多個")
+    a.add_argument("data", type=Path, metavar="DATA_DIR", help="要寫入的計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+    a.add_argument("--force", action="store_true",
+                   help="YAML 在表單產生後被修改過時，仍以表單內容取代（原檔另存備份）；對所列的每份表單都適用")
+    return parser

@@ -1,0 +1,108 @@
+"""``sqdocs export``: open data (CSV, JSON) of one bureau or of several as one table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqdocs.build import cached_plan, cached_report, cached_subplans, forget_loaded
+from sqdocs.cli.messages import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    passed_over,
+    print_diagnostics,
+    print_warnings,
+)
+from sqdocs.folders import find_folders
+from sqdocs.fsutil import check_targets, write_all, writing
+from sqdocs.load import Diagnostic, LoadError, has_results
+from sqdocs.load.diagnostics import display_name
+from sqdocs.load.yamlfile import read_yaml
+from sqdocs.opendata import Bureau, left_over, open_data_tables
+from sqdocs.text.names import agency_key
+from sqdocs.writers.opendata import WRITERS
+
+if TYPE_CHECKING:
+    from sqdocs.opendata import Bureau
+
+
+def command(args: argparse.Namespace) -> int:
+    """The open data of one bureau, or of several as one table of each kind.
+
+    With bad input in any bureau nothing is written: a national table without one bureau's
+    rows would look complete, and one written over with fewer bureaus would lose the rest.
+    """
+
+    forget_loaded()
+    folders = find_folders(args.data)
+    bad = passed_over(args.data, "export")
+    bureaus: dict[Path, Bureau] = {}
+    for folder in folders:
+        try:
+            bureaus[folder] = _bureau_data(folder)
+        except LoadError as exc:
+            if len(folders) == 1 and not bad:
+                raise
+            print_diagnostics(exc)
+            bad.append(display_name(folder))
+    bad += _same_bureau(bureaus)
+    if bad:  # the last line names them all, as build's does
+        print(f"{len(bad)} 個資料夾有錯誤：{'、'.join(bad)}；未輸出任何檔案，請修正後再執行。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    tables = open_data_tables(list(bureaus.values()), args.include_names)
+    files = {args.output / f"{table.name}.{fmt}": (table, fmt) for table in tables for fmt in args.format}
+    check_targets(files)  # all of them, so a set is never left half written
+    with writing():  # and a disk that fills up midway changes none of them
+        write_all({path: WRITERS[fmt](table) for path, (table, fmt) in files.items()})
+    for path, (table, _fmt) in files.items():
+        print(f"✓ {path}（{len(table.rows)} 列）")
+    if len(bureaus) > 1:
+        names = "、".join(f"{b.plan.agency} {b.plan.year} 年度" for b in bureaus.values())
+        agencies = len({agency_key(b.plan.agency) for b in bureaus.values()})  # one bureau's two years are one
+        print(f"✓ 已合併 {agencies} 個機關 {len(bureaus)} 份資料：{names}")
+    if old := left_over(args.output, files, args.format):  # published with the rest, they would not match it
+        print(f"注意：{args.output} 中有 {len(old)} 個本次沒有產生的資料檔（{'、'.join(p.name for p in old)}），"
+              "是先前輸出的舊資料；確認不需要請刪除", file=sys.stderr)
+    return EXIT_OK
+
+
+def _bureau_data(folder: Path) -> Bureau:
+    """What ``folder`` gives the open data; the problems of its subplans and results together."""
+    plan = cached_plan(folder)
+    problems: list[Diagnostic] = []
+    subplans, report = {}, None
+    try:
+        subplans = cached_subplans(folder)
+    except LoadError as exc:
+        problems += exc.diagnostics
+    if has_results(folder):
+        try:
+            report = cached_report(folder)
+        except LoadError as exc:
+            problems += exc.diagnostics
+    if problems:
+        raise LoadError(problems)
+    print_warnings(folder, plan, subplans=bool(subplans), results=report is not None)
+    return Bureau(plan, subplans, report)
+
+
+def _same_bureau(bureaus: dict[Path, Bureau]) -> list[str]:
+    """The folders whose agency and year an earlier folder has too, each said at its plan.yaml:
+    in the combined tables the rows of the two could not be told apart."""
+
+    first: dict[tuple[str, int], Path] = {}
+    same = []
+    for folder, bureau in bureaus.items():
+        agency, year = bureau.plan.agency, bureau.plan.year
+        other = first.setdefault((agency_key(agency), year), folder)
+        if other is not folder:
+            spelled = bureaus[other].plan.agency
+            # 台/臺 or a space apart: still one agency, and two spellings of it in one table besides
+            named = f"「{agency}」" if spelled == agency else f"「{agency}」（該資料夾寫作「{spelled}」）"
+            message = (f"與 {display_name(other)} 同為{named}{year} 年度的資料，合併後兩者的資料列無法區分；"
+                       "請改正其中一個 plan.yaml 的 agency 或 year，或只指定其中一個資料夾")
+            print_diagnostics(LoadError([read_yaml(folder / "plan.yaml").diagnostic(("agency",), message)]))
+            same.append(display_name(folder))
+    return same

@@ -1,0 +1,80 @@
+"""Exit codes, and the messages more than one command prints (diagnostics, folders passed over, warnings, bugs)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqdocs.build import cached_results
+from sqdocs.errors import UserError
+from sqdocs.folders import loose_yaml, skipped_folders
+from sqdocs.load import LoadError, plan_warnings
+from sqdocs.load.comments import text_warnings
+from sqdocs.load.diagnostics import display_name
+
+if TYPE_CHECKING:
+    from sqdocs.model import Plan
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM: what a shell reports for either
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in sqdocs, not the user's input
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE (13): as shells report a command whose reader went away (Windows has no SIGPIPE)."""
+
+
+def interrupted_code(exc: KeyboardInterrupt) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM (:class:`Interrupted` says which)."""
+    return EXIT_TERMINATED if getattr(exc, "signum", signal.SIGINT) == signal.SIGTERM else EXIT_INTERRUPTED
+
+
+def print_diagnostics(exc: LoadError) -> None:
+    """Each problem of ``exc`` with its place, then how many errors there are and its note."""
+    for d in exc.diagnostics:
+        print(str(d), file=sys.stderr)
+    errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+    print(f"共 {errors} 個錯誤，請修正後再執行。", file=sys.stderr)
+    if exc.note:
+        print(exc.note, file=sys.stderr)
+
+
+def passed_over(paths: list[Path], command: str) -> list[str]:
+    """Say what the folders of bureaus in ``paths`` hold that is not read: the subfolders
+    skipped, which are bad input and returned by name, and the loose YAML files, which are not."""
+    bad = []
+    for folder, reason in skipped_folders(paths, command):
+        print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
+        bad.append(display_name(folder))
+    print_loose_yaml(paths)
+    return bad
+
+
+def print_loose_yaml(paths: list[Path]) -> None:
+    """Name the YAML files beside the bureaus of a folder of bureaus: not read, and not an error."""
+    for folder, names in loose_yaml(paths):
+        print(f"注意：{display_name(folder)} 中的 {'、'.join(names)} 不在任何機關資料夾內，不會讀取", file=sys.stderr)
+
+
+def print_warnings(folder: Path, plan: Plan, *, subplans: bool, results: bool) -> None:
+    """What validate would warn of in ``folder``, in the parts a command uses (分母為 0, a
+    missing photo, a date outside the period …): they explain what the output shows."""
+    found = list(cached_results(folder)[1]) if results else []
+    found += text_warnings(folder, subplans=subplans, results=results)
+    found += plan_warnings(folder, plan)
+    for warning in sorted(found):
+        print(str(warning), file=sys.stderr)
+
+
+def is_bug(error: Exception | None) -> bool:
+    """An error that is no fault of the input: neither bad data or forms nor the file system."""
+    if error is None or isinstance(error, (LoadError, UserError, OSError)):
+        return False
+    from sqdocs.forms import FormError  # only now: openpyxl is slow to import
+
+    return not isinstance(error, FormError)
+
+
+def bug_lines(error: Exception, others: str) -> list[str]:
+    """A bug met in one file of many, as said under that file; ``others`` says the rest are fine."""
+    return [f"內部錯誤：{type(error).__name__}: {error}", f"請將此訊息與該檔回報給維護者；{others}"]

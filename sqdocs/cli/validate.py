@@ -1,0 +1,153 @@
+"""``sqdocs validate``: every problem of a data folder, or of each bureau in a folder of bureaus, and a summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_OK, print_diagnostics, print_loose_yaml
+from sqdocs.folders import find_folders, skipped_folders
+from sqdocs.load import (
+    PLAN_FILES,
+    Diagnostic,
+    LoadError,
+    has_results,
+    load_plan,
+    load_results,
+    plan_warnings,
+)
+from sqdocs.load.comments import text_warnings
+from sqdocs.load.diagnostics import display_name
+from sqdocs.load.results import INDICATORS_FILE, result_files
+from sqdocs.load.subplan import load_subplans, subplan_files
+
+if TYPE_CHECKING:
+    from sqdocs.report import CompiledReport
+
+
+def command(args: argparse.Namespace) -> int:
+    """One data folder, or each bureau of a folder of bureaus in turn, as build takes them."""
+    folders = find_folders([args.data])
+    skipped = skipped_folders([args.data], "validate")
+    if folders == [args.data] and not skipped:
+        return _validate_folder(args.data)
+    # A folder of bureaus: what build would build is what a user means to check, so each is
+    # validated under its own heading rather than the folder failing for want of a plan.yaml.
+    bad = []
+    for folder, reason in skipped:
+        print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
+        bad.append(display_name(folder))
+    print_loose_yaml([args.data])
+    good = 0
+    for folder in folders if folders != [args.data] else []:
+        print(f"── {display_name(folder)}", flush=True)
+        if _validate_folder(folder) == EXIT_OK:
+            good += 1
+        else:
+            bad.append(display_name(folder))
+    if bad:  # the last line of a cron mail: which bureaus to look at
+        rest = f"；其餘 {good} 個資料夾資料正確" if good else ""
+        print(f"{len(bad)} 個資料夾有錯誤：{'、'.join(bad)}{rest}。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _validate_folder(folder: Path) -> int:
+    """Every problem of one data folder: the plan's first, then its subplans' and results' together.
+
+    Subplans and results are read against the plan, so they are checked only once it loads.
+    """
+    comments = text_warnings(Path(folder))
+    try:
+        plan = load_plan(folder)
+    except LoadError as exc:
+        print_diagnostics(LoadError(exc.diagnostics + comments, exc.note))
+        if waiting := _held_back(folder):
+            print(f"{'、'.join(waiting)}要依本局計畫核對，待上列錯誤修正後才會檢查。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    comments += plan_warnings(folder, plan)
+    problems: list[Diagnostic] = []
+    try:
+        subplans = load_subplans(folder, plan)
+    except LoadError as exc:
+        problems += exc.diagnostics
+        subplans = {}
+    report, warnings, indicators = None, [], 0
+    if has_results(folder):
+        from sqdocs.report import compile_report
+
+        try:
+            results, warnings = load_results(folder, plan)
+            report, indicators = compile_report(plan, results), len(results.indicators.indicators)
+        except LoadError as exc:
+            problems += exc.diagnostics
+    if any(p.severity == "error" for p in problems):
+        print_diagnostics(LoadError(problems + comments))
+        return EXIT_BAD_INPUT
+    # Warnings before the summaries, so 「✓ … 0 個警告」 is never followed by one.
+    for warning in sorted(warnings + comments):
+        print(str(warning), file=sys.stderr)
+    counts = _warnings_by_part(folder, comments)
+    practices = sum(len(ref.point.practices) for ref in plan.points())
+    print(
+        f"✓ {folder}：資料正確（{len(plan.annex1.dimensions)} 個構面、{len(plan.points())} 個評核重點、"
+        f"{practices} 項具體作法、{len(plan.roster.members)} 位考核小組成員{_warning_count(counts['plan'])}）"
+    )
+    from sqdocs.check import required_units
+
+    without = [unit for unit in required_units(plan) if unit not in subplans]
+    if subplans:
+        print(f"✓ 細部執行計畫：{len(subplans)} 個單位（{'、'.join(subplans)}）{_warning_count(counts['subplans'])}；"
+              "是否涵蓋所有指派的評核重點請用 sqdocs check")
+        if without:
+            print(f"  尚未建立細部執行計畫：{'、'.join(without)}")
+    elif without:  # a new year's folder: say who is to write one, and how they start
+        print(f"  尚無細部執行計畫；應訂定的單位：{'、'.join(without)}"
+              f"（以 sqdocs subplan init {folder} --all 或 sqdocs form subplan {folder} --all 開始）")
+    if report is not None:
+        _print_results_summary(report, indicators, len(warnings) + counts["results"])
+    return EXIT_OK
+
+
+def _held_back(folder: Path) -> list[str]:
+    """What of ``folder`` is checked only once its plan loads, as a clerk knows the files: a
+    folder rollover just made has no subplans or results yet, only the indicator definitions."""
+    try:
+        parts = [("細部執行計畫", bool(subplan_files(folder))), ("年度成果", bool(result_files(folder))),
+                 (f"量化指標定義（{INDICATORS_FILE}）", (folder / INDICATORS_FILE).is_file())]
+    except (LoadError, OSError):  # a folder that cannot be read: already said
+        return []
+    return [name for name, there in parts if there]
+
+
+def _warnings_by_part(folder: Path, found: list[Diagnostic]) -> dict[str, int]:
+    """How many of ``found`` are in the plan's files, the subplans and the results, for their summaries."""
+    counts = {"plan": 0, "subplans": 0, "results": 0}
+    subplan_names = {display_name(path) for path in subplan_files(folder)}
+    plan_names = {display_name(Path(folder) / name) for name in PLAN_FILES}
+    for warning in found:
+        part = "plan" if warning.file in plan_names else "subplans" if warning.file in subplan_names else "results"
+        counts[part] += 1
+    return counts
+
+
+def _warning_count(count: int) -> str:
+    return f"、{count} 個警告" if count else ""
+
+
+def _print_results_summary(report: CompiledReport, indicators: int, warnings: int) -> None:
+    """What the report would hold and what it would still lack."""
+    if not report.submitted:  # the year has just begun: 25 lines of 尚未填報 would say no more
+        print(f"✓ 年度成果：尚無單位填報（{len(report.units)} 個單位待填報）、{indicators} 項指標、{warnings} 個警告")
+        return
+    print(
+        f"✓ 年度成果：{len(report.submitted)}／{len(report.units)} 個單位已填報、"
+        f"{indicators} 項指標、{warnings} 個警告"
+    )
+    for unit, missing in report.missing_by_unit().items():
+        points = "、".join(m.point for m in missing[:3]) + ("等" if len(missing) > 3 else "")
+        print(f"  尚未填報：{unit} {len(missing)} 個評核重點（{points}）")
+    if report.unchecked:
+        print(f"  檢核表尚無佐證（☐）：{len(report.unchecked)} 項")
