@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from sqdocs.load.results import load_results
 from sqdocs.model import Plan
 from sqdocs.outline import summary_figures, summary_sentence
 from sqdocs.report import CompiledReport, MissingResult, compile_report
+from sqdocs.report.figures import value_text
 
 PLAN_FILES = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml")
 
@@ -485,3 +487,32 @@ def test_growth_from_a_year_of_zero_says_why_there_is_no_rate(data_copy: Path, p
     assert [(y.year, y.text) for y in growth.series] == [(105, "18.6%"), (106, "-100.0%")]
     assert (growth.text, growth.change) == ("—", None)
     assert growth.trend == "105 年 18.6%、106 年 -100.0%；107 年無法計算（106 年的「線上申辦件數」為 0）。"
+
+
+def test_a_rate_short_of_100_percent_never_reads_100_percent(tmp_path: Path, plan: Plan) -> None:
+    """1 late case in 4 000 is 99.975%: at one decimal it would read 100.0%, all on time."""
+    first = FIRST.replace("{numerator: 95, denominator: 100}", "{numerator: 1999, denominator: 2000}")
+    traffic = TRAFFIC.replace("{numerator: 180, denominator: 200}", "{numerator: 2000, denominator: 2000}")
+    folder = make_folder(tmp_path, {"第一分局.yaml": first, "交通隊.yaml": traffic})
+    (folder / "indicators.yaml").write_text(INDICATORS.replace("{105: 90.0, 106: 92.5}", "{105: 90.0, 106: 99.9}"),
+                                            encoding="utf-8")
+    f = compile_report(plan, load_results(folder, plan)[0]).indicator("on_time_rate")
+    assert (f.text, f.reported) == ("99.98%", "99.98")
+    assert {u.unit: u.text for u in f.units} == {"第一分局": "99.95%", "交通隊": "100.0%"}
+    # the change is told between the figures as printed, with as many decimals as they have
+    assert (f.change.delta_text, f.change.direction) == ("+0.08 個百分點", "up")
+    assert "107 年較 106 年上升 0.08 個百分點" in f.trend
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (Fraction(1999, 20), "99.95%"), (Fraction(9994, 100), "99.9%"), (Fraction(100), "100.0%"),
+    (Fraction(1, 25), "0.04%"), (Fraction(0), "0.0%"), (Fraction(9999999, 100000), "99.9999%"),
+    (Fraction(1, 10**7), "0.0001%"), (Fraction(10004, 100), "100.04%"), (Fraction(10005, 100), "100.1%"),
+])  # fmt: skip
+def test_percentages_near_the_limits(value: Fraction, text: str) -> None:
+    assert value_text(value, "%", 1) == text
+
+
+def test_other_units_round_as_before() -> None:
+    assert value_text(Fraction(9999, 100), "分", 1) == "100.0 分"
+    assert value_text(Fraction(12345, 10), "件", 0) == "1,235 件"

@@ -21,12 +21,14 @@ from sqdocs.report.figures import (
     PARTIAL_MARK,
     Share,
     aggregate,
+    decimals,
     delta_text,
     exact,
+    grouped,
     growth,
-    number_text,
-    plain_rounded,
-    rounded,
+    plain_shown,
+    shown,
+    told,
     unit_share,
     value_text,
 )
@@ -256,7 +258,7 @@ def _figure(
         year=plan.year,
         value=_float(value),
         text=value_text(value, ind.unit, places),
-        reported=plain_rounded(value, places) if value is not None else None,
+        reported=plain_shown(value, ind.unit, places) if value is not None else None,
         numerator=_float(numerator),
         denominator=_float(denominator),
         base=_float(base),
@@ -277,10 +279,12 @@ def _change(ind: Indicator, years: dict[int, Fraction], year: int) -> Change | N
     prev_year = year - 1
     if year not in years or prev_year not in years:
         return None
-    places = ind.places
     current, previous = years[year], years[prev_year]
-    # The change of the figures as printed, so 98.6% → 99.1% always reads +0.5.
-    delta = Fraction(rounded(current, places)) - Fraction(rounded(previous, places))
+    # The change of the figures as printed, so 98.6% → 99.1% always reads +0.5, and
+    # 99.95% → 100.0% reads +0.05 (:func:`shown_places`).
+    now, before = shown(current, ind.unit, ind.places), shown(previous, ind.unit, ind.places)
+    places = max(decimals(now), decimals(before))
+    delta = Fraction(now) - Fraction(before)
     direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
     relative = None if ind.unit == "%" or previous == 0 else (current - previous) / previous * 100
     if direction == "flat" or ind.higher_is_better is None:
@@ -290,7 +294,7 @@ def _change(ind: Indicator, years: dict[int, Fraction], year: int) -> Change | N
     return Change(
         previous_year=prev_year,
         previous=float(previous),
-        previous_text=value_text(previous, ind.unit, places),
+        previous_text=value_text(previous, ind.unit, ind.places),
         delta=float(delta),
         delta_text=delta_text(delta, ind.unit, places),
         relative=_float(relative),
@@ -302,7 +306,7 @@ def _change(ind: Indicator, years: dict[int, Fraction], year: int) -> Change | N
 
 def _signed_percent(value: Fraction) -> str:
     sign = "+" if value > 0 else "-" if value < 0 else "±"
-    return f"{sign}{number_text(abs(value), 1)}%"
+    return f"{sign}{grouped(told(abs(value), 1, Fraction(0)))}%"  # a change that is not nil never reads 「+0.0%」
 
 
 def _words(unit: str) -> dict[int, str]:
@@ -339,14 +343,14 @@ def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: 
     ordered = sorted(years)
     if len(ordered) == 1:
         return f"{listing}；無歷年數據可供比較。"
-    shown = [Fraction(rounded(years[y], places)) for y in ordered]
-    steps = [(b > a) - (b < a) for a, b in zip(shown, shown[1:], strict=False)]
+    printed = [shown(years[y], ind.unit, places) for y in ordered]
+    steps = [(b > a) - (b < a) for a, b in zip(printed, printed[1:], strict=False)]
     last, prev_year = steps[-1], ordered[-2]
     word = _words(ind.unit)
     if last == 0:
         text = f"{listing}；{year} 年與 {prev_year} 年持平"
     else:
-        amount = number_text(abs(shown[-1] - shown[-2]), places)
+        amount = grouped(abs(printed[-1] - printed[-2]))
         unit = " 個百分點" if ind.unit == "%" else f" {ind.unit}"
         text = f"{listing}；{year} 年較 {prev_year} 年{word[last]} {amount}{unit}"
         run = 0
@@ -497,13 +501,13 @@ def _checklist_tree(plan: Plan, marks: dict[Key, CheckPointMarks]) -> list[Check
 
 
 def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: ResultSet) -> ChartData:
-    shown = [figures[i] for i in chart.indicators if i in figures]
-    first = shown[0]
+    charted = [figures[i] for i in chart.indicators if i in figures]
+    first = charted[0]
     places = next(ind.places for ind in results.indicators.indicators if ind.id == first.id)
     if chart.kind == "trend":
-        years = sorted({y.year for f in shown for y in f.series})
+        years = sorted({y.year for f in charted for y in f.series})
         series = []
-        for f in shown:
+        for f in charted:
             points = [next((y for y in f.series if y.year == year), None) for year in years]
             series.append(ChartSeries(
                 label=f.name,
@@ -516,16 +520,16 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
             id=chart.id, title=chart.title, kind="trend", unit=first.unit, places=places,
             categories=[f"{y} 年" for y in years], series=series,
         )
-    units = list(dict.fromkeys(u.unit for f in shown for u in f.units if u.excluded is None and u.value is not None))
+    units = list(dict.fromkeys(u.unit for f in charted for u in f.units if u.excluded is None and u.value is not None))
     series = []
-    for f in shown:
+    for f in charted:
         bars = [next((u for u in f.units if u.unit == unit and u.excluded is None), None) for unit in units]
         series.append(ChartSeries(
             label=f.name,
             values=[b.value if b else None for b in bars],
             texts=[b.text if b else "" for b in bars],
         ))
-    single = len(shown) == 1 and first.value is not None
+    single = len(charted) == 1 and first.value is not None
     return ChartData(
         id=chart.id, title=chart.title, kind="units", unit=first.unit, places=places,
         categories=units, series=series,
