@@ -24,16 +24,9 @@ from sqdocs.check import check_subplan
 from sqdocs.cli import main
 from sqdocs.errors import UserError
 from sqdocs.forms import import_form, import_forms
-from sqdocs.forms.common import (
-    FINGERPRINT_SHEET,
-    FIRST_ROW,
-    cell_date,
-    cell_deadline,
-    cell_lines,
-    cell_number,
-    cell_paragraph,
-    read_fingerprint,
-)
+from sqdocs.forms.cells import cell_date, cell_deadline, cell_lines, cell_number, cell_paragraph
+from sqdocs.forms.fingerprint import FINGERPRINT_SHEET, read_fingerprint
+from sqdocs.forms.kinds import FIRST_ROW
 from sqdocs.forms.results import C_OUTCOME, C_POINT, load_indicators, planned_indicators
 from sqdocs.load import load_plan, load_subplans, read_subplan, subplan_path
 from sqdocs.load.results import load_results

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_lines, is_bug
 from sqdocs.forms import FormError, import_form, import_forms, make_form, make_forms, summary
-from sqdocs.forms.common import FORM_CONTENTS
 from sqdocs.forms.files import is_pattern
+from sqdocs.forms.kinds import FORM_CONTENTS
 from sqdocs.load import LoadError
 from sqdocs.load.diagnostics import display_name
 

@@ -7,7 +7,6 @@ unit's YAML, or reports ``sheet!cell: message`` problems and writes nothing; ``i
 does so for many forms (or folders of them), each on its own, and tells how each went.
 """
 
-from sqdocs.forms.common import CellProblem, FormError
 from sqdocs.forms.files import (
     KINDS,
     FormOutcome,
@@ -22,6 +21,7 @@ from sqdocs.forms.files import (
     make_forms,
     summary,
 )
+from sqdocs.forms.problems import CellProblem, FormError
 
 __all__ = [
     "KINDS", "CellProblem", "FormError", "FormOutcome", "Imported", "ImportedForms", "MadeForm", "MadeForms",

@@ -24,23 +24,17 @@ from sqdocs.derive import resolve_unit
 from sqdocs.errors import UserError
 from sqdocs.forms import results as results_form
 from sqdocs.forms import subplan as subplan_form
-from sqdocs.forms.common import (
-    FORM_CONTENTS,
-    FORM_NAMES,
-    CellProblem,
+from sqdocs.forms.entries import followed
+from sqdocs.forms.fingerprint import (
     Fingerprint,
-    FormError,
     digest,
     file_digest,
-    followed,
-    formula_problems,
-    merge,
-    merged_cells,
     read_fingerprint,
-    regenerate,
-    sort_problems,
     write_fingerprint,
 )
+from sqdocs.forms.kinds import FORM_CONTENTS, FORM_NAMES, regenerate
+from sqdocs.forms.problems import CellProblem, FormError, merge, sort_problems
+from sqdocs.forms.structure import formula_problems, merged_cells
 from sqdocs.fsutil import (
     check_targets,
     os_error_text,

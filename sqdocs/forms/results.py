@@ -19,39 +19,35 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sqdocs.errors import UserError
-from sqdocs.forms.common import (
-    FIRST_ROW,
-    REFERENCE_SIZE,
-    ROC_DATE_FORMAT,
-    CellMap,
-    CellProblem,
-    Column,
-    Fingerprint,
-    Where,
-    beyond_columns,
+from sqdocs.forms.cells import (
     blank,
     cell_date,
     cell_number,
     cell_paragraph,
     cell_text,
-    current_entries,
-    digest,
     filled_rows,
     first_filled,
+    shortened,
+    value_at,
+)
+from sqdocs.forms.entries import current_entries
+from sqdocs.forms.fingerprint import Fingerprint, digest
+from sqdocs.forms.kinds import FIRST_ROW, regenerate
+from sqdocs.forms.problems import CellMap, CellProblem, Where, merge
+from sqdocs.forms.rows import match_rows
+from sqdocs.forms.sheets import (
+    REFERENCE_SIZE,
+    ROC_DATE_FORMAT,
+    Column,
     fit_row,
     instructions,
-    match_rows,
-    merge,
-    moved_columns,
     print_setup,
     protect,
     put,
-    regenerate,
     sheet_heading,
-    shortened,
     validation,
-    value_at,
 )
+from sqdocs.forms.structure import beyond_columns, moved_columns
 from sqdocs.load.diagnostics import LoadError, display_name
 
 # The form must be judged exactly as the YAML is: the loader's own indicator and submission checks.

@@ -19,36 +19,33 @@ from openpyxl.workbook import Workbook
 
 from sqdocs.check import check_subplan
 from sqdocs.derive import subplan_title
-from sqdocs.forms.common import (
-    FIRST_ROW,
-    REFERENCE_SIZE,
-    ROC_DATE_FORMAT,
-    CellMap,
-    CellProblem,
-    Column,
-    Fingerprint,
-    Where,
-    beyond_columns,
+from sqdocs.forms.cells import (
     blank,
     cell_deadline,
     cell_lines,
     cell_text,
-    current_entries,
-    existing_entries,
     filled_rows,
     first_filled,
+    value_at,
+)
+from sqdocs.forms.entries import current_entries, existing_entries
+from sqdocs.forms.fingerprint import Fingerprint
+from sqdocs.forms.kinds import FIRST_ROW
+from sqdocs.forms.problems import CellMap, CellProblem, Where, merge
+from sqdocs.forms.rows import match_rows
+from sqdocs.forms.sheets import (
+    REFERENCE_SIZE,
+    ROC_DATE_FORMAT,
+    Column,
     fit_row,
     instructions,
-    match_rows,
-    merge,
-    moved_columns,
     print_setup,
     protect,
     put,
     sheet_heading,
     validation,
-    value_at,
 )
+from sqdocs.forms.structure import beyond_columns, moved_columns
 from sqdocs.load.checks import SPACED_NAMES
 from sqdocs.load.diagnostics import LoadError, display_name, format_path
 from sqdocs.load.labels import typed_labels
