@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqdocs.build import cached_plan, cached_report, cached_subplans, forget_loaded
 from sqdocs.cli.messages import (
@@ -23,9 +22,6 @@ from sqdocs.load.yamlfile import read_yaml
 from sqdocs.opendata import Bureau, left_over, open_data_tables
 from sqdocs.text.names import agency_key
 from sqdocs.writers.opendata import WRITERS
-
-if TYPE_CHECKING:
-    from sqdocs.opendata import Bureau
 
 
 def command(args: argparse.Namespace) -> int:

@@ -46,11 +46,11 @@ def passed_over(paths: list[Path], command: str) -> list[str]:
     for folder, reason in skipped_folders(paths, command):
         print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
         bad.append(display_name(folder))
-    print_loose_yaml(paths)
+    _print_loose_yaml(paths)
     return bad
 
 
-def print_loose_yaml(paths: list[Path]) -> None:
+def _print_loose_yaml(paths: list[Path]) -> None:
     """Name the YAML files beside the bureaus of a folder of bureaus: not read, and not an error."""
     for folder, names in loose_yaml(paths):
         print(f"注意：{display_name(folder)} 中的 {'、'.join(names)} 不在任何機關資料夾內，不會讀取", file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_OK, print_diagnostics, print_loose_yaml
+from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_OK, passed_over, print_diagnostics
 from sqdocs.folders import find_folders, skipped_folders
 from sqdocs.load import (
     PLAN_FILES,
@@ -30,16 +30,11 @@ if TYPE_CHECKING:
 def command(args: argparse.Namespace) -> int:
     """One data folder, or each bureau of a folder of bureaus in turn, as build takes them."""
     folders = find_folders([args.data])
-    skipped = skipped_folders([args.data], "validate")
-    if folders == [args.data] and not skipped:
+    if folders == [args.data] and not skipped_folders([args.data], "validate"):
         return _validate_folder(args.data)
     # A folder of bureaus: what build would build is what a user means to check, so each is
     # validated under its own heading rather than the folder failing for want of a plan.yaml.
-    bad = []
-    for folder, reason in skipped:
-        print(f"略過 {display_name(folder)}：{reason}", file=sys.stderr)
-        bad.append(display_name(folder))
-    print_loose_yaml([args.data])
+    bad = passed_over([args.data], "validate")
     good = 0
     for folder in folders if folders != [args.data] else []:
         print(f"── {display_name(folder)}", flush=True)
