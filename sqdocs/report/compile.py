@@ -281,7 +281,7 @@ def _change(ind: Indicator, years: dict[int, Fraction], year: int) -> Change | N
         return None
     current, previous = years[year], years[prev_year]
     # The change of the figures as printed, so 98.6% → 99.1% always reads +0.5, and
-    # 99.95% → 100.0% reads +0.05 (:func:`shown_places`).
+    # 99.95% → 100.0% reads +0.05 (:func:`~sqdocs.report.figures.shown`).
     now, before = shown(current, ind.unit, ind.places), shown(previous, ind.unit, ind.places)
     places = max(decimals(now), decimals(before))
     delta = Fraction(now) - Fraction(before)
