@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from sqdocs.build import (
     DEFAULT_FORMATS,
     KINDS,
-    MAX_NAME_BYTES,
     Job,
     PartlyBad,
     cached_plan,
@@ -43,6 +42,7 @@ from sqdocs.load.subplan import subplan_files
 from sqdocs.options import BuildOptions
 from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpus
 from sqdocs.progress import progress
+from sqdocs.text.names import MAX_NAME_BYTES
 
 if TYPE_CHECKING:
     from sqdocs.report import CompiledReport
