@@ -466,14 +466,14 @@ def test_latin_words_are_not_split(out: Extract) -> None:
         assert word in text
 
 
-def test_forty_practices_and_a_practice_longer_than_a_page(odd) -> None:
+def test_forty_practices_and_a_practice_longer_than_a_page(odd, out: Extract) -> None:
     odd_plan, path, _ = odd
     got = extract(path)
     point = odd_plan.annex1.dimensions[0].items[0].points
     for line in numbered(point[-2].practices):
         assert got.has(line), line
     assert got.has(numbered(point[-1].practices)[0])
-    assert len(got.pages) > 20
+    assert len(got.pages) >= len(out.pages) + 5  # the two points take pages of their own
     # every page the long row continues on names its point
     assert got.column(layout.ANNEX1_COLUMNS, 1).count("超長作法（續）") >= 2
 

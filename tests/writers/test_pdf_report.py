@@ -40,6 +40,7 @@ from sqdocs.writers import charts, fontfiles, layout
 from sqdocs.writers.pdf import MissingGlyphWarning, render_report
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
+from sqdocs.writers.pdf.text import Styles
 
 NO_FONT = "\U0010fffd"  # private use: no font has it
 MM = 72 / 25.4
@@ -101,13 +102,15 @@ def test_cli_writes_the_official_file_name(report_pdf: Path) -> None:
 def test_headings_and_text_are_indented_as_in_word(report_pdf: Path) -> None:
     """一、 (一) 1. where Word's Heading 2–4 put them, the trend sentences indented on their
     first line only (layout.REPORT_HEADING_EMS, FIRST_LINE_EMS); they were under 「貳、」's text."""
-    page = line_starts(report_pdf, 1)
+    # The first pages' lines in order: where a page ends between the headings does not matter.
+    page = [line for n in range(3) for line in line_starts(report_pdf, n)]
     at = dict(page)
     assert at["貳、各評核"] == 0
     assert at["一、個別評"] == layout.REPORT_HEADING_EMS[0][0]
     assert at["(一)服務"] == layout.REPORT_HEADING_EMS[1][0]
     assert at["1.申辦業"] == layout.REPORT_HEADING_EMS[2][0]
-    assert dict(line_starts(report_pdf, 1, skip=2))["申辦業務標"] == layout.REPORT_HEADING_EMS[2][1]
+    skipped = dict(line for n in range(3) for line in line_starts(report_pdf, n, skip=2))
+    assert skipped["申辦業務標"] == layout.REPORT_HEADING_EMS[2][1]
     trend = next(n for n, (text, _) in enumerate(page) if text.startswith("訂定標準作"))
     assert page[trend][1] == layout.FIRST_LINE_EMS and page[trend + 1][1] == 0
 
@@ -124,11 +127,34 @@ def test_title_headings_and_sentences(report: CompiledReport, out: Extract) -> N
 
 
 
-def test_the_appendix_follows_the_checklist_rather_than_taking_a_page(report: CompiledReport, out: Extract) -> None:
-    """When every unit reported, 附錄 is one sentence: on a page of its own it was the report's last page."""
+def _assert_appendix_placed(report: CompiledReport, path: Path) -> None:
     heading = squash(outline.REPORT_APPENDIX_HEADING)
-    page = next(squash(text) for text in out.pages if heading in squash(text))
-    assert squash(report.checklist[-1].points[-1].name) in page[: page.index(heading)]
+    pages = extract(path).pages
+    at = next(n for n, text in enumerate(pages) if heading in squash(text))
+    page = squash(pages[at])
+    if squash(report.checklist[-1].points[-1].name) in page[: page.index(heading)]:
+        return
+    with pdfplumber.open(path) as pdf:
+        before = pdf.pages[at - 1]
+        frame_bottom = before.height - layout.MARGIN_BOTTOM_MM * 72 / 25.4
+        lowest = max(c["bottom"] for c in before.chars if c["text"].strip() and c["bottom"] < frame_bottom)
+    styles = Styles.for_font("Helvetica")  # sizes only
+    need = styles.section.spaceBefore + styles.section.leading + styles.body.leading  # the heading and its sentence
+    assert frame_bottom - lowest < need, "附錄 started a page the checklist left room on"
+
+
+def test_the_appendix_follows_the_checklist_rather_than_taking_a_page(
+    plan: Plan, report: CompiledReport, report_pdf: Path, tmp_path: Path
+) -> None:
+    """When every unit reported, 附錄 is one sentence: it starts a page only when the checklist
+    filled the page before (a forced page break put it alone on the report's last page)."""
+    _assert_appendix_placed(report, report_pdf)
+    # The checklist one point shorter: room below it on its last page, whatever the sample's layout.
+    last = report.checklist[-1]
+    shorter = report.model_copy(update={"checklist": [*report.checklist[:-1], last.model_copy(update={"points": last.points[:1]})]})
+    path = tmp_path / "shorter.pdf"
+    path.write_bytes(render_report(plan, shorter))
+    _assert_appendix_placed(shorter, path)
 
 
 def test_a_point_heading_shares_its_page_with_the_start_of_its_table(report: CompiledReport, out: Extract) -> None:

@@ -131,8 +131,9 @@ class _Story:
         report, ts = self.report, self.ts
         heading = outline.REPORT_APPENDIX_HEADING
         flows: list[Flowable] = [
-            # Not a page of its own (as in Word): when every unit reported, it is one sentence.
-            CondPageBreak(blocks.CAPTION_ROOM),
+            # Not a page of its own (as in Word): when every unit reported, it is one sentence,
+            # which the heading keeps with it; room for a table's start only when a table follows.
+            *([CondPageBreak(blocks.CAPTION_ROOM)] if report.missing else []),
             blocks.heading(heading, "appendix", ts),
             self.text(outline.missing_sentence(report), f"{heading} 本文"),
         ]

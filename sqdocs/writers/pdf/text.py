@@ -17,9 +17,11 @@ from sqdocs.writers.fontfiles import missing_glyph_advice
 from sqdocs.writers.pdf.fonts import FontSet
 from sqdocs.writers.pdf.linebreak import fit_lines
 
-# Line spacing is the PDF's own choice (Word has its paragraph settings in the template).
-BODY_LEADING = 1.5
-TABLE_LEADING = 1.3
+# Line spacing and the space around headings as the Word template's styles (docs/templates.md):
+# Normal 1.25 lines, table text single; the Kai faces' line (ascent + descent) is one em. The
+# PDF then breaks pages where LibreOffice breaks the .docx's, within a line or two.
+BODY_LEADING = 1.25
+TABLE_LEADING = 1.0
 SECTION_PT = 16  # 壹、 headings and annex titles, as Word's Heading 1
 BOLD_STROKE = 0.035
 """Kai faces have no bold: text in a ``bold`` style is stroked as well as filled, this many ems
@@ -169,13 +171,13 @@ class Styles:
     def for_font(cls, font: str) -> Styles:
         body, table = layout.BODY_PT, layout.TABLE_PT
         return cls(
-            title=_style("title", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body, bold=True),
+            title=_style("title", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=18, bold=True),
             title_first=_style("title_first", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, bold=True),
-            section=_style("section", font, SECTION_PT, BODY_LEADING, spaceBefore=body * 0.5, bold=True),
+            section=_style("section", font, SECTION_PT, BODY_LEADING, spaceBefore=12, spaceAfter=6, bold=True),
             heading=_style("heading", font, body, BODY_LEADING, spaceBefore=body * 0.5, bold=True),
             body=_style("body", font, body, BODY_LEADING),
             note=_style("note", font, body, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5),
-            annex_label=_style("annex_label", font, body, BODY_LEADING, alignment=TA_RIGHT),
+            annex_label=_style("annex_label", font, body, BODY_LEADING, alignment=TA_RIGHT, spaceAfter=6),
             annex_title=_style(
                 "annex_title", font, SECTION_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5, bold=True
             ),
