@@ -523,13 +523,40 @@ def test_no_split_row_leaves_a_stub(report_pdf: Path) -> None:
     assert_no_stub_splits(report_pdf)
 
 
-def test_a_results_row_of_at_most_twelve_lines_is_not_split(report_pdf: Path) -> None:
-    """As the .docx and .odt keep such a row on one page: 第一分局's row broke inside 「作業流|程
-    14 項」 across pages 2 and 3, its 佐證資料 1 and 2–3 apart, and 秘書科's likewise on 25–26."""
+_SENTENCE = "全年受理申辦案件均於處理時限內完成，並逐案檢討原因、主動告知申請人辦理進度。"
+
+
+def _with_outcomes(report: CompiledReport, outcome, points: int | None = None) -> CompiledReport:
+    """``report`` with the first unit's 執行成果 of each point of the first dimension (of its
+    first ``points``) replaced by ``outcome(n)``."""
+    dim = report.dimensions[0]
+    items, n = [], 0
+    for item in dim.items:
+        changed = []
+        for point in item.points:
+            if points is None or n < points:
+                first = point.contributions[0].model_copy(update={"outcome": outcome(n)})
+                point = point.model_copy(update={"contributions": [first, *point.contributions[1:]]})
+            changed.append(point)
+            n += 1
+        items.append(item.model_copy(update={"points": changed}))
+    return report.model_copy(update={"dimensions": [dim.model_copy(update={"items": items}), *report.dimensions[1:]]})
+
+
+def test_a_results_row_shorter_than_a_page_is_not_split(
+    plan: Plan, report: CompiledReport, report_pdf: Path, tmp_path: Path
+) -> None:
+    """As the .docx (w:cantSplit) and .odt keep every row on one page: 第一分局's row broke inside
+    「作業流|程 14 項」 across pages 2 and 3, its 佐證資料 1 and 2–3 apart, and 秘書科's photo
+    went on to the next page without the line that names it."""
     results = [c.header for c in layout.REPORT_RESULT_COLUMNS]
-    for row in split_rows(report_pdf):
-        if row.header == results:
-            assert max(len(a) + len(b) for a, b in zip(row.top, row.rest, strict=True)) > layout.KEEP_TOGETHER_LINES, row
+    assert [row for row in split_rows(report_pdf) if row.header == results] == []
+    # Rows of twenty lines, some of which meet a page's foot: each goes on whole.
+    tall = _with_outcomes(report, lambda n: "\n".join(f"{k}、{_SENTENCE}" for k in range(1, 21)))
+    path = tmp_path / "tall-rows.pdf"
+    path.write_bytes(render_report(plan, tall))
+    assert [row for row in split_rows(path) if row.header == results] == []
+    assert extract(path).has(f"20、{_SENTENCE}")
     with pdfplumber.open(report_pdf) as pdf:
         pages = [squash(page.extract_text()) for page in pdf.pages]
     for unit_lines in (
@@ -537,6 +564,19 @@ def test_a_results_row_of_at_most_twelve_lines_is_not_split(report_pdf: Path) ->
         ["秘書科以「服務品質滿意度調查表」", "服務措施滿意度：86.2%"],
     ):
         assert any(all(t in page for t in unit_lines) for page in pages), unit_lines
+
+
+def test_a_results_row_taller_than_a_page_still_splits(plan: Plan, report: CompiledReport, tmp_path: Path) -> None:
+    """Kept whole as Word keeps it, a row taller than a page must still split (Word splits it
+    too), and every line of it is there."""
+    long = _with_outcomes(report, lambda n: "\n".join(f"{k}、{_SENTENCE}" for k in range(1, 81)), points=1)
+    path = tmp_path / "long-row.pdf"
+    path.write_bytes(render_report(plan, long))
+    results = [c.header for c in layout.REPORT_RESULT_COLUMNS]
+    assert [row for row in split_rows(path) if row.header == results]
+    got = extract(path)
+    for n in (1, 40, 80):
+        assert got.has(f"{n}、{_SENTENCE}"), n
 
 
 def test_a_heading_taller_than_a_page_keeps_its_bookmark(data_copy: Path, tmp_path: Path) -> None:

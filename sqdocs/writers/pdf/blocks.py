@@ -36,22 +36,19 @@ class RoomForStart(CondPageBreak):
         self.flows = list(flows)
 
     def wrap(self, availWidth, availHeight):  # reportlab's names
-        needed, most = 0.0, _FRAME_HEIGHT / 2
+        needed, most = 0.0, furniture.FRAME_HEIGHT / 2
         for flow in self.flows:
             if isinstance(flow, Table):
                 flow._calc(availWidth, 1e9)
                 needed += sum(flow._rowHeights[: flow.repeatRows + 1])
                 keep = getattr(flow, "sq_keep", None)
                 if keep is not None and flow._rowHeights[flow.repeatRows] <= keep:
-                    most = _FRAME_HEIGHT  # a row kept whole: all of it goes to the next page
+                    most = furniture.FRAME_HEIGHT  # a row kept whole: all of it goes to the next page
                 break
             needed += flow.wrap(availWidth, 1e9)[1] + flow.getSpaceBefore() + flow.getSpaceAfter()
         # Else never more than half a page: a first row as tall as a page would break every page.
         self.height = min(needed, most)
         return super().wrap(availWidth, availHeight)
-
-
-_FRAME_HEIGHT = (layout.PAGE_HEIGHT_MM - layout.MARGIN_TOP_MM - layout.MARGIN_BOTTOM_MM) * mm
 
 
 def spaced(flow: Flowable, after: float) -> Flowable:

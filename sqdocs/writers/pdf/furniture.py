@@ -17,6 +17,8 @@ from sqdocs.writers import layout
 PAGE_SIZE = (layout.PAGE_WIDTH_MM * mm, layout.PAGE_HEIGHT_MM * mm)
 FOOTER_PT = layout.TABLE_PT
 FOOTER_Y = layout.MARGIN_BOTTOM_MM * mm / 2
+FRAME_HEIGHT = (layout.PAGE_HEIGHT_MM - layout.MARGIN_TOP_MM - layout.MARGIN_BOTTOM_MM) * mm
+"""The height of the text on a page."""
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,7 @@ class _DocTemplate(BaseDocTemplate):
         self._meta = meta
         frame = Frame(
             layout.MARGIN_LEFT_MM * mm, layout.MARGIN_BOTTOM_MM * mm,
-            layout.TEXT_WIDTH_MM * mm,
-            (layout.PAGE_HEIGHT_MM - layout.MARGIN_TOP_MM - layout.MARGIN_BOTTOM_MM) * mm,
+            layout.TEXT_WIDTH_MM * mm, FRAME_HEIGHT,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
         super().__init__(

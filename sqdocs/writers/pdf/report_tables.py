@@ -18,10 +18,6 @@ from sqdocs.writers.pdf import figures
 from sqdocs.writers.pdf.tables import PADDING, Cell, Row, grid, numbered_cell, text_cell
 from sqdocs.writers.pdf.text import Typesetter
 
-KEEP = layout.KEEP_TOGETHER_LINES
-"""A row of at most this many lines stays on one page, as in the Word and ODF report; a longer
-one may split (leaving no stub, :class:`sqdocs.writers.pdf.tables.GroupedTable`)."""
-
 
 def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
     """指標 | 105 年 | 106 年 | 107 年 | 較上年 | 趨勢, one row per indicator, as compiled."""
@@ -32,7 +28,7 @@ def summary_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
         cells = [text_cell(name, ts, at)]
         cells += [text_cell(v, ts, f"{at}{c.header}", center=True) for v, c in zip(values, columns[1:], strict=True)]
         rows.append(Row(cells))
-    return grid(columns, rows, ts, valign="MIDDLE", keep_lines=KEEP)
+    return grid(columns, rows, ts, valign="MIDDLE", keep_rows=True)
 
 
 def _evidence_cell(evidence: list[EvidenceItem], ts: Typesetter, where: str) -> Cell:
@@ -71,7 +67,7 @@ def results_table(point: PointReport, report: CompiledReport, ts: Typesetter, wh
             ],
             carry={0: c.unit},
         ))
-    return grid(columns, rows, ts, keep_lines=KEEP)
+    return grid(columns, rows, ts, keep_rows=True)
 
 
 def exclusions_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
@@ -85,7 +81,7 @@ def exclusions_table(report: CompiledReport, ts: Typesetter, where: str) -> Tabl
         ])
         for n, e in enumerate(report.exclusions, 1)
     ]
-    return grid(columns, rows, ts, valign="MIDDLE", keep_lines=KEEP)
+    return grid(columns, rows, ts, valign="MIDDLE", keep_rows=True)
 
 
 def missing_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
@@ -102,4 +98,4 @@ def missing_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
             for col, value in enumerate(row)
         ]
         rows.append(Row(cells, merged=merged, carry=dict(enumerate(row[:3]))))
-    return grid(columns, rows, ts, keep_lines=KEEP)
+    return grid(columns, rows, ts, keep_rows=True)

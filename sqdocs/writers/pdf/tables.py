@@ -27,6 +27,7 @@ from sqdocs.outline import numbered
 from sqdocs.report import CheckDimensionMarks
 from sqdocs.writers import layout
 from sqdocs.writers.layout import Column
+from sqdocs.writers.pdf import furniture
 from sqdocs.writers.pdf.text import TABLE_LEADING, Typesetter
 
 OUTER_LINE = 0.9
@@ -303,10 +304,11 @@ def _drop_first_row(table: Table, width: float, head: int) -> Table | None:
 
 def grid(
     columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str = "TOP", *,
-    whole: Sequence[int] = (), keep_lines: int | None = None,
+    whole: Sequence[int] = (), keep_rows: bool = False,
 ) -> Table:
     """A table with a header row repeated on every page; rows may split across pages, but not
-    the cells of the ``whole`` columns, nor a row of at most ``keep_lines`` lines."""
+    the cells of the ``whole`` columns, nor, with ``keep_rows``, a row no taller than a page
+    (as Word keeps a row it may not split: w:cantSplit)."""
     header = [[ts.para(c.header, ts.styles.header, f"表頭「{c.header}」")] for c in columns]
     data = [header, *[row.cells for row in rows]]
     left, top, right, bottom = PADDING
@@ -334,8 +336,8 @@ def grid(
     )
     table.sq_rows = [None, *rows]
     table.sq_whole = frozenset(whole)
-    if keep_lines is not None:
-        table.sq_keep = keep_lines * _LINE + top + bottom
+    if keep_rows:
+        table.sq_keep = furniture.FRAME_HEIGHT
     table.sq_label = lambda text, where: [ts.para(text, ts.styles.cell, where)]
     return table
 
