@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # 全字庫正楷體 (TW-Kai) is the default Kai face; AR PL UKai/UMing and cwTeX Kai are alternatives;
-# TW-Kai Ext-B and HanaMinA/B draw rare characters the main font lacks.
-packages=(fonts-cns11643-kai fonts-arphic-ukai fonts-arphic-uming fonts-cwtex-kai fonts-hanazono python3-venv)
+# TW-Kai Ext-B and HanaMinA/B draw rare characters the main font lacks; Liberation Serif (Times
+# New Roman's widths) draws Latin letters and digits, as Word draws them in Times New Roman.
+packages=(fonts-cns11643-kai fonts-arphic-ukai fonts-arphic-uming fonts-cwtex-kai fonts-hanazono fonts-liberation2 python3-venv)
 if [[ "${1:-}" == "--test" ]]; then
   # pdftotext/pdffonts/pdftoppm check PDFs; LibreOffice checks that the .docx opens and lays out,
   # and Calc that the .xlsx forms open and print (Carlito: Calibri's widths, so columns lay out as in Excel).

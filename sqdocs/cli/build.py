@@ -84,10 +84,12 @@ def command(args: argparse.Namespace) -> int:
         raise
     failed = [o for o in outcomes if not o.ok]
     if any(o.ok and (o.job.fmt == "pdf" or o.job.kind == "report") for o in outcomes):
-        from sqdocs.writers.fontfiles import resolve_main
+        from sqdocs.writers.fontfiles import resolve_latin, resolve_main
 
         # Official documents are set in 標楷體; where it is not installed another Kai face stands in.
-        print(f"PDF 與圖表的字型：{display_name(resolve_main(options.font).path)}", file=sys.stderr)
+        latin = resolve_latin()
+        also = f"（英文字母與數字：{display_name(latin.path)}）" if latin is not None else ""
+        print(f"PDF 與圖表的字型：{display_name(resolve_main(options.font).path)}{also}", file=sys.stderr)
     if not failed:  # a failed document's previous version is kept on purpose: no note about it
         _print_stale(jobs)
     if failed:

@@ -5,7 +5,8 @@ Resolution order: the user's font (``--font`` / BuildOptions.font, then the envi
 variable ``SQDOCS_FONT``) → well-known installed Kai fonts (標楷體 kaiu.ttf first) →
 fontconfig → an error that says how to install one. The PDF draws its text in this face and
 the Word and ODF reports' chart images are drawn in it too, so a document's charts match
-its text on every machine.
+its text on every machine. Latin letters and digits are drawn in Times New Roman or a face
+with its widths (:func:`resolve_latin`), as Word draws them.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ CNS_DIR = Path("/usr/share/fonts/truetype/cns11643")
 ARPHIC_DIR = Path("/usr/share/fonts/truetype/arphic")
 HANAZONO_DIR = Path("/usr/share/fonts/truetype/hanazono")
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+LIBERATION_DIR = Path("/usr/share/fonts/truetype/liberation2")
 
 
 class MissingGlyphWarning(UserWarning):
@@ -59,10 +61,10 @@ class FontRef:
     index: int = 0
 
 
-def _windows_kai() -> list[FontRef]:
-    """Where 標楷體 (kaiu.ttf) is found: Windows itself, WSL, or copied into a user's fonts."""
+def _windows_dirs() -> list[Path]:
+    """Where Windows fonts are found: Windows itself, WSL, or copied into a user's fonts."""
     home = Path.home()
-    dirs = [
+    return [
         Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
         Path("/mnt/c/Windows/Fonts"),
         home / ".local/share/fonts",
@@ -73,7 +75,35 @@ def _windows_kai() -> list[FontRef]:
         Path("/Library/Fonts"),
         home / "Library/Fonts",
     ]
-    return [FontRef(d / name) for d in dirs for name in ("kaiu.ttf", "KAIU.TTF")]
+
+
+def _windows_kai() -> list[FontRef]:
+    """Where 標楷體 (kaiu.ttf) is found."""
+    return [FontRef(d / name) for d in _windows_dirs() for name in ("kaiu.ttf", "KAIU.TTF")]
+
+
+def latin_candidates() -> list[FontRef]:
+    """Times New Roman, else a face with its widths (Liberation Serif, Tinos), best first."""
+    names = ("times.ttf", "TIMES.TTF", "Times New Roman.ttf", "Times_New_Roman.ttf")
+    return [
+        *(FontRef(d / name) for d in _windows_dirs() for name in names),
+        FontRef(Path("/System/Library/Fonts/Supplemental/Times New Roman.ttf")),
+        FontRef(LIBERATION_DIR / "LiberationSerif-Regular.ttf"),  # fonts-liberation2
+        FontRef(Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")),
+        FontRef(Path("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf")),
+    ]
+
+
+def resolve_latin() -> FontRef | None:
+    """The face of Latin letters, digits and ASCII punctuation in the PDF's text and in charts,
+    as Word sets them (:data:`layout.LATIN_FONT`); None if none is installed: the main face
+    then draws them too."""
+    return next((ref for ref in latin_candidates() if ref.path.is_file()), None)
+
+
+def is_latin(ch: str) -> bool:
+    """A character Word draws in the Latin font (w:ascii) rather than the East Asian one: ASCII."""
+    return " " <= ch <= "~"
 
 
 def kai_candidates() -> list[FontRef]:

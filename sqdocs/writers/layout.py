@@ -25,7 +25,8 @@ MARGIN_RIGHT_MM = 20.0
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
 
 LATIN_FONT = "Times New Roman"
-"""Latin letters and digits (政府文書格式參考規範)."""
+"""Latin letters and digits (政府文書格式參考規範); the PDF draws them in it or in a face with
+its widths (:func:`sqdocs.writers.fontfiles.resolve_latin`)."""
 EAST_ASIAN_FONT = "標楷體"
 """Chinese text in Word and ODF documents; Word on Windows has it as DFKai-SB, LibreOffice
 maps it through fontconfig (scripts/fontconfig). The PDF embeds a Kai face found on the machine."""

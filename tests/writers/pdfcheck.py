@@ -181,6 +181,22 @@ def assert_no_stub_splits(path: Path) -> list[SplitRow]:
     return splits
 
 
+def assert_no_overlapping_glyphs(path: Path, tolerance: float = 1.0) -> None:
+    """No two characters' boxes overlap by more than ``tolerance`` points both ways: text drawn
+    over text (a line set too low, two cells' text in one place)."""
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            chars = [c for c in page.chars if c["text"].strip() and c["upright"]]
+            # Sorted by left edge: only a character starting before another ends can overlap it.
+            chars.sort(key=lambda c: c["x0"])
+            for i, a in enumerate(chars):
+                for b in chars[i + 1 :]:
+                    if b["x0"] >= a["x1"] - tolerance:
+                        break
+                    if min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > tolerance:
+                        raise AssertionError(f"{path.name} 第 {number} 頁：「{a['text']}」與「{b['text']}」重疊")
+
+
 def pdffonts(path: Path) -> list[list[str]]:
     lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     return [line.split() for line in lines.splitlines()[2:]]

@@ -20,6 +20,7 @@ from pdfcheck import (
     TABLES,
     Extract,
     assert_embedded_subset_fonts,
+    assert_no_overlapping_glyphs,
     assert_no_stub_splits,
     extract,
     line_starts,
@@ -369,6 +370,42 @@ def test_only_embedded_subset_fonts(plan_pdf: Path, odd) -> None:
 def test_kai_face_by_default(plan_pdf: Path) -> None:
     names = {row[0].split("+", 1)[1] for row in pdffonts(plan_pdf)}
     assert any(re.search(r"Kai|kaiu|BiauKai", n, re.I) for n in names), names
+
+
+def _drawn_chars(path: Path) -> list[dict]:
+    with pdfplumber.open(path) as pdf:
+        return [c for page in pdf.pages for c in page.chars if c["text"].strip()]
+
+
+def test_latin_letters_and_digits_in_times_new_roman_widths_as_in_word(plan_pdf: Path) -> None:
+    """Word sets them in Times New Roman (the template's Latin font); the PDF in it or a face
+    with its widths (Liberation Serif, installed by the set-up), Chinese in Kai."""
+    if fontfiles.resolve_latin() is None:
+        pytest.fail("no Times New Roman or Liberation Serif: run scripts/setup.sh (fonts-liberation2)")
+    chars = _drawn_chars(plan_pdf)
+    latin = [c for c in chars if fontfiles.is_latin(c["text"])]
+    assert {c["text"] for c in latin} >= set("0123456789()."), "the sample's numbers and labels"
+    assert all(re.search(r"Times|Liberation|Tinos", c["fontname"]) for c in latin)
+    assert all("Kai" in c["fontname"] for c in chars if "\u4e00" <= c["text"] <= "\u9fff")
+
+
+def test_without_a_latin_face_the_main_face_draws_latin_text(plan: Plan, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(fontfiles, "latin_candidates", list)
+    pdf_fonts._font_set.cache_clear()
+    try:
+        path = tmp_path / "plan.pdf"
+        path.write_bytes(render_plan(plan))
+    finally:
+        pdf_fonts._font_set.cache_clear()  # the next test gets the machine's fonts again
+    digits = [c for c in _drawn_chars(path) if c["text"].isdigit()]
+    assert digits and all("Kai" in c["fontname"] for c in digits)
+
+
+def test_no_glyph_is_drawn_over_another(plan_pdf: Path, odd) -> None:
+    """A numbered heading's first line was drawn a line too low, over the next (the space that
+    stands for its tab is set large, and reportlab took its height for the line's)."""
+    for path in (plan_pdf, odd[1]):
+        assert_no_overlapping_glyphs(path)
 
 
 def test_ext_b_name_drawn_from_fallback_and_extracts_right(odd) -> None:

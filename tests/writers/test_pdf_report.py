@@ -19,6 +19,7 @@ from pdfcheck import (
     SUMMARY_COLUMNS,
     Extract,
     assert_embedded_subset_fonts,
+    assert_no_overlapping_glyphs,
     assert_no_stub_splits,
     extract,
     image_xobjects,
@@ -289,7 +290,10 @@ def test_charts_are_vectors_at_their_size_with_their_text(report: CompiledReport
             legend = [s.label for s in chart.series] if len(chart.series) > 1 else []
             for label in [*chart.categories, *(t for v in values for t in v), *legend]:
                 assert squash(label) in text, (chart.id, label)
-            assert chars and all(("Kai" in c["fontname"]) for c in chars if c["text"].strip())
+            # Chinese in Kai; digits and Latin letters in the Latin face, as in the text
+            latin = fontfiles.resolve_latin() is not None
+            drawn = [c for c in chars if c["text"].strip()]
+            assert drawn and all(("Kai" in c["fontname"]) != (latin and fontfiles.is_latin(c["text"])) for c in drawn)
             if chart.kind == "trend":
                 assert [c for c in chars if not c["upright"]], "the y axis title reads bottom to top"
 
@@ -516,6 +520,12 @@ def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str
     assert figures.photo(tmp_path / "missing.jpg", 170.0) is None
     (tmp_path / "fake.jpg").write_bytes(b"GIF89a not a photo")
     assert figures.photo(tmp_path / "fake.jpg", 170.0) is None
+
+
+def test_no_glyph_is_drawn_over_another(report_pdf: Path) -> None:
+    """「3. 服務人員專業度」 was drawn a line too low, over the sentence below it: the space that
+    stands for the tab after 「3.」 is set large, and reportlab took its height for the line's."""
+    assert_no_overlapping_glyphs(report_pdf)
 
 
 def test_no_split_row_leaves_a_stub(report_pdf: Path) -> None:

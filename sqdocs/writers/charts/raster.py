@@ -27,7 +27,15 @@ from sqdocs.writers.charts.scene import (
     Stroke,
     marker_outline,
 )
-from sqdocs.writers.fontfiles import INSTALL_HINT, Coverage, FontRef, coverage, fallback_candidates
+from sqdocs.writers.fontfiles import (
+    INSTALL_HINT,
+    Coverage,
+    FontRef,
+    coverage,
+    fallback_candidates,
+    is_latin,
+    resolve_latin,
+)
 
 _SUPERSAMPLE = 2
 
@@ -41,17 +49,21 @@ def font(ref: FontRef, pixels: int) -> ImageFont.FreeTypeFont:
 
 
 class Faces:
-    """The main face and, for a character it lacks, the first fallback face that has it, as
-    the PDF chooses (:func:`sqdocs.writers.fontfiles.fallback_candidates`)."""
+    """The Latin face for ASCII, the main face and, for a character it lacks, the first fallback
+    face that has it, as the PDF chooses (:func:`sqdocs.writers.fontfiles.fallback_candidates`)."""
 
     def __init__(self, main: FontRef) -> None:
         self.main = main
         self._main_has = coverage(main)
+        self.latin = resolve_latin()
+        self._latin_has = coverage(self.latin) if self.latin is not None else None
         self._fallbacks: list[tuple[FontRef, Coverage]] | None = None
         self.missing: dict[str, None] = {}
         """Characters no face has, in the order met: drawn as the main face's empty box."""
 
     def face_for(self, ch: str) -> FontRef:
+        if self.latin is not None and self._latin_has is not None and is_latin(ch) and ch in self._latin_has:
+            return self.latin
         # An unreadable cmap (a font FreeType takes but this reader does not) is trusted whole.
         if self._main_has is None or ch in self._main_has or ch.isspace():
             return self.main

@@ -19,7 +19,7 @@ def render(make_story: Callable[[Typesetter], list[Flowable]], meta: Properties,
     """The PDF of the story ``make_story`` builds; a character no font could draw is warned
     about (:class:`MissingGlyphWarning`), naming it and where it is."""
     ts = Typesetter(font_set(font))
-    data = furniture.render(make_story(ts), meta, ts.fonts.main)
+    data = furniture.render(make_story(ts), meta, ts.fonts)
     for message in ts.missing_messages():
         warnings.warn(message, MissingGlyphWarning, stacklevel=3)  # at the caller of render_plan …
     return data

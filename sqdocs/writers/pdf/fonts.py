@@ -1,5 +1,6 @@
 """Fonts of the PDF: find a Kai (楷書) face, register it once per process, and pick a fallback
-font per character for the rare ones the main face lacks.
+font per character for the rare ones the main face lacks. Latin letters and digits are drawn
+in Times New Roman (or a face with its widths) where one is installed, as Word draws them.
 
 The main face is the one every writer draws in (:func:`sqdocs.writers.fontfiles.resolve_main`).
 reportlab reads TrueType outlines only, so CFF ``.otf`` fonts (Noto CJK, Source Han) are
@@ -27,6 +28,8 @@ from sqdocs.writers.fontfiles import (
     INSTALL_HINT,
     FontRef,
     fallback_candidates,
+    is_latin,
+    resolve_latin,
     resolve_main,
 )
 from sqdocs.writers.pdf.ttfread import BulkFace
@@ -232,27 +235,42 @@ def _read_glyphs_in_place(face) -> None:
 
 @dataclass
 class FontSet:
-    """The main face and the fallbacks, loaded only when a character needs them."""
+    """The main face, the Latin face and the fallbacks (loaded only when a character needs them)."""
 
     main: str
     fallback_refs: tuple[FontRef, ...]
+    latin: str | None = None
     _fallbacks: list[str] = field(default_factory=list)
     _tried: int = 0
     _choice: dict[str, str | None] = field(default_factory=dict)
 
     def font_for(self, ch: str) -> str | None:
-        """The font that draws ``ch``: the main face if it can, else the first fallback; None if none can."""
+        """The font that draws ``ch``: the Latin face for ASCII, else the main face if it can,
+        else the first fallback; None if none can."""
         try:
             return self._choice[ch]
         except KeyError:
             pass
         choice: str | None
-        if ch.isspace() or has_glyph(self.main, ch):
+        if self.latin is not None and is_latin(ch) and has_glyph(self.latin, ch):
+            choice = self.latin
+        elif ch.isspace() or has_glyph(self.main, ch):
             choice = self.main
         else:
             choice = next((name for name in self._fallback_names() if has_glyph(name, ch)), None)
         self._choice[ch] = choice
         return choice
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """``text`` as (font, characters) runs; a character no font has stays in the main face."""
+        runs: list[tuple[str, str]] = []
+        for ch in text:
+            font = self.font_for(ch) or self.main
+            if runs and runs[-1][0] == font:
+                runs[-1] = (font, runs[-1][1] + ch)
+            else:
+                runs.append((font, ch))
+        return runs
 
     def _fallback_names(self):
         yield from self._fallbacks
@@ -275,7 +293,17 @@ def has_glyph(font_name: str, ch: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _font_set(main: FontRef) -> FontSet:
-    return FontSet(load(main), tuple(fallback_candidates(main)))
+    return FontSet(load(main), tuple(fallback_candidates(main)), _latin())
+
+
+def _latin() -> str | None:
+    ref = resolve_latin()
+    if ref is None:
+        return None
+    try:
+        return load(ref)
+    except UserError:  # a broken Latin face: the main face draws Latin text, as with none
+        return None
 
 
 def font_set(user_font: Path | None = None) -> FontSet:

@@ -8,11 +8,13 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from sqdocs.properties import Properties
 from sqdocs.writers import layout
+from sqdocs.writers.pdf.fonts import FontSet
 
 PAGE_SIZE = (layout.PAGE_WIDTH_MM * mm, layout.PAGE_HEIGHT_MM * mm)
 FOOTER_PT = layout.TABLE_PT
@@ -35,7 +37,7 @@ def mark(flowable: Flowable, key: str, title: str, level: int = 0) -> Flowable:
     return flowable
 
 
-def _numbered_canvas(font: str):
+def _numbered_canvas(fonts: FontSet):
     """A Canvas that holds pages back until the end, so each footer can give the page total.
 
     Bookmarks are held with their page and set when it is really written: reportlab binds a
@@ -63,8 +65,12 @@ def _numbered_canvas(font: str):
                 self.__dict__.update(state)
                 for key, args, kwargs in marks:
                     Canvas.bookmarkPage(self, key, *args, **kwargs)
-                self.setFont(font, FOOTER_PT)
-                self.drawCentredString(PAGE_SIZE[0] / 2, FOOTER_Y, f"第 {number} 頁，共 {total} 頁")
+                runs = fonts.runs(f"第 {number} 頁，共 {total} 頁")
+                x = (PAGE_SIZE[0] - sum(stringWidth(chunk, font, FOOTER_PT) for font, chunk in runs)) / 2
+                for font, chunk in runs:
+                    self.setFont(font, FOOTER_PT)
+                    self.drawString(x, FOOTER_Y, chunk)
+                    x += stringWidth(chunk, font, FOOTER_PT)
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -146,9 +152,9 @@ class _DocTemplate(BaseDocTemplate):
             self.canv.addOutlineEntry(outline.title, outline.key, outline.level, closed=outline.level > 0)
 
 
-def render(story: list[Flowable], meta: Properties, font: str) -> bytes:
+def render(story: list[Flowable], meta: Properties, fonts: FontSet) -> bytes:
     """Lay out ``story`` on A4 pages with footers, bookmarks and metadata; the PDF's bytes."""
     buffer = io.BytesIO()
-    doc = _DocTemplate(buffer, meta, font)
-    doc.build(story, canvasmaker=_numbered_canvas(font))
+    doc = _DocTemplate(buffer, meta, fonts.main)
+    doc.build(story, canvasmaker=_numbered_canvas(fonts))
     return buffer.getvalue()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, cleanBlockQuotedText, makeCJKParaLine
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
@@ -100,12 +100,26 @@ class CJKParagraph(Paragraph):
             # A blank line of a literal block: reportlab skips a line without words when it
             # draws, yet counts its height, so it gets a space to draw.
             runs = _runs(chars, char_widths, owners, ln.start, ln.end) or [_unit(" ", owners[ln.start], 0.0)]
-            lines.append(makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False))
+            line = makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False)
+            if any(getattr(unit._frag, "sq_tab", False) for unit in runs):
+                _measure_without_tab(line, [unit._frag for unit in runs], style)
+            lines.append(line)
         return ParaLines(kind=1, lines=lines)
 
     def _get_split_blParaFunc(self):
         # reportlab's joiner adds a space at every line end (right for Latin, wrong for Chinese).
         return _frags_of_lines
+
+
+def _measure_without_tab(line, frags: list, style: ParagraphStyle) -> None:
+    """The line's size, ascent and descent from its text alone, not from the tab of an outline
+    label (:meth:`Typesetter.outline`): a space set as large as the gap it fills, whose ascent
+    would put the line's baseline that much lower, over the line below."""
+    text = [f for f in frags if not getattr(f, "sq_tab", False)] or [style]
+    line.fontSize = max(f.fontSize for f in text)
+    bounds = [getAscentDescent(f.fontName, f.fontSize) for f in text]
+    line.ascent = max(ascent for ascent, _ in bounds)
+    line.descent = min(descent for _, descent in bounds)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -275,7 +289,7 @@ class Typesetter:
         if not label or gap <= 0.5:  # points: less is the rounding of the label's width
             return self.para(label + text, derived, where)
         tab = self._frag(derived, style.fontName).clone(
-            text=" ", fontSize=gap / stringWidth(" ", style.fontName, 1), link=[], us_lines=[]
+            text=" ", fontSize=gap / stringWidth(" ", style.fontName, 1), link=[], us_lines=[], sq_tab=True
         )
         frags = [*self._runs_as_frags(label, derived, where), tab, *self._runs_as_frags(_cleaned(text), derived, where)]
         return CJKParagraph(f"{label} {text}", derived, frags=frags)
@@ -291,7 +305,8 @@ class Typesetter:
         return derived
 
     def width(self, text: str, style: ParagraphStyle) -> float:
-        return stringWidth(text, style.fontName, style.fontSize)
+        """How wide ``text`` is set in ``style``, each character in the font that draws it."""
+        return sum(stringWidth(chunk, font, style.fontSize) for font, chunk in self.fonts.runs(text))
 
     def missing_messages(self) -> list[str]:
         """One message per character no font has, naming it and where it occurs."""
