@@ -11,7 +11,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sqdocs.errors import UserError
@@ -289,10 +289,20 @@ def remove_stale_temps(paths: Iterable[Path]) -> None:
     Only files named as write_atomic names the temporary files of exactly these paths, and
     not changed for :data:`STALE_AFTER` seconds, are removed; nothing else is touched.
     """
+    now = time.time()
+    _remove_temps(paths, lambda mtime: now - mtime > STALE_AFTER)
+
+
+def remove_temps_since(paths: Iterable[Path], since: float) -> None:
+    """Remove the temporary files of ``paths`` written since ``since`` (time.time()): what a
+    worker process known to have been killed while building them left behind."""
+    _remove_temps(paths, lambda mtime: mtime >= since)
+
+
+def _remove_temps(paths: Iterable[Path], left_behind: Callable[[float], bool]) -> None:
     heads: dict[Path, set[str]] = {}
     for path in paths:
         heads.setdefault(path.parent, set()).add(_temp_head(path))
-    now = time.time()
     for folder, names in heads.items():
         try:
             entries = list(os.scandir(folder))
@@ -303,7 +313,7 @@ def remove_stale_temps(paths: Iterable[Path]) -> None:
             if not match or match["head"] not in names:
                 continue
             with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove: leave it
-                if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
+                if entry.is_file(follow_symlinks=False) and left_behind(entry.stat(follow_symlinks=False).st_mtime):
                     os.unlink(entry.path)
 
 

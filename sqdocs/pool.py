@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from sqdocs.build import FORMATS, Job, Outcome, build_one
 from sqdocs.errors import Interrupted
-from sqdocs.fsutil import file_stamp
+from sqdocs.fsutil import file_stamp, remove_temps_since
 from sqdocs.gcpause import frozen
 from sqdocs.options import BuildOptions
 
@@ -217,16 +218,25 @@ def _run_here(jobs: list[Job], options: BuildOptions, seen: _Seen) -> None:
 def _run_pooled(jobs: list[Job], options: BuildOptions, workers: int, seen: _Seen) -> None:
     prepare_writers(jobs, options)
     todo = sorted(jobs, key=lambda job: -_WEIGHT.get(job.kind, 1))
+    started = time.time()
+    taken_down: dict[Job, None] = {}
     with frozen():
         lost = _run_pool(todo, options, min(workers, len(todo)), seen)
+        taken_down.update(dict.fromkeys(lost))
         if lost:  # a worker was killed (the OOM killer, kill -9): what it took down gets one more try
             lost = _run_pool(lost, options, min(workers, len(lost)), seen)
+            taken_down.update(dict.fromkeys(lost))
         while lost:
             # Killed again: one worker at a time, so the job that kills its worker is known (the
             # first one unfinished) and fails alone, while the jobs it took down are built.
             lost = _run_pool(lost, options, 1, seen)
+            taken_down.update(dict.fromkeys(lost))
             if lost:
                 seen.done(Outcome(lost.pop(0), _KILLED))
+    if taken_down:
+        # A killed worker could not remove the temporary file it was writing; the job, built
+        # again, wrote a new one. The old one, hidden, would stay until a build a while later.
+        remove_temps_since([job.path for job in taken_down], started)
 
 
 def _run_pool(jobs: list[Job], options: BuildOptions, workers: int, seen: _Seen) -> list[Job]:

@@ -18,7 +18,7 @@ from conftest import ROOT, SAMPLE
 
 from sqdocs import build
 from sqdocs.build import Job
-from sqdocs.fsutil import STALE_AFTER, remove_stale_temps, write_atomic
+from sqdocs.fsutil import STALE_AFTER, _write_temp, remove_stale_temps, write_atomic
 from sqdocs.options import BuildOptions
 from sqdocs.pool import run_jobs
 
@@ -159,6 +159,28 @@ def test_a_document_that_kills_its_worker_fails_alone_and_says_why(tmp_path, mon
     assert [o.ok for o in outcomes] == [True, False, True, True]
     assert outcomes[1].error == "產生此文件的工作程序被系統終止（可能記憶體不足）；請以較小的 -j 重試"
     assert sorted(os.listdir(tmp_path)) == ["a.pdf", "c.pdf", "d.pdf"]
+
+
+def test_a_worker_killed_while_writing_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """The OOM killer can stop a worker inside write_atomic: its hidden temporary file stayed
+    beside the document, built again by another worker, until a build more than
+    STALE_AFTER seconds later."""
+    out = tmp_path / "out"
+    out.mkdir()
+    marker = tmp_path / "killed-once"
+
+    def killed_once(plan, options) -> bytes:
+        if not marker.exists():
+            marker.touch()
+            _write_temp(out / "b.docx", b"half")  # as write_atomic had begun to
+            os.kill(os.getpid(), signal.SIGKILL)
+        return b"d"
+
+    monkeypatch.setattr(build, "_writer", lambda kind, fmt: {"docx": killed_once, "pdf": lambda plan, options: b"p"}[fmt])
+    jobs = [Job(SAMPLE, "plan", name.rsplit(".", 1)[1], out / name) for name in ("a.pdf", "b.docx", "c.pdf")]
+    outcomes = run_jobs(jobs, BuildOptions(), 2)
+    assert marker.exists() and all(o.ok for o in outcomes)
+    assert sorted(os.listdir(out)) == ["a.pdf", "b.docx", "c.pdf"]
 
 
 def test_stale_temporary_files_of_the_outputs_are_removed_and_nothing_else(tmp_path):
