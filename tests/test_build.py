@@ -587,11 +587,13 @@ def test_the_summary_says_which_documents_were_left_as_they_were(tmp_path, capsy
 def test_the_summary_names_the_font_the_pdfs_were_set_in(tmp_path, capsys):
     """Official documents are set in 標楷體; where another Kai face stood in, the clerk should
     not need pdffonts to find out."""
-    from sqdocs.writers.fontfiles import resolve_main
+    from sqdocs.writers.fontfiles import resolve_latin, resolve_main
 
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "pdf"]) == 0
     err = capsys.readouterr().err
-    assert f"\nPDF 與圖表的字型：{resolve_main().path}\n✓ 1 份文件已產生於" in err  # the result stays the last line
+    latin = resolve_latin()
+    also = f"（英文字母與數字：{latin.path}）" if latin is not None else ""
+    assert f"\nPDF 與圖表的字型：{resolve_main().path}{also}\n✓ 1 份文件已產生於" in err  # the result stays the last line
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx"]) == 0
     assert "字型" not in capsys.readouterr().err
 
