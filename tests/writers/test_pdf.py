@@ -231,10 +231,14 @@ def test_numbered_paragraphs_and_body_text_are_indented_as_in_word(plan_pdf: Pat
 
 def test_title_headings_and_table_headers_are_bold_and_sized_as_in_word(plan: Plan, plan_pdf: Path) -> None:
     """Kai has no bold face: Word thickens 標楷體; the PDF strokes the text it fills (render mode
-    2) in the title, the section headings (16 pt, as Heading 1) and the table headers, and only there."""
+    2) in the title, the section headings (16 pt, as Heading 1), 柒's 一、考核作業： (Heading 2)
+    and the table headers, and only there."""
     reader = pypdf.PdfReader(plan_pdf)
     first = reader.pages[0].get_contents().get_data()
     assert first.count(b" 2 Tr") == 1 + len(plan_sections(plan.body)[:5])  # the title and 壹 … 伍
+    rest = plan_sections(plan.body)[5:]  # 陸 and 柒, on page 2
+    headings = [para for sec in rest for para in sec.paras if para.is_heading]
+    assert headings and reader.pages[1].get_contents().get_data().count(b" 2 Tr") == len(rest) + len(headings)
     assert b" 2 Tr" in reader.pages[3].get_contents().get_data()  # 附件 1's caption and table header
     with pdfplumber.open(plan_pdf) as pdf:
         sizes = {c["size"] for c in pdf.pages[0].chars if c["text"] in "壹貳肆伍"}  # 參 is in 參酌 too

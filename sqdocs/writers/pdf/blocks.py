@@ -77,7 +77,8 @@ def paragraph(para: Para, ts: Typesetter, where: str) -> list[Flowable]:
     """A numbered paragraph and its children, each at its level's place (layout.OUTLINE_EMS)."""
     at = f"{where} {para.label}"
     level = min(para.depth, len(layout.OUTLINE_EMS)) - 1
-    first = ts.outline(para.label, para.line[len(para.label) :], ts.styles.body, at, layout.OUTLINE_EMS[level])
+    style = ts.styles.heading if para.is_heading else ts.styles.body  # bold, as Word's Heading 2
+    first = ts.outline(para.label, para.line[len(para.label) :], style, at, layout.OUTLINE_EMS[level])
     if para.children:
         first.keepWithNext = 1  # 「二、獎懲作業：」 never alone at the foot of a page
     flows: list[Flowable] = [first]
