@@ -11,6 +11,7 @@ from pdfcheck import (
     SAMPLE,
     Extract,
     assert_embedded_subset_fonts,
+    assert_no_overlapping_glyphs,
     assert_no_stub_splits,
     extract,
     needs_poppler,
@@ -207,6 +208,11 @@ def test_a_character_no_font_has_is_reported(plan: Plan, subplans) -> None:
     messages = [str(w.message) for w in caught if issubclass(w.category, MissingGlyphWarning)]
     assert len(messages) == 1
     assert "U+10FFFD" in messages[0] and subplan.points[0].point in messages[0]
+
+
+def test_no_glyph_is_drawn_over_another(pdfs: dict[str, Path]) -> None:
+    for path in pdfs.values():
+        assert_no_overlapping_glyphs(path)
 
 
 def test_no_split_row_leaves_a_stub_or_cuts_a_unit_list(pdfs: dict[str, Path]) -> None:
