@@ -15,12 +15,39 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from pdfminer import utils as pdfminer_utils
+from pdfminer.pdfdevice import PDFTextDevice
 
 from sqdocs.errors import UserError
 from sqdocs.writers import layout
 from sqdocs.writers.pdf import fonts as pdf_fonts
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "keelung-107"
+
+
+def _render_string_horizontal(
+    self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale, ncs, graphicstate
+):
+    """pdfminer's, with the character spacing (Tc) after every glyph, as the PDF specification
+    (9.4.4) has it and poppler, PDFium and Acrobat draw it: pdfminer leaves it out after the
+    last glyph of each string, so in a justified line (sqdocs spreads it with Tc, a string per
+    font) every later character read a little further left than it is drawn."""
+    x, y = pos
+    for obj in seq:
+        if isinstance(obj, int | float):
+            x -= obj * dxscale
+        elif isinstance(obj, bytes):
+            for cid in font.decode(obj):
+                x += self.render_char(
+                    pdfminer_utils.translate_matrix(matrix, (x, y)), font, fontsize, scaling, rise, cid, ncs, graphicstate
+                )
+                x += charspace
+                if cid == 32 and wordspace:
+                    x += wordspace
+    return x, y
+
+
+PDFTextDevice.render_string_horizontal = _render_string_horizontal
 
 needs_poppler = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("pdffonts")), reason="poppler-utils is not installed"

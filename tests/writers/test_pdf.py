@@ -16,6 +16,7 @@ import pypdf
 import pytest
 from conftest import LONG_UNITS, with_long_units
 from pdfcheck import (
+    MM,
     SAMPLE,
     TABLES,
     Extract,
@@ -244,6 +245,23 @@ def test_title_headings_and_table_headers_are_bold_and_sized_as_in_word(plan: Pl
         sizes = {c["size"] for c in pdf.pages[0].chars if c["text"] in "壹貳肆伍"}  # 參 is in 參酌 too
         titles = {round(c["size"]) for c in pdf.pages[0].chars if c["text"] == "執"}
     assert sizes == {16} and titles >= {20}
+
+
+def test_body_text_is_justified_as_in_word(plan_pdf: Path) -> None:
+    """Word's Normal is justified (兩端對齊): every line of a paragraph but its last ends at
+    the right margin, the space spread between the characters; the PDF's lines ended ragged."""
+    right = (layout.PAGE_WIDTH_MM - layout.MARGIN_RIGHT_MM) * MM
+    with pdfplumber.open(plan_pdf) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip() and c["size"] == layout.BODY_PT]
+    lines: dict[float, list[dict]] = {}
+    for c in chars:
+        lines.setdefault(round(c["top"]), []).append(c)
+    ends = {"".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])): max(c["x1"] for c in row) for row in lines.values()}
+    intro = [text for text in ends if text.startswith("本局為呼應")]
+    assert intro
+    wrapped = list(ends)[list(ends).index(intro[0]) : list(ends).index(intro[0]) + 6]  # 貳's paragraph: six lines
+    assert [abs(ends[text] - right) < 0.5 for text in wrapped] == [True] * 5 + [False], wrapped
+    assert sum(abs(end - right) < 0.5 for end in ends.values()) >= 10
 
 
 def test_footer_page_x_of_y(out: Extract) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus import Paragraph
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, cleanBlockQuotedText, makeCJKParaLine
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
@@ -95,12 +96,19 @@ class CJKParagraph(Paragraph):
                 lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize,
             )
         lines = []
-        for k, ln in enumerate(fit_lines("".join(chars), char_widths, widths)):
+        fitted = fit_lines("".join(chars), char_widths, widths)
+        justify = style.alignment == TA_JUSTIFY
+        for k, ln in enumerate(fitted):
             limit = widths[min(k, len(widths) - 1)]
             # A blank line of a literal block: reportlab skips a line without words when it
             # draws, yet counts its height, so it gets a space to draw.
             runs = _runs(chars, char_widths, owners, ln.start, ln.end) or [_unit(" ", owners[ln.start], 0.0)]
+            # Word justifies every line but a paragraph's last and one a line break ends.
+            space = 0.0
+            if justify and k < len(fitted) - 1 and chars[ln.end] != "\n":
+                space = _spread(runs, chars, ln.start, ln.end, limit - ln.width)
             line = makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False)
+            line.sq_char_space = space
             if any(getattr(unit._frag, "sq_tab", False) for unit in runs):
                 _measure_without_tab(line, [unit._frag for unit in runs], style)
             lines.append(line)
@@ -109,6 +117,54 @@ class CJKParagraph(Paragraph):
     def _get_split_blParaFunc(self):
         # reportlab's joiner adds a space at every line end (right for Latin, wrong for Chinese).
         return _frags_of_lines
+
+
+def _spread(runs: list, chars: list[str], start: int, end: int, extra: float) -> float:
+    """The space to add after each character (PDF Tc) so the line ``start``–``end`` fills its
+    width, ``extra`` more than its text, as Word justifies Chinese: between every two
+    characters, trailing spaces left out. Text before an outline label's tab is not spread
+    (Word justifies from the last tab on): the tab, in ``runs``, is narrowed by what the
+    characters before it gain. 0.0 when the line is full or has no gaps to spread over."""
+    ink_end = end
+    while ink_end > start and chars[ink_end - 1].isspace():
+        ink_end -= 1
+    before = 0  # characters up to and including the tab
+    tab = next((i for i, unit in enumerate(runs) if getattr(unit._frag, "sq_tab", False)), None)
+    if tab is not None:
+        before = sum(len(unit) for unit in runs[: tab + 1])
+    gaps = ink_end - start - 1 - before
+    if extra <= 0.01 or gaps <= 0:
+        return 0.0
+    space = extra / gaps
+    if tab is not None:
+        unit = runs[tab]
+        width = unit._width - before * space
+        if width <= 0:
+            return 0.0
+        frag = unit._frag
+        narrowed = frag.clone(fontSize=frag.fontSize * width / unit._width) if unit._width else frag
+        runs[tab] = _unit(str(unit), narrowed, width)
+    return space
+
+
+def _draw_line_justified(tx, offset, line, last=0, _plain=rl_paragraph._justifyDrawParaLineX):
+    """reportlab's justified line, spread by :func:`_spread`'s character spacing where set.
+
+    reportlab justifies by widening spaces (PDF Tw), which acts on byte 32 only, in a font
+    subset some other glyph's, and a Chinese line has few spaces anyway."""
+    space = getattr(line, "sq_char_space", 0.0)
+    if not space:
+        return _plain(tx, offset, line, last)
+    tx.setCharSpace(space)
+    try:
+        return _plain(tx, offset, line, last)
+    finally:
+        tx.setCharSpace(0)
+
+
+# drawPara looks the line drawer up in its module when it draws: every CJKParagraph's justified
+# lines go through the one above; a line without sq_char_space is drawn exactly as before.
+rl_paragraph._justifyDrawParaLineX = _draw_line_justified
 
 
 def _measure_without_tab(line, frags: list, style: ParagraphStyle) -> None:
@@ -189,7 +245,7 @@ class Styles:
             title_first=_style("title_first", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, bold=True),
             section=_style("section", font, SECTION_PT, BODY_LEADING, spaceBefore=12, spaceAfter=6, bold=True),
             heading=_style("heading", font, body, BODY_LEADING, spaceBefore=body * 0.5, bold=True),
-            body=_style("body", font, body, BODY_LEADING),
+            body=_style("body", font, body, BODY_LEADING, alignment=TA_JUSTIFY),  # Normal: 兩端對齊
             note=_style("note", font, body, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5),
             annex_label=_style("annex_label", font, body, BODY_LEADING, alignment=TA_RIGHT, spaceAfter=6),
             annex_title=_style(
