@@ -109,6 +109,7 @@ class CJKParagraph(Paragraph):
                 space = _spread(runs, chars, ln.start, ln.end, limit - ln.width)
             line = makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False)
             line.sq_char_space = space
+            line.sq_plain = True
             if any(getattr(unit._frag, "sq_tab", False) for unit in runs):
                 _measure_without_tab(line, [unit._frag for unit in runs], style)
             lines.append(line)
@@ -162,9 +163,37 @@ def _draw_line_justified(tx, offset, line, last=0, _plain=rl_paragraph._justifyD
         tx.setCharSpace(0)
 
 
-# drawPara looks the line drawer up in its module when it draws: every CJKParagraph's justified
-# lines go through the one above; a line without sq_char_space is drawn exactly as before.
+def _put_plain_line(cur_x, tx, line, last, pKind, _full=rl_paragraph._putFragLine):
+    """reportlab's _putFragLine for a line :meth:`CJKParagraph._break` made (``sq_plain``):
+    the same operators, without what such a line never has (links, underlines, background,
+    images, leader dots) and without measuring every run again to keep track of them.
+
+    A run per font change makes a line with figures in it several runs (「107」 in the Latin
+    face, 「年」 in Kai): reportlab's bookkeeping per run was a fifth of the report's PDF time."""
+    if not getattr(line, "sq_plain", False):
+        return _full(cur_x, tx, line, last, pKind)
+    xs = tx.XtraState
+    if tx._leading != xs.leading:
+        tx.setLeading(xs.leading)
+    words = line.words
+    final = words[-1] if words else None
+    for f in words:
+        if tx._fontname != f.fontName or tx._fontsize != f.fontSize:
+            tx._setFont(f.fontName, f.fontSize)
+        if xs.textColor != f.textColor:
+            xs.textColor = f.textColor
+            tx.setFillColor(f.textColor)
+        if xs.rise != f.rise:
+            xs.rise = f.rise
+            tx.setRise(f.rise)
+        tx._textOut(f.text, f is final)
+    return None
+
+
+# drawPara and the line drawers look these up in their module when they draw: every
+# CJKParagraph's lines go through the ones above; any other line is drawn as reportlab draws it.
 rl_paragraph._justifyDrawParaLineX = _draw_line_justified
+rl_paragraph._putFragLine = _put_plain_line
 
 
 def _measure_without_tab(line, frags: list, style: ParagraphStyle) -> None:
