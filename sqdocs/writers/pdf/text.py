@@ -169,7 +169,7 @@ def _put_plain_line(cur_x, tx, line, last, pKind, _full=rl_paragraph._putFragLin
     images, leader dots) and without measuring every run again to keep track of them.
 
     A run per font change makes a line with figures in it several runs (「107」 in the Latin
-    face, 「年」 in Kai): reportlab's bookkeeping per run was a fifth of the report's PDF time."""
+    face, 「年」 in Kai): reportlab's bookkeeping per run took about 5% of the report PDF's time."""
     if not getattr(line, "sq_plain", False):
         return _full(cur_x, tx, line, last, pKind)
     xs = tx.XtraState
