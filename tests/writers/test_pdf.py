@@ -264,6 +264,24 @@ def test_body_text_is_justified_as_in_word(plan_pdf: Path) -> None:
     assert sum(abs(end - right) < 0.5 for end in ends.values()) >= 10
 
 
+def test_reportlab_s_own_paragraphs_draw_as_reportlab_draws_them() -> None:
+    """sqdocs replaces reportlab's line drawers for the lines it breaks itself; any other
+    paragraph still goes through reportlab's, with what only they handle (an underline)."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    import sqdocs.writers.pdf.text  # noqa: F401 — the replacement is made on import
+
+    buffer = io.BytesIO()
+    style = ParagraphStyle("plain", fontName="Helvetica", fontSize=10, alignment=TA_JUSTIFY)
+    words = " ".join(["word"] * 40)
+    SimpleDocTemplate(buffer, pageCompression=0).build([Paragraph(f"<u>{words}</u> end", style)])
+    page = pypdf.PdfReader(buffer).pages[0].get_contents().get_data()
+    assert b" Tw" in page  # justified the way reportlab justifies Latin text: wider spaces
+    assert b" l" in page and b" m" in page  # the underline, drawn as lines
+
+
 def test_footer_page_x_of_y(out: Extract) -> None:
     total = len(out.pages)
     for n, text in enumerate(out.pages, 1):

@@ -148,22 +148,22 @@ def _spread(runs: list, chars: list[str], start: int, end: int, extra: float) ->
     return space
 
 
-def _draw_line_justified(tx, offset, line, last=0, _plain=rl_paragraph._justifyDrawParaLineX):
+def _draw_line_justified(tx, offset, line, *rest, _plain=rl_paragraph._justifyDrawParaLineX):
     """reportlab's justified line, spread by :func:`_spread`'s character spacing where set.
 
     reportlab justifies by widening spaces (PDF Tw), which acts on byte 32 only, in a font
     subset some other glyph's, and a Chinese line has few spaces anyway."""
     space = getattr(line, "sq_char_space", 0.0)
     if not space:
-        return _plain(tx, offset, line, last)
+        return _plain(tx, offset, line, *rest)
     tx.setCharSpace(space)
     try:
-        return _plain(tx, offset, line, last)
+        return _plain(tx, offset, line, *rest)
     finally:
         tx.setCharSpace(0)
 
 
-def _put_plain_line(cur_x, tx, line, last, pKind, _full=rl_paragraph._putFragLine):
+def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     """reportlab's _putFragLine for a line :meth:`CJKParagraph._break` made (``sq_plain``):
     the same operators, without what such a line never has (links, underlines, background,
     images, leader dots) and without measuring every run again to keep track of them.
@@ -171,7 +171,7 @@ def _put_plain_line(cur_x, tx, line, last, pKind, _full=rl_paragraph._putFragLin
     A run per font change makes a line with figures in it several runs (「107」 in the Latin
     face, 「年」 in Kai): reportlab's bookkeeping per run took about 5% of the report PDF's time."""
     if not getattr(line, "sq_plain", False):
-        return _full(cur_x, tx, line, last, pKind)
+        return _full(cur_x, tx, line, *rest)
     xs = tx.XtraState
     if tx._leading != xs.leading:
         tx.setLeading(xs.leading)
