@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import mmap
 import re
 import subprocess
@@ -262,6 +263,22 @@ def test_body_text_is_justified_as_in_word(plan_pdf: Path) -> None:
     wrapped = list(ends)[list(ends).index(intro[0]) : list(ends).index(intro[0]) + 6]  # 貳's paragraph: six lines
     assert [abs(ends[text] - right) < 0.5 for text in wrapped] == [True] * 5 + [False], wrapped
     assert sum(abs(end - right) < 0.5 for end in ends.values()) >= 10
+
+
+def test_a_justified_line_spreads_chinese_and_spaces_not_the_letters_of_a_number(plan_pdf: Path) -> None:
+    """As Word: 「1071300028」 keeps its digits together on a justified line; the line's Chinese
+    characters take the extra space."""
+    with pdfplumber.open(plan_pdf) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    text = "".join(c["text"] for c in chars)
+    at = text.index("1071300028")
+    digits = chars[at : at + 10]
+    assert all(abs(b["x0"] - a["x1"]) < 0.05 for a, b in itertools.pairwise(digits)), "digits spread apart"
+    line = [c for c in chars if abs(c["top"] - digits[0]["top"]) < 1]
+    right = (layout.PAGE_WIDTH_MM - layout.MARGIN_RIGHT_MM) * MM
+    assert abs(max(c["x1"] for c in line) - right) < 0.5  # the line is justified …
+    han = [c for c in line if "\u4e00" <= c["text"] <= "\u9fff"]
+    assert any(b["x0"] - a["x1"] > 0.1 for a, b in itertools.pairwise(han))  # … by its Chinese characters
 
 
 def test_reportlab_s_own_paragraphs_draw_as_reportlab_draws_them() -> None:

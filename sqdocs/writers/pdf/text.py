@@ -121,19 +121,27 @@ class CJKParagraph(Paragraph):
 
 
 def _spread(runs: list, chars: list[str], start: int, end: int, extra: float) -> float:
-    """The space to add after each character (PDF Tc) so the line ``start``–``end`` fills its
-    width, ``extra`` more than its text, as Word justifies Chinese: between every two
-    characters, trailing spaces left out. Text before an outline label's tab is not spread
-    (Word justifies from the last tab on): the tab, in ``runs``, is narrowed by what the
-    characters before it gain. 0.0 when the line is full or has no gaps to spread over."""
+    """The space to add after each Chinese character and each space so the line
+    ``start``–``end`` fills its width, ``extra`` more than its text, as Word justifies mixed
+    text: letters and digits of the Latin face keep together (「1071300028」, a web address),
+    trailing spaces hang. Text before an outline label's tab is not spread (Word justifies
+    from the last tab on): the tab, in ``runs``, is narrowed by what the characters before it
+    gain. 0.0 when the line is full or has nothing to spread over."""
     ink_end = end
     while ink_end > start and chars[ink_end - 1].isspace():
         ink_end -= 1
-    before = 0  # characters up to and including the tab
     tab = next((i for i, unit in enumerate(runs) if getattr(unit._frag, "sq_tab", False)), None)
-    if tab is not None:
-        before = sum(len(unit) for unit in runs[: tab + 1])
-    gaps = ink_end - start - 1 - before
+    gaps = before = 0  # places that take space; those up to and including the tab
+    at = start
+    for i, unit in enumerate(runs):
+        latin = getattr(unit._frag, "sq_latin", False)
+        for ch in str(unit):
+            # the last character's space would fall past the margin
+            if at < ink_end - 1 and (ch == " " or not latin):
+                gaps += 1
+                before += tab is not None and i <= tab
+            at += 1
+    gaps -= before
     if extra <= 0.01 or gaps <= 0:
         return 0.0
     space = extra / gaps
@@ -148,25 +156,21 @@ def _spread(runs: list, chars: list[str], start: int, end: int, extra: float) ->
     return space
 
 
-def _draw_line_justified(tx, offset, line, *rest, _plain=rl_paragraph._justifyDrawParaLineX):
-    """reportlab's justified line, spread by :func:`_spread`'s character spacing where set.
-
-    reportlab justifies by widening spaces (PDF Tw), which acts on byte 32 only, in a font
-    subset some other glyph's, and a Chinese line has few spaces anyway."""
-    space = getattr(line, "sq_char_space", 0.0)
-    if not space:
-        return _plain(tx, offset, line, *rest)
-    tx.setCharSpace(space)
-    try:
-        return _plain(tx, offset, line, *rest)
-    finally:
-        tx.setCharSpace(0)
+def _draw_line_justified(tx, offset, line, *rest, _plain=rl_paragraph._justifyDrawParaLineX,
+                         _left=rl_paragraph._leftDrawParaLineX):
+    """A justified line :meth:`CJKParagraph._break` made is drawn from the left: its spreading
+    is its own (:func:`_spread`, set by :func:`_put_plain_line`). reportlab's would widen
+    spaces by PDF Tw, and a non-breaking space as well."""
+    draw = _left if getattr(line, "sq_plain", False) else _plain
+    return draw(tx, offset, line, *rest)
 
 
 def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     """reportlab's _putFragLine for a line :meth:`CJKParagraph._break` made (``sq_plain``):
     the same operators, without what such a line never has (links, underlines, background,
-    images, leader dots) and without measuring every run again to keep track of them.
+    images, leader dots) and without measuring every run again to keep track of them; and a
+    justified line's spreading (``sq_char_space``): after every character of a Kai run (PDF Tc),
+    after the spaces only of a Latin run (Tw; ASCII keeps its code, 32, in reportlab's subsets).
 
     A run per font change makes a line with figures in it several runs (「107」 in the Latin
     face, 「年」 in Kai): reportlab's bookkeeping per run took about 5% of the report PDF's time."""
@@ -175,6 +179,8 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     xs = tx.XtraState
     if tx._leading != xs.leading:
         tx.setLeading(xs.leading)
+    space = getattr(line, "sq_char_space", 0.0)
+    spacing = (0.0, 0.0)  # (Tc, Tw) in effect
     words = line.words
     final = words[-1] if words else None
     for f in words:
@@ -186,8 +192,19 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
         if xs.rise != f.rise:
             xs.rise = f.rise
             tx.setRise(f.rise)
+        if space:
+            spacing = _set_spacing(tx, spacing, (0.0, space) if getattr(f, "sq_latin", False) else (space, 0.0))
         tx._textOut(f.text, f is final)
+    _set_spacing(tx, spacing, (0.0, 0.0))
     return None
+
+
+def _set_spacing(tx, now: tuple[float, float], wanted: tuple[float, float]) -> tuple[float, float]:
+    if wanted[0] != now[0]:
+        tx.setCharSpace(wanted[0])
+    if wanted[1] != now[1]:
+        tx.setWordSpace(wanted[1])
+    return wanted
 
 
 # drawPara and the line drawers look these up in their module when they draw: every
@@ -349,6 +366,7 @@ class Typesetter:
         if frag is None:
             _, frags, _ = ParaParser().parse(f'<font name="{font}">x</font>', style)
             frag = self._frags[key] = frags[0]
+            frag.sq_latin = font == self.fonts.latin  # a justified line spreads its spaces only
         return frag
 
     def hanging(self, label: str, text: str, style: ParagraphStyle, where: str, indent: float = 0.0) -> CJKParagraph:
