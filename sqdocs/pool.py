@@ -219,18 +219,15 @@ def _run_pooled(jobs: list[Job], options: BuildOptions, workers: int, seen: _See
     prepare_writers(jobs, options)
     todo = sorted(jobs, key=lambda job: -_WEIGHT.get(job.kind, 1))
     started = time.time()
-    taken_down: dict[Job, None] = {}
     with frozen():
         lost = _run_pool(todo, options, min(workers, len(todo)), seen)
-        taken_down.update(dict.fromkeys(lost))
+        taken_down = list(lost)  # every pool after this one builds only what the one before lost
         if lost:  # a worker was killed (the OOM killer, kill -9): what it took down gets one more try
             lost = _run_pool(lost, options, min(workers, len(lost)), seen)
-            taken_down.update(dict.fromkeys(lost))
         while lost:
             # Killed again: one worker at a time, so the job that kills its worker is known (the
             # first one unfinished) and fails alone, while the jobs it took down are built.
             lost = _run_pool(lost, options, 1, seen)
-            taken_down.update(dict.fromkeys(lost))
             if lost:
                 seen.done(Outcome(lost.pop(0), _KILLED))
     if taken_down:
