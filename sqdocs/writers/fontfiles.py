@@ -18,8 +18,10 @@ import re
 import shutil
 import struct
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from PIL import ImageFont
 
@@ -36,6 +38,8 @@ ARPHIC_DIR = Path("/usr/share/fonts/truetype/arphic")
 HANAZONO_DIR = Path("/usr/share/fonts/truetype/hanazono")
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LIBERATION_DIR = Path("/usr/share/fonts/truetype/liberation2")
+
+_Face = TypeVar("_Face")
 
 
 class MissingGlyphWarning(UserWarning):
@@ -99,6 +103,23 @@ def resolve_latin() -> FontRef | None:
     as Word sets them (:data:`layout.LATIN_FONT`); None if none is installed: the main face
     then draws them too."""
     return next((ref for ref in latin_candidates() if ref.path.is_file()), None)
+
+
+def split_runs(text: str, face_for: Callable[[str], _Face]) -> list[tuple[_Face, str]]:
+    """``text`` as (face, characters) runs: each run the longest stretch ``face_for`` gives one face."""
+    runs: list[tuple[_Face, str]] = []
+    run: list[str] = []
+    face = None
+    for ch in text:
+        this = face_for(ch)
+        if run and this != face:
+            runs.append((face, "".join(run)))
+            run = []
+        face = this
+        run.append(ch)
+    if run:
+        runs.append((face, "".join(run)))
+    return runs
 
 
 def is_latin(ch: str) -> bool:

@@ -35,6 +35,7 @@ from sqdocs.writers.fontfiles import (
     fallback_candidates,
     is_latin,
     resolve_latin,
+    split_runs,
 )
 
 _SUPERSAMPLE = 2
@@ -78,14 +79,7 @@ class Faces:
 
     def runs(self, text: str) -> list[tuple[FontRef, str]]:
         """``text`` as (face, characters) runs, each drawn from a face that has its characters."""
-        runs: list[tuple[FontRef, str]] = []
-        for ch in text:
-            ref = self.face_for(ch)
-            if runs and runs[-1][0] == ref:
-                runs[-1] = (ref, runs[-1][1] + ch)
-            else:
-                runs.append((ref, ch))
-        return runs
+        return split_runs(text, self.face_for)
 
 
 def measure(faces: Faces) -> Measure:

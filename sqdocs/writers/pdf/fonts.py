@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import mmap
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from functools import cache, lru_cache
@@ -31,6 +32,7 @@ from sqdocs.writers.fontfiles import (
     is_latin,
     resolve_latin,
     resolve_main,
+    split_runs,
 )
 from sqdocs.writers.pdf.ttfread import BulkFace
 
@@ -261,16 +263,19 @@ class FontSet:
         self._choice[ch] = choice
         return choice
 
-    def runs(self, text: str) -> list[tuple[str, str]]:
-        """``text`` as (font, characters) runs; a character no font has stays in the main face."""
-        runs: list[tuple[str, str]] = []
-        for ch in text:
-            font = self.font_for(ch) or self.main
-            if runs and runs[-1][0] == font:
-                runs[-1] = (font, runs[-1][1] + ch)
-            else:
-                runs.append((font, ch))
-        return runs
+    def runs(self, text: str, missing: Callable[[str], None] | None = None) -> list[tuple[str, str]]:
+        """``text`` as (font, characters) runs; a character no font has stays in the main face,
+        and is told to ``missing``."""
+
+        def face(ch: str) -> str:
+            font = self.font_for(ch)
+            if font is None:
+                if missing is not None:
+                    missing(ch)
+                return self.main
+            return font
+
+        return split_runs(text, face)
 
     def _fallback_names(self):
         yield from self._fallbacks

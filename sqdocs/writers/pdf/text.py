@@ -326,27 +326,15 @@ class Typesetter:
         self.styles = Styles.for_font(self.fonts.main)
 
     def runs(self, text: str, where: str) -> list[tuple[str, str]]:
-        """``text`` as (font, characters) runs, each run drawn from a font that has its characters."""
-        main = self.fonts.main
-        runs: list[tuple[str, str]] = []
-        run: list[str] = []
-        run_font = main
-        for ch in text:
-            font = self.fonts.font_for(ch)
-            if font is None:
-                places = self.missing.setdefault(ch, [])
-                if where not in places:
-                    places.append(where)
-                font = main
-            if font != run_font:
-                if run:
-                    runs.append((run_font, "".join(run)))
-                    run.clear()
-                run_font = font
-            run.append(ch)
-        if run:
-            runs.append((run_font, "".join(run)))
-        return runs
+        """``text`` as (font, characters) runs, each run drawn from a font that has its
+        characters; one no font has is noted in :attr:`missing` as occurring at ``where``."""
+
+        def missing(ch: str) -> None:
+            places = self.missing.setdefault(ch, [])
+            if where not in places:
+                places.append(where)
+
+        return self.fonts.runs(text, missing)
 
     def para(self, text: str, style: ParagraphStyle, where: str) -> CJKParagraph:
         # Fragments are made here rather than parsed from markup: reportlab's markup parser
