@@ -103,14 +103,15 @@ class CJKParagraph(Paragraph):
             # A blank line of a literal block: reportlab skips a line without words when it
             # draws, yet counts its height, so it gets a space to draw.
             runs = _runs(chars, char_widths, owners, ln.start, ln.end) or [_unit(" ", owners[ln.start], 0.0)]
+            tab = next((i for i, unit in enumerate(runs) if getattr(unit._frag, "sq_tab", False)), None)
             # Word justifies every line but a paragraph's last and one a line break ends.
             space = 0.0
             if justify and k < len(fitted) - 1 and chars[ln.end] != "\n":
-                space = _spread(runs, chars, ln.start, ln.end, limit - ln.width)
+                space = _spread(runs, tab, chars, ln.start, ln.end, limit - ln.width)
             line = makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False)
             line.sq_char_space = space
             line.sq_plain = True
-            if any(getattr(unit._frag, "sq_tab", False) for unit in runs):
+            if tab is not None:
                 _measure_without_tab(line, [unit._frag for unit in runs], style)
             lines.append(line)
         return ParaLines(kind=1, lines=lines)
@@ -120,17 +121,16 @@ class CJKParagraph(Paragraph):
         return _frags_of_lines
 
 
-def _spread(runs: list, chars: list[str], start: int, end: int, extra: float) -> float:
+def _spread(runs: list, tab: int | None, chars: list[str], start: int, end: int, extra: float) -> float:
     """The space to add after each Chinese character and each space so the line
     ``start``–``end`` fills its width, ``extra`` more than its text, as Word justifies mixed
     text: letters and digits of the Latin face keep together (「1071300028」, a web address),
-    trailing spaces hang. Text before an outline label's tab is not spread (Word justifies
-    from the last tab on): the tab, in ``runs``, is narrowed by what the characters before it
-    gain. 0.0 when the line is full or has nothing to spread over."""
+    trailing spaces hang. Text before an outline label's tab (``runs[tab]``) is not spread
+    (Word justifies from the last tab on): the tab is narrowed by what the characters before
+    it gain. 0.0 when the line is full or has nothing to spread over."""
     ink_end = end
     while ink_end > start and chars[ink_end - 1].isspace():
         ink_end -= 1
-    tab = next((i for i, unit in enumerate(runs) if getattr(unit._frag, "sq_tab", False)), None)
     gaps = before = 0  # places that take space; those up to and including the tab
     at = start
     for i, unit in enumerate(runs):
