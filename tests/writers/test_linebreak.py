@@ -123,3 +123,15 @@ def test_a_number_keeps_its_measure_word() -> None:
     assert clusters("107 年 3 月 31 日") == ["107 年 ", "3 月 ", "31 日"]
     assert clusters("計107年") == ["計", "107年"]
     assert lines("全年受理 8,547 件", 5) == ["全年受理", "8,547 件"]
+
+
+
+@pytest.mark.parametrize("address", ["https://www.klpd.gov.tw/a/b.html", "http://x.tw/?q=1&r=(2)"])
+def test_a_web_address_is_one_word(address: str) -> None:
+    assert address in clusters(f"請至{address}查詢")
+    text = f"網址：{address}。"
+    wide = len(address) * 0.5
+    # Each width has room for the address and 「。」, and for 「網址：https:」 on the first line.
+    for max_width in (wide + 1, wide + 2, wide + 2.5):
+        assert lines(text, max_width) == ["網址：", f"{address}。"], max_width
+    assert clusters("時間：上午(9:00)") == ["時", "間：", "上", "午", "(9:00)"]

@@ -8,13 +8,16 @@ Rules (the usual ones of Traditional Chinese typesetting):
 * Latin words and numbers (``m-police``, ``A1``, ``ODF``) are not split, except when a
   single word is wider than the whole line;
 * spaces end a line (they hang in the margin) and never start one;
-* a number stays with the word after it (「3 月」「8,547 件」).
+* a number stays with the word after it (「3 月」「8,547 件」);
+* a web address is one word (never 「https:」 at a line's end and 「//…」 at the next one's
+  start); one wider than the line is cut where it must, as any long word.
 
 Pure functions of text and widths, so they can be tested without reportlab.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +31,10 @@ CLOSING = frozenset(
 OPENING = frozenset("「『（〈《【〔〖［｛〝‘“﹙﹛﹝([{")
 
 _FUZZ = 1e-6
+
+# A scheme and what follows up to a space or a full-width character (「…gov.tw/查詢」 ends at 查):
+# its ASCII punctuation would otherwise allow breaks (「https:」|「//」).
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[!-~]+")
 
 
 def _is_wide(ch: str) -> bool:
@@ -68,7 +75,8 @@ def break_points(text: str) -> list[bool]:
     """``result[i]`` is True when a line may start at ``text[i]`` (index 0 is always False).
 
     Besides the rule between two characters (:func:`_may_break`), a number keeps the word
-    that counts it: 「3 月」「8,547 件」「107年」 never end a line between them.
+    that counts it: 「3 月」「8,547 件」「107年」 never end a line between them; and a web
+    address is never broken.
     """
     kinds = [_kind(ch) for ch in text]
     points = [False] * max(len(text), 1)
@@ -77,6 +85,9 @@ def break_points(text: str) -> list[bool]:
             # The 月 of 「3 月」: an ideograph after a digit, with at most one space between.
             j = i - 1 if text[i - 1] == " " else i
             points[i] = not (kinds[i] & _IDEO and j >= 1 and kinds[j - 1] & _DIGIT)
+    if "://" in text:
+        for address in _ADDRESS.finditer(text):
+            points[address.start() + 1 : address.end()] = [False] * (len(address.group()) - 1)
     return points
 
 
