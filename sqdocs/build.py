@@ -63,7 +63,7 @@ class Job:
 class Outcome:
     job: Job
     error: str | None = None
-    seconds: float = 0.0
+    seconds: float | None = None  # None: finished as the build was interrupted, its time unknown
     warnings: tuple[str, ...] = ()
     unchanged: bool = False  # the file already held these bytes and was left as it was
 

@@ -182,9 +182,12 @@ def run_jobs(
             _run_pooled(jobs, options, workers, seen)
     except KeyboardInterrupt as exc:
         reported = {outcome.job for outcome in outcomes}
-        # A job can finish its rename just as the interrupt comes, before it is reported.
-        unreported = sum(job not in reported and file_stamp(job.path) != before[job] for job in jobs)
-        written = sum(outcome.ok for outcome in outcomes) + unreported
+        for job in jobs:
+            # A job can finish its rename just as the interrupt comes, before its worker
+            # reports it: it is written, so it is counted and gets its line in the log too.
+            if job not in reported and file_stamp(job.path) != before[job]:
+                seen.done(Outcome(job))
+        written = sum(outcome.ok for outcome in outcomes)
         raise Interrupted(getattr(exc, "signum", signal.SIGINT), written) from None
     order = {job: i for i, job in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.job])

@@ -23,7 +23,10 @@ class _Lines:
     def __call__(self, outcome: Outcome) -> None:
         self.done += 1
         mark = "✓" if outcome.ok else "✗"
-        tail = f"（{outcome.seconds:.2f} 秒）" if outcome.ok else f"：{outcome.error}"
+        if not outcome.ok:
+            tail = f"：{outcome.error}"
+        else:
+            tail = "（中斷時剛好完成）" if outcome.seconds is None else f"（{outcome.seconds:.2f} 秒）"
         print(f"[{self.done}/{self.total}] {mark} {outcome.path}{tail}", file=self.stream, flush=True)
         for note in outcome.warnings:
             print(f"    警告：{note}", file=self.stream, flush=True)

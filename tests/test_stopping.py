@@ -6,6 +6,7 @@ own, signalled once a few documents are done. Timeouts are generous for a slow m
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -18,9 +19,11 @@ from conftest import ROOT, SAMPLE
 
 from sqdocs import build
 from sqdocs.build import Job
+from sqdocs.errors import Interrupted
 from sqdocs.fsutil import STALE_AFTER, _write_temp, remove_stale_temps, write_atomic
 from sqdocs.options import BuildOptions
 from sqdocs.pool import run_jobs
+from sqdocs.progress import progress
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -181,6 +184,28 @@ def test_a_worker_killed_while_writing_leaves_no_temporary_file(tmp_path, monkey
     outcomes = run_jobs(jobs, BuildOptions(), 2)
     assert marker.exists() and all(o.ok for o in outcomes)
     assert sorted(os.listdir(out)) == ["a.pdf", "b.docx", "c.pdf"]
+
+
+def test_a_document_written_as_ctrl_c_comes_is_counted_and_logged(tmp_path, monkeypatch):
+    """Ctrl-C can come after a document is renamed into place and before it is reported: it
+    is written, so the count says so, and the log has its ✓ line, as for the others."""
+
+    def interrupted_once_written(plan, options) -> bytes:
+        if (tmp_path / "a.pdf").exists():
+            write_atomic(tmp_path / "b.pdf", b"b")  # the worker's rename, just before the signal
+            raise KeyboardInterrupt
+        return b"a"
+
+    monkeypatch.setattr(build, "_writer", lambda kind, fmt: interrupted_once_written)
+    jobs = [Job(SAMPLE, "plan", "pdf", tmp_path / name) for name in ("a.pdf", "b.pdf", "c.pdf")]
+    log = io.StringIO()
+    with pytest.raises(Interrupted) as stopped, progress(len(jobs), log) as report:
+        run_jobs(jobs, BuildOptions(), 1, report)
+    assert stopped.value.written == 2
+    assert sorted(os.listdir(tmp_path)) == ["a.pdf", "b.pdf"]
+    first, second = log.getvalue().splitlines()
+    assert first.startswith(f"[1/3] ✓ {tmp_path / 'a.pdf'}（") and first.endswith(" 秒）")
+    assert second == f"[2/3] ✓ {tmp_path / 'b.pdf'}（中斷時剛好完成）"
 
 
 def test_stale_temporary_files_of_the_outputs_are_removed_and_nothing_else(tmp_path):
