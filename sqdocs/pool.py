@@ -129,12 +129,16 @@ def _work(job: Job, options: BuildOptions) -> Outcome:
     """:func:`build_one` in a worker; SIGTERM ends the worker once the job's temporary file is removed."""
     global _busy
     outcome = None
+    started = time.time()
     try:
         _busy = True
         outcome = build_one(job, options, _raise_if_stopping)
         _busy = False
     except _Stop:
-        pass
+        # write_atomic removes its temporary file as _Stop unwinds it, but not when the signal
+        # comes inside mkstemp, after the file is made and before its name is known. A file's
+        # time is taken from a coarse clock, a few milliseconds behind time.time(): hence the slack.
+        remove_temps_since([job.path], started - 1)
     if _stopping or outcome is None:  # also when a library's bare except swallowed the _Stop
         os._exit(128 + signal.SIGTERM)
     return outcome

@@ -7,17 +7,19 @@ own, signalled once a few documents are done. Timeouts are generous for a slow m
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE
 
-from sqdocs import build
+from sqdocs import build, fsutil, pool
 from sqdocs.build import Job
 from sqdocs.errors import Interrupted
 from sqdocs.fsutil import STALE_AFTER, _write_temp, remove_stale_temps, write_atomic
@@ -184,6 +186,30 @@ def test_a_worker_killed_while_writing_leaves_no_temporary_file(tmp_path, monkey
     outcomes = run_jobs(jobs, BuildOptions(), 2)
     assert marker.exists() and all(o.ok for o in outcomes)
     assert sorted(os.listdir(out)) == ["a.pdf", "b.docx", "c.pdf"]
+
+
+def test_a_worker_stopped_inside_mkstemp_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """SIGTERM (the parent died: no parent will clean up) can come inside mkstemp, after the
+    temporary file is made and before write_atomic has its name to remove it."""
+    make = tempfile.mkstemp
+
+    def signalled(*args, **kwargs):
+        made = make(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1)  # the handler runs here, as it would between two lines of mkstemp
+        return made
+
+    def worker() -> None:
+        signal.signal(signal.SIGTERM, pool._on_sigterm)
+        pool._work(Job(SAMPLE, "plan", "pdf", tmp_path / "a.pdf"), BuildOptions())
+
+    monkeypatch.setattr(build, "_writer", lambda kind, fmt: lambda plan, options: b"p")
+    monkeypatch.setattr(fsutil.tempfile, "mkstemp", signalled)
+    child = multiprocessing.get_context("fork").Process(target=worker)
+    child.start()
+    child.join(30)
+    assert child.exitcode == 128 + signal.SIGTERM
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_document_written_as_ctrl_c_comes_is_counted_and_logged(tmp_path, monkeypatch):
