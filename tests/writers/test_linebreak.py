@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sqdocs.writers.pdf.linebreak import CLOSING, OPENING, break_points, fit_lines, wrap
+from sqdocs.writers.pdf.linebreak import CLOSING, OPENING, autospaced, break_points, fit_lines, wrap
 
 
 def width(ch: str) -> float:
@@ -135,3 +135,14 @@ def test_a_web_address_is_one_word(address: str) -> None:
     for max_width in (wide + 1, wide + 2, wide + 2.5):
         assert lines(text, max_width) == ["網址：", f"{address}。"], max_width
     assert clusters("時間：上午(9:00)") == ["時", "間：", "上", "午", "(9:00)"]
+
+
+def test_automatic_spacing_between_chinese_and_latin_text_or_digits() -> None:
+    def pairs(text: str) -> list[str]:
+        return [text[i : i + 2] for i in autospaced(text)]
+
+    assert pairs("內政部第2屆政府") == ["第2", "2屆"]
+    assert pairs("機關107年度、E化") == ["關1", "7年", "E化"]
+    # Not beside punctuation, half or full width, nor a space; not full-width digits.
+    assert pairs("透過(m-police)行動、「1」，2、採 ODF 文、第１２屆") == []
+    assert autospaced("") == autospaced("2") == []

@@ -45,6 +45,7 @@ from sqdocs.writers.fontfiles import missing_glyph_advice
 from sqdocs.writers.pdf import MissingGlyphWarning, render_plan
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
+from sqdocs.writers.pdf.text import AUTOSPACE
 
 EXT_B = "\U00021619"  # 𡘙, CJK Extension B: outside the BMP and outside TW-Kai's main file
 NO_FONT = "\U0010fffd"  # private use: no font has it
@@ -279,6 +280,48 @@ def test_a_justified_line_spreads_chinese_and_spaces_not_the_letters_of_a_number
     assert abs(max(c["x1"] for c in line) - right) < 0.5  # the line is justified …
     han = [c for c in line if "\u4e00" <= c["text"] <= "\u9fff"]
     assert any(b["x0"] - a["x1"] > 0.1 for a, b in itertools.pairwise(han))  # … by its Chinese characters
+
+
+def test_chinese_and_latin_text_are_set_a_little_apart_as_word_does(plan_pdf: Path) -> None:
+    """Word's automatic spacing (autoSpaceDE/DN, on in the templates): 「第2屆」 has a space of
+    about a fifth of an em on each side of the 2 in LibreOffice's rendering of the .docx; the
+    PDF had none. None beside punctuation: 「透過(m-police)行動」."""
+    with pdfplumber.open(plan_pdf) as pdf:
+        chars = [c for page in pdf.pages[:3] for c in page.chars]  # spaces too: 壹 has 「第 2 屆」
+    text = "".join(c["text"] for c in chars)
+    first, two, last = chars[text.index("第2屆") : text.index("第2屆") + 3]
+    gap = AUTOSPACE * two["size"]
+    assert abs(last["x0"] - two["x1"] - gap) < 0.05  # after the digit (a justified line spreads no digit)
+    assert gap - 0.05 < two["x0"] - first["x1"] < gap + 1  # before it, with the line's spreading
+    at = text.index("透過(m-police)行動")
+    spread = [b["x0"] - a["x1"] for a, b in itertools.pairwise(chars[at : at + 14])]
+    assert max(spread) < 0.5 * gap
+
+
+def test_no_automatic_space_at_a_line_end() -> None:
+    """A line that ends between a Chinese character and a digit keeps its width: the space
+    falls between the lines, not at the right margin, nor at the next line's start."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from sqdocs.writers.pdf.text import Typesetter
+
+    ts = Typesetter(pdf_fonts.font_set())
+    style = ts.styles.body
+    width = 10 * style.fontSize  # ten characters a line
+    buffer = io.BytesIO()
+    # The eleventh character is a digit: the first line ends at 「十」 and the gap before 2.
+    para = ts.para("一二三四五六七八九十2025年度計畫執行成果一二三四五六七八九十", style, "t")
+    left = 72 + 6  # the margin and the frame's padding
+    SimpleDocTemplate(buffer, pagesize=(width + 156, 400), leftMargin=72, rightMargin=72).build([para])
+    with pdfplumber.open(buffer) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    lines: dict[float, list[dict]] = {}
+    for c in chars:
+        lines.setdefault(round(c["top"]), []).append(c)
+    first, second = list(lines.values())[:2]
+    assert "".join(c["text"] for c in first) == "一二三四五六七八九十"
+    assert abs(first[-1]["x1"] - (left + width)) < 0.05 and abs(first[1]["x0"] - first[0]["x1"]) < 0.05
+    assert second[0]["text"] == "2" and abs(second[0]["x0"] - left) < 0.05
 
 
 def test_reportlab_s_own_paragraphs_draw_as_reportlab_draws_them() -> None:
