@@ -234,6 +234,25 @@ def test_a_document_written_as_ctrl_c_comes_is_counted_and_logged(tmp_path, monk
     assert second == f"[2/3] ✓ {tmp_path / 'b.pdf'}（中斷時剛好完成）"
 
 
+def test_ctrl_c_while_a_document_is_announced_comes_after_its_line(tmp_path, monkeypatch):
+    """Ctrl-C (or SIGTERM) can come while the build reports a finished document: it is then
+    counted, so its ✓ line is printed too before the build stops."""
+    monkeypatch.setattr(build, "_writer", lambda kind, fmt: lambda plan, options: b"p")
+    jobs = [Job(SAMPLE, "plan", "pdf", tmp_path / name) for name in ("a.pdf", "b.pdf", "c.pdf")]
+    log = io.StringIO()
+    with pytest.raises(Interrupted) as stopped, progress(len(jobs), log) as report:
+
+        def announce(outcome) -> None:
+            if outcome.job is jobs[0]:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.2)  # Python runs the handler here, before the line is printed
+            report(outcome)
+
+        run_jobs(jobs, BuildOptions(), 1, announce)
+    assert stopped.value.written == 1
+    assert len(log.getvalue().splitlines()) == 1 and "✓" in log.getvalue()
+
+
 def test_stale_temporary_files_of_the_outputs_are_removed_and_nothing_else(tmp_path):
     target = tmp_path / "計畫.pdf"
     write_atomic(target, b"done")
