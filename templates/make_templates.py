@@ -113,7 +113,7 @@ def define_styles(doc) -> None:
     table_header.font.bold = True
     table_header.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     table_list = paragraph_style(doc, S.TABLE_LIST, S.TABLE_TEXT)
-    hang(table_list, 0, TABLE_EM + TABLE_EM // 2)
+    hang(table_list, *(round(em * TABLE_EM) for em in layout.TABLE_LIST_EMS))
 
     table = doc.styles.add_style(S.TABLE, WD_STYLE_TYPE.TABLE)
     table.base_style = doc.styles["Normal Table"]

@@ -56,6 +56,9 @@ REPORT_HEADING_EMS = ((0.0, 2.0), (1.0, 3.0), (2.0, 3.5))
 """The report's headings 一、 (一) 1. (Heading 2–4): label and text, as :data:`OUTLINE_EMS`."""
 FIRST_LINE_EMS = 2.0
 """A section's own paragraph (Body Text): its first line indented two characters, the rest flush left."""
+TABLE_LIST_EMS = (0.0, 1.5)
+"""A numbered practice or ☐ entry in a table cell (Table List): its label flush left and its text,
+wrapped lines too, one and a half characters of table text in, where a tab after the label reaches."""
 
 
 @dataclass(frozen=True)

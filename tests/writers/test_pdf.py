@@ -324,6 +324,19 @@ def test_no_automatic_space_at_a_line_end() -> None:
     assert second[0]["text"] == "2" and abs(second[0]["x0"] - left) < 0.05
 
 
+def test_numbered_practices_hang_as_word_s_table_list_sets_them(plan_pdf: Path) -> None:
+    """附件 1's 「1.」 flush with the cell and its text, wrapped lines too, 1.5 characters in
+    (Table List in the Word template and the .odt); the text followed the label at once."""
+    with pdfplumber.open(plan_pdf) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars if c["text"].strip()]
+    text = "".join(c["text"] for c in chars)
+    at = text.index("1.民眾申辦之各相關業務")
+    label, text_start = chars[at], chars[at + 2]
+    wrapped = chars[text.index("持有刀械申請書")]
+    assert abs(text_start["x0"] - label["x0"] - layout.TABLE_LIST_EMS[1] * layout.TABLE_PT) < 0.1
+    assert abs(wrapped["x0"] - text_start["x0"]) < 0.1
+
+
 def test_reportlab_s_own_paragraphs_draw_as_reportlab_draws_them() -> None:
     """sqdocs replaces reportlab's line drawers for the lines it breaks itself; any other
     paragraph still goes through reportlab's, with what only they handle (an underline)."""

@@ -164,7 +164,7 @@ def _paragraph_styles(styles: etree._Element) -> None:
     single = {"fo:line-height": "100%", "fo:text-align": "start"}
     _named(styles, "Table Text", para=single, text=size(layout.TABLE_PT))
     _named(styles, "Table Header", base=TABLE_TEXT, para={"fo:text-align": "center"}, text=_bold())
-    _named(styles, "Table List", base=TABLE_TEXT, **_hang(0, 1.5 * TABLE_EM))
+    _named(styles, "Table List", base=TABLE_TEXT, **_hang(*(em * TABLE_EM for em in layout.TABLE_LIST_EMS)))
     _named(styles, "Table Figure", base=TABLE_TEXT, para={"fo:text-align": "center"})
     _named(styles, FIGURE, next_style=CAPTION, para={
         "fo:text-align": "center", "fo:keep-with-next": "always", "fo:margin-top": pt(12), "fo:line-height": "100%",

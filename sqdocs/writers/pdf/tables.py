@@ -343,18 +343,18 @@ def grid(
 
 
 def numbered_cell(texts: Sequence[str], ts: Typesetter, where: str) -> Cell:
-    """Numbered entries (1. 2. …), each with its number hanging."""
+    """Numbered entries (1. 2. …), each with its number hanging as Word's Table List sets it."""
     cell = []
     for n, line in enumerate(numbered(list(texts)), 1):
         label, text = line.split(" ", 1)  # outline.numbered writes 「1. text」
-        cell.append(ts.hanging(label + " ", text, ts.styles.cell, f"{where}第 {n} 項"))
+        cell.append(ts.outline(label, text, ts.styles.cell, f"{where}第 {n} 項", layout.TABLE_LIST_EMS))
     return cell
 
 
 def checked_cell(entries: Sequence[tuple[str, str]], ts: Typesetter, where: str) -> Cell:
-    """Checklist entries, each after its mark (☐ or ☑) that hangs."""
+    """Checklist entries, each after its mark (☐ or ☑) that hangs, as :func:`numbered_cell`."""
     return [
-        ts.hanging(mark + " ", text, ts.styles.cell, f"{where}第 {n} 項")
+        ts.outline(mark, text, ts.styles.cell, f"{where}第 {n} 項", layout.TABLE_LIST_EMS)
         for n, (mark, text) in enumerate(entries, 1)
     ]
 

@@ -381,14 +381,6 @@ class Typesetter:
             frag.sq_latin = font == self.fonts.latin  # a justified line spreads its spaces only
         return frag
 
-    def hanging(self, label: str, text: str, style: ParagraphStyle, where: str, indent: float = 0.0) -> CJKParagraph:
-        """``label`` + ``text`` with the label hanging: wrapped lines align after the label.
-
-        ``indent`` is where the label starts, from the left edge of the frame or cell.
-        """
-        hang = self.width(label, style)
-        return self.para(label + text, self._indented(style, indent + hang, -hang), where)
-
     def outline(self, label: str, text: str, style: ParagraphStyle, where: str, at: tuple[float, float]) -> CJKParagraph:
         """``label`` + ``text`` set as Word sets a numbered paragraph: the label at ``at[0]``, the
         text (wrapped lines too) at ``at[1]``, both in characters of ``style`` from the left edge.
