@@ -102,12 +102,25 @@ class Extract:
         return self.columns.get((squash("".join(c.header for c in columns)), index), "")
 
 
+_SAME_LINE = 2.5
+"""Baselines this close (pt) are one line: a cell whose line has Latin text sets it a little
+lower than its neighbour's Chinese one, as Word does (a taller line, its extra height above)."""
+
+
+def _rows(chars: list[dict]) -> list[list[dict]]:
+    """Characters as drawn lines: grouped by baseline (whatever the font), top to bottom, each
+    left to right."""
+    rows: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: -c["matrix"][5]):
+        if rows and rows[-1][0]["matrix"][5] - c["matrix"][5] <= _SAME_LINE:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    return [sorted(row, key=lambda c: c["x0"]) for row in rows]
+
+
 def _lines(chars: list[dict]) -> list[str]:
-    """Characters as drawn lines: grouped by baseline, top to bottom, left to right."""
-    rows: dict[float, list[dict]] = defaultdict(list)
-    for c in chars:
-        rows[round(c["matrix"][5] * 2) / 2].append(c)  # the baseline, whatever the font
-    return ["".join(c["text"] for c in sorted(rows[y], key=lambda c: c["x0"])) for y in sorted(rows, reverse=True)]
+    return ["".join(c["text"] for c in row) for row in _rows(chars)]
 
 
 def extract(path: Path, widths: tuple[tuple[layout.Column, ...], ...] = ()) -> Extract:
@@ -281,13 +294,10 @@ def line_starts(pdf_path: Path, page: int, skip: int = 0) -> list[tuple[str, flo
     with pdfplumber.open(pdf_path) as pdf:
         # body text and headings (14, 16 pt), not the title (20 pt) or tables (12 pt)
         chars = [c for c in pdf.pages[page].chars if em - 0.5 < c["size"] < 17 and c["text"].strip()]
-    lines: dict[float, list[dict]] = {}
-    for c in chars:
-        lines.setdefault(round(c["top"]), []).append(c)
     margin = layout.MARGIN_LEFT_MM * 72 / 25.4
     starts = []
-    for top in sorted(lines):
-        row = sorted(lines[top], key=lambda c: c["x0"])[skip:]
+    for line in _rows(chars):
+        row = line[skip:]
         if not row:
             continue
         starts.append(("".join(c["text"] for c in row[:5]), round((row[0]["x0"] - margin) / em, 2)))

@@ -641,7 +641,8 @@ def _two_row_table():
     ts = Typesetter(pdf_fonts.font_set())
     columns = (layout.Column("甲", 30), layout.Column("乙", 60))
     body = ts.styles.cell
-    lines = [ts.para(f"第 {n} 項指標：99.{n}%", body, "t") for n in range(1, 7)]
+    # Chinese only: a line with digits in it is a little taller (as in Word), and these count lines.
+    lines = [ts.para(f"第{n}項指標：已達成", body, "t") for n in "一二三四五六"]
     rows = [Row([[ts.para("第一列", body, "t")], [ts.para("一行", body, "t")]]), Row([[ts.para("第二列", body, "t")], lines])]
     table = grid(columns, rows, ts)
     width = sum(c.width_mm for c in columns) * 72 / 25.4
@@ -728,3 +729,44 @@ def test_a_short_last_row_is_not_left_alone_on_the_next_page() -> None:
     top, rest = table.split(width, sum(heights[:6]) + 1)  # room for the header and five of six rows
     assert (top._nrows, rest._nrows) == (5, 3)  # header + 4 here; header + the last 2 there
     assert rest.split(width, rest.sq_room) == []  # and the rest is not squeezed in below
+
+
+# ---- line heights and spacing as the Word template's --------------------------------------
+
+
+def _latin_line() -> float:
+    fonts = pdf_fonts.font_set()
+    if fonts.latin is None:
+        pytest.skip("no Latin face installed (fonts-liberation2)")
+    return fonts.latin_line
+
+
+def test_a_line_with_latin_text_is_as_tall_as_word_makes_it() -> None:
+    """Word and LibreOffice give a line its tallest face's line: 1.15 ems with Times New Roman
+    or Liberation Serif in it (digits, letters, ASCII punctuation), one em of Kai alone."""
+    from sqdocs.writers.pdf.text import Typesetter
+
+    taller = _latin_line()
+    assert taller == pytest.approx(2355 / 2048) == pytest.approx(pdf_fonts.line_height(pdf_fonts.font_set().latin))
+    ts = Typesetter(pdf_fonts.font_set())
+    for style in (ts.styles.body, ts.styles.cell):
+        height = {text: ts.para(text, style, "t").wrap(400, 1e9)[1] for text in ("一二三", "一二3", "一 二", "一(二)")}
+        assert height == pytest.approx({"一二三": style.leading, "一二3": style.leading * taller,
+                                        "一 二": style.leading, "一(二)": style.leading * taller})
+
+
+def test_a_paragraph_of_taller_lines_splits_where_they_fit() -> None:
+    """Six lines with figures in them, in room for three Chinese lines: two fit, not three."""
+    from sqdocs.writers.pdf.text import Typesetter
+
+    taller = _latin_line()
+    ts = Typesetter(pdf_fonts.font_set())
+    style = ts.styles.cell
+    para = ts.para("".join(f"第{n}項達成率99%。" for n in range(1, 7)), style, "t")
+    width = ts.width("第1項達成率99%。", style) + 10  # a sentence a line (with its automatic spaces)
+    _, height = para.wrap(width, 1e9)
+    assert height == pytest.approx(6 * style.leading * taller)
+    top, rest = para.split(width, 3.3 * style.leading)
+    assert len(top.blPara.lines) == 2 and top.wrap(width, 1e9)[1] <= 3.3 * style.leading
+    assert rest.wrap(width, 1e9)[1] == pytest.approx(4 * style.leading * taller)
+

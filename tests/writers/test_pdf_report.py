@@ -41,7 +41,7 @@ from sqdocs.writers import charts, fontfiles, layout
 from sqdocs.writers.pdf import MissingGlyphWarning, render_report
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
-from sqdocs.writers.pdf.text import Styles
+from sqdocs.writers.pdf.text import BODY_LEADING, Styles
 
 NO_FONT = "\U0010fffd"  # private use: no font has it
 MM = 72 / 25.4
@@ -277,11 +277,13 @@ def test_charts_are_vectors_at_their_size_with_their_text(report: CompiledReport
             caption = outline.figure_caption(n, chart.title)
             page, top = _chart_page(pdf, caption)
             width, height = (v * MM for v in charts.chart_size_mm(chart))
-            inside = [o for o in page.lines + page.rects + page.curves if top - height - 1 <= o["top"] < top]
+            # The caption's line has digits: it is taller than a Chinese one, above its text.
+            above = top - height - 0.15 * layout.BODY_PT * BODY_LEADING - 1
+            inside = [o for o in page.lines + page.rects + page.curves if above <= o["top"] < top]
             assert inside, chart.id
             drawn = max(o["x1"] for o in inside) - min(o["x0"] for o in inside)
             assert 0.8 * width <= drawn <= width + 0.5, (chart.id, drawn, width)
-            chars = [c for c in page.chars if top - height - 1 <= c["top"] < top]
+            chars = [c for c in page.chars if above <= c["top"] < top]
             text = squash("".join(c["text"] for c in chars))
             assert squash(chart.title) in text
             # Two lines or bars carry every value; more lines only their last (and a legend).

@@ -61,7 +61,25 @@ class CJKParagraph(Paragraph):
             text.setTextRenderMode(2)  # fill, then stroke: see BOLD_STROKE
         return text
 
+    def wrap(self, availWidth, availHeight):  # reportlab's name
+        width, height = super().wrap(availWidth, availHeight)
+        extra = _extra_height(self.blPara.lines) if self.blPara.kind == 1 else 0.0
+        if extra:
+            self.height = height = height + extra
+        return width, height
+
     def split(self, availWidth, availHeight):  # reportlab's name
+        if not hasattr(self, "blPara"):
+            self.wrap(availWidth, availHeight)
+        if self.blPara.kind == 1 and _extra_height(self.blPara.lines):
+            # reportlab fits int(availHeight / leading) lines; with taller lines, fewer fit.
+            leading, used, fit = self.style.leading, 0.0, 0
+            for line in self.blPara.lines:
+                used += leading + line.sq_extra
+                if used > availHeight + 1e-8:
+                    break
+                fit += 1
+            availHeight = (fit + 0.5) * leading
         parts = super().split(availWidth, availHeight)
         # A heading taller than what is left of the page (a name of thousands of characters)
         # is split: its bookmark goes with its first part, or the ones below it would jump a level.
@@ -116,6 +134,11 @@ class CJKParagraph(Paragraph):
             line = makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False)
             line.sq_char_space = space
             line.sq_plain = True
+            # Word and LibreOffice make a line as tall as its tallest face's line: one with Latin
+            # letters, digits or ASCII punctuation (not spaces alone) 1.15 times a Kai line.
+            # The extra height goes above the line's text.
+            rise = max((getattr(unit._frag, "sq_line", 1.0) for unit in runs if not unit.isspace()), default=1.0)
+            line.sq_extra = style.leading * (rise - 1.0)
             if tab is not None:
                 _measure_without_tab(line, [unit._frag for unit in runs], style)
             lines.append(line)
@@ -184,6 +207,8 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     xs = tx.XtraState
     if tx._leading != xs.leading:
         tx.setLeading(xs.leading)
+    if line.sq_extra:
+        tx.moveCursor(0, line.sq_extra)  # down: the line is taller above its text (CJKParagraph._break)
     space = getattr(line, "sq_char_space", 0.0)
     spacing = (0.0, 0.0)  # (Tc, Tw) in effect
     words = line.words
@@ -213,6 +238,11 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
         spacing = _set_spacing(tx, spacing, spread)
     _set_spacing(tx, spacing, (0.0, 0.0))
     return None
+
+
+def _extra_height(lines: list) -> float:
+    """What the lines with Latin text add to a paragraph's height (CJKParagraph._break)."""
+    return sum(getattr(line, "sq_extra", 0.0) for line in lines)
 
 
 def _set_spacing(tx, now: tuple[float, float], wanted: tuple[float, float]) -> tuple[float, float]:
@@ -379,6 +409,8 @@ class Typesetter:
             _, frags, _ = ParaParser().parse(f'<font name="{font}">x</font>', style)
             frag = self._frags[key] = frags[0]
             frag.sq_latin = font == self.fonts.latin  # a justified line spreads its spaces only
+            if frag.sq_latin:
+                frag.sq_line = self.fonts.latin_line  # its line is taller (CJKParagraph._break)
         return frag
 
     def outline(self, label: str, text: str, style: ParagraphStyle, where: str, at: tuple[float, float]) -> CJKParagraph:
