@@ -35,9 +35,8 @@ BODY_PT = 14
 TABLE_PT = 12
 TITLE_PT = 20
 CELL_PADDING_MM = 1.0
-"""Left and right padding of table cells in Word and ODF (「副主任委員」 fits on one line);
-the PDF's is its own (pdf/tables.py PADDING)."""
-CELL_PADDING_V_MM = 0.5  # above and below a cell's text in Word and ODF: text off the lines
+"""Left and right padding of table cells (「副主任委員」 fits on one line), in every format."""
+CELL_PADDING_V_MM = 0.5  # above and below a cell's text, in every format: text off the lines
 CHECKBOX = "☐"
 CHECKED = "☑"
 HEADER_SHADE = (0.9, 0.9, 0.9)

@@ -45,7 +45,7 @@ from sqdocs.writers.fontfiles import missing_glyph_advice
 from sqdocs.writers.pdf import MissingGlyphWarning, render_plan
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
-from sqdocs.writers.pdf.text import AUTOSPACE
+from sqdocs.writers.pdf.text import AUTOSPACE, BODY_LEADING
 
 EXT_B = "\U00021619"  # 𡘙, CJK Extension B: outside the BMP and outside TW-Kai's main file
 NO_FONT = "\U0010fffd"  # private use: no font has it
@@ -770,3 +770,19 @@ def test_a_paragraph_of_taller_lines_splits_where_they_fit() -> None:
     assert len(top.blPara.lines) == 2 and top.wrap(width, 1e9)[1] <= 3.3 * style.leading
     assert rest.wrap(width, 1e9)[1] == pytest.approx(4 * style.leading * taller)
 
+
+def test_cells_and_captions_are_spaced_as_in_the_word_template(plan_pdf: Path) -> None:
+    """A cell's text has the template's 0.5 mm above and below it (a one-line header row is
+    12 pt and 1 mm tall); a caption 6 pt above and 3 pt below, as Heading 2, and no more
+    space follows a table. The PDF's rows and captions were taller than the .docx's."""
+    taller = _latin_line()
+    with pdfplumber.open(plan_pdf) as pdf:
+        page = next(p for p in pdf.pages if p.search("二、個別評核構面-服務遞送"))
+        edges = sorted({round(e["top"], 2) for e in page.edges if e["orientation"] == "h" and e["width"] > 200})
+        caption = page.search("二、個別評核構面-服務遞送")[0]["top"]
+    above = max(y for y in edges if y < caption)  # the end of the table before
+    below = [y for y in edges if y > caption][:2]  # the next table's header row
+    row = layout.TABLE_PT + 2 * layout.CELL_PADDING_V_MM * MM
+    assert below[1] - below[0] == pytest.approx(row, abs=0.05)
+    # The caption's 「-」 is Latin: its line is the taller one.
+    assert below[0] - above == pytest.approx(6 + layout.BODY_PT * BODY_LEADING * taller + 3, abs=0.05)

@@ -137,7 +137,7 @@ def dimension_tables(
     for n, dim in enumerate(dimensions, 1):
         text = f"{outline_label(1, n)}{dim.caption}"
         room, title = caption(text, f"{key}-{n}", ts, f"{label} {text}")
-        table = spaced(make_table(dim, ts, f"{label} {dim.caption} "), layout.TABLE_PT)
+        table = make_table(dim, ts, f"{label} {dim.caption} ")  # the next caption's space follows it, as in Word
         # The caption also waits for a page that holds the table's first row whole (when that
         # row is short enough): split there, the row could not move on without its caption.
         flows += [room, RoomForStart([title, table]), title, table]

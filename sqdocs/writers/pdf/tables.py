@@ -33,7 +33,8 @@ from sqdocs.writers.pdf.text import TABLE_LEADING, Typesetter
 OUTER_LINE = 0.9
 INNER_LINE = 0.5
 HEADER_SHADE = colors.Color(*layout.HEADER_SHADE)
-PADDING = (3, 2.5, 3, 3.5)  # left, top, right, bottom (pt)
+PADDING = (layout.CELL_PADDING_MM * mm, layout.CELL_PADDING_V_MM * mm) * 2
+"""Left, top, right and bottom padding of a cell's text (pt), as the Word template's and the .odt's tables."""
 
 Cell = list[Flowable]
 

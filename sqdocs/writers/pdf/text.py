@@ -344,16 +344,14 @@ class Styles:
             title=_style("title", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=18, bold=True),
             title_first=_style("title_first", font, layout.TITLE_PT, BODY_LEADING, alignment=TA_CENTER, bold=True),
             section=_style("section", font, SECTION_PT, BODY_LEADING, spaceBefore=12, spaceAfter=6, bold=True),
-            heading=_style("heading", font, body, BODY_LEADING, spaceBefore=body * 0.5, bold=True),
+            heading=_style("heading", font, body, BODY_LEADING, spaceBefore=6, spaceAfter=3, bold=True),
             body=_style("body", font, body, BODY_LEADING, alignment=TA_JUSTIFY),  # Normal: 兩端對齊
             note=_style("note", font, body, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5),
             annex_label=_style("annex_label", font, body, BODY_LEADING, alignment=TA_RIGHT, spaceAfter=6),
             annex_title=_style(
                 "annex_title", font, SECTION_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5, bold=True
             ),
-            caption=_style(
-                "caption", font, body, BODY_LEADING, spaceBefore=body * 0.5, spaceAfter=table * 0.3, bold=True
-            ),
+            caption=_style("caption", font, body, BODY_LEADING, spaceBefore=6, spaceAfter=3, bold=True),  # Heading 2
             figure_caption=_style(
                 "figure_caption", font, body, BODY_LEADING, alignment=TA_CENTER, spaceBefore=table * 0.3, spaceAfter=body
             ),
