@@ -62,6 +62,13 @@ def _after_done(proc: subprocess.Popen, count: int) -> list[str]:
     return lines
 
 
+def _rest(proc: subprocess.Popen, timeout: float) -> str:
+    """What the command prints until it ends. Not communicate(timeout=…): that reads the pipe
+    itself, and loses what readline() in _after_done had already buffered (a ✓ line or two)."""
+    proc.wait(timeout=timeout)
+    return proc.stderr.read()
+
+
 def _children(pid: int) -> list[int]:
     return [int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()]
 
@@ -100,7 +107,7 @@ def _temporary(out: Path) -> list[Path]:
 def _stopped(proc: subprocess.Popen, lines: list[str], out: Path, code: int) -> None:
     """The build ended with ``code`` soon, said truly how many files it wrote, and left nothing behind."""
     signalled = time.monotonic()
-    _, rest = proc.communicate(timeout=30)
+    rest = _rest(proc, 30)
     assert time.monotonic() - signalled < 6  # about a second; generous for a slow machine
     text = "".join(lines) + rest
     assert proc.returncode == code, text
@@ -145,7 +152,7 @@ def test_a_killed_worker_costs_no_document(bureaus, tmp_path):
     proc = _start(bureaus, out)
     lines = _after_done(proc, 2)
     os.kill(_children(proc.pid)[0], signal.SIGKILL)  # as the OOM killer does
-    _, rest = proc.communicate(timeout=120)
+    rest = _rest(proc, 120)
     text = "".join(lines) + rest
     assert proc.returncode == 0, text
     assert "Traceback" not in text and "terminated abruptly" not in text
