@@ -91,6 +91,14 @@ def break_points(text: str) -> list[bool]:
     return points
 
 
+# Chinese (and Japanese, Korean) letters, and Latin, Greek or Cyrillic letters and digits: the
+# two sides of Word's automatic space. A pattern, not a loop over the characters: most
+# paragraphs have a figure in them, and this runs for each.
+_IDEOGRAPH = "\u3041-\u3096\u30a1-\u30fa\u3105-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\U00020000-\U0003134f"
+_LATIN = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
+_AUTOSPACED = re.compile(f"[{_IDEOGRAPH}](?=[{_LATIN}])|[{_LATIN}](?=[{_IDEOGRAPH}])")
+
+
 def autospaced(text: str) -> list[int]:
     """The indices ``i`` after which Word's automatic spacing (中英文間距, autoSpaceDE and
     autoSpaceDN, on unless a paragraph turns it off) sets a small space: between a Chinese
@@ -99,16 +107,7 @@ def autospaced(text: str) -> list[int]:
     Not beside punctuation of either kind (「(RSS)」「，2」) nor a space, as LibreOffice
     lays out the .docx.
     """
-    found = []
-    before = _kind(text[0]) if text else 0
-    for i in range(1, len(text)):
-        after = _kind(text[i])
-        if (before & _IDEO and after & _ALNUM and not after & _WIDE) or (
-            after & _IDEO and before & _ALNUM and not before & _WIDE
-        ):
-            found.append(i - 1)
-        before = after
-    return found
+    return [found.start() for found in _AUTOSPACED.finditer(text)]
 
 
 @dataclass(frozen=True)

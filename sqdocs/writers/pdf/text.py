@@ -286,7 +286,7 @@ def _runs(chars: list[str], widths: list[float], owners: list, start: int, end: 
     runs, i = [], start
     while i < end:
         j = i + 1
-        while j < end and owners[j] is owners[i] and j - 1 not in gaps:
+        while j < end and owners[j] is owners[i] and (not gaps or j - 1 not in gaps):
             j += 1
         width = sum(widths[i:j])
         gap = gaps.get(j - 1) if j < end else None
