@@ -324,6 +324,31 @@ def test_no_automatic_space_at_a_line_end() -> None:
     assert second[0]["text"] == "2" and abs(second[0]["x0"] - left) < 0.05
 
 
+def test_automatic_spaces_inside_one_font_s_run_keep_every_line_on_its_own() -> None:
+    """「ñ」 is drawn in Kai, as the Chinese beside it: the runs its automatic spaces cut were
+    merged again into one, which lost the spaces and the line's end, so every line of the
+    paragraph was drawn over the first (found by test_property)."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from sqdocs.writers.pdf.text import Typesetter
+
+    ts = Typesetter(pdf_fonts.font_set())
+    style = ts.styles.cell
+    text = "仈乜ñ亭éÅ仼甲乙丙丁戊己庚辛"
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=(4 * style.fontSize + 156, 400), leftMargin=72, rightMargin=72).build(
+        [ts.para(text, style, "t")]
+    )
+    with pdfplumber.open(buffer) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    baselines = [round(c["matrix"][5], 1) for c in chars]
+    assert "".join(c["text"] for c in chars) == text
+    assert baselines == sorted(baselines, reverse=True) and len(set(baselines)) >= 4  # line after line
+    first = [c for c in chars if round(c["matrix"][5], 1) == baselines[0]]
+    assert [c["text"] for c in first] == list("仈乜ñ")
+    assert first[2]["x0"] - first[1]["x1"] == pytest.approx(AUTOSPACE * style.fontSize, abs=0.05)
+
+
 def test_numbered_practices_hang_as_word_s_table_list_sets_them(plan_pdf: Path) -> None:
     """附件 1's 「1.」 flush with the cell and its text, wrapped lines too, 1.5 characters in
     (Table List in the Word template and the .odt); the text followed the label at once."""

@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
-from reportlab.platypus.paragraph import ParaLines, cjkU, cleanBlockQuotedText, makeCJKParaLine
+from reportlab.platypus.paragraph import FragLine, ParaLines, cjkU, cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from sqdocs.writers import layout
@@ -131,7 +131,7 @@ class CJKParagraph(Paragraph):
             space = 0.0
             if justify and k < len(fitted) - 1 and chars[ln.end] != "\n":
                 space = _spread(runs, tab, chars, ln.start, ln.end, limit - ln.width)
-            line = makeCJKParaLine(runs, limit, ln.width, limit - ln.width, False, False)
+            line = _frag_line(runs, limit, ln.width)
             line.sq_char_space = space
             line.sq_plain = True
             # Word and LibreOffice make a line as tall as its tallest face's line: one with Latin
@@ -234,7 +234,7 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
             tx._textOut(f.text[:-1], False)
         spread = spacing
         spacing = _set_spacing(tx, spacing, (spacing[0] + gap, spacing[1]))
-        tx._textOut(f.text[-1], False)
+        tx._textOut(f.text[-1], f is final)
         spacing = _set_spacing(tx, spacing, spread)
     _set_spacing(tx, spacing, (0.0, 0.0))
     return None
@@ -275,13 +275,27 @@ def _glyph_width(ch: str, font: str, size: float) -> float:
     return stringWidth(ch, font, size)
 
 
-def _runs(chars: list[str], widths: list[float], owners: list, start: int, end: int, gaps: dict[int, float]) -> list:
-    """The characters of one line as one unit per run of the same fragment.
+def _frag_line(runs: list, max_width: float, width: float) -> FragLine:
+    """One line of :meth:`CJKParagraph._break`, a word per run: reportlab's makeCJKParaLine
+    without its merging of runs that look alike, which made one word of the runs an automatic
+    space ends (:func:`_runs`) and so lost the spaces, and the line's end with them."""
+    words = []
+    size = ascent = descent = 0.0
+    for unit in runs:
+        frag = unit._frag
+        up, down = getAscentDescent(frag.fontName, frag.fontSize)
+        size, ascent, descent = max(size, frag.fontSize), max(ascent, up), min(descent, down)
+        words.append(frag.clone(text=str(unit)))
+    return FragLine(
+        kind=1, extraSpace=max_width - width, wordCount=1, words=words, fontSize=size, ascent=ascent,
+        descent=descent, maxWidth=max_width, currentWidth=width, lineBreak=False,
+    )
 
-    makeCJKParaLine merges units of the same fragment anyway; handing it runs instead of
-    single characters gives the same line without comparing every pair of characters. A run
-    also ends at an automatic space (``gaps``: index → points) inside the line; its fragment
-    then carries the space as ``sq_gap``, for :func:`_put_plain_line`.
+
+def _runs(chars: list[str], widths: list[float], owners: list, start: int, end: int, gaps: dict[int, float]) -> list:
+    """The characters of one line as one unit per run of the same fragment (a word of the
+    line, :func:`_frag_line`). A run also ends at an automatic space (``gaps``: index → points)
+    inside the line; its fragment then carries the space as ``sq_gap``, for :func:`_put_plain_line`.
     """
     runs, i = [], start
     while i < end:
