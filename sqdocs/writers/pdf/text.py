@@ -63,7 +63,7 @@ class CJKParagraph(Paragraph):
 
     def wrap(self, availWidth, availHeight):  # reportlab's name
         width, height = super().wrap(availWidth, availHeight)
-        extra = _extra_height(self.blPara.lines) if self.blPara.kind == 1 else 0.0
+        extra = _extra_height(self.blPara)
         if extra:
             self.height = height = height + extra
         return width, height
@@ -71,7 +71,7 @@ class CJKParagraph(Paragraph):
     def split(self, availWidth, availHeight):  # reportlab's name
         if not hasattr(self, "blPara"):
             self.wrap(availWidth, availHeight)
-        if self.blPara.kind == 1 and _extra_height(self.blPara.lines):
+        if _extra_height(self.blPara):
             # reportlab fits int(availHeight / leading) lines; with taller lines, fewer fit.
             leading, used, fit = self.style.leading, 0.0, 0
             for line in self.blPara.lines:
@@ -131,18 +131,13 @@ class CJKParagraph(Paragraph):
             space = 0.0
             if justify and k < len(fitted) - 1 and chars[ln.end] != "\n":
                 space = _spread(runs, tab, chars, ln.start, ln.end, limit - ln.width)
-            line = _frag_line(runs, limit, ln.width)
+            line = _frag_line(runs, limit, ln.width, style.leading)
             line.sq_char_space = space
             line.sq_plain = True
-            # Word and LibreOffice make a line as tall as its tallest face's line: one with Latin
-            # letters, digits or ASCII punctuation (not spaces alone) 1.15 times a Kai line.
-            # The extra height goes above the line's text.
-            rise = max((getattr(unit._frag, "sq_line", 1.0) for unit in runs if not unit.isspace()), default=1.0)
-            line.sq_extra = style.leading * (rise - 1.0)
             if tab is not None:
                 _measure_without_tab(line, [unit._frag for unit in runs], style)
             lines.append(line)
-        return ParaLines(kind=1, lines=lines)
+        return ParaLines(kind=1, lines=lines, sq_extra=sum(line.sq_extra for line in lines))
 
     def _get_split_blParaFunc(self):
         # reportlab's joiner adds a space at every line end (right for Latin, wrong for Chinese).
@@ -240,9 +235,13 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     return None
 
 
-def _extra_height(lines: list) -> float:
-    """What the lines with Latin text add to a paragraph's height (CJKParagraph._break)."""
-    return sum(getattr(line, "sq_extra", 0.0) for line in lines)
+def _extra_height(bl_para) -> float:
+    """What the lines with Latin text add to a paragraph's height (:func:`_frag_line`); kept with
+    the lines (the first part of a split gets its lines in a ParaLines of reportlab's)."""
+    extra = bl_para.__dict__.get("sq_extra")
+    if extra is None:
+        extra = bl_para.sq_extra = sum(getattr(line, "sq_extra", 0.0) for line in getattr(bl_para, "lines", ()))
+    return extra
 
 
 def _set_spacing(tx, now: tuple[float, float], wanted: tuple[float, float]) -> tuple[float, float]:
@@ -275,21 +274,34 @@ def _glyph_width(ch: str, font: str, size: float) -> float:
     return stringWidth(ch, font, size)
 
 
-def _frag_line(runs: list, max_width: float, width: float) -> FragLine:
+def _frag_line(runs: list, max_width: float, width: float, leading: float) -> FragLine:
     """One line of :meth:`CJKParagraph._break`, a word per run: reportlab's makeCJKParaLine
     without its merging of runs that look alike, which made one word of the runs an automatic
-    space ends (:func:`_runs`) and so lost the spaces, and the line's end with them."""
+    space ends (:func:`_runs`) and so lost the spaces, and the line's end with them.
+
+    Its ``sq_extra``: Word and LibreOffice make a line as tall as its tallest face's line, so
+    one with Latin letters, digits or ASCII punctuation (not spaces alone) is 1.15 times a Kai
+    line (``leading``); the extra height goes above the line's text."""
     words = []
     size = ascent = descent = 0.0
+    rise = 1.0
     for unit in runs:
         frag = unit._frag
-        up, down = getAscentDescent(frag.fontName, frag.fontSize)
+        up, down = _ascent_descent(frag.fontName, frag.fontSize)
         size, ascent, descent = max(size, frag.fontSize), max(ascent, up), min(descent, down)
         words.append(frag.clone(text=str(unit)))
+        line_of = getattr(frag, "sq_line", 1.0)
+        if line_of > rise and not unit.isspace():
+            rise = line_of
     return FragLine(
         kind=1, extraSpace=max_width - width, wordCount=1, words=words, fontSize=size, ascent=ascent,
-        descent=descent, maxWidth=max_width, currentWidth=width, lineBreak=False,
+        descent=descent, maxWidth=max_width, currentWidth=width, lineBreak=False, sq_extra=leading * (rise - 1.0),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _ascent_descent(font: str, size: float) -> tuple[float, float]:
+    return getAscentDescent(font, size)
 
 
 def _runs(chars: list[str], widths: list[float], owners: list, start: int, end: int, gaps: dict[int, float]) -> list:
