@@ -177,7 +177,7 @@ def _cut_word(text: str, start: int, i: int) -> int:
 def _ink_width(text: str, widths: Sequence[float], start: int, end: int, gaps: Mapping[int, float] | None) -> float:
     while end > start and text[end - 1].isspace():
         end -= 1
-    return sum(widths[start:end]) + (sum(gap for i, gap in gaps.items() if start <= i < end - 1) if gaps else 0.0)
+    return sum(widths[start:end]) + (sum(gaps.get(i, 0.0) for i in range(start, end - 1)) if gaps else 0.0)
 
 
 def wrap(text: str, measure: Callable[[str], float], max_width: float) -> list[str]:

@@ -203,7 +203,7 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     if tx._leading != xs.leading:
         tx.setLeading(xs.leading)
     if line.sq_extra:
-        tx.moveCursor(0, line.sq_extra)  # down: the line is taller above its text (CJKParagraph._break)
+        tx.moveCursor(0, line.sq_extra)  # down: the line is taller above its text (_frag_line)
     space = getattr(line, "sq_char_space", 0.0)
     spacing = (0.0, 0.0)  # (Tc, Tw) in effect
     words = line.words
@@ -378,8 +378,8 @@ class Styles:
                 "annex_title", font, SECTION_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5, bold=True
             ),
             caption=_style("caption", font, body, BODY_LEADING, spaceBefore=6, spaceAfter=3, bold=True),  # Heading 2
-            figure_caption=_style(
-                "figure_caption", font, body, BODY_LEADING, alignment=TA_CENTER, spaceBefore=table * 0.3, spaceAfter=body
+            figure_caption=_style(  # Caption
+                "figure_caption", font, body, BODY_LEADING, alignment=TA_CENTER, spaceBefore=3, spaceAfter=12
             ),
             header=_style("header", font, table, TABLE_LEADING, alignment=TA_CENTER, bold=True),
             cell=_style("cell", font, table, TABLE_LEADING, alignment=TA_LEFT),
@@ -434,7 +434,7 @@ class Typesetter:
             frag = self._frags[key] = frags[0]
             frag.sq_latin = font == self.fonts.latin  # a justified line spreads its spaces only
             if frag.sq_latin:
-                frag.sq_line = self.fonts.latin_line  # its line is taller (CJKParagraph._break)
+                frag.sq_line = self.fonts.latin_line  # its line is taller (_frag_line)
         return frag
 
     def outline(self, label: str, text: str, style: ParagraphStyle, where: str, at: tuple[float, float]) -> CJKParagraph:
