@@ -13,7 +13,7 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from conftest import ONLINE_CASES_OF_FIRST, compiled, left_out
+from conftest import ONLINE_CASES_OF_FIRST, ROOT, compiled, left_out
 from pdfcheck import (
     SAMPLE,
     SUMMARY_COLUMNS,
@@ -609,3 +609,19 @@ def test_a_heading_taller_than_a_page_keeps_its_bookmark(data_copy: Path, tmp_pa
     first, items = results[0], results[1]
     assert first == "一、個別評核構面-基礎服務"
     assert items[0].startswith(f"(一){item}（項目項目") and items[1][0] == "1.申辦業務標準作業流程訂定情形"
+
+
+def test_headings_and_captions_are_spaced_as_the_word_template_s_styles() -> None:
+    """The PDF's heading, table caption and figure caption styles have the space before and
+    after of the Word template's Heading 2–4 and Caption, read from templates/report.docx."""
+    from docx import Document
+
+    from sqdocs.writers.docx import styles as S
+
+    template = Document(str(ROOT / "templates" / "report.docx")).styles
+    pdf = Styles.for_font(pdf_fonts.font_set().main)
+    pairs = [(pdf.caption, S.HEADING_2), (pdf.heading, S.HEADING_2), (pdf.heading, S.HEADING_3),
+             (pdf.heading, S.HEADING_4), (pdf.figure_caption, S.CAPTION)]
+    for style, name in pairs:
+        fmt = template[name].paragraph_format
+        assert (style.spaceBefore, style.spaceAfter) == (fmt.space_before.pt, fmt.space_after.pt), name
