@@ -546,6 +546,23 @@ def test_no_glyph_is_drawn_over_another(plan_pdf: Path, odd) -> None:
         assert_no_overlapping_glyphs(path)
 
 
+def test_a_practice_of_mixed_text_longer_than_a_page_splits_whole_and_unharmed(plan: Plan, tmp_path) -> None:
+    """Taller lines and automatic spaces through a cell split over pages: no line over another,
+    no character lost or moved (the split's second part is made of the first's fragments)."""
+    text = "第2屆政府服務獎E化評獎（RSS）ñ仁、" * 120
+    dim = plan.annex1.dimensions[0]
+    item = dim.items[0]
+    point = item.points[0].model_copy(update={"name": "混合長文", "practices": [text]})
+    item = item.model_copy(update={"points": [point]})
+    dim = dim.model_copy(update={"items": [item]})
+    mixed = dataclasses.replace(plan, annex1=plan.annex1.model_copy(update={"dimensions": [dim]}))
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(render_plan(mixed))
+    assert_no_overlapping_glyphs(path)
+    found = extract(path)
+    assert squash(f"1. {text}") in found.column(layout.ANNEX1_COLUMNS, 2)
+
+
 def test_ext_b_name_drawn_from_fallback_and_extracts_right(odd) -> None:
     _plan, path, _ = odd
     with pdfplumber.open(path) as pdf:
