@@ -298,20 +298,29 @@ def _stop(pool: ProcessPoolExecutor, futures: dict[Future, Job], seen: _Seen) ->
 
 
 @contextmanager
-def _signals_after() -> Iterator[None]:
-    """Ctrl-C or SIGTERM coming inside the block takes effect as it ends, not inside it."""
+def _stop_signals(handler) -> Iterator[None]:
+    """Ctrl-C and SIGTERM go to ``handler`` inside the block, then to their handlers again
+    (in the main thread only: Python handles signals nowhere else)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    came: list[int] = []
-    previous = {signum: signal.signal(signum, lambda signum, frame: came.append(signum))
-                for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            if handler is not None:
-                signal.signal(signum, handler)
+        for signum, before in previous.items():
+            if before is not None:
+                signal.signal(signum, before)
+
+
+@contextmanager
+def _signals_after() -> Iterator[None]:
+    """Ctrl-C or SIGTERM coming inside the block takes effect as it ends, not inside it."""
+    came: list[int] = []
+    try:
+        with _stop_signals(lambda signum, frame: came.append(signum)):
+            yield
+    finally:
         for signum in came[:1]:
             signal.raise_signal(signum)  # to the handler it was meant for, now the block is done
 
@@ -320,16 +329,8 @@ def _signals_after() -> Iterator[None]:
 def _undisturbed() -> Iterator[None]:
     """Ignore a second Ctrl-C or SIGTERM while the workers are being stopped: stopping them
     halfway would leave them running."""
-    if threading.current_thread() is not threading.main_thread():
+    with _stop_signals(signal.SIG_IGN):
         yield
-        return
-    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            if handler is not None:
-                signal.signal(signum, handler)
 
 
 def _completed(futures: dict, workers: int, on_working: Callable[[list[Job]], None] | None):
