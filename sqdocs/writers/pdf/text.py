@@ -131,11 +131,9 @@ class CJKParagraph(Paragraph):
             space = 0.0
             if justify and k < len(fitted) - 1 and chars[ln.end] != "\n":
                 space = _spread(runs, tab, chars, ln.start, ln.end, limit - ln.width)
-            line = _frag_line(runs, limit, ln.width, style.leading)
+            line = _frag_line(runs, limit, ln.width, style)
             line.sq_char_space = space
             line.sq_plain = True
-            if tab is not None:
-                _measure_without_tab(line, [unit._frag for unit in runs], style)
             lines.append(line)
         return ParaLines(kind=1, lines=lines, sq_extra=sum(line.sq_extra for line in lines))
 
@@ -258,44 +256,42 @@ rl_paragraph._justifyDrawParaLineX = _draw_line_justified
 rl_paragraph._putFragLine = _put_plain_line
 
 
-def _measure_without_tab(line, frags: list, style: ParagraphStyle) -> None:
-    """The line's size, ascent and descent from its text alone, not from the tab of an outline
-    label (:meth:`Typesetter.outline`): a space set as large as the gap it fills, whose ascent
-    would put the line's baseline that much lower, over the line below."""
-    text = [f for f in frags if not getattr(f, "sq_tab", False)] or [style]
-    line.fontSize = max(f.fontSize for f in text)
-    bounds = [getAscentDescent(f.fontName, f.fontSize) for f in text]
-    line.ascent = max(ascent for ascent, _ in bounds)
-    line.descent = min(descent for _, descent in bounds)
-
-
 @functools.lru_cache(maxsize=65536)
 def _glyph_width(ch: str, font: str, size: float) -> float:
     return stringWidth(ch, font, size)
 
 
-def _frag_line(runs: list, max_width: float, width: float, leading: float) -> FragLine:
+def _frag_line(runs: list, max_width: float, width: float, style: ParagraphStyle) -> FragLine:
     """One line of :meth:`CJKParagraph._break`, a word per run: reportlab's makeCJKParaLine
     without its merging of runs that look alike, which made one word of the runs an automatic
     space ends (:func:`_runs`) and so lost the spaces, and the line's end with them.
 
+    Its size, ascent and descent come from its text, not from the tab of an outline label
+    (:meth:`Typesetter.outline`): a space set as large as the gap it fills, whose ascent would
+    put the line's baseline that much lower, over the line below.
+
     Its ``sq_extra``: Word and LibreOffice make a line as tall as its tallest face's line, so
     one with Latin letters, digits or ASCII punctuation (not spaces alone) is 1.15 times a Kai
-    line (``leading``); the extra height goes above the line's text."""
+    line (the style's leading); the extra height goes above the line's text."""
     words = []
     size = ascent = descent = 0.0
     rise = 1.0
     for unit in runs:
         frag = unit._frag
+        words.append(frag.clone(text=str(unit)))
+        if getattr(frag, "sq_tab", False):
+            continue
         up, down = _ascent_descent(frag.fontName, frag.fontSize)
         size, ascent, descent = max(size, frag.fontSize), max(ascent, up), min(descent, down)
-        words.append(frag.clone(text=str(unit)))
         line_of = getattr(frag, "sq_line", 1.0)
         if line_of > rise and not unit.isspace():
             rise = line_of
+    if not size:  # the tab alone
+        size = style.fontSize
+        ascent, descent = _ascent_descent(style.fontName, size)
     return FragLine(
         kind=1, extraSpace=max_width - width, wordCount=1, words=words, fontSize=size, ascent=ascent,
-        descent=descent, maxWidth=max_width, currentWidth=width, lineBreak=False, sq_extra=leading * (rise - 1.0),
+        descent=descent, maxWidth=max_width, currentWidth=width, lineBreak=False, sq_extra=style.leading * (rise - 1.0),
     )
 
 
