@@ -237,6 +237,27 @@ def assert_no_overlapping_glyphs(path: Path, tolerance: float = 1.0) -> None:
                         raise AssertionError(f"{path.name} 第 {number} 頁：「{a['text']}」與「{b['text']}」重疊")
 
 
+def assert_cell_text_inside_padding(path: Path) -> int:
+    """Every character drawn in a table cell lies within the cell's padding
+    (:data:`layout.CELL_PADDING_V_MM` above and below): none on or over a rule. Returns how many
+    characters were checked. A space has no ink (the one standing for a label's tab is as large
+    as its gap) and is left out."""
+    pad = layout.CELL_PADDING_V_MM * MM - 0.1
+    checked = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars = [c for c in page.chars if not c["text"].isspace()]
+            for table in page.find_tables():
+                for x0, top, x1, bottom in (c for row in table.rows for c in row.cells if c is not None):
+                    for ch in chars:
+                        if x0 < (ch["x0"] + ch["x1"]) / 2 < x1 and top < (ch["top"] + ch["bottom"]) / 2 < bottom:
+                            where = f"{path.name} 第 {page.page_number} 頁「{ch['text']}」"
+                            assert ch["top"] >= top + pad, f"{where} 頂端離上框線 {ch['top'] - top:.2f} pt"
+                            assert ch["bottom"] <= bottom - pad, f"{where} 底端離下框線 {bottom - ch['bottom']:.2f} pt"
+                            checked += 1
+    return checked
+
+
 def pdffonts(path: Path) -> list[list[str]]:
     lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     return [line.split() for line in lines.splitlines()[2:]]

@@ -16,6 +16,7 @@ from pdfcheck import needs_poppler, pdftotext, require_kai_font
 
 from sqdocs.cli import main
 from sqdocs.writers import layout
+from sqdocs.writers.pdf.fonts import font_set
 from sqdocs.writers.pdf.text import BODY_LEADING
 
 
@@ -81,9 +82,12 @@ def test_the_line_breaks_of_a_literal_block_are_kept_in_the_pdf_as_in_word_and_o
     with pdfplumber.open(built["pdf"]) as pdf:  # the blank line is where it was written, one line high
         page = next(p for p in pdf.pages if p.search("第二段"))
         second, one, two = (page.search(text)[0]["top"] for text in ("第二段", "- 項目一", "- 項目二"))
-    # The lines with 「-」 are a little taller than a Chinese one (Latin text, as in Word): the
-    # blank line's height is what lies between 第二段 and 項目一 beyond one such line.
-    assert one - second - (two - one) == pytest.approx(layout.BODY_PT * BODY_LEADING)
+    # The lines with 「-」 are a little taller than a Chinese one (Latin text, as in Word), their
+    # text a little lower in them: 項目一 is two Chinese lines below 第二段 and that much lower.
+    fonts = font_set()
+    line = layout.BODY_PT * BODY_LEADING
+    assert one - second == pytest.approx(2 * line + fonts.latin_drop * layout.BODY_PT)
+    assert two - one == pytest.approx(line * fonts.latin_line)
     docx = _docx_texts(built["docx"])
     assert any(p.endswith("利用勤前教育、常年訓練等各種集會機會。\n第二段：安排合適師資。\n\n- 項目一\n- 項目二") for p in docx)
     # Justified, a line ending in a break would be spread edge to edge: Word is told not to, and

@@ -21,6 +21,7 @@ from pdfcheck import (
     SAMPLE,
     TABLES,
     Extract,
+    assert_cell_text_inside_padding,
     assert_embedded_subset_fonts,
     assert_no_overlapping_glyphs,
     assert_no_stub_splits,
@@ -811,6 +812,12 @@ def test_a_paragraph_of_taller_lines_splits_where_they_fit() -> None:
     top, rest = para.split(width, 3.3 * style.leading)
     assert len(top.blPara.lines) == 2 and top.wrap(width, 1e9)[1] <= 3.3 * style.leading
     assert rest.wrap(width, 1e9)[1] == pytest.approx(4 * style.leading * taller)
+
+
+def test_the_text_of_every_cell_lies_inside_its_padding(plan_pdf: Path) -> None:
+    """As in Word, a cell's first line starts the Kai ascender below its padding and its last
+    ends the descent above the padding below (the report's cells: test_pdf_report.py)."""
+    assert assert_cell_text_inside_padding(plan_pdf) > 3000
 
 
 def test_cells_and_captions_are_spaced_as_in_the_word_template(plan_pdf: Path) -> None:

@@ -135,6 +135,10 @@ class CJKParagraph(Paragraph):
             line.sq_char_space = space
             line.sq_plain = True
             lines.append(line)
+        # reportlab puts a paragraph's first baseline its size below the top, Word and LibreOffice
+        # the face's ascender (0.80 em for Kai), leaving the descent (0.20 em) under the last
+        # line: a single-spaced line's glyphs fill its height, inside the cell's padding.
+        lines[0].sq_lift = lines[0].fontSize - _ascent_descent(style.fontName, style.fontSize)[0]
         return ParaLines(kind=1, lines=lines, sq_extra=sum(line.sq_extra for line in lines))
 
     def _get_split_blParaFunc(self):
@@ -200,8 +204,10 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     xs = tx.XtraState
     if tx._leading != xs.leading:
         tx.setLeading(xs.leading)
-    if line.sq_extra:
-        tx.moveCursor(0, line.sq_extra)  # down: the line is taller above its text (_frag_line)
+    # Down (up, if negative) to this line's baseline: see _frag_line and CJKParagraph._break.
+    drop = line.sq_above - getattr(line, "sq_lift", 0.0)
+    if drop:
+        tx.moveCursor(0, drop)
     space = getattr(line, "sq_char_space", 0.0)
     spacing = (0.0, 0.0)  # (Tc, Tw) in effect
     words = line.words
@@ -230,6 +236,9 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
         tx._textOut(f.text[-1], f is final)
         spacing = _set_spacing(tx, spacing, spread)
     _set_spacing(tx, spacing, (0.0, 0.0))
+    below = line.sq_extra - line.sq_above
+    if below:
+        tx.moveCursor(0, below)  # the rest of a taller line, under its text, before the next line
     return None
 
 
@@ -272,9 +281,11 @@ def _frag_line(runs: list, max_width: float, width: float, style: ParagraphStyle
 
     Its ``sq_extra``: Word and LibreOffice make a line as tall as its tallest face's line, so
     one with Latin letters, digits or ASCII punctuation (not spaces alone) is 1.15 times a Kai
-    line (the style's leading); the extra height goes above the line's text."""
+    line (the style's leading). They put its baseline the tallest face's ascender below its top,
+    so the text of such a line sits ``sq_above`` lower (Liberation Serif's ascender less Kai's:
+    0.09 em) and the rest of the extra height is under it."""
     words = []
-    size = ascent = descent = 0.0
+    size = ascent = descent = drop = 0.0
     rise = 1.0
     for unit in runs:
         frag = unit._frag
@@ -284,14 +295,16 @@ def _frag_line(runs: list, max_width: float, width: float, style: ParagraphStyle
         up, down = _ascent_descent(frag.fontName, frag.fontSize)
         size, ascent, descent = max(size, frag.fontSize), max(ascent, up), min(descent, down)
         line_of = getattr(frag, "sq_line", 1.0)
-        if line_of > rise and not unit.isspace():
-            rise = line_of
+        if line_of > 1.0 and not unit.isspace():
+            rise = max(rise, line_of)
+            drop = max(drop, frag.sq_drop * frag.fontSize)
     if not size:  # the tab alone
         size = style.fontSize
         ascent, descent = _ascent_descent(style.fontName, size)
+    extra = style.leading * (rise - 1.0)
     return FragLine(
         kind=1, extraSpace=max_width - width, wordCount=1, words=words, fontSize=size, ascent=ascent,
-        descent=descent, maxWidth=max_width, currentWidth=width, lineBreak=False, sq_extra=style.leading * (rise - 1.0),
+        descent=descent, maxWidth=max_width, currentWidth=width, lineBreak=False, sq_extra=extra, sq_above=min(drop, extra),
     )
 
 
@@ -431,6 +444,7 @@ class Typesetter:
             frag.sq_latin = font == self.fonts.latin  # a justified line spreads its spaces only
             if frag.sq_latin:
                 frag.sq_line = self.fonts.latin_line  # its line is taller (_frag_line)
+                frag.sq_drop = self.fonts.latin_drop  # and its text lower in it
         return frag
 
     def outline(self, label: str, text: str, style: ParagraphStyle, where: str, at: tuple[float, float]) -> CJKParagraph:
