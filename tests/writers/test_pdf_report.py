@@ -18,6 +18,7 @@ from pdfcheck import (
     SAMPLE,
     SUMMARY_COLUMNS,
     Extract,
+    assert_cell_text_inside_padding,
     assert_embedded_subset_fonts,
     assert_no_overlapping_glyphs,
     assert_no_stub_splits,
@@ -625,3 +626,12 @@ def test_headings_and_captions_are_spaced_as_the_word_template_s_styles() -> Non
     for style, name in pairs:
         fmt = template[name].paragraph_format
         assert (style.spaceBefore, style.spaceAfter) == (fmt.space_before.pt, fmt.space_after.pt), name
+
+
+def test_the_text_of_every_cell_lies_inside_its_padding(report_pdf: Path) -> None:
+    """Word and LibreOffice put a line's baseline its face's ascender below the line's top and
+    leave the descent under the last line, so every character of a cell (figures and Latin
+    letters too) lies within the cell's 0.5 mm padding, also in a row split over pages. With
+    reportlab's placement (the first baseline a font size down) a cell's last line sat on the
+    rule below it."""
+    assert assert_cell_text_inside_padding(report_pdf) > 5000

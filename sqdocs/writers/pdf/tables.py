@@ -84,6 +84,11 @@ class GroupedTable(Table):
             parts = self._split_anyhow(availWidth, availHeight)
         return parts
 
+    def _splitCell(self, value, style, oldHeight, newHeight, width):  # reportlab's names
+        # reportlab fills the part of a split row left on a page down to the cut, into its
+        # bottom padding; Word keeps a cell's padding there too, above the rule.
+        return super()._splitCell(value, style, oldHeight, newHeight - style.bottomPadding, width)
+
     def _split(self, availWidth: float, availHeight: float) -> list[Table]:
         """The split with the keep-together rules and the labels repeated."""
         parts = super().split(availWidth, availHeight)
