@@ -118,7 +118,7 @@ def define_styles(doc) -> None:
     table = doc.styles.add_style(S.TABLE, WD_STYLE_TYPE.TABLE)
     table.base_style = doc.styles["Normal Table"]
     oxml.set_table_style_grid(
-        table, line_eighths_pt=6, cell_margin_twips=oxml.mm_to_twips(layout.CELL_PADDING_MM),
+        table, line_eighths_pt=round(layout.TABLE_LINE_PT * 8), cell_margin_twips=oxml.mm_to_twips(layout.CELL_PADDING_MM),
         cell_margin_v_twips=oxml.mm_to_twips(layout.CELL_PADDING_V_MM),
     )
 

@@ -37,6 +37,10 @@ TITLE_PT = 20
 CELL_PADDING_MM = 1.0
 """Left and right padding of table cells (「副主任委員」 fits on one line), in every format."""
 CELL_PADDING_V_MM = 0.5  # above and below a cell's text, in every format: text off the lines
+TABLE_LINE_PT = 0.75
+"""The tables' lines in the Word template and the .odt. Word and LibreOffice lay a line out
+between the rows it parts, so each row is that much taller than its text and padding; the PDF's
+rows are spaced as much (its lines are its own: writers/pdf/tables.py)."""
 CHECKBOX = "☐"
 CHECKED = "☑"
 HEADER_SHADE = (0.9, 0.9, 0.9)

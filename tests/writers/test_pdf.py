@@ -821,9 +821,11 @@ def test_the_text_of_every_cell_lies_inside_its_padding(plan_pdf: Path) -> None:
 
 
 def test_cells_and_captions_are_spaced_as_in_the_word_template(plan_pdf: Path) -> None:
-    """A cell's text has the template's 0.5 mm above and below it (a one-line header row is
-    12 pt and 1 mm tall); a caption 6 pt above and 3 pt below, as Heading 2, and no more
-    space follows a table. The PDF's rows and captions were taller than the .docx's."""
+    """A cell's text has the template's 0.5 mm above and below it, and a row the line between
+    it and the next as well, as Word and LibreOffice lay out the .docx (a one-line header row is
+    12 pt + 1 mm + 0.75 pt tall: LibreOffice's is 15.5 pt); a caption 6 pt above and 3 pt
+    below, as Heading 2, and no more space follows a table. The PDF's rows and captions were
+    taller than the .docx's, then its rows shorter (by the line: a page less in 27)."""
     taller = _latin_line()
     with pdfplumber.open(plan_pdf) as pdf:
         page = next(p for p in pdf.pages if p.search("二、個別評核構面-服務遞送"))
@@ -831,7 +833,7 @@ def test_cells_and_captions_are_spaced_as_in_the_word_template(plan_pdf: Path) -
         caption = page.search("二、個別評核構面-服務遞送")[0]["top"]
     above = max(y for y in edges if y < caption)  # the end of the table before
     below = [y for y in edges if y > caption][:2]  # the next table's header row
-    row = layout.TABLE_PT + 2 * layout.CELL_PADDING_V_MM * MM
+    row = layout.TABLE_PT + 2 * layout.CELL_PADDING_V_MM * MM + layout.TABLE_LINE_PT
     assert below[1] - below[0] == pytest.approx(row, abs=0.05)
     # The caption's 「-」 is Latin: its line is the taller one.
     assert below[0] - above == pytest.approx(6 + layout.BODY_PT * BODY_LEADING * taller + 3, abs=0.05)

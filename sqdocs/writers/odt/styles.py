@@ -49,8 +49,8 @@ FOOTER = "Footer"
 PAGE_LAYOUT = "A4"
 MASTER_PAGE = "Standard"
 
-# Table look, as the Word template's table style: single 0.75 pt lines (side padding: layout).
-BORDER = "0.75pt solid #000000"
+# Table look, as the Word template's table style: single lines (their width, padding: layout).
+BORDER = f"{layout.TABLE_LINE_PT}pt solid #000000"
 
 
 def _bold() -> dict[str, str]:

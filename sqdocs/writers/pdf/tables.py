@@ -33,8 +33,10 @@ from sqdocs.writers.pdf.text import TABLE_LEADING, Typesetter
 OUTER_LINE = 0.9
 INNER_LINE = 0.5
 HEADER_SHADE = colors.Color(*layout.HEADER_SHADE)
-PADDING = (layout.CELL_PADDING_MM * mm, layout.CELL_PADDING_V_MM * mm) * 2
-"""Left, top, right and bottom padding of a cell's text (pt), as the Word template's and the .odt's tables."""
+PADDING = (layout.CELL_PADDING_MM * mm, layout.CELL_PADDING_V_MM * mm + layout.TABLE_LINE_PT / 2) * 2
+"""Left, top, right and bottom padding of a cell's text (pt), as the Word template's and the .odt's
+tables; above and below, half the line Word and LibreOffice lay out between two rows as well, so
+a row is as tall as theirs and the text as far from each line's edge as the padding."""
 
 Cell = list[Flowable]
 
