@@ -172,6 +172,19 @@ def test_a_point_heading_shares_its_page_with_the_start_of_its_table(report: Com
                 after = page[page.index(heading) + len(heading):]
                 assert header in after or "未填報" in after, point.name
 
+
+def test_the_results_heading_and_lead_sentence_start_a_page_with_the_first_point(report: CompiledReport, out: Extract) -> None:
+    """「貳、各評核構面執行成果」 and its lead sentence are kept with what follows, as the Word
+    template keeps them: on the page where the first point's table starts, not alone at the foot
+    of the page before (the sample's page 1, where LibreOffice moves them on with the .docx)."""
+    heading = squash(outline.report_headings()[1])
+    page = next(squash(text) for text in out.pages if heading in squash(text))
+    after = page[page.index(heading) :]
+    first = report.dimensions[0].items[0].points[0]
+    assert squash(outline.RESULTS_SENTENCE) in after and squash(first.name) in after
+    assert squash(layout.REPORT_RESULT_COLUMNS[0].header) in after
+
+
 def test_summary_table_shows_every_headline_figure_as_compiled(report: CompiledReport, out: Extract) -> None:
     assert [c.header for c in SUMMARY_COLUMNS[1:4]] == ["105 年", "106 年", "107 年"]
     inds = report.indicators

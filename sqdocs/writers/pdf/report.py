@@ -78,14 +78,15 @@ class _Story:
 
     def results(self) -> list[Flowable]:
         heading = self.headings[1]
-        flows = [
-            blocks.heading(heading, "section-2", self.ts),
-            self.text(outline.RESULTS_SENTENCE, f"{heading} 本文"),
-        ]
+        flows: list[Flowable] = []
+        # The section's heading and lead sentence go with the first point's start, as Word keeps
+        # them with what follows (the template's lead sentence is kept with the next paragraph).
+        lead = [blocks.heading(heading, "section-2", self.ts), self.text(outline.RESULTS_SENTENCE, f"{heading} 本文")]
         for d, dim in enumerate(self.report.dimensions, 1):
             key = f"results-{d}"
             # The headings that open a point start a page together with the point's first lines.
-            headings = [self.marked_heading(outline_label(1, d), dim.caption, key, 1)]
+            headings = [*lead, self.marked_heading(outline_label(1, d), dim.caption, key, 1)]
+            lead = []
             for i, item in enumerate(dim.items, 1):
                 headings.append(self.marked_heading(outline_label(2, i), item.name, f"{key}-{i}", 2))
                 for p, point in enumerate(item.points, 1):
@@ -93,7 +94,7 @@ class _Story:
                     body = self.point(point, f"{heading} {dim.caption} {item.name} {point.name} ")
                     flows += [blocks.RoomForStart(headings + body), *headings, *body]
                     headings = []
-        return flows
+        return flows + lead
 
     def point(self, point: PointReport, where: str) -> list[Flowable]:
         """The point's indicators and their trends, the units' results as a table, who did not report."""
