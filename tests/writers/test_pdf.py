@@ -46,7 +46,7 @@ from sqdocs.writers.fontfiles import missing_glyph_advice
 from sqdocs.writers.pdf import MissingGlyphWarning, render_plan
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING
-from sqdocs.writers.pdf.text import AUTOSPACE, BODY_LEADING
+from sqdocs.writers.pdf.text import AUTOSPACE, BODY_LEADING, Styles
 
 EXT_B = "\U00021619"  # 𡘙, CJK Extension B: outside the BMP and outside TW-Kai's main file
 NO_FONT = "\U0010fffd"  # private use: no font has it
@@ -818,6 +818,27 @@ def test_the_text_of_every_cell_lies_inside_its_padding(plan_pdf: Path) -> None:
     """As in Word, a cell's first line starts the Kai ascender below its padding and its last
     ends the descent above the padding below (the report's cells: test_pdf_report.py)."""
     assert assert_cell_text_inside_padding(plan_pdf) > 3000
+
+
+def test_an_annex_s_first_caption_is_its_space_before_below_the_annex_label(plan_pdf: Path) -> None:
+    """「附件 1」 and the caption under it are as far apart as in the .docx: the larger of the
+    label's space after and the caption's space before, not both (LibreOffice: 26.1 pt from top
+    to top; the PDF had 6 pt more, a zero-height page-break check between them)."""
+    styles = Styles.for_font(pdf_fonts.font_set().main)
+    label, caption = styles.annex_label, styles.caption
+    with pdfplumber.open(plan_pdf) as pdf:
+        page = next(p for p in pdf.pages if p.search("一、個別評核構面-基礎服務"))
+        base = {}
+        for text in ("附件 1", "一、個別評核構面-基礎服務"):
+            top = page.search(text)[0]["top"]
+            char = next(c for c in page.chars if abs(c["top"] - top) < 2 and not c["text"].isspace())
+            base[text] = page.height - char["matrix"][5]
+    fonts = pdf_fonts.font_set()
+    # Both lines have Latin text (「1」, 「-」): taller, their text lower in them.
+    label_below = label.leading * fonts.latin_line - pdf_fonts.ascender(fonts.latin or fonts.main) * label.fontSize
+    caption_above = pdf_fonts.ascender(fonts.latin or fonts.main) * caption.fontSize
+    gap = max(label.spaceAfter, caption.spaceBefore)
+    assert base["一、個別評核構面-基礎服務"] - base["附件 1"] == pytest.approx(label_below + gap + caption_above, abs=0.1)
 
 
 def test_cells_and_captions_are_spaced_as_in_the_word_template(plan_pdf: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -648,3 +649,28 @@ def test_the_text_of_every_cell_lies_inside_its_padding(report_pdf: Path) -> Non
     reportlab's placement (the first baseline a font size down) a cell's last line sat on the
     rule below it."""
     assert assert_cell_text_inside_padding(report_pdf) > 5000
+
+
+def test_a_heading_after_a_results_table_is_its_space_before_below_it(report_pdf: Path) -> None:
+    """As in the .docx: a table has no space after it, and the next heading is the template's
+    space before (6 pt) below its last line, its baseline then the Latin face's ascender lower
+    (「2.」). The PDF put 6 pt more: the table's own space after, added to the heading's
+    because a zero-height page-break check between them kept reportlab from overlapping the two."""
+    style = Styles.for_font(pdf_fonts.font_set().main).heading
+    fonts = pdf_fonts.font_set()
+    face = fonts.latin or fonts.main
+    expected = style.spaceBefore + pdf_fonts.ascender(face) * style.fontSize
+    gaps = []
+    with pdfplumber.open(report_pdf) as pdf:
+        for page in pdf.pages:
+            rules = sorted({e["top"] for e in page.edges if e["orientation"] == "h" and e["width"] > 200})
+            lines = page.extract_text_lines()
+            for before, line in itertools.pairwise(lines):
+                if not re.match(r"\d\. ", line["text"]) or line["x0"] > 90:
+                    continue
+                above = [y for y in rules if y < line["top"]]
+                if above and before["bottom"] <= above[-1] + 3:  # the line before it ends a table
+                    char = next(c for c in page.chars if abs(c["top"] - line["top"]) < 2 and not c["text"].isspace())
+                    gaps.append(page.height - char["matrix"][5] - above[-1])
+    assert len(gaps) > 10
+    assert gaps == pytest.approx([expected] * len(gaps), abs=0.1)

@@ -21,7 +21,15 @@ from sqdocs.writers.pdf.text import Typesetter
 CAPTION_ROOM = 40 * mm
 
 
-class RoomForStart(CondPageBreak):
+class Room(CondPageBreak):
+    """A page break unless ``height`` is left on the page; between two flowables it leaves their
+    spacing as it was without it: the larger of the space after one and before the other, not
+    both added (reportlab adds the next one's whole space before after a flowable of no height)."""
+
+    _SPACETRANSFER = True  # reportlab's name: the space after the flowable before passes on
+
+
+class RoomForStart(Room):
     """A page break unless what follows fits below it up to the first row of a table: the
     headings of a point, its indicator lines, the table's header and first row.
 
@@ -29,11 +37,14 @@ class RoomForStart(CondPageBreak):
     starts on the page (keepWithNext would carry the whole table to the next one). The room
     asked for is at most half a page, unless the first row is one the table keeps whole
     (:attr:`GroupedTable.sq_keep`): then the headings go on with it, as in Word.
+
+    ``whole``: ask for that room only if it is within that limit, else for none (:func:`led`).
     """
 
-    def __init__(self, flows: Sequence[Flowable]) -> None:
+    def __init__(self, flows: Sequence[Flowable], whole: bool = False) -> None:
         super().__init__(0)
         self.flows = list(flows)
+        self.whole = whole
 
     def wrap(self, availWidth, availHeight):  # reportlab's names
         needed, most = 0.0, furniture.FRAME_HEIGHT / 2
@@ -47,8 +58,18 @@ class RoomForStart(CondPageBreak):
                 break
             needed += flow.wrap(availWidth, 1e9)[1] + flow.getSpaceBefore() + flow.getSpaceAfter()
         # Else never more than half a page: a first row as tall as a page would break every page.
-        self.height = min(needed, most)
+        self.height = 0.0 if self.whole and needed > most else min(needed, most)
         return super().wrap(availWidth, availHeight)
+
+
+def led(lead: Sequence[Flowable], start: Sequence[Flowable]) -> list[Flowable]:
+    """``start`` (a point's headings and what follows them, a caption and its table) placed by
+    :class:`RoomForStart`, after ``lead`` (a section's heading and lead sentence, which Word keeps
+    with what follows): on the page where the start goes, when the two fit on one; else where
+    the lead falls, so that a row kept whole still finds a page with the headings over it."""
+    if not lead:
+        return [RoomForStart(start), *start]
+    return [RoomForStart([*lead, *start], whole=True), *lead, RoomForStart(start), *start]
 
 
 def spaced(flow: Flowable, after: float) -> Flowable:
@@ -126,13 +147,15 @@ def caption(text: str, key: str, ts: Typesetter, where: str) -> list[Flowable]:
     """A caption over a table, on a new page unless the table can start below it; bookmarked
     under the section."""
     para = ts.para(text, ts.styles.caption, where)
-    return [CondPageBreak(CAPTION_ROOM), furniture.mark(para, key, text, level=1)]
+    return [Room(CAPTION_ROOM), furniture.mark(para, key, text, level=1)]
 
 
 def dimension_tables(
-    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter
+    label: str, key: str, dimensions: Sequence, make_table: Callable, ts: Typesetter, lead: Sequence[Flowable] = ()
 ) -> list[Flowable]:
-    """一、個別評核構面-基礎服務 and its table, for each dimension; ``label`` names the annex in messages."""
+    """一、個別評核構面-基礎服務 and its table, for each dimension; ``label`` names the annex in
+    messages. ``lead`` (a section's heading and lead sentence) goes on with the first caption
+    and the start of its table, as Word keeps them with what follows."""
     flows: list[Flowable] = []
     for n, dim in enumerate(dimensions, 1):
         text = f"{outline_label(1, n)}{dim.caption}"
@@ -140,5 +163,6 @@ def dimension_tables(
         table = make_table(dim, ts, f"{label} {dim.caption} ")  # the next caption's space follows it, as in Word
         # The caption also waits for a page that holds the table's first row whole (when that
         # row is short enough): split there, the row could not move on without its caption.
-        flows += [room, RoomForStart([title, table]), title, table]
-    return flows
+        flows += [room, *led(lead, [title, table])]
+        lead = ()
+    return [*flows, *lead]

@@ -7,7 +7,7 @@ the compiled report's or :mod:`sqdocs.outline`'s; the layout reuses the plan's b
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, PageBreak
 
 from sqdocs import outline
 from sqdocs.model import Plan
@@ -47,7 +47,7 @@ class _Story:
     def subheading(self, label: str, title: str, key: str, level: int) -> list[Flowable]:
         """A bookmarked heading that starts a page rather than end one without room for the
         start of its table below."""
-        return [CondPageBreak(blocks.CAPTION_ROOM), self.marked_heading(label, title, key, level)]
+        return [blocks.Room(blocks.CAPTION_ROOM), self.marked_heading(label, title, key, level)]
 
     def marked_heading(self, label: str, title: str, key: str, level: int) -> Flowable:
         """一、 (一) 1. at ``level`` 1–3, placed as Word's Heading 2–4 (layout.REPORT_HEADING_EMS)
@@ -85,27 +85,24 @@ class _Story:
         for d, dim in enumerate(self.report.dimensions, 1):
             key = f"results-{d}"
             # The headings that open a point start a page together with the point's first lines.
-            headings = [*lead, self.marked_heading(outline_label(1, d), dim.caption, key, 1)]
-            lead = []
+            headings = [self.marked_heading(outline_label(1, d), dim.caption, key, 1)]
             for i, item in enumerate(dim.items, 1):
                 headings.append(self.marked_heading(outline_label(2, i), item.name, f"{key}-{i}", 2))
                 for p, point in enumerate(item.points, 1):
                     headings.append(self.marked_heading(outline_label(3, p), point.name, f"{key}-{i}-{p}", 3))
                     body = self.point(point, f"{heading} {dim.caption} {item.name} {point.name} ")
-                    flows += [blocks.RoomForStart(headings + body), *headings, *body]
-                    headings = []
+                    flows += blocks.led(lead, headings + body)
+                    headings, lead = [], []
         return flows + lead
 
     def point(self, point: PointReport, where: str) -> list[Flowable]:
-        """The point's indicators and their trends, the units' results as a table, who did not report."""
+        """The point's indicators and their trends, the units' results as a table, who did not report.
+        Nothing is spaced below them but by the next heading's space before, as in the .docx."""
         flows: list[Flowable] = [self.text(outline.indicator_line(ind), f"{where}{ind.name}") for ind in point.indicators]
         if point.contributions:
-            flows.append(blocks.spaced(results_table(point, self.report, self.ts, where), layout.TABLE_PT * 0.5))
+            flows.append(results_table(point, self.report, self.ts, where))
         if point.missing:
-            flows += [
-                self.text(outline.missing_units_line(point.missing), f"{where}未填報"),
-                Spacer(0, layout.TABLE_PT * 0.5),
-            ]
+            flows.append(self.text(outline.missing_units_line(point.missing), f"{where}未填報"))
         return flows
 
     def charts(self) -> list[Flowable]:
@@ -119,13 +116,8 @@ class _Story:
 
     def checklist(self) -> list[Flowable]:
         heading = self.headings[3]
-        return [
-            blocks.heading(heading, "section-4", self.ts),
-            self.text(outline.checklist_sentence(self.report), f"{heading} 本文"),
-            *blocks.dimension_tables(
-                heading, "checklist", self.report.checklist, marked_checklist_table, self.ts
-            ),
-        ]
+        lead = [blocks.heading(heading, "section-4", self.ts), self.text(outline.checklist_sentence(self.report), f"{heading} 本文")]
+        return blocks.dimension_tables(heading, "checklist", self.report.checklist, marked_checklist_table, self.ts, lead)
 
     def appendix(self) -> list[Flowable]:
         """The points each unit reported nothing on; then any unit figures left out of a bureau figure."""
@@ -134,7 +126,7 @@ class _Story:
         flows: list[Flowable] = [
             # Not a page of its own (as in Word): when every unit reported, it is one sentence,
             # which the heading keeps with it; room for a table's start only when a table follows.
-            *([CondPageBreak(blocks.CAPTION_ROOM)] if report.missing else []),
+            *([blocks.Room(blocks.CAPTION_ROOM)] if report.missing else []),
             blocks.heading(heading, "appendix", ts),
             self.text(outline.missing_sentence(report), f"{heading} 本文"),
         ]
