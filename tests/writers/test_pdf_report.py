@@ -674,3 +674,28 @@ def test_a_heading_after_a_results_table_is_its_space_before_below_it(report_pdf
                     gaps.append(page.height - char["matrix"][5] - above[-1])
     assert len(gaps) > 10
     assert gaps == pytest.approx([expected] * len(gaps), abs=0.1)
+
+
+def test_the_checklist_heading_and_sentence_go_on_with_its_first_caption(plan: Plan, report: CompiledReport) -> None:
+    """「肆、組織診斷檢核結果」 and its sentence near a page's foot, with no room for the first
+    caption and its table below them: they go on with the caption, as the .docx keeps them
+    (they used to end the page alone). Where they and the caption's start cannot share a page
+    at all, they stay where they fall (test_a_results_row_shorter_than_a_page_is_not_split)."""
+    from reportlab.platypus import Spacer
+
+    from sqdocs.properties import report_properties
+    from sqdocs.writers.pdf import document, furniture
+    from sqdocs.writers.pdf.report import _Story
+
+    heading = outline.report_headings()[3]
+    caption = f"{outline_label(1, 1)}{report.checklist[0].caption}"
+    for room in (140, 400):  # pt left under the filler: too little for the caption's start, enough
+        data = document.render(
+            lambda ts: [Spacer(0, furniture.FRAME_HEIGHT - room), *_Story(report, ts).checklist()],  # noqa: B023
+            report_properties(plan, report),
+        )
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [squash(page.extract_text()) for page in pdf.pages]
+        on = next(n for n, text in enumerate(pages) if squash(heading) in text)
+        assert squash(caption) in pages[on], room
+        assert on == (1 if room == 140 else 0), room
