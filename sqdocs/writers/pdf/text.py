@@ -297,7 +297,7 @@ def _frag_line(runs: list, max_width: float, width: float, style: ParagraphStyle
         line_of = getattr(frag, "sq_line", 1.0)
         if line_of > 1.0 and not unit.isspace():
             rise = max(rise, line_of)
-            drop = max(drop, frag.sq_drop * frag.fontSize)
+            drop = max(drop, getattr(frag, "sq_drop", 0.0) * frag.fontSize)
     if not size:  # the tab alone
         size = style.fontSize
         ascent, descent = _ascent_descent(style.fontName, size)
