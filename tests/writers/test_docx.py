@@ -10,6 +10,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from conftest import ROOT, SAMPLE, with_long_units, with_text
 from docx import Document
@@ -29,6 +30,7 @@ from sqdocs.writers.docx import oxml, render_plan
 from sqdocs.writers.docx import styles as S
 
 TEMPLATE = ROOT / "templates" / "plan.docx"
+MM = 72 / 25.4
 SOFFICE = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
@@ -450,6 +452,33 @@ def test_libreoffice_converts_the_document_to_pdf(docx_bytes, tmp_path):
     body = Document(io.BytesIO(docx_bytes)).element.body
     commas = "".join(t.text or "" for t in body.iter(qn("w:t"))).count("，")
     assert sum(page.extract_text().count("，") for page in pages) == commas + len(pages)
+    # Every table's lines run from margin to margin, as in the PDF and ODT (Word 2010's mode put
+    # the left line a cell margin, 1 mm, out into the left margin).
+    margins = (layout.MARGIN_LEFT_MM * MM, (layout.PAGE_WIDTH_MM - layout.MARGIN_RIGHT_MM) * MM)
+    with pdfplumber.open(pdf) as rendered:
+        for page in rendered.pages:
+            xs = [e["x0"] for e in page.edges if e["orientation"] == "v"]
+            if xs:
+                assert (min(xs), max(xs)) == pytest.approx(margins, abs=0.3), page.page_number
+
+
+def test_a_table_is_indented_by_its_cell_margin_unless_the_template_is_in_word_2013_mode(plan, tmp_path):
+    """Word before 2013 and LibreOffice start a table's cell *text* where the table is indented
+    to: each table is indented by the table style's left cell margin, so that its line is on
+    the margin. A template saved in Word 2013's mode (compatibilityMode 15) places the line
+    there itself, and gets no indent."""
+    doc = Document(io.BytesIO(render_plan(plan, BuildOptions())))
+    margin = oxml.mm_to_twips(layout.CELL_PADDING_MM)
+    indents = [t._tbl.tblPr.find(qn("w:tblInd")) for t in doc.tables]
+    assert [(i.get(qn("w:w")), i.get(qn("w:type"))) for i in indents] == [(str(margin), "dxa")] * len(doc.tables)
+    template = Document(str(TEMPLATE))
+    mode = template.settings.element.find(f"{qn('w:compat')}/{qn('w:compatSetting')}[@{qn('w:name')}='compatibilityMode']")
+    mode.set(qn("w:val"), "15")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    template.save(folder / "plan.docx")
+    doc = Document(io.BytesIO(render_plan(plan, BuildOptions(templates=folder))))
+    assert all(t._tbl.tblPr.find(qn("w:tblInd")) is None for t in doc.tables)
 
 
 def test_a_title_longer_than_a_word_property_is_whole_in_the_document(plan):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -11,6 +13,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from sqdocs.writers.docx import oxml
+from sqdocs.writers.docx import styles as S
 
 
 class Fragment(BlockItemContainer):
@@ -62,6 +65,12 @@ class Fragment(BlockItemContainer):
     def style(self, name: str) -> BaseStyle:
         """The template's style ``name`` (see ``styles.find``)."""
         return self._styles[name]
+
+    @functools.cached_property
+    def table_indent(self) -> int:
+        """The indent (twips) that puts the left line of a table of the template's table style
+        on the margin, as the PDF and ODT tables are (:func:`oxml.table_indent_twips`)."""
+        return oxml.table_indent_twips(self.style(S.TABLE), self.part.document.settings.element)
 
     def __html__(self) -> str:
         # Jinja (with autoescape) inserts an object's __html__ as markup, unescaped.

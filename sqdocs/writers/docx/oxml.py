@@ -247,8 +247,34 @@ _TBL_LOOK = (
 _SPLIT = re.compile(r"([\t\r\n])")
 
 
-def new_table(style_id: str, widths_twips: Sequence[int]) -> etree._Element:
-    """An empty ``w:tbl`` of table style ``style_id`` with fixed columns of ``widths_twips``.
+_WORD_CELL_MARGIN_TWIPS = 108  # Word's own left and right cell margin (Normal Table)
+
+
+def table_indent_twips(style: BaseStyle, settings_element: etree._Element) -> int:
+    """How far right of the margin a table of ``style`` must start for its left line to be on
+    the margin: Word before 2013 (a document's ``compatibilityMode`` below 15, or none) and
+    LibreOffice reading it place a table so its cells' *text* starts where the table is
+    indented to, its line a cell margin further left. 0 in Word 2013's mode."""
+    mode = settings_element.find(f"{qn('w:compat')}/{qn('w:compatSetting')}[@{qn('w:name')}='compatibilityMode']")
+    if mode is not None and _integer(mode.get(qn("w:val")), 0) >= 15:
+        return 0
+    left = style.element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}/{qn('w:left')}")
+    if left is None or left.get(qn("w:type"), "dxa") != "dxa":
+        return _WORD_CELL_MARGIN_TWIPS
+    return max(0, _integer(left.get(qn("w:w")), _WORD_CELL_MARGIN_TWIPS))
+
+
+def _integer(value: str | None, default: int) -> int:
+    # A template edited by hand may hold anything: Word reads what it cannot as its default.
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def new_table(style_id: str, widths_twips: Sequence[int], indent_twips: int = 0) -> etree._Element:
+    """An empty ``w:tbl`` of table style ``style_id`` with fixed columns of ``widths_twips``,
+    indented ``indent_twips`` (:func:`table_indent_twips`).
 
     The grid (``w:gridCol``) is what LibreOffice lays out from; ``w:tblLayout type=fixed``
     stops Word resizing columns to their content.
@@ -259,6 +285,10 @@ def new_table(style_id: str, widths_twips: Sequence[int]) -> etree._Element:
     width = etree.SubElement(pr, qn("w:tblW"))
     width.set(qn("w:w"), str(sum(widths_twips)))
     width.set(qn("w:type"), "dxa")
+    if indent_twips:
+        indent = etree.SubElement(pr, qn("w:tblInd"))
+        indent.set(qn("w:w"), str(indent_twips))
+        indent.set(qn("w:type"), "dxa")
     etree.SubElement(pr, qn("w:tblLayout")).set(qn("w:type"), "fixed")
     look = etree.SubElement(pr, qn("w:tblLook"))
     for name, value in _TBL_LOOK:

@@ -86,7 +86,7 @@ class AnnexTable:
         self.middle = middle
         self.widths = column_widths(columns, text_width_twips)
         self._tops: list = [None] * len(columns)  # per column, the last cell not merged into the one above
-        self.table: Table = doc.append_table(oxml.new_table(doc.style(S.TABLE).style_id, self.widths))
+        self.table: Table = doc.append_table(oxml.new_table(doc.style(S.TABLE).style_id, self.widths, doc.table_indent))
         header = oxml.add_row(self.table._tbl, self.widths, header=True)
         for tc, column in zip(header, columns, strict=True):
             self._fill(tc, [(S.TABLE_HEADER, column.header)])
