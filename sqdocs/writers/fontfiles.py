@@ -105,6 +105,24 @@ def resolve_latin() -> FontRef | None:
     return next((ref for ref in latin_candidates() if ref.path.is_file()), None)
 
 
+_BOLD_NAMES = {
+    "times.ttf": "timesbd.ttf", "TIMES.TTF": "TIMESBD.TTF", "Times New Roman.ttf": "Times New Roman Bold.ttf",
+    "Times_New_Roman.ttf": "Times_New_Roman_Bold.ttf", "LiberationSerif-Regular.ttf": "LiberationSerif-Bold.ttf",
+    "Tinos-Regular.ttf": "Tinos-Bold.ttf",
+}
+
+
+def resolve_latin_bold(regular: FontRef) -> FontRef | None:
+    """The bold face beside the Latin face ``regular`` (Times New Roman Bold, Liberation Serif
+    Bold), which Word sets bold Latin text in; None if it is not installed (the regular face
+    is then thickened as the Kai text is)."""
+    name = _BOLD_NAMES.get(regular.path.name)
+    if name is None:
+        return None
+    bold = regular.path.with_name(name)
+    return FontRef(bold) if bold.is_file() else None
+
+
 def split_runs(text: str, face_for: Callable[[str], _Face]) -> list[tuple[_Face, str]]:
     """``text`` as (face, characters) runs: each run the longest stretch ``face_for`` gives one face."""
     runs: list[tuple[_Face, str]] = []

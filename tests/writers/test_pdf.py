@@ -238,12 +238,15 @@ def test_title_headings_and_table_headers_are_bold_and_sized_as_in_word(plan: Pl
     2) in the title, the section headings (16 pt, as Heading 1), 柒's 一、考核作業： (Heading 2)
     and the table headers, and only there."""
     reader = pypdf.PdfReader(plan_pdf)
-    first = reader.pages[0].get_contents().get_data()
-    assert first.count(b" 2 Tr") == 1 + len(plan_sections(plan.body)[:5])  # the title and 壹 … 伍
+
+    def stroked(page: int) -> int:  # text objects (a paragraph, a line) with text stroked in them
+        return sum(b" 2 Tr" in text for text in reader.pages[page].get_contents().get_data().split(b"BT "))
+
+    assert stroked(0) == 1 + len(plan_sections(plan.body)[:5])  # the title and 壹 … 伍
     rest = plan_sections(plan.body)[5:]  # 陸 and 柒, on page 2
     headings = [para for sec in rest for para in sec.paras if para.is_heading]
-    assert headings and reader.pages[1].get_contents().get_data().count(b" 2 Tr") == len(rest) + len(headings)
-    assert b" 2 Tr" in reader.pages[3].get_contents().get_data()  # 附件 1's caption and table header
+    assert headings and stroked(1) == len(rest) + len(headings)
+    assert stroked(3)  # 附件 1's caption and table header
     with pdfplumber.open(plan_pdf) as pdf:
         sizes = {c["size"] for c in pdf.pages[0].chars if c["text"] in "壹貳肆伍"}  # 參 is in 參酌 too
         titles = {round(c["size"]) for c in pdf.pages[0].chars if c["text"] == "執"}
@@ -361,6 +364,44 @@ def test_numbered_practices_hang_as_word_s_table_list_sets_them(plan_pdf: Path) 
     wrapped = chars[text.index("持有刀械申請書")]
     assert abs(text_start["x0"] - label["x0"] - layout.TABLE_LIST_EMS[1] * layout.TABLE_PT) < 0.1
     assert abs(wrapped["x0"] - text_start["x0"]) < 0.1
+
+
+def test_latin_text_in_a_bold_style_is_set_in_the_latin_face_s_bold(plan_pdf: Path) -> None:
+    """As Word sets it in Times New Roman Bold: the title's 「107」 is in the Latin face's bold
+    (Liberation Serif Bold here), drawn as it is (0 Tr), not the regular face thickened by a
+    stroke as the Kai text around it still is (2 Tr: Kai has no bold)."""
+    fonts = pdf_fonts.font_set()
+    if fonts.latin_bold is None:
+        pytest.skip("no bold Latin face installed (fonts-liberation2)")
+    bold = pdfmetrics.getFont(fonts.latin_bold).face.name.decode()
+    with pdfplumber.open(plan_pdf) as pdf:
+        title = [c for c in pdf.pages[0].chars if c["size"] == layout.TITLE_PT]
+    assert {c["fontname"].split("+")[-1] for c in title if c["text"].isdigit()} == {bold}
+    assert {c["fontname"].split("+")[-1] for c in title if not c["text"].isascii()} == {
+        pdfmetrics.getFont(fonts.main).face.name.decode()
+    }
+    title = next(t for t in pypdf.PdfReader(plan_pdf).pages[0].get_contents().get_data().split(b"BT ") if b" 2 Tr" in t)
+    assert re.search(rb" 2 Tr .* 0 Tr .* 2 Tr ", title)  # Kai stroked, 「107」 not, Kai again
+
+
+def test_without_a_bold_latin_face_latin_text_in_a_bold_style_is_thickened() -> None:
+    """No Times New Roman Bold nor Liberation Serif Bold: the regular face, stroked as Kai is;
+    the bold face is looked for beside the regular one (timesbd.ttf beside times.ttf)."""
+    from sqdocs.writers.fontfiles import FontRef, resolve_latin_bold
+    from sqdocs.writers.pdf.text import Typesetter
+
+    fonts = pdf_fonts.font_set()
+    if fonts.latin is None:
+        pytest.skip("no Latin face installed (fonts-liberation2)")
+    ts = Typesetter(dataclasses.replace(fonts, latin_bold=None))
+    frag = ts._frag(ts.styles.title, fonts.latin)
+    assert (frag.fontName, frag.sq_stroked) == (fonts.latin, True)
+    assert ts.width("107", ts.styles.title) == pytest.approx(pdfmetrics.stringWidth("107", fonts.latin, layout.TITLE_PT))
+    if fonts.latin_bold is not None:
+        bold = Typesetter(fonts)._frag(Typesetter(fonts).styles.title, fonts.latin)
+        assert (bold.fontName, bold.sq_stroked) == (fonts.latin_bold, False)
+    assert resolve_latin_bold(FontRef(Path("/nowhere/times.ttf"))) is None  # no timesbd.ttf there
+    assert resolve_latin_bold(FontRef(Path("/nowhere/OtherSerif.ttf"))) is None
 
 
 def test_reportlab_s_own_paragraphs_draw_as_reportlab_draws_them() -> None:

@@ -31,6 +31,7 @@ from sqdocs.writers.fontfiles import (
     fallback_candidates,
     is_latin,
     resolve_latin,
+    resolve_latin_bold,
     resolve_main,
     split_runs,
 )
@@ -242,6 +243,8 @@ class FontSet:
     main: str
     fallback_refs: tuple[FontRef, ...]
     latin: str | None = None
+    latin_bold: str | None = None
+    """The Latin face's bold, for Latin text in a bold style; None: the Latin face, thickened."""
     _fallbacks: list[str] = field(default_factory=list)
     _tried: int = 0
     _choice: dict[str, str | None] = field(default_factory=dict)
@@ -335,11 +338,13 @@ def ascender(font_name: str) -> float:
 
 @lru_cache(maxsize=8)
 def _font_set(main: FontRef) -> FontSet:
-    return FontSet(load(main), tuple(fallback_candidates(main)), _latin())
-
-
-def _latin() -> str | None:
     ref = resolve_latin()
+    latin = _optional(ref)
+    bold = _optional(resolve_latin_bold(ref)) if latin is not None and ref is not None else None
+    return FontSet(load(main), tuple(fallback_candidates(main)), latin, bold)
+
+
+def _optional(ref: FontRef | None) -> str | None:
     if ref is None:
         return None
     try:

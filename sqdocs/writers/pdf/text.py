@@ -26,7 +26,8 @@ TABLE_LEADING = 1.0
 SECTION_PT = 16  # 壹、 headings and annex titles, as Word's Heading 1
 BOLD_STROKE = 0.035
 """Kai faces have no bold: text in a ``bold`` style is stroked as well as filled, this many ems
-wide, as Word thickens 標楷體 it cannot find a bold face of."""
+wide, as Word thickens 標楷體 it cannot find a bold face of. Latin text in it is set in the Latin
+face's bold (:attr:`FontSet.latin_bold`) when there is one, and not stroked."""
 AUTOSPACE = 0.2
 """Word's automatic space between Chinese and Latin text or digits (:func:`linebreak.autospaced`),
 in ems: LibreOffice sets the .docx's 「第2屆」 2.8 pt apart at 14 pt, 2.4 pt at 12 pt."""
@@ -221,6 +222,9 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
         if xs.rise != f.rise:
             xs.rise = f.rise
             tx.setRise(f.rise)
+        stroked = getattr(f, "sq_stroked", None)  # in a bold style: Kai thickened, a bold face not
+        if stroked is not None:
+            tx.setTextRenderMode(2 if stroked else 0)
         if space:
             spacing = _set_spacing(tx, spacing, (0.0, space) if getattr(f, "sq_latin", False) else (space, 0.0))
         gap = getattr(f, "sq_gap", None)
@@ -439,13 +443,23 @@ class Typesetter:
         key = (style, font)
         frag = self._frags.get(key)
         if frag is None:
-            _, frags, _ = ParaParser().parse(f'<font name="{font}">x</font>', style)
+            face = self._face(style, font)
+            _, frags, _ = ParaParser().parse(f'<font name="{face}">x</font>', style)
             frag = self._frags[key] = frags[0]
             frag.sq_latin = font == self.fonts.latin  # a justified line spreads its spaces only
             if frag.sq_latin:
                 frag.sq_line = self.fonts.latin_line  # its line is taller (_frag_line)
                 frag.sq_drop = self.fonts.latin_drop  # and its text lower in it
+            if getattr(style, "bold", False):
+                frag.sq_stroked = face == font  # a face of its own bold is not thickened too
         return frag
+
+    def _face(self, style: ParagraphStyle, font: str) -> str:
+        """The face that draws a run of ``font`` in ``style``: Latin text in a bold style in the
+        Latin face's bold (Times New Roman Bold, as Word sets it) when there is one."""
+        if font == self.fonts.latin and self.fonts.latin_bold and getattr(style, "bold", False):
+            return self.fonts.latin_bold
+        return font
 
     def outline(self, label: str, text: str, style: ParagraphStyle, where: str, at: tuple[float, float]) -> CJKParagraph:
         """``label`` + ``text`` set as Word sets a numbered paragraph: the label at ``at[0]``, the
@@ -479,7 +493,7 @@ class Typesetter:
 
     def width(self, text: str, style: ParagraphStyle) -> float:
         """How wide ``text`` is set in ``style``, each character in the font that draws it."""
-        return sum(stringWidth(chunk, font, style.fontSize) for font, chunk in self.fonts.runs(text))
+        return sum(stringWidth(chunk, self._face(style, font), style.fontSize) for font, chunk in self.fonts.runs(text))
 
     def missing_messages(self) -> list[str]:
         """One message per character no font has, naming it and where it occurs."""
