@@ -15,7 +15,9 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from conftest import LONG_UNITS, with_long_units
+from conftest import LONG_UNITS, ROOT, with_long_units
+from docx import Document
+from docx.shared import Pt
 from pdfcheck import (
     MM,
     SAMPLE,
@@ -42,6 +44,7 @@ from sqdocs.model import Plan
 from sqdocs.outline import annex_label, numbered, plan_sections
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import fontfiles, layout
+from sqdocs.writers.docx import styles as S
 from sqdocs.writers.fontfiles import missing_glyph_advice
 from sqdocs.writers.pdf import MissingGlyphWarning, render_plan
 from sqdocs.writers.pdf import fonts as pdf_fonts
@@ -859,6 +862,18 @@ def test_the_text_of_every_cell_lies_inside_its_padding(plan_pdf: Path) -> None:
     """As in Word, a cell's first line starts the Kai ascender below its padding and its last
     ends the descent above the padding below (the report's cells: test_pdf_report.py)."""
     assert assert_cell_text_inside_padding(plan_pdf) > 3000
+
+
+def test_annex_labels_titles_and_sections_are_spaced_as_the_word_template_s_styles() -> None:
+    """「附件 n」 (Annex Label) and an annex's title and 壹、… (Heading 1, the title centred) have
+    the space before and after of templates/plan.docx's styles: the annex title had none before
+    it where Heading 1 has 12 pt, 5 pt short of LibreOffice's rendering under 「附件 2」."""
+    template = Document(str(ROOT / "templates" / "plan.docx")).styles
+    pdf = Styles.for_font(pdf_fonts.font_set().main)
+    for style, name in ((pdf.annex_label, S.ANNEX_LABEL), (pdf.annex_title, S.HEADING_1), (pdf.section, S.HEADING_1)):
+        fmt = template[name].paragraph_format
+        spaced = ((fmt.space_before or Pt(0)).pt, (fmt.space_after or Pt(0)).pt)
+        assert (style.spaceBefore, style.spaceAfter) == spaced, name
 
 
 def test_an_annex_s_first_caption_is_its_space_before_below_the_annex_label(plan_pdf: Path) -> None:

@@ -387,8 +387,8 @@ class Styles:
             body=_style("body", font, body, BODY_LEADING, alignment=TA_JUSTIFY),  # Normal: 兩端對齊
             note=_style("note", font, body, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5),
             annex_label=_style("annex_label", font, body, BODY_LEADING, alignment=TA_RIGHT, spaceAfter=6),
-            annex_title=_style(
-                "annex_title", font, SECTION_PT, BODY_LEADING, alignment=TA_CENTER, spaceAfter=body * 0.5, bold=True
+            annex_title=_style(  # Heading 1, centred
+                "annex_title", font, SECTION_PT, BODY_LEADING, alignment=TA_CENTER, spaceBefore=12, spaceAfter=6, bold=True
             ),
             caption=_style("caption", font, body, BODY_LEADING, spaceBefore=6, spaceAfter=3, bold=True),  # Heading 2
             figure_caption=_style(  # Caption
