@@ -136,10 +136,15 @@ class CJKParagraph(Paragraph):
             line.sq_char_space = space
             line.sq_plain = True
             lines.append(line)
-        # reportlab puts a paragraph's first baseline its size below the top, Word and LibreOffice
-        # the face's ascender (0.80 em for Kai), leaving the descent (0.20 em) under the last
-        # line: a single-spaced line's glyphs fill its height, inside the cell's padding.
-        lines[0].sq_lift = lines[0].fontSize - _ascent_descent(style.fontName, style.fontSize)[0]
+        # Each line's text is moved down from where reportlab's leading puts it (sq_move, one
+        # PDF Td): by its own drop in a taller line (_frag_line) and the rest of the line before.
+        # And the first up: reportlab puts it its size below the paragraph's top, Word and
+        # LibreOffice the face's ascender (0.80 em for Kai), leaving the descent (0.20 em) under
+        # the last line, so that a single-spaced line's glyphs fill its height, inside a cell.
+        below = _ascent_descent(style.fontName, style.fontSize)[0] - lines[0].fontSize
+        for line in lines:
+            line.sq_move = line.sq_above + below
+            below = line.sq_extra - line.sq_above
         return ParaLines(kind=1, lines=lines, sq_extra=sum(line.sq_extra for line in lines))
 
     def _get_split_blParaFunc(self):
@@ -205,10 +210,8 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     xs = tx.XtraState
     if tx._leading != xs.leading:
         tx.setLeading(xs.leading)
-    # Down (up, if negative) to this line's baseline: see _frag_line and CJKParagraph._break.
-    drop = line.sq_above - getattr(line, "sq_lift", 0.0)
-    if drop:
-        tx.moveCursor(0, drop)
+    if line.sq_move:
+        tx.moveCursor(0, line.sq_move)  # down (up, if negative) to its baseline: CJKParagraph._break
     space = getattr(line, "sq_char_space", 0.0)
     spacing = (0.0, 0.0)  # (Tc, Tw) in effect
     words = line.words
@@ -240,9 +243,6 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
         tx._textOut(f.text[-1], f is final)
         spacing = _set_spacing(tx, spacing, spread)
     _set_spacing(tx, spacing, (0.0, 0.0))
-    below = line.sq_extra - line.sq_above
-    if below:
-        tx.moveCursor(0, below)  # the rest of a taller line, under its text, before the next line
     return None
 
 
