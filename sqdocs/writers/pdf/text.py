@@ -127,11 +127,10 @@ class CJKParagraph(Paragraph):
             # A blank line of a literal block: reportlab skips a line without words when it
             # draws, yet counts its height, so it gets a space to draw.
             runs = _runs(chars, char_widths, owners, ln.start, ln.end, gaps) or [_unit(" ", owners[ln.start], 0.0)]
-            tab = next((i for i, unit in enumerate(runs) if getattr(unit._frag, "sq_tab", False)), None)
             # Word justifies every line but a paragraph's last and one a line break ends.
             space = 0.0
             if justify and k < len(fitted) - 1 and chars[ln.end] != "\n":
-                space = _spread(runs, tab, chars, ln.start, ln.end, limit - ln.width)
+                space = _spread(runs, chars, ln.start, ln.end, limit - ln.width)
             line = _frag_line(runs, limit, ln.width, style)
             line.sq_char_space = space
             line.sq_plain = True
@@ -152,13 +151,14 @@ class CJKParagraph(Paragraph):
         return _frags_of_lines
 
 
-def _spread(runs: list, tab: int | None, chars: list[str], start: int, end: int, extra: float) -> float:
+def _spread(runs: list, chars: list[str], start: int, end: int, extra: float) -> float:
     """The space to add after each Chinese character and each space so the line
     ``start``–``end`` fills its width, ``extra`` more than its text, as Word justifies mixed
     text: letters and digits of the Latin face keep together (「1071300028」, a web address),
     trailing spaces hang. Text before an outline label's tab (``runs[tab]``) is not spread
     (Word justifies from the last tab on): the tab is narrowed by what the characters before
     it gain. 0.0 when the line is full or has nothing to spread over."""
+    tab = next((i for i, unit in enumerate(runs) if getattr(unit._frag, "sq_tab", False)), None)
     ink_end = end
     while ink_end > start and chars[ink_end - 1].isspace():
         ink_end -= 1
