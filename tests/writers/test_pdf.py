@@ -331,6 +331,27 @@ def test_no_automatic_space_at_a_line_end() -> None:
     assert second[0]["text"] == "2" and abs(second[0]["x0"] - left) < 0.05
 
 
+def test_a_text_is_measured_as_wide_as_its_line_is_set(monkeypatch) -> None:
+    """Typesetter.width, which decides whether a title fits on one line and how far an outline
+    label's tab reaches, counts the automatic spaces the line is set with. A title 1 pt narrower
+    than the frame without its space 「7年」 but wider with it is broken at its space, as it is
+    set; measured without it, it was taken for one line and broke wherever it ran over."""
+    from sqdocs.writers.pdf import blocks
+    from sqdocs.writers.pdf.text import Typesetter
+
+    ts = Typesetter(pdf_fonts.font_set())
+    style = ts.styles.title
+    for text in ("基隆市警察局107年度計畫", "第2屆 E化 (RSS)", "一二三"):
+        para = ts.para(text, style, "t")
+        para.wrap(1e4, 1e9)
+        assert para.blPara.lines[0].currentWidth == pytest.approx(ts.width(text, style)), text
+    title = "基隆市警察局第一分局 107年度提升服務品質細部執行計畫"
+    glyphs = ts.width(title, style) - AUTOSPACE * style.fontSize  # its one automatic space: 「7年」
+    monkeypatch.setattr(layout, "TEXT_WIDTH_MM", (glyphs + 1) / MM)
+    parts = blocks.title(title, ts)
+    assert ["".join(f.text for f in part.frags) for part in parts] == ["基隆市警察局第一分局", "107年度提升服務品質細部執行計畫"]
+
+
 def test_automatic_spaces_inside_one_font_s_run_keep_every_line_on_its_own() -> None:
     """「ñ」 is drawn in Kai, as the Chinese beside it: the runs its automatic spaces cut were
     merged again into one, which lost the spaces and the line's end, so every line of the

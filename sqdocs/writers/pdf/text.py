@@ -492,8 +492,10 @@ class Typesetter:
         return derived
 
     def width(self, text: str, style: ParagraphStyle) -> float:
-        """How wide ``text`` is set in ``style``, each character in the font that draws it."""
-        return sum(stringWidth(chunk, self._face(style, font), style.fontSize) for font, chunk in self.fonts.runs(text))
+        """How wide ``text`` is set on one line in ``style``, as :meth:`CJKParagraph._break` sets
+        it: each character in the font that draws it, and Word's automatic spaces (AUTOSPACE)."""
+        glyphs = sum(stringWidth(chunk, self._face(style, font), style.fontSize) for font, chunk in self.fonts.runs(text))
+        return glyphs + AUTOSPACE * style.fontSize * len(autospaced(text))
 
     def missing_messages(self) -> list[str]:
         """One message per character no font has, naming it and where it occurs."""
