@@ -104,7 +104,7 @@ class Extract:
 
 _SAME_LINE = 2.5
 """Baselines this close (pt) are one line: a cell whose line has Latin text sets it a little
-lower than its neighbour's Chinese one, as Word does (a taller line, its extra height above)."""
+lower than its neighbour's Chinese one, as Word does (a taller line, its text 0.09 em lower in it)."""
 
 
 def _rows(chars: list[dict]) -> list[list[dict]]:

@@ -292,7 +292,7 @@ def test_charts_are_vectors_at_their_size_with_their_text(report: CompiledReport
             caption = outline.figure_caption(n, chart.title)
             page, top = _chart_page(pdf, caption)
             width, height = (v * MM for v in charts.chart_size_mm(chart))
-            # The caption's line has digits: it is taller than a Chinese one, above its text.
+            # The caption's line has digits: it is taller than a Chinese one, its text lower in it.
             above = top - height - 0.15 * layout.BODY_PT * BODY_LEADING - 1
             inside = [o for o in page.lines + page.rects + page.curves if above <= o["top"] < top]
             assert inside, chart.id
