@@ -319,6 +319,7 @@ def _layout(text: str) -> _Layout:
 # A reference line as reference_comments writes it (after the indent): a practice numbered in
 # turn, and the deadline with units that are names (see _names_as_written).
 _PRACTICE_LINE = "#   {}. "
+_FLAG_STAMP = "（sqdocs subplan update 標記）"
 _TERMS_LINE = re.compile(r"# 本局完成期限：(?P<deadline>[^；]+)；本局承辦單位：(?P<units>[^；]+)")
 _PLAIN_NAME = re.compile(r"[^\s；、（）()]+")
 _DEADLINE = TypeAdapter(Deadline)
@@ -447,6 +448,7 @@ def apply_changes(
         layout.lines, layout.newline, layout.points_key, layout.seq, layout.entries)
 
     replace: dict[int, tuple[int, int, str]] = {}  # line → (start col, end col, new text)
+    notes: dict[int, str] = {}  # line → update's own comment line over a removed field, rewritten
     inserts: list[tuple[int, int, int, list[str]]] = []  # (line index, kind, sequence, lines)
     blocks = {r.start: r for r in refreshed}  # reference blocks: whole comment lines, never the unit's data
 
@@ -457,11 +459,17 @@ def apply_changes(
                 if val.start_mark.line != val.end_mark.line:
                     raise UserError("removed 欄位應寫在同一行（removed: true）；無法自動更新")
                 replace[val.start_mark.line] = (val.start_mark.column, val.end_mark.column, value)
+                above = key.start_mark.line - 1
+                if above > entries[index].dash and _is_flag_note(lines[above]):
+                    # update's own note over the field says the opposite now: a clerk who
+                    # followed 「確認後可整項刪除」 would delete an entry the bureau assigns again.
+                    pad = " " * key.start_mark.column
+                    notes[above] = f"{pad}# {comment}{lines[above][len(_bare(lines[above])):]}"
                 return
         pad = " " * node.start_mark.column
         inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {comment}", f"{pad}removed: {value}"]))
 
-    stamp = "（sqdocs subplan update 標記）"
+    stamp = _FLAG_STAMP
     for index, ref in changes.moved:  # the bureau's names, rewritten in place; the unit's text untouched
         node = entries[index].node
         names = dict(zip(KEY_FIELDS, ref.key, strict=True))
@@ -501,6 +509,8 @@ def apply_changes(
     for line, (start, end, value) in replace.items():
         old = lines[line]
         lines[line] = old[:start] + value + old[end:]
+    for line, note in notes.items():
+        lines[line] = note
     for start, refresh in blocks.items():
         if tuple(_bare(line) for line in lines[start:start + len(refresh.old)]) != refresh.old:
             raise RuntimeError("本局參考說明的位置與預期不符；未寫入任何檔案")  # a Refresh of another text: a bug
@@ -520,6 +530,13 @@ def apply_changes(
         else:
             lines[at:at] = [f"{c}{newline}" for c in chunk]
     return "".join(lines)
+
+
+def _is_flag_note(line: str) -> bool:
+    """Whether ``line`` is the comment update writes over ``removed:`` (:func:`apply_changes`),
+    rather than the unit's own."""
+    text = _bare(line).strip()
+    return text.startswith("# ") and _FLAG_STAMP in text and ("確認後可整項刪除" in text or "已取消 removed" in text)
 
 
 def _rewritten(old: Sequence[str], new: Sequence[str]) -> list[str]:

@@ -1097,3 +1097,28 @@ def test_units_separated_by_spaces_are_told_how_to_separate(fresh: Path, capsys)
     assert main(["check", str(fresh)]) == 1
     assert "未知的承辦單位「行政組 偵查隊」；多個單位請以半形逗號「,」分隔（如 [刑警大隊, 交通隊]），不要只用空格隔開" in (
         capsys.readouterr().out)
+
+
+def test_update_rewrites_its_own_delete_note_when_a_point_is_assigned_again(fresh: Path):
+    """The note over ``removed: true`` says the entry may be deleted: once the bureau assigns
+    the point again, it must not stay over ``removed: false``, or a clerk deletes live work."""
+    path = filled_subplan(fresh)
+    plan_text = (fresh / "annex1.yaml").read_text(encoding="utf-8")
+    edit_annex1(fresh, "units: [秘書科, 交通隊, 各分局]", "units: [秘書科, 交通隊]")
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    assert path.read_text(encoding="utf-8").count("確認後可整項刪除") == 1
+
+    (fresh / "annex1.yaml").write_text(plan_text, encoding="utf-8")
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    restored = path.read_text(encoding="utf-8")
+    assert "確認後可整項刪除" not in restored
+    lines = restored.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "removed: false")
+    assert lines[at - 1].strip() == "# 本局計畫又指派本單位辦理此評核重點（sqdocs subplan update 標記），已取消 removed"
+
+    edit_annex1(fresh, "units: [秘書科, 交通隊, 各分局]", "units: [秘書科, 交通隊]")  # and takes it away again
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    again = path.read_text(encoding="utf-8")
+    assert again.count("確認後可整項刪除") == 1 and "已取消 removed" not in again
+    assert len(again.splitlines()) == len(lines)
+
