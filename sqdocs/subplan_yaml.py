@@ -344,16 +344,23 @@ def _names_as_written(units: str, known: Collection[str]) -> bool:
     return all(_PLAIN_NAME.fullmatch(name) or name in known for name in units.split("、"))
 
 
-def _reference_block(lines: Sequence[str], entry: _Entry, known: Collection[str]) -> tuple[int, int] | None:
+def _reference_block(lines: Sequence[str], entry: _Entry, known: Collection[str],
+                     practices: Collection[str] = ()) -> tuple[int, int] | None:
     """The lines (start, stop) of the reference comments sqdocs wrote in ``entry``, at its keys'
     indent; None unless there is exactly one such block, every line of it as sqdocs writes it
-    (a block the unit edited is the unit's own words). ``known``: the registry's unit names."""
+    (a block the unit edited is the unit's own words). ``known``: the registry's unit names;
+    ``practices``: the bureau's practices of the entry's point now, as the block writes them."""
     pad = " " * entry.node.start_mark.column
     heads = [i for i in range(entry.dash, entry.end) if _bare(lines[i]).lstrip(" ") == REFERENCE_HEADER]
     if len(heads) != 1 or _bare(lines[heads[0]]) != pad + REFERENCE_HEADER:
         return None
     at, n = heads[0] + 1, 1
-    while at < entry.end and _bare(lines[at]).startswith(pad + _PRACTICE_LINE.format(n)):
+    while at < entry.end and _bare(lines[at]).startswith(head := pad + _PRACTICE_LINE.format(n)):
+        said = _bare(lines[at])[len(head):]
+        # A line that holds one of the bureau's practices and more is that practice with the
+        # unit's note beside it, not the bureau's earlier wording: the block is the unit's.
+        if any(text != said and text in said for text in practices):
+            return None
         at, n = at + 1, n + 1
     if n == 1 or at >= entry.end:  # the bureau lists one practice at least
         return None
@@ -401,7 +408,8 @@ def _live_entries(layout: _Layout, plan: Plan, subplan: Subplan, changes: Subpla
             continue
         ref = moved[index] if index in moved else assigned.get(point.key)
         if ref is not None:
-            yield index, entry, ref, _reference_block(layout.lines, entry, known)
+            practices = [_comment(text) for text in ref.point.practices]
+            yield index, entry, ref, _reference_block(layout.lines, entry, known, practices)
 
 
 def references(

@@ -1122,3 +1122,21 @@ def test_update_rewrites_its_own_delete_note_when_a_point_is_assigned_again(fres
     assert again.count("確認後可整項刪除") == 1 and "已取消 removed" not in again
     assert len(again.splitlines()) == len(lines)
 
+
+def test_update_keeps_a_reference_block_the_unit_wrote_notes_into(fresh: Path, capsys):
+    """A note added beside one of the bureau's practices in the reference comments is the unit's:
+    update leaves that block as it is (and says so), whether or not the bureau changed the point."""
+    path = filled_subplan(fresh)
+    text = path.read_text(encoding="utf-8")
+    courtesy = "#   2. 強化服務人員(志工)主動向洽公民眾互動親和力，協助民眾檢查證件、快速引導並告知作業程序服務。"
+    rainy = "#   3. 雨天時提供民眾收納警察刑事紀錄證明文件夾。"
+    assert text.count(courtesy) == 1 and text.count(rainy) == 1
+    text = text.replace(courtesy, courtesy + "（分局註：由志工輪值）")
+    text = text.replace(rainy, "#   3. （分局註：已採購）" + rainy[len("#   3. "):])
+    path.write_text(text, encoding="utf-8")
+    edit_annex1(fresh, "- 辦理機關電話禮貌測試。", "- 每月辦理機關電話禮貌測試。")
+
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    said = capsys.readouterr()
+    assert path.read_text(encoding="utf-8") == text  # nothing else changed in the plan
+    assert "未修改" in said.out and "經過編輯，未自動更新：基礎服務／服務友善／服務行為的友善性" in said.err
