@@ -95,15 +95,16 @@ def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4
     return lines
 
 
-def skeleton_header(plan: Plan, unit: str, count: int) -> list[str]:
-    """The opening lines of a subplan file of ``count`` points: title, how to fill it, unit and title fields."""
+def skeleton_header(plan: Plan, unit: str) -> list[str]:
+    """The opening lines of a subplan file: title, how to fill it, unit and title fields."""
     start, end = format_roc(plan.body.period.start), format_roc(plan.body.period.end)
     return [
         f"# {subplan_title(plan, unit)}",
         "#",
         f"# 依「{plan.title}」{detail_step_label(plan.body)}：各分局依據本執行計畫訂定細部執行計畫，",
         "# 以實務性、方法性為執行內容，依各評核構面項目、重點表列具體推動作法、完成期限、承辦單位。",
-        f"# 本檔由 sqdocs subplan init 依本局計畫附件 1 產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點。",
+        # No count of the points: update adds and flags points, and would leave a count stale.
+        f"# 本檔由 sqdocs subplan init 依本局計畫附件 1 產生，列出本局計畫指派{unit}辦理的評核重點。",
         "#",
         "# 填寫說明：",
         "#   1. 每個評核重點下以「#」開頭的是本局的具體作法、完成期限、承辦單位，僅供參考，不是資料，可刪除。",
@@ -145,7 +146,7 @@ def _sub_unit_lines(plan: Plan, unit: str) -> list[str]:
 def subplan_skeleton(plan: Plan, unit: str) -> str:
     """The YAML text ``sqdocs subplan init`` writes for ``unit`` (a registry short name)."""
     refs = plan.points_for(unit)
-    lines = skeleton_header(plan, unit, len(refs)) + _sub_unit_lines(plan, unit)
+    lines = skeleton_header(plan, unit) + _sub_unit_lines(plan, unit)
     lines.append("# 評核重點：依本局計畫附件 1 的順序")
     lines.append("points:")
     for ref, headings in with_headings(refs):
@@ -179,7 +180,7 @@ def filled_subplan_text(plan: Plan, data: dict[str, Any], origin: str) -> str:
     no longer assigned, kept marked removed). ``origin`` is the comment line saying where it came from."""
     unit = data["unit"]
     refs = {ref.key: ref for ref in plan.points_for(unit)}
-    lines = [origin, "#", *skeleton_header(plan, unit, len(data["points"]))]
+    lines = [origin, "#", *skeleton_header(plan, unit)]
     if data["title"] != subplan_title(plan, unit):
         at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
         lines[at] = f"title: {block_scalar(data['title'])}"

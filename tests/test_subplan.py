@@ -1140,3 +1140,12 @@ def test_update_keeps_a_reference_block_the_unit_wrote_notes_into(fresh: Path, c
     said = capsys.readouterr()
     assert path.read_text(encoding="utf-8") == text  # nothing else changed in the plan
     assert "未修改" in said.out and "經過編輯，未自動更新：基礎服務／服務友善／服務行為的友善性" in said.err
+
+
+def test_the_header_states_no_count_of_points_that_update_would_leave_stale(fresh: Path):
+    path = filled_subplan(fresh)
+    edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert "列出本局計畫指派第一分局辦理的評核重點。" in text
+    assert not re.search(r"\d+ 個評核重點", text.split("points:")[0])
