@@ -278,3 +278,22 @@ def test_stale_temporary_files_of_the_outputs_are_removed_and_nothing_else(tmp_p
     remove_stale_temps([target, tmp_path / "missing" / "x.pdf"])
     left = set(os.listdir(tmp_path))
     assert left == {"計畫.pdf", ".計畫.pdf.fresh000.tmp"} | {name for name, removed in names.items() if not removed}
+
+
+def test_ctrl_c_while_the_command_is_still_loading_ends_in_a_message_not_a_traceback():
+    """The parser and the messages import the data model, half a second at start: a Ctrl-C then
+    (here raised as the parser's module is imported, as it would be) gets the command's message."""
+    code = (
+        "import sys\n"
+        "class Stop:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'sqdocs.cli.arguments':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Stop())\n"
+        "from sqdocs.cli import run\n"
+        "sys.argv = ['sqdocs', 'validate', sys.argv[1]]\n"
+        "run()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(SAMPLE)], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 130 and proc.stderr.strip() == "已中斷；尚未開始執行。"

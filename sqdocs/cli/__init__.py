@@ -19,18 +19,11 @@ import threading
 import traceback
 from typing import NoReturn
 
-from sqdocs.cli.arguments import make_parser
-from sqdocs.cli.messages import (
-    EXIT_BAD_INPUT,
-    EXIT_BROKEN_PIPE,
-    EXIT_INTERNAL,
-    interrupted_code,
-    print_diagnostics,
-)
+# Only what loads in an instant here: the parser and the messages import the data model (half
+# a second), and a Ctrl-C while they load must end in a message, not a traceback (:func:`main`).
+from sqdocs.cli.exits import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED
 from sqdocs.errors import Interrupted, UserError
-from sqdocs.fsutil import os_error_text
 from sqdocs.gcpause import skip_exit_collections
-from sqdocs.load import LoadError
 
 
 def _tolerate_any_encoding() -> None:
@@ -51,7 +44,13 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run one ``sqdocs`` command (``argv``, or the command line) and return its exit code."""
     _tolerate_any_encoding()
-    args = make_parser().parse_args(argv)
+    try:
+        from sqdocs.cli.arguments import make_parser
+
+        args = make_parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("已中斷；尚未開始執行。", file=sys.stderr)
+        return EXIT_INTERRUPTED
     # SIGTERM (a wrapper's proc.terminate(), systemd, docker stop) stops the command as Ctrl-C
     # does: the temporary files are removed and a build stops its workers, which by default
     # SIGTERM would kill with none of that.
@@ -65,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace) -> int:
+    from sqdocs.cli.messages import interrupted_code, print_diagnostics
+    from sqdocs.fsutil import os_error_text
+    from sqdocs.load import LoadError
+
     try:
         # Each command's module only when it runs: `sqdocs validate` does not import the writers.
         return importlib.import_module(f"sqdocs.cli.{args.command}").command(args)

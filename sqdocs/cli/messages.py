@@ -8,6 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqdocs.build import cached_results
+from sqdocs.cli.exits import (  # noqa: F401 — the commands take them from here
+    EXIT_BAD_INPUT,
+    EXIT_BROKEN_PIPE,
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+)
 from sqdocs.errors import UserError
 from sqdocs.folders import loose_yaml, skipped_folders
 from sqdocs.load import LoadError, plan_warnings
@@ -17,11 +26,6 @@ from sqdocs.load.diagnostics import display_name
 if TYPE_CHECKING:
     from sqdocs.model import Plan
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM: what a shell reports for either
-EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in sqdocs, not the user's input
-EXIT_BROKEN_PIPE = 141
-"""128 + SIGPIPE (13): as shells report a command whose reader went away (Windows has no SIGPIPE)."""
 
 
 def interrupted_code(exc: KeyboardInterrupt) -> int:
