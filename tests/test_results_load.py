@@ -618,3 +618,19 @@ def test_hidden_files_in_results_are_not_a_unit_s(folder: Path, plan: Plan) -> N
     assert warnings == [] and list(results.submissions) == ["第一分局"]
     (folder / "results" / "第一分局.yaml").unlink()
     assert not submitted(folder)
+
+
+def test_a_precinct_written_with_figures_is_suggested_by_its_number(data_copy, capsys) -> None:
+    """「第1分局」 is as like 「第四分局」 as 「第一分局」 letter by letter: the hint must follow the number."""
+    from sqdocs.cli import main
+
+    for n, name in enumerate(["第一分局", "第二分局", "第三分局"], 1):
+        path = data_copy / "results" / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(f"unit: {name}", f"unit: 第{'１' if n == 1 else n}分局", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "未知的單位「第１分局」，是不是「第一分局」？" in err
+    assert "未知的單位「第2分局」，是不是「第二分局」？" in err
+    assert "未知的單位「第3分局」，是不是「第三分局」？" in err

@@ -70,15 +70,38 @@ SUGGEST_CUTOFF = 0.5
 """How alike two names must be (difflib's ratio) for one to be taken as a typo of the other."""
 
 
+_DIGITS = "〇一二三四五六七八九"
+
+
+def _in_words(number: int) -> str:
+    if number < 10:
+        return _DIGITS[number]
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return f"{_DIGITS[tens] if tens > 1 else ''}十{_DIGITS[ones] if ones else ''}"
+    return str(number)
+
+
+def _numbers_in_words(name: str) -> str:
+    """``name`` with its figures written as the registry writes them: 「第1分局」 → 「第一分局」.
+
+    By letters alone 「第1分局」 is as like 「第四分局」 as 「第一分局」, and difflib picked the
+    last: a clerk who took the hint would file one precinct's results under another's."""
+    return re.sub(r"[0-9０-９]+", lambda m: _in_words(int(unicodedata.normalize("NFKC", m.group()))), name)
+
+
 def close(name: str, other: str) -> bool:
     """Whether ``name`` and ``other`` are alike enough for one to be a typo of the other."""
-    return difflib.SequenceMatcher(None, name, other).ratio() >= SUGGEST_CUTOFF
+    return difflib.SequenceMatcher(None, _numbers_in_words(name), _numbers_in_words(other)).ratio() >= SUGGEST_CUTOFF
 
 
 def closest(word: str, choices: list[str]) -> str | None:
     """The one of ``choices`` most like ``word``, if any is alike enough to be its typo."""
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=SUGGEST_CUTOFF)
-    return match[0] if match else None
+    spelt: dict[str, str] = {}
+    for choice in choices:
+        spelt.setdefault(_numbers_in_words(choice), choice)
+    match = difflib.get_close_matches(_numbers_in_words(word), list(spelt), n=1, cutoff=SUGGEST_CUTOFF)
+    return spelt[match[0]] if match else None
 
 
 def suggest(word: str, choices: list[str]) -> str:
