@@ -222,13 +222,20 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError, opened: 
             ))
     if "could not find expected ':'" in problem and context_mark is not None:
         row = context_mark.line
-        content = lines[row]
-        if "：" in content:
-            return at(row + 1, content.index("：") + 1, "用了全形冒號「：」；欄位與值之間請用半形冒號加空白「: 」")
-        glued = re.match(r"\s*(?:- )?[^\s:#\"']+:(?=\S)", content)
-        if glued:
-            return at(row + 1, glued.end(), "冒號後面少了空白；欄位與值之間請寫成「欄位: 值」（冒號後加一個空白）")
+        if (mistake := _key_colon_mistake(lines[row], loose=True)) is not None:
+            return at(row + 1, *mistake)
         return at(row + 1, context_mark.column + 1, _YAML_HINTS[2][1])
+    if "mapping values are not allowed" in problem and problem_mark is not None:
+        # 「start：107 年」 as a block's first key reads as text going on into the next line, and
+        # YAML stops at that line's key: the mistake is in a line above, at its indent or deeper.
+        indent = _key_column(lines[problem_mark.line])
+        row = problem_mark.line - 1
+        while row >= 0 and (content := lines[row]).strip() and not content.lstrip().startswith("#"):
+            if _key_column(content) < indent:
+                break
+            if (mistake := _key_colon_mistake(content)) is not None:
+                return at(row + 1, *mistake)
+            row -= 1
     if "expected <block end>" in problem and problem_mark is not None:
         found_text = _text_after_enclosed(name, lines[problem_mark.line], problem_mark.line, problem_mark.column)
         if found_text is not None:
@@ -237,6 +244,27 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError, opened: 
     if "quoted scalar" in context and context_mark is not None or problem_mark is None and context_mark is not None:
         line, col = context_mark.line + 1, context_mark.column + 1
     return Diagnostic(name, line, col, "", _syntax_message(f"{context} {problem}".strip() or str(exc)))
+
+
+def _key_column(content: str) -> int:
+    """Where the key of line ``content`` starts: after its indent and any list dashes."""
+    return len(re.match(r" *(?:- +)*", content).group())
+
+
+_WIDE_COLON_KEY = re.compile(r"\s*(?:- )?[^\s:#\"'：]+(：)")
+_GLUED_KEY = re.compile(r"\s*(?:- )?[^\s:#\"']+:(?=\S)")
+
+
+def _key_colon_mistake(content: str, loose: bool = False) -> tuple[int, str] | None:
+    """Where (column) and what is wrong with the colon after the key of line ``content``: a
+    full-width 「：」 or no space after 「:」; None when it has neither. ``loose``: a 「：」
+    anywhere in the line counts (YAML already said a key's colon is missing there)."""
+    wide = content.find("：") if loose else (m.start(1) if (m := _WIDE_COLON_KEY.match(content)) else -1)
+    if wide >= 0:
+        return wide + 1, "用了全形冒號「：」；欄位與值之間請用半形冒號加空白「: 」"
+    if glued := _GLUED_KEY.match(content):
+        return glued.end(), "冒號後面少了空白；欄位與值之間請寫成「欄位: 值」（冒號後加一個空白）"
+    return None
 
 
 def _text_after_enclosed(name: str, content: str, row: int, column: int) -> Diagnostic | None:
