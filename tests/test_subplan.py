@@ -712,17 +712,13 @@ def test_check_reports_missing_points_units_and_subplans(fresh: Path, capsys):
     first = text.index("  - dimension: 基礎服務")
     second = text.index("  - dimension: 基礎服務", first + 1)
     text = text[:first] + text[second:]  # the clerk deleted the first point
-    text = text.replace("units: [行政組, 各派出所]", "units: [行政組, 偵察隊]", 1)
     path.write_text(text, encoding="utf-8")
     plan = load_plan(fresh)
     subplans = {u: f.subplan for u, f in load_subplans(fresh, plan).items()}
     problems = check_subplans(plan, subplans)
     kinds = {(p.unit, p.kind) for p in problems}
     assert ("第二分局", "missing") in kinds
-    assert ("第二分局", "unknown_unit") in kinds
     assert {("第一分局", "no_subplan"), ("第三分局", "no_subplan"), ("第四分局", "no_subplan")} <= kinds
-    unknown = next(p for p in problems if p.kind == "unknown_unit")
-    assert "偵察隊" in unknown.message and "是不是「偵查隊」" in unknown.message
     capsys.readouterr()
     assert main(["check", str(fresh)]) == 1
     # the command to run names this folder, and how a new year starts from the last one's
@@ -1094,9 +1090,9 @@ def test_units_separated_by_spaces_are_told_how_to_separate(fresh: Path, capsys)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("units: [行政組, 各派出所]", "units: [行政組 偵查隊]", 1), encoding="utf-8")
     capsys.readouterr()
-    assert main(["check", str(fresh)]) == 1
+    assert main(["check", str(fresh)]) == 2  # refused as it loads (the subplan's own units are checked then)
     assert "未知的承辦單位「行政組 偵查隊」；多個單位請以半形逗號「,」分隔（如 [刑警大隊, 交通隊]），不要只用空格隔開" in (
-        capsys.readouterr().out)
+        capsys.readouterr().err)
 
 
 def test_update_rewrites_its_own_delete_note_when_a_point_is_assigned_again(fresh: Path):
@@ -1149,3 +1145,19 @@ def test_the_header_states_no_count_of_points_that_update_would_leave_stale(fres
     text = path.read_text(encoding="utf-8")
     assert "列出本局計畫指派第一分局辦理的評核重點。" in text
     assert not re.search(r"\d+ 個評核重點", text.split("points:")[0])
+
+
+def test_a_unit_of_its_own_the_subplan_does_not_list_is_refused_before_it_is_printed(fresh: Path, capsys):
+    """「偵察隊」 for 偵查隊 was printed into the precinct's official plan: validate and build
+    passed it, as they refuse no unknown 承辦單位 in annex 1."""
+    path = filled_subplan(fresh, "第二分局")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("units: [行政組, 各派出所]", "units: [行政組, 偵察隊]", 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "偵察隊" in row)
+    capsys.readouterr()
+    assert main(["validate", str(fresh)]) == 2
+    assert f"subplans/第二分局.yaml:{line}:" in (err := capsys.readouterr().err)
+    assert "未知的承辦單位「偵察隊」，是不是「偵查隊」？" in err
+    out = fresh.parent / "out"
+    assert main(["build", str(fresh), "-o", str(out)]) == 2
+    assert not out.exists() or not any(out.iterdir())

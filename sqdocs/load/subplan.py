@@ -113,6 +113,10 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
         yield from unique_names(
             doc, ((("points", pi, "units", ui), u) for ui, u in enumerate(point.units)), "承辦單位"
         )
+        for ui, name in enumerate(point.units):
+            if not point.removed and not subplan.expand(name):  # printed in the unit's plan: refused as annex1 refuses one
+                hint = name_hint(name, subplan.known_names(), "sub_units") or "；請先列於 sub_units（或 sub_groups）"
+                yield doc.diagnostic(("points", pi, "units", ui), f"未知的承辦單位「{name}」{hint}")
         if isinstance(point.deadline, date) and not point.removed:  # printed in the unit's plan, as annex1's is
             yield from check_date_in_period(doc, ("points", pi, "deadline"), point.deadline, plan.body, "完成期限")
     keys = [(("points", i, "point"), "／".join(p.key)) for i, p in enumerate(subplan.points)]
