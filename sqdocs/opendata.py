@@ -19,7 +19,7 @@ from pathlib import Path
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.subplan import Subplan
 from sqdocs.report import CompiledReport
-from sqdocs.report.figures import plain_number
+from sqdocs.report.figures import plain_number, total_word
 
 Value = str | int | float | None
 
@@ -143,8 +143,8 @@ def indicator_table(report: CompiledReport) -> Table:
             # this year's results, their numerator and what they lack belong to this year's row only.
             current = year.computed and year.year == report.year
             source = "本年度成果計算" if current else "由歷年統計計算" if year.computed else "歷年統計"
-            if current and ind.partial_units:  # as the report marks it 「*」: a lower bound
-                source += f"（合計不含 {'、'.join(ind.partial_units)}，不完整）"
+            if current and ind.partial_units:  # as the report marks it 「*」: not the bureau's whole figure
+                source += f"（{total_word(ind.kind, ind.aggregate)}不含 {'、'.join(ind.partial_units)}，不完整）"
             numerator = ind.numerator if current else None
             denominator = ind.denominator if current else None
             base = ind.base if current else None
@@ -162,7 +162,7 @@ def indicator_table(report: CompiledReport) -> Table:
          Column("年度", "整數", "數值所屬的民國年；計畫年度的績效報告也列出此前各年度的數值（歷年統計）"),
          Column("範圍", "文字", "「全局」或單位簡稱"), Column("數值", "數值", "未經四捨五入的數值"),
          Column("分子", "數值", "比率指標的分子（全局為各單位合計）"), Column("分母", "數值", "比率指標的分母"),
-         Column("權數", "數值", "加權平均指標的權數"), Column("資料來源", "文字", "本年度成果計算（加總缺單位時註明不含哪些單位）、歷年統計、由歷年統計計算（如前一年度的成長率）、單位填報，或未列入計算的原因")),
+         Column("權數", "數值", "加權平均指標的權數"), Column("資料來源", "文字", "本年度成果計算（全局數值缺單位時註明不含哪些單位、不完整）、歷年統計、由歷年統計計算（如前一年度的成長率）、單位填報，或未列入計算的原因")),
         tuple(rows),
     )
 

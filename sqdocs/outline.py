@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqdocs.model import Basis, Clause, Plan, PlanBody, Subplan
-from sqdocs.report.figures import PARTIAL_MARK
+from sqdocs.report.figures import PARTIAL_MARK, total_word, totals_word
 from sqdocs.report.model import (
     CHECKED,
     UNCHECKED,
@@ -228,16 +228,18 @@ def summary_sentence(report: CompiledReport) -> str:
 
 
 def _partial_note(report: CompiledReport) -> str:
-    """What the totals marked 「*」 lack: units that sent no file, units whose file lacks the figure."""
-    lacking = {u for i in report.indicators for u in i.partial_units}
-    if not lacking:
+    """What the figures marked 「*」 lack: units that sent no file, units whose file lacks the figure."""
+    partial = [i for i in report.indicators if i.partial_units]
+    if not partial:
         return ""
+    lacking = {u for i in partial for u in i.partial_units}
     lacks = []
     if any(u in report.unsubmitted for u in lacking):
         lacks.append(f"尚未繳交之單位（{'、'.join(report.unsubmitted)}）")
     if omitted := [u for u in report.units if u in lacking and u in report.submitted]:
         lacks.append(f"成果未填該項數據之單位（{'、'.join(omitted)}）")
-    return f"；標「{PARTIAL_MARK}」之合計不含{'及'.join(lacks)}，未與上年比較"
+    word = totals_word(total_word(i.kind, i.aggregate) for i in partial)
+    return f"；標「{PARTIAL_MARK}」之{word}不含{'及'.join(lacks)}，未與上年比較"
 
 
 RESULTS_SENTENCE = "依本局執行計畫附件 1 各評核構面、評核項目及評核重點，彙整各承辦單位填報之執行成果、佐證資料及量化指標如下。"

@@ -28,6 +28,7 @@ from sqdocs.load.yamlfile import YamlDoc, parse_yaml, read_yaml
 from sqdocs.model import Plan
 from sqdocs.model.common import RocDate
 from sqdocs.report import compile_report
+from sqdocs.report.figures import total_word, totals_word
 from sqdocs.report.model import IndicatorFigure
 from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
 
@@ -286,7 +287,7 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     figure, as this year's report gives it, is added to the history of every indicator that
     has one (a growth rate too: recomputed from its base's rounded figures it could differ in
     the last digit). It is computed from the units' results, which must load without error
-    and be all in: a partial sum (a file missing, or a figure missing from one) is no figure
+    and be all in: a partial figure (a file missing, or a figure missing from one) is no figure
     to keep (next year's validate asks for it instead). A year already in a history was
     written by hand and stands.
     """
@@ -342,16 +343,17 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     if none := [f.name for f in figures.values() if f.reported is None]:
         lines.append(f"- {old} 年無數據、history 未加入的指標：{'、'.join(none)}。")
     if partial := [f for f in figures.values() if f.partial_units]:
-        # every unit handed in a file, but some left these figures out: the sum is not the year's
+        # every unit handed in a file, but some left these figures out: the figure is not the year's
+        word = totals_word(total_word(f.kind, f.aggregate) for f in partial)
         lacking = "；".join(f"{f.name}（不含{'、'.join(f.partial_units)}）" for f in partial)
-        lines.append(f"- {old} 年合計不完整、history 未加入的指標：{lacking}；"
+        lines.append(f"- {old} 年{word}不完整、history 未加入的指標：{lacking}；"
                      f"待各單位補填、{old} 年度績效報告定稿後，請在 history 加上 {old} 年的數值。")
     summary = f"{kept}{len(added)} 項指標的 history 已加入 {old} 年數據（明細見 README.md）。"
     if by_hand:
         where = "、".join(f"第 {line} 行" for line, _ in by_hand)
         summary += f"\n注意：indicators.yaml {where}的 history 寫法無法自動加入，要加上的數值列在 README.md。"
     if partial:
-        summary += (f"\n注意：{'、'.join(f.name for f in partial)}的 {old} 年合計不含成果未填該項數據的單位，"
+        summary += (f"\n注意：{'、'.join(f.name for f in partial)}的 {old} 年{word}不含成果未填該項數據的單位，"
                     "history 未加入（明細見 README.md）。")
     if added and warned:
         summary += (f"\n注意：{old} 年的成果有 {len(warned)} 個警告（列於上方）；history 的 {old} 年數據是依現有成果計算的，"

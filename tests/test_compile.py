@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -16,6 +17,7 @@ from conftest import (
     left_out,
 )
 
+from sqdocs.load import load_plan
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
 from sqdocs.outline import summary_figures, summary_sentence
@@ -178,6 +180,26 @@ def small(tmp_path: Path, plan: Plan) -> tuple[CompiledReport, list, Path]:
     return compile_report(plan, results), warnings, folder
 
 
+def only_first_and_traffic(folder: Path) -> Plan:
+    """``folder``'s plan with every 附件 1 point assigned to 第一分局 and 交通隊 alone: with both
+    files in, each figure is the bureau's whole figure, compared with last year's."""
+    annex1 = folder / "annex1.yaml"
+    annex1.write_text(re.sub(r"units: \[[^\]]*\]", "units: [第一分局, 交通隊]", annex1.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    return load_plan(folder)
+
+
+def complete_report(folder: Path) -> CompiledReport:
+    """The report of ``folder`` (第一分局's and 交通隊's results) under :func:`only_first_and_traffic`."""
+    whole = only_first_and_traffic(folder)
+    return compile_report(whole, load_results(folder, whole)[0])
+
+
+@pytest.fixture()
+def complete(tmp_path: Path) -> CompiledReport:
+    return complete_report(make_folder(tmp_path, {"第一分局.yaml": FIRST, "交通隊.yaml": TRAFFIC}))
+
+
 def test_ratio_is_summed_counts_not_average_of_ratios(small) -> None:
     report, warnings, _ = small
     f = report.indicator("on_time_rate")
@@ -202,8 +224,8 @@ def test_zero_denominator_is_warned_and_excluded(small) -> None:
     assert "分母為 0" in report.exclusions[0].reason
 
 
-def test_year_over_year_change_of_a_ratio(small) -> None:
-    f = small[0].indicator("on_time_rate")
+def test_year_over_year_change_of_a_ratio(complete) -> None:
+    f = complete.indicator("on_time_rate")
     assert [(y.year, y.text, y.computed) for y in f.series] == [
         (105, "90.0%", False), (106, "92.5%", False), (107, "91.7%", True),
     ]
@@ -214,8 +236,8 @@ def test_year_over_year_change_of_a_ratio(small) -> None:
     assert f.trend == "105 年 90.0%、106 年 92.5%、107 年 91.7%；107 年較 106 年下降 0.8 個百分點，呈退步趨勢，宜檢討原因。"
 
 
-def test_mean_is_weighted_by_base(small) -> None:
-    f = small[0].indicator("phone_score")
+def test_mean_is_weighted_by_base(complete) -> None:
+    f = complete.indicator("phone_score")
     # (90 × 10 + 80 × 30) / 40 = 82.5; the plain average would be 85.
     assert f.value == pytest.approx(82.5)
     assert (f.text, f.base) == ("82.5 分", 40)
@@ -248,9 +270,12 @@ def test_a_sum_some_units_have_not_reported_is_marked_and_not_compared(small) ->
                            "及成果未填此項數據的單位（第二分局），待各單位填報齊全後再與上年比較。")
     growth = report.indicator("growth")  # no rate from an incomplete total
     assert growth.value is None and growth.trend.endswith("107 年無法計算（107 年的「線上申辦件數」合計不含未填報單位）。")
-    assert report.indicator("on_time_rate").change is not None  # a ratio of those who reported is still compared
+    # nor is a ratio of the units that reported compared: 91.7% of 2 units is not the bureau's rate
+    on_time = report.indicator("on_time_rate")
+    assert on_time.text == "91.7%" and on_time.change is None and on_time.partial_units
+    assert "宜檢討原因" not in on_time.trend and on_time.trend.endswith("待各單位填報齊全後再與上年比較。")
     assert summary_figures(cases, [105, 106, 107]) == ["150 件", "160 件", "200 件*", "—", "—"]
-    assert "標「*」之合計不含尚未繳交之單位" in summary_sentence(report)
+    assert "標「*」之數值不含尚未繳交之單位" in summary_sentence(report)  # 數值: sums, ratios and means
 
 
 def test_a_partial_total_is_marked_on_its_trend_chart_too(tmp_path: Path, plan: Plan) -> None:
@@ -287,7 +312,8 @@ def test_a_sum_lacking_a_file_and_a_figure_names_both(data_copy: Path, plan: Pla
     assert cases.partial_units == ["第一分局", "第四分局"]
     assert cases.trend.endswith("107 年的合計不含尚未填報成果的單位（第四分局）及成果未填此項數據的單位（第一分局），"
                                 "待各單位填報齊全後再與上年比較。")
-    assert "；標「*」之合計不含尚未繳交之單位（第四分局）及成果未填該項數據之單位（第一分局），未與上年比較" in summary_sentence(report)
+    # 第四分局 owes ratios too, so 「*」 marks more than sums
+    assert "；標「*」之數值不含尚未繳交之單位（第四分局）及成果未填該項數據之單位（第一分局），未與上年比較" in summary_sentence(report)
 
 
 def test_a_late_unit_owes_a_sum_only_if_its_group_enters_it(data_copy: Path, plan: Plan) -> None:
@@ -326,15 +352,45 @@ def test_a_sum_whose_point_a_unit_has_not_reported_yet_is_marked_as_when_its_fil
     assert report.indicator("online_cases").partial_units == [] and report.indicator("online_cases").change is not None
 
 
-def test_a_ratio_a_unit_left_out_is_of_the_units_that_entered_it(data_copy: Path, plan: Plan) -> None:
-    """Σ numerators ÷ Σ denominators of the other units is their ratio, not a lower bound: it is
-    compared, as when a unit sends no file; the loader's warning is what says it lacks 第一分局."""
+def test_a_ratio_a_unit_left_out_is_marked_and_not_compared(data_copy: Path, plan: Plan) -> None:
+    """Σ numerators ÷ Σ denominators of the other units is their ratio, not the bureau's: it was
+    compared with last year's whole ratio and judged 進步 or 退步 on a forgotten line."""
     left_out(data_copy, "第一分局", SOP_RATE_OF_FIRST)
     results, warnings = load_results(data_copy, plan)
-    sop = compile_report(plan, results).indicator("sop_rate")
+    report = compile_report(plan, results)
+    sop = report.indicator("sop_rate")
     assert [w.message.split("：")[0] for w in warnings] == ["「第一分局」未填報指標「訂定標準作業流程比率」（sop_rate）"]
-    assert sop.partial_units == [] and sop.change is not None and sop.counted_units == 7
+    assert (sop.partial_units, sop.change, sop.counted_units) == (["第一分局"], None, 7)
     assert "第一分局" not in [u.unit for u in sop.units]
+    assert sop.trend.endswith("107 年的比率不含成果未填此項數據的單位（第一分局），待各單位填報齊全後再與上年比較。")
+    assert summary_figures(sop, [105, 106, 107])[2:] == [f"{sop.text}*", "—", "—"]
+    assert summary_sentence(report).endswith("；標「*」之比率不含成果未填該項數據之單位（第一分局），未與上年比較，彙整如下表。")
+    assert [f.id for f in report.indicators if f.partial_units] == ["sop_rate"]
+
+
+def test_figures_of_one_unit_of_many_are_marked_and_not_judged(data_copy: Path, plan: Plan) -> None:
+    """Only 第一分局 has handed in: its 14/15 is not the bureau's 訂定標準作業流程比率. It was
+    printed as the bureau's 93.3%, judged 退步 against 106's 93.5% (「宜檢討原因」) and charted."""
+    for path in (data_copy / "results").glob("*.yaml"):
+        if path.stem != "第一分局":
+            path.unlink()
+    report = compiled(data_copy, plan)
+    sop = report.indicator("sop_rate")
+    assert (sop.text, sop.change) == ("93.3%", None) and "第二分局" in sop.partial_units
+    assert summary_figures(sop, [105, 106, 107]) == ["90.2%", "93.5%", "93.3%*", "—", "—"]
+    assert sop.trend.startswith("105 年 90.2%、106 年 93.5%、107 年 93.3%；107 年的比率不含尚未填報成果的單位（")
+    phone = report.indicator("phone_courtesy_score")  # a mean
+    assert phone.change is None and "107 年的平均不含尚未填報成果的單位" in phone.trend
+    computed = [f for f in report.indicators if f.value is not None and f.kind != "growth"]
+    assert computed and all(f.partial_units and f.change is None for f in computed)
+    assert not [f.id for f in report.indicators if "進步" in f.trend or "退步" in f.trend or "宜檢討" in f.trend]
+    sentence = summary_sentence(report)
+    assert "較上年" not in sentence and "；標「*」之數值不含尚未繳交之單位（" in sentence
+    # the charts mark what the table marks
+    on_time = report.indicator("on_time_rate")
+    assert report.chart("on_time_by_unit").reference_label == f"全局 {on_time.text}*"
+    for series in report.chart("satisfaction_trend").series:
+        assert series.texts[-1].endswith("*") and not series.texts[0].endswith("*")
 
 
 def test_lower_is_better_and_no_data(small) -> None:
@@ -400,10 +456,16 @@ def test_charts_data(small) -> None:
     trend = report.chart("trend")
     assert trend.categories == ["105 年", "106 年", "107 年"]
     assert trend.series[0].values == pytest.approx([90.0, 92.5, 275 / 3])
+    assert trend.series[0].texts == ["90.0%", "92.5%", "91.7%*"]  # the other units owing it have not reported
     bars = report.chart("by_unit")
     assert bars.categories == ["交通隊", "第一分局"]  # 第二分局 (分母為 0) has no bar
     assert bars.series[0].values == pytest.approx([90.0, 95.0])
-    assert bars.reference_label == "全局 91.7%"
+    assert bars.reference_label == "全局 91.7%*"
+
+
+def test_charts_of_a_complete_figure_are_unmarked(complete) -> None:
+    assert complete.chart("trend").series[0].texts == ["90.0%", "92.5%", "91.7%"]
+    assert complete.chart("by_unit").reference_label == "全局 91.7%"
 
 
 def test_checklist_counterpart_when_annexes_name_a_point_differently(plan: Plan) -> None:
@@ -446,15 +508,16 @@ def test_checklist_point_of_an_overall_annex2_dimension_takes_no_item(plan: Plan
     assert resolve_checklist(odd, ChecklistPath(item=ref.item.name, point=target), ref) is None  # the loader refuses an item here
 
 
-def test_no_change_against_an_older_year_when_last_years_figure_is_missing(tmp_path: Path, plan: Plan) -> None:
+def test_no_change_against_an_older_year_when_last_years_figure_is_missing(tmp_path: Path) -> None:
     """Without 106 in the history, 「較上年」 is —, not the change against 105 under the same heading;
     the growth rate says which base year is missing, and loading warns of the gap."""
     indicators = INDICATORS.replace("history: {105: 90.0, 106: 92.5}", "history: {105: 90.0}")
     indicators = indicators.replace("history: {105: 150, 106: 160}", "history: {105: 150}")
-    folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "第二分局.yaml": SECOND, "交通隊.yaml": TRAFFIC})
+    folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "交通隊.yaml": TRAFFIC})
     (folder / "indicators.yaml").write_text(indicators, encoding="utf-8")
-    results, warnings = load_results(folder, plan)
-    report = compile_report(plan, results)
+    whole = only_first_and_traffic(folder)
+    results, warnings = load_results(folder, whole)
+    report = compile_report(whole, results)
     on_time = report.indicator("on_time_rate")
     assert on_time.change is None
     assert on_time.trend == "105 年 90.0%、107 年 91.7%；107 年較 105 年上升 1.7 個百分點，呈進步趨勢。"
@@ -489,14 +552,14 @@ def test_growth_from_a_year_of_zero_says_why_there_is_no_rate(data_copy: Path, p
     assert growth.trend == "105 年 18.6%、106 年 -100.0%；107 年無法計算（106 年的「線上申辦件數」為 0）。"
 
 
-def test_a_rate_short_of_100_percent_never_reads_100_percent(tmp_path: Path, plan: Plan) -> None:
+def test_a_rate_short_of_100_percent_never_reads_100_percent(tmp_path: Path) -> None:
     """1 late case in 4 000 is 99.975%: at one decimal it would read 100.0%, all on time."""
     first = FIRST.replace("{numerator: 95, denominator: 100}", "{numerator: 1999, denominator: 2000}")
     traffic = TRAFFIC.replace("{numerator: 180, denominator: 200}", "{numerator: 2000, denominator: 2000}")
     folder = make_folder(tmp_path, {"第一分局.yaml": first, "交通隊.yaml": traffic})
     (folder / "indicators.yaml").write_text(INDICATORS.replace("{105: 90.0, 106: 92.5}", "{105: 90.0, 106: 99.9}"),
                                             encoding="utf-8")
-    f = compile_report(plan, load_results(folder, plan)[0]).indicator("on_time_rate")
+    f = complete_report(folder).indicator("on_time_rate")
     assert (f.text, f.reported) == ("99.98%", "99.98")
     assert {u.unit: u.text for u in f.units} == {"第一分局": "99.95%", "交通隊": "100.0%"}
     # the change is told between the figures as printed, with as many decimals as they have

@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from conftest import ONLINE_CASES_OF_FIRST, fill_markers, left_out
+from conftest import ONLINE_CASES_OF_FIRST, SOP_RATE_OF_FIRST, fill_markers, left_out
 
 from sqdocs.cli import main
 from sqdocs.load import load_plan
@@ -269,6 +269,18 @@ def test_rollover_adds_no_sum_a_unit_left_out_of_its_file(data_copy, capsys):
     assert after["sop_rate"] == {**before["sop_rate"], 107: 95.4}
     readme = (data_copy.parent / "keelung-108" / "README.md").read_text(encoding="utf-8")
     assert "- 107 年合計不完整、history 未加入的指標：線上申辦件數（不含第一分局）；" in readme
+
+
+def test_rollover_adds_no_ratio_a_unit_left_out_of_its_file(data_copy, capsys):
+    """第一分局's file has no 訂定標準作業流程比率: the other units' ratio is not 107's figure."""
+    left_out(data_copy, "第一分局", SOP_RATE_OF_FIRST)
+    before = _histories(data_copy)
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    assert "注意：訂定標準作業流程比率的 107 年比率不含成果未填該項數據的單位，history 未加入" in capsys.readouterr().out
+    after = _histories(data_copy.parent / "keelung-108")
+    assert after["sop_rate"] == before["sop_rate"] and after["online_cases"] == {**before["online_cases"], 107: 8661}
+    readme = (data_copy.parent / "keelung-108" / "README.md").read_text(encoding="utf-8")
+    assert "- 107 年比率不完整、history 未加入的指標：訂定標準作業流程比率（不含第一分局）；" in readme
 
 
 def test_rollover_names_the_warnings_of_the_results_its_figures_come_from(data_copy, capsys):

@@ -29,6 +29,7 @@ from sqdocs.report.figures import (
     plain_shown,
     shown,
     told,
+    total_word,
     unit_share,
     value_text,
 )
@@ -130,7 +131,7 @@ def _indicator_figures(plan: Plan, results: ResultSet) -> list[IndicatorFigure]:
     for ind in indicators:
         if not ind.entered:
             base = built[ind.of or ""]
-            built[ind.id] = _growth_figure(plan, ind, yearly, base.name, bool(base.partial_units))
+            built[ind.id] = _growth_figure(plan, ind, yearly, base, bool(base.partial_units))
     return [built[ind.id] for ind in indicators]
 
 
@@ -150,11 +151,11 @@ def _entered_figure(
         shares.append((unit_share(ind, unit, measure), measure.note))
     total = aggregate(ind, [s for s, _ in shares])
     years = {year: exact(value) for year, value in ind.history.items() if year < plan.year}
-    # A sum without some units is a lower bound: compared with last year's whole total it would
-    # read as a fall (退步) that is only a missing file, or a missing line in one. It is printed,
-    # marked, never compared. A ratio or mean of the units that entered is still their figure.
-    sums = ind.aggregate == "sum" and total.value is not None
-    partial = plan.units.in_order({*absent, *omitted}) if sums else []
+    # A figure without some units that owe it is not the bureau's: a sum is a lower bound, and a
+    # ratio or mean is only that of the units that reported (one 分局's 14/15 is no bureau rate).
+    # Compared with last year's whole figure it would read as 進步 or 退步 that is only a missing
+    # file, or a missing line in one. It is printed, marked, never compared.
+    partial = plan.units.in_order({*absent, *omitted}) if total.value is not None else []
     yearly[ind.id] = dict(years)
     computed = {plan.year} if total.value is not None else set()
     if total.value is not None:
@@ -165,7 +166,7 @@ def _entered_figure(
     missing = _uncomputable(ind) if shares and (ind.denominator or ind.base) else NOT_REPORTED
     return _figure(plan, ind, years, computed, total.value, units,
                    numerator=total.numerator, denominator=total.denominator, base=total.base, counted=total.counted,
-                   missing=missing, partial=partial, omitted=omitted if sums else [])
+                   missing=missing, partial=partial, omitted=omitted if partial else [])
 
 
 def _uncomputable(ind: Indicator) -> str:
@@ -175,10 +176,11 @@ def _uncomputable(ind: Indicator) -> str:
 
 
 def _growth_figure(
-    plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fraction]], of: str, of_partial: bool
+    plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fraction]], base_figure: IndicatorFigure, of_partial: bool
 ) -> IndicatorFigure:
-    """A growth rate from the yearly figures of the indicator named ``of`` (``of_partial``:
-    its total this year lacks units that have not reported, so no rate is taken from it)."""
+    """A growth rate from the yearly figures of ``base_figure`` (``of_partial``: its figure this
+    year lacks units that have not reported, so no rate is taken from it)."""
+    of = base_figure.name
     base = yearly.get(ind.of or "", {})
     years: dict[int, Fraction] = {}
     computed: set[int] = set()
@@ -195,7 +197,8 @@ def _growth_figure(
     if (plan.year in base or of_partial) and plan.year - 1 not in base:
         missing = f"無法計算（{plan.year - 1} 年的「{of}」無數據）"
     elif of_partial:
-        missing = f"無法計算（{plan.year} 年的「{of}」合計不含未填報單位）"
+        word = total_word(base_figure.kind, base_figure.aggregate)
+        missing = f"無法計算（{plan.year} 年的「{of}」{word}不含未填報單位）"
     elif plan.year in base and base[plan.year - 1] == 0:  # a rate from 0 has no value; 0 was reported
         missing = f"無法計算（{plan.year - 1} 年的「{of}」為 0）"
     return _figure(plan, ind, years, computed, years.get(plan.year), [], None, None, None, 0, missing)
@@ -235,7 +238,7 @@ def _figure(
     partial: list[str] | None = None,
     omitted: list[str] | None = None,
 ) -> IndicatorFigure:
-    """``partial``: the units a sum lacks, of which ``omitted`` sent a file without the figure."""
+    """``partial``: the units the figure lacks, of which ``omitted`` sent a file without it."""
     places = ind.places
     series = [
         YearFigure(year=y, value=float(years[y]), text=value_text(years[y], ind.unit, places), computed=y in computed)
@@ -322,7 +325,7 @@ def _listing(ind: Indicator, years: dict[int, Fraction]) -> str:
 
 
 def _partial_text(ind: Indicator, years: dict[int, Fraction], year: int, partial: list[str], omitted: list[str]) -> str:
-    """The trend sentence of a sum some units are missing from: the figures, what the total
+    """The trend sentence of a figure some units are missing from: the figures, what this year's
     lacks (units without a file; those of ``omitted``, whose file lacks the figure), and no comparison."""
     absent = [u for u in partial if u not in omitted]
     lacks = []
@@ -330,7 +333,8 @@ def _partial_text(ind: Indicator, years: dict[int, Fraction], year: int, partial
         lacks.append(f"尚未填報成果的單位（{'、'.join(absent)}）")
     if omitted:
         lacks.append(f"成果未填此項數據的單位（{'、'.join(omitted)}）")
-    return f"{_listing(ind, years)}；{year} 年的合計不含{'及'.join(lacks)}，待各單位填報齊全後再與上年比較。"
+    word = total_word(ind.kind, ind.aggregate)
+    return f"{_listing(ind, years)}；{year} 年的{word}不含{'及'.join(lacks)}，待各單位填報齊全後再與上年比較。"
 
 
 def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: str) -> str:
@@ -512,7 +516,7 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
             series.append(ChartSeries(
                 label=f.name,
                 values=[p.value if p else None for p in points],
-                # the lower point of a total some units are missing from is marked as in the table
+                # the point of a figure some units are missing from is marked as in the table
                 texts=[(p.text + PARTIAL_MARK if f.partial_units and p.year == f.year else p.text) if p else ""
                        for p in points],
             ))
@@ -534,5 +538,5 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
         id=chart.id, title=chart.title, kind="units", unit=first.unit, places=places,
         categories=units, series=series,
         reference=first.value if single else None,
-        reference_label=f"全局 {first.text}" if single else "",
+        reference_label=f"全局 {first.text}{PARTIAL_MARK if first.partial_units else ''}" if single else "",
     )

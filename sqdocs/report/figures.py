@@ -6,7 +6,7 @@ ratio is exactly Σ numerators ÷ Σ denominators and rounding happens once, for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
@@ -16,8 +16,21 @@ from sqdocs.model.results import Indicator, Measure
 NO_DATA = "—"
 
 PARTIAL_MARK = "*"
-"""After a total that lacks units which have not reported: in the summary table and on the chart
-(壹's opening sentence says what it means)."""
+"""After a bureau figure (a sum, ratio or mean) that lacks units which have not reported: in the
+summary table and on the charts (壹's opening sentence says what it means)."""
+
+
+def total_word(kind: str, aggregate: str | None) -> str:
+    """What a bureau figure is called where it is said to lack units: 合計, 比率 or 平均."""
+    if kind == "ratio":
+        return "比率"
+    return "平均" if aggregate == "mean" else "合計"
+
+
+def totals_word(words: Iterable[str]) -> str:
+    """One word for several figures' :func:`total_word`: theirs when they share it, else 數值."""
+    distinct = set(words)
+    return distinct.pop() if len(distinct) == 1 else "數值"
 
 
 def plain_number(value: float | None) -> float | int | None:

@@ -82,7 +82,7 @@ class IndicatorFigure(Record):
     counted_units: int = Field(description="列入計算的單位數")
     partial_units: list[str] = Field(
         default_factory=list,
-        description="加總指標：尚未繳交成果檔或成果檔未填此項數據、合計因而不完整的單位（此時不與上年比較）",
+        description="尚未繳交成果檔或成果檔未填此項數據、全局數值（合計、比率或平均）因而不完整的單位（此時標「*」、不與上年比較）",
     )
     change: Change | None = Field(description="與前一年度比較；無歷年數據時為 null")
     series: list[YearFigure] = Field(description="歷年數值（含本年度），依年度排列")

@@ -295,6 +295,24 @@ def test_a_sum_a_unit_left_out_of_its_file_is_marked_in_the_summary(plan, data_c
             "107 年的合計不含成果未填此項數據的單位（第一分局），待各單位填報齊全後再與上年比較。") in body
 
 
+def test_figures_of_one_unit_of_many_are_marked_and_not_judged(plan, data_copy):
+    """Only 第一分局 handed in: its 14/15 read as the bureau's rate, judged 退步 (宜檢討原因)."""
+    for path in (data_copy / "results").glob("*.yaml"):
+        if path.stem != "第一分局":
+            path.unlink()
+    doc = Document(io.BytesIO(render_report(plan, compiled(data_copy, plan), BuildOptions())))
+    rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in doc.tables[0].rows[1:]}
+    assert rows["訂定標準作業流程比率"] == ["90.2%", "93.5%", "93.3%*", "—", "—"]
+    assert rows["電話禮貌測試平均成績"] == ["86.4 分", "88.2 分", "91.4 分*", "—", "—"]
+    assert not [r for r in rows.values() if r[-1] in ("進步", "退步", "持平")]
+    body = _styled(doc, S.BODY)
+    assert not [t for t in body if "宜檢討原因" in t or "趨勢" in t]
+    [opening] = [t for t in body if t.startswith("本年度應填報執行成果之單位")]
+    assert "較上年" not in opening and "；標「*」之數值不含尚未繳交之單位（行政科、" in opening
+    assert any(t.startswith("訂定標準作業流程比率：105 年 90.2%、106 年 93.5%、107 年 93.3%；107 年的比率不含尚未填報成果的單位（")
+               and t.endswith("待各單位填報齊全後再與上年比較。") for t in body)
+
+
 # ---- data, bytes, templates -------------------------------------------------------------
 
 TRICKY = "A & B <c> {{ 7 * 7 }} {% if true %}X{% endif %}"

@@ -400,6 +400,23 @@ def test_a_sum_a_unit_left_out_of_its_file_is_marked_and_said(plan: Plan, data_c
     assert got.has("107 年的合計不含成果未填此項數據的單位（第一分局），待各單位填報齊全後再與上年比較。")
 
 
+def test_figures_of_one_unit_of_many_are_marked_in_the_table_and_charts(plan: Plan, data_copy: Path) -> None:
+    """Only 第一分局 handed in: its figures were the bureau's, judged and charted unmarked."""
+    for results in (data_copy / "results").glob("*.yaml"):
+        if results.stem != "第一分局":
+            results.unlink()
+    with pdfplumber.open(io.BytesIO(render_report(plan, compiled(data_copy, plan)))) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    lines = pages[0].splitlines()
+    assert "訂定標準作業流程比率 90.2% 93.5% 93.3%* — —" in lines
+    assert "電話禮貌測試平均成績 86.4 分 88.2 分 91.4 分* — —" in lines
+    text = squash("".join(pages))
+    assert "標「*」之數值不含尚未繳交之單位" in text and "107年的比率不含尚未填報成果的單位" in text
+    assert not [word for word in ("宜檢討原因", "退步", "進步") if word in text]
+    charts_page = next(p for p in pages if "參、圖表" in p)
+    assert "94.1%*" in charts_page and "全局 99.5%*" in "".join(pages)  # a trend's last point, the bar chart's bureau line
+
+
 # ---- pages, bookmarks, fonts, reproducibility ----------------------------------------------
 
 
