@@ -527,7 +527,7 @@ def test_a_figure_its_group_entered_left_out_warns_at_the_units_result(data_copy
     assert (w.file, w.line, w.column, w.path, w.severity) == (display_name(path), line, 5, "results[0]", "warning")
     assert w.message == (
         "「第一分局」未填報指標「訂定標準作業流程比率」（sop_rate）：同屬「各分局」的第二分局、第三分局、第四分局已填報，"
-        "本單位未列入全局比率；請在評核重點「申辦業務標準作業流程訂定情形」的 indicators 下加上 "
+        "本單位未列入全局比率，報告中的比率將標「*」、不與上年比較；請在評核重點「申辦業務標準作業流程訂定情形」的 indicators 下加上 "
         "sop_rate: {numerator: …, denominator: …}（分子：已訂定標準作業流程之業務項目數；分母：民眾申辦業務項目總數）"
     )
 

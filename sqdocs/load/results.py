@@ -435,10 +435,10 @@ def _omitted(doc: YamlDoc, sub: Submission, omission: Omission, ind: Indicator) 
     named = "、".join(peers) if len(peers) <= 3 else f"{'、'.join(peers[:2])}等 {len(peers)} 個單位"
     if ind.kind == "ratio":
         entry = f"{ind.id}: {{numerator: …, denominator: …}}（分子：{ind.numerator}；分母：{ind.denominator}）"
-        effect = "本單位未列入全局比率"
+        effect = "本單位未列入全局比率，報告中的比率將標「*」、不與上年比較"
     elif ind.aggregate == "mean":
         entry = f"{ind.id}: {{value: …, base: …}}（base：{ind.base}）"
-        effect = "本單位未列入全局平均"
+        effect = "本單位未列入全局平均，報告中的平均將標「*」、不與上年比較"
     else:
         entry = f"{ind.id}: {{value: …}}（確實為 0 也請填 0）"
         effect = "全局合計少了本單位，報告中的合計將標「*」、不與上年比較"
