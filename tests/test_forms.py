@@ -676,17 +676,59 @@ def test_a_lock_file_or_another_format_is_told_what_it_is(folder: Path, tmp_path
     assert expected in refused(path, folder, capsys)
 
 
-def test_yaml_edited_since_the_form_was_made(data_copy: Path, tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize("change", [
+    ("deadline: 107 年 3 月 31 日", "deadline: 107 年 4 月 30 日"),  # an entry the form would overwrite
+    ("  - 八斗子派出所\n", "  - 八斗子派出所\n  - 和平島派出所\n"),  # a section added
+])
+def test_yaml_edited_since_the_form_was_made(data_copy: Path, tmp_path: Path, capsys, change) -> None:
     form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
     edit(form, lambda wb: wb["細部計畫"].__setitem__("F4", "表單上改寫的作法"))
     path = subplan_path(data_copy, PRECINCT)
-    path.write_text(path.read_text(encoding="utf-8") + "# 承辦人直接加的註記\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert change[0] in text
+    path.write_text(text.replace(*change, 1), encoding="utf-8")
     edited = path.read_bytes()
     err = refused(form, data_copy, capsys)
     assert "在表單產生後已被修改" in err and "--force" in err
     imported(form, data_copy, capsys, "--force")
     assert read_subplan(path, load_plan(data_copy)).subplan.points[0].practices == ["表單上改寫的作法"]
     assert path.with_name(f"{path.name}.bak.1").read_bytes() == edited
+
+
+def _revise_a_bureau_practice(folder: Path) -> None:
+    """The bureau rewords a practice: `subplan update` then refreshes the reference comments of every subplan."""
+    annex = folder / "annex1.yaml"
+    annex.write_text(annex.read_text(encoding="utf-8").replace("- 辦理機關電話禮貌測試。", "- 每月辦理機關電話禮貌測試。"),
+                     encoding="utf-8")
+    assert main(["subplan", "update", str(folder), "--all"]) == 0
+
+
+def test_comments_changed_since_the_form_was_made_do_not_block_its_import(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """The file's hash in the form covered its bytes: after `subplan update --all` refreshed the
+    bureau's comments, every form handed out before was refused as if the unit's data were edited."""
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    edit(form, lambda wb: wb["細部計畫"].__setitem__("F4", "表單上改寫的作法"))
+    _revise_a_bureau_practice(data_copy)
+    path = subplan_path(data_copy, PRECINCT)
+    assert "#   1. 每月辦理機關電話禮貌測試。" in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "# 承辦人直接加的註記\n", encoding="utf-8")
+    imported(form, data_copy, capsys)
+    assert read_subplan(path, load_plan(data_copy)).subplan.points[0].practices == ["表單上改寫的作法"]
+
+
+def test_a_form_made_before_the_data_hash_was_kept_compares_the_file_s_bytes(
+    data_copy: Path, tmp_path: Path, capsys
+) -> None:
+    """Its fingerprint holds the hash of the file's bytes only: a comment changed is all it can tell."""
+    def older(wb: openpyxl.Workbook) -> None:
+        ws = wb[FINGERPRINT_SHEET]
+        ws.delete_rows(next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "yaml_data_hash"))
+        wb["細部計畫"]["F4"] = "表單上改寫的作法"
+
+    form = edit(make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx"), older)
+    path = subplan_path(data_copy, PRECINCT)
+    path.write_text(path.read_text(encoding="utf-8") + "# 承辦人直接加的註記\n", encoding="utf-8")
+    assert "在表單產生後已被修改" in refused(form, data_copy, capsys)
 
 
 @pytest.mark.parametrize("value", ["2018-02-30", "!!float x"])
@@ -1526,6 +1568,20 @@ def test_reimport_of_a_corrected_form(subplan_form: Path, folder: Path, capsys) 
     # the folder had no subplan when the form was made: what changed the file is the hand edit
     # after this form's own import, not its creation
     assert "在匯入此表單後已被修改" in err and "--force" in err, err
+
+
+def test_reimport_after_subplan_update_refreshed_the_comments_of_the_form_s_own_import(
+    subplan_form: Path, folder: Path, capsys
+) -> None:
+    """The import's stamp hashed the text: the comments `subplan update` refreshed in the file the
+    form's own import wrote made the corrected form be refused, though no one edited the data."""
+    imported(subplan_form, folder, capsys)
+    _revise_a_bureau_practice(folder)
+    path = subplan_path(folder, PRECINCT)
+    assert "#   1. 每月辦理機關電話禮貌測試。" in path.read_text(encoding="utf-8")
+    edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("F4", "改正後的作法"))
+    imported(subplan_form, folder, capsys)
+    assert read_subplan(path, load_plan(folder)).subplan.points[0].practices == ["改正後的作法"]
 
 
 _RENAMED = ("name: 服務及時性", "name: 案件回應速度")  # a new name, not a typo fixed: not followed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import io
+import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from sqdocs.forms import subplan as subplan_form
 from sqdocs.forms.entries import followed
 from sqdocs.forms.fingerprint import (
     Fingerprint,
+    data_digest,
     digest,
     file_digest,
     read_fingerprint,
@@ -193,7 +195,7 @@ def _build(
     fp = Fingerprint(
         kind=kind, unit=name, year=plan.year, agency=plan.agency, points_hash=points_hash, points=points,
         yaml_file=yaml_path.relative_to(folder).as_posix(), yaml_hash=file_digest(raw),
-        issued=datetime.now().isoformat(timespec="seconds"),
+        yaml_data_hash=data_digest(raw), issued=datetime.now().isoformat(timespec="seconds"),
     )
     moves: list[str] = []
     if kind == "subplan":
@@ -359,7 +361,7 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
             # The same data, perhaps written differently (a hand-written file's comments and layout,
             # a date spelled 107年6月30日): nothing to change, so the file the unit keeps stays as it is.
             return Imported(fp.kind, fp.unit, target, None, False, entries, warnings)
-        if old is not None and file_digest(old) != fp.yaml_hash and not _own_import(old, fp) and not force:
+        if old is not None and _edited_since(old, fp) and not _own_import(old, fp) and not force:
             since = ("在匯入此表單後已被修改" if _imported_from(old, fp)
                      else "在表單產生後建立" if not fp.yaml_hash else "在表單產生後已被修改")
             raise UserError(
@@ -375,6 +377,16 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
         return Imported(fp.kind, fp.unit, target, backup, True, entries, warnings)
 
 
+def _edited_since(old: bytes, fp: Fingerprint) -> bool:
+    """Whether the unit's YAML ``old`` holds other data than when the form was made. Comments and
+    layout do not count: ``subplan update`` rewrites the bureau's reference comments in every
+    subplan, and the form overwrites the data, not those. A form made before the data's hash was
+    kept, or a file that does not read as YAML, is compared byte for byte."""
+    if file_digest(old) == fp.yaml_hash:
+        return False
+    return not (fp.yaml_hash and fp.yaml_data_hash and data_digest(old) == fp.yaml_data_hash)
+
+
 # The last line of a YAML a form wrote: which form, and a hash of the text above it. Importing the
 # same form again (a cell corrected) may then replace the file its own import wrote, which has
 # changed since the form was made, but not a file anything else changed since.
@@ -386,8 +398,13 @@ def _form_identity(fp: Fingerprint) -> str:
 
 
 def _stamp(fp: Fingerprint, body: bytes) -> bytes:
-    line = f"{STAMP} form={_form_identity(fp)} content={file_digest(body)}（再次匯入同一表單時用來核對；請勿修改本行）\n"
+    line = (f"{STAMP} form={_form_identity(fp)} content={file_digest(body)} data={data_digest(body)}"
+            "（再次匯入同一表單時用來核對；請勿修改本行）\n")
     return line.encode("utf-8")
+
+
+# data= since the import's stamp hashes the data too: a stamp written before it has none
+_STAMPED = re.compile(r"form=(?P<form>\w+) content=(?P<content>\w+)(?: data=(?P<data>\w+))?", re.ASCII)
 
 
 def _unstamped(raw: bytes) -> tuple[bytes, bytes | None]:
@@ -416,9 +433,13 @@ def _same_data(old: bytes, new: bytes, model: type[Subplan] | type[Submission]) 
 
 
 def _own_import(raw: bytes, fp: Fingerprint) -> bool:
-    """Whether ``raw`` is what an import of this very form wrote, unchanged since."""
+    """Whether ``raw`` holds what an import of this very form wrote, its data unchanged since."""
     body, stamp = _unstamped(raw)
-    return stamp is not None and _stamp(fp, body).rstrip(b"\n") == stamp
+    found = _STAMPED.search(stamp.decode("utf-8", errors="replace")) if stamp is not None else None
+    if found is None or found["form"] != _form_identity(fp):
+        return False
+    # The data as the import wrote it, its comments perhaps refreshed since by `subplan update`
+    return found["content"] == file_digest(body) or found["data"] == data_digest(body)
 
 
 def _imported_from(raw: bytes, fp: Fingerprint) -> bool:

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from openpyxl.workbook import Workbook
 
 from sqdocs.forms.cells import filled_rows, value_at
@@ -29,14 +30,32 @@ def file_digest(raw: bytes | None) -> str:
     return hashlib.sha256(raw).hexdigest()[:16] if raw is not None else ""
 
 
+def data_digest(raw: bytes | None) -> str:
+    """The hash of the data a YAML file holds, whatever its comments and layout; empty when there
+    was no file or it does not read as YAML (such a file is then compared by its bytes).
+
+    Comments are not the unit's data: ``subplan update`` rewrites the bureau's reference comments
+    in every subplan, and that must not make the forms handed out earlier look overwritten."""
+    if raw is None:
+        return ""
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        # repr() for the values JSON has no type for: a date is then not the text 「2018-06-30」
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=repr)
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError, LookupError, RecursionError):
+        return ""  # 2018-02-30, !!float x, mixed key types: nothing to compare by meaning
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass
 class Fingerprint:
     """What a form was made from. Stored in a hidden sheet, checked when the form comes back.
 
     ``points`` are the bureau's points for the unit and ``layout`` what they were in the form
     (built from the bureau plan, plus anything the issue-time YAML added): its hash tells a form
-    from an older plan. ``yaml_hash`` is the hash of the unit's YAML when the form was made: if
-    the file changed since, importing would overwrite someone's edits.
+    from an older plan. ``yaml_hash`` is the hash of the unit's YAML file when the form was made
+    and ``yaml_data_hash`` of the data in it (empty in forms made before it was kept): if the
+    data changed since, importing would overwrite someone's edits.
     """
 
     kind: str  # "subplan" or "results"
@@ -49,6 +68,7 @@ class Fingerprint:
     yaml_hash: str
     issued: str
     rows: dict[str, list[list[Any]]] = field(default_factory=dict)  # sheet → [[row, *key], …]
+    yaml_data_hash: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     def keys(self, sheet: str) -> dict[tuple[Any, ...], int]:
@@ -65,6 +85,7 @@ def write_fingerprint(wb: Workbook, fp: Fingerprint) -> None:
     ws.append(["sqdocs 表單識別資料；匯入時用來核對，請勿修改", FORMAT])
     for name in _SCALARS:
         ws.append([name, getattr(fp, name)])
+    ws.append(["yaml_data_hash", fp.yaml_data_hash])
     ws.append(["points", json.dumps(fp.points, ensure_ascii=False)])
     for sheet, rows in fp.rows.items():
         ws.append([f"rows:{sheet}", json.dumps(rows, ensure_ascii=False)])
@@ -104,6 +125,7 @@ def read_fingerprint(wb: Workbook) -> Fingerprint | None:
             agency=str(values["agency"]), points_hash=str(values["points_hash"]), points=values["points"],
             yaml_file=str(values["yaml_file"]), yaml_hash=str(values["yaml_hash"]),
             issued=str(values["issued"]), rows=rows, extra=extra,
+            yaml_data_hash=str(values.get("yaml_data_hash", "")),  # absent from forms made before it was kept
         )
     except (KeyError, TypeError, ValueError, RecursionError):  # RecursionError: JSON nested 100000 deep
         return None
