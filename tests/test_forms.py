@@ -1584,6 +1584,62 @@ def test_reimport_after_subplan_update_refreshed_the_comments_of_the_form_s_own_
     assert read_subplan(path, load_plan(folder)).subplan.points[0].practices == ["改正後的作法"]
 
 
+def _reported_comments(out: str) -> list[str]:
+    """The comments an import's summary lists as left in the backup, 「第 N 行：# …」."""
+    return [line.strip() for line in out.splitlines() if line.startswith("    第 ")]
+
+
+def test_an_import_keeps_the_schema_line_and_names_the_unit_s_comments_left_in_the_backup(
+    data_copy: Path, tmp_path: Path, capsys
+) -> None:
+    """The file is written anew from the form: the schema line went, and every note a clerk wrote
+    in it with it, without a word; they are still in the backup, which the summary now names."""
+    path = subplan_path(data_copy, PRECINCT)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.startswith("    units: [行政組, 防治組, 各派出所]"))
+    lines[at] = lines[at].rstrip("\n") + "   # 承辦人：王小明（分機 1234）\n"
+    lines.insert(at + 1, "    # 下半年再與防治組確認分工\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    form = edit(make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx"),
+                lambda wb: wb["細部計畫"].__setitem__("F4", "表單上改寫的作法"))
+    out = imported(form, data_copy, capsys)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../../schemas/subplan.schema.json\n")
+    backup = path.with_name(f"{path.name}.bak.1")
+    assert f"6 則註解（「#」開頭的說明）沒有帶入新檔，仍保留在備份檔 {backup}" in out
+    # the sample's own notes and the clerk's, by their lines in the backup; none sqdocs writes
+    # (header, reference blocks, headings, hints), which the new file has again
+    assert _reported_comments(out) == [
+        "第 2 行：# 【範例資料】本檔是為 sqdocs 撰寫的示範資料，不是取自基隆市警察局或第一分局的原始文件：",
+        "第 3 行：# 轄區（中正區、信義區）派出所名稱、各項作法、期限與承辦單位都是為示範格式與 sqdocs check 而寫，",
+        "第 4 行：# 不代表該分局實際的細部執行計畫。",
+        "第 41 行：# 「各派出所」代表本分局所屬全部派出所",
+        f"第 {at + 1} 行：# 承辦人：王小明（分機 1234）",
+    ]
+    assert "…另有 1 則，見備份檔" in out
+    backup_lines = backup.read_text(encoding="utf-8").splitlines()
+    assert backup_lines[at].endswith("# 承辦人：王小明（分機 1234）") and backup_lines[at + 1].endswith("下半年再與防治組確認分工")
+    assert "王小明" not in text
+
+
+def test_an_import_over_a_file_sqdocs_wrote_reports_no_comments(folder: Path, tmp_path: Path, capsys) -> None:
+    """The header, reference blocks (refreshed by `subplan update` too), headings and hints are sqdocs' own."""
+    assert main(["subplan", "init", str(folder), "--unit", PRECINCT]) == 0
+    form = edit(make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx"),
+                lambda wb: fill_subplan(wb, load_plan(folder)))
+    _revise_a_bureau_practice(folder)
+    out = imported(form, folder, capsys)
+    assert "原檔另存為" in out and "註解" not in out, out
+
+
+def test_comments_are_told_from_a_hash_sign_in_text() -> None:
+    from sqdocs.forms.comments import yaml_comments
+
+    text = 'a: "x # y"  # 註一\nb: |\n  # 區塊文字\n  t\n# 註二\nc: [行政組, "b #c"] # 註三\n'
+    assert [(c.line, c.text, c.alone) for c in yaml_comments(text)] == [
+        (1, "# 註一", False), (5, "# 註二", True), (6, "# 註三", False)]
+
+
 _RENAMED = ("name: 服務及時性", "name: 案件回應速度")  # a new name, not a typo fixed: not followed
 
 

@@ -25,6 +25,7 @@ from sqdocs.derive import resolve_unit
 from sqdocs.errors import UserError
 from sqdocs.forms import results as results_form
 from sqdocs.forms import subplan as subplan_form
+from sqdocs.forms.comments import Comment, dropped_comments, schema_line, yaml_comments
 from sqdocs.forms.entries import followed
 from sqdocs.forms.fingerprint import (
     Fingerprint,
@@ -60,7 +61,7 @@ from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
 from sqdocs.model.results import IndicatorSet, Submission
 from sqdocs.model.subplan import Subplan
-from sqdocs.subplan_yaml import subplan_units
+from sqdocs.subplan_yaml import subplan_skeleton, subplan_units
 from sqdocs.text.roc import examples_in, format_roc
 
 KINDS = FORM_NAMES
@@ -238,6 +239,7 @@ class Imported:
     changed: bool
     entries: int  # points written
     warnings: list[CellProblem] = field(default_factory=list)
+    dropped: list[Comment] = field(default_factory=list)  # the unit's own comments, left in the backup
 
 
 def open_form(path: Path, *, formulas: bool = False) -> Workbook:
@@ -354,6 +356,9 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
         if any(p.severity == "error" for p in problems):
             raise FormError(problems)
         warnings = problems
+        old_text = old.decode("utf-8-sig", errors="replace") if old is not None else ""
+        if (schema := schema_line(old_text)) is not None:  # the editor's checks the README recommends
+            text = f"{schema}\n{text}"
         body = text.encode("utf-8")
         new = body + _stamp(fp, body)
         model = Subplan if fp.kind == "subplan" else Submission
@@ -369,12 +374,20 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
                 "請先確認該檔的修改是否要保留；確定要以表單的內容取代，請加 --force（原檔會另存為 .bak 備份）"
             )
         if old is not None:
+            dropped = dropped_comments(old_text, text, _known_comments(plan, fp))
             backup = replace_keeping_backup(target, old, new)
         else:
-            backup = None
+            dropped, backup = [], None
             with writing(data_folder=True):
                 write_atomic(target, new)
-        return Imported(fp.kind, fp.unit, target, backup, True, entries, warnings)
+        return Imported(fp.kind, fp.unit, target, backup, True, entries, warnings, dropped)
+
+
+def _known_comments(plan: Plan, fp: Fingerprint) -> list[str]:
+    """Comments sqdocs writes in the unit's file besides those an import writes: a subplan skeleton's."""
+    if fp.kind != "subplan":
+        return []
+    return [comment.text for comment in yaml_comments(subplan_skeleton(plan, fp.unit))]
 
 
 def _edited_since(old: bytes, fp: Fingerprint) -> bool:
@@ -456,6 +469,21 @@ def summary(result: Imported) -> list[str]:
     lines = [f"✓ 已匯入{result.unit}的{what}：{display_name(result.path)}（{result.entries} 個評核重點）"]
     if result.backup is not None:
         lines.append(f"  原檔另存為 {display_name(result.backup)}")
+        if result.dropped:
+            lines += _dropped_lines(result.dropped, result.backup)
+    return lines
+
+
+SHOWN_COMMENTS = 5
+
+
+def _dropped_lines(dropped: list[Comment], backup: Path) -> list[str]:
+    """The unit's own comments the import left in ``backup``, a few of them by line, and what to do."""
+    lines = [f"  注意：原檔中自行加入的 {len(dropped)} 則註解（「#」開頭的說明）沒有帶入新檔，仍保留在備份檔 "
+             f"{display_name(backup)}；需要的話，請從備份檔抄回新檔："]
+    lines += [f"    第 {comment.line} 行：{comment.text}" for comment in dropped[:SHOWN_COMMENTS]]
+    if len(dropped) > SHOWN_COMMENTS:
+        lines.append(f"    …另有 {len(dropped) - SHOWN_COMMENTS} 則，見備份檔")
     return lines
 
 
