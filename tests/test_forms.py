@@ -286,6 +286,22 @@ def test_results_form_round_trip_precinct(folder: Path, tmp_path: Path, capsys) 
     assert main(["validate", str(folder)]) == 0
 
 
+def test_results_form_import_names_the_indicator_rows_left_blank(results_form: Path, folder: Path, capsys) -> None:
+    """They were passed over without a word, and `validate` later asked for a YAML key
+    (「請在評核重點…的 indicators 下加上 on_time_rate: …」) a clerk using the form never saw."""
+    ind = openpyxl.load_workbook(results_form)["量化指標"]
+    blank_ratio, blank_count = row_of(ind, 3, "處理時限內完成比率"), row_of(ind, 3, "陳情案件數")
+    capsys.readouterr()
+    assert main(["form", "import", str(results_form), str(folder)]) == 0
+    err = capsys.readouterr().err
+    assert (f"量化指標!F{blank_ratio}: 警告：「處理時限內完成比率」（序號 2）尚未填寫，本次匯入沒有這項指標；"
+            "請在這一列填入分子（處理時限內完成件數）與分母（申辦案件總件數）後再匯入一次") in err
+    assert f"量化指標!F{blank_count}: 警告：「陳情案件數」（序號 14）尚未填寫" in err
+    assert "數值（確實為 0 也請填 0）後再匯入一次" in err
+    for filled in ("訂定標準作業流程比率", "電話禮貌測試平均成績", "免附書表謄本件數"):
+        assert f"「{filled}」（序號" not in err
+
+
 def test_results_form_round_trip_section(folder: Path, tmp_path: Path, capsys) -> None:
     form = make(folder, "results", SECTION, tmp_path / "秘書科執行成果.xlsx")
 
@@ -977,7 +993,9 @@ def test_a_folder_of_forms_imports_every_good_one_and_names_the_bad(folder: Path
     form = out / "秘書科執行成果.xlsx"
     assert f"✗ {form} 未匯入，共 1 個錯誤；請修正表單後再匯入：\n  執行成果!G4: 沒有填寫任何評核重點的執行成果" in err
     # a warning is told under its form's name, not as a bare cell
-    assert f"{out / '第一分局執行成果.xlsx'} 的警告：\n  佐證資料!F9: 警告：找不到檔案「evidence/禮貌測試.jpg」" in err
+    # (its blank indicator rows first, by sheet)
+    assert f"{out / '第一分局執行成果.xlsx'} 的警告：\n  量化指標!F" in err
+    assert "\n  佐證資料!F9: 警告：找不到檔案「evidence/禮貌測試.jpg」" in err
     assert f"✓ 已匯入第一分局的年度執行成果：{folder / 'results' / '第一分局.yaml'}" in stdout
     assert stdout.count("與表單內容相同，未修改。") == 22
     assert err.splitlines()[-1] == (

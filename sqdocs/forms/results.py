@@ -462,6 +462,17 @@ def _not_a_percent(ind: Indicator, field: str, shown: str) -> str:
     return f"「{ind.name}」以「{ind.unit}」計，不是百分比，實際是「{shown}」；請填{ind.unit}數"
 
 
+def _unfilled(ind: Indicator, no: int) -> str:
+    """What a blank row of ``ind`` (of point 序號 ``no``) still needs, and that the import goes on without it."""
+    if ind.kind == "ratio":
+        what = f"分子（{ind.numerator}）與分母（{ind.denominator}）"
+    elif ind.aggregate == "mean":
+        what = f"數值與權數（{ind.base}）"
+    else:
+        what = "數值（確實為 0 也請填 0）"
+    return f"「{ind.name}」（序號 {no}）尚未填寫，本次匯入沒有這項指標；請在這一列填入{what}後再匯入一次"
+
+
 def _read_indicators(
     ws: Worksheet, fp: Fingerprint, indicators: IndicatorSet, problems: list[CellProblem]
 ) -> dict[int, list[tuple[str, dict[str, Any], dict[str, Where]]]]:
@@ -489,6 +500,9 @@ def _read_indicators(
             continue
         first, second, note = (ws.cell(row, c).value for c in (I_FIRST, I_SECOND, I_NOTE))
         if blank(first) and blank(second) and blank(note):
+            # Not an error (a form may go back unfinished), but said here, where the clerk can act
+            # on it: validate would later ask for a YAML key the clerk never saw.
+            problems.append(CellProblem(ws.title, row, I_FIRST, _unfilled(ind, int(no)), "warning"))
             continue
         where = {f: Where(ws.title, row, c) for f, c in
                  (("first", I_FIRST), ("second", I_SECOND), ("note", I_NOTE))}
