@@ -9,11 +9,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from openpyxl.workbook import Workbook
 
 from sqdocs.forms.cells import filled_rows, value_at
 from sqdocs.forms.kinds import FIRST_ROW
+from sqdocs.load.diagnostics import LoadError
+from sqdocs.load.yamlfile import parse_yaml
 
 FINGERPRINT_SHEET = "_sqdocs"
 FORMAT = "sqdocs-form/1"
@@ -39,11 +40,12 @@ def data_digest(raw: bytes | None) -> str:
     if raw is None:
         return ""
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        # As the loader reads it: no alias bombs, no tags, no duplicate keys in a file a unit sent.
+        data = parse_yaml(raw, "").data
         # repr() for the values JSON has no type for: a date is then not the text 「2018-06-30」
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=repr)
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError, LookupError, RecursionError):
-        return ""  # 2018-02-30, !!float x, mixed key types: nothing to compare by meaning
+    except (LoadError, ValueError, TypeError, RecursionError):
+        return ""  # 2018-02-30, a tag, mixed key types: nothing to compare by meaning
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
