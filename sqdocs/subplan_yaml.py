@@ -211,7 +211,7 @@ def filled_subplan_text(plan: Plan, data: dict[str, Any], origin: str) -> str:
         lines.append(f"{pad}deadline: {block_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
         lines.append(f"{pad}units: {_flow(entry['units'])}" if entry["units"] else units_line)
     if data.get("kept"):
-        lines += ["", "  # 以下評核重點不在表單上（本局計畫已刪除、改名或不再指派本單位辦理）：原有內容照原樣保留，確認後可整項刪除"]
+        lines += ["", "  # 以下評核重點不在表單上：原有內容照原樣保留，各項標記 removed 的原因見該項 removed 上方的說明"]
         lines += [line for entry in data["kept"] for line in _kept_entry(entry)]
     return "\n".join(lines) + "\n"
 
@@ -226,7 +226,9 @@ def _kept_entry(entry: SubplanPoint) -> list[str]:
         lines.append(f"    deadline: {block_scalar(deadline_text(entry.deadline))}")
     if entry.units:
         lines.append(f"    units: {_flow(entry.units)}")
-    return [*lines, "    removed: true"]
+    # The note goes with the entry, over its removed field, where `subplan update` rewrites it
+    # when the bureau assigns the point again (a heading over all of them would stay and mislead).
+    return [*lines, f"    # {_IMPORT_NOTE}", "    removed: true"]
 
 
 # ---- update: where the points list and its entries are ------------------------------
@@ -321,6 +323,8 @@ def _layout(text: str) -> _Layout:
 # turn, and the deadline with units that are names (see _names_as_written).
 _PRACTICE_LINE = "#   {}. "
 _FLAG_STAMP = "（sqdocs subplan update 標記）"
+_IMPORT_STAMP = "（sqdocs form import 標記）"
+_IMPORT_NOTE = f"本局計畫已刪除、改名或不再指派本單位辦理此評核重點{_IMPORT_STAMP}；本項內容保留供參考，確認後可整項刪除"
 _TERMS_LINE = re.compile(r"# 本局完成期限：(?P<deadline>[^；]+)；本局承辦單位：(?P<units>[^；]+)")
 _PLAIN_NAME = re.compile(r"[^\s；、（）()]+")
 _DEADLINE = TypeAdapter(Deadline)
@@ -542,10 +546,11 @@ def apply_changes(
 
 
 def _is_flag_note(line: str) -> bool:
-    """Whether ``line`` is the comment update writes over ``removed:`` (:func:`apply_changes`),
-    rather than the unit's own."""
+    """Whether ``line`` is the comment update (:func:`apply_changes`) or a form's import
+    (:func:`_kept_entry`) writes over ``removed:``, rather than the unit's own."""
     text = _bare(line).strip()
-    return text.startswith("# ") and _FLAG_STAMP in text and ("確認後可整項刪除" in text or "已取消 removed" in text)
+    return (text.startswith("# ") and (_FLAG_STAMP in text or _IMPORT_STAMP in text)
+            and ("確認後可整項刪除" in text or "已取消 removed" in text))
 
 
 def _rewritten(old: Sequence[str], new: Sequence[str]) -> list[str]:

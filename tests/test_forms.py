@@ -1970,3 +1970,28 @@ def test_text_starting_with_an_equals_sign_is_written_as_text_not_a_formula(
     for form in (sform, rform):
         assert "未修改" in imported(form, data_copy, capsys)
     assert {path: path.read_bytes() for path in (subplan, results)} == before
+
+
+def test_a_kept_entry_s_delete_note_goes_when_the_bureau_assigns_its_point_again(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """The import notes over each kept entry's ``removed`` that it may be deleted; once the bureau
+    assigns the point again, `subplan update` turns that note into the restore note, as for its own."""
+    path = subplan_path(data_copy, PRECINCT)
+    annex = data_copy / "annex1.yaml"
+    before = annex.read_text(encoding="utf-8")
+    annex.write_text(before.replace(*_RENAMED), encoding="utf-8")
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = next(i for i, line in enumerate(lines) if line.strip() == "point: 服務及時性")
+    flag = next(i for i in range(kept, len(lines)) if lines[i].strip() == "removed: true")
+    assert "確認後可整項刪除" in lines[flag - 1] and lines[flag - 1].lstrip().startswith("# ")
+
+    annex.write_text(before, encoding="utf-8")  # the bureau takes its new name back
+    assert main(["subplan", "update", str(data_copy), "--unit", PRECINCT]) == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = next(i for i, line in enumerate(lines) if line.strip() == "point: 服務及時性")
+    flag = next(i for i in range(kept, len(lines)) if lines[i].strip().startswith("removed:"))
+    assert lines[flag].strip() == "removed: false"
+    assert lines[flag - 1].strip() == "# 本局計畫又指派本單位辦理此評核重點（sqdocs subplan update 標記），已取消 removed"
+    heading = next(line for line in lines if "以下評核重點不在表單上" in line)
+    assert "確認後可整項刪除" not in heading
