@@ -129,8 +129,10 @@ def check_package(path: Path) -> None:
             names = {e.filename for e in entries}
             types = package.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names else ""
             rels = package.read("_rels/.rels").decode("utf-8", "replace") if "_rels/.rels" in names else ""
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UserError(f"{path}：不是 Word 文件（.docx 應為 zip 壓縮檔）：{exc}") from None
+    except zipfile.BadZipFile:  # zipfile's own words are English: 「File is not a zip file」
+        raise UserError(f"{path}：不是 Word 文件（.docx 應為 zip 壓縮檔，此檔不是，或已損毀）；{_SAVE_AS}") from None
+    except OSError as exc:
+        raise UserError(f"{path}：無法讀取：{exc.strerror or exc}") from None
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise UserError(f"{path}：不是 Word 文件（缺少 word/document.xml）；請在 Word 或 LibreOffice 另存為 .docx")
     for content_type, kind in _OTHER_FORMATS.items():
