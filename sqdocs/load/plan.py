@@ -146,6 +146,8 @@ def _hint_misnamed(folder: Path, name: str, problem: Diagnostic) -> Diagnostic:
     if problem.message != "找不到檔案" or not folder.is_dir():
         return problem
     near = misnamed(folder, name)
-    if not near:
-        return problem
+    if not near:  # deleted or never copied: where one comes from
+        return dataclasses.replace(problem, message=(
+            f"找不到檔案；計畫資料夾須有 {'、'.join(PLAN_FILES)}：請從前一年度的資料夾複製 {name}"
+            f"（或以 sqdocs rollover 由前一年度產生新年度的資料夾），格式見 docs/data-format.md"))
     return dataclasses.replace(problem, message=f"找不到檔案；資料夾中有 {near[0]}，請改名為 {name}")

@@ -407,7 +407,7 @@ def parse_yaml(raw: bytes, name: str) -> YamlDoc:
     finally:
         loader.dispose()
     if root is None:
-        raise LoadError([Diagnostic(name, 1, 1, "", "檔案是空的")])
+        raise LoadError([Diagnostic(name, 1, 1, "", "檔案是空的（或只有註解）；請依 docs/data-format.md 的格式寫入資料")])
     doc = YamlDoc(name, None, text=text)
     builder = _Builder(loader, doc)
     try:
