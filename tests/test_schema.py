@@ -73,6 +73,7 @@ NOT_FOR_A_SCHEMA = {
     "syntax-fullwidth-dash", "syntax-fullwidth-space-after-colon", "syntax-nbsp-after-colon",
     "syntax-unclosed-bracket-after-comma", "syntax-empty-item-in-brackets",
     "syntax-backslash-in-quotes", "yaml-tag-unreadable-value", "surrogate-escape",
+    "syntax-fullwidth-colon-first-key-of-block", "syntax-colon-without-space-first-key-of-block",
 }
 
 
