@@ -204,6 +204,8 @@ def _readme(source: Path, target: Path, old: int, new: int, indicators: str = ""
 
 def default_target(source: Path, year: int) -> Path:
     """data/keelung-107 → data/keelung-108."""
+    if source.name in ("", ".."):  # `sqdocs rollover .` from inside the folder: beside it, by its name
+        source = source.resolve()
     old = re.search(r"\d+(?!.*\d)", source.name)
     name = source.name[: old.start()] + str(year) + source.name[old.end():] if old else f"{source.name}-{year}"
     return source.parent / name
@@ -231,6 +233,10 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
     target = target or default_target(source, year)
     if target.exists():
         raise UserError(f"{display_name(target)} 已存在；為避免覆蓋既有資料，請先移走或改用 -o 指定其他資料夾")
+    if target.resolve().is_relative_to(source.resolve()):
+        # Inside this year's folder: it would change that folder, and be taken for part of it.
+        raise UserError(f"{display_name(target)} 在 {display_name(source)} 之中；新年度的資料夾請建在它旁邊"
+                        f"（如 -o {display_name(default_target(source, year))}），{old} 年度的資料夾不應被改動")
     files = {}
     for name in CARRIED:
         doc = read_yaml(source / name)

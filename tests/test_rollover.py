@@ -552,3 +552,15 @@ def test_messages_give_example_dates_in_the_plans_year(data_copy, capsys):
     assert main(["validate", str(target)]) == 2
     err = capsys.readouterr().err
     assert "完成期限「下個月」應為「賡續辦理」或民國日期（如 108 年 6 月 30 日）" in err and "107 年" not in err
+
+
+def test_rollover_into_a_folder_inside_this_year_s_is_refused(data_copy, capsys, monkeypatch):
+    """-o keelung-107/sub would change this year's folder, which rollover promises to leave alone."""
+    before = _digest(data_copy)
+    assert main(["rollover", str(data_copy), "--to", "108", "-o", str(data_copy / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert f"在 {data_copy} 之中；新年度的資料夾請建在它旁邊（如 -o {data_copy.parent / 'keelung-108'}）" in err
+    assert _digest(data_copy) == before and not (data_copy / "sub").exists()
+    monkeypatch.chdir(data_copy)  # from inside the folder, without -o: beside it, by its name
+    assert main(["rollover", ".", "--to", "108"]) == 0
+    assert (data_copy.parent / "keelung-108" / "plan.yaml").is_file() and _digest(data_copy) == before
