@@ -308,9 +308,12 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     try:
         results, warned = load_results(source, plan)
     except LoadError as exc:
+        # Moving results/ aside helps only with the units' files, not with indicators.yaml itself.
+        in_results = all(Path(d.file).parent.name == RESULTS_DIR for d in exc.diagnostics if d.severity == "error")
+        aside = "，或暫時移開 results/ 資料夾（history 之後再自行補上）" if in_results else ""
         raise LoadError(exc.diagnostics, (
             f"rollover 要由 {old} 年各單位的成果計算 {old} 年的全局數據，寫入 indicators.yaml 的 history；"
-            f"請先修正上列錯誤，或暫時移開 results/ 資料夾（history 之後再自行補上）"
+            f"請先修正上列錯誤{aside}"
         )) from None
     report = compile_report(plan, results)
     if report.unsubmitted:

@@ -564,3 +564,20 @@ def test_rollover_into_a_folder_inside_this_year_s_is_refused(data_copy, capsys,
     monkeypatch.chdir(data_copy)  # from inside the folder, without -o: beside it, by its name
     assert main(["rollover", ".", "--to", "108"]) == 0
     assert (data_copy.parent / "keelung-108" / "plan.yaml").is_file() and _digest(data_copy) == before
+
+
+def test_moving_results_aside_is_suggested_only_for_errors_in_the_results(data_copy, capsys):
+    indicators = data_copy / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    indicators.write_text(text.replace("history: {105: 90.2, 106: 93.5}", "history: {105: 90.2, 106: 93.5, 107: 50.0}", 1),
+                          encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 2
+    err = capsys.readouterr().err
+    assert "indicators.yaml:" in err and "請先修正上列錯誤" in err and "暫時移開" not in err
+
+    indicators.write_text(text, encoding="utf-8")
+    results = data_copy / "results" / "交通隊.yaml"
+    results.write_text(results.read_text(encoding="utf-8").replace("year: 107", "year: 一〇七", 1), encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 2
+    err = capsys.readouterr().err
+    assert "results/交通隊.yaml:" in err and "請先修正上列錯誤，或暫時移開 results/ 資料夾" in err
