@@ -178,9 +178,18 @@ _EDITS = {
 }
 
 
-def _readme(source: Path, target: Path, old: int, new: int, indicators: str = "", dated: int = 0) -> str:
+def _readme(source: Path, target: Path, old: int, new: int, indicators: str = "", dated: int = 0,
+            issued: bool = False) -> str:
+    """The new folder's README.md: what rollover did, what is left to fill in (each field it
+    marked: ``issued``, the plan's date of issue; ``dated``, deadlines written as dates), what next."""
     section = f"\n## 量化指標\n\n{indicators}\n" if indicators else ""
-    deadlines = f"\n- 附件 1 中寫成日期的完成期限（{dated} 個）。" if dated else ""
+    to_fill = [
+        *(["本計畫的發布日期（plan.yaml 的 issued）"] if issued else []),
+        "計畫依據各函的發文日期與文號",
+        f"考核小組成員的姓名（括號中是 {old} 年的姓名，留任者照填）",
+        *([f"附件 1 中寫成日期的完成期限（{dated} 個）"] if dated else []),
+    ]
+    fields = "；\n".join(f"- {item}" for item in to_fill) + "。"
     return f"""# 民國 {new} 年度資料（由 {source.name} 轉入）
 
 本資料夾由 `sqdocs rollover` 自 {old} 年度資料產生：年度、期程與標題（及註解）中的「{old} 年度」已改為 {new} 年度，
@@ -188,8 +197,7 @@ def _readme(source: Path, target: Path, old: int, new: int, indicators: str = ""
 
 尚待重新填寫的欄位都標有「{MARKER}」，`sqdocs validate` 會逐一列出，填妥前無法產生文件：
 
-- 計畫依據各函的發文日期與文號；
-- 考核小組成員的姓名（括號中是 {old} 年的姓名，留任者照填）{"；" if dated else "。"}{deadlines}
+{fields}
 
 另請檢查：計畫依據的計畫名稱與本文中提到的屆次、年度（如政府服務獎的屆次），以及計畫目標與各項具體作法是否仍適用。
 {section}
@@ -245,7 +253,7 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
     if carried.text:
         files[INDICATORS_FILE] = carried.text
     dated = sum(isinstance(ref.point.deadline, date) for ref in plan.points())
-    files["README.md"] = _readme(source, target, old, year, carried.readme, dated)
+    files["README.md"] = _readme(source, target, old, year, carried.readme, dated, plan.body.issued is not None)
     with writing():
         _write_staged(files, target)
     gap = f"{old + 1} 年" if year == old + 2 else f"{old + 1}–{year - 1} 年"

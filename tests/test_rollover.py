@@ -581,3 +581,12 @@ def test_moving_results_aside_is_suggested_only_for_errors_in_the_results(data_c
     assert main(["rollover", str(data_copy), "--to", "108"]) == 2
     err = capsys.readouterr().err
     assert "results/交通隊.yaml:" in err and "請先修正上列錯誤，或暫時移開 results/ 資料夾" in err
+
+
+def test_the_readme_lists_the_date_of_issue_when_rollover_marked_it(data_copy, capsys):
+    plan = data_copy / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("period:\n", "issued: 107 年 1 月 15 日\nperiod:\n", 1), encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    readme = (data_copy.parent / "keelung-108" / "README.md").read_text(encoding="utf-8")
+    assert "- 本計畫的發布日期（plan.yaml 的 issued）；\n- 計畫依據各函的發文日期與文號；\n" in readme
