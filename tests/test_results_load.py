@@ -634,3 +634,14 @@ def test_a_precinct_written_with_figures_is_suggested_by_its_number(data_copy, c
     assert "未知的單位「第１分局」，是不是「第一分局」？" in err
     assert "未知的單位「第2分局」，是不是「第二分局」？" in err
     assert "未知的單位「第3分局」，是不是「第三分局」？" in err
+
+
+def test_a_results_file_one_folder_too_deep_is_named_not_silently_skipped(data_copy, capsys) -> None:
+    from sqdocs.cli import main
+
+    (data_copy / "results" / "sub").mkdir()
+    (data_copy / "results" / "秘書科.yaml").rename(data_copy / "results" / "sub" / "秘書科.yaml")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0  # a warning: the unit counts as not handed in
+    err = capsys.readouterr().err
+    assert f"{data_copy / 'results' / 'sub' / '秘書科.yaml'}:1:1: 警告：成果檔須直接放在 results/ 中，子資料夾中的檔案不會讀取" in err

@@ -63,6 +63,14 @@ def saved_as_text(folder: Path | str) -> list[Path]:
     return sorted(results.glob("*.y*ml.txt")) if results.is_dir() else []
 
 
+def _nested(folder: Path) -> list[Path]:
+    """YAML files in folders inside results/ (a unit's file filed one level too deep): not read."""
+    results = folder / RESULTS_DIR
+    if not results.is_dir():
+        return []
+    return sorted(p for p in results.glob("*/*.y*ml") if not any(part.startswith(".") for part in p.parts[-2:]))
+
+
 def submitted(folder: Path | str) -> bool:
     """Whether any unit has handed in its results (a YAML file in ``results/``)."""
     return bool(result_files(folder))
@@ -96,6 +104,11 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
             problems.append(Diagnostic(display_name(saved), 1, 1, "", (
                 f"成果檔的檔名須為「單位.yaml」；請改名為 {saved.name.removesuffix('.txt')}（否則此單位算是未填報）"
             )))
+        for nested in _nested(folder):
+            problems.append(Diagnostic(display_name(nested), 1, 1, "", (
+                f"成果檔須直接放在 {RESULTS_DIR}/ 中，子資料夾中的檔案不會讀取；要繳交的請移到 {RESULTS_DIR}/"
+                f"（否則此單位算是未填報），不用的請移出 {RESULTS_DIR}/"
+            ), severity="warning"))
         if files and not _exists(path):
             problems.append(
                 Diagnostic(
