@@ -89,3 +89,17 @@ def test_schema_rejects_broken_fixture(case):
     data = yaml.safe_load(path.read_bytes())
     errors = list(jsonschema.Draft202012Validator(file_schema(KIND_OF[path.name])).iter_errors(data))
     assert errors, f"{case} passed the schema"
+
+
+def test_schema_flags_an_entry_number_below_1_and_a_year_key_not_in_figures():
+    """What validate says as 「沒有第 0 項」 and 「應為整數」, an editor shows as the clerk types."""
+    results = yaml.safe_load((SAMPLE / "results" / "秘書科.yaml").read_text(encoding="utf-8"))
+    evidence = next(e for r in results["results"] for e in r.get("evidence", []) if e.get("supports"))
+    evidence["supports"] = [0]
+    with pytest.raises(jsonschema.ValidationError, match="less than the minimum of 1"):
+        jsonschema.validate(results, file_schema("results"), cls=jsonschema.Draft202012Validator)
+    indicators = yaml.safe_load((SAMPLE / "indicators.yaml").read_text(encoding="utf-8"))
+    # as an editor reads YAML for its schema: keys are text
+    indicators["indicators"][0]["history"] = {"105": 90.2, "一〇六": 93.5}
+    with pytest.raises(jsonschema.ValidationError, match="一〇六"):
+        jsonschema.validate(indicators, file_schema("indicators"), cls=jsonschema.Draft202012Validator)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 
 from sqdocs.model.common import (
     FIGURE,
@@ -30,6 +30,10 @@ from sqdocs.model.common import (
     Text,
 )
 from sqdocs.model.plan import CheckRef, Plan, PointRef
+
+EntryNumber = Annotated[Int, WithJsonSchema({"type": "integer", "minimum": 1})]
+"""A 附件 2 checklist entry's number: 0 is said by the loader, which knows how many the point has;
+the schema can tell an editor no more than that it counts from 1."""
 
 IndicatorUnit = Literal["%", "件", "分", "日", "小時", "張", "人", "次", "項"]
 COUNT_UNITS = frozenset({"件", "張", "人", "次", "項"})
@@ -71,8 +75,11 @@ class Indicator(Record):
     higher_is_better: bool | None = Field(True, description="數值越高越好為 true，越低越好為 false，無好壞之分為 null")
     decimals: Annotated[int, Field(ge=0, le=3), WHOLE_NUMBER] | None = Field(None, description="顯示的小數位數（省略時依單位決定）")
     checklist: ChecklistPath = Field(description="此指標佐證的附件 2 評核重點")
-    supports: list[Int] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
-    history: dict[Int, Figure] = Field(default_factory=dict, description="歷年全局數據（民國年: 數值；% 以 0–100 填寫）")
+    supports: list[EntryNumber] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
+    history: dict[Int, Figure] = Field(
+        default_factory=dict, description="歷年全局數據（民國年: 數值；% 以 0–100 填寫）",
+        json_schema_extra={"propertyNames": {"pattern": "^[1-9][0-9]{0,2}$"}},  # 民國年 as YAML keys: 105, not 一〇五 or 2016
+    )
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> Indicator:
@@ -147,7 +154,7 @@ class Evidence(Record):
     checklist: ChecklistPath | None = Field(
         None, description="佐證的附件 2 評核重點（省略時為本評核重點在附件 2 的對應項目）"
     )
-    supports: list[Int] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
+    supports: list[EntryNumber] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
 
 
 class Measure(Record):
