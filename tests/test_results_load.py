@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ONLINE_CASES_OF_FIRST, SAMPLE, SOP_RATE_OF_FIRST, left_out, moved_point
 
+from sqdocs.forms.results import INDICATOR_SHEET
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
 from sqdocs.load.results import load_results, submitted
@@ -529,6 +530,7 @@ def test_a_figure_its_group_entered_left_out_warns_at_the_units_result(data_copy
         "「第一分局」未填報指標「訂定標準作業流程比率」（sop_rate）：同屬「各分局」的第二分局、第三分局、第四分局已填報，"
         "本單位未列入全局比率，報告中的比率將標「*」、不與上年比較；請在評核重點「申辦業務標準作業流程訂定情形」的 indicators 下加上 "
         "sop_rate: {numerator: …, denominator: …}（分子：已訂定標準作業流程之業務項目數；分母：民眾申辦業務項目總數）"
+        f"（以執行成果表單填報的單位：在表單「{INDICATOR_SHEET}」工作表填寫「訂定標準作業流程比率」一列後重新匯入）"
     )
 
 
@@ -547,7 +549,8 @@ def test_a_point_left_out_warns_of_its_figures_at_the_file(data_copy: Path, plan
     cases = warnings[1].message
     assert "全局合計少了本單位，報告中的合計將標「*」、不與上年比較" in cases
     assert cases.endswith("本檔沒有評核重點「開發線上申辦或跨平臺通用服務」（服務遞送／服務便捷）的成果；"
-                          "請加上這一筆，並在其 indicators 下加上 online_cases: {value: …}（確實為 0 也請填 0）")
+                          "請加上這一筆，並在其 indicators 下加上 online_cases: {value: …}（確實為 0 也請填 0）"
+                          "（以執行成果表單填報的單位：在表單「量化指標」工作表填寫「線上申辦件數」一列後重新匯入）")
 
 
 def test_units_a_group_of_all_units_assigns_are_peers_of_each_other(data_copy: Path, plan: Plan) -> None:

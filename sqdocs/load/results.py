@@ -460,8 +460,11 @@ def _omitted(doc: YamlDoc, sub: Submission, omission: Omission, ind: Indicator) 
                f"請加上這一筆，並在其 indicators 下加上 {entry}")
     else:
         fix = f"請在評核重點「{ref.point.name}」的 indicators 下加上 {entry}"
+    # A unit that reports through the Excel form never sees the YAML: the form's row too (the
+    # sheet as sqdocs.forms.results names it; the loader does not import the forms and openpyxl).
+    form = f"（以執行成果表單填報的單位：在表單「量化指標」工作表填寫「{ind.name}」一列後重新匯入）"
     message = (f"「{omission.unit}」未填報指標「{ind.name}」（{ind.id}）：同屬「{omission.group}」的{named}已填報，"
-               f"{effect}；{fix}")
+               f"{effect}；{fix}{form}")
     return doc.diagnostic(("results", r) if r is not None else (), message, severity="warning")
 
 
