@@ -211,7 +211,7 @@ def filled_subplan_text(plan: Plan, data: dict[str, Any], origin: str) -> str:
         lines.append(f"{pad}deadline: {block_scalar(entry['deadline'])}" if entry["deadline"] else deadline_line)
         lines.append(f"{pad}units: {_flow(entry['units'])}" if entry["units"] else units_line)
     if data.get("kept"):
-        lines += ["", "  # 以下評核重點不在表單上：原有內容照原樣保留，各項標記 removed 的原因見該項 removed 上方的說明"]
+        lines += ["", f"  # {KEPT_HEADING}：原有內容照原樣保留，各項標記 removed 的原因見該項 removed 上方的說明"]
         lines += [line for entry in data["kept"] for line in _kept_entry(entry)]
     return "\n".join(lines) + "\n"
 
@@ -322,9 +322,15 @@ def _layout(text: str) -> _Layout:
 # A reference line as reference_comments writes it (after the indent): a practice numbered in
 # turn, and the deadline with units that are names (see _names_as_written).
 _PRACTICE_LINE = "#   {}. "
-_FLAG_STAMP = "（sqdocs subplan update 標記）"
-_IMPORT_STAMP = "（sqdocs form import 標記）"
-_IMPORT_NOTE = f"本局計畫已刪除、改名或不再指派本單位辦理此評核重點{_IMPORT_STAMP}；本項內容保留供參考，確認後可整項刪除"
+# The notes sqdocs writes into a unit's file, each marked as its own (forms.comments tells
+# them from the unit's notes by these marks; update rewrites those over a removed field).
+FLAG_STAMP = "（sqdocs subplan update 標記）"
+ADDED_STAMP = "（sqdocs subplan update 加入）"
+IMPORT_STAMP = "（sqdocs form import 標記）"
+KEPT_HEADING = "以下評核重點不在表單上"
+_MAY_DELETE = "本項內容保留供參考，確認後可整項刪除"
+_RESTORED = "已取消 removed"
+_IMPORT_NOTE = f"本局計畫已刪除、改名或不再指派本單位辦理此評核重點{IMPORT_STAMP}；{_MAY_DELETE}"
 _TERMS_LINE = re.compile(r"# 本局完成期限：(?P<deadline>[^；]+)；本局承辦單位：(?P<units>[^；]+)")
 _PLAIN_NAME = re.compile(r"[^\s；、（）()]+")
 _DEADLINE = TypeAdapter(Deadline)
@@ -482,7 +488,6 @@ def apply_changes(
         pad = " " * node.start_mark.column
         inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {comment}", f"{pad}removed: {value}"]))
 
-    stamp = _FLAG_STAMP
     for index, ref in changes.moved:  # the bureau's names, rewritten in place; the unit's text untouched
         node = entries[index].node
         names = dict(zip(KEY_FIELDS, ref.key, strict=True))
@@ -493,11 +498,11 @@ def apply_changes(
                     raise UserError(f"{key.value} 欄位應寫在同一行；無法自動更新")
                 replace[val.start_mark.line] = (val.start_mark.column, val.end_mark.column, block_scalar(names[key.value]))
         pad = " " * node.start_mark.column
-        inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {_move_note(subplan.points[index].key, ref)}{stamp}"]))
+        inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {_move_note(subplan.points[index].key, ref)}{FLAG_STAMP}"]))
     for removal in changes.removed:
-        set_removed(removal.index, "true", f"{removal.reason}{stamp}；本項內容保留供參考，確認後可整項刪除")
+        set_removed(removal.index, "true", f"{removal.reason}{FLAG_STAMP}；{_MAY_DELETE}")
     for index in changes.restored:
-        set_removed(index, "false", f"本局計畫又指派本單位辦理此評核重點{stamp}，已取消 removed")
+        set_removed(index, "false", f"本局計畫又指派本單位辦理此評核重點{FLAG_STAMP}，{_RESTORED}")
 
     order = {ref.key: n for n, ref in enumerate(plan.points())}
     dash_col = entries[0].dash_col if entries else 2
@@ -516,7 +521,7 @@ def apply_changes(
                 at -= 1
         else:
             at = points_key.start_mark.line + 1
-        block = [f"{' ' * dash_col}# ── 本局計畫新增的評核重點（sqdocs subplan update 加入），請填寫 ──"]
+        block = [f"{' ' * dash_col}# ── 本局計畫新增的評核重點{ADDED_STAMP}，請填寫 ──"]
         inserts.append((at, 1, len(inserts), block + skeleton_entry(ref, plan.year, dash_col, key_col)))
 
     for line, (start, end, value) in replace.items():
@@ -549,8 +554,8 @@ def _is_flag_note(line: str) -> bool:
     """Whether ``line`` is the comment update (:func:`apply_changes`) or a form's import
     (:func:`_kept_entry`) writes over ``removed:``, rather than the unit's own."""
     text = _bare(line).strip()
-    return (text.startswith("# ") and (_FLAG_STAMP in text or _IMPORT_STAMP in text)
-            and ("確認後可整項刪除" in text or "已取消 removed" in text))
+    return (text.startswith("# ") and (FLAG_STAMP in text or IMPORT_STAMP in text)
+            and (_MAY_DELETE in text or _RESTORED in text))
 
 
 def _rewritten(old: Sequence[str], new: Sequence[str]) -> list[str]:
