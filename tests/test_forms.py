@@ -1995,3 +1995,14 @@ def test_a_kept_entry_s_delete_note_goes_when_the_bureau_assigns_its_point_again
     assert lines[flag - 1].strip() == "# 本局計畫又指派本單位辦理此評核重點（sqdocs subplan update 標記），已取消 removed"
     heading = next(line for line in lines if "以下評核重點不在表單上" in line)
     assert "確認後可整項刪除" not in heading
+
+
+def test_the_notes_an_import_writes_over_kept_entries_are_not_taken_for_the_unit_s() -> None:
+    """An entry kept off one form comes back on the next (the bureau assigned its point again):
+    the note and heading the first import wrote over it are sqdocs', not the clerk's to copy back."""
+    from sqdocs.forms.comments import dropped_comments
+    from sqdocs.subplan_yaml import _IMPORT_NOTE, KEPT_HEADING
+
+    old = (f"unit: 第一分局\npoints:\n\n  # {KEPT_HEADING}：原有內容照原樣保留\n  - point: 服務及時性\n"
+           f"    # {_IMPORT_NOTE}\n    removed: true\n  # 承辦人：王小明\n")
+    assert [c.text for c in dropped_comments(old, "unit: 第一分局\npoints:\n  - point: 服務及時性\n")] == ["# 承辦人：王小明"]

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 import yaml
 
-from sqdocs.subplan_yaml import REFERENCE_HEADER
+from sqdocs.subplan_yaml import (
+    ADDED_STAMP,
+    FLAG_STAMP,
+    IMPORT_STAMP,
+    KEPT_HEADING,
+    REFERENCE_HEADER,
+)
 
 # The line the README recommends for an editor's completion and checks: kept as it was.
 _SCHEMA = re.compile(r"#\s*yaml-language-server:\s*\$schema=")
@@ -22,14 +28,15 @@ _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 # Comments only sqdocs writes, in the words of this and earlier versions: the import's stamp and
 # origin lines, the dimension and item headings, the hints beside empty slots, the notes of
-# `subplan update` and of `subplan init --from`.
+# `subplan update`, of an import's kept entries and of `subplan init --from`.
 _OWN = (
     re.compile(r"sqdocs-form-import:"),
     re.compile(r"本檔由 sqdocs "),
     re.compile(r"══ .+ ══$"),
     re.compile(r"── .+ ──$"),
     re.compile(r"← "),
-    re.compile(r".*（sqdocs subplan update (標記|加入)）"),
+    re.compile(f".*(?:{'|'.join(re.escape(stamp) for stamp in (FLAG_STAMP, ADDED_STAMP, IMPORT_STAMP))})"),
+    re.compile(re.escape(KEPT_HEADING)),
     re.compile(r"\d+ 年(為「.+」；本局今年的完成期限是|的完成期限為 .+；請改填今年的期限)"),
 )
 _NUMBERED = re.compile(r"\d+\. ")
