@@ -419,6 +419,24 @@ def test_customised_template_restyles_the_document(plan, tmp_path):
     assert len(doc.tables) == 11 and doc.tables[-1].rows[1].cells[2].text == plan.roster.members[0].name
 
 
+@pytest.mark.parametrize(("at_top", "width_mm"), [(False, 150), (True, 160)])
+def test_a_gutter_narrows_the_tables_unless_it_is_at_the_top(plan, tmp_path, at_top, width_mm):
+    """A bound copy's 裝訂邊 (gutter) takes text width from the side, as Word and LibreOffice lay
+    it out: tables kept the width without it and ran past the right margin."""
+    custom = Document(TEMPLATE)
+    section = custom.sections[0]
+    section.left_margin = section.right_margin = Mm(25)
+    section.gutter = Mm(10)
+    if at_top:
+        custom.settings.element.append(custom.settings.element.makeelement(qn("w:gutterAtTop"), {}))
+    custom.save(tmp_path / "plan.docx")
+
+    doc = Document(io.BytesIO(render_plan(plan, BuildOptions(templates=tmp_path))))
+    for table in doc.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(grid) - oxml.mm_to_twips(width_mm)) <= 1
+
+
 @needs_soffice
 def test_template_saved_by_libreoffice_still_renders(plan, tmp_path):
     shutil.copy(TEMPLATE, tmp_path / "in.docx")

@@ -454,10 +454,15 @@ class WordTemplate:
 
     @property
     def text_width_twips(self) -> int:
-        """Width between the margins of the template's last section (where tables go)."""
-        section = self._template.get_docx().sections[-1]
+        """Width between the margins of the template's last section (where tables go), less
+        the gutter (裝訂邊) unless Word puts it at the top: a bound copy's gutter is on the side."""
+        doc = self._template.get_docx()
+        section = doc.sections[-1]
         if section.page_width and section.left_margin is not None and section.right_margin is not None:
-            return Emu(section.page_width - section.left_margin - section.right_margin).twips
+            at_top = doc.settings.element.find(qn("w:gutterAtTop"))
+            on_side = at_top is None or at_top.get(qn("w:val")) in ("0", "false", "off")
+            gutter = (section.gutter or 0) if on_side else 0
+            return Emu(section.page_width - section.left_margin - section.right_margin - gutter).twips
         return oxml.mm_to_twips(layout.TEXT_WIDTH_MM)
 
     def fragment(self) -> Fragment:
