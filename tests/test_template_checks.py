@@ -249,6 +249,35 @@ def test_full_width_punctuation_in_a_tag(tmp_path, capsys, typed, mark):
     assert "unexpected char" not in err
 
 
+@pytest.mark.parametrize(
+    ("old", "typed", "expected"),
+    [
+        (
+            "{%p for section in sections %}",
+            "{%p\u3000for section in sections %}",
+            "範本第 2 段的「{%p\u3000for section in sections %}」：p 之後須是一個半形空格（現在是全形空格）；"
+            "請寫成 {%p for section in sections %}。",
+        ),
+        (
+            "{{p annex.body }}",
+            "{{p\u00a0annex.body }}",
+            "範本第 28 段的「{{p\u00a0annex.body }}」：p 之後須是一個半形空格（現在是不換行空格）；請寫成 {{p annex.body }}。",
+        ),
+        (
+            "{{p annex.body }}",
+            "{{ p annex.body }}",
+            "範本第 28 段的「{{ p annex.body }}」：p 須緊接在 {{ 之後，中間不可有空格；請寫成 {{p annex.body }}。",
+        ),
+    ],
+    ids=["full-width-space", "no-break-space", "space-before-p"],
+)
+def test_a_modifier_typed_with_another_space(tmp_path, capsys, old, typed, expected):
+    """docxtpl takes p as its modifier only right after the brace and before an ASCII space: the
+    message named 「不認得的指令「p」」 in a tag that looks right, or advised {{p p annex.body }}."""
+    err = refused(tmp_path, capsys, {old: typed})
+    assert expected in err and "{{p p" not in err and "指令「p」" not in err
+
+
 def test_full_width_punctuation_inside_quotes_or_a_comment_is_text(tmp_path, capsys):
     folder = tmp_path / "tpl"
     edited(folder, {"{{ title }}": "{{ title|replace(\"（草案）\", \"。\") }}{# 秘書科：勿刪。 #}"})

@@ -136,6 +136,7 @@ def check(part: Part) -> str | None:
         revisions(part)
         or full_width(part)
         or incomplete(part)
+        or spaced_modifiers(part)
         or shared_paragraphs(part)
         or unknown_statements(part)
         or blocks(part)
@@ -198,6 +199,36 @@ def incomplete(part: Part) -> str | None:
                 f"{part.at(n)}「{text.strip()[:40]}」的標籤不完整，"
                 "{{ 與 }}、{% 與 %} 須成對出現在同一段落內。"
             )
+    return None
+
+
+# A modifier typed apart from its brace or followed by another space than docxtpl's: `{% p for`,
+# `{%p　for` (an input method's full-width space), `{{p\xa0annex.body }}` (a no-break space).
+_SPACED_MODIFIER = re.compile(r"(\s*)(tr|tc|p|r)(\s+)([A-Za-z_]\w*)(.*)", re.DOTALL)
+# Words that may follow a name in an expression: `{{ p if x else y }}` is a name p, not a modifier.
+_OPERATORS = frozenset({"if", "else", "is", "and", "or", "in", "not"})
+_SPACES = {"\u3000": "全形空格", "\u00a0": "不換行空格"}
+
+
+def spaced_modifiers(part: Part) -> str | None:
+    """docxtpl reads ``p`` as its modifier only right after the brace and before an ASCII space;
+    else Jinja reads ``p`` as a statement or a name, and the message named 「指令 p」."""
+    for tag in part.tags:
+        if tag.modifier or tag.brace == "{#":
+            continue
+        typed = _SPACED_MODIFIER.fullmatch(tag.text[2:-2])
+        if typed is None:
+            continue
+        lead, modifier, space, word, rest = typed.groups()
+        statement = word in KNOWN if tag.brace == "{%" else word not in _OPERATORS
+        if not statement or (not lead and space[0] == " "):
+            continue
+        fixed = f"{tag.text[:2]}{modifier} {word}{rest.rstrip()} {tag.text[-2:]}"
+        if lead:
+            what = f"{modifier} 須緊接在 {tag.text[:2]} 之後，中間不可有空格"
+        else:
+            what = f"{modifier} 之後須是一個半形空格（現在是{_SPACES.get(space[0], '特殊的空白字元')}）"
+        return f"{part.at(tag.paragraph)}的「{tag.text}」：{what}；請寫成 {fixed}。"
     return None
 
 
