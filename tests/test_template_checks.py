@@ -337,6 +337,82 @@ def test_an_unknown_name_in_the_footer_is_refused_before_the_build(tmp_path, cap
             "另見 docs/templates.md）；標籤：{{ agncy }}（範本頁尾（footer1.xml）第 1 段）") in err
 
 
+
+
+def with_note(folder: Path, kind: str, text: str) -> None:
+    """The default plan.docx in ``folder`` with one footnote or endnote (Word: 參考資料 → 插入註腳 /
+    章節附註) holding ``text``, referred to from the title, as Word writes it."""
+    part = f"{kind}s"
+    note = (
+        f'<w:{part} xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:id="1"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:{kind}>'
+        f"</w:{part}>"
+    )
+    edited(folder, {"<w:t>{{ title }}</w:t></w:r>": f'<w:t>{{{{ title }}}}</w:t></w:r><w:r><w:{kind}Reference w:id="1"/></w:r>'})
+    path = folder / "plan.docx"
+    with zipfile.ZipFile(path) as src:
+        entries = {info.filename: src.read(info) for info in src.infolist()}
+    entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/word/{part}.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        f'wordprocessingml.{part}+xml"/></Types>'.encode(),
+    )
+    entries["word/_rels/document.xml.rels"] = entries["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdNote" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{part}" '
+        f'Target="{part}.xml"/></Relationships>'.encode(),
+    )
+    entries[f"word/{part}.xml"] = note.encode()
+    with zipfile.ZipFile(path, "w") as dst:
+        for name, data in entries.items():
+            dst.writestr(name, data)
+
+
+def test_tags_in_a_footnote_are_filled_in(tmp_path, capsys):
+    with_note(tmp_path / "tpl", "footnote", "依{{ agency }}核定")
+    code, err = build(tmp_path / "tpl", tmp_path / "out", capsys)
+    assert code == 0, err
+    (produced,) = (tmp_path / "out").iterdir()
+    assert "依基隆市警察局核定" in zipfile.ZipFile(produced).read("word/footnotes.xml").decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (
+            "footnote",
+            "依{{ agncy }}核定",
+            "範本用了未定義的名稱「agncy」（這份範本可用的名稱：agency、annexes、sections、title、year；"
+            "另見 docs/templates.md）；標籤：{{ agncy }}（範本註腳（footnotes.xml）第 3 段）",
+        ),
+        ("footnote", "{% if title %}", "範本註腳（footnotes.xml）第 3 段的「{% if title %}」沒有結尾"),
+        (
+            "endnote",
+            "依{{ agency }}核定",
+            "範本尾註（endnotes.xml）第 3 段的「{{ agency }}」：尾註中的標籤不會被填入，"
+            "會原樣印在每份產生的文件中；請把它移到內文、頁首、頁尾或註腳。",
+        ),
+    ],
+    ids=["footnote-unknown-name", "footnote-unclosed", "endnote"],
+)
+def test_tags_in_the_notes_are_checked_before_the_build(tmp_path, capsys, kind, text, expected):
+    """A footnote's tags failed each document one by one (an unclosed block in English), and an
+    endnote's, which docxtpl never fills in, were printed as typed in every document."""
+    with_note(tmp_path / "tpl", kind, text)
+    code, err = build(tmp_path / "tpl", tmp_path / "out", capsys)
+    assert code == 2 and expected in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_footnote_tag_that_fails_when_filled_in_is_named(tmp_path, capsys):
+    """Not the body's {%p for section in sections %}, the first tag merely containing the name."""
+    with_note(tmp_path / "tpl", "footnote", "依{{ section.heading }}")
+    code, err = build(tmp_path / "tpl", tmp_path / "out", capsys)
+    assert code == 1 and "標籤：{{ section.heading }}（範本註腳（footnotes.xml）第 3 段）" in err, err
+
+
 def test_the_names_a_template_may_read_are_those_its_writer_gives(plan, report):
     """writer.NAMES, checked before the build, and the context each writer fills in must agree."""
     from conftest import SAMPLE

@@ -17,8 +17,10 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Emu
 from docx.styles.style import BaseStyle
@@ -33,6 +35,7 @@ from jinja2 import (
     nodes,
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from lxml import etree
 from markupsafe import Markup, escape
 
 from sqdocs.errors import UserError
@@ -277,6 +280,13 @@ class WordTemplate:
             problem = tags.check(part)
             if problem:
                 raise UserError(f"{self.path}：{problem}")
+        for part in _unfilled(doc):
+            if part.tags:  # docxtpl leaves them as typed: 「{{ agency }}」 in every document
+                tag = part.tags[0]
+                raise UserError(
+                    f"{self.path}：{part.at(tag.paragraph)}的「{tag.text}」：尾註中的標籤不會被填入，"
+                    "會原樣印在每份產生的文件中；請把它移到內文、頁首、頁尾或註腳。"
+                )
         self.styles: dict[str, BaseStyle] = S.find(doc, required)  # type: ignore[assignment]
         missing = [style for style, found in self.styles.items() if found is None]
         if missing:
@@ -384,6 +394,7 @@ class WordTemplate:
         parts = [template.get_xml()]
         for uri in (template.HEADER_URI, template.FOOTER_URI):
             parts += [template.get_part_xml(part) for _key, part in template.get_headers_footers(uri)]
+        parts += [_part_xml(template, part) for part in _related(template.get_docx(), RT.FOOTNOTES)]
         for xml in parts:
             yield _compiled(template, xml)
 
@@ -430,7 +441,7 @@ class WordTemplate:
         if not lines or part is None:
             return None
         template = self._template
-        xml = template.get_xml() if rendering is template.docx.part else template.get_part_xml(rendering)
+        xml = template.get_xml() if rendering is template.docx.part else _part_xml(template, rendering)
         text = [re.sub(r"<[^>]+>", "", line) for line in _compiled(template, xml).splitlines()]
         lineno = lines[-1]
         found = list(tags.TAG.finditer(text[lineno - 1])) if lineno <= len(text) else []
@@ -509,14 +520,37 @@ class WordTemplate:
 
 
 def _parts(doc) -> dict[str, tags.Part]:
-    """The body, then every header and footer (docxtpl renders their tags too), by part name."""
+    """The body, then every header, footer and the footnotes (docxtpl renders their tags too), by part name."""
     parts = {str(doc.part.partname): tags.read(doc.element.body, "範本")}
-    kinds = {RT.HEADER: "頁首", RT.FOOTER: "頁尾"}
-    related = [rel for rel in doc.part.rels.values() if rel.reltype in kinds and not rel.is_external]
-    for rel in sorted(related, key=lambda rel: str(rel.target_part.partname)):
-        name = str(rel.target_part.partname)
-        parts[name] = tags.read(rel.target_part.element, f"範本{kinds[rel.reltype]}（{name.rsplit('/', 1)[-1]}）")
-    return parts
+    for kind, where in ((RT.HEADER, "頁首"), (RT.FOOTER, "頁尾"), (RT.FOOTNOTES, "註腳")):
+        for part in _related(doc, kind):
+            name = str(part.partname)
+            parts[name] = tags.read(_element(part), f"範本{where}（{name.rsplit('/', 1)[-1]}）")
+    return dict(sorted(parts.items(), key=lambda item: (item[0] != str(doc.part.partname), item[0])))
+
+
+def _unfilled(doc) -> list[tags.Part]:
+    """The parts that may hold text docxtpl does not render: the endnotes."""
+    return [tags.read(_element(part), f"範本尾註（{str(part.partname).rsplit('/', 1)[-1]}）") for part in _related(doc, RT.ENDNOTES)]
+
+
+def _related(doc, reltype: str) -> list:
+    """The parts of ``reltype`` the document refers to, by part name."""
+    rels = [rel for rel in doc.part.rels.values() if rel.reltype == reltype and not rel.is_external]
+    return sorted((rel.target_part for rel in rels), key=lambda part: str(part.partname))
+
+
+def _element(part) -> etree._Element:
+    """A part's XML: its element, or for a part python-docx keeps as bytes (the notes), those parsed."""
+    return part.element if hasattr(part, "element") else parse_xml(part.blob)
+
+
+def _part_xml(template: DocxTemplate, part) -> str:
+    """A header's, footer's or the footnotes' XML as DocxTemplate reads it to render: the
+    footnotes as stored (their line numbers differ from those of the XML written again)."""
+    if part.content_type == CT.WML_FOOTNOTES:
+        return part.blob.decode("utf-8")
+    return template.get_part_xml(part)
 
 
 def _compiled(template: DocxTemplate, xml: str) -> str:
