@@ -413,6 +413,22 @@ def test_a_footnote_tag_that_fails_when_filled_in_is_named(tmp_path, capsys):
     assert code == 1 and "標籤：{{ section.heading }}（範本註腳（footnotes.xml）第 3 段）" in err, err
 
 
+def test_the_template_s_document_properties_are_not_tags(tmp_path, capsys):
+    """A note to colleagues in 檔案 → 內容 → 註解 failed every document with Jinja's English
+    「Expected an expression」: docxtpl rendered the properties sqdocs then overwrites."""
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    template = docx.Document(DEFAULT_TEMPLATES / "plan.docx")
+    template.core_properties.comments = "秘書科範本：請勿刪除 {{ }} 或 {% %} 標籤"
+    template.core_properties.title = "{{ title }}（範本）"
+    template.save(folder / "plan.docx")
+    code, err = build(folder, tmp_path / "out", capsys)
+    assert code == 0, err
+    (produced,) = (tmp_path / "out").iterdir()
+    properties = docx.Document(produced).core_properties
+    assert properties.comments == "" and properties.title == docx.Document(produced).paragraphs[0].text
+
+
 def test_the_names_a_template_may_read_are_those_its_writer_gives(plan, report):
     """writer.NAMES, checked before the build, and the context each writer fills in must agree."""
     from conftest import SAMPLE

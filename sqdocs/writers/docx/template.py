@@ -259,6 +259,15 @@ def _syntax_error(tag: str, compiled: bool = False) -> TemplateSyntaxError | Non
     return None
 
 
+class _DocxTemplate(DocxTemplate):
+    """docxtpl's template, but for the document properties (檔案 → 內容), which it renders as
+    Jinja too: a 「{{ }}」 in the template's comments failed every document. sqdocs sets them
+    from the data (:func:`_set_properties`), so the template's own are never evaluated."""
+
+    def render_properties(self, context, jinja_env=None) -> None:
+        pass
+
+
 class WordTemplate:
     """One opened template: the styles the writer needs, fragments to fill, rendering to bytes.
 
@@ -268,7 +277,7 @@ class WordTemplate:
     def __init__(self, templates: Path | None, name: str, required: Sequence[str] = S.GENERATED):
         self.path = template_path(templates, name)
         check_package(self.path)
-        self._template = DocxTemplate(self.path)
+        self._template = _DocxTemplate(self.path)
         try:
             doc = self._template.get_docx()
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
