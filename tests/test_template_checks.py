@@ -285,6 +285,19 @@ def test_full_width_punctuation_inside_quotes_or_a_comment_is_text(tmp_path, cap
     assert code == 0, err
 
 
+@pytest.mark.parametrize("typed", ["(“提升服務品質”,”提升為民服務品質（草案）”)", "(‘提升服務品質’,’提升為民服務品質（草案）’)"])
+def test_full_width_punctuation_inside_quotes_word_curled(tmp_path, capsys, typed):
+    """Word's AutoCorrect curls a quote right after a comma as a closing one: the second text
+    was not taken as quoted, and its （ refused as full-width punctuation typed in the tag."""
+    folder = tmp_path / "tpl"
+    edited(folder, {"{{ title }}": f"{{{{ title|replace{typed} }}}}"})
+    out = tmp_path / "out"
+    code, err = build(folder, out, capsys)
+    assert code == 0, err
+    (produced,) = out.iterdir()
+    assert "提升為民服務品質（草案）執行計畫" in docx.Document(produced).paragraphs[0].text
+
+
 # ---- 5. a section break on a tag's paragraph ----------------------------------------
 
 _BREAK = '<w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1417" w:right="1134" w:bottom="1134" w:left="1134" w:header="680" w:footer="567" w:gutter="0"/></w:sectPr></w:pPr>'

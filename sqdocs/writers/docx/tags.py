@@ -38,8 +38,9 @@ KNOWN = OPENERS | MIDDLES | SIMPLE | {f"end{name}" for name in OPENERS}
 _FULL_WIDTH = re.compile(r"｛\s*[｛％%]|\{\s*％|％\s*[｝}]|[%｝]\s*｝")
 # An input method's 。 ， ． ｜ （ ）… typed in a tag; the ideographic space is whitespace to Jinja.
 _FULL_WIDTH_MARK = re.compile(r"[\u3001-\u303f\uff01-\uff60]")
-# Quoted text in a tag (Word's curly quotes too: docxtpl straightens them) may hold anything.
-_STRINGS = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’")
+# Quoted text in a tag may hold anything; read with Word's curly quotes straightened, as docxtpl
+# does: Word curls a quote after a comma as a closing one, `(“a”,”b”)`.
+_STRINGS = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 _REVISIONS = tuple(
     qn(f"w:{name}")
@@ -178,7 +179,7 @@ def full_width(part: Part) -> str | None:
                 "標籤須用半形 {{ }}、{% %}，請切換到英數（半形）輸入後重打。"
             )
     for tag in part.tags:
-        mark = tag.brace != "{#" and _FULL_WIDTH_MARK.search(_STRINGS.sub("", tag.text[2:-2]))
+        mark = tag.brace != "{#" and _FULL_WIDTH_MARK.search(_STRINGS.sub("", tag.text[2:-2].translate(_QUOTES)))
         if mark:
             return (
                 f"{part.at(tag.paragraph)}的「{tag.text}」有全形標點「{mark.group()}」；標籤內（引號內的文字除外）"
