@@ -329,6 +329,50 @@ def test_a_section_break_on_a_tag_paragraph_is_kept(tmp_path, capsys, tag_paragr
 # ---- 6. text beside a {%p %} tag -----------------------------------------------------
 
 
+_NEW_PAGE = '<w:p><w:r><w:t>{%p if section.new_page %}</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>'
+# LibreOffice saves the heading's 「段落前分頁」 as a page break ending the paragraph before it.
+_NEW_PAGE_AS_LIBREOFFICE_SAVES_IT = (
+    '<w:p><w:r><w:t>{%p if section.new_page %}</w:t></w:r><w:r><w:br w:type="page"/></w:r></w:p>'
+    '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>'
+)
+
+
+def test_a_page_break_ending_a_p_tag_paragraph_starts_the_next_paragraph(tmp_path, capsys):
+    """report.docx saved in LibreOffice: 參、圖表 lost its new page without a word, docxtpl
+    dropping the tag's paragraph and the break with it."""
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    with zipfile.ZipFile(DEFAULT_TEMPLATES / "report.docx") as src:
+        entries = {info.filename: src.read(info) for info in src.infolist()}
+    assert _NEW_PAGE.encode() in entries[DOCUMENT]
+    entries[DOCUMENT] = entries[DOCUMENT].replace(_NEW_PAGE.encode(), _NEW_PAGE_AS_LIBREOFFICE_SAVES_IT.encode())
+    with zipfile.ZipFile(folder / "report.docx", "w") as dst:
+        for name, data in entries.items():
+            dst.writestr(name, data)
+    out = tmp_path / "out"
+    code = main(["build", str(SAMPLE), "-o", str(out), "--only", "report", "--format", "docx", "--templates", str(folder)])
+    assert code == 0, capsys.readouterr().err
+    (produced,) = out.iterdir()
+    headings = [p for p in docx.Document(produced).paragraphs if p.style.name == "Heading 1"]
+    assert [h.text for h in headings if h.paragraph_format.page_break_before] == ["參、圖表"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "lost"),
+    [
+        ('<w:r><w:br w:type="page"/></w:r><w:r><w:t>{%p for section in sections %}</w:t></w:r>', "分頁符號"),
+        ("<w:r><w:t>{%p for section in sections %}</w:t></w:r><w:r><w:drawing/></w:r>", "圖片"),
+    ],
+    ids=["page-break-before-the-tag", "picture"],
+)
+def test_a_page_break_or_picture_on_a_p_tag_paragraph(tmp_path, capsys, typed, lost):
+    """Ctrl+Enter typed at the start of a tag's paragraph, or a picture put there, went with the
+    paragraph docxtpl replaces by the tag."""
+    err = refused(tmp_path, capsys, {"<w:r><w:t>{%p for section in sections %}</w:t></w:r>": typed})
+    assert f"範本第 2 段的{lost}與標籤「{{%p for section in sections %}}」在同一段" in err
+    assert f"{lost}會消失；請在標籤前（或後）按 Enter 分段" in err
+
+
 def test_text_beside_a_p_tag(tmp_path, capsys):
     err = refused(tmp_path, capsys, {"{%p for section in sections %}": "機密等級：普通 {%p for section in sections %}"})
     assert "範本第 2 段的「機密等級：普通」與標籤「{%p for section in sections %}」在同一段" in err

@@ -247,7 +247,52 @@ def shared_paragraphs(part: Part) -> str | None:
                 "產生文件時整段只留下標籤的結果，「" + rest[:30] + "」會消失；"
                 "請把它移到另一段（按 Enter 分段），讓 {%p … %}、{{p … }} 標籤獨佔一段。"
             )
+        lost = _lost_content(part, tag.paragraph)
+        if lost:
+            return (
+                f"{part.at(tag.paragraph)}的{lost}與標籤「{tag.text}」在同一段，產生文件時整段只留下標籤的結果，"
+                f"{lost}會消失；請在標籤前（或後）按 Enter 分段，把{lost}留在另一段，讓標籤獨佔一段。"
+            )
     return None
+
+
+_BREAKS = {"page": "分頁符號", "column": "分欄符號"}
+_PICTURES = tuple(qn(f"w:{name}") for name in ("drawing", "pict", "object"))
+
+
+def _lost_content(part: Part, n: int) -> str | None:
+    """What, besides text, the ``{%p`` tag's paragraph ``n`` holds that would go with it and
+    :func:`move_breaks` cannot keep: Ctrl+Enter's page break typed before the tag, a picture."""
+    p = part.paragraphs[n - 1]
+    movable = _page_breaks_after(part, n)
+    for br in p.iter(qn("w:br")):
+        if br.get(qn("w:type")) in _BREAKS and br not in movable:
+            return _BREAKS[br.get(qn("w:type"))]
+    if next(p.iter(*_PICTURES), None) is not None:
+        return "圖片"
+    return None
+
+
+def _page_breaks_after(part: Part, n: int) -> list[etree._Element]:
+    """The page breaks that end the tag's paragraph ``n`` (no text after them) when the next
+    paragraph is the template's own, not a tag's: the break LibreOffice writes there for that
+    paragraph's 「段落前分頁」 (the report's 參、圖表), which is that paragraph's to keep."""
+    p = part.paragraphs[n - 1]
+    following = p.getnext()
+    if following is None or following.tag != _P or _p_tag_paragraphs(part, part.paragraphs.index(following) + 1):
+        return []
+    breaks: list[etree._Element] = []
+    for element in p.iter(qn("w:br"), _T):
+        if element.tag == _T and (element.text or "").strip():
+            breaks = []  # text after a break: the break is not the paragraph's end
+        elif element.tag != _T and element.get(qn("w:type")) == "page":
+            breaks.append(element)
+    return breaks
+
+
+def _p_tag_paragraphs(part: Part, *numbers: int) -> set[int]:
+    """Those of ``numbers`` that are paragraphs of ``{%p``/``{{p`` tags."""
+    return {tag.paragraph for tag in part.tags if tag.modifier == "p" and tag.paragraph in numbers}
 
 
 def unknown_statements(part: Part) -> str | None:
@@ -350,13 +395,15 @@ def fragments(parts: Iterable[Part], names: set[str]) -> str | None:
     return None
 
 
-def move_section_breaks(part: Part) -> None:
-    """Keep a section break that sits on a ``{%p``/``{{p`` tag's paragraph.
+def move_breaks(part: Part) -> None:
+    """Keep a section break, or a page break ending it, that sits on a ``{%p``/``{{p`` tag's paragraph.
 
     docxtpl replaces that paragraph, and with it the break (``w:sectPr`` in its ``w:pPr``),
     so a portrait body and landscape annexes would become one section. The break moves
     to a new empty paragraph beside the tag: after it, or before it when the tag opens a
-    block (after would put the break inside the loop, repeating it).
+    block (after would put the break inside the loop, repeating it). A page break ending
+    the paragraph becomes the next paragraph's 「段落前分頁」 (w:pageBreakBefore), as it was
+    before LibreOffice saved it so.
     """
     done: set[int] = set()
     for tag in part.tags:
@@ -364,6 +411,11 @@ def move_section_breaks(part: Part) -> None:
             continue
         done.add(tag.paragraph)
         p = part.paragraphs[tag.paragraph - 1]
+        breaks = _page_breaks_after(part, tag.paragraph)
+        if breaks:
+            for br in breaks:
+                br.getparent().remove(br)
+            p.getnext().get_or_add_pPr().pageBreakBefore_val = True
         ppr = p.find(qn("w:pPr"))
         sect = ppr.find(qn("w:sectPr")) if ppr is not None else None
         if sect is None:

@@ -309,7 +309,7 @@ class WordTemplate:
         # Done here, not in render(): check() then compiles the very text render() will.
         oxml.strip_revision_ids(body)
         oxml.strip_bookmarks(body)
-        tags.move_section_breaks(self._parts[0])
+        tags.move_breaks(self._parts[0])
 
     def notes(self, bodies: Collection[str] = ()) -> list[str]:
         """What of the template, though valid, passes to every document made from it and may
