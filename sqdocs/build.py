@@ -146,7 +146,8 @@ def stale_documents(jobs: list[Job]) -> dict[Path, list[Path]]:
     earlier build, such as the plan of a 分局 whose subplan has since been deleted.
 
     Kinds and formats not asked for (--only, --format) are not looked at: leaving them as they
-    are is what a partial build means.
+    are is what a partial build means. Nor are another year's documents (last year's report
+    beside this year's in the default ``build/``): they are no earlier version of these.
     """
     written = {job.path for job in jobs}
     by_folder: dict[Path, list[Job]] = {}
@@ -154,7 +155,8 @@ def stale_documents(jobs: list[Job]) -> dict[Path, list[Path]]:
         by_folder.setdefault(job.path.parent, []).append(job)
     stale: dict[Path, list[Path]] = {}
     for out, built in by_folder.items():
-        prefix = file_stem(cached_plan(built[0].folder).agency)
+        plan = cached_plan(built[0].folder)
+        prefix = file_stem(plan.agency)
         kinds = {job.kind for job in built}
         suffixes = {f".{job.fmt}" for job in built}
         try:
@@ -162,10 +164,17 @@ def stale_documents(jobs: list[Job]) -> dict[Path, list[Path]]:
         except OSError:
             continue
         found = [path for path in entries if path not in written and path.suffix in suffixes
-                 and path.name.startswith(prefix) and _kind_named(path.stem) in kinds and path.is_file()]
+                 and path.name.startswith(prefix) and _kind_named(path.stem) in kinds
+                 and not _of_another_year(path.stem, plan.year) and path.is_file()]
         if found:
             stale[out] = found
     return stale
+
+
+def _of_another_year(stem: str, year: int) -> bool:
+    """Whether a document's name gives its year (「…107年度…」) and that year is not ``year``."""
+    years = re.findall(r"(?<!\d)(\d{1,3})年", stem)
+    return bool(years) and str(year) not in years
 
 
 def _kind_named(stem: str) -> str:

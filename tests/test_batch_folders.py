@@ -139,6 +139,21 @@ def test_documents_an_earlier_build_left_are_noted_and_kept(data_copy, tmp_path,
     assert "注意" not in capsys.readouterr().err
 
 
+def test_another_year_s_documents_in_the_output_folder_are_not_called_old_versions(data_copy, tmp_path, capsys):
+    # 使用手冊 5.3 builds 107's report into build/, where 108's documents already are (and the
+    # reverse next year): neither is an old version of the other, to be deleted.
+    out = tmp_path / "out"
+    last_year = "基隆市警察局106年度提升服務品質績效報告.docx"
+    out.mkdir()
+    (out / last_year).write_bytes(b"")
+    (out / "基隆市警察局第四分局106年度提升服務品質細部執行計畫.docx").write_bytes(b"")
+    assert main(["build", str(data_copy), "-o", str(out), "--format", "docx", "-j", "1"]) == 0
+    assert "注意" not in capsys.readouterr().err
+    (out / "基隆市警察局提升服務品質績效報告.docx").write_bytes(b"")  # no year: may be this one's
+    assert main(["build", str(data_copy), "-o", str(out), "--only", "report", "--format", "docx", "-j", "1"]) == 0
+    assert f"注意：{out} 中有 1 個本次沒有產生的文件（基隆市警察局提升服務品質績效報告.docx）" in capsys.readouterr().err
+
+
 def test_a_link_beside_its_bureau_is_built_once_under_the_bureau_s_name(tmp_path, capsys):
     bureaus = _bureaus(tmp_path / "bureaus", "keelung", "other")
     (bureaus / "alias").symlink_to("keelung")  # sorts first
