@@ -12,6 +12,7 @@ import shlex
 import pytest
 from conftest import ROOT
 
+from sqdocs.cli import main
 from sqdocs.cli.arguments import make_parser
 
 GUIDE = ROOT / "docs" / "使用手冊.md"
@@ -95,3 +96,15 @@ def test_every_relative_link_in_the_guide_leads_to_a_file_and_heading():
 def test_the_readme_and_commands_link_to_the_guide():
     assert "[docs/使用手冊.md](docs/使用手冊.md)" in (ROOT / "README.md").read_text(encoding="utf-8")[:300]
     assert "(使用手冊.md)" in (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")[:600]
+
+
+def test_the_readme_s_example_message_is_what_validate_prints_for_that_typo(data_copy, capsys):
+    """The README shows a misspelt 承辦單位 as validate reports it; the place it names must be
+    the one that typo in the sample data is reported at, so a reader can find it."""
+    annex1 = data_copy / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace("units: [刑警大隊, 交通隊,", "units: [刑警大隊, 交通對,", 1),
+                      encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 2
+    message = capsys.readouterr().err.splitlines()[0].replace(str(data_copy), "data/keelung-107")
+    assert "交通對" in message
+    assert f"\n{message}\n" in (ROOT / "README.md").read_text(encoding="utf-8")
