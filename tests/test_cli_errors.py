@@ -423,6 +423,20 @@ def test_help_still_works(capsys):
 
 
 
+@pytest.mark.parametrize(("argv", "says", "not_says"), [
+    # each form's -o names its own default file, as commands.md gives it
+    (["form", "results", "-h"], "如秘書科執行成果.xlsx", "細部計畫.xlsx"),
+    (["form", "subplan", "-h"], "如第一分局細部計畫.xlsx", "執行成果.xlsx"),
+    (["form", "import", "-h"], '檔名樣式（如"表單/*執行成果.xlsx"）', None),  # cmd.exe passes it on as typed
+    (["build", "-h"], "預設為環境變數SQDOCS_FONT", None),
+])
+def test_help_says_what_commands_md_says(capsys, argv, says, not_says):
+    with pytest.raises(SystemExit):
+        main(argv)
+    out = "".join(capsys.readouterr().out.split())  # as argparse wraps it at any width
+    assert says in out and (not_says is None or not_says not in out), out
+
+
 def test_every_argument_of_every_command_is_explained_in_help():
     """A clerk reads -h, not the README: no bare DATA_DIR or -o OUT without a word of Chinese."""
     import argparse

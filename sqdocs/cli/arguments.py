@@ -110,7 +110,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同時使用的程序數（預設：CPU 核心數）")
     p.add_argument("--check-reproducible", action="store_true", help="再產生一次並比對，確認每個檔案逐位元組相同")
-    p.add_argument("--font", type=Path, metavar="FILE", help="PDF 使用的中文字型檔（.ttf/.ttc）")
+    p.add_argument("--font", type=Path, metavar="FILE", help="PDF 與報告圖表使用的楷書字型檔（.ttf/.ttc；預設為環境變數 SQDOCS_FONT，"
+                        "否則依序尋找已安裝的標楷體、全字庫正楷體等）")
     p = sub.add_parser("schema", help="輸出資料檔的 JSON Schema，供編輯器自動完成與即時檢查")
     p.add_argument("-o", "--output", type=Path, default=Path("sqdocs.schema.json"), metavar="FILE",
                    help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
@@ -151,9 +152,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    for action, text, everyone in (
-        ("subplan", "產生單位的細部執行計畫表單", "產生每個應訂定細部執行計畫的單位（各分局，及已有細部執行計畫檔的單位）的表單"),
-        ("results", "產生單位的年度執行成果表單", "產生本局計畫指派評核重點的每個單位的表單"),
+    for action, text, everyone, example in (
+        ("subplan", "產生單位的細部執行計畫表單", "產生每個應訂定細部執行計畫的單位（各分局，及已有細部執行計畫檔的單位）的表單",
+         "第一分局細部計畫.xlsx"),
+        ("results", "產生單位的年度執行成果表單", "產生本局計畫指派評核重點的每個單位的表單", "秘書科執行成果.xlsx"),
     ):
         a = actions.add_parser(action, help=text)
         a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
@@ -161,12 +163,13 @@ def make_parser() -> argparse.ArgumentParser:
         who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
         who.add_argument("--all", action="store_true", help=everyone)
         a.add_argument("-o", "--output", type=Path, metavar="OUT",
-                       help="表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 第一分局細部計畫.xlsx）；"
+                       help=f"表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 {example}）；"
                             "加 --all 時為存放各表單的資料夾（預設為目前資料夾）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
     a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤的表單不寫入任何檔案）")
     a.add_argument("forms", nargs="+", type=Path, metavar="FORM",
-                   help="填好的表單（.xlsx），或存放表單的資料夾（匯入其中每個 .xlsx 檔）；可列多個")
+                   help="填好的表單（.xlsx）、存放表單的資料夾（匯入其中每個 .xlsx 檔），"
+                        "或檔名樣式（如 \"表單/*執行成果.xlsx\"）；可列多個")
     a.add_argument("data", type=Path, metavar="DATA_DIR", help="要寫入的計畫資料夾（含 plan.yaml，如 data/keelung-107）")
     a.add_argument("--force", action="store_true",
                    help="YAML 在表單產生後被修改過時，仍以表單內容取代（原檔另存備份）；對所列的每份表單都適用")
