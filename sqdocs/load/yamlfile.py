@@ -236,6 +236,8 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError, opened: 
             if (mistake := _key_colon_mistake(content)) is not None:
                 return at(row + 1, *mistake)
             row -= 1
+        if (deeper := _key_indented_deeper(lines, problem_mark.line)) is not None:
+            return at(problem_mark.line + 1, *deeper)
     if "expected <block end>" in problem and problem_mark is not None:
         found_text = _text_after_enclosed(name, lines[problem_mark.line], problem_mark.line, problem_mark.column)
         if found_text is not None:
@@ -249,6 +251,28 @@ def _syntax_diagnostic(name: str, text: str, exc: yaml.MarkedYAMLError, opened: 
 def _key_column(content: str) -> int:
     """Where the key of line ``content`` starts: after its indent and any list dashes."""
     return len(re.match(r" *(?:- +)*", content).group())
+
+
+_KEY_AND_VALUE = re.compile(r"( *(?:- +)*)([^\s:#\"'\[{][^:#]*?):[ \t]+[^\s#]")
+_KEY = re.compile(r"( *(?:- +)*)([^\s:#\"'\[{][^:#]*?):(\s|$)")
+
+
+def _key_indented_deeper(lines: list[str], row: int) -> tuple[int, str] | None:
+    """Where (column) and what is wrong when line ``row``, a 「欄位: 值」 line, is indented
+    deeper than the key with a value on the line above: YAML reads it as that value's text
+    going on, and stops at its 「: 」, whose own hint (quote the text) would mislead."""
+    key = _KEY.match(lines[row])
+    above = row - 1
+    while above >= 0 and (not lines[above].strip() or lines[above].lstrip().startswith("#")):
+        above -= 1
+    before = _KEY_AND_VALUE.match(lines[above]) if above >= 0 else None
+    if key is None or before is None or len(key.group(1)) <= len(before.group(1)):
+        return None
+    extra, name, column = len(key.group(1)) - len(before.group(1)), before.group(2), len(before.group(1)) + 1
+    return len(key.group(1)) + 1, (
+        f"此行的「{key.group(2)}」比上一行的「{name}」多縮排了 {extra} 格，YAML 把它讀成上一行文字的延續；"
+        f"若是新的欄位，請與「{name}」對齊（從第 {column} 欄開始）；若是上一行文字的一部分，請用雙引號把整段文字括起來"
+    )
 
 
 _WIDE_COLON_KEY = re.compile(r"\s*(?:- )?[^\s:#\"'：]+(：)")
