@@ -341,6 +341,28 @@ def test_output_in_an_encoding_without_the_characters_printed(tmp_path, args):
     assert "\\u2713" in done.stdout.decode("cp950")  # ✓, which cp950 lacks, as an escape
 
 
+def test_a_note_on_stderr_follows_the_line_it_is_about_in_one_log(data_copy):
+    """`subplan update --all > log.txt 2>&1`: stdout went out in a block at the end, so the note
+    about 第一分局's edited reference comments came first, far from 第一分局's line."""
+    import subprocess
+    import sys
+
+    subplan = data_copy / "subplans" / "第一分局.yaml"
+    practice = "    #   2. 各單位於相關網站主動公開有關民眾申辦案件之標準作業程序資訊及承辦業務種類資訊，並適時更新。\n"
+    text = subplan.read_text(encoding="utf-8")
+    assert text.count(practice) == 1
+    subplan.write_text(text.replace(practice, practice + "    #   （分局註：行政組每月檢查）\n"), encoding="utf-8")
+    annex1 = data_copy / "annex1.yaml"
+    annex1.write_text(annex1.read_text(encoding="utf-8").replace("並適時檢討修正。", "並每半年檢討修正。", 1), encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as a user runs it
+    done = subprocess.run([sys.executable, "-m", "sqdocs.cli", "subplan", "update", str(data_copy), "--all"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, check=False)
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert done.returncode == 0, lines
+    first = lines.index(f"✓ {subplan} 已與本局計畫一致，未修改。")
+    assert lines[first + 1].startswith("注意：1 個評核重點的本局參考說明（「#」開頭的註解）經過編輯，未自動更新："), lines
+
+
 @pytest.mark.parametrize("args", [["check", "{data}"], ["validate", "{data}"]])
 def test_a_reader_that_stops_reading_ends_the_command_quietly(args):
     """`sqdocs check … | head`: the pipe closed under the command said 「錯誤：無法寫入或讀取 ：Broken

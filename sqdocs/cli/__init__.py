@@ -37,6 +37,17 @@ def _tolerate_any_encoding() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+def _lines_in_order() -> None:
+    """Write stdout line by line, as stderr is written.
+
+    Redirected to one log (``> log.txt 2>&1``, a scheduled task, an editor's task pane), stdout
+    went out in blocks at the end: a note on stderr (「注意：…」, 「✗ … 未更新」) came before the
+    lines it follows, away from the file it is about.
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
@@ -44,6 +55,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run one ``sqdocs`` command (``argv``, or the command line) and return its exit code."""
     _tolerate_any_encoding()
+    _lines_in_order()
     try:
         from sqdocs.cli.arguments import make_parser
 
