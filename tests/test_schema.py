@@ -74,6 +74,7 @@ NOT_FOR_A_SCHEMA = {
     "syntax-unclosed-bracket-after-comma", "syntax-empty-item-in-brackets",
     "syntax-backslash-in-quotes", "yaml-tag-unreadable-value", "surrogate-escape",
     "syntax-fullwidth-colon-first-key-of-block", "syntax-colon-without-space-first-key-of-block",
+    "syntax-key-indented-deeper",
 }
 
 
