@@ -492,6 +492,15 @@ def test_formats_and_documents_in_any_case(tmp_path):
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".odt"]
 
 
+def test_only_and_format_given_twice_take_both(tmp_path):
+    """argparse kept the last --only alone: 「--only plan --only subplans」 built the subplans only."""
+    args = ["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx", "--only", "subplans"]
+    assert main([*args, "--format", "odt,docx", "--only", "PLAN"]) == 0
+    names = [p.name for p in tmp_path.iterdir()]
+    assert sorted({p.rsplit(".", 1)[1] for p in names}) == ["docx", "odt"]
+    assert sum("細部執行計畫" in n for n in names) == 8 and sum("局107年度提升服務品質執行計畫" in n for n in names) == 2
+
+
 def _edit(path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text

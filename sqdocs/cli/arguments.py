@@ -90,6 +90,16 @@ def _csv(choices: tuple[str, ...]):
     return parse
 
 
+class _Together(argparse.Action):
+    """A comma list option given more than once takes every value (``--only plan --only report``),
+    each once, in place of its default; argparse kept only the last one."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        before = getattr(namespace, self.dest, None)
+        before = [] if before is None or before is self.default else before
+        setattr(namespace, self.dest, list(dict.fromkeys([*before, *values])))
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sqdocs", description="由 YAML 資料產生提升服務品質執行計畫、細部執行計畫與績效報告（Word、PDF）。"
@@ -103,9 +113,9 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="產生文件")
     p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
     p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
-    p.add_argument("--only", type=_csv(KINDS), default=None, metavar=",".join(KINDS),
+    p.add_argument("--only", type=_csv(KINDS), action=_Together, default=None, metavar=",".join(KINDS),
                    help="只產生這些文件，以逗號分隔（預設全部）")
-    p.add_argument("--format", type=_csv(FORMATS), default=list(DEFAULT_FORMATS), metavar=",".join(FORMATS),
+    p.add_argument("--format", type=_csv(FORMATS), action=_Together, default=list(DEFAULT_FORMATS), metavar=",".join(FORMATS),
                    help="輸出格式（預設 docx,pdf；odt 為 OpenDocument）")
     p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同時使用的程序數（預設：CPU 核心數）")
@@ -120,7 +130,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR",
                    help="資料夾；可給多個，或一個內含各機關資料夾的資料夾（各機關的資料依序合併，任一機關有錯誤即不輸出）")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="輸出資料夾")
-    p.add_argument("--format", type=_csv(("csv", "json")), default=["csv", "json"], metavar="csv,json",
+    p.add_argument("--format", type=_csv(("csv", "json")), action=_Together, default=["csv", "json"], metavar="csv,json",
                    help="輸出格式（預設 csv,json）")
     p.add_argument("--include-names", action="store_true", help="保留考核小組成員姓名（個人資料）")
 
