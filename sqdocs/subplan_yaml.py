@@ -95,8 +95,9 @@ def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4
     return lines
 
 
-def skeleton_header(plan: Plan, unit: str) -> list[str]:
-    """The opening lines of a subplan file: title, how to fill it, unit and title fields."""
+def skeleton_header(plan: Plan, unit: str, origin: str | None = None) -> list[str]:
+    """The opening lines of a subplan file: title, where it came from (``origin``, a comment line;
+    by default ``subplan init``'s skeleton), how to fill it, unit and title fields."""
     start, end = format_roc(plan.body.period.start), format_roc(plan.body.period.end)
     return [
         f"# {subplan_title(plan, unit)}",
@@ -104,7 +105,7 @@ def skeleton_header(plan: Plan, unit: str) -> list[str]:
         f"# 依「{plan.title}」{detail_step_label(plan.body)}：各分局依據本執行計畫訂定細部執行計畫，",
         "# 以實務性、方法性為執行內容，依各評核構面項目、重點表列具體推動作法、完成期限、承辦單位。",
         # No count of the points: update adds and flags points, and would leave a count stale.
-        f"# 本檔由 sqdocs subplan init 依本局計畫附件 1 產生，列出本局計畫指派{unit}辦理的評核重點。",
+        origin or f"# 本檔由 sqdocs subplan init 依本局計畫附件 1 產生，列出本局計畫指派{unit}辦理的評核重點。",
         "#",
         "# 填寫說明：",
         "#   1. 每個評核重點下以「#」開頭的是本局的具體作法、完成期限、承辦單位，僅供參考，不是資料，可刪除。",
@@ -177,10 +178,11 @@ def filled_subplan_text(plan: Plan, data: dict[str, Any], origin: str) -> str:
     """A subplan laid out as ``subplan init`` writes it, its slots filled from ``data`` (``unit``,
     ``title``, ``sub_units``, ``sub_groups`` and ``points``, each point's ``practices``,
     ``deadline`` text and ``units``; a point's ``note`` goes above its deadline; ``kept``: entries
-    no longer assigned, kept marked removed). ``origin`` is the comment line saying where it came from."""
+    no longer assigned, kept marked removed). ``origin`` is the comment line saying where it came
+    from, in the header in place of the skeleton's (which a file imported from a form contradicted)."""
     unit = data["unit"]
     refs = {ref.key: ref for ref in plan.points_for(unit)}
-    lines = [origin, "#", *skeleton_header(plan, unit)]
+    lines = skeleton_header(plan, unit, origin)
     if data["title"] != subplan_title(plan, unit):
         at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
         lines[at] = f"title: {block_scalar(data['title'])}"

@@ -151,6 +151,11 @@ def test_subplan_form_round_trip(folder: Path, tmp_path: Path, capsys) -> None:
     text = subplan_path(folder, PRECINCT).read_text(encoding="utf-8")
     assert "# 本局具體作法（僅供參考，不是資料，可刪除）：" in text
     assert main(["check", str(folder)]) == 0
+    # its title first, as every subplan file's; and it says where it came from once, not also
+    # that `subplan init` wrote it
+    header = text.split("填寫說明", 1)[0]
+    assert header.startswith(f"# {got.title}\n")
+    assert "本檔由 sqdocs form import 自試算表表單匯入" in header and "subplan init" not in header
 
 
 def test_subplan_form_prefilled_from_yaml_imports_unchanged(data_copy: Path, tmp_path: Path, capsys) -> None:
