@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 from pathlib import Path
@@ -66,8 +67,22 @@ class _Parser(argparse.ArgumentParser):
         # one that lists what was meant (「--onyl」 beside build's --only).
         parsed, extra = self.parse_known_args(args, namespace)
         if extra:
-            self._command_parser(parsed).error(f"unrecognized arguments: {' '.join(extra)}")
+            command = self._command_parser(parsed)
+            meant = command._meant(extra)
+            if meant:
+                command.error(f"無法辨識的參數：{' '.join(extra)}；是否要用 {meant}？可用的參數請看 -h")
+            command.error(f"unrecognized arguments: {' '.join(extra)}")
         return parsed
+
+    def _meant(self, extra: list[str]) -> str | None:
+        """The option a mistyped one is closest to (「--onyl」: --only; 「--form」: --from)."""
+        options = [name for action in self._actions for name in action.option_strings if name.startswith("--")]
+        for arg in extra:
+            if arg.startswith("--"):
+                close = difflib.get_close_matches(arg.split("=", 1)[0], options, n=1, cutoff=0.75)
+                if close:
+                    return close[0]
+        return None
 
     def _command_parser(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
         """The parser of the (sub)command ``parsed`` was read by: ``sqdocs subplan init``'s, say."""
