@@ -251,10 +251,11 @@ def indicator_line(indicator: IndicatorFigure) -> str:
 
 
 def unit_figure_line(name: str, figure: UnitFigure) -> str:
-    """A unit's figure under its outcome: 訂定標準作業流程比率：100.0%."""
+    """A unit's figure under its outcome: 訂定標準作業流程比率：100.0%; one left out of the bureau
+    figure gives the reason, which already says what it is left out of (全局比率, 加權平均)."""
     line = f"{name}：{figure.text}"
     if figure.excluded:
-        line += f"（{figure.excluded}，未列入全局計算）"
+        line += f"（{figure.excluded}）"
     if figure.note:
         line += f"；{figure.note}"
     return line

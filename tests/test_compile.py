@@ -20,7 +20,7 @@ from conftest import (
 from sqdocs.load import load_plan
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
-from sqdocs.outline import summary_figures, summary_sentence
+from sqdocs.outline import summary_figures, summary_sentence, unit_figure_line
 from sqdocs.report import CompiledReport, MissingResult, compile_report
 from sqdocs.report.figures import value_text
 
@@ -579,3 +579,11 @@ def test_percentages_near_the_limits(value: Fraction, text: str) -> None:
 def test_other_units_round_as_before() -> None:
     assert value_text(Fraction(9999, 100), "分", 1) == "100.0 分"
     assert value_text(Fraction(12345, 10), "件", 0) == "1,235 件"
+
+
+def test_a_figure_left_out_says_so_once_under_the_outcome(small) -> None:
+    """The reason already says what the figure is left out of; the line must not repeat it."""
+    report, _, _ = small
+    [figure] = [u for u in report.indicator("on_time_rate").units if u.excluded]
+    line = unit_figure_line("處理時限內完成比率", figure)
+    assert line == "處理時限內完成比率：—（分母為 0，比率無法計算，未列入全局比率）"
