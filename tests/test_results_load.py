@@ -221,6 +221,13 @@ def test_figures_that_are_not_real_counts(folder: Path, plan: Plan, figure: str,
     assert "第一分局.yaml:9:50: results[0].indicators.on_time_rate.denominator: " in only(problems(folder, plan), message)
 
 
+def test_a_negative_count_names_the_bound_as_typed(folder: Path, plan: Plan) -> None:
+    """The bound of a figure is 0, not pydantic's 0.0 of a float field."""
+    write(folder, "第一分局.yaml", GOOD.replace("numerator: 95", "numerator: -95"))
+    found = only(problems(folder, plan), "numerator")
+    assert found.endswith("results[0].indicators.on_time_rate.numerator: 數值 -95 超出範圍，應大於或等於 0")
+
+
 def test_history_figures_out_of_range(folder: Path, plan: Plan) -> None:
     path = folder / "indicators.yaml"
     text = path.read_text(encoding="utf-8").replace("{105: 98.2, 106: 98.8}", "{105: 1e308, 106: 1e-308}")

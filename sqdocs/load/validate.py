@@ -158,7 +158,10 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         hint = ""
         if loc and loc[-1] == "year" and isinstance(value, int) and value > ROC_OFFSET:
             hint = f"；year 是民國年度，西元 {value} 年請寫 {value - ROC_OFFSET}"
-        return f"數值 {value} 超出範圍，應{words} {ctx.get(bound)}{hint}", False
+        limit = ctx.get(bound)
+        if isinstance(limit, float) and limit.is_integer():  # a float field's ge=0 reads 0.0 to pydantic
+            limit = int(limit)
+        return f"數值 {value} 超出範圍，應{words} {limit}{hint}", False
     if kind == "int_from_float":
         return f"應為整數，實際是有小數的數字 {value}", False
     if kind == "finite_number":
