@@ -228,6 +228,14 @@ def test_a_negative_count_names_the_bound_as_typed(folder: Path, plan: Plan) -> 
     assert found.endswith("results[0].indicators.on_time_rate.numerator: 數值 -95 超出範圍，應大於或等於 0")
 
 
+def test_an_optional_list_left_empty_says_to_fill_it_or_delete_the_line(folder: Path, plan: Plan) -> None:
+    """Deleting a result's only figure leaves `indicators:` with nothing under it."""
+    write(folder, "第一分局.yaml", GOOD.replace("on_time_rate: {numerator: 95, denominator: 100}", ""))
+    found = only(problems(folder, plan), "indicators")
+    assert found.endswith("results[0].indicators: 應為欄位對照（欄位: 值），實際是空值；"
+                          "「indicators:」之下沒有任何內容：請在其下填寫，或刪除「indicators:」這一行")
+
+
 def test_history_figures_out_of_range(folder: Path, plan: Plan) -> None:
     path = folder / "indicators.yaml"
     text = path.read_text(encoding="utf-8").replace("{105: 98.2, 106: 98.8}", "{105: 1e308, 106: 1e-308}")

@@ -145,6 +145,12 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         if kind == "list_type" and isinstance(value, str) and value.strip()[:1] in "［【〔" and value.strip()[-1:] in "］】〕":
             items = re.sub(r"\s*[，、,]\s*", ", ", value.strip()[1:-1].strip())  # typed in the IME's full-width mode
             hint = f"；清單請用半形方括號與逗號，寫成 [{items}]"
+        if value is None and kind in ("list_type", "dict_type", "model_type") and loc and isinstance(loc[-1], str):
+            # `indicators:` left with nothing under it once its last line was deleted
+            holder = _model_at(model, loc[:-1])
+            info = holder.model_fields.get(loc[-1]) if holder else None
+            if info is not None and not info.is_required():
+                hint = f"；「{loc[-1]}:」之下沒有任何內容：請在其下填寫，或刪除「{loc[-1]}:」這一行"
         # a number written in words or with a unit (九十, 95%, 3 件): the line alone does not show which
         shown = f"「{value}」" if kind in ("int_parsing", "float_parsing") and isinstance(value, str) else ""
         return f"應為{want}，實際是{_describe(value)}{shown}{hint}", False
