@@ -663,3 +663,21 @@ def test_a_results_file_one_folder_too_deep_is_named_not_silently_skipped(data_c
     assert main(["validate", str(data_copy)]) == 0  # a warning: the unit counts as not handed in
     err = capsys.readouterr().err
     assert f"{data_copy / 'results' / 'sub' / '秘書科.yaml'}:1:1: 警告：成果檔須直接放在 results/ 中，子資料夾中的檔案不會讀取" in err
+
+
+def test_an_indicator_no_responsible_unit_entered_is_warned_at_its_definition(data_copy: Path, plan: Plan) -> None:
+    """Every unit of its point handed in the point without the figure: the report would print 「—」
+    for the year, and validate said 0 個警告."""
+    left_out(data_copy, "公關科", "    indicators:\n      staff_satisfaction: {value: 87.6, base: 518}\n")
+    found = only(problems(data_copy, plan), "staff_satisfaction")
+    assert "indicators.yaml:204:5: indicators[18]: 警告：沒有任何單位填報指標「內部同仁滿意度」（staff_satisfaction）" in found
+    assert "staff_satisfaction: {value: …, base: …}（base：有效問卷數）" in found
+    assert "107 年將為「—」（無填報數據）" in found
+
+
+def test_an_indicator_nobody_entered_yet_is_not_warned_while_units_may_still_send_it(
+    data_copy: Path, plan: Plan
+) -> None:
+    left_out(data_copy, "公關科", "    indicators:\n      staff_satisfaction: {value: 87.6, base: 518}\n")
+    (data_copy / "results" / "第四分局.yaml").unlink()  # 第四分局 shares 定期進行滿意度調查: its file may yet hold it
+    assert not [p for p in problems(data_copy, plan) if "staff_satisfaction" in p]

@@ -28,7 +28,9 @@ from sqdocs.model.results import (
     Submission,
     counterpart,
     find_point,
+    indicator_points,
     omissions,
+    unentered,
 )
 from sqdocs.text.roc import ROC_OFFSET, examples_in, format_roc
 
@@ -130,6 +132,7 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
             problems += check_submission(doc, file, submission, plan, indicators, submissions, indicators_known=known)
         if known:
             problems += omission_warnings(plan, indicators, submissions)
+            problems += unentered_warnings(path, plan, indicators, submissions)
         if figures and not known:
             # Every figure would be an 「未知的指標」 and bury the one mistake in indicators.yaml.
             problems.append(
@@ -440,20 +443,51 @@ def omission_warnings(
     ]
 
 
+def unentered_warnings(
+    path: Path, plan: Plan, indicators: IndicatorSet, submissions: dict[str, tuple[Submission, YamlDoc]]
+) -> list[Diagnostic]:
+    """A warning at each indicator no unit entered though every unit responsible for its points
+    has reported them (:func:`unentered`): the report would show 「—」 for the year, unasked."""
+    subs = {unit: sub for unit, (sub, _) in submissions.items()}
+    found = [(i, ind, units) for i, ind in enumerate(indicators.indicators)
+             if (units := unentered(plan, ind, subs)) is not None]
+    if not found:
+        return []
+    doc = read_yaml(path)  # read without errors a moment ago; its lines place the warning
+    problems = []
+    for i, ind, units in found:
+        named = "、".join(units) if len(units) <= 3 else f"{'、'.join(units[:3])}等 {len(units)} 個單位"
+        points = "、".join(dict.fromkeys(f"「{ref.point.name}」" for ref in indicator_points(plan, ind)))
+        problems.append(doc.diagnostic(("indicators", i), (
+            f"沒有任何單位填報指標「{ind.name}」（{ind.id}）：評核重點{points}的承辦單位（{named}）都已填報成果，"
+            f"卻沒有此項數據，報告中此指標 {plan.year} 年將為「—」（無填報數據）；"
+            f"請承辦單位在該評核重點的 indicators 下加上 {_entry(ind)}（或在執行成果表單「量化指標」工作表填寫「{ind.name}」一列後重新匯入），"
+            "本年度不再統計此指標的，請從 indicators.yaml 刪除"
+        ), severity="warning"))
+    return problems
+
+
+def _entry(ind: Indicator) -> str:
+    """What a unit adds under a result's ``indicators`` to enter ``ind``."""
+    if ind.kind == "ratio":
+        return f"{ind.id}: {{numerator: …, denominator: …}}（分子：{ind.numerator}；分母：{ind.denominator}）"
+    if ind.aggregate == "mean":
+        return f"{ind.id}: {{value: …, base: …}}（base：{ind.base}）"
+    return f"{ind.id}: {{value: …}}（確實為 0 也請填 0）"
+
+
 def _omitted(doc: YamlDoc, sub: Submission, omission: Omission, ind: Indicator) -> Diagnostic:
     """The warning of one :class:`Omission`, at the unit's result for the point, else at the file."""
     ref = omission.point
     r = next((i for i, result in enumerate(sub.results) if result.key == ref.key), None)
     peers = omission.peers
     named = "、".join(peers) if len(peers) <= 3 else f"{'、'.join(peers[:2])}等 {len(peers)} 個單位"
+    entry = _entry(ind)
     if ind.kind == "ratio":
-        entry = f"{ind.id}: {{numerator: …, denominator: …}}（分子：{ind.numerator}；分母：{ind.denominator}）"
         effect = "本單位未列入全局比率，報告中的比率將標「*」、不與上年比較"
     elif ind.aggregate == "mean":
-        entry = f"{ind.id}: {{value: …, base: …}}（base：{ind.base}）"
         effect = "本單位未列入全局平均，報告中的平均將標「*」、不與上年比較"
     else:
-        entry = f"{ind.id}: {{value: …}}（確實為 0 也請填 0）"
         effect = "全局合計少了本單位，報告中的合計將標「*」、不與上年比較"
     if r is None:
         fix = (f"本檔沒有評核重點「{ref.point.name}」（{ref.dimension.name}／{ref.item.name}）的成果；"

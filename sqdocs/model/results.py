@@ -363,6 +363,23 @@ def owing(plan: Plan, ind: Indicator, submissions: dict[str, Submission], absent
     return plan.units.in_order(owed)
 
 
+def unentered(plan: Plan, ind: Indicator, submissions: dict[str, Submission]) -> list[str] | None:
+    """The units responsible for ``ind``'s points, in registry order, when every one of them has
+    reported those points and none entered ``ind``: no figure is coming, and the report would
+    print 「—」 for the year. None while a unit may still send it, or when someone entered it."""
+    points = indicator_points(plan, ind)
+    if not ind.entered or not points or _entered(ind, submissions):
+        return None
+    units: set[str] = set()
+    for ref in points:
+        for unit in {u for name in ref.point.units for u in plan.units.expand(name)}:
+            sub = submissions.get(unit)
+            if sub is None or not _reports(sub, ref):
+                return None
+            units.add(unit)
+    return plan.units.in_order(units)
+
+
 def _entered(ind: Indicator, submissions: dict[str, Submission]) -> set[str]:
     """The units whose results enter ``ind``, under any point."""
     return {u for u, sub in submissions.items() if any(ind.id in r.indicators for r in sub.results)}
