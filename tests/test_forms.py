@@ -300,7 +300,8 @@ def test_results_form_import_names_the_indicator_rows_left_blank(results_form: P
     assert main(["form", "import", str(results_form), str(folder)]) == 0
     err = capsys.readouterr().err
     assert (f"量化指標!F{blank_ratio}: 警告：「處理時限內完成比率」（序號 2）尚未填寫，本次匯入沒有這項指標；"
-            "請在這一列填入分子（處理時限內完成件數）與分母（申辦案件總件數）後再匯入一次") in err
+            "有此項數據請在這一列填入分子（處理時限內完成件數）與分母（申辦案件總件數）後再匯入一次，"
+            "本單位沒有此項數據則整列留白即可") in err
     assert f"量化指標!F{blank_count}: 警告：「陳情案件數」（序號 14）尚未填寫" in err
     assert "數值（確實為 0 也請填 0）後再匯入一次" in err
     for filled in ("訂定標準作業流程比率", "電話禮貌測試平均成績", "免附書表謄本件數"):

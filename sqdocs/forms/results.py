@@ -463,14 +463,16 @@ def _not_a_percent(ind: Indicator, field: str, shown: str) -> str:
 
 
 def _unfilled(ind: Indicator, no: int) -> str:
-    """What a blank row of ``ind`` (of point 序號 ``no``) still needs, and that the import goes on without it."""
+    """What a blank row of ``ind`` (of point 序號 ``no``) still needs, and that the import goes on
+    without it. The form tells a unit without the figure to leave its row blank: so does this."""
     if ind.kind == "ratio":
         what = f"分子（{ind.numerator}）與分母（{ind.denominator}）"
     elif ind.aggregate == "mean":
         what = f"數值與權數（{ind.base}）"
     else:
         what = "數值（確實為 0 也請填 0）"
-    return f"「{ind.name}」（序號 {no}）尚未填寫，本次匯入沒有這項指標；請在這一列填入{what}後再匯入一次"
+    return (f"「{ind.name}」（序號 {no}）尚未填寫，本次匯入沒有這項指標；有此項數據請在這一列填入{what}後再匯入一次，"
+            "本單位沒有此項數據則整列留白即可")
 
 
 def _read_indicators(
