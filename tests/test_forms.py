@@ -1336,7 +1336,22 @@ def test_dates_before_the_roc_era(subplan_form: Path, results_form: Path, folder
 
     err = refused(edit(results_form, evidence), folder, capsys)
     assert "佐證資料!E6: 「1900/1/1」不是計畫期程內的日期" in err
-    assert "應填數字，實際是「1900/3/1」" in err
+    assert "應填數字，實際是日期「1900/3/1」（這一格被設成日期格式" in err
+
+
+def test_a_number_in_a_cell_formatted_as_a_date_says_to_change_the_format(
+    results_form: Path, folder: Path, capsys,
+) -> None:
+    """186000 typed where Excel had set a date format is saved as the date 2409-03-31: the clerk
+    sees a date and needs to hear that the cell's format, not the number, is what to change."""
+    def dated(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        cell = ind.cell(row_of(ind, 3, "免附書表謄本件數"), 6)
+        cell.value, cell.number_format = 186000, "yyyy/m/d"
+
+    err = refused(edit(results_form, dated), folder, capsys)
+    assert "「免附書表謄本件數」應填數字，實際是日期「498 年 3 月 31 日」" in err
+    assert "請將這一格的儲存格格式改為「通用格式」或「數值」，再只填數字" in err
 
 
 def test_a_compact_roc_date_in_a_date_cell_is_told_how_to_write_it(

@@ -327,7 +327,14 @@ def cell_number(value: Any, *, whole: bool) -> float | int | None:
         return None
     if isinstance(value, (time, timedelta)):
         raise ValueError(f"應填數字，實際是時間「{cell_text(value)}」（Excel 把含「:」的輸入當成時間）；請只填數字")
-    if isinstance(value, (bool, date, datetime)) or not isinstance(value, (str, int, float)):
+    if isinstance(value, (date, datetime)):
+        # A number in a cell Excel formatted as a date (after 5/1 was typed there once) shows,
+        # and is saved, as a date: what to change is the cell's format, not the number.
+        raise ValueError(
+            f"應填數字，實際是日期「{cell_text(value)}」（這一格被設成日期格式，填入的數字會顯示成日期）；"
+            "請將這一格的儲存格格式改為「通用格式」或「數值」，再只填數字"
+        )
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(f"應填數字，實際是「{shortened(cell_text(value))}」")
     typed = shortened(cell_text(value))
     if isinstance(value, float) and not math.isfinite(value):  # <v>1e400</v>, written by another program
