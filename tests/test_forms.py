@@ -463,6 +463,19 @@ def test_bad_text_in_number_cell(results_form: Path, capsys, folder: Path) -> No
     assert "「免附書表謄本件數」應填整數（件數、人數），實際是 2235.5" in err
 
 
+def test_an_unreadable_denominator_adds_no_problem_at_its_numerator(results_form: Path, capsys, folder: Path) -> None:
+    """The denominator 「二六〇」 was read as 0 to go on, and the loader then said 「分子 14 大於分母 0」
+    at the numerator, which the clerk typed right."""
+    def words(wb: openpyxl.Workbook) -> None:
+        ind = wb["量化指標"]
+        ind.cell(row := row_of(ind, 3, "訂定標準作業流程比率"), 6).value = 14
+        ind.cell(row, 7).value = "十五"
+
+    err = refused(edit(results_form, words), folder, capsys)
+    assert "量化指標!G4: 「訂定標準作業流程比率」應填數字，實際是文字「十五」" in err
+    assert "量化指標!F4" not in err and "大於分母" not in err and "共 1 個錯誤" in err, err
+
+
 def test_a_time_or_a_huge_number_in_a_number_cell_is_told_at_its_cell(results_form: Path, folder: Path, capsys) -> None:
     """1:00 typed into a number cell is stored as a time (in an [h]:mm cell, a duration); a whole
     number of 400 digits or 1e400, as another program may write them, reads as an int too large

@@ -513,6 +513,7 @@ def _read_indicators(
         if not ratio and ind.unit == "%":
             first = _percent_cell(first, ws.cell(row, I_FIRST).number_format)
         values: dict[str, Any] = {}
+        failed: set[str] = set()
         for field, value, whole in (
             ("first", first, ratio or ind.unit in COUNT_UNITS),
             ("second", second if takes_second else None, True),
@@ -523,12 +524,18 @@ def _read_indicators(
             if shown is not None:
                 problems.append(CellProblem(ws.title, where[field].row, where[field].column, _not_a_percent(ind, field, shown)))
                 values[field] = 0
+                failed.add(field)
                 continue
             try:
                 values[field] = cell_number(value, whole=whole)
             except ValueError as exc:
                 problems.append(CellProblem(ws.title, where[field].row, where[field].column, f"「{ind.name}」{exc}"))
                 values[field] = 0  # keeps looking for other problems; nothing is written anyway
+                failed.add(field)
+        if ratio and "second" in failed and values["first"] is not None:
+            # A 0 for the unreadable denominator would have the loader add 「分子 234 大於分母 0」 at
+            # the numerator, a problem the clerk did not make; the numerator itself stands in.
+            values["second"] = values["first"]
         if not takes_second and not blank(second):
             problems.append(CellProblem(ws.title, row, I_SECOND, f"「{ind.name}」不需要分母或權數，請清空這一格"))
         labels = (
