@@ -463,6 +463,18 @@ def test_charts_data(small) -> None:
     assert bars.reference_label == "全局 91.7%*"
 
 
+def test_a_trend_chart_keeps_a_year_without_data_as_a_gap(tmp_path: Path) -> None:
+    """History of 103 and 106: the axis ran 103, 106, 107 evenly spaced, drawing three years as one step."""
+    folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "交通隊.yaml": TRAFFIC})
+    path = folder / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{105: 90.0, 106: 92.5}", "{103: 88.0, 106: 92.5}"),
+                    encoding="utf-8")
+    trend = complete_report(folder).chart("trend")
+    assert trend.categories == ["103 年", "104 年", "105 年", "106 年", "107 年"]
+    assert trend.series[0].values[:4] == [88.0, None, None, 92.5]
+    assert trend.series[0].texts[:4] == ["88.0%", "", "", "92.5%"]
+
+
 def test_charts_of_a_complete_figure_are_unmarked(complete) -> None:
     assert complete.chart("trend").series[0].texts == ["90.0%", "92.5%", "91.7%"]
     assert complete.chart("by_unit").reference_label == "全局 91.7%"

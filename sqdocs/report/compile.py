@@ -509,7 +509,10 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
     first = charted[0]
     places = next(ind.places for ind in results.indicators.indicators if ind.id == first.id)
     if chart.kind == "trend":
-        years = sorted({y.year for f in charted for y in f.series})
+        # Every year from the first to the last, so a year no series has (a history of 103, 106)
+        # breaks the lines rather than drawing 103 → 106 as one year's step.
+        held = {y.year for f in charted for y in f.series}
+        years = list(range(min(held), max(held) + 1)) if held else []
         series = []
         for f in charted:
             points = [next((y for y in f.series if y.year == year), None) for year in years]
