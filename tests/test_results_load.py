@@ -292,6 +292,17 @@ def test_mean_without_base(folder: Path, plan: Plan) -> None:
     assert "須填 base（受測電話通數）" in only(problems(folder, plan), "加權平均")
 
 
+def test_a_mean_whose_base_has_a_fraction(folder: Path, plan: Plan) -> None:
+    """16.5 calls: the results form refuses it as a weight is a count; the YAML took it silently."""
+    text = GOOD.replace("point: 服務及時性", "point: 服務行為的友善性").replace("服務一致及正確", "服務友善").replace(
+        "on_time_rate: {numerator: 95, denominator: 100}", "phone_courtesy_score: {value: 88, base: 16.5}"
+    )
+    write(folder, "第一分局.yaml", text)
+    found = only(problems(folder, plan), "base")
+    assert found.endswith("results[0].indicators.phone_courtesy_score.base: 「電話禮貌測試平均成績」的 16.5 不是整數；"
+                          "base（受測電話通數）是件數或人數，應為整數")
+
+
 def test_growth_is_not_entered(folder: Path, plan: Plan) -> None:
     write(folder, "第一分局.yaml", GOOD.replace("on_time_rate:", "online_growth:").replace(
         "{numerator: 95, denominator: 100}", "{value: 12}"))

@@ -660,6 +660,8 @@ def _check_measure(
                     f"「{ind.name}」的 base（{ind.base}）為 0，無法加權；「{unit}」的此項數據不列入全局平均",
                     severity="warning",
                 )
+            # a weight counts people, calls or cases, as the results form takes it (whole numbers)
+            yield from _whole(doc, (*loc, "base"), ind, m.base, f"base（{ind.base}）是件數或人數")
         elif m.base is not None:
             yield doc.diagnostic((*loc, "base"), f"「{ind.name}」以加總彙整，不需要 base")
         if ind.aggregate == "sum" and ind.unit in COUNT_UNITS:
