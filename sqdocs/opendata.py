@@ -144,7 +144,7 @@ def indicator_table(report: CompiledReport) -> Table:
             current = year.computed and year.year == report.year
             source = "本年度成果計算" if current else "由歷年統計計算" if year.computed else "歷年統計"
             if current and ind.partial_units:  # as the report marks it 「*」: not the bureau's whole figure
-                source += f"（{total_word(ind.kind, ind.aggregate)}不含 {'、'.join(ind.partial_units)}，不完整）"
+                source += f"（{total_word(ind.kind, ind.aggregate)}不含{'、'.join(ind.partial_units)}，不完整）"
             numerator = ind.numerator if current else None
             denominator = ind.denominator if current else None
             base = ind.base if current else None

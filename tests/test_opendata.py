@@ -90,8 +90,8 @@ def test_a_figure_some_units_are_missing_from_says_so(data_copy, tmp_path):
     partial = [r for r in rows if r["範圍"] == "全局" and "不完整" in r["資料來源"]]
     assert partial and all(r["年度"] == "107" for r in partial)
     # 第四分局 owes sums, ratios and means: each says which it is
-    assert {r["資料來源"] for r in partial} == {f"本年度成果計算（{w}不含 第四分局，不完整）" for w in ("合計", "比率", "平均")}
-    assert next(r for r in partial if r["指標代號"] == "sop_rate")["資料來源"] == "本年度成果計算（比率不含 第四分局，不完整）"
+    assert {r["資料來源"] for r in partial} == {f"本年度成果計算（{w}不含第四分局，不完整）" for w in ("合計", "比率", "平均")}
+    assert next(r for r in partial if r["指標代號"] == "sop_rate")["資料來源"] == "本年度成果計算（比率不含第四分局，不完整）"
     report = cached_report(data_copy)
     assert {r["指標代號"] for r in partial} == {i.id for i in report.indicators if i.partial_units}
 
@@ -107,8 +107,8 @@ def test_ratios_and_means_of_one_unit_of_many_are_noted_incomplete(data_copy, tm
     bureau = {r["指標代號"]: r for r in rows if r["範圍"] == "全局" and r["年度"] == "107"}
     sop = bureau["sop_rate"]
     assert (sop["數值"][:5], sop["分子"], sop["分母"]) == ("93.33", "14", "15")
-    assert sop["資料來源"] == "本年度成果計算（比率不含 保安科、外事科、刑警大隊、交通隊、第二分局、第三分局、第四分局，不完整）"
-    assert bureau["phone_courtesy_score"]["資料來源"].startswith("本年度成果計算（平均不含 ")
+    assert sop["資料來源"] == "本年度成果計算（比率不含保安科、外事科、刑警大隊、交通隊、第二分局、第三分局、第四分局，不完整）"
+    assert bureau["phone_courtesy_score"]["資料來源"].startswith("本年度成果計算（平均不含")
     assert bureau and all(r["資料來源"].endswith("，不完整）") for r in bureau.values())
     # earlier years and the units' own figures are what they were
     assert {r["資料來源"] for r in rows if r["年度"] != "107"} <= {"歷年統計", "由歷年統計計算"}
