@@ -692,3 +692,29 @@ def test_an_indicator_nobody_entered_yet_is_not_warned_while_units_may_still_sen
     left_out(data_copy, "公關科", "    indicators:\n      staff_satisfaction: {value: 87.6, base: 518}\n")
     (data_copy / "results" / "第四分局.yaml").unlink()  # 第四分局 shares 定期進行滿意度調查: its file may yet hold it
     assert not [p for p in problems(data_copy, plan) if "staff_satisfaction" in p]
+
+
+def test_a_trend_chart_title_naming_other_years_than_its_axis_is_warned(data_copy, capsys) -> None:
+    """The title 「（105–107 年）」 is typed; a history year added by hand put 104 on the axis under it."""
+    from sqdocs.cli import main
+
+    path = data_copy / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("history: {105: 88.1, 106: 89.6}") == 1
+    path.write_text(text.replace("history: {105: 88.1, 106: 89.6}", "history: {104: 86.0, 105: 88.1, 106: 89.6}"),
+                    encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert ("警告：圖表標題寫「105–107 年」，圖中的年度卻是 104 至 107 年（依各指標的 history 與本年度成果）；"
+            "請把標題改為「服務品質滿意度調查趨勢（104–107 年）」") in err
+    assert err.count("圖表標題寫") == 1  # the other trend chart's years are what its title says
+    assert main(["build", str(data_copy), "-o", str(data_copy / "out"), "--only", "report", "--format", "docx"]) == 0
+    assert "圖表標題寫「105–107 年」" in capsys.readouterr().err
+
+
+def test_the_sample_chart_titles_name_their_years(capsys) -> None:
+    from sqdocs.cli import main
+
+    assert main(["validate", str(SAMPLE)]) == 0
+    assert "圖表標題" not in capsys.readouterr().err

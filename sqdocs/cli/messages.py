@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqdocs.build import cached_results
+from sqdocs.build import cached_report, cached_results
 from sqdocs.cli.exits import (  # noqa: F401 — the commands take them from here
     EXIT_BAD_INPUT,
     EXIT_BROKEN_PIPE,
@@ -64,6 +64,10 @@ def print_warnings(folder: Path, plan: Plan, *, subplans: bool, results: bool) -
     """What validate would warn of in ``folder``, in the parts a command uses (分母為 0, a
     missing photo, a date outside the period …): they explain what the output shows."""
     found = list(cached_results(folder)[1]) if results else []
+    if results:
+        from sqdocs.load.charts import chart_title_warnings
+
+        found += chart_title_warnings(folder, cached_report(folder))
     found += text_warnings(folder, subplans=subplans, results=results)
     found += plan_warnings(folder, plan)
     for warning in sorted(found):
