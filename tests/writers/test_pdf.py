@@ -822,6 +822,91 @@ def test_no_split_row_leaves_a_stub_or_cuts_a_unit_list(plan_pdf: Path) -> None:
     assert any("1.辦理機關電話禮貌測試。" in page and "2.強化服務人員" in page for page in pages)
 
 
+def _roster_plan(plan: Plan, extra: int, duty: str | None = None) -> Plan:
+    """The sample with ``extra`` more members of three-line rows; ``duty``, when given, is the
+    fourth member's."""
+    members = list(plan.roster.members)
+    if duty is not None:
+        members[3] = members[3].model_copy(update={"duty": duty})
+    members += [
+        members[-1].model_copy(update={
+            "role": "委員", "name": f"委員{n:02d}號", "note": "兼任" if n % 3 == 0 else "",
+            "position": f"第{n % 4 + 1}分局分局長兼任本局推動提升服務品質考核小組第{n}組組長",
+            "duty": f"督導第{n}組轄區各派出所推動提升服務品質相關事宜，並彙整考核結果陳報召集人。",
+        })
+        for n in range(extra)
+    ]
+    return dataclasses.replace(plan, roster=plan.roster.model_copy(update={"members": members}))
+
+
+@dataclasses.dataclass
+class _RosterRow:
+    """A row of 附件 3 as drawn on one page: the text of its 姓名 and 職掌 cells, how far (pt)
+    the name's middle lies below the cell's, and the gaps between the 職掌 text and the row's
+    top and bottom."""
+
+    page: int
+    name: str
+    duty: str
+    name_offset: float
+    duty_gaps: tuple[float, float]
+
+
+def _roster_rows(path: Path) -> list[_RosterRow]:
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for table in page.find_tables():
+                header = [squash(h or "") for h in table.extract()[0]]
+                if "姓名" not in header:
+                    continue
+                for row in table.rows[1:]:
+                    top, bottom = row.bbox[1], row.bbox[3]
+                    texts = []
+                    for col in (header.index("姓名"), header.index("職掌")):
+                        x0, _, x1, _ = row.cells[col]
+                        texts.append([
+                            c for c in page.chars if x0 < c["x0"] < x1 and top < c["top"] < bottom and c["text"].strip()
+                        ])
+                    name, duty = texts
+                    middle = (min(c["top"] for c in name) + max(c["bottom"] for c in name)) / 2 if name else None
+                    found.append(_RosterRow(
+                        page.page_number, "".join(c["text"] for c in name), "".join(c["text"] for c in duty),
+                        middle - (top + bottom) / 2 if name else float("nan"),
+                        (min(c["top"] for c in duty) - top, bottom - max(c["bottom"] for c in duty)) if duty else (0, 0),
+                    ))
+    return found
+
+
+def test_a_roster_row_moved_to_the_next_page_is_drawn_centred(plan: Plan, tmp_path: Path) -> None:
+    """A row reportlab split at a page's foot, then moved on whole (a line or two would have
+    stayed behind), kept the padding its split had given it: 「委員 10 號」 sat 7.6 pt low."""
+    path = tmp_path / "roster.pdf"
+    path.write_bytes(render_plan(_roster_plan(plan, 55)))
+    rows = _roster_rows(path)
+    assert len(rows) == len(plan.roster.members) + 55
+    assert len({row.page for row in rows}) >= 3
+    assert [(row.page, row.name, round(row.name_offset, 1)) for row in rows if abs(row.name_offset) > 1] == []
+
+
+def test_a_roster_row_taller_than_a_page_names_its_member_where_it_starts(plan: Plan, tmp_path: Path) -> None:
+    """A 職掌 of some 1,500 characters: the centred name went where the middle of the whole row
+    fell, beside the duty's last lines, none beside its first, and each part after the first
+    was drawn a page tall with its lines at the foot."""
+    duty = "督(輔)導本案綜合規劃及管制考核等事宜，並彙整各單位執行成果陳報召集人核定。" * 40
+    path = tmp_path / "roster.pdf"
+    path.write_bytes(render_plan(_roster_plan(plan, 0, duty)))
+    member = plan.roster.members[3]
+    parts = [row for row in _roster_rows(path) if squash(row.duty) in squash(duty)]
+    assert len(parts) >= 2  # the row runs over pages
+    assert parts[0].name == member.name and abs(parts[0].name_offset) <= 1  # named, centred, where it starts
+    assert squash(duty).startswith(squash(parts[0].duty)) and squash(duty).endswith(squash(parts[-1].duty))
+    line = layout.TABLE_PT * 1.5
+    assert all(max(part.duty_gaps) < line for part in parts), [part.duty_gaps for part in parts]
+    assert_no_overlapping_glyphs(path)
+    assert_cell_text_inside_padding(path)
+
+
 def test_a_short_last_row_is_not_left_alone_on_the_next_page() -> None:
     from sqdocs.writers.pdf.tables import Row, grid
     from sqdocs.writers.pdf.text import Typesetter

@@ -86,6 +86,31 @@ class GroupedTable(Table):
             parts = self._split_anyhow(availWidth, availHeight)
         return parts
 
+    def _splitRows(self, availHeight, doInRowSplit=0):  # reportlab's names
+        if not doInRowSplit:
+            return super()._splitRows(availHeight, doInRowSplit)
+        # reportlab splits a centred (MIDDLE) cell where its text sits in the whole row: a name
+        # beside a duty taller than a page went to the row's last page, left blank on the first,
+        # and that part was drawn a page tall. It also moves the cells' styles (padding, valign)
+        # in place, so a row split here and then moved on whole was drawn off centre. Split as if
+        # top-aligned, then give both parts back their centring.
+        styles = [style for row in self._cellStyles for style in row]
+        saved = [(s.valign, s.topPadding, s.bottomPadding) for s in styles]
+        for style in styles:
+            if style.valign == "MIDDLE":
+                style.valign = "TOP"
+        try:
+            parts = super()._splitRows(availHeight, doInRowSplit)
+        finally:
+            for style, (valign, top, bottom) in zip(styles, saved, strict=True):
+                style.valign, style.topPadding, style.bottomPadding = valign, top, bottom
+        if len(parts) == 2 and parts[0]._nrows + parts[1]._nrows - self.repeatRows == self._nrows + 1:
+            # The rest of the split row has copies of its styles, made while top-aligned.
+            row = self._cellStyles[parts[0]._nrows - 1]
+            for copy, style in zip(parts[1]._cellStyles[self.repeatRows], row, strict=True):
+                copy.valign = style.valign
+        return parts
+
     def _splitCell(self, value, style, oldHeight, newHeight, width):  # reportlab's names
         # reportlab fills the part of a split row left on a page down to the cut, into its
         # bottom padding; Word keeps a cell's padding there too, above the rule.
