@@ -652,6 +652,28 @@ def test_character_no_font_has_is_reported(odd) -> None:
     assert "這是自造字（Unicode 私人使用區）" in messages[0] and "fonts-hanazono" not in messages[0]
 
 
+def test_variation_selectors_and_joiners_are_not_drawn(plan: Plan, tmp_path: Path) -> None:
+    """A phone types ☎ and ❤ followed by U+FE0F (their emoji form): the Kai face drew it as a
+    box reading 「VS16」, without a warning; a name's variant selector (葛 U+E0100) was warned
+    about as a missing character and drawn as an empty box. The characters are drawn without them."""
+    practice = "服務專線☎\ufe0f全天受理，民眾好評❤\ufe0f；承辦人葛\U000e0100小姐"
+    dim = plan.annex1.dimensions[0]
+    item = dim.items[0]
+    point = item.points[0].model_copy(update={"practices": [practice]})
+    dim = dim.model_copy(update={"items": [item.model_copy(update={"points": [point]}), *dim.items[1:]]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = render_plan(dataclasses.replace(plan, annex1=plan.annex1.model_copy(update={"dimensions": [dim]})))
+    assert not [w for w in caught if issubclass(w.category, MissingGlyphWarning)]
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        drawn = "".join(c["text"] for page in pdf.pages for c in page.chars)
+    assert "☎" in drawn and "❤" in drawn and "葛" in drawn
+    assert not set(drawn) & {"\ufe0f", "\U000e0100", "\x00"}
+    path = tmp_path / "selectors.pdf"
+    path.write_bytes(data)
+    assert "1.服務專線☎全天受理，民眾好評❤；承辦人葛小姐" in extract(path).column(layout.ANNEX1_COLUMNS, 2)
+
+
 @pytest.mark.parametrize(("ch", "advice"), [("\ue000", "自造字"), ("\U000f0001", "自造字"), ("𪚥", "fonts-hanazono")])
 def test_advice_for_a_missing_character_tells_a_private_use_one_apart(ch: str, advice: str) -> None:
     assert advice in missing_glyph_advice(ch)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import mmap
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -235,6 +236,13 @@ def _read_glyphs_in_place(face) -> None:
 
 # ---- choosing a font per character ------------------------------------------
 
+_NOT_DRAWN = re.compile("[\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+"""Characters that only change how the ones around them look: the variation selectors (the
+emoji form of ☎ or ❤ a phone types as U+FE0F after it, a name's variant glyph) and the
+zero-width joiner between two emoji (🧑‍🚒). reportlab cannot apply them, and the Kai face
+draws U+FE0F and U+200D as visible boxes (「VS16」), so the PDF draws the characters as they
+are without them, as a reader without the forms does."""
+
 
 @dataclass
 class FontSet:
@@ -285,7 +293,7 @@ class FontSet:
 
     def runs(self, text: str, missing: Callable[[str], None] | None = None) -> list[tuple[str, str]]:
         """``text`` as (font, characters) runs; a character no font has stays in the main face,
-        and is told to ``missing``."""
+        and is told to ``missing``. The characters of :data:`_NOT_DRAWN` are left out."""
 
         def face(ch: str) -> str:
             font = self.font_for(ch)
@@ -295,7 +303,7 @@ class FontSet:
                 return self.main
             return font
 
-        return split_runs(text, face)
+        return split_runs(_NOT_DRAWN.sub("", text), face)
 
     def _fallback_names(self):
         yield from self._fallbacks
