@@ -17,6 +17,12 @@ from PIL import Image, ImageOps
 from sqdocs.load.diagnostics import display_name
 
 PHOTO_DPI = 200
+MAX_HEIGHT_MM = 180.0
+"""The tallest a photo is printed. As wide as its column, a screenshot of a whole web page
+(1080 × 9000 pixels) was taller than a page, which no format can split: the PDF could not be
+made at all (LayoutError) and Word cuts such a picture off at the page's foot. Shrunk to this,
+it fits on a page under the table's header row and its own title line, whatever a template's
+margins."""
 _MM_PER_INCH = 25.4
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
@@ -30,9 +36,11 @@ class Photo:
     width_px: int
     height_px: int
 
-    def height_for(self, width: float) -> float:
-        """The height at ``width`` (any unit) that keeps the photo's proportions."""
-        return width * self.height_px / self.width_px
+    def size_mm(self, width_mm: float) -> tuple[float, float]:
+        """Its printed width and height (mm): ``width_mm`` wide, or narrower to be no taller
+        than :data:`MAX_HEIGHT_MM`; its proportions kept."""
+        width = min(width_mm, MAX_HEIGHT_MM * self.width_px / self.height_px)
+        return width, width * self.height_px / self.width_px
 
 
 def load_photo(path: Path | None, width_mm: float) -> Photo | None:

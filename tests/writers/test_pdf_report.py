@@ -556,6 +556,42 @@ def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str
     assert figures.photo(tmp_path / "fake.jpg", 170.0) is None
 
 
+def test_a_screenshot_of_a_whole_web_page_is_printed_no_taller_than_a_page(data_copy: Path) -> None:
+    """A 1080 × 9000 screenshot, as wide as its column, was 516 mm tall: the PDF failed with
+    「內部錯誤（LayoutError … too large on page 6）」 and Word cuts such a picture off at the
+    page's foot. Each format prints it at most photos.MAX_HEIGHT_MM tall, in proportion."""
+    import zipfile
+
+    from docx import Document
+    from PIL import Image
+    from reportlab.lib.units import mm
+
+    Image.new("RGB", (1080, 9000), (200, 210, 230)).save(data_copy / "results" / "evidence" / "首頁截圖.png")
+    results = data_copy / "results" / "秘書科.yaml"
+    shown = "        file: evidence/秘書科-服務櫃檯.png\n        supports: [1]\n"
+    text = results.read_text(encoding="utf-8")
+    assert shown in text
+    results.write_text(text.replace(shown, shown + (
+        "      - title: 本局網站首頁全頁截圖\n        kind: 照片\n        file: evidence/首頁截圖.png\n        supports: [1]\n"
+    )), encoding="utf-8")
+    out = data_copy.parent / "out"
+    assert main(["build", str(data_copy), "--only", "report", "--format", "pdf,docx,odt", "-o", str(out)]) == 0
+    from sqdocs.writers.photos import MAX_HEIGHT_MM
+    pdf_path, = out.glob("*.pdf")
+    with pdfplumber.open(pdf_path) as pdf:
+        sizes = [(im["width"] / mm, im["height"] / mm) for page in pdf.pages for im in page.images]
+    docx_path, = out.glob("*.docx")
+    sizes += [(s.width.mm, s.height.mm) for s in Document(docx_path).inline_shapes if s.height.mm > 100]
+    odt_path, = out.glob("*.odt")
+    content = zipfile.ZipFile(odt_path).read("content.xml").decode()
+    sizes += [(float(w), float(h)) for w, h in re.findall(r'svg:width="([\d.]+)mm" svg:height="([\d.]+)mm"', content)]
+    tall = [(w, h) for w, h in sizes if h > 150]
+    assert len(tall) == 3  # the screenshot, once in each format
+    for width, height in tall:
+        assert height == pytest.approx(MAX_HEIGHT_MM, abs=0.1) and width == pytest.approx(MAX_HEIGHT_MM * 1080 / 9000, abs=0.1)
+    assert all(h <= MAX_HEIGHT_MM + 0.1 for _, h in sizes)
+
+
 def test_no_glyph_is_drawn_over_another(report_pdf: Path) -> None:
     """「3. 服務人員專業度」 was drawn a line too low, over the sentence below it: the space that
     stands for the tab after 「3.」 is set large, and reportlab took its height for the line's."""

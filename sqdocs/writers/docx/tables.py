@@ -121,9 +121,9 @@ class AnnexTable:
             style_id = self.doc.style_id(S.TABLE_TEXT if center else style)
             if isinstance(content, CellPicture):
                 p = oxml.add_paragraph(tc, style_id, "")
-                width = content.width_mm
+                width, height = content.photo.size_mm(content.width_mm)
                 picture = Paragraph(p, _Cell(tc, self.table)).add_run().add_picture(
-                    io.BytesIO(content.photo.data), width=Mm(width), height=Mm(content.photo.height_for(width))
+                    io.BytesIO(content.photo.data), width=Mm(width), height=Mm(height)
                 )
                 oxml.describe_picture(picture, content.name, content.description)
             else:

@@ -43,5 +43,5 @@ def photo(doc: Document, path: Path | None, width_mm: float, title: str) -> etre
         return None
     stored = doc.picture(picture.data, picture.media_type, "photo-")
     paragraph = xml.paragraph(S.TABLE_TEXT)
-    paragraph.append(doc.frame(stored, width_mm, picture.height_for(width_mm), doc.next_name("照片 "), title))
+    paragraph.append(doc.frame(stored, *picture.size_mm(width_mm), doc.next_name("照片 "), title))
     return paragraph

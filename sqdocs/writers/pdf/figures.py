@@ -121,10 +121,12 @@ class ChartDrawing(Flowable):
 
 
 def photo(path: Path | None, max_width: float) -> Flowable | None:
-    """An evidence photo (PNG or JPEG) scaled to ``max_width`` points; None if it cannot be read."""
+    """An evidence photo (PNG or JPEG) scaled to ``max_width`` points (narrower if it would be
+    taller than :data:`photos.MAX_HEIGHT_MM`); None if it cannot be read."""
     picture = load_photo(path, max_width / mm)
     if picture is None:
         return None
-    flow = Image(io.BytesIO(picture.data), width=max_width, height=picture.height_for(max_width))
+    width, height = picture.size_mm(max_width / mm)
+    flow = Image(io.BytesIO(picture.data), width=width * mm, height=height * mm)
     flow.hAlign = "LEFT"
     return flow
