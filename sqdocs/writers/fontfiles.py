@@ -48,12 +48,19 @@ class MissingGlyphWarning(UserWarning):
 
 
 def missing_glyph_advice(ch: str) -> str:
-    """What to do about a character no font has: install one that has it, or, for a 自造字
-    (a private-use code point, drawn only by the font of the machine it was made on), write a
-    standard character instead, since no font to install has it."""
+    """What to do about a character no font has: install one that has it (unless Hanazono, the
+    font named, is installed already), or, for a 自造字 (a private-use code point, drawn only by
+    the font of the machine it was made on), write a standard character instead, since no font
+    to install has it."""
     code = ord(ch)
     if 0xE000 <= code <= 0xF8FF or code >= 0xF0000:
         return "這是自造字（Unicode 私人使用區），只有造字的電腦上有字形，任何可安裝的字型都沒有；請改用標準字，或改寫為文字說明。"
+    if all((HANAZONO_DIR / name).is_file() for name in ("HanaMinA.ttf", "HanaMinB.ttf")):
+        # Installing the font the advice names would change nothing: it was asked already.
+        return (
+            "本機已安裝的 fonts-hanazono 也沒有此字（表情符號、新近收入 Unicode 的字多半如此）；"
+            "請改用常用字或改寫為文字說明，或以 --font 指定含此字的字型。"
+        )
     return "請安裝含此字的字型（如 fonts-hanazono）或以 --font 指定字型。"
 
 

@@ -679,6 +679,19 @@ def test_advice_for_a_missing_character_tells_a_private_use_one_apart(ch: str, a
     assert advice in missing_glyph_advice(ch)
 
 
+def test_advice_for_a_missing_character_does_not_ask_to_install_a_font_already_installed(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """With fonts-hanazono installed and still no glyph (🫠, an emoji newer than the font), the
+    advice was to install fonts-hanazono."""
+    monkeypatch.setattr(fontfiles, "HANAZONO_DIR", tmp_path)
+    assert "請安裝含此字的字型（如 fonts-hanazono）" in missing_glyph_advice("🫠")
+    for name in ("HanaMinA.ttf", "HanaMinB.ttf"):
+        (tmp_path / name).write_bytes(b"")
+    advice = missing_glyph_advice("🫠")
+    assert "請安裝" not in advice and "已安裝的 fonts-hanazono 也沒有此字" in advice and "文字說明" in advice
+
+
 def test_no_warning_for_the_sample(built) -> None:
     assert not [w for w in built[1] if issubclass(w.category, MissingGlyphWarning)]
 
