@@ -718,3 +718,23 @@ def test_the_sample_chart_titles_name_their_years(capsys) -> None:
 
     assert main(["validate", str(SAMPLE)]) == 0
     assert "圖表標題" not in capsys.readouterr().err
+
+
+def test_a_trend_chart_title_naming_this_year_is_not_warned_before_its_figures_are_in(data_copy, capsys) -> None:
+    """Before any unit's figures are in (a folder just rolled over, units still reporting) the
+    axis ends at last year; the title 「（105–107 年）」 names the year the report will draw, and
+    was warned with 「請把標題改為（105–106 年）」, the opposite of what rollover writes."""
+    from sqdocs.cli import main
+
+    for path in (data_copy / "results").glob("*.yaml"):
+        path.unlink()
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert "圖表標題" not in err
+    path = data_copy / "indicators.yaml"  # a history year added by hand is still warned
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("history: {105: 88.1, 106: 89.6}", "history: {104: 86.0, 105: 88.1, 106: 89.6}"),
+                    encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0
+    assert "請把標題改為「服務品質滿意度調查趨勢（104–107 年）」" in capsys.readouterr().err
