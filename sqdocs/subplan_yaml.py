@@ -572,11 +572,14 @@ def _rewritten(old: Sequence[str], new: Sequence[str]) -> list[str]:
 # ---- files -------------------------------------------------------------------
 
 
-def previous_plan(folder: Path, plan: Plan) -> Plan:
+def previous_plan(folder: Path, plan: Plan, data: Path) -> Plan:
     """The plan of ``folder``, an earlier year's data folder of the same agency: where ``subplan
-    init --from`` takes subplans from. UserError, naming --from, for any other folder."""
+    init --from`` takes subplans from. UserError, naming --from, for any other folder; its example
+    is last year's name of ``data``, the folder being written (hsinchu-113 → hsinchu-112)."""
+    from sqdocs.rollover import default_target  # only here: rollover imports the report
+
     where = f"--from {folder}"
-    example = f"如 data/keelung-{plan.year - 1}"
+    example = f"如 {display_name(default_target(Path(data), plan.year - 1))}"
     if folder.is_file():
         raise UserError(f"{where} 是檔案；--from 要指定前一年度的資料夾（{example}），不是其中的檔案")
     if not (folder / "plan.yaml").is_file():
@@ -605,10 +608,11 @@ def _earlier_subplan(folder: Path, earlier: Plan, name: str) -> tuple[Subplan, i
     return read_subplan(path, earlier).subplan, earlier.year
 
 
-def previous_subplan(folder: Path, plan: Plan, unit: str) -> tuple[Subplan, int]:
+def previous_subplan(folder: Path, plan: Plan, unit: str, data: Path) -> tuple[Subplan, int]:
     """``unit``'s subplan in ``folder``, an earlier year's data folder of the same agency, and that
-    year: what ``subplan init --from`` starts from. UserError, naming --from, for any other folder."""
-    earlier = previous_plan(folder, plan)
+    year: what ``subplan init --from`` into ``data`` starts from. UserError, naming --from, for any
+    other folder."""
+    earlier = previous_plan(folder, plan, data)
     name = resolve_unit(plan, unit)
     found = _earlier_subplan(folder, earlier, name)
     if found is None:
@@ -697,7 +701,7 @@ def init_subplans(folder: Path | str, plan: Plan, previous: Path | None = None) 
     units, unneeded = subplan_units(folder, plan)
     if not units:
         raise UserError("本局計畫附件 1 沒有指派任何單位辦理的評核重點，不需要細部執行計畫")
-    earlier = previous_plan(previous, plan) if previous is not None else None
+    earlier = previous_plan(previous, plan, Path(folder)) if previous is not None else None
     everyone = plan.units.in_order({*units, *unneeded})
     existing = [(unit, subplan_path(folder, unit)) for unit in everyone if subplan_path(folder, unit).exists()]
     wanted = [unit for unit in units if not subplan_path(folder, unit).exists()]

@@ -399,12 +399,23 @@ def test_last_years_subplan_follows_this_years_points(data_copy, capsys):
     assert "107 年有、今年沒有同名評核重點而未帶入：基礎服務／服務一致及正確／服務及時性" in out
 
 
+def test_subplan_init_from_names_last_years_folder_of_this_bureau(data_copy, tmp_path, capsys):
+    """The example was 「如 data/keelung-106」 whatever the bureau: the sample's folder, at a year
+    it never had. It is now the name of the folder being written, at last year."""
+    folder = data_copy.rename(tmp_path / "hsinchu-107")
+    for options in (["--unit", "第一分局"], ["--all"]):
+        assert main(["subplan", "init", str(folder), *options, "--from", str(tmp_path / "hsinchu-10")]) == 2
+        err = capsys.readouterr().err
+        assert f"找不到此資料夾；--from 要指定前一年度的資料夾（如 {tmp_path / 'hsinchu-106'}）" in err
+        assert "keelung" not in err
+
+
 def test_subplan_init_from_refuses_what_is_not_an_earlier_year(data_copy, tmp_path, capsys):
     target = _next_year(data_copy)
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(target)]) == 2
     assert "是 108 年度的資料，要建立的是 108 年度的細部計畫；--from 要指定 107 年或更早的資料夾" in capsys.readouterr().err
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy / "plan.yaml")]) == 2
-    assert "是檔案；--from 要指定前一年度的資料夾（如 data/keelung-107）" in capsys.readouterr().err
+    assert f"是檔案；--from 要指定前一年度的資料夾（如 {data_copy}），不是其中的檔案" in capsys.readouterr().err
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy / "subplans")]) == 2
     assert "此資料夾沒有 plan.yaml，不是計畫資料夾" in capsys.readouterr().err
     plan = data_copy / "plan.yaml"

@@ -32,7 +32,7 @@ def command(args: argparse.Namespace) -> int:
     if args.all:
         return _init_all(args, plan) if args.action == "init" else _update_all(args, plan)
     if args.action == "init":
-        previous = previous_subplan(args.previous, plan, args.unit) if args.previous is not None else None
+        previous = previous_subplan(args.previous, plan, args.unit, args.data) if args.previous is not None else None
         path, count, carried = init_subplan(args.data, plan, args.unit, previous)
         print(f"✓ 已建立 {display_name(path)}：{count} 個評核重點；請依檔案開頭的說明填寫，填完執行 sqdocs check {args.data}")
         if carried is not None:
