@@ -109,6 +109,23 @@ def _comment_edits(doc: YamlDoc, old: int, new: int) -> list[Replace]:
     return edits
 
 
+def _old_dates(doc: YamlDoc, name: str, old: int, edits: list[Edit | Replace]) -> list[str]:
+    """Each text still naming a day of the ``old`` year (「於 107 年 3 月 31 日前陳報」), as
+    「plan.yaml 第 48 行：「107 年 3 月 31 日」」: only 「107 年度」 moves on by itself, and such a
+    date may be a deadline to move too, or a letter's to keep. Values as ``edits`` write them: the
+    period moved on, and what rollover marks 【待填】 is re-entered anyway."""
+    written = {e.loc: e.new for e in edits if isinstance(e, Edit)}  # a later edit of the same value wins
+    found = []
+    for loc in doc.spans:
+        value = written.get(loc, doc.value(loc))
+        if not isinstance(value, str) or MARKER in value:
+            continue
+        days = re.findall(rf"(?<!\d){old}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?", value)
+        if days:
+            found.append(f"{name} 第 {doc.where(loc)[0]} 行：{'、'.join(f'「{day}」' for day in days)}")
+    return found
+
+
 def _apply(doc: YamlDoc, edits: list[Edit | Replace]) -> str:
     """The file's text with each edit made in place (last first, so offsets hold)."""
     by_loc = {e.loc: e for e in edits if isinstance(e, Edit)}  # a later edit of the same value wins
@@ -179,10 +196,15 @@ _EDITS = {
 
 
 def _readme(source: Path, target: Path, old: int, new: int, indicators: str = "", dated: int = 0,
-            issued: bool = False) -> str:
+            issued: bool = False, dated_texts: list[str] | None = None) -> str:
     """The new folder's README.md: what rollover did, what is left to fill in (each field it
-    marked: ``issued``, the plan's date of issue; ``dated``, deadlines written as dates), what next."""
+    marked: ``issued``, the plan's date of issue; ``dated``, deadlines written as dates), what to
+    check (``dated_texts``: texts naming a day of the old year), what next."""
     section = f"\n## 量化指標\n\n{indicators}\n" if indicators else ""
+    if dated_texts:
+        listed = "\n".join(f"- {text}" for text in dated_texts)
+        section = (f"\n## 仍寫著 {old} 年日期的文字\n\n下列文字中的日期未隨年度改變（只有「{old} 年度」會自動改為 {new} 年度）；"
+                   f"請逐一確認：是今年的期限就改為 {new} 年，是引用的舊函或往年事實則保留。\n\n{listed}\n") + section
     to_fill = [
         *(["本計畫的發布日期（plan.yaml 的 issued）"] if issued else []),
         "計畫依據各函的發文日期與文號",
@@ -245,20 +267,25 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
         # Inside this year's folder: it would change that folder, and be taken for part of it.
         raise UserError(f"{display_name(target)} 在 {display_name(source)} 之中；新年度的資料夾請建在它旁邊"
                         f"（如 -o {display_name(default_target(source, year))}），{old} 年度的資料夾不應被改動")
-    files = {}
+    files, dated_texts = {}, []
     for name in CARRIED:
         doc = read_yaml(source / name)
-        files[name] = _apply(doc, _EDITS[name](doc, old, year) + _comment_edits(doc, old, year))
+        edits = _EDITS[name](doc, old, year)
+        dated_texts += _old_dates(doc, name, old, edits)
+        files[name] = _apply(doc, edits + _comment_edits(doc, old, year))
     carried = _indicators(source, plan, year) if (source / INDICATORS_FILE).is_file() else _Carried("", "", "")
     if carried.text:
         files[INDICATORS_FILE] = carried.text
     dated = sum(isinstance(ref.point.deadline, date) for ref in plan.points())
-    files["README.md"] = _readme(source, target, old, year, carried.readme, dated, plan.body.issued is not None)
+    files["README.md"] = _readme(source, target, old, year, carried.readme, dated, plan.body.issued is not None,
+                                 dated_texts)
     with writing():
         _write_staged(files, target)
     gap = f"{old + 1} 年" if year == old + 2 else f"{old + 1}–{year - 1} 年"
     skipped = f"注意：由 {old} 年直接轉入 {year} 年，歷年數據將缺 {gap}。" if year > old + 1 else ""
-    return Rolled(target, "\n".join(line for line in (carried.summary, skipped) if line), carried.warnings)
+    stale = (f"注意：{len(dated_texts)} 處文字仍寫著 {old} 年的日期（{dated_texts[0]}{'等' if len(dated_texts) > 1 else ''}），"
+             f"未隨年度改變；請逐一確認是否應改為 {year} 年（明細見 README.md）") if dated_texts else ""
+    return Rolled(target, "\n".join(line for line in (carried.summary, skipped, stale) if line), carried.warnings)
 
 
 def _write_staged(files: dict[str, str], target: Path) -> None:

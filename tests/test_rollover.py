@@ -601,3 +601,30 @@ def test_the_readme_lists_the_date_of_issue_when_rollover_marked_it(data_copy, c
     assert main(["rollover", str(data_copy), "--to", "108"]) == 0
     readme = (data_copy.parent / "keelung-108" / "README.md").read_text(encoding="utf-8")
     assert "- 本計畫的發布日期（plan.yaml 的 issued）；\n- 計畫依據各函的發文日期與文號；\n" in readme
+
+
+def test_texts_still_naming_a_day_of_last_year_are_listed(data_copy, capsys):
+    """Only 「107 年度」 moves on: a deadline typed in a step (「於 107 年 3 月 31 日前陳報」) stayed
+    107 in the 108 plan, which validated clean and printed it. Such texts are now named."""
+    plan = data_copy / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    step = "  - text: 本局編組「107 年度推動提升服務品質考核小組」（如附件 3）。\n"
+    assert text.count(step) == 1
+    plan.write_text(text.replace(step, step + "  - text: 各分局於 107 年 3 月 31 日前陳報細部執行計畫。\n"), encoding="utf-8")
+    line = plan.read_text(encoding="utf-8").splitlines().index("  - text: 各分局於 107 年 3 月 31 日前陳報細部執行計畫。") + 1
+    capsys.readouterr()
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    out = capsys.readouterr().out
+    assert f"注意：1 處文字仍寫著 107 年的日期（plan.yaml 第 {line} 行：「107 年 3 月 31 日」），未隨年度改變；請逐一確認是否應改為 108 年" in out
+    target = data_copy.parent / "keelung-108"
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert "## 仍寫著 107 年日期的文字\n" in readme and f"- plan.yaml 第 {line} 行：「107 年 3 月 31 日」\n" in readme
+    assert (target / "plan.yaml").read_text(encoding="utf-8").splitlines()[line - 1].endswith("107 年 3 月 31 日前陳報細部執行計畫。")
+    # the period, the letters' dates and the dated deadlines are moved on or marked, so not listed
+    assert readme.count("107 年日期的文字") == 1 and "第 6 行" not in readme and "annex1.yaml" not in readme
+
+
+def test_the_sample_has_no_text_naming_a_day_of_its_year(data_copy, capsys):
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    assert "仍寫著" not in capsys.readouterr().out
+    assert "仍寫著" not in (data_copy.parent / "keelung-108" / "README.md").read_text(encoding="utf-8")
