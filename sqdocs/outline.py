@@ -126,10 +126,22 @@ SUBPLAN_SECTION_TITLES = ("依據", "目標", "執行對象", "執行期程", "�
 def detail_step_label(body: PlanBody) -> str:
     """陸、執行步驟七: the step of the bureau plan that asks for detailed plans."""
     section = f"{outline_label(0, 6)}{SECTION_TITLES[5]}"
-    for n, step in enumerate(body.steps, 1):
-        if "細部執行計畫" in f"{step.title or ''}{step.text or ''}":
-            return f"{section}{chinese_number(n)}"
-    return section
+    n = _detail_step(body)
+    return f"{section}{chinese_number(n)}" if n else section
+
+
+def detail_step_text(body: PlanBody) -> str | None:
+    """The words of the step that asks for detailed plans (its title and text), as the bureau wrote them."""
+    n = _detail_step(body)
+    if not n:
+        return None
+    step = body.steps[n - 1]
+    return "：".join(part for part in (step.title, step.text) if part)
+
+
+def _detail_step(body: PlanBody) -> int:
+    """The number (from 1) of the step that mentions 細部執行計畫; 0 when none does."""
+    return next((n for n, step in enumerate(body.steps, 1) if "細部執行計畫" in f"{step.title or ''}{step.text or ''}"), 0)
 
 
 def _self_name(plan: Plan, unit: str) -> str:

@@ -47,7 +47,7 @@ from sqdocs.load.subplan import (
 from sqdocs.model import Deadline, Plan, Point, PointRef, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import KEY_FIELDS, PointKey, Subplan, SubplanPoint
-from sqdocs.outline import detail_step_label
+from sqdocs.outline import detail_step_label, detail_step_text
 from sqdocs.text.roc import date_examples, format_roc
 from sqdocs.text.yamltext import block_scalar, flow_scalar
 
@@ -95,6 +95,23 @@ def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4
     return lines
 
 
+_COMMENT_WIDTH = 56  # characters of a header line after its 「# 」, as the rest of the header
+
+
+def _quoted_step(plan: Plan) -> list[str]:
+    """The bureau's step that asks for detailed plans, quoted in its own words (each bureau words
+    it differently), as comment lines; without one, what a detailed plan holds."""
+    said = detail_step_text(plan.body) or "各分局依據本執行計畫訂定細部執行計畫，依各評核構面項目、重點表列具體推動作法、完成期限、承辦單位。"
+    text = f"依「{plan.title}」{detail_step_label(plan.body)}：{' '.join(said.split())}"
+    lines = []
+    while len(text) > _COMMENT_WIDTH:
+        # After the last comma or stop that fits, so no word or figure (「113 年」) is cut in two.
+        cut = max(text.rfind(mark, 0, _COMMENT_WIDTH) for mark in "，。、；：」") + 1 or _COMMENT_WIDTH
+        lines.append(text[:cut])
+        text = text[cut:]
+    return [f"# {line}" for line in [*lines, text] if line]
+
+
 def skeleton_header(plan: Plan, unit: str, origin: str | None = None) -> list[str]:
     """The opening lines of a subplan file: title, where it came from (``origin``, a comment line;
     by default ``subplan init``'s skeleton), how to fill it, unit and title fields."""
@@ -102,8 +119,7 @@ def skeleton_header(plan: Plan, unit: str, origin: str | None = None) -> list[st
     return [
         f"# {subplan_title(plan, unit)}",
         "#",
-        f"# 依「{plan.title}」{detail_step_label(plan.body)}：各分局依據本執行計畫訂定細部執行計畫，",
-        "# 以實務性、方法性為執行內容，依各評核構面項目、重點表列具體推動作法、完成期限、承辦單位。",
+        *_quoted_step(plan),
         # No count of the points: update adds and flags points, and would leave a count stale.
         origin or f"# 本檔由 sqdocs subplan init 依本局計畫附件 1 產生，列出本局計畫指派{unit}辦理的評核重點。",
         "#",

@@ -126,6 +126,19 @@ def test_init_shows_bureau_practices_as_comments_not_data(fresh: Path, plan):
     assert data["unit"] == "第二分局" and "各派出所" in data["sub_units"]
 
 
+def test_init_quotes_the_bureau_s_own_step_asking_for_detailed_plans(fresh: Path):
+    """The header quoted Keelung's step in every bureau's file, whatever its own step said."""
+    path = fresh / "plan.yaml"
+    text = path.read_text(encoding="utf-8")
+    keelung = "各分局依據本執行計畫，訂定細部執行計畫確實執行，細部執行計畫以實務性、方法性為執行內容，依本執行計畫各評核構面項目、重點表列說明具體推動作法、完成期限、承辦單位等。"
+    assert text.count(keelung) == 1
+    path.write_text(text.replace(keelung, "各分局依本計畫訂定細部執行計畫，於 107 年 3 月 31 日前陳報本局核備。"), encoding="utf-8")
+    header = subplan_skeleton(load_plan(fresh), "第二分局").split("填寫說明", 1)[0]
+    assert ("# 依「基隆市警察局 107 年度提升服務品質執行計畫」陸、執行步驟七：各分局依本計畫訂定細部執行計畫，\n"
+            "# 於 107 年 3 月 31 日前陳報本局核備。\n") in header
+    assert "實務性" not in header
+
+
 def test_init_twice_refuses_and_keeps_the_file(fresh: Path, capsys):
     path = filled_subplan(fresh)
     before = path.read_bytes()

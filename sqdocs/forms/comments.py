@@ -96,7 +96,7 @@ def dropped_comments(old: str, new: str, known: Iterable[str] = ()) -> list[Comm
     comment lines sqdocs writes in such a file (a skeleton's), which are not the unit's."""
     kept = {_body(c.text) for c in yaml_comments(new)} | {_body(line) for line in known}
     found = []
-    reference = guide = False  # inside a reference block; inside the header's 填寫說明
+    reference = guide = quote = False  # inside a reference block; the header's 填寫說明; its quoted step
     lines = _BREAK.split(old)
     first_data = next((n for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")),
                       len(lines) + 1)
@@ -108,9 +108,12 @@ def dropped_comments(old: str, new: str, known: Iterable[str] = ()) -> list[Comm
             # The header's numbered instructions and their continued lines, in any version's words.
             guide = comment.line < first_data and (body == "填寫說明：" or (guide and (
                 bool(_NUMBERED.match(body)) or comment.text.startswith("#   "))))
+            # The bureau's step quoted in the header (「依「…執行計畫」陸、執行步驟七：…」), in the words
+            # of the plan when the file was written, and its lines down to the header's next 「#」.
+            quote = comment.line < first_data and bool(body) and (body.startswith("依「") or quote)
         else:
-            reference = guide = False
-        if not body or body in kept or reference or guide or _SCHEMA.match(comment.text):
+            reference = guide = quote = False
+        if not body or body in kept or reference or guide or quote or _SCHEMA.match(comment.text):
             continue
         if any(pattern.match(body) for pattern in _OWN):
             continue
