@@ -599,3 +599,13 @@ def test_a_figure_left_out_says_so_once_under_the_outcome(small) -> None:
     [figure] = [u for u in report.indicator("on_time_rate").units if u.excluded]
     line = unit_figure_line("處理時限內完成比率", figure)
     assert line == "處理時限內完成比率：—（分母為 0，比率無法計算，未列入全局比率）"
+
+
+def test_a_trend_chart_runs_to_the_report_year_before_any_unit_entered_its_figure(tmp_path: Path, plan: Plan) -> None:
+    """Only 第二分局 (分母為 0) reported on_time_rate: the axis stopped at 106, under a title
+    rollover had written for 105–107, and validate asked for the title to name 106."""
+    results, _ = load_results(make_folder(tmp_path, {"第二分局.yaml": SECOND}), plan)
+    trend = compile_report(plan, results).chart("trend")
+    assert trend.categories == ["105 年", "106 年", "107 年"]
+    assert trend.series[0].values == [90.0, 92.5, None]
+    assert trend.series[0].texts == ["90.0%", "92.5%", ""]

@@ -509,10 +509,12 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
     first = charted[0]
     places = next(ind.places for ind in results.indicators.indicators if ind.id == first.id)
     if chart.kind == "trend":
-        # Every year from the first to the last, so a year no series has (a history of 103, 106)
-        # breaks the lines rather than drawing 103 → 106 as one year's step.
+        # Every year from the first to the report's own, so a year no series has (a history of
+        # 103, 106) breaks the lines rather than drawing 103 → 106 as one year's step, and a year
+        # none of its indicators has a figure for yet still ends the axis (as rollover's title
+        # 「（105–108 年）」 says), rather than the axis stopping at last year.
         held = {y.year for f in charted for y in f.series}
-        years = list(range(min(held), max(held) + 1)) if held else []
+        years = list(range(min(held), first.year + 1)) if held else []
         series = []
         for f in charted:
             points = [next((y for y in f.series if y.year == year), None) for year in years]
