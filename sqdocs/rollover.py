@@ -276,13 +276,16 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
     carried = _indicators(source, plan, year) if (source / INDICATORS_FILE).is_file() else _Carried("", "", "")
     if carried.text:
         files[INDICATORS_FILE] = carried.text
-    dated = sum(isinstance(ref.point.deadline, date) for ref in plan.points())
-    files["README.md"] = _readme(source, target, old, year, carried.readme, dated, plan.body.issued is not None,
-                                 dated_texts)
-    with writing():
-        _write_staged(files, target)
     gap = f"{old + 1} 年" if year == old + 2 else f"{old + 1}–{year - 1} 年"
     skipped = f"注意：由 {old} 年直接轉入 {year} 年，歷年數據將缺 {gap}。" if year > old + 1 else ""
+    readme = carried.readme
+    if skipped and readme:  # said on the screen once; the README is what is read when the gap shows
+        readme += (f"\n- 由 {old} 年直接轉入 {year} 年：各指標的 history 沒有 {gap}的數據，"
+                   f"請依該年度績效報告在 history 補上（未補上時，報告的趨勢分析會缺這些年度）。")
+    dated = sum(isinstance(ref.point.deadline, date) for ref in plan.points())
+    files["README.md"] = _readme(source, target, old, year, readme, dated, plan.body.issued is not None, dated_texts)
+    with writing():
+        _write_staged(files, target)
     stale = (f"注意：{len(dated_texts)} 處文字仍寫著 {old} 年的日期（{dated_texts[0]}{'等' if len(dated_texts) > 1 else ''}），"
              f"未隨年度改變；請逐一確認是否應改為 {year} 年（明細見 README.md）") if dated_texts else ""
     return Rolled(target, "\n".join(line for line in (carried.summary, skipped, stale) if line), carried.warnings)

@@ -317,6 +317,8 @@ def test_rollover_with_results_in_error_writes_nothing(data_copy, capsys):
 def test_rollover_over_several_years_says_the_history_has_a_gap_and_names_keep_last_years(data_copy, capsys):
     assert main(["rollover", str(data_copy), "--to", "110"]) == 0
     assert "注意：由 107 年直接轉入 110 年，歷年數據將缺 108–109 年。" in capsys.readouterr().out
+    readme = (data_copy.parent / "keelung-110" / "README.md").read_text(encoding="utf-8")
+    assert "- 由 107 年直接轉入 110 年：各指標的 history 沒有 108–109 年的數據" in readme  # was on the screen only
     roster = (data_copy.parent / "keelung-110" / "annex3.yaml").read_text(encoding="utf-8")
     assert '"【待填】局長的姓名（107 年為 ' in roster
 
