@@ -387,12 +387,17 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     if by_hand:
         paste = "；".join(f"第 {line} 行「{f.name}」：`{old}: {f.reported}`" for line, f in by_hand)
         lines.append(f"- 下列指標的 history 寫法無法自動加入 {old} 年數據，請自行加上：{paste}。")
-    if none := [f.name for f in figures.values() if f.reported is None]:
+    partial = [f for f in figures.values() if f.partial_units]
+    # A growth rate of an incomplete figure has data, only no base to compute from: said with it.
+    of = {ind.id: ind.of for ind in results.indicators.indicators}
+    derived = [f for f in figures.values() if f.reported is None and of.get(f.id) in {p.id for p in partial}]
+    if none := [f.name for f in figures.values() if f.reported is None and f.id not in {d.id for d in derived}]:
         lines.append(f"- {old} 年無數據、history 未加入的指標：{'、'.join(none)}。")
-    if partial := [f for f in figures.values() if f.partial_units]:
+    if partial:
         # every unit handed in a file, but some left these figures out: the figure is not the year's
         word = totals_word(total_word(f.kind, f.aggregate) for f in partial)
         lacking = "；".join(f"{f.name}（不含{'、'.join(f.partial_units)}）" for f in partial)
+        lacking += "".join(f"；{f.name}（由{figures[of[f.id]].name}計算，無法計算）" for f in derived)
         lines.append(f"- {old} 年{word}不完整、history 未加入的指標：{lacking}；"
                      f"待各單位補填、{old} 年度績效報告定稿後，請在 history 加上 {old} 年的數值。")
     summary = f"{kept}{len(added)} 項指標的 history 已加入 {old} 年數據（明細見 README.md）。"

@@ -269,6 +269,9 @@ def test_rollover_adds_no_sum_a_unit_left_out_of_its_file(data_copy, capsys):
     assert after["sop_rate"] == {**before["sop_rate"], 107: 95.4}
     readme = (data_copy.parent / "keelung-108" / "README.md").read_text(encoding="utf-8")
     assert "- 107 年合計不完整、history 未加入的指標：線上申辦件數（不含第一分局）；" in readme
+    # the growth rate was said to have 「無數據」, as if no unit had entered any count
+    assert "線上申辦使用成長率（由線上申辦件數計算，無法計算）；待各單位補填" in readme
+    assert "無數據" not in readme
 
 
 def test_rollover_adds_no_ratio_a_unit_left_out_of_its_file(data_copy, capsys):
