@@ -633,3 +633,19 @@ def test_the_sample_has_no_text_naming_a_day_of_its_year(data_copy, capsys):
     assert main(["rollover", str(data_copy), "--to", "108"]) == 0
     assert "仍寫著" not in capsys.readouterr().out
     assert "仍寫著" not in (data_copy.parent / "keelung-108" / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_base_figure_corrected_after_rollover_names_the_growth_rate_left_from_it(data_copy, capsys):
+    """The README asks to correct 107 in history if 107's results change; 線上申辦件數 corrected to
+    9,000 left 線上申辦使用成長率 107 at 26.1% (from 8,661), which the 108 report printed beside it."""
+    target = _next_year(data_copy)
+    path = target / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("106: 6870, 107: 8661}") == 1 and "107: 26.1}" in text
+    assert main(["validate", str(target)]) == 0
+    assert "成長率" not in capsys.readouterr().err  # as rollover wrote them, the two agree
+    path.write_text(text.replace("106: 6870, 107: 8661}", "106: 6870, 107: 9000}"), encoding="utf-8")
+    assert main(["validate", str(target)]) == 0
+    assert ("indicators[9].history[107]: 警告：「線上申辦使用成長率」107 年寫 26.1%，由「線上申辦件數」的 history 計算卻是 31.0%"
+            "（106 年 6,870 件 → 107 年 9,000 件）；若修正過「線上申辦件數」的數值，請把此年度改為 31.0，"
+            "或刪除「107: 26.1」改由 sqdocs 計算") in capsys.readouterr().err

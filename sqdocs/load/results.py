@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import warnings
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
@@ -32,6 +33,7 @@ from sqdocs.model.results import (
     omissions,
     unentered,
 )
+from sqdocs.report.figures import exact, growth, value_text
 from sqdocs.text.roc import ROC_OFFSET, examples_in, format_roc
 
 INDICATORS_FILE = "indicators.yaml"
@@ -194,6 +196,8 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
                 yield doc.diagnostic((*loc, "of"), f"未知的指標代號「{ind.of}」{suggest(ind.of or '', ids)}")
             elif base.kind == "growth":
                 yield doc.diagnostic((*loc, "of"), f"成長率不可依據另一個成長率指標「{ind.of}」")
+            else:
+                yield from _stale_growth(doc, loc, ind, base)
         if ind.history and ind.kind != "growth" and plan.year - 1 not in ind.history:
             yield doc.diagnostic((*loc, "history"), (
                 f"history 沒有 {plan.year - 1} 年的數據，報告的「較上年」無法計算"
@@ -246,6 +250,30 @@ def _percent_warnings(doc: YamlDoc, loc: Loc, ind: Indicator, value: float) -> I
             f"若是 {_num(value * 100)}% 請改為 {_num(value * 100)}；若確為 {_num(value)}% 可忽略此警告",
             severity="warning",
         )
+
+
+def _stale_growth(doc: YamlDoc, loc: Loc, ind: Indicator, base: Indicator) -> Iterator[Diagnostic]:
+    """A growth rate in history that its base's history no longer gives. rollover writes both as
+    the report printed them, and the report prints a rate in history as it stands; a base figure
+    corrected afterwards (as rollover's README asks) left the old rate beside the new figure.
+    Both are taken as rounded for print, so only a rate no rounding explains is named."""
+    half, slack = Fraction(1, 2 * 10**base.places), Fraction(1, 2 * 10**ind.places)
+    for year, value in ind.history.items():
+        now, before = base.history.get(year), base.history.get(year - 1)
+        if now is None or before is None or exact(before) <= half:
+            continue
+        now, before = exact(now), exact(before)
+        low, high = growth(now - half, before + half), growth(now + half, before - half)
+        if low - slack <= exact(value) <= high + slack:
+            continue
+        rate = value_text(growth(now, before), ind.unit, ind.places)
+        yield doc.diagnostic((*loc, "history", year), (
+            f"「{ind.name}」{year} 年寫 {value_text(exact(value), ind.unit, ind.places)}，"
+            f"由「{base.name}」的 history 計算卻是 {rate}"
+            f"（{year - 1} 年 {value_text(before, base.unit, base.places)} → {year} 年 {value_text(now, base.unit, base.places)}）；"
+            f"若修正過「{base.name}」的數值，請把此年度改為 {rate.removesuffix('%')}，"
+            f"或刪除「{year}: {_num(value)}」改由 sqdocs 計算"
+        ), severity="warning")
 
 
 def _num(value: float) -> str:
