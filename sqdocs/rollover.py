@@ -228,7 +228,9 @@ def _readme(source: Path, target: Path, old: int, new: int, indicators: str = ""
 各單位的細部執行計畫與 {old} 年的年度成果（subplans/、results/）不帶入：新年度依新計畫重新訂定與填報。
 本局計畫填妥後，各單位的細部執行計畫可由 {old} 年的開始（帶入具體作法與承辦單位，期限重填）：
 
-    sqdocs subplan init {display_name(target)} --unit 第一分局 --from {display_name(source)}
+    sqdocs subplan init {display_name(target)} --all --from {display_name(source)}
+
+只要建立一個單位時，把 `--all` 換成 `--unit 單位名稱`。
 """
 
 

@@ -649,3 +649,13 @@ def test_a_base_figure_corrected_after_rollover_names_the_growth_rate_left_from_
     assert ("indicators[9].history[107]: 警告：「線上申辦使用成長率」107 年寫 26.1%，由「線上申辦件數」的 history 計算卻是 31.0%"
             "（106 年 6,870 件 → 107 年 9,000 件）；若修正過「線上申辦件數」的數值，請把此年度改為 31.0，"
             "或刪除「107: 26.1」改由 sqdocs 計算") in capsys.readouterr().err
+
+
+def test_the_readme_s_subplan_command_names_no_unit_the_bureau_may_not_have(data_copy):
+    """It gave `--unit 第一分局` whatever the bureau's units: one whose 分局 are 仁愛分局 … got
+    「units.yaml 沒有單位「第一分局」」 running it, and any bureau got one 分局's subplan of four."""
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert f"    sqdocs subplan init {target} --all --from {data_copy}\n" in readme
+    assert "第一分局" not in readme
