@@ -20,17 +20,14 @@ _SPAN = re.compile(r"(?<!\d)(\d{2,3})(\s*[–—－~～-]\s*)(\d{2,3})(\s*年)")
 def chart_title_warnings(folder: Path, report: CompiledReport) -> list[Diagnostic]:
     """A warning at each trend chart whose title names a span of years other than the one its
     axis shows: the title is typed, the years come from the indicators' history and this year,
-    so a history year added or dropped by hand left 「（105–107 年）」 over 103–107. The axis is
-    taken to reach this year, as it will once the units' figures are in."""
+    so a history year added or dropped by hand left 「（105–107 年）」 over 103–107. (The axis
+    reaches this year before its figures are in: compile leaves the year as a gap.)"""
     wrong = []
     for chart in report.charts:
         span = _SPAN.search(chart.title) if chart.kind == "trend" and chart.categories else None
         if span is None:
             continue
         first, last = (int(re.match(r"\d+", year).group()) for year in (chart.categories[0], chart.categories[-1]))
-        # The year-end report draws this year: before its figures are in (a folder just rolled
-        # over, units still reporting) the axis ends a year early, which the title need not follow.
-        last = max(last, report.year)
         if (int(span.group(1)), int(span.group(3))) != (first, last):
             wrong.append((chart, span, first, last))
     if not wrong:
