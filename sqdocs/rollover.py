@@ -424,7 +424,14 @@ def _history_entry(doc: YamlDoc, loc: Loc, entry: str, newline: str = "\n") -> E
     if history_loc in doc.flows:
         end = doc.flows[history_loc][1] - 1  # the closing }
         comma = doc.text[doc.flows[history_loc][0] + 1 : end].rstrip().endswith(",")  # {105: 5.1, 106: 4.6,}
-        return Replace(end, end, (", " if history and not comma else " " if comma else "") + entry)
+        added = (", " if history and not comma else " " if comma else "") + entry
+        # A comment aligned after the } (spaces padding it to a column) keeps its column while the
+        # padding holds the year's entry, else keeps two spaces: it moved right by an entry a year.
+        aligned = re.match(r"\}( {4,})#", doc.text[end:])
+        if aligned:
+            spaces = aligned.group(1)
+            return Replace(end, end + 1 + len(spaces), added + "}" + " " * max(2, len(spaces) - len(added)))
+        return Replace(end, end, added)
     if isinstance(history, dict) and history:
         return _line_after(doc, (*history_loc, list(history)[-1]), entry, newline)
     if history_loc in doc.spans:  # 「history:」 with nothing after it

@@ -659,3 +659,21 @@ def test_the_readme_s_subplan_command_names_no_unit_the_bureau_may_not_have(data
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert f"    sqdocs subplan init {target} --all --from {data_copy}\n" in readme
     assert "第一分局" not in readme
+
+
+def test_a_comment_aligned_after_a_history_keeps_its_column(data_copy):
+    """Each rollover's year went in before the comment's spaces: the comment moved right each year."""
+    path = data_copy / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = "    history: {105: 18.6}            # 105 年報告所列；106 年起由 online_cases 計算\n"
+    assert text.count(line) == 1
+    path.write_text(text.replace(line, line.replace("}   ", "}" + " " * 20 + "   ")), encoding="utf-8")
+    target = _next_year(data_copy)
+    moved = next(t for t in (target / "indicators.yaml").read_text(encoding="utf-8").splitlines() if "105 年報告所列" in t)
+    assert moved.startswith("    history: {105: 18.6, 107: 26.1}  ") and moved.index("#") == line.index("#") + 20
+
+
+def test_a_comment_after_a_history_with_no_room_left_keeps_two_spaces(data_copy):
+    target = _next_year(data_copy)
+    moved = next(t for t in (target / "indicators.yaml").read_text(encoding="utf-8").splitlines() if "105 年報告所列" in t)
+    assert moved.startswith("    history: {105: 18.6, 107: 26.1}  # 105 年報告所列")
