@@ -80,6 +80,13 @@ SECRETARIAT_SIMPLIFIED = """\
 """秘書科's whole result for the point 節省用紙張數 and 節省工時 count under (sums of three kinds of unit)."""
 
 
+def replace_once(path: Path, old: str, new: str) -> None:
+    """``path`` with ``old`` (there exactly once) written as ``new``: a clerk's edit of one line."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def left_out(folder: Path, unit: str, *texts: str) -> Path:
     """``unit``'s results file in ``folder`` with each of ``texts`` (there exactly once) deleted:
     a unit that handed in its results and forgot a figure."""

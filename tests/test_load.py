@@ -648,16 +648,16 @@ def test_a_text_wrapped_over_lines_joins_chinese_without_a_space(monkeypatch, so
     assert yamlfile.parse_yaml(source.encode("utf-8"), "x.yaml").data["a"] == expected
 
 
-def _validated_with(folder, capsys, old: str, new: str) -> str:
-    """validate of ``folder`` with plan.yaml's ``old`` replaced by ``new``: it passes (warnings
-    are not errors); its stderr."""
+def _validated_with(folder, capsys, old: str, new: str, code: int = 0) -> str:
+    """validate of ``folder`` with plan.yaml's ``old`` replaced by ``new``: it ends with ``code``
+    (by default it passes: warnings are not errors); its stderr."""
     from sqdocs.cli import main
 
     plan_file = folder / "plan.yaml"
     text = plan_file.read_text(encoding="utf-8")
     assert old in text
     plan_file.write_text(text.replace(old, new), encoding="utf-8")
-    assert main(["validate", str(folder)]) == 0
+    assert main(["validate", str(folder)]) == code
     return capsys.readouterr().err
 
 
@@ -698,3 +698,30 @@ def test_a_letter_number_in_full_width_digits_is_warned_about(data_copy, capsys)
     assert ("plan.yaml:13:13: basis[0].number: 警告：文號「發社字第１０７１３０００２８號」含全形數字（１０７１３０００２８），"
             "印出時字距寬鬆、與其他文號不一致；文號通常用半形數字：「發社字第1071300028號」") in err, err
     assert "basis[1]" not in err
+
+
+def test_a_title_naming_another_bureau_is_refused_with_the_title_to_write(data_copy, capsys):
+    """A bureau starting from the sample changed agency: the titles of the plan, its annexes and the
+    subplans still said 基隆市警察局, and were printed on its covers and in its file names."""
+    from sqdocs.cli import main
+
+    err = _validated_with(data_copy, capsys, "agency: 基隆市警察局", "agency: 新竹市警察局", code=2)
+    assert ("plan.yaml:5:8: title: 標題寫的是「基隆市警察局」，但 plan.yaml 的 agency 是「新竹市警察局」；"
+            "應為「新竹市警察局 107 年度提升服務品質執行計畫」") in err
+    assert "annex3.yaml:3:8: title: 標題寫的是「基隆市警察局」" in err
+    for name, title in (("plan.yaml", "新竹市警察局 107 年度提升服務品質執行計畫"),
+                        ("annex3.yaml", "新竹市警察局 107 年度「推動提升服務品質」考核小組編組表")):
+        path = data_copy / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1), encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 2  # now the subplans'
+    err = capsys.readouterr().err
+    assert "第一分局.yaml:26:8: title: 標題寫的是「基隆市警察局」，但 plan.yaml 的 agency 是「新竹市警察局」；應為「新竹市警察局第一分局" in err
+    assert "plan.yaml:" not in err and "annex3.yaml:" not in err
+
+
+def test_a_title_that_names_no_bureau_is_taken(data_copy, capsys):
+    from sqdocs.cli import main
+
+    assert "title: 提升服務品質組織診斷檢核表" in (data_copy / "annex2.yaml").read_text(encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0

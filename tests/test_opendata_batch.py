@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,9 @@ def _bureau(folder: Path, agency: str | None = None) -> Path:
         plan = folder / "plan.yaml"
         plan.write_text(plan.read_text(encoding="utf-8").replace("agency: 基隆市警察局\n", f"agency: {agency}\n", 1),
                         encoding="utf-8")
+        for path in [*folder.glob("*.yaml"), *folder.glob("subplans/*.yaml")]:  # the titles name it too
+            text = path.read_text(encoding="utf-8")
+            path.write_text(re.sub(r"(?m)^title: 基隆市警察局", f"title: {agency}", text), encoding="utf-8")
     return folder
 
 

@@ -6,7 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ONLINE_CASES_OF_FIRST, SAMPLE, SOP_RATE_OF_FIRST, left_out, moved_point
+from conftest import (
+    ONLINE_CASES_OF_FIRST,
+    SAMPLE,
+    SOP_RATE_OF_FIRST,
+    left_out,
+    moved_point,
+    replace_once,
+)
 
 from sqdocs.forms.results import INDICATOR_SHEET
 from sqdocs.load import LoadError, load_plan
@@ -698,11 +705,7 @@ def test_a_trend_chart_title_naming_other_years_than_its_axis_is_warned(data_cop
     """The title 「（105–107 年）」 is typed; a history year added by hand put 104 on the axis under it."""
     from sqdocs.cli import main
 
-    path = data_copy / "indicators.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count("history: {105: 88.1, 106: 89.6}") == 1
-    path.write_text(text.replace("history: {105: 88.1, 106: 89.6}", "history: {104: 86.0, 105: 88.1, 106: 89.6}"),
-                    encoding="utf-8")
+    replace_once(data_copy / "indicators.yaml", "history: {105: 88.1, 106: 89.6}", "history: {104: 86.0, 105: 88.1, 106: 89.6}")
     capsys.readouterr()
     assert main(["validate", str(data_copy)]) == 0
     err = capsys.readouterr().err

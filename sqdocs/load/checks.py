@@ -33,6 +33,7 @@ def unique_names(doc: YamlDoc, named: Iterable[tuple[Loc, str]], what: str) -> I
 def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
     for field in ("steps", "assessment"):
         yield from _too_deep(doc, (field,), getattr(body, field), 1)
+    yield from title_agency(doc, ("title",), body.title, body.agency)
     if roc_year(body.period.start) == body.year:
         yield from title_year(doc, ("title",), body.title, body.year)
     else:  # which of year and period is wrong is for the reader to see, not for the title to decide
@@ -114,6 +115,19 @@ def title_year(doc: YamlDoc, loc: Loc, title: str | None, year: int) -> Iterator
         if int(found.group(1)) != year:
             fixed = f"{title[: found.start(1)]}{year}{title[found.end(1):]}"  # type: ignore[index]
             yield doc.diagnostic(loc, f"標題寫的是 {found.group(1)} 年度，但計畫是 {year} 年度；應為「{fixed}」")
+            return
+
+
+_BUREAU = re.compile(r"[\u4e00-\u9fff]{2,3}[市縣](?:政府)?警察局")
+
+
+def title_agency(doc: YamlDoc, loc: Loc, title: str | None, agency: str) -> Iterator[Diagnostic]:
+    """A document title naming another bureau than ``agency``: a sample or a neighbour's file
+    copied as a start would print 「基隆市警察局…」 on another bureau's cover and file name."""
+    for found in _BUREAU.finditer(title or ""):
+        if not (title or "")[: found.end()].endswith(agency):
+            fixed = f"{title[: found.start()]}{agency}{title[found.end():]}"  # type: ignore[index]
+            yield doc.diagnostic(loc, f"標題寫的是「{found.group()}」，但 plan.yaml 的 agency 是「{agency}」；應為「{fixed}」")
             return
 
 

@@ -75,10 +75,13 @@ def _load_plan(folder: Path) -> Plan:
                              if (d.file, d.line, d.column) not in told]
     if isinstance(annex2, Annex2):
         problems += checks.check_annex2(docs["annex2.yaml"], annex2)
-    if isinstance(body, PlanBody) and roc_year(body.period.start) == body.year:  # the annexes' titles name it too
+    if isinstance(body, PlanBody):  # the annexes' titles name the bureau and year too
         for name in ("annex1.yaml", "annex2.yaml", "annex3.yaml"):
             if name in models:
-                problems += checks.title_year(docs[name], ("title",), getattr(models[name], "title", None), body.year)
+                title = getattr(models[name], "title", None)
+                problems += checks.title_agency(docs[name], ("title",), title, body.agency)
+                if roc_year(body.period.start) == body.year:
+                    problems += checks.title_year(docs[name], ("title",), title, body.year)
 
     errors = [p for p in problems if p.severity == "error"]
     if errors or len(models) < len(PLAN_FILES):

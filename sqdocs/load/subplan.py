@@ -15,6 +15,7 @@ from sqdocs.load.checks import (
     check_date_in_period,
     name_flaws,
     name_hint,
+    title_agency,
     title_year,
     unique_names,
     unregistered_unit,
@@ -96,6 +97,7 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
         yield doc.diagnostic(
             ("unit",), f"unit 寫「{subplan.unit}」，但檔名是 {path.name}；檔名應為 {unit.name}.yaml"
         )
+    yield from title_agency(doc, ("title",), subplan.title, plan.agency)
     yield from title_year(doc, ("title",), subplan.title, plan.year)
     names: list[tuple[Loc, str]] = [(("sub_units", i), n) for i, n in enumerate(subplan.sub_units)]
     names += [(("sub_groups", i, "name"), g.name) for i, g in enumerate(subplan.sub_groups)]
