@@ -6,6 +6,7 @@ reported as ``sheet!cell: message`` and leave the data folder exactly as it was.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import zipfile
@@ -698,17 +699,48 @@ def test_a_form_whose_xml_is_damaged_is_told_so(folder: Path, tmp_path: Path, ca
     assert "活頁簿的內容已損壞，無法讀取；請以 Excel 開啟此檔" in err and "內部錯誤" not in err
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("~$第一分局表單.xlsx", "這是 Excel 開啟表單時產生的暫存檔，不是表單；請匯入 第一分局表單.xlsx（並先在 Excel 關閉它）"),
-    ("第一分局表單.xls", ".xls 不是表單的格式；請在 Excel 以「另存新檔 → Excel 活頁簿 (*.xlsx)」存檔後匯入該檔"),
-    ("第一分局表單.csv", ".csv 不是表單的格式；請在 Excel 以「另存新檔 → Excel 活頁簿 (*.xlsx)」存檔後匯入該檔"),
-])
-def test_a_lock_file_or_another_format_is_told_what_it_is(folder: Path, tmp_path: Path, capsys, name, expected) -> None:
+def _zip(**entries: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, data in entries.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # an OLE compound file's header: .xls, or an encrypted .xlsx
+_ODS = _zip(mimetype=b"application/vnd.oasis.opendocument.spreadsheet", **{"content.xml": b"<office:document-content/>"})
+_CSV = "序號,評核構面,評核項目\r\n1,基礎服務,服務一致及正確\r\n".encode("cp950")
+_SAVE_AS = ("請開啟它另存為 .xlsx 後匯入存出的檔案：Excel 按「檔案 → 另存新檔」，存檔類型選「Excel 活頁簿 (*.xlsx)」；"
+            "LibreOffice Calc 按「檔案 → 另存新檔」，檔案類型選「Excel 2007-365 (.xlsx)」，問到格式時按「使用 Excel 2007-365 格式」")
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("~$第一分局表單.xlsx", b"\x00owner", "這是 Excel 開啟表單時產生的暫存檔，不是表單；請匯入 第一分局表單.xlsx（並先在 Excel 關閉它）"),
+    ("第一分局表單.xls", _OLE, f"這是舊版 Excel 97-2003 活頁簿（.xls，或 WPS 的 .et），不是表單的格式；{_SAVE_AS}"),
+    ("第一分局表單.ods", _ODS, f"這是開放文件格式（ODF）試算表（.ods，LibreOffice Calc 的預設格式），不是表單的格式；{_SAVE_AS}"),
+    ("第一分局表單.xlsx", _ODS, "這是開放文件格式（ODF）試算表（.ods，LibreOffice Calc 的預設格式），只是副檔名是 .xlsx，不是表單的格式"),
+    ("第一分局表單.xlsx", _OLE, "這是舊版 Excel 97-2003 活頁簿（.xls，或 WPS 的 .et），只是副檔名是 .xlsx，不是表單的格式"),
+    ("第一分局表單.xlsb", _zip(**{"xl/workbook.bin": b"\x83\x01"}), f"這是二進位格式的 Excel 活頁簿（.xlsb），不是表單的格式；{_SAVE_AS}"),
+    ("第一分局表單.csv", _CSV, "這是文字檔（如 CSV）：只存了一張工作表的文字，沒有表單的其他工作表與識別資料，另存為 .xlsx 也無法復原；"
+                           "請匯入原本的 .xlsx 表單"),
+    ("第一分局表單.xlsx", _CSV, "這是文字檔（如 CSV），只是副檔名是 .xlsx：只存了一張工作表的文字"),
+    ("第一分局表單.xlsx", _OLE + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le"),
+     "這個活頁簿設了開啟密碼（已加密），無法讀取；請移除密碼後存檔再匯入：Excel 按「檔案 → 資訊 → 保護活頁簿 → 以密碼加密」，"
+     "清空密碼後按「確定」並存檔；LibreOffice Calc 按「檔案 → 另存新檔」，檔案類型選「Excel 2007-365 (.xlsx)」，取消勾選「使用密碼儲存」"),
+    ("第一分局表單.xls", b"\xd0\xcf\x11", f".xls 不是表單的格式；{_SAVE_AS}"),  # cut short: only its name is left to go by
+], ids=["lock-file", "xls", "ods", "ods-renamed", "xls-renamed", "xlsb", "csv", "csv-renamed", "encrypted",
+        "cut-short"])
+def test_a_lock_file_or_another_format_is_told_what_it_is(folder: Path, tmp_path: Path, capsys, name, content,
+                                                         expected) -> None:
     """They were all 「請確認是 sqdocs 產生的表單，且以 .xlsx 格式儲存」, which a clerk holding an .xls
-    (or Excel's ~$ lock file, picked by mistake) could not act on."""
+    (or Excel's ~$ lock file, picked by mistake) could not act on. The format is told by the file's
+    content: a form saved in LibreOffice Calc's default .ods, or with a password to open, or renamed
+    to .xlsx, was 「請確認是 sqdocs 產生的表單」 or 「請在 Excel 以另存新檔…」 to a clerk with no Excel;
+    a CSV was told to be saved as .xlsx, which cannot bring back the sheets and fingerprint it lost."""
     path = tmp_path / name
-    path.write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
-    assert expected in refused(path, folder, capsys)
+    path.write_bytes(content)
+    err = refused(path, folder, capsys)
+    assert expected in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("change", [
@@ -1120,7 +1152,7 @@ def test_lock_files_hidden_files_and_other_files_in_the_folder(folder: Path, tmp
     assert f"略過 {out / '公文.docx'}：不是 .xlsx 表單" in err
     assert "._秘書科" not in err + stdout
     assert f"✗ {out / '名冊.xlsx'} 未匯入，共 1 個錯誤；請依下列說明改用正確的表單：\n  Sheet!A1: 這不是 sqdocs 產生的表單" in err
-    assert f"✗ {out / '第一分局執行成果.xls'} 未匯入：\n  無法以 Excel 活頁簿（.xlsx）開啟；.xls 不是表單的格式" in err
+    assert f"✗ {out / '第一分局執行成果.xls'} 未匯入：\n  無法以 Excel 活頁簿（.xlsx）開啟；這是舊版 Excel 97-2003 活頁簿（.xls" in err
     assert err.splitlines()[-1].startswith(
         f"已匯入 1 份表單；2 份有錯誤未匯入：{out / '名冊.xlsx'}、{out / '第一分局執行成果.xls'}。")
     (out / "名冊.xlsx").unlink()

@@ -7,6 +7,7 @@ made (unless ``force``). It keeps the previous YAML as a numbered backup, like `
 
 from __future__ import annotations
 
+import codecs
 import glob
 import io
 import re
@@ -265,12 +266,75 @@ _DAMAGED = "請以 Excel 開啟此檔，能開啟就另存新檔後匯入該檔�
 
 
 def _why_not_xlsx(path: Path) -> str:
-    """What to do with a file that is not an .xlsx workbook, by what it most likely is."""
+    """What to do with a file that is not an .xlsx workbook, by what it most likely is.
+
+    Judged by its first bytes before its name: a clerk in LibreOffice Calc or WPS whose
+    「另存新檔」 keeps its own format, or who renamed the file to .xlsx, has no Excel to follow.
+    """
     if path.name.startswith("~$"):
         return f"這是 Excel 開啟表單時產生的暫存檔，不是表單；請匯入 {path.name[2:]}（並先在 Excel 關閉它）"
-    if path.suffix.lower() in (".xls", ".csv", ".ods", ".xlsm", ".xlsb"):
-        return f"{path.suffix} 不是表單的格式；請在 Excel 以「另存新檔 → Excel 活頁簿 (*.xlsx)」存檔後匯入該檔"
+    what = _file_format(path)
+    renamed = f"，只是副檔名是 {path.suffix}" if what and path.suffix.lower() == ".xlsx" else ""
+    if what == "encrypted":
+        return ("這個活頁簿設了開啟密碼（已加密），無法讀取；請移除密碼後存檔再匯入：Excel 按「檔案 → 資訊 → 保護活頁簿 → "
+                "以密碼加密」，清空密碼後按「確定」並存檔；LibreOffice Calc 按「檔案 → 另存新檔」，檔案類型選"
+                "「Excel 2007-365 (.xlsx)」，取消勾選「使用密碼儲存」，問到格式時按「使用 Excel 2007-365 格式」")
+    if what == "text":
+        return (f"這是文字檔（如 CSV）{renamed}：只存了一張工作表的文字，沒有表單的其他工作表與識別資料，另存為 .xlsx "
+                "也無法復原；請匯入原本的 .xlsx 表單（填寫後以「檔案 → 儲存」存檔，不要另存為 CSV），CSV 裡填的內容可複製貼回該表單")
+    if what:
+        return f"這是{what}{renamed}，不是表單的格式；{_SAVE_AS_XLSX}"
+    if path.suffix.lower() in (".xls", ".csv", ".ods", ".xlsm", ".xlsb", ".et"):
+        return f"{path.suffix} 不是表單的格式；{_SAVE_AS_XLSX}"
     return "請確認是 sqdocs 產生的表單，且以 .xlsx 格式儲存"
+
+
+_SAVE_AS_XLSX = ("請開啟它另存為 .xlsx 後匯入存出的檔案：Excel 按「檔案 → 另存新檔」，存檔類型選「Excel 活頁簿 (*.xlsx)」；"
+                 "LibreOffice Calc 按「檔案 → 另存新檔」，檔案類型選「Excel 2007-365 (.xlsx)」，問到格式時按「使用 Excel 2007-365 格式」")
+# The first bytes of an OLE compound file: Excel 97-2003 (.xls, and WPS's .et), and also an .xlsx
+# saved with a password to open, its package encrypted in a stream of this name.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _file_format(path: Path) -> str | None:
+    """What a file openpyxl could not open is, by its content: 「encrypted」, 「text」, the name of a
+    spreadsheet format sqdocs does not read, or None (damaged, empty, unknown)."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(4 * 1024 * 1024)  # a form is far smaller; a compound file's directory may be at its end
+    except OSError:
+        return None
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_PACKAGE in data:
+            return "encrypted"
+        return "舊版 Excel 97-2003 活頁簿（.xls，或 WPS 的 .et）"
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                names = set(package.namelist())
+                if "mimetype" in names and package.read("mimetype").startswith(_ODS_MIMETYPE):
+                    return "開放文件格式（ODF）試算表（.ods，LibreOffice Calc 的預設格式）"
+                if "xl/workbook.bin" in names:
+                    return "二進位格式的 Excel 活頁簿（.xlsb）"
+        except (zipfile.BadZipFile, KeyError, OSError):
+            return None
+        return None
+    return "text" if _is_text(data[:4096]) else None
+
+
+def _is_text(head: bytes) -> bool:
+    """Whether ``head`` reads as printable text in an encoding a CSV is saved in (Excel's 「CSV UTF-8」
+    and 「Unicode 文字」, Big5 in a Traditional Chinese Windows)."""
+    codecs_ = ("utf-16",) if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else ("utf-8-sig", "cp950")
+    for codec in codecs_:
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(head, final=False)  # the cut may split a character
+        except UnicodeDecodeError:
+            continue
+        return bool(text) and all(char.isprintable() or char in "\t\r\n" for char in text)
+    return False
 
 
 def _main_sheet(fp: Fingerprint) -> str:
@@ -496,7 +560,7 @@ def _dropped_lines(dropped: list[Comment], backup: Path) -> list[str]:
 
 # Workbook formats a clerk may have saved a form in: taken from a folder as forms, so that a
 # unit's form saved as .xls is refused with how to save it as .xlsx rather than passed over.
-WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et")
 
 
 @dataclass(frozen=True)
