@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import warnings
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -685,6 +686,33 @@ def _rezip(form: Path, member: str, change: Callable[[str], str]) -> None:
     with zipfile.ZipFile(form, "w") as new:
         for name, data in parts.items():
             new.writestr(name, data)
+
+
+# How Excel 2010 and later save a dropdown listing another sheet's cells: in the x14 extension.
+_X14_LIST = (
+    '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    '<x14:dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1">'
+    "<x14:formula1><xm:f>'承辦單位'!$A$4:$A$45</xm:f></x14:formula1><xm:sqref>H4:K17</xm:sqref>"
+    "</x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>"
+)
+
+
+def test_a_form_saved_by_excel_imports_without_openpyxls_english_warnings(data_copy: Path, tmp_path: Path,
+                                                                         capsys) -> None:
+    """Every form a clerk saved in Excel printed 「…/site-packages/openpyxl/worksheet/_reader.py:329:
+    UserWarning: Data Validation extension is not supported and will be removed」 above the import's
+    Chinese lines: Excel keeps the 承辦單位 dropdown in an extension openpyxl drops."""
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    edit(form, lambda wb: wb["細部計畫"].__setitem__("F4", "表單上改寫的作法"))
+    _rezip(form, "xl/worksheets/sheet2.xml", lambda xml: xml.replace("</worksheet>", _X14_LIST))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        imported(form, data_copy, capsys)
+    assert [str(w.message) for w in caught] == []
+    assert read_subplan(subplan_path(data_copy, PRECINCT), load_plan(data_copy)).subplan.points[0].practices == [
+        "表單上改寫的作法"]
 
 
 @pytest.mark.parametrize("change", [

@@ -12,6 +12,7 @@ import glob
 import io
 import re
 import stat
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -253,7 +254,11 @@ def open_form(path: Path, *, formulas: bool = False) -> Workbook:
     if path.is_dir():
         raise UserError(f"{display_name(path)}：這是資料夾，不是表單檔；請指定填好的 .xlsx 表單檔（如 第一分局執行成果.xlsx）")
     try:
-        return openpyxl.load_workbook(path, data_only=not formulas)
+        with warnings.catch_warnings():
+            # Excel keeps a dropdown that lists another sheet's cells (承辦單位, 序號) in an extension
+            # openpyxl drops with an English UserWarning per sheet; the import reads only the values.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            return openpyxl.load_workbook(path, data_only=not formulas)
     except FileNotFoundError:
         raise UserError(f"{display_name(path)}：找不到檔案") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
