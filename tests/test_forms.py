@@ -771,6 +771,26 @@ def test_a_lock_file_or_another_format_is_told_what_it_is(folder: Path, tmp_path
     assert expected in err and "Traceback" not in err
 
 
+def test_a_form_saved_as_strict_open_xml_is_told_how_to_save_it(folder: Path, tmp_path: Path, capsys) -> None:
+    """Excel's 「另存新檔」 lists 「Strict Open XML 試算表 (*.xlsx)」 under 「Excel 活頁簿」: openpyxl opened
+    such a form with no sheets and the import ended in 「內部錯誤：IndexError」 (exit 70)."""
+    form = make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    with zipfile.ZipFile(form) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    with zipfile.ZipFile(form, "w") as new:
+        for name, data in parts.items():
+            if name.endswith((".xml", ".rels")):
+                data = (data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                     b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+                        .replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                 b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+            new.writestr(name, data)
+    err = refused(form, folder, capsys)
+    assert "這是存成「Strict Open XML 試算表」的活頁簿，讀不到其中的工作表；請在 Excel 開啟它，按「檔案 → 另存新檔」，" \
+           "存檔類型選「Excel 活頁簿 (*.xlsx)」" in err
+    assert "內部錯誤" not in err
+
+
 @pytest.mark.parametrize("change", [
     ("deadline: 107 年 3 月 31 日", "deadline: 107 年 4 月 30 日"),  # an entry the form would overwrite
     ("  - 八斗子派出所\n", "  - 八斗子派出所\n  - 和平島派出所\n"),  # a section added

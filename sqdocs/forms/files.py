@@ -258,13 +258,16 @@ def open_form(path: Path, *, formulas: bool = False) -> Workbook:
             # Excel keeps a dropdown that lists another sheet's cells (承辦單位, 序號) in an extension
             # openpyxl drops with an English UserWarning per sheet; the import reads only the values.
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
-            return openpyxl.load_workbook(path, data_only=not formulas)
+            wb = openpyxl.load_workbook(path, data_only=not formulas)
     except FileNotFoundError:
         raise UserError(f"{display_name(path)}：找不到檔案") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟；{_why_not_xlsx(path)}") from None
     except (SyntaxError, TypeError, IndexError):  # the XML in the zip is cut short or holds values openpyxl refuses
         raise UserError(f"{display_name(path)}：活頁簿的內容已損壞，無法讀取；{_DAMAGED}") from None
+    if not wb.sheetnames:  # openpyxl found none of its sheets: saved as 「Strict Open XML 試算表」
+        raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟；{_why_not_xlsx(path)}")
+    return wb
 
 
 _DAMAGED = "請以 Excel 開啟此檔，能開啟就另存新檔後匯入該檔；不能開啟請重新產生表單再填寫"
@@ -284,6 +287,9 @@ def _why_not_xlsx(path: Path) -> str:
         return ("這個活頁簿設了開啟密碼（已加密），無法讀取；請移除密碼後存檔再匯入：Excel 按「檔案 → 資訊 → 保護活頁簿 → "
                 "以密碼加密」，清空密碼後按「確定」並存檔；LibreOffice Calc 按「檔案 → 另存新檔」，檔案類型選"
                 "「Excel 2007-365 (.xlsx)」，取消勾選「使用密碼儲存」，問到格式時按「使用 Excel 2007-365 格式」")
+    if what == "strict":
+        return ("這是存成「Strict Open XML 試算表」的活頁簿，讀不到其中的工作表；請在 Excel 開啟它，按「檔案 → 另存新檔」，"
+                "存檔類型選「Excel 活頁簿 (*.xlsx)」（不是 Strict Open XML 試算表），再匯入存出的檔案")
     if what == "text":
         return (f"這是文字檔（如 CSV）{renamed}：只存了一張工作表的文字，沒有表單的其他工作表與識別資料，另存為 .xlsx "
                 "也無法復原；請匯入原本的 .xlsx 表單（填寫後以「檔案 → 儲存」存檔，不要另存為 CSV），CSV 裡填的內容可複製貼回該表單")
@@ -301,10 +307,11 @@ _SAVE_AS_XLSX = ("請開啟它另存為 .xlsx 後匯入存出的檔案：Excel �
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_STRICT = b"http://purl.oclc.org/ooxml/spreadsheetml/main"  # ISO 29500 Strict, which openpyxl does not read
 
 
 def _file_format(path: Path) -> str | None:
-    """What a file openpyxl could not open is, by its content: 「encrypted」, 「text」, the name of a
+    """What a file openpyxl could not open is, by its content: 「encrypted」, 「strict」, 「text」, the name of a
     spreadsheet format sqdocs does not read, or None (damaged, empty, unknown)."""
     try:
         with path.open("rb") as fh:
@@ -323,6 +330,8 @@ def _file_format(path: Path) -> str | None:
                     return "開放文件格式（ODF）試算表（.ods，LibreOffice Calc 的預設格式）"
                 if "xl/workbook.bin" in names:
                     return "二進位格式的 Excel 活頁簿（.xlsb）"
+                if "xl/workbook.xml" in names and _STRICT in package.read("xl/workbook.xml"):
+                    return "strict"
         except (zipfile.BadZipFile, KeyError, OSError):
             return None
         return None
