@@ -86,14 +86,16 @@ def _scaled(path: Path, width_mm: float) -> Photo | None:
         width, height = (img.height, img.width) if sideways else (img.width, img.height)
         limit = round(width_mm / _MM_PER_INCH * PHOTO_DPI)
         if orientation == 1 and width <= limit:
-            return Photo(path.read_bytes(), media_type, width, height)
+            data = path.read_bytes()
+            if _embeddable(img, data):
+                return Photo(data, media_type, width, height)
         size = (min(limit, width), max(1, round(height * min(limit, width) / width)))
         if img.format == "JPEG":
             # libjpeg decodes at 1/2, 1/4 or 1/8 scale for a fraction of the time; twice the
             # pixels printed is left for the resampling below, so nothing is lost.
             stored = (size[1], size[0]) if sideways else size
             img.draft("RGB", (stored[0] * 2, stored[1] * 2))
-        upright = ImageOps.exif_transpose(img)
+        upright = _eight_bit(ImageOps.exif_transpose(img))
         out = io.BytesIO()
         if img.format == "JPEG":
             upright.convert("RGB").resize(size, Image.Resampling.LANCZOS).save(
@@ -103,3 +105,27 @@ def _scaled(path: Path, width_mm: float) -> Photo | None:
             mode = "RGBA" if "A" in upright.getbands() else "RGB"
             upright.convert(mode).resize(size, Image.Resampling.LANCZOS).save(out, format="PNG", optimize=False)
         return Photo(out.getvalue(), media_type, *size)
+
+
+_JPEG_HEADERS = (b"JFIF", b"Exif")
+"""What python-docx reads at byte 6 of a JPEG to know it: one that opens with another segment
+(a scanner's or Photoshop's Adobe or Ducky marker, an ICC profile) stops the Word document
+(UnrecognizedImageError)."""
+
+
+def _embeddable(img: Image.Image, data: bytes) -> bool:
+    """Whether every writer can take the file's own bytes: an RGB or grey JPEG that python-docx
+    recognises, or a PNG of 8 bits a channel."""
+    if img.format == "JPEG":
+        # A CMYK one (print shops, Photoshop) is shown with inverted or false colours by some viewers.
+        return img.mode in ("RGB", "L") and data[6:10] in _JPEG_HEADERS
+    # A 16-bit grey PNG (a scanner's) is printed white by reportlab, which clips it to 8 bits.
+    return not img.mode.startswith("I")
+
+
+def _eight_bit(img: Image.Image) -> Image.Image:
+    """``img`` with 8 bits a channel: Pillow's own conversion of 16-bit grey clips every value
+    above 255 to white, where the top byte keeps the picture."""
+    if img.mode.startswith("I"):
+        return img.convert("I").point(lambda v: v / 256).convert("L")
+    return img

@@ -556,6 +556,41 @@ def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str
     assert figures.photo(tmp_path / "fake.jpg", 170.0) is None
 
 
+def _without_jfif(data: bytes) -> bytes:
+    """A JPEG whose JFIF segment is dropped, so its ICC profile segment comes first (as some scanners write)."""
+    assert data[2:4] == b"\xff\xe0" and data[6:10] == b"JFIF"
+    return data[:2] + data[4 + int.from_bytes(data[4:6], "big"):]
+
+
+@pytest.mark.parametrize("kind", ["CMYK JPEG", "JPEG without JFIF", "16-bit grey PNG"])
+def test_a_photo_of_an_unusual_kind_is_embedded_so_every_format_shows_it(tmp_path: Path, kind: str) -> None:
+    """A small photo was embedded as its own bytes: python-docx knows a JPEG only by a JFIF or
+    Exif segment first, so a CMYK one (Photoshop's Adobe segment) or a scanner's starting with
+    its ICC profile stopped the Word report (「內部錯誤（UnrecognizedImageError: ）」); and
+    reportlab clips a 16-bit grey PNG to 8 bits, printing a scanned page white in the PDF."""
+    from docx.image.image import Image as DocxImage
+    from PIL import Image, ImageCms
+
+    from sqdocs.writers.photos import load_photo
+
+    path = tmp_path / ("scan.png" if "PNG" in kind else "photo.jpg")
+    if kind == "CMYK JPEG":
+        Image.new("CMYK", (300, 200), (0, 0, 0, 230)).save(path)  # nearly black
+    elif kind == "JPEG without JFIF":
+        out = io.BytesIO()
+        icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        Image.new("RGB", (300, 200), (20, 20, 20)).save(out, format="JPEG", icc_profile=icc)
+        path.write_bytes(_without_jfif(out.getvalue()))
+    else:
+        Image.new("I;16", (300, 200), 20 * 256).save(path)
+    picture = load_photo(path, 60.0)
+    assert picture is not None and (picture.width_px, picture.height_px) == (300, 200)
+    assert DocxImage.from_blob(picture.data).px_width == 300
+    with Image.open(io.BytesIO(picture.data)) as embedded:
+        assert embedded.mode in ("RGB", "L")
+        assert max(embedded.convert("RGB").getpixel((150, 100))) < 40
+
+
 def test_a_screenshot_of_a_whole_web_page_is_printed_no_taller_than_a_page(data_copy: Path) -> None:
     """A 1080 × 9000 screenshot, as wide as its column, was 516 mm tall: the PDF failed with
     「內部錯誤（LayoutError … too large on page 6）」 and Word cuts such a picture off at the
