@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.yamlfile import YamlDoc
+from sqdocs.model.common import invisible_character, invisible_name
 from sqdocs.model.results import INDICATOR_ID
 from sqdocs.text.roc import ROC_OFFSET, example_date
 
@@ -121,8 +122,15 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
     if kind == "extra_forbidden":
         holder = _model_at(model, loc[:-1])
         fields = list(holder.model_fields) if holder else []
-        hint = suggest(str(loc[-1]), fields) or (f"；可用的欄位：{'、'.join(fields)}" if fields else "")
-        return f"未知的欄位「{loc[-1]}」{hint}", True
+        key = str(loc[-1])
+        if found := invisible_character(key):
+            # 「未知的欄位「results」，是不是「results」？」 showed nothing to fix: a BOM two files joined
+            # into one leave mid-file, or a zero-width space pasted in, is named.
+            clean = "".join(c for c in key if not invisible_character(c))
+            hint = "" if clean in fields else suggest(clean, fields)
+            return f"欄位「{clean}」含有看不見的字元 {invisible_name(found.group())}；請刪除此字元{hint}", True
+        hint = suggest(key, fields) or (f"；可用的欄位：{'、'.join(fields)}" if fields else "")
+        return f"未知的欄位「{key}」{hint}", True
     if kind in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "bool_type",
                 "bool_parsing", "list_type", "dict_type", "model_type", "model_attributes_type", "date_type"):
         want = {
