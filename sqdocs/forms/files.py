@@ -254,6 +254,7 @@ def open_form(path: Path, *, formulas: bool = False) -> Workbook:
     if path.is_dir():
         raise UserError(f"{display_name(path)}：這是資料夾，不是表單檔；請指定填好的 .xlsx 表單檔（如 第一分局執行成果.xlsx）")
     try:
+        _refuse_oversized(path)
         with warnings.catch_warnings():
             # Excel keeps a dropdown that lists another sheet's cells (承辦單位, 序號) in an extension
             # openpyxl drops with an English UserWarning per sheet; the import reads only the values.
@@ -268,6 +269,28 @@ def open_form(path: Path, *, formulas: bool = False) -> Workbook:
     if not wb.sheetnames:  # openpyxl found none of its sheets: saved as 「Strict Open XML 試算表」
         raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟；{_why_not_xlsx(path)}")
     return wb
+
+
+MAX_FORM_XML_BYTES = 20 * 1024 * 1024
+"""The most the sheets (and other XML) of a form may unpack to. A form is about 0.2 MB; openpyxl
+reads every cell into memory (1 KB each), so a value dragged down a whole column, or a zip bomb
+of 2 GB packed into 2 MB, took minutes and gigabytes before any message. Pictures pasted into a
+sheet are not XML and not counted."""
+
+
+def _refuse_oversized(path: Path) -> None:
+    """Refuse a workbook whose XML parts unpack to more than :data:`MAX_FORM_XML_BYTES`, by the
+    sizes its zip directory declares (zipfile stops a part at its declared size)."""
+    if not zipfile.is_zipfile(path):
+        return  # openpyxl's error, and _why_not_xlsx, say what it is
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(i.file_size for i in archive.infolist() if i.filename.lower().endswith((".xml", ".rels")))
+    if unpacked > MAX_FORM_XML_BYTES:
+        raise UserError(
+            f"{display_name(path)}：表單內容解壓後有 {unpacked / 1024 / 1024:,.0f} MB（sqdocs 的表單不到 1 MB），"
+            "多半是某欄的內容或格式被往下拉到數十萬列；請在 Excel 刪除表格下方多餘的列後另存新檔再匯入，"
+            "或重新產生表單再填寫"
+        )
 
 
 _DAMAGED = "請以 Excel 開啟此檔，能開啟就另存新檔後匯入該檔；不能開啟請重新產生表單再填寫"
