@@ -693,3 +693,17 @@ def test_a_misspelt_unit_is_found_beside_a_deadline_that_is_no_date(data_copy, c
     assert err[0].endswith("deadline: 完成期限「108年6月底前」應為「賡續辦理」或民國日期（如 107 年 6 月 30 日）")
     assert err[1].endswith("units[1]: 未知的承辦單位「交通對」，是不是「交通隊」？")
     assert err[2] == "共 2 個錯誤，請修正後再執行。"  # names repeated across points are no error
+
+
+@pytest.mark.parametrize("argv", [["validate", "{}"], ["build", "{}", "-o", "out"], ["form", "import", "f.xlsx", "{}"]])
+def test_a_data_folder_named_with_a_leading_dash_is_told_how_to_name_it(tmp_path, monkeypatch, capsys, argv):
+    """A folder 「-data」 is an option to argparse: 「缺少必要的參數：DATA_DIR」 named no cause."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-data").mkdir()
+    with pytest.raises(SystemExit) as info:
+        main([a.format("-data") for a in argv])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    command = " ".join(a for a in argv if not a.startswith(("{", "-", "f.", "out")))
+    assert err.startswith(f"用法：sqdocs {command}"), err
+    assert f"sqdocs {command}：錯誤：「-data」以「-」開頭，會被當成選項；它是資料夾或檔案的名稱時，請寫成 ./-data" in err

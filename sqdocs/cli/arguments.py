@@ -65,6 +65,10 @@ class _Parser(argparse.ArgumentParser):
     def parse_args(self, args=None, namespace=None):  # argparse's signature
         # argparse reports an unknown option with the top-level usage; the command's usage is the
         # one that lists what was meant (「--onyl」 beside build's --only).
+        args = sys.argv[1:] if args is None else list(args)
+        if dashed := self._dashed_path(args):
+            # argparse takes it for an option: 「缺少必要的參數：DATA_DIR」 named no cause.
+            self._named_parser(args).error(f"「{dashed}」以「-」開頭，會被當成選項；它是資料夾或檔案的名稱時，請寫成 ./{dashed}")
         parsed, extra = self.parse_known_args(args, namespace)
         if extra:
             command = self._command_parser(parsed)
@@ -73,6 +77,35 @@ class _Parser(argparse.ArgumentParser):
                 command.error(f"無法辨識的參數：{' '.join(extra)}；是否要用 {meant}？可用的參數請看 -h")
             command.error(f"unrecognized arguments: {' '.join(extra)}")
         return parsed
+
+    def _dashed_path(self, args: list[str]) -> str | None:
+        """The first argument before any ``--`` that starts with ``-``, is no option of any command,
+        and names a folder or file that exists (a data folder ``-data``)."""
+        options = set(self._all_options())
+        for arg in args:
+            if arg == "--":
+                return None
+            if arg.startswith("-") and arg not in options and arg.split("=", 1)[0] not in options and Path(arg).exists():
+                return arg
+        return None
+
+    def _named_parser(self, args: list[str]) -> _Parser:
+        """The parser of the (sub)command ``args`` name, for its usage line: ``build``'s for ``build -data``."""
+        parser = self
+        for arg in args:
+            for action in parser._actions:
+                if isinstance(action, argparse._SubParsersAction) and isinstance(action.choices.get(arg), _Parser):
+                    parser = action.choices[arg]
+        return parser
+
+    def _all_options(self) -> list[str]:
+        names = []
+        for action in self._actions:
+            names += action.option_strings
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    names += child._all_options() if isinstance(child, _Parser) else []
+        return names
 
     def _meant(self, extra: list[str]) -> str | None:
         """The option a mistyped one is closest to (「--onyl」: --only; 「--form」: --from)."""
