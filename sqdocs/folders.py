@@ -4,6 +4,7 @@ bureaus; what is skipped and why; and where each bureau's documents go."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -176,3 +177,13 @@ def output_dirs(folders: list[Path], out: Path) -> list[Path]:
                 "後者會覆蓋前者；請將其中一個資料夾改名，或分兩次以不同的 -o 產生。"
             )
     return [out / name for name in names]
+
+
+def default_target(source: Path, year: int) -> Path:
+    """The data folder of ``year`` beside ``source``, named as it is: data/keelung-107 → data/keelung-108
+    (rollover's new folder; subplan init --from's example of last year's)."""
+    if source.name in ("", ".."):  # `sqdocs rollover .` from inside the folder: beside it, by its name
+        source = source.resolve()
+    old = re.search(r"\d+(?!.*\d)", source.name)
+    name = source.name[: old.start()] + str(year) + source.name[old.end():] if old else f"{source.name}-{year}"
+    return source.parent / name

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from sqdocs.errors import UserError
+from sqdocs.folders import default_target
 from sqdocs.fsutil import naming, writing
 from sqdocs.load import LoadError, load_plan, load_results
 from sqdocs.load.diagnostics import Diagnostic, Loc, display_name
@@ -232,15 +233,6 @@ def _readme(source: Path, target: Path, old: int, new: int, indicators: str = ""
 
 只要建立一個單位時，把 `--all` 換成 `--unit 單位名稱`。
 """
-
-
-def default_target(source: Path, year: int) -> Path:
-    """data/keelung-107 → data/keelung-108."""
-    if source.name in ("", ".."):  # `sqdocs rollover .` from inside the folder: beside it, by its name
-        source = source.resolve()
-    old = re.search(r"\d+(?!.*\d)", source.name)
-    name = source.name[: old.start()] + str(year) + source.name[old.end():] if old else f"{source.name}-{year}"
-    return source.parent / name
 
 
 @dataclass(frozen=True)

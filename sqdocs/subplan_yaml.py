@@ -33,6 +33,7 @@ from sqdocs.derive import (
     subplan_title,
 )
 from sqdocs.errors import UserError
+from sqdocs.folders import default_target
 from sqdocs.fsutil import replace_keeping_backup, write_all, write_atomic, writing
 from sqdocs.load import Diagnostic, LoadError, load_plan
 from sqdocs.load.diagnostics import display_name
@@ -592,8 +593,6 @@ def previous_plan(folder: Path, plan: Plan, data: Path) -> Plan:
     """The plan of ``folder``, an earlier year's data folder of the same agency: where ``subplan
     init --from`` takes subplans from. UserError, naming --from, for any other folder; its example
     is last year's name of ``data``, the folder being written (hsinchu-113 → hsinchu-112)."""
-    from sqdocs.rollover import default_target  # only here: rollover imports the report
-
     where = f"--from {folder}"
     example = f"如 {display_name(default_target(Path(data), plan.year - 1))}"
     if folder.is_file():
