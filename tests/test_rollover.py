@@ -423,13 +423,14 @@ def test_subplan_init_from_refuses_what_is_not_an_earlier_year(data_copy, tmp_pa
     assert f"是檔案；--from 要指定前一年度的資料夾（如 {data_copy}），不是其中的檔案" in capsys.readouterr().err
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy / "subplans")]) == 2
     assert "此資料夾沒有 plan.yaml，不是計畫資料夾" in capsys.readouterr().err
-    plan = data_copy / "plan.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("agency: 基隆市警察局", "agency: 臺北市政府警察局"),
-                    encoding="utf-8")
+    # another bureau's folder: its agency and the titles naming it (else validate refuses the titles)
+    named = {path: path.read_text(encoding="utf-8") for path in data_copy.glob("*.yaml")}
+    for path, text in named.items():
+        path.write_text(text.replace("基隆市警察局", "臺北市政府警察局"), encoding="utf-8")
     assert main(["subplan", "init", str(target), "--unit", "第一分局", "--from", str(data_copy)]) == 2
     assert "是「臺北市政府警察局」的資料，本資料夾是「基隆市警察局」的" in capsys.readouterr().err
-    plan.write_text(plan.read_text(encoding="utf-8").replace("agency: 臺北市政府警察局", "agency: 基隆市警察局"),
-                    encoding="utf-8")
+    for path, text in named.items():
+        path.write_text(text, encoding="utf-8")
     (data_copy / "subplans" / "第二分局.yaml").unlink()
     assert main(["subplan", "init", str(target), "--unit", "第二分局", "--from", str(data_copy)]) == 2
     assert "沒有第二分局的細部執行計畫（" in capsys.readouterr().err
