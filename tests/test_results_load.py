@@ -725,8 +725,9 @@ def test_the_sample_chart_titles_name_their_years(capsys) -> None:
 
 def test_a_trend_chart_title_naming_this_year_is_not_warned_before_its_figures_are_in(data_copy, capsys) -> None:
     """Before any unit's figures are in (a folder just rolled over, units still reporting) the
-    axis ends at last year; the title 「（105–107 年）」 names the year the report will draw, and
-    was warned with 「請把標題改為（105–106 年）」, the opposite of what rollover writes."""
+    axis ended at last year, so the title 「（105–107 年）」, which names the year the report will
+    draw, was warned with 「請把標題改為（105–106 年）」, the opposite of what rollover writes; the
+    axis now runs to this year, left as a gap."""
     from sqdocs.cli import main
 
     for path in (data_copy / "results").glob("*.yaml"):
