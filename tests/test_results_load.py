@@ -262,6 +262,15 @@ def test_history_in_western_years_says_so(folder: Path, plan: Plan) -> None:
     assert not any("只能寫到" in p for p in found)
 
 
+def test_a_history_year_typed_short_is_refused(folder: Path, plan: Plan) -> None:
+    """「6: 98.8」 for 106 drew the trend chart with every year from 6 to 107 on its axis."""
+    replace_once(folder / "indicators.yaml", "{105: 98.2, 106: 98.8}", "{105: 98.2, 6: 98.8, 77: 97.0}")
+    found = problems(folder, plan)
+    assert ("indicators[1].history[6]: 6 年距計畫年度（107 年）超過 30 年，多半是打錯的民國年；"
+            "請寫完整的民國年（如 106），早於 77 年的數據請刪除") in only(found, "history[6]")
+    assert not [p for p in found if "history[77]" in p]  # 30 years before is still a year
+
+
 def test_figures_at_the_bounds_still_compile(folder: Path, plan: Plan) -> None:
     """The largest and smallest figures accepted go through the exact arithmetic and rounding."""
     from conftest import compiled

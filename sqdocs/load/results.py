@@ -37,6 +37,8 @@ from sqdocs.report.figures import exact, growth, value_text
 from sqdocs.text.roc import ROC_OFFSET, examples_in, format_roc
 
 INDICATORS_FILE = "indicators.yaml"
+HISTORY_YEARS = 30
+"""How many years before the plan's a history may reach: the trend chart draws every year between."""
 RESULTS_DIR = "results"
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -214,6 +216,12 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
                 yield doc.diagnostic(
                     hloc, f"歷年數據只能寫到 {plan.year - 1} 年；{plan.year} 年由各單位填報的成果計算", key=True
                 )
+            elif year < plan.year - HISTORY_YEARS:
+                # 「7: 90」 for 107 drew a trend chart of every year from 7 to the plan's: a hundred.
+                yield doc.diagnostic(hloc, (
+                    f"{year} 年距計畫年度（{plan.year} 年）超過 {HISTORY_YEARS} 年，多半是打錯的民國年；"
+                    f"請寫完整的民國年（如 {plan.year - 1}），早於 {plan.year - HISTORY_YEARS} 年的數據請刪除"
+                ), key=True)
             if value < 0 and ind.kind != "growth":
                 yield doc.diagnostic(hloc, f"「{ind.name}」{year} 年為負數 {_num(value)}；只有成長率可以小於 0，請確認數值")
             yield from _percent_warnings(doc, hloc, ind, value)
