@@ -749,6 +749,8 @@ _SAVE_AS = ("請開啟它另存為 .xlsx 後匯入存出的檔案：Excel 按「
     ("第一分局表單.xlsx", _ODS, "這是開放文件格式（ODF）試算表（.ods，LibreOffice Calc 的預設格式），只是副檔名是 .xlsx，不是表單的格式"),
     ("第一分局表單.xlsx", _OLE, "這是舊版 Excel 97-2003 活頁簿（.xls，或 WPS 的 .et），只是副檔名是 .xlsx，不是表單的格式"),
     ("第一分局表單.xlsb", _zip(**{"xl/workbook.bin": b"\x83\x01"}), f"這是二進位格式的 Excel 活頁簿（.xlsb），不是表單的格式；{_SAVE_AS}"),
+    ("第一分局表單.xlsx", _zip(**{"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"\x00"}),
+     f"這是含巨集的 Excel 活頁簿（.xlsm），只是副檔名是 .xlsx，不是表單的格式；{_SAVE_AS}"),
     ("第一分局表單.csv", _CSV, "這是文字檔（如 CSV）：只存了一張工作表的文字，沒有表單的其他工作表與識別資料，另存為 .xlsx 也無法復原；"
                            "請匯入原本的 .xlsx 表單"),
     ("第一分局表單.xlsx", _CSV, "這是文字檔（如 CSV），只是副檔名是 .xlsx：只存了一張工作表的文字"),
@@ -756,7 +758,7 @@ _SAVE_AS = ("請開啟它另存為 .xlsx 後匯入存出的檔案：Excel 按「
      "這個活頁簿設了開啟密碼（已加密），無法讀取；請移除密碼後存檔再匯入：Excel 按「檔案 → 資訊 → 保護活頁簿 → 以密碼加密」，"
      "清空密碼後按「確定」並存檔；LibreOffice Calc 按「檔案 → 另存新檔」，檔案類型選「Excel 2007-365 (.xlsx)」，取消勾選「使用密碼儲存」"),
     ("第一分局表單.xls", b"\xd0\xcf\x11", f".xls 不是表單的格式；{_SAVE_AS}"),  # cut short: only its name is left to go by
-], ids=["lock-file", "xls", "ods", "ods-renamed", "xls-renamed", "xlsb", "csv", "csv-renamed", "encrypted",
+], ids=["lock-file", "xls", "ods", "ods-renamed", "xls-renamed", "xlsb", "xlsm-renamed", "csv", "csv-renamed", "encrypted",
         "cut-short"])
 def test_a_lock_file_or_another_format_is_told_what_it_is(folder: Path, tmp_path: Path, capsys, name, content,
                                                          expected) -> None:

@@ -353,6 +353,8 @@ def _file_format(path: Path) -> str | None:
                     return "開放文件格式（ODF）試算表（.ods，LibreOffice Calc 的預設格式）"
                 if "xl/workbook.bin" in names:
                     return "二進位格式的 Excel 活頁簿（.xlsb）"
+                if "xl/vbaProject.bin" in names:
+                    return "含巨集的 Excel 活頁簿（.xlsm）"
                 if "xl/workbook.xml" in names and _STRICT in package.read("xl/workbook.xml"):
                     return "strict"
         except (zipfile.BadZipFile, KeyError, OSError):
