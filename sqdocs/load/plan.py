@@ -135,13 +135,11 @@ def _not_a_plan_folder(folder: Path) -> str:
     for above in folder.resolve().parents[:2]:  # subplans/, results/, results/evidence/
         if (above / "plan.yaml").is_file():
             return f"{what}；它在計畫資料夾 {display_name(above)} 之中，請改指定 {display_name(above)}"
-    # A folder of bureaus, which validate, build and export take (sqdocs.folders), given to a
-    # command that works on one bureau (check, subplan, form, rollover): name the bureaus in it.
-    try:
-        bureaus = sorted(sub for sub in folder.iterdir()
-                         if not sub.name.startswith(".") and (sub / "plan.yaml").is_file())
-    except OSError:
-        bureaus = []
+    # A folder of bureaus, which validate, build and export take, given to a command that works
+    # on one bureau (check, subplan, form, rollover): name the bureaus in it, as those find them.
+    from sqdocs.folders import find_folders  # only here: sqdocs.folders imports this module
+
+    bureaus = [found for found in find_folders([folder]) if found != folder]
     if bureaus:
         names = "、".join(sub.name for sub in bureaus[:5]) + ("等" if len(bureaus) > 5 else "")
         return (f"{what}；它內含各機關的資料夾（{names}），此指令一次處理一個機關"
