@@ -492,7 +492,7 @@ def unentered_warnings(
     doc = read_yaml(path)  # read without errors a moment ago; its lines place the warning
     problems = []
     for i, ind, units in found:
-        named = "、".join(units) if len(units) <= 3 else f"{'、'.join(units[:3])}等 {len(units)} 個單位"
+        named = _named(units, 3)
         points = "、".join(dict.fromkeys(f"「{ref.point.name}」" for ref in indicator_points(plan, ind)))
         problems.append(doc.diagnostic(("indicators", i), (
             f"沒有任何單位填報指標「{ind.name}」（{ind.id}）：評核重點{points}的承辦單位（{named}）都已填報成果，"
@@ -501,6 +501,11 @@ def unentered_warnings(
             "本年度不再統計此指標的，請從 indicators.yaml 刪除"
         ), severity="warning"))
     return problems
+
+
+def _named(units: list[str], shown: int) -> str:
+    """Up to three units by name; more as the first ``shown`` and how many there are."""
+    return "、".join(units) if len(units) <= 3 else f"{'、'.join(units[:shown])}等 {len(units)} 個單位"
 
 
 def _entry(ind: Indicator) -> str:
@@ -517,7 +522,7 @@ def _omitted(doc: YamlDoc, sub: Submission, omission: Omission, ind: Indicator) 
     ref = omission.point
     r = next((i for i, result in enumerate(sub.results) if result.key == ref.key), None)
     peers = omission.peers
-    named = "、".join(peers) if len(peers) <= 3 else f"{'、'.join(peers[:2])}等 {len(peers)} 個單位"
+    named = _named(peers, 2)
     entry = _entry(ind)
     if ind.kind == "ratio":
         effect = "本單位未列入全局比率，報告中的比率將標「*」、不與上年比較"
