@@ -318,7 +318,7 @@ def _why_not_xlsx(path: Path) -> str:
                 "也無法復原；請匯入原本的 .xlsx 表單（填寫後以「檔案 → 儲存」存檔，不要另存為 CSV），CSV 裡填的內容可複製貼回該表單")
     if what:
         return f"這是{what}{renamed}，不是表單的格式；{_SAVE_AS_XLSX}"
-    if path.suffix.lower() in (".xls", ".csv", ".ods", ".xlsm", ".xlsb", ".et"):
+    if path.suffix.lower() in (*WORKBOOKS, ".csv") and path.suffix.lower() != ".xlsx":  # named, not told by content
         return f"{path.suffix} 不是表單的格式；{_SAVE_AS_XLSX}"
     return "請確認是 sqdocs 產生的表單，且以 .xlsx 格式儲存"
 
