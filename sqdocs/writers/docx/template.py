@@ -533,14 +533,18 @@ def _parts(doc) -> dict[str, tags.Part]:
     parts = {str(doc.part.partname): tags.read(doc.element.body, "範本")}
     for kind, where in ((RT.HEADER, "頁首"), (RT.FOOTER, "頁尾"), (RT.FOOTNOTES, "註腳")):
         for part in _related(doc, kind):
-            name = str(part.partname)
-            parts[name] = tags.read(_element(part), f"範本{where}（{name.rsplit('/', 1)[-1]}）")
+            parts[str(part.partname)] = _read(part, where)
     return dict(sorted(parts.items(), key=lambda item: (item[0] != str(doc.part.partname), item[0])))
 
 
 def _unfilled(doc) -> list[tags.Part]:
     """The parts that may hold text docxtpl does not render: the endnotes."""
-    return [tags.read(_element(part), f"範本尾註（{str(part.partname).rsplit('/', 1)[-1]}）") for part in _related(doc, RT.ENDNOTES)]
+    return [_read(part, "尾註") for part in _related(doc, RT.ENDNOTES)]
+
+
+def _read(part, where: str) -> tags.Part:
+    """The tags of a header, footer or notes part, named in messages as 範本頁首（header1.xml）."""
+    return tags.read(_element(part), f"範本{where}（{str(part.partname).rsplit('/', 1)[-1]}）")
 
 
 def _related(doc, reltype: str) -> list:
