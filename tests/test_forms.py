@@ -426,6 +426,7 @@ def test_merged_cells_are_one_clear_error(subplan_form: Path, results_form: Path
     rows deleted or deadlines missing."""
     err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].merge_cells("B4:B7")), folder, capsys)
     assert "細部計畫!B4: B4:B7 被合併成一格" in err and "被刪除" not in err and "共 1 個錯誤" in err
+    assert "Excel：常用 → 跨欄置中" in err and "LibreOffice Calc：格式 → 合併與取消合併儲存格" in err  # both suites' menus
     err = refused(edit(results_form, lambda wb: wb["佐證資料"].merge_cells("E4:E5")), folder, capsys)
     assert "佐證資料!E4: E4:E5 被合併成一格" in err
 

@@ -58,7 +58,8 @@ def merged_cells(wb: Workbook, sheets: Iterable[str]) -> list[CellProblem]:
                 problems.append(CellProblem(
                     name, cells.min_row, cells.min_col,
                     f"{cells.coord} 被合併成一格；表單的每一格要各自填寫（合併後只有左上角那格有內容），"
-                    "請選取後按「跨欄置中」取消合併，把內容填回每一格再匯入",
+                    "請選取後取消合併（Excel：常用 → 跨欄置中；LibreOffice Calc：格式 → 合併與取消合併儲存格 → 取消合併儲存格），"
+                    "把內容填回每一格再匯入",
                 ))
     return problems
 
