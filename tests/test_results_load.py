@@ -340,7 +340,8 @@ def test_unknown_unit_and_group(folder: Path, plan: Plan) -> None:
     write(folder, "第五分局.yaml", GOOD.replace("unit: 第一分局", "unit: 第五分局"))
     write(folder, "各分局.yaml", GOOD.replace("unit: 第一分局", "unit: 各分局"))
     found = problems(folder, plan)
-    assert "是不是「第四分局」" in only(found, "第五分局")
+    fifth = only(found, "第五分局")  # no fifth precinct: the ones there are, not one of them as a typo
+    assert "現有的是「第一分局」「第二分局」「第三分局」「第四分局」" in fifth and "是不是" not in fifth
     group = only(found, "各分局.yaml")
     assert "填報單位須為單一單位，不可寫群組" in group and "是不是" not in group
 
@@ -679,6 +680,20 @@ def test_a_precinct_written_with_figures_is_suggested_by_its_number(data_copy, c
     assert "未知的單位「第１分局」，是不是「第一分局」？" in err
     assert "未知的單位「第2分局」，是不是「第二分局」？" in err
     assert "未知的單位「第3分局」，是不是「第三分局」？" in err
+
+
+def test_a_precinct_number_no_unit_has_is_told_the_numbers_there_are(data_copy, capsys) -> None:
+    """「第5分局」 of a bureau with four is no typo of 「第四分局」, nor of the group 「各分局」:
+    a clerk who took such a hint would file a unit's results under another's."""
+    from sqdocs.cli import main
+
+    path = data_copy / "results" / "第四分局.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("unit: 第四分局", "unit: 第5分局", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "未知的單位「第5分局」，現有的是「第一分局」「第二分局」「第三分局」「第四分局」" in err
+    assert "是不是" not in err
 
 
 def test_a_results_file_one_folder_too_deep_is_named_not_silently_skipped(data_copy, capsys) -> None:

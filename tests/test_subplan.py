@@ -149,7 +149,7 @@ def test_init_twice_refuses_and_keeps_the_file(fresh: Path, capsys):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("unit,message", [("第五分局", "是不是「第四分局」"), ("各分局", "群組")])
+@pytest.mark.parametrize("unit,message", [("第五分局", "現有的是「第一分局」「第二分局」「第三分局」「第四分局」"), ("各分局", "群組")])
 def test_init_unknown_unit_or_group_exits_2(fresh: Path, capsys, unit: str, message: str):
     assert main(["subplan", "init", str(fresh), "--unit", unit]) == 2
     assert message in capsys.readouterr().err
@@ -1070,7 +1070,7 @@ def test_files_of_a_unit_gone_from_the_registry_say_so_and_suggest_no_other_unit
     err = capsys.readouterr().err
     for path in ("subplans/第四分局.yaml", "results/第四分局.yaml"):
         line = next(line for line in err.splitlines() if f"{path}:" in line and "unit:" in line)
-        assert "未知的單位「第四分局」，是不是「第五分局」？；units.yaml 沒有此單位：若單位已裁併或改名" in line
+        assert "未知的單位「第四分局」，現有的是「第五分局」；units.yaml 沒有此單位：若單位已裁併或改名" in line
         assert f"請刪除或移走 {path.split('/')[1]}" in line and "第二分局" not in line
 
 
