@@ -94,6 +94,151 @@ def test_every_checklist_entry_and_roster_member_is_in_the_data(plan):
     assert [_norm(r[2]) for r in roster_rows] == [m.name for m in plan.roster.members]
 
 
+# Every change data/keelung-107/README.md lists under「Conversion fixes」, by its number: the exact
+# source text and what the data has instead. The rows that join a word split by a page break (None)
+# are done by _read_source, which joins each continuation row to the row above.
+README_FIXES: dict[int, list[tuple[str, str]] | None] = {
+    1: [("依據(如附件 2)", "依據（如附件 2）")],
+    2: [("考核小組」(如附件 3)", "考核小組」（如附件 3）")],
+    3: None,
+    4: [("Q&amp;A", "Q&A")],
+    5: [("(含法定設施): 服務櫃檯", "(含法定設施)：服務櫃檯"), ("盥洗室等); 申辦書表", "盥洗室等)；申辦書表")],
+    6: [("一般設施»: ", "一般設施」："), ("諮商室; 宣導", "諮商室；宣導")],
+    7: [("新住民...等, 提供", "新住民...等，提供")],
+    8: [("無障礙廁所, 建構", "無障礙廁所，建構")],
+    9: [("「史蹟館」, 開放", "「史蹟館」，開放")],
+    10: [("協商室, 供民眾使用", "協商室，供民眾使用")],
+    11: [("網站(頁), 方便", "網站(頁)，方便")],
+    12: [("(RRS)", "(RSS)")],
+    13: [("檢索功能, 確實", "檢索功能，確實")],
+    14: None,
+    15: [("線上申請 (A1", "線上申請(A1")],
+    16: None,
+    17: [("提升服務效能</li>", "提升服務效能。</li>")],
+    18: [("其家屬人身安全\t", "其家屬人身安全。\t")],
+    19: [("刑事記錄", "刑事紀錄")],
+    20: [("警警雲", "警馨雲")],
+    21: None,
+    22: [("說明與情", "說明輿情")],
+    23: [("延伸警政服務據點</li>", "延伸警政服務據點。</li>")],
+    24: [("(含法定設施):服務櫃檯", "(含法定設施)：服務櫃檯"), ("盥洗室等);申辦書表", "盥洗室等)；申辦書表")],
+    25: [("一般設施:書寫臺", "一般設施：書寫臺"), ("諮商室;宣導", "諮商室；宣導")],
+    26: [("新住民...等),提供", "新住民...等)，提供")],
+    27: [("導向設計,版面", "導向設計，版面")],
+    28: None,
+    29: None,
+    30: [("設定服目標", "設定服務目標")],
+    31: [("現有服措施", "現有服務措施")],
+    32: [("主秘 任書", "主任秘書")],
+    33: [("科 科長", "科科長")],
+    34: [("分局 分局長", "分局分局長")],
+    35: [("委 員\t", "委員\t")],
+    36: [("\t秘 書\t", "\t秘書\t"), ("警 務 員", "警務員")],
+    37: [("陳 瑞 基", "陳瑞基"), ("蘇 榮 明", "蘇榮明"), ("張 竣 翔", "張竣翔"), ("張 以 欣", "張以欣")],
+}
+
+
+def _cell_texts(cell: str, marker: str | None = None) -> tuple[list[str], bool]:
+    """The numbered texts of a source table cell (numbers stripped), and whether the first is
+    unnumbered text carried over a page break. marker: the checkbox that starts each entry."""
+    if marker:
+        first, *rest = cell.split(marker)
+        return [" ".join(t.split()) for t in ([first] if first.strip() else []) + rest], bool(first.strip())
+    parts = re.findall(r"<(li|p)>(.*?)</\1>", cell) or [("", t) for t in re.split(r"\s(?=\d{1,2}\.\s)", cell) if t.strip()]
+    texts = [" ".join(t.split()) for _, t in parts]
+    carried = not re.match(r"\d{1,2}\.\s", texts[0]) and parts[0][0] != "li"
+    return [re.sub(r"^\d{1,2}\.\s*", "", t) for t in texts], carried
+
+
+def _read_source() -> tuple[dict[str, list], list[tuple[str, str]]]:
+    """The source's texts as the data models them, with README_FIXES applied and rows continued
+    after a page break joined to the row above; and the rows so joined."""
+    text = SOURCE.read_text(encoding="utf-8")
+    for fixes in filter(None, README_FIXES.values()):
+        for wrong, right in fixes:
+            assert wrong in text, f"README fix {wrong!r} is not in the source"
+            text = text.replace(wrong, right)
+    lines = text.splitlines()
+    annex1 = lines.index("附件 1")
+    annex2 = lines.index("### 提升服務品質組織診斷檢核表")
+    annex3 = next(i for i, line in enumerate(lines) if line.endswith("考核小組編組表"))
+    body = [re.sub(r"^(#+|-)\s*", "", line) for line in lines[:annex1] if line.strip()]
+    titles = [lines[annex2].lstrip("# "), lines[annex3]]
+    read: dict[str, list] = {"body": body, "titles": titles, "annex1": [], "annex2": [], "roster": []}
+    joined: list[tuple[str, str]] = []  # (評核項目, 評核重點)
+    for name, start, end in (("annex1", annex1, annex2), ("annex2", annex2, annex3)):
+        rows, dimension, item = read[name], "", ""
+        for line in lines[start:end]:
+            if "\t" not in line:
+                dimension = (re.findall(r"評核構面-([^」\s]+)", line) or [dimension])[0]
+                continue
+            cells = line.split("\t")
+            if cells[0] in ("評核項目", "評核重點") or set("".join(cells)) == {"-"}:  # header, artefact
+                continue
+            width, overall = (5 if name == "annex1" else 3), len(cells) == 2  # 開放創新: 評核重點 | 辦理事項
+            # to 評核項目 | 評核重點 | text [| 完成期限 | 承辦單位]; one row lost its empty first cell
+            cells = ["", *cells, "", ""][:width] if overall else [""] * (width - len(cells)) + cells
+            texts, carried = _cell_texts(cells[2], '<input type="checkbox"/>' if name == "annex2" else None)
+            if not cells[0] and not cells[1]:
+                row = rows[-1]
+                joined.append((row[1], row[2]))
+                if carried:
+                    row[3][-1] += texts.pop(0)
+                row[3].extend(texts)
+                if name == "annex1":
+                    row[5].extend(cells[4].split())
+                continue
+            item = cells[0] or item
+            row = [dimension, "" if overall else item, cells[1], texts]
+            rows.append(row + ([cells[3].strip(), cells[4].split()] if name == "annex1" else []))
+    for line in lines[annex3 + 1:]:
+        cells = line.split("\t")
+        if len(cells) == 5 and cells[0].replace(" ", "") != "職稱":
+            read["roster"].append(cells)
+    return read, joined
+
+
+@source_only
+def test_the_data_is_the_source_word_for_word_but_for_the_fixes_its_readme_lists(plan):
+    """Every text of the plan, annexes 1–3, equals the source's once the listed fixes are made; each
+    listed fix is one the data needs, and every row a page break split is named among the joins."""
+    source, joined = _read_source()
+
+    def lines(paras) -> list[str]:
+        return [line for p in paras for line in (p.line, *lines(p.children))]
+
+    body = [plan.title]
+    for section in plan_sections(plan.body):
+        body += [section.heading, *([section.intro] if section.intro else []), *lines(section.paras)]
+    assert body == source["body"]
+    assert [plan.annex2.title, plan.roster.title] == source["titles"]
+    annex1 = []
+    for d in plan.annex1.dimensions:
+        annex1 += [[d.name, it.name, p.name, p.practices, p.deadline, p.units] for it in d.items for p in it.points]
+        annex1 += [[d.name, "", p.name, p.actions, "", []] for p in d.points]
+    assert annex1 == source["annex1"]
+    annex2 = []
+    for d in plan.annex2.dimensions:
+        annex2 += [[d.name, it.name, p.name, p.entries] for it in d.items for p in it.points]
+        annex2 += [[d.name, "", p.name, p.entries] for p in d.points]
+    assert annex2 == source["annex2"]
+    roster = [[m.role, m.position, m.name, m.duty, m.note] for m in plan.roster.members]
+    assert roster == source["roster"]
+
+    readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| .*? \| (.*?) \| (.*?) \| .*? \|$", readme, flags=re.M)
+    assert [int(n) for n, _, _ in rows] == sorted(README_FIXES)
+    # What each row quotes is there: its source text in the source, its fixed text in the data.
+    raw = SOURCE.read_text(encoding="utf-8")
+    data = "\n".join(body + [t for r in annex1 + annex2 for t in r[3]] + [t for r in roster for t in r])
+    for n, wrong, right in rows:
+        for quoted, where in ((wrong.replace(" / ", " … "), raw), (right, data)):
+            pieces = re.split(r" … |, ", re.sub(r" \(×\d\)|^…", "", quoted))
+            assert [p for p in pieces if p not in where] == [], f"README fix {n}"
+    structural = readme.split("Structural joins", 1)[1].split("\n\n", 1)[0]
+    assert [row for row in joined if not any(name and name in structural for name in row)] == []
+
+
 def test_groups(plan):
     units = plan.units
     assert units.expand("各分局") == ["第一分局", "第二分局", "第三分局", "第四分局"]
