@@ -468,6 +468,21 @@ def test_photo_in_another_format_warns(folder: Path, plan: Plan) -> None:
     assert "警告：照片「evidence/櫃檯.png」的內容不是 PNG 或 JPEG 圖檔（GIF）" in only([str(w) for w in warnings], "照片")
 
 
+def test_a_phone_jpeg_with_a_gain_map_is_a_jpeg(folder: Path, plan: Plan) -> None:
+    """iPhones and many Android phones add an HDR gain map or depth map after the photo (an MP
+    extension), which Pillow calls MPO: such a .jpg was warned 「內容不是 PNG 或 JPEG 圖檔（MPO）」
+    and left out of the report."""
+    from PIL import Image
+
+    (folder / "results" / "evidence").mkdir()
+    path = folder / "results" / "evidence" / "IMG_0413.jpg"
+    Image.new("RGB", (400, 300), "red").save(path, format="MPO", save_all=True, append_images=[Image.new("L", (100, 75))])
+    evidence = "    evidence:\n      - {title: 服務櫃檯照片, kind: 照片, file: evidence/IMG_0413.jpg}\n"
+    write(folder, "第一分局.yaml", GOOD.replace("    indicators:\n", evidence + "    indicators:\n"))
+    _, warnings = load_results(folder, plan)
+    assert [str(w) for w in warnings if "照片" in w.message] == []
+
+
 def test_an_iphone_heic_photo_is_told_how_to_get_a_jpeg(folder: Path, plan: Plan) -> None:
     """An iPhone saves HEIC by default; 「請轉存為 .jpg」 alone left a clerk asking how."""
     (folder / "results" / "evidence").mkdir()

@@ -625,11 +625,12 @@ def _photo_problem(path: Path) -> tuple[str, str] | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is judged below
             with Image.open(path) as img:
-                if img.format not in ("PNG", "JPEG"):
+                # MPO: a phone's JPEG with a gain or depth map after the photo (writers.photos)
+                if img.format not in ("PNG", "JPEG", "MPO"):
                     return f"的內容不是 PNG 或 JPEG 圖檔（{img.format}），報告無法放入；請轉存為 .jpg 或 .png", "warning"
                 if img.width * img.height > Image.MAX_IMAGE_PIXELS:
                     return f"太大（{img.width}×{img.height} 像素），報告無法放入；請縮小到長邊 4000 像素左右再存檔", "error"
-                if img.format == "JPEG":
+                if img.format in ("JPEG", "MPO"):
                     # Decoded at an eighth of its size: the whole file is still read, so a cut-off
                     # one still fails, in about half the time of a full decode.
                     img.draft("RGB", (max(1, img.width // 8), max(1, img.height // 8)))

@@ -24,7 +24,10 @@ made at all (LayoutError) and Word cuts such a picture off at the page's foot. S
 it fits on a page under the table's header row and its own title line, whatever a template's
 margins."""
 _MM_PER_INCH = 25.4
-MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg"}
+"""The formats every writer embeds. Pillow calls a JPEG that carries more images after the
+photo (the HDR gain map or depth map iPhones and many Android phones add, an MP extension)
+MPO: it is a .jpg, and its first image the photo."""
 
 
 @dataclass(frozen=True)
@@ -90,14 +93,15 @@ def _scaled(path: Path, width_mm: float) -> Photo | None:
             if _embeddable(img, data):
                 return Photo(data, media_type, width, height)
         size = (min(limit, width), max(1, round(height * min(limit, width) / width)))
-        if img.format == "JPEG":
+        jpeg = media_type == "image/jpeg"
+        if jpeg:
             # libjpeg decodes at 1/2, 1/4 or 1/8 scale for a fraction of the time; twice the
             # pixels printed is left for the resampling below, so nothing is lost.
             stored = (size[1], size[0]) if sideways else size
             img.draft("RGB", (stored[0] * 2, stored[1] * 2))
         upright = _eight_bit(ImageOps.exif_transpose(img))
         out = io.BytesIO()
-        if img.format == "JPEG":
+        if jpeg:
             upright.convert("RGB").resize(size, Image.Resampling.LANCZOS).save(
                 out, format="JPEG", quality=85, optimize=False, progressive=False
             )
@@ -115,7 +119,10 @@ _JPEG_HEADERS = (b"JFIF", b"Exif")
 
 def _embeddable(img: Image.Image, data: bytes) -> bool:
     """Whether every writer can take the file's own bytes: an RGB or grey JPEG that python-docx
-    recognises, or a PNG of 8 bits a channel."""
+    recognises, or a PNG of 8 bits a channel. An MPO's bytes would carry its gain or depth map
+    into the document too: it is written again."""
+    if img.format == "MPO":
+        return False
     if img.format == "JPEG":
         # A CMYK one (print shops, Photoshop) is shown with inverted or false colours by some viewers.
         return img.mode in ("RGB", "L") and data[6:10] in _JPEG_HEADERS

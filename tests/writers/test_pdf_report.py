@@ -535,6 +535,30 @@ def test_a_photo_taken_upright_on_a_phone_is_printed_upright(tmp_path: Path, siz
         assert right[0] > 200 and right[1] < 80 and left == pytest.approx((255, 255, 255), abs=8)
 
 
+@pytest.mark.parametrize("size", [(4032, 3024), (400, 300)])
+def test_a_phone_jpeg_with_a_gain_map_is_printed_without_it(tmp_path: Path, size: tuple[int, int]) -> None:
+    """An iPhone's JPEG carries an HDR gain map after the photo (an MP extension; Pillow's MPO):
+    it was left out of every format. The photo is printed, upright, and the map is not embedded."""
+    from docx.image.image import Image as DocxImage
+    from PIL import Image
+
+    from sqdocs.writers.photos import load_photo
+
+    stored = Image.new("RGB", size, "white")
+    stored.paste((255, 0, 0), (0, 0, size[0], size[1] // 8))  # a red band along the stored top
+    exif = stored.getexif()
+    exif[0x0112] = 6
+    path = tmp_path / "IMG_0413.jpg"
+    stored.save(path, format="MPO", save_all=True, append_images=[Image.new("L", (size[0] // 4, size[1] // 4))], exif=exif)
+    picture = load_photo(path, 60.0)
+    assert picture is not None and picture.media_type == "image/jpeg" and picture.width_px < picture.height_px
+    assert DocxImage.from_blob(picture.data).px_width == picture.width_px
+    with Image.open(io.BytesIO(picture.data)) as embedded:
+        assert embedded.format == "JPEG" and getattr(embedded, "n_frames", 1) == 1
+        rgb = embedded.convert("RGB")
+        assert rgb.getpixel((rgb.width - 2, rgb.height // 2))[0] > 200
+
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
 def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str) -> None:
     from PIL import Image
