@@ -130,3 +130,29 @@ def photo(path: Path | None, max_width: float) -> Flowable | None:
     flow = Image(io.BytesIO(picture.data), width=width * mm, height=height * mm)
     flow.hAlign = "LEFT"
     return flow
+
+
+class Captioned(Flowable):
+    """A photo under the line that names it, moved on together, never split apart: a row of many
+    photos, taller than a page, left a line at one page's foot and its photo atop the next."""
+
+    def __init__(self, line: Flowable, picture: Flowable) -> None:
+        super().__init__()
+        self.line, self.picture = line, picture
+
+    def wrap(self, available_width, available_height):  # reportlab's names
+        width, self._line_height = self.line.wrap(available_width, available_height)
+        self._gap = self.line.getSpaceAfter() + self.picture.getSpaceBefore()
+        picture_width, self._picture_height = self.picture.wrap(available_width, available_height)
+        self.width, self.height = max(width, picture_width), self._line_height + self._gap + self._picture_height
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:  # reportlab's name
+        return self.line.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:  # reportlab's name
+        return self.picture.getSpaceAfter()
+
+    def draw(self) -> None:
+        self.picture.drawOn(self.canv, 0, 0)
+        self.line.drawOn(self.canv, 0, self._picture_height + self._gap)

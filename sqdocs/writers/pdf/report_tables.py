@@ -38,11 +38,8 @@ def _evidence_cell(evidence: list[EvidenceItem], ts: Typesetter, where: str) -> 
     paras = [ts.para(lines[0], ts.styles.cell, f"{where}第 1 項")] if len(lines) == 1 else numbered_cell(lines, ts, where)
     cell: Cell = []
     for ev, para in zip(evidence, paras, strict=True):
-        cell.append(para)
-        if ev.kind == "照片":
-            image = figures.photo(ev.path, width)
-            if image is not None:
-                cell.append(image)
+        image = figures.photo(ev.path, width) if ev.kind == "照片" else None
+        cell.append(para if image is None else figures.Captioned(para, image))
     return cell
 
 
