@@ -415,6 +415,17 @@ def test_evidence_file_naming_the_folder_itself_is_told_where(folder: Path, plan
     assert "第一分局.yaml:13:15:" in only(problems(folder, plan), "須為 results 資料夾內檔案的相對路徑")
 
 
+def test_an_invisible_character_in_a_text_of_several_lines_is_told_on_one_line(folder: Path, plan: Plan) -> None:
+    """A 執行成果 pasted from Word as a literal block, a soft hyphen in it: the message quoted its
+    lines, tab and all, and ran over three lines of its own."""
+    outcome = "    outcome: |\n      一、辦理情形：\n      \t1.　全年受理申辦案件 100 件，\n      時限內完成 95 件，逾時均已檢\u00ad討。\n"
+    write(folder, "第一分局.yaml", GOOD.replace("    outcome: 全年受理申辦案件 100 件，時限內完成 95 件。\n", outcome))
+    found = only(problems(folder, plan), "軟連字號")
+    assert "\n" not in found and "\t" not in found
+    assert "文字在「95 件，逾時均已檢」之後（第 45 個字）有看不見的字元 U+00AD（軟連字號）" in found
+    assert found.endswith("刪除後即為「一、辦理情形： 1.　全年受理申辦案件 100 件， 時限內…」")
+
+
 def test_photo_that_a_report_cannot_hold_warns(folder: Path, plan: Plan) -> None:
     (folder / "results" / "evidence").mkdir()
     (folder / "results" / "evidence" / "櫃檯.heic").write_bytes(b"heic")

@@ -61,6 +61,11 @@ def invisible_name(c: str) -> str:
     return f"U+{ord(c):04X}" + (f"（{name}）" if name else "")
 
 
+def _one_line(text: str) -> str:
+    """``text`` with each line break or tab, and the blanks after it, as one space."""
+    return re.sub(r"[\t\r\n][\t\r\n ]*", " ", text)
+
+
 def _check_text(value: str, *, hidden: bool = True) -> str:
     value = value.strip()
     if not value:
@@ -73,9 +78,11 @@ def _check_text(value: str, *, hidden: bool = True) -> str:
         )
     found = invisible_character(value) if hidden else None
     if found:
-        before = value[max(0, found.start() - 10) : found.start()]
+        # Quoted on the message's one line: a text of several lines (「outcome: |」, pasted from
+        # Word) broke the message over lines of its own, with its tabs.
+        before = _one_line(value[max(0, found.start() - 10) : found.start()])
         where = f"在「{before}」之後（第 {found.start() + 1} 個字）" if before else "開頭"
-        clean = _INVISIBLE.sub("", value)
+        clean = _one_line(_INVISIBLE.sub("", value))
         shown = clean if len(clean) <= 30 else clean[:30] + "…"
         raise ValueError(
             f"文字{where}有看不見的字元 {invisible_name(found.group())}，"
