@@ -513,11 +513,33 @@ def test_bad_unknown_sub_unit(subplan_form: Path, folder: Path, capsys) -> None:
 
 
 def test_bad_sub_unit_name_on_the_units_sheet(subplan_form: Path, folder: Path, capsys) -> None:
-    """An invisible character or two names in one cell of the 承辦單位 sheet: said at that cell."""
-    err = refused(edit(subplan_form, lambda wb: wb["承辦單位"].__setitem__("A4", "行政\u200b組")), folder, capsys)
-    assert "承辦單位!A4: 名稱「行政\u200b組」中有看不見的字元 U+200B（零寬空格），請刪除此字元，刪除後即為「行政組」" in err
+    """Two names in one cell of the 承辦單位 sheet: said at that cell."""
     err = refused(edit(subplan_form, lambda wb: wb["承辦單位"].__setitem__("A5", "偵查隊、交通組")), folder, capsys)
     assert "承辦單位!A5: 名稱「偵查隊、交通組」中有「、」，像是把幾個名稱寫在一起；一格只能寫一個名稱，多個名稱請分列（每列一個）" in err
+
+
+def test_characters_that_print_as_nothing_are_left_out(subplan_form: Path, results_form: Path, folder: Path, capsys) -> None:
+    """A zero-width space or soft hyphen pasted from Word or a web page cannot be seen in Excel:
+    the import refused the form, telling the clerk to delete a character nobody could find."""
+    def pasted(wb: openpyxl.Workbook) -> None:
+        name = wb["承辦單位"]["A4"].value
+        wb["承辦單位"]["A4"] = f"{name[0]}\u200b{name[1:]}"
+        ws = wb["細部計畫"]
+        ws["F4"] = f"\ufeff{ws['F4'].value}\u00ad"
+
+    imported(edit(subplan_form, pasted), folder, capsys)
+    text = subplan_path(folder, PRECINCT).read_text(encoding="utf-8")
+    assert not any(c in text for c in "\u200b\u00ad\ufeff")
+    assert check_subplan(load_plan(folder), read_subplan(subplan_path(folder, PRECINCT), load_plan(folder)).subplan) == []
+
+    def outcome(wb: openpyxl.Workbook) -> None:
+        ws = wb["執行成果"]
+        cell = ws.cell(row_of(ws, C_POINT, "服務行為的友善性"), C_OUTCOME)
+        cell.value = "電話禮貌\u200b測試 23 通，\u2060平均 91.4 分。🧑\u200d🚒"
+
+    imported(edit(results_form, outcome), folder, capsys)
+    found = next(r for r in results_of(folder, PRECINCT).results if r.point == "服務行為的友善性")
+    assert found.outcome == "電話禮貌測試 23 通，平均 91.4 分。🧑\u200d🚒"  # an emoji's joiner is kept
 
 
 def test_a_unit_chosen_twice_for_a_point_or_a_member_listed_twice(subplan_form: Path, folder: Path, capsys) -> None:

@@ -18,7 +18,7 @@ from openpyxl.utils.datetime import from_excel, to_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sqdocs.forms.kinds import FIRST_ROW
-from sqdocs.model.common import CONTINUOUS, MAX_FIGURE
+from sqdocs.model.common import CONTINUOUS, MAX_FIGURE, without_invisible
 from sqdocs.text.lines import joined
 from sqdocs.text.roc import (
     ROC_OFFSET,
@@ -82,7 +82,10 @@ def _western(day: date) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a trailing .0, dates as ROC dates, surrounding blanks dropped."""
+    """A cell as text: numbers without a trailing .0, dates as ROC dates, surrounding blanks
+    dropped, and characters that print as nothing left out (:func:`without_invisible`): a zero-width
+    space or soft hyphen pasted from Word or a web page cannot be seen in Excel, so a clerk told
+    to delete it could not find it."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -93,7 +96,7 @@ def cell_text(value: Any) -> str:
         return display(value)
     if isinstance(value, (time, timedelta)):
         return _clock(value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
+    return without_invisible(str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")).strip()
 
 
 def _clock(value: time | timedelta) -> str:

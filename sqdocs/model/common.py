@@ -49,6 +49,13 @@ def invisible_character(text: str) -> re.Match[str] | None:
     return None
 
 
+def without_invisible(text: str) -> str:
+    """``text`` without the characters :func:`invisible_character` finds."""
+    while (found := invisible_character(text)) is not None:
+        text = text[: found.start()] + text[found.end() :]
+    return text
+
+
 def _emoji(c: str) -> bool:
     # Pictographs (U+1F000 on), the older symbols and dingbats, and the variation selector 16
     # that asks for an emoji's picture form.
