@@ -407,3 +407,30 @@ def test_libreoffice_converts_the_report_to_pdf(docx_bytes, tmp_path):
     assert "圖 3" in text and "附錄、未填報項目" in text and CHECKED in text
     images = sum(len(page.images) for page in reader.pages)
     assert images >= 3
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_a_chart_of_every_unit_keeps_its_caption_on_its_page(plan, report, tmp_path):
+    """A units chart of all 25 units of the sample was inserted 253 mm tall, as tall as the page's
+    text: LibreOffice put its caption 「圖 1 …」 alone on the next page."""
+    from sqdocs.report import ChartData, ChartSeries
+
+    units = report.units
+    chart = ChartData(
+        id="proposals_by_unit", title="各單位創新提案件數", kind="units", unit="件", places=0, categories=units,
+        series=[ChartSeries(label="創新提案件數", values=[float(n % 12 + 1) for n in range(len(units))],
+                            texts=[f"{n % 12 + 1} 件" for n in range(len(units))])],
+    )
+    assert len(units) >= 25
+    docx = render_report(plan, report.model_copy(update={"charts": [chart]}), BuildOptions())
+    (tmp_path / "report.docx").write_bytes(docx)
+    result = _soffice("--convert-to", "pdf", "report.docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(tmp_path / "report.pdf") as pdf:
+        with_caption = [p for p in pdf.pages if "圖 1 各單位創新提案件數" in (p.extract_text() or "")]
+        assert len(with_caption) == 1
+        page = with_caption[0]
+        caption = page.search("各單位創新提案件數")[0]
+        charts = [i for i in page.images if i["bottom"] <= caption["top"] + 1]
+        assert len(charts) == 1, "the chart, above its caption on the same page"

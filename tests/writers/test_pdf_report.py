@@ -37,7 +37,7 @@ from sqdocs import outline
 from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.model import Plan
-from sqdocs.report import CHECKED, UNCHECKED, CompiledReport
+from sqdocs.report import CHECKED, UNCHECKED, ChartData, ChartSeries, CompiledReport
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import charts, fontfiles, layout
 from sqdocs.writers.pdf import MissingGlyphWarning, render_report
@@ -313,6 +313,28 @@ def test_charts_are_vectors_at_their_size_with_their_text(report: CompiledReport
             assert drawn and all(("Kai" in c["fontname"]) != (latin and fontfiles.is_latin(c["text"])) for c in drawn)
             if chart.kind == "trend":
                 assert [c for c in chars if not c["upright"]], "the y axis title reads bottom to top"
+
+
+def test_a_chart_of_every_unit_fits_on_a_page_with_its_caption(plan: Plan, report: CompiledReport, tmp_path: Path) -> None:
+    """A units chart of an indicator all 25 units of the sample report (各單位創新提案件數) was
+    drawn 253 mm tall, more than a page holds: the PDF failed with an internal LayoutError."""
+    units = report.units
+    assert len(units) >= 25
+    chart = ChartData(
+        id="proposals_by_unit", title="各單位創新提案件數", kind="units", unit="件", places=0, categories=units,
+        series=[ChartSeries(label="創新提案件數", values=[float(n % 12 + 1) for n in range(len(units))],
+                            texts=[f"{n % 12 + 1} 件" for n in range(len(units))])],
+    )
+    path = tmp_path / "many.pdf"
+    path.write_bytes(render_report(plan, report.model_copy(update={"charts": [chart]})))
+    caption = outline.figure_caption(1, chart.title)
+    with pdfplumber.open(path) as pdf:
+        page, top = _chart_page(pdf, caption)
+        above = [c for c in page.chars if c["top"] < top]
+        text = squash("".join(c["text"] for c in above))
+        assert squash(chart.title) in text and all(squash(u) in text for u in units)
+        _, height = charts.chart_size_mm(chart)
+        assert height <= layout.PAGE_HEIGHT_MM - layout.MARGIN_TOP_MM - layout.MARGIN_BOTTOM_MM - 20
 
 
 # ---- checklist ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqdocs.report.model import ChartData
+from sqdocs.writers import layout as page
 
 TITLE_PT = 13
 LABEL_PT = 11
@@ -121,10 +122,15 @@ def marker_outline(marker: Marker, scale: float) -> list[tuple[float, float]]:
     return [(x + dx * half, y + dy * half) for dx, dy in shapes[marker.shape]]
 
 
+MAX_HEIGHT_MM = page.PAGE_HEIGHT_MM - page.MARGIN_TOP_MM - page.MARGIN_BOTTOM_MM - 25.0
+"""The tallest a chart is drawn: with the space above it and a caption of two lines below, it
+fits on one page of text (a chart of every unit, 25 of them, was taller than the page)."""
+
+
 def chart_size_mm(chart: ChartData) -> tuple[float, float]:
     """Width and height (mm) a chart is drawn at, and should be inserted at."""
-    if chart.kind == "units":
-        return 160.0, max(60.0, 28.0 + 9.0 * len(chart.categories))
+    if chart.kind == "units":  # 9 mm a unit, the rows closer when there are too many for a page
+        return 160.0, min(MAX_HEIGHT_MM, max(60.0, 28.0 + 9.0 * len(chart.categories)))
     return 160.0, 95.0
 
 
