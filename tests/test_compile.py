@@ -463,6 +463,29 @@ def test_charts_data(small) -> None:
     assert bars.reference_label == "全局 91.7%*"
 
 
+def test_a_units_chart_of_a_sum_draws_no_bureau_line(tmp_path: Path, plan: Plan) -> None:
+    """各單位線上申辦件數: the bureau's figure is the units' total (200 件), no unit's peer. It
+    was the chart's reference all the same: far off the axis, its line was never drawn, while
+    the legend still showed 「全局 200 件」."""
+    folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "第二分局.yaml": SECOND, "交通隊.yaml": TRAFFIC})
+    indicators = folder / "indicators.yaml"
+    indicators.write_text(indicators.read_text(encoding="utf-8") + (
+        "  - id: cases_by_unit\n    title: 各單位線上申辦件數\n    kind: units\n    indicators: [cases]\n"
+    ), encoding="utf-8")
+    results, _ = load_results(folder, plan)
+    report = compile_report(plan, results)
+    cases = report.chart("cases_by_unit")
+    assert max(v for v in cases.series[0].values if v is not None) < report.indicator("cases").value
+    assert cases.reference is None and cases.reference_label == ""
+    from sqdocs.writers import fontfiles
+    from sqdocs.writers.charts import raster, scene
+
+    drawn = scene.layout(cases, raster.measure(raster.Faces(fontfiles.resolve_main())))
+    assert not [i for i in drawn.items if isinstance(i, scene.Label) and i.text.startswith("全局")]
+    rates = report.chart("by_unit")  # a ratio is the units' peer: its line stays
+    assert rates.reference == report.indicator("on_time_rate").value and rates.reference_label.startswith("全局 ")
+
+
 def test_a_trend_chart_keeps_a_year_without_data_as_a_gap(tmp_path: Path) -> None:
     """History of 103 and 106: the axis ran 103, 106, 107 evenly spaced, drawing three years as one step."""
     folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "交通隊.yaml": TRAFFIC})

@@ -507,7 +507,8 @@ def _checklist_tree(plan: Plan, marks: dict[Key, CheckPointMarks]) -> list[Check
 def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: ResultSet) -> ChartData:
     charted = [figures[i] for i in chart.indicators if i in figures]
     first = charted[0]
-    places = next(ind.places for ind in results.indicators.indicators if ind.id == first.id)
+    definition = next(ind for ind in results.indicators.indicators if ind.id == first.id)
+    places = definition.places
     if chart.kind == "trend":
         # Every year from the first to the report's own, so a year no series has (a history of
         # 103, 106) breaks the lines rather than drawing 103 → 106 as one year's step, and a year
@@ -538,7 +539,9 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
             values=[b.value if b else None for b in bars],
             texts=[b.text if b else "" for b in bars],
         ))
-    single = len(charted) == 1 and first.value is not None
+    # The bureau's figure as a line among the units' (a rate, a mean); never a sum, the units'
+    # total, far off their axis: its legend entry 「全局 138 件」 had no line to go with it.
+    single = len(charted) == 1 and first.value is not None and definition.aggregate != "sum"
     return ChartData(
         id=chart.id, title=chart.title, kind="units", unit=first.unit, places=places,
         categories=units, series=series,
