@@ -157,6 +157,19 @@ def test_tick_texts_have_the_places_of_the_step() -> None:
     assert scene.tick_text(90, [85, 90, 95]) == "90"
 
 
+def test_axis_figures_are_grouped_by_thousands_as_the_values(report: CompiledReport) -> None:
+    """A trend of 免附書表件數 (8,450 → 12,411 件): its axis read 「14000」 beside 「12,411 件」."""
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
+    chart = ChartData(
+        id="documents", title="免附書表件數趨勢", kind="trend", unit="件", places=0, categories=["105 年", "106 年", "107 年"],
+        series=[ChartSeries(label="免附書表件數", values=[8450.0, 9620.0, 12411.0], texts=["8,450 件", "9,620 件", "12,411 件"])],
+    )
+    texts = [i.text for i in scene.layout(chart, measure).items if isinstance(i, scene.Label)]
+    assert "12,411 件" in texts
+    ticks = [t for t in texts if t.replace(",", "").isdigit() and int(t.replace(",", "")) >= 1000]
+    assert ticks and all(t == f"{int(t.replace(',', '')):,}" and "," in t for t in ticks), ticks
+
+
 def test_dashes_follow_the_pattern_across_corners() -> None:
     pieces = raster._dashes([(0, 0), (10, 0), (10, 10)], [4.0, 2.0])
     assert [p[0] for p in pieces] == [(0, 0), (6.0, 0), (10, 2.0), (10, 8.0)]
