@@ -496,6 +496,29 @@ def test_report_embeds_its_charts_and_photos_as_pictures(report, report_odt):
 
 
 
+def test_a_chart_of_every_unit_fits_a_page_with_its_caption(data_copy, tmp_path):
+    """A bar for each of the 25 units was drawn 253 mm tall, more than a page's text: LibreOffice
+    set 「圖 4 …」 on the page after its chart, and the PDF of the same report was not made at all
+    (「內部錯誤（LayoutError … too large）」). Drawn closer together, the chart and its caption fit."""
+    import pdfplumber
+
+    with (data_copy / "indicators.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: adoption_by_unit\n    title: 各單位創新提案採行率\n    kind: units\n"
+                "    indicators: [adoption_rate]\n")
+    out = tmp_path / "out"
+    assert main(["build", str(data_copy), "--only", "report", "--format", "odt,pdf", "-o", str(out)]) == 0
+    [odt_path] = out.glob("*.odt")
+    odt = Odt(odt_path.read_bytes())
+    [frame] = [f for f in odt.body.iter(q("draw:frame")) if f.get(q("draw:name")) == "圖 4"]
+    text_height = layout.PAGE_HEIGHT_MM - layout.MARGIN_TOP_MM - layout.MARGIN_BOTTOM_MM
+    caption_room = (12 + 3 + 1.25 * layout.TABLE_PT + 12) * 25.4 / 72  # Figure's space above, Caption's
+    assert float(frame.get(q("svg:height")).removesuffix("mm")) + caption_room <= text_height
+    with pdfplumber.open(next(out.glob("*.pdf"))) as pdf:
+        pages = [page.extract_text() for page in pdf.pages]
+    [page] = [t for t in pages if "第四分局" in t and "創新提案採行率" in t and "百分比" in t]
+    assert "圖 4 各單位創新提案採行率" in page.replace("\n", "")
+
+
 def test_evidence_is_numbered_only_when_there_are_several(report, report_odt):
     """As in the PDF and the .docx: one piece of evidence is a line, several a numbered list."""
     tables = [t for t in report_odt.tables() if header_texts(t)[-1:] == ["佐證資料"]]
