@@ -1996,6 +1996,32 @@ def test_line_breaks_in_one_paragraph_cells(results_form: Path, folder: Path, ca
     assert result.evidence[0].title == "電話禮貌測試成績表"
 
 
+def test_an_untouched_form_keeps_the_lines_of_a_literal_block_outcome(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """A 執行成果 written in the YAML as a `|` block fills its cell line by line: the form handed
+    back untouched joined the lines into one paragraph and rewrote the file, though nothing was
+    changed. Every break is the unit's own, even one after 「8,591 件，」 that a clerk's cell joins."""
+    path = data_copy / "results" / f"{PRECINCT}.yaml"
+    text = path.read_text(encoding="utf-8")
+    one = "    outcome: 全年受理警察刑事紀錄證明等民眾申辦案件 8,591 件，於處理時限內完成 8,547 件；"
+    [line] = [line for line in text.splitlines() if line.startswith(one)]
+    block = ("    outcome: |\n      一、辦理情形：\n      1. 全年受理申辦案件 8,591 件，\n      於處理時限內完成 8,547 件。\n"
+             "      2. 逾時 44 件均已檢討。\n      二、檢討與策進：\n      持續追蹤逾時案件。")
+    path.write_text(text.replace(line, block), encoding="utf-8")
+    before = snapshot(data_copy)
+    form = make(data_copy, "results", PRECINCT, tmp_path / "f.xlsx")
+    assert f"✓ {path} 與表單內容相同，未修改。" in imported(form, data_copy, capsys)
+    assert snapshot(data_copy) == before
+
+    def edited(wb: openpyxl.Workbook) -> None:  # another point changed: this one is still written as it was
+        ws = wb["執行成果"]
+        ws.cell(row_of(ws, 4, "服務行為的友善性"), 7).value = "電話禮貌測試 23 通。"
+
+    imported(edit(form, edited), data_copy, capsys)
+    result = next(r for r in results_of(data_copy, PRECINCT).results if r.point == "服務及時性")
+    assert result.outcome == "一、辦理情形：\n1. 全年受理申辦案件 8,591 件，\n於處理時限內完成 8,547 件。\n2. 逾時 44 件均已檢討。\n二、檢討與策進：\n持續追蹤逾時案件。"
+    assert block + "\n" in path.read_text(encoding="utf-8")
+
+
 def test_row_prefilled_without_a_deadline_imports_as_work_in_progress(data_copy: Path, tmp_path: Path, capsys) -> None:
     """`subplan init --from` leaves last year's dated deadlines to set again: a form made from
     that file, handed back with some of them still empty, imports (the empty ones are warned

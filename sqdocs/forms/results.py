@@ -30,7 +30,7 @@ from sqdocs.forms.cells import (
     shortened,
     value_at,
 )
-from sqdocs.forms.entries import current_entries
+from sqdocs.forms.entries import current_entries, existing_entries, followed
 from sqdocs.forms.fingerprint import Fingerprint, digest
 from sqdocs.forms.kinds import FIRST_ROW, regenerate
 from sqdocs.forms.problems import CellMap, CellProblem, Where, merge
@@ -69,7 +69,7 @@ from sqdocs.model.results import (
 from sqdocs.report.figures import plain_number
 from sqdocs.text.names import MAX_NAME_BYTES
 from sqdocs.text.roc import date_examples, format_roc
-from sqdocs.text.yamltext import block_scalar, flow_scalar
+from sqdocs.text.yamltext import block_scalar, flow_scalar, lines_scalar
 
 SHEET = "執行成果"
 INDICATOR_SHEET = "量化指標"
@@ -680,9 +680,10 @@ def _read_evidence(
 
 
 def read(
-    wb: Workbook, fp: Fingerprint, plan: Plan, indicators: IndicatorSet
+    wb: Workbook, fp: Fingerprint, plan: Plan, indicators: IndicatorSet, before: dict[tuple[str, ...], str] | None = None
 ) -> tuple[dict[str, Any], CellMap, list[CellProblem]]:
-    """The results data the form holds (as YAML would hold it), where each field came from, problems."""
+    """The results data the form holds (as YAML would hold it), where each field came from, problems.
+    ``before``: the unit's 執行成果 as its YAML holds them, by point (:func:`_outcomes`)."""
     problems = [
         CellProblem(wb.sheetnames[0], 1, 1, f"找不到工作表「{name}」；請勿刪除或改名工作表")
         for name in (SHEET, INDICATOR_SHEET, EVIDENCE_SHEET) if name not in wb.sheetnames
@@ -719,7 +720,11 @@ def read(
         row = match.rows.get(ref.key)
         if row is None:
             continue
-        outcome = cell_paragraph(ws.cell(row, C_OUTCOME).value)
+        value = ws.cell(row, C_OUTCOME).value
+        # A 執行成果 the form was filled with and the clerk left as it is stays as the YAML has it,
+        # every line break and blank: read as a clerk's lines, a `|` block's lines would join.
+        kept = (before or {}).get(ref.key)
+        outcome = kept if kept is not None and cell_text(value) == kept else cell_paragraph(value)
         if not outcome:
             if figures.get(n) or evidence.get(n):
                 what = "、".join(w for w, has in (("量化指標", figures.get(n)), ("佐證資料", evidence.get(n))) if has)
@@ -788,7 +793,7 @@ def to_yaml(data: dict[str, Any]) -> str:
             f"  - dimension: {block_scalar(result['dimension'])}",
             f"    item: {block_scalar(result['item'])}",
             f"    point: {block_scalar(result['point'])}",
-            f"    outcome: {block_scalar(result['outcome'])}",
+            f"    outcome: {lines_scalar(result['outcome'], '      ')}",
         ]
         if result.get("evidence"):
             lines.append("    evidence:")
@@ -822,6 +827,13 @@ def _left_out(plan: Plan, unit: str, old: bytes | None, target: Path) -> list[Ce
     ]
 
 
+def _outcomes(plan: Plan, unit: str, old: bytes | None, target: Path) -> dict[tuple[str, ...], str]:
+    """The 執行成果 of the unit's YAML ``old`` by point, under the names the form shows them by
+    (:func:`followed`, as the form was filled)."""
+    results, _ = followed(plan, unit, existing_entries(old, target, Submission))
+    return {result.key: result.outcome for result in results}
+
+
 def import_text(
     wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path, old: bytes | None
 ) -> tuple[str, list[CellProblem], int]:
@@ -831,7 +843,7 @@ def import_text(
     stale = [why for why in (_stale_indicators(fp, plan, indicators, folder), _stale_checklist(fp, plan, folder)) if why]
     if stale:
         return "", [CellProblem(SHEET, 1, 1, why) for why in stale], 0
-    data, cells, problems = read(wb, fp, plan, indicators)
+    data, cells, problems = read(wb, fp, plan, indicators, _outcomes(plan, fp.unit, old, target))
     problems += _left_out(plan, fp.unit, old, target)
     if not data.get("results"):  # a sheet is missing, or nothing was filled in
         return "", problems, 0

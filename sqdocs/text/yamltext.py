@@ -29,3 +29,17 @@ def flow_scalar(text: str) -> str:
     """``text`` inside a YAML flow list or mapping (``[行政組, 各派出所]``), whitespace as above."""
     text = " ".join(text.split())
     return _written(text, "[{}]", [text])
+
+
+def lines_scalar(text: str, indent: str) -> str:
+    """``text`` as the value of a ``key: value`` line, exactly (blanks and all): a text of several
+    lines as a literal block ``|``, its lines indented by ``indent``, as a person writes one; one
+    that would not read back so (a first line indented) double-quoted."""
+    if "\n" not in text:
+        return _written(text, "k: {}", {"k": text})
+    block = "|\n" + "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))
+    try:
+        literal = yaml.safe_load(f"k: {block}\n") == {"k": f"{text}\n"}
+    except yaml.YAMLError:
+        literal = False
+    return block if literal else json.dumps(text, ensure_ascii=False)
