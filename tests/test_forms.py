@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 import yaml
 from conftest import SAMPLE, moved_point
+from docx import Document
 from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
@@ -26,7 +27,14 @@ from sqdocs.check import check_subplan
 from sqdocs.cli import main
 from sqdocs.errors import UserError
 from sqdocs.forms import import_form, import_forms
-from sqdocs.forms.cells import cell_date, cell_deadline, cell_lines, cell_number, cell_paragraph
+from sqdocs.forms.cells import (
+    cell_date,
+    cell_deadline,
+    cell_lines,
+    cell_number,
+    cell_paragraph,
+    cell_passage,
+)
 from sqdocs.forms.fingerprint import FINGERPRINT_SHEET, read_fingerprint
 from sqdocs.forms.kinds import FIRST_ROW
 from sqdocs.forms.results import C_OUTCOME, C_POINT, load_indicators, planned_indicators
@@ -1994,6 +2002,49 @@ def test_line_breaks_in_one_paragraph_cells(results_form: Path, folder: Path, ca
     assert result.outcome == "電話禮貌測試 23 通，平均 91.4 分。"
     assert result.indicators["phone_courtesy_score"].note == "督察科抽測"
     assert result.evidence[0].title == "電話禮貌測試成績表"
+
+
+# 執行成果 as a clerk pastes it from Word (CRLF), with a line broken only to fit (「8,591 件，」)
+PASTED = ("一、辦理情形：\r\n1. 全年受理申辦案件 8,591 件，\r\n於時限內完成 8,547 件。\r\n(1) 櫃檯設置叫號系統，\r\n縮短等候時間\r\n"
+          "● 設置便民服務專區\r\n2. 訂定標準作業流程 14 項，\r\n尚未訂定\r\n二、檢討與策進：持續追蹤逾時案件。\r\n另於勤前教育宣導")
+STRUCTURED = ("一、辦理情形：\n1. 全年受理申辦案件 8,591 件，於時限內完成 8,547 件。\n(1) 櫃檯設置叫號系統，縮短等候時間\n"
+              "● 設置便民服務專區\n2. 訂定標準作業流程 14 項，尚未訂定\n二、檢討與策進：持續追蹤逾時案件。\n另於勤前教育宣導")
+
+
+def test_an_outcome_pasted_with_its_numbered_lines_keeps_them_in_the_report(
+    results_form: Path, folder: Path, tmp_path: Path, capsys,
+) -> None:
+    """Lines a clerk numbered or bulleted, and those after a heading (「…：」) or a sentence (「…。」),
+    stay lines of their own, as a YAML literal block's do in every document: joined into one
+    paragraph the report printed 「一、辦理情形：1. …(1) 櫃檯…● 設置…」 run together. A line broken
+    only to fit the cell still joins (「14 項，尚未訂定」), and the YAML holds the lines as a `|` block
+    that the same form, imported again, leaves byte for byte as it is."""
+    assert "\n" not in cell_paragraph(PASTED)  # a note or a title: still one line
+    for text, kept in (("14 項，\n尚未訂定", "14 項，尚未訂定"), ("效率提升\n1.5 倍", "效率提升 1.5 倍"),
+                       ("撥打\n110 報案", "撥打 110 報案"), ("成果如下：\n\n櫃檯 3 處", "成果如下：\n櫃檯 3 處"),
+                       ("完成 2 項。」\n另", "完成 2 項。」\n另"), ("重點\n(一) 櫃檯\n①叫號\n※ 註", "重點\n(一) 櫃檯\n①叫號\n※ 註")):
+        assert cell_passage(text) == kept, text
+
+    def pasted(wb: openpyxl.Workbook) -> None:
+        ws = wb["執行成果"]
+        ws.cell(row_of(ws, 4, "服務及時性"), 7).value = PASTED
+
+    form = edit(results_form, pasted)
+    imported(form, folder, capsys)
+    path = folder / "results" / f"{PRECINCT}.yaml"
+    result = next(r for r in results_of(folder, PRECINCT).results if r.point == "服務及時性")
+    assert result.outcome == STRUCTURED
+    assert "    outcome: |\n      一、辦理情形：\n      1. 全年受理申辦案件 8,591 件，於時限內完成 8,547 件。\n" in path.read_text(encoding="utf-8")
+    written = path.read_bytes()
+    assert "未修改" in imported(form, folder, capsys)
+    assert path.read_bytes() == written
+
+    out = tmp_path / "out"
+    assert main(["build", str(folder), "-o", str(out), "--only", "report", "--format", "docx"]) == 0
+    [docx] = out.glob("*.docx")
+    doc = Document(io.BytesIO(docx.read_bytes()))
+    cells = [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    assert STRUCTURED in cells  # its lines as line breaks in the one paragraph
 
 
 def test_an_untouched_form_keeps_the_lines_of_a_literal_block_outcome(data_copy: Path, tmp_path: Path, capsys) -> None:

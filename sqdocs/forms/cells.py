@@ -117,6 +117,34 @@ def cell_paragraph(value: Any) -> str:
     return joined(" ".join(line.split()) for line in cell_text(value).split("\n"))
 
 
+# Where a line of 執行成果 is a line of its own: it starts with a numbering or bullet mark (一、 (一)
+# 1. 1、 (1) ① ● ※ …; not 1.5), or the line before ends a heading or a sentence (： 。 ！ ？).
+_ITEM_START = re.compile(
+    r"^(?:\d{1,2}(?:[.．](?!\d)|[、)）])|[（(]\d{1,2}[)）]"
+    r"|[一二三四五六七八九十壹貳參肆伍陸柒捌玖拾]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]"
+    r"|[\u2460-\u2473•●○◦▪■□◆◇★☆※►▶➢➤✓✔]|[-－*＊](?!\d))"
+)
+_LINE_END = re.compile(r"(?:[：:]|[。！？!?][」』）)”’]*)$")
+
+
+def cell_passage(value: Any) -> str:
+    """執行成果: the lines of a cell joined as :func:`cell_paragraph` joins them, but for the breaks
+    that give the text its structure, kept as line breaks, which the documents keep too: before a
+    line that starts with a numbering or bullet mark (「一、」「1.」「(1)」「●」) and after a line
+    that ends a heading or a sentence (「辦理情形：」「…2 項。」). 「14 項，」+「尚未訂定」, a line
+    broken only to fit the cell, is still 「14 項，尚未訂定」."""
+    groups: list[list[str]] = []
+    for line in cell_text(value).split("\n"):
+        line = " ".join(line.split())
+        if not line:
+            continue
+        if groups and not (_ITEM_START.match(line) or _LINE_END.search(groups[-1][-1])):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return "\n".join(joined(group) for group in groups)
+
+
 # A clerk's own numbering of the lines: 1. / 1、 / (1) / 1) — not 1.5 —, 一、, (一); and bullets.
 _NUMBERINGS = (
     re.compile(r"^[（(]?(\d{1,2})(?:[.．](?!\d)|[、)）])\s*"),

@@ -24,6 +24,7 @@ from sqdocs.forms.cells import (
     cell_date,
     cell_number,
     cell_paragraph,
+    cell_passage,
     cell_text,
     filled_rows,
     first_filled,
@@ -239,7 +240,8 @@ def _guide(plan: Plan, unit: str, count: int) -> list[str]:
         "「佐證檢核事項編號」填「執行成果」工作表「組織診斷檢核事項」的編號，多個以「、」分隔（如 1、2）；"
         "佐證的是其他評核重點的檢核事項時，在最後一欄由下拉選單選擇該評核重點。",
         "6. 一格要寫多行時，Excel 按 Alt+Enter 換行（Mac 為 Control+Option+Return，LibreOffice 為 Ctrl+Enter）；"
-        "執行成果的換行匯入後會併為一段。",
+        "執行成果可以分項：以「一、」「1.」「(1)」「●」等開頭的行，以及「：」「。」結尾的下一行，在報告中各自成行；"
+        "其他換行（例如只為了讓長句放進格子）匯入後會接回同一行。",
         "7. 請勿插入、刪除、複製或搬移「執行成果」與「量化指標」的列，也不要修改工作表名稱；列高不夠時，可調整列高。",
         "8. 填好後交回承辦人，以 sqdocs form import 檔名.xlsx 資料夾 匯入。有錯誤時會列出「工作表!儲存格: 說明」"
         "（如 量化指標!F5: 應填數字，實際是文字「十四」），且不會寫入任何檔案；請依說明修正後再交回。",
@@ -722,9 +724,9 @@ def read(
             continue
         value = ws.cell(row, C_OUTCOME).value
         # A 執行成果 the form was filled with and the clerk left as it is stays as the YAML has it,
-        # every line break and blank: read as a clerk's lines, a `|` block's lines would join.
+        # every line break and blank: read as a clerk's lines, a `|` block's own breaks could join.
         kept = (before or {}).get(ref.key)
-        outcome = kept if kept is not None and cell_text(value) == kept else cell_paragraph(value)
+        outcome = kept if kept is not None and cell_text(value) == kept else cell_passage(value)
         if not outcome:
             if figures.get(n) or evidence.get(n):
                 what = "、".join(w for w, has in (("量化指標", figures.get(n)), ("佐證資料", evidence.get(n))) if has)
