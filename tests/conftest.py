@@ -136,6 +136,29 @@ def with_text(plan: Plan, text: str) -> Plan:
     return dataclasses.replace(plan, body=body, annex1=annex1, roster=roster)
 
 
+def with_photos(report: CompiledReport, folder: Path, count: int = 12) -> CompiledReport:
+    """The report with ``count`` portrait photos (「現場照片 1」…, a phone's 3:4, 80 mm tall in the
+    佐證資料 column) as the first unit's evidence on the first point, a document between the
+    sixth and seventh: a results row taller than a page, made in ``folder``."""
+    from PIL import Image
+
+    from sqdocs.report import EvidenceItem
+
+    path = folder / "現場.jpg"
+    Image.new("RGB", (300, 400), (90, 140, 200)).save(path)
+    unit = report.dimensions[0].items[0].points[0].contributions[0].unit
+    photos = [EvidenceItem(unit=unit, title=f"現場照片 {n}", kind="照片", file="evidence/現場.jpg", path=path)
+              for n in range(1, count + 1)]
+    evidence = [*photos[:6], EvidenceItem(unit=unit, title="現場會議紀錄", kind="文件"), *photos[6:]]
+    dim = report.dimensions[0]
+    item, point = dim.items[0], dim.items[0].points[0]
+    first = point.contributions[0].model_copy(update={"evidence": evidence})
+    point = point.model_copy(update={"contributions": [first, *point.contributions[1:]]})
+    item = item.model_copy(update={"points": [point, *item.points[1:]]})
+    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
+    return report.model_copy(update={"dimensions": [dim, *report.dimensions[1:]]})
+
+
 LONG_UNITS = ["刑事警察大隊", "交通警察大隊", "婦幼警察隊", "少年警察隊", "各分局", "勤務指揮中心", "公共關係室"]
 """A large bureau's 承辦單位, by their full names (新北市政府警察局)."""
 

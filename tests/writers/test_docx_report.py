@@ -9,11 +9,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ONLINE_CASES_OF_FIRST, ROOT, SAMPLE, compiled, left_out
+from conftest import ONLINE_CASES_OF_FIRST, ROOT, SAMPLE, compiled, left_out, with_photos
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.text.paragraph import Paragraph
 
 from sqdocs.build import file_stem
 from sqdocs.cli import main
@@ -57,6 +58,11 @@ def _marks(doc) -> tuple[int, int]:
     """☑ and ☐ at the start of checklist entries."""
     lines = [p.text for t in _tables(doc, CHECKLIST_HEADERS) for row in t.rows[1:] for c in row.cells for p in c.paragraphs]
     return sum(t.startswith(f"{CHECKED}\t") for t in lines), sum(t.startswith(f"{UNCHECKED}\t") for t in lines)
+
+
+def _lines(cell) -> list[str]:
+    """A cell's paragraphs in order, those of a table inside it too (a photo kept with its line)."""
+    return [Paragraph(p, cell).text for p in cell._tc.iter(qn("w:p"))]
 
 
 def _styled(doc, style: str) -> list[str]:
@@ -129,7 +135,7 @@ def test_every_contribution_outcome_evidence_and_trend(report, doc):
             lines = [p.text for p in row.cells[1].paragraphs]
             assert lines[0] == c.outcome
             assert [line.split("：")[1] for line in lines[1:]] == [f.text for f in c.figures]
-            evidence = [p.text for p in row.cells[2].paragraphs if p.text]
+            evidence = [line for line in _lines(row.cells[2]) if line]
             expected = [evidence_line(e) for e in c.evidence]
             if len(expected) == 1:  # one piece of evidence is not numbered (as in the PDF)
                 assert evidence == expected
@@ -183,6 +189,36 @@ def test_evidence_photos_sit_in_the_evidence_column(report, doc):
     # No spacing around a picture: LibreOffice's default distances pushed a photo out of its cell.
     for shape in doc.inline_shapes:
         assert all(shape._inline.get(side) == "0" for side in ("distT", "distB", "distL", "distR"))
+
+
+def test_a_photo_and_its_line_are_a_row_that_never_splits(plan, report, tmp_path):
+    """LibreOffice ignores keep-with-next and keep-lines-together in a table cell: a results row
+    of many photos, taller than a page, left 「4. 現場照片 4（照片）」 at a page's foot and its photo
+    atop the next. A photo and its line are a row that may not split, of a borderless table in
+    the cell; photos one after another are rows of one table (LibreOffice joins tables that touch)."""
+    doc = Document(io.BytesIO(render_report(plan, with_photos(report, tmp_path), BuildOptions())))
+    table = _tables(doc, RESULT_HEADERS)[0]
+    cell = table.rows[1].cells[2]
+    column = int(table._tbl.tblGrid.findall(qn("w:gridCol"))[2].get(qn("w:w")))
+    inner = cell._tc.findall(qn("w:tbl"))
+    assert len(inner) == 2  # photos 1–6; the document line; photos 7–12
+    kept = []
+    for tbl in inner:
+        pr = tbl.find(qn("w:tblPr"))
+        assert {e.get(qn("w:val")) for e in pr.find(qn("w:tblBorders"))} == {"nil"}
+        assert {e.get(qn("w:w")) for e in pr.find(qn("w:tblCellMar"))} == {"0"}
+        assert abs(int(pr.find(qn("w:tblW")).get(qn("w:w"))) - (column - 2 * oxml_twips(layout.CELL_PADDING_MM))) <= 2
+        for tr in tbl.findall(qn("w:tr")):
+            assert tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+            [tc] = tr.findall(qn("w:tc"))
+            line, photo = tc.findall(qn("w:p"))
+            assert photo.find(f".//{qn('wp:inline')}") is not None
+            kept.append(Paragraph(line, cell).text)
+    numbers = [*range(1, 7), *range(8, 14)]
+    assert kept == [f"{n}.\t現場照片 {p}（照片）" for n, p in zip(numbers, range(1, 13), strict=True)]
+    # The document stays a line of the cell itself, which ends with a paragraph, as Word wants.
+    assert [Paragraph(p, cell).text for p in cell._tc.findall(qn("w:p"))] == ["7.\t現場會議紀錄", ""]
+    assert cell._tc[-1].tag == qn("w:p")
 
 
 def test_unit_column_holds_the_longest_name_on_one_line(plan, report):
@@ -407,6 +443,25 @@ def test_libreoffice_converts_the_report_to_pdf(docx_bytes, tmp_path):
     assert "圖 3" in text and "附錄、未填報項目" in text and CHECKED in text
     images = sum(len(page.images) for page in reader.pages)
     assert images >= 3
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_keeps_each_photo_under_its_line_where_a_row_splits(plan, report, tmp_path):
+    """Twelve photos make a results row taller than a page: LibreOffice left a photo's line
+    (「5. 現場照片 5（照片）」) at a page's foot and the photo atop the next."""
+    (tmp_path / "report.docx").write_bytes(render_report(plan, with_photos(report, tmp_path), BuildOptions()))
+    result = _soffice("--convert-to", "pdf", "report.docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    pdfplumber = pytest.importorskip("pdfplumber")
+    found = 0
+    with pdfplumber.open(tmp_path / "report.pdf") as pdf:
+        for page in pdf.pages:
+            images = [im for im in page.images if im["height"] > 50]
+            for line in page.search(r"現場照片 ?\d+"):
+                below = [im for im in images if 0 <= im["top"] - line["bottom"] < 10]
+                assert len(below) == 1, (page.page_number, line["text"])
+                found += 1
+    assert found == 12
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

@@ -322,6 +322,35 @@ def add_row(
     return cells
 
 
+def kept_table(tc: etree._Element, width_twips: int) -> etree._Element:
+    """A borderless table of one column ``width_twips`` wide, without cell margins, appended to
+    the cell ``tc``; each of its rows (:func:`add_row` ``keep_together``) stays on one page.
+
+    LibreOffice ignores keep-with-next and keep-lines-together on a paragraph in a table cell,
+    and splits a cell between any two lines; a row that may not split it keeps, in a cell as in
+    the body, and so does Word. Close ``tc`` with :func:`close_cell`.
+    """
+    tbl = etree.SubElement(tc, qn("w:tbl"))
+    pr = etree.SubElement(tbl, qn("w:tblPr"))
+    _put(pr, "w:tblW", w=str(width_twips), type="dxa")
+    borders = _put(pr, "w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _put(borders, f"w:{edge}", val="nil")
+    _put(pr, "w:tblLayout", type="fixed")
+    margins = _put(pr, "w:tblCellMar")
+    for edge in ("top", "left", "bottom", "right"):
+        _put(margins, f"w:{edge}", w="0", type="dxa")
+    etree.SubElement(etree.SubElement(tbl, qn("w:tblGrid")), qn("w:gridCol")).set(qn("w:w"), str(width_twips))
+    return tbl
+
+
+def close_cell(tc: etree._Element) -> None:
+    """End a cell whose last block is a table (:func:`kept_table`) with a paragraph too small
+    to show: Word refuses a cell that does not end with a paragraph."""
+    if len(tc) and tc[-1].tag == qn("w:tbl"):
+        tc.append(_tiny_paragraph())
+
+
 def shade(tc: etree._Element, fill: str) -> None:
     """Fill the cell's background with ``fill`` (``E6E6E6``)."""
     _put(tc.find(qn("w:tcPr")), "w:shd", val="clear", color="auto", fill=fill)
@@ -457,13 +486,18 @@ def close_after_final_table(body: etree._Element) -> None:
     blocks = [child for child in body if child.tag != qn("w:sectPr")]
     if not blocks or blocks[-1].tag != qn("w:tbl"):
         return
+    blocks[-1].addnext(_tiny_paragraph())
+
+
+def _tiny_paragraph() -> etree._Element:
+    """An empty paragraph 1 pt tall, to close what must end with a paragraph."""
     p = OxmlElement("w:p")
     ppr = _put(p, "w:pPr")
     _put(ppr, "w:spacing", before="0", after="0", line="20", lineRule="exact")  # 1 pt
     rpr = _put(ppr, "w:rPr")
     _put(rpr, "w:sz", val="2")
     _put(rpr, "w:szCs", val="2")
-    blocks[-1].addnext(p)
+    return p
 
 
 def set_theme_languages(settings_element: etree._Element) -> None:

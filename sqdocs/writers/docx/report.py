@@ -43,6 +43,7 @@ from sqdocs.writers.docx.tables import (
     AnnexTable,
     Block,
     CellPicture,
+    Kept,
     centred,
     column_widths,
     listed,
@@ -103,18 +104,23 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
                     doc.add_paragraph(missing_units_line(point.missing), doc.style(S.BODY))
 
 
-def _evidence(evidence: list[EvidenceItem], photo_mm: float) -> list[Block]:
+def _evidence(evidence: list[EvidenceItem], photo_mm: float) -> list[Block | Kept]:
     """Each piece of evidence (numbered when there are several), a photo under its line, as in
-    the PDF and ODT."""
-    blocks: list[Block] = []
+    the PDF and ODT.
+
+    A photo is kept on one page with its line: a row of many photos, taller than a page, left
+    「4. 現場照片（照片）」 at one page's foot and its photo atop the next.
+    """
+    blocks: list[Block | Kept] = []
     texts = [evidence_line(e) for e in evidence]
     lines = text(*texts) if len(texts) == 1 else listed(numbered(texts))
     for ev, line in zip(evidence, lines, strict=True):
-        blocks.append(line)
-        if ev.kind == "照片":
-            photo = load_photo(ev.path, photo_mm)
-            if photo is not None:
-                blocks.append((S.TABLE_TEXT, CellPicture(photo, photo_mm, f"照片 {ev.unit} {ev.title}", ev.title)))
+        photo = load_photo(ev.path, photo_mm) if ev.kind == "照片" else None
+        if photo is None:
+            blocks.append(line)
+        else:
+            picture = CellPicture(photo, photo_mm, f"照片 {ev.unit} {ev.title}", ev.title)
+            blocks.append(Kept((line, (S.TABLE_TEXT, picture))))
     return blocks
 
 

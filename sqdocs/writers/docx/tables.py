@@ -40,6 +40,15 @@ Block = tuple[str, "str | CellPicture"]
 """One paragraph of a cell: (style name, text or picture)."""
 
 
+@dataclass(frozen=True)
+class Kept:
+    """Paragraphs of a cell kept together on one page (an evidence photo and the line naming it):
+    a row of a borderless table inside the cell (:func:`oxml.kept_table`). Blocks kept one after
+    another are rows of one table, as LibreOffice reads two tables with nothing between."""
+
+    blocks: tuple[Block, ...]
+
+
 def column_widths(columns: Sequence[layout.Column], text_width_twips: int) -> list[int]:
     """The layout's widths scaled to the template's text width (a template may change margins)."""
     total = sum(c.width_mm for c in columns)
@@ -88,12 +97,12 @@ class AnnexTable:
         self._tops: list = [None] * len(columns)  # per column, the last cell not merged into the one above
         self.table: Table = doc.append_table(oxml.new_table(doc.style(S.TABLE).style_id, self.widths, doc.table_indent))
         header = oxml.add_row(self.table._tbl, self.widths, header=True)
-        for tc, column in zip(header, columns, strict=True):
-            self._fill(tc, [(S.TABLE_HEADER, column.header)])
+        for tc, column, width in zip(header, columns, self.widths, strict=True):
+            self._fill(tc, [(S.TABLE_HEADER, column.header)], width)
             oxml.shade(tc, layout.hex_colour(layout.HEADER_SHADE))
             oxml.center_vertically(tc)
 
-    def row(self, *cells: list[Block] | layout.Merged, keep_together: bool = False) -> None:
+    def row(self, *cells: list[Block | Kept] | layout.Merged, keep_together: bool = False) -> None:
         """A row of ``cells``; ``MERGED`` where the cell above continues down over this row.
 
         ``keep_together`` keeps the row on one page.
@@ -103,10 +112,10 @@ class AnnexTable:
             if blocks is MERGED:
                 if self._tops[col] is None:
                     raise ValueError("the first row has no cell above to merge with")
-                self._fill(tc, [])
+                self._fill(tc, [], self.widths[col])
                 oxml.merge_into(self._tops[col], tc)
             else:
-                self._fill(tc, blocks)  # type: ignore[arg-type]
+                self._fill(tc, blocks, self.widths[col])  # type: ignore[arg-type]
                 self._tops[col] = tc
                 if self.middle:
                     oxml.center_vertically(tc)
@@ -114,20 +123,34 @@ class AnnexTable:
     def finish(self) -> Table:
         return self.table
 
-    def _fill(self, tc, blocks: list[Block]) -> None:  # type: ignore[no-untyped-def]
-        """One paragraph per block in the cell; an empty cell keeps one empty paragraph."""
-        for style, content in blocks or [(S.TABLE_TEXT, "")]:
-            center = style == CENTRED
-            style_id = self.doc.style_id(S.TABLE_TEXT if center else style)
-            if isinstance(content, CellPicture):
-                p = oxml.add_paragraph(tc, style_id, "")
-                width, height = content.photo.size_mm(content.width_mm)
-                picture = Paragraph(p, _Cell(tc, self.table)).add_run().add_picture(
-                    io.BytesIO(content.photo.data), width=Mm(width), height=Mm(height)
-                )
-                oxml.describe_picture(picture, content.name, content.description)
+    def _fill(self, tc, blocks: list[Block | Kept], width_twips: int) -> None:  # type: ignore[no-untyped-def]
+        """One paragraph per block in the cell ``width_twips`` wide; an empty cell keeps one empty paragraph."""
+        kept = None  # the table of the blocks kept just above: blocks kept next are a row more of it
+        for block in blocks or [(S.TABLE_TEXT, "")]:
+            if isinstance(block, Kept):
+                inside = width_twips - 2 * oxml.mm_to_twips(layout.CELL_PADDING_MM)
+                if kept is None:
+                    kept = oxml.kept_table(tc, inside)
+                [row_cell] = oxml.add_row(kept, [inside], keep_together=True)
+                for style, content in block.blocks:
+                    self._paragraph(row_cell, style, content)
             else:
-                oxml.add_paragraph(tc, style_id, content, center=center)
+                kept = None
+                self._paragraph(tc, *block)
+        oxml.close_cell(tc)
+
+    def _paragraph(self, tc, style: str, content: str | CellPicture) -> None:  # type: ignore[no-untyped-def]
+        center = style == CENTRED
+        style_id = self.doc.style_id(S.TABLE_TEXT if center else style)
+        if isinstance(content, CellPicture):
+            p = oxml.add_paragraph(tc, style_id, "")
+            width, height = content.photo.size_mm(content.width_mm)
+            picture = Paragraph(p, _Cell(tc, self.table)).add_run().add_picture(
+                io.BytesIO(content.photo.data), width=Mm(width), height=Mm(height)
+            )
+            oxml.describe_picture(picture, content.name, content.description)
+        else:
+            oxml.add_paragraph(tc, style_id, content, center=center)
 
 
 def _caption(doc: Fragment, n: int, caption: str) -> None:
