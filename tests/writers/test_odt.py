@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, compiled, with_long_units, with_text
+from conftest import SAMPLE, compiled, with_long_units, with_photos, with_text
 from lxml import etree
 
 from sqdocs.build import file_stem
@@ -111,7 +111,8 @@ def body_rows(table) -> list[list]:
 
 
 def lines(cell) -> list[str]:
-    return [text_of(p) for p in cell.findall(q("text:p"))]
+    """A cell's paragraphs in order, those of a table inside it too (a photo kept with its line)."""
+    return [text_of(p) for p in cell.iter(q("text:p"))]
 
 
 def is_covered(cell) -> bool:
@@ -528,6 +529,36 @@ def test_evidence_is_numbered_only_when_there_are_several(report, report_odt):
     for got, want in zip(cells, expected, strict=True):
         assert got == (want if len(want) == 1 else [f"{n}.\t{line}" for n, line in enumerate(want, 1)])
 
+def test_a_photo_and_its_line_are_a_row_that_never_splits(plan, report, tmp_path):
+    """LibreOffice ignores keep-with-next and keep-together on a paragraph in a table cell: a
+    results row of many photos, taller than a page, left 「4. 現場照片 4（照片）」 at a page's foot
+    and its photo atop the next. A photo and its line are a row that may not split, of a
+    borderless table in the cell; photos one after another are rows of one table (two tables
+    touching in a cell, LibreOffice laid the second over the first)."""
+    odt = Odt(render_report(plan, with_photos(report, tmp_path)))
+    [table, *_] = [t for t in odt.tables() if header_texts(t)[-1:] == ["佐證資料"]]
+    cell = body_rows(table)[0][2]
+    inner = cell.findall(q("table:table"))
+    assert len(inner) == 2  # photos 1–6; the document line; photos 7–12
+    inside = layout.REPORT_RESULT_COLUMNS[2].width_mm - 2 * layout.CELL_PADDING_MM
+    kept = []
+    for t in inner:
+        props = odt.auto_style(t.get(q("table:style-name"))).find(q("style:table-properties"))
+        assert props.get(q("style:width")) == f"{round(inside, 3):g}mm"
+        for row in t.findall(q("table:table-row")):
+            style = odt.auto_style(row.get(q("table:style-name"))).find(q("style:table-row-properties"))
+            assert style.get(q("fo:keep-together")) == "always"
+            [c] = row
+            props = odt.auto_style(c.get(q("table:style-name"))).find(q("style:table-cell-properties"))
+            assert (props.get(q("fo:border")), props.get(q("fo:padding"))) == ("none", "0mm")
+            line, photo = c.findall(q("text:p"))
+            assert photo.find(q("draw:frame")) is not None
+            kept.append(text_of(line))
+    numbers = [*range(1, 7), *range(8, 14)]
+    assert kept == [f"{n}.\t現場照片 {p}（照片）" for n, p in zip(numbers, range(1, 13), strict=True)]
+    assert [text_of(p) for p in cell.findall(q("text:p"))] == ["7.\t現場會議紀錄"]
+
+
 def test_missing_submissions_span_their_unit_rows(plan, data_copy):
     (data_copy / "results" / "第四分局.yaml").unlink()
     report = compiled(data_copy, plan)
@@ -631,6 +662,29 @@ def test_libreoffice_converts_every_document_to_pdf(plan, built, tmp_path):
     assert titles[:7] == [s.heading for s in plan_sections(plan.body)]
     assert "附件 1" in titles
     assert "附件 3" in reader.pages[-1].extract_text() or "附件 3" in reader.pages[-2].extract_text()
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_keeps_each_photo_under_its_line_where_a_row_splits(plan, report, tmp_path):
+    """Twelve photos make a results row taller than a page: LibreOffice left a photo's line
+    (「5. 現場照片 5（照片）」) at a page's foot and the photo atop the next."""
+    (tmp_path / "report.odt").write_bytes(render_report(plan, with_photos(report, tmp_path)))
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "report.odt")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    pdfplumber = pytest.importorskip("pdfplumber")
+    found = 0
+    with pdfplumber.open(tmp_path / "report.pdf") as pdf:
+        for page in pdf.pages:
+            images = [im for im in page.images if im["height"] > 50]
+            for line in page.search(r"現場照片 ?\d+"):
+                below = [im for im in images if 0 <= im["top"] - line["bottom"] < 10]
+                assert len(below) == 1, (page.page_number, line["text"])
+                found += 1
+    assert found == 12
 
 
 def test_the_sample_data_note_is_centred_under_the_title_as_in_word_and_the_pdf(report, report_odt):

@@ -56,15 +56,19 @@ _PHOTO_WIDTH_MM = layout.REPORT_RESULT_COLUMNS[2].width_mm - 2 * layout.CELL_PAD
 
 
 def _evidence(doc: Document, evidence: list[EvidenceItem]) -> Cell:
-    """Each piece of evidence (numbered when there are several), a photo under its line."""
+    """Each piece of evidence (numbered when there are several), a photo under its line.
+
+    A photo is kept on one page with its line, as in the .docx and the PDF: a row of many
+    photos, taller than a page, left 「4. 現場照片（照片）」 at one page's foot and its photo atop the next.
+    """
     cell: Cell = []
     texts = [evidence_line(e) for e in evidence]
     for ev, line in zip(evidence, text(*texts) if len(texts) == 1 else listed(numbered(texts)), strict=True):
-        cell.append(line)
-        if ev.kind == "照片":
-            picture = figures.photo(doc, ev.path, _PHOTO_WIDTH_MM, ev.title)
-            if picture is not None:
-                cell.append(picture)
+        picture = figures.photo(doc, ev.path, _PHOTO_WIDTH_MM, ev.title) if ev.kind == "照片" else None
+        if picture is None:
+            cell.append(line)
+        else:
+            tables.keep_together(doc, cell, [line, picture], _PHOTO_WIDTH_MM)
     return cell
 
 

@@ -40,6 +40,35 @@ def listed(labelled: Sequence[str]) -> Cell:
     return [xml.paragraph(S.TABLE_LIST, "\t".join(entry.split(" ", 1))) for entry in labelled]
 
 
+def keep_together(doc: Document, cell: Cell, content: Cell, width_mm: float) -> None:
+    """Append ``content`` to ``cell`` kept together on one page (an evidence photo and the line
+    naming it): a row that never splits, of a borderless table ``width_mm`` wide without padding.
+
+    LibreOffice ignores keep-with-next and keep-together on a paragraph in a table cell, and
+    splits a cell between any two lines; a row that may not split it keeps, in a cell too.
+    Content kept after content kept is a row more of the same table: two tables in a row in a
+    cell, LibreOffice laid out the second and those after it on top of each other.
+    """
+    if cell and cell[-1].tag == xml.qname("table:table"):
+        table = cell[-1]
+    else:
+        table = xml.el("table:table", {
+            "table:name": doc.next_name("表"),
+            "table:style-name": doc.auto_style("table", {
+                "style:width": mm(width_mm), "table:align": "left", "fo:margin-left": "0mm",
+            }),
+        })
+        sub(table, "table:table-column", {
+            "table:style-name": doc.auto_style("table-column", {"style:column-width": mm(width_mm)}),
+        })
+        cell.append(table)
+    row = sub(table, "table:table-row", {"table:style-name": doc.auto_style("table-row", {"fo:keep-together": "always"})})
+    sub(row, "table:table-cell", {
+        "table:style-name": doc.auto_style("table-cell", {"fo:padding": "0mm", "fo:border": "none"}),
+        "office:value-type": "string",
+    }).extend(content)
+
+
 Marked = tuple[str, str]
 """A checklist entry: (☐ or ☑, text)."""
 
