@@ -338,3 +338,39 @@ def test_unit_rates_that_bars_would_draw_alike_are_dots_where_they_differ(report
     assert sorted(range(len(xs)), key=xs.__getitem__) == sorted(range(len(values)), key=values.__getitem__)
     line = next(i for i in laid.items if isinstance(i, scene.Line) and i.stroke == scene._REFERENCE)
     assert min(xs) < line.points[0][0] < max(xs)  # the bureau's 99.4% among them
+
+
+def _trend(count: int) -> ChartData:
+    return ChartData(
+        id="many_lines", title="多項滿意度趨勢", kind="trend", unit="%", places=1, categories=["105 年", "106 年", "107 年"],
+        series=[
+            ChartSeries(label=f"滿意度{k}", values=[80.0 + k, 81.0 + k, 82.0 + k], texts=["", "", f"{82 + k}.0%"])
+            for k in range(count)
+        ],
+    )
+
+
+@pytest.mark.parametrize("count", [2, 6, 7, 12])
+def test_every_line_of_a_trend_has_its_own_marker_and_dash(count: int) -> None:
+    """Printed in black and white, a line is told only by its markers and its dashes: the 7th of
+    seven was drawn as the 1st (the same dots on the same solid line, in the same colour), and
+    their legend entries were alike too."""
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
+    laid = scene.layout(_trend(count), measure)
+    lines = [i for i in laid.items if isinstance(i, scene.Line) and i.stroke.width == scene._LINE_PT]
+    markers = [i for i in laid.items if isinstance(i, scene.Marker)]
+
+    def looks(line: scene.Line) -> set[tuple[str, tuple[float, ...]]]:
+        """(marker, dash) of the markers drawn on ``line``, in its colour."""
+        on = [m for m in markers if m.colour == line.stroke.colour and any(
+            abs(m.y - (y0 + (y1 - y0) * (m.x - x0) / (x1 - x0))) < 0.01 and x0 <= m.x <= x1
+            for (x0, y0), (x1, y1) in zip(line.points, line.points[1:], strict=False))]
+        return {(m.shape, line.stroke.dash) for m in on}
+
+    samples = [line for line in lines if line.points[1][0] - line.points[0][0] == pytest.approx(22.0)]
+    plotted = [line for line in lines if line not in samples]
+    assert len(plotted) == count and len(samples) == (count if count > 1 else 0)
+    drawn = [looks(line) for line in plotted]
+    assert all(len(d) == 1 for d in drawn)  # each line carries one marker
+    assert len(set().union(*drawn)) == count  # and no two lines look alike
+    assert [looks(line) for line in samples] == drawn  # the legend shows each as drawn

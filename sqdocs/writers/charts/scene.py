@@ -23,7 +23,7 @@ MM = 72 / 25.4
 # Colours that stay apart in grey when printed, each with its own marker and dash.
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#7f6000", "#2e75b6")
 MARKERS = ("circle", "square", "triangle", "diamond", "triangle_down", "plus")
-DASHES: tuple[tuple[float, ...], ...] = ((), (3.7, 1.6), (6.4, 1.6, 1.0, 1.6), (1.0, 1.65), (), (3.7, 1.6))
+DASHES: tuple[tuple[float, ...], ...] = ((), (3.7, 1.6), (6.4, 1.6, 1.0, 1.6), (1.0, 1.65))
 GRID = "#d9d9d9"
 INK = "#000000"
 
@@ -35,6 +35,13 @@ _TICK_LEN = 3.5
 _GAP = 3.5
 _LINE_PT = 1.8
 _MARKER_PT = 7.0
+
+
+def series_style(k: int) -> tuple[str, str, tuple[float, ...]]:
+    """Colour, marker and dash of the ``k``-th series (from 0). No two of the first
+    ``len(MARKERS) * len(DASHES)`` series share a marker and a dash, so on a grey copy every line
+    is told from the others: the 7th series was the 1st's again, colour, dot and solid line."""
+    return COLOURS[k % len(COLOURS)], MARKERS[k % len(MARKERS)], DASHES[(k + k // len(MARKERS)) % len(DASHES)]
 
 Measure = Callable[[str, float], float]
 """Width in points of a text at a size in points."""
@@ -315,7 +322,8 @@ class _Builder:
         low, high = limits(values, chart.unit)
         label_all = len(chart.series) <= 2
         entries = [
-            _Entry(s.label, COLOURS[k % 6], "line", DASHES[k % 6], MARKERS[k % 6]) for k, s in enumerate(chart.series)
+            _Entry(s.label, colour, "line", dash, marker)
+            for s, (colour, marker, dash) in zip(chart.series, map(series_style, range(len(chart.series))), strict=True)
         ] if len(chart.series) > 1 else []
         ticks = nice_ticks(low, high, 9)
         tick_texts = [tick_text(t, ticks) for t in ticks]
@@ -357,7 +365,7 @@ class _Builder:
         ends = [next(((x, v) for x, v in reversed(list(enumerate(s.values))) if v is not None), None) for s in chart.series]
         lift = spread_labels(ends, per_y, TICK_PT * 1.3)
         for k, series in enumerate(chart.series):
-            colour = COLOURS[k % 6]
+            colour, marker, dash = series_style(k)
             points = [(x, v, t) for x, (v, t) in enumerate(zip(series.values, series.texts, strict=True)) if v is not None]
             # A gap (no data for a year) breaks the line, as it would on paper.
             runs: list[list[tuple[float, float]]] = [[]]
@@ -368,9 +376,9 @@ class _Builder:
                     runs[-1].append((px(x), py(v)))
             for run in runs:
                 if len(run) > 1:
-                    self.items.append(Line(tuple(run), Stroke(colour, _LINE_PT, DASHES[k % 6])))
+                    self.items.append(Line(tuple(run), Stroke(colour, _LINE_PT, dash)))
             for x, v, _ in points:
-                self.items.append(Marker(px(x), py(v), MARKERS[k % 6], _MARKER_PT, colour))
+                self.items.append(Marker(px(x), py(v), marker, _MARKER_PT, colour))
             for x, v, text in points if label_all else points[-1:]:
                 if not label_all:
                     label = Label(px(x) + 8, py(v) - lift[k] + _MIDDLE * TICK_PT, text, TICK_PT, colour)
@@ -396,7 +404,7 @@ class _Builder:
             entries.append(_Entry(chart.reference_label, _REFERENCE.colour, "line", _REFERENCE.dash, width=_REFERENCE.width))
         if n > 1 or chart.reference is not None:
             entries += [
-                _Entry(s.label, COLOURS[k % 6], "marker", marker=MARKERS[k % 6]) if dots else _Entry(s.label, COLOURS[k % 6], "box")
+                _Entry(s.label, series_style(k)[0], "marker", marker=series_style(k)[1]) if dots else _Entry(s.label, COLOURS[k % 6], "box")
                 for k, s in enumerate(chart.series)
             ]
         columns = min(n + 1, 4)
