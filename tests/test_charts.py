@@ -374,3 +374,59 @@ def test_every_line_of_a_trend_has_its_own_marker_and_dash(count: int) -> None:
     assert all(len(d) == 1 for d in drawn)  # each line carries one marker
     assert len(set().union(*drawn)) == count  # and no two lines look alike
     assert [looks(line) for line in samples] == drawn  # the legend shows each as drawn
+
+
+def _grey(colour: str) -> float:
+    """How light ``colour`` prints in grey, 0 to 1 (0.299 R + 0.587 G + 0.114 B, as printers and pdftoppm -gray)."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours."""
+    def lum(colour: str) -> float:
+        r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _units(series: int, units: int = 6) -> ChartData:
+    """``series`` rates of ``units`` units, bars from 0 (they differ by far more than a fifth)."""
+    values = [[20.0 + 7 * i + 3 * k for i in range(units)] for k in range(series)]
+    return ChartData(
+        id="rates", title="各單位線上申辦比率", kind="units", unit="%", places=1,
+        categories=[f"第{i + 1}分局" for i in range(units)],
+        series=[ChartSeries(label=f"比率{k}", values=v, texts=[f"{x:.1f}%" for x in v]) for k, v in enumerate(values)],
+    )
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 6])
+def test_bars_of_several_indicators_tell_apart_in_grey_and_their_labels_read(count: int) -> None:
+    """Printed in black and white (or read by someone who does not tell red from green), bars of
+    different indicators differ only by how dark they are: the orange and green bars printed as
+    one grey (0.45 and 0.42), as did the 6th blue. And the white value labels, set inside bars
+    thinner than the text, ran out onto the paper and over the next bar."""
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
+    chart = _units(count)
+    laid = scene.layout(chart, measure)
+    boxes = [i for i in laid.items if isinstance(i, scene.Box)]
+    fills = list(dict.fromkeys(b.fill for b in boxes))
+    assert len(fills) == count
+    for a, b in itertools.combinations(fills, 2):
+        assert abs(_grey(a) - _grey(b)) >= 0.12, (a, b)
+    for box in boxes:  # a light bar is outlined, so it shows on the paper
+        assert _contrast(box.fill, "#ffffff") >= 3 or getattr(box, "edge", None) == "#000000", box
+    labels = [i for i in laid.items if isinstance(i, scene.Label) and i.text.endswith("%") and "（" not in i.text]
+    assert len(labels) == count * len(chart.categories)
+    for label in labels:
+        left, top, right, bottom = _extent(label, measure)
+        under = [b for b in boxes if b.x <= left and right <= b.x + b.width and b.y <= top and bottom <= b.y + b.height]
+        over = [b for b in boxes if not (right <= b.x or left >= b.x + b.width or bottom <= b.y or top >= b.y + b.height)]
+        ground = under[0].fill if under else "#ffffff"
+        assert len(over) == len(under) <= 1, (label, over)  # on one bar, whole, or on the paper
+        assert _contrast(label.colour, ground) >= 4.5, (label, ground)
+    for (a, text_a), (b, text_b) in itertools.combinations([(_extent(i, measure), i.text) for i in labels], 2):
+        apart = a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5
+        assert apart, (text_a, text_b)

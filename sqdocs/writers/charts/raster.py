@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sqdocs.errors import UserError
 from sqdocs.writers.charts.scene import (
     ANCHOR_SHARE,
+    EDGE_PT,
     Box,
     Label,
     Line,
@@ -100,7 +101,8 @@ def png(scene: Scene, faces: Faces, dpi: int) -> bytes:
         elif isinstance(item, Box):
             x, y = item.x * scale, item.y * scale
             if item.width > 0 and item.height > 0:  # a bar of 0 has nothing to fill
-                draw.rectangle((x, y, x + max(item.width * scale - 1, 0), y + max(item.height * scale - 1, 0)), fill=item.fill)
+                draw.rectangle((x, y, x + max(item.width * scale - 1, 0), y + max(item.height * scale - 1, 0)), fill=item.fill,
+                               outline=item.edge, width=max(1, round(EDGE_PT * scale)))
         elif isinstance(item, Marker):
             draw.polygon(marker_outline(item, scale), fill=item.colour) if item.shape != "circle" else draw.ellipse(
                 _circle(item, scale), fill=item.colour

@@ -24,8 +24,15 @@ MM = 72 / 25.4
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#7f6000", "#2e75b6")
 MARKERS = ("circle", "square", "triangle", "diamond", "triangle_down", "plus")
 DASHES: tuple[tuple[float, ...], ...] = ((), (3.7, 1.6), (6.4, 1.6, 1.0, 1.6), (1.0, 1.65))
+BAR_FILLS = ("#1f4e79", "#f4a460", "#6aa84f", "#2e1247", "#ffe08a", "#2e75b6")
+"""Fills of the bars of several indicators, each a grey at least an eighth apart from every
+other's (0.299 R + 0.587 G + 0.114 B: 69, 180, 139, 32, 223, 103), so a grey copy or a reader
+who does not tell red from green still tells the bars apart: a bar has no marker or dash, and
+the line colours' greys lie within 114 ± 11 for three of them."""
 GRID = "#d9d9d9"
 INK = "#000000"
+WHITE = "#ffffff"
+EDGE_PT = 0.5  # the outline of a bar too light to stand out from the paper
 
 # Where a CJK face's ink sits on the em (TW-Kai, UKai, 標楷體 are alike): the baseline is
 # 0.12 em above the bottom of the em box, its middle 0.38 em above the baseline.
@@ -75,6 +82,33 @@ class Box:
     width: float
     height: float
     fill: str
+    edge: str | None = None
+    """An outline of EDGE_PT in this colour, or None for none."""
+
+
+def grey(colour: str) -> float:
+    """How light ``colour`` prints in grey, 0 (black) to 1 (white): 0.299 R + 0.587 G + 0.114 B."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21; 4.5 is the least for small text)."""
+
+    def luminance(colour: str) -> float:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def bar_fill(k: int) -> tuple[str, str | None]:
+    """Fill and outline of the ``k``-th indicator's bars: an outline when the fill is too light
+    to show on the paper by itself."""
+    fill = BAR_FILLS[k % len(BAR_FILLS)]
+    return fill, (INK if contrast(fill, WHITE) < 3 else None)
 
 
 @dataclass(frozen=True)
@@ -137,7 +171,10 @@ fits on one page of text (a chart of every unit, 25 of them, was taller than the
 def chart_size_mm(chart: ChartData) -> tuple[float, float]:
     """Width and height (mm) a chart is drawn at, and should be inserted at."""
     if chart.kind == "units":  # 9 mm a unit, the rows closer when there are too many for a page
-        return 160.0, min(MAX_HEIGHT_MM, max(60.0, 28.0 + 9.0 * len(chart.categories)))
+        # A unit's bars of several indicators each need a text's height for their value labels
+        # (a bar has 70% of the unit's row): three to a 9 mm row, 「37.5%」 lay over 「35.7%」.
+        row = max(9.0, 5.8 * len(chart.series))
+        return 160.0, min(MAX_HEIGHT_MM, max(60.0, 28.0 + row * len(chart.categories)))
     return 160.0, 95.0
 
 
@@ -291,7 +328,8 @@ class _Builder:
             for r, entry in enumerate(col):
                 middle = top + (r + 0.5) * TICK_PT * 1.7
                 if entry.kind == "box":
-                    self.items.append(Box(x + 2, middle - 4, self._SAMPLE - 4, 8, entry.colour))
+                    edge = INK if contrast(entry.colour, WHITE) < 3 else None
+                    self.items.append(Box(x + 2, middle - 4, self._SAMPLE - 4, 8, entry.colour, edge))
                 elif entry.kind == "marker":  # a dot chart's series: its dot alone
                     self.items.append(Marker(x + self._SAMPLE / 2, middle, entry.marker or MARKERS[0], _MARKER_PT, entry.colour))
                 else:
@@ -404,7 +442,7 @@ class _Builder:
             entries.append(_Entry(chart.reference_label, _REFERENCE.colour, "line", _REFERENCE.dash, width=_REFERENCE.width))
         if n > 1 or chart.reference is not None:
             entries += [
-                _Entry(s.label, series_style(k)[0], "marker", marker=series_style(k)[1]) if dots else _Entry(s.label, COLOURS[k % 6], "box")
+                _Entry(s.label, series_style(k)[0], "marker", marker=series_style(k)[1]) if dots else _Entry(s.label, bar_fill(k)[0], "box")
                 for k, s in enumerate(chart.series)
             ]
         columns = min(n + 1, 4)
@@ -433,7 +471,8 @@ class _Builder:
             self.items.append(Line(((left - _TICK_LEN, middle), (left, middle)), _AXIS))
             self.items.append(Label(left - _TICK_LEN - _GAP, middle + _MIDDLE * TICK_PT, category, TICK_PT, anchor="end"))
         for k, series in enumerate(chart.series):
-            colour = COLOURS[k % 6]
+            colour, marker, _ = series_style(k)
+            fill, edge = bar_fill(k)
             for i, (value, text) in enumerate(zip(series.values, series.texts, strict=True)):
                 if value is None:
                     continue
@@ -441,7 +480,7 @@ class _Builder:
                 baseline = middle + _MIDDLE * TICK_PT
                 if dots:
                     self.items.append(Line(((left, middle), (px(value), middle)), _GRIDLINE))
-                    self.items.append(Marker(px(value), middle, MARKERS[k % 6], _MARKER_PT, colour))
+                    self.items.append(Marker(px(value), middle, marker, _MARKER_PT, colour))
                     room = right - px(value) - _MARKER_PT
                     value_labels.append(
                         Label(px(value) + _MARKER_PT, baseline, text, TICK_PT)
@@ -450,10 +489,14 @@ class _Builder:
                     )
                 else:
                     thick = height * 0.9 * band
-                    self.items.append(Box(left, middle - thick / 2, value * per_x, thick, colour))
-                    inside = value >= limit * 0.25  # long bars carry their label inside, in white
+                    self.items.append(Box(left, middle - thick / 2, value * per_x, thick, fill, edge))
+                    # A long bar carries its label inside, in white or black, whichever reads on
+                    # its fill; only a bar as tall as the text: on a thinner one the white label
+                    # ran out onto the paper and over the next bar, and could not be read.
+                    inside = value >= limit * 0.25 and thick >= (_ASCENT + _DESCENT) * TICK_PT
+                    ink = WHITE if contrast(fill, WHITE) >= contrast(fill, INK) else INK
                     value_labels.append(
-                        Label(px(value) - 4, baseline, text, TICK_PT, "#ffffff", "end")
+                        Label(px(value) - 4, baseline, text, TICK_PT, ink, "end")
                         if inside
                         else Label(px(value) + 3, baseline, text, TICK_PT)
                     )

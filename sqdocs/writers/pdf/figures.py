@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether
 from sqdocs.report.model import ChartData
 from sqdocs.writers.charts.scene import (
     ANCHOR_SHARE,
+    EDGE_PT,
     Box,
     Label,
     Line,
@@ -68,7 +69,11 @@ class ChartDrawing(Flowable):
                 self._line(item)
             elif isinstance(item, Box):
                 c.setFillColor(HexColor(item.fill))
-                c.rect(item.x, item.y, item.width, item.height, stroke=0, fill=1)
+                if item.edge:
+                    c.setStrokeColor(HexColor(item.edge))
+                    c.setLineWidth(EDGE_PT)
+                    c.setDash([])
+                c.rect(item.x, item.y, item.width, item.height, stroke=1 if item.edge and item.width > 0 else 0, fill=1)
             elif isinstance(item, Marker):
                 self._marker(item)
             elif isinstance(item, Label):
