@@ -707,3 +707,21 @@ def test_a_data_folder_named_with_a_leading_dash_is_told_how_to_name_it(tmp_path
     command = " ".join(a for a in argv if not a.startswith(("{", "-", "f.", "out")))
     assert err.startswith(f"用法：sqdocs {command}"), err
     assert f"sqdocs {command}：錯誤：「-data」以「-」開頭，會被當成選項；它是資料夾或檔案的名稱時，請寫成 ./-data" in err
+
+
+def test_a_path_starting_with_a_tilde_is_in_the_home_folder(tmp_path, monkeypatch):
+    """cmd.exe and PowerShell pass 「~」 on as typed: the files went into a folder named 「~」 of the
+    current one, and the command said it was done."""
+    from sqdocs.cli.arguments import make_parser
+
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))  # Windows' home
+    monkeypatch.chdir(work)
+    assert main(["schema", "-o", "~/schemas/sqdocs.schema.json"]) == 0
+    assert (home / "schemas" / "sqdocs.schema.json").is_file()
+    assert os.listdir(work) == []
+    # Excel's lock file 「~$…」 is a name, not someone's home.
+    args = make_parser().parse_args(["form", "import", "~$秘書科執行成果.xlsx", "keelung-107"])
+    assert args.forms == [Path("~$秘書科執行成果.xlsx")]

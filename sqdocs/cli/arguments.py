@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import re
 import sys
 from pathlib import Path
@@ -127,6 +128,18 @@ class _Parser(argparse.ArgumentParser):
         return self
 
 
+def _path(text: str) -> Path:
+    """A path argument, with a leading ``~`` taken as the home folder.
+
+    cmd.exe and PowerShell pass ``~`` on as it is, as does a shell inside quotes: ``-o ~/Desktop/報告``
+    built into a folder named 「~」 in the current one and said it was done. Only ``~`` and
+    ``~/…`` are expanded: ``~$表單.xlsx`` is one of Excel's lock files, not a user's home.
+    """
+    if text == "~" or text.startswith(("~/", "~" + os.sep)):
+        text = os.path.expanduser(text)
+    return Path(text)
+
+
 def _csv(choices: tuple[str, ...]):
     def parse(text: str) -> list[str]:
         values = [v.strip().lower() for v in text.split(",") if v.strip()]  # PDF as well as pdf
@@ -156,36 +169,36 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="檢查資料夾內的 YAML 是否正確")
-    p.add_argument("data", type=Path, metavar="DATA_DIR", help="資料夾；或內含各機關資料夾的資料夾（逐一檢查）")
+    p.add_argument("data", type=_path, metavar="DATA_DIR", help="資料夾；或內含各機關資料夾的資料夾（逐一檢查）")
 
     p = sub.add_parser("build", help="產生文件")
-    p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
-    p.add_argument("-o", "--output", type=Path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
+    p.add_argument("data", type=_path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
+    p.add_argument("-o", "--output", type=_path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
     p.add_argument("--only", type=_csv(KINDS), action=_Together, default=None, metavar=",".join(KINDS),
                    help="只產生這些文件，以逗號分隔（預設全部）")
     p.add_argument("--format", type=_csv(FORMATS), action=_Together, default=list(DEFAULT_FORMATS), metavar=",".join(FORMATS),
                    help="輸出格式（預設 docx,pdf；odt 為 OpenDocument）")
-    p.add_argument("--templates", type=Path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
+    p.add_argument("--templates", type=_path, metavar="DIR", help="改用此資料夾中的 Word 範本（plan.docx …）")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="同時使用的程序數（預設：CPU 核心數）")
     p.add_argument("--check-reproducible", action="store_true", help="再產生一次並比對，確認每個檔案逐位元組相同")
-    p.add_argument("--font", type=Path, metavar="FILE", help="PDF 與報告圖表使用的楷書字型檔（.ttf/.ttc；預設為環境變數 SQDOCS_FONT，"
+    p.add_argument("--font", type=_path, metavar="FILE", help="PDF 與報告圖表使用的楷書字型檔（.ttf/.ttc；預設為環境變數 SQDOCS_FONT，"
                         "否則依序尋找已安裝的標楷體、全字庫正楷體等）")
     p = sub.add_parser("schema", help="輸出資料檔的 JSON Schema，供編輯器自動完成與即時檢查")
-    p.add_argument("-o", "--output", type=Path, default=Path("sqdocs.schema.json"), metavar="FILE",
+    p.add_argument("-o", "--output", type=_path, default=Path("sqdocs.schema.json"), metavar="FILE",
                    help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
 
     p = sub.add_parser("export", help="輸出開放資料（CSV、JSON），預設不含個人姓名；多個機關合併為一份資料表")
-    p.add_argument("data", type=Path, nargs="+", metavar="DATA_DIR",
+    p.add_argument("data", type=_path, nargs="+", metavar="DATA_DIR",
                    help="資料夾；可給多個，或一個內含各機關資料夾的資料夾（各機關的資料依序合併，任一機關有錯誤即不輸出）")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="輸出資料夾")
+    p.add_argument("-o", "--output", type=_path, required=True, metavar="OUT", help="輸出資料夾")
     p.add_argument("--format", type=_csv(("csv", "json")), action=_Together, default=["csv", "json"], metavar="csv,json",
                    help="輸出格式（預設 csv,json）")
     p.add_argument("--include-names", action="store_true", help="保留考核小組成員姓名（個人資料）")
 
     p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾")
-    p.add_argument("data", type=Path, metavar="DATA_DIR", help="今年度的資料夾，如 data/keelung-107")
+    p.add_argument("data", type=_path, metavar="DATA_DIR", help="今年度的資料夾，如 data/keelung-107")
     p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
-    p.add_argument("-o", "--output", type=Path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
+    p.add_argument("-o", "--output", type=_path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
 
     p = sub.add_parser("subplan", help="各分局細部執行計畫：由本局計畫產生範本（init）或更新（update）")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -196,17 +209,17 @@ def make_parser() -> argparse.ArgumentParser:
          "更新 subplans/ 中每個單位的細部執行計畫；有錯誤的檔案列出後略過，其他照常更新"),
     ):
         a = actions.add_parser(action, help=text)
-        a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+        a.add_argument("data", type=_path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
         who = a.add_mutually_exclusive_group(required=True)
         who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
         who.add_argument("--all", action="store_true", help=everyone)
         if action == "init":
-            a.add_argument("--from", dest="previous", type=Path, metavar="DIR",
+            a.add_argument("--from", dest="previous", type=_path, metavar="DIR",
                            help="帶入該資料夾（前一年度）此單位（加 --all 時為各單位）細部執行計畫的具體作法與承辦單位，"
                                 "如 data/keelung-107")
 
     p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
-    p.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+    p.add_argument("data", type=_path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
 
     p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -216,19 +229,19 @@ def make_parser() -> argparse.ArgumentParser:
         ("results", "產生單位的年度執行成果表單", "產生本局計畫指派評核重點的每個單位的表單", "秘書科執行成果.xlsx"),
     ):
         a = actions.add_parser(action, help=text)
-        a.add_argument("data", type=Path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+        a.add_argument("data", type=_path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
         who = a.add_mutually_exclusive_group(required=True)
         who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
         who.add_argument("--all", action="store_true", help=everyone)
-        a.add_argument("-o", "--output", type=Path, metavar="OUT",
+        a.add_argument("-o", "--output", type=_path, metavar="OUT",
                        help=f"表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 {example}）；"
                             "加 --all 時為存放各表單的資料夾（預設為目前資料夾）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
     a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤的表單不寫入任何檔案）")
-    a.add_argument("forms", nargs="+", type=Path, metavar="FORM",
+    a.add_argument("forms", nargs="+", type=_path, metavar="FORM",
                    help="填好的表單（.xlsx）、存放表單的資料夾（匯入其中每個 .xlsx 檔），"
                         "或檔名樣式（如 \"表單/*執行成果.xlsx\"）；可列多個")
-    a.add_argument("data", type=Path, metavar="DATA_DIR", help="要寫入的計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+    a.add_argument("data", type=_path, metavar="DATA_DIR", help="要寫入的計畫資料夾（含 plan.yaml，如 data/keelung-107）")
     a.add_argument("--force", action="store_true",
                    help="YAML 在表單產生後被修改過時，仍以表單內容取代（原檔另存備份）；對所列的每份表單都適用")
     return parser
