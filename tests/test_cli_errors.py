@@ -725,3 +725,19 @@ def test_a_path_starting_with_a_tilde_is_in_the_home_folder(tmp_path, monkeypatc
     # Excel's lock file 「~$…」 is a name, not someone's home.
     args = make_parser().parse_args(["form", "import", "~$秘書科執行成果.xlsx", "keelung-107"])
     assert args.forms == [Path("~$秘書科執行成果.xlsx")]
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["export", str(SAMPLE), "-o", ""], "-o/--output"),
+    (["schema", "-o", " "], "-o/--output"),
+    (["build", str(SAMPLE), "-o", "", "--only", "plan", "--format", "docx"], "-o/--output"),
+    (["validate", ""], "DATA_DIR"),
+])
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path, monkeypatch, capsys, argv, option):
+    """`-o "$OUT"` with OUT unset: export filled the current folder with its tables, unasked."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert f"錯誤：參數 {option}：路徑是空的（指令稿中的變數可能沒有值）" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == []

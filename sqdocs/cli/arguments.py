@@ -129,12 +129,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _path(text: str) -> Path:
-    """A path argument, with a leading ``~`` taken as the home folder.
+    """A path argument, not empty, with a leading ``~`` taken as the home folder.
 
     cmd.exe and PowerShell pass ``~`` on as it is, as does a shell inside quotes: ``-o ~/Desktop/報告``
     built into a folder named 「~」 in the current one and said it was done. Only ``~`` and
     ``~/…`` are expanded: ``~$表單.xlsx`` is one of Excel's lock files, not a user's home.
     """
+    if not text.strip():  # `-o "$OUT"` with OUT unset: Path("") is the current folder, filled unasked
+        raise argparse.ArgumentTypeError("路徑是空的（指令稿中的變數可能沒有值）；請指定資料夾或檔案")
     if text == "~" or text.startswith(("~/", "~" + os.sep)):
         text = os.path.expanduser(text)
     return Path(text)
