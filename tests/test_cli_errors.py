@@ -412,6 +412,22 @@ def test_a_missing_font_named_by_the_environment_says_so(tmp_path, monkeypatch, 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("by", ["--font", "SQDOCS_FONT"])
+def test_a_fonts_folder_given_for_the_font_is_told_to_name_the_file(tmp_path, monkeypatch, capsys, by):
+    """「--font C:\\Windows\\Fonts」 was 「找不到字型檔；請確認路徑」: the path was right, the folder is no file."""
+    fonts = tmp_path / "Fonts"
+    fonts.mkdir()
+    argv = ["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "pdf"]
+    if by == "--font":
+        argv += ["--font", str(fonts)]
+    else:
+        monkeypatch.setenv("SQDOCS_FONT", str(fonts))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{fonts}：這是資料夾，不是字型檔；" in err and str(fonts / "kaiu.ttf") in err, err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -186,6 +186,8 @@ def taiwan_face(path: Path) -> int:
 
 
 def _user_ref(path: Path) -> FontRef:
+    if path.is_dir():
+        raise UserError(f"{path}：這是資料夾，不是字型檔；請指定其中的字型檔本身（.ttf/.ttc，如 {path / 'kaiu.ttf'}）")
     if not path.is_file():
         raise UserError(f"{path}：找不到字型檔。{INSTALL_HINT}")
     path = path.resolve()  # one file, one registration, however the user spelled it
