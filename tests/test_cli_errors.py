@@ -757,3 +757,17 @@ def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path, mon
     assert info.value.code == 2
     assert f"錯誤：參數 {option}：路徑是空的（指令稿中的變數可能沒有值）" in capsys.readouterr().err
     assert os.listdir(tmp_path) == []
+
+
+def test_form_import_with_the_data_folder_first_says_the_order(data_copy, tmp_path, monkeypatch, capsys):
+    """Every other command takes the folder first: the folder was read as forms, and the message
+    「資料夾 … 中沒有 .xlsx 表單檔」 named no cause."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "秘書科執行成果.xlsx").write_bytes(b"")
+    before = {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
+    assert main(["form", "import", data_copy.name, "秘書科執行成果.xlsx"]) == 2
+    assert capsys.readouterr().err == (
+        f"錯誤：秘書科執行成果.xlsx 是表單，{data_copy.name} 才是計畫資料夾：form import 先列表單，計畫資料夾放在最後；"
+        f"請改為 sqdocs form import 秘書科執行成果.xlsx {data_copy.name}\n"
+    )
+    assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import re
+import shlex
 import sys
 from typing import TYPE_CHECKING
 
 from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_lines, is_bug
+from sqdocs.errors import UserError
 from sqdocs.forms import FormError, import_form, import_forms, make_form, make_forms, summary
-from sqdocs.forms.files import is_pattern
+from sqdocs.forms.files import WORKBOOKS, is_pattern
 from sqdocs.forms.kinds import FORM_CONTENTS
 from sqdocs.load import LoadError
 from sqdocs.load.diagnostics import display_name
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqdocs.forms import MadeForm
 
 
@@ -28,6 +33,7 @@ def command(args: argparse.Namespace) -> int:
             print(f"  {made.unit}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
                   f"sqdocs subplan init {display_name(args.data)} --unit {made.unit} --from 去年的資料夾，再產生表單")
         return EXIT_OK
+    _check_order(args.forms, args.data)
     if len(args.forms) > 1 or args.forms[0].is_dir() or is_pattern(args.forms[0]):
         return _import_forms(args)
     form = args.forms[0]
@@ -44,6 +50,23 @@ def command(args: argparse.Namespace) -> int:
         print(str(warning), file=sys.stderr)
     print("\n".join(summary(result)))
     return EXIT_OK
+
+
+def _check_order(forms: list[Path], data: Path) -> None:
+    """Refuse ``form import keelung-107 秘書科執行成果.xlsx``: the data folder first, as every other
+    command takes it, read the folder as forms (「資料夾 … 中沒有 .xlsx 表單檔」) and named no cause."""
+    folders = [path for path in forms if (path / "plan.yaml").is_file()]
+    if not folders or data.suffix.lower() not in WORKBOOKS:
+        return
+    meant = [path for path in forms if path not in folders] + [data, folders[0]]
+    raise UserError(f"{display_name(data)} 是表單，{display_name(folders[0])} 才是計畫資料夾：form import 先列表單，"
+                    f"計畫資料夾放在最後；請改為 sqdocs form import {' '.join(_quoted(display_name(p)) for p in meant)}")
+
+
+def _quoted(word: str) -> str:
+    """``word`` as typed on a command line: quoted only when a shell would split or expand it
+    (shlex.quote quotes every Chinese name as well)."""
+    return shlex.quote(word) if re.search(r"[\s'\"$`\\|&;<>()*?~!#]", word) or not word else word
 
 
 def _import_forms(args: argparse.Namespace) -> int:
