@@ -26,7 +26,8 @@ _REASONS: dict[int, str] = {
     errno.EISDIR: "這是一個資料夾，此處須為檔案；請移走或改名該資料夾",
     errno.ENOTDIR: f"路徑中有一段是檔案而不是資料夾；{_CHOOSE_ANOTHER}",
     errno.EEXIST: f"已有同名的檔案，不是資料夾；{_CHOOSE_ANOTHER}",
-    errno.ENOENT: "找不到此檔案或其所在的資料夾",
+    # -o Z:\報告 on a drive not there, a network drive gone: the path is all there is to check
+    errno.ENOENT: "找不到此檔案或其所在的資料夾；請確認路徑，以及磁碟機或網路磁碟已連線",
     errno.ENAMETOOLONG: "名稱超過檔案系統的長度上限",
     errno.EIO: "磁碟（或網路磁碟）讀寫錯誤；請檢查磁碟後再執行",
     errno.EBUSY: "檔案正被其他程式使用；請關閉該程式後再執行",

@@ -771,3 +771,12 @@ def test_form_import_with_the_data_folder_first_says_the_order(data_copy, tmp_pa
         f"請改為 sqdocs form import 秘書科執行成果.xlsx {data_copy.name}\n"
     )
     assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be made")
+@pytest.mark.parametrize("command", [["build", str(SAMPLE), "--only", "plan", "--format", "docx"], ["export", str(SAMPLE)]])
+def test_an_output_folder_that_cannot_be_reached_says_what_to_check(capsys, command):
+    """As -o Z:\\報告 on a drive not there: 「找不到此檔案或其所在的資料夾」 said what, not what to do."""
+    out = "/proc/sqdocs-nowhere/out"
+    assert main([*command, "-o", out]) == 2
+    assert capsys.readouterr().err == f"錯誤：無法寫入 {out}：找不到此檔案或其所在的資料夾；請確認路徑，以及磁碟機或網路磁碟已連線\n"
