@@ -334,7 +334,7 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     edits: list[Edit | Replace] = [*_text_edits(doc, old, year), *_comment_edits(doc, old, year)]
     kept = "量化指標定義 indicators.yaml 照舊帶入；"
     later = f"{old} 年度績效報告定稿後，請依報告在各指標的 history 加上 {old} 年的數值（`sqdocs validate` 會逐項提醒）。"
-    if not (source / RESULTS_DIR).is_dir():
+    if not (source / RESULTS_DIR).exists():  # a file of that name is the loader's error, told below
         why = f"{old} 年沒有各單位的年度成果（results/），history 未加入 {old} 年數據"
         return _Carried(_apply(doc, edits), f"- {kept}{why}。{later}", f"{kept}{why}。")
     try:

@@ -110,6 +110,18 @@ def test_rollover_of_invalid_data_reports_it(data_copy, capsys):
     assert not (data_copy.parent / "keelung-108").exists()
 
 
+def test_a_file_named_results_is_told_not_taken_for_no_results(data_copy, capsys):
+    """validate and build name such a file; rollover said 「沒有各單位的年度成果」 and carried no figures."""
+    import shutil
+
+    shutil.rmtree(data_copy / "results")
+    (data_copy / "results").write_text("", encoding="utf-8")
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 2
+    err = capsys.readouterr().err
+    assert "results: 應是放各單位 YAML 檔的資料夾，這裡卻是一個檔案" in err
+    assert not (data_copy.parent / "keelung-108").exists()
+
+
 def test_rollover_refuses_a_western_year(data_copy, capsys):
     for year, western in (("2019", "（西元 2019 年為民國 108 年）"), ("1000", "")):
         assert main(["rollover", str(data_copy), "--to", year]) == 2
