@@ -86,11 +86,20 @@ class PlanBody(Record):
 
     @property
     def schedule(self) -> str:
-        """肆、執行期程, written from the period."""
+        """肆、執行期程, written from the period: 「溯自」 only for a plan issued after its period
+        began (it then applies retroactively), else 「自」."""
         start, end = self.period.start, self.period.end
         months = (end.year - start.year) * 12 + end.month - start.month + 1
         span = f"計 {months // 12} 年" if months % 12 == 0 else f"計 {months} 個月"
-        return f"溯自民國 {format_roc(start)}起至 {format_roc(end)}止，{span}。"
+        since = "溯自" if self.issued_after_start else "自"
+        return f"{since}民國 {format_roc(start)}起至 {format_roc(end)}止，{span}。"
+
+    @property
+    def issued_after_start(self) -> bool:
+        """Whether the plan was issued after its period began: by ``issued``, or, without it, by
+        a basis letter dated after the start (a plan is issued after the letters it cites)."""
+        issued = self.issued or max(b.date for b in self.basis)
+        return issued > self.period.start
 
     @property
     def document_date(self) -> date:

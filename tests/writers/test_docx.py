@@ -8,6 +8,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pdfplumber
@@ -89,6 +90,22 @@ def test_title_sections_and_cross_references(plan, doc):
     for n in (1, 2, 3):
         assert f"（如附件 {n}）" in text
     assert "{{" not in text and "{%" not in text
+
+
+def _schedule(docx: bytes) -> str:
+    """The paragraph under 肆、執行期程."""
+    texts = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
+    return texts[texts.index("肆、執行期程") + 1]
+
+
+def test_schedule_says_retroactive_only_for_a_plan_issued_after_its_start(plan, docx_bytes):
+    # The sample cites letters of 107 年 3 月, so it was issued after 1 月 1 日: 「溯自」.
+    assert _schedule(docx_bytes) == "溯自民國 107 年 1 月 1 日起至 107 年 12 月 31 日止，計 1 年。"
+    # Issued at the end of the year before (as checks.py allows), it does not apply retroactively.
+    letters = [b.model_copy(update={"date": date(2017, 11, 20)}) for b in plan.body.basis]
+    body = plan.body.model_copy(update={"issued": date(2017, 12, 28), "basis": letters})
+    early = render_plan(dataclasses.replace(plan, body=body), BuildOptions())
+    assert _schedule(early) == "自民國 107 年 1 月 1 日起至 107 年 12 月 31 日止，計 1 年。"
 
 
 def test_outline_levels_use_their_styles(plan, doc):
