@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sqdocs.model.annexes import Annex1, Annex2, CheckPoint, Dimension, Item, Point, Roster
 from sqdocs.model.common import Int, Record, RocDate, Text
@@ -61,6 +61,13 @@ class Clause(Record):
     title: Text | None = Field(None, description="標題或引言（如 進行組織診斷）")
     text: Text | None = Field(None, description="內文")
     items: list[Clause] = Field(default_factory=list, description="下一層條文")
+
+    @field_validator("title")
+    @classmethod
+    def _lead_in(cls, title: str | None) -> str | None:
+        """The title without a colon of its own: the documents add 「：」 after it, and a title
+        typed as the source shows it (「考核作業：」) printed 「一、考核作業：：」."""
+        return (title.rstrip("：: ") or title) if title else title
 
     @model_validator(mode="after")
     def _not_empty(self) -> Clause:

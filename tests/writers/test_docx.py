@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import ROOT, SAMPLE, with_long_units, with_text
+from conftest import ROOT, SAMPLE, replace_once, with_long_units, with_text
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -23,6 +23,7 @@ from lxml import etree
 from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.errors import UserError
+from sqdocs.load import load_plan
 from sqdocs.model import Plan
 from sqdocs.options import BuildOptions
 from sqdocs.outline import numbered, plan_sections
@@ -106,6 +107,16 @@ def test_schedule_says_retroactive_only_for_a_plan_issued_after_its_start(plan, 
     body = plan.body.model_copy(update={"issued": date(2017, 12, 28), "basis": letters})
     early = render_plan(dataclasses.replace(plan, body=body), BuildOptions())
     assert _schedule(early) == "自民國 107 年 1 月 1 日起至 107 年 12 月 31 日止，計 1 年。"
+
+
+def test_a_lead_in_typed_with_its_colon_gets_no_second_one(data_copy):
+    # As the source shows them: 「一、考核作業：」 over (一)…, 「一、進行組織診斷：本局依據…」.
+    replace_once(data_copy / "plan.yaml", "title: 考核作業\n", "title: 考核作業：\n")
+    replace_once(data_copy / "plan.yaml", "title: 進行組織診斷\n", "title: 進行組織診斷：\n")
+    texts = [p.text for p in Document(io.BytesIO(render_plan(load_plan(data_copy), BuildOptions()))).paragraphs]
+    assert "一、考核作業：" in texts
+    assert any(t.startswith("一、進行組織診斷：本局依據") for t in texts)
+    assert not any("：：" in t for t in texts)
 
 
 def test_outline_levels_use_their_styles(plan, doc):
