@@ -47,6 +47,15 @@ class Basis(Record):
     action: Text = Field("函頒", description="動作，通常為「函頒」")
     title: Text = Field(description="計畫名稱，不含「」")
 
+    @field_validator("title")
+    @classmethod
+    def _unquoted(cls, title: str) -> str:
+        """The title without the 「」 the sentence puts around it: typed as the source quotes it
+        (「第 2 屆政府服務獎評獎實施計畫」), it printed 函頒「「第 2 屆…」」."""
+        inner = title[1:-1]
+        quoted = title.startswith("「") and title.endswith("」") and "「" not in inner and "」" not in inner
+        return inner.strip() if quoted and inner.strip() else title
+
 
 class Objectives(Record):
     """貳、計畫目標: an introduction and the numbered goals."""

@@ -119,6 +119,13 @@ def test_a_lead_in_typed_with_its_colon_gets_no_second_one(data_copy):
     assert not any("：：" in t for t in texts)
 
 
+def test_a_basis_title_typed_with_its_quotes_is_quoted_once(data_copy):
+    replace_once(data_copy / "plan.yaml", "title: 第 2 屆政府服務獎評獎實施計畫\n", "title: 「第 2 屆政府服務獎評獎實施計畫」\n")
+    texts = [p.text for p in Document(io.BytesIO(render_plan(load_plan(data_copy), BuildOptions()))).paragraphs]
+    assert "一、國家發展委員會 107 年 1 月 15 日發社字第 1071300028 號函頒「第 2 屆政府服務獎評獎實施計畫」。" in texts
+    assert not any("「「" in t for t in texts)
+
+
 def test_outline_levels_use_their_styles(plan, doc):
     by_style = {}
     for p in doc.paragraphs:
