@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import Field, field_validator, model_validator
 
@@ -106,7 +106,10 @@ class PlanBody(Record):
         began (it then applies retroactively), else 「自」."""
         start, end = self.period.start, self.period.end
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        span = f"計 {months // 12} 年" if months % 12 == 0 else f"計 {months} 個月"
+        if start.day != 1 or (end + timedelta(days=1)).day != 1:  # not whole months: 1 月 15 日 on was 「計 1 年」
+            span = f"計 {(end - start).days + 1} 日"
+        else:
+            span = f"計 {months // 12} 年" if months % 12 == 0 else f"計 {months} 個月"
         since = "溯自" if self.issued_after_start else "自"
         return f"{since}民國 {format_roc(start)}起至 {format_roc(end)}止，{span}。"
 

@@ -109,6 +109,18 @@ def test_schedule_says_retroactive_only_for_a_plan_issued_after_its_start(plan, 
     assert _schedule(early) == "自民國 107 年 1 月 1 日起至 107 年 12 月 31 日止，計 1 年。"
 
 
+def test_schedule_counts_days_when_the_period_is_not_whole_months(plan):
+    """107 年 1 月 15 日 to 12 月 31 日 is not 「計 1 年」; whole months are counted as such."""
+    def schedule(start: date, end: date) -> str:
+        return plan.body.model_copy(update={"period": plan.body.period.model_copy(update={"start": start, "end": end})}).schedule
+
+    assert schedule(date(2018, 1, 15), date(2018, 12, 31)).endswith("止，計 351 日。")
+    assert schedule(date(2018, 1, 1), date(2018, 12, 30)).endswith("止，計 364 日。")
+    assert schedule(date(2018, 7, 1), date(2018, 12, 31)).endswith("止，計 6 個月。")
+    assert schedule(date(2018, 1, 1), date(2019, 2, 28)).endswith("止，計 14 個月。")
+    assert schedule(date(2018, 1, 1), date(2019, 12, 31)).endswith("止，計 2 年。")
+
+
 def test_a_lead_in_typed_with_its_colon_gets_no_second_one(data_copy):
     # As the source shows them: 「一、考核作業：」 over (一)…, 「一、進行組織診斷：本局依據…」.
     replace_once(data_copy / "plan.yaml", "title: 考核作業\n", "title: 考核作業：\n")
