@@ -19,7 +19,8 @@ from pathlib import Path
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.subplan import Subplan
 from sqdocs.report import CompiledReport
-from sqdocs.report.figures import plain_number, total_word
+from sqdocs.report.figures import total_word
+from sqdocs.text.numbers import plain_number
 
 Value = str | int | float | None
 

@@ -22,7 +22,7 @@ from sqdocs.load.results import load_results
 from sqdocs.model import Plan
 from sqdocs.outline import summary_figures, summary_sentence, unit_figure_line
 from sqdocs.report import CompiledReport, MissingResult, compile_report
-from sqdocs.report.figures import value_text
+from sqdocs.text.numbers import value_text
 
 PLAN_FILES = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml")
 

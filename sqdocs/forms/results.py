@@ -67,8 +67,8 @@ from sqdocs.model.results import (
     counterpart,
     resolve_checklist,
 )
-from sqdocs.report.figures import plain_number
 from sqdocs.text.names import MAX_NAME_BYTES
+from sqdocs.text.numbers import plain_number
 from sqdocs.text.roc import date_examples, format_roc
 from sqdocs.text.yamltext import block_scalar, flow_scalar, lines_scalar
 

@@ -33,7 +33,7 @@ from sqdocs.model.results import (
     omissions,
     unentered,
 )
-from sqdocs.report.figures import exact, growth, value_text
+from sqdocs.text.numbers import exact, growth, value_text
 from sqdocs.text.roc import ROC_OFFSET, examples_in, format_roc
 
 INDICATORS_FILE = "indicators.yaml"

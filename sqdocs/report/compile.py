@@ -17,22 +17,7 @@ from sqdocs.model.results import (
     owing,
     resolve_checklist,
 )
-from sqdocs.report.figures import (
-    PARTIAL_MARK,
-    Share,
-    aggregate,
-    decimals,
-    delta_text,
-    exact,
-    grouped,
-    growth,
-    plain_shown,
-    shown,
-    told,
-    total_word,
-    unit_share,
-    value_text,
-)
+from sqdocs.report.figures import PARTIAL_MARK, Share, aggregate, total_word, unit_share
 from sqdocs.report.model import (
     Change,
     ChartData,
@@ -54,6 +39,17 @@ from sqdocs.report.model import (
     UncheckedEntry,
     UnitFigure,
     YearFigure,
+)
+from sqdocs.text.numbers import (
+    decimals,
+    delta_text,
+    exact,
+    grouped,
+    growth,
+    plain_shown,
+    shown,
+    told,
+    value_text,
 )
 from sqdocs.text.roc import format_roc
 
@@ -284,7 +280,7 @@ def _change(ind: Indicator, years: dict[int, Fraction], year: int) -> Change | N
         return None
     current, previous = years[year], years[prev_year]
     # The change of the figures as printed, so 98.6% → 99.1% always reads +0.5, and
-    # 99.95% → 100.0% reads +0.05 (:func:`~sqdocs.report.figures.shown`).
+    # 99.95% → 100.0% reads +0.05 (:func:`~sqdocs.text.numbers.shown`).
     now, before = shown(current, ind.unit, ind.places), shown(previous, ind.unit, ind.places)
     places = max(decimals(now), decimals(before))
     delta = Fraction(now) - Fraction(before)
