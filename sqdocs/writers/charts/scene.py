@@ -86,12 +86,6 @@ class Box:
     """An outline of EDGE_PT in this colour, or None for none."""
 
 
-def grey(colour: str) -> float:
-    """How light ``colour`` prints in grey, 0 (black) to 1 (white): 0.299 R + 0.587 G + 0.114 B."""
-    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.299 * r + 0.587 * g + 0.114 * b
-
-
 def contrast(a: str, b: str) -> float:
     """The WCAG contrast ratio of two colours (1 to 21; 4.5 is the least for small text)."""
 
