@@ -15,10 +15,10 @@ from datetime import date
 
 from sqdocs.load.checks import name_hint
 from sqdocs.load.diagnostics import Loc
-from sqdocs.load.validate import close, closest, suggest
 from sqdocs.model import Plan
 from sqdocs.model.subplan import PointKey, Subplan
 from sqdocs.text.roc import format_roc
+from sqdocs.text.suggest import close, closest, suggest
 
 REQUIRED_KIND = "分局"
 

@@ -17,10 +17,10 @@ from datetime import date
 from typing import Any
 
 from sqdocs.errors import UserError
-from sqdocs.load.validate import close, suggest
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef
 from sqdocs.model.subplan import PointKey, Subplan, SubplanPoint
 from sqdocs.text.roc import format_roc
+from sqdocs.text.suggest import close, suggest
 
 # ---- which unit, which points ------------------------------------------------
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from sqdocs.load.diagnostics import Diagnostic, Loc
-from sqdocs.load.validate import closest, suggest
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
 from sqdocs.model.common import INVISIBLE_CHARACTERS, invisible_name
 from sqdocs.model.plan import Clause
 from sqdocs.text.numbering import OUTLINE_DEPTH, outline_label
 from sqdocs.text.roc import format_roc, roc_year
+from sqdocs.text.suggest import closest, suggest
 
 
 def unique_names(doc: YamlDoc, named: Iterable[tuple[Loc, str]], what: str) -> Iterator[Diagnostic]:

@@ -13,7 +13,7 @@ from PIL import Image
 from sqdocs.load.checks import unique_names, unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
 from sqdocs.load.plan import PLAN_FILES
-from sqdocs.load.validate import suggest, validate
+from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.results import (
@@ -35,6 +35,7 @@ from sqdocs.model.results import (
 )
 from sqdocs.text.numbers import exact, growth, value_text
 from sqdocs.text.roc import ROC_OFFSET, examples_in, format_roc
+from sqdocs.text.suggest import suggest
 
 INDICATORS_FILE = "indicators.yaml"
 HISTORY_YEARS = 30

@@ -21,11 +21,12 @@ from sqdocs.load.checks import (
     unregistered_unit,
 )
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
-from sqdocs.load.validate import suggest, validate
+from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan
 from sqdocs.model.subplan import Subplan
 from sqdocs.text.roc import examples_in
+from sqdocs.text.suggest import suggest
 
 SUBPLAN_DIR = "subplans"
 
