@@ -198,6 +198,7 @@ def cached_plan(folder: Path) -> Plan:
 
 @functools.lru_cache(maxsize=8)
 def cached_subplans(folder: Path) -> dict[str, Subplan]:
+    """Every 分局's subplan of ``folder``, by unit, loaded once per process."""
     return {unit: loaded.subplan for unit, loaded in load_subplans(folder, cached_plan(folder)).items()}
 
 
@@ -210,6 +211,7 @@ def cached_results(folder: Path) -> tuple[ResultSet, tuple[Diagnostic, ...]]:
 
 @functools.lru_cache(maxsize=8)
 def cached_report(folder: Path) -> CompiledReport:
+    """The compiled report of ``folder``, compiled once per process."""
     return compile_report(cached_plan(folder), cached_results(folder)[0])
 
 

@@ -196,6 +196,8 @@ def unit_order(plan: Plan, subplans: Mapping[str, Subplan]) -> list[str]:
 
 @dataclass(frozen=True)
 class UnitSummary:
+    """A 分局's line in :func:`summarize`."""
+
     unit: str
     assigned: int  # points the bureau plan assigns to the unit
     listed: int | None  # entries of its subplan, None when it has none
@@ -203,12 +205,14 @@ class UnitSummary:
 
     @property
     def status(self) -> str:
+        """尚未建立 (no subplan), 完成 (no problem) or 未完成."""
         if self.listed is None:
             return "尚未建立"
         return "完成" if self.problems == 0 else "未完成"
 
 
 def summarize(plan: Plan, subplans: Mapping[str, Subplan], problems: Sequence[Problem]) -> list[UnitSummary]:
+    """One line per 分局 for `sqdocs check`'s table: points assigned, points listed, problems."""
     return [
         UnitSummary(
             unit,

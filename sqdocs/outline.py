@@ -280,6 +280,7 @@ def evidence_line(evidence: EvidenceItem) -> str:
 
 
 def missing_units_line(units: list[str]) -> str:
+    """未填報：甲、乙。 — the units that sent no results."""
     return f"未填報：{'、'.join(units)}。"
 
 
@@ -314,4 +315,5 @@ def missing_sentence(report: CompiledReport) -> str:
 
 
 def exclusions_sentence() -> str:
+    """What the table of units left out of the bureau figures says above it."""
     return "下列單位數據因分母或權數為 0，未列入全局數值之計算。"

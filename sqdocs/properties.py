@@ -27,6 +27,7 @@ class Properties:
 
 
 def plan_properties(plan: Plan) -> Properties:
+    """The 執行計畫's properties, dated by the plan."""
     return Properties(
         title=plan.title,
         author=plan.agency,
@@ -38,6 +39,7 @@ def plan_properties(plan: Plan) -> Properties:
 
 
 def subplan_properties(plan: Plan, subplan: Subplan) -> Properties:
+    """A 分局's 細部執行計畫's properties, authored by the 分局 and dated by the plan."""
     return Properties(
         title=subplan_document_title(plan, subplan),
         author=f"{plan.agency}{subplan.unit}",
@@ -49,6 +51,7 @@ def subplan_properties(plan: Plan, subplan: Subplan) -> Properties:
 
 
 def report_properties(plan: Plan, report: CompiledReport) -> Properties:
+    """The 績效報告's properties, dated at the end of the plan's period."""
     return Properties(
         title=report.title,
         author=report.agency,

@@ -31,6 +31,8 @@ def unique_names(doc: YamlDoc, named: Iterable[tuple[Loc, str]], what: str) -> I
 
 
 def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
+    """plan.yaml's checks beyond its schema: clauses no deeper than (1), a title naming no other
+    bureau or year, a period that starts in the plan's year."""
     for field in ("steps", "assessment"):
         yield from _too_deep(doc, (field,), getattr(body, field), 1)
     yield from title_agency(doc, ("title",), body.title, body.agency)
@@ -132,6 +134,7 @@ def title_agency(doc: YamlDoc, loc: Loc, title: str | None, agency: str) -> Iter
 
 
 def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
+    """units.yaml's checks beyond its schema: names unique and well formed, groups whose members exist."""
     named = [(("units", i, "name"), u.name) for i, u in enumerate(units.units)]
     for gi, group in enumerate(units.groups):
         named.append((("groups", gi, "name"), group.name))
@@ -254,6 +257,7 @@ def check_unit_refs(
 
 
 def check_date_in_period(doc: YamlDoc, loc: Loc, day: date, body: PlanBody, what: str) -> Iterator[Diagnostic]:
+    """A diagnostic at ``loc`` when ``day`` (called ``what``) falls outside the plan's period."""
     where = body.period.outside(day)
     if where is not None:
         yield doc.diagnostic(loc, f"{what} {format_roc(day)} {where}")
@@ -356,4 +360,5 @@ def check_annex1(
 
 
 def check_annex2(doc: YamlDoc, annex: Annex2) -> Iterator[Diagnostic]:
+    """annex2.yaml's checks beyond its schema: names unique within their parent."""
     yield from _unique_outline_names(doc, annex.dimensions)

@@ -60,6 +60,7 @@ NOT_REPORTED = "無填報數據"
 
 
 def report_title(plan: Plan) -> str:
+    """基隆市警察局 107 年度提升服務品質績效報告."""
     return f"{plan.agency} {plan.year} 年度提升服務品質績效報告"
 
 
