@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqdocs.errors import UserError
-from sqdocs.load.diagnostics import display_name
+from sqdocs.fsutil import display_name
 from sqdocs.load.plan import misnamed
 
 

@@ -365,3 +365,15 @@ def replace_keeping_backup(path: Path, old: bytes, new: bytes) -> Path:
             backup.unlink(missing_ok=True)
             raise
     return backup
+
+
+def display_name(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when possible.
+
+    Only the folder is resolved: a symbolic link is named as itself, not as what it points to
+    (which may not exist, or be the link itself).
+    """
+    try:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a folder that is a symlink loop
+        return str(path)

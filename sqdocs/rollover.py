@@ -20,9 +20,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from sqdocs.errors import UserError
 from sqdocs.folders import default_target
-from sqdocs.fsutil import naming, writing
+from sqdocs.fsutil import display_name, naming, writing
 from sqdocs.load import LoadError, load_plan, load_results
-from sqdocs.load.diagnostics import Diagnostic, Loc, display_name
+from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR
 from sqdocs.load.unfilled import MARKER
 from sqdocs.load.yamlfile import YamlDoc, parse_yaml, read_yaml

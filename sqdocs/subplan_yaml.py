@@ -34,9 +34,8 @@ from sqdocs.derive import (
 )
 from sqdocs.errors import UserError
 from sqdocs.folders import default_target
-from sqdocs.fsutil import replace_keeping_backup, write_all, write_atomic, writing
+from sqdocs.fsutil import display_name, replace_keeping_backup, write_all, write_atomic, writing
 from sqdocs.load import Diagnostic, LoadError, load_plan
-from sqdocs.load.diagnostics import display_name
 from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import (
     misnamed_refusal,

@@ -16,8 +16,8 @@ from conftest import (
 )
 
 from sqdocs.forms.results import INDICATOR_SHEET
+from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError, load_plan
-from sqdocs.load.diagnostics import display_name
 from sqdocs.load.results import load_results, submitted
 from sqdocs.model import Plan
 

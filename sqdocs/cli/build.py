@@ -33,10 +33,10 @@ from sqdocs.cli.messages import (
 )
 from sqdocs.errors import UserError
 from sqdocs.folders import find_folders, output_dirs
-from sqdocs.fsutil import check_targets, remove_empty, remove_stale_temps
+from sqdocs.fsutil import check_targets, display_name, remove_empty, remove_stale_temps
 from sqdocs.gcpause import paused
 from sqdocs.load import LoadError, has_results
-from sqdocs.load.diagnostics import display_name, folder_words
+from sqdocs.load.diagnostics import folder_words
 from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
 from sqdocs.load.subplan import subplan_files
 from sqdocs.options import BuildOptions

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqdocs.check import check_subplans, report
 from sqdocs.cli.messages import EXIT_FAILED, EXIT_OK
+from sqdocs.fsutil import display_name
 from sqdocs.load import load_plan, load_subplans
 from sqdocs.load.comments import text_warnings
-from sqdocs.load.diagnostics import display_name
 
 
 def command(args: argparse.Namespace) -> int:

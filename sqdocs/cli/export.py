@@ -15,9 +15,8 @@ from sqdocs.cli.messages import (
     print_warnings,
 )
 from sqdocs.folders import find_folders
-from sqdocs.fsutil import check_targets, write_all, writing
+from sqdocs.fsutil import check_targets, display_name, write_all, writing
 from sqdocs.load import Diagnostic, LoadError, has_results
-from sqdocs.load.diagnostics import display_name
 from sqdocs.load.yamlfile import read_yaml
 from sqdocs.opendata import Bureau, left_over, open_data_tables
 from sqdocs.text.names import agency_key

@@ -13,8 +13,8 @@ from sqdocs.errors import UserError
 from sqdocs.forms import FormError, import_form, import_forms, make_form, make_forms, summary
 from sqdocs.forms.files import WORKBOOKS, is_pattern
 from sqdocs.forms.kinds import FORM_CONTENTS
+from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError
-from sqdocs.load.diagnostics import display_name
 
 if TYPE_CHECKING:
     from pathlib import Path

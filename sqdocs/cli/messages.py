@@ -19,9 +19,9 @@ from sqdocs.cli.exits import (  # noqa: F401 — the commands take them from her
 )
 from sqdocs.errors import UserError
 from sqdocs.folders import loose_yaml, skipped_folders
+from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError, plan_warnings
 from sqdocs.load.comments import text_warnings
-from sqdocs.load.diagnostics import display_name
 
 if TYPE_CHECKING:
     from sqdocs.model import Plan

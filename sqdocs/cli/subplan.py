@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_lines, is_bug
 from sqdocs.errors import UserError
-from sqdocs.fsutil import os_error_text
+from sqdocs.fsutil import display_name, os_error_text
 from sqdocs.load import LoadError, load_plan
-from sqdocs.load.diagnostics import display_name
 from sqdocs.subplan_yaml import (
     init_subplan,
     init_subplans,

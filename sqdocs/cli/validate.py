@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_OK, passed_over, print_diagnostics
 from sqdocs.folders import find_folders, skipped_folders
+from sqdocs.fsutil import display_name
 from sqdocs.load import (
     PLAN_FILES,
     Diagnostic,
@@ -19,7 +20,6 @@ from sqdocs.load import (
     plan_warnings,
 )
 from sqdocs.load.comments import text_warnings
-from sqdocs.load.diagnostics import display_name
 from sqdocs.load.results import INDICATORS_FILE, result_files
 from sqdocs.load.subplan import load_subplans, subplan_files
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqdocs.derive import moved_entries
-from sqdocs.load.diagnostics import LoadError, display_name
+from sqdocs.fsutil import display_name
+from sqdocs.load.diagnostics import LoadError
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, PointRef

@@ -42,6 +42,7 @@ from sqdocs.forms.problems import CellProblem, FormError, merge, sort_problems
 from sqdocs.forms.structure import formula_problems, merged_cells
 from sqdocs.fsutil import (
     check_targets,
+    display_name,
     os_error_text,
     remove_empty,
     replace_keeping_backup,
@@ -50,7 +51,6 @@ from sqdocs.fsutil import (
     writing,
 )
 from sqdocs.load import LoadError, load_plan
-from sqdocs.load.diagnostics import display_name
 from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import (
     misnamed_refusal,

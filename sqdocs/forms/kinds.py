@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqdocs.load.diagnostics import display_name
+from sqdocs.fsutil import display_name
 
 FORM_NAMES = {"subplan": "細部計畫", "results": "執行成果"}
 """Each kind of form by the name its file carries: 第一分局細部計畫.xlsx."""

@@ -49,7 +49,8 @@ from sqdocs.forms.sheets import (
     validation,
 )
 from sqdocs.forms.structure import beyond_columns, moved_columns
-from sqdocs.load.diagnostics import LoadError, display_name
+from sqdocs.fsutil import display_name
+from sqdocs.load.diagnostics import LoadError
 
 # The form must be judged exactly as the YAML is: the loader's own indicator and submission checks.
 from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR, check_submission, read_indicators

@@ -46,8 +46,9 @@ from sqdocs.forms.sheets import (
     validation,
 )
 from sqdocs.forms.structure import beyond_columns, moved_columns
+from sqdocs.fsutil import display_name
 from sqdocs.load.checks import SPACED_NAMES
-from sqdocs.load.diagnostics import LoadError, display_name, format_path
+from sqdocs.load.diagnostics import LoadError, format_path
 from sqdocs.load.labels import typed_labels
 from sqdocs.load.subplan import subplan_from
 from sqdocs.load.yamlfile import parse_yaml

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sqdocs.fsutil import display_name
+
 Loc = tuple[str | int, ...]
 
 
@@ -53,15 +55,3 @@ def folder_words(folder: Path) -> str:
     is 「目前資料夾 keelung-107」 rather than a bare 「.」."""
     shown = display_name(folder)
     return f"目前資料夾 {folder.resolve().name}" if shown == "." else shown
-
-
-def display_name(path: Path) -> str:
-    """The path as a user would type it: relative to the working folder when possible.
-
-    Only the folder is resolved: a symbolic link is named as itself, not as what it points to
-    (which may not exist, or be the link itself).
-    """
-    try:
-        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # RuntimeError: a folder that is a symlink loop
-        return str(path)

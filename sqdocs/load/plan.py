@@ -7,8 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from sqdocs.fsutil import display_name
 from sqdocs.load import checks
-from sqdocs.load.diagnostics import Diagnostic, LoadError, display_name
+from sqdocs.load.diagnostics import Diagnostic, LoadError
 from sqdocs.load.unfilled import unfilled
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml

@@ -10,8 +10,9 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
+from sqdocs.fsutil import display_name
 from sqdocs.load.checks import unique_names, unregistered_unit
-from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
+from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
 from sqdocs.load.plan import PLAN_FILES
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqdocs.fsutil import display_name
 from sqdocs.load.checks import (
     check_date_in_period,
     name_flaws,
@@ -20,7 +21,7 @@ from sqdocs.load.checks import (
     unique_names,
     unregistered_unit,
 )
-from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name
+from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan

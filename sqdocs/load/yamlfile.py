@@ -15,7 +15,8 @@ import yaml
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, display_name, format_path
+from sqdocs.fsutil import display_name
+from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, format_path
 from sqdocs.text.lines import east_asian as is_east_asian
 
 # Only the plain data types of YAML: anything else (!!python/object …) is refused.

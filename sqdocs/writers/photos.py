@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from sqdocs.load.diagnostics import display_name
+from sqdocs.fsutil import display_name
 
 PHOTO_DPI = 200
 MAX_HEIGHT_MM = 180.0
