@@ -11,7 +11,6 @@ from pathlib import Path
 
 from sqdocs.errors import UserError
 from sqdocs.fsutil import display_name
-from sqdocs.load.plan import misnamed
 
 
 def find_folders(paths: Iterable[Path]) -> list[Path]:
@@ -187,3 +186,9 @@ def default_target(source: Path, year: int) -> Path:
     old = re.search(r"\d+(?!.*\d)", source.name)
     name = source.name[: old.start()] + str(year) + source.name[old.end():] if old else f"{source.name}-{year}"
     return source.parent / name
+
+
+def misnamed(folder: Path, name: str) -> list[str]:
+    """The files in ``folder`` that are ``name`` under another case or as .yml (plan.yml, Plan.YAML)."""
+    stem = Path(name).stem.lower()
+    return sorted(p.name for p in folder.iterdir() if p.stem.lower() == stem and p.suffix.lower() in (".yaml", ".yml"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from sqdocs.folders import find_folders, misnamed
 from sqdocs.fsutil import display_name
 from sqdocs.load import checks
 from sqdocs.load.diagnostics import Diagnostic, LoadError
@@ -138,20 +139,12 @@ def _not_a_plan_folder(folder: Path) -> str:
             return f"{what}；它在計畫資料夾 {display_name(above)} 之中，請改指定 {display_name(above)}"
     # A folder of bureaus, which validate, build and export take, given to a command that works
     # on one bureau (check, subplan, form, rollover): name the bureaus in it, as those find them.
-    from sqdocs.folders import find_folders  # only here: sqdocs.folders imports this module
-
     bureaus = [found for found in find_folders([folder]) if found != folder]
     if bureaus:
         names = "、".join(sub.name for sub in bureaus[:5]) + ("等" if len(bureaus) > 5 else "")
         return (f"{what}；它內含各機關的資料夾（{names}），此指令一次處理一個機關"
                 f"（validate、build、export 才可指定整個資料夾）：請改指定其中之一，如 {display_name(bureaus[0])}")
     return f"{what}；請指定含 plan.yaml 的資料夾（如 data/keelung-107）"
-
-
-def misnamed(folder: Path, name: str) -> list[str]:
-    """The files in ``folder`` that are ``name`` under another case or as .yml (plan.yml, Plan.YAML)."""
-    stem = Path(name).stem.lower()
-    return sorted(p.name for p in folder.iterdir() if p.stem.lower() == stem and p.suffix.lower() in (".yaml", ".yml"))
 
 
 def _hint_misnamed(folder: Path, name: str, problem: Diagnostic) -> Diagnostic:
