@@ -898,6 +898,31 @@ def test_a_unit_listed_twice_for_a_point_or_a_member_listed_twice_is_an_error(tm
     ]
 
 
+def test_a_title_naming_another_unit_than_the_file_s_own_is_an_error(fresh: Path, capsys):
+    # 第一分局's file copied as 第五分局's start, and 第四分局 renamed 中山分局 in units.yaml: the
+    # cover would name the other unit while the annex and the file name say this one.
+    units = fresh / "units.yaml"
+    text = units.read_text(encoding="utf-8").replace("第四分局", "中山分局")
+    units.write_text(text.replace("  - name: 中山分局\n    kind: 分局\n",
+                                  "  - name: 中山分局\n    kind: 分局\n  - name: 第五分局\n    kind: 分局\n"), encoding="utf-8")
+    (fresh / "subplans").mkdir()
+    for old, new in (("第一分局", "第五分局"), ("第四分局", "中山分局")):
+        sample = (SAMPLE / "subplans" / f"{old}.yaml").read_text(encoding="utf-8")
+        subplan_path(fresh, new).write_text(sample.replace(f"unit: {old}", f"unit: {new}"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(fresh)]) == 2
+    err = capsys.readouterr().err
+    assert ("第五分局.yaml:26:8: title: 標題寫的是「第一分局」，但 unit 是「第五分局」；"
+            "應為「基隆市警察局第五分局 107 年度提升服務品質細部執行計畫」") in err
+    assert ("中山分局.yaml:26:8: title: 標題寫的是「第四分局」，但 unit 是「中山分局」；"
+            "應為「基隆市警察局中山分局 107 年度提升服務品質細部執行計畫」") in err
+
+
+def test_a_title_that_names_no_unit_is_an_error(tmp_path, plan):
+    found = problems_of(tmp_path, plan, "unit: 第一分局\ntitle: 107 年度提升服務品質細部執行計畫\nsub_units: [行政組]\n")
+    assert found == ["title: 標題沒有寫出本單位「第一分局」；請在標題寫出單位名稱，或刪除 title 一行（使用標準標題）"]
+
+
 def test_check_points_at_the_flawed_sub_unit_a_point_cannot_find(plan):
     from sqdocs.model.subplan import Subplan, SubplanPoint
 

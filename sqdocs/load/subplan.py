@@ -6,6 +6,7 @@ used twice). Whether a subplan is *complete* is a separate question: :mod:`sqdoc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,7 @@ from sqdocs.load.checks import (
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
-from sqdocs.model import Plan
+from sqdocs.model import Plan, Unit
 from sqdocs.model.subplan import Subplan
 from sqdocs.text.roc import examples_in
 from sqdocs.text.suggest import suggest
@@ -101,6 +102,8 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
         )
     yield from title_agency(doc, ("title",), subplan.title, plan.agency)
     yield from title_year(doc, ("title",), subplan.title, plan.year)
+    if unit is not None:
+        yield from _title_unit(doc, subplan.title, unit, plan)
     names: list[tuple[Loc, str]] = [(("sub_units", i), n) for i, n in enumerate(subplan.sub_units)]
     names += [(("sub_groups", i, "name"), g.name) for i, g in enumerate(subplan.sub_groups)]
     yield from name_flaws(doc, names)
@@ -125,6 +128,22 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
             yield from check_date_in_period(doc, ("points", pi, "deadline"), point.deadline, plan.body, "完成期限")
     keys = [(("points", i, "point"), "／".join(p.key)) for i, p in enumerate(subplan.points)]
     yield from unique_names(doc, keys, "評核重點")
+
+
+def _title_unit(doc: YamlDoc, title: str | None, unit: Unit, plan: Plan) -> Iterator[Diagnostic]:
+    """A title that does not name the file's unit: a neighbour's subplan copied as a start, or a
+    unit renamed in units.yaml, would print another unit on this one's cover."""
+    if not title or unit.name in title or (unit.full_name and unit.full_name in title):
+        return
+    names = [n for u in plan.units.units for n in (u.full_name, u.name) if n]
+    other = next((n for n in sorted(names, key=len, reverse=True) if n in title), None)  # 刑事警察大隊 before 警察大隊
+    if other is None and (found := re.match(f"{re.escape(plan.agency)}(\\S+?)\\s*\\d+\\s*年度", title)):
+        other = found.group(1)  # the unit's old name, no longer in units.yaml
+    if other is None:
+        yield doc.diagnostic(("title",), f"標題沒有寫出本單位「{unit.name}」；請在標題寫出單位名稱，或刪除 title 一行（使用標準標題）")
+        return
+    fixed = title.replace(other, unit.name, 1)
+    yield doc.diagnostic(("title",), f"標題寫的是「{other}」，但 unit 是「{unit.name}」；應為「{fixed}」")
 
 
 def read_subplan(path: Path, plan: Plan) -> SubplanFile:
