@@ -918,6 +918,25 @@ def test_a_title_naming_another_unit_than_the_file_s_own_is_an_error(fresh: Path
             "應為「基隆市警察局中山分局 107 年度提升服務品質細部執行計畫」") in err
 
 
+def test_a_precinct_left_out_of_its_group_is_warned_of_by_check_and_validate(data_copy: Path, capsys):
+    # 第五分局 added to units.yaml but not to 各分局: it gets only 各單位's 3 points, not 14, and
+    # its subplan would be 「完成」 with the 各分局 points missing unnoticed.
+    units = data_copy / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "  - name: 第四分局\n    kind: 分局\n", "  - name: 第四分局\n    kind: 分局\n  - name: 第五分局\n    kind: 分局\n"), encoding="utf-8")
+    warning = ("units.yaml:64:14: groups[0].members: 警告：群組「各分局」沒有列入分局「第五分局」："
+               "本局計畫指派各分局辦理的評核重點不會算到第五分局")
+    capsys.readouterr()
+    assert main(["check", str(data_copy)]) == 1  # 第五分局 has no subplan yet
+    assert warning in capsys.readouterr().err
+    assert main(["validate", str(data_copy)]) == 0
+    assert warning in capsys.readouterr().err
+    members = "members: [第一分局, 第二分局, 第三分局, 第四分局]"
+    units.write_text(units.read_text(encoding="utf-8").replace(members, members[:-1] + ", 第五分局]"), encoding="utf-8")
+    assert main(["check", str(data_copy)]) == 1
+    assert "警告" not in capsys.readouterr().err
+
+
 def test_a_title_that_names_no_unit_is_an_error(tmp_path, plan):
     found = problems_of(tmp_path, plan, "unit: 第一分局\ntitle: 107 年度提升服務品質細部執行計畫\nsub_units: [行政組]\n")
     assert found == ["title: 標題沒有寫出本單位「第一分局」；請在標題寫出單位名稱，或刪除 title 一行（使用標準標題）"]

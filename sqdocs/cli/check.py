@@ -11,6 +11,7 @@ from sqdocs.cli.messages import EXIT_FAILED, EXIT_OK
 from sqdocs.fsutil import display_name
 from sqdocs.load import load_plan, load_subplans
 from sqdocs.load.comments import text_warnings
+from sqdocs.load.plan import units_warnings
 
 
 def command(args: argparse.Namespace) -> int:
@@ -27,7 +28,8 @@ def command(args: argparse.Namespace) -> int:
         doc = files[problem.unit].doc
         return f"{doc.file}:{doc.where(problem.loc)[0]}" if problem.loc else doc.file
 
-    for warning in text_warnings(Path(args.data)):  # a practice a 「 #」 cut short is incomplete too
+    # A practice a 「 #」 cut short is incomplete too; a 分局 left out of 各分局 lacks its points unnoticed.
+    for warning in [*text_warnings(Path(args.data)), *units_warnings(args.data, plan)]:
         print(str(warning), file=sys.stderr)
     print(report(plan, subplans, problems, where, folder))
     return EXIT_FAILED if problems else EXIT_OK

@@ -155,6 +155,25 @@ def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
                 )
 
 
+def group_warnings(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
+    """A group named for a kind of unit (各分局, 各科) that leaves out a unit of that kind: a
+    分局 added to units.yaml but not to 各分局 gets none of 各分局's points, so its subplan and
+    its results lack them, and check still calls its plan complete."""
+    kinds = {u.kind for u in units.units}
+    for gi, group in enumerate(units.groups):
+        kind = next((k for k in kinds for name in (group.name, *group.aliases) if name == f"各{k}"), None)
+        if group.all or kind is None:
+            continue
+        members = set(units.expand(group.name))
+        left = [u.name for u in units.units if u.kind == kind and u.name not in members]
+        if left:
+            names = "、".join(left)
+            yield doc.diagnostic(("groups", gi, "members"), (
+                f"群組「{group.name}」沒有列入{kind}「{names}」：本局計畫指派{group.name}辦理的評核重點不會算到{names}"
+                f"（其細部執行計畫、年度成果都不會列出）；若{names}也屬於{group.name}，請加入 members"
+            ), severity="warning")
+
+
 # Characters a name can hold without anyone seeing them: those no text may hold (zero-width
 # and direction marks, the soft hyphen …), and in a name also spaces other than the plain one.
 _INVISIBLE = re.compile(f"[\u00a0\u1680\u2000-\u200a\u2028-\u202f\u205f\u3000{INVISIBLE_CHARACTERS}]")

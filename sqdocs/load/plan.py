@@ -114,8 +114,14 @@ def written_year(folder: Path | str) -> int | None:
 
 def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
     """What is valid in the loaded ``plan`` of ``folder`` but probably a slip: plan.yaml's dates
-    in another year than the plan's, a 文號 in full-width digits (:func:`checks.body_warnings`)."""
-    return list(checks.body_warnings(read_yaml(Path(folder) / "plan.yaml"), plan.body))
+    in another year than the plan's, a 文號 in full-width digits (:func:`checks.body_warnings`),
+    and :func:`units_warnings`."""
+    return [*checks.body_warnings(read_yaml(Path(folder) / "plan.yaml"), plan.body), *units_warnings(folder, plan)]
+
+
+def units_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
+    """units.yaml's groups that leave out a unit of their kind (:func:`checks.group_warnings`)."""
+    return list(checks.group_warnings(read_yaml(Path(folder) / "units.yaml"), plan.units))
 
 
 def _not_a_folder(path: Path) -> str:
