@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqdocs.derive import subplan_title
-from sqdocs.errors import UserError
-from sqdocs.fsutil import os_error_text, write_atomic
+from sqdocs.errors import FolderAdvice, UserError
+from sqdocs.fsutil import display_name, os_error_text, write_atomic
 from sqdocs.load import Diagnostic, LoadError, load_plan
 from sqdocs.load.results import has_results, load_results, submitted
 from sqdocs.load.subplan import load_subplans
@@ -251,6 +251,8 @@ def build_one(job: Job, options: BuildOptions, before_write: Callable[[], None] 
         if before_write is not None:
             before_write()
         unchanged = not write_atomic(job.path, data)
+    except FolderAdvice as exc:  # its advice names a command on this job's data folder
+        return Outcome(job, exc.in_folder(display_name(job.folder)))
     except (UserError, LoadError) as exc:
         return Outcome(job, str(exc))
     except OSError as exc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqdocs.errors import UserError
+from sqdocs.errors import FolderAdvice, UserError
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef
 from sqdocs.model.subplan import PointKey, Subplan, SubplanPoint
 from sqdocs.text.roc import format_roc
@@ -157,18 +157,18 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
         if items:
             dimensions.append(Dimension(scope=dim.scope, name=dim.name, items=items))
     if missing:
-        raise UserError(
+        raise FolderAdvice(
             f"{subplan.unit}的細部執行計畫缺少本局計畫指派的評核重點（{'、'.join(missing)}）；"
-            f"請執行 sqdocs subplan update 資料夾 --unit {subplan.unit} 補上後填寫"
+            f"請執行 sqdocs subplan update {{folder}} --unit {subplan.unit} 補上後填寫"
         )
     if marked:
-        raise UserError(
+        raise FolderAdvice(
             f"{subplan.unit}的細部執行計畫把本局計畫仍指派的評核重點標記為 removed（{'、'.join(marked)}）；"
-            f"請刪除該項的「removed: true」（或執行 sqdocs subplan update 資料夾 --unit {subplan.unit}），確認內容後再產生"
+            f"請刪除該項的「removed: true」（或執行 sqdocs subplan update {{folder}} --unit {subplan.unit}），確認內容後再產生"
         )
     if incomplete:
-        raise UserError(
-            f"{subplan.unit}的細部執行計畫尚未填完（{'、'.join(incomplete)}）；請執行 sqdocs check 查看缺漏"
+        raise FolderAdvice(
+            f"{subplan.unit}的細部執行計畫尚未填完（{'、'.join(incomplete)}）；請執行 sqdocs check {{folder}} 查看缺漏"
         )
     if not dimensions:
         raise UserError(f"{subplan.unit}的細部執行計畫沒有任何本局計畫指派的評核重點")

@@ -5,6 +5,19 @@ class UserError(Exception):
     """A problem the user can fix; ``str(error)`` says where, what and how to fix it."""
 
 
+class FolderAdvice(UserError):
+    """A UserError whose advice names a command on the data folder, which the code raising it
+    does not know: ``{folder}`` in ``template`` stands for it. ``str()`` says 「資料夾」;
+    :meth:`in_folder` names the folder, for whoever knows it (a build job)."""
+
+    def __init__(self, template: str):
+        super().__init__(template.replace("{folder}", "資料夾"))
+        self.template = template
+
+    def in_folder(self, folder: str) -> str:
+        return self.template.replace("{folder}", folder)
+
+
 class Interrupted(KeyboardInterrupt):
     """The command was stopped by Ctrl-C (SIGINT) or SIGTERM, ``signum`` says which.
 

@@ -14,6 +14,7 @@ from conftest import SAMPLE, fill_markers
 from sqdocs.check import check_subplan, check_subplans
 from sqdocs.cli import main
 from sqdocs.derive import subplan_annex, subplan_changes
+from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError, load_plan, load_subplans, read_subplan, subplan_path
 from sqdocs.subplan_yaml import apply_changes, subplan_skeleton
 
@@ -845,7 +846,8 @@ def test_a_subplan_without_a_point_the_bureau_added_is_not_built(data_copy: Path
     assert main(["build", str(data_copy), "-o", str(out), "--only", "subplans", "--format", "pdf"]) == 1
     err = capsys.readouterr().err
     assert "第一分局的細部執行計畫缺少本局計畫指派的評核重點（基礎服務／服務友善／洽公場所指引標示）" in err
-    assert "請執行 sqdocs subplan update 資料夾 --unit 第一分局 補上後填寫" in err
+    # the command to run names the folder built from, which derive does not know (FolderAdvice)
+    assert f"請執行 sqdocs subplan update {display_name(data_copy)} --unit 第一分局 補上後填寫" in err
     assert not list(out.glob("*第一分局*"))
 
 
