@@ -933,6 +933,9 @@ def test_a_precinct_left_out_of_its_group_is_warned_of_by_check_and_validate(dat
     assert warning in capsys.readouterr().err
     assert main(["validate", str(data_copy)]) == 0
     assert warning in capsys.readouterr().err
+    assert main(["subplan", "init", str(data_copy), "--unit", "第五分局"]) == 0  # made, with the reason it has 3 points
+    assert warning in capsys.readouterr().err
+    (data_copy / "subplans" / "第五分局.yaml").unlink()
     members = "members: [第一分局, 第二分局, 第三分局, 第四分局]"
     units.write_text(units.read_text(encoding="utf-8").replace(members, members[:-1] + ", 第五分局]"), encoding="utf-8")
     assert main(["check", str(data_copy)]) == 1

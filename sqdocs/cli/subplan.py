@@ -11,6 +11,7 @@ from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_line
 from sqdocs.errors import UserError
 from sqdocs.fsutil import display_name, os_error_text
 from sqdocs.load import LoadError, load_plan
+from sqdocs.load.plan import units_warnings
 from sqdocs.subplan_yaml import (
     init_subplan,
     init_subplans,
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 def command(args: argparse.Namespace) -> int:
     """Make (init) or update one unit's subplan file, or every unit's with --all."""
     plan = load_plan(args.data)
+    # A 分局 left out of 各分局 would get a file without 各分局's points, and no word of why.
+    for warning in units_warnings(args.data, plan):
+        print(str(warning), file=sys.stderr)
     if args.all:
         return _init_all(args, plan) if args.action == "init" else _update_all(args, plan)
     if args.action == "init":
