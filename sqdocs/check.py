@@ -104,7 +104,7 @@ def check_subplan(plan: Plan, subplan: Subplan, folder: str = "資料夾") -> li
                 # unit's own: another unit's point there would just be 非本單位負責.
                 near = [_name(r.key) for r in assigned if close(key[2], r.key[2])]
                 hint = suggest(_name(key), near) or (
-                    "（可能已刪除或改名）；已刪除的請執行 sqdocs subplan update 標記 removed 或整項刪除，"
+                    f"（可能已刪除或改名）；已刪除的請執行 sqdocs subplan update {folder} --unit {unit} 標記 removed 或整項刪除，"
                     "否則構面、評核項目、評核重點的名稱須與本局計畫附件 1 相同")
                 message = f"{_name(key)}：本局計畫附件 1 沒有此評核重點{hint}"
             problems.append(Problem(unit, "deleted", message, key, (*loc, "point")))
@@ -113,7 +113,8 @@ def check_subplan(plan: Plan, subplan: Subplan, folder: str = "資料夾") -> li
             units = "、".join(existing[key].point.units)
             problems.append(Problem(
                 unit, "not_assigned",
-                f"{_name(key)}：本局計畫未指派{unit}辦理（承辦單位：{units}）；確認後請整項刪除",
+                f"{_name(key)}：本局計畫未指派{unit}辦理（承辦單位：{units}）"
+                f"{'（已標記 removed）' if entry.removed else ''}；確認後請整項刪除",
                 key, (*loc, "point"),
             ))
             continue

@@ -213,6 +213,9 @@ def test_update_marks_a_point_no_longer_assigned_and_restores_it_later(fresh: Pa
     assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
     marked = path.read_text(encoding="utf-8")
     assert "本局計畫已不再指派本單位辦理此評核重點" in marked
+    # check still asks for the entry to go, and says it is marked already: nothing more to run
+    (problem,) = check_subplan(load_plan(fresh), read_subplan(path, load_plan(fresh)).subplan)
+    assert problem.kind == "not_assigned" and "（已標記 removed）；確認後請整項刪除" in problem.message
 
     (fresh / "annex1.yaml").write_text(plan_text, encoding="utf-8")  # the bureau assigns it again
     assert main(["subplan", "update", str(fresh), "--unit", "第一分局"]) == 0
@@ -1132,6 +1135,7 @@ def test_check_suggests_a_point_only_for_a_name_close_to_it(data_copy):
     found = {p.point[2]: p.message for p in check_subplan(plan, read_subplan(path, plan).subplan) if p.kind == "deleted"}
     assert "是不是「基礎服務／服務一致及正確／服務及時性」？" in found["服務及時姓"]
     assert "是不是" not in found["夜間報案受理"] and "（可能已刪除或改名）" in found["夜間報案受理"]
+    assert "已刪除的請執行 sqdocs subplan update 資料夾 --unit 第一分局 標記 removed" in found["夜間報案受理"]
 
 
 def test_check_suggests_only_a_point_assigned_to_the_unit(data_copy):
