@@ -426,13 +426,24 @@ def test_an_invisible_character_in_a_text_of_several_lines_is_told_on_one_line(f
     assert found.endswith("刪除後即為「一、辦理情形： 1.　全年受理申辦案件 100 件， 時限內…」")
 
 
+def test_a_webp_photo_is_one_the_report_holds(folder: Path, plan: Plan) -> None:
+    from PIL import Image
+
+    (folder / "results" / "evidence").mkdir()
+    Image.new("RGB", (40, 30), "white").save(folder / "results" / "evidence" / "櫃檯.webp", format="WEBP")
+    text = GOOD + "    evidence:\n      - title: 櫃檯照片\n        kind: 照片\n        file: evidence/櫃檯.webp\n"
+    write(folder, "第一分局.yaml", text)
+    _, warnings = load_results(folder, plan)
+    assert warnings == []
+
+
 def test_photo_that_a_report_cannot_hold_warns(folder: Path, plan: Plan) -> None:
     (folder / "results" / "evidence").mkdir()
     (folder / "results" / "evidence" / "櫃檯.heic").write_bytes(b"heic")
     text = GOOD + "    evidence:\n      - title: 櫃檯照片\n        kind: 照片\n        file: evidence/櫃檯.heic\n"
     write(folder, "第一分局.yaml", text)
     _, warnings = load_results(folder, plan)
-    assert [w.line for w in warnings] == [13] and "不是 PNG 或 JPEG" in warnings[0].message
+    assert [w.line for w in warnings] == [13] and "不是 PNG、JPEG 或 WebP" in warnings[0].message
 
 
 def _image(path: Path, size: tuple[int, int], fmt: str) -> None:
@@ -476,7 +487,7 @@ def test_photo_in_another_format_warns(folder: Path, plan: Plan) -> None:
     evidence = "    evidence:\n      - {title: 服務櫃檯照片, kind: 照片, file: evidence/櫃檯.png}\n"
     write(folder, "第一分局.yaml", GOOD.replace("    indicators:\n", evidence + "    indicators:\n"))
     _, warnings = load_results(folder, plan)
-    assert "警告：照片「evidence/櫃檯.png」的內容不是 PNG 或 JPEG 圖檔（GIF）" in only([str(w) for w in warnings], "照片")
+    assert "警告：照片「evidence/櫃檯.png」的內容不是 PNG、JPEG 或 WebP 圖檔（GIF）" in only([str(w) for w in warnings], "照片")
 
 
 def test_a_phone_jpeg_with_a_gain_map_is_a_jpeg(folder: Path, plan: Plan) -> None:
@@ -502,7 +513,7 @@ def test_an_iphone_heic_photo_is_told_how_to_get_a_jpeg(folder: Path, plan: Plan
     write(folder, "第一分局.yaml", GOOD.replace("    indicators:\n", evidence + "    indicators:\n"))
     _, warnings = load_results(folder, plan)
     found = only([str(w) for w in warnings], "照片")
-    assert "照片「evidence/IMG_0412.HEIC」不是 PNG 或 JPEG，報告無法放入；iPhone 的 HEIC 照片請轉存為 .jpg" in found
+    assert "照片「evidence/IMG_0412.HEIC」不是 PNG、JPEG 或 WebP，報告無法放入；iPhone 的 HEIC 照片請轉存為 .jpg" in found
     assert "「最相容」" in found
 
 

@@ -42,7 +42,7 @@ INDICATORS_FILE = "indicators.yaml"
 HISTORY_YEARS = 30
 """How many years before the plan's a history may reach: the trend chart draws every year between."""
 RESULTS_DIR = "results"
-PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg")
+PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 
 def has_results(folder: Path | str) -> bool:
@@ -445,7 +445,7 @@ def check_submission(
                         how = HEIC_ADVICE if suffix in (".heic", ".heif") else "請轉存為 .jpg 或 .png"
                         yield doc.diagnostic(
                             (*eloc, "file"),
-                            f"照片「{evidence.file}」不是 PNG 或 JPEG，報告無法放入；{how}",
+                            f"照片「{evidence.file}」不是 PNG、JPEG 或 WebP，報告無法放入；{how}",
                             severity="warning",
                         )
                     else:
@@ -628,8 +628,8 @@ def _photo_problem(path: Path) -> tuple[str, str] | None:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is judged below
             with Image.open(path) as img:
                 # MPO: a phone's JPEG with a gain or depth map after the photo (writers.photos)
-                if img.format not in ("PNG", "JPEG", "MPO"):
-                    return f"的內容不是 PNG 或 JPEG 圖檔（{img.format}），報告無法放入；請轉存為 .jpg 或 .png", "warning"
+                if img.format not in ("PNG", "JPEG", "MPO", "WEBP"):
+                    return f"的內容不是 PNG、JPEG 或 WebP 圖檔（{img.format}），報告無法放入；請轉存為 .jpg 或 .png", "warning"
                 if img.width * img.height > Image.MAX_IMAGE_PIXELS:
                     return f"太大（{img.width}×{img.height} 像素），報告無法放入；請縮小到長邊 4000 像素左右再存檔", "error"
                 if img.format in ("JPEG", "MPO"):

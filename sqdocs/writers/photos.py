@@ -24,10 +24,12 @@ made at all (LayoutError) and Word cuts such a picture off at the page's foot. S
 it fits on a page under the table's header row and its own title line, whatever a template's
 margins."""
 _MM_PER_INCH = 25.4
-MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg"}
-"""The formats every writer embeds. Pillow calls a JPEG that carries more images after the
-photo (the HDR gain map or depth map iPhones and many Android phones add, an MP extension)
-MPO: it is a .jpg, and its first image the photo."""
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "image/jpeg"}
+"""The formats a photo is read in, by what every writer embeds it as. Pillow calls a JPEG that
+carries more images after the photo (the HDR gain map or depth map iPhones and many Android
+phones add, an MP extension) MPO: it is a .jpg, and its first image the photo. A WebP (saved
+from a web page or a messaging app) no writer embeds: it is written again, as a JPEG, or as
+a PNG when it has transparency (:func:`_media_type`)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Photo:
 
 
 def load_photo(path: Path | None, width_mm: float) -> Photo | None:
-    """The PNG or JPEG at ``path`` for printing ``width_mm`` wide; None when it cannot be used.
+    """The PNG, JPEG or WebP at ``path`` for printing ``width_mm`` wide; None when it cannot be used.
 
     The loader has already warned about a missing file or another format; an image of more
     pixels than PIL will safely decode is left out here, with a warning naming it.
@@ -79,7 +81,7 @@ _ORIENTATION = 0x0112
 
 def _scaled(path: Path, width_mm: float) -> Photo | None:
     with Image.open(path) as img:
-        media_type = MEDIA_TYPES.get(img.format or "")
+        media_type = _media_type(img)
         if media_type is None:
             return None
         # A phone's upright photo is stored on its side with an EXIF orientation, which
@@ -117,11 +119,18 @@ _JPEG_HEADERS = (b"JFIF", b"Exif")
 (UnrecognizedImageError)."""
 
 
+def _media_type(img: Image.Image) -> str | None:
+    """What ``img`` is embedded as (:data:`MEDIA_TYPES`); None for a format no writer takes."""
+    if img.format == "WEBP" and ("A" in img.getbands() or "transparency" in img.info):
+        return "image/png"  # a sticker or logo: a JPEG would lay its transparent parts on black
+    return MEDIA_TYPES.get(img.format or "")
+
+
 def _embeddable(img: Image.Image, data: bytes) -> bool:
     """Whether every writer can take the file's own bytes: an RGB or grey JPEG that python-docx
     recognises, or a PNG of 8 bits a channel. An MPO's bytes would carry its gain or depth map
     into the document too: it is written again."""
-    if img.format == "MPO":
+    if img.format in ("MPO", "WEBP"):
         return False
     if img.format == "JPEG":
         # A CMYK one (print shops, Photoshop) is shown with inverted or false colours by some viewers.

@@ -581,6 +581,32 @@ def test_a_phone_jpeg_with_a_gain_map_is_printed_without_it(tmp_path: Path, size
         assert rgb.getpixel((rgb.width - 2, rgb.height // 2))[0] > 200
 
 
+@pytest.mark.parametrize("size", [(1600, 1200), (200, 150)])
+@pytest.mark.parametrize("alpha", [False, True])
+def test_a_webp_photo_is_printed_as_a_jpeg_or_with_transparency_as_a_png(tmp_path: Path, size: tuple[int, int], alpha: bool) -> None:
+    """A photo saved from a web page or a messaging app as .webp was left out of the report with
+    「請轉存」: no writer embeds WebP, but Pillow reads it, so it is written again as JPEG, or PNG
+    when it has transparent parts (a JPEG would put them on black)."""
+    from docx.image.image import Image as DocxImage
+    from PIL import Image
+
+    from sqdocs.writers.photos import load_photo
+
+    stored = Image.new("RGBA" if alpha else "RGB", size, (255, 255, 255, 0) if alpha else "white")
+    stored.paste((200, 0, 0, 255) if alpha else (200, 0, 0), (0, 0, size[0], size[1] // 2))
+    path = tmp_path / "LINE_photo.webp"
+    stored.save(path, format="WEBP", lossless=alpha)
+    picture = load_photo(path, 60.0)
+    assert picture is not None and picture.media_type == ("image/png" if alpha else "image/jpeg")
+    assert DocxImage.from_blob(picture.data).px_width == picture.width_px  # Word's writer takes it
+    with Image.open(io.BytesIO(picture.data)) as embedded:
+        assert embedded.format == ("PNG" if alpha else "JPEG")
+        if alpha:  # the transparent half stays transparent, not black
+            assert embedded.convert("RGBA").getpixel((1, embedded.height - 2))[3] == 0
+        else:
+            assert embedded.convert("RGB").getpixel((1, embedded.height - 2))[0] > 200
+
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
 def test_a_large_photo_is_scaled_down_in_its_own_format(tmp_path: Path, fmt: str) -> None:
     from PIL import Image

@@ -34,7 +34,7 @@ def chart(doc: Document, chart_data: ChartData, n: int, font: Path | None) -> No
 
 
 def photo(doc: Document, path: Path | None, width_mm: float, title: str) -> etree._Element | None:
-    """A paragraph holding an evidence photo (PNG or JPEG) ``width_mm`` wide; None if it cannot be read.
+    """A paragraph holding an evidence photo (PNG, JPEG or WebP) ``width_mm`` wide; None if it cannot be read.
 
     The frame is named 照片 n (office suites want frame names unique); ``title`` is its alt text.
     """

@@ -126,7 +126,7 @@ class ChartDrawing(Flowable):
 
 
 def photo(path: Path | None, max_width: float) -> Flowable | None:
-    """An evidence photo (PNG or JPEG) scaled to ``max_width`` points (narrower if it would be
+    """An evidence photo (PNG, JPEG or WebP) scaled to ``max_width`` points (narrower if it would be
     taller than :data:`photos.MAX_HEIGHT_MM`); None if it cannot be read."""
     picture = load_photo(path, max_width / mm)
     if picture is None:
