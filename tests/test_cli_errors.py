@@ -725,6 +725,21 @@ def test_a_data_folder_named_with_a_leading_dash_is_told_how_to_name_it(tmp_path
     assert f"sqdocs {command}：錯誤：「-data」以「-」開頭，會被當成選項；它是資料夾或檔案的名稱時，請寫成 ./-data" in err
 
 
+@pytest.mark.parametrize("argv", [["build", "d", "-o", "-new"], ["export", "d", "-o", "-new"], ["rollover", "d", "--to", "108", "-o", "-new"]])
+def test_an_output_folder_still_to_be_made_with_a_leading_dash_is_told_how_to_name_it(tmp_path, monkeypatch, capsys, argv):
+    """Not there yet, 「-new」 after -o read as a missing value: 「-o/--output 後面須接一個值」."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "「-new」以「-」開頭，會被當成選項；它是資料夾或檔案的名稱時，請寫成 ./-new" in capsys.readouterr().err
+
+
+def test_a_negative_number_after_an_option_is_still_a_number(capsys):
+    assert main(["build", "d", "-j", "-1"]) == 2  # told as a count of processes, not as a path
+    assert "./-1" not in capsys.readouterr().err
+
+
 def test_a_path_starting_with_a_tilde_is_in_the_home_folder(tmp_path, monkeypatch):
     """cmd.exe and PowerShell pass 「~」 on as typed: the files went into a folder named 「~」 of the
     current one, and the command said it was done."""

@@ -80,15 +80,33 @@ class _Parser(argparse.ArgumentParser):
         return parsed
 
     def _dashed_path(self, args: list[str]) -> str | None:
-        """The first argument before any ``--`` that starts with ``-``, is no option of any command,
-        and names a folder or file that exists (a data folder ``-data``)."""
+        """The first argument before any ``--`` that starts with ``-``, is no option of any command
+        nor a number, and names a folder or file that exists (a data folder ``-data``) or follows
+        an option that takes a path (``-o -new``, a folder still to be made)."""
         options = set(self._all_options())
+        paths = set(self._path_options())
+        previous = None
         for arg in args:
             if arg == "--":
                 return None
-            if arg.startswith("-") and arg not in options and arg.split("=", 1)[0] not in options and Path(arg).exists():
+            if (
+                arg.startswith("-") and arg not in options and arg.split("=", 1)[0] not in options
+                and not re.fullmatch(r"-\d+(\.\d+)?", arg) and (previous in paths or Path(arg).exists())
+            ):
                 return arg
+            previous = arg
         return None
+
+    def _path_options(self) -> list[str]:
+        """The options of every command that take a path (-o, --templates, --font, --from)."""
+        names = []
+        for action in self._actions:
+            if action.option_strings and action.type is _path:
+                names += action.option_strings
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    names += child._path_options() if isinstance(child, _Parser) else []
+        return names
 
     def _named_parser(self, args: list[str]) -> _Parser:
         """The parser of the (sub)command ``args`` name, for its usage line: ``build``'s for ``build -data``."""
