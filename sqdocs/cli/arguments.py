@@ -84,7 +84,7 @@ class _Parser(argparse.ArgumentParser):
         nor a number, and names a folder or file that exists (a data folder ``-data``) or follows
         an option that takes a path (``-o -new``, a folder still to be made)."""
         options = set(self._all_options())
-        paths = set(self._path_options())
+        paths = set(self._all_options(paths_only=True))
         previous = None
         for arg in args:
             if arg == "--":
@@ -97,17 +97,6 @@ class _Parser(argparse.ArgumentParser):
             previous = arg
         return None
 
-    def _path_options(self) -> list[str]:
-        """The options of every command that take a path (-o, --templates, --font, --from)."""
-        names = []
-        for action in self._actions:
-            if action.option_strings and action.type is _path:
-                names += action.option_strings
-            if isinstance(action, argparse._SubParsersAction):
-                for child in action.choices.values():
-                    names += child._path_options() if isinstance(child, _Parser) else []
-        return names
-
     def _named_parser(self, args: list[str]) -> _Parser:
         """The parser of the (sub)command ``args`` name, for its usage line: ``build``'s for ``build -data``."""
         parser = self
@@ -117,13 +106,16 @@ class _Parser(argparse.ArgumentParser):
                     parser = action.choices[arg]
         return parser
 
-    def _all_options(self) -> list[str]:
+    def _all_options(self, paths_only: bool = False) -> list[str]:
+        """The options of this parser and every command under it; ``paths_only``: those that take
+        a path (-o, --templates, --font, --from)."""
         names = []
         for action in self._actions:
-            names += action.option_strings
+            if not paths_only or action.type is _path:
+                names += action.option_strings
             if isinstance(action, argparse._SubParsersAction):
                 for child in action.choices.values():
-                    names += child._all_options() if isinstance(child, _Parser) else []
+                    names += child._all_options(paths_only) if isinstance(child, _Parser) else []
         return names
 
     def _meant(self, extra: list[str]) -> str | None:
