@@ -57,10 +57,7 @@ def command(args: argparse.Namespace) -> int:
         )
     if args.templates is not None and not args.templates.is_dir():
         raise UserError(f"{args.templates}：找不到範本資料夾")
-    if args.font is not None and args.font.is_dir():  # the Fonts folder itself: 「找不到」 sent them to check the path
-        raise UserError(f"{args.font}：這是資料夾，不是字型檔；--font 須指定其中的字型檔本身（.ttf/.ttc），"
-                        f"如 --font {args.font / 'kaiu.ttf'}")
-    if args.font is not None and not args.font.is_file():
+    if args.font is not None and not args.font.exists():  # a folder is told as such by the font check (_check_font)
         raise UserError(f"{args.font}：找不到字型檔；請確認路徑，或不加 --font，使用已安裝的楷書字型")
     if args.jobs is not None and args.jobs < 1:
         raise UserError("-j 必須是 1 以上的整數")
