@@ -287,6 +287,16 @@ class _Entry:
     dash: tuple[float, ...] = ()
     marker: str | None = None
     width: float = _LINE_PT
+    edge: str | None = None  # a box's outline (:func:`bar_fill`)
+
+
+def _units_entry(label: str, k: int, dots: bool) -> _Entry:
+    """The legend entry of a units chart's ``k``-th series: its dot, or its bar as drawn."""
+    if dots:
+        colour, marker, _ = series_style(k)
+        return _Entry(label, colour, "marker", marker=marker)
+    fill, edge = bar_fill(k)
+    return _Entry(label, fill, "box", edge=edge)
 
 
 class _Builder:
@@ -322,8 +332,7 @@ class _Builder:
             for r, entry in enumerate(col):
                 middle = top + (r + 0.5) * TICK_PT * 1.7
                 if entry.kind == "box":
-                    edge = INK if contrast(entry.colour, WHITE) < 3 else None
-                    self.items.append(Box(x + 2, middle - 4, self._SAMPLE - 4, 8, entry.colour, edge))
+                    self.items.append(Box(x + 2, middle - 4, self._SAMPLE - 4, 8, entry.colour, entry.edge))
                 elif entry.kind == "marker":  # a dot chart's series: its dot alone
                     self.items.append(Marker(x + self._SAMPLE / 2, middle, entry.marker or MARKERS[0], _MARKER_PT, entry.colour))
                 else:
@@ -435,10 +444,7 @@ class _Builder:
         if chart.reference is not None:
             entries.append(_Entry(chart.reference_label, _REFERENCE.colour, "line", _REFERENCE.dash, width=_REFERENCE.width))
         if n > 1 or chart.reference is not None:
-            entries += [
-                _Entry(s.label, series_style(k)[0], "marker", marker=series_style(k)[1]) if dots else _Entry(s.label, bar_fill(k)[0], "box")
-                for k, s in enumerate(chart.series)
-            ]
+            entries += [_units_entry(s.label, k, dots) for k, s in enumerate(chart.series)]
         columns = min(n + 1, 4)
         tick_texts = [tick_text(t, ticks) for t in ticks]
         left = _PAD + max(self.measure(c, TICK_PT) for c in chart.categories) + _GAP + _TICK_LEN
