@@ -19,6 +19,7 @@ from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.results import (
     COUNT_UNITS,
+    PHOTO_FORMATS,
     ChecklistPath,
     CheckRef,
     Indicator,
@@ -627,8 +628,7 @@ def _photo_problem(path: Path) -> tuple[str, str] | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is judged below
             with Image.open(path) as img:
-                # MPO: a phone's JPEG with a gain or depth map after the photo (writers.photos)
-                if img.format not in ("PNG", "JPEG", "MPO", "WEBP"):
+                if img.format not in PHOTO_FORMATS:
                     return f"的內容不是 PNG、JPEG 或 WebP 圖檔（{img.format}），報告無法放入；請轉存為 .jpg 或 .png", "warning"
                 if img.width * img.height > Image.MAX_IMAGE_PIXELS:
                     return f"太大（{img.width}×{img.height} 像素），報告無法放入；請縮小到長邊 4000 像素左右再存檔", "error"

@@ -41,6 +41,10 @@ COUNT_UNITS = frozenset({"件", "張", "人", "次", "項"})
 IndicatorKind = Literal["ratio", "value", "growth"]
 Aggregate = Literal["sum", "mean"]
 EvidenceKind = Literal["文件", "照片", "網頁", "影音", "其他"]
+PHOTO_FORMATS = ("PNG", "JPEG", "MPO", "WEBP")
+"""The image formats, as Pillow names them, of a 照片 the report prints. MPO is a JPEG that carries
+more images after the photo (the HDR gain map or depth map iPhones and many Android phones add);
+a WebP is saved from a web page or a messaging app."""
 ChartKind = Literal["trend", "units"]
 
 INDICATOR_ID = r"^[a-z][a-z0-9_]*$"

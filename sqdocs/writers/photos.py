@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from sqdocs.fsutil import display_name
+from sqdocs.model.results import PHOTO_FORMATS
 
 PHOTO_DPI = 200
 MAX_HEIGHT_MM = 180.0
@@ -24,12 +25,10 @@ made at all (LayoutError) and Word cuts such a picture off at the page's foot. S
 it fits on a page under the table's header row and its own title line, whatever a template's
 margins."""
 _MM_PER_INCH = 25.4
-MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "image/jpeg"}
-"""The formats a photo is read in, by what every writer embeds it as. Pillow calls a JPEG that
-carries more images after the photo (the HDR gain map or depth map iPhones and many Android
-phones add, an MP extension) MPO: it is a .jpg, and its first image the photo. A WebP (saved
-from a web page or a messaging app) no writer embeds: it is written again, as a JPEG, or as
-a PNG when it has transparency (:func:`_media_type`)."""
+MEDIA_TYPES = {fmt: "image/png" if fmt == "PNG" else "image/jpeg" for fmt in PHOTO_FORMATS}
+"""What every writer embeds a photo of each format as. An MPO is a .jpg, its first image the
+photo. A WebP no writer embeds: it is written again, as a JPEG, or as a PNG when it has
+transparency (:func:`_media_type`)."""
 
 
 @dataclass(frozen=True)
