@@ -159,6 +159,22 @@ def with_photos(report: CompiledReport, folder: Path, count: int = 12) -> Compil
     return report.model_copy(update={"dimensions": [dim, *report.dimensions[1:]]})
 
 
+def photos_under_their_lines(pdf: Path, line: str = r"現場照片 ?\d+") -> int:
+    """How many lines naming a photo of :func:`with_photos` (matching ``line``) the PDF has, each
+    asserted to have its photo, and one only, just below it on its page."""
+    import pdfplumber
+
+    found = 0
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            images = [im for im in page.images if im["height"] > 50]
+            for named in page.search(line):
+                below = [im for im in images if 0 <= im["top"] - named["bottom"] < 10]
+                assert len(below) == 1, (page.page_number, named["text"])
+                found += 1
+    return found
+
+
 LONG_UNITS = ["刑事警察大隊", "交通警察大隊", "婦幼警察隊", "少年警察隊", "各分局", "勤務指揮中心", "公共關係室"]
 """A large bureau's 承辦單位, by their full names (新北市政府警察局)."""
 

@@ -9,7 +9,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ONLINE_CASES_OF_FIRST, ROOT, SAMPLE, compiled, left_out, with_photos
+from conftest import (
+    ONLINE_CASES_OF_FIRST,
+    ROOT,
+    SAMPLE,
+    compiled,
+    left_out,
+    photos_under_their_lines,
+    with_photos,
+)
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -452,16 +460,7 @@ def test_libreoffice_keeps_each_photo_under_its_line_where_a_row_splits(plan, re
     (tmp_path / "report.docx").write_bytes(render_report(plan, with_photos(report, tmp_path), BuildOptions()))
     result = _soffice("--convert-to", "pdf", "report.docx", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    pdfplumber = pytest.importorskip("pdfplumber")
-    found = 0
-    with pdfplumber.open(tmp_path / "report.pdf") as pdf:
-        for page in pdf.pages:
-            images = [im for im in page.images if im["height"] > 50]
-            for line in page.search(r"現場照片 ?\d+"):
-                below = [im for im in images if 0 <= im["top"] - line["bottom"] < 10]
-                assert len(below) == 1, (page.page_number, line["text"])
-                found += 1
-    assert found == 12
+    assert photos_under_their_lines(tmp_path / "report.pdf") == 12
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

@@ -12,7 +12,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, compiled, with_long_units, with_photos, with_text
+from conftest import (
+    SAMPLE,
+    compiled,
+    photos_under_their_lines,
+    with_long_units,
+    with_photos,
+    with_text,
+)
 from lxml import etree
 
 from sqdocs.build import file_stem
@@ -635,14 +642,19 @@ def test_same_data_same_bytes(plan, subplans, report, plan_odt, subplan_odts, re
 # ---- LibreOffice --------------------------------------------------------------------------
 
 
+def _to_pdf(folder: Path, *files: Path) -> subprocess.CompletedProcess:
+    """LibreOffice converting ``files`` to PDF into ``folder``, with a profile of its own there."""
+    return subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(folder / 'lo').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_every_document_to_pdf(plan, built, tmp_path):
     files = sorted(built.glob("*.odt"))
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, files)],
-        capture_output=True, text=True, timeout=300,
-    )
+    result = _to_pdf(tmp_path, *files)
     assert result.returncode == 0, result.stderr
     pypdf = pytest.importorskip("pypdf")
     for odt in files:
@@ -669,22 +681,9 @@ def test_libreoffice_keeps_each_photo_under_its_line_where_a_row_splits(plan, re
     """Twelve photos make a results row taller than a page: LibreOffice left a photo's line
     (「5. 現場照片 5（照片）」) at a page's foot and the photo atop the next."""
     (tmp_path / "report.odt").write_bytes(render_report(plan, with_photos(report, tmp_path)))
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "report.odt")],
-        capture_output=True, text=True, timeout=300,
-    )
+    result = _to_pdf(tmp_path, tmp_path / "report.odt")
     assert result.returncode == 0, result.stderr
-    pdfplumber = pytest.importorskip("pdfplumber")
-    found = 0
-    with pdfplumber.open(tmp_path / "report.pdf") as pdf:
-        for page in pdf.pages:
-            images = [im for im in page.images if im["height"] > 50]
-            for line in page.search(r"現場照片 ?\d+"):
-                below = [im for im in images if 0 <= im["top"] - line["bottom"] < 10]
-                assert len(below) == 1, (page.page_number, line["text"])
-                found += 1
-    assert found == 12
+    assert photos_under_their_lines(tmp_path / "report.pdf") == 12
 
 
 def test_the_sample_data_note_is_centred_under_the_title_as_in_word_and_the_pdf(report, report_odt):

@@ -14,7 +14,14 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from conftest import ONLINE_CASES_OF_FIRST, ROOT, compiled, left_out
+from conftest import (
+    ONLINE_CASES_OF_FIRST,
+    ROOT,
+    compiled,
+    left_out,
+    photos_under_their_lines,
+    with_photos,
+)
 from pdfcheck import (
     SAMPLE,
     SUMMARY_COLUMNS,
@@ -771,31 +778,9 @@ def test_a_photo_stays_under_the_line_that_names_it_where_a_row_splits(
 ) -> None:
     """A unit's twelve photos, portrait as a phone takes them, make a row taller than a page: the
     row split between a photo's line (「4. 現場照片 4（照片）」 at a page's foot) and the photo."""
-    from PIL import Image
-
-    from sqdocs.report import EvidenceItem
-
-    path = tmp_path / "現場.jpg"
-    Image.new("RGB", (300, 400), (90, 140, 200)).save(path)
-    photos = [EvidenceItem(unit="秘書科", title=f"現場照片 {n}", kind="照片", file="evidence/現場.jpg", path=path)
-              for n in range(1, 13)]
-    dim = report.dimensions[0]
-    item, point = dim.items[0], dim.items[0].points[0]
-    first = point.contributions[0].model_copy(update={"evidence": photos})
-    point = point.model_copy(update={"contributions": [first, *point.contributions[1:]]})
-    item = item.model_copy(update={"points": [point, *item.points[1:]]})
-    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
     pdf_path = tmp_path / "photos.pdf"
-    pdf_path.write_bytes(render_report(plan, report.model_copy(update={"dimensions": [dim, *report.dimensions[1:]]})))
-    found = 0
-    with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
-            images = [im for im in page.images if im["height"] > 50]
-            for line in page.search(r"現場照片 \d+"):
-                below = [im for im in images if 0 <= im["top"] - line["bottom"] < 10]
-                assert len(below) == 1, (page.page_number, line["text"])
-                found += 1
-    assert found == len(photos)
+    pdf_path.write_bytes(render_report(plan, with_photos(report, tmp_path)))
+    assert photos_under_their_lines(pdf_path, r"現場照片 \d+") == 12
 
 
 def test_a_heading_taller_than_a_page_keeps_its_bookmark(data_copy: Path, tmp_path: Path) -> None:
