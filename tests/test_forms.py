@@ -463,6 +463,18 @@ def test_columns_inserted_deleted_or_moved_are_one_clear_error(
     assert "承辦單位!A3: 欄位標題應為「承辦單位或群組名稱」，實際是「每列一個承辦單位" in err, err
 
 
+def test_results_header_invites_items_and_a_form_with_the_former_header_still_imports(
+    results_form: Path, folder: Path, capsys
+) -> None:
+    """The 執行成果 header asked for 「一段文字」, yet numbered lines are kept (說明 6); forms issued
+    with that header before it changed are still read, not refused as columns moved."""
+    header = openpyxl.load_workbook(results_form)["執行成果"].cell(3, 7).value
+    assert header.startswith("執行成果") and "可分項" in header and "一段" not in header
+    imported(edit(results_form, lambda wb: wb["執行成果"].cell(3, 7, "執行成果\n（寫成一段文字）")), folder, capsys)
+    err = refused(edit(results_form, lambda wb: wb["執行成果"].cell(3, 7, "成果")), folder, capsys)
+    assert "執行成果!G3: 欄位標題應為「執行成果」，實際是「成果」" in err, err
+
+
 def test_bad_text_in_number_cell(results_form: Path, capsys, folder: Path) -> None:
     def words(wb: openpyxl.Workbook) -> None:
         ind = wb["量化指標"]

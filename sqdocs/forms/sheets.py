@@ -47,6 +47,8 @@ class Column:
     width: float
     fill: bool = False
     center: bool = False
+    former: tuple[str, ...] = ()
+    """Headers forms made by earlier versions of sqdocs gave this column: such a form still imports."""
 
 
 def text_units(text: str) -> float:

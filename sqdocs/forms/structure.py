@@ -82,7 +82,7 @@ def moved_columns(ws: Worksheet, columns: Sequence[Column]) -> list[CellProblem]
     wrong column, and judged as a page of wrong dates and missing rows instead of this one cause."""
     for i, col in enumerate(columns, 1):
         found = cell_text(ws.cell(HEADER_ROW, i).value)
-        if "".join(found.split()) != "".join(col.header.split()):  # a line break retyped is the same header
+        if "".join(found.split()) not in {"".join(h.split()) for h in (col.header, *col.former)}:  # a line break retyped is the same header
             shown = f"「{found.splitlines()[0]}」" if found else "空白"
             order = "、".join(c.header.splitlines()[0] for c in columns)
             return [CellProblem(
