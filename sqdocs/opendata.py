@@ -79,6 +79,7 @@ _POINT = (
 
 
 def annex1_table(plan: Plan) -> Table:
+    """附件 1 as a tidy table: one row per 具體作法, with its dimension, item, point, deadline and units."""
     bureau = (plan.agency, plan.year)
     rows = []
     for dim in plan.annex1.dimensions:
@@ -99,6 +100,7 @@ def annex1_table(plan: Plan) -> Table:
 
 
 def annex2_table(plan: Plan) -> Table:
+    """附件 2 (組織診斷檢核表) as a tidy table: one row per checklist entry."""
     bureau = (plan.agency, plan.year)
     rows = []
     for dim in plan.annex2.dimensions:
@@ -114,6 +116,7 @@ def annex2_table(plan: Plan) -> Table:
 
 
 def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
+    """The 分局s' detailed plans as a tidy table: one row per practice of a point still assigned to the unit."""
     bureau = (plan.agency, plan.year)
     rows = []
     for unit, subplan in subplans.items():
@@ -136,6 +139,7 @@ def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
 
 
 def indicator_table(report: CompiledReport) -> Table:
+    """The report's indicators as a tidy table: one row per indicator and year, saying where each figure comes from."""
     bureau = (report.agency, report.year)
     rows: list[tuple[Value, ...]] = []
     for ind in report.indicators:
@@ -169,6 +173,7 @@ def indicator_table(report: CompiledReport) -> Table:
 
 
 def roster_table(plan: Plan, include_names: bool) -> Table:
+    """附件 3 (考核小組編組表) as a tidy table; members' names only when ``include_names`` (personal data)."""
     columns = [*_BUREAU, Column("序號", "整數", "編組表順序，自 1 起"), Column("職稱", "文字", "考核小組職稱"), Column("現職", "文字", "現職")]
     if include_names:
         columns.append(Column("姓名", "文字", "姓名（個人資料，僅於指定 --include-names 時輸出）"))

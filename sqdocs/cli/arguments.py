@@ -174,6 +174,7 @@ class _Together(argparse.Action):
 
 
 def make_parser() -> argparse.ArgumentParser:
+    """The sqdocs command line: every subcommand, its arguments and their Chinese help."""
     parser = _Parser(
         prog="sqdocs", description="由 YAML 資料產生提升服務品質執行計畫、細部執行計畫與績效報告（Word、PDF）。"
     )

@@ -388,4 +388,5 @@ def shortened(text: str, most: int = 30) -> str:
 
 
 def blank(value: Any) -> bool:
+    """Whether a cell holds nothing but spaces (or nothing at all)."""
     return cell_text(value) == ""

@@ -82,6 +82,7 @@ _SCALARS = ("kind", "unit", "year", "agency", "points_hash", "yaml_file", "yaml_
 
 
 def write_fingerprint(wb: Workbook, fp: Fingerprint) -> None:
+    """Add the hidden sheet an import checks the form against (unit, year, data versions, rows)."""
     ws = wb.create_sheet(FINGERPRINT_SHEET)
     ws.sheet_state = "veryHidden"  # not listed under Unhide in Excel: only sqdocs reads it
     ws.append(["sqdocs 表單識別資料；匯入時用來核對，請勿修改", FORMAT])

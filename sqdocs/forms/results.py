@@ -125,6 +125,7 @@ EVIDENCE_COLUMNS = [
 
 
 def load_indicators(folder: Path, plan: Plan) -> IndicatorSet:
+    """The indicator definitions a results form lists; a UserError or LoadError when they are missing or wrong."""
     path = folder / INDICATORS_FILE
     if not path.is_file():
         raise UserError(f"找不到 {display_name(path)}；執行成果表單要列出量化指標，請先定義 indicators.yaml")

@@ -352,6 +352,7 @@ _FORM_WORDS = (
 
 
 def form_words(message: str) -> str:
+    """A loader's message about subplan YAML reworded for the form: its columns, not YAML fields or lines."""
     for yaml_words, form in _FORM_WORDS:
         message = message.replace(yaml_words, form)
     return re.sub(r"（第 \d+ 行已有同名項目）", "（已有同名項目）", message)  # lines of a YAML text nobody saw

@@ -44,6 +44,7 @@ _SUPERSAMPLE = 2
 
 @functools.lru_cache(maxsize=64)
 def font(ref: FontRef, pixels: int) -> ImageFont.FreeTypeFont:
+    """The face ``ref`` at ``pixels`` size for Pillow; a UserError when FreeType cannot read it."""
     try:
         return ImageFont.truetype(str(ref.path), pixels, index=ref.index)
     except OSError as exc:  # not a font FreeType reads, or cut short

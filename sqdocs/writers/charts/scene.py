@@ -173,6 +173,7 @@ def chart_size_mm(chart: ChartData) -> tuple[float, float]:
 
 
 def axis_label(unit: str) -> str:
+    """The y axis's title for an indicator's unit: 「百分比（%）」, 「數量（件）」 …."""
     return {"%": "百分比（%）", "分": "分數（分）", "日": "日數（日）", "小時": "時數（小時）"}.get(unit, f"數量（{unit}）")
 
 

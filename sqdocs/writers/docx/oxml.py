@@ -21,6 +21,7 @@ TWIPS_PER_MM = 1440 / 25.4
 
 
 def mm_to_twips(mm: float) -> int:
+    """Millimetres as Word's twentieths of a point."""
     return round(mm * TWIPS_PER_MM)
 
 
@@ -143,6 +144,7 @@ def set_languages(rpr: etree._Element, latin: str = "en-US", east_asian: str = "
 
 
 def set_style_fonts(style: BaseStyle, latin: str, east_asian: str) -> None:
+    """Set a style's Latin and East Asian fonts, and its languages (zh-TW text, en-US Latin)."""
     set_fonts(_rpr(style), latin, east_asian)
     set_languages(_rpr(style))
 

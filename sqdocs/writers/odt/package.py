@@ -17,6 +17,7 @@ from sqdocs.writers.zipdates import zip_time
 
 
 def meta_xml(props: Properties) -> bytes:
+    """meta.xml: the document's properties (title, subject, author, keywords, date) as ODF metadata."""
     root = xml.root("office:document-meta")
     meta = sub(root, "office:meta")
     stamp = f"{props.day.isoformat()}T00:00:00"

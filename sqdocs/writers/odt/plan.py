@@ -10,6 +10,7 @@ from sqdocs.writers.odt.document import Document
 
 
 def build(plan: Plan) -> Document:
+    """The execution plan as an ODF document: title, sections 壹–柒 and annexes 1–3."""
     doc = Document()
     blocks.title(doc, plan.title)
     for sec in plan_sections(plan.body):

@@ -135,6 +135,7 @@ def appendix(doc: Document, report: CompiledReport) -> None:
 
 
 def build(report: CompiledReport, font: Path | None = None) -> Document:
+    """The performance report as an ODF document, its charts drawn in ``font`` (the Kai face by default)."""
     doc = Document()
     blocks.title(doc, report.title)
     if report.sample:

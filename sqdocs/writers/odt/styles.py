@@ -101,6 +101,7 @@ def _hang(label_at: float, text_at: float, **extra: str) -> dict:
 
 
 def font_faces(parent: etree._Element) -> None:
+    """Declare the Latin and East Asian faces the styles name."""
     decls = sub(parent, "office:font-face-decls")
     sub(decls, "style:font-face", {
         "style:name": LATIN_FONT, "svg:font-family": f"'{LATIN_FONT}'",

@@ -17,6 +17,7 @@ from sqdocs.writers.odt.document import Document
 
 
 def build(plan: Plan, subplan: Subplan) -> Document:
+    """A unit's detailed plan as an ODF document: title, sections 壹–陸 and its 附件 1-style table."""
     annex = subplan_annex(plan, subplan)  # the bureau's order, the unit's practices; removed points left out
     doc = Document()
     # A 20 pt title of this length never fits one line: break it after the unit's full name.

@@ -74,6 +74,7 @@ Marked = tuple[str, str]
 
 
 def marked(entries: Sequence[Marked]) -> Cell:
+    """A cell of numbered or ☐ entries, each hanging after its mark (Table List)."""
     return [xml.paragraph(S.TABLE_LIST, f"{mark}\t{entry}") for mark, entry in entries]
 
 

@@ -121,6 +121,7 @@ def mm(value: float) -> str:
 
 
 def pt(value: float) -> str:
+    """Points as an ODF length, without trailing zeros."""
     return f"{round(value, 3):g}pt"
 
 

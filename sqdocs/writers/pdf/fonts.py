@@ -321,6 +321,7 @@ class FontSet:
 
 
 def has_glyph(font_name: str, ch: str) -> bool:
+    """Whether the registered font ``font_name`` has a glyph for ``ch``."""
     return ord(ch) in pdfmetrics.getFont(font_name).face.charToGlyph
 
 

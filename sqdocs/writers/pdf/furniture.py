@@ -33,6 +33,7 @@ class Outline:
 
 
 def mark(flowable: Flowable, key: str, title: str, level: int = 0) -> Flowable:
+    """``flowable`` with a bookmark (PDF outline entry) at ``level`` where it is drawn."""
     flowable.outline = Outline(key, title, level)
     return flowable
 

@@ -393,6 +393,7 @@ def checked_cell(entries: Sequence[tuple[str, str]], ts: Typesetter, where: str)
 
 
 def text_cell(text: str, ts: Typesetter, where: str, center: bool = False) -> Cell:
+    """A table cell of one paragraph (none for empty text) in the cell style, centred if asked."""
     return [ts.para(text, ts.styles.cell_center if center else ts.styles.cell, where)] if text else []
 
 
