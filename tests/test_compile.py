@@ -544,8 +544,10 @@ def test_checklist_point_of_an_overall_annex2_dimension_takes_no_item(plan: Plan
 
 
 def test_no_change_against_an_older_year_when_last_years_figure_is_missing(tmp_path: Path) -> None:
-    """Without 106 in the history, 「較上年」 is —, not the change against 105 under the same heading;
-    the growth rate says which base year is missing, and loading warns of the gap."""
+    """Without 106 in the history, 「較上年」 is —, not the change against 105 under the same heading,
+    and the trend sentence, which compares with 105, says 106 is missing and calls it neither
+    進步 nor 退步 where the summary's 趨勢 is —; the growth rate says which base year is missing,
+    and loading warns of the gap."""
     indicators = INDICATORS.replace("history: {105: 90.0, 106: 92.5}", "history: {105: 90.0}")
     indicators = indicators.replace("history: {105: 150, 106: 160}", "history: {105: 150}")
     folder = make_folder(tmp_path, {"第一分局.yaml": FIRST, "交通隊.yaml": TRAFFIC})
@@ -555,7 +557,9 @@ def test_no_change_against_an_older_year_when_last_years_figure_is_missing(tmp_p
     report = compile_report(whole, results)
     on_time = report.indicator("on_time_rate")
     assert on_time.change is None
-    assert on_time.trend == "105 年 90.0%、107 年 91.7%；107 年較 105 年上升 1.7 個百分點，呈進步趨勢。"
+    assert on_time.trend == "105 年 90.0%、107 年 91.7%；106 年無數據，107 年較 105 年上升 1.7 個百分點。"
+    assert summary_figures(on_time, [105, 106, 107])[-2:] == ["—", "—"]
+    assert "進步" not in summary_sentence(report)  # 「較上年退步 1 項」: on_time_rate is not counted
     growth = report.indicator("growth")
     assert growth.value is None
     assert growth.trend == "107 年無法計算（106 年的「線上申辦件數」無數據）。"

@@ -348,12 +348,15 @@ def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: 
     steps = [(b > a) - (b < a) for a, b in zip(printed, printed[1:], strict=False)]
     last, prev_year = steps[-1], ordered[-2]
     word = _words(ind.unit)
+    # Without last year's figure the 績效摘要 shows no 較上年 nor 進步/退步 (:func:`_change`): the
+    # sentence names the gap and compares with the older year, but passes no verdict of its own.
+    gap = f"{year - 1} 年無數據，" if prev_year != year - 1 else ""
     if last == 0:
-        text = f"{listing}；{year} 年與 {prev_year} 年持平"
+        text = f"{listing}；{gap}{year} 年與 {prev_year} 年持平"
     else:
         amount = grouped(abs(printed[-1] - printed[-2]))
         unit = " 個百分點" if ind.unit == "%" else f" {ind.unit}"
-        text = f"{listing}；{year} 年較 {prev_year} 年{word[last]} {amount}{unit}"
+        text = f"{listing}；{gap}{year} 年較 {prev_year} 年{word[last]} {amount}{unit}"
         run = 0
         for i in reversed(range(len(steps))):
             if steps[i] != last or ordered[i + 1] - ordered[i] != 1:
@@ -361,7 +364,7 @@ def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: 
             run += 1
         if run >= 2:
             text += f"，已連續 {run} 年{word[last]}"
-        if ind.higher_is_better is not None:
+        if ind.higher_is_better is not None and not gap:
             text += "，呈進步趨勢" if (last > 0) == ind.higher_is_better else "，呈退步趨勢，宜檢討原因"
     return text + "。"
 
