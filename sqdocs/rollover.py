@@ -351,6 +351,12 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     if report.unsubmitted:
         waiting = "、".join(report.unsubmitted[:5]) + ("等" if len(report.unsubmitted) > 5 else "")
         why = f"{old} 年還有 {len(report.unsubmitted)} 個單位未繳交成果（{waiting}），全局數據尚未定案，history 未加入 {old} 年數據"
+        # validate asks for last year only in a history that has years (one without is taken for an
+        # indicator new next year): an indicator first reported this year would go unasked.
+        histories = {entry["id"]: entry.get("history") for entry in doc.data["indicators"]}
+        if first := [f.name for f in report.indicators
+                     if f.reported is not None and f.kind != "growth" and not histories.get(f.id)]:
+            later += f"尚無 history 的指標不會提醒，也請加上：{'、'.join(first)}。"
         return _Carried(_apply(doc, edits), f"- {kept}{why}。{later}", f"注意：{why}；README.md 說明之後如何補上。")
     figures = {figure.id: figure for figure in report.indicators}
     text = _apply(doc, edits)

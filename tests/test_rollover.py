@@ -270,6 +270,24 @@ def test_rollover_before_every_unit_handed_in_adds_no_partial_figures(data_copy,
     assert "indicators[8].history: 警告：history 沒有 107 年的數據，報告的「較上年」無法計算、成長率也無法計算" in err
 
 
+def test_rollover_before_every_unit_handed_in_names_the_indicators_validate_will_not_ask_for(data_copy, capsys):
+    """及格率 was first measured in 107 (no history yet): validate asks for 107 only in a history
+    that has years, so the README, which says validate will ask, names it to add by hand."""
+    indicators = data_copy / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    indicators.write_text(text.replace("    history: {105: 93.6, 106: 95.3}\n", "", 1), encoding="utf-8")
+    (data_copy / "results" / "秘書科.yaml").unlink()
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert "（`sqdocs validate` 會逐項提醒）。尚無 history 的指標不會提醒，也請加上：專業知識測驗及格率。\n" in readme
+    fill_markers(target)
+    capsys.readouterr()
+    assert main(["validate", str(target)]) == 0
+    err = capsys.readouterr().err
+    assert "history 沒有 107 年的數據" in err and "indicators[3].history" not in err
+
+
 def test_rollover_adds_no_sum_a_unit_left_out_of_its_file(data_copy, capsys):
     """Every file is in, but 第一分局's has no 線上申辦件數: 7,292 件 is not 107's figure."""
     left_out(data_copy, "第一分局", ONLINE_CASES_OF_FIRST)
