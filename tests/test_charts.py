@@ -220,6 +220,22 @@ def test_everything_is_drawn_inside_the_chart(report: CompiledReport) -> None:
             assert left >= -0.5 and top >= -0.5 and right <= laid.width + 0.5 and bottom <= laid.height + 0.5, (chart.id, item)
 
 
+def test_a_percentage_axis_has_no_tick_above_100() -> None:
+    """Rates far apart (31.5% and 99.2%) leave room above 100 for the labels; its ticks stopped at
+    120, a rate no indicator reaches."""
+    chart = ChartData(
+        id="apart", title="差距大的比率", kind="trend", unit="%", places=1, categories=["107 年", "108 年", "109 年"],
+        series=[
+            ChartSeries(label="甲", values=[31.5, 40.0, 52.3], texts=["31.5", "40.0", "52.3"]),
+            ChartSeries(label="乙", values=[97.0, 98.1, 99.2], texts=["97.0", "98.1", "99.2"]),
+        ],
+    )
+    laid = scene.layout(chart, raster.measure(raster.Faces(fontfiles.resolve_main())))
+    ticks = [float(i.text) for i in laid.items if isinstance(i, scene.Label) and i.anchor == "end"]
+    assert ticks and max(ticks) == 100.0, ticks
+    assert max(i.y for i in laid.items if isinstance(i, scene.Label) and i.text == "99.2") > 0  # the label still fits
+
+
 def test_crowded_charts_and_a_zero_bar_render() -> None:
     for chart in _crowded():
         png = charts.render_chart(chart, dpi=60)

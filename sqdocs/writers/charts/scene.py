@@ -368,6 +368,9 @@ class _Builder:
             for s, (colour, marker, dash) in zip(chart.series, map(series_style, range(len(chart.series))), strict=True)
         ] if len(chart.series) > 1 else []
         ticks = nice_ticks(low, high, 9)
+        if chart.unit == "%" and max(values) <= 100.0:
+            # The room limits() leaves above 100 is for the labels: a tick of 120% reads as a rate
+            ticks = [t for t in ticks if t <= 100.0]  # the indicator could reach.
         tick_texts = [tick_text(t, ticks) for t in ticks]
         left = _PAD + LABEL_PT + 6 + max(self.measure(t, TICK_PT) for t in tick_texts) + _GAP + _TICK_LEN
         bottom = self.height - _PAD - self.legend_height(entries, 2) - (6 if entries else 0) - TICK_PT - _GAP - _TICK_LEN
