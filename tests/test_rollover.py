@@ -268,6 +268,8 @@ def test_rollover_before_every_unit_handed_in_adds_no_partial_figures(data_copy,
     err = capsys.readouterr().err
     assert err.count("history 沒有 107 年的數據，報告的「較上年」無法計算") == 21  # every one but the growth rate
     assert "indicators[8].history: 警告：history 沒有 107 年的數據，報告的「較上年」無法計算、成長率也無法計算" in err
+    # 107's report marked the figures it printed without 秘書科's 「*」: not the ones to copy
+    assert "（報告中標「*」的數值缺少部分單位的數據，請改用各單位都繳交後的全局數值）" in err
 
 
 def test_rollover_before_every_unit_handed_in_names_the_indicators_validate_will_not_ask_for(data_copy, capsys):

@@ -208,6 +208,7 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
                 f"history 沒有 {plan.year - 1} 年的數據，報告的「較上年」無法計算"
                 f"{'、成長率也無法計算' if any(other.of == ind.id for other in indicators.indicators) else ''}；"
                 f"請依 {plan.year - 1} 年度績效報告在 history 加上「{plan.year - 1}: 數值」"
+                "（報告中標「*」的數值缺少部分單位的數據，請改用各單位都繳交後的全局數值）"
             ), severity="warning", key=True)
         for year, value in ind.history.items():
             hloc = (*loc, "history", year)
