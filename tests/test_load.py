@@ -615,6 +615,21 @@ def test_a_typo_in_the_registry_is_one_message_at_the_registry(data_copy):
     assert error.message.endswith("若是這裡打錯，請改為「秘書科」，否則請把那 9 處改為「秘書料」")
 
 
+def test_a_renamed_unit_is_not_taken_for_a_typo_of_an_unused_group(data_copy):
+    """刑警大隊 renamed 刑大 in units.yaml beside a new group 各大隊: annex1's four 刑警大隊 are
+    the old name, not 各大隊 mistyped; telling to rename the group 刑警大隊 would be wrong."""
+    units = data_copy / "units.yaml"
+    text = units.read_text(encoding="utf-8").replace("- name: 刑警大隊\n", "- name: 刑大\n")
+    text = text.replace("members: [刑警大隊,", "members: [刑大,")
+    text += "  - name: 各大隊\n    members: [刑大, 交通隊]\n"
+    units.write_text(text, encoding="utf-8")
+    errors = _plan_errors(data_copy)
+    assert not any("沒有一處用到" in e.message for e in errors)
+    assert [e.message for e in errors if e.file.endswith("annex1.yaml")] == [
+        "未知的承辦單位「刑警大隊」，是不是「刑事警察大隊」？"
+    ] * 4
+
+
 def test_a_name_mistyped_once_is_pointed_out_where_it_is_used(data_copy):
     annex = data_copy / "annex1.yaml"
     text = annex.read_text(encoding="utf-8")

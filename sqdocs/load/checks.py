@@ -319,14 +319,15 @@ def registry_typos(
         name: loc for loc, name in registered
         if name not in uses and name not in members and not _hidden(name) and not _LIST_SEPARATORS.search(name)
     }
+    known = units.known_names()
     found: list[Diagnostic] = []
     explained: set[str] = set()
     for name, locs in uses.items():
         if len(locs) < 2 or units.expand(name):
             continue
         match = closest(name, list(unused))
-        if match is None:
-            continue
+        if match is None or closest(name, known) != match:
+            continue  # a registered name is closer (刑警大隊 is 刑大 renamed, not the group 各大隊): told at each use
         lines = "、".join(str(doc.where(loc)[0]) for loc in locs[:3]) + " 行" + ("等" if len(locs) > 3 else "")
         found.append(registry.diagnostic(unused.pop(match), (
             f"登錄的「{match}」在 {doc.file} 沒有一處用到，該檔卻有 {len(locs)} 處寫「{name}」（第 {lines}）；"
