@@ -879,6 +879,23 @@ def test_a_title_naming_another_bureau_is_refused_with_the_title_to_write(data_c
     assert "plan.yaml:" not in err and "annex3.yaml:" not in err
 
 
+def test_a_title_naming_another_bureau_and_year_is_offered_one_whole_fix(data_copy, capsys):
+    """A copied sample with agency, year and period changed: annex3's title names 基隆 and 107.
+    Each of its two messages offered a half fix (「基隆市警察局 113 年度…」, 「臺中市政府警察局 107
+    年度…」) that the other message then refused."""
+    plan_file = data_copy / "plan.yaml"
+    text = plan_file.read_text(encoding="utf-8").replace("agency: 基隆市警察局", "agency: 臺中市政府警察局")
+    text = re.sub(r"(?m)^title: .*$", "title: 臺中市政府警察局 113 年度提升服務品質執行計畫", text, count=1)
+    plan_file.write_text(text.replace("year: 107", "year: 113").replace("107 年 1 月 1 日", "113 年 1 月 1 日")
+                         .replace("107 年 12 月 31 日", "113 年 12 月 31 日"), encoding="utf-8")
+    errors = [e.message for e in _plan_errors(data_copy) if e.file.endswith("annex3.yaml") and e.line == 3]
+    assert sorted(errors) == [
+        "標題寫的是 107 年度，但計畫是 113 年度；應為「臺中市政府警察局 113 年度「推動提升服務品質」考核小組編組表」",
+        "標題寫的是「基隆市警察局」，但 plan.yaml 的 agency 是「臺中市政府警察局」；"
+        "應為「臺中市政府警察局 113 年度「推動提升服務品質」考核小組編組表」",
+    ]
+
+
 def test_a_title_that_names_no_bureau_is_taken(data_copy, capsys):
     from sqdocs.cli import main
 

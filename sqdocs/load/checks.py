@@ -35,9 +35,10 @@ def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
     bureau or year, a period that starts in the plan's year."""
     for field in ("steps", "assessment"):
         yield from _too_deep(doc, (field,), getattr(body, field), 1)
-    yield from title_agency(doc, ("title",), body.title, body.agency)
-    if roc_year(body.period.start) == body.year:
-        yield from title_year(doc, ("title",), body.title, body.year)
+    year = body.year if roc_year(body.period.start) == body.year else None
+    yield from title_agency(doc, ("title",), body.title, body.agency, year)
+    if year is not None:
+        yield from title_year(doc, ("title",), body.title, year, body.agency)
     else:  # which of year and period is wrong is for the reader to see, not for the title to decide
         yield doc.diagnostic(
             ("period", "start"),
@@ -108,29 +109,44 @@ def _too_deep(doc: YamlDoc, loc: Loc, clauses: list[Clause], depth: int) -> Iter
 
 
 _TITLE_YEAR = re.compile(r"(?<!\d)(\d{2,3})\s*年度")
-
-
-def title_year(doc: YamlDoc, loc: Loc, title: str | None, year: int) -> Iterator[Diagnostic]:
-    """A document title naming another year than the plan's: a copied 107 file in 108's folder
-    would print its cover as 107 and, for the plan, take 107's file name."""
-    for found in _TITLE_YEAR.finditer(title or ""):
-        if int(found.group(1)) != year:
-            fixed = f"{title[: found.start(1)]}{year}{title[found.end(1):]}"  # type: ignore[index]
-            yield doc.diagnostic(loc, f"標題寫的是 {found.group(1)} 年度，但計畫是 {year} 年度；應為「{fixed}」")
-            return
-
-
 _BUREAU = re.compile(r"[\u4e00-\u9fff]{2,3}[市縣](?:政府)?警察局")
 
 
-def title_agency(doc: YamlDoc, loc: Loc, title: str | None, agency: str) -> Iterator[Diagnostic]:
+def _other_year(title: str, year: int) -> re.Match[str] | None:
+    """The first 「NNN 年度」 of ``title`` naming another year than ``year``."""
+    return next((m for m in _TITLE_YEAR.finditer(title) if int(m.group(1)) != year), None)
+
+
+def _other_bureau(title: str, agency: str) -> re.Match[str] | None:
+    """The first bureau ``title`` names that is not ``agency``."""
+    return next((m for m in _BUREAU.finditer(title) if not title[: m.end()].endswith(agency)), None)
+
+
+def _fixed_title(title: str, agency: str, year: int | None) -> str:
+    """``title`` naming ``agency`` and ``year`` (when given) where it names another bureau or
+    year: the fix a message offers is whole, not one that the other check then refuses."""
+    if year is not None and (found := _other_year(title, year)):
+        title = f"{title[: found.start(1)]}{year}{title[found.end(1):]}"
+    if found := _other_bureau(title, agency):
+        title = f"{title[: found.start()]}{agency}{title[found.end():]}"
+    return title
+
+
+def title_year(doc: YamlDoc, loc: Loc, title: str | None, year: int, agency: str) -> Iterator[Diagnostic]:
+    """A document title naming another year than the plan's: a copied 107 file in 108's folder
+    would print its cover as 107 and, for the plan, take 107's file name."""
+    if title and (found := _other_year(title, year)):
+        fixed = _fixed_title(title, agency, year)
+        yield doc.diagnostic(loc, f"標題寫的是 {found.group(1)} 年度，但計畫是 {year} 年度；應為「{fixed}」")
+
+
+def title_agency(doc: YamlDoc, loc: Loc, title: str | None, agency: str, year: int | None) -> Iterator[Diagnostic]:
     """A document title naming another bureau than ``agency``: a sample or a neighbour's file
-    copied as a start would print 「基隆市警察局…」 on another bureau's cover and file name."""
-    for found in _BUREAU.finditer(title or ""):
-        if not (title or "")[: found.end()].endswith(agency):
-            fixed = f"{title[: found.start()]}{agency}{title[found.end():]}"  # type: ignore[index]
-            yield doc.diagnostic(loc, f"標題寫的是「{found.group()}」，但 plan.yaml 的 agency 是「{agency}」；應為「{fixed}」")
-            return
+    copied as a start would print 「基隆市警察局…」 on another bureau's cover and file name.
+    ``year`` is the plan's when the title's year is judged too, so the fix offered names both."""
+    if title and (found := _other_bureau(title, agency)):
+        fixed = _fixed_title(title, agency, year)
+        yield doc.diagnostic(loc, f"標題寫的是「{found.group()}」，但 plan.yaml 的 agency 是「{agency}」；應為「{fixed}」")
 
 
 def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:

@@ -81,9 +81,10 @@ def _load_plan(folder: Path) -> Plan:
         for name in ("annex1.yaml", "annex2.yaml", "annex3.yaml"):
             if name in models:
                 title = getattr(models[name], "title", None)
-                problems += checks.title_agency(docs[name], ("title",), title, body.agency)
-                if roc_year(body.period.start) == body.year:
-                    problems += checks.title_year(docs[name], ("title",), title, body.year)
+                year = body.year if roc_year(body.period.start) == body.year else None
+                problems += checks.title_agency(docs[name], ("title",), title, body.agency, year)
+                if year is not None:
+                    problems += checks.title_year(docs[name], ("title",), title, year, body.agency)
 
     errors = [p for p in problems if p.severity == "error"]
     if errors or len(models) < len(PLAN_FILES):

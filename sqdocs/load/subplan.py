@@ -100,8 +100,8 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
         yield doc.diagnostic(
             ("unit",), f"unit 寫「{subplan.unit}」，但檔名是 {path.name}；檔名應為 {unit.name}.yaml"
         )
-    yield from title_agency(doc, ("title",), subplan.title, plan.agency)
-    yield from title_year(doc, ("title",), subplan.title, plan.year)
+    yield from title_agency(doc, ("title",), subplan.title, plan.agency, plan.year)
+    yield from title_year(doc, ("title",), subplan.title, plan.year, plan.agency)
     if unit is not None:
         yield from _title_unit(doc, subplan.title, unit, plan)
     names: list[tuple[Loc, str]] = [(("sub_units", i), n) for i, n in enumerate(subplan.sub_units)]
