@@ -308,6 +308,8 @@ def missing_sentence(report: CompiledReport) -> str:
     if report.complete:
         return "各承辦單位均已填報全部評核重點之執行成果，無未填報項目。"
     units = report.missing_by_unit()
+    if set(report.unsubmitted) == set(units):  # 「其中」 all of them (or of the one) reads wrong
+        return f"下列 {len(units)} 個單位未繳交成果檔，計 {len(report.missing)} 項評核重點未填報執行成果。"
     sentence = f"下列 {len(units)} 個單位計 {len(report.missing)} 項評核重點未填報執行成果"
     if report.unsubmitted:
         sentence += f"，其中{'、'.join(report.unsubmitted)}未繳交成果檔"

@@ -320,8 +320,24 @@ def test_missing_submission_is_listed_in_the_appendix(plan, data_copy):
     marks = [r._tr.tc_lst[0].tcPr.find(qn("w:vMerge")) for r in rows]
     assert marks[0].get(qn("w:val")) == "restart" and all(m is not None for m in marks[1:])
     sentence = next(t for t in _styled(doc, S.BODY) if t.startswith("下列"))
-    assert f"{len(missing)} 項評核重點未填報" in sentence and "第四分局未繳交成果檔" in sentence
+    # the only unit missing is the one that sent nothing: not 「1 個單位…，其中第四分局未繳交成果檔」
+    assert sentence == f"下列 1 個單位未繳交成果檔，計 {len(missing)} 項評核重點未填報執行成果。"
     assert "未填報：第四分局。" in _styled(doc, S.BODY)  # under each point, too
+
+
+def test_the_appendix_names_among_the_missing_the_units_that_sent_nothing(plan, data_copy):
+    """人事室 left out one point, 第四分局 sent no file: 「其中」 names 第四分局 among the two."""
+    (data_copy / "results" / "第四分局.yaml").unlink()
+    left_out(data_copy, "人事室", (
+        "  - dimension: 服務遞送\n    item: 服務可近性\n    point: 在地化服務\n"
+        "    outcome: 推動「3Q 退警志工」，退休同仁 34 人配合各區小學保護學童上、下學交通及人身安全。\n"
+        "    evidence:\n      - title: 人事室在地化服務活動成果\n        kind: 文件\n"
+        "        date: 107 年 12 月 13 日\n        supports: [1]\n"
+    ))
+    report = compiled(data_copy, plan)
+    doc = Document(io.BytesIO(render_report(plan, report, BuildOptions())))
+    sentence = next(t for t in _styled(doc, S.BODY) if t.startswith("下列"))
+    assert sentence == f"下列 2 個單位計 {len(report.missing)} 項評核重點未填報執行成果，其中第四分局未繳交成果檔。"
 
 
 def test_a_sum_a_unit_left_out_of_its_file_is_marked_in_the_summary(plan, data_copy):
