@@ -399,6 +399,17 @@ def results_form(folder: Path, tmp_path: Path) -> Path:
     return edit(make(folder, "results", PRECINCT, tmp_path / "r.xlsx"), fill_results_precinct)
 
 
+def test_a_results_form_sent_back_blank_is_told_so_in_one_message(folder: Path, tmp_path: Path, capsys) -> None:
+    """第一分局's form returned as issued: one error, not buried under a 「尚未填寫」 warning for
+    each of its blank figure rows."""
+    form = make(folder, "results", PRECINCT, tmp_path / "r.xlsx")
+    err = refused(form, folder, capsys)
+    assert err.splitlines() == [
+        "執行成果!G4: 沒有填寫任何評核重點的執行成果；至少要填一個",
+        f"{form}：共 1 個錯誤，未寫入任何檔案；請修正表單後再匯入。",
+    ]
+
+
 def test_bad_date_outside_period(subplan_form: Path, folder: Path, capsys) -> None:
     def late(wb: openpyxl.Workbook) -> None:
         wb["細部計畫"]["G5"] = "108 年 3 月 1 日"

@@ -761,6 +761,9 @@ def read(
                 result["indicators"][ind_id] = measure
         results.append(result)
     if not results and not any(p.severity == "error" for p in problems):
+        # A form sent back blank: every figure row is blank too, and a 「尚未填寫」 for each (19 of
+        # them on a 分局's form) would bury the one message that says what to do.
+        problems[:] = [p for p in problems if (p.sheet, p.column, p.severity) != (INDICATOR_SHEET, I_FIRST, "warning")]
         problems.append(CellProblem(SHEET, FIRST_ROW, C_OUTCOME, "沒有填寫任何評核重點的執行成果；至少要填一個"))
     data = {"unit": fp.extra.get("unit_label") or fp.unit, "year": plan.year, "results": results}
     return data, cells, problems
