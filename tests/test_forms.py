@@ -1057,6 +1057,19 @@ def test_all_blank_subplan_forms_say_to_start_them_with_init_all(data_copy: Path
         f"sqdocs subplan init {data_copy} --all --from 去年的資料夾，再加 --force 重新產生表單")
 
 
+def test_a_subplan_form_sent_back_blank_is_one_warning(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """A blank form imports (the unit fills it in later), told once, not once for each of its 14
+    rows: a folder of 14 分局's blank forms printed 196 such lines around its errors."""
+    subplan_path(data_copy, PRECINCT).unlink()
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    said = capsys.readouterr()
+    assert [line for line in (said.out + said.err).splitlines() if line.startswith("細部計畫!")] == [
+        f"細部計畫!F{FIRST_ROW}: 警告：整份表單尚未填寫（14 個評核重點都是空白）；可先匯入，sqdocs check 會列為尚未完成"
+    ]
+
+
 def test_all_forms_written_into_the_working_folder_by_default(data_copy: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     work = tmp_path / "work"
     work.mkdir()

@@ -367,6 +367,9 @@ def _kept_warning(entry: SubplanPoint, target: Path) -> CellProblem:
     )
 
 
+BLANK_ROW = "這一列尚未填寫；可先匯入，sqdocs check 會列為尚未完成"
+
+
 def judge(plan: Plan, subplan: Subplan, cells: CellMap, *, missing: bool = False) -> list[CellProblem]:
     """``sqdocs check`` on the imported plan: wrong deadlines and unknown 承辦單位 are errors,
     rows left blank are warnings (the unit may import what it has and finish later).
@@ -383,7 +386,7 @@ def judge(plan: Plan, subplan: Subplan, cells: CellMap, *, missing: bool = False
         if blank_row:
             if problem.kind != "no_practices":
                 continue  # one warning per blank row is enough
-            message = "這一列尚未填寫；可先匯入，sqdocs check 會列為尚未完成"
+            message = BLANK_ROW
         severity = "warning" if blank_row else "error"
         found.append(CellProblem(where.sheet, where.row, where.column, form_words(message), severity))
     return found
@@ -427,4 +430,11 @@ def import_text(
     # (「未填本單位具體作法（這一列照原檔內容）」): the check's 「這一列尚未填寫」 there is the same news.
     warned = {(p.sheet, p.row, p.column) for p in problems if p.severity == "warning"}
     judged = [p for p in judged if p.severity == "error" or (p.sheet, p.row, p.column) not in warned]
+    # A form sent back blank is one warning, not one a row: 14 of them for each of 14 分局 buried
+    # a folder import's errors.
+    blank = [p for p in judged if p.message == BLANK_ROW]
+    if len(blank) > 1 and len(blank) == len(data["points"]):
+        judged = [p for p in judged if p.message != BLANK_ROW] + [replace(blank[0], message=(
+            f"整份表單尚未填寫（{len(blank)} 個評核重點都是空白）；可先匯入，sqdocs check 會列為尚未完成"
+        ))]
     return text, merge(problems, judged), len(data["points"])
