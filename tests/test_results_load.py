@@ -360,6 +360,15 @@ def test_evidence_entry_out_of_range(folder: Path, plan: Plan) -> None:
     assert "只有 2 項檢核事項" in found
 
 
+def test_evidence_dated_outside_the_period_gives_the_period(folder: Path, plan: Plan) -> None:
+    """A date just outside the period (a plan of 3 月 1 日 to 12 月 31 日, say) is told with the period,
+    which 「不在 107 年度計畫期程內」 did not give."""
+    text = GOOD + "    evidence:\n      - title: 時效統計表\n        date: 108-01-02\n"
+    write(folder, "第一分局.yaml", text)
+    found = only(problems(folder, plan), "日期 108 年 1 月 2 日")
+    assert "results[0].evidence[0].date: 警告：日期 108 年 1 月 2 日 晚於計畫期程（107 年 1 月 1 日至 107 年 12 月 31 日）；" in found
+
+
 def test_evidence_checklist_point_suggests(folder: Path, plan: Plan) -> None:
     text = GOOD + "    evidence:\n      - title: 抽查紀錄\n        checklist: {point: 其它服務作法}\n        supports: [1]\n"
     write(folder, "第一分局.yaml", text)

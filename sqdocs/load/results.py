@@ -433,10 +433,10 @@ def check_submission(
                 yield from problems
                 if check is not None:
                     yield from _check_entries(doc, (*eloc, "supports"), evidence.supports, check)
-            if evidence.date is not None and evidence.date not in plan.body.period:
+            if evidence.date is not None and (outside := plan.body.period.outside(evidence.date)):
                 yield doc.diagnostic(
                     (*eloc, "date"),
-                    f"日期 {format_roc(evidence.date)} 不在 {plan.year} 年度計畫期程內；請確認是否為本年度的佐證資料",
+                    f"日期 {format_roc(evidence.date)} {outside}；請確認是否為本年度的佐證資料",
                     severity="warning",
                 )
             if evidence.file is not None:
