@@ -34,7 +34,9 @@ KINDS = {
     "after_bureau": "期限晚於本局",
     "no_units": "未填承辦單位",
     "unknown_unit": "未知的承辦單位",
+    "unfilled": "尚未填寫",  # the report's one line for a subplan still blank (:func:`unfilled`)
 }
+_BLANK_KINDS = ("no_practices", "no_deadline", "no_units")
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,14 @@ def unit_order(plan: Plan, subplans: Mapping[str, Subplan]) -> list[str]:
 # ---- the report ----------------------------------------------------------------
 
 
+def unfilled(subplan: Subplan | None, problems: Sequence[Problem]) -> bool:
+    """Whether ``subplan`` is still blank, as ``subplan init`` or an unfilled form left it:
+    ``problems`` (its unit's) are that each of its entries, two or more, lacks practices,
+    deadline and 承辦單位, and nothing else."""
+    return (subplan is not None and len(subplan.points) > 1 and all(p.kind in _BLANK_KINDS for p in problems)
+            and len(problems) == len(_BLANK_KINDS) * len(subplan.points))  # each kind once per entry at most
+
+
 @dataclass(frozen=True)
 class UnitSummary:
     """A 分局's line in :func:`summarize`."""
@@ -203,26 +213,25 @@ class UnitSummary:
     assigned: int  # points the bureau plan assigns to the unit
     listed: int | None  # entries of its subplan, None when it has none
     problems: int
+    blank: bool = False  # the subplan is still blank (:func:`unfilled`)
 
     @property
     def status(self) -> str:
-        """尚未建立 (no subplan), 完成 (no problem) or 未完成."""
+        """尚未建立 (no subplan), 完成 (no problem), 尚未填寫 (still blank) or 未完成."""
         if self.listed is None:
             return "尚未建立"
-        return "完成" if self.problems == 0 else "未完成"
+        return "完成" if self.problems == 0 else "尚未填寫" if self.blank else "未完成"
 
 
 def summarize(plan: Plan, subplans: Mapping[str, Subplan], problems: Sequence[Problem]) -> list[UnitSummary]:
     """One line per 分局 for `sqdocs check`'s table: points assigned, points listed, problems."""
-    return [
-        UnitSummary(
-            unit,
-            len(plan.points_for(unit)),
-            len(subplans[unit].points) if unit in subplans else None,
-            sum(1 for p in problems if p.unit == unit),
-        )
-        for unit in unit_order(plan, subplans)
-    ]
+    lines = []
+    for unit in unit_order(plan, subplans):
+        mine = [p for p in problems if p.unit == unit]
+        subplan = subplans.get(unit)
+        listed = len(subplan.points) if subplan is not None else None
+        lines.append(UnitSummary(unit, len(plan.points_for(unit)), listed, len(mine), unfilled(subplan, mine)))
+    return lines
 
 
 def text_width(text: str) -> int:
@@ -271,7 +280,16 @@ def report(
         format_table(["單位", "應辦評核重點", "已列", "問題", "狀態"], rows, right=(1, 2, 3)),
     ]
     if problems:
-        detail = [[p.unit, where(p) or "—", p.label, p.message] for p in problems]
+        # A subplan still blank is one line, not three for each of its points: eleven blank 分局
+        # of fourteen buried the few problems of the others under 462 lines.
+        blank = {s.unit: s.listed for s in summary if s.blank}
+        shown = [p for p in problems if p.unit not in blank] + [
+            Problem(unit, "unfilled", f"整份尚未填寫：{count} 個評核重點都未填具體作法、完成期限與承辦單位")
+            for unit, count in blank.items()
+        ]
+        order = {s.unit: n for n, s in enumerate(summary)}
+        shown.sort(key=lambda p: order.get(p.unit, len(order)))  # stable: file order within a unit
+        detail = [[p.unit, where(p) or "—", p.label, p.message] for p in shown]
         parts += ["", "問題明細", "", format_table(["單位", "位置", "問題", "說明"], detail)]
         done = sum(1 for s in summary if s.status == "完成")
         parts += ["", f"共 {len(problems)} 個問題；{done}/{len(summary)} 個單位的細部執行計畫完整。"]

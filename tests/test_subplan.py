@@ -768,6 +768,31 @@ def test_check_points_a_missing_point_at_where_it_belongs(fresh: Path, capsys):
     assert f"（執行 sqdocs subplan update {fresh} --unit 第二分局 可補上）" in out  # the whole command, as init's hint
 
 
+def test_check_tells_a_subplan_still_blank_in_one_line(fresh: Path, capsys):
+    """A 分局 that has not begun (subplan init's skeleton) was three lines a point: eleven blank
+    分局 of fourteen were 462 lines around the others' few problems. One started is still told
+    point by point."""
+    filled_subplan(fresh, "第一分局")
+    filled_subplan(fresh, "第二分局")
+    for unit in ("第三分局", "第四分局"):
+        assert main(["subplan", "init", str(fresh), "--unit", unit]) == 0
+    started = subplan_path(fresh, "第四分局")
+    text = started.read_text(encoding="utf-8")
+    at = text.index("practices:")
+    started.write_text(text[:at] + text[at:].replace("\n      -\n", "\n      - 每月辦理一次\n", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(fresh)]) == 1
+    out = capsys.readouterr().out
+    assigned = len(load_plan(fresh).points_for("第三分局"))
+    assert re.search(rf"第三分局\s+{assigned}\s+{assigned}\s+{3 * assigned}\s+尚未填寫\n", out), out
+    third = [line for line in out.splitlines() if line.startswith("第三分局  ")]
+    assert len(third) == 2 and re.search(
+        rf"subplans/第三分局\.yaml\s+尚未填寫\s+整份尚未填寫：{assigned} 個評核重點都未填具體作法、完成期限與承辦單位$", third[1]), third
+    fourth = [line for line in out.splitlines() if line.startswith("第四分局  ")]
+    assert re.search(r"\s未完成$", fourth[0]) and len(fourth) == 1 + 3 * assigned - 1, fourth  # told point by point
+    assert out.index("第三分局  ") < out.index("第四分局  ", out.index("問題明細"))  # the units' order kept
+
+
 def test_check_of_a_complete_set_exits_0(fresh: Path, capsys):
     for unit in PRECINCTS:
         filled_subplan(fresh, unit)
