@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SAMPLE, fill_markers, replace_once
 
 from sqdocs.cli import main
 from sqdocs.cli.arguments import make_parser
@@ -108,3 +110,98 @@ def test_the_readme_s_example_message_is_what_validate_prints_for_that_typo(data
     message = capsys.readouterr().err.splitlines()[0].replace(str(data_copy), "data/keelung-107")
     assert "交通對" in message
     assert f"\n{message}\n" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def shown(first_line_has: str) -> list[str]:
+    """The lines of the guide's first ```text block whose first line holds ``first_line_has``,
+    as a terminal shows them (the block's own indent in a list item taken off)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    for indent, block in re.findall(r"^([ \t]*)```text\n(.*?)^\1```", text, re.S | re.M):
+        lines = [line.removeprefix(indent).rstrip() for line in block.splitlines()]
+        if first_line_has in lines[0]:
+            return lines
+    raise AssertionError(f"the guide has no output starting with {first_line_has}")
+
+
+def assert_printed(lines: list[str], out: str, err: str) -> None:
+    """Every line the guide shows was printed word for word, in the guide's order within each of
+    stdout and stderr; a line the guide shortens with 「…」 only stands for what it leaves out."""
+    streams = [[line.rstrip() for line in stream.splitlines()] for stream in (out, err)]
+    at = [0, 0]
+    for line in lines:
+        if "…" in line:
+            continue
+        for i, stream in enumerate(streams):
+            if line in stream[at[i]:]:
+                at[i] = stream.index(line, at[i]) + 1
+                break
+        else:
+            raise AssertionError(f"the guide shows\n{line}\nbut the command printed\n{out}{err}")
+
+
+def test_the_guide_s_year_start_shows_what_the_commands_print(tmp_path, monkeypatch, capsys):
+    """Sections 3 and 4 of the guide replayed from the sample data, as a clerk would type them:
+    each output the guide shows is what the command prints in that situation (its counts, line
+    numbers and wording), bar what a 「…」 leaves out."""
+    shutil.copytree(SAMPLE, tmp_path / "data" / "keelung-107")
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[str, str]:
+        main(list(args))
+        return capsys.readouterr()
+
+    # 3.0: a new bureau that has changed only its agency
+    shutil.copytree(SAMPLE, "data/hsinchu-113", ignore=shutil.ignore_patterns("subplans", "results", "README.md"))
+    replace_once(Path("data/hsinchu-113/plan.yaml"), "agency: 基隆市警察局", "agency: 新竹市警察局")
+    assert_printed(shown("data/hsinchu-113/annex3.yaml:3:8: title:"), *run("validate", "data/hsinchu-113"))
+    # 3.1
+    assert_printed(shown("✓ 已建立 data/keelung-108；"), *run("rollover", "data/keelung-107", "--to", "108"))
+    assert_printed(shown("錯誤：data/keelung-108 已存在"), *run("rollover", "data/keelung-107", "--to", "108"))
+    new = Path("data/keelung-108")
+    annex1, annex3 = new / "annex1.yaml", new / "annex3.yaml"
+    # 3.2 and 3.3
+    assert_printed(shown("members[0].name: 尚未填寫："), *run("validate", str(new)))
+    hint = '"【待填】局長的姓名（107 年為 黃明昭）"'
+    replace_once(annex3, hint, hint.replace("【待填】", ""))
+    assert_printed(shown("members[0].name: 「局長的姓名"), *run("validate", str(new)))
+    replace_once(annex3, hint.replace("【待填】", ""), "黃明昭")
+    fill_markers(new)
+    assert_printed(shown("91 項具體作法、31 位考核小組成員）"), *run("validate", str(new)))
+    # 3.4: one practice more, then the errors it lists, one edit at a time
+    last = "              - 制訂業務「Q&A」題作測試，包含專業知識測驗或申辦案件處理測試。\n"
+    replace_once(annex1, last, last + "              - 每季辦理櫃檯服務人員服務禮儀講習。\n")
+    assert_printed(shown("92 項具體作法、31 位考核小組成員）"), *run("validate", str(new)))
+    errors = shown("未知的承辦單位「交通對」")
+    edits = [(annex1, "units: [刑警大隊, 交通隊,", "units: [刑警大隊, 交通對,"),
+             (annex1, "            deadline: 賡續辦理\n            units: [交通隊, 婦幼隊",
+              "            deadline: 108年6月底前\n            units: [交通隊, 婦幼隊"),
+             (annex3, "\n    position: 局長\n", "\n   position: 局長\n"),
+             (annex3, "\n    position: 局長\n", "\n     position: 局長\n")]
+    for line, (path, old, new_text) in zip(errors, edits, strict=True):
+        kept = path.read_text(encoding="utf-8")
+        replace_once(path, old, new_text)
+        assert_printed([line], *run("validate", str(new)))
+        path.write_text(kept, encoding="utf-8")
+    replace_once(annex1, "定期辦理公文講習，提升承辦人員公文品質。", "定期辦理公文講習，提升承辦人員公文品質 #每季一次")
+    assert_printed(shown("警告：「定期辦理公文講習"), *run("validate", str(new)))
+    replace_once(annex1, "公文品質 #每季一次", "公文品質。")
+    # 4.1
+    assert_printed(shown("✓ 已建立 data/keelung-108/subplans/第一分局.yaml"),
+                   *run("subplan", "init", str(new), "--all", "--from", "data/keelung-107"))
+    # 4.2
+    assert_printed(shown("✓ 已產生 表單/第一分局細部計畫.xlsx"), *run("form", "subplan", str(new), "--all", "-o", "表單"))
+    # 4.3: 第二分局 has set its two deadlines, 第三分局 and 第四分局 have no file yet
+    second = new / "subplans" / "第二分局.yaml"
+    second.write_text(re.sub(r"deadline: +# ←.*", "deadline: 賡續辦理", second.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for unit in ("第三分局", "第四分局"):
+        (new / "subplans" / f"{unit}.yaml").rename(aside / f"{unit}.yaml")
+    assert_printed(shown("細部執行計畫檢查："), *run("check", str(new)))
+    for path in aside.iterdir():
+        path.rename(new / "subplans" / path.name)
+    # 4.4: the bureau assigns 服務人員專業度 to 各分局 too
+    replace_once(annex1, "units: [秘書科, 訓練科, 外事科, 資訊科]", "units: [秘書科, 訓練科, 外事科, 資訊科, 各分局]")
+    assert_printed(shown("缺少評核重點"), *run("check", str(new)))
+    assert_printed(shown("✓ 已更新 data/keelung-108/subplans/第一分局.yaml"), *run("subplan", "update", str(new), "--all"))
