@@ -609,8 +609,9 @@ def test_bad_form_from_an_older_plan(subplan_form: Path, folder: Path, capsys) -
     assert "新增「基礎服務／服務一致及正確／服務即時性」" in err
     assert "不再指派或已刪除「基礎服務／服務一致及正確／服務及時性」" in err
     # A new form named beside the filled one: at the default name it would be refused (or, with
-    # --force, replace the form the clerk is to copy from).
-    assert f"請重新產生表單（sqdocs form subplan {folder} --unit {PRECINCT} -o {PRECINCT}細部計畫-新.xlsx）" in err
+    # --force, replace the form the clerk is to copy from); in its folder, not wherever the import ran.
+    fresh = subplan_form.parent / f"{PRECINCT}細部計畫-新.xlsx"
+    assert f"請重新產生表單（sqdocs form subplan {folder} --unit {PRECINCT} -o {fresh}）" in err
 
 
 def test_bad_indicators_changed(results_form: Path, folder: Path, capsys) -> None:
@@ -619,6 +620,9 @@ def test_bad_indicators_changed(results_form: Path, folder: Path, capsys) -> Non
                     encoding="utf-8")
     err = refused(results_form, folder, capsys)
     assert "執行成果!A1: 此表單產生後，量化指標的定義（indicators.yaml）已修改" in err
+    # nothing in the form to fix: a new form, made beside this one
+    assert f"-o {results_form.parent / (PRECINCT + '執行成果-新.xlsx')}）" in err
+    assert err.rstrip().endswith("請依上列說明改用正確的表單。") and "請修正表單" not in err, err
 
 
 def test_bad_deleted_row(subplan_form: Path, folder: Path, capsys) -> None:
@@ -1775,6 +1779,7 @@ def test_checklist_changed(results_form: Path, folder: Path, capsys) -> None:
                     encoding="utf-8")
     err = refused(results_form, folder, capsys)
     assert "執行成果!A1: 此表單產生後，組織診斷檢核表（附件 2）的檢核事項已修改" in err
+    assert err.rstrip().endswith("請依上列說明改用正確的表單。"), err
 
     def older(wb: openpyxl.Workbook) -> None:  # a form from before the hash was kept is not refused for it
         ws = wb[FINGERPRINT_SHEET]

@@ -380,10 +380,10 @@ def _main_sheet(fp: Fingerprint) -> str:
     return subplan_form.SHEET if fp.kind == "subplan" else results_form.SHEET
 
 
-def _identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
-    """Why this form does not belong to this folder's plan; empty when it does.
+def _identity(fp: Fingerprint, plan: Plan, folder: Path, form: Path) -> list[str]:
+    """Why the form at ``form`` does not belong to this folder's plan; empty when it does.
 
-    Whether a results form's 量化指標 still match indicators.yaml is judged on import, which reads that file.
+    Whether a results form's 量化指標 still match indicators.yaml is judged apart (results_form.stale).
     """
     where = display_name(folder)
     if fp.agency != plan.agency:
@@ -401,7 +401,7 @@ def _identity(fp: Fingerprint, plan: Plan, folder: Path) -> list[str]:
         what = "、".join(changes[:4]) + ("等" if len(changes) > 4 else "") if changes else "評核重點的順序有變動"
         return [
             f"此表單是依較舊版本的本局計畫產生的（表單產生於 {_issued(fp)}），本局計畫其後已修訂：{what}。"
-            f"請重新產生表單（{regenerate(fp.kind, folder, fp.unit)}），把已填的內容貼到新表單後再匯入"
+            f"請重新產生表單（{regenerate(fp.kind, folder, fp.unit, form)}），把已填的內容貼到新表單後再匯入"
         ]
     return []
 
@@ -447,7 +447,9 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
         if written is not None and written != fp.year:  # before the plan loads: a rolled-over folder not yet filled fails to load
             raise FormError([CellProblem(sheet, 1, 1, _other_year(fp, written, folder))], fixable=False)
         plan = load_plan(folder)
-        reasons = _identity(fp, plan, folder)
+        reasons = _identity(fp, plan, folder, path)
+        if not reasons and fp.kind == "results":
+            reasons = results_form.stale(fp, plan, folder, path)
         if reasons:
             raise FormError([CellProblem(sheet, 1, 1, reason) for reason in reasons], fixable=False)
 

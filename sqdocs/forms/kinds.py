@@ -13,10 +13,11 @@ FORM_CONTENTS = {"subplan": "細部執行計畫", "results": "年度執行成果
 """Each kind of form by what it holds, as messages name it: 第一分局的細部執行計畫表單."""
 
 
-def regenerate(kind: str, folder: Path, unit: str) -> str:
-    """The command that makes a form afresh, named beside the filled one rather than over it:
-    the clerk copies what was filled from the old form into the new."""
-    return f"sqdocs form {kind} {display_name(folder)} --unit {unit} -o {unit}{FORM_NAMES[kind]}-新.xlsx"
+def regenerate(kind: str, folder: Path, unit: str, form: Path) -> str:
+    """The command that makes a form afresh, in the folder of the filled one (``form``) and
+    named beside it rather than over it: the clerk copies what was filled from the old form into the new."""
+    fresh = display_name(form.parent / f"{unit}{FORM_NAMES[kind]}-新.xlsx")
+    return f"sqdocs form {kind} {display_name(folder)} --unit {unit} -o {fresh}"
 
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3

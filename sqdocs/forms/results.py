@@ -177,13 +177,21 @@ def indicators_digest(plan: Plan, unit: str, indicators: IndicatorSet) -> str:
     ])
 
 
-def _stale_indicators(fp: Fingerprint, plan: Plan, indicators: IndicatorSet, folder: Path) -> str:
+def stale(fp: Fingerprint, plan: Plan, folder: Path, form: Path) -> list[str]:
+    """Why the results form at ``form`` no longer matches indicators.yaml or annex2.yaml, each
+    with the command that makes it afresh; empty when it matches. Not a thing to fix in the form."""
+    indicators = load_indicators(folder, plan)
+    return [why for why in (_stale_indicators(fp, plan, indicators, folder, form), _stale_checklist(fp, plan, folder, form))
+            if why]
+
+
+def _stale_indicators(fp: Fingerprint, plan: Plan, indicators: IndicatorSet, folder: Path, form: Path) -> str:
     """Why the form's 量化指標 rows no longer match indicators.yaml; empty when they do."""
     if indicators_digest(plan, fp.unit, indicators) == fp.extra.get("indicators_hash"):
         return ""
     return (
         f"此表單產生後，量化指標的定義（{INDICATORS_FILE}）已修改，表單上的指標與現行定義不同；"
-        f"請重新產生表單（{regenerate('results', folder, fp.unit)}），把已填的內容貼到新表單後再匯入"
+        f"請重新產生表單（{regenerate('results', folder, fp.unit, form)}），把已填的內容貼到新表單後再匯入"
     )
 
 
@@ -193,7 +201,7 @@ def checklist_digest(plan: Plan, unit: str) -> str:
     return digest([[list(c.key), list(c.point.entries)] if c else None for c in checks])
 
 
-def _stale_checklist(fp: Fingerprint, plan: Plan, folder: Path) -> str:
+def _stale_checklist(fp: Fingerprint, plan: Plan, folder: Path, form: Path) -> str:
     """Why the form's numbered checklist entries no longer match annex2.yaml; empty when they do
     (or the form is from before the hash was kept)."""
     kept = fp.extra.get("checklist_hash")
@@ -201,7 +209,7 @@ def _stale_checklist(fp: Fingerprint, plan: Plan, folder: Path) -> str:
         return ""
     return (
         "此表單產生後，組織診斷檢核表（附件 2）的檢核事項已修改，表單上的檢核事項編號可能已對應到不同的事項；"
-        f"請重新產生表單（{regenerate('results', folder, fp.unit)}），把已填的內容貼到新表單後再匯入"
+        f"請重新產生表單（{regenerate('results', folder, fp.unit, form)}），把已填的內容貼到新表單後再匯入"
     )
 
 
@@ -847,10 +855,7 @@ def import_text(
 ) -> tuple[str, list[CellProblem], int]:
     """The YAML text of a filled results form and every problem, judged by the results loader;
     ``old`` is the unit's YAML as it is at ``target`` (None when there is none)."""
-    indicators = load_indicators(folder, plan)
-    stale = [why for why in (_stale_indicators(fp, plan, indicators, folder), _stale_checklist(fp, plan, folder)) if why]
-    if stale:
-        return "", [CellProblem(SHEET, 1, 1, why) for why in stale], 0
+    indicators = load_indicators(folder, plan)  # a form no longer matching them was refused before (stale)
     data, cells, problems = read(wb, fp, plan, indicators, _outcomes(plan, fp.unit, old, target))
     problems += _left_out(plan, fp.unit, old, target)
     if not data.get("results"):  # a sheet is missing, or nothing was filled in
