@@ -1,4 +1,5 @@
-"""Exit codes, and the messages more than one command prints (diagnostics, folders passed over, warnings, bugs)."""
+"""The messages more than one command prints (diagnostics, folders passed over, warnings, bugs),
+and the exit codes of :mod:`sqdocs.cli.exits` for the commands to take from here."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import TYPE_CHECKING
 from sqdocs.build import cached_report, cached_results
 from sqdocs.cli.exits import (  # noqa: F401 — the commands take them from here
     EXIT_BAD_INPUT,
-    EXIT_BROKEN_PIPE,
     EXIT_FAILED,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
