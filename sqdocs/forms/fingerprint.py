@@ -53,9 +53,12 @@ def data_digest(raw: bytes | None) -> str:
 class Fingerprint:
     """What a form was made from. Stored in a hidden sheet, checked when the form comes back.
 
-    ``points`` are the bureau's points for the unit and ``layout`` what they were in the form
-    (built from the bureau plan, plus anything the issue-time YAML added): its hash tells a form
-    from an older plan. ``yaml_hash`` is the hash of the unit's YAML file when the form was made
+    ``points`` are the bureau's points for the unit, and ``points_hash`` their hash: it tells a
+    form from an older plan. ``rows`` holds, sheet by sheet, each issued row's number and locked
+    key cells (:func:`sqdocs.forms.rows.match_rows` follows moved rows by them); ``extra`` what
+    else a kind of form reads back (the subplan form's number of unit columns, which the
+    issue-time YAML may widen; the results form's indicator and checklist hashes and the unit as
+    its YAML names it). ``yaml_hash`` is the hash of the unit's YAML file when the form was made
     and ``yaml_data_hash`` of the data in it (empty in forms made before it was kept): if the
     data changed since, importing would overwrite someone's edits.
     """
