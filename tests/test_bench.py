@@ -12,11 +12,11 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from generate import NEW_UNIT, generate  # noqa: E402
+from generate import NEW_UNIT, generate
 
-from sqdocs.load import load_plan  # noqa: E402
-from sqdocs.load.results import load_results  # noqa: E402
-from sqdocs.load.subplan import load_subplans  # noqa: E402
+from sqdocs.load import load_plan
+from sqdocs.load.results import load_results
+from sqdocs.load.subplan import load_subplans
 
 
 def test_synthetic_bureaus_are_valid_and_differ(tmp_path):
