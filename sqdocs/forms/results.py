@@ -233,7 +233,7 @@ def _how(ind: Indicator) -> str:
 
 
 def _guide(plan: Plan, unit: str, count: int) -> list[str]:
-    period = f"{format_roc(plan.body.period.start)}至 {format_roc(plan.body.period.end)}"
+    period = plan.body.period.text
     roc, slash, _ = date_examples(plan.year)
     return [
         f"1. 本表單由 sqdocs 依「{plan.title}」產生，列出本局計畫指派{unit}辦理的 {count} 個評核重點，"
@@ -418,7 +418,7 @@ def build(plan: Plan, unit: str, indicators: IndicatorSet, existing: Submission 
         formula1=(f'OR(AND(ISNUMBER({e}),{e}>=DATE({start.year},{start.month},{start.day}),'
                   f'{e}<=DATE({end.year},{end.month},{end.day})),ISNUMBER(FIND("年",{e})),ISNUMBER(FIND("/",{e})))'),
         prompt=f"填計畫期程內的日期（如 {roc}、{slash} 或 Excel 日期）。",
-        error=f"日期須在計畫期程（{format_roc(start)}至 {format_roc(end)}）之內。",
+        error=f"日期須在計畫期程（{plan.body.period.text}）之內。",
     )
     validation(ews, "list", span(E_CHECK), formula1=f"'{LISTS_SHEET}'!$A$1:$A${len(labels)}",
                prompt="佐證的是其他評核重點的檢核事項時才選；留白表示本評核重點。",

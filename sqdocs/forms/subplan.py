@@ -89,10 +89,6 @@ _UNIT_COLUMNS = [
 ]
 
 
-def _period(plan: Plan) -> str:
-    return f"{format_roc(plan.body.period.start)}至 {format_roc(plan.body.period.end)}"
-
-
 def _guide(plan: Plan, unit: str, count: int) -> list[str]:
     roc, slash, western = date_examples(plan.year)
     return [
@@ -103,7 +99,7 @@ def _guide(plan: Plan, unit: str, count: int) -> list[str]:
         "3. 本單位具體作法：寫本單位實際的作法，寫清楚由哪個單位、做什麼、多久一次。一格可寫多項，每項一行："
         "Excel 按 Alt+Enter 換行（Mac 為 Control+Option+Return，LibreOffice 為 Ctrl+Enter）。"
         "不必自行編號，產生文件時會自動編為 1. 2. 3.。",
-        f"4. 完成期限：填「{CONTINUOUS}」，或計畫期程（{_period(plan)}）內的日期；"
+        f"4. 完成期限：填「{CONTINUOUS}」，或計畫期程（{plan.body.period.text}）內的日期；"
         f"日期可用 Excel 日期（如 {western}），也可打民國日期「{roc}」或「{slash}」。",
         "5. 承辦單位：由下拉選單選擇，每格一個；一個評核重點可選多個承辦單位（承辦單位 1、2、3 …）。"
         "下拉選單的名單在「承辦單位」工作表，請先在那裡列出本單位的組、隊、派出所。"
@@ -145,7 +141,7 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
     ws = wb.create_sheet(SHEET)
     note = (
         "灰底欄位是本局計畫的內容（已鎖定）；請填寫藍色標題的欄位。具體作法一格可寫多項，每項一行（Alt+Enter 換行）；"
-        f"完成期限填「{CONTINUOUS}」或 {_period(plan)}之間的日期；承辦單位由下拉選單選擇（名單在「{UNITS_SHEET}」工作表）。"
+        f"完成期限填「{CONTINUOUS}」或 {plan.body.period.text}之間的日期；承辦單位由下拉選單選擇（名單在「{UNITS_SHEET}」工作表）。"
     )
     sheet_heading(ws, columns, title, note)
     layout: list[list[Any]] = []
@@ -178,8 +174,8 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
             f'OR({g}="{CONTINUOUS}",{g}="持續辦理",AND(ISNUMBER({g}),{g}>=DATE({start.year},{start.month},{start.day}),'
             f'{g}<=DATE({end.year},{end.month},{end.day})),ISNUMBER(FIND("年",{g})),ISNUMBER(FIND("/",{g})))'
         ),
-        prompt=f"填「{CONTINUOUS}」或 {_period(plan)}之間的日期（如 {roc}、{slash} 或 Excel 日期）。",
-        error=f"完成期限須為「{CONTINUOUS}」或計畫期程（{_period(plan)}）內的日期。",
+        prompt=f"填「{CONTINUOUS}」或 {plan.body.period.text}之間的日期（如 {roc}、{slash} 或 Excel 日期）。",
+        error=f"完成期限須為「{CONTINUOUS}」或計畫期程（{plan.body.period.text}）內的日期。",
     )
     unit_last = FIRST_ROW + len(_sub_unit_rows(plan, unit, existing)) + UNIT_ROWS - 1
     validation(

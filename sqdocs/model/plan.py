@@ -29,13 +29,18 @@ class Period(Record):
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
 
+    @property
+    def text(self) -> str:
+        """「107 年 1 月 1 日至 107 年 12 月 31 日」, as messages and forms write the period."""
+        return f"{format_roc(self.start)}至 {format_roc(self.end)}"
+
     def outside(self, day: date) -> str | None:
         """None for a day in the period; else where it falls, as messages say it:
         「早於計畫期程（107 年 1 月 1 日至 107 年 12 月 31 日）」 or 「晚於…」."""
         if day in self:
             return None
         side = "早於" if day < self.start else "晚於"
-        return f"{side}計畫期程（{format_roc(self.start)}至 {format_roc(self.end)}）"
+        return f"{side}計畫期程（{self.text}）"
 
 
 class Basis(Record):
