@@ -10,6 +10,7 @@ Reading it back gives the plain data of ``results/<unit>.yaml``, checked by the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, get_args
@@ -489,9 +490,11 @@ def _unfilled(ind: Indicator, no: int) -> str:
 
 
 def _read_indicators(
-    ws: Worksheet, fp: Fingerprint, indicators: IndicatorSet, problems: list[CellProblem]
+    ws: Worksheet, fp: Fingerprint, indicators: IndicatorSet, problems: list[CellProblem],
+    blanks: dict[int, list[tuple[str, CellProblem]]],
 ) -> dict[int, list[tuple[str, dict[str, Any], dict[str, Where]]]]:
-    """Figures per point number: (indicator id, measure data, where each field came from)."""
+    """Figures per point number: (indicator id, measure data, where each field came from);
+    ``blanks`` gets each row left blank, by point number: its indicator's name and its warning."""
 
     def key_of(row: int) -> tuple[str, ...] | None:
         key = (cell_text(value_at(ws, row, I_NO)), cell_text(value_at(ws, row, I_NAME)))
@@ -517,7 +520,8 @@ def _read_indicators(
         if blank(first) and blank(second) and blank(note):
             # Not an error (a form may go back unfinished), but said here, where the clerk can act
             # on it: validate would later ask for a YAML key the clerk never saw.
-            problems.append(CellProblem(ws.title, row, I_FIRST, _unfilled(ind, int(no)), "warning"))
+            warning = CellProblem(ws.title, row, I_FIRST, _unfilled(ind, int(no)), "warning")
+            blanks.setdefault(int(no), []).append((ind.name, warning))
             continue
         where = {f: Where(ws.title, row, c) for f, c in
                  (("first", I_FIRST), ("second", I_SECOND), ("note", I_NOTE))}
@@ -726,7 +730,8 @@ def read(
         (wb[EVIDENCE_SHEET], EVIDENCE_COLUMNS, "每列一件佐證資料，請把內容移到表單的欄位，或另起一列"),
     ):
         problems += beyond_columns(sheet, len(columns), advice)
-    figures = _read_indicators(wb[INDICATOR_SHEET], fp, indicators, problems)
+    blanks: dict[int, list[tuple[str, CellProblem]]] = {}
+    figures = _read_indicators(wb[INDICATOR_SHEET], fp, indicators, problems, blanks)
     evidence = _read_evidence(wb[EVIDENCE_SHEET], plan, refs, problems)
     results: list[dict[str, Any]] = []
     for n, ref in enumerate(refs, 1):
@@ -745,6 +750,7 @@ def read(
                     SHEET, row, C_OUTCOME, f"未填執行成果；序號 {n} 已填了{what}，執行成果為必填"
                 ))
             continue
+        problems += [warning for _, warning in blanks.pop(n, [])]  # a figure forgotten, perhaps
         r = len(results)
         cells.put(("results", r), Where(SHEET, row, C_OUTCOME))
         cells.put(("results", r, "point"), Where(SHEET, row, C_POINT))
@@ -768,10 +774,16 @@ def read(
                     cells.put(("results", r, "indicators", ind_id, name), at)
                 result["indicators"][ind_id] = measure
         results.append(result)
+    if blanks and results:
+        # The figures of points not reported this time: one line, not one a row (16 for a 秘書科
+        # that filled one point of its 10); a form sent back blank is told so alone (below).
+        first = min((warning for rows in blanks.values() for _, warning in rows), key=lambda w: w.row)
+        names = [name for rows in blanks.values() for name, _ in rows]
+        problems.append(replace(first, message=(
+            f"{len(names)} 項量化指標（{'、'.join(names)}）所屬的評核重點（序號 {'、'.join(map(str, blanks))}）"
+            "未填執行成果，指標也未填；本次匯入沒有這些指標，有成果時請連同指標填寫後再匯入一次"
+        )))
     if not results and not any(p.severity == "error" for p in problems):
-        # A form sent back blank: every figure row is blank too, and a 「尚未填寫」 for each (19 of
-        # them on a 分局's form) would bury the one message that says what to do.
-        problems[:] = [p for p in problems if (p.sheet, p.column, p.severity) != (INDICATOR_SHEET, I_FIRST, "warning")]
         problems.append(CellProblem(SHEET, FIRST_ROW, C_OUTCOME, "沒有填寫任何評核重點的執行成果；至少要填一個"))
     data = {"unit": fp.extra.get("unit_label") or fp.unit, "year": plan.year, "results": results}
     return data, cells, problems
