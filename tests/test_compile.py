@@ -636,3 +636,20 @@ def test_a_trend_chart_runs_to_the_report_year_before_any_unit_entered_its_figur
     assert trend.categories == ["105 年", "106 年", "107 年"]
     assert trend.series[0].values == [90.0, 92.5, None]
     assert trend.series[0].texts == ["90.0%", "92.5%", ""]
+
+
+def test_a_unit_named_on_its_own_beside_every_unit_owes_nothing_through_it(data_copy: Path) -> None:
+    """[秘書科, 各分局, 各單位]: 各單位 stands for the units named neither on their own nor
+    through 各分局 (data-format.md), so 秘書科, named on its own, is not held to the 創新提案件數
+    nineteen others entered, while 行政科, reached only through 各單位, is."""
+    annex1 = data_copy / "annex1.yaml"
+    before = "            deadline: 賡續辦理\n            units: [各分局, 各單位]\n  - scope: 個別\n    name: 服務評價"
+    content = annex1.read_text(encoding="utf-8")
+    assert content.count(before) == 1
+    annex1.write_text(content.replace(before, before.replace("[各分局, 各單位]", "[秘書科, 各分局, 各單位]")),
+                      encoding="utf-8")
+    for unit, value in (("秘書科", 4), ("行政科", 5)):
+        left_out(data_copy, unit, f"      proposals: {{value: {value}}}\n")
+    proposals = compiled(data_copy, load_plan(data_copy)).indicator("proposals")
+    assert proposals.partial_units == ["行政科"] and proposals.change is None
+    assert proposals.trend.endswith("107 年的合計不含成果未填此項數據的單位（行政科），待各單位填報齊全後再與上年比較。")
