@@ -4,7 +4,7 @@ Which points the bureau assigns a unit, what its subplan lacks or has left over
 (:func:`subplan_changes`, with entries whose point the bureau moved or renamed), the subplan
 as an 附件 1 table for the writers (:func:`subplan_annex`), and a new year's entries carried
 over from the unit's subplan of an earlier year (:func:`carried_subplan`). The subplan file's
-text and the file work are :mod:`sqdocs.subplan_yaml`'s.
+text and the file work are in :mod:`sqdocs.subplans`.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from sqdocs.cli import main
 from sqdocs.derive import subplan_annex, subplan_changes
 from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError, load_plan, load_subplans, read_subplan, subplan_path
-from sqdocs.subplan_yaml import apply_changes, subplan_skeleton
+from sqdocs.subplans.merge import apply_changes
+from sqdocs.subplans.text import subplan_skeleton
 
 PRECINCTS = ["第一分局", "第二分局", "第三分局", "第四分局"]
 
@@ -454,19 +455,19 @@ def test_update_of_a_file_saved_meanwhile_writes_nothing_and_keeps_the_save(fres
     """The unit saves its file while update works on it (an editor left open, a colleague on the
     shared drive): read after the entries were, it was an internal error (exit 70); saved after
     the update was worked out, it was overwritten and its text in no backup."""
-    import sqdocs.subplan_yaml as subplan_yaml
+    import sqdocs.subplans.files
 
     path = filled_subplan(fresh)
     edit_point(fresh, "服務及時性", "deadline: 賡續辦理", "deadline: 107 年 5 月 31 日")
     saved = path.read_bytes().replace("第 2 項作法".encode(), "第 2 項作法（修正）".encode(), 1)
-    real = getattr(subplan_yaml, when)
+    real = getattr(sqdocs.subplans.files, when)
 
     def and_save(*args, **kwargs):
         result = real(*args, **kwargs)
         path.write_bytes(saved)
         return result
 
-    monkeypatch.setattr(subplan_yaml, when, and_save)
+    monkeypatch.setattr(sqdocs.subplans.files, when, and_save)
     capsys.readouterr()
     assert update_first(fresh) == 2
     err = capsys.readouterr().err
@@ -649,20 +650,20 @@ def test_subplan_takes_either_unit_or_all(fresh: Path, capsys, argv: list[str], 
 def test_update_all_a_bug_met_in_one_file_is_named_and_the_others_are_updated(fresh: Path, capsys, monkeypatch):
     """One file tripping over a bug (a self-check of the update failing) stops neither the
     others nor reads as the clerk's mistake: 內部錯誤 at that file, exit 70, no traceback."""
-    import sqdocs.subplan_yaml
+    import sqdocs.subplans.files
 
     _filled_precincts(fresh)
     edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
     bad = subplan_path(fresh, "第二分局")
     before = bad.read_bytes()
-    real = sqdocs.subplan_yaml.update_subplan
+    real = sqdocs.subplans.files.update_subplan
 
     def update(folder, plan, unit):  # noqa: ANN001, ANN202
         if unit == "第二分局":
             raise RuntimeError("更新後的評核重點與預期不符；未寫入任何檔案")
         return real(folder, plan, unit)
 
-    monkeypatch.setattr(sqdocs.subplan_yaml, "update_subplan", update)
+    monkeypatch.setattr(sqdocs.subplans.files, "update_subplan", update)
     capsys.readouterr()
     assert main(["subplan", "update", str(fresh), "--all"]) == 70
     captured = capsys.readouterr()

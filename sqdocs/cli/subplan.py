@@ -12,7 +12,7 @@ from sqdocs.errors import UserError
 from sqdocs.fsutil import display_name, os_error_text
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.plan import units_warnings
-from sqdocs.subplan_yaml import (
+from sqdocs.subplans.files import (
     init_subplan,
     init_subplans,
     previous_subplan,
@@ -23,7 +23,7 @@ from sqdocs.subplan_yaml import (
 if TYPE_CHECKING:
     from sqdocs.derive import Carried
     from sqdocs.model import Plan
-    from sqdocs.subplan_yaml import UpdateResult
+    from sqdocs.subplans.files import UpdateResult
 
 
 def command(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from sqdocs.subplan_yaml import (
+from sqdocs.subplans.text import (
     ADDED_STAMP,
     FLAG_STAMP,
     IMPORT_STAMP,

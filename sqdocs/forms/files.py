@@ -63,7 +63,8 @@ from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
 from sqdocs.model.results import IndicatorSet, Submission
 from sqdocs.model.subplan import Subplan
-from sqdocs.subplan_yaml import subplan_skeleton, subplan_units
+from sqdocs.subplans.files import subplan_units
+from sqdocs.subplans.text import subplan_skeleton
 from sqdocs.text.roc import examples_in, format_roc
 
 KINDS = FORM_NAMES

@@ -55,7 +55,7 @@ from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, deadline_text
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import Subplan, SubplanPoint
-from sqdocs.subplan_yaml import PRECINCT_SUB_UNITS, filled_subplan_text
+from sqdocs.subplans.text import PRECINCT_SUB_UNITS, filled_subplan_text
 from sqdocs.text.roc import date_examples, format_roc
 
 SHEET = "細部計畫"
