@@ -2296,8 +2296,8 @@ def test_the_notes_an_import_writes_over_kept_entries_are_not_taken_for_the_unit
     """An entry kept off one form comes back on the next (the bureau assigned its point again):
     the note and heading the first import wrote over it are sqdocs', not the clerk's to copy back."""
     from sqdocs.forms.comments import dropped_comments
-    from sqdocs.subplans.text import _IMPORT_NOTE, KEPT_HEADING
+    from sqdocs.subplans.text import IMPORT_NOTE, KEPT_HEADING
 
     old = (f"unit: 第一分局\npoints:\n\n  # {KEPT_HEADING}：原有內容照原樣保留\n  - point: 服務及時性\n"
-           f"    # {_IMPORT_NOTE}\n    removed: true\n  # 承辦人：王小明\n")
+           f"    # {IMPORT_NOTE}\n    removed: true\n  # 承辦人：王小明\n")
     assert [c.text for c in dropped_comments(old, "unit: 第一分局\npoints:\n  - point: 服務及時性\n")] == ["# 承辦人：王小明"]

@@ -20,13 +20,13 @@ from sqdocs.errors import UserError
 from sqdocs.model import Deadline, Plan, PointRef, deadline_text
 from sqdocs.model.subplan import KEY_FIELDS, PointKey, Subplan
 from sqdocs.subplans.text import (
-    _MAY_DELETE,
-    _RESTORED,
     ADDED_STAMP,
     FLAG_STAMP,
     IMPORT_STAMP,
+    MAY_DELETE,
     REFERENCE_HEADER,
-    _comment,
+    RESTORED,
+    one_line,
     reference_comments,
     skeleton_entry,
 )
@@ -211,7 +211,7 @@ def _live_entries(layout: _Layout, plan: Plan, subplan: Subplan, changes: Subpla
             continue
         ref = moved[index] if index in moved else assigned.get(point.key)
         if ref is not None:
-            practices = [_comment(text) for text in ref.point.practices]
+            practices = [one_line(text) for text in ref.point.practices]
             yield index, entry, ref, _reference_block(layout.lines, entry, known, practices)
 
 
@@ -292,9 +292,9 @@ def apply_changes(
         pad = " " * node.start_mark.column
         inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {_move_note(subplan.points[index].key, ref)}{FLAG_STAMP}"]))
     for removal in changes.removed:
-        set_removed(removal.index, "true", f"{removal.reason}{FLAG_STAMP}；{_MAY_DELETE}")
+        set_removed(removal.index, "true", f"{removal.reason}{FLAG_STAMP}；{MAY_DELETE}")
     for index in changes.restored:
-        set_removed(index, "false", f"本局計畫又指派本單位辦理此評核重點{FLAG_STAMP}，{_RESTORED}")
+        set_removed(index, "false", f"本局計畫又指派本單位辦理此評核重點{FLAG_STAMP}，{RESTORED}")
 
     order = {ref.key: n for n, ref in enumerate(plan.points())}
     dash_col = entries[0].dash_col if entries else 2
@@ -355,7 +355,7 @@ def _is_flag_note(line: str) -> bool:
     (:func:`_kept_entry`) writes over ``removed:``, rather than the unit's own."""
     text = _bare(line).strip()
     return (text.startswith("# ") and (FLAG_STAMP in text or IMPORT_STAMP in text)
-            and (_MAY_DELETE in text or _RESTORED in text))
+            and (MAY_DELETE in text or RESTORED in text))
 
 
 def _rewritten(old: Sequence[str], new: Sequence[str]) -> list[str]:

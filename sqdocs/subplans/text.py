@@ -28,12 +28,13 @@ FLAG_STAMP = "（sqdocs subplan update 標記）"
 ADDED_STAMP = "（sqdocs subplan update 加入）"
 IMPORT_STAMP = "（sqdocs form import 標記）"
 KEPT_HEADING = "以下評核重點不在表單上"
-_MAY_DELETE = "本項內容保留供參考，確認後可整項刪除"
-_RESTORED = "已取消 removed"
-_IMPORT_NOTE = f"本局計畫已刪除、改名或不再指派本單位辦理此評核重點{IMPORT_STAMP}；{_MAY_DELETE}"
+MAY_DELETE = "本項內容保留供參考，確認後可整項刪除"
+RESTORED = "已取消 removed"
+IMPORT_NOTE = f"本局計畫已刪除、改名或不再指派本單位辦理此評核重點{IMPORT_STAMP}；{MAY_DELETE}"
 
 
-def _comment(text: str) -> str:
+def one_line(text: str) -> str:
+    """``text`` on one comment line: its line breaks and runs of spaces as single spaces."""
     return " ".join(text.split())
 
 
@@ -46,7 +47,7 @@ def reference_comments(point: Point, indent: int) -> list[str]:
     pad = " " * indent
     return [
         f"{pad}{REFERENCE_HEADER}",
-        *(f"{pad}#   {n}. {_comment(text)}" for n, text in enumerate(point.practices, 1)),
+        *(f"{pad}#   {n}. {one_line(text)}" for n, text in enumerate(point.practices, 1)),
         f"{pad}# 本局完成期限：{deadline_text(point.deadline)}；本局承辦單位：{'、'.join(point.units)}",
     ]
 
@@ -221,4 +222,4 @@ def _kept_entry(entry: SubplanPoint) -> list[str]:
         lines.append(f"    units: {_flow(entry.units)}")
     # The note goes with the entry, over its removed field, where `subplan update` rewrites it
     # when the bureau assigns the point again (a heading over all of them would stay and mislead).
-    return [*lines, f"    # {_IMPORT_NOTE}", "    removed: true"]
+    return [*lines, f"    # {IMPORT_NOTE}", "    removed: true"]
