@@ -20,11 +20,10 @@ from sqdocs.subplans.text import (
     KEPT_HEADING,
     REFERENCE_HEADER,
 )
+from sqdocs.text.yamltext import LINE_BREAK
 
 # The line the README recommends for an editor's completion and checks: kept as it was.
 _SCHEMA = re.compile(r"#\s*yaml-language-server:\s*\$schema=")
-# Line breaks as PyYAML counts them, so that line numbers agree with its marks.
-_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 # Comments only sqdocs writes, in the words of this and earlier versions: the import's stamp and
 # origin lines, the dimension and item headings, the hints beside empty slots, the notes of
@@ -58,7 +57,7 @@ def _body(comment: str) -> str:
 def yaml_comments(text: str) -> list[Comment]:
     """Every comment in ``text``; a 「#」 inside a quoted or block scalar is text, not a comment.
     When ``text`` does not scan as YAML, the lines that start with 「#」."""
-    lines = _BREAK.split(text)
+    lines = LINE_BREAK.split(text)
     covered: dict[int, list[tuple[int, float]]] = {}  # line → the columns tokens take
     has_token: set[int] = set()
     try:
@@ -97,7 +96,7 @@ def dropped_comments(old: str, new: str, known: Iterable[str] = ()) -> list[Comm
     kept = {_body(c.text) for c in yaml_comments(new)} | {_body(line) for line in known}
     found = []
     reference = guide = quote = False  # inside a reference block; the header's 填寫說明; its quoted step
-    lines = _BREAK.split(old)
+    lines = LINE_BREAK.split(old)
     first_data = next((n for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")),
                       len(lines) + 1)
     for comment in yaml_comments(old):

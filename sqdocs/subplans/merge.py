@@ -30,7 +30,7 @@ from sqdocs.subplans.text import (
     reference_comments,
     skeleton_entry,
 )
-from sqdocs.text.yamltext import block_scalar
+from sqdocs.text.yamltext import LINE_BREAK, block_scalar
 
 # A reference line as reference_comments writes it (after the indent): a practice numbered in
 # turn, and the deadline with units that are names (see _names_as_written).
@@ -39,8 +39,7 @@ _TERMS_LINE = re.compile(r"# 本局完成期限：(?P<deadline>[^；]+)；本局
 _PLAIN_NAME = re.compile(r"[^\s；、（）()]+")
 _DEADLINE = TypeAdapter(Deadline)
 
-# Line breaks as YAML counts them (str.splitlines also splits at \f, \v …, which YAML does not).
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+# A line with its break, the breaks YAML counts (text.yamltext.LINE_BREAK).
 _LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029]|$)")
 
 
@@ -108,7 +107,7 @@ def _layout(text: str) -> _Layout:
     """Where the points list and its entries are in ``text``; a UserError when update cannot work in it."""
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = _split_lines(text)
-    if lines and not _LINE_BREAK.search(lines[-1]):
+    if lines and not LINE_BREAK.search(lines[-1]):
         lines[-1] += newline
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     points_key, seq = _points_node(root)
@@ -129,7 +128,7 @@ def _layout(text: str) -> _Layout:
 
 
 def _bare(line: str) -> str:
-    return _LINE_BREAK.sub("", line)
+    return LINE_BREAK.sub("", line)
 
 
 def _as_written(deadline: str) -> bool:

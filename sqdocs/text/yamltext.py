@@ -7,8 +7,13 @@ YAML double-quoted scalar, and it keeps Chinese characters as they are.
 from __future__ import annotations
 
 import json
+import re
 
 import yaml
+
+LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+"""A line break as YAML counts them, so line numbers agree with PyYAML's marks (str.splitlines
+also splits at \\f, \\v …, which YAML does not)."""
 
 
 def _written(text: str, wrap: str, expected: object) -> str:
