@@ -291,6 +291,9 @@ def _write_staged(files: dict[str, str], target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        # mkdtemp makes it 0700: renamed into place, the new year's folder would be closed to the
+        # colleagues sharing the data (its files are 0644, as every file sqdocs writes)
+        staging.chmod(0o755)
     except OSError as exc:
         raise naming(exc, target) from exc
     try:

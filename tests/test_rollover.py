@@ -710,3 +710,11 @@ def test_a_comment_after_a_history_with_no_room_left_keeps_two_spaces(data_copy)
     target = _next_year(data_copy)
     moved = next(t for t in (target / "indicators.yaml").read_text(encoding="utf-8").splitlines() if "105 年報告所列" in t)
     assert moved.startswith("    history: {105: 18.6, 107: 26.1}  # 105 年報告所列")
+
+
+def test_the_new_years_folder_is_open_to_read_as_its_files_are(data_copy):
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    new = data_copy.parent / "keelung-108"
+    # not left 0700 as its staging copy was made: others sharing the data could not open it
+    assert new.stat().st_mode & 0o777 == 0o755
+    assert (new / "plan.yaml").stat().st_mode & 0o777 == 0o644
