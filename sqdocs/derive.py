@@ -167,8 +167,13 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
             f"請刪除該項的「removed: true」（或執行 sqdocs subplan update {{folder}} --unit {subplan.unit}），確認內容後再產生"
         )
     if incomplete:
+        # Said for its .docx and its .pdf, of every 分局 in a batch: a blank subplan's every point,
+        # each with its dimension and item, ran to 600 characters a line; check lists them all.
+        shown = (f"{len(incomplete)} 個評核重點都未填完" if not dimensions and len(incomplete) > 3
+                 else "、".join(incomplete) if len(incomplete) <= 3
+                 else f"{'、'.join(incomplete[:3])}等 {len(incomplete)} 個評核重點")
         raise FolderAdvice(
-            f"{subplan.unit}的細部執行計畫尚未填完（{'、'.join(incomplete)}）；請執行 sqdocs check {{folder}} 查看缺漏"
+            f"{subplan.unit}的細部執行計畫尚未填完（{shown}）；請執行 sqdocs check {{folder}} 查看缺漏"
         )
     if not dimensions:
         raise UserError(f"{subplan.unit}的細部執行計畫沒有任何本局計畫指派的評核重點")

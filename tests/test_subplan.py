@@ -867,6 +867,27 @@ def test_subplan_annex_refuses_an_incomplete_subplan(fresh: Path, plan):
         subplan_annex(plan, subplan)
 
 
+def test_an_incomplete_subplan_names_a_few_of_its_points_not_every_one(plan):
+    """Said for its .docx and its .pdf, of every 分局 in a batch: a blank subplan listing every
+    point with its dimension and item ran to 600 characters a line; check lists them all."""
+    from sqdocs.errors import UserError
+    from sqdocs.model import Subplan
+
+    blank = Subplan.model_validate(yaml.safe_load(subplan_skeleton(plan, "第一分局")))
+    count = len(plan.points_for("第一分局"))
+    with pytest.raises(UserError) as raised:
+        subplan_annex(plan, blank)
+    assert str(raised.value).startswith(f"第一分局的細部執行計畫尚未填完（{count} 個評核重點都未填完）；")
+
+    sample = Subplan.model_validate(yaml.safe_load((SAMPLE / "subplans" / "第一分局.yaml").read_text(encoding="utf-8")))
+    points = [p.model_copy(update={"deadline": None}) if n < 5 else p for n, p in enumerate(sample.points)]
+    with pytest.raises(UserError) as raised:
+        subplan_annex(plan, sample.model_copy(update={"points": points}))
+    first = "、".join(f"{p.dimension}／{p.item}／{p.point}" for p in points[:3])
+    assert f"尚未填完（{first}等 5 個評核重點）" in str(raised.value)
+    assert points[3].point not in str(raised.value)
+
+
 def test_a_subplan_without_a_point_the_bureau_added_is_not_built(data_copy: Path, capsys, tmp_path):
     """A point the bureau assigned after the unit wrote its plan is missing from the file: the
     document would leave it out unnoticed, so build refuses it as it refuses an empty slot."""
