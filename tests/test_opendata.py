@@ -165,3 +165,19 @@ def test_no_title_names_a_bureau(exported, plan):
         title = json.loads(path.read_text(encoding="utf-8"))["資料表"]
         assert plan.agency not in title and str(plan.year) not in title, path.name
     assert not [r for r in _csv(exported / "data_dictionary.csv") if plan.agency in r["資料表"]]
+
+
+def test_subplans_build_would_refuse_as_unfinished_are_named(data_copy, tmp_path, capsys):
+    """A subplan still being filled in is exported as far as it goes (a blank 完成期限, a 分局
+    without a file has no row) while build refuses it: the table looked like the finished plans."""
+    path = data_copy / "subplans" / "第一分局.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    deadline: 107 年 3 月 31 日\n", "", 1), encoding="utf-8")
+    (data_copy / "subplans" / "第三分局.yaml").unlink()
+    assert main(["export", str(data_copy), "-o", str(tmp_path / "od")]) == 0
+    err = capsys.readouterr().err
+    assert "有 2 個單位的細部執行計畫尚未填完或尚未建立（第一分局、第三分局），subplan_practices 只有其已填的部分" in err
+    rows = _csv(tmp_path / "od" / "subplan_practices.csv")
+    assert {r["單位"] for r in rows} == {"第一分局", "第二分局", "第四分局"}
+
+    assert main(["export", str(SAMPLE), "-o", str(tmp_path / "whole")]) == 0
+    assert "尚未填完" not in capsys.readouterr().err  # finished subplans: nothing to say
