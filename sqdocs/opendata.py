@@ -53,7 +53,8 @@ _BUREAU = (
 """The leading columns of every table: whose data a row is, so rows of several bureaus can be told apart."""
 
 
-TABLE_NAMES = ("annex1_practices", "annex2_checklist", "subplan_practices", "indicator_values", "roster", "data_dictionary")
+TABLE_NAMES = ("annex1_practices", "annex2_checklist", "subplan_practices", "indicator_values", "indicator_definitions",
+               "roster", "data_dictionary")
 """Every table an export can write, by file name without extension."""
 
 
@@ -172,6 +173,29 @@ def indicator_table(report: CompiledReport) -> Table:
     )
 
 
+_METHOD = {("ratio", None): "比率", ("value", "sum"): "加總", ("value", "mean"): "加權平均", ("growth", None): "成長率"}
+
+
+def definition_table(report: CompiledReport) -> Table:
+    """What each indicator of the report measures, one row per indicator: bureaus choose their own
+    indicators and ids, so one id may stand for different measures in two bureaus, or two years."""
+    bureau = (report.agency, report.year)
+    rows = [(*bureau, ind.id, ind.name, ind.definition, ind.unit, _METHOD[(ind.kind, ind.aggregate)],
+             ind.numerator_label or "", ind.denominator_label or "", ind.base_label or "", ind.checklist[0],
+             ind.checklist[1] or "", ind.checklist[2]) for ind in report.indicators]
+    return Table(
+        "indicator_definitions", "提升服務品質績效報告 量化指標定義", "一項指標的定義",
+        (*_BUREAU, Column("指標代號", "文字", "indicators.yaml 的 id，與 indicator_values 的指標代號對應；各機關自訂，同一代號在不同機關或年度的定義可能不同"),
+         Column("指標名稱", "文字", "指標名稱"), Column("定義", "文字", "定義與計算方式"),
+         Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100"),
+         Column("計算方式", "文字", "比率（分子合計 ÷ 分母合計）、加總、加權平均（依權數）或成長率（較前一年度）"),
+         Column("分子", "文字", "比率指標的分子說明"), Column("分母", "文字", "比率指標的分母說明"),
+         Column("權數", "文字", "加權平均指標的權數說明"), Column("構面", "文字", "此指標佐證的附件 2 評核重點所屬構面"),
+         Column("評核項目", "文字", "該評核重點所屬評核項目（整體評核構面無）"), Column("評核重點", "文字", "此指標佐證的附件 2 評核重點")),
+        tuple(rows),
+    )
+
+
 def roster_table(plan: Plan, include_names: bool) -> Table:
     """附件 3 (考核小組編組表) as a tidy table; members' names only when ``include_names`` (personal data)."""
     columns = [*_BUREAU, Column("序號", "整數", "編組表順序，自 1 起"), Column("職稱", "文字", "考核小組職稱"), Column("現職", "文字", "現職")]
@@ -214,6 +238,7 @@ def open_data_tables(bureaus: Sequence[Bureau], include_names: bool = False) -> 
         [annex2_table(b.plan) for b in bureaus],
         [subplan_table(b.plan, b.subplans) for b in bureaus if b.subplans],
         [indicator_table(b.report) for b in bureaus if b.report is not None],
+        [definition_table(b.report) for b in bureaus if b.report is not None],
         [roster_table(b.plan, include_names) for b in bureaus],
     ]
     tables = [_joined(parts) for parts in kinds if parts]

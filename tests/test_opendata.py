@@ -142,7 +142,8 @@ def test_every_row_says_which_bureau_and_year_it_is(exported, plan):
     """The National Police Agency puts every bureau's tables together: a row that does not say
     whose it is cannot be told from another bureau's."""
     tables = sorted(p.stem for p in exported.glob("*.csv") if p.stem != "data_dictionary")
-    assert tables == ["annex1_practices", "annex2_checklist", "indicator_values", "roster", "subplan_practices"]
+    assert tables == ["annex1_practices", "annex2_checklist", "indicator_definitions", "indicator_values", "roster",
+                      "subplan_practices"]
     for name in tables:
         with (exported / f"{name}.csv").open(encoding="utf-8-sig", newline="") as f:
             header, *rows = list(csv.reader(f))

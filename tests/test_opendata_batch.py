@@ -14,7 +14,7 @@ from conftest import SAMPLE, SOP_RATE_OF_FIRST
 from sqdocs.cli import main
 
 OTHER = "測試市警察局"
-TABLES = ["annex1_practices", "annex2_checklist", "indicator_values", "roster", "subplan_practices"]
+TABLES = ["annex1_practices", "annex2_checklist", "indicator_definitions", "indicator_values", "roster", "subplan_practices"]
 
 
 def _bureau(folder: Path, agency: str | None = None) -> Path:
@@ -182,6 +182,27 @@ def test_what_one_bureau_lacks_leaves_the_others_rows(tmp_path, capsys):
     assert (bureau["分子"], bureau["分母"]) == ("69", "72")  # 83 / 87 without 第一分局's 14 / 15
     # Why 第一分局 has no row, as build warns of it: the NPA reading the table should not have to guess.
     assert f"{results}:" in capsys.readouterr().err
+
+
+def test_an_id_two_bureaus_define_differently_is_told_by_its_definition(tmp_path):
+    """Each bureau writes its own indicators.yaml: one id may measure different things. The
+    figures alone, keyed by 機關, 計畫年度 and 指標代號, did not say what either measures."""
+    same, other = _bureau(tmp_path / "same"), _bureau(tmp_path / "other", OTHER)
+    path = other / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("民眾申辦案件於處理時限內完成之件數", "民眾申辦案件於 3 日內完成之件數", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["export", str(same), str(other), "-o", str(out)]) == 0
+    header, rows = _rows(out / "indicator_definitions.csv")
+    defined = {(r[0], r[header.index("指標代號")]): dict(zip(header, r, strict=True)) for r in rows}
+    mine, theirs = defined[("基隆市警察局", "on_time_rate")], defined[(OTHER, "on_time_rate")]
+    assert mine["定義"].startswith("民眾申辦案件於處理時限內完成之件數 ÷")
+    assert theirs["定義"].startswith("民眾申辦案件於 3 日內完成之件數 ÷")
+    assert (mine["計算方式"], mine["分子"], mine["分母"]) == ("比率", "處理時限內完成件數", "申辦案件總件數")
+    assert defined[("基隆市警察局", "professional_test_score")]["權數"] == "受測人數"
+    assert defined[("基隆市警察局", "online_growth")]["計算方式"] == "成長率"
+    _header, values = _rows(out / "indicator_values.csv")
+    assert {(r[0], r[2]) for r in values} == set(defined)  # every figure's id is defined, and no more
 
 
 def test_tables_an_earlier_export_left_are_noted_not_deleted(tmp_path, capsys):
