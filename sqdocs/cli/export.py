@@ -88,7 +88,7 @@ def _bureau_data(folder: Path) -> Bureau:
     return Bureau(plan, subplans, report)
 
 
-_UNFINISHED = {"no_subplan", "missing", "marked_removed", "no_practices", "no_deadline", "no_units", "unfilled"}
+_UNFINISHED = {"no_subplan", "missing", "marked_removed", "no_practices", "no_deadline", "no_units"}
 """The problems of `sqdocs check` for which build refuses a 細部執行計畫 as not yet written."""
 
 
