@@ -181,3 +181,20 @@ def test_a_bureau_a_level_deeper_beside_the_bureaus_is_named_not_passed_over(tmp
 
     assert main(["validate", str(bureaus)]) == 2
     assert capsys.readouterr().err.splitlines()[0] == named.format("validate")
+
+
+def test_the_last_line_of_a_batch_says_whose_documents_failed(tmp_path, capsys):
+    """「2 份文件未能產生（其餘 … 份已完成）」 ended a nationwide build: which bureaus' they were sat
+    far above it, among the other bureaus' lines."""
+    bureaus = _bureaus(tmp_path / "bureaus", "a", "b")
+    blank = bureaus / "b" / "subplans" / "第一分局.yaml"
+    blank.unlink()
+    assert main(["subplan", "init", str(bureaus / "b"), "--unit", "第一分局"]) == 0  # not filled in yet
+    capsys.readouterr()
+    out = tmp_path / "out"
+    assert main(["build", str(bureaus), "-o", str(out), "--only", "subplans", "--format", "docx", "-j", "1"]) == 1
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last == f"1 份文件未能產生（其餘 7 份已完成）：{bureaus / 'b'} 1 份。", last
+    capsys.readouterr()
+    assert main(["build", str(bureaus / "b"), "-o", str(out), "--only", "subplans", "--format", "docx", "-j", "1"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "1 份文件未能產生（其餘 3 份已完成）。"  # one bureau: no need
