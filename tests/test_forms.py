@@ -392,6 +392,21 @@ def test_results_form_prefilled_from_yaml_imports_unchanged(data_copy: Path, tmp
     assert {unit: results_of(data_copy, unit) for unit in (PRECINCT, SECTION)} == before
 
 
+
+@pytest.mark.parametrize("written", ["會計室", "各秘書科"])
+def test_results_form_refuses_a_yaml_of_another_unit(data_copy: Path, tmp_path: Path, capsys, written: str) -> None:
+    """results/秘書科.yaml saying `unit: 會計室` (another unit's file copied as a start) or a typo:
+    the form was made from it, and the form handed back untouched then failed at 執行成果!A1, a cell
+    the clerk cannot change (or, for 會計室, imported as that unit's). Refused at the YAML's line."""
+    path = data_copy / "results" / f"{SECTION}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"unit: {SECTION}", f"unit: {written}"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["form", "results", str(data_copy), "--unit", SECTION, "-o", str(tmp_path / "r.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert f"results/{SECTION}.yaml:4:7: unit: unit 寫「{written}」，但 {SECTION}.yaml 是「{SECTION}」的成果檔；" \
+           f"請改為 unit: {SECTION}" in err
+    assert not (tmp_path / "r.xlsx").exists()
+
 # ---- bad fills: each reported at its cell, nothing written -------------------------------------
 
 

@@ -216,7 +216,7 @@ def _build(
     else:
         if indicators is None:
             indicators = results_form.load_indicators(folder, plan)
-        existing_sub = results_form.read_existing(doc) if doc is not None else None
+        existing_sub = results_form.read_existing(doc, plan, name) if doc is not None else None
         if existing_sub is not None:
             results, moves = followed(plan, name, existing_sub.results)
             existing_sub = existing_sub.model_copy(update={"results": results})

@@ -148,11 +148,23 @@ def results_path(folder: Path, plan: Plan, unit: str) -> Path:
     return folder / RESULTS_DIR / f"{unit}.yaml"
 
 
-def read_existing(doc: YamlDoc) -> Submission:
-    """The unit's current results, to pre-fill the form; LoadError (file:line:col) if invalid."""
+def read_existing(doc: YamlDoc, plan: Plan, unit: str) -> Submission:
+    """``unit``'s current results, to pre-fill its form; LoadError (file:line:col) if invalid.
+
+    A file whose ``unit`` names another unit (another unit's file copied as a start, a typo) is
+    refused here: the form would carry that name back, and the untouched form then failed to
+    import at a cell the clerk cannot change, or imported results the bureau reads as another unit's.
+    """
     submission, problems = validate(doc, Submission)
     if submission is None:
         raise LoadError(problems)
+    registered = plan.units.unit(submission.unit)
+    if registered is None or registered.name != unit:
+        name = PurePosixPath(doc.file).name
+        raise LoadError([doc.diagnostic(
+            ("unit",), f"unit 寫「{submission.unit}」，但 {name} 是「{unit}」的成果檔；請改為 unit: {unit}"
+                       f"（若這是其他單位的成果，請將檔案改名為該單位的名稱）",
+        )])
     return submission
 
 
