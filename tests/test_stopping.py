@@ -297,3 +297,24 @@ def test_ctrl_c_while_the_command_is_still_loading_ends_in_a_message_not_a_trace
     proc = subprocess.run([sys.executable, "-c", code, str(SAMPLE)], capture_output=True, text=True, timeout=60)
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 130 and proc.stderr.strip() == "已中斷；尚未開始執行。"
+
+
+def test_a_sigterm_as_the_command_ends_is_an_exit_code_not_a_traceback(monkeypatch, capsys):
+    """SIGTERM after the command has finished, while main() puts the old handler back, raised
+    out of main() as a traceback: the command's own handlers no longer caught it."""
+    import sqdocs.cli as cli
+
+    real = signal.signal
+    calls = []
+
+    def restoring(signum, handler):  # noqa: ANN001, ANN202 — signal.signal's own
+        calls.append(handler)
+        if len(calls) == 2:  # putting the old one back: the signal comes just before it is
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler, still sqdocs', runs here
+        return real(signum, handler)
+
+    monkeypatch.setattr(cli.signal, "signal", restoring)
+    monkeypatch.setattr(cli, "_command", lambda args: 0)
+    assert cli.main(["validate", str(SAMPLE)]) == 128 + signal.SIGTERM
+    assert len(calls) == 3 and calls[1] is calls[2] is signal.getsignal(signal.SIGTERM)  # the old one back

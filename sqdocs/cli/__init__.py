@@ -69,10 +69,17 @@ def main(argv: list[str] | None = None) -> int:
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main_thread else None
     try:
-        return _command(args)
-    finally:
+        try:
+            return _command(args)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+    except KeyboardInterrupt as exc:  # a SIGTERM once the command was done, before its handler went
+        from sqdocs.cli.messages import interrupted_code
+
         if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, previous)  # it came before the old one was back
+        return interrupted_code(exc)
 
 
 def _command(args: argparse.Namespace) -> int:
