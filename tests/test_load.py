@@ -657,6 +657,22 @@ def test_a_registered_name_with_a_full_width_space_names_the_space(data_copy):
                "刪除後即為「秘書科」" in e.message for e in errors)
 
 
+def test_a_line_separator_in_a_name_is_shown_by_its_code_on_the_message_s_one_line(data_copy, capsys):
+    """The name is quoted in the message: a U+2028 in it, printed as it is, cut the message in two
+    for every tool that splits lines there (Python's splitlines, editors' problem matchers)."""
+    from sqdocs.cli import main
+
+    units = data_copy / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("- name: 秘書科\n", '- name: "秘書\\u2028科"\n'),
+                     encoding="utf-8")  # the YAML escape: typed, a U+2028 ends the line
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if line.split(":")[0].endswith("units.yaml"))
+    assert "名稱「秘書〔U+2028〕科」中有看不見的字元 U+2028" in line and line.endswith("刪除後即為「秘書科」"), line
+    assert "\u2028" not in err
+
+
 @pytest.mark.parametrize("name", ["../../x", "a/b", "秘書:科", ".."])
 def test_a_registered_name_that_cannot_name_a_file_is_refused_at_the_registry(data_copy, capsys, name):
     """A unit's short name names its files (results/秘書科.yaml, 秘書科執行成果.xlsx): 「../../x」

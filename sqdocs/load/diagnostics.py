@@ -37,7 +37,13 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         kind = "" if self.severity == "error" else "警告："
-        return f"{where}: {self.path}: {kind}{self.message}" if self.path else f"{where}: {kind}{self.message}"
+        # One line, as editors and logs read file:line:col messages: a line separator quoted from
+        # the data (in a name it makes unknown) is shown by its code, not made a break.
+        message = self.message.translate(_SHOWN_BREAKS)
+        return f"{where}: {self.path}: {kind}{message}" if self.path else f"{where}: {kind}{message}"
+
+
+_SHOWN_BREAKS = {ord(c): f"〔U+{ord(c):04X}〕" for c in "\x85\u2028\u2029"}
 
 
 class LoadError(Exception):
