@@ -16,6 +16,20 @@ from pathlib import Path
 
 from sqdocs.errors import UserError
 
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it: done once, at import, before any thread
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+FILE_MODE = 0o666 & ~_UMASK
+"""The mode a file sqdocs writes gets, as open() would give it under the user's umask (0644 under
+the usual 022): mkstemp's 0600 would close it to colleagues sharing the data and the documents."""
+FOLDER_MODE = 0o777 & ~_UMASK
+"""The mode of a folder sqdocs makes whole in a temporary place first (rollover's), as mkdir would give it."""
+
 _CHOOSE_ANOTHER = "請用 -o 指定其他位置"
 _REASONS: dict[int, str] = {
     errno.ENOSPC: "磁碟空間不足；請清出空間後再執行",
@@ -326,7 +340,7 @@ def _write_temp(path: Path, data: bytes) -> str:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, FILE_MODE)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

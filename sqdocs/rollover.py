@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from sqdocs.errors import UserError
 from sqdocs.folders import default_target
-from sqdocs.fsutil import display_name, naming, writing
+from sqdocs.fsutil import FOLDER_MODE, display_name, naming, writing
 from sqdocs.load import LoadError, load_plan, load_results
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR
@@ -292,8 +292,8 @@ def _write_staged(files: dict[str, str], target: Path) -> None:
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         # mkdtemp makes it 0700: renamed into place, the new year's folder would be closed to the
-        # colleagues sharing the data (its files are 0644, as every file sqdocs writes)
-        staging.chmod(0o755)
+        # colleagues sharing the data, whom its files (FILE_MODE) are open to
+        staging.chmod(FOLDER_MODE)
     except OSError as exc:
         raise naming(exc, target) from exc
     try:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import ONLINE_CASES_OF_FIRST, SOP_RATE_OF_FIRST, fill_markers, left_out
 
 from sqdocs.cli import main
@@ -712,9 +715,16 @@ def test_a_comment_after_a_history_with_no_room_left_keeps_two_spaces(data_copy)
     assert moved.startswith("    history: {105: 18.6, 107: 26.1}  # 105 年報告所列")
 
 
-def test_the_new_years_folder_is_open_to_read_as_its_files_are(data_copy):
-    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_the_new_years_folder_is_open_to_read_as_its_files_are(data_copy, umask):
+    """Not left 0700 as its staging copy was made (others sharing the data could not open it), nor
+    opened wider than the user's umask allows, for the folder and for its files."""
+    code = subprocess.run(
+        [sys.executable, "-c", f"import os, sys; os.umask({umask}); from sqdocs.cli import main; "
+                               f"sys.exit(main(['rollover', {str(data_copy)!r}, '--to', '108']))"],
+        capture_output=True, text=True, timeout=120,
+    ).returncode
+    assert code == 0
     new = data_copy.parent / "keelung-108"
-    # not left 0700 as its staging copy was made: others sharing the data could not open it
-    assert new.stat().st_mode & 0o777 == 0o755
-    assert (new / "plan.yaml").stat().st_mode & 0o777 == 0o644
+    assert new.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert (new / "plan.yaml").stat().st_mode & 0o777 == 0o666 & ~umask
