@@ -35,11 +35,9 @@ def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
     bureau or year, a period that starts in the plan's year."""
     for field in ("steps", "assessment"):
         yield from _too_deep(doc, (field,), getattr(body, field), 1)
-    year = body.year if roc_year(body.period.start) == body.year else None
-    yield from title_agency(doc, ("title",), body.title, body.agency, year)
-    if year is not None:
-        yield from title_year(doc, ("title",), body.title, year, body.agency)
-    else:  # which of year and period is wrong is for the reader to see, not for the title to decide
+    year = titled_year(body)
+    yield from check_title(doc, body.title, body.agency, year)
+    if year is None:
         yield doc.diagnostic(
             ("period", "start"),
             f"期程起日 {format_roc(body.period.start)} 不在 year 所寫的民國 {body.year} 年",
@@ -132,21 +130,25 @@ def _fixed_title(title: str, agency: str, year: int | None) -> str:
     return title
 
 
-def title_year(doc: YamlDoc, loc: Loc, title: str | None, year: int, agency: str) -> Iterator[Diagnostic]:
-    """A document title naming another year than the plan's: a copied 107 file in 108's folder
-    would print its cover as 107 and, for the plan, take 107's file name."""
-    if title and (found := _other_year(title, year)):
-        fixed = _fixed_title(title, agency, year)
-        yield doc.diagnostic(loc, f"標題寫的是 {found.group(1)} 年度，但計畫是 {year} 年度；應為「{fixed}」")
+def titled_year(body: PlanBody) -> int | None:
+    """The year titles are judged by: the plan's, when its period starts in it. When not, which of
+    year and period is wrong is for the reader to see (check_body says so), not for a title to decide."""
+    return body.year if roc_year(body.period.start) == body.year else None
 
 
-def title_agency(doc: YamlDoc, loc: Loc, title: str | None, agency: str, year: int | None) -> Iterator[Diagnostic]:
-    """A document title naming another bureau than ``agency``: a sample or a neighbour's file
-    copied as a start would print 「基隆市警察局…」 on another bureau's cover and file name.
-    ``year`` is the plan's when the title's year is judged too, so the fix offered names both."""
-    if title and (found := _other_bureau(title, agency)):
+def check_title(doc: YamlDoc, title: str | None, agency: str, year: int | None) -> Iterator[Diagnostic]:
+    """A document title naming another bureau than ``agency`` or, when ``year`` is given, another
+    year: a sample, a neighbour's or last year's file copied as a start would print 「基隆市警察局…」
+    or 107 on the cover and, for the plan, in the file name. Each message offers the whole fix,
+    not one that the other then refuses."""
+    if not title:
+        return
+    if found := _other_bureau(title, agency):
         fixed = _fixed_title(title, agency, year)
-        yield doc.diagnostic(loc, f"標題寫的是「{found.group()}」，但 plan.yaml 的 agency 是「{agency}」；應為「{fixed}」")
+        yield doc.diagnostic(("title",), f"標題寫的是「{found.group()}」，但 plan.yaml 的 agency 是「{agency}」；應為「{fixed}」")
+    if year is not None and (found := _other_year(title, year)):
+        fixed = _fixed_title(title, agency, year)
+        yield doc.diagnostic(("title",), f"標題寫的是 {found.group(1)} 年度，但計畫是 {year} 年度；應為「{fixed}」")
 
 
 def check_units(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:

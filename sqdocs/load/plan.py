@@ -15,7 +15,7 @@ from sqdocs.load.unfilled import unfilled
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Annex1, Annex2, Plan, PlanBody, Roster, UnitRegistry
-from sqdocs.text.roc import examples_in, roc_year
+from sqdocs.text.roc import examples_in
 
 PLAN_FILES: dict[str, type[BaseModel]] = {
     "plan.yaml": PlanBody,
@@ -78,13 +78,10 @@ def _load_plan(folder: Path) -> Plan:
     if isinstance(annex2, Annex2):
         problems += checks.check_annex2(docs["annex2.yaml"], annex2)
     if isinstance(body, PlanBody):  # the annexes' titles name the bureau and year too
+        year = checks.titled_year(body)
         for name in ("annex1.yaml", "annex2.yaml", "annex3.yaml"):
             if name in models:
-                title = getattr(models[name], "title", None)
-                year = body.year if roc_year(body.period.start) == body.year else None
-                problems += checks.title_agency(docs[name], ("title",), title, body.agency, year)
-                if year is not None:
-                    problems += checks.title_year(docs[name], ("title",), title, year, body.agency)
+                problems += checks.check_title(docs[name], getattr(models[name], "title", None), body.agency, year)
 
     errors = [p for p in problems if p.severity == "error"]
     if errors or len(models) < len(PLAN_FILES):

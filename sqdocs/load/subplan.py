@@ -15,10 +15,9 @@ from pathlib import Path
 from sqdocs.fsutil import display_name
 from sqdocs.load.checks import (
     check_date_in_period,
+    check_title,
     name_flaws,
     name_hint,
-    title_agency,
-    title_year,
     unique_names,
     unregistered_unit,
 )
@@ -100,8 +99,7 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
         yield doc.diagnostic(
             ("unit",), f"unit 寫「{subplan.unit}」，但檔名是 {path.name}；檔名應為 {unit.name}.yaml"
         )
-    yield from title_agency(doc, ("title",), subplan.title, plan.agency, plan.year)
-    yield from title_year(doc, ("title",), subplan.title, plan.year, plan.agency)
+    yield from check_title(doc, subplan.title, plan.agency, plan.year)
     if unit is not None:
         yield from _title_unit(doc, subplan.title, unit, plan)
     names: list[tuple[Loc, str]] = [(("sub_units", i), n) for i, n in enumerate(subplan.sub_units)]
