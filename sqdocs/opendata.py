@@ -139,6 +139,11 @@ def subplan_table(plan: Plan, subplans: dict[str, Subplan]) -> Table:
     )
 
 
+# Columns the indicators' two tables share, described once in the data dictionary's words.
+_INDICATOR_NAME = Column("指標名稱", "文字", "指標名稱")
+_MEASURE_UNIT = Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100")
+
+
 def indicator_table(report: CompiledReport) -> Table:
     """The report's indicators as a tidy table: one row per indicator and year, saying where each figure comes from."""
     bureau = (report.agency, report.year)
@@ -163,8 +168,7 @@ def indicator_table(report: CompiledReport) -> Table:
                          plain_number(fig.denominator), plain_number(fig.base), fig.excluded or "單位填報"))
     return Table(
         "indicator_values", "提升服務品質績效報告 量化指標", "一項指標在一個年度、一個範圍（全局或單位）的數值",
-        (*_BUREAU, Column("指標代號", "文字", "indicators.yaml 的 id"), Column("指標名稱", "文字", "指標名稱"),
-         Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100"),
+        (*_BUREAU, Column("指標代號", "文字", "indicators.yaml 的 id"), _INDICATOR_NAME, _MEASURE_UNIT,
          Column("年度", "整數", "數值所屬的民國年；計畫年度的績效報告也列出此前各年度的數值（歷年統計）"),
          Column("範圍", "文字", "「全局」或單位簡稱"), Column("數值", "數值", "未經四捨五入的數值"),
          Column("分子", "數值", "比率指標的分子（全局為各單位合計）"), Column("分母", "數值", "比率指標的分母"),
@@ -186,8 +190,7 @@ def definition_table(report: CompiledReport) -> Table:
     return Table(
         "indicator_definitions", "提升服務品質績效報告 量化指標定義", "一項指標的定義",
         (*_BUREAU, Column("指標代號", "文字", "indicators.yaml 的 id，與 indicator_values 的指標代號對應；各機關自訂，同一代號在不同機關或年度的定義可能不同"),
-         Column("指標名稱", "文字", "指標名稱"), Column("定義", "文字", "定義與計算方式"),
-         Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100"),
+         _INDICATOR_NAME, Column("定義", "文字", "定義與計算方式"), _MEASURE_UNIT,
          Column("計算方式", "文字", "比率（分子合計 ÷ 分母合計）、加總、加權平均（依權數）或成長率（較前一年度）"),
          Column("分子", "文字", "比率指標的分子說明"), Column("分母", "文字", "比率指標的分母說明"),
          Column("權數", "文字", "加權平均指標的權數說明"), Column("構面", "文字", "此指標佐證的附件 2 評核重點所屬構面"),
