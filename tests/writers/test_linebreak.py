@@ -89,6 +89,24 @@ def test_trailing_spaces_hang_and_do_not_count() -> None:
     assert (second.start, second.end, second.width) == (3, 5, 2)
 
 
+def test_a_written_line_break_ends_its_line_however_many_lines_come_before() -> None:
+    """Lines break where the text is full and at every \\n, the \\n on no line, an empty
+    line between two \\n. The next \\n is searched for once per \\n, not once per line: from
+    each line's start to the text's end, a long paragraph's breaking grew with its square."""
+
+    class Counted(str):
+        searches = 0
+
+        def find(self, *args):
+            Counted.searches += 1
+            return super().find(*args)
+
+    text = Counted("一二三四五\n六七\n\n八九十一二三四")
+    got = [(ln.start, ln.end) for ln in fit_lines(text, [1.0] * len(text), [3])]
+    assert [text[a:b] for a, b in got] == ["一二三", "四五", "六七", "", "八九十", "一二三", "四"]
+    assert Counted.searches == text.count("\n") + 1
+
+
 def test_clusters() -> None:
     assert clusters("採 ODF 文書格式；A1、A2") == ["採 ", "ODF ", "文", "書", "格", "式；", "A1、", "A2"]
     assert clusters("「回報」。") == ["「回", "報」。"]

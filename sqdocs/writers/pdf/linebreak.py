@@ -136,14 +136,19 @@ def fit_lines(
     points = break_points(text)
     lines: list[Line] = []
     start, n = 0, len(text)
+    newline = -1  # the next line break written in the data, found once: a search per line
+    # from each line's start to the text's end made a long paragraph's breaking quadratic
     while start < n:
         limit = max_widths[min(len(lines), len(max_widths) - 1)]
         used = 0.0  # width up to i, trailing spaces included
         ink = 0.0  # width up to the last non-space character
         last_break = None
         i = start
-        stop = text.find("\n", start)  # a line break written in the data ends the line
-        end = stop = n if stop < 0 else stop
+        if newline < start:
+            newline = text.find("\n", start)
+            if newline < 0:
+                newline = n
+        end = stop = newline  # such a line break ends the line
         while i < stop:
             if i > start and points[i]:
                 last_break = i
