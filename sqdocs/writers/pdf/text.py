@@ -86,7 +86,24 @@ class CJKParagraph(Paragraph):
         # is split: its bookmark goes with its first part, or the ones below it would jump a level.
         if parts and hasattr(self, "outline"):
             parts[0].outline = self.outline
+        if len(parts) == 2:
+            parts[1]._sqdocs_lines = self._rest_lines(len(parts[0].blPara.lines))
         return parts
+
+    def _rest_lines(self, cut: int) -> tuple[tuple[float, ...], ParaLines] | None:
+        """The lines after the first ``cut`` as the second part of a split breaks them when it is
+        as wide, kept for it (:meth:`breakLinesCJK`): greedy breaking ends the same lines from
+        the cut on, as Word's lines do not move at a page break. Breaking the rest again made a
+        paragraph over many pages take time growing with the square of its length."""
+        cached = getattr(self, "_sqdocs_lines", None)
+        if cached is None or cached[1] is not self.blPara or cut >= len(self.blPara.lines):
+            return None
+        later = cached[0][-1]  # the rest has no first-line indent: every line is a later one
+        first, *others = self.blPara.lines[cut:]
+        # Its first line is now a paragraph's first: moved down by the ascender (_break).
+        below = _ascent_descent(self.style.fontName, self.style.fontSize)[0] - first.fontSize
+        lines = [first.clone(sq_move=first.sq_above + below), *others]
+        return (later, later), ParaLines(kind=1, lines=lines, sq_extra=sum(line.sq_extra for line in lines))
 
     def breakLinesCJK(self, maxWidths):  # reportlab's name
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
