@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqdocs.derive import subplan_title
+from sqdocs.derive import detailed_plan, subplan_title
 from sqdocs.errors import FolderAdvice, UserError
 from sqdocs.fsutil import display_name, os_error_text, write_atomic
 from sqdocs.load import Diagnostic, LoadError, load_plan
@@ -230,7 +230,7 @@ def render(job: Job, options: BuildOptions) -> bytes:
     write = _writer(job.kind, job.fmt)
     if job.kind == "subplan":
         assert job.unit is not None
-        return write(plan, cached_subplans(job.folder)[job.unit], options)
+        return write(plan, detailed_plan(plan, cached_subplans(job.folder)[job.unit]), options)
     if job.kind == "report":
         return write(plan, cached_report(job.folder), options)
     return write(plan, options)

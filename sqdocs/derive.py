@@ -1,8 +1,8 @@
 """Bureau plan → a unit's detailed plan (細部執行計畫), as pure functions over the model.
 
 Which points the bureau assigns a unit, what its subplan lacks or has left over
-(:func:`subplan_changes`, with entries whose point the bureau moved or renamed), the subplan
-as an 附件 1 table for the writers (:func:`subplan_annex`), and a new year's entries carried
+(:func:`subplan_changes`, with entries whose point the bureau moved or renamed), the detailed
+plan the writers draw (:func:`detailed_plan`, its table :func:`subplan_annex`), and a new year's entries carried
 over from the unit's subplan of an earlier year (:func:`carried_subplan`). The subplan file's
 text and the file work are in :mod:`sqdocs.subplans`.
 """
@@ -179,6 +179,28 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
         raise UserError(f"{subplan.unit}的細部執行計畫沒有任何本局計畫指派的評核重點")
     return Annex1(title=subplan_document_title(plan, subplan), dimensions=dimensions)
 
+
+@dataclass(frozen=True)
+class DetailedPlan:
+    """A unit's detailed plan as its writers draw it: the unit's subplan file (its unit, 所屬
+    單位, own title) and its table, derived from the bureau plan (:func:`subplan_annex`)."""
+
+    subplan: Subplan
+    annex: Annex1
+
+    @property
+    def unit(self) -> str:
+        return self.subplan.unit
+
+    @property
+    def title(self) -> str:
+        return self.annex.title
+
+
+def detailed_plan(plan: Plan, subplan: Subplan) -> DetailedPlan:
+    """The detailed plan of ``subplan``'s unit, ready for any writer; raises as :func:`subplan_annex`
+    does when the subplan does not cover what the bureau assigns the unit."""
+    return DetailedPlan(subplan=subplan, annex=subplan_annex(plan, subplan))
 
 
 # ---- last year's subplan, carried over ------------------------------------------

@@ -92,5 +92,17 @@ def test_writers_never_read_the_data_again(reader):
     assert _breaking(lambda s, t: _under(s, "sqdocs.writers") and _under(t, reader)) == []
 
 
+def test_writers_derive_and_compile_nothing():
+    """A writer is given its document: a 分局's detailed plan derived (derive.detailed_plan) and the
+    report compiled before it runs, once for every format; it takes their types, no function."""
+
+    def derives(target: str) -> bool:
+        return (_under(target, "sqdocs.derive") and target not in ("sqdocs.derive", "sqdocs.derive.DetailedPlan")) or (
+            _under(target, "sqdocs.report.compile", "sqdocs.report.compile_report")
+        )
+
+    assert _breaking(lambda s, t: _under(s, "sqdocs.writers") and derives(t)) == []
+
+
 def test_only_the_command_imports_the_command():
     assert _breaking(lambda s, t: _under(t, "sqdocs.cli") and not _under(s, "sqdocs.cli")) == []

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 
 from sqdocs.build import file_stem
 from sqdocs.cli import main
-from sqdocs.derive import subplan_annex, subplan_title
+from sqdocs.derive import detailed_plan, subplan_annex, subplan_title
 from sqdocs.errors import UserError
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
@@ -44,7 +44,7 @@ def subplan(subplans) -> Subplan:
 
 @pytest.fixture(scope="module")
 def docx_bytes(plan, subplan) -> bytes:
-    return render_subplan(plan, subplan, BuildOptions())
+    return render_subplan(plan, detailed_plan(plan, subplan), BuildOptions())
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +176,7 @@ def test_removed_points_are_not_rendered(plan, subplan):
     first, *rest = subplan.points
     stale = first.model_copy(update={"point": "已刪除的評核重點", "practices": ["不應出現的作法"], "removed": True})
     changed = subplan.model_copy(update={"points": [first, stale, *rest]})
-    doc = Document(io.BytesIO(render_subplan(plan, changed, BuildOptions())))
+    doc = Document(io.BytesIO(render_subplan(plan, detailed_plan(plan, changed), BuildOptions())))
     practices = _practices(doc)
     assert "不應出現的作法" not in practices
     assert len(practices) == sum(len(p.practices) for p in subplan.points)
@@ -189,7 +189,7 @@ def test_a_point_still_assigned_but_marked_removed_is_refused_not_dropped(plan, 
     dropped = rest[0].model_copy(update={"removed": True})
     changed = subplan.model_copy(update={"points": [first, dropped, *rest[1:]]})
     with pytest.raises(UserError) as info:
-        render_subplan(plan, changed, BuildOptions())
+        render_subplan(plan, detailed_plan(plan, changed), BuildOptions())
     assert f"標記為 removed（{'／'.join(dropped.key)}）" in str(info.value)
     assert f"sqdocs subplan update 資料夾 --unit {subplan.unit}" in str(info.value)
 
@@ -200,7 +200,7 @@ def test_a_point_still_assigned_but_marked_removed_is_refused_not_dropped(plan, 
 @pytest.mark.parametrize("unit", UNITS)
 def test_every_sample_subplan_builds(plan, subplans, unit):
     subplan = subplans[unit]
-    doc = Document(io.BytesIO(render_subplan(plan, subplan, BuildOptions())))
+    doc = Document(io.BytesIO(render_subplan(plan, detailed_plan(plan, subplan), BuildOptions())))
     assert doc.paragraphs[0].text.replace("\n", " ") == subplan_title(plan, unit)
     assert Counter(_practices(doc)) == Counter(t for p in subplan.points if not p.removed for t in p.practices)
     assert doc.core_properties.title == subplan_title(plan, unit)
@@ -209,7 +209,7 @@ def test_every_sample_subplan_builds(plan, subplans, unit):
 def test_a_document_ending_in_a_table_ends_with_a_paragraph_too_small_for_a_page_of_its_own(plan, subplans):
     """Word puts a paragraph mark of the default size after a final table; after 第四分局's,
     which reaches the page's foot, it would take a blank page. The document gives it 1 pt."""
-    doc = Document(io.BytesIO(render_subplan(plan, subplans["第四分局"], BuildOptions())))
+    doc = Document(io.BytesIO(render_subplan(plan, detailed_plan(plan, subplans["第四分局"]), BuildOptions())))
     blocks = [child for child in doc.element.body if child.tag != qn("w:sectPr")]
     assert blocks[-2].tag == qn("w:tbl") and blocks[-1].tag == qn("w:p")
     last = doc.paragraphs[-1]
@@ -220,7 +220,7 @@ def test_a_document_ending_in_a_table_ends_with_a_paragraph_too_small_for_a_page
 
 
 def test_properties_and_reproducible_bytes(plan, subplan, docx_bytes, doc):
-    assert render_subplan(plan, subplan, BuildOptions()) == docx_bytes
+    assert render_subplan(plan, detailed_plan(plan, subplan), BuildOptions()) == docx_bytes
     props = doc.core_properties
     assert props.title == subplan_title(plan, "第一分局")
     assert props.author == "基隆市警察局第一分局"
@@ -237,7 +237,7 @@ def test_properties_and_reproducible_bytes(plan, subplan, docx_bytes, doc):
 def test_templates_dir_without_subplan_docx_is_a_user_error(plan, subplan, tmp_path):
     shutil.copy(ROOT / "templates" / "plan.docx", tmp_path / "plan.docx")
     with pytest.raises(UserError, match="subplan.docx"):
-        render_subplan(plan, subplan, BuildOptions(templates=tmp_path))
+        render_subplan(plan, detailed_plan(plan, subplan), BuildOptions(templates=tmp_path))
 
 
 def test_cli_builds_every_subplan_with_a_templates_folder(plan, tmp_path):

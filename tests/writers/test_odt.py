@@ -24,7 +24,7 @@ from lxml import etree
 
 from sqdocs.build import file_stem
 from sqdocs.cli import main
-from sqdocs.derive import subplan_annex, subplan_title
+from sqdocs.derive import detailed_plan, subplan_annex, subplan_title
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
 from sqdocs.outline import (
@@ -635,7 +635,7 @@ def test_dates_from_the_data(plan, plan_odt, report_odt):
 
 def test_same_data_same_bytes(plan, subplans, report, plan_odt, subplan_odts, report_odt):
     assert render_plan(plan) == plan_odt.data
-    assert render_subplan(plan, subplans["第二分局"]) == subplan_odts["第二分局"].data
+    assert render_subplan(plan, detailed_plan(plan, subplans["第二分局"])) == subplan_odts["第二分局"].data
     assert render_report(plan, report) == report_odt.data
 
 

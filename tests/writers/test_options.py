@@ -10,6 +10,7 @@ from datetime import date
 import pypdf
 import pytest
 
+from sqdocs.derive import detailed_plan
 from sqdocs.load import load_subplans
 from sqdocs.model import Plan
 from sqdocs.options import BuildOptions
@@ -41,5 +42,5 @@ def test_a_pinned_date_dates_plan_and_subplan(writer, plan: Plan, subplan) -> No
     options = BuildOptions(document_date=PINNED)
     assert _dates(fmt, writer.render_plan(plan)) == {plan.body.document_date.isoformat()}
     assert _dates(fmt, writer.render_plan(plan, options)) == {PINNED.isoformat()}
-    assert _dates(fmt, writer.render_subplan(plan, subplan, options)) == {PINNED.isoformat()}
+    assert _dates(fmt, writer.render_subplan(plan, detailed_plan(plan, subplan), options)) == {PINNED.isoformat()}
     assert plan.body.issued != PINNED  # the model itself is left as loaded

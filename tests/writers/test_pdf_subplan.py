@@ -23,7 +23,7 @@ from pdfcheck import (
 
 from sqdocs.build import file_stem
 from sqdocs.cli import main
-from sqdocs.derive import subplan_annex, subplan_title
+from sqdocs.derive import detailed_plan, subplan_annex, subplan_title
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
 from sqdocs.outline import SUBPLAN_ANNEX_LABEL, numbered, subplan_annex_title, subplan_sections
@@ -177,7 +177,7 @@ def test_no_line_starts_with_closing_punctuation(extracts) -> None:
 def test_same_data_same_bytes_and_no_warning(plan: Plan, subplans, built) -> None:
     pdfs, caught = built
     assert not [w for w in caught if issubclass(w.category, MissingGlyphWarning)]
-    assert render_subplan(plan, subplans["第二分局"]) == pdfs["第二分局"].read_bytes()
+    assert render_subplan(plan, detailed_plan(plan, subplans["第二分局"])) == pdfs["第二分局"].read_bytes()
 
 
 def _changed(subplan: Subplan, index: int, **update) -> Subplan:
@@ -192,7 +192,7 @@ def test_removed_points_are_not_rendered(plan: Plan, subplans, tmp_path: Path) -
     gone = subplan.points[0].model_copy(update={"point": "已刪除的評核重點", "practices": ["不應出現的作法"], "removed": True})
     path = tmp_path / "removed.pdf"
     changed = subplan.model_copy(update={"points": [gone, *subplan.points]})
-    path.write_bytes(render_subplan(plan, changed))
+    path.write_bytes(render_subplan(plan, detailed_plan(plan, changed)))
     got = extract(path, (_columns(plan, changed),))
     assert not got.has(gone.practices[0])
     assert not got.has(gone.point)
@@ -204,7 +204,7 @@ def test_a_character_no_font_has_is_reported(plan: Plan, subplans) -> None:
     odd = _changed(subplan, 0, practices=[f"測試{NO_FONT}字", *subplan.points[0].practices[1:]])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        render_subplan(plan, odd)
+        render_subplan(plan, detailed_plan(plan, odd))
     messages = [str(w.message) for w in caught if issubclass(w.category, MissingGlyphWarning)]
     assert len(messages) == 1
     assert "U+10FFFD" in messages[0] and subplan.points[0].point in messages[0]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqdocs.derive import subplan_annex, subplan_document_title
-from sqdocs.model import Plan, Subplan
+from sqdocs.derive import DetailedPlan
+from sqdocs.model import Plan
 from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import (
     SUBPLAN_ANNEX_LABEL,
@@ -22,13 +22,13 @@ NAMES = frozenset({"title", "agency", "unit", "year", "sections", "annexes"})
 """What the template may read: the context :func:`_context` gives it (a test checks they agree)."""
 
 
-def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
-    annex = subplan_annex(plan, subplan)  # the bureau's order, the unit's practices; removed points left out
+def _context(plan: Plan, detailed: DetailedPlan, template: WordTemplate) -> dict:
+    subplan = detailed.subplan
     body = template.fragment()
-    tables.annex1(body, annex, template.text_width_twips)
+    tables.annex1(body, detailed.annex, template.text_width_twips)
     return {
         # docxtpl writes the \n as a line break
-        "title": two_line_title(subplan_document_title(plan, subplan), f"{plan.agency}{subplan.unit}"),
+        "title": two_line_title(detailed.title, f"{plan.agency}{subplan.unit}"),
         "agency": plan.agency,
         "unit": subplan.unit,
         "year": plan.year,
@@ -37,9 +37,10 @@ def _context(plan: Plan, subplan: Subplan, template: WordTemplate) -> dict:
     }
 
 
-def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions | None = None) -> bytes:
-    """A unit's detailed plan as .docx bytes; identical data gives identical bytes."""
+def render_subplan(plan: Plan, detailed: DetailedPlan, options: BuildOptions | None = None) -> bytes:
+    """A unit's detailed plan (:func:`sqdocs.derive.detailed_plan`) as .docx bytes; identical data
+    gives identical bytes."""
     options = chosen(options)
     plan = options.dated(plan)
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
-    return template.render(_context(plan, subplan, template), subplan_properties(plan, subplan))
+    return template.render(_context(plan, detailed, template), subplan_properties(plan, detailed.subplan))

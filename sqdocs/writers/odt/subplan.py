@@ -3,8 +3,8 @@ built from the same blocks and the same 附件 1 table as the execution plan."""
 
 from __future__ import annotations
 
-from sqdocs.derive import subplan_annex, subplan_document_title
-from sqdocs.model import Plan, Subplan
+from sqdocs.derive import DetailedPlan
+from sqdocs.model import Plan
 from sqdocs.outline import (
     SUBPLAN_ANNEX_LABEL,
     subplan_annex_title,
@@ -16,19 +16,20 @@ from sqdocs.writers.odt import blocks, package, tables
 from sqdocs.writers.odt.document import Document
 
 
-def build(plan: Plan, subplan: Subplan) -> Document:
+def build(plan: Plan, detailed: DetailedPlan) -> Document:
     """A unit's detailed plan as an ODF document: title, sections 壹–陸 and its 附件 1-style table."""
-    annex = subplan_annex(plan, subplan)  # the bureau's order, the unit's practices; removed points left out
+    subplan = detailed.subplan
     doc = Document()
     # A 20 pt title of this length never fits one line: break it after the unit's full name.
-    blocks.title(doc, two_line_title(subplan_document_title(plan, subplan), f"{plan.agency}{subplan.unit}"))
+    blocks.title(doc, two_line_title(detailed.title, f"{plan.agency}{subplan.unit}"))
     for sec in subplan_sections(plan, subplan):
         blocks.section(doc, sec)
     blocks.annex_start(doc, SUBPLAN_ANNEX_LABEL, subplan_annex_title(plan, subplan))
-    tables.annex1(doc, annex)
+    tables.annex1(doc, detailed.annex)
     return doc
 
 
-def render_subplan(plan: Plan, subplan: Subplan) -> bytes:
-    """A unit's detailed plan as .odt bytes; identical data gives identical bytes."""
-    return package.write(build(plan, subplan), subplan_properties(plan, subplan))
+def render_subplan(plan: Plan, detailed: DetailedPlan) -> bytes:
+    """A unit's detailed plan (:func:`sqdocs.derive.detailed_plan`) as .odt bytes; identical data
+    gives identical bytes."""
+    return package.write(build(plan, detailed), subplan_properties(plan, detailed.subplan))

@@ -1,9 +1,9 @@
 """The PDF writer (reportlab platypus): fonts, Chinese line breaking, annex tables, page furniture.
 
-``render_plan(plan, options)``, ``render_subplan(plan, subplan, options)`` and
-``render_report(plan, report, options)`` return the PDF's bytes. A character no installed font
-can draw is reported with :class:`MissingGlyphWarning` (``warnings.warn``), naming it and where
-it occurs.
+``render_plan(plan, options)``, ``render_subplan(plan, detailed, options)`` (``detailed`` from
+:func:`sqdocs.derive.detailed_plan`) and ``render_report(plan, report, options)`` return the
+PDF's bytes. A character no installed font can draw is reported with
+:class:`MissingGlyphWarning` (``warnings.warn``), naming it and where it occurs.
 """
 
 from __future__ import annotations

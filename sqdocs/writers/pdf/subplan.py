@@ -7,8 +7,8 @@ from functools import partial
 
 from reportlab.platypus import Flowable
 
-from sqdocs.derive import subplan_annex, subplan_document_title
-from sqdocs.model import Plan, Subplan
+from sqdocs.derive import DetailedPlan
+from sqdocs.model import Plan
 from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import SUBPLAN_ANNEX_LABEL, subplan_annex_title, subplan_sections
 from sqdocs.properties import subplan_properties
@@ -18,22 +18,22 @@ from sqdocs.writers.pdf.tables import annex1_table
 from sqdocs.writers.pdf.text import Typesetter
 
 
-def story(plan: Plan, subplan: Subplan, ts: Typesetter) -> list[Flowable]:
+def story(plan: Plan, detailed: DetailedPlan, ts: Typesetter) -> list[Flowable]:
     """Every flowable of the detailed plan, in reading order; removed points are not in the annex."""
-    annex = subplan_annex(plan, subplan)  # the bureau's order, the unit's practices, deadlines and units
-    flows: list[Flowable] = [*blocks.title(subplan_document_title(plan, subplan), ts)]
-    for number, sec in enumerate(subplan_sections(plan, subplan), 1):
+    annex = detailed.annex  # the bureau's order, the unit's practices, deadlines and units
+    flows: list[Flowable] = [*blocks.title(detailed.title, ts)]
+    for number, sec in enumerate(subplan_sections(plan, detailed.subplan), 1):
         flows += blocks.section(sec, number, ts)
     label = SUBPLAN_ANNEX_LABEL
-    flows += blocks.annex_start(label, "annex", subplan_annex_title(plan, subplan), ts)
+    flows += blocks.annex_start(label, "annex", subplan_annex_title(plan, detailed.subplan), ts)
     make_table = partial(annex1_table, columns=layout.annex1_columns(annex))
     flows += blocks.dimension_tables(label, "annex", annex.dimensions, make_table, ts)
     return flows
 
 
-def render_subplan(plan: Plan, subplan: Subplan, options: BuildOptions | None = None) -> bytes:
-    """A unit's detailed plan (細部執行計畫) as PDF bytes."""
+def render_subplan(plan: Plan, detailed: DetailedPlan, options: BuildOptions | None = None) -> bytes:
+    """A unit's detailed plan (細部執行計畫, :func:`sqdocs.derive.detailed_plan`) as PDF bytes."""
     options = chosen(options)
     plan = options.dated(plan)
-    meta = subplan_properties(plan, subplan)
-    return document.render(lambda ts: story(plan, subplan, ts), meta, options.font)
+    meta = subplan_properties(plan, detailed.subplan)
+    return document.render(lambda ts: story(plan, detailed, ts), meta, options.font)
