@@ -37,6 +37,10 @@ KINDS = {
     "unfilled": "尚未填寫",  # the report's one line for a subplan still blank (:func:`unfilled`)
 }
 _BLANK_KINDS = ("no_practices", "no_deadline", "no_units")
+REFUSED_KINDS = frozenset({"no_subplan", "missing", "marked_removed", *_BLANK_KINDS, "unfilled"})
+"""The kinds of problem for which no detailed plan can be built (derive.detailed_plan refuses
+it, or there is no file): what `export` counts as not yet written. The others are checked, but
+the document is built."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import SAMPLE, fill_markers
 
-from sqdocs.check import check_subplan, check_subplans
+from sqdocs.check import KINDS, check_subplan, check_subplans
 from sqdocs.cli import main
 from sqdocs.derive import subplan_annex, subplan_changes
 from sqdocs.fsutil import display_name
@@ -1005,6 +1005,56 @@ def test_check_points_at_the_flawed_sub_unit_a_point_cannot_find(plan):
     )])
     (problem,) = [p for p in check_subplan(plan, subplan) if p.kind == "unknown_unit"]
     assert problem.message.endswith("「行政組」；sub_units 登錄的名稱寫成了「行政\u200b組」，請修正 sub_units 中的該名稱")
+
+
+def _one_problem_each(plan) -> dict[str, tuple]:
+    """(plan, the first precinct's sample subplan) changed to have one kind of problem each."""
+    import dataclasses
+    from datetime import timedelta
+
+    subplan = read_subplan(subplan_path(SAMPLE, PRECINCTS[0]), plan).subplan
+    first, *rest = subplan.points
+    # The bureau's 完成期限 of the first point a date, the unit's later: every sample one is 賡續辦理.
+    end = plan.body.period.end
+    early = end - timedelta(days=30)
+    dims = [dim.model_copy(update={"items": [item.model_copy(update={"points": [
+        point.model_copy(update={"deadline": early}) if (dim.name, item.name, point.name) == first.key else point
+        for point in item.points]}) for item in dim.items]}) for dim in plan.annex1.dimensions]
+    dated = dataclasses.replace(plan, annex1=plan.annex1.model_copy(update={"dimensions": dims}))
+    mine = {e.key for e in subplan.points}
+    other = next(ref.key for ref in plan.points() if ref.key not in mine)
+    elsewhere = first.model_copy(update={"dimension": other[0], "item": other[1], "point": other[2]})
+    changed = {
+        "missing": (plan, rest),
+        "marked_removed": (plan, [first.model_copy(update={"removed": True}), *rest]),
+        "no_practices": (plan, [first.model_copy(update={"practices": []}), *rest]),
+        "no_deadline": (plan, [first.model_copy(update={"deadline": None}), *rest]),
+        "no_units": (plan, [first.model_copy(update={"units": []}), *rest]),
+        "deleted": (plan, [*subplan.points, first.model_copy(update={"point": "本局已刪除的評核重點"})]),
+        "not_assigned": (plan, [*subplan.points, elsewhere]),
+        "after_bureau": (dated, [first.model_copy(update={"deadline": end}), *rest]),
+        "unknown_unit": (plan, [first.model_copy(update={"units": ["不存在的承辦單位"]}), *rest]),
+    }
+    return {kind: (used, subplan.model_copy(update={"points": points})) for kind, (used, points) in changed.items()}
+
+
+def test_export_counts_as_unfinished_just_the_subplans_build_refuses(plan):
+    """REFUSED_KINDS, export's note of unfinished subplans, names the problems derive refuses a
+    detailed plan for; the rule is written in derive, the kinds in check: they must agree."""
+    from sqdocs.check import REFUSED_KINDS
+    from sqdocs.derive import detailed_plan
+    from sqdocs.errors import UserError
+
+    cases = _one_problem_each(plan)
+    assert set(cases) | {"no_subplan", "unfilled"} == set(KINDS)
+    for kind, (used, subplan) in cases.items():
+        assert kind in {p.kind for p in check_subplan(used, subplan)}, kind
+        try:
+            detailed_plan(used, subplan)
+            refused = False
+        except UserError:
+            refused = True
+        assert refused == (kind in REFUSED_KINDS), kind
 
 
 # ---- the sample data -------------------------------------------------------------

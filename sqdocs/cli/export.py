@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sqdocs.build import cached_plan, cached_report, cached_subplans, forget_loaded
-from sqdocs.check import check_subplans
+from sqdocs.check import REFUSED_KINDS, check_subplans
 from sqdocs.cli.messages import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -88,16 +88,12 @@ def _bureau_data(folder: Path) -> Bureau:
     return Bureau(plan, subplans, report)
 
 
-_UNFINISHED = {"no_subplan", "missing", "marked_removed", "no_practices", "no_deadline", "no_units"}
-"""The problems of `sqdocs check` for which build refuses a 細部執行計畫 as not yet written."""
-
-
 def _note_unfinished(folder: Path, plan: Plan, subplans: dict[str, Subplan]) -> None:
     """Name the units whose subplan build would refuse as unfinished, or that have none: the
     subplan table holds just what they filled (a blank 完成期限, a unit missing), with no mark."""
     name = display_name(folder)
     problems = check_subplans(plan, subplans, name)
-    units = list(dict.fromkeys(p.unit for p in problems if p.kind in _UNFINISHED))
+    units = list(dict.fromkeys(p.unit for p in problems if p.kind in REFUSED_KINDS))
     if units:
         print(f"注意：{name} 有 {len(units)} 個單位的細部執行計畫尚未填完或尚未建立（{'、'.join(units)}），"
               f"subplan_practices 只有其已填的部分；請執行 sqdocs check {name} 查看缺漏", file=sys.stderr)
