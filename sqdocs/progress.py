@@ -75,10 +75,12 @@ def progress(total: int, stream: TextIO | None = None):
             """Called with each outcome; ``working`` names the documents being built."""
 
             def __call__(self, outcome: Outcome) -> None:
+                # Left for the terminal to wrap: rich wraps at spaces, which left 「✗」 alone on
+                # a narrow terminal's line above a path, and broke Chinese after any space.
                 if not outcome.ok:
-                    console.print(f"✗ {outcome.path}：{outcome.error}", markup=False)
+                    console.print(f"✗ {outcome.path}：{outcome.error}", markup=False, soft_wrap=True)
                 for note in outcome.warnings:
-                    console.print(f"警告：{outcome.path.name}：{note}", markup=False)
+                    console.print(f"警告：{outcome.path.name}：{note}", markup=False, soft_wrap=True)
                 bar.update(task, advance=1)
 
             def working(self, jobs: list[Job]) -> None:

@@ -311,6 +311,27 @@ def test_a_terminal_bar_names_the_documents_being_built():
     assert log.getvalue() == f"[1/2] ✓ {job.path}（0.10 秒）\n"
 
 
+def test_a_failure_on_a_narrow_terminal_is_one_line_the_terminal_wraps(monkeypatch):
+    """Above the bar, a failed document's line is printed whole: rich wrapped it at its spaces,
+    leaving 「✗」 alone on a line over the path, and cut the message after 「（3」."""
+    import io
+
+    from sqdocs.progress import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "40")
+    job = Job(SAMPLE, "subplan", "pdf", SAMPLE / "基隆市警察局第一分局107年度提升服務品質細部執行計畫.pdf", "第一分局")
+    error = "第一分局的細部執行計畫尚未填完（3 個評核重點都未填完）；請執行 sqdocs check 資料夾 查看缺漏"
+    screen = Terminal()
+    with progress(2, screen) as report:
+        report(build.Outcome(job, error, None))
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # rich's colours
+    assert f"✗ {job.path}：{error}\n" in shown
+
+
 def test_a_folder_named_twice_is_built_once(tmp_path, capsys):
     (tmp_path / "link").symlink_to(SAMPLE)
     assert find_folders([SAMPLE, SAMPLE, tmp_path / "link"]) == [SAMPLE]
