@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqdocs.errors import UserError
 from sqdocs.fsutil import display_name
+from sqdocs.text.names import command_line, shell_word
 
 
 def find_folders(paths: Iterable[Path]) -> list[Path]:
@@ -141,18 +141,18 @@ def _too_deep_reason(path: Path, sub: Path, deeper: list[Path], command: str) ->
     """What to do when bureaus lie in ``sub``, one level below the other bureaus of ``path``."""
     names = "、".join(bureau.name for bureau in deeper)
     return (f"其中沒有 plan.yaml，但其子資料夾 {names} 是機關資料夾，比 {path} 中的其他機關深一層，不會讀取；"
-            f"請把它們移到 {path} 下，或把此資料夾移出 {path} 後另外執行 sqdocs {command} {shlex.quote(str(sub))}")
+            f"請把它們移到 {path} 下，或把此資料夾移出 {path} 後另外執行 sqdocs {command} {shell_word(str(sub))}")
 
 
 def _deeper_reason(path: Path, deeper: list[Path], command: str) -> str:
     """What to run when the bureaus of ``path`` are one level down (``nest/north/bureau-01``)."""
     names = "、".join(sub.name for sub in deeper)
     if command == "validate":  # it takes one folder at a time
-        runs = "；".join(f"sqdocs validate {shlex.quote(str(sub))}" for sub in deeper)
+        runs = "；".join(f"sqdocs validate {shell_word(str(sub))}" for sub in deeper)
         return f"其中沒有機關資料夾（含 plan.yaml 的資料夾），但其子資料夾 {names} 中有；請分別執行 {runs}"
-    given = " ".join(shlex.quote(str(sub)) for sub in deeper)
+    given = command_line([str(sub) for sub in deeper])
     return (f"其中沒有機關資料夾（含 plan.yaml 的資料夾），但其子資料夾 {names} 中有；"
-            f"請改為指定這些資料夾：sqdocs {command} {given}（或 {shlex.quote(str(path))}/*），其餘參數不變")
+            f"請改為指定這些資料夾：sqdocs {command} {given}（或 {shell_word(str(path))}/*），其餘參數不變")
 
 
 def output_dirs(folders: list[Path], out: Path) -> list[Path]:

@@ -135,3 +135,19 @@ def test_a_date_with_more_after_it_is_no_date(text):
 def test_a_western_date_before_roc_year_1_says_so_as_a_deadline_too():
     with pytest.raises(ValidationError, match="早於民國元年"):
         TypeAdapter(Deadline).validate_python("1800-01-01")
+
+
+@pytest.mark.parametrize(
+    ("words", "typed"),
+    [
+        (["sqdocs", "export", "資料/基隆市-107", "-o", "輸出"], "sqdocs export 資料/基隆市-107 -o 輸出"),
+        (["sqdocs", "build", "my data", "a$b", "[x]", ""], "sqdocs build 'my data' 'a$b' '[x]' ''"),
+    ],
+)
+def test_a_command_in_a_message_quotes_only_what_a_shell_would_split_or_expand(words, typed):
+    import shlex
+
+    from sqdocs.text.names import command_line
+
+    assert command_line(words) == typed
+    assert shlex.split(typed) == words

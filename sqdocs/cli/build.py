@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 import tempfile
 import time
@@ -43,7 +42,7 @@ from sqdocs.load.subplan import subplan_files
 from sqdocs.options import BuildOptions
 from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpus
 from sqdocs.progress import progress
-from sqdocs.text.names import MAX_NAME_BYTES
+from sqdocs.text.names import MAX_NAME_BYTES, command_line
 
 if TYPE_CHECKING:
     from sqdocs.report import CompiledReport
@@ -159,7 +158,7 @@ def _rerun(folder: Path, out: Path, only: str, args: argparse.Namespace) -> str:
     for option, value in (("--templates", args.templates), ("--font", args.font)):
         if value is not None:
             words += [option, str(value)]
-    return shlex.join(words)
+    return command_line(words)
 
 
 def _no_report(folder: Path, kinds: list[str], explicit: bool) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
-import shlex
 import sys
 from typing import TYPE_CHECKING
 
@@ -15,6 +13,7 @@ from sqdocs.forms.files import WORKBOOKS, is_pattern
 from sqdocs.forms.kinds import FORM_CONTENTS
 from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError
+from sqdocs.text.names import command_line
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,13 +59,7 @@ def _check_order(forms: list[Path], data: Path) -> None:
         return
     meant = [path for path in forms if path not in folders] + [data, folders[0]]
     raise UserError(f"{display_name(data)} 是表單，{display_name(folders[0])} 才是計畫資料夾：form import 先列表單，"
-                    f"計畫資料夾放在最後；請改為 sqdocs form import {' '.join(_quoted(display_name(p)) for p in meant)}")
-
-
-def _quoted(word: str) -> str:
-    """``word`` as typed on a command line: quoted only when a shell would split or expand it
-    (shlex.quote quotes every Chinese name as well)."""
-    return shlex.quote(word) if re.search(r"[\s'\"$`\\|&;<>()*?~!#]", word) or not word else word
+                    f"計畫資料夾放在最後；請改為 sqdocs form import {command_line([display_name(p) for p in meant])}")
 
 
 def _import_forms(args: argparse.Namespace) -> int:

@@ -18,3 +18,19 @@ NOT_IN_FILE_NAMES = '/\\:*?"<>|'
 """Characters a file name may not hold (Windows refuses them all; 「/」 would name a folder)."""
 MAX_NAME_BYTES = 255
 """The longest file name Linux and macOS file systems take, in UTF-8 bytes (a CJK character is 3)."""
+
+
+_SHELL_SPECIAL = re.compile(r"[\s'\"$`\\|&;<>()*?~!#\[\]{}]")
+
+
+def shell_word(word: str) -> str:
+    """``word`` as typed on a command line: quoted only when a shell would split or expand it.
+    (shlex.quote quotes every Chinese name as well, 「'第一分局'」, which no clerk types.)"""
+    import shlex
+
+    return shlex.quote(word) if not word or _SHELL_SPECIAL.search(word) else word
+
+
+def command_line(words: list[str]) -> str:
+    """A command for a message, each word quoted only where a shell needs it (:func:`shell_word`)."""
+    return " ".join(shell_word(word) for word in words)
