@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -91,6 +92,15 @@ def test_bad_input_in_one_bureau_names_every_bad_one_and_writes_nothing(tmp_path
     assert err[-1] == f"2 個資料夾有錯誤：{bureaus / 'b'}、{bureaus / 'c'}；未輸出任何檔案，請修正後再執行。"
     assert "✓" not in captured.out and "Traceback" not in captured.err
     assert _files(out) == before  # the good bureau's tables are not written over with its rows alone
+    # Meanwhile the good bureau's tables can be had by asking for them alone, into a folder of
+    # their own: in OUT they would replace the complete tables of an earlier export.
+    rerun = f"sqdocs export {bureaus / 'a'} -o {tmp_path / 'out-部分'} --format csv --include-names"
+    assert main(["export", str(bureaus), "-o", str(out), "--format", "csv", "--include-names"]) == 2
+    assert capsys.readouterr().err.splitlines()[-2] == (
+        f"其餘 1 個資料夾無誤；若要先輸出不含上列有錯誤資料夾的資料，可另外執行 {rerun}")
+    assert main(shlex.split(rerun)[1:]) == 0
+    assert {path.name for path in (tmp_path / "out-部分").iterdir()} >= {"roster.csv", "indicator_values.csv"}
+    assert _files(out) == before
 
     assert main(["export", str(bureaus / "a"), str(bureaus / "b"), "-o", str(tmp_path / "new")]) == 2
     assert not (tmp_path / "new").exists()
