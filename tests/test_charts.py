@@ -446,3 +446,55 @@ def test_bars_of_several_indicators_tell_apart_in_grey_and_their_labels_read(cou
     for (a, text_a), (b, text_b) in itertools.combinations([(_extent(i, measure), i.text) for i in labels], 2):
         apart = a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5
         assert apart, (text_a, text_b)
+
+
+def _crowd(series: int, units: int, *, dots: bool) -> ChartData:
+    """``series`` rates of ``units`` units with names of a real bureau's length: bars from 0, or
+    rates within 90–99% (dots on an axis near them)."""
+    def value(i: int, k: int) -> float:
+        step = (i * 7 + k * 11) % 23
+        return 90.0 + step * 0.4 if dots else 3.0 + step * 4.3
+    return ChartData(
+        id="crowd", title="各單位比率", kind="units", unit="%", places=1,
+        categories=[f"第{i + 1}分局" if i % 3 else f"刑事警察大隊{i + 1}" for i in range(units)],
+        series=[
+            ChartSeries(label=f"比率{k + 1}", values=[value(i, k) for i in range(units)],
+                        texts=[f"{value(i, k):.1f}%" for i in range(units)])
+            for k in range(series)
+        ],
+    )
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return not (a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5)
+
+
+@pytest.mark.parametrize("dots", [False, True], ids=["bars", "dots"])
+@pytest.mark.parametrize(("series", "units"), [(1, 7), (2, 6), (3, 6), (6, 6), (1, 25), (2, 25), (3, 25), (8, 25), (1, 45)])
+def test_value_labels_of_many_units_stay_apart_or_are_left_to_the_text(series: int, units: int, dots: bool) -> None:
+    """25 units × 3 rates on one page gave each bar a row thinner than its label: 「40.0%」 lay
+    over 「36.7%」 and over the next bar. A value is labelled only where its row holds the text;
+    else no value is, and the chart says where the report gives them (each unit's figures under
+    its outcome in 貳)."""
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
+    chart = _crowd(series, units, dots=dots)
+    laid = scene.layout(chart, measure)
+    assert any(isinstance(i, scene.Marker) for i in laid.items) == dots
+    texts = {t for s in chart.series for t in s.texts}
+    values = [i for i in laid.items if isinstance(i, scene.Label) and i.text in texts]
+    notes = [i for i in laid.items if isinstance(i, scene.Label) and "貳、各評核構面執行成果" in i.text]
+    if values or units <= 7:  # every value (always for a few units), or none and the note
+        assert len(values) == series * units and not notes
+    else:
+        assert len(notes) == 1
+    shapes = [i for i in laid.items if isinstance(i, scene.Box | scene.Marker)][: series * units]  # not the legend's
+    for label in values:
+        box = _extent(label, measure)
+        assert box[2] <= laid.width + 0.5, label
+        hit = [s for s in shapes if _overlap(box, _extent(s, measure))]
+        inside = [s for s in hit if isinstance(s, scene.Box) and s.x <= box[0] and box[2] <= s.x + s.width
+                  and s.y <= box[1] and box[3] <= s.y + s.height]
+        assert hit == inside and len(inside) <= 1, (label, hit)  # on its own bar, whole, or on the paper
+    labels = [(_extent(i, measure), i.text) for i in laid.items if isinstance(i, scene.Label)]
+    for (a, text_a), (b, text_b) in itertools.combinations(labels, 2):
+        assert not _overlap(a, b), (text_a, text_b)

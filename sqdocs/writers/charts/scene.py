@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sqdocs.outline import report_headings
 from sqdocs.report.model import ChartData
 from sqdocs.writers import layout as page
 
@@ -167,9 +168,36 @@ def chart_size_mm(chart: ChartData) -> tuple[float, float]:
     if chart.kind == "units":  # 9 mm a unit, the rows closer when there are too many for a page
         # A unit's bars of several indicators each need a text's height for their value labels
         # (a bar has 70% of the unit's row): three to a 9 mm row, 「37.5%」 lay over 「35.7%」.
-        row = max(9.0, 5.8 * len(chart.series))
-        return 160.0, min(MAX_HEIGHT_MM, max(60.0, 28.0 + row * len(chart.categories)))
+        # The room besides the rows grows with the legend: 6 units of 2 rates left each bar
+        # 9.0 pt, too thin for its label, from a row of 11.6 mm.
+        n, count = len(chart.series), len(chart.categories)
+        row = max(9.0, 5.8 * n)
+        labelled = (_units_frame_pt(chart) + _VALUE_ROW_PT * n / (_BARS * _THICK) * count) / MM + 0.1
+        return 160.0, min(MAX_HEIGHT_MM, max(60.0, 28.0 + row * count, labelled))
     return 160.0, 95.0
+
+
+_BARS = 0.7
+"""How much of a unit's row its bars (or dots) take, the rest a gap to the next unit's."""
+_THICK = 0.9
+"""How much of its share of the row a bar is thick."""
+_VALUE_ROW_PT = (_ASCENT + _DESCENT) * TICK_PT
+"""The thinnest a bar can be and carry its value label: the text's height."""
+
+
+def _units_legend(chart: ChartData) -> tuple[int, int]:
+    """Entries and columns of a units chart's legend: the bureau line, then each indicator's
+    bar or dot when there are several (one indicator alone is named by the title)."""
+    n = len(chart.series)
+    entries = (chart.reference is not None) + (n if n > 1 or chart.reference is not None else 0)
+    return entries, min(n + 1, 4)
+
+
+def _units_frame_pt(chart: ChartData) -> float:
+    """The height of a units chart besides its rows: title, axis, axis title and legend."""
+    entries, columns = _units_legend(chart)
+    legend = math.ceil(entries / columns) * TICK_PT * 1.7 + (6 if entries else 0)
+    return _PAD + TITLE_PT + 8 + _TICK_LEN + _GAP + TICK_PT + 4 + LABEL_PT + legend + _PAD
 
 
 def axis_label(unit: str) -> str:
@@ -436,7 +464,11 @@ class _Builder:
 
     def bars(self, chart: ChartData) -> None:
         """One row per unit: a bar from 0, or a dot on an axis that starts near the values when
-        bars from 0 would all have one length (各單位 99.1–99.8%); the bureau's value as a line."""
+        bars from 0 would all have one length (各單位 99.1–99.8%); the bureau's value as a line.
+
+        Each bar or dot carries its value when its row is as tall as the text; when the rows are
+        thinner (many units of several indicators on one page) none does, and a note under the
+        chart says where the values are: 25 units × 3 rates drew each 「40.0%」 over the next."""
         count, n = len(chart.categories), len(chart.series)
         values = [v for s in chart.series for v in s.values if v is not None]
         limit = 100.0 if chart.unit == "%" else max(values) * 1.1
@@ -449,13 +481,22 @@ class _Builder:
             entries.append(_Entry(chart.reference_label, _REFERENCE.colour, "line", _REFERENCE.dash, width=_REFERENCE.width))
         if n > 1 or chart.reference is not None:
             entries += [_units_entry(s.label, k, dots) for k, s in enumerate(chart.series)]
-        columns = min(n + 1, 4)
+        columns = _units_legend(chart)[1]
         tick_texts = [tick_text(t, ticks) for t in ticks]
         left = _PAD + max(self.measure(c, TICK_PT) for c in chart.categories) + _GAP + _TICK_LEN
         legend = self.legend_height(entries, columns)
         bottom = self.height - _PAD - legend - (6 if entries else 0) - LABEL_PT - 4 - TICK_PT - _GAP - _TICK_LEN
         top = self.top
+        height = _BARS / n
+        # A value label takes a bar's (or dot's) share of the row: on a thinner one it lay over the
+        # next; on a bar thinner than the text it is set after the bar, with room for it at the right.
+        labelled = height * (bottom - top) / count >= _VALUE_ROW_PT
+        thin = height * _THICK * (bottom - top) / count < _VALUE_ROW_PT
+        if not labelled:  # the note takes a line above the legend
+            bottom -= TICK_PT * 1.7
         right = self.width - _PAD - self.measure(tick_texts[-1], TICK_PT) / 2
+        if labelled and thin and not dots:
+            right = min(right, self.width - _PAD - 3 - max(self.measure(t, TICK_PT) for s in chart.series for t in s.texts))
         per_x = (right - left) / (limit - start)
         band = (bottom - top) / count
 
@@ -468,7 +509,9 @@ class _Builder:
             self.items.append(Label(px(t), bottom + _TICK_LEN + _GAP + _ASCENT * TICK_PT, text, TICK_PT, anchor="middle"))
         axis_y = bottom + _TICK_LEN + _GAP + TICK_PT + 4 + _ASCENT * LABEL_PT
         self.items.append(Label((left + right) / 2, axis_y, axis_label(chart.unit), LABEL_PT, anchor="middle"))
-        height = 0.7 / n
+        if not labelled:
+            note = f"（圖中未標數值，各單位數值見「{report_headings()[1]}」）"
+            self.items.append(Label((left + right) / 2, axis_y + _DESCENT * LABEL_PT + TICK_PT * 1.7, note, TICK_PT, anchor="middle"))
         value_labels: list[Label] = []
         for i, category in enumerate(chart.categories):
             middle = top + (i + 0.5) * band
@@ -486,25 +529,27 @@ class _Builder:
                     self.items.append(Line(((left, middle), (px(value), middle)), _GRIDLINE))
                     self.items.append(Marker(px(value), middle, marker, _MARKER_PT, colour))
                     room = right - px(value) - _MARKER_PT
-                    value_labels.append(
+                    label = (
                         Label(px(value) + _MARKER_PT, baseline, text, TICK_PT)
                         if self.measure(text, TICK_PT) <= room
                         else Label(px(value) - _MARKER_PT, baseline, text, TICK_PT, anchor="end")
                     )
                 else:
-                    thick = height * 0.9 * band
+                    thick = height * _THICK * band
                     self.items.append(Box(left, middle - thick / 2, value * per_x, thick, fill, edge))
                     # A long bar carries its label inside, in white or black, whichever reads on
                     # its fill; only a bar as tall as the text: on a thinner one the white label
                     # ran out onto the paper and over the next bar, and could not be read.
-                    inside = value >= limit * 0.25 and thick >= (_ASCENT + _DESCENT) * TICK_PT
+                    inside = value >= limit * 0.25 and not thin
                     ink = WHITE if contrast(fill, WHITE) >= contrast(fill, INK) else INK
-                    value_labels.append(
+                    label = (
                         Label(px(value) - 4, baseline, text, TICK_PT, ink, "end")
                         if inside
                         else Label(px(value) + 3, baseline, text, TICK_PT)
                     )
-                self.items.append(value_labels[-1])
+                if labelled:
+                    value_labels.append(label)
+                    self.items.append(label)
         if chart.reference is not None:
             x = px(chart.reference)
             for y0, y1 in _open_spans(top, bottom, [self._rows_crossed(label, x) for label in value_labels]):
