@@ -16,6 +16,7 @@ from conftest import ROOT
 from PIL import Image
 
 from sqdocs.errors import UserError
+from sqdocs.model.results import CHART_MAX_INDICATORS
 from sqdocs.report import ChartData, ChartSeries, CompiledReport
 from sqdocs.writers import charts, fontfiles
 from sqdocs.writers.charts import raster, scene
@@ -479,7 +480,7 @@ def test_value_labels_of_many_units_stay_apart_or_are_left_to_the_text(series: i
     measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
     chart = _crowd(series, units, dots=dots)
     laid = scene.layout(chart, measure)
-    assert any(isinstance(i, scene.Marker) for i in laid.items) == dots
+    assert any(isinstance(i, scene.Marker) for i in laid.items) == (dots or series > 6)
     texts = {t for s in chart.series for t in s.texts}
     values = [i for i in laid.items if isinstance(i, scene.Label) and i.text in texts]
     notes = [i for i in laid.items if isinstance(i, scene.Label) and "貳、各評核構面執行成果" in i.text]
@@ -498,3 +499,41 @@ def test_value_labels_of_many_units_stay_apart_or_are_left_to_the_text(series: i
     labels = [(_extent(i, measure), i.text) for i in laid.items if isinstance(i, scene.Label)]
     for (a, text_a), (b, text_b) in itertools.combinations(labels, 2):
         assert not _overlap(a, b), (text_a, text_b)
+
+
+@pytest.mark.parametrize("dots", [False, True], ids=["from_zero", "near"])
+@pytest.mark.parametrize("series", [6, 7, 8, 12])
+def test_every_indicator_of_a_units_chart_has_its_own_marker_or_grey(series: int, dots: bool) -> None:
+    """Printed in black and white, a units chart of more than six indicators repeated the 1st's
+    dot for the 7th (the same shape, in the same colour) and the 1st's fill for a 7th bar. Up to
+    six are bars of greys apart; more are dots, each a marker of its own, in the chart and in
+    its legend; up to 12 indicators, as many as a chart may have."""
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
+    chart = _crowd(series, 8, dots=dots)
+    laid = scene.layout(chart, measure)
+    markers = [i for i in laid.items if isinstance(i, scene.Marker)]
+    boxes = [i for i in laid.items if isinstance(i, scene.Box)]
+    if series <= 6 and not dots:
+        assert not markers and len({b.fill for b in boxes}) == series
+        return
+    assert not boxes and len(markers) == series * 8 + series
+    plotted, legend = markers[:-series], markers[-series:]
+    looks = [{(m.shape, m.colour) for m in plotted[k * 8:(k + 1) * 8]} for k in range(series)]
+    assert all(len(look) == 1 for look in looks)  # each indicator's dots alike
+    shapes = [next(iter(look))[0] for look in looks]
+    assert len(set(shapes)) == series  # and no two indicators' alike, colour aside
+    assert [m.shape for m in legend] == shapes
+    assert len(scene.MARKERS) >= CHART_MAX_INDICATORS
+
+
+def test_open_markers_are_drawn_as_outlines() -> None:
+    """An open marker is white inside its coloured outline, in the PNG as in the PDF."""
+    chart = _crowd(8, 2, dots=True)
+    laid = scene.layout(chart, raster.measure(raster.Faces(fontfiles.resolve_main())))
+    ring = next(m for m in laid.items if isinstance(m, scene.Marker) and m.shape == "circle_open")
+    image = Image.open(io.BytesIO(raster.png(scene.Scene(laid.width, laid.height, (ring,)), raster.Faces(fontfiles.resolve_main()), 360)))
+    scale = 360 / 72
+    x, y = round(ring.x * scale), round(ring.y * scale)
+    assert image.getpixel((x, y)) == (255, 255, 255)  # the middle white
+    edge = image.getpixel((round((ring.x + ring.size / 2 - scene.HOLLOW_PT / 2) * scale), y))
+    assert edge != (255, 255, 255)  # the outline in colour

@@ -812,3 +812,18 @@ def test_a_trend_chart_title_naming_this_year_is_not_warned_before_its_figures_a
                     encoding="utf-8")
     assert main(["validate", str(data_copy)]) == 0
     assert "請把標題改為「服務品質滿意度調查趨勢（104–107 年）」" in capsys.readouterr().err
+
+
+def test_a_chart_of_more_indicators_than_markers_is_refused(folder: Path, plan: Plan) -> None:
+    """A 13th line or dot would repeat the 1st's marker: on a black-and-white copy the two could not
+    be told apart. Twelve are drawn; thirteen are an error at the 13th, saying to split the chart."""
+    path = folder / "indicators.yaml"
+    ids = ["satisfaction_environment", "satisfaction_courtesy", "satisfaction_professional", "satisfaction_measures"]
+    text = path.read_text(encoding="utf-8")
+    twelve = text.replace(f"indicators: [{', '.join(ids)}]", f"indicators: [{', '.join(ids * 3)}]")
+    path.write_text(twelve, encoding="utf-8")
+    assert not [p for p in problems(folder, plan) if "最多" in p]
+    path.write_text(twelve.replace(f"{', '.join(ids * 3)}]", f"{', '.join(ids * 3)}, staff_satisfaction]"), encoding="utf-8")
+    found = only(problems(folder, plan), "最多")
+    assert "indicators.yaml:" in found and "charts[0].indicators[12]" in found
+    assert "一張圖最多 12 項指標，「服務品質滿意度調查趨勢（105–107 年）」有 13 項" in found and "分成兩張" in found

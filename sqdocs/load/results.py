@@ -18,6 +18,7 @@ from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.results import (
+    CHART_MAX_INDICATORS,
     COUNT_UNITS,
     PHOTO_FORMATS,
     ChecklistPath,
@@ -232,6 +233,11 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
     charts = indicators.charts
     yield from unique_names(doc, ((("charts", c, "id"), ch.id) for c, ch in enumerate(charts)), "圖表代號")
     for c, chart in enumerate(charts):
+        if len(chart.indicators) > CHART_MAX_INDICATORS:
+            yield doc.diagnostic(("charts", c, "indicators", CHART_MAX_INDICATORS), (
+                f"一張圖最多 {CHART_MAX_INDICATORS} 項指標，「{chart.title}」有 {len(chart.indicators)} 項："
+                f"再多則黑白列印時各指標的標記重複，無法分辨；請分成兩張以上的圖"
+            ))
         units = set()
         for k, ref in enumerate(chart.indicators):
             ind = indicators.get(ref)

@@ -46,6 +46,8 @@ PHOTO_FORMATS = ("PNG", "JPEG", "MPO", "WEBP")
 more images after the photo (the HDR gain map or depth map iPhones and many Android phones add);
 a WebP is saved from a web page or a messaging app."""
 ChartKind = Literal["trend", "units"]
+CHART_MAX_INDICATORS = 12
+"""The most indicators one chart shows: as many as it has markers apart on a grey copy."""
 
 INDICATOR_ID = r"^[a-z][a-z0-9_]*$"
 

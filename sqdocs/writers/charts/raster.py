@@ -7,6 +7,7 @@ insert it at the size it was laid out for, and nothing else: no software name, n
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import struct
@@ -19,6 +20,7 @@ from sqdocs.errors import UserError
 from sqdocs.writers.charts.scene import (
     ANCHOR_SHARE,
     EDGE_PT,
+    HOLLOW_PT,
     Box,
     Label,
     Line,
@@ -105,9 +107,16 @@ def png(scene: Scene, faces: Faces, dpi: int) -> bytes:
                 draw.rectangle((x, y, x + max(item.width * scale - 1, 0), y + max(item.height * scale - 1, 0)), fill=item.fill,
                                outline=item.edge, width=max(1, round(EDGE_PT * scale)))
         elif isinstance(item, Marker):
-            draw.polygon(marker_outline(item, scale), fill=item.colour) if item.shape != "circle" else draw.ellipse(
-                _circle(item, scale), fill=item.colour
-            )
+            # an open marker: white inside its outline, so a line or a grid line stops at its edge
+            fill, outline = ("#ffffff", item.colour) if item.hollow else (item.colour, None)
+            width = round(HOLLOW_PT * scale)
+            # Pillow draws an outline inside the shape, the PDF about its path: the shape at the
+            # outline's outer edge puts the outline where the PDF's is.
+            shape = dataclasses.replace(item, size=item.size + HOLLOW_PT) if item.hollow else item
+            if item.shape.startswith("circle"):
+                draw.ellipse(_circle(shape, scale), fill=fill, outline=outline, width=width)
+            else:
+                draw.polygon(marker_outline(shape, scale), fill=fill, outline=outline, width=width)
         elif isinstance(item, Label):
             _label(image, draw, item, faces, scale)
     return encode_png(image.reduce(_SUPERSAMPLE), dpi)
@@ -176,7 +185,7 @@ def _dashes(points: list[tuple[float, float]], pattern: list[float]) -> list[lis
 
 
 def _circle(marker: Marker, scale: float) -> tuple[float, float, float, float]:
-    r = marker.size / 2 * scale
+    r = marker.radius * scale
     x, y = marker.x * scale, marker.y * scale
     return (x - r, y - r, x + r, y + r)
 

@@ -23,7 +23,13 @@ MM = 72 / 25.4
 
 # Colours that stay apart in grey when printed, each with its own marker and dash.
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#7f6000", "#2e75b6")
-MARKERS = ("circle", "square", "triangle", "diamond", "triangle_down", "plus")
+MARKERS = (
+    "circle", "square", "triangle", "diamond", "triangle_down", "plus",
+    "circle_open", "square_open", "triangle_open", "diamond_open", "triangle_down_open", "cross",
+)
+"""Twelve shapes apart on a grey copy: six filled, then five of them open (white inside) and a ×."""
+HOLLOW_PT = 1.2
+"""The outline of an open marker."""
 DASHES: tuple[tuple[float, ...], ...] = ((), (3.7, 1.6), (6.4, 1.6, 1.0, 1.6), (1.0, 1.65))
 BAR_FILLS = ("#1f4e79", "#f4a460", "#6aa84f", "#2e1247", "#ffe08a", "#2e75b6")
 """Fills of the bars of several indicators, each a grey at least an eighth apart from every
@@ -111,8 +117,19 @@ class Marker:
     x: float
     y: float
     shape: str
+    """One of MARKERS; an ``_open`` one is drawn as an outline of HOLLOW_PT, white inside."""
     size: float
     colour: str
+
+    @property
+    def hollow(self) -> bool:
+        return self.shape.endswith("_open")
+
+    @property
+    def radius(self) -> float:
+        """A circle's radius, or the half size of another shape, to the middle of an open one's
+        outline: an open marker is as large as a filled one, its outline included."""
+        return (self.size - (HOLLOW_PT if self.hollow else 0.0)) / 2
 
 
 @dataclass(frozen=True)
@@ -145,6 +162,7 @@ class Scene:
 
 def marker_outline(marker: Marker, scale: float) -> list[tuple[float, float]]:
     """The corners of a marker other than a circle, placed, at ``scale`` pixels per point."""
+    e, w = 0.85, 0.4  # the ×: arms to the corners of the square, about as thick as the plus's
     shapes = {
         "square": [(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)],
         "triangle": [(0, -1.1), (1.0, 0.75), (-1.0, 0.75)],
@@ -152,10 +170,12 @@ def marker_outline(marker: Marker, scale: float) -> list[tuple[float, float]]:
         "diamond": [(0, -1.15), (0.85, 0), (0, 1.15), (-0.85, 0)],
         "plus": [(-0.35, -1), (0.35, -1), (0.35, -0.35), (1, -0.35), (1, 0.35), (0.35, 0.35),
                  (0.35, 1), (-0.35, 1), (-0.35, 0.35), (-1, 0.35), (-1, -0.35), (-0.35, -0.35)],
+        "cross": [(0, -w), (e - w, -e), (e, -e + w), (w, 0), (e, e - w), (e - w, e),
+                  (0, w), (-e + w, e), (-e, e - w), (-w, 0), (-e, -e + w), (-e + w, -e)],
     }
-    half = marker.size / 2 * scale
+    half = marker.radius * scale
     x, y = marker.x * scale, marker.y * scale
-    return [(x + dx * half, y + dy * half) for dx, dy in shapes[marker.shape]]
+    return [(x + dx * half, y + dy * half) for dx, dy in shapes[marker.shape.removesuffix("_open")]]
 
 
 MAX_HEIGHT_MM = page.PAGE_HEIGHT_MM - page.MARGIN_TOP_MM - page.MARGIN_BOTTOM_MM - 25.0
@@ -465,6 +485,8 @@ class _Builder:
     def bars(self, chart: ChartData) -> None:
         """One row per unit: a bar from 0, or a dot on an axis that starts near the values when
         bars from 0 would all have one length (各單位 99.1–99.8%); the bureau's value as a line.
+        More than six indicators are dots too: their markers stay apart on a grey copy, where
+        a 7th bar's fill was the 1st's again.
 
         Each bar or dot carries its value when its row is as tall as the text; when the rows are
         thinner (many units of several indicators on one page) none does, and a note under the
@@ -473,7 +495,8 @@ class _Builder:
         values = [v for s in chart.series for v in s.values if v is not None]
         limit = 100.0 if chart.unit == "%" else max(values) * 1.1
         ticks = dot_axis(values, limit)
-        dots = ticks is not None
+        # More indicators than fills that print as greys apart: dots, each with its own marker.
+        dots = ticks is not None or n > len(BAR_FILLS)
         ticks = ticks or nice_ticks(0.0, limit, 5)
         start = ticks[0]
         entries = []

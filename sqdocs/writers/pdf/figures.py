@@ -21,6 +21,7 @@ from sqdocs.report.model import ChartData
 from sqdocs.writers.charts.scene import (
     ANCHOR_SHARE,
     EDGE_PT,
+    HOLLOW_PT,
     Box,
     Label,
     Line,
@@ -94,9 +95,14 @@ class ChartDrawing(Flowable):
 
     def _marker(self, marker: Marker) -> None:
         c = self.canv
-        c.setFillColor(HexColor(marker.colour))
-        if marker.shape == "circle":
-            c.circle(marker.x, marker.y, marker.size / 2, stroke=0, fill=1)
+        # an open marker: white inside its outline, so a line or a grid line stops at its edge
+        c.setFillColor(HexColor("#ffffff" if marker.hollow else marker.colour))
+        if marker.hollow:
+            c.setStrokeColor(HexColor(marker.colour))
+            c.setLineWidth(HOLLOW_PT)
+            c.setDash([])
+        if marker.shape.startswith("circle"):
+            c.circle(marker.x, marker.y, marker.radius, stroke=int(marker.hollow), fill=1)
             return
         path = c.beginPath()
         first, *rest = marker_outline(marker, 1.0)
@@ -104,7 +110,7 @@ class ChartDrawing(Flowable):
         for point in rest:
             path.lineTo(*point)
         path.close()
-        c.drawPath(path, stroke=0, fill=1)
+        c.drawPath(path, stroke=int(marker.hollow), fill=1)
 
     def _label(self, label: Label) -> None:
         c = self.canv
