@@ -393,6 +393,22 @@ def test_every_line_of_a_trend_has_its_own_marker_and_dash(count: int) -> None:
     assert [looks(line) for line in samples] == drawn  # the legend shows each as drawn
 
 
+@pytest.mark.parametrize("count", [3, 6, 9, 12])
+def test_the_end_labels_of_many_close_lines_stay_apart_inside_the_plot(count: int) -> None:
+    """Lines a point apart stack their end labels at the last year: with 12 the stack ran above
+    the chart's top (93.0% cut off) and down over the years' labels under the plot."""
+    measure = raster.measure(raster.Faces(fontfiles.resolve_main()))
+    laid = scene.layout(_trend(count), measure)
+    texts = {s.texts[-1] for s in _trend(count).series}
+    ends = sorted((i for i in laid.items if isinstance(i, scene.Label) and i.text in texts), key=lambda label: label.y)
+    assert len(ends) == count
+    axis = next(i for i in laid.items if isinstance(i, scene.Line) and i.stroke == scene._AXIS and len(i.points) == 3)
+    (_, top), _, (_, bottom) = axis.points
+    for label in ends:
+        assert top - 1e-6 <= label.y - scene._ASCENT * label.size and label.y + scene._DESCENT * label.size <= bottom + 1e-6
+    assert all(b.y - a.y >= label.size * 1.3 - 1e-6 for a, b in itertools.pairwise(ends))
+
+
 def _grey(colour: str) -> float:
     """How light ``colour`` prints in grey, 0 to 1 (0.299 R + 0.587 G + 0.114 B, as printers and pdftoppm -gray)."""
     r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))

@@ -194,7 +194,26 @@ def chart_size_mm(chart: ChartData) -> tuple[float, float]:
         row = max(9.0, 5.8 * n)
         labelled = (_units_frame_pt(chart) + _VALUE_ROW_PT * n / (_BARS * _THICK) * count) / MM + 0.1
         return 160.0, min(MAX_HEIGHT_MM, max(60.0, 28.0 + row * count, labelled))
-    return 160.0, 95.0
+    # A trend's end labels may stack at its last year: the plot is made tall enough for all of
+    # them (12 lines a point apart ran above the chart and over the years' labels).
+    stacked = _trend_frame_pt(chart) + _END_GAP * len(chart.series) + TICK_PT
+    return 160.0, min(MAX_HEIGHT_MM, max(95.0, stacked / MM + 0.1))
+
+
+_END_GAP = TICK_PT * 1.3
+"""How far apart a trend's end labels are stacked (:func:`spread_labels`)."""
+
+
+def _trend_entries(chart: ChartData) -> int:
+    """A trend's legend entries: a line per series when there are several."""
+    return len(chart.series) if len(chart.series) > 1 else 0
+
+
+def _trend_frame_pt(chart: ChartData) -> float:
+    """The height of a trend chart besides its plot: title, years, legend in two columns."""
+    entries = _trend_entries(chart)
+    legend = math.ceil(entries / 2) * TICK_PT * 1.7 + (6 if entries else 0)
+    return _PAD + TITLE_PT + 8 + _TICK_LEN + _GAP + TICK_PT + legend + _PAD
 
 
 _BARS = 0.7
@@ -275,9 +294,16 @@ def tick_text(value: float, ticks: Sequence[float]) -> str:
     return f"{value:,.{places}f}"
 
 
-def spread_labels(ends: Sequence[tuple[int, float] | None], points_per_unit: float, gap: float) -> list[float]:
+def spread_labels(
+    ends: Sequence[tuple[int, float] | None], points_per_unit: float, gap: float,
+    within: tuple[float, float] | None = None,
+) -> list[float]:
     """Vertical offsets (pt, up) that keep end labels at the same x at least ``gap`` apart:
-    labels that would touch are stacked ``gap`` apart, centred on their points; the others stay put."""
+    labels that would touch are stacked ``gap`` apart, centred on their points; the others stay put.
+
+    ``within`` (lowest, highest centre, pt up, as ``value × points_per_unit``): a stack is then
+    pushed back inside the plot, or 12 lines a point apart set their labels above its top and
+    over the years' labels under its foot."""
     lift = [0.0] * len(ends)
 
     def span(group: list[tuple[float, int]]) -> tuple[float, float]:
@@ -296,6 +322,15 @@ def spread_labels(ends: Sequence[tuple[int, float] | None], points_per_unit: flo
             low = span(group)[0]
             for i, (y, k) in enumerate(group):
                 lift[k] = low + i * gap - y
+        if within is not None:
+            placed = sorted((y + lift[k], y, k) for group in groups for y, k in group)
+            at = [centre for centre, _, _ in placed]
+            for i in range(len(at) - 1, -1, -1):  # down from the top, each still gap below the next
+                at[i] = min(at[i], within[1] if i == len(at) - 1 else at[i + 1] - gap)
+            for i in range(len(at)):  # up from the foot: the foot wins when they cannot all fit
+                at[i] = max(at[i], within[0] if i == 0 else at[i - 1] + gap)
+            for centre, (_, y, k) in zip(at, placed, strict=True):
+                lift[k] = centre - y
     return lift
 
 
@@ -456,7 +491,8 @@ class _Builder:
             x: max((s.values[x] for s in chart.series if s.values[x] is not None), default=None) for x in range(n)
         }
         ends = [next(((x, v) for x, v in reversed(list(enumerate(s.values))) if v is not None), None) for s in chart.series]
-        lift = spread_labels(ends, per_y, TICK_PT * 1.3)
+        # End labels, each a line of text, are kept inside the plot (up from its foot, in pt).
+        lift = spread_labels(ends, per_y, _END_GAP, (low * per_y + TICK_PT / 2, high * per_y - TICK_PT / 2))
         for k, series in enumerate(chart.series):
             colour, marker, dash = series_style(k)
             points = [(x, v, t) for x, (v, t) in enumerate(zip(series.values, series.texts, strict=True)) if v is not None]
