@@ -187,6 +187,96 @@ def test_update_adds_a_new_point_and_keeps_the_units_text_byte_for_byte(fresh: P
     assert [p.key for p in loaded.subplan.points] == assigned_by_hand(fresh, "第一分局")
 
 
+def outline(text: str) -> list[str]:
+    """The points list as init lays it out: blank lines, the dimension and item headings and
+    each entry's names, the clerk's text and update's own marks left out."""
+    body = text[text.index("\npoints:\n"):].splitlines()
+    return [line for line in body if not line.strip() or re.fullmatch(
+        r"  (# ══ .+ ══|# ── 評核項目：.+ ──|- dimension: .+|  (item|point): .+)", line)]
+
+
+def move_point(folder: Path, point: str, before: str) -> None:
+    """In annex1.yaml, the point named ``point`` put right before the line ``before``."""
+    path = folder / "annex1.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"          - name: {point}\n")
+    end = re.compile(r"\n *- (?:name|scope): ").search(text, start + 1).start() + 1
+    block, text = text[start:end], text[:start] + text[end:]
+    at = text.index(before)
+    path.write_text(text[:at] + block + text[at:], encoding="utf-8")
+
+
+def test_update_puts_a_new_point_under_its_own_item_heading_as_init_does(fresh: Path, capsys):
+    """A point new first in an item the file has goes under that item's heading, not at the end
+    of the item before; a point of an item or a dimension new to the file brings their headings:
+    the points list reads as init writes it for the plan now, the unit's lines all kept."""
+    path = filled_subplan(fresh)
+    old = path.read_text(encoding="utf-8")
+    first_friendly = "          - name: 網站使用便利性\n"
+    edit_annex1(fresh, first_friendly, NEW_POINT + first_friendly)
+    edit_annex1(fresh, "  - scope: 個別\n    name: 服務量能\n",
+                "      - name: 服務溫度\n        points:\n" + NEW_POINT.replace("洽公場所指引標示", "主動關懷")
+                + "  - scope: 個別\n    name: 服務量能\n")
+    edit_annex1(fresh, "dimensions:\n", "dimensions:\n  - scope: 個別\n    name: 服務創新\n    items:\n"
+                "      - name: 創新作法\n        points:\n" + NEW_POINT.replace("洽公場所指引標示", "智慧報案"))
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    assert capsys.readouterr().out.count("新增：") == 3
+    new = path.read_text(encoding="utf-8")
+    only_insertions(old, new)
+    assert outline(new) == outline(subplan_skeleton(load_plan(fresh), "第一分局"))
+    assert "  # ── 評核項目：服務友善 ──\n  # ── 本局計畫新增的評核重點" in new
+
+
+def test_update_puts_a_new_point_after_a_moved_one_under_its_item_heading(fresh: Path, capsys):
+    """The bureau moves a point to the head of another item and adds one after it: the new
+    entry follows the moved one in the bureau's order, under the heading of its own item,
+    as init writes it (the moved entry keeps its place, its names rewritten)."""
+    path = filled_subplan(fresh)
+    old = path.read_text(encoding="utf-8")
+    move_point(fresh, "服務資訊透明度", "          - name: 建置單一窗口整合服務\n")
+    edit_annex1(fresh, "          - name: 建置單一窗口整合服務\n", NEW_POINT + "          - name: 建置單一窗口整合服務\n")
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    out = capsys.readouterr().out
+    assert "新增：服務遞送／服務便捷／洽公場所指引標示" in out and "移動：基礎服務／服務友善／服務資訊透明度" in out
+    new = path.read_text(encoding="utf-8")
+    names = [p.point for p in read_subplan(path, load_plan(fresh)).subplan.points]
+    assert names.index("洽公場所指引標示") == names.index("服務資訊透明度") + 1
+    entry = new[new.index("  # ══ 個別評核構面-服務遞送 ══\n"):]
+    assert entry.startswith("  # ══ 個別評核構面-服務遞送 ══\n\n  # ── 評核項目：服務便捷 ──\n"
+                            "  # ── 本局計畫新增的評核重點（sqdocs subplan update 加入），請填寫 ──\n"
+                            "  - dimension: 服務遞送\n    item: 服務便捷\n    point: 洽公場所指引標示\n")
+    moved = "  - dimension: 服務遞送\n    item: 服務便捷\n    point: 服務資訊透明度\n"
+    only_insertions(old, new.replace(moved, moved.replace("服務遞送", "基礎服務").replace("服務便捷", "服務友善")))
+
+
+def test_update_puts_a_new_point_past_the_entries_of_a_deleted_item(fresh: Path, capsys):
+    """The bureau deletes the item before the one it adds a point to: the new entry goes under
+    its item's heading past the entries marked removed, which stay under their own headings
+    (it went before them, with the next dimension's heading over them)."""
+    path = filled_subplan(fresh)
+    old = path.read_text(encoding="utf-8")
+    annex1 = fresh / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    start, end = text.index("      - name: 服務友善\n"), text.index("  - scope: 個別\n    name: 服務遞送\n")
+    annex1.write_text(text[:start] + text[end:], encoding="utf-8")
+    edit_annex1(fresh, "          - name: 建置單一窗口整合服務\n", NEW_POINT + "          - name: 建置單一窗口整合服務\n")
+    capsys.readouterr()
+
+    assert update_first(fresh) == 0
+    new = path.read_text(encoding="utf-8")
+    only_insertions(old, new)
+    headings = [line for line in new.splitlines() if re.fullmatch(r"  # (══|── 評核項目：).+", line)]
+    assert len(headings) == len(set(headings))  # none written twice
+    removed = new.index("  # ── 評核項目：服務友善 ──\n")
+    assert new.index("  # ══ 個別評核構面-服務遞送 ══\n") > new.rindex("    removed: true\n") > removed
+    assert ("  # ── 評核項目：服務便捷 ──\n  # ── 本局計畫新增的評核重點（sqdocs subplan update 加入），請填寫 ──\n"
+            "  - dimension: 服務遞送\n    item: 服務便捷\n    point: 洽公場所指引標示\n") in new
+
+
 def test_update_marks_a_removed_point_and_keeps_its_text(fresh: Path, capsys):
     path = filled_subplan(fresh)
     old = path.read_text(encoding="utf-8")

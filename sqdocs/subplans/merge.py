@@ -26,6 +26,8 @@ from sqdocs.subplans.text import (
     MAY_DELETE,
     REFERENCE_HEADER,
     RESTORED,
+    dimension_heading,
+    item_heading,
     one_line,
     reference_comments,
     skeleton_entry,
@@ -296,24 +298,55 @@ def apply_changes(
         set_removed(index, "false", f"本局計畫又指派本單位辦理此評核重點{FLAG_STAMP}，{RESTORED}")
 
     order = {ref.key: n for n, ref in enumerate(plan.points())}
+    moved = dict(changes.moved)
+    now = [moved[i].key if i in moved else p.key for i, p in enumerate(subplan.points)]  # a moved entry's new point
     dash_col = entries[0].dash_col if entries else 2
     key_col = entries[0].node.start_mark.column if entries else dash_col + 2
+    pad = " " * dash_col
+    first = points_key.start_mark.line + 1
+    headed = any(_heading(line) for line in lines[first:])  # a file without headings gets none
+    placed: dict[int, tuple[str | None, str | None]] = {}  # line → the headings new entries there leave in effect
+    dead = {r.index for r in changes.removed} | {
+        i for i, p in enumerate(subplan.points) if p.removed and i not in changes.restored}
     for ref in changes.added:
         rank = order[ref.key]
-        before = [i for i, p in enumerate(subplan.points) if order.get(p.key, rank) < rank]
+        before = [i for i in range(len(entries)) if order.get(now[i], rank) < rank]
+        following: int | None = None  # the entry the new one goes before, in the file
         if before:  # right after the last entry that comes earlier in the bureau plan
-            at = entries[max(before, key=lambda i: order[subplan.points[i].key])].end
+            last = max(before, key=lambda i: order[now[i]])
+            at, following = entries[last].end, (last + 1 if last + 1 < len(entries) else None)
         elif isinstance(seq, SequenceNode) and seq.flow_style:  # "points: []": drop the brackets
             replace[seq.start_mark.line] = (seq.start_mark.column, seq.end_mark.column, "")
             at = seq.start_mark.line + 1
-        elif entries:  # first in the bureau's order: before the first entry and its heading comments
+        elif entries and headed:  # first in the bureau's order: before the first entry's headings
+            at, following = first, 0
+        elif entries:  # before the first entry and the comments over it
             at = entries[0].dash
             while at - 1 > points_key.start_mark.line and lines[at - 1].lstrip().startswith("#"):
                 at -= 1
         else:
-            at = points_key.start_mark.line + 1
-        block = [f"{' ' * dash_col}# ── 本局計畫新增的評核重點{ADDED_STAMP}，請填寫 ──"]
-        inserts.append((at, 1, len(inserts), block + skeleton_entry(ref, plan.year, dash_col, key_col)))
+            at = first
+        kind, headings = 1, []
+        if headed:  # under its own item's heading, as init writes it
+            wanted = (dimension_heading(ref), item_heading(ref))
+            context = placed.get(at) or _headings_in(lines[first:at])
+            while following is not None and following in dead:  # the item's heading may be past entries left marked
+                following = following + 1 if following + 1 < len(entries) else None
+            if context != wanted:
+                gap = range(at, entries[following].dash) if following is not None else range(0)
+                ahead = now[following][:2] if following is not None else None
+                item_at = next((i for i in gap if _heading(lines[i]) == wanted[1]), None) if ahead == ref.key[:2] else None
+                dim_at = next((i for i in gap if _heading(lines[i]) == wanted[0]), None) if ahead and ahead[0] == ref.key[0] else None
+                if item_at is not None:  # first of an item the file has: right under its heading
+                    at, kind = item_at + 1, 3
+                elif dim_at is not None:  # a new item, first of a dimension the file has
+                    at, headings = dim_at + 1, [f"{pad}{wanted[1]}"]
+                else:
+                    headings = [f"{pad}{wanted[0]}", ""] if context[0] != wanted[0] else []
+                    headings.append(f"{pad}{wanted[1]}")
+            placed[at] = wanted
+        block = [*headings, f"{pad}# ── 本局計畫新增的評核重點{ADDED_STAMP}，請填寫 ──"]
+        inserts.append((at, kind, len(inserts), block + skeleton_entry(ref, plan.year, dash_col, key_col)))
 
     for line, (start, end, value) in replace.items():
         old = lines[line]
@@ -328,8 +361,8 @@ def apply_changes(
     # order. A reference block lies inside its entry, so no insertion falls within it.
     for at, kind, _, block in sorted(inserts, key=lambda x: x[:3], reverse=True):
         chunk = list(block)
-        if kind == 1:  # a new entry: set off by blank lines
-            if at > 0 and lines[at - 1].strip():
+        if kind in (1, 3):  # a new entry: set off by blank lines (kind 3: right under a heading)
+            if kind == 1 and at > 0 and lines[at - 1].strip():
                 chunk.insert(0, "")
             if at < len(lines) and lines[at].strip():
                 chunk.append("")
@@ -339,6 +372,28 @@ def apply_changes(
         else:
             lines[at:at] = [f"{c}{newline}" for c in chunk]
     return "".join(lines)
+
+
+_HEADING = re.compile(r"# (?:══ .+ ══|── 評核項目：.+ ──)")
+
+
+def _heading(line: str) -> str | None:
+    """The dimension or item heading ``line`` is (text.with_headings), unindented; else None."""
+    text = _bare(line).strip()
+    return text if _HEADING.fullmatch(text) else None
+
+
+def _headings_in(lines: Sequence[str]) -> tuple[str | None, str | None]:
+    """The dimension and item headings in effect after ``lines``: the last of each (an item's
+    only after its dimension's last heading)."""
+    dimension = item = None
+    for line in lines:
+        if (heading := _heading(line)) is not None:
+            if heading.startswith("# ══"):
+                dimension, item = heading, None
+            else:
+                item = heading
+    return dimension, item
 
 
 def _move_note(was: PointKey, ref: PointRef) -> str:

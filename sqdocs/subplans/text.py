@@ -147,6 +147,16 @@ def subplan_skeleton(plan: Plan, unit: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def dimension_heading(ref: PointRef) -> str:
+    """The comment that opens the entries of ``ref``'s dimension (unindented)."""
+    return f"# ══ {ref.dimension.caption} ══"
+
+
+def item_heading(ref: PointRef) -> str:
+    """The comment that opens the entries of ``ref``'s 評核項目 (unindented)."""
+    return f"# ── 評核項目：{ref.item.name} ──"
+
+
 def with_headings(refs: Sequence[PointRef]):
     """Each point with the comment lines that open it: a blank line, and the dimension's and
     item's headings where they change (the layout every generated subplan file shares)."""
@@ -155,10 +165,10 @@ def with_headings(refs: Sequence[PointRef]):
         lines = [""]
         if ref.dimension.name != dimension:
             dimension, item = ref.dimension.name, None
-            lines += [f"  # ══ {ref.dimension.caption} ══", ""]
+            lines += [f"  {dimension_heading(ref)}", ""]
         if ref.item.name != item:
             item = ref.item.name
-            lines.append(f"  # ── 評核項目：{item} ──")
+            lines.append(f"  {item_heading(ref)}")
         yield ref, lines
 
 
