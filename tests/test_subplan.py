@@ -468,8 +468,10 @@ def test_update_refreshes_a_moved_entry_to_its_new_point_and_leaves_a_removed_on
     assert "# 本局完成期限：賡續辦理；本局承辦單位：秘書科、交通隊、各分局\n" in new[at:]  # the removed entry's, as it was
     was, now = (text.split("\n") for text in (old, new))
     gone = [line for line in was if line not in now]
-    assert sorted(gone) == ["    # 本局完成期限：賡續辦理；本局承辦單位：刑警大隊、交通隊、保安科、外事科、各分局"] + [
-        "    item: 服務一致及正確"] * 2
+    assert sorted(gone) == sorted(["  # ── 評核項目：服務一致及正確 ──",  # its heading names the item as init would
+                                   "    # 本局完成期限：賡續辦理；本局承辦單位：刑警大隊、交通隊、保安科、外事科、各分局",
+                                   *["    item: 服務一致及正確"] * 2])
+    assert "  # ── 評核項目：服務一致正確 ──" in now
 
 
 def test_update_leaves_reference_comments_the_unit_edited(fresh: Path, capsys):
@@ -1245,11 +1247,40 @@ def test_update_follows_a_renamed_item_or_point(data_copy, capsys, old, new, tol
     after = path.read_text(encoding="utf-8")
     assert after.count(f"{field}: {new}\n") == before.count(f"{field}: {old}\n") > 0
     assert comment in after
-    changed = (f"{field}: {old}", f"{field}: {new}", comment[2:])
+    # a renamed item's heading comment names it as init would (a point's name is in no heading)
+    assert f"  # ── 評核項目：{old} ──\n" not in after
+    assert (f"  # ── 評核項目：{new} ──\n" in after) == (field == "item")
+    changed = (f"{field}: {old}", f"{field}: {new}", comment[2:], f"評核項目：{old} ──", f"評核項目：{new} ──")
     assert [line for line in before.splitlines() if not any(m in line for m in changed)] == [
         line for line in after.splitlines() if not any(m in line for m in changed)]  # every other line as it was
     plan = load_plan(data_copy)
     assert check_subplan(plan, read_subplan(path, plan).subplan) == []
+
+
+def test_update_renames_the_heading_of_a_renamed_item_or_dimension_only(data_copy, capsys):
+    """The heading comments over the entries of a renamed item or dimension, or of an item whose
+    every entry moved to another, name it as init would, and a point new in the renamed item goes
+    under that heading; a heading over entries the bureau split between items, or the clerk's own
+    wording of one, stays as it was."""
+    edit_annex1(data_copy, "name: 服務友善\n", "name: 服務友善性\n")
+    edit_annex1(data_copy, "name: 服務遞送\n", "name: 服務傳遞\n")
+    first_friendly = "          - name: 網站使用便利性\n"
+    edit_annex1(data_copy, first_friendly, NEW_POINT + first_friendly)
+    move_point(data_copy, "定期進行滿意度調查", "          - name: 針對民眾意見、抱怨及陳情積極回應\n")  # the unit's only one there
+    move_point(data_copy, "服務及時性", "          - name: 服務設施合宜程度\n")  # one of two
+    path = data_copy / "subplans" / "第一分局.yaml"
+    old = path.read_text(encoding="utf-8").replace("  # ── 評核項目：服務便捷 ──\n", "  # ── 評核項目：服務便捷（本分局重點） ──\n")
+    path.write_text(old, encoding="utf-8")
+    assert main(["subplan", "update", str(data_copy), "--unit", "第一分局"]) == 0
+    new = path.read_text(encoding="utf-8")
+    was, now = old.splitlines(), new.splitlines()
+    assert sorted(line for line in was if line.startswith("  # ") and line not in now) == sorted([
+        "  # ── 評核項目：服務友善 ──", "  # ══ 個別評核構面-服務遞送 ══", "  # ── 評核項目：服務滿意情形 ──"])
+    assert "  # ── 評核項目：服務友善性 ──\n  # ── 本局計畫新增的評核重點（sqdocs subplan update 加入），請填寫 ──\n" in new
+    assert "  # ══ 個別評核構面-服務傳遞 ══\n" in new
+    assert new.count("  # ── 評核項目：意見回應處理情形 ──\n") == 2
+    assert "  # ── 評核項目：服務一致及正確 ──\n" in new  # over 服務及時性, now of 服務友善性, too
+    assert "  # ── 評核項目：服務便捷（本分局重點） ──\n" in new
 
 
 def test_a_different_point_in_place_of_a_deleted_one_is_not_a_rename(data_copy, capsys):

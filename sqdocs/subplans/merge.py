@@ -304,6 +304,9 @@ def apply_changes(
     key_col = entries[0].node.start_mark.column if entries else dash_col + 2
     pad = " " * dash_col
     first = points_key.start_mark.line + 1
+    for line, heading in _retitled(lines, first, entries, subplan, moved).items():  # before new entries look at them
+        bare = _bare(lines[line])
+        lines[line] = f"{bare[:len(bare) - len(bare.lstrip())]}{heading}{lines[line][len(bare):]}"
     headed = any(_heading(line) for line in lines[first:])  # a file without headings gets none
     placed: dict[int, tuple[str | None, str | None]] = {}  # line → the headings new entries there leave in effect
     dead = {r.index for r in changes.removed} | {
@@ -394,6 +397,28 @@ def _headings_in(lines: Sequence[str]) -> tuple[str | None, str | None]:
             else:
                 item = heading
     return dimension, item
+
+
+def _retitled(lines: Sequence[str], first: int, entries: Sequence[_Entry], subplan: Subplan,
+              moved: dict[int, PointRef]) -> dict[int, str]:
+    """The dimension and item headings (from line ``first`` on) to rewrite, by line: those whose
+    entries all named the heading's dimension or item and moved, all of them, to one other (the
+    bureau renamed it, or moved the whole item); a heading over entries that part ways stays."""
+    heads = [(i, h) for i in range(first, len(lines)) if (h := _heading(lines[i])) is not None]
+    found = {}
+    for n, (line, heading) in enumerate(heads):
+        dimension = heading.startswith("# ══")
+        stop = next((i for i, h in heads[n + 1:] if not dimension or h.startswith("# ══")), len(lines))
+        under = [k for k, entry in enumerate(entries) if line < entry.dash < stop]
+        if not under or any(k not in moved for k in under):
+            continue
+        was = {subplan.points[k].dimension if dimension else subplan.points[k].item for k in under}
+        refs = [moved[k] for k in under]
+        new = {dimension_heading(ref) if dimension else item_heading(ref) for ref in refs}
+        named = heading.endswith(f"-{next(iter(was))} ══") if dimension else heading == f"# ── 評核項目：{next(iter(was))} ──"
+        if len(was) == 1 and len(new) == 1 and named and heading not in new:
+            found[line] = new.pop()
+    return found
 
 
 def _move_note(was: PointKey, ref: PointRef) -> str:
