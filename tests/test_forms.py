@@ -189,6 +189,40 @@ def test_subplan_form_prefilled_from_yaml_imports_unchanged(data_copy: Path, tmp
     assert path.with_name(f"{path.name}.bak.1").read_bytes() == original_bytes
 
 
+def test_a_practice_written_on_several_lines_goes_through_the_form_whole(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """A practice the file writes as a literal block (「|」, its line break printed in the
+    documents) is shown a line per line, as separate practices are: an untouched form split it
+    into two practices, and one edited elsewhere in the cell did too. An entry the form does not
+    show (kept, marked removed) kept its text only with its lines joined and its spaces squeezed."""
+    plan = load_plan(data_copy)
+    path = subplan_path(data_copy, PRECINCT)
+    text = path.read_text(encoding="utf-8")
+    one = "      - 民眾陳情案件由行政組列管，於 6 日內函復陳情人。\n"
+    assert text.count(one) == 1
+    several = "民眾陳情案件由行政組列管：\n於 6 日內函復陳情人。"
+    mine = {ref.key for ref in plan.points_for(PRECINCT)}
+    other = next(ref.key for ref in plan.points() if ref.key not in mine)
+    kept = "第一行作法說明。\n第二行　作法說明。"
+    path.write_text(text.replace(one, "      - |\n        民眾陳情案件由行政組列管：\n        於 6 日內函復陳情人。\n") + (
+        f"  - dimension: {other[0]}\n    item: {other[1]}\n    point: {other[2]}\n"
+        "    practices:\n      - |\n        第一行作法說明。\n        第二行　作法說明。\n"
+        "    deadline: 賡續辦理\n    units: [行政組]\n    removed: true\n"), encoding="utf-8")
+    before = snapshot(data_copy)
+    form = make(data_copy, "subplan", PRECINCT, tmp_path / "f.xlsx")
+    assert "未修改" in imported(form, data_copy, capsys)
+    assert snapshot(data_copy) == before
+
+    def reworded(wb: openpyxl.Workbook) -> None:
+        ws = wb["細部計畫"]
+        row = row_of(ws, 4, next(e.point for e in read_subplan(path, plan).subplan.points if several in e.practices))
+        ws.cell(row, 6).value = ws.cell(row, 6).value.replace("勤務指揮中心受理", "勤務指揮中心全天受理")
+
+    imported(edit(form, reworded), data_copy, capsys)
+    entries = read_subplan(path, plan).subplan.points
+    assert any(several in e.practices and any("全天受理" in p for p in e.practices) for e in entries)
+    assert [e.practices for e in entries if e.key == other] == [[kept]]
+
+
 @pytest.mark.parametrize(("kind", "where", "spelled", "respelled"), [
     ("subplan", "subplans", "    deadline: 107 年 3 月 31 日\n", "    deadline: 107年3月31日\n"),
     ("results", "results", "        date: 107 年 12 月 26 日\n", "        date: 107年12月26日\n"),

@@ -291,7 +291,8 @@ def read(
         at = {c: Where(SHEET, row, c) for c in range(1, width + 1)}
         cells.put(("points", i), at[COL_PRACTICES])
         cells.put(("points", i, "point"), at[COL_POINT])
-        practices = cell_lines(ws.cell(row, COL_PRACTICES).value)
+        entry = (filed or {}).get(ref.key)
+        practices = _regrouped(cell_lines(ws.cell(row, COL_PRACTICES).value), entry.practices if entry else [])
         cells.put(("points", i, "practices"), at[COL_PRACTICES])
         deadline: date | str | None = None
         try:
@@ -313,7 +314,6 @@ def read(
         # A row as the unit's file already has it was not begun on the form: `subplan init --from`
         # leaves last year's dated deadlines empty, and the form made from that file goes back as
         # work in progress, as the file itself loads (check lists what is missing).
-        entry = (filed or {}).get(ref.key)
         as_filed = entry is not None and (entry.practices, entry.deadline, entry.units) == (
             practices, deadline if dated else None, units)
         if practices or dated or units:
@@ -334,6 +334,26 @@ def read(
     title = cell_text(ws.cell(1, 1).value) or subplan_title(plan, fp.unit)
     data = {"unit": fp.unit, "title": title, "sub_units": sub_units, "sub_groups": groups, "points": points}
     return data, cells, problems
+
+
+def _regrouped(lines: list[str], filed: list[str]) -> list[str]:
+    """A cell's lines with each practice of the unit's file written on several lines (a YAML
+    literal block, 「|」) whole again where its lines stand unchanged: the form shows it a line
+    per line, as it shows separate practices, and an untouched form split it into several."""
+    several = [(practice, [line.strip() for line in practice.split("\n") if line.strip()])
+               for practice in filed if "\n" in practice]
+    if not several:
+        return lines
+    out, i = [], 0
+    while i < len(lines):
+        whole = next((practice for practice, parts in several if lines[i:i + len(parts)] == parts), None)
+        if whole is None:
+            out.append(lines[i])
+            i += 1
+        else:
+            out.append(whole)
+            i += len(whole.split("\n")) - sum(1 for line in whole.split("\n") if not line.strip())
+    return out
 
 
 # The loader and the check speak of YAML fields; a clerk filling the form knows the sheet.

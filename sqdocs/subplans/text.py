@@ -17,7 +17,7 @@ from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import SubplanPoint
 from sqdocs.outline import detail_step_label, detail_step_text
 from sqdocs.text.roc import date_examples, format_roc
-from sqdocs.text.yamltext import block_scalar, flow_scalar
+from sqdocs.text.yamltext import block_scalar, flow_scalar, lines_scalar
 
 # The sections a 分局 usually has; a skeleton starts from them and the unit edits the list.
 PRECINCT_SUB_UNITS = ("行政組", "保安組", "偵查隊", "防治組", "交通組", "勤務指揮中心", "各派出所")
@@ -172,6 +172,12 @@ def with_headings(refs: Sequence[PointRef]):
         yield ref, lines
 
 
+def _practice(text: str, indent: str) -> str:
+    """A practice as a list item's value: one line as :func:`block_scalar` writes it, one of
+    several lines exactly, a literal block indented by ``indent``."""
+    return lines_scalar(text, indent) if "\n" in text else block_scalar(text)
+
+
 def _flow(values: list[str]) -> str:
     return f"[{', '.join(flow_scalar(v) for v in values)}]"
 
@@ -207,7 +213,8 @@ def filled_subplan_text(plan: Plan, data: dict[str, Any], origin: str) -> str:
         practices_lines, deadline_line, units_line = skeleton[slot:slot + 2], skeleton[slot + 2], skeleton[slot + 3]
         lines += skeleton[:slot]
         if entry["practices"]:
-            lines += [f"{pad}practices:", *(f"{pad}  - {block_scalar(text)}" for text in entry["practices"])]
+            # A practice of several lines (one the file wrote as a literal block) is kept as it is.
+            lines += [f"{pad}practices:", *(f"{pad}  - {_practice(text, pad + '    ')}" for text in entry["practices"])]
         else:
             lines += practices_lines
         if entry.get("note"):
@@ -225,7 +232,7 @@ def _kept_entry(entry: SubplanPoint) -> list[str]:
     lines = [f"  - dimension: {block_scalar(entry.dimension)}", f"    item: {block_scalar(entry.item)}",
              f"    point: {block_scalar(entry.point)}"]
     if entry.practices:
-        lines += ["    practices:", *(f"      - {block_scalar(text)}" for text in entry.practices)]
+        lines += ["    practices:", *(f"      - {lines_scalar(text, '        ')}" for text in entry.practices)]
     if entry.deadline is not None:
         lines.append(f"    deadline: {block_scalar(deadline_text(entry.deadline))}")
     if entry.units:
