@@ -491,6 +491,7 @@ def test_the_names_a_template_may_read_are_those_its_writer_gives(plan, report):
     from conftest import SAMPLE
 
     from sqdocs.build import cached_subplans
+    from sqdocs.derive import detailed_plan
     from sqdocs.writers.docx import plan as plan_writer
     from sqdocs.writers.docx import report as report_writer
     from sqdocs.writers.docx import subplan as subplan_writer
@@ -499,7 +500,7 @@ def test_the_names_a_template_may_read_are_those_its_writer_gives(plan, report):
     def template(writer):
         return open_template(None, writer.TEMPLATE_NAME, writer.STYLES)
 
-    subplan = next(iter(cached_subplans(SAMPLE).values()))
+    subplan = detailed_plan(plan, next(iter(cached_subplans(SAMPLE).values())))
     assert set(plan_writer._context(plan, template(plan_writer))) == plan_writer.NAMES
     assert set(subplan_writer._context(plan, subplan, template(subplan_writer))) == subplan_writer.NAMES
     assert set(report_writer._context(report, template(report_writer), None)) == report_writer.NAMES
