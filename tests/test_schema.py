@@ -93,7 +93,8 @@ def test_schema_rejects_broken_fixture(case):
 
 
 def test_schema_flags_an_entry_number_below_1_and_a_year_key_not_in_figures():
-    """What validate says as 「沒有第 0 項」 and 「應為整數」, an editor shows as the clerk types."""
+    """What validate says as 「沒有第 0 項」, 「應為整數」 and 「一張圖最多 12 項指標」, an editor shows
+    as the clerk types."""
     results = yaml.safe_load((SAMPLE / "results" / "秘書科.yaml").read_text(encoding="utf-8"))
     evidence = next(e for r in results["results"] for e in r.get("evidence", []) if e.get("supports"))
     evidence["supports"] = [0]
@@ -103,4 +104,8 @@ def test_schema_flags_an_entry_number_below_1_and_a_year_key_not_in_figures():
     # as an editor reads YAML for its schema: keys are text
     indicators["indicators"][0]["history"] = {"105": 90.2, "一〇六": 93.5}
     with pytest.raises(jsonschema.ValidationError, match="一〇六"):
+        jsonschema.validate(indicators, file_schema("indicators"), cls=jsonschema.Draft202012Validator)
+    indicators = yaml.safe_load((SAMPLE / "indicators.yaml").read_text(encoding="utf-8"))
+    indicators["charts"][0]["indicators"] = [indicators["indicators"][0]["id"]] * 13  # one more than markers
+    with pytest.raises(jsonschema.ValidationError, match="is too long"):
         jsonschema.validate(indicators, file_schema("indicators"), cls=jsonschema.Draft202012Validator)
