@@ -16,6 +16,7 @@ from conftest import (
     SAMPLE,
     compiled,
     photos_under_their_lines,
+    replace_once,
     with_long_units,
     with_photos,
     with_text,
@@ -576,6 +577,20 @@ def test_missing_submissions_span_their_unit_rows(plan, data_copy):
     assert lines(rows[0][0]) == ["第四分局"] and span(rows[0][0]) == len(report.missing)
     assert check_spans(table) >= 2  # the unit, and at least one dimension over several points
     assert [lines(r[3]) for r in rows] == [[m.point] for m in report.missing]
+
+
+def test_a_line_break_in_an_indicator_line_leaves_it_flush_left_and_kept_with_its_table(plan, data_copy):
+    """An indicator's line is Body Text kept with the table under it (an automatic variant): its
+    line ending in a break was justified, and LibreOffice spread 「訂　定　標　準…」 edge to edge."""
+    replace_once(data_copy / "indicators.yaml", "name: 訂定標準作業流程比率", 'name: "訂定標準作業流程比率\\n（含修正）"')
+    odt = Odt(render_report(plan, compiled(data_copy, plan)))
+    line = next(b for b in odt.body if text_of(b).startswith("訂定標準作業流程比率\n（含修正）："))
+    style = odt.auto_style(line.get(q("text:style-name")))
+    assert style.get(q("style:parent-style-name")) == S.BODY
+    props = style.find(q("style:paragraph-properties"))
+    assert props.get(q("fo:text-align")) == "start"
+    assert props.get(q("fo:keep-with-next")) == "always"
+    assert line.getnext().tag == q("table:table")
 
 
 # ---- text from the data is text ----------------------------------------------------------

@@ -40,6 +40,7 @@ class Document:
         self._automatic = sub(self.root, "office:automatic-styles")
         self.body = sub(sub(self.root, "office:body"), "office:text")
         self._styles: dict[tuple, str] = {}
+        self._variants: dict[str, tuple[str, dict[str, str]]] = {}  # a variant's (named style, props)
         self._counts: dict[str, int] = {}
         self.pictures: list[Picture] = []
 
@@ -49,14 +50,23 @@ class Document:
         self.body.extend(elements)
 
     def paragraph(self, style: str, text: str = "") -> etree._Element:
-        if "\n" in text and style in S.JUSTIFIED:
-            # LibreOffice spreads a justified line that ends in a line break edge to edge
-            # (「第　　二　　段」); its switch against it (DoNotJustifyLinesWithManualBreak) is read
-            # only from a complete settings.xml, and a partial one turns on legacy layout.
-            style = self.variant(style, {"fo:text-align": "start"})
+        if "\n" in text:
+            style = self._unjustified(style)
         element = xml.paragraph(style, text)
         self.body.append(element)
         return element
+
+    def _unjustified(self, style: str) -> str:
+        """``style``, set flush left if it justifies its lines (a variant of a justified style too).
+
+        LibreOffice spreads a justified line that ends in a line break edge to edge
+        (「第　　二　　段」); its switch against it (DoNotJustifyLinesWithManualBreak) is read
+        only from a complete settings.xml, and a partial one turns on legacy layout.
+        """
+        parent, props = self._variants.get(style, (style, {}))
+        if parent not in S.JUSTIFIED or props.get("fo:text-align", "justify") != "justify":
+            return style
+        return self.variant(parent, {**props, "fo:text-align": "start"})
 
     def heading(self, style: str, level: int, text: str) -> etree._Element:
         """An outline heading (``text:h``) the navigator and PDF bookmarks list at ``level``."""
@@ -88,7 +98,9 @@ class Document:
 
     def variant(self, style: str, props: dict[str, str]) -> str:
         """``style`` with a few paragraph properties changed (``{"fo:text-align": "center"}``)."""
-        return self.auto_style("paragraph", props, parent=style)
+        name = self.auto_style("paragraph", props, parent=style)
+        self._variants[name] = (style, props)
+        return name
 
     # ---- pictures ---------------------------------------------------------------
 
