@@ -26,6 +26,7 @@ from lxml import etree
 from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.derive import detailed_plan, subplan_annex, subplan_title
+from sqdocs.load import load_plan
 from sqdocs.load.subplan import load_subplans
 from sqdocs.model import Plan, Subplan
 from sqdocs.outline import (
@@ -228,6 +229,22 @@ def test_numbered_paragraphs_hang_their_labels(plan_odt):
     style = plan_odt.named_style(S.OUTLINE[1]).find(q("style:paragraph-properties"))
     assert style.get(q("fo:margin-left")) == "56pt" and style.get(q("fo:text-indent")) == "-28pt"
     assert style.find(f"{q('style:tab-stops')}/{q('style:tab-stop')}") is not None
+
+
+def test_a_label_wider_than_its_room_is_followed_by_its_text_at_once_as_in_the_pdf(data_copy):
+    """(十一) and (10) are wider than the two and one and a half characters their text hangs
+    after: a tab there jumped to the next default tab stop, two characters on
+    (「(10)　　第 10 項」), where the PDF sets the text right after the label."""
+    subs = "".join(f"      - text: 第 {n} 子項。\n" for n in range(1, 12))
+    deepest = "".join(f"              - text: 第 {n} 細項。\n" for n in range(1, 11))
+    clauses = f"  - title: 其他\n    items:\n{subs}      - title: 細項\n        items:\n          - title: 再細分\n            items:\n{deepest}"
+    with (data_copy / "plan.yaml").open("a", encoding="utf-8") as f:
+        f.write(clauses)  # assessment (柒) is the file's last list
+    odt = Odt(render_plan(load_plan(data_copy)))
+    second, fourth = odt.styled(S.OUTLINE[1]), odt.styled(S.OUTLINE[3])
+    assert "(十)\t第 10 子項。" in second and "(十一)第 11 子項。" in second
+    assert "(9)\t第 9 細項。" in fourth and "(10)第 10 細項。" in fourth
+    assert any(t.startswith("(一)\t不定期查訪") for t in second)
 
 
 def test_annex_labels_start_new_pages_top_right(plan_odt):

@@ -79,9 +79,9 @@ def results(doc: Document, report: CompiledReport) -> None:
     for n, dim in enumerate(report.dimensions, 1):
         doc.heading(S.HEADINGS[1], 2, f"{outline_label(1, n)}{dim.caption}")
         for m, item in enumerate(dim.items, 1):
-            doc.heading(S.HEADINGS[2], 3, f"{outline_label(2, m)}\t{item.name}")
+            doc.heading(S.HEADINGS[2], 3, blocks.labelled(outline_label(2, m), item.name, layout.REPORT_HEADING_EMS[1]))
             for k, point in enumerate(item.points, 1):
-                doc.heading(S.HEADINGS[3], 4, f"{outline_label(3, k)}\t{point.name}")
+                doc.heading(S.HEADINGS[3], 4, blocks.labelled(outline_label(3, k), point.name, layout.REPORT_HEADING_EMS[2]))
                 for indicator in point.indicators:
                     # kept with the table's first row
                     doc.paragraph(keep_with_table if point.contributions else S.BODY, indicator_line(indicator))
