@@ -303,6 +303,15 @@ def _check_points(dim: CheckDimensionMarks) -> list[CheckPointMarks]:
     return [p for item in dim.items for p in item.points] + list(dim.points)
 
 
+NO_CHARTS_SENTENCE = "本報告未列圖表。"
+"""參、圖表 of a report whose indicators.yaml sets no chart: the heading alone read as a page lost."""
+
+
+def charts_sentence(report: CompiledReport) -> str:
+    """參、圖表's opening: nothing when there are charts, else that the report has none."""
+    return "" if report.charts else NO_CHARTS_SENTENCE
+
+
 def missing_sentence(report: CompiledReport) -> str:
     """附錄's opening: every unit reported, or how many points are missing."""
     if report.complete:

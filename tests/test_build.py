@@ -630,3 +630,32 @@ def test_a_document_dated_after_2107_is_still_written(tmp_path, monkeypatch, cap
     for path in tmp_path.iterdir():
         with zipfile.ZipFile(path) as package:
             assert {info.date_time[:3] for info in package.infolist()} == {(2107, 10, 27)}
+
+
+def test_a_report_without_charts_says_so_under_its_charts_heading_in_every_format(data_copy, tmp_path):
+    """indicators.yaml may set no chart: 參、圖表 stood alone on a page of its own, its heading
+    over nothing. It now says the report has none, and starts no page."""
+    import zipfile
+
+    import docx
+    import pypdf
+
+    from sqdocs.outline import NO_CHARTS_SENTENCE, report_headings
+
+    indicators = data_copy / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    indicators.write_text(text[: text.index("\ncharts:") + 1], encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(data_copy), "-o", str(out), "--only", "report", "--format", "docx,pdf,odt"]) == 0
+    heading, results = report_headings()[2], report_headings()[1]
+    pages = [page.extract_text() for page in pypdf.PdfReader(next(out.glob("*.pdf"))).pages]
+    page = next(p for p in pages if heading in p)
+    assert NO_CHARTS_SENTENCE in page.split(heading, 1)[1]
+    assert results in page or page.split(heading, 1)[0].strip()  # on the page the results end on
+    paragraphs = docx.Document(next(out.glob("*.docx"))).paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.text == heading)
+    assert paragraphs[at + 1].text == NO_CHARTS_SENTENCE
+    assert not paragraphs[at].paragraph_format.page_break_before and 'w:br w:type="page"' not in paragraphs[at - 1]._p.xml
+    with zipfile.ZipFile(next(out.glob("*.odt"))) as odt:
+        content = odt.read("content.xml").decode()
+    assert f">{heading}</text:h>" in content and NO_CHARTS_SENTENCE in content.split(heading, 1)[1].split("</text:p>", 1)[0]

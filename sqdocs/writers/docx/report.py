@@ -19,6 +19,7 @@ from sqdocs.outline import (
     REPORT_EXCLUSIONS_HEADING,
     RESULTS_SENTENCE,
     SAMPLE_DATA_NOTE,
+    charts_sentence,
     checklist_sentence,
     evidence_line,
     exclusions_sentence,
@@ -187,7 +188,8 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
             section(headings[0], summary_sentence(report), lambda doc: summary(doc, report, width)),
             section(headings[1], RESULTS_SENTENCE, lambda doc: results(doc, report, width)),
             # The charts start a page: two fit on it, rather than one squeezed after the results.
-            section(headings[2], "", lambda doc: charts(doc, report, width, font), new_page=True),
+            section(headings[2], charts_sentence(report), lambda doc: charts(doc, report, width, font),
+                    new_page=bool(report.charts)),
             section(headings[3], checklist_sentence(report), lambda doc: checklist(doc, report, width)),
             section(REPORT_APPENDIX_HEADING, missing_sentence(report), lambda doc: appendix(doc, report, width)),
         ],

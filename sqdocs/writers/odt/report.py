@@ -16,6 +16,7 @@ from sqdocs.outline import (
     REPORT_EXCLUSIONS_HEADING,
     RESULTS_SENTENCE,
     SAMPLE_DATA_NOTE,
+    charts_sentence,
     checklist_sentence,
     evidence_line,
     exclusions_sentence,
@@ -149,7 +150,7 @@ def build(report: CompiledReport, font: Path | None = None) -> Document:
         (headings[0], summary_sentence(report), lambda: summary(doc, report), S.HEADINGS[0]),
         (headings[1], RESULTS_SENTENCE, lambda: results(doc, report), S.HEADINGS[0]),
         # The charts start a page: two fit on it, rather than one squeezed after the results (as in Word).
-        (headings[2], "", lambda: charts(doc, report, font), new_page),
+        (headings[2], charts_sentence(report), lambda: charts(doc, report, font), new_page if report.charts else S.HEADINGS[0]),
         (headings[3], checklist_sentence(report), lambda: checklist(doc, report), S.HEADINGS[0]),
         (REPORT_APPENDIX_HEADING, missing_sentence(report), lambda: appendix(doc, report), S.HEADINGS[0]),
     ]

@@ -108,6 +108,9 @@ class _Story:
     def charts(self) -> list[Flowable]:
         heading = self.headings[2]
         # A new page, so the charts share pages instead of one squeezed after the results (as in Word).
+        if not self.report.charts:
+            return [blocks.heading(heading, "section-3", self.ts),
+                    self.text(outline.charts_sentence(self.report), f"{heading} 本文")]
         flows: list[Flowable] = [PageBreak(), blocks.heading(heading, "section-3", self.ts)]
         for n, chart in enumerate(self.report.charts, 1):
             caption = outline.figure_caption(n, chart.title)
