@@ -340,19 +340,14 @@ def _regrouped(lines: list[str], filed: list[str]) -> list[str]:
     """A cell's lines with each practice of the unit's file written on several lines (a YAML
     literal block, 「|」) whole again where its lines stand unchanged: the form shows it a line
     per line, as it shows separate practices, and an untouched form split it into several."""
-    several = [(practice, [line.strip() for line in practice.split("\n") if line.strip()])
-               for practice in filed if "\n" in practice]
-    if not several:
-        return lines
+    several = [(practice, parts) for practice in filed if "\n" in practice
+               if (parts := [line.strip() for line in practice.split("\n") if line.strip()])]
     out, i = [], 0
     while i < len(lines):
-        whole = next((practice for practice, parts in several if lines[i:i + len(parts)] == parts), None)
-        if whole is None:
-            out.append(lines[i])
-            i += 1
-        else:
-            out.append(whole)
-            i += len(whole.split("\n")) - sum(1 for line in whole.split("\n") if not line.strip())
+        line = lines[i : i + 1]  # a line of its own: a practice as it stands
+        practice, parts = next(((p, parts) for p, parts in several if lines[i:i + len(parts)] == parts), (line[0], line))
+        out.append(practice)
+        i += len(parts)
     return out
 
 
