@@ -8,7 +8,8 @@ Measures, on this machine and in one run:
     wall time, per-document time, peak RSS, output sizes;
   * LibreOffice converting the six generated .docx to PDF in one invocation (warm profile),
     and the plan .docx alone; the ratios against sqdocs;
-  * the plan PDF rendered inside one process after imports and font loading;
+  * the plan PDF rendered inside one process after imports and font loading, and with one
+    paragraph of 8,000, 32,000 and 128,000 characters (long text should cost linear time);
   * synthetic bureaus (bench/generate.py) built with ``-j``: time per document at 1, 5, 22
     bureaus and the peak RSS of the largest process.
 """
@@ -92,6 +93,46 @@ print(json.dumps({"imports": t1 - t0, "load": t2 - t1, "first_render": t3 - t2, 
     return json.loads(proc.stdout)
 
 
+LONG_SIZES = (8_000, 32_000, 128_000)
+"""Characters of the one long paragraph :func:`long_paragraph` times, each 4 times the last."""
+
+
+def long_paragraph(work: Path) -> dict:
+    """The plan PDF with one paragraph of each of LONG_SIZES characters, mixed Chinese and Latin
+    (肆's targets, running over many pages), rendered in process after a first render: the time
+    over the sample's should grow with the length, not its square."""
+    code = """
+import json, sys, time
+from pathlib import Path
+from sqdocs.options import BuildOptions
+from sqdocs.load import load_plan
+from sqdocs.writers.pdf import render_plan
+render_plan(load_plan(sys.argv[1]), BuildOptions())  # fonts parsed
+times = {}
+for folder in sys.argv[1:]:
+    plan = load_plan(folder)
+    start = time.perf_counter(); render_plan(plan, BuildOptions()); times[Path(folder).name] = time.perf_counter() - start
+print(json.dumps(times))
+"""
+    folders = [str(SAMPLE)]
+    for size in LONG_SIZES:
+        folder = work / f"long-{size}"
+        shutil.copytree(SAMPLE, folder)
+        plan = folder / "plan.yaml"
+        text = plan.read_text(encoding="utf-8")
+        line = next(line for line in text.splitlines() if line.startswith("targets: "))
+        unit = "本局各分局直屬大隊科中心室，警政服務品質ABC 123。"
+        plan.write_text(text.replace(line, "targets: " + unit * (size // len(unit))), encoding="utf-8")
+        folders.append(str(folder))
+    proc = subprocess.run([sys.executable, "-c", code, *folders], capture_output=True, text=True, cwd=ROOT, check=True)
+    times = json.loads(proc.stdout)
+    base = times[SAMPLE.name]
+    return {"sample_seconds": base, "sizes": [
+        {"characters": size, "seconds": times[f"long-{size}"], "added_seconds": times[f"long-{size}"] - base}
+        for size in LONG_SIZES
+    ]}
+
+
 def startup_floor() -> dict:
     """What a cold build pays before its first document: a fresh interpreter importing the
     command and both writers, loading and checking the sample folder, and parsing the main
@@ -171,6 +212,7 @@ def main() -> None:
             "sample": sample_set(work / "sample"),
             "plan_pdf_in_process": in_process_plan_pdf(),
             "startup_floor": startup_floor(),
+            "long_paragraph": long_paragraph(work),
         }
         result["libreoffice"] = None if args.no_soffice else libreoffice(work / "sample", work)
         result["batches"] = batches(counts, args.jobs, work) if counts else []
@@ -193,6 +235,10 @@ def main() -> None:
         print(f"  start-up before the first document (imports, data, font) = {result['startup_floor']['seconds']:.2f} s "
               f"= {result['startup_floor']['seconds'] / lo['six_docx_seconds']:.2f} of LibreOffice's time")
         print(f"  LibreOffice plan / sqdocs plan PDF in process = {result['ratios']['libreoffice_plan_vs_in_process_plan_pdf']:.1f}× (target ≥ 10×)")
+    long = result["long_paragraph"]
+    print("Plan PDF with one long paragraph: " + ", ".join(
+        f"{row['characters']:,} characters +{row['added_seconds']:.2f} s" for row in long["sizes"]
+    ) + " (each 4× the last: linear if each adds about 4× the last)")
     for row in result["batches"]:
         print(f"Batch {row['bureaus']:3d} bureaus: {row['documents']:4d} files in {row['wall_seconds']:6.1f} s "
               f"with -j {row['jobs']} = {row['seconds_per_document']:.3f} s/file, peak RSS {row['peak_rss_mb']:.0f} MB")

@@ -44,5 +44,8 @@ def test_benchmark_runs_and_writes_its_results(tmp_path):
     assert len(sample["documents"]) == 12
     assert all(d["seconds"] > 0 and d["bytes"] > 0 for d in sample["documents"])
     assert result["plan_pdf_in_process"]["render"] > 0
+    assert [row["characters"] for row in result["long_paragraph"]["sizes"]] == [8_000, 32_000, 128_000]
+    assert all(row["seconds"] > 0 for row in result["long_paragraph"]["sizes"])
+    assert "Plan PDF with one long paragraph: 8,000 characters +" in proc.stdout
     assert [b["documents"] for b in result["batches"]] == [14]  # plan + 5 subplans + report, twice
     assert "Sample set: 12 files" in proc.stdout and "Batch   1 bureaus:   14 files" in proc.stdout
