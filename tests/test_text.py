@@ -142,6 +142,7 @@ def test_a_western_date_before_roc_year_1_says_so_as_a_deadline_too():
     [
         (["sqdocs", "export", "資料/基隆市-107", "-o", "輸出"], "sqdocs export 資料/基隆市-107 -o 輸出"),
         (["sqdocs", "build", "my data", "a$b", "[x]", ""], "sqdocs build 'my data' 'a$b' '[x]' ''"),
+        (["sqdocs", "check", "John's data", "it's $HOME"], """sqdocs check "John's data" 'it'"'"'s $HOME'"""),
     ],
 )
 def test_a_command_in_a_message_quotes_only_what_a_shell_would_split_or_expand(words, typed):

@@ -21,6 +21,7 @@ MAX_NAME_BYTES = 255
 
 
 _SHELL_SPECIAL = re.compile(r"[\s'\"$`\\|&;<>()*?~!#\[\]{}]")
+_IN_DOUBLE_QUOTES = re.compile(r"[\"$`\\!]")  # still special between double quotes (! in an interactive bash)
 
 
 def shell_word(word: str) -> str:
@@ -28,7 +29,11 @@ def shell_word(word: str) -> str:
     (shlex.quote quotes every Chinese name as well, 「'第一分局'」, which no clerk types.)"""
     import shlex
 
-    return shlex.quote(word) if not word or _SHELL_SPECIAL.search(word) else word
+    if word and not _SHELL_SPECIAL.search(word):
+        return word
+    if "'" in word and not _IN_DOUBLE_QUOTES.search(word):  # "John's data", not 'John'"'"'s data'
+        return f'"{word}"'
+    return shlex.quote(word)
 
 
 def command_line(words: list[str]) -> str:
