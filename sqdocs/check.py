@@ -17,6 +17,7 @@ from sqdocs.load.checks import name_hint
 from sqdocs.load.diagnostics import Loc
 from sqdocs.model import Plan
 from sqdocs.model.subplan import PointKey, Subplan
+from sqdocs.text.names import command_line
 from sqdocs.text.roc import format_roc
 from sqdocs.text.suggest import close, closest, suggest
 
@@ -83,6 +84,12 @@ def _after_bureau(own: date | str, bureau: date | str) -> str:
     return ""
 
 
+def _command(action: str, folder: str, *options: str) -> str:
+    """``sqdocs subplan ACTION FOLDER …`` as the user pastes it: a folder or unit that a shell
+    would split or expand (「我的 文件」「資料(修正版)」) quoted."""
+    return command_line(["sqdocs", "subplan", action, folder, *options])
+
+
 def check_subplan(plan: Plan, subplan: Subplan, folder: str = "資料夾") -> list[Problem]:
     """Every problem of one unit's subplan, in file order, then the points it is missing;
     ``folder`` is the data folder as the command to run names it."""
@@ -110,7 +117,7 @@ def check_subplan(plan: Plan, subplan: Subplan, folder: str = "資料夾") -> li
                 # unit's own: another unit's point there would just be 非本單位負責.
                 near = [_name(r.key) for r in assigned if close(key[2], r.key[2])]
                 hint = suggest(_name(key), near) or (
-                    f"（可能已刪除或改名）；已刪除的請執行 sqdocs subplan update {folder} --unit {unit} 標記 removed 或整項刪除，"
+                    f"（可能已刪除或改名）；已刪除的請執行 {_command('update', folder, '--unit', unit)} 標記 removed 或整項刪除，"
                     "否則構面、評核項目、評核重點的名稱須與本局計畫附件 1 相同")
                 message = f"{_name(key)}：本局計畫附件 1 沒有此評核重點{hint}"
             problems.append(Problem(unit, "deleted", message, key, (*loc, "point")))
@@ -153,7 +160,7 @@ def check_subplan(plan: Plan, subplan: Subplan, folder: str = "資料夾") -> li
             where, loc = _place_of(subplan, order, order[ref.key])
             problems.append(Problem(
                 unit, "missing",
-                f"{_name(ref.key)}：本局計畫指派{unit}辦理，細部計畫未列{where}（執行 sqdocs subplan update {folder} --unit {unit} 可補上）",
+                f"{_name(ref.key)}：本局計畫指派{unit}辦理，細部計畫未列{where}（執行 {_command('update', folder, '--unit', unit)} 可補上）",
                 ref.key, loc,
             ))
     return problems
@@ -185,7 +192,7 @@ def check_subplans(plan: Plan, subplans: Mapping[str, Subplan], folder: str = "�
         if subplan is None:
             problems.append(Problem(
                 unit, "no_subplan",
-                f"{unit}尚未建立細部執行計畫（執行 sqdocs subplan init {folder} --unit {unit} 產生範本；"
+                f"{unit}尚未建立細部執行計畫（執行 {_command('init', folder, '--unit', unit)} 產生範本；"
                 "新年度加上 --from 去年的資料夾，可帶入去年的具體作法與承辦單位）",
             ))
         else:
@@ -298,7 +305,7 @@ def report(
         done = sum(1 for s in summary if s.status == "完成")
         parts += ["", f"共 {len(problems)} 個問題；{done}/{len(summary)} 個單位的細部執行計畫完整。"]
         if (missing := sum(p.kind == "no_subplan" for p in problems)) > 1:  # one command, not one per unit
-            parts.append(f"尚未建立的 {missing} 個單位可一次產生範本：sqdocs subplan init {folder} --all"
+            parts.append(f"尚未建立的 {missing} 個單位可一次產生範本：{_command('init', folder, '--all')}"
                          "（已有檔案的單位不受影響；新年度加上 --from 去年的資料夾）")
     else:
         parts += ["", f"✓ {len(summary)} 個單位的細部執行計畫都完整。"]

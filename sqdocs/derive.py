@@ -19,6 +19,7 @@ from typing import Any
 from sqdocs.errors import FolderAdvice, UserError
 from sqdocs.model import Annex1, Dimension, Item, Plan, Point, PointRef
 from sqdocs.model.subplan import PointKey, Subplan, SubplanPoint
+from sqdocs.text.names import shell_word
 from sqdocs.text.roc import format_roc
 from sqdocs.text.suggest import close, suggest
 
@@ -159,12 +160,12 @@ def subplan_annex(plan: Plan, subplan: Subplan) -> Annex1:
     if missing:
         raise FolderAdvice(
             f"{subplan.unit}的細部執行計畫缺少本局計畫指派的評核重點（{'、'.join(missing)}）；"
-            f"請執行 sqdocs subplan update {{folder}} --unit {subplan.unit} 補上後填寫"
+            f"請執行 sqdocs subplan update {{folder}} --unit {shell_word(subplan.unit)} 補上後填寫"
         )
     if marked:
         raise FolderAdvice(
             f"{subplan.unit}的細部執行計畫把本局計畫仍指派的評核重點標記為 removed（{'、'.join(marked)}）；"
-            f"請刪除該項的「removed: true」（或執行 sqdocs subplan update {{folder}} --unit {subplan.unit}），確認內容後再產生"
+            f"請刪除該項的「removed: true」（或執行 sqdocs subplan update {{folder}} --unit {shell_word(subplan.unit)}），確認內容後再產生"
         )
     if incomplete:
         # Said for its .docx and its .pdf, of every 分局 in a batch: a blank subplan's every point,

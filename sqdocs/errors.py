@@ -1,5 +1,7 @@
 """Errors a user can act on (a bad template, a missing font); the CLI prints them without a traceback."""
 
+from sqdocs.text.names import shell_word
+
 
 class UserError(Exception):
     """A problem the user can fix; ``str(error)`` says where, what and how to fix it."""
@@ -15,7 +17,8 @@ class FolderAdvice(UserError):
         self.template = template
 
     def in_folder(self, folder: str) -> str:
-        return self.template.replace("{folder}", folder)
+        """The advice on ``folder``, quoted as the command needs it (「我的 文件」 is two words to a shell)."""
+        return self.template.replace("{folder}", shell_word(folder))
 
 
 class Interrupted(KeyboardInterrupt):

@@ -31,6 +31,7 @@ from sqdocs.model.common import RocDate
 from sqdocs.report import compile_report
 from sqdocs.report.figures import total_word, totals_word
 from sqdocs.report.model import IndicatorFigure
+from sqdocs.text.names import command_line
 from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
 
 MAX_ROC_YEAR = 999
@@ -229,7 +230,7 @@ def _readme(source: Path, target: Path, old: int, new: int, indicators: str = ""
 各單位的細部執行計畫與 {old} 年的年度成果（subplans/、results/）不帶入：新年度依新計畫重新訂定與填報。
 本局計畫填妥後，各單位的細部執行計畫可由 {old} 年的開始（帶入具體作法與承辦單位，期限重填）：
 
-    sqdocs subplan init {display_name(target)} --all --from {display_name(source)}
+    {command_line(['sqdocs', 'subplan', 'init', display_name(target), '--all', '--from', display_name(source)])}
 
 只要建立一個單位時，把 `--all` 換成 `--unit 單位名稱`。
 """

@@ -795,3 +795,61 @@ def test_an_output_folder_that_cannot_be_reached_says_what_to_check(capsys, comm
     out = "/proc/sqdocs-nowhere/out"
     assert main([*command, "-o", out]) == 2
     assert capsys.readouterr().err == f"錯誤：無法寫入 {out}：找不到此檔案或其所在的資料夾；請確認路徑，以及磁碟機或網路磁碟已連線\n"
+
+
+def _pasted(printed: str, command: str) -> int:
+    """Run ``command`` as bash gives it to sqdocs when pasted, after checking the message says it."""
+    import subprocess
+
+    assert command in printed, printed
+    assert command.startswith("sqdocs ")
+    words = subprocess.run(["bash", "-c", f"printf '%s\\0' {command[len('sqdocs '):]}"],
+                           capture_output=True, text=True, check=True).stdout.split("\0")[:-1]
+    return main(words)
+
+
+@pytest.mark.parametrize(("name", "typed"), [
+    ("我的 文件/基隆市 107 年度", "'我的 文件/基隆市 107 年度'"),
+    ("資料(修正版)", "'資料(修正版)'"),
+    ("John's data", '"John\'s data"'),
+    ("$HOME107", "'$HOME107'"),
+])
+def test_the_commands_messages_suggest_run_as_printed_on_a_folder_of_any_name(tmp_path, monkeypatch, capsys, name, typed):
+    """Folders named as clerks name them: the folder in the suggested commands was not quoted, so
+    pasted into a shell 「sqdocs check 我的 文件/…」 named two folders, 「資料(修正版)」 was a syntax
+    error and 「$HOME107」 became a folder that is not there."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / name
+    shutil.copytree(SAMPLE, folder)
+    (folder / "subplans" / "第二分局.yaml").unlink()
+    (folder / "subplans" / "第三分局.yaml").unlink()
+    assert main(["check", name]) == 1
+    out = capsys.readouterr().out
+    assert f"sqdocs subplan init {typed} --all（" in out
+    assert _pasted(out, f"sqdocs subplan init {typed} --unit 第二分局") == 0
+    assert (folder / "subplans" / "第二分局.yaml").is_file()
+    assert _pasted(capsys.readouterr().out, f"sqdocs check {typed}") == 1  # 第二分局's is still blank
+    capsys.readouterr()
+
+    assert main(["subplan", "init", name, "--unit", "第二分局"]) == 2
+    assert _pasted(capsys.readouterr().err, f"sqdocs subplan update {typed} --unit 第二分局") == 0
+    assert main(["subplan", "update", name, "--unit", "第三分局"]) == 2
+    assert _pasted(capsys.readouterr().err, f"sqdocs subplan init {typed} --unit 第三分局") == 0
+    (folder / "subplans" / "第三分局.yaml").unlink()
+    assert main(["form", "subplan", name, "--unit", "第三分局", "-o", "表單.xlsx"]) == 0
+    assert _pasted(capsys.readouterr().out, f"sqdocs subplan init {typed} --unit 第三分局") == 0
+
+    assert main(["build", name, "--only", "subplans", "--format", "docx", "-o", "out"]) == 1
+    assert _pasted(capsys.readouterr().err, f"sqdocs check {typed}") == 1
+    capsys.readouterr()
+    assert main(["export", name, "-o", "open"]) == 0
+    assert _pasted(capsys.readouterr().err, f"sqdocs check {typed}") == 1
+    capsys.readouterr()
+
+    shutil.rmtree(folder / "subplans")
+    assert main(["validate", name]) == 0
+    assert _pasted(capsys.readouterr().out, f"sqdocs form subplan {typed} --all") == 0
+    assert main(["rollover", name, "--to", "108", "-o", "次年 (108)"]) == 0
+    assert _pasted(capsys.readouterr().out, "sqdocs validate '次年 (108)'") == 2  # its 【待填】 fields
+    readme = (tmp_path / "次年 (108)" / "README.md").read_text(encoding="utf-8")
+    assert f"    sqdocs subplan init '次年 (108)' --all --from {typed}\n" in readme

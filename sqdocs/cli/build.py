@@ -227,7 +227,7 @@ def _print_report_gaps(folder: Path, compiled: CompiledReport) -> None:
     if pending:
         units = "、".join(f"{unit} {count} 個" for unit, count in pending.items())
         print(f"注意：{folder_words(folder)} 的績效報告中，已繳交的單位尚有評核重點未填報成果：{units}"
-              f"（報告中已列出；用 sqdocs validate {display_name(folder)} 查看是哪些評核重點）", file=sys.stderr)
+              f"（報告中已列出；用 {command_line(['sqdocs', 'validate', display_name(folder)])} 查看是哪些評核重點）", file=sys.stderr)
 
 
 def _check_font(options: BuildOptions, pdf: bool) -> None:

@@ -112,7 +112,7 @@ def _note_unfinished(folder: Path, plan: Plan, subplans: dict[str, Subplan]) -> 
     units = list(dict.fromkeys(p.unit for p in problems if p.kind in REFUSED_KINDS))
     if units:
         print(f"注意：{name} 有 {len(units)} 個單位的細部執行計畫尚未填完或尚未建立（{'、'.join(units)}），"
-              f"subplan_practices 只有其已填的部分；請執行 sqdocs check {name} 查看缺漏", file=sys.stderr)
+              f"subplan_practices 只有其已填的部分；請執行 {command_line(['sqdocs', 'check', name])} 查看缺漏", file=sys.stderr)
 
 
 def _same_bureau(bureaus: dict[Path, Bureau]) -> list[str]:

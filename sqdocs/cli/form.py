@@ -13,7 +13,7 @@ from sqdocs.forms.files import WORKBOOKS, is_pattern
 from sqdocs.forms.kinds import FORM_CONTENTS
 from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError
-from sqdocs.text.names import command_line
+from sqdocs.text.names import command_line, shell_word
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,7 +30,7 @@ def command(args: argparse.Namespace) -> int:
         _print_made(made)
         if args.action == "subplan" and made.prefilled is None:
             print(f"  {made.unit}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
-                  f"sqdocs subplan init {display_name(args.data)} --unit {made.unit} --from 去年的資料夾，再產生表單")
+                  f"{command_line(['sqdocs', 'subplan', 'init', display_name(args.data), '--unit', made.unit])} --from 去年的資料夾，再產生表單")
         return EXIT_OK
     _check_order(args.forms, args.data)
     if len(args.forms) > 1 or args.forms[0].is_dir() or is_pattern(args.forms[0]):
@@ -130,9 +130,9 @@ def _all_forms(args: argparse.Namespace) -> int:
     print(f"✓ 已產生 {len(result.forms)} 份{FORM_CONTENTS[args.action]}表單，存於{'目前的資料夾' if where == '.' else f'資料夾 {where}'}")
     blank = [made.unit for made in result.forms if args.action == "subplan" and made.prefilled is None]
     if blank:
-        who = f"--unit {blank[0]}" if len(blank) == 1 else "--all"  # --all: just the units without a subplan
+        who = f"--unit {shell_word(blank[0])}" if len(blank) == 1 else "--all"  # --all: just the units without a subplan
         print(f"  {'、'.join(blank)}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
-              f"sqdocs subplan init {display_name(args.data)} {who} --from 去年的資料夾，"
+              f"sqdocs subplan init {shell_word(display_name(args.data))} {who} --from 去年的資料夾，"
               "再加 --force 重新產生表單")
     if result.skipped:
         print(f"  {'、'.join(result.skipped)}：本局計畫附件 1 沒有指派評核重點，沒有表單可填，未產生")

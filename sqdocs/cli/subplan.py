@@ -19,6 +19,7 @@ from sqdocs.subplans.files import (
     update_subplan,
     update_subplans,
 )
+from sqdocs.text.names import shell_word
 
 if TYPE_CHECKING:
     from sqdocs.derive import Carried
@@ -37,7 +38,7 @@ def command(args: argparse.Namespace) -> int:
     if args.action == "init":
         previous = previous_subplan(args.previous, plan, args.unit, args.data) if args.previous is not None else None
         path, count, carried = init_subplan(args.data, plan, args.unit, previous)
-        print(f"✓ 已建立 {display_name(path)}：{count} 個評核重點；請依檔案開頭的說明填寫，填完執行 sqdocs check {args.data}")
+        print(f"✓ 已建立 {display_name(path)}：{count} 個評核重點；請依檔案開頭的說明填寫，填完執行 sqdocs check {shell_word(display_name(args.data))}")
         if carried is not None:
             _print_carried(carried, args.previous)
         return EXIT_OK
@@ -73,7 +74,7 @@ def _print_updated(result: UpdateResult) -> None:
 def _init_all(args: argparse.Namespace, plan: Plan) -> int:
     """``subplan init --all``: every unit that must have a subplan and has none gets one, as one set."""
     result = init_subplans(args.data, plan, args.previous)
-    data = display_name(args.data)
+    data = shell_word(display_name(args.data))
     existing = dict(result.existing)
     for unit in plan.units.in_order({made.unit for made in result.made} | set(existing)):
         made = next((made for made in result.made if made.unit == unit), None)
@@ -89,7 +90,7 @@ def _init_all(args: argparse.Namespace, plan: Plan) -> int:
         print(f"略過 {'、'.join(result.unneeded)}：本局計畫附件 1 沒有指派評核重點，不需要細部執行計畫")
     if result.earlier_only:
         print(f"注意：{display_name(args.previous)} 另有 {'、'.join(result.earlier_only)} 的細部執行計畫；今年也要訂定時，"
-              f"請執行 sqdocs subplan init {data} --unit 單位 --from {display_name(args.previous)}")
+              f"請執行 sqdocs subplan init {data} --unit 單位 --from {shell_word(display_name(args.previous))}")
     update = f"sqdocs subplan update {data} --all"
     if not result.made:
         print(f"✓ 每個單位都已有細部執行計畫，未建立任何檔案；本局計畫修訂後，請執行 {update}")

@@ -22,6 +22,7 @@ from sqdocs.load import (
 from sqdocs.load.comments import text_warnings
 from sqdocs.load.results import INDICATORS_FILE, result_files
 from sqdocs.load.subplan import load_subplans, subplan_files
+from sqdocs.text.names import shell_word
 
 if TYPE_CHECKING:
     from sqdocs.report import CompiledReport
@@ -101,8 +102,9 @@ def _validate_folder(folder: Path) -> int:
         if without:
             print(f"  尚未建立細部執行計畫：{'、'.join(without)}")
     elif without:  # a new year's folder: say who is to write one, and how they start
+        name = shell_word(display_name(folder))
         print(f"  尚無細部執行計畫；應訂定的單位：{'、'.join(without)}"
-              f"（以 sqdocs subplan init {folder} --all 或 sqdocs form subplan {folder} --all 開始）")
+              f"（以 sqdocs subplan init {name} --all 或 sqdocs form subplan {name} --all 開始）")
     if report is not None:
         _print_results_summary(report, indicators, len(warnings) + counts["results"])
     return EXIT_OK

@@ -37,6 +37,7 @@ from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import KEY_FIELDS, Subplan
 from sqdocs.subplans.merge import Refresh, apply_changes, references
 from sqdocs.subplans.text import filled_subplan_text, subplan_skeleton
+from sqdocs.text.names import command_line
 
 
 def previous_plan(folder: Path, plan: Plan, data: Path) -> Plan:
@@ -94,7 +95,7 @@ def _refuse_existing(folder: Path | str, name: str) -> Path:
     if path.exists():
         raise UserError(
             f"{display_name(path)} 已存在；為避免蓋掉已填寫的內容，init 不會重寫。"
-            f"要加入本局計畫新增的評核重點，請執行：sqdocs subplan update {display_name(Path(folder))} --unit {name}"
+            f"要加入本局計畫新增的評核重點，請執行：{command_line(['sqdocs', 'subplan', 'update', display_name(Path(folder)), '--unit', name])}"
         )
     return path
 
@@ -271,7 +272,7 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     path = subplan_path(folder, name)
     if not path.exists():
         raise UserError(
-            f"找不到 {display_name(path)}；請先執行：sqdocs subplan init {display_name(Path(folder))} --unit {name}"
+            f"找不到 {display_name(path)}；請先執行：{command_line(['sqdocs', 'subplan', 'init', display_name(Path(folder)), '--unit', name])}"
         )
     loaded = read_subplan(path, plan)  # LoadError (file:line:col) if the unit's file cannot be read
     changes = subplan_changes(plan, loaded.subplan)
@@ -307,7 +308,7 @@ def update_subplans(folder: Path | str, plan: Plan) -> list[UpdateOutcome]:
     paths = subplan_files(folder)
     if not paths:
         where = display_name(Path(folder) / "subplans")
-        raise UserError(f"{where} 中沒有任何細部執行計畫檔；請先執行：sqdocs subplan init {display_name(Path(folder))} --all")
+        raise UserError(f"{where} 中沒有任何細部執行計畫檔；請先執行：{command_line(['sqdocs', 'subplan', 'init', display_name(Path(folder)), '--all'])}")
     rank = {unit.name: n for n, unit in enumerate(plan.units.units)}
     outcomes = []
     for path in sorted(paths, key=lambda p: (rank.get(p.name.split(".")[0], len(rank)), p.name)):
