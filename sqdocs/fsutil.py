@@ -385,9 +385,11 @@ def display_name(path: Path) -> str:
     """The path as a user would type it: relative to the working folder when possible.
 
     Only the folder is resolved: a symbolic link is named as itself, not as what it points to
-    (which may not exist, or be the link itself).
+    (which may not exist, or be the link itself). A name that starts with 「-」 is given as
+    ./-name: as typed, a command would take it for an option.
     """
     try:
-        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+        name = str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a folder that is a symlink loop
-        return str(path)
+        name = str(path)
+    return f"./{name}" if name.startswith("-") else name

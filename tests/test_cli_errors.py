@@ -813,6 +813,7 @@ def _pasted(printed: str, command: str) -> int:
     ("資料(修正版)", "'資料(修正版)'"),
     ("John's data", '"John\'s data"'),
     ("$HOME107", "'$HOME107'"),
+    ("-基隆107", "./-基隆107"),  # as typed, an option: display_name gives it as ./-基隆107
 ])
 def test_the_commands_messages_suggest_run_as_printed_on_a_folder_of_any_name(tmp_path, monkeypatch, capsys, name, typed):
     """Folders named as clerks name them: the folder in the suggested commands was not quoted, so
@@ -820,6 +821,7 @@ def test_the_commands_messages_suggest_run_as_printed_on_a_folder_of_any_name(tm
     error and 「$HOME107」 became a folder that is not there."""
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / name
+    name = typed if name.startswith("-") else name
     shutil.copytree(SAMPLE, folder)
     (folder / "subplans" / "第二分局.yaml").unlink()
     (folder / "subplans" / "第三分局.yaml").unlink()
