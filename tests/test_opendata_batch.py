@@ -10,6 +10,7 @@ import shlex
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLE, SOP_RATE_OF_FIRST
 
 from sqdocs.cli import main
@@ -237,3 +238,19 @@ def test_every_table_is_one_export_knows_by_name(plan, report):
     subplans = {unit: found.subplan for unit, found in load_subplans(SAMPLE, plan).items()}
     tables = open_data_tables([Bureau(plan, subplans, report)])
     assert sorted(t.name for t in tables) == sorted(TABLE_NAMES)
+
+
+@pytest.mark.parametrize("given", [".", "..", "out/"])
+def test_the_export_of_the_good_bureaus_alone_goes_beside_an_output_named_dot_or_dot_dot(tmp_path, monkeypatch, capsys, given):
+    """With -o . the suggested export of the good bureaus was an internal error (「PosixPath('.') has
+    an empty name」) instead of the bad bureau's errors; with -o .. it went into a folder 「..-部分」."""
+    bureaus = tmp_path / "work" / "out" / "bureaus"
+    _bureau(bureaus / "a", "甲市警察局")
+    bad_plan = _bureau(bureaus / "b", "乙市警察局") / "plan.yaml"
+    bad_plan.write_text(bad_plan.read_text(encoding="utf-8").replace("year: 107\n", "year: 一O七\n"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "work" / "out")
+    assert main(["export", "bureaus", "-o", given]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "1 個資料夾有錯誤：bureaus/b；未輸出任何檔案，請修正後再執行。"
+    beside = {".": tmp_path / "work" / "out-部分", "..": tmp_path / "work-部分", "out/": Path("out-部分")}[given]
+    assert err[-2] == f"其餘 1 個資料夾無誤；若要先輸出不含上列有錯誤資料夾的資料，可另外執行 sqdocs export bureaus/a -o {beside}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -73,7 +74,8 @@ def _rerun(folders: list[Path], args: argparse.Namespace) -> str:
     """The export of just ``folders``, with this export's other choices, into a folder of its own
     (OUT-部分). Not done unasked, and not into OUT: a national table without a bureau's rows would
     look complete, and would replace the complete one an earlier export left there."""
-    partial = args.output.with_name(f"{args.output.name}-部分")
+    output = Path(os.path.abspath(args.output))  # -o . or -o .. has no name of its own to add to
+    partial = output.parent / f"{output.name or '開放資料'}-部分"
     words = ["sqdocs", "export", *map(display_name, folders), "-o", display_name(partial)]
     if args.format != ["csv", "json"]:
         words += ["--format", ",".join(args.format)]
