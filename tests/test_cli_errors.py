@@ -855,3 +855,14 @@ def test_the_commands_messages_suggest_run_as_printed_on_a_folder_of_any_name(tm
     assert _pasted(capsys.readouterr().out, "sqdocs validate '次年 (108)'") == 2  # its 【待填】 fields
     readme = (tmp_path / "次年 (108)" / "README.md").read_text(encoding="utf-8")
     assert f"    sqdocs subplan init '次年 (108)' --all --from {typed}\n" in readme
+
+
+def test_form_import_in_the_wrong_order_keeps_force_in_the_command_it_gives(data_copy, tmp_path, monkeypatch, capsys):
+    """The command given dropped --force: pasted, it refused the form the user had said to import
+    over the edited YAML (「在表單產生後被修改過」)."""
+    monkeypatch.chdir(tmp_path)
+    form, yaml = _edited_form(data_copy, tmp_path)
+    capsys.readouterr()
+    assert main(["form", "import", "--force", data_copy.name, form.name]) == 2
+    assert _pasted(capsys.readouterr().err, f"sqdocs form import {form.name} {data_copy.name} --force") == 0
+    assert "\ntitle: 修訂版" not in yaml.read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ def command(args: argparse.Namespace) -> int:
             print(f"  {made.unit}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
                   f"{command_line(['sqdocs', 'subplan', 'init', display_name(args.data), '--unit', made.unit])} --from 去年的資料夾，再產生表單")
         return EXIT_OK
-    _check_order(args.forms, args.data)
+    _check_order(args.forms, args.data, args.force)
     if len(args.forms) > 1 or args.forms[0].is_dir() or is_pattern(args.forms[0]):
         return _import_forms(args)
     form = args.forms[0]
@@ -51,15 +51,16 @@ def command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_order(forms: list[Path], data: Path) -> None:
+def _check_order(forms: list[Path], data: Path, force: bool) -> None:
     """Refuse ``form import keelung-107 秘書科執行成果.xlsx``: the data folder first, as every other
-    command takes it, read the folder as forms (「資料夾 … 中沒有 .xlsx 表單檔」) and named no cause."""
+    command takes it, read the folder as forms (「資料夾 … 中沒有 .xlsx 表單檔」) and named no cause.
+    The command it gives keeps ``--force``, which the user gave."""
     folders = [path for path in forms if (path / "plan.yaml").is_file()]
     if not folders or data.suffix.lower() not in WORKBOOKS:
         return
-    meant = [path for path in forms if path not in folders] + [data, folders[0]]
+    meant = [display_name(p) for p in [*(path for path in forms if path not in folders), data, folders[0]]]
     raise UserError(f"{display_name(data)} 是表單，{display_name(folders[0])} 才是計畫資料夾：form import 先列表單，"
-                    f"計畫資料夾放在最後；請改為 sqdocs form import {command_line([display_name(p) for p in meant])}")
+                    f"計畫資料夾放在最後；請改為 {command_line(['sqdocs', 'form', 'import', *meant, *(['--force'] if force else [])])}")
 
 
 def _import_forms(args: argparse.Namespace) -> int:
