@@ -866,3 +866,13 @@ def test_form_import_in_the_wrong_order_keeps_force_in_the_command_it_gives(data
     assert main(["form", "import", "--force", data_copy.name, form.name]) == 2
     assert _pasted(capsys.readouterr().err, f"sqdocs form import {form.name} {data_copy.name} --force") == 0
     assert "\ntitle: 修訂版" not in yaml.read_text(encoding="utf-8")
+
+
+def test_a_template_file_given_for_templates_is_told_its_folder_as_typed(tmp_path, monkeypatch, capsys):
+    """「例如 --templates 我的 範本」: pasted, the folder was two words, the second a data folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "我的 範本").mkdir()
+    (tmp_path / "我的 範本" / "plan.docx").write_bytes(b"")
+    assert main(["build", str(SAMPLE), "--templates", "我的 範本/plan.docx", "-o", "out"]) == 2
+    assert "（例如 --templates '我的 範本'），" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -42,7 +42,7 @@ from sqdocs.load.subplan import subplan_files
 from sqdocs.options import BuildOptions
 from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpus
 from sqdocs.progress import progress
-from sqdocs.text.names import MAX_NAME_BYTES, command_line
+from sqdocs.text.names import MAX_NAME_BYTES, command_line, shell_word
 
 if TYPE_CHECKING:
     from sqdocs.report import CompiledReport
@@ -53,7 +53,7 @@ def command(args: argparse.Namespace) -> int:
     if args.templates is not None and args.templates.is_file():
         raise UserError(
             f"{args.templates}：這是一個檔案，不是資料夾；--templates 須指定放範本的資料夾"
-            f"（例如 --templates {args.templates.parent}），其中的範本名為 plan.docx、subplan.docx、report.docx"
+            f"（例如 --templates {shell_word(str(args.templates.parent))}），其中的範本名為 plan.docx、subplan.docx、report.docx"
         )
     if args.templates is not None and not args.templates.is_dir():
         raise UserError(f"{args.templates}：找不到範本資料夾")
