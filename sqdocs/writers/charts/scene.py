@@ -211,9 +211,7 @@ def _trend_entries(chart: ChartData) -> int:
 
 def _trend_frame_pt(chart: ChartData) -> float:
     """The height of a trend chart besides its plot: title, years, legend in two columns."""
-    entries = _trend_entries(chart)
-    legend = math.ceil(entries / 2) * TICK_PT * 1.7 + (6 if entries else 0)
-    return _PAD + TITLE_PT + 8 + _TICK_LEN + _GAP + TICK_PT + legend + _PAD
+    return _PAD + TITLE_PT + 8 + _TICK_LEN + _GAP + TICK_PT + _legend_pt(_trend_entries(chart), 2) + _PAD
 
 
 _BARS = 0.7
@@ -234,9 +232,17 @@ def _units_legend(chart: ChartData) -> tuple[int, int]:
 
 def _units_frame_pt(chart: ChartData) -> float:
     """The height of a units chart besides its rows: title, axis, axis title and legend."""
-    entries, columns = _units_legend(chart)
-    legend = math.ceil(entries / columns) * TICK_PT * 1.7 + (6 if entries else 0)
-    return _PAD + TITLE_PT + 8 + _TICK_LEN + _GAP + TICK_PT + 4 + LABEL_PT + legend + _PAD
+    return _PAD + TITLE_PT + 8 + _TICK_LEN + _GAP + TICK_PT + 4 + LABEL_PT + _legend_pt(*_units_legend(chart)) + _PAD
+
+
+_LEGEND_ROW = TICK_PT * 1.7
+"""A legend entry's line, and the note's under a chart whose values are not labelled."""
+
+
+def _legend_pt(entries: int, columns: int) -> float:
+    """The height a legend of ``entries`` in ``columns`` columns takes under the chart, the space
+    above it included: one rule for the size a chart is inserted at and for its layout."""
+    return math.ceil(entries / columns) * _LEGEND_ROW + 6 if entries else 0.0
 
 
 def axis_label(unit: str) -> str:
@@ -397,10 +403,6 @@ class _Builder:
 
     _SAMPLE = 22.0
 
-    def legend_height(self, entries: Sequence[_Entry], columns: int) -> float:
-        rows = math.ceil(len(entries) / columns) if entries else 0
-        return rows * TICK_PT * 1.7
-
     def legend(self, entries: Sequence[_Entry], columns: int) -> None:
         """Entries in ``columns`` columns, centred under the chart, filled column by column."""
         if not entries:
@@ -411,10 +413,10 @@ class _Builder:
         widths = [max(self._SAMPLE + 6 + self.measure(e.text, TICK_PT) for e in col) for col in cols]
         spacing = 24.0
         x = (self.width - sum(widths) - spacing * (len(cols) - 1)) / 2
-        top = self.height - _PAD - self.legend_height(entries, columns)
+        top = self.height - _PAD - math.ceil(len(entries) / columns) * _LEGEND_ROW
         for col, col_width in zip(cols, widths, strict=True):
             for r, entry in enumerate(col):
-                middle = top + (r + 0.5) * TICK_PT * 1.7
+                middle = top + (r + 0.5) * _LEGEND_ROW
                 if entry.kind == "box":
                     self.items.append(Box(x + 2, middle - 4, self._SAMPLE - 4, 8, entry.colour, entry.edge))
                 elif entry.kind == "marker":  # a dot chart's series: its dot alone
@@ -456,7 +458,7 @@ class _Builder:
             ticks = [t for t in ticks if t <= 100.0]  # the indicator could reach.
         tick_texts = [tick_text(t, ticks) for t in ticks]
         left = _PAD + LABEL_PT + 6 + max(self.measure(t, TICK_PT) for t in tick_texts) + _GAP + _TICK_LEN
-        bottom = self.height - _PAD - self.legend_height(entries, 2) - (6 if entries else 0) - TICK_PT - _GAP - _TICK_LEN
+        bottom = self.height - _PAD - _legend_pt(len(entries), 2) - TICK_PT - _GAP - _TICK_LEN
         top = self.top
         x_low, x_high = -0.4, n - 1 + (0.4 if label_all else 0.9)
         right = self.width - _PAD
@@ -543,8 +545,7 @@ class _Builder:
         columns = _units_legend(chart)[1]
         tick_texts = [tick_text(t, ticks) for t in ticks]
         left = _PAD + max(self.measure(c, TICK_PT) for c in chart.categories) + _GAP + _TICK_LEN
-        legend = self.legend_height(entries, columns)
-        bottom = self.height - _PAD - legend - (6 if entries else 0) - LABEL_PT - 4 - TICK_PT - _GAP - _TICK_LEN
+        bottom = self.height - _PAD - _legend_pt(len(entries), columns) - LABEL_PT - 4 - TICK_PT - _GAP - _TICK_LEN
         top = self.top
         height = _BARS / n
         # A value label takes a bar's (or dot's) share of the row: on a thinner one it lay over the
@@ -552,7 +553,7 @@ class _Builder:
         labelled = height * (bottom - top) / count >= _VALUE_ROW_PT
         thin = height * _THICK * (bottom - top) / count < _VALUE_ROW_PT
         if not labelled:  # the note takes a line above the legend
-            bottom -= TICK_PT * 1.7
+            bottom -= _LEGEND_ROW
         right = self.width - _PAD - self.measure(tick_texts[-1], TICK_PT) / 2
         if labelled and thin and not dots:
             right = min(right, self.width - _PAD - 3 - max(self.measure(t, TICK_PT) for s in chart.series for t in s.texts))
@@ -570,7 +571,7 @@ class _Builder:
         self.items.append(Label((left + right) / 2, axis_y, axis_label(chart.unit), LABEL_PT, anchor="middle"))
         if not labelled:
             note = f"（圖中未標數值，各單位數值見「{report_headings()[1]}」）"
-            self.items.append(Label((left + right) / 2, axis_y + _DESCENT * LABEL_PT + TICK_PT * 1.7, note, TICK_PT, anchor="middle"))
+            self.items.append(Label((left + right) / 2, axis_y + _DESCENT * LABEL_PT + _LEGEND_ROW, note, TICK_PT, anchor="middle"))
         value_labels: list[Label] = []
         for i, category in enumerate(chart.categories):
             middle = top + (i + 0.5) * band
