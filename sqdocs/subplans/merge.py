@@ -21,7 +21,9 @@ from sqdocs.model import Deadline, Plan, PointRef, deadline_text
 from sqdocs.model.subplan import KEY_FIELDS, PointKey, Subplan
 from sqdocs.subplans.text import (
     ADDED_STAMP,
+    DIMENSION_MARK,
     FLAG_STAMP,
+    HEADING,
     IMPORT_STAMP,
     MAY_DELETE,
     REFERENCE_HEADER,
@@ -331,7 +333,7 @@ def apply_changes(
             at = first
         kind, headings = 1, []
         if headed:  # under its own item's heading, as init writes it
-            wanted = (dimension_heading(ref), item_heading(ref))
+            wanted = (dimension_heading(ref), item_heading(ref.item.name))
             context = placed.get(at) or _headings_in(lines[first:at])
             while following is not None and following in dead:  # the item's heading may be past entries left marked
                 following = following + 1 if following + 1 < len(entries) else None
@@ -377,13 +379,10 @@ def apply_changes(
     return "".join(lines)
 
 
-_HEADING = re.compile(r"# (?:══ .+ ══|── 評核項目：.+ ──)")
-
-
 def _heading(line: str) -> str | None:
     """The dimension or item heading ``line`` is (text.with_headings), unindented; else None."""
     text = _bare(line).strip()
-    return text if _HEADING.fullmatch(text) else None
+    return text if HEADING.fullmatch(text) else None
 
 
 def _headings_in(lines: Sequence[str]) -> tuple[str | None, str | None]:
@@ -392,7 +391,7 @@ def _headings_in(lines: Sequence[str]) -> tuple[str | None, str | None]:
     dimension = item = None
     for line in lines:
         if (heading := _heading(line)) is not None:
-            if heading.startswith("# ══"):
+            if heading.startswith(DIMENSION_MARK):
                 dimension, item = heading, None
             else:
                 item = heading
@@ -407,15 +406,15 @@ def _retitled(lines: Sequence[str], first: int, entries: Sequence[_Entry], subpl
     heads = [(i, h) for i in range(first, len(lines)) if (h := _heading(lines[i])) is not None]
     found = {}
     for n, (line, heading) in enumerate(heads):
-        dimension = heading.startswith("# ══")
-        stop = next((i for i, h in heads[n + 1:] if not dimension or h.startswith("# ══")), len(lines))
+        dimension = heading.startswith(DIMENSION_MARK)
+        stop = next((i for i, h in heads[n + 1:] if not dimension or h.startswith(DIMENSION_MARK)), len(lines))
         under = [k for k, entry in enumerate(entries) if line < entry.dash < stop]
         if not under or any(k not in moved for k in under):
             continue
         was = {subplan.points[k].dimension if dimension else subplan.points[k].item for k in under}
         refs = [moved[k] for k in under]
-        new = {dimension_heading(ref) if dimension else item_heading(ref) for ref in refs}
-        named = heading.endswith(f"-{next(iter(was))} ══") if dimension else heading == f"# ── 評核項目：{next(iter(was))} ──"
+        new = {dimension_heading(ref) if dimension else item_heading(ref.item.name) for ref in refs}
+        named = heading.endswith(f"-{next(iter(was))} ══") if dimension else heading == item_heading(next(iter(was)))
         if len(was) == 1 and len(new) == 1 and named and heading not in new:
             found[line] = new.pop()
     return found

@@ -8,6 +8,7 @@ from the unit's subplan of an earlier year or from a form; the bureau's referenc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -147,14 +148,21 @@ def subplan_skeleton(plan: Plan, unit: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+DIMENSION_MARK = "# ══ "
+"""How the comment opening a dimension's entries starts (:func:`dimension_heading`)."""
+_ITEM_MARK = "# ── 評核項目："
+HEADING = re.compile(f"{re.escape(DIMENSION_MARK)}.+ ══|{re.escape(_ITEM_MARK)}.+ ──")
+"""A dimension's or an item's heading comment, unindented, as ``update`` finds them again."""
+
+
 def dimension_heading(ref: PointRef) -> str:
     """The comment that opens the entries of ``ref``'s dimension (unindented)."""
-    return f"# ══ {ref.dimension.caption} ══"
+    return f"{DIMENSION_MARK}{ref.dimension.caption} ══"
 
 
-def item_heading(ref: PointRef) -> str:
-    """The comment that opens the entries of ``ref``'s 評核項目 (unindented)."""
-    return f"# ── 評核項目：{ref.item.name} ──"
+def item_heading(name: str) -> str:
+    """The comment that opens the entries of the 評核項目 ``name`` (unindented)."""
+    return f"{_ITEM_MARK}{name} ──"
 
 
 def with_headings(refs: Sequence[PointRef]):
@@ -168,7 +176,7 @@ def with_headings(refs: Sequence[PointRef]):
             lines += [f"  {dimension_heading(ref)}", ""]
         if ref.item.name != item:
             item = ref.item.name
-            lines.append(f"  {item_heading(ref)}")
+            lines.append(f"  {item_heading(ref.item.name)}")
         yield ref, lines
 
 
