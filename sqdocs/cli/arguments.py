@@ -13,6 +13,7 @@ from typing import NoReturn
 from sqdocs import __version__
 from sqdocs.build import DEFAULT_FORMATS, FORMATS, KINDS
 from sqdocs.cli.messages import EXIT_BAD_INPUT
+from sqdocs.writers.opendata import WRITERS as OPEN_DATA_WRITERS
 
 # argparse's own messages, in Chinese; the last passes on the Chinese of our own value checks.
 _ARGPARSE_MESSAGES = (
@@ -204,7 +205,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("data", type=_path, nargs="+", metavar="DATA_DIR",
                    help="資料夾；可給多個，或一個內含各機關資料夾的資料夾（各機關的資料依序合併，任一機關有錯誤即不輸出）")
     p.add_argument("-o", "--output", type=_path, required=True, metavar="OUT", help="輸出資料夾")
-    p.add_argument("--format", type=_csv(("csv", "json")), action=_Together, default=["csv", "json"], metavar="csv,json",
+    p.add_argument("--format", type=_csv(tuple(OPEN_DATA_WRITERS)), action=_Together, default=list(OPEN_DATA_WRITERS),
+                   metavar=",".join(OPEN_DATA_WRITERS),
                    help="輸出格式（預設 csv,json）")
     p.add_argument("--include-names", action="store_true", help="保留考核小組成員姓名（個人資料）")
 

@@ -77,7 +77,7 @@ def _rerun(folders: list[Path], args: argparse.Namespace) -> str:
     output = Path(os.path.abspath(args.output))  # -o . or -o .. has no name of its own to add to
     partial = output.parent / f"{output.name or '開放資料'}-部分"
     words = ["sqdocs", "export", *map(display_name, folders), "-o", display_name(partial)]
-    if args.format != ["csv", "json"]:
+    if args.format != list(WRITERS):  # all of them, export's default
         words += ["--format", ",".join(args.format)]
     if args.include_names:
         words.append("--include-names")
