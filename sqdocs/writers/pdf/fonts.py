@@ -72,6 +72,30 @@ class _TTFont(TTFont):
         self._asciiReadable = rl_config.ttfAsciiReadable
         self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
 
+    def splitString(self, text, doc, encoding="utf-8"):  # reportlab's names
+        """TTFont.splitString, its result the same, faster when every character already has
+        its code in the document (after a page or two, nearly every run of text): looked up
+        all at once rather than one by one."""
+        state = self.state.get(doc)
+        if state is None or not isinstance(text, str):
+            return super().splitString(text, doc, encoding)
+        try:
+            codes = list(map(state.assignments.__getitem__, map(ord, text)))
+        except KeyError:  # a character new to the document (or U+00A0, drawn as a space)
+            return super().splitString(text, doc, encoding)
+        if not codes or max(codes) < 256:  # all in the first subset: the Latin face's ASCII
+            return [(0, bytes(codes))] if codes else []
+        results = []
+        start = 0
+        while start < len(codes):
+            subset = codes[start] >> 8
+            end = start + 1
+            while end < len(codes) and codes[end] >> 8 == subset:
+                end += 1
+            results.append((subset, bytes(n & 0xFF for n in codes[start:end])))
+            start = end
+        return results
+
     def addObjects(self, doc):  # reportlab's name
         # Same as TTFont.addObjects, with our ToUnicode CMap.
         state = self._assignState(doc)
@@ -102,17 +126,146 @@ class _TTFont(TTFont):
         del self.state[doc]
 
 
+class _Glyphs:
+    """One document's glyphs of a :class:`_CIDFont`: a glyph's code (CID) is its index in the
+    embedded subset, as :meth:`TTFontFile.makeSubset` numbers the glyphs of ``codes``."""
+
+    def __init__(self) -> None:
+        self.codes: list[int] = []  # code points in the order their glyphs were first used
+        self.encoded: dict[str, bytes] = {}  # character → its CID, two bytes (Identity-H)
+        self.cid_of_glyph: dict[int, int] = {0: 0}  # the font's glyph index → CID; 0 is .notdef
+        self.code_of_cid: list[int | None] = [None]
+        self.internal_name: str | None = None
+        self.frozen = False
+
+
+class _CIDFont(_TTFont):
+    """A face embedded as one composite font (Type 0, CIDFontType2, Identity-H): two bytes a
+    glyph, every glyph a document uses in one subset, as Word and LibreOffice embed fonts.
+
+    reportlab embeds a TrueType face as simple fonts of 256 glyphs each, numbered in order of
+    first use: Chinese text then changes font nearly every character (a plan PDF's text set
+    5,800 fonts for 10,000 characters), which cost time to write and to read and bytes in every
+    page. A composite font sets its font once per run of text.
+
+    Word spacing (PDF Tw) applies to no character of a composite font: the Latin face, whose
+    spaces a justified line widens that way, stays a simple font (:func:`load`).
+    """
+
+    def _glyphs(self, doc) -> _Glyphs:
+        glyphs = self.state.get(doc)
+        if glyphs is None:
+            glyphs = self.state[doc] = _Glyphs()
+        return glyphs
+
+    def splitString(self, text, doc, encoding="utf-8"):  # reportlab's names
+        if not isinstance(text, str):
+            text = text.decode(encoding)
+        if not text:
+            return []
+        encoded = self._glyphs(doc).encoded
+        try:
+            return [(0, b"".join(map(encoded.__getitem__, text)))]
+        except KeyError:
+            for ch in text:
+                if ch not in encoded:
+                    encoded[ch] = self._assign(doc, ch)
+            return [(0, b"".join(map(encoded.__getitem__, text)))]
+
+    def _assign(self, doc, ch: str) -> bytes:
+        glyphs = self._glyphs(doc)
+        code = 32 if ch == "\xa0" else ord(ch)  # a non-breaking space is drawn as a space, as reportlab does
+        glyph = self.face.charToGlyph.get(code)
+        if glyph is None:
+            return b"\0\0"  # .notdef: the character is reported missing (Typesetter.missing)
+        if glyphs.frozen:
+            raise pdfdoc.PDFError(f"Font {self.fontName} is already frozen, cannot add new character U+{code:04X}")
+        cid = glyphs.cid_of_glyph.get(glyph)
+        if cid is None:
+            cid = glyphs.cid_of_glyph[glyph] = len(glyphs.code_of_cid)
+            glyphs.code_of_cid.append(code)
+        glyphs.codes.append(code)
+        return cid.to_bytes(2, "big")
+
+    def getSubsetInternalName(self, subset, doc):  # reportlab's names
+        glyphs = self._glyphs(doc)
+        if glyphs.internal_name is None:
+            glyphs.internal_name = f"F{len(doc.fontMapping) + 1}"
+            doc.fontMapping[self.fontName] = "/" + glyphs.internal_name
+            doc.delayedFonts.append(self)
+        return f"/{glyphs.internal_name}+0"
+
+    def addObjects(self, doc):  # reportlab's name
+        glyphs = self._glyphs(doc)
+        glyphs.frozen = True
+        internal_name = self.getSubsetInternalName(0, doc)[1:]
+        face = self.face
+        base_font_name = b"".join((_subset_tag(face.name, glyphs.codes), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+        descriptor = face.addSubsetObjects(doc, base_font_name, glyphs.codes)
+        font_file = doc.idToObject.get(f"fontFile:{face.filename}({base_font_name})")
+        if font_file is not None and font_file.filters:
+            font_file.filters = [_FAST_FLATE]
+        widths = [face.defaultWidth, *(face.getCharWidth(code) for code in glyphs.code_of_cid[1:])]
+        cid_font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("CIDFontType2"),
+            "BaseFont": pdfdoc.PDFName(base_font_name),
+            "CIDSystemInfo": pdfdoc.PDFDictionary(
+                {"Registry": pdfdoc.PDFString("Adobe"), "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}
+            ),
+            "FontDescriptor": descriptor,
+            "W": pdfdoc.PDFArray(_width_runs(widths)),
+            "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+        })
+        cmap = pdfdoc.PDFStream()
+        cmap.content = to_unicode_cmap(base_font_name, glyphs.code_of_cid, code_bytes=2)
+        if doc.compression:
+            cmap.filters = [pdfdoc.PDFZCompress]
+        font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("Type0"),
+            "BaseFont": pdfdoc.PDFName(base_font_name),
+            "Encoding": pdfdoc.PDFName("Identity-H"),
+            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font)]),
+            "ToUnicode": doc.Reference(cmap, "toUnicodeCMap:" + base_font_name),
+        })
+        doc.idToObject["BasicFonts"].dict[internal_name] = doc.Reference(font, internal_name)
+        del self.state[doc]
+
+
+def _subset_tag(face_name: bytes, codes: list[int]) -> bytes:
+    """Six capital letters naming a subset (PDF 9.6.4), from its face and glyphs: the same
+    glyphs, the same tag, so the same data gives the same bytes."""
+    digest = hashlib.sha1(face_name + ",".join(map(str, codes)).encode()).digest()
+    return bytes(65 + b % 26 for b in digest[:6])
+
+
+def _width_runs(widths: list[float]) -> list:
+    """A CIDFont's W array for the widths of CIDs 0, 1, …: ``first last width`` for each run of
+    equal widths (a Chinese face's glyphs are nearly all one em)."""
+    runs: list = []
+    start = 0
+    for cid in range(1, len(widths) + 1):
+        if cid == len(widths) or widths[cid] != widths[start]:
+            runs += [start, cid - 1, widths[start]]
+            start = cid
+    return runs
+
+
 def _utf16_hex(code: int) -> str:
     return chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
 
 
-def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """A ToUnicode CMap for one 256-glyph subset; bfchar blocks hold at most 100 entries (PDF spec)."""
-    entries = [f"<{i:02X}> <{_utf16_hex(code)}>" for i, code in enumerate(subset)]
+def to_unicode_cmap(fontname: str, subset: list[int | None], code_bytes: int = 1) -> str:
+    """A ToUnicode CMap for a font whose code ``i`` draws ``subset[i]`` (None: no character),
+    each code ``code_bytes`` long; bfchar blocks hold at most 100 entries (PDF spec)."""
+    digits = 2 * code_bytes
+    entries = [f"<{i:0{digits}X}> <{_utf16_hex(code)}>" for i, code in enumerate(subset) if code is not None]
     blocks = []
     for start in range(0, len(entries), 100):
         chunk = entries[start : start + 100]
         blocks += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
+    last = (len(subset) - 1) if code_bytes == 1 else 0xFFFF
     return "\n".join(
         [
             "/CIDInit /ProcSet findresource begin",
@@ -126,7 +279,7 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
             f"/CMapName /{fontname} def",
             "/CMapType 2 def",
             "1 begincodespacerange",
-            f"<00> <{len(subset) - 1:02X}>",
+            f"<{0:0{digits}X}> <{last:0{digits}X}>",
             "endcodespacerange",
             *blocks,
             "endcmap",
@@ -141,13 +294,16 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 @cache
-def load(ref: FontRef) -> str:
-    """Register the face (once per process) and return the name to use in styles and markup."""
+def load(ref: FontRef, composite: bool = True) -> str:
+    """Register the face (once per process) and return the name to use in styles and markup.
+
+    It is embedded as one composite font (:class:`_CIDFont`), or, not ``composite``, as
+    reportlab's simple fonts of 256 glyphs: the Latin face, whose spaces take word spacing."""
     path = ref.path
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
-    name = f"sqdocs-{path.stem}-{ref.index}-{digest}"
+    name = f"sqdocs-{path.stem}-{ref.index}-{digest}" + ("" if composite else "-simple")
     try:
-        font = _TTFont(name, _MappedFile(path), subfontIndex=ref.index)
+        font = (_CIDFont if composite else _TTFont)(name, _MappedFile(path), subfontIndex=ref.index)
     except TTFError as exc:
         if "postscript outlines" in str(exc).lower():  # an .otf, or a face of a .ttc, with CFF outlines
             raise UserError(
@@ -357,7 +513,7 @@ def _optional(ref: FontRef | None) -> str | None:
     if ref is None:
         return None
     try:
-        return load(ref)
+        return load(ref, composite=False)
     except UserError:  # a broken Latin face: the main face draws Latin text, as with none
         return None
 
