@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 # May not start a line (行首禁則).
 CLOSING = frozenset(
@@ -71,6 +72,10 @@ def _may_break(before: int, after: int) -> bool:
     return bool(before & _CLOSE and not after & _ALNUM) or bool(after & _OPEN and not before & _ALNUM)
 
 
+_BREAKS = tuple(_may_break(before, after) for before in range(1 << 7) for after in range(1 << 7))
+""":func:`_may_break` of every pair of kinds, looked up as ``_BREAKS[before << 7 | after]``."""
+
+
 def break_points(text: str) -> list[bool]:
     """``result[i]`` is True when a line may start at ``text[i]`` (index 0 is always False).
 
@@ -78,13 +83,13 @@ def break_points(text: str) -> list[bool]:
     that counts it: 「3 月」「8,547 件」「107年」 never end a line between them; and a web
     address is never broken.
     """
-    kinds = [_kind(ch) for ch in text]
-    points = [False] * max(len(text), 1)
-    for i in range(1, len(text)):
-        if _may_break(kinds[i - 1], kinds[i]):
-            # The 月 of 「3 月」: an ideograph after a digit, with at most one space between.
-            j = i - 1 if text[i - 1] == " " else i
-            points[i] = not (kinds[i] & _IDEO and j >= 1 and kinds[j - 1] & _DIGIT)
+    kinds = [k if (k := _KINDS.get(ch)) is not None else _kind(ch) for ch in text]
+    points = [False, *map(_BREAKS.__getitem__, [a << 7 | b for a, b in pairwise(kinds)])]
+    for d in [d for d, k in enumerate(kinds) if k & _DIGIT]:
+        # The 月 of 「3 月」: an ideograph after a digit, with at most one space between.
+        i = d + 2 if text[d + 1 : d + 2] == " " else d + 1
+        if i < len(text) and kinds[i] & _IDEO:
+            points[i] = False
     if "://" in text:
         for address in _ADDRESS.finditer(text):
             points[address.start() + 1 : address.end()] = [False] * (len(address.group()) - 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 
@@ -65,10 +66,17 @@ class CJKParagraph(Paragraph):
         return text
 
     def wrap(self, availWidth, availHeight):  # reportlab's name
+        # A table measures a cell at the same width several times as it lays out and splits:
+        # with the same lines (breakLinesCJK), the same size.
+        done = self.__dict__.get("_sq_wrapped")
+        if done is not None and done[0] == availWidth and done[1] is self.__dict__.get("blPara"):
+            self.width, self.height = size = done[2]
+            return size
         width, height = super().wrap(availWidth, availHeight)
         extra = _extra_height(self.blPara)
         if extra:
             self.height = height = height + extra
+        self._sq_wrapped = (availWidth, self.blPara, (width, height))
         return width, height
 
     def split(self, availWidth, availHeight):  # reportlab's name
@@ -122,30 +130,33 @@ class CJKParagraph(Paragraph):
 
     def _break(self, widths):
         style = self.style
-        chars: list[str] = []
+        pieces: list[str] = []
         char_widths: list[float] = []
-        owners: list = []
+        owners: list = []  # each character's fragment
+        cuts = []  # where the next fragment starts
         for frag in self.frags:
             text = getattr(frag, "text", "")
-            chars += text
-            font, size = frag.fontName, frag.fontSize
-            char_widths += [_glyph_width(ch, font, size) for ch in text]
+            if owners and text and owners[-1] is not frag:
+                cuts.append(len(owners))
+            pieces.append(text)
+            char_widths += _glyph_widths(text, frag.fontName, frag.fontSize)
             owners += [frag] * len(text)
-        if not chars:
+        if not owners:
             return ParaLines(
                 kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
                 lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize,
             )
         lines = []
-        text = "".join(chars)
-        gaps = {i: AUTOSPACE * owners[i].fontSize for i in autospaced(text)}
-        fitted = fit_lines(text, char_widths, widths, gaps)
+        chars = "".join(pieces)
+        gaps = {i: AUTOSPACE * owners[i].fontSize for i in autospaced(chars)}
+        cuts = sorted({*cuts, *(i + 1 for i in gaps)})  # a run also ends at an automatic space
+        fitted = fit_lines(chars, char_widths, widths, gaps)
         justify = style.alignment == TA_JUSTIFY
         for k, ln in enumerate(fitted):
             limit = widths[min(k, len(widths) - 1)]
             # A blank line of a literal block: reportlab skips a line without words when it
             # draws, yet counts its height, so it gets a space to draw.
-            runs = _runs(chars, char_widths, owners, ln.start, ln.end, gaps) or [_unit(" ", owners[ln.start], 0.0)]
+            runs = _runs(chars, char_widths, owners, ln.start, ln.end, gaps, cuts) or [_unit(" ", owners[ln.start], 0.0)]
             # Word justifies every line but a paragraph's last and one a line break ends.
             space = 0.0
             if justify and k < len(fitted) - 1 and chars[ln.end] != "\n":
@@ -170,7 +181,7 @@ class CJKParagraph(Paragraph):
         return _frags_of_lines
 
 
-def _spread(runs: list, chars: list[str], start: int, end: int, extra: float) -> float:
+def _spread(runs: list, chars: str, start: int, end: int, extra: float) -> float:
     """The space to add after each Chinese character and each space so the line
     ``start``–``end`` fills its width, ``extra`` more than its text, as Word justifies mixed
     text: letters and digits of the Latin face keep together (「1071300028」, a web address),
@@ -323,9 +334,21 @@ rl_paragraph._justifyDrawParaLineX = _draw_line_justified
 rl_paragraph._putFragLine = _put_plain_line
 
 
-@functools.lru_cache(maxsize=65536)
-def _glyph_width(ch: str, font: str, size: float) -> float:
-    return stringWidth(ch, font, size)
+def _glyph_widths(text: str, font: str, size: float) -> list[float]:
+    """The width of each character of ``text``, each measured once per font and size."""
+    known = _widths_of(font, size)
+    try:
+        return list(map(known.__getitem__, text))
+    except KeyError:
+        for ch in text:
+            if ch not in known:
+                known[ch] = stringWidth(ch, font, size)
+        return list(map(known.__getitem__, text))
+
+
+@functools.lru_cache(maxsize=256)
+def _widths_of(font: str, size: float) -> dict[str, float]:
+    return {}
 
 
 def _frag_line(runs: list, max_width: float, width: float, style: ParagraphStyle) -> FragLine:
@@ -347,7 +370,7 @@ def _frag_line(runs: list, max_width: float, width: float, style: ParagraphStyle
     rise = 1.0
     for unit in runs:
         frag = unit._frag
-        words.append(frag.clone(text=str(unit)))
+        words.append(_with(frag, text=str(unit)))
         if getattr(frag, "sq_tab", False):
             continue
         up, down = _ascent_descent(frag.fontName, frag.fontSize)
@@ -371,25 +394,36 @@ def _ascent_descent(font: str, size: float) -> tuple[float, float]:
     return getAscentDescent(font, size)
 
 
-def _runs(chars: list[str], widths: list[float], owners: list, start: int, end: int, gaps: dict[int, float]) -> list:
+def _runs(
+    chars: str, widths: list[float], owners: list, start: int, end: int, gaps: dict[int, float], cuts: list[int]
+) -> list:
     """The characters of one line as one unit per run of the same fragment (a word of the
     line, :func:`_frag_line`). A run also ends at an automatic space (``gaps``: index → points)
     inside the line; its fragment then carries the space as ``sq_gap``, for :func:`_put_plain_line`.
+    ``cuts``, sorted: the indices where a fragment starts or an automatic space has just been.
     """
     runs, i = [], start
+    k = bisect.bisect_right(cuts, start)
     while i < end:
-        j = i + 1
-        while j < end and owners[j] is owners[i] and (not gaps or j - 1 not in gaps):
-            j += 1
+        j = cuts[k] if k < len(cuts) and cuts[k] < end else end
+        k += 1
         width = sum(widths[i:j])
         gap = gaps.get(j - 1) if j < end else None
         frag = owners[i]
         if gap is not None or getattr(frag, "sq_gap", None) is not None:
             # (the second part of a split paragraph is made of the first one's fragments)
-            frag = frag.clone(sq_gap=gap)
-        runs.append(_unit("".join(chars[i:j]), frag, width + (gap or 0.0)))
+            frag = _with(frag, sq_gap=gap)
+        runs.append(_unit(chars[i:j], frag, width + (gap or 0.0)))
         i = j
     return runs
+
+
+def _with(frag, **changes):
+    """``frag.clone(**changes)`` (a copy with these attributes changed), without reportlab's
+    generic copying: a line's every run is one, and the copies took 4% of a plan PDF's time."""
+    copy = object.__new__(frag.__class__)
+    copy.__dict__ = {**frag.__dict__, **changes}
+    return copy
 
 
 def _unit(text: str, frag, width: float):
