@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from functools import cache, lru_cache
+from itertools import groupby
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -459,7 +460,19 @@ class FontSet:
                 return self.main
             return font
 
-        return split_runs(_NOT_DRAWN.sub("", text), face)
+        text = _NOT_DRAWN.sub("", text)
+        try:  # every character's font already chosen: grouped without a call per character
+            faces = list(map(self._choice.__getitem__, text))
+        except KeyError:
+            return split_runs(text, face)
+        if None in faces:
+            return split_runs(text, face)
+        runs, at = [], 0
+        for font, same in groupby(faces):
+            count = len(list(same))
+            runs.append((font, text[at : at + count]))
+            at += count
+        return runs
 
     def _fallback_names(self):
         yield from self._fallbacks

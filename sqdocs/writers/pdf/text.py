@@ -524,7 +524,7 @@ class Typesetter:
         return CJKParagraph(text, style, frags=self._runs_as_frags(text, style, where))
 
     def _runs_as_frags(self, text: str, style: ParagraphStyle, where: str) -> list[ParaFrag]:
-        return [self._frag(style, font).clone(text=chunk, link=[], us_lines=[]) for font, chunk in self.runs(text, where)]
+        return [_with(self._frag(style, font), text=chunk, link=[], us_lines=[]) for font, chunk in self.runs(text, where)]
 
     def _frag(self, style: ParagraphStyle, font: str) -> ParaFrag:
         """The fragment reportlab's parser makes for one character of ``font`` in ``style``."""
