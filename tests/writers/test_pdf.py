@@ -638,6 +638,28 @@ def test_chinese_text_is_one_composite_font_set_once_a_run(plan: Plan, plan_pdf:
     assert len(set(_font_operators(plan_pdf))) <= 4  # Kai, Latin, Latin bold and maybe a fallback
 
 
+def test_fast_drawing_writes_what_reportlabs_general_drawing_writes(plan: Plan, monkeypatch) -> None:
+    """CJKParagraph._draw and _text_out write reportlab's operators without its general set-up:
+    the PDF is the same, byte for byte, when reportlab's drawPara and _textOut draw instead.
+    The plan has every alignment (centred titles and headers, the right-aligned 附件 label,
+    justified body text), bold text, outline labels with their tab and mixed Latin text."""
+    from reportlab.platypus import Paragraph
+
+    from sqdocs.writers.pdf import text as pdf_text
+
+    dim = plan.annex1.dimensions[0]
+    item = dim.items[0]
+    mixed = "第2屆政府服務獎E化評獎（RSS）ñ仁、 https://www.klg.gov.tw/查詢 3 月\u00a08,547 件" * 12
+    point = item.points[0].model_copy(update={"practices": [mixed, "第一行\n\n第三行"]})
+    item = item.model_copy(update={"points": [point, *item.points[1:]]})
+    dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
+    plan = dataclasses.replace(plan, annex1=plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]}))
+    fast = render_plan(plan)
+    monkeypatch.setattr(pdf_text.CJKParagraph, "_draw", lambda self, debug: Paragraph.drawPara(self, debug))
+    monkeypatch.setattr(pdf_text, "_text_out", lambda tx, text, star: tx._textOut(text, star))
+    assert render_plan(plan) == fast
+
+
 def test_composite_font_widths_and_cmap() -> None:
     assert pdf_fonts._width_runs([500, 1000, 1000, 1000, 250]) == [0, 0, 500, 1, 3, 1000, 4, 4, 250]
     assert pdf_fonts._width_runs([1000]) == [0, 0, 1000]
