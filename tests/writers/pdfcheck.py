@@ -276,6 +276,24 @@ def assert_embedded_subset_fonts(path: Path) -> None:
         assert "Helvetica" not in name and "Times" not in name
 
 
+def assert_binary_streams(path: Path) -> int:
+    """Every stream (pages, fonts, maps, images) Flate- or DCT-encoded and nothing else: none
+    also ASCII85-encoded, which made a file a fifth larger. Every one decodes; returns how many."""
+    reader = pypdf.PdfReader(path)
+    count = 0
+    for number in range(1, reader.trailer["/Size"]):
+        obj = reader.get_object(number)
+        if not isinstance(obj, pypdf.generic.StreamObject) or obj.get("/Type") == "/Metadata":
+            continue  # the XMP packet is left uncompressed on purpose (furniture._Metadata)
+        filters = obj.get("/Filter")
+        filters = [filters] if isinstance(filters, str) else list(filters or [])
+        assert filters in (["/FlateDecode"], ["/DCTDecode"]), (number, filters)
+        if filters == ["/FlateDecode"]:
+            obj.get_data()
+        count += 1
+    return count
+
+
 def pdftotext(path: Path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 

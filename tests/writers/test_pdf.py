@@ -23,6 +23,7 @@ from pdfcheck import (
     SAMPLE,
     TABLES,
     Extract,
+    assert_binary_streams,
     assert_cell_text_inside_padding,
     assert_embedded_subset_fonts,
     assert_no_overlapping_glyphs,
@@ -554,6 +555,10 @@ def test_xmp_metadata_says_what_the_info_says(plan: Plan, plan_pdf: Path) -> Non
 
 def test_same_data_same_bytes(plan: Plan, plan_pdf: Path) -> None:
     assert render_plan(plan) == plan_pdf.read_bytes()
+
+
+def test_streams_are_binary_flate(plan_pdf: Path) -> None:
+    assert assert_binary_streams(plan_pdf) > 10
 
 
 def test_size_under_limit(plan_pdf: Path) -> None:

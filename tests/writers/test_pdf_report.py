@@ -26,6 +26,7 @@ from pdfcheck import (
     SAMPLE,
     SUMMARY_COLUMNS,
     Extract,
+    assert_binary_streams,
     assert_cell_text_inside_padding,
     assert_embedded_subset_fonts,
     assert_no_overlapping_glyphs,
@@ -500,6 +501,10 @@ def test_two_builds_are_byte_identical(plan: Plan, report: CompiledReport, repor
     )
     subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
     assert (tmp_path / report_pdf.name).read_bytes() == report_pdf.read_bytes()
+
+
+def test_streams_are_binary_flate(report_pdf: Path) -> None:
+    assert assert_binary_streams(report_pdf) > 10  # its chart pictures and photos too
 
 
 def test_size_under_limit(report_pdf: Path) -> None:

@@ -21,7 +21,6 @@ from itertools import groupby
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
-from isal import isal_zlib
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFError, TTFont
@@ -37,22 +36,8 @@ from sqdocs.writers.fontfiles import (
     resolve_main,
     split_runs,
 )
+from sqdocs.writers.pdf.flate import FAST_FLATE
 from sqdocs.writers.pdf.ttfread import BulkFace
-
-
-class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
-    """Flate for embedded font programs, by ISA-L (isal) rather than zlib.
-
-    Compressing the glyphs was the largest single cost of a plan PDF: zlib's level 1 took
-    16 ms of it, ISA-L's level 2 takes 4 ms and gives a smaller file (the fonts of the plan:
-    664 → 636 KB). The output is ordinary zlib data every PDF reader inflates.
-    """
-
-    def encode(self, text):
-        return isal_zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 2)
-
-
-_FAST_FLATE = _FastFlate()
 
 
 class _TTFont(TTFont):
@@ -116,12 +101,12 @@ class _TTFont(TTFont):
             cmap = pdfdoc.PDFStream()
             cmap.content = to_unicode_cmap(base_font_name, subset)
             if doc.compression:
-                cmap.filters = [pdfdoc.PDFZCompress]
+                cmap.filters = [FAST_FLATE]
             pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_font_name)
             pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_font_name, subset)
             font_file = doc.idToObject.get(f"fontFile:{self.face.filename}({base_font_name})")
             if font_file is not None and font_file.filters:
-                font_file.filters = [_FAST_FLATE]
+                font_file.filters = [FAST_FLATE]
             doc.Reference(pdf_font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
         del self.state[doc]
@@ -205,7 +190,7 @@ class _CIDFont(_TTFont):
         descriptor = face.addSubsetObjects(doc, base_font_name, glyphs.codes)
         font_file = doc.idToObject.get(f"fontFile:{face.filename}({base_font_name})")
         if font_file is not None and font_file.filters:
-            font_file.filters = [_FAST_FLATE]
+            font_file.filters = [FAST_FLATE]
         widths = [face.defaultWidth, *(face.getCharWidth(code) for code in glyphs.code_of_cid[1:])]
         cid_font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
@@ -221,7 +206,7 @@ class _CIDFont(_TTFont):
         cmap = pdfdoc.PDFStream()
         cmap.content = to_unicode_cmap(base_font_name, glyphs.code_of_cid, code_bytes=2)
         if doc.compression:
-            cmap.filters = [pdfdoc.PDFZCompress]
+            cmap.filters = [FAST_FLATE]
         font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("Type0"),

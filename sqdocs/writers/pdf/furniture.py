@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -14,7 +15,12 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from sqdocs.properties import Properties
 from sqdocs.writers import layout
+from sqdocs.writers.pdf.flate import FAST_FLATE
 from sqdocs.writers.pdf.fonts import FontSet
+
+# Streams (pages, images) are written as binary Flate, not also ASCII85-encoded as reportlab's
+# default has it for files sent through 7-bit channels: a fifth smaller, and no pass to encode.
+rl_config.useA85 = 0
 
 PAGE_SIZE = (layout.PAGE_WIDTH_MM * mm, layout.PAGE_HEIGHT_MM * mm)
 FOOTER_PT = layout.TABLE_PT
@@ -73,9 +79,20 @@ def _numbered_canvas(fonts: FontSet):
                     self.drawString(x, FOOTER_Y, chunk)
                     x += stringWidth(chunk, font, FOOTER_PT)
                 Canvas.showPage(self)
+                _compress(self._doc.Pages.pages[-1])
             Canvas.save(self)
 
     return NumberedCanvas
+
+
+def _compress(page: pdfdoc.PDFPage) -> None:
+    """The page's content as reportlab would make it when writing the file, compressed by
+    :data:`FAST_FLATE` rather than zlib's level 6 (its default), which took 6% of a PDF's time."""
+    if page.Contents or not page.stream:
+        return
+    stream = pdfdoc.PDFStream(content=page.stream, filters=[FAST_FLATE])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
 
 
 def _xmp(info: pdfdoc.PDFInfo, meta: Properties, when: str) -> str:
