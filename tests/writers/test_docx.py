@@ -366,6 +366,29 @@ def test_same_data_same_bytes(plan, docx_bytes):
     assert "w:rsid" not in body
 
 
+def test_package_holds_what_python_docx_saves(plan, monkeypatch):
+    """The parts go straight into the dated zip (package.saved), not through python-docx's own
+    zip: every part python-docx would save is there, byte for byte, and nothing else."""
+    from sqdocs.writers.docx import package
+
+    saved_by_python_docx = []
+    real = package.saved
+
+    def saved(document, stamp):
+        buffer = io.BytesIO()
+        document.save(buffer)
+        saved_by_python_docx.append(buffer.getvalue())
+        return real(document, stamp)
+
+    monkeypatch.setattr(package, "saved", saved)
+    ours = zipfile.ZipFile(io.BytesIO(render_plan(plan, BuildOptions())))
+    theirs = zipfile.ZipFile(io.BytesIO(saved_by_python_docx[0]))
+    assert sorted(ours.namelist()) == sorted(theirs.namelist())
+    for name in theirs.namelist():
+        if name != package.APP_PROPERTIES:  # sqdocs's own (package.app_xml)
+            assert ours.read(name) == theirs.read(name), name
+
+
 @pytest.mark.parametrize("name", ["plan", "subplan", "report"])
 def test_default_template_is_what_the_script_makes(name):
     spec = importlib.util.spec_from_file_location("make_templates", ROOT / "templates" / "make_templates.py")

@@ -10,7 +10,6 @@ document filled in from it.
 from __future__ import annotations
 
 import functools
-import io
 import re
 import zipfile
 from collections.abc import Collection, Iterator, Sequence
@@ -523,9 +522,7 @@ class WordTemplate:
         _set_properties(doc, properties)
         oxml.close_after_final_table(doc.element.body)
         oxml.keep_lines_before_breaks_unstretched(doc.settings.element)
-        buffer = io.BytesIO()
-        self._template.save(buffer)
-        return package.normalise(buffer.getvalue(), properties.day)
+        return package.saved(doc, properties.day)  # (docxtpl's save would only add its picture replacing)
 
 
 def _parts(doc) -> dict[str, tags.Part]:
