@@ -665,6 +665,32 @@ def test_fast_drawing_writes_what_reportlabs_general_drawing_writes(plan: Plan, 
     assert render_plan(plan) == fast
 
 
+def test_two_characters_one_glyph_each_copy_as_written(plan: Plan, tmp_path: Path, monkeypatch) -> None:
+    """A font may draw two code points with one glyph (a compatibility ideograph such as U+F967
+    with 不 U+4E0D, as Droid Sans Fallback does): each keeps its own code in the composite
+    font, so that copying gives back the character written, and both draw that glyph."""
+    face = pdfmetrics.getFont(pdf_fonts.font_set().main).face
+    for table in (face.charToGlyph, face.charWidths):
+        monkeypatch.setitem(table, 0xF967, table[0x4E0D])
+    pdf_fonts._font_set.cache_clear()  # no font chosen for U+F967 yet
+    try:
+        text = "兩字同形：\uf967與不，\uf967再現"
+        path = tmp_path / "shared.pdf"
+        path.write_bytes(render_plan(dataclasses.replace(plan, body=plan.body.model_copy(update={"targets": text}))))
+    finally:
+        pdf_fonts._font_set.cache_clear()
+    assert text in pdftotext(path).replace("\n", "")
+    reader = pypdf.PdfReader(path)
+    kai = next(
+        font.get_object()["/DescendantFonts"][0].get_object()
+        for font in reader.pages[0]["/Resources"]["/Font"].values()
+        if font.get_object()["/Subtype"] == "/Type0"
+    )
+    gids = kai["/CIDToGIDMap"].get_object().get_data()  # not /Identity: two codes, one glyph
+    pairs = [int.from_bytes(gids[i : i + 2], "big") for i in range(0, len(gids), 2)]
+    assert len(pairs) == len(set(pairs)) + 1
+
+
 def test_composite_font_widths_and_cmap() -> None:
     assert pdf_fonts._width_runs([500, 1000, 1000, 1000, 250]) == [0, 0, 500, 1, 3, 1000, 4, 4, 250]
     assert pdf_fonts._width_runs([1000]) == [0, 0, 1000]

@@ -113,14 +113,18 @@ class _TTFont(TTFont):
 
 
 class _Glyphs:
-    """One document's glyphs of a :class:`_CIDFont`: a glyph's code (CID) is its index in the
-    embedded subset, as :meth:`TTFontFile.makeSubset` numbers the glyphs of ``codes``."""
+    """One document's characters of a :class:`_CIDFont`: each code point its own code (CID),
+    in order of first use, so that copying text gives back the very character written; and
+    each CID's glyph (GID) in the embedded subset, as :meth:`TTFontFile.makeSubset` numbers
+    the glyphs of ``code_of_cid``. The two differ only where a font draws two code points with
+    one glyph (a compatibility ideograph such as U+F967 with 不 U+4E0D)."""
 
     def __init__(self) -> None:
-        self.codes: list[int] = []  # code points in the order their glyphs were first used
         self.encoded: dict[str, bytes] = {}  # character → its CID, two bytes (Identity-H)
-        self.cid_of_glyph: dict[int, int] = {0: 0}  # the font's glyph index → CID; 0 is .notdef
-        self.code_of_cid: list[int | None] = [None]
+        self.cid_of_code: dict[int, int] = {}
+        self.code_of_cid: list[int | None] = [None]  # CID 0 is .notdef
+        self.gid_of_glyph: dict[int, int] = {0: 0}  # the font's glyph index → the subset's
+        self.gid_of_cid: list[int] = [0]
         self.internal_name: str | None = None
         self.frozen = False
 
@@ -164,13 +168,14 @@ class _CIDFont(_TTFont):
         glyph = self.face.charToGlyph.get(code)
         if glyph is None:
             return b"\0\0"  # .notdef: the character is reported missing (Typesetter.missing)
-        if glyphs.frozen:
-            raise pdfdoc.PDFError(f"Font {self.fontName} is already frozen, cannot add new character U+{code:04X}")
-        cid = glyphs.cid_of_glyph.get(glyph)
+        cid = glyphs.cid_of_code.get(code)
         if cid is None:
-            cid = glyphs.cid_of_glyph[glyph] = len(glyphs.code_of_cid)
+            if glyphs.frozen:
+                raise pdfdoc.PDFError(f"Font {self.fontName} is already frozen, cannot add new character U+{code:04X}")
+            cid = glyphs.cid_of_code[code] = len(glyphs.code_of_cid)
             glyphs.code_of_cid.append(code)
-        glyphs.codes.append(code)
+            gid = glyphs.gid_of_glyph.setdefault(glyph, len(glyphs.gid_of_glyph))
+            glyphs.gid_of_cid.append(gid)
         return cid.to_bytes(2, "big")
 
     def getSubsetInternalName(self, subset, doc):  # reportlab's names
@@ -186,12 +191,19 @@ class _CIDFont(_TTFont):
         glyphs.frozen = True
         internal_name = self.getSubsetInternalName(0, doc)[1:]
         face = self.face
-        base_font_name = b"".join((_subset_tag(face.name, glyphs.codes), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-        descriptor = face.addSubsetObjects(doc, base_font_name, glyphs.codes)
+        codes = glyphs.code_of_cid[1:]
+        base_font_name = b"".join((_subset_tag(face.name, codes), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+        descriptor = face.addSubsetObjects(doc, base_font_name, codes)
         font_file = doc.idToObject.get(f"fontFile:{face.filename}({base_font_name})")
         if font_file is not None and font_file.filters:
             font_file.filters = [FAST_FLATE]
-        widths = [face.defaultWidth, *(face.getCharWidth(code) for code in glyphs.code_of_cid[1:])]
+        widths = [face.defaultWidth, *map(face.getCharWidth, codes)]
+        if glyphs.gid_of_cid == list(range(len(glyphs.gid_of_cid))):
+            cid_to_gid = pdfdoc.PDFName("Identity")
+        else:
+            cid_to_gid = pdfdoc.PDFStream(content=b"".join(gid.to_bytes(2, "big") for gid in glyphs.gid_of_cid))
+            cid_to_gid.filters = [FAST_FLATE]
+            cid_to_gid = doc.Reference(cid_to_gid)
         cid_font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("CIDFontType2"),
@@ -201,7 +213,7 @@ class _CIDFont(_TTFont):
             ),
             "FontDescriptor": descriptor,
             "W": pdfdoc.PDFArray(_width_runs(widths)),
-            "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+            "CIDToGIDMap": cid_to_gid,
         })
         cmap = pdfdoc.PDFStream()
         cmap.content = to_unicode_cmap(base_font_name, glyphs.code_of_cid, code_bytes=2)
