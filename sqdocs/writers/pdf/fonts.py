@@ -251,6 +251,8 @@ def _width_runs(widths: list[float]) -> list:
 
 
 def _utf16_hex(code: int) -> str:
+    if code < 0x10000:  # nearly every character: its code as it is
+        return f"{code:04X}"
     return chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
 
 
