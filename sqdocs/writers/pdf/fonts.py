@@ -5,6 +5,9 @@ in Times New Roman (or a face with its widths) where one is installed, as Word d
 The main face is the one every writer draws in (:func:`sqdocs.writers.fontfiles.resolve_main`).
 reportlab reads TrueType outlines only, so CFF ``.otf`` fonts (Noto CJK, Source Han) are
 refused here with a message saying so.
+
+The main face and its fallbacks are embedded as one composite font each (:class:`_CIDFont`),
+the Latin faces as reportlab's simple fonts of 256 glyphs (:class:`_TTFont`).
 """
 
 from __future__ import annotations

@@ -327,11 +327,10 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
 
 def _text_out(tx, text: str, star: bool) -> None:
     """reportlab's ``tx._textOut`` for text in an embedded TrueType face (every face sqdocs
-    sets text in), writing the same operators: the subset's font whenever it changes (Chinese
-    text changes subset nearly every character: a subset holds 256 glyphs in order of first
-    use), then the text. Without reportlab's general path (its other font kinds, shaping, the
-    text object's state saved and restored for every run), and with the font operators' text
-    made once, not at every change: a tenth of a plan PDF's time."""
+    sets text in), writing the same operators: the font of the text's subset whenever it
+    changes (a composite font has one subset, fonts.py's ``_CIDFont``; the Latin face's
+    simple fonts hold 256 glyphs each), then the text. Without reportlab's general path (its
+    other font kinds, shaping, the text object's state saved and restored for every run)."""
     font = getFont(tx._fontname)
     if not font._dynamicFont or isinstance(text, ShapedStr):
         tx._textOut(text, star)
