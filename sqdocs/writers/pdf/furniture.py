@@ -87,7 +87,8 @@ def _numbered_canvas(fonts: FontSet):
 
 def _compress(page: pdfdoc.PDFPage) -> None:
     """The page's content as reportlab would make it when writing the file, compressed by
-    :data:`FAST_FLATE` rather than zlib's level 6 (its default), which took 6% of a PDF's time."""
+    :data:`FAST_FLATE` rather than zlib's level 6, its default (a plan's pages: 0.7 ms rather
+    than 5.6 ms, for 7 KB more)."""
     if page.Contents or not page.stream:
         return
     stream = pdfdoc.PDFStream(content=page.stream, filters=[FAST_FLATE])

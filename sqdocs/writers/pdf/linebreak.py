@@ -75,7 +75,7 @@ def _may_break(before: int, after: int) -> bool:
 class _PairBreaks(dict):
     """:func:`_may_break` of a pair of kinds, looked up as ``_BREAKS[before << 7 | after]`` and
     worked out the first time a pair is seen (a text has a few dozen; a table of all 16,384
-    made importing the module take 5 ms longer)."""
+    made importing the module take 3.5 ms longer)."""
 
     def __missing__(self, pair: int) -> bool:
         self[pair] = allowed = _may_break(pair >> 7, pair & 0x7F)
