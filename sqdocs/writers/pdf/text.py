@@ -75,14 +75,11 @@ class CJKParagraph(Paragraph):
         code = self.canv._code
         code.append("q")  # the canvas's own state is not touched inside: nothing to save
         tx = self.beginText(style.leftIndent, self.height - lines[0].fontSize)
-        tx.preformatted = False
-        tx.direction = style.wordWrap
         tx.XtraState = _LineState(style.leading)
-        tx._leading = tx._olb = tx._fontname = tx._fontsize = None
+        tx._leading = tx._fontname = tx._fontsize = None
         offset = style.firstLineIndent
         for line in lines:
             x = offset + share * line.extraSpace
-            tx._x_offset = offset
             if x > 1e-6 or x < -1e-6:
                 tx.moveCursor(x, 0)
                 _put_plain_line(x, tx, line)
@@ -336,7 +333,6 @@ def _text_out(tx, text: str, star: bool) -> None:
         tx._textOut(text, star)
         return
     doc = tx._canvas._doc
-    names = doc.__dict__.setdefault("sq_subset_names", {})
     size = None
     current = tx._curSubset
     ops = []
@@ -344,10 +340,7 @@ def _text_out(tx, text: str, star: bool) -> None:
         if subset != current:
             if size is None:
                 size = _font_size_ops(tx._fontsize, tx._leading)
-            name = names.get((font, subset))
-            if name is None:
-                name = names[font, subset] = font.getSubsetInternalName(subset, doc)
-            ops.append(name + size)
+            ops.append(font.getSubsetInternalName(subset, doc) + size)
             current = subset
         ops.append(f"({escapePDF(chunk)}) Tj")
     tx._curSubset = current
