@@ -62,28 +62,18 @@ class _TTFont(TTFont):
         self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
 
     def splitString(self, text, doc, encoding="utf-8"):  # reportlab's names
-        """TTFont.splitString, its result the same, faster when every character already has
-        its code in the document (after a page or two, nearly every run of text): looked up
-        all at once rather than one by one."""
+        """TTFont.splitString, its result the same, faster for text whose every character
+        already has its code in the first subset (the Latin face's letters and digits, after
+        their first use): looked up all at once rather than one by one."""
         state = self.state.get(doc)
-        if state is None or not isinstance(text, str):
-            return super().splitString(text, doc, encoding)
-        try:
-            codes = list(map(state.assignments.__getitem__, map(ord, text)))
-        except KeyError:  # a character new to the document (or U+00A0, drawn as a space)
-            return super().splitString(text, doc, encoding)
-        if not codes or max(codes) < 256:  # all in the first subset: the Latin face's ASCII
-            return [(0, bytes(codes))] if codes else []
-        results = []
-        start = 0
-        while start < len(codes):
-            subset = codes[start] >> 8
-            end = start + 1
-            while end < len(codes) and codes[end] >> 8 == subset:
-                end += 1
-            results.append((subset, bytes(n & 0xFF for n in codes[start:end])))
-            start = end
-        return results
+        if state is not None and isinstance(text, str) and text:
+            try:
+                codes = bytes(map(state.assignments.__getitem__, map(ord, text)))
+            except (KeyError, ValueError):  # a character new to the document, or past the first subset
+                pass
+            else:
+                return [(0, codes)]
+        return super().splitString(text, doc, encoding)
 
     def addObjects(self, doc):  # reportlab's name
         # Same as TTFont.addObjects, with our ToUnicode CMap.
