@@ -91,15 +91,8 @@ class _TTFont(TTFont):
             pdf_font.FirstChar = 0
             pdf_font.LastChar = len(subset) - 1
             pdf_font.Widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset)))
-            cmap = pdfdoc.PDFStream()
-            cmap.content = to_unicode_cmap(base_font_name, subset)
-            if doc.compression:
-                cmap.filters = [FAST_FLATE]
-            pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_font_name)
-            pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_font_name, subset)
-            font_file = doc.idToObject.get(f"fontFile:{self.face.filename}({base_font_name})")
-            if font_file is not None and font_file.filters:
-                font_file.filters = [FAST_FLATE]
+            pdf_font.ToUnicode = _to_unicode(doc, base_font_name, subset)
+            pdf_font.FontDescriptor = _embedded(self.face, doc, base_font_name, subset)
             doc.Reference(pdf_font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
         del self.state[doc]
@@ -186,10 +179,7 @@ class _CIDFont(_TTFont):
         face = self.face
         codes = glyphs.code_of_cid[1:]
         base_font_name = b"".join((_subset_tag(face.name, codes), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-        descriptor = face.addSubsetObjects(doc, base_font_name, codes)
-        font_file = doc.idToObject.get(f"fontFile:{face.filename}({base_font_name})")
-        if font_file is not None and font_file.filters:
-            font_file.filters = [FAST_FLATE]
+        descriptor = _embedded(face, doc, base_font_name, codes)
         widths = [face.defaultWidth, *map(face.getCharWidth, codes)]
         if glyphs.gid_of_cid == list(range(len(glyphs.gid_of_cid))):
             cid_to_gid = pdfdoc.PDFName("Identity")
@@ -208,20 +198,37 @@ class _CIDFont(_TTFont):
             "W": pdfdoc.PDFArray(_width_runs(widths)),
             "CIDToGIDMap": cid_to_gid,
         })
-        cmap = pdfdoc.PDFStream()
-        cmap.content = to_unicode_cmap(base_font_name, glyphs.code_of_cid, code_bytes=2)
-        if doc.compression:
-            cmap.filters = [FAST_FLATE]
+        descendant = doc.Reference(cid_font)
+        to_unicode = _to_unicode(doc, base_font_name, glyphs.code_of_cid, code_bytes=2)
         font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("Type0"),
             "BaseFont": pdfdoc.PDFName(base_font_name),
             "Encoding": pdfdoc.PDFName("Identity-H"),
-            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font)]),
-            "ToUnicode": doc.Reference(cmap, "toUnicodeCMap:" + base_font_name),
+            "DescendantFonts": pdfdoc.PDFArray([descendant]),
+            "ToUnicode": to_unicode,
         })
         doc.idToObject["BasicFonts"].dict[internal_name] = doc.Reference(font, internal_name)
         del self.state[doc]
+
+
+def _embedded(face, doc, base_font_name: str, codes: list[int]):
+    """The glyphs of ``codes`` embedded as one font program (reportlab's addSubsetObjects), that
+    program compressed by :data:`FAST_FLATE`; a reference to its FontDescriptor."""
+    descriptor = face.addSubsetObjects(doc, base_font_name, codes)
+    font_file = doc.idToObject.get(f"fontFile:{face.filename}({base_font_name})")
+    if font_file is not None and font_file.filters:
+        font_file.filters = [FAST_FLATE]
+    return descriptor
+
+
+def _to_unicode(doc, base_font_name: str, subset: list[int | None], code_bytes: int = 1):
+    """A reference to the ToUnicode stream (:func:`to_unicode_cmap`) of the font ``base_font_name``."""
+    cmap = pdfdoc.PDFStream()
+    cmap.content = to_unicode_cmap(base_font_name, subset, code_bytes)
+    if doc.compression:
+        cmap.filters = [FAST_FLATE]
+    return doc.Reference(cmap, "toUnicodeCMap:" + base_font_name)
 
 
 def _subset_tag(face_name: bytes, codes: list[int]) -> bytes:
