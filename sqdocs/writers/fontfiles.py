@@ -12,6 +12,7 @@ with its widths (:func:`resolve_latin`), as Word draws them.
 from __future__ import annotations
 
 import functools
+import itertools
 import mmap
 import os
 import re
@@ -133,17 +134,11 @@ def resolve_latin_bold(regular: FontRef) -> FontRef | None:
 def split_runs(text: str, face_for: Callable[[str], _Face]) -> list[tuple[_Face, str]]:
     """``text`` as (face, characters) runs: each run the longest stretch ``face_for`` gives one face."""
     runs: list[tuple[_Face, str]] = []
-    run: list[str] = []
-    face = None
-    for ch in text:
-        this = face_for(ch)
-        if run and this != face:
-            runs.append((face, "".join(run)))
-            run = []
-        face = this
-        run.append(ch)
-    if run:
-        runs.append((face, "".join(run)))
+    at = 0
+    for face, same in itertools.groupby(map(face_for, text)):
+        count = len(list(same))
+        runs.append((face, text[at : at + count]))
+        at += count
     return runs
 
 

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from functools import cache, lru_cache
-from itertools import groupby
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -460,18 +459,11 @@ class FontSet:
             return font
 
         text = _NOT_DRAWN.sub("", text)
-        try:  # every character's font already chosen: grouped without a call per character
-            faces = list(map(self._choice.__getitem__, text))
+        try:  # every character's font already chosen: no call of face per character
+            runs = split_runs(text, self._choice.__getitem__)
         except KeyError:
             return split_runs(text, face)
-        if None in faces:
-            return split_runs(text, face)
-        runs, at = [], 0
-        for font, same in groupby(faces):
-            count = len(list(same))
-            runs.append((font, text[at : at + count]))
-            at += count
-        return runs
+        return runs if all(font is not None for font, _ in runs) else split_runs(text, face)
 
     def _fallback_names(self):
         yield from self._fallbacks
