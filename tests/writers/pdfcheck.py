@@ -6,8 +6,10 @@ Shared by the tests of every PDF document (test_pdf*.py).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import shutil
+import struct
 import subprocess
 from collections import defaultdict
 from pathlib import Path
@@ -341,3 +343,27 @@ def line_starts(pdf_path: Path, page: int, skip: int = 0) -> list[tuple[str, flo
             continue
         starts.append(("".join(c["text"] for c in row[:5]), round((row[0]["x0"] - margin) / em, 2)))
     return starts
+
+
+def font_glyphs(font_program: bytes) -> list[bytes]:
+    """The glyph records of a TrueType font program, by glyph index, as its 'loca' cuts 'glyf'."""
+    count = struct.unpack(">H", font_program[4:6])[0]
+    tables = {}
+    for i in range(count):
+        tag, _, offset, length = struct.unpack(">4sIII", font_program[12 + 16 * i : 28 + 16 * i])
+        tables[tag] = font_program[offset : offset + length]
+    long_offsets = struct.unpack(">h", tables[b"head"][50:52])[0]
+    loca = tables[b"loca"]
+    if long_offsets:
+        offsets = struct.unpack(f">{len(loca) // 4}I", loca)
+    else:
+        offsets = [2 * o for o in struct.unpack(f">{len(loca) // 2}H", loca)]
+    return [tables[b"glyf"][start:end] for start, end in itertools.pairwise(offsets)]
+
+
+def hint_length(glyph: bytes) -> int | None:
+    """The length of a simple glyph's hinting program; None for an empty or composite glyph."""
+    if not glyph or struct.unpack(">h", glyph[:2])[0] < 0:
+        return None
+    at = 10 + 2 * struct.unpack(">h", glyph[:2])[0]
+    return struct.unpack(">H", glyph[at : at + 2])[0]

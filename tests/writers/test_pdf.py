@@ -29,6 +29,8 @@ from pdfcheck import (
     assert_no_overlapping_glyphs,
     assert_no_stub_splits,
     extract,
+    font_glyphs,
+    hint_length,
     line_starts,
     needs_poppler,
     pdffonts,
@@ -565,30 +567,6 @@ def test_size_under_limit(plan_pdf: Path) -> None:
     assert plan_pdf.stat().st_size <= 1024 * 1024  # issue 8: the plan PDF ≤ 1 MB with subset fonts
 
 
-def _glyph_hint_lengths(font_program: bytes) -> list[int]:
-    """The hinting-program length of every simple glyph in a TrueType font."""
-    import itertools
-    import struct
-
-    count = struct.unpack(">H", font_program[4:6])[0]
-    tables = {}
-    for i in range(count):
-        tag, _, offset, length = struct.unpack(">4sIII", font_program[12 + 16 * i : 28 + 16 * i])
-        tables[tag] = font_program[offset : offset + length]
-    long_offsets = struct.unpack(">h", tables[b"head"][50:52])[0]
-    loca = tables[b"loca"]
-    offsets = (
-        struct.unpack(f">{len(loca) // 4}I", loca) if long_offsets else [2 * o for o in struct.unpack(f">{len(loca) // 2}H", loca)]
-    )
-    glyf, lengths = tables[b"glyf"], []
-    for start, end in itertools.pairwise(offsets):
-        contours = struct.unpack(">h", glyf[start : start + 2])[0] if end > start else -1
-        if contours >= 0:
-            at = start + 10 + 2 * contours
-            lengths.append(struct.unpack(">H", glyf[at : at + 2])[0])
-    return lengths
-
-
 def test_embedded_glyphs_carry_no_hinting_programs(plan_pdf: Path) -> None:
     """Hints are a third of a Kai glyph's bytes and nothing a printed page needs."""
     reader = pypdf.PdfReader(plan_pdf)
@@ -604,7 +582,8 @@ def test_embedded_glyphs_carry_no_hinting_programs(plan_pdf: Path) -> None:
                 continue
             seen.add(key)
             programs.append(descriptor["/FontFile2"].get_object().get_data())
-    lengths = [n for program in programs for n in _glyph_hint_lengths(program)]
+    lengths = [hint_length(glyph) for program in programs for glyph in font_glyphs(program)]
+    lengths = [length for length in lengths if length is not None]  # simple glyphs
     assert len(programs) >= 3 and len(lengths) > 500
     assert set(lengths) == {0}
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import struct
 
 import pytest
-from pdfcheck import require_kai_font
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+from pdfcheck import font_glyphs, hint_length, require_kai_font
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace, TTFontFile
 
-from sqdocs.writers.fontfiles import FontRef, fallback_candidates, resolve_main
+from sqdocs.writers.fontfiles import FontRef, fallback_candidates, resolve_latin, resolve_main
 from sqdocs.writers.pdf import fonts as pdf_fonts
 from sqdocs.writers.pdf import ttfread
 from sqdocs.writers.pdf.ttfread import BulkFace
@@ -110,3 +111,72 @@ def test_the_pdf_font_has_what_reportlab_gives_a_ttfont() -> None:
     assert vars(ours).keys() == vars(theirs).keys()
     for key in vars(theirs).keys() - {"fontName", "face", "encoding", "state"}:
         assert getattr(ours, key) == getattr(theirs, key), key
+
+
+# ---- subsets ---------------------------------------------------------------------------
+
+
+def _subset_faces() -> list[FontRef]:
+    """The faces above and the Latin face, whose accented letters are composite glyphs."""
+    latin = resolve_latin()
+    return [*_faces(), *([latin] if latin else [])]
+
+
+def _composite_codes(face: TTFontFace) -> list[int]:
+    """The codes whose glyphs are composite glyphs (made of others)."""
+    data, start = face._ttf_data, face.get_table_pos("glyf")[0]
+    positions = face.glyphPos
+    return sorted(
+        code for code, glyph in face.charToGlyph.items()
+        if positions[glyph + 1] > positions[glyph] and struct.unpack_from(">h", data, start + positions[glyph])[0] < 0
+    )  # fmt: skip
+
+
+def _subsets(face: TTFontFace) -> list[list[int]]:
+    """Subsets of many sizes, in no particular order, with composite glyphs where the face has
+    them, a code twice, and a code the face does not have."""
+    codes = sorted(face.charToGlyph)
+    rnd = random.Random(8)
+    composite = _composite_codes(face)
+    return [
+        codes[:5],
+        rnd.sample(codes, 200),
+        [*rnd.sample(codes, 60), *composite[:40], codes[3], 0x10FFFD],
+        rnd.sample(codes, min(len(codes), 1500)),
+    ]
+
+
+@pytest.mark.parametrize("ref", _subset_faces(), ids=lambda ref: f"{ref.path.name}:{ref.index}")
+def test_a_subset_with_hints_is_reportlabs_byte_for_byte(ref: FontRef) -> None:
+    face = BulkFace(str(ref.path), subfontIndex=ref.index)
+    for subset in _subsets(face):
+        assert face.makeSubset(subset, hints=True) == TTFontFile.makeSubset(face, subset)
+
+
+@pytest.mark.parametrize("ref", _subset_faces(), ids=lambda ref: f"{ref.path.name}:{ref.index}")
+def test_a_subset_without_hints_has_the_same_glyphs_without_their_programs(ref: FontRef) -> None:
+    face = BulkFace(str(ref.path), subfontIndex=ref.index)
+    for subset in _subsets(face):
+        hinted = font_glyphs(face.makeSubset(subset, hints=True))
+        plain = font_glyphs(face.makeSubset(subset))
+        assert len(plain) == len(hinted)
+        for with_hints, without in zip(hinted, plain, strict=True):
+            length = hint_length(with_hints)
+            if not length:  # empty, composite, or without hints already: the very same record
+                assert without == with_hints
+                continue
+            at = 10 + 2 * struct.unpack(">h", with_hints[:2])[0]
+            outline = with_hints[at + 2 + length :].rstrip(b"\0")  # the record's padding aside
+            assert without.rstrip(b"\0") == (with_hints[:at] + b"\0\0" + outline).rstrip(b"\0")
+            assert len(without) < len(with_hints)
+
+
+def test_subsets_were_tried_with_composite_glyphs_and_hints() -> None:
+    """The two tests above meet both kinds of glyph record a subset rewrites."""
+    require_kai_font()
+    latin = resolve_latin()
+    assert latin is not None
+    assert len(_composite_codes(BulkFace(str(latin.path), subfontIndex=latin.index))) > 50
+    kai = BulkFace(str(resolve_main().path))
+    hinted = font_glyphs(kai.makeSubset(_subsets(kai)[1], hints=True))
+    assert sum(bool(hint_length(glyph)) for glyph in hinted) > 100

@@ -100,9 +100,9 @@ class _TTFont(TTFont):
 class _Glyphs:
     """One document's characters of a :class:`_CIDFont`: each code point its own code (CID),
     in order of first use, so that copying text gives back the very character written; and
-    each CID's glyph (GID) in the embedded subset, as :meth:`TTFontFile.makeSubset` numbers
-    the glyphs of ``code_of_cid``. The two differ only where a font draws two code points with
-    one glyph (a compatibility ideograph such as U+F967 with 不 U+4E0D)."""
+    each CID's glyph (GID) in the embedded subset, as ``BulkFace.makeSubset`` (ttfread.py)
+    numbers the glyphs of ``code_of_cid``. The two differ only where a font draws two code
+    points with one glyph (a compatibility ideograph such as U+F967 with 不 U+4E0D)."""
 
     def __init__(self) -> None:
         self.encoded: dict[str, bytes] = {}  # character → its CID, two bytes (Identity-H)
@@ -314,7 +314,6 @@ def load(ref: FontRef, composite: bool = True) -> str:
         raise UserError(f"{path}：字型檔損毀或不完整，無法使用。{INSTALL_HINT}") from None
     except OSError as exc:
         raise UserError(f"{path}：無法讀取字型檔（{exc.strerror or exc}）。") from None
-    _read_glyphs_in_place(font.face)
     pdfmetrics.registerFont(font)
     return name
 
@@ -335,58 +334,6 @@ class _MappedFile:
 
     def read(self) -> mmap.mmap:
         return self._data
-
-
-class _GlyphTable:
-    """The 'glyf' table as a view: slicing out one glyph copies only that glyph.
-
-    reportlab copies the whole table (50 MB for TW-Kai) for every subset of every document.
-    """
-
-    __slots__ = ("_view",)
-
-    def __init__(self, view: memoryview):
-        self._view = view
-
-    def __getitem__(self, key):
-        part = self._view[key]
-        return _unhinted(part) if isinstance(part, memoryview) else part
-
-    def __len__(self) -> int:
-        return len(self._view)
-
-
-def _unhinted(glyph: memoryview) -> bytes:
-    """A simple glyph without its hinting program, padded with zeros to its original length.
-
-    Hints steer rasterising at screen sizes and are a third of TW-Kai's glyph bytes; PDF
-    viewers and printers draw the outlines well without them. The record keeps its length
-    because reportlab lays out the subset's 'loca' by the original lengths; bytes after a
-    glyph's data are padding to every TrueType reader.
-    """
-    if len(glyph) < 12 or glyph[0] & 0x80:  # empty, or a composite glyph (kept as is)
-        return bytes(glyph)
-    contours = (glyph[0] << 8) | glyph[1]
-    at = 10 + 2 * contours
-    if at + 2 > len(glyph):
-        return bytes(glyph)
-    hinting = (glyph[at] << 8) | glyph[at + 1]
-    if hinting == 0 or at + 2 + hinting > len(glyph):
-        return bytes(glyph)
-    return b"".join((glyph[:at], b"\0\0", glyph[at + 2 + hinting :], bytes(hinting)))
-
-
-def _read_glyphs_in_place(face) -> None:
-    whole = memoryview(face._ttf_data)
-    get_table = face.get_table
-
-    def table(tag: str):
-        if tag == "glyf":
-            pos, length = face.get_table_pos(tag)
-            return _GlyphTable(whole[pos : pos + length])
-        return get_table(tag)
-
-    face.get_table = table
 
 
 # ---- choosing a font per character ------------------------------------------
