@@ -8,12 +8,16 @@ PDF's bytes. A character no installed font can draw is reported with
 
 from __future__ import annotations
 
-from sqdocs.options import BuildOptions, chosen
-from sqdocs.writers.fontfiles import MissingGlyphWarning
-from sqdocs.writers.pdf.fonts import font_set
-from sqdocs.writers.pdf.plan import render_plan
-from sqdocs.writers.pdf.report import render_report
-from sqdocs.writers.pdf.subplan import render_subplan
+from sqdocs.writers.pdf import platypus
+
+platypus.load()  # before any module below imports reportlab.platypus
+
+from sqdocs.options import BuildOptions, chosen  # noqa: E402
+from sqdocs.writers.fontfiles import MissingGlyphWarning  # noqa: E402
+from sqdocs.writers.pdf.fonts import font_set  # noqa: E402
+from sqdocs.writers.pdf.plan import render_plan  # noqa: E402
+from sqdocs.writers.pdf.report import render_report  # noqa: E402
+from sqdocs.writers.pdf.subplan import render_subplan  # noqa: E402
 
 __all__ = ["MissingGlyphWarning", "prepare", "render_plan", "render_report", "render_subplan"]
 
