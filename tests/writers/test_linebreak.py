@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from unittest.mock import patch
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sqdocs.writers.pdf import linebreak
 from sqdocs.writers.pdf.linebreak import CLOSING, OPENING, autospaced, break_points, fit_lines, wrap
 
 
@@ -164,3 +169,21 @@ def test_automatic_spacing_between_chinese_and_latin_text_or_digits() -> None:
     # Not beside punctuation, half or full width, nor a space; not full-width digits.
     assert pairs("透過(m-police)行動、「1」，2、採 ODF 文、第１２屆") == []
     assert autospaced("") == autospaced("2") == []
+
+
+_TEXTS = st.text(alphabet="中文字，。「」 ab1 2\u3000x、", max_size=14)
+_WIDTHS = st.sampled_from([0.0, 5.5, 11.0, 3.3333333, 2.75, 7.1])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(data=st.data(), text=_TEXTS)
+def test_a_text_that_fits_is_one_line_as_the_loop_would_make_it(data, text: str) -> None:
+    """fit_lines' shortcut for a text that fits (``_one_line``) gives the very line, width to
+    the last bit, that its loop gives, on texts at, just under and just over the width."""
+    widths = data.draw(st.lists(_WIDTHS, min_size=len(text), max_size=len(text)))
+    gaps = data.draw(st.one_of(st.none(), st.dictionaries(st.integers(0, max(len(text) - 1, 0)), st.sampled_from([0.3, 1.1, 2.75]))))
+    total = sum(widths) + sum((gaps or {}).values())
+    limit = data.draw(st.sampled_from([total, total - 1e-6, total + 1e-7, total - 1e-3, sum(widths), 0.7 * total, 0.0]))
+    with patch.object(linebreak, "_one_line", lambda *args: None):
+        by_the_loop = fit_lines(text, widths, [limit], gaps)
+    assert fit_lines(text, widths, [limit], gaps) == by_the_loop
