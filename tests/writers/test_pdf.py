@@ -784,6 +784,25 @@ def test_variation_selectors_and_joiners_are_not_drawn(plan: Plan, tmp_path: Pat
     assert "1.服務專線☎全天受理，民眾好評❤；承辦人葛小姐" in extract(path).column(layout.ANNEX1_COLUMNS, 2)
 
 
+def test_font_runs_of_text_seen_before_are_the_runs_of_text_never_seen() -> None:
+    """FontSet.runs answers a text of characters already seen in the main face at once: the
+    same runs as a fresh font set gives, a missing character still told every time, and
+    the characters that are not drawn still left out."""
+    used = pdf_fonts.font_set()
+    texts = ["基隆市警察局", "局察警", "107年度 RSS", "\U0010fffd局", "局\U0010fffd", "葛\U000e0100局", "", "  ", "局\n察"]
+    for _ in range(2):  # the second time, every character has been seen
+        for text in texts:
+            fresh = dataclasses.replace(used, _choice={}, _main_only=set())
+            told, told_fresh = [], []
+            assert used.runs(text, told.append) == fresh.runs(text, told_fresh.append), text
+            assert told == told_fresh
+    assert used.runs("局察", print) == [(used.main, "局察")] and "局" in used._main_only
+    missed: list[str] = []
+    assert used.runs("局\U0010fffd", missed.append) == [(used.main, "局\U0010fffd")]
+    assert missed == ["\U0010fffd"] and "\U0010fffd" not in used._main_only
+    assert used.runs("葛\U000e0100") == [(used.main, "葛")]
+
+
 @pytest.mark.parametrize(("ch", "advice"), [("\ue000", "自造字"), ("\U000f0001", "自造字"), ("𪚥", "fonts-hanazono")])
 def test_advice_for_a_missing_character_tells_a_private_use_one_apart(ch: str, advice: str) -> None:
     assert advice in missing_glyph_advice(ch)

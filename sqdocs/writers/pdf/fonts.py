@@ -358,6 +358,8 @@ class FontSet:
     _fallbacks: list[str] = field(default_factory=list)
     _tried: int = 0
     _choice: dict[str, str | None] = field(default_factory=dict)
+    _main_only: set[str] = field(default_factory=set)
+    """Characters seen whose font is the main face: most texts are of these alone."""
 
     @property
     def latin_line(self) -> float:
@@ -405,12 +407,20 @@ class FontSet:
                 return self.main
             return font
 
+        if self._main_only.issuperset(text):  # (none of them is of _NOT_DRAWN)
+            return [(self.main, text)] if text else []
         text = _NOT_DRAWN.sub("", text)
         try:  # every character's font already chosen: no call of face per character
             runs = split_runs(text, self._choice.__getitem__)
         except KeyError:
-            return split_runs(text, face)
-        return runs if all(font is not None for font, _ in runs) else split_runs(text, face)
+            runs = split_runs(text, face)
+        if any(font is None for font, _ in runs):
+            runs = split_runs(text, face)
+        main = self.main
+        for font, chars in runs:
+            if font == main and not self._main_only.issuperset(chars):
+                self._main_only.update(ch for ch in chars if self._choice.get(ch) == main)  # not a missing one
+        return runs
 
     def _fallback_names(self):
         yield from self._fallbacks
