@@ -295,7 +295,7 @@ def _put_plain_line(cur_x, tx, line, *rest, _full=rl_paragraph._putFragLine):
     for f in words:
         if tx._fontname != f.fontName or tx._fontsize != f.fontSize:
             tx._setFont(f.fontName, f.fontSize)
-        if xs.textColor != f.textColor:
+        if xs.textColor is not f.textColor and xs.textColor != f.textColor:  # Color.__eq__ is Python
             xs.textColor = f.textColor
             tx.setFillColor(f.textColor)
         if xs.rise != f.rise:
