@@ -147,8 +147,8 @@ def _too_deep_reason(path: Path, sub: Path, deeper: list[Path], command: str) ->
 def _deeper_reason(path: Path, deeper: list[Path], command: str) -> str:
     """What to run when the bureaus of ``path`` are one level down (``nest/north/bureau-01``)."""
     names = "、".join(sub.name for sub in deeper)
-    if command == "validate":  # it takes one folder at a time
-        runs = "；".join(f"sqdocs validate {shell_word(str(sub))}" for sub in deeper)
+    if command in ("validate", "check"):  # they take one folder at a time
+        runs = "；".join(f"sqdocs {command} {shell_word(str(sub))}" for sub in deeper)
         return f"其中沒有機關資料夾（含 plan.yaml 的資料夾），但其子資料夾 {names} 中有；請分別執行 {runs}"
     given = command_line([str(sub) for sub in deeper])
     return (f"其中沒有機關資料夾（含 plan.yaml 的資料夾），但其子資料夾 {names} 中有；"

@@ -66,6 +66,9 @@ def test_bureaus_a_level_too_deep_are_pointed_to(tmp_path, capsys):
     assert main(["validate", str(nest)]) == 2
     assert capsys.readouterr().err.splitlines()[0].endswith(
         f"請分別執行 sqdocs validate {nest / 'north'}；sqdocs validate {nest / 'south'}")
+    assert main(["check", str(nest)]) == 2  # check, too, takes one folder of bureaus at a time
+    assert capsys.readouterr().err.splitlines()[0].endswith(
+        f"請分別執行 sqdocs check {nest / 'north'}；sqdocs check {nest / 'south'}")
 
 
 def test_a_folder_that_is_not_there_has_no_line_and_column(tmp_path, capsys, monkeypatch):

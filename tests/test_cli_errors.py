@@ -876,3 +876,35 @@ def test_a_template_file_given_for_templates_is_told_its_folder_as_typed(tmp_pat
     assert main(["build", str(SAMPLE), "--templates", "我的 範本/plan.docx", "-o", "out"]) == 2
     assert "（例如 --templates '我的 範本'），" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_check_checks_each_bureau_of_a_folder_of_bureaus(tmp_path, capsys):
+    """The National Police Agency checks every bureau's subplans at once, as it validates them:
+    one incomplete or unreadable bureau does not stop the others, and the last lines name them."""
+    bureaus = tmp_path / "bureaus"
+    for name in ("a-107", "b-107", "c-107"):
+        shutil.copytree(SAMPLE, bureaus / name)
+    assert main(["check", str(bureaus)]) == 0
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if line.startswith("──")] == [
+        f"── {bureaus / name}" for name in ("a-107", "b-107", "c-107")]
+    assert out.count("✓ 4 個單位的細部執行計畫都完整。") == 3
+    assert out.splitlines()[-1] == "✓ 3 個機關的細部執行計畫都完整。"
+
+    (bureaus / "b-107" / "subplans" / "第二分局.yaml").unlink()
+    assert main(["check", str(bureaus)]) == 1
+    out = capsys.readouterr().out
+    b_part = out[out.index(f"── {bureaus / 'b-107'}") : out.index(f"── {bureaus / 'c-107'}")]
+    assert "第二分局尚未建立細部執行計畫" in b_part and "第二分局尚未建立" not in out.replace(b_part, "")
+    assert out.splitlines()[-1] == f"1 個機關的細部執行計畫尚未完整：{bureaus / 'b-107'}；其餘 2 個機關都完整。"
+
+    _edit(bureaus / "c-107" / "subplans" / "第一分局.yaml", "deadline: 107 年 3 月 31 日", "deadline: 107 年 2 月 30 日")
+    (bureaus / "notes").mkdir()  # YAML but no plan.yaml: passed over, and said
+    (bureaus / "notes" / "units.yaml").write_text("units: []\n", encoding="utf-8")
+    assert main(["check", str(bureaus)]) == 2
+    out, err = capsys.readouterr()
+    assert f"── {bureaus / 'a-107'}" in out and "✓ 4 個單位的細部執行計畫都完整。" in out  # a-107 still checked
+    assert "不是存在的日期" in err and "共 1 個錯誤，請修正後再執行。" in err
+    assert err.startswith(f"略過 {bureaus / 'notes'}：")
+    assert out.splitlines()[-1] == f"1 個機關的細部執行計畫尚未完整：{bureaus / 'b-107'}；其餘 1 個機關都完整。"
+    assert err.splitlines()[-1] == f"2 個資料夾有錯誤，未能檢查：{bureaus / 'notes'}、{bureaus / 'c-107'}。"

@@ -513,10 +513,10 @@ def test_a_folder_inside_the_data_folder_is_one_message_naming_the_data_folder(d
 
 
 @pytest.mark.parametrize("command", [
-    "check {b}", "subplan init {b} --all", "subplan update {b} --all", "form results {b} --all", "rollover {b} --to 108",
+    "subplan init {b} --all", "subplan update {b} --all", "form results {b} --all", "rollover {b} --to 108",
 ])
 def test_a_folder_of_bureaus_given_to_a_one_bureau_command_names_the_bureaus(data_copy, tmp_path, capsys, command):
-    """After `sqdocs validate bureaus` and `build bureaus` (使用手冊 6.6), `sqdocs check bureaus`
+    """After `sqdocs validate bureaus` and `build bureaus` (使用手冊 6.6), `sqdocs subplan init bureaus`
     only said the folder was no data folder: it now names the bureaus in it, to take one at a time."""
     from sqdocs.cli import main
 
@@ -528,7 +528,7 @@ def test_a_folder_of_bureaus_given_to_a_one_bureau_command_names_the_bureaus(dat
     err = capsys.readouterr().err
     assert (f"{bureaus}: 此資料夾沒有計畫資料檔（plan.yaml、units.yaml、annex1.yaml、annex2.yaml、annex3.yaml），"
             f"不是計畫資料夾；它內含各機關的資料夾（keelung-107），此指令一次處理一個機關"
-            f"（validate、build、export 才可指定整個資料夾）：請改指定其中之一，如 {data_copy}") in err, err
+            f"（validate、check、build、export 才可指定整個資料夾）：請改指定其中之一，如 {data_copy}") in err, err
 
 
 def test_a_folder_with_no_plan_anywhere_near_says_what_a_data_folder_holds(tmp_path, capsys):

@@ -234,7 +234,8 @@ def make_parser() -> argparse.ArgumentParser:
                                 "如 data/keelung-107")
 
     p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
-    p.add_argument("data", type=_path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
+    p.add_argument("data", type=_path, metavar="DATA_DIR",
+                   help="計畫資料夾（含 plan.yaml，如 data/keelung-107），或內含各機關資料夾的資料夾（逐一檢查）")
 
     p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -1,4 +1,5 @@
-"""``sqdocs check``: does every 分局's subplan cover the points assigned to it?"""
+"""``sqdocs check``: does every 分局's subplan cover the points assigned to it? One data
+folder, or each bureau of a folder of bureaus in turn, as build takes them."""
 
 from __future__ import annotations
 
@@ -7,19 +8,52 @@ import sys
 from pathlib import Path
 
 from sqdocs.check import check_subplans, report
-from sqdocs.cli.messages import EXIT_FAILED, EXIT_OK
+from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, passed_over, print_diagnostics
+from sqdocs.errors import UserError
+from sqdocs.folders import find_folders, skipped_folders
 from sqdocs.fsutil import display_name
-from sqdocs.load import load_plan, load_subplans
+from sqdocs.load import LoadError, load_plan, load_subplans
 from sqdocs.load.comments import text_warnings
 from sqdocs.load.plan import units_warnings
 
 
 def command(args: argparse.Namespace) -> int:
-    """Print which assigned points each 分局's subplan lacks; exit 1 when any does."""
-    plan = load_plan(args.data)
-    files = load_subplans(args.data, plan)
+    """Print which assigned points each 分局's subplan lacks; exit 1 when any does, 2 when a
+    bureau's data cannot be read (the other bureaus of a folder of bureaus are still checked)."""
+    folders = find_folders([args.data])
+    if folders == [args.data] and not skipped_folders([args.data], "check"):
+        return _check_folder(args.data)
+    bad = passed_over([args.data], "check")
+    complete: list[str] = []
+    incomplete: list[str] = []
+    for folder in folders if folders != [args.data] else []:
+        print(f"── {display_name(folder)}", flush=True)
+        try:
+            (complete if _check_folder(folder) == EXIT_OK else incomplete).append(display_name(folder))
+        except LoadError as exc:
+            print_diagnostics(exc)
+            bad.append(display_name(folder))
+        except UserError as exc:
+            print(str(exc), file=sys.stderr)
+            bad.append(display_name(folder))
+    # The last lines (of a cron mail, say): which bureaus to look at.
+    if incomplete:
+        rest = f"；其餘 {len(complete)} 個機關都完整" if complete else ""
+        print(f"{len(incomplete)} 個機關的細部執行計畫尚未完整：{'、'.join(incomplete)}{rest}。")
+    elif complete:
+        print(f"✓ {len(complete)} 個機關的細部執行計畫都完整。")
+    if bad:
+        print(f"{len(bad)} 個資料夾有錯誤，未能檢查：{'、'.join(bad)}。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_FAILED if incomplete else EXIT_OK
+
+
+def _check_folder(data: Path) -> int:
+    """The check of one data folder, printed; EXIT_FAILED when a subplan lacks points."""
+    plan = load_plan(data)
+    files = load_subplans(data, plan)
     subplans = {unit: f.subplan for unit, f in files.items()}
-    folder = display_name(args.data)
+    folder = display_name(data)
     problems = check_subplans(plan, subplans, folder)
 
     def where(problem) -> str:
@@ -29,7 +63,7 @@ def command(args: argparse.Namespace) -> int:
         return f"{doc.file}:{doc.where(problem.loc)[0]}" if problem.loc else doc.file
 
     # A practice a 「 #」 cut short is incomplete too; a 分局 left out of 各分局 lacks its points unnoticed.
-    for warning in [*text_warnings(Path(args.data)), *units_warnings(args.data, plan)]:
+    for warning in [*text_warnings(Path(data)), *units_warnings(data, plan)]:
         print(str(warning), file=sys.stderr)
-    print(report(plan, subplans, problems, where, folder))
+    print(report(plan, subplans, problems, where, folder), flush=True)
     return EXIT_FAILED if problems else EXIT_OK

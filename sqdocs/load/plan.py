@@ -141,13 +141,13 @@ def _not_a_plan_folder(folder: Path) -> str:
     for above in folder.resolve().parents[:2]:  # subplans/, results/, results/evidence/
         if (above / "plan.yaml").is_file():
             return f"{what}；它在計畫資料夾 {display_name(above)} 之中，請改指定 {display_name(above)}"
-    # A folder of bureaus, which validate, build and export take, given to a command that works
-    # on one bureau (check, subplan, form, rollover): name the bureaus in it, as those find them.
+    # A folder of bureaus, which validate, check, build and export take, given to a command that
+    # works on one bureau (subplan, form, rollover): name the bureaus in it, as those find them.
     bureaus = [found for found in find_folders([folder]) if found != folder]
     if bureaus:
         names = "、".join(sub.name for sub in bureaus[:5]) + ("等" if len(bureaus) > 5 else "")
         return (f"{what}；它內含各機關的資料夾（{names}），此指令一次處理一個機關"
-                f"（validate、build、export 才可指定整個資料夾）：請改指定其中之一，如 {display_name(bureaus[0])}")
+                f"（validate、check、build、export 才可指定整個資料夾）：請改指定其中之一，如 {display_name(bureaus[0])}")
     return f"{what}；請指定含 plan.yaml 的資料夾（如 data/keelung-107）"
 
 
