@@ -5,9 +5,9 @@
 
 Measures, on this machine and in one run:
   * the sample set (plan + 4 subplans + report, .docx and .pdf) from one cold ``sqdocs build``:
-    wall time, per-document time, peak RSS, output sizes;
+    wall time, CPU time of all its processes, per-document time, peak RSS, output sizes;
   * LibreOffice converting the six generated .docx to PDF in one invocation (warm profile),
-    and the plan .docx alone; the ratios against sqdocs;
+    and the plan .docx alone; the ratios against sqdocs, and the CPU times side by side;
   * the plan PDF rendered inside one process after imports and font loading, and with one
     paragraph of 8,000, 32,000 and 128,000 characters (long text should cost linear time);
   * synthetic bureaus (bench/generate.py) built with ``-j``: time per document at 1, 5, 22
@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,10 +40,10 @@ from sqdocs.pool import default_workers  # noqa: E402
 _DONE = re.compile(r"\[\d+/\d+\] ✓ (?P<path>.+)（(?P<sec>[\d.]+) 秒）")
 
 
-def _sqdocs(*args: str) -> tuple[float, str, float]:
-    """One cold ``sqdocs build``: wall seconds, its log, and the peak RSS in MB of the largest
-    process it ran (the command or one of its workers), from wait4: that command's alone,
-    not LibreOffice's or an earlier run's."""
+def _sqdocs(*args: str) -> tuple[float, str, float, float]:
+    """One cold ``sqdocs build``: wall seconds, its log, the peak RSS in MB of the largest
+    process it ran (the command or one of its workers), and the CPU seconds of all of them
+    (user and system), from wait4: that command's alone, not LibreOffice's or an earlier run's."""
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -54,21 +55,22 @@ def _sqdocs(*args: str) -> tuple[float, str, float]:
         text = log.read().decode()
     if (code := os.waitstatus_to_exitcode(status)) != 0:
         sys.exit(f"sqdocs build failed ({code}):\n{text}")
-    return wall, text, usage.ru_maxrss / 1024  # KiB on Linux
+    # wait4 counts the workers too: the command waits for each before it exits.
+    return wall, text, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # RSS in KiB on Linux
 
 
 def sample_set(out: Path) -> dict:
     """The six sample documents in both formats from one cold command (best of three, as for
     LibreOffice; every run a new process writing every file again)."""
     runs = [_sqdocs(str(SAMPLE), "-o", str(out)) for _ in range(3)]
-    wall, log, _ = min(runs)
+    wall, log, _, cpu = min(runs)
     docs = [
         {"file": Path(m["path"]).name, "seconds": float(m["sec"]), "bytes": Path(m["path"]).stat().st_size}
         for m in _DONE.finditer(log)
     ]
     processes = default_workers(len(docs))  # what ``sqdocs build`` chose: one per CPU
-    peak = max(rss for *_, rss in runs)
-    return {"wall_seconds": wall, "documents": docs, "peak_rss_mb": peak, "processes": processes}
+    peak = max(rss for _, _, rss, _ in runs)
+    return {"wall_seconds": wall, "cpu_seconds": cpu, "documents": docs, "peak_rss_mb": peak, "processes": processes}
 
 
 def in_process_plan_pdf() -> dict:
@@ -158,12 +160,16 @@ skip_exit_collections()
     return {"seconds": min(runs)}
 
 
-def soffice(docx: list[Path], out: Path, profile: Path) -> float:
-    """Seconds LibreOffice takes to convert ``docx`` to PDF in one invocation."""
+def soffice(docx: list[Path], out: Path, profile: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user and system, of every process it started) LibreOffice takes
+    to convert ``docx`` to PDF in one invocation."""
     cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([*cmd, *map(str, docx)], capture_output=True, check=True, timeout=600)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def libreoffice(built: Path, work: Path) -> dict | None:
@@ -174,9 +180,11 @@ def libreoffice(built: Path, work: Path) -> dict | None:
     profile = work / "lo-profile"
     soffice([plan], work / "warm-up", profile)  # first start creates the profile; not timed
     # LibreOffice's time varies by a third from run to run: take the best of three, as for sqdocs.
+    six_wall, six_cpu = min(soffice(docx, work / "lo-all", profile) for _ in range(3))
     return {
-        "six_docx_seconds": min(soffice(docx, work / "lo-all", profile) for _ in range(3)),
-        "plan_docx_seconds": min(soffice([plan], work / "lo-plan", profile) for _ in range(3)),
+        "six_docx_seconds": six_wall,
+        "six_docx_cpu_seconds": six_cpu,
+        "plan_docx_seconds": min(soffice([plan], work / "lo-plan", profile) for _ in range(3))[0],
         "documents": len(docx),
     }
 
@@ -186,7 +194,7 @@ def batches(counts: list[int], jobs: int, work: Path) -> list[dict]:
     rows = []
     for n in counts:
         out = work / f"batch-{n}"
-        wall, log, peak = _sqdocs(*map(str, folders[:n]), "-o", str(out), "-j", str(jobs))
+        wall, log, peak, _ = _sqdocs(*map(str, folders[:n]), "-o", str(out), "-j", str(jobs))
         files = len(_DONE.findall(log))
         rows.append({
             "bureaus": n, "documents": files, "jobs": jobs, "wall_seconds": wall,
@@ -219,7 +227,7 @@ def main() -> None:
 
     sample, inproc, lo = result["sample"], result["plan_pdf_in_process"], result["libreoffice"]
     print(f"Sample set: {len(sample['documents'])} files in {sample['wall_seconds']:.2f} s "
-          f"(one cold command, {sample['processes']} processes), "
+          f"(one cold command, {sample['processes']} processes, {sample['cpu_seconds']:.2f} s of CPU), "
           f"peak RSS {sample['peak_rss_mb']:.0f} MB")
     for doc in sample["documents"]:
         print(f"  {doc['seconds']:6.2f} s  {doc['bytes'] / 1024:8.0f} KB  {doc['file']}")
@@ -234,6 +242,11 @@ def main() -> None:
         print(f"  sqdocs sample set / LibreOffice six docx = {result['ratios']['sample_set_vs_libreoffice_six_docx']:.2f} (target ≤ 0.25)")
         print(f"  start-up before the first document (imports, data, font) = {result['startup_floor']['seconds']:.2f} s "
               f"= {result['startup_floor']['seconds'] / lo['six_docx_seconds']:.2f} of LibreOffice's time")
+        # What no scheduling can beat: the sample set's CPU time spread evenly over the processes.
+        floor = sample["cpu_seconds"] / sample["processes"]
+        print(f"  CPU time: sqdocs sample set {sample['cpu_seconds']:.2f} s, LibreOffice six docx "
+              f"{lo['six_docx_cpu_seconds']:.2f} s; over {sample['processes']} processes the sample set "
+              f"needs at least {floor:.2f} s = {floor / lo['six_docx_seconds']:.2f} of LibreOffice's time")
         print(f"  LibreOffice plan / sqdocs plan PDF in process = {result['ratios']['libreoffice_plan_vs_in_process_plan_pdf']:.1f}× (target ≥ 10×)")
     long = result["long_paragraph"]
     print("Plan PDF with one long paragraph: " + ", ".join(
