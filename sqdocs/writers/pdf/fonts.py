@@ -138,17 +138,17 @@ class _CIDFont(_TTFont):
             text = text.decode(encoding)
         if not text:
             return []
-        encoded = self._glyphs(doc).encoded
+        glyphs = self._glyphs(doc)
+        encoded = glyphs.encoded
         try:
             return [(0, b"".join(map(encoded.__getitem__, text)))]
         except KeyError:
             for ch in text:
                 if ch not in encoded:
-                    encoded[ch] = self._assign(doc, ch)
+                    encoded[ch] = self._assign(glyphs, ch)
             return [(0, b"".join(map(encoded.__getitem__, text)))]
 
-    def _assign(self, doc, ch: str) -> bytes:
-        glyphs = self._glyphs(doc)
+    def _assign(self, glyphs: _Glyphs, ch: str) -> bytes:
         code = 32 if ch == "\xa0" else ord(ch)  # a non-breaking space is drawn as a space, as reportlab does
         glyph = self.face.charToGlyph.get(code)
         if glyph is None:
@@ -359,7 +359,8 @@ class FontSet:
     _tried: int = 0
     _choice: dict[str, str | None] = field(default_factory=dict)
     _main_only: set[str] = field(default_factory=set)
-    """Characters seen whose font is the main face: most texts are of these alone."""
+    """The characters :meth:`font_for` gave the main face, but those of :data:`_NOT_DRAWN`:
+    most texts are of these alone."""
 
     @property
     def latin_line(self) -> float:
@@ -393,6 +394,8 @@ class FontSet:
         else:
             choice = next((name for name in self._fallback_names() if has_glyph(name, ch)), None)
         self._choice[ch] = choice
+        if choice == self.main and not _NOT_DRAWN.match(ch):
+            self._main_only.add(ch)
         return choice
 
     def runs(self, text: str, missing: Callable[[str], None] | None = None) -> list[tuple[str, str]]:
@@ -407,20 +410,14 @@ class FontSet:
                 return self.main
             return font
 
-        if self._main_only.issuperset(text):  # (none of them is of _NOT_DRAWN)
+        if self._main_only.issuperset(text):  # one run, and nothing to leave out or tell
             return [(self.main, text)] if text else []
         text = _NOT_DRAWN.sub("", text)
         try:  # every character's font already chosen: no call of face per character
             runs = split_runs(text, self._choice.__getitem__)
         except KeyError:
-            runs = split_runs(text, face)
-        if any(font is None for font, _ in runs):
-            runs = split_runs(text, face)
-        main = self.main
-        for font, chars in runs:
-            if font == main and not self._main_only.issuperset(chars):
-                self._main_only.update(ch for ch in chars if self._choice.get(ch) == main)  # not a missing one
-        return runs
+            return split_runs(text, face)
+        return runs if all(font is not None for font, _ in runs) else split_runs(text, face)
 
     def _fallback_names(self):
         yield from self._fallbacks
