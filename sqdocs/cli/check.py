@@ -8,9 +8,15 @@ import sys
 from pathlib import Path
 
 from sqdocs.check import check_subplans, report
-from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, passed_over, print_diagnostics
+from sqdocs.cli.messages import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    bureau_heading,
+    bureaus_in_turn,
+    print_diagnostics,
+)
 from sqdocs.errors import UserError
-from sqdocs.folders import find_folders, skipped_folders
 from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError, load_plan, load_subplans
 from sqdocs.load.comments import text_warnings
@@ -20,14 +26,13 @@ from sqdocs.load.plan import units_warnings
 def command(args: argparse.Namespace) -> int:
     """Print which assigned points each 分局's subplan lacks; exit 1 when any does, 2 when a
     bureau's data cannot be read (the other bureaus of a folder of bureaus are still checked)."""
-    folders = find_folders([args.data])
-    if folders == [args.data] and not skipped_folders([args.data], "check"):
+    if (in_turn := bureaus_in_turn(args.data, "check")) is None:
         return _check_folder(args.data)
-    bad = passed_over([args.data], "check")
+    folders, bad = in_turn
     complete: list[str] = []
     incomplete: list[str] = []
-    for folder in folders if folders != [args.data] else []:
-        print(f"── {display_name(folder)}", flush=True)
+    for folder in folders:
+        bureau_heading(folder)
         try:
             (complete if _check_folder(folder) == EXIT_OK else incomplete).append(display_name(folder))
         except LoadError as exc:

@@ -18,7 +18,7 @@ from sqdocs.cli.exits import (  # noqa: F401 — the commands take them from her
     EXIT_TERMINATED,
 )
 from sqdocs.errors import UserError
-from sqdocs.folders import loose_yaml, skipped_folders
+from sqdocs.folders import find_folders, loose_yaml, skipped_folders
 from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError, plan_warnings
 from sqdocs.load.comments import text_warnings
@@ -52,6 +52,22 @@ def passed_over(paths: list[Path], command: str) -> list[str]:
         bad.append(display_name(folder))
     _print_loose_yaml(paths)
     return bad
+
+
+def bureaus_in_turn(data: Path, command: str) -> tuple[list[Path], list[str]] | None:
+    """For a command that takes one data folder or a folder of bureaus one bureau at a time
+    (validate, check): None when ``data`` is one data folder; else the bureaus to take in turn,
+    each under its :func:`bureau_heading`, and the subfolders passed over, which are bad input
+    (said already, by :func:`passed_over`)."""
+    folders = find_folders([data])
+    if folders == [data] and not skipped_folders([data], command):
+        return None
+    return [folder for folder in folders if folder != data], passed_over([data], command)
+
+
+def bureau_heading(folder: Path) -> None:
+    """The line a bureau's part of a folder's output starts with."""
+    print(f"── {display_name(folder)}", flush=True)
 
 
 def _print_loose_yaml(paths: list[Path]) -> None:

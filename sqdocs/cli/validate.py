@@ -7,8 +7,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_OK, passed_over, print_diagnostics
-from sqdocs.folders import find_folders, skipped_folders
+from sqdocs.cli.messages import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    bureau_heading,
+    bureaus_in_turn,
+    print_diagnostics,
+)
 from sqdocs.fsutil import display_name
 from sqdocs.load import (
     PLAN_FILES,
@@ -30,15 +35,14 @@ if TYPE_CHECKING:
 
 def command(args: argparse.Namespace) -> int:
     """One data folder, or each bureau of a folder of bureaus in turn, as build takes them."""
-    folders = find_folders([args.data])
-    if folders == [args.data] and not skipped_folders([args.data], "validate"):
-        return _validate_folder(args.data)
     # A folder of bureaus: what build would build is what a user means to check, so each is
     # validated under its own heading rather than the folder failing for want of a plan.yaml.
-    bad = passed_over([args.data], "validate")
+    if (in_turn := bureaus_in_turn(args.data, "validate")) is None:
+        return _validate_folder(args.data)
+    folders, bad = in_turn
     good = 0
-    for folder in folders if folders != [args.data] else []:
-        print(f"── {display_name(folder)}", flush=True)
+    for folder in folders:
+        bureau_heading(folder)
         if _validate_folder(folder) == EXIT_OK:
             good += 1
         else:
