@@ -623,11 +623,12 @@ def test_chinese_text_is_one_composite_font_set_once_a_run(plan: Plan, plan_pdf:
 
 
 def test_fast_drawing_writes_what_reportlabs_general_drawing_writes(plan: Plan, monkeypatch) -> None:
-    """CJKParagraph._draw and _text_out write reportlab's operators without its general set-up:
-    the PDF is the same, byte for byte, when reportlab's drawPara and _textOut draw instead.
+    """CJKParagraph.drawOn, _draw and _text_out write reportlab's operators without its general
+    set-up: the PDF is the same, byte for byte, when reportlab's drawOn, drawPara and _textOut
+    draw instead.
     The plan has every alignment (centred titles and headers, the right-aligned 附件 label,
     justified body text), bold text, outline labels with their tab and mixed Latin text."""
-    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Flowable, Paragraph
 
     from sqdocs.writers.pdf import text as pdf_text
 
@@ -639,6 +640,7 @@ def test_fast_drawing_writes_what_reportlabs_general_drawing_writes(plan: Plan, 
     dim = dim.model_copy(update={"items": [item, *dim.items[1:]]})
     plan = dataclasses.replace(plan, annex1=plan.annex1.model_copy(update={"dimensions": [dim, *plan.annex1.dimensions[1:]]}))
     fast = render_plan(plan)
+    monkeypatch.setattr(pdf_text.CJKParagraph, "drawOn", Flowable.drawOn)
     monkeypatch.setattr(pdf_text.CJKParagraph, "_draw", lambda self, debug: Paragraph.drawPara(self, debug))
     monkeypatch.setattr(pdf_text, "_text_out", lambda tx, text, star: tx._textOut(text, star))
     assert render_plan(plan) == fast

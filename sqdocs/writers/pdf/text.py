@@ -47,6 +47,30 @@ class CJKParagraph(Paragraph):
     line break is one that :func:`linebreak.fit_lines` allows.
     """
 
+    def drawOn(self, canvas, x, y, _sW=0):  # reportlab's name
+        if _sW or getattr(self, "_showBoundary", 0) or getattr(self.style, "bold", False) or not self._plain():
+            return super().drawOn(canvas, x, y, _sW)
+        # _draw leaves the canvas's state as it was: reportlab's operators (q, the place as a
+        # cm, the text, Q) without its saving and restoring of that state, which cost more
+        # than setting a table cell's line of text.
+        code = canvas._code
+        code.append("q")
+        code.append(f"1 0 0 1 {fp_str(x, y)} cm")
+        self.canv = canvas
+        self.draw()
+        del self.canv
+        code.append("Q")
+        return None
+
+    def _plain(self) -> bool:
+        """Whether :meth:`_draw` writes this paragraph's lines itself, not reportlab's drawPara."""
+        style, lines = self.style, self.blPara.lines
+        return not (
+            style.alignment not in _SHIFT or not lines or self.bulletText or style.backColor
+            or (style.borderColor and style.borderWidth) or hasattr(self, "_offsets")
+            or not all(getattr(line, "sq_plain", False) and line.extraSpace > -1e-8 for line in lines)
+        )
+
     def drawPara(self, debug=0):  # reportlab's name
         if not getattr(self.style, "bold", False):
             return self._draw(debug)
@@ -64,14 +88,10 @@ class CJKParagraph(Paragraph):
         same operators without what such lines never have (bullets, a background or border,
         underlines, links, lines set around an image, word spacing for an overfull line):
         the general one's set-up per paragraph and per line was a tenth of a plan PDF's time."""
-        style, lines = self.style, self.blPara.lines
-        share = _SHIFT.get(style.alignment)
-        if (
-            debug or share is None or not lines or self.bulletText or style.backColor
-            or (style.borderColor and style.borderWidth) or hasattr(self, "_offsets")
-            or not all(getattr(line, "sq_plain", False) and line.extraSpace > -1e-8 for line in lines)
-        ):
+        if debug or not self._plain():
             return super().drawPara(debug)
+        style, lines = self.style, self.blPara.lines
+        share = _SHIFT[style.alignment]
         code = self.canv._code
         code.append("q")  # the canvas's own state is not touched inside: nothing to save
         tx = self.beginText(style.leftIndent, self.height - lines[0].fontSize)
