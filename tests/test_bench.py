@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -52,4 +53,7 @@ def test_benchmark_runs_and_writes_its_results(tmp_path):
     assert all(row["seconds"] > 0 for row in result["long_paragraph"]["sizes"])
     assert "Plan PDF with one long paragraph: 8,000 characters +" in proc.stdout
     assert [b["documents"] for b in result["batches"]] == [14]  # plan + 5 subplans + report, twice
+    machine = result["machine"]
+    assert machine["cpus"] >= 1 and machine["cpu"] and Path(machine["interpreter"]).is_file()
+    assert f"Python {machine['python']} ({machine['interpreter']})" in proc.stdout
     assert "Sample set: 12 files" in proc.stdout and "Batch   1 bureaus:   14 files" in proc.stdout
