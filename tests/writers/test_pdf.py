@@ -356,8 +356,8 @@ def test_a_paragraph_over_pages_is_broken_into_lines_once(monkeypatch) -> None:
     breaks.clear()
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=(width + 144, 300), leftMargin=66, rightMargin=66,
-                      topMargin=36, bottomMargin=36).build([ts.para(text, style, "t")])
-    assert len(breaks) == 1
+                      topMargin=36, bottomMargin=36).build([Typesetter(ts.fonts).para(text, style, "t")])
+    assert len(breaks) == 1  # (another Typesetter: one would share the lines of the paragraph above)
     with pdfplumber.open(buffer) as pdf:
         pages = [[c for c in page.chars if c["text"].strip()] for page in pdf.pages]
     assert len(pages) >= 4
@@ -644,6 +644,28 @@ def test_fast_drawing_writes_what_reportlabs_general_drawing_writes(plan: Plan, 
     monkeypatch.setattr(pdf_text.CJKParagraph, "_draw", lambda self, debug: Paragraph.drawPara(self, debug))
     monkeypatch.setattr(pdf_text, "_text_out", lambda tx, text, star: tx._textOut(text, star))
     assert render_plan(plan) == fast
+
+
+def test_paragraphs_alike_are_broken_once_and_drawn_as_before(plan: Plan, monkeypatch) -> None:
+    """Paragraphs of the same text, style and width (「委員」, 「各分局」 in many rows) share the
+    lines the first of them was broken into: the PDF is byte for byte the one every paragraph
+    broken on its own gives, and fewer paragraphs are broken than set."""
+    from sqdocs.writers.pdf import text as pdf_text
+
+    broken = []
+    original = pdf_text.CJKParagraph._break
+
+    def counted(self, widths):
+        broken.append(self)
+        return original(self, widths)
+
+    monkeypatch.setattr(pdf_text.CJKParagraph, "_break", counted)
+    shared = render_plan(plan)
+    sharing = len(broken)
+    broken.clear()
+    monkeypatch.setattr(pdf_text.Typesetter, "_shared", lambda self, para: para)
+    assert render_plan(plan) == shared
+    assert sharing < 0.8 * len(broken)
 
 
 def test_two_characters_one_glyph_each_copy_as_written(plan: Plan, tmp_path: Path, monkeypatch) -> None:

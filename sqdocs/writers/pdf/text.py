@@ -176,7 +176,17 @@ class CJKParagraph(Paragraph):
         cached = getattr(self, "_sqdocs_lines", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        lines_of = self._break(widths)
+        same = self.__dict__.get("sq_same")
+        if same is None:
+            lines_of = self._break(widths)
+        else:
+            # A document sets the same short text in the same cell width again and again
+            # (「委員」「各分局」「賡續辦理」: a third of a plan's paragraphs): their lines are
+            # the same, and nothing changes them once made.
+            text = tuple((f.fontName, f.fontSize, f.text, f.__dict__.get("sq_tab")) for f in self.frags)
+            lines_of = same.get((self.style, key, text))
+            if lines_of is None:
+                lines_of = same[self.style, key, text] = self._break(widths)
         self._sqdocs_lines = (key, lines_of)
         return lines_of
 
@@ -561,6 +571,8 @@ class Typesetter:
     missing: dict[str, list[str]] = field(default_factory=dict)
     _derived: dict[tuple, ParagraphStyle] = field(default_factory=dict)
     _frags: dict[tuple[ParagraphStyle, str], ParaFrag] = field(default_factory=dict)
+    _lines: dict[tuple, ParaLines] = field(default_factory=dict)
+    """Lines of the paragraphs set so far, shared by the ones alike (CJKParagraph.breakLinesCJK)."""
 
     def __post_init__(self) -> None:
         self.styles = Styles.for_font(self.fonts.main)
@@ -582,7 +594,11 @@ class Typesetter:
         # Spaces are collapsed as reportlab does, but a line break stays one, as in Word and ODF
         # (a literal block, 「text: |」); fit_lines breaks the line there.
         text = _cleaned(text)
-        return CJKParagraph(text, style, frags=self._runs_as_frags(text, style, where))
+        return self._shared(CJKParagraph(text, style, frags=self._runs_as_frags(text, style, where)))
+
+    def _shared(self, para: CJKParagraph) -> CJKParagraph:
+        para.sq_same = self._lines
+        return para
 
     def _runs_as_frags(self, text: str, style: ParagraphStyle, where: str) -> list[ParaFrag]:
         return [_with(self._frag(style, font), text=chunk, link=[], us_lines=[]) for font, chunk in self.runs(text, where)]
@@ -628,7 +644,7 @@ class Typesetter:
             text=" ", fontSize=gap / stringWidth(" ", style.fontName, 1), link=[], us_lines=[], sq_tab=True
         )
         frags = [*self._runs_as_frags(label, derived, where), tab, *self._runs_as_frags(_cleaned(text), derived, where)]
-        return CJKParagraph(f"{label} {text}", derived, frags=frags)
+        return self._shared(CJKParagraph(f"{label} {text}", derived, frags=frags))
 
     def _indented(self, style: ParagraphStyle, left: float, first_line: float) -> ParagraphStyle:
         """``style`` with these indents (points), made once."""
