@@ -48,16 +48,19 @@ class CJKParagraph(Paragraph):
     """
 
     def drawOn(self, canvas, x, y, _sW=0):  # reportlab's name
-        if _sW or getattr(self, "_showBoundary", 0) or getattr(self.style, "bold", False) or not self._plain():
+        if (
+            _sW or self.debug or getattr(self, "_showBoundary", 0) or getattr(self.style, "bold", False)
+            or not self._plain()
+        ):
             return super().drawOn(canvas, x, y, _sW)
-        # _draw leaves the canvas's state as it was: reportlab's operators (q, the place as a
-        # cm, the text, Q) without its saving and restoring of that state, which cost more
+        # _draw_plain leaves the canvas's state as it was: reportlab's operators (q, the place
+        # as a cm, the text, Q) without its saving and restoring of that state, which cost more
         # than setting a table cell's line of text.
         code = canvas._code
         code.append("q")
         code.append(f"1 0 0 1 {fp_str(x, y)} cm")
         self.canv = canvas
-        self.draw()
+        self._draw_plain()
         del self.canv
         code.append("Q")
         return None
@@ -90,6 +93,9 @@ class CJKParagraph(Paragraph):
         the general one's set-up per paragraph and per line was a tenth of a plan PDF's time."""
         if debug or not self._plain():
             return super().drawPara(debug)
+        return self._draw_plain()
+
+    def _draw_plain(self) -> None:
         style, lines = self.style, self.blPara.lines
         share = _SHIFT[style.alignment]
         code = self.canv._code
