@@ -5,6 +5,7 @@ benchmark's business, not the tests')."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,37 @@ def test_benchmark_runs_and_writes_its_results(tmp_path):
     assert machine["cpus"] >= 1 and machine["cpu"] and Path(machine["interpreter"]).is_file()
     assert f"Python {machine['python']} ({machine['interpreter']})" in proc.stdout
     assert "Sample set: 12 files" in proc.stdout and "Batch   1 bureaus:   14 files" in proc.stdout
+
+
+def _worktrees() -> list[str]:
+    return subprocess.run(["git", "worktree", "list"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def test_ab_times_a_revision_and_this_checkout_in_turn_and_compares_their_pdfs():
+    before = _worktrees()
+    proc = subprocess.run(
+        [sys.executable, "bench/ab.py", "HEAD", "--rounds", "2", "--renders", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rounds = [line for line in proc.stdout.splitlines() if line.startswith("Round ")]
+    assert len(rounds) == 2 and all("HEAD: plan PDF best" in r and "this checkout: plan PDF best" in r for r in rounds)
+    assert re.search(r"^PDFs: (all 6 byte for byte as HEAD's|that differ from HEAD's: \d+ of 6: .+)$", proc.stdout, re.M)
+    assert _worktrees() == before  # its worktree is gone again
+
+
+def test_ab_names_a_revision_git_does_not_know():
+    proc = subprocess.run([sys.executable, "bench/ab.py", "no-such-revision"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "無法取出版本「no-such-revision」" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ab_finds_the_pdfs_that_differ(tmp_path):
+    from ab import _differing_pdfs
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, texts in ((old, {"a": b"1", "b": b"2"}), (new, {"a": b"1", "b": b"3", "c": b"4"})):
+        folder.mkdir()
+        for name, data in texts.items():
+            (folder / f"{name}.pdf").write_bytes(data)
+    assert _differing_pdfs(old, new) == (["b.pdf", "c.pdf"], 3)
