@@ -29,6 +29,7 @@ SAMPLE = ROOT / "data" / "keelung-107"
 
 _RENDER = """
 import json, sys, time
+import sqdocs
 from sqdocs.load import load_plan
 from sqdocs.options import BuildOptions
 from sqdocs.writers.pdf import render_plan
@@ -39,7 +40,7 @@ for _ in range(int(sys.argv[2])):
     start = time.process_time()
     render_plan(plan, BuildOptions())
     times.append(time.process_time() - start)
-print(json.dumps(times))
+print(json.dumps({"package": sqdocs.__file__, "times": times}))
 """
 
 
@@ -48,21 +49,26 @@ def _env(tree: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(tree)}
 
 
+def _run(tree: Path, args: list[str], what: str) -> str:
+    proc = subprocess.run([sys.executable, *args], cwd=tree, env=_env(tree), capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = "\n".join(proc.stderr.strip().splitlines()[-5:])
+        sys.exit(f"{tree} 無法{what}（結束碼 {proc.returncode}）：\n{last}")
+    return proc.stdout
+
+
 def _renders(tree: Path, count: int) -> list[float]:
-    proc = subprocess.run(
-        [sys.executable, "-c", _RENDER, str(SAMPLE), str(count)],
-        cwd=tree, env=_env(tree), capture_output=True, text=True, check=True,
-    )
-    return json.loads(proc.stdout)
+    result = json.loads(_run(tree, ["-c", _RENDER, str(SAMPLE), str(count)], "在同一程序中產生計畫 PDF"))
+    if not Path(result["package"]).resolve().is_relative_to(tree.resolve()):
+        # Another sqdocs (this checkout's editable install) would be timed against itself.
+        sys.exit(f"{tree} 的程式沒有被載入（載入的是 {result['package']}）")
+    return result["times"]
 
 
 def _build(tree: Path, out: Path, *formats: str) -> float:
     args = [arg for fmt in formats for arg in ("--format", fmt)]
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "sqdocs.cli", "build", str(SAMPLE), "-o", str(out), *args],
-        cwd=tree, env=_env(tree), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
-    )
+    _run(tree, ["-m", "sqdocs.cli", "build", str(SAMPLE), "-o", str(out), *args], "建置範例文件")
     return time.perf_counter() - start
 
 
@@ -99,6 +105,8 @@ def main() -> None:
         old = work / "tree"
         _worktree(args.revision, old)
         try:
+            if not (old / "sqdocs" / "__init__.py").is_file():
+                sys.exit(f"版本「{args.revision}」沒有 sqdocs 套件，無從比較")
             sides = {args.revision: old, "this checkout": ROOT}
             for tree in sides.values():
                 _compile(tree)

@@ -92,3 +92,14 @@ def test_ab_finds_the_pdfs_that_differ(tmp_path):
         for name, data in texts.items():
             (folder / f"{name}.pdf").write_bytes(data)
     assert _differing_pdfs(old, new) == (["b.pdf", "c.pdf"], 3)
+
+
+def test_ab_refuses_a_revision_without_the_package():
+    """Without its own sqdocs the revision's side would time this checkout's (the editable
+    install), against itself: the very first commit held only data."""
+    first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+    root = first.stdout.split()[-1]
+    before = _worktrees()
+    proc = subprocess.run([sys.executable, "bench/ab.py", root], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0 and "沒有 sqdocs 套件，無從比較" in proc.stderr
+    assert _worktrees() == before
