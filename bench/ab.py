@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -99,6 +100,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.rounds < 1 or args.renders < 1:
         parser.error("--rounds and --renders must be 1 or more")
+    # Stopped by SIGTERM as by Ctrl-C: the worktree and its folder are removed on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     with tempfile.TemporaryDirectory(prefix="sqdocs-ab-") as tmp:
         work = Path(tmp)
