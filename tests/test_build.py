@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shlex
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, SECRETARIAT_SIMPLIFIED, left_out
 
 from sqdocs import build, pool
-from sqdocs.build import Job, file_stem
+from sqdocs.build import DEFAULT_FORMATS, Job, file_stem
 from sqdocs.cli import main
 from sqdocs.folders import find_folders, skipped_folders
 from sqdocs.fsutil import write_atomic
@@ -479,11 +481,22 @@ def test_subplan_and_results_errors_come_together_and_the_hint_names_what_still_
     # In a batch the advice is the whole command, into the folder the batch gives this bureau.
     hint = next(line for line in capsys.readouterr().err.splitlines() if "資料無誤" in line)
     command = (f"sqdocs build {batch / 'keelung-107'} -o {tmp_path / 'out' / 'keelung-107'} "
-               "--only plan --format pdf")
+               "--only plan --format pdf -j 1")
     assert hint == f"{batch / 'keelung-107'} 的本局計畫資料無誤；修正前要先產生，可另外執行 {command}"
     assert main(shlex.split(command)[1:]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["keelung-107", "keelung-copy"]
     assert [p.name for p in (tmp_path / "out" / "keelung-107").iterdir()] == ["基隆市警察局107年度提升服務品質執行計畫.pdf"]
+
+
+def test_the_command_offered_for_one_folder_of_a_batch_keeps_the_batchs_choices():
+    from sqdocs.cli.build import _rerun
+
+    args = argparse.Namespace(format=["pdf"], templates=Path("t"), font=None, jobs=1, check_reproducible=True)
+    assert _rerun(Path("a"), Path("o"), "plan", args) == (
+        "sqdocs build a -o o --only plan --format pdf --templates t -j 1 --check-reproducible"
+    )
+    args = argparse.Namespace(format=list(DEFAULT_FORMATS), templates=None, font=None, jobs=None, check_reproducible=False)
+    assert _rerun(Path("a"), Path("o"), "plan,subplans", args) == "sqdocs build a -o o --only plan,subplans"
 
 
 def test_asking_for_a_report_there_is_no_data_for_builds_nothing_and_says_why(data_copy, tmp_path, capsys):

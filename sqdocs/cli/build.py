@@ -155,9 +155,11 @@ def _rerun(folder: Path, out: Path, only: str, args: argparse.Namespace) -> str:
     words = ["sqdocs", "build", str(folder), "-o", str(out), "--only", only]
     if args.format != list(DEFAULT_FORMATS):
         words += ["--format", ",".join(args.format)]
-    for option, value in (("--templates", args.templates), ("--font", args.font)):
+    for option, value in (("--templates", args.templates), ("--font", args.font), ("-j", args.jobs)):
         if value is not None:
             words += [option, str(value)]
+    if args.check_reproducible:
+        words.append("--check-reproducible")
     return command_line(words)
 
 
