@@ -25,24 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "keelung-107"
-
-_RENDER = """
-import json, sys, time
-import sqdocs
-from sqdocs.load import load_plan
-from sqdocs.options import BuildOptions
-from sqdocs.writers.pdf import render_plan
-plan = load_plan(sys.argv[1])
-render_plan(plan, BuildOptions())  # the first render parses the fonts
-times = []
-for _ in range(int(sys.argv[2])):
-    start = time.process_time()
-    render_plan(plan, BuildOptions())
-    times.append(time.process_time() - start)
-print(json.dumps({"package": sqdocs.__file__, "times": times}))
-"""
+from run import PLAN_RENDERS, ROOT, SAMPLE
 
 
 def _env(tree: Path) -> dict[str, str]:
@@ -59,11 +42,11 @@ def _run(tree: Path, args: list[str], what: str) -> str:
 
 
 def _renders(tree: Path, count: int) -> list[float]:
-    result = json.loads(_run(tree, ["-c", _RENDER, str(SAMPLE), str(count)], "在同一程序中產生計畫 PDF"))
+    result = json.loads(_run(tree, ["-c", PLAN_RENDERS, str(SAMPLE), str(count)], "在同一程序中產生計畫 PDF"))
     if not Path(result["package"]).resolve().is_relative_to(tree.resolve()):
         # Another sqdocs (this checkout's editable install) would be timed against itself.
         sys.exit(f"{tree} 的程式沒有被載入（載入的是 {result['package']}）")
-    return result["times"]
+    return result["cpu"]
 
 
 def _build(tree: Path, out: Path, *formats: str) -> float:

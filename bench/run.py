@@ -73,11 +73,10 @@ def sample_set(out: Path) -> dict:
     return {"wall_seconds": wall, "cpu_seconds": cpu, "documents": docs, "peak_rss_mb": peak, "processes": processes}
 
 
-def in_process_plan_pdf() -> dict:
-    """Plan PDF render time in one process once imports are done and fonts are loaded."""
-    code = """
+PLAN_RENDERS = """
 import json, sys, time
 t0 = time.perf_counter()
+import sqdocs
 from sqdocs.options import BuildOptions
 from sqdocs.load import load_plan
 from sqdocs.writers.pdf import render_plan
@@ -86,13 +85,29 @@ plan = load_plan(sys.argv[1])
 t2 = time.perf_counter()
 render_plan(plan, BuildOptions())          # first render parses the fonts
 t3 = time.perf_counter()
-runs = []
-for _ in range(3):
-    s = time.perf_counter(); render_plan(plan, BuildOptions()); runs.append(time.perf_counter() - s)
-print(json.dumps({"imports": t1 - t0, "load": t2 - t1, "first_render": t3 - t2, "render": min(runs)}))
+wall, cpu = [], []
+for _ in range(int(sys.argv[2])):
+    s, c = time.perf_counter(), time.process_time()
+    render_plan(plan, BuildOptions())
+    wall.append(time.perf_counter() - s)
+    cpu.append(time.process_time() - c)
+print(json.dumps({"package": sqdocs.__file__, "imports": t1 - t0, "load": t2 - t1, "first_render": t3 - t2,
+                  "wall": wall, "cpu": cpu}))
 """
-    proc = subprocess.run([sys.executable, "-c", code, str(SAMPLE)], capture_output=True, text=True, cwd=ROOT, check=True)
-    return json.loads(proc.stdout)
+"""The plan PDF rendered in one process (``python -c PLAN_RENDERS DATA_DIR COUNT``): the
+seconds of imports, loading and the first render (which parses the fonts), then the wall and
+CPU seconds of each of COUNT renders, and where sqdocs was imported from; one JSON line.
+Shared with bench/ab.py, so that both time the render alike."""
+
+
+def in_process_plan_pdf() -> dict:
+    """Plan PDF render time in one process once imports are done and fonts are loaded."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PLAN_RENDERS, str(SAMPLE), "3"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    times = json.loads(proc.stdout)
+    return {"imports": times["imports"], "load": times["load"], "first_render": times["first_render"],
+            "render": min(times["wall"])}
 
 
 LONG_SIZES = (8_000, 32_000, 128_000)
