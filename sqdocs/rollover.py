@@ -23,7 +23,8 @@ from sqdocs.folders import default_target
 from sqdocs.fsutil import FOLDER_MODE, display_name, naming, writing
 from sqdocs.load import LoadError, load_plan, load_results
 from sqdocs.load.diagnostics import Diagnostic, Loc
-from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR
+from sqdocs.load.indicators import INDICATORS_FILE
+from sqdocs.load.results import RESULTS_DIR
 from sqdocs.load.unfilled import MARKER
 from sqdocs.load.yamlfile import YamlDoc, parse_yaml, read_yaml
 from sqdocs.model import Plan

@@ -25,7 +25,8 @@ from sqdocs.load import (
     plan_warnings,
 )
 from sqdocs.load.comments import text_warnings
-from sqdocs.load.results import INDICATORS_FILE, result_files
+from sqdocs.load.indicators import INDICATORS_FILE
+from sqdocs.load.results import result_files
 from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.text.names import shell_word
 

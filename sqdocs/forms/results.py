@@ -54,7 +54,8 @@ from sqdocs.fsutil import display_name
 from sqdocs.load.diagnostics import LoadError
 
 # The form must be judged exactly as the YAML is: the loader's own indicator and submission checks.
-from sqdocs.load.results import INDICATORS_FILE, RESULTS_DIR, check_submission, read_indicators
+from sqdocs.load.indicators import INDICATORS_FILE, read_indicators
+from sqdocs.load.results import RESULTS_DIR, check_submission
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, parse_yaml
 from sqdocs.model import Plan, PointRef

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqdocs.load.diagnostics import Diagnostic
-from sqdocs.load.results import INDICATORS_FILE
+from sqdocs.load.indicators import INDICATORS_FILE
 from sqdocs.load.yamlfile import read_yaml
 
 if TYPE_CHECKING:

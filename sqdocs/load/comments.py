@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqdocs.load.diagnostics import Diagnostic, LoadError, format_path
+from sqdocs.load.indicators import INDICATORS_FILE
 from sqdocs.load.labels import typed_labels
 from sqdocs.load.plan import PLAN_FILES
-from sqdocs.load.results import INDICATORS_FILE, result_files
+from sqdocs.load.results import result_files
 from sqdocs.load.subplan import subplan_files
 from sqdocs.load.yamlfile import YamlDoc, read_yaml
 
