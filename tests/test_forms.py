@@ -893,7 +893,7 @@ def test_a_form_that_unpacks_to_gigabytes_is_refused_before_it_is_read(results_f
     """openpyxl reads a whole sheet into memory: 2 GB of blanks packed into a 2 MB form took 44 s
     and 2 GB of memory, 400,000 rows of a value dragged down a column 5 minutes, before any message.
     A picture pasted into the form is no sheet content and does not count."""
-    form, size = results_form, 20 * 1024 * 1024  # forms.files.MAX_FORM_XML_BYTES
+    form, size = results_form, 20 * 1024 * 1024  # forms.importing.MAX_FORM_XML_BYTES
     with zipfile.ZipFile(form, "a") as archive:
         archive.writestr("xl/media/image1.png", bytes(size + 1))
     imported(form, folder, capsys)
@@ -1277,20 +1277,20 @@ def test_a_bug_met_in_one_form_of_many_is_named_there_and_the_rest_imported(
 ) -> None:
     """A bug tripped over by one unit's form is no fault of the clerk's: 內部錯誤 under that form,
     the others imported all the same, exit 70, no traceback."""
-    import sqdocs.forms.files
+    import sqdocs.forms.importing
 
     out = tmp_path / "表單"
     assert main(["form", "results", str(folder), "--all", "-o", str(out)]) == 0
     edit(out / "第一分局執行成果.xlsx", fill_results_precinct)
     edit(out / "秘書科執行成果.xlsx", fill_section)
-    real = sqdocs.forms.files._import
+    real = sqdocs.forms.importing._import
 
     def failing(path, wb, fp, data, *, force):  # noqa: ANN001, ANN202
         if fp.unit == "第二分局":
             raise KeyError("第二分局")
         return real(path, wb, fp, data, force=force)
 
-    monkeypatch.setattr(sqdocs.forms.files, "_import", failing)
+    monkeypatch.setattr(sqdocs.forms.importing, "_import", failing)
     code, stdout, err = import_many(capsys, out, folder)
     assert code == 70
     form = out / "第二分局執行成果.xlsx"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_lines, is_bug
 from sqdocs.errors import UserError
 from sqdocs.forms import FormError, import_form, import_forms, make_form, make_forms, summary
-from sqdocs.forms.files import WORKBOOKS, is_pattern
+from sqdocs.forms.importing import WORKBOOKS, is_pattern
 from sqdocs.forms.kinds import FORM_CONTENTS
 from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError

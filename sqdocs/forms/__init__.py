@@ -7,19 +7,21 @@ unit's YAML, or reports ``sheet!cell: message`` problems and writes nothing; ``i
 does so for many forms (or folders of them), each on its own, and tells how each went.
 """
 
-from sqdocs.forms.files import (
-    KINDS,
+from sqdocs.forms.importing import (
     FormOutcome,
     Imported,
     ImportedForms,
+    import_form,
+    import_forms,
+    summary,
+)
+from sqdocs.forms.making import (
+    KINDS,
     MadeForm,
     MadeForms,
     default_output,
-    import_form,
-    import_forms,
     make_form,
     make_forms,
-    summary,
 )
 from sqdocs.forms.problems import CellProblem, FormError
 
