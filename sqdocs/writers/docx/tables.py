@@ -15,10 +15,9 @@ from docx.shared import Mm
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from sqdocs.model import Annex1, Annex2, Point, Roster, deadline_text
-from sqdocs.outline import numbered
-from sqdocs.text.numbering import outline_label
-from sqdocs.writers import layout
+from sqdocs.model import Annex1, Annex2, Roster
+from sqdocs.writers import annex_tables, layout
+from sqdocs.writers.annex_tables import Marked
 from sqdocs.writers.docx import oxml
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.fragment import Fragment
@@ -75,10 +74,6 @@ def centred(*texts: str) -> list[Block]:
 def listed(labelled: Sequence[str]) -> list[Block]:
     """Entries of ``numbered``: the label is followed by a tab so wrapped lines hang under the text."""
     return [(S.TABLE_LIST, "\t".join(entry.split(" ", 1))) for entry in labelled]
-
-
-Marked = tuple[str, str]
-"""A checklist entry: (☐ or ☑, text)."""
 
 
 def _checklist(entries: Sequence[Marked]) -> list[Block]:
@@ -153,80 +148,57 @@ class AnnexTable:
             oxml.add_paragraph(tc, style_id, content, center=center)
 
 
-def _caption(doc: Fragment, n: int, caption: str) -> None:
-    """一、個別評核構面-基礎服務 above a dimension's table."""
-    doc.add_paragraph(f"{outline_label(1, n)}{caption}", doc.style(S.HEADING_2))
+def cell(content: annex_tables.Cell) -> list[Block] | layout.Merged:
+    """A cell of :mod:`sqdocs.writers.annex_tables` as this writer's paragraphs."""
+    if isinstance(content, annex_tables.Text):
+        return text(*content.texts)
+    if isinstance(content, annex_tables.Centred):
+        return centred(*content.texts)
+    if isinstance(content, annex_tables.Entries):
+        return _checklist(content.entries)
+    return MERGED
 
 
-def _items_with_points(table: AnnexTable, items, point_cells: Callable, keep: Callable = lambda point: False) -> None:
-    """Rows of an individual dimension: the 評核項目 cell merged down over its points; a row
-    ``keep`` says is short stays on one page."""
-    for item in items:
-        for n, point in enumerate(item.points):
-            table.row(text(item.name) if n == 0 else MERGED, *point_cells(point), keep_together=keep(point))
+def add_rows(table: AnnexTable, rows: Sequence[annex_tables.Row]) -> None:
+    for row in rows:
+        table.row(*map(cell, row.cells), keep_together=row.keep_together)
+
+
+def add_table(doc: Fragment, spec: annex_tables.Table, text_width_twips: int) -> None:
+    """``spec`` under its caption (a level-2 heading), if it has one."""
+    if spec.caption is not None:
+        doc.add_paragraph(spec.caption, doc.style(S.HEADING_2))
+    table = AnnexTable(doc, spec.columns, text_width_twips, middle=spec.middle)
+    add_rows(table, spec.rows)
+    table.finish()
 
 
 def merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: int) -> None:
-    """Rows of plain text whose first ``merged_columns`` cells are written once and merged down
-    while they repeat, together with every cell to their left (單位 → 評核構面 → 評核項目)."""
-    for row, merged in zip(rows, layout.repeated_above(rows, merged_columns), strict=True):
-        table.row(*(MERGED if col < merged else text(value) for col, value in enumerate(row)))
-
-
-def _practice_cells(point: Point) -> tuple[list[Block], ...]:
-    """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
-    return text(point.name), listed(numbered(point.practices)), centred(*layout.deadline_lines(deadline_text(point.deadline))), centred(*point.units)
+    """Rows of plain text, their first ``merged_columns`` cells merged down while they repeat
+    (:func:`annex_tables.merged_rows`)."""
+    add_rows(table, annex_tables.merged_rows(rows, merged_columns))
 
 
 def annex1(doc: Fragment, annex: Annex1, text_width_twips: int) -> None:
     """附件 1: a captioned table per dimension."""
-    columns = layout.annex1_columns(annex)
-    for n, dim in enumerate(annex.dimensions, 1):
-        _caption(doc, n, dim.caption)
-        if dim.items:
-            table = AnnexTable(doc, columns, text_width_twips)
-            _items_with_points(table, dim.items, _practice_cells, lambda p: layout.keeps_together(p, columns))
-        else:  # 整體評核構面: 評核重點 | 辦理事項
-            table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS, text_width_twips)
-            for point in dim.points:
-                table.row(text(point.name), listed(numbered(point.actions)))
-        table.finish()
+    for spec in annex_tables.annex1(annex):
+        add_table(doc, spec, text_width_twips)
 
 
 def checklist(
     doc: Fragment, dimensions: Sequence, text_width_twips: int, marks: Callable[[object], Sequence[Marked]]
 ) -> None:
-    """A captioned checklist table per dimension: 評核項目 | 評核重點 | 辦理事項, a mark before every entry.
-
-    ``dimensions`` are those of 附件 2 or of a compiled report (same shape); ``marks`` gives a
-    point's entries with their marks. A point's row is kept on one page, as in the .odt: split,
-    a checklist row left one line alone under the repeated header.
-    """
-
-    def cells(point) -> tuple[list[Block], ...]:  # type: ignore[no-untyped-def]
-        return text(point.name), _checklist(marks(point))
-
-    for n, dim in enumerate(dimensions, 1):
-        _caption(doc, n, dim.caption)
-        if dim.items:
-            table = AnnexTable(doc, layout.ANNEX2_COLUMNS, text_width_twips)
-            _items_with_points(table, dim.items, cells, keep=lambda point: True)
-        else:
-            table = AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS, text_width_twips)
-            for point in dim.points:
-                table.row(*cells(point), keep_together=True)
-        table.finish()
+    """A captioned checklist table per dimension (:func:`annex_tables.checklist`)."""
+    for spec in annex_tables.checklist(dimensions, marks):
+        add_table(doc, spec, text_width_twips)
 
 
 def annex2(doc: Fragment, annex: Annex2, text_width_twips: int) -> None:
     """附件 2: the diagnosis checklist, a ☐ before every entry."""
-    checklist(doc, annex.dimensions, text_width_twips, lambda point: [(layout.CHECKBOX, e) for e in point.entries])
+    for spec in annex_tables.annex2(annex):
+        add_table(doc, spec, text_width_twips)
 
 
 def roster(doc: Fragment, annex: Roster, text_width_twips: int) -> None:
     """附件 3: the assessment team, one row per member in the data's order."""
-    table = AnnexTable(doc, layout.roster_columns(annex), text_width_twips, middle=True)
-    for m in annex.members:  # short fields centred, 職掌 flush left, as the PDF sets them
-        note = centred(m.note) if m.note else []
-        table.row(centred(m.role), centred(m.position), centred(m.name), text(m.duty), note, keep_together=True)
-    table.finish()
+    add_table(doc, annex_tables.roster(annex), text_width_twips)

@@ -11,10 +11,9 @@ from collections.abc import Callable, Sequence
 
 from lxml import etree
 
-from sqdocs.model import Annex1, Annex2, Point, Roster, deadline_text
-from sqdocs.outline import numbered
-from sqdocs.text.numbering import outline_label
-from sqdocs.writers import layout
+from sqdocs.model import Annex1, Annex2, Roster
+from sqdocs.writers import annex_tables, layout
+from sqdocs.writers.annex_tables import Marked
 from sqdocs.writers.layout import MERGED
 from sqdocs.writers.odt import styles as S
 from sqdocs.writers.odt import xml
@@ -67,10 +66,6 @@ def keep_together(doc: Document, cell: Cell, content: Cell, width_mm: float) -> 
         "table:style-name": doc.auto_style("table-cell", {"fo:padding": "0mm", "fo:border": "none"}),
         "office:value-type": "string",
     }).extend(content)
-
-
-Marked = tuple[str, str]
-"""A checklist entry: (☐ or ☑, text)."""
 
 
 def marked(entries: Sequence[Marked]) -> Cell:
@@ -165,80 +160,55 @@ class AnnexTable:
 # ---- annex tables ------------------------------------------------------------------------
 
 
-def caption(doc: Document, n: int, dimension_caption: str) -> None:
-    """一、個別評核構面-基礎服務 above a dimension's table (a level-2 heading)."""
-    doc.heading(S.HEADINGS[1], 2, f"{outline_label(1, n)}{dimension_caption}")
+def cell(content: annex_tables.Cell) -> Cell | layout.Merged:
+    """A cell of :mod:`sqdocs.writers.annex_tables` as this writer's paragraphs."""
+    if isinstance(content, annex_tables.Text):
+        return text(*content.texts)
+    if isinstance(content, annex_tables.Centred):
+        return figures(*content.texts)
+    if isinstance(content, annex_tables.Entries):
+        return marked(content.entries)
+    return MERGED
 
 
-def items_with_points(table: AnnexTable, items, point_cells: Callable, keep: Callable = lambda point: False) -> None:
-    """Rows of an individual dimension: the 評核項目 cell spans the rows of its points; a row
-    ``keep`` says is short stays on one page."""
-    for item in items:
-        for n, point in enumerate(item.points):
-            table.row(text(item.name) if n == 0 else MERGED, *point_cells(point), keep_together=keep(point))
+def add_rows(table: AnnexTable, rows: Sequence[annex_tables.Row]) -> None:
+    for row in rows:
+        table.row(*map(cell, row.cells), keep_together=row.keep_together)
 
 
-def _practice_cells(point: Point) -> tuple[Cell, ...]:
-    """評核重點 | 具體作法 | 完成期限 | 承辦單位 (one unit per line)."""
-    return text(point.name), listed(numbered(point.practices)), figures(*layout.deadline_lines(deadline_text(point.deadline))), figures(*point.units)
-
-
-def annex1(doc: Document, annex: Annex1) -> None:
-    """附件 1: a captioned table per dimension."""
-    columns = layout.annex1_columns(annex)
-    for n, dim in enumerate(annex.dimensions, 1):
-        caption(doc, n, dim.caption)
-        if dim.items:
-            table = AnnexTable(doc, columns)
-            items_with_points(table, dim.items, _practice_cells, lambda p: layout.keeps_together(p, columns))
-        else:  # 整體評核構面: 評核重點 | 辦理事項
-            table = AnnexTable(doc, layout.ANNEX1_OVERALL_COLUMNS)
-            for point in dim.points:
-                table.row(text(point.name), listed(numbered(point.actions)))
-        table.finish()
-
-
-def checklist(doc: Document, dimensions: Sequence, marks: Callable[[object], Sequence[Marked]]) -> None:
-    """A captioned checklist table per dimension: 評核項目 | 評核重點 | 辦理事項, a mark before every entry.
-
-    ``dimensions`` are those of 附件 2 or of a compiled report (same shape); ``marks`` gives a
-    point's entries with their marks. A point's row is kept on one page: LibreOffice has no
-    widow control inside a table cell, and a split checklist row could leave one line alone
-    under the repeated header.
-    """
-
-    def cells(point) -> tuple[Cell, ...]:  # type: ignore[no-untyped-def]
-        return text(point.name), marked(marks(point))
-
-    for n, dim in enumerate(dimensions, 1):
-        caption(doc, n, dim.caption)
-        if dim.items:
-            table = AnnexTable(doc, layout.ANNEX2_COLUMNS)
-            items_with_points(table, dim.items, cells, keep=lambda point: True)
-        else:
-            table = AnnexTable(doc, layout.ANNEX2_OVERALL_COLUMNS)
-            for point in dim.points:
-                table.row(*cells(point), keep_together=True)
-        table.finish()
-
-
-def annex2(doc: Document, annex: Annex2) -> None:
-    """附件 2: the diagnosis checklist, a ☐ before every entry."""
-    checklist(doc, annex.dimensions, lambda point: [(layout.CHECKBOX, e) for e in point.entries])
-
-
-def roster(doc: Document, annex: Roster) -> None:
-    """附件 3: the assessment team, one row per member in the data's order."""
-    table = AnnexTable(doc, layout.roster_columns(annex), middle=True)
-    for m in annex.members:  # short fields centred, 職掌 flush left, as the PDF sets them
-        note = figures(m.note) if m.note else []
-        table.row(figures(m.role), figures(m.position), figures(m.name), text(m.duty), note, keep_together=True)
+def add_table(doc: Document, spec: annex_tables.Table) -> None:
+    """``spec`` under its caption (a level-2 heading), if it has one."""
+    if spec.caption is not None:
+        doc.heading(S.HEADINGS[1], 2, spec.caption)
+    table = AnnexTable(doc, spec.columns, middle=spec.middle)
+    add_rows(table, spec.rows)
     table.finish()
 
 
 def merged_rows(table: AnnexTable, rows: list[tuple[str, ...]], merged_columns: int) -> None:
-    """Rows of plain text whose first ``merged_columns`` cells span down while they repeat,
-    together with every cell to their left (單位 → 評核構面 → 評核項目)."""
+    """Rows of plain text, their first ``merged_columns`` cells spanning down while they repeat
+    (:func:`annex_tables.merged_rows`)."""
+    add_rows(table, annex_tables.merged_rows(rows, merged_columns))
 
-    for row, merged in zip(rows, layout.repeated_above(rows, merged_columns), strict=True):
-        table.row(*(MERGED if col < merged else text(value) for col, value in enumerate(row)))
+
+def annex1(doc: Document, annex: Annex1) -> None:
+    """附件 1: a captioned table per dimension."""
+    for spec in annex_tables.annex1(annex):
+        add_table(doc, spec)
+
+
+def checklist(doc: Document, dimensions: Sequence, marks: Callable[[object], Sequence[Marked]]) -> None:
+    """A captioned checklist table per dimension (:func:`annex_tables.checklist`)."""
+    for spec in annex_tables.checklist(dimensions, marks):
+        add_table(doc, spec)
+
+
+def annex2(doc: Document, annex: Annex2) -> None:
+    """附件 2: the diagnosis checklist, a ☐ before every entry."""
+    for spec in annex_tables.annex2(annex):
+        add_table(doc, spec)
+
+
+def roster(doc: Document, annex: Roster) -> None:
+    """附件 3: the assessment team, one row per member in the data's order."""
+    add_table(doc, annex_tables.roster(annex))
