@@ -1,4 +1,5 @@
-"""The annex tables (附件 1–3) and the table builder every generated table uses.
+"""The table builder every generated table uses, and the annex tables (附件 1–3) laid out with
+it from :mod:`sqdocs.writers.annex_tables`, which decides their cells for Word and ODF alike.
 
 Column headers and proportions come from ``sqdocs.writers.layout``; fonts, sizes,
 borders and indents from the template's styles (``styles.py`` names them), so a

@@ -1,4 +1,5 @@
-"""The annex tables (附件 1–3) and the table builder every generated table uses.
+"""The table builder every generated table uses, and the annex tables (附件 1–3) laid out with
+it from :mod:`sqdocs.writers.annex_tables`, which decides their cells for Word and ODF alike.
 
 Column headers and widths come from :mod:`sqdocs.writers.layout`. A table's header row is
 repeated on every page (``table:table-header-rows``); an item's cell spans the rows of its
