@@ -8,7 +8,7 @@ import gc
 import pytest
 from conftest import SAMPLE
 
-from sqdocs import build, cli
+from sqdocs import build, cli, gcpause
 from sqdocs.build import Job
 from sqdocs.gcpause import frozen, paused
 from sqdocs.options import BuildOptions
@@ -28,6 +28,20 @@ def test_paused_restores_the_collector_even_after_an_error():
         assert not gc.isenabled()  # a caller who had it off keeps it off
     finally:
         gc.enable()
+
+
+def test_paused_sets_what_it_loaded_aside_only_in_a_process_that_ends_with_the_command(monkeypatch):
+    with paused():
+        loaded = [object() for _ in range(10)]  # noqa: F841 — kept alive through the checks
+    assert gc.get_freeze_count() == 0  # an in-process caller's objects stay collectable
+    monkeypatch.setattr(gcpause, "_command_is_the_process", True)
+    try:
+        with paused():
+            loaded = [[] for _ in range(1000)]
+        assert gc.get_freeze_count() >= 1000 and gc.isenabled()
+        assert all(gc.is_tracked(item) for item in loaded)
+    finally:
+        gc.unfreeze()
 
 
 def test_frozen_sets_objects_aside_only_inside_the_block():
@@ -60,8 +74,9 @@ def test_a_build_called_in_process_leaves_the_collector_as_it_found_it(tmp_path,
 
 def test_the_console_script_exits_with_the_command_code_after_setting_aside(monkeypatch, tmp_path, capsys):
     calls = []
+    monkeypatch.setattr(cli, "for_the_whole_process", lambda: calls.append("whole"))
     monkeypatch.setattr(cli, "main", lambda: calls.append("main") or 2)
     monkeypatch.setattr(cli, "skip_exit_collections", lambda: calls.append("skip"))
     with pytest.raises(SystemExit) as exited:
         cli.run()
-    assert exited.value.code == 2 and calls == ["main", "skip"]
+    assert exited.value.code == 2 and calls == ["whole", "main", "skip"]

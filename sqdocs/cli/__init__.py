@@ -23,7 +23,7 @@ from typing import NoReturn
 # a second), and a Ctrl-C while they load must end in a message, not a traceback (:func:`main`).
 from sqdocs.cli.exits import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED
 from sqdocs.errors import Interrupted, UserError
-from sqdocs.gcpause import skip_exit_collections
+from sqdocs.gcpause import for_the_whole_process, paused, skip_exit_collections
 
 
 def _tolerate_any_encoding() -> None:
@@ -57,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     _tolerate_any_encoding()
     _lines_in_order()
     try:
-        from sqdocs.cli.arguments import make_parser
+        # The modules imported here stay for the whole command: the collector need not walk
+        # them while they load (sqdocs.gcpause).
+        with paused():
+            from sqdocs.cli.arguments import make_parser
 
         args = make_parser().parse_args(argv)
     except KeyboardInterrupt:
@@ -89,7 +92,9 @@ def _command(args: argparse.Namespace) -> int:
 
     try:
         # Each command's module only when it runs: `sqdocs validate` does not import the writers.
-        return importlib.import_module(f"sqdocs.cli.{args.command}").command(args)
+        with paused():
+            module = importlib.import_module(f"sqdocs.cli.{args.command}")
+        return module.command(args)
     except LoadError as exc:
         print_diagnostics(exc)
         return EXIT_BAD_INPUT
@@ -126,6 +131,7 @@ def _quiet_stdout() -> None:
 
 def run() -> NoReturn:
     """The ``sqdocs`` console script: :func:`main`, then the process exits with its code."""
+    for_the_whole_process()
     code = main()
     try:
         sys.stdout.flush()  # what is left of a short output goes out now, where a closed pipe is caught
