@@ -672,3 +672,29 @@ def test_a_report_without_charts_says_so_under_its_charts_heading_in_every_forma
     with zipfile.ZipFile(next(out.glob("*.odt"))) as odt:
         content = odt.read("content.xml").decode()
     assert f">{heading}</text:h>" in content and NO_CHARTS_SENTENCE in content.split(heading, 1)[1].split("</text:p>", 1)[0]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_batch_loads_each_bureau_once_however_many_there_are(tmp_path, capsys, monkeypatch, workers):
+    bureaus = tmp_path / "bureaus"
+    names = [f"b{n:02}" for n in range(10)]  # more than a small cache would keep
+    for name in names:
+        shutil.copytree(SAMPLE, bureaus / name)
+    loads = tmp_path / "loads.txt"  # appended to by the forked workers too
+
+    def counted(what, load):
+        def counting(folder, *args):
+            with loads.open("a", encoding="utf-8") as log:
+                log.write(f"{what} {folder.name}\n")
+            return load(folder, *args)
+        return counting
+
+    for what in ("load_plan", "load_subplans", "load_results"):
+        monkeypatch.setattr(build, what, counted(what, getattr(build, what)))
+    monkeypatch.setattr(build, "_writer", lambda kind, fmt: lambda *args: f"{kind}.{fmt}".encode())
+    assert main(["build", str(bureaus), "-o", str(tmp_path / "out"), "--format", "pdf", "-j", str(workers)]) == 0
+    capsys.readouterr()
+    logged = loads.read_text(encoding="utf-8").splitlines()
+    assert sorted(logged) == sorted(f"{what} {name}" for name in names
+                                    for what in ("load_plan", "load_subplans", "load_results"))
+    assert len(list((tmp_path / "out").rglob("*.pdf"))) == len(names) * 6  # plan, four subplans, report

@@ -50,6 +50,13 @@ if TYPE_CHECKING:
 
 def command(args: argparse.Namespace) -> int:
     """Build the documents of every folder given; the exit code says whether all of them were written."""
+    try:
+        return _build(args)
+    finally:
+        forget_loaded()  # a caller that goes on (an editor's preview) does not keep a batch's data
+
+
+def _build(args: argparse.Namespace) -> int:
     if args.templates is not None and args.templates.is_file():
         raise UserError(
             f"{args.templates}：這是一個檔案，不是資料夾；--templates 須指定放範本的資料夾"
