@@ -7,7 +7,6 @@ side), each process loading a folder once.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import time
@@ -16,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqdocs.derive import detailed_plan, subplan_title
 from sqdocs.errors import FolderAdvice, UserError
@@ -32,6 +32,8 @@ from sqdocs.text.names import MAX_NAME_BYTES, NOT_IN_FILE_NAMES
 FORMATS = ("docx", "pdf", "odt")
 DEFAULT_FORMATS = ("docx", "pdf")
 KINDS = ("plan", "subplans", "report")
+
+T = TypeVar("T")
 
 
 def source_date() -> date | None:
@@ -185,37 +187,60 @@ def _kind_named(stem: str) -> str:
 # Each process loads a folder once, however many documents it builds from it, and keeps every
 # folder of the build: a batch's workers inherit them all. Kept to the last eight, a 22-bureau
 # batch loaded 14 of its bureaus again in each worker, some several times (about 2 MB a bureau).
+_loaded: dict[tuple[str, Path], Any] = {}
+
+
+def remembered(what: str, folder: Path, make: Callable[[], T]) -> T:
+    """``make()``, the ``what`` of ``folder``, made once per process until :func:`forget_loaded`
+    (a build does not expect its data to change). What raises is not remembered."""
+    key = (what, folder)
+    if key not in _loaded:
+        _loaded[key] = make()
+    return _loaded[key]
+
+
+def loaded_parts(folder: Path) -> dict[str, Any]:
+    """What this process has remembered of ``folder``, by name (:func:`remembered`)."""
+    return {what: value for (what, where), value in _loaded.items() if where == folder}
+
+
+def keep_loaded(folder: Path, parts: dict[str, Any]) -> None:
+    """Remember ``parts`` of ``folder`` as :func:`loaded_parts` gave them in another process;
+    what is already remembered here stays."""
+    for what, value in parts.items():
+        _loaded.setdefault((what, folder), value)
+
+
 def forget_loaded() -> None:
     """Drop the folders loaded so far: the next build reads its data as it is now (a process
     that builds again after the data changed, such as a test or an editor's preview)."""
-    for cached in (cached_plan, cached_subplans, cached_results, cached_report):
-        cached.cache_clear()
+    _loaded.clear()
 
 
-@functools.cache
 def cached_plan(folder: Path) -> Plan:
-    """The plan of ``folder``, loaded once per process until :func:`forget_loaded` (a build does
-    not expect its data to change)."""
-    return load_plan(folder)
+    """The plan of ``folder``, loaded once (:func:`remembered`)."""
+    return remembered("plan", folder, lambda: load_plan(folder))
 
 
-@functools.cache
 def cached_subplans(folder: Path) -> dict[str, Subplan]:
-    """Every 分局's subplan of ``folder``, by unit, loaded once per process."""
-    return {unit: loaded.subplan for unit, loaded in load_subplans(folder, cached_plan(folder)).items()}
+    """Every 分局's subplan of ``folder``, by unit, loaded once."""
+    return remembered("subplans", folder, lambda: {
+        unit: loaded.subplan for unit, loaded in load_subplans(folder, cached_plan(folder)).items()})
 
 
-@functools.cache
 def cached_results(folder: Path) -> tuple[ResultSet, tuple[Diagnostic, ...]]:
-    """The year-end results of ``folder`` and the loader's warnings about them (分母為 0, a missing photo …)."""
-    results, warnings_found = load_results(folder, cached_plan(folder))
-    return results, tuple(warnings_found)
+    """The year-end results of ``folder`` and the loader's warnings about them (分母為 0, a
+    missing photo …), loaded once."""
+    def load() -> tuple[ResultSet, tuple[Diagnostic, ...]]:
+        results, warnings_found = load_results(folder, cached_plan(folder))
+        return results, tuple(warnings_found)
+
+    return remembered("results", folder, load)
 
 
-@functools.cache
 def cached_report(folder: Path) -> CompiledReport:
-    """The compiled report of ``folder``, compiled once per process."""
-    return compile_report(cached_plan(folder), cached_results(folder)[0])
+    """The compiled report of ``folder``, compiled once."""
+    return remembered("report", folder, lambda: compile_report(cached_plan(folder), cached_results(folder)[0]))
 
 
 def _writer(kind: str, fmt: str) -> Callable[..., bytes]:

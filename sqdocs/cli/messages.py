@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqdocs.build import cached_report, cached_results
+from sqdocs.build import cached_report, cached_results, remembered
 from sqdocs.cli.exits import (  # noqa: F401 — the commands take them from here
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -20,7 +20,7 @@ from sqdocs.cli.exits import (  # noqa: F401 — the commands take them from her
 from sqdocs.errors import UserError
 from sqdocs.folders import find_folders, loose_yaml, skipped_folders
 from sqdocs.fsutil import display_name
-from sqdocs.load import LoadError, plan_warnings
+from sqdocs.load import Diagnostic, LoadError, plan_warnings
 from sqdocs.load.comments import text_warnings
 
 if TYPE_CHECKING:
@@ -76,17 +76,25 @@ def _print_loose_yaml(paths: list[Path]) -> None:
         print(f"注意：{display_name(folder)} 中的 {'、'.join(names)} 不在任何機關資料夾內，不會讀取", file=sys.stderr)
 
 
-def print_warnings(folder: Path, plan: Plan, *, subplans: bool, results: bool) -> None:
+def folder_warnings(folder: Path, plan: Plan, *, subplans: bool, results: bool) -> list[Diagnostic]:
     """What validate would warn of in ``folder``, in the parts a command uses (分母為 0, a
-    missing photo, a date outside the period …): they explain what the output shows."""
-    found = list(cached_results(folder)[1]) if results else []
-    if results:
-        from sqdocs.load.charts import chart_title_warnings
+    missing photo, a date outside the period …), in order; found once (:func:`remembered`)."""
+    def find() -> list[Diagnostic]:
+        found = list(cached_results(folder)[1]) if results else []
+        if results:
+            from sqdocs.load.charts import chart_title_warnings
 
-        found += chart_title_warnings(folder, cached_report(folder))
-    found += text_warnings(folder, subplans=subplans, results=results)
-    found += plan_warnings(folder, plan)
-    for warning in sorted(found):
+            found += chart_title_warnings(folder, cached_report(folder))
+        found += text_warnings(folder, subplans=subplans, results=results)
+        found += plan_warnings(folder, plan)
+        return sorted(found)
+
+    return remembered(f"warnings of {'subplans, ' * subplans}{'results, ' * results}plan", folder, find)
+
+
+def print_warnings(folder: Path, plan: Plan, *, subplans: bool, results: bool) -> None:
+    """Print :func:`folder_warnings`: they explain what the output shows."""
+    for warning in folder_warnings(folder, plan, subplans=subplans, results=results):
         print(str(warning), file=sys.stderr)
 
 
