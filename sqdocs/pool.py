@@ -4,6 +4,7 @@ killed worker took down."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -17,8 +18,9 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqdocs.build import FORMATS, Job, Outcome, build_one
+from sqdocs.build import FORMATS, Job, Outcome, build_one, keep_loaded, loaded_parts
 from sqdocs.errors import Interrupted
 from sqdocs.fsutil import file_stamp, remove_temps_since
 from sqdocs.gcpause import frozen
@@ -152,6 +154,46 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if sys.platform.startswith("linux"):
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), **init)
     return ProcessPoolExecutor(max_workers=workers, **init)
+
+
+@contextmanager
+def loaded_in_turn(folders: list[Path], load: Callable[[Path], object], workers: int) -> Iterator[Iterator[Path]]:
+    """The folders in turn, each once ``load(folder)`` has run for it in one of ``workers``
+    processes and what that remembered (:func:`sqdocs.build.remembered`) is kept here too.
+
+    A batch loads its bureaus side by side this way, about 0.17 s each, instead of one after
+    the other while the other CPUs wait; this process, which the build's workers are then
+    forked from, still holds every one. What a worker could not load (bad input, a bug, a
+    worker killed) is not kept, so the caller loads it again itself and reports it as it
+    always does: the result is the same, only slower. One folder, one worker or no fork
+    (not Linux): the folders come as they are.
+    """
+    if workers <= 1 or len(folders) <= 1 or not sys.platform.startswith("linux"):
+        yield iter(folders)
+        return
+    pool = _pool(min(workers, len(folders)))
+    try:
+        futures = [pool.submit(_load_here, folder, load) for folder in folders]
+        yield _kept_in_turn(folders, futures)
+    finally:
+        # After Ctrl-C or SIGTERM too, the loads under way are finished (each a fraction of a
+        # second), not their workers killed: one killed while sending its folder back leaves
+        # the pool's own thread waiting for the rest of the message, and the command hung.
+        with _undisturbed():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _load_here(folder: Path, load: Callable[[Path], object]) -> dict[str, Any]:
+    with contextlib.suppress(Exception):  # loaded again by the caller, who reports it
+        load(folder)
+    return loaded_parts(folder)
+
+
+def _kept_in_turn(folders: list[Path], futures: list[Future]) -> Iterator[Path]:
+    for folder, future in zip(folders, futures, strict=True):
+        with contextlib.suppress(Exception):  # a worker killed, or parts that would not pickle: loaded again
+            keep_loaded(folder, future.result())
+        yield folder
 
 
 _GRACE = 0.5

@@ -685,7 +685,7 @@ def test_a_batch_loads_each_bureau_once_however_many_there_are(tmp_path, capsys,
     def counted(what, load):
         def counting(folder, *args):
             with loads.open("a", encoding="utf-8") as log:
-                log.write(f"{what} {folder.name}\n")
+                log.write(f"{what} {folder.name} {os.getpid()}\n")
             return load(folder, *args)
         return counting
 
@@ -694,7 +694,9 @@ def test_a_batch_loads_each_bureau_once_however_many_there_are(tmp_path, capsys,
     monkeypatch.setattr(build, "_writer", lambda kind, fmt: lambda *args: f"{kind}.{fmt}".encode())
     assert main(["build", str(bureaus), "-o", str(tmp_path / "out"), "--format", "pdf", "-j", str(workers)]) == 0
     capsys.readouterr()
-    logged = loads.read_text(encoding="utf-8").splitlines()
-    assert sorted(logged) == sorted(f"{what} {name}" for name in names
-                                    for what in ("load_plan", "load_subplans", "load_results"))
+    logged = [line.rsplit(" ", 1) for line in loads.read_text(encoding="utf-8").splitlines()]
+    assert sorted(load for load, _ in logged) == sorted(f"{what} {name}" for name in names
+                                                        for what in ("load_plan", "load_subplans", "load_results"))
+    here = {int(pid) == os.getpid() for _, pid in logged}
+    assert here == ({True} if workers == 1 else {False})  # -j 2: loaded side by side, in other processes
     assert len(list((tmp_path / "out").rglob("*.pdf"))) == len(names) * 6  # plan, four subplans, report

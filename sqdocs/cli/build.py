@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 import time
@@ -26,6 +27,7 @@ from sqdocs.cli.messages import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
+    folder_warnings,
     interrupted_code,
     passed_over,
     print_diagnostics,
@@ -40,7 +42,7 @@ from sqdocs.load.diagnostics import folder_words
 from sqdocs.load.results import RESULTS_DIR, saved_as_text, submitted
 from sqdocs.load.subplan import subplan_files
 from sqdocs.options import BuildOptions
-from sqdocs.pool import differing_outputs, prepare_writers, run_jobs, usable_cpus
+from sqdocs.pool import differing_outputs, loaded_in_turn, prepare_writers, run_jobs, usable_cpus
 from sqdocs.progress import progress
 from sqdocs.text.names import MAX_NAME_BYTES, command_line, shell_word
 
@@ -184,6 +186,15 @@ def _no_report(folder: Path, kinds: list[str], explicit: bool) -> str:
     return ""
 
 
+def _load_folder(folder: Path, kinds: list[str], formats: list[str]) -> None:
+    """Load and remember what :func:`_planned_jobs` takes of ``folder``, in a process of its own
+    (:func:`~sqdocs.pool.loaded_in_turn`). Should the two ever differ, the build stays right:
+    what is not remembered is loaded again when it is needed."""
+    plan = cached_plan(folder)
+    jobs = jobs_for(folder, plan, kinds, formats, folder)
+    folder_warnings(folder, plan, subplans="subplans" in kinds, results=any(job.kind == "report" for job in jobs))
+
+
 def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], BuildOptions]:
     """The files ``build`` will write, the folders that cannot be built (as named to the user),
     and the options; the data loaded, the font and templates checked on the way."""
@@ -192,29 +203,33 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
     folders = find_folders(args.data)
     jobs: list[Job] = []
     bad = passed_over(args.data, "build")
-    for folder, out in zip(folders, output_dirs(folders, args.output), strict=True):
-        try:
-            plan = cached_plan(folder)
+    # A batch's bureaus are loaded side by side (loaded_in_turn); what is said of each, and in
+    # which order, is said here as before.
+    load = functools.partial(_load_folder, kinds=kinds, formats=args.format)
+    with loaded_in_turn(folders, load, args.jobs or usable_cpus()) as in_turn:
+        for folder, out in zip(in_turn, output_dirs(folders, args.output), strict=True):
             try:
-                folder_jobs = jobs_for(folder, plan, kinds, args.format, out)
-            except PartlyBad as exc:  # the plan itself loaded: say what could still be built
-                alone = out if len(folders) > 1 else None
-                raise LoadError(exc.diagnostics, _still_buildable(folder, kinds, exc.parts, args, alone)) from None
-            jobs += folder_jobs
-            if why := _no_report(folder, kinds, explicit=args.only is not None):
-                print(f"略過 {folder_words(folder)} 的績效報告：{why}", file=sys.stderr)
-            if args.only is not None and "subplans" in kinds and not subplan_files(folder):
-                print(f"略過 {folder_words(folder)} 的細部執行計畫：尚無任何單位的細部執行計畫（subplans/ 中沒有檔案）",
-                      file=sys.stderr)
-            report = any(job.kind == "report" for job in folder_jobs)
-            print_warnings(folder, plan, subplans="subplans" in kinds, results=report)
-            if report:
-                _print_report_gaps(folder, cached_report(folder))
-        except LoadError as exc:
-            if len(folders) == 1:
-                raise
-            print_diagnostics(exc)
-            bad.append(display_name(folder))
+                plan = cached_plan(folder)
+                try:
+                    folder_jobs = jobs_for(folder, plan, kinds, args.format, out)
+                except PartlyBad as exc:  # the plan itself loaded: say what could still be built
+                    alone = out if len(folders) > 1 else None
+                    raise LoadError(exc.diagnostics, _still_buildable(folder, kinds, exc.parts, args, alone)) from None
+                jobs += folder_jobs
+                if why := _no_report(folder, kinds, explicit=args.only is not None):
+                    print(f"略過 {folder_words(folder)} 的績效報告：{why}", file=sys.stderr)
+                if args.only is not None and "subplans" in kinds and not subplan_files(folder):
+                    print(f"略過 {folder_words(folder)} 的細部執行計畫：尚無任何單位的細部執行計畫（subplans/ 中沒有檔案）",
+                          file=sys.stderr)
+                report = any(job.kind == "report" for job in folder_jobs)
+                print_warnings(folder, plan, subplans="subplans" in kinds, results=report)
+                if report:
+                    _print_report_gaps(folder, cached_report(folder))
+            except LoadError as exc:
+                if len(folders) == 1:
+                    raise
+                print_diagnostics(exc)
+                bad.append(display_name(folder))
     for job in {job.path.stem: job for job in jobs if job.shortened}.values():
         print(f"注意：{folder_words(job.folder)} 的文件標題作為檔名超過 {MAX_NAME_BYTES} 位元組的上限，"
               f"檔名縮短為「{job.path.stem}」（文件內的標題不變）", file=sys.stderr)
