@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from docx.styles.style import StyleFactory
+
 from sqdocs.writers.layout import EAST_ASIAN_FONT, LATIN_FONT  # noqa: F401 — the names templates use
 
 TITLE = "Title"
@@ -40,8 +42,12 @@ def find(document, names: Sequence[str]) -> dict[str, object]:
     Case is ignored: Word names built-in styles "heading 2", LibreOffice saves them as
     "Heading 2", and python-docx's own lookup is exact. The first style of a name wins.
     """
+    # Read from the XML: wrapping each of a template's ~170 styles in python-docx's objects to
+    # ask its name took a third of opening a template. python-docx's name mapping (BabelFish)
+    # only changes case, which casefold already ignores.
     by_name: dict[str, object] = {}
-    for style in document.styles:
-        if style.name:
-            by_name.setdefault(style.name.casefold(), style)
-    return {name: by_name.get(name.casefold()) for name in names}
+    for element in document.styles.element.style_lst:
+        if name := element.name_val:
+            by_name.setdefault(name.casefold(), element)
+    return {name: StyleFactory(found) if (found := by_name.get(name.casefold())) is not None else None
+            for name in names}
