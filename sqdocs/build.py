@@ -185,8 +185,8 @@ def _kind_named(stem: str) -> str:
 
 
 # Each process loads a folder once, however many documents it builds from it, and keeps every
-# folder of the build: a batch's workers inherit them all. Kept to the last eight, a 22-bureau
-# batch loaded 14 of its bureaus again in each worker, some several times (about 2 MB a bureau).
+# folder of the build (about 2 MB a bureau): a batch's workers inherit them all, so that none
+# loads a bureau again.
 _loaded: dict[tuple[str, Path], Any] = {}
 
 
