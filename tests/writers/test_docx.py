@@ -15,6 +15,7 @@ import pdfplumber
 import pytest
 from conftest import ROOT, SAMPLE, replace_once, with_long_units, with_text
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -399,6 +400,21 @@ def test_default_template_is_what_the_script_makes(name):
     assert made.namelist() == stored.namelist()
     for name in made.namelist():
         assert made.read(name) == stored.read(name), f"{name}: run templates/make_templates.py"
+
+
+@pytest.mark.parametrize("name", ["plan", "subplan", "report"])
+def test_a_default_template_defines_only_the_table_styles_a_document_uses(name, tmp_path):
+    # python-docx's own template defines Word's 98 other built-in table styles: 300 KB in
+    # every generated .docx, to open and save each time (templates/make_templates.py drops them).
+    def table_styles(path: Path) -> set[str]:
+        return {style.name for style in Document(str(path)).styles if style.type == WD_STYLE_TYPE.TABLE}
+
+    assert table_styles(ROOT / "templates" / f"{name}.docx") == {"Normal Table", "Table Grid", "Annex Table"}
+    kind = {"plan": "plan", "subplan": "subplans", "report": "report"}[name]
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", kind, "--format", "docx"]) == 0
+    built = sorted(tmp_path.glob("*.docx"))
+    assert built and all(table_styles(path) == {"Normal Table", "Table Grid", "Annex Table"} for path in built)
+    assert all(len(zipfile.ZipFile(path).read("word/styles.xml")) < 60_000 for path in built)
 
 
 # ---- data is text, never template -------------------------------------------------
