@@ -700,3 +700,10 @@ def test_a_batch_loads_each_bureau_once_however_many_there_are(tmp_path, capsys,
     here = {int(pid) == os.getpid() for _, pid in logged}
     assert here == ({True} if workers == 1 else {False})  # -j 2: loaded side by side, in other processes
     assert len(list((tmp_path / "out").rglob("*.pdf"))) == len(names) * 6  # plan, four subplans, report
+
+
+@pytest.mark.parametrize("command", [["build", "--only", "plan", "--format", "docx"], ["export"]])
+def test_a_command_called_in_process_keeps_no_bureau_loaded_after_it(tmp_path, capsys, command):
+    # An editor's preview calls the command again and again: a batch's data must not stay with it.
+    assert main([command[0], str(SAMPLE), "-o", str(tmp_path), *command[1:]]) == 0
+    assert build.loaded_parts(SAMPLE) == {}

@@ -33,8 +33,14 @@ def command(args: argparse.Namespace) -> int:
     With bad input in any bureau nothing is written: a national table without one bureau's
     rows would look complete, and one written over with fewer bureaus would lose the rest.
     """
-
     forget_loaded()
+    try:
+        return _export(args)
+    finally:
+        forget_loaded()  # a caller that goes on does not keep the bureaus' data
+
+
+def _export(args: argparse.Namespace) -> int:
     folders = find_folders(args.data)
     bad = passed_over(args.data, "export")
     bureaus: dict[Path, Bureau] = {}
