@@ -11,7 +11,8 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -215,6 +216,18 @@ def forget_loaded() -> None:
     """Drop the folders loaded so far: the next build reads its data as it is now (a process
     that builds again after the data changed, such as a test or an editor's preview)."""
     _loaded.clear()
+
+
+@contextmanager
+def loaded_afresh() -> Iterator[None]:
+    """Nothing remembered as the block starts, nothing as it ends (:func:`forget_loaded`): a
+    command reads its data as it is now, and a caller that goes on (an editor's preview, a
+    test) does not keep a batch's data after it."""
+    forget_loaded()
+    try:
+        yield
+    finally:
+        forget_loaded()
 
 
 def cached_plan(folder: Path) -> Plan:

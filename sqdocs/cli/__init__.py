@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace) -> int:
+    from sqdocs.build import loaded_afresh
     from sqdocs.cli.messages import interrupted_code, print_diagnostics
     from sqdocs.fsutil import os_error_text
     from sqdocs.load import LoadError
@@ -94,7 +95,8 @@ def _command(args: argparse.Namespace) -> int:
         # Each command's module only when it runs: `sqdocs validate` does not import the writers.
         with paused():
             module = importlib.import_module(f"sqdocs.cli.{args.command}")
-        return module.command(args)
+        with loaded_afresh():
+            return module.command(args)
     except LoadError as exc:
         print_diagnostics(exc)
         return EXIT_BAD_INPUT

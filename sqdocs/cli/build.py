@@ -18,7 +18,6 @@ from sqdocs.build import (
     PartlyBad,
     cached_plan,
     cached_report,
-    forget_loaded,
     jobs_for,
     source_date,
     stale_documents,
@@ -52,13 +51,6 @@ if TYPE_CHECKING:
 
 def command(args: argparse.Namespace) -> int:
     """Build the documents of every folder given; the exit code says whether all of them were written."""
-    try:
-        return _build(args)
-    finally:
-        forget_loaded()  # a caller that goes on (an editor's preview) does not keep a batch's data
-
-
-def _build(args: argparse.Namespace) -> int:
     if args.templates is not None and args.templates.is_file():
         raise UserError(
             f"{args.templates}：這是一個檔案，不是資料夾；--templates 須指定放範本的資料夾"
@@ -199,7 +191,6 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
     """The files ``build`` will write, the folders that cannot be built (as named to the user),
     and the options; the data loaded, the font and templates checked on the way."""
     kinds = args.only or list(KINDS)
-    forget_loaded()
     folders = find_folders(args.data)
     jobs: list[Job] = []
     bad = passed_over(args.data, "build")

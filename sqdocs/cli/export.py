@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from sqdocs.build import cached_plan, cached_report, cached_subplans, forget_loaded
+from sqdocs.build import cached_plan, cached_report, cached_subplans
 from sqdocs.check import REFUSED_KINDS, check_subplans
 from sqdocs.cli.messages import (
     EXIT_BAD_INPUT,
@@ -33,14 +33,6 @@ def command(args: argparse.Namespace) -> int:
     With bad input in any bureau nothing is written: a national table without one bureau's
     rows would look complete, and one written over with fewer bureaus would lose the rest.
     """
-    forget_loaded()
-    try:
-        return _export(args)
-    finally:
-        forget_loaded()  # a caller that goes on does not keep the bureaus' data
-
-
-def _export(args: argparse.Namespace) -> int:
     folders = find_folders(args.data)
     bad = passed_over(args.data, "export")
     bureaus: dict[Path, Bureau] = {}
