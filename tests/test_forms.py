@@ -688,6 +688,13 @@ def test_bad_deleted_row(subplan_form: Path, folder: Path, capsys) -> None:
     assert "細部計畫!D5: 找不到評核重點「服務及時性」這一列（發出時在第 5 列），可能被刪除了" in err
 
 
+def test_bad_changed_locked_cell_is_not_also_a_deleted_row(subplan_form: Path, folder: Path, capsys) -> None:
+    """A 評核重點 typed over in its grey cell is that change, told once: its row is still there."""
+    err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("D5", "服務及時度")), folder, capsys)
+    assert "細部計畫!D5: 灰底欄位被修改過：評核重點「服務及時度」不是這份表單發出時的內容" in err
+    assert "可能被刪除了" not in err, err
+
+
 def test_bad_extra_row(subplan_form: Path, folder: Path, capsys) -> None:
     def extra(wb: openpyxl.Workbook) -> None:
         ws = wb["細部計畫"]

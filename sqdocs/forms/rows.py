@@ -34,9 +34,10 @@ def match_rows(
     ``key_of(row)`` is the key the locked cells show (None when they are empty); ``content(row)``
     the first filled column of a row without a key (None when the row is blank). A row with
     content but no key was added; a key nobody issued means locked cells were changed; an issued
-    key not found means its row was deleted.
+    key not found, where no changed row now stands, means its row was deleted.
     """
     found: dict[tuple[Any, ...], int] = {}
+    changed: set[int] = set()  # rows whose locked cells were changed
     problems: list[CellProblem] = []
     for row in filled_rows(ws):
         key = key_of(row)
@@ -55,6 +56,7 @@ def match_rows(
                 f"{describe(key)}重複出現（第 {found[key]} 列已有）；請勿複製列，把內容合併到第 {found[key]} 列後刪除這一列",
             ))
         elif key not in issued:
+            changed.add(row)
             problems.append(CellProblem(
                 ws.title, row, key_column,
                 f"灰底欄位被修改過：{describe(key)}不是這份表單發出時的內容；灰底欄位是本局計畫內容，請改回原文"
@@ -63,7 +65,8 @@ def match_rows(
         else:
             found[key] = row
     for key, row in issued.items():
-        if key not in found:
+        # Its row still there with a locked cell changed was just told as such: not deleted too.
+        if key not in found and row not in changed:
             problems.append(CellProblem(
                 ws.title, row, key_column,
                 f"找不到{describe(key)}這一列（發出時在第 {row} 列），可能被刪除了；請勿刪除列，"
