@@ -431,7 +431,9 @@ def test_a_fonts_folder_given_for_the_font_is_told_to_name_the_file(tmp_path, mo
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ([], "sqdocs：錯誤：缺少必要的參數：COMMAND"),
+        ([], "sqdocs：錯誤：缺少要執行的指令（validate、build、check …；完整清單請看 sqdocs -h）"),
+        (["form"], "sqdocs form：錯誤：缺少要執行的動作：subplan、results、import，擇一（各動作的說明請看 sqdocs form -h）"),
+        (["subplan"], "sqdocs subplan：錯誤：缺少要執行的動作：init、update，擇一（各動作的說明請看 sqdocs subplan -h）"),
         (["bogus"], "sqdocs：錯誤：參數 COMMAND 沒有「bogus」這個選項；可用：validate、build、"),
         (["build"], "sqdocs build：錯誤：缺少必要的參數：DATA_DIR"),
         (["build", "x", "-j", "abc"], "sqdocs build：錯誤：參數 -j/--jobs 須為整數，「abc」不是整數"),

@@ -17,6 +17,8 @@ from sqdocs.writers.opendata import WRITERS as OPEN_DATA_WRITERS
 
 # argparse's own messages, in Chinese; the last passes on the Chinese of our own value checks.
 _ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: \{(\S+)\}", "缺少要執行的動作：{0}，擇一（各動作的說明請看 -h）"),
+    (r"the following arguments are required: COMMAND", "缺少要執行的指令（validate、build、check …；完整清單請看 sqdocs -h）"),
     (r"the following arguments are required: (.+)", "缺少必要的參數：{0}"),
     (r"unrecognized arguments: (.+)", "無法辨識的參數：{0}；可用的參數請看 -h"),
     (r"argument (\S+): invalid int value: '(.*)'", "參數 {0} 須為整數，「{1}」不是整數"),
@@ -35,7 +37,7 @@ def _chinese(message: str) -> str:
     for pattern, text in _ARGPARSE_MESSAGES:
         match = re.fullmatch(pattern, message, re.DOTALL)
         if match:
-            return text.format(*(group.replace("'", "").replace(", ", "、") for group in match.groups()))
+            return text.format(*(group.replace("'", "").replace(", ", "、").replace(",", "、") for group in match.groups()))
     return message
 
 
@@ -216,7 +218,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=_path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
 
     p = sub.add_parser("subplan", help="各分局細部執行計畫：由本局計畫產生範本（init）或更新（update）")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = p.add_subparsers(dest="action", required=True, metavar="{init,update}")
     for action, text, everyone in (
         ("init", "產生單位的細部執行計畫範本（不會覆蓋已有的檔案）",
          "產生每個應訂定細部執行計畫、尚無檔案的單位（各分局）的範本；已有檔案的單位不動，並列出"),
@@ -238,7 +240,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="計畫資料夾（含 plan.yaml，如 data/keelung-107），或內含各機關資料夾的資料夾（逐一檢查）")
 
     p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = p.add_subparsers(dest="action", required=True, metavar="{subplan,results,import}")
     for action, text, everyone, example in (
         ("subplan", "產生單位的細部執行計畫表單", "產生每個應訂定細部執行計畫的單位（各分局，及已有細部執行計畫檔的單位）的表單",
          "第一分局細部計畫.xlsx"),
