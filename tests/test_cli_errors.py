@@ -675,6 +675,20 @@ def test_a_figure_written_in_words_or_with_its_unit_is_shown_with_what_to_write(
             "請刪除「%」，只填 82.5（百分比以 0–100 填寫，85% 填 85）\n") in err
 
 
+@pytest.mark.parametrize(("typed", "hint"), [
+    ("民國107年", "請刪除「民國」與「年」，只填 107"),
+    ("民國 107", "請刪除「民國」，只填 107"),
+    ("107年", "請刪除「年」，只填 107"),
+])
+def test_a_year_written_as_in_a_letter_is_shown_with_what_to_write(data_copy, capsys, typed, hint):
+    plan = data_copy / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert text.count("\nyear: 107\n") == 1
+    plan.write_text(text.replace("\nyear: 107\n", f"\nyear: {typed}\n"), encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 2
+    assert f"year: 應為整數，實際是文字「{typed}」；{hint}\n" in capsys.readouterr().err
+
+
 def test_write_all_puts_every_file_back_when_interrupted_while_moving_them(tmp_path, monkeypatch):
     """Ctrl-C or a SIGTERM (a wrapper's terminate) between two moves: the set is as it was, and
     no file set aside is left behind, as when a move fails."""

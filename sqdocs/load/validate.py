@@ -102,10 +102,12 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         narrow = unicodedata.normalize("NFKC", str(value))  # typed in the IME's full-width mode: １０７
         if kind in ("int_parsing", "float_parsing") and narrow != value and re.fullmatch(r"-?\d+(\.\d+)?", narrow):
             hint = f"；數字請用半形（全形數字是文字），請寫成 {narrow}"
-        unit = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*([%％]|[^\d\s.,，]{1,4})", narrow)
-        if kind in ("int_parsing", "float_parsing") and unit:  # 312件, 95%: what a unit would write in a report
-            percent = "（百分比以 0–100 填寫，85% 填 85）" if unit[2] in "%％" else ""
-            hint = f"；請刪除「{unit[2]}」，只填 {unit[1]}{percent}"
+        unit = re.fullmatch(r"(民國)?\s*([+-]?\d+(?:\.\d+)?)\s*([%％]|[^\d\s.,，]{1,4})?", narrow)
+        if kind in ("int_parsing", "float_parsing") and unit and (unit[1] or unit[3]):
+            # 312件, 95%, 民國108年: what a unit would write in a report
+            percent = "（百分比以 0–100 填寫，85% 填 85）" if unit[3] and unit[3] in "%％" else ""
+            extra = "與".join(f"「{word}」" for word in (unit[1], unit[3]) if word)
+            hint = f"；請刪除{extra}，只填 {unit[2]}{percent}"
         if kind == "list_type" and isinstance(value, str) and value.strip()[:1] in "［【〔" and value.strip()[-1:] in "］】〕":
             items = re.sub(r"\s*[，、,]\s*", ", ", value.strip()[1:-1].strip())  # typed in the IME's full-width mode
             hint = f"；清單請用半形方括號與逗號，寫成 [{items}]"
