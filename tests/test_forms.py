@@ -1113,6 +1113,8 @@ def test_all_subplan_forms_for_every_precinct_and_any_unit_with_a_subplan(folder
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("：")[1].split(" ")[0] for line in lines[:5]] == expected
     assert "已帶入" not in lines[1] and "已帶入" in lines[2]
+    # 秘書科's subplan, just made by init, has nothing to carry over: not said to be carried over
+    assert lines[0].endswith(f"（{subplan_path(folder, SECTION)} 尚未填寫具體作法、完成期限與承辦單位，這些欄位是空白的）"), lines[0]
     assert lines[5] == f"✓ 已產生 5 份細部執行計畫表單，存於資料夾 {out}"
     assert lines[6].startswith(f"  第一分局尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
                                f"sqdocs subplan init {folder} --unit 第一分局 --from 去年的資料夾")

@@ -115,7 +115,11 @@ def _refusal(error: Exception | None, name: str) -> str:
 
 
 def _print_made(made: MadeForm) -> None:
-    source = f"，已帶入 {display_name(made.prefilled)} 的內容" if made.prefilled else ""
+    source = ""
+    if made.prefilled and made.unfilled:  # as `subplan init` left it: nothing to carry over
+        source = f"（{display_name(made.prefilled)} 尚未填寫具體作法、完成期限與承辦單位，這些欄位是空白的）"
+    elif made.prefilled:
+        source = f"，已帶入 {display_name(made.prefilled)} 的內容"
     print(f"✓ 已產生 {display_name(made.path)}：{made.unit} {made.points} 個評核重點{source}")
     if made.followed:
         print(f"  注意：本局計畫改了名稱或移動的評核重點（{'、'.join(made.followed)}），表單已依新名稱帶入原填內容；"

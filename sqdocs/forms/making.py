@@ -65,6 +65,7 @@ class MadeForm:
     # 「old → new」 of the YAML's entries whose point the bureau renamed or moved since: the form
     # shows them under the new names, and its import renames them in the YAML
     followed: tuple[str, ...] = ()
+    unfilled: bool = False  # the subplan it was made from has no practice, deadline or 承辦單位 yet
 
 
 def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None, *, force: bool = False) -> MadeForm:
@@ -182,11 +183,13 @@ def _build(
         yaml_data_hash=data_digest(raw), issued=datetime.now().isoformat(timespec="seconds"),
     )
     moves: list[str] = []
+    unfilled = False
     if kind == "subplan":
         existing = subplan_from(doc, yaml_path, plan).subplan if doc is not None else None
         if existing is not None:
             points, moves = followed(plan, name, existing.points)
             existing = existing.model_copy(update={"points": points})
+            unfilled = not any(entry.practices or entry.deadline or entry.units for entry in existing.points)
         wb = subplan_form.build(plan, name, existing, fp)
     else:
         if indicators is None:
@@ -199,7 +202,7 @@ def _build(
     write_fingerprint(wb, fp)
     buffer = io.BytesIO()
     wb.save(buffer)
-    made = MadeForm(out, name, len(fp.points), yaml_path if raw is not None else None, tuple(moves))
+    made = MadeForm(out, name, len(fp.points), yaml_path if raw is not None else None, tuple(moves), unfilled)
     return made, buffer.getvalue()
 
 
