@@ -827,3 +827,19 @@ def test_a_chart_of_more_indicators_than_markers_is_refused(folder: Path, plan: 
     found = only(problems(folder, plan), "最多")
     assert "indicators.yaml:" in found and "charts[0].indicators[12]" in found
     assert "一張圖最多 12 項指標，「服務品質滿意度調查趨勢（105–107 年）」有 13 項" in found and "分成兩張" in found
+
+
+def test_cli_validate_says_the_figures_are_marked_as_sample_data(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ✓ alone read as ready to send while the report would still say its figures are not real."""
+    from sqdocs.cli import main
+
+    note = "注意：indicators.yaml 標為範例資料（sample: true），績效報告的標題下會註明「本報告數據為範例資料，非真實統計」"
+    assert main(["validate", str(data_copy)]) == 0
+    assert note in capsys.readouterr().out
+    path = data_copy / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = "sample: true  # 範例資料：報告標題下註明「本報告數據為範例資料，非真實統計」\n"
+    assert text.count(line) == 1
+    path.write_text(text.replace(line, ""), encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0
+    assert "範例資料" not in capsys.readouterr().out

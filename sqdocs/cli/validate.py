@@ -145,13 +145,16 @@ def _print_results_summary(report: CompiledReport, indicators: int, warnings: in
     """What the report would hold and what it would still lack."""
     if not report.submitted:  # the year has just begun: 25 lines of 尚未填報 would say no more
         print(f"✓ 年度成果：尚無單位填報（{len(report.units)} 個單位待填報）、{indicators} 項指標、{warnings} 個警告")
-        return
-    print(
-        f"✓ 年度成果：{len(report.submitted)}／{len(report.units)} 個單位已填報、"
-        f"{indicators} 項指標、{warnings} 個警告"
-    )
-    for unit, missing in report.missing_by_unit().items():
-        points = "、".join(m.point for m in missing[:3]) + ("等" if len(missing) > 3 else "")
-        print(f"  尚未填報：{unit} {len(missing)} 個評核重點（{points}）")
-    if report.unchecked:
-        print(f"  檢核表尚無佐證（☐）：{len(report.unchecked)} 項")
+    else:
+        print(
+            f"✓ 年度成果：{len(report.submitted)}／{len(report.units)} 個單位已填報、"
+            f"{indicators} 項指標、{warnings} 個警告"
+        )
+        for unit, missing in report.missing_by_unit().items():
+            points = "、".join(m.point for m in missing[:3]) + ("等" if len(missing) > 3 else "")
+            print(f"  尚未填報：{unit} {len(missing)} 個評核重點（{points}）")
+        if report.unchecked:
+            print(f"  檢核表尚無佐證（☐）：{len(report.unchecked)} 項")
+    if report.sample:  # ✓ alone read as ready to send, with the sample's figures still marked as such
+        print(f"  注意：{INDICATORS_FILE} 標為範例資料（sample: true），績效報告的標題下會註明「本報告數據為範例資料，"
+              "非真實統計」；填入本局的真實數據後，請刪除 sample: true 這一行")
