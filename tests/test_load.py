@@ -475,6 +475,25 @@ def test_validate_warns_of_a_practice_joined_to_the_one_above(data_copy, capsys)
                      r"此行的「- 」比上一項「定期辦理公文講習，提升承辦人員公文品質。」多縮排", err), err
 
 
+@pytest.mark.parametrize("argv", [["check", "{data}"], ["subplan", "update", "{data}", "--all"],
+                                  ["subplan", "update", "{data}", "--unit", "第三分局"],
+                                  ["build", "{data}", "-o", "{out}", "--only", "subplans"]])
+def test_an_error_a_joined_list_item_causes_comes_with_the_warning_that_explains_it(data_copy, tmp_path, capsys, argv):
+    """A sub-unit indented one space too far joins the one above (「保安組 - 偵查隊」), and the
+    units that name 偵查隊 are errors: every command that stops at them says why, not only validate."""
+    from sqdocs.cli import main
+
+    path = data_copy / "subplans" / "第三分局.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n  - 偵查隊\n") == 1
+    path.write_text(text.replace("\n  - 偵查隊\n", "\n   - 偵查隊\n"), encoding="utf-8")
+    assert main([arg.format(data=data_copy, out=tmp_path / "out") for arg in argv]) == 2
+    err = capsys.readouterr().err
+    warning = "第三分局.yaml:32:4: sub_units[1]: 警告：此行的「- 」比上一項「保安組」多縮排"
+    assert warning in err and "未知的承辦單位「偵查隊」，是不是「保安組 - 偵查隊」？" in err, err
+    assert err.count(warning) == 1 and err.index(warning) < err.index("未知的承辦單位"), err
+
+
 def test_the_sample_and_a_fresh_skeleton_have_no_text_cut_short(data_copy, capsys):
     from sqdocs.cli import main
     from sqdocs.load.comments import text_warnings

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_lines, is_bug
+from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_lines, explained, is_bug
 from sqdocs.errors import UserError
 from sqdocs.forms import FormError, import_form, import_forms, make_form, make_forms, summary
 from sqdocs.forms.importing import WORKBOOKS, is_pattern
@@ -109,7 +109,7 @@ def _refusal(error: Exception | None, name: str) -> str:
         then = "請修正表單後再匯入" if error.fixable else "請依下列說明改用正確的表單"
         return f"，共 {errors} 個錯誤；{then}：" + "".join(f"\n  {problem}" for problem in error.problems)
     if isinstance(error, LoadError):
-        return "：" + "".join(f"\n  {d}" for d in error.diagnostics)
+        return "：" + "".join(f"\n  {d}" for d in explained(error.diagnostics))
     message = str(error)
     return "：\n  " + message.removeprefix(f"{name}：")
 

@@ -21,7 +21,7 @@ from sqdocs.errors import UserError
 from sqdocs.folders import find_folders, loose_yaml, skipped_folders
 from sqdocs.fsutil import display_name
 from sqdocs.load import Diagnostic, LoadError, plan_warnings
-from sqdocs.load.comments import text_warnings
+from sqdocs.load.comments import files_text_warnings, text_warnings
 
 if TYPE_CHECKING:
     from sqdocs.model import Plan
@@ -33,9 +33,20 @@ def interrupted_code(exc: KeyboardInterrupt) -> int:
     return EXIT_TERMINATED if getattr(exc, "signum", signal.SIGINT) == signal.SIGTERM else EXIT_INTERRUPTED
 
 
+def explained(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """``diagnostics`` and, in line order, what the model cannot see of the text of the files
+    with errors (a list item indented too far, a 「 #」 cutting a text short): such a slip is
+    often the cause of an error elsewhere in its file (「未知的承辦單位」 after YAML joined two
+    sub-units into one), which is all a command that only loads the file would say."""
+    erring = {Path(d.file) for d in diagnostics if d.severity == "error" and d.file.endswith((".yaml", ".yml"))}
+    known = set(diagnostics)
+    return sorted([*diagnostics, *(w for w in files_text_warnings(sorted(erring)) if w not in known)])
+
+
 def print_diagnostics(exc: LoadError) -> None:
-    """Each problem of ``exc`` with its place, then how many errors there are and its note."""
-    for d in exc.diagnostics:
+    """Each problem of ``exc`` with its place (:func:`explained`), then how many errors there
+    are and its note."""
+    for d in explained(exc.diagnostics):
         print(str(d), file=sys.stderr)
     errors = sum(1 for d in exc.diagnostics if d.severity == "error")
     print(f"共 {errors} 個錯誤，請修正後再執行。", file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_lines, is_bug
+from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_lines, explained, is_bug
 from sqdocs.errors import UserError
 from sqdocs.fsutil import display_name, os_error_text
 from sqdocs.load import LoadError, load_plan
@@ -109,7 +109,7 @@ def _update_all(args: argparse.Namespace, plan: Plan) -> int:
             continue
         error = outcome.error
         if isinstance(error, LoadError):
-            why = [str(d) for d in error.diagnostics]
+            why = [str(d) for d in explained(error.diagnostics)]
         elif isinstance(error, OSError):
             why = [os_error_text(error, outcome.path, data_folder=True)]
         elif isinstance(error, UserError):

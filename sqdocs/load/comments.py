@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sqdocs.load.diagnostics import Diagnostic, LoadError, format_path
@@ -110,13 +110,18 @@ def text_warnings(folder: Path, *, subplans: bool = True, results: bool = True) 
     """:func:`cut_texts`, :func:`merged_items` and :func:`~sqdocs.load.labels.typed_labels` of the data files (as
     :func:`data_files` chooses them): what the model cannot see of a text as it was typed. A
     file that does not read is the loader's to report."""
+    return files_text_warnings(data_files(folder, subplans=subplans, results=results))
+
+
+def files_text_warnings(paths: Iterable[Path]) -> list[Diagnostic]:
+    """What :func:`text_warnings` finds in these YAML files; one that does not read is passed over."""
     found: list[Diagnostic] = []
-    for path in data_files(folder, subplans=subplans, results=results):
+    for path in paths:
         try:
             doc = read_yaml(path)
             found += cut_texts(doc)
             found += merged_items(doc)
             found += typed_labels(doc)
-        except LoadError:
+        except (LoadError, OSError):
             continue
     return found
