@@ -886,6 +886,16 @@ def test_a_plan_issued_before_the_letters_it_cites_is_warned_about(data_copy, ca
     assert "issued: 警告：發布日期 107 年 7 月 1 日 晚於期程迄日 107 年 6 月 30 日" in err, err
 
 
+def test_a_text_of_another_year_than_the_plans_is_warned_about(data_copy, capsys):
+    """A folder copied from the sample, its year changed by hand: validate said ✓ while the plan
+    still set up 「107 年度推動提升服務品質工作小組」. The sample, in its own year, has none."""
+    assert "，本計畫是 107 年度" not in _validated_with(data_copy, capsys, "year: 107", "year: 107")
+    err = _validated_with(data_copy, capsys, "成立本局「107 年度推動", "成立本局「106年度推動")
+    assert ("plan.yaml:44:11: steps[2].text: 警告：文字中寫著「106 年度」，本計畫是 107 年度；"
+            "若不是引用其他年度，請改為「107 年度」") in err, err
+    assert err.count("，本計畫是 107 年度") == 1, err
+
+
 def test_a_letter_number_in_full_width_digits_is_warned_about(data_copy, capsys):
     """「發社字第１０８１３０００３５號」 printed spaced out on page 1, beside half-width numbers."""
     err = _validated_with(data_copy, capsys, "number: 發社字第 1071300028 號", "number: 發社字第１０７１３０００２８號")

@@ -368,7 +368,8 @@ def test_a_new_year_without_results_builds_no_empty_report_and_says_so(data_copy
     capsys.readouterr()
     assert main(["validate", str(target)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == "✓ 年度成果：尚無單位填報（25 個單位待填報）、22 項指標、0 個警告"
+    assert out[-2] == "✓ 年度成果：尚無單位填報（25 個單位待填報）、22 項指標、0 個警告"
+    assert out[-1].startswith("  注意：indicators.yaml 標為範例資料（sample: true）")  # the sample's, carried over
     assert main(["build", str(target), "-o", str(tmp_path / "out"), "--format", "pdf", "-j", "1"]) == 0
     assert f"略過 {target} 的績效報告：尚無單位填報年度成果" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["基隆市警察局108年度提升服務品質執行計畫.pdf"]

@@ -48,12 +48,39 @@ def body_warnings(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
     """What of plan.yaml is valid but probably a slip: :func:`date_warnings`, and a letter's
     文號 typed with full-width digits (「發社字第１０７１３０００２８號」 prints spaced out)."""
     yield from date_warnings(doc, body)
+    yield from other_year_warnings(doc, body.year)
     for i, basis in enumerate(body.basis):
         if wide := _FULL_WIDTH_DIGITS.findall(basis.number):
             half = _FULL_WIDTH_DIGITS.sub(lambda m: m.group().translate(_TO_HALF_WIDTH), basis.number)
             yield doc.diagnostic(("basis", i, "number"), (
                 f"文號「{basis.number}」含全形數字（{'、'.join(wide)}），印出時字距寬鬆、與其他文號不一致；"
                 f"文號通常用半形數字：「{half}」"
+            ), severity="warning")
+
+
+# 「107 年度」「107年度」: rollover moves these on, and a plan begun from another year's copy
+# keeps them. A date (「107 年 3 月 31 日」) may cite an old letter and is left to rollover's list.
+_YEAR_OF = re.compile(r"(?<![\d０-９])(\d{2,3})\s*年度")
+
+
+def other_year_warnings(doc: YamlDoc, year: int) -> Iterator[Diagnostic]:
+    """A text of plan.yaml that speaks of another 年度 than the plan's own (a folder copied from
+    the sample, or last year's, and its year changed by hand): valid, and printed in the
+    plan as written. The title is checked as an error elsewhere."""
+    for loc in doc.spans:
+        if not loc or loc[0] == "title":
+            continue
+        try:
+            value = doc.value(loc)
+        except (KeyError, IndexError, TypeError):
+            continue
+        if not isinstance(value, str):
+            continue
+        others = dict.fromkeys(int(m[1]) for m in _YEAR_OF.finditer(value) if int(m[1]) != year)
+        if others:
+            shown = "、".join(f"{n} 年度" for n in others)
+            yield doc.diagnostic(loc, (
+                f"文字中寫著「{shown}」，本計畫是 {year} 年度；若不是引用其他年度，請改為「{year} 年度」"
             ), severity="warning")
 
 
