@@ -68,13 +68,8 @@ def other_year_warnings(doc: YamlDoc, year: int) -> Iterator[Diagnostic]:
     the sample, or last year's, and its year changed by hand): valid, and printed in the
     plan as written. The title is checked as an error elsewhere."""
     for loc in doc.spans:
-        if not loc or loc[0] == "title":
-            continue
-        try:
-            value = doc.value(loc)
-        except (KeyError, IndexError, TypeError):
-            continue
-        if not isinstance(value, str):
+        value = doc.text_at(loc) if loc and loc[0] != "title" else None
+        if value is None:
             continue
         others = dict.fromkeys(int(m[1]) for m in _YEAR_OF.finditer(value) if int(m[1]) != year)
         if others:

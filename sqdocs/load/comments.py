@@ -67,13 +67,7 @@ def merged_items(doc: YamlDoc) -> Iterator[Diagnostic]:
         if doc.text[start : start + 1] in ("'", '"', "|", ">"):
             continue  # quoted or a block: its lines are the text as written
         found = _ITEM_LINE.search(doc.text, start, end)
-        if found is None:
-            continue
-        try:
-            value = doc.value(loc)
-        except (KeyError, IndexError, TypeError):
-            continue
-        if not isinstance(value, str):
+        if found is None or doc.text_at(loc) is None:
             continue
         dash = found.start(2)
         line = doc.text.count("\n", 0, dash) + 1

@@ -90,11 +90,8 @@ def _clauses(clauses: list[Any], loc: Loc, depth: int) -> Iterator[tuple[Loc, st
 def typed_labels(doc: YamlDoc) -> Iterator[Diagnostic]:
     """A warning for each numbered text of ``doc`` that starts with a typed label."""
     for loc, label, printed in _numbered(doc):
-        try:
-            text = doc.value(loc)
-        except (KeyError, IndexError, TypeError):
-            continue
-        typed = typed_label(text) if isinstance(text, str) else None
+        text = doc.text_at(loc)
+        typed = typed_label(text) if text is not None else None
         if typed is None:
             continue
         body = re.sub(r"[ \t]+", " ", text.strip())  # a tab prints as a gap, shown here as a space

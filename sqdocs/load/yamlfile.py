@@ -73,6 +73,14 @@ class YamlDoc:
             data = data[part]
         return data
 
+    def text_at(self, loc: Loc) -> str | None:
+        """The text at ``loc``; None where there is nothing, or something other than a text."""
+        try:
+            value = self.value(loc)
+        except (KeyError, IndexError, TypeError):
+            return None
+        return value if isinstance(value, str) else None
+
     def line_rest(self, index: int) -> str:
         """The text from ``index`` to the end of its line (a CR before the LF included)."""
         end = self.text.find("\n", index)
