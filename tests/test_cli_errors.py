@@ -924,3 +924,29 @@ def test_check_checks_each_bureau_of_a_folder_of_bureaus(tmp_path, capsys):
     assert err.startswith(f"略過 {bureaus / 'notes'}：")
     assert out.splitlines()[-1] == f"1 個機關的細部執行計畫尚未完整：{bureaus / 'b-107'}；其餘 1 個機關都完整。"
     assert err.splitlines()[-1] == f"2 個資料夾有錯誤，未能檢查：{bureaus / 'notes'}、{bureaus / 'c-107'}。"
+
+
+@pytest.mark.parametrize("kind", ["device", "pipe"])
+@pytest.mark.parametrize(("name", "argv"), [
+    *((name, argv) for name in ("plan.yaml", "results/秘書科.yaml")
+      for argv in (["validate", "{data}"], ["build", "{data}", "-o", "{out}"])),
+    ("results/秘書科.yaml", ["form", "results", "{data}", "--unit", "秘書科", "-o", "{out}.xlsx"]),
+])
+def test_a_device_or_pipe_in_place_of_a_data_file_is_refused_at_once(data_copy, tmp_path, name, kind, argv):
+    """/dev/zero (a link to it) was read until memory ran out; a named pipe waited for a writer
+    for ever. Either is bad input, told at its name."""
+    import subprocess
+    import sys
+
+    path = data_copy / name
+    path.unlink()
+    if kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(path)
+    words = [word.format(data=data_copy, out=tmp_path / "out") for word in argv]
+    done = subprocess.run([sys.executable, "-m", "sqdocs.cli", *words], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 2, done.stderr
+    assert f"{path}:1:1: 不是一般檔案（是裝置、具名管線或通訊端），讀不出資料；請換成實際的 YAML 檔" in done.stderr, done.stderr
+    assert not list(tmp_path.glob("out*")) or not any(p.is_file() for p in (tmp_path / "out").rglob("*"))

@@ -5,6 +5,7 @@ made from (:mod:`.importing` reads it back)."""
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,7 +38,7 @@ from sqdocs.load.subplan import (
     subplan_from,
     subplan_path,
 )
-from sqdocs.load.yamlfile import parse_yaml
+from sqdocs.load.yamlfile import parse_yaml, read_data_bytes
 from sqdocs.model import Plan
 from sqdocs.model.results import IndicatorSet
 from sqdocs.subplans.files import subplan_units
@@ -174,7 +175,8 @@ def _build(
     """The ``kind`` form of ``name`` as it would be written to ``out``, pre-filled from the unit's YAML."""
     yaml_path = unit_yaml(folder, plan, kind, name)
     # Read once: the hash in the fingerprint and the pre-filled rows must come from the same bytes.
-    raw = yaml_path.read_bytes() if yaml_path.is_file() else None
+    # Anything by that name is the unit's file (a folder, a pipe, a broken link too: said, not passed over).
+    raw = read_data_bytes(yaml_path) if os.path.lexists(yaml_path) else None
     doc = parse_yaml(raw, display_name(yaml_path)) if raw is not None else None
     points_hash, points = points_digest(plan, name)
     fp = Fingerprint(

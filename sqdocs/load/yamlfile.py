@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -359,16 +360,22 @@ _PARSED: OrderedDict[tuple[Path, str], tuple[bytes, YamlDoc]] = OrderedDict()
 _PARSED_KEPT = 64  # more than a folder holds: its re-read for comments finds them all
 
 
+def read_data_bytes(path: Path) -> bytes:
+    """The bytes of the data file ``path``; a LoadError naming it when it cannot be read (as
+    :func:`read_yaml` reports it)."""
+    try:
+        return _bytes_of(path)
+    except OSError as exc:
+        raise LoadError([Diagnostic(display_name(path), 1, 1, "", _unreadable_file(path, exc))]) from None
+
+
 def read_yaml(path: Path) -> YamlDoc:
     """Read ``path`` as safe YAML. Raises :class:`LoadError` with file:line:col on any problem.
 
     The document is shared by every reader of the same unchanged file, and not to be modified.
     """
     name = display_name(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError([Diagnostic(name, 1, 1, "", _unreadable_file(path, exc))]) from None
+    raw = read_data_bytes(path)
     key = (path.absolute(), name)
     if (seen := _PARSED.get(key)) is not None and seen[0] == raw:
         _PARSED.move_to_end(key)
@@ -380,6 +387,19 @@ def read_yaml(path: Path) -> YamlDoc:
     return doc
 
 
+def _bytes_of(path: Path) -> bytes:
+    """The bytes of a data file; an OSError for what is no regular file (a folder, a device such as
+    /dev/zero, a named pipe), which would otherwise be read without end or wait for a writer."""
+    kind = stat.S_IFMT(path.stat().st_mode)
+    if kind == stat.S_IFDIR:
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if kind != stat.S_IFREG:
+        raise OSError(errno.ENODEV, _NOT_A_FILE, str(path))
+    with path.open("rb") as file:
+        return file.read(MAX_FILE_BYTES + 1)  # enough for parse_yaml to say it is too large
+
+
+_NOT_A_FILE = "不是一般檔案（是裝置、具名管線或通訊端）"
 UNREADABLE_FILE = "沒有讀取權限；請確認檔案權限"
 _UNREADABLE_FOLDER = "沒有讀取權限；請確認資料夾權限"
 
@@ -409,6 +429,8 @@ def _unreadable_file(path: Path, exc: OSError) -> str:
         return "是資料夾，不是檔案；請改名或移走"
     if isinstance(exc, PermissionError):
         return UNREADABLE_FILE
+    if exc.strerror == _NOT_A_FILE:
+        return f"{_NOT_A_FILE}，讀不出資料；請換成實際的 YAML 檔"
     if exc.errno == errno.EIO:
         return "磁碟（或網路磁碟）讀取錯誤；請檢查磁碟後再執行"
     return f"無法讀取檔案（系統訊息：{exc.strerror or exc}）"
