@@ -843,3 +843,12 @@ def test_cli_validate_says_the_figures_are_marked_as_sample_data(data_copy: Path
     path.write_text(text.replace(line, ""), encoding="utf-8")
     assert main(["validate", str(data_copy)]) == 0
     assert "範例資料" not in capsys.readouterr().out
+
+
+def test_a_results_file_with_its_extension_in_capitals_is_read(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """秘書科.YAML was passed over, and validate said 秘書科 had handed nothing in."""
+    from sqdocs.cli import main
+
+    shutil.move(data_copy / "results" / "秘書科.yaml", data_copy / "results" / "秘書科.YAML")
+    assert main(["validate", str(data_copy)]) == 0
+    assert "✓ 年度成果：25／25 個單位已填報" in capsys.readouterr().out

@@ -1445,3 +1445,15 @@ def test_a_unit_of_its_own_the_subplan_does_not_list_is_refused_before_it_is_pri
     out = fresh.parent / "out"
     assert main(["build", str(fresh), "-o", str(out)]) == 2
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("argv", [["validate", "{data}"], ["check", "{data}"], ["subplan", "update", "{data}", "--all"],
+                                  ["form", "subplan", "{data}", "--unit", "第一分局", "-o", "{out}"]])
+def test_a_subplan_with_its_extension_in_capitals_is_told_to_be_renamed(data_copy: Path, tmp_path: Path, capsys, argv):
+    """第一分局.YAML ended every command in 「內部錯誤：ValueError: substring not found」."""
+    shutil.move(data_copy / "subplans" / "第一分局.yaml", data_copy / "subplans" / "第一分局.YAML")
+    capsys.readouterr()
+    assert main([word.format(data=data_copy, out=tmp_path / "f.xlsx") for word in argv]) == 2
+    err = capsys.readouterr().err
+    assert "第一分局.YAML" in err and ("請先改名為 第一分局.yaml" in err or "請改名為 第一分局.yaml（" in err), err
+    assert "內部錯誤" not in err

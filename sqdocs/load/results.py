@@ -54,7 +54,7 @@ def has_results(folder: Path | str) -> bool:
 
 
 def result_files(folder: Path | str) -> list[Path]:
-    """The units' results files of a data folder (``results/*.yaml`` and ``*.yml``).
+    """The units' results files of a data folder (``results/*.yaml`` and ``*.yml``, in capitals too).
 
     A results/ that cannot be listed is a LoadError: glob would take it for an empty folder,
     and the build would say no unit had handed in its results. Hidden files (macOS's
@@ -64,7 +64,7 @@ def result_files(folder: Path | str) -> list[Path]:
         return []
     # A file named results is an error, not a folder without results.
     names = [p for p in listed(results) if not p.name.startswith(".")]
-    return [p for p in names if p.suffix == ".yaml"] + [p for p in names if p.suffix == ".yml"]
+    return [p for p in names if p.suffix.lower() == ".yaml"] + [p for p in names if p.suffix.lower() == ".yml"]
 
 
 def saved_as_text(folder: Path | str) -> list[Path]:

@@ -67,8 +67,8 @@ def misnamed_refusal(path: Path) -> str:
 
 
 def _right_name(path: Path) -> str:
-    """第一分局.yml, 第一分局.yaml.txt → 第一分局.yaml."""
-    return path.name[: path.name.index(".y")] + ".yaml"
+    """第一分局.yml, 第一分局.YAML, 第一分局.yaml.txt → 第一分局.yaml."""
+    return path.name[: path.name.lower().index(".y")] + ".yaml"
 
 
 def _misnamed(path: Path) -> Diagnostic | None:
