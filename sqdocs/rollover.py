@@ -33,7 +33,7 @@ from sqdocs.report import compile_report
 from sqdocs.report.figures import total_word, totals_word
 from sqdocs.report.model import IndicatorFigure
 from sqdocs.text.names import command_line
-from sqdocs.text.roc import ROC_OFFSET, format_roc, parse_roc
+from sqdocs.text.roc import ROC_OFFSET, format_roc
 
 MAX_ROC_YEAR = 999
 """The last year a plan may have (its ``year`` field allows no more)."""
@@ -158,7 +158,7 @@ def _plan_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     edits = _text_edits(doc, old, new)
     edits.append(Edit(("year",), str(new)))
     for side in ("start", "end"):
-        day = parse_roc(str(data["period"][side]))
+        day = _ROC_DATE.validate_python(data["period"][side])  # loaded already: typed any way the loader takes
         edits.append(Edit(("period", side), format_roc(_shift(day, years))))
     if "issued" in data:
         edits.append(Edit(("issued",), _quote(f"{MARKER}{new} 年度計畫的發布日期")))
@@ -172,10 +172,9 @@ def _annex1_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     edits = _text_edits(doc, old, new)
     for loc in doc.spans:
         if loc and loc[-1] == "deadline":
-            value = str(doc.value(loc))
             try:
-                was = parse_roc(value)
-            except ValueError:
+                was = _ROC_DATE.validate_python(doc.value(loc))  # 2018-06-30 and 107/6/30 too
+            except ValidationError:
                 continue  # 賡續辦理 stays as it is
             edits.append(Edit(loc, _quote(f"{MARKER}完成期限（{old} 年為 {format_roc(was)}）")))
     return edits

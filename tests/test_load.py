@@ -946,3 +946,13 @@ def test_a_title_that_names_no_bureau_is_taken(data_copy, capsys):
 
     assert "title: 提升服務品質組織診斷檢核表" in (data_copy / "annex2.yaml").read_text(encoding="utf-8")
     assert main(["validate", str(data_copy)]) == 0
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("9999 年 12 月 31 日", "民國 8088 年（西元 9999 年）"),
+                                              ("9999-12-31", "民國 8088 年（西元 9999 年）"),
+                                              ("999 年 12 月 31 日", "民國 999 年（西元 2910 年）")])
+def test_a_date_past_roc_200_is_refused(data_copy, capsys, typed, shown):
+    """「9999 年 12 月 31 日」 read as the Gregorian 9999 passed validate with a warning, then
+    build failed in 10 documents with 「內部錯誤（OverflowError）」."""
+    err = _validated_with(data_copy, capsys, PERIOD_END, f"  end: {typed}", code=2)
+    assert f"period.end: 「{typed}」是{shown}，晚於民國 200 年，不像是計畫的日期；請確認年份" in err, err

@@ -729,3 +729,20 @@ def test_the_new_years_folder_is_open_to_read_as_its_files_are(data_copy, umask)
     new = data_copy.parent / "keelung-108"
     assert new.stat().st_mode & 0o777 == 0o777 & ~umask
     assert (new / "plan.yaml").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_rollover_takes_dates_typed_as_the_loader_takes_them(data_copy, capsys):
+    """A period start typed as YAML's timestamp (2018-01-01T00:00:00) loads and builds, yet
+    rollover ended in 「內部錯誤：ValueError … 不是民國日期」; a deadline typed 2018-06-30 was
+    taken for 賡續辦理 and carried over unmarked."""
+    plan = data_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("start: 107 年 1 月 1 日", "start: 2018-01-01T00:00:00"),
+                    encoding="utf-8")
+    annex1 = data_copy / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    annex1.write_text(text.replace("deadline: 賡續辦理", "deadline: 2018-06-30", 1), encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    assert "  start: 108 年 1 月 1 日\n" in (target / "plan.yaml").read_text(encoding="utf-8")
+    assert f'deadline: "{MARKER}完成期限（107 年為 107 年 6 月 30 日）"' in (target / "annex1.yaml").read_text(encoding="utf-8")

@@ -155,10 +155,10 @@ def _western_date(text: str) -> date | None:
         typed = western_date(text)
     except ValueError as exc:
         raise ValueError(f"{exc}；日期請寫成民國日期，如 {example_date()}") from None
-    return None if typed is None else _checked_date(typed)
+    return None if typed is None else _checked_date(typed, text)
 
 
-def _checked_date(value: date) -> date:
+def _checked_date(value: date, text: str | None = None) -> date:
     """A date YAML read (``2018-06-30``), refused when it has a time or falls before ROC year 1."""
     if isinstance(value, datetime):
         if value.time() != time(0) or value.tzinfo is not None:
@@ -171,12 +171,24 @@ def _checked_date(value: date) -> date:
                 f"請寫成 {value.year} 年 {value.month} 月 {value.day} 日"
             )
         raise ValueError(f"「{value.isoformat()}」早於民國元年（西元 1912 年）；日期請寫成民國日期，如 {example_date()}")
+    return _within_reach(value, text or value.isoformat())
+
+
+LAST_YEAR = 2111
+"""民國 200 年: a later date is a slip (「9999 年 12 月 31 日」 read as the Gregorian 9999), and one
+near the calendar's end makes the writers' date arithmetic overflow."""
+
+
+def _within_reach(value: date, typed: str) -> date:
+    if value.year > LAST_YEAR:
+        raise ValueError(f"「{typed.strip()}」是民國 {value.year - ROC_OFFSET} 年（西元 {value.year} 年），晚於民國 "
+                         f"{LAST_YEAR - ROC_OFFSET} 年，不像是計畫的日期；請確認年份，日期請寫成民國日期，如 {example_date()}")
     return value
 
 
 def _to_date(value: Any) -> Any:
     if isinstance(value, str):
-        return _western_date(value) or parse_roc(value)
+        return _western_date(value) or _within_reach(parse_roc(value), value)
     if isinstance(value, date):
         return _checked_date(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
