@@ -707,3 +707,22 @@ def test_a_command_called_in_process_keeps_no_bureau_loaded_after_it(tmp_path, c
     # An editor's preview calls the command again and again: a batch's data must not stay with it.
     assert main([command[0], str(SAMPLE), "-o", str(tmp_path), *command[1:]]) == 0
     assert build.loaded_parts(SAMPLE) == {}
+
+
+def test_a_font_folder_this_user_may_not_enter_is_passed_over(monkeypatch):
+    """Run as another user with HOME still /root (sudo -u), the font search's look at
+    /root/.local/share/fonts/kaiu.ttf ended the build in 「錯誤：無法寫入或讀取 …：沒有權限；請用 -o
+    指定其他位置」. A font it cannot reach is none it has."""
+    import errno
+    from pathlib import PosixPath
+
+    from sqdocs.writers import fontfiles
+
+    class Unreachable(PosixPath):
+        def is_file(self) -> bool:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    found = fontfiles.resolve_main()
+    locked = fontfiles.FontRef(Unreachable("/root/.local/share/fonts/kaiu.ttf"))
+    monkeypatch.setattr(fontfiles, "kai_candidates", lambda: [locked, found])
+    assert fontfiles.resolve_main() == found

@@ -48,6 +48,15 @@ class MissingGlyphWarning(UserWarning):
     a chart image)."""
 
 
+
+def installed(path: Path) -> bool:
+    """Whether a font file is there to use. A folder this user may not enter (a HOME of another
+    user's, under sudo) holds none for it, rather than ending the build in a permission error."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
 def missing_glyph_advice(ch: str) -> str:
     """What to do about a character no font has: install one that has it (unless Hanazono, the
     font named, is installed already), or, for a 自造字 (a private-use code point, drawn only by
@@ -56,7 +65,7 @@ def missing_glyph_advice(ch: str) -> str:
     code = ord(ch)
     if 0xE000 <= code <= 0xF8FF or code >= 0xF0000:
         return "這是自造字（Unicode 私人使用區），只有造字的電腦上有字形，任何可安裝的字型都沒有；請改用標準字，或改寫為文字說明。"
-    if all((HANAZONO_DIR / name).is_file() for name in ("HanaMinA.ttf", "HanaMinB.ttf")):
+    if all(installed(HANAZONO_DIR / name) for name in ("HanaMinA.ttf", "HanaMinB.ttf")):
         # Installing the font the advice names would change nothing: it was asked already.
         return (
             "本機已安裝的 fonts-hanazono 也沒有此字（表情符號、新近收入 Unicode 的字多半如此）；"
@@ -110,7 +119,7 @@ def resolve_latin() -> FontRef | None:
     """The face of Latin letters, digits and ASCII punctuation in the PDF's text and in charts,
     as Word sets them (:data:`layout.LATIN_FONT`); None if none is installed: the main face
     then draws them too."""
-    return next((ref for ref in latin_candidates() if ref.path.is_file()), None)
+    return next((ref for ref in latin_candidates() if installed(ref.path)), None)
 
 
 _BOLD_NAMES = {
@@ -128,7 +137,7 @@ def resolve_latin_bold(regular: FontRef) -> FontRef | None:
     if name is None:
         return None
     bold = regular.path.with_name(name)
-    return FontRef(bold) if bold.is_file() else None
+    return FontRef(bold) if installed(bold) else None
 
 
 def split_runs(text: str, face_for: Callable[[str], _Face]) -> list[tuple[_Face, str]]:
@@ -222,10 +231,10 @@ def resolve_main(user_font: Path | None = None) -> FontRef:
     if env:
         return _user_ref(Path(env).expanduser())
     for ref in kai_candidates():
-        if ref.path.is_file():
+        if installed(ref.path):
             return ref
     for ref in _fontconfig_kai():
-        if ref.path.is_file() and not is_cff(ref.path):
+        if installed(ref.path) and not is_cff(ref.path):
             return ref
     raise UserError(f"找不到楷書字型。{INSTALL_HINT}")
 

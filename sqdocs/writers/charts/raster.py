@@ -36,6 +36,7 @@ from sqdocs.writers.fontfiles import (
     FontRef,
     coverage,
     fallback_candidates,
+    installed,
     is_latin,
     resolve_latin,
     split_runs,
@@ -73,7 +74,7 @@ class Faces:
         if self._main_has is None or ch in self._main_has or ch.isspace():
             return self.main
         if self._fallbacks is None:
-            found = ((ref, coverage(ref)) for ref in fallback_candidates(self.main) if ref.path.is_file())
+            found = ((ref, coverage(ref)) for ref in fallback_candidates(self.main) if installed(ref.path))
             self._fallbacks = [(ref, has) for ref, has in found if has is not None]
         for ref, has in self._fallbacks:
             if ch in has:

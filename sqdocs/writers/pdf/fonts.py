@@ -32,6 +32,7 @@ from sqdocs.writers.fontfiles import (
     INSTALL_HINT,
     FontRef,
     fallback_candidates,
+    installed,
     is_latin,
     resolve_latin,
     resolve_latin_bold,
@@ -424,7 +425,7 @@ class FontSet:
         while self._tried < len(self.fallback_refs):
             ref = self.fallback_refs[self._tried]
             self._tried += 1
-            if not ref.path.is_file():
+            if not installed(ref.path):
                 continue
             try:
                 name = load(ref)
