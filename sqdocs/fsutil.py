@@ -59,6 +59,47 @@ _IN_DATA_FOLDER: dict[int, str] = {
 }
 
 
+NOT_A_FILE = "不是一般檔案（是裝置、具名管線或通訊端）"
+
+
+def unreadable_reason(path: Path, exc: OSError, what: str = "檔案") -> str:
+    """Why the input ``path`` (a 檔案, or a 資料夾) could not be read, with what to do: the
+    data's to fix, unlike :func:`os_error_text`'s output places."""
+    if exc.errno == errno.ELOOP:
+        return f"是形成迴圈的符號連結（捷徑），指不到任何{what}；請刪除此連結，或換成實際的{what}"
+    if isinstance(exc, FileNotFoundError):
+        if path.is_symlink():
+            return f"是符號連結（捷徑），但指向的「{os.readlink(path)}」不存在；請刪除此連結，或換成實際的{what}"
+        return f"找不到{what}"
+    if isinstance(exc, IsADirectoryError):
+        return "是資料夾，不是檔案；請改名或移走"
+    if isinstance(exc, PermissionError):
+        return f"沒有讀取權限；請確認{what}權限"
+    if exc.strerror == NOT_A_FILE:
+        return f"{NOT_A_FILE}，讀不出資料；請換成實際的{what}"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "名稱超過檔案系統的長度上限；請縮短檔名或資料夾名稱"
+    if exc.errno == errno.EIO:
+        return "磁碟（或網路磁碟）讀取錯誤；請檢查磁碟後再執行"
+    return f"無法讀取{what}（系統訊息：{exc.strerror or exc}）"
+
+
+def file_problem(path: Path) -> str | None:
+    """Why the input ``path`` is no regular file that can be read (missing, a folder, a pipe, a
+    name too long, no permission), as :func:`unreadable_reason` says it; None when it is one."""
+    try:
+        kind = stat.S_IFMT(path.stat().st_mode)
+    except OSError as exc:
+        return unreadable_reason(path, exc)
+    if kind == stat.S_IFDIR:
+        return unreadable_reason(path, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    if kind != stat.S_IFREG:
+        return unreadable_reason(path, OSError(errno.ENODEV, NOT_A_FILE))
+    if not os.access(path, os.R_OK):
+        return unreadable_reason(path, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+    return None
+
+
 def os_error_text(
     exc: OSError, path: Path | str | None = None, action: str = "寫入或讀取", *, data_folder: bool = False
 ) -> str:

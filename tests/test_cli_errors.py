@@ -948,5 +948,5 @@ def test_a_device_or_pipe_in_place_of_a_data_file_is_refused_at_once(data_copy, 
     done = subprocess.run([sys.executable, "-m", "sqdocs.cli", *words], capture_output=True, text=True, timeout=60,
                           check=False)
     assert done.returncode == 2, done.stderr
-    assert f"{path}:1:1: 不是一般檔案（是裝置、具名管線或通訊端），讀不出資料；請換成實際的 YAML 檔" in done.stderr, done.stderr
+    assert f"{path}:1:1: 不是一般檔案（是裝置、具名管線或通訊端），讀不出資料；請換成實際的檔案" in done.stderr, done.stderr
     assert not list(tmp_path.glob("out*")) or not any(p.is_file() for p in (tmp_path / "out").rglob("*"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from datetime import date
@@ -382,6 +383,34 @@ def test_symlinks_that_lead_nowhere_are_errors_in_subplans_and_results_alike(dat
     found = {d.file.rsplit("/", 1)[-1]: d.message for d in info.value.diagnostics}
     assert "形成迴圈的符號連結" in found["迴圈.yaml"]
     assert "指向的「不存在.yaml」不存在" in found["斷線.yaml"]
+
+
+@pytest.mark.parametrize("folder", ["subplans", "results"])
+@pytest.mark.parametrize("link", ["loop", "nowhere"])
+def test_a_subplans_or_results_folder_that_is_a_broken_link_is_an_error(data_copy, folder, link, capsys):
+    """A link in a loop where the folder should be was taken for an empty folder: validate
+    said 「尚無細部執行計畫」 and build left the documents out, exit 0."""
+    from sqdocs.cli import main
+
+    shutil.rmtree(data_copy / folder)
+    (data_copy / folder).symlink_to(folder if link == "loop" else "不存在")
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    why = "是形成迴圈的符號連結（捷徑），指不到任何資料夾" if link == "loop" else "是符號連結（捷徑），但指向的「不存在」不存在"
+    assert f"{data_copy / folder}: {why}；請刪除此連結，或換成實際的資料夾" in err, err
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_subplan_name_that_is_no_file_is_an_error_not_a_missing_subplan(data_copy, kind, capsys):
+    """A folder or a named pipe called 第一分局.yaml was 「尚未建立細部執行計畫」, exit 0."""
+    from sqdocs.cli import main
+
+    path = data_copy / "subplans" / "第一分局.yaml"
+    path.unlink()
+    path.mkdir() if kind == "folder" else os.mkfifo(path)
+    assert main(["check", str(data_copy)]) == 2
+    why = "是資料夾，不是檔案" if kind == "folder" else "不是一般檔案（是裝置、具名管線或通訊端）"
+    assert f"{path}:1:1: {why}" in capsys.readouterr().err
 
 
 # ---- text a comment cut short ---------------------------------------------------------

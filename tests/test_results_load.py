@@ -417,6 +417,16 @@ def test_evidence_file_outside_folder_and_missing(folder: Path, plan: Plan) -> N
     assert "警告：找不到檔案「evidence/none.png」" in only(found, "none.png")
 
 
+@pytest.mark.parametrize(("file", "why"), [("evidence/" + "長" * 100 + ".png", "名稱超過檔案系統的長度上限；請縮短檔名或資料夾名稱"),
+                                         ("evidence", "是資料夾，不是檔案")])
+def test_evidence_that_is_no_file_is_a_warning_at_its_line(folder: Path, plan: Plan, file: str, why: str) -> None:
+    """A name too long for the file system ended validate, build and export in 「錯誤：無法寫入或讀取
+    …：名稱超過檔案系統的長度上限；請用 -o 指定其他位置」, with no file or line, and stopped the run."""
+    (folder / "results" / "evidence").mkdir(exist_ok=True)
+    write(folder, "第一分局.yaml", GOOD + f"    evidence:\n      - title: 照片\n        kind: 照片\n        file: {file}\n")
+    assert f"第一分局.yaml:13:15: results[0].evidence[0].file: 警告：檔案「{file}」（相對於" in only(problems(folder, plan), why)
+
+
 @pytest.mark.parametrize("file", [".", "./", ".\\"])
 def test_evidence_file_naming_the_folder_itself_is_told_where(folder: Path, plan: Plan, file: str) -> None:
     """「.」 names the results folder, no file in it: an IndexError (exit 70) in every command."""

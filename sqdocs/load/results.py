@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from sqdocs.fsutil import display_name
+from sqdocs.fsutil import display_name, file_problem, unreadable_reason
 from sqdocs.load.checklist import check_entries, resolve_check
 from sqdocs.load.checks import unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
@@ -60,9 +61,9 @@ def result_files(folder: Path | str) -> list[Path]:
     and the build would say no unit had handed in its results. Hidden files (macOS's
     ``._第一分局.yaml`` on a shared drive or in a zip, an editor's lock) are no unit's, as in subplans/."""
     results = Path(folder) / RESULTS_DIR
-    if not results.exists():
+    if not os.path.lexists(results):
         return []
-    # A file named results is an error, not a folder without results.
+    # A file named results, or a link that leads nowhere, is an error, not a folder without results.
     names = [p for p in listed(results) if not p.name.startswith(".")]
     return [p for p in names if p.suffix.lower() == ".yaml"] + [p for p in names if p.suffix.lower() == ".yml"]
 
@@ -257,7 +258,7 @@ def check_submission(
                     else:
                         inside = _relative(evidence.file)
                         photo = file.parent / inside if inside is not None else None
-                        problem = _photo_problem(photo) if photo is not None and photo.is_file() else None
+                        problem = _photo_problem(photo) if photo is not None and file_problem(photo) is None else None
                         if problem:
                             message, severity = problem
                             yield doc.diagnostic((*eloc, "file"), f"照片「{evidence.file}」{message}", severity=severity)
@@ -414,8 +415,10 @@ def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Dia
     pure = _relative(file)
     if pure is None:
         yield doc.diagnostic(loc, f"檔案路徑「{file}」須為 results 資料夾內檔案的相對路徑（如 evidence/照片.jpg）")
-    elif not (folder / pure).is_file():
+    elif (why := file_problem(folder / pure)) == "找不到檔案":
         yield doc.diagnostic(loc, f"找不到檔案「{file}」（相對於 {display_name(folder)}）", severity="warning")
+    elif why is not None:  # a folder, a pipe, a name too long, no permission: left out as a missing one is
+        yield doc.diagnostic(loc, f"檔案「{file}」（相對於 {display_name(folder)}）{why}", severity="warning")
 
 
 HEIC_ADVICE = ("iPhone 的 HEIC 照片請轉存為 .jpg（在電腦以「相片」開啟後另存，或於 iPhone「設定 → 相機 → 格式」"
@@ -444,6 +447,8 @@ def _photo_problem(path: Path) -> tuple[str, str] | None:
                 img.load()  # a truncated file fails only when decoded
     except Image.DecompressionBombError:
         return "太大，報告無法放入；請縮小到長邊 4000 像素左右再存檔", "error"
+    except PermissionError as exc:
+        return f"{unreadable_reason(path, exc)}，報告無法放入", "error"
     except (OSError, SyntaxError, ValueError):
         return "無法開啟（檔案損毀、不完整或不是圖片），報告無法放入；請重新匯出或另存照片", "error"
     return None

@@ -6,6 +6,7 @@ used twice). Whether a subplan is *complete* is a separate question: :mod:`sqdoc
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,15 +41,13 @@ def subplan_path(folder: Path | str, unit: str) -> Path:
 def subplan_files(folder: Path | str) -> list[Path]:
     """Every subplan file of a data folder, sorted by name (backups ``*.bak*`` are not files of it).
 
-    A broken symbolic link counts, so that reading it reports it as results/ does.
+    Whatever bears such a name counts, a broken symbolic link, a folder or a pipe too, so that
+    reading it reports it (as results/ does) rather than the unit being said to have no subplan.
     """
     directory = Path(folder) / SUBPLAN_DIR
-    if not directory.exists():
-        return []  # a file named subplans: listed() says so
-    return [
-        p for p in listed(directory)
-        if _named_as_subplan(p.name) and (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
-    ]
+    if not os.path.lexists(directory):
+        return []  # a file named subplans, or a link that leads nowhere: listed() says so
+    return [p for p in listed(directory) if _named_as_subplan(p.name) and not p.name.startswith(".")]
 
 
 def _named_as_subplan(name: str) -> bool:

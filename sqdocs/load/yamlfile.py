@@ -16,7 +16,7 @@ import yaml
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sqdocs.fsutil import display_name
+from sqdocs.fsutil import NOT_A_FILE, display_name, unreadable_reason
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, format_path
 from sqdocs.text.lines import east_asian as is_east_asian
 
@@ -366,7 +366,7 @@ def read_data_bytes(path: Path) -> bytes:
     try:
         return _bytes_of(path)
     except OSError as exc:
-        raise LoadError([Diagnostic(display_name(path), 1, 1, "", _unreadable_file(path, exc))]) from None
+        raise LoadError([Diagnostic(display_name(path), 1, 1, "", unreadable_reason(path, exc))]) from None
 
 
 def read_yaml(path: Path) -> YamlDoc:
@@ -394,14 +394,11 @@ def _bytes_of(path: Path) -> bytes:
     if kind == stat.S_IFDIR:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if kind != stat.S_IFREG:
-        raise OSError(errno.ENODEV, _NOT_A_FILE, str(path))
+        raise OSError(errno.ENODEV, NOT_A_FILE, str(path))
     with path.open("rb") as file:
         return file.read(MAX_FILE_BYTES + 1)  # enough for parse_yaml to say it is too large
 
 
-_NOT_A_FILE = "不是一般檔案（是裝置、具名管線或通訊端）"
-UNREADABLE_FILE = "沒有讀取權限；請確認檔案權限"
-_UNREADABLE_FOLDER = "沒有讀取權限；請確認資料夾權限"
 
 
 def listed(folder: Path) -> list[Path]:
@@ -409,31 +406,12 @@ def listed(folder: Path) -> list[Path]:
     be read: the bureau's input to fix, not an -o to change, and not an empty folder either."""
     try:
         return sorted(folder.iterdir())
-    except PermissionError:
-        raise LoadError([Diagnostic(display_name(folder), 0, 0, "", _UNREADABLE_FOLDER)]) from None
     except NotADirectoryError:
         raise LoadError([Diagnostic(display_name(folder), 0, 0, "", (
             f"應是放各單位 YAML 檔的資料夾，這裡卻是一個檔案；請刪除或改名此檔，建立名為 {folder.name} 的資料夾，"
             "把各單位的檔案放進去"))]) from None
-
-
-def _unreadable_file(path: Path, exc: OSError) -> str:
-    """Why ``path`` could not be read, with what to do."""
-    if exc.errno == errno.ELOOP:
-        return "是形成迴圈的符號連結（捷徑），指不到任何檔案；請刪除此連結，或換成實際的檔案"
-    if isinstance(exc, FileNotFoundError):
-        if path.is_symlink():
-            return f"是符號連結（捷徑），但指向的「{os.readlink(path)}」不存在；請刪除此連結，或換成實際的檔案"
-        return "找不到檔案"
-    if isinstance(exc, IsADirectoryError):
-        return "是資料夾，不是檔案；請改名或移走"
-    if isinstance(exc, PermissionError):
-        return UNREADABLE_FILE
-    if exc.strerror == _NOT_A_FILE:
-        return f"{_NOT_A_FILE}，讀不出資料；請換成實際的 YAML 檔"
-    if exc.errno == errno.EIO:
-        return "磁碟（或網路磁碟）讀取錯誤；請檢查磁碟後再執行"
-    return f"無法讀取檔案（系統訊息：{exc.strerror or exc}）"
+    except OSError as exc:  # a link in a loop, or to nothing: no folder to read, not an empty one
+        raise LoadError([Diagnostic(display_name(folder), 0, 0, "", unreadable_reason(folder, exc, "資料夾"))]) from None
 
 
 def parse_yaml(raw: bytes, name: str) -> YamlDoc:

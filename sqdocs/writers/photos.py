@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from sqdocs.fsutil import display_name
+from sqdocs.fsutil import display_name, file_problem
 from sqdocs.model.results import PHOTO_FORMATS
 
 PHOTO_DPI = 200
@@ -53,7 +53,7 @@ def load_photo(path: Path | None, width_mm: float) -> Photo | None:
     The loader has already warned about a missing file or another format; an image of more
     pixels than PIL will safely decode is left out here, with a warning naming it.
     """
-    if path is None or not path.is_file():
+    if path is None or file_problem(path) is not None:  # the loader has said what is wrong with it
         return None
     try:
         with warnings.catch_warnings():
