@@ -95,7 +95,9 @@ def file_stem(title: str) -> str:
 
 
 def _whole_stem(title: str) -> str:
-    return re.sub(f"[{re.escape(NOT_IN_FILE_NAMES)}]", "_", re.sub(r"\s+", "", title))
+    stem = re.sub(f"[{re.escape(NOT_IN_FILE_NAMES)}]", "_", re.sub(r"\s+", "", title))
+    # A name starting with 「.」 is a hidden file: a document nobody would see in the folder.
+    return stem.lstrip(".") or "_"
 
 
 class PartlyBad(LoadError):

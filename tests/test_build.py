@@ -24,6 +24,9 @@ from sqdocs.pool import run_jobs
 def test_file_stem():
     assert file_stem("基隆市警察局 107 年度提升服務品質執行計畫") == "基隆市警察局107年度提升服務品質執行計畫"
     assert file_stem('a/b:c*?"<>|') == "a_b_c______"
+    # no hidden file, however the title begins
+    assert file_stem(".基隆市警察局 107 年度") == "基隆市警察局107年度" and file_stem("..") == "_"
+    assert file_stem("../../tmp/x") == "_.._tmp_x"
 
 
 def test_write_atomic_replaces_whole_file(tmp_path):
