@@ -428,6 +428,19 @@ def test_a_fonts_folder_given_for_the_font_is_told_to_name_the_file(tmp_path, mo
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("by", ["--font", "SQDOCS_FONT"])
+def test_a_device_given_for_the_font_is_told_for_what_it_is(tmp_path, monkeypatch, capsys, by):
+    """「--font /dev/zero」 was 「找不到字型檔」, though it is there: it is no font file."""
+    argv = ["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "pdf"]
+    if by == "--font":
+        argv += ["--font", "/dev/zero"]
+    else:
+        monkeypatch.setenv("SQDOCS_FONT", "/dev/zero")
+    assert main(argv) == 2
+    assert "/dev/zero：不是一般檔案（是裝置、具名管線或通訊端），讀不出資料" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
