@@ -963,3 +963,31 @@ def test_a_device_or_pipe_in_place_of_a_data_file_is_refused_at_once(data_copy, 
     assert done.returncode == 2, done.stderr
     assert f"{path}:1:1: 不是一般檔案（是裝置、具名管線或通訊端），讀不出資料；請換成實際的檔案" in done.stderr, done.stderr
     assert not list(tmp_path.glob("out*")) or not any(p.is_file() for p in (tmp_path / "out").rglob("*"))
+
+
+@pytest.mark.parametrize(("typed", "shown"), [('"no"', "文字「no」"), ('"false"', "文字「false」"), ('"yes"', "文字「yes」"),
+                                              ("1", "整數"), ("0", "整數")])
+def test_a_yes_or_no_written_as_text_or_a_number_is_refused(data_copy, capsys, typed, shown):
+    """`removed: "no"` was read as true (pydantic takes any non-empty text it knows for a bool),
+    and `removed: 1` too: check then said the point was marked removed."""
+    path = data_copy / "subplans" / "第一分局.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    units:")
+    end = text.index("\n", start) + 1
+    path.write_text(text[:end] + f"    removed: {typed}\n" + text[end:], encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert f"points[0].removed: 應為是/否（true 或 false），實際是{shown}；請寫 true 或 false（不加引號）" in err, err
+
+
+@pytest.mark.parametrize("typed", ["true", "false", "yes", "no"])
+def test_a_yes_or_no_as_yaml_writes_it_is_taken(data_copy, typed):
+    from sqdocs.load import load_plan, load_subplans
+
+    path = data_copy / "subplans" / "第一分局.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    units:")
+    end = text.index("\n", start) + 1
+    path.write_text(text[:end] + f"    removed: {typed}\n" + text[end:], encoding="utf-8")
+    subplan = load_subplans(data_copy, load_plan(data_copy))["第一分局"].subplan
+    assert subplan.points[0].removed is (typed in ("true", "yes"))

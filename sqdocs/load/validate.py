@@ -117,8 +117,10 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
             info = holder.model_fields.get(loc[-1]) if holder else None
             if info is not None and not info.is_required():
                 hint = f"；「{loc[-1]}:」之下沒有任何內容：請在其下填寫，或刪除「{loc[-1]}:」這一行"
-        # a number written in words or with a unit (九十, 95%, 3 件): the line alone does not show which
-        shown = f"「{value}」" if kind in ("int_parsing", "float_parsing") and isinstance(value, str) else ""
+        if kind == "bool_type" and isinstance(value, str | int | float):  # "no" quoted, 1, 0: true or false, bare
+            hint = "；請寫 true 或 false（不加引號）"
+        # a number written in words or with a unit (九十, 95%, 3 件), a quoted "no": the line alone does not show which
+        shown = f"「{value}」" if kind in ("int_parsing", "float_parsing", "bool_type") and isinstance(value, str) else ""
         return f"應為{want}，實際是{_describe(value)}{shown}{hint}", False
     if kind == "too_short":
         return "不可為空清單，至少要有一項", False

@@ -23,6 +23,7 @@ from sqdocs.model.common import (
     FIGURE,
     WHOLE_NUMBER,
     Figure,
+    Flag,
     Int,
     OptionalText,
     Record,
@@ -78,7 +79,7 @@ class Indicator(Record):
     aggregate: Aggregate | None = Field(None, description="數值指標的全局彙整方式：sum（加總）或 mean（依 base 加權平均）")
     base: Text | None = Field(None, description="加權平均的權數說明（如 受測人數）")
     of: str | None = Field(None, pattern=INDICATOR_ID, description="成長率指標所依據的指標代號")
-    higher_is_better: bool | None = Field(True, description="數值越高越好為 true，越低越好為 false，無好壞之分為 null")
+    higher_is_better: Flag | None = Field(True, description="數值越高越好為 true，越低越好為 false，無好壞之分為 null")
     decimals: Annotated[int, Field(ge=0, le=3), WHOLE_NUMBER] | None = Field(None, description="顯示的小數位數（省略時依單位決定）")
     checklist: ChecklistPath = Field(description="此指標佐證的附件 2 評核重點")
     supports: list[EntryNumber] = Field(default_factory=list, description="佐證的附件 2 檢核事項編號（1 起算）")
@@ -144,7 +145,7 @@ class ChartDef(Record):
 class IndicatorSet(Record):
     """indicators.yaml: every indicator and the charts of the report."""
 
-    sample: bool = Field(False, description="範例資料：true 時績效報告在標題下註明「本報告數據為範例資料，非真實統計」")
+    sample: Flag = Field(False, description="範例資料：true 時績效報告在標題下註明「本報告數據為範例資料，非真實統計」")
     indicators: list[Indicator] = Field(min_length=1, description="量化指標")
     charts: list[ChartDef] = Field(default_factory=list, description="績效報告的圖表")
 

@@ -14,7 +14,15 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from sqdocs.model.common import Deadline, OptionalText, OptionalUnitName, Record, Text, UnitName
+from sqdocs.model.common import (
+    Deadline,
+    Flag,
+    OptionalText,
+    OptionalUnitName,
+    Record,
+    Text,
+    UnitName,
+)
 
 PointKey = tuple[str, str, str]
 """(構面, 評核項目, 評核重點) names: how a subplan entry refers to a point of 附件 1."""
@@ -70,7 +78,7 @@ class SubplanPoint(Record):
         None, description="完成期限：「賡續辦理」或民國日期"
     )
     units: SlotList = Field(default_factory=list, description="承辦單位：sub_units 或 sub_groups 的名稱")
-    removed: bool = Field(False, description="本局計畫已刪除或不再指派此評核重點（由 subplan update 標記）")
+    removed: Flag = Field(False, description="本局計畫已刪除或不再指派此評核重點（由 subplan update 標記）")
 
     @property
     def key(self) -> PointKey:

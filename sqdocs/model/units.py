@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr
 
-from sqdocs.model.common import Record, RegisteredUnitName, UnitName
+from sqdocs.model.common import Flag, Record, RegisteredUnitName, UnitName
 
 UnitKind = Literal["科", "室", "中心", "大隊", "隊", "分局"]
 
@@ -26,7 +26,7 @@ class UnitGroup(Record):
     name: UnitName = Field(description="群組名稱（如 各分局）")
     aliases: list[UnitName] = Field(default_factory=list, description="同義的其他寫法（如 各直屬隊）")
     members: list[UnitName] = Field(default_factory=list, description="所含單位的簡稱")
-    all: bool = Field(False, description="為 true 時代表全部單位（如 各單位）")
+    all: Flag = Field(False, description="為 true 時代表全部單位（如 各單位）")
 
 
 class UnitRegistry(Record):
