@@ -7,6 +7,7 @@ reported as ``sheet!cell: message`` and leave the data folder exactly as it was.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import warnings
@@ -693,6 +694,24 @@ def test_bad_changed_locked_cell_is_not_also_a_deleted_row(subplan_form: Path, f
     err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("D5", "服務及時度")), folder, capsys)
     assert "細部計畫!D5: 灰底欄位被修改過：評核重點「服務及時度」不是這份表單發出時的內容" in err
     assert "可能被刪除了" not in err, err
+
+
+def test_a_group_whose_members_are_cleared_is_warned_about(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """Emptying 各派出所's 群組成員 cell imported it, without a word, as one sub-unit named
+    各派出所: every 承辦單位 naming it stood for no station any more."""
+    form = make(data_copy, "subplan", "第二分局", tmp_path / "f.xlsx")
+
+    def clear(wb: openpyxl.Workbook) -> None:
+        ws = wb["承辦單位"]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "各派出所")
+        ws.cell(row, 2).value = None
+
+    edit(form, clear)
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy), "--force"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"承辦單位!B\d+: 警告：「各派出所」原是群組（成員：.+派出所），表單中其「群組成員」欄是空白的，"
+                     r"匯入後成為一個單獨的承辦單位；若是誤刪，請填回成員", err), err
 
 
 def test_bad_extra_row(subplan_form: Path, folder: Path, capsys) -> None:

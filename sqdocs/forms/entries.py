@@ -49,12 +49,19 @@ def _moved(plan: Plan, unit: str, entries: list) -> dict[int, PointRef]:
 def existing_entries(old: bytes | None, target: Path, model: type[Subplan] | type[Submission]) -> list:
     """Every entry of the unit's YAML as it is (``old``, read from ``target``); none when there is
     no file or it does not read as ``model``."""
-    if old is None:
-        return []
-    try:
-        existing, _ = validate(parse_yaml(old, display_name(target)), model)
-    except LoadError:
-        return []
+    existing = existing_file(old, target, model)
     if existing is None:
         return []
     return existing.points if isinstance(existing, Subplan) else existing.results
+
+
+def existing_file(old: bytes | None, target: Path, model: type[Subplan] | type[Submission]) -> Subplan | Submission | None:
+    """The unit's YAML as it is (``old``, read from ``target``); None when there is no file or it
+    does not read as ``model``."""
+    if old is None:
+        return None
+    try:
+        existing, _ = validate(parse_yaml(old, display_name(target)), model)
+    except LoadError:
+        return None
+    return existing

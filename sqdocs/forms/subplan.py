@@ -28,7 +28,7 @@ from sqdocs.forms.cells import (
     first_filled,
     value_at,
 )
-from sqdocs.forms.entries import current_entries, existing_entries
+from sqdocs.forms.entries import current_entries, existing_entries, existing_file
 from sqdocs.forms.fingerprint import Fingerprint
 from sqdocs.forms.kinds import FIRST_ROW
 from sqdocs.forms.problems import CellMap, CellProblem, Where, merge
@@ -412,6 +412,25 @@ def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
     return filled_subplan_text(plan, data, origin)
 
 
+def _groups_emptied(existing: Subplan | None, data: dict[str, Any], cells: CellMap) -> list[CellProblem]:
+    """A warning for each group of the unit's YAML whose members the form leaves empty: it
+    would be imported as one sub-unit of that name, and every 承辦單位 naming it would stand for
+    it alone, not for its members."""
+    if existing is None:
+        return []
+    found = []
+    for i, name in enumerate(data["sub_units"]):
+        group = existing.group(name)
+        if group is None:
+            continue
+        at = cells.find(format_path(("sub_units", i)))
+        found.append(CellProblem(at.sheet, at.row, 2, (
+            f"「{name}」原是群組（成員：{'、'.join(group.members)}），表單中其「群組成員」欄是空白的，"
+            "匯入後成為一個單獨的承辦單位；若是誤刪，請填回成員（以「、」分隔）後再匯入"
+        ), "warning"))
+    return found
+
+
 def import_text(
     wb: Workbook, fp: Fingerprint, plan: Plan, folder: Path, target: Path, old: bytes | None
 ) -> tuple[str, list[CellProblem], int]:
@@ -421,6 +440,7 @@ def import_text(
     data, cells, problems = read(wb, fp, plan, filed)
     if not data:  # a sheet is missing: nothing to check further
         return "", problems, 0
+    problems += _groups_emptied(existing_file(old, target, Subplan), data, cells)
     # Entries the form did not show are kept, marked removed, as `subplan update` keeps them: the
     # clerk's practices for a renamed point must not vanish on import (the form cannot show them).
     data["kept"] = current_entries(plan, fp.unit, old, target, Subplan)
