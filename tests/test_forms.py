@@ -714,6 +714,22 @@ def test_a_group_whose_members_are_cleared_is_warned_about(data_copy: Path, tmp_
                      r"匯入後成為一個單獨的承辦單位；若是誤刪，請填回成員", err), err
 
 
+def test_a_control_character_excel_wrote_as_an_escape_is_read_as_itself(subplan_form: Path, folder: Path, capsys) -> None:
+    """Excel writes a control character in a cell as 「_x0007_」 (Word's Shift+Enter pasted in:
+    「_x000B_」), which came back as those seven letters and printed in the documents."""
+    err = refused(edit(subplan_form, lambda wb: wb["細部計畫"].__setitem__("F4", "作法_x0007_鈴")), folder, capsys)
+    assert "細部計畫!F4:" in err and "_x0007_" not in err, err
+
+    def line_break(wb: openpyxl.Workbook) -> None:
+        wb["細部計畫"]["F4"] = "第一項作法_x000B_第二項作法"
+
+    edit(subplan_form, line_break)
+    capsys.readouterr()
+    assert main(["form", "import", str(subplan_form), str(folder)]) == 0
+    entry = yaml.safe_load(subplan_path(folder, PRECINCT).read_text(encoding="utf-8"))["points"][0]
+    assert entry["practices"] == ["第一項作法", "第二項作法"]
+
+
 def test_bad_extra_row(subplan_form: Path, folder: Path, capsys) -> None:
     def extra(wb: openpyxl.Workbook) -> None:
         ws = wb["細部計畫"]

@@ -96,7 +96,17 @@ def cell_text(value: Any) -> str:
         return display(value)
     if isinstance(value, (time, timedelta)):
         return _clock(value)
-    return without_invisible(str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")).strip()
+    text = _ESCAPED.sub(lambda m: chr(int(m[1], 16)), str(value))
+    # Word's line break (Shift+Enter, \v) and page break (\f) pasted into a cell: a new line,
+    # as they look in Word. Other control characters stay, for the loader to refuse at their cell.
+    text = re.sub("\r\n?|[\v\f]", "\n", text)
+    return without_invisible(text).strip()
+
+
+# How Excel writes a character XML cannot hold (a control character, a line's \r) in a
+# cell: 「_x0007_」, and a text that itself reads so as 「_x005F_x0007_」. openpyxl reads
+# these as they are written; left so, 「_x000B_」 printed in the documents.
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _clock(value: time | timedelta) -> str:
