@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,7 +13,7 @@ import yaml
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sqdocs.fsutil import NOT_A_FILE, display_name, unreadable_reason
+from sqdocs.fsutil import display_name, file_problem, unreadable_reason
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc, format_path
 from sqdocs.text.lines import east_asian as is_east_asian
 
@@ -362,9 +359,13 @@ _PARSED_KEPT = 64  # more than a folder holds: its re-read for comments finds th
 
 def read_data_bytes(path: Path) -> bytes:
     """The bytes of the data file ``path``; a LoadError naming it when it cannot be read (as
-    :func:`read_yaml` reports it)."""
+    :func:`read_yaml` reports it). What is no regular file (a folder, a device such as /dev/zero,
+    a named pipe) is refused before reading: it would be read without end, or wait for a writer."""
+    if (why := file_problem(path)) is not None:
+        raise LoadError([Diagnostic(display_name(path), 1, 1, "", why)])
     try:
-        return _bytes_of(path)
+        with path.open("rb") as file:
+            return file.read(MAX_FILE_BYTES + 1)  # enough for parse_yaml to say it is too large
     except OSError as exc:
         raise LoadError([Diagnostic(display_name(path), 1, 1, "", unreadable_reason(path, exc))]) from None
 
@@ -385,20 +386,6 @@ def read_yaml(path: Path) -> YamlDoc:
     if len(_PARSED) > _PARSED_KEPT:
         _PARSED.popitem(last=False)
     return doc
-
-
-def _bytes_of(path: Path) -> bytes:
-    """The bytes of a data file; an OSError for what is no regular file (a folder, a device such as
-    /dev/zero, a named pipe), which would otherwise be read without end or wait for a writer."""
-    kind = stat.S_IFMT(path.stat().st_mode)
-    if kind == stat.S_IFDIR:
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if kind != stat.S_IFREG:
-        raise OSError(errno.ENODEV, NOT_A_FILE, str(path))
-    with path.open("rb") as file:
-        return file.read(MAX_FILE_BYTES + 1)  # enough for parse_yaml to say it is too large
-
-
 
 
 def listed(folder: Path) -> list[Path]:
