@@ -60,6 +60,8 @@ _IN_DATA_FOLDER: dict[int, str] = {
 
 
 NOT_A_FILE = "不是一般檔案（是裝置、具名管線或通訊端）"
+MISSING_FILE = "找不到檔案"
+"""What :func:`file_problem` says of a path with nothing there: a caller may say that its own way."""
 
 
 def unreadable_reason(path: Path, exc: OSError, what: str = "檔案") -> str:
@@ -70,7 +72,7 @@ def unreadable_reason(path: Path, exc: OSError, what: str = "檔案") -> str:
     if isinstance(exc, FileNotFoundError):
         if path.is_symlink():
             return f"是符號連結（捷徑），但指向的「{os.readlink(path)}」不存在；請刪除此連結，或換成實際的{what}"
-        return f"找不到{what}"
+        return MISSING_FILE if what == "檔案" else f"找不到{what}"
     if isinstance(exc, IsADirectoryError):
         return "是資料夾，不是檔案；請改名或移走"
     if isinstance(exc, PermissionError):

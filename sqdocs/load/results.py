@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from sqdocs.fsutil import display_name, file_problem, unreadable_reason
+from sqdocs.fsutil import MISSING_FILE, display_name, file_problem, unreadable_reason
 from sqdocs.load.checklist import check_entries, resolve_check
 from sqdocs.load.checks import unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
@@ -415,7 +415,7 @@ def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Dia
     pure = _relative(file)
     if pure is None:
         yield doc.diagnostic(loc, f"檔案路徑「{file}」須為 results 資料夾內檔案的相對路徑（如 evidence/照片.jpg）")
-    elif (why := file_problem(folder / pure)) == "找不到檔案":
+    elif (why := file_problem(folder / pure)) == MISSING_FILE:
         yield doc.diagnostic(loc, f"找不到檔案「{file}」（相對於 {display_name(folder)}）", severity="warning")
     elif why is not None:  # a folder, a pipe, a name too long, no permission: left out as a missing one is
         yield doc.diagnostic(loc, f"檔案「{file}」（相對於 {display_name(folder)}）{why}", severity="warning")

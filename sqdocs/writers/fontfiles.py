@@ -27,7 +27,7 @@ from typing import TypeVar
 from PIL import ImageFont
 
 from sqdocs.errors import UserError
-from sqdocs.fsutil import file_problem
+from sqdocs.fsutil import MISSING_FILE, file_problem
 
 ENV_FONT = "SQDOCS_FONT"
 INSTALL_HINT = (
@@ -193,7 +193,7 @@ def taiwan_face(path: Path) -> int:
 def _user_ref(path: Path) -> FontRef:
     if path.is_dir():
         raise UserError(f"{path}：這是資料夾，不是字型檔；請指定其中的字型檔本身（.ttf/.ttc，如 {path / 'kaiu.ttf'}）")
-    if (why := file_problem(path)) == "找不到檔案":
+    if (why := file_problem(path)) == MISSING_FILE:
         raise UserError(f"{path}：找不到字型檔。{INSTALL_HINT}")
     if why is not None:  # a device, a pipe, no permission: there, but no font to read
         raise UserError(f"{path}：{why}")
