@@ -227,11 +227,11 @@ WHOLE_NUMBER = BeforeValidator(lambda value: _no_bool(value, "整數"))
 in ``Annotated`` so that pydantic checks them natively and the JSON Schema shows them."""
 
 Int = Annotated[int, WHOLE_NUMBER]
+"""A whole number; true and false are not 1 and 0."""
 
 Flag = Annotated[bool, Strict()]
 """true or false, as YAML reads them (true, false; yes, no unquoted). Not 1, 0 or the text
 "yes", "no", "false", which pydantic took for either: `removed: "no"` is a text, not a no."""
-"""A whole number; true and false are not 1 and 0."""
 
 MAX_FIGURE = 1e12
 MIN_FIGURE = 1e-6

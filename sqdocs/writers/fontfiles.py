@@ -49,7 +49,6 @@ class MissingGlyphWarning(UserWarning):
     a chart image)."""
 
 
-
 def installed(path: Path) -> bool:
     """Whether a font file is there to use. A folder this user may not enter (a HOME of another
     user's, under sudo) holds none for it, rather than ending the build in a permission error."""
@@ -57,6 +56,7 @@ def installed(path: Path) -> bool:
         return path.is_file()
     except OSError:
         return False
+
 
 def missing_glyph_advice(ch: str) -> str:
     """What to do about a character no font has: install one that has it (unless Hanazono, the
