@@ -28,7 +28,7 @@ from sqdocs.forms.cells import (
     first_filled,
     value_at,
 )
-from sqdocs.forms.entries import current_entries, existing_entries, existing_file
+from sqdocs.forms.entries import current_entries, existing_file
 from sqdocs.forms.fingerprint import Fingerprint
 from sqdocs.forms.kinds import FIRST_ROW
 from sqdocs.forms.problems import CellMap, CellProblem, Where, merge
@@ -436,11 +436,12 @@ def import_text(
 ) -> tuple[str, list[CellProblem], int]:
     """The YAML text of a filled subplan form and every problem, judged by the loader and the check;
     ``old`` is the unit's YAML as it is at ``target`` (None when there is none)."""
-    filed = {entry.key: entry for entry in existing_entries(old, target, Subplan)}
+    existing = existing_file(old, target, Subplan)
+    filed = {entry.key: entry for entry in existing.points} if existing is not None else {}
     data, cells, problems = read(wb, fp, plan, filed)
     if not data:  # a sheet is missing: nothing to check further
         return "", problems, 0
-    problems += _groups_emptied(existing_file(old, target, Subplan), data, cells)
+    problems += _groups_emptied(existing, data, cells)
     # Entries the form did not show are kept, marked removed, as `subplan update` keeps them: the
     # clerk's practices for a renamed point must not vanish on import (the form cannot show them).
     data["kept"] = current_entries(plan, fp.unit, old, target, Subplan)
