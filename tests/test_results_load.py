@@ -829,14 +829,32 @@ def test_a_chart_of_more_indicators_than_markers_is_refused(folder: Path, plan: 
     be told apart. Twelve are drawn; thirteen are an error at the 13th, saying to split the chart."""
     path = folder / "indicators.yaml"
     ids = ["satisfaction_environment", "satisfaction_courtesy", "satisfaction_professional", "satisfaction_measures"]
+    # The sample's twelve % indicators, and a thirteenth: a copy of sop_rate under another id and name.
+    twelve = [*ids, "sop_rate", "on_time_rate", "professional_test_pass_rate", "online_service_rate",
+              "online_usage_rate", "adoption_rate", "staff_satisfaction", "complaint_satisfaction"]
     text = path.read_text(encoding="utf-8")
-    twelve = text.replace(f"indicators: [{', '.join(ids)}]", f"indicators: [{', '.join(ids * 3)}]")
-    path.write_text(twelve, encoding="utf-8")
-    assert not [p for p in problems(folder, plan) if "最多" in p]
-    path.write_text(twelve.replace(f"{', '.join(ids * 3)}]", f"{', '.join(ids * 3)}, staff_satisfaction]"), encoding="utf-8")
+    sop = text[text.index("  - id: sop_rate\n"):text.index("  - id: on_time_rate\n")]
+    text = text.replace(f"indicators: [{', '.join(ids)}]", f"indicators: [{', '.join(twelve)}]")
+    text = text.replace("charts:\n", sop.replace("sop_rate", "sop_rate_copy").replace("比率", "比率（副本）") + "charts:\n")
+    path.write_text(text, encoding="utf-8")
+    assert not [p for p in problems(folder, plan) if "最多" in p or "重複" in p]
+    path.write_text(text.replace(f"{', '.join(twelve)}]", f"{', '.join(twelve)}, sop_rate_copy]"), encoding="utf-8")
     found = only(problems(folder, plan), "最多")
     assert "indicators.yaml:" in found and "charts[0].indicators[12]" in found
     assert "一張圖最多 12 項指標，「服務品質滿意度調查趨勢（105–107 年）」有 13 項" in found and "分成兩張" in found
+
+
+def test_an_indicator_listed_twice_in_a_chart_is_refused(folder: Path, plan: Plan) -> None:
+    """Listed twice, an indicator was drawn twice: one line under two markers and two legend entries."""
+    path = folder / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = "indicators: [online_service_rate, online_usage_rate]"
+    assert line in text
+    path.write_text(text.replace(line, "indicators: [online_service_rate, online_usage_rate, online_service_rate]"),
+                    encoding="utf-8")
+    found = only(problems(folder, plan), "重複")
+    assert "indicators.yaml:" in found and "charts[1].indicators[2]" in found
+    assert "的第 3 項指標「online_service_rate」與第 1 項重複" in found and "請刪除重複的一項" in found
 
 
 def test_cli_validate_says_the_figures_are_marked_as_sample_data(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

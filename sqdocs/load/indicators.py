@@ -105,7 +105,16 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
                 f"再多則黑白列印時各指標的標記重複，無法分辨；請分成兩張以上的圖"
             ))
         units = set()
+        first: dict[str, int] = {}
         for k, ref in enumerate(chart.indicators):
+            if ref in first:
+                # Drawn twice, the same line under two markers and two legend entries.
+                yield doc.diagnostic(("charts", c, "indicators", k), (
+                    f"「{chart.title}」的第 {k + 1} 項指標「{ref}」與第 {first[ref] + 1} 項重複；"
+                    "同一指標在一張圖中只畫一次，請刪除重複的一項"
+                ))
+                continue
+            first[ref] = k
             ind = indicators.get(ref)
             if ind is None:
                 yield doc.diagnostic(("charts", c, "indicators", k), f"未知的指標代號「{ref}」{suggest(ref, ids)}")

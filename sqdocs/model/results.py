@@ -136,9 +136,9 @@ class ChartDef(Record):
     kind: ChartKind = Field(description="trend（歷年趨勢折線圖）或 units（各單位長條圖）")
     indicators: list[str] = Field(
         min_length=1, description=f"圖中的指標代號（最多 {CHART_MAX_INDICATORS} 項）",
-        # For an editor, as validate refuses more (load.results, in its own words): the model takes
-        # them, so that the refusal names the chart and says how to split it.
-        json_schema_extra={"maxItems": CHART_MAX_INDICATORS},
+        # For an editor, as validate refuses more, or one listed twice (load.indicators, in its own
+        # words): the model takes them, so that the refusal names the chart and says what to do.
+        json_schema_extra={"maxItems": CHART_MAX_INDICATORS, "uniqueItems": True},
     )
 
 
