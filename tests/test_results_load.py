@@ -369,6 +369,17 @@ def test_evidence_dated_outside_the_period_gives_the_period(folder: Path, plan: 
     assert "results[0].evidence[0].date: 警告：日期 108 年 1 月 2 日 晚於計畫期程（107 年 1 月 1 日至 107 年 12 月 31 日）；" in found
 
 
+def test_the_same_evidence_listed_twice_is_warned(folder: Path, plan: Plan) -> None:
+    """A row pasted twice in the form went into the report twice, without a word."""
+    one = "      - title: 時效統計表\n        date: 107-06-02\n        supports: [1]\n"
+    path = write(folder, "第一分局.yaml", GOOD + "    evidence:\n" + one + one)
+    found = only(problems(folder, plan), "完全相同")
+    assert "第一分局.yaml:14:9: results[0].evidence[1]: 警告：佐證資料「時效統計表」與此評核重點的第 1 項完全相同" in found
+    assert "請刪除重複的一項" in found
+    path.write_text(GOOD + "    evidence:\n" + one + one.replace("[1]", "[2]"), encoding="utf-8")
+    assert not [p for p in problems(folder, plan) if "完全相同" in p]
+
+
 def test_evidence_checklist_point_suggests(folder: Path, plan: Plan) -> None:
     text = GOOD + "    evidence:\n      - title: 抽查紀錄\n        checklist: {point: 其它服務作法}\n        supports: [1]\n"
     write(folder, "第一分局.yaml", text)

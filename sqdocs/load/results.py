@@ -222,6 +222,14 @@ def check_submission(
         default = counterpart(plan, ref)
         for e, evidence in enumerate(result.evidence):
             eloc = (*loc, "evidence", e)
+            if evidence in result.evidence[:e]:
+                # A row pasted twice in the form: the report would list the same evidence twice.
+                twin = result.evidence.index(evidence)
+                yield doc.diagnostic(eloc, (
+                    f"佐證資料「{evidence.title}」與此評核重點的第 {twin + 1} 項完全相同，報告中會列出兩次；"
+                    "請刪除重複的一項"
+                ), severity="warning")
+                continue
             if evidence.checklist is None and default is None:
                 if evidence.supports:
                     yield doc.diagnostic(
