@@ -23,6 +23,9 @@ from sqdocs.text.roc import ROC_OFFSET, example_date, format_roc, parse_roc, wes
 
 # Characters XML 1.0 forbids: a .docx holding one is refused by Word.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters XML does allow (DEL and the C1 set, left by a text decoded in the wrong
+# code page): Word opens the file, but no font has them, so the PDF prints a box.
+_OTHER_CONTROL = re.compile("[\x7f-\x9f]")
 
 # Characters a text holds without anyone seeing them, often pasted from Word along with it: the
 # format characters of Unicode (category Cf: zero-width space and joiners, the soft hyphen,
@@ -84,6 +87,12 @@ def _check_text(value: str, *, hidden: bool = True) -> str:
             f"含有不可見的控制字元 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 個字），"
             "Word 無法開啟含此字元的文件，請刪除後重打"
         )
+    bad = _OTHER_CONTROL.search(value)
+    if bad:
+        raise ValueError(
+            f"含有不可見的控制字元 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 個字），"
+            "PDF 會印成方框；這多半是轉檔或複製時帶入的，請刪除後重打"
+        )
     found = invisible_character(value) if hidden else None
     if found:
         # Quoted on the message's one line: a text of several lines (「outcome: |」, pasted from
@@ -99,9 +108,9 @@ def _check_text(value: str, *, hidden: bool = True) -> str:
     return value
 
 
-# Not blank, and none of the control characters XML forbids nor the invisible characters.
+# Not blank, and none of the control characters (_XML_FORBIDDEN, _OTHER_CONTROL) nor the invisible ones.
 _TEXT_PATTERN = (
-    "^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff"
+    "^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufffe\\uffff"
     f"{INVISIBLE_CHARACTERS}]*$"
 )
 Text = Annotated[str, AfterValidator(_check_text), WithJsonSchema({"type": "string", "pattern": _TEXT_PATTERN})]
