@@ -428,6 +428,17 @@ def test_evidence_file_outside_folder_and_missing(folder: Path, plan: Plan) -> N
     assert "警告：找不到檔案「evidence/none.png」" in only(found, "none.png")
 
 
+@pytest.mark.parametrize("url", ["https://", "http:///klpd/news", "https:// www.klpd.gov.tw/news"])
+def test_a_web_address_without_its_site_is_refused(folder: Path, plan: Plan, url: str) -> None:
+    """「https://」 alone went into the report as the evidence's place, a link to nowhere."""
+    write(folder, "第一分局.yaml", GOOD + f"    evidence:\n      - title: 網頁\n        kind: 網頁\n        file: {url}\n")
+    found = only(problems(folder, plan), "網址")
+    assert f"第一分局.yaml:13:15: results[0].evidence[0].file: 網址「{url}」沒有完整的網站名稱" in found
+    write(folder, "第一分局.yaml", GOOD + "    evidence:\n      - title: 網頁\n        kind: 網頁\n"
+          "        file: https://www.klpd.gov.tw/news?id=1#top\n")
+    assert problems(folder, plan) == []
+
+
 @pytest.mark.parametrize(("file", "why"), [("evidence/" + "長" * 100 + ".png", "名稱超過檔案系統的長度上限；請縮短檔名或資料夾名稱"),
                                          ("evidence", "是資料夾，不是檔案")])
 def test_evidence_that_is_no_file_is_a_warning_at_its_line(folder: Path, plan: Plan, file: str, why: str) -> None:

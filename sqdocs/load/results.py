@@ -419,6 +419,14 @@ def _relative(file: str) -> PurePosixPath | None:
 
 def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Diagnostic]:
     if file.startswith(("http://", "https://")):
+        scheme, rest = file.split("://", 1)
+        host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        if not host.strip() or any(c.isspace() for c in host):
+            # 「https://」 alone, or 「https:// www…」: the report printed it as the evidence's place.
+            yield doc.diagnostic(loc, (
+                f"網址「{file}」沒有完整的網站名稱；請填瀏覽器網址列中的完整網址（如 {scheme}://www.klpd.gov.tw/…），"
+                "中間不可有空白"
+            ))
         return
     pure = _relative(file)
     if pure is None:
