@@ -24,6 +24,10 @@ _ALLOWED_TAGS = {
 # Aliases may repeat a few lists; beyond this many repeated nodes it is an expansion attack.
 MAX_ALIAS_EXPANSION = 10_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# The data is a dozen levels deep at most (plan clauses down to (1)); far deeper is a slip, and
+# Python's recursion would stop at about a thousand anyway, with no place to point at.
+MAX_DEPTH = 50
+_TOO_DEEP = f"巢狀層次超過 {MAX_DEPTH} 層，無法讀取；資料檔沒有這麼多層，多半是多打了「[」或「{{」，或縮排錯亂：請檢查此處"
 
 _YAML_HINTS = (
     ("found character '\\t'", "用了 Tab 字元；YAML 只能用空白縮排，請把 Tab 換成空白"),
@@ -423,7 +427,11 @@ def parse_yaml(raw: bytes, name: str) -> YamlDoc:
     except yaml.YAMLError as exc:
         raise LoadError([Diagnostic(name, 1, 1, "", _syntax_message(str(exc)))]) from None
     except RecursionError:
-        raise LoadError([Diagnostic(name, 1, 1, "", "巢狀層次太深，無法讀取")]) from None
+        # The pure-Python parser keeps the start of each open list and mapping: point at the one
+        # past MAX_DEPTH, as the builder does when the parser gets through.
+        marks = getattr(loader, "marks", [])
+        mark = marks[MAX_DEPTH] if len(marks) > MAX_DEPTH else loader.get_mark()
+        raise LoadError([Diagnostic(name, mark.line + 1, mark.column + 1, "", _TOO_DEEP)]) from None
     finally:
         loader.dispose()
     if root is None:
@@ -553,6 +561,8 @@ class _Builder:
         return value
 
     def build(self, node: Node, loc: Loc) -> Any:
+        if len(loc) > MAX_DEPTH:
+            raise _Refused(node, _TOO_DEEP)
         if node.tag not in _ALLOWED_TAGS:
             raise _Refused(node, f"不允許的 YAML 標籤 {_tag_name(node.tag)}；資料檔只能寫文字、數字、清單與欄位")
         if id(node) in self.active:
