@@ -316,16 +316,18 @@ def test_libyaml_and_pure_python_read_the_same(monkeypatch):
 
 @pytest.mark.parametrize("libyaml", [True, False])
 def test_an_integer_with_leading_zeros_is_decimal_as_in_yaml_1_2(monkeypatch, libyaml):
-    """``year: 0107`` is 107, not octal 71; quoted text, 0o, 0x and dates are read as before."""
+    """``year: 0107`` is 107, not octal 71; quoted text, 0o, 0x and dates are read as before.
+    YAML 1.1's base 60 and binary are text, as in YAML 1.2: ``value: 5:24`` was 324."""
     import yaml
 
     from sqdocs.load.yamlfile import parse_yaml
 
     monkeypatch.setattr(yaml, "__with_libyaml__", libyaml)
-    text = "year: 0107\nn: [007, -010, 0, 0x10]\nq: '0107'\no: 0o107\nd: 107-06-30\nw: 2018-06-30\n0107: k\n"
+    text = ("year: 0107\nn: [007, -010, 0, 0x10]\nq: '0107'\no: 0o107\nd: 107-06-30\nw: 2018-06-30\n0107: k\n"
+            "t: [5:24, 12:30, -1:30.5, 0b101, 1_000]\n9:30: k\n")
     data = parse_yaml(text.encode(), "x.yaml").data
     assert data == {"year": 107, "n": [7, -10, 0, 16], "q": "0107", "o": "0o107", "d": "107-06-30",
-                    "w": date(2018, 6, 30), 107: "k"}
+                    "w": date(2018, 6, 30), 107: "k", "t": ["5:24", "12:30", "-1:30.5", "0b101", 1000], "9:30": "k"}
 
 
 @pytest.mark.parametrize("libyaml", [True, False])

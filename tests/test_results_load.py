@@ -902,3 +902,13 @@ def test_a_results_file_with_its_extension_in_capitals_is_read(data_copy: Path, 
     shutil.move(data_copy / "results" / "秘書科.yaml", data_copy / "results" / "秘書科.YAML")
     assert main(["validate", str(data_copy)]) == 0
     assert "✓ 年度成果：25／25 個單位已填報" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("5:24", "on_time_rate.numerator: 應為數字，實際是文字「5:24」"),  # YAML 1.1: 5×60+24 = 324, taken without a word
+    ("0b101", "on_time_rate.numerator: 應為數字，實際是文字「0b101」"),
+])
+def test_a_number_only_yaml_1_1_reads_is_no_number(folder: Path, plan: Plan, typed: str, said: str) -> None:
+    write(folder, "第一分局.yaml", GOOD.replace("numerator: 95", f"numerator: {typed}"))
+    assert said in only(problems(folder, plan), said)
+

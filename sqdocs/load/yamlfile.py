@@ -461,8 +461,20 @@ def _thousands(previous: Node | None, key: Node, value: Node) -> bool:
     )
 
 
-# YAML 1.1 reads 0107 as octal (71); people mean 107, as YAML 1.2 reads it. 0o107 is left alone.
+# YAML 1.1 reads 0107 as octal (71); people mean 107, as YAML 1.2 reads it.
 _OCTAL_1_1 = re.compile(r"[-+]?0[0-7_]+")
+# Numbers only YAML 1.1 reads: base 60 (5:24 is 324, where a clerk meant 5 days 24 hours, or
+# 12:30 a time) and binary 0b101. YAML 1.2 reads them as text, and so do we: a text field keeps
+# them as typed, a number field says it got a text instead of taking a number nobody meant.
+_NUMBER_1_1_ONLY = re.compile(r"[-+]?(0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)")
+
+
+def _number_1_1_only(node: Node) -> bool:
+    return (
+        isinstance(node, ScalarNode) and not node.style
+        and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        and _NUMBER_1_1_ONLY.fullmatch(node.value) is not None
+    )
 
 
 def _leading_zeros(node: Node) -> bool:
@@ -580,6 +592,8 @@ class _Builder:
             self.doc.spans.setdefault(loc, (node.start_mark.index, node.end_mark.index))
             if _leading_zeros(node):
                 return int(node.value.replace("_", ""), 10)
+            if _number_1_1_only(node):
+                return node.value
             value = self._construct(node)
             if isinstance(value, str) and node.style in (None, "", ">"):
                 return unfolded(self.doc.text[node.start_mark.index : node.end_mark.index], node.style == ">", value)
@@ -606,8 +620,8 @@ class _Builder:
                     raise _Refused(key_node, "不支援「<<」合併語法；請直接寫出欄位")
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
                     raise _Refused(key_node, "欄位名稱必須是一般文字")
-                key = int(key_node.value.replace("_", ""), 10) if _leading_zeros(key_node) else (
-                    self._construct(key_node))
+                key = (int(key_node.value.replace("_", ""), 10) if _leading_zeros(key_node)
+                       else key_node.value if _number_1_1_only(key_node) else self._construct(key_node))
                 if isinstance(key, str) and key[:1] in _ODD_SPACES:  # parsed, but as a key of the wrong level
                     raise _Refused(key_node, f"YAML 語法錯誤：{_indent_hint(key[0])}")
                 child = (*loc, key)
