@@ -912,3 +912,32 @@ def test_a_number_only_yaml_1_1_reads_is_no_number(folder: Path, plan: Plan, typ
     write(folder, "第一分局.yaml", GOOD.replace("numerator: 95", f"numerator: {typed}"))
     assert said in only(problems(folder, plan), said)
 
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    # pydantic gives such a key as Python's repr: the path named datetime.date(2017, 1, 1), and the
+    # line was the mapping's, not the key's
+    ("106: 93.5", "2017-01-01: 93.5", "indicators.yaml:17:26: indicators[0].history[2017-01-01]: 應為整數，實際是日期"),
+    ("106: 93.5", "null: 93.5", "indicators.yaml:17:26: indicators[0].history[null]: 應為整數，實際是空值"),
+    ("106: 93.5", "yes: 93.5", "indicators.yaml:17:26: indicators[0].history[true]: 應為整數，實際是是非值 true"),
+    # a choice: 「True」, 「None」 and 「{'a': 1}」 were Python's words for what YAML read
+    ("kind: ratio\n    numerator: 已訂定", "kind: yes\n    numerator: 已訂定",
+     "indicators[0].kind: 應為「ratio」或「value」或「growth」，實際是是非值 true（YAML 把 yes、no、on、off 讀成 true、false）"),
+    ("kind: ratio\n    numerator: 已訂定", "kind:\n    numerator: 已訂定",
+     "indicators[0].kind: 應為「ratio」或「value」或「growth」，實際是空值"),
+    ("kind: ratio\n    numerator: 已訂定", "kind: {a: 1}\n    numerator: 已訂定",
+     "indicators[0].kind: 應為「ratio」或「value」或「growth」，實際是欄位對照"),
+    ("kind: ratio\n    numerator: 已訂定", "kind: 'ratio '\n    numerator: 已訂定", "indicators[0].kind: 「ratio 」的前後多了空白；請寫成「ratio」"),
+])
+def test_values_yaml_reads_as_no_text_are_named_as_typed(folder: Path, plan: Plan, old: str, new: str, said: str) -> None:
+    path = folder / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert said in only(problems(folder, plan), said.split(": ", 1)[-1] if ".yaml:" in said else said)
+
+
+def test_a_list_for_a_text_is_not_told_to_add_quotes(folder: Path, plan: Plan) -> None:
+    """Quotes make a number or a date a text; 「請加雙引號」 told a list to do what cannot help it."""
+    write(folder, "第一分局.yaml", GOOD.replace("unit: 第一分局", "unit: [第一分局]"))
+    assert only(problems(folder, plan), "unit:").endswith("unit: 應為文字，實際是清單")
+

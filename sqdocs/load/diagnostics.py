@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -12,14 +14,28 @@ Loc = tuple[str | int, ...]
 
 
 def format_path(loc: Loc) -> str:
-    """``('dimensions', 0, 'items', 2)`` → ``dimensions[0].items[2]``."""
+    """``('dimensions', 0, 'items', 2)`` → ``dimensions[0].items[2]``; a key that is no text
+    (``history: {106: …}``, a date, null) in brackets as YAML writes it: ``history[106]``, ``history[null]``."""
     out = ""
     for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
+        if not isinstance(part, str):
+            out += f"[{format_key(part)}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{part}" if out else part
     return out
+
+
+def format_key(value: object) -> str:
+    """A value that is no text as YAML writes it: true, null, .inf, 2018-01-01, 106."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 @dataclass(frozen=True, order=True)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from sqdocs.load.diagnostics import Diagnostic, Loc
+from sqdocs.load.diagnostics import Diagnostic, Loc, format_key
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model.common import invisible_character, invisible_name
 from sqdocs.model.results import INDICATOR_ID
@@ -96,7 +96,9 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
             "model_type": "欄位對照（欄位: 值）", "model_attributes_type": "欄位對照（欄位: 值）",
             "date_type": f"民國日期（如 {example_date()}）",
         }[kind]
-        hint = "；若文字以數字開頭或含特殊符號，請加雙引號" if kind == "string_type" and value is not None else ""
+        # Quotes make a number, a date or a yes into a text; a list or a mapping they do not.
+        quote = kind == "string_type" and isinstance(value, int | float | date)
+        hint = "；若文字以數字開頭或含特殊符號，請加雙引號" if quote else ""
         if kind in ("int_parsing", "float_parsing") and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", str(value)):
             hint = f"；數字請勿加千分位逗號，請寫成 {str(value).replace(',', '')}"
         narrow = unicodedata.normalize("NFKC", str(value))  # typed in the IME's full-width mode: １０７
@@ -126,7 +128,14 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
         return "不可為空清單，至少要有一項", False
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"「{value}」不是可用的值；應為{'或'.join(f'「{c}」' for c in choices)}", False
+        wanted = "或".join(f"「{c}」" for c in choices)
+        if isinstance(value, bool):
+            return f"應為{wanted}，實際是是非值 {format_key(value)}（YAML 把 yes、no、on、off 讀成 true、false）", False
+        if not isinstance(value, str):  # an empty value, a list, a number: shown as YAML reads it, not as Python does
+            return f"應為{wanted}，實際是{_describe(value)}{_scalar(value)}", False
+        if value.strip() in choices:
+            return f"「{value}」的前後多了空白；請寫成「{value.strip()}」", False
+        return f"「{value}」不是可用的值；應為{wanted}", False
     if kind in _BOUNDS:
         bound, words = _BOUNDS[kind]
         hint = ""
@@ -139,7 +148,7 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
     if kind == "int_from_float":
         return f"應為整數，實際是有小數的數字 {value}", False
     if kind == "finite_number":
-        return f"「{value}」不是有限的數字；請填實際的數字", False
+        return f"「{format_key(value)}」不是有限的數字；請填實際的數字", False
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == INDICATOR_ID:
             lower = str(value).strip().lower().replace("-", "_").replace(" ", "_")
@@ -151,6 +160,29 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, bool]:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"])), False
     return f"此值不正確（{error['msg']}）", False
+
+
+def _scalar(value: Any) -> str:
+    """A number or date as YAML writes it, after its kind (「整數 3」); nothing for the rest."""
+    if isinstance(value, int | float | date) and not isinstance(value, bool):
+        return f" {format_key(value)}"
+    return ""
+
+
+def _keys_as_written(data: Any, loc: Loc) -> Loc:
+    """``loc`` with the keys the data holds: pydantic gives a key that is no text or whole number
+    (a date, null, true, .inf) as its Python repr, which neither names it as typed nor finds its line."""
+    out: list[Any] = []
+    for part in loc:
+        if isinstance(data, dict):
+            same = [k for k in data if k == part or (not isinstance(k, str) and part in (repr(k), str(k)))]
+            part = next((k for k in same if type(k) is type(part)), same[0] if same else part)
+        out.append(part)
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            data = None
+    return tuple(out)
 
 
 def _is_misspelt(error: dict[str, Any], errors: list[Any]) -> bool:
@@ -176,5 +208,6 @@ def validate(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
             loc = tuple(error["loc"])
             if loc and loc[-1] == "[key]":  # a dict key of the wrong type (history: {yes: 3})
                 loc, at_key = loc[:-1], True
+            loc = _keys_as_written(doc.data, loc)
             found.append(doc.diagnostic(loc, message, key=at_key))
         return None, found
