@@ -941,3 +941,9 @@ def test_a_list_for_a_text_is_not_told_to_add_quotes(folder: Path, plan: Plan) -
     write(folder, "第一分局.yaml", GOOD.replace("unit: 第一分局", "unit: [第一分局]"))
     assert only(problems(folder, plan), "unit:").endswith("unit: 應為文字，實際是清單")
 
+
+def test_a_long_value_is_quoted_by_its_start(folder: Path, plan: Plan) -> None:
+    """A text pasted into a name was quoted whole: hundreds of lines before what to do about it."""
+    write(folder, "第一分局.yaml", GOOD.replace("item: 服務一致及正確", "item: " + "服務一致" * 2000))
+    found = only(problems(folder, plan), "評核項目")
+    assert len(found) < 600 and "服務一致" * 15 + "…」（共 8000 個字）" in found

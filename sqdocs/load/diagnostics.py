@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -55,11 +56,20 @@ class Diagnostic:
         kind = "" if self.severity == "error" else "警告："
         # One line, as editors and logs read file:line:col messages: a line separator quoted from
         # the data (in a name it makes unknown) is shown by its code, not made a break.
-        message = self.message.translate(_SHOWN_BREAKS)
+        message = _LONG_QUOTE.sub(_shorten_quote, self.message.translate(_SHOWN_BREAKS))
         return f"{where}: {self.path}: {kind}{message}" if self.path else f"{where}: {kind}{message}"
 
 
 _SHOWN_BREAKS = {ord(c): f"〔U+{ord(c):04X}〕" for c in "\x85\u2028\u2029"}
+
+# A value quoted back at the user past this length (a text pasted into a name) is cut: the
+# message around it, saying what to do, came after hundreds of lines of it.
+_LONG_QUOTE = re.compile("「([^「」]{201,})」")
+
+
+def _shorten_quote(found: re.Match[str]) -> str:
+    text = found.group(1)
+    return f"「{text[:60]}…」（共 {len(text)} 個字）"
 
 
 class LoadError(Exception):
