@@ -947,3 +947,13 @@ def test_a_long_value_is_quoted_by_its_start(folder: Path, plan: Plan) -> None:
     write(folder, "第一分局.yaml", GOOD.replace("item: 服務一致及正確", "item: " + "服務一致" * 2000))
     found = only(problems(folder, plan), "評核項目")
     assert len(found) < 600 and "服務一致" * 15 + "…」（共 8000 個字）" in found
+
+
+@pytest.mark.parametrize("again", ['"106"', "'106 '", "0106"])
+def test_a_history_year_written_twice_in_two_spellings_is_refused(folder: Path, plan: Plan, again: str) -> None:
+    """106 and "106" are two keys to YAML and one year to the model, which kept the later figure silently."""
+    path = folder / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("history: {105: 90.2, 106: 93.5}", f"history: {{105: 90.2, 106: 93.5, {again}: 50}}"),
+                    encoding="utf-8")
+    assert "indicators.yaml:17:37: 欄位「" in only(problems(folder, plan), "重複（第 17 行已出現）；請刪除其中一個")

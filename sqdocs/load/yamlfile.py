@@ -477,6 +477,16 @@ def _number_1_1_only(node: Node) -> bool:
     )
 
 
+def _key_text(key: Any) -> str | None:
+    """A key as the model reads it, where two spellings can be one: a text without its
+    surrounding blanks, a whole number as its digits. None for other keys."""
+    if isinstance(key, str):
+        return key.strip()
+    if isinstance(key, int) and not isinstance(key, bool):
+        return str(key)
+    return None
+
+
 def _leading_zeros(node: Node) -> bool:
     """A plain integer written with leading zeros (``year: 0107``), to be read as decimal."""
     return (
@@ -606,6 +616,7 @@ class _Builder:
                 return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
             assert isinstance(node, MappingNode)
             result: dict[Any, Any] = {}
+            spelled: dict[str, Any] = {}  # each text or whole-number key by :func:`_key_text`
             previous: Node | None = None
             previous_loc: Loc = loc
             groups: list[str] = []  # the thousands of a number written 12,345,678 in { }
@@ -625,13 +636,18 @@ class _Builder:
                 if isinstance(key, str) and key[:1] in _ODD_SPACES:  # parsed, but as a key of the wrong level
                     raise _Refused(key_node, f"YAML 語法錯誤：{_indent_hint(key[0])}")
                 child = (*loc, key)
-                if key in result:
+                # 106 and "106" (or "106 ") are two keys to YAML, one year to the model, which
+                # kept the later one's figure without a word.
+                same = _key_text(key)
+                if key in result or same in spelled:
                     line, col = _mark(key_node)
-                    first = self.doc.keys.get(child, (0, 0))[0]
+                    first = self.doc.keys.get((*loc, spelled.get(same, key)), (0, 0))[0]
                     self.problems.append(
                         Diagnostic(self.doc.file, line, col, "", f"欄位「{key}」重複（第 {first} 行已出現）；請刪除其中一個")
                     )
                     continue
+                if same is not None:
+                    spelled[same] = key
                 self.doc.keys[child] = _mark(key_node)
                 result[key] = self.build(value_node, child)
                 previous_loc = child
