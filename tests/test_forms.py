@@ -2111,6 +2111,17 @@ def test_typed_numbering_kept_is_warned_at_its_cell(subplan_form: Path, folder: 
     assert "細部計畫!F4: 警告" not in said
 
 
+def test_a_practice_line_pasted_twice_is_warned_at_its_cell(subplan_form: Path, folder: Path, capsys) -> None:
+    """Two lines alike in a cell are two practices, printed 1. and 2.: said at the cell, as validate says it."""
+    def own(wb: openpyxl.Workbook) -> None:
+        wb["細部計畫"]["F5"] = "勤務指揮中心即時派遣\n各派出所每月檢討\n勤務指揮中心即時派遣"
+
+    capsys.readouterr()
+    assert main(["form", "import", str(edit(subplan_form, own)), str(folder)]) == 0
+    out = capsys.readouterr()
+    assert "細部計畫!F5: 警告：此項與「1.」項的文字相同，印出時會以「3.」再列一次；請刪除重複的一項" in out.out + out.err
+
+
 def test_dates_typed_in_full_width(subplan_form: Path, folder: Path, capsys) -> None:
     """A clerk typing with the input method in full-width mode gets 「１０７／６／３０」: the same
     date as 107/6/30, not an error asking for 107/6/30."""

@@ -844,6 +844,33 @@ def test_numbering_typed_into_a_numbered_text_is_warned_about_by_validate_and_bu
         assert re.search(pattern, err), (pattern, err)
 
 
+def test_a_practice_listed_twice_is_warned_about_by_validate_and_build(data_copy, capsys, tmp_path):
+    """A line pasted twice was printed twice, numbered 1. and 2., without a word. Blanks at its
+    end (or a second space inside) do not make it another practice."""
+    from sqdocs.cli import main
+
+    for name in ("subplans/第一分局.yaml", "annex1.yaml"):
+        path = data_copy / name
+        text = path.read_text(encoding="utf-8")
+        start = text.index("- ", text.index("practices:\n"))
+        line = text[start:text.index("\n", start)]
+        indent = text[text.rindex("\n", 0, start) + 1:start]
+        path.write_text(text.replace(line, f"{line}\n{indent}{line.replace('，', '，  ', 1)}  ", 1), encoding="utf-8")
+    expected = [r"subplans/第一分局\.yaml:\d+:\d+: points\[0\]\.practices\[1\]: 警告：此項與「1\.」項的文字相同，"
+                r"印出時會以「2\.」再列一次；請刪除重複的一項",
+                r"annex1\.yaml:12:17: dimensions\[0\]\.items\[0\]\.points\[0\]\.practices\[1\]: 警告：此項與「1\.」項"]
+    assert main(["validate", str(data_copy)]) == 0  # a warning, not an error
+    err = capsys.readouterr().err
+    for pattern in expected:
+        assert re.search(pattern, err), (pattern, err)
+    assert err.count("文字相同") == 2
+    assert main(["build", str(data_copy), "-o", str(tmp_path / "out"), "--only", "plan,subplans", "--format", "docx"]) == 0
+    err = capsys.readouterr().err
+    for pattern in expected:
+        assert re.search(pattern, err), (pattern, err)
+
+
+
 @pytest.mark.parametrize("text", ["1999 專線受理民眾反映", "1.5 倍", "一、二級主管參加", "1、2 月份辦理", "（如附件 2）辦理"])
 def test_a_text_that_starts_with_a_number_but_no_label_is_not_warned_about(text):
     from sqdocs.load.labels import typed_label

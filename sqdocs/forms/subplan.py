@@ -49,7 +49,7 @@ from sqdocs.forms.structure import beyond_columns, moved_columns
 from sqdocs.fsutil import display_name
 from sqdocs.load.checks import SPACED_NAMES
 from sqdocs.load.diagnostics import LoadError, format_path
-from sqdocs.load.labels import typed_labels
+from sqdocs.load.labels import repeated_items, typed_labels
 from sqdocs.load.subplan import subplan_from
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, deadline_text
@@ -458,6 +458,7 @@ def import_text(
     # A typed 「1.」 the form did not drop (one line, or lines not in sequence) prints twice, 「1. 1.…」:
     # validate and build warn at the YAML line, which a clerk working from the form never sees.
     judged += [cells.problem(d) for d in typed_labels(doc)]
+    judged += [cells.problem(d) for d in repeated_items(doc)]  # a practice row pasted twice
     # A row kept as the file has it, its 具體作法 empty, is already warned about at that cell
     # (「未填本單位具體作法（這一列照原檔內容）」): the check's 「這一列尚未填寫」 there is the same news.
     warned = {(p.sheet, p.row, p.column) for p in problems if p.severity == "warning"}

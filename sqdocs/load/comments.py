@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqdocs.load.diagnostics import Diagnostic, LoadError, format_path
 from sqdocs.load.indicators import INDICATORS_FILE
-from sqdocs.load.labels import typed_labels
+from sqdocs.load.labels import repeated_items, typed_labels
 from sqdocs.load.plan import PLAN_FILES
 from sqdocs.load.results import result_files
 from sqdocs.load.subplan import subplan_files
@@ -101,7 +101,8 @@ def _is_file(path: Path) -> bool:
 
 
 def text_warnings(folder: Path, *, subplans: bool = True, results: bool = True) -> list[Diagnostic]:
-    """:func:`cut_texts`, :func:`merged_items` and :func:`~sqdocs.load.labels.typed_labels` of the data files (as
+    """:func:`cut_texts`, :func:`merged_items`, :func:`~sqdocs.load.labels.typed_labels` and
+    :func:`~sqdocs.load.labels.repeated_items` of the data files (as
     :func:`data_files` chooses them): what the model cannot see of a text as it was typed. A
     file that does not read is the loader's to report."""
     return files_text_warnings(data_files(folder, subplans=subplans, results=results))
@@ -116,6 +117,7 @@ def files_text_warnings(paths: Iterable[Path]) -> list[Diagnostic]:
             found += cut_texts(doc)
             found += merged_items(doc)
             found += typed_labels(doc)
+            found += repeated_items(doc)
         except (LoadError, OSError):
             continue
     return found

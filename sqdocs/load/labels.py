@@ -1,4 +1,5 @@
-"""Numbering typed into a text that is numbered when printed: 「- 1.<TAB>定期辦理…」 prints 「1. 1. 定期辦理…」.
+"""Numbered texts as typed: a number typed into one (「- 1.<TAB>定期辦理…」 prints 「1. 1. 定期辦理…」),
+or the same text listed twice.
 
 The label of a practice, a goal or a clause comes from its position (docs/data-format.md);
 one typed as well, as in a text pasted from Word, is printed twice. Legal data, so a warning,
@@ -100,3 +101,22 @@ def typed_labels(doc: YamlDoc) -> Iterator[Diagnostic]:
             f"文字開頭的「{typed}」像是手打的編號；編號「{label}」會依項目順序自動產生，此項印出為「{shown}」，"
             f"編號重複了；請刪除手打的「{typed}」"
         ), severity="warning")
+
+
+def repeated_items(doc: YamlDoc) -> Iterator[Diagnostic]:
+    """A warning for each practice or goal of ``doc`` that repeats an earlier one of its list
+    (a line pasted twice): both are printed, numbered as two."""
+    first: dict[tuple[Loc, str], str] = {}
+    for loc, label, _ in _numbered(doc):
+        if not isinstance(loc[-1], int):  # a clause: its lead-in and text are two parts of one item
+            continue
+        text = doc.text_at(loc)
+        if text is None or not text.strip():
+            continue
+        key = (loc[:-1], re.sub(r"\s+", "", text))  # blanks are no difference a reader would see in Chinese
+        if key in first:
+            yield doc.diagnostic(loc, (
+                f"此項與「{first[key]}」項的文字相同，印出時會以「{label}」再列一次；請刪除重複的一項"
+            ), severity="warning")
+        else:
+            first[key] = label
