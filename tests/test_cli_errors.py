@@ -597,6 +597,30 @@ def test_validate_names_the_sub_bureaus_without_a_subplan(data_copy, capsys):
         f"（以 sqdocs subplan init {data_copy} --all 或 sqdocs form subplan {data_copy} --all 開始）")
 
 
+def test_validate_names_the_subplans_build_would_refuse(data_copy, capsys, tmp_path):
+    """Valid files that build refuses (a point renamed away, practices not yet typed): validate said
+    only 「✓」, and build then failed them."""
+    first = data_copy / "subplans" / "第一分局.yaml"
+    first.write_text(first.read_text(encoding="utf-8").replace("    point: 服務及時性", '    point: "14"', 1),
+                     encoding="utf-8")
+    third = data_copy / "subplans" / "第三分局.yaml"
+    text = third.read_text(encoding="utf-8")
+    start = text.index("practices:\n")
+    end = text.index("\n    ", text.index("\n", start) + 1)  # the entry's next key, after its practices
+    while text[end + 5:end + 7] == "  ":
+        end = text.index("\n    ", end + 1)
+    third.write_text(text[:start] + "practices: []" + text[end:], encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == f"  尚未完整，sqdocs build 無法產生其細部執行計畫：第一分局、第三分局（缺漏明細請用 sqdocs check {data_copy}）"
+    assert main(["build", str(data_copy), "-o", str(tmp_path / "out"), "--only", "subplans", "--format", "docx"]) == 1
+    assert "2 份文件未能產生" in capsys.readouterr().err
+    shutil.copy(SAMPLE / "subplans" / "第一分局.yaml", first)
+    shutil.copy(SAMPLE / "subplans" / "第三分局.yaml", third)
+    assert main(["validate", str(data_copy)]) == 0
+    assert "尚未完整" not in capsys.readouterr().out
+
+
 def test_validate_checks_each_bureau_of_a_folder_of_bureaus(tmp_path, capsys):
     bureaus = tmp_path / "bureaus"
     shutil.copytree(SAMPLE, bureaus / "a-107")

@@ -14,6 +14,7 @@ from sqdocs.cli.messages import (
     bureaus_in_turn,
     print_diagnostics,
 )
+from sqdocs.errors import UserError
 from sqdocs.fsutil import display_name
 from sqdocs.load import (
     PLAN_FILES,
@@ -31,6 +32,8 @@ from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.text.names import shell_word
 
 if TYPE_CHECKING:
+    from sqdocs.load.subplan import SubplanFile
+    from sqdocs.model import Plan
     from sqdocs.report import CompiledReport
 
 
@@ -106,6 +109,11 @@ def _validate_folder(folder: Path) -> int:
               "是否涵蓋所有指派的評核重點請用 sqdocs check")
         if without:
             print(f"  尚未建立細部執行計畫：{'、'.join(without)}")
+        if unbuildable := _not_buildable(plan, subplans):
+            # Valid files that build would still refuse (a point left out, practices not yet
+            # typed): said here, so that 「✓」 is not the last word before build fails them.
+            print(f"  尚未完整，sqdocs build 無法產生其細部執行計畫：{'、'.join(unbuildable)}"
+                  f"（缺漏明細請用 sqdocs check {shell_word(display_name(folder))}）")
     elif without:  # a new year's folder: say who is to write one, and how they start
         name = shell_word(display_name(folder))
         print(f"  尚無細部執行計畫；應訂定的單位：{'、'.join(without)}"
@@ -113,6 +121,19 @@ def _validate_folder(folder: Path) -> int:
     if report is not None:
         _print_results_summary(report, indicators, len(warnings) + counts["results"])
     return EXIT_OK
+
+
+def _not_buildable(plan: Plan, subplans: dict[str, SubplanFile]) -> list[str]:
+    """The units whose detailed plan :func:`~sqdocs.derive.subplan_annex` refuses, as build would."""
+    from sqdocs.derive import subplan_annex
+
+    refused = []
+    for unit, loaded in subplans.items():
+        try:
+            subplan_annex(plan, loaded.subplan)
+        except UserError:
+            refused.append(unit)
+    return refused
 
 
 def _held_back(folder: Path) -> list[str]:
