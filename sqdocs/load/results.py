@@ -273,7 +273,7 @@ def check_submission(
         for indicator_id, measure in result.indicators.items():
             iloc = (*loc, "indicators", indicator_id)
             if indicators_known:
-                yield from _check_measure(doc, iloc, indicator_id, measure, indicators, ref, default, plan, unit.name)
+                yield from _check_measure(doc, iloc, indicator_id, measure, indicators, ref, default, unit.name)
             if indicator_id in reported:
                 line = doc.where(reported[indicator_id], key=True)[0]
                 yield doc.diagnostic(
@@ -478,7 +478,6 @@ def _check_measure(
     indicators: IndicatorSet,
     ref: PointRef,
     default: CheckRef | None,
-    plan: Plan,
     unit: str,
 ) -> Iterator[Diagnostic]:
     ind = indicators.get(indicator_id)
