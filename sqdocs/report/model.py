@@ -3,6 +3,10 @@
 A writer renders these objects as they are; it never adds, averages or rounds. Numbers come with
 their display text (``text``), changes with a sign and a direction, checklist entries with their
 mark (☑/☐). Percentages are on the 0–100 scale.
+
+It is also what the library hands a caller (README, "Using it from Python"), so it holds more
+than the official layout prints: a change's previous figure and relative rate, the units counted
+in a figure, the evidence and figures behind each ☑. Writers print what the layout has.
 """
 
 from __future__ import annotations
