@@ -24,9 +24,10 @@ _ALLOWED_TAGS = {
 # Aliases may repeat a few lists; beyond this many repeated nodes it is an expansion attack.
 MAX_ALIAS_EXPANSION = 10_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
-# The data is a dozen levels deep at most (plan clauses down to (1)); far deeper is a slip, and
-# Python's recursion would stop at about a thousand anyway, with no place to point at.
-MAX_DEPTH = 50
+# The data is a dozen levels deep at most (plan clauses down to (1)). Far deeper is a slip, and
+# Python's recursion would stop at about a thousand anyway, with no place to point at. The
+# margin leaves clauses a few levels too deep to the model, whose message says which level.
+MAX_DEPTH = 100
 _TOO_DEEP = f"巢狀層次超過 {MAX_DEPTH} 層，無法讀取；資料檔沒有這麼多層，多半是多打了「[」或「{{」，或縮排錯亂：請檢查此處"
 
 _YAML_HINTS = (
