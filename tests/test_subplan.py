@@ -448,6 +448,27 @@ def test_update_refreshes_changed_practices_beside_a_new_point(fresh: Path, caps
     assert names.index("洽公場所指引標示") == names.index("服務行為的友善性") + 1
 
 
+@pytest.mark.parametrize("wrapped", [
+    "  - 第一分局第 1 項作法：\n        各派出所每月辦理一次。\n",  # a plain line continued below it
+    "  - >-\n        第一分局第 1 項作法：\n        各派出所每月辦理一次。\n",
+])
+def test_update_of_a_practice_wrapped_over_lines_of_chinese(fresh: Path, capsys, wrapped: str):
+    """Read back with PyYAML alone, the update's check joined the lines with a space, as the loader
+    does not between Chinese characters: every update of the file failed with 「內部錯誤」."""
+    path = filled_subplan(fresh)
+    text = path.read_text(encoding="utf-8")
+    one = "  - 第一分局第 1 項作法：各派出所每月辦理一次。\n"
+    assert text.count(one) == 1
+    path.write_text(text.replace(one, wrapped), encoding="utf-8")
+    old = path.read_text(encoding="utf-8")
+    assert read_subplan(path, load_plan(fresh)).subplan.points[0].practices[0] == "第一分局第 1 項作法：各派出所每月辦理一次。"
+    edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    capsys.readouterr()
+    assert update_first(fresh) == 0
+    assert "新增：基礎服務／服務友善／洽公場所指引標示" in capsys.readouterr().out
+    only_insertions(old, path.read_text(encoding="utf-8"))
+
+
 def test_update_refreshes_a_moved_entry_to_its_new_point_and_leaves_a_removed_one(fresh: Path, capsys):
     path = filled_subplan(fresh)
     old = path.read_text(encoding="utf-8")

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from sqdocs.check import required_units
 from sqdocs.derive import (
     Carried,
@@ -32,6 +30,7 @@ from sqdocs.load.subplan import (
     subplan_files,
     subplan_path,
 )
+from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan, PointRef
 from sqdocs.model.common import CONTINUOUS
 from sqdocs.model.subplan import KEY_FIELDS, Subplan
@@ -241,7 +240,9 @@ class UpdateResult:
 def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
     """Refuse to write an update that does not read back as intended (a bug, never the user's fault)."""
     try:
-        new = Subplan.model_validate(yaml.safe_load(new_text))
+        # Read as validate and build read it: PyYAML alone joins a practice's lines of Chinese
+        # with a space, and every update of a file with one wrapped by hand was refused.
+        new = Subplan.model_validate(parse_yaml(new_text.encode("utf-8"), "細部執行計畫").data)
     except Exception as exc:  # noqa: BLE001
         raise RuntimeError(f"更新後的檔案無法讀回（{exc}）；未寫入任何檔案") from exc
     flagged = {r.index for r in changes.removed}
