@@ -2405,3 +2405,14 @@ def test_the_notes_an_import_writes_over_kept_entries_are_not_taken_for_the_unit
     old = (f"unit: 第一分局\npoints:\n\n  # {KEPT_HEADING}：原有內容照原樣保留\n  - point: 服務及時性\n"
            f"    # {IMPORT_NOTE}\n    removed: true\n  # 承辦人：王小明\n")
     assert [c.text for c in dropped_comments(old, "unit: 第一分局\npoints:\n  - point: 服務及時性\n")] == ["# 承辦人：王小明"]
+
+
+def test_an_import_is_compared_with_the_file_as_the_loader_reads_it() -> None:
+    """PyYAML alone reads a practice wrapped over two lines of Chinese as 「甲 乙」: an import
+    changing it to exactly that was taken for no change, and not written."""
+    from sqdocs.forms.importing import _same_data
+    from sqdocs.model.subplan import Subplan
+
+    wrapped = "unit: 第一分局\npoints:\n  - practices:\n      - 甲\n        乙\n".encode()
+    assert _same_data(wrapped, "unit: 第一分局\npoints:\n  - practices: [甲乙]\n".encode(), Subplan)
+    assert not _same_data(wrapped, "unit: 第一分局\npoints:\n  - practices: [甲 乙]\n".encode(), Subplan)
