@@ -1478,3 +1478,48 @@ def test_a_subplan_with_its_extension_in_capitals_is_told_to_be_renamed(data_cop
     err = capsys.readouterr().err
     assert "第一分局.YAML" in err and ("請先改名為 第一分局.yaml" in err or "請改名為 第一分局.yaml（" in err), err
     assert "內部錯誤" not in err
+
+
+FLOW_ENTRY = ("  - {dimension: 基礎服務, item: 服務友善, point: 網站使用便利性, practices: [行政組每月檢查分局專區資料。], "
+              "deadline: 賡續辦理, units: [行政組]}\n")
+
+
+def _one_entry_in_braces(folder: Path) -> Path:
+    """第一分局's sample subplan with its 網站使用便利性 entry written { … } on one line."""
+    path = folder / "subplans" / "第一分局.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - dimension: 基礎服務\n    item: 服務友善\n    point: 網站使用便利性\n")
+    end = re.compile(r"\n  (- |# ──)").search(text, start + 5).start() + 1
+    path.write_text(text[:start] + FLOW_ENTRY + text[end:], encoding="utf-8")
+    return path
+
+
+def test_update_works_around_an_entry_written_in_braces(data_copy: Path, capsys):
+    """One entry in { … } stopped the reference refresh of every other entry, and update said
+    「已與本局計畫一致，未修改」; new points go in beside such an entry as beside any other."""
+    path = _one_entry_in_braces(data_copy)
+    edit_point(data_copy, "服務行為的友善性", "- 辦理機關電話禮貌測試。", "- 辦理機關電話禮貌測試，並備雨傘。")
+    edit_annex1(data_copy, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
+    old = path.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert update_first(data_copy) == 0
+    out = capsys.readouterr().out
+    assert "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（具體作法改為本局計畫所列）" in out
+    assert "新增：基礎服務／服務友善／洽公場所指引標示" in out
+    new = path.read_text(encoding="utf-8")
+    assert FLOW_ENTRY in new and "    #   1. 辦理機關電話禮貌測試，並備雨傘。\n" in new
+    assert len(new.splitlines()) > len(old.splitlines())
+    assert main(["validate", str(data_copy)]) == 0
+
+
+def test_update_that_must_edit_inside_an_entry_in_braces_says_where(data_copy: Path, capsys):
+    """「points 的每一項都應是「- dimension: …」開頭的欄位」 named no file, no line and no way out."""
+    path = _one_entry_in_braces(data_copy)
+    edit_annex1(data_copy, "      - name: 服務友善\n", "      - name: 服務友善及效能\n")
+    old = path.read_bytes()
+    capsys.readouterr()
+    assert update_first(data_copy) == 2
+    line = old.decode("utf-8").splitlines().index(FLOW_ENTRY.rstrip("\n")) + 1
+    assert (f"{display_name(path)}：第 {line} 行的評核重點寫成「{{ … }}」，無法在其中改寫評核項目或評核重點的名稱；"
+            "請把這一項改寫為每個欄位一行") in capsys.readouterr().err
+    assert path.read_bytes() == old and not list(path.parent.glob("*.bak*"))

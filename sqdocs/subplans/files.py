@@ -281,11 +281,14 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     text = raw.decode("utf-8-sig", errors="replace")
     if text != loaded.doc.text:  # saved meanwhile: the entries read are not those of this text
         raise UserError(f"{display_name(path)} 在讀取時被修改（可能是編輯器剛存檔）；未寫入任何檔案，請再執行一次")
-    refreshed, edited = references(text, plan, loaded.subplan, changes)
-    if not changes and not refreshed:
-        return UpdateResult(path, None, changes, loaded.subplan, edited=edited)
+    try:
+        refreshed, edited = references(text, plan, loaded.subplan, changes)
+        if not changes and not refreshed:
+            return UpdateResult(path, None, changes, loaded.subplan, edited=edited)
+        new_text = apply_changes(text, plan, loaded.subplan, changes, refreshed)
+    except UserError as exc:  # a layout update cannot work in: which file, as --unit names none
+        raise UserError(f"{display_name(path)}：{exc}") from None
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    new_text = apply_changes(text, plan, loaded.subplan, changes, refreshed)
     _verify(new_text, loaded.subplan, changes)
     backup = replace_keeping_backup(path, raw, bom + new_text.encode("utf-8"))
     return UpdateResult(path, backup, changes, loaded.subplan, refreshed, edited)

@@ -122,8 +122,8 @@ def _layout(text: str) -> _Layout:
     if isinstance(seq, SequenceNode) and seq.flow_style and seq.value:
         raise UserError("points 以 [ … ] 寫在同一行，無法自動更新；請改為每個評核重點以「- 」開頭的寫法")
     nodes = list(seq.value) if isinstance(seq, SequenceNode) else []
-    if any(not isinstance(n, MappingNode) or n.flow_style for n in nodes):
-        raise UserError("points 的每一項都應是「- dimension: …」開頭的欄位；無法自動更新")
+    if bad := next((n for n in nodes if not isinstance(n, MappingNode)), None):
+        raise UserError(f"第 {bad.start_mark.line + 1} 行：points 的每一項都應是「- dimension: …」開頭的欄位；無法自動更新")
     entries = [_Entry(n, *_dash_line(lines, n), _end_line(n)) for n in nodes]
     return _Layout(lines, newline, points_key, seq, entries)
 
@@ -225,12 +225,10 @@ def references(
     still live after ``changes`` (a moved entry's are its new point's; entries marked removed are
     left as they are): those sqdocs wrote that no longer say what the bureau's point says, to
     refresh; and the points of those there but not as sqdocs writes them (the unit edited them, or
-    laid them out otherwise), left as they are, so update cannot vouch for them. Nothing when
-    ``text`` is laid out so update cannot work in it."""
-    try:
-        layout = _layout(text)
-    except UserError:  # apply_changes says why, if there is anything else to change
-        return (), ()
+    laid them out otherwise), left as they are, so update cannot vouch for them. A UserError
+    when ``text`` is laid out so update cannot work in it: saying the file is in line with the
+    bureau's plan would be a guess."""
+    layout = _layout(text)
     stale, edited = [], []
     for index, entry, ref, block in _live_entries(layout, plan, subplan, changes):
         if block is None:
@@ -266,8 +264,18 @@ def apply_changes(
     inserts: list[tuple[int, int, int, list[str]]] = []  # (line index, kind, sequence, lines)
     blocks = {r.start: r for r in refreshed}  # reference blocks: whole comment lines, never the unit's data
 
-    def set_removed(index: int, value: str, comment: str) -> None:
+    def inside(index: int, what: str) -> MappingNode:
+        """The entry's node, to edit inside; one written { … } on its line has no room for a line."""
         node = entries[index].node
+        if node.flow_style:
+            raise UserError(
+                f"第 {entries[index].dash + 1} 行的評核重點寫成「{{ … }}」，無法在其中{what}；請把這一項改寫為每個欄位"
+                "一行（「- dimension: …」，其下「  item: …」「  point: …」……，如其他評核重點）後再執行一次"
+            )
+        return node
+
+    def set_removed(index: int, value: str, comment: str) -> None:
+        node = inside(index, "標記 removed")
         for key, val in node.value:
             if isinstance(key, ScalarNode) and key.value == "removed":
                 if val.start_mark.line != val.end_mark.line:
@@ -284,7 +292,7 @@ def apply_changes(
         inserts.append((entries[index].end, 0, len(inserts), [f"{pad}# {comment}", f"{pad}removed: {value}"]))
 
     for index, ref in changes.moved:  # the bureau's names, rewritten in place; the unit's text untouched
-        node = entries[index].node
+        node = inside(index, "改寫評核項目或評核重點的名稱")
         names = dict(zip(KEY_FIELDS, ref.key, strict=True))
         was = dict(zip(KEY_FIELDS, subplan.points[index].key, strict=True))
         for key, val in node.value:
