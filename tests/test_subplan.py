@@ -425,6 +425,15 @@ def test_update_with_nothing_stale_left_writes_nothing(fresh: Path, capsys):
     assert sorted(p.name for p in path.parent.iterdir()) == ["第一分局.yaml", "第一分局.yaml.bak.1"]
 
 
+def updated_with_the_new_point_and_a_refresh(folder: Path, capsys) -> None:
+    """update_first adds NEW_POINT and refreshes the reference comments of 服務行為的友善性."""
+    capsys.readouterr()
+    assert update_first(folder) == 0
+    out = capsys.readouterr().out
+    assert "新增：基礎服務／服務友善／洽公場所指引標示" in out
+    assert "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（具體作法改為本局計畫所列）" in out
+
+
 def test_update_refreshes_changed_practices_beside_a_new_point(fresh: Path, capsys):
     """A practice the bureau writes over several lines is one comment line, as init writes it;
     the block grows by the practice added, and the new point goes in right after it."""
@@ -433,12 +442,7 @@ def test_update_refreshes_changed_practices_beside_a_new_point(fresh: Path, caps
     last = "              - 雨天時提供民眾收納警察刑事紀錄證明文件夾。\n"
     edit_point(fresh, "服務行為的友善性", last, last + "              - |\n                夜間洽公民眾\n                由值班人員  引導。\n")
     edit_annex1(fresh, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
-    capsys.readouterr()
-
-    assert update_first(fresh) == 0
-    out = capsys.readouterr().out
-    assert "新增：基礎服務／服務友善／洽公場所指引標示" in out
-    assert "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（具體作法改為本局計畫所列）" in out
+    updated_with_the_new_point_and_a_refresh(fresh, capsys)
     new = path.read_text(encoding="utf-8")
     added = only_insertions(old, new)  # no line of the file changed or went away
     assert added[0] == "    #   4. 夜間洽公民眾 由值班人員 引導。\n"
@@ -1501,11 +1505,7 @@ def test_update_works_around_an_entry_written_in_braces(data_copy: Path, capsys)
     edit_point(data_copy, "服務行為的友善性", "- 辦理機關電話禮貌測試。", "- 辦理機關電話禮貌測試，並備雨傘。")
     edit_annex1(data_copy, BEFORE_TRANSPARENCY, NEW_POINT + BEFORE_TRANSPARENCY)
     old = path.read_text(encoding="utf-8")
-    capsys.readouterr()
-    assert update_first(data_copy) == 0
-    out = capsys.readouterr().out
-    assert "更新本局參考說明：基礎服務／服務友善／服務行為的友善性（具體作法改為本局計畫所列）" in out
-    assert "新增：基礎服務／服務友善／洽公場所指引標示" in out
+    updated_with_the_new_point_and_a_refresh(data_copy, capsys)
     new = path.read_text(encoding="utf-8")
     assert FLOW_ENTRY in new and "    #   1. 辦理機關電話禮貌測試，並備雨傘。\n" in new
     assert len(new.splitlines()) > len(old.splitlines())
