@@ -2416,3 +2416,32 @@ def test_an_import_is_compared_with_the_file_as_the_loader_reads_it() -> None:
     wrapped = "unit: 第一分局\npoints:\n  - practices:\n      - 甲\n        乙\n".encode()
     assert _same_data(wrapped, "unit: 第一分局\npoints:\n  - practices: [甲乙]\n".encode(), Subplan)
     assert not _same_data(wrapped, "unit: 第一分局\npoints:\n  - practices: [甲 乙]\n".encode(), Subplan)
+
+
+@pytest.mark.parametrize("case", ["an entry update marked removed", "a tab in a practice"])
+def test_an_untouched_form_imported_changes_nothing(data_copy: Path, tmp_path: Path, capsys, case: str) -> None:
+    """forms.md's promise. The import rewrote the file, moving an entry update had marked removed
+    to its end and the unit's comments into the backup; and a practice's tab, which the form gives
+    back as a space, was a change too."""
+    path = subplan_path(data_copy, PRECINCT)
+    if case == "a tab in a practice":
+        text = path.read_text(encoding="utf-8")
+        practice = "      - 於分局專區公布中正區、信義區治安及交通宣導資訊，並連結「基警服務 APP」下載頁面。\n"
+        assert text.count(practice) == 1
+        path.write_text(text.replace(practice, practice.replace("，並連結", '\\t並連結').replace("- ", '- "', 1)
+                                     .replace("頁面。\n", '頁面。"\n')), encoding="utf-8")
+    else:
+        annex1 = data_copy / "annex1.yaml"
+        text = annex1.read_text(encoding="utf-8")
+        start = text.index("          - name: 網站使用便利性\n")
+        end = text.index("          - name: ", start + 1)
+        annex1.write_text(text[:start] + text[end:], encoding="utf-8")
+        assert main(["subplan", "update", str(data_copy), "--unit", PRECINCT]) == 0
+    before = path.read_bytes()
+    backups = sorted(path.parent.glob("*.bak*"))
+    form = tmp_path / "f.xlsx"
+    assert main(["form", "subplan", str(data_copy), "--unit", PRECINCT, "-o", str(form)]) == 0
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    assert "與表單內容相同，未修改" in capsys.readouterr().out
+    assert path.read_bytes() == before and sorted(path.parent.glob("*.bak*")) == backups

@@ -359,7 +359,10 @@ def _unstamped(raw: bytes) -> tuple[bytes, bytes | None]:
 def _same_data(old: bytes, new: bytes, model: type[Subplan] | type[Submission]) -> bool:
     """Whether two YAML texts hold the same data (unreadable old text holds none): the same YAML
     values, or the same ``model`` read from them — the meaning, not the spelling: 「107年6月30日」
-    and 「107 年 6 月 30 日」 are one deadline."""
+    and 「107 年 6 月 30 日」 are one deadline, a tab in a practice is the space a form gives it
+    back as, and a subplan's entries are the same in any order (the documents follow the
+    bureau's). An untouched form, imported, must change nothing: it rewrote a file whose entry
+    update had marked removed, moving it to the end and the unit's comments to the backup."""
     try:
         # Read as the loader reads them: PyYAML alone joins lines of Chinese with a space.
         old_doc, new_doc = parse_yaml(old, "old"), parse_yaml(new, "new")
@@ -369,7 +372,25 @@ def _same_data(old: bytes, new: bytes, model: type[Subplan] | type[Submission]) 
         return True
     before, _ = validate(old_doc, model)
     after, _ = validate(new_doc, model)
-    return before is not None and before == after
+    return before is not None and after is not None and _as_compared(before) == _as_compared(after)
+
+
+def _as_compared(data: Subplan | Submission) -> object:
+    """``data`` as :func:`_same_data` compares it: blanks and tabs within a text as one space,
+    a subplan's entries in the order of their points."""
+    def squeezed(value: object) -> object:
+        if isinstance(value, str):
+            return re.sub(r"[ \t]+", " ", value).strip()
+        if isinstance(value, list):
+            return [squeezed(v) for v in value]
+        if isinstance(value, dict):
+            return {k: squeezed(v) for k, v in value.items()}
+        return value
+
+    dumped = squeezed(data.model_dump())
+    if isinstance(data, Subplan):
+        dumped["points"] = sorted(dumped["points"], key=repr)
+    return dumped
 
 
 def _own_import(raw: bytes, fp: Fingerprint) -> bool:

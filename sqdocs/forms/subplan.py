@@ -373,7 +373,7 @@ def _kept_warning(entry: SubplanPoint, target: Path) -> CellProblem:
     return CellProblem(
         SHEET, 1, 1,
         f"{display_name(target)} 原有的評核重點「{'／'.join(entry.key)}」不在表單上（本局計畫已刪除、改名或不再指派本單位辦理）；"
-        "其內容照原樣保留在檔案末尾並標記 removed: true，確認不需要後可整項刪除（sqdocs check 會列出）",
+        "其內容照原樣保留在檔案中，標記為 removed: true，確認不需要後可整項刪除（sqdocs check 會列出）",
         "warning",
     )
 
