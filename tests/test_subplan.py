@@ -1523,3 +1523,21 @@ def test_update_that_must_edit_inside_an_entry_in_braces_says_where(data_copy: P
     assert (f"{display_name(path)}：第 {line} 行的評核重點寫成「{{ … }}」，無法在其中改寫評核項目或評核重點的名稱；"
             "請把這一項改寫為每個欄位一行") in capsys.readouterr().err
     assert path.read_bytes() == old and not list(path.parent.glob("*.bak*"))
+
+
+def test_a_new_point_goes_after_the_unit_s_note_under_the_entry_before_it(data_copy: Path, capsys):
+    """A comment the unit wrote under an entry's last field is the unit's note on that entry:
+    the new point went in between, and the note then seemed to be about the new point."""
+    path = data_copy / "subplans" / "第一分局.yaml"
+    text = path.read_text(encoding="utf-8")
+    units = "    units: [勤務指揮中心, 行政組, 各派出所]\n"
+    note = "    # 分局備註：本項另見勤務規劃\n"
+    assert text.count(units) == 1
+    path.write_text(text.replace(units, units + note), encoding="utf-8")
+    new_point = NEW_POINT.replace("洽公場所指引標示", "夜間洽公服務")
+    edit_annex1(data_copy, "          - name: 服務人員專業度\n", new_point + "          - name: 服務人員專業度\n")
+    capsys.readouterr()
+    assert update_first(data_copy) == 0
+    assert "新增：基礎服務／服務一致及正確／夜間洽公服務" in capsys.readouterr().out
+    new = path.read_text(encoding="utf-8")
+    assert units + note in new and new.index(units + note) < new.index("    point: 夜間洽公服務\n")

@@ -89,6 +89,16 @@ class _Entry:
     end: int  # first line after its content
 
 
+def _past_own_notes(lines: Sequence[str], entry: _Entry) -> int:
+    """The first line after ``entry`` and the comments under its last field at its fields'
+    indent (or deeper): a unit's note on the entry, which a new entry must not come between."""
+    at = entry.end
+    while at < len(lines) and (bare := _bare(lines[at])).lstrip(" ").startswith("#") \
+            and len(bare) - len(bare.lstrip(" ")) >= entry.node.start_mark.column > entry.dash_col:
+        at += 1
+    return at
+
+
 def _points_node(root: Node) -> tuple[ScalarNode | None, Node | None]:
     if not isinstance(root, MappingNode):
         return None, None
@@ -327,7 +337,7 @@ def apply_changes(
         following: int | None = None  # the entry the new one goes before, in the file
         if before:  # right after the last entry that comes earlier in the bureau plan
             last = max(before, key=lambda i: order[now[i]])
-            at, following = entries[last].end, (last + 1 if last + 1 < len(entries) else None)
+            at, following = _past_own_notes(lines, entries[last]), (last + 1 if last + 1 < len(entries) else None)
         elif isinstance(seq, SequenceNode) and seq.flow_style:  # "points: []": drop the brackets
             replace[seq.start_mark.line] = (seq.start_mark.column, seq.end_mark.column, "")
             at = seq.start_mark.line + 1
