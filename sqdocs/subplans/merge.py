@@ -236,9 +236,14 @@ def references(
     left as they are): those sqdocs wrote that no longer say what the bureau's point says, to
     refresh; and the points of those there but not as sqdocs writes them (the unit edited them, or
     laid them out otherwise), left as they are, so update cannot vouch for them. A UserError
-    when ``text`` is laid out so update cannot work in it: saying the file is in line with the
-    bureau's plan would be a guess."""
-    layout = _layout(text)
+    when ``text`` holds reference comments but is laid out so update cannot work in it: saying
+    the file is in line with the bureau's plan would be a guess."""
+    try:
+        layout = _layout(text)
+    except UserError:
+        if REFERENCE_HEADER in text:
+            raise
+        return (), ()  # nothing to refresh; apply_changes says why, if there is anything to change
     stale, edited = [], []
     for index, entry, ref, block in _live_entries(layout, plan, subplan, changes):
         if block is None:
