@@ -377,7 +377,7 @@ def _same_data(old: bytes, new: bytes, model: type[Subplan] | type[Submission]) 
 
 def _as_compared(data: Subplan | Submission) -> object:
     """``data`` as :func:`_same_data` compares it: blanks and tabs within a text as one space,
-    a subplan's entries in the order of their points."""
+    a subplan's entries in one order whatever the file's."""
     def squeezed(value: object) -> object:
         if isinstance(value, str):
             return re.sub(r"[ \t]+", " ", value).strip()
