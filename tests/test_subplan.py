@@ -1541,3 +1541,23 @@ def test_a_new_point_goes_after_the_unit_s_note_under_the_entry_before_it(data_c
     assert "新增：基礎服務／服務一致及正確／夜間洽公服務" in capsys.readouterr().out
     new = path.read_text(encoding="utf-8")
     assert units + note in new and new.index(units + note) < new.index("    point: 夜間洽公服務\n")
+
+
+def test_update_of_a_points_list_in_brackets_fails_only_where_comments_may_be_stale(data_copy: Path, capsys):
+    """update cannot work in 「points: [ … ]」. With nothing to add or mark and no reference comments
+    nothing can be stale: the file is in line. With reference comments it may not be, and update says so."""
+    path = data_copy / "subplans" / "第一分局.yaml"
+    loaded = read_subplan(path, load_plan(data_copy)).subplan
+    points = ", ".join(
+        "{" + f"dimension: {p.dimension}, item: {p.item}, point: {p.point}, practices: [甲], deadline: 賡續辦理, units: [行政組]" + "}"
+        for p in loaded.points)
+    text = path.read_text(encoding="utf-8")
+    head = text[:text.index("\npoints:") + 1]  # unit, sub-units, groups
+    assert "本局具體作法（僅供參考" not in head
+    path.write_text(f"{head}points: [{points}]\n", encoding="utf-8")
+    capsys.readouterr()
+    assert update_first(data_copy) == 0
+    assert "未修改" in capsys.readouterr().out
+    path.write_text(f"{head}# 本局具體作法（僅供參考，不是資料，可刪除）：\npoints: [{points}]\n", encoding="utf-8")
+    assert update_first(data_copy) == 2
+    assert "points 以 [ … ] 寫在同一行，無法自動更新" in capsys.readouterr().err
