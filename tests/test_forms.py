@@ -39,6 +39,7 @@ from sqdocs.forms.cells import (
 from sqdocs.forms.fingerprint import FINGERPRINT_SHEET, read_fingerprint
 from sqdocs.forms.kinds import FIRST_ROW
 from sqdocs.forms.results import C_OUTCOME, C_POINT, load_indicators, planned_indicators
+from sqdocs.fsutil import display_name
 from sqdocs.load import load_plan, load_subplans, read_subplan, subplan_path
 from sqdocs.load.results import load_results
 from sqdocs.model import Plan
@@ -2445,3 +2446,21 @@ def test_an_untouched_form_imported_changes_nothing(data_copy: Path, tmp_path: P
     assert main(["form", "import", str(form), str(data_copy)]) == 0
     assert "與表單內容相同，未修改" in capsys.readouterr().out
     assert path.read_bytes() == before and sorted(path.parent.glob("*.bak*")) == backups
+
+
+def test_an_import_taking_a_hand_written_removed_off_says_so(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """The form shows a point the bureau still assigns as any other row, so an import of it,
+    untouched, took a hand-written 「removed: true」 off without a word."""
+    unit = "第四分局"
+    path = subplan_path(data_copy, unit)
+    text = path.read_text(encoding="utf-8")
+    at = text.index("\n", text.index("    units:", text.index("point: 定期進行滿意度調查"))) + 1
+    path.write_text(text[:at] + "    removed: true\n" + text[at:], encoding="utf-8")
+    form = tmp_path / "f.xlsx"
+    assert main(["form", "subplan", str(data_copy), "--unit", unit, "-o", str(form)]) == 0
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    out = capsys.readouterr()
+    assert (f"細部計畫!A1: 警告：{display_name(path)} 中的評核重點「服務評價／服務滿意情形／定期進行滿意度調查」標記為 removed: true，"
+            "但本局計畫仍指派本單位辦理；表單照常列出此項，匯入後取消 removed") in out.out + out.err
+    assert "\n    removed: true" not in path.read_text(encoding="utf-8")

@@ -412,6 +412,20 @@ def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
     return filled_subplan_text(plan, data, origin)
 
 
+def _restored_warnings(existing: Subplan | None, plan: Plan, unit: str, target: Path) -> list[CellProblem]:
+    """A warning for each entry of the unit's YAML marked removed whose point the bureau still
+    assigns the unit: the form shows it as any other row, so the import takes the mark off,
+    as `subplan update` does, and says so; it changed the file without a word."""
+    if existing is None:
+        return []
+    assigned = {ref.key for ref in plan.points_for(unit)}
+    live = {entry.key for entry in existing.points if not entry.removed}
+    return [CellProblem(SHEET, 1, 1, (
+        f"{display_name(target)} 中的評核重點「{'／'.join(entry.key)}」標記為 removed: true，但本局計畫仍指派本單位辦理；"
+        "表單照常列出此項，匯入後取消 removed，此項會列入細部執行計畫"
+    ), "warning") for entry in existing.points if entry.removed and entry.key in assigned and entry.key not in live]
+
+
 def _groups_emptied(existing: Subplan | None, data: dict[str, Any], cells: CellMap) -> list[CellProblem]:
     """A warning for each group of the unit's YAML whose members the form leaves empty: it
     would be imported as one sub-unit of that name, and every 承辦單位 naming it would stand for
@@ -446,6 +460,7 @@ def import_text(
     # clerk's practices for a renamed point must not vanish on import (the form cannot show them).
     data["kept"] = current_entries(plan, fp.unit, old, target, Subplan)
     problems += [_kept_warning(entry, target) for entry in data["kept"]]
+    problems += _restored_warnings(existing, plan, fp.unit, target)
     # Even with problems in some cells, let the loader judge the rest, so one round shows them all.
     text = to_yaml(plan, data)
     try:
