@@ -1561,3 +1561,27 @@ def test_update_of_a_points_list_in_brackets_fails_only_where_comments_may_be_st
     path.write_text(f"{head}# 本局具體作法（僅供參考，不是資料，可刪除）：\npoints: [{points}]\n", encoding="utf-8")
     assert update_first(data_copy) == 2
     assert "points 以 [ … ] 寫在同一行，無法自動更新" in capsys.readouterr().err
+
+
+def test_an_entry_marked_removed_follows_its_point_back_under_another_item(data_copy: Path, capsys):
+    """A point unassigned (update marked the unit's entry removed), then moved to another item and
+    assigned again: update added a blank entry and left the unit's practices in the marked one,
+    which check then told the unit to delete."""
+    annex1 = data_copy / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    block = text[text.index("          - name: 專人全程服務\n"):text.index("          - name: 主動服務\n")]
+    edit_annex1(data_copy, block, block.replace("units: [刑警大隊, 婦幼隊, 各分局]", "units: [刑警大隊, 婦幼隊]"))
+    assert update_first(data_copy) == 0
+    edit_annex1(data_copy, block.replace("units: [刑警大隊, 婦幼隊, 各分局]", "units: [刑警大隊, 婦幼隊]"), "")
+    edit_annex1(data_copy, "      - name: 服務便捷\n        points:\n", "      - name: 服務便捷\n        points:\n" + block)
+    capsys.readouterr()
+    assert update_first(data_copy) == 0
+    out = capsys.readouterr().out
+    assert "取消 removed：服務遞送／服務可近性／專人全程服務" in out
+    assert "移動：服務遞送／服務可近性／專人全程服務 → 服務遞送／服務便捷／專人全程服務（內容照舊）" in out
+    assert "新增" not in out
+    plan = load_plan(data_copy)
+    subplan = read_subplan(data_copy / "subplans" / "第一分局.yaml", plan).subplan
+    entry = next(p for p in subplan.points if p.point == "專人全程服務")
+    assert entry.key == ("服務遞送", "服務便捷", "專人全程服務") and not entry.removed and entry.practices
+    assert check_subplan(plan, subplan) == []
