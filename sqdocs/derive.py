@@ -83,19 +83,26 @@ def subplan_changes(plan: Plan, subplan: Subplan) -> SubplanChanges:
     listed = {p.key for p in subplan.points}
     added = [ref for ref in refs if ref.key not in listed]
     gone = [i for i, p in enumerate(subplan.points) if p.key not in assigned and not p.removed]
-    keys = [p.key for p in subplan.points]
     marked = {i for i, p in enumerate(subplan.points) if p.removed}
-    moved = moved_entries(plan, subplan.unit, keys, marked)
-    # An entry marked removed whose point comes back under new names (moved to another item, and
-    # assigned again) is that point's, its practices the unit's: moved and unmarked, not left
-    # marked beside a blank new entry that check then told the unit to fill in.
-    back = {i: ref for i, ref in moved_entries(plan, subplan.unit, keys, set(range(len(keys))) - marked).items()
-            if ref not in moved.values()}
+    moved, back = followed_points(plan, subplan.unit, [p.key for p in subplan.points], marked)
     moved |= back
     added_left = tuple(ref for ref in added if ref not in moved.values())
     removed = tuple(Removal(i, subplan.points[i].key, subplan.points[i].key not in existing) for i in gone if i not in moved)
     restored = tuple(i for i, p in enumerate(subplan.points) if (p.key in assigned or i in back) and p.removed)
     return SubplanChanges(added_left, removed, restored, tuple(sorted(moved.items(), key=lambda pair: pair[0])))
+
+
+def followed_points(
+    plan: Plan, unit: str, keys: list[PointKey], marked: Collection[int]
+) -> tuple[dict[int, PointRef], dict[int, PointRef]]:
+    """The unit's entries (by their keys in file order) whose point the bureau moved or renamed
+    (:func:`moved_entries`): the live ones, and those of ``marked`` (marked removed) whose point
+    comes back under new names, moved to another item and assigned again. Such an entry is that
+    point's, its practices the unit's: moved and unmarked, not left marked beside a blank new
+    entry that check then tells the unit to fill in."""
+    moved = moved_entries(plan, unit, keys, marked)
+    back = moved_entries(plan, unit, keys, set(range(len(keys))) - set(marked))
+    return moved, {i: ref for i, ref in back.items() if ref not in moved.values()}
 
 
 def moved_entries(plan: Plan, unit: str, keys: list[PointKey], skip: Collection[int] = ()) -> dict[int, PointRef]:

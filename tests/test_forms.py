@@ -2464,3 +2464,30 @@ def test_an_import_taking_a_hand_written_removed_off_says_so(data_copy: Path, tm
     assert (f"細部計畫!A1: 警告：{display_name(path)} 中的評核重點「服務評價／服務滿意情形／定期進行滿意度調查」標記為 removed: true，"
             "但本局計畫仍指派本單位辦理；表單照常列出此項，匯入後取消 removed") in out.out + out.err
     assert "\n    removed: true" not in path.read_text(encoding="utf-8")
+
+
+def test_a_form_follows_an_entry_marked_removed_back_to_its_moved_point(data_copy: Path, tmp_path: Path, capsys) -> None:
+    """As update does: a point unassigned (the entry marked removed), then moved to another item
+    and assigned again. The form showed the point's row blank, and its import kept the unit's
+    practices in the marked entry, which check then told the unit to delete."""
+    annex1 = data_copy / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    block = text[text.index("          - name: 專人全程服務\n"):text.index("          - name: 主動服務\n")]
+    unassigned = block.replace("units: [刑警大隊, 婦幼隊, 各分局]", "units: [刑警大隊, 婦幼隊]")
+    annex1.write_text(text.replace(block, unassigned), encoding="utf-8")
+    assert main(["subplan", "update", str(data_copy), "--unit", PRECINCT]) == 0
+    text = annex1.read_text(encoding="utf-8").replace(unassigned, "")
+    head = "      - name: 服務便捷\n        points:\n"
+    annex1.write_text(text.replace(head, head + block), encoding="utf-8")
+    form = tmp_path / "f.xlsx"
+    assert main(["form", "subplan", str(data_copy), "--unit", PRECINCT, "-o", str(form)]) == 0
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    out = capsys.readouterr()
+    assert ("「服務遞送／服務可近性／專人全程服務」標記為 removed: true，本局計畫已把它移到「服務遞送／服務便捷／專人全程服務」"
+            "並再指派本單位辦理") in out.out + out.err
+    plan = load_plan(data_copy)
+    subplan = read_subplan(subplan_path(data_copy, PRECINCT), plan).subplan
+    entries = [p for p in subplan.points if p.point == "專人全程服務"]
+    assert len(entries) == 1 and entries[0].item == "服務便捷" and not entries[0].removed and entries[0].practices
+    assert check_subplan(plan, subplan) == []

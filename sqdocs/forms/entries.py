@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from sqdocs.derive import moved_entries
+from sqdocs.derive import followed_points
 from sqdocs.fsutil import display_name
 from sqdocs.load.diagnostics import LoadError
 from sqdocs.load.validate import validate
@@ -42,8 +42,15 @@ def followed(plan: Plan, unit: str, entries: list[E]) -> tuple[list[E], list[str
 
 
 def _moved(plan: Plan, unit: str, entries: list) -> dict[int, PointRef]:
-    skip = {i for i, entry in enumerate(entries) if getattr(entry, "removed", False)}
-    return moved_entries(plan, unit, [entry.key for entry in entries], skip)
+    """Entry index → the point it now is, as update moves entries (marked ones coming back too)."""
+    moved, back = marked_back(plan, unit, entries)
+    return moved | back
+
+
+def marked_back(plan: Plan, unit: str, entries: list) -> tuple[dict[int, PointRef], dict[int, PointRef]]:
+    """:func:`~sqdocs.derive.followed_points` of ``entries`` (a subplan's points or a submission's results)."""
+    marked = {i for i, entry in enumerate(entries) if getattr(entry, "removed", False)}
+    return followed_points(plan, unit, [entry.key for entry in entries], marked)
 
 
 def existing_entries(old: bytes | None, target: Path, model: type[Subplan] | type[Submission]) -> list:

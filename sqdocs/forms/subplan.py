@@ -28,7 +28,7 @@ from sqdocs.forms.cells import (
     first_filled,
     value_at,
 )
-from sqdocs.forms.entries import current_entries, existing_file
+from sqdocs.forms.entries import current_entries, existing_file, marked_back
 from sqdocs.forms.fingerprint import Fingerprint
 from sqdocs.forms.kinds import FIRST_ROW
 from sqdocs.forms.problems import CellMap, CellProblem, Where, merge
@@ -414,16 +414,22 @@ def to_yaml(plan: Plan, data: dict[str, Any]) -> str:
 
 def _restored_warnings(existing: Subplan | None, plan: Plan, unit: str, target: Path) -> list[CellProblem]:
     """A warning for each entry of the unit's YAML marked removed whose point the bureau still
-    assigns the unit: the form shows it as any other row, so the import takes the mark off,
-    as `subplan update` does, and says so; it changed the file without a word."""
+    assigns the unit, where it is or moved to another item (:func:`~sqdocs.forms.entries.marked_back`):
+    the form shows it as any other row, so the import takes the mark off, as `subplan update`
+    does, and says so; it changed the file without a word."""
     if existing is None:
         return []
     assigned = {ref.key for ref in plan.points_for(unit)}
     live = {entry.key for entry in existing.points if not entry.removed}
-    return [CellProblem(SHEET, 1, 1, (
+    found = [CellProblem(SHEET, 1, 1, (
         f"{display_name(target)} 中的評核重點「{'／'.join(entry.key)}」標記為 removed: true，但本局計畫仍指派本單位辦理；"
         "表單照常列出此項，匯入後取消 removed，此項會列入細部執行計畫"
     ), "warning") for entry in existing.points if entry.removed and entry.key in assigned and entry.key not in live]
+    _, back = marked_back(plan, unit, existing.points)
+    return found + [CellProblem(SHEET, 1, 1, (
+        f"{display_name(target)} 中的評核重點「{'／'.join(existing.points[i].key)}」標記為 removed: true，本局計畫已把它移到"
+        f"「{'／'.join(ref.key)}」並再指派本單位辦理；表單把其內容列在新的位置，匯入後取消 removed"
+    ), "warning") for i, ref in sorted(back.items())]
 
 
 def _groups_emptied(existing: Subplan | None, data: dict[str, Any], cells: CellMap) -> list[CellProblem]:
