@@ -470,12 +470,16 @@ _OCTAL_1_1 = re.compile(r"[-+]?0[0-7_]+")
 _NUMBER_1_1_ONLY = re.compile(r"[-+]?(0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)")
 
 
-def _number_1_1_only(node: Node) -> bool:
-    return (
-        isinstance(node, ScalarNode) and not node.style
-        and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-        and _NUMBER_1_1_ONLY.fullmatch(node.value) is not None
-    )
+def _as_in_yaml_1_2(node: Node) -> int | str | None:
+    """A plain number YAML 1.1 reads otherwise than YAML 1.2, as YAML 1.2 reads it: 0107 as 107,
+    5:24 and 0b101 as text. None for any other node, for PyYAML to read as usual."""
+    if not isinstance(node, ScalarNode) or node.style:
+        return None
+    if node.tag == "tag:yaml.org,2002:int" and _OCTAL_1_1.fullmatch(node.value):
+        return int(node.value.replace("_", ""), 10)
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _NUMBER_1_1_ONLY.fullmatch(node.value):
+        return node.value
+    return None
 
 
 def _key_text(key: Any) -> str | None:
@@ -486,14 +490,6 @@ def _key_text(key: Any) -> str | None:
     if isinstance(key, int) and not isinstance(key, bool):
         return str(key)
     return None
-
-
-def _leading_zeros(node: Node) -> bool:
-    """A plain integer written with leading zeros (``year: 0107``), to be read as decimal."""
-    return (
-        isinstance(node, ScalarNode) and not node.style and node.tag == "tag:yaml.org,2002:int"
-        and _OCTAL_1_1.fullmatch(node.value) is not None
-    )
 
 
 def _fold(lines: list[str], *, east_asian: bool) -> str:
@@ -601,10 +597,8 @@ class _Builder:
         self.doc.values.setdefault(loc, _mark(node))
         if isinstance(node, ScalarNode):
             self.doc.spans.setdefault(loc, (node.start_mark.index, node.end_mark.index))
-            if _leading_zeros(node):
-                return int(node.value.replace("_", ""), 10)
-            if _number_1_1_only(node):
-                return node.value
+            if (read := _as_in_yaml_1_2(node)) is not None:
+                return read
             value = self._construct(node)
             if isinstance(value, str) and node.style in (None, "", ">"):
                 return unfolded(self.doc.text[node.start_mark.index : node.end_mark.index], node.style == ">", value)
@@ -632,8 +626,7 @@ class _Builder:
                     raise _Refused(key_node, "不支援「<<」合併語法；請直接寫出欄位")
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
                     raise _Refused(key_node, "欄位名稱必須是一般文字")
-                key = (int(key_node.value.replace("_", ""), 10) if _leading_zeros(key_node)
-                       else key_node.value if _number_1_1_only(key_node) else self._construct(key_node))
+                key = read if (read := _as_in_yaml_1_2(key_node)) is not None else self._construct(key_node)
                 if isinstance(key, str) and key[:1] in _ODD_SPACES:  # parsed, but as a key of the wrong level
                     raise _Refused(key_node, f"YAML 語法錯誤：{_indent_hint(key[0])}")
                 child = (*loc, key)
