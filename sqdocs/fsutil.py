@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sqdocs.errors import UserError
+from sqdocs.text.names import shell_word
 
 
 def _umask() -> int:
@@ -84,6 +85,39 @@ def unreadable_reason(path: Path, exc: OSError, what: str = "檔案") -> str:
     if exc.errno == errno.EIO:
         return "磁碟（或網路磁碟）讀取錯誤；請檢查磁碟後再執行"
     return f"無法讀取{what}（系統訊息：{exc.strerror or exc}）"
+
+
+def _undecoded(name: str) -> bool:
+    # Bytes that are not UTF-8 come from the file system as lone surrogates (PEP 383).
+    return any("\udc80" <= c <= "\udcff" for c in name)
+
+
+def legacy_reading(name: str) -> str | None:
+    """The Big5 (CP950) reading of a file name that is not UTF-8; None for a UTF-8 name, or one
+    Big5 cannot read either.
+
+    Windows zips name their files in the system's code page; unzipped on Linux or macOS, the
+    bytes stay as they were."""
+    if not _undecoded(name):
+        return None
+    try:
+        return os.fsencode(name).decode("cp950")
+    except UnicodeError:
+        return None
+
+
+def not_utf8_name(name: str, folder: Path) -> str | None:
+    """What to say of a file ``name`` in the data folder ``folder`` that is not UTF-8, and how to
+    rename every such name at once; None for a UTF-8 name."""
+    if not _undecoded(name):
+        return None
+    reading = legacy_reading(name)
+    seen = f"（以 Big5 讀是「{reading}」）" if reading is not None else ""
+    # A folder whose own name is not UTF-8 cannot be typed as shown: name the nearest one that can.
+    while _undecoded(folder.name) and folder.parent != folder:
+        folder = folder.parent
+    return (f"檔名不是 UTF-8 編碼{seen}，多半是在 Windows 壓縮的 zip 在此解壓所致；請用 unzip -O cp950 重新解壓，"
+            f"或執行 convmv -f cp950 -t utf-8 -r --notest {shell_word(display_name(folder))} 把其中的檔名都改為 UTF-8")
 
 
 def file_problem(path: Path) -> str | None:

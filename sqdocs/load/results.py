@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from sqdocs.fsutil import MISSING_FILE, display_name, file_problem, unreadable_reason
+from sqdocs.fsutil import MISSING_FILE, display_name, file_problem, not_utf8_name, unreadable_reason
 from sqdocs.load.checklist import check_entries, resolve_check
 from sqdocs.load.checks import unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
@@ -192,7 +192,9 @@ def check_submission(
         )
         return
     seen[unit.name] = (sub, doc)
-    if file.stem not in (unit.name, unit.full_name):
+    if (encoding := not_utf8_name(file.name, file.parent.parent)) is not None:
+        yield doc.diagnostic(("unit",), encoding, severity="warning")
+    elif file.stem not in (unit.name, unit.full_name):
         yield doc.diagnostic(
             ("unit",), f"檔名「{file.name}」與填報單位「{unit.name}」不同；建議命名為 {unit.name}.yaml", severity="warning"
         )
@@ -432,9 +434,21 @@ def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Dia
     if pure is None:
         yield doc.diagnostic(loc, f"檔案路徑「{file}」須為 results 資料夾內檔案的相對路徑（如 evidence/照片.jpg）")
     elif (why := file_problem(folder / pure)) == MISSING_FILE:
-        yield doc.diagnostic(loc, f"找不到檔案「{file}」（相對於 {display_name(folder)}）", severity="warning")
+        yield doc.diagnostic(loc, f"找不到檔案「{file}」（相對於 {display_name(folder)}）{_in_big5(folder, pure)}",
+                             severity="warning")
     elif why is not None:  # a folder, a pipe, a name too long, no permission: left out as a missing one is
         yield doc.diagnostic(loc, f"檔案「{file}」（相對於 {display_name(folder)}）{why}", severity="warning")
+
+
+def _in_big5(folder: Path, pure: PurePosixPath) -> str:
+    """The hint for evidence missing only because its name is there in Big5 bytes (a Windows zip)."""
+    try:
+        legacy = os.fsdecode(str(pure).encode("cp950"))
+    except UnicodeError:
+        return ""
+    if legacy == str(pure) or not os.path.lexists(folder / legacy):
+        return ""
+    return f"；資料夾中有此檔，但{not_utf8_name(legacy, folder.parent)}"
 
 
 HEIC_ADVICE = ("iPhone 的 HEIC 照片請轉存為 .jpg（在電腦以「相片」開啟後另存，或於 iPhone「設定 → 相機 → 格式」"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqdocs.fsutil import display_name
+from sqdocs.fsutil import display_name, not_utf8_name
 from sqdocs.load.checks import (
     check_date_in_period,
     check_title,
@@ -72,6 +72,8 @@ def _right_name(path: Path) -> str:
 
 def _misnamed(path: Path) -> Diagnostic | None:
     """Why a subplan file must be renamed to be used; None when its name is right."""
+    if (encoding := not_utf8_name(path.name, path.parent.parent)) is not None:
+        return Diagnostic(display_name(path), 1, 1, "", encoding)
     if path.suffix == ".yaml":
         return None
     return Diagnostic(display_name(path), 1, 1, "", (
