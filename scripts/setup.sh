@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 packages=(fonts-cns11643-kai fonts-arphic-ukai fonts-arphic-uming fonts-cwtex-kai fonts-hanazono fonts-liberation2 python3-venv)
 if [[ "${1:-}" == "--test" ]]; then
   # pdftotext/pdffonts/pdftoppm check PDFs; LibreOffice checks that the .docx opens and lays out,
-  # and Calc that the .xlsx forms open and print (Carlito: Calibri's widths, so columns lay out as in Excel).
-  packages+=(poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-crosextra-carlito)
+  # and Calc that the .xlsx forms open and print (Carlito: Calibri's widths, so columns lay out as in Excel);
+  # convmv, that the command sqdocs gives for file names a Windows zip left in Big5 renames them.
+  packages+=(poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-crosextra-carlito convmv)
 fi
 
 missing=()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sqdocs.errors import UserError
-from sqdocs.text.names import shell_word
+from sqdocs.text.names import shell_word, undecoded
 
 
 def _umask() -> int:
@@ -87,18 +87,13 @@ def unreadable_reason(path: Path, exc: OSError, what: str = "檔案") -> str:
     return f"無法讀取{what}（系統訊息：{exc.strerror or exc}）"
 
 
-def _undecoded(name: str) -> bool:
-    # Bytes that are not UTF-8 come from the file system as lone surrogates (PEP 383).
-    return any("\udc80" <= c <= "\udcff" for c in name)
-
-
 def legacy_reading(name: str) -> str | None:
     """The Big5 (CP950) reading of a file name that is not UTF-8; None for a UTF-8 name, or one
     Big5 cannot read either.
 
     Windows zips name their files in the system's code page; unzipped on Linux or macOS, the
     bytes stay as they were."""
-    if not _undecoded(name):
+    if not undecoded(name):
         return None
     try:
         return os.fsencode(name).decode("cp950")
@@ -106,18 +101,38 @@ def legacy_reading(name: str) -> str | None:
         return None
 
 
+def readable_name(name: str) -> str:
+    """``name`` for a text that is written to a file (UTF-8 cannot hold bytes that are not
+    UTF-8): a Big5 name as Big5 reads it, other such bytes as 「�」."""
+    if not undecoded(name):
+        return name
+    return legacy_reading(name) or os.fsencode(name).decode("utf-8", "replace")
+
+
+def big5_spelling(name: str) -> str | None:
+    """``name`` as a Windows zip leaves it unzipped here (Big5 bytes); None when that is the name
+    itself (ASCII) or Big5 has no such characters."""
+    try:
+        spelt = os.fsdecode(name.encode("cp950"))
+    except UnicodeError:
+        return None
+    return spelt if spelt != name else None
+
+
 def not_utf8_name(name: str, folder: Path) -> str | None:
     """What to say of a file ``name`` in the data folder ``folder`` that is not UTF-8, and how to
-    rename every such name at once; None for a UTF-8 name."""
-    if not _undecoded(name):
+    rename it; None for a UTF-8 name."""
+    if not undecoded(name):
         return None
     reading = legacy_reading(name)
-    seen = f"（以 Big5 讀是「{reading}」）" if reading is not None else ""
-    # A folder whose own name is not UTF-8 cannot be typed as shown: name the nearest one that can.
-    while _undecoded(folder.name) and folder.parent != folder:
-        folder = folder.parent
-    return (f"檔名不是 UTF-8 編碼{seen}，多半是在 Windows 壓縮的 zip 在此解壓所致；請用 unzip -O cp950 重新解壓，"
-            f"或執行 convmv -f cp950 -t utf-8 -r --notest {shell_word(display_name(folder))} 把其中的檔名都改為 UTF-8")
+    if reading is None:  # convmv -f cp950 would turn it into 「�」: only the clerk knows its name
+        return "檔名不是 UTF-8 編碼，也不是 Big5，讀不出原來的名稱；請依檔案內容把它改名（單位的檔案以單位名稱為檔名，如 第一分局.yaml）"
+    renamed = ""
+    if undecoded(folder.name) and (folder_reading := legacy_reading(folder.name)) is not None:
+        renamed = f"（資料夾本身也會改名為「{folder_reading}」）"
+    return (f"檔名不是 UTF-8 編碼（以 Big5 讀是「{reading}」），多半是在 Windows 壓縮的 zip 在此解壓所致；"
+            f"請用 unzip -O cp950 重新解壓，或執行 convmv -f cp950 -t utf-8 -r --notest {shell_word(display_name(folder))}"
+            f" 把其中的檔名都改為 UTF-8{renamed}")
 
 
 def file_problem(path: Path) -> str | None:

@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from sqdocs.errors import UserError
 from sqdocs.folders import default_target
-from sqdocs.fsutil import FOLDER_MODE, display_name, naming, writing
+from sqdocs.fsutil import FOLDER_MODE, display_name, naming, readable_name, writing
 from sqdocs.load import LoadError, load_plan, load_results
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.indicators import INDICATORS_FILE
@@ -214,7 +214,7 @@ def _readme(source: Path, target: Path, old: int, new: int, indicators: str = ""
         *([f"附件 1 中寫成日期的完成期限（{dated} 個）"] if dated else []),
     ]
     fields = "；\n".join(f"- {item}" for item in to_fill) + "。"
-    return f"""# 民國 {new} 年度資料（由 {source.name} 轉入）
+    return f"""# 民國 {new} 年度資料（由 {readable_name(source.name)} 轉入）
 
 本資料夾由 `sqdocs rollover` 自 {old} 年度資料產生：年度、期程與標題（及註解）中的「{old} 年度」已改為 {new} 年度，
 附件 1、附件 2 與單位名冊照舊帶入。

@@ -1,21 +1,24 @@
 """File names left in Big5 bytes by a zip made on Windows and unzipped on Linux or macOS.
 
 Python holds such a name with lone surrogates; messages quoting it showed 「\\udcb2Ĥ@…」 and told
-the clerk to rename 第一分局.yaml to 第一分局.yaml. They now give the Big5 reading and one
-command that renames them all.
+the clerk to rename 第一分局.yaml to 第一分局.yaml, and rollover ended in 「內部錯誤」. They now
+give the Big5 reading and a command that can be typed.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from sqdocs.cli import main
-from sqdocs.fsutil import legacy_reading, not_utf8_name
+from sqdocs.fsutil import legacy_reading, not_utf8_name, readable_name
 from sqdocs.load import LoadError, load_plan, load_subplans
 from sqdocs.load.results import load_results
+from sqdocs.text.names import shell_word
 
 CONVMV = "convmv -f cp950 -t utf-8 -r --notest"
 
@@ -39,10 +42,24 @@ def test_the_big5_reading_of_a_name_and_none_for_utf8_or_unreadable_bytes():
     assert legacy_reading("第一分局.yaml") is None
     assert legacy_reading(os.fsdecode(b"\xff\xfe.yaml")) is None  # neither UTF-8 nor Big5
     assert not_utf8_name("第一分局.yaml", Path("data")) is None
-    unreadable = not_utf8_name(os.fsdecode(b"\xff\xfe.yaml"), Path("data"))
-    assert unreadable is not None and "以 Big5 讀是" not in unreadable and f"{CONVMV} data " in unreadable
-    spaced = not_utf8_name(os.fsdecode(b"\xff.yaml"), Path("my data"))
-    assert spaced is not None and f"{CONVMV} 'my data' " in spaced  # as typed in a shell
+    assert readable_name(os.fsdecode("基隆107".encode("cp950"))) == "基隆107"
+    assert readable_name(os.fsdecode(b"\xff.yaml")) == "\ufffd.yaml"  # written to a UTF-8 file
+
+
+def test_a_name_that_is_not_big5_either_is_not_given_to_convmv():
+    """convmv -f cp950 would turn it into 「�.yaml」 for good: the clerk is told to rename it."""
+    message = not_utf8_name(os.fsdecode(b"\xff\xfe.yaml"), Path("data"))
+    assert message is not None and "convmv" not in message and "以 Big5 讀是" not in message
+    assert "請依檔案內容把它改名" in message
+
+
+def test_a_name_in_big5_is_typed_in_bash_s_quoting():
+    folder = os.fsdecode("基隆 107".encode("cp950"))
+    typed = shell_word(folder)
+    assert typed == "$'\\260\\362\\266\\251 107'"
+    shown = subprocess.run(["bash", "-c", f"printf %s {typed}"], capture_output=True, check=True).stdout
+    assert shown == "基隆 107".encode("cp950")
+    assert shell_word("a'b\\c" + os.fsdecode(b"\xff")) == "$'a\\'b\\\\c\\377'"
 
 
 def test_a_subplan_named_in_big5_is_refused_with_its_reading_and_the_rename(data_copy: Path, capsys):
@@ -59,7 +76,8 @@ def test_a_subplan_named_in_big5_is_refused_with_its_reading_and_the_rename(data
 
 def test_results_named_in_big5_still_count_and_are_warned(data_copy: Path):
     rename_to_big5(data_copy / "results" / "人事室.yaml")
-    results, warnings = load_results(data_copy, load_plan(data_copy))
+    plan = load_plan(data_copy)
+    results, warnings = load_results(data_copy, plan)
     assert "人事室" in results.submissions
     (warning,) = [w for w in warnings if "UTF-8" in w.message]
     assert warning.severity == "warning" and "以 Big5 讀是「人事室.yaml」" in warning.message
@@ -82,10 +100,38 @@ def test_a_missing_photo_gets_no_big5_hint(data_copy: Path):
     assert warning.message.endswith("）") and "UTF-8" not in warning.message
 
 
-def test_a_data_folder_named_in_big5_is_renamed_from_the_folder_that_can_be_typed(data_copy: Path):
+def test_a_data_folder_named_in_big5_is_itself_given_to_convmv(data_copy: Path):
+    """Not its parent, where convmv -r would rename the clerk's other files too."""
     folder = rename_to_big5(data_copy.rename(data_copy.parent / "基隆107"))
     rename_to_big5(folder / "subplans" / "第一分局.yaml")
     with pytest.raises(LoadError) as caught:
         load_subplans(folder, load_plan(folder))
     (problem,) = caught.value.diagnostics
-    assert f"{CONVMV} {data_copy.parent} " in problem.message
+    assert f"{CONVMV} {shell_word(str(folder))} 把其中的檔名都改為 UTF-8（資料夾本身也會改名為「基隆107」）" in problem.message
+
+
+@pytest.mark.skipif(shutil.which("convmv") is None, reason="convmv (Debian package convmv) is not installed")
+def test_the_convmv_command_given_renames_the_folder_so_that_it_validates(data_copy: Path, capsys):
+    folder = rename_to_big5(data_copy.rename(data_copy.parent / "基隆107"))
+    for name in ("subplans/第一分局.yaml", "results/人事室.yaml", "results/evidence/公關科-史蹟館.png"):
+        rename_to_big5(folder / name)
+    (data_copy.parent / os.fsdecode(b"caf\xe9.txt")).write_text("")  # a Latin-1 name beside it: left alone
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 2
+    err = capsys.readouterr().err
+    command = err[err.index("執行 convmv") + len("執行 "):err.index(" 把其中的檔名")]
+    subprocess.run(["bash", "-c", command], cwd=data_copy.parent, capture_output=True, check=True)
+    assert sorted(os.listdir(os.fsencode(data_copy.parent))) == [b"caf\xe9.txt", "基隆107".encode()]
+    assert main(["validate", str(data_copy.parent / "基隆107")]) == 0
+    assert "UTF-8" not in capsys.readouterr().err
+
+
+def test_rollover_from_a_big5_named_folder_writes_its_readme(data_copy: Path, capsys):
+    """It ended in 「內部錯誤：UnicodeEncodeError」: the README quoted the folder's name."""
+    folder = rename_to_big5(data_copy.rename(data_copy.parent / "基隆107"))
+    capsys.readouterr()
+    assert main(["rollover", str(folder), "--to", "108"]) == 0
+    (target,) = [p for p in folder.parent.iterdir() if p != folder]
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# 民國 108 年度資料（由 基隆107 轉入）")
+    assert f"--from {shell_word(str(folder))}" in readme

@@ -9,7 +9,14 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from sqdocs.fsutil import MISSING_FILE, display_name, file_problem, not_utf8_name, unreadable_reason
+from sqdocs.fsutil import (
+    MISSING_FILE,
+    big5_spelling,
+    display_name,
+    file_problem,
+    not_utf8_name,
+    unreadable_reason,
+)
 from sqdocs.load.checklist import check_entries, resolve_check
 from sqdocs.load.checks import unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
@@ -442,11 +449,8 @@ def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Dia
 
 def _in_big5(folder: Path, pure: PurePosixPath) -> str:
     """The hint for evidence missing only because its name is there in Big5 bytes (a Windows zip)."""
-    try:
-        legacy = os.fsdecode(str(pure).encode("cp950"))
-    except UnicodeError:
-        return ""
-    if legacy == str(pure) or not os.path.lexists(folder / legacy):
+    legacy = big5_spelling(str(pure))
+    if legacy is None or not os.path.lexists(folder / legacy):
         return ""
     return f"；資料夾中有此檔，但{not_utf8_name(legacy, folder.parent)}"
 

@@ -24,16 +24,33 @@ _SHELL_SPECIAL = re.compile(r"[\s'\"$`\\|&;<>()*?~!#\[\]{}]")
 _IN_DOUBLE_QUOTES = re.compile(r"[\"$`\\!]")  # still special between double quotes (! in an interactive bash)
 
 
+def undecoded(text: str) -> bool:
+    """Whether ``text`` (a file name) holds bytes that are not UTF-8: Python gives each as a lone
+    surrogate (PEP 383), as it does for a name a Windows zip left in Big5."""
+    return any("\udc80" <= c <= "\udcff" for c in text)
+
+
 def shell_word(word: str) -> str:
     """``word`` as typed on a command line: quoted only when a shell would split or expand it.
     (shlex.quote quotes every Chinese name as well, 「'第一分局'」, which no clerk types.)"""
     import shlex
 
+    if undecoded(word):
+        return _with_bytes(word)
     if word and not _SHELL_SPECIAL.search(word):
         return word
     if "'" in word and not _IN_DOUBLE_QUOTES.search(word):  # "John's data", not 'John'"'"'s data'
         return f'"{word}"'
     return shlex.quote(word)
+
+
+def _with_bytes(word: str) -> str:
+    """bash's (and zsh's) $'…', the one quoting in which bytes that are not UTF-8 can be typed:
+    each as an octal escape, so that a name a Windows zip left in Big5 can still be given."""
+    escaped = "".join(
+        f"\\{ord(c) - 0xDC00:03o}" if "\udc80" <= c <= "\udcff" else f"\\{c}" if c in "\\'" else c for c in word
+    )
+    return f"$'{escaped}'"
 
 
 def command_line(words: list[str]) -> str:
