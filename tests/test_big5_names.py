@@ -1,8 +1,9 @@
 """File names left in Big5 bytes by a zip made on Windows and unzipped on Linux or macOS.
 
 Python holds such a name with lone surrogates; messages quoting it showed 「\\udcb2Ĥ@…」 and told
-the clerk to rename 第一分局.yaml to 第一分局.yaml, and rollover ended in 「內部錯誤」. They now
-give the Big5 reading and a command that can be typed.
+the clerk to rename 第一分局.yaml to 第一分局.yaml, rollover ended in 「內部錯誤」, and the
+commands that write a unit's file made a second one beside it. They now give the Big5 reading,
+a command that can be typed, and refuse to make the second file.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import fill_markers
 
 from sqdocs.cli import main
+from sqdocs.forms.results import results_path
 from sqdocs.fsutil import legacy_reading, not_utf8_name, readable_name
-from sqdocs.load import LoadError, load_plan, load_subplans
+from sqdocs.load import LoadError, load_plan, load_subplans, subplan_path
 from sqdocs.load.results import load_results
 from sqdocs.text.names import shell_word
 
@@ -35,6 +38,10 @@ def rename_to_big5(path: Path) -> Path:
     except OSError:  # a file system that only takes UTF-8 names (macOS): nothing to test there
         pytest.skip("this file system refuses names that are not UTF-8")
     return target
+
+
+def subplans_in(folder: Path) -> list[bytes]:
+    return sorted(os.listdir(os.fsencode(folder / "subplans")))
 
 
 def test_the_big5_reading_of_a_name_and_none_for_utf8_or_unreadable_bytes():
@@ -74,14 +81,55 @@ def test_a_subplan_named_in_big5_is_refused_with_its_reading_and_the_rename(data
     assert "以 Big5 讀是「第二分局.yaml」" in capsys.readouterr().err
 
 
-def test_results_named_in_big5_still_count_and_are_warned(data_copy: Path):
-    rename_to_big5(data_copy / "results" / "人事室.yaml")
+def test_the_commands_that_write_a_unit_s_subplan_see_it_under_its_big5_name(data_copy: Path, capsys):
+    """Not 「找不到 … 請先執行 init」, which would make a second 第一分局.yaml beside it."""
+    rename_to_big5(data_copy / "subplans" / "第一分局.yaml")
+    before = subplans_in(data_copy)
+    for command in (["subplan", "update", str(data_copy), "--unit", "第一分局"],
+                    ["subplan", "init", str(data_copy), "--unit", "第一分局"],
+                    ["form", "subplan", str(data_copy), "--unit", "第一分局", "-o", str(data_copy.parent / "f.xlsx")]):
+        capsys.readouterr()
+        assert main(command) == 2, command
+        err = capsys.readouterr().err
+        assert "是此單位的細部執行計畫，但檔名不是 UTF-8 編碼（以 Big5 讀是「第一分局.yaml」）" in err, command
+    assert subplans_in(data_copy) == before
+    assert not (data_copy.parent / "f.xlsx").exists()
+
+    capsys.readouterr()
+    assert main(["subplan", "update", str(data_copy), "--all"]) == 2
+    err = capsys.readouterr().err
+    assert "以 Big5 讀是「第一分局.yaml」" in err and "檔名應為" not in err
+
+
+def test_init_from_last_year_s_big5_subplans_says_they_are_there(data_copy: Path, capsys):
+    """Not a blank plan 「由空白範本開始」 for every 分局 whose last year's file is in Big5."""
+    assert main(["rollover", str(data_copy), "--to", "108"]) == 0
+    target = data_copy.parent / "keelung-108"
+    fill_markers(target)
+    rename_to_big5(data_copy / "subplans" / "第三分局.yaml")
+    capsys.readouterr()
+    assert main(["subplan", "init", str(target), "--all", "--from", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "以 Big5 讀是「第三分局.yaml」" in err and "未建立任何細部執行計畫" in err
+    assert not subplan_path(target, "第一分局").exists()
+
+
+def test_results_named_in_big5_still_count_are_warned_and_are_the_form_s(data_copy: Path, tmp_path: Path, capsys):
+    named = rename_to_big5(data_copy / "results" / "人事室.yaml")
     plan = load_plan(data_copy)
     results, warnings = load_results(data_copy, plan)
     assert "人事室" in results.submissions
     (warning,) = [w for w in warnings if "UTF-8" in w.message]
     assert warning.severity == "warning" and "以 Big5 讀是「人事室.yaml」" in warning.message
     assert "與填報單位" not in warning.message
+    # The form shows what the report does, and its import goes back into the same file.
+    assert results_path(data_copy, plan, "人事室") == named
+    form = tmp_path / "人事室.xlsx"
+    assert main(["form", "results", str(data_copy), "--unit", "人事室", "-o", str(form)]) == 0
+    assert "已帶入" in capsys.readouterr().out
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    assert "與表單內容相同，未修改" in capsys.readouterr().out
+    assert not (data_copy / "results" / "人事室.yaml").exists()
 
 
 def test_evidence_named_in_big5_is_named_as_there_but_unreadable(data_copy: Path):

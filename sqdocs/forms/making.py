@@ -26,6 +26,7 @@ from sqdocs.forms.kinds import FORM_NAMES
 from sqdocs.fsutil import (
     check_targets,
     display_name,
+    readable_name,
     remove_empty,
     write_all,
     write_atomic,
@@ -181,7 +182,7 @@ def _build(
     points_hash, points = points_digest(plan, name)
     fp = Fingerprint(
         kind=kind, unit=name, year=plan.year, agency=plan.agency, points_hash=points_hash, points=points,
-        yaml_file=yaml_path.relative_to(folder).as_posix(), yaml_hash=file_digest(raw),
+        yaml_file=readable_name(yaml_path.relative_to(folder).as_posix()), yaml_hash=file_digest(raw),
         yaml_data_hash=data_digest(raw), issued=datetime.now().isoformat(timespec="seconds"),
     )
     moves: list[str] = []

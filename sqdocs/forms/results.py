@@ -50,7 +50,7 @@ from sqdocs.forms.sheets import (
     validation,
 )
 from sqdocs.forms.structure import beyond_columns, moved_columns
-from sqdocs.fsutil import display_name
+from sqdocs.fsutil import big5_spelling, display_name
 from sqdocs.load.diagnostics import LoadError
 
 # The form must be judged exactly as the YAML is: the loader's own indicator and submission checks.
@@ -138,14 +138,16 @@ def load_indicators(folder: Path, plan: Plan) -> IndicatorSet:
 
 
 def results_path(folder: Path, plan: Plan, unit: str) -> Path:
-    """``results/<unit>.yaml``; a file already named by the unit's full name (or .yml) is used as it is."""
+    """``results/<unit>.yaml``; a file already named by the unit's full name (or .yml, or in the
+    Big5 bytes a Windows zip leaves) is used as it is, as the report reads it."""
     registered = plan.units.unit(unit)
     names = [unit] + ([registered.full_name] if registered and registered.full_name else [])
     for name in names:
         for suffix in (".yaml", ".yml"):
-            path = folder / RESULTS_DIR / f"{name}{suffix}"
-            if path.is_file():
-                return path
+            spelt = f"{name}{suffix}"
+            for path in (folder / RESULTS_DIR / n for n in (spelt, big5_spelling(spelt)) if n is not None):
+                if path.is_file():
+                    return path
     return folder / RESULTS_DIR / f"{unit}.yaml"
 
 

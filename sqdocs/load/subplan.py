@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqdocs.fsutil import display_name, not_utf8_name
+from sqdocs.fsutil import display_name, legacy_reading, not_utf8_name
 from sqdocs.load.checks import (
     check_date_in_period,
     check_title,
@@ -56,13 +56,21 @@ def _named_as_subplan(name: str) -> bool:
 
 
 def misnamed_subplan(folder: Path | str, unit: str) -> Path | None:
-    """``unit``'s subplan saved under a name sqdocs does not read (第一分局.yml, 第一分局.yaml.txt)."""
-    return next((p for p in subplan_files(folder) if _misnamed(p) and p.name.split(".")[0] == unit), None)
+    """``unit``'s subplan saved under a name sqdocs does not read (第一分局.yml, 第一分局.yaml.txt,
+    第一分局.yaml in Big5 bytes)."""
+    return next((p for p in subplan_files(folder) if misnamed_file(p) and name_as_read(p.name).split(".")[0] == unit), None)
 
 
 def misnamed_refusal(path: Path) -> str:
     """Why a command will not write the unit's subplan beside a misnamed one of it."""
+    if (encoding := not_utf8_name(path.name, path.parent.parent)) is not None:
+        return f"{display_name(path)} 是此單位的細部執行計畫，但{encoding}；改好後再執行一次"
     return f"{display_name(path)} 是此單位的細部執行計畫，但檔名不對；請先改名為 {_right_name(path)}，再執行一次"
+
+
+def name_as_read(name: str) -> str:
+    """A file name as its clerk reads it: a name left in Big5 bytes by a Windows zip, in Big5."""
+    return legacy_reading(name) or name
 
 
 def _right_name(path: Path) -> str:
@@ -70,7 +78,7 @@ def _right_name(path: Path) -> str:
     return path.name[: path.name.lower().index(".y")] + ".yaml"
 
 
-def _misnamed(path: Path) -> Diagnostic | None:
+def misnamed_file(path: Path) -> Diagnostic | None:
     """Why a subplan file must be renamed to be used; None when its name is right."""
     if (encoding := not_utf8_name(path.name, path.parent.parent)) is not None:
         return Diagnostic(display_name(path), 1, 1, "", encoding)
@@ -169,7 +177,7 @@ def load_subplans(folder: Path | str, plan: Plan) -> dict[str, SubplanFile]:
     found: dict[str, SubplanFile] = {}
     problems: list[Diagnostic] = []
     for path in subplan_files(folder):
-        if (misnamed := _misnamed(path)) is not None:
+        if (misnamed := misnamed_file(path)) is not None:
             problems.append(misnamed)
             continue
         try:

@@ -24,8 +24,10 @@ from sqdocs.fsutil import display_name, replace_keeping_backup, write_all, write
 from sqdocs.load import Diagnostic, LoadError, load_plan
 from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import (
+    misnamed_file,
     misnamed_refusal,
     misnamed_subplan,
+    name_as_read,
     read_subplan,
     subplan_files,
     subplan_path,
@@ -272,6 +274,8 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     name = resolve_unit(plan, unit)
     path = subplan_path(folder, name)
     if not path.exists():
+        if (misnamed := misnamed_subplan(folder, name)) is not None:  # init would make a second one
+            raise UserError(misnamed_refusal(misnamed))
         raise UserError(
             f"找不到 {display_name(path)}；請先執行：{command_line(['sqdocs', 'subplan', 'init', display_name(Path(folder)), '--unit', name])}"
         )
@@ -315,10 +319,10 @@ def update_subplans(folder: Path | str, plan: Plan) -> list[UpdateOutcome]:
         raise UserError(f"{where} 中沒有任何細部執行計畫檔；請先執行：{command_line(['sqdocs', 'subplan', 'init', display_name(Path(folder)), '--all'])}")
     rank = {unit.name: n for n, unit in enumerate(plan.units.units)}
     outcomes = []
-    for path in sorted(paths, key=lambda p: (rank.get(p.name.split(".")[0], len(rank)), p.name)):
-        unit = path.name.split(".")[0]
+    for path in sorted(paths, key=lambda p: (rank.get(name_as_read(p.name).split(".")[0], len(rank)), p.name)):
+        unit = name_as_read(path.name).split(".")[0]
         try:
-            if path.suffix != ".yaml":
+            if misnamed_file(path) is not None:
                 raise UserError(misnamed_refusal(path))
             registered = plan.units.unit(unit)
             if registered is None or registered.name != unit:
