@@ -119,14 +119,18 @@ def big5_spelling(name: str) -> str | None:
     return spelt if spelt != name else None
 
 
-def not_utf8_name(name: str, folder: Path) -> str | None:
+def not_utf8_name(name: str, folder: Path, beside: Path | None = None) -> str | None:
     """What to say of a file ``name`` in the data folder ``folder`` that is not UTF-8, and how to
-    rename it; None for a UTF-8 name."""
+    rename it; None for a UTF-8 name. ``beside``: the folder the file is in, when a file of its
+    Big5 reading there would stop the rename."""
     if not undecoded(name):
         return None
     reading = legacy_reading(name)
     if reading is None:  # convmv -f cp950 would turn it into 「�」: only the clerk knows its name
         return "檔名不是 UTF-8 編碼，也不是 Big5，讀不出原來的名稱；請依檔案內容把它改名（單位的檔案以單位名稱為檔名，如 第一分局.yaml）"
+    if beside is not None and os.path.lexists(beside / reading):  # convmv skips it, and says it converted
+        return (f"檔名不是 UTF-8 編碼（以 Big5 讀是「{reading}」），而同一資料夾已有 UTF-8 的 {reading}：兩份是同一個檔案的"
+                f"新舊版本，請比對內容，留下要用的那份，刪除另一份（改名無法覆蓋已有的檔案）")
     renamed = ""
     if undecoded(folder.name) and (folder_reading := legacy_reading(folder.name)) is not None:
         renamed = f"（資料夾本身也會改名為「{folder_reading}」）"
@@ -378,6 +382,8 @@ def _write_and_rename(path: Path, data: bytes) -> None:
 def _temp_head(path: Path) -> str:
     # The temporary name adds 14 bytes to the file's: cut, so a name near the file
     # system's 255-byte limit can still be written.
+    if undecoded(path.name):  # a name a Windows zip left in Big5: its own bytes, cut alike
+        return os.fsdecode(os.fsencode(path.name)[:100])
     return path.name.encode("utf-8")[:100].decode("utf-8", "ignore")
 
 

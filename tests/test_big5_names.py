@@ -183,3 +183,53 @@ def test_rollover_from_a_big5_named_folder_writes_its_readme(data_copy: Path, ca
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# 民國 108 年度資料（由 基隆107 轉入）")
     assert f"--from {shell_word(str(folder))}" in readme
+
+
+def edit_form(form: Path, sheet: str, cell: str, text: str) -> None:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(form)
+    workbook[sheet][cell] = text
+    workbook.save(form)
+
+
+def test_an_edited_results_form_is_imported_into_the_big5_named_file(data_copy: Path, tmp_path: Path, capsys):
+    """The temporary file and the backup are named from its bytes (內部錯誤 before)."""
+    named = rename_to_big5(data_copy / "results" / "人事室.yaml")
+    form = tmp_path / "人事室.xlsx"
+    assert main(["form", "results", str(data_copy), "--unit", "人事室", "-o", str(form)]) == 0
+    edit_form(form, "執行成果", "G4", "改寫的執行成果")
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 0
+    assert "改寫的執行成果" in named.read_text(encoding="utf-8")
+    assert Path(f"{named}.bak.1").is_file()
+    assert not (data_copy / "results" / "人事室.yaml").exists()
+    assert sorted(p.name for p in (data_copy / "results").iterdir() if ".tmp" in p.name) == []
+
+
+@pytest.mark.parametrize("misnamed", ["big5", "yml"])
+def test_a_subplan_form_is_not_imported_beside_the_unit_s_misnamed_file(data_copy: Path, tmp_path: Path, capsys, misnamed):
+    form = tmp_path / "第一分局.xlsx"
+    assert main(["form", "subplan", str(data_copy), "--unit", "第一分局", "-o", str(form)]) == 0
+    edit_form(form, "細部計畫", "F4", "改寫的具體作法")
+    own = data_copy / "subplans" / "第一分局.yaml"
+    if misnamed == "big5":
+        rename_to_big5(own)
+    else:
+        own.rename(own.with_suffix(".yml"))
+    before = subplans_in(data_copy)
+    capsys.readouterr()
+    assert main(["form", "import", str(form), str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "是此單位的細部執行計畫，但" in err
+    assert subplans_in(data_copy) == before
+
+
+def test_a_big5_copy_beside_the_utf8_file_is_not_sent_to_convmv(data_copy: Path):
+    """convmv skips a name that is taken and still says it converted: validate would repeat it."""
+    shutil.copy(data_copy / "subplans" / "第一分局.yaml", big5(data_copy / "subplans" / "第一分局.yaml"))
+    with pytest.raises(LoadError) as caught:
+        load_subplans(data_copy, load_plan(data_copy))
+    (problem,) = caught.value.diagnostics
+    assert "而同一資料夾已有 UTF-8 的 第一分局.yaml：兩份是同一個檔案的新舊版本" in problem.message
+    assert "convmv" not in problem.message

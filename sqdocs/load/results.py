@@ -199,7 +199,7 @@ def check_submission(
         )
         return
     seen[unit.name] = (sub, doc)
-    if (encoding := not_utf8_name(file.name, file.parent.parent)) is not None:
+    if (encoding := not_utf8_name(file.name, file.parent.parent, file.parent)) is not None:
         yield doc.diagnostic(("unit",), encoding, severity="warning")
     elif file.stem not in (unit.name, unit.full_name):
         yield doc.diagnostic(
