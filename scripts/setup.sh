@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 # 全字庫正楷體 (TW-Kai) is the default Kai face; AR PL UKai/UMing and cwTeX Kai are alternatives;
 # TW-Kai Ext-B and HanaMinA/B draw rare characters the main font lacks; Liberation Serif (Times
 # New Roman's widths) draws Latin letters and digits, as Word draws them in Times New Roman.
-packages=(fonts-cns11643-kai fonts-arphic-ukai fonts-arphic-uming fonts-cwtex-kai fonts-hanazono fonts-liberation2 python3-venv)
+# convmv renames the file names a Windows zip leaves in Big5, as sqdocs's message on them says.
+packages=(fonts-cns11643-kai fonts-arphic-ukai fonts-arphic-uming fonts-cwtex-kai fonts-hanazono fonts-liberation2 python3-venv convmv)
 if [[ "${1:-}" == "--test" ]]; then
   # pdftotext/pdffonts/pdftoppm check PDFs; LibreOffice checks that the .docx opens and lays out,
-  # and Calc that the .xlsx forms open and print (Carlito: Calibri's widths, so columns lay out as in Excel);
-  # convmv, that the command sqdocs gives for file names a Windows zip left in Big5 renames them.
-  packages+=(poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-crosextra-carlito convmv)
+  # and Calc that the .xlsx forms open and print (Carlito: Calibri's widths, so columns lay out as in Excel).
+  packages+=(poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-crosextra-carlito)
 fi
 
 missing=()

@@ -134,9 +134,10 @@ def not_utf8_name(name: str, folder: Path, beside: Path | None = None) -> str | 
     renamed = ""
     if undecoded(folder.name) and (folder_reading := legacy_reading(folder.name)) is not None:
         renamed = f"（資料夾本身也會改名為「{folder_reading}」）"
+    # Debian's and macOS's unzip have no -O: Python's own zipfile (3.11) reads the names as Big5.
     return (f"檔名不是 UTF-8 編碼（以 Big5 讀是「{reading}」），多半是在 Windows 壓縮的 zip 在此解壓所致；"
-            f"請用 unzip -O cp950 重新解壓，或執行 convmv -f cp950 -t utf-8 -r --notest {shell_word(display_name(folder))}"
-            f" 把其中的檔名都改為 UTF-8{renamed}")
+            f"請執行 convmv -f cp950 -t utf-8 -r --notest {shell_word(display_name(folder))} 把其中的檔名都改為 UTF-8"
+            f"{renamed}，或以 python3 -m zipfile --metadata-encoding cp950 -e 原檔.zip 資料夾 重新解壓")
 
 
 def file_problem(path: Path) -> str | None:

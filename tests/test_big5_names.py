@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import fill_markers
+from conftest import SAMPLE, fill_markers
 
 from sqdocs.cli import main
 from sqdocs.forms.results import results_path
@@ -233,3 +235,37 @@ def test_a_big5_copy_beside_the_utf8_file_is_not_sent_to_convmv(data_copy: Path)
     (problem,) = caught.value.diagnostics
     assert "而同一資料夾已有 UTF-8 的 第一分局.yaml：兩份是同一個檔案的新舊版本" in problem.message
     assert "convmv" not in problem.message
+
+
+class _WindowsName(zipfile.ZipInfo):
+    """A member named as Windows' own zip writes it: in the code page, without the UTF-8 flag."""
+
+    def _encodeFilenameFlags(self):  # noqa: N802 — zipfile's name
+        return self.filename.encode("cp950"), self.flag_bits
+
+
+def test_the_re_extraction_given_reads_a_windows_zip_s_names_as_big5(tmp_path: Path, capsys):
+    """Debian's and macOS's unzip have no -O; the message names Python's own zipfile instead."""
+    archive = tmp_path / "分局資料.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(SAMPLE.rglob("*")):
+            if path.is_file():
+                zipped.writestr(_WindowsName(path.relative_to(SAMPLE).as_posix()), path.read_bytes())
+    unzipped = tmp_path / "unzipped"  # as Info-ZIP's unzip leaves it: the names' bytes as they were
+    with zipfile.ZipFile(archive) as zipped:
+        for info in zipped.infolist():
+            name = os.fsdecode(info.orig_filename.encode("cp437"))  # zipfile read them as cp437
+            target = Path(os.fsdecode(os.fsencode(unzipped) + b"/" + os.fsencode(name)))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.write_bytes(zipped.read(info))
+            except OSError:
+                pytest.skip("this file system refuses names that are not UTF-8")
+    capsys.readouterr()
+    assert main(["validate", str(unzipped)]) == 2
+    err = capsys.readouterr().err
+    assert "或以 python3 -m zipfile --metadata-encoding cp950 -e 原檔.zip 資料夾 重新解壓" in err
+    again = tmp_path / "again"
+    subprocess.run([sys.executable, "-m", "zipfile", "--metadata-encoding", "cp950", "-e", str(archive), str(again)],
+                   check=True, capture_output=True)
+    assert main(["validate", str(again)]) == 0
