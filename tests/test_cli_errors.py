@@ -408,8 +408,20 @@ def test_a_font_without_chinese_is_refused(tmp_path, capsys):
 def test_a_missing_font_named_by_the_environment_says_so(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SQDOCS_FONT", "/nope.ttf")
     assert main(["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan"]) == 2
-    assert capsys.readouterr().err.startswith("錯誤：環境變數 SQDOCS_FONT 所指的字型：/nope.ttf：找不到字型檔")
+    err = capsys.readouterr().err
+    assert err.startswith("錯誤：環境變數 SQDOCS_FONT 所指的字型：/nope.ttf：找不到字型檔")
+    # The variable comes first: installing a Kai font, which is there already, would change nothing.
+    assert "apt-get install" not in err and "或取消環境變數 SQDOCS_FONT（unset SQDOCS_FONT），改用已安裝的楷書字型" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_font_given_that_is_no_font_is_not_told_to_install_one(tmp_path, capsys):
+    bad = tmp_path / "bad.ttf"
+    bad.write_bytes(b"not a font")
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan", "--font", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"錯誤：{bad}：不是 TrueType 字型檔。") and "apt-get install" not in err
+    assert "或不加 --font，改用已安裝的楷書字型" in err
 
 
 @pytest.mark.parametrize("by", ["--font", "SQDOCS_FONT"])

@@ -35,6 +35,15 @@ INSTALL_HINT = (
     f"或以 --font 指定 TrueType 字型檔（.ttf/.ttc，如 標楷體 kaiu.ttf），也可設定環境變數 {ENV_FONT}。"
 )
 
+
+
+def _chosen_hint(origin: str) -> str:
+    """What to do when the font the user chose (by ``origin``: --font or the environment variable)
+    cannot be used: installing a Kai font would change nothing, as the choice comes first."""
+    drop = "不加 --font" if origin == "--font" else f"取消環境變數 {ENV_FONT}（unset {ENV_FONT}）"
+    return f"請改指定可用的 TrueType 字型檔（.ttf/.ttc，如 標楷體 kaiu.ttf），或{drop}，改用已安裝的楷書字型。"
+
+
 CNS_DIR = Path("/usr/share/fonts/truetype/cns11643")
 ARPHIC_DIR = Path("/usr/share/fonts/truetype/arphic")
 HANAZONO_DIR = Path("/usr/share/fonts/truetype/hanazono")
@@ -190,11 +199,11 @@ def taiwan_face(path: Path) -> int:
     return 0
 
 
-def _user_ref(path: Path) -> FontRef:
+def _user_ref(path: Path, origin: str) -> FontRef:
     if path.is_dir():
         raise UserError(f"{path}：這是資料夾，不是字型檔；請指定其中的字型檔本身（.ttf/.ttc，如 {path / 'kaiu.ttf'}）")
     if (why := file_problem(path)) == MISSING_FILE:
-        raise UserError(f"{path}：找不到字型檔。{INSTALL_HINT}")
+        raise UserError(f"{path}：找不到字型檔。{_chosen_hint(origin)}")
     if why is not None:  # a device, a pipe, no permission: there, but no font to read
         raise UserError(f"{path}：{why}")
     path = path.resolve()  # one file, one registration, however the user spelled it
@@ -229,10 +238,10 @@ def resolve_main(user_font: Path | None = None) -> FontRef:
     """The Kai face every writer draws in (PDF text, chart images): the user's font, else
     an installed Kai face; UserError if there is none."""
     if user_font is not None:
-        return _user_ref(Path(user_font))
+        return _user_ref(Path(user_font), "--font")
     env = os.environ.get(ENV_FONT, "").strip()
     if env:
-        return _user_ref(Path(env).expanduser())
+        return _user_ref(Path(env).expanduser(), ENV_FONT)
     for ref in kai_candidates():
         if installed(ref.path):
             return ref
@@ -256,9 +265,10 @@ def check_main(user_font: Path | None = None) -> FontRef:
     A build calls this once before its first document, so a wrong ``--font`` is one
     message rather than one per PDF and chart, each in the words of a different library.
     """
+    origin = "--font" if user_font is not None else ENV_FONT if os.environ.get(ENV_FONT, "").strip() else None
     try:
         ref = resolve_main(user_font)
-        _check_face(ref)
+        _check_face(ref, INSTALL_HINT if origin is None else _chosen_hint(origin))
     except UserError as exc:
         if user_font is None and os.environ.get(ENV_FONT, "").strip():
             raise UserError(f"環境變數 {ENV_FONT} 所指的字型：{exc}") from None
@@ -266,7 +276,7 @@ def check_main(user_font: Path | None = None) -> FontRef:
     return ref
 
 
-def _check_face(ref: FontRef) -> None:
+def _check_face(ref: FontRef, hint: str) -> None:
     try:
         with ref.path.open("rb") as fh:
             version = fh.read(4)
@@ -280,15 +290,15 @@ def _check_face(ref: FontRef) -> None:
         version = b""
     if version not in _TRUETYPE:
         what = _NOT_TRUETYPE.get(version, "不是 TrueType 字型檔")
-        raise UserError(f"{ref.path}：{what}。{INSTALL_HINT}")
+        raise UserError(f"{ref.path}：{what}。{hint}")
     try:
         ImageFont.truetype(str(ref.path), 12, index=ref.index)
     except OSError:
-        raise UserError(f"{ref.path}：字型檔損毀或不完整，無法使用。{INSTALL_HINT}") from None
+        raise UserError(f"{ref.path}：字型檔損毀或不完整，無法使用。{hint}") from None
     has = coverage(ref)
     if has is not None and not any(ch in has for ch in _CHINESE_SAMPLE):
         # Every character would come from a fallback face: not the font the user asked for.
-        raise UserError(f"{ref.path}：此字型沒有中文字（如「{_CHINESE_SAMPLE}」），不能作為文件的字型。{INSTALL_HINT}")
+        raise UserError(f"{ref.path}：此字型沒有中文字（如「{_CHINESE_SAMPLE}」），不能作為文件的字型。{hint}")
 
 
 _CHINESE_SAMPLE = "計畫服務品質"
