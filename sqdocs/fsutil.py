@@ -87,6 +87,15 @@ def unreadable_reason(path: Path, exc: OSError, what: str = "檔案") -> str:
     return f"無法讀取{what}（系統訊息：{exc.strerror or exc}）"
 
 
+def rename_advice(path: Path, right: str, ask: str = "請改名為") -> str:
+    """「請改名為 ``right``」; or, when a file of that name is already beside ``path``, that the two
+    are to be compared and one kept: a rename would replace the other (mv) or fail (Windows)."""
+    if os.path.lexists(path.parent / right):
+        return (f"同一資料夾已有 {right}：兩份可能是同一個檔案的新舊版本，請比對內容，留下要用的那份"
+                f"（檔名須為 {right}），刪除另一份；直接改名會蓋掉 {right}")
+    return f"{ask} {right}"
+
+
 def legacy_reading(name: str) -> str | None:
     """The Big5 (CP950) reading of a file name that is not UTF-8; None for a UTF-8 name, or one
     Big5 cannot read either.

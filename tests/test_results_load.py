@@ -15,6 +15,7 @@ from conftest import (
     replace_once,
 )
 
+from sqdocs.cli import main
 from sqdocs.forms.results import INDICATOR_SHEET
 from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError, load_plan
@@ -957,3 +958,13 @@ def test_a_history_year_written_twice_in_two_spellings_is_refused(folder: Path, 
     path.write_text(text.replace("history: {105: 90.2, 106: 93.5}", f"history: {{105: 90.2, 106: 93.5, {again}: 50}}"),
                     encoding="utf-8")
     assert "indicators.yaml:17:37: 欄位「" in only(problems(folder, plan), "重複（第 17 行已出現）；請刪除其中一個")
+
+
+def test_results_saved_as_text_beside_the_unit_s_file_are_not_to_be_renamed_over_it(data_copy, capsys):
+    """The unit has handed in (秘書科.yaml): renaming the .txt copy onto it would replace it."""
+    results = data_copy / "results"
+    shutil.copy(results / "秘書科.yaml", results / "秘書科.yaml.txt")
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "秘書科.yaml.txt:1:1: 成果檔的檔名須為「單位.yaml」；同一資料夾已有 秘書科.yaml：" in err
+    assert "未填報" not in err.split("秘書科.yaml.txt:1:1:")[1].splitlines()[0]

@@ -1480,7 +1480,7 @@ def test_a_subplan_with_its_extension_in_capitals_is_told_to_be_renamed(data_cop
     capsys.readouterr()
     assert main([word.format(data=data_copy, out=tmp_path / "f.xlsx") for word in argv]) == 2
     err = capsys.readouterr().err
-    assert "第一分局.YAML" in err and ("請先改名為 第一分局.yaml" in err or "請改名為 第一分局.yaml（" in err), err
+    assert "第一分局.YAML" in err and ("請先改名為 第一分局.yaml" in err or "；請改名為 第一分局.yaml" in err), err
     assert "內部錯誤" not in err
 
 
@@ -1585,3 +1585,15 @@ def test_an_entry_marked_removed_follows_its_point_back_under_another_item(data_
     entry = next(p for p in subplan.points if p.point == "專人全程服務")
     assert entry.key == ("服務遞送", "服務便捷", "專人全程服務") and not entry.removed and entry.practices
     assert check_subplan(plan, subplan) == []
+
+
+def test_a_misnamed_copy_beside_the_unit_s_file_is_not_to_be_renamed_over_it(data_copy: Path, capsys):
+    """「請改名為 第一分局.yaml」 with 第一分局.yaml there: mv replaces the filled file, Windows refuses."""
+    shutil.copy(data_copy / "subplans" / "第一分局.yaml", data_copy / "subplans" / "第一分局.yml")
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "第一分局.yml:1:1: 細部執行計畫檔的檔名須為「單位.yaml」（sqdocs 寫入與讀取都用這個名稱）；同一資料夾已有 第一分局.yaml：" in err
+    assert "請改名為" not in err and "直接改名會蓋掉 第一分局.yaml" in err
+    assert main(["subplan", "init", str(data_copy), "--unit", "第一分局"]) == 2
+    err = capsys.readouterr().err
+    assert "同一資料夾已有 第一分局.yaml" in err and "請先改名為" not in err

@@ -15,6 +15,7 @@ from sqdocs.fsutil import (
     display_name,
     file_problem,
     not_utf8_name,
+    rename_advice,
     unreadable_reason,
 )
 from sqdocs.load.checklist import check_entries, resolve_check
@@ -119,8 +120,10 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
         submissions: dict[str, tuple[Submission, YamlDoc]] = {}
         files = result_files(folder)
         for saved in saved_as_text(folder):
+            right = saved.name.removesuffix(".txt")
+            alone = "（否則此單位算是未填報）" if not os.path.lexists(saved.parent / right) else ""
             problems.append(Diagnostic(display_name(saved), 1, 1, "", (
-                f"成果檔的檔名須為「單位.yaml」；請改名為 {saved.name.removesuffix('.txt')}（否則此單位算是未填報）"
+                f"成果檔的檔名須為「單位.yaml」；{rename_advice(saved, right)}{alone}"
             )))
         for nested in _nested(folder):
             problems.append(Diagnostic(display_name(nested), 1, 1, "", (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqdocs.fsutil import display_name, legacy_reading, not_utf8_name
+from sqdocs.fsutil import display_name, legacy_reading, not_utf8_name, rename_advice
 from sqdocs.load.checks import (
     check_date_in_period,
     check_title,
@@ -65,7 +65,7 @@ def misnamed_refusal(path: Path) -> str:
     """Why a command will not write the unit's subplan beside a misnamed one of it."""
     if (encoding := not_utf8_name(path.name, path.parent.parent, path.parent)) is not None:
         return f"{display_name(path)} 是此單位的細部執行計畫，但{encoding}；改好後再執行一次"
-    return f"{display_name(path)} 是此單位的細部執行計畫，但檔名不對；請先改名為 {_right_name(path)}，再執行一次"
+    return f"{display_name(path)} 是此單位的細部執行計畫，但檔名不對；{rename_advice(path, _right_name(path), '請先改名為')}，再執行一次"
 
 
 def name_as_read(name: str) -> str:
@@ -85,7 +85,7 @@ def misnamed_file(path: Path) -> Diagnostic | None:
     if path.suffix == ".yaml":
         return None
     return Diagnostic(display_name(path), 1, 1, "", (
-        f"細部執行計畫檔的檔名須為「單位.yaml」；請改名為 {_right_name(path)}（sqdocs 寫入與讀取都用這個名稱）"
+        f"細部執行計畫檔的檔名須為「單位.yaml」（sqdocs 寫入與讀取都用這個名稱）；{rename_advice(path, _right_name(path))}"
     ))
 
 
