@@ -450,6 +450,9 @@ def test_an_error_in_a_subplan_says_the_plan_can_still_be_built(data_copy, tmp_p
     err = capsys.readouterr().err.splitlines()
     assert "不是存在的日期" in err[0] and err[1] == "共 1 個錯誤，請修正後再執行。"
     assert err[2].endswith("的本局計畫、年度成果資料無誤；修正前要先產生，請在同一指令加上 --only plan,report")
+    # Given --only already, the advice is to change it: a second --only is added to the first.
+    assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "--only", "plan,subplans,report", "-j", "1"]) == 2
+    assert capsys.readouterr().err.splitlines()[2].endswith("修正前要先產生，請把同一指令的 --only 改為 --only plan,report")
     assert main(["build", str(data_copy), "-o", out, "--format", "pdf", "--only", "plan", "-j", "1"]) == 0
     monkeypatch.chdir(data_copy)  # built from inside the folder: named, not 「. 的本局計畫」
     capsys.readouterr()

@@ -148,7 +148,9 @@ def _still_buildable(folder: Path, kinds: list[str], bad: list[str], args: argpa
     if out is not None:
         # Built alone, a folder's documents go into -o itself, not the batch's OUT/<folder>.
         return f"{folder_words(folder)} 的{names}資料無誤；修正前要先產生，可另外執行 {_rerun(folder, out, only, args)}"
-    return f"{folder_words(folder)} 的{names}資料無誤；修正前要先產生，請在同一指令加上 --only {only}"
+    # --only given twice is one list (plan,report plus plan): the given one is to be changed, not added to
+    how = f"請把同一指令的 --only 改為 --only {only}" if args.only is not None else f"請在同一指令加上 --only {only}"
+    return f"{folder_words(folder)} 的{names}資料無誤；修正前要先產生，{how}"
 
 
 def _rerun(folder: Path, out: Path, only: str, args: argparse.Namespace) -> str:
