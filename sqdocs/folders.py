@@ -141,7 +141,8 @@ def _too_deep_reason(path: Path, sub: Path, deeper: list[Path], command: str) ->
     """What to do when bureaus lie in ``sub``, one level below the other bureaus of ``path``."""
     names = "、".join(bureau.name for bureau in deeper)
     return (f"其中沒有 plan.yaml，但其子資料夾 {names} 是機關資料夾，比 {path} 中的其他機關深一層，不會讀取；"
-            f"請把它們移到 {path} 下，或把此資料夾移出 {path} 後另外執行 sqdocs {command} {shell_word(str(sub))}")
+            f"請把它們移到 {path} 下，或另外執行 sqdocs {command} {shell_word(str(sub))}"
+            f"（要把此資料夾移出 {path} 時，請改指定移到的新位置）")
 
 
 def _deeper_reason(path: Path, deeper: list[Path], command: str) -> str:

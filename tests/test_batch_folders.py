@@ -177,7 +177,8 @@ def test_a_bureau_a_level_deeper_beside_the_bureaus_is_named_not_passed_over(tmp
     assert main(["build", str(bureaus), "-o", str(out), *ONLY_PLAN]) == 2
     err = capsys.readouterr().err.splitlines()
     named = (f"略過 {bureaus / 'north'}：其中沒有 plan.yaml，但其子資料夾 c 是機關資料夾，比 {bureaus} 中的其他機關深一層，"
-             f"不會讀取；請把它們移到 {bureaus} 下，或把此資料夾移出 {bureaus} 後另外執行 sqdocs {{}} {bureaus / 'north'}")
+             f"不會讀取；請把它們移到 {bureaus} 下，或另外執行 sqdocs {{}} {bureaus / 'north'}"
+             f"（要把此資料夾移出 {bureaus} 時，請改指定移到的新位置）")
     assert err[0] == named.format("build")
     assert err[-1] == f"1 個資料夾有錯誤，未產生其文件：{bureaus / 'north'}。"
     assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
