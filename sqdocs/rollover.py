@@ -32,7 +32,7 @@ from sqdocs.model.common import RocDate
 from sqdocs.report import compile_report
 from sqdocs.report.figures import total_word, totals_word
 from sqdocs.report.model import IndicatorFigure
-from sqdocs.text.names import command_line
+from sqdocs.text.names import command_line, shell_word
 from sqdocs.text.roc import ROC_OFFSET, format_roc
 
 MAX_ROC_YEAR = 999
@@ -261,7 +261,7 @@ def rollover(source: Path, year: int, target: Path | None = None) -> Rolled:
     if target.resolve().is_relative_to(source.resolve()):
         # Inside this year's folder: it would change that folder, and be taken for part of it.
         raise UserError(f"{display_name(target)} 在 {display_name(source)} 之中；新年度的資料夾請建在它旁邊"
-                        f"（如 -o {display_name(default_target(source, year))}），{old} 年度的資料夾不應被改動")
+                        f"（如 -o {shell_word(display_name(default_target(source, year)))}），{old} 年度的資料夾不應被改動")
     files, dated_texts = {}, []
     for name in CARRIED:
         doc = read_yaml(source / name)

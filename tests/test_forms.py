@@ -1255,6 +1255,11 @@ def test_unit_with_o_naming_a_folder_says_to_name_the_file(tmp_path: Path, capsy
     assert capsys.readouterr().err == (
         f"錯誤：{tmp_path / '第一分局'}：表單須存為 .xlsx 檔；請以 .xlsx 結尾的檔名指定 -o，如 -o {tmp_path / '第一分局.xlsx'}\n")
     assert [p.name for p in tmp_path.iterdir()] == ["表單"] and not any(forms.iterdir())
+    spaced = tmp_path / "my forms"  # the -o it suggests is pasted into a shell
+    spaced.mkdir()
+    assert main(["form", "results", str(SAMPLE), "--unit", "秘書科", "-o", str(spaced)]) == 2
+    err = capsys.readouterr().err
+    assert f"如 -o '{spaced / '秘書科執行成果.xlsx'}'" in err and f"請改用 --all -o '{spaced}'）" in err
 
 
 # ---- many forms at once: form import FORM... DATA_DIR ------------------------------------------

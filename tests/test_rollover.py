@@ -519,8 +519,10 @@ def test_a_blank_subplan_form_says_how_to_start_from_last_year(data_copy, tmp_pa
     target = _next_year(data_copy)
     capsys.readouterr()
     assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(tmp_path / "f.xlsx")]) == 0
-    assert "--unit 第二分局 --from 去年的資料夾，再產生表單" in capsys.readouterr().out
+    assert "--unit 第二分局 --from 去年的資料夾，再加 --force 重新產生表單" in capsys.readouterr().out
     assert main(["subplan", "init", str(target), "--unit", "第二分局", "--from", str(data_copy)]) == 0
+    # as the advice says: the same command again (the blank form is there) with --force
+    assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(tmp_path / "f.xlsx"), "--force"]) == 0
     assert main(["form", "subplan", str(target), "--unit", "第二分局", "-o", str(tmp_path / "g.xlsx")]) == 0
     assert "--from" not in capsys.readouterr().out.splitlines()[-1]
 
@@ -617,6 +619,12 @@ def test_rollover_into_a_folder_inside_this_year_s_is_refused(data_copy, capsys,
     monkeypatch.chdir(data_copy)  # from inside the folder, without -o: beside it, by its name
     assert main(["rollover", ".", "--to", "108"]) == 0
     assert (data_copy.parent / "keelung-108" / "plan.yaml").is_file() and _digest(data_copy) == before
+
+
+def test_the_folder_rollover_suggests_is_quoted_for_the_shell(data_copy, capsys):
+    spaced = data_copy.rename(data_copy.parent / "keelung 107")
+    assert main(["rollover", str(spaced), "--to", "108", "-o", str(spaced / "sub")]) == 2
+    assert f"（如 -o '{data_copy.parent / 'keelung 108'}'）" in capsys.readouterr().err
 
 
 def test_moving_results_aside_is_suggested_only_for_errors_in_the_results(data_copy, capsys):

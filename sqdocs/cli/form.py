@@ -30,7 +30,8 @@ def command(args: argparse.Namespace) -> int:
         _print_made(made)
         if args.action == "subplan" and made.prefilled is None:
             print(f"  {made.unit}尚無細部執行計畫，表單是空白的；要帶入去年的具體作法，請先執行 "
-                  f"{command_line(['sqdocs', 'subplan', 'init', display_name(args.data), '--unit', made.unit])} --from 去年的資料夾，再產生表單")
+                  f"{command_line(['sqdocs', 'subplan', 'init', display_name(args.data), '--unit', made.unit])} --from 去年的資料夾，"
+                  "再加 --force 重新產生表單")
         return EXIT_OK
     _check_order(args.forms, args.data, args.force)
     if len(args.forms) > 1 or args.forms[0].is_dir() or is_pattern(args.forms[0]):

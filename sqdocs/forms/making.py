@@ -43,6 +43,7 @@ from sqdocs.load.yamlfile import parse_yaml, read_data_bytes
 from sqdocs.model import Plan
 from sqdocs.model.results import IndicatorSet
 from sqdocs.subplans.files import subplan_units
+from sqdocs.text.names import shell_word
 
 KINDS = FORM_NAMES
 
@@ -79,13 +80,13 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
     if not refs:
         raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，沒有表單可填")
     if out is not None and out.is_dir():  # the folder --all takes: --unit names the file
-        suggested = display_name(out / default_output(kind, name).name)
+        suggested = shell_word(display_name(out / default_output(kind, name).name))
         raise UserError(f"{display_name(out)} 是資料夾；加 --unit 時，-o 須指定表單的檔名，如 -o {suggested}"
-                        f"（要產生每個單位的表單並存於此資料夾，請改用 --all -o {display_name(out)}）")
+                        f"（要產生每個單位的表單並存於此資料夾，請改用 --all -o {shell_word(display_name(out))}）")
     out = out or default_output(kind, name)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{display_name(out)}：表單須存為 .xlsx 檔；請以 .xlsx 結尾的檔名指定 -o，"
-                        f"如 -o {display_name(out.with_suffix('.xlsx'))}")
+                        f"如 -o {shell_word(display_name(out.with_suffix('.xlsx')))}")
     if out.exists() and not force:
         raise UserError(f"{display_name(out)} 已存在（可能是已填寫的表單）；請另取檔名，或加 --force 覆蓋")
     if kind == "subplan" and (misnamed := misnamed_subplan(folder, name)) is not None:
