@@ -36,7 +36,6 @@ INSTALL_HINT = (
 )
 
 
-
 def _chosen_hint(origin: str) -> str:
     """What to do when the font the user chose (by ``origin``: --font or the environment variable)
     cannot be used: installing a Kai font would change nothing, as the choice comes first."""
@@ -234,14 +233,20 @@ def _fontconfig_kai() -> list[FontRef]:
     return [ref for _, ref in sorted(found, key=lambda t: (t[0], str(t[1].path), t[1].index))]
 
 
+def _chosen(user_font: Path | None) -> tuple[Path, str] | None:
+    """The font file the user chose and how (--font, else the environment variable); None
+    when the user chose none."""
+    if user_font is not None:
+        return Path(user_font), "--font"
+    env = os.environ.get(ENV_FONT, "").strip()
+    return (Path(env).expanduser(), ENV_FONT) if env else None
+
+
 def resolve_main(user_font: Path | None = None) -> FontRef:
     """The Kai face every writer draws in (PDF text, chart images): the user's font, else
     an installed Kai face; UserError if there is none."""
-    if user_font is not None:
-        return _user_ref(Path(user_font), "--font")
-    env = os.environ.get(ENV_FONT, "").strip()
-    if env:
-        return _user_ref(Path(env).expanduser(), ENV_FONT)
+    if (chosen := _chosen(user_font)) is not None:
+        return _user_ref(*chosen)
     for ref in kai_candidates():
         if installed(ref.path):
             return ref
@@ -265,12 +270,12 @@ def check_main(user_font: Path | None = None) -> FontRef:
     A build calls this once before its first document, so a wrong ``--font`` is one
     message rather than one per PDF and chart, each in the words of a different library.
     """
-    origin = "--font" if user_font is not None else ENV_FONT if os.environ.get(ENV_FONT, "").strip() else None
+    origin = chosen[1] if (chosen := _chosen(user_font)) is not None else None
     try:
         ref = resolve_main(user_font)
         _check_face(ref, INSTALL_HINT if origin is None else _chosen_hint(origin))
     except UserError as exc:
-        if user_font is None and os.environ.get(ENV_FONT, "").strip():
+        if origin == ENV_FONT:
             raise UserError(f"環境變數 {ENV_FONT} 所指的字型：{exc}") from None
         raise
     return ref
