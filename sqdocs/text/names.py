@@ -24,10 +24,14 @@ _SHELL_SPECIAL = re.compile(r"[\s'\"$`\\|&;<>()*?~!#\[\]{}]")
 _IN_DOUBLE_QUOTES = re.compile(r"[\"$`\\!]")  # still special between double quotes (! in an interactive bash)
 
 
+# A byte of a file name that is not UTF-8, as Python gives it: a lone surrogate (PEP 383).
+_RAW_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def undecoded(text: str) -> bool:
-    """Whether ``text`` (a file name) holds bytes that are not UTF-8: Python gives each as a lone
-    surrogate (PEP 383), as it does for a name a Windows zip left in Big5."""
-    return any("\udc80" <= c <= "\udcff" for c in text)
+    """Whether ``text`` (a file name) holds bytes that are not UTF-8, as a name a Windows zip
+    left in Big5 does."""
+    return _RAW_BYTE.search(text) is not None
 
 
 def shell_word(word: str) -> str:
@@ -47,10 +51,8 @@ def shell_word(word: str) -> str:
 def _with_bytes(word: str) -> str:
     """bash's (and zsh's) $'…', the one quoting in which bytes that are not UTF-8 can be typed:
     each as an octal escape, so that a name a Windows zip left in Big5 can still be given."""
-    escaped = "".join(
-        f"\\{ord(c) - 0xDC00:03o}" if "\udc80" <= c <= "\udcff" else f"\\{c}" if c in "\\'" else c for c in word
-    )
-    return f"$'{escaped}'"
+    quoted = word.replace("\\", "\\\\").replace("'", "\\'")
+    return "$'" + _RAW_BYTE.sub(lambda byte: f"\\{ord(byte.group()) - 0xDC00:03o}", quoted) + "'"
 
 
 def command_line(words: list[str]) -> str:
