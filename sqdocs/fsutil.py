@@ -87,13 +87,14 @@ def unreadable_reason(path: Path, exc: OSError, what: str = "檔案") -> str:
     return f"無法讀取{what}（系統訊息：{exc.strerror or exc}）"
 
 
-def rename_advice(path: Path, right: str, ask: str = "請改名為") -> str:
-    """「請改名為 ``right``」; or, when a file of that name is already beside ``path``, that the two
-    are to be compared and one kept: a rename would replace the other (mv) or fail (Windows)."""
+def rename_advice(path: Path, right: str, ask: str = "請改名為", why: str = "") -> str:
+    """「請改名為 ``right``」 and ``why``; or, when a file of that name is already beside ``path``,
+    that the two are to be compared and one kept: a rename would replace the other (mv) or fail
+    (Windows)."""
     if os.path.lexists(path.parent / right):
         return (f"同一資料夾已有 {right}：兩份可能是同一個檔案的新舊版本，請比對內容，留下要用的那份"
                 f"（檔名須為 {right}），刪除另一份；直接改名會蓋掉 {right}")
-    return f"{ask} {right}"
+    return f"{ask} {right}{why}"
 
 
 def legacy_reading(name: str) -> str | None:
@@ -147,6 +148,12 @@ def not_utf8_name(name: str, folder: Path, beside: Path | None = None) -> str | 
     return (f"檔名不是 UTF-8 編碼（以 Big5 讀是「{reading}」），多半是在 Windows 壓縮的 zip 在此解壓所致；"
             f"請執行 convmv -f cp950 -t utf-8 -r --notest {shell_word(display_name(folder))} 把其中的檔名都改為 UTF-8"
             f"{renamed}，或以 python3 -m zipfile --metadata-encoding cp950 -e 原檔.zip 資料夾 重新解壓")
+
+
+def not_utf8_file(path: Path) -> str | None:
+    """:func:`not_utf8_name` of a unit's file, ``path`` in a folder of the data folder
+    (subplans/, results/)."""
+    return not_utf8_name(path.name, path.parent.parent, path.parent)
 
 
 def file_problem(path: Path) -> str | None:

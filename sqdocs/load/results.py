@@ -14,6 +14,7 @@ from sqdocs.fsutil import (
     big5_spelling,
     display_name,
     file_problem,
+    not_utf8_file,
     not_utf8_name,
     rename_advice,
     unreadable_reason,
@@ -120,11 +121,8 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
         submissions: dict[str, tuple[Submission, YamlDoc]] = {}
         files = result_files(folder)
         for saved in saved_as_text(folder):
-            right = saved.name.removesuffix(".txt")
-            alone = "（否則此單位算是未填報）" if not os.path.lexists(saved.parent / right) else ""
-            problems.append(Diagnostic(display_name(saved), 1, 1, "", (
-                f"成果檔的檔名須為「單位.yaml」；{rename_advice(saved, right)}{alone}"
-            )))
+            advice = rename_advice(saved, saved.name.removesuffix(".txt"), why="（否則此單位算是未填報）")
+            problems.append(Diagnostic(display_name(saved), 1, 1, "", f"成果檔的檔名須為「單位.yaml」；{advice}"))
         for nested in _nested(folder):
             problems.append(Diagnostic(display_name(nested), 1, 1, "", (
                 f"成果檔須直接放在 {RESULTS_DIR}/ 中，子資料夾中的檔案不會讀取；要繳交的請移到 {RESULTS_DIR}/"
@@ -202,7 +200,7 @@ def check_submission(
         )
         return
     seen[unit.name] = (sub, doc)
-    if (encoding := not_utf8_name(file.name, file.parent.parent, file.parent)) is not None:
+    if (encoding := not_utf8_file(file)) is not None:
         yield doc.diagnostic(("unit",), encoding, severity="warning")
     elif file.stem not in (unit.name, unit.full_name):
         yield doc.diagnostic(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqdocs.fsutil import display_name, legacy_reading, not_utf8_name, rename_advice
+from sqdocs.fsutil import display_name, legacy_reading, not_utf8_file, rename_advice
 from sqdocs.load.checks import (
     check_date_in_period,
     check_title,
@@ -63,7 +63,7 @@ def misnamed_subplan(folder: Path | str, unit: str) -> Path | None:
 
 def misnamed_refusal(path: Path) -> str:
     """Why a command will not write the unit's subplan beside a misnamed one of it."""
-    if (encoding := not_utf8_name(path.name, path.parent.parent, path.parent)) is not None:
+    if (encoding := not_utf8_file(path)) is not None:
         return f"{display_name(path)} 是此單位的細部執行計畫，但{encoding}；改好後再執行一次"
     return f"{display_name(path)} 是此單位的細部執行計畫，但檔名不對；{rename_advice(path, _right_name(path), '請先改名為')}，再執行一次"
 
@@ -80,7 +80,7 @@ def _right_name(path: Path) -> str:
 
 def misnamed_file(path: Path) -> Diagnostic | None:
     """Why a subplan file must be renamed to be used; None when its name is right."""
-    if (encoding := not_utf8_name(path.name, path.parent.parent, path.parent)) is not None:
+    if (encoding := not_utf8_file(path)) is not None:
         return Diagnostic(display_name(path), 1, 1, "", encoding)
     if path.suffix == ".yaml":
         return None
