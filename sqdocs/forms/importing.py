@@ -46,12 +46,12 @@ from sqdocs.fsutil import (
 )
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.plan import written_year
-from sqdocs.load.subplan import misnamed_refusal, misnamed_subplan
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
 from sqdocs.model import Plan
 from sqdocs.model.results import Submission
 from sqdocs.model.subplan import Subplan
+from sqdocs.subplans.files import refuse_beside_misnamed
 from sqdocs.subplans.text import subplan_skeleton
 from sqdocs.text.roc import examples_in, format_roc
 
@@ -273,9 +273,8 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
             raise FormError([CellProblem(sheet, 1, 1, reason) for reason in reasons], fixable=False)
 
         target = unit_yaml(folder, plan, fp.kind, fp.unit)
-        if fp.kind == "subplan" and not target.exists() and (misnamed := misnamed_subplan(folder, fp.unit)) is not None:
-            # 第一分局.yml, or in Big5: the unit's file, beside which a second one would be written
-            raise UserError(misnamed_refusal(misnamed))
+        if fp.kind == "subplan":
+            refuse_beside_misnamed(folder, fp.unit)
         form = subplan_form if fp.kind == "subplan" else results_form
         merged = merged_cells(wb, form.SHEETS)
         if merged:  # every cell is read on its own: a merged range would read as rows left blank or deleted

@@ -265,6 +265,13 @@ def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
         raise RuntimeError("更新改動了評核重點以外的欄位；未寫入任何檔案")
 
 
+def refuse_beside_misnamed(folder: Path | str, unit: str) -> None:
+    """UserError when ``unit``'s subplan is not at its path but there under a name sqdocs does
+    not read (第一分局.yml, in Big5): writing one would put a second beside it."""
+    if not subplan_path(folder, unit).exists() and (misnamed := misnamed_subplan(folder, unit)) is not None:
+        raise UserError(misnamed_refusal(misnamed))
+
+
 def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     """Merge the bureau plan's changes into ``unit``'s subplan, keeping every byte the unit wrote.
 
@@ -274,8 +281,7 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     name = resolve_unit(plan, unit)
     path = subplan_path(folder, name)
     if not path.exists():
-        if (misnamed := misnamed_subplan(folder, name)) is not None:  # init would make a second one
-            raise UserError(misnamed_refusal(misnamed))
+        refuse_beside_misnamed(folder, name)  # init, as the message below says, would make a second one
         raise UserError(
             f"找不到 {display_name(path)}；請先執行：{command_line(['sqdocs', 'subplan', 'init', display_name(Path(folder)), '--unit', name])}"
         )
@@ -319,8 +325,8 @@ def update_subplans(folder: Path | str, plan: Plan) -> list[UpdateOutcome]:
         raise UserError(f"{where} 中沒有任何細部執行計畫檔；請先執行：{command_line(['sqdocs', 'subplan', 'init', display_name(Path(folder)), '--all'])}")
     rank = {unit.name: n for n, unit in enumerate(plan.units.units)}
     outcomes = []
-    for path in sorted(paths, key=lambda p: (rank.get(name_as_read(p.name).split(".")[0], len(rank)), p.name)):
-        unit = name_as_read(path.name).split(".")[0]
+    named = [(name_as_read(path.name).split(".")[0], path) for path in paths]
+    for unit, path in sorted(named, key=lambda pair: (rank.get(pair[0], len(rank)), pair[1].name)):
         try:
             if misnamed_file(path) is not None:
                 raise UserError(misnamed_refusal(path))
