@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from PIL import Image
+from PIL import Image, ImageChops
 
 from sqdocs.errors import UserError
 from sqdocs.model.results import CHART_MAX_INDICATORS
@@ -53,12 +53,36 @@ def test_every_sample_chart_is_a_png_at_print_size(report: CompiledReport) -> No
         assert not [p for p in parts if p[0] in (b"tEXt", b"iTXt", b"zTXt", b"tIME")]  # no software, no date
 
 
-def test_png_encoder_keeps_every_pixel() -> None:
+def test_png_encoder_keeps_every_pixel_of_up_to_256_colours() -> None:
     image = Image.new("RGB", (37, 5), "white")
     image.putdata([(x * 7 % 256, y * 50, (x * y) % 256) for y in range(5) for x in range(37)])
     decoded = Image.open(io.BytesIO(raster.encode_png(image, 180)))
-    assert decoded.mode == "RGB" and decoded.size == (37, 5) and decoded.tobytes() == image.tobytes()
+    assert decoded.mode == "P" and decoded.size == (37, 5)
+    assert decoded.convert("RGB").tobytes() == image.tobytes()
     assert decoded.info["dpi"] == pytest.approx((180, 180), abs=0.01)
+
+
+def test_png_encoder_keeps_a_chart_of_more_colours_close(report: CompiledReport, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart's anti-aliased edges give it about a thousand colours; the PNG keeps 256,
+    each pixel within a few levels of its own and the white paper white."""
+    chart = report.chart("satisfaction_trend")
+    faces = raster.Faces(fontfiles.resolve_main())
+    drawn = {}
+    real_encode = raster.encode_png
+
+    def keep(image: Image.Image, dpi: int) -> bytes:
+        drawn["image"] = image.convert("RGB")
+        return real_encode(image, dpi)
+
+    monkeypatch.setattr(raster, "encode_png", keep)
+    png = raster.png(scene.layout(chart, raster.measure(faces)), faces, charts.DPI)
+    original = drawn["image"]
+    assert len(original.getcolors(1 << 16)) > 256
+    decoded = Image.open(io.BytesIO(png))
+    assert decoded.mode == "P"
+    difference = ImageChops.difference(decoded.convert("RGB"), original)
+    assert max(high for _, high in difference.getextrema()) <= 8
+    assert decoded.convert("RGB").getpixel((1, 1)) == original.getpixel((1, 1)) == (255, 255, 255)
 
 
 def test_labels_are_at_least_10_pt_and_dpi_prints_well() -> None:
@@ -547,7 +571,8 @@ def test_open_markers_are_drawn_as_outlines() -> None:
     chart = _crowd(8, 2, dots=True)
     laid = scene.layout(chart, raster.measure(raster.Faces(fontfiles.resolve_main())))
     ring = next(m for m in laid.items if isinstance(m, scene.Marker) and m.shape == "circle_open")
-    image = Image.open(io.BytesIO(raster.png(scene.Scene(laid.width, laid.height, (ring,)), raster.Faces(fontfiles.resolve_main()), 360)))
+    png = raster.png(scene.Scene(laid.width, laid.height, (ring,)), raster.Faces(fontfiles.resolve_main()), 360)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
     scale = 360 / 72
     x, y = round(ring.x * scale), round(ring.y * scale)
     assert image.getpixel((x, y)) == (255, 255, 255)  # the middle white

@@ -100,6 +100,10 @@ def _schedule(docx: bytes) -> str:
     return texts[texts.index("肆、執行期程") + 1]
 
 
+def test_size_under_limit(docx_bytes):
+    assert len(docx_bytes) <= 200 * 1024  # issue 8: .docx ≤ 200 KB
+
+
 def test_schedule_says_retroactive_only_for_a_plan_issued_after_its_start(plan, docx_bytes):
     # The sample cites letters of 107 年 3 月, so it was issued after 1 月 1 日: 「溯自」.
     assert _schedule(docx_bytes) == "溯自民國 107 年 1 月 1 日起至 107 年 12 月 31 日止，計 1 年。"

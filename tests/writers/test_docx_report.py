@@ -185,6 +185,11 @@ def test_charts_are_embedded_at_their_size_with_captions(report, doc, docx_bytes
     assert body.count("<pic:pic") == pictures
 
 
+def test_sample_report_is_under_200_kb(docx_bytes):
+    # issue 8's .docx ≤ 200 KB: the three charts as RGB PNGs had taken it to 236 KB
+    assert len(docx_bytes) <= 200 * 1024
+
+
 def test_evidence_photos_sit_in_the_evidence_column(report, doc):
     photos = _photos(report)
     assert photos, "the sample has evidence photos"
