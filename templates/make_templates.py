@@ -11,6 +11,7 @@ for changing the defaults. Its output is byte-identical on every run.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from sqdocs.writers import layout
@@ -161,6 +163,44 @@ def define_report_styles(doc) -> None:
     fmt.space_before, fmt.space_after = Pt(3), Pt(12)
 
 
+FOLLOWED_BY = {
+    S.TITLE: S.BODY, S.HEADING_1: S.BODY, S.HEADING_2: S.BODY, S.HEADING_3: S.BODY, S.HEADING_4: S.BODY,
+    S.ANNEX_LABEL: S.HEADING_1, S.FIGURE: S.CAPTION, S.CAPTION: S.BODY,
+}
+"""The style Word gives the paragraph a clerk starts with Enter at the end of one of these:
+body text after a heading (python-docx's template says Normal, which has no first-line
+indent), an annex's title after 「附件 1」 (not another right-aligned label on a new page)."""
+
+HEADINGS = tuple(f"Heading {level}" for level in range(1, 10))
+
+
+def finish_styles(doc) -> None:
+    """What a clerk editing a generated document meets beyond the styles sqdocs applies: the
+    style after Enter (:data:`FOLLOWED_BY`), 本文 in the style gallery, and no trace of
+    python-docx's blue theme look in the styles Word applies on its own."""
+    for name, following in FOLLOWED_BY.items():
+        if name in doc.styles and following in doc.styles:
+            doc.styles[name].next_paragraph_style = doc.styles[following]
+    doc.styles[S.BODY].quick_style = True
+    for name in HEADINGS:  # those no define_ function set (the plan's Heading 3 on): bold body text
+        heading = doc.styles[name]
+        if heading.element.find(f"{qn('w:rPr')}/{qn('w:color')}") is not None:
+            for old in heading.element.findall(qn("w:rPr")):
+                heading.element.remove(old)
+            heading.font.bold = True
+    # Applied to part of a paragraph, a heading style applies its linked character style
+    # (「標題 1 字元」) instead; python-docx's template made those blue, 13–26 pt and italic.
+    by_id = {style.get(qn("w:styleId")): style for style in doc.styles.element.style_lst}
+    for style in doc.styles.element.style_lst:
+        link = style.find(qn("w:link"))
+        if style.type != WD_STYLE_TYPE.CHARACTER or link is None or (paragraph := by_id.get(link.get(qn("w:val")))) is None:
+            continue
+        for old in style.findall(qn("w:rPr")):
+            style.remove(old)
+        if (look := paragraph.find(qn("w:rPr"))) is not None:
+            style.append(copy.deepcopy(look))
+
+
 def set_up_page(doc) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -279,6 +319,7 @@ def make_template(write: Callable, title: str, *extra_styles: Callable) -> bytes
     define_styles(doc)
     for define in extra_styles:
         define(doc)
+    finish_styles(doc)
     set_up_page(doc)
     write(doc)
     tidy_package(doc, title)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -419,6 +420,29 @@ def test_a_default_template_defines_only_the_table_styles_a_document_uses(name, 
     built = sorted(tmp_path.glob("*.docx"))
     assert built and all(table_styles(path) == {"Normal Table", "Table Grid", "Annex Table"} for path in built)
     assert all(len(zipfile.ZipFile(path).read("word/styles.xml")) < 60_000 for path in built)
+
+
+@pytest.mark.parametrize("kind", ["plan", "subplans", "report"])
+def test_a_clerk_editing_in_word_gets_body_text_and_no_blue(kind, tmp_path):
+    """Enter after a heading gives 本文 (first-line indent), after 「附件 1」 an annex title
+    rather than another right-aligned label on a new page; a heading style applied to part of
+    a paragraph (its linked character style) and Heading 5–9 carry no colour, italic or theme size."""
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", kind, "--format", "docx"]) == 0
+    for path in sorted(tmp_path.glob("*.docx")):
+        styles = Document(str(path)).styles
+        following = {style.name: style.next_paragraph_style.name for style in styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
+        heads = ["Title", "Heading 1", "Heading 2", *(["Heading 3", "Heading 4", "Caption"] if kind == "report" else [])]
+        assert {name: following[name] for name in heads} == dict.fromkeys(heads, "Body Text"), path.name
+        assert following["Annex Label"] == "Heading 1"
+        if kind == "report":
+            assert following["Figure"] == "Caption"
+        assert styles["Body Text"].quick_style
+        xml = zipfile.ZipFile(path).read("word/styles.xml").decode()
+        for style_id in ["TitleChar", *(f"Heading{n}Char" for n in range(1, 10)), *(f"Heading{n}" for n in range(5, 10))]:
+            found = re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', xml)
+            assert found and not re.search(r"<w:(color|i)\b|Theme", found.group()), (path.name, style_id)
+        heading = re.search(r'<w:style [^>]*w:styleId="Heading1Char".*?</w:style>', xml).group()
+        assert "<w:b/>" in heading and '<w:sz w:val="32"/>' in heading  # as Heading 1 itself
 
 
 # ---- data is text, never template -------------------------------------------------
