@@ -7,10 +7,11 @@ import json
 import shutil
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, replace_once
 
 from sqdocs.build import cached_report, cached_subplans
 from sqdocs.cli import main
+from sqdocs.writers.opendata import csv_cell
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +137,24 @@ def test_subplan_entries_for_a_point_the_bureau_deleted_are_not_exported(data_co
     assert main(["export", str(data_copy), "-o", str(tmp_path)]) == 0
     rows = _csv(tmp_path / "subplan_practices.csv")
     assert rows and not [r for r in rows if r["評核重點"] == "優質服務"]
+
+
+def test_a_text_excel_would_run_as_a_formula_is_marked_as_text_in_the_csv(data_copy, tmp_path):
+    """A practice starting with - + = @ showed as #NAME? in Excel (=HYPERLINK would be a live
+    link); the CSV gives it Excel's 「'」, the JSON keeps the text, numbers stay numbers."""
+    path = data_copy / "subplans" / "第一分局.yaml"
+    risky = ["-各派出所每月辦理一次", "+886-2-24252787 專線受理", '=HYPERLINK("http://example.com","詳見")', "@各派出所"]
+    listed = "".join(f"      - '{text}'\n" for text in risky)
+    first = "    practices:\n      - 行政組彙整本分局受理之申辦業務"
+    replace_once(path, first, first.replace("practices:\n", "practices:\n" + listed))
+    assert main(["export", str(data_copy), "-o", str(tmp_path)]) == 0
+    mine = [r["具體作法"] for r in _csv(tmp_path / "subplan_practices.csv") if r["單位"] == "第一分局"]
+    assert mine[:4] == [f"'{text}" for text in risky]
+    assert not [text for text in mine[4:] if text.startswith("'")]
+    doc = json.loads((tmp_path / "subplan_practices.json").read_text(encoding="utf-8"))
+    assert [r["具體作法"] for r in doc["資料"] if r["單位"] == "第一分局"][:4] == risky
+    assert not [row for row in _csv(tmp_path / "indicator_values.csv") if row["數值"].startswith("'")]
+    assert csv_cell(-3.5) == -3.5 and csv_cell("-3.5") == "'-3.5"  # a growth rate is a number in its table
 
 
 def test_every_row_says_which_bureau_and_year_it_is(exported, plan):
