@@ -784,6 +784,20 @@ def test_bad_evidence_cells(results_form: Path, folder: Path, capsys) -> None:
     assert "佐證資料!H10: 「不存在的重點」不是組織診斷檢核表的評核重點" in err
 
 
+def test_an_evidence_cell_linking_to_a_web_page_imports_the_address(results_form: Path, folder: Path, capsys) -> None:
+    """A cell showing 「本局網站專區」 with Excel's link to the page: its address is the evidence,
+    where the shown name was taken for a missing file and the address lost."""
+    def link(wb: openpyxl.Workbook) -> None:
+        ev = wb["佐證資料"]
+        cell = ev.cell(row_of(ev, 3, "跨機關電子查驗統計表"), 6)
+        cell.value, cell.hyperlink = "本局網站專區", "https://www.klpd.gov.tw/special"
+
+    out = imported(edit(results_form, link), folder, capsys)
+    assert "找不到檔案" not in out
+    point = next(r for r in results_of(folder, PRECINCT).results if r.point == "消除申辦案件需檢附之書表謄本")
+    assert [(e.title, e.file) for e in point.evidence] == [("跨機關電子查驗統計表", "https://www.klpd.gov.tw/special")]
+
+
 def test_an_evidence_file_that_names_no_file_is_told_at_its_cell(results_form: Path, folder: Path, capsys) -> None:
     """「.」 or 「./」 is an empty path: the loader's parts[0] of it was an IndexError (exit 70); a
     name longer than a file system takes stopped the import at an OSError without its cell."""

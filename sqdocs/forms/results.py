@@ -29,6 +29,7 @@ from sqdocs.forms.cells import (
     cell_text,
     filled_rows,
     first_filled,
+    held,
     shortened,
     value_at,
 )
@@ -609,7 +610,7 @@ _FILE_EXAMPLE = "evidence/照片.jpg"
 def _not_a_file(text: str) -> str | None:
     """Why an evidence cell's file names no file at all (「.」「./」: no name; a name too long for
     any file system); None for a name or a web address. The loader judges the rest."""
-    if not text or text.startswith(("http://", "https://")):
+    if not text or text.startswith(_WEB):
         return None
     parts = PurePosixPath(text.replace("\\", "/")).parts
     if not parts:
@@ -617,6 +618,20 @@ def _not_a_file(text: str) -> str | None:
     if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts):
         return (f"檔案「{shortened(text)}」的名稱太長（超過 {MAX_NAME_BYTES} 位元組），不是能存在的檔案；"
                 f"請填檔案實際的名稱（如 {_FILE_EXAMPLE}）或網址")
+    return None
+
+
+_WEB = ("http://", "https://")
+
+
+def _web_link(ws: Worksheet, row: int) -> str | None:
+    """The web address an evidence row's file cell links to when it shows a name instead
+    (Excel's 插入連結: 「本局網站專區」); None otherwise. The name alone was taken for a file
+    that was not there, and the address lost."""
+    cell = held(ws).get((row, E_FILE))  # not ws.cell(), which creates the cell it is asked for
+    target = getattr(getattr(cell, "hyperlink", None), "target", None) or ""
+    if target.startswith(_WEB) and not cell_text(cell.value).startswith(_WEB):
+        return target
     return None
 
 
@@ -648,7 +663,8 @@ def _read_evidence(
         kind = cell_text(value[E_KIND]) or "文件"
         if kind not in EVIDENCE_KINDS:
             fail(E_KIND, f"類別「{kind}」不是可用的值；應為 {'、'.join(EVIDENCE_KINDS)} 之一")
-        if (wrong := _not_a_file(cell_text(value[E_FILE]))) is not None:
+        file = _web_link(ws, row) or cell_text(value[E_FILE])
+        if (wrong := _not_a_file(file)) is not None:
             fail(E_FILE, wrong)
         day: date | None = None
         if not blank(value[E_DATE]):
@@ -697,8 +713,8 @@ def _read_evidence(
         # nothing while any problem stands.
         ref = refs[no - 1]
         evidence: dict[str, Any] = {"title": title, "kind": kind if E_KIND not in failed else "文件"}
-        if not blank(value[E_FILE]) and E_FILE not in failed:
-            evidence["file"] = cell_text(value[E_FILE])
+        if file and E_FILE not in failed:
+            evidence["file"] = file
         if day is not None:
             evidence["date"] = format_roc(day)
         if check is not None and (checklist := _checklist(plan, ref, check)) is not None:
