@@ -50,9 +50,9 @@ def test_benchmark_runs_and_writes_its_results(tmp_path):
     # as far as the machine is busy with something else, hence the 0.8.
     assert sample["cpu_seconds"] > 0.8 * sum(d["seconds"] for d in sample["documents"])
     assert result["plan_pdf_in_process"]["render"] > 0
-    assert [row["characters"] for row in result["long_paragraph"]["sizes"]] == [8_000, 32_000, 128_000]
+    assert [row["characters"] for row in result["long_paragraph"]["sizes"]] == [6_000, 24_000, 96_000]
     assert all(row["seconds"] > 0 for row in result["long_paragraph"]["sizes"])
-    assert "Plan PDF with one long paragraph: 8,000 characters +" in proc.stdout
+    assert "Plan PDF with one long paragraph: 6,000 characters +" in proc.stdout
     assert [b["documents"] for b in result["batches"]] == [14]  # plan + 5 subplans + report, twice
     machine = result["machine"]
     assert machine["cpus"] >= 1 and machine["cpu"] and Path(machine["interpreter"]).is_file()

@@ -21,6 +21,7 @@ from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.results import load_results, submitted
 from sqdocs.model import Plan
+from sqdocs.model.common import MAX_TEXT_CHARS
 
 PLAN_FILES = ("plan.yaml", "units.yaml", "annex1.yaml", "annex2.yaml", "annex3.yaml")
 
@@ -968,3 +969,16 @@ def test_results_saved_as_text_beside_the_unit_s_file_are_not_to_be_renamed_over
     err = capsys.readouterr().err
     assert "秘書科.yaml.txt:1:1: 成果檔的檔名須為「單位.yaml」；同一資料夾已有 秘書科.yaml：" in err
     assert "未填報" not in err.split("秘書科.yaml.txt:1:1:")[1].splitlines()[0]
+
+
+def test_a_text_of_a_whole_pasted_file_is_refused_at_its_line(folder: Path, plan: Plan) -> None:
+    """An outcome of 11 million characters passed validate, then broke the Word build with a
+    message blaming the template (libxml2 cuts a text node past 10 MB); 100,000 is the limit."""
+    at_limit = "成" * MAX_TEXT_CHARS
+    write(folder, "第一分局.yaml", GOOD.replace("全年受理申辦案件 100 件，時限內完成 95 件。", at_limit))
+    assert problems(folder, plan) == []
+    write(folder, "第一分局.yaml", GOOD.replace("全年受理申辦案件 100 件，時限內完成 95 件。", at_limit + "果"))
+    assert only(problems(folder, plan), "outcome").endswith(
+        f"第一分局.yaml:7:14: results[0].outcome: 文字長達 100,001 字，超過一欄的上限 100,000 字（開頭是「{'成' * 20}…」）；"
+        "多半是貼上時帶入了整份檔案，請只留下這一欄的文字，長的說明請分成數段或放在佐證資料中"
+    )

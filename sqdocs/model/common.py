@@ -77,10 +77,23 @@ def _one_line(text: str) -> str:
     return re.sub(r"[\t\r\n][\t\r\n ]*", " ", text)
 
 
+MAX_TEXT_CHARS = 100_000
+"""The longest text one field may hold: a practice or outcome is a few hundred characters.
+
+Far longer, it is a whole file pasted in by mistake; each 100,000 characters add about a
+second to a PDF, and past 10 MB libxml2 cuts the Word document's text, which then read as a
+broken template."""
+
+
 def _check_text(value: str, *, hidden: bool = True) -> str:
     value = value.strip()
     if not value:
         raise ValueError("不可為空白")
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValueError(
+            f"文字長達 {len(value):,} 字，超過一欄的上限 {MAX_TEXT_CHARS:,} 字（開頭是「{_one_line(value[:20])}…」）；"
+            "多半是貼上時帶入了整份檔案，請只留下這一欄的文字，長的說明請分成數段或放在佐證資料中"
+        )
     bad = _XML_FORBIDDEN.search(value)
     if bad:
         raise ValueError(
@@ -113,7 +126,10 @@ _TEXT_PATTERN = (
     "^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufffe\\uffff"
     f"{INVISIBLE_CHARACTERS}]*$"
 )
-Text = Annotated[str, AfterValidator(_check_text), WithJsonSchema({"type": "string", "pattern": _TEXT_PATTERN})]
+Text = Annotated[
+    str, AfterValidator(_check_text),
+    WithJsonSchema({"type": "string", "pattern": _TEXT_PATTERN, "maxLength": MAX_TEXT_CHARS}),
+]
 """Non-empty text a reader sees; surrounding whitespace is dropped."""
 
 
@@ -129,7 +145,10 @@ def _check_unit_name(value: str) -> str:
     return _check_text(value, hidden=False)
 
 
-UnitName = Annotated[str, AfterValidator(_check_unit_name), WithJsonSchema({"type": "string", "pattern": _TEXT_PATTERN})]
+UnitName = Annotated[
+    str, AfterValidator(_check_unit_name),
+    WithJsonSchema({"type": "string", "pattern": _TEXT_PATTERN, "maxLength": MAX_TEXT_CHARS}),
+]
 """A unit or group name where it is defined or referred to. An invisible character in one is
 reported by load.checks once the file loads, naming the unit it stands for, beside the file's
 other name problems; refused here it would hide them."""
