@@ -946,6 +946,31 @@ def test_a_lock_file_or_another_format_is_told_what_it_is(folder: Path, tmp_path
     assert expected in err and "Traceback" not in err
 
 
+def test_a_form_whose_pictures_unpack_to_gigabytes_is_refused_before_it_is_read(
+    results_form: Path, folder: Path, capsys, monkeypatch
+) -> None:
+    """1.6 GB of one picture packed into 1.6 MB: openpyxl held it for both readings of the form,
+    3.2 GB, and under a memory limit the import ended in 「內部錯誤：MemoryError」 (exit 70)."""
+    from sqdocs.forms import importing
+
+    monkeypatch.setattr(importing, "MAX_FORM_BYTES", 2 * 1024 * 1024)  # 200 MB, made small to test
+    with zipfile.ZipFile(results_form, "a") as archive:
+        archive.writestr("xl/media/image1.png", bytes(2 * 1024 * 1024), zipfile.ZIP_DEFLATED)
+    err = refused(results_form, folder, capsys)
+    assert (f"{results_form}：表單解壓後有 2 MB，多半是貼進了許多或很大的圖片、物件；表單只填文字：佐證照片請放在 "
+            "results/evidence 資料夾，在「佐證資料」工作表填其檔名（如 evidence/照片.jpg），並從表單刪除圖片後存檔再匯入") in err
+
+
+def test_a_form_too_large_for_the_memory_left_is_told_so(results_form: Path, folder: Path, capsys, monkeypatch) -> None:
+    def out_of_memory(*args, **kwargs):  # noqa: ANN002, ANN003 — openpyxl.load_workbook's
+        raise MemoryError
+
+    monkeypatch.setattr(openpyxl, "load_workbook", out_of_memory)
+    err = refused(results_form, folder, capsys)
+    assert f"{results_form}：記憶體不足，無法讀取此表單；請從表單刪除貼進的圖片、物件後存檔再匯入" in err
+    assert "內部錯誤" not in err
+
+
 def test_a_form_that_unpacks_to_gigabytes_is_refused_before_it_is_read(results_form: Path, folder: Path, capsys) -> None:
     """openpyxl reads a whole sheet into memory: 2 GB of blanks packed into a 2 MB form took 44 s
     and 2 GB of memory, 400,000 rows of a value dragged down a column 5 minutes, before any message.

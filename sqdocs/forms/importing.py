@@ -85,6 +85,10 @@ def open_form(path: Path, *, formulas: bool = False) -> Workbook:
         raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟；{_why_not_xlsx(path)}") from None
     except (SyntaxError, TypeError, IndexError):  # the XML in the zip is cut short or holds values openpyxl refuses
         raise UserError(f"{display_name(path)}：活頁簿的內容已損壞，無法讀取；{_DAMAGED}") from None
+    except MemoryError:  # under the limits above, still too much for this machine (pictures openpyxl holds)
+        raise UserError(
+            f"{display_name(path)}：記憶體不足，無法讀取此表單；請從表單刪除貼進的圖片、物件後存檔再匯入，或重新產生表單再填寫"
+        ) from None
     if not wb.sheetnames:  # openpyxl found none of its sheets: saved as 「Strict Open XML 試算表」
         raise UserError(f"{display_name(path)}：無法以 Excel 活頁簿（.xlsx）開啟；{_why_not_xlsx(path)}")
     return wb
@@ -97,18 +101,32 @@ of 2 GB packed into 2 MB, took minutes and gigabytes before any message. Picture
 sheet are not XML and not counted."""
 
 
+MAX_FORM_BYTES = 200 * 1024 * 1024
+"""The most a form may unpack to, pictures included. openpyxl holds every picture in memory, for
+each of the import's two readings: 1.6 GB of one picture packed into 1.6 MB took 3.2 GB and
+ended in a MemoryError. Photos belong in results/evidence, named in the form."""
+
+
 def _refuse_oversized(path: Path) -> None:
-    """Refuse a workbook whose XML parts unpack to more than :data:`MAX_FORM_XML_BYTES`, by the
-    sizes its zip directory declares (zipfile stops a part at its declared size)."""
+    """Refuse a workbook whose XML parts unpack to more than :data:`MAX_FORM_XML_BYTES`, or whose
+    parts all together to more than :data:`MAX_FORM_BYTES`, by the sizes its zip directory declares
+    (zipfile stops a part at its declared size)."""
     if not zipfile.is_zipfile(path):
         return  # openpyxl's error, and _why_not_xlsx, say what it is
     with zipfile.ZipFile(path) as archive:
-        unpacked = sum(i.file_size for i in archive.infolist() if i.filename.lower().endswith((".xml", ".rels")))
+        parts = archive.infolist()
+    unpacked = sum(i.file_size for i in parts if i.filename.lower().endswith((".xml", ".rels")))
     if unpacked > MAX_FORM_XML_BYTES:
         raise UserError(
             f"{display_name(path)}：表單內容解壓後有 {unpacked / 1024 / 1024:,.0f} MB（sqdocs 的表單不到 1 MB），"
             "多半是某欄的內容或格式被往下拉到數十萬列；請在 Excel 刪除表格下方多餘的列後另存新檔再匯入，"
             "或重新產生表單再填寫"
+        )
+    if (everything := sum(i.file_size for i in parts)) > MAX_FORM_BYTES:
+        raise UserError(
+            f"{display_name(path)}：表單解壓後有 {everything / 1024 / 1024:,.0f} MB，多半是貼進了許多或很大的圖片、物件；"
+            "表單只填文字：佐證照片請放在 results/evidence 資料夾，在「佐證資料」工作表填其檔名（如 evidence/照片.jpg），"
+            "並從表單刪除圖片後存檔再匯入"
         )
 
 
