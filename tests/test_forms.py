@@ -741,6 +741,30 @@ def test_bad_extra_row(subplan_form: Path, folder: Path, capsys) -> None:
     assert "細部計畫!F6: 多出的一列：表單只能填寫原有的列" in err
 
 
+def test_a_value_filled_down_a_column_is_told_on_one_line(results_form: Path, folder: Path, capsys) -> None:
+    """「已完成」 dragged below the table printed one line per cell: 150,007 lines for 150,000 rows.
+    Ten or more cells one below the other with the same problem are one line; fewer, one each."""
+    below = {}
+
+    def fill(wb: openpyxl.Workbook) -> None:
+        ws = wb["執行成果"]
+        below["first"] = first = ws.max_row + 1
+        for row in range(first, first + 300):
+            ws.cell(row, 7).value = "已完成"
+        for row in range(first, first + 3):
+            ws.cell(row, 9).value = "另一欄"
+
+    err = refused(edit(results_form, fill), folder, capsys)
+    first = below["first"]
+    extra = "多出的一列：表單只能填寫原有的列，請勿插入或複製列"
+    lines = err.splitlines()
+    assert [line for line in lines if f"!G{first}" in line] == [
+        f"執行成果!G{first}–G{first + 299}（共 300 格）: {extra}；同一格要寫多項時，每項一行（Excel 按 Alt+Enter 換行），"
+        "請把這一列的內容移到所屬評核重點的那一列"
+    ]
+    assert len(lines) < 10 and "共 303 個錯誤" in lines[-1]  # and the 3 in column I, one line each
+
+
 def test_bad_copied_row_and_changed_locked_cell(subplan_form: Path, folder: Path, capsys) -> None:
     def change(wb: openpyxl.Workbook) -> None:
         ws = wb["細部計畫"]

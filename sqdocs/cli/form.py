@@ -11,6 +11,7 @@ from sqdocs.errors import UserError
 from sqdocs.forms import FormError, import_form, import_forms, make_form, make_forms, summary
 from sqdocs.forms.importing import WORKBOOKS, is_pattern
 from sqdocs.forms.kinds import FORM_CONTENTS
+from sqdocs.forms.problems import problem_lines
 from sqdocs.fsutil import display_name
 from sqdocs.load import LoadError
 from sqdocs.text.names import command_line, shell_word
@@ -40,14 +41,14 @@ def command(args: argparse.Namespace) -> int:
     try:
         result = import_form(form, args.data, force=args.force)
     except FormError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
+        for line in problem_lines(exc.problems):
+            print(line, file=sys.stderr)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         then = "請修正表單後再匯入" if exc.fixable else "請依上列說明改用正確的表單"
         print(f"{display_name(form)}：共 {errors} 個錯誤，未寫入任何檔案；{then}。", file=sys.stderr)
         return EXIT_BAD_INPUT
-    for warning in result.warnings:
-        print(str(warning), file=sys.stderr)
+    for line in problem_lines(result.warnings):
+        print(line, file=sys.stderr)
     print("\n".join(summary(result)))
     return EXIT_OK
 
@@ -77,8 +78,8 @@ def _import_forms(args: argparse.Namespace) -> int:
         if outcome.result is not None:
             if outcome.result.warnings:
                 print(f"{name} 的警告：", file=sys.stderr)
-                for warning in outcome.result.warnings:
-                    print(f"  {warning}", file=sys.stderr)
+                for line in problem_lines(outcome.result.warnings):
+                    print(f"  {line}", file=sys.stderr)
             print("\n".join(summary(outcome.result)))
             continue
         print(f"✗ {name} 未匯入{_refusal(outcome.error, name)}", file=sys.stderr)
@@ -108,7 +109,7 @@ def _refusal(error: Exception | None, name: str) -> str:
     if isinstance(error, FormError):
         errors = sum(1 for p in error.problems if p.severity == "error")
         then = "請修正表單後再匯入" if error.fixable else "請依下列說明改用正確的表單"
-        return f"，共 {errors} 個錯誤；{then}：" + "".join(f"\n  {problem}" for problem in error.problems)
+        return f"，共 {errors} 個錯誤；{then}：" + "".join(f"\n  {line}" for line in problem_lines(error.problems))
     if isinstance(error, LoadError):
         return "：" + "".join(f"\n  {d}" for d in explained(error.diagnostics))
     message = str(error)

@@ -89,3 +89,34 @@ def sort_problems(problems: Iterable[CellProblem], sheets: Sequence[str]) -> lis
     """Workbook order: by sheet tab, then row, then column."""
     rank = {name: i for i, name in enumerate(sheets)}
     return sorted(problems, key=lambda p: (rank.get(p.sheet, len(rank)), p.row, p.column, p.message))
+
+
+RUN = 10
+"""As many cells in a row of one column with the same problem are told on one line."""
+
+
+def problem_lines(problems: Sequence[CellProblem]) -> list[str]:
+    """The problems as printed, one line each, except that :data:`RUN` or more cells one below the
+    other in a column with the same problem are one line, 「執行成果!H13–H150012（共 150,000 格）: …」.
+
+    A value filled down a column (「已完成」 dragged to row 150,012) printed a line for every cell.
+    """
+    runs: list[list[CellProblem]] = []
+    last: dict[tuple[str, int, str, str], list[CellProblem]] = {}
+    for problem in problems:
+        key = (problem.sheet, problem.column, problem.message, problem.severity)
+        run = last.get(key)
+        if run is not None and run[-1].row == problem.row - 1:
+            run.append(problem)
+        else:
+            last[key] = run = [problem]
+            runs.append(run)
+    lines: list[str] = []
+    for run in runs:
+        if len(run) < RUN:
+            lines += [str(problem) for problem in run]
+            continue
+        first, end = run[0], run[-1]
+        kind = "" if first.severity == "error" else "警告："
+        lines.append(f"{first.sheet}!{first.cell}–{end.cell}（共 {len(run):,} 格）: {kind}{first.message}")
+    return lines
