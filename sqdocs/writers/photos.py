@@ -112,6 +112,19 @@ def _scaled(path: Path, width_mm: float) -> Photo | None:
         return Photo(out.getvalue(), media_type, *size)
 
 
+_GPS_IFD = 0x8825
+"""The EXIF block where a phone writes where a photo was taken."""
+
+
+def _located(img: Image.Image) -> bool:
+    """Whether the file says where it was taken (EXIF GPS, or XMP's exif:GPS…): such a photo is
+    written again, without it, rather than carried into documents attached to official letters."""
+    if img.getexif().get_ifd(_GPS_IFD):
+        return True
+    xmp = img.info.get("xmp") or img.info.get("XML:com.adobe.xmp") or b""
+    return b"GPS" in (xmp.encode("utf-8", "replace") if isinstance(xmp, str) else xmp)
+
+
 _JPEG_HEADERS = (b"JFIF", b"Exif")
 """What python-docx reads at byte 6 of a JPEG to know it: one that opens with another segment
 (a scanner's or Photoshop's Adobe or Ducky marker, an ICC profile) stops the Word document
@@ -129,7 +142,7 @@ def _embeddable(img: Image.Image, data: bytes) -> bool:
     """Whether every writer can take the file's own bytes: an RGB or grey JPEG that python-docx
     recognises, or a PNG of 8 bits a channel. An MPO's bytes would carry its gain or depth map
     into the document too: it is written again."""
-    if img.format in ("MPO", "WEBP"):
+    if img.format in ("MPO", "WEBP") or _located(img):
         return False
     if img.format == "JPEG":
         # A CMYK one (print shops, Photoshop) is shown with inverted or false colours by some viewers.

@@ -675,6 +675,33 @@ def test_a_photo_of_an_unusual_kind_is_embedded_so_every_format_shows_it(tmp_pat
         assert max(embedded.convert("RGB").getpixel((150, 100))) < 40
 
 
+@pytest.mark.parametrize("where", ["EXIF", "XMP", "none"])
+def test_a_small_photo_that_says_where_it_was_taken_is_written_again_without_it(tmp_path: Path, where: str) -> None:
+    """A photo small enough to keep was embedded as its own bytes, a phone's GPS position (or a
+    camera app's XMP) and all, into documents attached to official letters."""
+    from PIL import Image
+
+    from sqdocs.writers.photos import load_photo
+
+    path = tmp_path / "櫃檯.jpg"
+    image = Image.new("RGB", (300, 200), (90, 120, 150))
+    exif = image.getexif()
+    exif[0x0110] = "Phone"  # the camera's model: no position, kept as it was
+    if where == "EXIF":
+        exif.get_ifd(0x8825).update({1: "N", 2: (25.0, 7.0, 42.0), 3: "E", 4: (121.0, 44.0, 21.0)})
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>25,7.7N</exif:GPSLatitude></x:xmpmeta>'
+    image.save(path, exif=exif, **({"xmp": xmp} if where == "XMP" else {}))
+    def located(data: bytes) -> bool:
+        with Image.open(io.BytesIO(data)) as img:
+            return bool(img.getexif().get_ifd(0x8825)) or b"GPS" in data
+
+    assert located(path.read_bytes()) == (where != "none")
+    picture = load_photo(path, 60.0)
+    assert picture is not None and (picture.width_px, picture.height_px) == (300, 200)
+    assert (picture.data == path.read_bytes()) == (where == "none")
+    assert not located(picture.data)
+
+
 def test_a_screenshot_of_a_whole_web_page_is_printed_no_taller_than_a_page(data_copy: Path) -> None:
     """A 1080 × 9000 screenshot, as wide as its column, was 516 mm tall: the PDF failed with
     「內部錯誤（LayoutError … too large on page 6）」 and Word cuts such a picture off at the
