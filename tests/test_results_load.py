@@ -430,6 +430,27 @@ def test_evidence_file_outside_folder_and_missing(folder: Path, plan: Plan) -> N
     assert "警告：找不到檔案「evidence/none.png」" in only(found, "none.png")
 
 
+def test_evidence_linked_to_a_file_outside_the_results_folder_is_warned(folder: Path, plan: Plan, tmp_path: Path) -> None:
+    """A symbolic link under evidence/ to a picture anywhere on the machine went into the report unsaid."""
+    from PIL import Image
+
+    outside = tmp_path / "elsewhere" / "秘密.png"
+    outside.parent.mkdir()
+    Image.new("RGB", (40, 30), "white").save(outside)
+    (folder / "results" / "evidence").mkdir()
+    (folder / "results" / "evidence" / "inside.png").symlink_to(outside)
+    shutil.copy(outside, folder / "results" / "evidence" / "copy.png")
+    (folder / "results" / "evidence" / "alias.png").symlink_to("copy.png")  # a link inside is fine
+    write(folder, "第一分局.yaml", GOOD + "    evidence:\n" + "".join(
+        f"      - title: 照片{n}\n        kind: 照片\n        file: evidence/{name}\n"
+        for n, name in enumerate(["inside.png", "copy.png", "alias.png"], 1)
+    ))
+    assert only(problems(folder, plan), "連結").endswith(
+        f"第一分局.yaml:13:15: results[0].evidence[0].file: 警告：檔案「evidence/inside.png」是連結，指向 results 資料夾以外的 "
+        f"{display_name(outside)}，報告會放入該檔案；請確認這是要放的佐證資料，並把檔案本身複製到 results 資料夾內（取代連結）"
+    )
+
+
 @pytest.mark.parametrize("url", ["https://", "http:///klpd/news", "https:// www.klpd.gov.tw/news"])
 def test_a_web_address_without_its_site_is_refused(folder: Path, plan: Plan, url: str) -> None:
     """「https://」 alone went into the report as the evidence's place, a link to nowhere."""

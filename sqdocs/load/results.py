@@ -446,6 +446,12 @@ def _check_file(doc: YamlDoc, loc: Loc, file: str, folder: Path) -> Iterator[Dia
                              severity="warning")
     elif why is not None:  # a folder, a pipe, a name too long, no permission: left out as a missing one is
         yield doc.diagnostic(loc, f"檔案「{file}」（相對於 {display_name(folder)}）{why}", severity="warning")
+    elif not (target := (folder / pure).resolve()).is_relative_to(folder.resolve()):
+        # A symbolic link (evidence/link.png → /home/…): the report would carry a file from anywhere.
+        yield doc.diagnostic(loc, (
+            f"檔案「{file}」是連結，指向 results 資料夾以外的 {display_name(target)}，報告會放入該檔案；"
+            "請確認這是要放的佐證資料，並把檔案本身複製到 results 資料夾內（取代連結）"
+        ), severity="warning")
 
 
 def _in_big5(folder: Path, pure: PurePosixPath) -> str:
