@@ -98,7 +98,7 @@ MAX_FORM_XML_BYTES = 20 * 1024 * 1024
 """The most the sheets (and other XML) of a form may unpack to. A form is about 0.2 MB; openpyxl
 reads every cell into memory (1 KB each), so a value dragged down a whole column, or a zip bomb
 of 2 GB packed into 2 MB, took minutes and gigabytes before any message. Pictures pasted into a
-sheet are not XML and not counted."""
+sheet are not XML: :data:`MAX_FORM_BYTES` counts them."""
 
 
 MAX_FORM_BYTES = 200 * 1024 * 1024

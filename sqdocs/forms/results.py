@@ -605,6 +605,7 @@ def _checklist(plan: Plan, ref: PointRef, check: CheckRef) -> dict[str, str] | N
 
 
 _FILE_EXAMPLE = "evidence/照片.jpg"
+_WEB = ("http://", "https://")
 
 
 def _not_a_file(text: str) -> str | None:
@@ -619,9 +620,6 @@ def _not_a_file(text: str) -> str | None:
         return (f"檔案「{shortened(text)}」的名稱太長（超過 {MAX_NAME_BYTES} 位元組），不是能存在的檔案；"
                 f"請填檔案實際的名稱（如 {_FILE_EXAMPLE}）或網址")
     return None
-
-
-_WEB = ("http://", "https://")
 
 
 def _web_link(ws: Worksheet, row: int) -> str | None:

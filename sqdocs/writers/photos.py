@@ -140,8 +140,8 @@ def _media_type(img: Image.Image) -> str | None:
 
 def _embeddable(img: Image.Image, data: bytes) -> bool:
     """Whether every writer can take the file's own bytes: an RGB or grey JPEG that python-docx
-    recognises, or a PNG of 8 bits a channel. An MPO's bytes would carry its gain or depth map
-    into the document too: it is written again."""
+    recognises, or a PNG of 8 bits a channel, that does not say where it was taken. An MPO's bytes
+    would carry its gain or depth map into the document too: it is written again."""
     if img.format in ("MPO", "WEBP") or _located(img):
         return False
     if img.format == "JPEG":
