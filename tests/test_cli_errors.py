@@ -459,7 +459,20 @@ def test_a_device_given_for_the_font_is_told_for_what_it_is(tmp_path, monkeypatc
         ([], "sqdocs：錯誤：缺少要執行的指令（validate、build、check …；完整清單請看 sqdocs -h）"),
         (["form"], "sqdocs form：錯誤：缺少要執行的動作：subplan、results、import，擇一（各動作的說明請看 sqdocs form -h）"),
         (["subplan"], "sqdocs subplan：錯誤：缺少要執行的動作：init、update，擇一（各動作的說明請看 sqdocs subplan -h）"),
-        (["bogus"], "sqdocs：錯誤：參數 COMMAND 沒有「bogus」這個選項；可用：validate、build、"),
+        (["bogus"], "sqdocs：錯誤：沒有「bogus」這個指令；可用：validate、build、"),
+        (["biuld", "x"], "sqdocs：錯誤：沒有「biuld」這個指令；是否要用 build？可用：validate、build、"),
+        (["help"], "sqdocs：錯誤：要看說明請執行 sqdocs -h（可用的指令：validate、build、"),
+        (["subplan", "int", "x"], "sqdocs subplan：錯誤：沒有「int」這個動作；是否要用 init？可用：init、update（說明請看 sqdocs subplan -h）"),
+        (["-o", "out", "build", "x"], "sqdocs：錯誤：選項須寫在指令之後：「-o out」請移到 build 的後面，如 sqdocs build x -o out"),
+        (["--check-reproducible", "build", "x"],
+         "sqdocs：錯誤：選項須寫在指令之後：「--check-reproducible」請移到 build 的後面，如 sqdocs build x --check-reproducible"),
+        (["subplan", "--unit", "第一分局", "init", "x"],
+         "sqdocs subplan：錯誤：選項須寫在指令之後：「--unit 第一分局」請移到 init 的後面，如 sqdocs subplan init x --unit 第一分局"),
+        (["build", "x", "--only", "plan,subplan"],
+         "sqdocs build：錯誤：參數 --only：「plan,subplan」不是可用的值；是否要用 plan,subplans？可用：plan、subplans、report"),
+        (["validate", "x", "y"],
+         "sqdocs validate：錯誤：無法辨識的參數：y；sqdocs validate 一次處理一個資料夾，多個請分開執行，"
+         "或把各機關的資料夾放在同一個資料夾中，再指定該資料夾"),
         (["build"], "sqdocs build：錯誤：缺少必要的參數：DATA_DIR"),
         (["build", "x", "-j", "abc"], "sqdocs build：錯誤：參數 -j/--jobs 須為整數，「abc」不是整數"),
         (["build", "x", "-o"], "sqdocs build：錯誤：參數 -o/--output 後面須接一個值"),
@@ -478,6 +491,17 @@ def test_command_line_mistakes_are_explained_in_chinese(capsys, argv, message):
     err = capsys.readouterr().err
     assert err.startswith(f"用法：{message.split('：')[0]}") and message in err, err  # the command's own usage
     assert "usage:" not in err and "error:" not in err
+
+
+def test_a_folder_typed_without_a_command_is_told_to_put_one_before_it(capsys, tmp_path, monkeypatch):
+    """「sqdocs k107」 was 「參數 COMMAND 沒有「k107」這個選項」."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k107").mkdir()
+    with pytest.raises(SystemExit) as info:
+        main(["k107"])
+    assert info.value.code == 2
+    assert "sqdocs：錯誤：「k107」是資料夾；請在它前面寫上要執行的指令，如 sqdocs validate k107（可用：validate、build、" in (
+        capsys.readouterr().err)
 
 
 def test_help_still_works(capsys):

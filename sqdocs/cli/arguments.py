@@ -13,6 +13,7 @@ from typing import NoReturn
 from sqdocs import __version__
 from sqdocs.build import DEFAULT_FORMATS, FORMATS, KINDS
 from sqdocs.cli.messages import EXIT_BAD_INPUT
+from sqdocs.text.names import command_line
 from sqdocs.writers.opendata import WRITERS as OPEN_DATA_WRITERS
 
 # argparse's own messages, in Chinese; the last passes on the Chinese of our own value checks.
@@ -28,8 +29,9 @@ _ARGPARSE_MESSAGES = (
     (r"ambiguous option: (\S+) could match (.*)", "參數 {0} 不明確，可能是：{1}"),
     (r"argument (\S+): not allowed with argument (\S+)", "參數 {0} 與 {1} 不能同時使用；只能擇一"),
     (r"one of the arguments (\S+) (\S+) is required", "缺少必要的參數：{0} 或 {1}（擇一）"),
-    (r"argument (\S+): (.*)", "參數 {0}：{1}"),
 )
+_OWN_CHECK = r"argument (\S+): (.*)"
+"""A value check of ours (_path, _csv): its Chinese is passed on as written, commas and all."""
 
 
 def _chinese(message: str) -> str:
@@ -38,6 +40,8 @@ def _chinese(message: str) -> str:
         match = re.fullmatch(pattern, message, re.DOTALL)
         if match:
             return text.format(*(group.replace("'", "").replace(", ", "、").replace(",", "、") for group in match.groups()))
+    if match := re.fullmatch(_OWN_CHECK, message, re.DOTALL):
+        return f"參數 {match[1]}：{match[2]}"
     return message
 
 
@@ -73,14 +77,79 @@ class _Parser(argparse.ArgumentParser):
         if dashed := self._dashed_path(args):
             # argparse takes it for an option: 「缺少必要的參數：DATA_DIR」 named no cause.
             self._named_parser(args).error(f"「{dashed}」以「-」開頭，會被當成選項；它是資料夾或檔案的名稱時，請寫成 ./{dashed}")
+        self._refuse_misplaced(args)
         parsed, extra = self.parse_known_args(args, namespace)
         if extra:
             command = self._command_parser(parsed)
             meant = command._meant(extra)
             if meant:
                 command.error(f"無法辨識的參數：{' '.join(extra)}；是否要用 {meant}？可用的參數請看 -h")
+            if (folder := command._folder_positional()) is not None and not extra[0].startswith("-"):
+                # 「sqdocs validate a b」: build and export take several folders, the others one
+                command.error(
+                    f"無法辨識的參數：{' '.join(extra)}；{command.prog} 一次處理一個{folder}，多個請分開執行，"
+                    "或把各機關的資料夾放在同一個資料夾中，再指定該資料夾"
+                )
             command.error(f"unrecognized arguments: {' '.join(extra)}")
         return parsed
+
+    def _refuse_misplaced(self, args: list[str]) -> None:
+        """Say what was meant when the word that should name a command does not: a folder typed
+        without one (「sqdocs k107」), a typo (「biuld」), or a command's option put before it
+        (「sqdocs -o out build k107」). argparse said 「參數 COMMAND 沒有「k107」這個選項」, or
+        suggested the very option that was typed."""
+        parser, before = self, []
+        for at, arg in enumerate(args):
+            if arg == "--":
+                return
+            commands = parser._commands()
+            if not commands:
+                return
+            if arg in commands:
+                if before and isinstance(commands[arg], _Parser):
+                    fixed = command_line(["sqdocs", *args[:at - len(before)], *args[at:], *before])
+                    parser.error(f"選項須寫在指令之後：「{' '.join(before)}」請移到 {arg} 的後面，如 {fixed}")
+                parser, before = commands[arg], []
+                continue
+            if arg.startswith("-"):
+                if arg.split("=", 1)[0] in parser._own_options():
+                    return  # -h, --version: argparse answers them
+                before.append(arg)
+                continue
+            if before:  # the value of a misplaced option (「-o out」, 「--only plan」)
+                before.append(arg)
+                continue
+            parser.error(parser._not_a_command(arg, commands))
+        return
+
+    def _commands(self) -> dict[str, argparse.ArgumentParser]:
+        """The commands (or actions) this parser takes, by name; empty when it takes none."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+    def _own_options(self) -> set[str]:
+        return {name for action in self._actions for name in action.option_strings}
+
+    def _not_a_command(self, word: str, commands: dict[str, argparse.ArgumentParser]) -> str:
+        names = "、".join(commands)
+        what = "指令" if " " not in self.prog else "動作"  # sqdocs build; sqdocs subplan init
+        if Path(word).is_dir():
+            return (f"「{word}」是資料夾；請在它前面寫上要執行的{what}，如 "
+                    f"{command_line([*self.prog.split(), next(iter(commands)), word])}（可用：{names}）")
+        if word.lower() == "help":
+            return f"要看說明請執行 {self.prog} -h（可用的{what}：{names}）"
+        close = difflib.get_close_matches(word.lower(), list(commands), n=1, cutoff=0.6)
+        meant = f"；是否要用 {close[0]}？" if close else "；"
+        return f"沒有「{word}」這個{what}{meant}可用：{names}（說明請看 {self.prog} -h）"
+
+    def _folder_positional(self) -> str | None:
+        """What this command's one folder argument is, for a command that takes just one."""
+        for action in self._actions:
+            if action.dest == "data" and action.nargs is None:
+                return "資料夾"
+        return None
 
     def _dashed_path(self, args: list[str]) -> str | None:
         """The first argument before any ``--`` that starts with ``-``, is no option of any command
@@ -160,7 +229,10 @@ def _csv(choices: tuple[str, ...]):
         values = [v.strip().lower() for v in text.split(",") if v.strip()]  # PDF as well as pdf
         bad = [v for v in values if v not in choices]
         if bad or not values:
-            raise argparse.ArgumentTypeError(f"「{text}」不是可用的值；可用：{','.join(choices)}")
+            # 「--only subplan」: the commands say subplan, --only says subplans
+            meant = {v: close[0] for v in bad if (close := difflib.get_close_matches(v, choices, n=1, cutoff=0.6))}
+            hint = f"是否要用 {','.join(meant.get(v, v) for v in values)}？" if meant else ""
+            raise argparse.ArgumentTypeError(f"「{text}」不是可用的值；{hint}可用：{'、'.join(choices)}")
         return values
 
     return parse
