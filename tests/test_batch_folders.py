@@ -134,7 +134,7 @@ def test_documents_an_earlier_build_left_are_noted_and_kept(data_copy, tmp_path,
     (out / "其他機關107年度提升服務品質執行計畫.docx").write_bytes(b"")  # another bureau's: not this one's
     assert main(build) == 0
     old = "基隆市警察局第四分局107年度提升服務品質細部執行計畫"
-    assert capsys.readouterr().err.splitlines()[-2] == (  # before the closing summary
+    assert capsys.readouterr().err.splitlines()[-1] == (  # the last before the result (on stdout)
         f"注意：{out} 中有 2 個本次沒有產生的文件（{old}.docx、{old}.odt），可能是舊版；確認不需要請刪除")
     assert (out / f"{old}.docx").is_file() and (out / f"{old}.odt").is_file()  # never deleted
     # Kinds and formats not asked for are left as a partial build leaves them, unremarked.

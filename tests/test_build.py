@@ -134,7 +134,7 @@ def test_writer_warnings_travel_with_the_outcome(tmp_path, monkeypatch, capsys):
 
 def test_check_reproducible(tmp_path, capsys):
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--check-reproducible"]) == 0
-    assert "逐位元組相同" in capsys.readouterr().err
+    assert "逐位元組相同" in capsys.readouterr().out
 
 
 def test_a_failed_document_skips_the_reproducibility_check_and_says_so(tmp_path, capsys, monkeypatch):
@@ -342,9 +342,10 @@ def test_a_folder_named_twice_is_built_once(tmp_path, capsys):
     assert find_folders([SAMPLE, SAMPLE, tmp_path / "link"]) == [SAMPLE]
     args = ["build", str(SAMPLE), str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan", "--format", "docx", "-j", "2"]
     assert main(args) == 0
-    err = capsys.readouterr().err
+    said = capsys.readouterr()
+    err, out = said.err, said.out
     assert len(re.findall(r"^\[\d+/\d+\] ✓", err, re.M)) == 1 and "內部錯誤" not in err
-    assert err.endswith(f"✓ 1 份文件已產生於 {tmp_path / 'out'}（" + err.rsplit("（", 1)[1])  # the closing summary
+    assert out.startswith(f"✓ 1 份文件已產生於 {tmp_path / 'out'}（") and out.count("\n") == 1  # the result, on stdout
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["基隆市警察局107年度提升服務品質執行計畫.docx"]
 
 
@@ -617,11 +618,11 @@ def test_the_summary_says_which_documents_were_left_as_they_were(tmp_path, capsy
     assert main(args) == 0
     assert "未改寫" not in capsys.readouterr().err
     assert main(args) == 0
-    assert f"✓ 2 份文件已產生於 {out}（都與原有的檔案相同，未改寫；" in capsys.readouterr().err
+    assert f"✓ 2 份文件已產生於 {out}（都與原有的檔案相同，未改寫；" in capsys.readouterr().out
     (pdf,) = out.glob("*.pdf")
     pdf.write_bytes(b"older")
     assert main(args) == 0
-    assert f"✓ 2 份文件已產生於 {out}（其中 1 份與原有的檔案相同，未改寫；" in capsys.readouterr().err
+    assert f"✓ 2 份文件已產生於 {out}（其中 1 份與原有的檔案相同，未改寫；" in capsys.readouterr().out
 
 
 def test_the_summary_names_the_font_the_pdfs_were_set_in(tmp_path, capsys):
@@ -630,10 +631,11 @@ def test_the_summary_names_the_font_the_pdfs_were_set_in(tmp_path, capsys):
     from sqdocs.writers.fontfiles import resolve_latin, resolve_main
 
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "pdf"]) == 0
-    err = capsys.readouterr().err
+    said = capsys.readouterr()
     latin = resolve_latin()
     also = f"（英文字母與數字：{latin.path}）" if latin is not None else ""
-    assert f"\nPDF 與圖表的字型：{resolve_main().path}{also}\n✓ 1 份文件已產生於" in err  # the result stays the last line
+    assert said.err.endswith(f"\nPDF 與圖表的字型：{resolve_main().path}{also}\n")  # the last line before the result
+    assert said.out.startswith("✓ 1 份文件已產生於")
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--only", "plan", "--format", "docx"]) == 0
     assert "字型" not in capsys.readouterr().err
 

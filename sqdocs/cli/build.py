@@ -102,8 +102,10 @@ def command(args: argparse.Namespace) -> int:
     elif outcomes:  # a log or cron mail ends with the result, not with the last document's line
         same = sum(o.unchanged for o in outcomes)  # their dates not touched: say why, so none looks stale
         kept = "" if not same else "都與原有的檔案相同，未改寫；" if same == len(outcomes) else f"其中 {same} 份與原有的檔案相同，未改寫；"
+        # The result on standard output, as the other commands give theirs: 「> log.txt」 keeps it;
+        # the progress, warnings and errors above are on standard error.
         print(f"✓ {len(outcomes)} 份文件已產生於 {display_name(args.output)}"
-              f"（{kept}{time.perf_counter() - start:.1f} 秒）。", file=sys.stderr)
+              f"（{kept}{time.perf_counter() - start:.1f} 秒）。", flush=True)
     differ: list[Path] = []
     if not failed and args.check_reproducible and jobs:  # nothing built: nothing to call reproducible
         try:
@@ -116,7 +118,7 @@ def command(args: argparse.Namespace) -> int:
         for path in differ:
             print(f"✗ 再次產生的 {path} 與第一次不同", file=sys.stderr)
         if not differ:
-            print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", file=sys.stderr)
+            print(f"✓ 再產生一次，{len(jobs)} 個檔案逐位元組相同。", flush=True)
     elif failed and args.check_reproducible:
         print("未比對是否可重現：有文件未能產生；修正後再執行一次。", file=sys.stderr)
     if bad:  # said last (a cron mail's last line names them), and the exit code of bad input
