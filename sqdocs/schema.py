@@ -67,7 +67,7 @@ def write_schemas(out: Path) -> list[Path]:
     A file that is not a schema sqdocs wrote is never overwritten: ``-o plan.yaml`` must not
     replace a data file. Everything is checked before the first file is written.
     """
-    if out.is_dir():
+    if out.is_dir() or (out.suffix == "" and not out.exists()):  # 「-o sch/」: the shell's slash is lost by then
         out = out / DEFAULT_NAME
     kind_files = [out.parent / f"{kind}.schema.json" for kind in FILE_KINDS]
     if out.suffix.lower() != ".json":

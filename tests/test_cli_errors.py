@@ -269,6 +269,14 @@ def test_schema_never_overwrites_a_data_file(tmp_path, capsys):
     assert sorted(p.name for p in folder.iterdir()) == sorted([*before, "notes.json"])  # nothing scattered
 
 
+def test_schema_into_a_folder_not_yet_made_makes_it(tmp_path, capsys):
+    """「-o schemas/」 (the shell's slash is gone by then) was refused with 「須以 .json 結尾…，或指定
+    一個資料夾」: what was typed. A name without a suffix that does not exist is a folder to make."""
+    assert main(["schema", "-o", str(tmp_path / "schemas") + "/"]) == 0
+    assert capsys.readouterr().out.startswith(f"✓ {tmp_path / 'schemas' / 'sqdocs.schema.json'}\n")
+    assert (tmp_path / "schemas" / "plan.schema.json").is_file()
+
+
 def test_schema_onto_a_disk_that_fills_up_writes_none_of_its_files(tmp_path, monkeypatch, capsys):
     calls = []
 
