@@ -3,6 +3,7 @@ cannot show a character: Chinese, the path meant, a fitting exit code, never a t
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import re
@@ -510,6 +511,33 @@ def test_a_folder_typed_without_a_command_is_told_to_put_one_before_it(capsys, t
     assert info.value.code == 2
     assert "sqdocs：錯誤：「k107」是資料夾；請在它前面寫上要執行的指令，如 sqdocs validate k107（可用：validate、build、" in (
         capsys.readouterr().err)
+
+
+def test_every_help_page_ends_with_examples_that_parse():
+    """A first-time user copies the example of 「sqdocs build -h」; each one is a command line
+    the parser takes (what it then does is the commands' own tests')."""
+    import shlex
+
+    from sqdocs.cli.arguments import make_parser
+
+    def pages(parser):
+        yield parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    yield from pages(child)
+
+    seen = 0
+    for page in pages(make_parser()):
+        if page._commands():  # a page that only lists its commands (subplan, form) gives none
+            continue
+        assert page.epilog and page.epilog.startswith("例：\n"), page.prog
+        for line in page.epilog.split("\n\n")[0].splitlines()[1:]:
+            words = shlex.split(line)
+            assert words[0] == "sqdocs" and " ".join(words[1:]).startswith(page.prog.removeprefix("sqdocs "))
+            make_parser().parse_args(words[1:])
+            seen += 1
+    assert seen >= 12
 
 
 def test_help_still_works(capsys):

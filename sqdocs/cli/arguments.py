@@ -45,7 +45,12 @@ def _chinese(message: str) -> str:
     return message
 
 
-class _Formatter(argparse.HelpFormatter):
+def _example(lines: str) -> str:
+    """A help page's closing example (its lines kept as written: see _Formatter)."""
+    return f"例：\n  {lines}"
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
@@ -251,16 +256,20 @@ class _Together(argparse.Action):
 def make_parser() -> argparse.ArgumentParser:
     """The sqdocs command line: every subcommand, its arguments and their Chinese help."""
     parser = _Parser(
-        prog="sqdocs", description="由 YAML 資料產生提升服務品質執行計畫、細部執行計畫與績效報告（Word、PDF）。"
+        prog="sqdocs", description="由 YAML 資料產生提升服務品質執行計畫、細部執行計畫與績效報告（Word、PDF）。",
+        epilog=_example("sqdocs validate data/keelung-107\n  sqdocs build data/keelung-107")
+        + "\n\n各指令的選項請看 sqdocs 指令 -h，如 sqdocs build -h；一年的工作流程見 docs/使用手冊.md。",
     )
     parser.add_argument("--version", action="version", version=f"sqdocs {__version__}", help="顯示版本後結束")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="檢查資料夾內的 YAML 是否正確")
-    p.add_argument("data", type=_path, metavar="DATA_DIR", help="資料夾；或內含各機關資料夾的資料夾（逐一檢查）")
+    p = sub.add_parser("validate", help="檢查資料夾內的 YAML 是否正確",
+                       epilog=_example("sqdocs validate data/keelung-107"))
+    p.add_argument("data", type=_path, metavar="DATA_DIR", help="資料夾，如 data/keelung-107；或內含各機關資料夾的資料夾（逐一檢查）")
 
-    p = sub.add_parser("build", help="產生文件")
-    p.add_argument("data", type=_path, nargs="+", metavar="DATA_DIR", help="資料夾；可給多個，或一個內含各機關資料夾的資料夾")
+    p = sub.add_parser("build", help="產生文件",
+                       epilog=_example("sqdocs build data/keelung-107\n  sqdocs build data/keelung-107 --only plan --format pdf -o 輸出"))
+    p.add_argument("data", type=_path, nargs="+", metavar="DATA_DIR", help="資料夾，如 data/keelung-107；可給多個，或一個內含各機關資料夾的資料夾")
     p.add_argument("-o", "--output", type=_path, default=Path("build"), metavar="OUT", help="輸出資料夾（預設 build）")
     p.add_argument("--only", type=_csv(KINDS), action=_Together, default=None, metavar=",".join(KINDS),
                    help="只產生這些文件，以逗號分隔（預設全部）")
@@ -271,24 +280,6 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--check-reproducible", action="store_true", help="再產生一次並比對，確認每個檔案逐位元組相同")
     p.add_argument("--font", type=_path, metavar="FILE", help="PDF 與報告圖表使用的楷書字型檔（.ttf/.ttc；預設為環境變數 SQDOCS_FONT，"
                         "否則依序尋找已安裝的標楷體、全字庫正楷體等）")
-    p = sub.add_parser("schema", help="輸出資料檔的 JSON Schema，供編輯器自動完成與即時檢查")
-    p.add_argument("-o", "--output", type=_path, default=Path("sqdocs.schema.json"), metavar="FILE",
-                   help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
-
-    p = sub.add_parser("export", help="輸出開放資料（CSV、JSON），預設不含個人姓名；多個機關合併為一份資料表")
-    p.add_argument("data", type=_path, nargs="+", metavar="DATA_DIR",
-                   help="資料夾；可給多個，或一個內含各機關資料夾的資料夾（各機關的資料依序合併，任一機關有錯誤即不輸出）")
-    p.add_argument("-o", "--output", type=_path, required=True, metavar="OUT", help="輸出資料夾")
-    p.add_argument("--format", type=_csv(tuple(OPEN_DATA_WRITERS)), action=_Together, default=list(OPEN_DATA_WRITERS),
-                   metavar=",".join(OPEN_DATA_WRITERS),
-                   help="輸出格式（預設 csv,json）")
-    p.add_argument("--include-names", action="store_true", help="保留考核小組成員姓名（個人資料）")
-
-    p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾")
-    p.add_argument("data", type=_path, metavar="DATA_DIR", help="今年度的資料夾，如 data/keelung-107")
-    p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
-    p.add_argument("-o", "--output", type=_path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
-
     p = sub.add_parser("subplan", help="各分局細部執行計畫：由本局計畫產生範本（init）或更新（update）")
     actions = p.add_subparsers(dest="action", required=True, metavar="{init,update}")
     for action, text, everyone in (
@@ -297,7 +288,7 @@ def make_parser() -> argparse.ArgumentParser:
         ("update", "加入本局計畫新增的評核重點、標記已刪除的、更新本局參考說明，保留已填寫內容",
          "更新 subplans/ 中每個單位的細部執行計畫；有錯誤的檔案列出後略過，其他照常更新"),
     ):
-        a = actions.add_parser(action, help=text)
+        a = actions.add_parser(action, help=text, epilog=_example(f"sqdocs subplan {action} data/keelung-107 --unit 第一分局"))
         a.add_argument("data", type=_path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
         who = a.add_mutually_exclusive_group(required=True)
         who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
@@ -307,18 +298,21 @@ def make_parser() -> argparse.ArgumentParser:
                            help="帶入該資料夾（前一年度）此單位（加 --all 時為各單位）細部執行計畫的具體作法與承辦單位，"
                                 "如 data/keelung-107")
 
-    p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點")
+    p = sub.add_parser("check", help="檢查各分局細部執行計畫是否涵蓋所有指派的評核重點",
+                       epilog=_example("sqdocs check data/keelung-107"))
     p.add_argument("data", type=_path, metavar="DATA_DIR",
                    help="計畫資料夾（含 plan.yaml，如 data/keelung-107），或內含各機關資料夾的資料夾（逐一檢查）")
 
     p = sub.add_parser("form", help="試算表表單：產生單位的細部計畫或執行成果表單（.xlsx），或匯入填好的表單")
     actions = p.add_subparsers(dest="action", required=True, metavar="{subplan,results,import}")
-    for action, text, everyone, example in (
+    for action, text, everyone, unit, example in (
         ("subplan", "產生單位的細部執行計畫表單", "產生每個應訂定細部執行計畫的單位（各分局，及已有細部執行計畫檔的單位）的表單",
-         "第一分局細部計畫.xlsx"),
-        ("results", "產生單位的年度執行成果表單", "產生本局計畫指派評核重點的每個單位的表單", "秘書科執行成果.xlsx"),
+         "第一分局", "第一分局細部計畫.xlsx"),
+        ("results", "產生單位的年度執行成果表單", "產生本局計畫指派評核重點的每個單位的表單", "秘書科", "秘書科執行成果.xlsx"),
     ):
-        a = actions.add_parser(action, help=text)
+        a = actions.add_parser(action, help=text, epilog=_example(
+            f"sqdocs form {action} data/keelung-107 --unit {unit}\n"
+            f"  sqdocs form {action} data/keelung-107 --all -o 表單"))
         a.add_argument("data", type=_path, metavar="DATA_DIR", help="計畫資料夾（含 plan.yaml，如 data/keelung-107）")
         who = a.add_mutually_exclusive_group(required=True)
         who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
@@ -327,11 +321,34 @@ def make_parser() -> argparse.ArgumentParser:
                        help=f"表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 {example}）；"
                             "加 --all 時為存放各表單的資料夾（預設為目前資料夾）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
-    a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤的表單不寫入任何檔案）")
+    a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤的表單不寫入任何檔案）",
+                           epilog=_example("sqdocs form import 第一分局執行成果.xlsx data/keelung-107\n"
+                                           "  sqdocs form import 表單 data/keelung-107"))
     a.add_argument("forms", nargs="+", type=_path, metavar="FORM",
                    help="填好的表單（.xlsx）、存放表單的資料夾（匯入其中每個 .xlsx 檔），"
                         "或檔名樣式（如 \"表單/*執行成果.xlsx\"）；可列多個")
     a.add_argument("data", type=_path, metavar="DATA_DIR", help="要寫入的計畫資料夾（含 plan.yaml，如 data/keelung-107）")
     a.add_argument("--force", action="store_true",
                    help="YAML 在表單產生後被修改過時，仍以表單內容取代（原檔另存備份）；對所列的每份表單都適用")
+
+    p = sub.add_parser("export", help="輸出開放資料（CSV、JSON），預設不含個人姓名；多個機關合併為一份資料表",
+                       epilog=_example("sqdocs export data/keelung-107 -o 開放資料"))
+    p.add_argument("data", type=_path, nargs="+", metavar="DATA_DIR",
+                   help="資料夾；可給多個，或一個內含各機關資料夾的資料夾（各機關的資料依序合併，任一機關有錯誤即不輸出）")
+    p.add_argument("-o", "--output", type=_path, required=True, metavar="OUT", help="輸出資料夾")
+    p.add_argument("--format", type=_csv(tuple(OPEN_DATA_WRITERS)), action=_Together, default=list(OPEN_DATA_WRITERS),
+                   metavar=",".join(OPEN_DATA_WRITERS),
+                   help="輸出格式（預設 csv,json）")
+    p.add_argument("--include-names", action="store_true", help="保留考核小組成員姓名（個人資料）")
+
+    p = sub.add_parser("rollover", help="由今年度資料建立下一年度的資料夾",
+                       epilog=_example("sqdocs rollover data/keelung-107 --to 108"))
+    p.add_argument("data", type=_path, metavar="DATA_DIR", help="今年度的資料夾，如 data/keelung-107")
+    p.add_argument("--to", type=int, required=True, metavar="YEAR", help="新的民國年度，如 108")
+    p.add_argument("-o", "--output", type=_path, metavar="DIR", help="新資料夾（預設把資料夾名稱中的年度換掉）")
+
+    p = sub.add_parser("schema", help="輸出資料檔的 JSON Schema，供編輯器自動完成與即時檢查",
+                       epilog=_example("sqdocs schema -o schemas"))
+    p.add_argument("-o", "--output", type=_path, default=Path("sqdocs.schema.json"), metavar="FILE",
+                   help="合併的 schema 檔；各檔類別的 schema 另存於同一資料夾（預設 sqdocs.schema.json）")
     return parser
