@@ -1305,24 +1305,19 @@ def test_all_with_o_naming_a_file(tmp_path: Path, capsys) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["f.xlsx"]
 
 
-def test_unit_with_o_naming_a_folder_says_to_name_the_file(tmp_path: Path, capsys) -> None:
-    """`-o 表單` is the folder of --all; with --unit it was 「表單：表單須存為 .xlsx 檔」, which does
-    not say that a folder was given nor what to type."""
+def test_unit_with_o_naming_a_folder_writes_the_form_of_its_usual_name_there(tmp_path: Path, capsys) -> None:
+    """`-o 表單` is the folder of --all; with --unit it was refused (「-o 須指定表單的檔名」), though
+    --all and schema take a folder: the form now goes into it under its usual name."""
     forms = tmp_path / "表單"
     forms.mkdir()
-    assert main(["form", "results", str(SAMPLE), "--unit", "秘書科", "-o", str(forms)]) == 2
-    assert capsys.readouterr().err == (
-        f"錯誤：{forms} 是資料夾；加 --unit 時，-o 須指定表單的檔名，如 -o {forms / '秘書科執行成果.xlsx'}"
-        f"（要產生每個單位的表單並存於此資料夾，請改用 --all -o {forms}）\n")
+    assert main(["form", "results", str(SAMPLE), "--unit", "秘書科", "-o", str(forms)]) == 0
+    assert capsys.readouterr().out.startswith(f"✓ 已產生 {forms / '秘書科執行成果.xlsx'}：秘書科")
+    assert main(["form", "results", str(SAMPLE), "--unit", "秘書科", "-o", str(forms)]) == 2  # not overwritten
+    assert f"{forms / '秘書科執行成果.xlsx'} 已存在（可能是已填寫的表單）" in capsys.readouterr().err
     assert main(["form", "subplan", str(SAMPLE), "--unit", "第一分局", "-o", str(tmp_path / "第一分局")]) == 2
     assert capsys.readouterr().err == (
         f"錯誤：{tmp_path / '第一分局'}：表單須存為 .xlsx 檔；請以 .xlsx 結尾的檔名指定 -o，如 -o {tmp_path / '第一分局.xlsx'}\n")
-    assert [p.name for p in tmp_path.iterdir()] == ["表單"] and not any(forms.iterdir())
-    spaced = tmp_path / "my forms"  # the -o it suggests is pasted into a shell
-    spaced.mkdir()
-    assert main(["form", "results", str(SAMPLE), "--unit", "秘書科", "-o", str(spaced)]) == 2
-    err = capsys.readouterr().err
-    assert f"如 -o '{spaced / '秘書科執行成果.xlsx'}'" in err and f"請改用 --all -o '{spaced}'）" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["表單"] and [p.name for p in forms.iterdir()] == ["秘書科執行成果.xlsx"]
 
 
 # ---- many forms at once: form import FORM... DATA_DIR ------------------------------------------

@@ -318,7 +318,7 @@ def make_parser() -> argparse.ArgumentParser:
         who.add_argument("--unit", metavar="UNIT", help="單位名稱，如 第一分局")
         who.add_argument("--all", action="store_true", help=everyone)
         a.add_argument("-o", "--output", type=_path, metavar="OUT",
-                       help=f"表單檔名（預設為目前資料夾中的 單位+表單名稱.xlsx，如 {example}）；"
+                       help=f"表單檔名，或存放表單的資料夾（預設為目前資料夾中的 單位+表單名稱.xlsx，如 {example}）；"
                             "加 --all 時為存放各表單的資料夾（預設為目前資料夾）")
         a.add_argument("--force", action="store_true", help="覆蓋已存在的表單檔")
     a = actions.add_parser("import", help="把填好的表單匯入單位的 YAML（有錯誤的表單不寫入任何檔案）",

@@ -79,10 +79,8 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
     refs = plan.points_for(name)
     if not refs:
         raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，沒有表單可填")
-    if out is not None and out.is_dir():  # the folder --all takes: --unit names the file
-        suggested = shell_word(display_name(out / default_output(kind, name).name))
-        raise UserError(f"{display_name(out)} 是資料夾；加 --unit 時，-o 須指定表單的檔名，如 -o {suggested}"
-                        f"（要產生每個單位的表單並存於此資料夾，請改用 --all -o {shell_word(display_name(out))}）")
+    if out is not None and out.is_dir():  # a folder, as --all takes it: the form of its usual name in it
+        out = out / default_output(kind, name).name
     out = out or default_output(kind, name)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{display_name(out)}：表單須存為 .xlsx 檔；請以 .xlsx 結尾的檔名指定 -o，"
