@@ -198,7 +198,7 @@ def test_the_last_line_of_a_batch_says_whose_documents_failed(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(bureaus), "-o", str(out), "--only", "subplans", "--format", "docx", "-j", "1"]) == 1
     last = capsys.readouterr().err.splitlines()[-1]
-    assert last == f"1 份文件未能產生（其餘 7 份已完成）：{bureaus / 'b'} 1 份。", last
+    assert last == f"1 份文件未能產生（其餘 7 份已產生於 {out}）：{bureaus / 'b'} 1 份。", last
     capsys.readouterr()
     assert main(["build", str(bureaus / "b"), "-o", str(out), "--only", "subplans", "--format", "docx", "-j", "1"]) == 1
-    assert capsys.readouterr().err.splitlines()[-1] == "1 份文件未能產生（其餘 3 份已完成）。"  # one bureau: no need
+    assert capsys.readouterr().err.splitlines()[-1] == f"1 份文件未能產生（其餘 3 份已產生於 {out}）。"  # one bureau: no whose

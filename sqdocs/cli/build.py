@@ -98,7 +98,8 @@ def command(args: argparse.Namespace) -> int:
         whose = Counter(o.job.folder for o in failed)
         several = len({o.job.folder for o in outcomes}) > 1
         where = "：" + "、".join(f"{folder_words(f)} {n} 份" for f, n in whose.items()) if several else ""
-        print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已完成）{where}。", file=sys.stderr)
+        print(f"{len(failed)} 份文件未能產生（其餘 {len(outcomes) - len(failed)} 份已產生於 {display_name(args.output)}）{where}。",
+              file=sys.stderr)
     elif outcomes:  # a log or cron mail ends with the result, not with the last document's line
         same = sum(o.unchanged for o in outcomes)  # their dates not touched: say why, so none looks stale
         kept = "" if not same else "都與原有的檔案相同，未改寫；" if same == len(outcomes) else f"其中 {same} 份與原有的檔案相同，未改寫；"
