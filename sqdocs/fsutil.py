@@ -49,6 +49,11 @@ _REASONS: dict[int, str] = {
     errno.EMFILE: "同時開啟的檔案過多；請減少 -j 後再執行",
     errno.ENFILE: "同時開啟的檔案過多；請減少 -j 後再執行",
 }
+_WINDOWS_IN_USE = (5, 32, 33)
+"""Windows' ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION: what replacing
+or writing a file another program has open ends in (PermissionError, errno EACCES)."""
+_OPEN_ELSEWHERE = "檔案可能正由其他程式開啟（如 Word、Excel 或 PDF 閱讀程式）；請關閉該檔案後再執行"
+
 # A file written into the data folder itself (subplan init/update, form import) has no -o to
 # send it elsewhere: the folder must be made writable, or copied to where it can be written.
 _IN_DATA_FOLDER: dict[int, str] = {
@@ -184,6 +189,10 @@ def os_error_text(
     where = exc.filename if exc.filename is not None else (path if path is not None else "")
     reasons = _REASONS | _IN_DATA_FOLDER if data_folder else _REASONS
     reason = reasons.get(exc.errno) if exc.errno is not None else None
+    if getattr(exc, "winerror", None) in _WINDOWS_IN_USE:
+        # Windows refuses to replace a file another program holds open: last year's PDF left
+        # open in Acrobat, the plan in Word. 「沒有權限」 sent the clerk to an administrator.
+        reason = _OPEN_ELSEWHERE + (f"。若沒有開啟，則是{reason}" if reason else "")
     link = _broken_link(where) if exc.errno in (errno.EEXIST, errno.ENOTDIR, errno.ELOOP, errno.ENOENT) else None
     if link is not None:
         # mkdir on a link to nowhere says 「exists」: the link, not a file, is what is in the way
@@ -353,8 +362,15 @@ def _put_back(moved: list[tuple[Path, str | None]]) -> None:
 
 def naming(exc: OSError, path: Path) -> OSError:
     """``exc`` naming ``path``, the file or folder meant, rather than a temporary one: its name
-    means nothing to the user, and a full disk's write error names no file at all."""
-    return OSError(exc.errno, exc.strerror, os.fspath(path)) if exc.errno is not None else exc
+    means nothing to the user, and a full disk's write error names no file at all. Windows' own
+    error number (``winerror``: the file open in another program) is kept."""
+    if exc.errno is None:
+        return exc
+    named = OSError(exc.errno, exc.strerror, os.fspath(path))
+    if (winerror := getattr(exc, "winerror", None)) is not None:
+        with contextlib.suppress(AttributeError):
+            named.winerror = winerror
+    return named
 
 
 def _holds(path: Path, data: bytes) -> bool:

@@ -36,6 +36,30 @@ def test_a_failed_write_names_the_file_meant_not_the_temporary_file(tmp_path, mo
     assert sorted(os.listdir(tmp_path)) == ["roster.json"]
 
 
+@pytest.mark.parametrize("winerror", [32, 5])  # ERROR_SHARING_VIOLATION, ERROR_ACCESS_DENIED
+def test_a_document_open_in_another_program_on_windows_is_told_so(tmp_path, monkeypatch, capsys, winerror):
+    """Windows refuses to replace a file Word or Acrobat has open (PermissionError, errno EACCES):
+    the message was 「沒有權限；…請管理者開放權限」, sending the clerk to an administrator."""
+    out = tmp_path / "out"
+    args = ["build", str(SAMPLE), "-o", str(out), "--only", "plan", "--format", "pdf", "-j", "1"]
+    assert main(args) == 0
+    pdf = next(out.glob("*.pdf"))
+    pdf.write_bytes(b"last year's, open in Acrobat")
+
+    def held_open(src, dst):  # noqa: ANN001, ANN202 — os.replace's
+        exc = PermissionError(errno.EACCES, "Access is denied", os.fspath(src), None, os.fspath(dst))
+        exc.winerror = winerror  # set by Windows itself; an attribute anywhere else
+        raise exc
+
+    monkeypatch.setattr(os, "replace", held_open)
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert (f"無法寫入或讀取 {pdf}：檔案可能正由其他程式開啟（如 Word、Excel 或 PDF 閱讀程式）；請關閉該檔案後再執行。"
+            "若沒有開啟，則是沒有權限；") in err
+    assert pdf.read_bytes() == b"last year's, open in Acrobat" and len(list(out.iterdir())) == 1  # no temporary file left
+
+
 def test_a_full_disk_names_the_subplan_being_written(tmp_path, monkeypatch, capsys):
     folder = tmp_path / "keelung-107"
     shutil.copytree(SAMPLE, folder)
