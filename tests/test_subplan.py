@@ -1365,8 +1365,9 @@ def test_files_of_a_unit_gone_from_the_registry_say_so_and_suggest_no_other_unit
     err = capsys.readouterr().err
     for path in ("subplans/第四分局.yaml", "results/第四分局.yaml"):
         line = next(line for line in err.splitlines() if f"{path}:" in line and "unit:" in line)
-        assert "未知的單位「第四分局」，現有的是「第五分局」；units.yaml 沒有此單位：若單位已裁併或改名" in line
-        assert f"請刪除或移走 {path.split('/')[1]}" in line and "第二分局" not in line
+        name = path.split("/")[1]
+        assert f"未知的單位「第四分局」，現有的是「第五分局」；units.yaml 沒有此單位：若單位已裁併，請刪除或移走 {name}；" in line
+        assert f"若改名，請把 {name} 改名為新名稱的檔名，並把其中的 unit 與 title 一併改為新名稱" in line and "第二分局" not in line
 
 
 def test_check_suggests_a_point_only_for_a_name_close_to_it(data_copy):

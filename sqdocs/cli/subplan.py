@@ -11,6 +11,7 @@ from sqdocs.cli.messages import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, bug_line
 from sqdocs.errors import UserError
 from sqdocs.fsutil import display_name, os_error_text
 from sqdocs.load import LoadError, load_plan
+from sqdocs.load.checks import former_hint
 from sqdocs.load.plan import units_warnings
 from sqdocs.subplans.files import (
     init_subplan,
@@ -86,6 +87,8 @@ def _init_all(args: argparse.Namespace, plan: Plan) -> int:
             _print_carried(made.carried, args.previous)
         elif made.missing is not None:
             print(f"  {display_name(args.previous)} 沒有{unit}的細部執行計畫（{display_name(made.missing)}），由空白範本開始")
+            if made.former is not None:
+                print(f"  注意：{former_hint(made.former, unit, made.path, args.data, replacing=True)}")
     if result.unneeded:
         print(f"略過 {'、'.join(result.unneeded)}：本局計畫附件 1 沒有指派評核重點，不需要細部執行計畫")
     if result.earlier_only:

@@ -45,6 +45,7 @@ from sqdocs.fsutil import (
     writing,
 )
 from sqdocs.load import LoadError, load_plan
+from sqdocs.load.checks import refuse_former, renamed
 from sqdocs.load.plan import written_year
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
@@ -53,6 +54,7 @@ from sqdocs.model.results import Submission
 from sqdocs.model.subplan import Subplan
 from sqdocs.subplans.files import refuse_beside_misnamed
 from sqdocs.subplans.text import subplan_skeleton
+from sqdocs.text.names import command_line
 from sqdocs.text.roc import examples_in, format_roc
 
 
@@ -228,6 +230,12 @@ def _identity(fp: Fingerprint, plan: Plan, folder: Path, form: Path) -> list[str
     if fp.year != plan.year:
         return [_other_year(fp, plan.year, folder)]
     if plan.units.unit(fp.unit) is None:
+        known = [u.name for u in plan.units.units]
+        if (new := next((name for name in known if renamed(fp.unit, name)), None)) is not None:
+            # a form handed out before the unit was renamed in units.yaml
+            make = command_line(["sqdocs", "form", fp.kind, where, "--unit", new])
+            return [f"此表單是「{fp.unit}」的表單，但資料夾 {where} 的 units.yaml 沒有「{fp.unit}」這個單位；"
+                    f"若單位已改名為「{new}」，請以 {make} 產生新表單，把此表單填寫的內容複製過去後匯入新表單"]
         return [f"此表單是「{fp.unit}」的表單，但資料夾 {where} 的 units.yaml 沒有「{fp.unit}」這個單位；"
                 "是否選錯了資料夾，或拿到了別的機關的表單？"]
     points_hash, points = points_digest(plan, fp.unit)
@@ -293,6 +301,8 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
         target = unit_yaml(folder, plan, fp.kind, fp.unit)
         if fp.kind == "subplan":
             refuse_beside_misnamed(folder, fp.unit)
+        if not target.exists():  # a second file beside the unit's, from before its rename
+            refuse_former(target.parent, plan.units, fp.unit, "細部執行計畫" if fp.kind == "subplan" else "年度成果")
         form = subplan_form if fp.kind == "subplan" else results_form
         merged = merged_cells(wb, form.SHEETS)
         if merged:  # every cell is read on its own: a merged range would read as rows left blank or deleted

@@ -33,7 +33,10 @@ from sqdocs.fsutil import (
     writing,
 )
 from sqdocs.load import LoadError, load_plan
+from sqdocs.load.checks import refuse_former
+from sqdocs.load.results import RESULTS_DIR
 from sqdocs.load.subplan import (
+    SUBPLAN_DIR,
     misnamed_refusal,
     misnamed_subplan,
     subplan_from,
@@ -71,6 +74,15 @@ class MadeForm:
     unfilled: bool = False  # the subplan it was made from has no practice, deadline or 承辦單位 yet
 
 
+def _refuse_former(folder: Path, plan: Plan, kind: str, unit: str) -> None:
+    """UserError when ``unit``'s YAML is not there but one from before its rename may be: a form
+    made now would be blank, and its import would put a second file beside the unit's year of work."""
+    if kind == "subplan":
+        refuse_former(folder / SUBPLAN_DIR, plan.units, unit, "細部執行計畫")
+    else:
+        refuse_former(folder / RESULTS_DIR, plan.units, unit, "年度成果")
+
+
 def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None, *, force: bool = False) -> MadeForm:
     """Write the ``kind`` form ("subplan" or "results") of ``unit``; refuses to overwrite unless ``force``."""
     folder = Path(folder)
@@ -89,6 +101,7 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
         raise UserError(f"{display_name(out)} 已存在（可能是已填寫的表單）；請另取檔名，或加 --force 覆蓋")
     if kind == "subplan" and (misnamed := misnamed_subplan(folder, name)) is not None:
         raise UserError(misnamed_refusal(misnamed))
+    _refuse_former(folder, plan, kind, name)
     made, data = _build(folder, plan, kind, name, out)
     with writing():
         write_atomic(out, data)
@@ -145,10 +158,16 @@ def make_forms(folder: Path | str, kind: str, out: Path | None = None, *, force:
             f"{'、'.join(display_name(path) for path in there)} 已存在（可能是已填寫的表單），未產生任何表單；"
             "請先移走這些檔案、以 -o 指定其他資料夾，或加 --force 覆蓋"
         )
+    refusals = []
     if kind == "subplan":
-        misnamed = [path for unit in units if (path := misnamed_subplan(folder, unit)) is not None]
-        if misnamed:
-            raise UserError("；".join(misnamed_refusal(path) for path in misnamed))
+        refusals += [misnamed_refusal(path) for unit in units if (path := misnamed_subplan(folder, unit)) is not None]
+    for unit in units:
+        try:
+            _refuse_former(folder, plan, kind, unit)
+        except UserError as exc:
+            refusals.append(str(exc))
+    if refusals:
+        raise UserError("；".join(refusals))
     indicators = results_form.load_indicators(folder, plan) if kind == "results" else None
     built: list[tuple[MadeForm, bytes]] = []
     problems = []

@@ -9,11 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqdocs.errors import UserError
+from sqdocs.fsutil import display_name
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.yamlfile import YamlDoc
 from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
 from sqdocs.model.common import INVISIBLE_CHARACTERS, invisible_name
 from sqdocs.model.plan import Clause
+from sqdocs.text.names import command_line
 from sqdocs.text.numbering import OUTLINE_DEPTH, outline_label
 from sqdocs.text.roc import format_roc, roc_year
 from sqdocs.text.suggest import closest, suggest
@@ -265,10 +268,75 @@ def unregistered_unit(name: str, file: Path, known: list[str]) -> str:
     """Why a unit's own file (``subplans/第四分局.yaml`` saying unit: 第四分局) names a unit the
     registry lacks: a typo, or the unit left units.yaml. A near name is suggested only when no
     file of that name sits beside this one: 「是不是第二分局」 must not send a clerk to
-    overwrite another unit's work."""
+    overwrite another unit's work. A unit renamed (第一分局 → 中正第一分局) whose new file was
+    made beside the old one (blank, by init or a form) gets the two compared, not the old deleted."""
     free = [unit for unit in known if not file.with_name(f"{unit}{file.suffix}").exists()]
-    return (f"未知的單位「{name}」{suggest(name, free)}；units.yaml 沒有此單位：若單位已裁併或改名，"
-            f"請刪除或移走 {file.name}（改名則連同 unit 一併改為新名稱）；若單位仍在，請把它加回 units.yaml")
+    if not suggest(name, free) and (new := next((u for u in known if u not in free and renamed(name, u)), None)):
+        return (f"未知的單位「{name}」；units.yaml 沒有此單位。若單位已改名為「{new}」：同一資料夾已有 {new}{file.suffix}"
+                f"（可能是改名後另外建立的），請比對兩份，把要保留的內容留在 {new}{file.suffix}（unit 與 title 用新名稱）後，"
+                f"再刪除 {file.name}；若單位仍在，請把它加回 units.yaml")
+    return (f"未知的單位「{name}」{suggest(name, free)}；units.yaml 沒有此單位：若單位已裁併，"
+            f"請刪除或移走 {file.name}；若改名，請把 {file.name} 改名為新名稱的檔名，並把其中的 unit 與 title "
+            "一併改為新名稱；若單位仍在，請把它加回 units.yaml")
+
+
+def unknown_unit(name: str, file: Path, known: list[str], otherwise: str = "") -> str:
+    """Why a unit file's ``unit`` (``name``) is none of ``known``, its file named otherwise: the
+    nearest name; or, when the file's own name is a registered unit the hint does not offer
+    (中正第一分局.yaml saying unit: 第一分局, the file renamed but not its content), that name.
+    ``otherwise``: what to say when nothing is near."""
+    hint = suggest(name, known)
+    if file.stem in known and f"「{file.stem}」" not in hint:
+        return (f"未知的單位「{name}」；檔名是 {file.name}：若單位已改名為「{file.stem}」，請把 unit 改為「{file.stem}」"
+                "（title 中的單位名稱一併改為新名稱）")
+    return f"未知的單位「{name}」{hint or otherwise}"
+
+
+def renamed(old: str, new: str) -> bool:
+    """Whether ``new`` may be ``old`` renamed: one holds the other (第一分局 → 中正第一分局), or they
+    are alike, but never two names that differ only in a number (第一分局, 第五分局)."""
+    return old != new and (old in new or new in old or closest(old, [new]) is not None)
+
+
+def former_file(directory: Path, unit: str, known: Collection[str]) -> Path | None:
+    """A file in ``directory`` (subplans/, results/) that may be ``unit``'s from before a rename:
+    it names no registered unit, and :func:`renamed` holds. None when ``unit`` has its own file."""
+    if not directory.is_dir() or (directory / f"{unit}.yaml").exists():
+        return None
+    return next((path for path in sorted(directory.glob("*.yaml"))
+                 if path.stem not in known and renamed(path.stem, unit)), None)
+
+
+def registered_names(units: UnitRegistry) -> set[str]:
+    """Every name a unit's file may have: its short name, and its full name where it has one."""
+    return {u.name for u in units.units} | {u.full_name for u in units.units if u.full_name}
+
+
+def refuse_former(directory: Path, units: UnitRegistry, unit: str, what: str) -> None:
+    """UserError (:func:`former_refusal`) when ``directory`` holds what may be ``unit``'s ``what``
+    under its name before a rename."""
+    if (former := former_file(directory, unit, registered_names(units))) is not None:
+        raise UserError(former_refusal(former, unit, what))
+
+
+def former_hint(former: Path, unit: str, target: Path, data: Path, *, replacing: bool) -> str:
+    """What to do with last year's ``former`` file (:func:`former_file` in the --from folder)
+    that may be ``unit``'s before a rename, ``target`` being where its subplan goes this year
+    (``replacing`` the blank one init has just written there)."""
+    check = command_line(["sqdocs", "check", display_name(data)])
+    instead = "（取代由空白範本建立的檔案）" if replacing else ""
+    return (f"{display_name(former)} 的單位「{former.stem}」不在本年度的 units.yaml 中，可能是{unit}改名前的；若是，"
+            f"請把它複製為 {display_name(target)}{instead}，並把其中的 unit 與 title 改為新名稱，"
+            f"再執行 {check}，依其說明把去年的完成期限改為今年的")
+
+
+def former_refusal(path: Path, unit: str, what: str) -> str:
+    """Why a command will not start ``unit``'s ``what`` (細部執行計畫, 年度成果) afresh beside the
+    file :func:`former_file` found: a blank one beside it, and validate's advice to delete the
+    one that was not a unit's, had a 分局's year of work thrown away after a rename."""
+    return (f"{display_name(path)} 的單位「{path.stem}」不在 units.yaml 中，可能是{unit}改名前的{what}；若是，"
+            f"請把它改名為 {unit}.yaml，並把檔中的 unit 改為「{unit}」、title 中的單位名稱一併改為新名稱，再執行一次；"
+            f"若不是，請刪除或移走 {path.name}")
 
 
 def name_hint(name: str, known: list[str], registry: str = "units.yaml") -> str:

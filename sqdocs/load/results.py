@@ -20,7 +20,7 @@ from sqdocs.fsutil import (
     unreadable_reason,
 )
 from sqdocs.load.checklist import check_entries, resolve_check
-from sqdocs.load.checks import unregistered_unit
+from sqdocs.load.checks import unknown_unit, unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
 from sqdocs.load.indicators import (
     INDICATORS_FILE,
@@ -191,7 +191,7 @@ def check_submission(
         elif file.stem == sub.unit:
             message = unregistered_unit(sub.unit, file, known)
         else:
-            message = f"未知的單位「{sub.unit}」{suggest(sub.unit, known)}"
+            message = unknown_unit(sub.unit, file, known)
         yield doc.diagnostic(("unit",), message)
         return
     if unit.name in seen:

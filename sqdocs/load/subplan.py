@@ -20,6 +20,7 @@ from sqdocs.load.checks import (
     name_flaws,
     name_hint,
     unique_names,
+    unknown_unit,
     unregistered_unit,
 )
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
@@ -28,7 +29,6 @@ from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Plan, Unit
 from sqdocs.model.subplan import Subplan
 from sqdocs.text.roc import examples_in
-from sqdocs.text.suggest import suggest
 
 SUBPLAN_DIR = "subplans"
 
@@ -103,7 +103,7 @@ def _check(doc: YamlDoc, subplan: Subplan, plan: Plan, path: Path) -> Iterator[D
     if unit is None:
         known = [u.name for u in plan.units.units]
         yield doc.diagnostic(("unit",), unregistered_unit(subplan.unit, path, known) if path.stem == subplan.unit else
-                             f"未知的單位「{subplan.unit}」{suggest(subplan.unit, known) or '；單位須先登錄於 units.yaml'}")
+                             unknown_unit(subplan.unit, path, known, "；單位須先登錄於 units.yaml"))
     elif path.stem != unit.name:
         yield doc.diagnostic(
             ("unit",), f"unit 寫「{subplan.unit}」，但檔名是 {path.name}；檔名應為 {unit.name}.yaml"

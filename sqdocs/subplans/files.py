@@ -22,8 +22,10 @@ from sqdocs.errors import UserError
 from sqdocs.folders import default_target
 from sqdocs.fsutil import display_name, replace_keeping_backup, write_all, write_atomic, writing
 from sqdocs.load import Diagnostic, LoadError, load_plan
+from sqdocs.load.checks import former_file, former_hint, refuse_former, registered_names
 from sqdocs.load.plan import written_year
 from sqdocs.load.subplan import (
+    SUBPLAN_DIR,
     misnamed_file,
     misnamed_refusal,
     misnamed_subplan,
@@ -84,7 +86,10 @@ def previous_subplan(folder: Path, plan: Plan, unit: str, data: Path) -> tuple[S
     found = _earlier_subplan(folder, earlier, name)
     if found is None:
         path = subplan_path(folder, name)
-        raise UserError(f"{display_name(folder)} 沒有{name}的細部執行計畫（{display_name(path)}）；不加 --from 即由空白範本開始")
+        hint = ""
+        if (former := former_file(path.parent, name, registered_names(plan.units))) is not None:
+            hint = "。" + former_hint(former, name, subplan_path(data, name), data, replacing=False)
+        raise UserError(f"{display_name(folder)} 沒有{name}的細部執行計畫（{display_name(path)}）；不加 --from 即由空白範本開始{hint}")
     return found
 
 
@@ -119,6 +124,7 @@ def init_subplan(
     year, and that year) when given; refuses to overwrite. Returns (path, points, what was carried)."""
     name = resolve_unit(plan, unit)
     path = _refuse_existing(folder, name)
+    refuse_beside_former(folder, plan, name)
     refs = plan.points_for(name)
     if not refs:
         raise UserError(f"本局計畫附件 1 沒有指派「{name}」辦理的評核重點，不需要細部執行計畫")
@@ -147,6 +153,7 @@ class NewSubplan:
     points: int
     carried: Carried | None  # None: a blank skeleton
     missing: Path | None = None  # with --from: the earlier year's file the unit does not have
+    former: Path | None = None  # with --from: a file there that may be the unit's before a rename
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,11 @@ def init_subplans(folder: Path | str, plan: Plan, previous: Path | None = None) 
     existing = [(unit, subplan_path(folder, unit)) for unit in everyone if subplan_path(folder, unit).exists()]
     wanted = [unit for unit in units if not subplan_path(folder, unit).exists()]
     refusals = [misnamed_refusal(misnamed) for unit in wanted if (misnamed := misnamed_subplan(folder, unit))]
+    for unit in wanted:
+        try:
+            refuse_beside_former(folder, plan, unit)
+        except UserError as exc:
+            refusals.append(str(exc))
     found: dict[str, tuple[Subplan, int] | None] = {}
     problems: list[Diagnostic] = []
     for unit in wanted:
@@ -195,7 +207,8 @@ def init_subplans(folder: Path | str, plan: Plan, previous: Path | None = None) 
         text, carried = _new_subplan_text(plan, unit, found[unit])
         path = subplan_path(folder, unit)
         missing = subplan_path(previous, unit) if previous is not None and found[unit] is None else None
-        made.append(NewSubplan(unit, path, len(plan.points_for(unit)), carried, missing))
+        former = former_file(missing.parent, unit, registered_names(plan.units)) if missing is not None else None
+        made.append(NewSubplan(unit, path, len(plan.points_for(unit)), carried, missing, former))
         files[path] = text.encode("utf-8")
     if any(path.exists() for path in files):  # written meanwhile (a colleague's init): not overwritten
         raise UserError("細部執行計畫檔在檢查後被建立（可能有同事同時執行）；未寫入任何檔案，請再執行一次")
@@ -265,6 +278,12 @@ def _verify(new_text: str, old: Subplan, changes: SubplanChanges) -> None:
         raise RuntimeError("更新改動了評核重點以外的欄位；未寫入任何檔案")
 
 
+def refuse_beside_former(folder: Path | str, plan: Plan, unit: str) -> None:
+    """UserError when ``unit`` has no subplan file but subplans/ holds one of a name units.yaml no
+    longer has that may be its name before a rename (第一分局.yaml, the unit now 中正第一分局)."""
+    refuse_former(Path(folder) / SUBPLAN_DIR, plan.units, unit, "細部執行計畫")
+
+
 def refuse_beside_misnamed(folder: Path | str, unit: str) -> None:
     """UserError when ``unit``'s subplan is not at its path but there under a name sqdocs does
     not read (第一分局.yml, in Big5): writing one would put a second beside it."""
@@ -282,6 +301,7 @@ def update_subplan(folder: Path | str, plan: Plan, unit: str) -> UpdateResult:
     path = subplan_path(folder, name)
     if not path.exists():
         refuse_beside_misnamed(folder, name)  # init, as the message below says, would make a second one
+        refuse_beside_former(folder, plan, name)
         raise UserError(
             f"找不到 {display_name(path)}；請先執行：{command_line(['sqdocs', 'subplan', 'init', display_name(Path(folder)), '--unit', name])}"
         )

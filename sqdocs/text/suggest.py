@@ -62,8 +62,15 @@ def closest(word: str, choices: list[str]) -> str | None:
 
 def suggest(word: str, choices: list[str]) -> str:
     """「，是不是「X」？」 when a close match exists; for a name whose number none has
-    (「第5分局」), the names that differ from it only in their number; else empty."""
+    (「第5分局」), the names that differ from it only in their number; else empty.
+
+    The one name that holds ``word`` whole, or that it holds, comes first: 「第一分局」 after the
+    unit became 「中正第一分局」 was offered 「第二分局」「第三分局」「第四分局」, another unit's."""
     spelt = _numbers_in_words(word)
+    holding = [choice for choice in choices if choice != word and min(len(choice), len(word)) > 1
+               and (spelt in _numbers_in_words(choice) or _numbers_in_words(choice) in spelt)]
+    if len(holding) == 1:
+        return f"，是不是「{holding[0]}」？"
     same = next((choice for choice in choices if _numbers_in_words(choice) == spelt), None)
     siblings = [choice for choice in choices if _numbered_otherwise(spelt, _numbers_in_words(choice))]
     if siblings and same is None:
