@@ -659,6 +659,19 @@ def test_bad_wrong_units_form(subplan_form: Path, folder: Path, tmp_path: Path, 
     assert "units.yaml 沒有「第一分局」這個單位" in err
 
 
+def test_a_form_from_before_a_point_moved_says_where_it_went(subplan_form: Path, folder: Path, capsys) -> None:
+    """服務及時性 moved from 服務一致及正確 to 服務友善 was 「新增…、不再指派或已刪除…」, two changes."""
+    annex = folder / "annex1.yaml"
+    text = annex.read_text(encoding="utf-8")
+    at = text.index("          - name: 服務及時性\n")
+    end = text.index("          - name: 服務人員專業度\n")
+    block, text = text[at:end], text[:at] + text[end:]
+    into = text.index("          - name: 服務設施合宜程度\n")
+    annex.write_text(text[:into] + block + text[into:], encoding="utf-8")
+    err = refused(subplan_form, folder, capsys)
+    assert "本局計畫其後已修訂：「基礎服務／服務一致及正確／服務及時性」改為「基礎服務／服務友善／服務及時性」。" in err
+
+
 def test_bad_form_from_an_older_plan(subplan_form: Path, folder: Path, capsys) -> None:
     annex = folder / "annex1.yaml"
     text = annex.read_text(encoding="utf-8")
@@ -666,8 +679,9 @@ def test_bad_form_from_an_older_plan(subplan_form: Path, folder: Path, capsys) -
     annex.write_text(text.replace("name: 服務及時性", "name: 服務即時性"), encoding="utf-8")
     err = refused(subplan_form, folder, capsys)
     assert "細部計畫!A1: 此表單是依較舊版本的本局計畫產生的" in err
-    assert "新增「基礎服務／服務一致及正確／服務即時性」" in err
-    assert "不再指派或已刪除「基礎服務／服務一致及正確／服務及時性」" in err
+    # one change, not a point added and another deleted
+    assert "本局計畫其後已修訂：「基礎服務／服務一致及正確／服務及時性」改為「基礎服務／服務一致及正確／服務即時性」。" in err
+    assert "新增" not in err and "已刪除" not in err
     # A new form named beside the filled one: at the default name it would be refused (or, with
     # --force, replace the form the clerk is to copy from); in its folder, not wherever the import ran.
     fresh = subplan_form.parent / f"{PRECINCT}細部計畫-新.xlsx"

@@ -56,6 +56,7 @@ from sqdocs.subplans.files import refuse_beside_misnamed
 from sqdocs.subplans.text import subplan_skeleton
 from sqdocs.text.names import command_line
 from sqdocs.text.roc import examples_in, format_roc
+from sqdocs.text.suggest import closest
 
 
 @dataclass(frozen=True)
@@ -240,15 +241,32 @@ def _identity(fp: Fingerprint, plan: Plan, folder: Path, form: Path) -> list[str
                 "是否選錯了資料夾，或拿到了別的機關的表單？"]
     points_hash, points = points_digest(plan, fp.unit)
     if points_hash != fp.points_hash:
-        old = ["／".join(p) for p in fp.points]
-        new = ["／".join(p) for p in points]
-        changes = [f"新增「{p}」" for p in new if p not in old] + [f"不再指派或已刪除「{p}」" for p in old if p not in new]
+        added = [tuple(p) for p in points if tuple(p) not in map(tuple, fp.points)]
+        removed = [tuple(p) for p in fp.points if tuple(p) not in map(tuple, points)]
+        changes = []
+        for gone in list(removed):  # a point renamed or moved: one change, not one added and one deleted
+            if (to := _renamed_point(gone, added)) is not None:
+                changes.append(f"「{'／'.join(gone)}」改為「{'／'.join(to)}」")
+                removed.remove(gone)
+                added.remove(to)
+        changes += [f"新增「{'／'.join(p)}」" for p in added] + [f"不再指派或已刪除「{'／'.join(p)}」" for p in removed]
         what = "、".join(changes[:4]) + ("等" if len(changes) > 4 else "") if changes else "評核重點的順序有變動"
         return [
             f"此表單是依較舊版本的本局計畫產生的（表單產生於 {_issued(fp)}），本局計畫其後已修訂：{what}。"
             f"請重新產生表單（{regenerate(fp.kind, folder, fp.unit, form)}），把已填的內容貼到新表單後再匯入"
         ]
     return []
+
+
+def _renamed_point(gone: tuple[str, ...], added: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The one of ``added`` that ``gone`` (構面, 評核項目, 評核重點) most likely became: the same
+    評核重點 under another 評核項目 (moved), or one of a close name in the same place (renamed)."""
+    moved = [p for p in added if p[-1] == gone[-1]]
+    if len(moved) == 1:
+        return moved[0]
+    here = [p for p in added if p[:-1] == gone[:-1]]
+    near = closest(gone[-1], [p[-1] for p in here])
+    return next((p for p in here if p[-1] == near), None) if near is not None else None
 
 
 def _other_year(fp: Fingerprint, year: int, folder: Path) -> str:
