@@ -233,6 +233,8 @@ def summary_sentence(report: CompiledReport) -> str:
     words = [assessment_word(i.change) for i in report.indicators]
     submitted = "均已繳交" if not report.unsubmitted else f"已繳交 {len(report.submitted)} 個"
     moves = "、".join(f"{word} {words.count(word)} 項" for word in ("進步", "退步", "持平") if words.count(word))
+    if moves and (unjudged := words.count(NO_FIGURE)):  # the counts add up to the indicators listed
+        moves += f"，另 {unjudged} 項未評比進退（表中以「{NO_FIGURE}」表示）"
     return (
         f"本年度應填報執行成果之單位計 {len(report.units)} 個，{submitted}；"
         f"量化指標 {len(report.indicators)} 項" + (f"，較上年{moves}" if moves else "") + _partial_note(report) + "，彙整如下表。"
@@ -315,7 +317,9 @@ def charts_sentence(report: CompiledReport) -> str:
 def missing_sentence(report: CompiledReport) -> str:
     """附錄's opening: every unit reported, or how many points are missing."""
     if report.complete:
-        return "各承辦單位均已填報全部評核重點之執行成果，無未填報項目。"
+        # Each responsible unit wrote on each of its points; whether every 具體作法 got a result
+        # is not checked, and 「全部評核重點之執行成果」 claimed more than that.
+        return "各承辦單位均已就其承辦之評核重點填報執行成果，無未填報項目。"
     units = report.missing_by_unit()
     if set(report.unsubmitted) == set(units):  # 「其中」 all of them (or of the one) reads wrong
         return f"下列 {len(units)} 個單位未繳交成果檔，計 {len(report.missing)} 項評核重點未填報執行成果。"

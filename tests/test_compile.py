@@ -233,7 +233,7 @@ def test_year_over_year_change_of_a_ratio(complete) -> None:
     assert (c.previous_year, c.previous_text, c.delta_text) == (106, "92.5%", "-0.8 個百分點")
     assert c.delta == pytest.approx(-0.8)
     assert (c.direction, c.assessment, c.relative) == ("down", "bad", None)
-    assert f.trend == "105 年 90.0%、106 年 92.5%、107 年 91.7%；107 年較 106 年下降 0.8 個百分點，呈退步趨勢，宜檢討原因。"
+    assert f.trend == "105 年 90.0%、106 年 92.5%、107 年 91.7%；107 年較 106 年下降 0.8 個百分點，呈退步趨勢，將檢討原因並研提改善措施。"
 
 
 def test_mean_is_weighted_by_base(complete) -> None:
@@ -273,7 +273,7 @@ def test_a_sum_some_units_have_not_reported_is_marked_and_not_compared(small) ->
     # nor is a ratio of the units that reported compared: 91.7% of 2 units is not the bureau's rate
     on_time = report.indicator("on_time_rate")
     assert on_time.text == "91.7%" and on_time.change is None and on_time.partial_units
-    assert "宜檢討原因" not in on_time.trend and on_time.trend.endswith("待各單位填報齊全後再與上年比較。")
+    assert "將檢討原因" not in on_time.trend and on_time.trend.endswith("待各單位填報齊全後再與上年比較。")
     assert summary_figures(cases, [105, 106, 107]) == ["150 件", "160 件", "200 件*", "—", "—"]
     assert "標「*」之數值不含尚未繳交之單位" in summary_sentence(report)  # 數值: sums, ratios and means
 
@@ -383,7 +383,7 @@ def test_figures_of_one_unit_of_many_are_marked_and_not_judged(data_copy: Path, 
     assert phone.change is None and "107 年的平均不含尚未填報成果的單位" in phone.trend
     computed = [f for f in report.indicators if f.value is not None and f.kind != "growth"]
     assert computed and all(f.partial_units and f.change is None for f in computed)
-    assert not [f.id for f in report.indicators if "進步" in f.trend or "退步" in f.trend or "宜檢討" in f.trend]
+    assert not [f.id for f in report.indicators if "進步" in f.trend or "退步" in f.trend or "將檢討" in f.trend]
     sentence = summary_sentence(report)
     assert "較上年" not in sentence and "；標「*」之數值不含尚未繳交之單位（" in sentence
     # the charts mark what the table marks
@@ -653,3 +653,18 @@ def test_a_unit_named_on_its_own_beside_every_unit_owes_nothing_through_it(data_
     proposals = compiled(data_copy, load_plan(data_copy)).indicator("proposals")
     assert proposals.partial_units == ["行政科"] and proposals.change is None
     assert proposals.trend.endswith("107 年的合計不含成果未填此項數據的單位（行政科），待各單位填報齊全後再與上年比較。")
+
+
+def test_the_summary_counts_every_indicator_and_says_what_a_dash_means(report):
+    """「進步 20 項、退步 1 項」 of 22 left one unaccounted for: 陳情案件數, whose 趨勢 is 「—」
+    (more complaints are neither better nor worse)."""
+    sentence = summary_sentence(report)
+    words = [summary_figures(i, [105, 106, 107])[-1] for i in report.indicators]
+    assert words.count("—") >= 1
+    counted = ", ".join(f"{w} {words.count(w)} 項" for w in ("進步", "退步") if words.count(w))
+    assert f"量化指標 {len(report.indicators)} 項，較上年{counted.replace(', ', '、')}，另 {words.count('—')} 項未評比進退（表中以「—」表示）" in sentence
+
+
+def test_a_worse_indicator_is_followed_up_in_the_bureaus_own_voice(report):
+    worse = [i for i in report.indicators if i.change is not None and i.change.assessment == "bad"]
+    assert worse and all(i.trend.endswith("呈退步趨勢，將檢討原因並研提改善措施。") for i in worse)

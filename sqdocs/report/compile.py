@@ -365,8 +365,13 @@ def _trend_text(ind: Indicator, years: dict[int, Fraction], year: int, missing: 
         if run >= 2:
             text += f"，已連續 {run} 年{word[last]}"
         if ind.higher_is_better is not None and not gap:
-            text += "，呈進步趨勢" if (last > 0) == ind.higher_is_better else "，呈退步趨勢，宜檢討原因"
+            # The bureau reports on itself: 「宜檢討原因」 read as a reviewer's remark on it.
+            text += "，呈進步趨勢" if (last > 0) == ind.higher_is_better else f"，呈退步趨勢，{WORSE_FOLLOW_UP}"
     return text + "。"
+
+
+WORSE_FOLLOW_UP = "將檢討原因並研提改善措施"
+"""What follows an indicator that moved the wrong way, in the bureau's own voice."""
 
 
 # ---- 附件 1 points ------------------------------------------------------------

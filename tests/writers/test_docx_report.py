@@ -307,7 +307,7 @@ def test_checklist_has_the_plans_structure(plan, doc):
 
 def test_complete_sample_says_every_unit_submitted(report, doc):
     assert report.complete
-    assert "各承辦單位均已填報全部評核重點之執行成果，無未填報項目。" in _styled(doc, S.BODY)
+    assert "各承辦單位均已就其承辦之評核重點填報執行成果，無未填報項目。" in _styled(doc, S.BODY)
     assert not _tables(doc, MISSING_HEADERS)
 
 
@@ -371,7 +371,7 @@ def test_figures_of_one_unit_of_many_are_marked_and_not_judged(plan, data_copy):
     assert rows["電話禮貌測試平均成績"] == ["86.4 分", "88.2 分", "91.4 分*", "—", "—"]
     assert not [r for r in rows.values() if r[-1] in ("進步", "退步", "持平")]
     body = _styled(doc, S.BODY)
-    assert not [t for t in body if "宜檢討原因" in t or "趨勢" in t]
+    assert not [t for t in body if "將檢討原因" in t or "趨勢" in t]
     [opening] = [t for t in body if t.startswith("本年度應填報執行成果之單位")]
     assert "較上年" not in opening and "；標「*」之數值不含尚未繳交之單位（行政科、" in opening
     assert any(t.startswith("訂定標準作業流程比率：105 年 90.2%、106 年 93.5%、107 年 93.3%；107 年的比率不含尚未填報成果的單位（")

@@ -442,7 +442,7 @@ def test_figures_of_one_unit_of_many_are_marked_in_the_table_and_charts(plan: Pl
     assert "電話禮貌測試平均成績 86.4 分 88.2 分 91.4 分* — —" in lines
     text = squash("".join(pages))
     assert "標「*」之數值不含尚未繳交之單位" in text and "107年的比率不含尚未填報成果的單位" in text
-    assert not [word for word in ("宜檢討原因", "退步", "進步") if word in text]
+    assert not [word for word in ("將檢討原因", "退步", "進步") if word in text]
     charts_page = next(p for p in pages if "參、圖表" in p)
     assert "94.1%*" in charts_page and "全局 99.5%*" in "".join(pages)  # a trend's last point, the bar chart's bureau line
 
