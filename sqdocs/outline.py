@@ -259,6 +259,18 @@ def _partial_note(report: CompiledReport) -> str:
 RESULTS_SENTENCE = "依本局執行計畫附件 1 各評核構面、評核項目及評核重點，彙整各承辦單位填報之執行成果、佐證資料及量化指標如下。"
 
 
+def results_sentence(report: CompiledReport) -> str:
+    """貳's opening. A dimension without 評核項目 (整體評核構面-開放創新) has no 承辦單位, so no
+    results and no section of 貳: it is named, and where its evidence is, rather than left out
+    without a word after 四、."""
+    reported = {d.name for d in report.dimensions}
+    overall = [d.caption for d in report.checklist if not d.items and d.name not in reported]
+    if not overall:
+        return RESULTS_SENTENCE
+    return (f"{RESULTS_SENTENCE}{'、'.join(overall)}不分承辦單位，其辦理情形以下列各構面執行成果中的佐證資料呈現，"
+            f"彙整於{report_headings()[3]}。")
+
+
 def indicator_line(indicator: IndicatorFigure) -> str:
     """訂定標準作業流程比率：105 年 90.2%、…；107 年較 106 年上升 1.9 個百分點，…"""
     return f"{indicator.name}：{indicator.trend}"

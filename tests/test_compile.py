@@ -668,3 +668,14 @@ def test_the_summary_counts_every_indicator_and_says_what_a_dash_means(report):
 def test_a_worse_indicator_is_followed_up_in_the_bureaus_own_voice(report):
     worse = [i for i in report.indicators if i.change is not None and i.change.assessment == "bad"]
     assert worse and all(i.trend.endswith("呈退步趨勢，將檢討原因並研提改善措施。") for i in worse)
+
+
+def test_the_overall_dimension_is_named_where_its_results_would_be(report):
+    """貳 stopped after 四、 without a word of 五、整體評核構面-開放創新, which has no 承辦單位."""
+    from sqdocs.outline import RESULTS_SENTENCE, results_sentence
+
+    assert "開放創新" not in [d.name for d in report.dimensions]
+    assert results_sentence(report) == (
+        f"{RESULTS_SENTENCE}「整體評核構面-開放創新」不分承辦單位，其辦理情形以下列各構面執行成果中的佐證資料呈現，"
+        "彙整於肆、組織診斷檢核結果。"
+    )

@@ -28,7 +28,7 @@ from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.errors import UserError
 from sqdocs.options import BuildOptions
-from sqdocs.outline import assessment_word, evidence_line, report_headings
+from sqdocs.outline import assessment_word, evidence_line, report_headings, results_sentence
 from sqdocs.report import CHECKED, UNCHECKED, CompiledReport
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
@@ -308,6 +308,7 @@ def test_checklist_has_the_plans_structure(plan, doc):
 def test_complete_sample_says_every_unit_submitted(report, doc):
     assert report.complete
     assert "各承辦單位均已就其承辦之評核重點填報執行成果，無未填報項目。" in _styled(doc, S.BODY)
+    assert results_sentence(report) in _styled(doc, S.BODY) and "開放創新" in results_sentence(report)
     assert not _tables(doc, MISSING_HEADERS)
 
 

@@ -131,7 +131,7 @@ def test_title_headings_and_sentences(report: CompiledReport, out: Extract) -> N
     for heading in [*outline.report_headings(), outline.REPORT_APPENDIX_HEADING]:
         assert out.has(heading)
     for sentence in (
-        outline.summary_sentence(report), outline.RESULTS_SENTENCE,
+        outline.summary_sentence(report), outline.results_sentence(report),
         outline.checklist_sentence(report), outline.missing_sentence(report),
     ):
         assert out.has(sentence), sentence

@@ -17,7 +17,6 @@ from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import (
     REPORT_APPENDIX_HEADING,
     REPORT_EXCLUSIONS_HEADING,
-    RESULTS_SENTENCE,
     SAMPLE_DATA_NOTE,
     charts_sentence,
     checklist_sentence,
@@ -29,6 +28,7 @@ from sqdocs.outline import (
     missing_units_line,
     numbered,
     report_headings,
+    results_sentence,
     summary_sentence,
     unit_figure_line,
 )
@@ -186,7 +186,7 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
         "year": report.year,
         "sections": [
             section(headings[0], summary_sentence(report), lambda doc: summary(doc, report, width)),
-            section(headings[1], RESULTS_SENTENCE, lambda doc: results(doc, report, width)),
+            section(headings[1], results_sentence(report), lambda doc: results(doc, report, width)),
             # The charts start a page: two fit on it, rather than one squeezed after the results.
             section(headings[2], charts_sentence(report), lambda doc: charts(doc, report, width, font),
                     new_page=bool(report.charts)),

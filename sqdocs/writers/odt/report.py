@@ -14,7 +14,6 @@ from sqdocs.model import Plan
 from sqdocs.outline import (
     REPORT_APPENDIX_HEADING,
     REPORT_EXCLUSIONS_HEADING,
-    RESULTS_SENTENCE,
     SAMPLE_DATA_NOTE,
     charts_sentence,
     checklist_sentence,
@@ -25,6 +24,7 @@ from sqdocs.outline import (
     missing_units_line,
     numbered,
     report_headings,
+    results_sentence,
     summary_sentence,
     unit_figure_line,
 )
@@ -148,7 +148,7 @@ def build(report: CompiledReport, font: Path | None = None) -> Document:
     new_page = doc.variant(S.HEADINGS[0], {"fo:break-before": "page"})
     sections: list[tuple[str, str, Callable[[], None], str]] = [
         (headings[0], summary_sentence(report), lambda: summary(doc, report), S.HEADINGS[0]),
-        (headings[1], RESULTS_SENTENCE, lambda: results(doc, report), S.HEADINGS[0]),
+        (headings[1], results_sentence(report), lambda: results(doc, report), S.HEADINGS[0]),
         # The charts start a page: two fit on it, rather than one squeezed after the results (as in Word).
         (headings[2], charts_sentence(report), lambda: charts(doc, report, font), new_page if report.charts else S.HEADINGS[0]),
         (headings[3], checklist_sentence(report), lambda: checklist(doc, report), S.HEADINGS[0]),

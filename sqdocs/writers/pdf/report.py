@@ -81,7 +81,7 @@ class _Story:
         flows: list[Flowable] = []
         # The section's heading and lead sentence go with the first point's start, as Word keeps
         # them with what follows (the template's lead sentence is kept with the next paragraph).
-        lead = [blocks.heading(heading, "section-2", self.ts), self.text(outline.RESULTS_SENTENCE, f"{heading} 本文")]
+        lead = [blocks.heading(heading, "section-2", self.ts), self.text(outline.results_sentence(self.report), f"{heading} 本文")]
         for d, dim in enumerate(self.report.dimensions, 1):
             key = f"results-{d}"
             # The headings that open a point start a page together with the point's first lines.
