@@ -199,6 +199,8 @@ REPORT_SECTION_TITLES = ("績效摘要", "各評核構面執行成果", "圖表"
 REPORT_APPENDIX_HEADING = "附錄、未填報項目"
 SAMPLE_DATA_NOTE = "（本報告數據為範例資料，非真實統計）"
 """Printed under the title of a report built from data marked ``sample: true``."""
+BUREAU_WORD = "全局"
+"""The bureau as a whole, as against one unit: 全局比率, 「處理時限內完成比率（全局）：…」."""
 REPORT_EXCLUSIONS_HEADING = "未列入全局計算之單位數據"
 NO_FIGURE = "—"
 
@@ -272,8 +274,11 @@ def results_sentence(report: CompiledReport) -> str:
 
 
 def indicator_line(indicator: IndicatorFigure) -> str:
-    """訂定標準作業流程比率：105 年 90.2%、…；107 年較 106 年上升 1.9 個百分點，…"""
-    return f"{indicator.name}：{indicator.trend}"
+    """訂定標準作業流程比率（全局）：105 年 90.2%、…；107 年較 106 年上升 1.9 個百分點，…
+
+    「全局」: the units' results below give their own figures of the same indicator, and a
+    unit's text (「全局 1,124 人受測」) may count fewer units than the bureau's figure does."""
+    return f"{indicator.name}（{BUREAU_WORD}）：{indicator.trend}"
 
 
 def unit_figure_line(name: str, figure: UnitFigure) -> str:

@@ -152,7 +152,7 @@ def test_every_contribution_outcome_evidence_and_trend(report, doc):
     body = _styled(doc, S.BODY)
     for indicator in report.indicators:
         if any(indicator in p.indicators for p in report.points()):
-            assert f"{indicator.name}：{indicator.trend}" in body
+            assert f"{indicator.name}（全局）：{indicator.trend}" in body
     assert "（107 年 9 月 24 日）" in "\n".join(c.text for t in tables for r in t.rows for c in r.cells)
 
 
@@ -357,7 +357,7 @@ def test_a_sum_a_unit_left_out_of_its_file_is_marked_in_the_summary(plan, data_c
     body = _styled(doc, S.BODY)
     [opening] = [t for t in body if t.startswith("本年度應填報執行成果之單位")]
     assert opening.endswith("；標「*」之合計不含成果未填該項數據之單位（第一分局），未與上年比較，彙整如下表。")
-    assert ("線上申辦件數：105 年 5,230 件、106 年 6,870 件、107 年 7,292 件；"
+    assert ("線上申辦件數（全局）：105 年 5,230 件、106 年 6,870 件、107 年 7,292 件；"
             "107 年的合計不含成果未填此項數據的單位（第一分局），待各單位填報齊全後再與上年比較。") in body
 
 
@@ -375,7 +375,7 @@ def test_figures_of_one_unit_of_many_are_marked_and_not_judged(plan, data_copy):
     assert not [t for t in body if "將檢討原因" in t or "趨勢" in t]
     [opening] = [t for t in body if t.startswith("本年度應填報執行成果之單位")]
     assert "較上年" not in opening and "；標「*」之數值不含尚未繳交之單位（行政科、" in opening
-    assert any(t.startswith("訂定標準作業流程比率：105 年 90.2%、106 年 93.5%、107 年 93.3%；107 年的比率不含尚未填報成果的單位（")
+    assert any(t.startswith("訂定標準作業流程比率（全局）：105 年 90.2%、106 年 93.5%、107 年 93.3%；107 年的比率不含尚未填報成果的單位（")
                and t.endswith("待各單位填報齊全後再與上年比較。") for t in body)
 
 

@@ -601,7 +601,7 @@ def test_a_line_break_in_an_indicator_line_leaves_it_flush_left_and_kept_with_it
     line ending in a break was justified, and LibreOffice spread 「訂　定　標　準…」 edge to edge."""
     replace_once(data_copy / "indicators.yaml", "name: 訂定標準作業流程比率", 'name: "訂定標準作業流程比率\\n（含修正）"')
     odt = Odt(render_report(plan, compiled(data_copy, plan)))
-    line = next(b for b in odt.body if text_of(b).startswith("訂定標準作業流程比率\n（含修正）："))
+    line = next(b for b in odt.body if text_of(b).startswith("訂定標準作業流程比率\n（含修正）（全局）："))
     style = odt.auto_style(line.get(q("text:style-name")))
     assert style.get(q("style:parent-style-name")) == S.BODY
     props = style.find(q("style:paragraph-properties"))
