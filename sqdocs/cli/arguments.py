@@ -89,10 +89,10 @@ class _Parser(argparse.ArgumentParser):
             meant = command._meant(extra)
             if meant:
                 command.error(f"無法辨識的參數：{' '.join(extra)}；是否要用 {meant}？可用的參數請看 -h")
-            if (folder := command._folder_positional()) is not None and not extra[0].startswith("-"):
+            if command._takes_one_folder() and not extra[0].startswith("-"):
                 # 「sqdocs validate a b」: build and export take several folders, the others one
                 command.error(
-                    f"無法辨識的參數：{' '.join(extra)}；{command.prog} 一次處理一個{folder}，多個請分開執行，"
+                    f"無法辨識的參數：{' '.join(extra)}；{command.prog} 一次處理一個資料夾，多個請分開執行，"
                     "或把各機關的資料夾放在同一個資料夾中，再指定該資料夾"
                 )
             command.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -125,7 +125,6 @@ class _Parser(argparse.ArgumentParser):
                 before.append(arg)
                 continue
             parser.error(parser._not_a_command(arg, commands))
-        return
 
     def _commands(self) -> dict[str, argparse.ArgumentParser]:
         """The commands (or actions) this parser takes, by name; empty when it takes none."""
@@ -149,12 +148,9 @@ class _Parser(argparse.ArgumentParser):
         meant = f"；是否要用 {close[0]}？" if close else "；"
         return f"沒有「{word}」這個{what}{meant}可用：{names}（說明請看 {self.prog} -h）"
 
-    def _folder_positional(self) -> str | None:
-        """What this command's one folder argument is, for a command that takes just one."""
-        for action in self._actions:
-            if action.dest == "data" and action.nargs is None:
-                return "資料夾"
-        return None
+    def _takes_one_folder(self) -> bool:
+        """Whether this command takes one data folder (build and export take several)."""
+        return any(action.dest == "data" and action.nargs is None for action in self._actions)
 
     def _dashed_path(self, args: list[str]) -> str | None:
         """The first argument before any ``--`` that starts with ``-``, is no option of any command

@@ -34,7 +34,7 @@ from sqdocs.forms.fingerprint import (
     read_fingerprint,
 )
 from sqdocs.forms.kinds import FORM_CONTENTS, regenerate
-from sqdocs.forms.making import KINDS, points_digest, unit_yaml
+from sqdocs.forms.making import KINDS, points_digest, refuse_former_yaml, unit_yaml
 from sqdocs.forms.problems import CellProblem, FormError, merge, sort_problems
 from sqdocs.forms.structure import formula_problems, merged_cells
 from sqdocs.fsutil import (
@@ -45,7 +45,7 @@ from sqdocs.fsutil import (
     writing,
 )
 from sqdocs.load import LoadError, load_plan
-from sqdocs.load.checks import refuse_former, renamed
+from sqdocs.load.checks import renamed
 from sqdocs.load.plan import written_year
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import parse_yaml
@@ -241,8 +241,8 @@ def _identity(fp: Fingerprint, plan: Plan, folder: Path, form: Path) -> list[str
                 "是否選錯了資料夾，或拿到了別的機關的表單？"]
     points_hash, points = points_digest(plan, fp.unit)
     if points_hash != fp.points_hash:
-        added = [tuple(p) for p in points if tuple(p) not in map(tuple, fp.points)]
-        removed = [tuple(p) for p in fp.points if tuple(p) not in map(tuple, points)]
+        old, new = [tuple(p) for p in fp.points], [tuple(p) for p in points]
+        added, removed = [p for p in new if p not in old], [p for p in old if p not in new]
         changes = []
         for gone in list(removed):  # a point renamed or moved: one change, not one added and one deleted
             if (to := _renamed_point(gone, added)) is not None:
@@ -319,8 +319,7 @@ def _import(path: Path, wb: Workbook, fp: Fingerprint, folder: Path, *, force: b
         target = unit_yaml(folder, plan, fp.kind, fp.unit)
         if fp.kind == "subplan":
             refuse_beside_misnamed(folder, fp.unit)
-        if not target.exists():  # a second file beside the unit's, from before its rename
-            refuse_former(target.parent, plan.units, fp.unit, "細部執行計畫" if fp.kind == "subplan" else "年度成果")
+        refuse_former_yaml(folder, plan, fp.kind, fp.unit)  # a second file beside the unit's, from before its rename
         form = subplan_form if fp.kind == "subplan" else results_form
         merged = merged_cells(wb, form.SHEETS)
         if merged:  # every cell is read on its own: a merged range would read as rows left blank or deleted

@@ -34,9 +34,7 @@ from sqdocs.fsutil import (
 )
 from sqdocs.load import LoadError, load_plan
 from sqdocs.load.checks import refuse_former
-from sqdocs.load.results import RESULTS_DIR
 from sqdocs.load.subplan import (
-    SUBPLAN_DIR,
     misnamed_refusal,
     misnamed_subplan,
     subplan_from,
@@ -74,13 +72,15 @@ class MadeForm:
     unfilled: bool = False  # the subplan it was made from has no practice, deadline or 承辦單位 yet
 
 
-def _refuse_former(folder: Path, plan: Plan, kind: str, unit: str) -> None:
+_YAML_WHAT = {"subplan": "細部執行計畫", "results": "年度成果"}
+
+
+def refuse_former_yaml(folder: Path, plan: Plan, kind: str, unit: str) -> None:
     """UserError when ``unit``'s YAML is not there but one from before its rename may be: a form
     made now would be blank, and its import would put a second file beside the unit's year of work."""
-    if kind == "subplan":
-        refuse_former(folder / SUBPLAN_DIR, plan.units, unit, "細部執行計畫")
-    else:
-        refuse_former(folder / RESULTS_DIR, plan.units, unit, "年度成果")
+    target = unit_yaml(folder, plan, kind, unit)
+    if not target.exists():
+        refuse_former(target.parent, plan.units, unit, _YAML_WHAT[kind])
 
 
 def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None, *, force: bool = False) -> MadeForm:
@@ -101,7 +101,7 @@ def make_form(folder: Path | str, kind: str, unit: str, out: Path | None = None,
         raise UserError(f"{display_name(out)} 已存在（可能是已填寫的表單）；請另取檔名，或加 --force 覆蓋")
     if kind == "subplan" and (misnamed := misnamed_subplan(folder, name)) is not None:
         raise UserError(misnamed_refusal(misnamed))
-    _refuse_former(folder, plan, kind, name)
+    refuse_former_yaml(folder, plan, kind, name)
     made, data = _build(folder, plan, kind, name, out)
     with writing():
         write_atomic(out, data)
@@ -163,7 +163,7 @@ def make_forms(folder: Path | str, kind: str, out: Path | None = None, *, force:
         refusals += [misnamed_refusal(path) for unit in units if (path := misnamed_subplan(folder, unit)) is not None]
     for unit in units:
         try:
-            _refuse_former(folder, plan, kind, unit)
+            refuse_former_yaml(folder, plan, kind, unit)
         except UserError as exc:
             refusals.append(str(exc))
     if refusals:

@@ -271,11 +271,12 @@ def unregistered_unit(name: str, file: Path, known: list[str]) -> str:
     overwrite another unit's work. A unit renamed (第一分局 → 中正第一分局) whose new file was
     made beside the old one (blank, by init or a form) gets the two compared, not the old deleted."""
     free = [unit for unit in known if not file.with_name(f"{unit}{file.suffix}").exists()]
-    if not suggest(name, free) and (new := next((u for u in known if u not in free and renamed(name, u)), None)):
+    hint = suggest(name, free)
+    if not hint and (new := next((u for u in known if u not in free and renamed(name, u)), None)):
         return (f"未知的單位「{name}」；units.yaml 沒有此單位。若單位已改名為「{new}」：同一資料夾已有 {new}{file.suffix}"
                 f"（可能是改名後另外建立的），請比對兩份，把要保留的內容留在 {new}{file.suffix}（unit 與 title 用新名稱）後，"
                 f"再刪除 {file.name}；若單位仍在，請把它加回 units.yaml")
-    return (f"未知的單位「{name}」{suggest(name, free)}；units.yaml 沒有此單位：若單位已裁併，"
+    return (f"未知的單位「{name}」{hint}；units.yaml 沒有此單位：若單位已裁併，"
             f"請刪除或移走 {file.name}；若改名，請把 {file.name} 改名為新名稱的檔名，並把其中的 unit 與 title "
             "一併改為新名稱；若單位仍在，請把它加回 units.yaml")
 
