@@ -273,12 +273,23 @@ def results_sentence(report: CompiledReport) -> str:
             f"彙整於{report_headings()[3]}。")
 
 
-def indicator_line(indicator: IndicatorFigure) -> str:
-    """訂定標準作業流程比率（全局）：105 年 90.2%、…；107 年較 106 年上升 1.9 個百分點，…
+def indicator_line(indicator: IndicatorFigure, report: CompiledReport) -> str:
+    """訂定標準作業流程比率（全局）：105 年 90.2%、…；107 年較 106 年上升 1.9 個百分點，…（如圖 1）。
 
     「全局」: the units' results below give their own figures of the same indicator, and a
-    unit's text (「全局 1,124 人受測」) may count fewer units than the bureau's figure does."""
-    return f"{indicator.name}（{BUREAU_WORD}）：{indicator.trend}"
+    unit's text (「全局 1,124 人受測」) may count fewer units than the bureau's figure does.
+    The charts of 參 that show the indicator are named, as a reader of 貳 would otherwise not
+    know that a figure draws what the sentence says."""
+    line = f"{indicator.name}（{BUREAU_WORD}）：{indicator.trend}"
+    if not (numbers := figure_numbers(report, indicator.id)):
+        return line
+    reference = f"（如{'、'.join(f'圖 {n}' for n in numbers)}）"
+    return f"{line[:-1]}{reference}。" if line.endswith("。") else line + reference
+
+
+def figure_numbers(report: CompiledReport, indicator_id: str) -> list[int]:
+    """The numbers of the charts (圖 1, 圖 2 …, as 參 numbers them) that draw an indicator."""
+    return [n for n, chart in enumerate(report.charts, 1) if indicator_id in chart.indicators]
 
 
 def unit_figure_line(name: str, figure: UnitFigure) -> str:

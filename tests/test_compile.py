@@ -679,3 +679,23 @@ def test_the_overall_dimension_is_named_where_its_results_would_be(report):
         f"{RESULTS_SENTENCE}「整體評核構面-開放創新」不分承辦單位，其辦理情形以下列各構面執行成果中的佐證資料呈現，"
         "彙整於肆、組織診斷檢核結果。"
     )
+
+
+def test_an_indicator_a_chart_draws_names_the_chart_in_its_line(report):
+    """貳 said how 線上申辦使用率 moved and never that 參's 圖 2 draws it: the reader of 貳 had
+    no way to know a figure shows the sentence, nor which."""
+    from sqdocs.outline import figure_numbers, indicator_line
+
+    charted = {i for chart in report.charts for i in chart.indicators}
+    assert charted == {"satisfaction_environment", "satisfaction_courtesy", "satisfaction_professional",
+                       "satisfaction_measures", "online_service_rate", "online_usage_rate", "on_time_rate"}
+    for ind in report.indicators:
+        line = indicator_line(ind, report)
+        if ind.id in charted:
+            [n] = figure_numbers(report, ind.id)
+            assert report.charts[n - 1].title and line.endswith(f"趨勢（如圖 {n}）。"), line
+        else:
+            assert "如圖" not in line and line.endswith("。"), line
+    assert indicator_line(report.indicator("on_time_rate"), report).endswith("（如圖 3）。")
+    twice = report.model_copy(update={"charts": [*report.charts, report.charts[2]]})
+    assert indicator_line(twice.indicator("on_time_rate"), twice).endswith("（如圖 3、圖 4）。")

@@ -532,7 +532,7 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
                        for p in points],
             ))
         return ChartData(
-            id=chart.id, title=chart.title, kind="trend", unit=first.unit, places=places,
+            id=chart.id, title=chart.title, kind="trend", indicators=[f.id for f in charted], unit=first.unit, places=places,
             categories=[f"{y} 年" for y in years], series=series,
         )
     units = list(dict.fromkeys(u.unit for f in charted for u in f.units if u.excluded is None and u.value is not None))
@@ -548,7 +548,7 @@ def _chart(chart: ChartDef, figures: dict[str, IndicatorFigure], results: Result
     # total, far off their axis: its legend entry 「全局 138 件」 had no line to go with it.
     single = len(charted) == 1 and first.value is not None and definition.aggregate != "sum"
     return ChartData(
-        id=chart.id, title=chart.title, kind="units", unit=first.unit, places=places,
+        id=chart.id, title=chart.title, kind="units", indicators=[f.id for f in charted], unit=first.unit, places=places,
         categories=units, series=series,
         reference=first.value if single else None,
         reference_label=f"全局 {first.text}{PARTIAL_MARK if first.partial_units else ''}" if single else "",

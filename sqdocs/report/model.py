@@ -231,6 +231,7 @@ class ChartData(Record):
     id: str
     title: str
     kind: Literal["trend", "units"]
+    indicators: list[str] = Field(default_factory=list, description="圖中的指標代號，依 indicators.yaml 的 charts 順序")
     unit: str = Field(description="數值單位（軸標題用）")
     places: int = Field(description="數值標籤的小數位數")
     categories: list[str] = Field(description="橫軸：年度（105 年 …）或單位")

@@ -28,7 +28,7 @@ from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.errors import UserError
 from sqdocs.options import BuildOptions
-from sqdocs.outline import assessment_word, evidence_line, report_headings, results_sentence
+from sqdocs.outline import assessment_word, evidence_line, indicator_line, report_headings, results_sentence
 from sqdocs.report import CHECKED, UNCHECKED, CompiledReport
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
@@ -152,7 +152,7 @@ def test_every_contribution_outcome_evidence_and_trend(report, doc):
     body = _styled(doc, S.BODY)
     for indicator in report.indicators:
         if any(indicator in p.indicators for p in report.points()):
-            assert f"{indicator.name}（全局）：{indicator.trend}" in body
+            assert indicator_line(indicator, report) in body
     assert "（107 年 9 月 24 日）" in "\n".join(c.text for t in tables for r in t.rows for c in r.cells)
 
 
@@ -310,6 +310,12 @@ def test_complete_sample_says_every_unit_submitted(report, doc):
     assert "各承辦單位均已就其承辦之評核重點填報執行成果，無未填報項目。" in _styled(doc, S.BODY)
     assert results_sentence(report) in _styled(doc, S.BODY) and "開放創新" in results_sentence(report)
     assert not _tables(doc, MISSING_HEADERS)
+
+
+def test_an_indicator_line_names_the_chart_that_draws_it(doc):
+    [line] = [t for t in _styled(doc, S.BODY) if t.startswith("處理時限內完成比率（全局）：")]
+    assert line.endswith("呈進步趨勢（如圖 3）。")
+    assert sum("（如圖 1）" in t for t in _styled(doc, S.BODY)) == 4
 
 
 def test_missing_submission_is_listed_in_the_appendix(plan, data_copy):

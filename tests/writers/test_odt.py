@@ -610,6 +610,12 @@ def test_a_line_break_in_an_indicator_line_leaves_it_flush_left_and_kept_with_it
     assert line.getnext().tag == q("table:table")
 
 
+def test_an_indicator_line_names_the_chart_that_draws_it(plan, report):
+    odt = Odt(render_report(plan, report))
+    lines_ = [text_of(b) for b in odt.body if text_of(b).startswith("處理時限內完成比率（全局）：")]
+    assert len(lines_) == 1 and lines_[0].endswith("呈進步趨勢（如圖 3）。")
+
+
 # ---- text from the data is text ----------------------------------------------------------
 
 TRICKY = "A & B <c> \"q\" 'r' {{ 7 * 7 }} {% if true %}X{% endif %}  two  spaces\tand a tab"

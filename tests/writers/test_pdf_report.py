@@ -250,7 +250,7 @@ def test_results_per_dimension_item_and_point(report: CompiledReport, out: Extra
             for p, point in enumerate(item.points, 1):
                 assert out.has(f"{outline_label(3, p)} {point.name}")
                 for ind in point.indicators:
-                    assert out.has(outline.indicator_line(ind)), ind.name
+                    assert out.has(outline.indicator_line(ind, report)), ind.name
                 for c in point.contributions:
                     assert out.has(c.outcome), (point.name, c.unit)
                     for f in c.figures:

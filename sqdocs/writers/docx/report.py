@@ -92,7 +92,7 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
             for k, point in enumerate(item.points, 1):
                 doc.add_paragraph(f"{outline_label(3, k)}\t{point.name}", doc.style(S.HEADING_4))
                 for indicator in point.indicators:
-                    line = doc.add_paragraph(indicator_line(indicator), doc.style(S.BODY))
+                    line = doc.add_paragraph(indicator_line(indicator, report), doc.style(S.BODY))
                     if point.contributions:
                         line.paragraph_format.keep_with_next = True  # with the table's first row
                 if point.contributions:

@@ -85,7 +85,7 @@ def results(doc: Document, report: CompiledReport) -> None:
                 doc.heading(S.HEADINGS[3], 4, blocks.labelled(outline_label(3, k), point.name, layout.REPORT_HEADING_EMS[2]))
                 for indicator in point.indicators:
                     # a figure line never ends a page apart from the results table it introduces
-                    doc.paragraph(keep_with_table if point.contributions else S.BODY, indicator_line(indicator))
+                    doc.paragraph(keep_with_table if point.contributions else S.BODY, indicator_line(indicator, report))
                 if point.contributions:
                     table = AnnexTable(doc, layout.report_result_columns(report))
                     for c in point.contributions:

@@ -98,7 +98,7 @@ class _Story:
     def point(self, point: PointReport, where: str) -> list[Flowable]:
         """The point's indicators and their trends, the units' results as a table, who did not report.
         Nothing is spaced below them but by the next heading's space before, as in the .docx."""
-        flows: list[Flowable] = [self.text(outline.indicator_line(ind), f"{where}{ind.name}") for ind in point.indicators]
+        flows: list[Flowable] = [self.text(outline.indicator_line(ind, self.report), f"{where}{ind.name}") for ind in point.indicators]
         if point.contributions:
             flows.append(results_table(point, self.report, self.ts, where))
         if point.missing:
