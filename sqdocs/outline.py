@@ -22,6 +22,7 @@ from sqdocs.report.model import (
     UnitFigure,
 )
 from sqdocs.text.numbering import chinese_number, outline_label
+from sqdocs.text.numbers import plain_number
 from sqdocs.text.roc import format_roc
 
 SECTION_TITLES = ("計畫依據", "計畫目標", "執行對象", "執行期程", "計畫內容", "執行步驟", "考核獎懲")
@@ -196,7 +197,8 @@ def subplan_annex_title(plan: Plan, subplan: Subplan) -> str:
 # ---- annual performance report (績效報告) --------------------------------------
 
 REPORT_SECTION_TITLES = ("績效摘要", "各評核構面執行成果", "圖表", "組織診斷檢核結果")
-REPORT_APPENDIX_HEADING = "附錄、未填報項目"
+REPORT_APPENDIX_HEADING = "附錄一、未填報項目"
+REPORT_DEFINITIONS_HEADING = "附錄二、量化指標定義"
 SAMPLE_DATA_NOTE = "（本報告數據為範例資料，非真實統計）"
 """Printed under the title of a report built from data marked ``sample: true``."""
 BUREAU_WORD = "全局"
@@ -360,3 +362,52 @@ def missing_sentence(report: CompiledReport) -> str:
 def exclusions_sentence() -> str:
     """What the table of units left out of the bureau figures says above it."""
     return "下列單位數據因分母或權數為 0，未列入全局數值之計算。"
+
+
+def definitions_sentence(report: CompiledReport) -> str:
+    """附錄二's opening: what its table holds, and where the figures of other years come from."""
+    sentence = (f"各量化指標之定義、全局數值之計算方式及列入計算之單位如下表；{report.year} 年全局數值由各單位填報之數據"
+                "依表列方式計算")
+    if any(y.year < report.year for i in report.indicators for y in i.series):
+        sentence += "，以往年度數值為本局歷年全局數據"
+    return sentence + "。"
+
+
+def calculation_lines(indicator: IndicatorFigure, report: CompiledReport) -> list[str]:
+    """How the bureau figure is made from the units' (全局數值計算方式), with this year's totals
+    where there are some: a reviewer sees that a rate is Σ numerators ÷ Σ denominators, not a
+    mean of the units' rates, and which totals give 99.4%. The formula itself is the definition's."""
+    year = report.year
+    if indicator.kind == "ratio":
+        lines = ["各單位分子、分母分別合計後相除"]
+        if indicator.numerator is not None and indicator.denominator:
+            lines.append(f"{year} 年：{_count(indicator.numerator)} ÷ {_count(indicator.denominator)} = {indicator.text}")
+        return lines
+    if indicator.kind == "growth":
+        return [f"依「{_name_of(indicator.of, report)}」之全局數值計算"]
+    if indicator.aggregate == "mean":
+        lines = [f"依各單位{indicator.base_label}加權平均"]
+        if indicator.base:
+            lines.append(f"{year} 年{indicator.base_label}合計 {_count(indicator.base)}")
+        return lines
+    return ["各單位數值加總"]
+
+
+def counted_units_text(indicator: IndicatorFigure, report: CompiledReport) -> str:
+    """列入計算之單位: the units whose figures make the bureau figure (a growth rate's are its
+    base indicator's); units left out of it are listed below the table with the reason."""
+    if indicator.kind == "growth":
+        return f"同「{_name_of(indicator.of, report)}」"
+    names = [u.unit for u in indicator.units if u.excluded is None]
+    if len(names) > 1:
+        return f"{'、'.join(names)}（計 {len(names)} 個）"
+    return names[0] if names else NO_FIGURE
+
+
+def _name_of(indicator_id: str | None, report: CompiledReport) -> str:
+    return next((i.name for i in report.indicators if i.id == indicator_id), indicator_id or "")
+
+
+def _count(value: float) -> str:
+    """A total as units entered it, grouped: 3,245; 1,166.5."""
+    return f"{plain_number(value):,}"

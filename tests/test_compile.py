@@ -699,3 +699,40 @@ def test_an_indicator_a_chart_draws_names_the_chart_in_its_line(report):
     assert indicator_line(report.indicator("on_time_rate"), report).endswith("（如圖 3）。")
     twice = report.model_copy(update={"charts": [*report.charts, report.charts[2]]})
     assert indicator_line(twice.indicator("on_time_rate"), twice).endswith("（如圖 3、圖 4）。")
+
+
+def test_the_definitions_say_how_each_bureau_figure_is_made_and_from_which_units(report):
+    """附錄二: a reviewer reading 87.0 分 beside 訓練科's own 86.9 分 could not tell that 外事科's
+    42 are counted too, nor that a rate is Σ numerators ÷ Σ denominators."""
+    from sqdocs.outline import calculation_lines, counted_units_text
+
+    for ind in report.indicators:
+        counted = [u for u in ind.units if u.excluded is None]
+        lines = calculation_lines(ind, report)
+        if ind.kind == "ratio":
+            num, den = (sum(getattr(u, part) for u in counted) for part in ("numerator", "denominator"))
+            assert lines == ["各單位分子、分母分別合計後相除", f"107 年：{num:,.0f} ÷ {den:,.0f} = {ind.text}"]
+            assert f"{num / den * 100:.1f}%" == ind.text
+        if ind.kind != "growth":
+            names = [u.unit for u in counted]
+            assert counted_units_text(ind, report) == (f"{'、'.join(names)}（計 {len(names)} 個）" if len(names) > 1 else names[0])
+    assert calculation_lines(report.indicator("sop_rate"), report)[1] == "107 年：83 ÷ 87 = 95.4%"
+    score = report.indicator("professional_test_score")
+    assert calculation_lines(score, report) == ["依各單位受測人數加權平均", "107 年受測人數合計 1,166"]
+    assert counted_units_text(score, report) == "訓練科、外事科（計 2 個）"
+    growth = report.indicator("online_growth")
+    assert calculation_lines(growth, report) == ["依「線上申辦件數」之全局數值計算"]
+    assert counted_units_text(growth, report) == "同「線上申辦件數」"
+    assert calculation_lines(report.indicator("documents_waived"), report) == ["各單位數值加總"]
+
+
+def test_a_unit_left_out_of_a_figure_is_not_among_its_counted_units(small) -> None:
+    from sqdocs.outline import calculation_lines, counted_units_text
+
+    report, _, _ = small
+    on_time = report.indicator("on_time_rate")
+    assert [(e.indicator, e.unit) for e in report.exclusions] == [("on_time_rate", "第二分局")]
+    assert "第二分局" not in counted_units_text(on_time, report)
+    assert counted_units_text(on_time, report) == "、".join(u.unit for u in on_time.units if u.unit != "第二分局") + \
+        f"（計 {len(on_time.units) - 1} 個）"
+    assert calculation_lines(on_time, report)[1].endswith(f"= {on_time.text}")

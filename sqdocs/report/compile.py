@@ -254,6 +254,7 @@ def _figure(
         numerator_label=ind.numerator,
         denominator_label=ind.denominator,
         base_label=ind.base,
+        of=ind.of,
         higher_is_better=ind.higher_is_better,
         year=plan.year,
         value=_float(value),

@@ -73,6 +73,7 @@ class IndicatorFigure(Record):
     numerator_label: str | None = Field(description="分子說明")
     denominator_label: str | None = Field(description="分母說明")
     base_label: str | None = Field(description="權數說明")
+    of: str | None = Field(None, description="成長率指標所依據的指標代號")
     higher_is_better: bool | None = Field(description="越高越好 true、越低越好 false、無好壞 null")
     year: int = Field(description="本年度")
     value: float | None = Field(description="本年度全局數值；無數據時為 null")

@@ -139,6 +139,7 @@ ROSTER_COLUMNS = _fit(Column("職稱", 24), Column("現職", 34), Column("姓名
 REPORT_RESULT_COLUMNS = _fit(Column("承辦單位", 20), Column("執行成果", 88), Column("佐證資料", 62))
 REPORT_MISSING_COLUMNS = _fit(Column("單位", 26), Column("評核構面", 26), Column("評核項目", 44), Column("評核重點", 74))
 REPORT_EXCLUSION_COLUMNS = _fit(Column("指標", 60), Column("單位", 30), Column("原因", 80))
+REPORT_DEFINITION_COLUMNS = _fit(Column("指標", 30), Column("定義", 60), Column("全局數值計算方式", 38), Column("列入計算之單位", 42))
 REPORT_SUMMARY_NAME_MM = 44.0
 REPORT_SUMMARY_CHANGE_MM = 35.0
 REPORT_SUMMARY_TREND_MM = 14.0  # 進步／退步: room for the year columns to hold 「214,000 張」 on one line

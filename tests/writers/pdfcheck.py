@@ -80,7 +80,8 @@ TABLES = {  # the squashed header row → the table's columns
     squash("".join(c.header for c in cols)): cols
     for cols in (layout.ANNEX1_COLUMNS, layout.ANNEX1_OVERALL_COLUMNS, layout.ANNEX2_COLUMNS,
                  layout.ANNEX2_OVERALL_COLUMNS, layout.ROSTER_COLUMNS, SUMMARY_COLUMNS,
-                 layout.REPORT_RESULT_COLUMNS, layout.REPORT_MISSING_COLUMNS, layout.REPORT_EXCLUSION_COLUMNS)
+                 layout.REPORT_RESULT_COLUMNS, layout.REPORT_MISSING_COLUMNS, layout.REPORT_EXCLUSION_COLUMNS,
+                 layout.REPORT_DEFINITION_COLUMNS)
 }
 MM = 72 / 25.4
 

@@ -28,7 +28,16 @@ from sqdocs.build import file_stem
 from sqdocs.cli import main
 from sqdocs.errors import UserError
 from sqdocs.options import BuildOptions
-from sqdocs.outline import assessment_word, evidence_line, indicator_line, report_headings, results_sentence
+from sqdocs.outline import (
+    assessment_word,
+    calculation_lines,
+    counted_units_text,
+    definitions_sentence,
+    evidence_line,
+    indicator_line,
+    report_headings,
+    results_sentence,
+)
 from sqdocs.report import CHECKED, UNCHECKED, CompiledReport
 from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
@@ -42,6 +51,7 @@ SOFFICE = shutil.which("soffice")
 CHECKLIST_HEADERS = ([c.header for c in layout.ANNEX2_COLUMNS], [c.header for c in layout.ANNEX2_OVERALL_COLUMNS])
 RESULT_HEADERS = [c.header for c in layout.REPORT_RESULT_COLUMNS]
 MISSING_HEADERS = [c.header for c in layout.REPORT_MISSING_COLUMNS]
+DEFINITION_HEADERS = [c.header for c in layout.REPORT_DEFINITION_COLUMNS]
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +92,7 @@ def _styled(doc, style: str) -> list[str]:
 
 def test_title_and_sections(report, doc):
     assert doc.paragraphs[0].text == report.title == "基隆市警察局 107 年度提升服務品質績效報告"
-    assert _styled(doc, S.HEADING_1) == [*report_headings(), "附錄、未填報項目"]
+    assert _styled(doc, S.HEADING_1) == [*report_headings(), "附錄一、未填報項目", "附錄二、量化指標定義"]
     assert report_headings() == ["壹、績效摘要", "貳、各評核構面執行成果", "參、圖表", "肆、組織診斷檢核結果"]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "{{" not in text and "{%" not in text
@@ -94,7 +104,7 @@ def test_title_and_sections(report, doc):
     paragraphs = doc.paragraphs
     leads = [paragraphs[n + 1] for n, p in enumerate(paragraphs[:-1]) if p.style.name == S.HEADING_1]
     leads = [p for p in leads if p.style.name == S.BODY]
-    assert len(leads) == 4 and all(p.paragraph_format.keep_with_next for p in leads)
+    assert len(leads) == 5 and all(p.paragraph_format.keep_with_next for p in leads)
 
 
 def test_summary_table_shows_the_display_texts(report, doc):
@@ -318,6 +328,31 @@ def test_an_indicator_line_names_the_chart_that_draws_it(doc):
     assert sum("（如圖 1）" in t for t in _styled(doc, S.BODY)) == 4
 
 
+def test_the_indicator_definitions_follow_the_missing_points(report, doc):
+    [table] = _tables(doc, DEFINITION_HEADERS)
+    rows = table.rows[1:]
+    assert [r.cells[0].text for r in rows] == [i.name for i in report.indicators]
+    for row, ind in zip(rows, report.indicators, strict=True):
+        assert row.cells[1].text == ind.definition
+        assert [p.text for p in row.cells[2].paragraphs] == calculation_lines(ind, report)
+        assert row.cells[3].text == counted_units_text(ind, report)
+    assert definitions_sentence(report) in _styled(doc, S.BODY)
+
+
+def test_figures_left_out_are_listed_under_the_definitions(plan, data_copy):
+    first = data_copy / "results" / "第一分局.yaml"
+    first.write_text(first.read_text(encoding="utf-8").replace("{numerator: 8547, denominator: 8591}",
+                                                               "{numerator: 0, denominator: 0}"), "utf-8")
+    report = compiled(data_copy, plan)
+    assert [(e.indicator, e.unit) for e in report.exclusions] == [("on_time_rate", "第一分局")]
+    doc = Document(io.BytesIO(render_report(plan, report, BuildOptions())))
+    headings = [p.text for p in doc.paragraphs if p.style.name in (S.HEADING_1, S.HEADING_2)]
+    assert headings[-2:] == ["附錄二、量化指標定義", "未列入全局計算之單位數據"]
+    [table] = _tables(doc, DEFINITION_HEADERS)
+    [on_time] = [r for r in table.rows if r.cells[0].text == "處理時限內完成比率"]
+    assert "第一分局" not in on_time.cells[3].text
+
+
 def test_missing_submission_is_listed_in_the_appendix(plan, data_copy):
     (data_copy / "results" / "第四分局.yaml").unlink()
     report = compiled(data_copy, plan)
@@ -476,7 +511,7 @@ def test_libreoffice_converts_the_report_to_pdf(docx_bytes, tmp_path):
     reader = pypdf.PdfReader(pdf)
     assert 12 <= len(reader.pages) <= 40  # 25 on this machine
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "圖 3" in text and "附錄、未填報項目" in text and CHECKED in text
+    assert "圖 3" in text and "附錄一、未填報項目" in text and "附錄二、量化指標定義" in text and CHECKED in text
     images = sum(len(page.images) for page in reader.pages)
     assert images >= 3
 

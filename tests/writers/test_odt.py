@@ -32,6 +32,8 @@ from sqdocs.model import Plan, Subplan
 from sqdocs.outline import (
     SAMPLE_DATA_NOTE,
     annex_label,
+    calculation_lines,
+    counted_units_text,
     evidence_line,
     numbered,
     plan_sections,
@@ -459,12 +461,12 @@ def test_every_sample_subplan(plan, subplans, subplan_odts, unit):
 def test_report_sections_and_summary(report, report_odt):
     assert report_odt.styled(S.TITLE) == [report.title]
     level1 = report_odt.headings(1)
-    assert level1[:4] == report_headings() and level1[4] == "附錄、未填報項目"
+    assert level1[:4] == report_headings() and level1[4:] == ["附錄一、未填報項目", "附錄二、量化指標定義"]
     # A section's lead sentence keeps with what follows: never 「貳、…」 and its lead alone at a page's foot.
     body = list(report_odt.body)
     leads = [body[n + 1] for n, b in enumerate(body[:-1]) if b.get(q("text:outline-level")) == "1"]
     leads = [b for b in leads if b.tag == q("text:p") and text_of(b) and not b.findall(f".//{q('draw:frame')}")]
-    assert len(leads) == 4  # 參、圖表 has no lead: a chart follows it
+    assert len(leads) == 5  # 參、圖表 has no lead: a chart follows it
     for lead in leads:
         props = report_odt.auto_style(lead.get(q("text:style-name"))).find(q("style:paragraph-properties"))
         assert props.get(q("fo:keep-with-next")) == "always"
@@ -608,6 +610,16 @@ def test_a_line_break_in_an_indicator_line_leaves_it_flush_left_and_kept_with_it
     assert props.get(q("fo:text-align")) == "start"
     assert props.get(q("fo:keep-with-next")) == "always"
     assert line.getnext().tag == q("table:table")
+
+
+def test_the_indicator_definitions_table(report, report_odt):
+    [table] = [t for t in report_odt.tables() if header_texts(t) == [c.header for c in layout.REPORT_DEFINITION_COLUMNS]]
+    rows = body_rows(table)
+    assert [lines(r[0]) for r in rows] == [[i.name] for i in report.indicators]
+    for row, ind in zip(rows, report.indicators, strict=True):
+        assert lines(row[1]) == [ind.definition]
+        assert lines(row[2]) == calculation_lines(ind, report)
+        assert lines(row[3]) == [counted_units_text(ind, report)]
 
 
 def test_an_indicator_line_names_the_chart_that_draws_it(plan, report):

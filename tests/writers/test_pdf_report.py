@@ -128,11 +128,11 @@ def test_headings_and_text_are_indented_as_in_word(report_pdf: Path) -> None:
 
 def test_title_headings_and_sentences(report: CompiledReport, out: Extract) -> None:
     assert out.has(report.title)
-    for heading in [*outline.report_headings(), outline.REPORT_APPENDIX_HEADING]:
+    for heading in [*outline.report_headings(), outline.REPORT_APPENDIX_HEADING, outline.REPORT_DEFINITIONS_HEADING]:
         assert out.has(heading)
     for sentence in (
         outline.summary_sentence(report), outline.results_sentence(report),
-        outline.checklist_sentence(report), outline.missing_sentence(report),
+        outline.checklist_sentence(report), outline.missing_sentence(report), outline.definitions_sentence(report),
     ):
         assert out.has(sentence), sentence
 
@@ -408,6 +408,17 @@ def test_figures_left_out_of_the_bureau_figure_are_listed(gaps) -> None:
     assert got.has(outline.REPORT_EXCLUSIONS_HEADING) and got.has(outline.exclusions_sentence())
     assert got.column(layout.REPORT_EXCLUSION_COLUMNS, 1) == squash("".join(e.unit for e in compiled.exclusions))
 
+    # with the indicators' definitions, which list the units each bureau figure counts
+    text = squash("".join(got.pages))
+    assert text.index(squash(outline.REPORT_DEFINITIONS_HEADING)) < text.index(squash(outline.REPORT_EXCLUSIONS_HEADING))
+
+
+def test_the_indicator_definitions_table(report: CompiledReport, out: Extract) -> None:
+    columns = layout.REPORT_DEFINITION_COLUMNS
+    assert out.column(columns, 0) == squash("".join(i.name for i in report.indicators))
+    assert out.column(columns, 2) == squash("".join(line for i in report.indicators for line in outline.calculation_lines(i, report)))
+    assert out.column(columns, 3) == squash("".join(outline.counted_units_text(i, report) for i in report.indicators))
+
 
 def test_long_unit_names_are_not_broken(plan: Plan, gaps) -> None:
     """「中和第一分局」 whole in 承辦單位 and in the appendix's 單位, not 「中和第一」 over 「分局」."""
@@ -459,7 +470,7 @@ def test_footer_page_x_of_y(out: Extract) -> None:
 def test_bookmarks_for_every_section(report: CompiledReport, report_pdf: Path, out: Extract) -> None:
     titles = outline_titles(report_pdf)
     top = [t for t in titles if isinstance(t, str)]
-    assert top == [*outline.report_headings(), outline.REPORT_APPENDIX_HEADING]
+    assert top == [*outline.report_headings(), outline.REPORT_APPENDIX_HEADING, outline.REPORT_DEFINITIONS_HEADING]
     nested = [t for t in titles if isinstance(t, list)]
     results, chart_marks, checklist = nested
     assert [t for t in results if isinstance(t, str)] == [

@@ -1,4 +1,4 @@
-"""The annual performance report (績效報告) as Word: summary, results, charts, checklist, appendix.
+"""The annual performance report (績效報告) as Word: summary, results, charts, checklist, appendices.
 
 Every number and sentence comes ready from the compiled report and ``sqdocs.outline``; this
 module only lays them out as headings, tables and pictures in the template's styles.
@@ -16,10 +16,14 @@ from sqdocs.model import Plan
 from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import (
     REPORT_APPENDIX_HEADING,
+    REPORT_DEFINITIONS_HEADING,
     REPORT_EXCLUSIONS_HEADING,
     SAMPLE_DATA_NOTE,
+    calculation_lines,
     charts_sentence,
     checklist_sentence,
+    counted_units_text,
+    definitions_sentence,
     evidence_line,
     exclusions_sentence,
     figure_caption,
@@ -148,16 +152,28 @@ def checklist(doc: Fragment, report: CompiledReport, width: int) -> None:
     tables.checklist(doc, report.checklist, width, lambda point: [(e.mark, e.text) for e in point.entries])
 
 
-# ---- 附錄、未填報項目 -------------------------------------------------------------------
+# ---- 附錄一、未填報項目 -----------------------------------------------------------------
 
 
 def appendix(doc: Fragment, report: CompiledReport, width: int) -> None:
-    """The points each unit reported nothing on (the unit's cell merged over its rows); then any
-    unit figures left out of a bureau figure."""
+    """The points each unit reported nothing on (the unit's cell merged over its rows)."""
     if report.missing:
         table = AnnexTable(doc, layout.report_missing_columns(report), width)
         tables.merged_rows(table, [(m.unit, m.dimension, m.item, m.point) for m in report.missing], merged_columns=3)
         table.finish()
+
+
+# ---- 附錄二、量化指標定義 ----------------------------------------------------------------
+
+
+def definitions(doc: Fragment, report: CompiledReport, width: int) -> None:
+    """What each indicator measures and how its bureau figure is made; then any unit figures
+    left out of a bureau figure."""
+    table = AnnexTable(doc, layout.REPORT_DEFINITION_COLUMNS, width)
+    for ind in report.indicators:
+        table.row(text(ind.name), text(ind.definition), text(*calculation_lines(ind, report)),
+                  text(counted_units_text(ind, report)))
+    table.finish()
     if report.exclusions:
         doc.add_paragraph(REPORT_EXCLUSIONS_HEADING, doc.style(S.HEADING_2))
         doc.add_paragraph(exclusions_sentence(), doc.style(S.BODY))
@@ -192,6 +208,7 @@ def _context(report: CompiledReport, template: WordTemplate, font: Path | None) 
                     new_page=bool(report.charts)),
             section(headings[3], checklist_sentence(report), lambda doc: checklist(doc, report, width)),
             section(REPORT_APPENDIX_HEADING, missing_sentence(report), lambda doc: appendix(doc, report, width)),
+            section(REPORT_DEFINITIONS_HEADING, definitions_sentence(report), lambda doc: definitions(doc, report, width)),
         ],
     }
 

@@ -1,5 +1,5 @@
 """The annual performance report (績效報告) as OpenDocument Text: summary, results, charts,
-checklist and appendix, laid out as the Word writer lays them out.
+checklist and appendices, laid out as the Word writer lays them out.
 
 Every number and sentence comes ready from the compiled report and :mod:`sqdocs.outline`;
 this module only places them as headings, tables and pictures.
@@ -13,10 +13,14 @@ from pathlib import Path
 from sqdocs.model import Plan
 from sqdocs.outline import (
     REPORT_APPENDIX_HEADING,
+    REPORT_DEFINITIONS_HEADING,
     REPORT_EXCLUSIONS_HEADING,
     SAMPLE_DATA_NOTE,
+    calculation_lines,
     charts_sentence,
     checklist_sentence,
+    counted_units_text,
+    definitions_sentence,
     evidence_line,
     exclusions_sentence,
     indicator_line,
@@ -113,16 +117,28 @@ def checklist(doc: Document, report: CompiledReport) -> None:
     tables.checklist(doc, report.checklist, lambda point: [(e.mark, e.text) for e in point.entries])
 
 
-# ---- 附錄、未填報項目 -------------------------------------------------------------------
+# ---- 附錄一、未填報項目 -----------------------------------------------------------------
 
 
 def appendix(doc: Document, report: CompiledReport) -> None:
-    """The points each unit reported nothing on (the unit's cell spanning its rows); then any
-    unit figures left out of a bureau figure."""
+    """The points each unit reported nothing on (the unit's cell spanning its rows)."""
     if report.missing:
         table = AnnexTable(doc, layout.report_missing_columns(report))
         tables.merged_rows(table, [(m.unit, m.dimension, m.item, m.point) for m in report.missing], merged_columns=3)
         table.finish()
+
+
+# ---- 附錄二、量化指標定義 ----------------------------------------------------------------
+
+
+def definitions(doc: Document, report: CompiledReport) -> None:
+    """What each indicator measures and how its bureau figure is made; then any unit figures
+    left out of a bureau figure."""
+    table = AnnexTable(doc, layout.REPORT_DEFINITION_COLUMNS)
+    for ind in report.indicators:
+        table.row(text(ind.name), text(ind.definition), text(*calculation_lines(ind, report)),
+                  text(counted_units_text(ind, report)))
+    table.finish()
     if report.exclusions:
         doc.heading(S.HEADINGS[1], 2, REPORT_EXCLUSIONS_HEADING)
         doc.paragraph(S.BODY, exclusions_sentence())
@@ -153,6 +169,7 @@ def build(report: CompiledReport, font: Path | None = None) -> Document:
         (headings[2], charts_sentence(report), lambda: charts(doc, report, font), new_page if report.charts else S.HEADINGS[0]),
         (headings[3], checklist_sentence(report), lambda: checklist(doc, report), S.HEADINGS[0]),
         (REPORT_APPENDIX_HEADING, missing_sentence(report), lambda: appendix(doc, report), S.HEADINGS[0]),
+        (REPORT_DEFINITIONS_HEADING, definitions_sentence(report), lambda: definitions(doc, report), S.HEADINGS[0]),
     ]
     lead = doc.variant(S.BODY, {"fo:keep-with-next": "always"})  # never alone at a page's foot, as in Word
     for heading, intro, body, style in sections:

@@ -1,7 +1,8 @@
 """The annual performance report (績效報告) as a PDF.
 
 壹 the summary of indicators, 貳 each dimension → item → point with the units' results,
-參 the charts, 肆 the 附件 2 checklist with ☑/☐, 附錄 the missing submissions. Every text is
+參 the charts, 肆 the 附件 2 checklist with ☑/☐, 附錄一 the missing submissions, 附錄二 the
+indicators' definitions. Every text is
 the compiled report's or :mod:`sqdocs.outline`'s; the layout reuses the plan's blocks and tables.
 """
 
@@ -18,6 +19,7 @@ from sqdocs.text.numbering import outline_label
 from sqdocs.writers import layout
 from sqdocs.writers.pdf import blocks, document, figures, furniture
 from sqdocs.writers.pdf.report_tables import (
+    definitions_table,
     exclusions_table,
     missing_table,
     results_table,
@@ -65,6 +67,7 @@ class _Story:
             *self.charts(),
             *self.checklist(),
             *self.appendix(),
+            *self.definitions(),
         ]
 
     def summary(self) -> list[Flowable]:
@@ -123,7 +126,7 @@ class _Story:
         return blocks.dimension_tables(heading, "checklist", self.report.checklist, marked_checklist_table, self.ts, lead)
 
     def appendix(self) -> list[Flowable]:
-        """The points each unit reported nothing on; then any unit figures left out of a bureau figure."""
+        """The points each unit reported nothing on."""
         report, ts = self.report, self.ts
         heading = outline.REPORT_APPENDIX_HEADING
         flows: list[Flowable] = [
@@ -135,10 +138,23 @@ class _Story:
         ]
         if report.missing:
             flows.append(blocks.spaced(missing_table(report, ts, f"{heading} "), layout.TABLE_PT))
+        return flows
+
+    def definitions(self) -> list[Flowable]:
+        """What each indicator measures and how its bureau figure is made; then any unit figures
+        left out of a bureau figure."""
+        report, ts = self.report, self.ts
+        heading = outline.REPORT_DEFINITIONS_HEADING
+        flows: list[Flowable] = [
+            blocks.Room(blocks.CAPTION_ROOM),
+            blocks.heading(heading, "definitions", ts),
+            self.text(outline.definitions_sentence(report), f"{heading} 本文"),
+            blocks.spaced(definitions_table(report, ts, f"{heading} "), layout.TABLE_PT),
+        ]
         if report.exclusions:
             title = outline.REPORT_EXCLUSIONS_HEADING
             flows += [
-                *self.subheading(outline_label(1, 1), title, "appendix-exclusions", 1),
+                *self.subheading(outline_label(1, 1), title, "definitions-exclusions", 1),
                 self.text(outline.exclusions_sentence(), f"{heading} {title}"),
                 exclusions_table(report, ts, f"{heading} {title} "),
             ]

@@ -1,5 +1,6 @@
 """The tables of the performance report: the summary of indicators, each point's results,
-the units' figures left out of the bureau figure, and the missing submissions.
+the missing submissions, the indicators' definitions and the units' figures left out of the
+bureau figure.
 
 Built with the annex machinery of :mod:`sqdocs.writers.pdf.tables` (header repeated on every
 page, rows that split, merged-looking group cells); columns from :mod:`sqdocs.writers.layout`,
@@ -79,6 +80,23 @@ def exclusions_table(report: CompiledReport, ts: Typesetter, where: str) -> Tabl
         for n, e in enumerate(report.exclusions, 1)
     ]
     return grid(columns, rows, ts, valign="MIDDLE", keep_rows=True)
+
+
+def definitions_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
+    """指標 | 定義 | 全局數值計算方式 | 列入計算之單位, one row per indicator, in the summary's order."""
+    columns = layout.REPORT_DEFINITION_COLUMNS
+    heads = [c.header for c in columns]
+    rows = []
+    for ind in report.indicators:
+        at = f"{where}「{ind.name}」"
+        calculation: Cell = [ts.para(line, ts.styles.cell, f"{at}{heads[2]}") for line in outline.calculation_lines(ind, report)]
+        rows.append(Row([
+            text_cell(ind.name, ts, f"{at}{heads[0]}"),
+            text_cell(ind.definition, ts, f"{at}{heads[1]}"),
+            calculation,
+            text_cell(outline.counted_units_text(ind, report), ts, f"{at}{heads[3]}"),
+        ]))
+    return grid(columns, rows, ts, keep_rows=True)
 
 
 def missing_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:
