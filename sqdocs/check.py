@@ -281,8 +281,10 @@ def report(
     ``folder`` is the data folder as a command to run names it.
     """
     summary = summarize(plan, subplans, problems)
+    # A blank subplan's problems are not counted (three a point: 42 beside its one line below);
+    # its status says what it lacks.
     rows = [
-        [s.unit, str(s.assigned), "—" if s.listed is None else str(s.listed), str(s.problems), s.status]
+        [s.unit, str(s.assigned), "—" if s.listed is None else str(s.listed), "—" if s.blank else str(s.problems), s.status]
         for s in summary
     ]
     parts = [
@@ -303,7 +305,12 @@ def report(
         detail = [[p.unit, where(p) or "—", p.label, p.message] for p in shown]
         parts += ["", "問題明細", "", format_table(["單位", "位置", "問題", "說明"], detail)]
         done = sum(1 for s in summary if s.status == "完成")
-        parts += ["", f"共 {len(problems)} 個問題；{done}/{len(summary)} 個單位的細部執行計畫完整。"]
+        told = []
+        if counted := len(problems) - sum(s.problems for s in summary if s.blank):
+            told.append(f"共 {counted} 個問題")
+        if blank:
+            told.append(f"{'另 ' if told else ''}{len(blank)} 個單位尚未填寫（{'、'.join(blank)}）")
+        parts += ["", f"{'，'.join(told)}；{done}/{len(summary)} 個單位的細部執行計畫完整。"]
         if (missing := sum(p.kind == "no_subplan" for p in problems)) > 1:  # one command, not one per unit
             parts.append(f"尚未建立的 {missing} 個單位可一次產生範本：{_command('init', folder, '--all')}"
                          "（已有檔案的單位不受影響；新年度加上 --from 去年的資料夾）")

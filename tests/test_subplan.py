@@ -902,12 +902,15 @@ def test_check_tells_a_subplan_still_blank_in_one_line(fresh: Path, capsys):
     assert main(["check", str(fresh)]) == 1
     out = capsys.readouterr().out
     assigned = len(load_plan(fresh).points_for("第三分局"))
-    assert re.search(rf"第三分局\s+{assigned}\s+{assigned}\s+{3 * assigned}\s+尚未填寫\n", out), out
+    # its problems, three a point, are not counted beside its one line (「問題 42」, 「共 42 個問題」)
+    assert re.search(rf"第三分局\s+{assigned}\s+{assigned}\s+—\s+尚未填寫\n", out), out
+    started_count = 3 * assigned - 1
+    assert f"\n共 {started_count} 個問題，另 1 個單位尚未填寫（第三分局）；2/4 個單位的細部執行計畫完整。\n" in out, out
     third = [line for line in out.splitlines() if line.startswith("第三分局  ")]
     assert len(third) == 2 and re.search(
         rf"subplans/第三分局\.yaml\s+尚未填寫\s+整份尚未填寫：{assigned} 個評核重點都未填具體作法、完成期限與承辦單位$", third[1]), third
     fourth = [line for line in out.splitlines() if line.startswith("第四分局  ")]
-    assert re.search(r"\s未完成$", fourth[0]) and len(fourth) == 1 + 3 * assigned - 1, fourth  # told point by point
+    assert re.search(rf"\s{started_count}\s+未完成$", fourth[0]) and len(fourth) == 1 + started_count, fourth  # point by point
     assert out.index("第三分局  ") < out.index("第四分局  ", out.index("問題明細"))  # the units' order kept
 
 
