@@ -113,6 +113,31 @@ def test_once_renamed_as_advised_everything_builds_under_the_new_name(renamed, t
     assert (tmp_path / "out" / f"基隆市警察局{NEW}107年度提升服務品質細部執行計畫.docx").is_file()
 
 
+def test_validate_warns_that_annex3_names_the_unit_as_before(renamed, capsys):
+    """附件 3 printed 「第一分局分局長」 after the rename without a word (the manual's §6.8 says to edit it)."""
+    capsys.readouterr()
+    main(["validate", str(renamed)])
+    err = capsys.readouterr().err
+    line = next(n for n, text in enumerate((renamed / "annex3.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if f"position: {OLD}分局長" in text)
+    assert (f"annex3.yaml:{line}:15: members[25].position: 警告：現職「{OLD}分局長」的「{OLD}」不在 units.yaml 中；"
+            f"若單位已改名為「{NEW}」，請一併修改（附件 3 照此印出）") in err
+    assert err.count("現職") == 1  # 局長, 副局長, 刑警大隊長, 第二分局分局長 … are not taken for old names
+    replace_once(renamed / "annex3.yaml", f"position: {OLD}分局長", f"position: {NEW}分局長")
+    main(["validate", str(renamed)])
+    assert "現職" not in capsys.readouterr().err
+
+
+def test_a_unit_merely_alike_is_not_taken_for_a_new_name(data_copy, capsys):
+    """保安大隊 and 保安隊 look alike, yet neither holds the other: a 現職 of a unit not in units.yaml
+    (a unit's full name, one outside the bureau) is not called a registered one renamed."""
+    replace_once(data_copy / "annex3.yaml", "position: 保安隊長", "position: 保安大隊大隊長")
+    replace_once(data_copy / "annex3.yaml", "position: 交通隊長", "position: 交通警察隊隊長")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    assert "現職" not in capsys.readouterr().err
+
+
 def _next_year_renamed(folder: Path) -> Path:
     """108 rolled over from ``folder``, its 【待填】 filled, and 第一分局 renamed in its units.yaml."""
     from conftest import fill_markers

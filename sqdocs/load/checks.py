@@ -13,7 +13,7 @@ from sqdocs.errors import UserError
 from sqdocs.fsutil import display_name
 from sqdocs.load.diagnostics import Diagnostic, Loc
 from sqdocs.load.yamlfile import YamlDoc
-from sqdocs.model import Annex1, Annex2, PlanBody, UnitRegistry
+from sqdocs.model import Annex1, Annex2, PlanBody, Roster, UnitRegistry
 from sqdocs.model.common import INVISIBLE_CHARACTERS, invisible_name
 from sqdocs.model.plan import Clause
 from sqdocs.text.names import command_line
@@ -215,6 +215,34 @@ def group_warnings(doc: YamlDoc, units: UnitRegistry) -> Iterator[Diagnostic]:
                 f"群組「{group.name}」沒有列入{kind}「{names}」：本局計畫指派{group.name}辦理的評核重點不會算到{names}"
                 f"（其細部執行計畫、年度成果都不會列出）；若{names}也屬於{group.name}，請加入 members"
             ), severity="warning")
+
+
+_UNIT_ENDINGS = ("分局", "科", "室", "隊", "中心", "所", "組")
+"""How the name of a unit ends, as a 現職 of 附件 3 begins with one (第一分局分局長, 行政科科長)."""
+
+
+def roster_warnings(doc: YamlDoc, roster: Roster, units: UnitRegistry) -> Iterator[Diagnostic]:
+    """附件 3's 現職 that begins with a unit's name units.yaml no longer has, which a registered
+    name holds or is held by (第一分局分局長 after 第一分局 became 中正第一分局): the roster is
+    printed as written, so the plan would name a unit the bureau no longer has."""
+    known = registered_names(units)
+    for n, member in enumerate(roster.members):
+        position = member.position
+        if any(position.startswith(name) for name in known):
+            continue
+        for end in range(len(position) - 1, 1, -1):  # the longest unit-like start first
+            old = position[:end]
+            if not old.endswith(_UNIT_ENDINGS):
+                continue
+            # containment only: a likeness (保安隊, 保安科) would call a unit another's new name
+            now = [u.name for u in units.units if old in u.name or u.name in old]
+            if now:
+                names = "」或「".join(now)
+                yield doc.diagnostic(("members", n, "position"), (
+                    f"現職「{position}」的「{old}」不在 units.yaml 中；若單位已改名為「{names}」，請一併修改"
+                    "（附件 3 照此印出）"
+                ), severity="warning")
+                break
 
 
 # Characters a name can hold without anyone seeing them: those no text may hold (zero-width

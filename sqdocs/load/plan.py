@@ -113,8 +113,10 @@ def written_year(folder: Path | str) -> int | None:
 def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
     """What is valid in the loaded ``plan`` of ``folder`` but probably a slip: plan.yaml's dates
     in another year than the plan's, a 文號 in full-width digits (:func:`checks.body_warnings`),
-    and :func:`units_warnings`."""
-    return [*checks.body_warnings(read_yaml(Path(folder) / "plan.yaml"), plan.body), *units_warnings(folder, plan)]
+    :func:`units_warnings`, and 附件 3 naming a unit as before a rename (:func:`checks.roster_warnings`)."""
+    folder = Path(folder)
+    return [*checks.body_warnings(read_yaml(folder / "plan.yaml"), plan.body), *units_warnings(folder, plan),
+            *checks.roster_warnings(read_yaml(folder / "annex3.yaml"), plan.roster, plan.units)]
 
 
 def units_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
