@@ -327,11 +327,10 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
 
     Next year's report shows each indicator's trend from its history, so this year's bureau
     figure, as this year's report gives it, is added to the history of every indicator that
-    has one (a growth rate too: recomputed from its base's rounded figures it could differ in
-    the last digit). It is computed from the units' results, which must load without error
-    and be all in: a partial figure (a file missing, or a figure missing from one) is no figure
-    to keep (next year's validate asks for it instead). A year already in a history was
-    written by hand and stands.
+    has one (a growth rate too, though its base's rounded figures give it again). It is
+    computed from the units' results, which must load without error and be all in: a partial
+    figure (a file missing, or a figure missing from one) is no figure to keep (next year's
+    validate asks for it instead). A year already in a history was written by hand and stands.
     """
     old = plan.year
     doc = read_yaml(source / INDICATORS_FILE)

@@ -15,6 +15,7 @@ from conftest import (
     SOP_RATE_OF_FIRST,
     compiled,
     left_out,
+    replace_once,
 )
 
 from sqdocs.load import load_plan
@@ -736,3 +737,20 @@ def test_a_unit_left_out_of_a_figure_is_not_among_its_counted_units(small) -> No
     assert counted_units_text(on_time, report) == "、".join(u.unit for u in on_time.units if u.unit != "第二分局") + \
         f"（計 {len(on_time.units) - 1} 個）"
     assert calculation_lines(on_time, report)[1].endswith(f"= {on_time.text}")
+
+
+def test_a_growth_rate_follows_from_its_base_as_printed(data_copy: Path, plan: Plan) -> None:
+    """7,487.4 hours printed 「7,487 小時」, 「±0 小時」 and 持平 beside a growth rate of 0.01% and
+    退步: the rate came from the unrounded total, so no reader could get it from the table."""
+    indicators = data_copy / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8").replace("history: {105: 4980, 106: 6150}", "history: {105: 4980, 106: 7487}")
+    growth_of_hours = text.split("  # ---- 服務量能 ----")[0].rsplit("  - id: online_growth", 1)[1]
+    extra = "  - id: hours_growth" + growth_of_hours.replace("of: online_cases", "of: hours_saved").replace(
+        "name: 線上申辦使用成長率", "name: 節省工時成長率").replace("history: {105: 18.6}", "history: {}")
+    indicators.write_text(text.replace("  # ---- 服務量能 ----", extra + "  # ---- 服務量能 ----"), encoding="utf-8")
+    replace_once(data_copy / "results" / "第一分局.yaml", "hours_saved: {value: 724}", "hours_saved: {value: 724.4}")
+    report = compile_report(plan, load_results(data_copy, plan)[0])
+    hours, rate = report.indicator("hours_saved"), report.indicator("hours_growth")
+    assert (hours.text, hours.change.delta_text) == ("7,487 小時", "±0 小時")
+    assert [(y.year, y.text) for y in rate.series] == [(106, "50.3%"), (107, "0.0%")]
+    assert rate.change.delta_text == "-50.3 個百分點"

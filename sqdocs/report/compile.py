@@ -128,7 +128,11 @@ def _indicator_figures(plan: Plan, results: ResultSet) -> list[IndicatorFigure]:
     for ind in indicators:
         if not ind.entered:
             base = built[ind.of or ""]
-            built[ind.id] = _growth_figure(plan, ind, yearly, base, bool(base.partial_units))
+            base_ind = results.indicators.get(ind.of or "")
+            assert base_ind is not None  # load.indicators refuses a growth rate of no indicator
+            printed = {year: Fraction(shown(value, base_ind.unit, base_ind.places))
+                       for year, value in yearly.get(ind.of or "", {}).items()}
+            built[ind.id] = _growth_figure(plan, ind, printed, base, bool(base.partial_units))
     return [built[ind.id] for ind in indicators]
 
 
@@ -173,12 +177,13 @@ def _uncomputable(ind: Indicator) -> str:
 
 
 def _growth_figure(
-    plan: Plan, ind: Indicator, yearly: dict[str, dict[int, Fraction]], base_figure: IndicatorFigure, of_partial: bool
+    plan: Plan, ind: Indicator, base: dict[int, Fraction], base_figure: IndicatorFigure, of_partial: bool
 ) -> IndicatorFigure:
-    """A growth rate from the yearly figures of ``base_figure`` (``of_partial``: its figure this
-    year lacks units that have not reported, so no rate is taken from it)."""
+    """A growth rate from the yearly figures of ``base_figure`` as the report prints them, ``base``
+    (``of_partial``: its figure this year lacks units that have not reported, so no rate is taken
+    from it). Printed figures, so that a reader's (87.0 − 85.7) ÷ 85.7 is the rate shown, and
+    next year's, from the rounded figures rollover keeps in history, gives this year's again."""
     of = base_figure.name
-    base = yearly.get(ind.of or "", {})
     years: dict[int, Fraction] = {}
     computed: set[int] = set()
     for year in sorted(base):
