@@ -285,7 +285,10 @@ def indicator_line(indicator: IndicatorFigure, report: CompiledReport) -> str:
     line = f"{indicator.name}（{BUREAU_WORD}）：{indicator.trend}"
     if not (numbers := figure_numbers(report, indicator.id)):
         return line
-    reference = f"（如{'、'.join(f'圖 {n}' for n in numbers)}）"
+    figures = "、".join(f"圖 {n}" for n in numbers)
+    if line.endswith("）。"):  # 「（…均為 0）（如圖 2）」 read as two asides run together
+        return f"{line[:-1]}，如{figures}。"
+    reference = f"（如{figures}）"
     return f"{line[:-1]}{reference}。" if line.endswith("。") else line + reference
 
 
@@ -381,7 +384,8 @@ def calculation_lines(indicator: IndicatorFigure, report: CompiledReport) -> lis
     if indicator.kind == "ratio":
         lines = ["各單位分子、分母分別合計後相除"]
         if indicator.numerator is not None and indicator.denominator:
-            lines.append(f"{year} 年：{_count(indicator.numerator)} ÷ {_count(indicator.denominator)} = {indicator.text}")
+            figure = indicator.text + (PARTIAL_MARK if indicator.partial_units else "")  # as in 壹's table
+            lines.append(f"{year} 年：{_count(indicator.numerator)} ÷ {_count(indicator.denominator)} = {figure}")
         return lines
     if indicator.kind == "growth":
         return [f"依「{_name_of(indicator.of, report)}」之全局數值計算"]
@@ -395,13 +399,14 @@ def calculation_lines(indicator: IndicatorFigure, report: CompiledReport) -> lis
 
 def counted_units_text(indicator: IndicatorFigure, report: CompiledReport) -> str:
     """列入計算之單位: the units whose figures make the bureau figure (a growth rate's are its
-    base indicator's); units left out of it are listed below the table with the reason."""
+    base indicator's), then those that owe it and have not reported it; units left out of it
+    (分母為 0) are listed below the table with the reason."""
     if indicator.kind == "growth":
         return f"同「{_name_of(indicator.of, report)}」"
     names = [u.unit for u in indicator.units if u.excluded is None]
-    if len(names) > 1:
-        return f"{'、'.join(names)}（計 {len(names)} 個）"
-    return names[0] if names else NO_FIGURE
+    counted = f"{'、'.join(names)}（計 {len(names)} 個）" if len(names) > 1 else names[0] if names else NO_FIGURE
+    # the units a figure marked 「*」 lacks, as 貳 names them under the point
+    return f"{counted}；{missing_units_line(indicator.partial_units)[:-1]}" if indicator.partial_units else counted
 
 
 def _name_of(indicator_id: str | None, report: CompiledReport) -> str:

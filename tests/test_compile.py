@@ -754,3 +754,26 @@ def test_a_growth_rate_follows_from_its_base_as_printed(data_copy: Path, plan: P
     assert (hours.text, hours.change.delta_text) == ("7,487 小時", "±0 小時")
     assert [(y.year, y.text) for y in rate.series] == [(106, "50.3%"), (107, "0.0%")]
     assert rate.change.delta_text == "-50.3 個百分點"
+
+
+def test_a_line_ending_in_an_aside_takes_its_figure_after_a_comma(report):
+    from sqdocs.outline import indicator_line
+
+    online = report.indicator("online_service_rate").model_copy(
+        update={"trend": "106 年 41.2%；107 年無法計算（各填報單位的民眾申辦業務項目總數均為 0）。"})
+    assert indicator_line(online, report).endswith("107 年無法計算（各填報單位的民眾申辦業務項目總數均為 0），如圖 2。")
+
+
+def test_the_definitions_mark_a_partial_figure_and_name_who_has_not_reported_it(data_copy: Path, plan: Plan) -> None:
+    """The summary printed 95.8%* and 附錄二 「69 ÷ 72 = 95.8%」, with no word of the unit missing."""
+    from sqdocs.outline import calculation_lines, counted_units_text
+
+    (data_copy / "results" / "第四分局.yaml").unlink()
+    report = compiled(data_copy, plan)
+    sop = report.indicator("sop_rate")
+    assert sop.partial_units == ["第四分局"]
+    assert calculation_lines(sop, report)[1] == f"107 年：{sop.numerator:,.0f} ÷ {sop.denominator:,.0f} = {sop.text}*"
+    assert counted_units_text(sop, report) == (
+        "保安科、外事科、刑警大隊、交通隊、第一分局、第二分局、第三分局（計 7 個）；未填報：第四分局")
+    score = report.indicator("professional_test_score")  # 第四分局 owes none: unmarked
+    assert not score.partial_units and counted_units_text(score, report) == "訓練科、外事科（計 2 個）"
