@@ -734,9 +734,10 @@ def test_a_unit_left_out_of_a_figure_is_not_among_its_counted_units(small) -> No
     on_time = report.indicator("on_time_rate")
     assert [(e.indicator, e.unit) for e in report.exclusions] == [("on_time_rate", "第二分局")]
     assert "第二分局" not in counted_units_text(on_time, report)
+    assert on_time.partial_units  # units of the small set that sent no file
     assert counted_units_text(on_time, report) == "、".join(u.unit for u in on_time.units if u.unit != "第二分局") + \
-        f"（計 {len(on_time.units) - 1} 個）"
-    assert calculation_lines(on_time, report)[1].endswith(f"= {on_time.text}")
+        f"（計 {len(on_time.units) - 1} 個）；未填報：{'、'.join(on_time.partial_units)}"
+    assert calculation_lines(on_time, report)[1].endswith(f"= {on_time.text}*")
 
 
 def test_a_growth_rate_follows_from_its_base_as_printed(data_copy: Path, plan: Plan) -> None:
