@@ -351,16 +351,6 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
             f"請先修正上列錯誤{aside}"
         )) from None
     report = compile_report(plan, results)
-    if report.unsubmitted:
-        waiting = "、".join(report.unsubmitted[:5]) + ("等" if len(report.unsubmitted) > 5 else "")
-        why = f"{old} 年還有 {len(report.unsubmitted)} 個單位未繳交成果（{waiting}），全局數據尚未定案，history 未加入 {old} 年數據"
-        # validate asks for last year only in a history that has years (one without is taken for an
-        # indicator new next year): an indicator first reported this year would go unasked.
-        histories = {entry["id"]: entry.get("history") for entry in doc.data["indicators"]}
-        if first := [f.name for f in report.indicators
-                     if f.reported is not None and f.kind != "growth" and not histories.get(f.id)]:
-            later += f"尚無 history 的指標不會提醒，也請加上：{'、'.join(first)}。"
-        return _Carried(_apply(doc, edits), f"- {kept}{why}。{later}", f"注意：{why}；README.md 說明之後如何補上。")
     figures = {figure.id: figure for figure in report.indicators}
     text = _apply(doc, edits)
     added: list[IndicatorFigure] = []
@@ -397,17 +387,28 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     if none := [f.name for f in figures.values() if f.reported is None and f.id not in {d.id for d in derived}]:
         lines.append(f"- {old} 年無數據、history 未加入的指標：{'、'.join(none)}。")
     if partial:
-        # every unit handed in a file, but some left these figures out: the figure is not the year's
+        # a unit has sent no file, or left these figures out of its file: the figure is not the
+        # year's (figures no missing unit owes are whole, as the report prints them unmarked)
         word = totals_word(total_word(f.kind, f.aggregate) for f in partial)
         lacking = "；".join(f"{f.name}（不含{'、'.join(f.partial_units)}）" for f in partial)
         lacking += "".join(f"；{f.name}（由{figures[of[f.id]].name}計算，無法計算）" for f in derived)
         lines.append(f"- {old} 年{word}不完整、history 未加入的指標：{lacking}；"
-                     f"待各單位補填、{old} 年度績效報告定稿後，請在 history 加上 {old} 年的數值。")
+                     f"待各單位補填、{old} 年度績效報告定稿後，請在 history 加上 {old} 年的數值（`sqdocs validate` 會逐項提醒）。")
+        # validate asks for last year only in a history that has years (one without is taken for an
+        # indicator new next year): an indicator first reported this year would go unasked.
+        histories = {entry["id"]: entry.get("history") for entry in doc.data["indicators"]}
+        if first := [f.name for f in partial if f.kind != "growth" and not histories.get(f.id)]:
+            lines[-1] += f"尚無 history 的指標不會提醒，也請加上：{'、'.join(first)}。"
     summary = f"{kept}{len(added)} 項指標的 history 已加入 {old} 年數據（明細見 README.md）。"
     if by_hand:
         where = "、".join(f"第 {line} 行" for line, _ in by_hand)
         summary += f"\n注意：indicators.yaml {where}的 history 寫法無法自動加入，要加上的數值列在 README.md。"
-    if partial:
+    if report.unsubmitted:
+        waiting = "、".join(report.unsubmitted[:5]) + ("等" if len(report.unsubmitted) > 5 else "")
+        summary += f"\n注意：{old} 年還有 {len(report.unsubmitted)} 個單位未繳交成果（{waiting}），"
+        summary += (f"{len(partial)} 項指標的全局數據尚未定案，history 未加入 {old} 年數據（明細見 README.md）。" if partial
+                    else "這些單位不填報任何量化指標，history 照常加入。")
+    elif partial:
         summary += (f"\n注意：{'、'.join(f.name for f in partial)}的 {old} 年{word}不含成果未填該項數據的單位，"
                     "history 未加入（明細見 README.md）。")
     if added and warned:

@@ -258,19 +258,29 @@ def test_rollover_without_results_carries_the_indicators_and_says_history_is_to_
     assert "history 未加入 107 年數據。107 年度績效報告定稿後" in (target / "README.md").read_text(encoding="utf-8")
 
 
-def test_rollover_before_every_unit_handed_in_adds_no_partial_figures(data_copy, capsys):
-    """Rolled over in January with 秘書科's file still missing: a partial sum would stand as 107's figure."""
+def test_rollover_before_every_unit_handed_in_adds_only_the_figures_it_lacks_nothing_of(data_copy, capsys):
+    """Rolled over in January with 秘書科's file still missing: a partial sum would stand as 107's
+    figure, so each figure 秘書科 owes waits. The others are whole, and 107's report printed them
+    unmarked and compared: they go in (before, none did, and validate asked for 21 by hand)."""
+    from conftest import compiled
+
     (data_copy / "results" / "秘書科.yaml").unlink()
     before = _histories(data_copy)
+    report = compiled(data_copy, load_plan(data_copy))
+    partial = {f.id for f in report.indicators if f.partial_units}
+    whole = [f for f in report.indicators if f.id not in partial]
+    assert partial and {"sop_rate", "online_cases", "online_growth"} <= {f.id for f in whole}
     assert main(["rollover", str(data_copy), "--to", "108"]) == 0
-    assert "注意：107 年還有 1 個單位未繳交成果（秘書科），全局數據尚未定案，history 未加入 107 年數據" in capsys.readouterr().out
+    assert (f"注意：107 年還有 1 個單位未繳交成果（秘書科），{len(partial)} 項指標的全局數據尚未定案，"
+            "history 未加入 107 年數據（明細見 README.md）。") in capsys.readouterr().out
     target = data_copy.parent / "keelung-108"
-    assert _histories(target) == before
+    after = _histories(target)
+    assert {i: after[i] for i in partial} == {i: before[i] for i in partial}
+    assert {f.id: after[f.id] for f in whole} == {f.id: {**before[f.id], 107: float(f.reported)} for f in whole}
     fill_markers(target)
     assert main(["validate", str(target)]) == 0
     err = capsys.readouterr().err
-    assert err.count("history 沒有 107 年的數據，報告的「較上年」無法計算") == 21  # every one but the growth rate
-    assert "indicators[8].history: 警告：history 沒有 107 年的數據，報告的「較上年」無法計算、成長率也無法計算" in err
+    assert err.count("history 沒有 107 年的數據，報告的「較上年」無法計算") == len(partial)
     # 107's report marked the figures it printed without 秘書科's 「*」: not the ones to copy
     assert "（報告中標「*」的數值缺少部分單位的數據，請改用各單位都繳交後的全局數值）" in err
 
