@@ -841,6 +841,20 @@ def test_a_trend_chart_title_naming_other_years_than_its_axis_is_warned(data_cop
     assert "圖表標題寫「105–107 年」" in capsys.readouterr().err
 
 
+def test_a_units_chart_title_naming_another_year_is_warned(data_copy, capsys) -> None:
+    """「各單位申辦案件處理時限內完成比率（107 年）」 stood over 108's figures year after year: rollover
+    moved 「107 年度」 and spans, not a year on its own, and validate looked at trend charts only."""
+    from sqdocs.cli import main
+
+    title = "各單位申辦案件處理時限內完成比率（107 年）"
+    replace_once(data_copy / "indicators.yaml", f"title: {title}", f"title: {title.replace('107', '106')}")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert f"charts[2].title: 警告：圖表標題寫「106 年」，圖中卻是 107 年各單位的數值；請把標題改為「{title}」" in err
+    assert err.count("圖表標題寫") == 1
+
+
 def test_the_sample_chart_titles_name_their_years(capsys) -> None:
     from sqdocs.cli import main
 

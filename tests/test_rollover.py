@@ -206,7 +206,7 @@ def test_rollover_adds_this_years_figures_to_the_indicators_history(data_copy, r
     target = data_copy.parent / "keelung-108"
     after = _histories(target)
     figures = {f.id: f for f in report.indicators}
-    for ind_id, history in after.items():  # a growth rate too: recomputed from rounded bases it could differ
+    for ind_id, history in after.items():  # a growth rate too, as the report printed it
         assert history == {**before[ind_id], 107: float(figures[ind_id].reported)}, ind_id
     assert after["documents_waived"][107] == 12411 and after["sop_rate"][107] == 95.4
     assert after["online_growth"] == {105: 18.6, 107: 26.1}
@@ -214,6 +214,7 @@ def test_rollover_adds_this_years_figures_to_the_indicators_history(data_copy, r
     assert "history: {105: 90.2, 106: 93.5, 107: 95.4}\n" in text  # written as the rest of the file
     assert "# 107 年起改採新定義\n" in text  # a year in a comment that is not 「N 年度」 is history: it stays
     assert "title: 服務品質滿意度調查趨勢（105–108 年）\n" in text  # the trend runs on to 108
+    assert "title: 各單位申辦案件處理時限內完成比率（108 年）\n" in text  # a units chart draws 108's figures
     assert "history: {105: 78.6, 106: 81.3, 107: 83.3}   # 本局 108 年度目標（105–108 年）\n" in text
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert "22 項指標的 history 已加入 107 年的全局數據" in readme and "訂定標準作業流程比率 95.4%" in readme

@@ -15,31 +15,44 @@ if TYPE_CHECKING:
 
 # A span of ROC years in a title: 「（105–107 年）」「105-107年」.
 _SPAN = re.compile(r"(?<!\d)(\d{2,3})(\s*[–—－~～-]\s*)(\d{2,3})(\s*年)")
+YEAR = re.compile(r"(?<![\d–—－~～-])(?<![–—－~～-]\s)(\d{2,3})(?=\s*年)")
+"""One ROC year in a title, not an end of a span: 「（107 年）」「107年度」."""
+
+
+def year_moved(title: str, old: int, new: int) -> str:
+    """``title`` with each single year ``old`` (:data:`YEAR`) written ``new``."""
+    return YEAR.sub(lambda m: str(new) if int(m.group(1)) == old else m.group(1), title)
 
 
 def chart_title_warnings(folder: Path, report: CompiledReport) -> list[Diagnostic]:
-    """A warning at each trend chart whose title names a span of years other than the one its
-    axis shows: the title is typed, the years come from the indicators' history and this year,
-    so a history year added or dropped by hand left 「（105–107 年）」 over 103–107. (The axis
-    reaches this year before its figures are in: compile leaves the year as a gap.)"""
-    wrong = []
+    """A warning at each chart whose title names other years than it draws: a trend chart's span
+    against its axis (the title is typed, the years come from the indicators' history and this
+    year, so a history year added or dropped by hand left 「（105–107 年）」 over 103–107; the axis
+    reaches this year before its figures are in: compile leaves the year as a gap), and a units
+    chart's year against the report's (「（107 年）」 over 108's figures)."""
+    wrong: list[tuple[str, str]] = []  # (chart id, message)
     for chart in report.charts:
-        span = _SPAN.search(chart.title) if chart.kind == "trend" and chart.categories else None
+        if chart.kind == "units":
+            years = [m for m in YEAR.finditer(chart.title) if int(m.group(1)) != report.year]
+            if years and not _SPAN.search(chart.title):
+                fixed = year_moved(chart.title, int(years[0].group(1)), report.year)
+                wrong.append((chart.id, f"圖表標題寫「{years[0].group(1)} 年」，圖中卻是 {report.year} 年各單位的數值；"
+                                        f"請把標題改為「{fixed}」"))
+            continue
+        span = _SPAN.search(chart.title) if chart.categories else None
         if span is None:
             continue
         first, last = (int(re.match(r"\d+", year).group()) for year in (chart.categories[0], chart.categories[-1]))
         if (int(span.group(1)), int(span.group(3))) != (first, last):
-            wrong.append((chart, span, first, last))
+            fixed = f"{first}{span.group(2)}{last}{span.group(4)}"
+            wrong.append((chart.id, (
+                f"圖表標題寫「{span.group()}」，圖中的年度卻是 {first} 至 {last} 年（依各指標的 history 與本年度成果）；"
+                f"請把標題改為「{chart.title[:span.start()]}{fixed}{chart.title[span.end():]}」，或補上、刪除 history 的年度"
+            )))
     if not wrong:
         return []
     path = Path(folder) / INDICATORS_FILE
     doc = read_yaml(path)  # loaded without errors for the report: its lines place the warnings
     ids = [chart.get("id") if isinstance(chart, dict) else None for chart in (doc.data or {}).get("charts", [])]
-    found = []
-    for chart, span, first, last in wrong:
-        fixed = f"{first}{span.group(2)}{last}{span.group(4)}"
-        found.append(doc.diagnostic(("charts", ids.index(chart.id), "title"), (
-            f"圖表標題寫「{span.group()}」，圖中的年度卻是 {first} 至 {last} 年（依各指標的 history 與本年度成果）；"
-            f"請把標題改為「{chart.title[:span.start()]}{fixed}{chart.title[span.end():]}」，或補上、刪除 history 的年度"
-        ), severity="warning"))
-    return found
+    return [doc.diagnostic(("charts", ids.index(chart_id), "title"), message, severity="warning")
+            for chart_id, message in wrong]
