@@ -148,9 +148,11 @@ REPORT_SUMMARY_YEARS = 3
 
 
 def report_summary_years(report: CompiledReport) -> list[int]:
-    """The report year and the years before it that any indicator has, at most REPORT_SUMMARY_YEARS."""
-    years = {f.year for i in report.indicators for f in i.series if f.year <= report.year} | {report.year}
-    return sorted(years)[-REPORT_SUMMARY_YEARS:]
+    """The report year and the years just before it, at most REPORT_SUMMARY_YEARS, from the first
+    any indicator has: a year no indicator has between them is a column of 「—」, not skipped
+    (「106 年 107 年 109 年」 put 107 beside 109 under 較上年's 「—」)."""
+    first = min((f.year for i in report.indicators for f in i.series if f.year <= report.year), default=report.year)
+    return list(range(max(first, report.year - REPORT_SUMMARY_YEARS + 1), report.year + 1))
 
 
 REPORT_SUMMARY_NAME_MIN_MM = 30.0

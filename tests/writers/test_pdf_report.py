@@ -227,6 +227,21 @@ def test_a_large_bureau_s_seven_digit_figures_stay_on_one_line(plan: Plan, repor
     assert widths[1] >= layout.one_line_mm("1,028,164 張")
 
 
+def test_a_year_no_indicator_has_is_a_column_of_dashes_not_skipped(report: CompiledReport) -> None:
+    """A history without 106 (rolled over before 106's figures were final) headed the table
+    「105 年 107 年」 … and a 109 report 「106 年 107 年 109 年」, 107 beside 109 under 較上年's 「—」."""
+    def without(years: set[int]) -> CompiledReport:
+        return report.model_copy(update={"indicators": [
+            i.model_copy(update={"series": [y for y in i.series if y.year not in years]}) for i in report.indicators]})
+
+    assert layout.report_summary_years(report) == [105, 106, 107]
+    gap = without({106})
+    assert layout.report_summary_years(gap) == [105, 106, 107]
+    assert outline.summary_figures(gap.indicator("sop_rate"), [105, 106, 107])[:3] == ["90.2%", "—", "95.4%"]
+    assert layout.report_summary_years(without({105})) == [106, 107]  # no column before the first year held
+    assert layout.report_summary_years(without({105, 106})) == [107]
+
+
 def test_indicator_names_of_ten_or_eleven_characters_leave_no_character_alone(report: CompiledReport, out: Extract) -> None:
     """The 指標 column takes what the figure columns leave spare: 「訂定標準作業流程比率」 was
     printed 「訂定標準作業流程比」 over a lone 「率」."""
