@@ -404,9 +404,30 @@ def counted_units_text(indicator: IndicatorFigure, report: CompiledReport) -> st
     if indicator.kind == "growth":
         return f"同「{_name_of(indicator.of, report)}」"
     names = [u.unit for u in indicator.units if u.excluded is None]
-    counted = f"{'、'.join(names)}（計 {len(names)} 個）" if len(names) > 1 else names[0] if names else NO_FIGURE
+    listed = "、".join(grouped_names(names, report))
+    counted = f"{listed}（計 {len(names)} 個）" if len(names) > 1 else listed or NO_FIGURE
     # the units a figure marked 「*」 lacks, as 貳 names them under the point
-    return f"{counted}；{missing_units_line(indicator.partial_units)[:-1]}" if indicator.partial_units else counted
+    missing = grouped_names(indicator.partial_units, report)
+    return f"{counted}；{missing_units_line(missing)[:-1]}" if missing else counted
+
+
+def grouped_names(names: list[str], report: CompiledReport) -> list[str]:
+    """``names`` with each whole group of units.yaml among them written as the group (各分局 for
+    the four 分局, 各單位 for all), as the plan's 承辦單位 name them: forty names broken across a
+    narrow column were hard to read. The largest group first; a group stands where its first
+    member stood."""
+    left, chosen = set(names), {}
+    for group in sorted(report.groups, key=lambda g: -len(g.units)):
+        if len(group.units) > 1 and left.issuperset(group.units):
+            chosen[group.units[0]] = group
+            left -= set(group.units)
+    shown = []
+    for name in names:
+        if name in chosen:
+            shown.append(chosen[name].name)
+        elif name in left:
+            shown.append(name)
+    return shown
 
 
 def _name_of(indicator_id: str | None, report: CompiledReport) -> str:

@@ -705,7 +705,7 @@ def test_an_indicator_a_chart_draws_names_the_chart_in_its_line(report):
 def test_the_definitions_say_how_each_bureau_figure_is_made_and_from_which_units(report):
     """附錄二: a reviewer reading 87.0 分 beside 訓練科's own 86.9 分 could not tell that 外事科's
     42 are counted too, nor that a rate is Σ numerators ÷ Σ denominators."""
-    from sqdocs.outline import calculation_lines, counted_units_text
+    from sqdocs.outline import calculation_lines, counted_units_text, grouped_names
 
     for ind in report.indicators:
         counted = [u for u in ind.units if u.excluded is None]
@@ -716,7 +716,8 @@ def test_the_definitions_say_how_each_bureau_figure_is_made_and_from_which_units
             assert f"{num / den * 100:.1f}%" == ind.text
         if ind.kind != "growth":
             names = [u.unit for u in counted]
-            assert counted_units_text(ind, report) == (f"{'、'.join(names)}（計 {len(names)} 個）" if len(names) > 1 else names[0])
+            shown = "、".join(grouped_names(names, report))
+            assert counted_units_text(ind, report) == (f"{shown}（計 {len(names)} 個）" if len(names) > 1 else names[0])
     assert calculation_lines(report.indicator("sop_rate"), report)[1] == "107 年：83 ÷ 87 = 95.4%"
     score = report.indicator("professional_test_score")
     assert calculation_lines(score, report) == ["依各單位受測人數加權平均", "107 年受測人數合計 1,166"]
@@ -725,6 +726,18 @@ def test_the_definitions_say_how_each_bureau_figure_is_made_and_from_which_units
     assert calculation_lines(growth, report) == ["依「線上申辦件數」之全局數值計算"]
     assert counted_units_text(growth, report) == "同「線上申辦件數」"
     assert calculation_lines(report.indicator("documents_waived"), report) == ["各單位數值加總"]
+
+
+def test_the_units_a_figure_counts_are_named_by_their_group_where_it_is_whole(report):
+    """Forty names broken across a narrow column were hard to read; the plan names them 各分局."""
+    from sqdocs.outline import counted_units_text, grouped_names
+
+    assert counted_units_text(report.indicator("sop_rate"), report) == "保安科、外事科、刑警大隊、交通隊、各分局（計 8 個）"
+    assert counted_units_text(report.indicator("phone_courtesy_score"), report) == "秘書科、各直屬（大）隊、各分局（計 10 個）"
+    assert counted_units_text(report.indicator("proposals"), report) == f"各單位（計 {len(report.units)} 個）"
+    # a group not whole stays a list; a group of one unit is not a group to name
+    assert grouped_names(["第一分局", "第二分局", "第三分局", "交通隊"], report) == ["第一分局", "第二分局", "第三分局", "交通隊"]
+    assert grouped_names(["交通隊", "第一分局", "第二分局", "第三分局", "第四分局"], report) == ["交通隊", "各分局"]
 
 
 def test_a_unit_left_out_of_a_figure_is_not_among_its_counted_units(small) -> None:

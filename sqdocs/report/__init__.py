@@ -27,6 +27,7 @@ from sqdocs.report.model import (
     PointReport,
     UncheckedEntry,
     UnitFigure,
+    UnitGroupMembers,
     YearFigure,
 )
 
@@ -34,5 +35,5 @@ __all__ = [
     "CHECKED", "UNCHECKED", "Change", "ChartData", "ChartSeries", "CheckDimensionMarks", "CheckItemMarks",
     "CheckPointMarks", "CompiledReport", "Contribution", "DimensionReport", "EntryMark", "EntrySource",
     "EvidenceItem", "Exclusion", "IndicatorFigure", "ItemReport", "MissingResult", "PointReport",
-    "UncheckedEntry", "UnitFigure", "YearFigure", "compile_report", "report_title",
+    "UncheckedEntry", "UnitFigure", "UnitGroupMembers", "YearFigure", "compile_report", "report_title",
 ]

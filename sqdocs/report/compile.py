@@ -38,6 +38,7 @@ from sqdocs.report.model import (
     PointReport,
     UncheckedEntry,
     UnitFigure,
+    UnitGroupMembers,
     YearFigure,
 )
 from sqdocs.text.numbers import (
@@ -93,6 +94,7 @@ def compile_report(plan: Plan, results: ResultSet) -> CompiledReport:
         checklist=_checklist_tree(plan, marks),
         charts=[_chart(chart, by_id, results) for chart in results.indicators.charts],
         units=responsible,
+        groups=[UnitGroupMembers(name=g.name, units=plan.units.expand(g.name)) for g in plan.units.groups],
         submitted=list(results.submissions),
         missing=sorted(missing, key=lambda m: responsible.index(m.unit) if m.unit in responsible else len(responsible)),
         unchecked=unchecked,

@@ -241,6 +241,13 @@ class ChartData(Record):
     reference_label: str = Field("", description="參考線說明，如 全局 98.6%")
 
 
+class UnitGroupMembers(Record):
+    """A group of units.yaml (各分局) and the units it stands for."""
+
+    name: str = Field(description="群組名稱")
+    units: list[str] = Field(description="所含單位（單位名冊順序）")
+
+
 class CompiledReport(Record):
     """The annual performance report of one plan year, ready to render."""
 
@@ -253,6 +260,7 @@ class CompiledReport(Record):
     checklist: list[CheckDimensionMarks] = Field(description="附件 2 組織診斷檢核表與勾選")
     charts: list[ChartData] = Field(description="圖表資料")
     units: list[str] = Field(description="須填報的單位（至少承辦一個評核重點）")
+    groups: list[UnitGroupMembers] = Field(default_factory=list, description="units.yaml 的單位群組，依其順序")
     submitted: list[str] = Field(description="已繳交成果檔的單位")
     missing: list[MissingResult] = Field(description="未填報的 單位 × 評核重點，依單位、評核重點順序")
     unchecked: list[UncheckedEntry] = Field(description="沒有佐證的檢核事項（☐）")
