@@ -336,6 +336,7 @@ def test_the_indicator_definitions_follow_the_missing_points(report, doc):
         assert row.cells[1].text == ind.definition
         assert [p.text for p in row.cells[2].paragraphs] == calculation_lines(ind, report)
         assert row.cells[3].text == counted_units_text(ind, report)
+        assert row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None  # not split from its indicator
     assert definitions_sentence(report) in _styled(doc, S.BODY)
 
 

@@ -620,6 +620,9 @@ def test_the_indicator_definitions_table(report, report_odt):
         assert lines(row[1]) == [ind.definition]
         assert lines(row[2]) == calculation_lines(ind, report)
         assert lines(row[3]) == [counted_units_text(ind, report)]
+    for row in table.findall(q("table:table-row")):  # kept on a page, as in the PDF
+        style = report_odt.auto_style(row.get(q("table:style-name"))).find(q("style:table-row-properties"))
+        assert style.get(q("fo:keep-together")) == "always"
 
 
 def test_an_indicator_line_names_the_chart_that_draws_it(plan, report):

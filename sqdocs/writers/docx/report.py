@@ -171,8 +171,9 @@ def definitions(doc: Fragment, report: CompiledReport, width: int) -> None:
     left out of a bureau figure."""
     table = AnnexTable(doc, layout.REPORT_DEFINITION_COLUMNS, width)
     for ind in report.indicators:
+        # kept on a page, as in the PDF: a split row left 「107 年：65 ÷ 191」 a page from its indicator
         table.row(text(ind.name), text(ind.definition), text(*calculation_lines(ind, report)),
-                  text(counted_units_text(ind, report)))
+                  text(counted_units_text(ind, report)), keep_together=True)
     table.finish()
     if report.exclusions:
         doc.add_paragraph(REPORT_EXCLUSIONS_HEADING, doc.style(S.HEADING_2))
