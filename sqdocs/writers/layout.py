@@ -270,6 +270,20 @@ def report_exclusion_columns(report: CompiledReport) -> tuple[Column, ...]:
     return widened(REPORT_EXCLUSION_COLUMNS, 1, {e.unit for e in report.exclusions}, give=2, max_ems=UNIT_NAME_MAX_EMS)
 
 
+PHOTO_LINES = 10
+"""About the lines a photo takes in the 佐證資料 column (60 mm wide, 4:3: 45 mm)."""
+
+
+def result_row_keeps_together(outcome: Sequence[str], evidence: Sequence[str], photos: int,
+                              columns: tuple[Column, ...] = REPORT_RESULT_COLUMNS) -> bool:
+    """Whether a 貳 results row (執行成果 and its figures; 佐證資料 with ``photos`` photos) is kept
+    on one page in the .docx and .odt, as a 附件 1 row is (:data:`KEEP_TOGETHER_LINES`): a longer
+    one kept whole moved on and left up to a page half empty, read as content missing."""
+    numbered = [f"1. {t}" for t in evidence] if len(evidence) > 1 else list(evidence)
+    lines = row_lines([(list(outcome), columns[1].width_mm), (numbered, columns[2].width_mm)])
+    return max(lines, row_lines([(numbered, columns[2].width_mm)]) + photos * PHOTO_LINES) <= KEEP_TOGETHER_LINES
+
+
 def annex1_row_lines(
     name: str, practices: Sequence[str], units: Sequence[str], columns: tuple[Column, ...] = ANNEX1_COLUMNS
 ) -> int:

@@ -328,6 +328,25 @@ def test_an_indicator_line_names_the_chart_that_draws_it(doc):
     assert sum("（如圖 1）" in t for t in _styled(doc, S.BODY)) == 4
 
 
+def test_a_results_row_of_more_than_twelve_lines_may_split(report, plan):
+    """Kept whole (w:cantSplit), a big bureau's 600-character outcome went on to the next page and
+    left half of this one empty; a row of up to twelve lines stays on one page, as in the PDF."""
+    dim = report.dimensions[0]
+    point = dim.items[0].points[0]
+    long = "\n".join(f"{k}、本局持續辦理各項便民服務措施並定期檢討改進，以提升民眾滿意度。" for k in range(1, 21))
+    first = point.contributions[0].model_copy(update={"outcome": long})
+    point = point.model_copy(update={"contributions": [first, *point.contributions[1:]]})
+    item = dim.items[0].model_copy(update={"points": [point, *dim.items[0].points[1:]]})
+    tall = report.model_copy(update={"dimensions": [dim.model_copy(update={"items": [item, *dim.items[1:]]}),
+                                                    *report.dimensions[1:]]})
+    doc = Document(io.BytesIO(render_report(plan, tall, BuildOptions())))
+    [table, *_] = _tables(doc, RESULT_HEADERS)
+    rows = table.rows[1:]
+    assert rows[0].cells[1].text.startswith("1、")
+    assert rows[0]._tr.trPr is None or rows[0]._tr.trPr.find(qn("w:cantSplit")) is None
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows[1:])
+
+
 def test_the_indicator_definitions_follow_the_missing_points(report, doc):
     [table] = _tables(doc, DEFINITION_HEADERS)
     rows = table.rows[1:]

@@ -795,20 +795,21 @@ def _with_outcomes(report: CompiledReport, outcome, points: int | None = None) -
     return report.model_copy(update={"dimensions": [dim.model_copy(update={"items": items}), *report.dimensions[1:]]})
 
 
-def test_a_results_row_shorter_than_a_page_is_not_split(
+def test_a_results_row_of_up_to_twelve_lines_is_not_split(
     plan: Plan, report: CompiledReport, report_pdf: Path, tmp_path: Path
 ) -> None:
-    """As the .docx (w:cantSplit) and .odt keep every row on one page: 第一分局's row broke inside
+    """As the .docx (w:cantSplit) and .odt keep such a row on one page: 第一分局's row broke inside
     「作業流|程 14 項」 across pages 2 and 3, its 佐證資料 1 and 2–3 apart, and 秘書科's photo
     went on to the next page without the line that names it."""
     results = [c.header for c in layout.REPORT_RESULT_COLUMNS]
     assert [row for row in split_rows(report_pdf) if row.header == results] == []
-    # Rows of twenty lines, some of which meet a page's foot: each goes on whole.
-    tall = _with_outcomes(report, lambda n: "\n".join(f"{k}、{_SENTENCE}" for k in range(1, 21)))
-    path = tmp_path / "tall-rows.pdf"
-    path.write_bytes(render_report(plan, tall))
+    # Rows of up to twelve lines (five sentences of two, the unit's figures), some of which meet
+    # a page's foot: each goes on whole.
+    kept = _with_outcomes(report, lambda n: "\n".join(f"{k}、{_SENTENCE}" for k in range(1, 6)))
+    path = tmp_path / "kept-rows.pdf"
+    path.write_bytes(render_report(plan, kept))
     assert [row for row in split_rows(path) if row.header == results] == []
-    assert extract(path).has(f"20、{_SENTENCE}")
+    assert extract(path).has(f"5、{_SENTENCE}")
     with pdfplumber.open(report_pdf) as pdf:
         pages = [squash(page.extract_text()) for page in pdf.pages]
     for unit_lines in (
@@ -816,6 +817,21 @@ def test_a_results_row_shorter_than_a_page_is_not_split(
         ["秘書科以「服務品質滿意度調查表」", "服務措施滿意度：86.2%"],
     ):
         assert any(all(t in page for t in unit_lines) for page in pages), unit_lines
+
+
+def test_a_taller_results_row_splits_rather_than_leave_half_a_page_empty(
+    plan: Plan, report: CompiledReport, tmp_path: Path
+) -> None:
+    """A big bureau's 600-character outcome, kept whole, went on to the next page and left half of
+    this one empty, read as content missing. A row of more than twelve lines may split, as in
+    the .docx (no w:cantSplit), with no stub on either side and its unit repeated 「（續）」."""
+    tall = _with_outcomes(report, lambda n: "\n".join(f"{k}、{_SENTENCE}" for k in range(1, 21)))
+    path = tmp_path / "tall-rows.pdf"
+    path.write_bytes(render_report(plan, tall))
+    results = [c.header for c in layout.REPORT_RESULT_COLUMNS]
+    splits = [row for row in assert_no_stub_splits(path) if row.header == results]
+    assert splits and all("".join(row.rest[0]).endswith("（續）") for row in splits)
+    assert extract(path).has(f"20、{_SENTENCE}")
 
 
 def test_a_results_row_taller_than_a_page_still_splits(plan: Plan, report: CompiledReport, tmp_path: Path) -> None:

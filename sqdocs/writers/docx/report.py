@@ -102,8 +102,10 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
                 if point.contributions:
                     table = AnnexTable(doc, layout.report_result_columns(report), width)
                     for c in point.contributions:
-                        outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
-                        table.row(centred(c.unit), outcome, _evidence(c.evidence, photo_mm), keep_together=True)
+                        figures = [unit_figure_line(names[f.indicator], f) for f in c.figures]
+                        keep = layout.result_row_keeps_together([c.outcome, *figures], [evidence_line(e) for e in c.evidence],
+                                                                sum(e.kind == "照片" for e in c.evidence))
+                        table.row(centred(c.unit), text(c.outcome, *figures), _evidence(c.evidence, photo_mm), keep_together=keep)
                     table.finish()
                 if point.missing:
                     doc.add_paragraph(missing_units_line(point.missing), doc.style(S.BODY))

@@ -93,8 +93,11 @@ def results(doc: Document, report: CompiledReport) -> None:
                 if point.contributions:
                     table = AnnexTable(doc, layout.report_result_columns(report))
                     for c in point.contributions:
-                        outcome = text(c.outcome, *(unit_figure_line(names[f.indicator], f) for f in c.figures))
-                        table.row(tables.figures(c.unit), outcome, _evidence(doc, c.evidence), keep_together=True)
+                        figures = [unit_figure_line(names[f.indicator], f) for f in c.figures]
+                        keep = layout.result_row_keeps_together([c.outcome, *figures], [evidence_line(e) for e in c.evidence],
+                                                                sum(e.kind == "照片" for e in c.evidence))
+                        table.row(tables.figures(c.unit), text(c.outcome, *figures), _evidence(doc, c.evidence),
+                                  keep_together=keep)
                     table.finish()
                 if point.missing:
                     doc.paragraph(S.BODY, missing_units_line(point.missing))

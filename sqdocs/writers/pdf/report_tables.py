@@ -16,7 +16,15 @@ from sqdocs import outline
 from sqdocs.report import CompiledReport, EvidenceItem, PointReport
 from sqdocs.writers import layout
 from sqdocs.writers.pdf import figures
-from sqdocs.writers.pdf.tables import PADDING, Cell, Row, grid, numbered_cell, text_cell
+from sqdocs.writers.pdf.tables import (
+    KEPT_ROW_HEIGHT,
+    PADDING,
+    Cell,
+    Row,
+    grid,
+    numbered_cell,
+    text_cell,
+)
 from sqdocs.writers.pdf.text import Typesetter
 
 
@@ -65,7 +73,7 @@ def results_table(point: PointReport, report: CompiledReport, ts: Typesetter, wh
             ],
             carry={0: c.unit},
         ))
-    return grid(columns, rows, ts, keep_rows=True)
+    return grid(columns, rows, ts, keep_rows=KEPT_ROW_HEIGHT)
 
 
 def exclusions_table(report: CompiledReport, ts: Typesetter, where: str) -> Table:

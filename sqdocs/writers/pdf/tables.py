@@ -255,6 +255,9 @@ class GroupedTable(Table):
 
 
 _LINE = layout.TABLE_PT * TABLE_LEADING
+KEPT_ROW_HEIGHT = layout.KEEP_TOGETHER_LINES * _LINE + PADDING[1] + PADDING[3]
+"""The tallest row of the report's results kept on one page, as the .docx keeps one of
+layout.KEEP_TOGETHER_LINES lines (:func:`layout.result_row_keeps_together`)."""
 _LEAST_LINES = 3
 """Lines of text a split row keeps on each side of a page break."""
 _REPEAT_LINES = 12
@@ -337,11 +340,11 @@ def _drop_first_row(table: Table, width: float, head: int) -> Table | None:
 
 def grid(
     columns: Sequence[Column], rows: list[Row], ts: Typesetter, valign: str = "TOP", *,
-    whole: Sequence[int] = (), keep_rows: bool = False,
+    whole: Sequence[int] = (), keep_rows: bool | float = False,
 ) -> Table:
     """A table with a header row repeated on every page; rows may split across pages, but not
-    the cells of the ``whole`` columns, nor, with ``keep_rows``, a row no taller than a page
-    (as Word keeps a row it may not split: w:cantSplit)."""
+    the cells of the ``whole`` columns, nor, with ``keep_rows``, a row no taller than a page, or
+    than ``keep_rows`` points when it is a number (as Word keeps a row it may not split: w:cantSplit)."""
     header = [[ts.para(c.header, ts.styles.header, f"表頭「{c.header}」")] for c in columns]
     data = [header, *[row.cells for row in rows]]
     left, top, right, bottom = PADDING
@@ -370,7 +373,7 @@ def grid(
     table.sq_rows = [None, *rows]
     table.sq_whole = frozenset(whole)
     if keep_rows:
-        table.sq_keep = furniture.FRAME_HEIGHT
+        table.sq_keep = furniture.FRAME_HEIGHT if keep_rows is True else float(keep_rows)
     table.sq_label = lambda text, where: [ts.para(text, ts.styles.cell, where)]
     return table
 
