@@ -1111,3 +1111,14 @@ def test_a_yes_or_no_as_yaml_writes_it_is_taken(data_copy, typed):
     path.write_text(text[:end] + f"    removed: {typed}\n" + text[end:], encoding="utf-8")
     subplan = load_subplans(data_copy, load_plan(data_copy))["第一分局"].subplan
     assert subplan.points[0].removed is (typed in ("true", "yes"))
+
+
+def test_python_m_sqdocs_is_the_command(tmp_path):
+    """`python -m sqdocs` said 「No module named sqdocs.__main__」; only `python -m sqdocs.cli` ran."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sqdocs", "validate", str(SAMPLE)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "資料正確" in done.stdout
