@@ -281,6 +281,9 @@ class WordTemplate:
             doc = self._template.get_docx()
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
             raise UserError(f"{self.path}：不是可讀取的 Word 文件（.docx）：{exc}") from None
+        except etree.XMLSyntaxError:  # a part edited by hand, or a file cut short: lxml's place in it helps no clerk
+            raise UserError(f"{self.path}：檔案內容已損壞（其中的 XML 格式錯誤）；若 Word 仍能開啟它，請按「檔案 → 另存新檔」"
+                            "存成「Word 文件 (*.docx)」再使用，否則請改用 templates/ 中原本的範本重新修改") from None
         # Every part is read once; the checks and error messages reuse what was read.
         self._by_name = _parts(doc)
         self._parts = list(self._by_name.values())

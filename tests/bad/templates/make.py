@@ -67,6 +67,7 @@ CASES: dict[str, bytes] = {
     "bad-for": _rewrite({TITLE: "{% for x in %}{% endfor %}"}),
     "include": _rewrite({TITLE: "{% include 'secret.txt' %}"}),
     "unknown-filter": _rewrite({TITLE: "{{ title|shout }}"}),
+    "broken-xml": _rewrite({TITLE: "{{ title }} <"}),  # a part edited by hand: no longer XML
 }
 
 
