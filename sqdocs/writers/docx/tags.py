@@ -135,6 +135,7 @@ def check(part: Part) -> str | None:
     """The first problem of ``part``'s tags and markup, cheapest and most basic first."""
     return (
         revisions(part)
+        or table_of_contents(part)
         or full_width(part)
         or incomplete(part)
         or spaced_modifiers(part)
@@ -159,6 +160,43 @@ def revisions(part: Part) -> str | None:
             "全部接受，並關閉記錄），存檔後再試。"
         )
     return None
+
+
+_FLD_CHAR, _INSTR = qn("w:fldChar"), qn("w:instrText")
+_TYPE = qn("w:fldCharType")
+
+
+def table_of_contents(part: Part) -> str | None:
+    """A 目錄 (TOC field, or Word's 目錄 content control) holds what Word copied of the template's
+    headings, tags included: 「{{ section.heading }}」 outside its loop failed every document at
+    fill-in, named as a paragraph the clerk never typed."""
+    fields: list[str] = []  # the instructions of the fields open here, outermost first
+    in_toc: set[int] = set()
+    n = 0
+    for element in part.element.iter(_P, _FLD_CHAR, _INSTR):
+        if element.tag == _P:
+            n = part.paragraphs.index(element) + 1
+        elif element.tag == _INSTR and fields:
+            fields[-1] += element.text or ""
+        elif element.tag == _FLD_CHAR:
+            kind = element.get(_TYPE)
+            if kind == "begin":
+                fields.append("")
+            elif kind == "end" and fields:
+                fields.pop()
+        if any(f.strip().upper().startswith("TOC") for f in fields):
+            in_toc.add(n)
+    for gallery in part.element.iter(qn("w:docPartGallery")):
+        if (gallery.get(qn("w:val")) or "").lower() == "table of contents":
+            sdt = next(gallery.iterancestors(qn("w:sdt")), None)
+            in_toc.update(part.paragraphs.index(p) + 1 for p in (sdt.iter(_P) if sdt is not None else ()))
+    tag = next((t for t in part.tags if t.paragraph in in_toc), None)
+    if tag is None:
+        return None
+    return (
+        f"{part.at(tag.paragraph)}是目錄中的項目，其中的「{tag.text}」是 Word 從範本的標題複製的，會使每份文件產生失敗；"
+        "請刪除範本中的目錄，產生文件後再於 Word 以「參考資料 → 目錄」插入。"
+    )
 
 
 def _paragraph_of(part: Part, element: etree._Element) -> str:

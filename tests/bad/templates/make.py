@@ -53,6 +53,10 @@ def _bomb() -> bytes:
 
 
 TITLE = "{{ title }}"
+# A 目錄 Word made from the template's own headings: a TOC field whose entries copy their tags.
+TOC = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u '
+       '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{{ section.heading }}</w:t></w:r></w:p>'
+       '<w:p><w:r><w:t>{{ title }}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
 
 CASES: dict[str, bytes] = {
     "not-a-zip": "這不是 Word 文件，只是改了副檔名的文字檔。\n".encode(),
@@ -68,6 +72,7 @@ CASES: dict[str, bytes] = {
     "include": _rewrite({TITLE: "{% include 'secret.txt' %}"}),
     "unknown-filter": _rewrite({TITLE: "{{ title|shout }}"}),
     "broken-xml": _rewrite({TITLE: "{{ title }} <"}),  # a part edited by hand: no longer XML
+    "table-of-contents": _rewrite({"<w:body>": "<w:body>" + TOC}),
 }
 
 
