@@ -8,7 +8,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -99,8 +101,8 @@ row may split, so a page is not left mostly empty."""
 
 def row_lines(cells: Sequence[tuple[Sequence[str], float]]) -> int:
     """About how many lines a row takes: its tallest cell, each cell's ``texts`` (one paragraph
-    each) set full-width at TABLE_PT in a column ``width_mm`` wide."""
-    em_mm = TABLE_PT * 25.4 / 72
+    each) set full-width at the table text size in a column ``width_mm`` wide."""
+    em_mm = _TABLE_TEXT_PT.get() * 25.4 / 72
     tallest = 0
     for texts, width_mm in cells:
         per_line = max(1, int((width_mm - 2 * CELL_PADDING_MM) / em_mm))
@@ -210,15 +212,30 @@ UNIT_NAME_MAX_EMS = 8
 a longer one wraps, so 具體作法 keeps most of the width."""
 
 
+_TABLE_TEXT_PT: ContextVar[float] = ContextVar("table_text_pt", default=TABLE_PT)
+
+
+@contextmanager
+def table_text_size(pt: float) -> Iterator[None]:
+    """Column widths and row heights worked out, inside the block, for table text of ``pt``
+    points (a Word template's Table Text) rather than TABLE_PT: set in 14 pt, 「刑警大隊」 broke
+    as 「刑警大／隊」 in a column widened for 12 pt."""
+    token = _TABLE_TEXT_PT.set(pt)
+    try:
+        yield
+    finally:
+        _TABLE_TEXT_PT.reset(token)
+
+
 def one_line_mm(text: str) -> float:
-    """The width of a table cell that holds ``text`` on one line at TABLE_PT: a full-width
-    character takes an em, any other half of one."""
+    """The width of a table cell that holds ``text`` on one line at the table text size
+    (TABLE_PT, or :func:`table_text_size`'s): a full-width character takes an em, any other half of one."""
     return _cell_mm(sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text))
 
 
 def _cell_mm(ems: float) -> float:
-    """The width of a cell holding ``ems`` full-width characters at TABLE_PT on one line."""
-    return ems * TABLE_PT * 25.4 / 72 + NAME_PADDING_MM
+    """The width of a cell holding ``ems`` full-width characters at the table text size on one line."""
+    return ems * _TABLE_TEXT_PT.get() * 25.4 / 72 + NAME_PADDING_MM
 
 
 def widened(columns: tuple[Column, ...], grow: int, texts: Iterable[str], give: int, max_ems: float) -> tuple[Column, ...]:

@@ -533,6 +533,24 @@ def test_customised_template_restyles_the_document(plan, tmp_path):
     assert len(doc.tables) == 11 and doc.tables[-1].rows[1].cells[2].text == plan.roster.members[0].name
 
 
+def test_a_template_with_larger_table_text_gets_columns_that_hold_its_names(plan, tmp_path):
+    """Table Text set to 14 pt broke 「刑警大隊」 as 「刑警大／隊」 and 「完成期限」 over two lines: the
+    承辦單位 column was widened for names at 12 pt. It is widened for the template's own size."""
+    def unit_column(doc) -> int:
+        table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][-1:] == ["承辦單位"])
+        return int(table._tbl.tblGrid.findall(qn("w:gridCol"))[-1].get(qn("w:w")))
+
+    default = unit_column(Document(io.BytesIO(render_plan(plan, BuildOptions()))))
+    custom = Document(TEMPLATE)
+    custom.styles[S.TABLE_TEXT].font.size = Pt(14)
+    custom.save(tmp_path / "plan.docx")
+    larger = unit_column(Document(io.BytesIO(render_plan(plan, BuildOptions(templates=tmp_path)))))
+    longest = max(len(u) for d in plan.annex1.dimensions for i in d.items for p in i.points for u in p.units)
+    assert larger > default
+    assert larger >= oxml.mm_to_twips(longest * 14 * 25.4 / 72)  # the longest name on one line at 14 pt
+    assert layout.one_line_mm("刑警大隊") == 4 * layout.TABLE_PT * 25.4 / 72 + layout.NAME_PADDING_MM  # 12 pt again after
+
+
 @pytest.mark.parametrize(("at_top", "width_mm"), [(False, 150), (True, 160)])
 def test_a_gutter_narrows_the_tables_unless_it_is_at_the_top(plan, tmp_path, at_top, width_mm):
     """A bound copy's 裝訂邊 (gutter) takes text width from the side, as Word and LibreOffice lay

@@ -8,6 +8,7 @@ from sqdocs.model import Plan
 from sqdocs.options import BuildOptions, chosen
 from sqdocs.outline import annex_label, plan_sections
 from sqdocs.properties import plan_properties
+from sqdocs.writers import layout
 from sqdocs.writers.docx import context, tables
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.template import WordTemplate, open_template
@@ -42,4 +43,5 @@ def render_plan(plan: Plan, options: BuildOptions | None = None) -> bytes:
     options = chosen(options)
     plan = options.dated(plan)
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
-    return template.render(_context(plan, template), plan_properties(plan))
+    with layout.table_text_size(template.table_text_pt):
+        return template.render(_context(plan, template), plan_properties(plan))

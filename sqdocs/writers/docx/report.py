@@ -220,4 +220,5 @@ def render_report(plan: Plan, report: CompiledReport, options: BuildOptions | No
     """The annual performance report as .docx bytes, charts included; identical data gives identical bytes."""
     options = chosen(options)
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
-    return template.render(_context(report, template, options.font), report_properties(plan, report))
+    with layout.table_text_size(template.table_text_pt):
+        return template.render(_context(report, template, options.font), report_properties(plan, report))

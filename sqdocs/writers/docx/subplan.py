@@ -12,6 +12,7 @@ from sqdocs.outline import (
     two_line_title,
 )
 from sqdocs.properties import subplan_properties
+from sqdocs.writers import layout
 from sqdocs.writers.docx import context, tables
 from sqdocs.writers.docx import styles as S
 from sqdocs.writers.docx.template import WordTemplate, open_template
@@ -43,4 +44,5 @@ def render_subplan(plan: Plan, detailed: DetailedPlan, options: BuildOptions | N
     options = chosen(options)
     plan = options.dated(plan)
     template = open_template(options.templates, TEMPLATE_NAME, STYLES)
-    return template.render(_context(plan, detailed, template), subplan_properties(plan, detailed.subplan))
+    with layout.table_text_size(template.table_text_pt):
+        return template.render(_context(plan, detailed, template), subplan_properties(plan, detailed.subplan))

@@ -487,6 +487,21 @@ class WordTemplate:
             return Emu(section.page_width - section.left_margin - section.right_margin - gutter).twips
         return oxml.mm_to_twips(layout.TEXT_WIDTH_MM)
 
+    @property
+    def table_text_pt(self) -> float:
+        """The size of the template's Table Text, through the styles it is based on and the
+        document's defaults: what a table column holds on one line depends on it."""
+        style = self.styles.get(S.TABLE_TEXT)
+        seen = 0
+        while style is not None and seen < 20:  # a chain of based-on styles never loops in Word; be sure
+            if style.font.size is not None:
+                return style.font.size.pt
+            style, seen = style.base_style, seen + 1
+        size = self._template.get_docx().styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
+        if size is not None and (size.get(qn("w:val")) or "").isdigit():
+            return int(size.get(qn("w:val"))) / 2  # half-points
+        return float(layout.TABLE_PT)
+
     def fragment(self) -> Fragment:
         """An empty body for a ``{{p … }}`` tag, styled by this template."""
         return Fragment(self._template.get_docx(), self.styles)
