@@ -256,9 +256,18 @@ def annex1_columns(annex: Annex1) -> tuple[Column, ...]:
     """ANNEX1_COLUMNS for ``annex`` (the bureau's 附件 1 or a detailed plan's table): the
     承辦單位 column as wide as its longest name, so 「刑事警察大隊」 is not broken into
     「刑事警察／大隊」; 具體作法 gives the width. The same for every table of the document."""
-    names = {u for d in annex.dimensions for i in d.items for p in i.points for u in p.units}
-    return widened(ANNEX1_COLUMNS, 4, names, give=2, max_ems=UNIT_NAME_MAX_EMS)
+    from sqdocs.model import deadline_text
 
+    points = [p for d in annex.dimensions for i in d.items for p in i.points]
+    columns = widened(ANNEX1_COLUMNS, 4, {u for p in points for u in p.units}, give=2, max_ems=UNIT_NAME_MAX_EMS)
+    # 完成期限 holds its header and 「賡續辦理」 on one line at 12 pt; in a template's larger
+    # Table Text (:func:`table_text_size`) they wrapped as 「完成期／限」 unless it widens too.
+    deadlines = {"完成期限", *(part for p in points for part in deadline_lines(deadline_text(p.deadline)))}
+    return widened(columns, 3, deadlines, give=2, max_ems=DEADLINE_MAX_EMS)
+
+
+DEADLINE_MAX_EMS = 5
+"""The 完成期限 column grows for its header and 「賡續辦理」 (4 characters) at a larger table text size."""
 
 POSITION_MAX_EMS = 10
 """The 現職 column of 附件 3 grows for titles up to this many characters (「中和第一分局分局長」 is 9)."""

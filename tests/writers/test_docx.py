@@ -536,18 +536,19 @@ def test_customised_template_restyles_the_document(plan, tmp_path):
 def test_a_template_with_larger_table_text_gets_columns_that_hold_its_names(plan, tmp_path):
     """Table Text set to 14 pt broke 「刑警大隊」 as 「刑警大／隊」 and 「完成期限」 over two lines: the
     承辦單位 column was widened for names at 12 pt. It is widened for the template's own size."""
-    def unit_column(doc) -> int:
+    def grid(doc) -> list[int]:
         table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][-1:] == ["承辦單位"])
-        return int(table._tbl.tblGrid.findall(qn("w:gridCol"))[-1].get(qn("w:w")))
+        return [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
 
-    default = unit_column(Document(io.BytesIO(render_plan(plan, BuildOptions()))))
+    default = grid(Document(io.BytesIO(render_plan(plan, BuildOptions()))))
     custom = Document(TEMPLATE)
     custom.styles[S.TABLE_TEXT].font.size = Pt(14)
     custom.save(tmp_path / "plan.docx")
-    larger = unit_column(Document(io.BytesIO(render_plan(plan, BuildOptions(templates=tmp_path)))))
+    larger = grid(Document(io.BytesIO(render_plan(plan, BuildOptions(templates=tmp_path)))))
     longest = max(len(u) for d in plan.annex1.dimensions for i in d.items for p in i.points for u in p.units)
-    assert larger > default
-    assert larger >= oxml.mm_to_twips(longest * 14 * 25.4 / 72)  # the longest name on one line at 14 pt
+    assert larger[4] > default[4] and larger[3] > default[3] and sum(larger) == sum(default)
+    assert larger[4] >= oxml.mm_to_twips(longest * 14 * 25.4 / 72)  # the longest name on one line at 14 pt
+    assert larger[3] >= oxml.mm_to_twips(4 * 14 * 25.4 / 72)  # 「完成期限」, 「賡續辦理」
     assert layout.one_line_mm("刑警大隊") == 4 * layout.TABLE_PT * 25.4 / 72 + layout.NAME_PADDING_MM  # 12 pt again after
 
 
