@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, SECRETARIAT_SIMPLIFIED, left_out
+from conftest import ROOT, SAMPLE, SECRETARIAT_SIMPLIFIED, left_out
 
 from sqdocs import build, pool
 from sqdocs.build import DEFAULT_FORMATS, Job, file_stem
@@ -768,3 +768,19 @@ def test_workers_started_from_scratch_build_the_same_files(tmp_path):
     assert len(names) == 12 and sorted(p.name for p in (tmp_path / "spawned").iterdir()) == names
     for name in names:
         assert (tmp_path / "spawned" / name).read_bytes() == (tmp_path / "forked" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(("formats", "said"), [("docx,pdf", "PDF"), ("docx,odt,pdf", "ODT、PDF"), ("docx", None)])
+def test_templates_with_a_pdf_say_the_pdf_does_not_take_them(tmp_path, capsys, formats, said):
+    """A letterhead added to the templates was missed only when the PDF, built in sqdocs' own
+    layout, went out with the letter."""
+    shutil.copy(ROOT / "templates" / "plan.docx", tmp_path / "plan.docx")
+    capsys.readouterr()
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--only", "plan", "--format", formats,
+                 "--templates", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    note = "注意：--templates 的範本只用於 Word 檔；"
+    if said is None:
+        assert note not in err
+    else:
+        assert f"{note}{said} 依 sqdocs 內建的版面產生，不含範本加上的信頭、標誌等。" in err and err.count(note) == 1

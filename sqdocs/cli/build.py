@@ -234,6 +234,11 @@ def _planned_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str], Build
         _check_font(options, pdf=any(job.fmt == "pdf" for job in jobs))
     if any(job.fmt == "docx" for job in jobs):
         _check_templates(jobs, options)
+    if args.templates is not None and any(job.fmt in ("pdf", "odt") for job in jobs):
+        # A letterhead or logo added to the templates was missed only when the PDF went out.
+        others = "、".join(dict.fromkeys(job.fmt.upper() for job in jobs if job.fmt != "docx"))
+        print(f"注意：--templates 的範本只用於 Word 檔；{others} 依 sqdocs 內建的版面產生，不含範本加上的信頭、標誌等。"
+              "要與範本一致的 PDF，請在 Word 開啟產生的 .docx 另存為 PDF（只產生 Word 檔：--format docx）", file=sys.stderr)
     return jobs, bad, options
 
 
