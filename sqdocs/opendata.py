@@ -144,9 +144,14 @@ _INDICATOR_NAME = Column("指標名稱", "文字", "指標名稱")
 _MEASURE_UNIT = Column("計量單位", "文字", "%、件、分、日、小時、張 等；% 為 0–100")
 
 
+SAMPLE_SOURCE = "（範例資料，非真實統計）"
+"""Added to the 資料來源 of every indicator value of a bureau whose indicators.yaml says ``sample: true``."""
+
 def indicator_table(report: CompiledReport) -> Table:
     """The report's indicators as a tidy table: one row per indicator and year, saying where each figure comes from."""
     bureau = (report.agency, report.year)
+    # The report says so under its title; a row of a merged national table has only this column.
+    sample = SAMPLE_SOURCE if report.sample else ""
     rows: list[tuple[Value, ...]] = []
     for ind in report.indicators:
         for year in ind.series:
@@ -156,6 +161,7 @@ def indicator_table(report: CompiledReport) -> Table:
             source = "本年度成果計算" if current else "由歷年統計計算" if year.computed else "歷年統計"
             if current and ind.partial_units:  # as the report marks it 「*」: not the bureau's whole figure
                 source += f"（{total_word(ind.kind, ind.aggregate)}不含{'、'.join(ind.partial_units)}，不完整）"
+            source += sample
             numerator = ind.numerator if current else None
             denominator = ind.denominator if current else None
             base = ind.base if current else None
@@ -165,14 +171,17 @@ def indicator_table(report: CompiledReport) -> Table:
             if fig.value is None:
                 continue
             rows.append((*bureau, ind.id, ind.name, ind.unit, ind.year, fig.unit, plain_number(fig.value), plain_number(fig.numerator),
-                         plain_number(fig.denominator), plain_number(fig.base), fig.excluded or "單位填報"))
+                         plain_number(fig.denominator), plain_number(fig.base), (fig.excluded or "單位填報") + sample))
     return Table(
         "indicator_values", "提升服務品質績效報告 量化指標", "一項指標在一個年度、一個範圍（全局或單位）的數值",
         (*_BUREAU, Column("指標代號", "文字", "indicators.yaml 的 id"), _INDICATOR_NAME, _MEASURE_UNIT,
-         Column("年度", "整數", "數值所屬的民國年；計畫年度的績效報告也列出此前各年度的數值（歷年統計）"),
-         Column("範圍", "文字", "「全局」或單位簡稱"), Column("數值", "數值", "未經四捨五入的數值"),
+         Column("年度", "整數", "數值所屬的民國年；計畫年度的績效報告也列出此前各年度的數值（歷年統計）；"
+                "合併多個年度的資料時，一個年度的數值請取 年度 = 計畫年度 的列"),
+         Column("範圍", "文字", "「全局」或單位簡稱"),
+         Column("數值", "數值", "年度 = 計畫年度 者為未經四捨五入的數值；此前各年度（歷年統計）為當年報告所列、已四捨五入的數值"),
          Column("分子", "數值", "比率指標的分子（全局為各單位合計）"), Column("分母", "數值", "比率指標的分母"),
-         Column("權數", "數值", "加權平均指標的權數"), Column("資料來源", "文字", "本年度成果計算（全局數值缺單位時註明不含哪些單位、不完整）、歷年統計、由歷年統計計算（如前一年度的成長率）、單位填報，或未列入計算的原因")),
+         Column("權數", "數值", "加權平均指標的權數"), Column("資料來源", "文字", "本年度成果計算（全局數值缺單位時註明不含哪些單位、不完整）、歷年統計、由歷年統計計算（如前一年度的成長率）、單位填報，或未列入計算的原因；"
+                f"範例資料（indicators.yaml 的 sample: true）另註明「{SAMPLE_SOURCE}」")),
         tuple(rows),
     )
 
@@ -246,6 +255,19 @@ def open_data_tables(bureaus: Sequence[Bureau], include_names: bool = False) -> 
     ]
     tables = [_joined(parts) for parts in kinds if parts]
     return [*tables, dictionary_table(tables)]
+
+
+def names_in_text(tables: Sequence[Table], bureaus: Sequence[Bureau]) -> list[tuple[str, str, str]]:
+    """(table, column, name) for each roster member's name written in a text cell: without
+    --include-names the 姓名 column is left out, yet 「（張竣翔 分機 2345）」 in a 職掌 went out."""
+    names = {m.name for b in bureaus for m in b.plan.roster.members if len(m.name) >= 2}
+    found: dict[tuple[str, str, str], None] = {}
+    for table in tables:
+        for row in table.rows:
+            for column, value in zip(table.columns, row, strict=True):
+                if isinstance(value, str):
+                    found.update(dict.fromkeys((table.name, column.name, name) for name in names if name in value))
+    return list(found)
 
 
 def _joined(parts: list[Table]) -> Table:

@@ -11,6 +11,7 @@ from conftest import SAMPLE, replace_once
 
 from sqdocs.build import cached_report, cached_subplans
 from sqdocs.cli import main
+from sqdocs.opendata import SAMPLE_SOURCE
 from sqdocs.writers.opendata import csv_cell
 
 
@@ -19,6 +20,11 @@ def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("opendata")
     assert main(["export", str(SAMPLE), "-o", str(out)]) == 0
     return out
+
+
+def _source(row) -> str:
+    """A value's 資料來源 without the sample data's mark (the sample says ``sample: true``)."""
+    return row["資料來源"].removesuffix(SAMPLE_SOURCE)
 
 
 def _csv(path):
@@ -88,11 +94,11 @@ def test_a_figure_some_units_are_missing_from_says_so(data_copy, tmp_path):
     (data_copy / "results" / "第四分局.yaml").unlink()
     assert main(["export", str(data_copy), "-o", str(tmp_path)]) == 0
     rows = _csv(tmp_path / "indicator_values.csv")
-    partial = [r for r in rows if r["範圍"] == "全局" and "不完整" in r["資料來源"]]
+    partial = [r for r in rows if r["範圍"] == "全局" and "不完整" in _source(r)]
     assert partial and all(r["年度"] == "107" for r in partial)
     # 第四分局 owes sums, ratios and means: each says which it is
-    assert {r["資料來源"] for r in partial} == {f"本年度成果計算（{w}不含第四分局，不完整）" for w in ("合計", "比率", "平均")}
-    assert next(r for r in partial if r["指標代號"] == "sop_rate")["資料來源"] == "本年度成果計算（比率不含第四分局，不完整）"
+    assert {_source(r) for r in partial} == {f"本年度成果計算（{w}不含第四分局，不完整）" for w in ("合計", "比率", "平均")}
+    assert _source(next(r for r in partial if r["指標代號"] == "sop_rate")) == "本年度成果計算（比率不含第四分局，不完整）"
     report = cached_report(data_copy)
     assert {r["指標代號"] for r in partial} == {i.id for i in report.indicators if i.partial_units}
 
@@ -108,12 +114,12 @@ def test_ratios_and_means_of_one_unit_of_many_are_noted_incomplete(data_copy, tm
     bureau = {r["指標代號"]: r for r in rows if r["範圍"] == "全局" and r["年度"] == "107"}
     sop = bureau["sop_rate"]
     assert (sop["數值"][:5], sop["分子"], sop["分母"]) == ("93.33", "14", "15")
-    assert sop["資料來源"] == "本年度成果計算（比率不含保安科、外事科、刑警大隊、交通隊、第二分局、第三分局、第四分局，不完整）"
+    assert _source(sop) == "本年度成果計算（比率不含保安科、外事科、刑警大隊、交通隊、第二分局、第三分局、第四分局，不完整）"
     assert bureau["phone_courtesy_score"]["資料來源"].startswith("本年度成果計算（平均不含")
-    assert bureau and all(r["資料來源"].endswith("，不完整）") for r in bureau.values())
+    assert bureau and all(_source(r).endswith("，不完整）") for r in bureau.values())
     # earlier years and the units' own figures are what they were
-    assert {r["資料來源"] for r in rows if r["年度"] != "107"} <= {"歷年統計", "由歷年統計計算"}
-    assert {r["資料來源"] for r in rows if r["範圍"] == "第一分局"} == {"單位填報"}
+    assert {_source(r) for r in rows if r["年度"] != "107"} <= {"歷年統計", "由歷年統計計算"}
+    assert {_source(r) for r in rows if r["範圍"] == "第一分局"} == {"單位填報"}
 
 
 def test_an_earlier_years_growth_is_said_to_come_from_the_history(exported):
@@ -121,7 +127,7 @@ def test_an_earlier_years_growth_is_said_to_come_from_the_history(exported):
     year's results, and with none of this year's numerator or missing units."""
     rows = {r["年度"]: r for r in _csv(exported / "indicator_values.csv")
             if r["指標代號"] == "online_growth" and r["範圍"] == "全局"}
-    assert {y: r["資料來源"] for y, r in rows.items()} == {
+    assert {y: _source(r) for y, r in rows.items()} == {
         "105": "歷年統計", "106": "由歷年統計計算", "107": "本年度成果計算"}
     assert rows["106"]["分子"] == rows["106"]["分母"] == rows["106"]["權數"] == ""
 
@@ -201,3 +207,27 @@ def test_subplans_build_would_refuse_as_unfinished_are_named(data_copy, tmp_path
 
     assert main(["export", str(SAMPLE), "-o", str(tmp_path / "whole")]) == 0
     assert "尚未填完" not in capsys.readouterr().err  # finished subplans: nothing to say
+
+
+def test_sample_data_is_marked_on_every_indicator_value(exported, data_copy, tmp_path, capsys):
+    """The report said 「本報告數據為範例資料」 under its title; the export said nothing, and a merged
+    national table showed the sample's figures as real ones."""
+    rows = _csv(exported / "indicator_values.csv")
+    assert rows and all(r["資料來源"].endswith("（範例資料，非真實統計）") for r in rows)
+    main(["export", str(SAMPLE), "-o", str(tmp_path / "again")])
+    assert "標為範例資料（sample: true）：indicator_values 的數值是範例" in capsys.readouterr().err
+    replace_once(data_copy / "indicators.yaml", "sample: true", "sample: false")
+    assert main(["export", str(data_copy), "-o", str(tmp_path / "real")]) == 0
+    assert "範例" not in capsys.readouterr().err
+    assert not [r for r in _csv(tmp_path / "real" / "indicator_values.csv") if "範例" in r["資料來源"]]
+
+
+def test_a_members_name_in_a_text_is_said_when_names_are_left_out(data_copy, plan, tmp_path, capsys):
+    name = plan.roster.members[0].name
+    duty = plan.roster.members[0].duty
+    replace_once(data_copy / "annex3.yaml", f"duty: {duty}", f"duty: {duty}（{name} 分機 2345）")
+    capsys.readouterr()
+    assert main(["export", str(data_copy), "-o", str(tmp_path / "out")]) == 0
+    assert f"下列文字含有考核小組成員的姓名，仍會輸出：roster 的職掌含「{name}」" in capsys.readouterr().err
+    assert main(["export", str(data_copy), "-o", str(tmp_path / "named"), "--include-names"]) == 0
+    assert "考核小組成員的姓名" not in capsys.readouterr().err

@@ -230,6 +230,17 @@ def test_tables_an_earlier_export_left_are_noted_not_deleted(tmp_path, capsys):
     assert (out / "subplan_practices.csv").is_file()
 
 
+def test_tables_of_another_format_an_earlier_export_left_are_noted(tmp_path, capsys):
+    """An export with --include-names, then a CSV-only one without: roster.json, names and all,
+    stayed beside the nameless roster.csv without a word."""
+    out = tmp_path / "out"
+    assert main(["export", str(SAMPLE), "-o", str(out), "--include-names"]) == 0
+    capsys.readouterr()
+    assert main(["export", str(SAMPLE), "-o", str(out), "--format", "csv"]) == 0
+    err = capsys.readouterr().err
+    assert f"注意：{out} 中有 7 個本次沒有產生的資料檔（" in err and "roster.json" in err
+
+
 def test_every_table_is_one_export_knows_by_name(plan, report):
     """What left_over looks for: a table missing from TABLE_NAMES would never be noted as left over."""
     from sqdocs.load import load_subplans
