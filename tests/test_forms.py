@@ -1530,6 +1530,25 @@ def _validations(ws: Worksheet) -> dict[str, list]:
     return found
 
 
+def test_a_point_the_bureau_dated_asks_for_that_day_or_earlier(folder: Path, tmp_path: Path, capsys) -> None:
+    """A new bureau dating its 完成期限 (114 年 6 月 30 日): the skeleton and the form invited 「賡續辦理」
+    for its points, which check and import then refused as later than the bureau's."""
+    annex1 = folder / "annex1.yaml"
+    text = annex1.read_text(encoding="utf-8")
+    annex1.write_text(text.replace("deadline: 賡續辦理", "deadline: 107 年 6 月 30 日", 1), encoding="utf-8")
+    assert main(["subplan", "init", str(folder), "--unit", PRECINCT]) == 0
+    skeleton = (folder / "subplans" / f"{PRECINCT}.yaml").read_text(encoding="utf-8")
+    assert skeleton.count("deadline:       # ← 完成期限：民國日期，不晚於本局的 107 年 6 月 30 日（本局訂有期限，不可填賡續辦理）") == 1
+    assert skeleton.count("deadline:       # ← 完成期限：賡續辦理 或民國日期") == len(load_plan(folder).points_for(PRECINCT)) - 1
+    ws = openpyxl.load_workbook(make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx"))["細部計畫"]
+    custom = _validations(ws)["custom"]
+    dated = next(dv for dv in custom if str(dv.sqref) == f"G{FIRST_ROW}")
+    assert "DATE(2018,6,30)" in dated.formula1 and "賡續辦理" not in dated.formula1 and "107 年 6 月 30 日" in dated.prompt
+    [rest] = [dv for dv in custom if "賡續辦理" in dv.formula1]
+    assert str(rest.sqref) == f"G{FIRST_ROW + 1}:G{FIRST_ROW + len(load_plan(folder).points_for(PRECINCT)) - 1}"
+    assert f"G{FIRST_ROW + 1}" in rest.formula1  # relative to the first cell of its own rule
+
+
 def test_subplan_form_locks_validations_and_print_setup(folder: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(make(folder, "subplan", PRECINCT, tmp_path / "f.xlsx"))
     assert wb.sheetnames[:3] == ["說明", "細部計畫", "承辦單位"]

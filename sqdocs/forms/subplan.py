@@ -89,6 +89,17 @@ _UNIT_COLUMNS = [
 ]
 
 
+def _ranges(col: str, rows: list[int]) -> str:
+    """Rows of one column as Excel writes a selection: runs as ranges, 「G4:G9 G12:G17」."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return " ".join(f"{col}{run[0]}:{col}{run[-1]}" if len(run) > 1 else f"{col}{run[0]}" for run in runs)
+
+
 def _guide(plan: Plan, unit: str, count: int) -> list[str]:
     roc, slash, western = date_examples(plan.year)
     return [
@@ -100,7 +111,9 @@ def _guide(plan: Plan, unit: str, count: int) -> list[str]:
         "Excel 按 Alt+Enter 換行（Mac 為 Control+Option+Return，LibreOffice 為 Ctrl+Enter）。"
         "不必自行編號，產生文件時會自動編為 1. 2. 3.。",
         f"4. 完成期限：填「{CONTINUOUS}」，或計畫期程（{plan.body.period.text}）內的日期；"
-        f"日期可用 Excel 日期（如 {western}），也可打民國日期「{roc}」或「{slash}」。",
+        f"日期可用 Excel 日期（如 {western}），也可打民國日期「{roc}」或「{slash}」。"
+        "本局完成期限是日期的評核重點（本局具體作法欄末寫有本局完成期限），須填該日或更早的日期，不可填"
+        f"「{CONTINUOUS}」。",
         "5. 承辦單位：由下拉選單選擇，每格一個；一個評核重點可選多個承辦單位（承辦單位 1、2、3 …）。"
         "下拉選單的名單在「承辦單位」工作表，請先在那裡列出本單位的組、隊、派出所。"
         "承辦單位欄不夠用時，請在「承辦單位」工作表設一個群組（見第 6 點）再選該群組；表單欄位以外的儲存格不會匯入。",
@@ -167,9 +180,11 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
     last = FIRST_ROW + len(refs) - 1
     start, end = plan.body.period.start, plan.body.period.end
     roc, slash, _ = date_examples(plan.year)
-    g = f"{get_column_letter(COL_DEADLINE)}{FIRST_ROW}"
+    col = get_column_letter(COL_DEADLINE)
+    open_rows = [FIRST_ROW + n for n, ref in enumerate(refs) if not isinstance(ref.point.deadline, date)]
+    g = f"{col}{open_rows[0] if open_rows else FIRST_ROW}"  # the formula's cell: the first of the rule's cells
     validation(
-        ws, "custom", f"{g}:{get_column_letter(COL_DEADLINE)}{last}",
+        ws, "custom", _ranges(col, open_rows),
         formula1=(
             f'OR({g}="{CONTINUOUS}",{g}="持續辦理",AND(ISNUMBER({g}),{g}>=DATE({start.year},{start.month},{start.day}),'
             f'{g}<=DATE({end.year},{end.month},{end.day})),ISNUMBER(FIND("年",{g})),ISNUMBER(FIND("/",{g})))'
@@ -177,6 +192,18 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
         prompt=f"填「{CONTINUOUS}」或 {plan.body.period.text}之間的日期（如 {roc}、{slash} 或 Excel 日期）。",
         error=f"完成期限須為「{CONTINUOUS}」或計畫期程（{plan.body.period.text}）內的日期。",
     )
+    # Where the bureau's 完成期限 is a day, the unit's is that day or earlier: 賡續辦理, which the
+    # form's one rule let pass, was refused only at import (check: 晚於本局的完成期限).
+    for n, ref in enumerate(refs):
+        if isinstance(due := ref.point.deadline, date):
+            cell = f"{col}{FIRST_ROW + n}"
+            validation(
+                ws, "custom", cell,
+                formula1=(f'OR(AND(ISNUMBER({cell}),{cell}>=DATE({start.year},{start.month},{start.day}),'
+                          f'{cell}<=DATE({due.year},{due.month},{due.day})),ISNUMBER(FIND("年",{cell})),ISNUMBER(FIND("/",{cell})))'),
+                prompt=f"本局完成期限為 {format_roc(due)}：填該日或更早的日期（如 {roc}、{slash} 或 Excel 日期），不可填「{CONTINUOUS}」。",
+                error=f"本局完成期限為 {format_roc(due)}：完成期限須為該日或更早的日期。",
+            )
     unit_last = FIRST_ROW + len(_sub_unit_rows(plan, unit, existing)) + UNIT_ROWS - 1
     validation(
         ws, "list",

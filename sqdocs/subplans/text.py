@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqdocs.derive import subplan_title
@@ -53,6 +54,14 @@ def reference_comments(point: Point, indent: int) -> list[str]:
     ]
 
 
+def deadline_hint(point: Point, year: int) -> str:
+    """What a point's 完成期限 may be: where the bureau's is a date, that day or an earlier one
+    (check refuses 賡續辦理 or a later day there), else 賡續辦理 or any day of the period."""
+    if isinstance(point.deadline, date):
+        return f"完成期限：民國日期，不晚於本局的 {deadline_text(point.deadline)}（本局訂有期限，不可填{CONTINUOUS}）"
+    return f"完成期限：{CONTINUOUS} 或民國日期，如 {date_examples(year)[0]}"
+
+
 def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4) -> list[str]:
     """One point of a subplan skeleton of the ``year`` plan: names, the bureau's work as comments, empty slots."""
     pad, key = " " * dash_col, " " * key_col
@@ -66,7 +75,7 @@ def skeleton_entry(ref: PointRef, year: int, dash_col: int = 2, key_col: int = 4
     lines += [
         f"{key}practices:      # ← 本單位具體作法：每項一行，以「- 」開頭，寫清楚誰、做什麼、多久一次",
         f"{key}  -",
-        f"{key}deadline:       # ← 完成期限：{CONTINUOUS} 或民國日期，如 {date_examples(year)[0]}",
+        f"{key}deadline:       # ← {deadline_hint(point, year)}",
         f"{key}units: []       # ← 承辦單位：sub_units／sub_groups 的名稱，如 [偵查隊, 各派出所]",
     ]
     return lines
@@ -105,7 +114,7 @@ def skeleton_header(plan: Plan, unit: str, origin: str | None = None) -> list[st
         "#   2. practices（具體作法）：寫本單位實際的作法，每項一行，以「- 」開頭；寫到由哪個單位、做什麼、",
         "#      多久一次（如：各派出所每月辦理……）。",
         f"#   3. deadline（完成期限）：寫「{CONTINUOUS}」或民國日期（如 {date_examples(plan.year)[0]}），須在計畫期程",
-        f"#      {start}至 {end}之內。",
+        f"#      {start}至 {end}之內；本局完成期限是日期的評核重點，須寫該日或更早的日期。",
         "#   4. units（承辦單位）：寫下方 sub_units 的組、隊、派出所或 sub_groups 的群組名稱，如 [偵查隊, 各派出所]。",
         "#   5. dimension、item、point 是本局計畫附件 1 的構面、評核項目、評核重點，用來對應本局計畫，請勿修改。",
         "#   6. 文字含「: 」「 #」或以「[」「{」「*」「&」「!」「|」「>」「'」「\"」「%」「@」開頭時，請用雙引號括起整段文字。",
