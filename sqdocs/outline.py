@@ -257,7 +257,8 @@ def _partial_note(report: CompiledReport) -> str:
     if omitted := [u for u in report.units if u in lacking and u in report.submitted]:
         lacks.append(f"成果未填該項數據之單位（{'、'.join(omitted)}）")
     word = totals_word(total_word(i.kind, i.aggregate) for i in partial)
-    return f"；標「{PARTIAL_MARK}」之{word}不含{'及'.join(lacks)}，未與上年比較"
+    compared = "，未與上年比較" if any(y.year < report.year for i in partial for y in i.series) else ""
+    return f"；標「{PARTIAL_MARK}」之{word}不含{'及'.join(lacks)}{compared}"
 
 
 RESULTS_SENTENCE = "依本局執行計畫附件 1 各評核構面、評核項目及評核重點，彙整各承辦單位填報之執行成果、佐證資料及量化指標如下。"

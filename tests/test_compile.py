@@ -791,3 +791,20 @@ def test_the_definitions_mark_a_partial_figure_and_name_who_has_not_reported_it(
         "保安科、外事科、刑警大隊、交通隊、第一分局、第二分局、第三分局（計 7 個）；未填報：第四分局")
     score = report.indicator("professional_test_score")  # 第四分局 owes none: unmarked
     assert not score.partial_units and counted_units_text(score, report) == "訓練科、外事科（計 2 個）"
+
+
+def test_a_first_year_without_history_is_not_promised_a_comparison(data_copy: Path, plan: Plan) -> None:
+    """A bureau's first year in sqdocs, a unit late: 「待各單位填報齊全後再與上年比較」 and 壹's
+    「未與上年比較」 spoke of a last year it has no figure for."""
+    import re
+
+    from sqdocs.outline import summary_sentence
+
+    indicators = data_copy / "indicators.yaml"
+    indicators.write_text(re.sub(r"\n    history: \{[^}]*\}[^\n]*", "", indicators.read_text(encoding="utf-8")), encoding="utf-8")
+    (data_copy / "results" / "第四分局.yaml").unlink()
+    report = compile_report(plan, load_results(data_copy, plan)[0])
+    sop = report.indicator("sop_rate")
+    assert [y.year for y in sop.series] == [107] and sop.partial_units == ["第四分局"]
+    assert sop.trend.endswith("107 年的比率不含尚未填報成果的單位（第四分局），待各單位填報齊全。")
+    assert "未與上年比較" not in summary_sentence(report) and "不含尚未繳交之單位（第四分局）" in summary_sentence(report)
