@@ -1017,3 +1017,18 @@ def test_a_text_of_a_whole_pasted_file_is_refused_at_its_line(folder: Path, plan
         f"第一分局.yaml:7:14: results[0].outcome: 文字長達 100,001 字，超過一欄的上限 100,000 字（開頭是「{'成' * 20}…」）；"
         "多半是貼上時帶入了整份檔案，請只留下這一欄的文字，長的說明請分成數段或放在佐證資料中"
     )
+
+
+def test_a_growth_rate_of_an_indicator_without_history_is_warned(data_copy, capsys) -> None:
+    """A new bureau's growth rate, its base indicator new too: validate said nothing, and the report
+    printed 「無法計算（106 年的「線上申辦件數」無數據）」 at the year's end."""
+    from sqdocs.cli import main
+
+    replace_once(data_copy / "indicators.yaml", "    history: {105: 5230, 106: 6870}\n", "")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    assert ("indicators[9].of: 警告：「線上申辦件數」沒有歷年數據（history），107 年的「線上申辦使用成長率」無法計算"
+            "（成長率由 106 年與 107 年的「線上申辦件數」計算）；若有 106 年的全局數據，請在「線上申辦件數」的 history 加上「106: 數值」"
+            ) in capsys.readouterr().err
+    main(["validate", str(SAMPLE)])
+    assert "沒有歷年數據" not in capsys.readouterr().err

@@ -70,6 +70,12 @@ def _check_indicators(doc: YamlDoc, indicators: IndicatorSet, plan: Plan) -> Ite
                 yield doc.diagnostic((*loc, "of"), f"成長率不可依據另一個成長率指標「{ind.of}」")
             else:
                 yield from _stale_growth(doc, loc, ind, base)
+                if not base.history:  # a base with a history lacking last year is warned at it
+                    yield doc.diagnostic((*loc, "of"), (
+                        f"「{base.name}」沒有歷年數據（history），{plan.year} 年的「{ind.name}」無法計算"
+                        f"（成長率由 {plan.year - 1} 年與 {plan.year} 年的「{base.name}」計算）；若有 {plan.year - 1} 年的全局數據，"
+                        f"請在「{base.name}」的 history 加上「{plan.year - 1}: 數值」"
+                    ), severity="warning")
         if ind.history and ind.kind != "growth" and plan.year - 1 not in ind.history:
             yield doc.diagnostic((*loc, "history"), (
                 f"history 沒有 {plan.year - 1} 年的數據，報告的「較上年」無法計算"
