@@ -52,16 +52,7 @@ def command(args: argparse.Namespace) -> int:
                   f"{_rerun(good, args)}", file=sys.stderr)
         print(f"{len(bad)} 個資料夾有錯誤：{'、'.join(bad)}；未輸出任何檔案，請修正後再執行。", file=sys.stderr)
         return EXIT_BAD_INPUT
-    for folder, bureau in bureaus.items():  # said with what is written, not with an export refused
-        if bureau.report is not None and bureau.report.sample:
-            print(f"注意：{display_name(folder)} 的 {INDICATORS_FILE} 標為範例資料（sample: true）：indicator_values 的數值是範例，"
-                  f"其資料來源欄註明「{SAMPLE_SOURCE}」；填入真實數據後，請刪除 sample: true 這一行再輸出", file=sys.stderr)
     tables = open_data_tables(list(bureaus.values()), args.include_names)
-    if not args.include_names and (named := names_in_text(tables, list(bureaus.values()))):
-        places = "、".join(f"{table} 的{column}含「{name}」" for table, column, name in named[:5])
-        more = f"等 {len(named)} 處" if len(named) > 5 else ""
-        print(f"注意：未指定 --include-names，姓名欄不輸出，但下列文字含有考核小組成員的姓名，仍會輸出：{places}{more}；"
-              "發布前請在資料中改寫這些文字（如附件 3 的職掌、備考）", file=sys.stderr)
     files = {args.output / f"{table.name}.{fmt}": (table, fmt) for table in tables for fmt in args.format}
     check_targets(files)  # all of them, so a set is never left half written
     with writing():  # and a disk that fills up midway changes none of them
@@ -72,6 +63,16 @@ def command(args: argparse.Namespace) -> int:
         names = "、".join(f"{b.plan.agency} {b.plan.year} 年度" for b in bureaus.values())
         agencies = len({agency_key(b.plan.agency) for b in bureaus.values()})  # one bureau's two years are one
         print(f"✓ 已合併 {agencies} 個機關 {len(bureaus)} 份資料：{names}")
+    # Said with what was written, not before a write that failed.
+    for folder, bureau in bureaus.items():
+        if bureau.report is not None and bureau.report.sample:
+            print(f"注意：{display_name(folder)} 的 {INDICATORS_FILE} 標為範例資料（sample: true）：indicator_values 的數值是範例，"
+                  f"其資料來源欄註明「{SAMPLE_SOURCE}」；填入真實數據後，請刪除 sample: true 這一行再輸出", file=sys.stderr)
+    if not args.include_names and (named := names_in_text(tables, list(bureaus.values()))):
+        places = "、".join(f"{table} 的{column}含「{name}」" for table, column, name in named[:5])
+        more = f"等 {len(named)} 處" if len(named) > 5 else ""
+        print(f"注意：未指定 --include-names，姓名欄不輸出，但下列文字含有考核小組成員的姓名，仍會輸出：{places}{more}；"
+              "發布前請在資料中改寫這些文字（如附件 3 的職掌、備考）", file=sys.stderr)
     # Of every format, not only this export's: a roster.json with names, written by an earlier
     # --include-names export, stayed beside the nameless roster.csv of a CSV-only one, unsaid.
     if old := left_over(args.output, files, WRITERS):  # published with the rest, they would not match it
