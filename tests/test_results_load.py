@@ -1032,3 +1032,21 @@ def test_a_growth_rate_of_an_indicator_without_history_is_warned(data_copy, caps
             ) in capsys.readouterr().err
     main(["validate", str(SAMPLE)])
     assert "沒有歷年數據" not in capsys.readouterr().err
+
+
+def test_an_annex1_point_without_an_annex2_counterpart_is_warned(data_copy, capsys) -> None:
+    """A point added to 附件 1 only: validate passed, and a unit's results citing it were refused at
+    the year's end (「附件 2 沒有與「科技執法諮詢服務」對應的評核重點」)."""
+    from sqdocs.cli import main
+
+    replace_once(data_copy / "annex1.yaml", "            units: [交通隊, 外事科]\n      - name: 服務可近性\n", (
+        "            units: [交通隊, 外事科]\n"
+        "          - name: 科技執法諮詢服務\n            practices:\n              - 設置科技執法諮詢專線。\n"
+        "            deadline: 賡續辦理\n            units: [交通隊]\n"
+        "      - name: 服務可近性\n"))
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert ("annex1.yaml:114:19: dimensions[1].items[0].points[4].name: 警告：附件 2 的「服務遞送」「服務便捷」沒有與評核重點"
+            "「科技執法諮詢服務」對應的評核重點；") in err
+    assert err.count("對應的評核重點；") == 1

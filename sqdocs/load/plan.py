@@ -15,6 +15,7 @@ from sqdocs.load.unfilled import unfilled
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, listed, read_yaml
 from sqdocs.model import Annex1, Annex2, Plan, PlanBody, Roster, UnitRegistry
+from sqdocs.model.results import counterpart
 from sqdocs.text.roc import examples_in
 
 PLAN_FILES: dict[str, type[BaseModel]] = {
@@ -116,7 +117,27 @@ def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
     :func:`units_warnings`, and 附件 3 naming a unit as before a rename (:func:`checks.roster_warnings`)."""
     folder = Path(folder)
     return [*checks.body_warnings(read_yaml(folder / "plan.yaml"), plan.body), *units_warnings(folder, plan),
-            *checks.roster_warnings(read_yaml(folder / "annex3.yaml"), plan.roster, plan.units)]
+            *checks.roster_warnings(read_yaml(folder / "annex3.yaml"), plan.roster, plan.units),
+            *_without_counterpart(folder, plan)]
+
+
+def _without_counterpart(folder: Path, plan: Plan) -> list[Diagnostic]:
+    """附件 1 points with no 附件 2 point to answer (:func:`counterpart`): found only at the year's
+    end, when a unit's evidence for one named no 附件 2 point and its results were refused."""
+    lonely = [ref for ref in plan.points() if counterpart(plan, ref) is None]
+    if not lonely:
+        return []
+    doc = read_yaml(folder / "annex1.yaml")
+    found = []
+    for ref in lonely:
+        di = plan.annex1.dimensions.index(ref.dimension)
+        ii = ref.dimension.items.index(ref.item)
+        found.append(doc.diagnostic(("dimensions", di, "items", ii, "points", ref.point_index, "name"), (
+            f"附件 2 的「{ref.dimension.name}」「{ref.item.name}」沒有與評核重點「{ref.point.name}」對應的評核重點；"
+            "各單位填報此評核重點的佐證資料時須以 checklist 指明附件 2 的評核重點，否則成果檔會被拒絕。"
+            "若是附件 2 漏列或名稱不同，請在 annex2.yaml 補上或改為相同名稱"
+        ), severity="warning"))
+    return found
 
 
 def units_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
