@@ -165,3 +165,14 @@ def test_init_from_last_year_names_the_file_the_renamed_unit_had_then(data_copy,
     out = capsys.readouterr().out
     assert f"  注意：{hint}（取代由空白範本建立的檔案），並把其中的 unit 與 title 改為新名稱，再執行 sqdocs check {target}" in out
     assert out.count("注意：") == 1  # the other 分局 kept their names and were carried as usual
+
+
+def test_a_precinct_units_yaml_no_longer_has_is_warned_in_annex3(data_copy, capsys):
+    """A 分局 merged away, or the sample's 第四分局 left in a new bureau's roster, still headed a
+    printed row of 附件 3 without a word."""
+    replace_once(data_copy / "annex3.yaml", "position: 第四分局分局長", "position: 第五分局分局長")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert "警告：現職「第五分局分局長」的「第五分局」不在 units.yaml 中；若該分局已裁併、改名，或這是範例資料留下的，請一併修改" in err
+    assert err.count("現職") == 1

@@ -243,6 +243,14 @@ def roster_warnings(doc: YamlDoc, roster: Roster, units: UnitRegistry) -> Iterat
                     "（附件 3 照此印出）"
                 ), severity="warning")
                 break
+        else:
+            # A 分局 is named so in any bureau: one gone from units.yaml (merged, or a sample's
+            # 第四分局 left in a new bureau's roster) still heads a row of the printed roster.
+            if (precinct := re.match(r"(.+?分局)", position)) and precinct.group(1) not in known:
+                yield doc.diagnostic(("members", n, "position"), (
+                    f"現職「{position}」的「{precinct.group(1)}」不在 units.yaml 中；若該分局已裁併、改名，"
+                    "或這是範例資料留下的，請一併修改（附件 3 照此印出）"
+                ), severity="warning")
 
 
 # Characters a name can hold without anyone seeing them: those no text may hold (zero-width
