@@ -8,7 +8,7 @@ import shutil
 from datetime import date
 
 import pytest
-from conftest import ORIGINAL_SOURCE, SAMPLE, SOURCE
+from conftest import ORIGINAL_SOURCE, SAMPLE, SOURCE, replace_once
 
 from sqdocs.load import LoadError, load_plan
 from sqdocs.outline import plan_sections
@@ -952,6 +952,20 @@ def test_a_text_of_another_year_than_the_plans_is_warned_about(data_copy, capsys
     assert ("plan.yaml:44:11: steps[2].text: 警告：文字中寫著「106 年度」，本計畫是 107 年度；"
             "若不是引用其他年度，請改為「107 年度」") in err, err
     assert err.count("，本計畫是 107 年度") == 1, err
+
+
+def test_a_text_of_another_year_in_annex1_is_warned_about_too(data_copy, capsys):
+    """附件 1 of a new bureau begun from the sample still set up 「107年度推動提升服務品質工作小組」
+    in its 114 plan: the other-year check read plan.yaml only."""
+    from sqdocs.cli import main
+
+    annex1 = data_copy / "annex1.yaml"
+    replace_once(annex1, "成立本局「107年度推動", "成立本局「106年度推動")
+    capsys.readouterr()
+    main(["validate", str(data_copy)])
+    err = capsys.readouterr().err
+    assert ("annex1.yaml:175:17: dimensions[2].items[1].points[0].practices[0]: 警告：文字中寫著「106 年度」，本計畫是 107 年度；"
+            "若不是引用其他年度，請改為「107 年度」") in err, err
 
 
 def test_a_letter_number_in_full_width_digits_is_warned_about(data_copy, capsys):

@@ -67,7 +67,7 @@ _YEAR_OF = re.compile(r"(?<![\d０-９])(\d{2,3})\s*年度")
 
 
 def other_year_warnings(doc: YamlDoc, year: int) -> Iterator[Diagnostic]:
-    """A text of plan.yaml that speaks of another 年度 than the plan's own (a folder copied from
+    """A text of plan.yaml (or an annex) that speaks of another 年度 than the plan's own (a folder copied from
     the sample, or last year's, and its year changed by hand): valid, and printed in the
     plan as written. The title is checked as an error elsewhere."""
     for loc in doc.spans:

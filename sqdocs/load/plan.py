@@ -114,10 +114,14 @@ def written_year(folder: Path | str) -> int | None:
 def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
     """What is valid in the loaded ``plan`` of ``folder`` but probably a slip: plan.yaml's dates
     in another year than the plan's, a 文號 in full-width digits (:func:`checks.body_warnings`),
+    another 年度 in the texts of 附件 1 and 附件 3,
     :func:`units_warnings`, and 附件 3 naming a unit as before a rename (:func:`checks.roster_warnings`)."""
     folder = Path(folder)
+    annex1, annex3 = read_yaml(folder / "annex1.yaml"), read_yaml(folder / "annex3.yaml")
     return [*checks.body_warnings(read_yaml(folder / "plan.yaml"), plan.body), *units_warnings(folder, plan),
-            *checks.roster_warnings(read_yaml(folder / "annex3.yaml"), plan.roster, plan.units),
+            # 附件 1's 「成立本局「107年度推動提升服務品質工作小組」」 is as much the plan's text
+            *checks.other_year_warnings(annex1, plan.year), *checks.other_year_warnings(annex3, plan.year),
+            *checks.roster_warnings(annex3, plan.roster, plan.units),
             *_without_counterpart(folder, plan)]
 
 
