@@ -1050,3 +1050,18 @@ def test_an_annex1_point_without_an_annex2_counterpart_is_warned(data_copy, caps
     assert ("annex1.yaml:114:19: dimensions[1].items[0].points[4].name: 警告：附件 2 的「服務遞送」「服務便捷」沒有與評核重點"
             "「科技執法諮詢服務」對應的評核重點；") in err
     assert err.count("對應的評核重點；") == 1
+
+
+def test_a_trend_chart_of_a_single_year_is_warned(data_copy, capsys) -> None:
+    """A bureau's first year in sqdocs: its trend charts drew dots over 「107 年」 and no trend, unsaid."""
+    import re
+
+    from sqdocs.cli import main
+
+    indicators = data_copy / "indicators.yaml"
+    indicators.write_text(re.sub(r"\n    history: \{[^}]*\}[^\n]*", "", indicators.read_text(encoding="utf-8")), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("警告：歷年趨勢圖只有 107 年一個年度的數據，圖中只有單點、看不出趨勢；") == 2  # the two trend charts
+    assert "charts[2]" not in err  # the units chart draws the year's units, as it should

@@ -93,9 +93,9 @@ def folder_warnings(folder: Path, plan: Plan, *, subplans: bool, results: bool) 
     def find() -> list[Diagnostic]:
         found = list(cached_results(folder)[1]) if results else []
         if results:
-            from sqdocs.load.charts import chart_title_warnings
+            from sqdocs.load.charts import chart_warnings
 
-            found += chart_title_warnings(folder, cached_report(folder))
+            found += chart_warnings(folder, cached_report(folder))
         found += text_warnings(folder, subplans=subplans, results=results)
         found += plan_warnings(folder, plan)
         return sorted(found)

@@ -80,13 +80,13 @@ def _validate_folder(folder: Path) -> int:
         subplans = {}
     report, warnings, indicators = None, [], 0
     if has_results(folder):
-        from sqdocs.load.charts import chart_title_warnings
+        from sqdocs.load.charts import chart_warnings
         from sqdocs.report import compile_report
 
         try:
             results, warnings = load_results(folder, plan)
             report, indicators = compile_report(plan, results), len(results.indicators.indicators)
-            warnings += chart_title_warnings(folder, report)
+            warnings += chart_warnings(folder, report)
         except LoadError as exc:
             problems += exc.diagnostics
     if any(p.severity == "error" for p in problems):

@@ -24,14 +24,21 @@ def year_moved(title: str, old: int, new: int) -> str:
     return YEAR.sub(lambda m: str(new) if int(m.group(1)) == old else m.group(1), title)
 
 
-def chart_title_warnings(folder: Path, report: CompiledReport) -> list[Diagnostic]:
+def chart_warnings(folder: Path, report: CompiledReport) -> list[Diagnostic]:
     """A warning at each chart whose title names other years than it draws: a trend chart's span
     against its axis (the title is typed, the years come from the indicators' history and this
     year, so a history year added or dropped by hand left 「（105–107 年）」 over 103–107; the axis
     reaches this year before its figures are in: compile leaves the year as a gap), and a units
-    chart's year against the report's (「（107 年）」 over 108's figures)."""
+    chart's year against the report's (「（107 年）」 over 108's figures); and a trend chart of
+    one year, a bureau's first in sqdocs: dots over 「114 年」, no trend."""
     wrong: list[tuple[str, str]] = []  # (chart id, message)
     for chart in report.charts:
+        if chart.kind == "trend" and len(chart.categories) == 1:
+            wrong.append((chart.id, (
+                f"歷年趨勢圖只有 {chart.categories[0]}一個年度的數據，圖中只有單點、看不出趨勢；各指標的 history "
+                "加上歷年數據後才成趨勢，也可先刪除此圖，或改為 kind: units（各單位長條圖）"
+            )))
+            continue
         if chart.kind == "units":
             years = [m for m in YEAR.finditer(chart.title) if int(m.group(1)) != report.year]
             if years and not _SPAN.search(chart.title):
