@@ -34,6 +34,7 @@ def test_base_is_valid(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(BAD / "_base", tmp_path / "plan")
     assert main(["validate", "plan"]) == 0
+    assert "警告" not in capsys.readouterr().err  # each case's expected lines are its own
 
 
 def test_corpus_is_large_enough():

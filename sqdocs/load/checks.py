@@ -43,7 +43,8 @@ def check_body(doc: YamlDoc, body: PlanBody) -> Iterator[Diagnostic]:
     if year is None:
         yield doc.diagnostic(
             ("period", "start"),
-            f"期程起日 {format_roc(body.period.start)} 不在 year 所寫的民國 {body.year} 年",
+            f"期程起日 {format_roc(body.period.start)} 不在 year 所寫的民國 {body.year} 年；請把 period 改為 {body.year} 年的期程"
+            f"（如 start: {body.year} 年 1 月 1 日、end: {body.year} 年 12 月 31 日），或改正 year",
         )
 
 
