@@ -1065,3 +1065,23 @@ def test_a_trend_chart_of_a_single_year_is_warned(data_copy, capsys) -> None:
     err = capsys.readouterr().err
     assert err.count("警告：歷年趨勢圖只有 107 年一個年度的數據，圖中只有單點、看不出趨勢；") == 2  # the two trend charts
     assert "charts[2]" not in err  # the units chart draws the year's units, as it should
+
+
+def test_a_folder_without_indicators_says_where_to_learn_to_write_them(data_copy, tmp_path, capsys) -> None:
+    """The manual lets a first year define indicators.yaml later: validate said nothing of it, and
+    form results then stopped at 「請先定義 indicators.yaml」 without saying how."""
+    import shutil
+
+    from sqdocs.cli import main
+
+    (data_copy / "indicators.yaml").unlink()
+    shutil.rmtree(data_copy / "results")
+    capsys.readouterr()
+    assert main(["validate", str(data_copy)]) == 0
+    how = "寫法見 docs/data-format.md 的 indicators.yaml 一節，也可由範例 data/keelung-107/indicators.yaml 複製後改寫"
+    assert f"注意：尚無 indicators.yaml（量化指標定義）；年底的執行成果表單與績效報告都依它列出量化指標，發成果表單前請先建立（{how}）" in (
+        capsys.readouterr().out)
+    assert main(["form", "results", str(data_copy), "--unit", "秘書科", "-o", str(tmp_path / "f.xlsx")]) == 2
+    assert f"請先定義 indicators.yaml（{how}）" in capsys.readouterr().err
+    main(["validate", str(SAMPLE)])
+    assert "尚無 indicators.yaml" not in capsys.readouterr().out

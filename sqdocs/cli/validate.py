@@ -26,7 +26,7 @@ from sqdocs.load import (
     plan_warnings,
 )
 from sqdocs.load.comments import text_warnings
-from sqdocs.load.indicators import INDICATORS_FILE
+from sqdocs.load.indicators import INDICATORS_FILE, INDICATORS_HOW
 from sqdocs.load.results import result_files
 from sqdocs.load.subplan import load_subplans, subplan_files
 from sqdocs.text.names import shell_word
@@ -120,6 +120,9 @@ def _validate_folder(folder: Path) -> int:
               f"（以 sqdocs subplan init {name} --all 或 sqdocs form subplan {name} --all 開始）")
     if report is not None:
         _print_results_summary(report, indicators, len(warnings) + counts["results"])
+    elif not (Path(folder) / INDICATORS_FILE).is_file():  # the manual lets a first year define it later
+        print(f"  注意：尚無 {INDICATORS_FILE}（量化指標定義）；年底的執行成果表單與績效報告都依它列出量化指標，"
+              f"發成果表單前請先建立（{INDICATORS_HOW}）")
     return EXIT_OK
 
 

@@ -55,7 +55,7 @@ from sqdocs.fsutil import big5_spelling, display_name
 from sqdocs.load.diagnostics import LoadError
 
 # The form must be judged exactly as the YAML is: the loader's own indicator and submission checks.
-from sqdocs.load.indicators import INDICATORS_FILE, read_indicators
+from sqdocs.load.indicators import INDICATORS_FILE, INDICATORS_HOW, read_indicators
 from sqdocs.load.results import RESULTS_DIR, check_submission
 from sqdocs.load.validate import validate
 from sqdocs.load.yamlfile import YamlDoc, parse_yaml
@@ -131,7 +131,7 @@ def load_indicators(folder: Path, plan: Plan) -> IndicatorSet:
     """The indicator definitions a results form lists; a UserError or LoadError when they are missing or wrong."""
     path = folder / INDICATORS_FILE
     if not path.is_file():
-        raise UserError(f"找不到 {display_name(path)}；執行成果表單要列出量化指標，請先定義 indicators.yaml")
+        raise UserError(f"找不到 {display_name(path)}；執行成果表單要列出量化指標，請先定義 indicators.yaml（{INDICATORS_HOW}）")
     indicators, problems = read_indicators(path, plan)
     if indicators is None or any(p.severity == "error" for p in problems):
         raise LoadError(problems)

@@ -22,6 +22,8 @@ from sqdocs.text.roc import ROC_OFFSET, examples_in
 from sqdocs.text.suggest import suggest
 
 INDICATORS_FILE = "indicators.yaml"
+INDICATORS_HOW = "寫法見 docs/data-format.md 的 indicators.yaml 一節，也可由範例 data/keelung-107/indicators.yaml 複製後改寫"
+"""Where a bureau without indicators.yaml learns to write one."""
 HISTORY_YEARS = 30
 """How many years before the plan's a history may reach: the trend chart draws every year between."""
 
