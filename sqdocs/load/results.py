@@ -128,12 +128,8 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
                 f"成果檔須直接放在 {RESULTS_DIR}/ 中，子資料夾中的檔案不會讀取；要繳交的請移到 {RESULTS_DIR}/"
                 f"（否則此單位算是未填報），不用的請移出 {RESULTS_DIR}/"
             ), severity="warning"))
-        if files and not _exists(path):
-            problems.append(
-                Diagnostic(
-                    display_name(path), 1, 1, "", f"找不到檔案；填報了成果就須有指標定義 indicators.yaml{misnamed_hint(folder)}"
-                )
-            )
+        missing = bool(files) and not _exists(path)
+        at_missing = len(problems)  # said here, before the units' files, once it is known whether they hold figures
         figures = False
         for file in files:
             try:
@@ -150,12 +146,17 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
         if known:
             problems += omission_warnings(plan, indicators, submissions)
             problems += unentered_warnings(path, plan, indicators, submissions)
-        if figures and not known:
+        if missing:
+            later = "；各單位成果的量化指標數據待此檔建立後才會檢查" if figures else ""
+            problems.insert(at_missing, Diagnostic(
+                display_name(path), 1, 1, "", f"找不到檔案；填報了成果就須有指標定義 indicators.yaml{misnamed_hint(folder)}{later}"
+            ))
+        elif figures and not known:
             # Every figure would be an 「未知的指標」 and bury the one mistake in indicators.yaml.
             problems.append(
                 Diagnostic(
                     display_name(path), 1, 1, "",
-                    f"indicators.yaml {'有錯誤' if _exists(path) else '不存在'}，各單位成果的量化指標數據尚未檢查；"
+                    "indicators.yaml 有錯誤，各單位成果的量化指標數據尚未檢查；"
                     "修正後請再執行一次",
                     "warning",
                 )
