@@ -176,3 +176,20 @@ def test_a_precinct_units_yaml_no_longer_has_is_warned_in_annex3(data_copy, caps
     err = capsys.readouterr().err
     assert "警告：現職「第五分局分局長」的「第五分局」不在 units.yaml 中；若該分局已裁併、改名，或這是範例資料留下的，請一併修改" in err
     assert err.count("現職") == 1
+
+
+def test_a_title_s_own_words_are_not_taken_for_a_unit(plan):
+    """分局長, 副分局長, 大隊長, 中心主任 and 分局偵查隊長 name no unit; 「中正第一分局分局長」, where
+    units.yaml still says 第一分局, is cut after its unit, not after 「…分局分局」."""
+    from sqdocs.load.checks import roster_warnings
+    from sqdocs.load.yamlfile import parse_yaml
+
+    def warned(position: str) -> list[str]:
+        roster = plan.roster.model_copy(update={"members": [plan.roster.members[0].model_copy(update={"position": position})]})
+        doc = parse_yaml(f"members:\n  - position: {position}\n".encode(), "annex3.yaml")
+        return [d.message for d in roster_warnings(doc, roster, plan.units)]
+
+    for title in ("分局長", "副分局長", "大隊長", "中心主任", "分局偵查隊長", "副局長", "督察長"):
+        assert warned(title) == [], title
+    [message] = warned("中正第一分局分局長")
+    assert message.startswith("現職「中正第一分局分局長」的「中正第一分局」不在 units.yaml 中；若單位已改名為「第一分局」")

@@ -231,9 +231,10 @@ def roster_warnings(doc: YamlDoc, roster: Roster, units: UnitRegistry) -> Iterat
         position = member.position
         if any(position.startswith(name) for name in known):
             continue
-        for end in range(len(position) - 1, 1, -1):  # the longest unit-like start first
+        for end in range(2, len(position)):  # the shortest unit-like start first: 「中正第一分局」, not 「…分局分局」
             old = position[:end]
-            if not old.endswith(_UNIT_ENDINGS):
+            # a title's own word (分局長, 大隊長, 中心主任, 副分局長) names no unit
+            if not old.endswith(_UNIT_ENDINGS) or old.lstrip("副大") in _UNIT_ENDINGS:
                 continue
             # containment only: a likeness (保安隊, 保安科) would call a unit another's new name
             now = [u.name for u in units.units if old in u.name or u.name in old]
@@ -247,7 +248,7 @@ def roster_warnings(doc: YamlDoc, roster: Roster, units: UnitRegistry) -> Iterat
         else:
             # A 分局 is named so in any bureau: one gone from units.yaml (merged, or a sample's
             # 第四分局 left in a new bureau's roster) still heads a row of the printed roster.
-            if (precinct := re.match(r"(.+?分局)", position)) and precinct.group(1) not in known:
+            if (precinct := re.match(r"(?!副)(.{2,}?分局)", position)) and precinct.group(1) not in known:
                 yield doc.diagnostic(("members", n, "position"), (
                     f"現職「{position}」的「{precinct.group(1)}」不在 units.yaml 中；若該分局已裁併、改名，"
                     "或這是範例資料留下的，請一併修改（附件 3 照此印出）"

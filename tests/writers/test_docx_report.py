@@ -571,3 +571,26 @@ def test_a_chart_of_every_unit_keeps_its_caption_on_its_page(plan, report, tmp_p
         caption = page.search("各單位創新提案件數")[0]
         charts = [i for i in page.images if i["bottom"] <= caption["top"] + 1]
         assert len(charts) == 1, "the chart, above its caption on the same page"
+
+
+def test_a_results_row_is_measured_in_the_columns_its_table_has(report, plan):
+    """承辦單位 widened for a long name narrows 執行成果: a row of twelve lines in the default columns
+    is more in the table's own, and was still kept whole (w:cantSplit)."""
+    outcome = "本局持續辦理各項便民服務措施並定期檢討改進以提升民眾滿意度" * 8  # 232 characters
+    default = layout.REPORT_RESULT_COLUMNS
+    wide = layout.widened(default, 0, ["中和第一分局分局"], give=1, max_ems=layout.UNIT_NAME_MAX_EMS)
+    assert layout.result_row_keeps_together([outcome], [], 0, default)
+    assert not layout.result_row_keeps_together([outcome], [], 0, wide)
+    dim = report.dimensions[0]
+    point = dim.items[0].points[0]
+    first = point.contributions[0].model_copy(update={"unit": "中和第一分局分局", "outcome": outcome, "figures": [],
+                                                       "evidence": []})
+    point = point.model_copy(update={"contributions": [first, *point.contributions[1:]]})
+    item = dim.items[0].model_copy(update={"points": [point, *dim.items[0].points[1:]]})
+    long = report.model_copy(update={"dimensions": [dim.model_copy(update={"items": [item, *dim.items[1:]]}),
+                                                    *report.dimensions[1:]]})
+    doc = Document(io.BytesIO(render_report(plan, long, BuildOptions())))
+    [table, *_] = _tables(doc, RESULT_HEADERS)
+    row = table.rows[1]
+    assert row.cells[0].text == "中和第一分局分局"
+    assert row._tr.trPr is None or row._tr.trPr.find(qn("w:cantSplit")) is None

@@ -100,11 +100,12 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
                     if point.contributions:
                         line.paragraph_format.keep_with_next = True  # with the table's first row
                 if point.contributions:
-                    table = AnnexTable(doc, layout.report_result_columns(report), width)
+                    columns = layout.report_result_columns(report)
+                    table = AnnexTable(doc, columns, width)
                     for c in point.contributions:
                         figures = [unit_figure_line(names[f.indicator], f) for f in c.figures]
                         keep = layout.result_row_keeps_together([c.outcome, *figures], [evidence_line(e) for e in c.evidence],
-                                                                sum(e.kind == "照片" for e in c.evidence))
+                                                                sum(e.kind == "照片" for e in c.evidence), columns)
                         table.row(centred(c.unit), text(c.outcome, *figures), _evidence(c.evidence, photo_mm), keep_together=keep)
                     table.finish()
                 if point.missing:

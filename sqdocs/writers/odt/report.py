@@ -91,11 +91,12 @@ def results(doc: Document, report: CompiledReport) -> None:
                     # a figure line never ends a page apart from the results table it introduces
                     doc.paragraph(keep_with_table if point.contributions else S.BODY, indicator_line(indicator, report))
                 if point.contributions:
-                    table = AnnexTable(doc, layout.report_result_columns(report))
+                    columns = layout.report_result_columns(report)
+                    table = AnnexTable(doc, columns)
                     for c in point.contributions:
                         figures = [unit_figure_line(names[f.indicator], f) for f in c.figures]
                         keep = layout.result_row_keeps_together([c.outcome, *figures], [evidence_line(e) for e in c.evidence],
-                                                                sum(e.kind == "照片" for e in c.evidence))
+                                                                sum(e.kind == "照片" for e in c.evidence), columns)
                         table.row(tables.figures(c.unit), text(c.outcome, *figures), _evidence(doc, c.evidence),
                                   keep_together=keep)
                     table.finish()
