@@ -349,7 +349,7 @@ def charts_sentence(report: CompiledReport) -> str:
 
 
 def missing_sentence(report: CompiledReport) -> str:
-    """附錄's opening: every unit reported, or how many points are missing."""
+    """附錄一's opening: every unit reported, or how many points are missing."""
     if report.complete:
         # Each responsible unit wrote on each of its points; whether every 具體作法 got a result
         # is not checked, and 「全部評核重點之執行成果」 claimed more than that.

@@ -426,7 +426,7 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
         waiting = "、".join(report.unsubmitted[:5]) + ("等" if len(report.unsubmitted) > 5 else "")
         summary += f"\n注意：{old} 年還有 {len(report.unsubmitted)} 個單位未繳交成果（{waiting}），"
         summary += (f"{len(partial)} 項指標的全局數據尚未定案，history 未加入 {old} 年數據（明細見 README.md）。" if partial
-                    else "這些單位不填報任何量化指標，history 照常加入。")
+                    else "已加入 history 的數據都不受這些單位影響。")
     elif partial:
         summary += (f"\n注意：{'、'.join(f.name for f in partial)}的 {old} 年{word}不含成果未填該項數據的單位，"
                     "history 未加入（明細見 README.md）。")

@@ -806,5 +806,5 @@ def test_a_first_year_without_history_is_not_promised_a_comparison(data_copy: Pa
     report = compile_report(plan, load_results(data_copy, plan)[0])
     sop = report.indicator("sop_rate")
     assert [y.year for y in sop.series] == [107] and sop.partial_units == ["第四分局"]
-    assert sop.trend.endswith("107 年的比率不含尚未填報成果的單位（第四分局），待各單位填報齊全。")
+    assert sop.trend.endswith("107 年的比率不含尚未填報成果的單位（第四分局），待各單位填報齊全後更新。")
     assert "未與上年比較" not in summary_sentence(report) and "不含尚未繳交之單位（第四分局）" in summary_sentence(report)

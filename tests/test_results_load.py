@@ -629,6 +629,7 @@ def test_a_misnamed_indicators_file_is_named(folder: Path, plan: Plan) -> None:
     missing = only(found, "找不到檔案")
     assert "「indicator.yaml」是不是 indicators.yaml 拼錯了" in missing
     assert missing.endswith("；各單位成果的量化指標數據待此檔建立後才會檢查") and not [p for p in found if "尚未檢查" in p]
+    assert "indicators.yaml（寫法見 docs/data-format.md 的 indicators.yaml 一節" in missing
 
 
 def test_plan_is_still_loadable(folder: Path) -> None:
@@ -1087,3 +1088,16 @@ def test_a_folder_without_indicators_says_where_to_learn_to_write_them(data_copy
     assert f"請先定義 indicators.yaml（{how}）" in capsys.readouterr().err
     main(["validate", str(SAMPLE)])
     assert "尚無 indicators.yaml" not in capsys.readouterr().out
+
+
+def test_a_units_chart_title_s_other_numbers_and_a_second_year_are_left_alone(data_copy, capsys) -> None:
+    """「服務滿 30 年」 is a span of time, not 民國 30 年; 「107 年與 106 年比較」 names the report's year."""
+    from sqdocs.cli import main
+
+    title = "各單位申辦案件處理時限內完成比率（107 年）"
+    for other in ("各單位申辦案件處理時限內完成比率（服務滿 30 年）", "各單位處理時限內完成比率（107 年與 106 年比較）"):
+        replace_once(data_copy / "indicators.yaml", f"title: {title}", f"title: {other}")
+        title = other
+        capsys.readouterr()
+        assert main(["validate", str(data_copy)]) == 0
+        assert "圖表標題寫" not in capsys.readouterr().err, other

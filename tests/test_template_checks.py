@@ -697,3 +697,14 @@ def test_an_unenforced_protection_is_not_noted(tmp_path, capsys):
            part="word/settings.xml")
     code, err = build(folder, tmp_path / "out", capsys)
     assert code == 0 and "注意" not in err, err
+
+
+@pytest.mark.parametrize("toc", [
+    '<w:p><w:fldSimple w:instr=" TOC \\o &quot;1-3&quot; "><w:r><w:t>{{ section.heading }}</w:t></w:r></w:fldSimple></w:p>',
+    '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr>'
+    '<w:sdtContent><w:p><w:r><w:t>{{ section.heading }}</w:t></w:r></w:p></w:sdtContent></w:sdt>',
+], ids=["simple-field", "content-control"])
+def test_a_table_of_contents_written_otherwise_is_refused_too(tmp_path, capsys, toc):
+    """A 目錄 as one w:fldSimple, or Word's 目錄 content control, as well as the field of several runs."""
+    err = refused(tmp_path, capsys, {"<w:body>": "<w:body>" + toc})
+    assert "範本第 1 段是目錄中的項目，其中的「{{ section.heading }}」是 Word 從範本的標題複製的" in err

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqdocs.load.diagnostics import Diagnostic
-from sqdocs.load.indicators import INDICATORS_FILE
+from sqdocs.load.indicators import HISTORY_YEARS, INDICATORS_FILE
 from sqdocs.load.yamlfile import read_yaml
 
 if TYPE_CHECKING:
@@ -40,8 +40,11 @@ def chart_warnings(folder: Path, report: CompiledReport) -> list[Diagnostic]:
             )))
             continue
         if chart.kind == "units":
-            years = [m for m in YEAR.finditer(chart.title) if int(m.group(1)) != report.year]
-            if years and not _SPAN.search(chart.title):
+            # A year of the plan's era (「30 年」 is a span of time, not 民國 30 年); a title that also
+            # names the report's year (「107 年與 106 年比較」) is left as written.
+            named = [m for m in YEAR.finditer(chart.title) if abs(int(m.group(1)) - report.year) <= HISTORY_YEARS]
+            years = [m for m in named if int(m.group(1)) != report.year]
+            if years and len(years) == len(named) and not _SPAN.search(chart.title):
                 fixed = year_moved(chart.title, int(years[0].group(1)), report.year)
                 wrong.append((chart.id, f"圖表標題寫「{years[0].group(1)} 年」，圖中卻是 {report.year} 年各單位的數值；"
                                         f"請把標題改為「{fixed}」"))

@@ -138,7 +138,7 @@ def _without_counterpart(folder: Path, plan: Plan) -> list[Diagnostic]:
         ii = ref.dimension.items.index(ref.item)
         found.append(doc.diagnostic(("dimensions", di, "items", ii, "points", ref.point_index, "name"), (
             f"附件 2 的「{ref.dimension.name}」「{ref.item.name}」沒有與評核重點「{ref.point.name}」對應的評核重點；"
-            "各單位填報此評核重點的佐證資料時須以 checklist 指明附件 2 的評核重點，否則成果檔會被拒絕。"
+            "各單位為此評核重點的佐證資料勾選檢核事項（supports）時，須以 checklist 指明附件 2 的評核重點，否則成果檔會被拒絕。"
             "若是附件 2 漏列或名稱不同，請在 annex2.yaml 補上或改為相同名稱"
         ), severity="warning"))
     return found

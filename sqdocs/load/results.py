@@ -24,6 +24,7 @@ from sqdocs.load.checks import unknown_unit, unregistered_unit
 from sqdocs.load.diagnostics import Diagnostic, LoadError, Loc
 from sqdocs.load.indicators import (
     INDICATORS_FILE,
+    INDICATORS_HOW,
     figure_text,
     misnamed_hint,
     percent_warnings,
@@ -149,7 +150,8 @@ def load_results(folder: Path | str, plan: Plan) -> tuple[ResultSet, list[Diagno
         if missing:
             later = "；各單位成果的量化指標數據待此檔建立後才會檢查" if figures else ""
             problems.insert(at_missing, Diagnostic(
-                display_name(path), 1, 1, "", f"找不到檔案；填報了成果就須有指標定義 indicators.yaml{misnamed_hint(folder)}{later}"
+                display_name(path), 1, 1, "",
+                f"找不到檔案；填報了成果就須有指標定義 indicators.yaml（{INDICATORS_HOW}）{misnamed_hint(folder)}{later}"
             ))
         elif figures and not known:
             # Every figure would be an 「未知的指標」 and bury the one mistake in indicators.yaml.

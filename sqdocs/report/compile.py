@@ -340,7 +340,7 @@ def _partial_text(ind: Indicator, years: dict[int, Fraction], year: int, partial
         lacks.append(f"成果未填此項數據的單位（{'、'.join(omitted)}）")
     word = total_word(ind.kind, ind.aggregate)
     # A bureau's first year in sqdocs has no earlier figure to compare with, later or not.
-    then = "後再與上年比較" if any(y < year for y in years) else ""
+    then = "後再與上年比較" if any(y < year for y in years) else "後更新"
     return f"{_listing(ind, years)}；{year} 年的{word}不含{'及'.join(lacks)}，待各單位填報齊全{then}。"
 
 

@@ -162,7 +162,8 @@ def revisions(part: Part) -> str | None:
     return None
 
 
-_FLD_CHAR, _INSTR = qn("w:fldChar"), qn("w:instrText")
+_FLD_CHAR, _INSTR, _FLD_SIMPLE = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSimple")
+_INSTR_ATTR = qn("w:instr")
 _TYPE = qn("w:fldCharType")
 
 
@@ -172,10 +173,15 @@ def table_of_contents(part: Part) -> str | None:
     fill-in, named as a paragraph the clerk never typed."""
     fields: list[str] = []  # the instructions of the fields open here, outermost first
     in_toc: set[int] = set()
+    number = {id(p): n for n, p in enumerate(part.paragraphs, 1)}
     n = 0
-    for element in part.element.iter(_P, _FLD_CHAR, _INSTR):
+    for element in part.element.iter(_P, _FLD_CHAR, _INSTR, _FLD_SIMPLE):
         if element.tag == _P:
-            n = part.paragraphs.index(element) + 1
+            n = number[id(element)]
+        elif element.tag == _FLD_SIMPLE:  # a field Word wrote in one element, its result inside
+            if (element.get(_INSTR_ATTR) or "").strip().upper().startswith("TOC"):
+                in_toc.add(n)
+                in_toc.update(number[id(p)] for p in element.iter(_P))
         elif element.tag == _INSTR and fields:
             fields[-1] += element.text or ""
         elif element.tag == _FLD_CHAR:
@@ -189,7 +195,7 @@ def table_of_contents(part: Part) -> str | None:
     for gallery in part.element.iter(qn("w:docPartGallery")):
         if (gallery.get(qn("w:val")) or "").lower() == "table of contents":
             sdt = next(gallery.iterancestors(qn("w:sdt")), None)
-            in_toc.update(part.paragraphs.index(p) + 1 for p in (sdt.iter(_P) if sdt is not None else ()))
+            in_toc.update(number[id(p)] for p in (sdt.iter(_P) if sdt is not None else ()))
     tag = next((t for t in part.tags if t.paragraph in in_toc), None)
     if tag is None:
         return None

@@ -500,7 +500,7 @@ class WordTemplate:
         size = self._template.get_docx().styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
         if size is not None and (size.get(qn("w:val")) or "").isdigit():
             return int(size.get(qn("w:val"))) / 2  # half-points
-        return float(layout.TABLE_PT)
+        return 10.0  # Word's size where neither the styles nor the defaults give one
 
     def fragment(self) -> Fragment:
         """An empty body for a ``{{p … }}`` tag, styled by this template."""
