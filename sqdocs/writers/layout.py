@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqdocs.model import Annex1, Point, Roster
-    from sqdocs.report.model import CompiledReport
+    from sqdocs.report.model import CompiledReport, Contribution
 
 PAGE_WIDTH_MM = 210.0
 PAGE_HEIGHT_MM = 297.0
@@ -308,6 +308,16 @@ def result_row_keeps_together(outcome: Sequence[str], evidence: Sequence[str], p
     numbered = [f"1. {t}" for t in evidence] if len(evidence) > 1 else list(evidence)
     lines = row_lines([(list(outcome), columns[1].width_mm), (numbered, columns[2].width_mm)])
     return max(lines, row_lines([(numbered, columns[2].width_mm)]) + photos * PHOTO_LINES) <= KEEP_TOGETHER_LINES
+
+
+def contribution_keeps_together(contribution: Contribution, figure_lines: Sequence[str], columns: tuple[Column, ...]) -> bool:
+    """:func:`result_row_keeps_together` for a unit's row as the .docx and .odt lay it out: its
+    outcome over ``figure_lines``, its evidence as :func:`sqdocs.outline.evidence_line` words it."""
+    from sqdocs.outline import evidence_line
+
+    evidence = contribution.evidence
+    return result_row_keeps_together([contribution.outcome, *figure_lines], [evidence_line(e) for e in evidence],
+                                     sum(e.kind == "照片" for e in evidence), columns)
 
 
 def annex1_row_lines(

@@ -104,9 +104,8 @@ def results(doc: Fragment, report: CompiledReport, width: int) -> None:
                     table = AnnexTable(doc, columns, width)
                     for c in point.contributions:
                         figures = [unit_figure_line(names[f.indicator], f) for f in c.figures]
-                        keep = layout.result_row_keeps_together([c.outcome, *figures], [evidence_line(e) for e in c.evidence],
-                                                                sum(e.kind == "照片" for e in c.evidence), columns)
-                        table.row(centred(c.unit), text(c.outcome, *figures), _evidence(c.evidence, photo_mm), keep_together=keep)
+                        table.row(centred(c.unit), text(c.outcome, *figures), _evidence(c.evidence, photo_mm),
+                                  keep_together=layout.contribution_keeps_together(c, figures, columns))
                     table.finish()
                 if point.missing:
                     doc.add_paragraph(missing_units_line(point.missing), doc.style(S.BODY))

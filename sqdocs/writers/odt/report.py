@@ -95,10 +95,8 @@ def results(doc: Document, report: CompiledReport) -> None:
                     table = AnnexTable(doc, columns)
                     for c in point.contributions:
                         figures = [unit_figure_line(names[f.indicator], f) for f in c.figures]
-                        keep = layout.result_row_keeps_together([c.outcome, *figures], [evidence_line(e) for e in c.evidence],
-                                                                sum(e.kind == "照片" for e in c.evidence), columns)
                         table.row(tables.figures(c.unit), text(c.outcome, *figures), _evidence(doc, c.evidence),
-                                  keep_together=keep)
+                                  keep_together=layout.contribution_keeps_together(c, figures, columns))
                     table.finish()
                 if point.missing:
                     doc.paragraph(S.BODY, missing_units_line(point.missing))
