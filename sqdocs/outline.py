@@ -389,7 +389,7 @@ def calculation_lines(indicator: IndicatorFigure, report: CompiledReport) -> lis
             lines.append(f"{year} 年：{_count(indicator.numerator)} ÷ {_count(indicator.denominator)} = {figure}")
         return lines
     if indicator.kind == "growth":
-        return [f"依「{_name_of(indicator.of, report)}」之全局數值計算"]
+        return [f"依「{report.indicator(indicator.of or '').name}」之全局數值計算"]
     if indicator.aggregate == "mean":
         lines = [f"依各單位{indicator.base_label}加權平均"]
         if indicator.base:
@@ -403,7 +403,7 @@ def counted_units_text(indicator: IndicatorFigure, report: CompiledReport) -> st
     base indicator's), then those that owe it and have not reported it; units left out of it
     (分母為 0) are listed below the table with the reason."""
     if indicator.kind == "growth":
-        return f"同「{_name_of(indicator.of, report)}」"
+        return f"同「{report.indicator(indicator.of or '').name}」"
     names = [u.unit for u in indicator.units if u.excluded is None]
     listed = "、".join(grouped_names(names, report))
     counted = f"{listed}（計 {len(names)} 個）" if len(names) > 1 else listed or NO_FIGURE
@@ -429,10 +429,6 @@ def grouped_names(names: list[str], report: CompiledReport) -> list[str]:
         elif name in left:
             shown.append(name)
     return shown
-
-
-def _name_of(indicator_id: str | None, report: CompiledReport) -> str:
-    return next((i.name for i in report.indicators if i.id == indicator_id), indicator_id or "")
 
 
 def _count(value: float) -> str:

@@ -122,18 +122,17 @@ def plan_warnings(folder: Path | str, plan: Plan) -> list[Diagnostic]:
             # 附件 1's 「成立本局「107年度推動提升服務品質工作小組」」 is as much the plan's text
             *checks.other_year_warnings(annex1, plan.year), *checks.other_year_warnings(annex3, plan.year),
             *checks.roster_warnings(annex3, plan.roster, plan.units),
-            *_without_counterpart(folder, plan)]
+            *_without_counterpart(annex1, plan)]
 
 
-def _without_counterpart(folder: Path, plan: Plan) -> list[Diagnostic]:
-    """附件 1 points with no 附件 2 point to answer (:func:`counterpart`): found only at the year's
-    end, when a unit's evidence for one named no 附件 2 point and its results were refused."""
-    lonely = [ref for ref in plan.points() if counterpart(plan, ref) is None]
-    if not lonely:
-        return []
-    doc = read_yaml(folder / "annex1.yaml")
+def _without_counterpart(doc: YamlDoc, plan: Plan) -> list[Diagnostic]:
+    """附件 1 points with no 附件 2 point to answer (:func:`counterpart`), said at annex1.yaml's
+    ``doc``: found only at the year's end, when a unit's evidence for one named no 附件 2 point
+    and its results were refused."""
     found = []
-    for ref in lonely:
+    for ref in plan.points():
+        if counterpart(plan, ref) is not None:
+            continue
         di = plan.annex1.dimensions.index(ref.dimension)
         ii = ref.dimension.items.index(ref.item)
         found.append(doc.diagnostic(("dimensions", di, "items", ii, "points", ref.point_index, "name"), (
