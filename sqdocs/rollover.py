@@ -79,30 +79,25 @@ def _year_words(text: str, old: int, new: int) -> str:
 
 def _text_edits(doc: YamlDoc, old: int, new: int) -> list[Edit]:
     # Digits swapped inside the written value keep its quoting style valid as it was.
+    units_titles = _units_chart_titles(doc)
     edits = []
     for loc, (start, end) in doc.spans.items():
         written = doc.text[start:end]
         moved = _year_words(written, old, new)
+        if loc in units_titles:
+            moved = year_moved(moved, old, new)
         if moved != written:
             edits.append(Edit(loc, moved))
     return edits
 
 
-def _units_chart_titles(doc: YamlDoc, old: int, new: int) -> list[Edit]:
-    """A chart of the units' figures draws the report year's only: 「（107 年）」 in its title moves
-    on too (:func:`_year_words` moves 「107 年度」 and spans, not a year on its own, which may be
-    history). Made from the text :func:`_text_edits` gives, as the later edit of a value wins."""
+def _units_chart_titles(doc: YamlDoc) -> set[Loc]:
+    """Where indicators.yaml titles a chart of the units' figures, which draws the report year's
+    only: 「（107 年）」 there moves on too (:func:`_year_words` moves 「107 年度」 and spans, not a
+    year on its own, which elsewhere may be history)."""
     charts = doc.data.get("charts") if isinstance(doc.data, dict) else None
-    edits = []
-    for n, chart in enumerate(charts if isinstance(charts, list) else []):
-        loc = ("charts", n, "title")
-        if not isinstance(chart, dict) or chart.get("kind") != "units" or loc not in doc.spans:
-            continue
-        written = doc.text[slice(*doc.spans[loc])]
-        moved = year_moved(_year_words(written, old, new), old, new)
-        if moved != written:
-            edits.append(Edit(loc, moved))
-    return edits
+    return {("charts", n, "title") for n, chart in enumerate(charts if isinstance(charts, list) else [])
+            if isinstance(chart, dict) and chart.get("kind") == "units"}
 
 
 def _comment_edits(doc: YamlDoc, old: int, new: int) -> list[Replace]:
@@ -352,8 +347,7 @@ def _indicators(source: Path, plan: Plan, year: int) -> _Carried:
     """
     old = plan.year
     doc = read_yaml(source / INDICATORS_FILE)
-    edits: list[Edit | Replace] = [*_text_edits(doc, old, year), *_units_chart_titles(doc, old, year),
-                                   *_comment_edits(doc, old, year)]
+    edits: list[Edit | Replace] = [*_text_edits(doc, old, year), *_comment_edits(doc, old, year)]
     kept = "量化指標定義 indicators.yaml 照舊帶入；"
     later = f"{old} 年度績效報告定稿後，請依報告在各指標的 history 加上 {old} 年的數值（`sqdocs validate` 會逐項提醒）。"
     if not (source / RESULTS_DIR).exists():  # a file of that name is the loader's error, told below
