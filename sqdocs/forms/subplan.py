@@ -89,6 +89,14 @@ _UNIT_COLUMNS = [
 ]
 
 
+def _deadline_rule(cell: str, first: date, last: date, *, continuous: bool) -> str:
+    """Excel's rule for a 完成期限 cell: a date from ``first`` to ``last``, or text with 年 or /
+    (a 民國 date, judged at import), and 「賡續辦理」 only where ``continuous``."""
+    words = f'{cell}="{CONTINUOUS}",{cell}="持續辦理",' if continuous else ""
+    return (f'OR({words}AND(ISNUMBER({cell}),{cell}>=DATE({first.year},{first.month},{first.day}),'
+            f'{cell}<=DATE({last.year},{last.month},{last.day})),ISNUMBER(FIND("年",{cell})),ISNUMBER(FIND("/",{cell})))')
+
+
 def _ranges(col: str, rows: list[int]) -> str:
     """Rows of one column as Excel writes a selection: runs as ranges, 「G4:G9 G12:G17」."""
     runs: list[list[int]] = []
@@ -185,10 +193,7 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
     g = f"{col}{open_rows[0] if open_rows else FIRST_ROW}"  # the formula's cell: the first of the rule's cells
     validation(
         ws, "custom", _ranges(col, open_rows),
-        formula1=(
-            f'OR({g}="{CONTINUOUS}",{g}="持續辦理",AND(ISNUMBER({g}),{g}>=DATE({start.year},{start.month},{start.day}),'
-            f'{g}<=DATE({end.year},{end.month},{end.day})),ISNUMBER(FIND("年",{g})),ISNUMBER(FIND("/",{g})))'
-        ),
+        formula1=_deadline_rule(g, start, end, continuous=True),
         prompt=f"填「{CONTINUOUS}」或 {plan.body.period.text}之間的日期（如 {roc}、{slash} 或 Excel 日期）。",
         error=f"完成期限須為「{CONTINUOUS}」或計畫期程（{plan.body.period.text}）內的日期。",
     )
@@ -199,8 +204,7 @@ def build(plan: Plan, unit: str, existing: Subplan | None, fp: Fingerprint) -> W
             cell = f"{col}{FIRST_ROW + n}"
             validation(
                 ws, "custom", cell,
-                formula1=(f'OR(AND(ISNUMBER({cell}),{cell}>=DATE({start.year},{start.month},{start.day}),'
-                          f'{cell}<=DATE({due.year},{due.month},{due.day})),ISNUMBER(FIND("年",{cell})),ISNUMBER(FIND("/",{cell})))'),
+                formula1=_deadline_rule(cell, start, due, continuous=False),
                 prompt=f"本局完成期限為 {format_roc(due)}：填該日或更早的日期（如 {roc}、{slash} 或 Excel 日期），不可填「{CONTINUOUS}」。",
                 error=f"本局完成期限為 {format_roc(due)}：完成期限須為該日或更早的日期。",
             )
